@@ -1,0 +1,433 @@
+"""Analyses of one year: pure functions, DataFrames in, DataFrames out.
+
+No function here reads a file or changes its arguments. Money stays in 元 as exact
+decimals; ratios are floats. Where the data does not say, the result says so (NA and a
+``disclosed`` flag), never zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+
+from .schema import MONEY
+from .parsing import FEN
+
+UNDISCLOSED = "未披露"
+TOTAL = "合计"
+MONEY_COLS = ("budget", "adjusted_budget", "executed")
+
+
+def _dsum(values) -> Decimal | None:
+    """Exact sum of the known values, None when none is known."""
+    known = [Decimal(v) for v in values if not pd.isna(v)]
+    return sum(known, Decimal(0)) if known else None
+
+
+def _money(values) -> pd.arrays.ArrowExtensionArray:
+    return pd.array([None if v is None or v is pd.NA else Decimal(v) for v in values], dtype=MONEY)
+
+
+def _ratio(num, den) -> float | None:
+    if num is None or den is None or pd.isna(num) or pd.isna(den) or Decimal(den) == 0:
+        return None
+    return float(Decimal(num) / Decimal(den))
+
+
+# --- spending by category ---------------------------------------------------------------
+
+
+def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: list[str] | None = None) -> pd.DataFrame:
+    """Budget, adjusted budget and executed per category, with the 未披露 part kept apart.
+
+    Each category row sums only the items that state a figure (``items_disclosed`` of
+    ``items``); a category where no item states one has NA, not zero. A row
+    ``未披露`` holds the total minus every disclosed item, and a row ``合计`` the total the
+    sheet states. ``share`` is each row's part of the total budget.
+
+    Returns:
+        Columns: category, items, items_disclosed, budget, adjusted_budget, executed,
+        execution_rate, share, disclosed (False for the 未披露 row).
+    """
+    cats = category_order or list(dict.fromkeys(budget["category"]))
+    cats = [c for c in cats if c in set(budget["category"])] + [c for c in dict.fromkeys(budget["category"]) if c not in cats]
+    rows = []
+    for cat in cats:
+        group = budget[budget["category"] == cat]
+        row = {"category": cat, "items": len(group), "items_disclosed": int(group["budget"].notna().sum())}
+        for col in MONEY_COLS:
+            row[col] = _dsum(group[col])
+        row["disclosed"] = True
+        rows.append(row)
+    total = {"category": TOTAL, "items": len(budget), "items_disclosed": int(budget["budget"].notna().sum()),
+             "disclosed": True}
+    undisclosed = {"category": UNDISCLOSED, "items": int(budget["budget"].isna().sum()), "items_disclosed": 0,
+                   "disclosed": False}
+    for col in MONEY_COLS:
+        stated = totals.get(col)
+        known = _dsum(budget[col])
+        total[col] = stated if stated is not None else known
+        undisclosed[col] = (stated - (known or Decimal(0))) if stated is not None else None
+    rows += [undisclosed, total]
+    out = pd.DataFrame(rows)
+    for col in MONEY_COLS:
+        out[col] = _money(out[col])
+    base = total["budget"]
+    out["execution_rate"] = [_ratio(e, a if a is not None and not pd.isna(a) else b)
+                             for e, a, b in zip(out["executed"], out["adjusted_budget"], out["budget"])]
+    out["share"] = [_ratio(b, base) for b in out["budget"]]
+    return out[["category", "items", "items_disclosed", "budget", "adjusted_budget", "executed",
+                "execution_rate", "share", "disclosed"]]
+
+
+def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict) -> pd.DataFrame:
+    """What the data says was spent in the year, item by item, and what it does not itemise.
+
+    An item's figure is the payment its contracts record for the year (``paid_in_year``)
+    where any does, else its budget. The last two rows are ``已披露合计`` and ``未逐项披露``
+    (the executed total minus the disclosed sum).
+
+    Returns:
+        Columns: code, category, item, amount, basis ("本年支付" / "预算数"), source.
+    """
+    paid = contracts.dropna(subset=["paid_in_year"]).groupby("item_code")["paid_in_year"].apply(_dsum)
+    rows = []
+    for _, item in budget.iterrows():
+        if item["code"] in paid.index:
+            rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
+                         "amount": paid[item["code"]], "basis": "本年支付"})
+        elif not pd.isna(item["budget"]):
+            rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
+                         "amount": Decimal(item["budget"]), "basis": "预算数"})
+    disclosed = _dsum(r["amount"] for r in rows) or Decimal(0)
+    executed = totals.get("executed")
+    rows.append({"code": None, "category": None, "item": "已披露合计", "amount": disclosed, "basis": "合计"})
+    rows.append({"code": None, "category": None, "item": "未逐项披露", "basis": UNDISCLOSED,
+                 "amount": None if executed is None else executed - disclosed})
+    out = pd.DataFrame(rows, columns=["code", "category", "item", "amount", "basis"])
+    out["amount"] = _money(out["amount"])
+    return out
+
+
+# --- network lines ------------------------------------------------------------------------
+
+
+def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
+    """Monthly and annual cost by carrier and line type, and the cost per Mbps per month.
+
+    Returns:
+        Columns: carrier, line_type, lines, bandwidth_mbps, monthly_cost, annual_cost,
+        cost_per_mbps_month (NA where the bandwidth is not disclosed).
+    """
+    rows = []
+    for (carrier, line_type), g in lines.groupby(["carrier", "line_type"], sort=False, dropna=False):
+        monthly = _dsum(Decimal(f) * int(c) for f, c in zip(g["monthly_fee"], g["count"])
+                        if not pd.isna(f) and not pd.isna(c))
+        bw_known = g["bandwidth_mbps"].notna().all()
+        bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
+        rows.append({
+            "carrier": carrier, "line_type": line_type, "lines": int(g["count"].sum()),
+            "bandwidth_mbps": bandwidth, "monthly_cost": monthly,
+            "annual_cost": None if monthly is None else monthly * 12,
+            "cost_per_mbps_month": None if not bandwidth or monthly is None else float(monthly) / bandwidth,
+        })
+    out = pd.DataFrame(rows, columns=["carrier", "line_type", "lines", "bandwidth_mbps", "monthly_cost",
+                                      "annual_cost", "cost_per_mbps_month"])
+    for col in ("monthly_cost", "annual_cost"):
+        out[col] = _money(out[col])
+    return out
+
+
+def same_bandwidth_prices(lines: pd.DataFrame) -> pd.DataFrame:
+    """The monthly fee of the same bandwidth and line type from each carrier, side by side.
+
+    Returns:
+        Columns: line_type, bandwidth_mbps, carrier, monthly_fee, ratio_to_cheapest;
+        only groups offered by two or more carriers.
+    """
+    known = lines.dropna(subset=["bandwidth_mbps", "monthly_fee"])
+    rows = []
+    for (line_type, bw), g in known.groupby(["line_type", "bandwidth_mbps"], sort=True):
+        if g["carrier"].nunique() < 2:
+            continue
+        cheapest = min(Decimal(f) for f in g["monthly_fee"])
+        for _, r in g.sort_values("monthly_fee", ascending=False).iterrows():
+            rows.append({"line_type": line_type, "bandwidth_mbps": bw, "carrier": r["carrier"],
+                         "monthly_fee": Decimal(r["monthly_fee"]),
+                         "ratio_to_cheapest": float(Decimal(r["monthly_fee"]) / cheapest)})
+    out = pd.DataFrame(rows, columns=["line_type", "bandwidth_mbps", "carrier", "monthly_fee", "ratio_to_cheapest"])
+    out["monthly_fee"] = _money(out["monthly_fee"])
+    return out
+
+
+def _months_of(year: int) -> list[pd.Timestamp]:
+    return [pd.Timestamp(year, m, 1) for m in range(1, 13)]
+
+
+def _active(contract: pd.Series, month: pd.Timestamp) -> bool:
+    """Whether a monthly contract accrues in ``month`` (its service period covers it)."""
+    start = contract["start"] if not pd.isna(contract["start"]) else contract["signed"]
+    end = contract["end"]
+    if pd.isna(start):
+        return True  # in force, start not disclosed: it is in the year's ledger
+    month_end = month + pd.offsets.MonthEnd(0)
+    if start > month_end:
+        return False
+    return pd.isna(end) or end >= month
+
+
+def monthly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Cost of the monthly-billed contracts in each month of ``year`` (a contract accrues in
+    each month of its service period; a contract with no start date accrues all year).
+
+    Per-line prices without a line count (e.g. a tender price per line) are left out and
+    listed in ``excluded`` of ``df.attrs``.
+
+    Returns:
+        Columns: month, contract_id, item, vendor, cost.
+    """
+    monthly = contracts[(contracts["billing"] == "月") & contracts["unit_price"].notna()]
+    per_line = monthly["note"].fillna("").str.contains("每条|均价")
+    rows = []
+    for _, c in monthly[~per_line].iterrows():
+        for month in _months_of(year):
+            if _active(c, month):
+                rows.append({"month": month, "contract_id": c["contract_id"], "item": c["item"],
+                             "vendor": c["vendor"], "cost": Decimal(c["unit_price"]).quantize(FEN)})
+    out = pd.DataFrame(rows, columns=["month", "contract_id", "item", "vendor", "cost"])
+    out["cost"] = _money(out["cost"])
+    out.attrs["excluded"] = list(monthly[per_line]["contract_id"])
+    return out
+
+
+def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Cost per year of the monthly-billed line contracts, from the oldest one's start to ``year``.
+
+    A contract whose start is only known to the year counts from January of that year.
+    The earlier years are what the contract implies at its current fee, not payments.
+
+    Returns:
+        Columns: year, contract_id, vendor, cost, months.
+    """
+    monthly = contracts[(contracts["billing"] == "月") & contracts["unit_price"].notna()]
+    monthly = monthly[~monthly["note"].fillna("").str.contains("每条|均价")]
+    starts = [c["start"] if not pd.isna(c["start"]) else c["signed"] for _, c in monthly.iterrows()]
+    known = [s for s in starts if not pd.isna(s)]
+    first = min(known).year if known else year
+    rows = []
+    for (_, c), start in zip(monthly.iterrows(), starts):
+        for y in range(first, year + 1):
+            months = [m for m in _months_of(y) if (pd.isna(start) and y == year) or
+                      (not pd.isna(start) and _active(c, m))]
+            if months:
+                rows.append({"year": y, "contract_id": c["contract_id"], "vendor": c["vendor"],
+                             "cost": Decimal(c["unit_price"]) * len(months), "months": len(months)})
+    out = pd.DataFrame(rows, columns=["year", "contract_id", "vendor", "cost", "months"])
+    out["cost"] = _money(out["cost"])
+    return out
+
+
+def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """Number of lines in the inventory against the 保障网络线路数量 target."""
+    target = indicators[indicators["name"].str.contains("线路数量", na=False)]
+    t = target.iloc[0] if len(target) else None
+    count = int(lines["count"].sum()) if len(lines) else 0
+    return {
+        "lines": count,
+        "target_op": None if t is None else t["target_op"],
+        "target_value": None if t is None else t["target_value"],
+        "target_text": None if t is None else t["target_text"],
+        "reported": None if t is None or pd.isna(t["actual_value"]) else t["actual_value"],
+    }
+
+
+# --- SMS ------------------------------------------------------------------------------------
+
+
+def sms_monthly(sms: pd.DataFrame) -> pd.DataFrame:
+    """Count and cost per month; cost is the settled amount, else count × unit price.
+
+    Returns:
+        Columns: month, count (NA when not disclosed), amount, amount_basis.
+    """
+    rows = []
+    for month, g in sms.groupby("month", sort=True):
+        count = None if g["count"].isna().all() else int(g["count"].sum())
+        if g["amount"].notna().all():
+            amount, basis = _dsum(g["amount"]), "结算金额"
+        elif g["count"].notna().all() and g["unit_price"].notna().all():
+            amount = sum((Decimal(int(c)) * Decimal(p) for c, p in zip(g["count"], g["unit_price"])), Decimal(0))
+            amount, basis = amount.quantize(FEN), "条数×单价"
+        else:
+            amount, basis = None, UNDISCLOSED
+        rows.append({"month": month, "count": count, "amount": amount, "amount_basis": basis})
+    out = pd.DataFrame(rows, columns=["month", "count", "amount", "amount_basis"])
+    out["count"] = pd.array(list(out["count"]), dtype="Int64")
+    out["amount"] = _money(out["amount"])
+    return out
+
+
+def sms_by_department(sms: pd.DataFrame) -> pd.DataFrame:
+    """Count and amount per department over the year (empty when the data has no departments)."""
+    data = sms.dropna(subset=["department"])
+    rows = [{"department": d, "count": None if g["count"].isna().all() else int(g["count"].sum()),
+             "amount": _dsum(g["amount"])} for d, g in data.groupby("department", sort=True)]
+    out = pd.DataFrame(rows, columns=["department", "count", "amount"])
+    out["count"] = pd.array(list(out["count"]), dtype="Int64")
+    out["amount"] = _money(out["amount"])
+    return out.sort_values("count", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def sms_target_money(sms: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """The money a message-count target implies at the contract's unit price (600万 × 0.065 元)."""
+    target = indicators[indicators["name"].str.contains("短信", na=False) & indicators["target_value"].notna()]
+    prices = sms["unit_price"].dropna().unique()
+    if not len(target) or len(prices) != 1:
+        return {"target_count": None, "unit_price": None if len(prices) != 1 else Decimal(prices[0]), "implied": None}
+    count = Decimal(str(target.iloc[0]["target_value"]))
+    price = Decimal(prices[0])
+    return {"target_count": int(count), "target_op": target.iloc[0]["target_op"], "unit_price": price,
+            "implied": (count * price).quantize(FEN)}
+
+
+# --- recurring contracts ---------------------------------------------------------------------
+
+COMPETITIVE = ("公开招标", "招标", "竞争性磋商", "竞争性谈判", "询价", "邀请招标", "政府采购")
+
+
+def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
+    """Contracts grouped into renewal chains, oldest first, with growth at each renewal.
+
+    A chain follows the ``renews`` link; contracts without a link join the chain of the
+    same item and vendor (in signing order). ``growth`` is the change of ``annual_cost``
+    against the previous link with a known cost.
+
+    Returns:
+        Columns: chain, step, contract_id, item, vendor, signed, annual_cost, procurement,
+        competitive, growth.
+    """
+    c = contracts.copy()
+    parent = dict(zip(c["contract_id"], c["renews"]))
+
+    def root(cid: str) -> str:
+        seen = set()
+        while isinstance(parent.get(cid), str) and parent[cid] in parent and cid not in seen:
+            seen.add(cid)
+            cid = parent[cid]
+        return cid
+
+    c["chain"] = [root(cid) for cid in c["contract_id"]]
+    linked = set(c.loc[c["renews"].notna(), "chain"])
+    key = c["item"].fillna("") + "|" + c["vendor"].fillna("")
+    for k, g in c[~c["chain"].isin(linked)].groupby(key):
+        if len(g) > 1 and k.split("|")[1]:
+            first = g.sort_values("signed", na_position="last").iloc[0]["contract_id"]
+            c.loc[g.index, "chain"] = first
+    c = c.sort_values(["chain", "signed"], na_position="last", kind="stable")
+    c["step"] = c.groupby("chain").cumcount()
+    c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in COMPETITIVE)
+    growth = []
+    for _, g in c.groupby("chain", sort=False):
+        prev = None
+        for cost in g["annual_cost"]:
+            if pd.isna(cost):
+                growth.append(None)
+                continue
+            growth.append(None if prev is None else float(Decimal(cost) / prev - 1))
+            prev = Decimal(cost)
+    c["growth"] = pd.array(growth, dtype="Float64")
+    return c[["chain", "step", "contract_id", "item", "vendor", "signed", "annual_cost", "procurement",
+              "competitive", "growth"]].reset_index(drop=True)
+
+
+def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per chain: renewals, compound growth, years since the last competitive procurement,
+    and the money the chain's annual cost implies since then.
+
+    Returns:
+        Columns: chain, item, vendor, links, renewals, first_signed, first_cost, last_cost,
+        cagr, last_competitive, years_since_competition, spent_since_competition.
+    """
+    rows = []
+    for chain, g in chains.groupby("chain", sort=False):
+        costs = g.dropna(subset=["annual_cost"])
+        first = costs.iloc[0] if len(costs) else None
+        last = costs.iloc[-1] if len(costs) else None
+        cagr = None
+        if first is not None and last is not None and first["contract_id"] != last["contract_id"] \
+                and not pd.isna(first["signed"]) and not pd.isna(last["signed"]):
+            years = last["signed"].year - first["signed"].year
+            if years > 0:
+                cagr = float((Decimal(last["annual_cost"]) / Decimal(first["annual_cost"])) ** (Decimal(1) / years) - 1)
+        comp = g[g["competitive"] & g["signed"].notna()]
+        last_comp = comp["signed"].max() if len(comp) else None
+        since = None if last_comp is None else year - last_comp.year
+        annual = None if last is None else Decimal(last["annual_cost"])
+        spent = None
+        if last_comp is not None and annual is not None:
+            spent = annual * (since + 1) if since >= 0 else None
+        rows.append({
+            "chain": chain, "item": g["item"].iloc[0], "vendor": g["vendor"].dropna().iloc[0] if g["vendor"].notna().any() else None,
+            "links": len(g), "renewals": int(len(g) - 1),
+            "first_signed": g["signed"].min(), "first_cost": None if first is None else Decimal(first["annual_cost"]),
+            "last_cost": annual, "cagr": cagr, "last_competitive": last_comp,
+            "years_since_competition": since, "spent_since_competition": spent,
+        })
+    out = pd.DataFrame(rows, columns=["chain", "item", "vendor", "links", "renewals", "first_signed", "first_cost",
+                                      "last_cost", "cagr", "last_competitive", "years_since_competition",
+                                      "spent_since_competition"])
+    for col in ("first_cost", "last_cost", "spent_since_competition"):
+        out[col] = _money(out[col])
+    return out
+
+
+def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict) -> dict:
+    """The part of the year's budget committed to recurring (刚性) contracts: annual or
+    monthly contracts that are renewed or run for more than one year.
+
+    Returns:
+        dict with recurring (元), budget (元), share, items (codes), and disclosed_only=True
+        (items whose budget is undisclosed cannot be counted).
+    """
+    recurring_codes = set()
+    for _, c in contracts.iterrows():
+        if c["billing"] in ("年", "月", "条") or not pd.isna(c["renews"]):
+            if not pd.isna(c["item_code"]):
+                recurring_codes.add(c["item_code"])
+    rec = budget[budget["code"].isin(recurring_codes)]
+    amount = _dsum(rec["budget"]) or Decimal(0)
+    base = totals.get("budget")
+    return {"recurring": amount, "budget": base, "share": _ratio(amount, base),
+            "items": sorted(recurring_codes), "items_undisclosed": sorted(rec.loc[rec["budget"].isna(), "code"])}
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+STATUS_MET, STATUS_NOT_MET, STATUS_UNKNOWN = "已完成", "未完成", "未披露"
+
+
+def indicator_status(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Target against actual, status and the achievement ratio (actual / target for ≥ targets,
+    target / actual for ≤ targets), NA where the actual is not disclosed.
+
+    Returns:
+        Columns: level1, level2, name, target_text, actual_text, status, achievement.
+    """
+    rows = []
+    for _, r in indicators.iterrows():
+        met = r["met"]
+        status = STATUS_UNKNOWN if pd.isna(met) else (STATUS_MET if met else STATUS_NOT_MET)
+        ach = None
+        if not pd.isna(r["actual_value"]) and not pd.isna(r["target_value"]) and r["target_value"]:
+            if r["target_op"] in (">=", ">", "="):
+                ach = r["actual_value"] / r["target_value"]
+            elif r["target_op"] in ("<=", "<") and r["actual_value"]:
+                ach = r["target_value"] / r["actual_value"]
+        rows.append({"level1": r["level1"], "level2": r["level2"], "name": r["name"], "target_text": r["target_text"],
+                     "actual_text": None if pd.isna(r["actual_text"]) else r["actual_text"],
+                     "status": status, "achievement": ach})
+    out = pd.DataFrame(rows, columns=["level1", "level2", "name", "target_text", "actual_text", "status", "achievement"])
+    out["achievement"] = pd.array(list(out["achievement"]), dtype="Float64")
+    return out

@@ -1,0 +1,104 @@
+"""Cross-checks an evaluator makes between the tables of one year (数据核对).
+
+Pure functions: loaded tables in, a DataFrame of checks out. A check whose figures disagree
+becomes a data warning; nothing is corrected or hidden.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+#: Relative difference above which two figures that should agree are reported.
+WARN_RELATIVE = Decimal("0.02")
+
+CHECK_COLUMNS = ["check", "formula", "computed", "stated", "difference", "relative", "status", "detail"]
+STATUS_OK, STATUS_DIFF, STATUS_UNKNOWN = "一致", "不一致", "未披露"
+
+
+def _wan(yuan: Decimal | None) -> str:
+    return "—" if yuan is None else f"{(Decimal(yuan) / 10000).quantize(Decimal('0.01'))}万元"
+
+
+def _row(check: str, formula: str, computed: Decimal | None, stated: Decimal | None, detail: str = "") -> dict:
+    if computed is None or stated is None:
+        status, diff, rel = STATUS_UNKNOWN, None, None
+    else:
+        diff = stated - computed
+        rel = (diff / computed) if computed else None
+        # Two fen either way is rounding; anything else is a disagreement to show.
+        status = STATUS_OK if abs(diff) <= Decimal("0.02") else STATUS_DIFF
+    return {"check": check, "formula": formula, "computed": computed, "stated": stated,
+            "difference": diff, "relative": None if rel is None else float(rel), "status": status,
+            "detail": detail}
+
+
+def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
+    """Annual cost of the lines linked to a budget item (count × monthly fee × 12) against its budget."""
+    out = []
+    if lines.empty or "item_code" not in lines or budget.empty:
+        return out
+    for code, group in lines.dropna(subset=["item_code"]).groupby("item_code", sort=True):
+        match = budget[budget["code"] == code]
+        if match.empty:
+            continue
+        item = match.iloc[0]
+        stated = None if pd.isna(item["budget"]) else Decimal(item["budget"])
+        parts = [f"{int(r['count'])}条×{Decimal(r['monthly_fee'])}元×12" for _, r in group.iterrows()
+                 if not pd.isna(r["monthly_fee"]) and not pd.isna(r["count"])]
+        known = group["annual_cost"].dropna()
+        computed = sum((Decimal(x) for x in known), Decimal(0)) if len(known) == len(group) else None
+        row = _row(f"{code} {item['item']}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
+        if row["status"] == STATUS_DIFF:
+            per_line = computed / int(group["count"].sum())
+            row["detail"] = (f"按线路清单测算年费用{_wan(computed)}，预算表为{_wan(stated)}，"
+                             f"预算比测算{'少' if row['difference'] < 0 else '多'}{_wan(abs(row['difference']))}"
+                             f"（{row['relative']:+.1%}）；按清单月租，预算数约够{round(stated / per_line)}条线路")
+        out.append(row)
+    return out
+
+
+def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[dict]:
+    """For items paid monthly: the contracts' annual cost (12 × monthly fee) against the item's budget."""
+    out = []
+    if contracts.empty or budget.empty:
+        return out
+    monthly = contracts[(contracts["billing"] == "月") & contracts["item_code"].notna()]
+    for code, group in monthly.groupby("item_code", sort=True):
+        match = budget[budget["code"] == code]
+        if match.empty:
+            continue
+        item = match.iloc[0]
+        if group["unit_price"].isna().any() or group["unit_price_per"].ne("月").any():
+            continue
+        # A per-line price (no count on the contract) is checked against the line inventory instead.
+        if group["note"].fillna("").str.contains("每条|均价").any():
+            continue
+        stated = None if pd.isna(item["budget"]) else Decimal(item["budget"])
+        computed = sum((Decimal(x) for x in group["annual_cost"]), Decimal(0))
+        formula = " + ".join(f"{(Decimal(p) / 10000).normalize()}万元/月×12" for p in group["unit_price"])
+        out.append(_row(f"{code} {item['item']}：合同月费×12 vs 预算数", formula, computed, stated))
+    return out
+
+
+def totals_check(totals: dict) -> list[dict]:
+    """The execution rate the sheet's 合计 row implies."""
+    budget, executed = totals.get("budget"), totals.get("executed")
+    if budget is None or executed is None:
+        return []
+    rate = totals.get("execution_rate")
+    return [{"check": "预算执行率", "formula": f"{_wan(executed)} ÷ {_wan(budget)}", "computed": executed,
+             "stated": budget, "difference": None, "relative": None if rate is None else float(rate),
+             "status": "—", "detail": f"执行率{float(rate):.2%}" if rate is not None else ""}]
+
+
+def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFrame, totals: dict) -> pd.DataFrame:
+    """Every cross-check the data allows, one row each (money in 元 as Decimal)."""
+    rows = totals_check(totals) + budget_vs_contracts(budget, contracts) + budget_vs_lines(budget, lines)
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def warnings_from(checks: pd.DataFrame) -> list[str]:
+    """Chinese data warnings for the checks whose figures disagree."""
+    return [f"{r.check}：{r.detail or '不一致'}" for r in checks.itertuples() if r.status == STATUS_DIFF]

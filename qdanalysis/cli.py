@@ -1,0 +1,136 @@
+"""Command line: ``qdanalysis validate | ingest | summary | template``.
+
+A user's bad file never produces a traceback: problems are printed as
+``file:sheet:row:column: message`` and the exit status is 1; 2 is a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import Problem, QdanalysisError, ValidationError, display_path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _print_problems(problems: list[Problem], stream=None) -> None:
+    stream = stream or sys.stdout
+    for p in problems:
+        hint = f"（{p.hint}）" if p.hint else ""
+        print(f"{p.location()}: {p.message}{hint}", file=stream)
+
+
+def cmd_validate(args) -> int:
+    from .loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
+    from .schema import TABLES
+
+    status = EXIT_OK
+    loaders = {"budget": read_budget, "contracts": load_contracts, "lines": load_lines,
+               "sms": load_sms, "indicators": load_indicators}
+    for path in args.paths:
+        if not Path(path).exists():
+            print(f"{path}: 找不到该文件或文件夹", file=sys.stderr)
+            return EXIT_USAGE
+    for path in args.paths:
+        problems: list[Problem] = []
+        found: list[str] = []
+        for key, loader in loaders.items():
+            title = TABLES[key].title
+            try:
+                result = loader(path)
+            except ValidationError as err:
+                absent = [p for p in err.problems if p.message == f"找不到「{title}」表"]
+                problems.extend(p for p in err.problems if p not in absent and p not in problems)
+                continue
+            rows = len(result.items) if key == "budget" else len(result)
+            found.append(f"{title}{rows}行")
+        if not found and not problems:
+            problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
+                                    "请参照 `qdanalysis template` 生成的模板填写表头"))
+        if problems:
+            _print_problems(problems)
+            status = EXIT_PROBLEMS
+        else:
+            print(f"{display_path(path)}: 通过校验（{'，'.join(found)}）")
+    return status
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+
+    result = ingest(args.year, args.root, args.out, force=args.force)
+    verb = "未变化，跳过" if result.skipped else "已写入"
+    tables = "，".join(f"{k} {v['rows']}行" for k, v in result.manifest["tables"].items())
+    print(f"{result.year}年：{verb} {display_path(result.out_dir)}（{tables}）")
+    return EXIT_OK
+
+
+def cmd_summary(args) -> int:
+    from .summary import year_summary
+    from .year import load_year
+
+    print(year_summary(load_year(args.year, args.root)))
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from .template import write_template
+
+    path = write_template(args.out, args.year)
+    print(f"已生成模板：{display_path(path)}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）")
+    p.add_argument("paths", nargs="+", help="工作簿（.xlsx）或存放工作簿的文件夹")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
+    p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 data/processed）")
+    p.add_argument("--force", action="store_true", help="即使数据未变化也重新处理")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("summary", help="打印某年数据摘要")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--root", type=Path, default=None)
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("template", help="生成空白的数据填报模板")
+    p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
+    p.add_argument("--year", type=int, default=None)
+    p.set_defaults(func=cmd_template)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationError as err:
+        _print_problems(err.problems)
+        return EXIT_PROBLEMS
+    except QdanalysisError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+        if args.debug:
+            raise
+        print(f"内部错误：{type(err).__name__}: {err}（请加 --debug 重新运行并报告此问题）", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Export an executed notebook to one self-contained HTML file that works offline.
+
+The report is read on an intranet without internet: no script, style sheet, font or
+image may come from a network. nbconvert's ``lab`` template links require.js, MathJax
+and mermaid from CDNs; the ``qdanalysis_offline`` template shipped in
+``qdanalysis/templates/`` empties those blocks (see its index.html.j2).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from qdanalysis.errors import QdanalysisError, display_path
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "qdanalysis_offline"
+
+_REMOTE = r"(?:[a-z][a-z0-9+.-]*:)?//[^\s\"'<>()]+"
+# Tags whose src/href/data the browser fetches by itself (an <a href> is only a link).
+_FETCHING_TAG = re.compile(
+    r"<(?:script|link|img|iframe|frame|source|video|audio|embed|object|track|input|image|use)\b[^>]*>",
+    re.IGNORECASE,
+)
+_FETCHING_ATTR = re.compile(
+    rf"""\b(?:src|href|xlink:href|data|poster|srcset)\s*=\s*["']?\s*({_REMOTE})""", re.IGNORECASE
+)
+_CSS_OR_JS = re.compile(
+    rf"""(?:url\(\s*["']?|@import\s+["']|import\(\s*["'])\s*({_REMOTE})""", re.IGNORECASE
+)
+
+
+# papermill marks a failed run with two English Markdown cells carrying this tag.
+PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+PAPERMILL_ERROR_ANCHOR = "papermill-error-cell"
+
+
+class ExternalResourceError(QdanalysisError):
+    """The rendered report would fetch something from a network.
+
+    Attributes:
+        notebook: the notebook being exported.
+        urls: the remote addresses found, in order of appearance.
+    """
+
+    def __init__(self, notebook: str | Path, urls: list[str]):
+        self.notebook = str(notebook)
+        self.urls = urls
+        shown = "\n".join(f"  {u}" for u in urls[:10])
+        super().__init__(
+            f"{display_path(notebook)}：导出的报告引用了 {len(urls)} 个网络资源，内网中无法打开：\n{shown}\n"
+            "请把图片改为在笔记本中生成（嵌入报告），不要引用网址。"
+        )
+
+
+def find_external_resources(html: str) -> list[str]:
+    """Remote URLs that a browser would fetch when opening ``html``.
+
+    Plain hyperlinks (``<a href>``) and XML namespaces are not fetches and are ignored.
+    """
+    urls = [m.group(1) for tag in _FETCHING_TAG.finditer(html) for m in _FETCHING_ATTR.finditer(tag.group(0))]
+    urls += [m.group(1) for m in _CSS_OR_JS.finditer(html)]
+    return list(dict.fromkeys(urls))
+
+
+def _translate_papermill_banners(nb: nbformat.NotebookNode) -> None:
+    """Replace papermill's English failure banners by Chinese ones (in place)."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or PAPERMILL_ERROR_TAG not in cell.metadata.get("tags", []):
+            continue
+        if f'id="{PAPERMILL_ERROR_ANCHOR}"' in cell.source:
+            cell.source = (
+                f'<div id="{PAPERMILL_ERROR_ANCHOR}" class="qd-run-error">'
+                "运行在下面这一步出错并中止，此后的内容没有生成：</div>"
+            )
+        else:
+            found = re.search(r"In \[(\d+)\]", cell.source)
+            step = f"第 {found.group(1)} 个代码单元（In [{found.group(1)}]）" if found else "一个代码单元"
+            cell.source = (
+                f'<div class="qd-run-error">本报告不完整：运行到'
+                f'<a href="#{PAPERMILL_ERROR_ANCHOR}">{step}</a>时出错，错误信息见下文红色部分。</div>'
+            )
+
+
+def make_exporter() -> HTMLExporter:
+    """An HTMLExporter for offline reports: no code, no prompts, no CDN scripts."""
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,  # Markdown images become data: URIs, like PNG outputs
+    )
+
+
+def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | Path = ".") -> str:
+    """The offline HTML of an (executed) notebook; the notebook is not modified.
+
+    Error outputs (a failed cell) are kept so a failed run is visible in the report, and
+    papermill's English failure banners are replaced by Chinese ones.
+
+    Args:
+        notebook: the notebook.
+        title: the page title.
+        base_dir: folder that relative Markdown image paths are resolved against.
+    """
+    nb = copy.deepcopy(notebook)
+    nb.metadata["title"] = title
+    _translate_papermill_banners(nb)
+    resources = {"metadata": {"name": title, "path": str(base_dir)}}
+    body, _ = make_exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so readers never see half a file."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o644)  # mkstemp makes 0600; the report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str) -> Path:
+    """Export an executed notebook to one self-contained, offline HTML report.
+
+    Args:
+        notebook_path: the executed .ipynb (for example papermill's output).
+        html_path: where to write the report; its folder is created if needed.
+        title: the page title shown in the browser tab.
+
+    Returns:
+        The path of the written report.
+
+    Raises:
+        ExternalResourceError: the report would load something from a network.
+    """
+    notebook_path = Path(notebook_path)
+    html_path = Path(html_path)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    html = render_html(notebook, title=title, base_dir=notebook_path.parent)
+    remote = find_external_resources(html)
+    if remote:
+        raise ExternalResourceError(notebook_path, remote)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(html_path, html)
+    return html_path
+

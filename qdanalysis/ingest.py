@@ -1,0 +1,129 @@
+"""``ingest``: load a year's raw workbooks, validate them, and store tidy parquet tables.
+
+Outputs go to ``data/processed/<year>/<table>.parquet`` plus ``manifest.json`` with the
+source files' hashes. Each file is written atomically and the manifest last, under a lock;
+when the sources (and this package's version) have not changed, nothing is re-parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .atomic import locked, write_bytes, write_text
+from .errors import display_path
+from .loaders._table import workbook_paths
+from .paths import DATA_PROCESSED
+from .year import YearData, load_year, year_folder
+
+MANIFEST = "manifest.json"
+TABLE_NAMES = ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "checks")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def source_hashes(year: int, root: str | Path | None = None) -> list[dict]:
+    folder = year_folder(year, root)
+    return [{"file": f.name, "sha256": sha256(f), "bytes": f.stat().st_size} for f in workbook_paths(folder)]
+
+
+@dataclass
+class IngestResult:
+    year: int
+    out_dir: Path
+    skipped: bool
+    manifest: dict
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def _parquet_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _fresh(out_dir: Path, sources: list[dict]) -> dict | None:
+    """The manifest, if the stored tables are up to date with these sources and this version."""
+    path = out_dir / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("sources") != sources or manifest.get("qdanalysis_version") != __version__:
+        return None
+    for name, info in manifest.get("tables", {}).items():
+        file = out_dir / info["file"]
+        if not file.exists() or sha256(file) != info["sha256"]:
+            return None
+    return manifest
+
+
+def ingest(year: int, root: str | Path | None = None, out: str | Path | None = None, *, force: bool = False) -> IngestResult:
+    """Validate ``<root>/<year>/`` and write its tables under ``<out>/<year>/``.
+
+    Raises:
+        ValidationError: the year's workbooks have problems (nothing is written then).
+    """
+    out_dir = Path(out if out is not None else DATA_PROCESSED) / str(int(year))
+    sources = source_hashes(year, root)
+    with locked(out_dir.parent / f".{int(year)}.lock"):
+        if not force:
+            manifest = _fresh(out_dir, sources)
+            if manifest is not None:
+                return IngestResult(int(year), out_dir, True, manifest)
+        data = load_year(year, root)
+        tables = {}
+        for name, df in _tables(data).items():
+            blob = _parquet_bytes(df)
+            write_bytes(out_dir / f"{name}.parquet", blob)
+            tables[name] = {"file": f"{name}.parquet", "rows": len(df), "sha256": hashlib.sha256(blob).hexdigest()}
+        manifest = {
+            "year": int(year),
+            "qdanalysis_version": __version__,
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "source_folder": display_path(year_folder(year, root)),
+            "sources": sources,
+            "tables": tables,
+            "totals": data.totals,
+            "undisclosed": data.undisclosed,
+            "warnings": data.warnings,
+            "missing": data.missing,
+        }
+        write_text(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default))
+    return IngestResult(int(year), out_dir, False, json.loads(json.dumps(manifest, default=_json_default)))
+
+
+def _tables(data: YearData) -> dict[str, pd.DataFrame]:
+    return {"budget": data.budget, "subtotals": data.subtotals, "contracts": data.contracts, "lines": data.lines,
+            "sms": data.sms, "indicators": data.indicators, "checks": data.checks}
+
+
+def read_processed(year: int, table: str, out: str | Path | None = None) -> pd.DataFrame:
+    """Read a stored table back with its money columns as exact decimals."""
+    path = Path(out if out is not None else DATA_PROCESSED) / str(int(year)) / f"{table}.parquet"
+    arrow = pq.read_table(path)
+    return arrow.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)

@@ -1,0 +1,343 @@
+"""Finding a table in a workbook and reading its rows: the part every loader shares.
+
+A table is found by its sheet name or, failing that, by its header row. Title lines,
+``单位：万元`` lines, blank rows, notes and signatures below the table, merged or
+written-once category cells are all handled here, so each loader only says what its
+rows mean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from .. import parsing as P
+from ..errors import ProblemCollector, ValidationError, display_path
+from ..schema import MONEY, PRICE, NOTE_PREFIXES, Column, Table
+from ..xlsx import SheetData, column_letter, read_workbook
+
+HEADER_SCAN_ROWS = 30
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Located:
+    """A table located in one sheet."""
+
+    file: str
+    sheet: str
+    header_row: int  # Excel row number of the header
+    col_index: dict[str, int]  # column key -> 0-based column index
+    col_header: dict[str, str]  # column key -> header as written
+    col_unit: dict[str, str | None]  # column key -> money unit from the header
+    sheet_unit: str | None
+    extras: dict[str, int]  # headers the contract does not know, kept as they are
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row, values)
+
+    def where(self, key: str) -> str:
+        """Column as a user finds it: header and letter, e.g. ``预算数(D列)``."""
+        if key in self.col_index:
+            return f"{self.col_header[key]}({column_letter(self.col_index[key])}列)"
+        return key
+
+
+def workbook_paths(path: str | Path) -> list[Path]:
+    """The spreadsheets a path stands for: the file itself, or the workbooks in a folder."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(
+            f for f in p.iterdir()
+            if f.is_file() and f.suffix.lower() in SPREADSHEET_SUFFIXES and not f.name.startswith(("~$", "."))
+        )
+        return files
+    return [p]
+
+
+def _header_matches(row: list[Any], table: Table) -> dict[str, tuple[int, str, str | None]]:
+    """Map column keys to (index, header as written, unit) for the cells of a candidate header row."""
+    found: dict[str, tuple[int, str, str | None]] = {}
+    for j, cell in enumerate(row):
+        if not isinstance(cell, str):
+            continue
+        name, unit = P.split_header(cell)
+        for col in table.columns:
+            if col.key not in found and name in col.names:
+                found[col.key] = (j, P.normalize_text(cell), unit)
+                break
+    return found
+
+
+def _best_header(sheet: SheetData, table: Table) -> tuple[int, dict[str, tuple[int, str, str | None]]] | None:
+    best: tuple[int, dict] | None = None
+    required = {c.key for c in table.required}
+    for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        m = _header_matches(row, table)
+        if not m:
+            continue
+        score = (required <= m.keys(), len(m))
+        if best is None or score > (required <= best[1].keys(), len(best[1])):
+            best = (i, m)
+    return best
+
+
+def _sheet_name_matches(sheet: SheetData, table: Table) -> bool:
+    name = P.compact(sheet.name)
+    return any(word in name for word in table.sheet_names)
+
+
+def _fill_merged(sheet: SheetData, col: int, rows: list[list[Any]], first_row: int) -> None:
+    """Give every cell of a vertical merge in column ``col`` the merge's top value."""
+    for r0, c0, r1, c1 in sheet.merged:
+        if c0 <= col <= c1 and r1 > r0:
+            top = sheet.rows[r0][c0] if c0 == col else None
+            if top is None:
+                continue
+            for r in range(max(r0, first_row), r1 + 1):
+                idx = r - first_row
+                if 0 <= idx < len(rows) and P.is_blank(rows[idx][col]):
+                    rows[idx][col] = top
+
+
+def _is_note_row(values: list[Any]) -> bool:
+    first = next((v for v in values if not P.is_blank(v)), None)
+    if not isinstance(first, str):
+        return False
+    text = P.compact(first)
+    return text.startswith(NOTE_PREFIXES)
+
+
+def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector, *, by_name: bool) -> Located | None:
+    """Locate ``table`` in ``sheet``. Reports missing columns when the sheet is named for the table."""
+    best = _best_header(sheet, table)
+    required = [c for c in table.required]
+    if best is None or not {c.key for c in required} <= best[1].keys():
+        if by_name:
+            row = None if best is None else best[0] + 1
+            have = {} if best is None else best[1]
+            if best is None:
+                collector.add(
+                    sheet.name, None, "",
+                    f"工作表「{sheet.name}」中找不到「{table.title}」的表头",
+                    "表头应包含：" + "、".join(c.header for c in required),
+                )
+            for col in required:
+                if col.key not in have and best is not None:
+                    alt = f"（也可写作：{'、'.join(col.synonyms)}）" if col.synonyms else ""
+                    collector.add(
+                        sheet.name, row, col.header,
+                        f"缺少必填列「{col.header}」",
+                        f"请在表头行加入「{col.header}」列{alt}",
+                    )
+        return None
+    hi, match = best
+    sheet_unit = None
+    for row in sheet.rows[: hi + 1]:
+        for cell in row:
+            unit = P.parse_unit_line(cell) if isinstance(cell, str) and "单位" in cell else None
+            if unit and not (isinstance(cell, str) and P.split_header(cell)[0] in ("单位", "使用单位")):
+                sheet_unit = unit
+    located = Located(
+        file=sheet.file,
+        sheet=sheet.name,
+        header_row=hi + 1,
+        col_index={k: v[0] for k, v in match.items()},
+        col_header={k: v[1] for k, v in match.items()},
+        col_unit={k: P.money_unit_of(v[2]) for k, v in match.items()},
+        sheet_unit=sheet_unit,
+        extras={},
+    )
+    known = set(located.col_index.values())
+    for j, cell in enumerate(sheet.rows[hi]):
+        if j not in known and not P.is_blank(cell):
+            located.extras[P.clean_text(cell)] = j
+    body = [list(r) for r in sheet.rows[hi + 1:]]
+    for col in table.columns:
+        if col.fill_down and col.key in located.col_index:
+            _fill_merged(sheet, located.col_index[col.key], body, hi + 1)
+    for offset, values in enumerate(body):
+        if all(P.is_blank(v) for v in values):
+            continue
+        if _is_note_row(values):
+            break  # notes and signatures end the table
+        located.rows.append((hi + 2 + offset, values))
+    return located
+
+
+def locate(path: str | Path, table: Table, collector_for: Callable[[str], ProblemCollector] | None = None,
+           *, required: bool = True) -> tuple[list[Located], list[ProblemCollector]]:
+    """Find ``table`` in a workbook or in the workbooks of a folder.
+
+    Returns the located tables and the problem collectors used (one per file).
+
+    Raises:
+        ValidationError: a file cannot be read, or the table is named but malformed, or
+            (when ``required``) the table is found nowhere.
+    """
+    paths = workbook_paths(path)
+    if not paths:
+        raise ValidationError(_no_workbook(path, table))
+    found: list[Located] = []
+    collectors: list[ProblemCollector] = []
+    for file in paths:
+        sheets = read_workbook(file)
+        collector = ProblemCollector(display_path(file))
+        collectors.append(collector)
+        named = [s for s in sheets if _sheet_name_matches(s, table)]
+        for s in named:
+            loc = locate_in_sheet(s, table, collector, by_name=True)
+            if loc:
+                found.append(loc)
+        if not named:
+            for s in sheets:
+                loc = locate_in_sheet(s, table, collector, by_name=False)
+                if loc:
+                    found.append(loc)
+        collector.raise_if_any()
+    if not found and required:
+        raise ValidationError(_no_table(path, table))
+    return found, collectors
+
+
+def _no_workbook(path: str | Path, table: Table):
+    from ..errors import Problem
+
+    return Problem(
+        display_path(path), "", None, "",
+        "文件夹中没有 .xlsx 工作簿" if Path(path).is_dir() else "找不到文件",
+        "请把工作簿（.xlsx）放到该文件夹中",
+    )
+
+
+def _no_table(path: str | Path, table: Table):
+    from ..errors import Problem
+
+    return Problem(
+        display_path(path), "", None, "",
+        f"找不到「{table.title}」表",
+        f"请把工作表命名为「{table.title}」，或使表头包含：" + "、".join(c.header for c in table.required),
+    )
+
+
+# --- reading typed values ------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """One data row, with parsed values by column key and its place in the workbook."""
+
+    loc: Located
+    row: int
+    raw: dict[str, Any]
+    values: dict[str, Any]
+    extras: dict[str, Any]
+
+    def text(self, key: str) -> str:
+        return P.clean_text(self.raw.get(key))
+
+
+def code_text(value: Any) -> str:
+    """A code as text: ``1.1`` stays ``1.1``, ``3`` (a number cell) becomes ``3``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    return P.normalize_text(value)
+
+
+def _money_unit(loc: Located, key: str) -> str | None:
+    return loc.col_unit.get(key) or loc.sheet_unit
+
+
+def parse_cell(loc: Located, col: Column, value: Any, *, year: int | None = None) -> Any:
+    """Parse one cell by its column kind. Raises :class:`parsing.CellError`."""
+    kind = col.kind
+    if kind == "text":
+        return P.clean_text(value) or None
+    if kind == "code":
+        return code_text(value) or None
+    if kind == "money":
+        return P.parse_money(value, _money_unit(loc, col.key))
+    if kind == "price":
+        return P.parse_money(value, _money_unit(loc, col.key), quantum=P.PRICE_QUANTUM)
+    if kind == "date":
+        return P.parse_date(value)
+    if kind == "month":
+        return P.parse_month(value, year)
+    if kind == "count":
+        return P.parse_count(value, what=col.header)
+    if kind == "bandwidth":
+        return P.parse_bandwidth(value)
+    if kind == "target":
+        return None if P.is_blank(value) else P.parse_target(value)
+    if kind == "quantity":
+        return P.parse_quantity(value)
+    if kind == "decimal":
+        return P.parse_decimal(value, what=col.header)
+    raise AssertionError(f"unknown column kind {kind}")
+
+
+def read_records(loc: Located, table: Table, collector: ProblemCollector, *, year: int | None = None,
+                 skip: Callable[[dict[str, Any]], bool] | None = None) -> list[Record]:
+    """Parse every data row of ``loc``; each bad cell becomes a problem, all reported together."""
+    records: list[Record] = []
+    fills: dict[str, Any] = {}
+    for row_no, values in loc.rows:
+        raw = {k: (values[j] if j < len(values) else None) for k, j in loc.col_index.items()}
+        for col in table.columns:
+            if col.fill_down and col.key in raw:
+                if P.is_blank(raw[col.key]):
+                    raw[col.key] = fills.get(col.key)
+                else:
+                    fills[col.key] = raw[col.key]
+        parsed: dict[str, Any] = {}
+        for key, value in raw.items():
+            col = table.column(key)
+            try:
+                parsed[key] = parse_cell(loc, col, value, year=year)
+            except P.CellError as err:
+                collector.add(loc.sheet, row_no, loc.where(key), err.message, err.hint)
+                parsed[key] = None
+        extras = {h: (values[j] if j < len(values) else None) for h, j in loc.extras.items()}
+        records.append(Record(loc, row_no, raw, parsed, extras))
+    return records
+
+
+def money_value(m: P.Money | None) -> Decimal | None:
+    return None if m is None else m.yuan
+
+
+def frame(rows: list[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFrame:
+    """A DataFrame with the declared dtypes (money as exact decimals, dates as datetime64)."""
+    df = pd.DataFrame(rows, columns=list(dtypes) if not rows else None)
+    if df.empty:
+        df = pd.DataFrame({c: pd.Series([], dtype=object) for c in dtypes})
+    for col, dtype in dtypes.items():
+        if col not in df:
+            df[col] = None
+        if dtype in (MONEY, PRICE):
+            df[col] = pd.array([None if v is None or v is pd.NA else Decimal(v) for v in df[col]], dtype=dtype)
+        elif dtype == "date":
+            df[col] = pd.to_datetime(pd.Series([v for v in df[col]], dtype=object), errors="raise").astype("datetime64[ns]")
+        elif dtype == "Int64":
+            df[col] = pd.array([None if v is None else int(v) for v in df[col]], dtype="Int64")
+        elif dtype == "float":
+            df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
+        elif dtype == "bool":
+            df[col] = pd.array(list(df[col]), dtype="boolean")
+        else:
+            df[col] = pd.Series([None if v is None else str(v) for v in df[col]], dtype=object, index=df.index)
+    extra_cols = [c for c in df.columns if c not in dtypes]
+    return df[list(dtypes) + extra_cols]
+
+
+def as_date(d: P.ParsedDate | None) -> dt.date | None:
+    return None if d is None else d.date
+
+
+def as_precision(d: P.ParsedDate | None) -> str | None:
+    return None if d is None else d.precision

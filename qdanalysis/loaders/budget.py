@@ -1,0 +1,211 @@
+"""Loader for the budget-execution sheet (预算执行): items, subtotals and the programme total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .. import parsing as P
+from ..errors import ProblemCollector, ValidationError
+from ..schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
+from ._table import Record, frame, locate, money_value, read_records
+
+MONEY_KEYS = ("budget", "adjusted_budget", "executed")
+TOLERANCE = Decimal("0.01")
+
+BUDGET_DTYPES = {
+    "code": object, "category": object, "item": object,
+    "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
+    "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
+}
+
+
+@dataclass
+class BudgetSheet:
+    """A loaded budget: item rows, stated subtotals, and the total row as the sheet states it.
+
+    Attributes:
+        items: one row per budget item (see :data:`BUDGET_DTYPES`).
+        subtotals: the sheet's 小计 rows: category and stated amounts.
+        totals: ``budget``, ``adjusted_budget``, ``executed`` (Decimal 元 or None) and
+            ``execution_rate`` (executed / adjusted budget, else / budget), from the 合计 row;
+            without a 合计 row, the items' sums where every item is known.
+        undisclosed: per money column, the stated total minus the items that state a figure
+            (the 未披露 part: not itemised), or None where there is no stated total.
+        total_row: Excel row of the 合计 row, if any.
+    """
+
+    items: pd.DataFrame
+    subtotals: pd.DataFrame
+    totals: dict[str, object]
+    undisclosed: dict[str, Decimal | None] = field(default_factory=dict)
+    total_row: int | None = None
+
+
+def _marker(rec: Record) -> str | None:
+    text = "".join(P.compact(rec.raw.get(k)) for k in ("code", "category", "item"))
+    if any(w in text for w in SUBTOTAL_WORDS):
+        return "subtotal"
+    if any(w in text for w in TOTAL_WORDS):
+        return "total"
+    return None
+
+
+def _check_sum(collector: ProblemCollector, rec: Record, where, members: list[Record], label: str,
+               undisclosed: dict[str, Decimal | None] | None = None) -> None:
+    """Compare a subtotal/total row with its members, column by column."""
+    for key in MONEY_KEYS:
+        stated = money_value(rec.values.get(key))
+        if stated is None:
+            continue
+        known = [money_value(m.values.get(key)) for m in members]
+        present = [v for v in known if v is not None]
+        total = sum(present, Decimal(0))
+        rows = _rows_text([m.row for m in members])
+        if len(present) == len(known) and members:
+            if abs(total - stated) > TOLERANCE:
+                collector.add(
+                    rec.loc.sheet, rec.row, where(key),
+                    f"{label}{P.normalize_text(stated)}元与明细（第{rows}行）之和{total}元不符，相差{stated - total}元",
+                    "请核对明细金额或合计金额",
+                )
+        elif total - stated > TOLERANCE:
+            collector.add(
+                rec.loc.sheet, rec.row, where(key),
+                f"已填写的明细（第{rows}行）之和{total}元已超过{label}{stated}元",
+                "请核对明细金额或合计金额",
+            )
+        if undisclosed is not None:
+            undisclosed[key] = stated - total
+
+
+def _rows_text(rows: list[int]) -> str:
+    if not rows:
+        return "无"
+    if rows == list(range(rows[0], rows[-1] + 1)):
+        return f"{rows[0]}-{rows[-1]}" if len(rows) > 1 else str(rows[0])
+    return "、".join(map(str, rows))
+
+
+def read_budget(path: str | Path) -> BudgetSheet:
+    """Load the budget table of a workbook or a folder of workbooks.
+
+    Raises:
+        ValidationError: every problem of the file, each naming sheet, row and column.
+    """
+    located, collectors = locate(path, BUDGET)
+    items: list[Record] = []
+    subtotal_rows: list[tuple[Record, list[Record]]] = []
+    total: Record | None = None
+    seen: dict[str, Record] = {}
+    seen_codes: dict[str, Record] = {}
+    collector_of = {c.file: c for c in collectors}
+    for loc in located:
+        collector = collector_of[loc.file]
+        records = read_records(loc, BUDGET, collector)
+        group_start = len(items)
+        for rec in records:
+            kind = _marker(rec)
+            if kind == "subtotal":
+                cat = rec.values.get("category")
+                named = cat and not any(w in cat for w in SUBTOTAL_WORDS)
+                members = [i for i in items if i.values.get("category") == cat] if named else items[group_start:]
+                subtotal_rows.append((rec, members))
+                group_start = len(items)
+                continue
+            if kind == "total":
+                if total is not None:
+                    collector.add(loc.sheet, rec.row, loc.where("item"),
+                                  f"出现第二个合计行（第一个在第{total.row}行）", "每张表只保留一个合计行")
+                total = rec
+                continue
+            if not rec.values.get("item"):
+                collector.add(loc.sheet, rec.row, loc.where("item"), "缺少项目名称",
+                              "请填写项目名称；说明文字请以「注：」开头放在表格下方")
+                continue
+            if not rec.values.get("category"):
+                collector.add(loc.sheet, rec.row, loc.where("category"), "缺少类别",
+                              "请填写类别，或在合并单元格/该类首行写明类别")
+            name = rec.values["item"]
+            if name in seen:
+                first = seen[name]
+                collector.add(loc.sheet, rec.row, loc.where("item"),
+                              f"项目「{name}」重复出现（第一次在{first.loc.sheet}第{first.row}行）",
+                              "同一年度每个项目只能出现一次，请合并或改名")
+            else:
+                seen[name] = rec
+            code = rec.values.get("code")
+            if code:
+                if code in seen_codes and seen_codes[code].values.get("item") != name:
+                    first = seen_codes[code]
+                    collector.add(loc.sheet, rec.row, loc.where("code"),
+                                  f"编号「{code}」重复（第一次在第{first.row}行）", "每个项目的编号应唯一")
+                seen_codes.setdefault(code, rec)
+            items.append(rec)
+    undisclosed: dict[str, Decimal | None] = {k: None for k in MONEY_KEYS}
+    for rec, members in subtotal_rows:
+        _check_sum(collector_of[rec.loc.file], rec, rec.loc.where, members, "小计")
+    if total is not None:
+        _check_sum(collector_of[total.loc.file], total, total.loc.where, items, "合计", undisclosed)
+        if subtotal_rows:
+            subs = [s for s, _ in subtotal_rows]
+            _check_sum(collector_of[total.loc.file], total, total.loc.where, subs, "合计（与各小计之和）")
+    problems = [p for c in collectors for p in c.problems]
+    if problems:
+        raise ValidationError(problems)
+    return BudgetSheet(
+        items=frame([_item_row(r) for r in items], BUDGET_DTYPES),
+        subtotals=_subtotal_frame(subtotal_rows),
+        totals=_totals(total, items),
+        undisclosed=undisclosed,
+        total_row=None if total is None else total.row,
+    )
+
+
+def _item_row(rec: Record) -> dict[str, object]:
+    row = {k: rec.values.get(k) for k in ("code", "category", "item", "note", "source")}
+    row.update({k: money_value(rec.values.get(k)) for k in MONEY_KEYS})
+    row.update(src_file=rec.loc.file, src_sheet=rec.loc.sheet, src_row=rec.row)
+    row.update({h: P.clean_text(v) or None for h, v in rec.extras.items()})
+    return row
+
+
+def _subtotal_frame(subtotals: list[tuple[Record, list[Record]]]) -> pd.DataFrame:
+    rows = []
+    for rec, members in subtotals:
+        cat = rec.values.get("category")
+        if not cat or any(w in cat for w in SUBTOTAL_WORDS):
+            cat = members[0].values.get("category") if members else None
+        rows.append({"category": cat, **{k: money_value(rec.values.get(k)) for k in MONEY_KEYS}, "src_row": rec.row})
+    return frame(rows, {"category": object, "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
+                        "src_row": "Int64"})
+
+
+def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key in MONEY_KEYS:
+        if total is not None:
+            out[key] = money_value(total.values.get(key))
+        else:
+            values = [money_value(i.values.get(key)) for i in items]
+            out[key] = sum(values, Decimal(0)) if values and all(v is not None for v in values) else None
+    base = out["adjusted_budget"] or out["budget"]
+    out["execution_rate"] = (out["executed"] / base) if out["executed"] is not None and base else None
+    return out
+
+
+def load_budget(path: str | Path) -> pd.DataFrame:
+    """Budget items of a workbook or folder, money in 元 as exact decimals.
+
+    Columns: code, category, item, budget, adjusted_budget, executed, note, source,
+    src_file, src_sheet, src_row, then any extra columns of the sheet. ``df.attrs`` holds
+    ``totals`` and ``undisclosed`` (see :class:`BudgetSheet`).
+    """
+    sheet = read_budget(path)
+    df = sheet.items
+    df.attrs["totals"] = sheet.totals
+    df.attrs["undisclosed"] = sheet.undisclosed
+    return df

@@ -1,0 +1,177 @@
+"""The input contract, declared once: tables, their columns, Chinese headers and synonyms.
+
+Loaders, the template writer and the docs all read these declarations; no header string
+is written anywhere else. See ``DATA_CONTRACT.md`` in the shared folder for the prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+#: Money in 元, exact to the fen, through every sum.
+MONEY = pd.ArrowDtype(pa.decimal128(18, 2))
+#: Unit prices (``0.065元/条``) need finer precision than the fen.
+PRICE = pd.ArrowDtype(pa.decimal128(18, 4))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table.
+
+    Attributes:
+        key: English snake_case name in the loaded DataFrame.
+        header: canonical Chinese header.
+        synonyms: other headers accepted for it.
+        required: the header must be present (a cell may still be empty where the data
+            does not say; each loader decides which values are mandatory).
+        kind: how cells are parsed: text, code, money, price, date, month, count,
+            bandwidth, target, quantity, decimal.
+        fill_down: a value written once (or in a merged cell) applies to the rows below.
+        hint: what to write, in Chinese, for the template's 填写说明 sheet.
+    """
+
+    key: str
+    header: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"
+    fill_down: bool = False
+    hint: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table: its sheet name keywords and columns."""
+
+    key: str
+    title: str
+    sheet_names: tuple[str, ...]
+    columns: tuple[Column, ...]
+    description: str = ""
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+_NOTE = Column("note", "备注", ("说明",), hint="任意说明文字")
+_SOURCE = Column("source", "来源", ("数据来源", "依据"), hint="数据出处，例如报告章节或凭证号")
+
+BUDGET = Table(
+    "budget",
+    "预算执行",
+    ("预算执行", "预算", "执行明细"),
+    (
+        Column("code", "编号", ("序号", "项目编号"), kind="code", hint="项目编号，如 1.1；按文本保存"),
+        Column("category", "类别", ("项目类别", "大类"), True, fill_down=True, hint="5大类之一；可合并单元格或只写在首行"),
+        Column("item", "项目名称", ("项目", "支出项目", "明细项目"), True, hint="明细项目名称；同一年度不得重复"),
+        Column("budget", "预算数", ("预算金额", "年初预算", "预算"), True, kind="money", hint="年初预算金额；未知留空"),
+        Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", hint="调整后的预算；未调整留空"),
+        Column("executed", "执行数", ("实际支出", "支出数", "执行金额", "实际执行"), True, kind="money", hint="截至年末的实际支出；未知留空"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "每个明细项目一行；可含小计、合计行（会自动核对）。",
+)
+
+CONTRACTS = Table(
+    "contracts",
+    "合同台账",
+    ("合同台账", "合同"),
+    (
+        Column("contract_id", "合同编号", ("合同号",), True, kind="code", hint="唯一编号"),
+        Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号"),
+        Column("item", "项目名称", ("项目",), True, hint="对应预算表的项目名称"),
+        Column("vendor", "供应商", ("中标供应商", "服务商"), True, hint="未公开可留空"),
+        Column("signed", "签订日期", ("签约日期", "合同日期"), True, kind="date", hint="如 2019-08-10、2019年8月；未知留空"),
+        Column("start", "服务开始", ("服务起始日期", "服务开始日期"), kind="date"),
+        Column("end", "服务结束", ("服务截止日期", "服务结束日期"), kind="date"),
+        Column("amount", "合同金额", ("金额", "中标金额"), kind="money", hint="按年计费填年度金额；按月或按条计费可留空并填单价"),
+        Column("billing", "计费方式", ("计价方式",), hint="年、月、条 或 一次性"),
+        Column("unit_price", "单价", (), kind="price", hint="如 7.6万元/月、0.065元/条"),
+        Column("procurement", "采购方式", (), hint="公开招标、竞争性磋商、单一来源、续签等"),
+        Column("renews", "续签自", ("原合同编号",), kind="code", hint="本合同续签的原合同编号"),
+        Column("paid_in_year", "本年支付", ("本年支付金额", "当年支付"), kind="money", hint="本年度实际支付；与合同金额不同时填写"),
+        Column("scope", "服务内容", ("服务范围",), hint="服务内容描述，用于发现重复的服务范围"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "每份合同一行；续签合同填写「续签自」。",
+)
+
+LINES = Table(
+    "lines",
+    "线路清单",
+    ("线路清单", "线路"),
+    (
+        Column("unit", "单位", ("使用单位",), True),
+        Column("carrier", "运营商", (), True, hint="中国联通、中国电信、中国移动等"),
+        Column("line_type", "线路类型", (), hint="互联网出口、单位接入、省电子政务专网等"),
+        Column("bandwidth_mbps", "带宽", (), True, kind="bandwidth", hint="如 1000M、1G；未知留空"),
+        Column("count", "数量", ("线路数",), kind="count", hint="本行代表的线路条数，默认1"),
+        Column("monthly_fee", "月租", ("月租费", "月费用"), True, kind="money", hint="每条线路每月费用"),
+        Column("start", "起租日期", (), kind="date"),
+        Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "每条或每组同价线路一行。",
+)
+
+SMS = Table(
+    "sms",
+    "短信结算",
+    ("短信结算", "短信"),
+    (
+        Column("month", "月份", (), True, kind="month", hint="如 2020年1月"),
+        Column("department", "部门", (), hint="发送部门；不分部门可留空"),
+        Column("count", "条数", ("发送量",), True, kind="count", hint="发送条数；未知留空"),
+        Column("unit_price", "单价", (), kind="price", hint="如 0.065元/条"),
+        Column("amount", "金额", (), kind="money", hint="结算金额"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "每月（或每月每部门）一行。",
+)
+
+INDICATORS = Table(
+    "indicators",
+    "绩效指标",
+    ("绩效指标", "绩效目标", "指标"),
+    (
+        Column("level1", "一级指标", (), True, fill_down=True),
+        Column("level2", "二级指标", (), True, fill_down=True),
+        Column("name", "三级指标", ("指标名称",), True),
+        Column("target", "指标值", ("目标值",), True, kind="target", hint="如 ≥80条、≤2小时、100%、健全"),
+        Column("actual", "实际完成值", ("完成值",), kind="quantity", hint="如 5.1万路；未知留空"),
+        Column("weight", "分值", ("权重",), kind="decimal"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "绩效目标申报表的指标，一个三级指标一行。",
+)
+
+TABLES: dict[str, Table] = {t.key: t for t in (BUDGET, CONTRACTS, LINES, SMS, INDICATORS)}
+
+#: Words that mark subtotal and total rows (not items).
+SUBTOTAL_WORDS = ("小计",)
+TOTAL_WORDS = ("合计", "总计", "总额")
+#: Text at the start of a row that marks notes and signatures below a table.
+NOTE_PREFIXES = (
+    "注:", "注1", "注①", "注释", "说明:", "备注:", "填表人", "填表:", "制表人", "制表:", "审核人", "审核:",
+    "单位负责人", "财务负责人", "负责人:", "经办人", "联系人", "联系电话", "填报人", "填报日期", "日期:",
+    "报送日期", "数据来源:", "资料来源:",
+)

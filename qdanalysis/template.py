@@ -1,0 +1,58 @@
+"""``template``: an empty input workbook with every sheet, its headers and a 填写说明 sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .atomic import atomic_path
+from .schema import TABLES
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+def write_template(path: str | Path, year: int | None = None) -> Path:
+    """Write the input template to ``path`` (atomically) and return it."""
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "填写说明"
+    guide.append([f"{year or ''}年专项业务费绩效评价数据模板".lstrip("年"), ])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.append(["使用方法：每张工作表填写一类数据；表头可换成列出的同义写法，列的顺序不限，可增加其他列（会原样保留）。"])
+    guide.append(["金额单位：在表头写明（如「预算数（万元）」）或在表头上方写一行「单位：万元」；单元格内写明单位（如 942元/月）时以单元格为准。"])
+    guide.append(["报告或凭证未披露的数字请留空，不要填 0；小计、合计行会自动与明细核对。"])
+    guide.append([])
+    header = ["工作表", "列名", "是否必填", "也可写作", "填写要求"]
+    guide.append(header)
+    head_row = guide.max_row
+    for cell in guide[head_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for table in TABLES.values():
+        for col in table.columns:
+            guide.append([table.title, col.header, "必填" if col.required else "选填", "、".join(col.synonyms), col.hint])
+    for letter, width in zip("ABCDE", (14, 16, 10, 34, 60)):
+        guide.column_dimensions[letter].width = width
+    for table in TABLES.values():
+        ws = wb.create_sheet(table.title)
+        ws.append([f"{year or ''}年{table.title}".lstrip("年")])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(["单位：万元"])
+        ws.append([col.header for col in table.columns])
+        for j, col in enumerate(table.columns, start=1):
+            cell = ws.cell(row=3, column=j)
+            cell.font = Font(bold=True)
+            cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, 4 * len(col.header) + 4))
+            if col.kind in ("text", "code") or col.key in ("source", "note"):
+                for r in range(4, 204):
+                    ws.cell(row=r, column=j).number_format = "@"
+        ws.freeze_panes = "A4"
+    with atomic_path(path, suffix=".xlsx") as tmp:
+        wb.save(tmp)
+    return Path(path)

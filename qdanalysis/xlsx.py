@@ -1,0 +1,1006 @@
+"""Safe reading of Excel workbooks (.xlsx / .xlsm).
+
+This is the only module of the package that opens spreadsheet files.
+:func:`read_workbook` first calls :func:`inspect_archive`, which examines the raw zip
+container and refuses anything that is not a workbook or that could exhaust memory or
+abort the process inside the reader (zip bombs, XML entity declarations, forged counts,
+absurd sheet extents). Only then is the file read with python-calamine; openpyxl is the
+fallback when calamine raises.
+
+What the reader returns:
+
+* Formulas give the value cached by the program that last saved the file. Files saved by
+  tools that do not calculate (openpyxl, some exporters) carry no cached value: such
+  cells read as ``None``.
+* Error values (``#DIV/0!``, ``#N/A``...) read as ``None``; they are listed in
+  :attr:`SheetData.errors`.
+* Empty strings read as ``None``; whole numbers read as ``int`` (Excel stores every
+  number as a double); text is returned exactly as stored (full-width characters and
+  surrounding spaces are kept).
+* Dates read as ``datetime.date`` (date-only formats) or ``datetime.datetime``, times as
+  ``datetime.time`` and durations (format ``[h]:mm``) as ``datetime.timedelta``.
+* Only worksheets are returned; chart sheets and dialog sheets are skipped. Hidden
+  worksheets are returned.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import stat
+import zipfile
+import zlib
+from array import array
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+import python_calamine
+
+from .errors import Problem, ValidationError, display_path
+
+__all__ = ["SheetData", "column_letter", "inspect_archive", "read_workbook"]
+
+# ---------------------------------------------------------------------------
+# Limits. Legitimate workbooks stay far below every one of them.
+# ---------------------------------------------------------------------------
+MAX_ENTRIES = 10_000  # zip entries
+MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared, all entries together
+MAX_ENTRY_UNCOMPRESSED = 512 << 20  # 512 MiB declared, any single entry
+RATIO_MIN_SIZE = 1 << 20  # the ratio limit applies to entries above 1 MiB ...
+MAX_RATIO = 200  # ... whose uncompressed/compressed ratio exceeds this
+SIZE_SLACK = 1024  # bytes tolerated beyond a declared size while streaming
+XML_HEAD_BYTES = 64 << 10  # the root element must start within this prefix
+MAX_UNIQUE_STRINGS = 10_000_000  # sharedStrings uniqueCount, absolute
+MIN_BYTES_PER_STRING = 10  # uniqueCount may not exceed part size / this
+SST_RATIO_MIN_SIZE = 256 << 10  # sharedStrings above 256 KiB ...
+MAX_SST_RATIO = 100  # ... may not compress better than this
+MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
+MAX_SHEET_CELLS = 16_000_000  # rows x columns of one sheet's grid (from A1)
+MAX_WORKBOOK_CELLS = 32_000_000  # the same, summed over the workbook
+MAX_SHARED_TEXT_CHARS = 100_000_000  # characters materialised from shared strings
+_CHUNK = 1 << 20  # streaming read size
+_MAX_CARRY = 8 << 20  # longest unfinished element carried between chunks
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_XML_SUFFIXES = (".xml", ".rels")
+_SHEET_ROOTS = {b"worksheet", b"dialogsheet", b"macrosheet"}
+_UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
+_MB = 1 << 20
+
+# Regular expressions over raw XML bytes.
+_NAME = rb"[A-Za-z_][\w.\-]*"
+_ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"  # attribute text, quote-aware
+_ROOT_TAG = re.compile(rb"<(" + _NAME + rb"(?::" + _NAME + rb")?)" + _ATTRS + rb">")
+_SKIP_WS = re.compile(rb"[ \t\r\n]*")
+_XML_ENCODING = re.compile(rb"<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
+_ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*([\"'])(.*?)\1", re.S)
+_ATTR_UNIQUE = re.compile(rb"(?:^|\s)uniqueCount\s*=\s*([\"'])(.*?)\1", re.S)
+_CELL_COL = re.compile(rb'<c r="([A-Z]+)')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_NOT_CELL = re.compile(rb"<c[\w.\-:]")  # <col>, <cfRule>... start with "<c" too
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_TOKEN = re.compile(rb"<(/?)(?:" + _NAME + rb":)?(row|c)(?=[\s/>])" + _ATTRS + rb">")
+_REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)")
+_SST_TAG = re.compile(rb"<(?:" + _NAME + rb":)?sst(?=[\s/>])" + _ATTRS + rb">")
+_SI_TAG = re.compile(rb"<(?:" + _NAME + rb":)?si(?=[\s/>])" + _ATTRS + rb">")
+_RPH = re.compile(r"<(?:[\w.\-]+:)?rPh\b.*?</(?:[\w.\-]+:)?rPh>", re.S)
+_T_TEXT = re.compile(r"<(?:[\w.\-]+:)?t(?:\s[^>]*)?>([^<]*)</(?:[\w.\-]+:)?t>")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|\w+);")
+_SHARED_INDEX = re.compile(rb"\bt=[\"']s[\"'][^>]*>\s*<(?:" + _NAME + rb":)?v>\s*([0-9]+)\s*<")
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+@dataclass
+class SheetData:
+    """One worksheet as a grid anchored at cell A1.
+
+    Attributes:
+        file: display path of the workbook (see :func:`errors.display_path`).
+        name: sheet name.
+        rows: ``rows[i][j]`` is Excel row ``i + 1``, column ``j + 1``. Values are
+            ``None`` (empty), str, int, float, bool, datetime.datetime, datetime.date,
+            datetime.time or datetime.timedelta. Rows have equal width; leading empty
+            rows and columns are kept, trailing empty ones are dropped, so an empty
+            sheet has ``rows == []``.
+        merged: merged ranges, 0-based inclusive ``(row0, col0, row1, col1)``, clipped
+            to the grid (a merge lying wholly outside the grid covers only empty
+            cells and is dropped).
+        errors: cells holding an Excel error value, ``(row0, col0, text)`` such as
+            ``(4, 2, "#DIV/0!")``; those cells read as ``None`` in ``rows``.
+    """
+
+    file: str
+    name: str
+    rows: list[list[object]]
+    merged: list[tuple[int, int, int, int]]
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def column_letter(index0: int) -> str:
+    """Excel column letters of a 0-based column index: 0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    if index0 < 0:
+        raise ValueError(f"column index must be >= 0, got {index0}")
+    letters = ""
+    n = index0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _column_index(letters: bytes) -> int:
+    """0-based index of column letters (case-insensitive); no upper bound."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+# ---------------------------------------------------------------------------
+# Archive inspection
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _SheetScan:
+    """What the pre-read scan learned about one worksheet part."""
+
+    part: str
+    max_row: int = 0  # 1-based extent of cells that may hold a value
+    max_col: int = 0
+    shared_refs: int = 0  # cells of type "s"
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Archive:
+    """Result of :func:`_inspect`, used by :func:`read_workbook`."""
+
+    sheets: dict[str, _SheetScan]  # by part name
+    sheet_parts: dict[str, str]  # sheet name -> part name (best effort)
+
+
+class _Inspector:
+    """Checks one file; every refusal raises :class:`ValidationError`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.display = display_path(path)
+        self.name = self.path.name
+
+    # -- refusals ---------------------------------------------------------
+    def fail(self, message: str, hint: str) -> ValidationError:
+        return ValidationError([Problem(self.display, "", None, "", message, hint)])
+
+    def resave_hint(self) -> str:
+        return f"请用Excel打开“{self.name}”，另存为“Excel工作簿（*.xlsx）”后重试"
+
+    def corrupt(self, detail: str) -> ValidationError:
+        return self.fail(
+            f"文件已损坏或不完整（{detail}）",
+            f"请重新导出或重新下载“{self.name}”；若Excel仍能打开，请另存为新的 .xlsx 文件后重试",
+        )
+
+    def malicious(self, message: str) -> ValidationError:
+        return self.fail(
+            message,
+            f"请勿打开来源不明的文件；如确认“{self.name}”来源可信，请在Excel中打开后另存为新的 .xlsx 文件",
+        )
+
+    def bomb(self, detail: str) -> ValidationError:
+        return self.malicious(f"{detail}，可能是恶意文件（压缩炸弹）")
+
+    # -- entry point ------------------------------------------------------
+    def run(self) -> _Archive:
+        size = self._check_path()
+        try:
+            fh = open(self.path, "rb")
+        except PermissionError:
+            raise self.fail("没有权限读取文件", f"请检查“{self.name}”的访问权限，或先关闭正在使用它的程序")
+        except OSError as exc:
+            raise self.fail(f"无法打开文件（{exc.strerror or exc}）", f"请检查“{self.name}”是否可以正常打开")
+        with fh:
+            head = fh.read(8192)
+            if head.startswith(_OLE_MAGIC):
+                raise self._ole_refusal(fh)
+            if not head.startswith(_ZIP_MAGICS):
+                raise self.fail(f"不是Excel工作簿（.xlsx），看起来是{_describe_non_zip(head)}", self.resave_hint())
+            fh.seek(0)
+            try:
+                zf = zipfile.ZipFile(fh)
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+                raise self.corrupt(f"无法识别压缩包结构：{exc}")
+            with zf:
+                infos = self._check_directory(zf, size)
+                return self._check_parts(zf, infos)
+
+    def _check_path(self) -> int:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise self.fail("找不到文件", f"请检查路径和文件名是否正确：{self.display}")
+        except PermissionError:
+            raise self.fail("没有权限访问文件", f"请检查“{self.name}”的访问权限")
+        except OSError as exc:
+            raise self.fail(f"无法访问文件（{exc.strerror or exc}）", f"请检查路径是否正确：{self.display}")
+        if stat.S_ISDIR(st.st_mode):
+            raise self.fail("这是一个文件夹，不是Excel工作簿", f"请指定“{self.name}”文件夹中的 .xlsx 文件")
+        if not stat.S_ISREG(st.st_mode):
+            raise self.fail("不是普通文件，无法读取", f"请把“{self.name}”另存为普通的 .xlsx 文件后重试")
+        if st.st_size == 0:
+            raise self.fail(
+                "文件为空（0字节）",
+                f"“{self.name}”可能在下载或复制时出错，请重新获取或在Excel中重新保存",
+            )
+        return st.st_size
+
+    def _ole_refusal(self, fh) -> ValidationError:
+        """An OLE2 compound file: a password-protected workbook or a legacy format."""
+        found = _scan_ole_names(fh)
+        if found & {"EncryptedPackage", "EncryptionInfo"}:
+            return self.fail(
+                "工作簿设有打开密码，无法读取",
+                f"请在Excel中打开“{self.name}”，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存为 .xlsx",
+            )
+        if "WordDocument" in found:
+            return self.fail("不是Excel工作簿（.xlsx），看起来是旧版Word文档（.doc）", self.resave_hint())
+        if "PowerPoint Document" in found:
+            return self.fail("不是Excel工作簿（.xlsx），看起来是旧版PowerPoint演示文稿（.ppt）", self.resave_hint())
+        return self.fail(
+            "这是旧版Excel 97-2003 工作簿（.xls），不支持此格式",
+            f"请在Excel中打开“{self.name}”，另存为 .xlsx 格式（文件→另存为→Excel工作簿）",
+        )
+
+    def _check_directory(self, zf: zipfile.ZipFile, file_size: int) -> list[zipfile.ZipInfo]:
+        """Central-directory checks: nothing is decompressed here."""
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise self.bomb(f"文件内部部件数量异常（{len(infos)}个，上限{MAX_ENTRIES}个）")
+        total = 0
+        seen: set[str] = set()
+        for info in infos:
+            if info.filename in seen:
+                raise self.corrupt(f"内部部件“{info.filename}”重复出现")
+            seen.add(info.filename)
+            if info.is_dir():
+                continue
+            total += info.file_size
+            if info.file_size > MAX_ENTRY_UNCOMPRESSED:
+                raise self.bomb(
+                    f"文件内部部件“{info.filename}”解压后过大（声明约{info.file_size // _MB} MB，"
+                    f"上限{MAX_ENTRY_UNCOMPRESSED // _MB} MB）"
+                )
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
+                raise self.bomb(f"文件内部部件“{info.filename}”压缩比异常（{ratio:.0f}倍，上限{MAX_RATIO}倍）")
+            if _is_shared_strings_name(info.filename):
+                self._check_sst_ratio(info)
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise self.bomb(
+                f"文件解压后总体积过大（声明约{total // _MB} MB，上限{MAX_TOTAL_UNCOMPRESSED // _MB} MB）"
+            )
+        if "[Content_Types].xml" not in seen or "xl/workbook.xml" not in seen:
+            raise self.fail(f"不是Excel工作簿（.xlsx），看起来是{_describe_zip(zf, seen)}", self.resave_hint())
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise self.fail(
+                    f"文件内部部件“{info.filename}”被加密，无法读取",
+                    f"请在Excel中打开“{self.name}”，另存为新的 .xlsx 文件后重试",
+                )
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise self.fail(
+                    f"文件使用了Excel不会使用的压缩方式（部件“{info.filename}”）",
+                    f"请在Excel中打开“{self.name}”，另存为新的 .xlsx 文件后重试",
+                )
+        return infos
+
+    def _check_sst_ratio(self, info: zipfile.ZipInfo) -> None:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > SST_RATIO_MIN_SIZE and ratio > MAX_SST_RATIO:
+            raise self.bomb(f"共享字符串表“{info.filename}”压缩比异常（{ratio:.0f}倍，上限{MAX_SST_RATIO}倍）")
+
+    # -- part contents ------------------------------------------------------
+    def _check_parts(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Archive:
+        sheets: dict[str, _SheetScan] = {}
+        sst: tuple[zipfile.ZipInfo, _SstScan] | None = None
+        sst_longest = 0
+        for info in infos:
+            if info.is_dir() or not info.filename.lower().endswith(_XML_SUFFIXES):
+                continue
+            scanner = self._scan_part(zf, info)
+            if isinstance(scanner, _SheetScanner):
+                sheets[info.filename] = self._finish_sheet(zf, info, scanner)
+            elif isinstance(scanner, _SstScan):
+                sst_longest = max(sst_longest, scanner.longest)
+                if info.filename == "xl/sharedStrings.xml" or sst is None:
+                    sst = (info, scanner)
+        self._check_grid_total(sheets)
+        refs = sum(s.shared_refs for s in sheets.values())
+        if sst is not None and refs * sst_longest > MAX_SHARED_TEXT_CHARS:
+            self._check_shared_text(zf, sst[0], sheets)
+        return _Archive(sheets, _sheet_parts(zf))
+
+    def _scan_part(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+        """Stream one XML part: entity declarations, encoding, root, content scans."""
+        scanner = None
+        total = 0
+        tail = b""
+        first = True
+        try:
+            with zf.open(info) as fp:
+                while True:
+                    chunk = fp.read(_CHUNK)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    if total > info.file_size + SIZE_SLACK:
+                        raise self.corrupt(f"内部部件“{info.filename}”的实际大小超过声明")
+                    window = tail + chunk
+                    self._check_markers(window, info.filename)
+                    tail = window[-32:]
+                    if first:
+                        first = False
+                        scanner = self._classify(info, chunk[:XML_HEAD_BYTES])
+                    if scanner is not None:
+                        scanner.feed(chunk)
+        except ValidationError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+            raise self.corrupt(f"读取内部部件“{info.filename}”失败：{exc}")
+        if total != info.file_size:
+            raise self.corrupt(f"内部部件“{info.filename}”的实际大小与声明不符")
+        if scanner is not None:
+            scanner.finish()
+        return scanner
+
+    def _check_markers(self, window: bytes, part: str) -> None:
+        low = window.lower()
+        if b"\x00" in low:  # UTF-16 text: look at it with the zero bytes removed
+            low += b" " + low.replace(b"\x00", b"")
+        if b"<!doctype" in low or b"<!entity" in low:
+            raise self.malicious(f"文件含有XML实体声明（可能是恶意文件），位于内部部件“{part}”")
+
+    def _classify(self, info: zipfile.ZipInfo, head: bytes):
+        """Check encoding and root element; return the content scanner the part needs."""
+        name = info.filename
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
+            raise self._bad_encoding(name, "UTF-16/UTF-32")
+        body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+        decl = _XML_ENCODING.match(body, _SKIP_WS.match(body).end())
+        if decl:
+            encoding = decl.group(1).decode("ascii", "replace").strip().lower()
+            if encoding not in _UTF8_NAMES:
+                raise self._bad_encoding(name, encoding)
+        root = _find_root(body)
+        if root is None:
+            raise self.malicious(f"文件内部XML部件“{name}”格式异常（开头{XML_HEAD_BYTES // 1024} KB内找不到根元素）")
+        tag, attrs = root
+        local = tag.rsplit(b":", 1)[-1]
+        if local == b"sst" or _is_shared_strings_name(name):
+            self._check_sst_ratio(info)
+            prefix = tag[: len(tag) - len(local)] if local == b"sst" else b""
+            return _SstScan(self, info, prefix)
+        if local in _SHEET_ROOTS or name.lower().startswith("xl/worksheets/"):
+            return _SheetScanner(name)
+        return None
+
+    def _bad_encoding(self, part: str, encoding: str) -> ValidationError:
+        return self.fail(
+            f"文件内部XML部件“{part}”使用了不受支持的编码（{encoding}），Excel保存的文件不会这样",
+            f"请在Excel中打开“{self.name}”，另存为新的 .xlsx 文件后重试",
+        )
+
+    def check_unique_count(self, info: zipfile.ZipInfo, attrs: bytes) -> None:
+        """Refuse a forged ``uniqueCount`` (calamine pre-allocates that many strings)."""
+        m = _ATTR_UNIQUE.search(attrs)
+        if not m:
+            return
+        value = unescape(m.group(2).decode("utf-8", "replace")).strip()
+        if not re.fullmatch(r"\+?[0-9]+", value):
+            return
+        count = int(value)
+        limit = min(MAX_UNIQUE_STRINGS, info.file_size // MIN_BYTES_PER_STRING)
+        if count > limit:
+            raise self.malicious(
+                f"共享字符串表声明的字符串数量异常（uniqueCount={count}，该文件最多可能有{limit}个），可能是恶意文件"
+            )
+
+    def too_long_text(self, chars: int) -> ValidationError:
+        return self.malicious(f"有单元格文本长度超过Excel上限{MAX_CELL_CHARS}个字符（约{chars}个），可能是恶意文件")
+
+    def _finish_sheet(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetScanner) -> _SheetScan:
+        result = scan.result
+        if scan.cell_tags != scan.cell_refs or result.max_row * result.max_col > MAX_SHEET_CELLS:
+            # Some cells lack a plain r="A1" first attribute, or the quick bound is too
+            # large (it also counts empty styled cells): replay the reader's rules.
+            result.max_row, result.max_col = self._precise_extent(zf, info)
+        if result.max_row * result.max_col > MAX_SHEET_CELLS:
+            raise self._too_big(zf, info.filename, result.max_row, result.max_col)
+        return result
+
+    def _precise_extent(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+        """Extent of value-bearing cells, positioned the way calamine positions them."""
+        row = col = max_row = max_col = 0
+        for seg in _segments(zf, info, _cut_at_gt):
+            for m in _TOKEN.finditer(seg):
+                closing, tag, attrs = m.groups()
+                empty = attrs.endswith(b"/")
+                if tag == b"row":
+                    if closing:
+                        row += 1
+                        col = 0
+                    elif not empty:
+                        r = _ATTR_R.search(attrs)
+                        if r and r.group(2).strip().isdigit():
+                            row = max(int(r.group(2)) - 1, 0)
+                    continue
+                if closing or empty:  # <c .../> never holds a value
+                    continue
+                r = _ATTR_R.search(attrs)
+                if r:
+                    ref = _REF.fullmatch(r.group(2).strip())
+                    if not ref:
+                        continue  # calamine refuses such a cell
+                    pos_row = max(int(ref.group(2)) - 1, 0)
+                    col = _column_index(ref.group(1))
+                else:
+                    pos_row = row
+                max_row = max(max_row, pos_row + 1)
+                max_col = max(max_col, col + 1)
+                col += 1
+        return max_row, max_col
+
+    def _too_big(self, zf, part: str, rows: int, cols: int) -> ValidationError:
+        names = {p: n for n, p in _sheet_parts(zf).items()}
+        where = f"工作表“{names[part]}”" if part in names else f"内部部件“{part}”"
+        return self.fail(
+            f"{where}的数据区域过大（{rows}行×{cols}列，超过{MAX_SHEET_CELLS}个单元格），可能是恶意文件或含有远处的多余单元格",
+            f"请在Excel中打开“{self.name}”，按Ctrl+End找到最后一个单元格，删除多余的行和列后另存",
+        )
+
+    def _check_grid_total(self, sheets: dict[str, _SheetScan]) -> None:
+        total = sum(s.max_row * s.max_col for s in sheets.values())
+        if total > MAX_WORKBOOK_CELLS:
+            raise self.fail(
+                f"工作簿的数据区域合计过大（约{total}个单元格，上限{MAX_WORKBOOK_CELLS}个）",
+                f"请把“{self.name}”拆分为多个较小的工作簿，或删除多余的行和列后重试",
+            )
+
+    def _check_shared_text(self, zf: zipfile.ZipFile, sst_info: zipfile.ZipInfo, sheets: dict[str, _SheetScan]) -> None:
+        """Exact count of characters the reader would materialise from shared strings."""
+        lengths = _shared_string_lengths(zf, sst_info)
+        total = 0
+        for part in sheets:
+            info = zf.getinfo(part)
+            for seg in _segments(zf, info, _cut_at_row):
+                for idx in _SHARED_INDEX.findall(seg):
+                    i = int(idx)
+                    if i < len(lengths):
+                        total += lengths[i]
+        if total > MAX_SHARED_TEXT_CHARS:
+            raise self.malicious(
+                f"工作簿中的长文本被大量重复引用，读取需要展开约{total}个字符（上限{MAX_SHARED_TEXT_CHARS}个），可能是恶意文件"
+            )
+
+
+class _SheetScanner:
+    """Streams a worksheet part: cell extent, shared-string references, error cells."""
+
+    def __init__(self, part: str):
+        self.result = _SheetScan(part)
+        self.cell_tags = 0  # every <c> element
+        self.cell_refs = 0  # those whose first attribute is a plain r="A1"
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.carry + chunk
+        cut = _cut_at_row(buf)
+        if len(buf) - cut > _MAX_CARRY:
+            cut = len(buf)
+        self.carry = buf[cut:]
+        self._segment(buf[:cut])
+
+    def finish(self) -> None:
+        self._segment(self.carry)
+        self.carry = b""
+
+    def _segment(self, seg: bytes) -> None:
+        if not seg:
+            return
+        res = self.result
+        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + len(_PREFIXED_CELL.findall(seg))
+        cols = _CELL_COL.findall(seg)
+        self.cell_refs += len(cols)
+        if cols:
+            res.max_col = max(res.max_col, max(map(_column_index, set(cols))) + 1)
+            res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
+        res.shared_refs += seg.count(b't="s"') + seg.count(b"t='s'")
+        if b't="e"' in seg or b"t='e'" in seg:
+            res.errors.extend(_error_cells(seg))
+
+
+class _SstScan:
+    """Streams a shared-strings part: forged counts and over-long strings."""
+
+    def __init__(self, inspector: _Inspector, info: zipfile.ZipInfo, prefix: bytes):
+        self.inspector = inspector
+        self.info = info
+        self.end_tag = b"</" + prefix + b"si>"
+        self.carry = b""
+        self.longest = 0  # upper bound (bytes, markup included) of any string's length
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.carry + chunk
+        cut = buf.rfind(self.end_tag)
+        cut = 0 if cut < 0 else cut + len(self.end_tag)
+        self.carry = buf[cut:]
+        if len(self.carry) > _MAX_CARRY:
+            raise self.inspector.too_long_text(len(self.carry))
+        self._segment(buf[:cut])
+
+    def finish(self) -> None:
+        self._segment(self.carry)
+        self.carry = b""
+
+    def _segment(self, seg: bytes) -> None:
+        if not seg:
+            return
+        if b"sst" in seg:
+            for m in _SST_TAG.finditer(seg):
+                self.inspector.check_unique_count(self.info, m.group(1))
+        pieces = seg.split(self.end_tag)
+        longest = max(map(len, pieces))
+        if longest > MAX_CELL_CHARS:
+            for piece in pieces:
+                if len(piece) > MAX_CELL_CHARS:
+                    chars = _text_length(piece[piece.rfind(b"<si") :] if b"<si" in piece else piece)
+                    if chars > MAX_CELL_CHARS:
+                        raise self.inspector.too_long_text(chars)
+        self.longest = max(self.longest, longest)
+
+
+def _text_length(si: bytes) -> int:
+    """Characters of one ``<si>`` as Excel counts them (phonetic runs excluded)."""
+    text = _RPH.sub("", si.decode("utf-8", "replace"))
+    total = 0
+    for t in _T_TEXT.findall(text):
+        total += len(_ENTITY.sub("x", t)) if "&" in t else len(t)
+    return total
+
+
+def _shared_string_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> array:
+    """Exact text length of every shared string, by index."""
+    lengths = array("L")
+    carry = b""
+    for seg in _segments(zf, info, _cut_at_gt):
+        buf = carry + seg
+        starts = [(m.start(), m.group(1).endswith(b"/")) for m in _SI_TAG.finditer(buf)]
+        keep_from = len(buf)
+        for k, (pos, empty) in enumerate(starts):
+            if empty:
+                lengths.append(0)
+                continue
+            end = starts[k + 1][0] if k + 1 < len(starts) else -1
+            if end < 0:
+                close = buf.find(b"si>", pos + 3)
+                while close >= 0 and buf[close - 1 : close] not in (b"/", b":"):
+                    close = buf.find(b"si>", close + 3)
+                if close < 0:
+                    keep_from = pos
+                    break
+                end = close + 3
+            lengths.append(_text_length(buf[pos:end]))
+        carry = buf[keep_from:]
+    return lengths
+
+
+def _error_cells(seg: bytes) -> list[tuple[int, int, str]]:
+    """``(row0, col0, text)`` of cells of type "e" that carry an r attribute."""
+    found = []
+    for marker in (b't="e"', b"t='e'"):
+        pos = seg.find(marker)
+        while pos >= 0:
+            start = seg.rfind(b"<", 0, pos)
+            end = seg.find(b">", pos)
+            close = seg.find(b"c>", end)
+            if start >= 0 and end >= 0:
+                r = _ATTR_R.search(seg, start + 2, end)
+                ref = _REF.fullmatch(r.group(2).strip()) if r else None
+                body = seg[end + 1 : close if close >= 0 else len(seg)]
+                v0, v1 = body.find(b">", body.find(b"<v")), body.find(b"</")
+                if ref and body.find(b"<v") >= 0 and v1 > v0:
+                    text = body[body.find(b">", body.find(b"<v")) + 1 : body.find(b"<", body.find(b"<v") + 2)]
+                    found.append(
+                        (int(ref.group(2)) - 1, _column_index(ref.group(1)), unescape(text.decode("utf-8", "replace")))
+                    )
+            pos = seg.find(marker, pos + 1)
+    return sorted(set(found))
+
+
+def _cut_at_gt(buf: bytes) -> int:
+    """Cut after the last complete tag."""
+    return buf.rfind(b">") + 1
+
+
+def _cut_at_row(buf: bytes) -> int:
+    """Cut after the last ``</row>`` so that cells stay whole, else after the last tag."""
+    i = buf.rfind(b"row>")
+    while i > 0 and buf[i - 1 : i] not in (b"/", b":"):
+        i = buf.rfind(b"row>", 0, i)
+    return i + 4 if i > 0 else _cut_at_gt(buf)
+
+
+def _segments(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cut_at):
+    """Yield a part in pieces that end at element boundaries (bounded memory)."""
+    carry = b""
+    with zf.open(info) as fp:
+        while True:
+            chunk = fp.read(_CHUNK)
+            if not chunk:
+                break
+            buf = carry + chunk
+            cut = cut_at(buf)
+            if len(buf) - cut > _MAX_CARRY:
+                cut = len(buf)
+            carry = buf[cut:]
+            yield buf[:cut]
+    if carry:
+        yield carry
+
+
+def _find_root(head: bytes) -> tuple[bytes, bytes] | None:
+    """Name and attribute text of the root element, if its start tag is in ``head``."""
+    i = 0
+    while True:
+        i = _SKIP_WS.match(head, i).end()
+        if head.startswith(b"<?", i):
+            j = head.find(b"?>", i + 2)
+        elif head.startswith(b"<!--", i):
+            j = head.find(b"-->", i + 4)
+        else:
+            m = _ROOT_TAG.match(head, i)
+            return (m.group(1), m.group(2)) if m else None
+        if j < 0:
+            return None
+        i = j + 2 if head[j] == ord("?") else j + 3
+
+
+def _is_shared_strings_name(name: str) -> bool:
+    return name.lower().endswith("sharedstrings.xml")
+
+
+def _scan_ole_names(fh) -> set[str]:
+    """Directory names (UTF-16LE) present in an OLE2 compound file, by streaming it."""
+    wanted = ["EncryptedPackage", "EncryptionInfo", "Workbook", "Book", "WordDocument", "PowerPoint Document"]
+    patterns = {name: name.encode("utf-16-le") for name in wanted}
+    overlap = max(map(len, patterns.values()))
+    found: set[str] = set()
+    fh.seek(0)
+    tail = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            break
+        window = tail + chunk
+        found.update(name for name, pat in patterns.items() if pat in window)
+        tail = window[-overlap:]
+    return found
+
+
+def _describe_non_zip(head: bytes) -> str:
+    """What a file that is not a zip archive looks like, in Chinese."""
+    body = head
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if body.startswith(bom):
+            body = body[len(bom) :]
+            break
+    if b"\x00" in body[:64] and head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        body = body.replace(b"\x00", b"")
+    low = body.lstrip().lower()
+    if low.startswith(b"%pdf"):
+        return "PDF文件"
+    if low.startswith(b"{\\rtf"):
+        return "RTF文档"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in low:
+        return "Excel 2003 XML表格（.xml）"
+    if low.startswith(b"mime-version:") or b"\nmime-version:" in low[:2048]:
+        return "网页存档（.mht）"
+    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low or b"<table" in low:
+        return "网页（HTML）文件（有些系统导出的“Excel”其实是网页）"
+    if low.startswith(b"<"):
+        return "XML文件"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        return "图片文件"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
+        return "其他格式的压缩包"
+    if _looks_like_text(body):
+        first_lines = body[:4096]
+        if any(sep in first_lines for sep in (b",", b"\t", b";", "，".encode())):
+            return "CSV或文本文件"
+        return "纯文本文件"
+    return "未知格式的文件"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if not data or b"\x00" in data:
+        return False
+    controls = sum(1 for b in data if b < 32 and b not in (9, 10, 13))
+    if controls > len(data) // 100:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(data) - 4:  # a character cut by the 8 KiB head
+                return True
+    return False
+
+
+def _describe_zip(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """What a zip archive that is not an xlsx looks like, in Chinese."""
+    if "xl/workbook.bin" in names:
+        return "Excel二进制工作簿（.xlsb）"
+    if "word/document.xml" in names:
+        return "Word文档（.docx）"
+    if "ppt/presentation.xml" in names:
+        return "PowerPoint演示文稿（.pptx）"
+    if "mimetype" in names:
+        try:
+            with zf.open("mimetype") as fp:
+                mime = fp.read(200)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+            mime = b""
+        return "OpenDocument表格（.ods）" if b"spreadsheet" in mime else "OpenDocument文档"
+    return "普通压缩包（zip）"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> part name, resolved the way calamine resolves it (best effort)."""
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        rels_root = SafeET.fromstring(_read_small(zf, "xl/_rels/workbook.xml.rels"))
+        book_root = SafeET.fromstring(_read_small(zf, "xl/workbook.xml"))
+    except Exception:  # noqa: BLE001 - names only improve messages
+        return {}
+    targets = {el.get("Id"): el.get("Target") or "" for el in rels_root.iter() if el.tag.endswith("Relationship")}
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    parts = {}
+    for el in book_root.iter():
+        if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") is not None:
+            target = targets.get(el.get(rid), "")
+            if target.startswith("/xl/"):
+                target = target[1:]
+            elif not target.startswith("xl/"):
+                target = "xl/" + target
+            parts[el.get("name")] = target
+    return parts
+
+
+def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 16 * _MB) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise ValueError(name)
+    with zf.open(info) as fp:
+        return fp.read(limit + 1)
+
+
+def _inspect(path: str | Path) -> _Archive:
+    return _Inspector(path).run()
+
+
+def inspect_archive(path: str | Path) -> None:
+    """Refuse dangerous or unreadable files before any xlsx reader opens them.
+
+    Args:
+        path: the workbook file.
+
+    Raises:
+        ValidationError: with one file-level :class:`Problem` (sheet ``""``, row ``None``)
+            explaining in Chinese why the file is refused and how to fix it.
+    """
+    _inspect(path)
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+_CALAMINE_ERRORS = (python_calamine.CalamineError, OSError, ValueError, TypeError, OverflowError)
+
+
+class _ReadFailure(Exception):
+    """A reader raised; ``text`` keeps the original message."""
+
+    def __init__(self, text: str, sheet_names: list[str] | None = None):
+        super().__init__(text)
+        self.text = text
+        self.sheet_names = sheet_names
+
+
+def read_workbook(path: str | Path) -> list[SheetData]:
+    """Check that the file is a safe, readable xlsx/xlsm and return every worksheet's grid.
+
+    Args:
+        path: the workbook file (the extension does not matter, the content does).
+
+    Returns:
+        One :class:`SheetData` per worksheet, in workbook order.
+
+    Raises:
+        ValidationError: the file is refused, unreadable or holds no data.
+    """
+    inspector = _Inspector(path)
+    archive = inspector.run()
+    try:
+        sheets = _read_calamine(inspector.path, inspector.display, archive)
+    except _ReadFailure as first:
+        try:
+            sheets = _read_openpyxl(inspector.path, inspector.display, first.sheet_names)
+        except _ReadFailure as second:
+            raise inspector.fail(
+                f"无法读取工作簿：{first.text}（备用读取器openpyxl：{second.text}）",
+                f"请用Excel打开“{inspector.name}”检查内容，另存为新的 .xlsx 文件后重试",
+            ) from None
+    if not sheets:
+        raise inspector.fail("工作簿为空（没有工作表）", f"请确认“{inspector.name}”是否选错了文件")
+    if all(not s.rows for s in sheets):
+        raise inspector.fail(
+            "工作簿为空（所有工作表都没有数据）",
+            f"请确认“{inspector.name}”是否选错了文件，或数据是否已保存",
+        )
+    return sheets
+
+
+def _read_calamine(path: Path, display: str, archive: _Archive) -> list[SheetData]:
+    names: list[str] | None = None
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # from_path picks the format from the extension; sniff the content instead
+            with open(path, "rb") as fh:
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
+        try:
+            names = list(book.sheet_names)
+            out = []
+            for meta in book.sheets_metadata:
+                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                    continue
+                sheet = book.get_sheet_by_name(meta.name)
+                grid = _anchor_at_a1(sheet.to_python(skip_empty_area=False), sheet.start, sheet.end)
+                rows = _trim([_normalise(row) for row in grid])
+                merged = _clip([(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])], rows)
+                part = archive.sheet_parts.get(meta.name)
+                errors = list(archive.sheets[part].errors) if part in archive.sheets else []
+                out.append(SheetData(display, meta.name, rows, merged, errors))
+            return out
+        finally:
+            book.close()
+    except _CALAMINE_ERRORS as exc:
+        raise _ReadFailure(f"{type(exc).__name__}: {exc}", names) from exc
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _ReadFailure(f"{type(exc).__name__}: {exc}", names) from None
+
+
+def _anchor_at_a1(grid: list[list], start, end) -> list[list]:
+    """Pad a grid that starts at ``start`` instead of A1 (defensive; calamine 0.9 anchors at A1)."""
+    if not grid or start is None or end is None:
+        return grid
+    if start[0] > 0 and len(grid) == end[0] - start[0] + 1:
+        width = len(grid[0])
+        grid = [[""] * width for _ in range(start[0])] + grid
+    if start[1] > 0 and len(grid[0]) == end[1] - start[1] + 1:
+        grid = [[""] * start[1] + row for row in grid]
+    return grid
+
+
+_INT_LIMIT = float(2**53)
+
+
+def _normalise(row: list) -> list:
+    out = []
+    append = out.append
+    for v in row:
+        t = type(v)
+        if t is str:
+            append(v or None)
+        elif t is float and v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT:
+            append(int(v))
+        else:
+            append(v)
+    return out
+
+
+def _trim(rows: list[list]) -> list[list]:
+    """Drop trailing empty rows and columns; pad rows to equal width."""
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        return []
+    width = 0
+    for row in rows:
+        for j in range(len(row) - 1, width - 1, -1):
+            if row[j] is not None:
+                width = j + 1
+                break
+    return [row[:width] + [None] * (width - len(row)) if len(row) != width else row for row in rows]
+
+
+def _clip(merged: list[tuple[int, int, int, int]], rows: list[list]) -> list[tuple[int, int, int, int]]:
+    n_rows = len(rows)
+    n_cols = len(rows[0]) if rows else 0
+    out = []
+    for r0, c0, r1, c1 in merged:
+        if r0 < n_rows and c0 < n_cols:
+            out.append((r0, c0, min(r1, n_rows - 1), min(c1, n_cols - 1)))
+    return out
+
+
+def _openpyxl_errors() -> tuple[type[BaseException], ...]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        IndexError,
+        ValueError,  # includes defusedxml's DefusedXmlException and UnicodeError
+        TypeError,
+        AttributeError,
+        SyntaxError,  # xml.etree.ElementTree.ParseError
+        EOFError,
+        OSError,
+        NotImplementedError,
+    )
+
+
+def _read_openpyxl(path: Path, display: str, calamine_names: list[str] | None) -> list[SheetData]:
+    """Fallback reader. Uses defusedxml (installed) for every XML part."""
+    import openpyxl
+
+    try:
+        with open(path, "rb") as fh:  # a file object: openpyxl would refuse unknown extensions
+            book = openpyxl.load_workbook(fh, read_only=False, data_only=True, keep_vba=False, keep_links=False)
+        if calamine_names is not None:
+            missing = set(calamine_names) - set(book.sheetnames)
+            if missing:
+                raise KeyError(f"openpyxl did not load sheets {sorted(missing)}")
+        return [_openpyxl_sheet(ws, display) for ws in book.worksheets]
+    except _openpyxl_errors() as exc:
+        raise _ReadFailure(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _openpyxl_sheet(ws, display: str) -> SheetData:
+    # ``_cells`` is openpyxl's sparse cell store; iterating the dense range instead
+    # could walk millions of empty styled cells.
+    values: dict[tuple[int, int], object] = {}
+    errors = []
+    for (r, c), cell in ws._cells.items():  # noqa: SLF001
+        v = cell.value
+        if cell.data_type == "e":
+            errors.append((r - 1, c - 1, str(v)))
+            continue
+        if isinstance(v, _dt.datetime) and not _format_has_time(cell.number_format):
+            v = v.date()
+        if v is not None and v != "":
+            values[(r, c)] = v
+    n_rows = max((r for r, _ in values), default=0)
+    n_cols = max((c for _, c in values), default=0)
+    grid = [[None] * n_cols for _ in range(n_rows)]
+    for (r, c), v in values.items():
+        grid[r - 1][c - 1] = v
+    rows = _trim([_normalise(row) for row in grid])
+    merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+    return SheetData(display, ws.title, rows, _clip(merged, rows), sorted(errors))
+
+
+def _format_has_time(number_format: str) -> bool:
+    fmt = _FORMAT_LITERALS.sub("", number_format or "").lower()
+    return "h" in fmt or "s" in fmt

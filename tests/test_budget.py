@@ -1,0 +1,198 @@
+"""Budget loader: every variation of DATA_CONTRACT.md is accepted, every refusal names the cell."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import qdanalysis
+from qdanalysis import ValidationError
+from qdanalysis.loaders import read_budget
+
+HEADER = ["编号", "类别", "项目名称", "预算数", "执行数"]
+
+
+def budget_rows(unit_line="单位：万元"):
+    """A realistic finance-bureau export: title, unit line, header, items, subtotals, total, notes."""
+    return [
+        ["2020年专项业务费预算执行明细表"],
+        [None, None, None, None, unit_line],
+        HEADER,
+        ["1.1", "关键设备维护服务费", "机房维护", 66.7, "60.00"],
+        ["1.2", None, "网络设备维护", "７２．８", "70"],
+        [None, "关键设备维护服务费 小计", None, 139.5, 130],
+        [],
+        ["2.1", "网络线路及安全保障", "Internet专线", "1,006,800元", "100.68万元"],
+        [None, "小计", None, 100.68, 100.68],
+        [None, "合计", None, "240.18", 230.68],
+        [],
+        ["注：本表金额单位为万元。"],
+        ["制表人：张三", None, "审核人：李四"],
+    ]
+
+
+def test_finance_bureau_export_loads_exact(workbook):
+    path = workbook({"预算执行": budget_rows()}, merges={"预算执行": ["A1:E1"]})
+    sheet = read_budget(path)
+    items = sheet.items
+    assert list(items["item"]) == ["机房维护", "网络设备维护", "Internet专线"]
+    assert list(items["category"]) == ["关键设备维护服务费", "关键设备维护服务费", "网络线路及安全保障"]
+    assert items["budget"].sum() == Decimal("2401800.00")
+    assert list(items["budget"]) == [Decimal("667000.00"), Decimal("728000.00"), Decimal("1006800.00")]
+    assert items["executed"].sum() == Decimal("2306800.00")
+    assert sheet.totals["budget"] == Decimal("2401800.00")
+    assert sheet.totals["executed"] == Decimal("2306800.00")
+    assert sheet.total_row == 10
+    assert list(sheet.subtotals["category"]) == ["关键设备维护服务费", "网络线路及安全保障"]
+    assert list(items["src_row"]) == [4, 5, 8]
+    assert str(items["budget"].dtype) == "decimal128(18, 2)[pyarrow]"
+
+
+def test_merged_category_cells(workbook):
+    rows = [
+        ["单位：元"],
+        ["序号", "大类", "明细项目", "年初预算", "实际支出"],
+        ["1", "甲类", "项目A", 100, 90],
+        ["2", None, "项目B", 200, 180],
+        ["3", None, "项目C", 300, 270],
+        ["4", "乙类", "项目D", 400, 360],
+    ]
+    path = workbook({"Sheet1": rows}, merges={"Sheet1": ["B3:B5"]})
+    items = qdanalysis.load_budget(path)
+    assert list(items["category"]) == ["甲类", "甲类", "甲类", "乙类"]
+    assert items["budget"].sum() == Decimal("1000.00")
+    assert items.attrs["totals"]["budget"] == Decimal("1000.00")  # no 合计 row: sum of complete items
+
+
+def test_header_units_and_synonyms_and_extra_columns(workbook):
+    rows = [
+        ["项目类别", "支出项目", "预算金额（万元）", "调整预算(万元)", "执行金额（元）", "经办处室"],
+        ["甲类", "项目A", "1.5", "1.2", "12,000.5", "信息处"],
+        ["甲类", "项目B", 2, None, 20000, "综合处"],
+    ]
+    items = qdanalysis.load_budget(workbook({"预算": rows}))
+    assert list(items["budget"]) == [Decimal("15000.00"), Decimal("20000.00")]
+    assert items["adjusted_budget"].iloc[0] == Decimal("12000.00")
+    assert pd_isna(items["adjusted_budget"].iloc[1])
+    assert list(items["executed"]) == [Decimal("12000.50"), Decimal("20000.00")]
+    assert list(items["经办处室"]) == ["信息处", "综合处"]
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def test_found_by_header_when_sheet_named_otherwise(workbook):
+    rows = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]
+    items = qdanalysis.load_budget(workbook({"Sheet1": rows, "封面": [["2020年"]]}))
+    assert items["budget"].iloc[0] == Decimal("10000.00")
+
+
+def test_percent_and_blank_rows_and_codes_as_text(workbook):
+    rows = [
+        ["单位：万元"],
+        ["编号", "类别", "项目名称", "预算数", "执行数", "执行率"],
+        ["01", "甲", "A", 10, 9, "90%"],
+        [],
+        [None, None, None, None, None, None],
+        [1.10, "甲", "B", 10, 10, "100%"],
+    ]
+    items = qdanalysis.load_budget(workbook({"预算执行": rows}))
+    assert list(items["code"]) == ["01", "1.1"]
+    assert list(items["执行率"]) == ["90%", "100%"]
+
+
+def test_partly_undisclosed_total_is_not_an_error(workbook):
+    rows = [
+        ["单位：万元"],
+        HEADER,
+        ["1", "甲", "A", 66.7, None],
+        ["2", "甲", "B", None, None],
+        [None, "合计", None, 941, 924.68],
+    ]
+    sheet = read_budget(workbook({"预算执行": rows}))
+    assert sheet.totals["budget"] == Decimal("9410000.00")
+    assert sheet.undisclosed["budget"] == Decimal("8743000.00")
+    assert sheet.undisclosed["executed"] == Decimal("9246800.00")
+    assert sheet.totals["execution_rate"].quantize(Decimal("0.0001")) == Decimal("0.9827")
+
+
+# --- refusals -------------------------------------------------------------------------
+
+
+def refused(path) -> ValidationError:
+    with pytest.raises(ValidationError) as info:
+        read_budget(path)
+    return info.value
+
+
+def test_missing_column_names_synonyms(workbook):
+    rows = [["单位：万元"], ["类别", "项目名称", "预算数"], ["甲", "A", 1]]
+    err = refused(workbook({"预算执行": rows}, name="缺列.xlsx"))
+    [p] = err.problems
+    assert p.file.endswith("缺列.xlsx") and p.sheet == "预算执行" and p.row == 2 and p.column == "执行数"
+    assert "缺少必填列「执行数」" in p.message
+    assert "实际支出" in p.hint and "执行金额" in p.hint
+
+
+@pytest.mark.parametrize(
+    "cell, words",
+    [("六十六", "无法识别"), ("-5", "负数"), ("12.3456789", "精度")],
+)
+def test_bad_money_cell_named(workbook, cell, words):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", cell, 1]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert (p.sheet, p.row, p.column) == ("预算执行", 3, "预算数(D列)")
+    assert words in p.message
+
+
+def test_unit_cannot_be_told(workbook):
+    rows = [HEADER, ["1", "甲", "A", 66.7, 60]]
+    problems = refused(workbook({"预算执行": rows})).problems
+    assert {p.column for p in problems} == {"预算数(D列)", "执行数(E列)"}
+    assert all("无法判断金额单位" in p.message and "单位：万元" in p.hint for p in problems)
+
+
+def test_duplicate_item(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1], ["2", "甲", "A", 2, 2]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert p.row == 4 and "重复" in p.message and "第3行" in p.message
+
+
+def test_subtotal_that_does_not_add_up_names_both_rows(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1], ["2", "甲", "B", 2, 2], [None, "甲", "小计", 3.5, 3]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert p.row == 5 and p.column == "预算数(D列)"
+    assert "第3-4行" in p.message and "5000.00" in p.message
+
+
+def test_total_off_by_one_fen_is_refused_but_exact_passes(workbook):
+    ok = [["单位：元"], HEADER, ["1", "甲", "A", "0.10", 1], ["2", "甲", "B", "0.20", 2], [None, "合计", None, "0.30", 3]]
+    assert read_budget(workbook({"预算执行": ok})).totals["budget"] == Decimal("0.30")
+    bad = [["单位：元"], HEADER, ["1", "甲", "A", "0.10", 1], ["2", "甲", "B", "0.20", 2], [None, "合计", None, "0.32", 3]]
+    [p] = refused(workbook({"预算执行": bad})).problems
+    assert p.row == 5 and "相差0.02元" in p.message
+
+
+def test_all_problems_in_one_run(workbook):
+    rows = [
+        ["单位：万元"],
+        HEADER,
+        ["1", "甲", "A", "abc", 1],
+        ["2", "甲", "B", -1, 1],
+        ["3", "甲", "A", 1, "x"],
+    ]
+    problems = refused(workbook({"预算执行": rows})).problems
+    assert [(p.row, p.column) for p in problems] == [(3, "预算数(D列)"), (4, "预算数(D列)"), (5, "执行数(E列)"), (5, "项目名称(C列)")]
+
+
+def test_problem_text_format(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", "abc", 1]]
+    path = workbook({"预算执行": rows}, name="坏.xlsx")
+    err = refused(path)
+    text = str(err.problems[0])
+    assert text.startswith(f"{err.problems[0].file}:预算执行:3:预算数(D列): 金额「abc」")
+    assert isinstance(err, ValueError)

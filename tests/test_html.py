@@ -1,0 +1,201 @@
+"""Tests for qdanalysis.html: one offline, self-contained HTML report without code."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import nbformat  # noqa: E402
+import pytest  # noqa: E402
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from browser import chromium_available, screenshot  # noqa: E402
+from qdanalysis import style  # noqa: E402
+from qdanalysis.errors import QdanalysisError  # noqa: E402
+from qdanalysis.html import ExternalResourceError, export_html, find_external_resources  # noqa: E402
+
+CODE_MARKER = "qd_hidden_input_marker = 42"
+MARKDOWN_TEXT = "专项业务费绩效评价"
+TEXT_OUTPUT = "合计 924.68 万元"
+ERROR_NAME = "ZeroDivisionError"
+
+
+def _chart_png() -> str:
+    fig, ax = style.new_figure(6, 3.5)
+    style.bar_with_undisclosed(ax, ["关键设备维护服务费", "网络线路及安全保障"], [924.68, None])
+    ax.set_title("各类别支出")
+    style.finish(fig, source="示例", demo=True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    matplotlib.pyplot.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _notebook(*extra_cells) -> nbformat.NotebookNode:
+    return new_notebook(
+        cells=[
+            new_markdown_cell(f"# {MARKDOWN_TEXT}\n\n本报告由笔记本自动生成。"),
+            new_code_cell(
+                f"{CODE_MARKER}\nfig",
+                execution_count=1,
+                outputs=[new_output("display_data", data={"image/png": _chart_png(), "text/plain": "<Figure>"})],
+            ),
+            new_code_cell(
+                "print(total)",
+                execution_count=2,
+                outputs=[
+                    new_output("stream", name="stdout", text=TEXT_OUTPUT + "\n"),
+                    new_output("execute_result", data={"text/plain": "'共 5 类'"}, execution_count=2),
+                ],
+            ),
+            *extra_cells,
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+
+
+@pytest.fixture
+def report(tmp_path) -> Path:
+    notebook_path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), notebook_path)
+    return export_html(notebook_path, tmp_path / "out" / "report.html", title="2020年度绩效评价报告")
+
+
+def test_report_has_no_network_reference(report):
+    html = report.read_text(encoding="utf-8")
+
+    assert not re.search(r"<script[^>]+src\s*=\s*[\"']?\s*(?:https?:)?//", html, re.IGNORECASE)
+    assert not re.search(r"<link[^>]+href\s*=\s*[\"']?\s*(?:https?:)?//", html, re.IGNORECASE)
+    for word in ("cdnjs", "mathjax", "require.js", "require.min.js", "mermaid", "unpkg", "jsdelivr"):
+        assert word not in html.lower(), word
+    assert find_external_resources(html) == []
+
+
+def test_report_embeds_images_and_hides_code(report):
+    html = report.read_text(encoding="utf-8")
+    sources = re.findall(r"<img[^>]+src=\"([^\"]{0,40})", html)
+
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert "qd_hidden_input_marker" not in html
+    assert "print(total)" not in html
+    assert "共 5 类" in html
+    assert "In&nbsp;[1]" not in html and "Out[2]" not in html
+
+
+def test_report_is_chinese(report):
+    html = report.read_text(encoding="utf-8")
+
+    assert '<html lang="zh-CN">' in html
+    assert MARKDOWN_TEXT in html and TEXT_OUTPUT in html
+    assert "<title>2020年度绩效评价报告</title>" in html
+    assert "Microsoft YaHei" in html and "@font-face" not in html
+
+
+def test_error_output_of_a_failed_cell_is_shown(tmp_path):
+    failed = new_code_cell(
+        "1 / 0",
+        execution_count=3,
+        outputs=[
+            new_output(
+                "error",
+                ename=ERROR_NAME,
+                evalue="division by zero",
+                traceback=[f"\x1b[0;31m{ERROR_NAME}\x1b[0m: division by zero"],
+            )
+        ],
+    )
+    # The two banners papermill adds to a failed run (papermill.execute).
+    banner = new_markdown_cell(
+        '<span style="color:red;">An Exception was encountered at \'<a href="#papermill-error-cell">In [3]</a>\'.</span>',
+        metadata={"tags": ["papermill-error-cell-tag"]},
+    )
+    anchor = new_markdown_cell(
+        '<span id="papermill-error-cell" style="color:red;">Execution using papermill encountered an exception'
+        " here and stopped:</span>",
+        metadata={"tags": ["papermill-error-cell-tag"]},
+    )
+    notebook = _notebook(anchor, failed)
+    notebook.cells.insert(0, banner)
+    nbformat.write(notebook, tmp_path / "broken.ipynb")
+
+    html = export_html(tmp_path / "broken.ipynb", tmp_path / "broken.html", title="失败").read_text("utf-8")
+
+    assert ERROR_NAME in html and "division by zero" in html
+    assert "本报告不完整" in html and "第 3 个代码单元" in html
+    assert 'id="papermill-error-cell"' in html and 'href="#papermill-error-cell"' in html
+    assert "An Exception was encountered" not in html and "Execution using papermill" not in html
+
+
+def test_export_replaces_the_old_report_and_leaves_no_temp_file(tmp_path):
+    nbformat.write(_notebook(), tmp_path / "report.ipynb")
+    target = tmp_path / "report.html"
+    target.write_text("旧报告", encoding="utf-8")
+
+    export_html(tmp_path / "report.ipynb", target, title="新报告")
+
+    assert "新报告" in target.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.ipynb"]
+
+
+def test_remote_markdown_image_is_refused(tmp_path):
+    remote = new_markdown_cell("![图](https://example.com/chart.png)")
+    nbformat.write(_notebook(remote), tmp_path / "remote.ipynb")
+
+    with pytest.raises(ExternalResourceError, match="example.com/chart.png") as info:
+        export_html(tmp_path / "remote.ipynb", tmp_path / "remote.html", title="远程")
+
+    assert isinstance(info.value, QdanalysisError)
+    assert info.value.urls == ["https://example.com/chart.png"]
+    assert not (tmp_path / "remote.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<script src="https://cdn.example/x.js"></script>', ["https://cdn.example/x.js"]),
+        ("<link rel=stylesheet href=//fonts.example/css>", ["//fonts.example/css"]),
+        ("<style>body{background:url('http://a.example/b.png')}</style>", ["http://a.example/b.png"]),
+        ('<style>@import "https://a.example/c.css";</style>', ["https://a.example/c.css"]),
+        ('<script>import("https://a.example/m.mjs")</script>', ["https://a.example/m.mjs"]),
+        ('<a href="https://www.qingdao.gov.cn/">链接</a>', []),
+        ('<svg xmlns="http://www.w3.org/2000/svg"></svg>', []),
+        ('<img src="data:image/png;base64,AAAA">', []),
+    ],
+)
+def test_find_external_resources(html, expected):
+    assert find_external_resources(html) == expected
+
+
+def _require_chromium() -> None:
+    if chromium_available():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("chromium is missing at /usr/bin/chromium but CI is set: .ci/run must install it")
+    pytest.skip("chromium is not installed (apt-get install -y chromium)")
+
+
+def test_report_renders_offline_in_chromium(report, tmp_path):
+    _require_chromium()
+    png = tmp_path / "report.png"
+
+    started = time.perf_counter()
+    screenshot(report, png, 1200, 2000)
+    elapsed = time.perf_counter() - started
+
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        assert rgb.size == (1200, 2000)
+        colours = rgb.getcolors(maxcolors=1_000_000)
+        assert colours is not None and len(colours) > 50
+        non_white = sum(n for n, c in colours if c != (255, 255, 255))
+        assert non_white > 0.01 * rgb.size[0] * rgb.size[1]
+    assert elapsed < 60

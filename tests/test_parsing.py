@@ -1,0 +1,155 @@
+"""Cell parsers: money, dates, targets, quantities, bandwidth."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from qdanalysis import parsing as P
+
+
+@pytest.mark.parametrize(
+    "value, unit, yuan, per",
+    [
+        (66.7, "万元", "667000.00", None),
+        ("66.7", "万元", "667000.00", None),
+        ("６６．７", "万元", "667000.00", None),
+        (" 66.7 ", "万元", "667000.00", None),
+        ("1,234,567.89", "元", "1234567.89", None),
+        ("１，２３４．５", "元", "1234.50", None),
+        ("66.7万元", "元", "667000.00", None),  # the cell's own unit wins over the sheet's
+        ("66.7万", None, "667000.00", None),
+        ("7.6万元/月", None, "76000.00", "月"),
+        ("942元/月", "万元", "942.00", "月"),
+        (22.797, "万元", "227970.00", None),
+        (924.68, "万元", "9246800.00", None),
+        (0.1 + 0.2, "万元", "3000.00", None),  # binary noise is not precision
+        (941, "万元", "9410000.00", None),
+        ("¥1,000", "元", "1000.00", None),
+    ],
+)
+def test_money(value, unit, yuan, per):
+    money = P.parse_money(value, unit)
+    assert money.yuan == Decimal(yuan)
+    assert money.per == per
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "-", "—"])
+def test_money_blank_is_unknown(value):
+    assert P.parse_money(value, "万元") is None
+
+
+@pytest.mark.parametrize(
+    "value, unit, words",
+    [
+        ("六十六", "万元", "无法识别"),
+        ("12,34", "元", "不是数字"),
+        ("66.7", None, "无法判断金额单位"),
+        (66.7, None, "无法判断金额单位"),
+        ("-5", "万元", "负数"),
+        ("12.345", "元", "精度"),
+        ("1.2.3", "元", "不是数字"),
+    ],
+)
+def test_money_refused(value, unit, words):
+    with pytest.raises(P.CellError, match=words):
+        P.parse_money(value, unit)
+
+
+def test_unit_price_keeps_sub_fen():
+    assert P.parse_money("0.065元/条", None, quantum=P.PRICE_QUANTUM).yuan == Decimal("0.0650")
+
+
+@pytest.mark.parametrize(
+    "value, date, precision",
+    [
+        (dt.datetime(2019, 8, 10), dt.date(2019, 8, 10), "day"),
+        (dt.date(2019, 8, 10), dt.date(2019, 8, 10), "day"),
+        (43687, dt.date(2019, 8, 10), "day"),
+        ("2019-08-10", dt.date(2019, 8, 10), "day"),
+        ("2019/8/10", dt.date(2019, 8, 10), "day"),
+        ("2019年8月10日", dt.date(2019, 8, 10), "day"),
+        ("２０１９年８月１０日", dt.date(2019, 8, 10), "day"),
+        ("2019年8月", dt.date(2019, 8, 1), "month"),
+        ("2019.08", dt.date(2019, 8, 1), "month"),
+        ("2014年", dt.date(2014, 1, 1), "year"),
+        (2014, dt.date(2014, 1, 1), "year"),
+    ],
+)
+def test_dates(value, date, precision):
+    parsed = P.parse_date(value)
+    assert (parsed.date, parsed.precision) == (date, precision)
+
+
+@pytest.mark.parametrize("value, words", [("2019-02-30", "不存在"), ("去年八月", "无法识别"), ("2019年13月", "不存在")])
+def test_dates_refused(value, words):
+    with pytest.raises(P.CellError, match=words):
+        P.parse_date(value)
+
+
+@pytest.mark.parametrize(
+    "text, op, value, unit",
+    [
+        ("≥80条", ">=", "80", "条"),
+        (">=80", ">=", "80", ""),
+        ("＞＝80", ">=", "80", ""),
+        ("不低于95%", ">=", "95", "%"),
+        ("≤2小时", "<=", "2", "小时"),
+        ("100%", "=", "100", "%"),
+        ("≥10万", ">=", "100000", ""),
+        ("≥600万条", ">=", "6000000", "条"),
+        ("≤941万元", "<=", "9410000", "元"),
+        ("2小时以内", "<=", "2", "小时"),
+    ],
+)
+def test_targets(text, op, value, unit):
+    t = P.parse_target(text)
+    assert (t.op, t.value, t.unit) == (op, Decimal(value), unit)
+
+
+def test_qualitative_target():
+    t = P.parse_target("健全")
+    assert (t.op, t.value, t.text) == ("is", None, "健全")
+
+
+@pytest.mark.parametrize("text", ["", "很多", "≥八十条", "≥"])
+def test_target_refused(text):
+    with pytest.raises(P.CellError, match="指标值"):
+        P.parse_target(text)
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [("5.1万路", "51000", "路"), ("924.68万元", "9246800", "元"), ("95%", "95", "%"), ("1.5亿条", "150000000", "条")],
+)
+def test_quantity(text, value, unit):
+    q = P.parse_quantity(text)
+    assert (q.value, q.unit) == (Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text, mbps", [("1000M", 1000), ("1G", 1000), ("100Mbps", 100), ("100兆", 100), (1000, 1000)])
+def test_bandwidth(text, mbps):
+    assert P.parse_bandwidth(text) == Decimal(mbps)
+
+
+@pytest.mark.parametrize("text, count", [("92", 92), ("１２３", 123), ("1,234", 1234), ("12.5万", 125000), (92.0, 92)])
+def test_count(text, count):
+    assert P.parse_count(text) == count
+
+
+@pytest.mark.parametrize("text", ["9.5", "-3", "很多"])
+def test_count_refused(text):
+    with pytest.raises(P.CellError):
+        P.parse_count(text)
+
+
+def test_month_without_year_needs_year():
+    assert P.parse_month("3月", 2020) == dt.date(2020, 3, 1)
+    with pytest.raises(P.CellError, match="月份"):
+        P.parse_month("3月")
+
+
+@pytest.mark.parametrize("header, name, unit", [("预算数（万元）", "预算数", "万元"), ("金额(元)", "金额", "元"),
+                                                ("月租（元/月）", "月租", "元/月"), ("预算数*", "预算数", None)])
+def test_split_header(header, name, unit):
+    assert P.split_header(header) == (name, unit)
