@@ -75,8 +75,10 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
     for col in MONEY_COLS:
         out[col] = _money(out[col])
     base = total["budget"]
-    out["execution_rate"] = [_ratio(e, a if a is not None and not pd.isna(a) else b)
-                             for e, a, b in zip(out["executed"], out["adjusted_budget"], out["budget"])]
+    # A rate needs both figures for the same set of items: the 未披露 row mixes them.
+    out["execution_rate"] = [None if not d else _ratio(e, a if a is not None and not pd.isna(a) else b)
+                             for e, a, b, d in zip(out["executed"], out["adjusted_budget"], out["budget"],
+                                                   out["disclosed"])]
     out["share"] = [_ratio(b, base) for b in out["budget"]]
     return out[["category", "items", "items_disclosed", "budget", "adjusted_budget", "executed",
                 "execution_rate", "share", "disclosed"]]
@@ -182,24 +184,27 @@ def monthly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     """Cost of the monthly-billed contracts in each month of ``year`` (a contract accrues in
     each month of its service period; a contract with no start date accrues all year).
 
-    Per-line prices without a line count (e.g. a tender price per line) are left out and
-    listed in ``excluded`` of ``df.attrs``.
-
     Returns:
-        Columns: month, contract_id, item, vendor, cost.
+        Columns: month, contract_id, item, vendor, cost (monthly fee × quantity).
     """
-    monthly = contracts[(contracts["billing"] == "月") & contracts["unit_price"].notna()]
-    per_line = monthly["note"].fillna("").str.contains("每条|均价")
     rows = []
-    for _, c in monthly[~per_line].iterrows():
+    for _, c in _monthly_contracts(contracts).iterrows():
         for month in _months_of(year):
             if _active(c, month):
                 rows.append({"month": month, "contract_id": c["contract_id"], "item": c["item"],
-                             "vendor": c["vendor"], "cost": Decimal(c["unit_price"]).quantize(FEN)})
+                             "vendor": c["vendor"], "cost": _monthly_fee(c)})
     out = pd.DataFrame(rows, columns=["month", "contract_id", "item", "vendor", "cost"])
     out["cost"] = _money(out["cost"])
-    out.attrs["excluded"] = list(monthly[per_line]["contract_id"])
     return out
+
+
+def _monthly_contracts(contracts: pd.DataFrame) -> pd.DataFrame:
+    return contracts[(contracts["billing"] == "月") & contracts["unit_price"].notna()]
+
+
+def _monthly_fee(c: pd.Series) -> Decimal:
+    quantity = 1 if pd.isna(c["quantity"]) else int(c["quantity"])
+    return (Decimal(c["unit_price"]) * quantity).quantize(FEN)
 
 
 def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -211,8 +216,7 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     Returns:
         Columns: year, contract_id, vendor, cost, months.
     """
-    monthly = contracts[(contracts["billing"] == "月") & contracts["unit_price"].notna()]
-    monthly = monthly[~monthly["note"].fillna("").str.contains("每条|均价")]
+    monthly = _monthly_contracts(contracts)
     starts = [c["start"] if not pd.isna(c["start"]) else c["signed"] for _, c in monthly.iterrows()]
     known = [s for s in starts if not pd.isna(s)]
     first = min(known).year if known else year
@@ -223,7 +227,7 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
                       (not pd.isna(start) and _active(c, m))]
             if months:
                 rows.append({"year": y, "contract_id": c["contract_id"], "vendor": c["vendor"],
-                             "cost": Decimal(c["unit_price"]) * len(months), "months": len(months)})
+                             "cost": _monthly_fee(c) * len(months), "months": len(months)})
     out = pd.DataFrame(rows, columns=["year", "contract_id", "vendor", "cost", "months"])
     out["cost"] = _money(out["cost"])
     return out
@@ -343,12 +347,16 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
 
 
 def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per chain: renewals, compound growth, years since the last competitive procurement,
-    and the money the chain's annual cost implies since then.
+    """Per chain: renewals, compound growth, and how long it has run without competition.
+
+    ``reference`` is the last competitive procurement on record, else the chain's first
+    contract (then ``competition_on_record`` is False: no tender is known since).
+    ``spent_since`` is the latest known annual cost × the years from the reference year to
+    ``year`` inclusive: an estimate at today's price, labelled as such in reports.
 
     Returns:
         Columns: chain, item, vendor, links, renewals, first_signed, first_cost, last_cost,
-        cagr, last_competitive, years_since_competition, spent_since_competition.
+        cagr, competition_on_record, reference, years_since, spent_since.
     """
     rows = []
     for chain, g in chains.groupby("chain", sort=False):
@@ -360,26 +368,29 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
                 and not pd.isna(first["signed"]) and not pd.isna(last["signed"]):
             years = last["signed"].year - first["signed"].year
             if years > 0:
-                cagr = float((Decimal(last["annual_cost"]) / Decimal(first["annual_cost"])) ** (Decimal(1) / years) - 1)
+                ratio = float(Decimal(last["annual_cost"]) / Decimal(first["annual_cost"]))
+                cagr = ratio ** (1 / years) - 1
         comp = g[g["competitive"] & g["signed"].notna()]
-        last_comp = comp["signed"].max() if len(comp) else None
-        since = None if last_comp is None else year - last_comp.year
+        on_record = bool(len(comp))
+        reference = comp["signed"].max() if on_record else g["signed"].min()
+        since = None if pd.isna(reference) else year - reference.year
         annual = None if last is None else Decimal(last["annual_cost"])
-        spent = None
-        if last_comp is not None and annual is not None:
-            spent = annual * (since + 1) if since >= 0 else None
+        spent = annual * (since + 1) if annual is not None and since is not None and since >= 0 else None
+        vendors = g["vendor"].dropna()
         rows.append({
-            "chain": chain, "item": g["item"].iloc[0], "vendor": g["vendor"].dropna().iloc[0] if g["vendor"].notna().any() else None,
-            "links": len(g), "renewals": int(len(g) - 1),
-            "first_signed": g["signed"].min(), "first_cost": None if first is None else Decimal(first["annual_cost"]),
-            "last_cost": annual, "cagr": cagr, "last_competitive": last_comp,
-            "years_since_competition": since, "spent_since_competition": spent,
+            "chain": chain, "item": g["item"].iloc[0], "vendor": vendors.iloc[-1] if len(vendors) else None,
+            "links": len(g), "renewals": int(len(g) - 1), "first_signed": g["signed"].min(),
+            "first_cost": None if first is None else Decimal(first["annual_cost"]), "last_cost": annual,
+            "cagr": cagr, "competition_on_record": on_record, "reference": reference,
+            "years_since": since, "spent_since": spent,
         })
     out = pd.DataFrame(rows, columns=["chain", "item", "vendor", "links", "renewals", "first_signed", "first_cost",
-                                      "last_cost", "cagr", "last_competitive", "years_since_competition",
-                                      "spent_since_competition"])
-    for col in ("first_cost", "last_cost", "spent_since_competition"):
+                                      "last_cost", "cagr", "competition_on_record", "reference", "years_since",
+                                      "spent_since"])
+    for col in ("first_cost", "last_cost", "spent_since"):
         out[col] = _money(out[col])
+    out["years_since"] = pd.array(list(out["years_since"]), dtype="Int64")
+    out["cagr"] = pd.array(list(out["cagr"]), dtype="Float64")
     return out
 
 

@@ -34,6 +34,22 @@ def _row(check: str, formula: str, computed: Decimal | None, stated: Decimal | N
             "detail": detail}
 
 
+def _price_text(price) -> str:
+    p = Decimal(price)
+    return f"{(p / 10000).normalize()}万元" if p >= 1000 else f"{p.normalize()}元"
+
+
+def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, lines) -> str:
+    """Chinese explanation of a disagreement, with how many lines the budget would buy."""
+    text = (f"{basis}年费用{_wan(computed)}，预算表为{_wan(stated)}，"
+            f"预算比测算{'少' if row['difference'] < 0 else '多'}{_wan(abs(row['difference']))}"
+            f"（{row['relative']:+.1%}）")
+    lines = int(lines)
+    if lines > 1 and computed:
+        text += f"；按同一单价，预算数约够{round(stated / (computed / lines))}条线路（测算为{lines}条）"
+    return text
+
+
 def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
     """Annual cost of the lines linked to a budget item (count × monthly fee × 12) against its budget."""
     out = []
@@ -51,10 +67,7 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
         computed = sum((Decimal(x) for x in known), Decimal(0)) if len(known) == len(group) else None
         row = _row(f"{code} {item['item']}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
-            per_line = computed / int(group["count"].sum())
-            row["detail"] = (f"按线路清单测算年费用{_wan(computed)}，预算表为{_wan(stated)}，"
-                             f"预算比测算{'少' if row['difference'] < 0 else '多'}{_wan(abs(row['difference']))}"
-                             f"（{row['relative']:+.1%}）；按清单月租，预算数约够{round(stated / per_line)}条线路")
+            row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum())
         out.append(row)
     return out
 
@@ -72,13 +85,15 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[d
         item = match.iloc[0]
         if group["unit_price"].isna().any() or group["unit_price_per"].ne("月").any():
             continue
-        # A per-line price (no count on the contract) is checked against the line inventory instead.
-        if group["note"].fillna("").str.contains("每条|均价").any():
-            continue
         stated = None if pd.isna(item["budget"]) else Decimal(item["budget"])
         computed = sum((Decimal(x) for x in group["annual_cost"]), Decimal(0))
-        formula = " + ".join(f"{(Decimal(p) / 10000).normalize()}万元/月×12" for p in group["unit_price"])
-        out.append(_row(f"{code} {item['item']}：合同月费×12 vs 预算数", formula, computed, stated))
+        formula = " + ".join(
+            f"{_price_text(p)}/月{'' if pd.isna(q) or q == 1 else f'×{int(q)}条'}×12"
+            for p, q in zip(group["unit_price"], group["quantity"]))
+        row = _row(f"{code} {item['item']}：合同月费×12 vs 预算数", formula, computed, stated)
+        if row["status"] == STATUS_DIFF:
+            row["detail"] = _diff_detail("按合同月费测算", computed, stated, row, group["quantity"].fillna(1).sum())
+        out.append(row)
     return out
 
 
@@ -95,7 +110,11 @@ def totals_check(totals: dict) -> list[dict]:
 
 def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFrame, totals: dict) -> pd.DataFrame:
     """Every cross-check the data allows, one row each (money in 元 as Decimal)."""
-    rows = totals_check(totals) + budget_vs_contracts(budget, contracts) + budget_vs_lines(budget, lines)
+    by_contract = budget_vs_contracts(budget, contracts)
+    # The same item, the same figure from the line inventory adds nothing: keep one row.
+    seen = {(r["check"].split(" ")[0], r["computed"]) for r in by_contract}
+    by_lines = [r for r in budget_vs_lines(budget, lines) if (r["check"].split(" ")[0], r["computed"]) not in seen]
+    rows = totals_check(totals) + by_contract + by_lines
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 

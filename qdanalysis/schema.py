@@ -102,6 +102,7 @@ CONTRACTS = Table(
         Column("amount", "合同金额", ("金额", "中标金额"), kind="money", hint="按年计费填年度金额；按月或按条计费可留空并填单价"),
         Column("billing", "计费方式", ("计价方式",), hint="年、月、条 或 一次性"),
         Column("unit_price", "单价", (), kind="price", hint="如 7.6万元/月、0.065元/条"),
+        Column("quantity", "数量", ("线路数", "计费数量"), kind="count", hint="单价对应的数量（如线路条数）；空白按1计"),
         Column("procurement", "采购方式", (), hint="公开招标、竞争性磋商、单一来源、续签等"),
         Column("renews", "续签自", ("原合同编号",), kind="code", hint="本合同续签的原合同编号"),
         Column("paid_in_year", "本年支付", ("本年支付金额", "当年支付"), kind="money", hint="本年度实际支付；与合同金额不同时填写"),

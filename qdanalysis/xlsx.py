@@ -79,7 +79,7 @@ _XML_ENCODING = re.compile(rb"<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']
 _ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*([\"'])(.*?)\1", re.S)
 _ATTR_UNIQUE = re.compile(rb"(?:^|\s)uniqueCount\s*=\s*([\"'])(.*?)\1", re.S)
 _CELL_COL = re.compile(rb'<c r="([A-Z]+)')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)')
 _NOT_CELL = re.compile(rb"<c[\w.\-:]")  # <col>, <cfRule>... start with "<c" too
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _TOKEN = re.compile(rb"<(/?)(?:" + _NAME + rb":)?(row|c)(?=[\s/>])" + _ATTRS + rb">")
@@ -87,9 +87,16 @@ _REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)")
 _SST_TAG = re.compile(rb"<(?:" + _NAME + rb":)?sst(?=[\s/>])" + _ATTRS + rb">")
 _SI_TAG = re.compile(rb"<(?:" + _NAME + rb":)?si(?=[\s/>])" + _ATTRS + rb">")
 _RPH = re.compile(r"<(?:[\w.\-]+:)?rPh\b.*?</(?:[\w.\-]+:)?rPh>", re.S)
-_T_TEXT = re.compile(r"<(?:[\w.\-]+:)?t(?:\s[^>]*)?>([^<]*)</(?:[\w.\-]+:)?t>")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_TAGS = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|\w+);")
-_SHARED_INDEX = re.compile(rb"\bt=[\"']s[\"'][^>]*>\s*<(?:" + _NAME + rb":)?v>\s*([0-9]+)\s*<")
+_SHARED_TYPE = re.compile(rb"t\s*=\s*[\"']s[\"']")  # over-counts harmlessly
+_ATTR_T = re.compile(rb"(?:^|\s)t\s*=\s*([\"'])(.*?)\1", re.S)
+_ANY_TAG = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(/?)(" + _NAME + rb"(?::" + _NAME + rb")?)" + _ATTRS + rb">", re.S
+)
+_CELL_START = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])" + _ATTRS + rb">")
+_V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
@@ -320,7 +327,7 @@ class _Inspector:
         self._check_grid_total(sheets)
         refs = sum(s.shared_refs for s in sheets.values())
         if sst is not None and refs * sst_longest > MAX_SHARED_TEXT_CHARS:
-            self._check_shared_text(zf, sst[0], sheets)
+            self._check_shared_text(zf, sst[1], sheets)
         return _Archive(sheets, _sheet_parts(zf))
 
     def _scan_part(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -382,8 +389,8 @@ class _Inspector:
         if local == b"sst" or _is_shared_strings_name(name):
             self._check_sst_ratio(info)
             prefix = tag[: len(tag) - len(local)] if local == b"sst" else b""
-            return _SstScan(self, info, prefix)
-        if local in _SHEET_ROOTS or name.lower().startswith("xl/worksheets/"):
+            return _SstScan(self, info, b"</" + prefix + b"si>")
+        if local in _SHEET_ROOTS or (name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml")):
             return _SheetScanner(name)
         return None
 
@@ -416,19 +423,35 @@ class _Inspector:
         if scan.cell_tags != scan.cell_refs or result.max_row * result.max_col > MAX_SHEET_CELLS:
             # Some cells lack a plain r="A1" first attribute, or the quick bound is too
             # large (it also counts empty styled cells): replay the reader's rules.
-            result.max_row, result.max_col = self._precise_extent(zf, info)
+            result.max_row, result.max_col, _ = self._replay(zf, info)
         if result.max_row * result.max_col > MAX_SHEET_CELLS:
             raise self._too_big(zf, info.filename, result.max_row, result.max_col)
         return result
 
-    def _precise_extent(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-        """Extent of value-bearing cells, positioned the way calamine positions them."""
-        row = col = max_row = max_col = 0
-        for seg in _segments(zf, info, _cut_at_gt):
-            for m in _TOKEN.finditer(seg):
+    def _replay(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, lengths: array | None = None) -> tuple[int, int, int]:
+        """Replay calamine's cell positioning over every tag of a worksheet part.
+
+        Returns:
+            ``(max_row, max_col, shared_chars)``: the 1-based extent of cells that may hold
+            a value, and (when ``lengths`` is given) the characters that shared-string
+            cells would materialise.
+        """
+        row = col = max_row = max_col = shared_chars = 0
+        cell: tuple[int, int] | None = None  # position of the open <c>, until it shows a value
+        shared_cell = in_v = False
+        v_start = 0
+        carry = b""
+        for chunk in _chunks(zf, info):
+            buf = carry + chunk
+            pos = 0
+            for m in _ANY_TAG.finditer(buf):
+                pos = m.end()
                 closing, tag, attrs = m.groups()
+                if tag is None:  # comment, CDATA, processing instruction
+                    continue
+                local = tag.rsplit(b":", 1)[-1]
                 empty = attrs.endswith(b"/")
-                if tag == b"row":
+                if local == b"row":
                     if closing:
                         row += 1
                         col = 0
@@ -436,22 +459,41 @@ class _Inspector:
                         r = _ATTR_R.search(attrs)
                         if r and r.group(2).strip().isdigit():
                             row = max(int(r.group(2)) - 1, 0)
-                    continue
-                if closing or empty:  # <c .../> never holds a value
-                    continue
-                r = _ATTR_R.search(attrs)
-                if r:
-                    ref = _REF.fullmatch(r.group(2).strip())
-                    if not ref:
-                        continue  # calamine refuses such a cell
-                    pos_row = max(int(ref.group(2)) - 1, 0)
-                    col = _column_index(ref.group(1))
-                else:
-                    pos_row = row
-                max_row = max(max_row, pos_row + 1)
-                max_col = max(max_col, col + 1)
-                col += 1
-        return max_row, max_col
+                elif local == b"c":
+                    if closing:
+                        cell = None
+                        shared_cell = in_v = False
+                    elif not empty:  # <c .../> never holds a value
+                        r = _ATTR_R.search(attrs)
+                        if r:
+                            ref = _REF.fullmatch(r.group(2).strip())
+                            if not ref:
+                                continue  # calamine refuses such a cell
+                            pos_row = max(int(ref.group(2)) - 1, 0)
+                            col = _column_index(ref.group(1))
+                        else:
+                            pos_row = row
+                        cell = (pos_row + 1, col + 1)
+                        col += 1
+                        t = _ATTR_T.search(attrs)
+                        shared_cell = bool(t and t.group(2).strip() == b"s")
+                elif local in (b"v", b"is") and cell is not None and not closing and not empty:
+                    # Only a cell with a value child widens the range (calamine drops empty cells).
+                    max_row = max(max_row, cell[0])
+                    max_col = max(max_col, cell[1])
+                    if local == b"v" and shared_cell and lengths is not None:
+                        in_v, v_start = True, m.end()
+                elif local == b"v" and closing and in_v:
+                    if lengths is not None:
+                        text = buf[v_start : m.start()].strip()
+                        if text.isdigit() and int(text) < len(lengths):
+                            shared_chars += lengths[int(text)]
+                    in_v = False
+            carry = buf[pos:]
+            v_start = max(v_start - pos, 0)
+            if len(carry) > _MAX_CARRY:
+                raise self.malicious(f"文件内部XML部件“{info.filename}”格式异常（有超长的元素或文本）")
+        return max_row, max_col, shared_chars
 
     def _too_big(self, zf, part: str, rows: int, cols: int) -> ValidationError:
         names = {p: n for n, p in _sheet_parts(zf).items()}
@@ -469,17 +511,14 @@ class _Inspector:
                 f"请把“{self.name}”拆分为多个较小的工作簿，或删除多余的行和列后重试",
             )
 
-    def _check_shared_text(self, zf: zipfile.ZipFile, sst_info: zipfile.ZipInfo, sheets: dict[str, _SheetScan]) -> None:
+    def _check_shared_text(self, zf: zipfile.ZipFile, sst: _SstScan, sheets: dict[str, _SheetScan]) -> None:
         """Exact count of characters the reader would materialise from shared strings."""
-        lengths = _shared_string_lengths(zf, sst_info)
-        total = 0
-        for part in sheets:
-            info = zf.getinfo(part)
-            for seg in _segments(zf, info, _cut_at_row):
-                for idx in _SHARED_INDEX.findall(seg):
-                    i = int(idx)
-                    if i < len(lengths):
-                        total += lengths[i]
+        lengths = array("L")
+        exact = _SstScan(self, sst.info, sst.end_tag, lengths)
+        for chunk in _chunks(zf, sst.info):
+            exact.feed(chunk)
+        exact.finish()
+        total = sum(self._replay(zf, zf.getinfo(part), lengths)[2] for part in sheets)
         if total > MAX_SHARED_TEXT_CHARS:
             raise self.malicious(
                 f"工作簿中的长文本被大量重复引用，读取需要展开约{total}个字符（上限{MAX_SHARED_TEXT_CHARS}个），可能是恶意文件"
@@ -487,7 +526,7 @@ class _Inspector:
 
 
 class _SheetScanner:
-    """Streams a worksheet part: cell extent, shared-string references, error cells."""
+    """Streams a worksheet part: quick cell extent, shared-string references, error cells."""
 
     def __init__(self, part: str):
         self.result = _SheetScan(part)
@@ -498,8 +537,6 @@ class _SheetScanner:
     def feed(self, chunk: bytes) -> None:
         buf = self.carry + chunk
         cut = _cut_at_row(buf)
-        if len(buf) - cut > _MAX_CARRY:
-            cut = len(buf)
         self.carry = buf[cut:]
         self._segment(buf[:cut])
 
@@ -517,18 +554,22 @@ class _SheetScanner:
         if cols:
             res.max_col = max(res.max_col, max(map(_column_index, set(cols))) + 1)
             res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
-        res.shared_refs += seg.count(b't="s"') + seg.count(b"t='s'")
+        res.shared_refs += len(_SHARED_TYPE.findall(seg))
         if b't="e"' in seg or b"t='e'" in seg:
             res.errors.extend(_error_cells(seg))
 
 
 class _SstScan:
-    """Streams a shared-strings part: forged counts and over-long strings."""
+    """Streams a shared-strings part: forged counts and over-long strings.
 
-    def __init__(self, inspector: _Inspector, info: zipfile.ZipInfo, prefix: bytes):
+    With ``lengths``, also records the exact length of every string, by index.
+    """
+
+    def __init__(self, inspector: _Inspector, info: zipfile.ZipInfo, end_tag: bytes, lengths: array | None = None):
         self.inspector = inspector
         self.info = info
-        self.end_tag = b"</" + prefix + b"si>"
+        self.end_tag = end_tag  # b"</si>", or with the root's namespace prefix
+        self.lengths = lengths
         self.carry = b""
         self.longest = 0  # upper bound (bytes, markup included) of any string's length
 
@@ -539,116 +580,93 @@ class _SstScan:
         self.carry = buf[cut:]
         if len(self.carry) > _MAX_CARRY:
             raise self.inspector.too_long_text(len(self.carry))
-        self._segment(buf[:cut])
+        self._segment(buf[:cut], complete=True)
 
     def finish(self) -> None:
-        self._segment(self.carry)
+        self._segment(self.carry, complete=False)
         self.carry = b""
 
-    def _segment(self, seg: bytes) -> None:
+    def _segment(self, seg: bytes, complete: bool) -> None:
         if not seg:
             return
         if b"sst" in seg:
             for m in _SST_TAG.finditer(seg):
                 self.inspector.check_unique_count(self.info, m.group(1))
         pieces = seg.split(self.end_tag)
-        longest = max(map(len, pieces))
+        if complete:
+            pieces.pop()  # the empty remainder after the final end tag
+        longest = max(map(len, pieces), default=0)
         if longest > MAX_CELL_CHARS:
             for piece in pieces:
                 if len(piece) > MAX_CELL_CHARS:
-                    chars = _text_length(piece[piece.rfind(b"<si") :] if b"<si" in piece else piece)
+                    chars = _text_length(_last_si(piece))
                     if chars > MAX_CELL_CHARS:
                         raise self.inspector.too_long_text(chars)
         self.longest = max(self.longest, longest)
+        if self.lengths is not None and complete:
+            for piece in pieces:
+                si = _last_si(piece)
+                if si:
+                    self.lengths.append(_text_length(si))
+
+
+def _last_si(piece: bytes) -> bytes:
+    """The ``<si>`` element a piece ends with (self-closing ones are skipped, as calamine does)."""
+    last = b""
+    for m in _SI_TAG.finditer(piece):
+        if not m.group(1).endswith(b"/"):
+            last = piece[m.start() :]
+    return last
 
 
 def _text_length(si: bytes) -> int:
     """Characters of one ``<si>`` as Excel counts them (phonetic runs excluded)."""
     text = _RPH.sub("", si.decode("utf-8", "replace"))
-    total = 0
-    for t in _T_TEXT.findall(text):
-        total += len(_ENTITY.sub("x", t)) if "&" in t else len(t)
-    return total
-
-
-def _shared_string_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> array:
-    """Exact text length of every shared string, by index."""
-    lengths = array("L")
-    carry = b""
-    for seg in _segments(zf, info, _cut_at_gt):
-        buf = carry + seg
-        starts = [(m.start(), m.group(1).endswith(b"/")) for m in _SI_TAG.finditer(buf)]
-        keep_from = len(buf)
-        for k, (pos, empty) in enumerate(starts):
-            if empty:
-                lengths.append(0)
-                continue
-            end = starts[k + 1][0] if k + 1 < len(starts) else -1
-            if end < 0:
-                close = buf.find(b"si>", pos + 3)
-                while close >= 0 and buf[close - 1 : close] not in (b"/", b":"):
-                    close = buf.find(b"si>", close + 3)
-                if close < 0:
-                    keep_from = pos
-                    break
-                end = close + 3
-            lengths.append(_text_length(buf[pos:end]))
-        carry = buf[keep_from:]
-    return lengths
+    text = _CDATA.sub(lambda m: "x" * len(m.group(1)), text)
+    text = _TAGS.sub("", text)
+    return len(_ENTITY.sub("x", text)) if "&" in text else len(text)
 
 
 def _error_cells(seg: bytes) -> list[tuple[int, int, str]]:
     """``(row0, col0, text)`` of cells of type "e" that carry an r attribute."""
-    found = []
+    found = set()
     for marker in (b't="e"', b"t='e'"):
         pos = seg.find(marker)
         while pos >= 0:
-            start = seg.rfind(b"<", 0, pos)
-            end = seg.find(b">", pos)
-            close = seg.find(b"c>", end)
-            if start >= 0 and end >= 0:
-                r = _ATTR_R.search(seg, start + 2, end)
+            tag = _CELL_START.match(seg, seg.rfind(b"<", 0, pos))
+            if tag and tag.end() > pos and not tag.group(1).endswith(b"/"):
+                r = _ATTR_R.search(tag.group(1))
                 ref = _REF.fullmatch(r.group(2).strip()) if r else None
-                body = seg[end + 1 : close if close >= 0 else len(seg)]
-                v0, v1 = body.find(b">", body.find(b"<v")), body.find(b"</")
-                if ref and body.find(b"<v") >= 0 and v1 > v0:
-                    text = body[body.find(b">", body.find(b"<v")) + 1 : body.find(b"<", body.find(b"<v") + 2)]
-                    found.append(
-                        (int(ref.group(2)) - 1, _column_index(ref.group(1)), unescape(text.decode("utf-8", "replace")))
-                    )
+                close = seg.find(b"c>", tag.end())
+                v = _V_TEXT.search(seg, tag.end(), close if close >= 0 else len(seg))
+                if ref and v:
+                    text = unescape(v.group(1).decode("utf-8", "replace")).strip()
+                    found.add((int(ref.group(2)) - 1, _column_index(ref.group(1)), text))
             pos = seg.find(marker, pos + 1)
-    return sorted(set(found))
-
-
-def _cut_at_gt(buf: bytes) -> int:
-    """Cut after the last complete tag."""
-    return buf.rfind(b">") + 1
+    return sorted(found)
 
 
 def _cut_at_row(buf: bytes) -> int:
-    """Cut after the last ``</row>`` so that cells stay whole, else after the last tag."""
+    """Cut after the last ``</row>`` so that cells stay whole, else before the last tag."""
     i = buf.rfind(b"row>")
     while i > 0 and buf[i - 1 : i] not in (b"/", b":"):
         i = buf.rfind(b"row>", 0, i)
-    return i + 4 if i > 0 else _cut_at_gt(buf)
+    if i > 0:
+        return i + 4
+    lt = buf.rfind(b"<")
+    if lt > 0:
+        return lt
+    return len(buf) if len(buf) > _MAX_CARRY else 0
 
 
-def _segments(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cut_at):
-    """Yield a part in pieces that end at element boundaries (bounded memory)."""
-    carry = b""
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """Yield the decompressed content of a part in bounded pieces."""
     with zf.open(info) as fp:
         while True:
             chunk = fp.read(_CHUNK)
             if not chunk:
-                break
-            buf = carry + chunk
-            cut = cut_at(buf)
-            if len(buf) - cut > _MAX_CARRY:
-                cut = len(buf)
-            carry = buf[cut:]
-            yield buf[:cut]
-    if carry:
-        yield carry
+                return
+            yield chunk
 
 
 def _find_root(head: bytes) -> tuple[bytes, bytes] | None:

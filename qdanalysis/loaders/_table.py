@@ -320,19 +320,23 @@ def frame(rows: list[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFrame:
         if col not in df:
             df[col] = None
         if dtype in (MONEY, PRICE):
-            df[col] = pd.array([None if v is None or v is pd.NA else Decimal(v) for v in df[col]], dtype=dtype)
+            df[col] = pd.array([None if _missing(v) else Decimal(v) for v in df[col]], dtype=dtype)
         elif dtype == "date":
             df[col] = pd.to_datetime(pd.Series([v for v in df[col]], dtype=object), errors="raise").astype("datetime64[ns]")
         elif dtype == "Int64":
-            df[col] = pd.array([None if v is None else int(v) for v in df[col]], dtype="Int64")
+            df[col] = pd.array([None if _missing(v) else int(v) for v in df[col]], dtype="Int64")
         elif dtype == "float":
-            df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
+            df[col] = pd.array([None if _missing(v) else float(v) for v in df[col]], dtype="Float64")
         elif dtype == "bool":
             df[col] = pd.array(list(df[col]), dtype="boolean")
         else:
-            df[col] = pd.Series([None if v is None else str(v) for v in df[col]], dtype=object, index=df.index)
+            df[col] = pd.Series([None if _missing(v) else str(v) for v in df[col]], dtype=object, index=df.index)
     extra_cols = [c for c in df.columns if c not in dtypes]
     return df[list(dtypes) + extra_cols]
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
 def as_date(d: P.ParsedDate | None) -> dt.date | None:

@@ -23,7 +23,7 @@ BILLING = {
 CONTRACT_DTYPES = {
     "contract_id": object, "item_code": object, "item": object, "vendor": object,
     "signed": "date", "signed_precision": object, "start": "date", "end": "date",
-    "amount": MONEY, "billing": object, "unit_price": PRICE, "unit_price_per": object,
+    "amount": MONEY, "billing": object, "unit_price": PRICE, "unit_price_per": object, "quantity": "Int64",
     "procurement": object, "renews": object, "paid_in_year": MONEY, "scope": object,
     "annual_cost": MONEY, "note": object, "source": object,
     "src_file": object, "src_sheet": object, "src_row": "Int64",
@@ -41,15 +41,17 @@ def billing_of(text: str | None) -> str | None:
     return None
 
 
-def annual_cost(billing: str | None, amount: Decimal | None, unit_price: Decimal | None) -> Decimal | None:
-    """What a contract costs per year: 12 × the monthly fee, the annual amount, or a one-off amount.
-
-    Per-message (条) contracts depend on volume: None.
+def annual_cost(billing: str | None, amount: Decimal | None, unit_price: Decimal | None,
+                quantity: int = 1) -> Decimal | None:
+    """What a contract costs per year: 12 × the monthly fee (× quantity), the annual amount,
+    or a one-off amount. Per-message (条) contracts depend on volume: None.
     """
     if billing == "月":
-        return None if unit_price is None else (unit_price * 12).quantize(P.FEN)
+        return None if unit_price is None else (unit_price * quantity * 12).quantize(P.FEN)
     if billing == "年":
-        return amount if amount is not None else (None if unit_price is None else unit_price.quantize(P.FEN))
+        if amount is not None:
+            return amount
+        return None if unit_price is None else (unit_price * quantity).quantize(P.FEN)
     if billing == "一次性":
         return amount
     return None
@@ -58,7 +60,7 @@ def annual_cost(billing: str | None, amount: Decimal | None, unit_price: Decimal
 def load_contracts(path: str | Path) -> pd.DataFrame:
     """Contracts of a workbook or folder: one row per contract, money in 元 (exact decimals).
 
-    ``annual_cost`` is 12 × the monthly fee for monthly contracts, the amount for annual and
+    ``annual_cost`` is 12 × the monthly fee × ``quantity`` (blank = 1) for monthly contracts, the amount for annual and
     one-off ones, and empty for contracts paid per message. Dates are datetime64; how much of
     a date the sheet gave is in ``signed_precision`` (day, month or year).
 
@@ -110,15 +112,17 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
             start, end = v.get("start"), v.get("end")
             if start and end and end.date < start.date:
                 collector.add(loc.sheet, rec.row, loc.where("end"), "服务结束日期早于服务开始日期", "请核对服务期限")
+            quantity = v.get("quantity")
             signed = v.get("signed")
             row = {
                 "contract_id": cid, "item_code": v.get("item_code"), "item": v.get("item"),
                 "vendor": v.get("vendor"), "signed": as_date(signed), "signed_precision": as_precision(signed),
                 "start": as_date(start), "end": as_date(end), "amount": amount_yuan, "billing": billing,
                 "unit_price": price_yuan, "unit_price_per": billing if price_yuan is not None else None,
+                "quantity": quantity,
                 "procurement": v.get("procurement"), "renews": v.get("renews"),
                 "paid_in_year": money_value(v.get("paid_in_year")), "scope": v.get("scope"),
-                "annual_cost": annual_cost(billing, amount_yuan, price_yuan),
+                "annual_cost": annual_cost(billing, amount_yuan, price_yuan, 1 if quantity is None else quantity),
                 "note": v.get("note"), "source": v.get("source"),
                 "src_file": loc.file, "src_sheet": loc.sheet, "src_row": rec.row,
             }
