@@ -95,6 +95,7 @@ _ATTR_T = re.compile(rb"(?:^|\s)t\s*=\s*([\"'])(.*?)\1", re.S)
 _ANY_TAG = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(/?)(" + _NAME + rb"(?::" + _NAME + rb")?)" + _ATTRS + rb">", re.S
 )
+_LEADING_INT = re.compile(rb"\s*([0-9]+)")
 _CELL_START = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])" + _ATTRS + rb">")
 _V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -485,9 +486,9 @@ class _Inspector:
                         in_v, v_start = True, m.end()
                 elif local == b"v" and closing and in_v:
                     if lengths is not None:
-                        text = buf[v_start : m.start()].strip()
-                        if text.isdigit() and int(text) < len(lengths):
-                            shared_chars += lengths[int(text)]
+                        index = _LEADING_INT.match(buf, v_start, m.start())
+                        if index and int(index.group(1)) < len(lengths):
+                            shared_chars += lengths[int(index.group(1))]
                     in_v = False
             carry = buf[pos:]
             v_start = max(v_start - pos, 0)

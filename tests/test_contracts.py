@@ -1,0 +1,74 @@
+"""Contract ledger loader."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import qdanalysis
+from qdanalysis import ValidationError
+from qdanalysis.loaders.contracts import annual_cost
+
+HEAD = ["合同号", "项目", "中标供应商", "签约日期", "服务起始日期", "服务截止日期", "金额", "计价方式", "单价", "采购方式",
+        "原合同编号", "服务范围"]
+
+
+def test_ledger_variations(workbook):
+    rows = [
+        ["合同台账"],
+        ["单位：元"],
+        HEAD,
+        ["A-1", "机房维护", "甲公司", "2019年8月10日", "2019/8/10", "2020-08-09", "667,000", "按年", None, "公开招标", None, "UPS巡检；空调维护"],
+        ["A-2", "机房维护", "甲公司", "2020.08", None, None, "70万元", "年", None, "续签", "A-1", "UPS巡检"],
+        ["L-1", "专线", "联通", 2014, None, None, None, "月", "7.6万元/月", "续签", None, None],
+        ["S-1", "短信", "移动", "2017年", None, None, None, None, "0.065元/条", None, None, None],
+        ["U-1", "电池", "乙公司", 43707, None, None, "22.797万元", "一次性", None, "招标", None, None],
+    ]
+    c = qdanalysis.load_contracts(workbook({"合同台账": rows})).set_index("contract_id")
+    assert c.loc["A-1", "amount"] == Decimal("667000.00") and c.loc["A-1", "annual_cost"] == Decimal("667000.00")
+    assert c.loc["A-1", "signed"] == pd.Timestamp("2019-08-10") and c.loc["A-1", "end"] == pd.Timestamp("2020-08-09")
+    assert c.loc["A-2", "amount"] == Decimal("700000.00") and c.loc["A-2", "renews"] == "A-1"
+    assert (c.loc["A-2", "signed"], c.loc["A-2", "signed_precision"]) == (pd.Timestamp("2020-08-01"), "month")
+    assert c.loc["L-1", "billing"] == "月" and c.loc["L-1", "annual_cost"] == Decimal("912000.00")
+    assert c.loc["L-1", "signed_precision"] == "year"
+    assert c.loc["S-1", "billing"] == "条" and pd.isna(c.loc["S-1", "annual_cost"])  # depends on volume
+    assert c.loc["S-1", "unit_price"] == Decimal("0.0650")
+    assert c.loc["U-1", "signed"] == pd.Timestamp("2019-08-30") and c.loc["U-1", "annual_cost"] == Decimal("227970.00")
+
+
+@pytest.mark.parametrize(
+    "billing, amount, price, quantity, expected",
+    [("月", None, "76000", 1, "912000.00"), ("月", None, "942", 92, "1039968.00"), ("年", "667000", None, 1, "667000.00"),
+     ("一次性", "227970", None, 1, "227970.00"), ("条", None, "0.065", 1, None), (None, "1000", None, 1, None)],
+)
+def test_annual_cost(billing, amount, price, quantity, expected):
+    d = lambda v: None if v is None else Decimal(v)  # noqa: E731
+    assert annual_cost(billing, d(amount), d(price), quantity) == d(expected)
+
+
+def test_refusals_all_in_one_run(workbook):
+    rows = [
+        ["单位：万元"],
+        ["合同编号", "项目名称", "供应商", "签订日期", "合同金额", "计费方式", "单价", "服务开始", "服务结束"],
+        ["A-1", "机房", "甲", "2019-02-30", 1, "年", None, None, None],
+        ["A-1", "机房", "甲", "2019-01-01", "一百", "每周", None, None, None],
+        [None, None, "甲", "2019-01-01", 1, "年", None, "2020-01-01", "2019-01-01"],
+        ["B-1", "线路", "乙", "2019-01-01", None, "年", "7.6万元/月", None, None],
+    ]
+    err = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": rows})).value
+    got = [(p.row, p.column.split("(")[0], p.message) for p in err.problems]
+    assert (3, "签订日期", "日期「2019-02-30」不存在") in got
+    assert any(r == 4 and c == "合同编号" and "重复" in m for r, c, m in got)
+    assert any(r == 4 and c == "合同金额" and "一百" in m for r, c, m in got)
+    assert any(r == 4 and c == "计费方式" and "每周" in m for r, c, m in got)
+    assert any(r == 5 and c == "合同编号" and "缺少" in m for r, c, m in got)
+    assert any(r == 5 and c == "项目名称" for r, c, m in got)
+    assert any(r == 5 and c == "服务结束" and "早于" in m for r, c, m in got)
+    assert any(r == 6 and c == "计费方式" and "矛盾" in m for r, c, m in got)
+
+
+def test_amount_or_price_column_required(workbook):
+    rows = [["合同编号", "项目名称", "供应商", "签订日期"], ["A", "x", "y", "2019-01-01"]]
+    err = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": rows})).value
+    [p] = err.problems
+    assert p.row == 1 and "合同金额" in p.message and "单价" in p.hint
