@@ -267,7 +267,11 @@ class _Inspector:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
             raise self.bomb(f"文件内部部件数量异常（{len(infos)}个，上限{MAX_ENTRIES}个）")
-        total = 0
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise self.bomb(
+                f"文件解压后总体积过大（声明约{total // _MB} MB，上限{MAX_TOTAL_UNCOMPRESSED // _MB} MB）"
+            )
         seen: set[str] = set()
         for info in infos:
             if info.filename in seen:
@@ -275,7 +279,6 @@ class _Inspector:
             seen.add(info.filename)
             if info.is_dir():
                 continue
-            total += info.file_size
             if info.file_size > MAX_ENTRY_UNCOMPRESSED:
                 raise self.bomb(
                     f"文件内部部件“{info.filename}”解压后过大（声明约{info.file_size // _MB} MB，"
@@ -286,10 +289,6 @@ class _Inspector:
                 raise self.bomb(f"文件内部部件“{info.filename}”压缩比异常（{ratio:.0f}倍，上限{MAX_RATIO}倍）")
             if _is_shared_strings_name(info.filename):
                 self._check_sst_ratio(info)
-        if total > MAX_TOTAL_UNCOMPRESSED:
-            raise self.bomb(
-                f"文件解压后总体积过大（声明约{total // _MB} MB，上限{MAX_TOTAL_UNCOMPRESSED // _MB} MB）"
-            )
         if "[Content_Types].xml" not in seen or "xl/workbook.xml" not in seen:
             raise self.fail(f"不是Excel工作簿（.xlsx），看起来是{_describe_zip(zf, seen)}", self.resave_hint())
         for info in infos:
@@ -474,7 +473,7 @@ class _Inspector:
                             col = _column_index(ref.group(1))
                         else:
                             pos_row = row
-                        cell = (pos_row + 1, col + 1)
+                        cell = (pos_row + 1, col + 1) if r else None
                         col += 1
                         t = _ATTR_T.search(attrs)
                         shared_cell = bool(t and t.group(2).strip() == b"s")

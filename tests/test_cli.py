@@ -1,0 +1,138 @@
+"""Command line: validate, ingest, summary, template. Run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qdanalysis.cli import main
+from qdanalysis.ingest import read_processed
+from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
+
+
+def run_cli(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    return subprocess.run([sys.executable, "-m", "qdanalysis.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or PROJECT_ROOT, env=env, timeout=120)
+
+
+def bad_budget(workbook):
+    rows = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", "abc", 1], ["甲", "B", -2, 1]]
+    return workbook({"预算执行": rows}, name="坏表.xlsx")
+
+
+def test_validate_prints_every_problem_and_exits_1(workbook):
+    path = bad_budget(workbook)
+    r = run_cli("validate", path)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{path}:预算执行:3:预算数(C列): 金额「abc」无法识别为数字")
+    assert lines[1].startswith(f"{path}:预算执行:4:预算数(C列): 金额「-2」为负数")
+
+
+def test_validate_clean_exits_0():
+    r = run_cli("validate", DATA_RAW / "2020")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "通过校验" in r.stdout and "预算执行29行" in r.stdout and "合同台账15行" in r.stdout
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "/no/such/file.xlsx"], ["frobnicate"], []])
+def test_usage_errors_exit_2(args):
+    r = run_cli(*args)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+
+
+def test_not_a_spreadsheet_gives_no_traceback(tmp_path):
+    fake = tmp_path / "预算.xlsx"
+    fake.write_text("类别,项目名称,预算数\n甲,A,1\n", encoding="utf-8")
+    r = run_cli("validate", fake)
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+    assert f"{fake}::" in r.stdout and "不是Excel工作簿" in r.stdout
+
+
+def test_ingest_writes_then_skips(tmp_path, capsys):
+    out = tmp_path / "processed"
+    assert main(["ingest", "--year", "2020", "--out", str(out)]) == 0
+    first = capsys.readouterr().out
+    assert "已写入" in first and "budget 29行" in first
+    manifest = json.loads((out / "2020" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["totals"]["budget"] == "9410000.00" and manifest["totals"]["executed"] == "9246800.00"
+    [src] = manifest["sources"]
+    assert src["file"] == "2020年专项业务费.xlsx" and len(src["sha256"]) == 64
+    budget = read_processed(2020, "budget", out)
+    assert budget["budget"].sum() == __import__("decimal").Decimal("5077200.00")
+    stamp = (out / "2020" / "budget.parquet").stat().st_mtime_ns
+    assert main(["ingest", "--year", "2020", "--out", str(out)]) == 0
+    assert "未变化，跳过" in capsys.readouterr().out
+    assert (out / "2020" / "budget.parquet").stat().st_mtime_ns == stamp
+    (out / "2020" / "budget.parquet").write_bytes(b"corrupt")  # a damaged output is rebuilt
+    assert main(["ingest", "--year", "2020", "--out", str(out)]) == 0
+    assert "已写入" in capsys.readouterr().out
+
+
+def test_ingest_reparses_when_source_changes(tmp_path, workbook, capsys):
+    root = tmp_path / "raw"
+    rows = [["单位：元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]
+    from conftest import make_workbook
+
+    make_workbook(root / "2021" / "a.xlsx", {"预算执行": rows})
+    out = tmp_path / "processed"
+    assert main(["ingest", "--year", "2021", "--root", str(root), "--out", str(out)]) == 0
+    rows[2][2] = 2
+    make_workbook(root / "2021" / "a.xlsx", {"预算执行": rows})
+    capsys.readouterr()
+    assert main(["ingest", "--year", "2021", "--root", str(root), "--out", str(out)]) == 0
+    assert "已写入" in capsys.readouterr().out
+    assert str(read_processed(2021, "budget", out)["budget"].iloc[0]) == "2.00"
+
+
+def test_ingest_bad_year_writes_nothing(tmp_path, workbook, capsys):
+    root = tmp_path / "raw"
+    from conftest import make_workbook
+
+    make_workbook(root / "2022" / "a.xlsx", {"预算执行": [["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]})
+    out = tmp_path / "processed"
+    assert main(["ingest", "--year", "2022", "--root", str(root), "--out", str(out)]) == 1
+    assert "无法判断金额单位" in capsys.readouterr().out
+    assert not (out / "2022").exists()
+
+
+def test_summary_mentions_the_figures(capsys):
+    assert main(["summary", "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in out
+    assert "未逐项披露的预算 433.28万元" in out
+    assert "2.2 市直单位网络接入费" in out and "-13.5%" in out
+
+
+def test_template_round_trip(tmp_path, capsys):
+    path = tmp_path / "模板.xlsx"
+    assert main(["template", str(path)]) == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["填写说明", "预算执行", "合同台账", "线路清单", "短信结算", "绩效指标"]
+    assert [c.value for c in wb["预算执行"][3]][:6] == ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数"]
+    guide = [r for r in wb["填写说明"].iter_rows(values_only=True)]
+    assert ("预算执行", "执行数", "必填", "实际支出、支出数、执行金额、实际执行", "截至年末的实际支出；未知留空") in guide
+    # a user fills the template in: it loads as it is
+    ws = wb["预算执行"]
+    ws.append(["1.1", "关键设备维护服务费", "机房维护", 66.7, None, 60])
+    ws.append([None, "合计", None, 66.7, None, 60])
+    wb.save(path)
+    from qdanalysis.loaders import read_budget
+
+    sheet = read_budget(path)
+    assert sheet.totals["budget"] == __import__("decimal").Decimal("667000.00")
+
+
+def test_template_refuses_data_raw(capsys):
+    assert main(["template", str(DATA_RAW / "x.xlsx")]) != 0
+    assert not (DATA_RAW / "x.xlsx").exists()

@@ -1,0 +1,50 @@
+"""The environment files agree: pyproject.toml, environment.yml and the pinned constraints."""
+
+import re
+import tomllib
+
+import yaml
+
+from qdanalysis.paths import PROJECT_ROOT
+
+
+def norm(name: str) -> str:
+    return re.split(r"[<>=!~ \[]", name.strip())[0].lower().replace("_", "-")
+
+
+def pyproject():
+    return tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def conda_packages() -> set[str]:
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    names = set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            names |= {norm(d) for d in dep["pip"] if not d.startswith("-e")}
+        elif not dep.startswith(("python", "pip")) or dep.startswith("python-calamine"):
+            names.add(norm(dep))
+    return names
+
+
+def test_environment_yml_lists_the_same_packages():
+    meta = pyproject()["project"]
+    wanted = {norm(d) for d in meta["dependencies"]} | {norm(d) for d in meta["optional-dependencies"]["dev"]}
+    assert conda_packages() == wanted
+
+
+def test_every_dependency_is_pinned():
+    pins = {}
+    for line in (PROJECT_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line:
+            name, version = line.split("==")
+            pins[norm(name)] = version
+    meta = pyproject()["project"]
+    for dep in meta["dependencies"] + meta["optional-dependencies"]["dev"]:
+        assert norm(dep) in pins, f"{dep} has no pinned version in constraints.txt"
+
+
+def test_required_top_level_layout():
+    for name in ("notebooks", "data/raw", "data/processed", "qdanalysis", "params", "tests", "environment.yml",
+                 "README.md", "pyproject.toml", "Makefile", ".ci/run", "benchmarks"):
+        assert (PROJECT_ROOT / name).exists(), name
