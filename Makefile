@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 env: $(STAMP) ## create .venv/ and install the project (pinned by constraints.txt)
 
 report: $(STAMP) ## build the environment and produce the $(YEAR) report from data/raw/
-	$(BIN)/qdanalysis report --year $(YEAR)
+	$(BIN)/qdanalysis ingest --year $(YEAR)
+	$(BIN)/qdanalysis summary --year $(YEAR)
 
 test: $(STAMP) ## build the environment and run the whole test suite
 	$(BIN)/python -m pytest -q
