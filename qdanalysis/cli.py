@@ -1,4 +1,4 @@
-"""Command line: ``qdanalysis validate | ingest | summary | template``.
+"""Command line: ``qdanalysis validate | ingest | summary | template | run | demo``.
 
 A user's bad file never produces a traceback: problems are printed as
 ``file:sheet:row:column: message`` and the exit status is 1; 2 is a usage error.
@@ -83,6 +83,42 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
+def cmd_run(args) -> int:
+    from .runner import format_progress, format_summary, run_all, run_trends, run_year
+
+    if args.jobs is not None and not args.all:
+        print("--jobs 只能与 --all 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs 必须是正整数", file=sys.stderr)
+        return EXIT_USAGE
+    if args.all:
+        results = run_all(args.out, args.root, args.jobs)
+    else:
+        result = run_trends(args.out, args.root) if args.trends else run_year(args.year, args.out, args.root)
+        results = [result]
+        print(format_progress(result, 1, 1))
+        print(format_summary(results))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS
+
+
+def cmd_demo(args) -> int:
+    from .demo import generate_demo
+    from .paths import DATA_RAW, PROJECT_ROOT
+
+    out = args.out if args.out is not None else PROJECT_ROOT / "data" / "demo"
+    raw, target = DATA_RAW.resolve(), Path(out).resolve()
+    if target == raw or raw in target.parents:
+        raise QdanalysisError(f"示例数据不能写入 {display_path(out)}：data/raw/ 只存放真实的原始数据"
+                              "（请换一个文件夹，默认是 data/demo/）")
+    paths = generate_demo(Path(out))
+    for path in paths:
+        print(f"已生成示例数据：{display_path(path)}")
+    print(f"共 {len(paths)} 个工作簿，全部为虚构的示例数据。"
+          f"生成报告：qdanalysis run --all --root {display_path(out)}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
@@ -108,6 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
     p.add_argument("--year", type=int, default=None)
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/）")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--year", type=int, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
+    which.add_argument("--all", action="store_true", help="运行 params/ 中每一年（给出 --root 时为其中每个年份文件夹）")
+    which.add_argument("--trends", action="store_true", help="运行多年趋势笔记本")
+    p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 reports/）")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认取参数文件中的 data_root）")
+    p.add_argument("--jobs", type=int, default=None, help="与 --all 一起使用：最多同时运行几个年份（默认按 CPU 数）")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")
+    p.add_argument("--out", type=Path, default=None, help="输出目录（默认 data/demo/，不能是 data/raw/）")
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -29,6 +29,7 @@ import datetime as _dt
 import os
 import re
 import stat
+import warnings
 import zipfile
 import zlib
 from array import array
@@ -473,7 +474,7 @@ class _Inspector:
                             col = _column_index(ref.group(1))
                         else:
                             pos_row = row
-                        cell = (pos_row + 1, col + 1) if r else None
+                        cell = (pos_row + 1, col + 1)
                         col += 1
                         t = _ATTR_T.search(attrs)
                         shared_cell = bool(t and t.group(2).strip() == b"s")
@@ -984,7 +985,10 @@ def _read_openpyxl(path: Path, display: str, calamine_names: list[str] | None) -
     import openpyxl
 
     try:
-        with open(path, "rb") as fh:  # a file object: openpyxl would refuse unknown extensions
+        # A file object: openpyxl would refuse unknown extensions. Its warnings (unsupported
+        # extensions, missing default style...) mean nothing to the user.
+        with open(path, "rb") as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(fh, read_only=False, data_only=True, keep_vba=False, keep_links=False)
         if calamine_names is not None:
             missing = set(calamine_names) - set(book.sheetnames)

@@ -590,6 +590,16 @@ def test_namespace_prefixed_parts(tmp_path):
     assert rows[2][1] == "前缀" and len(rows) == 3
 
 
+def test_repeated_long_string_below_budget_is_accepted(tmp_path):
+    # The quick bound (references x longest string) exceeds the budget, the exact count does not.
+    rows = '<row r="1"><c r="A1" t="s"><v>1</v></c></row>' + "".join(
+        f'<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>' for i in range(2, 4001)
+    )
+    path = build(tmp_path / "ok.xlsx", {SST_PART: sst_xml(["短", "y" * 30_000]), SHEET_PART: sheet_xml(rows)})
+    rows = read_workbook(path)[0].rows
+    assert rows[0] == ["y" * 30_000] and rows[3999] == ["短"] and len(rows) == 4000
+
+
 def test_long_but_legal_string_is_accepted(tmp_path):
     path = build(tmp_path / "long.xlsx", {SST_PART: sst_xml(["长" * 32_000])})
     assert read_workbook(path)[0].rows == [["长" * 32_000]]

@@ -1,0 +1,832 @@
+"""The report's charts: one function per chart, analysis frames in, a finished Figure out.
+
+Every function is pure (no file I/O, inputs untouched), takes a frame or dict from
+:mod:`qdanalysis.analysis`, draws through :mod:`qdanalysis.style` and returns the figure
+after :func:`qdanalysis.style.finish`. Money arrives in 元 and is drawn in 万元. A value the
+data does not disclose is drawn as a hatched 未披露 bar, never as zero; when a chart has
+nothing disclosed at all it shows a 未披露 panel that says what is missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from . import analysis as A
+from . import style
+
+__all__ = [
+    "bandwidth_prices", "budget_execution", "category_spending", "disclosed_spend", "indicators",
+    "line_costs", "line_count", "monthly_line_cost", "renewals", "sms_departments", "sms_monthly",
+    "trend", "yearly_line_cost",
+]
+
+U = style.UNDISCLOSED_LABEL
+
+# Okabe-Ito order (yellow left out) for series that are not budget categories.
+SERIES_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
+CARRIER_COLORS: dict[str, str] = {"中国联通": "#0072B2", "中国电信": "#009E73"}
+MIXED_COLOR = "#7F7F7F"
+MET_COLOR = "#009E73"
+WARNING_COLOR = "#D55E00"
+REFERENCE_COLOR = "#555555"
+SUBTITLE_FONTSIZE = 9.5
+_LABEL_BOX = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return style._is_missing(value)  # noqa: SLF001  (one definition of "missing" for all charts)
+
+
+def _prefix(year: int | None) -> str:
+    return "" if year is None else f"{year}年"
+
+
+def _title(ax: Axes, title: str, subtitle: str | None = None) -> None:
+    """Title on the left; an optional grey subtitle between it and the axes."""
+    if not subtitle:
+        ax.set_title(title, loc="left", pad=10)
+        return
+    lines = subtitle.count("\n") + 1
+    ax.set_title(title, loc="left", pad=10 + lines * SUBTITLE_FONTSIZE * 1.35)
+    ax.annotate(subtitle, (0, 1), xycoords="axes fraction", xytext=(0, 6), textcoords="offset points",
+                ha="left", va="bottom", fontsize=SUBTITLE_FONTSIZE, color=style.NOTE_COLOR, gid="subtitle")
+
+
+def _figure(width: float = 8, height: float = 4.5) -> tuple[Figure, Axes]:
+    return style.new_figure(width, height)
+
+
+def _undisclosed_panel(ax: Axes, message: str) -> None:
+    """Turn a fresh axes into a hatched 未披露 box that says what is missing (the title stays)."""
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.add_patch(Rectangle((0.06, 0.12), 0.88, 0.76, facecolor=style.UNDISCLOSED_FACECOLOR,
+                           edgecolor=style.UNDISCLOSED_EDGECOLOR, hatch=style.UNDISCLOSED_HATCH,
+                           linewidth=0.8, alpha=0.6, gid="undisclosed-panel"))
+    box = {"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": style.UNDISCLOSED_EDGECOLOR}
+    ax.text(0.5, 0.5, f"{U}\n{message}", ha="center", va="center", fontsize=11, color=style.TEXT_COLOR,
+            linespacing=1.6, bbox=box, gid="undisclosed-message")
+
+
+def _done(fig: Figure, source: str, demo: bool) -> Figure:
+    return style.finish(fig, source=source, demo=demo)
+
+
+def _pct(ratio: float, places: int = 0) -> str:
+    return f"{style.round_half_up(ratio * 100, places):f}%"
+
+
+def _signed_pct(ratio: float) -> str:
+    return ("+" if ratio >= 0 else "") + _pct(ratio, 1)
+
+
+def _plain(value: Any) -> str:
+    """A number without trailing zeros: Decimal('0.0650') -> '0.065', 600.00 -> '600'."""
+    d = style._to_decimal(value).normalize()  # noqa: SLF001
+    return f"{d.quantize(Decimal(1)) if d == d.to_integral() else d:f}"
+
+
+def _wan_count(count: Any) -> str:
+    """A count in 万 with at most two decimals: 6000000 -> '600', 523400 -> '52.34'."""
+    return _plain(style.round_half_up(style._to_decimal(count) / 10000, 2))  # noqa: SLF001
+
+
+def _sequence_fmt(texts: Iterable[str]) -> Callable[[float], str]:
+    """A value-label formatter that returns ``texts`` in turn.
+
+    ``style.value_labels`` formats the disclosed bars once each, in bar order, so the
+    texts are given for the disclosed bars only.
+    """
+    it = iter(texts)
+    return lambda _value: next(it)
+
+
+def _wan_values(values: Iterable[Any]) -> list[float]:
+    return [style.wan(v) for v in values]
+
+
+def _all_missing(values: Iterable[Any]) -> bool:
+    return all(_missing(v) for v in values)
+
+
+def _bar_height(n: int, per_bar: float = 0.42, extra: float = 1.9) -> float:
+    return max(4.5, per_bar * n + extra)
+
+
+def _legend_patches(items: Sequence[tuple[str, str]], undisclosed: bool) -> list[Patch]:
+    handles = [Patch(facecolor=color, label=label) for label, color in items]
+    if undisclosed:
+        handles.append(Patch(facecolor=style.UNDISCLOSED_FACECOLOR, edgecolor=style.UNDISCLOSED_EDGECOLOR,
+                             hatch=style.UNDISCLOSED_HATCH, label=U))
+    return handles
+
+
+def _hatch(bar: Rectangle) -> None:
+    bar.set_gid("undisclosed")
+    bar.set_facecolor(style.UNDISCLOSED_FACECOLOR)
+    bar.set_edgecolor(style.UNDISCLOSED_EDGECOLOR)
+    bar.set_hatch(style.UNDISCLOSED_HATCH)
+    bar.set_linewidth(0.8)
+
+
+# --- budget ----------------------------------------------------------------------------------
+
+
+def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Budget per category, with the 未披露 remainder as a hatched bar of its amount.
+
+    Args:
+        cat: ``analysis.spending_by_category`` (the 合计 row goes into the subtitle).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}专项业务费预算按类别分布（万元）"
+    rows = cat[cat["category"] != A.TOTAL]
+    total = cat[cat["category"] == A.TOTAL]
+    fig, ax = _figure(8, _bar_height(len(rows), 0.62, 1.8))
+    if rows.empty or (_all_missing(rows["budget"]) and (total.empty or _missing(total["budget"].iloc[0]))):
+        _title(ax, title)
+        _undisclosed_panel(ax, "各类别预算数均未披露")
+        return _done(fig, source, demo)
+
+    labels, values, heights, colors, texts = [], [], {}, [], []
+    for _, r in rows.iterrows():
+        disclosed = bool(r["disclosed"])
+        share = "" if _missing(r["share"]) else f"（占{_pct(r['share'], 1)}）"
+        if disclosed:
+            label = f"{style.wrap_label(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明金额）"
+            value = style.wan(r["budget"])
+            if not math.isnan(value):
+                texts.append(style.format_wan(r["budget"]) + share)
+        else:
+            label = f"未逐项披露\n（{r['items']}项无金额）"
+            value = math.nan
+            if not _missing(r["budget"]):
+                heights[label] = style.wan(r["budget"])
+        labels.append(label)
+        values.append(value)
+        colors.append(style.CATEGORY_PALETTE.get(r["category"], style.UNDISCLOSED_FACECOLOR))
+
+    style.bar_with_undisclosed(ax, labels, values, colors, undisclosed_heights=heights, horizontal=True,
+                               fmt=_sequence_fmt(texts))
+    for t in ax.texts:  # the remainder's share belongs next to its amount
+        if t.get_gid() == "undisclosed-label" and t.get_text() != U:
+            share = rows.loc[~rows["disclosed"].astype(bool), "share"]
+            if len(share) and not _missing(share.iloc[0]):
+                t.set_text(f"{t.get_text()}（占{_pct(share.iloc[0], 1)}）")
+    _widen_for_labels(ax, 1.45)
+
+    subtitle = None
+    if not total.empty:
+        t = total.iloc[0]
+        parts = [f"预算合计 {style.format_wan(t['budget'])} 万元，共{t['items']}项，其中{t['items_disclosed']}项列明金额"]
+        if (~rows["disclosed"].astype(bool)).any():
+            parts.append("无金额项目未逐项披露，按合计数减已列明金额计，用斜线标示")
+        subtitle = "\n".join(parts)
+    _title(ax, title, subtitle)
+    return _done(fig, source, demo)
+
+
+def _widen_for_labels(ax: Axes, factor: float) -> None:
+    """Extend the value axis so end-of-bar labels with notes stay inside the axes."""
+    lo, hi = ax.get_xlim()
+    ax.set_xlim(lo, lo + (hi - lo) * factor)
+
+
+def budget_execution(totals: dict, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Budget, adjusted budget and executed amount side by side; the rate goes in the title.
+
+    Args:
+        totals: ``YearData.totals`` (budget, adjusted_budget, executed, execution_rate in 元).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    budget, adjusted, executed = (totals.get(k) for k in ("budget", "adjusted_budget", "executed"))
+    rate = totals.get("execution_rate")
+    base = adjusted if not _missing(adjusted) else budget
+    if _missing(rate) and not _missing(executed) and not _missing(base) and Decimal(base):
+        rate = Decimal(executed) / Decimal(base)
+    rate_text = U if _missing(rate) else _pct(rate, 2)
+    title = f"{_prefix(year)}专项业务费预算执行情况：执行率 {rate_text}"
+    fig, ax = _figure(7.2, 4.5)
+    if _missing(budget) and _missing(executed):
+        _title(ax, title)
+        _undisclosed_panel(ax, "预算数与执行数均未披露")
+        return _done(fig, source, demo)
+
+    labels = ["年初预算数", "调整后预算数", "实际执行数"]
+    values = _wan_values([budget, adjusted, executed])
+    colors = ["#0072B2", "#56B4E9", "#E69F00"]
+    style.bar_with_undisclosed(ax, labels, values, colors, width=0.55)
+    subtitle = "执行率 = 实际执行数 ÷ " + ("调整后预算数" if not _missing(adjusted) else "年初预算数（调整后预算数未披露）")
+    if not _missing(executed) and not _missing(base):
+        subtitle += f"；结余 {style.format_wan(Decimal(base) - Decimal(executed))} 万元"
+    _title(ax, title, subtitle)
+    return _done(fig, source, demo)
+
+
+def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """How much of the executed total the data itemises: a composition strip, then each item.
+
+    Args:
+        spend: ``analysis.disclosed_spend`` (items, then 已披露合计 and 未逐项披露).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}支出逐项披露情况（万元）"
+    items = spend[spend["code"].notna()] if "code" in spend else spend.iloc[0:0]
+    disclosed_row = spend[spend["item"] == "已披露合计"]
+    rest_row = spend[spend["item"] == "未逐项披露"]
+    disclosed = None if disclosed_row.empty else disclosed_row["amount"].iloc[0]
+    rest = None if rest_row.empty else rest_row["amount"].iloc[0]
+
+    if items.empty or _all_missing(items["amount"]):
+        fig, ax = _figure()
+        _title(ax, title)
+        extra = "" if _missing(rest) else f"\n执行数中 {style.format_wan(rest)} 万元未逐项披露"
+        _undisclosed_panel(ax, "没有任何项目列明本年支付额或预算数" + extra)
+        return _done(fig, source, demo)
+
+    n = len(items) + 1
+    fig, ax = _figure(8.4, _bar_height(n, 0.5, 3.2))
+    ax.remove()
+    ax_strip, ax_items = fig.subplots(2, 1, height_ratios=[1.0, max(4.0, n * 0.5)])
+
+    # Strip: the executed total split into itemised categories and the undisclosed rest.
+    left = 0.0
+    by_cat = items.groupby("category", sort=False)["amount"].apply(lambda s: sum(_wan_values(s.dropna())))
+    for category, value in by_cat.items():
+        ax_strip.barh(0, value, left=left, color=style.CATEGORY_PALETTE.get(category, MIXED_COLOR), height=0.6,
+                      linewidth=0.6, edgecolor="white", zorder=2)
+        left += value
+    if not _missing(rest) and style.wan(rest) > 0:
+        bar = ax_strip.barh(0, style.wan(rest), left=left, height=0.6, zorder=2)[0]
+        _hatch(bar)
+        ax_strip.text(left + style.wan(rest) / 2, 0, f"未逐项披露 {style.format_wan(rest)}", ha="center",
+                      va="center", fontsize=9.5, color=style.TEXT_COLOR, gid="undisclosed-label", bbox=_LABEL_BOX)
+    if not _missing(disclosed):
+        ax_strip.text(left / 2, 0, f"已逐项披露 {style.format_wan(disclosed)}", ha="center", va="center",
+                      fontsize=9.5, color=style.TEXT_COLOR, bbox=_LABEL_BOX)
+    end = left + (0 if _missing(rest) else max(style.wan(rest), 0))
+    ax_strip.set_xlim(0, end * 1.001 or 1)
+    ax_strip.set_ylim(-0.5, 0.5)
+    ax_strip.set_axis_off()
+
+    labels = [style.wrap_label(f"{r['code']} {r['item']}", 14) for _, r in items.iterrows()]
+    colors = [style.CATEGORY_PALETTE.get(c, MIXED_COLOR) for c in items["category"]]
+    texts = [f"{style.format_wan(a)}（{b}）" for a, b in zip(items["amount"], items["basis"]) if not _missing(a)]
+    style.bar_with_undisclosed(ax_items, labels, _wan_values(items["amount"]), colors, horizontal=True,
+                               fmt=_sequence_fmt(texts))
+    _widen_for_labels(ax_items, 1.35)
+    ax_items.tick_params(axis="y", labelsize=9)
+    cats = [c for c in style.CATEGORY_ORDER if c in set(items["category"])]
+    ax_items.legend(handles=_legend_patches([(c, style.CATEGORY_PALETTE[c]) for c in cats], False),
+                    loc="lower right", fontsize=8.5, frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
+
+    parts = []
+    if not _missing(disclosed) and not _missing(rest):
+        total = Decimal(disclosed) + Decimal(rest)
+        parts.append(f"执行数 {style.format_wan(total)} 万元：已逐项披露 {style.format_wan(disclosed)}"
+                     f"（{_pct(Decimal(disclosed) / total, 1) if total else U}），未逐项披露 {style.format_wan(rest)}")
+    parts.append("逐项金额取本年支付额，无支付记录的取预算数（括号内注明口径）")
+    _title(ax_strip, title, "\n".join(parts))
+    return _done(fig, source, demo)
+
+
+# --- network lines ---------------------------------------------------------------------------
+
+
+def _carrier_color(carrier: Any) -> str:
+    return CARRIER_COLORS.get(carrier, MIXED_COLOR) if isinstance(carrier, str) else MIXED_COLOR
+
+
+def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Annual cost of each carrier and line type, with the cost per Mbps where the bandwidth is known.
+
+    Args:
+        costs: ``analysis.line_costs``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}网络线路年费用（按运营商、线路类型，万元）"
+    fig, ax = _figure(8, _bar_height(len(costs), 0.75, 1.8))
+    if costs.empty or _all_missing(costs["annual_cost"]):
+        _title(ax, title)
+        _undisclosed_panel(ax, "各线路的月费及年费用均未披露")
+        return _done(fig, source, demo)
+
+    labels, texts = [], []
+    for _, r in costs.iterrows():
+        bw = "" if _missing(r["bandwidth_mbps"]) else f"，{_plain(r['bandwidth_mbps'] / max(r['lines'], 1))}M"
+        labels.append(f"{style.wrap_label(str(r['carrier']), 10)}\n{style.wrap_label(str(r['line_type']), 10)}"
+                      f"（{r['lines']}条{bw}）")
+        if not _missing(r["annual_cost"]):
+            per = "" if _missing(r["cost_per_mbps_month"]) else f"；{_plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
+            texts.append(f"{style.format_wan(r['annual_cost'])}（月费{style.format_wan(r['monthly_cost'])}{per}）")
+    colors = [_carrier_color(c) for c in costs["carrier"]]
+    style.bar_with_undisclosed(ax, labels, _wan_values(costs["annual_cost"]), colors, horizontal=True,
+                               fmt=_sequence_fmt(texts), width=0.55)
+    _widen_for_labels(ax, 1.55)
+    total = [v for v in costs["annual_cost"] if not _missing(v)]
+    subtitle = f"已列明年费用合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元；带宽未披露的线路不计单位带宽价格"
+    _title(ax, title, subtitle)
+    return _done(fig, source, demo)
+
+
+def bandwidth_prices(prices: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Monthly fee of the same bandwidth from each carrier, side by side, with the price ratio.
+
+    Args:
+        prices: ``analysis.same_bandwidth_prices``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    base_title = f"{_prefix(year)}同类型、同带宽线路的月费对比（万元/月）"
+    fig, ax = _figure(7.2, 4.6)
+    if prices.empty or _all_missing(prices["monthly_fee"]):
+        _title(ax, base_title)
+        _undisclosed_panel(ax, "没有两家以上运营商提供同类型、同带宽线路且月费均已披露的记录")
+        return _done(fig, source, demo)
+
+    groups = list(prices.groupby(["line_type", "bandwidth_mbps"], sort=False))
+    labels, values, colors, group_of = [], [], [], []
+    for gi, ((line_type, bw), g) in enumerate(groups):
+        for _, r in g.iterrows():
+            labels.append(f"{r['carrier']}\n{line_type} {_plain(bw)}M")
+            values.append(style.wan(r["monthly_fee"]))
+            colors.append(_carrier_color(r["carrier"]))
+            group_of.append(gi)
+    bars = style.bar_with_undisclosed(ax, labels, values, colors, width=0.55)
+    ax.set_ylabel("万元/月")
+
+    headline = None
+    top = ax.get_ylim()[1]
+    for gi, ((line_type, bw), g) in enumerate(groups):
+        idx = [i for i, k in enumerate(group_of) if k == gi and not math.isnan(values[i])]
+        if len(idx) < 2:
+            continue
+        hi = max(idx, key=lambda i: values[i])
+        lo = min(idx, key=lambda i: values[i])
+        ratio = g["ratio_to_cheapest"].max()
+        if _missing(ratio) or values[hi] == values[lo]:
+            continue
+        ratio_text = f"{style.round_half_up(ratio, 1):f}倍"
+        dear, cheap = g.loc[g["monthly_fee"].idxmax(), "carrier"], g.loc[g["monthly_fee"].idxmin(), "carrier"]
+        half = bars[lo].get_width() / 2
+        x_hi = bars[hi].get_x() + bars[hi].get_width() / 2
+        x_lo = bars[lo].get_x() + half
+        # The dear bar's height carried over to the cheap one, and the gap between them.
+        ax.plot([x_hi + half, x_lo + half], [values[hi]] * 2, color=WARNING_COLOR, lw=1, ls="--", zorder=3)
+        ax.annotate("", (x_lo, values[hi]), xytext=(x_lo, values[lo] + top * 0.08),
+                    arrowprops={"arrowstyle": "<->", "color": WARNING_COLOR, "lw": 1.2})
+        mid = (values[hi] + values[lo] + top * 0.08) / 2
+        side = -1 if x_lo > x_hi else 1
+        ax.annotate(ratio_text, (x_lo, mid), xytext=(side * 8, 4), textcoords="offset points",
+                    ha="right" if side < 0 else "left", va="bottom", fontsize=18, color=WARNING_COLOR, gid="ratio")
+        ax.annotate(f"{dear}月费 ÷ {cheap}月费", (x_lo, mid), xytext=(side * 8, -2), textcoords="offset points",
+                    ha="right" if side < 0 else "left", va="top", fontsize=9, color=WARNING_COLOR)
+        if headline is None:
+            headline = f"同为{_plain(bw)}M{line_type}，{dear}月费是{cheap}的{ratio_text}"
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    _title(ax, f"{_prefix(year)}{headline}" if headline else base_title,
+           "柱上数字为每条线路的月费（万元/月）" if headline else None)
+    return _done(fig, source, demo)
+
+
+def _month_label(month: Any) -> str:
+    return f"{pd.Timestamp(month).month}月"
+
+
+def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_col: str,
+             x_labels: Callable[[Any], str], series_labels: dict[Any, str]) -> None:
+    """Stacked bars of ``value_col`` (元) per ``x_col``, one colour per series; NA -> hatched stub."""
+    xs = list(dict.fromkeys(frame[x_col]))
+    series = list(dict.fromkeys(frame[series_col]))
+    table = {(r[x_col], r[series_col]): r[value_col] for _, r in frame.iterrows()}
+    known = [style.wan(v) for v in frame[value_col] if not _missing(v)]
+    totals_known = [sum(style.wan(table[(x, s)]) for s in series if (x, s) in table and not _missing(table[(x, s)]))
+                    for x in xs]
+    stub = (max(totals_known) if known else 1.0) * 0.05
+    bottoms = [0.0] * len(xs)
+    has_na = [False] * len(xs)
+    for si, s in enumerate(series):
+        color = SERIES_COLORS[si % len(SERIES_COLORS)]
+        heights, na = [], []
+        for xi, x in enumerate(xs):
+            v = table.get((x, s))
+            if (x, s) not in table:
+                heights.append(0.0)
+                na.append(False)
+            elif _missing(v):
+                heights.append(stub)
+                na.append(True)
+                has_na[xi] = True
+            else:
+                heights.append(style.wan(v))
+                na.append(False)
+        bars = ax.bar(range(len(xs)), heights, bottom=bottoms, color=color, width=0.68, zorder=2, linewidth=0,
+                      label=series_labels.get(s, str(s)))
+        for bar, is_na, h in zip(bars, na, heights, strict=True):
+            if is_na:
+                _hatch(bar)
+            elif h == 0:
+                bar.set_visible(False)  # series absent in this period: no bar, not a zero bar
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    for xi, (total, top, na) in enumerate(zip(totals_known, bottoms, has_na, strict=True)):
+        text = style.format_number(total) + (f"+{U}" if na else "")
+        ax.annotate(text, (xi, top), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=8.5, color=style.TEXT_COLOR, gid="total-label")
+    ax.set_xticks(range(len(xs)), labels=[x_labels(x) for x in xs])
+    ax.set_ylim(0, max(bottoms + [1.0]) * 1.16)
+    ax.set_ylabel(style.UNIT_WAN)
+    ax.grid(axis="x", visible=False)
+
+
+def _legend_below(ax: Axes, ncol: int = 2, undisclosed: bool = False) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if undisclosed:
+        handles += _legend_patches([], True)
+        labels += [U]
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=ncol, frameon=False,
+              fontsize=8.5, handlelength=1.2, columnspacing=1.5)
+
+
+def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Line cost in each month, stacked by contract.
+
+    Args:
+        monthly: ``analysis.monthly_line_cost``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}按月计费线路合同的月度费用（万元）"
+    fig, ax = _figure(8.4, 5.2)
+    if monthly.empty or _all_missing(monthly["cost"]):
+        _title(ax, title)
+        _undisclosed_panel(ax, "没有按月计费且月费已披露的线路合同")
+        return _done(fig, source, demo)
+    frame = monthly.sort_values("month", kind="stable")
+    names = {r["contract_id"]: f"{r['item']}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
+             for _, r in frame.iterrows()}
+    _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
+    _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())
+    total = sum(Decimal(v) for v in frame["cost"] if not _missing(v))
+    _title(ax, title, f"合同应计月费 × 服务月数；全年合计 {style.format_wan(total)} 万元")
+    return _done(fig, source, demo)
+
+
+def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Line cost per year since the oldest monthly contract, stacked by contract.
+
+    Args:
+        yearly: ``analysis.yearly_line_cost``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"按月计费线路合同的逐年费用（截至{_prefix(year) or '本年'}，万元）"
+    fig, ax = _figure(8.4, 5.2)
+    if yearly.empty or _all_missing(yearly["cost"]):
+        _title(ax, title)
+        _undisclosed_panel(ax, "没有按月计费且月费已披露的线路合同")
+        return _done(fig, source, demo)
+    frame = yearly.sort_values("year", kind="stable")
+    names = {r["contract_id"]: f"{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}（{r['contract_id']}）"
+             for _, r in frame.iterrows()}
+    _stacked(ax, frame, "year", "contract_id", "cost", lambda y: f"{y}年", names)
+    _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())
+    last = frame["year"].max()
+    _title(ax, title, f"{last}年以前各年按合同现行月费推算，并非实际支付；起租日期未披露的合同只计入{last}年")
+    return _done(fig, source, demo)
+
+
+def line_count(count: dict, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Lines in the inventory against the 保障网络线路数量 target and the reported actual.
+
+    Args:
+        count: ``analysis.line_count_vs_target``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    target, lines, reported = count.get("target_value"), count.get("lines"), count.get("reported")
+    target_text = count.get("target_text") or (
+        U if _missing(target) else f"{OPERATORS.get(count.get('target_op'), '')}{_plain(target)}条")
+    title = f"{_prefix(year)}保障网络线路数量：清单{lines if not _missing(lines) else U}条，目标{target_text}"
+    fig, ax = _figure(7.2, 4.5)
+    if _missing(target) and _missing(reported) and not lines:
+        _title(ax, title)
+        _undisclosed_panel(ax, "线路清单、目标值与实际完成值均未披露")
+        return _done(fig, source, demo)
+    labels = [f"绩效目标\n{target_text}", "线路清单合计", "报告的实际完成值"]
+    values = [math.nan if _missing(v) else float(v) for v in (target, lines or math.nan, reported)]
+    colors = ["#999999", "#0072B2", "#009E73"]
+    style.bar_with_undisclosed(ax, labels, values, colors, width=0.55, fmt=lambda v: f"{_plain(round(v))}条")
+    ax.set_ylabel("条")
+    if not _missing(target):
+        ax.axhline(float(target), color=REFERENCE_COLOR, lw=1, ls="--", zorder=3)
+    subtitle = "报告未披露实际保障线路数；清单合计含按单位计的接入线路" if _missing(reported) else None
+    _title(ax, title, subtitle)
+    return _done(fig, source, demo)
+
+
+# --- SMS -------------------------------------------------------------------------------------
+
+
+def _target_lines(target: dict) -> list[str]:
+    if not target or _missing(target.get("target_count")):
+        return []
+    op = OPERATORS.get(target.get("target_op"), "≥")
+    lines = [f"绩效目标：保障短信{op}{_wan_count(target['target_count'])}万条"]
+    if not _missing(target.get("unit_price")) and not _missing(target.get("implied")):
+        lines.append(f"按单价 {_plain(target['unit_price'])} 元/条折算：{_wan_count(target['target_count'])}万条 × "
+                     f"{_plain(target['unit_price'])}元 = {style.format_wan(target['implied'])} 万元")
+    return lines
+
+
+def sms_monthly(monthly: pd.DataFrame, target: dict, *, source: str, demo: bool = False,
+                year: int | None = None) -> Figure:
+    """Messages per month (万条) against the count target and the money the target implies.
+
+    Args:
+        monthly: ``analysis.sms_monthly``.
+        target: ``analysis.sms_target_money``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}金宏短信平台月度发送量（万条）"
+    fig, ax = _figure(8, 4.8)
+    target_lines = _target_lines(target)
+    if monthly.empty:
+        _title(ax, title)
+        _undisclosed_panel(ax, "\n".join(["各月发送条数与结算金额均未披露", *target_lines]))
+        return _done(fig, source, demo)
+
+    frame = monthly.sort_values("month", kind="stable")
+    counts = [math.nan if _missing(c) else int(c) / 10000 for c in frame["count"]]
+    texts = [_wan_count(c) for c in frame["count"] if not _missing(c)]
+    style.bar_with_undisclosed(ax, [_month_label(m) for m in frame["month"]], counts, ["#0072B2"] * len(counts),
+                               fmt=_sequence_fmt(texts))
+    ax.set_ylabel("万条")
+    box = {"boxstyle": "round,pad=0.5", "facecolor": "#FFF7EC", "edgecolor": "#E69F00", "linewidth": 0.9}
+
+    if _all_missing(frame["count"]):
+        ax.set_yticks([])
+        ax.set_ylabel("")
+        ax.set_ylim(0, ax.get_ylim()[1] * 8)
+        note = ["各月发送条数未披露，无法核对目标完成情况", *target_lines]
+        if target_lines[1:]:
+            note.append("即：仅为“完成”数量目标，本项至少需支出上述金额")
+        ax.text(0.5, 0.55, "\n".join(note), transform=ax.transAxes, ha="center", va="center", fontsize=10,
+                linespacing=1.7, color=style.TEXT_COLOR, bbox=box, gid="target-note")
+        _title(ax, title, "斜线柱表示该月条数未披露（柱高无数值含义）")
+        return _done(fig, source, demo)
+
+    known_counts = [int(c) for c in frame["count"] if not _missing(c)]
+    known_amounts = [Decimal(a) for a in frame["amount"] if not _missing(a)]
+    parts = [f"已披露 {len(known_counts)}/{len(frame)} 个月，合计 {_wan_count(sum(known_counts))} 万条"]
+    if known_amounts:
+        parts[0] += f"、{style.format_wan(sum(known_amounts))} 万元"
+    if target and not _missing(target.get("target_count")):
+        tc = target["target_count"]
+        parts[0] += f"，为目标的 {_pct(sum(known_counts) / tc)}"
+        ax.axhline(tc / 12 / 10000, color=WARNING_COLOR, lw=1.1, ls="--", zorder=3)
+        ax.annotate(f"月均目标 {_wan_count(tc / 12)}万条", (1, tc / 12 / 10000), xycoords=("axes fraction", "data"),
+                    xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8.5,
+                    color=WARNING_COLOR)
+        ax.set_ylim(0, max(ax.get_ylim()[1], tc / 12 / 10000 * 1.2))
+    parts += target_lines
+    _title(ax, title, "\n".join(parts))
+    return _done(fig, source, demo)
+
+
+def sms_departments(depts: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None,
+                    top: int = 15) -> Figure:
+    """Messages per department (万条), largest first; the tail is merged into 其他.
+
+    Args:
+        depts: ``analysis.sms_by_department``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+        top: departments shown one by one.
+    """
+    title = f"{_prefix(year)}各部门金宏短信发送量（万条）"
+    if depts.empty or _all_missing(depts["count"]):
+        fig, ax = _figure()
+        _title(ax, title)
+        _undisclosed_panel(ax, "各部门短信发送条数未披露")
+        return _done(fig, source, demo)
+    frame = depts.sort_values("count", ascending=False, na_position="last", kind="stable")
+    shown = frame.head(top)
+    rest = frame.iloc[top:]
+    rows = [(r["department"], r["count"], r["amount"]) for _, r in shown.iterrows()]
+    if len(rest):
+        counts = [int(c) for c in rest["count"] if not _missing(c)]
+        amounts = [Decimal(a) for a in rest["amount"] if not _missing(a)]
+        rows.append((f"其他{len(rest)}个部门", sum(counts) if counts else None, sum(amounts) if amounts else None))
+    fig, ax = _figure(8, _bar_height(len(rows), 0.4, 1.9))
+    labels = [style.wrap_label(str(d), 12) for d, _, _ in rows]
+    values = [math.nan if _missing(c) else int(c) / 10000 for _, c, _ in rows]
+    texts = [_wan_count(c) + ("" if _missing(a) else f"（{style.format_wan(a)}万元）") for _, c, a in rows
+             if not _missing(c)]
+    style.bar_with_undisclosed(ax, labels, values, ["#0072B2"] * len(rows), horizontal=True,
+                               fmt=_sequence_fmt(texts))
+    ax.set_xlabel("万条")
+    _widen_for_labels(ax, 1.25)
+    total = sum(int(c) for c in depts["count"] if not _missing(c))
+    _title(ax, title, f"{len(depts)}个部门，已披露合计 {_wan_count(total)} 万条")
+    return _done(fig, source, demo)
+
+
+# --- renewals ----------------------------------------------------------------------------------
+
+
+def renewals(chains: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Annual amount at each link of every renewed contract chain, with compound growth.
+
+    Args:
+        chains: ``analysis.renewal_chains``; chains of one contract are left out.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}续签合同各期年度金额（万元）"
+    sizes = chains.groupby("chain", sort=False).size() if len(chains) else pd.Series(dtype=int)
+    renewed = [c for c, n in sizes.items() if n > 1]
+    if not renewed:
+        fig, ax = _figure()
+        _title(ax, title)
+        _undisclosed_panel(ax, "合同台账中没有记录续签关系的合同")
+        return _done(fig, source, demo)
+
+    data = chains[chains["chain"].isin(renewed)]
+    signed_years = [s.year for s in data["signed"] if not _missing(s)]
+    summary = A.renewal_summary(data, max(signed_years) if signed_years else 0).set_index("chain")
+    ncols = min(3, len(renewed))
+    nrows = math.ceil(len(renewed) / ncols)
+    fig, header = _figure(8.4 if ncols > 1 else 6.0, 1.4 + 3.4 * nrows)
+    header.remove()
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.35] + [3.0] * nrows)
+    header = fig.add_subplot(grid[0, :])  # holds the title and the legend, above the chains' titles
+    header.set_axis_off()
+    axes = [fig.add_subplot(grid[1 + i // ncols, i % ncols]) for i in range(nrows * ncols)]
+    for ax, chain in zip(axes, renewed, strict=False):
+        g = data[data["chain"] == chain].sort_values("step")
+        texts = []
+        for _, r in g.iterrows():
+            if not _missing(r["annual_cost"]):
+                growth = "" if _missing(r["growth"]) else f"\n{_signed_pct(r['growth'])}"
+                texts.append(style.format_wan(r["annual_cost"]) + growth)
+        colors = [SERIES_COLORS[0] if bool(c) else SERIES_COLORS[1] for c in g["competitive"]]
+        style.bar_with_undisclosed(ax, [str(i) for i in range(len(g))], _wan_values(g["annual_cost"]), colors,
+                                   fmt=_sequence_fmt(texts), width=0.6)
+        # Tick labels set here: the style's automatic wrapping cuts two-line labels mid-word.
+        ax.set_xticks(range(len(g)), labels=[_link_label(r) for _, r in g.iterrows()], fontsize=8.5)
+        ax.tick_params(axis="y", labelsize=8.5)
+        ax.set_ylabel(style.UNIT_WAN if ax.get_subplotspec().is_first_col() else "")
+        if not ax.get_subplotspec().is_first_col():
+            ax.tick_params(axis="y", labelleft=False)
+        s = summary.loc[chain]
+        if not _missing(s["cagr"]):
+            first, last = g["signed"].dropna().iloc[[0, -1]]
+            growth = f"{first.year}—{last.year}年年均增长 {_signed_pct(s['cagr'])}"
+        elif g["annual_cost"].isna().any():
+            growth = f"年均增长无法计算：续签金额{U}"
+        else:
+            growth = f"年均增长无法计算：签订年份{U}"
+        vendor = s["vendor"] if isinstance(s["vendor"], str) else f"供应商{U}"
+        ax.set_title(f"{style.wrap_label(str(s['item']), 15)}\n{vendor}\n{growth}", loc="left", fontsize=9.5,
+                     pad=6, linespacing=1.35)
+    top = max(ax.get_ylim()[1] for ax in axes[: len(renewed)])
+    for ax in axes[: len(renewed)]:
+        ax.set_ylim(0, top * 1.1)  # every chain on one scale
+    for ax in axes[len(renewed):]:
+        ax.set_axis_off()
+    handles = _legend_patches([("竞争性采购", SERIES_COLORS[0]), ("续签或其他方式", SERIES_COLORS[1])],
+                              data["annual_cost"].isna().any())
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0, handlelength=1.6)
+    _title(header, title)
+    return _done(fig, source, demo)
+
+
+def _link_label(r: pd.Series) -> str:
+    when = f"{r['signed'].year}年" if not _missing(r["signed"]) else f"签订{U}"
+    how = r["procurement"] if isinstance(r["procurement"], str) and r["procurement"] else f"方式{U}"
+    return f"{when}\n{how}"
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+
+def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+    """Achievement of each performance indicator against 100%; 未完成 in the warning colour.
+
+    Args:
+        status: ``analysis.indicator_status``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        year: budget year for the title.
+    """
+    title = f"{_prefix(year)}绩效指标完成情况（完成率 = 实际值 ÷ 目标值）"
+    fig, ax = _figure(8.4, _bar_height(len(status), 0.5, 2.2))
+    if status.empty:
+        _title(ax, title)
+        _undisclosed_panel(ax, "没有绩效指标数据")
+        return _done(fig, source, demo)
+
+    labels, values, colors, texts = [], [], [], []
+    for _, r in status.iterrows():
+        labels.append(f"{style.wrap_label(str(r['name']), 12)}（{r['target_text']}）")
+        ach = r["achievement"]
+        values.append(math.nan if _missing(ach) else float(ach) * 100)
+        colors.append(WARNING_COLOR if r["status"] == A.STATUS_NOT_MET else MET_COLOR)
+        if not _missing(ach):
+            actual = f"（{r['actual_text']}）" if isinstance(r["actual_text"], str) else ""
+            texts.append(f"{_pct(ach)}{actual}" + ("，未完成" if r["status"] == A.STATUS_NOT_MET else ""))
+    style.bar_with_undisclosed(ax, labels, values, colors, horizontal=True, fmt=_sequence_fmt(texts), width=0.58)
+    ax.set_xlabel("完成率（%）")
+    lo, hi = ax.get_xlim()
+    ax.set_xlim(0, max(hi, 100) * 1.3)
+    ax.axvline(100, color=REFERENCE_COLOR, lw=1.1, ls="--", zorder=3)
+    ax.annotate("目标 100%", (100, 0), xycoords=("data", "axes fraction"), xytext=(3, 3), textcoords="offset points",
+                fontsize=8.5, color=REFERENCE_COLOR, ha="left", va="bottom")
+    ax.tick_params(axis="y", labelsize=9)
+    for t in ax.texts:  # labels stay legible where they cross the 100% line
+        t.set_bbox(_LABEL_BOX)
+        t.set_zorder(4)
+    # A status known only in words (no ratio) is not 未披露: say which it is.
+    unlabelled = [t for t in ax.texts if t.get_gid() == "undisclosed-label"]
+    for t, (_, r) in zip(unlabelled, status[status["achievement"].isna()].iterrows(), strict=False):
+        if r["status"] != A.STATUS_UNKNOWN:
+            t.set_text(f"{r['status']}（无量化实际值）")
+            t.set_color(WARNING_COLOR if r["status"] == A.STATUS_NOT_MET else MET_COLOR)
+    handles = _legend_patches([("已完成", MET_COLOR), ("未完成", WARNING_COLOR)], status["achievement"].isna().any())
+    handles.append(Line2D([], [], color=REFERENCE_COLOR, ls="--", lw=1.1, label="目标值"))
+    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
+    counts = status["status"].value_counts()
+    subtitle = (f"共{len(status)}项：已完成{counts.get(A.STATUS_MET, 0)}项，未完成{counts.get(A.STATUS_NOT_MET, 0)}项，"
+                f"实际值未披露{counts.get(A.STATUS_UNKNOWN, 0)}项；“≤”类指标按 目标值 ÷ 实际值 计")
+    _title(ax, title, subtitle)
+    return _done(fig, source, demo)
+
+
+# --- several years -----------------------------------------------------------------------------
+
+
+def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: bool = False,
+          money: bool = True) -> Figure:
+    """One measure over the years as bars; a year without a figure is a hatched 未披露 bar.
+
+    Args:
+        trends: one row per year, with a ``year`` column and ``column``.
+        column: the measure to draw.
+        title: chart title (Chinese, with the unit when ``money`` is False).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        money: ``column`` is in 元 and is drawn in 万元; else drawn as is.
+    """
+    fig, ax = _figure(8, 4.5)
+    if trends.empty or column not in trends or _all_missing(trends[column]):
+        _title(ax, title)
+        _undisclosed_panel(ax, "各年数据均未披露")
+        return _done(fig, source, demo)
+    frame = trends.sort_values("year", kind="stable")
+    values = _wan_values(frame[column]) if money else [math.nan if _missing(v) else float(v) for v in frame[column]]
+    fmt = style.format_number if money else (lambda v: _plain(style.round_half_up(v, 2)))
+    style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values, [SERIES_COLORS[0]] * len(values),
+                               fmt=fmt, width=0.6)
+    if not money:
+        ax.set_ylabel("")
+    known = [(y, v) for y, v in zip(frame["year"], values, strict=True) if not math.isnan(v)]
+    subtitle = None
+    if len(known) >= 2 and known[0][1] > 0 and known[-1][0] > known[0][0]:
+        (y0, v0), (y1, v1) = known[0], known[-1]
+        subtitle = f"{y0}—{y1}年年均增长 {_signed_pct((v1 / v0) ** (1 / (y1 - y0)) - 1)}"
+    n_missing = len(values) - len(known)
+    if n_missing:
+        subtitle = (subtitle + "；" if subtitle else "") + f"{n_missing}个年度未披露（斜线柱，柱高无数值含义）"
+    _title(ax, title, subtitle)
+    return _done(fig, source, demo)

@@ -1,0 +1,231 @@
+"""Run parameters of one year: ``params/<year>.yaml``, read with ``yaml.safe_load`` only.
+
+Every value that changes from year to year and drives a scheduled run lives in these files
+(STYLE rule 7). Parameters are data: the runner hands them to papermill, whose Python
+translator writes them into the notebook as literals, never as code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, ProblemCollector, ValidationError, display_path
+from .paths import PARAMS, PROJECT_ROOT
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600
+DEFAULT_DATA_ROOT = "data/raw"
+DEFAULT_CELL_TIMEOUT = 600
+TITLE_MAX = 200
+
+# key -> Chinese description, in the order a user should read them.
+KEYS: dict[str, str] = {
+    "year": "年份",
+    "data_root": "原始数据根目录",
+    "allow_external_root": "是否允许数据目录在项目之外",
+    "title": "报告标题",
+    "cell_timeout": "单个代码单元的最长运行时间（秒）",
+}
+_ALLOWED = "、".join(KEYS)
+_YEAR_NAME = re.compile(r"^\d{4}$")
+
+
+def default_title(year: int) -> str:
+    """The report title used when a params file gives none."""
+    return f"青岛市大数据局专项业务费{year}年绩效评价报告"
+
+
+def param_file_for(year: int, params_dir: str | Path | None = None) -> Path:
+    """Where the parameters of ``year`` live (the file may not exist)."""
+    return Path(params_dir or PARAMS) / f"{year}.yaml"
+
+
+def list_param_files(params_dir: str | Path | None = None) -> list[Path]:
+    """Every ``params/*.yaml``, sorted by name (so by year)."""
+    return sorted(Path(params_dir or PARAMS).glob("*.yaml"))
+
+
+def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Line (1-based) of each top-level key, and the keys written twice.
+
+    ``yaml.compose`` only builds the node tree (no Python object is constructed), so this is
+    as safe as ``safe_load``; it exists because ``safe_load`` keeps the last of two equal keys
+    silently and forgets line numbers.
+    """
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: dict[str, int] = {}
+    duplicates: list[tuple[str, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                duplicates.append((key, line))
+            else:
+                lines[key] = line
+    return lines, duplicates
+
+
+def load_params(path: str | Path) -> dict[str, Any]:
+    """Read and validate one params file.
+
+    Args:
+        path: a ``params/<year>.yaml`` file; its name must be the year it describes.
+
+    Returns:
+        The validated parameters (see :func:`validate_params`).
+
+    Raises:
+        ValidationError: the file is missing, is not valid YAML, or a value is refused;
+            every problem names the file, the line when known, and the key.
+    """
+    path = Path(path)
+    source = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError(Problem(source, "", None, "", "找不到参数文件",
+                                      "请复制 params/2020.yaml 并改成对应年份")) from None
+    except UnicodeDecodeError:
+        raise ValidationError(Problem(source, "", None, "", "参数文件不是 UTF-8 编码",
+                                      "请用文本编辑器以 UTF-8 编码另存")) from None
+    try:
+        data = yaml.safe_load(text)
+        lines, duplicates = _key_lines(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ValidationError(Problem(source, "", line, "", "参数文件不是合法的 YAML 格式",
+                                      "请检查缩进、冒号后的空格和引号是否成对")) from None
+
+    problems = ProblemCollector(source)
+    for key, line in duplicates:
+        problems.add("", line, key, f"参数「{key}」写了两次", "请只保留一处")
+    try:
+        params = validate_params(data, source, lines=lines)
+    except ValidationError as err:
+        raise ValidationError(problems.problems + err.problems) from None
+    if not _YEAR_NAME.match(path.stem):
+        problems.add("", None, "", f"参数文件名「{path.name}」不是年份",
+                     f"请命名为 {params['year']}.yaml")
+    elif int(path.stem) != params["year"]:
+        problems.add("", lines.get("year"), "year",
+                     f"文件名中的年份 {path.stem} 与 year: {params['year']} 不一致",
+                     f"请把文件改名为 {params['year']}.yaml，或把 year 改为 {path.stem}")
+    problems.raise_if_any()
+    return params
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, float):
+        return "小数"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "键值表"
+    return type(value).__name__
+
+
+def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = None) -> dict[str, Any]:
+    """Check parsed YAML and fill in the defaults.
+
+    Args:
+        data: what ``yaml.safe_load`` returned.
+        source: the file name shown in each problem.
+        lines: line of each key in the file, when known.
+
+    Returns:
+        ``{"year": int, "data_root": Path (absolute, resolved), "allow_external_root": bool,
+        "title": str, "cell_timeout": int}``.
+
+    Raises:
+        ValidationError: listing every refused key at once.
+    """
+    lines = lines or {}
+    problems = ProblemCollector(source)
+
+    def add(key: str, message: str, hint: str) -> None:
+        problems.add("", lines.get(key), key, message, hint)
+
+    if data is None:
+        raise ValidationError(Problem(source, "", None, "", "参数文件是空的", "至少要写 year: 年份"))
+    if not isinstance(data, dict):
+        raise ValidationError(Problem(source, "", 1, "", "参数文件应当是「键: 值」的形式",
+                                      "例如第一行写 year: 2020"))
+
+    for key in data:
+        if str(key) not in KEYS:
+            add(str(key), f"不认识的参数「{key}」", f"可用的参数只有：{_ALLOWED}")
+
+    year = data.get("year")
+    if "year" not in data:
+        add("year", "缺少必填参数 year（年份）", "请加一行，例如 year: 2020")
+    elif isinstance(year, str):
+        add("year", f"年份「{year}」写成了文字", "请去掉引号，写成整数，例如 year: 2020")
+    elif not _is_int(year):
+        add("year", f"年份应为整数，实际是{_type_name(year)}「{year}」", "例如 year: 2020")
+    elif not YEAR_MIN <= year <= YEAR_MAX:
+        add("year", f"年份 {year} 超出范围", f"应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")
+
+    allow_external = data.get("allow_external_root", False)
+    if not isinstance(allow_external, bool):
+        add("allow_external_root", f"allow_external_root 应为 true 或 false，实际是{_type_name(allow_external)}",
+            "写 true 或 false，不加引号")
+        allow_external = False
+
+    data_root = data.get("data_root", DEFAULT_DATA_ROOT)
+    resolved: Path | None = None
+    if not isinstance(data_root, str) or not data_root.strip():
+        add("data_root", f"data_root 应为一个路径，实际是{_type_name(data_root)}",
+            "例如 data_root: data/raw（相对于项目根目录）")
+    else:
+        candidate = Path(data_root)
+        resolved = (candidate if candidate.is_absolute() else PROJECT_ROOT / candidate).resolve()
+        project = PROJECT_ROOT.resolve()
+        inside = resolved == project or project in resolved.parents
+        if not inside and not allow_external:
+            add("data_root", f"数据目录「{data_root}」解析后位于项目之外（{resolved}）",
+                "请把数据放在项目内（如 data/raw），或确需使用外部目录时另加一行 allow_external_root: true")
+
+    title = data.get("title")
+    if "title" in data:
+        if not isinstance(title, str):
+            add("title", f"标题应为文字，实际是{_type_name(title)}", "请给标题加上引号")
+        elif not title.strip():
+            add("title", "标题是空的", "请填写标题，或删除这一行以使用默认标题")
+        elif len(title) > TITLE_MAX:
+            add("title", f"标题有 {len(title)} 个字，超过 {TITLE_MAX} 个字", "请缩短标题")
+        elif any(unicodedata.category(ch) == "Cc" for ch in title):
+            add("title", "标题中含有换行等控制字符", "标题只能写一行")
+
+    timeout = data.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    if not _is_int(timeout):
+        add("cell_timeout", f"cell_timeout 应为整数秒，实际是{_type_name(timeout)}", "例如 cell_timeout: 600")
+    elif not TIMEOUT_MIN <= timeout <= TIMEOUT_MAX:
+        add("cell_timeout", f"cell_timeout {timeout} 秒超出范围", f"应在 {TIMEOUT_MIN} 到 {TIMEOUT_MAX} 秒之间")
+
+    problems.raise_if_any()
+    return {
+        "year": year,
+        "data_root": resolved,
+        "allow_external_root": allow_external,
+        "title": title if title is not None else default_title(year),
+        "cell_timeout": timeout,
+    }

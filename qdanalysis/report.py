@@ -1,0 +1,621 @@
+"""The sections of the annual and multi-year reports, built from the data.
+
+Each section method returns a list of blocks (HTML paragraphs, tables, figures) whose every
+number is computed here from the loaded data; the notebooks only call them and
+:func:`show` the result, so no figure is typed into a notebook. Text from the data is
+HTML-escaped before it reaches the report.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from . import analysis as A
+from .errors import ValidationError, display_path
+from .paths import PROJECT_ROOT
+from .style import DEMO_LABEL, UNDISCLOSED_LABEL, format_number, format_wan, round_half_up
+from .year import YearData, load_year
+
+
+# --- blocks ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Para:
+    """A paragraph of report text (already-escaped HTML)."""
+
+    html: str
+    kind: str = "p"  # p, note, warning
+
+
+@dataclass
+class Table:
+    """A table ready to show: Chinese headers, formatted cells (all text)."""
+
+    frame: pd.DataFrame
+    caption: str
+    demo: bool = False
+
+    def to_html(self) -> str:
+        caption = esc(self.caption) + (f"（{DEMO_LABEL}）" if self.demo else "")
+        body = self.frame.to_html(index=False, escape=True, border=0, classes="qd-table", na_rep=UNDISCLOSED_LABEL)
+        return f'<div class="qd-table-wrap"><p class="qd-caption"><b>{caption}</b></p>{body}</div>'
+
+
+@dataclass
+class Figure:
+    """A matplotlib figure and its alt text."""
+
+    fig: Any
+    alt: str
+
+
+Block = Para | Table | Figure
+
+
+def esc(value: Any) -> str:
+    """Text from the data, safe to put in HTML."""
+    return html.escape("" if value is None else str(value))
+
+
+def para(template: str, kind: str = "p", **values: Any) -> Para:
+    """A paragraph whose ``{name}`` fields are filled with escaped values."""
+    return Para(template.format(**{k: esc(v) for k, v in values.items()}), kind)
+
+
+def wan(yuan: Any) -> str:
+    """元 → ``941.00万元`` (two decimals, half up as in the seed report); 未披露 when unknown."""
+    text = format_wan(yuan)
+    return text if text == UNDISCLOSED_LABEL else f"{text}万元"
+
+
+def pct(ratio: Any, places: int = 2) -> str:
+    if ratio is None or pd.isna(ratio):
+        return UNDISCLOSED_LABEL
+    return f"{format_number(Decimal(str(ratio)) * 100, places)}%"
+
+
+def times(ratio: float) -> str:
+    return f"{format_number(ratio, 1)}倍"
+
+
+def month_text(ts: Any) -> str:
+    return UNDISCLOSED_LABEL if ts is None or pd.isna(ts) else f"{ts.year}年{ts.month}月"
+
+
+def date_text(ts: Any, precision: str | None = "day") -> str:
+    if ts is None or pd.isna(ts):
+        return UNDISCLOSED_LABEL
+    if precision == "year":
+        return f"{ts.year}年"
+    if precision == "month":
+        return f"{ts.year}年{ts.month}月"
+    return f"{ts.year}年{ts.month}月{ts.day}日"
+
+
+def count_text(n: Any) -> str:
+    """A count as the seed report writes it: ``600万``, ``5.1万``, ``92``."""
+    if n is None or pd.isna(n):
+        return UNDISCLOSED_LABEL
+    n = int(n)
+    if n >= 10000:
+        return f"{round_half_up(Decimal(n) / 10000, 2).normalize():f}万"
+    return f"{n:,}"
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Iterable[str] = (),
+          percent: Iterable[str] = (), formats: dict[str, Callable[[Any], str]] | None = None,
+          demo: bool = False) -> Table:
+    """Select, format and rename columns: money in 万元 (two decimals), ratios as percents."""
+    formats = dict(formats or {})
+    for col in money:
+        formats[col] = format_wan
+    for col in percent:
+        formats[col] = pct
+    out = pd.DataFrame(index=range(len(df)))
+    for col, label in columns.items():
+        values = list(df[col]) if col in df else [None] * len(df)
+        fmt = formats.get(col, _text_cell)
+        out[label] = [fmt(v) for v in values]
+    return Table(out, caption, demo)
+
+
+def _text_cell(value: Any) -> str:
+    """A text cell; a missing label is a dash (missing amounts say 未披露 through their formatter)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return str(value)
+
+
+def show(blocks: Iterable[Block]) -> None:
+    """Display blocks in a notebook: paragraphs and tables as HTML, figures as embedded PNG."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, Image, display
+
+    for block in blocks:
+        if isinstance(block, Para) and block.kind == "title":
+            display(HTML(REPORT_CSS + f'<h1 class="qd-title">{block.html}</h1>'))
+        elif isinstance(block, Para):
+            cls = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}[block.kind]
+            display(HTML(f'<p class="{cls}">{block.html}</p>'))
+        elif isinstance(block, Table):
+            display(HTML(block.to_html()))
+        elif isinstance(block, Figure):
+            buf = io.BytesIO()
+            block.fig.savefig(buf, format="png", dpi=block.fig.dpi)
+            plt.close(block.fig)
+            display(Image(data=buf.getvalue(), format="png", alt=block.alt))
+
+
+REPORT_CSS = """<style>
+.qd-title { font-size: 1.8em; margin: 0.4em 0 0.6em; }
+.qd-p { font-size: 15px; line-height: 1.8; margin: 0.5em 0; }
+.qd-note { font-size: 13px; color: #555; line-height: 1.7; }
+.qd-warning { font-size: 15px; line-height: 1.8; background: #fff4e5; border-left: 4px solid #d55e00;
+  padding: 0.4em 0.8em; }
+.qd-caption { margin: 1em 0 0.3em; font-size: 14px; }
+.qd-table-wrap { overflow-x: auto; }
+table.qd-table { border-collapse: collapse; font-size: 13px; }
+table.qd-table th { background: #eef3f8; }
+.jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
+table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; }
+</style>"""
+
+
+# --- the annual report ----------------------------------------------------------------------
+
+
+def resolve_root(data_root: str | Path) -> Path:
+    root = Path(data_root)
+    return root if root.is_absolute() else PROJECT_ROOT / root
+
+
+def _is_demo(folder: Path) -> bool:
+    try:
+        from .demo import is_demo_folder
+    except ImportError:  # pragma: no cover - demo module is part of the package
+        return False
+    return is_demo_folder(folder)
+
+
+@dataclass
+class AnnualReport:
+    """Everything the annual report shows, computed once from one year's data."""
+
+    data: YearData
+    demo: bool = False
+    title: str = "专项业务费绩效评价数据报告"
+    analyses: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, year: int, data_root: str | Path = "data/raw", title: str | None = None) -> "AnnualReport":
+        root = resolve_root(data_root)
+        data = load_year(int(year), root)
+        report = cls(data=data, demo=_is_demo(data.folder), title=title or cls.title)
+        report._analyse()
+        return report
+
+    def _analyse(self) -> None:
+        d = self.data
+        chains = A.renewal_chains(d.contracts)
+        self.analyses = {
+            "categories": A.spending_by_category(d.budget, d.totals, _category_order()),
+            "spend": A.disclosed_spend(d.budget, d.contracts, d.totals),
+            "line_costs": A.line_costs(d.lines),
+            "prices": A.same_bandwidth_prices(d.lines),
+            "monthly_lines": A.monthly_line_cost(d.contracts, d.year),
+            "yearly_lines": A.yearly_line_cost(d.contracts, d.year),
+            "line_count": A.line_count_vs_target(d.lines, d.indicators),
+            "sms_monthly": A.sms_monthly(d.sms),
+            "sms_departments": A.sms_by_department(d.sms),
+            "sms_target": A.sms_target_money(d.sms, d.indicators),
+            "chains": chains,
+            "renewals": A.renewal_summary(chains, d.year),
+            "recurring": A.recurring_share(d.budget, d.contracts, d.totals),
+            "indicators": A.indicator_status(d.indicators),
+        }
+
+    # helpers
+    def source(self, *sheets: str) -> str:
+        files = "、".join(display_path(f) for f in self.data.files) if self.data.files else display_path(self.data.folder)
+        names = "、".join(f"「{s}」" for s in sheets)
+        return f"{files}{names}表" + ("（示例数据，非真实数据）" if self.demo else "")
+
+    def _table(self, *args, **kwargs) -> Table:
+        return table(*args, demo=self.demo, **kwargs)
+
+    def _figure(self, fig, alt: str) -> Figure:
+        return Figure(fig, alt)
+
+    # sections
+    def header(self) -> list[Block]:
+        d = self.data
+        blocks = [para("{year}年{title}", "title", title=self.title, year=d.year),
+                  para("数据文件：{files}。金额单位：万元（保留两位小数，四舍五入）；空白或“未披露”表示数据未给出，不按零计。",
+                       "note", files="、".join(display_path(f) for f in d.files))]
+        if self.demo:
+            blocks.insert(1, para("【{label}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", "warning",
+                                  label=DEMO_LABEL))
+        if d.missing:
+            blocks.append(para("本年度未提供：{missing}。相关章节注明“未提供”。", "note", missing="、".join(d.missing)))
+        return blocks
+
+    def overview(self) -> list[Block]:
+        d, cats = self.data, self.analyses["categories"]
+        b = d.budget
+        real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])]
+        listed = int(b["budget"].notna().sum())
+        known = A._dsum(b["budget"])
+        blocks = [para(
+            "{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。其中{listed}个项目列明了预算数，合计{known}"
+            "（占预算总额{share}）；其余{rest}个项目未披露金额，合计{undisclosed}。",
+            year=d.year, budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), listed=listed, known=wan(known),
+            share=pct(A._ratio(known, d.totals["budget"])), rest=len(b) - listed,
+            undisclosed=wan(d.undisclosed.get("budget")))]
+        blocks.append(self._table(
+            real, {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
+            "表1 项目构成", money=["budget"]))
+        return blocks
+
+    def budget_execution(self) -> list[Block]:
+        from . import charts
+
+        d, t = self.data, self.data.totals
+        spend = self.analyses["spend"]
+        disclosed = spend[spend["item"] == "已披露合计"]["amount"].iloc[0]
+        rest = spend[spend["item"] == "未逐项披露"]["amount"].iloc[0]
+        adjusted = "预算未调整或调整后预算数未披露" if t.get("adjusted_budget") is None else f"调整后预算{wan(t['adjusted_budget'])}"
+        item_exec = int(d.budget["executed"].notna().sum())
+        blocks = [para(
+            "截至{year}年末，项目实际执行{executed}，预算执行率{rate}（执行数 ÷ {base}）；{adjusted}。"
+            "{item_exec_text}",
+            year=d.year, executed=wan(t["executed"]), rate=pct(t["execution_rate"]),
+            base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
+            item_exec_text=(f"数据未给出任何单个项目的执行数，只有项目合计数。" if item_exec == 0
+                            else f"{item_exec}个项目给出了执行数。"))]
+        blocks.append(self._figure(charts.budget_execution(t, source=self.source("预算执行"), demo=self.demo, year=d.year),
+                                   "预算数与执行数"))
+        blocks.append(para(
+            "能逐项对应到{year}年的支出（合同本年支付额，或列明的年度预算数）合计{disclosed}，"
+            "占执行数的{share}；其余{rest}未逐项披露。",
+            year=d.year, disclosed=wan(disclosed), share=pct(A._ratio(disclosed, t["executed"])), rest=wan(rest)))
+        blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
+                                                          year=d.year), "逐项披露的支出"))
+        blocks.append(self._table(spend, {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"},
+                                  "表2 可逐项对应的支出", money=["amount"]))
+        return blocks
+
+    def categories(self) -> list[Block]:
+        from . import charts
+
+        cats = self.analyses["categories"]
+        real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])].dropna(subset=["budget"])
+        top = real.sort_values("budget", ascending=False).iloc[0] if len(real) else None
+        blocks = []
+        if top is not None:
+            blocks.append(para(
+                "按类别看，已列明金额最多的是“{cat}”（{amount}，占预算总额{share}）；“未披露”部分为{und}（{ushare}），"
+                "图中以斜线表示，不按零计。",
+                cat=top["category"], amount=wan(top["budget"]), share=pct(top["share"]),
+                und=wan(cats[cats["category"] == A.UNDISCLOSED]["budget"].iloc[0]),
+                ushare=pct(cats[cats["category"] == A.UNDISCLOSED]["share"].iloc[0])))
+        blocks.append(self._figure(charts.category_spending(cats, source=self.source("预算执行"), demo=self.demo,
+                                                            year=self.data.year), "分类支出"))
+        blocks.append(self._table(
+            cats, {"category": "类别", "items": "项目数", "budget": "预算数（万元）", "adjusted_budget": "调整后预算（万元）",
+                   "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
+            "表3 分类支出", money=["budget", "adjusted_budget", "executed"], percent=["execution_rate", "share"]))
+        return blocks
+
+    def network_lines(self) -> list[Block]:
+        from . import charts
+
+        d, an = self.data, self.analyses
+        costs, prices, count = an["line_costs"], an["prices"], an["line_count"]
+        if d.lines.empty:
+            return [para("本年度未提供线路清单。", "note")]
+        total_annual = A._dsum(costs["annual_cost"])
+        blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×12）。", n=count["lines"],
+                       annual=wan(total_annual))]
+        blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
+                                   "线路费用"))
+        blocks.append(self._table(
+            costs, {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "bandwidth_mbps": "带宽（Mbps）",
+                    "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）", "cost_per_mbps_month": "每Mbps月费用（元）"},
+            "表4 线路费用", money=["monthly_cost", "annual_cost"],
+            formats={"bandwidth_mbps": lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 0),
+                     "cost_per_mbps_month": lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 2)}))
+        for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
+            hi, lo = g.iloc[0], g.iloc[-1]
+            blocks.append(para(
+                "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}：同样的带宽，年差价{diff}。",
+                bw=format_number(bw, 0), lt=line_type, hc=hi["carrier"], hf=wan(hi["monthly_fee"]), lc=lo["carrier"],
+                lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
+                diff=wan((Decimal(hi["monthly_fee"]) - Decimal(lo["monthly_fee"])) * 12)))
+        if len(prices):
+            blocks.append(self._figure(charts.bandwidth_prices(prices, source=self.source("线路清单"), demo=self.demo,
+                                                               year=d.year), "同带宽价格对比"))
+        monthly = an["monthly_lines"]
+        if len(monthly):
+            by_month = monthly.groupby("month")["cost"].sum()
+            spread = (f"每月{wan(by_month.min())}" if by_month.min() == by_month.max()
+                      else f"月费用在{wan(by_month.min())}至{wan(by_month.max())}之间")
+            blocks.append(para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
+                               year=d.year, spread=spread, total=wan(A._dsum(by_month))))
+            blocks.append(self._figure(charts.monthly_line_cost(monthly, source=self.source("合同台账"), demo=self.demo,
+                                                                year=d.year), "月度线路费用"))
+        yearly = an["yearly_lines"]
+        if len(yearly) and yearly["year"].nunique() > 1:
+            first = int(yearly["year"].min())
+            blocks.append(para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
+                               "{first}年至{year}年累计约{total}。", first=first, year=d.year,
+                               total=wan(A._dsum(yearly["cost"]))))
+            blocks.append(self._figure(charts.yearly_line_cost(yearly, source=self.source("合同台账") + "；按合同月费推算",
+                                                               demo=self.demo, year=d.year), "历年线路费用"))
+        if count["target_text"]:
+            reported = count["reported"]
+            blocks.append(para(
+                "绩效目标“保障网络线路数量{target}”：线路清单列有{n}条；{reported}。",
+                target=count["target_text"], n=count["lines"],
+                reported="完成值未披露" if reported is None else f"报告完成值为{format_number(reported, 0)}条"))
+            blocks.append(self._figure(charts.line_count(count, source=self.source("线路清单", "绩效指标"), demo=self.demo,
+                                                         year=d.year), "线路数量与目标"))
+        return blocks
+
+    def sms(self) -> list[Block]:
+        from . import charts
+
+        d, an = self.data, self.analyses
+        if d.sms.empty:
+            return [para("本年度未提供短信结算表。", "note")]
+        monthly, target, depts = an["sms_monthly"], an["sms_target"], an["sms_departments"]
+        known = monthly["count"].notna().sum()
+        blocks = []
+        if known == 0:
+            blocks.append(para("短信结算表给出单价{price}元/条，未给出各月发送条数和结算金额（{n}个月均未披露）。",
+                               price=format_number(target["unit_price"], 3) if target["unit_price"] is not None else UNDISCLOSED_LABEL,
+                               n=len(monthly)))
+        else:
+            total = int(monthly["count"].sum())
+            blocks.append(para("全年发送{count}条，结算金额{amount}（{n}个月有数据）。", count=count_text(total),
+                               amount=wan(A._dsum(monthly["amount"])), n=int(known)))
+        if target.get("implied") is not None:
+            blocks.append(para(
+                "数量目标“{op}{count}条”按单价{price}元/条折算，意味着至少支出{money}：按条计费的服务设数量目标，"
+                "发送越多越“达标”、花费也越多，宜改设质量或成本类指标。", op="≥" if target["target_op"] == ">=" else "",
+                count=count_text(target["target_count"]), price=format_number(target["unit_price"], 3),
+                money=wan(target["implied"])))
+        blocks.append(self._figure(charts.sms_monthly(monthly, target, source=self.source("短信结算", "绩效指标"),
+                                                      demo=self.demo, year=d.year), "月度短信"))
+        if len(depts):
+            blocks.append(self._figure(charts.sms_departments(depts, source=self.source("短信结算"), demo=self.demo,
+                                                              year=d.year), "各部门短信"))
+            blocks.append(self._table(depts, {"department": "部门", "count": "条数", "amount": "金额（万元）"},
+                                      "表5 各部门短信", money=["amount"], formats={"count": count_text}))
+        return blocks
+
+    def renewals(self) -> list[Block]:
+        from . import charts
+
+        d, an = self.data, self.analyses
+        summary, rec = an["renewals"], an["recurring"]
+        blocks = [para(
+            "按年、按月或按条持续付费的项目（刚性支出）列明预算{amount}，占预算总额{share}"
+            "（{n}个项目；其中{u}个项目预算未披露，未计入）。",
+            amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]))]
+        renewed = summary[summary["renewals"] > 0]
+        long_running = summary[summary["years_since"].fillna(0) >= 3]
+        for _, r in renewed.iterrows():
+            growth = "续签金额未披露，无法计算增长" if pd.isna(r["cagr"]) else f"年均增长{pct(r['cagr'])}"
+            blocks.append(para("“{item}”自{first}起续签{n}次，{growth}。", item=r["item"],
+                               first=date_text(r["first_signed"], "year"), n=int(r["renewals"]), growth=growth))
+        for _, r in long_running.iterrows():
+            vendor = r["vendor"] if isinstance(r["vendor"], str) else "供应商未披露"
+            if r["competition_on_record"]:
+                lead = f"距最近一次竞争性采购（{date_text(r['reference'], 'year')}）已{int(r['years_since'])}年"
+            else:
+                lead = f"自{date_text(r['reference'], 'year')}的合同起已{int(r['years_since'])}年未见竞争性采购"
+            spent = "" if pd.isna(r["spent_since"]) else f"，按现年度金额推算期间支出约{wan(r['spent_since'])}"
+            blocks.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
+        blocks.append(self._figure(charts.renewals(an["chains"], source=self.source("合同台账"), demo=self.demo,
+                                                   year=d.year), "合同续签"))
+        blocks.append(self._table(
+            summary, {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
+                      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
+                      "years_since": "距今年数", "spent_since": "期间推算支出（万元）"},
+            "表6 合同续签与成本", money=["first_cost", "last_cost", "spent_since"], percent=["cagr"],
+            formats={"reference": lambda v: date_text(v, "year"), "vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL}))
+        return blocks
+
+    def indicators(self) -> list[Block]:
+        from . import charts
+
+        status = self.analyses["indicators"]
+        if status.empty:
+            return [para("本年度未提供绩效指标表。", "note")]
+        counts = status["status"].value_counts()
+        blocks = [para("共{n}个绩效指标：{met}个已完成，{not_met}个未完成，{unknown}个完成值未披露。", n=len(status),
+                       met=int(counts.get(A.STATUS_MET, 0)), not_met=int(counts.get(A.STATUS_NOT_MET, 0)),
+                       unknown=int(counts.get(A.STATUS_UNKNOWN, 0)))]
+        for _, r in status[status["status"] == A.STATUS_NOT_MET].iterrows():
+            blocks.append(para("未完成：“{name}”目标{target}，实际{actual}，完成{ach}。", "warning", name=r["name"],
+                               target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
+        blocks.append(self._figure(charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
+                                                     year=self.data.year), "绩效指标完成情况"))
+        blocks.append(self._table(status, {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值",
+                                           "actual_text": "实际完成值", "status": "完成情况", "achievement": "完成比例"},
+                                  "表7 绩效目标完成情况", formats={"achievement": lambda v: pct(v, 0)}))
+        return blocks
+
+    def data_checks(self) -> list[Block]:
+        d = self.data
+        blocks = []
+        if d.warnings:
+            blocks.append(para("以下数字相互矛盾，数据原样保留、未作修正，请核实：", "warning"))
+            blocks += [para("{w}", "warning", w=w) for w in d.warnings]
+        else:
+            blocks.append(para("各项核对均一致。"))
+        blocks.append(self._table(d.checks, {"check": "核对项", "formula": "算式", "computed": "测算（万元）",
+                                             "stated": "表列（万元）", "status": "结果", "detail": "说明"},
+                                  "表8 数据核对", money=["computed", "stated"]))
+        return blocks
+
+
+def _category_order() -> list[str]:
+    from .style import CATEGORY_ORDER
+
+    return list(CATEGORY_ORDER)
+
+
+# --- the multi-year report ------------------------------------------------------------------
+
+
+def year_folders(root: Path) -> list[int]:
+    """The years that have a data folder (four digits) under ``root``."""
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4) \
+        if root.is_dir() else []
+
+
+def year_measures(data: YearData) -> dict[str, Any]:
+    """The measures the trends report compares across years, for one year."""
+    lines = A.line_costs(data.lines)
+    monthly = A.sms_monthly(data.sms)
+    chains = A.renewal_chains(data.contracts)
+    status = A.indicator_status(data.indicators)
+    rec = A.recurring_share(data.budget, data.contracts, data.totals)
+    known_budget = A._dsum(data.budget["budget"])
+    sms_count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
+    sms_amount = None if monthly.empty or monthly["amount"].isna().all() else A._dsum(monthly["amount"])
+    return {
+        "year": data.year,
+        "budget": data.totals.get("budget"),
+        "executed": data.totals.get("executed"),
+        "execution_rate": data.totals.get("execution_rate"),
+        "itemised_share": A._ratio(known_budget, data.totals.get("budget")),
+        "line_annual_cost": A._dsum(lines["annual_cost"]) if len(lines) else None,
+        "sms_count": sms_count,
+        "sms_amount": sms_amount,
+        "recurring_share": rec["share"],
+        "contracts": len(data.contracts),
+        "renewals": int((chains["step"] > 0).sum()) if len(chains) else 0,
+        "indicators_met": int((status["status"] == A.STATUS_MET).sum()),
+        "indicators_not_met": int((status["status"] == A.STATUS_NOT_MET).sum()),
+        "indicators_unknown": int((status["status"] == A.STATUS_UNKNOWN).sum()),
+        "warnings": len(data.warnings),
+    }
+
+
+def trend_table(datas: list[YearData]) -> pd.DataFrame:
+    """One row per year of :func:`year_measures`, money as exact decimals in 元."""
+    from .schema import MONEY
+
+    df = pd.DataFrame([year_measures(d) for d in sorted(datas, key=lambda d: d.year)])
+    if df.empty:
+        return df
+    for col in ("budget", "executed", "line_annual_cost", "sms_amount"):
+        df[col] = pd.array([None if v is None or pd.isna(v) else Decimal(v) for v in df[col]], dtype=MONEY)
+    for col in ("execution_rate", "itemised_share", "recurring_share"):
+        df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
+    df["sms_count"] = pd.array(list(df["sms_count"]), dtype="Int64")
+    return df
+
+
+@dataclass
+class TrendsReport:
+    """The same measures across every year present."""
+
+    root: Path
+    years: list[int]
+    loaded: list[YearData]
+    failed: dict[int, list[str]]
+    demo: bool
+    measures: pd.DataFrame
+
+    @classmethod
+    def build(cls, data_root: str | Path = "data/raw", years: list[int] | None = None) -> "TrendsReport":
+        root = resolve_root(data_root)
+        wanted = list(years) if years else year_folders(root)
+        loaded, failed = [], {}
+        for year in wanted:
+            try:
+                loaded.append(load_year(year, root))
+            except ValidationError as err:
+                failed[year] = [str(p) for p in err.problems]
+        demo = any(_is_demo(d.folder) for d in loaded)
+        return cls(root, wanted, loaded, failed, demo, trend_table(loaded))
+
+    def source(self) -> str:
+        return f"{display_path(self.root)}下各年度工作簿" + ("（示例数据，非真实数据）" if self.demo else "")
+
+    def header(self) -> list[Block]:
+        blocks = [para("多年度趋势分析", "title")]
+        if self.demo:
+            blocks.append(para("【{label}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", "warning",
+                               label=DEMO_LABEL))
+        years = [d.year for d in self.loaded]
+        if not years:
+            blocks.append(para("在 {root} 下没有可用的年度数据。", "warning", root=display_path(self.root)))
+        elif len(years) == 1:
+            blocks.append(para("只有{year}年一个年度的数据，无法比较趋势；下表列出该年度的各项指标，"
+                               "补充其他年度的数据（data/raw/&lt;年份&gt;/）后即可比较。", "warning", year=years[0]))
+        else:
+            blocks.append(para("比较{first}年至{last}年共{n}个年度：{years}。", first=years[0], last=years[-1], n=len(years),
+                               years="、".join(f"{y}年" for y in years)))
+        for year, problems in self.failed.items():
+            blocks.append(para("{year}年的数据未通过校验，未纳入比较（共{n}处问题，首处：{first}）。", "warning", year=year,
+                               n=len(problems), first=problems[0]))
+        return blocks
+
+    def _trend(self, column: str, title: str, money: bool = True) -> list[Block]:
+        from . import charts
+
+        if len(self.measures) < 1:
+            return []
+        fig = charts.trend(self.measures, column, title, source=self.source(), demo=self.demo, money=money)
+        return [Figure(fig, title)]
+
+    def _change(self, column: str, label: str, money: bool = True) -> list[Block]:
+        m = self.measures.dropna(subset=[column])
+        if len(m) < 2:
+            return [para("{label}：可比较的年度不足两个。", "note", label=label)]
+        first, last = m.iloc[0], m.iloc[-1]
+        fmt = wan if money else count_text
+        years = int(last["year"] - first["year"])
+        growth = A._ratio(last[column], first[column])
+        cagr = None if growth is None or years <= 0 or growth <= 0 else growth ** (1 / years) - 1
+        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=int(first["year"]),
+                     v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]), cagr=pct(cagr))]
+
+    def budget(self) -> list[Block]:
+        blocks = self._change("budget", "预算总额") + self._trend("budget", "历年预算数（万元）")
+        blocks += self._trend("execution_rate", "历年预算执行率", money=False)
+        return blocks
+
+    def lines(self) -> list[Block]:
+        return self._change("line_annual_cost", "线路年费用") + self._trend("line_annual_cost", "历年线路年费用（万元）")
+
+    def sms(self) -> list[Block]:
+        return (self._change("sms_count", "短信发送量", money=False)
+                + self._trend("sms_count", "历年短信发送量（条）", money=False)
+                + self._trend("sms_amount", "历年短信费用（万元）"))
+
+    def contracts(self) -> list[Block]:
+        return self._trend("recurring_share", "刚性支出占预算比例", money=False)
+
+    def table(self) -> list[Block]:
+        return [table(self.measures, {
+            "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
+            "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
+            "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比", "contracts": "合同数", "renewals": "续签合同数",
+            "indicators_met": "指标已完成", "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露",
+            "warnings": "数据核对提示"},
+            "表1 各年度指标", money=["budget", "executed", "line_annual_cost", "sms_amount"],
+            percent=["execution_rate", "itemised_share", "recurring_share"],
+            formats={"sms_count": count_text, "year": lambda v: f"{int(v)}年"}, demo=self.demo)]
