@@ -10,6 +10,7 @@ nothing disclosed at all it shows a 未披露 panel that says what is missing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -119,6 +120,39 @@ def _wan_values(values: Iterable[Any]) -> list[float]:
     return [style.wan(v) for v in values]
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-/%]*|.")
+_NO_LINE_START = "、，。：；）)》”"
+
+
+def _wrap(label: str, width: int) -> str:
+    """Break a label into balanced lines of about ``width`` Chinese characters.
+
+    Unlike ``style.wrap_label`` a Latin word or number (UPS, Radware, 1000M) is never
+    split, counts about half a character per letter, and no line starts with 、 or ）.
+    """
+    tokens = _TOKEN.findall(label)
+    size = [len(t) * 0.55 if t.isascii() else 1.0 for t in tokens]
+    total = sum(size)
+    if total <= width:
+        return label
+    n_lines = math.ceil(total / width)
+    for limit in (total / n_lines * 1.08, float(width)):
+        lines, line, used = [], "", 0.0
+        for token, w in zip(tokens, size, strict=True):
+            if line and used + w > limit and token not in _NO_LINE_START:
+                cut = max(line.rfind("、"), line.rfind("，")) + 1
+                cut = cut if len(line) - 3 <= cut < len(line) else len(line)  # break after a nearby 、
+                lines.append(line[:cut])
+                line = line[cut:]
+                used = sum(len(t) * 0.55 if t.isascii() else 1.0 for t in _TOKEN.findall(line))
+            line += token
+            used += w
+        lines.append(line)
+        if len(lines) <= n_lines:
+            break
+    return "\n".join(lines)
+
+
 def _all_missing(values: Iterable[Any]) -> bool:
     return all(_missing(v) for v in values)
 
@@ -169,7 +203,7 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         disclosed = bool(r["disclosed"])
         share = "" if _missing(r["share"]) else f"（占{_pct(r['share'], 1)}）"
         if disclosed:
-            label = f"{style.wrap_label(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明金额）"
+            label = f"{_wrap(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明金额）"
             value = style.wan(r["budget"])
             if not math.isnan(value):
                 texts.append(style.format_wan(r["budget"]) + share)
@@ -289,7 +323,7 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     ax_strip.set_ylim(-0.5, 0.5)
     ax_strip.set_axis_off()
 
-    labels = [style.wrap_label(f"{r['code']} {r['item']}", 14) for _, r in items.iterrows()]
+    labels = [_wrap(f"{r['code']} {r['item']}", 14) for _, r in items.iterrows()]
     colors = [style.CATEGORY_PALETTE.get(c, MIXED_COLOR) for c in items["category"]]
     texts = [f"{style.format_wan(a)}（{b}）" for a, b in zip(items["amount"], items["basis"]) if not _missing(a)]
     style.bar_with_undisclosed(ax_items, labels, _wan_values(items["amount"]), colors, horizontal=True,
@@ -336,7 +370,7 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     labels, texts = [], []
     for _, r in costs.iterrows():
         bw = "" if _missing(r["bandwidth_mbps"]) else f"，{_plain(r['bandwidth_mbps'] / max(r['lines'], 1))}M"
-        labels.append(f"{style.wrap_label(str(r['carrier']), 10)}\n{style.wrap_label(str(r['line_type']), 10)}"
+        labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}"
                       f"（{r['lines']}条{bw}）")
         if not _missing(r["annual_cost"]):
             per = "" if _missing(r["cost_per_mbps_month"]) else f"；{_plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
@@ -647,7 +681,7 @@ def sms_departments(depts: pd.DataFrame, *, source: str, demo: bool = False, yea
         amounts = [Decimal(a) for a in rest["amount"] if not _missing(a)]
         rows.append((f"其他{len(rest)}个部门", sum(counts) if counts else None, sum(amounts) if amounts else None))
     fig, ax = _figure(8, _bar_height(len(rows), 0.4, 1.9))
-    labels = [style.wrap_label(str(d), 12) for d, _, _ in rows]
+    labels = [_wrap(str(d), 12) for d, _, _ in rows]
     values = [math.nan if _missing(c) else int(c) / 10000 for _, c, _ in rows]
     texts = [_wan_count(c) + ("" if _missing(a) else f"（{style.format_wan(a)}万元）") for _, c, a in rows
              if not _missing(c)]
@@ -717,7 +751,7 @@ def renewals(chains: pd.DataFrame, *, source: str, demo: bool = False, year: int
         else:
             growth = f"年均增长无法计算：签订年份{U}"
         vendor = s["vendor"] if isinstance(s["vendor"], str) else f"供应商{U}"
-        ax.set_title(f"{style.wrap_label(str(s['item']), 15)}\n{vendor}\n{growth}", loc="left", fontsize=9.5,
+        ax.set_title(f"{_wrap(str(s['item']), 15)}\n{vendor}\n{growth}", loc="left", fontsize=9.5,
                      pad=6, linespacing=1.35)
     top = max(ax.get_ylim()[1] for ax in axes[: len(renewed)])
     for ax in axes[: len(renewed)]:
@@ -759,7 +793,7 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
 
     labels, values, colors, texts = [], [], [], []
     for _, r in status.iterrows():
-        labels.append(f"{style.wrap_label(str(r['name']), 12)}（{r['target_text']}）")
+        labels.append(f"{_wrap(str(r['name']), 12)}（{r['target_text']}）")
         ach = r["achievement"]
         values.append(math.nan if _missing(ach) else float(ach) * 100)
         colors.append(WARNING_COLOR if r["status"] == A.STATUS_NOT_MET else MET_COLOR)

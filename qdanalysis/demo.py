@@ -22,13 +22,14 @@ import random
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from .atomic import write_bytes, write_text
 from .paths import DATA_RAW
@@ -138,7 +139,7 @@ PROVINCIAL_LINE_FROM = dt.date(2019, 6, 1)
 ACCESS_PRICE_OLD, ACCESS_PRICE = Decimal(965), Decimal(942)
 ACCESS_TENDER_YEAR = 2019
 ACCESS_UNITS = (85, 95)
-ACCESS_UNICOM_SHARE = (0.55, 0.65)
+ACCESS_UNICOM_SHARE = 0.6
 
 #: SMS: departments with their share of the messages, seasonality by month, annual total.
 SMS_DEPARTMENTS = (("办公厅", 0.22), ("发改委", 0.12), ("财政局", 0.15), ("公安局", 0.25),
@@ -195,6 +196,8 @@ class DemoContract:
     renews: str | None = None
     scope: str = ""
     note: str = ""
+    #: When the service this contract continues first started (for the line inventory).
+    since: dt.date | None = None
 
     def active(self, year: int) -> bool:
         return self.start <= dt.date(year, 12, 31) and (self.end is None or self.end >= dt.date(year, 1, 1))
@@ -234,7 +237,7 @@ def _fen(x: Decimal) -> Decimal:
 
 def _hundreds(x: Decimal | float) -> Decimal:
     """Round to 100元: how budgets and contract prices are usually set."""
-    return (Decimal(x) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 100 + Decimal("0.00")
+    return _fen((Decimal(x) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 100)
 
 
 def _wan(yuan: Decimal) -> str:
@@ -253,7 +256,7 @@ def _term_chain(rng: random.Random, code: str, suffix: str, first_start: dt.date
                 term_years: int, until: int, **fields: Any) -> list[DemoContract]:
     """A contract and its 续签 renewals, each following the last for ``term_years`` years."""
     first = DemoContract(_contract_id(first_start.year, code, suffix), code, signed=_signed(rng, first_start),
-                         start=first_start, end=first_end, **fields)
+                         start=first_start, end=first_end, since=first_start, **fields)
     chain = [first]
     while chain[-1].end is not None and chain[-1].end.year < until:
         prev = chain[-1]
@@ -305,14 +308,14 @@ class _AnnualChain:
 
     def __init__(self, spec, first_year: int):
         self.code, self.vendors, base, self.growth, self.every, offset, self.scope = spec
-        self.amount = Decimal(base) + Decimal("0.00")
+        self.amount = _fen(Decimal(base))
         self.first_year, self.tender_offset = first_year, offset
         self.last: DemoContract | None = None
         self.vendor = self.vendors[0]
 
     def next(self, rng: random.Random, year: int) -> DemoContract:
-        tender = (year - self.first_year - self.tender_offset) % self.every == 0 and year >= self.first_year \
-            + self.tender_offset
+        since_first = year - self.first_year - self.tender_offset
+        tender = since_first >= 0 and since_first % self.every == 0
         if self.last is None:
             procurement, renews, note = ("公开招标" if tender else "竞争性磋商"), None, ""
         elif tender:
@@ -437,12 +440,12 @@ def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_to
         elif months < 12:
             pay = _fen(c.amount * months / 12)
         elif rng.random() < DEDUCTION_SHARE:
-            pay = _fen(c.amount * _uniform(rng, DEDUCTION_RANGE)).quantize(Decimal(1))
+            pay = _fen((c.amount * _uniform(rng, DEDUCTION_RANGE)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         else:
             pay = c.amount
         paid[c.contract_id] = pay
         executed[c.item_code] = executed.get(c.item_code, Decimal(0)) + pay
-    budget["2.7"] = (sms_total / WAN).quantize(Decimal(1), rounding="ROUND_CEILING") * WAN \
+    budget["2.7"] = (sms_total / WAN).quantize(Decimal(1), rounding=ROUND_CEILING) * WAN \
         + Decimal(rng.randint(0, 3)) * WAN
     executed["2.7"] = sms_total
     for c in contracts:
@@ -485,7 +488,7 @@ def _budget_rows(budget: dict[str, Decimal], executed: dict[str, Decimal],
 
 def _contract_row(c: DemoContract, paid: Decimal | None, earlier_ids: set[str]) -> dict[str, Any]:
     renews, note = c.renews, c.note
-    if renews and renews not in earlier_ids and renews != c.contract_id:
+    if renews and renews not in earlier_ids:
         # The contract renewed lies before the generated years: say so rather than link nowhere.
         note, renews = f"{note}（原合同{renews}早于示例数据年份）", None
     return {
@@ -506,30 +509,18 @@ def _line_rows(year: int, contracts: list[DemoContract]) -> list[dict[str, Any]]
         base = {"unit": "全市机关", "carrier": c.vendor, "count": 1, "start": c.start, "item_code": c.item_code,
                 "note": f"合同{c.contract_id}", "source": DEMO_SOURCE}
         if c.item_code == "2.1":
-            first = _chain_start(contracts, c)
             rows.append({**base, "line_type": "互联网出口", "bandwidth_mbps": "1000M", "monthly_fee": c.unit_price,
-                         "start": first})
+                         "start": c.since or c.start})
         elif c.item_code == "2.3":
             fee = c.unit_price if c.billing == "月" else _fen(c.amount / 12)
             rows.append({**base, "line_type": "省电子政务专网", "bandwidth_mbps": "100M", "monthly_fee": fee})
         elif c.item_code == "2.2":
-            unicom = round(c.quantity * (ACCESS_UNICOM_SHARE[0] + ACCESS_UNICOM_SHARE[1]) / 2)
+            unicom = round(c.quantity * ACCESS_UNICOM_SHARE)
             for carrier, n in (("中国联通", unicom), ("中国电信", c.quantity - unicom)):
                 rows.append({**base, "unit": "市直单位（外联网单位）", "carrier": carrier,
                              "line_type": "单位接入（主、副线路）", "bandwidth_mbps": "20M", "count": n,
                              "monthly_fee": c.unit_price, "start": None})
     return rows
-
-
-def _chain_start(contracts: list[DemoContract], c: DemoContract) -> dt.date:
-    """When the line first went into service: the start of the first contract we know of."""
-    start = c.start
-    by_id = {x.contract_id: x for x in contracts}
-    while c.renews in by_id:
-        c = by_id[c.renews]
-        start = c.start
-    return dt.date(2014, 1, 1) if c.contract_id.endswith("-LT") else (
-        dt.date(2017, 1, 1) if c.contract_id.endswith("-DX") else start)
 
 
 def _indicator_rows(rng: random.Random, year: int, data: DemoYear, video: Decimal) -> list[dict[str, Any]]:
@@ -597,6 +588,8 @@ def _sheet(wb: Workbook, table: Table, title: str, keys: tuple[str, ...], rows: 
             value = row.get(col.key)
             if col.key == merge_key and row is not total and i not in firsts:
                 value = None  # written once, in the merged cell
+            elif col.fill_down and col.key != merge_key and i > 0 and value == body[i - 1].get(col.key):
+                value = None  # written once, on the first row it applies to
             if value is None or value == "":
                 continue
             cell = ws.cell(r, j, value)
@@ -616,7 +609,7 @@ def _sheet(wb: Workbook, table: Table, title: str, keys: tuple[str, ...], rows: 
                 ws.cell(header_row + 1 + first, j).alignment = Alignment(vertical="center", wrap_text=True)
     note_row = header_row + len(body) + 2
     ws.cell(note_row, 1, f"注：本表为{DEMO_MARK}，由 qdanalysis.demo 按固定随机种子（{seed}）生成，"
-                         "仅用于演示分析流程，不是真实数据；金额单位为元。")
+                         f"仅用于演示分析流程，不是真实数据{'；金额单位为元' if unit_line else ''}。")
     ws.freeze_panes = ws.cell(header_row + 1, 1)
 
 
@@ -675,7 +668,8 @@ def workbook_bytes(data: DemoYear) -> bytes:
     wb.properties.creator = wb.properties.lastModifiedBy = "qdanalysis.demo"
     wb.properties.title = f"{DEMO_MARK} {y}"
     buffer = io.BytesIO()
-    wb.save(buffer)
+    # ExcelWriter, not wb.save(): save() stamps the modified time with the clock.
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _fixed_zip_times(buffer.getvalue())
 
 

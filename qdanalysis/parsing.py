@@ -408,3 +408,15 @@ def parse_bandwidth(value: object) -> Decimal | None:
     number = _to_decimal(m.group("num"))
     factor = {"G": Decimal(1000), "K": Decimal("0.001")}.get((m.group("unit") or "M").upper(), Decimal(1))
     return number * factor
+
+
+def parse_codes(value: object) -> tuple[str, ...]:
+    """A list of item codes: ``2.1、2.2、2.3`` (also commas, semicolons or spaces)."""
+    if is_blank(value):
+        return ()
+    if isinstance(value, float) and value.is_integer():
+        return (str(int(value)),)
+    if isinstance(value, (int, float)):
+        return (repr(value) if isinstance(value, float) else str(value),)
+    parts = re.split(r"[、,;；\s]+", normalize_text(value))
+    return tuple(p for p in parts if p)

@@ -159,6 +159,8 @@ INDICATORS = Table(
         Column("target", "指标值", ("目标值",), True, kind="target", hint="如 ≥80条、≤2小时、100%、健全"),
         Column("actual", "实际完成值", ("完成值",), kind="quantity", hint="如 5.1万路；未知留空"),
         Column("weight", "分值", ("权重",), kind="decimal"),
+        Column("item_codes", "对应项目", ("对应项目编号", "覆盖项目"), kind="codes",
+               hint="该指标衡量的预算项目编号，多个用顿号分隔，如 2.1、2.2、2.3"),
         _NOTE,
         _SOURCE,
     ),

@@ -83,7 +83,6 @@ _CELL_COL = re.compile(rb'<c r="([A-Z]+)')
 _CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)')
 _NOT_CELL = re.compile(rb"<c[\w.\-:]")  # <col>, <cfRule>... start with "<c" too
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_TOKEN = re.compile(rb"<(/?)(?:" + _NAME + rb":)?(row|c)(?=[\s/>])" + _ATTRS + rb">")
 _REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)")
 _SST_TAG = re.compile(rb"<(?:" + _NAME + rb":)?sst(?=[\s/>])" + _ATTRS + rb">")
 _SI_TAG = re.compile(rb"<(?:" + _NAME + rb":)?si(?=[\s/>])" + _ATTRS + rb">")
@@ -372,8 +371,15 @@ class _Inspector:
             raise self.malicious(f"文件含有XML实体声明（可能是恶意文件），位于内部部件“{part}”")
 
     def _classify(self, info: zipfile.ZipInfo, head: bytes):
-        """Check encoding and root element; return the content scanner the part needs."""
+        """Check encoding and root element; return the content scanner the part needs.
+
+        Only parts under ``xl/`` are checked this strictly: calamine reads nothing else
+        (it resolves every sheet path to ``xl/...``), while other parts, such as
+        ``customXml/`` items, may legitimately be UTF-16.
+        """
         name = info.filename
+        if not name.startswith("xl/"):
+            return None
         if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
             raise self._bad_encoding(name, "UTF-16/UTF-32")
         body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head

@@ -276,6 +276,11 @@ def make_doctype_in_content_types(p: Path) -> Path:
     return build(p, {"[Content_Types].xml": CONTENT_TYPES.replace(DECL, DECL + '<!DOCTYPE Types SYSTEM "x">')})
 
 
+def make_utf16_doctype_outside_xl(p: Path) -> Path:
+    item = '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    return build(p, {"customXml/item1.xml": item.encode("utf-16")})
+
+
 def make_late_root(p: Path) -> Path:
     padding = "<!--" + "x" * (70 * 1024) + "-->"
     return build(p, {SHEET_PART: sheet_xml().replace(DECL, DECL + padding)})
@@ -358,6 +363,7 @@ REFUSALS = [
     ("ratio bomb", make_ratio_bomb, ["压缩炸弹", "压缩比异常"]),
     ("billion laughs", make_billion_laughs, ["文件含有XML实体声明（可能是恶意文件）", SHEET_PART]),
     ("doctype", make_doctype_in_content_types, ["文件含有XML实体声明（可能是恶意文件）"]),
+    ("doctype utf-16", make_utf16_doctype_outside_xl, ["文件含有XML实体声明（可能是恶意文件）", "customXml/item1.xml"]),
     ("late root", make_late_root, ["格式异常"]),
     ("utf-16", make_utf16, ["不受支持的编码"]),
     ("gbk", make_gbk, ["不受支持的编码", "gbk"]),
@@ -598,6 +604,12 @@ def test_repeated_long_string_below_budget_is_accepted(tmp_path):
     path = build(tmp_path / "ok.xlsx", {SST_PART: sst_xml(["短", "y" * 30_000]), SHEET_PART: sheet_xml(rows)})
     rows = read_workbook(path)[0].rows
     assert rows[0] == ["y" * 30_000] and rows[3999] == ["短"] and len(rows) == 4000
+
+
+def test_utf16_part_outside_xl_is_accepted(tmp_path):
+    item = ('<?xml version="1.0" encoding="utf-16"?><ds:datastoreItem xmlns:ds="urn:x"/>').encode("utf-16")
+    path = build(tmp_path / "custom.xlsx", {"customXml/item1.xml": item})
+    assert read_workbook(path)[0].rows == [["hello"]]
 
 
 def test_long_but_legal_string_is_accepted(tmp_path):

@@ -260,6 +260,8 @@ def parse_cell(loc: Located, col: Column, value: Any, *, year: int | None = None
         return P.clean_text(value) or None
     if kind == "code":
         return code_text(value) or None
+    if kind == "codes":
+        return P.parse_codes(value)
     if kind == "money":
         return P.parse_money(value, _money_unit(loc, col.key))
     if kind == "price":

@@ -16,7 +16,7 @@ INDICATOR_DTYPES = {
     "level1": object, "level2": object, "name": object,
     "target_op": object, "target_value": "float", "target_unit": object, "target_text": object,
     "actual_value": "float", "actual_unit": object, "actual_text": object, "met": "bool",
-    "weight": "float", "note": object, "source": object,
+    "weight": "float", "item_codes": object, "note": object, "source": object,
     "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
@@ -83,6 +83,7 @@ def load_indicators(path: str | Path) -> pd.DataFrame:
                 "actual_value": _f(actual.value) if actual else None,
                 "actual_unit": actual.unit if actual else None, "actual_text": actual.text if actual else None,
                 "met": is_met(target, actual), "weight": _f(weight),
+                "item_codes": "、".join(v.get("item_codes") or ()) or None,
                 "note": v.get("note"), "source": v.get("source"),
                 "src_file": loc.file, "src_sheet": loc.sheet, "src_row": rec.row,
             }
