@@ -253,12 +253,16 @@ class AnnualReport:
         real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])]
         listed = int(b["budget"].notna().sum())
         known = A._dsum(b["budget"])
-        blocks = [para(
-            "{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。其中{listed}个项目列明了预算数，合计{known}"
-            "（占预算总额{share}）；其余{rest}个项目未披露金额，合计{undisclosed}。",
-            year=d.year, budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), listed=listed, known=wan(known),
-            share=pct(A._ratio(known, d.totals["budget"])), rest=len(b) - listed,
-            undisclosed=wan(d.undisclosed.get("budget")))]
+        if listed == len(b):
+            detail = para("全部{n}个项目均列明了预算数。", n=listed)
+        else:
+            detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未披露金额，"
+                          "合计{undisclosed}。", listed=listed, known=wan(known),
+                          share=pct(A._ratio(known, d.totals["budget"])), rest=len(b) - listed,
+                          undisclosed=wan(d.undisclosed.get("budget")))
+        blocks = [para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。{detail}", year=d.year,
+                       budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), detail="")]
+        blocks[0].html += detail.html
         blocks.append(self._table(
             real, {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
             "表1 项目构成", money=["budget"]))

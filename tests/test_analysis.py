@@ -1,0 +1,145 @@
+"""Analyses on tiny inline frames with known answers, and on the 2020 data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import qdanalysis
+from qdanalysis import analysis as A
+from qdanalysis.loaders._table import frame
+from qdanalysis.loaders.budget import BUDGET_DTYPES
+from qdanalysis.loaders.contracts import CONTRACT_DTYPES
+from qdanalysis.loaders.lines import LINE_DTYPES
+from qdanalysis.loaders.sms import SMS_DTYPES
+
+D = Decimal
+
+
+def budget(*rows):
+    return frame([dict(zip(("code", "category", "item", "budget", "executed"), r)) for r in rows], BUDGET_DTYPES)
+
+
+def contracts(*rows):
+    keys = ("contract_id", "item_code", "item", "vendor", "signed", "amount", "billing", "unit_price", "quantity",
+            "procurement", "renews", "annual_cost", "paid_in_year", "start", "end")
+    out = []
+    for r in rows:
+        row = dict(zip(keys, r))
+        for k in ("signed", "start", "end"):
+            row[k] = pd.Timestamp(row[k]) if row.get(k) else None
+        out.append(row)
+    return frame(out, CONTRACT_DTYPES)
+
+
+@pytest.fixture(scope="module")
+def y2020():
+    return qdanalysis.load_year(2020)
+
+
+def test_spending_by_category_keeps_undisclosed_apart():
+    b = budget(("1", "甲", "a", D(100), None), ("2", "甲", "b", None, None), ("3", "乙", "c", None, None))
+    before = b.copy()
+    out = A.spending_by_category(b, {"budget": D(1000), "executed": D(900), "adjusted_budget": None}).set_index("category")
+    pd.testing.assert_frame_equal(b, before)  # inputs untouched
+    assert out.loc["甲", "budget"] == D(100) and out.loc["甲", "items_disclosed"] == 1
+    assert pd.isna(out.loc["乙", "budget"])  # nothing disclosed is NA, not zero
+    assert out.loc["未披露", "budget"] == D(900) and out.loc["未披露", "items"] == 2
+    assert out.loc["合计", "budget"] == D(1000) and out.loc["合计", "execution_rate"] == 0.9
+    assert pd.isna(out.loc["未披露", "execution_rate"])
+    assert out.loc["甲", "share"] == 0.1
+
+
+def test_2020_categories(y2020):
+    out = A.spending_by_category(y2020.budget, y2020.totals).set_index("category")
+    assert out.loc["关键设备维护服务费", "budget"] == D("2135000.00")
+    assert out.loc["网络线路及安全保障", "budget"] == D("2534200.00")
+    assert out.loc["未披露", "budget"] == D("4332800.00")
+    assert f"{out.loc['合计', 'execution_rate']:.2%}" == "98.27%"
+
+
+def test_disclosed_spend_2020(y2020):
+    out = A.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals).set_index("item")
+    assert out.loc["已披露合计", "amount"] == D("5233098.50")  # about 523.3万元 (FACTS)
+    assert out.loc["未逐项披露", "amount"] == D("4013701.50")  # about 401.4万元
+    assert out.set_index("code").loc["1.3", "basis"] == "本年支付"
+
+
+def test_line_prices_2020(y2020):
+    costs = A.line_costs(y2020.lines).set_index(["carrier", "line_type"])
+    assert costs.loc[("中国联通", "互联网出口"), "cost_per_mbps_month"] == 76.0
+    assert costs.loc[("中国联通、中国电信", "单位接入（主、副线路）"), "annual_cost"] == D("1039968.00")
+    prices = A.same_bandwidth_prices(y2020.lines)
+    assert list(prices["carrier"]) == ["中国联通", "中国电信"]
+    assert round(prices["ratio_to_cheapest"].iloc[0], 1) == 9.6
+
+
+def test_monthly_contract_accrues_within_its_service_period():
+    c = contracts(
+        ("L1", "2.1", "专线", "联通", "2014-01-01", None, "月", D(76000), None, "续签", None, D(912000), None, None, None),
+        ("L2", "2.3", "省专网", "联通", "2020-06-01", None, "月", D(11700), None, None, None, D(140400), None,
+         "2020-06-15", "2020-09-30"),
+        ("L3", "2.2", "接入", "联通", None, None, "月", D(942), 92, None, None, None, None, None, None),
+    )
+    m = A.monthly_line_cost(c, 2020)
+    per = m.groupby("contract_id")["month"].apply(lambda s: [x.month for x in s])
+    assert per["L1"] == list(range(1, 13))
+    assert per["L2"] == [6, 7, 8, 9]
+    assert set(m[m["contract_id"] == "L3"]["cost"]) == {D("86664.00")}  # 942 × 92
+    y = A.yearly_line_cost(c, 2020)
+    assert y["year"].min() == 2014 and y[y["contract_id"] == "L2"]["months"].tolist() == [4]
+
+
+def test_renewal_chains_by_link_and_by_item_vendor():
+    c = contracts(
+        ("A1", "1.1", "机房", "甲", "2017-01-01", D(100), "年", None, None, "公开招标", None, D(100), None, None, None),
+        ("A2", "1.1", "机房", "甲", "2018-01-01", D(110), "年", None, None, "续签", "A1", D(110), None, None, None),
+        ("A3", "1.1", "机房", "甲", "2019-01-01", D(121), "年", None, None, "续签", "A2", D(121), None, None, None),
+        ("B1", "2.1", "专线", "乙", "2016-01-01", D(50), "年", None, None, "单一来源", None, D(50), None, None, None),
+        ("B2", "2.1", "专线", "乙", "2018-01-01", D(60), "年", None, None, "单一来源", None, D(60), None, None, None),
+    )
+    chains = A.renewal_chains(c)
+    a = chains[chains["chain"] == "A1"]
+    assert list(a["contract_id"]) == ["A1", "A2", "A3"]
+    assert [round(g, 4) if not pd.isna(g) else None for g in a["growth"]] == [None, 0.1, 0.1]
+    b = chains[chains["contract_id"].isin(["B1", "B2"])]
+    assert b["chain"].nunique() == 1  # same item and vendor, no link
+    s = A.renewal_summary(chains, 2020).set_index("chain")
+    assert round(s.loc["A1", "cagr"], 4) == 0.1
+    assert s.loc["A1", "years_since"] == 3 and s.loc["A1", "spent_since"] == D(121) * 4
+    assert not s.loc["B1", "competition_on_record"] and s.loc["B1", "years_since"] == 4
+
+
+def test_sms_monthly_and_target_money():
+    sms = frame([
+        {"month": pd.Timestamp(2020, 1, 1), "department": "办公厅", "count": 1000, "unit_price": D("0.065"), "amount": None},
+        {"month": pd.Timestamp(2020, 1, 1), "department": "财政局", "count": 3, "unit_price": D("0.065"), "amount": None},
+        {"month": pd.Timestamp(2020, 2, 1), "department": "办公厅", "count": None, "unit_price": D("0.065"), "amount": None},
+    ], SMS_DTYPES)
+    m = A.sms_monthly(sms)
+    assert m["count"].tolist()[0] == 1003 and m["amount"].iloc[0] == D("65.20")  # 65.195 rounds half up
+    assert pd.isna(m["count"].iloc[1]) and m["amount_basis"].iloc[1] == "未披露"
+    d = A.sms_by_department(sms)
+    assert d["department"].tolist() == ["办公厅", "财政局"]
+    ind = pd.DataFrame({"name": ["保障金宏短信数量"], "target_value": [6_000_000.0], "target_op": [">="]})
+    assert A.sms_target_money(sms, ind)["implied"] == D("390000.00")
+
+
+def test_indicator_status_2020(y2020):
+    s = A.indicator_status(y2020.indicators).set_index("name")
+    assert s.loc["整合视频监控数量", "status"] == "未完成" and s.loc["整合视频监控数量", "achievement"] == 0.51
+    assert s.loc["视频资源共享数量", "achievement"] == 1.6
+    assert (s["status"] == "未披露").sum() == 8
+
+
+def test_recurring_share_2020(y2020):
+    r = A.recurring_share(y2020.budget, y2020.contracts, y2020.totals)
+    assert r["recurring"] == D("4787200.00") and f"{r['share']:.2%}" == "50.87%"
+    assert "1.7" not in r["items"]  # a one-off payment is not recurring
+
+
+def test_lines_empty_frames_do_not_fail():
+    empty = frame([], LINE_DTYPES)
+    assert A.line_costs(empty).empty and A.same_bandwidth_prices(empty).empty

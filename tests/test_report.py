@@ -1,0 +1,106 @@
+"""Report sections: every figure comes from the data, text from the data is escaped."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from qdanalysis.paths import NOTEBOOKS  # noqa: E402
+from qdanalysis.report import AnnualReport, Figure, Para, Table, TrendsReport, count_text, wan  # noqa: E402
+
+SECTIONS = ["header", "overview", "budget_execution", "categories", "network_lines", "sms", "renewals", "indicators",
+            "data_checks"]
+
+
+def text_of(blocks) -> str:
+    parts = []
+    for b in blocks:
+        if isinstance(b, Para):
+            parts.append(b.html)
+        elif isinstance(b, Table):
+            parts.append(b.caption + b.frame.to_csv(index=False))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def report2020():
+    r = AnnualReport.build(2020)
+    blocks = {name: getattr(r, name)() for name in SECTIONS}
+    yield r, blocks
+    plt.close("all")
+
+
+def test_2020_figures_in_the_prose(report2020):
+    _, blocks = report2020
+    text = {k: text_of(v) for k, v in blocks.items()}
+    assert "2020年项目预算941.00万元，共5大类、29个明细项目" in text["overview"]
+    assert "项目实际执行924.68万元，预算执行率98.27%" in text["budget_execution"]
+    assert "合计523.31万元" in text["budget_execution"] and "401.37万元未逐项披露" in text["budget_execution"]
+    assert "中国联通月租7.60万元，是中国电信（0.79万元）的9.6倍" in text["network_lines"]
+    assert "意味着至少支出39.00万元" in text["sms"] and "≥600万条" in text["sms"]
+    assert "实际5.1万路，完成51%" in text["indicators"]
+    assert "104.00万元" in text["data_checks"] and "-13.5%" in text["data_checks"]
+    assert "自2014年的合同起已6年未见竞争性采购" in text["renewals"]
+
+
+def test_every_section_has_its_chart(report2020):
+    _, blocks = report2020
+    for name in SECTIONS[2:-1]:
+        assert any(isinstance(b, Figure) for b in blocks[name]), name
+
+
+def test_no_number_typed_into_the_notebooks():
+    import re
+
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                src = "".join(cell["source"])
+                assert not re.search(r"\d", src.replace("##", "")), (path.name, src)
+
+
+def test_notebooks_committed_without_outputs_and_with_parameters():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), path.name
+        assert "parameters" in code[0]["metadata"].get("tags", []), path.name
+
+
+def test_text_from_the_data_is_escaped(workbook, tmp_path):
+    rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"],
+            ["1", "甲<b>类</b>", "<script>alert(1)</script>", 10, 9], [None, "合计", None, 10, 9]]
+    from conftest import make_workbook
+
+    make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})
+    r = AnnualReport.build(2021, tmp_path / "raw")
+    blocks = r.overview() + r.budget_execution()
+    html = "".join(b.html if isinstance(b, Para) else b.to_html() for b in blocks if isinstance(b, (Para, Table)))
+    assert "全部1个项目均列明了预算数" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "甲&lt;b&gt;类&lt;/b&gt;" in html
+    plt.close("all")
+
+
+def test_trends_single_year_says_so(report2020):
+    t = TrendsReport.build("data/raw")
+    assert [d.year for d in t.loaded] == [2020]
+    assert "只有2020年一个年度的数据，无法比较趋势" in text_of(t.header())
+    table = t.table()[0].frame
+    assert table.iloc[0]["预算数（万元）"] == "941.00" and table.iloc[0]["执行率"] == "98.27%"
+    plt.close("all")
+
+
+@pytest.mark.parametrize("n, text", [(6_000_000, "600万"), (51_000, "5.1万"), (92, "92"), (None, "未披露")])
+def test_count_text(n, text):
+    assert count_text(n) == text
+
+
+def test_wan_rounds_half_up():
+    assert wan(11398.5) == "1.14万元" and wan(None) == "未披露"
