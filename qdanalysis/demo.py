@@ -157,19 +157,20 @@ FREE_ITEM_WEIGHTS = {
 #: Fallback weights for contracted items in a year that no contract covers.
 FALLBACK_WEIGHT = 25
 
-#: Table 1-1 of the 2020 report; the cost target is each year's budget.
+#: Table 1-1 of the 2020 report (the cost target is each year's budget), with the items each
+#: indicator measures as the 2020 data maps them.
 INDICATOR_ROWS = (
-    ("产出指标", "数量指标", "保障网络线路数量", "≥80条"),
-    ("产出指标", "数量指标", "保障金宏短信数量", "≥600万条"),
-    ("产出指标", "数量指标", "整合视频监控数量", "≥10万"),
-    ("产出指标", "质量指标", "系统正常运行率", "≥95%"),
-    ("产出指标", "质量指标", "验收合格率", "100%"),
-    ("产出指标", "时效指标", "故障响应时间", "≤2小时"),
-    ("产出指标", "成本指标", "采购成本", None),
-    ("效益指标", "社会效益指标", "视频资源共享数量", "≥3万条"),
-    ("效益指标", "可持续影响指标", "运行维护制度健全性", "健全"),
-    ("效益指标", "可持续影响指标", "应急保障制度健全性", "健全"),
-    ("满意度指标", "服务对象满意度指标", "使用部门满意度", "≥85%"),
+    ("产出指标", "数量指标", "保障网络线路数量", "≥80条", "2.1、2.2、2.3"),
+    ("产出指标", "数量指标", "保障金宏短信数量", "≥600万条", "2.7"),
+    ("产出指标", "数量指标", "整合视频监控数量", "≥10万", "1.9"),
+    ("产出指标", "质量指标", "系统正常运行率", "≥95%", None),
+    ("产出指标", "质量指标", "验收合格率", "100%", None),
+    ("产出指标", "时效指标", "故障响应时间", "≤2小时", None),
+    ("产出指标", "成本指标", "采购成本", None, None),
+    ("效益指标", "社会效益指标", "视频资源共享数量", "≥3万条", "1.9"),
+    ("效益指标", "可持续影响指标", "运行维护制度健全性", "健全", None),
+    ("效益指标", "可持续影响指标", "应急保障制度健全性", "健全", None),
+    ("满意度指标", "服务对象满意度指标", "使用部门满意度", "≥85%", None),
 )
 #: The 2020 evaluation found no fund management rules; the demo has them from 2021.
 RULES_FROM_YEAR = 2021
@@ -258,7 +259,7 @@ def _term_chain(rng: random.Random, code: str, suffix: str, first_start: dt.date
     first = DemoContract(_contract_id(first_start.year, code, suffix), code, signed=_signed(rng, first_start),
                          start=first_start, end=first_end, since=first_start, **fields)
     chain = [first]
-    while chain[-1].end is not None and chain[-1].end.year < until:
+    while chain[-1].end is not None and chain[-1].end < dt.date(until, 12, 31):
         prev = chain[-1]
         start = prev.end + dt.timedelta(days=1)
         end = dt.date(start.year + term_years, start.month, start.day) - dt.timedelta(days=1)
@@ -293,7 +294,7 @@ def _standing_contracts(rng: random.Random, until: int) -> list[DemoContract]:
         amount=PROVINCIAL_LINE_OLD_YEARLY, procurement="单一来源",
         scope="部门接入省电子政务专网原线路租用", note="原线路，2019年5月31日到期后改由中国联通提供")
     provincial = _term_chain(
-        rng, "2.3", "", PROVINCIAL_LINE_FROM, dt.date(2024, 5, 31), 5, until,
+        rng, "2.3", "", PROVINCIAL_LINE_FROM, dt.date(2024, 12, 31), 5, until,
         vendor="中国联通", billing="月", unit_price=PROVINCIAL_LINE, procurement="竞争性磋商",
         scope="与省电子政务专网互联互通的非涉密网络线路租用", note="2019年6月起，1.17万元/月")
     sms = _term_chain(
@@ -540,10 +541,10 @@ def _indicator_rows(rng: random.Random, year: int, data: DemoYear, video: Decima
         "使用部门满意度": f"{rng.uniform(82.0, 96.0):.1f}%",
     }
     rows = []
-    for level1, level2, name, target in INDICATOR_ROWS:
+    for level1, level2, name, target, codes in INDICATOR_ROWS:
         target = target or f"≤{_wan(data.total_budget)}万元"
         rows.append({"level1": level1, "level2": level2, "name": name, "target": target,
-                     "actual": actual[name], "source": DEMO_SOURCE})
+                     "actual": actual[name], "item_codes": codes, "source": DEMO_SOURCE})
     return rows
 
 
@@ -555,7 +556,7 @@ _CONTRACT_KEYS = ("contract_id", "item_code", "item", "vendor", "signed", "start
 _LINE_KEYS = ("unit", "carrier", "line_type", "bandwidth_mbps", "count", "monthly_fee", "start", "item_code",
               "note", "source")
 _SMS_KEYS = ("month", "department", "count", "unit_price", "amount", "note", "source")
-_INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "note", "source")
+_INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "item_codes", "note", "source")
 _MONEY_FORMAT, _PRICE_FORMAT, _DATE_FORMAT, _COUNT_FORMAT = "#,##0.00", "#,##0.0000", "yyyy-mm-dd", "#,##0"
 _WIDTH = {"text": 16, "code": 9, "money": 15, "price": 12, "date": 12, "count": 10, "month": 12}
 _WIDE = {"item", "scope", "note", "source", "name"}
@@ -626,7 +627,7 @@ def _runs(values: list[Any]) -> list[tuple[int, int]]:
 
 def _readme_sheet(wb: Workbook, data: DemoYear) -> None:
     ws = wb.create_sheet("说明")
-    rate = (data.total_executed / data.total_budget * 100).quantize(FEN, rounding=ROUND_HALF_UP)
+    rate = _rate_percent(data)
     lines = [
         f"{DEMO_TITLE_PREFIX}{data.year}年示例数据说明",
         f"本工作簿是{DEMO_MARK}，由 qdanalysis.demo 用 random.Random({data.seed}) 生成，不是真实数据，"
@@ -645,13 +646,17 @@ def _readme_sheet(wb: Workbook, data: DemoYear) -> None:
     ws.column_dimensions["A"].width = 120
 
 
+def _rate_percent(data: DemoYear) -> Decimal:
+    return (data.total_executed / data.total_budget * 100).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
 def workbook_bytes(data: DemoYear) -> bytes:
     """The year's workbook as .xlsx bytes, identical for identical data."""
     wb = Workbook()
     wb.remove(wb.active)
     y = data.year
     total = {"category": TOTAL_WORDS[0], "budget": data.total_budget, "executed": data.total_executed,
-             "note": f"执行率{(data.total_executed / data.total_budget * 100).quantize(FEN, rounding=ROUND_HALF_UP)}%",
+             "note": f"执行率{_rate_percent(data)}%",
              "source": DEMO_SOURCE}
     _sheet(wb, BUDGET, f"{y}年青岛市大数据局专项业务费预算执行明细表", _BUDGET_KEYS, data.budget,
            unit_line=True, seed=data.seed, merge_key="category", total=total)

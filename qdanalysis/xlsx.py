@@ -737,7 +737,7 @@ def _describe_non_zip(head: bytes) -> str:
         return "网页（HTML）文件（有些系统导出的“Excel”其实是网页）"
     if low.startswith(b"<"):
         return "XML文件"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
         return "图片文件"
     if head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
         return "其他格式的压缩包"
