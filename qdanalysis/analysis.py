@@ -8,7 +8,7 @@ decimals; ratios are floats. Where the data does not say, the result says so (NA
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -250,23 +250,33 @@ def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
 # --- SMS ------------------------------------------------------------------------------------
 
 
+def _sms_amount(g: pd.DataFrame) -> tuple[Decimal | None, str]:
+    """Settled amount of some SMS rows, else count × unit price; None unless every row says."""
+    if g["amount"].notna().all():
+        return _dsum(g["amount"]), "结算金额"
+    if g["count"].notna().all() and g["unit_price"].notna().all():
+        amount = sum((Decimal(int(c)) * Decimal(p) for c, p in zip(g["count"], g["unit_price"])), Decimal(0))
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP), "条数×单价"
+    return None, UNDISCLOSED
+
+
+def _sms_count(g: pd.DataFrame) -> int | None:
+    """Messages of some rows; None when any row's count is missing (a partial sum would look complete)."""
+    return None if g["count"].isna().any() else int(g["count"].sum())
+
+
 def sms_monthly(sms: pd.DataFrame) -> pd.DataFrame:
     """Count and cost per month; cost is the settled amount, else count × unit price.
+
+    A month where any department's count is missing has no count (NA), not a partial sum.
 
     Returns:
         Columns: month, count (NA when not disclosed), amount, amount_basis.
     """
     rows = []
     for month, g in sms.groupby("month", sort=True):
-        count = None if g["count"].isna().all() else int(g["count"].sum())
-        if g["amount"].notna().all():
-            amount, basis = _dsum(g["amount"]), "结算金额"
-        elif g["count"].notna().all() and g["unit_price"].notna().all():
-            amount = sum((Decimal(int(c)) * Decimal(p) for c, p in zip(g["count"], g["unit_price"])), Decimal(0))
-            amount, basis = amount.quantize(FEN), "条数×单价"
-        else:
-            amount, basis = None, UNDISCLOSED
-        rows.append({"month": month, "count": count, "amount": amount, "amount_basis": basis})
+        amount, basis = _sms_amount(g)
+        rows.append({"month": month, "count": _sms_count(g), "amount": amount, "amount_basis": basis})
     out = pd.DataFrame(rows, columns=["month", "count", "amount", "amount_basis"])
     out["count"] = pd.array(list(out["count"]), dtype="Int64")
     out["amount"] = _money(out["amount"])
@@ -274,11 +284,20 @@ def sms_monthly(sms: pd.DataFrame) -> pd.DataFrame:
 
 
 def sms_by_department(sms: pd.DataFrame) -> pd.DataFrame:
-    """Count and amount per department over the year (empty when the data has no departments)."""
+    """Count and amount per department over the year (empty when the data has no departments).
+
+    ``count`` and ``amount`` add up the months that disclose them (NA when none does);
+    ``months_disclosed`` of ``months`` says how complete each sum is.
+    """
     data = sms.dropna(subset=["department"])
-    rows = [{"department": d, "count": None if g["count"].isna().all() else int(g["count"].sum()),
-             "amount": _dsum(g["amount"])} for d, g in data.groupby("department", sort=True)]
-    out = pd.DataFrame(rows, columns=["department", "count", "amount"])
+    rows = []
+    for d, g in data.groupby("department", sort=True):
+        known = g.dropna(subset=["count"])
+        amounts = [_sms_amount(g.loc[[i]])[0] for i in g.index]
+        rows.append({"department": d, "count": None if known.empty else int(known["count"].sum()),
+                     "amount": _dsum(a for a in amounts if a is not None),
+                     "months": int(g["month"].nunique()), "months_disclosed": int(known["month"].nunique())})
+    out = pd.DataFrame(rows, columns=["department", "count", "amount", "months", "months_disclosed"])
     out["count"] = pd.array(list(out["count"]), dtype="Int64")
     out["amount"] = _money(out["amount"])
     return out.sort_values("count", ascending=False, na_position="last").reset_index(drop=True)

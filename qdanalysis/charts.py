@@ -142,6 +142,8 @@ def _wrap(label: str, width: int) -> str:
             if line and used + w > limit and token not in _NO_LINE_START:
                 cut = max(line.rfind("、"), line.rfind("，")) + 1
                 cut = cut if len(line) - 3 <= cut < len(line) else len(line)  # break after a nearby 、
+                while cut > 1 and line[cut - 1] in "（(《“":  # an opening bracket starts the next line
+                    cut -= 1
                 lines.append(line[:cut])
                 line = line[cut:]
                 used = sum(len(t) * 0.55 if t.isascii() else 1.0 for t in _TOKEN.findall(line))
@@ -195,7 +197,7 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
     fig, ax = _figure(8, _bar_height(len(rows), 0.62, 1.8))
     if rows.empty or (_all_missing(rows["budget"]) and (total.empty or _missing(total["budget"].iloc[0]))):
         _title(ax, title)
-        _undisclosed_panel(ax, "各类别预算数均未披露")
+        _undisclosed_panel(ax, "各类别及合计均无预算数")
         return _done(fig, source, demo)
 
     labels, values, heights, colors, texts = [], [], {}, [], []
@@ -364,14 +366,13 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     fig, ax = _figure(8, _bar_height(len(costs), 0.75, 1.8))
     if costs.empty or _all_missing(costs["annual_cost"]):
         _title(ax, title)
-        _undisclosed_panel(ax, "各线路的月费及年费用均未披露")
+        _undisclosed_panel(ax, "线路清单中没有列明月费的线路")
         return _done(fig, source, demo)
 
     labels, texts = [], []
     for _, r in costs.iterrows():
-        bw = "" if _missing(r["bandwidth_mbps"]) else f"，{_plain(r['bandwidth_mbps'] / max(r['lines'], 1))}M"
-        labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}"
-                      f"（{r['lines']}条{bw}）")
+        bw = "" if _missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(r['lines'], 1))}M"
+        labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}\n{r['lines']}条{bw}")
         if not _missing(r["annual_cost"]):
             per = "" if _missing(r["cost_per_mbps_month"]) else f"；{_plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
             texts.append(f"{style.format_wan(r['annual_cost'])}（月费{style.format_wan(r['monthly_cost'])}{per}）")
@@ -579,7 +580,7 @@ def line_count(count: dict, *, source: str, demo: bool = False, year: int | None
     ax.set_ylabel("条")
     if not _missing(target):
         ax.axhline(float(target), color=REFERENCE_COLOR, lw=1, ls="--", zorder=3)
-    subtitle = "报告未披露实际保障线路数；清单合计含按单位计的接入线路" if _missing(reported) else None
+    subtitle = "实际完成值未披露：清单条数不等于报告的完成值" if _missing(reported) else None
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
 
@@ -670,7 +671,7 @@ def sms_departments(depts: pd.DataFrame, *, source: str, demo: bool = False, yea
     if depts.empty or _all_missing(depts["count"]):
         fig, ax = _figure()
         _title(ax, title)
-        _undisclosed_panel(ax, "各部门短信发送条数未披露")
+        _undisclosed_panel(ax, "数据未按部门列示短信发送条数")
         return _done(fig, source, demo)
     frame = depts.sort_values("count", ascending=False, na_position="last", kind="stable")
     shown = frame.head(top)
@@ -744,7 +745,8 @@ def renewals(chains: pd.DataFrame, *, source: str, demo: bool = False, year: int
             ax.tick_params(axis="y", labelleft=False)
         s = summary.loc[chain]
         if not _missing(s["cagr"]):
-            first, last = g["signed"].dropna().iloc[[0, -1]]
+            costed = g.dropna(subset=["annual_cost", "signed"])  # the links the growth is measured on
+            first, last = costed["signed"].iloc[[0, -1]]
             growth = f"{first.year}—{last.year}年年均增长 {_signed_pct(s['cagr'])}"
         elif g["annual_cost"].isna().any():
             growth = f"年均增长无法计算：续签金额{U}"
@@ -845,7 +847,7 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
     fig, ax = _figure(8, 4.5)
     if trends.empty or column not in trends or _all_missing(trends[column]):
         _title(ax, title)
-        _undisclosed_panel(ax, "各年数据均未披露")
+        _undisclosed_panel(ax, "所列各年均无该项数据")
         return _done(fig, source, demo)
     frame = trends.sort_values("year", kind="stable")
     values = _wan_values(frame[column]) if money else [math.nan if _missing(v) else float(v) for v in frame[column]]

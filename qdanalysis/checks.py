@@ -72,8 +72,22 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
     return out
 
 
-def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[dict]:
-    """For items paid monthly: the contracts' annual cost (12 × monthly fee) against the item's budget."""
+def months_in_service(contract: pd.Series, year: int) -> int:
+    """Months of ``year`` a monthly contract is billed for (all 12 when its period is not given)."""
+    start = contract["start"] if not pd.isna(contract["start"]) else contract["signed"]
+    end = contract["end"]
+    months = 0
+    for m in range(1, 13):
+        first = pd.Timestamp(year, m, 1)
+        last = first + pd.offsets.MonthEnd(0)
+        if (pd.isna(start) or start <= last) and (pd.isna(end) or end >= first):
+            months += 1
+    return months
+
+
+def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int | None = None) -> list[dict]:
+    """For items paid monthly: what the contracts cost in the year (monthly fee × quantity × months in
+    service; 12 months when the period is not given) against the item's budget."""
     out = []
     if contracts.empty or budget.empty:
         return out
@@ -86,13 +100,15 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[d
         if group["unit_price"].isna().any() or group["unit_price_per"].ne("月").any():
             continue
         stated = None if pd.isna(item["budget"]) else Decimal(item["budget"])
-        computed = sum((Decimal(x) for x in group["annual_cost"]), Decimal(0))
-        formula = " + ".join(
-            f"{_price_text(p)}/月{'' if pd.isna(q) or q == 1 else f'×{int(q)}条'}×12"
-            for p, q in zip(group["unit_price"], group["quantity"]))
-        row = _row(f"{code} {item['item']}：合同月费×12 vs 预算数", formula, computed, stated)
+        months = [12 if year is None else months_in_service(c, year) for _, c in group.iterrows()]
+        quantities = [1 if pd.isna(q) else int(q) for q in group["quantity"]]
+        computed = sum((Decimal(p) * q * m for p, q, m in zip(group["unit_price"], quantities, months)),
+                       Decimal(0)).quantize(Decimal("0.01"))
+        formula = " + ".join(f"{_price_text(p)}/月{'' if q == 1 else f'×{q}条'}×{m}"
+                             for p, q, m in zip(group["unit_price"], quantities, months) if m)
+        row = _row(f"{code} {item['item']}：合同月费×服务月数 vs 预算数", formula, computed, stated)
         if row["status"] == STATUS_DIFF:
-            row["detail"] = _diff_detail("按合同月费测算", computed, stated, row, group["quantity"].fillna(1).sum())
+            row["detail"] = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities))
         out.append(row)
     return out
 
@@ -108,9 +124,10 @@ def totals_check(totals: dict) -> list[dict]:
              "status": "—", "detail": f"执行率{float(rate):.2%}" if rate is not None else ""}]
 
 
-def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFrame, totals: dict) -> pd.DataFrame:
+def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFrame, totals: dict,
+                 year: int | None = None) -> pd.DataFrame:
     """Every cross-check the data allows, one row each (money in 元 as Decimal)."""
-    by_contract = budget_vs_contracts(budget, contracts)
+    by_contract = budget_vs_contracts(budget, contracts, year)
     # The same item, the same figure from the line inventory adds nothing: keep one row.
     seen = {(r["check"].split(" ")[0], r["computed"]) for r in by_contract}
     by_lines = [r for r in budget_vs_lines(budget, lines) if (r["check"].split(" ")[0], r["computed"]) not in seen]

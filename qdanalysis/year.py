@@ -103,7 +103,7 @@ def load_year(year: int, root: str | Path | None = None) -> YearData:
 
     empty = {"contracts": CONTRACT_DTYPES, "lines": LINE_DTYPES, "sms": SMS_DTYPES, "indicators": INDICATOR_DTYPES}
     tables = {k: (results[k] if results[k] is not None else frame([], empty[k])) for k in empty}
-    checks_df = checks.cross_checks(budget.items, tables["contracts"], tables["lines"], budget.totals)
+    checks_df = checks.cross_checks(budget.items, tables["contracts"], tables["lines"], budget.totals, int(year))
     return YearData(
         year=int(year), folder=folder, files=files, budget=budget.items, subtotals=budget.subtotals,
         contracts=tables["contracts"], lines=tables["lines"], sms=tables["sms"], indicators=tables["indicators"],

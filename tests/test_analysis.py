@@ -30,6 +30,7 @@ def contracts(*rows):
         row = dict(zip(keys, r))
         for k in ("signed", "start", "end"):
             row[k] = pd.Timestamp(row[k]) if row.get(k) else None
+        row["unit_price_per"] = row["billing"] if row.get("unit_price") is not None else None
         out.append(row)
     return frame(out, CONTRACT_DTYPES)
 
@@ -122,7 +123,7 @@ def test_sms_monthly_and_target_money():
     assert m["count"].tolist()[0] == 1003 and m["amount"].iloc[0] == D("65.20")  # 65.195 rounds half up
     assert pd.isna(m["count"].iloc[1]) and m["amount_basis"].iloc[1] == "未披露"
     d = A.sms_by_department(sms)
-    assert d["department"].tolist() == ["办公厅", "财政局"]
+    assert d["department"].tolist() == ["办公厅", "财政局"] and d["months_disclosed"].tolist() == [1, 1]
     ind = pd.DataFrame({"name": ["保障金宏短信数量"], "target_value": [6_000_000.0], "target_op": [">="]})
     assert A.sms_target_money(sms, ind)["implied"] == D("390000.00")
 
@@ -143,3 +144,18 @@ def test_recurring_share_2020(y2020):
 def test_lines_empty_frames_do_not_fail():
     empty = frame([], LINE_DTYPES)
     assert A.line_costs(empty).empty and A.same_bandwidth_prices(empty).empty
+
+
+def test_replaced_line_contract_counts_only_its_months():
+    from qdanalysis.checks import budget_vs_contracts
+
+    b = budget(("2.3", "网络", "省专网", D(140400 - 70200 + 60000), None))
+    c = contracts(
+        ("OLD", "2.3", "省专网", "电信", "2015-01-01", None, "月", D(10000), None, None, None, None, None,
+         "2015-01-01", "2020-06-30"),
+        ("NEW", "2.3", "省专网", "联通", "2020-07-01", None, "月", D(11700), None, None, None, None, None,
+         "2020-07-01", None),
+    )
+    [row] = budget_vs_contracts(b, c, 2020)
+    assert row["computed"] == D(6 * 10000 + 6 * 11700) and row["status"] == "一致"
+    assert row["formula"] == "1万元/月×6 + 1.17万元/月×6"

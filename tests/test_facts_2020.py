@@ -121,9 +121,9 @@ def test_unit_access_line_discrepancy_is_a_warning(y2020):
 
 def test_contract_checks_agree(y2020):
     checks = y2020.checks.set_index("check")
-    row = checks.loc["2.1 全市机关Internet专线费：合同月费×12 vs 预算数"]
+    row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数 vs 预算数"]
     assert row["computed"] == Decimal("1006800.00") and row["status"] == "一致"
-    assert checks.loc["2.3 部门接入省电子政务专网线路租用费：合同月费×12 vs 预算数", "status"] == "一致"
+    assert checks.loc["2.3 部门接入省电子政务专网线路租用费：合同月费×服务月数 vs 预算数", "status"] == "一致"
 
 
 def test_indicator_results(y2020):
