@@ -19,9 +19,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 env: $(STAMP) ## create .venv/ and install the project (pinned by constraints.txt)
 
-report: $(STAMP) ## build the environment and produce the $(YEAR) report from data/raw/
+report: $(STAMP) ## build the environment and produce reports/$(YEAR)/1.0-annual-report.html from data/raw/
 	$(BIN)/qdanalysis ingest --year $(YEAR)
-	$(BIN)/qdanalysis summary --year $(YEAR)
+	$(BIN)/qdanalysis run --year $(YEAR)
+
+demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run every year and the trends on it
+	$(BIN)/qdanalysis demo --out data/demo
+	$(BIN)/qdanalysis run --all --root data/demo --out reports/demo
+	$(BIN)/qdanalysis run --trends --root data/demo --out reports/demo
 
 test: $(STAMP) ## build the environment and run the whole test suite
 	$(BIN)/python -m pytest -q
@@ -29,7 +34,7 @@ test: $(STAMP) ## build the environment and run the whole test suite
 bench: $(STAMP) ## print the benchmark figures (benchmarks/)
 	$(BIN)/python benchmarks/run.py
 
-clean: ## remove rebuildable outputs (data/processed/, reports/)
-	rm -rf data/processed/* reports/
+clean: ## remove rebuildable outputs (data/processed/, data/demo/, reports/)
+	rm -rf data/processed/[0-9]* data/demo reports
 
-.PHONY: help env report test bench clean
+.PHONY: help env report demo test bench clean

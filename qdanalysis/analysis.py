@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from .schema import MONEY
@@ -30,10 +31,19 @@ def _money(values) -> pd.arrays.ArrowExtensionArray:
     return pd.array([None if v is None or v is pd.NA else Decimal(v) for v in values], dtype=MONEY)
 
 
+def _dec(value) -> Decimal:
+    """Decimal of a Decimal, int (numpy too) or float, exactly as written."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return Decimal(int(value))
+    return Decimal(str(float(value)))
+
+
 def _ratio(num, den) -> float | None:
-    if num is None or den is None or pd.isna(num) or pd.isna(den) or Decimal(den) == 0:
+    if num is None or den is None or pd.isna(num) or pd.isna(den) or _dec(den) == 0:
         return None
-    return float(Decimal(num) / Decimal(den))
+    return float(_dec(num) / _dec(den))
 
 
 # --- spending by category ---------------------------------------------------------------

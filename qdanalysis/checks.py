@@ -92,9 +92,11 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
     if contracts.empty or budget.empty:
         return out
     monthly = contracts[(contracts["billing"] == "月") & contracts["item_code"].notna()]
+    # An item that also has contracts billed otherwise cannot be computed from monthly fees alone.
+    mixed = set(contracts.loc[contracts["billing"] != "月", "item_code"].dropna())
     for code, group in monthly.groupby("item_code", sort=True):
         match = budget[budget["code"] == code]
-        if match.empty:
+        if match.empty or code in mixed:
             continue
         item = match.iloc[0]
         if group["unit_price"].isna().any() or group["unit_price_per"].ne("月").any():

@@ -46,8 +46,12 @@ def param_file_for(year: int, params_dir: str | Path | None = None) -> Path:
 
 
 def list_param_files(params_dir: str | Path | None = None) -> list[Path]:
-    """Every ``params/*.yaml``, sorted by name (so by year)."""
-    return sorted(Path(params_dir or PARAMS).glob("*.yaml"))
+    """Every run-parameters file ``params/<year>.yaml``, sorted by year.
+
+    Other YAML files in ``params/`` (such as ``scoring-2020.yaml``, a scoring table) are
+    not run parameters and are left out.
+    """
+    return sorted(p for p in Path(params_dir or PARAMS).glob("*.yaml") if _YEAR_NAME.match(p.stem))
 
 
 def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:

@@ -1,10 +1,11 @@
 """Run the parameterised notebooks with papermill and export each run to offline HTML.
 
-One run writes ``<out>/<label>/<notebook>.ipynb`` and ``.html``. Both are built under
-temporary names in the output folder and renamed into place at the end, under a lock per
-folder: a killed run leaves the previous report untouched, and two runs of the same year
-never interleave. A notebook that raises (or a cell that runs too long) still produces
-both files, the HTML stating in Chinese where the run stopped; other years are unaffected.
+One run writes ``<out>/<label>/<notebook>.ipynb``, ``.html`` and ``.kernel.log`` (the
+kernel's own log, kept off the terminal). All three are built under temporary names in the
+output folder and renamed into place at the end, under a lock per folder: a killed run
+leaves the previous report untouched, and two runs of the same year never interleave. A
+notebook that raises (or a cell that runs too long) still produces the notebook and an HTML
+stating in Chinese where the run stopped; other years are unaffected.
 
 papermill, nbformat and nbconvert are imported inside the functions so that the CLI starts fast.
 """
@@ -26,7 +27,7 @@ from .params import (
     DEFAULT_CELL_TIMEOUT, DEFAULT_DATA_ROOT, list_param_files, load_params, param_file_for,
     validate_params,
 )
-from .paths import NOTEBOOKS, PROJECT_ROOT, REPORTS
+from .paths import DATA_RAW, NOTEBOOKS, PROJECT_ROOT, REPORTS
 
 ANNUAL_NOTEBOOK = NOTEBOOKS / "1.0-annual-report.ipynb"
 TRENDS_NOTEBOOK = NOTEBOOKS / "2.0-multi-year-trends.ipynb"
@@ -173,28 +174,36 @@ def _mark_stopped(notebook_path: Path, message: str, ename: str) -> None:
     nbformat.write(nb, notebook_path)
 
 
-def _kernel_manager_class() -> type:
-    """The kernel manager: CurveZMQ-encrypted kernel sockets whenever pyzmq supports it.
+def _kernel_manager_class(stderr_path: Path) -> type:
+    """A kernel manager whose kernel writes its own log to ``stderr_path``, not the terminal.
 
-    ipykernel 7 warns on every start that plain TCP sockets carry code and outputs in clear
-    text; the kernel spec declares Curve support, so the manager can provision the keys.
+    The kernel process logs in English (for instance "KeyboardInterrupt caught in kernel"
+    when a failed run shuts it down); the outcome is reported in Chinese instead, and the
+    log stays beside the report for a maintainer. Kernel sockets are CurveZMQ-encrypted
+    whenever pyzmq supports it (ipykernel 7 warns on every start otherwise).
     """
     import zmq
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    if not zmq.has("curve"):
-        return AsyncKernelManager
+    encrypt = zmq.has("curve")
 
-    class EncryptedKernelManager(AsyncKernelManager):
+    class QuietKernelManager(AsyncKernelManager):
         @default("transport_encryption")
         def _default_transport_encryption(self) -> str:
-            return "auto"
+            return "auto" if encrypt else "disabled"
 
-    return EncryptedKernelManager
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # The kernel inherits the descriptor; closing ours after the launch is fine.
+            with open(stderr_path, "ab") as log:
+                kw["stderr"] = log
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
 
 
-def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_timeout: int) -> str:
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_timeout: int,
+             kernel_log: Path) -> str:
     """Execute ``notebook`` into ``output``; return "" or why it failed (Chinese).
 
     Failures of the notebook itself are results, not exceptions: the partial notebook that
@@ -210,10 +219,11 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
             str(notebook), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, language="python",  # the Python translator writes literals
             cwd=str(PROJECT_ROOT), execution_timeout=cell_timeout,
-            progress_bar=False, log_output=False, kernel_manager_class=_kernel_manager_class(),
+            progress_bar=False, log_output=False, kernel_manager_class=_kernel_manager_class(kernel_log),
         )
     except PapermillExecutionError as err:
-        return f"第 {err.exec_count} 个代码单元出错：{err.ename}: {err.evalue}"
+        where = f"第 {err.exec_count} 个代码单元" if err.exec_count else "一个代码单元"
+        return f"{where}出错：{err.ename}: {err.evalue}"
     except CellTimeoutError:
         message = f"有一个代码单元运行超过 {cell_timeout} 秒，已被中止"
         _mark_stopped(output, message, "超时")
@@ -229,6 +239,18 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
     return ""
 
 
+def _remove_stale_temps(*paths: Path) -> None:
+    """Delete the temporary files a killed run left beside ``paths``.
+
+    Called with the folder's lock held: no other run is writing there, so every
+    hidden ``.<name>.*`` file (``..<name>.*`` for the HTML exporter's own temporary) is a
+    leftover of a run that never reached its rename.
+    """
+    for path in paths:
+        for stale in path.parent.glob(f".*{path.name}.*"):
+            stale.unlink(missing_ok=True)
+
+
 def run_notebook(
     notebook: str | Path,
     out_dir: str | Path,
@@ -242,7 +264,7 @@ def run_notebook(
 
     Args:
         notebook: the notebook to run (it is not modified).
-        out_dir: folder of the outputs ``<notebook name>.ipynb`` and ``.html``.
+        out_dir: folder of the outputs ``<notebook name>.ipynb``, ``.html`` and ``.kernel.log``.
         parameters: values for the parameters cell; each must be declared there.
         cell_timeout: seconds one cell may run before the run is stopped.
         title: the HTML page title.
@@ -254,6 +276,7 @@ def run_notebook(
 
     Raises:
         ValidationError: the notebook has no parameters cell or does not declare a parameter.
+        QdanalysisError: ``out_dir`` lies under ``data/raw/``.
     """
     from .html import ExternalResourceError, export_html
 
@@ -273,13 +296,21 @@ def run_notebook(
             raise ValueError(f"parameter name {name!r} is not a Python identifier")
         values[name] = _literal(value, name)
 
+    raw = DATA_RAW.resolve()
+    if out_dir.resolve() == raw or raw in out_dir.resolve().parents:
+        raise QdanalysisError(f"报告不能写入 {display_path(out_dir)}：data/raw/ 只存放原始数据（请换一个 --out 目录）")
+
     ipynb_path = out_dir / notebook.name
     html_path = ipynb_path.with_suffix(".html")
+    log_path = ipynb_path.with_suffix(".kernel.log")
     start = time.monotonic()
     with locked(out_dir / LOCK_NAME):
+        _remove_stale_temps(ipynb_path, html_path, log_path)
         try:
-            with atomic_path(ipynb_path) as tmp_nb, atomic_path(html_path) as tmp_html:
-                error = _execute(notebook, tmp_nb, values, cell_timeout)
+            with atomic_path(ipynb_path) as tmp_nb, atomic_path(html_path) as tmp_html, \
+                    atomic_path(log_path) as tmp_log:
+                error = _execute(notebook, tmp_nb, values, cell_timeout, tmp_log)
+                tmp_log.chmod(0o644)
                 tmp_nb.chmod(0o644)  # mkstemp makes 0600; the report folder is shared
                 export_html(tmp_nb, tmp_html, title=title)
         except ExternalResourceError as err:

@@ -1,0 +1,174 @@
+"""Tests for qdanalysis.params: params/<year>.yaml is read safely and refused precisely."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qdanalysis import params as params_module
+from qdanalysis.errors import ValidationError
+from qdanalysis.params import (
+    DEFAULT_CELL_TIMEOUT, default_title, list_param_files, load_params, validate_params,
+)
+from qdanalysis.paths import PARAMS, PROJECT_ROOT
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def write(tmp_path: Path, text: str, name: str = "2020.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refusal(path: Path) -> ValidationError:
+    with pytest.raises(ValidationError) as info:
+        load_params(path)
+    for problem in info.value.problems:
+        assert problem.file.endswith(path.name)
+        assert problem.sheet == ""
+        assert CHINESE.search(problem.message) and CHINESE.search(problem.hint), problem
+    return info.value
+
+
+def test_shipped_2020_params_load():
+    params = load_params(PARAMS / "2020.yaml")
+
+    assert params["year"] == 2020
+    assert params["data_root"] == (PROJECT_ROOT / "data" / "raw").resolve()
+    assert params["allow_external_root"] is False
+    assert CHINESE.search(params["title"])
+    assert 10 <= params["cell_timeout"] <= 3600
+
+
+def test_minimal_file_gets_defaults(tmp_path):
+    params = load_params(write(tmp_path, "year: 2021\n", "2021.yaml"))
+
+    assert params == {
+        "year": 2021,
+        "data_root": (PROJECT_ROOT / "data" / "raw").resolve(),
+        "allow_external_root": False,
+        "title": default_title(2021),
+        "cell_timeout": DEFAULT_CELL_TIMEOUT,
+    }
+
+
+def test_full_file_ok(tmp_path):
+    text = "year: 2020\ndata_root: data/raw\ntitle: 二〇二〇年报告\ncell_timeout: 120\n"
+    params = load_params(write(tmp_path, text))
+
+    assert params["title"] == "二〇二〇年报告"
+    assert params["cell_timeout"] == 120
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "fragment"),
+    [
+        ("year: 2020\ncolour: red\n", "colour", 2, "colour"),
+        ("year: 2020\ndata_root: data/raw\nyaer: 2021\n", "yaer", 3, "yaer"),
+        ('year: "2020"\n', "year", 1, "文字"),
+        ("year: 2020.0\n", "year", 1, "整数"),
+        ("year: true\n", "year", 1, "整数"),
+        ("year: 1999\n", "year", 1, "超出范围"),
+        ("year: 2101\n", "year", 1, "超出范围"),
+        ("title: 报告\n", "year", None, "缺少必填参数 year"),
+        ("year: 2020\ndata_root: ../../etc\n", "data_root", 2, "项目之外"),
+        ("year: 2020\ndata_root: /etc\n", "data_root", 2, "项目之外"),
+        ("year: 2020\ndata_root: 42\n", "data_root", 2, "路径"),
+        ("year: 2020\nallow_external_root: 'yes'\n", "allow_external_root", 2, "true 或 false"),
+        ("year: 2020\ntitle: 12345\n", "title", 2, "文字"),
+        ("year: 2020\ntitle: ''\n", "title", 2, "空"),
+        (f"year: 2020\ntitle: {'长' * 201}\n", "title", 2, "超过 200"),
+        ('year: 2020\ntitle: "第一行\\n第二行"\n', "title", 2, "控制字符"),
+        ("year: 2020\ncell_timeout: 5\n", "cell_timeout", 2, "超出范围"),
+        ("year: 2020\ncell_timeout: '600'\n", "cell_timeout", 2, "整数"),
+        ("year: 2020\nyear: 2020\n", "year", 2, "两次"),
+    ],
+)
+def test_refused_values_name_key_and_line(tmp_path, text, key, line, fragment):
+    err = refusal(write(tmp_path, text))
+
+    matching = [p for p in err.problems if p.column == key]
+    assert matching, err.problems
+    assert matching[0].row == line
+    assert fragment in matching[0].message
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    err = refusal(write(tmp_path, "year: '2020'\ncolour: red\ncell_timeout: 1\n"))
+
+    assert [p.column for p in err.problems] == ["colour", "year", "cell_timeout"]
+
+
+def test_unknown_key_hint_lists_the_allowed_keys(tmp_path):
+    err = refusal(write(tmp_path, "year: 2020\ndataroot: data/raw\n"))
+
+    assert "data_root" in err.problems[0].hint
+
+
+def test_file_name_must_match_year(tmp_path):
+    err = refusal(write(tmp_path, "year: 2020\n", "2021.yaml"))
+
+    assert err.problems[0].column == "year"
+    assert "2021" in err.problems[0].message and "2020" in err.problems[0].message
+
+
+def test_file_name_must_be_a_year(tmp_path):
+    err = refusal(write(tmp_path, "year: 2020\n", "latest.yaml"))
+
+    assert "不是年份" in err.problems[0].message
+    assert "2020.yaml" in err.problems[0].hint
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "空"),
+        ("- 2020\n", "键: 值"),
+        ("year: [2020\n", "YAML"),
+        ("!!python/object/apply:os.system ['true']\n", "YAML"),  # safe_load refuses tags
+    ],
+)
+def test_malformed_files(tmp_path, text, fragment):
+    err = refusal(write(tmp_path, text))
+
+    assert fragment in err.problems[0].message
+
+
+def test_missing_file(tmp_path):
+    err = refusal(tmp_path / "2020.yaml")
+
+    assert "找不到参数文件" in err.problems[0].message
+
+
+def test_symlink_escaping_the_project_is_refused(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    outside = tmp_path / "outside"
+    (project / "data").mkdir(parents=True)
+    outside.mkdir()
+    (project / "data" / "link").symlink_to(outside, target_is_directory=True)
+    monkeypatch.setattr(params_module, "PROJECT_ROOT", project)
+
+    with pytest.raises(ValidationError, match="项目之外"):
+        validate_params({"year": 2020, "data_root": "data/link"}, "2020.yaml")
+    with pytest.raises(ValidationError, match="项目之外"):
+        validate_params({"year": 2020, "data_root": "data/../../outside"}, "2020.yaml")
+    inside = validate_params({"year": 2020, "data_root": "data/../data"}, "2020.yaml")
+    assert inside["data_root"] == (project / "data").resolve()
+
+
+def test_external_root_allowed_when_declared(tmp_path):
+    params = validate_params({"year": 2020, "data_root": str(tmp_path), "allow_external_root": True}, "x")
+
+    assert params["data_root"] == tmp_path.resolve()
+
+
+def test_list_param_files_sorted(tmp_path):
+    for name in ("2021.yaml", "2019.yaml", "2020.yaml", "notes.txt", "scoring-2020.yaml"):
+        write(tmp_path, "year: 2020\n", name)
+
+    assert [p.name for p in list_param_files(tmp_path)] == ["2019.yaml", "2020.yaml", "2021.yaml"]
+    assert PARAMS / "2020.yaml" in list_param_files()
+    assert all(p.stem.isdigit() for p in list_param_files())  # params/scoring-2020.yaml is not a run

@@ -1,0 +1,314 @@
+"""Tests for qdanalysis.runner: papermill runs of tiny fixture notebooks built here.
+
+Each fixture notebook does one thing (print its parameters, raise, sleep past the timeout,
+lack a parameters cell), like papermill's own test notebooks.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from qdanalysis import cli
+from qdanalysis.errors import QdanalysisError, ValidationError
+from qdanalysis.paths import PROJECT_ROOT
+from qdanalysis.runner import (
+    STATUS_FAILED, STATUS_OK, RunResult, check_notebook, format_summary, run_all, run_notebook,
+    run_trends, run_year,
+)
+
+YEAR_PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "默认标题"'
+PRINT_PARAMS = "print(f'年份={year}'); print(f'目录={data_root}')"
+
+
+def make_notebook(path: Path, *cells: str, parameters: str | None = YEAR_PARAMS) -> Path:
+    """A notebook whose first cell (tagged ``parameters`` unless None) holds ``parameters``."""
+    code = []
+    if parameters is not None:
+        params_cell = new_code_cell(parameters)
+        params_cell.metadata["tags"] = ["parameters"]
+        code.append(params_cell)
+    code += [new_code_cell(source) for source in cells]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(new_notebook(cells=code), path)
+    return path
+
+
+def outputs_text(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.fixture
+def simple(tmp_path) -> Path:
+    return make_notebook(tmp_path / "nb" / "report.ipynb", PRINT_PARAMS, "import sys; print(sys.executable)")
+
+
+def test_run_writes_executed_notebook_and_html(simple, tmp_path):
+    out = tmp_path / "out" / "2021"
+    result = run_notebook(simple, out, {"year": 2021, "data_root": "data/demo"}, title="测试报告", label="2021")
+
+    assert result.status == STATUS_OK and result.ok and result.error == ""
+    assert result.ipynb == out / "report.ipynb" and result.html == out / "report.html"
+    text = outputs_text(result.ipynb)
+    assert "年份=2021" in text and "目录=data/demo" in text
+    assert sys.executable in text  # kernel "python3" is the interpreter running us
+    html = result.html.read_text(encoding="utf-8")
+    assert "年份=2021" in html
+    assert "<title>测试报告</title>" in html
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".report")]  # no temp file left
+    assert (out / "report.kernel.log").exists()
+
+
+def test_parameter_values_never_become_code(tmp_path):
+    marker = tmp_path / "pwned"
+    title = (
+        "\"双引号\" and 'single' ''' \"\"\" \\ \\n \\\\\" 尾\n第二行\r\n"
+        "\nimport os; os.system('touch /tmp/pwned')"
+        f"\"; import os; os.system('touch {marker}'); x = \""
+        f"\\\"; import os; os.system('touch {marker}') #"
+    )
+    notebook = make_notebook(tmp_path / "title.ipynb", "import json\nprint(json.dumps(title))",
+                             parameters='title = "默认"')
+    pwned_before = Path("/tmp/pwned").exists()
+
+    result = run_notebook(notebook, tmp_path / "out", {"title": title}, title="注入测试")
+
+    assert result.ok, result.error
+    assert not marker.exists()
+    assert Path("/tmp/pwned").exists() == pwned_before
+    printed = outputs_text(result.ipynb).strip()
+    assert json.loads(printed) == title
+
+
+def test_failed_run_keeps_partial_notebook_and_html_shows_error(tmp_path):
+    notebook = make_notebook(tmp_path / "broken.ipynb", "print('第一步完成')",
+                             "raise ValueError('预算表缺少合计行')", "print('不应运行')")
+
+    result = run_notebook(notebook, tmp_path / "out", {"year": 2021}, title="失败的报告")
+
+    assert result.status == STATUS_FAILED
+    assert "ValueError" in result.error and "预算表缺少合计行" in result.error
+    nb = nbformat.read(result.ipynb, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["ValueError"]
+    assert "第一步完成" in outputs_text(result.ipynb) and "不应运行" not in outputs_text(result.ipynb)
+    html = result.html.read_text(encoding="utf-8")
+    assert "本报告不完整" in html and "预算表缺少合计行" in html
+    assert "An Exception was encountered" not in html
+
+
+def test_timeout_stops_the_run_and_html_says_so(tmp_path):
+    notebook = make_notebook(tmp_path / "slow.ipynb", "print('开始')",
+                             "import time\ntime.sleep(60)", "print('不应运行')")
+
+    start = time.monotonic()
+    result = run_notebook(notebook, tmp_path / "out", {}, cell_timeout=1, title="超时的报告")
+
+    assert time.monotonic() - start < 20
+    assert result.status == STATUS_FAILED
+    assert "超过 1 秒" in result.error
+    nb = nbformat.read(result.ipynb, as_version=4)
+    stopped = [c for c in nb.cells if c.cell_type == "code" and "time.sleep" in c.source][0]
+    assert stopped.outputs[-1].output_type == "error" and "超过 1 秒" in stopped.outputs[-1].evalue
+    assert "开始" in outputs_text(result.ipynb)
+    html = result.html.read_text(encoding="utf-8")
+    assert "本报告不完整" in html and "超过 1 秒" in html
+
+
+def test_notebook_without_parameters_cell_is_refused_before_running(tmp_path):
+    notebook = make_notebook(tmp_path / "plain.ipynb", "year = 2020", "open('ran', 'w')", parameters=None)
+    out = tmp_path / "out"
+
+    with pytest.raises(ValidationError, match="没有带 parameters 标签") as info:
+        run_notebook(notebook, out, {"year": 2021}, title="x")
+
+    assert info.value.problems[0].file.endswith("plain.ipynb")
+    assert not out.exists()
+    with pytest.raises(ValidationError, match="parameters"):
+        check_notebook(notebook)
+
+
+def test_undeclared_parameter_is_refused(simple, tmp_path):
+    with pytest.raises(ValidationError, match="没有定义参数「colour」"):
+        run_notebook(simple, tmp_path / "out", {"year": 2021, "colour": "red"}, title="x")
+
+
+def test_unsupported_parameter_type_is_refused(simple, tmp_path):
+    with pytest.raises(TypeError, match="unsupported type"):
+        run_notebook(simple, tmp_path / "out", {"year": object()}, title="x")
+
+
+def test_reports_are_never_written_under_raw(simple):
+    with pytest.raises(QdanalysisError, match="data/raw"):
+        run_notebook(simple, PROJECT_ROOT / "data" / "raw" / "reports", {"year": 2020}, title="x")
+
+
+def _run_in_subprocess(notebook: Path, out: Path, year: int, timeout: int = 600) -> subprocess.Popen:
+    code = ("import sys; from qdanalysis.runner import run_notebook; "
+            f"r = run_notebook({str(notebook)!r}, {str(out)!r}, {{'year': {year}}}, "
+            f"cell_timeout={timeout}, title='并发'); sys.exit(0 if r.ok else 1)")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    return subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_concurrent_runs_of_the_same_year_leave_a_complete_report(simple, tmp_path):
+    out = tmp_path / "out"
+    procs = [_run_in_subprocess(simple, out, year) for year in (2031, 2032)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+
+    nb = nbformat.read(out / "report.ipynb", as_version=4)
+    nbformat.validate(nb)
+    printed = outputs_text(out / "report.ipynb")
+    year = 2031 if "年份=2031" in printed else 2032
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"年份={year}" in html and f"年份={2063 - year}" not in html  # both files from one run
+    assert html.rstrip().endswith("</html>")
+    assert sorted(p.name for p in out.iterdir()) == [".run.lock", "report.html", "report.ipynb",
+                                                     "report.kernel.log"]
+
+
+def test_killed_run_leaves_previous_report(tmp_path):
+    good = make_notebook(tmp_path / "good" / "report.ipynb", PRINT_PARAMS)
+    slow = make_notebook(tmp_path / "slow" / "report.ipynb", "print('开始')", "import time\ntime.sleep(60)")
+    out = tmp_path / "out"
+    first = run_notebook(good, out, {"year": 2020}, title="上一次")
+    before = {p.name: p.read_bytes() for p in (first.ipynb, first.html)}
+
+    proc = _run_in_subprocess(slow, out, 2021)
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith(".report.ipynb.") and p.stat().st_size for p in out.iterdir()):
+        assert time.monotonic() < deadline and proc.poll() is None, "the run never started"
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    assert {p.name: p.read_bytes() for p in (first.ipynb, first.html)} == before
+    assert run_notebook(good, out, {"year": 2022}, title="下一次").ok
+    assert sorted(p.name for p in out.iterdir()) == [".run.lock", "report.html", "report.ipynb",
+                                                     "report.kernel.log"]  # the leftovers are gone
+
+
+def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):
+    notebook = make_notebook(
+        tmp_path / "annual.ipynb", PRINT_PARAMS,
+        "if year == 2019:\n    raise ValueError(f'{year}年数据有误')", "print('完成')")
+    root = tmp_path / "raw"
+    for name in ("2018", "2019", "2020", "notes", "20201"):
+        (root / name).mkdir(parents=True)
+    stream = io.StringIO()
+
+    results = run_all(tmp_path / "reports", root, notebook=notebook, params_dir=tmp_path / "no-params",
+                      stream=stream)
+
+    assert [(r.label, r.status) for r in results] == [("2018", "ok"), ("2019", "failed"), ("2020", "ok")]
+    assert "2019年数据有误" in results[1].error
+    for r in results:
+        assert r.html == tmp_path / "reports" / r.label / "annual.html" and r.html.exists()
+    assert f"目录={root}" in (tmp_path / "reports" / "2018" / "annual.html").read_text(encoding="utf-8")
+    printed = stream.getvalue()
+    assert printed.count("[") >= 3 and "[3/3]" in printed
+    assert "年份  状态  用时(秒)  输出" in printed and "成功 2，失败 1" in printed
+
+
+def test_run_all_broken_params_file_fails_only_its_year(tmp_path):
+    notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    (params_dir / "2018.yaml").write_text(
+        f"year: 2018\ndata_root: {tmp_path}\nallow_external_root: true\ntitle: 二〇一八\n", encoding="utf-8")
+    (params_dir / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
+
+    results = run_all(tmp_path / "reports", notebook=notebook, params_dir=params_dir, jobs=1,
+                      stream=io.StringIO())
+
+    assert [(r.label, r.status) for r in results] == [("2018", "ok"), ("2019", "failed")]
+    assert "colour" in results[1].error and results[1].html is None
+    html = results[0].html.read_text(encoding="utf-8")
+    assert "<title>二〇一八</title>" in html and f"目录={tmp_path}" in html
+
+
+def test_run_all_refuses_a_notebook_without_parameters_before_running(tmp_path):
+    notebook = make_notebook(tmp_path / "plain.ipynb", "print(1)", parameters=None)
+    (tmp_path / "raw" / "2020").mkdir(parents=True)
+
+    with pytest.raises(ValidationError, match="parameters"):
+        run_all(tmp_path / "reports", tmp_path / "raw", notebook=notebook, stream=io.StringIO())
+    assert not (tmp_path / "reports").exists()
+
+
+def test_run_year_uses_params_file_and_root_overrides_data_root(tmp_path):
+    notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS, "print(title)")
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    (params_dir / "2021.yaml").write_text("year: 2021\ntitle: 二〇二一年报告\ncell_timeout: 30\n", encoding="utf-8")
+
+    result = run_year(2021, tmp_path / "reports", tmp_path / "raw", notebook=notebook, params_dir=params_dir)
+
+    assert result.ok and result.html == tmp_path / "reports" / "2021" / "annual.html"
+    text = outputs_text(result.ipynb)
+    assert "年份=2021" in text and f"目录={tmp_path / 'raw'}" in text and "二〇二一年报告" in text
+
+
+def test_run_year_without_params_file_or_root_is_refused(tmp_path):
+    notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
+
+    with pytest.raises(ValidationError, match="找不到 2031 年的参数文件"):
+        run_year(2031, tmp_path / "reports", notebook=notebook, params_dir=tmp_path)
+
+
+def test_run_trends_writes_to_trends_folder(tmp_path):
+    notebook = make_notebook(tmp_path / "trends.ipynb", "print(f'年度={years} 目录={data_root}')",
+                             parameters='data_root = "data/raw"\nyears = [2020]')
+
+    result = run_trends(tmp_path / "reports", tmp_path / "raw", notebook=notebook)
+
+    assert result.ok and result.label == "trends"
+    assert result.html == tmp_path / "reports" / "trends" / "trends.html"
+    assert f"年度=[] 目录={tmp_path / 'raw'}" in outputs_text(result.ipynb)
+
+
+def test_summary_table_aligns_chinese_columns():
+    results = [RunResult("2020", STATUS_OK, 3.25, html=Path("reports/2020/a.html")),
+               RunResult("trends", STATUS_FAILED, 12.0, error="出错")]
+
+    lines = format_summary(results).splitlines()
+
+    assert lines[0] == "年份      状态  用时(秒)  输出"
+    assert lines[1] == "2020      成功  3.2       reports/2020/a.html"
+    assert lines[2] == "多年趋势  失败  12.0      （无）"
+    assert lines[3] == "共 2 项：成功 1，失败 1"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["run"], ["run", "--year", "2020", "--all"], ["run", "--all", "--trends"], ["run", "--year", "abc"]],
+)
+def test_cli_run_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+
+
+@pytest.mark.parametrize("argv", [["run", "--year", "2020", "--jobs", "2"], ["run", "--all", "--jobs", "0"]])
+def test_cli_run_bad_jobs_exit_2(argv, capsys):
+    assert cli.main(argv) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_cli_demo_refuses_raw(capsys):
+    assert cli.main(["demo", "--out", str(PROJECT_ROOT / "data" / "raw" / "demo")]) == 1
+    assert "data/raw" in capsys.readouterr().err
