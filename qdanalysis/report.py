@@ -194,13 +194,35 @@ class AnnualReport:
     title: str = "专项业务费绩效评价数据报告"
     analyses: dict[str, Any] = field(default_factory=dict)
 
+    scoring_file: str = ""
+
     @classmethod
-    def build(cls, year: int, data_root: str | Path = "data/raw", title: str | None = None) -> "AnnualReport":
+    def build(cls, year: int, data_root: str | Path = "data/raw", title: str | None = None,
+              scoring: str | Path = "") -> "AnnualReport":
+        """Load and analyse one year.
+
+        Args:
+            year: the budget year.
+            data_root: folder holding ``<year>/`` (relative paths are relative to the project).
+            title: report title.
+            scoring: scoring table (YAML); empty means ``params/scoring-<year>.yaml`` when it
+                exists, else the self-evaluation preset.
+        """
         root = resolve_root(data_root)
         data = load_year(int(year), root)
-        report = cls(data=data, demo=_is_demo(data.folder), title=title or cls.title)
+        report = cls(data=data, demo=_is_demo(data.folder), title=title or cls.title, scoring_file=str(scoring or ""))
         report._analyse()
         return report
+
+    def score_table(self):
+        """The scoring table this report uses (see :meth:`build`)."""
+        from . import scoring
+        from .paths import PARAMS
+
+        if self.scoring_file:
+            return scoring.load_scoring(resolve_root(self.scoring_file))
+        default = PARAMS / f"scoring-{self.data.year}.yaml"
+        return scoring.load_scoring(default) if default.exists() else scoring.load_preset("self-evaluation")
 
     def _analyse(self) -> None:
         d = self.data
@@ -469,6 +491,41 @@ class AnnualReport:
         blocks.append(self._table(d.checks, {"check": "核对项", "formula": "算式", "computed": "测算（万元）",
                                              "stated": "表列（万元）", "status": "结果", "detail": "说明"},
                                   "表8 数据核对", money=["computed", "stated"]))
+        return blocks
+
+    def scoring(self) -> list[Block]:
+        """Section 评分: the score sheet computed from the data, and what lacks evidence."""
+        from . import scoring
+
+        table_ = self.score_table()
+        result = scoring.score(table_, self.data)
+        blocks = [para("采用评分表“{name}”（{source}）。{summary}", name=result.name, source=result.source,
+                       summary=result.summary())]
+        for flag in result.flags:
+            blocks.append(para("{flag}", "warning", flag=flag))
+        sheet = scoring.display_sheet(result)
+        fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else _text_cell(v))
+               for c in ("分值", "得分")}
+        blocks.append(self._table(sheet, {c: c for c in sheet.columns}, "表9 绩效评分", formats=fmt))
+        return blocks
+
+
+    def findings(self) -> list[Block]:
+        """Section 主要问题与建议: findings computed from the data, each with its evidence."""
+        from . import findings as F
+
+        found = F.find_all(self.data)
+        if not found:
+            return [para("数据未显示需要列出的问题。")]
+        counts = {s: sum(f.severity == s for f in found) for s in ("高", "中", "低")}
+        blocks = [para("根据数据识别出{n}个问题（高{h}个、中{m}个、低{l}个）。以下每条均列出依据的数字和来源行；"
+                       "数据未披露之处不作推断。", n=len(found), h=counts["高"], m=counts["中"], l=counts["低"])]
+        for f in found:
+            blocks.append(para("<b>{code} {title}</b>（{severity}，{category}类）：{summary}", "warning" if f.severity == "高"
+                               else "p", code=f.code, title=f.title, severity=f.severity, category=f.category,
+                               summary=f.summary))
+            blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
+        blocks.append(self._table(F.findings_table(found), {c: c for c in F.FINDING_COLUMNS}, "表10 主要问题与建议"))
         return blocks
 
 
