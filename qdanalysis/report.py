@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from . import analysis as A
+from . import tables as T
 from .errors import ValidationError, display_path
 from .paths import PROJECT_ROOT
 from .style import DEMO_LABEL, UNDISCLOSED_LABEL, format_number, format_wan, round_half_up
@@ -253,6 +254,13 @@ class AnnualReport:
     def _table(self, *args, **kwargs) -> Table:
         return table(*args, demo=self.demo, **kwargs)
 
+    def _spec_table(self, spec, df: pd.DataFrame, **formats) -> Table:
+        """A table declared in :mod:`qdanalysis.tables`, formatted as text for the report."""
+        fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in spec.integer}
+        fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in spec.dates})
+        fmt.update(formats)
+        return table(df, spec.columns, spec.caption, money=spec.money, percent=spec.percent, formats=fmt, demo=self.demo)
+
     def _figure(self, fig, alt: str) -> Figure:
         return Figure(fig, alt)
 
@@ -285,9 +293,7 @@ class AnnualReport:
         blocks = [para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。{detail}", year=d.year,
                        budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), detail="")]
         blocks[0].html += detail.html
-        blocks.append(self._table(
-            real, {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
-            "表1 项目构成", money=["budget"]))
+        blocks.append(self._spec_table(T.COMPOSITION, real))
         return blocks
 
     def budget_execution(self) -> list[Block]:
@@ -314,8 +320,7 @@ class AnnualReport:
             year=d.year, disclosed=wan(disclosed), share=pct(A._ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
                                                           year=d.year), "逐项披露的支出"))
-        blocks.append(self._table(spend, {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"},
-                                  "表2 可逐项对应的支出", money=["amount"]))
+        blocks.append(self._spec_table(T.SPEND, spend))
         return blocks
 
     def categories(self) -> list[Block]:
@@ -334,10 +339,7 @@ class AnnualReport:
                 ushare=pct(cats[cats["category"] == A.UNDISCLOSED]["share"].iloc[0])))
         blocks.append(self._figure(charts.category_spending(cats, source=self.source("预算执行"), demo=self.demo,
                                                             year=self.data.year), "分类支出"))
-        blocks.append(self._table(
-            cats, {"category": "类别", "items": "项目数", "budget": "预算数（万元）", "adjusted_budget": "调整后预算（万元）",
-                   "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
-            "表3 分类支出", money=["budget", "adjusted_budget", "executed"], percent=["execution_rate", "share"]))
+        blocks.append(self._spec_table(T.CATEGORIES, cats))
         return blocks
 
     def network_lines(self) -> list[Block]:
@@ -352,12 +354,9 @@ class AnnualReport:
                        annual=wan(total_annual))]
         blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
                                    "线路费用"))
-        blocks.append(self._table(
-            costs, {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "bandwidth_mbps": "带宽（Mbps）",
-                    "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）", "cost_per_mbps_month": "每Mbps月费用（元）"},
-            "表4 线路费用", money=["monthly_cost", "annual_cost"],
-            formats={"bandwidth_mbps": lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 0),
-                     "cost_per_mbps_month": lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 2)}))
+        blocks.append(self._spec_table(
+            T.LINE_COSTS, costs,
+            cost_per_mbps_month=lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 2)))
         for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
             hi, lo = g.iloc[0], g.iloc[-1]
             blocks.append(para(
@@ -423,8 +422,7 @@ class AnnualReport:
         if len(depts):
             blocks.append(self._figure(charts.sms_departments(depts, source=self.source("短信结算"), demo=self.demo,
                                                               year=d.year), "各部门短信"))
-            blocks.append(self._table(depts, {"department": "部门", "count": "条数", "amount": "金额（万元）"},
-                                      "表5 各部门短信", money=["amount"], formats={"count": count_text}))
+            blocks.append(self._spec_table(T.SMS_DEPARTMENTS, depts, count=count_text))
         return blocks
 
     def renewals(self) -> list[Block]:
@@ -452,12 +450,8 @@ class AnnualReport:
             blocks.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
         blocks.append(self._figure(charts.renewals(an["chains"], source=self.source("合同台账"), demo=self.demo,
                                                    year=d.year), "合同续签"))
-        blocks.append(self._table(
-            summary, {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
-                      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
-                      "years_since": "距今年数", "spent_since": "期间推算支出（万元）"},
-            "表6 合同续签与成本", money=["first_cost", "last_cost", "spent_since"], percent=["cagr"],
-            formats={"reference": lambda v: date_text(v, "year"), "vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL}))
+        blocks.append(self._spec_table(
+            T.RENEWALS, summary, vendor=lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL))
         return blocks
 
     def indicators(self) -> list[Block]:
@@ -475,9 +469,7 @@ class AnnualReport:
                                target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
         blocks.append(self._figure(charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
                                                      year=self.data.year), "绩效指标完成情况"))
-        blocks.append(self._table(status, {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值",
-                                           "actual_text": "实际完成值", "status": "完成情况", "achievement": "完成比例"},
-                                  "表7 绩效目标完成情况", formats={"achievement": lambda v: pct(v, 0)}))
+        blocks.append(self._spec_table(T.INDICATORS, status, achievement=lambda v: pct(v, 0)))
         return blocks
 
     def data_checks(self) -> list[Block]:
@@ -488,9 +480,7 @@ class AnnualReport:
             blocks += [para("{w}", "warning", w=w) for w in d.warnings]
         else:
             blocks.append(para("各项核对均一致。"))
-        blocks.append(self._table(d.checks, {"check": "核对项", "formula": "算式", "computed": "测算（万元）",
-                                             "stated": "表列（万元）", "status": "结果", "detail": "说明"},
-                                  "表8 数据核对", money=["computed", "stated"]))
+        blocks.append(self._spec_table(T.CHECKS, d.checks))
         return blocks
 
     def scoring(self) -> list[Block]:

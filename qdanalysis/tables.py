@@ -1,0 +1,93 @@
+"""The tables the report shows and the export writes, declared once.
+
+Each :class:`TableSpec` names a table's columns in Chinese and says which hold money (元,
+shown in 万元 with two decimals) and which hold ratios. The report renders a spec as text;
+the Excel export writes real numbers with the matching number format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table: sheet name, caption, columns (key -> Chinese header), money and ratio columns."""
+
+    name: str
+    caption: str
+    columns: dict[str, str]
+    money: tuple[str, ...] = ()
+    percent: tuple[str, ...] = ()
+    integer: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    widths: dict[str, int] = field(default_factory=dict)
+
+
+COMPOSITION = TableSpec(
+    "项目构成", "表1 项目构成",
+    {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
+    money=("budget",), integer=("items", "items_disclosed"))
+
+SPEND = TableSpec(
+    "逐项支出", "表2 可逐项对应的支出",
+    {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"}, money=("amount",))
+
+CATEGORIES = TableSpec(
+    "分类支出", "表3 分类支出",
+    {"category": "类别", "items": "项目数", "budget": "预算数（万元）", "adjusted_budget": "调整后预算（万元）",
+     "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
+    money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",))
+
+LINE_COSTS = TableSpec(
+    "线路费用", "表4 线路费用",
+    {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "bandwidth_mbps": "带宽（Mbps）",
+     "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）", "cost_per_mbps_month": "每Mbps月费用（元）"},
+    money=("monthly_cost", "annual_cost"), integer=("lines", "bandwidth_mbps"))
+
+SMS_DEPARTMENTS = TableSpec(
+    "各部门短信", "表5 各部门短信",
+    {"department": "部门", "count": "条数", "amount": "金额（万元）", "months_disclosed": "有数据的月数"},
+    money=("amount",), integer=("count", "months_disclosed"))
+
+RENEWALS = TableSpec(
+    "合同续签", "表6 合同续签与成本",
+    {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
+     "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
+     "years_since": "距今年数", "spent_since": "期间推算支出（万元）"},
+    money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years_since"),
+    dates=("reference",))
+
+INDICATORS = TableSpec(
+    "绩效指标", "表7 绩效目标完成情况",
+    {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值", "actual_text": "实际完成值",
+     "status": "完成情况", "achievement": "完成比例"},
+    percent=("achievement",))
+
+CHECKS = TableSpec(
+    "数据核对", "表8 数据核对",
+    {"check": "核对项", "formula": "算式", "computed": "测算（万元）", "stated": "表列（万元）", "status": "结果",
+     "detail": "说明"},
+    money=("computed", "stated"))
+
+BUDGET_ITEMS = TableSpec(
+    "预算明细", "预算明细",
+    {"code": "编号", "category": "类别", "item": "项目名称", "budget": "预算数（万元）", "adjusted_budget": "调整后预算数（万元）",
+     "executed": "执行数（万元）", "note": "备注", "source": "来源"},
+    money=("budget", "adjusted_budget", "executed"))
+
+MONTHLY_LINES = TableSpec(
+    "月度线路费用", "按月计费线路合同的月度费用",
+    {"month": "月份", "contract_id": "合同编号", "item": "项目", "vendor": "供应商", "cost": "费用（万元）"},
+    money=("cost",), dates=("month",))
+
+SMS_MONTHLY = TableSpec(
+    "短信月度", "金宏短信月度发送量与费用",
+    {"month": "月份", "count": "条数", "amount": "金额（万元）", "amount_basis": "金额依据"},
+    money=("amount",), integer=("count",), dates=("month",))
+
+PRICES = TableSpec(
+    "同带宽价格", "同带宽线路价格对比",
+    {"line_type": "线路类型", "bandwidth_mbps": "带宽（Mbps）", "carrier": "运营商", "monthly_fee": "月费（万元）",
+     "ratio_to_cheapest": "为最低价的倍数"},
+    money=("monthly_fee",), integer=("bandwidth_mbps",))
