@@ -119,6 +119,14 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from .export import export_year
+
+    path = export_year(args.year, args.out, args.root, args.scoring or "")
+    print(f"已导出：{display_path(path)}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
@@ -139,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--root", type=Path, default=None)
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("out", type=Path, help="输出文件，如 2020年分析.xlsx")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
+    p.add_argument("--scoring", type=Path, default=None, help="评分表（YAML）；默认 params/scoring-<年>.yaml")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("template", help="生成空白的数据填报模板")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")

@@ -1,0 +1,76 @@
+"""Excel export: Chinese headers, 万元 numbers with two decimals, frozen headers, formulas as text."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import make_workbook
+from qdanalysis.cli import main
+from qdanalysis.export import display_width
+from qdanalysis.xlsx import read_workbook
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "2020年分析.xlsx"
+    assert main(["export", "--year", "2020", str(out)]) == 0
+    return out
+
+
+def test_sheets_and_headers(exported):
+    wb = load_workbook(exported)
+    assert wb.sheetnames == ["说明", "分类支出", "预算明细", "逐项支出", "线路费用", "同带宽价格", "月度线路费用", "短信月度",
+                             "各部门短信", "合同续签", "绩效指标", "评分", "主要问题", "数据核对"]
+    ws = wb["分类支出"]
+    assert [c.value for c in ws[2]] == ["类别", "项目数", "预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
+    assert ws.freeze_panes == "A3"
+    total = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "合计"][0]
+    assert total[2] == 941.0 and total[4] == 924.68
+    row = [r for r in ws.iter_rows(min_row=3) if r[0].value == "合计"][0]
+    assert row[2].number_format == "#,##0.00" and row[5].number_format == "0.00%"
+    assert abs(row[5].value - 0.98265674814) < 1e-9
+    assert [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "大数据产业规划评估等费用"][0][2] == "未披露"
+
+
+def test_columns_fit_their_text(exported):
+    ws = load_workbook(exported)["预算明细"]
+    name_width = ws.column_dimensions["C"].width
+    longest = max(display_width(str(c.value)) for c in ws["C"][2:] if c.value)
+    assert name_width >= min(60, longest)
+
+
+def test_findings_and_score_sheet(exported):
+    wb = load_workbook(exported)
+    codes = [r[0] for r in wb["主要问题"].iter_rows(min_row=3, values_only=True)]
+    assert {"F01", "F02", "F04", "F06", "F08", "F09"} <= set(codes)
+    f06 = [r for r in wb["主要问题"].iter_rows(min_row=3, values_only=True) if r[0] == "F06"][0]
+    assert "9.6倍" in f06[4] and "81.72万元" in f06[4]
+    score_rows = list(wb["评分"].iter_rows(min_row=3, values_only=True))
+    assert score_rows[-1][0] == "合计" and score_rows[-1][7] == pytest.approx(29.91)
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点我\")", "+86-532-1234", "-1+2", "@SUM(A1)"])
+def test_formula_looking_text_is_written_as_text(tmp_path, name):
+    rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1", "甲", name, 10, 9],
+            [None, "合计", None, 10, 9]]
+    make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})
+    out = tmp_path / "out.xlsx"
+    assert main(["export", "--year", "2021", "--root", str(tmp_path / "raw"), str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in z.read(n) for n in sheets)  # no formula anywhere
+    wb = load_workbook(out)
+    cell = [c for c in wb["预算明细"]["C"] if c.value == name][0]
+    assert cell.data_type == "s" and cell.quotePrefix
+    grid = {s.name: s for s in read_workbook(out)}["预算明细"]
+    assert any(name in row for row in grid.rows)
+
+
+def test_export_refuses_data_raw(capsys):
+    from qdanalysis.paths import DATA_RAW
+
+    assert main(["export", "--year", "2020", str(DATA_RAW / "2020" / "导出.xlsx")]) != 0
+    assert not (DATA_RAW / "2020" / "导出.xlsx").exists()
