@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
@@ -833,7 +834,7 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
 
 
 def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: bool = False,
-          money: bool = True) -> Figure:
+          money: bool = True, percent: bool = False) -> Figure:
     """One measure over the years as bars; a year without a figure is a hatched 未披露 bar.
 
     Args:
@@ -843,6 +844,7 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
         source: 数据来源 text.
         demo: mark as 示例数据.
         money: ``column`` is in 元 and is drawn in 万元; else drawn as is.
+        percent: ``column`` is a ratio, drawn and labelled as a percentage (money must be False).
     """
     fig, ax = _figure(8, 4.5)
     if trends.empty or column not in trends or _all_missing(trends[column]):
@@ -850,12 +852,21 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
         _undisclosed_panel(ax, "所列各年均无该项数据")
         return _done(fig, source, demo)
     frame = trends.sort_values("year", kind="stable")
-    values = _wan_values(frame[column]) if money else [math.nan if _missing(v) else float(v) for v in frame[column]]
-    fmt = style.format_number if money else (lambda v: _plain(style.round_half_up(v, 2)))
+    scale = 100 if percent else 1
+    values = _wan_values(frame[column]) if money else [math.nan if _missing(v) else float(v) * scale
+                                                       for v in frame[column]]
+    if money:
+        fmt = style.format_number
+    elif percent:
+        fmt = lambda v: f"{style.format_number(v, 2)}%"  # noqa: E731
+    else:
+        fmt = lambda v: _plain(style.round_half_up(v, 2))  # noqa: E731
     style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values, [SERIES_COLORS[0]] * len(values),
                                fmt=fmt, width=0.6)
     if not money:
-        ax.set_ylabel("")
+        ax.set_ylabel("%" if percent else "")
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     known = [(y, v) for y, v in zip(frame["year"], values, strict=True) if not math.isnan(v)]
     subtitle = None
     if len(known) >= 2 and known[0][1] > 0 and known[-1][0] > known[0][0]:

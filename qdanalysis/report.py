@@ -36,6 +36,10 @@ class Para:
     kind: str = "p"  # p, note, warning
 
 
+#: Cells longer than this many characters wrap; shorter ones stay on one line.
+LONG_CELL = 16
+
+
 @dataclass
 class Table:
     """A table ready to show: Chinese headers, formatted cells (all text)."""
@@ -45,8 +49,18 @@ class Table:
     demo: bool = False
 
     def to_html(self) -> str:
+        """An HTML table; every cell escaped, short cells kept on one line, long text wrapped."""
         caption = esc(self.caption) + (f"（{DEMO_LABEL}）" if self.demo else "")
-        body = self.frame.to_html(index=False, escape=True, border=0, classes="qd-table", na_rep=UNDISCLOSED_LABEL)
+        head = "".join(f"<th>{esc(c)}</th>" for c in self.frame.columns)
+        rows = []
+        for values in self.frame.itertuples(index=False):
+            cells = []
+            for v in values:
+                text = UNDISCLOSED_LABEL if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                cls = "qd-long" if len(text) > LONG_CELL else "qd-short"
+                cells.append(f'<td class="{cls}">{esc(text)}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         return f'<div class="qd-table-wrap"><p class="qd-caption"><b>{caption}</b></p>{body}</div>'
 
 
@@ -167,6 +181,8 @@ table.qd-table { border-collapse: collapse; font-size: 13px; }
 table.qd-table th { background: #eef3f8; }
 .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
 table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; }
+table.qd-table th, table.qd-table td.qd-short { white-space: nowrap; }
+table.qd-table td.qd-long { white-space: normal; min-width: 18em; }
 </style>"""
 
 
@@ -515,7 +531,6 @@ class AnnualReport:
                                else "p", code=f.code, title=f.title, severity=f.severity, category=f.category,
                                summary=f.summary))
             blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
-        blocks.append(self._table(F.findings_table(found), {c: c for c in F.FINDING_COLUMNS}, "表10 主要问题与建议"))
         return blocks
 
 
@@ -555,7 +570,7 @@ def year_measures(data: YearData) -> dict[str, Any]:
         "sms_amount": sms_amount,
         "recurring_share": rec["share"],
         "contracts": len(data.contracts),
-        "renewals": int((chains["step"] > 0).sum()) if len(chains) else 0,
+        "renewals": int((data.contracts["renews"].notna() | (data.contracts["procurement"] == "续签")).sum()),
         "indicators_met": int((status["status"] == A.STATUS_MET).sum()),
         "indicators_not_met": int((status["status"] == A.STATUS_NOT_MET).sum()),
         "indicators_unknown": int((status["status"] == A.STATUS_UNKNOWN).sum()),
@@ -624,12 +639,13 @@ class TrendsReport:
                                n=len(problems), first=problems[0]))
         return blocks
 
-    def _trend(self, column: str, title: str, money: bool = True) -> list[Block]:
+    def _trend(self, column: str, title: str, money: bool = True, percent: bool = False) -> list[Block]:
         from . import charts
 
         if len(self.measures) < 1:
             return []
-        fig = charts.trend(self.measures, column, title, source=self.source(), demo=self.demo, money=money)
+        fig = charts.trend(self.measures, column, title, source=self.source(), demo=self.demo, money=money,
+                           percent=percent)
         return [Figure(fig, title)]
 
     def _change(self, column: str, label: str, money: bool = True) -> list[Block]:
@@ -646,7 +662,7 @@ class TrendsReport:
 
     def budget(self) -> list[Block]:
         blocks = self._change("budget", "预算总额") + self._trend("budget", "历年预算数（万元）")
-        blocks += self._trend("execution_rate", "历年预算执行率", money=False)
+        blocks += self._trend("execution_rate", "历年预算执行率（%）", money=False, percent=True)
         return blocks
 
     def lines(self) -> list[Block]:
@@ -658,7 +674,7 @@ class TrendsReport:
                 + self._trend("sms_amount", "历年短信费用（万元）"))
 
     def contracts(self) -> list[Block]:
-        return self._trend("recurring_share", "刚性支出占预算比例", money=False)
+        return self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
 
     def table(self) -> list[Block]:
         return [table(self.measures, {
