@@ -7,7 +7,6 @@ decimals; ratios are floats. Where the data does not say, the result says so (NA
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -21,7 +20,7 @@ TOTAL = "合计"
 MONEY_COLS = ("budget", "adjusted_budget", "executed")
 
 
-def _dsum(values) -> Decimal | None:
+def sum_known(values) -> Decimal | None:
     """Exact sum of the known values, None when none is known."""
     known = [Decimal(v) for v in values if not pd.isna(v)]
     return sum(known, Decimal(0)) if known else None
@@ -40,7 +39,7 @@ def _dec(value) -> Decimal:
     return Decimal(str(float(value)))
 
 
-def _ratio(num, den) -> float | None:
+def safe_ratio(num, den) -> float | None:
     if num is None or den is None or pd.isna(num) or pd.isna(den) or _dec(den) == 0:
         return None
     return float(_dec(num) / _dec(den))
@@ -68,7 +67,7 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
         group = budget[budget["category"] == cat]
         row = {"category": cat, "items": len(group), "items_disclosed": int(group["budget"].notna().sum())}
         for col in MONEY_COLS:
-            row[col] = _dsum(group[col])
+            row[col] = sum_known(group[col])
         row["disclosed"] = True
         rows.append(row)
     total = {"category": TOTAL, "items": len(budget), "items_disclosed": int(budget["budget"].notna().sum()),
@@ -77,7 +76,7 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
                    "disclosed": False}
     for col in MONEY_COLS:
         stated = totals.get(col)
-        known = _dsum(budget[col])
+        known = sum_known(budget[col])
         total[col] = stated if stated is not None else known
         undisclosed[col] = (stated - (known or Decimal(0))) if stated is not None else None
     rows += [undisclosed, total]
@@ -86,10 +85,10 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
         out[col] = _money(out[col])
     base = total["budget"]
     # A rate needs both figures for the same set of items: the 未披露 row mixes them.
-    out["execution_rate"] = [None if not d else _ratio(e, a if a is not None and not pd.isna(a) else b)
+    out["execution_rate"] = [None if not d else safe_ratio(e, a if a is not None and not pd.isna(a) else b)
                              for e, a, b, d in zip(out["executed"], out["adjusted_budget"], out["budget"],
                                                    out["disclosed"])]
-    out["share"] = [_ratio(b, base) for b in out["budget"]]
+    out["share"] = [safe_ratio(b, base) for b in out["budget"]]
     return out[["category", "items", "items_disclosed", "budget", "adjusted_budget", "executed",
                 "execution_rate", "share", "disclosed"]]
 
@@ -104,7 +103,7 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
     Returns:
         Columns: code, category, item, amount, basis ("本年支付" / "预算数"), source.
     """
-    paid = contracts.dropna(subset=["paid_in_year"]).groupby("item_code")["paid_in_year"].apply(_dsum)
+    paid = contracts.dropna(subset=["paid_in_year"]).groupby("item_code")["paid_in_year"].apply(sum_known)
     rows = []
     for _, item in budget.iterrows():
         if item["code"] in paid.index:
@@ -113,7 +112,7 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
         elif not pd.isna(item["budget"]):
             rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
                          "amount": Decimal(item["budget"]), "basis": "预算数"})
-    disclosed = _dsum(r["amount"] for r in rows) or Decimal(0)
+    disclosed = sum_known(r["amount"] for r in rows) or Decimal(0)
     executed = totals.get("executed")
     rows.append({"code": None, "category": None, "item": "已披露合计", "amount": disclosed, "basis": "合计"})
     rows.append({"code": None, "category": None, "item": "未逐项披露", "basis": UNDISCLOSED,
@@ -135,7 +134,7 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for (carrier, line_type), g in lines.groupby(["carrier", "line_type"], sort=False, dropna=False):
-        monthly = _dsum(Decimal(f) * int(c) for f, c in zip(g["monthly_fee"], g["count"])
+        monthly = sum_known(Decimal(f) * int(c) for f, c in zip(g["monthly_fee"], g["count"])
                         if not pd.isna(f) and not pd.isna(c))
         bw_known = g["bandwidth_mbps"].notna().all()
         bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
@@ -263,7 +262,7 @@ def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
 def _sms_amount(g: pd.DataFrame) -> tuple[Decimal | None, str]:
     """Settled amount of some SMS rows, else count × unit price; None unless every row says."""
     if g["amount"].notna().all():
-        return _dsum(g["amount"]), "结算金额"
+        return sum_known(g["amount"]), "结算金额"
     if g["count"].notna().all() and g["unit_price"].notna().all():
         amount = sum((Decimal(int(c)) * Decimal(p) for c, p in zip(g["count"], g["unit_price"])), Decimal(0))
         return amount.quantize(FEN, rounding=ROUND_HALF_UP), "条数×单价"
@@ -305,7 +304,7 @@ def sms_by_department(sms: pd.DataFrame) -> pd.DataFrame:
         known = g.dropna(subset=["count"])
         amounts = [_sms_amount(g.loc[[i]])[0] for i in g.index]
         rows.append({"department": d, "count": None if known.empty else int(known["count"].sum()),
-                     "amount": _dsum(a for a in amounts if a is not None),
+                     "amount": sum_known(a for a in amounts if a is not None),
                      "months": int(g["month"].nunique()), "months_disclosed": int(known["month"].nunique())})
     out = pd.DataFrame(rows, columns=["department", "count", "amount", "months", "months_disclosed"])
     out["count"] = pd.array(list(out["count"]), dtype="Int64")
@@ -437,9 +436,9 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
             if not pd.isna(c["item_code"]):
                 recurring_codes.add(c["item_code"])
     rec = budget[budget["code"].isin(recurring_codes)]
-    amount = _dsum(rec["budget"]) or Decimal(0)
+    amount = sum_known(rec["budget"]) or Decimal(0)
     base = totals.get("budget")
-    return {"recurring": amount, "budget": base, "share": _ratio(amount, base),
+    return {"recurring": amount, "budget": base, "share": safe_ratio(amount, base),
             "items": sorted(recurring_codes), "items_undisclosed": sorted(rec.loc[rec["budget"].isna(), "code"])}
 
 

@@ -25,7 +25,7 @@ from . import analysis
 from .checks import STATUS_DIFF
 from .parsing import FEN, parse_codes
 from .schema import TABLES
-from .style import UNDISCLOSED_LABEL, format_number
+from .fmt import count_text, date_text, format_number, pct, times, wan
 from .year import YearData
 
 # --- vocabulary ----------------------------------------------------------------------------
@@ -114,55 +114,27 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, (str, tuple, list)) and pd.isna(value))
 
 
-def _wan(yuan) -> str:
-    """元 → ``941.00万元``; 未披露 when unknown."""
-    return UNDISCLOSED_LABEL if _missing(yuan) else f"{format_number(Decimal(yuan) / 10000)}万元"
 
 
-def _pct(ratio) -> str:
-    return UNDISCLOSED_LABEL if _missing(ratio) else f"{format_number(Decimal(repr(float(ratio))) * 100)}%"
 
 
-def _times(ratio: float) -> str:
-    return f"{format_number(ratio, 1)}倍"
 
 
-def _count_text(value: float) -> str:
-    """6000000 → ``600万``; 80 → ``80``."""
-    v = Decimal(repr(float(value)))
-    if v >= 10000:
-        return f"{(v / 10000).normalize():f}万"
-    return f"{v.normalize():f}"
 
 
 def _unit_price(price, unit: str) -> str:
     p = Decimal(price)
-    return f"{_wan(p)}/{unit}" if p >= 1000 else f"{p.normalize():f}元/{unit}"
+    return f"{wan(p)}/{unit}" if p >= 1000 else f"{p.normalize():f}元/{unit}"
 
 
-def _sum(values) -> Decimal | None:
-    known = [Decimal(v) for v in values if not _missing(v)]
-    return sum(known, Decimal(0)) if known else None
 
 
-def _ratio(num, den) -> float | None:
-    if _missing(num) or _missing(den) or Decimal(den) == 0:
-        return None
-    return float(Decimal(num) / Decimal(den))
 
 
 def _label(code, item) -> str:
     return f"{code} {item}" if not _missing(code) else str(item)
 
 
-def _date_text(ts, precision=None) -> str:
-    if _missing(ts):
-        return UNDISCLOSED_LABEL
-    if precision == "year":
-        return f"{ts.year}年"
-    if precision == "month":
-        return f"{ts.year}年{ts.month}月"
-    return f"{ts.year}年{ts.month}月{ts.day}日"
 
 
 def _join(parts, sep: str = "、") -> str:
@@ -217,10 +189,10 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
     uncovered = budget[~budget["code"].isin(covered)]
     if uncovered.empty:
         return None
-    amount = _sum(uncovered["budget"]) or Decimal(0)
+    amount = analysis.sum_known(uncovered["budget"]) or Decimal(0)
     base = totals.get("budget")
-    base = Decimal(base) if not _missing(base) else _sum(budget["budget"])
-    share = _ratio(amount, base)
+    base = Decimal(base) if not _missing(base) else analysis.sum_known(budget["budget"])
+    share = analysis.safe_ratio(amount, base)
     disclosed = uncovered[uncovered["budget"].notna()]
     undisclosed = uncovered[uncovered["budget"].isna()]
     largest = disclosed.assign(_b=[Decimal(v) for v in disclosed["budget"]]).sort_values(
@@ -228,14 +200,14 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
     in_budget = budget[budget["code"].isin(covered)]
     figures = {
         "uncovered_amount": amount, "budget": base, "share": share,
-        "covered_amount": _sum(in_budget["budget"]),
+        "covered_amount": analysis.sum_known(in_budget["budget"]),
         "items": len(budget), "covered_items": len(in_budget), "uncovered_items": len(uncovered),
         "uncovered_items_disclosed": len(disclosed), "uncovered_items_undisclosed": len(undisclosed),
     }
     text = (f"产出指标只衡量{_join(in_budget['code'])}共{len(in_budget)}个项目，其余{len(uncovered)}个项目没有产出指标；"
-            f"其中列明预算的{len(disclosed)}个项目合计{_wan(amount)}，占预算总额{_wan(base)}的{_pct(share)}")
+            f"其中列明预算的{len(disclosed)}个项目合计{wan(amount)}，占预算总额{wan(base)}的{pct(share)}")
     if len(largest):
-        text += "，金额最大的是" + _join(f"{_label(r.code, r.item)}（{_wan(r.budget)}）" for r in largest.itertuples())
+        text += "，金额最大的是" + _join(f"{_label(r.code, r.item)}（{wan(r.budget)}）" for r in largest.itertuples())
     if len(undisclosed):
         text += f"；另有{len(undisclosed)}个未覆盖项目未披露预算数（{_join(undisclosed['code'])}）"
     shown = largest if len(largest) else uncovered.head(LARGEST_SHOWN)
@@ -281,7 +253,7 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         text = (f"「{ind['name']}」目标为{ind['target_text']}，而{items}按{unit}计费"
                 f"（{_unit_price(price, unit) if price is not None else '单价未披露'}）")
         if implied is not None:
-            text += (f"：完成目标即至少支出{_wan(implied)}（{_count_text(target)}{unit}×{_unit_price(price, unit)}），"
+            text += (f"：完成目标即至少支出{wan(implied)}（{count_text(target)}{unit}×{_unit_price(price, unit)}），"
                      "用量越多越“达标”，花费也越多。")
         else:
             text += "：用量越多越“达标”，花费也越多。"
@@ -307,8 +279,8 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
     if r["share"] is None or r["share"] < RECURRING_THRESHOLD:
         return None
     items = [c for c in budget["code"] if c in set(r["items"])]
-    text = (f"延续性（刚性）合同涉及{_join(items)}共{len(items)}个项目，已列明预算的合计{_wan(r['recurring'])}，"
-            f"占预算总额{_wan(r['budget'])}的{_pct(r['share'])}")
+    text = (f"延续性（刚性）合同涉及{_join(items)}共{len(items)}个项目，已列明预算的合计{wan(r['recurring'])}，"
+            f"占预算总额{wan(r['budget'])}的{pct(r['share'])}")
     if r["items_undisclosed"]:
         text += f"；其中{_join(r['items_undisclosed'])}的预算数未披露、未计入，实际占比更高"
     return Finding(
@@ -404,10 +376,10 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Fi
         amount = {k: _item_budget(budget, k) for k in (ka, kb)}
         combined = None if None in amount.values() else amount[ka] + amount[kb]
         shared = "；".join(e["shared"]) if e["shared"] else "无完全相同的服务表述"
-        text = (f"{_label(ka, name[ka])}与{_label(kb, name[kb])}的合同服务内容重叠（相似度{_pct(e['similarity'])}），"
-                f"共同的服务：{shared}；两项预算分别为{_wan(amount[ka])}、{_wan(amount[kb])}")
+        text = (f"{_label(ka, name[ka])}与{_label(kb, name[kb])}的合同服务内容重叠（相似度{pct(e['similarity'])}），"
+                f"共同的服务：{shared}；两项预算分别为{wan(amount[ka])}、{wan(amount[kb])}")
         if combined is not None:
-            text += f"，合计{_wan(combined)}"
+            text += f"，合计{wan(combined)}"
         found.append(Finding(
             code="F04", title="不同项目的服务内容重叠", severity=MEDIUM, category="决策",
             figures={"similarity": e["similarity"], "shared_services": len(e["shared"]),
@@ -475,7 +447,7 @@ def _chain_rows(links: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
 def _signed_text(contract_id: str, contracts: pd.DataFrame) -> str:
     c = contracts.loc[contract_id]
     precision = c["signed_precision"] if "signed_precision" in contracts else None
-    return _date_text(c["signed"], None if _missing(precision) else precision)
+    return date_text(c["signed"], None if _missing(precision) else precision)
 
 
 def _reference_text(s, links: pd.DataFrame, contracts: pd.DataFrame, since: bool = True) -> str:
@@ -496,7 +468,7 @@ def _growth_text(links: pd.DataFrame) -> str:
     parts = []
     for _, link in links.iloc[1:].iterrows():
         when = f"{link['signed'].year}年续签" if not pd.isna(link["signed"]) else "续签"
-        change = "金额未披露" if pd.isna(link["growth"]) else f"增幅{_pct(link['growth'])}"
+        change = "金额未披露" if pd.isna(link["growth"]) else f"增幅{pct(link['growth'])}"
         parts.append(f"{when}{change}")
     return "；".join(parts)
 
@@ -509,7 +481,7 @@ def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -
     annual = None if pd.isna(s.last_cost) else Decimal(s.last_cost)
     text = f"{who}：{_reference_text(s, links, contracts)}，至{year}年已{int(s.years_since)}年"
     if spent is not None:
-        text += (f"；按现行年费{_wan(annual)}估算，{s.reference.year}—{year}年累计约{_wan(spent)}"
+        text += (f"；按现行年费{wan(annual)}估算，{s.reference.year}—{year}年累计约{wan(spent)}"
                  "（按现价估算，并非实际支付记录）")
     else:
         text += "；年费用未披露，无法估算累计支出"
@@ -536,9 +508,9 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
             undisclosed += 1
             amount = "续签金额未披露，无法计算续签增幅"
         else:
-            amount = f"续签年费{_wan(last['annual_cost'])}"
+            amount = f"续签年费{wan(last['annual_cost'])}"
             if not pd.isna(last["growth"]):
-                amount += f"，增幅{_pct(last['growth'])}"
+                amount += f"，增幅{pct(last['growth'])}"
         parts.append(f"{_label(code, s.item)}于{when}续签，{amount}；{_reference_text(s, links, contracts, since=False)}")
         rows.append(_chain_rows(links, contracts))
         if not pd.isna(s.last_cost):
@@ -546,7 +518,7 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
     text = "；".join(parts)
     return Finding(
         code="F05", title="合同续签未经竞争性采购", severity=LOW, category="决策",
-        figures={"chains": len(recent), "renewals_undisclosed": undisclosed, "annual_cost_known": _sum(known)},
+        figures={"chains": len(recent), "renewals_undisclosed": undisclosed, "annual_cost_known": analysis.sum_known(known)},
         rows=_evidence(*(("contracts", r) for r in rows)), summary=text + "。",
         recommendation=("续签合同前对上一年度实施情况进行绩效评估，参考评估结果合理确定续签金额，并在合同台账中记录续签金额、"
                         "日期和采购方式；对续签存在风险的项目提前规划，重新进行采购。"),
@@ -582,8 +554,8 @@ def unit_price_disparity(lines: pd.DataFrame) -> list[Finding]:
         ratio = float(top["ratio_to_cheapest"])
         service = f"{_bandwidth_text(bw)}{line_type}"
         text = (f"同为{service}，{top['carrier']}{_unit_price(top['monthly_fee'], '月')}，"
-                f"{cheap['carrier']}{_unit_price(cheapest, '月')}，前者是后者的{_times(ratio)}；"
-                f"按较低价格计，每年多支出{_wan(excess)}。")
+                f"{cheap['carrier']}{_unit_price(cheapest, '月')}，前者是后者的{times(ratio)}；"
+                f"按较低价格计，每年多支出{wan(excess)}。")
         found.append(Finding(
             code="F06", title="同一服务单价差异大", severity=HIGH if ratio >= DISPARITY_HIGH else MEDIUM,
             category="过程",
@@ -613,14 +585,14 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
     if not contracts.empty:
         unplanned = contracts[~(contracts["item_code"].isin(codes) | contracts["item"].isin(names))]
         if len(unplanned):
-            amount = _sum(c for c in unplanned["annual_cost"])
+            amount = analysis.sum_known(c for c in unplanned["annual_cost"])
             found.append(Finding(
                 code="F07", title="支出项目不在预算计划内", severity=MEDIUM, category="产出",
                 figures={"contracts": len(unplanned), "annual_cost": amount},
                 rows=_evidence(("contracts", unplanned)),
                 summary=(f"{len(unplanned)}份合同对应的项目不在预算表中："
                          f"{_join(_label(c, i) for c, i in zip(unplanned['item_code'], unplanned['item']))}，"
-                         f"已知年费合计{_wan(amount)}，未见预算调整记录。"),
+                         f"已知年费合计{wan(amount)}，未见预算调整记录。"),
                 recommendation="项目调整时严格履行调整报批程序，并同步调整绩效目标、工作进度和预算实施计划；未经调整的支出补办手续或说明原因。",
             ))
     contracted = set(contracts["item_code"].dropna()) | set(contracts["item"].dropna())
@@ -629,19 +601,19 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
     zero = no_contract[no_contract["executed"].notna() & no_contract["budget"].notna()]
     zero = zero[[Decimal(e) == 0 and Decimal(b) > 0 for e, b in zip(zero["executed"], zero["budget"])]]
     if len(zero):
-        amount = _sum(zero["budget"])
+        amount = analysis.sum_known(zero["budget"])
         found.append(Finding(
             code="F07", title="安排预算但未支出", severity=MEDIUM, category="产出",
             figures={"items": len(zero), "budget": amount}, rows=_evidence(("budget", zero)),
-            summary=(f"{len(zero)}个项目安排预算{_wan(amount)}，执行数为0且无合同记录："
+            summary=(f"{len(zero)}个项目安排预算{wan(amount)}，执行数为0且无合同记录："
                      f"{_join(_label(c, i) for c, i in zip(zero['code'], zero['item']))}。"),
             recommendation="查明未支出原因；确不需要的项目及时调减预算，按程序调整绩效目标。",
         ))
     if len(unknown):
-        amount = _sum(unknown["budget"])
+        amount = analysis.sum_known(unknown["budget"])
         summary = (f"{len(budget)}个预算项目中{len(unknown)}个无支付或合同记录，执行数未披露，无法判断是否按计划实施："
                    f"{_join(_label(c, i) for c, i in zip(unknown['code'], unknown['item']))}")
-        summary += f"；其预算数{'合计' + _wan(amount) if amount is not None else '也均未披露'}。"
+        summary += f"；其预算数{'合计' + wan(amount) if amount is not None else '也均未披露'}。"
         found.append(Finding(
             code="F07", title="计划项目无支付或合同记录", severity=LOW, category="产出",
             figures={"items": len(budget), "items_without_record": len(unknown), "budget": amount},
@@ -697,7 +669,7 @@ def indicator_not_met(indicators: pd.DataFrame) -> list[Finding]:
             continue
         ach = None if pd.isna(s["achievement"]) else float(s["achievement"])
         text = f"「{s['name']}」目标{s['target_text']}，实际{s['actual_text']}"
-        text += f"，完成{_pct(ach)}，未达到目标。" if ach is not None else "，未达到目标。"
+        text += f"，完成{pct(ach)}，未达到目标。" if ach is not None else "，未达到目标。"
         found.append(Finding(
             code="F09", title="绩效目标未完成", severity=HIGH if ach is not None and ach < NOT_MET_HIGH else MEDIUM,
             category="产出", figures={"achievement": ach, "target": _float(indicators.iloc[pos]["target_value"]),
@@ -723,7 +695,7 @@ def indicators_without_evidence(indicators: pd.DataFrame) -> Finding | None:
         code="F10", title="绩效指标缺少完成值佐证", severity=MEDIUM if share >= EVIDENCE_MEDIUM else LOW, category="过程",
         figures={"without_actual": n, "indicators": total, "share": share},
         rows=_evidence(("indicators", indicators[missing.to_numpy()])),
-        summary=(f"{total}个绩效指标中{n}个（{_pct(share)}）没有报告完成值：{_join(status.loc[missing, 'name'])}；"
+        summary=(f"{total}个绩效指标中{n}个（{pct(share)}）没有报告完成值：{_join(status.loc[missing, 'name'])}；"
                  "无法据此判断目标是否完成。"),
         recommendation=("为每个指标明确数据来源和采集方式（如线路清单条数、短信平台月度统计、运维工单响应时间、满意度问卷），"
                         "年末随自评报告提供完成值和佐证材料。"),

@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
 PRICE_QUANTUM = Decimal("0.0001")
@@ -24,6 +24,11 @@ MONEY_UNITS: dict[str, Decimal] = {"万元": Decimal(10000), "元": Decimal(1)}
 PER_UNITS = ("月", "年", "条", "次", "项", "路", "个")
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+_SPACES = re.compile(r"\s+")
+_ASCII_SPACES = re.compile(r"[ \t\r\n]+")
+_BLANKS = frozenset(("", "-", "—", "/", "--", "——"))
 
 
 class CellError(ValueError):
@@ -43,7 +48,7 @@ def normalize_text(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     text = text.replace("\u3000", " ").replace("\xa0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def clean_text(value: object) -> str:
@@ -54,7 +59,7 @@ def clean_text(value: object) -> str:
     if isinstance(value, float) and math.isnan(value):
         return ""
     text = str(value).replace("\u3000", " ").replace("\xa0", " ")
-    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+    return _ASCII_SPACES.sub(" ", text).strip()
 
 
 def compact(value: object) -> str:
@@ -63,7 +68,9 @@ def compact(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return normalize_text(value) in ("", "-", "—", "/", "--", "——")
+    if type(value) in (int, float):  # the common numeric cell: only NaN is blank
+        return value != value
+    return normalize_text(value) in _BLANKS
 
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -96,7 +103,7 @@ def _number_of(value: object) -> Decimal:
     raise CellError(f"「{value}」不是数字", "请填写数字")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per money cell, a million in a big ledger
 class Money:
     """A parsed money cell: amount in 元 and, when the cell said so, its billing period."""
 

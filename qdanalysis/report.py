@@ -21,7 +21,8 @@ from . import analysis as A
 from . import tables as T
 from .errors import ValidationError, display_path
 from .paths import PROJECT_ROOT
-from .style import DEMO_LABEL, UNDISCLOSED_LABEL, format_number, format_wan, round_half_up
+from .fmt import count_text, date_text, format_number, format_wan, month_text, pct, times, wan
+from .style import DEMO_LABEL, UNDISCLOSED_LABEL
 from .year import YearData, load_year
 
 
@@ -85,44 +86,16 @@ def para(template: str, kind: str = "p", **values: Any) -> Para:
     return Para(template.format(**{k: esc(v) for k, v in values.items()}), kind)
 
 
-def wan(yuan: Any) -> str:
-    """元 → ``941.00万元`` (two decimals, half up as in the seed report); 未披露 when unknown."""
-    text = format_wan(yuan)
-    return text if text == UNDISCLOSED_LABEL else f"{text}万元"
 
 
-def pct(ratio: Any, places: int = 2) -> str:
-    if ratio is None or pd.isna(ratio):
-        return UNDISCLOSED_LABEL
-    return f"{format_number(Decimal(str(ratio)) * 100, places)}%"
 
 
-def times(ratio: float) -> str:
-    return f"{format_number(ratio, 1)}倍"
 
 
-def month_text(ts: Any) -> str:
-    return UNDISCLOSED_LABEL if ts is None or pd.isna(ts) else f"{ts.year}年{ts.month}月"
 
 
-def date_text(ts: Any, precision: str | None = "day") -> str:
-    if ts is None or pd.isna(ts):
-        return UNDISCLOSED_LABEL
-    if precision == "year":
-        return f"{ts.year}年"
-    if precision == "month":
-        return f"{ts.year}年{ts.month}月"
-    return f"{ts.year}年{ts.month}月{ts.day}日"
 
 
-def count_text(n: Any) -> str:
-    """A count as the seed report writes it: ``600万``, ``5.1万``, ``92``."""
-    if n is None or pd.isna(n):
-        return UNDISCLOSED_LABEL
-    n = int(n)
-    if n >= 10000:
-        return f"{round_half_up(Decimal(n) / 10000, 2).normalize():f}万"
-    return f"{n:,}"
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Iterable[str] = (),
@@ -298,13 +271,13 @@ class AnnualReport:
         b = d.budget
         real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])]
         listed = int(b["budget"].notna().sum())
-        known = A._dsum(b["budget"])
+        known = A.sum_known(b["budget"])
         if listed == len(b):
             detail = para("全部{n}个项目均列明了预算数。", n=listed)
         else:
             detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未披露金额，"
                           "合计{undisclosed}。", listed=listed, known=wan(known),
-                          share=pct(A._ratio(known, d.totals["budget"])), rest=len(b) - listed,
+                          share=pct(A.safe_ratio(known, d.totals["budget"])), rest=len(b) - listed,
                           undisclosed=wan(d.undisclosed.get("budget")))
         blocks = [para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。{detail}", year=d.year,
                        budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), detail="")]
@@ -326,14 +299,14 @@ class AnnualReport:
             "{item_exec_text}",
             year=d.year, executed=wan(t["executed"]), rate=pct(t["execution_rate"]),
             base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
-            item_exec_text=(f"数据未给出任何单个项目的执行数，只有项目合计数。" if item_exec == 0
+            item_exec_text=("数据未给出任何单个项目的执行数，只有项目合计数。" if item_exec == 0
                             else f"{item_exec}个项目给出了执行数。"))]
         blocks.append(self._figure(charts.budget_execution(t, source=self.source("预算执行"), demo=self.demo, year=d.year),
                                    "预算数与执行数"))
         blocks.append(para(
             "能逐项对应到{year}年的支出（合同本年支付额，或列明的年度预算数）合计{disclosed}，"
             "占执行数的{share}；其余{rest}未逐项披露。",
-            year=d.year, disclosed=wan(disclosed), share=pct(A._ratio(disclosed, t["executed"])), rest=wan(rest)))
+            year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
                                                           year=d.year), "逐项披露的支出"))
         blocks.append(self._spec_table(T.SPEND, spend))
@@ -365,7 +338,7 @@ class AnnualReport:
         costs, prices, count = an["line_costs"], an["prices"], an["line_count"]
         if d.lines.empty:
             return [para("本年度未提供线路清单。", "note")]
-        total_annual = A._dsum(costs["annual_cost"])
+        total_annual = A.sum_known(costs["annual_cost"])
         blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×12）。", n=count["lines"],
                        annual=wan(total_annual))]
         blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
@@ -389,7 +362,7 @@ class AnnualReport:
             spread = (f"每月{wan(by_month.min())}" if by_month.min() == by_month.max()
                       else f"月费用在{wan(by_month.min())}至{wan(by_month.max())}之间")
             blocks.append(para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
-                               year=d.year, spread=spread, total=wan(A._dsum(by_month))))
+                               year=d.year, spread=spread, total=wan(A.sum_known(by_month))))
             blocks.append(self._figure(charts.monthly_line_cost(monthly, source=self.source("合同台账"), demo=self.demo,
                                                                 year=d.year), "月度线路费用"))
         yearly = an["yearly_lines"]
@@ -397,7 +370,7 @@ class AnnualReport:
             first = int(yearly["year"].min())
             blocks.append(para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
                                "{first}年至{year}年累计约{total}。", first=first, year=d.year,
-                               total=wan(A._dsum(yearly["cost"]))))
+                               total=wan(A.sum_known(yearly["cost"]))))
             blocks.append(self._figure(charts.yearly_line_cost(yearly, source=self.source("合同台账") + "；按合同月费推算",
                                                                demo=self.demo, year=d.year), "历年线路费用"))
         if count["target_text"]:
@@ -426,7 +399,7 @@ class AnnualReport:
         else:
             total = int(monthly["count"].sum())
             blocks.append(para("全年发送{count}条，结算金额{amount}（{n}个月有数据）。", count=count_text(total),
-                               amount=wan(A._dsum(monthly["amount"])), n=int(known)))
+                               amount=wan(A.sum_known(monthly["amount"])), n=int(known)))
         if target.get("implied") is not None:
             blocks.append(para(
                 "数量目标“{op}{count}条”按单价{price}元/条折算，意味着至少支出{money}：按条计费的服务设数量目标，"
@@ -553,19 +526,18 @@ def year_measures(data: YearData) -> dict[str, Any]:
     """The measures the trends report compares across years, for one year."""
     lines = A.line_costs(data.lines)
     monthly = A.sms_monthly(data.sms)
-    chains = A.renewal_chains(data.contracts)
     status = A.indicator_status(data.indicators)
     rec = A.recurring_share(data.budget, data.contracts, data.totals)
-    known_budget = A._dsum(data.budget["budget"])
+    known_budget = A.sum_known(data.budget["budget"])
     sms_count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
-    sms_amount = None if monthly.empty or monthly["amount"].isna().all() else A._dsum(monthly["amount"])
+    sms_amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
     return {
         "year": data.year,
         "budget": data.totals.get("budget"),
         "executed": data.totals.get("executed"),
         "execution_rate": data.totals.get("execution_rate"),
-        "itemised_share": A._ratio(known_budget, data.totals.get("budget")),
-        "line_annual_cost": A._dsum(lines["annual_cost"]) if len(lines) else None,
+        "itemised_share": A.safe_ratio(known_budget, data.totals.get("budget")),
+        "line_annual_cost": A.sum_known(lines["annual_cost"]) if len(lines) else None,
         "sms_count": sms_count,
         "sms_amount": sms_amount,
         "recurring_share": rec["share"],
@@ -655,7 +627,7 @@ class TrendsReport:
         first, last = m.iloc[0], m.iloc[-1]
         fmt = wan if money else count_text
         years = int(last["year"] - first["year"])
-        growth = A._ratio(last[column], first[column])
+        growth = A.safe_ratio(last[column], first[column])
         cagr = None if growth is None or years <= 0 or growth <= 0 else growth ** (1 / years) - 1
         return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=int(first["year"]),
                      v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]), cagr=pct(cagr))]

@@ -142,10 +142,13 @@ SMS = Table(
         Column("count", "条数", ("发送量",), True, kind="count", hint="发送条数；未知留空"),
         Column("unit_price", "单价", (), kind="price", hint="如 0.065元/条"),
         Column("amount", "金额", (), kind="money", hint="结算金额"),
+        Column("log_file", "明细文件", ("短信明细", "明细路径"),
+               hint="短信平台导出的发送明细（CSV 或 parquet），写相对于本工作簿所在文件夹的路径，"
+                    "如 明细/2020年短信.csv；填写后本行按明细汇总为每月每部门的条数，金额=条数×单价"),
         _NOTE,
         _SOURCE,
     ),
-    "每月（或每月每部门）一行。",
+    "每月（或每月每部门）一行；也可用「明细文件」指向短信平台的发送明细，由程序汇总。",
 )
 
 INDICATORS = Table(

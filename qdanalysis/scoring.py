@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from . import parsing as P
+from .fmt import wan
 from .errors import Problem, ProblemCollector, ValidationError, display_path
 
 PRESETS_DIR = Path(__file__).with_name("presets")
@@ -992,7 +993,7 @@ def _execution_rate(ind: Indicator, totals: dict) -> _Actual:
         return _Actual(target, missing_reason=f"{label}为 0，无法计算预算执行率")
     rate = Decimal(executed) / Decimal(den) * 100
     return _Actual(target, rate, _pct(rate),
-                   how=f"预算执行率 = 执行数 {_wan(executed)} ÷ {how_den} {_wan(den)} = {_pct(rate)}{aside}")
+                   how=f"预算执行率 = 执行数 {wan(executed)} ÷ {how_den} {wan(den)} = {_pct(rate)}{aside}")
 
 
 def _adjustment_rate(ind: Indicator, totals: dict) -> _Actual:
@@ -1003,7 +1004,7 @@ def _adjustment_rate(ind: Indicator, totals: dict) -> _Actual:
         return _Actual(ind.target, missing_reason="预算表未填预算数，无法计算预算调整率")
     rate = abs(Decimal(adjusted) - Decimal(budget)) / Decimal(budget) * 100
     return _Actual(ind.target, rate, _pct(rate),
-                   how=f"|调整后预算数 {_wan(adjusted)} − 预算数 {_wan(budget)}| ÷ 预算数 = {_pct(rate)}")
+                   how=f"|调整后预算数 {wan(adjusted)} − 预算数 {wan(budget)}| ÷ 预算数 = {_pct(rate)}")
 
 
 def _ratio_rule(ind: Indicator, a: _Actual) -> tuple[Decimal, str]:
@@ -1083,6 +1084,3 @@ def _num(value: Decimal) -> str:
 def _pct(percent: Decimal) -> str:
     return f"{Decimal(percent).quantize(_Q, rounding=ROUND_HALF_UP)}%"
 
-
-def _wan(yuan: Any) -> str:
-    return f"{_num(Decimal(yuan) / 10000)}万元"

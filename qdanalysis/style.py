@@ -10,7 +10,6 @@ import importlib.util
 import math
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
+
+from .fmt import UNDISCLOSED_LABEL as _UNDISCLOSED
+from .fmt import format_number, format_wan, is_missing, round_half_up, to_decimal  # noqa: F401 (re-exported)
 
 # --- labels and colours -------------------------------------------------------------
 
@@ -44,7 +46,7 @@ CATEGORY_PALETTE: dict[str, str] = {
     "宣传、培训、咨询、评估费等": "#CC79A7",
 }
 
-UNDISCLOSED_LABEL = "未披露"
+UNDISCLOSED_LABEL = _UNDISCLOSED
 DEMO_LABEL = "示例数据"
 SOURCE_PREFIX = "数据来源："
 UNIT_WAN = "万元"
@@ -155,29 +157,8 @@ def apply_theme() -> str:
 # --- numbers --------------------------------------------------------------------------
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        if value != value:  # NaN, pd.NA raises TypeError below
-            return True
-    except TypeError:
-        return True
-    if isinstance(value, Decimal):
-        return value.is_nan()
-    return False
-
-
-def _to_decimal(value: Any) -> Decimal:
-    # repr() of a float is its shortest round-trip form, so 1.005 stays 1.005.
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(float(value)))  # float() also unwraps numpy.float64
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise TypeError(f"不是数值：{value!r}") from exc
+_is_missing = is_missing
+_to_decimal = to_decimal
 
 
 def wan(yuan: Any) -> float:
@@ -185,25 +166,6 @@ def wan(yuan: Any) -> float:
     if _is_missing(yuan):
         return math.nan
     return float(_to_decimal(yuan) / 10000)
-
-
-def round_half_up(value: Any, places: int = 2) -> Decimal:
-    """Round half away from zero (四舍五入), as in Chinese finance tables."""
-    return _to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def format_number(value: Any, places: int = 2) -> str:
-    """A number with ``places`` decimals, rounded half-up; missing -> 未披露."""
-    if _is_missing(value):
-        return UNDISCLOSED_LABEL
-    return f"{round_half_up(value, places):f}"
-
-
-def format_wan(yuan: Any) -> str:
-    """An amount in 元 shown in 万元 with two decimals: ``9246800`` -> ``"924.68"``."""
-    if _is_missing(yuan):
-        return UNDISCLOSED_LABEL
-    return format_number(_to_decimal(yuan) / 10000)
 
 
 # --- figures --------------------------------------------------------------------------
@@ -452,8 +414,8 @@ def bar_with_undisclosed(
     stated = [_undisclosed_height(undisclosed_heights, i, lab) for i, lab in enumerate(labels)]
     scale = max([abs(v) for v in known] + [h for h in stated if h is not None] + [0.0]) or 1.0
     heights: list[float] = []
-    for value, is_missing, height in zip(values_wan, missing, stated, strict=True):
-        if not is_missing:
+    for value, value_missing, height in zip(values_wan, missing, stated, strict=True):
+        if not value_missing:
             heights.append(float(value))
         else:
             heights.append(height if height is not None else scale * stub_fraction)
@@ -478,9 +440,9 @@ def bar_with_undisclosed(
         chars = max(2, int(slot_pt * 0.9 / tick_size))
         ax.set_xticks(list(positions), labels=[wrap_label(str(lab), chars) for lab in labels])
 
-    for bar, is_missing, height in zip(bars, missing, stated, strict=True):
+    for bar, bar_missing, height in zip(bars, missing, stated, strict=True):
         bar.set_linewidth(0)
-        if not is_missing:
+        if not bar_missing:
             continue
         bar.set_gid("undisclosed")
         bar.set_facecolor(UNDISCLOSED_FACECOLOR)

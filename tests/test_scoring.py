@@ -519,7 +519,7 @@ def test_2020_total_grade_and_missing_weight(result_2020):
     assert "66 分" in r.summary() and "66%" in r.summary()
     assert r.groups.set_index("level1")["weight"].to_dict() == {
         "预算执行率": 10.0, "产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
-    assert "98.27%" in row(r, "预算执行率")["basis"] and "941万元" in row(r, "预算执行率")["basis"]
+    assert "98.27%" in row(r, "预算执行率")["basis"] and "941.00万元" in row(r, "预算执行率")["basis"]
     assert row(r, "运行维护制度健全性")["target_text"] == "健全"
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
@@ -226,7 +226,7 @@ def _no_table(path: str | Path, table: Table):
 # --- reading typed values ------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one per data row: a ledger may have a million
 class Record:
     """One data row, with parsed values by column key and its place in the workbook."""
 
@@ -309,32 +309,63 @@ def read_records(loc: Located, table: Table, collector: ProblemCollector, *, yea
     return records
 
 
+def provenance(rec: Record) -> dict[str, Any]:
+    """Where a row comes from (file, sheet, Excel row), plus the sheet's extra columns as they are."""
+    out: dict[str, Any] = {"src_file": rec.loc.file, "src_sheet": rec.loc.sheet, "src_row": rec.row}
+    out.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
+    return out
+
+
+def raise_problems(collectors: list[ProblemCollector]) -> None:
+    """Raise every problem the collectors hold, in one ValidationError."""
+    problems = [p for c in collectors for p in c.problems]
+    if problems:
+        raise ValidationError(problems)
+
+
 def money_value(m: P.Money | None) -> Decimal | None:
     return None if m is None else m.yuan
 
 
-def frame(rows: list[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFrame:
-    """A DataFrame with the declared dtypes (money as exact decimals, dates as datetime64)."""
-    df = pd.DataFrame(rows, columns=list(dtypes) if not rows else None)
-    if df.empty:
-        df = pd.DataFrame({c: pd.Series([], dtype=object) for c in dtypes})
-    for col, dtype in dtypes.items():
-        if col not in df:
-            df[col] = None
-        if dtype in (MONEY, PRICE):
-            df[col] = pd.array([None if _missing(v) else Decimal(v) for v in df[col]], dtype=dtype)
+def frame(rows: Iterable[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFrame:
+    """A DataFrame with the declared dtypes (money as exact decimals, dates as datetime64).
+
+    Columns are the keys of ``dtypes``, then any other key in the order first met. ``rows``
+    may be a generator: the frame is built column by column, so a million rows never
+    exist twice as dicts.
+    """
+    columns: dict[str, list[Any]] = {c: [] for c in dtypes}
+    n = 0
+    for row in rows:
+        for key, value in row.items():
+            col = columns.get(key)
+            if col is None:
+                col = columns[key] = [None] * n
+            col.append(value)
+        n += 1
+        if len(row) != len(columns):
+            for col in columns.values():
+                if len(col) < n:
+                    col.append(None)
+    data: dict[str, Any] = {}
+    for col, values in columns.items():
+        dtype = dtypes.get(col)
+        if col not in dtypes:  # a column the contract does not know: dtype as pandas infers it
+            data[col] = pd.Series(values)
+        elif dtype in (MONEY, PRICE):
+            data[col] = pd.array([None if _missing(v) else Decimal(v) for v in values], dtype=dtype)
         elif dtype == "date":
-            df[col] = pd.to_datetime(pd.Series([v for v in df[col]], dtype=object), errors="raise").astype("datetime64[ns]")
+            data[col] = pd.to_datetime(pd.Series(values, dtype=object), errors="raise").astype("datetime64[ns]")
         elif dtype == "Int64":
-            df[col] = pd.array([None if _missing(v) else int(v) for v in df[col]], dtype="Int64")
+            data[col] = pd.array([None if _missing(v) else int(v) for v in values], dtype="Int64")
         elif dtype == "float":
-            df[col] = pd.array([None if _missing(v) else float(v) for v in df[col]], dtype="Float64")
+            data[col] = pd.array([None if _missing(v) else float(v) for v in values], dtype="Float64")
         elif dtype == "bool":
-            df[col] = pd.array(list(df[col]), dtype="boolean")
+            data[col] = pd.array(values, dtype="boolean")
         else:
-            df[col] = pd.Series([None if _missing(v) else str(v) for v in df[col]], dtype=object, index=df.index)
-    extra_cols = [c for c in df.columns if c not in dtypes]
-    return df[list(dtypes) + extra_cols]
+            data[col] = pd.Series([None if _missing(v) else str(v) for v in values], dtype=object)
+        columns[col] = []  # free the list as soon as its column is built
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
 def _missing(v: Any) -> bool:

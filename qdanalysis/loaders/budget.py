@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import parsing as P
-from ..errors import ProblemCollector, ValidationError
+from ..errors import ProblemCollector
 from ..schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
-from ._table import Record, frame, locate, money_value, read_records
+from ._table import Record, frame, locate, money_value, read_records, raise_problems
 
 MONEY_KEYS = ("budget", "adjusted_budget", "executed")
 TOLERANCE = Decimal("0.01")
@@ -153,11 +153,9 @@ def read_budget(path: str | Path) -> BudgetSheet:
         if subtotal_rows:
             subs = [s for s, _ in subtotal_rows]
             _check_sum(collector_of[total.loc.file], total, total.loc.where, subs, "合计（与各小计之和）")
-    problems = [p for c in collectors for p in c.problems]
-    if problems:
-        raise ValidationError(problems)
+    raise_problems(collectors)
     return BudgetSheet(
-        items=frame([_item_row(r) for r in items], BUDGET_DTYPES),
+        items=frame((_item_row(r) for r in items), BUDGET_DTYPES),
         subtotals=_subtotal_frame(subtotal_rows),
         totals=_totals(total, items),
         undisclosed=undisclosed,

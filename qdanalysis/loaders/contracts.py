@@ -8,9 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import parsing as P
-from ..errors import ValidationError
 from ..schema import CONTRACTS, MONEY, PRICE
-from ._table import as_date, as_precision, frame, locate, money_value, read_records
+from ._table import as_date, as_precision, frame, locate, money_value, read_records, provenance, raise_problems
 
 #: Billing bases and the words that mean them.
 BILLING = {
@@ -124,11 +123,8 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
                 "paid_in_year": money_value(v.get("paid_in_year")), "scope": v.get("scope"),
                 "annual_cost": annual_cost(billing, amount_yuan, price_yuan, 1 if quantity is None else quantity),
                 "note": v.get("note"), "source": v.get("source"),
-                "src_file": loc.file, "src_sheet": loc.sheet, "src_row": rec.row,
+            **provenance(rec),
             }
-            row.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
             rows.append(row)
-    problems = [p for c in collectors for p in c.problems]
-    if problems:
-        raise ValidationError(problems)
+    raise_problems(collectors)
     return frame(rows, CONTRACT_DTYPES)

@@ -8,9 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import parsing as P
-from ..errors import ValidationError
 from ..schema import INDICATORS
-from ._table import frame, locate, read_records
+from ._table import frame, locate, read_records, provenance, raise_problems
 
 INDICATOR_DTYPES = {
     "level1": object, "level2": object, "name": object,
@@ -85,13 +84,10 @@ def load_indicators(path: str | Path) -> pd.DataFrame:
                 "met": is_met(target, actual), "weight": _f(weight),
                 "item_codes": "、".join(v.get("item_codes") or ()) or None,
                 "note": v.get("note"), "source": v.get("source"),
-                "src_file": loc.file, "src_sheet": loc.sheet, "src_row": rec.row,
+            **provenance(rec),
             }
-            row.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
             rows.append(row)
-    problems = [p for c in collectors for p in c.problems]
-    if problems:
-        raise ValidationError(problems)
+    raise_problems(collectors)
     return frame(rows, INDICATOR_DTYPES)
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import parsing as P
-from ..errors import ValidationError
 from ..schema import LINES, MONEY
-from ._table import as_date, frame, locate, money_value, read_records
+from ._table import as_date, frame, locate, money_value, read_records, provenance, raise_problems
 
 LINE_DTYPES = {
     "unit": object, "carrier": object, "line_type": object, "bandwidth_mbps": "float", "count": "Int64",
@@ -48,11 +47,8 @@ def load_lines(path: str | Path) -> pd.DataFrame:
                 "bandwidth_mbps": None if bw is None else float(bw), "count": count,
                 "monthly_fee": fee_yuan, "annual_cost": annual, "start": as_date(v.get("start")),
                 "item_code": v.get("item_code"), "note": v.get("note"), "source": v.get("source"),
-                "src_file": loc.file, "src_sheet": loc.sheet, "src_row": rec.row,
+            **provenance(rec),
             }
-            row.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
             rows.append(row)
-    problems = [p for c in collectors for p in c.problems]
-    if problems:
-        raise ValidationError(problems)
+    raise_problems(collectors)
     return frame(rows, LINE_DTYPES)

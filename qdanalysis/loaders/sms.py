@@ -7,13 +7,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import parsing as P
+from .. import smslog
 from ..errors import ValidationError
 from ..schema import MONEY, PRICE, SMS
-from ._table import frame, locate, money_value, read_records
+from ._table import frame, locate, money_value, read_records, provenance, raise_problems
 
 SMS_DTYPES = {
     "month": "date", "department": object, "count": "Int64", "unit_price": PRICE, "amount": MONEY,
-    "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
+    "note": object, "source": object, "log_file": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
 
@@ -36,7 +37,9 @@ def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
         for rec in read_records(loc, SMS, collector, year=year):
             v = rec.values
             month = v.get("month")
-            if month is None and not P.is_blank(rec.raw.get("month")):
+            if v.get("log_file"):
+                pass  # the months come from the log (smslog.rows_from_log checks them)
+            elif month is None and not P.is_blank(rec.raw.get("month")):
                 pass  # already reported by the parser
             elif month is None:
                 collector.add(loc.sheet, rec.row, loc.where("month"), "缺少月份", "请填写结算月份，例如 2020年1月")
@@ -54,12 +57,17 @@ def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
             row = {
                 "month": month, "department": v.get("department"), "count": v.get("count"),
                 "unit_price": money_value(price), "amount": money_value(v.get("amount")),
-                "note": v.get("note"), "source": v.get("source"),
-                "src_file": loc.file, "src_sheet": loc.sheet, "src_row": rec.row,
+                "note": v.get("note"), "source": v.get("source"), "log_file": v.get("log_file"),
+            **provenance(rec),
             }
-            row.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
+            if row["log_file"]:  # 明细文件: this row becomes the log's month × department rows
+                try:
+                    rows += smslog.rows_from_log(row, folder=Path(loc.file).parent, year=year, seen=seen)
+                except smslog.PointerError as err:
+                    collector.add(loc.sheet, rec.row, loc.where(err.key), err.message, err.hint)
+                except ValidationError as err:  # problems inside the log, each naming the log file
+                    collector.problems.extend(err.problems)
+                continue
             rows.append(row)
-    problems = [p for c in collectors for p in c.problems]
-    if problems:
-        raise ValidationError(problems)
+    raise_problems(collectors)
     return frame(rows, SMS_DTYPES)
