@@ -8,6 +8,7 @@ HTML-escaped before it reaches the report.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from dataclasses import dataclass, field
@@ -122,10 +123,21 @@ def _text_cell(value: Any) -> str:
     return str(value)
 
 
+def figure_html(block: Figure) -> str:
+    """A chart as an embedded PNG with its alt text (closes the figure)."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    block.fig.savefig(buf, format="png", dpi=block.fig.dpi)
+    plt.close(block.fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'<figure class="qd-figure"><img src="data:image/png;base64,{data}" alt="{esc(block.alt)}">'
+            f"</figure>")
+
+
 def show(blocks: Iterable[Block]) -> None:
     """Display blocks in a notebook: paragraphs and tables as HTML, figures as embedded PNG."""
-    import matplotlib.pyplot as plt
-    from IPython.display import HTML, Image, display
+    from IPython.display import HTML, display
 
     for block in blocks:
         if isinstance(block, Para) and block.kind == "title":
@@ -136,10 +148,7 @@ def show(blocks: Iterable[Block]) -> None:
         elif isinstance(block, Table):
             display(HTML(block.to_html()))
         elif isinstance(block, Figure):
-            buf = io.BytesIO()
-            block.fig.savefig(buf, format="png", dpi=block.fig.dpi)
-            plt.close(block.fig)
-            display(Image(data=buf.getvalue(), format="png", alt=block.alt))
+            display(HTML(figure_html(block)))
 
 
 REPORT_CSS = """<style>
@@ -149,6 +158,8 @@ REPORT_CSS = """<style>
 .qd-warning { font-size: 15px; line-height: 1.8; background: #fff4e5; border-left: 4px solid #d55e00;
   padding: 0.4em 0.8em; }
 .qd-caption { margin: 1em 0 0.3em; font-size: 14px; }
+.qd-figure { margin: 0.8em 0; }
+.qd-figure img { max-width: 100%; height: auto; }
 .qd-table-wrap { overflow-x: auto; }
 table.qd-table { border-collapse: collapse; font-size: 13px; }
 table.qd-table th { background: #eef3f8; }
