@@ -196,3 +196,25 @@ def test_problem_text_format(workbook):
     text = str(err.problems[0])
     assert text.startswith(f"{err.problems[0].file}:预算执行:3:预算数(D列): 金额「abc」")
     assert isinstance(err, ValueError)
+
+
+def test_excel_error_value_is_refused_not_taken_as_empty(tmp_path):
+    """A #REF! left by a broken formula must not pass as 未披露."""
+    import zipfile
+
+    from conftest import make_workbook
+
+    path = make_workbook(tmp_path / "err.xlsx", {"预算执行": [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1]]})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    # Turn D3 into an error cell, as Excel saves #REF!.
+    import re
+
+    sheet = re.sub(r'<c r="D3"[^>]*>.*?</c>', '<c r="D3" t="e"><f>#REF!+1</f><v>#REF!</v></c>', sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    [p] = refused(path).problems
+    assert (p.row, p.column) == (3, "预算数(D列)") and "#REF!" in p.message

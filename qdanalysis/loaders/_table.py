@@ -38,6 +38,7 @@ class Located:
     sheet_unit: str | None
     extras: dict[str, int]  # headers the contract does not know, kept as they are
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row, values)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, col0) -> #REF! etc.
 
     def where(self, key: str) -> str:
         """Column as a user finds it: header and letter, e.g. ``预算数(D列)``."""
@@ -151,6 +152,7 @@ def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector,
         sheet_unit=sheet_unit,
         extras={},
     )
+    located.error_cells = {(r + 1, c): text for r, c, text in getattr(sheet, "errors", []) if r > hi}
     known = set(located.col_index.values())
     for j, cell in enumerate(sheet.rows[hi]):
         if j not in known and not P.is_blank(cell):
@@ -226,6 +228,9 @@ def _no_table(path: str | Path, table: Table):
 # --- reading typed values ------------------------------------------------------------
 
 
+_NO_EXTRAS: dict[str, Any] = {}  # shared by the records of a sheet without extra columns; never mutated
+
+
 @dataclass(slots=True)  # one per data row: a ledger may have a million
 class Record:
     """One data row, with parsed values by column key and its place in the workbook."""
@@ -285,10 +290,17 @@ def parse_cell(loc: Located, col: Column, value: Any, *, year: int | None = None
 
 def read_records(loc: Located, table: Table, collector: ProblemCollector, *, year: int | None = None,
                  skip: Callable[[dict[str, Any]], bool] | None = None) -> list[Record]:
-    """Parse every data row of ``loc``; each bad cell becomes a problem, all reported together."""
+    """Parse every data row of ``loc``; each bad cell becomes a problem, all reported together.
+
+    The rows are consumed (``loc.rows`` is left empty): each sheet row is released as its
+    record is made, so a million-row sheet is never held twice.
+    """
     records: list[Record] = []
     fills: dict[str, Any] = {}
-    for row_no, values in loc.rows:
+    rows, loc.rows = loc.rows, []
+    rows.reverse()
+    while rows:
+        row_no, values = rows.pop()
         raw = {k: (values[j] if j < len(values) else None) for k, j in loc.col_index.items()}
         for col in table.columns:
             if col.fill_down and col.key in raw:
@@ -299,12 +311,18 @@ def read_records(loc: Located, table: Table, collector: ProblemCollector, *, yea
         parsed: dict[str, Any] = {}
         for key, value in raw.items():
             col = table.column(key)
+            error = loc.error_cells.get((row_no, loc.col_index[key]))
+            if error is not None:
+                collector.add(loc.sheet, row_no, loc.where(key), f"单元格是Excel错误值「{error}」",
+                              "请修正该单元格的公式，或改填数值（未知请留空）")
+                parsed[key] = None
+                continue
             try:
                 parsed[key] = parse_cell(loc, col, value, year=year)
             except P.CellError as err:
                 collector.add(loc.sheet, row_no, loc.where(key), err.message, err.hint)
                 parsed[key] = None
-        extras = {h: (values[j] if j < len(values) else None) for h, j in loc.extras.items()}
+        extras = {h: (values[j] if j < len(values) else None) for h, j in loc.extras.items()} if loc.extras else _NO_EXTRAS
         records.append(Record(loc, row_no, raw, parsed, extras))
     return records
 
