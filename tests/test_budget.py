@@ -218,3 +218,23 @@ def test_excel_error_value_is_refused_not_taken_as_empty(tmp_path):
             z.writestr(name, data)
     [p] = refused(path).problems
     assert (p.row, p.column) == (3, "预算数(D列)") and "#REF!" in p.message
+
+
+def test_export_with_spaced_labels_unit_in_title_and_first_row_categories(workbook):
+    rows = [
+        ["青岛市大数据局2020年专项业务费预算执行情况表（金额单位：元）"],
+        ["填报单位：市大数据局", None, None, None, "日期：2021年1月"],
+        ["序 号", "项目\n类别", "明细项目", "年初预算", "实际支出"],
+        ["1", "关键设备维护服务费", "机房维护", "６６７，０００．００", "600,000.5"],
+        ["2", None, "网络设备维护", " 728000 ", "700000"],
+        [None, None, None, None, None],
+        ["3", "网络线路及安全保障", "Internet专线", "1006800", "1006800.00"],
+        [None, "合  计", None, "2,401,800.00", "2306800.50"],
+        ["说明：执行数截至2020年12月31日。"],
+        ["单位负责人：", None, "财务负责人：", None, "制表人："],
+    ]
+    sheet = read_budget(workbook({"Sheet1": rows}))
+    assert list(sheet.items["category"]) == ["关键设备维护服务费", "关键设备维护服务费", "网络线路及安全保障"]
+    assert sheet.totals["budget"] == Decimal("2401800.00") and sheet.totals["executed"] == Decimal("2306800.50")
+    assert list(sheet.items["code"]) == ["1", "2", "3"]
+    assert sheet.undisclosed["budget"] == Decimal("0.00")
