@@ -205,18 +205,23 @@ def _wrap(fig: Figure, text: str, fontsize: float, width_fraction: float) -> lis
     renderer = fig.canvas.get_renderer()
     prop = font_manager.FontProperties(size=fontsize)
     limit = width_fraction * fig.bbox.width
+
+    def fits(s: str) -> bool:
+        return renderer.get_text_width_height_descent(s, prop, ismath=False)[0] <= limit
+
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        line = ""
-        for char in paragraph:
-            trial = line + char
-            width = renderer.get_text_width_height_descent(trial, prop, ismath=False)[0]
-            if line and width > limit:
-                lines.append(line)
-                line = char.lstrip()
-            else:
-                line = trial
-        lines.append(line)
+        rest = paragraph
+        # Each line is the longest prefix that fits (at least one character), found by
+        # bisection: measuring a CJK string costs about 1 ms, so not one per character.
+        while len(rest) > 1 and not fits(rest):
+            lo, hi = 1, len(rest) - 1
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if fits(rest[:mid]) else (lo, mid - 1)
+            lines.append(rest[:lo])
+            rest = rest[lo + 1:] if rest[lo].isspace() else rest[lo:]  # a space at the break is dropped
+        lines.append(rest)
     return lines
 
 
