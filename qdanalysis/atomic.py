@@ -9,7 +9,12 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .errors import QdanalysisError
 from .paths import DATA_RAW
+
+
+class RawDataWriteError(QdanalysisError, PermissionError):
+    """An output was aimed at data/raw/, which code never writes."""
 
 
 def _refuse_raw(path: Path) -> None:
@@ -17,7 +22,7 @@ def _refuse_raw(path: Path) -> None:
     raw = DATA_RAW.resolve()
     target = path.resolve()
     if target == raw or raw in target.parents:
-        raise PermissionError(f"refusing to write under data/raw/: {path}")
+        raise RawDataWriteError(f"不能写入 data/raw/（原始数据只读）：{path}；请把输出放到其他文件夹")
 
 
 @contextlib.contextmanager

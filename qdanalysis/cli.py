@@ -7,6 +7,7 @@ A user's bad file never produces a traceback: problems are printed as
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -15,16 +16,24 @@ from .errors import Problem, QdanalysisError, ValidationError, display_path
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _visible(text: str) -> str:
+    """Control characters from a user's file shown as symbols: a cell must not drive the terminal."""
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\u2421", text)
+
+
 def _print_problems(problems: list[Problem], stream=None) -> None:
     stream = stream or sys.stdout
     for p in problems:
         hint = f"（{p.hint}）" if p.hint else ""
-        print(f"{p.location()}: {p.message}{hint}", file=stream)
+        print(_visible(f"{p.location()}: {p.message}{hint}"), file=stream)
 
 
 def cmd_validate(args) -> int:
     from .loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
-    from .schema import TABLES
+    from .loaders._table import shared_reads
 
     status = EXIT_OK
     loaders = {"budget": read_budget, "contracts": load_contracts, "lines": load_lines,
@@ -36,16 +45,8 @@ def cmd_validate(args) -> int:
     for path in args.paths:
         problems: list[Problem] = []
         found: list[str] = []
-        for key, loader in loaders.items():
-            title = TABLES[key].title
-            try:
-                result = loader(path)
-            except ValidationError as err:
-                absent = [p for p in err.problems if p.message == f"找不到「{title}」表"]
-                problems.extend(p for p in err.problems if p not in absent and p not in problems)
-                continue
-            rows = len(result.items) if key == "budget" else len(result)
-            found.append(f"{title}{rows}行")
+        with shared_reads():
+            _validate_one(path, loaders, problems, found)
         if not found and not problems:
             problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
                                     "请参照 `qdanalysis template` 生成的模板填写表头"))
@@ -55,6 +56,22 @@ def cmd_validate(args) -> int:
         else:
             print(f"{display_path(path)}: 通过校验（{'，'.join(found)}）")
     return status
+
+
+def _validate_one(path, loaders, problems: list[Problem], found: list[str]) -> None:
+    from .schema import TABLES
+
+    for key, loader in loaders.items():
+        title = TABLES[key].title
+        try:
+            result = loader(path)
+        except ValidationError as err:
+            absent = [p for p in err.problems if p.message == f"找不到「{title}」表"]
+            problems.extend(p for p in err.problems if p not in absent and p not in problems)
+            continue
+        rows = len(result.items) if key == "budget" else len(result)
+        del result  # a large table is not kept while the next loader reads
+        found.append(f"{title}{rows}行")
 
 
 def cmd_ingest(args) -> int:
@@ -122,7 +139,9 @@ def cmd_demo(args) -> int:
 def cmd_export(args) -> int:
     from .export import export_year
 
-    path = export_year(args.year, args.out, args.root, args.scoring or "")
+    root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
+    scoring = args.scoring.resolve() if args.scoring else ""
+    path = export_year(args.year, args.out, root, scoring)
     print(f"已导出：{display_path(path)}")
     return EXIT_OK
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -39,7 +40,9 @@ def display_width(text: str) -> int:
 
 
 def safe_text(cell, text: str) -> None:
-    """Write ``text`` so that no spreadsheet runs it as a formula."""
+    """Write ``text`` so that no spreadsheet runs it as a formula, with control characters
+    (which the xlsx format cannot hold) shown as visible symbols."""
+    text = ILLEGAL_CHARACTERS_RE.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text)
     cell.value = text
     if text.startswith(FORMULA_START):
         cell.data_type = "s"

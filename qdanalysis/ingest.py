@@ -11,6 +11,9 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +24,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .atomic import locked, write_bytes, write_text
-from .errors import display_path
+from .errors import Problem, ValidationError, display_path
 from .loaders._table import workbook_paths
 from .paths import DATA_PROCESSED
 from .year import YearData, load_year, year_folder
@@ -82,38 +85,73 @@ def _fresh(out_dir: Path, sources: list[dict]) -> dict | None:
     return manifest
 
 
+def _recover(out_dir: Path) -> None:
+    """Put back the previous output if a run was killed between the two renames of a swap."""
+    if out_dir.exists():
+        for old in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds:
+        os.rename(olds[-1], out_dir)
+
+
+def _swap_in(new_dir: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by the complete ``new_dir``; a reader sees the old set or the new one."""
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    os.rename(new_dir, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def ingest(year: int, root: str | Path | None = None, out: str | Path | None = None, *, force: bool = False) -> IngestResult:
     """Validate ``<root>/<year>/`` and write its tables under ``<out>/<year>/``.
+
+    The tables and the manifest are written into a new folder that then replaces the old one,
+    so a run killed half-way leaves the previous complete set.
 
     Raises:
         ValidationError: the year's workbooks have problems (nothing is written then).
     """
+    folder = year_folder(year, root)
+    if not folder.is_dir():
+        raise ValidationError(Problem(display_path(folder), "", None, "", f"找不到{year}年的数据文件夹",
+                                      f"请把{year}年的工作簿放到 {display_path(folder)}/ 中"))
     out_dir = Path(out if out is not None else DATA_PROCESSED) / str(int(year))
     sources = source_hashes(year, root)
     with locked(out_dir.parent / f".{int(year)}.lock"):
+        _recover(out_dir)
         if not force:
             manifest = _fresh(out_dir, sources)
             if manifest is not None:
                 return IngestResult(int(year), out_dir, True, manifest)
         data = load_year(year, root)
-        tables = {}
-        for name, df in _tables(data).items():
-            blob = _parquet_bytes(df)
-            write_bytes(out_dir / f"{name}.parquet", blob)
-            tables[name] = {"file": f"{name}.parquet", "rows": len(df), "sha256": hashlib.sha256(blob).hexdigest()}
-        manifest = {
-            "year": int(year),
-            "qdanalysis_version": __version__,
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "source_folder": display_path(year_folder(year, root)),
-            "sources": sources,
-            "tables": tables,
-            "totals": data.totals,
-            "undisclosed": data.undisclosed,
-            "warnings": data.warnings,
-            "missing": data.missing,
-        }
-        write_text(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default))
+        new_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        try:
+            tables = {}
+            for name, df in _tables(data).items():
+                blob = _parquet_bytes(df)
+                write_bytes(new_dir / f"{name}.parquet", blob)
+                tables[name] = {"file": f"{name}.parquet", "rows": len(df), "sha256": hashlib.sha256(blob).hexdigest()}
+            manifest = {
+                "year": int(year),
+                "qdanalysis_version": __version__,
+                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "source_folder": display_path(folder),
+                "sources": sources,
+                "tables": tables,
+                "totals": data.totals,
+                "undisclosed": data.undisclosed,
+                "warnings": data.warnings,
+                "missing": data.missing,
+            }
+            write_text(new_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default))
+            os.chmod(new_dir, 0o755)
+            _swap_in(new_dir, out_dir)
+        finally:
+            if new_dir.exists():
+                shutil.rmtree(new_dir, ignore_errors=True)
     return IngestResult(int(year), out_dir, False, json.loads(json.dumps(manifest, default=_json_default)))
 
 
@@ -124,6 +162,9 @@ def _tables(data: YearData) -> dict[str, pd.DataFrame]:
 
 def read_processed(year: int, table: str, out: str | Path | None = None) -> pd.DataFrame:
     """Read a stored table back with its money columns as exact decimals."""
-    path = Path(out if out is not None else DATA_PROCESSED) / str(int(year)) / f"{table}.parquet"
+    folder = Path(out if out is not None else DATA_PROCESSED) / str(int(year))
+    if not folder.exists():
+        _recover(folder)
+    path = folder / f"{table}.parquet"
     arrow = pq.read_table(path)
     return arrow.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)

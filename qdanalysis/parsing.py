@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 PRICE_QUANTUM = Decimal("0.0001")
@@ -67,6 +67,19 @@ def compact(value: object) -> str:
     return normalize_text(value).replace(" ", "")
 
 
+SHOWN_CHARS = 40
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(value: object) -> str:
+    """A cell value as an error message may quote it: normalised, at most ``SHOWN_CHARS``
+    characters, control characters made visible (a cell must not drive the terminal)."""
+    text = normalize_text(value)
+    if len(text) > SHOWN_CHARS:
+        text = text[:SHOWN_CHARS] + f"…（共{len(text)}个字符）"
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text)
+
+
 def is_blank(value: object) -> bool:
     if type(value) in (int, float):  # the common numeric cell: only NaN is blank
         return value != value
@@ -77,19 +90,27 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
+MAX_NUMBER_CHARS = 64
+
+
 def _to_decimal(text: str) -> Decimal:
     """Decimal of a plain number string; thousands separators only in groups of three."""
+    if len(text) > MAX_NUMBER_CHARS:  # no real figure is this long; Decimal would take it whole
+        raise CellError(f"「{shown(text)}」位数过多，不是有效的数字", "请核对该数值")
     if _GROUPED_RE.match(text):
         text = text.replace(",", "")
     if not _NUMBER_RE.match(text):
-        raise CellError(f"「{text}」不是数字", "请只填写数字，例如 66.7 或 1,234.56")
-    return Decimal(text)
+        raise CellError(f"「{shown(text)}」不是数字", "请只填写数字，例如 66.7 或 1,234.56")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # an exponent beyond what Decimal holds, e.g. 1e99999999999999999999
+        raise CellError(f"「{shown(text)}」超出可处理的数值范围", "请核对该数值") from None
 
 
 def _number_of(value: object) -> Decimal:
     """Decimal of a numeric cell without binary noise (66.7 stays 66.7)."""
     if isinstance(value, bool):
-        raise CellError(f"「{value}」不是数字", "请填写数字")
+        raise CellError(f"「{shown(value)}」不是数字", "请填写数字")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -99,8 +120,10 @@ def _number_of(value: object) -> Decimal:
         # so 0.30000000000000004 is 0.3 and 66.7 stays 66.7.
         return Decimal(format(value, ".15g"))
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise CellError("单元格不是有效数字", "请填写数字")
         return value
-    raise CellError(f"「{value}」不是数字", "请填写数字")
+    raise CellError(f"「{shown(value)}」不是数字", "请填写数字")
 
 
 @dataclass(frozen=True, slots=True)  # slots: one per money cell, a million in a big ledger
@@ -111,6 +134,9 @@ class Money:
     per: str | None = None
     unit_stated: bool = False
 
+
+#: Digits of the money columns (``decimal128(18, 2)``, prices ``decimal128(18, 4)``).
+MONEY_DIGITS = 18
 
 _MONEY_RE = re.compile(
     r"^(?P<num>[+-]?[\d.,]+)(?P<unit>万元|元|万)?(?:/(?P<per>" + "|".join(PER_UNITS) + r"))?$"
@@ -146,7 +172,7 @@ def parse_money(
         m = _MONEY_RE.match(text)
         if not m:
             raise CellError(
-                f"金额「{normalize_text(value)}」无法识别为数字",
+                f"金额「{shown(value)}」无法识别为数字",
                 "请填写数字，可带单位，例如 66.7、66.7万元、942元/月",
             )
         number = _to_decimal(m.group("num"))
@@ -155,7 +181,7 @@ def parse_money(
             unit = "万元"
         per = m.group("per")
     else:
-        raise CellError(f"金额「{value}」不是数字", "请填写数字")
+        raise CellError(f"金额「{shown(value)}」不是数字", "请填写数字")
     stated = unit is not None
     unit = unit or default_unit
     if unit is None:
@@ -163,16 +189,28 @@ def parse_money(
             "无法判断金额单位（元还是万元）",
             "请在表头写明单位，例如「预算数（万元）」，或在表格上方加一行「单位：万元」",
         )
+    limit = _MONEY_LIMITS.get(quantum) or Decimal(10) ** (MONEY_DIGITS + quantum.as_tuple().exponent)
+    if number.is_finite() and number and number.adjusted() >= limit.adjusted():  # before any arithmetic
+        raise _too_large(value, limit)
     yuan = number * MONEY_UNITS[unit]
+    if abs(yuan) >= limit:
+        raise _too_large(value, limit)
     rounded = yuan.quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded != yuan:
         raise CellError(
-            f"金额「{normalize_text(value)}」精度超过{'分' if quantum == FEN else '0.0001元'}",
+            f"金额「{shown(value)}」精度超过{'分' if quantum == FEN else '0.0001元'}",
             "金额应精确到分（0.01元），请核对该数值",
         )
     if rounded < 0 and not allow_negative:
-        raise CellError(f"金额「{normalize_text(value)}」为负数", "预算和合同金额不能为负数，请核对")
+        raise CellError(f"金额「{shown(value)}」为负数", "预算和合同金额不能为负数，请核对")
     return Money(rounded, per, stated)
+
+
+_MONEY_LIMITS = {q: Decimal(10) ** (MONEY_DIGITS + q.as_tuple().exponent) for q in (FEN, PRICE_QUANTUM)}
+
+
+def _too_large(value: object, limit: Decimal) -> CellError:
+    return CellError(f"金额「{shown(value)}」过大（超过{limit:,.0f}元）", "请核对数值和单位（元还是万元）")
 
 
 def parse_unit_line(text: object) -> str | None:
@@ -218,7 +256,7 @@ def parse_decimal(value: object, *, what: str = "数值") -> Decimal | None:
     try:
         return _to_decimal(text)
     except CellError:
-        raise CellError(f"{what}「{normalize_text(value)}」不是数字", "请只填写数字") from None
+        raise CellError(f"{what}「{shown(value)}」不是数字", "请只填写数字") from None
 
 
 _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
@@ -247,7 +285,7 @@ def parse_quantity(value: object) -> Quantity | None:
     m = _QUANTITY_RE.match(text)
     if not m:
         if re.search(r"\d", text):
-            raise CellError(f"「{normalize_text(value)}」无法识别为数量", "请写成数字加单位，例如 80条、5.1万路、95%")
+            raise CellError(f"「{shown(value)}」无法识别为数量", "请写成数字加单位，例如 80条、5.1万路、95%")
         return Quantity(None, "", text)
     number = _to_decimal(m.group("num"))
     unit = m.group("unit")
@@ -259,15 +297,21 @@ def parse_quantity(value: object) -> Quantity | None:
     return Quantity(number, unit, text)
 
 
+#: Largest count accepted: a million rows of it still sum within Int64.
+MAX_COUNT = 10**12
+
+
 def parse_count(value: object, *, what: str = "数量") -> int | None:
     """A whole count: ``92``, ``1,234``, ``１２３``, ``12.5万``."""
     q = parse_quantity(value)
     if q is None:
         return None
     if q.value is None or q.unit not in ("", "条", "个", "条线路", "路", "次", "户", "家", "条短信"):
-        raise CellError(f"{what}「{normalize_text(value)}」不是整数", "请填写整数，例如 92")
+        raise CellError(f"{what}「{shown(value)}」不是整数", "请填写整数，例如 92")
     if q.value != q.value.to_integral_value() or q.value < 0:
-        raise CellError(f"{what}「{normalize_text(value)}」不是非负整数", "请填写整数，例如 92")
+        raise CellError(f"{what}「{shown(value)}」不是非负整数", "请填写整数，例如 92")
+    if q.value > MAX_COUNT:
+        raise CellError(f"{what}「{shown(value)}」过大（超过{MAX_COUNT:,}）", "请核对该数值")
     return int(q.value)
 
 
@@ -319,7 +363,7 @@ def parse_target(value: object) -> Target:
         q = None
     if q is None or q.value is None:
         raise CellError(
-            f"指标值「{normalize_text(value)}」无法识别",
+            f"指标值「{shown(value)}」无法识别",
             "请写成比较符加数值和单位（如 ≥80条、≤2小时、不低于95%、100%），或定性目标（如 健全）",
         )
     return Target(op, q.value, q.unit, text)
@@ -341,9 +385,25 @@ _DATE_PATTERNS = [
 ]
 
 
+#: Dates outside these are typing errors (and beyond what datetime64[ns] holds past 2262).
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+
+
 def parse_date(value: object, *, allow_year: bool = True) -> ParsedDate | None:
     """Parse Excel dates, serial numbers and ``2019-08-10``, ``2019/8/10``, ``2019年8月10日``,
-    ``2019年8月``, ``2019.08``, ``2019年``. Month/year-only dates keep their precision."""
+    ``2019年8月``, ``2019.08``, ``2019年``. Month/year-only dates keep their precision.
+
+    Raises:
+        CellError: not a date, a date that does not exist, or one outside 1900–2200.
+    """
+    parsed = _parse_date(value, allow_year)
+    if parsed is not None and not DATE_MIN <= parsed.date <= DATE_MAX:
+        raise CellError(f"日期「{shown(value if isinstance(value, str) else parsed.date)}」超出合理范围"
+                        f"（{DATE_MIN.year}–{DATE_MAX.year}年）", "请核对年份")
+    return parsed
+
+
+def _parse_date(value: object, allow_year: bool) -> ParsedDate | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -355,12 +415,12 @@ def parse_date(value: object, *, allow_year: bool = True) -> ParsedDate | None:
             raise CellError("日期无效", "请填写日期，例如 2019-08-10")
         if 1900 <= value <= 2200 and float(value).is_integer():
             if not allow_year:
-                raise CellError(f"日期「{value}」只有年份", "请写明月份，例如 2020年1月")
+                raise CellError(f"日期「{shown(value)}」只有年份", "请写明月份，例如 2020年1月")
             return ParsedDate(dt.date(int(value), 1, 1), "year")
         if 1 <= value < 2958466:
             day = _EXCEL_EPOCH + dt.timedelta(days=float(value))
             return ParsedDate(day.date(), "day")
-        raise CellError(f"日期「{value}」无效", "请填写日期，例如 2019-08-10")
+        raise CellError(f"日期「{shown(value)}」无效", "请填写日期，例如 2019-08-10")
     text = compact(value)
     for pattern, precision in _DATE_PATTERNS:
         m = pattern.match(text)
@@ -373,9 +433,9 @@ def parse_date(value: object, *, allow_year: bool = True) -> ParsedDate | None:
         try:
             return ParsedDate(dt.date(year, month, day), precision)
         except ValueError:
-            raise CellError(f"日期「{normalize_text(value)}」不存在", "请核对年、月、日") from None
+            raise CellError(f"日期「{shown(value)}」不存在", "请核对年、月、日") from None
     raise CellError(
-        f"日期「{normalize_text(value)}」无法识别",
+        f"日期「{shown(value)}」无法识别",
         "请写成 2019-08-10、2019/8/10、2019年8月10日、2019年8月 或 2019.08",
     )
 
@@ -395,7 +455,7 @@ def parse_month(value: object, year: int | None = None) -> dt.date | None:
     except CellError:
         parsed = None
     if parsed is None:
-        raise CellError(f"月份「{normalize_text(value)}」无法识别", "请写成 2020年1月 或 2020-01")
+        raise CellError(f"月份「{shown(value)}」无法识别", "请写成 2020年1月 或 2020-01")
     return parsed.date.replace(day=1)
 
 
@@ -411,7 +471,7 @@ def parse_bandwidth(value: object) -> Decimal | None:
     text = compact(value).upper()
     m = _BANDWIDTH_RE.match(text)
     if not m:
-        raise CellError(f"带宽「{normalize_text(value)}」无法识别", "请写成 1000M、1G 或 100Mbps")
+        raise CellError(f"带宽「{shown(value)}」无法识别", "请写成 1000M、1G 或 100Mbps")
     number = _to_decimal(m.group("num"))
     factor = {"G": Decimal(1000), "K": Decimal("0.001")}.get((m.group("unit") or "M").upper(), Decimal(1))
     return number * factor

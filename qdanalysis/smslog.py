@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -98,19 +99,19 @@ def resolve_log_path(value: str, folder: str | Path) -> Path:
     if not text:
         raise P.CellError("明细文件路径为空", "请填写相对于本工作簿所在文件夹的路径，例如 明细/2020年短信.csv")
     if PureWindowsPath(text).is_absolute() or PureWindowsPath(text).drive or PurePosixPath(text).is_absolute():
-        raise P.CellError(f"明细文件「{text}」是绝对路径",
+        raise P.CellError(f"明细文件「{P.shown(text)}」是绝对路径",
                           "请把明细文件放到本工作簿所在的文件夹（或其子文件夹）中，并填写相对路径，例如 明细/2020年短信.csv")
     base = Path(folder).resolve()
     target = (base / PureWindowsPath(text).as_posix()).resolve()
     if target != base and base not in target.parents:
-        raise P.CellError(f"明细文件「{text}」不在数据文件夹 {display_path(base)} 之内",
+        raise P.CellError(f"明细文件「{P.shown(text)}」不在数据文件夹 {display_path(base)} 之内",
                           "出于安全考虑，明细文件必须放在本工作簿所在的文件夹（或其子文件夹）中")
     if not target.is_file():
         what = "是一个文件夹" if target.is_dir() else "不存在"
-        raise P.CellError(f"明细文件「{text}」{what}（应在 {display_path(target)}）",
+        raise P.CellError(f"明细文件「{P.shown(text)}」{what}（应在 {display_path(target)}）",
                           "请检查文件名和路径；路径相对于本工作簿所在的文件夹")
     if target.suffix.lower() not in LOG_FORMATS:
-        raise P.CellError(f"明细文件「{text}」的类型「{target.suffix or '无扩展名'}」不受支持",
+        raise P.CellError(f"明细文件「{P.shown(text)}」的类型「{target.suffix or '无扩展名'}」不受支持",
                           "请导出为 CSV（.csv）或 parquet（.parquet）文件")
     return target
 
@@ -126,13 +127,13 @@ def _match_headers(headers: Sequence[str], *, first_row: int | None) -> _Columns
         for col in SMS_LOG.columns:
             if name in col.names:
                 if col.key in found:
-                    raise _BadLog(f"「{found[col.key]}」和「{header}」两列都表示{col.header}", "请删除其中一列",
-                                  first_row, header)
+                    raise _BadLog(f"「{P.shown(found[col.key])}」和「{P.shown(header)}」两列都表示{col.header}",
+                                  "请删除其中一列", first_row, P.shown(header))
                 found[col.key] = header
     for col in SMS_LOG.required:
         if col.key not in found:
             alt = "、".join(col.synonyms)
-            raise _BadLog(f"缺少「{col.header}」列（表头为：{'、'.join(map(str, headers))}）",
+            raise _BadLog(f"缺少「{col.header}」列（表头为：{P.shown('、'.join(map(str, headers)))}）",
                           f"请在第一行写明「{col.header}」列（也可写作：{alt}）", first_row, col.header)
     return _Columns(found)
 
@@ -178,9 +179,15 @@ def _read_csv(path: Path, *, typed: bool) -> tuple[pa.Table, _Columns]:
     except pa.ArrowInvalid as err:
         if typed and "conversion error" in str(err):
             raise  # a value of the wrong type: the caller re-reads as text to name the rows
-        raise _BadLog(f"CSV 文件格式有误，无法读取（{err}）",
+        raise _BadLog(f"CSV 文件格式有误，无法读取（{_arrow_message(err)}）",
                       "请检查是否每行的列数相同、引号是否成对；可用 Excel 打开后另存为 CSV") from None
     return table, cols
+
+
+def _arrow_message(err: Exception) -> str:
+    """pyarrow's message, short and without control characters (it may quote the file's bytes)."""
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", " ", str(err))
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def _read_parquet(path: Path) -> tuple[pa.Table, _Columns]:
@@ -191,7 +198,7 @@ def _read_parquet(path: Path) -> tuple[pa.Table, _Columns]:
         cols = _match_headers(schema.names, first_row=None)
         table = pq.read_table(path, columns=list(cols.names.values()))
     except (pa.ArrowInvalid, OSError) as err:
-        raise _BadLog(f"parquet 文件已损坏或不是 parquet 格式（{err}）", "请重新从短信平台导出明细") from None
+        raise _BadLog(f"parquet 文件已损坏或不是 parquet 格式（{_arrow_message(err)}）", "请重新从短信平台导出明细") from None
     return table, cols
 
 
@@ -225,7 +232,7 @@ class _Report:
         if not total:
             return
         for row in _rows(mask, self.first_row)[:MAX_LISTED]:
-            shown = "" if values is None else values[row - self.first_row].as_py()
+            shown = "" if values is None else P.shown(values[row - self.first_row].as_py())
             text = message(shown) if callable(message) else message
             self.problems.append(Problem(self.file, "", row, column, text, hint))
         if total > MAX_LISTED:
@@ -326,8 +333,8 @@ def read_log(
 
     Raises:
         ValidationError: the file cannot be read, or rows are bad; each problem names
-            the file, the row (CSV: line number, the header being line 1; parquet: record
-            number) and the column.
+            the file, the row (CSV: the header is row 1 and blank lines are not counted;
+            parquet: the record number) and the column.
     """
     path = Path(path)
     fmt = LOG_FORMATS.get(path.suffix.lower(), "csv")
@@ -356,6 +363,12 @@ def read_log(
 
 def _aggregate(table: pa.Table, cols: _Columns, report: _Report, *, year: int | None, month: dt.date | None,
                department: str | None) -> pd.DataFrame:
+    """Validate every row, then sum per month and department (see :func:`read_log`).
+
+    Rows are checked column by column with vectorised kernels; only the ≤ a few hundred
+    groups are handled in Python, where department names are trimmed (``" 财政局"`` and
+    ``"财政局"`` are one department).
+    """
     time_name = cols.names["time"]
     y, m, valid = _times(table, time_name, report)
     if year is not None:
@@ -386,7 +399,7 @@ def _aggregate(table: pa.Table, cols: _Columns, report: _Report, *, year: int | 
     blank_names, other_names = set(), set()
     for g in grouped:
         raw = g.get("d")
-        name = P.clean_text(raw) or None if dept_name else wanted
+        name = (P.clean_text(raw) or None) if dept_name else wanted
         if dept_name and name is None:
             blank_names.add(raw)
             continue

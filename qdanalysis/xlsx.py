@@ -564,6 +564,8 @@ class _SheetScanner:
         res.shared_refs += len(_SHARED_TYPE.findall(seg))
         if b't="e"' in seg or b"t='e'" in seg:
             res.errors.extend(_error_cells(seg))
+        if b"<f" in seg:
+            res.errors.extend(_uncached_formula_cells(seg))
 
 
 class _SstScan:
@@ -650,6 +652,33 @@ def _error_cells(seg: bytes) -> list[tuple[int, int, str]]:
                     text = unescape(v.group(1).decode("utf-8", "replace")).strip()
                     found.add((int(ref.group(2)) - 1, _column_index(ref.group(1)), text))
             pos = seg.find(marker, pos + 1)
+    return sorted(found)
+
+
+#: Error text recorded for a formula cell saved without its computed value.
+UNCACHED_FORMULA = "#公式未计算"
+_FORMULA = re.compile(rb"<(?:" + _NAME + rb":)?f(?=[\s/>])")
+
+
+def _uncached_formula_cells(seg: bytes) -> list[tuple[int, int, str]]:
+    """``(row0, col0, UNCACHED_FORMULA)`` of formula cells with no ``<v>``: files written by
+    programs and never opened in Excel. Every reader sees them as empty, which would pass
+    an unknown total off as 未披露."""
+    found = set()
+    for m in _FORMULA.finditer(seg):
+        start = seg.rfind(b"<", 0, m.start())
+        while start > 0 and not _CELL_START.match(seg, start):
+            start = seg.rfind(b"<", 0, start)
+        tag = _CELL_START.match(seg, start) if start >= 0 else None
+        if not tag or tag.group(0).endswith(b"/>"):
+            continue
+        close = seg.find(b"c>", tag.end())
+        if close < 0 or _V_TEXT.search(seg, tag.end(), close):
+            continue
+        r = _ATTR_R.search(tag.group(1))
+        ref = _REF.fullmatch(r.group(2).strip()) if r else None
+        if ref:
+            found.add((int(ref.group(2)) - 1, _column_index(ref.group(1)), UNCACHED_FORMULA))
     return sorted(found)
 
 
@@ -897,7 +926,10 @@ def _read_calamine(path: Path, display: str, archive: _Archive) -> list[SheetDat
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
                 grid = _anchor_at_a1(sheet.to_python(skip_empty_area=False), sheet.start, sheet.end)
-                rows = _trim([_normalise(row) for row in grid])
+                shared: dict[str, str] = {}
+                grid.reverse()  # consumed row by row: the grid is never held twice
+                rows = _trim([_normalise(grid.pop(), shared) for _ in range(len(grid))])
+                del grid, shared
                 merged = _clip([(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])], rows)
                 part = archive.sheet_parts.get(meta.name)
                 errors = list(archive.sheets[part].errors) if part in archive.sheets else []
@@ -928,12 +960,24 @@ def _anchor_at_a1(grid: list[list], start, end) -> list[list]:
 _INT_LIMIT = float(2**53)
 
 
-def _normalise(row: list) -> list:
+_SHARED_TEXT_MAX_CHARS = 64  # short texts repeat (categories, vendors, units); names and notes rarely do
+_SHARED_TEXT_MAX_ENTRIES = 1 << 16
+
+
+def _normalise(row: list, shared: dict[str, str] | None = None) -> list:
+    """Python values of one row. Equal short texts become one object (``shared`` maps text to it):
+    a million-row ledger repeats a handful of categories a million times."""
     out = []
     append = out.append
     for v in row:
         t = type(v)
         if t is str:
+            if shared is not None and len(v) <= _SHARED_TEXT_MAX_CHARS:
+                same = shared.get(v)
+                if same is not None:
+                    v = same
+                elif len(shared) < _SHARED_TEXT_MAX_ENTRIES:
+                    shared[v] = v
             append(v or None)
         elif t is float and v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT:
             append(int(v))

@@ -11,7 +11,7 @@ import pandas as pd
 from . import checks
 from .errors import Problem, ValidationError, display_path
 from .loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
-from .loaders._table import workbook_paths
+from .loaders._table import shared_reads, workbook_paths
 from .paths import DATA_RAW
 from .schema import TABLES
 
@@ -83,6 +83,14 @@ def load_year(year: int, root: str | Path | None = None) -> YearData:
     missing: list[str] = []
     loaders = {"budget": read_budget, "contracts": load_contracts, "lines": load_lines,
                "sms": lambda p: load_sms(p, year=year), "indicators": load_indicators}
+    with shared_reads():
+        _load_all(loaders, folder, results, problems, missing)
+    if problems:
+        raise ValidationError(problems)
+    return _assemble(year, folder, files, results, missing)
+
+
+def _load_all(loaders, folder, results, problems, missing) -> None:
     for key, loader in loaders.items():
         try:
             results[key] = loader(folder)
@@ -92,8 +100,9 @@ def load_year(year: int, root: str | Path | None = None) -> YearData:
                 results[key] = None
                 continue
             problems.extend(p for p in err.problems if p not in problems)
-    if problems:
-        raise ValidationError(problems)
+
+
+def _assemble(year, folder, files, results, missing) -> YearData:
     budget = results["budget"]
     from .loaders.contracts import CONTRACT_DTYPES
     from .loaders.indicators import INDICATOR_DTYPES

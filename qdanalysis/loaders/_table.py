@@ -8,18 +8,22 @@ rows mean.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from collections.abc import MutableMapping
+from typing import Any, Callable, Iterator, Iterable
 
 import pandas as pd
 
 from .. import parsing as P
 from ..errors import ProblemCollector, ValidationError, display_path
 from ..schema import MONEY, PRICE, NOTE_PREFIXES, Column, Table
-from ..xlsx import SheetData, column_letter, read_workbook
+from ..xlsx import UNCACHED_FORMULA, SheetData, column_letter, read_workbook
 
 HEADER_SCAN_ROWS = 30
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -45,6 +49,40 @@ class Located:
         if key in self.col_index:
             return f"{self.col_header[key]}({column_letter(self.col_index[key])}列)"
         return key
+
+
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qdanalysis_shared_reads", default=None)
+
+
+@contextlib.contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block each workbook is read once, however many loaders look into it
+    (a year's five tables often share one file)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _read(file: Path) -> list[SheetData]:
+    cache = _SHARED.get()
+    if cache is None:
+        return read_workbook(file)
+    try:
+        stat = file.stat()
+        key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return read_workbook(file)
+    if key not in cache:
+        try:
+            cache[key] = read_workbook(file)
+        except ValidationError as err:
+            cache[key] = err
+    result = cache[key]
+    if isinstance(result, ValidationError):
+        raise result
+    return result
 
 
 def workbook_paths(path: str | Path) -> list[Path]:
@@ -186,7 +224,7 @@ def locate(path: str | Path, table: Table, collector_for: Callable[[str], Proble
     found: list[Located] = []
     collectors: list[ProblemCollector] = []
     for file in paths:
-        sheets = read_workbook(file)
+        sheets = _read(file)
         collector = ProblemCollector(display_path(file))
         collectors.append(collector)
         named = [s for s in sheets if _sheet_name_matches(s, table)]
@@ -231,14 +269,56 @@ def _no_table(path: str | Path, table: Table):
 _NO_EXTRAS: dict[str, Any] = {}  # shared by the records of a sheet without extra columns; never mutated
 
 
+class RowValues(MutableMapping):
+    """The cells of one row by column key: a dict's interface over a list.
+
+    The rows of a table share one key index, so a million rows cost a list each rather
+    than a dict each (a third of the memory). Keys cannot be added or removed.
+    """
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: list[Any]):
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._index[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        return default if i is None else self._values[i]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._values[self._index[key]] = value
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("the columns of a row are fixed")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def items(self):
+        return zip(self._index, self._values)
+
+    def __repr__(self) -> str:
+        return f"RowValues({dict(self.items())!r})"
+
+
 @dataclass(slots=True)  # one per data row: a ledger may have a million
 class Record:
     """One data row, with parsed values by column key and its place in the workbook."""
 
     loc: Located
     row: int
-    raw: dict[str, Any]
-    values: dict[str, Any]
+    raw: RowValues
+    values: RowValues
     extras: dict[str, Any]
 
     def text(self, key: str) -> str:
@@ -297,21 +377,29 @@ def read_records(loc: Located, table: Table, collector: ProblemCollector, *, yea
     """
     records: list[Record] = []
     fills: dict[str, Any] = {}
+    index = {k: i for i, k in enumerate(loc.col_index)}
+    positions = list(loc.col_index.values())
+    columns = [table.column(k) for k in loc.col_index]
     rows, loc.rows = loc.rows, []
     rows.reverse()
     while rows:
         row_no, values = rows.pop()
-        raw = {k: (values[j] if j < len(values) else None) for k, j in loc.col_index.items()}
+        width = len(values)
+        raw = RowValues(index, [values[j] if j < width else None for j in positions])
         for col in table.columns:
             if col.fill_down and col.key in raw:
                 if P.is_blank(raw[col.key]):
                     raw[col.key] = fills.get(col.key)
                 else:
                     fills[col.key] = raw[col.key]
-        parsed: dict[str, Any] = {}
-        for key, value in raw.items():
-            col = table.column(key)
+        parsed = RowValues(index, [None] * len(columns))
+        for col, (key, value) in zip(columns, raw.items()):
             error = loc.error_cells.get((row_no, loc.col_index[key]))
+            if error == UNCACHED_FORMULA:
+                collector.add(loc.sheet, row_no, loc.where(key), "单元格是公式，但文件里没有保存计算结果",
+                              "请用Excel打开该文件并保存（会写入计算结果）后再导入，或改填数值")
+                parsed[key] = None
+                continue
             if error is not None:
                 collector.add(loc.sheet, row_no, loc.where(key), f"单元格是Excel错误值「{error}」",
                               "请修正该单元格的公式，或改填数值（未知请留空）")

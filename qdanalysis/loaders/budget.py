@@ -102,6 +102,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
     total: Record | None = None
     seen: dict[str, Record] = {}
     seen_codes: dict[str, Record] = {}
+    by_category: dict[object, list[Record]] = {}  # items so far, by category (a scan per subtotal is quadratic)
     collector_of = {c.file: c for c in collectors}
     for loc in located:
         collector = collector_of[loc.file]
@@ -112,7 +113,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
             if kind == "subtotal":
                 cat = rec.values.get("category")
                 named = cat and not any(w in cat for w in SUBTOTAL_WORDS)
-                members = [i for i in items if i.values.get("category") == cat] if named else items[group_start:]
+                members = list(by_category.get(cat, ())) if named else items[group_start:]
                 subtotal_rows.append((rec, members))
                 group_start = len(items)
                 continue
@@ -133,7 +134,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
             if name in seen:
                 first = seen[name]
                 collector.add(loc.sheet, rec.row, loc.where("item"),
-                              f"项目「{name}」重复出现（第一次在{first.loc.sheet}第{first.row}行）",
+                              f"项目「{P.shown(name)}」重复出现（第一次在{first.loc.sheet}第{first.row}行）",
                               "同一年度每个项目只能出现一次，请合并或改名")
             else:
                 seen[name] = rec
@@ -142,9 +143,10 @@ def read_budget(path: str | Path) -> BudgetSheet:
                 if code in seen_codes and seen_codes[code].values.get("item") != name:
                     first = seen_codes[code]
                     collector.add(loc.sheet, rec.row, loc.where("code"),
-                                  f"编号「{code}」重复（第一次在第{first.row}行）", "每个项目的编号应唯一")
+                                  f"编号「{P.shown(code)}」重复（第一次在第{first.row}行）", "每个项目的编号应唯一")
                 seen_codes.setdefault(code, rec)
             items.append(rec)
+            by_category.setdefault(rec.values.get("category"), []).append(rec)
     undisclosed: dict[str, Decimal | None] = {k: None for k in MONEY_KEYS}
     for rec, members in subtotal_rows:
         _check_sum(collector_of[rec.loc.file], rec, rec.loc.where, members, "小计")

@@ -84,7 +84,7 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
                 collector.add(loc.sheet, rec.row, loc.where("contract_id"), "缺少合同编号", "每份合同需填写唯一的合同编号")
             elif cid in seen:
                 collector.add(loc.sheet, rec.row, loc.where("contract_id"),
-                              f"合同编号「{cid}」重复（第一次在第{seen[cid]}行）", "每份合同的编号应唯一")
+                              f"合同编号「{P.shown(cid)}」重复（第一次在第{seen[cid]}行）", "每份合同的编号应唯一")
             else:
                 seen[cid] = rec.row
             if not v.get("item"):
@@ -92,7 +92,7 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
             billing_text = v.get("billing")
             billing = billing_of(billing_text)
             if billing_text and billing is None:
-                collector.add(loc.sheet, rec.row, loc.where("billing"), f"计费方式「{billing_text}」无法识别",
+                collector.add(loc.sheet, rec.row, loc.where("billing"), f"计费方式「{P.shown(billing_text)}」无法识别",
                               "请填写 年、月、条 或 一次性")
             price, amount = v.get("unit_price"), v.get("amount")
             pers = {m.per for m in (price, amount) if m is not None and m.per}
@@ -102,7 +102,7 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
                 billing = implied.pop()
             elif billing and implied and implied != {billing}:
                 collector.add(loc.sheet, rec.row, loc.where("billing"),
-                              f"计费方式「{billing_text}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
+                              f"计费方式「{P.shown(billing_text)}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
                               "请核对计费方式或单价的单位")
             amount_yuan = money_value(amount)
             price_yuan = money_value(price)
