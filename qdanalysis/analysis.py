@@ -96,17 +96,20 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
 def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict) -> pd.DataFrame:
     """What the data says was spent in the year, item by item, and what it does not itemise.
 
-    An item's figure is the payment its contracts record for the year (``paid_in_year``)
-    where any does, else its budget. The last two rows are ``已披露合计`` and ``未逐项披露``
-    (the executed total minus the disclosed sum).
+    An item's figure is its executed amount where the budget sheet gives one, else the
+    payment its contracts record for the year (``paid_in_year``), else its budget. The last
+    two rows are ``已披露合计`` and ``未逐项披露`` (the executed total minus the disclosed sum).
 
     Returns:
-        Columns: code, category, item, amount, basis ("本年支付" / "预算数"), source.
+        Columns: code, category, item, amount, basis ("执行数" / "本年支付" / "预算数").
     """
     paid = contracts.dropna(subset=["paid_in_year"]).groupby("item_code")["paid_in_year"].apply(sum_known)
     rows = []
     for _, item in budget.iterrows():
-        if item["code"] in paid.index:
+        if not pd.isna(item["executed"]):
+            rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
+                         "amount": Decimal(item["executed"]), "basis": "执行数"})
+        elif item["code"] in paid.index:
             rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
                          "amount": paid[item["code"]], "basis": "本年支付"})
         elif not pd.isna(item["budget"]):

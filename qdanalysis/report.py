@@ -267,7 +267,8 @@ class AnnualReport:
     # sections
     def header(self) -> list[Block]:
         d = self.data
-        blocks = [para("{year}年{title}", "title", title=self.title, year=d.year),
+        heading = self.title if str(d.year) in self.title else f"{d.year}年{self.title}"
+        blocks = [para("{heading}", "title", heading=heading),
                   para("数据文件：{files}。金额单位：万元（保留两位小数，四舍五入）；空白或“未披露”表示数据未给出，不按零计。",
                        "note", files="、".join(display_path(f) for f in d.files))]
         if self.demo:
@@ -315,7 +316,7 @@ class AnnualReport:
         blocks.append(self._figure(charts.budget_execution(t, source=self.source("预算执行"), demo=self.demo, year=d.year),
                                    "预算数与执行数"))
         blocks.append(para(
-            "能逐项对应到{year}年的支出（合同本年支付额，或列明的年度预算数）合计{disclosed}，"
+            "能逐项对应到{year}年的支出（项目执行数，或合同本年支付额，或列明的年度预算数）合计{disclosed}，"
             "占执行数的{share}；其余{rest}未逐项披露。",
             year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,

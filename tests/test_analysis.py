@@ -159,3 +159,12 @@ def test_replaced_line_contract_counts_only_its_months():
     [row] = budget_vs_contracts(b, c, 2020)
     assert row["computed"] == D(6 * 10000 + 6 * 11700) and row["status"] == "一致"
     assert row["formula"] == "1万元/月×6 + 1.17万元/月×6"
+
+
+def test_disclosed_spend_prefers_the_executed_figure():
+    b = budget(("1", "甲", "a", D(100), D(90)), ("2", "甲", "b", D(50), None))
+    c = contracts(("C", "2", "b", "乙", "2020-01-01", D(50), "年", None, None, None, None, D(50), D(20), None, None))
+    out = A.disclosed_spend(b, c, {"executed": D(110)}).set_index("item")
+    assert (out.loc["a", "amount"], out.loc["a", "basis"]) == (D(90), "执行数")
+    assert (out.loc["b", "amount"], out.loc["b", "basis"]) == (D(20), "本年支付")
+    assert out.loc["未逐项披露", "amount"] == D(0)
