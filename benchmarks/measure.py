@@ -1,0 +1,168 @@
+"""Timing and memory of commands, for the benchmarks: wall time, peak memory, medians.
+
+A command is measured as a whole subprocess (interpreter start and imports included); its
+memory is the peak of the summed resident set of the process and all its descendants
+(kernels, worker processes), sampled every 50 ms with psutil.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured subprocess."""
+
+    seconds: float
+    peak_mb: float
+    cpu_s: float  # user + system CPU of the process and the descendants it waited for
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def env() -> dict[str, str]:
+    """The environment of measured commands: the project importable, no pager, UTF-8."""
+    out = dict(os.environ)
+    out["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), out.get("PYTHONPATH", "")) if p)
+    out.setdefault("PYTHONIOENCODING", "utf-8")
+    return out
+
+
+def qdanalysis_command(*args: str) -> list[str]:
+    """``qdanalysis ARGS`` as the user types it: the console script when installed, else ``-m``."""
+    script = Path(sys.executable).with_name("qdanalysis")
+    if script.exists():
+        return [str(script), *args]
+    return [sys.executable, "-m", "qdanalysis.cli", *args]
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True) -> Run:
+    """Run ``cmd`` to completion and measure it."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with ipykernel
+        psutil = None
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", errors="replace")
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        handle = psutil.Process(proc.pid)
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(handle))
+            stop.wait(SAMPLE_SECONDS)
+
+    sampler = None
+    if psutil is not None:
+        try:
+            psutil.Process(proc.pid)
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+        except psutil.Error:
+            sampler = None
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    stop.set()
+    if sampler is not None:
+        sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = Run(seconds, peak / 2**20, cpu, proc.returncode, out, err)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-2000:]}\n{err[-2000:]}")
+    return result
+
+
+def run_python_json(script: Path, *args: str) -> tuple[dict, Run]:
+    """Run a benchmark child script that prints one JSON object as its last line."""
+    result = run([sys.executable, str(script), *args])
+    return json.loads(result.stdout.strip().splitlines()[-1]), result
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def spread(values: list[float]) -> str:
+    """`` (min–max)`` of the runs, for judging the noise of a median."""
+    if len(values) < 2:
+        return ""
+    return f" ({min(values):.2f}–{max(values):.2f})"
+
+
+def machine_line() -> str:
+    import platform
+
+    mem = ""
+    try:
+        import psutil
+
+        mem = f", {psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except ImportError:  # pragma: no cover
+        pass
+    return f"{os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.platform(terse=True)}"
+
+
+def load_line() -> str:
+    """The machine's load: other jobs on a shared machine slow every figure down, parallel ones most."""
+    one, five, _ = os.getloadavg()
+    busy = "  (busy: other jobs are running; wall times and the parallel speed-up suffer)" if one > 0.7 else ""
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def own_peak_mb() -> float:
+    """Peak resident memory of this process in MiB.
+
+    Read from /proc (VmHWM), which starts afresh at exec; ``getrusage``'s ru_maxrss would
+    report the parent's peak when the parent was larger at the fork.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

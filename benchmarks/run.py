@@ -1,0 +1,360 @@
+"""Print the benchmark figures of qdanalysis (``make bench``). It measures; it asserts nothing.
+
+Sections (``--only`` takes a comma-separated subset, in any order):
+
+  report   ``qdanalysis run --year 2020`` against the floor (papermill + nbconvert on a
+           one-cell pandas/matplotlib notebook), both as whole subprocesses, alternating.
+  all      ``run --all`` over the five demo years against the five ``run --year`` one after
+           another; wall time and peak memory of each (all processes summed).
+  read     a 100,000-row contract ledger: ``qdanalysis.load_contracts`` against
+           ``pandas.read_excel(engine="openpyxl")``.
+  cache    ``ingest`` and ``run`` twice on unchanged sources: the second should re-parse nothing.
+  scale    a year's 6,000,000-message SMS log, CSV and parquet, aggregated to month ×
+           department by qdanalysis.smslog and by the other engines considered; then the SMS
+           loader reading it through a workbook's 明细文件.
+  profile  where the time of ``run --year 2020`` goes: CLI imports, kernel start, imports in
+           the kernel, fonts, Excel, analysis and drawing, PNG rendering, HTML export.
+
+Timings are medians of ``--runs`` runs, measured side by side in one invocation (the
+machines are shared: compare ratios, not absolute seconds). ``--quick`` runs each once on
+smaller inputs (20,000 ledger rows, 600,000 messages) to check that everything works.
+
+Usage:
+    python benchmarks/run.py [--only report,read] [--quick] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import measure as M  # noqa: E402
+from measure import median, spread, verdict  # noqa: E402
+
+SECTIONS = ("report", "all", "read", "cache", "scale", "profile")
+REPORT_YEAR = 2020
+REPORT_TARGET = 1.5  # at most this many times the floor
+ALL_TARGET = 1.7  # at least this many times faster than one after another
+READ_SPEEDUP_TARGET, READ_SECONDS_TARGET = 5.0, 2.0
+SCALE_SECONDS_TARGET, SCALE_MB_TARGET = 5.0, 2048
+
+
+def heading(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 74 - len(title)), flush=True)
+    print(f"  {M.load_line()}", flush=True)
+
+
+def row(label: str, value: str, width: int = 58) -> None:
+    print(f"  {label:<{width}} {value}", flush=True)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def bench_report(args, tmp: Path) -> dict:
+    heading(f"1. Report against floor: qdanalysis run --year {REPORT_YEAR} vs papermill + nbconvert")
+    ours_cmd = M.qdanalysis_command("run", "--year", str(REPORT_YEAR), "--out", str(tmp / "report-out"))
+    floor_cmd = [sys.executable, str(M.BENCH_DIR / "floor.py"), str(tmp / "floor-out")]
+    if not args.quick:  # warm the page cache and the matplotlib font cache on both sides
+        M.run(ours_cmd), M.run(floor_cmd)
+    ours, floor, ours_cpu, floor_cpu = [], [], [], []
+    for i in range(args.runs):
+        pair = [(ours, ours_cpu, ours_cmd), (floor, floor_cpu, floor_cmd)]
+        for times, cpu, cmd in (pair if i % 2 == 0 else pair[::-1]):  # alternate who goes first
+            result = M.run(cmd)
+            times.append(result.seconds)
+            cpu.append(result.cpu_s)
+    ratio = median(ours) / median(floor)
+    row("floor (papermill.execute_notebook + HTMLExporter, 1 cell)",
+        f"{median(floor):6.2f} s{spread(floor)}, CPU {median(floor_cpu):5.2f} s")
+    row(f"qdanalysis run --year {REPORT_YEAR} (whole command)",
+        f"{median(ours):6.2f} s{spread(ours)}, CPU {median(ours_cpu):5.2f} s")
+    row("ratio of wall times (target <= 1.5)", f"{ratio:6.2f} x   {verdict(ratio <= REPORT_TARGET)}")
+    row("ratio of CPU times (less sensitive to other jobs)", f"{median(ours_cpu) / median(floor_cpu):6.2f} x")
+    return {"floor_s": median(floor), "ours_s": median(ours), "ratio": ratio,
+            "cpu_ratio": median(ours_cpu) / median(floor_cpu)}
+
+
+# --------------------------------------------------------------------------- all years
+
+
+def bench_all(args, tmp: Path) -> dict:
+    from qdanalysis.demo import DEFAULT_YEARS, generate_demo
+
+    heading("2. All years: run --all over the five demo years vs one after another")
+    demo = tmp / "demo"
+    start = time.perf_counter()
+    generate_demo(demo)
+    years = list(DEFAULT_YEARS)
+    print(f"  demo data: {len(years)} years ({years[0]}–{years[-1]}) written in {time.perf_counter() - start:.1f} s")
+    par_t, par_mb, par_cpu, seq_t, seq_mb, seq_cpu = [], [], [], [], [], []
+    for i in range(args.runs):
+        def parallel() -> None:
+            r = M.run(M.qdanalysis_command("run", "--all", "--root", str(demo), "--out", str(tmp / f"all-{i}")))
+            par_t.append(r.seconds)
+            par_mb.append(r.peak_mb)
+            par_cpu.append(r.cpu_s)
+
+        def sequential() -> None:
+            runs = [M.run(M.qdanalysis_command("run", "--year", str(year), "--root", str(demo),
+                                               "--out", str(tmp / f"seq-{i}"))) for year in years]
+            seq_t.append(sum(r.seconds for r in runs))
+            seq_mb.append(max(r.peak_mb for r in runs))
+            seq_cpu.append(sum(r.cpu_s for r in runs))
+
+        for step in ((parallel, sequential) if i % 2 == 0 else (sequential, parallel)):
+            step()
+    speedup = median(seq_t) / median(par_t)
+    row(f"{len(years)} x run --year, one after another", f"{median(seq_t):6.2f} s{spread(seq_t)}, "
+        f"CPU {median(seq_cpu):5.1f} s, peak {median(seq_mb):5.0f} MB")
+    row(f"run --all ({os.cpu_count()} cores)", f"{median(par_t):6.2f} s{spread(par_t)}, "
+        f"CPU {median(par_cpu):5.1f} s, peak {median(par_mb):5.0f} MB")
+    row("speed-up (target >= 1.7)", f"{speedup:6.2f} x   {verdict(speedup >= ALL_TARGET)}")
+    print("  (peak: resident memory of the command and all its processes — workers, kernels — summed;"
+          " CPU: user + system of all of them)")
+    return {"sequential_s": median(seq_t), "all_s": median(par_t), "speedup": speedup,
+            "all_peak_mb": median(par_mb), "sequential_peak_mb": median(seq_mb)}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def bench_read(args, tmp: Path) -> dict:
+    import pandas as pd
+
+    import qdanalysis
+    from workbooks import write_contract_ledger
+
+    n = 20_000 if args.quick else 100_000
+    heading(f"3. Reading: a {n:,}-row contract ledger (.xlsx)")
+    path = tmp / "ledger.xlsx"
+    start = time.perf_counter()
+    write_contract_ledger(path, n)
+    print(f"  file: {path.stat().st_size / 1e6:.1f} MB, {n:,} rows x 15 columns (written in {time.perf_counter() - start:.1f} s)")
+    loaded = qdanalysis.load_contracts(path)
+    assert len(loaded) == n, len(loaded)
+    readers = {
+        "qdanalysis.load_contracts (checks + parse + validate)": lambda: qdanalysis.load_contracts(path),
+        'pandas.read_excel(engine="openpyxl") (read only)': lambda: pd.read_excel(path, engine="openpyxl", header=2),
+        'pandas.read_excel(engine="calamine") (read only, reference)':
+            lambda: pd.read_excel(path, engine="calamine", header=2),
+    }
+    times: dict[str, list[float]] = {k: [] for k in readers}
+    for i in range(args.runs):
+        for name in (list(readers) if i % 2 == 0 else list(readers)[::-1]):
+            start = time.perf_counter()
+            readers[name]()
+            times[name].append(time.perf_counter() - start)
+    ours = median(times["qdanalysis.load_contracts (checks + parse + validate)"])
+    openpyxl = median(times['pandas.read_excel(engine="openpyxl") (read only)'])
+    for name, values in times.items():
+        row(name, f"{median(values):6.2f} s{spread(values)}")
+    speedup = openpyxl / ours
+    row("speed-up against openpyxl (target >= 5)", f"{speedup:6.2f} x   {verdict(speedup >= READ_SPEEDUP_TARGET)}")
+    row("load_contracts under 2 s", f"{ours:6.2f} s   {verdict(ours < READ_SECONDS_TARGET)}"
+        + ("  (quick mode: smaller file)" if args.quick else ""))
+    return {"rows": n, "load_contracts_s": ours, "openpyxl_s": openpyxl, "speedup": speedup}
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def bench_cache(args, tmp: Path) -> dict:
+    heading(f"4. Cache: ingest and run twice, sources unchanged ({REPORT_YEAR})")
+    ingest_cmd = M.qdanalysis_command("ingest", "--year", str(REPORT_YEAR), "--out", str(tmp / "processed"))
+    run_cmd = M.qdanalysis_command("run", "--year", str(REPORT_YEAR), "--out", str(tmp / "cache-reports"))
+    out = {}
+    for name, cmd in (("ingest", ingest_cmd), ("run", run_cmd)):
+        first, second = M.run(cmd), M.run(cmd)
+        said = second.stdout.strip().splitlines()[0] if second.stdout.strip() else ""
+        row(f"{name}: first / second", f"{first.seconds:6.2f} s / {second.seconds:6.2f} s")
+        if name == "ingest":
+            skipped = "未变化" in second.stdout
+            row("  second ingest re-parsed nothing", f"{'yes' if skipped else 'NO'}   ({said})")
+        out[name] = {"first_s": first.seconds, "second_s": second.seconds}
+    print("  run: the report notebook reads data/raw/ itself on every run (no cache); the workbook parsing")
+    print("  is a small part of its time — see the profile section (load_year).")
+    return out
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def bench_scale(args, tmp: Path) -> dict:
+    import sms_engines
+    from workbooks import write_sms_log
+
+    n = 600_000 if args.quick else 6_000_000
+    heading(f"5. Scale: a year's SMS log of {n:,} messages, aggregated to month x department")
+    csv_path, pq_path = tmp / "sms" / "明细" / "2020.csv", tmp / "sms" / "明细" / "2020.parquet"
+    csv_path.parent.mkdir(parents=True)
+    start = time.perf_counter()
+    expected = write_sms_log(csv_path, pq_path, n)
+    print(f"  files: CSV {csv_path.stat().st_size / 1e6:.0f} MB, parquet {pq_path.stat().st_size / 1e6:.0f} MB "
+          f"({len(expected['groups'])} groups, {expected['count']:,} billed messages; written in "
+          f"{time.perf_counter() - start:.1f} s)")
+    print("  each engine runs in a fresh process; seconds = read + aggregate (imports excluded);"
+          " process = whole subprocess; memory = peak RSS")
+    results: dict = {}
+    want = sorted((m, d, c) for (m, d), c in expected["groups"].items())
+    for label, path in (("CSV", csv_path), ("parquet", pq_path)):
+        print(f"  -- {label}")
+        for engine in sms_engines.ENGINES:
+            if not sms_engines.available(engine):
+                row(sms_engines.LABELS[engine], "not installed, skipped")
+                continue
+            secs, procs, mbs, ok = [], [], [], True
+            for _ in range(args.runs):
+                data, run = M.run_python_json(M.BENCH_DIR / "sms_engines.py", engine, str(path))
+                secs.append(data["seconds"])
+                procs.append(run.seconds)
+                mbs.append(data["peak_mb"])
+                ok = ok and sorted(tuple(g) for g in data["groups"]) == want
+            results[f"{engine}/{label}"] = {"seconds": median(secs), "process_s": median(procs), "peak_mb": median(mbs)}
+            row(sms_engines.LABELS[engine], f"{median(secs):6.2f} s{spread(secs)}, process {median(procs):5.2f} s, "
+                f"{median(mbs):5.0f} MB{'' if ok else '  WRONG ANSWER'}")
+    for label in ("CSV", "parquet"):
+        r = results[f"qdanalysis/{label}"]
+        ok = r["process_s"] < SCALE_SECONDS_TARGET and r["peak_mb"] < SCALE_MB_TARGET
+        row(f"qdanalysis {label}: under 5 s and 2 GB (whole process)",
+            f"{r['process_s']:5.2f} s, {r['peak_mb']:5.0f} MB   {verdict(ok)}")
+    results["loader"] = _bench_sms_loader(args, tmp, csv_path)
+    return results
+
+
+def _bench_sms_loader(args, tmp: Path, log: Path) -> dict:
+    """load_sms on a workbook whose SMS sheet points to the log, in a fresh process."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "短信结算"
+    ws.append(["单位：元"])
+    ws.append(["月份", "部门", "条数", "单价", "金额", "明细文件"])
+    ws.append([None, None, None, "0.065元/条", None, "明细/2020.csv"])
+    book = log.parent.parent / "短信.xlsx"
+    wb.save(book)
+    code = (
+        f"import json, sys, time; sys.path.insert(0, {str(M.BENCH_DIR)!r}); from measure import own_peak_mb; "
+        "t = time.perf_counter(); import qdanalysis; "
+        f"df = qdanalysis.load_sms({str(book)!r}, year=2020); s = time.perf_counter() - t; "
+        "print(json.dumps({'seconds': s, 'rows': len(df), 'amount': str(df['amount'].sum()), 'peak_mb': own_peak_mb()}))"
+    )
+    runs = [M.run([sys.executable, "-c", code]) for _ in range(args.runs)]
+    data = [json.loads(r.stdout.strip().splitlines()[-1]) for r in runs]
+    secs = [r.seconds for r in runs]
+    row("SMS loader: load_sms(workbook -> 明细文件 CSV), whole process",
+        f"{median(secs):6.2f} s{spread(secs)}, {median([d['peak_mb'] for d in data]):5.0f} MB, "
+        f"{data[0]['rows']} rows, total {data[0]['amount']} 元")
+    return {"process_s": median(secs), "rows": data[0]["rows"]}
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def bench_profile(args, tmp: Path) -> dict:
+    import nbformat
+
+    heading(f"6. Profile: where the time of qdanalysis run --year {REPORT_YEAR} goes")
+    out_dir = tmp / "profile-out"
+    cmd = M.qdanalysis_command("run", "--year", str(REPORT_YEAR), "--out", str(out_dir))
+    totals = [M.run(cmd).seconds for _ in range(args.runs)]
+    nb = nbformat.read(out_dir / str(REPORT_YEAR) / "1.0-annual-report.ipynb", as_version=4)
+    pm = nb.metadata["papermill"]
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
+    first_cell = dt.datetime.fromisoformat(cells[0].metadata.papermill["start_time"])
+    papermill_s = pm["duration"]
+    kernel_s = (first_cell - dt.datetime.fromisoformat(pm["start_time"])).total_seconds()
+    cell_s = sum(c.metadata.papermill.get("duration") or 0.0 for c in cells)
+
+    # CLI side: interpreter start and imports, in the order the CLI makes them.
+    imports = M.run([sys.executable, "-X", "importtime", "-c",
+                     "import qdanalysis.cli, qdanalysis.runner, papermill, nbformat, qdanalysis.html"])
+    top = _import_times(imports.stderr)
+    cli_import_s = sum(top.values())
+    interpreter_s = M.run([sys.executable, "-c", "pass"]).seconds
+
+    # The export as the CLI makes it: once, in a process that has not exported before.
+    notebook = out_dir / str(REPORT_YEAR) / "1.0-annual-report.ipynb"
+    code = ("import json, sys, time; import qdanalysis.runner; from qdanalysis.html import export_html; "
+            f"t = time.perf_counter(); export_html({str(notebook)!r}, {str(tmp / 'profile.html')!r}, title='t'); "
+            "print(json.dumps({'seconds': time.perf_counter() - t}))")
+    export_s = median([json.loads(M.run([sys.executable, "-c", code]).stdout)["seconds"] for _ in range(args.runs)])
+
+    kernel, _ = M.run_python_json(M.BENCH_DIR / "profile_kernel.py", str(REPORT_YEAR))
+    total = median(totals)
+    print(f"  whole command: {total:.2f} s{spread(totals)} (median of {len(totals)}); parts from the last run")
+    row("  interpreter start (python -c pass)", f"{interpreter_s:5.2f} s")
+    row("  CLI imports (qdanalysis, papermill, nbformat, nbconvert)", f"{cli_import_s:5.2f} s")
+    for name, secs in sorted(top.items(), key=lambda kv: -kv[1])[:4]:
+        row(f"    {name}", f"{secs:5.2f} s")
+    row("  papermill.execute_notebook", f"{papermill_s:5.2f} s")
+    row("    kernel start (to the first cell)", f"{kernel_s:5.2f} s")
+    row(f"    {len(cells)} code cells (papermill's durations)", f"{cell_s:5.2f} s")
+    row("    notebook saved before/after every cell, kernel shutdown", f"{papermill_s - kernel_s - cell_s:5.2f} s")
+    row("  HTML export (export_html in a fresh process, imports excluded)", f"{export_s:5.2f} s")
+    rest = total - interpreter_s - cli_import_s - papermill_s - export_s
+    row("  the rest (params, notebook checks, lock, renames, exit)", f"{rest:5.2f} s")
+    print(f"  inside the kernel (its cells re-run in a fresh process; matplotlib font cache "
+          f"{'present' if kernel['had_font_cache'] else 'ABSENT: built during this run'}):")
+    for name, secs in kernel["phases"].items():
+        row(f"    {name}", f"{secs:5.2f} s")
+    return {"total_s": total, "cli_imports_s": cli_import_s, "papermill_s": papermill_s, "kernel_start_s": kernel_s,
+            "cells_s": cell_s, "export_s": export_s, "kernel_phases": kernel["phases"]}
+
+
+def _import_times(stderr: str) -> dict[str, float]:
+    """Cumulative seconds of each top-level import in ``python -X importtime`` output."""
+    out: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line[len("import time:"):].split("|")
+        if cumulative.strip().isdigit() and not name.startswith("  "):
+            out[name.strip()] = int(cumulative) / 1e6
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run (default: all): {','.join(SECTIONS)}")
+    parser.add_argument("--quick", action="store_true", help="one run each, smaller inputs: checks that it all works")
+    parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 3; 1 with --quick)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    args.runs = args.runs or (1 if args.quick else 3)
+    print(f"qdanalysis benchmarks — {M.machine_line()}")
+    print(f"sections: {', '.join(chosen)}; median of {args.runs} run(s){'; quick mode' if args.quick else ''}")
+    figures = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="qdbench-") as tmp:
+        for name in SECTIONS:
+            if name in chosen:
+                section_dir = Path(tmp) / name
+                section_dir.mkdir()
+                figures[name] = globals()[f"bench_{name}"](args, section_dir)
+    print(f"\nbenchmarks took {time.perf_counter() - started:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
