@@ -31,8 +31,8 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 test: $(STAMP) ## build the environment and run the whole test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP) ## print the benchmark figures (benchmarks/)
-	$(BIN)/python benchmarks/run.py
+bench: $(STAMP) ## print the benchmark figures (benchmarks/); e.g. make bench BENCH="--only scale --quick"
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean: ## remove rebuildable outputs (data/processed/, data/demo/, reports/)
 	rm -rf data/processed/[0-9]* data/demo reports

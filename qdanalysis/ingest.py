@@ -25,7 +25,6 @@ import pyarrow.parquet as pq
 from . import __version__
 from .atomic import locked, write_bytes, write_text
 from .errors import Problem, ValidationError, display_path
-from .loaders._table import workbook_paths
 from .paths import DATA_PROCESSED
 from .year import YearData, load_year, year_folder
 
@@ -42,8 +41,12 @@ def sha256(path: Path) -> str:
 
 
 def source_hashes(year: int, root: str | Path | None = None) -> list[dict]:
+    """Hashes of every file of the year's folder, the workbooks and what they point to (SMS
+    message logs live below it), so that a changed log is re-read too."""
     folder = year_folder(year, root)
-    return [{"file": f.name, "sha256": sha256(f), "bytes": f.stat().st_size} for f in workbook_paths(folder)]
+    files = sorted(f for f in folder.rglob("*") if f.is_file()
+                   and not any(part.startswith((".", "~$")) for part in f.relative_to(folder).parts))
+    return [{"file": f.relative_to(folder).as_posix(), "sha256": sha256(f), "bytes": f.stat().st_size} for f in files]
 
 
 @dataclass

@@ -135,3 +135,19 @@ def test_template_round_trip(tmp_path, capsys):
 def test_template_refuses_data_raw(capsys):
     assert main(["template", str(DATA_RAW / "x.xlsx")]) != 0
     assert not (DATA_RAW / "x.xlsx").exists()
+
+
+def test_ingest_rereads_when_a_file_beside_the_workbook_changes(tmp_path, capsys):
+    from conftest import make_workbook
+
+    root = tmp_path / "raw"
+    make_workbook(root / "2021" / "a.xlsx", {"预算执行": [["单位：元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]})
+    (root / "2021" / "明细").mkdir()
+    log = root / "2021" / "明细" / "短信.csv"
+    log.write_text("发送时间,部门,条数\n2021-01-05 08:00,办公厅,1\n", encoding="utf-8")
+    out = tmp_path / "processed"
+    assert main(["ingest", "--year", "2021", "--root", str(root), "--out", str(out)]) == 0
+    log.write_text("发送时间,部门,条数\n2021-01-05 08:00,办公厅,2\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", "--year", "2021", "--root", str(root), "--out", str(out)]) == 0
+    assert "已写入" in capsys.readouterr().out
