@@ -525,7 +525,7 @@ class _Inspector:
         for chunk in _chunks(zf, sst.info):
             exact.feed(chunk)
         exact.finish()
-        total = sum(self._replay(zf, zf.getinfo(part), lengths)[2] for part in sheets)
+        total = sum(_shared_chars(zf, zf.getinfo(part), lengths) for part in sheets)
         if total > MAX_SHARED_TEXT_CHARS:
             raise self.malicious(
                 f"工作簿中的长文本被大量重复引用，读取需要展开约{total}个字符（上限{MAX_SHARED_TEXT_CHARS}个），可能是恶意文件"
@@ -693,6 +693,45 @@ def _cut_at_row(buf: bytes) -> int:
     if lt > 0:
         return lt
     return len(buf) if len(buf) > _MAX_CARRY else 0
+
+
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+# A shared-string cell and the index in its <v>: the opening tag must not be self-closing,
+# and the <v> must come before the cell closes.
+_SHARED_VALUE = re.compile(
+    rb"<" + _NS + rb"c\b[^>]*?\bt\s*=\s*[\"']s[\"'][^>]*(?<!/)>(?:(?!</" + _NS + rb"c>).)*?<" + _NS
+    + rb"v\b[^>]*>\s*(\d{1,12})\s*<",
+    re.S,
+)
+
+
+def _shared_chars(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lengths: array) -> int:
+    """Characters a reader materialises from shared strings for one sheet: the length of the
+    string every shared-string cell refers to, summed (vectorised: a 100,000-row ledger in
+    well under a second). A cell a reader would skip is still counted, so the bound errs on
+    the side of refusing."""
+    import numpy as np
+
+    table = np.frombuffer(lengths, dtype=np.uint32 if lengths.itemsize == 4 else np.uint64).astype(np.int64)
+    total = 0
+    carry = b""
+    for chunk in _chunks(zf, info):
+        buf = carry + chunk
+        cut = _cut_at_row(buf)
+        carry = buf[cut:]
+        total += _sum_refs(buf[:cut], table)
+    return total + _sum_refs(carry, table)
+
+
+def _sum_refs(seg: bytes, table) -> int:
+    import numpy as np
+
+    refs = _SHARED_VALUE.findall(seg)
+    if not refs:
+        return 0
+    idx = np.array(refs).astype(np.int64)
+    idx = idx[idx < len(table)]
+    return int(table[idx].sum())
 
 
 def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
