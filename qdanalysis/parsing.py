@@ -81,8 +81,13 @@ def shown(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    if type(value) in (int, float):  # the common numeric cell: only NaN is blank
+    if value is None:
+        return True
+    kind = type(value)
+    if kind in (int, float):  # the common numeric cell: only NaN is blank
         return value != value
+    if kind is str and len(value) > 4 and not value[0].isspace() and not value[-1].isspace():
+        return False  # longer than any blank marker, no spaces to trim
     return normalize_text(value) in _BLANKS
 
 
@@ -303,6 +308,8 @@ MAX_COUNT = 10**12
 
 def parse_count(value: object, *, what: str = "数量") -> int | None:
     """A whole count: ``92``, ``1,234``, ``１２３``, ``12.5万``."""
+    if type(value) is int and 0 <= value <= MAX_COUNT:  # the common case, without the text path
+        return value
     q = parse_quantity(value)
     if q is None:
         return None

@@ -375,6 +375,7 @@ def read_records(loc: Located, table: Table, collector: ProblemCollector, *, yea
     The rows are consumed (``loc.rows`` is left empty): each sheet row is released as its
     record is made, so a million-row sheet is never held twice.
     """
+    memo: dict[tuple[str, Any], Any] = {}
     records: list[Record] = []
     fills: dict[str, Any] = {}
     index = {k: i for i, k in enumerate(loc.col_index)}
@@ -406,13 +407,25 @@ def read_records(loc: Located, table: Table, collector: ProblemCollector, *, yea
                 parsed[key] = None
                 continue
             try:
-                parsed[key] = parse_cell(loc, col, value, year=year)
+                # Parsers are pure: a text or date that repeats down a column is parsed once.
+                if type(value) in _MEMO_TYPES:
+                    memo_key = (key, value)
+                    hit = memo.get(memo_key, _MISS)
+                    if hit is _MISS:
+                        hit = memo[memo_key] = parse_cell(loc, col, value, year=year)
+                    parsed[key] = hit
+                else:
+                    parsed[key] = parse_cell(loc, col, value, year=year)
             except P.CellError as err:
                 collector.add(loc.sheet, row_no, loc.where(key), err.message, err.hint)
                 parsed[key] = None
         extras = {h: (values[j] if j < len(values) else None) for h, j in loc.extras.items()} if loc.extras else _NO_EXTRAS
         records.append(Record(loc, row_no, raw, parsed, extras))
     return records
+
+
+_MEMO_TYPES = (str, dt.datetime, dt.date)
+_MISS = object()
 
 
 def provenance(rec: Record) -> dict[str, Any]:
