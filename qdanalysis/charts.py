@@ -88,6 +88,13 @@ def _done(fig: Figure, source: str, demo: bool) -> Figure:
     return style.finish(fig, source=source, demo=demo)
 
 
+def _empty(fig: Figure, ax: Axes, title: str, message: str, source: str, demo: bool) -> Figure:
+    """A chart whose data is not disclosed: the title and a hatched 未披露 panel saying what is missing."""
+    _title(ax, title)
+    _undisclosed_panel(ax, message)
+    return _done(fig, source, demo)
+
+
 def _pct(ratio: float, places: int = 0) -> str:
     return f"{style.round_half_up(ratio * 100, places):f}%"
 
@@ -197,9 +204,7 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
     total = cat[cat["category"] == A.TOTAL]
     fig, ax = _figure(8, _bar_height(len(rows), 0.62, 1.8))
     if rows.empty or (_all_missing(rows["budget"]) and (total.empty or _missing(total["budget"].iloc[0]))):
-        _title(ax, title)
-        _undisclosed_panel(ax, "各类别及合计均无预算数")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "各类别及合计均无预算数", source, demo)
 
     labels, values, heights, colors, texts = [], [], {}, [], []
     for _, r in rows.iterrows():
@@ -263,9 +268,7 @@ def budget_execution(totals: dict, *, source: str, demo: bool = False, year: int
     title = f"{_prefix(year)}专项业务费预算执行情况：执行率 {rate_text}"
     fig, ax = _figure(7.2, 4.5)
     if _missing(budget) and _missing(executed):
-        _title(ax, title)
-        _undisclosed_panel(ax, "预算数与执行数均未披露")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "预算数与执行数均未披露", source, demo)
 
     labels = ["年初预算数", "调整后预算数", "实际执行数"]
     values = _wan_values([budget, adjusted, executed])
@@ -366,9 +369,7 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     title = f"{_prefix(year)}网络线路年费用（按运营商、线路类型，万元）"
     fig, ax = _figure(8, _bar_height(len(costs), 0.75, 1.8))
     if costs.empty or _all_missing(costs["annual_cost"]):
-        _title(ax, title)
-        _undisclosed_panel(ax, "线路清单中没有列明月费的线路")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "线路清单中没有列明月费的线路", source, demo)
 
     labels, texts = [], []
     for _, r in costs.iterrows():
@@ -399,9 +400,7 @@ def bandwidth_prices(prices: pd.DataFrame, *, source: str, demo: bool = False, y
     base_title = f"{_prefix(year)}同类型、同带宽线路的月费对比（万元/月）"
     fig, ax = _figure(7.2, 4.6)
     if prices.empty or _all_missing(prices["monthly_fee"]):
-        _title(ax, base_title)
-        _undisclosed_panel(ax, "没有两家以上运营商提供同类型、同带宽线路且月费均已披露的记录")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, base_title, "没有两家以上运营商提供同类型、同带宽线路且月费均已披露的记录", source, demo)
 
     groups = list(prices.groupby(["line_type", "bandwidth_mbps"], sort=False))
     labels, values, colors, group_of = [], [], [], []
@@ -518,9 +517,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     title = f"{_prefix(year)}按月计费线路合同的月度费用（万元）"
     fig, ax = _figure(8.4, 5.2)
     if monthly.empty or _all_missing(monthly["cost"]):
-        _title(ax, title)
-        _undisclosed_panel(ax, "没有按月计费且月费已披露的线路合同")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = monthly.sort_values("month", kind="stable")
     names = {r["contract_id"]: f"{r['item']}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
              for _, r in frame.iterrows()}
@@ -543,9 +540,7 @@ def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, y
     title = f"按月计费线路合同的逐年费用（截至{_prefix(year) or '本年'}，万元）"
     fig, ax = _figure(8.4, 5.2)
     if yearly.empty or _all_missing(yearly["cost"]):
-        _title(ax, title)
-        _undisclosed_panel(ax, "没有按月计费且月费已披露的线路合同")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = yearly.sort_values("year", kind="stable")
     names = {r["contract_id"]: f"{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}（{r['contract_id']}）"
              for _, r in frame.iterrows()}
@@ -571,9 +566,7 @@ def line_count(count: dict, *, source: str, demo: bool = False, year: int | None
     title = f"{_prefix(year)}保障网络线路数量：清单{lines if not _missing(lines) else U}条，目标{target_text}"
     fig, ax = _figure(7.2, 4.5)
     if _missing(target) and _missing(reported) and not lines:
-        _title(ax, title)
-        _undisclosed_panel(ax, "线路清单、目标值与实际完成值均未披露")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "线路清单、目标值与实际完成值均未披露", source, demo)
     labels = [f"绩效目标\n{target_text}", "线路清单合计", "报告的实际完成值"]
     values = [math.nan if _missing(v) else float(v) for v in (target, lines or math.nan, reported)]
     colors = ["#999999", "#0072B2", "#009E73"]
@@ -615,9 +608,7 @@ def sms_monthly(monthly: pd.DataFrame, target: dict, *, source: str, demo: bool 
     fig, ax = _figure(8, 4.8)
     target_lines = _target_lines(target)
     if monthly.empty:
-        _title(ax, title)
-        _undisclosed_panel(ax, "\n".join(["各月发送条数与结算金额均未披露", *target_lines]))
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "\n".join(["各月发送条数与结算金额均未披露", *target_lines]), source, demo)
 
     frame = monthly.sort_values("month", kind="stable")
     counts = [math.nan if _missing(c) else int(c) / 10000 for c in frame["count"]]
@@ -671,9 +662,7 @@ def sms_departments(depts: pd.DataFrame, *, source: str, demo: bool = False, yea
     title = f"{_prefix(year)}各部门金宏短信发送量（万条）"
     if depts.empty or _all_missing(depts["count"]):
         fig, ax = _figure()
-        _title(ax, title)
-        _undisclosed_panel(ax, "数据未按部门列示短信发送条数")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "数据未按部门列示短信发送条数", source, demo)
     frame = depts.sort_values("count", ascending=False, na_position="last", kind="stable")
     shown = frame.head(top)
     rest = frame.iloc[top:]
@@ -713,9 +702,7 @@ def renewals(chains: pd.DataFrame, *, source: str, demo: bool = False, year: int
     renewed = [c for c, n in sizes.items() if n > 1]
     if not renewed:
         fig, ax = _figure()
-        _title(ax, title)
-        _undisclosed_panel(ax, "合同台账中没有记录续签关系的合同")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "合同台账中没有记录续签关系的合同", source, demo)
 
     data = chains[chains["chain"].isin(renewed)]
     signed_years = [s.year for s in data["signed"] if not _missing(s)]
@@ -790,9 +777,7 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
     title = f"{_prefix(year)}绩效指标完成情况（完成率 = 实际值 ÷ 目标值）"
     fig, ax = _figure(8.4, _bar_height(len(status), 0.5, 2.2))
     if status.empty:
-        _title(ax, title)
-        _undisclosed_panel(ax, "没有绩效指标数据")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "没有绩效指标数据", source, demo)
 
     labels, values, colors, texts = [], [], [], []
     for _, r in status.iterrows():
@@ -848,9 +833,7 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
     """
     fig, ax = _figure(8, 4.5)
     if trends.empty or column not in trends or _all_missing(trends[column]):
-        _title(ax, title)
-        _undisclosed_panel(ax, "所列各年均无该项数据")
-        return _done(fig, source, demo)
+        return _empty(fig, ax, title, "所列各年均无该项数据", source, demo)
     frame = trends.sort_values("year", kind="stable")
     scale = 100 if percent else 1
     values = _wan_values(frame[column]) if money else [math.nan if _missing(v) else float(v) * scale

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, ProblemCollector, ValidationError, display_path
+from .yamlfile import read_yaml
+from .errors import Problem, ProblemCollector, ValidationError
 from .paths import PARAMS, PROJECT_ROOT
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -89,23 +90,7 @@ def load_params(path: str | Path) -> dict[str, Any]:
             every problem names the file, the line when known, and the key.
     """
     path = Path(path)
-    source = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError(Problem(source, "", None, "", "找不到参数文件",
-                                      "请复制 params/2020.yaml 并改成对应年份")) from None
-    except UnicodeDecodeError:
-        raise ValidationError(Problem(source, "", None, "", "参数文件不是 UTF-8 编码",
-                                      "请用文本编辑器以 UTF-8 编码另存")) from None
-    try:
-        data = yaml.safe_load(text)
-        lines, duplicates = _key_lines(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ValidationError(Problem(source, "", line, "", "参数文件不是合法的 YAML 格式",
-                                      "请检查缩进、冒号后的空格和引号是否成对")) from None
+    data, (lines, duplicates), source = read_yaml(path, "参数文件", "请复制 params/2020.yaml 并改成对应年份", _key_lines)
 
     problems = ProblemCollector(source)
     for key, line in duplicates:

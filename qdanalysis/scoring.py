@@ -32,7 +32,8 @@ import yaml
 
 from . import parsing as P
 from .fmt import wan
-from .errors import Problem, ProblemCollector, ValidationError, display_path
+from .yamlfile import read_yaml
+from .errors import Problem, ProblemCollector, ValidationError
 
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: Preset name -> file in ``qdanalysis/presets/``.
@@ -199,24 +200,8 @@ def load_scoring(path: str | Path) -> ScoringTable:
         ValidationError: the file is missing or not YAML, or any key or value is refused;
             every problem names the file, the line, the key, and a fix (in Chinese).
     """
-    path = Path(path)
-    source = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError(Problem(source, "", None, "", "找不到评分表文件",
-                                      "请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始")) from None
-    except UnicodeDecodeError:
-        raise ValidationError(Problem(source, "", None, "", "评分表文件不是 UTF-8 编码",
-                                      "请用文本编辑器以 UTF-8 编码另存")) from None
-    try:
-        data = yaml.safe_load(text)
-        lines, duplicates = _node_lines(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise ValidationError(Problem(source, "", mark.line + 1 if mark is not None else None, "",
-                                      "评分表不是合法的 YAML 格式",
-                                      "请检查缩进、冒号后的空格和引号是否成对")) from None
+    data, (lines, duplicates), source = read_yaml(
+        path, "评分表文件", "请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始", _node_lines)
     dup_problems = [Problem(source, "", line, _key_path(p), f"「{p[-1]}」在同一处写了两次", "请只保留一处")
                     for p, line in duplicates]
     try:
