@@ -2,15 +2,39 @@
 
 Load a year with :func:`load_year`; each table also has its own loader. Money is in 元 as
 exact decimals (``decimal128(18, 2)``), so sums stay exact to the fen.
+
+The loaders (and pandas behind them) are imported on first use, so that commands which
+do not need them (``qdanalysis run``) start fast.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from .errors import Problem, QdanalysisError, ValidationError
-from .loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms
-from .year import YearData, load_year
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Problem", "QdanalysisError", "ValidationError", "YearData",
-    "load_budget", "load_contracts", "load_indicators", "load_lines", "load_sms", "load_year",
-]
+_LAZY = {
+    "load_budget": ".loaders", "load_contracts": ".loaders", "load_indicators": ".loaders",
+    "load_lines": ".loaders", "load_sms": ".loaders", "load_year": ".year", "YearData": ".year",
+}
+
+__all__ = ["Problem", "QdanalysisError", "ValidationError", *_LAZY]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms  # noqa: F401
+    from .year import YearData, load_year  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'qdanalysis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
