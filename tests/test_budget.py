@@ -238,3 +238,11 @@ def test_export_with_spaced_labels_unit_in_title_and_first_row_categories(workbo
     assert sheet.totals["budget"] == Decimal("2401800.00") and sheet.totals["executed"] == Decimal("2306800.50")
     assert list(sheet.items["code"]) == ["1", "2", "3"]
     assert sheet.undisclosed["budget"] == Decimal("0.00")
+
+
+def test_two_row_header_with_a_group_heading(workbook):
+    rows = [["单位：万元"], ["类别", "项目名称", "金额", None, "备注"], [None, None, "年初预算", "实际支出", None],
+            ["运维", "机房维护", 66.7, 60, "续签"], [None, "合计", 66.7, 60, None]]
+    sheet = read_budget(workbook({"预算执行": rows}, merges={"预算执行": ["A2:A3", "B2:B3", "C2:D2", "E2:E3"]}))
+    assert sheet.items["budget"].iloc[0] == Decimal("667000.00") and sheet.totals["executed"] == Decimal("600000.00")
+    assert list(sheet.items["note"]) == ["续签"] and sheet.total_row == 5

@@ -497,7 +497,13 @@ def _(p):
     return write_xlsx(p, {"预算执行": rows}, merges={"预算执行": ["C2:D2"]})
 
 
-@case("two-row header with merged cells", False, ["{f}:预算执行:", "缺少必填列"])
+def check_two_row_header(path: Path) -> None:
+    items = _items(path)
+    assert list(items.index) == ["机房维护"] and items["budget"].iloc[0] == Decimal("667000.00")
+    assert items["executed"].iloc[0] == Decimal("600000.00") and items["src_row"].iloc[0] == 4
+
+
+@case("two-row header with merged cells", True, ["{f}: 通过校验（预算执行1行）"], check_two_row_header)
 def _(p):
     rows = [["单位：万元"], ["类别", "项目名称", "金额", None], [None, None, "预算数", "执行数"],
             ["运维", "机房维护", 66.7, 60]]

@@ -111,16 +111,31 @@ def _header_matches(row: list[Any], table: Table) -> dict[str, tuple[int, str, s
     return found
 
 
-def _best_header(sheet: SheetData, table: Table) -> tuple[int, dict[str, tuple[int, str, str | None]]] | None:
-    best: tuple[int, dict] | None = None
+def _best_header(sheet: SheetData, table: Table) -> tuple[int, dict[str, tuple[int, str, str | None]], list[Any]] | None:
+    """The header: ``(index of its last row, matches, header cells)``.
+
+    A header may take two rows, a group heading (金额, merged across) above the column
+    names (预算数, 执行数): the two rows are read as one, the lower name winning.
+    """
+    best: tuple[int, dict, list[Any]] | None = None
     required = {c.key for c in table.required}
-    for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+
+    def better(m: dict) -> bool:
+        return best is None or (required <= m.keys(), len(m)) > (required <= best[1].keys(), len(best[1]))
+
+    rows = sheet.rows[:HEADER_SCAN_ROWS]
+    for i, row in enumerate(rows):
         m = _header_matches(row, table)
-        if not m:
-            continue
-        score = (required <= m.keys(), len(m))
-        if best is None or score > (required <= best[1].keys(), len(best[1])):
-            best = (i, m)
+        if m and better(m):
+            best = (i, m, row)
+        if i + 1 < len(rows) and not required <= m.keys():
+            lower = rows[i + 1]
+            width = max(len(row), len(lower))
+            both = [lower[j] if j < len(lower) and isinstance(lower[j], str) and lower[j].strip()
+                    else (row[j] if j < len(row) else None) for j in range(width)]
+            m2 = _header_matches(both, table)
+            if required <= m2.keys() and better(m2):
+                best = (i + 1, m2, both)
     return best
 
 
@@ -173,7 +188,7 @@ def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector,
                         f"请在表头行加入「{col.header}」列{alt}",
                     )
         return None
-    hi, match = best
+    hi, match, header_cells = best
     sheet_unit = None
     for row in sheet.rows[: hi + 1]:
         for cell in row:
@@ -192,7 +207,7 @@ def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector,
     )
     located.error_cells = {(r + 1, c): text for r, c, text in getattr(sheet, "errors", []) if r > hi}
     known = set(located.col_index.values())
-    for j, cell in enumerate(sheet.rows[hi]):
+    for j, cell in enumerate(header_cells):
         if j not in known and not P.is_blank(cell):
             located.extras[P.clean_text(cell)] = j
     body = [list(r) for r in sheet.rows[hi + 1:]]
