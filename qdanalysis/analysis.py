@@ -180,7 +180,7 @@ def _months_of(year: int) -> list[pd.Timestamp]:
     return [pd.Timestamp(year, m, 1) for m in range(1, 13)]
 
 
-def _active(contract: pd.Series, month: pd.Timestamp) -> bool:
+def in_service(contract: pd.Series, month: pd.Timestamp) -> bool:
     """Whether a monthly contract accrues in ``month`` (its service period covers it)."""
     start = contract["start"] if not pd.isna(contract["start"]) else contract["signed"]
     end = contract["end"]
@@ -202,7 +202,7 @@ def monthly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = []
     for _, c in _monthly_contracts(contracts).iterrows():
         for month in _months_of(year):
-            if _active(c, month):
+            if in_service(c, month):
                 rows.append({"month": month, "contract_id": c["contract_id"], "item": c["item"],
                              "vendor": c["vendor"], "cost": _monthly_fee(c)})
     out = pd.DataFrame(rows, columns=["month", "contract_id", "item", "vendor", "cost"])
@@ -236,7 +236,7 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     for (_, c), start in zip(monthly.iterrows(), starts):
         for y in range(first, year + 1):
             months = [m for m in _months_of(y) if (pd.isna(start) and y == year) or
-                      (not pd.isna(start) and _active(c, m))]
+                      (not pd.isna(start) and in_service(c, m))]
             if months:
                 rows.append({"year": y, "contract_id": c["contract_id"], "vendor": c["vendor"],
                              "cost": _monthly_fee(c) * len(months), "months": len(months)})

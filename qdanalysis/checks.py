@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .analysis import in_service
+
 #: Relative difference above which two figures that should agree are reported.
 WARN_RELATIVE = Decimal("0.02")
 
@@ -74,15 +76,7 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
 
 def months_in_service(contract: pd.Series, year: int) -> int:
     """Months of ``year`` a monthly contract is billed for (all 12 when its period is not given)."""
-    start = contract["start"] if not pd.isna(contract["start"]) else contract["signed"]
-    end = contract["end"]
-    months = 0
-    for m in range(1, 13):
-        first = pd.Timestamp(year, m, 1)
-        last = first + pd.offsets.MonthEnd(0)
-        if (pd.isna(start) or start <= last) and (pd.isna(end) or end >= first):
-            months += 1
-    return months
+    return sum(in_service(contract, pd.Timestamp(year, m, 1)) for m in range(1, 13))
 
 
 def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int | None = None) -> list[dict]:
