@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import MutableMapping
+from operator import itemgetter
 from typing import Any, Callable, Iterator, Iterable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import parsing as P
 from ..errors import ProblemCollector, ValidationError, display_path
@@ -157,14 +160,6 @@ def _fill_merged(sheet: SheetData, col: int, rows: list[list[Any]], first_row: i
                     rows[idx][col] = top
 
 
-def _is_note_row(values: list[Any]) -> bool:
-    first = next((v for v in values if not P.is_blank(v)), None)
-    if not isinstance(first, str):
-        return False
-    text = P.compact(first)
-    return text.startswith(NOTE_PREFIXES)
-
-
 def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector, *, by_name: bool) -> Located | None:
     """Locate ``table`` in ``sheet``. Reports missing columns when the sheet is named for the table."""
     best = _best_header(sheet, table)
@@ -210,17 +205,30 @@ def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector,
     for j, cell in enumerate(header_cells):
         if j not in known and not P.is_blank(cell):
             located.extras[P.clean_text(cell)] = j
-    body = [list(r) for r in sheet.rows[hi + 1:]]
-    for col in table.columns:
-        if col.fill_down and col.key in located.col_index:
-            _fill_merged(sheet, located.col_index[col.key], body, hi + 1)
+    body = sheet.rows[hi + 1:]
+    fills = [located.col_index[c.key] for c in table.columns if c.fill_down and c.key in located.col_index]
+    if fills and sheet.merged:
+        body = [list(r) for r in body]  # the sheet's own rows stay as read
+        for col in fills:
+            _fill_merged(sheet, col, body, hi + 1)
+    first_row = hi + 2
+    append = located.rows.append
     for offset, values in enumerate(body):
-        if all(P.is_blank(v) for v in values):
-            continue
-        if _is_note_row(values):
+        first = _first_value(values)
+        if first is None:
+            continue  # a blank row
+        if isinstance(first, str) and P.compact(first).startswith(NOTE_PREFIXES):
             break  # notes and signatures end the table
-        located.rows.append((hi + 2 + offset, values))
+        append((first_row + offset, values))
     return located
+
+
+def _first_value(values: list[Any]) -> Any:
+    """The first cell of a row that is not blank, or None."""
+    for v in values:
+        if v is not None and not P.is_blank(v):
+            return v
+    return None
 
 
 def locate(path: str | Path, table: Table, collector_for: Callable[[str], ProblemCollector] | None = None,
@@ -281,6 +289,7 @@ def _no_table(path: str | Path, table: Table):
 # --- reading typed values ------------------------------------------------------------
 
 
+_MISS = object()
 _NO_EXTRAS: dict[str, Any] = {}  # shared by the records of a sheet without extra columns; never mutated
 
 
@@ -383,64 +392,303 @@ def parse_cell(loc: Located, col: Column, value: Any, *, year: int | None = None
     raise AssertionError(f"unknown column kind {kind}")
 
 
-def read_records(loc: Located, table: Table, collector: ProblemCollector, *, year: int | None = None,
-                 skip: Callable[[dict[str, Any]], bool] | None = None) -> list[Record]:
-    """Parse every data row of ``loc``; each bad cell becomes a problem, all reported together.
+class MoneyColumn:
+    """A parsed money column, held as integers of its quantum (fen, or 0.0001 元 for prices).
 
-    The rows are consumed (``loc.rows`` is left empty): each sheet row is released as its
-    record is made, so a million-row sheet is never held twice.
+    ``units[i]`` is meaningful where ``valid[i]``; ``per`` and ``stated`` hold the few cells
+    that wrote a billing period (``942元/月``) or their own unit. Indexing gives the same
+    :class:`parsing.Money` a cell-by-cell parse gives.
     """
-    memo: dict[tuple[str, Any], Any] = {}
-    records: list[Record] = []
-    fills: dict[str, Any] = {}
-    index = {k: i for i, k in enumerate(loc.col_index)}
-    positions = list(loc.col_index.values())
-    columns = [table.column(k) for k in loc.col_index]
+
+    __slots__ = ("units", "valid", "exponent", "per", "stated")
+
+    def __init__(self, n: int, exponent: int):
+        self.units = np.zeros(n, dtype=np.int64)
+        self.valid = np.zeros(n, dtype=bool)
+        self.exponent = exponent  # -2 for fen, -4 for prices
+        self.per: dict[int, str] = {}
+        self.stated: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __getitem__(self, i: int) -> P.Money | None:
+        if not self.valid[i]:
+            return None
+        return P.Money(Decimal(int(self.units[i])).scaleb(self.exponent), self.per.get(i), i in self.stated)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.units)))
+
+    def set(self, i: int, money: P.Money | None) -> None:
+        if money is None:
+            self.valid[i] = False
+            return
+        self.units[i] = int(money.yuan.scaleb(-self.exponent))
+        self.valid[i] = True
+        if money.per:
+            self.per[i] = money.per
+        if money.unit_stated:
+            self.stated.add(i)
+
+    def yuan(self, i: int) -> Decimal | None:
+        return Decimal(int(self.units[i])).scaleb(self.exponent) if self.valid[i] else None
+
+    def array(self, dtype: pd.ArrowDtype) -> pd.api.extensions.ExtensionArray:
+        """The column as exact decimals (``MONEY`` or ``PRICE``), built from the integers directly."""
+        return decimal_array(self.units, self.valid, -self.exponent, dtype)
+
+
+def decimal_array(units: np.ndarray, valid: np.ndarray, scale: int, dtype: pd.ArrowDtype):
+    """An exact decimal128 pandas array from integers of 10**-scale (no Decimal objects)."""
+    arrow_type = dtype.pyarrow_dtype
+    if arrow_type.scale != scale:
+        raise ValueError(f"scale {scale} does not match {arrow_type}")
+    n = len(units)
+    words = np.empty((n, 2), dtype=np.int64)  # little-endian 128-bit integers: low word, then sign
+    words[:, 0] = units
+    words[:, 1] = np.where(units < 0, -1, 0)
+    nulls = int(n - np.count_nonzero(valid))
+    bitmap = pa.array(valid, pa.bool_()).buffers()[1] if nulls else None
+    arr = pa.Array.from_buffers(arrow_type, n, [bitmap, pa.py_buffer(words)], null_count=nulls)
+    return pd.arrays.ArrowExtensionArray(arr)
+
+
+_NUMBER_TYPES = frozenset((int, float, bool))
+_BIG = 2**53  # integers beyond this do not survive a float
+_MONEY_FACTORS = {"万元": 10000, "元": 1}
+
+
+class _Failed:
+    """A value whose parse raised: the error, kept to report every cell that holds it."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: P.CellError):
+        self.error = error
+
+
+@dataclass
+class Columns:
+    """The data rows of a located table, parsed column by column.
+
+    ``raw[key]`` and ``values[key]`` are lists (money columns: :class:`MoneyColumn`) with one
+    entry per row of ``rows`` (Excel row numbers). Problems found while parsing are staged
+    with their row and reported in sheet order by :meth:`flush`; loaders stage their own
+    row checks with :meth:`add` so that the report reads row by row.
+    """
+
+    loc: Located
+    rows: list[int]
+    raw: dict[str, list[Any]]
+    values: dict[str, Any]
+    extras: dict[str, list[Any]]
+    staged: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def get(self, key: str) -> list[Any]:
+        """Parsed values of a column (all None when the sheet lacks it)."""
+        found = self.values.get(key)
+        return [None] * len(self.rows) if found is None else found
+
+    def money(self, key: str) -> MoneyColumn:
+        found = self.values.get(key)
+        return MoneyColumn(len(self.rows), -2) if found is None else found
+
+    def add(self, i: int, order: int, key: str, message: str, hint: str = "") -> None:
+        """Stage a problem of row ``i`` (0-based here); ``order`` ranks it within the row."""
+        self.staged.append((i, order, self.loc.where(key), message, hint))
+
+    def flush(self, collector: ProblemCollector) -> None:
+        for i, _, where, message, hint in sorted(self.staged, key=lambda p: (p[0], p[1])):
+            collector.add(self.loc.sheet, self.rows[i], where, message, hint)
+        self.staged = []
+
+
+#: Rank of a loader's own row checks: after every cell problem of the row.
+LOADER_ORDER = 1000
+
+
+def read_columns(loc: Located, table: Table, *, year: int | None = None) -> Columns:
+    """Parse every data row of ``loc``, a column at a time; bad cells become staged problems.
+
+    A value that repeats down a column (a vendor, a date, a billing word) is parsed once;
+    numeric money cells are checked and scaled as arrays. ``loc.rows`` is consumed.
+    """
     rows, loc.rows = loc.rows, []
-    rows.reverse()
-    while rows:
-        row_no, values = rows.pop()
-        width = len(values)
-        raw = RowValues(index, [values[j] if j < width else None for j in positions])
-        for col in table.columns:
-            if col.fill_down and col.key in raw:
-                if P.is_blank(raw[col.key]):
-                    raw[col.key] = fills.get(col.key)
-                else:
-                    fills[col.key] = raw[col.key]
-        parsed = RowValues(index, [None] * len(columns))
-        for col, (key, value) in zip(columns, raw.items()):
-            error = loc.error_cells.get((row_no, loc.col_index[key]))
-            if error == UNCACHED_FORMULA:
-                collector.add(loc.sheet, row_no, loc.where(key), "单元格是公式，但文件里没有保存计算结果",
-                              "请用Excel打开该文件并保存（会写入计算结果）后再导入，或改填数值")
-                parsed[key] = None
-                continue
-            if error is not None:
-                collector.add(loc.sheet, row_no, loc.where(key), f"单元格是Excel错误值「{error}」",
-                              "请修正该单元格的公式，或改填数值（未知请留空）")
-                parsed[key] = None
-                continue
+    row_nos = [r for r, _ in rows]
+    grid = [v for _, v in rows]
+    del rows
+    keys = list(loc.col_index)
+    wanted = [*loc.col_index.values(), *loc.extras.values()]
+    if grid and wanted and min(map(len, grid)) <= max(wanted):  # ragged rows: pad them
+        width = max(wanted) + 1
+        grid = [v + [None] * (width - len(v)) if len(v) < width else v for v in grid]
+    raw = {k: list(map(itemgetter(loc.col_index[k]), grid)) for k in keys}
+    extras = {h: list(map(itemgetter(j), grid)) for h, j in loc.extras.items()}
+    del grid
+    out = Columns(loc, row_nos, raw, {}, extras)
+    for col in table.columns:
+        if col.fill_down and col.key in raw:
+            raw[col.key] = _filled_down(raw[col.key])
+    errors = _error_positions(loc, row_nos)
+    for order, key in enumerate(keys):
+        col = table.column(key)
+        values = raw[key]
+        if col.kind in ("money", "price"):
+            parsed = _money_column(loc, col, values, out, order)
+        else:
+            parsed = _parsed_column(values, lambda v, c=col: parse_cell(loc, c, v, year=year), out, order, key)
+        for i, text in errors.get(loc.col_index[key], ()):
+            if text == UNCACHED_FORMULA:
+                out.staged.append((i, order, loc.where(key), "单元格是公式，但文件里没有保存计算结果",
+                                   "请用Excel打开该文件并保存（会写入计算结果）后再导入，或改填数值"))
+            else:
+                out.staged.append((i, order, loc.where(key), f"单元格是Excel错误值「{text}」",
+                                   "请修正该单元格的公式，或改填数值（未知请留空）"))
+            if isinstance(parsed, MoneyColumn):
+                parsed.set(i, None)
+            else:
+                parsed[i] = None
+        out.values[key] = parsed
+    return out
+
+
+def _filled_down(values: list[Any]) -> list[Any]:
+    out = []
+    last = None
+    for v in values:
+        if P.is_blank(v):
+            v = last
+        else:
+            last = v
+        out.append(v)
+    return out
+
+
+def _error_positions(loc: Located, row_nos: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Error cells of the table by column: ``{col0: [(row position, text)]}``."""
+    if not loc.error_cells:
+        return {}
+    position = {r: i for i, r in enumerate(row_nos)}
+    out: dict[int, list[tuple[int, str]]] = {}
+    for (row_no, col0), text in loc.error_cells.items():
+        if row_no in position:
+            out.setdefault(col0, []).append((position[row_no], text))
+    return out
+
+
+def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str) -> list[Any]:
+    """Parse each distinct value once; a value whose parse fails is reported at every row holding it."""
+    kinds = set(map(type, values))
+    if len(kinds & _NUMBER_TYPES) > 1:  # 1, 1.0 and True are equal keys: parse cell by cell
+        memo_of = None
+    else:
+        try:
+            distinct = dict.fromkeys(values)
+        except TypeError:  # an unhashable value (only from unusual readers)
+            memo_of = None
+        else:
+            memo_of = {}
+            for v in distinct:
+                try:
+                    memo_of[v] = parse(v)
+                except P.CellError as err:
+                    memo_of[v] = _Failed(err)
+    if memo_of is not None:
+        parsed = list(map(memo_of.__getitem__, values))
+        if not any(type(p) is _Failed for p in memo_of.values()):
+            return parsed
+    else:
+        parsed = []
+        for v in values:
             try:
-                # Parsers are pure: a text or date that repeats down a column is parsed once.
-                if type(value) in _MEMO_TYPES:
-                    memo_key = (key, value)
-                    hit = memo.get(memo_key, _MISS)
-                    if hit is _MISS:
-                        hit = memo[memo_key] = parse_cell(loc, col, value, year=year)
-                    parsed[key] = hit
-                else:
-                    parsed[key] = parse_cell(loc, col, value, year=year)
+                parsed.append(parse(v))
             except P.CellError as err:
-                collector.add(loc.sheet, row_no, loc.where(key), err.message, err.hint)
-                parsed[key] = None
-        extras = {h: (values[j] if j < len(values) else None) for h, j in loc.extras.items()} if loc.extras else _NO_EXTRAS
-        records.append(Record(loc, row_no, raw, parsed, extras))
-    return records
+                parsed.append(_Failed(err))
+    where = out.loc.where(key)
+    for i, p in enumerate(parsed):
+        if type(p) is _Failed:
+            out.staged.append((i, order, where, p.error.message, p.error.hint))
+            parsed[i] = None
+    return parsed
 
 
-_MEMO_TYPES = (str, dt.datetime, dt.date)
-_MISS = object()
+def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, order: int) -> MoneyColumn:
+    """Money cells: numbers are checked and scaled as an array; text (``942元/月``) is parsed
+    once per distinct value. The result equals :func:`parsing.parse_money` cell by cell."""
+    quantum = P.PRICE_QUANTUM if col.kind == "price" else P.FEN
+    exponent = quantum.as_tuple().exponent
+    n = len(values)
+    column = MoneyColumn(n, exponent)
+    unit = _money_unit(loc, col.key)
+    factor = _MONEY_FACTORS.get(unit) if unit else None
+    if factor is None:
+        todo = [i for i, v in enumerate(values) if v is not None]
+    else:
+        scale = factor * 10 ** (-exponent)
+        nan = float("nan")
+        x = np.array([v if (t := type(v)) is float or (t is int and -_BIG <= v <= _BIG) else nan for v in values],
+                     dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            c = np.rint(x * scale)
+            # exact iff the nearest double to c/scale is the cell itself, i.e. the cell's
+            # 15-digit decimal has no digit below the quantum (see parsing._number_of)
+            ok = (np.abs(c) < 1e15) & (c >= 0) & (c / scale == x)
+        column.units[ok] = c[ok].astype(np.int64)
+        column.valid[ok] = True
+        todo = [i for i in np.flatnonzero(~ok).tolist() if values[i] is not None]
+    if not todo:
+        return column
+    memo: dict[str, Any] = {}
+    where = loc.where(col.key)
+    for i in todo:
+        v = values[i]
+        try:
+            if type(v) is str:
+                hit = memo.get(v, _MISS)
+                if hit is _MISS:
+                    try:
+                        hit = memo[v] = parse_cell(loc, col, v)
+                    except P.CellError as err:
+                        hit = memo[v] = _Failed(err)
+            else:
+                hit = parse_cell(loc, col, v)
+        except P.CellError as err:
+            hit = _Failed(err)
+        if type(hit) is _Failed:
+            out.staged.append((i, order, where, hit.error.message, hit.error.hint))
+            hit = None
+        column.set(i, hit)
+    return column
+
+
+def read_records(loc: Located, table: Table, collector: ProblemCollector, *,
+                 year: int | None = None) -> Iterator[Record]:
+    """The data rows of ``loc`` as records, in sheet order; each bad cell becomes a problem.
+
+    A generator: the problems of a row's cells reach ``collector`` just before its record,
+    so a loader's own checks of that row follow them. ``loc.rows`` is consumed.
+    """
+    cols = read_columns(loc, table, year=year)
+    staged = sorted(cols.staged, key=lambda p: (p[0], p[1]))
+    cols.staged = []
+    index = {k: i for i, k in enumerate(cols.raw)}
+    keys = list(cols.raw)
+    raw_rows = zip(*(cols.raw[k] for k in keys))  # a located table has at least its required columns
+    parsed_rows = zip(*(cols.values[k] for k in keys))
+    extra_names = list(cols.extras)
+    extra_rows = zip(*(cols.extras[h] for h in extra_names)) if extra_names else None
+    p = 0
+    for i, (row_no, raw, parsed) in enumerate(zip(cols.rows, raw_rows, parsed_rows)):
+        while p < len(staged) and staged[p][0] == i:
+            _, _, where, message, hint = staged[p]
+            collector.add(loc.sheet, row_no, where, message, hint)
+            p += 1
+        extras = dict(zip(extra_names, next(extra_rows))) if extra_rows is not None else _NO_EXTRAS
+        yield Record(loc, row_no, RowValues(index, list(raw)), RowValues(index, list(parsed)), extras)
 
 
 def provenance(rec: Record) -> dict[str, Any]:
@@ -448,6 +696,33 @@ def provenance(rec: Record) -> dict[str, Any]:
     out: dict[str, Any] = {"src_file": rec.loc.file, "src_sheet": rec.loc.sheet, "src_row": rec.row}
     out.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
     return out
+
+
+def provenance_columns(cols: Columns) -> dict[str, Any]:
+    """:func:`provenance` for a whole sheet: file, sheet and Excel row, then the extra columns."""
+    n = len(cols)
+    out: dict[str, Any] = {"src_file": [cols.loc.file] * n, "src_sheet": [cols.loc.sheet] * n,
+                           "src_row": pd.array(cols.rows, dtype="Int64")}
+    for h, values in cols.extras.items():
+        out[h] = _parsed_column(values, lambda x: P.clean_text(x) or None, cols, 0, h)
+    return out
+
+
+#: A missing date in :func:`date_ns` (the integer behind NaT).
+NAT = np.iinfo(np.int64).min
+_EPOCH = dt.date(1970, 1, 1)
+_DAY_NS = 86_400 * 10**9
+
+
+def date_ns(parsed: list[P.ParsedDate | None]) -> np.ndarray:
+    """Nanoseconds since 1970 of parsed dates (:data:`NAT` where empty), each distinct date converted once."""
+    ns = {d: NAT if d is None else (d.date - _EPOCH).days * _DAY_NS for d in dict.fromkeys(parsed)}
+    return np.fromiter(map(ns.__getitem__, parsed), dtype=np.int64, count=len(parsed))
+
+
+def datetimes(ns: np.ndarray) -> pd.Series:
+    """A datetime64[ns] column from :func:`date_ns`."""
+    return pd.Series(ns.view("datetime64[ns]"))
 
 
 def raise_problems(collectors: list[ProblemCollector]) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import parsing as P
 from ..schema import CONTRACTS, MONEY, PRICE
-from ._table import as_date, as_precision, frame, locate, money_value, read_records, provenance, raise_problems
+from ._table import (LOADER_ORDER, NAT, Columns, MoneyColumn, date_ns, datetimes, decimal_array, frame, locate,
+                     provenance_columns, raise_problems, read_columns)
 
 #: Billing bases and the words that mean them.
 BILLING = {
@@ -68,7 +71,7 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
     """
     located, collectors = locate(path, CONTRACTS)
     collector_of = {c.file: c for c in collectors}
-    rows: list[dict] = []
+    parts: list[pd.DataFrame] = []
     seen: dict[str, int] = {}
     for loc in located:
         collector = collector_of[loc.file]
@@ -77,54 +80,107 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
                           "缺少「合同金额」列（或「单价」与「计费方式」两列）",
                           "请加入「合同金额」列（也可写作：金额、中标金额），按单价计费的合同可填「单价」和「计费方式」")
             continue
-        for rec in read_records(loc, CONTRACTS, collector):
-            v = rec.values
-            cid = v.get("contract_id")
-            if not cid:
-                collector.add(loc.sheet, rec.row, loc.where("contract_id"), "缺少合同编号", "每份合同需填写唯一的合同编号")
-            elif cid in seen:
-                collector.add(loc.sheet, rec.row, loc.where("contract_id"),
-                              f"合同编号「{P.shown(cid)}」重复（第一次在第{seen[cid]}行）", "每份合同的编号应唯一")
-            else:
-                seen[cid] = rec.row
-            if not v.get("item"):
-                collector.add(loc.sheet, rec.row, loc.where("item"), "缺少项目名称", "请填写该合同对应的预算项目名称")
-            billing_text = v.get("billing")
-            billing = billing_of(billing_text)
-            if billing_text and billing is None:
-                collector.add(loc.sheet, rec.row, loc.where("billing"), f"计费方式「{P.shown(billing_text)}」无法识别",
-                              "请填写 年、月、条 或 一次性")
-            price, amount = v.get("unit_price"), v.get("amount")
-            pers = {m.per for m in (price, amount) if m is not None and m.per}
-            per_billing = {"月": "月", "年": "年", "条": "条"}
-            implied = {per_billing.get(p) for p in pers} - {None}
-            if billing is None and len(implied) == 1:
-                billing = implied.pop()
-            elif billing and implied and implied != {billing}:
-                collector.add(loc.sheet, rec.row, loc.where("billing"),
-                              f"计费方式「{P.shown(billing_text)}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
-                              "请核对计费方式或单价的单位")
-            amount_yuan = money_value(amount)
-            price_yuan = money_value(price)
-            if billing == "月" and price_yuan is None and amount is not None and amount.per == "月":
-                price_yuan, amount_yuan = amount_yuan, None
-            start, end = v.get("start"), v.get("end")
-            if start and end and end.date < start.date:
-                collector.add(loc.sheet, rec.row, loc.where("end"), "服务结束日期早于服务开始日期", "请核对服务期限")
-            quantity = v.get("quantity")
-            signed = v.get("signed")
-            row = {
-                "contract_id": cid, "item_code": v.get("item_code"), "item": v.get("item"),
-                "vendor": v.get("vendor"), "signed": as_date(signed), "signed_precision": as_precision(signed),
-                "start": as_date(start), "end": as_date(end), "amount": amount_yuan, "billing": billing,
-                "unit_price": price_yuan, "unit_price_per": billing if price_yuan is not None else None,
-                "quantity": quantity,
-                "procurement": v.get("procurement"), "renews": v.get("renews"),
-                "paid_in_year": money_value(v.get("paid_in_year")), "scope": v.get("scope"),
-                "annual_cost": annual_cost(billing, amount_yuan, price_yuan, 1 if quantity is None else quantity),
-                "note": v.get("note"), "source": v.get("source"),
-            **provenance(rec),
-            }
-            rows.append(row)
+        cols = read_columns(loc, CONTRACTS)
+        parts.append(_contracts_of(cols, seen))
+        cols.flush(collector)
     raise_problems(collectors)
-    return frame(rows, CONTRACT_DTYPES)
+    if not parts:
+        return frame([], CONTRACT_DTYPES)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
+    """The contracts of one sheet, checked row by row where a rule needs it and built as
+    whole columns; problems are staged on ``cols`` in the order a row-by-row reading finds them."""
+    n = len(cols)
+    rows = cols.rows
+    order = iter(range(LOADER_ORDER, LOADER_ORDER + 100))
+    o_id, o_item, o_billing, o_conflict, o_dates, o_cost = (next(order) for _ in range(6))
+
+    cid = cols.get("contract_id")
+    for i, c in enumerate(cid):
+        if not c:
+            cols.add(i, o_id, "contract_id", "缺少合同编号", "每份合同需填写唯一的合同编号")
+        elif c in seen:
+            cols.add(i, o_id, "contract_id", f"合同编号「{P.shown(c)}」重复（第一次在第{seen[c]}行）", "每份合同的编号应唯一")
+        else:
+            seen[c] = rows[i]
+    for i, item in enumerate(cols.get("item")):
+        if not item:
+            cols.add(i, o_item, "item", "缺少项目名称", "请填写该合同对应的预算项目名称")
+
+    billing_text = cols.get("billing")
+    known = {t: billing_of(t) for t in dict.fromkeys(billing_text)}
+    billing = [known[t] for t in billing_text]
+    for i, t in enumerate(billing_text):
+        if t and billing[i] is None:
+            cols.add(i, o_billing, "billing", f"计费方式「{P.shown(t)}」无法识别", "请填写 年、月、条 或 一次性")
+
+    price, amount = cols.money("unit_price"), cols.money("amount")
+    if price.exponent != -4:  # the sheet has no 单价 column
+        price = MoneyColumn(n, -4)
+    per_billing = {"月": "月", "年": "年", "条": "条"}
+    for i in sorted(price.per.keys() | amount.per.keys()):  # only cells that wrote "/月" and the like
+        pers = {p for p in (price.per.get(i) if price.valid[i] else None,
+                            amount.per.get(i) if amount.valid[i] else None) if p}
+        implied = {per_billing.get(p) for p in pers} - {None}
+        if billing[i] is None and len(implied) == 1:
+            billing[i] = implied.pop()
+        elif billing[i] and implied and implied != {billing[i]}:
+            cols.add(i, o_conflict, "billing",
+                     f"计费方式「{P.shown(billing_text[i])}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
+                     "请核对计费方式或单价的单位")
+    for i in [i for i, p in amount.per.items() if p == "月"]:
+        if billing[i] == "月" and not price.valid[i] and amount.valid[i]:  # 942元/月 written as the amount
+            price.units[i] = amount.units[i] * 100
+            price.valid[i] = True
+            amount.valid[i] = False
+
+    signed, start, end = cols.get("signed"), cols.get("start"), cols.get("end")
+    start_ns, end_ns = date_ns(start), date_ns(end)
+    for i in np.flatnonzero((start_ns != NAT) & (end_ns != NAT) & (end_ns < start_ns)).tolist():
+        cols.add(i, o_dates, "end", "服务结束日期早于服务开始日期", "请核对服务期限")
+
+    quantity = cols.get("quantity")
+    annual = _annual_cost(billing, amount, price, quantity, cols, o_cost)
+    data: dict[str, Any] = {
+        "contract_id": cid, "item_code": cols.get("item_code"), "item": cols.get("item"), "vendor": cols.get("vendor"),
+        "signed": datetimes(date_ns(signed)), "signed_precision": [None if d is None else d.precision for d in signed],
+        "start": datetimes(start_ns), "end": datetimes(end_ns), "amount": amount.array(MONEY), "billing": billing,
+        "unit_price": price.array(PRICE), "unit_price_per": [b if ok else None for b, ok in zip(billing, price.valid.tolist())],
+        "quantity": pd.array(quantity, dtype="Int64"),
+        "procurement": cols.get("procurement"), "renews": cols.get("renews"),
+        "paid_in_year": cols.money("paid_in_year").array(MONEY), "scope": cols.get("scope"),
+        "annual_cost": annual, "note": cols.get("note"), "source": cols.get("source"),
+        **provenance_columns(cols),
+    }
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, list) else v for k, v in data.items()},
+                        index=pd.RangeIndex(n))
+
+
+def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyColumn, quantity: list[int | None],
+                 cols: Columns, order: int) -> pd.api.extensions.ExtensionArray:
+    """:func:`annual_cost` for a whole sheet, in integers of a fen (prices are integers of 0.0001 元)."""
+    n = len(billing)
+    fen = np.zeros(n, dtype=np.int64)
+    valid = np.zeros(n, dtype=bool)
+    monthly = np.array([b == "月" for b in billing], dtype=bool)
+    yearly = np.array([b == "年" for b in billing], dtype=bool)
+    once = np.array([b == "一次性" for b in billing], dtype=bool)
+    take = (yearly | once) & amount.valid
+    fen[take] = amount.units[take]
+    valid[take] = True
+    priced = price.valid & (monthly | (yearly & ~amount.valid))
+    for i in np.flatnonzero(priced).tolist():
+        # Python integers: exact at any size; rounded half to even, as Decimal.quantize does
+        q = quantity[i]
+        units = int(price.units[i]) * (1 if q is None else q) * (12 if monthly[i] else 1)
+        cents, rest = divmod(units, 100)
+        if rest > 50 or (rest == 50 and cents % 2):
+            cents += 1
+        if abs(cents) >= 10**18:
+            cols.add(i, order, "unit_price", "单价×数量得出的年度费用过大（超过18位数字）", "请核对单价、数量和单位")
+            continue
+        fen[i] = cents
+        valid[i] = True
+    return decimal_array(fen, valid, 2, MONEY)
