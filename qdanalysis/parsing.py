@@ -44,6 +44,9 @@ def normalize_text(value: object) -> str:
     """Text of a cell with full-width forms folded (NFKC), spaces trimmed and collapsed."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii() and value.isprintable() and "  " not in value \
+            and value[:1] != " " and value[-1:] != " ":
+        return value  # plain ASCII (codes, numbers): nothing to fold, trim or collapse
     if isinstance(value, float) and math.isnan(value):
         return ""
     text = unicodedata.normalize("NFKC", str(value))

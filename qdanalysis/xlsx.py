@@ -26,6 +26,7 @@ What the reader returns:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 import stat
@@ -363,6 +364,8 @@ class _Inspector:
         return scanner
 
     def _check_markers(self, window: bytes, part: str) -> None:
+        if b"<!" not in window and b"\x00" not in window:  # no declaration can start here
+            return
         low = window.lower()
         if b"\x00" in low:  # UTF-16 text: look at it with the zero bytes removed
             low += b" " + low.replace(b"\x00", b"")
@@ -555,17 +558,67 @@ class _SheetScanner:
             return
         res = self.result
         self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + len(_PREFIXED_CELL.findall(seg))
-        cols = _CELL_COL.findall(seg)
-        self.cell_refs += len(cols)
-        if cols:
-            res.max_col = max(res.max_col, max(map(_column_index, set(cols))) + 1)
-            res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
+        quick = _quick_extent(seg)
+        if quick is not None:
+            refs, rows, cols = quick
+            self.cell_refs += refs
+            res.max_row = max(res.max_row, rows)
+            res.max_col = max(res.max_col, cols)
+        else:
+            cols = _CELL_COL.findall(seg)
+            self.cell_refs += len(cols)
+            if cols:
+                res.max_col = max(res.max_col, max(map(_column_index, set(cols))) + 1)
+                res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
-        res.shared_refs += seg.count(b'"s"') + seg.count(b"'s'")
+        res.shared_refs += seg.count(b'"s"') + (seg.count(b"'s'") if b"'" in seg else 0)
         if b't="e"' in seg or b"t='e'" in seg:
             res.errors.extend(_error_cells(seg))
         if b"<f" in seg:
             res.errors.extend(_uncached_formula_cells(seg))
+
+
+_QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment
+
+
+def _quick_extent(seg: bytes) -> tuple[int, int, int] | None:
+    """``(cells with r="A1", max row, max column)`` of a segment without listing every cell.
+
+    The lowest row and the widest column near the start and the end are candidates; one
+    regex search then proves that no cell lies beyond them. None when the proof fails or
+    the segment is unusual: the caller then lists every cell.
+    """
+    refs = seg.count(b'<c r="')
+    if not refs:
+        return None
+    tail = max(0, len(seg) - _QUICK_EDGE)
+    rows = _CELL_ROW.findall(seg, tail)  # rows are written in order: the last cells are the lowest
+    cols = _CELL_COL.findall(seg, 0, _QUICK_EDGE) + _CELL_COL.findall(seg, tail)
+    if not rows or not cols:
+        return None
+    max_row = max(map(int, rows))
+    widest = max(cols, key=lambda c: (len(c), c))
+    if _beyond(max_row, widest).search(seg):
+        return None
+    return refs, max_row, _column_index(widest) + 1
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(max_row: int, widest: bytes) -> re.Pattern:
+    """A cell reference that is not plain ``r="A1"``, or lies right of ``widest`` or below
+    ``max_row`` (numbers and letters compared digit by digit, longer ones always beyond)."""
+
+    def greater(text: bytes, high: int, cls: bytes) -> bytes:
+        alts = [cls + b"{%d,}" % (len(text) + 1)]
+        for k, ch in enumerate(text):
+            if ch < high:
+                alts.append(re.escape(text[:k]) + b"[" + bytes([ch + 1]) + b"-" + bytes([high]) + b"]"
+                            + (cls + b"{%d}" % (len(text) - k - 1) if k < len(text) - 1 else b""))
+        return b"|".join(alts)
+
+    digits = greater(str(max_row).encode(), ord("9"), b"[0-9]")
+    letters = greater(widest, ord("Z"), b"[A-Z]")
+    return re.compile(rb'<c r="(?:[^A-Z]|(?:' + letters + rb")[0-9]|[A-Z]+(?:" + digits + rb')")')
 
 
 class _SstScan:
@@ -1004,30 +1057,16 @@ def _anchor_at_a1(grid: list[list], start, end) -> list[list]:
 _INT_LIMIT = float(2**53)
 
 
-_SHARED_TEXT_MAX_CHARS = 64  # short texts repeat (categories, vendors, units); names and notes rarely do
-_SHARED_TEXT_MAX_ENTRIES = 1 << 16
-
-
 def _normalise(row: list, shared: dict[str, str] | None = None) -> list:
-    """Python values of one row. Equal short texts become one object (``shared`` maps text to it):
-    a million-row ledger repeats a handful of categories a million times."""
-    out = []
-    append = out.append
-    for v in row:
-        t = type(v)
-        if t is str:
-            if shared is not None and len(v) <= _SHARED_TEXT_MAX_CHARS:
-                same = shared.get(v)
-                if same is not None:
-                    v = same
-                elif len(shared) < _SHARED_TEXT_MAX_ENTRIES:
-                    shared[v] = v
-            append(v or None)
-        elif t is float and v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT:
-            append(int(v))
-        else:
-            append(v)
-    return out
+    """Python values of one row: empty text is None, whole floats are int. Equal texts become
+    one object (``shared`` maps text to it): a million-row ledger repeats a handful of
+    categories a million times, and the copies calamine made are freed row by row."""
+    keep = (shared if shared is not None else {}).setdefault
+    return [
+        (keep(v, v) if v else None) if type(v) is str
+        else (int(v) if type(v) is float and v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT else v)
+        for v in row
+    ]
 
 
 def _trim(rows: list[list]) -> list[list]:

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -217,16 +218,29 @@ def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector,
         first = _first_value(values)
         if first is None:
             continue  # a blank row
-        if isinstance(first, str) and P.compact(first).startswith(NOTE_PREFIXES):
+        if isinstance(first, str) and _is_note(first):
             break  # notes and signatures end the table
         append((first_row + offset, values))
     return located
 
 
+_NOTE_STARTS = frozenset(p[0] for p in NOTE_PREFIXES)
+
+
+def _is_note(text: str) -> bool:
+    """A note or signature line (``注：``, ``填表人：``): its first character decides most rows."""
+    head = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
+    return head in _NOTE_STARTS and P.compact(text).startswith(NOTE_PREFIXES)
+
+
 def _first_value(values: list[Any]) -> Any:
     """The first cell of a row that is not blank, or None."""
     for v in values:
-        if v is not None and not P.is_blank(v):
+        if v is None:
+            continue
+        if type(v) is str and len(v) > 4 and not v[0].isspace() and not v[-1].isspace():
+            return v  # the common first cell: too long to be a blank marker such as "—"
+        if not P.is_blank(v):
             return v
     return None
 
@@ -362,33 +376,35 @@ def _money_unit(loc: Located, key: str) -> str | None:
     return loc.col_unit.get(key) or loc.sheet_unit
 
 
-def parse_cell(loc: Located, col: Column, value: Any, *, year: int | None = None) -> Any:
-    """Parse one cell by its column kind. Raises :class:`parsing.CellError`."""
+def cell_parser(loc: Located, col: Column, *, year: int | None = None) -> Callable[[Any], Any]:
+    """The parser of one column's cells, by its kind (each raises :class:`parsing.CellError`)."""
     kind = col.kind
     if kind == "text":
-        return P.clean_text(value) or None
+        return lambda v: P.clean_text(v) or None
     if kind == "code":
-        return code_text(value) or None
+        return lambda v: code_text(v) or None
     if kind == "codes":
-        return P.parse_codes(value)
+        return P.parse_codes
     if kind == "money":
-        return P.parse_money(value, _money_unit(loc, col.key))
+        unit = _money_unit(loc, col.key)
+        return lambda v: P.parse_money(v, unit)
     if kind == "price":
-        return P.parse_money(value, _money_unit(loc, col.key), quantum=P.PRICE_QUANTUM)
+        unit = _money_unit(loc, col.key)
+        return lambda v: P.parse_money(v, unit, quantum=P.PRICE_QUANTUM)
     if kind == "date":
-        return P.parse_date(value)
+        return P.parse_date
     if kind == "month":
-        return P.parse_month(value, year)
+        return lambda v: P.parse_month(v, year)
     if kind == "count":
-        return P.parse_count(value, what=col.header)
+        return lambda v: P.parse_count(v, what=col.header)
     if kind == "bandwidth":
-        return P.parse_bandwidth(value)
+        return P.parse_bandwidth
     if kind == "target":
-        return None if P.is_blank(value) else P.parse_target(value)
+        return lambda v: None if P.is_blank(v) else P.parse_target(v)
     if kind == "quantity":
-        return P.parse_quantity(value)
+        return P.parse_quantity
     if kind == "decimal":
-        return P.parse_decimal(value, what=col.header)
+        return lambda v: P.parse_decimal(v, what=col.header)
     raise AssertionError(f"unknown column kind {kind}")
 
 
@@ -540,7 +556,7 @@ def read_columns(loc: Located, table: Table, *, year: int | None = None) -> Colu
         if col.kind in ("money", "price"):
             parsed = _money_column(loc, col, values, out, order)
         else:
-            parsed = _parsed_column(values, lambda v, c=col: parse_cell(loc, c, v, year=year), out, order, key)
+            parsed = _parsed_column(values, cell_parser(loc, col, year=year), out, order, key)
         for i, text in errors.get(loc.col_index[key], ()):
             if text == UNCACHED_FORMULA:
                 out.staged.append((i, order, loc.where(key), "单元格是公式，但文件里没有保存计算结果",
@@ -644,6 +660,7 @@ def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, or
         return column
     memo: dict[str, Any] = {}
     where = loc.where(col.key)
+    parse = cell_parser(loc, col)
     for i in todo:
         v = values[i]
         try:
@@ -651,11 +668,11 @@ def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, or
                 hit = memo.get(v, _MISS)
                 if hit is _MISS:
                     try:
-                        hit = memo[v] = parse_cell(loc, col, v)
+                        hit = memo[v] = parse(v)
                     except P.CellError as err:
                         hit = memo[v] = _Failed(err)
             else:
-                hit = parse_cell(loc, col, v)
+                hit = parse(v)
         except P.CellError as err:
             hit = _Failed(err)
         if type(hit) is _Failed:
@@ -716,8 +733,10 @@ _DAY_NS = 86_400 * 10**9
 
 def date_ns(parsed: list[P.ParsedDate | None]) -> np.ndarray:
     """Nanoseconds since 1970 of parsed dates (:data:`NAT` where empty), each distinct date converted once."""
-    ns = {d: NAT if d is None else (d.date - _EPOCH).days * _DAY_NS for d in dict.fromkeys(parsed)}
-    return np.fromiter(map(ns.__getitem__, parsed), dtype=np.int64, count=len(parsed))
+    # keyed by identity: the parsed column shares one object per distinct date
+    distinct = {id(d): d for d in parsed}
+    ns = {key: NAT if d is None else (d.date - _EPOCH).days * _DAY_NS for key, d in distinct.items()}
+    return np.fromiter(map(ns.__getitem__, map(id, parsed)), dtype=np.int64, count=len(parsed))
 
 
 def datetimes(ns: np.ndarray) -> pd.Series:

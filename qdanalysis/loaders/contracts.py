@@ -164,9 +164,10 @@ def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyCol
     n = len(billing)
     fen = np.zeros(n, dtype=np.int64)
     valid = np.zeros(n, dtype=bool)
-    monthly = np.array([b == "月" for b in billing], dtype=bool)
-    yearly = np.array([b == "年" for b in billing], dtype=bool)
-    once = np.array([b == "一次性" for b in billing], dtype=bool)
+    basis = pd.Series(billing, dtype=object)
+    monthly = (basis == "月").to_numpy(dtype=bool)
+    yearly = (basis == "年").to_numpy(dtype=bool)
+    once = (basis == "一次性").to_numpy(dtype=bool)
     take = (yearly | once) & amount.valid
     fen[take] = amount.units[take]
     valid[take] = True
