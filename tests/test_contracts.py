@@ -7,7 +7,6 @@ import pytest
 
 import qdanalysis
 from qdanalysis import ValidationError
-from qdanalysis.loaders.contracts import annual_cost
 
 HEAD = ["合同号", "项目", "中标供应商", "签约日期", "服务起始日期", "服务截止日期", "金额", "计价方式", "单价", "采购方式",
         "原合同编号", "服务范围"]
@@ -38,12 +37,30 @@ def test_ledger_variations(workbook):
 
 @pytest.mark.parametrize(
     "billing, amount, price, quantity, expected",
-    [("月", None, "76000", 1, "912000.00"), ("月", None, "942", 92, "1039968.00"), ("年", "667000", None, 1, "667000.00"),
-     ("一次性", "227970", None, 1, "227970.00"), ("条", None, "0.065", 1, None), (None, "1000", None, 1, None)],
+    [("月", None, "76000", None, "912000.00"), ("月", None, "942", 92, "1039968.00"), ("年", "667000", None, None, "667000.00"),
+     ("一次性", "227970", None, None, "227970.00"), ("条", None, "0.065", None, None), (None, "1000", None, None, None),
+     ("年", None, "0.0125", 3, "0.04"), ("年", None, "0.0135", 3, "0.04"), ("月", None, "0.0001", 50, "0.06"),
+     ("月", None, "0.0001", 125, "0.15"), ("月", "942元/月", None, 2, "22608.00"), ("年", "100", "5", 3, "100.00")],
 )
-def test_annual_cost(billing, amount, price, quantity, expected):
-    d = lambda v: None if v is None else Decimal(v)  # noqa: E731
-    assert annual_cost(billing, d(amount), d(price), quantity) == d(expected)
+def test_annual_cost(workbook, billing, amount, price, quantity, expected):
+    # 0.0125 × 3 = 0.0375 and 0.0135 × 3 = 0.0405 round to 0.04; 0.0001 × 50 × 12 = 0.06;
+    # 0.0001 × 125 × 12 = 0.15: prices keep 0.0001 元, the annual cost is rounded to the fen.
+    rows = [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "合同金额", "计费方式", "单价", "数量"],
+            ["A-1", "机房", "甲", "2019-01-01", amount, billing, price, quantity]]
+    c = qdanalysis.load_contracts(workbook({"合同台账": rows}))
+    got = c.loc[0, "annual_cost"]
+    assert (None if pd.isna(got) else got) == (None if expected is None else Decimal(expected))
+
+
+def test_annual_cost_rounds_half_to_even_at_the_fen(workbook):
+    # 0.0005 × 1 × 12 = 0.006 -> 0.01; 0.0005 × 5 × 12 = 0.03; 0.0125 -> 0.01; 0.0175 -> 0.02;
+    # the halves: 0.0150 -> 0.02 and 0.0250 -> 0.02 (to even, as Decimal.quantize does)
+    rows = [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "计费方式", "单价", "数量"],
+            ["A", "x", "y", "2019-01-01", "月", "0.0005", 1], ["B", "x", "y", "2019-01-01", "月", "0.0005", 5],
+            ["C", "x", "y", "2019-01-01", "年", "0.0125", None], ["D", "x", "y", "2019-01-01", "年", "0.0175", None],
+            ["E", "x", "y", "2019-01-01", "年", "0.015", None], ["F", "x", "y", "2019-01-01", "年", "0.025", None]]
+    c = qdanalysis.load_contracts(workbook({"合同台账": rows})).set_index("contract_id")["annual_cost"]
+    assert [str(v) for v in c] == ["0.01", "0.03", "0.01", "0.02", "0.02", "0.02"]
 
 
 def test_refusals_all_in_one_run(workbook):
@@ -65,6 +82,9 @@ def test_refusals_all_in_one_run(workbook):
     assert any(r == 5 and c == "项目名称" for r, c, m in got)
     assert any(r == 5 and c == "服务结束" and "早于" in m for r, c, m in got)
     assert any(r == 6 and c == "计费方式" and "矛盾" in m for r, c, m in got)
+    # row by row, as a reader goes down the sheet: a row's cells first, then its own checks
+    assert [r for r, _, _ in got] == sorted(r for r, _, _ in got)
+    assert [c for r, c, _ in got if r == 4] == ["合同金额", "合同编号", "计费方式"]
 
 
 def test_amount_or_price_column_required(workbook):

@@ -151,6 +151,43 @@ def test_money_float_cells_match_their_15_digit_text(value):
 # --- dates -------------------------------------------------------------------------------------
 
 
+money_cells = st.one_of(
+    cell_values,
+    st.sampled_from([0.1 + 0.2, 66.7, 1.005, 942.0, -0.0, 1e15, 1e16, 123456789.12345, 0.0001, 0.00005, 2.0**53 + 2]),
+    st.integers(min_value=-10, max_value=10**17),
+    st.builds(lambda c: c / 100, st.integers(min_value=0, max_value=10**16)),
+    st.builds(lambda c: c / 10000, st.integers(min_value=0, max_value=10**14)),
+)
+
+
+@FUZZ
+@given(values=st.lists(money_cells, max_size=40), unit=st.sampled_from([None, "元", "万元"]),
+       kind=st.sampled_from(["money", "price"]))
+def test_a_money_column_reads_as_its_cells_do_one_by_one(values, unit, kind):
+    # The column reader checks numeric cells as arrays; each cell must come out exactly as
+    # parse_money gives it, and each refusal with parse_money's message.
+    from qdanalysis.loaders._table import Located, read_columns
+    from qdanalysis.schema import Column, Table
+
+    table = Table("t", "合同", ("合同",), (Column("amount", "金额", (), True, kind=kind),))
+    loc = Located("f.xlsx", "合同", 1, {"amount": 0}, {"amount": "金额"}, {"amount": unit}, None, {},
+                  rows=[(i + 2, [v]) for i, v in enumerate(values)])
+    cols = read_columns(loc, table)
+    problems = {i: message for i, _, _, message, _ in cols.staged}
+    quantum = P.PRICE_QUANTUM if kind == "price" else P.FEN
+    for i, value in enumerate(values):
+        got = cols.values["amount"][i]
+        try:
+            expected = P.parse_money(value, unit, quantum=quantum)
+        except P.CellError as err:
+            assert (got, problems.get(i)) == (None, err.message), value
+            continue
+        assert i not in problems, (value, problems[i])
+        assert got == expected, (value, got, expected)
+        if expected is not None and expected.yuan:
+            assert str(got.yuan) == str(expected.yuan)  # the same exponent: 66.70, 0.0650
+
+
 @FUZZ
 @given(value=cell_values, allow_year=st.booleans())
 @with_examples(allow_year=True)
@@ -261,3 +298,19 @@ def test_hostile_examples_through_every_parser(value):
                   P.parse_date, lambda v: P.parse_month(v, 2020), P.parse_target, P.parse_quantity, P.parse_count,
                   P.parse_decimal, P.parse_bandwidth, P.parse_codes, P.parse_unit_line, P.split_header):
         outcome(parse, value)
+
+
+@FUZZ
+@given(cells=st.lists(st.one_of(st.none(), st.integers(min_value=-(10**18) + 1, max_value=10**18 - 1)), max_size=50),
+       scale=st.sampled_from([2, 4]))
+def test_decimal_columns_built_from_integers_are_exact(cells, scale):
+    import numpy as np
+
+    from qdanalysis.loaders._table import decimal_array
+    from qdanalysis.schema import MONEY, PRICE
+
+    units = np.array([0 if c is None else c for c in cells], dtype=np.int64)
+    valid = np.array([c is not None for c in cells], dtype=bool)
+    arr = decimal_array(units, valid, scale, MONEY if scale == 2 else PRICE)
+    assert [None if pd.isna(v) else v for v in arr] == [None if c is None else Decimal(c).scaleb(-scale) for c in cells]
+    assert arr.dtype == (MONEY if scale == 2 else PRICE)

@@ -471,6 +471,45 @@ def test_far_cell_hidden_behind_gt_in_attribute(tmp_path):
     assert "数据区域过大" in refusal(path).problems[0].message
 
 
+def _long_sheet(n_rows: int, replace: dict[int, str] | None = None) -> str:
+    """Rows of two cells (A, B); ``replace`` swaps whole rows (1-based) for other XML."""
+    rows = [f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>' for r in range(1, n_rows + 1)]
+    for r, xml in (replace or {}).items():
+        rows[r - 1] = xml
+    return "".join(rows)
+
+
+def test_quick_extent_of_an_ordered_segment():
+    seg = _long_sheet(20_000).encode()
+    assert len(seg) > 4 * xlsx._QUICK_EDGE  # head and tail do not see the middle rows
+    assert xlsx._quick_extent(seg) == (40_000, 20_000, 2)
+
+
+@pytest.mark.parametrize("far", ["C10001", "AA10001", "B20001", "B100000", "B0020001", "$B$5"])
+def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
+    # the odd cell sits in the middle, where neither the head nor the tail looks
+    seg = _long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
+    assert xlsx._quick_extent(seg) is None
+
+
+@pytest.mark.parametrize("far", ["XFD10001", "A4294967295"])
+def test_far_cell_in_the_middle_of_a_long_sheet_in_subprocess(tmp_path, far):
+    cells = _long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'})
+    path = build(tmp_path / "middle.xlsx", {SHEET_PART: sheet_xml(cells)})
+    proc = run_reader(path)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
+    assert "REFUSED" in proc.stdout and "数据区域过大" in proc.stdout
+
+
+def test_wide_cell_in_the_middle_of_a_long_sheet_is_read_in_place(tmp_path):
+    cells = _long_sheet(20_000, {10_001: '<row r="10001"><c r="AB10001"><v>7</v></c></row>'})
+    path = build(tmp_path / "wide.xlsx", {SHEET_PART: sheet_xml(cells)})
+    (sheet,) = read_workbook(path)
+    assert len(sheet.rows) == 20_000 and len(sheet.rows[0]) == 28
+    assert sheet.rows[10_000][27] == 7 and sheet.rows[10_000][0] is None
+    assert sheet.rows[19_999][:2] == [20_000, 1]
+
+
 # ---------------------------------------------------------------------------
 # Valid workbooks
 # ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +39,6 @@ def billing_of(text: str | None) -> str | None:
     for key, words in BILLING.items():
         if t in words:
             return key
-    return None
-
-
-def annual_cost(billing: str | None, amount: Decimal | None, unit_price: Decimal | None,
-                quantity: int = 1) -> Decimal | None:
-    """What a contract costs per year: 12 × the monthly fee (× quantity), the annual amount,
-    or a one-off amount. Per-message (条) contracts depend on volume: None.
-    """
-    if billing == "月":
-        return None if unit_price is None else (unit_price * quantity * 12).quantize(P.FEN)
-    if billing == "年":
-        if amount is not None:
-            return amount
-        return None if unit_price is None else (unit_price * quantity).quantize(P.FEN)
-    if billing == "一次性":
-        return amount
     return None
 
 
@@ -160,7 +143,12 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
 
 def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyColumn, quantity: list[int | None],
                  cols: Columns, order: int) -> pd.api.extensions.ExtensionArray:
-    """:func:`annual_cost` for a whole sheet, in integers of a fen (prices are integers of 0.0001 元)."""
+    """What each contract costs per year, in integers of a fen (prices are integers of 0.0001 元).
+
+    Monthly: 12 × the unit price × quantity (blank = 1), rounded to the fen half to even.
+    Annual: the amount, else the unit price × quantity. One-off: the amount. Per message
+    (条) or unknown: empty, since it depends on volume.
+    """
     n = len(billing)
     fen = np.zeros(n, dtype=np.int64)
     valid = np.zeros(n, dtype=bool)
