@@ -25,8 +25,10 @@ What the reader returns:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
+import gc
 import os
 import re
 import stat
@@ -973,6 +975,25 @@ class _ReadFailure(Exception):
         self.sheet_names = sheet_names
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector while a sheet becomes Python objects.
+
+    A 100,000-row sheet is 1.5 million new values in 100,000 new lists, none of them in a
+    reference cycle; each few hundred lists would otherwise start a collection that walks
+    every list made so far (a tenth of the reading time). Reference counting still frees
+    everything as usual.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def read_workbook(path: str | Path) -> list[SheetData]:
     """Check that the file is a safe, readable xlsx/xlsm and return every worksheet's grid.
 
@@ -988,7 +1009,8 @@ def read_workbook(path: str | Path) -> list[SheetData]:
     inspector = _Inspector(path)
     archive = inspector.run()
     try:
-        sheets = _read_calamine(inspector.path, inspector.display, archive)
+        with collector_paused():
+            sheets = _read_calamine(inspector.path, inspector.display, archive)
     except _ReadFailure as first:
         try:
             sheets = _read_openpyxl(inspector.path, inspector.display, first.sheet_names)

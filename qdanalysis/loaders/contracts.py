@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import parsing as P
 from ..schema import CONTRACTS, MONEY, PRICE
+from ..xlsx import collector_paused
 from ._table import (LOADER_ORDER, NAT, Columns, MoneyColumn, date_ns, datetimes, decimal_array, frame, locate,
                      provenance_columns, raise_problems, read_columns)
 
@@ -52,6 +53,11 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
     Raises:
         ValidationError: every problem of the file, each naming sheet, row and column.
     """
+    with collector_paused():
+        return _load_contracts(path)
+
+
+def _load_contracts(path: str | Path) -> pd.DataFrame:
     located, collectors = locate(path, CONTRACTS)
     collector_of = {c.file: c for c in collectors}
     parts: list[pd.DataFrame] = []
