@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from .schema import MONEY
+from .schema import COUNTED, MONEY, SETTLED
 from .parsing import FEN
 
 UNDISCLOSED = "未披露"
@@ -263,12 +263,18 @@ def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
 
 
 def _sms_amount(g: pd.DataFrame) -> tuple[Decimal | None, str]:
-    """Settled amount of some SMS rows, else count × unit price; None unless every row says."""
+    """Settled amount of some SMS rows, else count × unit price; None unless every row says.
+
+    The basis is 结算金额 only where the settlement sheet gave every amount: amounts a
+    message log gave as count × price say 条数×单价 (both: 结算金额+条数×单价).
+    """
     if g["amount"].notna().all():
-        return sum_known(g["amount"]), "结算金额"
+        bases = set(g["amount_basis"].dropna()) if "amount_basis" in g else set()
+        basis = "+".join(b for b in (SETTLED, COUNTED) if b in bases) or SETTLED
+        return sum_known(g["amount"]), basis
     if g["count"].notna().all() and g["unit_price"].notna().all():
         amount = sum((Decimal(int(c)) * Decimal(p) for c, p in zip(g["count"], g["unit_price"])), Decimal(0))
-        return amount.quantize(FEN, rounding=ROUND_HALF_UP), "条数×单价"
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP), COUNTED
     return None, UNDISCLOSED
 
 

@@ -22,6 +22,7 @@ from . import analysis as A
 from . import tables as T
 from .errors import ValidationError, display_path
 from .paths import PROJECT_ROOT
+from .schema import SETTLED
 from .fmt import count_text, date_text, format_number, format_wan, month_text, pct, times, wan
 from .style import DEMO_LABEL, UNDISCLOSED_LABEL
 from .year import YearData, load_year
@@ -410,7 +411,9 @@ class AnnualReport:
                                n=len(monthly)))
         else:
             total = int(monthly["count"].sum())
-            blocks.append(para("全年发送{count}条，结算金额{amount}（{n}个月有数据）。", count=count_text(total),
+            settled = set(monthly["amount_basis"].dropna()) <= {SETTLED}
+            blocks.append(para("全年发送{count}条，{label}{amount}（{n}个月有数据）。", count=count_text(total),
+                               label=SETTLED if settled else "按条数×单价测算的金额",
                                amount=wan(A.sum_known(monthly["amount"])), n=int(known)))
         if target.get("implied") is not None:
             blocks.append(para(

@@ -15,6 +15,8 @@ import pyarrow as pa
 MONEY = pd.ArrowDtype(pa.decimal128(18, 2))
 #: Unit prices (``0.065元/条``) need finer precision than the fen.
 PRICE = pd.ArrowDtype(pa.decimal128(18, 4))
+#: Where an SMS amount comes from: the settlement sheet, or a message log's count × unit price.
+SETTLED, COUNTED = "结算金额", "条数×单价"
 
 
 @dataclass(frozen=True)

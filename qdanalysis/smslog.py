@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from . import parsing as P
 from .errors import Problem, ValidationError, display_path
-from .schema import Column, Table
+from .schema import COUNTED, SETTLED, Column, Table
 
 FEN = Decimal("0.01")
 
@@ -459,7 +459,8 @@ def rows_from_log(row: dict, *, folder: str | Path, year: int | None, seen: dict
     The row's 月份 and 部门, when filled, say what the log holds (a log per month, or per
     department); blank, the log's own months and departments are used. 条数 and 金额, when
     filled, must agree with the log. Every new row keeps the sheet row's 单价, 备注, 来源
-    and provenance; its 金额 is 条数 × 单价, rounded half up to the fen per row.
+    and provenance; its 金额 is 条数 × 单价, rounded half up to the fen per row, and its
+    ``amount_basis`` says so (条数×单价), unless the sheet row gave the settled total (结算金额).
 
     Args:
         row: the sheet row as the SMS loader builds it (``month``, ``department``, ``count``,
@@ -492,6 +493,8 @@ def rows_from_log(row: dict, *, folder: str | Path, year: int | None, seen: dict
         if Decimal(row["amount"]) != computed:
             raise PointerError("amount", f"本行金额 {row['amount']} 元与明细文件按单价计算的 {computed} 元不符",
                                "各月各部门的金额为条数×单价（四舍五入到分）；请核对单价，或把本行金额留空")
+    # A settled total the log agrees with stays 结算金额; otherwise the amounts are computed.
+    basis = SETTLED if row.get("amount") is not None else COUNTED
     out = []
     keys = []
     for ts, department, count, amount in zip(agg["month"], agg["department"], agg["count"], amounts):
@@ -501,7 +504,8 @@ def rows_from_log(row: dict, *, folder: str | Path, year: int | None, seen: dict
             raise PointerError("month", f"明细文件中{when:%Y年%m月}{department or ''}的短信与第{seen[key]}行重复",
                                "每月每部门只能有一行：请删除重复的行，或从明细文件中去掉这部分记录")
         keys.append(key)
-        out.append({**row, "month": when, "department": department, "count": int(count), "amount": amount})
+        out.append({**row, "month": when, "department": department, "count": int(count), "amount": amount,
+                    "amount_basis": basis})
     for key in keys:
         seen[key] = row["src_row"]
     return out

@@ -104,3 +104,21 @@ def test_count_text(n, text):
 
 def test_wan_rounds_half_up():
     assert wan(11398.5) == "1.14万元" and wan(None) == "未披露"
+
+
+def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
+    from conftest import make_workbook
+
+    folder = tmp_path / "raw" / "2021"
+    folder.mkdir(parents=True)
+    (folder / "log.csv").write_text("发送时间,部门,条数\n2021-01-05 08:00:00,办公厅,1000\n2021-02-05 08:00:00,办公厅,3\n",
+                                    encoding="utf-8")
+    budget = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1", "网络", "短信", 10, 9],
+              [None, "合计", None, 10, 9]]
+    sms = [["单位：元"], ["月份", "部门", "条数", "单价", "金额", "明细文件"], [None, None, None, "0.065元/条", None, "log.csv"]]
+    make_workbook(folder / "a.xlsx", {"预算执行": budget, "短信结算": sms})
+    text = text_of(AnnualReport.build(2021, tmp_path / "raw").sms())
+    # 1000 × 0.065 = 65.00 元 and 3 × 0.065 = 0.195 -> 0.20 元: 65.20 元 = 0.01万元 (0.00652)
+    assert "全年发送1,003条，按条数×单价测算的金额0.01万元（2个月有数据）" in text
+    assert "结算金额" not in text
+    plt.close("all")

@@ -237,6 +237,10 @@ def test_loader_replaces_the_row_by_the_aggregate(tmp_path):
     assert list(sms["unit_price"].iloc[1:]) == [Decimal("0.065")] * 2
     assert list(sms["log_file"]) == [None, "明细/2020.csv", "明细/2020.csv"]
     assert list(sms["src_row"]) == [3, 4, 4]
+    # the sheet settled March; January and February are the log's count × price
+    assert list(sms["amount_basis"]) == ["结算金额", "条数×单价", "条数×单价"]
+    from qdanalysis import analysis as A
+    assert list(A.sms_monthly(sms)["amount_basis"]) == ["条数×单价", "条数×单价", "结算金额"]
 
 
 def test_loader_fills_a_monthly_row(tmp_path):
@@ -246,6 +250,7 @@ def test_loader_fills_a_monthly_row(tmp_path):
     sms = qdanalysis.load_sms(wb, year=2020)
     assert (sms["count"].tolist(), sms["department"].tolist()) == ([2], ["办公厅"])
     assert sms["amount"].tolist() == [Decimal("0.13")]
+    assert sms["amount_basis"].tolist() == ["结算金额"]  # the sheet's total, which the log confirms
 
 
 @pytest.mark.parametrize("row, column, words", [

@@ -9,12 +9,12 @@ import pandas as pd
 from .. import parsing as P
 from .. import smslog
 from ..errors import ValidationError
-from ..schema import MONEY, PRICE, SMS
+from ..schema import MONEY, PRICE, SETTLED, SMS
 from ._table import frame, locate, money_value, read_records, provenance, raise_problems
 
 SMS_DTYPES = {
     "month": "date", "department": object, "count": "Int64", "unit_price": PRICE, "amount": MONEY,
-    "note": object, "source": object, "log_file": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
+    "amount_basis": object, "note": object, "source": object, "log_file": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
 
@@ -57,6 +57,7 @@ def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
             row = {
                 "month": month, "department": v.get("department"), "count": v.get("count"),
                 "unit_price": money_value(price), "amount": money_value(v.get("amount")),
+                "amount_basis": SETTLED if v.get("amount") is not None else None,
                 "note": v.get("note"), "source": v.get("source"), "log_file": v.get("log_file"),
             **provenance(rec),
             }
