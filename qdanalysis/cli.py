@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--trends", action="store_true", help="运行多年趋势笔记本")
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 reports/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认取参数文件中的 data_root）")
-    p.add_argument("--jobs", type=int, default=None, help="与 --all 一起使用：最多同时运行几个年份（默认按 CPU 数）")
+    p.add_argument("--jobs", type=int, default=None, help="与 --all 一起使用：最多同时运行几个年份（默认为 CPU 数加一）")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")

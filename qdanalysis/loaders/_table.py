@@ -439,6 +439,8 @@ class MoneyColumn:
     def set(self, i: int, money: P.Money | None) -> None:
         if money is None:
             self.valid[i] = False
+            self.per.pop(i, None)
+            self.stated.discard(i)
             return
         self.units[i] = int(money.yuan.scaleb(-self.exponent))
         self.valid[i] = True
@@ -446,9 +448,6 @@ class MoneyColumn:
             self.per[i] = money.per
         if money.unit_stated:
             self.stated.add(i)
-
-    def yuan(self, i: int) -> Decimal | None:
-        return Decimal(int(self.units[i])).scaleb(self.exponent) if self.valid[i] else None
 
     def array(self, dtype: pd.ArrowDtype) -> pd.api.extensions.ExtensionArray:
         """The column as exact decimals (``MONEY`` or ``PRICE``), built from the integers directly."""
@@ -495,6 +494,7 @@ class Columns:
     """
 
     loc: Located
+    table: Table
     rows: list[int]
     raw: dict[str, list[Any]]
     values: dict[str, Any]
@@ -510,8 +510,12 @@ class Columns:
         return [None] * len(self.rows) if found is None else found
 
     def money(self, key: str) -> MoneyColumn:
+        """Parsed values of a money or price column (all empty when the sheet lacks it)."""
         found = self.values.get(key)
-        return MoneyColumn(len(self.rows), -2) if found is None else found
+        if found is None:
+            kind = self.table.column(key).kind
+            return MoneyColumn(len(self.rows), _exponent(kind))
+        return found
 
     def add(self, i: int, order: int, key: str, message: str, hint: str = "") -> None:
         """Stage a problem of row ``i`` (0-based here); ``order`` ranks it within the row."""
@@ -545,7 +549,7 @@ def read_columns(loc: Located, table: Table, *, year: int | None = None) -> Colu
     raw = {k: list(map(itemgetter(loc.col_index[k]), grid)) for k in keys}
     extras = {h: list(map(itemgetter(j), grid)) for h, j in loc.extras.items()}
     del grid
-    out = Columns(loc, row_nos, raw, {}, extras)
+    out = Columns(loc, table, row_nos, raw, {}, extras)
     for col in table.columns:
         if col.fill_down and col.key in raw:
             raw[col.key] = _filled_down(raw[col.key])
@@ -596,6 +600,11 @@ def _error_positions(loc: Located, row_nos: list[int]) -> dict[int, list[tuple[i
     return out
 
 
+def _exponent(kind: str) -> int:
+    """Decimal places of a money kind: 2 (fen) for amounts, 4 for unit prices."""
+    return (P.PRICE_QUANTUM if kind == "price" else P.FEN).as_tuple().exponent
+
+
 def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str) -> list[Any]:
     """Parse each distinct value once; a value whose parse fails is reported at every row holding it."""
     kinds = set(map(type, values))
@@ -608,14 +617,16 @@ def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns,
             memo_of = None
         else:
             memo_of = {}
+            failed = False
             for v in distinct:
                 try:
                     memo_of[v] = parse(v)
                 except P.CellError as err:
                     memo_of[v] = _Failed(err)
+                    failed = True
     if memo_of is not None:
         parsed = list(map(memo_of.__getitem__, values))
-        if not any(type(p) is _Failed for p in memo_of.values()):
+        if not failed:
             return parsed
     else:
         parsed = []
@@ -635,8 +646,7 @@ def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns,
 def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, order: int) -> MoneyColumn:
     """Money cells: numbers are checked and scaled as an array; text (``942元/月``) is parsed
     once per distinct value. The result equals :func:`parsing.parse_money` cell by cell."""
-    quantum = P.PRICE_QUANTUM if col.kind == "price" else P.FEN
-    exponent = quantum.as_tuple().exponent
+    exponent = _exponent(col.kind)
     n = len(values)
     column = MoneyColumn(n, exponent)
     unit = _money_unit(loc, col.key)

@@ -106,8 +106,6 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
             cols.add(i, o_billing, "billing", f"计费方式「{P.shown(t)}」无法识别", "请填写 年、月、条 或 一次性")
 
     price, amount = cols.money("unit_price"), cols.money("amount")
-    if price.exponent != -4:  # the sheet has no 单价 column
-        price = MoneyColumn(n, -4)
     per_billing = {"月": "月", "年": "年", "条": "条"}
     for i in sorted(price.per.keys() | amount.per.keys()):  # only cells that wrote "/月" and the like
         pers = {p for p in (price.per.get(i) if price.valid[i] else None,
