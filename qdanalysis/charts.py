@@ -437,8 +437,11 @@ def bandwidth_prices(prices: pd.DataFrame, *, source: str, demo: bool = False, y
         side = -1 if x_lo > x_hi else 1
         ax.annotate(ratio_text, (x_lo, mid), xytext=(side * 8, 4), textcoords="offset points",
                     ha="right" if side < 0 else "left", va="bottom", fontsize=18, color=WARNING_COLOR, gid="ratio")
-        ax.annotate(f"{dear}月费 ÷ {cheap}月费", (x_lo, mid), xytext=(side * 8, -2), textcoords="offset points",
-                    ha="right" if side < 0 else "left", va="top", fontsize=9, color=WARNING_COLOR)
+        # two short lines on a white ground: with more bars the gap beside the arrow is narrow
+        ax.annotate(f"{dear}月费\n÷ {cheap}月费", (x_lo, mid), xytext=(side * 8, -2), textcoords="offset points",
+                    ha="right" if side < 0 else "left", va="top", fontsize=9, color=WARNING_COLOR,
+                    multialignment="right" if side < 0 else "left", linespacing=1.3,
+                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5})
         if headline is None:
             headline = f"同为{_plain(bw)}M{line_type}，{dear}月费是{cheap}的{ratio_text}"
     ax.set_xlim(-0.6, len(labels) - 0.4)

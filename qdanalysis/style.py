@@ -225,10 +225,11 @@ def _wrap(fig: Figure, text: str, fontsize: float, width_fraction: float) -> lis
     return lines
 
 
-def add_source_note(fig: Figure, text: str) -> Text:
+def add_source_note(fig: Figure, text: str, *, relayout: bool = True) -> Text:
     """Write ``数据来源：text`` in small grey type under the axes.
 
-    The axes are laid out again above the note, so it never covers tick labels.
+    The axes are laid out again above the note, so it never covers tick labels
+    (``relayout=False`` leaves that to the caller, which lays out once at the end).
 
     Returns:
         The note's Text artist.
@@ -248,11 +249,12 @@ def add_source_note(fig: Figure, text: str) -> Text:
         gid="source-note",
     )
     _reserved.setdefault(fig, {})["bottom"] = margin + len(lines) * _line_height(fig, NOTE_FONTSIZE) + 0.01
-    _relayout(fig)
+    if relayout:
+        _relayout(fig)
     return note
 
 
-def mark_demo(fig: Figure) -> Text:
+def mark_demo(fig: Figure, *, relayout: bool = True) -> Text:
     """Put a 示例数据 badge in the top-right corner: the figure shows no real data.
 
     Returns:
@@ -271,7 +273,8 @@ def mark_demo(fig: Figure) -> Text:
         bbox={"boxstyle": "round,pad=0.35", "facecolor": "#FFF1E6", "edgecolor": DEMO_COLOR, "linewidth": 0.9},
     )
     _reserved.setdefault(fig, {})["top"] = _line_height(fig, DEMO_FONTSIZE) + 0.012
-    _relayout(fig)
+    if relayout:
+        _relayout(fig)
     return badge
 
 
@@ -286,11 +289,11 @@ def finish(fig: Figure, *, source: str | None = None, demo: bool = False) -> Fig
     Returns:
         The same figure, for display as a cell's last expression.
     """
-    _relayout(fig)
     if source:
-        add_source_note(fig, source)
+        add_source_note(fig, source, relayout=False)
     if demo:
-        mark_demo(fig)
+        mark_demo(fig, relayout=False)
+    _relayout(fig)  # once, around the space the note and the badge take
     return fig
 
 
