@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from .schema import COUNTED, MONEY, SETTLED
+from .schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
 from .parsing import FEN
 
 UNDISCLOSED = "未披露"
@@ -132,7 +132,8 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
     """Monthly and annual cost by carrier and line type, and the cost per Mbps per month.
 
     Returns:
-        Columns: carrier, line_type, lines, bandwidth_mbps, monthly_cost, annual_cost,
+        Columns: carrier, line_type, lines (rows counted in lines), units (rows counted in
+        organisations, each costed as one line), bandwidth_mbps, monthly_cost, annual_cost,
         cost_per_mbps_month (NA where the bandwidth is not disclosed).
     """
     rows = []
@@ -141,13 +142,15 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
                         if not pd.isna(f) and not pd.isna(c))
         bw_known = g["bandwidth_mbps"].notna().all()
         bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
+        by_unit = _counted_in_units(g)
         rows.append({
-            "carrier": carrier, "line_type": line_type, "lines": int(g["count"].sum()),
+            "carrier": carrier, "line_type": line_type, "lines": int(g["count"][~by_unit].sum()),
+            "units": int(g["count"][by_unit].sum()),
             "bandwidth_mbps": bandwidth, "monthly_cost": monthly,
             "annual_cost": None if monthly is None else monthly * 12,
             "cost_per_mbps_month": None if not bandwidth or monthly is None else float(monthly) / bandwidth,
         })
-    out = pd.DataFrame(rows, columns=["carrier", "line_type", "lines", "bandwidth_mbps", "monthly_cost",
+    out = pd.DataFrame(rows, columns=["carrier", "line_type", "lines", "units", "bandwidth_mbps", "monthly_cost",
                                       "annual_cost", "cost_per_mbps_month"])
     for col in ("monthly_cost", "annual_cost"):
         out[col] = _money(out[col])
@@ -245,13 +248,28 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     return out
 
 
+def _counted_in_units(lines: pd.DataFrame) -> pd.Series:
+    """Rows whose 数量 counts organisations (``92个单位``), not lines."""
+    if "count_unit" not in lines:
+        return pd.Series(False, index=lines.index)
+    return lines["count_unit"].eq(UNITS_COUNTED).fillna(False).astype(bool)
+
+
 def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
-    """Number of lines in the inventory against the 保障网络线路数量 target."""
+    """Number of lines in the inventory against the 保障网络线路数量 target.
+
+    ``lines`` counts only rows given in lines; ``units`` the organisations whose lines are
+    not counted: with any, the inventory's number of lines is unknown (``complete`` False).
+    """
     target = indicators[indicators["name"].str.contains("线路数量", na=False)]
     t = target.iloc[0] if len(target) else None
-    count = int(lines["count"].sum()) if len(lines) else 0
+    by_unit = _counted_in_units(lines)
+    count = int(lines["count"][~by_unit].sum()) if len(lines) else 0
+    units = int(lines["count"][by_unit].sum()) if len(lines) else 0
     return {
         "lines": count,
+        "units": units,
+        "complete": units == 0,
         "target_op": None if t is None else t["target_op"],
         "target_value": None if t is None else t["target_value"],
         "target_text": None if t is None else t["target_text"],

@@ -373,8 +373,10 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
 
     labels, texts = [], []
     for _, r in costs.iterrows():
-        bw = "" if _missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(r['lines'], 1))}M"
-        labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}\n{r['lines']}条{bw}")
+        units = int(r["units"]) if "units" in r and not _missing(r["units"]) else 0
+        bw = "" if _missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(r['lines'] + units, 1))}M"
+        counted = "＋".join([f"{r['lines']}条"] * bool(r["lines"] or not units) + [f"{units}个单位"] * bool(units))
+        labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}\n{counted}{bw}")
         if not _missing(r["annual_cost"]):
             per = "" if _missing(r["cost_per_mbps_month"]) else f"；{_plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
             texts.append(f"{style.format_wan(r['annual_cost'])}（月费{style.format_wan(r['monthly_cost'])}{per}）")
@@ -384,6 +386,8 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     _widen_for_labels(ax, 1.55)
     total = [v for v in costs["annual_cost"] if not _missing(v)]
     subtitle = f"已列明年费用合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元；带宽未披露的线路不计单位带宽价格"
+    if "units" in costs and costs["units"].fillna(0).astype(int).sum():
+        subtitle += "\n按单位列出的接入线路：每单位按1条计费用（每单位线路条数未披露）"
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
 
@@ -564,21 +568,30 @@ def line_count(count: dict, *, source: str, demo: bool = False, year: int | None
         year: budget year for the title.
     """
     target, lines, reported = count.get("target_value"), count.get("lines"), count.get("reported")
+    units = count.get("units") or 0
     target_text = count.get("target_text") or (
         U if _missing(target) else f"{OPERATORS.get(count.get('target_op'), '')}{_plain(target)}条")
-    title = f"{_prefix(year)}保障网络线路数量：清单{lines if not _missing(lines) else U}条，目标{target_text}"
+    listed = f"{lines if not _missing(lines) else U}条" + (f"及{units}个单位的接入线路" if units else "")
+    title = f"{_prefix(year)}保障网络线路数量：清单{listed}，目标{target_text}"
     fig, ax = _figure(7.2, 4.5)
-    if _missing(target) and _missing(reported) and not lines:
+    if _missing(target) and _missing(reported) and not lines and not units:
         return _empty(fig, ax, title, "线路清单、目标值与实际完成值均未披露", source, demo)
-    labels = [f"绩效目标\n{target_text}", "线路清单合计", "报告的实际完成值"]
-    values = [math.nan if _missing(v) else float(v) for v in (target, lines or math.nan, reported)]
+    # With rows counted in organisations the inventory's number of lines is not known: no bar.
+    inventory = math.nan if units or not lines else float(lines)
+    inventory_label = f"线路清单合计\n{lines}条＋{units}个单位" if units else "线路清单合计"
+    labels = [f"绩效目标\n{target_text}", inventory_label, "报告的实际完成值"]
+    values = [math.nan if _missing(v) else float(v) for v in (target, inventory, reported)]
     colors = ["#999999", "#0072B2", "#009E73"]
     style.bar_with_undisclosed(ax, labels, values, colors, width=0.55, fmt=lambda v: f"{_plain(round(v))}条")
     ax.set_ylabel("条")
     if not _missing(target):
         ax.axhline(float(target), color=REFERENCE_COLOR, lw=1, ls="--", zorder=3)
-    subtitle = "实际完成值未披露：清单条数不等于报告的完成值" if _missing(reported) else None
-    _title(ax, title, subtitle)
+    notes = []
+    if units:
+        notes.append(f"{units}个单位的接入线路条数未披露，清单线路总数不详，不能与目标比较")
+    if _missing(reported):
+        notes.append("实际完成值未披露" + ("：清单条数不等于报告的完成值" if not units else ""))
+    _title(ax, title, "；".join(notes) or None)
     return _done(fig, source, demo)
 
 

@@ -309,6 +309,21 @@ def parse_quantity(value: object) -> Quantity | None:
 MAX_COUNT = 10**12
 
 
+#: Words after a count that count organisations, not lines or messages: ``92个单位``, ``92家``.
+ORGANISATION_UNITS = ("个单位", "家单位", "单位", "家", "户")
+
+
+def counts_organisations(value: object) -> bool:
+    """Whether a count cell counts organisations (``92个单位``, ``92家``) rather than things (``92条``, ``92``)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        q = parse_quantity(value)
+    except CellError:
+        return False
+    return q is not None and q.unit in ORGANISATION_UNITS
+
+
 def parse_count(value: object, *, what: str = "数量") -> int | None:
     """A whole count: ``92``, ``1,234``, ``１２３``, ``12.5万``."""
     if type(value) is int and 0 <= value <= MAX_COUNT:  # the common case, without the text path
@@ -316,7 +331,7 @@ def parse_count(value: object, *, what: str = "数量") -> int | None:
     q = parse_quantity(value)
     if q is None:
         return None
-    if q.value is None or q.unit not in ("", "条", "个", "条线路", "路", "次", "户", "家", "条短信"):
+    if q.value is None or q.unit not in ("", "条", "个", "条线路", "路", "次", "条短信", *ORGANISATION_UNITS):
         raise CellError(f"{what}「{shown(value)}」不是整数", "请填写整数，例如 92")
     if q.value != q.value.to_integral_value() or q.value < 0:
         raise CellError(f"{what}「{shown(value)}」不是非负整数", "请填写整数，例如 92")

@@ -352,8 +352,13 @@ class AnnualReport:
         if d.lines.empty:
             return [para("本年度未提供线路清单。", "note")]
         total_annual = A.sum_known(costs["annual_cost"])
-        blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×12）。", n=count["lines"],
-                       annual=wan(total_annual))]
+        if count["units"]:
+            blocks = [para("线路清单列有{n}条线路，另有{units}个单位的接入线路（每单位线路条数未披露，费用按每单位1条测算），"
+                           "按月租测算年费用{annual}（月租×数量×12）。", n=count["lines"], units=count["units"],
+                           annual=wan(total_annual))]
+        else:
+            blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×12）。", n=count["lines"],
+                           annual=wan(total_annual))]
         blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
                                    "线路费用"))
         blocks.append(self._spec_table(
@@ -388,9 +393,11 @@ class AnnualReport:
                                                                demo=self.demo, year=d.year), "历年线路费用"))
         if count["target_text"]:
             reported = count["reported"]
+            listed = (f"{count['lines']}条线路和{count['units']}个单位的接入线路（每单位条数未披露，线路总数不详，"
+                      "无法据此判断是否达到目标）" if count["units"] else f"{count['lines']}条")
             blocks.append(para(
-                "绩效目标“保障网络线路数量{target}”：线路清单列有{n}条；{reported}。",
-                target=count["target_text"], n=count["lines"],
+                "绩效目标“保障网络线路数量{target}”：线路清单列有{listed}；{reported}。",
+                target=count["target_text"], listed=listed,
                 reported="完成值未披露" if reported is None else f"报告完成值为{format_number(reported, 0)}条"))
             blocks.append(self._figure(charts.line_count(count, source=self.source("线路清单", "绩效指标"), demo=self.demo,
                                                          year=d.year), "线路数量与目标"))

@@ -17,6 +17,8 @@ MONEY = pd.ArrowDtype(pa.decimal128(18, 2))
 PRICE = pd.ArrowDtype(pa.decimal128(18, 4))
 #: Where an SMS amount comes from: the settlement sheet, or a message log's count × unit price.
 SETTLED, COUNTED = "结算金额", "条数×单价"
+#: What a line inventory row's 数量 counts: lines, or organisations whose own lines are not counted (``92个单位``).
+LINES_COUNTED, UNITS_COUNTED = "条", "单位"
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ LINES = Table(
         Column("carrier", "运营商", (), True, hint="中国联通、中国电信、中国移动等"),
         Column("line_type", "线路类型", (), hint="互联网出口、单位接入、省电子政务专网等"),
         Column("bandwidth_mbps", "带宽", (), True, kind="bandwidth", hint="如 1000M、1G；未知留空"),
-        Column("count", "数量", ("线路数",), kind="count", hint="本行代表的线路条数，默认1"),
+        Column("count", "数量", ("线路数",), kind="count", hint="本行代表的线路条数，默认1；只知单位数时写“92个单位”"),
         Column("monthly_fee", "月租", ("月租费", "月费用"), True, kind="money", hint="每条线路每月费用"),
         Column("start", "起租日期", (), kind="date"),
         Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号"),

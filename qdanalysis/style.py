@@ -352,8 +352,11 @@ def value_labels(
 def wrap_label(label: str, width: int) -> str:
     """Break a Chinese label into lines of about ``width`` characters.
 
-    Lines have similar lengths, and a break moves to just after a nearby 、 or ，.
+    Lines have similar lengths, and a break moves to just after a nearby 、 or ，. Lines the
+    label already has are wrapped one by one.
     """
+    if "\n" in label:
+        return "\n".join(wrap_label(part, width) for part in label.split("\n"))
     if width < 1 or len(label) <= width:
         return label
     n_lines = math.ceil(len(label) / width)

@@ -41,9 +41,10 @@ CATEGORIES = TableSpec(
 
 LINE_COSTS = TableSpec(
     "线路费用", "表4 线路费用",
-    {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "bandwidth_mbps": "带宽（Mbps）",
-     "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）", "cost_per_mbps_month": "每Mbps月费用（元）"},
-    money=("monthly_cost", "annual_cost"), integer=("lines", "bandwidth_mbps"))
+    {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "units": "按单位计数（个）",
+     "bandwidth_mbps": "带宽（Mbps）", "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）",
+     "cost_per_mbps_month": "每Mbps月费用（元）"},
+    money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"))
 
 SMS_DEPARTMENTS = TableSpec(
     "各部门短信", "表5 各部门短信",

@@ -323,10 +323,20 @@ def test_yearly_line_cost_2020_says_earlier_years_are_estimates(y2020):
 def test_line_count_2020(y2020):
     fig = C.line_count(A.line_count_vs_target(y2020.lines, y2020.indicators), source=SOURCE, year=2020)
 
-    assert titles(fig) == "2020年保障网络线路数量：清单95条，目标≥80条"
-    body = texts(fig)
-    assert "95条" in body and "80条" in body
-    assert_hatched(fig, 1)  # the report gives no actual
+    # 3 lines and 92 organisations whose lines are not counted: no total to set against the target
+    assert titles(fig) == "2020年保障网络线路数量：清单3条及92个单位的接入线路，目标≥80条"
+    body = joined(fig).replace("\n", "")  # axis labels wrap
+    assert "95条" not in body and "80条" in body and "线路清单合计\n3条＋92个单位" in joined(fig)
+    assert "92个单位的接入线路条数未披露，清单线路总数不详，不能与目标比较" in body
+    assert_hatched(fig, 2)  # the inventory's total and the report's actual
+
+
+def test_line_count_counted_in_lines_is_compared(y2020):
+    lines = y2020.lines.assign(count_unit="条")  # as if the 92 were lines
+    fig = C.line_count(A.line_count_vs_target(lines, y2020.indicators), source=SOURCE, year=2020)
+    assert titles(fig).startswith("2020年保障网络线路数量：清单95条，目标≥80条")
+    assert "95条" in texts(fig)
+    assert_hatched(fig, 1)  # only the report's actual
 
 
 # --- SMS ---------------------------------------------------------------------------------------------

@@ -106,6 +106,9 @@ def test_same_bandwidth_two_carriers(y2020):
     assert f"{ratio:.1f}" == "9.6"
     assert (exits["bandwidth_mbps"] == 1000).all()
     assert lines.loc["中国联通、中国电信", "count"] == 92
+    # the report gives 92 organisations (外联网单位), not 92 lines: costed one line each, counted apart
+    assert lines.loc["中国联通、中国电信", "count_unit"] == "单位"
+    assert set(lines.drop("中国联通、中国电信")["count_unit"]) == {"条"}
 
 
 def test_unit_access_line_discrepancy_is_a_warning(y2020):
@@ -115,6 +118,7 @@ def test_unit_access_line_discrepancy_is_a_warning(y2020):
     assert row["computed"] == computed and row["stated"] == Decimal("900000.00")
     assert row["status"] == "不一致"
     assert f"{row['relative']:.1%}" == "-13.5%"
+    assert row["formula"] == "942元/月×92个单位×12" and "测算为92个单位、每单位1条" in row["detail"]
     [warning] = [w for w in y2020.warnings if w.startswith("2.2")]
     assert "104.00万元" in warning and "90.00万元" in warning and "约够80条" in warning and "-13.5%" in warning
 

@@ -137,6 +137,15 @@ def test_count(text, count):
     assert P.parse_count(text) == count
 
 
+@pytest.mark.parametrize("text, count, organisations", [
+    ("92个单位", 92, True), ("92家", 92, True), ("92 家单位", 92, True), ("92户", 92, True),
+    ("92条", 92, False), ("92条线路", 92, False), ("92", 92, False), (92, 92, False), ("92个", 92, False)])
+def test_count_of_organisations(text, count, organisations):
+    # A line inventory may count organisations whose own lines it does not give (92个单位)
+    assert P.parse_count(text) == count
+    assert P.counts_organisations(text) is organisations
+
+
 @pytest.mark.parametrize("text", ["9.5", "-3", "很多"])
 def test_count_refused(text):
     with pytest.raises(P.CellError):

@@ -46,6 +46,9 @@ def test_2020_figures_in_the_prose(report2020):
     assert "实际5.1万路，完成51%" in text["indicators"]
     assert "104.00万元" in text["data_checks"] and "-13.5%" in text["data_checks"]
     assert "自2014年的合同起已6年未见竞争性采购" in text["renewals"]
+    assert "线路清单列有3条线路，另有92个单位的接入线路（每单位线路条数未披露" in text["network_lines"]
+    assert "线路清单列有3条线路和92个单位的接入线路（每单位条数未披露，线路总数不详" in text["network_lines"]
+    assert "95条" not in text["network_lines"]
 
 
 def test_every_section_has_its_chart(report2020):

@@ -177,6 +177,8 @@ def test_wan_converts_yuan_and_keeps_missing_as_nan():
         ("网络线路及安全保障", 20, "网络线路及安全保障"),
         ("宣传、培训、咨询、评估费等", 7, "宣传、培训、\n咨询、评估费等"),
         ("关键设备维护服务费", 5, "关键设备维\n护服务费"),
+        ("线路清单合计\n3条＋92个单位", 8, "线路清单合计\n3条＋92个单位"),  # its own lines are kept
+        ("绩效目标\n关键设备维护服务费", 5, "绩效目标\n关键设备维\n护服务费"),
     ],
 )
 def test_wrap_label(label, width, expected):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import parsing as P
-from ..schema import CONTRACTS, MONEY, PRICE
+from ..schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
 from ..xlsx import collector_paused
 from ._table import (LOADER_ORDER, NAT, Columns, MoneyColumn, date_ns, datetimes, decimal_array, frame, locate,
                      provenance_columns, raise_problems, read_columns)
@@ -26,6 +26,7 @@ CONTRACT_DTYPES = {
     "contract_id": object, "item_code": object, "item": object, "vendor": object,
     "signed": "date", "signed_precision": object, "start": "date", "end": "date",
     "amount": MONEY, "billing": object, "unit_price": PRICE, "unit_price_per": object, "quantity": "Int64",
+    "quantity_unit": object,
     "procurement": object, "renews": object, "paid_in_year": MONEY, "scope": object,
     "annual_cost": MONEY, "note": object, "source": object,
     "src_file": object, "src_sheet": object, "src_row": "Int64",
@@ -135,7 +136,7 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
         "signed": datetimes(date_ns(signed)), "signed_precision": [None if d is None else d.precision for d in signed],
         "start": datetimes(start_ns), "end": datetimes(end_ns), "amount": amount.array(MONEY), "billing": billing,
         "unit_price": price.array(PRICE), "unit_price_per": [b if ok else None for b, ok in zip(billing, price.valid.tolist())],
-        "quantity": pd.array(quantity, dtype="Int64"),
+        "quantity": pd.array(quantity, dtype="Int64"), "quantity_unit": _quantity_units(cols, quantity),
         "procurement": cols.get("procurement"), "renews": cols.get("renews"),
         "paid_in_year": cols.money("paid_in_year").array(MONEY), "scope": cols.get("scope"),
         "annual_cost": annual, "note": cols.get("note"), "source": cols.get("source"),
@@ -143,6 +144,13 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
     }
     return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, list) else v for k, v in data.items()},
                         index=pd.RangeIndex(n))
+
+
+def _quantity_units(cols: Columns, quantity: list[int | None]) -> list[str | None]:
+    """What each 数量 counts: 条 (lines, things), or 单位 where the cell says organisations (``92个单位``)."""
+    raw = cols.raw.get("quantity") or [None] * len(quantity)
+    kind = {v: UNITS_COUNTED if P.counts_organisations(v) else LINES_COUNTED for v in dict.fromkeys(raw)}
+    return [None if q is None else kind[v] for q, v in zip(quantity, raw)]
 
 
 def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyColumn, quantity: list[int | None],

@@ -7,18 +7,21 @@ from pathlib import Path
 import pandas as pd
 
 from .. import parsing as P
-from ..schema import LINES, MONEY
+from ..schema import LINES, LINES_COUNTED, MONEY, UNITS_COUNTED
 from ._table import as_date, frame, locate, money_value, read_records, provenance, raise_problems
 
 LINE_DTYPES = {
     "unit": object, "carrier": object, "line_type": object, "bandwidth_mbps": "float", "count": "Int64",
-    "monthly_fee": MONEY, "annual_cost": MONEY, "start": "date", "item_code": object, "note": object,
+    "count_unit": object, "monthly_fee": MONEY, "annual_cost": MONEY, "start": "date", "item_code": object, "note": object,
     "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
 
 def load_lines(path: str | Path) -> pd.DataFrame:
     """Lines of a workbook or folder. ``monthly_fee`` is per line; ``annual_cost`` = fee × count × 12.
+
+    ``count_unit`` is 单位 where the 数量 cell counts organisations (``92个单位``): each is then
+    costed as one line, and the number of lines stays unknown.
 
     Raises:
         ValidationError: every problem of the file, each naming sheet, row and column.
@@ -45,6 +48,7 @@ def load_lines(path: str | Path) -> pd.DataFrame:
             row = {
                 "unit": v.get("unit"), "carrier": v.get("carrier"), "line_type": v.get("line_type"),
                 "bandwidth_mbps": None if bw is None else float(bw), "count": count,
+                "count_unit": UNITS_COUNTED if P.counts_organisations(rec.raw.get("count")) else LINES_COUNTED,
                 "monthly_fee": fee_yuan, "annual_cost": annual, "start": as_date(v.get("start")),
                 "item_code": v.get("item_code"), "note": v.get("note"), "source": v.get("source"),
             **provenance(rec),
