@@ -132,8 +132,9 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
     """Monthly and annual cost by carrier and line type, and the cost per Mbps per month.
 
     Returns:
-        Columns: carrier, line_type, lines (rows counted in lines), units (rows counted in
-        organisations, each costed as one line), bandwidth_mbps, monthly_cost, annual_cost,
+        Columns: carrier, line_type, lines (rows counted in lines; NA when every row of the
+        group counts organisations), units (rows counted in organisations, each costed as one
+        line), bandwidth_mbps, monthly_cost, annual_cost,
         cost_per_mbps_month (NA where the bandwidth is not disclosed).
     """
     rows = []
@@ -144,7 +145,9 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
         bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
         by_unit = _counted_in_units(g)
         rows.append({
-            "carrier": carrier, "line_type": line_type, "lines": int(g["count"][~by_unit].sum()),
+            # rows counted only in organisations: their number of lines is not known
+            "carrier": carrier, "line_type": line_type,
+            "lines": int(g["count"][~by_unit].sum()) if (~by_unit).any() else None,
             "units": int(g["count"][by_unit].sum()),
             "bandwidth_mbps": bandwidth, "monthly_cost": monthly,
             "annual_cost": None if monthly is None else monthly * 12,
@@ -154,6 +157,7 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
                                       "annual_cost", "cost_per_mbps_month"])
     for col in ("monthly_cost", "annual_cost"):
         out[col] = _money(out[col])
+    out["lines"] = pd.array(list(out["lines"]), dtype="Int64")
     return out
 
 

@@ -374,8 +374,9 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     labels, texts = [], []
     for _, r in costs.iterrows():
         units = int(r["units"]) if "units" in r and not _missing(r["units"]) else 0
-        bw = "" if _missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(r['lines'] + units, 1))}M"
-        counted = "＋".join([f"{r['lines']}条"] * bool(r["lines"] or not units) + [f"{units}个单位"] * bool(units))
+        lines = 0 if _missing(r["lines"]) else int(r["lines"])
+        bw = "" if _missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(lines + units, 1))}M"
+        counted = "＋".join([f"{lines}条"] * bool(lines or not units) + [f"{units}个单位"] * bool(units))
         labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}\n{counted}{bw}")
         if not _missing(r["annual_cost"]):
             per = "" if _missing(r["cost_per_mbps_month"]) else f"；{_plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
