@@ -92,3 +92,23 @@ def test_amount_or_price_column_required(workbook):
     err = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": rows})).value
     [p] = err.problems
     assert p.row == 1 and "合同金额" in p.message and "单价" in p.hint
+
+
+def test_garbage_collection_is_paused_while_loading_and_restored_after(workbook, monkeypatch):
+    import gc
+
+    from qdanalysis.loaders import _table
+
+    seen = []
+    real = _table.read_columns
+    monkeypatch.setattr("qdanalysis.loaders.contracts.read_columns",
+                        lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    bad = [["合同编号", "项目名称", "供应商", "签订日期", "合同金额"], ["A", "x", "y", "2019-02-30", "1元"]]
+    pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": bad}))
+    assert seen == [False] and gc.isenabled()  # paused inside, back on after a refusal
+    gc.disable()
+    try:
+        qdanalysis.load_contracts(workbook({"合同台账": bad[:1] + [["A", "x", "y", "2019-02-01", "1元"]]}))
+        assert not gc.isenabled()  # a caller's own pause is left alone
+    finally:
+        gc.enable()

@@ -11,6 +11,7 @@ import pandas as pd
 from .. import parsing as P
 from ..errors import ProblemCollector
 from ..schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
+from ..xlsx import collector_paused
 from ._table import Record, frame, locate, money_value, read_records, raise_problems
 
 MONEY_KEYS = ("budget", "adjusted_budget", "executed")
@@ -90,6 +91,7 @@ def _rows_text(rows: list[int]) -> str:
     return "、".join(map(str, rows))
 
 
+@collector_paused()
 def read_budget(path: str | Path) -> BudgetSheet:
     """Load the budget table of a workbook or a folder of workbooks.
 

@@ -44,6 +44,7 @@ def billing_of(text: str | None) -> str | None:
     return None
 
 
+@collector_paused()
 def load_contracts(path: str | Path) -> pd.DataFrame:
     """Contracts of a workbook or folder: one row per contract, money in 元 (exact decimals).
 
@@ -54,11 +55,6 @@ def load_contracts(path: str | Path) -> pd.DataFrame:
     Raises:
         ValidationError: every problem of the file, each naming sheet, row and column.
     """
-    with collector_paused():
-        return _load_contracts(path)
-
-
-def _load_contracts(path: str | Path) -> pd.DataFrame:
     located, collectors = locate(path, CONTRACTS)
     collector_of = {c.file: c for c in collectors}
     parts: list[pd.DataFrame] = []

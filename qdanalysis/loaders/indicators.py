@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import parsing as P
 from ..schema import INDICATORS
+from ..xlsx import collector_paused
 from ._table import frame, locate, read_records, provenance, raise_problems
 
 INDICATOR_DTYPES = {
@@ -47,6 +48,7 @@ def is_met(target: P.Target, actual: P.Quantity | None) -> bool | None:
     return {">=": a >= t, "<=": a <= t, ">": a > t, "<": a < t, "=": a == t}[target.op]
 
 
+@collector_paused()
 def load_indicators(path: str | Path) -> pd.DataFrame:
     """Indicators with parsed targets and actuals; ``met`` is True, False or <NA> (unknown).
 

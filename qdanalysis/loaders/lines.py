@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import parsing as P
 from ..schema import LINES, LINES_COUNTED, MONEY, UNITS_COUNTED
+from ..xlsx import collector_paused
 from ._table import as_date, frame, locate, money_value, read_records, provenance, raise_problems
 
 LINE_DTYPES = {
@@ -17,6 +18,7 @@ LINE_DTYPES = {
 }
 
 
+@collector_paused()
 def load_lines(path: str | Path) -> pd.DataFrame:
     """Lines of a workbook or folder. ``monthly_fee`` is per line; ``annual_cost`` = fee × count × 12.
 

@@ -10,6 +10,7 @@ from .. import parsing as P
 from .. import smslog
 from ..errors import ValidationError
 from ..schema import MONEY, PRICE, SETTLED, SMS
+from ..xlsx import collector_paused
 from ._table import frame, locate, money_value, read_records, provenance, raise_problems
 
 SMS_DTYPES = {
@@ -18,6 +19,7 @@ SMS_DTYPES = {
 }
 
 
+@collector_paused()
 def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
     """SMS settlements: one row per month (and department). Counts may be empty (not disclosed).
 
