@@ -492,6 +492,14 @@ class AnnualReport:
         else:
             blocks.append(para("各项核对均一致。"))
         blocks.append(self._spec_table(T.CHECKS, d.checks))
+        n = len(d.files)
+        if d.processed is not None:
+            blocks.append(para("数据读自 {stored}：由 ingest 从 {folder} 生成，{folder} 中的文件经 SHA-256 逐一核对"
+                               "均未变化，本次未重新解析（{n}个工作簿）。", "note", stored=display_path(d.processed),
+                               folder=display_path(d.folder), n=n))
+        else:
+            blocks.append(para("数据读自 {folder}（{n}个工作簿），本次解析并校验。", "note",
+                               folder=display_path(d.folder), n=n))
         return blocks
 
     def scoring(self) -> list[Block]:

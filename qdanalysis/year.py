@@ -33,6 +33,8 @@ class YearData:
         checks: the cross-checks (see :mod:`qdanalysis.checks`).
         warnings: Chinese data warnings: figures that contradict each other.
         missing: optional tables that no workbook holds.
+        processed: the ``data/processed`` folder the tables were read back from, when
+            ``ingest`` had stored them from these very workbooks (None: parsed now).
     """
 
     year: int
@@ -49,6 +51,7 @@ class YearData:
     checks: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    processed: Path | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The five input tables by name (budget, contracts, lines, sms, indicators)."""
@@ -64,11 +67,17 @@ def year_folder(year: int, root: str | Path | None = None) -> Path:
     return Path(root if root is not None else DATA_RAW) / str(int(year))
 
 
-def load_year(year: int, root: str | Path | None = None) -> YearData:
+def load_year(year: int, root: str | Path | None = None, *, processed: bool = True) -> YearData:
     """Load and cross-check every table of ``<root>/<year>/`` (root defaults to ``data/raw``).
 
     The budget table is required; the others may be absent (then empty, listed in ``missing``).
     Problems of every table are collected and raised together.
+
+    Args:
+        year: the budget year.
+        root: the folder holding ``<year>/``.
+        processed: reuse what ``ingest`` stored in ``data/processed/<year>/`` when it was made
+            from exactly these files by this very code (SHA-256 of each); False always parses.
 
     Raises:
         ValidationError: every problem found in the year's workbooks.
@@ -77,6 +86,12 @@ def load_year(year: int, root: str | Path | None = None) -> YearData:
     if not folder.is_dir():
         raise ValidationError(Problem(display_path(folder), "", None, "", f"找不到{year}年的数据文件夹",
                                       f"请把{year}年的工作簿放到 {display_path(folder)}/ 中"))
+    if processed:
+        from .ingest import load_processed
+
+        stored = load_processed(year, root)
+        if stored is not None:
+            return stored
     files = workbook_paths(folder)
     problems: list[Problem] = []
     results: dict[str, object] = {}
@@ -87,7 +102,7 @@ def load_year(year: int, root: str | Path | None = None) -> YearData:
         _load_all(loaders, folder, results, problems, missing)
     if problems:
         raise ValidationError(problems)
-    return _assemble(year, folder, files, results, missing)
+    return assemble(year, folder, files, results, missing)
 
 
 def _load_all(loaders, folder, results, problems, missing) -> None:
@@ -102,7 +117,10 @@ def _load_all(loaders, folder, results, problems, missing) -> None:
             problems.extend(p for p in err.problems if p not in problems)
 
 
-def _assemble(year, folder, files, results, missing) -> YearData:
+def assemble(year: int, folder: Path, files: list[Path], results: dict, missing: list[str], *,
+             processed: Path | None = None) -> YearData:
+    """A YearData from loaded tables (``results``: a BudgetSheet and four frames or None), with
+    the cross-checks and warnings computed from them."""
     budget = results["budget"]
     from .loaders.contracts import CONTRACT_DTYPES
     from .loaders.indicators import INDICATOR_DTYPES
@@ -117,7 +135,7 @@ def _assemble(year, folder, files, results, missing) -> YearData:
         year=int(year), folder=folder, files=files, budget=budget.items, subtotals=budget.subtotals,
         contracts=tables["contracts"], lines=tables["lines"], sms=tables["sms"], indicators=tables["indicators"],
         totals=budget.totals, undisclosed=budget.undisclosed, checks=checks_df,
-        warnings=checks.warnings_from(checks_df), missing=missing,
+        warnings=checks.warnings_from(checks_df), missing=missing, processed=processed,
     )
 
 

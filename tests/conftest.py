@@ -30,6 +30,18 @@ def make_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, l
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_processed_folder(tmp_path_factory):
+    """In this process, ``ingest`` and ``load_year`` use a folder of the test session, not the
+    working tree's ``data/processed``: a ``make report`` run before the tests must not let them
+    read stored tables instead of parsing (and no test writes there)."""
+    import qdanalysis.ingest
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(qdanalysis.ingest, "DATA_PROCESSED", tmp_path_factory.mktemp("processed"))
+        yield
+
+
 @pytest.fixture
 def workbook(tmp_path):
     """Factory: ``workbook({"预算执行": rows}, merges=...)`` -> path of a new .xlsx."""

@@ -125,3 +125,16 @@ def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
     assert "全年发送1,003条，按条数×单价测算的金额0.01万元（2个月有数据）" in text
     assert "结算金额" not in text
     plt.close("all")
+
+
+def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
+    import qdanalysis.ingest as ingest_module
+
+    parsed = text_of(AnnualReport.build(2020).data_checks())
+    assert "数据读自 data/raw/2020（1个工作簿），本次解析并校验。" in parsed
+    monkeypatch.setattr(ingest_module, "DATA_PROCESSED", tmp_path / "processed")
+    ingest_module.ingest(2020)
+    stored = text_of(AnnualReport.build(2020).data_checks())
+    assert (f"数据读自 {tmp_path / 'processed' / '2020'}：由 ingest 从 data/raw/2020 生成，data/raw/2020 中的文件"
+            "经 SHA-256 逐一核对均未变化，本次未重新解析（1个工作簿）。") in stored
+    plt.close("all")
