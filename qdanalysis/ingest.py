@@ -213,12 +213,15 @@ def load_processed(year: int, root: str | Path | None = None, out: str | Path | 
     if not (out_dir / MANIFEST).exists() or not folder.is_dir():
         return None
     sources = source_hashes(year, root)
-    with locked(out_dir.parent / f".{int(year)}.lock"):
-        _recover(out_dir)
-        manifest = _fresh(out_dir, sources, folder)
-        if manifest is None:
-            return None
-        tables = {name: read_processed(year, name, out_dir.parent) for name in TABLE_NAMES if name != "checks"}
+    try:
+        with locked(out_dir.parent / f".{int(year)}.lock"):  # not while an ingest swaps the folder
+            _recover(out_dir)
+            manifest = _fresh(out_dir, sources, folder)
+            if manifest is None:
+                return None
+            tables = {name: read_processed(year, name, out_dir.parent) for name in TABLE_NAMES if name != "checks"}
+    except (OSError, ValueError, pa.ArrowException):  # a read-only or damaged store: parse instead
+        return None
     budget = BudgetSheet(items=tables["budget"], subtotals=tables["subtotals"],
                          totals={k: _decimal(v) for k, v in manifest["totals"].items()},
                          undisclosed={k: _decimal(v) for k, v in manifest["undisclosed"].items()})

@@ -245,3 +245,20 @@ def test_the_store_can_move(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(tmp_path / "store" / "2020")
     assert (tmp_path / "store" / "2020" / "manifest.json").is_file()
+
+
+def test_a_store_that_cannot_be_used_means_parsing(tmp_path, monkeypatch):
+    import qdanalysis.ingest as ingest_module
+    from qdanalysis.year import load_year
+
+    out = tmp_path / "processed"
+    monkeypatch.setattr(ingest_module, "DATA_PROCESSED", out)
+    ingest_module.ingest(2020)
+    assert load_year(2020).processed == out / "2020"
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(ingest_module, "locked", refused)  # e.g. a read-only checkout
+    data = load_year(2020)
+    assert data.processed is None and len(data.budget) == 29
