@@ -143,7 +143,7 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
                         if not pd.isna(f) and not pd.isna(c))
         bw_known = g["bandwidth_mbps"].notna().all()
         bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
-        by_unit = _counted_in_units(g)
+        by_unit = counted_in_units(g)
         rows.append({
             # rows counted only in organisations: their number of lines is not known
             "carrier": carrier, "line_type": line_type,
@@ -252,7 +252,7 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     return out
 
 
-def _counted_in_units(lines: pd.DataFrame) -> pd.Series:
+def counted_in_units(lines: pd.DataFrame) -> pd.Series:
     """Rows whose 数量 counts organisations (``92个单位``), not lines."""
     if "count_unit" not in lines:
         return pd.Series(False, index=lines.index)
@@ -263,17 +263,16 @@ def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
     """Number of lines in the inventory against the 保障网络线路数量 target.
 
     ``lines`` counts only rows given in lines; ``units`` the organisations whose lines are
-    not counted: with any, the inventory's number of lines is unknown (``complete`` False).
+    not counted: with any, the inventory's number of lines is unknown.
     """
     target = indicators[indicators["name"].str.contains("线路数量", na=False)]
     t = target.iloc[0] if len(target) else None
-    by_unit = _counted_in_units(lines)
+    by_unit = counted_in_units(lines)
     count = int(lines["count"][~by_unit].sum()) if len(lines) else 0
     units = int(lines["count"][by_unit].sum()) if len(lines) else 0
     return {
         "lines": count,
         "units": units,
-        "complete": units == 0,
         "target_op": None if t is None else t["target_op"],
         "target_value": None if t is None else t["target_value"],
         "target_text": None if t is None else t["target_text"],

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .analysis import in_service
+from .analysis import counted_in_units, in_service
 from .schema import UNITS_COUNTED
 
 #: Relative difference above which two figures that should agree are reported.
@@ -42,9 +42,9 @@ def _price_text(price) -> str:
     return f"{(p / 10000).normalize()}万元" if p >= 1000 else f"{p.normalize()}元"
 
 
-def _counted(line: pd.Series) -> str:
-    """How a line inventory row's 数量 reads: 条, or 个单位 where it counts organisations."""
-    return "个单位" if line.get("count_unit") == UNITS_COUNTED else "条"
+def _count_word(unit: object) -> str:
+    """How a 数量 reads after its number: 条, or 个单位 where it counts organisations."""
+    return "个单位" if unit == UNITS_COUNTED else "条"
 
 
 def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, lines, by_unit: bool = False) -> str:
@@ -70,13 +70,13 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
             continue
         item = match.iloc[0]
         stated = None if pd.isna(item["budget"]) else Decimal(item["budget"])
-        parts = [f"{int(r['count'])}{_counted(r)}×{Decimal(r['monthly_fee'])}元×12" for _, r in group.iterrows()
+        parts = [f"{int(r['count'])}{_count_word(r.get('count_unit'))}×{Decimal(r['monthly_fee'])}元×12" for _, r in group.iterrows()
                  if not pd.isna(r["monthly_fee"]) and not pd.isna(r["count"])]
         known = group["annual_cost"].dropna()
         computed = sum((Decimal(x) for x in known), Decimal(0)) if len(known) == len(group) else None
         row = _row(f"{code} {item['item']}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
-            by_unit = bool(group.get("count_unit", pd.Series(dtype=object)).eq(UNITS_COUNTED).any())
+            by_unit = bool(counted_in_units(group).any())
             row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit)
         out.append(row)
     return out
@@ -108,7 +108,7 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
         quantities = [1 if pd.isna(q) else int(q) for q in group["quantity"]]
         computed = sum((Decimal(p) * q * m for p, q, m in zip(group["unit_price"], quantities, months)),
                        Decimal(0)).quantize(Decimal("0.01"))
-        counted = ["个单位" if u == UNITS_COUNTED else "条" for u in group.get("quantity_unit", [None] * len(group))]
+        counted = [_count_word(u) for u in group.get("quantity_unit", [None] * len(group))]
         formula = " + ".join(f"{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
                              for p, q, c, m in zip(group["unit_price"], quantities, counted, months) if m)
         row = _row(f"{code} {item['item']}：合同月费×服务月数 vs 预算数", formula, computed, stated)

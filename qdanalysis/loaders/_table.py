@@ -521,10 +521,14 @@ class Columns:
         """Stage a problem of row ``i`` (0-based here); ``order`` ranks it within the row."""
         self.staged.append((i, order, self.loc.where(key), message, hint))
 
+    def take_staged(self) -> list[tuple[int, int, str, str, str]]:
+        """The staged problems in sheet order (row, then rank within the row); none stay staged."""
+        staged, self.staged = sorted(self.staged, key=lambda p: (p[0], p[1])), []
+        return staged
+
     def flush(self, collector: ProblemCollector) -> None:
-        for i, _, where, message, hint in sorted(self.staged, key=lambda p: (p[0], p[1])):
+        for i, _, where, message, hint in self.take_staged():
             collector.add(self.loc.sheet, self.rows[i], where, message, hint)
-        self.staged = []
 
 
 #: Rank of a loader's own row checks: after every cell problem of the row.
@@ -700,8 +704,7 @@ def read_records(loc: Located, table: Table, collector: ProblemCollector, *,
     so a loader's own checks of that row follow them. ``loc.rows`` is consumed.
     """
     cols = read_columns(loc, table, year=year)
-    staged = sorted(cols.staged, key=lambda p: (p[0], p[1]))
-    cols.staged = []
+    staged = cols.take_staged()
     index = {k: i for i, k in enumerate(cols.raw)}
     keys = list(cols.raw)
     raw_rows = zip(*(cols.raw[k] for k in keys))  # a located table has at least its required columns
