@@ -47,7 +47,7 @@ def qdanalysis_command(*args: str) -> list[str]:
     script = Path(sys.executable).with_name("qdanalysis")
     if script.exists():
         return [str(script), *args]
-    return [sys.executable, "-m", "qdanalysis.cli", *args]
+    return [sys.executable, "-m", "qdanalysis.run.cli", *args]
 
 
 def _tree_rss(proc) -> int:

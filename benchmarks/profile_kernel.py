@@ -39,9 +39,9 @@ def main(year: int) -> None:
     cache = Path(matplotlib.get_cachedir())
     had_font_cache = any(cache.glob("fontlist-*.json"))
     timed("import matplotlib.pyplot (+ font cache)", importlib.import_module, "matplotlib.pyplot")
-    timed("import qdanalysis.report", importlib.import_module, "qdanalysis.report")
+    timed("import qdanalysis.present.report", importlib.import_module, "qdanalysis.present.report")
     timed("import seaborn", importlib.import_module, "seaborn")
-    from qdanalysis import style
+    from qdanalysis.present import style
 
     timed("fonts + theme (addfont, set_theme)", style.apply_theme)
 
@@ -49,8 +49,8 @@ def main(year: int) -> None:
     from matplotlib.figure import Figure
 
     import IPython.display
-    import qdanalysis.loaders._table as table_mod
-    import qdanalysis.report as report_mod
+    import qdanalysis.read.sheet as table_mod
+    import qdanalysis.present.report as report_mod
 
     IPython.display.display = lambda *a, **k: None
     savefig = Figure.savefig
@@ -62,7 +62,7 @@ def main(year: int) -> None:
 
     import nbformat
 
-    from qdanalysis.params import load_params, param_file_for
+    from qdanalysis.run.params import load_params, param_file_for
 
     params = load_params(param_file_for(year))
     nb = nbformat.read(PROJECT_ROOT / "notebooks" / "1.0-annual-report.ipynb", as_version=4)

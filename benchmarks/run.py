@@ -10,7 +10,7 @@ Sections (``--only`` takes a comma-separated subset, in any order):
            ``pandas.read_excel(engine="openpyxl")``.
   cache    ``ingest`` and ``run`` twice on unchanged sources: the second should re-parse nothing.
   scale    a year's 6,000,000-message SMS log, CSV and parquet, aggregated to month ×
-           department by qdanalysis.smslog and by the other engines considered; then the SMS
+           department by qdanalysis.read.smslog and by the other engines considered; then the SMS
            loader reading it through a workbook's 明细文件.
   profile  where the time of ``run --year 2020`` goes: CLI imports, kernel start, imports in
            the kernel, fonts, Excel, analysis and drawing, PNG rendering, HTML export.
@@ -88,7 +88,7 @@ def bench_report(args, tmp: Path) -> dict:
 
 
 def bench_all(args, tmp: Path) -> dict:
-    from qdanalysis.demo import DEFAULT_YEARS, generate_demo
+    from qdanalysis.run.demo import DEFAULT_YEARS, generate_demo
 
     heading("2. All years: run --all over the five demo years vs one after another")
     demo = tmp / "demo"
@@ -289,14 +289,14 @@ def bench_profile(args, tmp: Path) -> dict:
 
     # CLI side: interpreter start and imports, in the order the CLI makes them.
     imports = M.run([sys.executable, "-X", "importtime", "-c",
-                     "import qdanalysis.cli, qdanalysis.runner, papermill, nbformat, qdanalysis.html"])
+                     "import qdanalysis.run.cli, qdanalysis.run.runner, papermill, nbformat, qdanalysis.present.html_export"])
     top = _import_times(imports.stderr)
     cli_import_s = sum(top.values())
     interpreter_s = M.run([sys.executable, "-c", "pass"]).seconds
 
     # The export as the CLI makes it: once, in a process that has not exported before.
     notebook = out_dir / str(REPORT_YEAR) / "1.0-annual-report.ipynb"
-    code = ("import json, sys, time; import qdanalysis.runner; from qdanalysis.html import export_html; "
+    code = ("import json, sys, time; import qdanalysis.run.runner; from qdanalysis.present.html_export import export_html; "
             f"t = time.perf_counter(); export_html({str(notebook)!r}, {str(tmp / 'profile.html')!r}, title='t'); "
             "print(json.dumps({'seconds': time.perf_counter() - t}))")
     export_s = median([json.loads(M.run([sys.executable, "-c", code]).stdout)["seconds"] for _ in range(args.runs)])

@@ -24,7 +24,7 @@ from measure import own_peak_mb  # noqa: E402
 
 ENGINES = ("qdanalysis", "pandas", "pyarrow", "duckdb", "polars")
 LABELS = {
-    "qdanalysis": "qdanalysis.smslog (pyarrow csv/parquet + compute, validated)",
+    "qdanalysis": "qdanalysis.read.smslog (pyarrow csv/parquet + compute, validated)",
     "pandas": "pandas read_csv(engine='pyarrow') / read_parquet + groupby",
     "pyarrow": "pyarrow.dataset + Table.group_by (no validation)",
     "duckdb": "DuckDB SQL (no validation)",
@@ -39,7 +39,7 @@ def available(engine: str) -> bool:
 
 
 def _qdanalysis(path: str):
-    from qdanalysis import smslog
+    from qdanalysis.read import smslog
 
     start = time.perf_counter()
     agg = smslog.read_log(path, year=2020)

@@ -12,20 +12,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .errors import Problem, QdanalysisError, ValidationError
+from qdanalysis.errors import Problem, QdanalysisError, ValidationError
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_budget": ".loaders", "load_contracts": ".loaders", "load_indicators": ".loaders",
-    "load_lines": ".loaders", "load_sms": ".loaders", "load_year": ".year", "YearData": ".year",
+    "load_budget": ".read.loaders", "load_contracts": ".read.loaders", "load_indicators": ".read.loaders",
+    "load_lines": ".read.loaders", "load_sms": ".read.loaders", "load_year": ".read.year", "YearData": ".read.year",
 }
 
 __all__ = ["Problem", "QdanalysisError", "ValidationError", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms  # noqa: F401
-    from .year import YearData, load_year  # noqa: F401
+    from qdanalysis.read.loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms  # noqa: F401
+    from qdanalysis.read.year import YearData, load_year  # noqa: F401
 
 
 def __getattr__(name: str):

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import QdanalysisError
-from .paths import DATA_RAW
+from qdanalysis.errors import QdanalysisError
+from qdanalysis.paths import DATA_RAW
 
 
 class RawDataWriteError(QdanalysisError, PermissionError):

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import Problem, ValidationError, display_path
+from qdanalysis.errors import Problem, ValidationError, display_path
 
 
 def read_yaml(path: str | Path, what: str, missing_hint: str,

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis import analysis as A
-from qdanalysis.loaders._table import frame
-from qdanalysis.loaders.budget import BUDGET_DTYPES
-from qdanalysis.loaders.contracts import CONTRACT_DTYPES
-from qdanalysis.loaders.lines import LINE_DTYPES
-from qdanalysis.loaders.sms import SMS_DTYPES
+from qdanalysis.analyse import analyses as A
+from qdanalysis.read.sheet import frame
+from qdanalysis.read.loaders.budget import BUDGET_DTYPES
+from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
+from qdanalysis.read.loaders.lines import LINE_DTYPES
+from qdanalysis.read.loaders.sms import SMS_DTYPES
 
 D = Decimal
 
@@ -147,7 +147,7 @@ def test_lines_empty_frames_do_not_fail():
 
 
 def test_replaced_line_contract_counts_only_its_months():
-    from qdanalysis.checks import budget_vs_contracts
+    from qdanalysis.analyse.checks import budget_vs_contracts
 
     b = budget(("2.3", "网络", "省专网", D(140400 - 70200 + 60000), None))
     c = contracts(

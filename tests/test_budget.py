@@ -8,7 +8,7 @@ import pytest
 
 import qdanalysis
 from qdanalysis import ValidationError
-from qdanalysis.loaders import read_budget
+from qdanalysis.read.loaders import read_budget
 
 HEADER = ["编号", "类别", "项目名称", "预算数", "执行数"]
 

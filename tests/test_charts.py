@@ -1,4 +1,4 @@
-"""Tests for qdanalysis.charts: titles, 未披露 bars, 万元 labels, notes, empty inputs, glyphs.
+"""Tests for qdanalysis.present.charts: titles, 未披露 bars, 万元 labels, notes, empty inputs, glyphs.
 
 The 2020 charts are drawn from the shipped data; the multi-year, SMS and renewal charts
 also from tiny synthetic frames, since the 2020 report discloses none of those figures.
@@ -22,10 +22,10 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 import qdanalysis as q  # noqa: E402
-from qdanalysis import analysis as A  # noqa: E402
-from qdanalysis import charts as C  # noqa: E402
-from qdanalysis import style  # noqa: E402
-from qdanalysis.schema import MONEY, PRICE  # noqa: E402
+from qdanalysis.analyse import analyses as A  # noqa: E402
+from qdanalysis.present import charts as C  # noqa: E402
+from qdanalysis.present import style  # noqa: E402
+from qdanalysis.read.schema import MONEY, PRICE  # noqa: E402
 
 SOURCE = "《青岛市大数据局2020年度专项业务费绩效评价报告》"
 

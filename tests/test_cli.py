@@ -9,14 +9,14 @@ import sys
 
 import pytest
 
-from qdanalysis.cli import main
-from qdanalysis.ingest import read_processed
+from qdanalysis.run.cli import main
+from qdanalysis.run.ingest import read_processed
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 
 
 def run_cli(*args, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.run([sys.executable, "-m", "qdanalysis.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "qdanalysis.run.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or PROJECT_ROOT, env=env, timeout=120)
 
 
@@ -126,7 +126,7 @@ def test_template_round_trip(tmp_path, capsys):
     ws.append(["1.1", "关键设备维护服务费", "机房维护", 66.7, None, 60])
     ws.append([None, "合计", None, 66.7, None, 60])
     wb.save(path)
-    from qdanalysis.loaders import read_budget
+    from qdanalysis.read.loaders import read_budget
 
     sheet = read_budget(path)
     assert sheet.totals["budget"] == __import__("decimal").Decimal("667000.00")
@@ -166,8 +166,8 @@ def _same_year(parsed, stored) -> None:
 
 
 def test_stored_year_reads_back_as_parsed(tmp_path):
-    from qdanalysis.ingest import ingest, load_processed
-    from qdanalysis.year import load_year
+    from qdanalysis.run.ingest import ingest, load_processed
+    from qdanalysis.read.year import load_year
 
     out = tmp_path / "processed"
     ingest(2020, out=out)
@@ -181,8 +181,8 @@ def test_stored_year_reads_back_as_parsed(tmp_path):
 def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
     from conftest import make_workbook
 
-    from qdanalysis.ingest import ingest, load_processed
-    from qdanalysis.year import load_year
+    from qdanalysis.run.ingest import ingest, load_processed
+    from qdanalysis.read.year import load_year
 
     root = tmp_path / "raw"
     make_workbook(root / "2021" / "a.xlsx", {"预算执行": [["单位：元"], ["类别", "项目名称", "预算数", "执行数", "说明"],
@@ -195,9 +195,9 @@ def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
 
 
 def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeypatch):
-    import qdanalysis.ingest as ingest_module
-    import qdanalysis.loaders._table as table_module
-    from qdanalysis.year import load_year
+    import qdanalysis.run.ingest as ingest_module
+    import qdanalysis.read.sheet as table_module
+    from qdanalysis.read.year import load_year
 
     monkeypatch.setattr(ingest_module, "DATA_PROCESSED", tmp_path / "processed")
     ingest_module.ingest(2020)  # the default out: the patched data/processed
@@ -216,8 +216,8 @@ def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeyp
 def test_stored_tables_are_not_reused_when_anything_differs(tmp_path, monkeypatch):
     import shutil
 
-    import qdanalysis.ingest as ingest_module
-    from qdanalysis.ingest import ingest, load_processed
+    import qdanalysis.run.ingest as ingest_module
+    from qdanalysis.run.ingest import ingest, load_processed
 
     root, out = tmp_path / "raw", tmp_path / "processed"
     shutil.copytree(DATA_RAW / "2020", root / "2020")
@@ -238,7 +238,7 @@ def test_stored_tables_are_not_reused_when_anything_differs(tmp_path, monkeypatc
 def test_the_store_can_move(tmp_path):
     # a scheduled job's own store: ingest writes there and the report reads from there
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), QDANALYSIS_PROCESSED=str(tmp_path / "store"))
-    code = ("from qdanalysis.ingest import ingest; from qdanalysis.year import load_year; ingest(2020); "
+    code = ("from qdanalysis.run.ingest import ingest; from qdanalysis.read.year import load_year; ingest(2020); "
             "print(load_year(2020).processed)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT,
                        timeout=120)
@@ -248,8 +248,8 @@ def test_the_store_can_move(tmp_path):
 
 
 def test_a_store_that_cannot_be_used_means_parsing(tmp_path, monkeypatch):
-    import qdanalysis.ingest as ingest_module
-    from qdanalysis.year import load_year
+    import qdanalysis.run.ingest as ingest_module
+    from qdanalysis.read.year import load_year
 
     out = tmp_path / "processed"
     monkeypatch.setattr(ingest_module, "DATA_PROCESSED", out)

@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 import pytest
 
-from qdanalysis.loaders import load_contracts, load_indicators, load_sms, read_budget
+from qdanalysis.read.loaders import load_contracts, load_indicators, load_sms, read_budget
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 2 << 30  # 2 GiB of address space for every run
@@ -246,8 +246,8 @@ def _limit_memory() -> None:
 
 
 def run_cli(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
-    """``python -m qdanalysis.cli ARGS`` under a 2 GiB address-space limit, with its peak RSS."""
-    return run_python("-m", "qdanalysis.cli", *args, cwd=cwd, timeout=timeout)
+    """``python -m qdanalysis.run.cli ARGS`` under a 2 GiB address-space limit, with its peak RSS."""
+    return run_python("-m", "qdanalysis.run.cli", *args, cwd=cwd, timeout=timeout)
 
 
 def run_python(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
@@ -755,7 +755,7 @@ def million_rows() -> Iterable[list]:
 
 LOAD_BUDGET = """
 import sys
-from qdanalysis.loaders import read_budget
+from qdanalysis.read.loaders import read_budget
 sheet = read_budget(sys.argv[1])
 items = sheet.items
 print(len(items), sheet.totals["budget"], items["budget"].sum(), items["category"].nunique(), items["note"].count())

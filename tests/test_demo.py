@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis import demo
+from qdanalysis.run import demo
 from qdanalysis.paths import DATA_RAW
 
 YEARS = range(2018, 2023)

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from qdanalysis.demo import generate_demo
-from qdanalysis.runner import run_all, run_trends
+from qdanalysis.run.demo import generate_demo
+from qdanalysis.run.runner import run_all, run_trends
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import make_workbook
-from qdanalysis.cli import main
-from qdanalysis.export import display_width
-from qdanalysis.xlsx import read_workbook
+from qdanalysis.run.cli import main
+from qdanalysis.present.excel import display_width
+from qdanalysis.read.xlsx import read_workbook
 
 
 @pytest.fixture(scope="module")

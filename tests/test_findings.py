@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis import findings as F
-from qdanalysis.checks import CHECK_COLUMNS
-from qdanalysis.loaders._table import frame
-from qdanalysis.loaders.budget import BUDGET_DTYPES
-from qdanalysis.loaders.contracts import CONTRACT_DTYPES
-from qdanalysis.loaders.indicators import INDICATOR_DTYPES
-from qdanalysis.loaders.lines import LINE_DTYPES
+from qdanalysis.analyse import findings as F
+from qdanalysis.analyse.checks import CHECK_COLUMNS
+from qdanalysis.read.sheet import frame
+from qdanalysis.read.loaders.budget import BUDGET_DTYPES
+from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
+from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES
+from qdanalysis.read.loaders.lines import LINE_DTYPES
 
 D = Decimal
 

@@ -1,4 +1,4 @@
-"""Tests for qdanalysis.html: one offline, self-contained HTML report without code."""
+"""Tests for qdanalysis.present.html_export: one offline, self-contained HTML report without code."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from PIL import Image  # noqa: E402
 
 from browser import chromium_available, screenshot  # noqa: E402
-from qdanalysis import style  # noqa: E402
+from qdanalysis.present import style  # noqa: E402
 from qdanalysis.errors import QdanalysisError  # noqa: E402
-from qdanalysis.html import ExternalResourceError, export_html, find_external_resources  # noqa: E402
+from qdanalysis.present.html_export import ExternalResourceError, export_html, find_external_resources  # noqa: E402
 
 CODE_MARKER = "qd_hidden_input_marker = 42"
 MARKDOWN_TEXT = "专项业务费绩效评价"

@@ -1,4 +1,4 @@
-"""Tests for qdanalysis.params: params/<year>.yaml is read safely and refused precisely."""
+"""Tests for qdanalysis.run.params: params/<year>.yaml is read safely and refused precisely."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qdanalysis import params as params_module
+from qdanalysis.run import params as params_module
 from qdanalysis.errors import ValidationError
-from qdanalysis.params import (
-    DEFAULT_CELL_TIMEOUT, default_title, list_param_files, load_params, validate_params,
-)
+from qdanalysis.run.params import (DEFAULT_CELL_TIMEOUT, default_title, list_param_files, load_params, validate_params)
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from qdanalysis import parsing as P
+from qdanalysis.read import parsing as P
 
 
 @pytest.mark.parametrize(

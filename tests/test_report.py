@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from qdanalysis.paths import NOTEBOOKS  # noqa: E402
-from qdanalysis.report import AnnualReport, Figure, Para, Table, TrendsReport, count_text, wan  # noqa: E402
+from qdanalysis.present.report import AnnualReport, Figure, Para, Table, TrendsReport, count_text, wan  # noqa: E402
 
 SECTIONS = ["header", "overview", "budget_execution", "categories", "network_lines", "sms", "renewals", "indicators",
             "data_checks"]
@@ -128,7 +128,7 @@ def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
 
 
 def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
-    import qdanalysis.ingest as ingest_module
+    import qdanalysis.run.ingest as ingest_module
 
     parsed = text_of(AnnualReport.build(2020).data_checks())
     assert "数据读自 data/raw/2020（1个工作簿），本次解析并校验。" in parsed

@@ -1,4 +1,4 @@
-"""Tests for qdanalysis.runner: papermill runs of tiny fixture notebooks built here.
+"""Tests for qdanalysis.run.runner: papermill runs of tiny fixture notebooks built here.
 
 Each fixture notebook does one thing (print its parameters, raise, sleep past the timeout,
 lack a parameters cell), like papermill's own test notebooks.
@@ -19,13 +19,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from qdanalysis import cli
+from qdanalysis.run import cli
 from qdanalysis.errors import QdanalysisError, ValidationError
 from qdanalysis.paths import PROJECT_ROOT
-from qdanalysis.runner import (
-    STATUS_FAILED, STATUS_OK, RunResult, check_notebook, format_summary, run_all, run_notebook,
-    run_trends, run_year,
-)
+from qdanalysis.run.runner import (STATUS_FAILED, STATUS_OK, RunResult, check_notebook, format_summary, run_all, run_notebook, run_trends, run_year)
 
 YEAR_PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "默认标题"'
 PRINT_PARAMS = "print(f'年份={year}'); print(f'目录={data_root}')"
@@ -155,7 +152,7 @@ def test_reports_are_never_written_under_raw(simple):
 
 
 def _run_in_subprocess(notebook: Path, out: Path, year: int, timeout: int = 600) -> subprocess.Popen:
-    code = ("import sys; from qdanalysis.runner import run_notebook; "
+    code = ("import sys; from qdanalysis.run.runner import run_notebook; "
             f"r = run_notebook({str(notebook)!r}, {str(out)!r}, {{'year': {year}}}, "
             f"cell_timeout={timeout}, title='并发'); sys.exit(0 if r.ok else 1)")
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}

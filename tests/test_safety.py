@@ -33,7 +33,7 @@ import pytest
 from conftest import make_workbook
 from test_corpus import write_xlsx
 
-from qdanalysis.ingest import MANIFEST, read_processed
+from qdanalysis.run.ingest import MANIFEST, read_processed
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 
 REPORT = "1.0-annual-report"
@@ -42,7 +42,7 @@ RAW_2020 = DATA_RAW / "2020"
 
 def cli(*args: object, cwd: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
-    return subprocess.Popen([sys.executable, "-m", "qdanalysis.cli", *map(str, args)], cwd=cwd, env=env,
+    return subprocess.Popen([sys.executable, "-m", "qdanalysis.run.cli", *map(str, args)], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
@@ -218,7 +218,7 @@ def test_ingest_killed_at_random_moments_leaves_complete_outputs(tmp_path):
 
 KILL_BEFORE_MANIFEST = textwrap.dedent("""
     import os, signal, sys
-    import qdanalysis.ingest as ingest
+    import qdanalysis.run.ingest as ingest
     write_text = ingest.write_text
     def killed(path, text):
         if str(path).endswith("manifest.json"):
@@ -328,7 +328,7 @@ class Elements(HTMLParser):
 
 
 def test_html_report_escapes_text_from_the_data(hostile_year, tmp_path):
-    from qdanalysis.runner import run_year
+    from qdanalysis.run.runner import run_year
 
     result = run_year(2031, out=tmp_path / "reports", root=hostile_year)
 

@@ -11,13 +11,10 @@ import pytest
 
 import qdanalysis
 from qdanalysis import ValidationError
-from qdanalysis import parsing as P
-from qdanalysis.loaders.indicators import is_met
+from qdanalysis.read import parsing as P
+from qdanalysis.read.loaders.indicators import is_met
 from qdanalysis.paths import PARAMS
-from qdanalysis.scoring import (
-    PRESETS, STATUS_EVALUATOR, STATUS_EXPLAIN, STATUS_MISSING, STATUS_SCORED, display_sheet, grade,
-    load_preset, load_scoring, reweight, score, validate_scoring,
-)
+from qdanalysis.analyse.scoring import (PRESETS, STATUS_EVALUATOR, STATUS_EXPLAIN, STATUS_MISSING, STATUS_SCORED, display_sheet, grade, load_preset, load_scoring, reweight, score, validate_scoring)
 
 NOTE = "权重须以本地财政部门现行规定为准"
 
@@ -57,7 +54,7 @@ def year(sheet: pd.DataFrame | None = None, *, budget="100", adjusted=None, exec
     )
 
 
-def table(*items: dict, total: int | None = None, **top) -> qdanalysis.scoring.ScoringTable:
+def table(*items: dict, total: int | None = None, **top) -> qdanalysis.analyse.scoring.ScoringTable:
     """A scoring table from indicator dicts; a 填充 indicator tops the weights up to 100."""
     items = [dict({"level1": "产出指标", "rule": "ratio"}, **i) for i in items]
     used = sum(Decimal(str(i["weight"])) for i in items)

@@ -13,9 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import qdanalysis
-from qdanalysis import ValidationError, smslog
+from qdanalysis import ValidationError
+from qdanalysis.read import smslog
 from qdanalysis.errors import display_path
-from qdanalysis.parsing import CellError
+from qdanalysis.read.parsing import CellError
 
 from conftest import make_workbook
 
@@ -239,7 +240,7 @@ def test_loader_replaces_the_row_by_the_aggregate(tmp_path):
     assert list(sms["src_row"]) == [3, 4, 4]
     # the sheet settled March; January and February are the log's count × price
     assert list(sms["amount_basis"]) == ["结算金额", "条数×单价", "条数×单价"]
-    from qdanalysis import analysis as A
+    from qdanalysis.analyse import analyses as A
     assert list(A.sms_monthly(sms)["amount_basis"]) == ["条数×单价", "条数×单价", "结算金额"]
 
 
@@ -291,7 +292,7 @@ def test_loader_refuses_a_month_twice(tmp_path):
 
 
 def test_load_year_reads_the_log(tmp_path):
-    from qdanalysis.demo import generate_demo
+    from qdanalysis.run.demo import generate_demo
 
     generate_demo(tmp_path, years=[2020])
     folder = tmp_path / "2020"

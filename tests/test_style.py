@@ -1,4 +1,4 @@
-"""Tests for qdanalysis.style: Chinese font, 未披露 bars, 万元 formatting, notes."""
+"""Tests for qdanalysis.present.style: Chinese font, 未披露 bars, 万元 formatting, notes."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 
-from qdanalysis import style  # noqa: E402
+from qdanalysis.present import style  # noqa: E402
 
 SAMPLE_PNG = Path("/tmp/style_sample.png")
 

@@ -1,4 +1,4 @@
-"""Tests of qdanalysis.xlsx. Every file is built here, in tmp_path; nothing is committed."""
+"""Tests of qdanalysis.read.xlsx. Every file is built here, in tmp_path; nothing is committed."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qdanalysis import xlsx
+from qdanalysis.read import xlsx
 from qdanalysis.errors import ValidationError, display_path
-from qdanalysis.xlsx import SheetData, column_letter, inspect_archive, read_workbook
+from qdanalysis.read.xlsx import SheetData, column_letter, inspect_archive, read_workbook
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -412,7 +412,7 @@ READER_SCRIPT = textwrap.dedent(
     """
     import sys
     from qdanalysis.errors import ValidationError
-    from qdanalysis.xlsx import read_workbook
+    from qdanalysis.read.xlsx import read_workbook
     try:
         read_workbook(sys.argv[1])
     except ValidationError as exc:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .errors import display_path
-from .fmt import pct, wan
-from .year import YearData
+from qdanalysis.errors import display_path
+from qdanalysis.fmt import pct, wan
+from qdanalysis.read.year import YearData
 
 
 def year_summary(data: YearData) -> str:

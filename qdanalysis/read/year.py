@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks
-from .errors import Problem, ValidationError, display_path
-from .loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
-from .loaders._table import shared_reads, workbook_paths
-from .paths import DATA_RAW
-from .schema import TABLES
+from qdanalysis.analyse import checks
+from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.read.loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
+from qdanalysis.read.sheet import shared_reads, workbook_paths
+from qdanalysis.paths import DATA_RAW
+from qdanalysis.read.schema import TABLES
 
 
 @dataclass
@@ -30,7 +30,7 @@ class YearData:
         totals: ``budget``, ``adjusted_budget``, ``executed``, ``execution_rate`` as the
             budget sheet's 合计 row states them.
         undisclosed: per money column, the part of the total that no item itemises (未披露).
-        checks: the cross-checks (see :mod:`qdanalysis.checks`).
+        checks: the cross-checks (see :mod:`qdanalysis.analyse.checks`).
         warnings: Chinese data warnings: figures that contradict each other.
         missing: optional tables that no workbook holds.
         processed: the ``data/processed`` folder the tables were read back from, when
@@ -87,7 +87,7 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
         raise ValidationError(Problem(display_path(folder), "", None, "", f"找不到{year}年的数据文件夹",
                                       f"请把{year}年的工作簿放到 {display_path(folder)}/ 中"))
     if processed:
-        from .ingest import load_processed
+        from qdanalysis.run.ingest import load_processed
 
         stored = load_processed(year, root)
         if stored is not None:
@@ -122,11 +122,11 @@ def assemble(year: int, folder: Path, files: list[Path], results: dict, missing:
     """A YearData from loaded tables (``results``: a BudgetSheet and four frames or None), with
     the cross-checks and warnings computed from them."""
     budget = results["budget"]
-    from .loaders.contracts import CONTRACT_DTYPES
-    from .loaders.indicators import INDICATOR_DTYPES
-    from .loaders.lines import LINE_DTYPES
-    from .loaders.sms import SMS_DTYPES
-    from .loaders._table import frame
+    from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
+    from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES
+    from qdanalysis.read.loaders.lines import LINE_DTYPES
+    from qdanalysis.read.loaders.sms import SMS_DTYPES
+    from qdanalysis.read.sheet import frame
 
     empty = {"contracts": CONTRACT_DTYPES, "lines": LINE_DTYPES, "sms": SMS_DTYPES, "indicators": INDICATOR_DTYPES}
     tables = {k: (results[k] if results[k] is not None else frame([], empty[k])) for k in empty}

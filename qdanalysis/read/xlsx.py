@@ -42,7 +42,7 @@ from pathlib import Path
 
 import python_calamine
 
-from .errors import Problem, ValidationError, display_path
+from qdanalysis.errors import Problem, ValidationError, display_path
 
 __all__ = ["SheetData", "column_letter", "inspect_archive", "read_workbook"]
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import parsing as P
-from ..schema import INDICATORS
-from ..xlsx import collector_paused
-from ._table import frame, locate, read_records, provenance, raise_problems
+from qdanalysis.read import parsing as P
+from qdanalysis.read.schema import INDICATORS
+from qdanalysis.read.xlsx import collector_paused
+from qdanalysis.read.sheet import frame, locate, read_records, provenance, raise_problems
 
 INDICATOR_DTYPES = {
     "level1": object, "level2": object, "name": object,

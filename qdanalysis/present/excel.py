@@ -20,10 +20,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import tables as T
-from .atomic import atomic_path
-from .errors import display_path
-from .style import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
+from qdanalysis.present import layouts as T
+from qdanalysis.atomic import atomic_path
+from qdanalysis.errors import display_path
+from qdanalysis.present.style import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -128,9 +128,9 @@ def export_year(year: int, out: str | Path, root: str | Path | None = None, scor
     Raises:
         ValidationError: the year's data (or the scoring table) has problems.
     """
-    from . import findings as F
-    from . import scoring as S
-    from .report import AnnualReport
+    from qdanalysis.analyse import findings as F
+    from qdanalysis.analyse import scoring as S
+    from qdanalysis.present.report import AnnualReport
 
     report = AnnualReport.build(year, root or "data/raw", scoring=scoring)
     d, an, demo = report.data, report.analyses, report.demo

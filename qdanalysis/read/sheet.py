@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .. import parsing as P
-from ..errors import ProblemCollector, ValidationError, display_path
-from ..schema import MONEY, PRICE, NOTE_PREFIXES, Column, Table
-from ..xlsx import UNCACHED_FORMULA, SheetData, column_letter, read_workbook
+from qdanalysis.read import parsing as P
+from qdanalysis.errors import ProblemCollector, ValidationError, display_path
+from qdanalysis.read.schema import MONEY, PRICE, NOTE_PREFIXES, Column, Table
+from qdanalysis.read.xlsx import UNCACHED_FORMULA, SheetData, column_letter, read_workbook
 
 HEADER_SCAN_ROWS = 30
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -281,7 +281,7 @@ def locate(path: str | Path, table: Table, collector_for: Callable[[str], Proble
 
 
 def _no_workbook(path: str | Path, table: Table):
-    from ..errors import Problem
+    from qdanalysis.errors import Problem
 
     return Problem(
         display_path(path), "", None, "",
@@ -291,7 +291,7 @@ def _no_workbook(path: str | Path, table: Table):
 
 
 def _no_table(path: str | Path, table: Table):
-    from ..errors import Problem
+    from qdanalysis.errors import Problem
 
     return Problem(
         display_path(path), "", None, "",

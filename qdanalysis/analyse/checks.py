@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .analysis import counted_in_units, in_service
-from .schema import UNITS_COUNTED
+from qdanalysis.analyse.analyses import counted_in_units, in_service
+from qdanalysis.read.schema import UNITS_COUNTED
 
 #: Relative difference above which two figures that should agree are reported.
 WARN_RELATIVE = Decimal("0.02")

@@ -23,8 +23,8 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from .fmt import UNDISCLOSED_LABEL as _UNDISCLOSED
-from .fmt import format_number, format_wan, is_missing, round_half_up, to_decimal  # noqa: F401 (re-exported)
+from qdanalysis.fmt import UNDISCLOSED_LABEL as _UNDISCLOSED
+from qdanalysis.fmt import format_number, format_wan, is_missing, round_half_up, to_decimal  # noqa: F401 (re-exported)
 
 # --- labels and colours -------------------------------------------------------------
 

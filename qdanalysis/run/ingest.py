@@ -23,13 +23,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__
-from .atomic import locked, write_bytes, write_text
-from .errors import Problem, ValidationError, display_path
-from .paths import DATA_PROCESSED
-from .loaders._table import workbook_paths
-from .loaders.budget import BudgetSheet
-from .year import YearData, assemble, load_year, year_folder
+from qdanalysis import __version__
+from qdanalysis.atomic import locked, write_bytes, write_text
+from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.paths import DATA_PROCESSED
+from qdanalysis.read.sheet import workbook_paths
+from qdanalysis.read.loaders.budget import BudgetSheet
+from qdanalysis.read.year import YearData, assemble, load_year, year_folder
 
 MANIFEST = "manifest.json"
 TABLE_NAMES = ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "checks")
@@ -77,7 +77,7 @@ def _parquet_bytes(df: pd.DataFrame) -> bytes:
 def code_fingerprint() -> str:
     """SHA-256 of this package's code: stored tables are reused only by the code that made them."""
     h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for f in sorted(package.rglob("*")):
         if f.suffix in (".py", ".yaml") and f.is_file() and "__pycache__" not in f.parts:
             h.update(f.relative_to(package).as_posix().encode())

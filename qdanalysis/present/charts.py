@@ -1,8 +1,8 @@
 """The report's charts: one function per chart, analysis frames in, a finished Figure out.
 
 Every function is pure (no file I/O, inputs untouched), takes a frame or dict from
-:mod:`qdanalysis.analysis`, draws through :mod:`qdanalysis.style` and returns the figure
-after :func:`qdanalysis.style.finish`. Money arrives in 元 and is drawn in 万元. A value the
+:mod:`qdanalysis.analyse.analyses`, draws through :mod:`qdanalysis.present.style` and returns the figure
+after :func:`qdanalysis.present.style.finish`. Money arrives in 元 and is drawn in 万元. A value the
 data does not disclose is drawn as a hatched 未披露 bar, never as zero; when a chart has
 nothing disclosed at all it shows a 未披露 panel that says what is missing.
 """
@@ -22,8 +22,8 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from . import analysis as A
-from . import style
+from qdanalysis.analyse import analyses as A
+from qdanalysis.present import style
 
 __all__ = [
     "bandwidth_prices", "budget_execution", "category_spending", "disclosed_spend", "indicators",

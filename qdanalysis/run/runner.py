@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from .atomic import atomic_path, locked
-from .errors import Problem, QdanalysisError, ValidationError, display_path
-from .params import (
-    DEFAULT_CELL_TIMEOUT, DEFAULT_DATA_ROOT, list_param_files, load_params, param_file_for,
-    validate_params,
-)
-from .paths import DATA_RAW, NOTEBOOKS, PROJECT_ROOT, REPORTS
+from qdanalysis.atomic import atomic_path, locked
+from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
+from qdanalysis.run.params import (DEFAULT_CELL_TIMEOUT, DEFAULT_DATA_ROOT, list_param_files, load_params, param_file_for, validate_params)
+from qdanalysis.paths import DATA_RAW, NOTEBOOKS, PROJECT_ROOT, REPORTS
 
 ANNUAL_NOTEBOOK = NOTEBOOKS / "1.0-annual-report.ipynb"
 TRENDS_NOTEBOOK = NOTEBOOKS / "2.0-multi-year-trends.ipynb"
@@ -156,7 +153,7 @@ def _mark_stopped(notebook_path: Path, message: str, ename: str) -> None:
 
     papermill adds error banners only for an exception raised inside a cell. Here the cell
     that was running gets an error output, and the same banners are added so that
-    :mod:`qdanalysis.html` shows the Chinese notice.
+    :mod:`qdanalysis.present.html_export` shows the Chinese notice.
     """
     import nbformat
     from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE
@@ -290,7 +287,7 @@ def run_notebook(
         ValidationError: the notebook has no parameters cell or does not declare a parameter.
         QdanalysisError: ``out_dir`` lies under ``data/raw/``.
     """
-    from .html import ExternalResourceError, export_html
+    from qdanalysis.present.html_export import ExternalResourceError, export_html
 
     _quiet_papermill_logging()
     notebook = Path(notebook)

@@ -6,7 +6,7 @@ list of them) only when the data supports it: a rule that finds no evidence retu
 (indicators with no reported result, planned items with no payment record).
 
 The rules follow the problems of the seed report's section 三 and the advice of 四; the
-figures are recomputed from the data with the functions of :mod:`qdanalysis.analysis`.
+figures are recomputed from the data with the functions of :mod:`qdanalysis.analyse.analyses`.
 Money in ``figures`` is in 元 as :class:`~decimal.Decimal`; ratios are floats; texts show
 万元 and percentages with two decimals, rounded half up.
 """
@@ -21,12 +21,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import analysis
-from .checks import STATUS_DIFF
-from .parsing import FEN, parse_codes
-from .schema import TABLES
-from .fmt import count_text, date_text, format_number, pct, times, wan
-from .year import YearData
+from qdanalysis.analyse import analyses as analysis
+from qdanalysis.analyse.checks import STATUS_DIFF
+from qdanalysis.read.parsing import FEN, parse_codes
+from qdanalysis.read.schema import TABLES
+from qdanalysis.fmt import count_text, date_text, format_number, pct, times, wan
+from qdanalysis.read.year import YearData
 
 # --- vocabulary ----------------------------------------------------------------------------
 

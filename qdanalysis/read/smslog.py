@@ -1,14 +1,14 @@
 """The SMS platform's message-level log (短信发送明细), aggregated to month × department.
 
 The SMS sheet (短信结算) may point to such a log in its 明细文件 column instead of typing
-the counts; :mod:`qdanalysis.loaders.sms` then replaces that row with one row per month and
+the counts; :mod:`qdanalysis.read.loaders.sms` then replaces that row with one row per month and
 department computed here. A log is a CSV (UTF-8 or GB18030) or parquet file with one row
 per message, or per batch when it has a 条数 column::
 
     发送时间,部门,条数
     2020-01-01 08:00:07,办公厅,1
 
-Only :mod:`qdanalysis.loaders.sms` calls :func:`read_log`; everything after the read is
+Only :mod:`qdanalysis.read.loaders.sms` calls :func:`read_log`; everything after the read is
 vectorised pyarrow, so a year's 6 million messages aggregate in about a second.
 ``benchmarks/run.py --only scale`` compares the engines this choice was made against.
 """
@@ -29,9 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import parsing as P
-from .errors import Problem, ValidationError, display_path
-from .schema import COUNTED, SETTLED, Column, Table
+from qdanalysis.read import parsing as P
+from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.read.schema import COUNTED, SETTLED, Column, Table
 
 FEN = Decimal("0.01")
 

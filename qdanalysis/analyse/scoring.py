@@ -15,7 +15,7 @@ year's indicators sheet (``indicator: <三级指标>``), or from the evaluator's
 missing evidence is never full marks.
 
 :func:`load_scoring` and :func:`load_preset` read and validate a table;
-:func:`score` is pure: a table, a :class:`~qdanalysis.year.YearData` and the evaluator's
+:func:`score` is pure: a table, a :class:`~qdanalysis.read.year.YearData` and the evaluator's
 entries in, a :class:`ScoreResult` out.
 """
 
@@ -30,10 +30,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import parsing as P
-from .fmt import wan
-from .yamlfile import read_yaml
-from .errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.read import parsing as P
+from qdanalysis.fmt import wan
+from qdanalysis.yamlfile import read_yaml
+from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: Preset name -> file in ``qdanalysis/presets/``.
@@ -707,7 +707,7 @@ def grade(total: float | Decimal, max_total: float | Decimal = 100) -> str:
 
 
 def score(table: ScoringTable, data: Any, evaluator: dict | None = None) -> ScoreResult:
-    """Score ``data`` (a :class:`~qdanalysis.year.YearData`) against ``table``.
+    """Score ``data`` (a :class:`~qdanalysis.read.year.YearData`) against ``table``.
 
     Args:
         table: a validated scoring table.

@@ -8,11 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import parsing as P
-from ..schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
-from ..xlsx import collector_paused
-from ._table import (LOADER_ORDER, NAT, Columns, MoneyColumn, date_ns, datetimes, decimal_array, frame, locate,
-                     provenance_columns, raise_problems, read_columns)
+from qdanalysis.read import parsing as P
+from qdanalysis.read.schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
+from qdanalysis.read.xlsx import collector_paused
+from qdanalysis.read.sheet import (LOADER_ORDER, NAT, Columns, MoneyColumn, date_ns, datetimes, decimal_array, frame, locate, provenance_columns, raise_problems, read_columns)
 
 #: Billing bases and the words that mean them.
 BILLING = {

@@ -31,14 +31,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from .atomic import write_bytes, write_text
-from .paths import DATA_RAW
-from .schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, Table
+from qdanalysis.atomic import write_bytes, write_text
+from qdanalysis.paths import DATA_RAW
+from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, Table
 
 #: The word that marks demo data in file names, titles, sources and chart badges.
 DEMO_MARK = "示例数据"
 #: The 来源 of every generated row.
-DEMO_SOURCE = f"{DEMO_MARK}（由 qdanalysis.demo 按固定随机种子生成，非真实数据）"
+DEMO_SOURCE = f"{DEMO_MARK}（由 qdanalysis.run.demo 按固定随机种子生成，非真实数据）"
 #: Prefix of every sheet's title line.
 DEMO_TITLE_PREFIX = f"【{DEMO_MARK}】"
 #: Marker file written into every generated folder.
@@ -609,7 +609,7 @@ def _sheet(wb: Workbook, table: Table, title: str, keys: tuple[str, ...], rows: 
                                end_row=header_row + 1 + last, end_column=j)
                 ws.cell(header_row + 1 + first, j).alignment = Alignment(vertical="center", wrap_text=True)
     note_row = header_row + len(body) + 2
-    ws.cell(note_row, 1, f"注：本表为{DEMO_MARK}，由 qdanalysis.demo 按固定随机种子（{seed}）生成，"
+    ws.cell(note_row, 1, f"注：本表为{DEMO_MARK}，由 qdanalysis.run.demo 按固定随机种子（{seed}）生成，"
                          f"仅用于演示分析流程，不是真实数据{'；金额单位为元' if unit_line else ''}。")
     ws.freeze_panes = ws.cell(header_row + 1, 1)
 
@@ -630,7 +630,7 @@ def _readme_sheet(wb: Workbook, data: DemoYear) -> None:
     rate = _rate_percent(data)
     lines = [
         f"{DEMO_TITLE_PREFIX}{data.year}年示例数据说明",
-        f"本工作簿是{DEMO_MARK}，由 qdanalysis.demo 用 random.Random({data.seed}) 生成，不是真实数据，"
+        f"本工作簿是{DEMO_MARK}，由 qdanalysis.run.demo 用 random.Random({data.seed}) 生成，不是真实数据，"
         "不得作为评价结论的依据。",
         "用途：演示多年度趋势、续签合同增长、线路与短信费用核对等分析流程；格式与真实输入完全相同。",
         "依据：结构（5大类29个项目）、线路单价（联通出口7.6万元/月、电信出口0.79万元/月、省专网1.17万元/月、"
@@ -670,7 +670,7 @@ def workbook_bytes(data: DemoYear) -> bytes:
     _readme_sheet(wb, data)
     for prop in ("created", "modified"):
         setattr(wb.properties, prop, FIXED_TIMESTAMP)
-    wb.properties.creator = wb.properties.lastModifiedBy = "qdanalysis.demo"
+    wb.properties.creator = wb.properties.lastModifiedBy = "qdanalysis.run.demo"
     wb.properties.title = f"{DEMO_MARK} {y}"
     buffer = io.BytesIO()
     # ExcelWriter, not wb.save(): save() stamps the modified time with the clock.
@@ -716,7 +716,7 @@ def generate_demo(out_dir: str | Path, years: Iterable[int] = DEFAULT_YEARS, see
     out = Path(out_dir)
     _refuse_raw(out)
     data = build_demo(years, seed)
-    marker = (f"{DEMO_MARK}：本文件夹中的工作簿由 qdanalysis.demo 按固定随机种子（{seed}）生成，"
+    marker = (f"{DEMO_MARK}：本文件夹中的工作簿由 qdanalysis.run.demo 按固定随机种子（{seed}）生成，"
               "仅用于演示，不是真实数据。\n")
     paths = []
     for year, year_data in data.items():

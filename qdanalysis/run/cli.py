@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .errors import Problem, QdanalysisError, ValidationError, display_path
+from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -32,8 +32,8 @@ def _print_problems(problems: list[Problem], stream=None) -> None:
 
 
 def cmd_validate(args) -> int:
-    from .loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
-    from .loaders._table import shared_reads
+    from qdanalysis.read.loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
+    from qdanalysis.read.sheet import shared_reads
 
     status = EXIT_OK
     loaders = {"budget": read_budget, "contracts": load_contracts, "lines": load_lines,
@@ -59,7 +59,7 @@ def cmd_validate(args) -> int:
 
 
 def _validate_one(path, loaders, problems: list[Problem], found: list[str]) -> None:
-    from .schema import TABLES
+    from qdanalysis.read.schema import TABLES
 
     for key, loader in loaders.items():
         title = TABLES[key].title
@@ -75,7 +75,7 @@ def _validate_one(path, loaders, problems: list[Problem], found: list[str]) -> N
 
 
 def cmd_ingest(args) -> int:
-    from .ingest import ingest
+    from qdanalysis.run.ingest import ingest
 
     result = ingest(args.year, args.root, args.out, force=args.force)
     verb = "未变化，跳过" if result.skipped else "已写入"
@@ -85,15 +85,15 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from .summary import year_summary
-    from .year import load_year
+    from qdanalysis.present.summary import year_summary
+    from qdanalysis.read.year import load_year
 
     print(year_summary(load_year(args.year, args.root)))
     return EXIT_OK
 
 
 def cmd_template(args) -> int:
-    from .template import write_template
+    from qdanalysis.read.template import write_template
 
     path = write_template(args.out, args.year)
     print(f"已生成模板：{display_path(path)}")
@@ -101,7 +101,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .runner import format_progress, format_summary, run_all, run_trends, run_year
+    from qdanalysis.run.runner import format_progress, format_summary, run_all, run_trends, run_year
 
     if args.jobs is not None and not args.all:
         print("--jobs 只能与 --all 一起使用", file=sys.stderr)
@@ -120,8 +120,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import generate_demo
-    from .paths import DATA_RAW, PROJECT_ROOT
+    from qdanalysis.run.demo import generate_demo
+    from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 
     out = args.out if args.out is not None else PROJECT_ROOT / "data" / "demo"
     raw, target = DATA_RAW.resolve(), Path(out).resolve()
@@ -137,7 +137,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import export_year
+    from qdanalysis.present.excel import export_year
 
     root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
     scoring = args.scoring.resolve() if args.scoring else ""

@@ -18,14 +18,14 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from . import analysis as A
-from . import tables as T
-from .errors import ValidationError, display_path
-from .paths import PROJECT_ROOT
-from .schema import SETTLED
-from .fmt import count_text, date_text, format_number, format_wan, month_text, pct, times, wan
-from .style import DEMO_LABEL, UNDISCLOSED_LABEL
-from .year import YearData, load_year
+from qdanalysis.analyse import analyses as A
+from qdanalysis.present import layouts as T
+from qdanalysis.errors import ValidationError, display_path
+from qdanalysis.paths import PROJECT_ROOT
+from qdanalysis.read.schema import SETTLED
+from qdanalysis.fmt import count_text, date_text, format_number, format_wan, month_text, pct, times, wan
+from qdanalysis.present.style import DEMO_LABEL, UNDISCLOSED_LABEL
+from qdanalysis.read.year import YearData, load_year
 
 
 # --- blocks ---------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def resolve_root(data_root: str | Path) -> Path:
 
 def _is_demo(folder: Path) -> bool:
     try:
-        from .demo import is_demo_folder
+        from qdanalysis.run.demo import is_demo_folder
     except ImportError:  # pragma: no cover - demo module is part of the package
         return False
     return is_demo_folder(folder)
@@ -218,8 +218,8 @@ class AnnualReport:
 
     def score_table(self):
         """The scoring table this report uses (see :meth:`build`)."""
-        from . import scoring
-        from .paths import PARAMS
+        from qdanalysis.analyse import scoring
+        from qdanalysis.paths import PARAMS
 
         if self.scoring_file:
             return scoring.load_scoring(resolve_root(self.scoring_file))
@@ -256,7 +256,7 @@ class AnnualReport:
         return table(*args, demo=self.demo, **kwargs)
 
     def _spec_table(self, spec, df: pd.DataFrame, **formats) -> Table:
-        """A table declared in :mod:`qdanalysis.tables`, formatted as text for the report."""
+        """A table declared in :mod:`qdanalysis.present.layouts`, formatted as text for the report."""
         fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in spec.integer}
         fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in spec.dates})
         fmt.update(formats)
@@ -299,7 +299,7 @@ class AnnualReport:
         return blocks
 
     def budget_execution(self) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         d, t = self.data, self.data.totals
         spend = self.analyses["spend"]
@@ -326,7 +326,7 @@ class AnnualReport:
         return blocks
 
     def categories(self) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         cats = self.analyses["categories"]
         real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])].dropna(subset=["budget"])
@@ -345,7 +345,7 @@ class AnnualReport:
         return blocks
 
     def network_lines(self) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         d, an = self.data, self.analyses
         costs, prices, count = an["line_costs"], an["prices"], an["line_count"]
@@ -404,7 +404,7 @@ class AnnualReport:
         return blocks
 
     def sms(self) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         d, an = self.data, self.analyses
         if d.sms.empty:
@@ -437,7 +437,7 @@ class AnnualReport:
         return blocks
 
     def renewals(self) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         d, an = self.data, self.analyses
         summary, rec = an["renewals"], an["recurring"]
@@ -466,7 +466,7 @@ class AnnualReport:
         return blocks
 
     def indicators(self) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         status = self.analyses["indicators"]
         if status.empty:
@@ -504,7 +504,7 @@ class AnnualReport:
 
     def scoring(self) -> list[Block]:
         """Section 评分: the score sheet computed from the data, and what lacks evidence."""
-        from . import scoring
+        from qdanalysis.analyse import scoring
 
         table_ = self.score_table()
         result = scoring.score(table_, self.data)
@@ -521,7 +521,7 @@ class AnnualReport:
 
     def findings(self) -> list[Block]:
         """Section 主要问题与建议: findings computed from the data, each with its evidence."""
-        from . import findings as F
+        from qdanalysis.analyse import findings as F
 
         found = F.find_all(self.data)
         if not found:
@@ -538,7 +538,7 @@ class AnnualReport:
 
 
 def _category_order() -> list[str]:
-    from .style import CATEGORY_ORDER
+    from qdanalysis.present.style import CATEGORY_ORDER
 
     return list(CATEGORY_ORDER)
 
@@ -582,7 +582,7 @@ def year_measures(data: YearData) -> dict[str, Any]:
 
 def trend_table(datas: list[YearData]) -> pd.DataFrame:
     """One row per year of :func:`year_measures`, money as exact decimals in 元."""
-    from .schema import MONEY
+    from qdanalysis.read.schema import MONEY
 
     df = pd.DataFrame([year_measures(d) for d in sorted(datas, key=lambda d: d.year)])
     if df.empty:
@@ -642,7 +642,7 @@ class TrendsReport:
         return blocks
 
     def _trend(self, column: str, title: str, money: bool = True, percent: bool = False) -> list[Block]:
-        from . import charts
+        from qdanalysis.present import charts
 
         if len(self.measures) < 1:
             return []
