@@ -1,10 +1,20 @@
 """qdanalysis: a Jupyter workbook for evaluating how a city spends its IT budget.
 
-Load a year with :func:`load_year`; each table also has its own loader. Money is in 元 as
-exact decimals (``decimal128(18, 2)``), so sums stay exact to the fen.
+Data flows one way, and the folders say so: ``read/`` (archive checks, loaders, the parquet
+store) → ``analyse/`` (analyses, cross-checks, scoring, findings) → ``present/`` (charts,
+report blocks, HTML and Excel) → ``run/`` (command line, papermill runner, ingest, demo).
 
-The loaders (and pandas behind them) are imported on first use, so that commands which
-do not need them (``qdanalysis run``) start fast.
+Load a year with :func:`load_year`, or load and analyse it at once with
+:func:`analyse_year`::
+
+    import qdanalysis
+    y = qdanalysis.load_year(2020)        # the tables, money in 元 as exact decimals
+    a = qdanalysis.analyse_year(2020)     # every analysis, the checks, the score and the findings
+
+``qdanalysis.analyse`` is the stage folder; its :func:`qdanalysis.analyse.year.analyse` analyses
+a :class:`YearData` already loaded (or changed) in a notebook.
+
+Everything is imported on first use, so that commands which do not need pandas start fast.
 """
 
 from __future__ import annotations
@@ -12,25 +22,32 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from qdanalysis.errors import Problem, QdanalysisError, ValidationError
+from qdanalysis.errors import MissingTableError, Problem, QdanalysisError, ValidationError
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_budget": ".read.loaders", "load_contracts": ".read.loaders", "load_indicators": ".read.loaders",
-    "load_lines": ".read.loaders", "load_sms": ".read.loaders", "load_year": ".read.year", "YearData": ".read.year",
+    "load_budget": "qdanalysis.read.loaders", "load_contracts": "qdanalysis.read.loaders",
+    "load_indicators": "qdanalysis.read.loaders", "load_lines": "qdanalysis.read.loaders",
+    "load_sms": "qdanalysis.read.loaders", "load_year": "qdanalysis.read.year", "YearData": "qdanalysis.read.year",
+    "analyse_year": "qdanalysis.analyse.year",
+    "YearAnalysis": "qdanalysis.analyse.year",
 }
 
-__all__ = ["Problem", "QdanalysisError", "ValidationError", *_LAZY]
+__all__ = [
+    "MissingTableError", "Problem", "QdanalysisError", "ValidationError", "load_budget", "load_contracts",
+    "load_indicators", "load_lines", "load_sms", "load_year", "YearData", "analyse_year", "YearAnalysis",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from qdanalysis.read.loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms  # noqa: F401
-    from qdanalysis.read.year import YearData, load_year  # noqa: F401
+    from qdanalysis.analyse.year import YearAnalysis, analyse_year
+    from qdanalysis.read.loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms
+    from qdanalysis.read.year import YearData, load_year
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'qdanalysis' has no attribute {name!r}")

@@ -60,6 +60,20 @@ class ValidationError(QdanalysisError, ValueError):
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 
+class MissingTableError(ValidationError):
+    """No workbook of a folder (or file) holds an input table.
+
+    Attributes:
+        table: the table's name in the input declaration (``contracts``, ``sms``, …).
+        title: its Chinese sheet title (``合同台账``).
+    """
+
+    def __init__(self, problem: Problem, table: str, title: str):
+        self.table = table
+        self.title = title
+        super().__init__(problem)
+
+
 @dataclass
 class ProblemCollector:
     """Collects problems across a file so that all of them are reported in one run."""

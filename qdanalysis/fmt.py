@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 UNDISCLOSED_LABEL = "未披露"
+#: What every chart, table and report made from illustrative data says.
+DEMO_LABEL = "示例数据"
 
 
 def is_missing(value: Any) -> bool:

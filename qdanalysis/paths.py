@@ -13,3 +13,14 @@ DATA_PROCESSED = Path(os.environ.get("QDANALYSIS_PROCESSED") or PROJECT_ROOT / "
 REPORTS = PROJECT_ROOT / "reports"
 PARAMS = PROJECT_ROOT / "params"
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
+
+
+def year_folder(year: int, root: str | Path | None = None) -> Path:
+    """``<root>/<year>/``: where a year's workbooks are (root defaults to ``data/raw``)."""
+    return Path(root if root is not None else DATA_RAW) / str(int(year))
+
+
+def project_path(path: str | Path) -> Path:
+    """A path from a parameter file or a notebook: relative paths are relative to the project."""
+    p = Path(path)
+    return p if p.is_absolute() else PROJECT_ROOT / p

@@ -35,10 +35,10 @@ def _own_processed_folder(tmp_path_factory):
     """In this process, ``ingest`` and ``load_year`` use a folder of the test session, not the
     working tree's ``data/processed``: a ``make report`` run before the tests must not let them
     read stored tables instead of parsing (and no test writes there)."""
-    import qdanalysis.run.ingest
+    import qdanalysis.read.store
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(qdanalysis.run.ingest, "DATA_PROCESSED", tmp_path_factory.mktemp("processed"))
+        mp.setattr(qdanalysis.read.store, "DATA_PROCESSED", tmp_path_factory.mktemp("processed"))
         yield
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from qdanalysis.run.cli import main
-from qdanalysis.run.ingest import read_processed
+from qdanalysis.read.store import read_processed
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 
 
@@ -159,15 +159,20 @@ def test_ingest_rereads_when_a_file_beside_the_workbook_changes(tmp_path, capsys
 def _same_year(parsed, stored) -> None:
     import pandas as pd
 
-    for name in ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "checks"):
+    from qdanalysis.analyse.year import analyse
+
+    for name in ("budget", "subtotals", "contracts", "lines", "sms", "indicators"):
         pd.testing.assert_frame_equal(getattr(parsed, name), getattr(stored, name), obj=name)
-    for name in ("totals", "undisclosed", "warnings", "missing", "files", "folder", "year"):
+    for name in ("totals", "undisclosed", "missing", "files", "folder", "year", "demo"):
         assert getattr(parsed, name) == getattr(stored, name), name
+    a, b = analyse(parsed), analyse(stored)  # the same data: the same cross-checks and findings
+    pd.testing.assert_frame_equal(a.checks, b.checks)
+    assert a.warnings == b.warnings and [f.summary for f in a.findings] == [f.summary for f in b.findings]
 
 
 def test_stored_year_reads_back_as_parsed(tmp_path):
-    from qdanalysis.run.ingest import ingest, load_processed
-    from qdanalysis.read.year import load_year
+    from qdanalysis.read.year import load_processed, load_year
+    from qdanalysis.run.ingest import ingest
 
     out = tmp_path / "processed"
     ingest(2020, out=out)
@@ -181,8 +186,8 @@ def test_stored_year_reads_back_as_parsed(tmp_path):
 def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
     from conftest import make_workbook
 
-    from qdanalysis.run.ingest import ingest, load_processed
-    from qdanalysis.read.year import load_year
+    from qdanalysis.read.year import load_processed, load_year
+    from qdanalysis.run.ingest import ingest
 
     root = tmp_path / "raw"
     make_workbook(root / "2021" / "a.xlsx", {"预算执行": [["单位：元"], ["类别", "项目名称", "预算数", "执行数", "说明"],
@@ -195,11 +200,12 @@ def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
 
 
 def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeypatch):
-    import qdanalysis.run.ingest as ingest_module
     import qdanalysis.read.sheet as table_module
+    import qdanalysis.read.store as store_module
+    import qdanalysis.run.ingest as ingest_module
     from qdanalysis.read.year import load_year
 
-    monkeypatch.setattr(ingest_module, "DATA_PROCESSED", tmp_path / "processed")
+    monkeypatch.setattr(store_module, "DATA_PROCESSED", tmp_path / "processed")
     ingest_module.ingest(2020)  # the default out: the patched data/processed
 
     def no_parsing(path):
@@ -216,8 +222,9 @@ def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeyp
 def test_stored_tables_are_not_reused_when_anything_differs(tmp_path, monkeypatch):
     import shutil
 
-    import qdanalysis.run.ingest as ingest_module
-    from qdanalysis.run.ingest import ingest, load_processed
+    import qdanalysis.read.store as store_module
+    from qdanalysis.read.year import load_processed
+    from qdanalysis.run.ingest import ingest
 
     root, out = tmp_path / "raw", tmp_path / "processed"
     shutil.copytree(DATA_RAW / "2020", root / "2020")
@@ -227,7 +234,7 @@ def test_stored_tables_are_not_reused_when_anything_differs(tmp_path, monkeypatc
     shutil.copytree(root / "2020", tmp_path / "other" / "2020")
     assert load_processed(2020, tmp_path / "other", out) is None
     # other code (a new version of a loader) made them
-    monkeypatch.setattr(ingest_module, "code_fingerprint", lambda: "0" * 64)
+    monkeypatch.setattr(store_module, "code_fingerprint", lambda: "0" * 64)
     assert load_processed(2020, root, out) is None
     monkeypatch.undo()
     # a file beside the workbook changed
@@ -248,17 +255,18 @@ def test_the_store_can_move(tmp_path):
 
 
 def test_a_store_that_cannot_be_used_means_parsing(tmp_path, monkeypatch):
+    import qdanalysis.read.store as store_module
     import qdanalysis.run.ingest as ingest_module
     from qdanalysis.read.year import load_year
 
     out = tmp_path / "processed"
-    monkeypatch.setattr(ingest_module, "DATA_PROCESSED", out)
+    monkeypatch.setattr(store_module, "DATA_PROCESSED", out)
     ingest_module.ingest(2020)
     assert load_year(2020).processed == out / "2020"
 
     def refused(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(ingest_module, "locked", refused)  # e.g. a read-only checkout
+    monkeypatch.setattr(store_module, "locked", refused)  # e.g. a read-only checkout
     data = load_year(2020)
     assert data.processed is None and len(data.budget) == 29

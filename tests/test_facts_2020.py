@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import qdanalysis
+from qdanalysis.analyse.year import analyse
 from qdanalysis.paths import DATA_RAW
 
 W = Decimal(10000)  # 1 万元 in 元
@@ -118,17 +119,18 @@ def test_same_bandwidth_two_carriers(y2020):
 def test_unit_access_line_discrepancy_is_a_warning(y2020):
     computed = Decimal(92) * Decimal(942) * 12
     assert computed == Decimal("1039968")
-    row = y2020.checks[y2020.checks["check"].str.startswith("2.2")].iloc[0]
+    checks = analyse(y2020).checks
+    row = checks[checks["check"].str.startswith("2.2")].iloc[0]
     assert row["computed"] == computed and row["stated"] == Decimal("900000.00")
     assert row["status"] == "不一致"
     assert f"{row['relative']:.1%}" == "-13.5%"
     assert row["formula"] == "942元/月×92个单位×12" and "测算为92个单位、每单位1条" in row["detail"]
-    [warning] = [w for w in y2020.warnings if w.startswith("2.2")]
+    [warning] = [w for w in analyse(y2020).warnings if w.startswith("2.2")]
     assert "104.00万元" in warning and "90.00万元" in warning and "约够80条" in warning and "-13.5%" in warning
 
 
 def test_contract_checks_agree(y2020):
-    checks = y2020.checks.set_index("check")
+    checks = analyse(y2020).checks.set_index("check")
     row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数 vs 预算数"]
     assert row["computed"] == Decimal("1006800.00") and row["status"] == "一致"
     assert checks.loc["2.3 部门接入省电子政务专网线路租用费：合同月费×服务月数 vs 预算数", "status"] == "一致"

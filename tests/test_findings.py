@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 import qdanalysis
+from qdanalysis.analyse.year import analyse
+from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import CHECK_COLUMNS
 from qdanalysis.read.sheet import frame
@@ -68,8 +70,35 @@ def y2020():
 
 
 @pytest.fixture(scope="module")
-def found2020(y2020):
-    return F.find_all(y2020)
+def a2020(y2020):
+    return analyse(y2020)
+
+
+@pytest.fixture(scope="module")
+def found2020(a2020):
+    return a2020.findings
+
+
+def renewals(c, year=2020):
+    """The renewal rule on a contracts table, with its analyses computed as the year's analysis does."""
+    chains = A.renewal_chains(c)
+    return F.renewals_without_competition(chains, A.renewal_summary(chains, year), c, year)
+
+
+def disparity(ln):
+    return F.unit_price_disparity(A.same_bandwidth_prices(ln), ln)
+
+
+def not_met(ind):
+    return F.indicator_not_met(A.indicator_status(ind), ind)
+
+
+def without_evidence(ind):
+    return F.indicators_without_evidence(A.indicator_status(ind), ind)
+
+
+def recurring(b, c, totals):
+    return F.high_recurring_share(A.recurring_share(b, c, totals), b, c)
 
 
 def by_title(findings, title):
@@ -181,14 +210,14 @@ def test_recurring_share_reported_from_threshold():
     b = budget(("1.1", "维护", D(400), None), ("1.2", "一次性", D(600), None))
     c = contracts({"contract_id": "A", "item_code": "1.1", "item": "维护", "billing": "年"},
                   {"contract_id": "B", "item_code": "1.2", "item": "一次性", "billing": "一次性"})
-    f = F.recurring_share(b, c, {"budget": D(1000)})
+    f = recurring(b, c, {"budget": D(1000)})
     assert f.code == "F03" and f.severity == "中" and f.figures["recurring"] == D(400) and f.figures["share"] == 0.4
     assert "占预算总额0.10万元的40.00%" in f.summary and list(f.rows["code"]) == ["1.1"]
-    assert F.recurring_share(b, c, {"budget": D(1400)}) is None  # 400 / 1400 < 30%
+    assert recurring(b, c, {"budget": D(1400)}) is None  # 400 / 1400 < 30%
 
 
 def test_recurring_share_2020(y2020):
-    f = F.recurring_share(y2020.budget, y2020.contracts, y2020.totals)
+    f = recurring(y2020.budget, y2020.contracts, y2020.totals)
     assert f.figures["recurring"] == D("4787200.00") and f"{f.figures['share']:.2%}" == "50.87%"
     assert "478.72万元" in f.summary and "50.87%" in f.summary and f.severity == "高"
     assert f.rows["src_row"].notna().all()
@@ -266,7 +295,7 @@ def test_renewals_stale_chain_and_recent_renewal():
          "signed_precision": "year", "procurement": "续签", "renews": "B1"},
     )
     before = unchanged(c)
-    stale, recent = F.renewals_without_competition(c, 2020)
+    stale, recent = renewals(c)
     assert_same(before, [c])
     assert stale.code == "F05-1" and stale.severity == "高"  # 2014 → 2020: 6 years
     assert stale.figures["years_since"] == 6 and stale.figures["spent_since"] == D(770000)  # 11万 × 7 years
@@ -281,11 +310,11 @@ def test_renewals_stale_chain_and_recent_renewal():
 def test_renewals_none_for_a_recent_tender():
     c = contracts({"contract_id": "A", "item_code": "1.1", "item": "a", "signed": "2019-05-01",
                    "procurement": "公开招标", "annual_cost": D(1)})
-    assert F.renewals_without_competition(c, 2020) == []
+    assert renewals(c) == []
 
 
 def test_renewals_2020(y2020):
-    found = F.renewals_without_competition(y2020.contracts, 2020)
+    found = renewals(y2020.contracts)
     unicom = next(f for f in found if "中国联通" in f.summary)
     assert unicom.severity == "高" and unicom.figures["years_since"] == 6
     assert unicom.figures["spent_since"] == D("6384000.00") and "约638.40万元" in unicom.summary
@@ -302,7 +331,7 @@ def test_renewals_2020(y2020):
 
 def test_unit_price_disparity_ratio_and_excess():
     ln = lines(("联通", "互联网出口", 1000.0, 2, D(76000)), ("电信", "互联网出口", 1000.0, 1, D(7900)))
-    f, = F.unit_price_disparity(ln)
+    f, = disparity(ln)
     assert f.code == "F06" and f.severity == "高" and round(f.figures["ratio"], 1) == 9.6
     assert f.figures["annual_excess"] == D(1634400)  # (76000 − 7900) × 12 × 2 lines
     assert "联通7.60万元/月，电信0.79万元/月，前者是后者的9.6倍" in f.summary and "163.44万元" in f.summary
@@ -312,11 +341,11 @@ def test_unit_price_disparity_ratio_and_excess():
 def test_unit_price_disparity_none_below_ratio():
     ln = lines(("联通", "互联网出口", 1000.0, 1, D(10000)), ("电信", "互联网出口", 1000.0, 1, D(7900)),
                ("联通", "专网", 100.0, 1, D(90000)))  # a different service is not compared
-    assert F.unit_price_disparity(ln) == []
+    assert disparity(ln) == []
 
 
 def test_unit_price_disparity_2020(y2020):
-    f, = F.unit_price_disparity(y2020.lines)
+    f, = disparity(y2020.lines)
     assert f.figures["annual_excess"] == D("817200.00")  # (7.6 − 0.79) × 12 万元
     assert "9.6倍" in f.summary and "81.72万元" in f.summary and "1000M互联网出口" in f.summary
     assert list(f.rows["src_row"]) == [4, 5]
@@ -373,8 +402,8 @@ def test_contradictions_one_per_disagreement():
     assert F.contradictions(chk[chk["status"] == "一致"], b, c, lines()) == []
 
 
-def test_contradictions_2020(y2020):
-    f, = F.contradictions(y2020.checks, y2020.budget, y2020.contracts, y2020.lines)
+def test_contradictions_2020(y2020, a2020):
+    f, = F.contradictions(a2020.checks, y2020.budget, y2020.contracts, y2020.lines)
     assert f.figures["computed"] == D("1039968.00") and f.figures["stated"] == D("900000.00")
     assert round(f.figures["relative"], 3) == -0.135
     assert "104.00万元" in f.summary and "90.00万元" in f.summary and "-13.5%" in f.summary and "80条" in f.summary
@@ -390,29 +419,29 @@ VIDEO = {"name": "整合视频监控数量", "target_op": ">=", "target_value": 
 
 
 def test_indicator_not_met_and_met():
-    f, = F.indicator_not_met(indicators(VIDEO))
+    f, = not_met(indicators(VIDEO))
     assert f.code == "F09" and f.severity == "高" and f.figures["achievement"] == 0.51
     assert f.summary == "「整合视频监控数量」目标≥10万，实际5.1万路，完成51.00%，未达到目标。"
     assert list(f.rows["src_row"]) == [2]
-    near, = F.indicator_not_met(indicators({**VIDEO, "actual_value": 90000.0, "actual_text": "9万路"}))
+    near, = not_met(indicators({**VIDEO, "actual_value": 90000.0, "actual_text": "9万路"}))
     assert near.severity == "中"
-    assert F.indicator_not_met(indicators({**VIDEO, "actual_value": 120000.0, "met": True})) == []
+    assert not_met(indicators({**VIDEO, "actual_value": 120000.0, "met": True})) == []
 
 
 def test_indicators_without_evidence():
     ind = indicators(VIDEO, {"name": "运行率", "target_op": ">=", "target_value": 95.0},
                      {"name": "满意度", "target_op": ">=", "target_value": 85.0})
-    f = F.indicators_without_evidence(ind)
+    f = without_evidence(ind)
     assert f.code == "F10" and f.severity == "中" and f.figures["without_actual"] == 2 and f.figures["indicators"] == 3
     assert "3个绩效指标中2个（66.67%）没有报告完成值：运行率、满意度" in f.summary
     assert list(f.rows["src_row"]) == [3, 4]
-    assert F.indicators_without_evidence(indicators(VIDEO)) is None
+    assert without_evidence(indicators(VIDEO)) is None
 
 
 def test_indicators_2020(y2020):
-    f, = F.indicator_not_met(y2020.indicators)
+    f, = not_met(y2020.indicators)
     assert f.figures["achievement"] == 0.51 and "51.00%" in f.summary and list(f.rows["src_row"]) == [5]
-    e = F.indicators_without_evidence(y2020.indicators)
+    e = without_evidence(y2020.indicators)
     assert e.severity == "中" and (e.figures["without_actual"], e.figures["indicators"]) == (8, 11)
     assert "72.73%" in e.summary
 
@@ -432,5 +461,5 @@ def test_find_all_2020(y2020, found2020):
     table = F.findings_table(found2020)
     assert len(table) == len(found2020) and table["依据"].str.contains("来源：").all()
     before = unchanged(*y2020.tables().values())
-    F.find_all(y2020)
+    analyse(y2020)
     assert_same(before, list(y2020.tables().values()))

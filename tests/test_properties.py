@@ -167,9 +167,9 @@ def test_a_money_column_reads_as_its_cells_do_one_by_one(values, unit, kind):
     # The column reader checks numeric cells as arrays; each cell must come out exactly as
     # parse_money gives it, and each refusal with parse_money's message.
     from qdanalysis.read.sheet import Located, read_columns
-    from qdanalysis.read.schema import Column, Table
+    from qdanalysis.read.schema import Column, SheetSchema
 
-    table = Table("t", "合同", ("合同",), (Column("amount", "金额", (), True, kind=kind),))
+    table = SheetSchema("t", "合同", ("合同",), (Column("amount", "金额", (), True, kind=kind),))
     loc = Located("f.xlsx", "合同", 1, {"amount": 0}, {"amount": "金额"}, {"amount": unit}, None, {},
                   rows=[(i + 2, [v]) for i, v in enumerate(values)])
     cols = read_columns(loc, table)

@@ -11,7 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from qdanalysis.paths import NOTEBOOKS  # noqa: E402
-from qdanalysis.present.report import AnnualReport, Figure, Para, Table, TrendsReport, count_text, wan  # noqa: E402
+from qdanalysis.fmt import count_text, wan  # noqa: E402
+from qdanalysis.present.report import AnnualReport, FigureBlock, Para, TableBlock, TrendsReport  # noqa: E402
 
 SECTIONS = ["header", "overview", "budget_execution", "categories", "network_lines", "sms", "renewals", "indicators",
             "data_checks"]
@@ -22,7 +23,7 @@ def text_of(blocks) -> str:
     for b in blocks:
         if isinstance(b, Para):
             parts.append(b.html)
-        elif isinstance(b, Table):
+        elif isinstance(b, TableBlock):
             parts.append(b.caption + b.frame.to_csv(index=False))
     return "\n".join(parts)
 
@@ -54,7 +55,7 @@ def test_2020_figures_in_the_prose(report2020):
 def test_every_section_has_its_chart(report2020):
     _, blocks = report2020
     for name in SECTIONS[2:-1]:
-        assert any(isinstance(b, Figure) for b in blocks[name]), name
+        assert any(isinstance(b, FigureBlock) for b in blocks[name]), name
 
 
 def test_no_number_typed_into_the_notebooks():
@@ -84,7 +85,7 @@ def test_text_from_the_data_is_escaped(workbook, tmp_path):
     make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})
     r = AnnualReport.build(2021, tmp_path / "raw")
     blocks = r.overview() + r.budget_execution()
-    html = "".join(b.html if isinstance(b, Para) else b.to_html() for b in blocks if isinstance(b, (Para, Table)))
+    html = "".join(b.html if isinstance(b, Para) else b.to_html() for b in blocks if isinstance(b, (Para, TableBlock)))
     assert "全部1个项目均列明了预算数" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "甲&lt;b&gt;类&lt;/b&gt;" in html
@@ -128,11 +129,12 @@ def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
 
 
 def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
+    import qdanalysis.read.store as store_module
     import qdanalysis.run.ingest as ingest_module
 
     parsed = text_of(AnnualReport.build(2020).data_checks())
     assert "数据读自 data/raw/2020（1个工作簿），本次解析并校验。" in parsed
-    monkeypatch.setattr(ingest_module, "DATA_PROCESSED", tmp_path / "processed")
+    monkeypatch.setattr(store_module, "DATA_PROCESSED", tmp_path / "processed")
     ingest_module.ingest(2020)
     stored = text_of(AnnualReport.build(2020).data_checks())
     assert (f"数据读自 {tmp_path / 'processed' / '2020'}：由 ingest 从 data/raw/2020 生成，data/raw/2020 中的文件"

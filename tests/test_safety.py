@@ -33,7 +33,7 @@ import pytest
 from conftest import make_workbook
 from test_corpus import write_xlsx
 
-from qdanalysis.run.ingest import MANIFEST, read_processed
+from qdanalysis.read.store import MANIFEST, read_processed
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 
 REPORT = "1.0-annual-report"

@@ -165,10 +165,10 @@ def test_format_wan_rounds_half_up(yuan, expected):
 
 
 def test_wan_converts_yuan_and_keeps_missing_as_nan():
-    assert style.wan(Decimal("9246800")) == pytest.approx(924.68)
-    assert style.wan(11398.5) == pytest.approx(1.13985)
-    assert math.isnan(style.wan(None))
-    assert math.isnan(style.wan(pd.NA))
+    assert style.wan_value(Decimal("9246800")) == pytest.approx(924.68)
+    assert style.wan_value(11398.5) == pytest.approx(1.13985)
+    assert math.isnan(style.wan_value(None))
+    assert math.isnan(style.wan_value(pd.NA))
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ list of them) only when the data supports it: a rule that finds no evidence retu
 ``None`` or ``[]``. Missing data becomes a finding only where the gap is the problem itself
 (indicators with no reported result, planned items with no payment record).
 
-The rules follow the problems of the seed report's section 三 and the advice of 四; the
-figures are recomputed from the data with the functions of :mod:`qdanalysis.analyse.analyses`.
+The rules follow the problems of the seed report's section 三 and the advice of 四. Rules
+that rest on an analysis (renewal chains, recurring share, prices, indicator status) take its
+result as an argument: :func:`qdanalysis.analyse.year.analyse` computes each analysis once.
 Money in ``figures`` is in 元 as :class:`~decimal.Decimal`; ratios are floats; texts show
 万元 and percentages with two decimals, rounded half up.
 """
@@ -24,7 +25,7 @@ import pandas as pd
 from qdanalysis.analyse import analyses as analysis
 from qdanalysis.analyse.checks import STATUS_DIFF
 from qdanalysis.read.parsing import FEN, parse_codes
-from qdanalysis.read.schema import TABLES
+from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.fmt import count_text, date_text, format_number, pct, times, wan
 from qdanalysis.read.year import YearData
 
@@ -148,7 +149,7 @@ def _evidence(*parts: tuple[str, pd.DataFrame]) -> pd.DataFrame:
         if rows is None or rows.empty:
             continue
         out = rows.copy()
-        out.insert(0, TABLE_COLUMN, TABLES[key].title if key in TABLES else key)
+        out.insert(0, TABLE_COLUMN, BY_NAME[key].title if key in BY_NAME else key)
         frames.append(out.reset_index(drop=True))
     if not frames:
         return pd.DataFrame(columns=[TABLE_COLUMN, *_SRC])
@@ -271,11 +272,16 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
 # --- 3. recurring share ------------------------------------------------------------------------
 
 
-def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict) -> Finding | None:
-    """Recurring (刚性) contracts' share of the budget when it reaches :data:`RECURRING_THRESHOLD` (F03)."""
+def high_recurring_share(recurring: dict, budget: pd.DataFrame, contracts: pd.DataFrame) -> Finding | None:
+    """Recurring (刚性) contracts' share of the budget when it reaches :data:`RECURRING_THRESHOLD` (F03).
+
+    Args:
+        recurring: :func:`~qdanalysis.analyse.analyses.recurring_share` of the year.
+        budget, contracts: the tables it was computed from (for the evidence rows).
+    """
     if budget.empty or contracts.empty:
         return None
-    r = analysis.recurring_share(budget, contracts, totals)
+    r = recurring
     if r["share"] is None or r["share"] < RECURRING_THRESHOLD:
         return None
     items = [c for c in budget["code"] if c in set(r["items"])]
@@ -404,18 +410,21 @@ def _item_budget(budget: pd.DataFrame, key: str) -> Decimal | None:
 # --- 5. renewals without competition -----------------------------------------------------------
 
 
-def renewals_without_competition(contracts: pd.DataFrame, year: int) -> list[Finding]:
+def renewals_without_competition(chains: pd.DataFrame, summary: pd.DataFrame, contracts: pd.DataFrame,
+                                 year: int) -> list[Finding]:
     """Contract chains renewed without competition, or long since their last tender (F05).
 
     A chain is stale when :data:`STALE_YEARS` or more have passed since its last competitive
     procurement (or, with none on record, since its first contract): one finding each, 高
     from :data:`LONG_YEARS`. Chains renewed without competition more recently are grouped
     into one 低 finding. Money since is the current annual cost × the years: an estimate.
+
+    Args:
+        chains, summary: :func:`~qdanalysis.analyse.analyses.renewal_chains` of ``contracts`` and
+            its :func:`~qdanalysis.analyse.analyses.renewal_summary` for ``year``.
     """
     if contracts.empty:
         return []
-    chains = analysis.renewal_chains(contracts)
-    summary = analysis.renewal_summary(chains, year)
     extra = contracts.set_index("contract_id")
     stale, recent = [], []
     for s in summary.itertuples():
@@ -528,15 +537,17 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
 # --- 6. the same service at very different prices ----------------------------------------------
 
 
-def unit_price_disparity(lines: pd.DataFrame) -> list[Finding]:
+def unit_price_disparity(prices: pd.DataFrame, lines: pd.DataFrame) -> list[Finding]:
     """The same line type and bandwidth bought at prices :data:`DISPARITY_RATIO` or more apart (F06).
 
     The annual excess is (fee − cheapest fee) × 12 × the number of such lines.
+
+    Args:
+        prices: :func:`~qdanalysis.analyse.analyses.same_bandwidth_prices` of ``lines``.
     """
     found = []
     if lines.empty:
         return found
-    prices = analysis.same_bandwidth_prices(lines)
     for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
         if g["ratio_to_cheapest"].max() < DISPARITY_RATIO:
             continue
@@ -657,12 +668,15 @@ def _item_rows(table: pd.DataFrame, code: str) -> pd.DataFrame:
 # --- 9. indicators ---------------------------------------------------------------------------------
 
 
-def indicator_not_met(indicators: pd.DataFrame) -> list[Finding]:
-    """Targets the reported actual does not reach (F09); 高 below :data:`NOT_MET_HIGH` of target."""
+def indicator_not_met(status: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
+    """Targets the reported actual does not reach (F09); 高 below :data:`NOT_MET_HIGH` of target.
+
+    Args:
+        status: :func:`~qdanalysis.analyse.analyses.indicator_status` of ``indicators`` (row for row).
+    """
     found = []
     if indicators.empty:
         return found
-    status = analysis.indicator_status(indicators)
     for pos in range(len(status)):
         s = status.iloc[pos]
         if s["status"] != analysis.STATUS_NOT_MET:
@@ -681,11 +695,14 @@ def indicator_not_met(indicators: pd.DataFrame) -> list[Finding]:
     return _numbered(found)
 
 
-def indicators_without_evidence(indicators: pd.DataFrame) -> Finding | None:
-    """Indicators with no reported actual: the result cannot be verified (缺少佐证) (F10)."""
+def indicators_without_evidence(status: pd.DataFrame, indicators: pd.DataFrame) -> Finding | None:
+    """Indicators with no reported actual: the result cannot be verified (缺少佐证) (F10).
+
+    Args:
+        status: :func:`~qdanalysis.analyse.analyses.indicator_status` of ``indicators`` (row for row).
+    """
     if indicators.empty:
         return None
-    status = analysis.indicator_status(indicators)
     missing = status["status"] == analysis.STATUS_UNKNOWN
     n, total = int(missing.sum()), len(status)
     if not n:
@@ -709,19 +726,24 @@ def _float(value) -> float | None:
 # --- all rules ---------------------------------------------------------------------------------------
 
 
-def find_all(data: YearData) -> list[Finding]:
-    """Every rule on one year's data; the findings the data supports, most severe first."""
+def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, renewals: pd.DataFrame,
+             recurring: dict, prices: pd.DataFrame, indicator_status: pd.DataFrame) -> list[Finding]:
+    """Every rule on one year's data and its analyses; the findings the data supports, most severe first.
+
+    The keyword arguments are the year's analyses, as :func:`qdanalysis.analyse.year.analyse`
+    computes them once (``renewals`` is the renewal summary of ``chains``).
+    """
     found: list[Finding | None] = [
         uncovered_budget(data.budget, data.indicators, data.totals),
         *quantity_target_on_unit_priced_service(data.indicators, data.contracts, data.sms),
-        recurring_share(data.budget, data.contracts, data.totals),
+        high_recurring_share(recurring, data.budget, data.contracts),
         *overlapping_scopes(data.contracts, data.budget),
-        *renewals_without_competition(data.contracts, data.year),
-        *unit_price_disparity(data.lines),
+        *renewals_without_competition(chains, renewals, data.contracts, data.year),
+        *unit_price_disparity(prices, data.lines),
         *plan_vs_payment(data.budget, data.contracts),
-        *contradictions(data.checks, data.budget, data.contracts, data.lines),
-        *indicator_not_met(data.indicators),
-        indicators_without_evidence(data.indicators),
+        *contradictions(checks, data.budget, data.contracts, data.lines),
+        *indicator_not_met(indicator_status, data.indicators),
+        indicators_without_evidence(indicator_status, data.indicators),
     ]
     return sort_findings([f for f in found if f is not None])
 

@@ -125,7 +125,7 @@ def _sequence_fmt(texts: Iterable[str]) -> Callable[[float], str]:
 
 
 def _wan_values(values: Iterable[Any]) -> list[float]:
-    return [style.wan(v) for v in values]
+    return [style.wan_value(v) for v in values]
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-/%]*|.")
@@ -212,14 +212,14 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         share = "" if _missing(r["share"]) else f"（占{_pct(r['share'], 1)}）"
         if disclosed:
             label = f"{_wrap(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明金额）"
-            value = style.wan(r["budget"])
+            value = style.wan_value(r["budget"])
             if not math.isnan(value):
                 texts.append(style.format_wan(r["budget"]) + share)
         else:
             label = f"未逐项披露\n（{r['items']}项无金额）"
             value = math.nan
             if not _missing(r["budget"]):
-                heights[label] = style.wan(r["budget"])
+                heights[label] = style.wan_value(r["budget"])
         labels.append(label)
         values.append(value)
         colors.append(style.CATEGORY_PALETTE.get(r["category"], style.UNDISCLOSED_FACECOLOR))
@@ -316,15 +316,15 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
         ax_strip.barh(0, value, left=left, color=style.CATEGORY_PALETTE.get(category, MIXED_COLOR), height=0.6,
                       linewidth=0.6, edgecolor="white", zorder=2)
         left += value
-    if not _missing(rest) and style.wan(rest) > 0:
-        bar = ax_strip.barh(0, style.wan(rest), left=left, height=0.6, zorder=2)[0]
+    if not _missing(rest) and style.wan_value(rest) > 0:
+        bar = ax_strip.barh(0, style.wan_value(rest), left=left, height=0.6, zorder=2)[0]
         _hatch(bar)
-        ax_strip.text(left + style.wan(rest) / 2, 0, f"未逐项披露 {style.format_wan(rest)}", ha="center",
+        ax_strip.text(left + style.wan_value(rest) / 2, 0, f"未逐项披露 {style.format_wan(rest)}", ha="center",
                       va="center", fontsize=9.5, color=style.TEXT_COLOR, gid="undisclosed-label", bbox=_LABEL_BOX)
     if not _missing(disclosed):
         ax_strip.text(left / 2, 0, f"已逐项披露 {style.format_wan(disclosed)}", ha="center", va="center",
                       fontsize=9.5, color=style.TEXT_COLOR, bbox=_LABEL_BOX)
-    end = left + (0 if _missing(rest) else max(style.wan(rest), 0))
+    end = left + (0 if _missing(rest) else max(style.wan_value(rest), 0))
     ax_strip.set_xlim(0, end * 1.001 or 1)
     ax_strip.set_ylim(-0.5, 0.5)
     ax_strip.set_axis_off()
@@ -412,7 +412,7 @@ def bandwidth_prices(prices: pd.DataFrame, *, source: str, demo: bool = False, y
     for gi, ((line_type, bw), g) in enumerate(groups):
         for _, r in g.iterrows():
             labels.append(f"{r['carrier']}\n{line_type} {_plain(bw)}M")
-            values.append(style.wan(r["monthly_fee"]))
+            values.append(style.wan_value(r["monthly_fee"]))
             colors.append(_carrier_color(r["carrier"]))
             group_of.append(gi)
     bars = style.bar_with_undisclosed(ax, labels, values, colors, width=0.55)
@@ -465,8 +465,8 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
     xs = list(dict.fromkeys(frame[x_col]))
     series = list(dict.fromkeys(frame[series_col]))
     table = {(r[x_col], r[series_col]): r[value_col] for _, r in frame.iterrows()}
-    known = [style.wan(v) for v in frame[value_col] if not _missing(v)]
-    totals_known = [sum(style.wan(table[(x, s)]) for s in series if (x, s) in table and not _missing(table[(x, s)]))
+    known = [style.wan_value(v) for v in frame[value_col] if not _missing(v)]
+    totals_known = [sum(style.wan_value(table[(x, s)]) for s in series if (x, s) in table and not _missing(table[(x, s)]))
                     for x in xs]
     stub = (max(totals_known) if known else 1.0) * 0.05
     bottoms = [0.0] * len(xs)
@@ -484,7 +484,7 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
                 na.append(True)
                 has_na[xi] = True
             else:
-                heights.append(style.wan(v))
+                heights.append(style.wan_value(v))
                 na.append(False)
         bars = ax.bar(range(len(xs)), heights, bottom=bottoms, color=color, width=0.68, zorder=2, linewidth=0,
                       label=series_labels.get(s, str(s)))

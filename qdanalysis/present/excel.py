@@ -1,5 +1,8 @@
 """``export``: the year's analysis tables, score sheet and findings as an Excel workbook.
 
+Everything is read from the year's :class:`~qdanalysis.analyse.year.YearAnalysis`; this module
+computes nothing and imports no plotting library.
+
 Finance staff use the file as it is: Chinese headers, money in 万元 as numbers with two
 decimals, ratios as percentages, frozen header rows, column widths that fit, one sheet per
 table. Text that a spreadsheet would run as a formula (starting with =, +, -, @) is written
@@ -20,10 +23,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qdanalysis.present import layouts as T
+from qdanalysis.analyse.findings import findings_table
+from qdanalysis.analyse.scoring import display_sheet
+from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
 from qdanalysis.errors import display_path
-from qdanalysis.present.style import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
+from qdanalysis.present import layouts as T
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -117,23 +123,14 @@ def _write_value(cell, value, key, money, percent, integer, dates) -> str:
     return max(text.split("\n"), key=len)
 
 
-def _write_spec(wb: Workbook, spec: T.TableSpec, df: pd.DataFrame, demo: bool) -> None:
-    write_table(wb, spec.name, spec.caption, df, spec.columns, money=spec.money, percent=spec.percent,
-                integer=spec.integer, dates=spec.dates, demo=demo)
+def _write_layout(wb: Workbook, layout: T.TableLayout, df: pd.DataFrame, demo: bool) -> None:
+    write_table(wb, layout.name, layout.caption, df, layout.columns, money=layout.money, percent=layout.percent,
+                integer=layout.integer, dates=layout.dates, demo=demo)
 
 
-def export_year(year: int, out: str | Path, root: str | Path | None = None, scoring: str | Path = "") -> Path:
-    """Write the analysis tables, the score sheet and the findings of ``year`` to ``out`` (xlsx).
-
-    Raises:
-        ValidationError: the year's data (or the scoring table) has problems.
-    """
-    from qdanalysis.analyse import findings as F
-    from qdanalysis.analyse import scoring as S
-    from qdanalysis.present.report import AnnualReport
-
-    report = AnnualReport.build(year, root or "data/raw", scoring=scoring)
-    d, an, demo = report.data, report.analyses, report.demo
+def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
+    """Write the analysis tables, the score sheet and the findings of one year's analysis to ``out`` (xlsx)."""
+    d, a, demo = analysis.data, analysis, analysis.demo
     wb = Workbook()
     guide = wb.active
     guide.title = "说明"
@@ -147,19 +144,28 @@ def export_year(year: int, out: str | Path, root: str | Path | None = None, scor
         safe_text(guide.cell(row=i, column=1), text)
     guide["A1"].font = CAPTION_FONT
     guide.column_dimensions["A"].width = 100
-    for spec, df in [
-        (T.CATEGORIES, an["categories"]), (T.BUDGET_ITEMS, d.budget), (T.SPEND, an["spend"]),
-        (T.LINE_COSTS, an["line_costs"]), (T.PRICES, an["prices"]), (T.MONTHLY_LINES, an["monthly_lines"]),
-        (T.SMS_MONTHLY, an["sms_monthly"]), (T.SMS_DEPARTMENTS, an["sms_departments"]),
-        (T.RENEWALS, an["renewals"]), (T.INDICATORS, an["indicators"]),
+    for layout, df in [
+        (T.CATEGORIES, a.categories), (T.BUDGET_ITEMS, d.budget), (T.SPEND, a.spend),
+        (T.LINE_COSTS, a.line_costs), (T.PRICES, a.prices), (T.MONTHLY_LINES, a.monthly_lines),
+        (T.SMS_MONTHLY, a.sms_monthly), (T.SMS_DEPARTMENTS, a.sms_departments),
+        (T.RENEWALS, a.renewals), (T.INDICATORS, a.indicator_status),
     ]:
-        _write_spec(wb, spec, df, demo)
-    result = S.score(report.score_table(), d)
-    sheet = S.display_sheet(result)
-    write_table(wb, "评分", f"绩效评分：{result.name}", sheet, {c: c for c in sheet.columns}, demo=demo)
-    found = F.findings_table(F.find_all(d))
+        _write_layout(wb, layout, df, demo)
+    if a.score is not None:
+        sheet = display_sheet(a.score)
+        write_table(wb, "评分", f"绩效评分：{a.score.name}", sheet, {c: c for c in sheet.columns}, demo=demo)
+    found = findings_table(a.findings)
     write_table(wb, "主要问题", "主要问题与建议", found, {c: c for c in found.columns}, demo=demo)
-    _write_spec(wb, T.CHECKS, d.checks, demo)
+    _write_layout(wb, T.CHECKS, a.checks, demo)
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return Path(out)
+
+
+def export_year(year: int, out: str | Path, root: str | Path | None = None, scoring: str | Path = "") -> Path:
+    """Analyse ``year`` and write its workbook to ``out`` (see :func:`write_workbook`).
+
+    Raises:
+        ValidationError: the year's data (or the scoring table) has problems.
+    """
+    return write_workbook(analyse_year(year, root, scoring), out)

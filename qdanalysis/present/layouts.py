@@ -1,6 +1,6 @@
 """The tables the report shows and the export writes, declared once.
 
-Each :class:`TableSpec` names a table's columns in Chinese and says which hold money (元,
+Each :class:`TableLayout` names a table's columns in Chinese and says which hold money (元,
 shown in 万元 with two decimals) and which hold ratios. The report renders a spec as text;
 the Excel export writes real numbers with the matching number format.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class TableSpec:
+class TableLayout:
     """A table: sheet name, caption, columns (key -> Chinese header), money and ratio columns."""
 
     name: str
@@ -24,34 +24,34 @@ class TableSpec:
     widths: dict[str, int] = field(default_factory=dict)
 
 
-COMPOSITION = TableSpec(
+COMPOSITION = TableLayout(
     "项目构成", "表1 项目构成",
     {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
     money=("budget",), integer=("items", "items_disclosed"))
 
-SPEND = TableSpec(
+SPEND = TableLayout(
     "逐项支出", "表2 可逐项对应的支出",
     {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"}, money=("amount",))
 
-CATEGORIES = TableSpec(
+CATEGORIES = TableLayout(
     "分类支出", "表3 分类支出",
     {"category": "类别", "items": "项目数", "budget": "预算数（万元）", "adjusted_budget": "调整后预算（万元）",
      "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
     money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",))
 
-LINE_COSTS = TableSpec(
+LINE_COSTS = TableLayout(
     "线路费用", "表4 线路费用",
     {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "units": "按单位计数（个）",
      "bandwidth_mbps": "带宽（Mbps）", "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）",
      "cost_per_mbps_month": "每Mbps月费用（元）"},
     money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"))
 
-SMS_DEPARTMENTS = TableSpec(
+SMS_DEPARTMENTS = TableLayout(
     "各部门短信", "表5 各部门短信",
     {"department": "部门", "count": "条数", "amount": "金额（万元）", "months_disclosed": "有数据的月数"},
     money=("amount",), integer=("count", "months_disclosed"))
 
-RENEWALS = TableSpec(
+RENEWALS = TableLayout(
     "合同续签", "表6 合同续签与成本",
     {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
@@ -59,35 +59,35 @@ RENEWALS = TableSpec(
     money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years_since"),
     dates=("reference",))
 
-INDICATORS = TableSpec(
+INDICATORS = TableLayout(
     "绩效指标", "表7 绩效目标完成情况",
     {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值", "actual_text": "实际完成值",
      "status": "完成情况", "achievement": "完成比例"},
     percent=("achievement",))
 
-CHECKS = TableSpec(
+CHECKS = TableLayout(
     "数据核对", "表8 数据核对",
     {"check": "核对项", "formula": "算式", "computed": "测算（万元）", "stated": "表列（万元）", "status": "结果",
      "detail": "说明"},
     money=("computed", "stated"))
 
-BUDGET_ITEMS = TableSpec(
+BUDGET_ITEMS = TableLayout(
     "预算明细", "预算明细",
     {"code": "编号", "category": "类别", "item": "项目名称", "budget": "预算数（万元）", "adjusted_budget": "调整后预算数（万元）",
      "executed": "执行数（万元）", "note": "备注", "source": "来源"},
     money=("budget", "adjusted_budget", "executed"))
 
-MONTHLY_LINES = TableSpec(
+MONTHLY_LINES = TableLayout(
     "月度线路费用", "按月计费线路合同的月度费用",
     {"month": "月份", "contract_id": "合同编号", "item": "项目", "vendor": "供应商", "cost": "费用（万元）"},
     money=("cost",), dates=("month",))
 
-SMS_MONTHLY = TableSpec(
+SMS_MONTHLY = TableLayout(
     "短信月度", "金宏短信月度发送量与费用",
     {"month": "月份", "count": "条数", "amount": "金额（万元）", "amount_basis": "金额依据"},
     money=("amount",), integer=("count",), dates=("month",))
 
-PRICES = TableSpec(
+PRICES = TableLayout(
     "同带宽价格", "同带宽线路价格对比",
     {"line_type": "线路类型", "bandwidth_mbps": "带宽（Mbps）", "carrier": "运营商", "monthly_fee": "月费（万元）",
      "ratio_to_cheapest": "为最低价的倍数"},

@@ -1,207 +1,57 @@
-"""The sections of the annual and multi-year reports, built from the data.
+"""The sections of the annual and multi-year reports, read from each year's analysis.
 
-Each section method returns a list of blocks (HTML paragraphs, tables, figures) whose every
-number is computed here from the loaded data; the notebooks only call them and
-:func:`show` the result, so no figure is typed into a notebook. Text from the data is
-HTML-escaped before it reaches the report.
+Each section method returns a list of blocks (:mod:`qdanalysis.present.blocks`) whose every
+number comes from the :class:`~qdanalysis.analyse.year.YearAnalysis`; the notebooks only call
+them and :func:`show` the result, so no figure is typed into a notebook and none is computed
+twice. Text from the data is HTML-escaped before it reaches the report.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
-from qdanalysis.present import layouts as T
+from qdanalysis.analyse.scoring import display_sheet
+from qdanalysis.analyse.trends import trend_table, year_folders
+from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
 from qdanalysis.errors import ValidationError, display_path
-from qdanalysis.paths import PROJECT_ROOT
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, count_text, date_text, format_number, month_text, pct, times, wan
+from qdanalysis.paths import project_path
+from qdanalysis.present import charts
+from qdanalysis.present import layouts as T
+from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock, para, show, table, text_cell
 from qdanalysis.read.schema import SETTLED
-from qdanalysis.fmt import count_text, date_text, format_number, format_wan, month_text, pct, times, wan
-from qdanalysis.present.style import DEMO_LABEL, UNDISCLOSED_LABEL
 from qdanalysis.read.year import YearData, load_year
 
+__all__ = ["AnnualReport", "TrendsReport", "show", "Para", "TableBlock", "FigureBlock", "DEFAULT_TITLE"]
 
-# --- blocks ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Para:
-    """A paragraph of report text (already-escaped HTML)."""
-
-    html: str
-    kind: str = "p"  # p, note, warning
-
-
-#: Cells longer than this many characters wrap; shorter ones stay on one line.
-LONG_CELL = 16
-
-
-@dataclass
-class Table:
-    """A table ready to show: Chinese headers, formatted cells (all text)."""
-
-    frame: pd.DataFrame
-    caption: str
-    demo: bool = False
-
-    def to_html(self) -> str:
-        """An HTML table; every cell escaped, short cells kept on one line, long text wrapped."""
-        caption = esc(self.caption) + (f"（{DEMO_LABEL}）" if self.demo else "")
-        head = "".join(f"<th>{esc(c)}</th>" for c in self.frame.columns)
-        rows = []
-        for values in self.frame.itertuples(index=False):
-            cells = []
-            for v in values:
-                text = UNDISCLOSED_LABEL if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-                cls = "qd-long" if len(text) > LONG_CELL else "qd-short"
-                cells.append(f'<td class="{cls}">{esc(text)}</td>')
-            rows.append("<tr>" + "".join(cells) + "</tr>")
-        body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        return f'<div class="qd-table-wrap"><p class="qd-caption"><b>{caption}</b></p>{body}</div>'
-
-
-@dataclass
-class Figure:
-    """A matplotlib figure and its alt text."""
-
-    fig: Any
-    alt: str
-
-
-Block = Para | Table | Figure
-
-
-def esc(value: Any) -> str:
-    """Text from the data, safe to put in HTML."""
-    return html.escape("" if value is None else str(value))
-
-
-def para(template: str, kind: str = "p", **values: Any) -> Para:
-    """A paragraph whose ``{name}`` fields are filled with escaped values."""
-    return Para(template.format(**{k: esc(v) for k, v in values.items()}), kind)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-def table(df: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Iterable[str] = (),
-          percent: Iterable[str] = (), formats: dict[str, Callable[[Any], str]] | None = None,
-          demo: bool = False) -> Table:
-    """Select, format and rename columns: money in 万元 (two decimals), ratios as percents."""
-    formats = dict(formats or {})
-    for col in money:
-        formats[col] = format_wan
-    for col in percent:
-        formats[col] = pct
-    out = pd.DataFrame(index=range(len(df)))
-    for col, label in columns.items():
-        values = list(df[col]) if col in df else [None] * len(df)
-        fmt = formats.get(col, _text_cell)
-        out[label] = [fmt(v) for v in values]
-    return Table(out, caption, demo)
-
-
-def _text_cell(value: Any) -> str:
-    """A text cell; a missing label is a dash (missing amounts say 未披露 through their formatter)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    return str(value)
-
-
-def figure_html(block: Figure) -> str:
-    """A chart as an embedded PNG with its alt text (closes the figure)."""
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    block.fig.savefig(buf, format="png", dpi=block.fig.dpi)
-    plt.close(block.fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<figure class="qd-figure"><img src="data:image/png;base64,{data}" alt="{esc(block.alt)}">'
-            f"</figure>")
-
-
-def show(blocks: Iterable[Block]) -> None:
-    """Display blocks in a notebook: paragraphs and tables as HTML, figures as embedded PNG."""
-    from IPython.display import HTML, display
-
-    for block in blocks:
-        if isinstance(block, Para) and block.kind == "title":
-            display(HTML(REPORT_CSS + f'<h1 class="qd-title">{block.html}</h1>'))
-        elif isinstance(block, Para):
-            cls = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}[block.kind]
-            display(HTML(f'<p class="{cls}">{block.html}</p>'))
-        elif isinstance(block, Table):
-            display(HTML(block.to_html()))
-        elif isinstance(block, Figure):
-            display(HTML(figure_html(block)))
-
-
-REPORT_CSS = """<style>
-.qd-title { font-size: 1.8em; margin: 0.4em 0 0.6em; }
-.qd-p { font-size: 15px; line-height: 1.8; margin: 0.5em 0; }
-.qd-note { font-size: 13px; color: #555; line-height: 1.7; }
-.qd-warning { font-size: 15px; line-height: 1.8; background: #fff4e5; border-left: 4px solid #d55e00;
-  padding: 0.4em 0.8em; }
-.qd-caption { margin: 1em 0 0.3em; font-size: 14px; }
-.qd-figure { margin: 0.8em 0; }
-.qd-figure img { max-width: 100%; height: auto; }
-.qd-table-wrap { overflow-x: auto; }
-table.qd-table { border-collapse: collapse; font-size: 13px; }
-table.qd-table th { background: #eef3f8; }
-.jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
-table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; }
-table.qd-table th, table.qd-table td.qd-short { white-space: nowrap; }
-table.qd-table td.qd-long { white-space: normal; min-width: 18em; }
-</style>"""
+#: The annual report's title when the parameters give none.
+DEFAULT_TITLE = "专项业务费绩效评价数据报告"
 
 
 # --- the annual report ----------------------------------------------------------------------
 
 
-def resolve_root(data_root: str | Path) -> Path:
-    root = Path(data_root)
-    return root if root.is_absolute() else PROJECT_ROOT / root
-
-
-def _is_demo(folder: Path) -> bool:
-    try:
-        from qdanalysis.run.demo import is_demo_folder
-    except ImportError:  # pragma: no cover - demo module is part of the package
-        return False
-    return is_demo_folder(folder)
-
-
 @dataclass
 class AnnualReport:
-    """Everything the annual report shows, computed once from one year's data."""
+    """The annual report's sections, read from one year's analysis (nothing is computed twice).
 
-    data: YearData
-    demo: bool = False
-    title: str = "专项业务费绩效评价数据报告"
-    analyses: dict[str, Any] = field(default_factory=dict)
+    Attributes:
+        analysis: the year's analysis (:func:`qdanalysis.analyse.year.analyse_year`).
+        title: the report's title.
+    """
 
-    scoring_file: str = ""
+    analysis: YearAnalysis
+    title: str = DEFAULT_TITLE
 
     @classmethod
     def build(cls, year: int, data_root: str | Path = "data/raw", title: str | None = None,
               scoring: str | Path = "") -> "AnnualReport":
-        """Load and analyse one year.
+        """Load and analyse one year (see :func:`~qdanalysis.analyse.year.analyse_year`).
 
         Args:
             year: the budget year.
@@ -210,41 +60,15 @@ class AnnualReport:
             scoring: scoring table (YAML); empty means ``params/scoring-<year>.yaml`` when it
                 exists, else the self-evaluation preset.
         """
-        root = resolve_root(data_root)
-        data = load_year(int(year), root)
-        report = cls(data=data, demo=_is_demo(data.folder), title=title or cls.title, scoring_file=str(scoring or ""))
-        report._analyse()
-        return report
+        return cls(analyse_year(int(year), data_root, scoring), title or DEFAULT_TITLE)
 
-    def score_table(self):
-        """The scoring table this report uses (see :meth:`build`)."""
-        from qdanalysis.analyse import scoring
-        from qdanalysis.paths import PARAMS
+    @property
+    def data(self) -> YearData:
+        return self.analysis.data
 
-        if self.scoring_file:
-            return scoring.load_scoring(resolve_root(self.scoring_file))
-        default = PARAMS / f"scoring-{self.data.year}.yaml"
-        return scoring.load_scoring(default) if default.exists() else scoring.load_preset("self-evaluation")
-
-    def _analyse(self) -> None:
-        d = self.data
-        chains = A.renewal_chains(d.contracts)
-        self.analyses = {
-            "categories": A.spending_by_category(d.budget, d.totals, _category_order()),
-            "spend": A.disclosed_spend(d.budget, d.contracts, d.totals),
-            "line_costs": A.line_costs(d.lines),
-            "prices": A.same_bandwidth_prices(d.lines),
-            "monthly_lines": A.monthly_line_cost(d.contracts, d.year),
-            "yearly_lines": A.yearly_line_cost(d.contracts, d.year),
-            "line_count": A.line_count_vs_target(d.lines, d.indicators),
-            "sms_monthly": A.sms_monthly(d.sms),
-            "sms_departments": A.sms_by_department(d.sms),
-            "sms_target": A.sms_target_money(d.sms, d.indicators),
-            "chains": chains,
-            "renewals": A.renewal_summary(chains, d.year),
-            "recurring": A.recurring_share(d.budget, d.contracts, d.totals),
-            "indicators": A.indicator_status(d.indicators),
-        }
+    @property
+    def demo(self) -> bool:
+        return self.analysis.demo
 
     # helpers
     def source(self, *sheets: str) -> str:
@@ -252,18 +76,18 @@ class AnnualReport:
         names = "、".join(f"「{s}」" for s in sheets)
         return f"{files}{names}表" + ("（示例数据，非真实数据）" if self.demo else "")
 
-    def _table(self, *args, **kwargs) -> Table:
+    def _table(self, *args, **kwargs) -> TableBlock:
         return table(*args, demo=self.demo, **kwargs)
 
-    def _spec_table(self, spec, df: pd.DataFrame, **formats) -> Table:
+    def _layout_table(self, layout, df: pd.DataFrame, **formats) -> TableBlock:
         """A table declared in :mod:`qdanalysis.present.layouts`, formatted as text for the report."""
-        fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in spec.integer}
-        fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in spec.dates})
+        fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
+        fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in layout.dates})
         fmt.update(formats)
-        return table(df, spec.columns, spec.caption, money=spec.money, percent=spec.percent, formats=fmt, demo=self.demo)
+        return table(df, layout.columns, layout.caption, money=layout.money, percent=layout.percent, formats=fmt, demo=self.demo)
 
-    def _figure(self, fig, alt: str) -> Figure:
-        return Figure(fig, alt)
+    def _figure(self, fig, alt: str) -> FigureBlock:
+        return FigureBlock(fig, alt)
 
     # sections
     def header(self) -> list[Block]:
@@ -280,7 +104,7 @@ class AnnualReport:
         return blocks
 
     def overview(self) -> list[Block]:
-        d, cats = self.data, self.analyses["categories"]
+        d, cats = self.data, self.analysis.categories
         b = d.budget
         real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])]
         listed = int(b["budget"].notna().sum())
@@ -295,14 +119,12 @@ class AnnualReport:
         blocks = [para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。{detail}", year=d.year,
                        budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), detail="")]
         blocks[0].html += detail.html
-        blocks.append(self._spec_table(T.COMPOSITION, real))
+        blocks.append(self._layout_table(T.COMPOSITION, real))
         return blocks
 
     def budget_execution(self) -> list[Block]:
-        from qdanalysis.present import charts
-
         d, t = self.data, self.data.totals
-        spend = self.analyses["spend"]
+        spend = self.analysis.spend
         disclosed = spend[spend["item"] == "已披露合计"]["amount"].iloc[0]
         rest = spend[spend["item"] == "未逐项披露"]["amount"].iloc[0]
         adjusted = "预算未调整或调整后预算数未披露" if t.get("adjusted_budget") is None else f"调整后预算{wan(t['adjusted_budget'])}"
@@ -322,13 +144,11 @@ class AnnualReport:
             year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
                                                           year=d.year), "逐项披露的支出"))
-        blocks.append(self._spec_table(T.SPEND, spend))
+        blocks.append(self._layout_table(T.SPEND, spend))
         return blocks
 
     def categories(self) -> list[Block]:
-        from qdanalysis.present import charts
-
-        cats = self.analyses["categories"]
+        cats = self.analysis.categories
         real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])].dropna(subset=["budget"])
         top = real.sort_values("budget", ascending=False).iloc[0] if len(real) else None
         blocks = []
@@ -341,14 +161,12 @@ class AnnualReport:
                 ushare=pct(cats[cats["category"] == A.UNDISCLOSED]["share"].iloc[0])))
         blocks.append(self._figure(charts.category_spending(cats, source=self.source("预算执行"), demo=self.demo,
                                                             year=self.data.year), "分类支出"))
-        blocks.append(self._spec_table(T.CATEGORIES, cats))
+        blocks.append(self._layout_table(T.CATEGORIES, cats))
         return blocks
 
     def network_lines(self) -> list[Block]:
-        from qdanalysis.present import charts
-
-        d, an = self.data, self.analyses
-        costs, prices, count = an["line_costs"], an["prices"], an["line_count"]
+        d, an = self.data, self.analysis
+        costs, prices, count = an.line_costs, an.prices, an.line_count
         if d.lines.empty:
             return [para("本年度未提供线路清单。", "note")]
         total_annual = A.sum_known(costs["annual_cost"])
@@ -361,7 +179,7 @@ class AnnualReport:
                            annual=wan(total_annual))]
         blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
                                    "线路费用"))
-        blocks.append(self._spec_table(
+        blocks.append(self._layout_table(
             T.LINE_COSTS, costs,
             cost_per_mbps_month=lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 2)))
         for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
@@ -374,7 +192,7 @@ class AnnualReport:
         if len(prices):
             blocks.append(self._figure(charts.bandwidth_prices(prices, source=self.source("线路清单"), demo=self.demo,
                                                                year=d.year), "同带宽价格对比"))
-        monthly = an["monthly_lines"]
+        monthly = an.monthly_lines
         if len(monthly):
             by_month = monthly.groupby("month")["cost"].sum()
             spread = (f"每月{wan(by_month.min())}" if by_month.min() == by_month.max()
@@ -383,7 +201,7 @@ class AnnualReport:
                                year=d.year, spread=spread, total=wan(A.sum_known(by_month))))
             blocks.append(self._figure(charts.monthly_line_cost(monthly, source=self.source("合同台账"), demo=self.demo,
                                                                 year=d.year), "月度线路费用"))
-        yearly = an["yearly_lines"]
+        yearly = an.yearly_lines
         if len(yearly) and yearly["year"].nunique() > 1:
             first = int(yearly["year"].min())
             blocks.append(para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
@@ -404,12 +222,10 @@ class AnnualReport:
         return blocks
 
     def sms(self) -> list[Block]:
-        from qdanalysis.present import charts
-
-        d, an = self.data, self.analyses
+        d, an = self.data, self.analysis
         if d.sms.empty:
             return [para("本年度未提供短信结算表。", "note")]
-        monthly, target, depts = an["sms_monthly"], an["sms_target"], an["sms_departments"]
+        monthly, target, depts = an.sms_monthly, an.sms_target, an.sms_departments
         known = monthly["count"].notna().sum()
         blocks = []
         if known == 0:
@@ -433,14 +249,12 @@ class AnnualReport:
         if len(depts):
             blocks.append(self._figure(charts.sms_departments(depts, source=self.source("短信结算"), demo=self.demo,
                                                               year=d.year), "各部门短信"))
-            blocks.append(self._spec_table(T.SMS_DEPARTMENTS, depts, count=count_text))
+            blocks.append(self._layout_table(T.SMS_DEPARTMENTS, depts, count=count_text))
         return blocks
 
     def renewals(self) -> list[Block]:
-        from qdanalysis.present import charts
-
-        d, an = self.data, self.analyses
-        summary, rec = an["renewals"], an["recurring"]
+        d, an = self.data, self.analysis
+        summary, rec = an.renewals, an.recurring
         blocks = [para(
             "按年、按月或按条持续付费的项目（刚性支出）列明预算{amount}，占预算总额{share}"
             "（{n}个项目；其中{u}个项目预算未披露，未计入）。",
@@ -459,16 +273,14 @@ class AnnualReport:
                 lead = f"自{date_text(r['reference'], 'year')}的合同起已{int(r['years_since'])}年未见竞争性采购"
             spent = "" if pd.isna(r["spent_since"]) else f"，按现年度金额推算期间支出约{wan(r['spent_since'])}"
             blocks.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
-        blocks.append(self._figure(charts.renewals(an["chains"], source=self.source("合同台账"), demo=self.demo,
+        blocks.append(self._figure(charts.renewals(an.chains, source=self.source("合同台账"), demo=self.demo,
                                                    year=d.year), "合同续签"))
-        blocks.append(self._spec_table(
+        blocks.append(self._layout_table(
             T.RENEWALS, summary, vendor=lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL))
         return blocks
 
     def indicators(self) -> list[Block]:
-        from qdanalysis.present import charts
-
-        status = self.analyses["indicators"]
+        status = self.analysis.indicator_status
         if status.empty:
             return [para("本年度未提供绩效指标表。", "note")]
         counts = status["status"].value_counts()
@@ -480,18 +292,18 @@ class AnnualReport:
                                target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
         blocks.append(self._figure(charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
                                                      year=self.data.year), "绩效指标完成情况"))
-        blocks.append(self._spec_table(T.INDICATORS, status, achievement=lambda v: pct(v, 0)))
+        blocks.append(self._layout_table(T.INDICATORS, status, achievement=lambda v: pct(v, 0)))
         return blocks
 
     def data_checks(self) -> list[Block]:
-        d = self.data
+        d, a = self.data, self.analysis
         blocks = []
-        if d.warnings:
+        if a.warnings:
             blocks.append(para("以下数字相互矛盾，数据原样保留、未作修正，请核实：", "warning"))
-            blocks += [para("{w}", "warning", w=w) for w in d.warnings]
+            blocks += [para("{w}", "warning", w=w) for w in a.warnings]
         else:
             blocks.append(para("各项核对均一致。"))
-        blocks.append(self._spec_table(T.CHECKS, d.checks))
+        blocks.append(self._layout_table(T.CHECKS, a.checks))
         n = len(d.files)
         if d.processed is not None:
             blocks.append(para("数据读自 {stored}：由 ingest 从 {folder} 生成，{folder} 中的文件经 SHA-256 逐一核对"
@@ -504,26 +316,22 @@ class AnnualReport:
 
     def scoring(self) -> list[Block]:
         """Section 评分: the score sheet computed from the data, and what lacks evidence."""
-        from qdanalysis.analyse import scoring
-
-        table_ = self.score_table()
-        result = scoring.score(table_, self.data)
+        result = self.analysis.score
+        if result is None:
+            return [para("本次未评分（未指定评分表）。", "note")]
         blocks = [para("采用评分表“{name}”（{source}）。{summary}", name=result.name, source=result.source,
                        summary=result.summary())]
         for flag in result.flags:
             blocks.append(para("{flag}", "warning", flag=flag))
-        sheet = scoring.display_sheet(result)
-        fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else _text_cell(v))
+        sheet = display_sheet(result)
+        fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else text_cell(v))
                for c in ("分值", "得分")}
         blocks.append(self._table(sheet, {c: c for c in sheet.columns}, "表9 绩效评分", formats=fmt))
         return blocks
 
-
     def findings(self) -> list[Block]:
         """Section 主要问题与建议: findings computed from the data, each with its evidence."""
-        from qdanalysis.analyse import findings as F
-
-        found = F.find_all(self.data)
+        found = self.analysis.findings
         if not found:
             return [para("数据未显示需要列出的问题。")]
         counts = {s: sum(f.severity == s for f in found) for s in ("高", "中", "低")}
@@ -537,62 +345,7 @@ class AnnualReport:
         return blocks
 
 
-def _category_order() -> list[str]:
-    from qdanalysis.present.style import CATEGORY_ORDER
-
-    return list(CATEGORY_ORDER)
-
-
 # --- the multi-year report ------------------------------------------------------------------
-
-
-def year_folders(root: Path) -> list[int]:
-    """The years that have a data folder (four digits) under ``root``."""
-    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4) \
-        if root.is_dir() else []
-
-
-def year_measures(data: YearData) -> dict[str, Any]:
-    """The measures the trends report compares across years, for one year."""
-    lines = A.line_costs(data.lines)
-    monthly = A.sms_monthly(data.sms)
-    status = A.indicator_status(data.indicators)
-    rec = A.recurring_share(data.budget, data.contracts, data.totals)
-    known_budget = A.sum_known(data.budget["budget"])
-    sms_count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
-    sms_amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
-    return {
-        "year": data.year,
-        "budget": data.totals.get("budget"),
-        "executed": data.totals.get("executed"),
-        "execution_rate": data.totals.get("execution_rate"),
-        "itemised_share": A.safe_ratio(known_budget, data.totals.get("budget")),
-        "line_annual_cost": A.sum_known(lines["annual_cost"]) if len(lines) else None,
-        "sms_count": sms_count,
-        "sms_amount": sms_amount,
-        "recurring_share": rec["share"],
-        "contracts": len(data.contracts),
-        "renewals": int((data.contracts["renews"].notna() | (data.contracts["procurement"] == "续签")).sum()),
-        "indicators_met": int((status["status"] == A.STATUS_MET).sum()),
-        "indicators_not_met": int((status["status"] == A.STATUS_NOT_MET).sum()),
-        "indicators_unknown": int((status["status"] == A.STATUS_UNKNOWN).sum()),
-        "warnings": len(data.warnings),
-    }
-
-
-def trend_table(datas: list[YearData]) -> pd.DataFrame:
-    """One row per year of :func:`year_measures`, money as exact decimals in 元."""
-    from qdanalysis.read.schema import MONEY
-
-    df = pd.DataFrame([year_measures(d) for d in sorted(datas, key=lambda d: d.year)])
-    if df.empty:
-        return df
-    for col in ("budget", "executed", "line_annual_cost", "sms_amount"):
-        df[col] = pd.array([None if v is None or pd.isna(v) else Decimal(v) for v in df[col]], dtype=MONEY)
-    for col in ("execution_rate", "itemised_share", "recurring_share"):
-        df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
-    df["sms_count"] = pd.array(list(df["sms_count"]), dtype="Int64")
-    return df
 
 
 @dataclass
@@ -601,23 +354,29 @@ class TrendsReport:
 
     root: Path
     years: list[int]
-    loaded: list[YearData]
+    analyses: list[YearAnalysis]
     failed: dict[int, list[str]]
     demo: bool
     measures: pd.DataFrame
 
     @classmethod
     def build(cls, data_root: str | Path = "data/raw", years: list[int] | None = None) -> "TrendsReport":
-        root = resolve_root(data_root)
+        """Analyse every year under ``data_root`` (or ``years``); a year whose data is refused is listed."""
+        root = project_path(data_root)
         wanted = list(years) if years else year_folders(root)
-        loaded, failed = [], {}
+        analysed, failed = [], {}
         for year in wanted:
             try:
-                loaded.append(load_year(year, root))
+                analysed.append(analyse(load_year(year, root)))
             except ValidationError as err:
                 failed[year] = [str(p) for p in err.problems]
-        demo = any(_is_demo(d.folder) for d in loaded)
-        return cls(root, wanted, loaded, failed, demo, trend_table(loaded))
+        demo = any(a.demo for a in analysed)
+        return cls(root, wanted, analysed, failed, demo, trend_table(analysed))
+
+    @property
+    def loaded(self) -> list[YearData]:
+        """The years' data that passed validation."""
+        return [a.data for a in self.analyses]
 
     def source(self) -> str:
         return f"{display_path(self.root)}下各年度工作簿" + ("（示例数据，非真实数据）" if self.demo else "")
@@ -642,13 +401,11 @@ class TrendsReport:
         return blocks
 
     def _trend(self, column: str, title: str, money: bool = True, percent: bool = False) -> list[Block]:
-        from qdanalysis.present import charts
-
         if len(self.measures) < 1:
             return []
         fig = charts.trend(self.measures, column, title, source=self.source(), demo=self.demo, money=money,
                            percent=percent)
-        return [Figure(fig, title)]
+        return [FigureBlock(fig, title)]
 
     def _change(self, column: str, label: str, money: bool = True) -> list[Block]:
         m = self.measures.dropna(subset=[column])

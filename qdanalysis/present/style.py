@@ -23,6 +23,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+from qdanalysis.fmt import DEMO_LABEL as _DEMO
 from qdanalysis.fmt import UNDISCLOSED_LABEL as _UNDISCLOSED
 from qdanalysis.fmt import format_number, format_wan, is_missing, round_half_up, to_decimal  # noqa: F401 (re-exported)
 
@@ -47,7 +48,7 @@ CATEGORY_PALETTE: dict[str, str] = {
 }
 
 UNDISCLOSED_LABEL = _UNDISCLOSED
-DEMO_LABEL = "示例数据"
+DEMO_LABEL = _DEMO
 SOURCE_PREFIX = "数据来源："
 UNIT_WAN = "万元"
 
@@ -161,7 +162,7 @@ _is_missing = is_missing
 _to_decimal = to_decimal
 
 
-def wan(yuan: Any) -> float:
+def wan_value(yuan: Any) -> float:
     """Convert 元 to 万元 for drawing; None, NaN and pd.NA become NaN."""
     if _is_missing(yuan):
         return math.nan

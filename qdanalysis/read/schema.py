@@ -51,7 +51,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class SheetSchema:
     """One input table: its sheet name keywords and columns."""
 
     key: str
@@ -74,7 +74,7 @@ class Table:
 _NOTE = Column("note", "备注", ("说明",), hint="任意说明文字")
 _SOURCE = Column("source", "来源", ("数据来源", "依据"), hint="数据出处，例如报告章节或凭证号")
 
-BUDGET = Table(
+BUDGET = SheetSchema(
     "budget",
     "预算执行",
     ("预算执行", "预算", "执行明细"),
@@ -91,7 +91,7 @@ BUDGET = Table(
     "每个明细项目一行；可含小计、合计行（会自动核对）。",
 )
 
-CONTRACTS = Table(
+CONTRACTS = SheetSchema(
     "contracts",
     "合同台账",
     ("合同台账", "合同"),
@@ -117,7 +117,7 @@ CONTRACTS = Table(
     "每份合同一行；续签合同填写「续签自」。",
 )
 
-LINES = Table(
+LINES = SheetSchema(
     "lines",
     "线路清单",
     ("线路清单", "线路"),
@@ -136,7 +136,7 @@ LINES = Table(
     "每条或每组同价线路一行。",
 )
 
-SMS = Table(
+SMS = SheetSchema(
     "sms",
     "短信结算",
     ("短信结算", "短信"),
@@ -155,7 +155,7 @@ SMS = Table(
     "每月（或每月每部门）一行；也可用「明细文件」指向短信平台的发送明细，由程序汇总。",
 )
 
-INDICATORS = Table(
+INDICATORS = SheetSchema(
     "indicators",
     "绩效指标",
     ("绩效指标", "绩效目标", "指标"),
@@ -173,8 +173,6 @@ INDICATORS = Table(
     ),
     "绩效目标申报表的指标，一个三级指标一行。",
 )
-
-TABLES: dict[str, Table] = {t.key: t for t in (BUDGET, CONTRACTS, LINES, SMS, INDICATORS)}
 
 #: Words that mark subtotal and total rows (not items).
 SUBTOTAL_WORDS = ("小计",)

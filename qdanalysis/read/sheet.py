@@ -25,8 +25,8 @@ import pandas as pd
 import pyarrow as pa
 
 from qdanalysis.read import parsing as P
-from qdanalysis.errors import ProblemCollector, ValidationError, display_path
-from qdanalysis.read.schema import MONEY, PRICE, NOTE_PREFIXES, Column, Table
+from qdanalysis.errors import MissingTableError, ProblemCollector, ValidationError, display_path
+from qdanalysis.read.schema import MONEY, PRICE, NOTE_PREFIXES, Column, SheetSchema
 from qdanalysis.read.xlsx import UNCACHED_FORMULA, SheetData, column_letter, read_workbook
 
 HEADER_SCAN_ROWS = 30
@@ -101,7 +101,7 @@ def workbook_paths(path: str | Path) -> list[Path]:
     return [p]
 
 
-def _header_matches(row: list[Any], table: Table) -> dict[str, tuple[int, str, str | None]]:
+def _header_matches(row: list[Any], table: SheetSchema) -> dict[str, tuple[int, str, str | None]]:
     """Map column keys to (index, header as written, unit) for the cells of a candidate header row."""
     found: dict[str, tuple[int, str, str | None]] = {}
     for j, cell in enumerate(row):
@@ -115,7 +115,7 @@ def _header_matches(row: list[Any], table: Table) -> dict[str, tuple[int, str, s
     return found
 
 
-def _best_header(sheet: SheetData, table: Table) -> tuple[int, dict[str, tuple[int, str, str | None]], list[Any]] | None:
+def _best_header(sheet: SheetData, table: SheetSchema) -> tuple[int, dict[str, tuple[int, str, str | None]], list[Any]] | None:
     """The header: ``(index of its last row, matches, header cells)``.
 
     A header may take two rows, a group heading (金额, merged across) above the column
@@ -143,7 +143,7 @@ def _best_header(sheet: SheetData, table: Table) -> tuple[int, dict[str, tuple[i
     return best
 
 
-def _sheet_name_matches(sheet: SheetData, table: Table) -> bool:
+def _sheet_name_matches(sheet: SheetData, table: SheetSchema) -> bool:
     name = P.compact(sheet.name)
     return any(word in name for word in table.sheet_names)
 
@@ -161,7 +161,7 @@ def _fill_merged(sheet: SheetData, col: int, rows: list[list[Any]], first_row: i
                     rows[idx][col] = top
 
 
-def locate_in_sheet(sheet: SheetData, table: Table, collector: ProblemCollector, *, by_name: bool) -> Located | None:
+def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemCollector, *, by_name: bool) -> Located | None:
     """Locate ``table`` in ``sheet``. Reports missing columns when the sheet is named for the table."""
     best = _best_header(sheet, table)
     required = [c for c in table.required]
@@ -245,7 +245,7 @@ def _first_value(values: list[Any]) -> Any:
     return None
 
 
-def locate(path: str | Path, table: Table, collector_for: Callable[[str], ProblemCollector] | None = None,
+def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], ProblemCollector] | None = None,
            *, required: bool = True) -> tuple[list[Located], list[ProblemCollector]]:
     """Find ``table`` in a workbook or in the workbooks of a folder.
 
@@ -276,11 +276,11 @@ def locate(path: str | Path, table: Table, collector_for: Callable[[str], Proble
                     found.append(loc)
         collector.raise_if_any()
     if not found and required:
-        raise ValidationError(_no_table(path, table))
+        raise MissingTableError(_no_table(path, table), table.key, table.title)
     return found, collectors
 
 
-def _no_workbook(path: str | Path, table: Table):
+def _no_workbook(path: str | Path, table: SheetSchema):
     from qdanalysis.errors import Problem
 
     return Problem(
@@ -290,7 +290,7 @@ def _no_workbook(path: str | Path, table: Table):
     )
 
 
-def _no_table(path: str | Path, table: Table):
+def _no_table(path: str | Path, table: SheetSchema):
     from qdanalysis.errors import Problem
 
     return Problem(
@@ -494,7 +494,7 @@ class Columns:
     """
 
     loc: Located
-    table: Table
+    table: SheetSchema
     rows: list[int]
     raw: dict[str, list[Any]]
     values: dict[str, Any]
@@ -535,7 +535,7 @@ class Columns:
 LOADER_ORDER = 1000
 
 
-def read_columns(loc: Located, table: Table, *, year: int | None = None) -> Columns:
+def read_columns(loc: Located, table: SheetSchema, *, year: int | None = None) -> Columns:
     """Parse every data row of ``loc``, a column at a time; bad cells become staged problems.
 
     A value that repeats down a column (a vendor, a date, a billing word) is parsed once;
@@ -696,7 +696,7 @@ def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, or
     return column
 
 
-def read_records(loc: Located, table: Table, collector: ProblemCollector, *,
+def read_records(loc: Located, table: SheetSchema, collector: ProblemCollector, *,
                  year: int | None = None) -> Iterator[Record]:
     """The data rows of ``loc`` as records, in sheet order; each bad cell becomes a problem.
 
@@ -815,7 +815,3 @@ def _missing(v: Any) -> bool:
 
 def as_date(d: P.ParsedDate | None) -> dt.date | None:
     return None if d is None else d.date
-
-
-def as_precision(d: P.ParsedDate | None) -> str | None:
-    return None if d is None else d.precision

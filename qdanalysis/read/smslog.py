@@ -31,11 +31,11 @@ import pyarrow.compute as pc
 
 from qdanalysis.read import parsing as P
 from qdanalysis.errors import Problem, ValidationError, display_path
-from qdanalysis.read.schema import COUNTED, SETTLED, Column, Table
+from qdanalysis.read.schema import COUNTED, SETTLED, Column, SheetSchema
 
 FEN = Decimal("0.01")
 
-SMS_LOG = Table(
+SMS_LOG = SheetSchema(
     "sms_log",
     "短信发送明细",
     (),

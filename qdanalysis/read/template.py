@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from qdanalysis.atomic import atomic_path
-from qdanalysis.read.schema import TABLES
+from qdanalysis.read.inputs import INPUTS
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -32,12 +32,12 @@ def write_template(path: str | Path, year: int | None = None) -> Path:
     for cell in guide[head_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-    for table in TABLES.values():
+    for table in (t.schema for t in INPUTS):
         for col in table.columns:
             guide.append([table.title, col.header, "必填" if col.required else "选填", "、".join(col.synonyms), col.hint])
     for letter, width in zip("ABCDE", (14, 16, 10, 34, 60)):
         guide.column_dimensions[letter].width = width
-    for table in TABLES.values():
+    for table in (t.schema for t in INPUTS):
         ws = wb.create_sheet(table.title)
         ws.append([f"{year or ''}年{table.title}".lstrip("年")])
         ws["A1"].font = Font(bold=True, size=13)

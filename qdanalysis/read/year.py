@@ -1,4 +1,4 @@
-"""One year's data: every table of ``data/raw/<year>/`` loaded and cross-checked."""
+"""One year's data: every declared input table of ``data/raw/<year>/``, loaded and validated."""
 
 from __future__ import annotations
 
@@ -8,67 +8,79 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.analyse import checks
 from qdanalysis.errors import Problem, ValidationError, display_path
-from qdanalysis.read.loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
-from qdanalysis.read.sheet import shared_reads, workbook_paths
-from qdanalysis.paths import DATA_RAW
-from qdanalysis.read.schema import TABLES
+from qdanalysis.fmt import DEMO_LABEL
+from qdanalysis.paths import year_folder
+from qdanalysis.read import store
+from qdanalysis.read.inputs import FRAME_DTYPES, FRAME_NAMES, INPUTS, read_inputs
+from qdanalysis.read.sheet import frame, workbook_paths
+
+__all__ = ["YearData", "load_year", "year_folder", "is_demo_folder", "load_processed"]
+
+#: A folder of illustrative data holds this marker file (or ``示例数据_<year>.xlsx`` workbooks).
+DEMO_MARKER_FILE = "DEMO"
 
 
 @dataclass
 class YearData:
     """The tables of one year, as tidy DataFrames with money in 元 (exact decimals).
 
+    Each input table of :data:`qdanalysis.read.inputs.INPUTS` is an attribute: ``budget``,
+    ``contracts``, ``lines``, ``sms``, ``indicators`` (an empty frame when no workbook holds it;
+    ``missing`` names it), and ``subtotals`` holds the budget sheet's 小计 rows.
+
     Attributes:
         year: the budget year.
         folder: where the workbooks were read from.
         files: the workbooks read.
-        budget, contracts, lines, sms, indicators: the tables (empty frames when a
-            workbook has no such sheet; ``missing`` names them).
-        subtotals: the budget sheet's 小计 rows.
+        frames: every table by name.
         totals: ``budget``, ``adjusted_budget``, ``executed``, ``execution_rate`` as the
             budget sheet's 合计 row states them.
         undisclosed: per money column, the part of the total that no item itemises (未披露).
-        checks: the cross-checks (see :mod:`qdanalysis.analyse.checks`).
-        warnings: Chinese data warnings: figures that contradict each other.
-        missing: optional tables that no workbook holds.
+        missing: the Chinese titles of the optional tables that no workbook holds.
         processed: the ``data/processed`` folder the tables were read back from, when
             ``ingest`` had stored them from these very workbooks (None: parsed now).
+        demo: the folder holds illustrative data (示例数据), not real data.
     """
 
     year: int
     folder: Path
     files: list[Path]
-    budget: pd.DataFrame
-    subtotals: pd.DataFrame
-    contracts: pd.DataFrame
-    lines: pd.DataFrame
-    sms: pd.DataFrame
-    indicators: pd.DataFrame
+    frames: dict[str, pd.DataFrame]
     totals: dict[str, object]
     undisclosed: dict[str, Decimal | None]
-    checks: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     processed: Path | None = None
+    demo: bool = False
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        frames = self.__dict__.get("frames")
+        if frames is not None and name in frames:
+            return frames[name]
+        raise AttributeError(f"YearData has no table {name!r}")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.__dict__.get("frames", {})))
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The five input tables by name (budget, contracts, lines, sms, indicators)."""
-        return {"budget": self.budget, "contracts": self.contracts, "lines": self.lines,
-                "sms": self.sms, "indicators": self.indicators}
+        """The input tables by name, in the order they are declared."""
+        return {t.name: self.frames[t.name] for t in INPUTS}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables().items())
-        return f"YearData({self.year}, {sizes}, warnings={len(self.warnings)})"
+        return f"YearData({self.year}, {sizes}, missing={len(self.missing)})"
 
 
-def year_folder(year: int, root: str | Path | None = None) -> Path:
-    return Path(root if root is not None else DATA_RAW) / str(int(year))
+def is_demo_folder(path: str | Path) -> bool:
+    """Whether a folder holds demo data: a ``DEMO`` marker or a ``示例数据_*.xlsx`` workbook."""
+    p = Path(path)
+    if not p.is_dir():
+        return False
+    return (p / DEMO_MARKER_FILE).is_file() or any(f.is_file() for f in p.glob(f"{DEMO_LABEL}_*.xlsx"))
 
 
 def load_year(year: int, root: str | Path | None = None, *, processed: bool = True) -> YearData:
-    """Load and cross-check every table of ``<root>/<year>/`` (root defaults to ``data/raw``).
+    """Load every table of ``<root>/<year>/`` (root defaults to ``data/raw``).
 
     The budget table is required; the others may be absent (then empty, listed in ``missing``).
     Problems of every table are collected and raised together.
@@ -87,57 +99,38 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
         raise ValidationError(Problem(display_path(folder), "", None, "", f"找不到{year}年的数据文件夹",
                                       f"请把{year}年的工作簿放到 {display_path(folder)}/ 中"))
     if processed:
-        from qdanalysis.run.ingest import load_processed
-
         stored = load_processed(year, root)
         if stored is not None:
             return stored
-    files = workbook_paths(folder)
-    problems: list[Problem] = []
-    results: dict[str, object] = {}
-    missing: list[str] = []
-    loaders = {"budget": read_budget, "contracts": load_contracts, "lines": load_lines,
-               "sms": lambda p: load_sms(p, year=year), "indicators": load_indicators}
-    with shared_reads():
-        _load_all(loaders, folder, results, problems, missing)
-    if problems:
-        raise ValidationError(problems)
-    return assemble(year, folder, files, results, missing)
+    found = read_inputs(folder, int(year))
+    if found.problems:
+        raise ValidationError(found.problems)
+    budget = found.loaded["budget"]
+    frames: dict[str, pd.DataFrame] = {}
+    for table in INPUTS:
+        frames.update(table.frames(found.loaded[table.name]) if table.name in found.loaded else {})
+    return assemble(int(year), folder, frames, budget.totals, budget.undisclosed, [t.title for t in found.missing])
 
 
-def _load_all(loaders, folder, results, problems, missing) -> None:
-    for key, loader in loaders.items():
-        try:
-            results[key] = loader(folder)
-        except ValidationError as err:
-            if key != "budget" and _only_absent(err, TABLES[key].title):
-                missing.append(TABLES[key].title)
-                results[key] = None
-                continue
-            problems.extend(p for p in err.problems if p not in problems)
+def load_processed(year: int, root: str | Path | None = None, out: str | Path | None = None) -> YearData | None:
+    """The year's data from ``<out>/<year>/`` (default ``data/processed``) when ``ingest`` stored
+    it from exactly the files now in ``<root>/<year>/`` with this very code; else None.
+
+    Nothing is parsed then: the tables are read back from parquet (a 100,000-row ledger in a
+    fraction of the time its workbook takes).
+    """
+    stored = store.read_stored(year, root, out)
+    if stored is None:
+        return None
+    return assemble(int(year), year_folder(year, root), stored.frames, stored.totals, stored.undisclosed,
+                    stored.missing, processed=stored.out_dir)
 
 
-def assemble(year: int, folder: Path, files: list[Path], results: dict, missing: list[str], *,
-             processed: Path | None = None) -> YearData:
-    """A YearData from loaded tables (``results``: a BudgetSheet and four frames or None), with
-    the cross-checks and warnings computed from them."""
-    budget = results["budget"]
-    from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
-    from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES
-    from qdanalysis.read.loaders.lines import LINE_DTYPES
-    from qdanalysis.read.loaders.sms import SMS_DTYPES
-    from qdanalysis.read.sheet import frame
-
-    empty = {"contracts": CONTRACT_DTYPES, "lines": LINE_DTYPES, "sms": SMS_DTYPES, "indicators": INDICATOR_DTYPES}
-    tables = {k: (results[k] if results[k] is not None else frame([], empty[k])) for k in empty}
-    checks_df = checks.cross_checks(budget.items, tables["contracts"], tables["lines"], budget.totals, int(year))
-    return YearData(
-        year=int(year), folder=folder, files=files, budget=budget.items, subtotals=budget.subtotals,
-        contracts=tables["contracts"], lines=tables["lines"], sms=tables["sms"], indicators=tables["indicators"],
-        totals=budget.totals, undisclosed=budget.undisclosed, checks=checks_df,
-        warnings=checks.warnings_from(checks_df), missing=missing, processed=processed,
-    )
-
-
-def _only_absent(err: ValidationError, title: str) -> bool:
-    return all(p.message == f"找不到「{title}」表" for p in err.problems)
+def assemble(year: int, folder: Path, frames: dict[str, pd.DataFrame], totals: dict, undisclosed: dict,
+             missing: list[str], *, processed: Path | None = None) -> YearData:
+    """A YearData from loaded frames; a table that no workbook holds becomes an empty frame."""
+    complete = {name: frames[name] if frames.get(name) is not None else frame([], dict(FRAME_DTYPES[name]))
+                for name in FRAME_NAMES}
+    return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=totals,
+                    undisclosed=undisclosed, missing=list(missing), processed=processed,
+                    demo=is_demo_folder(folder))

@@ -31,47 +31,38 @@ def _print_problems(problems: list[Problem], stream=None) -> None:
         print(_visible(f"{p.location()}: {p.message}{hint}"), file=stream)
 
 
+def _year_of(path: Path) -> int | None:
+    """The year a path belongs to, from its folder (``data/raw/2021/`` or a workbook in it)."""
+    for part in (path.name, path.parent.name):
+        if part.isdigit() and len(part) == 4:
+            return int(part)
+    return None
+
+
 def cmd_validate(args) -> int:
-    from qdanalysis.read.loaders import load_contracts, load_indicators, load_lines, load_sms, read_budget
-    from qdanalysis.read.sheet import shared_reads
+    from qdanalysis.read.inputs import read_inputs
 
     status = EXIT_OK
-    loaders = {"budget": read_budget, "contracts": load_contracts, "lines": load_lines,
-               "sms": load_sms, "indicators": load_indicators}
     for path in args.paths:
         if not Path(path).exists():
             print(f"{path}: 找不到该文件或文件夹", file=sys.stderr)
             return EXIT_USAGE
     for path in args.paths:
-        problems: list[Problem] = []
-        found: list[str] = []
-        with shared_reads():
-            _validate_one(path, loaders, problems, found)
-        if not found and not problems:
+        year = args.year if args.year is not None else _year_of(Path(path).resolve())
+        found = read_inputs(path, year, require=False, keep=False)
+        problems = list(found.problems)
+        if not found.rows and not problems:
             problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
                                     "请参照 `qdanalysis template` 生成的模板填写表头"))
         if problems:
             _print_problems(problems)
             status = EXIT_PROBLEMS
         else:
-            print(f"{display_path(path)}: 通过校验（{'，'.join(found)}）")
+            from qdanalysis.read.inputs import BY_NAME
+
+            tables = "，".join(f"{BY_NAME[name].title}{rows}行" for name, rows in found.rows.items())
+            print(f"{display_path(path)}: 通过校验（{tables}）")
     return status
-
-
-def _validate_one(path, loaders, problems: list[Problem], found: list[str]) -> None:
-    from qdanalysis.read.schema import TABLES
-
-    for key, loader in loaders.items():
-        title = TABLES[key].title
-        try:
-            result = loader(path)
-        except ValidationError as err:
-            absent = [p for p in err.problems if p.message == f"找不到「{title}」表"]
-            problems.extend(p for p in err.problems if p not in absent and p not in problems)
-            continue
-        rows = len(result.items) if key == "budget" else len(result)
-        del result  # a large table is not kept while the next loader reads
-        found.append(f"{title}{rows}行")
 
 
 def cmd_ingest(args) -> int:
@@ -85,10 +76,11 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_summary(args) -> int:
+    from qdanalysis.analyse.year import analyse
     from qdanalysis.present.summary import year_summary
     from qdanalysis.read.year import load_year
 
-    print(year_summary(load_year(args.year, args.root)))
+    print(year_summary(analyse(load_year(args.year, args.root))))
     return EXIT_OK
 
 
@@ -137,11 +129,12 @@ def cmd_demo(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from qdanalysis.present.excel import export_year
+    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.present.excel import write_workbook
 
     root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
     scoring = args.scoring.resolve() if args.scoring else ""
-    path = export_year(args.year, args.out, root, scoring)
+    path = write_workbook(analyse_year(args.year, root, scoring), args.out)
     print(f"已导出：{display_path(path)}")
     return EXIT_OK
 
@@ -153,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）")
     p.add_argument("paths", nargs="+", help="工作簿（.xlsx）或存放工作簿的文件夹")
+    p.add_argument("--year", type=int, default=None,
+                   help="“1月”这类不写年份的月份所属的年度（默认取文件夹名，如 data/raw/2021/）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/")

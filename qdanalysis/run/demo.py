@@ -33,16 +33,18 @@ from openpyxl.writer.excel import ExcelWriter
 
 from qdanalysis.atomic import write_bytes, write_text
 from qdanalysis.paths import DATA_RAW
-from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, Table
+from qdanalysis.fmt import DEMO_LABEL
+from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, SheetSchema
+from qdanalysis.read.year import DEMO_MARKER_FILE, is_demo_folder
 
 #: The word that marks demo data in file names, titles, sources and chart badges.
-DEMO_MARK = "示例数据"
+DEMO_MARK = DEMO_LABEL
 #: The 来源 of every generated row.
 DEMO_SOURCE = f"{DEMO_MARK}（由 qdanalysis.run.demo 按固定随机种子生成，非真实数据）"
 #: Prefix of every sheet's title line.
 DEMO_TITLE_PREFIX = f"【{DEMO_MARK}】"
-#: Marker file written into every generated folder.
-MARKER_FILE = "DEMO"
+#: Marker file written into every generated folder (what :func:`is_demo_folder` looks for).
+MARKER_FILE = DEMO_MARKER_FILE
 DEFAULT_YEARS = range(2018, 2023)
 DEFAULT_SEED = 20201231
 #: Workbook created/modified time and zip entry time: fixed, so files are byte-identical.
@@ -562,7 +564,7 @@ _WIDTH = {"text": 16, "code": 9, "money": 15, "price": 12, "date": 12, "count": 
 _WIDE = {"item", "scope", "note", "source", "name"}
 
 
-def _sheet(wb: Workbook, table: Table, title: str, keys: tuple[str, ...], rows: list[dict[str, Any]],
+def _sheet(wb: Workbook, table: SheetSchema, title: str, keys: tuple[str, ...], rows: list[dict[str, Any]],
            *, unit_line: bool, seed: int, merge_key: str | None = None,
            total: dict[str, Any] | None = None) -> None:
     """One sheet as a bureau keeps it: title, 单位 line, header, rows, 合计 row, a note."""
@@ -727,9 +729,4 @@ def generate_demo(out_dir: str | Path, years: Iterable[int] = DEFAULT_YEARS, see
     return paths
 
 
-def is_demo_folder(path: str | Path) -> bool:
-    """Whether a folder holds demo data: a ``DEMO`` marker or a ``示例数据_*.xlsx`` workbook."""
-    p = Path(path)
-    if not p.is_dir():
-        return False
-    return (p / MARKER_FILE).is_file() or any(f.is_file() for f in p.glob(f"{DEMO_MARK}_*.xlsx"))
+__all__ = ["generate_demo", "build_demo", "is_demo_folder", "DEFAULT_YEARS", "DEFAULT_SEED"]

@@ -22,6 +22,7 @@ BUDGET_DTYPES = {
     "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
     "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
+SUBTOTAL_DTYPES = {"category": object, "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY, "src_row": "Int64"}
 
 
 @dataclass
@@ -182,8 +183,7 @@ def _subtotal_frame(subtotals: list[tuple[Record, list[Record]]]) -> pd.DataFram
         if not cat or any(w in cat for w in SUBTOTAL_WORDS):
             cat = members[0].values.get("category") if members else None
         rows.append({"category": cat, **{k: money_value(rec.values.get(k)) for k in MONEY_KEYS}, "src_row": rec.row})
-    return frame(rows, {"category": object, "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
-                        "src_row": "Int64"})
+    return frame(rows, SUBTOTAL_DTYPES)
 
 
 def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:

@@ -1,0 +1,162 @@
+"""One year's analysis, computed once: every analysis frame, the cross-checks, the score and the findings.
+
+:func:`analyse` is a pure function of the year's data, the scoring table and the evaluator's
+entries. The notebook's report sections, ``qdanalysis export``, ``summary`` and every later
+output read the :class:`YearAnalysis` it returns; none of them recomputes an analysis.
+
+In JupyterLab::
+
+    import qdanalysis
+    a = qdanalysis.analyse_year(2020)
+    a.categories, a.line_costs, a.renewals, a.checks, a.score.total, a.findings
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import findings as F
+from qdanalysis.analyse.checks import cross_checks, warnings_from
+from qdanalysis.analyse.scoring import ScoreResult, score
+from qdanalysis.analyse.scoring_table import ScoringTable, load_preset, load_scoring
+from qdanalysis.paths import PARAMS, project_path
+from qdanalysis.read.year import YearData, load_year
+
+#: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists.
+DEFAULT_PRESET = "self-evaluation"
+
+
+@dataclass(frozen=True)
+class YearAnalysis:
+    """Everything the outputs of one year show, computed once by :func:`analyse`.
+
+    Attributes:
+        data: the year's tables as loaded (see :class:`~qdanalysis.read.year.YearData`).
+        categories: budget, adjusted budget and executed per category, 未披露 and 合计 rows
+            (:func:`~qdanalysis.analyse.analyses.spending_by_category`).
+        spend: what the data itemises as the year's spending, and what it does not.
+        line_costs: annual line cost by carrier and line type.
+        prices: the same bandwidth bought from different carriers.
+        monthly_lines: month-by-month cost of the contracts billed monthly.
+        yearly_lines: cost of the line contracts by year since the first (estimated from
+            the current monthly fee: 推算).
+        line_count: the lines listed against the line-count target.
+        sms_monthly, sms_departments: messages and amounts by month and by department.
+        sms_target: a quantity target on SMS turned into money.
+        chains: contracts linked into renewal chains.
+        renewals: one row per chain: renewals, growth, years since competition.
+        recurring: the recurring (刚性) contracts' share of the budget.
+        indicator_status: each performance indicator's target, actual and status.
+        checks: the cross-checks between tables; ``warnings`` the ones that disagree, in Chinese.
+        scoring: the scoring table used (None: not scored).
+        score: the score sheet, total and grade (None: not scored).
+        findings: the problems the data supports, most severe first.
+    """
+
+    data: YearData
+    categories: pd.DataFrame
+    spend: pd.DataFrame
+    line_costs: pd.DataFrame
+    prices: pd.DataFrame
+    monthly_lines: pd.DataFrame
+    yearly_lines: pd.DataFrame
+    line_count: dict[str, Any]
+    sms_monthly: pd.DataFrame
+    sms_departments: pd.DataFrame
+    sms_target: dict[str, Any]
+    chains: pd.DataFrame
+    renewals: pd.DataFrame
+    recurring: dict[str, Any]
+    indicator_status: pd.DataFrame
+    checks: pd.DataFrame
+    warnings: list[str]
+    scoring: ScoringTable | None
+    score: ScoreResult | None
+    findings: list[F.Finding]
+
+    @property
+    def year(self) -> int:
+        return self.data.year
+
+    @property
+    def demo(self) -> bool:
+        """The data is illustrative (示例数据)."""
+        return self.data.demo
+
+    def __repr__(self) -> str:
+        scored = "未评分" if self.score is None else f"{self.score.total:g}/{self.score.max_total:g}"
+        return (f"YearAnalysis({self.year}, findings={len(self.findings)}, warnings={len(self.warnings)}, "
+                f"score={scored})")
+
+
+def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None) -> YearAnalysis:
+    """Analyse one year's data: each analysis runs once, and the findings and score reuse them.
+
+    Args:
+        data: the year's tables.
+        scoring: the scoring table; None leaves the year unscored (``score`` is None).
+        evaluator: the evaluator's entries for the scoring table (see
+            :func:`~qdanalysis.analyse.scoring.score`).
+
+    Raises:
+        ValidationError: the evaluator's entries or the scoring table do not fit the data.
+    """
+    d = data
+    chains = A.renewal_chains(d.contracts)
+    frames = {
+        "categories": A.spending_by_category(d.budget, d.totals),
+        "spend": A.disclosed_spend(d.budget, d.contracts, d.totals),
+        "line_costs": A.line_costs(d.lines),
+        "prices": A.same_bandwidth_prices(d.lines),
+        "monthly_lines": A.monthly_line_cost(d.contracts, d.year),
+        "yearly_lines": A.yearly_line_cost(d.contracts, d.year),
+        "line_count": A.line_count_vs_target(d.lines, d.indicators),
+        "sms_monthly": A.sms_monthly(d.sms),
+        "sms_departments": A.sms_by_department(d.sms),
+        "sms_target": A.sms_target_money(d.sms, d.indicators),
+        "chains": chains,
+        "renewals": A.renewal_summary(chains, d.year),
+        "recurring": A.recurring_share(d.budget, d.contracts, d.totals),
+        "indicator_status": A.indicator_status(d.indicators),
+    }
+    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year)
+    warnings = warnings_from(checks)
+    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
+    findings = F.find_all(
+        d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
+        prices=frames["prices"], indicator_status=frames["indicator_status"],
+    )
+    return YearAnalysis(data=d, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
+                        findings=findings)
+
+
+def scoring_table(year: int, scoring: str | Path = "") -> ScoringTable:
+    """The scoring table a year is scored against: ``scoring`` (a YAML file; relative paths are
+    relative to the project), else ``params/scoring-<year>.yaml`` when it exists, else the
+    self-evaluation preset."""
+    if scoring:
+        return load_scoring(project_path(scoring))
+    default = PARAMS / f"scoring-{int(year)}.yaml"
+    return load_scoring(default) if default.exists() else load_preset(DEFAULT_PRESET)
+
+
+def analyse_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
+                 evaluator: dict | None = None) -> YearAnalysis:
+    """Load ``<root>/<year>/`` (root defaults to ``data/raw``; relative to the project) and analyse it.
+
+    Args:
+        year: the budget year.
+        root: the folder holding ``<year>/``.
+        scoring: the scoring table (see :func:`scoring_table`).
+        evaluator: the evaluator's entries for the scoring table.
+
+    Raises:
+        ValidationError: the year's workbooks, the scoring table or the evaluator's entries have problems.
+    """
+    data = load_year(int(year), project_path(root) if root is not None else None)
+    return analyse(data, scoring_table(year, scoring), evaluator)

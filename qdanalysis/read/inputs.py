@@ -1,0 +1,135 @@
+"""The year's input tables, declared once: name, Chinese sheet title, loader, required or optional.
+
+``load_year``, the parquet store, ``ingest``, ``validate``, ``summary`` and ``template`` loop over
+:data:`INPUTS`. Adding a table (a payment ledger 支付明细, say) means a :class:`SheetSchema` in
+:mod:`qdanalysis.read.schema`, a loader, one line here and the analyses that use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qdanalysis.errors import MissingTableError, Problem, ValidationError
+from qdanalysis.read import schema
+from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
+from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
+from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES, load_indicators
+from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
+from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
+from qdanalysis.read.schema import SheetSchema
+from qdanalysis.read.sheet import frame, shared_reads
+
+
+@dataclass(frozen=True)
+class InputTable:
+    """One input table of a year.
+
+    Attributes:
+        name: the table's name in code (``contracts``); also its stored file and its
+            attribute on :class:`~qdanalysis.read.year.YearData`.
+        schema: its sheet: Chinese title, header keywords, columns.
+        loader: ``loader(path)`` (or ``loader(path, year=...)`` when ``needs_year``) reads it
+            from a workbook or a folder of workbooks.
+        dtypes: the columns of its frame, for an empty one when no workbook holds the table.
+        required: a year without it is refused; an optional table may be absent.
+        needs_year: the loader reads year-less dates (``1月``) in the year being loaded.
+    """
+
+    name: str
+    schema: SheetSchema
+    loader: Callable[..., Any]
+    dtypes: Mapping[str, Any]
+    required: bool = False
+    needs_year: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.schema.title
+
+    def load(self, path: str | Path, year: int | None = None) -> Any:
+        """What the loader returns for ``path`` (a frame; the budget's :class:`BudgetSheet`)."""
+        return self.loader(path, year=year) if self.needs_year else self.loader(path)
+
+    def frames(self, loaded: Any) -> dict[str, pd.DataFrame]:
+        """The frames a loaded table contributes to a year, by name (the budget adds its 小计 rows)."""
+        if isinstance(loaded, BudgetSheet):
+            return {self.name: loaded.items, SUBTOTALS: loaded.subtotals}
+        return {self.name: loaded}
+
+    def empty(self) -> pd.DataFrame:
+        return frame([], dict(self.dtypes))
+
+    def rows(self, loaded: Any) -> int:
+        return len(self.frames(loaded)[self.name])
+
+
+#: The 小计 rows of the budget sheet, kept beside its items.
+SUBTOTALS = "subtotals"
+
+INPUTS: tuple[InputTable, ...] = (
+    InputTable("budget", schema.BUDGET, read_budget, BUDGET_DTYPES, required=True),
+    InputTable("contracts", schema.CONTRACTS, load_contracts, CONTRACT_DTYPES),
+    InputTable("lines", schema.LINES, load_lines, LINE_DTYPES),
+    InputTable("sms", schema.SMS, load_sms, SMS_DTYPES, needs_year=True),
+    InputTable("indicators", schema.INDICATORS, load_indicators, INDICATOR_DTYPES),
+)
+
+BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}
+
+#: Every frame a year holds: each input table, and the budget's subtotals after it.
+FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, *(t.name for t in INPUTS if t.name != "budget"))
+
+#: The frame dtypes by frame name, for empty frames.
+FRAME_DTYPES: dict[str, Mapping[str, Any]] = {**{t.name: t.dtypes for t in INPUTS}, SUBTOTALS: SUBTOTAL_DTYPES}
+
+
+@dataclass
+class InputsRead:
+    """What :func:`read_inputs` found in a workbook or folder.
+
+    Attributes:
+        loaded: each table found, by name, as its loader returned it (empty unless ``keep``).
+        rows: the number of rows of each table found, by name.
+        missing: the tables that no workbook holds.
+        problems: every problem of every table, in the order of :data:`INPUTS`.
+    """
+
+    loaded: dict[str, Any]
+    rows: dict[str, int]
+    missing: list[InputTable]
+    problems: list[Problem]
+
+
+def read_inputs(path: str | Path, year: int | None = None, *, require: bool = True, keep: bool = True) -> InputsRead:
+    """Load every declared table of ``path``, each workbook read once, collecting every problem.
+
+    Args:
+        path: a workbook or a folder of workbooks.
+        year: the year that year-less dates (``1月``) belong to.
+        require: a required table that is absent is a problem; False lists it as missing only.
+        keep: keep what each loader returned (False: only count the rows, so that a large table
+            is not held while the next one is read).
+    """
+    out = InputsRead({}, {}, [], [])
+    with shared_reads():
+        for table in INPUTS:
+            try:
+                loaded = table.load(path, year)
+            except MissingTableError as err:
+                out.missing.append(table)
+                if table.required and require:
+                    out.problems.extend(p for p in err.problems if p not in out.problems)
+                continue
+            except ValidationError as err:
+                out.problems.extend(p for p in err.problems if p not in out.problems)
+                continue
+            out.rows[table.name] = table.rows(loaded)
+            if keep:
+                out.loaded[table.name] = loaded
+            del loaded
+    return out

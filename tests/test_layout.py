@@ -1,0 +1,191 @@
+"""The package's layout: data flows read → analyse → present → run, and no module imports in a cycle.
+
+Every import of every module is read from its source (function-level imports included, the
+``if TYPE_CHECKING:`` blocks excluded), so a late import cannot hide a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qdanalysis.paths import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "qdanalysis"
+
+#: The stages in the order data flows; a module may import its own stage, earlier ones and the core.
+STAGES = ("read", "analyse", "present", "run")
+CORE = "core"
+
+
+def module_name(path: Path, package: Path) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def stage_of(module: str) -> str:
+    """``read``, ``analyse``, ``present``, ``run``, or ``core`` for the modules beside them."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in STAGES else CORE
+
+
+def rank(stage: str) -> int:
+    return 0 if stage == CORE else 1 + STAGES.index(stage)
+
+
+def _type_checking_block(node: ast.AST) -> bool:
+    return (isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+
+
+def imports_of(path: Path, module: str, modules: set[str]) -> list[tuple[str, int]]:
+    """The package's modules that ``path`` imports, with the line of each import."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for block in ast.walk(tree) if _type_checking_block(block) for n in ast.walk(block)}
+    is_package = path.name == "__init__.py"
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = module.split(".") if is_package else module.split(".")[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.append((full if full in modules else base, node.lineno))
+    return [(name, line) for name, line in found if name in modules and name != module]
+
+
+def import_graph(package: Path) -> dict[str, list[tuple[str, int]]]:
+    files = {module_name(p, package): p for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    modules = set(files)
+    return {name: imports_of(path, name, modules) for name, path in files.items()}
+
+
+def order_violations(graph: dict[str, list[tuple[str, int]]]) -> list[str]:
+    """Imports against the flow of data: a stage importing a later one, or the core importing a stage."""
+    top = next(iter(graph)).split(".")[0]
+    bad = []
+    for module, targets in graph.items():
+        if module == top:  # the package's front door re-exports lazily and imports nothing
+            continue
+        for target, line in targets:
+            if rank(stage_of(target)) > rank(stage_of(module)):
+                bad.append(f"{module}:{line} imports {target} ({stage_of(module)} → {stage_of(target)})")
+    return sorted(bad)
+
+
+def cycles(graph: dict[str, list[tuple[str, int]]]) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (Tarjan), each sorted."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w, _ in graph.get(v, []):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_stages_import_only_earlier_stages_and_the_core():
+    assert order_violations(import_graph(PACKAGE)) == []
+
+
+def test_no_import_cycles():
+    assert cycles(import_graph(PACKAGE)) == []
+
+
+def test_every_module_lives_in_a_stage_or_the_core():
+    core = sorted(module_name(p, PACKAGE) for p in PACKAGE.glob("*.py"))
+    assert core == ["qdanalysis", "qdanalysis.atomic", "qdanalysis.errors", "qdanalysis.fmt", "qdanalysis.paths",
+                    "qdanalysis.yamlfile"]
+    assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(STAGES)
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    package = tmp_path / "pkg"
+    for name, source in files.items():
+        path = package / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+    for folder in [package, *(p for p in package.rglob("*") if p.is_dir())]:
+        (folder / "__init__.py").touch()
+    return package
+
+
+def test_a_late_import_against_the_flow_is_caught(tmp_path):
+    package = _tree(tmp_path, {
+        "errors.py": "",
+        "read/year.py": """
+            from pkg.errors import Problem
+
+            def load():
+                from pkg.analyse import checks  # hidden in a function: still an import
+                return checks
+            """,
+        "analyse/checks.py": "from ..read import year\n",
+        "present/charts.py": "from pkg.run.cli import main\n",
+        "run/cli.py": "from pkg.present import charts\nfrom pkg.read.year import load\n",
+    })
+    graph = import_graph(package)
+    assert order_violations(graph) == [
+        "pkg.present.charts:1 imports pkg.run.cli (present → run)",
+        "pkg.read.year:5 imports pkg.analyse.checks (read → analyse)",
+    ]
+    assert cycles(graph) == [["pkg.analyse.checks", "pkg.read.year"], ["pkg.present.charts", "pkg.run.cli"]]
+
+
+def test_type_checking_imports_are_not_dependencies(tmp_path):
+    package = _tree(tmp_path, {
+        "read/year.py": """
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from pkg.analyse.checks import Check
+            """,
+        "analyse/checks.py": "from pkg.read import year\n",
+    })
+    graph = import_graph(package)
+    assert order_violations(graph) == [] and cycles(graph) == []
+
+
+@pytest.mark.parametrize("module, heavy", [
+    ("qdanalysis.present.excel", "matplotlib"),
+    ("qdanalysis.analyse.year", "matplotlib"),
+    ("qdanalysis.run.cli", "pandas"),
+])
+def test_importing_a_module_does_not_load_what_it_does_not_use(module, heavy):
+    code = f"import sys, {module}; print({heavy!r} in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert out.stdout.strip() == "False"
