@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qdanalysis.read import xlsx
+from qdanalysis.read import archive, xlsx
 from qdanalysis.errors import ValidationError, display_path
 from qdanalysis.read.xlsx import SheetData, column_letter, inspect_archive, read_workbook
 
@@ -225,7 +225,7 @@ def make_size_lie(p: Path) -> Path:
 def make_too_many_entries(p: Path) -> Path:
     build(p)
     with zipfile.ZipFile(p, "a") as zf:
-        for i in range(xlsx.MAX_ENTRIES + 1):
+        for i in range(archive.MAX_ENTRIES + 1):
             zf.writestr(f"docProps/x{i}.bin", b"")
     return p
 
@@ -481,15 +481,15 @@ def _long_sheet(n_rows: int, replace: dict[int, str] | None = None) -> str:
 
 def test_quick_extent_of_an_ordered_segment():
     seg = _long_sheet(20_000).encode()
-    assert len(seg) > 4 * xlsx._QUICK_EDGE  # head and tail do not see the middle rows
-    assert xlsx._quick_extent(seg) == (40_000, 20_000, 2)
+    assert len(seg) > 4 * archive._QUICK_EDGE  # head and tail do not see the middle rows
+    assert archive._quick_extent(seg) == (40_000, 20_000, 2)
 
 
 @pytest.mark.parametrize("far", ["C10001", "AA10001", "B20001", "B100000", "B0020001", "$B$5"])
 def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
     # the odd cell sits in the middle, where neither the head nor the tail looks
     seg = _long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
-    assert xlsx._quick_extent(seg) is None
+    assert archive._quick_extent(seg) is None
 
 
 @pytest.mark.parametrize("far", ["XFD10001", "A4294967295"])
@@ -716,4 +716,4 @@ def test_column_letter_negative():
 def test_column_letter_roundtrip(index):
     letters = column_letter(index)
     assert letters.isalpha() and letters.isupper()
-    assert xlsx._column_index(letters.encode()) == index
+    assert archive._column_index(letters.encode()) == index

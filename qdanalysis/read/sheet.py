@@ -27,7 +27,8 @@ import pyarrow as pa
 from qdanalysis.read import parsing as P
 from qdanalysis.errors import MissingTableError, ProblemCollector, ValidationError, display_path
 from qdanalysis.read.schema import MONEY, PRICE, NOTE_PREFIXES, Column, SheetSchema
-from qdanalysis.read.xlsx import UNCACHED_FORMULA, SheetData, column_letter, read_workbook
+from qdanalysis.read.archive import UNCACHED_FORMULA, column_letter
+from qdanalysis.read.xlsx import SheetData, read_workbook
 
 HEADER_SCAN_ROWS = 30
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
