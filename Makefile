@@ -31,10 +31,13 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 test: $(STAMP) ## build the environment and run the whole test suite
 	$(BIN)/python -m pytest -q
 
+lint: $(STAMP) ## check the code with ruff (the version pinned in constraints.txt; rules in pyproject.toml)
+	$(BIN)/ruff check .
+
 bench: $(STAMP) ## print the benchmark figures (benchmarks/); e.g. make bench BENCH="--only scale --quick"
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean: ## remove rebuildable outputs (data/processed/, data/demo/, reports/)
 	rm -rf data/processed/[0-9]* data/demo reports
 
-.PHONY: help env report demo test bench clean
+.PHONY: help env report demo test lint bench clean

@@ -46,19 +46,21 @@ def main(year: int) -> None:
     timed("fonts + theme (addfont, set_theme)", style.apply_theme)
 
     # Count the time of the parts inside the cells.
+    import IPython.display
     from matplotlib.figure import Figure
 
-    import IPython.display
+    import qdanalysis.analyse.year as year_mod
     import qdanalysis.read.sheet as table_mod
-    import qdanalysis.present.report as report_mod
 
     IPython.display.display = lambda *a, **k: None
     savefig = Figure.savefig
     Figure.savefig = lambda self, *a, **k: timed("render figures (savefig PNG)", savefig, self, *a, **k)
     read_workbook = table_mod.read_workbook
     table_mod.read_workbook = lambda *a, **k: timed("read workbooks (xlsx checks + calamine)", read_workbook, *a, **k)
-    load_year = report_mod.load_year
-    report_mod.load_year = lambda *a, **k: timed("load_year (parse + validate + cross-check)", load_year, *a, **k)
+    load_year = year_mod.load_year
+    year_mod.load_year = lambda *a, **k: timed("load_year (parse + validate)", load_year, *a, **k)
+    analyse = year_mod.analyse
+    year_mod.analyse = lambda *a, **k: timed("analyse (analyses, cross-checks, scoring, findings)", analyse, *a, **k)
 
     import nbformat
 
@@ -74,8 +76,9 @@ def main(year: int) -> None:
     for cell in cells[1:]:
         exec(compile(cell.source, "<cell>", "exec"), namespace)
     cells_total = time.perf_counter() - start
-    inner = sum(phases.get(k, 0.0) for k in ("render figures (savefig PNG)", "load_year (parse + validate + cross-check)"))
-    phases["sections: analysis + drawing (rest of the cells)"] = cells_total - inner
+    inner = sum(phases.get(k, 0.0) for k in ("render figures (savefig PNG)", "load_year (parse + validate)",
+                                             "analyse (analyses, cross-checks, scoring, findings)"))
+    phases["sections: drawing and text (rest of the cells)"] = cells_total - inner
     print(json.dumps({"phases": phases, "had_font_cache": had_font_cache}, ensure_ascii=False))
 
 

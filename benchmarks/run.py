@@ -12,6 +12,8 @@ Sections (``--only`` takes a comma-separated subset, in any order):
   scale    a year's 6,000,000-message SMS log, CSV and parquet, aggregated to month ×
            department by qdanalysis.read.smslog and by the other engines considered; then the SMS
            loader reading it through a workbook's 明细文件.
+  export   ``qdanalysis export --year 2020`` as a whole command, and inside it: loading the year,
+           analysing it once (analyses, cross-checks, scoring, findings), writing the workbook.
   profile  where the time of ``run --year 2020`` goes: CLI imports, kernel start, imports in
            the kernel, fonts, Excel, analysis and drawing, PNG rendering, HTML export.
 
@@ -37,10 +39,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import measure as M  # noqa: E402
-from measure import median, spread, verdict  # noqa: E402
+import measure as M
+from measure import median, spread, verdict
 
-SECTIONS = ("report", "all", "read", "cache", "scale", "profile")
+SECTIONS = ("report", "all", "read", "cache", "scale", "export", "profile")
 REPORT_YEAR = 2020
 REPORT_TARGET = 1.5  # at most this many times the floor
 ALL_TARGET = 1.7  # at least this many times faster than one after another
@@ -130,9 +132,9 @@ def bench_all(args, tmp: Path) -> dict:
 
 def bench_read(args, tmp: Path) -> dict:
     import pandas as pd
+    from workbooks import write_contract_ledger
 
     import qdanalysis
-    from workbooks import write_contract_ledger
 
     n = 20_000 if args.quick else 100_000
     heading(f"3. Reading: a {n:,}-row contract ledger (.xlsx)")
@@ -321,6 +323,47 @@ def bench_profile(args, tmp: Path) -> dict:
         row(f"    {name}", f"{secs:5.2f} s")
     return {"total_s": total, "cli_imports_s": cli_import_s, "papermill_s": papermill_s, "kernel_start_s": kernel_s,
             "cells_s": cell_s, "export_s": export_s, "kernel_phases": kernel["phases"]}
+
+
+# --------------------------------------------------------------------------- export
+
+
+EXPORT_PHASES = """
+import json, sys, time
+t0 = time.perf_counter()
+from qdanalysis.read.year import load_year
+from qdanalysis.analyse.year import analyse, scoring_table
+from qdanalysis.present.excel import write_workbook
+t1 = time.perf_counter()
+data = load_year({year}, processed=False)
+t2 = time.perf_counter()
+analysis = analyse(data, scoring_table({year}))
+t3 = time.perf_counter()
+write_workbook(analysis, sys.argv[1])
+t4 = time.perf_counter()
+print(json.dumps({{"imports": t1 - t0, "load": t2 - t1, "analyse": t3 - t2, "write": t4 - t3}}))
+"""
+
+
+def bench_export(args, tmp: Path) -> dict:
+    heading(f"6. Export: qdanalysis export --year {REPORT_YEAR}, whole command and its phases")
+    runs = max(args.runs, 5) if not args.quick else 1
+    cmd = M.qdanalysis_command("export", "--year", str(REPORT_YEAR), str(tmp / "分析.xlsx"))
+    if not args.quick:
+        M.run(cmd)
+    times = [M.run(cmd).seconds for _ in range(runs)]
+    row(f"qdanalysis export --year {REPORT_YEAR} (whole command, median of {runs})", f"{median(times):6.2f} s{spread(times)}")
+    phases: dict[str, list[float]] = {}
+    code = EXPORT_PHASES.format(year=REPORT_YEAR)
+    for _ in range(runs):
+        result = M.run([sys.executable, "-c", code, str(tmp / "phases.xlsx")])
+        for name, seconds in json.loads(result.stdout.strip().splitlines()[-1]).items():
+            phases.setdefault(name, []).append(seconds)
+    labels = {"imports": "imports (pandas, pyarrow, openpyxl; no matplotlib)", "load": "load_year (parse + validate)",
+              "analyse": "analyse: every analysis once, cross-checks, score, findings", "write": "write the workbook"}
+    for name, label in labels.items():
+        row(f"  {label}", f"{median(phases[name]):6.2f} s")
+    return {"export_s": median(times), **{f"{k}_s": median(v) for k, v in phases.items()}}
 
 
 def _import_times(stderr: str) -> dict[str, float]:

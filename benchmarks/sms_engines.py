@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import own_peak_mb  # noqa: E402
+from measure import own_peak_mb
 
 ENGINES = ("qdanalysis", "pandas", "pyarrow", "duckdb", "polars")
 LABELS = {

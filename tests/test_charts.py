@@ -14,20 +14,26 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
-import qdanalysis as q  # noqa: E402
-from qdanalysis.analyse import analyses as A  # noqa: E402
-from qdanalysis.present import charts as C  # noqa: E402
-from qdanalysis.present import style  # noqa: E402
-from qdanalysis.read.schema import MONEY, PRICE  # noqa: E402
+import qdanalysis as q
+from qdanalysis.analyse import analyses as A
+from qdanalysis.present import charts as C
+from qdanalysis.present import style
+from qdanalysis.read.schema import MONEY, PRICE
 
 SOURCE = "《青岛市大数据局2020年度专项业务费绩效评价报告》"
+
+
+def renewals_chart(contracts, **kwargs):
+    """The renewals chart of a contracts table, with the chains and summary the year's analysis makes."""
+    chains = A.renewal_chains(contracts)
+    return C.renewals(chains, A.renewal_summary(chains, 2020), **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +176,7 @@ def _charts_2020(y):
         "line_count": lambda **k: C.line_count(A.line_count_vs_target(y.lines, y.indicators), **k),
         "sms_monthly": lambda **k: C.sms_monthly(A.sms_monthly(y.sms), A.sms_target_money(y.sms, y.indicators), **k),
         "sms_departments": lambda **k: C.sms_departments(A.sms_by_department(y.sms), **k),
-        "renewals": lambda **k: C.renewals(A.renewal_chains(y.contracts), **k),
+        "renewals": lambda **k: renewals_chart(y.contracts, **k),
         "indicators": lambda **k: C.indicators(A.indicator_status(y.indicators), **k),
     }
 
@@ -179,7 +185,7 @@ def _charts_synthetic():
     return {
         "sms_monthly_synthetic": lambda **k: C.sms_monthly(A.sms_monthly(sms_raw()), SMS_TARGET, **k),
         "sms_departments_synthetic": lambda **k: C.sms_departments(A.sms_by_department(sms_raw()), **k),
-        "renewals_synthetic": lambda **k: C.renewals(A.renewal_chains(contracts_raw()), **k),
+        "renewals_synthetic": lambda **k: renewals_chart(contracts_raw(), **k),
         "trend_money": lambda **k: C.trend(trends_frame(), "executed", "专项业务费执行数（万元）",
                                            **{kk: v for kk, v in k.items() if kk != "year"}),
         "trend_count": lambda **k: C.trend(trends_frame(), "lines", "保障网络线路数量（条）", money=False,
@@ -402,7 +408,7 @@ def test_sms_departments_merges_the_tail():
 
 
 def test_renewals_2020_marks_the_undisclosed_renewal_amounts(y2020):
-    fig = C.renewals(A.renewal_chains(y2020.contracts), source=SOURCE, year=2020)
+    fig = renewals_chart(y2020.contracts, source=SOURCE, year=2020)
 
     assert "2020年续签合同各期年度金额" in titles(fig)
     assert_hatched(fig, 2)  # HT-2020-1.1 and HT-2020-1.2: renewed, amount not disclosed
@@ -412,7 +418,7 @@ def test_renewals_2020_marks_the_undisclosed_renewal_amounts(y2020):
 
 
 def test_renewals_with_growth():
-    fig = C.renewals(A.renewal_chains(contracts_raw()), source=SOURCE)
+    fig = renewals_chart(contracts_raw(), source=SOURCE)
 
     body = joined(fig)
     # 50 -> 55 -> 60.5 over 2016-2020: +10% a step, 4.9% a year; 80 -> 96 over 2017-2020: 6.3% a year
@@ -424,7 +430,7 @@ def test_renewals_with_growth():
 
 
 def test_renewals_empty_is_an_undisclosed_panel():
-    fig = C.renewals(A.renewal_chains(contracts_raw().iloc[0:0]), source=SOURCE)
+    fig = renewals_chart(contracts_raw().iloc[0:0], source=SOURCE)
 
     assert_undisclosed_panel(fig)
 
@@ -522,7 +528,8 @@ def test_empty_frames_give_an_undisclosed_panel(name, y2020):
         "renewals": A.renewal_chains(y2020.contracts),
         "indicators": A.indicator_status(y2020.indicators),
     }
-    fig = getattr(C, name)(_empty(frames[name]), source=SOURCE, year=2020)
+    extra = (A.renewal_summary(_empty(frames[name]), 2020),) if name == "renewals" else ()
+    fig = getattr(C, name)(_empty(frames[name]), *extra, source=SOURCE, year=2020)
 
     assert_undisclosed_panel(fig)
     assert_source(fig)
@@ -534,7 +541,7 @@ def test_charts_do_not_modify_their_inputs(y2020):
     chains = A.renewal_chains(contracts_raw())
     before = (cat.copy(), chains.copy())
     C.category_spending(cat, source=SOURCE)
-    C.renewals(chains, source=SOURCE)
+    C.renewals(chains, A.renewal_summary(chains, 2020), source=SOURCE)
 
     pd.testing.assert_frame_equal(cat, before[0])
     pd.testing.assert_frame_equal(chains, before[1])
@@ -544,7 +551,7 @@ def test_renewal_growth_names_the_years_it_is_measured_on():
     raw = contracts_raw()
     raw = raw[raw["contract_id"].str.startswith("A")].copy()
     raw["annual_cost"] = pd.array([Decimal("500000"), Decimal("550000"), None], dtype=MONEY)
-    fig = C.renewals(A.renewal_chains(raw), source=SOURCE)
+    fig = renewals_chart(raw, source=SOURCE)
 
     assert "2016—2018年年均增长 +4.9%" in joined(fig)
     assert_hatched(fig, 1)

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from qdanalysis.run.cli import main
-from qdanalysis.read.store import read_processed
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
+from qdanalysis.read.store import read_processed
+from qdanalysis.run.cli import main
 
 
 def run_cli(*args, cwd=None):

@@ -11,8 +11,8 @@ import pytest
 
 import qdanalysis
 from qdanalysis.analyse.year import analyse
-from qdanalysis.run import demo
 from qdanalysis.paths import DATA_RAW
+from qdanalysis.run import demo
 
 YEARS = range(2018, 2023)
 FEN = Decimal("0.01")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from conftest import make_workbook
 from openpyxl import load_workbook
 
-from conftest import make_workbook
-from qdanalysis.run.cli import main
 from qdanalysis.present.excel import display_width
 from qdanalysis.read.xlsx import read_workbook
+from qdanalysis.run.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis.analyse.year import analyse
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import CHECK_COLUMNS
-from qdanalysis.read.sheet import frame
+from qdanalysis.analyse.year import analyse
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
 from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES
 from qdanalysis.read.loaders.lines import LINE_DTYPES
+from qdanalysis.read.sheet import frame
 
 D = Decimal
 

@@ -13,15 +13,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import nbformat  # noqa: E402
-import pytest  # noqa: E402
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
-from PIL import Image  # noqa: E402
+import nbformat
+import pytest
+from browser import chromium_available, screenshot
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from PIL import Image
 
-from browser import chromium_available, screenshot  # noqa: E402
-from qdanalysis.present import style  # noqa: E402
-from qdanalysis.errors import QdanalysisError  # noqa: E402
-from qdanalysis.present.html_export import ExternalResourceError, export_html, find_external_resources  # noqa: E402
+from qdanalysis.errors import QdanalysisError
+from qdanalysis.present import style
+from qdanalysis.present.html_export import ExternalResourceError, export_html, find_external_resources
 
 CODE_MARKER = "qd_hidden_input_marker = 42"
 MARKDOWN_TEXT = "专项业务费绩效评价"

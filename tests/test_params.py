@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qdanalysis.run import params as params_module
 from qdanalysis.errors import ValidationError
-from qdanalysis.run.params import (DEFAULT_CELL_TIMEOUT, default_title, list_param_files, load_params, validate_params)
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
+from qdanalysis.run import params as params_module
+from qdanalysis.run.params import DEFAULT_CELL_TIMEOUT, default_title, list_param_files, load_params, validate_params
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -7,12 +7,12 @@ import json
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from qdanalysis.paths import NOTEBOOKS  # noqa: E402
-from qdanalysis.fmt import count_text, wan  # noqa: E402
-from qdanalysis.present.report import AnnualReport, FigureBlock, Para, TableBlock, TrendsReport  # noqa: E402
+from qdanalysis.fmt import count_text, wan
+from qdanalysis.paths import NOTEBOOKS
+from qdanalysis.present.report import AnnualReport, FigureBlock, Para, TableBlock, TrendsReport
 
 SECTIONS = ["header", "overview", "budget_execution", "categories", "network_lines", "sms", "renewals", "indicators",
             "data_checks"]

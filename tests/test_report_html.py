@@ -8,8 +8,8 @@ import os
 import re
 
 import pytest
-
 from browser import chromium_available, screenshot
+
 from qdanalysis.present.html_export import find_external_resources
 from qdanalysis.run.runner import run_year
 

@@ -19,10 +19,20 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from qdanalysis.run import cli
 from qdanalysis.errors import QdanalysisError, ValidationError
 from qdanalysis.paths import PROJECT_ROOT
-from qdanalysis.run.runner import (STATUS_FAILED, STATUS_OK, RunResult, check_notebook, format_summary, run_all, run_notebook, run_trends, run_year)
+from qdanalysis.run import cli
+from qdanalysis.run.runner import (
+    STATUS_FAILED,
+    STATUS_OK,
+    RunResult,
+    check_notebook,
+    format_summary,
+    run_all,
+    run_notebook,
+    run_trends,
+    run_year,
+)
 
 YEAR_PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "默认标题"'
 PRINT_PARAMS = "print(f'年份={year}'); print(f'目录={data_root}')"

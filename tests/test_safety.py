@@ -33,8 +33,8 @@ import pytest
 from conftest import make_workbook
 from test_corpus import write_xlsx
 
-from qdanalysis.read.store import MANIFEST, read_processed
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
+from qdanalysis.read.store import MANIFEST, read_processed
 
 REPORT = "1.0-annual-report"
 RAW_2020 = DATA_RAW / "2020"

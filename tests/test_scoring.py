@@ -11,10 +11,23 @@ import pytest
 
 import qdanalysis
 from qdanalysis import ValidationError
+from qdanalysis.analyse.scoring import (
+    PRESETS,
+    STATUS_EVALUATOR,
+    STATUS_EXPLAIN,
+    STATUS_MISSING,
+    STATUS_SCORED,
+    display_sheet,
+    grade,
+    load_preset,
+    load_scoring,
+    reweight,
+    score,
+    validate_scoring,
+)
+from qdanalysis.paths import PARAMS
 from qdanalysis.read import parsing as P
 from qdanalysis.read.loaders.indicators import is_met
-from qdanalysis.paths import PARAMS
-from qdanalysis.analyse.scoring import (PRESETS, STATUS_EVALUATOR, STATUS_EXPLAIN, STATUS_MISSING, STATUS_SCORED, display_sheet, grade, load_preset, load_scoring, reweight, score, validate_scoring)
 
 NOTE = "权重须以本地财政部门现行规定为准"
 

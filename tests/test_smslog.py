@@ -11,14 +11,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import make_workbook
 
 import qdanalysis
 from qdanalysis import ValidationError
-from qdanalysis.read import smslog
 from qdanalysis.errors import display_path
+from qdanalysis.read import smslog
 from qdanalysis.read.parsing import CellError
-
-from conftest import make_workbook
 
 HEADER = "发送时间,部门,条数\n"
 

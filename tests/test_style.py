@@ -12,13 +12,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
 
-from qdanalysis.present import style  # noqa: E402
+from qdanalysis.present import style
 
 SAMPLE_PNG = Path("/tmp/style_sample.png")
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qdanalysis.read import archive, xlsx
 from qdanalysis.errors import ValidationError, display_path
+from qdanalysis.read import archive, xlsx
 from qdanalysis.read.xlsx import SheetData, column_letter, inspect_archive, read_workbook
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

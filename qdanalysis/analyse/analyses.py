@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from qdanalysis.read.schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
 from qdanalysis.read.parsing import FEN
+from qdanalysis.read.schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
 
 UNDISCLOSED = "未披露"
 TOTAL = "合计"

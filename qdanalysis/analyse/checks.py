@@ -13,9 +13,6 @@ import pandas as pd
 from qdanalysis.analyse.analyses import counted_in_units, in_service
 from qdanalysis.read.schema import UNITS_COUNTED
 
-#: Relative difference above which two figures that should agree are reported.
-WARN_RELATIVE = Decimal("0.02")
-
 CHECK_COLUMNS = ["check", "formula", "computed", "stated", "difference", "relative", "status", "detail"]
 STATUS_OK, STATUS_DIFF, STATUS_UNKNOWN = "一致", "不一致", "未披露"
 

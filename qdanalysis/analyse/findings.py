@@ -24,9 +24,9 @@ import pandas as pd
 
 from qdanalysis.analyse import analyses as analysis
 from qdanalysis.analyse.checks import STATUS_DIFF
-from qdanalysis.read.parsing import FEN, parse_codes
-from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.fmt import count_text, date_text, format_number, pct, times, wan
+from qdanalysis.read.inputs import BY_NAME
+from qdanalysis.read.parsing import FEN, parse_codes
 from qdanalysis.read.year import YearData
 
 # --- vocabulary ----------------------------------------------------------------------------

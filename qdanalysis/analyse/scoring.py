@@ -28,21 +28,16 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.read import parsing as P
-from qdanalysis.fmt import wan
-from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring_table import (
-    Band,
     COUNT_MEASURES,
     DENOMINATORS,
     EVALUATOR_KEYS,
     EVALUATOR_SOURCE,
     EXECUTION_TARGET,
-    GRADES,
     GRADE_LOWEST,
+    GRADES,
     GROUP_COLUMNS,
-    Indicator,
     MEASURES,
     PRESETS,
     PRESETS_DIR,
@@ -55,8 +50,10 @@ from qdanalysis.analyse.scoring_table import (
     STATUS_MISSING,
     STATUS_SCORED,
     SUBTOTAL,
-    ScoringTable,
     TOTAL,
+    Band,
+    Indicator,
+    ScoringTable,
     load_preset,
     load_scoring,
     number_text,
@@ -64,6 +61,9 @@ from qdanalysis.analyse.scoring_table import (
     to_number,
     validate_scoring,
 )
+from qdanalysis.errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.fmt import wan
+from qdanalysis.read import parsing as P
 
 __all__ = [
     "Band", "Indicator", "ScoringTable", "ScoreResult", "load_scoring", "load_preset", "reweight", "validate_scoring",

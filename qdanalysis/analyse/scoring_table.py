@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.read import parsing as P
 from qdanalysis.yamlfile import read_yaml
-from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: Preset name -> file in ``qdanalysis/presets/``.

@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
 from qdanalysis.present import style
@@ -705,11 +705,13 @@ def sms_departments(depts: pd.DataFrame, *, source: str, demo: bool = False, yea
 # --- renewals ----------------------------------------------------------------------------------
 
 
-def renewals(chains: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
+def renewals(chains: pd.DataFrame, summary: pd.DataFrame, *, source: str, demo: bool = False,
+             year: int | None = None) -> Figure:
     """Annual amount at each link of every renewed contract chain, with compound growth.
 
     Args:
         chains: ``analysis.renewal_chains``; chains of one contract are left out.
+        summary: ``analysis.renewal_summary`` of those chains (growth and vendor per chain).
         source: 数据来源 text.
         demo: mark as 示例数据.
         year: budget year for the title.
@@ -722,8 +724,7 @@ def renewals(chains: pd.DataFrame, *, source: str, demo: bool = False, year: int
         return _empty(fig, ax, title, "合同台账中没有记录续签关系的合同", source, demo)
 
     data = chains[chains["chain"].isin(renewed)]
-    signed_years = [s.year for s in data["signed"] if not _missing(s)]
-    summary = A.renewal_summary(data, max(signed_years) if signed_years else 0).set_index("chain")
+    summary = summary.set_index("chain")
     ncols = min(3, len(renewed))
     nrows = math.ceil(len(renewed) / ncols)
     fig, header = _figure(8.4 if ncols > 1 else 6.0, 1.4 + 3.4 * nrows)

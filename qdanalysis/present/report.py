@@ -19,7 +19,17 @@ from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.trends import trend_table, year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
 from qdanalysis.errors import ValidationError, display_path
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, count_text, date_text, format_number, month_text, pct, times, wan
+from qdanalysis.fmt import (
+    DEMO_LABEL,
+    UNDISCLOSED_LABEL,
+    count_text,
+    date_text,
+    format_number,
+    month_text,
+    pct,
+    times,
+    wan,
+)
 from qdanalysis.paths import project_path
 from qdanalysis.present import charts
 from qdanalysis.present import layouts as T
@@ -273,7 +283,7 @@ class AnnualReport:
                 lead = f"自{date_text(r['reference'], 'year')}的合同起已{int(r['years_since'])}年未见竞争性采购"
             spent = "" if pd.isna(r["spent_since"]) else f"，按现年度金额推算期间支出约{wan(r['spent_since'])}"
             blocks.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
-        blocks.append(self._figure(charts.renewals(an.chains, source=self.source("合同台账"), demo=self.demo,
+        blocks.append(self._figure(charts.renewals(an.chains, summary, source=self.source("合同台账"), demo=self.demo,
                                                    year=d.year), "合同续签"))
         blocks.append(self._layout_table(
             T.RENEWALS, summary, vendor=lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL))

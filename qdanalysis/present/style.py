@@ -126,7 +126,7 @@ def apply_theme() -> str:
     Returns:
         The font family name.
     """
-    import seaborn as sns  # noqa: PLC0415  (seaborn is slow to import; only needed here)
+    import seaborn as sns  # seaborn is slow to import; only needed here
 
     global _theme_applied
     _theme_applied = True

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
-
 from qdanalysis.errors import Problem, ValidationError, display_path
 
 __all__ = ["Archive", "Inspector", "column_letter", "inspect_archive"]

@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-
 import datetime as dt
 import unicodedata
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from collections.abc import MutableMapping
 from operator import itemgetter
-from typing import Any, Callable, Iterator, Iterable
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from qdanalysis.read import parsing as P
 from qdanalysis.errors import MissingTableError, ProblemCollector, ValidationError, display_path
-from qdanalysis.read.schema import MONEY, PRICE, NOTE_PREFIXES, Column, SheetSchema
+from qdanalysis.read import parsing as P
 from qdanalysis.read.archive import UNCACHED_FORMULA, column_letter
+from qdanalysis.read.schema import MONEY, NOTE_PREFIXES, PRICE, Column, SheetSchema
 from qdanalysis.read.xlsx import SheetData, read_workbook
 
 HEADER_SCAN_ROWS = 30

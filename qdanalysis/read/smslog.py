@@ -29,8 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qdanalysis.read import parsing as P
 from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import COUNTED, SETTLED, Column, SheetSchema
 
 FEN = Decimal("0.01")

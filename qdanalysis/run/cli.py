@@ -112,8 +112,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from qdanalysis.run.demo import generate_demo
     from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
+    from qdanalysis.run.demo import generate_demo
 
     out = args.out if args.out is not None else PROJECT_ROOT / "data" / "demo"
     raw, target = DATA_RAW.resolve(), Path(out).resolve()
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
-    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+    except Exception as err:
         if args.debug:
             raise
         print(f"内部错误：{type(err).__name__}: {err}（请加 --debug 重新运行并报告此问题）", file=sys.stderr)

@@ -32,8 +32,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from qdanalysis.atomic import write_bytes, write_text
-from qdanalysis.paths import DATA_RAW
 from qdanalysis.fmt import DEMO_LABEL
+from qdanalysis.paths import DATA_RAW
 from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, SheetSchema
 from qdanalysis.read.year import DEMO_MARKER_FILE, is_demo_folder
 

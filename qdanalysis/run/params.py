@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from qdanalysis.yamlfile import read_yaml
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
+from qdanalysis.yamlfile import read_yaml
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600

@@ -23,8 +23,15 @@ from typing import Any, TextIO
 
 from qdanalysis.atomic import atomic_path, locked
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
-from qdanalysis.run.params import (DEFAULT_CELL_TIMEOUT, DEFAULT_DATA_ROOT, list_param_files, load_params, param_file_for, validate_params)
 from qdanalysis.paths import DATA_RAW, NOTEBOOKS, PROJECT_ROOT, REPORTS
+from qdanalysis.run.params import (
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_DATA_ROOT,
+    list_param_files,
+    load_params,
+    param_file_for,
+    validate_params,
+)
 
 ANNUAL_NOTEBOOK = NOTEBOOKS / "1.0-annual-report.ipynb"
 TRENDS_NOTEBOOK = NOTEBOOKS / "2.0-multi-year-trends.ipynb"

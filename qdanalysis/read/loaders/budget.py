@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.read import parsing as P
 from qdanalysis.errors import ProblemCollector
+from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
+from qdanalysis.read.sheet import Record, frame, locate, money_value, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
-from qdanalysis.read.sheet import Record, frame, locate, money_value, read_records, raise_problems
 
 MONEY_KEYS = ("budget", "adjusted_budget", "executed")
 TOLERANCE = Decimal("0.01")

@@ -10,8 +10,21 @@ import pandas as pd
 
 from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
+from qdanalysis.read.sheet import (
+    LOADER_ORDER,
+    NAT,
+    Columns,
+    MoneyColumn,
+    date_ns,
+    datetimes,
+    decimal_array,
+    frame,
+    locate,
+    provenance_columns,
+    raise_problems,
+    read_columns,
+)
 from qdanalysis.read.xlsx import collector_paused
-from qdanalysis.read.sheet import (LOADER_ORDER, NAT, Columns, MoneyColumn, date_ns, datetimes, decimal_array, frame, locate, provenance_columns, raise_problems, read_columns)
 
 #: Billing bases and the words that mean them.
 BILLING = {

@@ -9,8 +9,8 @@ import pandas as pd
 
 from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import INDICATORS
+from qdanalysis.read.sheet import frame, locate, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
-from qdanalysis.read.sheet import frame, locate, read_records, provenance, raise_problems
 
 INDICATOR_DTYPES = {
     "level1": object, "level2": object, "name": object,

@@ -8,8 +8,8 @@ import pandas as pd
 
 from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import LINES, LINES_COUNTED, MONEY, UNITS_COUNTED
+from qdanalysis.read.sheet import as_date, frame, locate, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
-from qdanalysis.read.sheet import as_date, frame, locate, money_value, read_records, provenance, raise_problems
 
 LINE_DTYPES = {
     "unit": object, "carrier": object, "line_type": object, "bandwidth_mbps": "float", "count": "Int64",

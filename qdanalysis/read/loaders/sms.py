@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from qdanalysis.errors import ValidationError
 from qdanalysis.read import parsing as P
 from qdanalysis.read import smslog
-from qdanalysis.errors import ValidationError
 from qdanalysis.read.schema import MONEY, PRICE, SETTLED, SMS
+from qdanalysis.read.sheet import frame, locate, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
-from qdanalysis.read.sheet import frame, locate, money_value, read_records, provenance, raise_problems
 
 SMS_DTYPES = {
     "month": "date", "department": object, "count": "Int64", "unit_price": PRICE, "amount": MONEY,

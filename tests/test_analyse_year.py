@@ -1,0 +1,116 @@
+"""The year's analysis: computed once, by a pure function, and read by every output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+import qdanalysis
+from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import checks, findings, scoring
+from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
+from qdanalysis.paths import NOTEBOOKS
+from qdanalysis.present.excel import write_workbook
+from qdanalysis.present.report import AnnualReport
+from qdanalysis.present.summary import year_summary
+
+#: Every analysis a report shows, and the functions that each must run exactly once per year.
+ANALYSES = ["spending_by_category", "disclosed_spend", "line_costs", "same_bandwidth_prices", "monthly_line_cost",
+            "yearly_line_cost", "line_count_vs_target", "sms_monthly", "sms_by_department", "sms_target_money",
+            "renewal_chains", "renewal_summary", "recurring_share", "indicator_status"]
+ONCE = [(A, name) for name in ANALYSES] + [(checks, "cross_checks"), (scoring, "score"), (findings, "find_all")]
+
+SECTIONS = ["header", "overview", "budget_execution", "categories", "network_lines", "sms", "renewals", "indicators",
+            "scoring", "findings", "data_checks"]
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Count the calls of every analysis, wherever the package holds a reference to it."""
+    counter: Counter[str] = Counter()
+    for module, name in ONCE:
+        original = getattr(module, name)
+
+        def counted(*args, __name=name, __original=original, **kwargs):
+            counter[__name] += 1
+            return __original(*args, **kwargs)
+
+        for mod in [m for key, m in sys.modules.items() if key.startswith("qdanalysis") and m is not None]:
+            if getattr(mod, name, None) is original:
+                monkeypatch.setattr(mod, name, counted)
+    return counter
+
+
+def notebook_code(name: str) -> str:
+    nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_the_annual_notebook_runs_each_analysis_once(calls, capsys):
+    """What ``qdanalysis run --year 2020`` executes in its kernel: the notebook's code cells."""
+    namespace: dict = {}
+    exec(notebook_code("1.0-annual-report.ipynb"), namespace)  # the parameters cell: year 2020, data/raw
+    plt.close("all")
+    capsys.readouterr()
+    assert isinstance(namespace["analysis"], YearAnalysis) and namespace["analysis"].year == 2020
+    assert {name: calls[name] for _, name in ONCE} == {name: 1 for _, name in ONCE}
+
+
+def test_export_and_summary_run_each_analysis_once(calls, tmp_path):
+    analysis = analyse_year(2020)
+    write_workbook(analysis, tmp_path / "分析.xlsx")
+    text = year_summary(analysis)
+    report = AnnualReport(analysis)
+    for section in SECTIONS:
+        getattr(report, section)()
+    plt.close("all")
+    assert {name: calls[name] for _, name in ONCE} == {name: 1 for _, name in ONCE}
+    assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in text
+
+
+def test_the_outputs_read_the_analysis_they_are_given():
+    """A report built on an analysis shows that analysis' figures, not figures of its own."""
+    analysis = analyse_year(2020)
+    altered = YearAnalysis(**{**analysis.__dict__, "warnings": ["（测试）这条提示只存在于传入的分析中"]})
+    text = "".join(b.html for b in AnnualReport(altered).data_checks() if hasattr(b, "html"))
+    assert "（测试）这条提示只存在于传入的分析中" in text
+    assert "（测试）这条提示只存在于传入的分析中" in year_summary(altered)
+
+
+def test_analyse_is_pure():
+    data = qdanalysis.load_year(2020)
+    before = {name: df.copy() for name, df in data.frames.items()}
+    totals = dict(data.totals)
+    first, second = analyse(data), analyse(data)
+    for name, df in data.frames.items():
+        pd.testing.assert_frame_equal(df, before[name], obj=name)
+    assert data.totals == totals
+    pd.testing.assert_frame_equal(first.renewals, second.renewals)
+    assert [f.summary for f in first.findings] == [f.summary for f in second.findings]
+
+
+def test_the_2020_analysis_holds_what_the_report_says():
+    a = qdanalysis.analyse_year(2020)
+    assert a.recurring["recurring"] == Decimal("4787200.00")
+    assert f"{a.recurring['share']:.2%}" == "50.87%"
+    assert a.score is not None and a.score.name and a.score.max_total == 100
+    assert {f.code[:3] for f in a.findings} == {"F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10"}
+    assert any(w.startswith("2.2") for w in a.warnings)
+    assert repr(a).startswith("YearAnalysis(2020, findings=")
+
+
+def test_an_unscored_analysis_says_so():
+    a = analyse(qdanalysis.load_year(2020))
+    assert a.score is None and a.scoring is None
+    [block] = AnnualReport(a).scoring()
+    assert block.html == "本次未评分（未指定评分表）。"
+    assert "score=未评分" in repr(a)
