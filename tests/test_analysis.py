@@ -59,6 +59,17 @@ def test_2020_categories(y2020):
     assert out.loc["网络线路及安全保障", "budget"] == D("2534200.00")
     assert out.loc["未披露", "budget"] == D("4332800.00")
     assert f"{out.loc['合计', 'execution_rate']:.2%}" == "98.27%"
+    # no item states an executed figure: only the total row carries it, not the 未披露 row of 20 items
+    assert pd.isna(out.loc["未披露", "executed"]) and out.loc["合计", "executed"] == D("9246800.00")
+    assert out.loc["未披露", "items"] == 20
+
+
+def test_undisclosed_execution_is_the_part_items_do_not_state():
+    b = budget(("1", "甲", "a", D(100), None), ("2", "乙", "b", D(200), None))
+    b.loc[0, "executed"] = D(80)
+    out = A.spending_by_category(b, {"budget": D(300), "executed": D(250), "adjusted_budget": None})
+    out = out.set_index("category")
+    assert out.loc["未披露", "executed"] == D(170)  # 250 stated, 80 itemised
 
 
 def test_disclosed_spend_2020(y2020):
@@ -124,8 +135,11 @@ def test_sms_monthly_and_target_money():
     assert pd.isna(m["count"].iloc[1]) and m["amount_basis"].iloc[1] == "未披露"
     d = A.sms_by_department(sms)
     assert d["department"].tolist() == ["办公厅", "财政局"] and d["months_disclosed"].tolist() == [1, 1]
-    ind = pd.DataFrame({"name": ["保障金宏短信数量"], "target_value": [6_000_000.0], "target_op": [">="]})
-    assert A.sms_target_money(sms, ind)["implied"] == D("390000.00")
+    ind = pd.DataFrame({"name": ["金宏短信到达率", "保障金宏短信数量"], "target_value": [98.0, 6_000_000.0],
+                        "target_op": [">=", ">="], "target_unit": ["%", "条"]})
+    assert A.sms_target_money(sms, ind)["implied"] == D("390000.00")  # the count, not the rate listed first
+    rate = A.sms_target_money(sms, ind.iloc[[0]])  # a rate target is not a number of messages
+    assert rate["implied"] is None and rate["target_count"] is None and rate["unit_price"] == D("0.065")
 
 
 def test_indicator_status_2020(y2020):

@@ -176,7 +176,7 @@ SMS_CONTRACT = {"contract_id": "S", "item_code": "2.7", "item": "短信", "billi
 
 def test_quantity_target_on_unit_priced_service_implies_money():
     ind = indicators({"name": "短信数量", "target_op": ">=", "target_value": 2_000_000.0, "target_text": "≥200万条",
-                      "item_codes": "2.7"})
+                      "target_unit": "条", "item_codes": "2.7"})
     f, = F.quantity_target_on_unit_priced_service(ind, contracts(SMS_CONTRACT))
     assert f.code == "F02" and f.severity == "中"
     assert f.figures["implied"] == D("130000.00") and f.figures["unit_price"] == D("0.065")
@@ -190,6 +190,7 @@ def test_quantity_target_on_unit_priced_service_implies_money():
     ({"target_op": "<=", "item_codes": "2.7"}, SMS_CONTRACT),  # a ceiling, not a quantity to reach
     ({"target_op": ">=", "item_codes": None}, SMS_CONTRACT),  # the indicator names no item
     ({"target_op": ">=", "item_codes": "2.7", "level2": "质量指标"}, SMS_CONTRACT),
+    ({"target_op": ">=", "item_codes": "2.7", "target_unit": "%"}, SMS_CONTRACT),  # a rate (到达率 ≥98%), not a count
 ])
 def test_quantity_target_not_reported(indicator, contract):
     ind = indicators({"name": "n", "target_value": 100.0, **indicator})
@@ -396,6 +397,8 @@ def test_contradictions_one_per_disagreement():
     c = contracts({"contract_id": "L", "item_code": "2.2", "item": "接入费"})
     f, = F.contradictions(chk, b, c, lines())
     assert f.code == "F08" and f.severity == "中" and f.figures["difference"] == D(-139968)
+    # a budget below its contracts' arithmetic is a weak budget basis, not data contradicting itself
+    assert f.title == "预算测算依据不充分" and "矛盾" not in f.title
     assert f.summary == "2.2 接入费：合同月费×12 vs 预算数：按合同月费测算年费用104.00万元，预算表为90.00万元（-13.5%）。"
     assert list(f.rows["table"]) == ["数据核对", "预算执行", "合同台账"]
     assert list(f.rows["src_row"].dropna()) == [2, 2]

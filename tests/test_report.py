@@ -41,7 +41,12 @@ def test_2020_figures_in_the_prose(report2020):
     text = {k: text_of(v) for k, v in blocks.items()}
     assert "2020年项目预算941.00万元，共5大类、29个明细项目" in text["overview"]
     assert "项目实际执行924.68万元，预算执行率98.27%" in text["budget_execution"]
-    assert "合计523.31万元" in text["budget_execution"] and "401.37万元未逐项披露" in text["budget_execution"]
+    assert "合计523.31万元" in text["budget_execution"] and "401.37万元未逐项列明" in text["budget_execution"]
+    # 1.3, 1.7 and 2.7 state amounts (contract, price) though no budget figure: not "未披露金额"
+    assert "其余20个项目未列明预算数" in text["overview"] and "未披露金额" not in text["overview"]
+    # the 523.31 mixes executed, paid and budget figures: it is what the items list, not what was spent
+    assert "各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计523.31万元" in text["budget_execution"]
+    assert "能逐项对应到" not in text["budget_execution"]
     assert "中国联通月租7.60万元，是中国电信（0.79万元）的9.6倍" in text["network_lines"]
     assert "意味着至少支出39.00万元" in text["sms"] and "≥600万条" in text["sms"]
     assert "实际5.1万路，完成51%" in text["indicators"]

@@ -53,8 +53,8 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
 
     Each category row sums only the items that state a figure (``items_disclosed`` of
     ``items``); a category where no item states one has NA, not zero. A row
-    ``未披露`` holds the total minus every disclosed item, and a row ``合计`` the total the
-    sheet states. ``share`` is each row's part of the total budget.
+    ``未披露`` holds the total minus every disclosed item (NA for a column that no item states
+    at all), and a row ``合计`` the total the sheet states. ``share`` is each row's part of the total budget.
 
     Returns:
         Columns: category, items, items_disclosed, budget, adjusted_budget, executed,
@@ -78,7 +78,9 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
         stated = totals.get(col)
         known = sum_known(budget[col])
         total[col] = stated if stated is not None else known
-        undisclosed[col] = (stated - (known or Decimal(0))) if stated is not None else None
+        # Where no item states a figure of this column, nothing is itemised: the total row alone
+        # carries it (on the 未披露 row it would read as the figure of the items whose budget is unknown).
+        undisclosed[col] = stated - known if stated is not None and known is not None else None
     rows += [undisclosed, total]
     out = pd.DataFrame(rows)
     for col in MONEY_COLS:
@@ -342,9 +344,19 @@ def sms_by_department(sms: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("count", ascending=False, na_position="last").reset_index(drop=True)
 
 
+#: The unit of a target that counts messages (``≥600万条`` is read as 6,000,000 条).
+MESSAGE_UNIT = "条"
+
+
 def sms_target_money(sms: pd.DataFrame, indicators: pd.DataFrame) -> dict:
-    """The money a message-count target implies at the contract's unit price (600万 × 0.065 元)."""
-    target = indicators[indicators["name"].str.contains("短信", na=False) & indicators["target_value"].notna()]
+    """The money a message-count target implies at the contract's unit price (600万 × 0.065 元).
+
+    Only a target counted in messages (条, 万条) is turned into money; a rate such as
+    金宏短信到达率 ≥98% is not a number of messages.
+    """
+    units = indicators["target_unit"] if "target_unit" in indicators else pd.Series(None, index=indicators.index)
+    target = indicators[indicators["name"].str.contains("短信", na=False) & indicators["target_value"].notna()
+                        & (units == MESSAGE_UNIT)]
     prices = sms["unit_price"].dropna().unique()
     if not len(target) or len(prices) != 1:
         return {"target_count": None, "unit_price": None if len(prices) != 1 else Decimal(prices[0]), "implied": None}

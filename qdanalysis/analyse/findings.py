@@ -240,7 +240,9 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         if (not codes or ind["target_op"] not in (">=", ">") or _missing(ind["target_value"])
                 or QUANTITY_LEVEL not in str(ind["level2"] or "")):
             continue
-        per_unit = contracts[contracts["item_code"].isin(codes) & contracts["billing"].isin(PER_UNIT_BILLING)]
+        # only a target counted in the unit the service is billed by (条, 万条) costs money; a rate does not
+        per_unit = contracts[contracts["item_code"].isin(codes) & contracts["billing"].isin(PER_UNIT_BILLING)
+                             & (contracts["billing"] == (ind.get("target_unit") or None))]
         if per_unit.empty:
             continue
         prices = [Decimal(p) for p in per_unit["unit_price"].dropna()]
@@ -640,7 +642,11 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
 
 def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.DataFrame,
                    lines: pd.DataFrame) -> list[Finding]:
-    """Cross-checks whose figures disagree (status 不一致), with the rows they compare (F08)."""
+    """Cross-checks whose figures disagree (status 不一致), with the rows they compare (F08).
+
+    A budget that its contracts' arithmetic does not reach (2.2: 约90万元 against 942元 × 92 × 12)
+    shows a budget whose basis is not documented, not data that contradict themselves.
+    """
     found = []
     if checks.empty:
         return found
@@ -648,7 +654,7 @@ def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.Dat
         code = str(chk["check"]).split(" ")[0]
         rel = None if _missing(chk["relative"]) else float(chk["relative"])
         found.append(Finding(
-            code="F08", title="数据自相矛盾：测算与预算不一致",
+            code="F08", title="预算测算依据不充分",
             severity=MEDIUM if rel is None or abs(rel) >= CONTRADICTION_MEDIUM else LOW, category="决策",
             figures={"computed": chk["computed"], "stated": chk["stated"], "difference": chk["difference"],
                      "relative": rel},

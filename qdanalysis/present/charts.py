@@ -211,12 +211,12 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         disclosed = bool(r["disclosed"])
         share = "" if _missing(r["share"]) else f"（占{_pct(r['share'], 1)}）"
         if disclosed:
-            label = f"{_wrap(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明金额）"
+            label = f"{_wrap(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明预算数）"
             value = style.wan_value(r["budget"])
             if not math.isnan(value):
                 texts.append(style.format_wan(r["budget"]) + share)
         else:
-            label = f"未逐项披露\n（{r['items']}项无金额）"
+            label = f"未逐项披露\n（{r['items']}项未列明预算数）"
             value = math.nan
             if not _missing(r["budget"]):
                 heights[label] = style.wan_value(r["budget"])
@@ -236,9 +236,9 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
     subtitle = None
     if not total.empty:
         t = total.iloc[0]
-        parts = [f"预算合计 {style.format_wan(t['budget'])} 万元，共{t['items']}项，其中{t['items_disclosed']}项列明金额"]
+        parts = [f"预算合计 {style.format_wan(t['budget'])} 万元，共{t['items']}项，其中{t['items_disclosed']}项列明预算数"]
         if (~rows["disclosed"].astype(bool)).any():
-            parts.append("无金额项目未逐项披露，按合计数减已列明金额计，用斜线标示")
+            parts.append("未列明预算数的项目按预算合计减已列明数计，用斜线标示")
         subtitle = "\n".join(parts)
     _title(ax, title, subtitle)
     return _done(fig, source, demo)

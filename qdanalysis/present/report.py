@@ -122,7 +122,7 @@ class AnnualReport:
         if listed == len(b):
             detail = para("全部{n}个项目均列明了预算数。", n=listed)
         else:
-            detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未披露金额，"
+            detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未列明预算数，"
                           "合计{undisclosed}。", listed=listed, known=wan(known),
                           share=pct(A.safe_ratio(known, d.totals["budget"])), rest=len(b) - listed,
                           undisclosed=wan(d.undisclosed.get("budget")))
@@ -149,8 +149,8 @@ class AnnualReport:
         blocks.append(self._figure(charts.budget_execution(t, source=self.source("预算执行"), demo=self.demo, year=d.year),
                                    "预算数与执行数"))
         blocks.append(para(
-            "能逐项对应到{year}年的支出（项目执行数，或合同本年支付额，或列明的年度预算数）合计{disclosed}，"
-            "占执行数的{share}；其余{rest}未逐项披露。",
+            "各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
+            "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
             year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
                                                           year=d.year), "逐项披露的支出"))
