@@ -48,6 +48,11 @@ def test_findings_and_score_sheet(exported):
     assert {"F01", "F02", "F04", "F06", "F08", "F09"} <= set(codes)
     f06 = [r for r in wb["主要问题"].iter_rows(min_row=3, values_only=True) if r[0] == "F06"][0]
     assert "9.6倍" in f06[4] and "81.72万元" in f06[4]
+    # the same table numbers as the HTML report
+    # 2020 has no department SMS table: 表5 is the renewals, the score 表7, the checks 表8, as in the HTML
+    assert wb["评分"]["A1"].value.startswith("表7 绩效评分") and wb["数据核对"]["A1"].value.startswith("表8 数据核对")
+    assert wb["合同续签"]["A1"].value.startswith("表5 合同续签与成本") and wb["预算明细"]["A1"].value == "预算明细（金额单位：万元）"
+    assert wb["分类支出"]["A1"].value.startswith("表3 分类支出") and wb["逐项支出"]["A1"].value.startswith("表2 ")
     score_rows = list(wb["评分"].iter_rows(min_row=3, values_only=True))
     assert score_rows[-1][0] == "合计" and score_rows[-1][7] == pytest.approx(29.91)
 

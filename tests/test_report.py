@@ -57,6 +57,25 @@ def test_2020_figures_in_the_prose(report2020):
     assert "95条" not in text["network_lines"]
 
 
+def test_tables_are_numbered_in_order_of_appearance(report2020):
+    import re
+
+    r, blocks = report2020
+    order = SECTIONS[:-1] + ["scoring", "findings", "data_checks"]
+    captions = [b.caption for name in order for b in (blocks.get(name) or getattr(r, name)()) if isinstance(b, TableBlock)]
+    numbers = [int(re.match(r"表(\d+) ", c).group(1)) for c in captions]
+    assert numbers == list(range(1, len(numbers) + 1)), captions
+    plt.close("all")
+
+
+def test_sections_are_numbered_without_gaps():
+    nb = json.loads((NOTEBOOKS / "1.0-annual-report.ipynb").read_text(encoding="utf-8"))
+    heads = ["".join(c["source"]).split("\n")[0] for c in nb["cells"] if c["cell_type"] == "markdown"]
+    numerals = "一二三四五六七八九十"
+    expected = [numerals[i] if i < 10 else "十" + numerals[i - 10] for i in range(len(heads))]
+    assert [h.split("、")[0].removeprefix("## ") for h in heads] == expected
+
+
 def test_every_section_has_its_chart(report2020):
     _, blocks = report2020
     for name in SECTIONS[2:-1]:

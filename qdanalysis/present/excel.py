@@ -123,9 +123,9 @@ def _write_value(cell, value, key, money, percent, integer, dates) -> str:
     return max(text.split("\n"), key=len)
 
 
-def _write_layout(wb: Workbook, layout: T.TableLayout, df: pd.DataFrame, demo: bool) -> None:
-    write_table(wb, layout.name, layout.caption, df, layout.columns, money=layout.money, percent=layout.percent,
-                integer=layout.integer, dates=layout.dates, demo=demo)
+def _write_layout(wb: Workbook, layout: T.TableLayout, df: pd.DataFrame, analysis: YearAnalysis) -> None:
+    write_table(wb, layout.name, T.caption(layout, analysis), df, layout.columns, money=layout.money,
+                percent=layout.percent, integer=layout.integer, dates=layout.dates, demo=analysis.demo)
 
 
 def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
@@ -150,13 +150,13 @@ def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
         (T.SMS_MONTHLY, a.sms_monthly), (T.SMS_DEPARTMENTS, a.sms_departments),
         (T.RENEWALS, a.renewals), (T.INDICATORS, a.indicator_status),
     ]:
-        _write_layout(wb, layout, df, demo)
+        _write_layout(wb, layout, df, a)
     if a.score is not None:
         sheet = display_sheet(a.score)
-        write_table(wb, "评分", f"绩效评分：{a.score.name}", sheet, {c: c for c in sheet.columns}, demo=demo)
+        write_table(wb, T.SCORE.name, f"{T.caption(T.SCORE, a)}：{a.score.name}", sheet, {c: c for c in sheet.columns}, demo=demo)
     found = findings_table(a.findings)
     write_table(wb, "主要问题", "主要问题与建议", found, {c: c for c in found.columns}, demo=demo)
-    _write_layout(wb, T.CHECKS, a.checks, demo)
+    _write_layout(wb, T.CHECKS, a.checks, a)
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return Path(out)

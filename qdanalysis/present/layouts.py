@@ -1,13 +1,18 @@
 """The tables the report shows and the export writes, declared once.
 
 Each :class:`TableLayout` names a table's columns in Chinese and says which hold money (元,
-shown in 万元 with two decimals) and which hold ratios. The report renders a spec as text;
-the Excel export writes real numbers with the matching number format.
+shown in 万元 with two decimals) and which hold ratios. The report renders a layout as text;
+the Excel export writes real numbers with the matching number format. The tables the report
+shows are numbered in the order they appear (:func:`caption`), the same numbers in both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qdanalysis.analyse.year import YearAnalysis
 
 
 @dataclass(frozen=True)
@@ -24,35 +29,38 @@ class TableLayout:
     widths: dict[str, int] = field(default_factory=dict)
 
 
+#: The score sheet: its columns come from the scoring table; the layout gives its sheet name and caption.
+SCORE = TableLayout("评分", "绩效评分", {})
+
 COMPOSITION = TableLayout(
-    "项目构成", "表1 项目构成",
+    "项目构成", "项目构成",
     {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
     money=("budget",), integer=("items", "items_disclosed"))
 
 SPEND = TableLayout(
-    "逐项支出", "表2 可逐项对应的支出",
+    "逐项支出", "各项目已列明的金额",
     {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"}, money=("amount",))
 
 CATEGORIES = TableLayout(
-    "分类支出", "表3 分类支出",
+    "分类支出", "分类支出",
     {"category": "类别", "items": "项目数", "budget": "预算数（万元）", "adjusted_budget": "调整后预算（万元）",
      "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
     money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",))
 
 LINE_COSTS = TableLayout(
-    "线路费用", "表4 线路费用",
+    "线路费用", "线路费用",
     {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "units": "按单位计数（个）",
      "bandwidth_mbps": "带宽（Mbps）", "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）",
      "cost_per_mbps_month": "每Mbps月费用（元）"},
     money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"))
 
 SMS_DEPARTMENTS = TableLayout(
-    "各部门短信", "表5 各部门短信",
+    "各部门短信", "各部门短信",
     {"department": "部门", "count": "条数", "amount": "金额（万元）", "months_disclosed": "有数据的月数"},
     money=("amount",), integer=("count", "months_disclosed"))
 
 RENEWALS = TableLayout(
-    "合同续签", "表6 合同续签与成本",
+    "合同续签", "合同续签与成本",
     {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
      "years_since": "距今年数", "spent_since": "期间推算支出（万元）"},
@@ -60,13 +68,13 @@ RENEWALS = TableLayout(
     dates=("reference",))
 
 INDICATORS = TableLayout(
-    "绩效指标", "表7 绩效目标完成情况",
+    "绩效指标", "绩效目标完成情况",
     {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值", "actual_text": "实际完成值",
      "status": "完成情况", "achievement": "完成比例"},
     percent=("achievement",))
 
 CHECKS = TableLayout(
-    "数据核对", "表8 数据核对",
+    "数据核对", "数据核对",
     {"check": "核对项", "formula": "算式", "computed": "测算（万元）", "stated": "表列（万元）", "status": "结果",
      "detail": "说明"},
     money=("computed", "stated"))
@@ -92,3 +100,26 @@ PRICES = TableLayout(
     {"line_type": "线路类型", "bandwidth_mbps": "带宽（Mbps）", "carrier": "运营商", "monthly_fee": "月费（万元）",
      "ratio_to_cheapest": "为最低价的倍数"},
     money=("monthly_fee",), integer=("bandwidth_mbps",))
+
+
+def shown(analysis: YearAnalysis) -> list[TableLayout]:
+    """The tables the annual report shows for this analysis, in the order they appear."""
+    tables = [COMPOSITION, SPEND, CATEGORIES]
+    if not analysis.data.lines.empty:
+        tables.append(LINE_COSTS)
+    if not analysis.data.sms.empty and len(analysis.sms_departments):
+        tables.append(SMS_DEPARTMENTS)
+    tables.append(RENEWALS)
+    if not analysis.indicator_status.empty:
+        tables.append(INDICATORS)
+    if analysis.score is not None:
+        tables.append(SCORE)
+    tables.append(CHECKS)
+    return tables
+
+
+def caption(layout: TableLayout, analysis: YearAnalysis) -> str:
+    """``表N 标题`` for a table the report shows (N in order of appearance), else the title alone."""
+    numbers = {t.name: i for i, t in enumerate(shown(analysis), start=1)}
+    number = numbers.get(layout.name)
+    return f"表{number} {layout.caption}" if number else layout.caption

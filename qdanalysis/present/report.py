@@ -94,7 +94,7 @@ class AnnualReport:
         fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
         fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in layout.dates})
         fmt.update(formats)
-        return table(df, layout.columns, layout.caption, money=layout.money, percent=layout.percent, formats=fmt, demo=self.demo)
+        return table(df, layout.columns, T.caption(layout, self.analysis), money=layout.money, percent=layout.percent, formats=fmt, demo=self.demo)
 
     def _figure(self, fig, alt: str) -> FigureBlock:
         return FigureBlock(fig, alt)
@@ -336,7 +336,7 @@ class AnnualReport:
         sheet = display_sheet(result)
         fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else text_cell(v))
                for c in ("分值", "得分")}
-        blocks.append(self._table(sheet, {c: c for c in sheet.columns}, "表9 绩效评分", formats=fmt))
+        blocks.append(self._table(sheet, {c: c for c in sheet.columns}, T.caption(T.SCORE, self.analysis), formats=fmt))
         return blocks
 
     def findings(self) -> list[Block]:
