@@ -7,6 +7,7 @@ line and the export use it without the cost of matplotlib.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -103,3 +104,11 @@ def date_text(ts: Any, precision: str | None = "day") -> str:
 
 def month_text(ts: Any) -> str:
     return date_text(ts, "month")
+
+
+_NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def years_named(text: str) -> list[int]:
+    """The years a text names (``2020年``, ``2019—2020``), in order."""
+    return [int(y) for y in _NAMED_YEAR.findall(text)]

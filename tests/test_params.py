@@ -41,6 +41,12 @@ def test_shipped_2020_params_load():
     assert 10 <= params["cell_timeout"] <= 3600
 
 
+def test_the_default_title_is_a_data_analysis_of_the_run_year():
+    assert default_title(2021) == "2021年专项业务费绩效评价数据分析"
+    shipped = load_params(PARAMS / "2020.yaml")["title"]
+    assert "2020年" in shipped and shipped.endswith("绩效评价数据分析")  # not the source report's own title
+
+
 def test_minimal_file_gets_defaults(tmp_path):
     params = load_params(write(tmp_path, "year: 2021\n", "2021.yaml"))
 
@@ -81,6 +87,8 @@ def test_full_file_ok(tmp_path):
         (f"year: 2020\ntitle: {'长' * 201}\n", "title", 2, "超过 200"),
         ('year: 2020\ntitle: "第一行\\n第二行"\n', "title", 2, "控制字符"),
         ("year: 2020\ncell_timeout: 5\n", "cell_timeout", 2, "超出范围"),
+        # a 2021 file copied from 2020.yaml must not publish a 2021 report under a 2020 title
+        ("year: 2021\ntitle: 青岛市大数据局专项业务费2020年绩效评价数据分析\n", "title", 2, "2020年与参数 year（2021）不一致"),
         ("year: 2020\ncell_timeout: '600'\n", "cell_timeout", 2, "整数"),
         ("year: 2020\nyear: 2020\n", "year", 2, "两次"),
     ],

@@ -76,6 +76,15 @@ def test_sections_are_numbered_without_gaps():
     assert [h.split("、")[0].removeprefix("## ") for h in heads] == expected
 
 
+def test_a_title_naming_another_year_is_refused(report2020):
+    from qdanalysis.errors import QdanalysisError
+
+    r, _ = report2020
+    with pytest.raises(QdanalysisError, match="报告标题「青岛市大数据局专项业务费2019年绩效评价数据分析」中的2019年与所分析的2020年不一致"):
+        AnnualReport(r.analysis, "青岛市大数据局专项业务费2019年绩效评价数据分析")
+    assert AnnualReport(r.analysis).header()[0].html == "2020年专项业务费绩效评价数据分析"
+
+
 def test_every_section_has_its_chart(report2020):
     _, blocks = report2020
     for name in SECTIONS[2:-1]:

@@ -18,7 +18,7 @@ from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.trends import trend_table, year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
-from qdanalysis.errors import ValidationError, display_path
+from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.fmt import (
     DEMO_LABEL,
     UNDISCLOSED_LABEL,
@@ -29,6 +29,7 @@ from qdanalysis.fmt import (
     pct,
     times,
     wan,
+    years_named,
 )
 from qdanalysis.paths import project_path
 from qdanalysis.present import charts
@@ -40,7 +41,7 @@ from qdanalysis.read.year import YearData, load_year
 __all__ = ["AnnualReport", "TrendsReport", "show", "Para", "TableBlock", "FigureBlock", "DEFAULT_TITLE"]
 
 #: The annual report's title when the parameters give none.
-DEFAULT_TITLE = "专项业务费绩效评价数据报告"
+DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 
 
 # --- the annual report ----------------------------------------------------------------------
@@ -71,6 +72,12 @@ class AnnualReport:
                 exists, else the self-evaluation preset.
         """
         return cls(analyse_year(int(year), data_root, scoring), title or DEFAULT_TITLE)
+
+    def __post_init__(self) -> None:
+        other = [y for y in years_named(self.title) if y != self.analysis.year]
+        if other:
+            raise QdanalysisError(f"报告标题「{self.title}」中的{other[0]}年与所分析的{self.analysis.year}年不一致"
+                                  f"（请把标题中的年份改为{self.analysis.year}年，或不填标题以使用默认标题）")
 
     @property
     def data(self) -> YearData:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
 from qdanalysis.yamlfile import read_yaml
 
@@ -37,8 +38,9 @@ _YEAR_NAME = re.compile(r"^\d{4}$")
 
 
 def default_title(year: int) -> str:
-    """The report title used when a params file gives none."""
-    return f"青岛市大数据局专项业务费{year}年绩效评价报告"
+    """The report title used when a params file gives none: a data analysis of the run's year
+    (the evaluation report itself is the evaluator's document, not this one)."""
+    return f"{year}年专项业务费绩效评价数据分析"
 
 
 def param_file_for(year: int, params_dir: str | Path | None = None) -> Path:
@@ -203,6 +205,10 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
             add("title", f"标题有 {len(title)} 个字，超过 {TITLE_MAX} 个字", "请缩短标题")
         elif any(unicodedata.category(ch) == "Cc" for ch in title):
             add("title", "标题中含有换行等控制字符", "标题只能写一行")
+        elif _is_int(year) and any(named != year for named in years_named(title)):
+            other = next(named for named in years_named(title) if named != year)
+            add("title", f"标题中的{other}年与参数 year（{year}）不一致",
+                f"请把标题中的年份改为{year}年，或删除 title 这一行以使用默认标题")
 
     timeout = data.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
     if not _is_int(timeout):
