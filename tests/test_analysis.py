@@ -120,8 +120,29 @@ def test_renewal_chains_by_link_and_by_item_vendor():
     assert b["chain"].nunique() == 1  # same item and vendor, no link
     s = A.renewal_summary(chains, 2020).set_index("chain")
     assert round(s.loc["A1", "cagr"], 4) == 0.1
-    assert s.loc["A1", "years_since"] == 3 and s.loc["A1", "spent_since"] == D(121) * 4
-    assert not s.loc["B1", "competition_on_record"] and s.loc["B1", "years_since"] == 4
+    # one rule for the years: 2017—2020 are 4 budget years, and the estimate counts the same 4
+    assert s.loc["A1", "years"] == 4 and s.loc["A1", "spent_since"] == D(121) * 4
+    assert not s.loc["B1", "competition_on_record"] and s.loc["B1", "years"] == 5  # 2016—2020
+
+
+def test_renewal_estimates_only_for_open_recurring_contracts():
+    c = contracts(
+        # renewed in 2020 at an amount not disclosed: the old price is not assumed
+        ("R1", "1.1", "机房", None, "2019-08-10", D(667000), "年", None, None, None, None, D(667000), None, None, None),
+        ("R2", "1.1", "机房", None, "2020-01-01", None, "年", None, None, "续签", "R1", None, None, None, None),
+        # one year of service that ended in April 2020: 28.9万 for the term, not per year
+        ("T1", "1.3", "维保", "浪潮", "2019-04-01", D(289000), "年", None, None, "招标", None, D(289000), D(144500),
+         "2019-04-03", "2020-04-03"),
+        # a single purchase: never annualised, not a renewal chain
+        ("U1", "1.7", "蓄电池", None, "2019-01-01", D(227970), "一次性", None, None, "招标", None, D(227970), D(11398.5),
+         None, None),
+        ("L1", "2.1", "专线", "联通", "2014-01-01", None, "月", None, None, "续签", None, D(912000), None, None, None),
+    )
+    s = A.renewal_summary(A.renewal_chains(c), 2020).set_index("chain")
+    assert "U1" not in s.index
+    assert pd.isna(s.loc["R1", "spent_since"]) and s.loc["R1", "years"] == 2
+    assert pd.isna(s.loc["T1", "spent_since"])
+    assert s.loc["L1", "years"] == 7 and s.loc["L1", "spent_since"] == D(912000) * 7  # 2014—2020
 
 
 def test_sms_monthly_and_target_money():

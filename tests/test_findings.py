@@ -299,12 +299,14 @@ def test_renewals_stale_chain_and_recent_renewal():
     stale, recent = renewals(c)
     assert_same(before, [c])
     assert stale.code == "F05-1" and stale.severity == "高"  # 2014 → 2020: 6 years
-    assert stale.figures["years_since"] == 6 and stale.figures["spent_since"] == D(770000)  # 11万 × 7 years
+    assert stale.figures["years"] == 7 and stale.figures["spent_since"] == D(770000)  # 11万 × 7 years
+    assert "2014—2020年，共7个年度" in stale.summary and "已6年" not in stale.summary
     assert "上次竞争性采购为2014年（公开招标）" in stale.summary and "2016年续签增幅10.00%" in stale.summary
     assert "累计约77.00万元（按现价估算" in stale.summary
     assert list(stale.rows["contract_id"]) == ["A1", "A2"] and list(stale.rows["src_row"]) == [2, 3]
     assert recent.code == "F05-2" and recent.severity == "低" and recent.figures["renewals_undisclosed"] == 1
     assert "1.2 网络维护于2020年续签，续签金额未披露" in recent.summary
+    assert recent.figures["annual_cost_known"] is None  # renewed at an undisclosed amount: the old price is not assumed
     assert "上次竞争性采购为2019年9月（公开招标）" in recent.summary
 
 
@@ -317,7 +319,7 @@ def test_renewals_none_for_a_recent_tender():
 def test_renewals_2020(y2020):
     found = renewals(y2020.contracts)
     unicom = next(f for f in found if "中国联通" in f.summary)
-    assert unicom.severity == "高" and unicom.figures["years_since"] == 6
+    assert unicom.severity == "高" and unicom.figures["years"] == 7
     assert unicom.figures["spent_since"] == D("6384000.00") and "约638.40万元" in unicom.summary
     assert "数据中无竞争性采购记录" in unicom.summary and "按现价估算" in unicom.summary
     assert list(unicom.rows["src_row"]) == [12]

@@ -379,10 +379,13 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
     against the previous link with a known cost.
 
     Returns:
-        Columns: chain, step, contract_id, item, vendor, signed, annual_cost, procurement,
-        competitive, growth.
+        Columns: chain, step, contract_id, item, vendor, signed, end, billing, annual_cost,
+        procurement, competitive, growth.
     """
     c = contracts.copy()
+    for col in ("end", "billing"):  # a ledger without a term or a billing column says neither
+        if col not in c:
+            c[col] = None
     parent = dict(zip(c["contract_id"], c["renews"]))
 
     def root(cid: str) -> str:
@@ -412,27 +415,39 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
             growth.append(None if prev is None else float(Decimal(cost) / prev - 1))
             prev = Decimal(cost)
     c["growth"] = pd.array(growth, dtype="Float64")
-    return c[["chain", "step", "contract_id", "item", "vendor", "signed", "annual_cost", "procurement",
-              "competitive", "growth"]].reset_index(drop=True)
+    return c[["chain", "step", "contract_id", "item", "vendor", "signed", "end", "billing", "annual_cost",
+              "procurement", "competitive", "growth"]].reset_index(drop=True)
+
+
+#: How a contract billed once is written in the ledger: a single payment, never a yearly cost.
+ONE_OFF = "一次性"
 
 
 def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per chain: renewals, compound growth, and how long it has run without competition.
 
     ``reference`` is the last competitive procurement on record, else the chain's first
-    contract (then ``competition_on_record`` is False: no tender is known since).
-    ``spent_since`` is the latest known annual cost × the years from the reference year to
-    ``year`` inclusive: an estimate at today's price, labelled as such in reports.
+    contract (then ``competition_on_record`` is False: no tender is known since). ``years`` is
+    the number of budget years from the reference year to ``year``, both counted (2014—2020: 7).
+    ``spent_since`` is the current contract's annual cost × ``years``: an estimate (推算) at
+    today's price, made only for a contract still running at its stated annual cost; it is NA
+    when the latest renewal's amount is not disclosed (the old price is not assumed) and for a
+    contract whose stated term ended before the year's end (its amount is for that term).
+    Chains of contracts billed once (一次性) are purchases, not renewals, and are left out.
 
     Returns:
         Columns: chain, item, vendor, links, renewals, first_signed, first_cost, last_cost,
-        cagr, competition_on_record, reference, years_since, spent_since.
+        cagr, competition_on_record, reference, years, spent_since.
     """
     rows = []
+    year_end = pd.Timestamp(int(year), 12, 31)
     for chain, g in chains.groupby("chain", sort=False):
+        if (g["billing"] == ONE_OFF).all():
+            continue
         costs = g.dropna(subset=["annual_cost"])
         first = costs.iloc[0] if len(costs) else None
         last = costs.iloc[-1] if len(costs) else None
+        current = g.iloc[-1]
         cagr = None
         if first is not None and last is not None and first["contract_id"] != last["contract_id"] \
                 and not pd.isna(first["signed"]) and not pd.isna(last["signed"]):
@@ -443,23 +458,24 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
         comp = g[g["competitive"] & g["signed"].notna()]
         on_record = bool(len(comp))
         reference = comp["signed"].max() if on_record else g["signed"].min()
-        since = None if pd.isna(reference) else year - reference.year
-        annual = None if last is None else Decimal(last["annual_cost"])
-        spent = annual * (since + 1) if annual is not None and since is not None and since >= 0 else None
+        years = None if pd.isna(reference) or reference.year > year else year - reference.year + 1
+        annual = None if pd.isna(current["annual_cost"]) else Decimal(current["annual_cost"])
+        ended = not pd.isna(current["end"]) and current["end"] < year_end
+        spent = annual * years if annual is not None and years is not None and not ended else None
         vendors = g["vendor"].dropna()
         rows.append({
             "chain": chain, "item": g["item"].iloc[0], "vendor": vendors.iloc[-1] if len(vendors) else None,
             "links": len(g), "renewals": int(len(g) - 1), "first_signed": g["signed"].min(),
             "first_cost": None if first is None else Decimal(first["annual_cost"]), "last_cost": annual,
             "cagr": cagr, "competition_on_record": on_record, "reference": reference,
-            "years_since": since, "spent_since": spent,
+            "years": years, "spent_since": spent,
         })
     out = pd.DataFrame(rows, columns=["chain", "item", "vendor", "links", "renewals", "first_signed", "first_cost",
-                                      "last_cost", "cagr", "competition_on_record", "reference", "years_since",
+                                      "last_cost", "cagr", "competition_on_record", "reference", "years",
                                       "spent_since"])
     for col in ("first_cost", "last_cost", "spent_since"):
         out[col] = _money(out[col])
-    out["years_since"] = pd.array(list(out["years_since"]), dtype="Int64")
+    out["years"] = pd.array(list(out["years"]), dtype="Int64")
     out["cagr"] = pd.array(list(out["cagr"]), dtype="Float64")
     return out
 

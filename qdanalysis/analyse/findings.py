@@ -57,9 +57,10 @@ RECURRING_HIGH = 0.50
 SIMILARITY_THRESHOLD = 0.40
 #: Shortest service phrase (characters) that counts as shared.
 MIN_PHRASE_CHARS = 3
-#: Years since the last competitive procurement from which a chain is stale, and 高.
-STALE_YEARS = 3
-LONG_YEARS = 6
+#: Budget years under one competitive procurement (both ends counted: 2017—2020 is 4) from which a
+#: chain is stale, and from which it is 高.
+STALE_YEARS = 4
+LONG_YEARS = 7
 #: Price ratio of the same service from which it is reported, and from which it is 高.
 DISPARITY_RATIO = 2.0
 DISPARITY_HIGH = 5.0
@@ -416,10 +417,11 @@ def renewals_without_competition(chains: pd.DataFrame, summary: pd.DataFrame, co
                                  year: int) -> list[Finding]:
     """Contract chains renewed without competition, or long since their last tender (F05).
 
-    A chain is stale when :data:`STALE_YEARS` or more have passed since its last competitive
-    procurement (or, with none on record, since its first contract): one finding each, 高
-    from :data:`LONG_YEARS`. Chains renewed without competition more recently are grouped
-    into one 低 finding. Money since is the current annual cost × the years: an estimate.
+    A chain is stale when it has run :data:`STALE_YEARS` budget years or more since its last
+    competitive procurement (or, with none on record, since its first contract): one finding
+    each, 高 from :data:`LONG_YEARS`. Chains renewed without competition more recently are
+    grouped into one 低 finding. Money since is the current annual cost × the same years: an
+    estimate (推算), made only where the renewal summary makes one.
 
     Args:
         chains, summary: :func:`~qdanalysis.analyse.analyses.renewal_chains` of ``contracts`` and
@@ -433,7 +435,7 @@ def renewals_without_competition(chains: pd.DataFrame, summary: pd.DataFrame, co
         links = chains[chains["chain"] == s.chain]
         last = links.iloc[-1]
         renewed = s.renewals > 0 or any(_is_renewal(p) for p in links["procurement"])
-        years = None if pd.isna(s.years_since) else int(s.years_since)
+        years = None if pd.isna(s.years) else int(s.years)
         if years is not None and years >= STALE_YEARS:
             stale.append((s, links))
         elif renewed and not last["competitive"]:
@@ -490,17 +492,21 @@ def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -
     who = _label(code, s.item) + (f"（{s.vendor}）" if not _missing(s.vendor) else "")
     spent = None if pd.isna(s.spent_since) else Decimal(s.spent_since)
     annual = None if pd.isna(s.last_cost) else Decimal(s.last_cost)
-    text = f"{who}：{_reference_text(s, links, contracts)}，至{year}年已{int(s.years_since)}年"
+    years = int(s.years)
+    span = f"{s.reference.year}—{year}年，共{years}个年度"
+    text = f"{who}：{_reference_text(s, links, contracts)}（{span}）"
     if spent is not None:
-        text += (f"；按现行年费{wan(annual)}估算，{s.reference.year}—{year}年累计约{wan(spent)}"
+        text += (f"；按现行年费{wan(annual)}×{years}个年度推算，累计约{wan(spent)}"
                  "（按现价估算，并非实际支付记录）")
+    elif annual is None:
+        text += "；现行合同的年费用未披露，不推算累计支出"
     else:
-        text += "；年费用未披露，无法估算累计支出"
+        text += "；现行合同的服务期已结束，不按年推算累计支出"
     text += f"；{_growth_text(links)}。"
     return Finding(
-        code="F05", title="合同长期续签，未重新竞争性采购", severity=HIGH if s.years_since >= LONG_YEARS else MEDIUM,
+        code="F05", title="合同长期续签，未重新竞争性采购", severity=HIGH if years >= LONG_YEARS else MEDIUM,
         category="决策",
-        figures={"years_since": int(s.years_since), "annual_cost": annual, "spent_since": spent,
+        figures={"years": years, "annual_cost": annual, "spent_since": spent,
                  "renewals": int(s.renewals), "cagr": None if pd.isna(s.cagr) else float(s.cagr)},
         rows=_evidence(("contracts", _chain_rows(links, contracts))), summary=text,
         recommendation=(f"对{who}进行绩效评估和市场询价，按规定重新组织竞争性采购，参考评估结果和同类服务市场价格"

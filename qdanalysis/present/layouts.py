@@ -63,8 +63,8 @@ RENEWALS = TableLayout(
     "合同续签", "合同续签与成本",
     {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
-     "years_since": "距今年数", "spent_since": "期间推算支出（万元）"},
-    money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years_since"),
+     "years": "年度数", "spent_since": "期间推算支出（万元）"},
+    money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years"),
     dates=("reference",))
 
 INDICATORS = TableLayout(

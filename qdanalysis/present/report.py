@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse.findings import STALE_YEARS
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.trends import trend_table, year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
@@ -277,18 +278,21 @@ class AnnualReport:
             "（{n}个项目；其中{u}个项目预算未披露，未计入）。",
             amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]))]
         renewed = summary[summary["renewals"] > 0]
-        long_running = summary[summary["years_since"].fillna(0) >= 3]
+        long_running = summary[summary["years"].fillna(0) >= STALE_YEARS]
         for _, r in renewed.iterrows():
             growth = "续签金额未披露，无法计算增长" if pd.isna(r["cagr"]) else f"年均增长{pct(r['cagr'])}"
             blocks.append(para("“{item}”自{first}起续签{n}次，{growth}。", item=r["item"],
                                first=date_text(r["first_signed"], "year"), n=int(r["renewals"]), growth=growth))
         for _, r in long_running.iterrows():
             vendor = r["vendor"] if isinstance(r["vendor"], str) else "供应商未披露"
+            first, years = r["reference"].year, int(r["years"])
+            span = f"（{first}—{d.year}年，共{years}个年度）"
             if r["competition_on_record"]:
-                lead = f"距最近一次竞争性采购（{date_text(r['reference'], 'year')}）已{int(r['years_since'])}年"
+                lead = f"最近一次竞争性采购在{first}年{span}"
             else:
-                lead = f"自{date_text(r['reference'], 'year')}的合同起已{int(r['years_since'])}年未见竞争性采购"
-            spent = "" if pd.isna(r["spent_since"]) else f"，按现年度金额推算期间支出约{wan(r['spent_since'])}"
+                lead = f"自{first}年的合同起未见竞争性采购{span}"
+            spent = ("" if pd.isna(r["spent_since"]) else
+                     f"，按现年度金额推算期间支出约{wan(r['spent_since'])}（推算：{wan(r['last_cost'])}×{years}个年度）")
             blocks.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
         blocks.append(self._figure(charts.renewals(an.chains, summary, source=self.source("合同台账"), demo=self.demo,
                                                    year=d.year), "合同续签"))
