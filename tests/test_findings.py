@@ -145,6 +145,9 @@ def test_uncovered_budget_share_and_largest_items():
     assert "合计0.04万元，占预算总额0.12万元的33.33%" in f.summary
     assert f.summary.index("1.2 网络设备维护") < f.summary.index("1.1 机房维护")
     assert "1个未覆盖项目未披露预算数（2.8）" in f.summary
+    # which items no output indicator maps to, not that they "have no indicator"
+    assert "没有产出指标" not in f.summary
+    assert "产出指标列明衡量的项目为2.1共1个；1.1、1.2、2.8共3个项目没有列明对应的产出指标" in f.summary
     assert list(f.rows["src_row"]) == [2, 3, 5] and set(f.rows["table"]) == {"预算执行"}
 
 
@@ -305,6 +308,7 @@ def test_renewals_stale_chain_and_recent_renewal():
     assert "累计约77.00万元（按现价估算" in stale.summary
     assert list(stale.rows["contract_id"]) == ["A1", "A2"] and list(stale.rows["src_row"]) == [2, 3]
     assert recent.code == "F05-2" and recent.severity == "低" and recent.figures["renewals_undisclosed"] == 1
+    assert stale.title == "合同长期续签，未重新竞争性采购" and recent.title == "合同续签未重新采购，续签金额未披露"
     assert "1.2 网络维护于2020年续签，续签金额未披露" in recent.summary
     assert recent.figures["annual_cost_known"] is None  # renewed at an undisclosed amount: the old price is not assumed
     assert "上次竞争性采购为2019年9月（公开招标）" in recent.summary
@@ -323,7 +327,12 @@ def test_renewals_2020(y2020):
     assert unicom.figures["spent_since"] == D("6384000.00") and "约638.40万元" in unicom.summary
     assert "数据中无竞争性采购记录" in unicom.summary and "按现价估算" in unicom.summary
     assert list(unicom.rows["src_row"]) == [12]
-    recent = next(f for f in found if f.title == "合同续签未经竞争性采购")
+    # titles say no more than the text: 1.2 was tendered in 2019 and renewed in 2020 without a new procurement
+    recent = next(f for f in found if f.title == "合同续签未重新采购，续签金额未披露")
+    assert "上次竞争性采购为2019年9月（公开招标）" in recent.summary
+    sms = next(f for f in found if "2.7 金宏短信平台通信费" in f.summary)
+    assert sms.title == "长期未见竞争性采购记录" and "续签" not in sms.title  # one contract, no renewal on record
+    assert unicom.title == "合同长期续签，未重新竞争性采购" and "采购方式为续签" in unicom.summary
     assert "1.1 电子政务机房UPS等关键设备维护服务费于2020年续签，续签金额未披露" in recent.summary
     assert "1.2 电子政务核心网络设备安全设备维护费于2020年续签" in recent.summary
     assert recent.figures["renewals_undisclosed"] == 2 and recent.rows["src_row"].notna().all()
@@ -339,6 +348,9 @@ def test_unit_price_disparity_ratio_and_excess():
     assert f.figures["annual_excess"] == D(1634400)  # (76000 − 7900) × 12 × 2 lines
     assert "联通7.60万元/月，电信0.79万元/月，前者是后者的9.6倍" in f.summary and "163.44万元" in f.summary
     assert list(f.rows["src_row"]) == [2, 3]
+    # the data does not say the two lines are comparable: the gap is an estimate, not money overspent
+    assert f.title == "同带宽线路价格差异较大，需核实服务内容及定价依据"
+    assert "每年多支出" not in f.summary and "年差额163.44万元（推算" in f.summary and "是否可比" in f.summary
 
 
 def test_unit_price_disparity_none_below_ratio():

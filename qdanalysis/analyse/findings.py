@@ -206,7 +206,8 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
         "items": len(budget), "covered_items": len(in_budget), "uncovered_items": len(uncovered),
         "uncovered_items_disclosed": len(disclosed), "uncovered_items_undisclosed": len(undisclosed),
     }
-    text = (f"产出指标只衡量{_join(in_budget['code'])}共{len(in_budget)}个项目，其余{len(uncovered)}个项目没有产出指标；"
+    text = (f"绩效指标表中，产出指标列明衡量的项目为{_join(in_budget['code'])}共{len(in_budget)}个；"
+            f"{_join(uncovered['code'])}共{len(uncovered)}个项目没有列明对应的产出指标；"
             f"其中列明预算的{len(disclosed)}个项目合计{wan(amount)}，占预算总额{wan(base)}的{pct(share)}")
     if len(largest):
         text += "，金额最大的是" + _join(f"{_label(r.code, r.item)}（{wan(r.budget)}）" for r in largest.itertuples())
@@ -486,6 +487,15 @@ def _growth_text(links: pd.DataFrame) -> str:
     return "；".join(parts)
 
 
+def _stale_title(s, links: pd.DataFrame) -> str:
+    """A title the chain's records support: renewed, never tendered, or long since its tender."""
+    if s.renewals > 0 or any(_is_renewal(p) for p in links["procurement"]):
+        return "合同长期续签，未重新竞争性采购"
+    if not s.competition_on_record:
+        return "长期未见竞争性采购记录"
+    return "距上次竞争性采购时间较长"
+
+
 def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -> Finding:
     last = links.iloc[-1]
     code = contracts.loc[last["contract_id"], "item_code"]
@@ -504,7 +514,7 @@ def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -
         text += "；现行合同的服务期已结束，不按年推算累计支出"
     text += f"；{_growth_text(links)}。"
     return Finding(
-        code="F05", title="合同长期续签，未重新竞争性采购", severity=HIGH if years >= LONG_YEARS else MEDIUM,
+        code="F05", title=_stale_title(s, links), severity=HIGH if years >= LONG_YEARS else MEDIUM,
         category="决策",
         figures={"years": years, "annual_cost": annual, "spent_since": spent,
                  "renewals": int(s.renewals), "cagr": None if pd.isna(s.cagr) else float(s.cagr)},
@@ -534,7 +544,8 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
             known.append(Decimal(s.last_cost))
     text = "；".join(parts)
     return Finding(
-        code="F05", title="合同续签未经竞争性采购", severity=LOW, category="决策",
+        code="F05", title="合同续签未重新采购" + ("，续签金额未披露" if undisclosed else ""), severity=LOW,
+        category="决策",
         figures={"chains": len(recent), "renewals_undisclosed": undisclosed, "annual_cost_known": analysis.sum_known(known)},
         rows=_evidence(*(("contracts", r) for r in rows)), summary=text + "。",
         recommendation=("续签合同前对上一年度实施情况进行绩效评估，参考评估结果合理确定续签金额，并在合同台账中记录续签金额、"
@@ -573,16 +584,18 @@ def unit_price_disparity(prices: pd.DataFrame, lines: pd.DataFrame) -> list[Find
         ratio = float(top["ratio_to_cheapest"])
         service = f"{_bandwidth_text(bw)}{line_type}"
         text = (f"同为{service}，{top['carrier']}{_unit_price(top['monthly_fee'], '月')}，"
-                f"{cheap['carrier']}{_unit_price(cheapest, '月')}，前者是后者的{times(ratio)}；"
-                f"按较低价格计，每年多支出{wan(excess)}。")
+                f"{cheap['carrier']}{_unit_price(cheapest, '月')}，前者是后者的{times(ratio)}。"
+                "数据未载明两条线路的服务内容（如保障等级、独享或共享），二者是否可比需核实；"
+                f"若按较低价格计，年差额{wan(excess)}（推算：月租之差×12个月×线路条数），不能据此认定为多支出。")
         found.append(Finding(
-            code="F06", title="同一服务单价差异大", severity=HIGH if ratio >= DISPARITY_HIGH else MEDIUM,
+            code="F06", title="同带宽线路价格差异较大，需核实服务内容及定价依据",
+            severity=HIGH if ratio >= DISPARITY_HIGH else MEDIUM,
             category="过程",
             figures={"ratio": ratio, "monthly_fee_high": Decimal(top["monthly_fee"]), "monthly_fee_low": cheapest,
                      "annual_excess": excess},
             rows=_evidence(("lines", group_lines)), summary=text,
-            recommendation=(f"以{cheap['carrier']}同类线路价格为参照，对{top['carrier']}{service}重新询价或组织竞争性采购，"
-                            "合同到期前完成；暂不能更换的，与运营商议价并在续签时写明价格依据。"),
+            recommendation=(f"由项目单位核实{top['carrier']}与{cheap['carrier']}{service}的服务内容和定价依据；服务可比的，"
+                            f"以较低价格为参照对{top['carrier']}线路重新询价或组织竞争性采购，并在续签时写明价格依据。"),
         ))
     return _numbered(found)
 
