@@ -23,7 +23,7 @@ def exported(tmp_path_factory):
 def test_sheets_and_headers(exported):
     wb = load_workbook(exported)
     assert wb.sheetnames == ["说明", "分类支出", "预算明细", "逐项支出", "线路费用", "同带宽价格", "月度线路费用", "短信月度",
-                             "各部门短信", "合同续签", "绩效指标", "评分", "主要问题", "数据核对"]
+                             "各部门短信", "合同续签", "绩效指标", "评分", "主要问题", "数据局限", "数据核对"]
     ws = wb["分类支出"]
     assert [c.value for c in ws[2]] == ["类别", "项目数", "预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
     assert ws.freeze_panes == "A3"

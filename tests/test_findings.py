@@ -76,7 +76,7 @@ def a2020(y2020):
 
 @pytest.fixture(scope="module")
 def found2020(a2020):
-    return a2020.findings
+    return F.sort_findings(a2020.findings + a2020.limitations)
 
 
 def renewals(c, year=2020):

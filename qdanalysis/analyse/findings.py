@@ -91,6 +91,8 @@ class Finding:
             ``src_sheet``, ``src_row`` are kept where the input has them.
         summary: one Chinese sentence with the figures.
         recommendation: what to do, in Chinese.
+        limitation: what the data lacks rather than what the bureau did: it belongs to the
+            report's 其他需要说明的问题 (data limitations), not to its problems.
     """
 
     code: str
@@ -101,6 +103,7 @@ class Finding:
     rows: pd.DataFrame
     summary: str
     recommendation: str
+    limitation: bool = False
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -647,7 +650,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
                    f"{_join(_label(c, i) for c, i in zip(unknown['code'], unknown['item']))}")
         summary += f"；其预算数{'合计' + wan(amount) if amount is not None else '也均未披露'}。"
         found.append(Finding(
-            code="F07", title="计划项目无支付或合同记录", severity=LOW, category="产出",
+            code="F07", title="计划项目无支付或合同记录", severity=LOW, category="产出", limitation=True,
             figures={"items": len(budget), "items_without_record": len(unknown), "budget": amount},
             rows=_evidence(("budget", unknown)), summary=summary,
             recommendation=("逐项登记合同和支付记录（合同台账的「本年支付」、预算表的「执行数」），"
@@ -735,6 +738,7 @@ def indicators_without_evidence(status: pd.DataFrame, indicators: pd.DataFrame) 
     share = n / total
     return Finding(
         code="F10", title="绩效指标缺少完成值佐证", severity=MEDIUM if share >= EVIDENCE_MEDIUM else LOW, category="过程",
+        limitation=True,
         figures={"without_actual": n, "indicators": total, "share": share},
         rows=_evidence(("indicators", indicators[missing.to_numpy()])),
         summary=(f"{total}个绩效指标中{n}个（{pct(share)}）没有报告完成值：{_join(status.loc[missing, 'name'])}；"

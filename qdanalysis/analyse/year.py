@@ -56,6 +56,8 @@ class YearAnalysis:
         scoring: the scoring table used (None: not scored).
         score: the score sheet, total and grade (None: not scored).
         findings: the problems the data supports, most severe first.
+        limitations: what the data lacks (no payment record, no reported result): the
+            report's 其他需要说明的问题, not problems of the bureau.
     """
 
     data: YearData
@@ -78,6 +80,7 @@ class YearAnalysis:
     scoring: ScoringTable | None
     score: ScoreResult | None
     findings: list[F.Finding]
+    limitations: list[F.Finding]
 
     @property
     def year(self) -> int:
@@ -127,12 +130,12 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year)
     warnings = warnings_from(checks)
     scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
-    findings = F.find_all(
+    found = F.find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )
     return YearAnalysis(data=d, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
-                        findings=findings)
+                        findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation])
 
 
 def scoring_table(year: int, scoring: str | Path = "") -> ScoringTable:

@@ -156,6 +156,8 @@ def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
         write_table(wb, T.SCORE.name, f"{T.caption(T.SCORE, a)}：{a.score.name}", sheet, {c: c for c in sheet.columns}, demo=demo)
     found = findings_table(a.findings)
     write_table(wb, "主要问题", "主要问题与建议", found, {c: c for c in found.columns}, demo=demo)
+    limits = findings_table(a.limitations)
+    write_table(wb, "数据局限", "其他需要说明的问题（数据局限）", limits, {c: c for c in limits.columns}, demo=demo)
     _write_layout(wb, T.CHECKS, a.checks, a)
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)

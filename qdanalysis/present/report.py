@@ -365,6 +365,17 @@ class AnnualReport:
             blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
         return blocks
 
+    def limitations(self) -> list[Block]:
+        """Section 其他需要说明的问题: what the data does not say, which limits the evaluation."""
+        items = self.analysis.limitations
+        if not items:
+            return [para("数据未显示需要说明的局限。")]
+        blocks = [para("以下{n}项属于数据本身的局限，不列为项目单位的问题；补充相关材料后，相应结论应重新核对。", n=len(items))]
+        for f in items:
+            blocks.append(para("<b>{title}</b>：{summary}", title=f.title, summary=f.summary))
+            blocks.append(para("需补充：{rec}", "note", rec=f.recommendation))
+        return blocks
+
 
 # --- the multi-year report ------------------------------------------------------------------
 
