@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 
 import matplotlib
@@ -116,3 +117,32 @@ def test_an_unscored_analysis_says_so():
     [block] = AnnualReport(a).scoring()
     assert block.html == "本次未评分（未指定评分表）。"
     assert "score=未评分" in repr(a)
+
+
+def _without(data, table_column: dict[str, str]):
+    frames = dict(data.frames)
+    for table, column in table_column.items():
+        frame = frames[table].copy()
+        frame[column] = None
+        frames[table] = frame
+    return replace(data, frames=frames)
+
+
+def test_a_ledger_with_names_and_no_codes_links_like_one_with_codes():
+    """The data contract links contracts and lines to budget items by code, else by 项目名称."""
+    data = qdanalysis.load_year(2020)
+    coded, named = analyse(data), analyse(_without(data, {"contracts": "item_code", "lines": "item_code"}))
+    assert named.recurring == coded.recurring and named.recurring["items"]
+    pd.testing.assert_frame_equal(named.checks, coded.checks)
+    pd.testing.assert_frame_equal(named.renewals, coded.renewals)
+    assert [(f.code, f.summary) for f in named.findings] == [(f.code, f.summary) for f in coded.findings]
+    assert [(f.code, f.summary) for f in named.limitations] == [(f.code, f.summary) for f in coded.limitations]
+
+
+def test_a_budget_without_codes_links_by_name():
+    data = qdanalysis.load_year(2020)
+    coded = analyse(data)
+    bare = analyse(_without(data, {"budget": "code", "contracts": "item_code", "lines": "item_code"}))
+    assert bare.recurring["recurring"] == coded.recurring["recurring"] == Decimal("4787200.00")
+    assert "全市机关Internet专线费" in bare.recurring["items"]
+    assert list(bare.checks["status"]) == list(coded.checks["status"])

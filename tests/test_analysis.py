@@ -203,3 +203,19 @@ def test_disclosed_spend_prefers_the_executed_figure():
     assert (out.loc["a", "amount"], out.loc["a", "basis"]) == (D(90), "执行数")
     assert (out.loc["b", "amount"], out.loc["b", "basis"]) == (D(20), "本年支付")
     assert out.loc["未逐项披露", "amount"] == D(0)
+
+
+def test_link_items_by_code_else_by_name():
+    b = budget(("2.1", "网络", "专线", D(100), None), ("2.2", "网络", "接入", D(90), None))
+    ln = frame([{"unit": "甲", "carrier": "中国联通", "item_code": "2.1", "item": None},
+                {"unit": "乙", "carrier": "中国电信", "item_code": None, "item": "接入"},
+                {"unit": "丙", "carrier": "中国电信", "item_code": None, "item": "不在预算中"}], LINE_DTYPES)
+    before = ln.copy()
+    linked = A.link_items(b, ln)
+    pd.testing.assert_frame_equal(ln, before)  # a new frame; the input is unchanged
+    assert linked["item_code"].tolist() == ["2.1", "2.2", None]
+    coded = A.link_items(b, linked.iloc[:2])
+    assert coded is not linked and coded["item_code"].tolist() == ["2.1", "2.2"]
+    bare = budget((None, "网络", "专线", D(100), None))
+    assert A.item_keys(bare)["code"].tolist() == ["专线"]  # no code: the name is the key
+    assert A.link_items(bare, ln.iloc[[1]].assign(item="专线"))["item_code"].tolist() == ["专线"]

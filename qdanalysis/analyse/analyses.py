@@ -45,6 +45,34 @@ def safe_ratio(num, den) -> float | None:
     return float(_dec(num) / _dec(den))
 
 
+# --- linking the ledger and the lines to budget items ------------------------------------
+
+
+def item_keys(budget: pd.DataFrame) -> pd.DataFrame:
+    """The budget with every item's key in ``code``: its code where the sheet gives one, else its
+    项目名称 (the data contract makes the code optional). Returns the budget itself when every
+    item has a code."""
+    if budget.empty or budget["code"].notna().all():
+        return budget
+    keyed = budget.copy()
+    keyed["code"] = pd.Series([c if not pd.isna(c) else i for c, i in zip(budget["code"], budget["item"])],
+                              index=budget.index, dtype=object)
+    return keyed
+
+
+def link_items(budget: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (contracts or lines) with ``item_code`` naming its budget item: the code the row
+    gives, else the key (:func:`item_keys`) of the budget item with the same 项目名称. A row that
+    names no budget item keeps NA. Returns the table itself when nothing is to be filled."""
+    if table.empty or "item_code" not in table or table["item_code"].notna().all():
+        return table
+    by_name = dict(zip(budget["item"], item_keys(budget)["code"])) if not budget.empty else {}
+    linked = table.copy()
+    codes = [c if not pd.isna(c) else by_name.get(i) for c, i in zip(table["item_code"], table["item"])]
+    linked["item_code"] = pd.Series(codes, index=table.index, dtype=object)
+    return linked
+
+
 # --- spending by category ---------------------------------------------------------------
 
 

@@ -137,7 +137,8 @@ def _unit_price(price, unit: str) -> str:
 
 
 def _label(code, item) -> str:
-    return f"{code} {item}" if not _missing(code) else str(item)
+    """``1.1 机房维护``; the name alone where the item has no code (its key is then its name)."""
+    return f"{code} {item}" if not _missing(code) and code != item else str(item)
 
 
 

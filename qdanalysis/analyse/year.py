@@ -13,7 +13,7 @@ In JupyterLab::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     Raises:
         ValidationError: the evaluator's entries or the scoring table do not fit the data.
     """
-    d = data
+    d = _linked(data)
     chains = A.renewal_chains(d.contracts)
     frames = {
         "categories": A.spending_by_category(d.budget, d.totals),
@@ -134,8 +134,18 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )
-    return YearAnalysis(data=d, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
+    return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
                         findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation])
+
+
+def _linked(data: YearData) -> YearData:
+    """The year's data with every contract and line linked to its budget item (by code, else by
+    项目名称), so that each analysis joins the tables the same way; the data itself is unchanged."""
+    budget = A.item_keys(data.budget)
+    contracts, lines = A.link_items(data.budget, data.contracts), A.link_items(data.budget, data.lines)
+    if budget is data.budget and contracts is data.contracts and lines is data.lines:
+        return data
+    return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})
 
 
 def scoring_table(year: int, scoring: str | Path = "") -> ScoringTable:

@@ -130,6 +130,7 @@ LINES = SheetSchema(
         Column("monthly_fee", "月租", ("月租费", "月费用"), True, kind="money", hint="每条线路每月费用"),
         Column("start", "起租日期", (), kind="date"),
         Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号"),
+        Column("item", "项目名称", ("项目",), hint="对应预算表的项目名称；未填项目编号时据此对应预算项目"),
         _NOTE,
         _SOURCE,
     ),

@@ -13,7 +13,8 @@ from qdanalysis.read.xlsx import collector_paused
 
 LINE_DTYPES = {
     "unit": object, "carrier": object, "line_type": object, "bandwidth_mbps": "float", "count": "Int64",
-    "count_unit": object, "monthly_fee": MONEY, "annual_cost": MONEY, "start": "date", "item_code": object, "note": object,
+    "count_unit": object, "monthly_fee": MONEY, "annual_cost": MONEY, "start": "date", "item_code": object, "item": object,
+    "note": object,
     "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
@@ -52,7 +53,8 @@ def load_lines(path: str | Path) -> pd.DataFrame:
                 "bandwidth_mbps": None if bw is None else float(bw), "count": count,
                 "count_unit": UNITS_COUNTED if P.counts_organisations(rec.raw.get("count")) else LINES_COUNTED,
                 "monthly_fee": fee_yuan, "annual_cost": annual, "start": as_date(v.get("start")),
-                "item_code": v.get("item_code"), "note": v.get("note"), "source": v.get("source"),
+                "item_code": v.get("item_code"), "item": v.get("item"), "note": v.get("note"),
+                "source": v.get("source"),
             **provenance(rec),
             }
             rows.append(row)
