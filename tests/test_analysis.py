@@ -219,3 +219,21 @@ def test_link_items_by_code_else_by_name():
     bare = budget((None, "网络", "专线", D(100), None))
     assert A.item_keys(bare)["code"].tolist() == ["专线"]  # no code: the name is the key
     assert A.link_items(bare, ln.iloc[[1]].assign(item="专线"))["item_code"].tolist() == ["专线"]
+
+
+def test_a_line_and_its_contract_count_the_same_months():
+    """A line in service from March costs ten months of 2020, as its contract does: one rule."""
+    from qdanalysis.analyse import checks
+
+    b = budget(("2.3", "网络", "专网", D(117000), None))
+    ln = frame([{"unit": "甲", "carrier": "中国联通", "line_type": "专网", "bandwidth_mbps": 100.0, "count": 1,
+                 "count_unit": "条", "monthly_fee": D(11700), "start": pd.Timestamp("2020-03-01"), "item_code": "2.3"}],
+               LINE_DTYPES)
+    c = contracts(("C1", "2.3", "专网", "中国联通", "2020-03-01", None, "月", D(11700), None, None, None, None, None,
+                   "2020-03-01", None))
+    assert A.line_costs(ln, 2020)["annual_cost"].iloc[0] == D(117000)
+    assert A.months_in_service(ln.iloc[0], 2020) == A.months_in_service(c.iloc[0], 2020) == 10
+    [by_lines] = checks.budget_vs_lines(b, ln, 2020)
+    assert by_lines["computed"] == D(117000) and by_lines["formula"] == "1条×11700.00元×10"
+    chk = checks.cross_checks(b, c, ln, {"budget": D(117000), "executed": None, "adjusted_budget": None}, 2020)
+    assert "不一致" not in set(chk["status"])

@@ -158,19 +158,25 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
 # --- network lines ------------------------------------------------------------------------
 
 
-def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
+def line_costs(lines: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Monthly and annual cost by carrier and line type, and the cost per Mbps per month.
+
+    ``annual_cost`` is each row's monthly fee × count × the months of ``year`` it is in service
+    (from its 起租日期, as for contracts: :func:`months_in_service`); 12 months without a year.
 
     Returns:
         Columns: carrier, line_type, lines (rows counted in lines; NA when every row of the
         group counts organisations), units (rows counted in organisations, each costed as one
-        line), bandwidth_mbps, monthly_cost, annual_cost,
-        cost_per_mbps_month (NA where the bandwidth is not disclosed).
+        line), bandwidth_mbps, monthly_cost, annual_cost, full_year (every row in service all
+        twelve months), cost_per_mbps_month (NA where the bandwidth is not disclosed).
     """
     rows = []
     for (carrier, line_type), g in lines.groupby(["carrier", "line_type"], sort=False, dropna=False):
         monthly = sum_known(Decimal(f) * int(c) for f, c in zip(g["monthly_fee"], g["count"])
-                        if not pd.isna(f) and not pd.isna(c))
+                            if not pd.isna(f) and not pd.isna(c))
+        months = [12 if year is None else months_in_service(r, year) for _, r in g.iterrows()]
+        annual = sum_known(Decimal(f) * int(c) * m for f, c, m in zip(g["monthly_fee"], g["count"], months)
+                           if not pd.isna(f) and not pd.isna(c))
         bw_known = g["bandwidth_mbps"].notna().all()
         bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
         by_unit = counted_in_units(g)
@@ -180,11 +186,11 @@ def line_costs(lines: pd.DataFrame) -> pd.DataFrame:
             "lines": int(g["count"][~by_unit].sum()) if (~by_unit).any() else None,
             "units": int(g["count"][by_unit].sum()),
             "bandwidth_mbps": bandwidth, "monthly_cost": monthly,
-            "annual_cost": None if monthly is None else monthly * 12,
+            "annual_cost": annual, "full_year": all(m == 12 for m in months),
             "cost_per_mbps_month": None if not bandwidth or monthly is None else float(monthly) / bandwidth,
         })
     out = pd.DataFrame(rows, columns=["carrier", "line_type", "lines", "units", "bandwidth_mbps", "monthly_cost",
-                                      "annual_cost", "cost_per_mbps_month"])
+                                      "annual_cost", "full_year", "cost_per_mbps_month"])
     for col in ("monthly_cost", "annual_cost"):
         out[col] = _money(out[col])
     out["lines"] = pd.array(list(out["lines"]), dtype="Int64")
@@ -217,16 +223,24 @@ def _months_of(year: int) -> list[pd.Timestamp]:
     return [pd.Timestamp(year, m, 1) for m in range(1, 13)]
 
 
-def in_service(contract: pd.Series, month: pd.Timestamp) -> bool:
-    """Whether a monthly contract accrues in ``month`` (its service period covers it)."""
-    start = contract["start"] if not pd.isna(contract["start"]) else contract["signed"]
-    end = contract["end"]
+def in_service(row: pd.Series, month: pd.Timestamp) -> bool:
+    """Whether a contract or a line accrues in ``month``: its service period (服务开始, or for a line
+    起租日期; else the signing date; to 服务结束) covers it. One rule for contracts and lines."""
+    start = row.get("start")
     if pd.isna(start):
+        start = row.get("signed")
+    end = row.get("end")
+    if start is None or pd.isna(start):
         return True  # in force, start not disclosed: it is in the year's ledger
     month_end = month + pd.offsets.MonthEnd(0)
     if start > month_end:
         return False
-    return pd.isna(end) or end >= month
+    return end is None or pd.isna(end) or end >= month
+
+
+def months_in_service(row: pd.Series, year: int) -> int:
+    """Months of ``year`` a contract or a line is billed for (all 12 when its period is not given)."""
+    return sum(in_service(row, month) for month in _months_of(year))
 
 
 def monthly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import counted_in_units, in_service
+from qdanalysis.analyse.analyses import counted_in_units, months_in_service
 from qdanalysis.read.schema import UNITS_COUNTED
 
 CHECK_COLUMNS = ["check", "formula", "computed", "stated", "difference", "relative", "status", "detail"]
@@ -56,8 +56,9 @@ def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, line
     return text
 
 
-def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
-    """Annual cost of the lines linked to a budget item (count × monthly fee × 12) against its budget."""
+def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None = None) -> list[dict]:
+    """Cost in the year of the lines linked to a budget item (count × monthly fee × months in service,
+    the rule contracts follow) against its budget."""
     out = []
     if lines.empty or "item_code" not in lines or budget.empty:
         return out
@@ -67,21 +68,17 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
             continue
         item = match.iloc[0]
         stated = None if pd.isna(item["budget"]) else Decimal(item["budget"])
-        parts = [f"{int(r['count'])}{_count_word(r.get('count_unit'))}×{Decimal(r['monthly_fee'])}元×12" for _, r in group.iterrows()
-                 if not pd.isna(r["monthly_fee"]) and not pd.isna(r["count"])]
-        known = group["annual_cost"].dropna()
-        computed = sum((Decimal(x) for x in known), Decimal(0)) if len(known) == len(group) else None
+        rows = [(r, 12 if year is None else months_in_service(r, year)) for _, r in group.iterrows()]
+        known = [(r, m) for r, m in rows if not pd.isna(r["monthly_fee"]) and not pd.isna(r["count"])]
+        parts = [f"{int(r['count'])}{_count_word(r.get('count_unit'))}×{Decimal(r['monthly_fee'])}元×{m}" for r, m in known]
+        computed = (sum((Decimal(r["monthly_fee"]) * int(r["count"]) * m for r, m in known), Decimal(0)).quantize(Decimal("0.01"))
+                    if len(known) == len(group) else None)
         row = _row(f"{code} {item['item']}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
             by_unit = bool(counted_in_units(group).any())
             row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit)
         out.append(row)
     return out
-
-
-def months_in_service(contract: pd.Series, year: int) -> int:
-    """Months of ``year`` a monthly contract is billed for (all 12 when its period is not given)."""
-    return sum(in_service(contract, pd.Timestamp(year, m, 1)) for m in range(1, 13))
 
 
 def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int | None = None) -> list[dict]:
@@ -132,7 +129,7 @@ def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFr
     by_contract = budget_vs_contracts(budget, contracts, year)
     # The same item, the same figure from the line inventory adds nothing: keep one row.
     seen = {(r["check"].split(" ")[0], r["computed"]) for r in by_contract}
-    by_lines = [r for r in budget_vs_lines(budget, lines) if (r["check"].split(" ")[0], r["computed"]) not in seen]
+    by_lines = [r for r in budget_vs_lines(budget, lines, year) if (r["check"].split(" ")[0], r["computed"]) not in seen]
     rows = totals_check(totals) + by_contract + by_lines
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 

@@ -114,7 +114,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     frames = {
         "categories": A.spending_by_category(d.budget, d.totals),
         "spend": A.disclosed_spend(d.budget, d.contracts, d.totals),
-        "line_costs": A.line_costs(d.lines),
+        "line_costs": A.line_costs(d.lines, d.year),
         "prices": A.same_bandwidth_prices(d.lines),
         "monthly_lines": A.monthly_line_cost(d.contracts, d.year),
         "yearly_lines": A.yearly_line_cost(d.contracts, d.year),

@@ -188,13 +188,14 @@ class AnnualReport:
         if d.lines.empty:
             return [para("本年度未提供线路清单。", "note")]
         total_annual = A.sum_known(costs["annual_cost"])
+        months = "12" if costs["full_year"].all() else f"{d.year}年在用月数（自起租日期起算）"
         if count["units"]:
             blocks = [para("线路清单列有{n}条线路，另有{units}个单位的接入线路（每单位线路条数未披露，费用按每单位1条测算），"
-                           "按月租测算年费用{annual}（月租×数量×12）。", n=count["lines"], units=count["units"],
-                           annual=wan(total_annual))]
+                           "按月租测算年费用{annual}（月租×数量×{months}）。", n=count["lines"], units=count["units"],
+                           annual=wan(total_annual), months=months)]
         else:
-            blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×12）。", n=count["lines"],
-                           annual=wan(total_annual))]
+            blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×{months}）。", n=count["lines"],
+                           annual=wan(total_annual), months=months)]
         blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
                                    "线路费用"))
         blocks.append(self._layout_table(
