@@ -60,8 +60,8 @@ def billing_of(text: str | None) -> str | None:
 def load_contracts(path: str | Path) -> pd.DataFrame:
     """Contracts of a workbook or folder: one row per contract, money in 元 (exact decimals).
 
-    ``annual_cost`` is 12 × the monthly fee × ``quantity`` (blank = 1) for monthly contracts, the amount for annual and
-    one-off ones, and empty for contracts paid per message. Dates are datetime64; how much of
+    ``annual_cost`` is 12 × the monthly fee × ``quantity`` (blank = 1) for monthly contracts, the amount for annual
+    ones, and empty for one-off payments (一次性: never a yearly cost) and for contracts paid per message. Dates are datetime64; how much of
     a date the sheet gave is in ``signed_precision`` (day, month or year).
 
     Raises:
@@ -166,8 +166,8 @@ def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyCol
     """What each contract costs per year, in integers of a fen (prices are integers of 0.0001 元).
 
     Monthly: 12 × the unit price × quantity (blank = 1), rounded to the fen half to even.
-    Annual: the amount, else the unit price × quantity. One-off: the amount. Per message
-    (条) or unknown: empty, since it depends on volume.
+    Annual: the amount, else the unit price × quantity. One-off (一次性): empty, a single payment is
+    never annualised. Per message (条) or unknown: empty, since it depends on volume.
     """
     n = len(billing)
     fen = np.zeros(n, dtype=np.int64)
@@ -175,8 +175,7 @@ def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyCol
     basis = pd.Series(billing, dtype=object)
     monthly = (basis == "月").to_numpy(dtype=bool)
     yearly = (basis == "年").to_numpy(dtype=bool)
-    once = (basis == "一次性").to_numpy(dtype=bool)
-    take = (yearly | once) & amount.valid
+    take = yearly & amount.valid
     fen[take] = amount.units[take]
     valid[take] = True
     priced = price.valid & (monthly | (yearly & ~amount.valid))
