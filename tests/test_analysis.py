@@ -168,6 +168,11 @@ def test_indicator_status_2020(y2020):
     assert s.loc["整合视频监控数量", "status"] == "未完成" and s.loc["整合视频监控数量", "achievement"] == 0.51
     assert s.loc["视频资源共享数量", "achievement"] == 1.6
     assert (s["status"] == "未披露").sum() == 8
+    # a ceiling (≤941万元) is met or not: no "完成比例 101.76%", the comparison in words
+    assert pd.isna(s.loc["采购成本", "achievement"])
+    assert s.loc["采购成本", "comparison"] == "实际924.68万元，未超过上限941万元"
+    assert s.loc["整合视频监控数量", "comparison"] == "实际5.1万路，为目标值的51%"
+    assert s.loc["系统正常运行率", "comparison"] == "完成值未披露"
 
 
 def test_recurring_share_2020(y2020):

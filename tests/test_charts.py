@@ -446,7 +446,7 @@ def test_indicators_2020(y2020):
     body = texts(fig)
     assert "51%（5.1万路），未完成" in body
     assert "160%（4.8万路）" in body
-    assert "102%（924.68万元）" in body
+    assert "已完成：实际924.68万元，未超过上限941万元" in body and "102%（924.68万元）" not in body
     assert_hatched(fig, 8)
     ax = fig.axes[0]
     assert any(line.get_xdata()[0] == 100 for line in ax.get_lines())
@@ -461,7 +461,13 @@ def test_indicators_status_known_without_ratio_is_said_in_words():
     fig = C.indicators(status, source=SOURCE)
 
     assert "未完成（无量化实际值）" in texts(fig)
-    assert_hatched(fig, 1)
+    assert_hatched(fig, 0)  # the status is known: nothing is drawn as 未披露
+
+
+def test_a_ceiling_indicator_is_said_in_words(y2020):
+    fig = C.indicators(A.indicator_status(y2020.indicators), source=SOURCE, year=2020)
+    assert "已完成：实际924.68万元，未超过上限941万元" in texts(fig)
+    assert not any("101.8%" in t or "101.76%" in t for t in texts(fig))
 
 
 def test_indicators_empty_is_an_undisclosed_panel():

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from qdanalysis.fmt import pct
 from qdanalysis.read.parsing import FEN
 from qdanalysis.read.schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
 
@@ -547,12 +548,26 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
 STATUS_MET, STATUS_NOT_MET, STATUS_UNKNOWN = "已完成", "未完成", "未披露"
 
 
+def _comparison(op, target_text, actual, status: str, achievement) -> str:
+    """The comparison of actual and target in words: a ratio for a quantity, over or under for a ceiling."""
+    if status == STATUS_UNKNOWN:
+        return "完成值未披露"
+    shown = f"实际{actual}" if actual else "实际值未量化"
+    if op in ("<=", "<"):
+        limit = str(target_text or "").lstrip("≤<＜=").strip()
+        return f"{shown}，{'未超过' if status == STATUS_MET else '超过'}上限{limit}"
+    if achievement is not None and op in (">=", ">"):
+        return f"{shown}，为目标值的{pct(achievement, 0)}"
+    return f"{shown}，{'与目标一致' if status == STATUS_MET else '与目标不一致'}"
+
+
 def indicator_status(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Target against actual, status and the achievement ratio (actual / target for ≥ targets,
-    target / actual for ≤ targets), NA where the actual is not disclosed.
+    """Target against actual: the status, the achievement ratio of a quantity to reach (actual /
+    target, for ≥ and = targets; NA for a ceiling such as ≤941万元, which is met or not, and where
+    the actual is not disclosed), and the comparison in words.
 
     Returns:
-        Columns: level1, level2, name, target_text, actual_text, status, achievement.
+        Columns: level1, level2, name, target_text, actual_text, status, achievement, comparison.
     """
     rows = []
     for _, r in indicators.iterrows():
@@ -562,11 +577,11 @@ def indicator_status(indicators: pd.DataFrame) -> pd.DataFrame:
         if not pd.isna(r["actual_value"]) and not pd.isna(r["target_value"]) and r["target_value"]:
             if r["target_op"] in (">=", ">", "="):
                 ach = r["actual_value"] / r["target_value"]
-            elif r["target_op"] in ("<=", "<") and r["actual_value"]:
-                ach = r["target_value"] / r["actual_value"]
+        actual = None if pd.isna(r["actual_text"]) else r["actual_text"]
         rows.append({"level1": r["level1"], "level2": r["level2"], "name": r["name"], "target_text": r["target_text"],
-                     "actual_text": None if pd.isna(r["actual_text"]) else r["actual_text"],
-                     "status": status, "achievement": ach})
-    out = pd.DataFrame(rows, columns=["level1", "level2", "name", "target_text", "actual_text", "status", "achievement"])
+                     "actual_text": actual, "status": status, "achievement": ach,
+                     "comparison": _comparison(r["target_op"], r["target_text"], actual, status, ach)})
+    out = pd.DataFrame(rows, columns=["level1", "level2", "name", "target_text", "actual_text", "status", "achievement",
+                                      "comparison"])
     out["achievement"] = pd.array(list(out["achievement"]), dtype="Float64")
     return out

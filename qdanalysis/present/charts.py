@@ -819,16 +819,21 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
         t.set_zorder(4)
     # A status known only in words (no ratio) is not 未披露: say which it is.
     unlabelled = [t for t in ax.texts if t.get_gid() == "undisclosed-label"]
-    for t, (_, r) in zip(unlabelled, status[status["achievement"].isna()].iterrows(), strict=False):
+    hatched = [p for p in ax.patches if p.get_gid() == "undisclosed"]
+    for i, (t, (_, r)) in enumerate(zip(unlabelled, status[status["achievement"].isna()].iterrows(), strict=False)):
         if r["status"] != A.STATUS_UNKNOWN:
-            t.set_text(f"{r['status']}（无量化实际值）")
+            if i < len(hatched):  # known, only not as a ratio: not drawn as 未披露
+                hatched[i].set_visible(False)
+                hatched[i].set_gid("known-without-ratio")
+            said = r.get("comparison") if isinstance(r.get("comparison"), str) else None
+            t.set_text(f"{r['status']}：{said}" if said and r["actual_text"] else f"{r['status']}（无量化实际值）")
             t.set_color(WARNING_COLOR if r["status"] == A.STATUS_NOT_MET else MET_COLOR)
     handles = _legend_patches([("已完成", MET_COLOR), ("未完成", WARNING_COLOR)], status["achievement"].isna().any())
     handles.append(Line2D([], [], color=REFERENCE_COLOR, ls="--", lw=1.1, label="目标值"))
     ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
     counts = status["status"].value_counts()
     subtitle = (f"共{len(status)}项：已完成{counts.get(A.STATUS_MET, 0)}项，未完成{counts.get(A.STATUS_NOT_MET, 0)}项，"
-                f"实际值未披露{counts.get(A.STATUS_UNKNOWN, 0)}项；“≤”类指标按 目标值 ÷ 实际值 计")
+                f"实际值未披露{counts.get(A.STATUS_UNKNOWN, 0)}项；“≤”类指标只判断是否超过上限")
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
 

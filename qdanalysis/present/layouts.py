@@ -70,8 +70,7 @@ RENEWALS = TableLayout(
 INDICATORS = TableLayout(
     "绩效指标", "绩效目标完成情况",
     {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值", "actual_text": "实际完成值",
-     "status": "完成情况", "achievement": "完成比例"},
-    percent=("achievement",))
+     "status": "完成情况", "comparison": "对比"})
 
 CHECKS = TableLayout(
     "数据核对", "数据核对",

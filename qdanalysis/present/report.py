@@ -314,7 +314,7 @@ class AnnualReport:
                                target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
         blocks.append(self._figure(charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
                                                      year=self.data.year), "绩效指标完成情况"))
-        blocks.append(self._layout_table(T.INDICATORS, status, achievement=lambda v: pct(v, 0)))
+        blocks.append(self._layout_table(T.INDICATORS, status))
         return blocks
 
     def data_checks(self) -> list[Block]:
