@@ -129,7 +129,15 @@ def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFr
     by_contract = budget_vs_contracts(budget, contracts, year)
     # The same item, the same figure from the line inventory adds nothing: keep one row.
     seen = {(r["check"].split(" ")[0], r["computed"]) for r in by_contract}
-    by_lines = [r for r in budget_vs_lines(budget, lines, year) if (r["check"].split(" ")[0], r["computed"]) not in seen]
+    # The line inventory lists the lines at the year's end: an item whose contract ended during the
+    # year had lines it does not show, so its inventory cannot be costed against the year's budget.
+    ended = set()
+    if year is not None and not contracts.empty:
+        first, last = pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31)
+        within = contracts["end"].notna() & (contracts["end"] >= first) & (contracts["end"] < last)
+        ended = set(contracts.loc[within, "item_code"].dropna())
+    by_lines = [r for r in budget_vs_lines(budget, lines, year)
+                if (r["check"].split(" ")[0], r["computed"]) not in seen and r["check"].split(" ")[0] not in ended]
     rows = totals_check(totals) + by_contract + by_lines
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
