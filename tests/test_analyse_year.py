@@ -146,3 +146,12 @@ def test_a_budget_without_codes_links_by_name():
     assert bare.recurring["recurring"] == coded.recurring["recurring"] == Decimal("4787200.00")
     assert "全市机关Internet专线费" in bare.recurring["items"]
     assert list(bare.checks["status"]) == list(coded.checks["status"])
+
+
+def test_carriers_are_written_one_way_and_contracts_are_named_by_item():
+    a = qdanalysis.analyse_year(2020)
+    assert set(a.line_costs["carrier"]) == {"中国联通", "中国电信", "中国联通、中国电信"}
+    vendors = set(a.renewals["vendor"].dropna())
+    assert "中国电信" in vendors and "中国联通、中国电信" in vendors and not any("青岛" in v for v in vendors)
+    assert set(a.yearly_lines["item_code"]) == {"2.1", "2.2", "2.3"}
+    assert a.data.contracts["vendor"].str.contains("青岛电信").any()  # the data itself is left as it was

@@ -561,3 +561,16 @@ def test_renewal_growth_names_the_years_it_is_measured_on():
 
     assert "2016—2018年年均增长 +4.9%" in joined(fig)
     assert_hatched(fig, 1)
+
+
+def test_line_charts_name_contracts_by_item_not_by_ledger_number(y2020):
+    from qdanalysis.analyse.year import analyse
+
+    a = analyse(y2020)
+    legends = []
+    for fig in (C.yearly_line_cost(a.yearly_lines, source=SOURCE, year=2020),
+                C.monthly_line_cost(a.monthly_lines, source=SOURCE, year=2020)):
+        legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+        assert legend and not any("HT-" in t for t in legend), legend
+        legends.append(legend)
+    assert "中国联通（2.1）" in legends[0] and "2.1 全市机关Internet专线费（中国电信）" in legends[1]

@@ -7,6 +7,7 @@ decimals; ratios are floats. Where the data does not say, the result says so (NA
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -72,6 +73,33 @@ def link_items(budget: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     codes = [c if not pd.isna(c) else by_name.get(i) for c, i in zip(table["item_code"], table["item"])]
     linked["item_code"] = pd.Series(codes, index=table.index, dtype=object)
     return linked
+
+
+#: Carriers by the word their branches share: 青岛联通 and 中国联通 are one carrier, written one way.
+CARRIERS = {"联通": "中国联通", "电信": "中国电信", "移动": "中国移动", "广电": "中国广电"}
+_CARRIER_SEP = re.compile(r"[、，,/和及]+")
+
+
+def carrier_name(name):
+    """``青岛电信`` → ``中国电信``; ``青岛联通、青岛电信`` → ``中国联通、中国电信``; other names unchanged."""
+    if not isinstance(name, str) or not any(word in name for word in CARRIERS):
+        return name
+    parts = [p.strip() for p in _CARRIER_SEP.split(name) if p.strip()]
+    named = [next((full for word, full in CARRIERS.items() if word in p), p) for p in parts]
+    return "、".join(dict.fromkeys(named))
+
+
+def carriers_written_one_way(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``table`` with the carriers in ``column`` written one way (:func:`carrier_name`); the table
+    itself when nothing changes."""
+    if table.empty or column not in table:
+        return table
+    names = [carrier_name(v) for v in table[column]]
+    if all((a is b) or a == b for a, b in zip(names, table[column])):
+        return table
+    out = table.copy()
+    out[column] = pd.Series(names, index=table.index, dtype=object)
+    return out
 
 
 # --- spending by category ---------------------------------------------------------------
@@ -249,15 +277,15 @@ def monthly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     each month of its service period; a contract with no start date accrues all year).
 
     Returns:
-        Columns: month, contract_id, item, vendor, cost (monthly fee × quantity).
+        Columns: month, contract_id, item_code, item, vendor, cost (monthly fee × quantity).
     """
     rows = []
     for _, c in _monthly_contracts(contracts).iterrows():
         for month in _months_of(year):
             if in_service(c, month):
-                rows.append({"month": month, "contract_id": c["contract_id"], "item": c["item"],
-                             "vendor": c["vendor"], "cost": _monthly_fee(c)})
-    out = pd.DataFrame(rows, columns=["month", "contract_id", "item", "vendor", "cost"])
+                rows.append({"month": month, "contract_id": c["contract_id"], "item_code": c["item_code"],
+                             "item": c["item"], "vendor": c["vendor"], "cost": _monthly_fee(c)})
+    out = pd.DataFrame(rows, columns=["month", "contract_id", "item_code", "item", "vendor", "cost"])
     out["cost"] = _money(out["cost"])
     return out
 
@@ -278,7 +306,7 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
     The earlier years are what the contract implies at its current fee, not payments.
 
     Returns:
-        Columns: year, contract_id, vendor, cost, months.
+        Columns: year, contract_id, item_code, item, vendor, cost, months.
     """
     monthly = _monthly_contracts(contracts)
     starts = [c["start"] if not pd.isna(c["start"]) else c["signed"] for _, c in monthly.iterrows()]
@@ -290,9 +318,9 @@ def yearly_line_cost(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
             months = [m for m in _months_of(y) if (pd.isna(start) and y == year) or
                       (not pd.isna(start) and in_service(c, m))]
             if months:
-                rows.append({"year": y, "contract_id": c["contract_id"], "vendor": c["vendor"],
-                             "cost": _monthly_fee(c) * len(months), "months": len(months)})
-    out = pd.DataFrame(rows, columns=["year", "contract_id", "vendor", "cost", "months"])
+                rows.append({"year": y, "contract_id": c["contract_id"], "item_code": c["item_code"], "item": c["item"],
+                             "vendor": c["vendor"], "cost": _monthly_fee(c) * len(months), "months": len(months)})
+    out = pd.DataFrame(rows, columns=["year", "contract_id", "item_code", "item", "vendor", "cost", "months"])
     out["cost"] = _money(out["cost"])
     return out
 

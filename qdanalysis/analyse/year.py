@@ -140,9 +140,11 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
 
 def _linked(data: YearData) -> YearData:
     """The year's data with every contract and line linked to its budget item (by code, else by
-    项目名称), so that each analysis joins the tables the same way; the data itself is unchanged."""
+    项目名称) and the carriers written one way (青岛电信 → 中国电信), so that each analysis joins and
+    groups the tables the same way; the data itself is unchanged."""
     budget = A.item_keys(data.budget)
-    contracts, lines = A.link_items(data.budget, data.contracts), A.link_items(data.budget, data.lines)
+    contracts = A.carriers_written_one_way(A.link_items(data.budget, data.contracts), "vendor")
+    lines = A.carriers_written_one_way(A.link_items(data.budget, data.lines), "carrier")
     if budget is data.budget and contracts is data.contracts and lines is data.lines:
         return data
     return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})

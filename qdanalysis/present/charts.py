@@ -527,13 +527,24 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     if monthly.empty or _all_missing(monthly["cost"]):
         return _empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = monthly.sort_values("month", kind="stable")
-    names = {r["contract_id"]: f"{r['item']}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
+    names = {r["contract_id"]: f"{_item_label(r)}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
              for _, r in frame.iterrows()}
     _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
     _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())
     total = sum(Decimal(v) for v in frame["cost"] if not _missing(v))
     _title(ax, title, f"合同应计月费 × 服务月数；全年合计 {style.format_wan(total)} 万元")
     return _done(fig, source, demo)
+
+
+def _item_code(r: pd.Series) -> str:
+    """A contract named by its budget item's number, not by a ledger number the data may have made up."""
+    code = r.get("item_code")
+    return code if isinstance(code, str) and code else (r.get("item") or f"项目{U}")
+
+
+def _item_label(r: pd.Series) -> str:
+    code, item = r.get("item_code"), r.get("item")
+    return f"{code} {item}" if isinstance(code, str) and code and code != item else str(item)
 
 
 def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
@@ -550,7 +561,7 @@ def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, y
     if yearly.empty or _all_missing(yearly["cost"]):
         return _empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = yearly.sort_values("year", kind="stable")
-    names = {r["contract_id"]: f"{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}（{r['contract_id']}）"
+    names = {r["contract_id"]: f"{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}（{_item_code(r)}）"
              for _, r in frame.iterrows()}
     _stacked(ax, frame, "year", "contract_id", "cost", lambda y: f"{y}年", names)
     _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())

@@ -86,7 +86,7 @@ BUDGET_ITEMS = TableLayout(
 
 MONTHLY_LINES = TableLayout(
     "月度线路费用", "按月计费线路合同的月度费用",
-    {"month": "月份", "contract_id": "合同编号", "item": "项目", "vendor": "供应商", "cost": "费用（万元）"},
+    {"month": "月份", "item_code": "项目编号", "item": "项目", "vendor": "供应商", "cost": "费用（万元）"},
     money=("cost",), dates=("month",))
 
 SMS_MONTHLY = TableLayout(
