@@ -87,6 +87,15 @@ def test_a_title_naming_another_year_is_refused(report2020):
     assert AnnualReport(r.analysis).header()[0].html == "2020年专项业务费绩效评价数据分析"
 
 
+def test_sources_name_the_workbook_and_sheet_in_words(report2020):
+    r, blocks = report2020
+    assert r.source("预算执行", "合同台账") == "《2020年专项业务费》工作簿「预算执行」「合同台账」表"
+    header = text_of(blocks["header"])
+    assert "《2020年专项业务费》工作簿" in header and "data/raw" not in header
+    checks = text_of(blocks["data_checks"])
+    assert "data/raw/2020/2020年专项业务费.xlsx" in checks  # paths and the store are for 数据核对
+
+
 def test_every_section_has_its_chart(report2020):
     _, blocks = report2020
     for name in SECTIONS[2:-1]:

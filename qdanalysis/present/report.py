@@ -89,10 +89,15 @@ class AnnualReport:
         return self.analysis.demo
 
     # helpers
+    def workbooks(self) -> str:
+        """The year's workbooks in words (《2020年专项业务费》工作簿); paths are for 数据核对."""
+        if not self.data.files:
+            return f"{self.data.year}年数据文件夹"
+        return "、".join(f"《{f.stem}》" for f in self.data.files) + "工作簿"
+
     def source(self, *sheets: str) -> str:
-        files = "、".join(display_path(f) for f in self.data.files) if self.data.files else display_path(self.data.folder)
-        names = "、".join(f"「{s}」" for s in sheets)
-        return f"{files}{names}表" + ("（示例数据，非真实数据）" if self.demo else "")
+        names = "".join(f"「{s}」" for s in sheets)
+        return f"{self.workbooks()}{names}表" + ("（示例数据，非真实数据）" if self.demo else "")
 
     def _table(self, *args, **kwargs) -> TableBlock:
         return table(*args, demo=self.demo, **kwargs)
@@ -112,8 +117,8 @@ class AnnualReport:
         d = self.data
         heading = self.title if str(d.year) in self.title else f"{d.year}年{self.title}"
         blocks = [para("{heading}", "title", heading=heading),
-                  para("数据文件：{files}。金额单位：万元（保留两位小数，四舍五入）；空白或“未披露”表示数据未给出，不按零计。",
-                       "note", files="、".join(display_path(f) for f in d.files))]
+                  para("数据来源：{books}。金额单位：万元（保留两位小数，四舍五入）；空白或“未披露”表示数据未给出，不按零计。",
+                       "note", books=self.workbooks())]
         if self.demo:
             blocks.insert(1, para("【{label}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", "warning",
                                   label=DEMO_LABEL))
@@ -327,6 +332,8 @@ class AnnualReport:
             blocks.append(para("各项核对均一致。"))
         blocks.append(self._layout_table(T.CHECKS, a.checks))
         n = len(d.files)
+        blocks.append(para("数据文件：{paths}。", "note", paths="、".join(display_path(f) for f in d.files) or
+                           display_path(d.folder)))
         if d.processed is not None:
             blocks.append(para("数据读自 {stored}：由 ingest 从 {folder} 生成，{folder} 中的文件经 SHA-256 逐一核对"
                                "均未变化，本次未重新解析（{n}个工作簿）。", "note", stored=display_path(d.processed),
