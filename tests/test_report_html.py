@@ -50,8 +50,8 @@ def test_charts_are_embedded_pngs(report):
     tags = re.findall(r"<img [^>]+>", html)
     images = [(re.search(r'src="data:image/png;base64,([^"]+)"', t).group(1), re.search(r'alt="([^"]*)"', t).group(1))
               for t in tags]
-    assert len(images) == 11
-    assert {alt for _, alt in images} >= {"预算数与执行数", "同带宽价格对比", "月度短信", "绩效指标完成情况"}
+    assert len(images) == 10  # no chart of twelve 未披露 months: the SMS section says it in one sentence
+    assert {alt for _, alt in images} >= {"预算数与执行数", "同带宽价格对比", "绩效指标完成情况"} and "月度短信" not in {alt for _, alt in images}
     for data, _ in images:
         with Image.open(io.BytesIO(base64.b64decode(data))) as im:
             assert im.width >= 600 and im.height >= 300

@@ -268,8 +268,9 @@ class AnnualReport:
                 "发送越多越“达标”、花费也越多，宜改设质量或成本类指标。", op="≥" if target["target_op"] == ">=" else "",
                 count=count_text(target["target_count"]), price=format_number(target["unit_price"], 3),
                 money=wan(target["implied"])))
-        blocks.append(self._figure(charts.sms_monthly(monthly, target, source=self.source("短信结算", "绩效指标"),
-                                                      demo=self.demo, year=d.year), "月度短信"))
+        if known:  # a chart of twelve 未披露 bars would say no more than the sentence above
+            blocks.append(self._figure(charts.sms_monthly(monthly, target, source=self.source("短信结算", "绩效指标"),
+                                                          demo=self.demo, year=d.year), "月度短信"))
         if len(depts):
             blocks.append(self._figure(charts.sms_departments(depts, source=self.source("短信结算"), demo=self.demo,
                                                               year=d.year), "各部门短信"))
