@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 import qdanalysis
@@ -246,3 +247,16 @@ def test_two_row_header_with_a_group_heading(workbook):
     sheet = read_budget(workbook({"预算执行": rows}, merges={"预算执行": ["A2:A3", "B2:B3", "C2:D2", "E2:E3"]}))
     assert sheet.items["budget"].iloc[0] == Decimal("667000.00") and sheet.totals["executed"] == Decimal("600000.00")
     assert list(sheet.items["note"]) == ["续签"] and sheet.total_row == 5
+
+
+def test_a_blank_adjusted_budget_means_not_adjusted(workbook):
+    """The template says: leave 调整后预算数 blank when the budget was not adjusted; 未披露 says it is unknown."""
+    rows = [["单位：万元"], ["类别", "项目名称", "预算数", "调整后预算数", "执行数"],
+            ["甲", "A", 10, None, 9], ["甲", "B", 20, "未披露", 18], ["乙", "C", 30, 28, 27], ["合计", None, 60, None, 54]]
+    sheet = read_budget(workbook({"预算执行": rows}))
+    assert sheet.items["adjustment"].tolist() == ["未调整", "未披露", None]
+    assert pd.isna(sheet.items.loc[1, "adjusted_budget"])  # 未披露 is no figure, and not refused
+    assert sheet.totals["adjustment"] == "未披露"  # one item's adjustment is unknown
+    plain = read_budget(workbook({"预算执行": [rows[0], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 10, 9],
+                                               ["合计", None, 10, 9]]}))
+    assert plain.items["adjustment"].tolist() == ["未调整"] and plain.totals["adjustment"] == "未调整"

@@ -188,3 +188,18 @@ def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
     assert (f"数据读自 {tmp_path / 'processed' / '2020'}：由 ingest 从 data/raw/2020 生成，data/raw/2020 中的文件"
             "经 SHA-256 逐一核对均未变化，本次未重新解析（1个工作簿）。") in stored
     plt.close("all")
+
+
+def test_a_budget_that_was_not_adjusted_says_so(tmp_path):
+    from conftest import make_workbook
+
+    rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数"],
+            ["1.1", "甲", "A", 10, None, 9], ["1.2", "乙", "B", 20, None, 18], [None, "合计", None, 30, None, 27]]
+    make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})
+    r = AnnualReport.build(2021, tmp_path / "raw")
+    execution = text_of(r.budget_execution())
+    assert "预算未调整" in execution and "未披露" not in execution.split("。")[0]
+    [table] = [b for b in r.categories() if isinstance(b, TableBlock)]
+    assert "调整后预算（万元）" not in table.frame.columns  # no column of 未披露 for a budget never adjusted
+    assert "未披露" not in set(table.frame["类别"])  # every item states its figures: no 未披露 row
+    plt.close("all")

@@ -111,7 +111,8 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
     Each category row sums only the items that state a figure (``items_disclosed`` of
     ``items``); a category where no item states one has NA, not zero. A row
     ``未披露`` holds the total minus every disclosed item (NA for a column that no item states
-    at all), and a row ``合计`` the total the sheet states. ``share`` is each row's part of the total budget.
+    at all), present only where some item or some part of the total is undisclosed, and a row
+    ``合计`` the total the sheet states. ``share`` is each row's part of the total budget.
 
     Returns:
         Columns: category, items, items_disclosed, budget, adjusted_budget, executed,
@@ -138,7 +139,9 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
         # Where no item states a figure of this column, nothing is itemised: the total row alone
         # carries it (on the 未披露 row it would read as the figure of the items whose budget is unknown).
         undisclosed[col] = stated - known if stated is not None and known is not None else None
-    rows += [undisclosed, total]
+    # A 未披露 row only where something is undisclosed: items without a budget figure, or a remainder.
+    remainder = [undisclosed[col] for col in MONEY_COLS if undisclosed[col] is not None and undisclosed[col] != 0]
+    rows += ([undisclosed] if undisclosed["items"] or remainder else []) + [total]
     out = pd.DataFrame(rows)
     for col in MONEY_COLS:
         out[col] = _money(out[col])

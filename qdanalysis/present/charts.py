@@ -270,11 +270,14 @@ def budget_execution(totals: dict, *, source: str, demo: bool = False, year: int
     if _missing(budget) and _missing(executed):
         return _empty(fig, ax, title, "预算数与执行数均未披露", source, demo)
 
-    labels = ["年初预算数", "调整后预算数", "实际执行数"]
-    values = _wan_values([budget, adjusted, executed])
-    colors = ["#0072B2", "#56B4E9", "#E69F00"]
+    not_adjusted = _missing(adjusted) and totals.get("adjustment") == "未调整"
+    bars = [("年初预算数", budget, "#0072B2"), ("调整后预算数", adjusted, "#56B4E9"), ("实际执行数", executed, "#E69F00")]
+    if not_adjusted:  # no bar of 未披露 for a budget that was not adjusted
+        bars = [bars[0], bars[2]]
+    labels, values, colors = [b[0] for b in bars], _wan_values([b[1] for b in bars]), [b[2] for b in bars]
     style.bar_with_undisclosed(ax, labels, values, colors, width=0.55)
-    subtitle = "执行率 = 实际执行数 ÷ " + ("调整后预算数" if not _missing(adjusted) else "年初预算数（调整后预算数未披露）")
+    subtitle = "执行率 = 实际执行数 ÷ " + ("调整后预算数" if not _missing(adjusted) else
+                                      "年初预算数（预算未调整）" if not_adjusted else "年初预算数（调整后预算数未披露）")
     if not _missing(executed) and not _missing(base):
         subtitle += f"；结余 {style.format_wan(Decimal(base) - Decimal(executed))} 万元"
     _title(ax, title, subtitle)

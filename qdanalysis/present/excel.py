@@ -124,6 +124,7 @@ def _write_value(cell, value, key, money, percent, integer, dates) -> str:
 
 
 def _write_layout(wb: Workbook, layout: T.TableLayout, df: pd.DataFrame, analysis: YearAnalysis) -> None:
+    layout = T.for_year(layout, analysis)
     write_table(wb, layout.name, T.caption(layout, analysis), df, layout.columns, money=layout.money,
                 percent=layout.percent, integer=layout.integer, dates=layout.dates, demo=analysis.demo)
 

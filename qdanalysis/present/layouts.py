@@ -8,7 +8,7 @@ shows are numbered in the order they appear (:func:`caption`), the same numbers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -122,3 +122,16 @@ def caption(layout: TableLayout, analysis: YearAnalysis) -> str:
     numbers = {t.name: i for i, t in enumerate(shown(analysis), start=1)}
     number = numbers.get(layout.name)
     return f"表{number} {layout.caption}" if number else layout.caption
+
+
+#: Columns that say nothing for a year whose budget was not adjusted (调整后预算数 left blank).
+ADJUSTED_COLUMNS = ("adjusted_budget",)
+
+
+def for_year(layout: TableLayout, analysis: YearAnalysis) -> TableLayout:
+    """The layout as this year shows it: a budget that was not adjusted (未调整) has no 调整后预算 column
+    of 未披露 cells."""
+    if analysis.data.totals.get("adjustment") != "未调整" or not set(ADJUSTED_COLUMNS) & set(layout.columns):
+        return layout
+    keep = {k: v for k, v in layout.columns.items() if k not in ADJUSTED_COLUMNS}
+    return replace(layout, columns=keep, money=tuple(c for c in layout.money if c not in ADJUSTED_COLUMNS))

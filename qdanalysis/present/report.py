@@ -36,6 +36,7 @@ from qdanalysis.paths import project_path
 from qdanalysis.present import charts
 from qdanalysis.present import layouts as T
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock, para, show, table, text_cell
+from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import SETTLED
 from qdanalysis.read.year import YearData, load_year
 
@@ -103,6 +104,7 @@ class AnnualReport:
         return table(*args, demo=self.demo, **kwargs)
 
     def _layout_table(self, layout, df: pd.DataFrame, **formats) -> TableBlock:
+        layout = T.for_year(layout, self.analysis)
         """A table declared in :mod:`qdanalysis.present.layouts`, formatted as text for the report."""
         fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
         fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in layout.dates})
@@ -150,7 +152,8 @@ class AnnualReport:
         spend = self.analysis.spend
         disclosed = spend[spend["item"] == "已披露合计"]["amount"].iloc[0]
         rest = spend[spend["item"] == "未逐项披露"]["amount"].iloc[0]
-        adjusted = "预算未调整或调整后预算数未披露" if t.get("adjusted_budget") is None else f"调整后预算{wan(t['adjusted_budget'])}"
+        adjusted = (f"调整后预算{wan(t['adjusted_budget'])}" if t.get("adjusted_budget") is not None
+                    else "预算未调整" if t.get("adjustment") == NOT_ADJUSTED else "调整后预算数未披露")
         item_exec = int(d.budget["executed"].notna().sum())
         blocks = [para(
             "截至{year}年末，项目实际执行{executed}，预算执行率{rate}（执行数 ÷ {base}）；{adjusted}。"
@@ -175,13 +178,16 @@ class AnnualReport:
         real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])].dropna(subset=["budget"])
         top = real.sort_values("budget", ascending=False).iloc[0] if len(real) else None
         blocks = []
-        if top is not None:
+        undisclosed = cats[cats["category"] == A.UNDISCLOSED]
+        if top is not None and len(undisclosed):
             blocks.append(para(
                 "按类别看，已列明金额最多的是“{cat}”（{amount}，占预算总额{share}）；“未披露”部分为{und}（{ushare}），"
                 "图中以斜线表示，不按零计。",
                 cat=top["category"], amount=wan(top["budget"]), share=pct(top["share"]),
-                und=wan(cats[cats["category"] == A.UNDISCLOSED]["budget"].iloc[0]),
-                ushare=pct(cats[cats["category"] == A.UNDISCLOSED]["share"].iloc[0])))
+                und=wan(undisclosed["budget"].iloc[0]), ushare=pct(undisclosed["share"].iloc[0])))
+        elif top is not None:
+            blocks.append(para("按类别看，金额最多的是“{cat}”（{amount}，占预算总额{share}）；各项目均列明了预算数。",
+                               cat=top["category"], amount=wan(top["budget"]), share=pct(top["share"])))
         blocks.append(self._figure(charts.category_spending(cats, source=self.source("预算执行"), demo=self.demo,
                                                             year=self.data.year), "分类支出"))
         blocks.append(self._layout_table(T.CATEGORIES, cats))

@@ -28,7 +28,10 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 _SPACES = re.compile(r"\s+")
 _ASCII_SPACES = re.compile(r"[ \t\r\n]+")
-_BLANKS = frozenset(("", "-", "—", "/", "--", "——"))
+#: Cells that hold no value: empty, dashes, and the word 未披露 (the data says outright it is not disclosed).
+_BLANKS = frozenset(("", "-", "—", "/", "--", "——", "未披露"))
+#: The word a cell uses to say its figure is not disclosed, as opposed to a blank cell.
+UNDISCLOSED_WORD = "未披露"
 
 
 class CellError(ValueError):

@@ -28,6 +28,8 @@ from qdanalysis.paths import DATA_PROCESSED, year_folder
 from qdanalysis.read.inputs import FRAME_NAMES
 
 MANIFEST = "manifest.json"
+#: The totals that are words, not figures (``adjustment``: 未调整 / 未披露).
+TEXT_TOTALS = ("adjustment",)
 
 
 def processed_root(out: str | Path | None = None) -> Path:
@@ -167,7 +169,8 @@ def read_stored(year: int, root: str | Path | None = None, out: str | Path | Non
             frames = {name: read_processed(year, name, out_dir.parent) for name in FRAME_NAMES}
     except (OSError, ValueError, pa.ArrowException):  # a read-only or damaged store: parse instead
         return None
-    return Stored(out_dir, frames, {k: _decimal(v) for k, v in manifest["totals"].items()},
+    totals = {k: v if k in TEXT_TOTALS else _decimal(v) for k, v in manifest["totals"].items()}
+    return Stored(out_dir, frames, totals,
                   {k: _decimal(v) for k, v in manifest["undisclosed"].items()}, list(manifest["missing"]))
 
 

@@ -21,7 +21,10 @@ BUDGET_DTYPES = {
     "code": object, "category": object, "item": object,
     "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
     "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
+    "adjustment": object,
 }
+#: 调整后预算数 left blank: the budget was not adjusted (the effective budget is the initial one).
+NOT_ADJUSTED = "未调整"
 SUBTOTAL_DTYPES = {"category": object, "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY, "src_row": "Int64"}
 
 
@@ -34,7 +37,9 @@ class BudgetSheet:
         subtotals: the sheet's 小计 rows: category and stated amounts.
         totals: ``budget``, ``adjusted_budget``, ``executed`` (Decimal 元 or None) and
             ``execution_rate`` (executed / adjusted budget, else / budget), from the 合计 row;
-            without a 合计 row, the items' sums where every item is known.
+            without a 合计 row, the items' sums where every item is known; and ``adjustment``:
+            未调整 when no item nor the 合计 row states an adjusted figure or says 未披露, 未披露
+            when one says 未披露 and no adjusted total is stated, else None.
         undisclosed: per money column, the stated total minus the items that state a figure
             (the 未披露 part: not itemised), or None where there is no stated total.
         total_row: Excel row of the 合计 row, if any.
@@ -171,7 +176,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
 def _item_row(rec: Record) -> dict[str, object]:
     row = {k: rec.values.get(k) for k in ("code", "category", "item", "note", "source")}
     row.update({k: money_value(rec.values.get(k)) for k in MONEY_KEYS})
-    row.update(src_file=rec.loc.file, src_sheet=rec.loc.sheet, src_row=rec.row)
+    row.update(src_file=rec.loc.file, src_sheet=rec.loc.sheet, src_row=rec.row, adjustment=_adjustment(rec))
     row.update({h: P.clean_text(v) or None for h, v in rec.extras.items()})
     return row
 
@@ -186,6 +191,13 @@ def _subtotal_frame(subtotals: list[tuple[Record, list[Record]]]) -> pd.DataFram
     return frame(rows, SUBTOTAL_DTYPES)
 
 
+def _adjustment(rec: Record) -> str | None:
+    """未调整 for a blank 调整后预算数 (or none in the sheet), 未披露 where the cell says so, None for a figure."""
+    if money_value(rec.values.get("adjusted_budget")) is not None:
+        return None
+    return P.UNDISCLOSED_WORD if P.compact(rec.raw.get("adjusted_budget")) == P.UNDISCLOSED_WORD else NOT_ADJUSTED
+
+
 def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key in MONEY_KEYS:
@@ -196,6 +208,10 @@ def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
             out[key] = sum(values, Decimal(0)) if values and all(v is not None for v in values) else None
     base = out["adjusted_budget"] or out["budget"]
     out["execution_rate"] = (out["executed"] / base) if out["executed"] is not None and base else None
+    states = {_adjustment(r) for r in [*items, *([total] if total is not None else [])]}
+    out["adjustment"] = (None if out["adjusted_budget"] is not None
+                         else NOT_ADJUSTED if states == {NOT_ADJUSTED}
+                         else P.UNDISCLOSED_WORD if P.UNDISCLOSED_WORD in states else None)
     return out
 
 
