@@ -260,7 +260,10 @@ def test_overlapping_scopes_reports_an_item_pair_once():
     assert_same(before, [b, c])
     assert f.code == "F04" and f.figures["shared_services"] == 2
     assert f.figures["combined_budget"] == D(1395000)
-    assert "共同的服务：网络、网闸维保服务；UPS更换" in f.summary and "66.70万元、72.80万元，合计139.50万元" in f.summary
+    # in words: which services both contracts list, and where; no similarity score, no names run together
+    assert f.summary.startswith("「1.1 机房维护」与「1.2 网络维护」的合同“服务内容”都列有：网络、网闸维保服务；UPS更换")
+    assert "（见合同台账第2、3、4行）" in f.summary and "相似度" not in f.summary
+    assert "66.70万元、72.80万元，合计139.50万元" in f.summary
     assert list(f.rows.loc[f.rows["table"] == "合同台账", "contract_id"]) == ["A", "B", "B2"]
 
 
@@ -277,7 +280,7 @@ def test_overlapping_scopes_2020(y2020):
     found = F.overlapping_scopes(y2020.contracts, y2020.budget)
     assert len(found) == 1
     f = found[0]
-    assert f.summary.startswith("1.1 电子政务机房UPS等关键设备维护服务费与1.2 电子政务核心网络设备安全设备维护费")
+    assert f.summary.startswith("「1.1 电子政务机房UPS等关键设备维护服务费」与「1.2 电子政务核心网络设备安全设备维护费」")
     assert "网络、网闸维保服务" in f.summary and "UPS更换" in f.summary
     assert f.figures["budget_a"] == D("667000.00") and f.figures["budget_b"] == D("728000.00")
     assert "合计139.50万元" in f.summary

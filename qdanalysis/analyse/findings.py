@@ -389,9 +389,16 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Fi
         name = {k: (rows.loc[rows["item_code"].eq(k) | rows["item"].eq(k), "item"].iloc[0]) for k in (ka, kb)}
         amount = {k: _item_budget(budget, k) for k in (ka, kb)}
         combined = None if None in amount.values() else amount[ka] + amount[kb]
-        shared = "；".join(e["shared"]) if e["shared"] else "无完全相同的服务表述"
-        text = (f"{_label(ka, name[ka])}与{_label(kb, name[kb])}的合同服务内容重叠（相似度{pct(e['similarity'])}），"
-                f"共同的服务：{shared}；两项预算分别为{wan(amount[ka])}、{wan(amount[kb])}")
+        where = sources_text(rows)
+        seen = f"（见{where}）" if where else ""
+        a_name, b_name = f"「{_label(ka, name[ka])}」", f"「{_label(kb, name[kb])}」"
+        if e["shared"]:
+            shared = "；".join(e["shared"])
+            text = f"{a_name}与{b_name}的合同“服务内容”都列有：{shared}{seen}"
+        else:
+            shared = "相近的服务"
+            text = f"{a_name}与{b_name}的合同“服务内容”表述相近，但没有完全相同的服务表述{seen}"
+        text += f"；两项预算分别为{wan(amount[ka])}、{wan(amount[kb])}"
         if combined is not None:
             text += f"，合计{wan(combined)}"
         found.append(Finding(
@@ -399,8 +406,8 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Fi
             figures={"similarity": e["similarity"], "shared_services": len(e["shared"]),
                      "budget_a": amount[ka], "budget_b": amount[kb], "combined_budget": combined},
             rows=_evidence(("contracts", rows), ("budget", _budget_rows(budget, [ka, kb]))), summary=text + "。",
-            recommendation=(f"将{_label(ka, name[ka])}与{_label(kb, name[kb])}合并实施或重新划分服务范围"
-                            f"（{shared}只由一个项目负责），在合同中写明各自的设备清单，避免同一服务重复付费。"),
+            recommendation=(f"核实{a_name}与{b_name}合同中相同服务的实际范围；确属重复的，合并实施或重新划分服务范围"
+                            f"（{shared}只由一个项目负责），并在合同中写明各自的设备清单。"),
         ))
     return _numbered(found)
 
