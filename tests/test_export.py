@@ -44,10 +44,13 @@ def test_columns_fit_their_text(exported):
 
 def test_findings_and_score_sheet(exported):
     wb = load_workbook(exported)
-    codes = [r[0] for r in wb["主要问题"].iter_rows(min_row=3, values_only=True)]
-    assert {"F01", "F02", "F04", "F06", "F08", "F09"} <= set(codes)
-    f06 = [r for r in wb["主要问题"].iter_rows(min_row=3, values_only=True) if r[0] == "F06"][0]
-    assert "9.6倍" in f06[4] and "81.72万元" in f06[4]
+    rows = list(wb["主要问题"].iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))  # numbered as in the HTML report
+    assert {"F01", "F02", "F04", "F06", "F08", "F09"} <= {r[1] for r in rows}
+    categories = [r[4] for r in rows]
+    assert categories == sorted(categories, key=["决策", "过程", "产出", "效益"].index)
+    f06 = [r for r in rows if r[1] == "F06"][0]
+    assert "9.6倍" in f06[5] and "81.72万元" in f06[5]
     # the same table numbers as the HTML report
     # 2020 has no department SMS table: 表5 is the renewals, the score 表7, the checks 表8, as in the HTML
     assert wb["评分"]["A1"].value.startswith("表7 绩效评分") and wb["数据核对"]["A1"].value.startswith("表8 数据核对")

@@ -115,6 +115,16 @@ def test_finding_refuses_unknown_severity_and_category():
         F.Finding("F00", "t", "高", "其他", {}, pd.DataFrame(), "", "")
 
 
+def test_report_order_groups_by_first_level_indicator():
+    def mk(code, sev, category):
+        return F.Finding(code, "问题" + code, sev, category, {}, pd.DataFrame(), "摘要。", "建议")
+
+    out = F.in_report_order([mk("F03", "高", "效益"), mk("F07", "中", "产出"), mk("F06", "高", "过程"),
+                             mk("F02", "中", "决策"), mk("F01", "高", "决策")])
+    assert [(f.category, f.code) for f in out] == [("决策", "F01"), ("决策", "F02"), ("过程", "F06"), ("产出", "F07"),
+                                                   ("效益", "F03")]
+
+
 def test_sort_and_table():
     def mk(code, sev):
         return F.Finding(code, "问题" + code, sev, "决策", {}, budget(("1", "a", D(1), None)), "摘要。", "建议")
@@ -122,7 +132,8 @@ def test_sort_and_table():
     out = F.sort_findings([mk("F03", "低"), mk("F10", "高"), mk("F05-2", "中"), mk("F02", "高"), mk("F05-1", "中")])
     assert [f.code for f in out] == ["F02", "F10", "F05-1", "F05-2", "F03"]
     table = F.findings_table(out)
-    assert list(table.columns) == ["编号", "问题", "严重程度", "类别", "依据", "建议"]
+    assert list(table.columns) == ["序号", "编号", "问题", "严重程度", "类别", "依据", "建议"]
+    assert table["序号"].tolist() == [1, 2, 3, 4, 5]
     assert table.loc[0, "依据"] == "摘要。（来源：预算执行第2行）"
     assert F.findings_table([]).empty
 

@@ -203,3 +203,20 @@ def test_a_budget_that_was_not_adjusted_says_so(tmp_path):
     assert "调整后预算（万元）" not in table.frame.columns  # no column of 未披露 for a budget never adjusted
     assert "未披露" not in set(table.frame["类别"])  # every item states its figures: no 未披露 row
     plt.close("all")
+
+
+def test_findings_are_grouped_by_the_four_first_level_indicators(report2020):
+    import re
+
+    r, _ = report2020
+    blocks = r.findings()
+    text = text_of(blocks)
+    heads = [b.html for b in blocks if b.html.startswith("（")]
+    present = [c for c in ("决策", "过程", "产出", "效益") if c in {f.category for f in r.analysis.findings}]
+    assert heads == [f"（{n}）{c}类" for n, c in zip("一二三四", present)] and len(heads) >= 3
+    numbers = [int(n) for n in re.findall(r"<b>(\d+)\. ", text)]
+    assert numbers == list(range(1, len(r.analysis.findings) + 1))
+    recommendations = [b.html for b in blocks if b.html.startswith("建议")]
+    assert len(recommendations) == len(set(recommendations))  # consolidated: no two alike
+    assert all("项目单位" in rec for rec in recommendations)  # each says who does it
+    plt.close("all")

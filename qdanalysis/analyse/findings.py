@@ -71,7 +71,7 @@ NOT_MET_HIGH = 0.60
 #: Share of indicators without a reported result from which the evidence finding is 中.
 EVIDENCE_MEDIUM = 0.50
 
-FINDING_COLUMNS = ["编号", "问题", "严重程度", "类别", "依据", "建议"]
+FINDING_COLUMNS = ["序号", "编号", "问题", "严重程度", "类别", "依据", "建议"]
 TABLE_COLUMN = "table"
 _SRC = ("src_file", "src_sheet", "src_row")
 
@@ -223,7 +223,7 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
     return Finding(
         code="F01", title="产出指标未覆盖主要支出项目", severity=severity, category="决策", figures=figures,
         rows=_evidence(("budget", uncovered)), summary=text + "。",
-        recommendation=(f"为{names}等未被覆盖的项目设置产出指标（如设备完好率、巡检次数、故障修复时限、安全事件处置率），"
+        recommendation=(f"项目单位为{names}等未被覆盖的项目设置产出指标（如设备完好率、巡检次数、故障修复时限、安全事件处置率），"
                         "使每个预算项目至少有一个可衡量的产出指标，并在「绩效指标」表的「对应项目」列写明指标衡量的项目编号。"),
     )
 
@@ -270,7 +270,7 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
             code="F02", title="数量指标设在按量计费的服务上", severity=MEDIUM, category="决策",
             figures={"target": float(target), "unit_price": price, "implied": implied},
             rows=_evidence(("indicators", indicators.loc[[idx]]), ("contracts", per_unit)), summary=text,
-            recommendation=(f"将「{ind['name']}」改为质量或成本指标（如有效送达率、单条成本、各部门发送额度执行率），"
+            recommendation=(f"项目单位将「{ind['name']}」改为质量或成本指标（如有效送达率、单条成本、各部门发送额度执行率），"
                             f"不以数量多为目标：该服务按{unit}计费，数量越多越“达标”，支出也越多；"
                             "同时通过部门权限控制发送量，并说明指标值的测算依据。"),
         ))
@@ -303,7 +303,7 @@ def high_recurring_share(recurring: dict, budget: pd.DataFrame, contracts: pd.Da
         figures={"recurring": r["recurring"], "budget": r["budget"], "share": r["share"], "items": len(items),
                  "items_undisclosed": len(r["items_undisclosed"])},
         rows=_evidence(("budget", _budget_rows(budget, items))), summary=text + "。",
-        recommendation=("预算安排前对连续多年实施的运维项目逐项论证必要性和可行性，合并同类运维项目，"
+        recommendation=("项目单位在预算安排前对连续多年实施的运维项目逐项论证必要性和可行性，合并同类运维项目，"
                         "调减不必要或无效的项目，为新增项目留出资金空间，并逐年跟踪刚性支出占比。"),
     )
 
@@ -406,7 +406,7 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Fi
             figures={"similarity": e["similarity"], "shared_services": len(e["shared"]),
                      "budget_a": amount[ka], "budget_b": amount[kb], "combined_budget": combined},
             rows=_evidence(("contracts", rows), ("budget", _budget_rows(budget, [ka, kb]))), summary=text + "。",
-            recommendation=(f"核实{a_name}与{b_name}合同中相同服务的实际范围；确属重复的，合并实施或重新划分服务范围"
+            recommendation=(f"项目单位核实{a_name}与{b_name}合同中相同服务的实际范围；确属重复的，合并实施或重新划分服务范围"
                             f"（{shared}只由一个项目负责），并在合同中写明各自的设备清单。"),
         ))
     return _numbered(found)
@@ -530,8 +530,8 @@ def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -
         figures={"years": years, "annual_cost": annual, "spent_since": spent,
                  "renewals": int(s.renewals), "cagr": None if pd.isna(s.cagr) else float(s.cagr)},
         rows=_evidence(("contracts", _chain_rows(links, contracts))), summary=text,
-        recommendation=(f"对{who}进行绩效评估和市场询价，按规定重新组织竞争性采购，参考评估结果和同类服务市场价格"
-                        "确定合同金额；对连续多年续签的运维项目，续签前论证其必要性并评估风险。"),
+        recommendation=("项目单位对长期未经竞争性采购的合同进行绩效评估和市场询价，按规定重新组织竞争性采购，"
+                        "参考评估结果和同类服务市场价格确定合同金额；对连续多年续签的运维项目，续签前论证其必要性并评估风险。"),
     )
 
 
@@ -559,7 +559,7 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
         category="决策",
         figures={"chains": len(recent), "renewals_undisclosed": undisclosed, "annual_cost_known": analysis.sum_known(known)},
         rows=_evidence(*(("contracts", r) for r in rows)), summary=text + "。",
-        recommendation=("续签合同前对上一年度实施情况进行绩效评估，参考评估结果合理确定续签金额，并在合同台账中记录续签金额、"
+        recommendation=("项目单位在续签合同前对上一年度实施情况进行绩效评估，参考评估结果合理确定续签金额，并在合同台账中记录续签金额、"
                         "日期和采购方式；对续签存在风险的项目提前规划，重新进行采购。"),
     )
 
@@ -636,7 +636,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
                 summary=(f"{len(unplanned)}份合同对应的项目不在预算表中："
                          f"{_join(_label(c, i) for c, i in zip(unplanned['item_code'], unplanned['item']))}，"
                          f"已知年费合计{wan(amount)}，未见预算调整记录。"),
-                recommendation="项目调整时严格履行调整报批程序，并同步调整绩效目标、工作进度和预算实施计划；未经调整的支出补办手续或说明原因。",
+                recommendation="项目单位在项目调整时严格履行调整报批程序，并同步调整绩效目标、工作进度和预算实施计划；未经调整的支出补办手续或说明原因。",
             ))
     contracted = set(contracts["item_code"].dropna()) | set(contracts["item"].dropna())
     no_contract = budget[~(budget["code"].isin(contracted) | budget["item"].isin(contracted))]
@@ -650,7 +650,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
             figures={"items": len(zero), "budget": amount}, rows=_evidence(("budget", zero)),
             summary=(f"{len(zero)}个项目安排预算{wan(amount)}，执行数为0且无合同记录："
                      f"{_join(_label(c, i) for c, i in zip(zero['code'], zero['item']))}。"),
-            recommendation="查明未支出原因；确不需要的项目及时调减预算，按程序调整绩效目标。",
+            recommendation="项目单位查明未支出原因；确不需要的项目及时调减预算，按程序调整绩效目标。",
         ))
     if len(unknown):
         amount = analysis.sum_known(unknown["budget"])
@@ -661,7 +661,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
             code="F07", title="计划项目无支付或合同记录", severity=LOW, category="产出", limitation=True,
             figures={"items": len(budget), "items_without_record": len(unknown), "budget": amount},
             rows=_evidence(("budget", unknown)), summary=summary,
-            recommendation=("逐项登记合同和支付记录（合同台账的「本年支付」、预算表的「执行数」），"
+            recommendation=("项目单位逐项登记合同和支付记录（合同台账的「本年支付」、预算表的「执行数」），"
                             "对实际内容与计划不一致的项目履行调整报批程序，保证计划与支出可逐项核对。"),
         ))
     return _numbered(found)
@@ -691,7 +691,7 @@ def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.Dat
             rows=_evidence(("数据核对", pd.DataFrame([chk.to_dict()])), ("budget", _budget_rows(budget, [code])),
                            ("contracts", _item_rows(contracts, code)), ("lines", _item_rows(lines, code))),
             summary=f"{chk['check']}：{chk['detail'] or chk['formula']}。",
-            recommendation=("按合同单价×数量重新测算预算数，不用约数；核实线路条数与单价，"
+            recommendation=("项目单位按合同单价×数量重新测算预算数，不用约数；核实线路条数与单价，"
                             "预算不足以覆盖合同义务的，说明差额来源（如线路减少、单价下调）或调整预算。"),
         ))
     return _numbered(found)
@@ -725,7 +725,7 @@ def indicator_not_met(status: pd.DataFrame, indicators: pd.DataFrame) -> list[Fi
             category="产出", figures={"achievement": ach, "target": _float(indicators.iloc[pos]["target_value"]),
                                       "actual": _float(indicators.iloc[pos]["actual_value"])},
             rows=_evidence(("indicators", indicators.iloc[[pos]])), summary=text,
-            recommendation=(f"查明「{s['name']}」未完成的原因，制定整改措施和完成时限；"
+            recommendation=(f"项目单位查明「{s['name']}」未完成的原因，制定整改措施和完成时限；"
                             "目标值脱离实际的，依据往年完成情况和项目计划重新测算指标值。"),
         ))
     return _numbered(found)
@@ -751,7 +751,7 @@ def indicators_without_evidence(status: pd.DataFrame, indicators: pd.DataFrame) 
         rows=_evidence(("indicators", indicators[missing.to_numpy()])),
         summary=(f"{total}个绩效指标中{n}个（{pct(share)}）没有报告完成值：{_join(status.loc[missing, 'name'])}；"
                  "无法据此判断目标是否完成。"),
-        recommendation=("为每个指标明确数据来源和采集方式（如线路清单条数、短信平台月度统计、运维工单响应时间、满意度问卷），"
+        recommendation=("项目单位为每个指标明确数据来源和采集方式（如线路清单条数、短信平台月度统计、运维工单响应时间、满意度问卷），"
                         "年末随自评报告提供完成值和佐证材料。"),
     )
 
@@ -785,6 +785,13 @@ def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, rene
     return sort_findings([f for f in found if f is not None])
 
 
+def in_report_order(findings: list[Finding]) -> list[Finding]:
+    """Grouped by the four first-level indicators (决策、过程、产出、效益), most severe first within each:
+    the order and the numbers of the report's 主要问题 and of the Excel sheet."""
+    return sorted(findings, key=lambda f: (CATEGORIES.index(f.category), SEVERITIES.index(f.severity),
+                                           _code_key(f.code[1:])))
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Most severe first; within a severity, by rule code."""
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), _code_key(f.code[1:])))
@@ -801,13 +808,13 @@ def sources_text(rows: pd.DataFrame) -> str:
 
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
-    """One row per finding for the report and the export: 编号, 问题, 严重程度, 类别, 依据, 建议.
+    """One row per finding, in the order given: 序号, 编号 (the rule's code), 问题, 严重程度, 类别, 依据, 建议.
 
     ``依据`` is the summary followed by the source rows (来源：…).
     """
     rows = []
-    for f in findings:
+    for number, f in enumerate(findings, start=1):
         src = sources_text(f.rows)
-        rows.append({"编号": f.code, "问题": f.title, "严重程度": f.severity, "类别": f.category,
+        rows.append({"序号": number, "编号": f.code, "问题": f.title, "严重程度": f.severity, "类别": f.category,
                      "依据": f.summary + (f"（来源：{src}）" if src else ""), "建议": f.recommendation})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qdanalysis.analyse.findings import findings_table
+from qdanalysis.analyse.findings import findings_table, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
@@ -155,7 +155,7 @@ def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
     if a.score is not None:
         sheet = display_sheet(a.score)
         write_table(wb, T.SCORE.name, f"{T.caption(T.SCORE, a)}：{a.score.name}", sheet, {c: c for c in sheet.columns}, demo=demo)
-    found = findings_table(a.findings)
+    found = findings_table(in_report_order(a.findings))
     write_table(wb, "主要问题", "主要问题与建议", found, {c: c for c in found.columns}, demo=demo)
     limits = findings_table(a.limitations)
     write_table(wb, "数据局限", "其他需要说明的问题（数据局限）", limits, {c: c for c in limits.columns}, demo=demo)

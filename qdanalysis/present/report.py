@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
-from qdanalysis.analyse.findings import STALE_YEARS
+from qdanalysis.analyse.findings import CATEGORIES, STALE_YEARS, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.trends import trend_table, year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
@@ -367,17 +367,25 @@ class AnnualReport:
 
     def findings(self) -> list[Block]:
         """Section 主要问题与建议: findings computed from the data, each with its evidence."""
-        found = self.analysis.findings
+        found = in_report_order(self.analysis.findings)
         if not found:
             return [para("数据未显示需要列出的问题。")]
         counts = {s: sum(f.severity == s for f in found) for s in ("高", "中", "低")}
-        blocks = [para("根据数据识别出{n}个问题（高{h}个、中{m}个、低{l}个）。以下每条均列出依据的数字和来源行；"
-                       "数据未披露之处不作推断。", n=len(found), h=counts["高"], m=counts["中"], l=counts["低"])]
-        for f in found:
-            blocks.append(para("<b>{code} {title}</b>（{severity}，{category}类）：{summary}", "warning" if f.severity == "高"
-                               else "p", code=f.code, title=f.title, severity=f.severity, category=f.category,
-                               summary=f.summary))
-            blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
+        blocks = [para("根据数据识别出{n}个问题（高{h}个、中{m}个、低{l}个），按决策、过程、产出、效益分列如下。每条均列出依据的"
+                       "数字和来源行；数据未披露之处不作推断。", n=len(found), h=counts["高"], m=counts["中"], l=counts["低"])]
+        number = 0
+        groups = [(c, [f for f in found if f.category == c]) for c in CATEGORIES]
+        for numeral, (category, group) in zip("一二三四", [g for g in groups if g[1]]):
+            blocks.append(para("（{numeral}）{category}类", numeral=numeral, category=category))
+            advice: dict[str, list[int]] = {}
+            for f in group:
+                number += 1
+                blocks.append(para("<b>{number}. {title}</b>（{severity}，规则{code}）：{summary}",
+                                   "warning" if f.severity == "高" else "p", number=number, title=f.title,
+                                   severity=f.severity, code=f.code, summary=f.summary))
+                advice.setdefault(f.recommendation, []).append(number)
+            for rec, numbers in advice.items():  # one recommendation per theme, naming the problems it answers
+                blocks.append(para("建议（针对第{numbers}条）：{rec}", "note", numbers="、".join(map(str, numbers)), rec=rec))
         return blocks
 
     def limitations(self) -> list[Block]:
