@@ -574,3 +574,15 @@ def test_line_charts_name_contracts_by_item_not_by_ledger_number(y2020):
         assert legend and not any("HT-" in t for t in legend), legend
         legends.append(legend)
     assert "中国联通（2.1）" in legends[0] and "2.1 全市机关Internet专线费（中国电信）" in legends[1]
+
+
+def test_earlier_years_of_line_cost_are_drawn_as_estimates(y2020):
+    from qdanalysis.analyse.year import analyse
+
+    fig = C.yearly_line_cost(analyse(y2020).yearly_lines, source=SOURCE, year=2020)
+    ax = fig.axes[0]
+    estimated = [b for b in ax.patches if b.get_gid() == "estimated"]
+    assert estimated and all(b.get_x() + b.get_width() / 2 < 6 for b in estimated)  # 2014-2019, never 2020
+    assert all(b.get_hatch() == C.ESTIMATE_HATCH for b in estimated)
+    legend = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert C.ESTIMATE_LABEL in legend

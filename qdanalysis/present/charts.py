@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -462,9 +463,18 @@ def _month_label(month: Any) -> str:
     return f"{pd.Timestamp(month).month}月"
 
 
+#: Legend entries of the stacked series drawn on an Axes, until its legend is made.
+_SERIES_HANDLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+#: How a figure derived by the workbook (推算), not stated by the data, is drawn: paler, dotted.
+ESTIMATE_ALPHA, ESTIMATE_HATCH, ESTIMATE_LABEL = 0.45, "...", "推算（按现行月费，非实际支付）"
+
+
 def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_col: str,
-             x_labels: Callable[[Any], str], series_labels: dict[Any, str]) -> None:
-    """Stacked bars of ``value_col`` (元) per ``x_col``, one colour per series; NA -> hatched stub."""
+             x_labels: Callable[[Any], str], series_labels: dict[Any, str],
+             estimated: Callable[[Any], bool] | None = None) -> None:
+    """Stacked bars of ``value_col`` (元) per ``x_col``, one colour per series; NA -> hatched stub;
+    the bars of an ``x`` for which ``estimated(x)`` holds are drawn as 推算 (paler, dotted)."""
     xs = list(dict.fromkeys(frame[x_col]))
     series = list(dict.fromkeys(frame[series_col]))
     table = {(r[x_col], r[series_col]): r[value_col] for _, r in frame.iterrows()}
@@ -489,13 +499,19 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
             else:
                 heights.append(style.wan_value(v))
                 na.append(False)
-        bars = ax.bar(range(len(xs)), heights, bottom=bottoms, color=color, width=0.68, zorder=2, linewidth=0,
-                      label=series_labels.get(s, str(s)))
-        for bar, is_na, h in zip(bars, na, heights, strict=True):
+        bars = ax.bar(range(len(xs)), heights, bottom=bottoms, color=color, width=0.68, zorder=2, linewidth=0)
+        # The legend shows each series in its own colour, whatever its first bar looks like (absent, 推算).
+        _SERIES_HANDLES.setdefault(ax, []).append((Patch(facecolor=color, linewidth=0), series_labels.get(s, str(s))))
+        for x, bar, is_na, h in zip(xs, bars, na, heights, strict=True):
             if is_na:
                 _hatch(bar)
             elif h == 0:
                 bar.set_visible(False)  # series absent in this period: no bar, not a zero bar
+            elif estimated is not None and estimated(x):
+                bar.set_alpha(ESTIMATE_ALPHA)
+                bar.set_hatch(ESTIMATE_HATCH)
+                bar.set_edgecolor(color)
+                bar.set_gid("estimated")
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for xi, (total, top, na) in enumerate(zip(totals_known, bottoms, has_na, strict=True)):
         text = style.format_number(total) + (f"+{U}" if na else "")
@@ -507,11 +523,15 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
     ax.grid(axis="x", visible=False)
 
 
-def _legend_below(ax: Axes, ncol: int = 2, undisclosed: bool = False) -> None:
-    handles, labels = ax.get_legend_handles_labels()
+def _legend_below(ax: Axes, ncol: int = 2, undisclosed: bool = False, estimated: bool = False) -> None:
+    series = _SERIES_HANDLES.pop(ax, [])
+    handles, labels = ([h for h, _ in series], [lab for _, lab in series]) if series else ax.get_legend_handles_labels()
     if undisclosed:
         handles += _legend_patches([], True)
         labels += [U]
+    if estimated:
+        handles.append(Patch(facecolor="white", edgecolor=style.TEXT_COLOR, hatch=ESTIMATE_HATCH, linewidth=0.6))
+        labels.append(ESTIMATE_LABEL)
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=ncol, frameon=False,
               fontsize=8.5, handlelength=1.2, columnspacing=1.5)
 
@@ -566,9 +586,9 @@ def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, y
     frame = yearly.sort_values("year", kind="stable")
     names = {r["contract_id"]: f"{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}（{_item_code(r)}）"
              for _, r in frame.iterrows()}
-    _stacked(ax, frame, "year", "contract_id", "cost", lambda y: f"{y}年", names)
-    _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())
     last = frame["year"].max()
+    _stacked(ax, frame, "year", "contract_id", "cost", lambda y: f"{y}年", names, estimated=lambda y: y < last)
+    _legend_below(ax, 2, undisclosed=frame["cost"].isna().any(), estimated=bool((frame["year"] < last).any()))
     _title(ax, title, f"{last}年以前各年按合同现行月费推算，并非实际支付；起租日期未披露的合同只计入{last}年")
     return _done(fig, source, demo)
 

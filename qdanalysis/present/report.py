@@ -235,7 +235,7 @@ class AnnualReport:
         if len(yearly) and yearly["year"].nunique() > 1:
             first = int(yearly["year"].min())
             blocks.append(para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
-                               "{first}年至{year}年累计约{total}。", first=first, year=d.year,
+                               "{first}年至{year}年累计约{total}（推算）。", first=first, year=d.year,
                                total=wan(A.sum_known(yearly["cost"]))))
             blocks.append(self._figure(charts.yearly_line_cost(yearly, source=self.source("合同台账") + "；按合同月费推算",
                                                                demo=self.demo, year=d.year), "历年线路费用"))
