@@ -156,3 +156,14 @@ def test_every_row_cites_its_source(y2020):
 
 def test_raw_folder_holds_only_the_shipped_workbook():
     assert sorted(p.name for p in (DATA_RAW / "2020").iterdir()) == ["2020年专项业务费.xlsx"]
+
+
+def test_payments_in_the_year_against_their_contracts():
+    """The seed's checks: 28.9 × 50% = 14.45 (1.3's final payment), 22.797 × 5% = 1.13985 (1.7's retention)."""
+    checks = analyse(qdanalysis.load_year(2020)).checks.set_index("check")
+    radware = checks.loc["1.3 网络设备、Radware负载均衡、网闸等设备的维保及配件：本年支付 vs 合同金额"]
+    assert radware["computed"] == Decimal("144500.00") and radware["stated"] == Decimal("289000.00")
+    assert radware["detail"] == "本年支付为合同金额的50.00%" and radware["status"] == "—"
+    battery = checks.loc["1.7 市级机关三号楼C组UPS蓄电池更新尾款：本年支付 vs 合同金额"]
+    assert battery["detail"] == "本年支付为合同金额的5.00%" and battery["computed"] == Decimal("11398.50")
+    assert battery["formula"] == "1.13985万元 ÷ 22.797万元" and radware["formula"] == "14.45万元 ÷ 28.9万元"

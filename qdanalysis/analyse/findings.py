@@ -258,7 +258,7 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         target = Decimal(repr(float(ind["target_value"])))
         implied = None if price is None else (target * price).quantize(FEN)
         unit = per_unit["billing"].iloc[0]
-        items = _join(_label(c, i) for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
+        items = _join(f"「{_label(c, i)}」" for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
         text = (f"「{ind['name']}」目标为{ind['target_text']}，而{items}按{unit}计费"
                 f"（{_unit_price(price, unit) if price is not None else '单价未披露'}）")
         if implied is not None:
