@@ -118,7 +118,7 @@ def test_template_round_trip(tmp_path, capsys):
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
-    assert wb.sheetnames == ["填写说明", "预算执行", "合同台账", "线路清单", "短信结算", "绩效指标"]
+    assert wb.sheetnames == ["填写说明", "预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "产出与成效", "项目信息"]
     assert [c.value for c in wb["预算执行"][3]][:6] == ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数"]
     guide = [r for r in wb["填写说明"].iter_rows(values_only=True)]
     assert ("预算执行", "执行数", "必填", "实际支出、支出数、执行金额、实际执行", "截至年末的实际支出；未知留空") in guide

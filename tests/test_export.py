@@ -23,7 +23,8 @@ def exported(tmp_path_factory):
 def test_sheets_and_headers(exported):
     wb = load_workbook(exported)
     assert wb.sheetnames == ["说明", "分类支出", "预算明细", "逐项支出", "线路费用", "同带宽价格", "月度线路费用", "短信月度",
-                             "各部门短信", "合同续签", "绩效指标", "评分", "主要问题", "数据局限", "数据核对"]
+                             "各部门短信", "合同续签", "绩效指标", "产出与成效", "评分", "主要问题", "数据局限",
+                             "数据核对"]
     ws = wb["分类支出"]
     assert [c.value for c in ws[2]] == ["类别", "项目数", "预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
     assert ws.freeze_panes == "A3"
@@ -52,8 +53,9 @@ def test_findings_and_score_sheet(exported):
     f06 = [r for r in rows if r[1] == "F06"][0]
     assert "9.6倍" in f06[5] and "81.72万元" in f06[5]
     # the same table numbers as the HTML report
-    # 2020 has no department SMS table: 表5 is the renewals, the score 表7, the checks 表8, as in the HTML
-    assert wb["评分"]["A1"].value.startswith("表7 绩效评分") and wb["数据核对"]["A1"].value.startswith("表8 数据核对")
+    # 2020 has no department SMS table: 表5 is the renewals, the results 表7, the score 表8, as in the HTML
+    assert wb["评分"]["A1"].value.startswith("表8 绩效评分") and wb["数据核对"]["A1"].value.startswith("表9 数据核对")
+    assert wb["产出与成效"]["A1"].value.startswith("表7 产出与成效")
     assert wb["合同续签"]["A1"].value.startswith("表5 合同续签与成本") and wb["预算明细"]["A1"].value == "预算明细（金额单位：万元）"
     assert wb["分类支出"]["A1"].value.startswith("表3 分类支出") and wb["逐项支出"]["A1"].value.startswith("表2 ")
     score_rows = list(wb["评分"].iter_rows(min_row=3, values_only=True))

@@ -21,10 +21,11 @@ SMS_ROWS = [["单位：元"], ["月份", "部门", "条数", "单价", "金额"]
 
 
 def test_the_declaration():
-    assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators"]
-    assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标"]
+    assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "results", "project"]
+    assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "产出与成效", "项目信息"]
     assert [t.name for t in INPUTS if t.required] == ["budget"]
-    assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators")
+    assert [t.name for t in INPUTS if t.evaluator] == ["results", "project"]
+    assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "results", "project")
 
 
 def test_a_missing_table_is_its_own_error(workbook):
@@ -48,7 +49,7 @@ def test_a_malformed_table_is_not_a_missing_one(workbook):
 def test_read_inputs_lists_what_is_missing_and_keeps_every_problem(workbook):
     path = workbook({"预算执行": BUDGET_ROWS, "短信结算": SMS_ROWS[:2] + [["13月", "办公厅", 1, None, None]]})
     found = read_inputs(path, 2021)
-    assert [t.name for t in found.missing] == ["contracts", "lines", "indicators"]
+    assert [t.name for t in found.missing] == ["contracts", "lines", "indicators", "results", "project"]
     assert found.rows == {"budget": 1}
     [problem] = found.problems
     assert (problem.sheet, problem.row) == ("短信结算", 3) and problem.column.startswith("月份")
@@ -64,7 +65,7 @@ def test_load_year_holds_every_declared_table(tmp_path):
     make_workbook(tmp_path / "2021" / "a.xlsx", {"预算执行": BUDGET_ROWS, "短信结算": SMS_ROWS})
     y = qdanalysis.load_year(2021, tmp_path)
     assert list(y.tables()) == [t.name for t in INPUTS]
-    assert y.missing == ["合同台账", "线路清单", "绩效指标"]
+    assert y.missing == ["合同台账", "线路清单", "绩效指标"]  # the evaluator's optional sheets are not "missing data"
     assert list(y.sms["count"]) == [1000, 2000]  # 「1月」 read in the year being loaded
     assert y.contracts.empty and list(y.contracts.columns) == list(BY_NAME["contracts"].dtypes)
     with pytest.raises(AttributeError, match="payments"):

@@ -63,7 +63,7 @@ def test_tables_are_numbered_in_order_of_appearance(report2020):
     import re
 
     r, blocks = report2020
-    order = SECTIONS[:-1] + ["scoring", "findings", "data_checks"]
+    order = SECTIONS[:-1] + ["results", "scoring", "findings", "data_checks"]
     captions = [b.caption for name in order for b in (blocks.get(name) or getattr(r, name)()) if isinstance(b, TableBlock)]
     numbers = [int(re.match(r"表(\d+) ", c).group(1)) for c in captions]
     assert numbers == list(range(1, len(numbers) + 1)), captions
@@ -220,3 +220,27 @@ def test_findings_are_grouped_by_the_four_first_level_indicators(report2020):
     assert len(recommendations) == len(set(recommendations))  # consolidated: no two alike
     assert all("项目单位" in rec for rec in recommendations)  # each says who does it
     plt.close("all")
+
+
+def test_results_and_project_information_come_from_their_sheets(report2020):
+    r, _ = report2020
+    project = text_of(r.project())
+    assert project.startswith("项目背景：青岛市大数据发展管理局专项业务费是为了完成该局特定的行政工作任务和事业发展目标而设立的")
+    assert "总体目标：通过保障电子政务基础平台政务机房UPS等关键设备的正常运行" in project
+    results = r.results()
+    [table] = [b for b in results if isinstance(b, TableBlock)]
+    assert table.caption.startswith("表7 产出与成效")  # after 表6 绩效目标完成情况
+    rows = table.frame.set_index("名称")
+    assert rows.loc["网络接入带宽由100M提升至1000M的单位", "数值"] == "79"
+    assert rows.loc["累计交换数据", "数值"] == "近41亿" and rows.loc["累计交换数据", "单位"] == "条"
+
+
+def test_without_the_evaluator_sheets_the_report_shows_placeholders(tmp_path):
+    from conftest import make_workbook
+
+    rows = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 10, 9], ["合计", None, 10, 9]]
+    make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})
+    r = AnnualReport.build(2021, tmp_path / "raw")
+    assert "项目背景：【待评价组填写：项目背景（可在“项目信息”表中填写）】" in text_of(r.project())
+    assert text_of(r.results()).startswith("【待评价组填写：产出与成效")
+    assert "产出与成效" not in text_of(r.header())  # an evaluator's sheet is not data the year lacks

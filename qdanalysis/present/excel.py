@@ -149,7 +149,7 @@ def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
         (T.CATEGORIES, a.categories), (T.BUDGET_ITEMS, d.budget), (T.SPEND, a.spend),
         (T.LINE_COSTS, a.line_costs), (T.PRICES, a.prices), (T.MONTHLY_LINES, a.monthly_lines),
         (T.SMS_MONTHLY, a.sms_monthly), (T.SMS_DEPARTMENTS, a.sms_departments),
-        (T.RENEWALS, a.renewals), (T.INDICATORS, a.indicator_status),
+        (T.RENEWALS, a.renewals), (T.INDICATORS, a.indicator_status), (T.RESULTS, d.results),
     ]:
         _write_layout(wb, layout, df, a)
     if a.score is not None:

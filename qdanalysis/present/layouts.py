@@ -72,6 +72,10 @@ INDICATORS = TableLayout(
     {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值", "actual_text": "实际完成值",
      "status": "完成情况", "comparison": "对比"})
 
+RESULTS = TableLayout(
+    "产出与成效", "产出与成效",
+    {"name": "名称", "value": "数值", "unit": "单位", "source": "来源"})
+
 CHECKS = TableLayout(
     "数据核对", "数据核对",
     {"check": "核对项", "formula": "算式", "computed": "测算（万元）", "stated": "表列（万元）", "status": "结果",
@@ -111,6 +115,8 @@ def shown(analysis: YearAnalysis) -> list[TableLayout]:
     tables.append(RENEWALS)
     if not analysis.indicator_status.empty:
         tables.append(INDICATORS)
+    if not analysis.data.results.empty:
+        tables.append(RESULTS)
     if analysis.score is not None:
         tables.append(SCORE)
     tables.append(CHECKS)

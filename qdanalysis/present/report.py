@@ -42,6 +42,9 @@ from qdanalysis.read.year import YearData, load_year
 
 __all__ = ["AnnualReport", "TrendsReport", "show", "Para", "TableBlock", "FigureBlock", "DEFAULT_TITLE"]
 
+#: What the 项目信息 sheet gives the report's 项目概况, in order.
+PROJECT_FIELDS = ("项目背景", "总体目标")
+
 #: The annual report's title when the parameters give none.
 DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 
@@ -126,6 +129,17 @@ class AnnualReport:
                                   label=DEMO_LABEL))
         if d.missing:
             blocks.append(para("本年度未提供：{missing}。相关章节注明“未提供”。", "note", missing="、".join(d.missing)))
+        return blocks
+
+    def project(self) -> list[Block]:
+        """项目背景 and 总体目标 from the 项目信息 sheet; a visible placeholder where the sheet gives none."""
+        info = {f: t for f, t in zip(self.data.project["field"], self.data.project["text"]) if isinstance(t, str)}
+        blocks = []
+        for field in PROJECT_FIELDS:
+            if field in info:
+                blocks.append(para("{field}：{text}", field=field, text=info[field]))
+            else:
+                blocks.append(para("{field}：【待评价组填写：{field}（可在“项目信息”表中填写）】", "warning", field=field))
         return blocks
 
     def overview(self) -> list[Block]:
@@ -363,6 +377,15 @@ class AnnualReport:
         fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else text_cell(v))
                for c in ("分值", "得分")}
         blocks.append(self._table(sheet, {c: c for c in sheet.columns}, T.caption(T.SCORE, self.analysis), formats=fmt))
+        return blocks
+
+    def results(self) -> list[Block]:
+        """Section 产出与成效: the results the evaluation cites, as the 产出与成效 sheet states them."""
+        results = self.data.results
+        if results.empty:
+            return [para("【待评价组填写：产出与成效（可在“产出与成效”表中逐项填写名称、数值、单位和来源）】", "warning")]
+        blocks = [para("“产出与成效”表列有{n}项产出和成效，数值按来源原文列示，未经本工作簿核实。", n=len(results))]
+        blocks.append(self._layout_table(T.RESULTS, results))
         return blocks
 
     def findings(self) -> list[Block]:

@@ -21,6 +21,7 @@ from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES, load_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
 from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
+from qdanalysis.read.loaders.texts import PROJECT_DTYPES, RESULT_DTYPES, load_project, load_results
 from qdanalysis.read.schema import SheetSchema
 from qdanalysis.read.sheet import frame, shared_reads
 
@@ -38,6 +39,8 @@ class InputTable:
         dtypes: the columns of its frame, for an empty one when no workbook holds the table.
         required: a year without it is refused; an optional table may be absent.
         needs_year: the loader reads year-less dates (``1月``) in the year being loaded.
+        evaluator: a sheet the evaluator adds (项目信息, 产出与成效): its absence is not reported
+            as data the year lacks.
     """
 
     name: str
@@ -46,6 +49,7 @@ class InputTable:
     dtypes: Mapping[str, Any]
     required: bool = False
     needs_year: bool = False
+    evaluator: bool = False
 
     @property
     def title(self) -> str:
@@ -77,6 +81,8 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("lines", schema.LINES, load_lines, LINE_DTYPES),
     InputTable("sms", schema.SMS, load_sms, SMS_DTYPES, needs_year=True),
     InputTable("indicators", schema.INDICATORS, load_indicators, INDICATOR_DTYPES),
+    InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
+    InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
 )
 
 BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}

@@ -175,6 +175,32 @@ INDICATORS = SheetSchema(
     "绩效目标申报表的指标，一个三级指标一行。",
 )
 
+RESULTS = SheetSchema(
+    "results",
+    "产出与成效",
+    ("产出与成效", "工作成效", "成效"),
+    (
+        Column("name", "名称", ("成效", "事项"), True, hint="如 网络接入带宽由100M提升至1000M的单位"),
+        Column("value", "数值", ("数量", "完成值"), True, hint="按来源原文填写，如 79、5.1万、超过8000万"),
+        Column("unit", "单位", ("计量单位",), hint="如 个、路、条、件"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "评价报告“工作成效”一节引用的产出和成效数字，一项一行，注明来源；选填。",
+)
+
+PROJECT = SheetSchema(
+    "project",
+    "项目信息",
+    ("项目信息",),
+    (
+        Column("field", "事项", ("项目",), True, hint="项目名称、主管部门、实施单位、项目背景、总体目标"),
+        Column("text", "内容", ("说明",), True, hint="按立项文件或预算说明原文填写"),
+        _SOURCE,
+    ),
+    "项目名称、主管部门、实施单位、项目背景、总体目标，一项一行；选填。",
+)
+
 #: Words that mark subtotal and total rows (not items).
 SUBTOTAL_WORDS = ("小计",)
 TOTAL_WORDS = ("合计", "总计", "总额")

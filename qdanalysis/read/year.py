@@ -109,7 +109,8 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
     frames: dict[str, pd.DataFrame] = {}
     for table in INPUTS:
         frames.update(table.frames(found.loaded[table.name]) if table.name in found.loaded else {})
-    return assemble(int(year), folder, frames, budget.totals, budget.undisclosed, [t.title for t in found.missing])
+    missing = [t.title for t in found.missing if not t.evaluator]
+    return assemble(int(year), folder, frames, budget.totals, budget.undisclosed, missing)
 
 
 def load_processed(year: int, root: str | Path | None = None, out: str | Path | None = None) -> YearData | None:
