@@ -271,3 +271,20 @@ def test_a_store_that_cannot_be_used_means_parsing(tmp_path, monkeypatch):
     monkeypatch.setattr(store_module, "locked", refused)  # e.g. a read-only checkout
     data = load_year(2020)
     assert data.processed is None and len(data.budget) == 29
+
+
+def test_a_reader_that_stops_early_is_no_internal_error(monkeypatch, capsys):
+    """``qdanalysis summary --year 2020 | head -1``: the reader has closed the pipe before the output."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # writing now fails with EPIPE, as after head exits
+    stdout = os.fdopen(write_end, "w", buffering=1, encoding="utf-8")  # line-buffered, as a terminal pipe
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        assert main(["summary", "--year", "2020"]) == 0
+    finally:
+        monkeypatch.undo()
+        try:
+            stdout.close()
+        except OSError:
+            pass
+    assert "内部错误" not in capsys.readouterr().err
