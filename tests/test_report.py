@@ -48,6 +48,8 @@ def test_2020_figures_in_the_prose(report2020):
     assert "各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计523.31万元" in text["budget_execution"]
     assert "能逐项对应到" not in text["budget_execution"]
     assert "中国联通月租7.60万元，是中国电信（0.79万元）的9.6倍" in text["network_lines"]
+    assert "两者服务内容是否相同，数据未载明，按月租之差推算年差额81.72万元" in text["network_lines"]
+    assert "年差价" not in text["network_lines"]
     assert "意味着至少支出39.00万元" in text["sms"] and "≥600万条" in text["sms"]
     assert "实际5.1万路，完成51%" in text["indicators"]
     assert "104.00万元" in text["data_checks"] and "-13.5%" in text["data_checks"]

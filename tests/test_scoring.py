@@ -57,12 +57,13 @@ def indicators(*rows: tuple[str, str, str | None]) -> pd.DataFrame:
 
 
 def year(sheet: pd.DataFrame | None = None, *, budget="100", adjusted=None, executed="90",
-         warnings=(), year_=2020) -> SimpleNamespace:
+         warnings=(), year_=2020, adjustment=None) -> SimpleNamespace:
     """A YearData-like object: totals in 元, an indicators sheet and data warnings."""
     money = lambda v: None if v is None else Decimal(v)  # noqa: E731
     return SimpleNamespace(
         year=year_, indicators=sheet if sheet is not None else indicators(("占位", "≥1", None)).iloc[0:0],
-        totals={"budget": money(budget), "adjusted_budget": money(adjusted), "executed": money(executed)},
+        totals={"budget": money(budget), "adjusted_budget": money(adjusted), "executed": money(executed),
+                "adjustment": adjustment},
         warnings=list(warnings),
     )
 
@@ -212,8 +213,16 @@ def test_bands_upper_bounds_with_adjustment_rate(adjusted, expected):
 
 def test_adjustment_rate_without_adjusted_budget_is_missing():
     t = table({"name": "预算调整率", "weight": 3, "rule": "bands", "measure": "adjustment_rate", "bands": ADJUSTMENT_BANDS})
-    r = row(score(t, year(adjusted=None)), "预算调整率")
+    r = row(score(t, year(adjusted=None, adjustment="未披露")), "预算调整率")
     assert (r["score"], r["status"]) == (0.0, STATUS_MISSING)
+    assert "调整后预算数未披露" in r["basis"]
+
+
+def test_a_budget_that_was_not_adjusted_has_an_adjustment_rate_of_zero():
+    """A blank 调整后预算数 means not adjusted (the data contract): 0%, the first band, not 缺少佐证."""
+    t = table({"name": "预算调整率", "weight": 3, "rule": "bands", "measure": "adjustment_rate", "bands": ADJUSTMENT_BANDS})
+    r = row(score(t, year(adjusted=None, adjustment="未调整")), "预算调整率")
+    assert (r["score"], r["status"]) == (3.0, STATUS_SCORED) and "0.00%" in r["actual_text"]
 
 
 @pytest.mark.parametrize("value, expected", [(95, 10.0), (90, 10.0), (89.99, 8.0), (85, 8.0), (80, 5.0), (79, 0.0)])

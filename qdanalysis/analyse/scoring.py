@@ -64,6 +64,7 @@ from qdanalysis.analyse.scoring_table import (
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.fmt import wan
 from qdanalysis.read import parsing as P
+from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 __all__ = [
     "Band", "Indicator", "ScoringTable", "ScoreResult", "load_scoring", "load_preset", "reweight", "validate_scoring",
@@ -415,7 +416,8 @@ def _execution_rate(ind: Indicator, totals: dict) -> _Actual:
     den = totals.get(ind.denominator)
     how_den, aside = label, ""
     if den is None and ind.denominator == "adjusted_budget" and totals.get("budget") is not None:
-        den, how_den, aside = totals.get("budget"), DENOMINATORS["budget"], "（未填调整后预算数，按预算数计算）"
+        aside = "（预算未调整，按预算数计算）" if totals.get("adjustment") == NOT_ADJUSTED else "（调整后预算数未披露，按预算数计算）"
+        den, how_den = totals.get("budget"), DENOMINATORS["budget"]
     if executed is None or den is None:
         lacking = "执行数" if executed is None else label
         return _Actual(target, missing_reason=f"预算表未填{lacking}，无法计算预算执行率")
@@ -428,8 +430,10 @@ def _execution_rate(ind: Indicator, totals: dict) -> _Actual:
 
 def _adjustment_rate(ind: Indicator, totals: dict) -> _Actual:
     budget, adjusted = totals.get("budget"), totals.get("adjusted_budget")
+    if adjusted is None and totals.get("adjustment") == NOT_ADJUSTED and budget is not None:
+        adjusted = budget  # the sheet leaves 调整后预算数 blank: the budget was not adjusted
     if adjusted is None:
-        return _Actual(ind.target, missing_reason="预算表未填调整后预算数（是否调整未知），无法计算预算调整率")
+        return _Actual(ind.target, missing_reason="预算表的调整后预算数未披露（是否调整未知），无法计算预算调整率")
     if budget is None or Decimal(budget) == 0:
         return _Actual(ind.target, missing_reason="预算表未填预算数，无法计算预算调整率")
     rate = abs(Decimal(adjusted) - Decimal(budget)) / Decimal(budget) * 100

@@ -229,7 +229,8 @@ class AnnualReport:
         for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
             hi, lo = g.iloc[0], g.iloc[-1]
             blocks.append(para(
-                "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}：同样的带宽，年差价{diff}。",
+                "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}；两者服务内容是否相同，数据未载明，"
+                "按月租之差推算年差额{diff}。",
                 bw=format_number(bw, 0), lt=line_type, hc=hi["carrier"], hf=wan(hi["monthly_fee"]), lc=lo["carrier"],
                 lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
                 diff=wan((Decimal(hi["monthly_fee"]) - Decimal(lo["monthly_fee"])) * 12)))
