@@ -167,3 +167,11 @@ def test_payments_in_the_year_against_their_contracts():
     battery = checks.loc["1.7 市级机关三号楼C组UPS蓄电池更新尾款：本年支付 vs 合同金额"]
     assert battery["detail"] == "本年支付为合同金额的5.00%" and battery["computed"] == Decimal("11398.50")
     assert battery["formula"] == "1.13985万元 ÷ 22.797万元" and radware["formula"] == "14.45万元 ÷ 28.9万元"
+
+
+def test_the_two_internet_exits_are_checked_one_by_one():
+    """The seed's 7.6 × 12 = 91.2 (中国联通) and 0.79 × 12 = 9.48 (中国电信), each shown in 数据核对."""
+    checks = analyse(qdanalysis.load_year(2020)).checks.set_index("check")
+    row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数 vs 预算数"]
+    assert row["status"] == "一致"
+    assert row["detail"] == "中国联通7.6万元/月×12=91.20万元；中国电信0.79万元/月×12=9.48万元"

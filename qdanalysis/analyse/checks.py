@@ -106,8 +106,14 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
         formula = " + ".join(f"{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
                              for p, q, c, m in zip(group["unit_price"], quantities, counted, months) if m)
         row = _row(f"{code} {item['item']}：合同月费×服务月数 vs 预算数", formula, computed, stated)
+        if len(group) > 1:  # each contract's own product, as an evaluator checks them one by one
+            row["detail"] = "；".join(
+                f"{v if isinstance(v, str) else '供应商未披露'}{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
+                f"={_wan((Decimal(p) * q * m).quantize(Decimal('0.01')))}"
+                for v, p, q, c, m in zip(group["vendor"], group["unit_price"], quantities, counted, months) if m)
         if row["status"] == STATUS_DIFF:
-            row["detail"] = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted)
+            detail = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted)
+            row["detail"] = f"{detail}（{row['detail']}）" if row["detail"] else detail
         out.append(row)
     return out
 
