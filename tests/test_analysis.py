@@ -242,3 +242,13 @@ def test_a_line_and_its_contract_count_the_same_months():
     assert by_lines["computed"] == D(117000) and by_lines["formula"] == "1条×11700.00元×10"
     chk = checks.cross_checks(b, c, ln, {"budget": D(117000), "executed": None, "adjusted_budget": None}, 2020)
     assert "不一致" not in set(chk["status"])
+
+
+def test_renewal_costs_say_whether_they_are_stated_or_derived(y2020):
+    """A monthly contract's yearly cost is derived (月费×12, 推算); a yearly contract states its amount."""
+    from qdanalysis.analyse.year import analyse
+
+    s = analyse(y2020).renewals.set_index("item")
+    assert s.loc["市直单位网络接入费", "cost_basis"] == "推算：月费×12"
+    assert s.loc["数字证书购置和更新服务费", "cost_basis"] == "合同年度金额"
+    assert s.loc["电子政务机房UPS等关键设备维护服务费", "cost_basis"] == "续签金额未披露"

@@ -246,3 +246,12 @@ def test_without_the_evaluator_sheets_the_report_shows_placeholders(tmp_path):
     assert "项目背景：【待评价组填写：项目背景（可在“项目信息”表中填写）】" in text_of(r.project())
     assert text_of(r.results()).startswith("【待评价组填写：产出与成效")
     assert "产出与成效" not in text_of(r.header())  # an evaluator's sheet is not data the year lacks
+
+
+def test_derived_figures_say_so_in_their_tables(report2020):
+    _, blocks = report2020
+    [lines] = [b for b in blocks["network_lines"] if isinstance(b, TableBlock)]
+    assert "年费用（推算，万元）" in lines.frame.columns  # 月租×数量×月数: derived, not stated
+    [renewals] = [b for b in blocks["renewals"] if isinstance(b, TableBlock)]
+    basis = dict(zip(renewals.frame["项目"] + "|" + renewals.frame["供应商"], renewals.frame["年度金额依据"]))
+    assert basis["市直单位网络接入费|中国联通、中国电信"] == "推算：月费×12"

@@ -497,6 +497,13 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
 ONE_OFF = "一次性"
 
 
+def _cost_basis(contract: pd.Series, annual: Decimal | None, renewed: bool) -> str:
+    """Whether a contract's yearly cost is stated by the ledger or derived by the workbook (推算)."""
+    if annual is None:
+        return "续签金额未披露" if renewed else "年度金额未披露"
+    return "推算：月费×12" if contract.get("billing") == "月" else "合同年度金额"
+
+
 def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per chain: renewals, compound growth, and how long it has run without competition.
 
@@ -511,7 +518,8 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
 
     Returns:
         Columns: chain, item, vendor, links, renewals, first_signed, first_cost, last_cost,
-        cagr, competition_on_record, reference, years, spent_since.
+        cagr, competition_on_record, reference, years, spent_since, cost_basis (where the latest
+        yearly cost comes from: 合同年度金额 stated, 推算：月费×12 derived, or why it is unknown).
     """
     rows = []
     year_end = pd.Timestamp(int(year), 12, 31)
@@ -542,11 +550,11 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
             "links": len(g), "renewals": int(len(g) - 1), "first_signed": g["signed"].min(),
             "first_cost": None if first is None else Decimal(first["annual_cost"]), "last_cost": annual,
             "cagr": cagr, "competition_on_record": on_record, "reference": reference,
-            "years": years, "spent_since": spent,
+            "years": years, "spent_since": spent, "cost_basis": _cost_basis(current, annual, len(g) > 1),
         })
     out = pd.DataFrame(rows, columns=["chain", "item", "vendor", "links", "renewals", "first_signed", "first_cost",
                                       "last_cost", "cagr", "competition_on_record", "reference", "years",
-                                      "spent_since"])
+                                      "spent_since", "cost_basis"])
     for col in ("first_cost", "last_cost", "spent_since"):
         out[col] = _money(out[col])
     out["years"] = pd.array(list(out["years"]), dtype="Int64")

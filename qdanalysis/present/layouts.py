@@ -50,7 +50,7 @@ CATEGORIES = TableLayout(
 LINE_COSTS = TableLayout(
     "线路费用", "线路费用",
     {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "units": "按单位计数（个）",
-     "bandwidth_mbps": "带宽（Mbps）", "monthly_cost": "月费用（万元）", "annual_cost": "年费用（万元）",
+     "bandwidth_mbps": "带宽（Mbps）", "monthly_cost": "月费用（万元）", "annual_cost": "年费用（推算，万元）",
      "cost_per_mbps_month": "每Mbps月费用（元）"},
     money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"))
 
@@ -63,7 +63,7 @@ RENEWALS = TableLayout(
     "合同续签", "合同续签与成本",
     {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
-     "years": "年度数", "spent_since": "期间推算支出（万元）"},
+     "cost_basis": "年度金额依据", "years": "年度数", "spent_since": "期间推算支出（万元）"},
     money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years"),
     dates=("reference",))
 
