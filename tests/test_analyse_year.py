@@ -155,3 +155,13 @@ def test_carriers_are_written_one_way_and_contracts_are_named_by_item():
     assert "中国电信" in vendors and "中国联通、中国电信" in vendors and not any("青岛" in v for v in vendors)
     assert set(a.yearly_lines["item_code"]) == {"2.1", "2.2", "2.3"}
     assert a.data.contracts["vendor"].str.contains("青岛电信").any()  # the data itself is left as it was
+
+
+def test_an_item_whose_billing_is_not_written_is_said_to_be_undecided():
+    """One rule from the ledger's billing and term: 1.6's contract states neither, so it is not silently non-recurring."""
+    a = qdanalysis.analyse_year(2020)
+    assert a.recurring["items_unknown"] == ["1.6"] and "1.6" not in a.recurring["items"]
+    text = "".join(b.html for b in AnnualReport(a).renewals() if hasattr(b, "html"))
+    assert "另有1个项目（1.6）的合同未写明计费方式，无法判断是否持续付费，未计入" in text
+    [f03] = [f for f in a.findings if f.code == "F03"]
+    assert "1.6的合同未写明计费方式" in f03.summary

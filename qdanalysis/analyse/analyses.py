@@ -566,20 +566,28 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
     """The part of the year's budget committed to recurring (刚性) contracts: annual or
     monthly contracts that are renewed or run for more than one year.
 
+    One rule for every item, from the ledger: a contract billed per year, month or message, or a
+    renewal, is recurring; one billed once (一次性) is not; one whose ledger row gives no 计费方式 and
+    renews nothing cannot be decided and is listed in ``items_unknown``, never counted either way.
+
     Returns:
-        dict with recurring (元), budget (元), share, items (codes), and disclosed_only=True
-        (items whose budget is undisclosed cannot be counted).
+        dict with recurring (元), budget (元), share, items (codes), items_undisclosed (recurring
+        items whose budget is undisclosed, not counted), items_unknown (undecided items).
     """
-    recurring_codes = set()
+    recurring_codes, unknown = set(), set()
     for _, c in contracts.iterrows():
+        if pd.isna(c["item_code"]):
+            continue
         if c["billing"] in ("年", "月", "条") or not pd.isna(c["renews"]):
-            if not pd.isna(c["item_code"]):
-                recurring_codes.add(c["item_code"])
+            recurring_codes.add(c["item_code"])
+        elif c["billing"] is None or (not isinstance(c["billing"], str) and pd.isna(c["billing"])):
+            unknown.add(c["item_code"])
     rec = budget[budget["code"].isin(recurring_codes)]
     amount = sum_known(rec["budget"]) or Decimal(0)
     base = totals.get("budget")
     return {"recurring": amount, "budget": base, "share": safe_ratio(amount, base),
-            "items": sorted(recurring_codes), "items_undisclosed": sorted(rec.loc[rec["budget"].isna(), "code"])}
+            "items": sorted(recurring_codes), "items_undisclosed": sorted(rec.loc[rec["budget"].isna(), "code"]),
+            "items_unknown": sorted(unknown - recurring_codes)}
 
 
 # --- indicators --------------------------------------------------------------------------------

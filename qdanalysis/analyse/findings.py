@@ -297,6 +297,8 @@ def high_recurring_share(recurring: dict, budget: pd.DataFrame, contracts: pd.Da
             f"占预算总额{wan(r['budget'])}的{pct(r['share'])}")
     if r["items_undisclosed"]:
         text += f"；其中{_join(r['items_undisclosed'])}的预算数未披露、未计入，实际占比更高"
+    if r.get("items_unknown"):
+        text += f"；{_join(r['items_unknown'])}的合同未写明计费方式，是否持续付费无法判断，未计入"
     return Finding(
         code="F03", title="刚性支出占比大，挤压新增项目", severity=HIGH if r["share"] >= RECURRING_HIGH else MEDIUM,
         category="效益",

@@ -301,10 +301,13 @@ class AnnualReport:
     def renewals(self) -> list[Block]:
         d, an = self.data, self.analysis
         summary, rec = an.renewals, an.recurring
+        unknown = rec.get("items_unknown") or []
         blocks = [para(
             "按年、按月或按条持续付费的项目（刚性支出）列明预算{amount}，占预算总额{share}"
-            "（{n}个项目；其中{u}个项目预算未披露，未计入）。",
-            amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]))]
+            "（{n}个项目；其中{u}个项目预算未披露，未计入）。{unknown}",
+            amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]),
+            unknown=(f"另有{len(unknown)}个项目（{'、'.join(unknown)}）的合同未写明计费方式，无法判断是否持续付费，未计入。"
+                     if unknown else ""))]
         renewed = summary[summary["renewals"] > 0]
         long_running = summary[summary["years"].fillna(0) >= STALE_YEARS]
         for _, r in renewed.iterrows():
