@@ -260,3 +260,11 @@ def test_a_blank_adjusted_budget_means_not_adjusted(workbook):
     plain = read_budget(workbook({"预算执行": [rows[0], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 10, 9],
                                                ["合计", None, 10, 9]]}))
     assert plain.items["adjustment"].tolist() == ["未调整"] and plain.totals["adjustment"] == "未调整"
+
+
+def test_an_approximate_budget_is_read_and_marked(workbook):
+    rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["2.2", "网络", "接入费", "约90", None],
+            ["2.3", "网络", "专网", 14.04, None]]
+    sheet = read_budget(workbook({"预算执行": rows}))
+    assert sheet.items["budget"].tolist()[0] == Decimal("900000.00")
+    assert sheet.items["approximate"].tolist() == ["budget", None]

@@ -175,3 +175,12 @@ def test_the_two_internet_exits_are_checked_one_by_one():
     row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数 vs 预算数"]
     assert row["status"] == "一致"
     assert row["detail"] == "中国联通7.6万元/月×12=91.20万元；中国电信0.79万元/月×12=9.48万元"
+
+
+def test_the_stated_about_90_stays_about_90():
+    """The seed says 年费用约90万元: the 约 stays beside the derived 104.00, in 数据核对 and in 表2."""
+    a = analyse(qdanalysis.load_year(2020))
+    row = a.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数 vs 预算数"]
+    assert "按合同月费测算年费用104.00万元，预算表为约90.00万元" in row["detail"]
+    spend = a.spend.set_index("code")
+    assert spend.loc["2.2", "basis"] == "预算数（约数）" and spend.loc["2.1", "basis"] == "预算数"

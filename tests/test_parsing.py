@@ -34,7 +34,14 @@ def test_money(value, unit, yuan, per):
     assert money.per == per
 
 
-@pytest.mark.parametrize("value", [None, "", "  ", "-", "—"])
+@pytest.mark.parametrize("value, yuan", [("约90", "900000.00"), ("约为90万元", "900000.00"), ("大约 66.7", "667000.00")])
+def test_an_approximate_amount_keeps_its_约(value, yuan):
+    money = P.parse_money(value, "万元")
+    assert money.yuan == Decimal(yuan) and money.approximate
+    assert not P.parse_money("90", "万元").approximate
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "-", "—", "未披露"])
 def test_money_blank_is_unknown(value):
     assert P.parse_money(value, "万元") is None
 

@@ -176,7 +176,8 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
                          "amount": paid[item["code"]], "basis": "本年支付"})
         elif not pd.isna(item["budget"]):
             rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
-                         "amount": Decimal(item["budget"]), "basis": "预算数"})
+                         "amount": Decimal(item["budget"]),
+                         "basis": "预算数（约数）" if "budget" in str(item.get("approximate") or "").split("、") else "预算数"})
     disclosed = sum_known(r["amount"] for r in rows) or Decimal(0)
     executed = totals.get("executed")
     rows.append({"code": None, "category": None, "item": "已披露合计", "amount": disclosed, "basis": "合计"})

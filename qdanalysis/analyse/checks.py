@@ -34,6 +34,12 @@ def _row(check: str, formula: str, computed: Decimal | None, stated: Decimal | N
             "detail": detail}
 
 
+def _approximate(item: pd.Series, column: str) -> bool:
+    """Whether the budget sheet wrote this item's figure as approximate (约90万元)."""
+    marked = item.get("approximate")
+    return isinstance(marked, str) and column in marked.split("、")
+
+
 def _price_text(price) -> str:
     p = Decimal(price)
     return f"{(p / 10000).normalize()}万元" if p >= 1000 else f"{p.normalize()}元"
@@ -44,9 +50,10 @@ def _count_word(unit: object) -> str:
     return "个单位" if unit == UNITS_COUNTED else "条"
 
 
-def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, lines, by_unit: bool = False) -> str:
+def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, lines, by_unit: bool = False,
+                 approximate: bool = False) -> str:
     """Chinese explanation of a disagreement, with how many lines the budget would buy."""
-    text = (f"{basis}年费用{_wan(computed)}，预算表为{_wan(stated)}，"
+    text = (f"{basis}年费用{_wan(computed)}，预算表为{'约' if approximate else ''}{_wan(stated)}，"
             f"预算比测算{'少' if row['difference'] < 0 else '多'}{_wan(abs(row['difference']))}"
             f"（{row['relative']:+.1%}）")
     lines = int(lines)
@@ -76,7 +83,8 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None 
         row = _row(f"{code} {item['item']}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
             by_unit = bool(counted_in_units(group).any())
-            row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit)
+            row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit,
+                                         _approximate(item, "budget"))
         out.append(row)
     return out
 
@@ -112,7 +120,8 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
                 f"={_wan((Decimal(p) * q * m).quantize(Decimal('0.01')))}"
                 for v, p, q, c, m in zip(group["vendor"], group["unit_price"], quantities, counted, months) if m)
         if row["status"] == STATUS_DIFF:
-            detail = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted)
+            detail = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted,
+                                  _approximate(item, "budget"))
             row["detail"] = f"{detail}（{row['detail']}）" if row["detail"] else detail
         out.append(row)
     return out

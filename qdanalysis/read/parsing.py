@@ -144,13 +144,15 @@ class Money:
     yuan: Decimal
     per: str | None = None
     unit_stated: bool = False
+    #: The cell wrote the amount as approximate (``约90万元``): the figure stays 约 wherever it is shown.
+    approximate: bool = False
 
 
 #: Digits of the money columns (``decimal128(18, 2)``, prices ``decimal128(18, 4)``).
 MONEY_DIGITS = 18
 
 _MONEY_RE = re.compile(
-    r"^(?P<num>[+-]?[\d.,]+)(?P<unit>万元|元|万)?(?:/(?P<per>" + "|".join(PER_UNITS) + r"))?$"
+    r"^(?P<approx>约为|大约|约)?(?P<num>[+-]?[\d.,]+)(?P<unit>万元|元|万)?(?:/(?P<per>" + "|".join(PER_UNITS) + r"))?$"
 )
 
 
@@ -176,6 +178,7 @@ def parse_money(
         return None
     per = None
     unit = None
+    approximate = False
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = _number_of(value)
     elif isinstance(value, str):
@@ -191,6 +194,7 @@ def parse_money(
         if unit == "万":
             unit = "万元"
         per = m.group("per")
+        approximate = m.group("approx") is not None
     else:
         raise CellError(f"金额「{shown(value)}」不是数字", "请填写数字")
     stated = unit is not None
@@ -214,7 +218,7 @@ def parse_money(
         )
     if rounded < 0 and not allow_negative:
         raise CellError(f"金额「{shown(value)}」为负数", "预算和合同金额不能为负数，请核对")
-    return Money(rounded, per, stated)
+    return Money(rounded, per, stated, approximate)
 
 
 _MONEY_LIMITS = {q: Decimal(10) ** (MONEY_DIGITS + q.as_tuple().exponent) for q in (FEN, PRICE_QUANTUM)}

@@ -416,7 +416,7 @@ class MoneyColumn:
     :class:`parsing.Money` a cell-by-cell parse gives.
     """
 
-    __slots__ = ("units", "valid", "exponent", "per", "stated")
+    __slots__ = ("units", "valid", "exponent", "per", "stated", "approximate")
 
     def __init__(self, n: int, exponent: int):
         self.units = np.zeros(n, dtype=np.int64)
@@ -424,6 +424,7 @@ class MoneyColumn:
         self.exponent = exponent  # -2 for fen, -4 for prices
         self.per: dict[int, str] = {}
         self.stated: set[int] = set()
+        self.approximate: set[int] = set()
 
     def __len__(self) -> int:
         return len(self.units)
@@ -431,7 +432,8 @@ class MoneyColumn:
     def __getitem__(self, i: int) -> P.Money | None:
         if not self.valid[i]:
             return None
-        return P.Money(Decimal(int(self.units[i])).scaleb(self.exponent), self.per.get(i), i in self.stated)
+        return P.Money(Decimal(int(self.units[i])).scaleb(self.exponent), self.per.get(i), i in self.stated,
+                       i in self.approximate)
 
     def __iter__(self):
         return (self[i] for i in range(len(self.units)))
@@ -441,6 +443,7 @@ class MoneyColumn:
             self.valid[i] = False
             self.per.pop(i, None)
             self.stated.discard(i)
+            self.approximate.discard(i)
             return
         self.units[i] = int(money.yuan.scaleb(-self.exponent))
         self.valid[i] = True
@@ -448,6 +451,8 @@ class MoneyColumn:
             self.per[i] = money.per
         if money.unit_stated:
             self.stated.add(i)
+        if money.approximate:
+            self.approximate.add(i)
 
     def array(self, dtype: pd.ArrowDtype) -> pd.api.extensions.ExtensionArray:
         """The column as exact decimals (``MONEY`` or ``PRICE``), built from the integers directly."""

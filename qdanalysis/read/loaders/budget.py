@@ -21,7 +21,7 @@ BUDGET_DTYPES = {
     "code": object, "category": object, "item": object,
     "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
     "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
-    "adjustment": object,
+    "adjustment": object, "approximate": object,
 }
 #: 调整后预算数 left blank: the budget was not adjusted (the effective budget is the initial one).
 NOT_ADJUSTED = "未调整"
@@ -177,6 +177,8 @@ def _item_row(rec: Record) -> dict[str, object]:
     row = {k: rec.values.get(k) for k in ("code", "category", "item", "note", "source")}
     row.update({k: money_value(rec.values.get(k)) for k in MONEY_KEYS})
     row.update(src_file=rec.loc.file, src_sheet=rec.loc.sheet, src_row=rec.row, adjustment=_adjustment(rec))
+    approximate = [k for k in MONEY_KEYS if getattr(rec.values.get(k), "approximate", False)]
+    row["approximate"] = "、".join(approximate) or None  # the money columns written as 约…
     row.update({h: P.clean_text(v) or None for h, v in rec.extras.items()})
     return row
 
