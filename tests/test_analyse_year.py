@@ -146,6 +146,8 @@ def test_a_budget_without_codes_links_by_name():
     assert bare.recurring["recurring"] == coded.recurring["recurring"] == Decimal("4787200.00")
     assert "全市机关Internet专线费" in bare.recurring["items"]
     assert list(bare.checks["status"]) == list(coded.checks["status"])
+    # an item without a code is named once, not "name name"
+    assert "全市机关Internet专线费：合同月费×服务月数 vs 预算数" in set(bare.checks["check"])
 
 
 def test_carriers_are_written_one_way_and_contracts_are_named_by_item():

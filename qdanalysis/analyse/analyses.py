@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from qdanalysis.fmt import pct
+from qdanalysis.fmt import is_missing, pct
 from qdanalysis.read.parsing import FEN
 from qdanalysis.read.schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
 
@@ -48,6 +48,17 @@ def safe_ratio(num, den) -> float | None:
 
 
 # --- linking the ledger and the lines to budget items ------------------------------------
+
+
+def item_label(code, item) -> str:
+    """``1.1 机房维护``; the name alone where the item has no code (its key is then its name)."""
+    return f"{code} {item}" if not is_missing(code) and code != item else str(item)
+
+
+def is_approximate(item: pd.Series, column: str) -> bool:
+    """Whether the budget sheet wrote this item's ``column`` as approximate (约90万元)."""
+    marked = item.get("approximate")
+    return isinstance(marked, str) and column in marked.split("、")
 
 
 def item_keys(budget: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +188,7 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
         elif not pd.isna(item["budget"]):
             rows.append({"code": item["code"], "category": item["category"], "item": item["item"],
                          "amount": Decimal(item["budget"]),
-                         "basis": "预算数（约数）" if "budget" in str(item.get("approximate") or "").split("、") else "预算数"})
+                         "basis": "预算数（约数）" if is_approximate(item, "budget") else "预算数"})
     disclosed = sum_known(r["amount"] for r in rows) or Decimal(0)
     executed = totals.get("executed")
     rows.append({"code": None, "category": None, "item": "已披露合计", "amount": disclosed, "basis": "合计"})
@@ -581,7 +592,7 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
             continue
         if c["billing"] in ("年", "月", "条") or not pd.isna(c["renews"]):
             recurring_codes.add(c["item_code"])
-        elif c["billing"] is None or (not isinstance(c["billing"], str) and pd.isna(c["billing"])):
+        elif is_missing(c["billing"]):
             unknown.add(c["item_code"])
     rec = budget[budget["code"].isin(recurring_codes)]
     amount = sum_known(rec["budget"]) or Decimal(0)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import counted_in_units, months_in_service
+from qdanalysis.analyse.analyses import counted_in_units, is_approximate, item_label, months_in_service
 from qdanalysis.read.schema import UNITS_COUNTED
 
 CHECK_COLUMNS = ["check", "formula", "computed", "stated", "difference", "relative", "status", "detail"]
@@ -32,12 +32,6 @@ def _row(check: str, formula: str, computed: Decimal | None, stated: Decimal | N
     return {"check": check, "formula": formula, "computed": computed, "stated": stated,
             "difference": diff, "relative": None if rel is None else float(rel), "status": status,
             "detail": detail}
-
-
-def _approximate(item: pd.Series, column: str) -> bool:
-    """Whether the budget sheet wrote this item's figure as approximate (约90万元)."""
-    marked = item.get("approximate")
-    return isinstance(marked, str) and column in marked.split("、")
 
 
 def _price_text(price) -> str:
@@ -80,11 +74,11 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None 
         parts = [f"{int(r['count'])}{_count_word(r.get('count_unit'))}×{Decimal(r['monthly_fee'])}元×{m}" for r, m in known]
         computed = (sum((Decimal(r["monthly_fee"]) * int(r["count"]) * m for r, m in known), Decimal(0)).quantize(Decimal("0.01"))
                     if len(known) == len(group) else None)
-        row = _row(f"{code} {item['item']}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
+        row = _row(f"{item_label(code, item['item'])}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
             by_unit = bool(counted_in_units(group).any())
             row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit,
-                                         _approximate(item, "budget"))
+                                         is_approximate(item, "budget"))
         out.append(row)
     return out
 
@@ -113,7 +107,7 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
         counted = [_count_word(u) for u in group.get("quantity_unit", [None] * len(group))]
         formula = " + ".join(f"{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
                              for p, q, c, m in zip(group["unit_price"], quantities, counted, months) if m)
-        row = _row(f"{code} {item['item']}：合同月费×服务月数 vs 预算数", formula, computed, stated)
+        row = _row(f"{item_label(code, item['item'])}：合同月费×服务月数 vs 预算数", formula, computed, stated)
         if len(group) > 1:  # each contract's own product, as an evaluator checks them one by one
             row["detail"] = "；".join(
                 f"{v if isinstance(v, str) else '供应商未披露'}{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
@@ -121,7 +115,7 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
                 for v, p, q, c, m in zip(group["vendor"], group["unit_price"], quantities, counted, months) if m)
         if row["status"] == STATUS_DIFF:
             detail = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted,
-                                  _approximate(item, "budget"))
+                                  is_approximate(item, "budget"))
             row["detail"] = f"{detail}（{row['detail']}）" if row["detail"] else detail
         out.append(row)
     return out
@@ -144,8 +138,7 @@ def payments_vs_contracts(contracts: pd.DataFrame) -> list[dict]:
         if not amount:
             continue
         share = payment / amount
-        label = f"{c['item_code']} {c['item']}" if not pd.isna(c["item_code"]) else str(c["item"])
-        out.append({"check": f"{label}：本年支付 vs 合同金额", "formula": f"{_exact_wan(payment)} ÷ {_exact_wan(amount)}",
+        out.append({"check": f"{item_label(c['item_code'], c['item'])}：本年支付 vs 合同金额", "formula": f"{_exact_wan(payment)} ÷ {_exact_wan(amount)}",
                     "computed": payment, "stated": amount, "difference": None, "relative": float(share),
                     "status": "—", "detail": f"本年支付为合同金额的{float(share):.2%}"})
     return out

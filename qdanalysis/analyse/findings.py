@@ -136,11 +136,6 @@ def _unit_price(price, unit: str) -> str:
 
 
 
-def _label(code, item) -> str:
-    """``1.1 机房维护``; the name alone where the item has no code (its key is then its name)."""
-    return f"{code} {item}" if not _missing(code) and code != item else str(item)
-
-
 
 
 def _join(parts, sep: str = "、") -> str:
@@ -214,7 +209,7 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
             f"{_join(uncovered['code'])}共{len(uncovered)}个项目没有列明对应的产出指标；"
             f"其中列明预算的{len(disclosed)}个项目合计{wan(amount)}，占预算总额{wan(base)}的{pct(share)}")
     if len(largest):
-        text += "，金额最大的是" + _join(f"{_label(r.code, r.item)}（{wan(r.budget)}）" for r in largest.itertuples())
+        text += "，金额最大的是" + _join(f"{analysis.item_label(r.code, r.item)}（{wan(r.budget)}）" for r in largest.itertuples())
     if len(undisclosed):
         text += f"；另有{len(undisclosed)}个未覆盖项目未披露预算数（{_join(undisclosed['code'])}）"
     shown = largest if len(largest) else uncovered.head(LARGEST_SHOWN)
@@ -258,7 +253,7 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         target = Decimal(repr(float(ind["target_value"])))
         implied = None if price is None else (target * price).quantize(FEN)
         unit = per_unit["billing"].iloc[0]
-        items = _join(f"「{_label(c, i)}」" for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
+        items = _join(f"「{analysis.item_label(c, i)}」" for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
         text = (f"「{ind['name']}」目标为{ind['target_text']}，而{items}按{unit}计费"
                 f"（{_unit_price(price, unit) if price is not None else '单价未披露'}）")
         if implied is not None:
@@ -393,7 +388,7 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Fi
         combined = None if None in amount.values() else amount[ka] + amount[kb]
         where = sources_text(rows)
         seen = f"（见{where}）" if where else ""
-        a_name, b_name = f"「{_label(ka, name[ka])}」", f"「{_label(kb, name[kb])}」"
+        a_name, b_name = f"「{analysis.item_label(ka, name[ka])}」", f"「{analysis.item_label(kb, name[kb])}」"
         if e["shared"]:
             shared = "；".join(e["shared"])
             text = f"{a_name}与{b_name}的合同“服务内容”都列有：{shared}{seen}"
@@ -512,7 +507,7 @@ def _stale_title(s, links: pd.DataFrame) -> str:
 def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -> Finding:
     last = links.iloc[-1]
     code = contracts.loc[last["contract_id"], "item_code"]
-    who = _label(code, s.item) + (f"（{s.vendor}）" if not _missing(s.vendor) else "")
+    who = analysis.item_label(code, s.item) + (f"（{s.vendor}）" if not _missing(s.vendor) else "")
     spent = None if pd.isna(s.spent_since) else Decimal(s.spent_since)
     annual = None if pd.isna(s.last_cost) else Decimal(s.last_cost)
     years = int(s.years)
@@ -551,7 +546,7 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
             amount = f"续签年费{wan(last['annual_cost'])}"
             if not pd.isna(last["growth"]):
                 amount += f"，增幅{pct(last['growth'])}"
-        parts.append(f"{_label(code, s.item)}于{when}续签，{amount}；{_reference_text(s, links, contracts, since=False)}")
+        parts.append(f"{analysis.item_label(code, s.item)}于{when}续签，{amount}；{_reference_text(s, links, contracts, since=False)}")
         rows.append(_chain_rows(links, contracts))
         if not pd.isna(s.last_cost):
             known.append(Decimal(s.last_cost))
@@ -636,7 +631,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
                 figures={"contracts": len(unplanned), "annual_cost": amount},
                 rows=_evidence(("contracts", unplanned)),
                 summary=(f"{len(unplanned)}份合同对应的项目不在预算表中："
-                         f"{_join(_label(c, i) for c, i in zip(unplanned['item_code'], unplanned['item']))}，"
+                         f"{_join(analysis.item_label(c, i) for c, i in zip(unplanned['item_code'], unplanned['item']))}，"
                          f"已知年费合计{wan(amount)}，未见预算调整记录。"),
                 recommendation="项目单位在项目调整时严格履行调整报批程序，并同步调整绩效目标、工作进度和预算实施计划；未经调整的支出补办手续或说明原因。",
             ))
@@ -651,13 +646,13 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
             code="F07", title="安排预算但未支出", severity=MEDIUM, category="产出",
             figures={"items": len(zero), "budget": amount}, rows=_evidence(("budget", zero)),
             summary=(f"{len(zero)}个项目安排预算{wan(amount)}，执行数为0且无合同记录："
-                     f"{_join(_label(c, i) for c, i in zip(zero['code'], zero['item']))}。"),
+                     f"{_join(analysis.item_label(c, i) for c, i in zip(zero['code'], zero['item']))}。"),
             recommendation="项目单位查明未支出原因；确不需要的项目及时调减预算，按程序调整绩效目标。",
         ))
     if len(unknown):
         amount = analysis.sum_known(unknown["budget"])
         summary = (f"{len(budget)}个预算项目中{len(unknown)}个无支付或合同记录，执行数未披露，无法判断是否按计划实施："
-                   f"{_join(_label(c, i) for c, i in zip(unknown['code'], unknown['item']))}")
+                   f"{_join(analysis.item_label(c, i) for c, i in zip(unknown['code'], unknown['item']))}")
         summary += f"；其预算数{'合计' + wan(amount) if amount is not None else '也均未披露'}。"
         found.append(Finding(
             code="F07", title="计划项目无支付或合同记录", severity=LOW, category="产出", limitation=True,

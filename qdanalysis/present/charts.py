@@ -550,7 +550,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     if monthly.empty or _all_missing(monthly["cost"]):
         return _empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = monthly.sort_values("month", kind="stable")
-    names = {r["contract_id"]: f"{_item_label(r)}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
+    names = {r["contract_id"]: f"{A.item_label(r.get('item_code'), r.get('item'))}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
              for _, r in frame.iterrows()}
     _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
     _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())
@@ -563,11 +563,6 @@ def _item_code(r: pd.Series) -> str:
     """A contract named by its budget item's number, not by a ledger number the data may have made up."""
     code = r.get("item_code")
     return code if isinstance(code, str) and code else (r.get("item") or f"项目{U}")
-
-
-def _item_label(r: pd.Series) -> str:
-    code, item = r.get("item_code"), r.get("item")
-    return f"{code} {item}" if isinstance(code, str) and code and code != item else str(item)
 
 
 def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, year: int | None = None) -> Figure:
