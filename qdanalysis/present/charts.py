@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -25,6 +24,7 @@ from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
 from qdanalysis.present import style
+from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 __all__ = [
     "bandwidth_prices", "budget_execution", "category_spending", "disclosed_spend", "indicators",
@@ -271,7 +271,7 @@ def budget_execution(totals: dict, *, source: str, demo: bool = False, year: int
     if _missing(budget) and _missing(executed):
         return _empty(fig, ax, title, "预算数与执行数均未披露", source, demo)
 
-    not_adjusted = _missing(adjusted) and totals.get("adjustment") == "未调整"
+    not_adjusted = _missing(adjusted) and totals.get("adjustment") == NOT_ADJUSTED
     bars = [("年初预算数", budget, "#0072B2"), ("调整后预算数", adjusted, "#56B4E9"), ("实际执行数", executed, "#E69F00")]
     if not_adjusted:  # no bar of 未披露 for a budget that was not adjusted
         bars = [bars[0], bars[2]]
@@ -463,18 +463,19 @@ def _month_label(month: Any) -> str:
     return f"{pd.Timestamp(month).month}月"
 
 
-#: Legend entries of the stacked series drawn on an Axes, until its legend is made.
-_SERIES_HANDLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
 #: How a figure derived by the workbook (推算), not stated by the data, is drawn: paler, dotted.
 ESTIMATE_ALPHA, ESTIMATE_HATCH, ESTIMATE_LABEL = 0.45, "...", "推算（按现行月费，非实际支付）"
 
 
 def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_col: str,
              x_labels: Callable[[Any], str], series_labels: dict[Any, str],
-             estimated: Callable[[Any], bool] | None = None) -> None:
+             estimated: Callable[[Any], bool] | None = None) -> list[tuple[Patch, str]]:
     """Stacked bars of ``value_col`` (元) per ``x_col``, one colour per series; NA -> hatched stub;
-    the bars of an ``x`` for which ``estimated(x)`` holds are drawn as 推算 (paler, dotted)."""
+    the bars of an ``x`` for which ``estimated(x)`` holds are drawn as 推算 (paler, dotted).
+
+    Returns the legend entries: each series in its own colour, whatever its first bar looks like
+    (absent in that period, or 推算)."""
+    legend = []
     xs = list(dict.fromkeys(frame[x_col]))
     series = list(dict.fromkeys(frame[series_col]))
     table = {(r[x_col], r[series_col]): r[value_col] for _, r in frame.iterrows()}
@@ -500,8 +501,7 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
                 heights.append(style.wan_value(v))
                 na.append(False)
         bars = ax.bar(range(len(xs)), heights, bottom=bottoms, color=color, width=0.68, zorder=2, linewidth=0)
-        # The legend shows each series in its own colour, whatever its first bar looks like (absent, 推算).
-        _SERIES_HANDLES.setdefault(ax, []).append((Patch(facecolor=color, linewidth=0), series_labels.get(s, str(s))))
+        legend.append((Patch(facecolor=color, linewidth=0), series_labels.get(s, str(s))))
         for x, bar, is_na, h in zip(xs, bars, na, heights, strict=True):
             if is_na:
                 _hatch(bar)
@@ -521,11 +521,12 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
     ax.set_ylim(0, max(bottoms + [1.0]) * 1.16)
     ax.set_ylabel(style.UNIT_WAN)
     ax.grid(axis="x", visible=False)
+    return legend
 
 
-def _legend_below(ax: Axes, ncol: int = 2, undisclosed: bool = False, estimated: bool = False) -> None:
-    series = _SERIES_HANDLES.pop(ax, [])
-    handles, labels = ([h for h, _ in series], [lab for _, lab in series]) if series else ax.get_legend_handles_labels()
+def _legend_below(ax: Axes, series: list[tuple[Patch, str]], ncol: int = 2, undisclosed: bool = False,
+                  estimated: bool = False) -> None:
+    handles, labels = [h for h, _ in series], [lab for _, lab in series]
     if undisclosed:
         handles += _legend_patches([], True)
         labels += [U]
@@ -552,8 +553,8 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     frame = monthly.sort_values("month", kind="stable")
     names = {r["contract_id"]: f"{A.item_label(r.get('item_code'), r.get('item'))}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
              for _, r in frame.iterrows()}
-    _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
-    _legend_below(ax, 2, undisclosed=frame["cost"].isna().any())
+    series = _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
+    _legend_below(ax, series, 2, undisclosed=frame["cost"].isna().any())
     total = sum(Decimal(v) for v in frame["cost"] if not _missing(v))
     _title(ax, title, f"合同应计月费 × 服务月数；全年合计 {style.format_wan(total)} 万元")
     return _done(fig, source, demo)
@@ -582,8 +583,8 @@ def yearly_line_cost(yearly: pd.DataFrame, *, source: str, demo: bool = False, y
     names = {r["contract_id"]: f"{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}（{_item_code(r)}）"
              for _, r in frame.iterrows()}
     last = frame["year"].max()
-    _stacked(ax, frame, "year", "contract_id", "cost", lambda y: f"{y}年", names, estimated=lambda y: y < last)
-    _legend_below(ax, 2, undisclosed=frame["cost"].isna().any(), estimated=bool((frame["year"] < last).any()))
+    series = _stacked(ax, frame, "year", "contract_id", "cost", lambda y: f"{y}年", names, estimated=lambda y: y < last)
+    _legend_below(ax, series, 2, undisclosed=frame["cost"].isna().any(), estimated=bool((frame["year"] < last).any()))
     _title(ax, title, f"{last}年以前各年按合同现行月费推算，并非实际支付；起租日期未披露的合同只计入{last}年")
     return _done(fig, source, demo)
 

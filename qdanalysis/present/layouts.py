@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from qdanalysis.read.loaders.budget import NOT_ADJUSTED
+
 if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis
 
@@ -137,7 +139,7 @@ ADJUSTED_COLUMNS = ("adjusted_budget",)
 def for_year(layout: TableLayout, analysis: YearAnalysis) -> TableLayout:
     """The layout as this year shows it: a budget that was not adjusted (未调整) has no 调整后预算 column
     of 未披露 cells."""
-    if analysis.data.totals.get("adjustment") != "未调整" or not set(ADJUSTED_COLUMNS) & set(layout.columns):
+    if analysis.data.totals.get("adjustment") != NOT_ADJUSTED or not set(ADJUSTED_COLUMNS) & set(layout.columns):
         return layout
     keep = {k: v for k, v in layout.columns.items() if k not in ADJUSTED_COLUMNS}
     return replace(layout, columns=keep, money=tuple(c for c in layout.money if c not in ADJUSTED_COLUMNS))

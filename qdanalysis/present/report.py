@@ -107,8 +107,8 @@ class AnnualReport:
         return table(*args, demo=self.demo, **kwargs)
 
     def _layout_table(self, layout, df: pd.DataFrame, **formats) -> TableBlock:
-        layout = T.for_year(layout, self.analysis)
         """A table declared in :mod:`qdanalysis.present.layouts`, formatted as text for the report."""
+        layout = T.for_year(layout, self.analysis)
         fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
         fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in layout.dates})
         fmt.update(formats)
