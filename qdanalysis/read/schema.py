@@ -72,6 +72,8 @@ class SheetSchema:
 
 
 _NOTE = Column("note", "备注", ("说明",), hint="任意说明文字")
+#: How a contract or a line names its budget item's code (else it is linked by 项目名称).
+_ITEM_CODE = Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号")
 _SOURCE = Column("source", "来源", ("数据来源", "依据"), hint="数据出处，例如报告章节或凭证号")
 
 BUDGET = SheetSchema(
@@ -97,7 +99,7 @@ CONTRACTS = SheetSchema(
     ("合同台账", "合同"),
     (
         Column("contract_id", "合同编号", ("合同号",), True, kind="code", hint="唯一编号"),
-        Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号"),
+        _ITEM_CODE,
         Column("item", "项目名称", ("项目",), True, hint="对应预算表的项目名称"),
         Column("vendor", "供应商", ("中标供应商", "服务商"), True, hint="未公开可留空"),
         Column("signed", "签订日期", ("签约日期", "合同日期"), True, kind="date", hint="如 2019-08-10、2019年8月；未知留空"),
@@ -129,7 +131,7 @@ LINES = SheetSchema(
         Column("count", "数量", ("线路数",), kind="count", hint="本行代表的线路条数，默认1；只知单位数时写“92个单位”"),
         Column("monthly_fee", "月租", ("月租费", "月费用"), True, kind="money", hint="每条线路每月费用"),
         Column("start", "起租日期", (), kind="date"),
-        Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号"),
+        _ITEM_CODE,
         Column("item", "项目名称", ("项目",), hint="对应预算表的项目名称；未填项目编号时据此对应预算项目"),
         _NOTE,
         _SOURCE,
