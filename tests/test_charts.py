@@ -262,10 +262,10 @@ def test_disclosed_spend_2020(y2020):
     fig = C.disclosed_spend(A.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals), source=SOURCE,
                             year=2020)
 
-    assert "2020年支出逐项披露情况" in titles(fig)
+    assert "2020年支出逐项列明情况" in titles(fig)
     body = joined(fig)
-    assert "未逐项披露 401.37" in body and "已逐项披露 523.31" in body
-    assert "14.45（本年支付）" in body and "66.70（预算数）" in body
+    assert "未逐项列明 401.37" in body and "已列明 523.31" in body
+    assert "14.45（本年支付）" in body and "66.70（预算数）" in body and "90.00（预算数，约数）" in body
     assert "（56.6%）" in body
     assert_hatched(fig, 1)
     assert undisclosed(fig)[0].get_width() == pytest.approx(401.37015)

@@ -107,7 +107,7 @@ def test_summary_mentions_the_figures(capsys):
     assert main(["summary", "--year", "2020"]) == 0
     out = capsys.readouterr().out
     assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in out
-    assert "未逐项披露的预算 433.28万元" in out
+    assert "未逐项列明的预算 433.28万元（推算）" in out
     assert "合同台账 15行，线路清单 4行，短信结算 12行，绩效指标 11行" in out  # every declared table
     assert "2.2 市直单位网络接入费" in out and "-13.5%" in out
 

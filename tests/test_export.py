@@ -9,6 +9,7 @@ from conftest import make_workbook
 from openpyxl import load_workbook
 
 from qdanalysis.present.excel import display_width
+from qdanalysis.present.layouts import CATEGORIES
 from qdanalysis.read.xlsx import read_workbook
 from qdanalysis.run.cli import main
 
@@ -26,7 +27,7 @@ def test_sheets_and_headers(exported):
                              "各部门短信", "合同续签", "绩效指标", "产出与成效", "评分", "主要问题", "数据局限",
                              "数据核对"]
     ws = wb["分类支出"]
-    assert [c.value for c in ws[2]] == ["类别", "项目数", "预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
+    assert [c.value for c in ws[2]] == ["类别", "项目数", "已列明预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
     assert ws.freeze_panes == "A3"
     total = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "合计"][0]
     assert total[2] == 941.0 and total[4] == 924.68
@@ -34,6 +35,11 @@ def test_sheets_and_headers(exported):
     assert row[2].number_format == "#,##0.00" and row[5].number_format == "0.00%"
     assert abs(row[5].value - 0.98265674814) < 1e-9
     assert [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "大数据产业规划评估等费用"][0][2] == "未披露"
+    # the remainder is derived, and its items are already counted in their categories: the note under the table says so
+    rest = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "未逐项列明"][0]
+    assert rest[1] == 20 and rest[2] == 433.28
+    notes = [r[0] for r in ws.iter_rows(min_row=3, values_only=True) if isinstance(r[0], str) and r[0].startswith("注：")]
+    assert notes == [CATEGORIES.note] and "预算合计减各类已列明数推算" in notes[0] and "已分别计入" in notes[0]
 
 
 def test_columns_fit_their_text(exported):

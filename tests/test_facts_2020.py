@@ -184,3 +184,20 @@ def test_the_stated_about_90_stays_about_90():
     assert "按合同月费测算年费用104.00万元，预算表为约90.00万元" in row["detail"]
     spend = a.spend.set_index("code")
     assert spend.loc["2.2", "basis"] == "预算数（约数）" and spend.loc["2.1", "basis"] == "预算数"
+
+
+#: The source report's 四（一） (recommendations), the only place it says 1.1 and 1.2 overlap.
+SEED_OVERLAP = ("电子政务机房UPS等关键设备维护服务费与电子政务核心网络设备安全设备维护两项内容解释的项目服务内容一致，"
+                "网络、网闸维保服务，UPS更换等均在2个项目中分别体现，建议合并实施。")
+
+
+def test_the_overlap_of_1_1_and_1_2_rests_on_the_source_reports_words(y2020):
+    """F04 quotes the ledger's 服务内容; for 2020 those phrases are the source report's, and the ledger says where from."""
+    result = analyse(y2020)
+    [f04] = [f for f in result.findings if f.code == "F04"]
+    quoted = f04.summary.split("都列有：")[1].split("（见合同台账")[0].split("；")
+    assert quoted == ["网络、网闸维保服务", "UPS更换"]
+    assert all(phrase in SEED_OVERLAP for phrase in quoted)
+    rows = y2020.contracts[y2020.contracts["item_code"].isin(["1.1", "1.2"])]
+    assert len(rows) == 4 and all("据四（一）" in note for note in rows["note"])
+    assert "第4、5、6、7行" in f04.summary

@@ -234,8 +234,8 @@ def test_recurring_share_reported_from_threshold():
 
 def test_recurring_share_2020(y2020):
     f = recurring(y2020.budget, y2020.contracts, y2020.totals)
-    assert f.figures["recurring"] == D("4787200.00") and f"{f.figures['share']:.2%}" == "50.87%"
-    assert "478.72万元" in f.summary and "50.87%" in f.summary and f.severity == "高"
+    assert f.figures["recurring"] == D("5077200.00") and f"{f.figures['share']:.2%}" == "53.96%"
+    assert "507.72万元" in f.summary and "53.96%" in f.summary and f.severity == "高"
     assert f.rows["src_row"].notna().all()
 
 

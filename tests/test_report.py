@@ -24,7 +24,7 @@ def text_of(blocks) -> str:
         if isinstance(b, Para):
             parts.append(b.html)
         elif isinstance(b, TableBlock):
-            parts.append(b.caption + b.frame.to_csv(index=False))
+            parts.append(b.caption + b.frame.to_csv(index=False) + b.note)
     return "\n".join(parts)
 
 
@@ -203,7 +203,8 @@ def test_a_budget_that_was_not_adjusted_says_so(tmp_path):
     assert "预算未调整" in execution and "未披露" not in execution.split("。")[0]
     [table] = [b for b in r.categories() if isinstance(b, TableBlock)]
     assert "调整后预算（万元）" not in table.frame.columns  # no column of 未披露 for a budget never adjusted
-    assert "未披露" not in set(table.frame["类别"])  # every item states its figures: no 未披露 row
+    assert not {"未披露", "未逐项列明"} & set(table.frame["类别"])  # every item states its figures: no remainder row
+    assert "推算" not in text_of(r.categories())  # and no note about one
     plt.close("all")
 
 
@@ -255,3 +256,14 @@ def test_derived_figures_say_so_in_their_tables(report2020):
     [renewals] = [b for b in blocks["renewals"] if isinstance(b, TableBlock)]
     basis = dict(zip(renewals.frame["项目"] + "|" + renewals.frame["供应商"], renewals.frame["年度金额依据"]))
     assert basis["市直单位网络接入费|中国联通、中国电信"] == "推算：月费×12"
+
+
+def test_the_category_remainder_is_derived_and_says_so(report2020):
+    _, sections = report2020
+    blocks = sections["categories"]
+    [table] = [b for b in blocks if isinstance(b, TableBlock)]
+    rest = table.frame[table.frame["类别"] == "未逐项列明"].iloc[0]
+    assert rest["已列明预算数（万元）"] == "433.28" and rest["项目数"] == "20"
+    text = text_of(blocks)
+    assert "“未逐项列明”部分为433.28万元（46.04%，推算：预算合计减已列明数）" in text
+    assert "注：“未逐项列明”一行的项目已分别计入上列各类的项目数；其金额按预算合计减各类已列明数推算" in text

@@ -18,6 +18,10 @@ from qdanalysis.read.parsing import FEN
 from qdanalysis.read.schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
 
 UNDISCLOSED = "未披露"
+#: The row of what no item itemises: the stated total minus the items that state a figure (derived).
+UNITEMISED = "未逐项列明"
+#: The sum of the figures items state, beside :data:`UNITEMISED`.
+ITEMISED = "已列明合计"
 TOTAL = "合计"
 MONEY_COLS = ("budget", "adjusted_budget", "executed")
 
@@ -121,7 +125,7 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
 
     Each category row sums only the items that state a figure (``items_disclosed`` of
     ``items``); a category where no item states one has NA, not zero. A row
-    ``未披露`` holds the total minus every disclosed item (NA for a column that no item states
+    ``未逐项列明`` holds the total minus every disclosed item (NA for a column that no item states
     at all), present only where some item or some part of the total is undisclosed, and a row
     ``合计`` the total the sheet states. ``share`` is each row's part of the total budget.
 
@@ -141,7 +145,7 @@ def spending_by_category(budget: pd.DataFrame, totals: dict, category_order: lis
         rows.append(row)
     total = {"category": TOTAL, "items": len(budget), "items_disclosed": int(budget["budget"].notna().sum()),
              "disclosed": True}
-    undisclosed = {"category": UNDISCLOSED, "items": int(budget["budget"].isna().sum()), "items_disclosed": 0,
+    undisclosed = {"category": UNITEMISED, "items": int(budget["budget"].isna().sum()), "items_disclosed": 0,
                    "disclosed": False}
     for col in MONEY_COLS:
         stated = totals.get(col)
@@ -171,7 +175,7 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
 
     An item's figure is its executed amount where the budget sheet gives one, else the
     payment its contracts record for the year (``paid_in_year``), else its budget. The last
-    two rows are ``已披露合计`` and ``未逐项披露`` (the executed total minus the disclosed sum).
+    two rows are ``已列明合计`` and ``未逐项列明`` (the executed total minus the disclosed sum).
 
     Returns:
         Columns: code, category, item, amount, basis ("执行数" / "本年支付" / "预算数").
@@ -191,8 +195,8 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
                          "basis": "预算数（约数）" if is_approximate(item, "budget") else "预算数"})
     disclosed = sum_known(r["amount"] for r in rows) or Decimal(0)
     executed = totals.get("executed")
-    rows.append({"code": None, "category": None, "item": "已披露合计", "amount": disclosed, "basis": "合计"})
-    rows.append({"code": None, "category": None, "item": "未逐项披露", "basis": UNDISCLOSED,
+    rows.append({"code": None, "category": None, "item": ITEMISED, "amount": disclosed, "basis": "合计"})
+    rows.append({"code": None, "category": None, "item": UNITEMISED, "basis": "推算：执行数减已列明合计",
                  "amount": None if executed is None else executed - disclosed})
     out = pd.DataFrame(rows, columns=["code", "category", "item", "amount", "basis"])
     out["amount"] = _money(out["amount"])

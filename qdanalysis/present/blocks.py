@@ -36,6 +36,7 @@ class TableBlock:
     frame: pd.DataFrame
     caption: str
     demo: bool = False
+    note: str = ""  # a sentence shown under the table
 
     def to_html(self) -> str:
         """An HTML table; every cell escaped, short cells kept on one line, long text wrapped."""
@@ -50,7 +51,8 @@ class TableBlock:
                 cells.append(f'<td class="{cls}">{esc(text)}</td>')
             rows.append("<tr>" + "".join(cells) + "</tr>")
         body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        return f'<div class="qd-table-wrap"><p class="qd-caption"><b>{caption}</b></p>{body}</div>'
+        note = f'<p class="qd-note">{esc(self.note)}</p>' if self.note else ""
+        return f'<div class="qd-table-wrap"><p class="qd-caption"><b>{caption}</b></p>{body}{note}</div>'
 
 
 @dataclass
@@ -76,7 +78,7 @@ def para(template: str, kind: str = "p", **values: Any) -> Para:
 
 def table(df: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Iterable[str] = (),
           percent: Iterable[str] = (), formats: dict[str, Callable[[Any], str]] | None = None,
-          demo: bool = False) -> TableBlock:
+          demo: bool = False, note: str = "") -> TableBlock:
     """Select, format and rename columns: money in 万元 (two decimals), ratios as percents."""
     formats = dict(formats or {})
     for col in money:
@@ -88,7 +90,7 @@ def table(df: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Ite
         values = list(df[col]) if col in df else [None] * len(df)
         fmt = formats.get(col, text_cell)
         out[label] = [fmt(v) for v in values]
-    return TableBlock(out, caption, demo)
+    return TableBlock(out, caption, demo, note)
 
 
 def text_cell(value: Any) -> str:

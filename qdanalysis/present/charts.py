@@ -217,7 +217,7 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
             if not math.isnan(value):
                 texts.append(style.format_wan(r["budget"]) + share)
         else:
-            label = f"未逐项披露\n（{r['items']}项未列明预算数）"
+            label = f"未逐项列明（推算）\n（{r['items']}项未列明预算数）"
             value = math.nan
             if not _missing(r["budget"]):
                 heights[label] = style.wan_value(r["budget"])
@@ -243,6 +243,11 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         subtitle = "\n".join(parts)
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
+
+
+def _flat(text: str) -> str:
+    """A note that goes inside brackets: its own brackets become a comma (预算数（约数） -> 预算数，约数)."""
+    return str(text).replace("（", "，").replace("）", "")
 
 
 def _widen_for_labels(ax: Axes, factor: float) -> None:
@@ -289,22 +294,22 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     """How much of the executed total the data itemises: a composition strip, then each item.
 
     Args:
-        spend: ``analysis.disclosed_spend`` (items, then 已披露合计 and 未逐项披露).
+        spend: ``analysis.disclosed_spend`` (items, then 已列明合计 and 未逐项列明).
         source: 数据来源 text.
         demo: mark as 示例数据.
         year: budget year for the title.
     """
-    title = f"{_prefix(year)}支出逐项披露情况（万元）"
+    title = f"{_prefix(year)}支出逐项列明情况（万元）"
     items = spend[spend["code"].notna()] if "code" in spend else spend.iloc[0:0]
-    disclosed_row = spend[spend["item"] == "已披露合计"]
-    rest_row = spend[spend["item"] == "未逐项披露"]
+    disclosed_row = spend[spend["item"] == A.ITEMISED]
+    rest_row = spend[spend["item"] == A.UNITEMISED]
     disclosed = None if disclosed_row.empty else disclosed_row["amount"].iloc[0]
     rest = None if rest_row.empty else rest_row["amount"].iloc[0]
 
     if items.empty or _all_missing(items["amount"]):
         fig, ax = _figure()
         _title(ax, title)
-        extra = "" if _missing(rest) else f"\n执行数中 {style.format_wan(rest)} 万元未逐项披露"
+        extra = "" if _missing(rest) else f"\n执行数中 {style.format_wan(rest)} 万元未逐项列明"
         _undisclosed_panel(ax, "没有任何项目列明本年支付额或预算数" + extra)
         return _done(fig, source, demo)
 
@@ -323,10 +328,10 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     if not _missing(rest) and style.wan_value(rest) > 0:
         bar = ax_strip.barh(0, style.wan_value(rest), left=left, height=0.6, zorder=2)[0]
         _hatch(bar)
-        ax_strip.text(left + style.wan_value(rest) / 2, 0, f"未逐项披露 {style.format_wan(rest)}", ha="center",
+        ax_strip.text(left + style.wan_value(rest) / 2, 0, f"未逐项列明 {style.format_wan(rest)}", ha="center",
                       va="center", fontsize=9.5, color=style.TEXT_COLOR, gid="undisclosed-label", bbox=_LABEL_BOX)
     if not _missing(disclosed):
-        ax_strip.text(left / 2, 0, f"已逐项披露 {style.format_wan(disclosed)}", ha="center", va="center",
+        ax_strip.text(left / 2, 0, f"已列明 {style.format_wan(disclosed)}", ha="center", va="center",
                       fontsize=9.5, color=style.TEXT_COLOR, bbox=_LABEL_BOX)
     end = left + (0 if _missing(rest) else max(style.wan_value(rest), 0))
     ax_strip.set_xlim(0, end * 1.001 or 1)
@@ -335,7 +340,7 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
 
     labels = [_wrap(f"{r['code']} {r['item']}", 14) for _, r in items.iterrows()]
     colors = [style.CATEGORY_PALETTE.get(c, MIXED_COLOR) for c in items["category"]]
-    texts = [f"{style.format_wan(a)}（{b}）" for a, b in zip(items["amount"], items["basis"]) if not _missing(a)]
+    texts = [f"{style.format_wan(a)}（{_flat(b)}）" for a, b in zip(items["amount"], items["basis"]) if not _missing(a)]
     style.bar_with_undisclosed(ax_items, labels, _wan_values(items["amount"]), colors, horizontal=True,
                                fmt=_sequence_fmt(texts))
     _widen_for_labels(ax_items, 1.35)
@@ -347,8 +352,8 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     parts = []
     if not _missing(disclosed) and not _missing(rest):
         total = Decimal(disclosed) + Decimal(rest)
-        parts.append(f"执行数 {style.format_wan(total)} 万元：已逐项披露 {style.format_wan(disclosed)}"
-                     f"（{_pct(Decimal(disclosed) / total, 1) if total else U}），未逐项披露 {style.format_wan(rest)}")
+        parts.append(f"执行数 {style.format_wan(total)} 万元：已列明 {style.format_wan(disclosed)}"
+                     f"（{_pct(Decimal(disclosed) / total, 1) if total else U}），未逐项列明 {style.format_wan(rest)}（推算：执行数减已列明）")
     parts.append("逐项金额取本年支付额，无支付记录的取预算数（括号内注明口径）")
     _title(ax_strip, title, "\n".join(parts))
     return _done(fig, source, demo)

@@ -60,8 +60,8 @@ def _missing(value: Any) -> bool:
 
 
 def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns: dict[str, str], *,
-                money=(), percent=(), integer=(), dates=(), demo: bool = False) -> None:
-    """One sheet: caption in row 1, header in row 2 (frozen), then the rows."""
+                money=(), percent=(), integer=(), dates=(), demo: bool = False, note: str = "") -> None:
+    """One sheet: caption in row 1, header in row 2 (frozen), then the rows and, a row below them, the note."""
     ws = wb.create_sheet(name[:31])
     safe_text(ws.cell(row=1, column=1), caption + (f"（{DEMO_LABEL}，非真实数据）" if demo else "")
               + ("（金额单位：万元）" if money else ""))
@@ -84,6 +84,9 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
         if width > MAX_WIDTH:
             for r in range(3, ws.max_row + 1):
                 ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+    if note:
+        safe_text(ws.cell(row=ws.max_row + 2, column=1), note)
+        ws.cell(row=ws.max_row, column=1).font = MISSING_FONT
     ws.freeze_panes = "A3"
 
 
@@ -126,7 +129,7 @@ def _write_value(cell, value, key, money, percent, integer, dates) -> str:
 def _write_layout(wb: Workbook, layout: T.TableLayout, df: pd.DataFrame, analysis: YearAnalysis) -> None:
     layout = T.for_year(layout, analysis)
     write_table(wb, layout.name, T.caption(layout, analysis), df, layout.columns, money=layout.money,
-                percent=layout.percent, integer=layout.integer, dates=layout.dates, demo=analysis.demo)
+                percent=layout.percent, integer=layout.integer, dates=layout.dates, demo=analysis.demo, note=layout.note)
 
 
 def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from qdanalysis.analyse.analyses import UNITEMISED
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class TableLayout:
     integer: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     widths: dict[str, int] = field(default_factory=dict)
+    #: A sentence under the table (HTML) or below its rows (Excel), where :func:`for_year` keeps it.
+    note: str = ""
 
 
 #: The score sheet: its columns come from the scoring table; the layout gives its sheet name and caption.
@@ -45,9 +48,10 @@ SPEND = TableLayout(
 
 CATEGORIES = TableLayout(
     "分类支出", "分类支出",
-    {"category": "类别", "items": "项目数", "budget": "预算数（万元）", "adjusted_budget": "调整后预算（万元）",
+    {"category": "类别", "items": "项目数", "budget": "已列明预算数（万元）", "adjusted_budget": "调整后预算（万元）",
      "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
-    money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",))
+    money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",),
+    note="注：“未逐项列明”一行的项目已分别计入上列各类的项目数；其金额按预算合计减各类已列明数推算，不是逐项数据。")
 
 LINE_COSTS = TableLayout(
     "线路费用", "线路费用",
@@ -138,7 +142,9 @@ ADJUSTED_COLUMNS = ("adjusted_budget",)
 
 def for_year(layout: TableLayout, analysis: YearAnalysis) -> TableLayout:
     """The layout as this year shows it: a budget that was not adjusted (未调整) has no 调整后预算 column
-    of 未披露 cells."""
+    of 未披露 cells, and the note on the 未逐项列明 row appears only where the row does."""
+    if layout.name == CATEGORIES.name and UNITEMISED not in set(analysis.categories["category"]):
+        layout = replace(layout, note="")
     if analysis.data.totals.get("adjustment") != NOT_ADJUSTED or not set(ADJUSTED_COLUMNS) & set(layout.columns):
         return layout
     keep = {k: v for k, v in layout.columns.items() if k not in ADJUSTED_COLUMNS}

@@ -112,7 +112,8 @@ class AnnualReport:
         fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
         fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in layout.dates})
         fmt.update(formats)
-        return table(df, layout.columns, T.caption(layout, self.analysis), money=layout.money, percent=layout.percent, formats=fmt, demo=self.demo)
+        return table(df, layout.columns, T.caption(layout, self.analysis), money=layout.money, percent=layout.percent,
+                     formats=fmt, demo=self.demo, note=layout.note)
 
     def _figure(self, fig, alt: str) -> FigureBlock:
         return FigureBlock(fig, alt)
@@ -145,7 +146,7 @@ class AnnualReport:
     def overview(self) -> list[Block]:
         d, cats = self.data, self.analysis.categories
         b = d.budget
-        real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])]
+        real = cats[~cats["category"].isin([A.UNITEMISED, A.TOTAL])]
         listed = int(b["budget"].notna().sum())
         known = A.sum_known(b["budget"])
         if listed == len(b):
@@ -164,8 +165,8 @@ class AnnualReport:
     def budget_execution(self) -> list[Block]:
         d, t = self.data, self.data.totals
         spend = self.analysis.spend
-        disclosed = spend[spend["item"] == "已披露合计"]["amount"].iloc[0]
-        rest = spend[spend["item"] == "未逐项披露"]["amount"].iloc[0]
+        disclosed = spend[spend["item"] == A.ITEMISED]["amount"].iloc[0]
+        rest = spend[spend["item"] == A.UNITEMISED]["amount"].iloc[0]
         adjusted = (f"调整后预算{wan(t['adjusted_budget'])}" if t.get("adjusted_budget") is not None
                     else "预算未调整" if t.get("adjustment") == NOT_ADJUSTED else "调整后预算数未披露")
         item_exec = int(d.budget["executed"].notna().sum())
@@ -183,20 +184,20 @@ class AnnualReport:
             "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
             year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
-                                                          year=d.year), "逐项披露的支出"))
+                                                          year=d.year), "逐项列明的支出"))
         blocks.append(self._layout_table(T.SPEND, spend))
         return blocks
 
     def categories(self) -> list[Block]:
         cats = self.analysis.categories
-        real = cats[~cats["category"].isin([A.UNDISCLOSED, A.TOTAL])].dropna(subset=["budget"])
+        real = cats[~cats["category"].isin([A.UNITEMISED, A.TOTAL])].dropna(subset=["budget"])
         top = real.sort_values("budget", ascending=False).iloc[0] if len(real) else None
         blocks = []
-        undisclosed = cats[cats["category"] == A.UNDISCLOSED]
+        undisclosed = cats[cats["category"] == A.UNITEMISED]
         if top is not None and len(undisclosed):
             blocks.append(para(
-                "按类别看，已列明金额最多的是“{cat}”（{amount}，占预算总额{share}）；“未披露”部分为{und}（{ushare}），"
-                "图中以斜线表示，不按零计。",
+                "按类别看，已列明金额最多的是“{cat}”（{amount}，占预算总额{share}）；“未逐项列明”部分为{und}（{ushare}，"
+                "推算：预算合计减已列明数），图中以斜线表示，不按零计。",
                 cat=top["category"], amount=wan(top["budget"]), share=pct(top["share"]),
                 und=wan(undisclosed["budget"].iloc[0]), ushare=pct(undisclosed["share"].iloc[0])))
         elif top is not None:

@@ -17,7 +17,7 @@ def year_summary(analysis: YearAnalysis) -> str:
         f"{data.year}年数据摘要（{display_path(data.folder)}）",
         f"  预算数 {wan(t['budget'])}，执行数 {wan(t['executed'])}，执行率 {pct(t['execution_rate'])}",
         f"  项目 {len(b)} 个，{b['category'].nunique()} 类；列明预算数的 {int(b['budget'].notna().sum())} 个，"
-        f"未逐项披露的预算 {wan(data.undisclosed.get('budget'))}",
+        f"未逐项列明的预算 {wan(data.undisclosed.get('budget'))}（推算）",
         f"  {counts}",
     ]
     if data.missing:
