@@ -129,14 +129,14 @@ def test_ratio_on_a_qualitative_target_scores_met_or_not(actual, expected):
 
 
 @pytest.mark.parametrize("actual", [None, "已完成"])
-def test_missing_or_unusable_actual_scores_zero_never_full(actual):
+def test_missing_or_unusable_actual_waits_for_evidence_never_full(actual):
     t = table({"name": "保障网络线路数量", "weight": 8, "indicator": "保障网络线路数量"})
     result = score(t, year(indicators(("保障网络线路数量", "≥80条", actual))))
 
     r = row(result, "保障网络线路数量")
-    assert r["score"] == 0.0
-    assert r["status"] == STATUS_MISSING
-    assert "0 分" in r["basis"] and "不是满分" in r["basis"]
+    assert pd.isna(r["score"]) and result.total == 0.0  # no score, and nothing towards the total
+    assert r["status"] == STATUS_MISSING == "待补充佐证"
+    assert r["basis"].endswith("待补充佐证后计分") and "不是满分" not in r["basis"]
     assert "保障网络线路数量" in result.missing
     assert result.missing_weight >= 8
 
@@ -144,7 +144,7 @@ def test_missing_or_unusable_actual_scores_zero_never_full(actual):
 def test_no_indicators_sheet_means_missing_evidence():
     t = table({"name": "保障网络线路数量", "weight": 8, "indicator": "保障网络线路数量"})
     r = row(score(t, year()), "保障网络线路数量")
-    assert (r["score"], r["status"]) == (0.0, STATUS_MISSING)
+    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
     assert "没有绩效指标表" in r["basis"]
 
 
@@ -190,7 +190,7 @@ def test_execution_rate_without_adjusted_budget_uses_the_budget_and_says_so():
 def test_execution_rate_over_100_is_capped_and_missing_executed_is_missing():
     assert row(score(execution(), year(budget="100", executed="120")), "预算执行率")["score"] == 10.0
     r = row(score(execution(), year(executed=None)), "预算执行率")
-    assert (r["score"], r["status"]) == (0.0, STATUS_MISSING)
+    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
 
 
 ADJUSTMENT_BANDS = [{"max": 0, "score": 3}, {"max": 10, "score": 2}, {"max": 20, "score": 1}]
@@ -214,7 +214,7 @@ def test_bands_upper_bounds_with_adjustment_rate(adjusted, expected):
 def test_adjustment_rate_without_adjusted_budget_is_missing():
     t = table({"name": "预算调整率", "weight": 3, "rule": "bands", "measure": "adjustment_rate", "bands": ADJUSTMENT_BANDS})
     r = row(score(t, year(adjusted=None, adjustment="未披露")), "预算调整率")
-    assert (r["score"], r["status"]) == (0.0, STATUS_MISSING)
+    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
     assert "调整后预算数未披露" in r["basis"]
 
 
@@ -246,7 +246,7 @@ def test_deduction_until_the_weight_is_used_up(instances, expected):
 def test_deduction_without_a_count_is_missing_not_full():
     t = table({"name": "资金使用合规性", "weight": 5, "rule": "deduction", "per_instance": 2, "evaluator": "合规"})
     r = row(score(t, year()), "资金使用合规性")
-    assert (r["score"], r["status"]) == (0.0, STATUS_MISSING)
+    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
 
 
 def test_deduction_from_a_data_count():
@@ -301,15 +301,17 @@ def test_total_groups_and_inputs_untouched():
     sheet = indicators(("甲", "≥10条", "5条"), ("乙", "≥10条", None))
     before = sheet.copy()
     t = table({"name": "甲", "weight": 30, "indicator": "甲"}, {"name": "乙", "weight": 20, "indicator": "乙"},
-              {"level1": "效益指标", "name": "丙", "weight": 50, "rule": "manual", "evaluator": "丙"})
+              {"level1": "效益指标", "name": "丙", "weight": 50, "rule": "manual", "evaluator": "丙"},
+              grade_threshold=20)
     result = score(t, year(sheet), {"丙": 45})
 
     pd.testing.assert_frame_equal(sheet, before)
+    # 20 points without evidence is not more than the threshold (20%): graded, 乙 earning nothing
     assert (result.total, result.max_total, result.grade) == (60.0, 100.0, "中")
     assert result.missing == ["乙"] and result.missing_weight == 20.0
     groups = result.groups.set_index("level1")
     assert groups.loc["产出指标", ["weight", "score", "missing_weight"]].tolist() == [50.0, 15.0, 20.0]
-    assert "20 分" in result.summary() and NOTE in result.summary()
+    assert "分值合计 20 分，未超过定级阈值（满分的 20%），未计入得分" in result.summary() and NOTE in result.summary()
     shown = display_sheet(result)
     assert list(shown.columns)[:3] == ["一级指标", "二级指标", "三级指标"]
     assert shown["三级指标"].tolist().count("小计") == 2 and shown["一级指标"].iloc[-1] == "合计"
@@ -498,7 +500,8 @@ def test_unknown_preset():
 def test_self_evaluation_preset_scores_without_evaluator_as_missing():
     result = score(load_preset("self-evaluation"), year(budget="100", executed="95"))
     assert result.total == 9.5
-    assert result.missing_weight == 90.0 and result.grade == "差"
+    assert result.missing_weight == 90.0 and result.grade == "暂不定级"
+    assert result.score_range == (9.5, 99.5) and result.grade_range == ("差", "优")
 
 
 # --- the real 2020 data --------------------------------------------------------------------------
@@ -511,31 +514,37 @@ def result_2020():
 
 EXPECTED_2020 = [
     ("预算执行率", 10, 9.83, STATUS_SCORED),
-    ("保障网络线路数量", 8, 0.0, STATUS_MISSING),
-    ("保障金宏短信数量", 6, 0.0, STATUS_MISSING),
+    ("保障网络线路数量", 8, None, STATUS_MISSING),
+    ("保障金宏短信数量", 6, None, STATUS_MISSING),
     ("整合视频监控数量", 8, 4.08, STATUS_SCORED),      # 5.1万 / 10万 = 51% of 8
-    ("系统正常运行率", 8, 0.0, STATUS_MISSING),
-    ("验收合格率", 7, 0.0, STATUS_MISSING),
-    ("故障响应时间", 7, 0.0, STATUS_MISSING),
+    ("系统正常运行率", 8, None, STATUS_MISSING),
+    ("验收合格率", 7, None, STATUS_MISSING),
+    ("故障响应时间", 7, None, STATUS_MISSING),
     ("采购成本", 6, 6.0, STATUS_SCORED),               # 924.68 ≤ 941: full
     ("视频资源共享数量", 10, 10.0, STATUS_SCORED),      # 4.8万 / 3万: capped
-    ("运行维护制度健全性", 10, 0.0, STATUS_MISSING),
-    ("应急保障制度健全性", 10, 0.0, STATUS_MISSING),
-    ("使用部门满意度", 10, 0.0, STATUS_MISSING),
+    ("运行维护制度健全性", 10, None, STATUS_MISSING),
+    ("应急保障制度健全性", 10, None, STATUS_MISSING),
+    ("使用部门满意度", 10, None, STATUS_MISSING),
 ]
 
 
 def test_2020_score_sheet(result_2020):
-    got = list(result_2020.sheet[["name", "weight", "score", "status"]].itertuples(index=False, name=None))
+    got = [(n, w, None if pd.isna(s) else s, st)
+           for n, w, s, st in result_2020.sheet[["name", "weight", "score", "status"]].itertuples(index=False, name=None)]
     assert got == EXPECTED_2020
 
 
 def test_2020_total_grade_and_missing_weight(result_2020):
     r = result_2020
-    assert (r.total, r.max_total, r.grade) == (29.91, 100.0, "差")
+    assert (r.total, r.max_total, r.grade, r.graded) == (29.91, 100.0, "暂不定级", False)
     assert r.missing_weight == 66.0 and len(r.missing) == 8
+    assert (r.evidenced_max, f"{r.evidenced_rate:.1%}") == (34.0, "88.0%")
+    assert r.score_range == (29.91, 95.91) and r.grade_range == ("差", "优")
     assert r.flags == []  # 98.27% is above 90%
-    assert "66 分" in r.summary() and "66%" in r.summary()
+    assert r.headline() == (
+        "暂不定级：待补充佐证的指标分值合计 66 分，超过满分的 10%（定级阈值）。有佐证的指标分值合计 34 分，得 29.91 分，"
+        "得分率 88.0%；待补充佐证的指标若全部不得分或全部得满分，总分在 29.91—95.91 分之间（等级「差」至「优」）。")
+    assert "待补充佐证（8 项）：保障网络线路数量、" in r.summary() and "等级「差」。" not in r.summary()
     assert r.groups.set_index("level1")["weight"].to_dict() == {
         "预算执行率": 10.0, "产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
     assert "98.27%" in row(r, "预算执行率")["basis"] and "941.00万元" in row(r, "预算执行率")["basis"]
@@ -549,3 +558,155 @@ def test_2020_with_evaluator_scores():
     assert r.total == pytest.approx(48.91)
     assert row(r, "运行维护制度健全性")["status"] == STATUS_EVALUATOR
     assert r.missing_weight == 36.0
+
+
+# --- grade only where the evidence carries one ------------------------------------------------------
+
+
+@pytest.mark.parametrize("threshold, missing_weight, expected", [
+    (None, 10, "优"),        # 10 points without evidence: not more than the default 10%
+    (None, 11, "暂不定级"),
+    (0, 1, "暂不定级"),
+    (50, 40, "中"),
+])
+def test_grade_threshold(threshold, missing_weight, expected):
+    rest = 100 - missing_weight
+    sheet = indicators(("甲", "≥10条", "10条"), ("乙", "≥10条", None))
+    top = {} if threshold is None else {"grade_threshold": threshold}
+    t = table({"name": "甲", "weight": rest, "indicator": "甲"}, {"name": "乙", "weight": missing_weight, "indicator": "乙"},
+              **top)
+    result = score(t, year(sheet))
+    assert result.grade == expected
+    if expected == "暂不定级":
+        shown = display_sheet(result)
+        assert shown["状态"].iloc[-1] == "暂不定级" and shown["得分"].iloc[-1] == rest
+        assert pd.isna(shown.set_index("三级指标").loc["乙", "得分"])
+
+
+@pytest.mark.parametrize("value", ["x", 101, -1])
+def test_grade_threshold_refused(value):
+    with pytest.raises(ValidationError, match="定级阈值「.*」不是 0 到 100 之间的数字"):
+        table({"name": "甲", "weight": 100, "indicator": "甲"}, grade_threshold=value)
+
+
+# --- qualitative indicators (levels) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actual, expected, status", [
+    ("健全", 10.0, STATUS_SCORED), ("不健全", 0.0, STATUS_SCORED), (None, None, STATUS_MISSING)])
+def test_levels_from_the_indicator_sheet(actual, expected, status):
+    t = table({"name": "制度健全性", "weight": 10, "rule": "levels", "indicator": "制度健全性"})
+    r = row(score(t, year(indicators(("制度健全性", "健全", actual)))), "制度健全性")
+    assert (None if pd.isna(r["score"]) else r["score"], r["status"]) == (expected, status)
+
+
+def test_levels_from_the_evaluator_and_their_shares():
+    t = table({"name": "制度健全性", "weight": 10, "rule": "levels", "evaluator": "制度"},
+              {"name": "应急", "weight": 10, "rule": "levels", "evaluator": "应急",
+               "levels": {"达成": "100%", "部分达成": "60%", "未达成": 0}})
+    result = score(t, year(), {"制度": "部分达成", "应急": "部分达成"})
+    assert row(result, "制度健全性")["score"] == 5.0 and row(result, "应急")["score"] == 6.0
+    assert row(result, "应急")["basis"] == "评价为“部分达成”，分值 10 × 60% = 6 分"
+    with pytest.raises(ValidationError, match="定性分档应当恰好写明达成、部分达成、未达成三档"):
+        table({"name": "应急", "weight": 10, "rule": "levels", "evaluator": "应急", "levels": {"达成": 1}})
+
+
+def test_the_data_quoting_a_shortcoming_gives_a_proposal_not_a_score(result_2020):
+    r = row(result_2020, "运行维护制度健全性")
+    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
+    assert result_2020.proposals == [{"name": "运行维护制度健全性", "level": "部分达成",
+                                      "quote": "大数据局未制定专项业务费资金管理办法，管理制度有待进一步完善"}]
+    assert "系统建议：“部分达成”" in r["basis"] and "待评价人在评价记录表中确认或改定，确认前不计分" in r["basis"]
+    assert "系统建议（待评价人确认，未计入得分）：「运行维护制度健全性」建议为“部分达成”" in result_2020.summary()
+    assert row(result_2020, "应急保障制度健全性")["basis"].count("系统建议") == 0  # the data says nothing of it
+
+
+# --- the evaluator's record (评价记录) -----------------------------------------------------------------
+
+
+def record(*rows: dict) -> pd.DataFrame:
+    """A 评价记录 frame as the loader returns it, rows from row 4 of 评价记录.xlsx."""
+    out = []
+    for n, r in enumerate(rows, start=4):
+        out.append({"level1": None, "name": r["name"], "weight": None, "method": None, "actual": r.get("actual"),
+                    "score": None if r.get("score") is None else Decimal(str(r["score"])),
+                    "evidence": r.get("evidence"), "opinion": r.get("opinion"), "evaluator": r.get("evaluator"),
+                    "date": pd.Timestamp(r["date"]) if r.get("date") else pd.NaT,
+                    "src_file": "评价记录.xlsx", "src_sheet": "评价记录", "src_row": n})
+    return pd.DataFrame(out)
+
+
+def recorded(sheet=None, rows=()) -> SimpleNamespace:
+    data = year(sheet)
+    data.record = record(*rows)
+    return data
+
+
+RECORD_TABLE = [
+    {"name": "系统正常运行率", "weight": 8, "indicator": "系统正常运行率"},
+    {"name": "运行维护制度健全性", "weight": 10, "rule": "levels", "indicator": "运行维护制度健全性"},
+    {"level1": "满意度指标", "name": "使用部门满意度", "weight": 10, "rule": "manual", "evaluator": "满意度"},
+]
+
+
+def test_the_record_gives_actuals_scores_and_evidence():
+    t = table(*RECORD_TABLE)
+    sheet = indicators(("系统正常运行率", "≥95%", "99%"), ("运行维护制度健全性", "健全", None))
+    result = score(t, recorded(sheet, [
+        {"name": "系统正常运行率", "actual": "90%", "evidence": "2020年运维工单统计表", "evaluator": "张三",
+         "date": "2021-05-20"},
+        {"name": "运行维护制度健全性", "actual": "部分达成", "evidence": "《机房运维管理制度》（2019年修订）",
+         "opinion": "未制定专项业务费资金管理办法", "evaluator": "李四", "date": "2021-05-21"},
+        {"name": "使用部门满意度", "score": 8.5, "evidence": "满意度问卷汇总（回收62份）"},
+    ]))
+    uptime = row(result, "系统正常运行率")
+    assert uptime["score"] == pytest.approx(7.58) and uptime["status"] == STATUS_EVALUATOR
+    assert uptime["actual_text"] == "90%" and "评价组核实为 90%（绩效指标表填报 99%）" in uptime["basis"]
+    assert uptime["evidence"] == "2020年运维工单统计表"
+    rules = row(result, "运行维护制度健全性")
+    assert (rules["score"], rules["evidence"]) == (5.0, "《机房运维管理制度》（2019年修订）")
+    assert "（评价意见：未制定专项业务费资金管理办法）" in rules["basis"]
+    assert row(result, "使用部门满意度")["score"] == 8.5
+    assert result.evaluators == ["张三（2021-05-20）", "李四（2021-05-21）"]
+    assert result.proposals == []
+
+
+def test_a_record_row_without_evidence_shows_a_placeholder():
+    t = table(*RECORD_TABLE)
+    result = score(t, recorded(None, [{"name": "使用部门满意度", "score": 9}]))
+    assert row(result, "使用部门满意度")["evidence"] == "【待评价组填写：佐证材料】"
+
+
+@pytest.mark.parametrize("entry, column, message", [
+    ({"name": "网站访问量", "score": 5}, "三级指标", "评分表“测试”中没有指标「网站访问量」"),
+    ({"name": "使用部门满意度", "score": 10.5}, "得分", "「使用部门满意度」的得分 10.5 超过分值 10"),
+    ({"name": "运行维护制度健全性", "actual": "8"}, "实际完成值",
+     "「运行维护制度健全性」按定性分档计分，实际完成值应填 达成、部分达成、未达成 之一，而不是数字「8」"),
+    ({"name": "运行维护制度健全性", "actual": "基本健全"}, "实际完成值", "而不是「基本健全」"),
+    ({"name": "使用部门满意度", "actual": "92%"}, "得分", "按评价人打分计分，只填了实际完成值「92%」，没有填得分"),
+    ({"name": "系统正常运行率", "actual": "良好"}, "实际完成值", "实际完成值「良好」不是数值"),
+    ({"name": "填充", "actual": "x"}, "得分", "按评价人打分计分"),
+])
+def test_record_rows_refused_with_file_sheet_row_and_column(entry, column, message):
+    t = table(*RECORD_TABLE)
+    with pytest.raises(ValidationError) as err:
+        first = {"name": "填充", "score": 1} if entry["name"] != "填充" else {"name": "使用部门满意度", "score": 9}
+        score(t, recorded(None, [first, entry]))
+    [problem] = err.value.problems
+    assert (problem.file, problem.sheet, problem.row, problem.column) == ("评价记录.xlsx", "评价记录", 5, column)
+    assert message in problem.message and problem.hint
+
+
+def test_an_indicator_recorded_twice_under_its_two_names_is_refused():
+    t = table({"name": "运行维护制度", "weight": 10, "rule": "levels", "indicator": "运行维护制度健全性"})
+    with pytest.raises(ValidationError, match="指标「运行维护制度」在评价记录中写了两次（另一处：评价记录表第4行）"):
+        score(t, recorded(indicators(("运行维护制度健全性", "健全", None)),
+                          [{"name": "运行维护制度", "actual": "达成"}, {"name": "运行维护制度健全性", "actual": "未达成"}]))
+
+
+def test_a_measured_indicator_takes_no_score_from_the_record():
+    t = table({"level1": "预算执行率", "name": "预算执行率", "weight": 10, "rule": "ratio", "measure": "execution_rate"})
+    with pytest.raises(ValidationError, match="「预算执行率」由数据计算（预算执行率），评价记录不填得分和实际完成值"):
+        score(t, recorded(None, [{"name": "预算执行率", "score": 10}]))
+    ok = score(t, recorded(None, [{"name": "预算执行率", "evidence": "2020年决算报表"}]))
+    assert row(ok, "预算执行率")["score"] == 9.0  # 90 of 100: the record's evidence does not change the figure

@@ -7,12 +7,16 @@ level 1 and level 2, weight (分值), where its actual comes from and its scorin
 - ``bands``: stepped bands, a list of ``{max: bound, score: s}`` (upper bounds, ascending)
   or ``{min: bound, score: s}`` (lower bounds, descending); the first band reached wins;
 - ``deduction``: ``per_instance`` points off per instance until the weight is used up;
-- ``manual``: the score the evaluator enters.
+- ``manual``: the score the evaluator enters;
+- ``levels``: a qualitative indicator: 达成 / 部分达成 / 未达成 earn a share of the weight.
 
 An actual comes from a built-in ``measure`` computed from the year's data, from the
-year's indicators sheet (``indicator: <三级指标>``), or from the evaluator's dict
-(``evaluator: <key>``). An indicator without an actual scores 0 and is listed as 缺少佐证:
-missing evidence is never full marks.
+year's indicators sheet (``indicator: <三级指标>``), from the evaluator's record (the optional
+评价记录 sheet, a row per 三级指标: a verified actual or a score, and the evidence relied on), or
+from the evaluator's dict (``evaluator: <key>``, the notebook's Python path). An indicator without
+evidence is 待补充佐证: it earns nothing, and it is never full marks. When such indicators weigh
+more than the table's ``grade_threshold`` (% of the maximum), no grade is given (暂不定级): the
+result is the score on the evidenced indicators and the range the rest could move it to.
 
 :func:`load_scoring` and :func:`load_preset` (:mod:`qdanalysis.analyse.scoring_table`) read and
 validate a table;
@@ -31,6 +35,7 @@ import pandas as pd
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring_table import (
     COUNT_MEASURES,
+    DEFAULT_GRADE_THRESHOLD,
     DENOMINATORS,
     EVALUATOR_KEYS,
     EVALUATOR_SOURCE,
@@ -39,6 +44,7 @@ from qdanalysis.analyse.scoring_table import (
     GRADES,
     GROUP_COLUMNS,
     MEASURES,
+    NO_GRADE,
     PRESETS,
     PRESETS_DIR,
     RATE_MEASURES,
@@ -65,10 +71,12 @@ from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.fmt import wan
 from qdanalysis.read import parsing as P
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
+from qdanalysis.read.schema import LEVEL_WORDS, RECORD
 
 __all__ = [
     "Band", "Indicator", "ScoringTable", "ScoreResult", "load_scoring", "load_preset", "reweight", "validate_scoring",
     "score", "grade", "display_sheet", "PRESETS", "PRESETS_DIR", "MEASURES", "RATE_MEASURES", "COUNT_MEASURES",
+    "NO_GRADE",
 ]
 
 _Q = Decimal("0.01")
@@ -82,6 +90,7 @@ class _Scored:
     totals: dict
     indicators: pd.DataFrame
     warnings: list[str]
+    budget_source: str = "预算执行表"
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -93,15 +102,22 @@ class ScoreResult:
 
     Attributes:
         sheet: one row per indicator: level1, level2, name, weight, rule, target_text,
-            actual_text, score, status (得分/缺少佐证/需说明原因/评价人打分), basis.
+            actual_text, score (NaN while 待补充佐证), status (得分/待补充佐证/需说明原因/评价人打分),
+            basis, evidence (what the score rests on).
         groups: one row per level 1: level1, weight, score, missing_weight, indicators, missing.
-        total: the total score.
+        total: the score of the evidenced indicators (the indicators without evidence earn nothing).
         max_total: the maximum score.
-        grade: 优, 良, 中 or 差 (on total / max_total × 100).
-        missing: names of the 缺少佐证 indicators.
-        missing_weight: the weight those indicators carry (scored 0).
+        grade: 优, 良, 中 or 差 (on total / max_total × 100), or 暂不定级 when the indicators
+            without evidence weigh more than ``threshold`` % of the maximum.
+        missing: names of the 待补充佐证 indicators.
+        missing_weight: the weight those indicators carry.
         flags: Chinese notes the report must show (需说明原因, data disagreeing with the table).
         name, source, note: the table's, for the report.
+        threshold: the table's grade threshold (% of the maximum).
+        proposals: the system's proposed bands for indicators whose evidence the data quotes
+            (name, level, quote), not scored until the evaluator's record confirms them.
+        evaluators: who entered the record, with dates (``张三（2021-05-20）``).
+        file: the scoring table's file, or the preset's name.
     """
 
     sheet: pd.DataFrame
@@ -115,20 +131,70 @@ class ScoreResult:
     name: str = ""
     source: str = ""
     note: str = ""
+    threshold: float = float(DEFAULT_GRADE_THRESHOLD)
+    proposals: list[dict] = field(default_factory=list)
+    evaluators: list[str] = field(default_factory=list)
+    file: str = ""
+
+    @property
+    def graded(self) -> bool:
+        """Whether the evidence carries a grade (else 暂不定级)."""
+        return self.grade != NO_GRADE
+
+    @property
+    def evidenced_max(self) -> float:
+        """The weight of the indicators that have evidence."""
+        return float(_dec(self.max_total) - _dec(self.missing_weight))
+
+    @property
+    def evidenced_rate(self) -> float | None:
+        """The score on the evidenced indicators as a share of their weight."""
+        return None if not self.evidenced_max else float(_dec(self.total) / _dec(self.evidenced_max))
+
+    @property
+    def score_range(self) -> tuple[float, float]:
+        """The total if the indicators without evidence earned nothing, and if they earned full marks."""
+        return self.total, float(_dec(self.total) + _dec(self.missing_weight))
+
+    @property
+    def grade_range(self) -> tuple[str, str]:
+        """The grades of the two ends of :attr:`score_range`."""
+        low, high = self.score_range
+        return grade(low, self.max_total), grade(high, self.max_total)
+
+    def headline(self) -> str:
+        """The result in one sentence: total and grade, or 暂不定级 with the evidenced score and the range."""
+        n = _num
+        if self.graded:
+            return f"总分 {n(self.total)} 分（满分 {n(self.max_total)} 分），等级「{self.grade}」。"
+        low, high = self.score_range
+        glow, ghigh = self.grade_range
+        rate = "" if self.evidenced_rate is None else f"，得分率 {self.evidenced_rate:.1%}"
+        grades = f"等级「{glow}」" if glow == ghigh else f"等级「{glow}」至「{ghigh}」"
+        return (f"{NO_GRADE}：待补充佐证的指标分值合计 {n(self.missing_weight)} 分，超过满分的 {n(self.threshold)}%"
+                f"（定级阈值）。有佐证的指标分值合计 {n(self.evidenced_max)} 分，得 {n(self.total)} 分{rate}；"
+                f"待补充佐证的指标若全部不得分或全部得满分，总分在 {n(low)}—{n(high)} 分之间（{grades}）。")
 
     def summary(self) -> str:
-        """One Chinese paragraph: total, grade, the weight lacking evidence, and the table's note."""
-        text = f"总分 {number_text(Decimal(str(self.total)))} 分（满分 {number_text(Decimal(str(self.max_total)))} 分），等级「{self.grade}」。"
+        """One Chinese paragraph: the headline, the indicators waiting for evidence, and the table's note."""
+        text = self.headline()
         if self.missing:
-            share = self.missing_weight / self.max_total if self.max_total else 0
-            text += (f"{len(self.missing)} 项指标缺少佐证（{'、'.join(self.missing)}），合计分值 "
-                     f"{number_text(Decimal(str(self.missing_weight)))} 分，占满分的 {share:.0%}，均按 0 分计，"
-                     "补充佐证后须重新评分；总分偏低主要反映佐证不足，而不只是绩效本身。")
+            text += f"待补充佐证（{len(self.missing)} 项）：{'、'.join(self.missing)}"
+            text += ("；补充佐证后重新评分。" if not self.graded else
+                     f"，分值合计 {_num(self.missing_weight)} 分，未超过定级阈值（满分的 {_num(self.threshold)}%），"
+                     "未计入得分；补充佐证后重新评分。")
         else:
             text += "全部指标均有佐证。"
+        if self.proposals:
+            text += "系统建议（待评价人确认，未计入得分）：" + "；".join(
+                f"「{p['name']}」建议为“{p['level']}”" for p in self.proposals) + "。"
         if self.note:
             text += f"评分表说明：{self.note}"
         return text
+
+
+def _num(value: float | Decimal) -> str:
+    return number_text(_dec(value))
 
 
 def grade(total: float | Decimal, max_total: float | Decimal = 100) -> str:
@@ -165,6 +231,7 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
     """
     entries = _evaluator_entries(table, evaluator or {})
     _check_against_data(table, data)
+    record = _record_entries(table, getattr(data, "record", None))
     if warnings is None:
         warnings = getattr(data, "warnings", None)
     if warnings is None:
@@ -172,19 +239,29 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
         warnings = warnings_from(checks)
     data = _Scored(data.year, data.totals, data.indicators, list(warnings))
     rows: list[dict] = []
-    flags: list[str] = []
+    flags: list[str] = list(table.flags)
+    proposals: list[dict] = []
     for ind in table.indicators:
-        row, row_flags = _score_one(ind, data, entries)
+        entry = record.get(ind.name)
+        if entry is not None and ind.evaluator and ind.evaluator in entries:
+            flags.append(f"「{ind.name}」在评价记录表（{entry.where}）和评价人打分参数中都有填写，本次按参数计分")
+            entry = None
+        row, row_flags, proposal = _score_one(ind, data, entries, entry)
         rows.append(row)
         flags.extend(row_flags)
+        if proposal:
+            proposals.append(proposal)
     sheet = pd.DataFrame(rows, columns=SHEET_COLUMNS)
-    total = sum((Decimal(str(s)) for s in sheet["score"]), Decimal(0))
+    total = _dsum(sheet["score"])
     missing = [r["name"] for r in rows if r["status"] == STATUS_MISSING]
     missing_weight = sum((i.weight for i in table.indicators if i.name in set(missing)), Decimal(0))
+    share = missing_weight * 100 / table.total if table.total else Decimal(0)
+    people = list(dict.fromkeys(e.signature for e in record.values() if e.signature))
     return ScoreResult(
         sheet=sheet, groups=_groups(sheet), total=float(total), max_total=float(table.total),
-        grade=grade(total, table.total), missing=missing, missing_weight=float(missing_weight),
-        flags=flags, name=table.name, source=table.source, note=table.note,
+        grade=NO_GRADE if share > table.grade_threshold else grade(total, table.total), missing=missing,
+        missing_weight=float(missing_weight), flags=flags, name=table.name, source=table.source, note=table.note,
+        threshold=float(table.grade_threshold), proposals=proposals, evaluators=people, file=table.file,
     )
 
 
@@ -196,11 +273,12 @@ def display_sheet(result: ScoreResult) -> pd.DataFrame:
         sub = result.groups[result.groups["level1"] == level1].iloc[0]
         rows.append({"level1": level1, "level2": "", "name": SUBTOTAL, "weight": sub["weight"], "rule": "",
                      "target_text": "", "actual_text": "", "score": sub["score"],
-                     "status": f"缺少佐证 {number_text(Decimal(str(sub['missing_weight'])))} 分" if sub["missing"] else "",
-                     "basis": ""})
+                     "status": f"{STATUS_MISSING} {number_text(Decimal(str(sub['missing_weight'])))} 分" if sub["missing"] else "",
+                     "basis": "", "evidence": ""})
     rows.append({"level1": TOTAL, "level2": "", "name": "", "weight": result.max_total, "rule": "",
-                 "target_text": "", "actual_text": "", "score": result.total, "status": f"等级：{result.grade}",
-                 "basis": result.summary()})
+                 "target_text": "", "actual_text": "", "score": result.total,
+                 "status": f"等级：{result.grade}" if result.graded else NO_GRADE,
+                 "basis": result.headline(), "evidence": ""})
     out = pd.DataFrame(rows, columns=SHEET_COLUMNS)
     out["rule"] = [RULES.get(r, r) for r in out["rule"]]
     return out.rename(columns=SHEET_LABELS)
@@ -216,7 +294,7 @@ def _groups(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 def _dsum(values) -> Decimal:
-    return sum((Decimal(str(v)) for v in values), Decimal(0))
+    return sum((Decimal(str(v)) for v in values if not pd.isna(v)), Decimal(0))
 
 
 def _f(value: Decimal) -> float:
@@ -227,6 +305,7 @@ def _f(value: Decimal) -> float:
 class _Entry:
     value: Decimal | None
     note: str = ""
+    level: str = ""
 
 
 def _evaluator_entries(table: ScoringTable, evaluator: dict) -> dict[str, _Entry]:
@@ -256,11 +335,14 @@ def _evaluator_entries(table: ScoringTable, evaluator: dict) -> dict[str, _Entry
         if value is None:
             entries[key] = _Entry(None, note)
             continue
+        if ind.rule == "levels" and str(value).strip() in LEVEL_WORDS:
+            entries[key] = _Entry(None, note, str(value).strip())
+            continue
         number = to_number(value)
         if number is None:
             collector.add("", None, str(key), f"「{key}」的值「{value}」不是数字", _entry_hint(ind))
             continue
-        if ind.rule == "manual" and not Decimal(0) <= number <= ind.weight:
+        if ind.rule in ("manual", "levels") and not Decimal(0) <= number <= ind.weight:
             collector.add("", None, str(key), f"「{key}」的得分 {number_text(number)} 不在 0 到分值 {number_text(ind.weight)} 之间",
                           _entry_hint(ind))
             continue
@@ -273,6 +355,8 @@ def _evaluator_entries(table: ScoringTable, evaluator: dict) -> dict[str, _Entry
 
 
 def _entry_hint(ind: Indicator) -> str:
+    if ind.rule == "levels":
+        return f"请填写 {'、'.join(LEVEL_WORDS)} 之一，或 0 到 {number_text(ind.weight)} 之间的得分"
     if ind.rule == "manual":
         return f"请填写 0 到 {number_text(ind.weight)} 之间的得分"
     if ind.rule == "deduction":
@@ -324,18 +408,157 @@ class _Actual:
     from_evaluator: bool = False
     note: str = ""
     flags: list[str] = field(default_factory=list)
+    level: str = ""
+    evidence: str = ""
+    sheet_row: Any = None
 
 
-def _score_one(ind: Indicator, data: Any, entries: dict[str, _Entry]) -> tuple[dict, list[str]]:
+@dataclass(frozen=True)
+class _RecordEntry:
+    """One row of the evaluator's record (评价记录), checked against its indicator."""
+
+    name: str
+    actual: str | None
+    quantity: P.Quantity | None
+    level: str
+    score: Decimal | None
+    evidence: str
+    opinion: str
+    evaluator: str
+    date: str
+    where: str
+
+    @property
+    def signature(self) -> str:
+        return f"{self.evaluator}（{self.date}）" if self.evaluator and self.date else self.evaluator
+
+
+#: Placeholder for a record row that gives a score or an actual but no 佐证材料.
+EVIDENCE_PLACEHOLDER = "【待评价组填写：佐证材料】"
+#: Phrases in the data that say a qualitative target is not (fully) met, with the band they suggest.
+_PROPOSAL_PHRASES: tuple[tuple[str, str], ...] = (
+    ("有待进一步完善", "部分达成"), ("有待完善", "部分达成"), ("不够完善", "部分达成"), ("不完善", "部分达成"),
+    ("未制定", "未达成"), ("未建立", "未达成"), ("缺失", "未达成"), ("不健全", "未达成"),
+)
+
+
+def _record_entries(table: ScoringTable, record: pd.DataFrame | None) -> dict[str, _RecordEntry]:
+    """The evaluator's record by indicator name, each row checked against the table.
+
+    Raises:
+        ValidationError: every refused row, naming file, sheet, row and column.
+    """
+    if record is None or not len(record):
+        return {}
+    by_key: dict[str, Indicator] = {}
+    for ind in table.indicators:
+        by_key.setdefault(P.compact(ind.name), ind)
+        if ind.indicator:
+            by_key.setdefault(P.compact(ind.indicator), ind)
+    problems: list[Problem] = []
+    out: dict[str, _RecordEntry] = {}
+    for r in record.to_dict("records"):
+        file, sheet = str(r.get("src_file") or RECORD.title), str(r.get("src_sheet") or RECORD.title)
+        row = None if pd.isna(r.get("src_row")) else int(r["src_row"])
+
+        def add(column: str, message: str, hint: str, file=file, sheet=sheet, row=row) -> None:
+            problems.append(Problem(file, sheet, row, column, message, hint))
+
+        name = str(r["name"])
+        ind = by_key.get(P.compact(name))
+        if ind is None:
+            add("三级指标", f"评分表“{table.name}”中没有指标「{name}」",
+                f"请按评分表的三级指标名称填写：{'、'.join(i.name for i in table.indicators)}")
+            continue
+        if ind.name in out:
+            add("三级指标", f"指标「{ind.name}」在评价记录中写了两次（另一处：{out[ind.name].where}）", "每个指标只写一行")
+            continue
+        w = number_text(ind.weight)
+        score = None if r.get("score") is None or pd.isna(r.get("score")) else Decimal(str(r["score"]))
+        actual = r.get("actual") if isinstance(r.get("actual"), str) and r.get("actual").strip() else None
+        if ind.measure and (score is not None or actual is not None):
+            add("得分" if score is not None else "实际完成值", f"「{ind.name}」由数据计算（{MEASURES[ind.measure]}），评价记录不填得分和实际完成值",
+                "请清空这一格；佐证材料和评价意见可以填写")
+            continue
+        if score is not None and score > ind.weight:
+            add("得分", f"「{ind.name}」的得分 {number_text(score)} 超过分值 {w}", f"请填写 0 到 {w} 之间的得分")
+            continue
+        quantity, level = None, ""
+        if actual is not None:
+            text = P.compact(actual)
+            if ind.rule == "levels":
+                if text in LEVEL_WORDS:
+                    level = text
+                else:
+                    try:
+                        is_number = P.parse_quantity(actual) is not None and P.parse_quantity(actual).value is not None
+                    except P.CellError:
+                        is_number = False
+                    what = f"数字「{actual}」" if is_number else f"「{actual}」"
+                    add("实际完成值", f"「{ind.name}」按定性分档计分，实际完成值应填 {'、'.join(LEVEL_WORDS)} 之一，而不是{what}",
+                        f"请改填 {'、'.join(LEVEL_WORDS)}；要直接给分，请在「得分」列填写 0 到 {w} 之间的得分")
+                    continue
+            elif ind.rule == "manual":
+                if score is None:
+                    add("得分", f"「{ind.name}」按评价人打分计分，只填了实际完成值「{actual}」，没有填得分",
+                        f"请在「得分」列填写 0 到 {w} 之间的得分")
+                    continue
+            else:
+                try:
+                    quantity = P.parse_quantity(actual)
+                except P.CellError as err:
+                    add("实际完成值", f"「{ind.name}」的实际完成值{err.message}", err.hint)
+                    continue
+                if quantity is None or quantity.value is None:
+                    add("实际完成值", f"「{ind.name}」的实际完成值「{actual}」不是数值，无法按{RULES[ind.rule]}计分",
+                        "请填写数值和单位，如 98.5%、1.5小时；或在「得分」列直接给分")
+                    continue
+                if ind.rule == "deduction" and quantity.value != quantity.value.to_integral_value():
+                    add("实际完成值", f"「{ind.name}」按扣分计，问题处数「{actual}」不是整数", "请填写发现的问题处数，如 2")
+                    continue
+        date = r.get("date")
+        out[ind.name] = _RecordEntry(
+            name=ind.name, actual=actual, quantity=quantity, level=level, score=score,
+            evidence=_text(r.get("evidence")), opinion=_text(r.get("opinion")), evaluator=_text(r.get("evaluator")),
+            date="" if date is None or pd.isna(date) else pd.Timestamp(date).strftime("%Y-%m-%d"),
+            where=f"{sheet}表第{row}行" if row is not None else f"{sheet}表")
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _score_one(ind: Indicator, data: Any, entries: dict[str, _Entry],
+               entry: _RecordEntry | None = None) -> tuple[dict, list[str], dict | None]:
     actual = _actual_of(ind, data, entries)
+    if entry is not None:
+        _apply_record(ind, actual, entry)
     row = {"level1": ind.level1, "level2": ind.level2, "name": ind.name, "weight": float(ind.weight),
            "rule": ind.rule, "target_text": actual.target.text if actual.target else "",
-           "actual_text": actual.text}
+           "actual_text": actual.text, "evidence": actual.evidence}
     flags = list(actual.flags)
+    if entry is not None and entry.score is not None:
+        basis = f"评价人评分 {number_text(entry.score)} 分（分值 {number_text(ind.weight)}）"
+        if not actual.missing_reason and ind.rule not in ("manual", "levels") or actual.level:
+            computed, _ = _RULE_FUNCS[ind.rule](ind, actual)
+            computed = computed.quantize(_Q, rounding=ROUND_HALF_UP)
+            if computed != entry.score:
+                basis += f"；按评分规则计算为 {number_text(computed)} 分"
+        if entry.opinion:
+            basis += f"（评价意见：{entry.opinion}）"
+        row.update(score=float(entry.score), status=STATUS_EVALUATOR, basis=basis)
+        return row, flags, None
     if actual.missing_reason:
-        row.update(score=0.0, status=STATUS_MISSING,
-                   basis=f"{actual.missing_reason}，按 0 分计（不是满分）；须补充佐证后重新评分")
-        return row, flags
+        proposal = _proposal(ind, actual) if ind.rule in ("levels", "manual") else None
+        basis = f"{actual.missing_reason}；{STATUS_MISSING}后计分"
+        if proposal:
+            basis += (f"。系统建议：“{proposal['level']}”（数据原文：「{proposal['quote']}」），待评价人在评价记录表中"
+                      "确认或改定，确认前不计分")
+        row.update(score=float("nan"), status=STATUS_MISSING, basis=basis, evidence="")
+        return row, flags, proposal
     points, basis = _RULE_FUNCS[ind.rule](ind, actual)
     points = points.quantize(_Q, rounding=ROUND_HALF_UP)
     status = STATUS_EVALUATOR if actual.from_evaluator else STATUS_SCORED
@@ -343,6 +566,8 @@ def _score_one(ind: Indicator, data: Any, entries: dict[str, _Entry]) -> tuple[d
         basis = f"{actual.how}；{basis}"
     if actual.note:
         basis += f"（评价人说明：{actual.note}）"
+    if entry is not None and entry.opinion:
+        basis += f"（评价意见：{entry.opinion}）"
     if ind.explain_below is not None and actual.value is not None and actual.value < ind.explain_below:
         status = STATUS_EXPLAIN
         unit = actual.target.unit if actual.target else ""
@@ -351,7 +576,56 @@ def _score_one(ind: Indicator, data: Any, entries: dict[str, _Entry]) -> tuple[d
     if ind.note:
         basis += f"；{ind.note}"
     row.update(score=float(points), status=status, basis=basis)
-    return row, flags
+    return row, flags, None
+
+
+def _apply_record(ind: Indicator, actual: _Actual, entry: _RecordEntry) -> None:
+    """The evaluator's verified actual replaces what the data states; the record names the evidence."""
+    actual.evidence = entry.evidence or EVIDENCE_PLACEHOLDER
+    if entry.level:
+        actual.level, actual.text = entry.level, entry.level
+    elif entry.quantity is not None:
+        if actual.text and actual.text != entry.actual:
+            actual.how = f"评价组核实为 {entry.actual}（绩效指标表填报 {actual.text}）"
+        actual.value, actual.text, actual.met = entry.quantity.value, entry.actual, None
+        if ind.rule == "deduction":
+            actual.text = f"{number_text(entry.quantity.value)} 处"
+    elif entry.score is None:
+        return  # only evidence or an opinion: the data's own actual stands
+    actual.missing_reason = ""
+    actual.from_evaluator = True
+
+
+def _proposal(ind: Indicator, actual: _Actual) -> dict | None:
+    """A band the data's own words suggest for a qualitative indicator (a quotation in the sheet's 备注 or 来源)."""
+    r = actual.sheet_row
+    if r is None:
+        return None
+    for column in ("note", "source"):
+        text = r.get(column) if hasattr(r, "get") else None
+        if not isinstance(text, str):
+            continue
+        for sentence in _clauses(text):
+            for phrase, level in _PROPOSAL_PHRASES:
+                if phrase in sentence:
+                    return {"name": ind.name, "level": _mildest(sentence, level), "quote": sentence}
+    return None
+
+
+def _clauses(text: str) -> list[str]:
+    """The sentences of a note, without the section markers that open them (三（二）2：…)."""
+    out = []
+    for part in text.replace("。", "；").split("；"):
+        body = part.split("：", 1)[1] if "：" in part else part
+        if body.strip():
+            out.append(body.strip())
+    return out
+
+
+def _mildest(sentence: str, level: str) -> str:
+    """When one sentence says both 未… and 有待完善, the band it supports is the milder one."""
+    levels = [lv for phrase, lv in _PROPOSAL_PHRASES if phrase in sentence]
+    return "部分达成" if "部分达成" in levels else level
 
 
 def _actual_of(ind: Indicator, data: Any, entries: dict[str, _Entry]) -> _Actual:
@@ -361,19 +635,37 @@ def _actual_of(ind: Indicator, data: Any, entries: dict[str, _Entry]) -> _Actual
         return _adjustment_rate(ind, data.totals)
     if ind.measure == "data_warnings":
         count = len(data.warnings)
-        return _Actual(None, Decimal(count), f"{count} 处", how=f"数据核对发现 {count} 处数字相互矛盾")
+        return _Actual(None, Decimal(count), f"{count} 处", how=f"数据核对发现 {count} 处数字相互矛盾",
+                       evidence="数据核对（各表相互印证的数字）")
     actual = _from_sheet(ind, data.indicators) if ind.indicator else _Actual(ind.target)
+    if ind.rule == "levels" and not actual.missing_reason and not actual.level:
+        if actual.met is True:
+            actual.level = "达成"
+        elif actual.met is False:
+            actual.level = "未达成"
+        elif actual.text:
+            actual.missing_reason = f"实际完成值「{actual.text}」无法判断是否达到指标值「{actual.target.text if actual.target else ''}」"
+        else:
+            actual.missing_reason = "未填写评价结论（达成、部分达成或未达成）"
+    if ind.rule in ("levels", "manual") and ind.indicator and not ind.evaluator and actual.missing_reason:
+        actual.missing_reason = f"{actual.missing_reason}，评价记录表未填写该指标"
     if ind.evaluator:
         entry = entries.get(ind.evaluator)
-        what = {"manual": "打分", "deduction": "发现的问题处数"}.get(ind.rule, "实际值")
-        if entry is None or entry.value is None:
-            actual.missing_reason = f"评价人未填写{what}（键「{ind.evaluator}」）"
+        what = {"manual": "打分", "deduction": "发现的问题处数", "levels": "评价结论"}.get(ind.rule, "实际值")
+        if entry is None or (entry.value is None and not entry.level):
+            if actual.missing_reason or ind.rule in ("manual", "deduction") or not ind.indicator:
+                actual.missing_reason = f"评价人未填写{what}（评价记录表或键「{ind.evaluator}」）"
             return actual
         actual.from_evaluator, actual.note = True, entry.note
+        actual.evidence = "评价人打分（notebook 参数）" + (f"：{entry.note}" if entry.note else "")
         actual.missing_reason = ""
-        if ind.rule == "manual":
+        if entry.level:
+            actual.level, actual.text = entry.level, entry.level
+        elif ind.rule in ("manual", "levels"):
             actual.value = entry.value
             actual.text = actual.text or f"评价人打分 {number_text(entry.value)}"
+            if ind.rule == "levels":
+                actual.level = ""
         elif ind.rule == "deduction":
             actual.value = entry.value
             actual.text = f"{number_text(entry.value)} 处"
@@ -396,7 +688,9 @@ def _from_sheet(ind: Indicator, sheet: pd.DataFrame) -> _Actual:
         flags.append(f"绩效指标表中「{ind.indicator}」的分值为 {number_text(_dec(r['weight']))}，"
                      f"评分表为 {number_text(ind.weight)}；本次按评分表计分")
     text = r["actual_text"] if isinstance(r["actual_text"], str) else ""
-    out = _Actual(target, text=text, flags=flags)
+    source = r.get("source") if isinstance(r.get("source"), str) else ""
+    out = _Actual(target, text=text, flags=flags, sheet_row=r,
+                  evidence="绩效指标表「实际完成值」" + (f"（来源：{source}）" if source else "") if text else "")
     if not text:
         out.missing_reason = "绩效指标表未填实际完成值"
         return out
@@ -424,7 +718,7 @@ def _execution_rate(ind: Indicator, totals: dict) -> _Actual:
     if Decimal(den) == 0:
         return _Actual(target, missing_reason=f"{label}为 0，无法计算预算执行率")
     rate = Decimal(executed) / Decimal(den) * 100
-    return _Actual(target, rate, _pct(rate),
+    return _Actual(target, rate, _pct(rate), evidence=f"预算执行表：执行数、{how_den}",
                    how=f"预算执行率 = 执行数 {wan(executed)} ÷ {how_den} {wan(den)} = {_pct(rate)}{aside}")
 
 
@@ -437,7 +731,7 @@ def _adjustment_rate(ind: Indicator, totals: dict) -> _Actual:
     if budget is None or Decimal(budget) == 0:
         return _Actual(ind.target, missing_reason="预算表未填预算数，无法计算预算调整率")
     rate = abs(Decimal(adjusted) - Decimal(budget)) / Decimal(budget) * 100
-    return _Actual(ind.target, rate, _pct(rate),
+    return _Actual(ind.target, rate, _pct(rate), evidence="预算执行表：预算数、调整后预算数",
                    how=f"|调整后预算数 {wan(adjusted)} − 预算数 {wan(budget)}| ÷ 预算数 = {_pct(rate)}")
 
 
@@ -493,7 +787,17 @@ def _manual_rule(ind: Indicator, a: _Actual) -> tuple[Decimal, str]:
     return a.value, f"评价人打分 {number_text(a.value)} 分（分值 {number_text(ind.weight)}）"
 
 
-_RULE_FUNCS = {"ratio": _ratio_rule, "bands": _bands_rule, "deduction": _deduction_rule, "manual": _manual_rule}
+def _levels_rule(ind: Indicator, a: _Actual) -> tuple[Decimal, str]:
+    if not a.level:
+        return _manual_rule(ind, a)
+    share = dict(ind.levels)[a.level]
+    points = ind.weight * share
+    return points, (f"评价为“{a.level}”，分值 {number_text(ind.weight)} × {number_text(share * 100)}% = "
+                    f"{number_text(points.quantize(_Q, rounding=ROUND_HALF_UP))} 分")
+
+
+_RULE_FUNCS = {"ratio": _ratio_rule, "bands": _bands_rule, "deduction": _deduction_rule, "manual": _manual_rule,
+               "levels": _levels_rule}
 
 
 # --- formatting ------------------------------------------------------------------------------

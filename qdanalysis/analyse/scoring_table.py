@@ -26,7 +26,11 @@ PRESETS_DIR = Path(__file__).with_name("presets")
 #: Preset name -> file in ``qdanalysis/presets/``.
 PRESETS: dict[str, str] = {"self-evaluation": "self-evaluation.yaml", "third-party": "third-party.yaml"}
 
-RULES: dict[str, str] = {"ratio": "比率", "bands": "分档", "deduction": "扣分", "manual": "评价人打分"}
+RULES: dict[str, str] = {"ratio": "比率", "bands": "分档", "deduction": "扣分", "manual": "评价人打分",
+                         "levels": "定性分档"}
+#: The share of the weight each band word of a ``levels`` rule earns, unless the table says otherwise.
+#: 部分达成 earns half: the midpoint between the two ends, which the evaluator can override with a 得分.
+DEFAULT_LEVELS: tuple[tuple[str, Decimal], ...] = (("达成", Decimal(1)), ("部分达成", Decimal("0.5")), ("未达成", Decimal(0)))
 #: Measures that compute a rate (in %) from the budget table.
 RATE_MEASURES: dict[str, str] = {"execution_rate": "预算执行率", "adjustment_rate": "预算调整率"}
 #: Measures that count instances in the data (for ``deduction``).
@@ -42,21 +46,29 @@ DEFAULT_TOTAL = Decimal(100)
 #: Grade thresholds on the score as a percentage of the maximum, best first.
 GRADES: tuple[tuple[Decimal, str], ...] = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
 GRADE_LOWEST = "差"
+#: The result when the indicators without evidence weigh too much for a grade.
+NO_GRADE = "暂不定级"
+#: The default of ``grade_threshold``: the weight without evidence (in % of the maximum) above which no
+#: grade is given. 10 points is the width of the 优 and 良 bands: above it, what is unknown could move
+#: the total across more than one grade boundary, so the grade would say more than the evidence does.
+DEFAULT_GRADE_THRESHOLD = Decimal(10)
 
 STATUS_SCORED = "得分"
-STATUS_MISSING = "缺少佐证"
+STATUS_MISSING = "待补充佐证"
 STATUS_EXPLAIN = "需说明原因"
 STATUS_EVALUATOR = "评价人打分"
 
 TOP_KEYS: dict[str, str] = {
     "name": "评分表名称", "year": "适用年度", "source": "依据（出处）", "note": "提示（显示在报告中）",
     "total": "满分（省略时为100，各指标分值之和须等于它）", "indicators": "指标列表",
+    "grade_threshold": "定级阈值（缺少佐证的指标分值占满分的百分比超过它时暂不定级；省略时为10）",
 }
 INDICATOR_KEYS: dict[str, str] = {
     "level1": "一级指标", "level2": "二级指标", "name": "指标名称（三级指标）", "weight": "分值",
     "rule": "评分规则", "measure": "由数据计算的实际值", "indicator": "绩效指标表中的三级指标名称",
     "evaluator": "评价人打分表中的键", "target": "指标值（目标）", "denominator": "执行率分母",
     "bands": "分档", "per_instance": "每处扣分", "explain_below": "低于此值需说明原因", "note": "说明",
+    "levels": "定性分档的得分比例（如 {达成: 100%, 部分达成: 50%, 未达成: 0}）",
 }
 BAND_KEYS = ("max", "min", "score")
 EVALUATOR_KEYS = ("value", "note")
@@ -65,6 +77,7 @@ EVALUATOR_KEYS = ("value", "note")
 SHEET_LABELS: dict[str, str] = {
     "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "weight": "分值", "rule": "评分规则",
     "target_text": "指标值", "actual_text": "实际完成值", "score": "得分", "status": "状态", "basis": "计分依据",
+    "evidence": "佐证材料",
 }
 SHEET_COLUMNS = list(SHEET_LABELS)
 GROUP_COLUMNS = ["level1", "weight", "score", "missing_weight", "indicators", "missing"]
@@ -104,6 +117,7 @@ class Indicator:
         per_instance: points off per instance (``deduction``).
         explain_below: an actual below this value is flagged 需说明原因.
         note: free text shown with the indicator.
+        levels: band word -> share of the weight (``levels`` rule), best first.
         line: line of the indicator in its file, for messages.
         position: 1-based position in the table's list, for messages.
     """
@@ -123,6 +137,7 @@ class Indicator:
     per_instance: Decimal | None = None
     explain_below: Decimal | None = None
     note: str = ""
+    levels: tuple[tuple[str, Decimal], ...] = DEFAULT_LEVELS
     line: int | None = None
     position: int = 0
 
@@ -139,6 +154,7 @@ class ScoringTable:
         indicators: the indicators, in order.
         file: the file it was read from, for messages.
         year: the year it applies to, when it says.
+        grade_threshold: the weight without evidence, in % of ``total``, above which no grade is given.
     """
 
     name: str
@@ -148,6 +164,9 @@ class ScoringTable:
     indicators: tuple[Indicator, ...]
     file: str = ""
     year: int | None = None
+    grade_threshold: Decimal = DEFAULT_GRADE_THRESHOLD
+    #: What building the table found that the report must show (a weight column that does not add up).
+    flags: tuple[str, ...] = ()
 
     def frame(self) -> pd.DataFrame:
         """The indicator tree as a DataFrame: level1, level2, name, weight, rule, source_of_actual."""
@@ -175,6 +194,138 @@ def _source_label(ind: Indicator) -> str:
     if ind.indicator:
         return f"绩效指标表：{ind.indicator}"
     return ""
+
+
+# --- a table from the year's own indicators sheet ---------------------------------------------------
+
+#: The weight of 预算执行率 in a table built from the indicators sheet (财预〔2020〕10号: 原则上10%).
+EXECUTION_WEIGHT = Decimal(10)
+
+
+def table_from_indicators(sheet: pd.DataFrame, year: int, where: str = "") -> ScoringTable:
+    """The scoring table of a year without a scoring file: its own 绩效指标 sheet, plus 预算执行率.
+
+    预算执行率 keeps its 10 points, computed from the budget sheet. The sheet's 分值 column gives
+    each indicator's weight; weights that do not make 90 are kept as written, the maximum becomes
+    10 plus their sum, and the table carries a flag with the sum. A sheet without weights gets the
+    self-evaluation preset's first-level weights (产出 50、效益 30、满意度 10) shared out evenly within
+    each group, and its note says so; a group the sheet has no indicator for keeps the preset's own
+    indicator (scored by the evaluator). A quantitative target is scored as a ratio, a qualitative
+    one (健全) by 达成/部分达成/未达成.
+
+    Args:
+        sheet: the year's indicators (:func:`~qdanalysis.read.loaders.indicators.load_indicators`).
+        year: the year, for the table's name.
+        where: the workbook and sheet, in words, for the table's source and messages.
+
+    Raises:
+        ValidationError: some indicators have a 分值 and others not, or (without weights) a 一级指标
+            that the preset does not have; each naming file, sheet, row and column.
+    """
+    rows = [r for r in sheet.to_dict("records") if P.compact(r["name"]) != "预算执行率"]
+    weights = [None if r.get("weight") is None or pd.isna(r.get("weight")) else Decimal(format(r["weight"], ".15g"))
+               for r in rows]
+    problems: list[Problem] = []
+
+    def add(r: dict, column: str, message: str, hint: str) -> None:
+        row = None if pd.isna(r.get("src_row")) else int(r["src_row"])
+        problems.append(Problem(str(r.get("src_file") or "绩效指标"), str(r.get("src_sheet") or "绩效指标"), row, column,
+                                message, hint))
+
+    execution = Indicator(level1="预算执行率", level2="预算执行率", name="预算执行率", weight=EXECUTION_WEIGHT,
+                          rule="ratio", measure="execution_rate", explain_below=EXECUTION_EXPLAIN_BELOW, position=1)
+    given = [w is not None for w in weights]
+    flags: list[str] = []
+    if rows and any(given) and not all(given):
+        for r, ok in zip(rows, given):
+            if not ok:
+                add(r, "分值", f"指标「{r['name']}」没有分值，而本表其他指标列有分值",
+                    "请为每个指标填写分值（合计90分，预算执行率另计10分），或全部留空（按预置自评表一级指标分值平均分配）")
+        raise ValidationError(problems)
+    indicators: list[Indicator] = [execution]
+    if rows and all(given):
+        for r, w in zip(rows, weights):
+            indicators.append(_sheet_indicator(r, w, len(indicators) + 1))
+        weight_sum = sum(weights, Decimal(0))
+        note = f"各三级指标的分值取自{year}年绩效指标表「分值」列；预算执行率按财预〔2020〕10号的原则性设置计10分。权重须以本地财政部门现行规定为准。"
+        if weight_sum != 100 - EXECUTION_WEIGHT:
+            flags.append(f"绩效指标表「分值」列合计 {number_text(weight_sum)} 分，不是 90 分（预算执行率另计10分）；"
+                         f"本次按表列分值计分，满分为 {number_text(weight_sum + EXECUTION_WEIGHT)} 分，等级按得分率折算。"
+                         "请核对分值，或另行指定评分表")
+        total = weight_sum + EXECUTION_WEIGHT
+    else:
+        preset = load_preset("self-evaluation")
+        groups = {g: w for g, w in preset.group_weights().items() if g != "预算执行率"}
+        by_group: dict[str, list[dict]] = {g: [] for g in groups}
+        for r in rows:
+            group = _preset_group(r.get("level1"), groups)
+            if group is None:
+                add(r, "一级指标", f"一级指标「{r.get('level1')}」不在预置自评表的一级指标（{'、'.join(groups)}）中，"
+                                   "无法分配分值", "请在绩效指标表「分值」列为每个指标填写分值，或另行指定评分表")
+                continue
+            by_group[group].append(r)
+        if problems:
+            raise ValidationError(problems)
+        kept = []
+        for group, weight in groups.items():
+            members = by_group[group]
+            if not members:
+                own = [i for i in preset.indicators if i.level1 == group]
+                indicators.extend(replace(i, position=len(indicators) + 1 + k) for k, i in enumerate(own))
+                kept.append(group)
+                continue
+            share = (weight / len(members)).quantize(_Q, rounding=ROUND_HALF_UP)
+            parts = [share] * len(members)
+            parts[0] += weight - share * len(members)
+            for r, w in zip(members, parts):
+                indicators.append(_sheet_indicator(r, w, len(indicators) + 1, level1=group))
+        note = ("绩效指标表未列分值：一级指标分值采用预置自评表（" + "、".join(f"{g}{number_text(w)}分" for g, w in groups.items())
+                + "，预算执行率10分），各组内的三级指标平均分配，分值由评价人核定。")
+        if kept:
+            note += f"绩效指标表没有{'、'.join(kept)}，保留预置自评表的同名指标，由评价人打分。"
+        note += "权重须以本地财政部门现行规定为准。"
+        total = DEFAULT_TOTAL
+    return ScoringTable(
+        name=f"{year}年绩效评分（按{year}年绩效指标表生成）",
+        source=f"三级指标和指标值取自{where or '绩效指标表'}；一级指标分值依据财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）",
+        note=note, total=total, indicators=tuple(indicators), file=where or "绩效指标表", year=year,
+        flags=tuple(flags))
+
+
+def _preset_group(level1: Any, groups: dict[str, Decimal]) -> str | None:
+    text = P.compact(level1 or "")
+    for group in groups:
+        if text in (group, group.removesuffix("指标")):
+            return group
+    return None
+
+
+def _sheet_indicator(r: dict, weight: Decimal, position: int, level1: str | None = None) -> Indicator:
+    quantitative = r.get("target_value") is not None and not pd.isna(r.get("target_value"))
+    return Indicator(level1=level1 or str(r.get("level1") or ""), level2=str(r.get("level2") or ""), name=str(r["name"]),
+                     weight=weight, rule="ratio" if quantitative else "levels", indicator=str(r["name"]),
+                     position=position)
+
+
+def record_rows(table: ScoringTable) -> list[tuple[str, str, float, str]]:
+    """The rows ``qdanalysis template --year`` writes into 评价记录: 一级指标, 三级指标, 分值, 评分方式."""
+    out = []
+    for ind in table.indicators:
+        w = number_text(ind.weight)
+        if ind.measure:
+            how = f"由{'预算表' if ind.measure in RATE_MEASURES else '数据核对'}计算，无需填写得分"
+        elif ind.rule == "levels":
+            how = "填写 达成、部分达成 或 未达成（或直接填写得分）"
+        elif ind.rule == "manual":
+            how = f"填写得分（0—{w}）"
+        elif ind.rule == "deduction":
+            how = "在「实际完成值」填写发现的问题处数"
+        elif ind.indicator:
+            how = "填写核实的实际完成值（与绩效指标表一致时可只填佐证材料）"
+        else:
+            how = f"填写实际完成值（单位与指标值{ind.target.text if ind.target else ''}相同）"
+        out.append((ind.level1, ind.name, float(ind.weight), how))
+    return out
 
 
 # --- loading and validation ----------------------------------------------------------------
@@ -330,6 +481,14 @@ def validate_scoring(data: Any, source: str, *, lines: dict[tuple, int] | None =
             add(("total",), f"满分「{data['total']}」不是大于0的数字", "例如 total: 100，或删除这一行（默认100）")
         else:
             total = number
+    threshold = DEFAULT_GRADE_THRESHOLD
+    if "grade_threshold" in data:
+        number = to_number(data["grade_threshold"])
+        if number is None or not Decimal(0) <= number <= 100:
+            add(("grade_threshold",), f"定级阈值「{data['grade_threshold']}」不是 0 到 100 之间的数字",
+                "例如 grade_threshold: 10（缺少佐证的分值超过满分的10%时暂不定级），或删除这一行（默认10）")
+        else:
+            threshold = number
     raw = data.get("indicators")
     indicators: list[Indicator] = []
     if not isinstance(raw, list) or not raw:
@@ -367,7 +526,7 @@ def validate_scoring(data: Any, source: str, *, lines: dict[tuple, int] | None =
                 "请调整分值使其合计等于满分；满分不是100时请写 total: 满分")
     collector.raise_if_any()
     return ScoringTable(name=texts["name"], source=texts["source"], note=texts["note"], total=total,
-                        indicators=tuple(indicators), file=source, year=year)
+                        indicators=tuple(indicators), file=source, year=year, grade_threshold=threshold)
 
 
 def _indicator(item: Any, n: int, add) -> Indicator | None:
@@ -451,18 +610,49 @@ def _indicator(item: Any, n: int, add) -> Indicator | None:
                 "例如 per_instance: 1（每发现一处扣1分，扣完分值为止）")
     elif "per_instance" in item:
         add(base + ("per_instance",), f"{label}的评分规则不是 deduction，不应写每处扣分", "请删除 per_instance")
+    levels = DEFAULT_LEVELS
+    if "levels" in item:
+        if rule != "levels":
+            add(base + ("levels",), f"{label}的评分规则不是 levels，不应写定性分档", "请删除 levels，或改为 rule: levels")
+        else:
+            levels = _levels(item["levels"], label, base, add)
     if before.count or weight is None or rule is None:
         return None
     return Indicator(
         level1=strings["level1"] or "", level2=strings["level2"] or "", name=strings["name"] or "",
         weight=weight, rule=rule, measure=measure, indicator=indicator, evaluator=evaluator, target=target,
         denominator=denominator, bands=bands, band_kind=kind, per_instance=per_instance,
-        explain_below=explain_below, note=strings["note"] or "", position=n + 1,
+        explain_below=explain_below, note=strings["note"] or "", levels=levels, position=n + 1,
     )
+
+
+def _levels(raw: Any, label: str, base: tuple, add) -> tuple[tuple[str, Decimal], ...]:
+    """``levels: {达成: 100%, 部分达成: 50%, 未达成: 0}``: every band word, each a share from 0 to 100%."""
+    words = [w for w, _ in DEFAULT_LEVELS]
+    example = "例如 levels: {达成: 100%, 部分达成: 60%, 未达成: 0}"
+    if not isinstance(raw, dict) or set(map(str, raw)) != set(words):
+        add(base + ("levels",), f"{label}的定性分档应当恰好写明{'、'.join(words)}三档", example)
+        return DEFAULT_LEVELS
+    out = []
+    for word in words:
+        value = raw[word]
+        number = to_number(value)
+        if number is None or not Decimal(0) <= number <= 100:
+            add(base + ("levels", word), f"{label}「{word}」的得分比例「{value}」不是 0 到 100% 之间的数", example)
+            return DEFAULT_LEVELS
+        out.append((word, number / 100))
+    return tuple(out)
 
 
 def _check_sources(rule, measure, indicator, evaluator, target, label, base, add) -> None:
     """Where the actual comes from must suit the rule."""
+    if rule == "levels":
+        if measure:
+            add(base + ("measure",), f"{label}按定性分档计，不应写 measure", "请删除 measure")
+        if not indicator and not evaluator:
+            add(base, f"{label}按定性分档计，缺少绩效指标表中的指标「indicator」或评价人打分键「evaluator」",
+                "例如 indicator: 运行维护制度健全性（评价记录表按三级指标名称填写 达成/部分达成/未达成）")
+        return
     if rule == "manual":
         if not evaluator:
             add(base, f"{label}按评价人打分（manual），缺少评价人打分键「evaluator」",

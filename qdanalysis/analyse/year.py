@@ -23,7 +23,7 @@ from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring import ScoreResult, score
-from qdanalysis.analyse.scoring_table import ScoringTable, load_preset, load_scoring
+from qdanalysis.analyse.scoring_table import PRESETS, ScoringTable, load_preset, load_scoring, table_from_indicators
 from qdanalysis.paths import PARAMS, project_path
 from qdanalysis.read.year import YearData, load_year
 
@@ -150,14 +150,26 @@ def _linked(data: YearData) -> YearData:
     return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})
 
 
-def scoring_table(year: int, scoring: str | Path = "") -> ScoringTable:
-    """The scoring table a year is scored against: ``scoring`` (a YAML file; relative paths are
-    relative to the project), else ``params/scoring-<year>.yaml`` when it exists, else the
-    self-evaluation preset."""
+def scoring_table(year: int, scoring: str | Path = "", data: YearData | None = None) -> ScoringTable:
+    """The scoring table a year is scored against.
+
+    In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name,
+    ``self-evaluation`` or ``third-party``); else ``params/scoring-<year>.yaml`` when it exists;
+    else a table built from the year's own 绩效指标 sheet (:func:`table_from_indicators`) when
+    ``data`` has one; else the self-evaluation preset.
+    """
     if scoring:
+        if str(scoring) in PRESETS:
+            return load_preset(str(scoring))
         return load_scoring(project_path(scoring))
     default = PARAMS / f"scoring-{int(year)}.yaml"
-    return load_scoring(default) if default.exists() else load_preset(DEFAULT_PRESET)
+    if default.exists():
+        return load_scoring(default)
+    if data is not None and len(data.indicators):
+        first = data.indicators.iloc[0]
+        where = f"《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表" if first.get("src_file") else ""
+        return table_from_indicators(data.indicators, int(year), where)
+    return load_preset(DEFAULT_PRESET)
 
 
 def analyse_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
@@ -174,4 +186,4 @@ def analyse_year(year: int, root: str | Path | None = None, scoring: str | Path 
         ValidationError: the year's workbooks, the scoring table or the evaluator's entries have problems.
     """
     data = load_year(int(year), project_path(root) if root is not None else None)
-    return analyse(data, scoring_table(year, scoring), evaluator)
+    return analyse(data, scoring_table(year, scoring, data), evaluator)

@@ -21,7 +21,14 @@ from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES, load_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
 from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
-from qdanalysis.read.loaders.texts import PROJECT_DTYPES, RESULT_DTYPES, load_project, load_results
+from qdanalysis.read.loaders.texts import (
+    PROJECT_DTYPES,
+    RECORD_DTYPES,
+    RESULT_DTYPES,
+    load_project,
+    load_record,
+    load_results,
+)
 from qdanalysis.read.schema import SheetSchema
 from qdanalysis.read.sheet import frame, shared_reads
 
@@ -83,6 +90,7 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("indicators", schema.INDICATORS, load_indicators, INDICATOR_DTYPES),
     InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
     InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
+    InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),
 )
 
 BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}

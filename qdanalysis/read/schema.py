@@ -59,6 +59,8 @@ class SheetSchema:
     sheet_names: tuple[str, ...]
     columns: tuple[Column, ...]
     description: str = ""
+    #: Found only in a sheet named for it, never by its headers alone (its headers resemble another table's).
+    by_name_only: bool = False
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -201,6 +203,29 @@ PROJECT = SheetSchema(
         _SOURCE,
     ),
     "项目名称、主管部门、实施单位、项目背景、总体目标，一项一行；选填。",
+)
+
+#: The band words of a qualitative indicator (rule ``levels``), best first.
+LEVEL_WORDS = ("达成", "部分达成", "未达成")
+
+RECORD = SheetSchema(
+    "record",
+    "评价记录",
+    ("评价记录", "评分记录"),
+    (
+        Column("level1", "一级指标", (), fill_down=True, hint="由模板按评分表填好，供对照"),
+        Column("name", "三级指标", ("指标名称", "指标"), True, hint="与评分表的三级指标名称一致，一个指标一行"),
+        Column("weight", "分值", (), kind="decimal", hint="由模板按评分表填好，供对照；计分以评分表为准"),
+        Column("method", "评分方式", ("填写方式",), hint="由模板按评分表填好：填实际完成值、得分，或 达成/部分达成/未达成"),
+        Column("actual", "实际完成值", ("完成值", "核实值"), hint="评价组核实的实际完成值，如 98.5%、≤1.5小时；定性指标写 达成、部分达成 或 未达成"),
+        Column("score", "得分", ("评分",), kind="decimal", hint="评价人给出的得分（0 到分值）；填写后以此为准"),
+        Column("evidence", "佐证材料", ("佐证", "依据材料"), hint="所依据的文件、记录，如 2020年运维工单统计表、满意度问卷汇总"),
+        Column("opinion", "评价意见", ("意见", "扣分原因"), hint="评分理由、偏差原因和改进建议"),
+        Column("evaluator", "评价人", (), hint="填写评分的评价组成员"),
+        Column("date", "日期", ("评价日期",), kind="date", hint="如 2021-05-20"),
+    ),
+    "评价组对每个评分指标的核实结果、得分和佐证，一个指标一行；选填（可放在年度工作簿中，也可单独成一个工作簿放在年度文件夹内）。",
+    by_name_only=True,
 )
 
 #: Words that mark subtotal and total rows (not items).

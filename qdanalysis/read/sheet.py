@@ -269,7 +269,7 @@ def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], 
             loc = locate_in_sheet(s, table, collector, by_name=True)
             if loc:
                 found.append(loc)
-        if not named:
+        if not named and not table.by_name_only:
             for s in sheets:
                 loc = locate_in_sheet(s, table, collector, by_name=False)
                 if loc:

@@ -15,8 +15,14 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
-def write_template(path: str | Path, year: int | None = None) -> Path:
-    """Write the input template to ``path`` (atomically) and return it."""
+def write_template(path: str | Path, year: int | None = None, record_rows: list[tuple] | None = None) -> Path:
+    """Write the input template to ``path`` (atomically) and return it.
+
+    Args:
+        path: the workbook to write.
+        year: the year named in the sheets' titles.
+        record_rows: the rows of 评价记录 (一级指标, 三级指标, 分值, 评分方式), one per scored indicator.
+    """
     wb = Workbook()
     guide = wb.active
     guide.title = "填写说明"
@@ -52,6 +58,13 @@ def write_template(path: str | Path, year: int | None = None) -> Path:
             if col.kind in ("text", "code") or col.key in ("source", "note"):
                 for r in range(4, 204):
                     ws.cell(row=r, column=j).number_format = "@"
+        if table.key == "record":
+            for r, values in enumerate(record_rows or (), start=4):
+                for c, value in enumerate(values, start=1):
+                    ws.cell(row=r, column=c).value = value
+            ws.column_dimensions["D"].width = 44
+            for letter in "GH":
+                ws.column_dimensions[letter].width = 40
         ws.freeze_panes = "A4"
     with atomic_path(path, suffix=".xlsx") as tmp:
         wb.save(tmp)

@@ -86,10 +86,21 @@ def cmd_summary(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from qdanalysis.analyse.scoring_table import record_rows
+    from qdanalysis.analyse.year import scoring_table
+    from qdanalysis.paths import year_folder
     from qdanalysis.read.template import write_template
+    from qdanalysis.read.year import load_year
 
-    path = write_template(args.out, args.year)
+    table = None
+    if args.year is not None:
+        folder = year_folder(args.year, args.root)
+        data = load_year(args.year, args.root) if folder.is_dir() else None
+        table = scoring_table(args.year, args.scoring or "", data)
+    path = write_template(args.out, args.year, record_rows(table) if table else None)
     print(f"已生成模板：{display_path(path)}")
+    if table is not None:
+        print(f"评价记录表已按评分表“{table.name}”列出 {len(table.indicators)} 个指标（{display_path(table.file) if table.file else ''}）")
     return EXIT_OK
 
 
@@ -172,7 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="生成空白的数据填报模板")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
-    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--year", type=int, default=None,
+                   help="年度：标题写明年度，评价记录表按该年的评分表列出各指标")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），用于读取该年的绩效指标表")
+    p.add_argument("--scoring", type=Path, default=None,
+                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/）")

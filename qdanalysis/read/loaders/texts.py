@@ -1,4 +1,5 @@
-"""Loaders for the optional text sheets: 产出与成效 (results the report cites) and 项目信息."""
+"""Loaders for the optional sheets the evaluator fills: 产出与成效 (results the report cites), 项目信息 and
+评价记录 (the evaluator's record of each scored indicator)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.read.schema import PROJECT, RESULTS, SheetSchema
+from qdanalysis.read import parsing as P
+from qdanalysis.read.schema import PROJECT, RECORD, RESULTS, SheetSchema
 from qdanalysis.read.sheet import frame, locate, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 RESULT_DTYPES = {"name": object, "value": object, "unit": object, "note": object, "source": object,
                  "src_file": object, "src_sheet": object, "src_row": "Int64"}
+RECORD_DTYPES = {"level1": object, "name": object, "weight": "float", "method": object, "actual": object,
+                 "score": object, "evidence": object, "opinion": object, "evaluator": object,
+                 "date": "datetime64[ns]", "src_file": object, "src_sheet": object, "src_row": "Int64"}
 PROJECT_DTYPES = {"field": object, "text": object, "source": object,
                   "src_file": object, "src_sheet": object, "src_row": "Int64"}
 
@@ -51,3 +56,50 @@ def load_project(path: str | Path) -> pd.DataFrame:
         ValidationError: every problem of the file, each naming sheet, row and column.
     """
     return _load(path, PROJECT, PROJECT_DTYPES, (("field", "事项"), ("text", "内容")))
+
+
+@collector_paused()
+def load_record(path: str | Path) -> pd.DataFrame:
+    """评价记录: one scored indicator a row: the evaluator's verified actual (text as written), score
+    (Decimal, 0 or more), evidence, opinion, evaluator and date.
+
+    What depends on the scoring table (an unknown indicator, a score above its weight, a number where
+    the rule wants 达成/部分达成/未达成) is checked when the year is scored.
+
+    Raises:
+        ValidationError: a row without 三级指标, a score that is not a number or is negative, an
+            indicator written twice; each naming sheet, row and column.
+    """
+    located, collectors = locate(path, RECORD)
+    collector_of = {c.file: c for c in collectors}
+    rows = []
+    seen: dict[str, tuple[str, int]] = {}
+    for loc in located:
+        collector = collector_of[loc.file]
+        for rec in read_records(loc, RECORD, collector):
+            v = rec.values
+            name = v.get("name")
+            if not name:
+                collector.add(loc.sheet, rec.row, loc.where("name"), "缺少三级指标名称", "请填写评分表中的三级指标名称，或删除这一行")
+                continue
+            key = P.compact(name)
+            if key in seen:
+                sheet, row = seen[key]
+                collector.add(loc.sheet, rec.row, loc.where("name"),
+                              f"指标「{name}」重复：{sheet}表第{row}行已有这一指标的记录",
+                              "每个指标只写一行；请合并两行后删除其中一行")
+                continue
+            seen[key] = (loc.sheet, rec.row)
+            score = v.get("score")
+            if score is not None and score < 0:
+                collector.add(loc.sheet, rec.row, loc.where("score"), f"得分 {score} 小于 0",
+                              "得分应在 0 到该指标的分值之间")
+                continue
+            actual = rec.raw.get("actual")
+            rows.append({"level1": v.get("level1"), "name": name,
+                         "weight": None if v.get("weight") is None else float(v["weight"]),
+                         "method": v.get("method"), "actual": None if P.is_blank(actual) else P.clean_text(actual),
+                         "score": score, "evidence": v.get("evidence"), "opinion": v.get("opinion"),
+                         "evaluator": v.get("evaluator"), "date": v.get("date"), **provenance(rec)})
+    raise_problems(collectors)
+    return frame(rows, RECORD_DTYPES)
