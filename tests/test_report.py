@@ -267,3 +267,21 @@ def test_the_category_remainder_is_derived_and_says_so(report2020):
     text = text_of(blocks)
     assert "“未逐项列明”部分为433.28万元（46.04%，推算：预算合计减已列明数）" in text
     assert "注：“未逐项列明”一行的项目已分别计入上列各类的项目数；其金额按预算合计减各类已列明数推算" in text
+
+
+def test_the_2020_scoring_section_gives_no_grade_the_evidence_cannot_carry():
+    r = AnnualReport.build(2020)
+    blocks = r.scoring()
+    text = text_of(blocks)
+    assert "等级「差」。" not in text and "不是满分）" not in text and "按 0 分计" not in text
+    assert ("暂不定级：待补充佐证的指标分值合计 66 分，超过满分的 10%（定级阈值）。有佐证的指标分值合计 34 分，得 29.91 分，"
+            "得分率 88.0%；待补充佐证的指标若全部不得分或全部得满分，总分在 29.91—95.91 分之间（等级「差」至「优」）。") in text
+    assert "待补充佐证（8项，分值合计66分）：保障网络线路数量、" in text
+    assert "系统建议（待评价人确认，未计入得分）：「运行维护制度健全性」建议评为“部分达成”，依据数据原文：“大数据局未制定专项业务费资金管理办法，管理制度有待进一步完善”。" in text
+    assert "【待评价组填写：评价记录（评价人、日期、各指标的佐证材料和评价意见" in text
+    [table] = [b for b in blocks if isinstance(b, TableBlock)]
+    rows = table.frame.set_index("三级指标")
+    assert rows.loc["系统正常运行率", "得分"] == "—" and rows.loc["系统正常运行率", "状态"] == "待补充佐证"
+    assert table.frame["状态"].iloc[-1] == "暂不定级"
+    assert "评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评分（自评表结构））。" in text_of(r.data_checks())
+    plt.close("all")

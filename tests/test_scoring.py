@@ -629,7 +629,7 @@ def record(*rows: dict) -> pd.DataFrame:
     out = []
     for n, r in enumerate(rows, start=4):
         out.append({"level1": None, "name": r["name"], "weight": None, "method": None, "actual": r.get("actual"),
-                    "score": None if r.get("score") is None else Decimal(str(r["score"])),
+                    "score": r.get("score"),
                     "evidence": r.get("evidence"), "opinion": r.get("opinion"), "evaluator": r.get("evaluator"),
                     "date": pd.Timestamp(r["date"]) if r.get("date") else pd.NaT,
                     "src_file": "评价记录.xlsx", "src_sheet": "评价记录", "src_row": n})
@@ -710,3 +710,79 @@ def test_a_measured_indicator_takes_no_score_from_the_record():
         score(t, recorded(None, [{"name": "预算执行率", "score": 10}]))
     ok = score(t, recorded(None, [{"name": "预算执行率", "evidence": "2020年决算报表"}]))
     assert row(ok, "预算执行率")["score"] == 9.0  # 90 of 100: the record's evidence does not change the figure
+
+
+# --- a year without a scoring file: its own indicators sheet -----------------------------------------
+
+
+def sheet_with(weights, level1s=None):
+    sheet = indicators(("线路数量", "≥80条", "85条"), ("运行率", "≥95%", "99%"), ("制度健全性", "健全", "健全"))
+    sheet["weight"] = pd.array(weights, dtype="Float64")
+    if level1s:
+        sheet["level1"] = level1s
+    sheet["src_file"], sheet["src_sheet"], sheet["src_row"] = "2021.xlsx", "绩效指标", [4, 5, 6]
+    return sheet
+
+
+def test_a_table_from_the_sheets_weights():
+    from qdanalysis.analyse.scoring_table import table_from_indicators
+
+    t = table_from_indicators(sheet_with([40, 30, 20]), 2021, "《2021》工作簿「绩效指标」表")
+    assert [(i.name, i.weight, i.rule) for i in t.indicators] == [
+        ("预算执行率", 10, "ratio"), ("线路数量", 40, "ratio"), ("运行率", 30, "ratio"), ("制度健全性", 20, "levels")]
+    assert t.total == 100 and t.flags == () and "分值取自2021年绩效指标表「分值」列" in t.note
+    result = score(t, year(sheet_with([40, 30, 20]), budget="100", executed="100", year_=2021))
+    assert (result.total, result.grade) == (100.0, "优")
+
+
+def test_weights_that_do_not_make_90_are_reported_with_their_sum():
+    from qdanalysis.analyse.scoring_table import table_from_indicators
+
+    t = table_from_indicators(sheet_with([40, 30, 15]), 2021)
+    assert t.total == 95
+    assert t.flags == ("绩效指标表「分值」列合计 85 分，不是 90 分（预算执行率另计10分）；本次按表列分值计分，满分为 95 分，"
+                       "等级按得分率折算。请核对分值，或另行指定评分表",)
+    assert t.flags[0] in score(t, year(sheet_with([40, 30, 15]), year_=2021)).flags
+
+
+def test_weights_given_for_some_indicators_only_are_refused_by_row():
+    from qdanalysis.analyse.scoring_table import table_from_indicators
+
+    with pytest.raises(ValidationError) as err:
+        table_from_indicators(sheet_with([40, None, 20]), 2021)
+    [p] = err.value.problems
+    assert (p.file, p.sheet, p.row, p.column) == ("2021.xlsx", "绩效指标", 5, "分值")
+    assert p.message == "指标「运行率」没有分值，而本表其他指标列有分值"
+
+
+def test_without_weights_the_presets_groups_are_shared_evenly():
+    from qdanalysis.analyse.scoring_table import table_from_indicators
+
+    t = table_from_indicators(sheet_with([None, None, None], ["产出指标", "产出", "效益指标"]), 2021)
+    weights = {i.name: i.weight for i in t.indicators}
+    assert (weights["线路数量"], weights["运行率"], weights["制度健全性"]) == (25, 25, 30)
+    assert weights["服务对象满意度指标"] == 10  # the sheet has no 满意度: the preset's own indicator stays
+    assert t.total == 100 and sum(weights.values()) == 100
+    assert "绩效指标表未列分值" in t.note and "绩效指标表没有满意度指标，保留预置自评表的同名指标" in t.note
+    with pytest.raises(ValidationError, match="一级指标「决策指标」不在预置自评表的一级指标（产出指标、效益指标、满意度指标）中"):
+        table_from_indicators(sheet_with([None, None, None], ["产出指标", "决策指标", "效益指标"]), 2021)
+
+
+def test_three_sevenths_are_rounded_so_that_the_group_still_adds_up():
+    from qdanalysis.analyse.scoring_table import table_from_indicators
+
+    sheet = indicators(*[(f"指标{k}", "≥1条", "1条") for k in range(7)])
+    t = table_from_indicators(sheet, 2021)
+    group = [i.weight for i in t.indicators if i.level1 == "产出指标"]
+    assert group == [Decimal("7.16")] + [Decimal("7.14")] * 6 and sum(group) == 50
+
+
+def test_a_year_without_a_scoring_file_is_scored_from_its_own_sheet(tmp_path):
+    from qdanalysis.analyse.year import scoring_table
+
+    data = qdanalysis.load_year(2020)
+    t = scoring_table(2031, "", data)  # no params/scoring-2031.yaml
+    assert t.name == "2031年绩效评分（按2031年绩效指标表生成）"
+    assert "《2020年专项业务费》工作簿「绩效指标」表" in t.source
+    assert [i.name for i in t.indicators][1:] == list(data.indicators["name"])
+    assert scoring_table(2031, "third-party").name.startswith("项目支出绩效评价（预置")

@@ -474,7 +474,7 @@ def _record_entries(table: ScoringTable, record: pd.DataFrame | None) -> dict[st
             add("三级指标", f"指标「{ind.name}」在评价记录中写了两次（另一处：{out[ind.name].where}）", "每个指标只写一行")
             continue
         w = number_text(ind.weight)
-        score = None if r.get("score") is None or pd.isna(r.get("score")) else Decimal(str(r["score"]))
+        score = None if r.get("score") is None or pd.isna(r.get("score")) else _dec(r["score"])
         actual = r.get("actual") if isinstance(r.get("actual"), str) and r.get("actual").strip() else None
         if ind.measure and (score is not None or actual is not None):
             add("得分" if score is not None else "实际完成值", f"「{ind.name}」由数据计算（{MEASURES[ind.measure]}），评价记录不填得分和实际完成值",

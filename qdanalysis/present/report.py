@@ -52,6 +52,21 @@ DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 # --- the annual report ----------------------------------------------------------------------
 
 
+def scoring_source(result) -> str:
+    """Where a score's table came from: its file, the preset, or the year's 绩效指标 sheet."""
+    file = str(result.file)
+    if file.endswith((".yaml", ".yml")):
+        path = Path(file)
+        preset = path.parent.name == "presets"
+        return f"预置评分表 {path.stem}" if preset else display_path(file)
+    return file
+
+
+def _points(value: float) -> str:
+    """Points as the score sheet writes them (8.5, 66)."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
 @dataclass
 class AnnualReport:
     """The annual report's sections, read from one year's analysis (nothing is computed twice).
@@ -367,6 +382,8 @@ class AnnualReport:
         else:
             blocks.append(para("数据读自 {folder}（{n}个工作簿），本次解析并校验。", "note",
                                folder=display_path(d.folder), n=n))
+        if a.score is not None and a.score.file:
+            blocks.append(para("评分表：{file}（{name}）。", "note", file=scoring_source(a.score), name=a.score.name))
         return blocks
 
     def scoring(self) -> list[Block]:
@@ -374,10 +391,26 @@ class AnnualReport:
         result = self.analysis.score
         if result is None:
             return [para("本次未评分（未指定评分表）。", "note")]
-        blocks = [para("采用评分表“{name}”（{source}）。{summary}", name=result.name, source=result.source,
-                       summary=result.summary())]
+        blocks = [para("采用评分表“{name}”（依据：{source}）。", name=result.name, source=result.source),
+                  para("{headline}", "p" if result.graded else "warning",
+                       headline=result.headline() + ("" if result.missing else "全部指标均有佐证。"))]
+        if result.missing:
+            missing = "、".join(result.missing)
+            blocks.append(para("待补充佐证（{n}项，分值合计{w}分）：{names}。这些指标不计分，也不按满分计；"
+                               "请在“评价记录”表中逐项填写核实的实际完成值或得分及佐证材料后重新评分。",
+                               n=len(result.missing), w=_points(result.missing_weight), names=missing))
+        for proposal in result.proposals:
+            blocks.append(para("系统建议（待评价人确认，未计入得分）：「{name}」建议评为“{level}”，依据数据原文：“{quote}”。",
+                               "note", **proposal))
         for flag in result.flags:
             blocks.append(para("{flag}", "warning", flag=flag))
+        if result.evaluators:
+            blocks.append(para("评价人：{people}。各项得分的佐证材料见下表“佐证材料”列。", people="、".join(result.evaluators)))
+        else:
+            blocks.append(para("【待评价组填写：评价记录（评价人、日期、各指标的佐证材料和评价意见，可在“评价记录”表中填写）】",
+                               "warning"))
+        if result.note:
+            blocks.append(para("评分表说明：{note}", "note", note=result.note))
         sheet = display_sheet(result)
         fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else text_cell(v))
                for c in ("分值", "得分")}

@@ -9,14 +9,14 @@ import pandas as pd
 
 from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import PROJECT, RECORD, RESULTS, SheetSchema
-from qdanalysis.read.sheet import frame, locate, provenance, raise_problems, read_records
+from qdanalysis.read.sheet import as_date, frame, locate, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 RESULT_DTYPES = {"name": object, "value": object, "unit": object, "note": object, "source": object,
                  "src_file": object, "src_sheet": object, "src_row": "Int64"}
 RECORD_DTYPES = {"level1": object, "name": object, "weight": "float", "method": object, "actual": object,
-                 "score": object, "evidence": object, "opinion": object, "evaluator": object,
-                 "date": "datetime64[ns]", "src_file": object, "src_sheet": object, "src_row": "Int64"}
+                 "score": "float", "evidence": object, "opinion": object, "evaluator": object,
+                 "date": "date", "src_file": object, "src_sheet": object, "src_row": "Int64"}
 PROJECT_DTYPES = {"field": object, "text": object, "source": object,
                   "src_file": object, "src_sheet": object, "src_row": "Int64"}
 
@@ -61,7 +61,7 @@ def load_project(path: str | Path) -> pd.DataFrame:
 @collector_paused()
 def load_record(path: str | Path) -> pd.DataFrame:
     """评价记录: one scored indicator a row: the evaluator's verified actual (text as written), score
-    (Decimal, 0 or more), evidence, opinion, evaluator and date.
+    (0 or more), evidence, opinion, evaluator and date.
 
     What depends on the scoring table (an unknown indicator, a score above its weight, a number where
     the rule wants 达成/部分达成/未达成) is checked when the year is scored.
@@ -100,6 +100,6 @@ def load_record(path: str | Path) -> pd.DataFrame:
                          "weight": None if v.get("weight") is None else float(v["weight"]),
                          "method": v.get("method"), "actual": None if P.is_blank(actual) else P.clean_text(actual),
                          "score": score, "evidence": v.get("evidence"), "opinion": v.get("opinion"),
-                         "evaluator": v.get("evaluator"), "date": v.get("date"), **provenance(rec)})
+                         "evaluator": v.get("evaluator"), "date": as_date(v.get("date")), **provenance(rec)})
     raise_problems(collectors)
     return frame(rows, RECORD_DTYPES)
