@@ -150,6 +150,9 @@ def test_indicator_results(y2020):
 
 def test_every_row_cites_its_source(y2020):
     for name, table in y2020.tables().items():
+        if name == "record":  # the evaluation team's own record: not part of the source report's data
+            assert table.empty
+            continue
         assert table["source"].notna().all(), name
         assert table["source"].str.contains(r"[一二三四]（").all(), name
 

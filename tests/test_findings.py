@@ -484,7 +484,7 @@ def test_indicators_2020(y2020):
 def test_find_all_2020(y2020, found2020):
     codes = [f.code for f in found2020]
     assert len(set(codes)) == len(codes)
-    assert {c[:3] for c in codes} == {"F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10"}
+    assert {c[:3] for c in codes} == {"F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10", "F11", "F12"}
     ranks = [F.SEVERITIES.index(f.severity) for f in found2020]
     assert ranks == sorted(ranks)
     for f in found2020:
@@ -495,3 +495,47 @@ def test_find_all_2020(y2020, found2020):
     before = unchanged(*y2020.tables().values())
     analyse(y2020)
     assert_same(before, list(y2020.tables().values()))
+
+
+# --- 11-13. the indicators themselves ----------------------------------------------------------------
+
+
+def _ind(name, op, target, unit, actual=None, actual_unit=None, text=None, actual_text=None):
+    return {"name": name, "target_op": op, "target_value": target, "target_unit": unit,
+            "target_text": text or f"{'≤' if op == '<=' else '≥'}{target:g}{unit}", "actual_value": actual,
+            "actual_unit": actual_unit, "actual_text": actual_text}
+
+
+def test_a_cost_ceiling_equal_to_the_budget_repeats_the_execution_rate(y2020):
+    [f] = F.cost_target_is_the_budget(y2020.indicators, y2020.totals)
+    assert (f.code, f.title, f.category) == ("F11", "成本指标设置不科学", "决策")
+    assert f.summary.startswith("「采购成本」的指标值为≤941万元，即项目预算总额941.00万元：只要支出不超过预算即为完成")
+    # a real cost target (per unit, or well below the budget) is not flagged
+    ind = indicators(_ind("单条线路年均费用", "<=", 1.2, "万元"), _ind("采购成本", "<=", 900, "万元"))
+    assert F.cost_target_is_the_budget(ind, {"budget": D("9410000")}) == []
+    assert len(F.cost_target_is_the_budget(indicators(_ind("采购成本", "<=", 941, "万元")), {"budget": D("9410000")})) == 1
+
+
+def test_a_target_and_a_result_in_different_units_are_not_compared(y2020):
+    [f] = F.units_inconsistent(y2020.indicators)
+    assert (f.code, f.title) == ("F12", "指标值与实际完成值口径不一致")
+    assert "「视频资源共享数量」的指标值≥3万条以“条”计，实际完成值4.8万路以“路”计" in f.summary
+    status = A.indicator_status(y2020.indicators).set_index("name")
+    assert status.loc["视频资源共享数量", "status"] == "口径不一致"
+    assert pd.isna(status.loc["视频资源共享数量", "achievement"])  # no 160% claimed
+    assert F.target_set_low(y2020.indicators) == []  # 160% in other units says nothing of the target
+
+
+def test_a_result_far_above_its_target_suggests_a_low_target():
+    ind = indicators(_ind("接入单位", ">=", 50, "个", 80, "个", actual_text="80个"),
+                     _ind("巡检次数", ">=", 10, "次", 14, "次", actual_text="14次"))
+    [f] = F.target_set_low(ind)
+    assert (f.code, f.title, f.severity) == ("F13", "绩效目标值设置偏低", "低")
+    assert f.summary == "「接入单位」实际完成80个，为指标值≥50个的160%，目标值明显低于实际能力。"
+
+
+def test_the_indicator_checks_stand_beside_the_score():
+    a = qdanalysis.analyse_year(2020)
+    sheet = a.score.sheet.set_index("name")
+    assert "口径不一致：指标值以“条”计，实际完成值以“路”计，按数值计分，须评价人核实" in sheet.loc["视频资源共享数量", "basis"]
+    assert "指标值即项目预算总额，与预算执行率重复（指标设置不科学）" in sheet.loc["采购成本", "basis"]

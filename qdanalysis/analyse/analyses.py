@@ -609,6 +609,15 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
 # --- indicators --------------------------------------------------------------------------------
 
 STATUS_MET, STATUS_NOT_MET, STATUS_UNKNOWN = "已完成", "未完成", "未披露"
+#: A target and an actual counted in different units (≥3万条 against 4.8万路): no ratio is claimed.
+STATUS_MISMATCH = "口径不一致"
+
+
+def units_differ(r) -> bool:
+    """Whether an indicator's quantitative target and actual are counted in different units."""
+    tu, au = r.get("target_unit"), r.get("actual_unit")
+    return (r.get("target_op") != "is" and not pd.isna(r.get("target_value")) and not pd.isna(r.get("actual_value"))
+            and isinstance(tu, str) and isinstance(au, str) and bool(tu) and bool(au) and tu != au)
 
 
 def _comparison(op, target_text, actual, status: str, achievement) -> str:
@@ -641,9 +650,14 @@ def indicator_status(indicators: pd.DataFrame) -> pd.DataFrame:
             if r["target_op"] in (">=", ">", "="):
                 ach = r["actual_value"] / r["target_value"]
         actual = None if pd.isna(r["actual_text"]) else r["actual_text"]
+        comparison = _comparison(r["target_op"], r["target_text"], actual, status, ach)
+        if units_differ(r):
+            status = STATUS_MISMATCH
+            comparison = (f"指标值以“{r['target_unit']}”计，实际完成值以“{r['actual_unit']}”计，口径不一致"
+                          + (f"；按数值为目标值的{pct(ach, 0)}，不能据此判断是否完成" if ach is not None else ""))
+            ach = None
         rows.append({"level1": r["level1"], "level2": r["level2"], "name": r["name"], "target_text": r["target_text"],
-                     "actual_text": actual, "status": status, "achievement": ach,
-                     "comparison": _comparison(r["target_op"], r["target_text"], actual, status, ach)})
+                     "actual_text": actual, "status": status, "achievement": ach, "comparison": comparison})
     out = pd.DataFrame(rows, columns=["level1", "level2", "name", "target_text", "actual_text", "status", "achievement",
                                       "comparison"])
     out["achievement"] = pd.array(list(out["achievement"]), dtype="Float64")

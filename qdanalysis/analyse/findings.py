@@ -757,6 +757,80 @@ def _float(value) -> float | None:
     return None if _missing(value) else float(value)
 
 
+#: A cost ceiling within this share of the whole budget repeats 预算执行率 (F11).
+COST_TARGET_TOLERANCE = Decimal("0.005")
+#: An actual at or above this multiple of its target suggests the target was set low (F13).
+TARGET_LOW_RATIO = 1.5
+_MONEY_UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
+
+
+def cost_target_is_the_budget(indicators: pd.DataFrame, totals: dict) -> list[Finding]:
+    """A cost indicator whose ceiling is the whole budget (采购成本 ≤941万元) measures nothing that
+    预算执行率 does not (F11, 指标设置不科学)."""
+    found = []
+    budget = totals.get("budget")
+    if indicators.empty or budget is None:
+        return found
+    for pos in range(len(indicators)):
+        r = indicators.iloc[pos]
+        unit = r["target_unit"] if isinstance(r["target_unit"], str) else ""
+        if r["target_op"] not in ("<=", "<") or pd.isna(r["target_value"]) or unit not in _MONEY_UNITS:
+            continue
+        ceiling = Decimal(format(float(r["target_value"]), ".15g")) * _MONEY_UNITS[unit]
+        if abs(ceiling - Decimal(budget)) > Decimal(budget) * COST_TARGET_TOLERANCE:
+            continue
+        found.append(Finding(
+            code="F11", title="成本指标设置不科学", severity=MEDIUM, category="决策",
+            figures={"ceiling": ceiling, "budget": Decimal(budget)},
+            rows=_evidence(("indicators", indicators.iloc[[pos]])),
+            summary=(f"「{r['name']}」的指标值为{r['target_text']}，即项目预算总额{wan(budget)}：只要支出不超过预算即为完成，"
+                     "与预算执行率重复，不能反映单位产出的成本。"),
+            recommendation=(f"项目单位将「{r['name']}」改为单位成本或成本节约类指标（如每条线路年均费用、每条短信单价、"
+                            "运维费用占设备原值比例），并说明指标值的测算依据。"),
+        ))
+    return _numbered(found)
+
+
+def units_inconsistent(indicators: pd.DataFrame) -> list[Finding]:
+    """A target and its actual counted in different units (≥3万条 against 4.8万路): 口径不一致 (F12)."""
+    found = []
+    for pos in range(len(indicators)):
+        r = indicators.iloc[pos]
+        if not analysis.units_differ(r):
+            continue
+        found.append(Finding(
+            code="F12", title="指标值与实际完成值口径不一致", severity=MEDIUM, category="决策",
+            figures={"target_unit": r["target_unit"], "actual_unit": r["actual_unit"]},
+            rows=_evidence(("indicators", indicators.iloc[[pos]])),
+            summary=(f"「{r['name']}」的指标值{r['target_text']}以“{r['target_unit']}”计，实际完成值{r['actual_text']}以"
+                     f"“{r['actual_unit']}”计，二者口径不一致，无法据此判断目标是否完成。"),
+            recommendation=(f"项目单位统一「{r['name']}」指标值与完成值的计量口径，在绩效目标申报表中写明计量单位和统计方法，"
+                            "按同一口径报告完成值。"),
+        ))
+    return _numbered(found)
+
+
+def target_set_low(indicators: pd.DataFrame) -> list[Finding]:
+    """An actual far above its target (150% or more, same unit) suggests the target was set low (F13)."""
+    found = []
+    for pos in range(len(indicators)):
+        r = indicators.iloc[pos]
+        if r["target_op"] not in (">=", ">") or pd.isna(r["target_value"]) or pd.isna(r["actual_value"]) \
+                or not r["target_value"] or analysis.units_differ(r):
+            continue
+        ratio = float(r["actual_value"]) / float(r["target_value"])
+        if ratio < TARGET_LOW_RATIO:
+            continue
+        found.append(Finding(
+            code="F13", title="绩效目标值设置偏低", severity=LOW, category="决策", figures={"ratio": ratio},
+            rows=_evidence(("indicators", indicators.iloc[[pos]])),
+            summary=(f"「{r['name']}」实际完成{r['actual_text']}，为指标值{r['target_text']}的{pct(ratio, 0)}，"
+                     "目标值明显低于实际能力。"),
+            recommendation=(f"项目单位依据往年完成情况和本年度工作计划重新测算「{r['name']}」的指标值，使目标具有挑战性。"),
+        ))
+    return _numbered(found)
+
+
 # --- all rules ---------------------------------------------------------------------------------------
 
 
@@ -778,6 +852,9 @@ def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, rene
         *contradictions(checks, data.budget, data.contracts, data.lines),
         *indicator_not_met(indicator_status, data.indicators),
         indicators_without_evidence(indicator_status, data.indicators),
+        *cost_target_is_the_budget(data.indicators, data.totals),
+        *units_inconsistent(data.indicators),
+        *target_set_low(data.indicators),
     ]
     return sort_findings([f for f in found if f is not None])
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from qdanalysis.analyse.analyses import units_differ
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring_table import (
     COUNT_MEASURES,
@@ -575,8 +576,26 @@ def _score_one(ind: Indicator, data: Any, entries: dict[str, _Entry],
         basis += f"；低于 {number_text(ind.explain_below)}{unit}，需说明原因"
     if ind.note:
         basis += f"；{ind.note}"
+    basis += _indicator_checks(actual.sheet_row, data.totals)
     row.update(score=float(points), status=status, basis=basis)
     return row, flags, None
+
+
+def _indicator_checks(r: Any, totals: dict) -> str:
+    """What the checks on the indicator itself say, beside its score (the 决策 findings F11, F12)."""
+    if r is None:
+        return ""
+    out = ""
+    if units_differ(r):
+        out += (f"；口径不一致：指标值以“{r['target_unit']}”计，实际完成值以“{r['actual_unit']}”计，按数值计分，"
+                "须评价人核实")
+    unit = r.get("target_unit") if isinstance(r.get("target_unit"), str) else ""
+    budget = totals.get("budget")
+    if r.get("target_op") in ("<=", "<") and unit in ("万元", "元") and budget and not pd.isna(r.get("target_value")):
+        ceiling = _dec(r["target_value"]) * (Decimal(10000) if unit == "万元" else 1)
+        if abs(ceiling - Decimal(budget)) <= Decimal(budget) * Decimal("0.005"):
+            out += "；指标值即项目预算总额，与预算执行率重复（指标设置不科学）"
+    return out
 
 
 def _apply_record(ind: Indicator, actual: _Actual, entry: _RecordEntry) -> None:

@@ -837,7 +837,7 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
         labels.append(f"{_wrap(str(r['name']), 12)}（{r['target_text']}）")
         ach = r["achievement"]
         values.append(math.nan if _missing(ach) else float(ach) * 100)
-        colors.append(WARNING_COLOR if r["status"] == A.STATUS_NOT_MET else MET_COLOR)
+        colors.append(WARNING_COLOR if r["status"] in (A.STATUS_NOT_MET, A.STATUS_MISMATCH) else MET_COLOR)
         if not _missing(ach):
             actual = f"（{r['actual_text']}）" if isinstance(r["actual_text"], str) else ""
             texts.append(f"{_pct(ach)}{actual}" + ("，未完成" if r["status"] == A.STATUS_NOT_MET else ""))
@@ -862,13 +862,15 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
                 hatched[i].set_gid("known-without-ratio")
             said = r.get("comparison") if isinstance(r.get("comparison"), str) else None
             t.set_text(f"{r['status']}：{said}" if said and r["actual_text"] else f"{r['status']}（无量化实际值）")
-            t.set_color(WARNING_COLOR if r["status"] == A.STATUS_NOT_MET else MET_COLOR)
+            t.set_color(WARNING_COLOR if r["status"] in (A.STATUS_NOT_MET, A.STATUS_MISMATCH) else MET_COLOR)
     handles = _legend_patches([("已完成", MET_COLOR), ("未完成", WARNING_COLOR)], status["achievement"].isna().any())
     handles.append(Line2D([], [], color=REFERENCE_COLOR, ls="--", lw=1.1, label="目标值"))
     ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
     counts = status["status"].value_counts()
+    mismatch = counts.get(A.STATUS_MISMATCH, 0)
     subtitle = (f"共{len(status)}项：已完成{counts.get(A.STATUS_MET, 0)}项，未完成{counts.get(A.STATUS_NOT_MET, 0)}项，"
-                f"实际值未披露{counts.get(A.STATUS_UNKNOWN, 0)}项；“≤”类指标只判断是否超过上限")
+                + (f"口径不一致{mismatch}项，" if mismatch else "")
+                + f"实际值未披露{counts.get(A.STATUS_UNKNOWN, 0)}项；“≤”类指标只判断是否超过上限")
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
 

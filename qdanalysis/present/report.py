@@ -52,6 +52,10 @@ DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 # --- the annual report ----------------------------------------------------------------------
 
 
+#: The findings that check the indicators themselves, shown beside the score.
+INDICATOR_CHECKS = ("F11", "F12", "F13")
+
+
 def scoring_source(result) -> str:
     """Where a score's table came from: its file, the preset, or the year's 绩效指标 sheet."""
     file = str(result.file)
@@ -352,8 +356,10 @@ class AnnualReport:
         if status.empty:
             return [para("本年度未提供绩效指标表。", "note")]
         counts = status["status"].value_counts()
-        blocks = [para("共{n}个绩效指标：{met}个已完成，{not_met}个未完成，{unknown}个完成值未披露。", n=len(status),
+        mismatch = int(counts.get(A.STATUS_MISMATCH, 0))
+        blocks = [para("共{n}个绩效指标：{met}个已完成，{not_met}个未完成，{mismatch}{unknown}个完成值未披露。", n=len(status),
                        met=int(counts.get(A.STATUS_MET, 0)), not_met=int(counts.get(A.STATUS_NOT_MET, 0)),
+                       mismatch=f"{mismatch}个指标值与完成值口径不一致，" if mismatch else "",
                        unknown=int(counts.get(A.STATUS_UNKNOWN, 0)))]
         for _, r in status[status["status"] == A.STATUS_NOT_MET].iterrows():
             blocks.append(para("未完成：“{name}”目标{target}，实际{actual}，完成{ach}。", "warning", name=r["name"],
@@ -409,6 +415,10 @@ class AnnualReport:
         else:
             blocks.append(para("【待评价组填写：评价记录（评价人、日期、各指标的佐证材料和评价意见，可在“评价记录”表中填写）】",
                                "warning"))
+        checks = [f for f in in_report_order(self.analysis.findings) if f.code[:3] in INDICATOR_CHECKS]
+        if checks:
+            blocks.append(para("指标设置核查（详见“主要问题与建议”决策类）：{text}", "note",
+                               text="".join(f"{f.title}：{f.summary}" for f in checks)))
         if result.note:
             blocks.append(para("评分表说明：{note}", "note", note=result.note))
         sheet = display_sheet(result)
