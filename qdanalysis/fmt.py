@@ -11,6 +11,9 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+#: The MIME type of the run summary a notebook displays for the runner (kept out of the report).
+SUMMARY_MIME = "application/vnd.qdanalysis.summary+json"
+
 UNDISCLOSED_LABEL = "未披露"
 #: What every chart, table and report made from illustrative data says.
 DEMO_LABEL = "示例数据"

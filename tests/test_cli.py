@@ -110,6 +110,21 @@ def test_summary_mentions_the_figures(capsys):
     assert "未逐项列明的预算 433.28万元（推算）" in out
     assert "合同台账 15行，线路清单 4行，短信结算 12行，绩效指标 11行" in out  # every declared table
     assert "2.2 市直单位网络接入费" in out and "-13.5%" in out
+    assert f"  {SCORE_2020}" in out.splitlines()
+
+
+#: The score line ``summary``, ``export`` and ``run`` print for 2020.
+SCORE_2020 = ("评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评分（自评表结构））；暂不定级，"
+              "有佐证的指标得 29.91/34 分（88.0%），总分可能在 29.91—95.91 分之间；待补充佐证 8 项（66 分）")
+
+
+def test_export_and_summary_say_which_table_scored(tmp_path, capsys):
+    assert main(["export", "--year", "2020", str(tmp_path / "a.xlsx")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == SCORE_2020
+    assert main(["summary", "--year", "2020", "--scoring", "self-evaluation"]) == 0
+    out = capsys.readouterr().out
+    assert "评分表：预置评分表 self-evaluation（项目支出绩效自评（预置：自评表一级指标分值））；暂不定级" in out
+    assert "待补充佐证 9 项（90 分）" in out
 
 
 def test_template_round_trip(tmp_path, capsys):

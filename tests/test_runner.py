@@ -298,6 +298,8 @@ def test_summary_table_aligns_chinese_columns():
     assert lines[1] == "2020      成功  3.2       reports/2020/a.html"
     assert lines[2] == "多年趋势  失败  12.0      （无）"
     assert lines[3] == "共 2 项：成功 1，失败 1"
+    scored = [RunResult("2020", STATUS_OK, 3.25, score="评分表：甲；总分 90 分"), RunResult("2021", STATUS_FAILED, 1.0)]
+    assert format_summary(scored).splitlines()[-1] == "2020：评分表：甲；总分 90 分"
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from qdanalysis.errors import QdanalysisError, display_path
+from qdanalysis.fmt import SUMMARY_MIME
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "qdanalysis_offline"
@@ -113,6 +114,9 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     """
     nb = copy.deepcopy(notebook)
     nb.metadata["title"] = title
+    for cell in nb.cells:  # the runner's summary is for the terminal, not for the report
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
     _translate_papermill_banners(nb)
     resources = {"metadata": {"name": title, "path": str(base_dir)}}
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)

@@ -22,6 +22,7 @@ from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.fmt import (
     DEMO_LABEL,
+    SUMMARY_MIME,
     UNDISCLOSED_LABEL,
     count_text,
     date_text,
@@ -36,6 +37,7 @@ from qdanalysis.paths import project_path
 from qdanalysis.present import charts
 from qdanalysis.present import layouts as T
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock, para, show, table, text_cell
+from qdanalysis.present.summary import score_line, scoring_source
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import SETTLED
 from qdanalysis.read.year import YearData, load_year
@@ -54,16 +56,6 @@ DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 
 #: The findings that check the indicators themselves, shown beside the score.
 INDICATOR_CHECKS = ("F11", "F12", "F13")
-
-
-def scoring_source(result) -> str:
-    """Where a score's table came from: its file, the preset, or the year's 绩效指标 sheet."""
-    file = str(result.file)
-    if file.endswith((".yaml", ".yml")):
-        path = Path(file)
-        preset = path.parent.name == "presets"
-        return f"预置评分表 {path.stem}" if preset else display_path(file)
-    return file
 
 
 def _points(value: float) -> str:
@@ -138,6 +130,12 @@ class AnnualReport:
         return FigureBlock(fig, alt)
 
     # sections
+    def run_summary(self) -> None:
+        """Display the score line for the runner (``qdanalysis run`` prints it); not shown in the report."""
+        from IPython.display import display
+
+        display({SUMMARY_MIME: {"year": self.data.year, "score": score_line(self.analysis)}}, raw=True)
+
     def header(self) -> list[Block]:
         d = self.data
         heading = self.title if str(d.year) in self.title else f"{d.year}年{self.title}"

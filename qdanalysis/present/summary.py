@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import pct, wan
 from qdanalysis.read.inputs import INPUTS
+
+
+def scoring_source(result) -> str:
+    """Where a score's table came from: its file, the preset, or the year's 绩效指标 sheet."""
+    file = str(result.file)
+    if file.endswith((".yaml", ".yml")):
+        path = Path(file)
+        return f"预置评分表 {path.stem}" if path.parent.name == "presets" else display_path(file)
+    return file
+
+
+def score_line(analysis: YearAnalysis) -> str:
+    """The score in one line: which table, the result, and how many indicators wait for evidence."""
+    r = analysis.score
+    if r is None:
+        return "评分：未评分（未指定评分表）"
+    if r.graded:
+        result = f"总分 {_n(r.total)} 分（满分 {_n(r.max_total)} 分），等级「{r.grade}」"
+    else:
+        low, high = r.score_range
+        rate = "" if r.evidenced_rate is None else f"（{r.evidenced_rate:.1%}）"
+        result = (f"暂不定级，有佐证的指标得 {_n(r.total)}/{_n(r.evidenced_max)} 分{rate}，"
+                  f"总分可能在 {_n(low)}—{_n(high)} 分之间")
+    pending = (f"待补充佐证 {len(r.missing)} 项（{_n(r.missing_weight)} 分）" if r.missing else "全部指标均有佐证")
+    return f"评分表：{scoring_source(r)}（{r.name}）；{result}；{pending}"
+
+
+def _n(value: float) -> str:
+    return format(Decimal(str(value)).quantize(Decimal("0.01")).normalize(), "f")
 
 
 def year_summary(analysis: YearAnalysis) -> str:
@@ -22,6 +54,7 @@ def year_summary(analysis: YearAnalysis) -> str:
     ]
     if data.missing:
         lines.append("  未提供：" + "、".join(data.missing))
+    lines.append("  " + score_line(analysis))
     if analysis.warnings:
         lines.append("  数据核对提示：")
         lines += [f"    - {w}" for w in analysis.warnings]

@@ -76,12 +76,21 @@ def cmd_ingest(args) -> int:
     return EXIT_OK
 
 
-def cmd_summary(args) -> int:
-    from qdanalysis.analyse.year import analyse
-    from qdanalysis.present.summary import year_summary
-    from qdanalysis.read.year import load_year
+def _scoring_arg(args) -> str | Path:
+    """``--scoring``: a preset's name as it is; a file relative to where the user is."""
+    from qdanalysis.analyse.scoring_table import PRESETS
 
-    print(year_summary(analyse(load_year(args.year, args.root))))
+    if not args.scoring:
+        return ""
+    return str(args.scoring) if str(args.scoring) in PRESETS else args.scoring.resolve()
+
+
+def cmd_summary(args) -> int:
+    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.present.summary import year_summary
+
+    root = args.root.resolve() if args.root else None
+    print(year_summary(analyse_year(args.year, root, _scoring_arg(args))))
     return EXIT_OK
 
 
@@ -96,7 +105,7 @@ def cmd_template(args) -> int:
     if args.year is not None:
         folder = year_folder(args.year, args.root)
         data = load_year(args.year, args.root) if folder.is_dir() else None
-        table = scoring_table(args.year, args.scoring or "", data)
+        table = scoring_table(args.year, _scoring_arg(args), data)
     path = write_template(args.out, args.year, record_rows(table) if table else None)
     print(f"已生成模板：{display_path(path)}")
     if table is not None:
@@ -143,11 +152,13 @@ def cmd_demo(args) -> int:
 def cmd_export(args) -> int:
     from qdanalysis.analyse.year import analyse_year
     from qdanalysis.present.excel import write_workbook
+    from qdanalysis.present.summary import score_line
 
     root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
-    scoring = args.scoring.resolve() if args.scoring else ""
-    path = write_workbook(analyse_year(args.year, root, scoring), args.out)
+    analysis = analyse_year(args.year, root, _scoring_arg(args))
+    path = write_workbook(analysis, args.out)
     print(f"已导出：{display_path(path)}")
+    print(score_line(analysis))
     return EXIT_OK
 
 
@@ -169,16 +180,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="即使数据未变化也重新处理")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("summary", help="打印某年数据摘要")
+    p = sub.add_parser("summary", help="打印某年数据摘要和评分结果")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--root", type=Path, default=None)
+    p.add_argument("--scoring", type=Path, default=None,
+                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
+                        "没有时按该年的绩效指标表生成")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("out", type=Path, help="输出文件，如 2020年分析.xlsx")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
-    p.add_argument("--scoring", type=Path, default=None, help="评分表（YAML）；默认 params/scoring-<年>.yaml")
+    p.add_argument("--scoring", type=Path, default=None,
+                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
+                        "没有时按该年的绩效指标表生成")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("template", help="生成空白的数据填报模板")

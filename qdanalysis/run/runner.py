@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from qdanalysis.atomic import atomic_path, locked
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
+from qdanalysis.fmt import SUMMARY_MIME
 from qdanalysis.paths import DATA_RAW, NOTEBOOKS, PROJECT_ROOT, REPORTS
 from qdanalysis.run.params import (
     DEFAULT_CELL_TIMEOUT,
@@ -67,6 +68,7 @@ class RunResult:
         ipynb: the executed notebook, or None when nothing was written.
         html: the report, or None when nothing was written.
         error: why the run failed, in Chinese ("" when it succeeded).
+        score: the score line the notebook displayed for the runner ("" when it shows none).
     """
 
     label: str
@@ -75,6 +77,7 @@ class RunResult:
     ipynb: Path | None = None
     html: Path | None = None
     error: str = ""
+    score: str = ""
 
     @property
     def ok(self) -> bool:
@@ -333,7 +336,23 @@ def run_notebook(
             # Nothing is published: the previous report stays, this one would not open offline.
             return RunResult(label, STATUS_FAILED, time.monotonic() - start, None, None, str(err))
     status = STATUS_FAILED if error else STATUS_OK
-    return RunResult(label, status, time.monotonic() - start, ipynb_path, html_path, error)
+    return RunResult(label, status, time.monotonic() - start, ipynb_path, html_path, error, _score_of(ipynb_path))
+
+
+def _score_of(ipynb: Path) -> str:
+    """The score line an executed notebook displayed for the runner (:data:`~qdanalysis.fmt.SUMMARY_MIME`)."""
+    import json
+
+    try:
+        cells = json.loads(ipynb.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return ""
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get(SUMMARY_MIME)
+            if isinstance(data, dict) and isinstance(data.get("score"), str):
+                return data["score"]
+    return ""
 
 
 # --------------------------------------------------------------------------- years
@@ -581,4 +600,5 @@ def format_summary(results: list[RunResult]) -> str:
         lines.append("  ".join([*(_pad(c, w) for c, w in zip(row, widths)), row[-1]]).rstrip())
     failed = sum(not r.ok for r in results)
     lines.append(f"共 {len(results)} 项：成功 {len(results) - failed}，失败 {failed}")
+    lines += [f"{_label_text(r.label)}：{r.score}" for r in results if r.score]
     return "\n".join(lines)
