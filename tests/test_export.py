@@ -23,7 +23,7 @@ def exported(tmp_path_factory):
 
 def test_sheets_and_headers(exported):
     wb = load_workbook(exported)
-    assert wb.sheetnames == ["说明", "分类支出", "预算明细", "逐项支出", "线路费用", "同带宽价格", "月度线路费用", "短信月度",
+    assert wb.sheetnames == ["说明", "绩效自评表", "分类支出", "预算明细", "逐项支出", "线路费用", "同带宽价格", "月度线路费用", "短信月度",
                              "各部门短信", "合同续签", "绩效指标", "产出与成效", "评分", "主要问题", "数据局限",
                              "数据核对"]
     ws = wb["分类支出"]
@@ -90,3 +90,36 @@ def test_export_refuses_data_raw(capsys):
 
     assert main(["export", "--year", "2020", str(DATA_RAW / "2020" / "导出.xlsx")]) != 0
     assert not (DATA_RAW / "2020" / "导出.xlsx").exists()
+
+
+def _rows(ws):
+    return [tuple(v for v in r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
+    ws = load_workbook(exported)["绩效自评表"]
+    rows = _rows(ws)
+    assert rows[0][0] == "项目支出绩效自评表" and rows[1][0] == "（2020年度）"
+    assert rows[2][:2] == ("项目名称", "青岛市大数据发展管理局专项业务费")
+    assert rows[3][:2] == ("主管部门", "青岛市大数据发展管理局") and rows[3][5] == "实施单位"
+    assert rows[3][6] == "【待评价组填写：实施单位（可在“项目信息”表中填写）】"  # the data does not name it
+    assert rows[4][3:9] == ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+    assert rows[5][1] == "年度资金总额" and rows[5][3:9] == (941.0, "未披露", 924.68, 10, pytest.approx(0.98265675), 9.83)
+    assert [r[1] for r in rows[6:9]] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
+    assert all(r[3:6] == ("未披露",) * 3 for r in rows[6:9])  # not split by source in the data: never 0
+    goals = [r for r in rows if r[0] == "年度总体目标"][0]
+    body = rows[rows.index(goals) + 1]
+    assert body[1].startswith("通过保障电子政务基础平台") and body[5] == "【待评价组填写：年度总体目标实际完成情况】"
+    head = [r for r in rows if r[0] == "绩效指标"][0]
+    assert head[1:9] == ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+    indicators = {r[3]: r for r in rows[rows.index(head) + 1:] if r[3]}
+    assert len(indicators) == 11 and "预算执行率" not in indicators  # scored in 项目资金 above
+    assert indicators["整合视频监控数量"][4:8] == ("≥10万", "5.1万路", 8, 4.08)
+    assert indicators["系统正常运行率"][5:8] == ("待补充佐证", 8, "待补充佐证")
+    assert indicators["采购成本"][8] is None  # full marks: no deviation to explain
+    total = [r for r in rows if r[0] == "总分"][0]
+    assert (total[6], total[7]) == (100, 29.91)
+    grade = [r for r in rows if r[0] == "等级"][0]
+    assert grade[6] == ("暂不定级（待补充佐证的指标分值合计66分，超过满分的10%；总分可能在29.91—95.91分之间，"
+                        "等级“差”至“优”）")
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToHeight) == (9, "portrait", 1)

@@ -96,4 +96,7 @@ def test_the_report_and_the_export_cite_each_scores_evidence(recorded_2020, tmp_
     header = [c.value for c in ws[2]]
     rows = {r[2]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert rows["故障响应时间"][header.index("佐证材料")] == "运维工单统计表"
+    form = {r[3]: r for r in load_workbook(out)["绩效自评表"].iter_rows(values_only=True) if r[3]}
+    assert form["使用部门满意度"][7:9] == (8.5, "部分单位反映报修响应慢")  # the record's 评价意见
+    assert [r for r in load_workbook(out)["绩效自评表"].iter_rows(values_only=True) if r[0] == "等级"][0][6] == "良"
     plt.close("all")

@@ -118,6 +118,7 @@ class ScoreResult:
         proposals: the system's proposed bands for indicators whose evidence the data quotes
             (name, level, quote), not scored until the evaluator's record confirms them.
         evaluators: who entered the record, with dates (``张三（2021-05-20）``).
+        opinions: the record's 评价意见 by indicator name.
         file: the scoring table's file, or the preset's name.
     """
 
@@ -136,6 +137,7 @@ class ScoreResult:
     proposals: list[dict] = field(default_factory=list)
     evaluators: list[str] = field(default_factory=list)
     file: str = ""
+    opinions: dict[str, str] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:
@@ -263,6 +265,7 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
         grade=NO_GRADE if share > table.grade_threshold else grade(total, table.total), missing=missing,
         missing_weight=float(missing_weight), flags=flags, name=table.name, source=table.source, note=table.note,
         threshold=float(table.grade_threshold), proposals=proposals, evaluators=people, file=table.file,
+        opinions={name: e.opinion for name, e in record.items() if e.opinion},
     )
 
 

@@ -30,6 +30,7 @@ from qdanalysis.atomic import atomic_path
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
 from qdanalysis.present import layouts as T
+from qdanalysis.present.self_evaluation import write_self_evaluation
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -148,6 +149,7 @@ def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
         safe_text(guide.cell(row=i, column=1), text)
     guide["A1"].font = CAPTION_FONT
     guide.column_dimensions["A"].width = 100
+    write_self_evaluation(wb, a)
     for layout, df in [
         (T.CATEGORIES, a.categories), (T.BUDGET_ITEMS, d.budget), (T.SPEND, a.spend),
         (T.LINE_COSTS, a.line_costs), (T.PRICES, a.prices), (T.MONTHLY_LINES, a.monthly_lines),
