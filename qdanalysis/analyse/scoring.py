@@ -226,7 +226,7 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
             carries them, else computes the cross-checks from the data.
 
     Returns:
-        The score sheet, group subtotals, total, grade, 缺少佐证 list and flags.
+        The score sheet, group subtotals, total, grade (or 暂不定级), 待补充佐证 list and flags.
 
     Raises:
         ValidationError: the evaluator's entries are refused, the table is for another

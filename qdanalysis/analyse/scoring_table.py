@@ -61,7 +61,7 @@ STATUS_EVALUATOR = "评价人打分"
 TOP_KEYS: dict[str, str] = {
     "name": "评分表名称", "year": "适用年度", "source": "依据（出处）", "note": "提示（显示在报告中）",
     "total": "满分（省略时为100，各指标分值之和须等于它）", "indicators": "指标列表",
-    "grade_threshold": "定级阈值（缺少佐证的指标分值占满分的百分比超过它时暂不定级；省略时为10）",
+    "grade_threshold": "定级阈值（待补充佐证的指标分值占满分的百分比超过它时暂不定级；省略时为10）",
 }
 INDICATOR_KEYS: dict[str, str] = {
     "level1": "一级指标", "level2": "二级指标", "name": "指标名称（三级指标）", "weight": "分值",
@@ -486,7 +486,7 @@ def validate_scoring(data: Any, source: str, *, lines: dict[tuple, int] | None =
         number = to_number(data["grade_threshold"])
         if number is None or not Decimal(0) <= number <= 100:
             add(("grade_threshold",), f"定级阈值「{data['grade_threshold']}」不是 0 到 100 之间的数字",
-                "例如 grade_threshold: 10（缺少佐证的分值超过满分的10%时暂不定级），或删除这一行（默认10）")
+                "例如 grade_threshold: 10（待补充佐证的分值超过满分的10%时暂不定级），或删除这一行（默认10）")
         else:
             threshold = number
     raw = data.get("indicators")
