@@ -235,7 +235,7 @@ def test_category_spending_2020(y2020):
     # categories 4 and 5 have no figure at all, and the 20 unitemised items make up 433.28
     assert_hatched(fig, 3)
     body = joined(fig)
-    assert "未披露 433.28（占46.0%）" in body
+    assert "433.28（推算，占46.0%）" in body and "未披露 433.28" not in body  # derived, not undisclosed
     assert "213.50（占22.7%）" in body and "253.42" in body and "40.80" in body
     assert "941.00" in body
     assert max(b.get_width() for b in undisclosed(fig)) == pytest.approx(433.28)

@@ -786,3 +786,8 @@ def test_a_year_without_a_scoring_file_is_scored_from_its_own_sheet(tmp_path):
     assert "《2020年专项业务费》工作簿「绩效指标」表" in t.source
     assert [i.name for i in t.indicators][1:] == list(data.indicators["name"])
     assert scoring_table(2031, "third-party").name.startswith("项目支出绩效评价（预置")
+
+
+def test_a_missing_evaluator_entry_speaks_of_the_record_not_of_python(result_2020):
+    basis = row(result_2020, "使用部门满意度")["basis"]
+    assert basis.startswith("评价记录表未填写该指标的打分；") and "键" not in basis

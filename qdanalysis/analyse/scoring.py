@@ -676,7 +676,7 @@ def _actual_of(ind: Indicator, data: Any, entries: dict[str, _Entry]) -> _Actual
         what = {"manual": "打分", "deduction": "发现的问题处数", "levels": "评价结论"}.get(ind.rule, "实际值")
         if entry is None or (entry.value is None and not entry.level):
             if actual.missing_reason or ind.rule in ("manual", "deduction") or not ind.indicator:
-                actual.missing_reason = f"评价人未填写{what}（评价记录表或键「{ind.evaluator}」）"
+                actual.missing_reason = f"评价记录表未填写该指标的{what}"
             return actual
         actual.from_evaluator, actual.note = True, entry.note
         actual.evidence = "评价人打分（notebook 参数）" + (f"：{entry.note}" if entry.note else "")

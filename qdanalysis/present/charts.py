@@ -227,11 +227,12 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
 
     style.bar_with_undisclosed(ax, labels, values, colors, undisclosed_heights=heights, horizontal=True,
                                fmt=_sequence_fmt(texts))
-    for t in ax.texts:  # the remainder's share belongs next to its amount
+    for t in ax.texts:  # the remainder is derived (total minus what is listed), with its share
         if t.get_gid() == "undisclosed-label" and t.get_text() != U:
-            share = rows.loc[~rows["disclosed"].astype(bool), "share"]
-            if len(share) and not _missing(share.iloc[0]):
-                t.set_text(f"{t.get_text()}（占{_pct(share.iloc[0], 1)}）")
+            rest = rows.loc[~rows["disclosed"].astype(bool)]
+            share = rest["share"].iloc[0] if len(rest) else None
+            amount = style.format_wan(rest["budget"].iloc[0]) if len(rest) else t.get_text()
+            t.set_text(f"{amount}（推算" + ("" if _missing(share) else f"，占{_pct(share, 1)}") + "）")
     _widen_for_labels(ax, 1.45)
 
     subtitle = None
