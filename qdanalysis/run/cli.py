@@ -1,4 +1,4 @@
-"""Command line: ``qdanalysis validate | ingest | summary | template | run | demo``.
+"""Command line: ``qdanalysis validate | ingest | summary | template | export | draft | run | demo``.
 
 A user's bad file never produces a traceback: problems are printed as
 ``file:sheet:row:column: message`` and the exit status is 1; 2 is a usage error.
@@ -162,6 +162,19 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args) -> int:
+    from qdanalysis.present.draft import draft_year
+    from qdanalysis.present.summary import score_line
+
+    root = args.root.resolve() if args.root else None
+    out = args.out.resolve() if args.out else None
+    template = args.template.resolve() if args.template else None
+    path, analysis = draft_year(args.year, root, out, scoring=_scoring_arg(args), template=template)
+    print(f"已生成报告初稿：{display_path(path)}")
+    print(score_line(analysis))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
@@ -196,6 +209,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
                         "没有时按该年的绩效指标表生成")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("draft", help="生成绩效评价报告初稿（Word，按财预〔2020〕10号报告提纲）")
+    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
+    p.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/），文件写入 <目录>/<年>/")
+    p.add_argument("--template", type=Path, default=None, help="参考样式文档（.docx），沿用其中的样式、页眉页脚")
+    p.add_argument("--scoring", type=Path, default=None,
+                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
+                        "没有时按该年的绩效指标表生成")
+    p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("template", help="生成空白的数据填报模板")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
