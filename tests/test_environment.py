@@ -22,7 +22,7 @@ def conda_packages() -> set[str]:
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
             names |= {norm(d) for d in dep["pip"] if not d.startswith("-e")}
-        elif not dep.startswith(("python", "pip")) or dep.startswith("python-calamine"):
+        elif re.split(r"[<>=!~ ]", dep)[0] not in ("python", "pip"):  # the interpreter and pip are not packages
             names.add(norm(dep))
     return names
 
