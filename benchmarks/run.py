@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import measure as M
 from measure import median, spread, verdict
 
-SECTIONS = ("report", "all", "read", "cache", "scale", "export", "profile")
+SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile")
 REPORT_YEAR = 2020
 REPORT_TARGET = 1.5  # at most this many times the floor
 ALL_TARGET = 1.7  # at least this many times faster than one after another
@@ -364,6 +364,26 @@ def bench_export(args, tmp: Path) -> dict:
     for name, label in labels.items():
         row(f"  {label}", f"{median(phases[name]):6.2f} s")
     return {"export_s": median(times), **{f"{k}_s": median(v) for k, v in phases.items()}}
+
+
+def bench_draft(args, tmp: Path) -> dict:
+    heading(f"7. Word draft: qdanalysis draft --year {REPORT_YEAR} against export and run")
+    runs = max(args.runs, 3) if not args.quick else 1
+    draft = M.qdanalysis_command("draft", "--year", str(REPORT_YEAR), "--out", str(tmp / "drafts"))
+    export = M.qdanalysis_command("export", "--year", str(REPORT_YEAR), str(tmp / "分析.xlsx"))
+    run = M.qdanalysis_command("run", "--year", str(REPORT_YEAR), "--out", str(tmp / "reports"))
+    if not args.quick:
+        M.run(draft)
+    figures = {}
+    for name, cmd in (("draft", draft), ("export", export), ("run", run)):
+        times = [M.run(cmd).seconds for _ in range(runs)]
+        figures[f"{name}_s"] = median(times)
+        row(f"qdanalysis {name} --year {REPORT_YEAR} (median of {runs})", f"{median(times):6.2f} s{spread(times)}")
+    path = tmp / "drafts" / str(REPORT_YEAR) / f"{REPORT_YEAR}年绩效评价报告（初稿）.docx"
+    figures["draft_bytes"] = path.stat().st_size
+    row("draft size", f"{path.stat().st_size / 1024:6.0f} KiB")
+    row("draft ÷ run", f"{figures['draft_s'] / figures['run_s']:6.2f} ×")
+    return figures
 
 
 def _import_times(stderr: str) -> dict[str, float]:
