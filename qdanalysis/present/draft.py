@@ -630,7 +630,7 @@ def _column_widths(table, frame: pd.DataFrame) -> None:
     cap = 36 if len(frame.columns) < WIDE_TABLE else 22
     for j, name in enumerate(frame.columns):
         values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
-        longest = max([display_width(v) + 1 for v in values] + [display_width(str(name)) // 2 + 2, 5])
+        longest = max([display_width(v) + 3 for v in values] + [display_width(str(name)) // 2 + 3, 6])
         needs.append(min(longest, cap))
     total = sum(needs)
     table.autofit = False
