@@ -1,0 +1,32 @@
+"""The ``.qd`` accessor: sums that keep 未披露, and a float view in 万元."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pandas as pd
+
+import qdanalysis
+
+
+def test_a_group_with_nothing_disclosed_stays_undisclosed():
+    b = qdanalysis.load_year(2020).budget
+    plain = b.groupby("category")["budget"].sum()
+    assert plain["大数据产业规划评估等费用"] == 0  # what pandas alone says, against the rule
+    sums = b.qd.sum(by="category")
+    assert pd.isna(sums.loc["大数据产业规划评估等费用", "budget"])
+    assert sums.loc["关键设备维护服务费", "budget"] == Decimal("2135000.00")  # exact, in 元
+    assert list(sums.index) == list(dict.fromkeys(b["category"]))  # the sheet's order
+    assert b.qd.total("budget") == Decimal("5077200.00") and b.qd.total("executed") is None
+    assert b.qd.sum()["budget"] == Decimal("5077200.00") and b.qd.sum()["executed"] is None
+
+
+def test_a_float_view_in_wan_for_exploring():
+    b = qdanalysis.load_year(2020).budget
+    view = b.qd.wan()
+    row = view.set_index("code")
+    assert row.loc["1.1", "budget"] == 66.7 and math.isnan(row.loc["1.4", "budget"])
+    assert b["budget"].dtype != view["budget"].dtype and view["budget"].dtype == "float64"
+    described = b.qd.describe()
+    assert described.loc["count", "budget"] == 9 and round(described.loc["max", "budget"], 2) == 100.68
