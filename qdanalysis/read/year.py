@@ -11,8 +11,10 @@ import pandas as pd
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.fmt import DEMO_LABEL
 from qdanalysis.paths import year_folder
-from qdanalysis.read import money  # noqa: F401 - registers the .qd accessor for notebook users
-from qdanalysis.read import store
+from qdanalysis.read import (
+    money,  # noqa: F401 - registers the .qd accessor for notebook users
+    store,
+)
 from qdanalysis.read.inputs import FRAME_DTYPES, FRAME_NAMES, INPUTS, read_inputs
 from qdanalysis.read.sheet import frame, workbook_paths
 
