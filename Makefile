@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name qdanalysis --display-name "qdanalysis (.venv)" > /dev/null
+	# also where a JupyterLab or JupyterHub outside the venv finds it (the user's own kernels folder)
+	$(BIN)/python -m ipykernel install --user --name qdanalysis --display-name "qdanalysis (.venv)" > /dev/null
 	touch $(STAMP)
 
 env: $(STAMP) ## create .venv/ and install the project (pinned by constraints.txt)

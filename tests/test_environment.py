@@ -48,3 +48,13 @@ def test_required_top_level_layout():
     for name in ("notebooks", "data/raw", "data/processed", "qdanalysis", "params", "tests", "environment.yml",
                  "README.md", "pyproject.toml", "Makefile", ".ci/run", "benchmarks"):
         assert (PROJECT_ROOT / name).exists(), name
+
+
+def test_the_notebooks_open_on_the_projects_kernel():
+    import json
+
+    for path in sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb")):
+        spec = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
+        assert (spec["name"], spec["display_name"]) == ("qdanalysis", "qdanalysis (.venv)"), path.name
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "ipykernel install --user --name qdanalysis" in makefile  # found by a Jupyter outside the venv
