@@ -12,7 +12,9 @@ import re
 import sys
 from pathlib import Path
 
+from qdanalysis import __version__
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
+from qdanalysis.run.argparse_zh import ChineseParser, chinese
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -176,9 +178,12 @@ def cmd_draft(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
+    parser = ChineseParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
+    with chinese():
+        parser.add_argument("--version", action="version", version=f"qdanalysis {__version__}", help="显示版本号并退出")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="<命令>",
+                                description="用 qdanalysis <命令> -h 查看各命令的用法")
 
     p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）")
     p.add_argument("paths", nargs="+", help="工作簿（.xlsx）或存放工作簿的文件夹")
