@@ -355,3 +355,20 @@ def test_argparse_is_english_again_outside_the_command_line():
     import argparse
 
     assert argparse._("usage: ") == "usage: "  # the translation lasts only while qdanalysis parses
+
+
+@pytest.mark.parametrize("command", ["validate", "ingest", "summary", "export", "draft", "template"])
+def test_every_option_has_help_and_every_command_an_example(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "-h"])
+    out = capsys.readouterr().out
+    assert "示例：" in out and f"qdanalysis {command}" in out.split("示例：")[1]
+    options = [line.strip() for line in out.split("选项：")[1].split("示例：")[0].splitlines() if line.strip()]
+    for i, line in enumerate(options):  # an option line with no text after it, and none on the next line
+        if line.startswith("-") and len(line.split("  ")) == 1:
+            assert i + 1 < len(options) and not options[i + 1].startswith("-"), f"{command}: {line} has no help"
+
+
+def test_export_refuses_a_file_that_is_not_xlsx(tmp_path, capsys):
+    assert main(["export", "--year", "2020", str(tmp_path / "x.csv")]) == 1
+    assert "导出文件应以 .xlsx 结尾" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()

@@ -152,6 +152,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.out.suffix.lower() != ".xlsx":
+        print(f"错误：导出文件应以 .xlsx 结尾：{args.out}（例如 {args.out.with_suffix('.xlsx').name}）", file=sys.stderr)
+        return EXIT_PROBLEMS
     from qdanalysis.analyse.year import analyse_year
     from qdanalysis.present.excel import write_workbook
     from qdanalysis.present.summary import score_line
@@ -185,29 +188,37 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="<命令>",
                                 description="用 qdanalysis <命令> -h 查看各命令的用法")
 
-    p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）")
+    p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）",
+                       description="校验工作簿或年度文件夹，逐条列出问题（文件:工作表:行:列: 说明），不写入任何文件。",
+                       epilog="示例：\n  qdanalysis validate data/raw/2021/\n  qdanalysis validate 2021年专项业务费.xlsx --year 2021")
     p.add_argument("paths", nargs="+", help="工作簿（.xlsx）或存放工作簿的文件夹")
     p.add_argument("--year", type=int, default=None,
                    help="“1月”这类不写年份的月份所属的年度（默认取文件夹名，如 data/raw/2021/）")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/")
-    p.add_argument("--year", type=int, required=True)
+    p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/",
+                       description="校验某年的全部工作簿，通过后把各表写入 data/processed/<年>/；数据未变化时跳过。",
+                       epilog="示例：\n  qdanalysis ingest --year 2020\n  qdanalysis ingest --year 2021 --root D:/评价/数据")
+    p.add_argument("--year", type=int, required=True, help="年度，如 2020（读取 <根目录>/<年>/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 data/processed）")
     p.add_argument("--force", action="store_true", help="即使数据未变化也重新处理")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("summary", help="打印某年数据摘要和评分结果")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--root", type=Path, default=None)
+    p = sub.add_parser("summary", help="打印某年数据摘要和评分结果",
+                       description="在终端打印某年的预算、执行、各表行数、评分结果和数据核对提示。",
+                       epilog="示例：\n  qdanalysis summary --year 2020\n  qdanalysis summary --year 2020 --scoring self-evaluation")
+    p.add_argument("--year", type=int, required=True, help="年度，如 2020")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--scoring", type=Path, default=None,
                    help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
                         "没有时按该年的绩效指标表生成")
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿")
-    p.add_argument("--year", type=int, required=True)
+    p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿",
+                       description="把某年的分析表、绩效自评表、评分表、主要问题和数据核对导出为一个 Excel 工作簿（.xlsx）。",
+                       epilog="示例：\n  qdanalysis export --year 2020 2020年分析.xlsx")
+    p.add_argument("--year", type=int, required=True, help="年度，如 2020")
     p.add_argument("out", type=Path, help="输出文件，如 2020年分析.xlsx")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--scoring", type=Path, default=None,
@@ -215,7 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "没有时按该年的绩效指标表生成")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("draft", help="生成绩效评价报告初稿（Word，按财预〔2020〕10号报告提纲）")
+    p = sub.add_parser("draft", help="生成绩效评价报告初稿（Word，按财预〔2020〕10号报告提纲）",
+                       description="按财预〔2020〕10号的报告提纲生成绩效评价报告初稿（.docx）；需要评价组填写之处以"
+                                   "【待评价组填写：…】标出。",
+                       epilog="示例：\n  qdanalysis draft --year 2020\n  qdanalysis draft --year 2020 --template 本单位报告样式.docx")
     p.add_argument("--year", type=int, required=True, help="年度")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/），文件写入 <目录>/<年>/")
@@ -225,7 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "没有时按该年的绩效指标表生成")
     p.set_defaults(func=cmd_draft)
 
-    p = sub.add_parser("template", help="生成空白的数据填报模板")
+    p = sub.add_parser("template", help="生成空白的数据填报模板",
+                       description="生成数据填报模板：每类数据一张工作表，附填写说明；给出年度时评价记录表按该年的评分表列出各指标。",
+                       epilog="示例：\n  qdanalysis template 模板.xlsx\n  qdanalysis template --year 2021 2021年模板.xlsx")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
     p.add_argument("--year", type=int, default=None,
                    help="年度：标题写明年度，评价记录表按该年的评分表列出各指标")
