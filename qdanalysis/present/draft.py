@@ -53,6 +53,8 @@ TITLE_SIZE, BODY_SIZE, TABLE_SIZE, NOTE_SIZE = Pt(22), Pt(16), Pt(10.5), Pt(12)
 LINE_SPACING = Pt(28)
 #: A table of this many columns or more is set in 小五 (9 pt) to stay readable on a portrait page.
 WIDE_TABLE, WIDE_TABLE_SIZE = 8, Pt(9)
+#: No column is capped below this width (mm) to make room for others.
+MIN_COLUMN_MM = 12
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 #: Charts are printed at this resolution.
 CHART_DPI = 200
@@ -361,7 +363,7 @@ class _Draft:
                 numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
                 self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
                            grey=text == UNDISCLOSED_LABEL, size=size)
-        _column_widths(table, frame)
+        _column_widths(table, frame, size)
         if block.note:
             self.paragraph(block.note, size=Pt(10.5), indent=False)
 
@@ -622,26 +624,43 @@ def _field(p, instruction: str, shown: str, *, size=None) -> None:
     run_with(end)
 
 
-def _column_widths(table, frame: pd.DataFrame) -> None:
-    """Columns as wide as their text needs (long text capped), together the width between the margins."""
+def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE) -> None:
+    """Columns as wide as their text where the width between the margins allows; otherwise the widest
+    give way first (so that figures and short labels never wrap while a long note does)."""
     from qdanalysis.present.excel import display_width
 
+    unit = size.mm / 2 * 0.98  # one display column: half a Chinese character of this size
     needs = []
-    cap = 36 if len(frame.columns) < WIDE_TABLE else 22
     for j, name in enumerate(frame.columns):
         values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
-        longest = max([display_width(v) + 3 for v in values] + [display_width(str(name)) // 2 + 3, 6])
-        needs.append(min(longest, cap))
-    total = sum(needs)
+        header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
+        needs.append(max([display_width(v) for v in values] + [header, 4]))
+    padding = 2.4  # mm of cell margins
+    natural = [n * unit + padding for n in needs]
+    available = TEXT_WIDTH.mm
+    if sum(natural) <= available:
+        widths = [w * available / sum(natural) for w in natural]  # room to spare: spread it
+    else:
+        # The widest columns give way first: every column keeps its natural width up to a common cap,
+        # the cap chosen so that the columns fill the width exactly (a long note wraps, a figure does not).
+        low, high = 0.0, max(natural)
+        for _ in range(40):
+            cap = (low + high) / 2
+            if sum(min(w, cap) for w in natural) > available:
+                high = cap
+            else:
+                low = cap
+        widths = [min(w, low) for w in natural]
+        if low < MIN_COLUMN_MM:  # too many columns even so: everything scaled down
+            widths = [w * available / sum(natural) for w in natural]
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     table._tbl.tblPr.append(layout)  # noqa: SLF001 - no public API for the table layout
-    for j, need in enumerate(needs):
-        width = int(TEXT_WIDTH * need / total)
-        table.columns[j].width = width
+    for j, width in enumerate(widths):
+        table.columns[j].width = Mm(width)
         for cell in table.columns[j].cells:
-            cell.width = width
+            cell.width = Mm(width)
 
 
 def _keep_row_whole(row) -> None:
