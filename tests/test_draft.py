@@ -12,6 +12,7 @@ import zipfile
 import pytest
 from conftest import make_workbook
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -101,6 +102,10 @@ def test_official_typography(drafted):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)]
     assert margins == [37, 35, 28, 26]
+    # the wide tables (合同续签 and the 评分表 annex, 11 columns) sit on landscape pages of their own
+    wide = [s for s in doc.sections if s.orientation == WD_ORIENT.LANDSCAPE]
+    assert len(wide) == 2 and all((round(s.page_width.mm), round(s.page_height.mm)) == (297, 210) for s in wide)
+    assert all(s.footer.is_linked_to_previous for s in doc.sections[1:])  # the page numbers run on
     styles = doc.styles
     assert styles["Normal"].font.size.pt == 16 and styles["Title"].font.size.pt == 22
     east = {name: styles[name].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))

@@ -26,12 +26,12 @@ from typing import Any, Iterable
 
 import pandas as pd
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 from qdanalysis.analyse.findings import CATEGORIES, in_report_order
 from qdanalysis.analyse.scoring import RULES
@@ -53,8 +53,12 @@ TITLE_SIZE, BODY_SIZE, TABLE_SIZE, NOTE_SIZE = Pt(22), Pt(16), Pt(10.5), Pt(12)
 LINE_SPACING = Pt(28)
 #: A table of this many columns or more is set in 小五 (9 pt) to stay readable on a portrait page.
 WIDE_TABLE, WIDE_TABLE_SIZE = 8, Pt(9)
+#: A table of this many columns or more is printed on a landscape page of its own section.
+LANDSCAPE_COLUMNS = 10
 #: No column is capped below this width (mm) to make room for others.
 MIN_COLUMN_MM = 12
+#: A column whose text needs at most this width (mm) keeps it when the page is tight.
+SHORT_COLUMN_MM = 26
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 #: Charts are printed at this resolution.
 CHART_DPI = 200
@@ -337,6 +341,9 @@ class _Draft:
     def table(self, block: TableBlock) -> None:
         """A table: its caption above, numbered in the draft's own order; the header row repeated on every page."""
         frame = block.frame
+        landscape = len(frame.columns) >= LANDSCAPE_COLUMNS
+        if landscape:
+            self._section(landscape=True)
         self.tables += 1
         caption = f"表{self.tables} {re.sub(r'^表[0-9]+ ', '', block.caption)}"
         caption = caption + (f"（{DEMO_LABEL}）" if block.demo and DEMO_LABEL not in caption else "")
@@ -363,9 +370,11 @@ class _Draft:
                 numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
                 self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
                            grey=text == UNDISCLOSED_LABEL, size=size)
-        _column_widths(table, frame, size)
+        _column_widths(table, frame, size, self._text_width())
         if block.note:
             self.paragraph(block.note, size=Pt(10.5), indent=False)
+        if landscape:
+            self._section(landscape=False)
 
     def figure(self, block: FigureBlock) -> None:
         import matplotlib.pyplot as plt
@@ -409,12 +418,19 @@ class _Draft:
         update.set(qn("w:val"), "true")
         self.doc.add_page_break()
 
+    def _section(self, *, landscape: bool) -> None:
+        """A new section on a new page, landscape for a wide table or portrait again after it; the footer
+        (and so the page numbers) continues from the section before."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, landscape=landscape)
+
+    def _text_width(self):
+        section = self.doc.sections[-1]
+        return Emu(section.page_width - section.left_margin - section.right_margin)
+
     def _setup(self) -> None:
         section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+        _page(section, landscape=False)
         footer = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         element = footer._p  # noqa: SLF001 - python-docx has no public handle on a paragraph's XML
@@ -624,7 +640,7 @@ def _field(p, instruction: str, shown: str, *, size=None) -> None:
     run_with(end)
 
 
-def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE) -> None:
+def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH) -> None:
     """Columns as wide as their text where the width between the margins allows; otherwise the widest
     give way first (so that figures and short labels never wrap while a long note does)."""
     from qdanalysis.present.excel import display_width
@@ -635,24 +651,31 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE) -> None:
         values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
         header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
         needs.append(max([display_width(v) for v in values] + [header, 4]))
-    padding = 2.4  # mm of cell margins
+    padding = 4.4  # mm: the cell margins (1.9 mm a side) and a little air
     natural = [n * unit + padding for n in needs]
-    available = TEXT_WIDTH.mm
+    available = width.mm
     if sum(natural) <= available:
         widths = [w * available / sum(natural) for w in natural]  # room to spare: spread it
     else:
-        # The widest columns give way first: every column keeps its natural width up to a common cap,
-        # the cap chosen so that the columns fill the width exactly (a long note wraps, a figure does not).
-        low, high = 0.0, max(natural)
-        for _ in range(40):
-            cap = (low + high) / 2
-            if sum(min(w, cap) for w in natural) > available:
-                high = cap
-            else:
-                low = cap
-        widths = [min(w, low) for w in natural]
-        if low < MIN_COLUMN_MM:  # too many columns even so: everything scaled down
-            widths = [w * available / sum(natural) for w in natural]
+        # Short columns (figures, labels) keep their natural width; the long text columns share what is
+        # left, the longer the more (by the square root of their length), so a note wraps and a figure does not.
+        short = [w <= SHORT_COLUMN_MM for w in natural]
+        rest = available - sum(w for w, s in zip(natural, short) if s)
+        longs = [w for w, s in zip(natural, short) if not s]
+        if longs and rest >= MIN_COLUMN_MM * 2 * len(longs):
+            weight = sum(w ** 0.5 for w in longs)
+            widths = [w if s else rest * w ** 0.5 / weight for w, s in zip(natural, short)]
+        else:  # too many columns even so: the widest give way first, down to a common cap
+            low, high = 0.0, max(natural)
+            for _ in range(40):
+                cap = (low + high) / 2
+                if sum(min(w, cap) for w in natural) > available:
+                    high = cap
+                else:
+                    low = cap
+            widths = [min(w, low) for w in natural]
+            if low < MIN_COLUMN_MM:
+                widths = [w * available / sum(natural) for w in natural]
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -661,6 +684,19 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE) -> None:
         table.columns[j].width = Mm(width)
         for cell in table.columns[j].cells:
             cell.width = Mm(width)
+
+
+def _page(section, *, landscape: bool) -> None:
+    """A4 with the official margins; on a landscape page the same margins turn with the paper."""
+    top, bottom, left, right = (Mm(MARGINS_MM[k]) for k in ("top", "bottom", "left", "right"))
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = left, right, bottom, top
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
 
 
 def _keep_row_whole(row) -> None:
