@@ -80,9 +80,13 @@ _ANY_TAG = re.compile(
 _LEADING_INT = re.compile(rb"\s*([0-9]+)")
 _CELL_START = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])" + _ATTRS + rb">")
 _V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
-# Candidates for the exact replay: a shared-string cell whose <v> is not a plain index, and
-# an inline-string cell that also carries a <v> (calamine then reads neither).
-_ODD_SHARED = re.compile(rb't="s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)')
+# Candidates for the exact replay: a shared-string cell whose <v> is not a plain index, a
+# cell type that Excel does not write, a boolean that is not 0 or 1, and an inline-string
+# cell that also carries a <v> (calamine then reads neither).
+_ODD_TYPE = re.compile(
+    rb' t="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)|b"(?:\s[^>]*)?>(?!<v>[01]</v>)|(?!(?:s|n|e|str|inlineStr|d|b)"))'
+)
+_CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
 _INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>]')
 _SHARED_INDEX = re.compile(rb"[0-9]{1,15}")
 _IS_TAG = re.compile(rb"<(/?)(?:" + _NAME + rb":)?is(?=[\s/>])" + _ATTRS + rb">")
@@ -463,7 +467,9 @@ class Inspector:
                         if r:
                             ref = _REF.fullmatch(r.group(2).strip())
                             if not ref:
-                                continue  # calamine refuses such a cell
+                                # calamine refuses the file, openpyxl would guess a place
+                                out.malformed.append((row, col, "ref", r.group(2)))
+                                continue
                             pos_row = max(int(ref.group(2)) - 1, 0)
                             col = _column_index(ref.group(1))
                         else:
@@ -506,9 +512,16 @@ class Inspector:
             ref = f"{column_letter(col0)}{row0 + 1}"
             if kind == "shared":
                 message = (f"单元格{ref}的共享字符串编号「{_shown_bytes(text)}」不是有效的编号，"
-                           "读取时会被当作另一段文字")
-            else:
+                           "读取时会被当作另一段文字" if text.strip() else f"单元格{ref}是共享字符串，却没有保存编号")
+            elif kind == "inline":
                 message = f"单元格{ref}标为内嵌文本，却保存了数值「{_shown_bytes(text)}」，读取时会被当作空白"
+            elif kind == "type":
+                message = f"单元格{ref}的类型「{_shown_bytes(text)}」不是Excel使用的类型，无法确定其取值"
+            elif kind == "bool":
+                message = f"单元格{ref}标为逻辑值（TRUE/FALSE），却保存了「{_shown_bytes(text)}」"
+            else:
+                ref = f"{column_letter(col0)}{row0 + 1}附近"
+                message = f"{ref}有一个单元格的位置「{_shown_bytes(text)}」无法识别，无法确定它属于哪一行哪一列"
             problems.append(Problem(self.display, sheet, row0 + 1, f"{column_letter(col0)}列", message,
                                     f"文件结构有误（通常由其他程序生成）：请用Excel打开“{self.name}”，"
                                     "核对该单元格的内容后另存为新的 .xlsx 文件"))
@@ -575,8 +588,16 @@ class _Replay:
                 self.errors.append((row0, col0, unescape(v_text.decode("utf-8", "replace")).strip()))
         elif has_f and (v_text is None or (not v_text.strip() and cell_t != b"str")):
             self.errors.append((row0, col0, UNCACHED_FORMULA))
-        if v_text is not None and (cell_t == b"s" and not _SHARED_INDEX.fullmatch(v_text) or cell_t == b"inlineStr"):
-            self.malformed.append((row0, col0, "shared" if cell_t == b"s" else "inline", v_text))
+        if cell_t not in _CELL_TYPES:
+            self.malformed.append((row0, col0, "type", cell_t))
+        elif v_text is None:
+            return
+        elif cell_t == b"s" and not _SHARED_INDEX.fullmatch(v_text):
+            self.malformed.append((row0, col0, "shared", v_text))
+        elif cell_t == b"b" and v_text.strip() not in (b"0", b"1"):
+            self.malformed.append((row0, col0, "bool", v_text))
+        elif cell_t == b"inlineStr":
+            self.malformed.append((row0, col0, "inline", v_text))
 
 
 _MAX_LISTED = 20  # malformed cells listed in one refusal
@@ -656,7 +677,8 @@ class _SheetScanner:
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
         shared = seg.count(b'"s"') + (seg.count(b"'s'") if b"'" in seg else 0)
         res.shared_refs += shared
-        if shared and not self.suspect and (_ODD_SHARED.search(seg) or b"t='s'" in seg or b"t =" in seg):
+        if not self.suspect and (_ODD_TYPE.search(seg) or b"t='" in seg or b"t =" in seg or b"t= " in seg
+                                 or b"\tt=" in seg or b"\nt=" in seg or b"\rt=" in seg):
             self.suspect = True
         if b"inlineStr" in seg and not self.suspect and (_INLINE_WITH_V.search(seg) or b":is>" in seg):
             self.suspect = True

@@ -346,7 +346,7 @@ def _openpyxl_sheet(book, ws, display: str) -> SheetData:
     errors = []
     n_rows = n_cols = 0
     with ws._get_source() as src:  # noqa: SLF001
-        parser = WorkSheetParser(src, book.shared_strings, data_only=True, epoch=book.epoch,
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=book.epoch,  # noqa: SLF001
                                  date_formats=book._date_formats,  # noqa: SLF001
                                  timedelta_formats=book._timedelta_formats)  # noqa: SLF001
         for _, cells in parser.parse():
