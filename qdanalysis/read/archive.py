@@ -80,14 +80,17 @@ _ANY_TAG = re.compile(
 _LEADING_INT = re.compile(rb"\s*([0-9]+)")
 _CELL_START = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])" + _ATTRS + rb">")
 _V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
-# Candidates for the exact replay: a shared-string cell whose <v> is not a plain index, a
-# cell type that Excel does not write, a boolean that is not 0 or 1, and an inline-string
-# cell that also carries a <v> (calamine then reads neither).
-_ODD_TYPE = re.compile(
-    rb' t="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)|b"(?:\s[^>]*)?>(?!<v>[01]</v>)|(?!(?:s|n|e|str|inlineStr|d|b)"))'
+# Candidates for the exact replay (one pass, at every "t"): a shared-string cell whose <v>
+# is not a plain index (calamine reads string 0 instead), an inline-string cell that also
+# carries a <v> (calamine reads a blank), and a t attribute spelled other than ` t="`, which
+# would hide either. A cell type Excel does not write, or a boolean other than 0 or 1, makes
+# calamine fail: :meth:`Inspector.audit_cells` then replays every sheet before the fallback.
+_ODD_CELL = re.compile(
+    rb't(?:(?<=\st)="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)'
+    rb'|inlineStr"[^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>])'
+    rb"|(?<=\st)(?:='|\s+=|=\s))"
 )
 _CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
-_INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>]')
 _SHARED_INDEX = re.compile(rb"[0-9]{1,15}")
 _IS_TAG = re.compile(rb"<(/?)(?:" + _NAME + rb":)?is(?=[\s/>])" + _ATTRS + rb">")
 _RANGE_TAG = re.compile(
@@ -500,6 +503,18 @@ class Inspector:
         out.errors.sort()
         return out
 
+    def audit_cells(self) -> None:
+        """Replay every worksheet part and refuse the cells a reader would misread or guess at
+        (a type Excel does not write, a boolean other than 0 or 1...). Run before the fallback
+        reader, once calamine has given up on the file: openpyxl would read such cells its own way."""
+        with zipfile.ZipFile(self.path) as zf:
+            for info in zf.infolist():
+                name = info.filename.lower()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    replay = self._replay(zf, info)
+                    if replay.malformed:
+                        raise self._malformed(zf, info.filename, replay.malformed)
+
     def _sheet_name(self, zf: zipfile.ZipFile, part: str) -> str:
         names = {p: n for n, p in _sheet_parts(zf).items()}
         return names.get(part, part)
@@ -661,7 +676,8 @@ class _SheetScanner:
         if not seg:
             return
         res = self.result
-        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + len(_PREFIXED_CELL.findall(seg))
+        prefixed = len(_PREFIXED_CELL.findall(seg))
+        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + prefixed
         quick = _quick_extent(seg)
         if quick is not None:
             refs, rows, cols = quick
@@ -677,20 +693,17 @@ class _SheetScanner:
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
         shared = seg.count(b'"s"') + (seg.count(b"'s'") if b"'" in seg else 0)
         res.shared_refs += shared
-        if not self.suspect and (_ODD_TYPE.search(seg) or b"t='" in seg or b"t =" in seg or b"t= " in seg
-                                 or b"\tt=" in seg or b"\nt=" in seg or b"\rt=" in seg):
-            self.suspect = True
-        if b"inlineStr" in seg and not self.suspect and (_INLINE_WITH_V.search(seg) or b":is>" in seg):
+        if not self.suspect and (prefixed or _ODD_CELL.search(seg)):
             self.suspect = True
         if b't="e"' in seg or b"t='e'" in seg:
             found, unplaced = _error_cells(seg)
             res.errors.extend(found)
             self.suspect |= unplaced
-        if b"<f" in seg or b":f" in seg:
+        if b"<f" in seg or prefixed:
             found, unplaced = _uncached_formula_cells(seg)
             res.errors.extend(found)
             self.suspect |= unplaced
-        if self.inline_open is not None or b"<is" in seg or b":is" in seg:
+        if self.inline_open is not None or b"is" in seg:
             self._inline_strings(seg)
         if b"ref" in seg:
             self._ranges(seg)

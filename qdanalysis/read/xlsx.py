@@ -160,6 +160,7 @@ def _read_either(inspector: Inspector, archive: Archive) -> list[SheetData]:
         with collector_paused():
             return _read_calamine(inspector.path, inspector.display, archive)
     except _ReadFailure as first:
+        inspector.audit_cells()  # cells calamine refused and openpyxl would read its own way
         try:
             return _read_openpyxl(inspector.path, inspector.display, first.sheet_names, archive)
         except _ReadFailure as second:
