@@ -80,11 +80,15 @@ _ANY_TAG = re.compile(
 _LEADING_INT = re.compile(rb"\s*([0-9]+)")
 _CELL_START = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])" + _ATTRS + rb">")
 _V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
-# Candidates for the exact replay (one pass, at every "t"): a shared-string cell whose <v>
-# is not a plain index (calamine reads string 0 instead), an inline-string cell that also
-# carries a <v> (calamine reads a blank), and a t attribute spelled other than ` t="`, which
-# would hide either. A cell type Excel does not write, or a boolean other than 0 or 1, makes
-# calamine fail: :meth:`Inspector.audit_cells` then replays every sheet before the fallback.
+# Candidates for the exact replay: a shared-string cell whose <v> is not a plain index
+# (calamine reads string 0 instead), and an inline-string cell that also carries a <v>
+# (calamine reads a blank). The quick scan checks the form Excel writes (t="s"><v>) at C
+# speed; a shared-string cell in any other form, or a t attribute in other quotes or with
+# spaces, sends the sheet to _ODD_CELL, which checks every spelling. A cell type Excel does
+# not write, or a boolean other than 0 or 1, makes calamine fail:
+# :meth:`Inspector.audit_cells` then replays every sheet before the fallback reader.
+_BAD_SHARED_INDEX = re.compile(rb't="s"><v>(?![0-9]{1,15}</v>)')
+_INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>]')
 _ODD_CELL = re.compile(
     rb't(?:(?<=\st)="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)'
     rb'|inlineStr"[^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>])'
@@ -691,10 +695,16 @@ class _SheetScanner:
                 res.max_col = max(res.max_col, max(map(_column_index, set(cols))) + 1)
                 res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
-        shared = seg.count(b'"s"') + (seg.count(b"'s'") if b"'" in seg else 0)
-        res.shared_refs += shared
-        if not self.suspect and (prefixed or _ODD_CELL.search(seg)):
-            self.suspect = True
+        quoted = seg.count(b'"s"')
+        single = b"'" in seg
+        res.shared_refs += quoted + (seg.count(b"'s'") if single else 0)
+        if not self.suspect:
+            canonical = seg.count(b't="s"><v>') if quoted else 0
+            if prefixed or single or canonical != quoted:
+                self.suspect = _ODD_CELL.search(seg) is not None or prefixed > 0 or quoted != canonical
+            else:
+                self.suspect = bool(canonical and _BAD_SHARED_INDEX.search(seg)) or (
+                    b"inlineStr" in seg and _INLINE_WITH_V.search(seg) is not None)
         if b't="e"' in seg or b"t='e'" in seg:
             found, unplaced = _error_cells(seg)
             res.errors.extend(found)
