@@ -908,3 +908,14 @@ def test_memory_running_out_is_a_refusal_naming_the_file(workbook_path, monkeypa
     monkeypatch.setattr(xlsx, "_read_calamine", exhausted)
     err = refusal(workbook_path)
     assert_file_problem(err, workbook_path, "读取工作簿时内存不足")
+
+
+def test_a_stylesheet_of_millions_of_formats_is_refused(tmp_path):
+    import random
+
+    rng = random.Random(17)  # varied attributes: the part must pass the compression-ratio check
+    xfs = "".join(f'<xf numFmtId="{rng.randrange(10**6)}" fontId="{rng.randrange(10**4)}"/>'
+                  for _ in range(archive.MAX_STYLE_ELEMENTS + 10))
+    styles = DECL + f'<styleSheet xmlns="{MAIN_NS}"><cellXfs>{xfs}</cellXfs></styleSheet>'
+    path = build(tmp_path / "样式.xlsx", {"xl/styles.xml": styles})
+    assert_file_problem(refusal(path), path, "样式表“xl/styles.xml”过大（超过1000000个元素")

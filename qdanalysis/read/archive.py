@@ -44,6 +44,7 @@ MAX_SHARED_TEXT_CHARS = 100_000_000  # characters materialised from shared strin
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384  # the largest sheet Excel makes (XFD1048576)
 MAX_RANGE_CELLS = MAX_SHEET_CELLS  # cells of one merged or hyperlink range (openpyxl makes each one)
 MAX_RANGES = 100_000  # merged, hyperlink, validation and formatting ranges, all sheets together
+MAX_STYLE_ELEMENTS = 1_000_000  # XML elements of the stylesheet (Excel keeps at most 64,000 cell formats)
 _CHUNK = 1 << 20  # streaming read size
 _MAX_CARRY = 8 << 20  # longest unfinished element carried between chunks
 
@@ -389,6 +390,8 @@ class Inspector:
             return _SstScan(self, info, b"</" + prefix + b"si>")
         if local in _SHEET_ROOTS or (name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml")):
             return _SheetScanner(self, name)
+        if local == b"styleSheet":
+            return _StyleScan(self, name)
         return None
 
     def _bad_encoding(self, part: str, encoding: str) -> ValidationError:
@@ -589,6 +592,26 @@ class Inspector:
             raise self.malicious(
                 f"工作簿中的长文本被大量重复引用，读取需要展开约{total}个字符（上限{MAX_SHARED_TEXT_CHARS}个），可能是恶意文件"
             )
+
+
+class _StyleScan:
+    """Counts the elements of the stylesheet: the fallback reader (openpyxl) makes an object of
+    each, so a stylesheet of millions of formats would exhaust memory there."""
+
+    def __init__(self, inspector: Inspector, part: str):
+        self.inspector = inspector
+        self.part = part
+        self.elements = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.elements += chunk.count(b"<")
+        if self.elements > MAX_STYLE_ELEMENTS:
+            raise self.inspector.malicious(
+                f"文件内部的样式表“{self.part}”过大（超过{MAX_STYLE_ELEMENTS}个元素，Excel保存的文件远少于此），可能是恶意文件"
+            )
+
+    def finish(self) -> None:
+        return None
 
 
 @dataclass
