@@ -382,3 +382,16 @@ def test_a_title_merged_down_into_the_category_column_is_refused(workbook):
     assert p.message == ("合并单元格A1:A5从表头上方（第1行「专项业务费预算执行表」）一直延伸到数据区域（第4行起），"
                          "无法判断这些行的取值")
     assert p.hint == "请取消该合并单元格，在表头下方的每一行（或该类首行）填写类别(A列)"
+
+
+def test_a_subtotal_over_undisclosed_items_stands(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", None, None], ["2", "甲", "B", None, None], [None, "甲", "小计", 3, 2]]
+    sheet = read_budget(workbook({"预算执行": rows}))
+    assert list(sheet.items["item"]) == ["A", "B"] and list(sheet.subtotals["budget"]) == [Decimal("30000.00")]
+
+
+def test_an_item_with_a_code_renamed_as_a_subtotal_over_undisclosed_items_is_reported(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", None, None], ["2", "甲", "B小计", 3, 2]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert (p.row, p.column) == (4, "项目名称(C列)")
+    assert p.message.endswith("无法核对：它有编号，像是明细项目，而它所汇总的明细项目都没有填写对应的金额")

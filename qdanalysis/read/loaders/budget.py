@@ -78,8 +78,11 @@ def _check_stands(collector: ProblemCollector, rec: Record, members: list[Record
         why = "它上方没有属于它的明细项目" if kind == "subtotal" else "表中没有明细项目"
     elif not stated:
         why = "它没有填写任何金额"
-    elif not any(money_value(m.values.get(k)) is not None for m in members for k in stated):
-        why = "它所汇总的明细项目都没有填写对应的金额"
+    elif P.compact(rec.raw.get("code")) and not any(
+            money_value(m.values.get(k)) is not None for m in members for k in stated):
+        # An item keeps its 编号 when renamed; a subtotal over items that all leave the
+        # figure undisclosed stands without one (the stated figure is then the 未披露 part).
+        why = "它有编号，像是明细项目，而它所汇总的明细项目都没有填写对应的金额"
     else:
         return
     name = P.shown(rec.raw.get("item")) or P.shown(rec.raw.get("category")) or P.shown(rec.raw.get("code"))
