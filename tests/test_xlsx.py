@@ -919,3 +919,12 @@ def test_a_stylesheet_of_millions_of_formats_is_refused(tmp_path):
     styles = DECL + f'<styleSheet xmlns="{MAIN_NS}"><cellXfs>{xfs}</cellXfs></styleSheet>'
     path = build(tmp_path / "样式.xlsx", {"xl/styles.xml": styles})
     assert_file_problem(refusal(path), path, "样式表“xl/styles.xml”过大（超过1000000个元素")
+
+
+def test_many_inline_strings_in_a_prefixed_sheet_are_scanned_in_linear_time(tmp_path):
+    # A search for a <v> after each inline string must stop at the cell's end, also when the
+    # cells carry a namespace prefix; else 20,000 cells would take 20,000 scans of the sheet.
+    cells = "".join(f'<x:c r="A{i}" t="inlineStr"><x:is><x:t>项目{i}</x:t></x:is></x:c>' for i in range(1, 20_001))
+    sheet = DECL + f'<x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData><x:row r="1">{cells}</x:row></x:sheetData></x:worksheet>'
+    (grid,) = read_workbook(build(tmp_path / "前缀.xlsx", {SHEET_PART: sheet}))
+    assert grid.rows[19_999] == ["项目20000"] and len(grid.rows) == 20_000

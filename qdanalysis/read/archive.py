@@ -89,10 +89,14 @@ _V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
 # not write, or a boolean other than 0 or 1, makes calamine fail:
 # :meth:`Inspector.audit_cells` then replays every sheet before the fallback reader.
 _BAD_SHARED_INDEX = re.compile(rb't="s"><v>(?![0-9]{1,15}</v>)')
-_INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>]')
+# The rest of an inline-string cell up to a <v>; it never runs past the cell's end or into
+# another cell (with or without a namespace prefix), so a search stays linear.
+_REST_OF_CELL_TO_V = (rb"[^<]*(?:<(?!/?(?:" + _NAME + rb":)?c[\s/>]|(?:" + _NAME + rb":)?v[\s/>])[^<]*)*"
+                      rb"<(?:" + _NAME + rb":)?v[\s/>]")
+_INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>' + _REST_OF_CELL_TO_V)
 _ODD_CELL = re.compile(
     rb't(?:(?<=\st)="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)'
-    rb'|inlineStr"[^>]*>[^<]*(?:<(?!/c>|v[\s/>])[^<]*)*<v[\s/>])'
+    rb'|inlineStr"[^>]*>' + _REST_OF_CELL_TO_V + rb")"
     rb"|(?<=\st)(?:='|\s+=|=\s))"
 )
 _CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
