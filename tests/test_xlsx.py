@@ -928,3 +928,19 @@ def test_many_inline_strings_in_a_prefixed_sheet_are_scanned_in_linear_time(tmp_
     sheet = DECL + f'<x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData><x:row r="1">{cells}</x:row></x:sheetData></x:worksheet>'
     (grid,) = read_workbook(build(tmp_path / "前缀.xlsx", {SHEET_PART: sheet}))
     assert grid.rows[19_999] == ["项目20000"] and len(grid.rows) == 20_000
+
+
+@pytest.mark.parametrize("cell", ['<c r="B2" t = "e"><v>#REF!</v></c>', "<c r='B2' t='e'><v>#REF!</v></c>",
+                                  '<c r="B2"\n t="e"><v>#REF!</v></c>'])
+def test_an_error_cell_spelled_with_spaces_or_single_quotes_is_still_listed(tmp_path, cell):
+    cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c>{cell}</row>'
+    (sheet,) = read_workbook(build(tmp_path / "引号.xlsx", {SHEET_PART: sheet_xml(cells)}))
+    assert sheet.rows == [["hello"], [1]] and sheet.errors == [(1, 1, "#REF!")]
+
+
+@pytest.mark.parametrize("cell", ["<c r='B2' t='s'><v>x</v></c>", '<c r="B2" t = "s"><v>-1</v></c>',
+                                  '<c r="B2" s="1"\tt="s"><v> 0</v></c>'])
+def test_a_bad_shared_index_spelled_otherwise_is_still_refused(tmp_path, cell):
+    cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">{cell}</row>'
+    sheet, row, column, message, _ = located(refusal(build(tmp_path / "引号.xlsx", {SHEET_PART: sheet_xml(cells)})))
+    assert (sheet, row, column) == ("Sheet1", 2, "B列") and "共享字符串编号" in message

@@ -723,11 +723,13 @@ class _SheetScanner:
                 res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
         quoted = seg.count(b'"s"')
-        single = b"'" in seg
-        res.shared_refs += quoted + (seg.count(b"'s'") if single else 0)
+        # Every = directly followed by ": no attribute in single quotes or with spaces around
+        # its = (t = "e" would hide an error cell from the quick scan, t='s' a shared index).
+        plain = seg.count(b"=") == seg.count(b'="')
+        res.shared_refs += quoted + (0 if plain else seg.count(b"'s'"))
         if not self.suspect:
             canonical = seg.count(b't="s"><v>') if quoted else 0
-            if prefixed or single or canonical != quoted:
+            if prefixed or not plain or canonical != quoted:
                 self.suspect = _ODD_CELL.search(seg) is not None or prefixed > 0 or quoted != canonical
             else:
                 self.suspect = bool(canonical and _BAD_SHARED_INDEX.search(seg)) or (
