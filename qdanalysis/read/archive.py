@@ -99,6 +99,11 @@ _ODD_CELL = re.compile(
     rb'|inlineStr"[^>]*>' + _REST_OF_CELL_TO_V + rb")"
     rb"|(?<=\st)(?:='|\s+=|=\s))"
 )
+#: Every byte of a run of plain cells as Excel and most programs write them (<row r="4"
+#: spans="1:15">, <c r="B4" s="1" t="s"><v>12</v></c>, numbers with - . E +). A segment made
+#: of these bytes alone holds no formula, error cell, inline string, range, other cell type
+#: or other spelling of an attribute: only its shared-string indexes need a look.
+_PLAIN_CELL_BYTES = b'<>/=" crtsvowanp:.-+0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 _CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
 _SHARED_INDEX = re.compile(rb"[0-9]{1,15}")
 _IS_TAG = re.compile(rb"<(/?)(?:" + _NAME + rb":)?is(?=[\s/>])" + _ATTRS + rb">")
@@ -723,6 +728,13 @@ class _SheetScanner:
                 res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
         quoted = seg.count(b'"s"')
+        if not seg.translate(None, _PLAIN_CELL_BYTES) and self.inline_open is None:
+            # plain cells only (a 100,000-row ledger, segment after segment)
+            res.shared_refs += quoted
+            if quoted and not self.suspect:
+                canonical = seg.count(b't="s"><v>')
+                self.suspect = canonical != quoted or _BAD_SHARED_INDEX.search(seg) is not None
+            return
         # Every = directly followed by ": no attribute in single quotes or with spaces around
         # its = (t = "e" would hide an error cell from the quick scan, t='s' a shared index).
         plain = seg.count(b"=") == seg.count(b'="')
