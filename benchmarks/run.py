@@ -16,13 +16,18 @@ Sections (``--only`` takes a comma-separated subset, in any order):
            analysing it once (analyses, cross-checks, scoring, findings), writing the workbook.
   profile  where the time of ``run --year 2020`` goes: CLI imports, kernel start, imports in
            the kernel, fonts, Excel, analysis and drawing, PNG rendering, HTML export.
+  fuzz     the reader under mutation (issue 17): ``--mutants`` mutants of each family of
+           ``tests/mutants.py`` for each of three bases (the shipped 2020 workbook and two small
+           ones), judged in a worker limited to 3 GiB and 60 s a mutant; counts per family and
+           outcome (refused naming the sheet or the file / read identically / read differently =
+           defect / validate and ingest disagree / internal error / timeout / memory).
 
 Timings are medians of ``--runs`` runs, measured side by side in one invocation (the
 machines are shared: compare ratios, not absolute seconds). ``--quick`` runs each once on
 smaller inputs (20,000 ledger rows, 600,000 messages) to check that everything works.
 
 Usage:
-    python benchmarks/run.py [--only report,read] [--quick] [--runs N]
+    python benchmarks/run.py [--only report,read] [--quick] [--runs N] [--mutants N]
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import measure as M
 from measure import median, spread, verdict
 
-SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile")
+SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz")
 REPORT_YEAR = 2020
 REPORT_TARGET = 1.5  # at most this many times the floor
 ALL_TARGET = 1.7  # at least this many times faster than one after another
@@ -398,6 +403,35 @@ def _import_times(stderr: str) -> dict[str, float]:
     return out
 
 
+# --------------------------------------------------------------------------- fuzz
+
+
+def bench_fuzz(args, tmp: Path) -> dict:
+    import fuzz
+    import mutants
+
+    per_base = args.mutants or (4 if args.quick else 30)
+    heading(f"8. Fuzz: {per_base} mutant(s) per family and base, {len(mutants.FAMILIES)} families, 3 bases")
+    result = fuzz.campaign(tmp, per_base)
+    counts = result["counts"]
+    columns = ["refused (located)", "refused (file)", "identical", *mutants.DEFECTS, "not applicable"]
+    short = {"refused (located)": "refused:sheet", "refused (file)": "refused:file", "not applicable": "n/a"}
+    names = [short.get(c, c) for c in columns]
+    print("  " + f"{'family':<22}" + "".join(f"{n:>14}" for n in names))
+    for family in mutants.FAMILIES:
+        print("  " + f"{family:<22}" + "".join(f"{counts.get((family, c), 0):>14}" for c in columns), flush=True)
+    totals = {c: sum(v for (_, o), v in counts.items() if o == c) for c in columns}
+    print("  " + f"{'all families':<22}" + "".join(f"{totals[c]:>14}" for c in columns))
+    judged = result["mutants"] - totals["not applicable"]
+    defects = sum(totals[c] for c in mutants.DEFECTS)
+    row(f"{judged} mutants judged in {result['seconds']:.0f} s (worker peak {result['peak_mb']} MB)",
+        f"defects: {defects}   {verdict(defects == 0)}")
+    for d in result["defects"][:20]:
+        print(f"  DEFECT {d['family']} / {d['base']} / {d['what']}: {d['outcome']} {d.get('detail', '')}")
+    return {"per_base": per_base, "judged": judged, "defects": defects, "seconds": result["seconds"],
+            "counts": {f"{f} / {o}": n for (f, o), n in sorted(counts.items())}}
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -408,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one run each, smaller inputs: checks that it all works")
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 3; 1 with --quick)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    parser.add_argument("--mutants", type=int, default=None,
+                        help="fuzz: mutants per family and base (default 30; 4 with --quick)")
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SECTIONS]

@@ -268,3 +268,130 @@ def test_an_approximate_budget_is_read_and_marked(workbook):
     sheet = read_budget(workbook({"预算执行": rows}))
     assert sheet.items["budget"].tolist()[0] == Decimal("900000.00")
     assert sheet.items["approximate"].tolist() == ["budget", None]
+
+
+# --- issue 17: nothing read as something else ---------------------------------------------
+
+
+@pytest.mark.parametrize(("col", "value", "column"), [
+    (3, "7.6万元/月", "预算数(D列)"), (4, "123元/月", "执行数(E列)"), (3, "0.5万元/条", "预算数(D列)"),
+])
+def test_a_per_month_amount_is_not_an_annual_figure(workbook, col, value, column):
+    row = ["1", "甲", "A", 10, 10]
+    row[col] = value
+    [p] = refused(workbook({"预算执行": [["单位：万元"], HEADER, row]}, name="按月.xlsx")).problems
+    assert (p.sheet, p.row, p.column) == ("预算执行", 3, column)
+    per = value.rsplit("/", 1)[1]
+    assert p.message == f"{column.split('(')[0]}应为全年金额，「{value}」是每{per}的金额，不能当作全年金额"
+    assert "「单价」（如 7.6万元/月）和「计费方式」" in p.hint
+
+
+def test_an_amount_per_year_is_annual(workbook):
+    items = read_budget(workbook({"预算执行": [["单位：万元"], HEADER, ["1", "甲", "A", "66.7万元/年", 60]]})).items
+    assert list(items["budget"]) == [Decimal("667000.00")]
+
+
+def test_an_unevaluated_formula_is_refused_not_taken_as_undisclosed(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "预算执行"
+    for row in (["单位：万元"], HEADER, ["1", "甲", "A", 1, 1], ["2", "甲", "B", 2, "=D4*1"]):
+        ws.append(row)
+    wb.save(tmp_path / "公式.xlsx")  # openpyxl writes <f>D4*1</f><v></v>: no computed value
+    [p] = refused(tmp_path / "公式.xlsx").problems
+    assert (p.row, p.column, p.message) == (4, "执行数(E列)", "单元格是公式，但文件里没有保存计算结果")
+
+
+def test_nan_in_a_money_cell_is_refused(tmp_path):
+    import zipfile
+
+    from conftest import make_workbook
+
+    path = make_workbook(tmp_path / "nan.xlsx", {"预算执行": [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1]]})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'<c r="D3" t="n"><v>1</v></c>', b'<c r="D3" t="n"><v>NaN</v></c>')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    [p] = refused(path).problems
+    assert (p.row, p.column) == (3, "预算数(D列)")
+    assert p.message == "单元格保存的数值是「NaN」，不是有效数字（Excel不会保存这样的值，文件可能由其他程序生成）"
+
+
+@pytest.mark.parametrize("ch", ["\u200b", "\u200d", "\ufeff", "\u00ad"])
+def test_an_invisible_character_does_not_hide_a_duplicate(workbook, ch):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "机房维护", 1, 1], ["2", "甲", f"机房{ch}维护", 2, 2]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert (p.row, p.column) == (4, "项目名称(C列)")
+    assert p.message == "项目「机房维护」重复出现（第一次在预算执行第3行）"
+
+
+def test_invisible_characters_are_removed_from_item_names(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "\ufeff机房\u200b维护", 1, 1]]
+    assert list(read_budget(workbook({"预算执行": rows})).items["item"]) == ["机房维护"]
+
+
+@pytest.mark.parametrize(("rows", "row", "words"), [
+    ([["1", "甲", "A", 1, 1], ["2", "甲", "机房维护合计", 5, 5]], 4, "合计50000.00元与明细（第3行）之和10000.00元不符"),
+    ([["1", "甲", "设备小计维护", 1, 1], ["2", "甲", "B", 2, 2]], 3, "它上方没有属于它的明细项目"),
+    ([["1", "甲", "A", 1, 1], ["2", "甲", "运维总额", None, None]], 4, "它没有填写任何金额"),
+])
+def test_an_item_named_like_a_subtotal_is_not_silently_one(workbook, rows, row, words):
+    problems = refused(workbook({"预算执行": [["单位：万元"], HEADER, *rows]})).problems
+    assert any(p.row == row and words in p.message for p in problems), problems
+
+
+def test_an_item_renamed_with_a_subtotal_word_says_what_it_becomes(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1], ["2", "甲", "运维总额", None, None]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert (p.row, p.column) == (4, "项目名称(C列)")
+    assert p.message == "「运维总额」含有「总额」，会被当作合计行而不计入明细，但无法核对：它没有填写任何金额"
+    assert p.hint.startswith("如果这是一个明细项目，请从名称中去掉「总额」")
+
+
+def test_a_subtotal_that_stands_as_one_passes(workbook):
+    sheet = read_budget(workbook({"预算执行": budget_rows()}, merges={"预算执行": ["A1:E1"]}))
+    assert len(sheet.subtotals) == 2 and sheet.total_row == 10
+
+
+def with_merge(path, ref: str):
+    """Add a merged range to the first sheet's XML, keeping the covered cells' values (openpyxl
+    would clear them; files from other programs keep them, and readers read them)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode(), 1)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_title_merged_down_into_the_category_column_is_refused(workbook):
+    rows = [["专项业务费预算执行表"], ["单位：万元"], ["类别", "编号", "项目名称", "预算数", "执行数"],
+            [None, "1", "A", 1, 1], [None, "2", "B", 2, 2]]
+    [p] = refused(with_merge(workbook({"预算执行": rows}), "A1:A5")).problems
+    assert (p.sheet, p.row, p.column) == ("预算执行", 1, "类别(A列)")
+    assert p.message == ("合并单元格A1:A5从表头上方（第1行「专项业务费预算执行表」）一直延伸到数据区域（第4行起），"
+                         "无法判断这些行的取值")
+    assert p.hint == "请取消该合并单元格，在表头下方的每一行（或该类首行）填写类别(A列)"
+
+
+def test_a_subtotal_over_undisclosed_items_stands(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", None, None], ["2", "甲", "B", None, None], [None, "甲", "小计", 3, 2]]
+    sheet = read_budget(workbook({"预算执行": rows}))
+    assert list(sheet.items["item"]) == ["A", "B"] and list(sheet.subtotals["budget"]) == [Decimal("30000.00")]
+
+
+def test_an_item_with_a_code_renamed_as_a_subtotal_over_undisclosed_items_is_reported(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", None, None], ["2", "甲", "B小计", 3, 2]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert (p.row, p.column) == (4, "项目名称(C列)")
+    assert p.message.endswith("无法核对：它有编号，像是明细项目，而它所汇总的明细项目都没有填写对应的金额")

@@ -112,3 +112,19 @@ def test_garbage_collection_is_paused_while_loading_and_restored_after(workbook,
         assert not gc.isenabled()  # a caller's own pause is left alone
     finally:
         gc.enable()
+
+
+def test_an_amount_written_per_message_is_the_unit_price(workbook):
+    rows = [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "合同金额", "计费方式"],
+            ["S-1", "短信", "移动", "2019-01-01", "0.07元/条", "条"]]
+    c = qdanalysis.load_contracts(workbook({"合同台账": rows}))
+    assert pd.isna(c.loc[0, "amount"]) and c.loc[0, "unit_price"] == Decimal("0.0700")
+    assert c.loc[0, "unit_price_per"] == "条" and pd.isna(c.loc[0, "annual_cost"])
+
+
+def test_paid_in_year_per_month_is_refused(workbook):
+    rows = [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "合同金额", "计费方式", "本年支付"],
+            ["A-1", "机房", "甲", "2019-01-01", 667000, "年", "5万元/月"]]
+    [p] = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": rows})).value.problems
+    assert (p.row, p.column) == (3, "本年支付(G列)")
+    assert p.message == "本年支付应为全年金额，「5万元/月」是每月的金额，不能当作全年金额"

@@ -98,3 +98,38 @@ def test_validate_reads_year_less_months_in_the_folder_year(tmp_path, capsys):
     assert main(["validate", "--year", "2021", str(loose)]) == 0
     with pytest.raises(ValidationError):
         load_sms(loose)  # without a year, a month without one is refused
+
+
+def test_a_chart_sheet_named_for_a_table_is_refused_by_validate_and_ingest_alike(tmp_path, capsys):
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart
+
+    wb = Workbook()
+    wb.active.title = "合同台账"
+    for row in [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "合同金额"], ["A-1", "A", "甲", "2020-01-01", 1]]:
+        wb.active.append(row)
+    wb.create_chartsheet("预算执行").add_chart(BarChart())
+    (tmp_path / "2020").mkdir()
+    wb.save(tmp_path / "2020" / "图表.xlsx")
+    message = "工作表「预算执行」是图表工作表，不是数据表，其中没有「预算执行」的数据"
+    assert main(["validate", str(tmp_path / "2020")]) == 1
+    out = capsys.readouterr().out
+    assert f"2020/图表.xlsx:预算执行::: {message}" in out and "通过校验" not in out
+    with pytest.raises(ValidationError) as info:
+        ingest(2020, tmp_path, tmp_path / "processed")
+    [p] = info.value.problems
+    assert (p.sheet, p.row, p.message) == ("预算执行", None, message)
+    assert p.hint.startswith("请把「预算执行」的数据放在普通工作表中，表头应包含：类别、项目名称、预算数、执行数")
+
+
+def test_a_chart_sheet_beside_the_table_it_is_named_after_is_fine(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart
+
+    wb = Workbook()
+    wb.active.title = "预算执行"
+    for row in BUDGET_ROWS:
+        wb.active.append(row)
+    wb.create_chartsheet("预算执行图").add_chart(BarChart())
+    wb.save(tmp_path / "图.xlsx")
+    assert list(read_budget(tmp_path / "图.xlsx").items["item"]) == ["A"]

@@ -86,3 +86,46 @@ def test_unparseable_target_refused(workbook):
     err = pytest.raises(ValidationError, qdanalysis.load_indicators, workbook({"绩效指标": rows})).value
     assert [(p.row, p.column) for p in err.problems] == [(2, "指标值(D列)"), (3, "指标值(D列)")]
     assert "较多" in err.problems[0].message and "≥80条" in err.problems[0].hint
+
+
+# --- issue 17 -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("month", ["2019年12月", "2021-01", dt.datetime(2019, 6, 1)])
+def test_sms_month_outside_the_evaluated_year_is_refused(workbook, month):
+    rows = [["单位：元"], ["月份", "条数"], ["2020年1月", 10], [month, 20]]
+    err = pytest.raises(ValidationError, qdanalysis.load_sms, workbook({"短信结算": rows}), year=2020).value
+    [p] = err.problems
+    assert (p.sheet, p.row, p.column) == ("短信结算", 4, "月份(A列)")
+    assert p.message.startswith("月份「") and p.message.endswith("」不在评价年度2020年内")
+    assert "其他年度的结算请放到该年度的文件夹中" in p.hint
+
+
+def test_sms_months_without_a_year_given_are_not_judged(workbook):
+    rows = [["单位：元"], ["月份", "条数"], ["2019年12月", 10]]
+    assert len(qdanalysis.load_sms(workbook({"短信结算": rows}))) == 1
+
+
+def test_sms_amount_per_message_is_refused(workbook):
+    rows = [["单位：元"], ["月份", "条数", "金额"], ["2020年1月", 10, "0.07元/条"], ["2020年2月", 10, "650元/月"]]
+    err = pytest.raises(ValidationError, qdanalysis.load_sms, workbook({"短信结算": rows}), year=2020).value
+    [p] = err.problems
+    assert (p.row, p.column) == (3, "金额(C列)")
+    assert p.message == "金额应为每月的金额，「0.07元/条」是每条的金额"
+
+
+def test_indicators_title_merged_down_into_level_one_is_refused(workbook):
+    import zipfile
+
+    rows = [["2020年绩效指标表"], [None], ["一级指标", "二级指标", "三级指标", "指标值"], [None, "数量", "A", "≥1条"]]
+    path = workbook({"绩效指标": rows})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:A4"/></mergeCells>')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    [p] = pytest.raises(ValidationError, qdanalysis.load_indicators, path).value.problems
+    assert (p.sheet, p.row, p.column) == ("绩效指标", 1, "一级指标(A列)")
+    assert "合并单元格A1:A4从表头上方（第1行「2020年绩效指标表」）一直延伸到数据区域（第4行起）" in p.message

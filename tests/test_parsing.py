@@ -169,3 +169,53 @@ def test_month_without_year_needs_year():
                                                 ("月租（元/月）", "月租", "元/月"), ("预算数*", "预算数", None)])
 def test_split_header(header, name, unit):
     assert P.split_header(header) == (name, unit)
+
+
+# --- issue 17: spaces inside numbers, invisible characters -----------------------------
+
+
+@pytest.mark.parametrize(("parse", "value"), [
+    (lambda v: P.parse_money(v, "元"), "4 5 0"),
+    (lambda v: P.parse_money(v, "元"), "45 0万元"),
+    (lambda v: P.parse_money(v, "元"), "1 234.5"),
+    (lambda v: P.parse_money(v, "元"), "1, 234"),
+    (lambda v: P.parse_money(v, "元"), "66 .7"),
+    (lambda v: P.parse_money(v, "元"), "６６\u3000７"),
+    (lambda v: P.parse_decimal(v), "9 5"),
+    (lambda v: P.parse_count(v), "1 2"),
+    (lambda v: P.parse_quantity(v), "8 0条"),
+    (lambda v: P.parse_target(v), "≥8 0条"),
+    (lambda v: P.parse_bandwidth(v), "10 00M"),
+    (lambda v: P.parse_date(v), "2019 08 10"),
+    (lambda v: P.parse_month(v, 2020), "1 2月"),
+])
+def test_spaces_inside_a_number_are_refused(parse, value):
+    with pytest.raises(P.CellError) as info:
+        parse(value)
+    assert "的数字中间有空格，无法确定是一个数还是几个数" in info.value.message
+    assert "千分位请用逗号" in info.value.hint
+
+
+@pytest.mark.parametrize(("value", "yuan"), [
+    ("1,234.56", "1234.56"), ("１２３４．５６", "1234.56"), ("  450 ", "450.00"), ("450 元", "450.00"),
+    ("约 90 万元", "900000.00"), ("7.6 万元/月", "76000.00"),
+])
+def test_unambiguous_separators_are_accepted(value, yuan):
+    assert P.parse_money(value, "元").yuan == Decimal(yuan)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("≥ 80 条", "80"), ("2019 年 8 月 10 日", None), ("2020 年 1 月", None),
+])
+def test_spaces_between_a_number_and_its_words_are_accepted(value, text):
+    if text:
+        assert P.parse_target(value).value == Decimal(text)
+    else:
+        assert P.parse_date(value) is not None
+
+
+@pytest.mark.parametrize("ch", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u202e"])
+def test_invisible_characters_are_removed_from_texts(ch):
+    assert P.clean_text(f"机房{ch}维护") == "机房维护"
+    assert P.normalize_text(f"{ch}预算数") == "预算数"
+    assert P.clean_text(ch) == "" and P.is_blank(ch)

@@ -117,10 +117,19 @@ def assert_ingest_consistent(out_dir: Path) -> dict:
 
 
 def copy_year(root: Path, year: int) -> Path:
+    """The 2020 workbook as ``<root>/<year>/``; for another year its 短信结算 months are moved
+    into that year (months outside the evaluated year are refused)."""
     folder = root / str(year)
     folder.mkdir(parents=True, exist_ok=True)
     for f in RAW_2020.iterdir():
         shutil.copy2(f, folder / f.name)
+        if year != 2020 and f.suffix == ".xlsx":
+            from mutants import Book
+
+            book = Book(f)
+            sms = book.sheet_parts()["短信结算"]
+            book.set_text(sms, book.text(sms).replace("<t>2020年", f"<t>{year}年"))
+            book.write(folder / f.name)
     return folder
 
 

@@ -559,9 +559,9 @@ def test_valid_workbook(workbook_path):
     assert rows[4][2] == "全角ＡＢＣ　１２３"  # C5
     assert rows[4][3] == 3.5 and type(rows[4][3]) is float
     assert rows[4][4] == 7 and type(rows[4][4]) is int
-    assert rows[4][5] is None  # formula without cached value
+    assert rows[4][5] is None  # formula without cached value: openpyxl writes <v></v>, listed as an error
     assert rows[4][6] == "  两端空格  "
-    assert rows[4][7] is None and main.errors == [(4, 7, "#DIV/0!")]
+    assert rows[4][7] is None and main.errors == [(4, 5, archive.UNCACHED_FORMULA), (4, 7, "#DIV/0!")]
     assert rows[5][2] == dt.datetime(2024, 1, 2, 3, 4, 5)
     assert rows[5][3] == dt.date(2024, 3, 4) and type(rows[5][3]) is dt.date
     assert rows[5][4] == dt.time(12, 30)
@@ -609,7 +609,7 @@ def test_far_empty_styled_cell_is_accepted(tmp_path, far):
 
 
 def test_merges_are_clipped_to_the_grid(tmp_path):
-    extra = '<mergeCells count="2"><mergeCell ref="A1:XFD1048576"/><mergeCell ref="C3:D4"/></mergeCells>'
+    extra = '<mergeCells count="2"><mergeCell ref="A1:O1048576"/><mergeCell ref="C3:D4"/></mergeCells>'
     path = build(tmp_path / "m.xlsx", {SHEET_PART: sheet_xml(extra=extra)})
     assert read_workbook(path)[0].merged == [(0, 0, 0, 0)]
 
@@ -673,7 +673,7 @@ def test_calamine_failure_falls_back_to_openpyxl(workbook_path, monkeypatch):
     assert main.rows[4][4] == 7 and type(main.rows[4][4]) is int
     assert main.rows[5][3] == dt.date(2024, 3, 4) and type(main.rows[5][3]) is dt.date
     assert main.rows[5][2] == dt.datetime(2024, 1, 2, 3, 4, 5)
-    assert main.errors == [(4, 7, "#DIV/0!")] and main.rows[4][7] is None
+    assert main.errors == [(4, 5, archive.UNCACHED_FORMULA), (4, 7, "#DIV/0!")] and main.rows[4][7] is None
     assert main.merged == [(7, 2, 8, 4)]
     assert sheets[2].rows == []
 
@@ -717,3 +717,230 @@ def test_column_letter_roundtrip(index):
     letters = column_letter(index)
     assert letters.isalpha() and letters.isupper()
     assert archive._column_index(letters.encode()) == index
+
+
+# ---------------------------------------------------------------------------
+# Issue 17: ranges bounded, nothing read as something else
+# ---------------------------------------------------------------------------
+
+FALLBACK = '<c r="C1" t="zz"><v>5</v></c>'  # a cell type calamine refuses (openpyxl reads it)
+
+
+def located(err: ValidationError) -> tuple:
+    [p] = err.problems
+    return p.sheet, p.row, p.column, p.message, p.hint
+
+
+@pytest.mark.parametrize(("element", "words"), [
+    ('<mergeCells count="1"><mergeCell ref="A1:P1048576"/></mergeCells>', "合并单元格区域「A1:P1048576」过大"),
+    ('<hyperlinks><hyperlink ref="A1:P1048576" location="A1"/></hyperlinks>', "超链接区域「A1:P1048576」过大"),
+])
+def test_huge_merged_or_hyperlink_range_is_refused_before_any_reader(tmp_path, element, words, monkeypatch):
+    path = build(tmp_path / "大区域.xlsx", {SHEET_PART: sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', element)})
+    monkeypatch.setattr(xlsx.python_calamine.CalamineWorkbook, "from_path", lambda *a: pytest.fail("calamine opened"))
+    sheet, row, column, message, hint = located(refusal(path))
+    assert (sheet, row, column) == ("Sheet1", 1, "A列")
+    assert words in message and "16777216个单元格，上限16000000个" in message
+    assert "大区域.xlsx" in hint
+
+
+@pytest.mark.parametrize("element", [
+    '<conditionalFormatting sqref="A1:A2000000"><cfRule type="expression" priority="1"><formula>1</formula>'
+    "</cfRule></conditionalFormatting>",
+    '<dataValidations count="1"><dataValidation type="whole" sqref="B2 A1:XFE3"><formula1>1</formula1>'
+    "</dataValidation></dataValidations>",
+])
+def test_a_range_beyond_the_sheet_is_refused(tmp_path, element):
+    path = build(tmp_path / "越界.xlsx", {SHEET_PART: sheet_xml(extra=element)})
+    sheet, _, _, message, _ = located(refusal(path))
+    assert sheet == "Sheet1" and "超出了Excel工作表的范围" in message
+
+
+def test_whole_sheet_formatting_and_validation_are_accepted(tmp_path):
+    # Excel writes a rule applied to whole columns or the whole sheet this way; no reader
+    # expands them, so they are not bounded by area (only their number is).
+    extra = ('<conditionalFormatting sqref="A1:XFD1048576"><cfRule type="expression" priority="1"><formula>1'
+             '</formula></cfRule></conditionalFormatting><dataValidations count="1"><dataValidation type="whole" '
+             'sqref="A:A 3:3"><formula1>1</formula1></dataValidation></dataValidations>')
+    path = build(tmp_path / "整表.xlsx", {SHEET_PART: sheet_xml(extra=extra)})
+    assert read_workbook(path)[0].rows == [["hello"]]
+
+
+def test_too_many_ranges_are_refused(tmp_path):
+    sqref = " ".join(f"A{i}" for i in range(1, archive.MAX_RANGES + 2))
+    extra = f'<dataValidations count="1"><dataValidation type="whole" sqref="{sqref}"></dataValidation></dataValidations>'
+    path = build(tmp_path / "多.xlsx", {SHEET_PART: sheet_xml(extra=extra)})
+    assert_file_problem(refusal(path), path, f"区域过多（{archive.MAX_RANGES + 1}个，上限{archive.MAX_RANGES}个）")
+
+
+MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import resource, sys
+    from qdanalysis.read.xlsx import read_workbook
+    (sheet,) = read_workbook(sys.argv[1])
+    print(sheet.rows, sheet.merged)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    """
+)
+CALAMINE_GIVES_UP = '<dimension ref="A0:A0"/>'  # calamine: "Range is missing the expected row component"
+
+
+def sheet_with_dimension(cells: str, extra: str = "") -> str:
+    return DECL + f'<worksheet xmlns="{MAIN_NS}">{CALAMINE_GIVES_UP}<sheetData>{cells}</sheetData>{extra}</worksheet>'
+
+
+@pytest.mark.parametrize("element", [
+    '<mergeCells count="1"><mergeCell ref="A1:O1048576"/></mergeCells>',
+    '<hyperlinks><hyperlink ref="A1:O1048576" location="A1"/></hyperlinks>',
+])
+def test_fallback_reader_does_not_expand_ranges(tmp_path, element):
+    # 15.7 million cells, just under the bound: openpyxl's normal mode made one object per
+    # cell (2 GB, then MemoryError); the fallback now streams the sheet.
+    cells = '<row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>5</v></c></row>'
+    path = build(tmp_path / "回退.xlsx", {SHEET_PART: sheet_with_dimension(cells, element)})
+    with pytest.raises(xlsx.python_calamine.CalamineError):
+        xlsx.python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
+    proc = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(path)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    grid, peak_mb = proc.stdout.splitlines()
+    merged = "[(0, 0, 0, 2)]" if "mergeCell" in element else "[]"
+    assert grid == f"[[1, None, 5]] {merged}"
+    assert int(peak_mb) < 600, peak_mb  # the interpreter and its libraries, not the range
+
+
+def test_fallback_reads_shared_strings_and_keeps_error_cells(tmp_path):
+    cells = ('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>5</v></c></row>'
+             '<row r="2"><c r="A2"><f>1+1</f><v></v></c><c r="B2" t="e"><v>#N/A</v></c><c r="C2"><v>1e400</v></c>'
+             '<c r="D2"><v>3</v></c></row>')
+    types = CONTENT_TYPES.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                  '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    path = build(tmp_path / "回退2.xlsx", {SHEET_PART: sheet_with_dimension(cells), "[Content_Types].xml": types})
+    (sheet,) = read_workbook(path)
+    assert sheet.rows == [["hello", 5, None, None], [None, None, None, 3]]
+    assert sheet.errors == [(1, 0, archive.UNCACHED_FORMULA), (1, 1, "#N/A"), (1, 2, archive.NOT_A_NUMBER + "inf")]
+
+
+@pytest.mark.parametrize("v", ["<v />", "<v></v>", "<v/>", ""])
+def test_formula_with_an_empty_cached_value_is_listed_as_uncached(tmp_path, v):
+    cells = f'<row r="2"><c r="B2"><f>1+1</f>{v}</c><c r="C2" t="str"><f>""</f><v></v></c><c r="D2"><v>1</v></c></row>'
+    (sheet,) = read_workbook(build(tmp_path / "f.xlsx", {SHEET_PART: sheet_xml(cells)}))
+    assert sheet.rows == [[None, None, None, None], [None, None, None, 1]]
+    assert sheet.errors == [(1, 1, archive.UNCACHED_FORMULA)]  # an empty text result (C2) is a value
+
+
+@pytest.mark.parametrize(("v", "text"), [("NaN", "nan"), ("-inf", "-inf"), ("Infinity", "inf"), ("1e400", "inf")])
+def test_nan_and_infinity_are_error_cells(tmp_path, v, text):
+    cells = f'<row r="3"><c r="A3"><v>2</v></c><c r="B3"><v>{v}</v></c></row>'
+    (sheet,) = read_workbook(build(tmp_path / "n.xlsx", {SHEET_PART: sheet_xml(cells)}))
+    assert sheet.rows == [[None], [None], [2]]  # B3 is no value: the empty column is trimmed
+    assert sheet.errors == [(2, 1, archive.NOT_A_NUMBER + text)]
+
+
+def test_error_cells_without_r_are_placed_as_calamine_places_them(tmp_path):
+    cells = ('<row r="4"><c r="B4"><v>1</v></c><c t="e"><v>#REF!</v></c><c><f>1</f></c></row>'
+             '<row><c t="e"><v>#N/A</v></c></row>')
+    (sheet,) = read_workbook(build(tmp_path / "e.xlsx", {SHEET_PART: sheet_xml(cells)}))
+    assert sheet.errors == [(3, 2, "#REF!"), (3, 3, archive.UNCACHED_FORMULA), (4, 0, "#N/A")]
+
+
+@pytest.mark.parametrize(("cell", "words"), [
+    ('<c r="B2" t="inlineStr"><v>66.7</v></c>', "单元格B2标为内嵌文本，却保存了数值「66.7」，读取时会被当作空白"),
+    ('<c r="B2" t="inlineStr"><is><t>甲</t></is><v>5</v></c>', "单元格B2标为内嵌文本，却保存了数值「5」"),
+    ('<c r="B2" t="s"><v>x</v></c>', "单元格B2的共享字符串编号「x」不是有效的编号，读取时会被当作另一段文字"),
+    ('<c r="B2" t="s"><v>-1</v></c>', "共享字符串编号「-1」不是有效的编号"),
+    ('<c r="B2" t="s"><v>100000000000000000000</v></c>', "共享字符串编号「100000000000000000000」不是有效的编号"),
+    ('<c r="B2" t="s"><v> 0 </v></c>', "共享字符串编号「 0 」不是有效的编号"),
+    ('<c r="B2" t="s"><v></v></c>', "单元格B2是共享字符串，却没有保存编号"),
+    ('<c r="B2" t="zz"><v>5</v></c>', "单元格B2的类型「zz」不是Excel使用的类型"),
+    ('<c r="B2" t="b"><v>7</v></c>', "单元格B2标为逻辑值（TRUE/FALSE），却保存了「7」"),
+    ('<c r="A2"><v>1</v></c><c r=""><v>2</v></c>', "B2附近有一个单元格的位置「」无法识别"),
+])
+def test_cells_a_reader_would_misread_are_refused_with_their_place(tmp_path, cell, words):
+    cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">{cell}</row>'
+    path = build(tmp_path / "坏格.xlsx", {SHEET_PART: sheet_xml(cells)})
+    sheet, row, column, message, hint = located(refusal(path))
+    assert (sheet, row, column) == ("Sheet1", 2, "B列" if "A2" not in cell else "B列")
+    assert words in message, message
+    assert "坏格.xlsx" in hint and "另存为新的 .xlsx 文件" in hint
+
+
+def test_shared_index_out_of_range_is_still_refused(tmp_path):
+    path = build(tmp_path / "越.xlsx", {SHEET_PART: sheet_xml('<row r="1"><c r="A1" t="s"><v>7</v></c></row>')})
+    assert_file_problem(refusal(path), path, "无法读取工作簿")
+
+
+@pytest.mark.parametrize("is_xml", [
+    "<is><t>" + "长" * 40_000 + "</t></is>",
+    "<is>" + "".join("<r><t>" + "字" * 100 + "</t></r>" for _ in range(400)) + "</is>",
+])
+def test_inline_strings_have_the_shared_string_length_bound(tmp_path, is_xml):
+    cells = f'<row r="1"><c r="A1" t="inlineStr">{is_xml}</c></row>'
+    path = build(tmp_path / "长.xlsx", {SHEET_PART: sheet_xml(cells)})
+    assert_file_problem(refusal(path), path, "单元格文本长度超过Excel上限32767个字符（约40000个）")
+
+
+def test_inline_string_at_the_bound_is_accepted(tmp_path):
+    cells = '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "长" * 32_767 + "</t></is></c></row>"
+    (sheet,) = read_workbook(build(tmp_path / "长.xlsx", {SHEET_PART: sheet_xml(cells)}))
+    assert sheet.rows == [["长" * 32_767]]
+
+
+def test_a_chart_sheet_is_returned_with_its_kind(tmp_path):
+    from openpyxl.chart import BarChart
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "数据"
+    wb.active.append([1, 2])
+    chart = wb.create_chartsheet("预算执行")
+    chart.add_chart(BarChart())
+    path = tmp_path / "图表.xlsx"
+    wb.save(path)
+    sheets = read_workbook(path)
+    assert [(s.name, s.kind, s.rows) for s in sheets] == [("数据", "worksheet", [[1, 2]]), ("预算执行", "chartsheet", [])]
+
+
+def test_memory_running_out_is_a_refusal_naming_the_file(workbook_path, monkeypatch):
+    def exhausted(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(xlsx, "_read_calamine", exhausted)
+    err = refusal(workbook_path)
+    assert_file_problem(err, workbook_path, "读取工作簿时内存不足")
+
+
+def test_a_stylesheet_of_millions_of_formats_is_refused(tmp_path):
+    import random
+
+    rng = random.Random(17)  # varied attributes: the part must pass the compression-ratio check
+    xfs = "".join(f'<xf numFmtId="{rng.randrange(10**6)}" fontId="{rng.randrange(10**4)}"/>'
+                  for _ in range(archive.MAX_STYLE_ELEMENTS + 10))
+    styles = DECL + f'<styleSheet xmlns="{MAIN_NS}"><cellXfs>{xfs}</cellXfs></styleSheet>'
+    path = build(tmp_path / "样式.xlsx", {"xl/styles.xml": styles})
+    assert_file_problem(refusal(path), path, "样式表“xl/styles.xml”过大（超过1000000个元素")
+
+
+def test_many_inline_strings_in_a_prefixed_sheet_are_scanned_in_linear_time(tmp_path):
+    # A search for a <v> after each inline string must stop at the cell's end, also when the
+    # cells carry a namespace prefix; else 20,000 cells would take 20,000 scans of the sheet.
+    cells = "".join(f'<x:c r="A{i}" t="inlineStr"><x:is><x:t>项目{i}</x:t></x:is></x:c>' for i in range(1, 20_001))
+    sheet = DECL + f'<x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData><x:row r="1">{cells}</x:row></x:sheetData></x:worksheet>'
+    (grid,) = read_workbook(build(tmp_path / "前缀.xlsx", {SHEET_PART: sheet}))
+    assert grid.rows[19_999] == ["项目20000"] and len(grid.rows) == 20_000
+
+
+@pytest.mark.parametrize("cell", ['<c r="B2" t = "e"><v>#REF!</v></c>', "<c r='B2' t='e'><v>#REF!</v></c>",
+                                  '<c r="B2"\n t="e"><v>#REF!</v></c>'])
+def test_an_error_cell_spelled_with_spaces_or_single_quotes_is_still_listed(tmp_path, cell):
+    cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c>{cell}</row>'
+    (sheet,) = read_workbook(build(tmp_path / "引号.xlsx", {SHEET_PART: sheet_xml(cells)}))
+    assert sheet.rows == [["hello"], [1]] and sheet.errors == [(1, 1, "#REF!")]
+
+
+@pytest.mark.parametrize("cell", ["<c r='B2' t='s'><v>x</v></c>", '<c r="B2" t = "s"><v>-1</v></c>',
+                                  '<c r="B2" s="1"\tt="s"><v> 0</v></c>'])
+def test_a_bad_shared_index_spelled_otherwise_is_still_refused(tmp_path, cell):
+    cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">{cell}</row>'
+    sheet, row, column, message, _ = located(refusal(build(tmp_path / "引号.xlsx", {SHEET_PART: sheet_xml(cells)})))
+    assert (sheet, row, column) == ("Sheet1", 2, "B列") and "共享字符串编号" in message

@@ -41,6 +41,10 @@ MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
 MAX_SHEET_CELLS = 16_000_000  # rows x columns of one sheet's grid (from A1)
 MAX_WORKBOOK_CELLS = 32_000_000  # the same, summed over the workbook
 MAX_SHARED_TEXT_CHARS = 100_000_000  # characters materialised from shared strings
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384  # the largest sheet Excel makes (XFD1048576)
+MAX_RANGE_CELLS = MAX_SHEET_CELLS  # cells of one merged or hyperlink range (openpyxl makes each one)
+MAX_RANGES = 100_000  # merged, hyperlink, validation and formatting ranges, all sheets together
+MAX_STYLE_ELEMENTS = 1_000_000  # XML elements of the stylesheet (Excel keeps at most 64,000 cell formats)
 _CHUNK = 1 << 20  # streaming read size
 _MAX_CARRY = 8 << 20  # longest unfinished element carried between chunks
 
@@ -77,6 +81,41 @@ _ANY_TAG = re.compile(
 _LEADING_INT = re.compile(rb"\s*([0-9]+)")
 _CELL_START = re.compile(rb"<(?:" + _NAME + rb":)?c(?=[\s/>])" + _ATTRS + rb">")
 _V_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
+# Candidates for the exact replay: a shared-string cell whose <v> is not a plain index
+# (calamine reads string 0 instead), and an inline-string cell that also carries a <v>
+# (calamine reads a blank). The quick scan checks the form Excel writes (t="s"><v>) at C
+# speed; a shared-string cell in any other form, or a t attribute in other quotes or with
+# spaces, sends the sheet to _ODD_CELL, which checks every spelling. A cell type Excel does
+# not write, or a boolean other than 0 or 1, makes calamine fail:
+# :meth:`Inspector.audit_cells` then replays every sheet before the fallback reader.
+_BAD_SHARED_INDEX = re.compile(rb't="s"><v>(?![0-9]{1,15}</v>)')
+# The rest of an inline-string cell up to a <v>; it never runs past the cell's end or into
+# another cell (with or without a namespace prefix), so a search stays linear.
+_REST_OF_CELL_TO_V = (rb"[^<]*(?:<(?!/?(?:" + _NAME + rb":)?c[\s/>]|(?:" + _NAME + rb":)?v[\s/>])[^<]*)*"
+                      rb"<(?:" + _NAME + rb":)?v[\s/>]")
+_INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>' + _REST_OF_CELL_TO_V)
+_ODD_CELL = re.compile(
+    rb't(?:(?<=\st)="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)'
+    rb'|inlineStr"[^>]*>' + _REST_OF_CELL_TO_V + rb")"
+    rb"|(?<=\st)(?:='|\s+=|=\s))"
+)
+#: Every byte of a run of plain cells as Excel and most programs write them (<row r="4"
+#: spans="1:15">, <c r="B4" s="1" t="s"><v>12</v></c>, numbers with - . E +). A segment made
+#: of these bytes alone holds no formula, error cell, inline string, range, other cell type
+#: or other spelling of an attribute: only its shared-string indexes need a look.
+_PLAIN_CELL_BYTES = b'<>/=" crtsvowanp:.-+0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+_CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
+_SHARED_INDEX = re.compile(rb"[0-9]{1,15}")
+_IS_TAG = re.compile(rb"<(/?)(?:" + _NAME + rb":)?is(?=[\s/>])" + _ATTRS + rb">")
+_RANGE_TAG = re.compile(
+    rb"<(?:" + _NAME + rb":)?(mergeCell|hyperlink|dataValidation|conditionalFormatting)(?=[\s/>])" + _ATTRS + rb">"
+)
+_ATTR_REF = re.compile(rb"(?:^|\s)(?:sq)?ref\s*=\s*([\"'])(.*?)\1", re.S)
+_RANGE_PART = re.compile(rb"\$?([A-Za-z]{0,12})\$?([0-9]{0,12})")
+#: Ranges that the fallback reader (openpyxl) turns into one object per cell.
+_EXPANDED_RANGES = (b"mergeCell", b"hyperlink")
+_RANGE_WORDS = {b"mergeCell": "合并单元格区域", b"hyperlink": "超链接区域",
+                b"dataValidation": "数据验证区域", b"conditionalFormatting": "条件格式区域"}
 
 
 def column_letter(index0: int) -> str:
@@ -114,6 +153,7 @@ class SheetScan:
     max_col: int = 0
     shared_refs: int = 0  # cells of type "s"
     errors: list[tuple[int, int, str]] = field(default_factory=list)
+    ranges: int = 0  # merged, hyperlink, validation and formatting ranges
 
 
 @dataclass
@@ -278,6 +318,11 @@ class Inspector:
                 if info.filename == "xl/sharedStrings.xml" or sst is None:
                     sst = (info, scanner)
         self._check_grid_total(sheets)
+        ranges = sum(s.ranges for s in sheets.values())
+        if ranges > MAX_RANGES:
+            raise self.malicious(
+                f"工作簿中的合并单元格、超链接、数据验证和条件格式区域过多（{ranges}个，上限{MAX_RANGES}个），可能是恶意文件"
+            )
         refs = sum(s.shared_refs for s in sheets.values())
         if sst is not None and refs * sst_longest > MAX_SHARED_TEXT_CHARS:
             self._check_shared_text(zf, sst[1], sheets)
@@ -353,7 +398,9 @@ class Inspector:
             prefix = tag[: len(tag) - len(local)] if local == b"sst" else b""
             return _SstScan(self, info, b"</" + prefix + b"si>")
         if local in _SHEET_ROOTS or (name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml")):
-            return _SheetScanner(name)
+            return _SheetScanner(self, name)
+        if local == b"styleSheet":
+            return _StyleScan(self, name)
         return None
 
     def _bad_encoding(self, part: str, encoding: str) -> ValidationError:
@@ -382,25 +429,32 @@ class Inspector:
 
     def _finish_sheet(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetScanner) -> SheetScan:
         result = scan.result
-        if scan.cell_tags != scan.cell_refs or result.max_row * result.max_col > MAX_SHEET_CELLS:
-            # Some cells lack a plain r="A1" first attribute, or the quick bound is too
-            # large (it also counts empty styled cells): replay the reader's rules.
-            result.max_row, result.max_col, _ = self._replay(zf, info)
+        if scan.range_problem is not None:
+            raise self._range_refusal(zf, info.filename, *scan.range_problem)
+        if scan.cell_tags != scan.cell_refs or scan.suspect or result.max_row * result.max_col > MAX_SHEET_CELLS:
+            # Some cells lack a plain r="A1" first attribute, a cell may be malformed, or the
+            # quick bound is too large (it also counts empty styled cells): replay the reader's rules.
+            replay = self._replay(zf, info)
+            result.max_row, result.max_col, result.errors = replay.max_row, replay.max_col, replay.errors
+            if replay.malformed:
+                raise self._malformed(zf, info.filename, replay.malformed)
         if result.max_row * result.max_col > MAX_SHEET_CELLS:
             raise self._too_big(zf, info.filename, result.max_row, result.max_col)
         return result
 
-    def _replay(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, lengths: array | None = None) -> tuple[int, int, int]:
+    def _replay(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Replay:
         """Replay calamine's cell positioning over every tag of a worksheet part.
 
-        Returns:
-            ``(max_row, max_col, shared_chars)``: the 1-based extent of cells that may hold
-            a value, and (when ``lengths`` is given) the characters that shared-string
-            cells would materialise.
+        Returns the 1-based extent of cells that may hold a value, the error cells and
+        formula cells without a computed value (each where calamine puts it, with or
+        without an ``r`` attribute), and the cells that calamine would misread.
         """
-        row = col = max_row = max_col = shared_chars = 0
-        cell: tuple[int, int] | None = None  # position of the open <c>, until it shows a value
-        shared_cell = in_v = False
+        out = _Replay()
+        row = col = 0
+        cell: tuple[int, int] | None = None  # position of the open <c>, until it closes
+        cell_t = b""
+        has_f = in_v = False
+        v_text: bytes | None = None
         v_start = 0
         carry = b""
         for chunk in _chunks(zf, info):
@@ -423,39 +477,101 @@ class Inspector:
                             row = max(int(r.group(2)) - 1, 0)
                 elif local == b"c":
                     if closing:
+                        if cell is not None:
+                            out.close_cell(cell, cell_t, has_f, v_text)
                         cell = None
-                        shared_cell = in_v = False
+                        in_v = False
                     elif not empty:  # <c .../> never holds a value
                         r = _ATTR_R.search(attrs)
                         if r:
                             ref = _REF.fullmatch(r.group(2).strip())
                             if not ref:
-                                continue  # calamine refuses such a cell
+                                # calamine refuses the file, openpyxl would guess a place
+                                out.malformed.append((row, col, "ref", r.group(2)))
+                                continue
                             pos_row = max(int(ref.group(2)) - 1, 0)
                             col = _column_index(ref.group(1))
                         else:
                             pos_row = row
-                        cell = (pos_row + 1, col + 1)
+                        cell = (pos_row, col)
                         col += 1
                         t = _ATTR_T.search(attrs)
-                        shared_cell = bool(t and t.group(2).strip() == b"s")
-                elif local in (b"v", b"is") and cell is not None and not closing and not empty:
+                        cell_t = t.group(2).strip() if t else b""
+                        has_f = False
+                        v_text = None
+                elif cell is None or closing and local != b"v":
+                    continue
+                elif local == b"f":
+                    has_f = True
+                elif local in (b"v", b"is") and not closing and not empty:
                     # Only a cell with a value child widens the range (calamine drops empty cells).
-                    max_row = max(max_row, cell[0])
-                    max_col = max(max_col, cell[1])
-                    if local == b"v" and shared_cell and lengths is not None:
+                    out.max_row = max(out.max_row, cell[0] + 1)
+                    out.max_col = max(out.max_col, cell[1] + 1)
+                    if local == b"v":
                         in_v, v_start = True, m.end()
                 elif local == b"v" and closing and in_v:
-                    if lengths is not None:
-                        index = _LEADING_INT.match(buf, v_start, m.start())
-                        if index and int(index.group(1)) < len(lengths):
-                            shared_chars += lengths[int(index.group(1))]
+                    v_text = buf[v_start : m.start()]
                     in_v = False
             carry = buf[pos:]
             v_start = max(v_start - pos, 0)
             if len(carry) > _MAX_CARRY:
                 raise self.malicious(f"文件内部XML部件“{info.filename}”格式异常（有超长的元素或文本）")
-        return max_row, max_col, shared_chars
+        out.errors.sort()
+        return out
+
+    def audit_cells(self) -> None:
+        """Replay every worksheet part and refuse the cells a reader would misread or guess at
+        (a type Excel does not write, a boolean other than 0 or 1...). Run before the fallback
+        reader, once calamine has given up on the file: openpyxl would read such cells its own way."""
+        with zipfile.ZipFile(self.path) as zf:
+            for info in zf.infolist():
+                name = info.filename.lower()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    replay = self._replay(zf, info)
+                    if replay.malformed:
+                        raise self._malformed(zf, info.filename, replay.malformed)
+
+    def _sheet_name(self, zf: zipfile.ZipFile, part: str) -> str:
+        names = {p: n for n, p in _sheet_parts(zf).items()}
+        return names.get(part, part)
+
+    def _malformed(self, zf: zipfile.ZipFile, part: str, cells: list[tuple[int, int, str, str]]) -> ValidationError:
+        """Cells that a reader would silently read as something else: one problem each."""
+        sheet = self._sheet_name(zf, part)
+        problems = []
+        for row0, col0, kind, text in cells[:_MAX_LISTED]:
+            ref = f"{column_letter(col0)}{row0 + 1}"
+            if kind == "shared":
+                message = (f"单元格{ref}的共享字符串编号「{_shown_bytes(text)}」不是有效的编号，"
+                           "读取时会被当作另一段文字" if text.strip() else f"单元格{ref}是共享字符串，却没有保存编号")
+            elif kind == "inline":
+                message = f"单元格{ref}标为内嵌文本，却保存了数值「{_shown_bytes(text)}」，读取时会被当作空白"
+            elif kind == "type":
+                message = f"单元格{ref}的类型「{_shown_bytes(text)}」不是Excel使用的类型，无法确定其取值"
+            elif kind == "bool":
+                message = f"单元格{ref}标为逻辑值（TRUE/FALSE），却保存了「{_shown_bytes(text)}」"
+            else:
+                ref = f"{column_letter(col0)}{row0 + 1}附近"
+                message = f"{ref}有一个单元格的位置「{_shown_bytes(text)}」无法识别，无法确定它属于哪一行哪一列"
+            problems.append(Problem(self.display, sheet, row0 + 1, f"{column_letter(col0)}列", message,
+                                    f"文件结构有误（通常由其他程序生成）：请用Excel打开“{self.name}”，"
+                                    "核对该单元格的内容后另存为新的 .xlsx 文件"))
+        return ValidationError(problems)
+
+    def _range_refusal(self, zf: zipfile.ZipFile, part: str, kind: bytes, ref: bytes, area: int) -> ValidationError:
+        sheet = self._sheet_name(zf, part)
+        box = _range_box(ref)
+        row, col = (box[0], f"{column_letter(box[1] - 1)}列") if box else (None, "")
+        what = _RANGE_WORDS[kind]
+        text = _shown_bytes(ref)
+        if area < 0:
+            message = f"{what}「{text}」超出了Excel工作表的范围（最大为XFD{EXCEL_ROWS}），可能是恶意文件或文件已损坏"
+        else:
+            message = (f"{what}「{text}」过大（{area}个单元格，上限{MAX_RANGE_CELLS}个），"
+                       "远超实际表格所需，可能是恶意文件")
+        fix = "取消该合并单元格" if kind == b"mergeCell" else "删除或缩小该区域"
+        return ValidationError([Problem(self.display, sheet, row, col, message,
+                                        f"请在Excel中打开“{self.name}”，{fix}后另存为新的 .xlsx 文件")])
 
     def _too_big(self, zf, part: str, rows: int, cols: int) -> ValidationError:
         names = {p: n for n, p in _sheet_parts(zf).items()}
@@ -487,14 +603,98 @@ class Inspector:
             )
 
 
-class _SheetScanner:
-    """Streams a worksheet part: quick cell extent, shared-string references, error cells."""
+class _StyleScan:
+    """Counts the elements of the stylesheet: the fallback reader (openpyxl) makes an object of
+    each, so a stylesheet of millions of formats would exhaust memory there."""
 
-    def __init__(self, part: str):
+    def __init__(self, inspector: Inspector, part: str):
+        self.inspector = inspector
+        self.part = part
+        self.elements = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.elements += chunk.count(b"<")
+        if self.elements > MAX_STYLE_ELEMENTS:
+            raise self.inspector.malicious(
+                f"文件内部的样式表“{self.part}”过大（超过{MAX_STYLE_ELEMENTS}个元素，Excel保存的文件远少于此），可能是恶意文件"
+            )
+
+    def finish(self) -> None:
+        return None
+
+
+@dataclass
+class _Replay:
+    """What :meth:`Inspector._replay` learns about one worksheet part (0-based positions)."""
+
+    max_row: int = 0
+    max_col: int = 0
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    malformed: list[tuple[int, int, str, str]] = field(default_factory=list)  # (row0, col0, kind, text)
+
+    def close_cell(self, cell: tuple[int, int], cell_t: bytes, has_f: bool, v_text: bytes | None) -> None:
+        row0, col0 = cell
+        if cell_t == b"e":
+            if v_text is not None:
+                self.errors.append((row0, col0, unescape(v_text.decode("utf-8", "replace")).strip()))
+        elif has_f and (v_text is None or (not v_text.strip() and cell_t != b"str")):
+            self.errors.append((row0, col0, UNCACHED_FORMULA))
+        if cell_t not in _CELL_TYPES:
+            self.malformed.append((row0, col0, "type", cell_t))
+        elif v_text is None:
+            return
+        elif cell_t == b"s" and not _SHARED_INDEX.fullmatch(v_text):
+            self.malformed.append((row0, col0, "shared", v_text))
+        elif cell_t == b"b" and v_text.strip() not in (b"0", b"1"):
+            self.malformed.append((row0, col0, "bool", v_text))
+        elif cell_t == b"inlineStr":
+            self.malformed.append((row0, col0, "inline", v_text))
+
+
+_MAX_LISTED = 20  # malformed cells listed in one refusal
+
+
+def _shown_bytes(text: bytes, limit: int = 40) -> str:
+    """Raw XML text as a message may quote it: decoded, unescaped, shortened, controls made visible."""
+    shown = unescape(text[: limit * 4].decode("utf-8", "replace"))
+    shown = shown if len(shown) <= limit else shown[:limit] + "…"
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in shown)
+
+
+def _range_box(ref: bytes) -> tuple[int, int, int, int] | None:
+    """``(first row, first column, last row, last column)``, 1-based, of an A1 range such as
+    ``A1:P1048576``, ``$B$2``, ``A:C`` (whole columns) or ``3:5`` (whole rows); None if unreadable."""
+    parts = ref.strip().split(b":")
+    if not 1 <= len(parts) <= 2:
+        return None
+    rows, cols = [], []
+    for part in parts:
+        m = _RANGE_PART.fullmatch(part)
+        if not m or not (m.group(1) or m.group(2)):
+            return None
+        letters, digits = m.group(1), m.group(2)
+        cols.append(_column_index(letters) + 1 if letters else None)
+        rows.append(int(digits) if digits else None)
+    if len(parts) == 1 and (rows[0] is None or cols[0] is None):
+        return None
+    r = [x for x in rows if x is not None] or [1, EXCEL_ROWS]
+    c = [x for x in cols if x is not None] or [1, EXCEL_COLS]
+    return min(r), min(c), max(r), max(c)
+
+
+class _SheetScanner:
+    """Streams a worksheet part: quick cell extent, shared-string references, error cells,
+    the length of inline strings and the size of merged and other ranges."""
+
+    def __init__(self, inspector: Inspector, part: str):
+        self.inspector = inspector
         self.result = SheetScan(part)
         self.cell_tags = 0  # every <c> element
         self.cell_refs = 0  # those whose first attribute is a plain r="A1"
         self.carry = b""
+        self.suspect = False  # a cell may be malformed or lack its r: the exact replay decides
+        self.range_problem: tuple[bytes, bytes, int] | None = None  # (element, ref, area; -1 beyond the grid)
+        self.inline_open: bytes | None = None  # text of an inline string that a segment left open
 
     def feed(self, chunk: bytes) -> None:
         buf = self.carry + chunk
@@ -505,12 +705,15 @@ class _SheetScanner:
     def finish(self) -> None:
         self._segment(self.carry)
         self.carry = b""
+        if self.inline_open is not None:
+            self._inline_done(self.inline_open)
 
     def _segment(self, seg: bytes) -> None:
         if not seg:
             return
         res = self.result
-        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + len(_PREFIXED_CELL.findall(seg))
+        prefixed = len(_PREFIXED_CELL.findall(seg))
+        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + prefixed
         quick = _quick_extent(seg)
         if quick is not None:
             refs, rows, cols = quick
@@ -524,11 +727,77 @@ class _SheetScanner:
                 res.max_col = max(res.max_col, max(map(_column_index, set(cols))) + 1)
                 res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
-        res.shared_refs += seg.count(b'"s"') + (seg.count(b"'s'") if b"'" in seg else 0)
+        quoted = seg.count(b'"s"')
+        if not seg.translate(None, _PLAIN_CELL_BYTES) and self.inline_open is None:
+            # plain cells only (a 100,000-row ledger, segment after segment)
+            res.shared_refs += quoted
+            if quoted and not self.suspect:
+                canonical = seg.count(b't="s"><v>')
+                self.suspect = canonical != quoted or _BAD_SHARED_INDEX.search(seg) is not None
+            return
+        # Every = directly followed by ": no attribute in single quotes or with spaces around
+        # its = (t = "e" would hide an error cell from the quick scan, t='s' a shared index).
+        plain = seg.count(b"=") == seg.count(b'="')
+        res.shared_refs += quoted + (0 if plain else seg.count(b"'s'"))
+        if not self.suspect:
+            canonical = seg.count(b't="s"><v>') if quoted else 0
+            if prefixed or not plain or canonical != quoted:
+                self.suspect = _ODD_CELL.search(seg) is not None or prefixed > 0 or quoted != canonical
+            else:
+                self.suspect = bool(canonical and _BAD_SHARED_INDEX.search(seg)) or (
+                    b"inlineStr" in seg and _INLINE_WITH_V.search(seg) is not None)
         if b't="e"' in seg or b"t='e'" in seg:
-            res.errors.extend(_error_cells(seg))
-        if b"<f" in seg:
-            res.errors.extend(_uncached_formula_cells(seg))
+            found, unplaced = _error_cells(seg)
+            res.errors.extend(found)
+            self.suspect |= unplaced
+        if b"<f" in seg or prefixed:
+            found, unplaced = _uncached_formula_cells(seg)
+            res.errors.extend(found)
+            self.suspect |= unplaced
+        if self.inline_open is not None or b"is" in seg:
+            self._inline_strings(seg)
+        if b"ref" in seg:
+            self._ranges(seg)
+
+    def _inline_strings(self, seg: bytes) -> None:
+        """Refuse an inline string longer than Excel allows, as a shared string would be."""
+        opened = 0 if self.inline_open is not None else None
+        for m in _IS_TAG.finditer(seg):
+            if not m.group(1):
+                if not m.group(2).endswith(b"/"):
+                    self.inline_open, opened = b"", m.end()
+            elif opened is not None:
+                self._inline_done(self.inline_open + seg[opened : m.start()])
+                self.inline_open = opened = None
+        if opened is not None:
+            self.inline_open += seg[opened:]
+            if len(self.inline_open) > _MAX_CARRY:
+                raise self.inspector.too_long_text(len(self.inline_open))
+
+    def _inline_done(self, text: bytes) -> None:
+        if len(text) > MAX_CELL_CHARS:
+            chars = _text_length(text)
+            if chars > MAX_CELL_CHARS:
+                raise self.inspector.too_long_text(chars)
+
+    def _ranges(self, seg: bytes) -> None:
+        """Count merged, hyperlink, validation and formatting ranges; keep the first that is too large."""
+        res = self.result
+        for m in _RANGE_TAG.finditer(seg):
+            kind = m.group(1)
+            attr = _ATTR_REF.search(m.group(2))
+            if not attr:
+                continue
+            for ref in attr.group(2).split():
+                res.ranges += 1
+                box = _range_box(ref)
+                if box is None or self.range_problem is not None:
+                    continue
+                r0, c0, r1, c1 = box
+                if r1 > EXCEL_ROWS or c1 > EXCEL_COLS or r0 < 1:
+                    self.range_problem = (kind, ref, -1)
+                elif kind in _EXPANDED_RANGES and (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_RANGE_CELLS:
+                    self.range_problem = (kind, ref, (r1 - r0 + 1) * (c1 - c0 + 1))
 
 
 _QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment
@@ -647,9 +916,11 @@ def _text_length(si: bytes) -> int:
     return len(_ENTITY.sub("x", text)) if "&" in text else len(text)
 
 
-def _error_cells(seg: bytes) -> list[tuple[int, int, str]]:
-    """``(row0, col0, text)`` of cells of type "e" that carry an r attribute."""
+def _error_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:
+    """``(row0, col0, text)`` of cells of type "e" that carry an r attribute, and whether
+    some error cell has none (only the replay can place it then)."""
     found = set()
+    unplaced = False
     for marker in (b't="e"', b"t='e'"):
         pos = seg.find(marker)
         while pos >= 0:
@@ -662,20 +933,27 @@ def _error_cells(seg: bytes) -> list[tuple[int, int, str]]:
                 if ref and v:
                     text = unescape(v.group(1).decode("utf-8", "replace")).strip()
                     found.add((int(ref.group(2)) - 1, _column_index(ref.group(1)), text))
+                elif not ref:
+                    unplaced = True
             pos = seg.find(marker, pos + 1)
-    return sorted(found)
+    return sorted(found), unplaced
 
 
 #: Error text recorded for a formula cell saved without its computed value.
 UNCACHED_FORMULA = "#公式未计算"
+#: Error text recorded (followed by the value) for a number cell holding NaN or an infinity.
+NOT_A_NUMBER = "#非有效数字:"
 _FORMULA = re.compile(rb"<(?:" + _NAME + rb":)?f(?=[\s/>])")
 
 
-def _uncached_formula_cells(seg: bytes) -> list[tuple[int, int, str]]:
-    """``(row0, col0, UNCACHED_FORMULA)`` of formula cells with no ``<v>``: files written by
-    programs and never opened in Excel. Every reader sees them as empty, which would pass
-    an unknown total off as 未披露."""
+def _uncached_formula_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:
+    """``(row0, col0, UNCACHED_FORMULA)`` of formula cells with no computed value: no ``<v>``,
+    or an empty one (``<v />``, ``<v></v>``, what openpyxl writes for ``=1+1``) where the
+    result is not text. Files written by programs and never opened in Excel hold them; every
+    reader sees them as empty, which would pass an unknown total off as 未披露. Also whether
+    such a cell has no r attribute (only the replay can place it then)."""
     found = set()
+    unplaced = False
     for m in _FORMULA.finditer(seg):
         start = seg.rfind(b"<", 0, m.start())
         while start > 0 and not _CELL_START.match(seg, start):
@@ -684,13 +962,23 @@ def _uncached_formula_cells(seg: bytes) -> list[tuple[int, int, str]]:
         if not tag or tag.group(0).endswith(b"/>"):
             continue
         close = seg.find(b"c>", tag.end())
-        if close < 0 or _V_TEXT.search(seg, tag.end(), close):
+        if close < 0:
+            continue
+        v = _V_TEXT.search(seg, tag.end(), close)
+        if v and (v.group(1).strip() or _cell_type(tag.group(1)) == b"str"):
             continue
         r = _ATTR_R.search(tag.group(1))
         ref = _REF.fullmatch(r.group(2).strip()) if r else None
         if ref:
             found.add((int(ref.group(2)) - 1, _column_index(ref.group(1)), UNCACHED_FORMULA))
-    return sorted(found)
+        else:
+            unplaced = True
+    return sorted(found), unplaced
+
+
+def _cell_type(attrs: bytes) -> bytes:
+    t = _ATTR_T.search(attrs)
+    return t.group(2).strip() if t else b""
 
 
 def _cut_at_row(buf: bytes) -> int:

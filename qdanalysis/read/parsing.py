@@ -43,8 +43,18 @@ class CellError(ValueError):
         self.hint = hint
 
 
+#: Characters that show nothing (zero-width spaces and joiners, the byte-order mark, soft
+#: hyphens, direction marks, variation selectors, Hangul fillers): removed from every text,
+#: so that 「机房运维\u200b」 and 「机房运维」 are one name to the duplicate check and the links.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e0fff]"
+)
+
+
 def normalize_text(value: object) -> str:
-    """Text of a cell with full-width forms folded (NFKC), spaces trimmed and collapsed."""
+    """Text of a cell with full-width forms folded (NFKC), invisible characters removed,
+    spaces trimmed and collapsed."""
     if value is None:
         return ""
     if type(value) is str and value.isascii() and value.isprintable() and "  " not in value \
@@ -52,19 +62,21 @@ def normalize_text(value: object) -> str:
         return value  # plain ASCII (codes, numbers): nothing to fold, trim or collapse
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     return _SPACES.sub(" ", text).strip()
 
 
 def clean_text(value: object) -> str:
-    """Text of a cell as the user wrote it, only trimmed (names, notes and sources keep their
-    full-width punctuation and circled numbers)."""
+    """Text of a cell as the user wrote it, only trimmed and rid of invisible characters
+    (names, notes and sources keep their full-width punctuation and circled numbers)."""
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = str(value).replace("\u3000", " ").replace("\xa0", " ")
+    text = str(value)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text).replace("\u3000", " ").replace("\xa0", " ")
     return _ASCII_SPACES.sub(" ", text).strip()
 
 
@@ -95,6 +107,19 @@ def is_blank(value: object) -> bool:
     if kind is str and len(value) > 4 and not value[0].isspace() and not value[-1].isspace():
         return False  # longer than any blank marker, no spaces to trim
     return normalize_text(value) in _BLANKS
+
+
+_INNER_SPACE = re.compile(r"[0-9][ ]+[0-9.,]|[0-9.,][ ]+[0-9]")
+
+
+def _check_spacing(value: object) -> None:
+    """Refuse a number with spaces inside (``4 5 0``): one number or several cannot be told.
+    Spaces around a number, or between it and its unit, are fine; so are thousands commas."""
+    if isinstance(value, str) and " " in (text := normalize_text(value)) and _INNER_SPACE.search(text):
+        raise CellError(
+            f"「{shown(value)}」的数字中间有空格，无法确定是一个数还是几个数",
+            "请删去数字中间的空格；千分位请用逗号，例如 1,234.56",
+        )
 
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -182,6 +207,7 @@ def parse_money(
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = _number_of(value)
     elif isinstance(value, str):
+        _check_spacing(value)
         text = compact(value).replace("RMB", "").replace("¥", "").replace("￥", "")
         m = _MONEY_RE.match(text)
         if not m:
@@ -267,6 +293,7 @@ def parse_decimal(value: object, *, what: str = "数值") -> Decimal | None:
         return None
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return _number_of(value)
+    _check_spacing(value)
     text = compact(value).rstrip("%")
     try:
         return _to_decimal(text)
@@ -296,6 +323,7 @@ def parse_quantity(value: object) -> Quantity | None:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = _number_of(value)
         return Quantity(number, "", normalize_text(value))
+    _check_spacing(value)
     text = compact(value)
     m = _QUANTITY_RE.match(text)
     if not m:
@@ -378,6 +406,7 @@ def parse_target(value: object) -> Target:
         raise CellError("指标值为空", "请填写指标值，例如 ≥80条、≤2小时、100%、健全")
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return Target("=", _number_of(value), "", text)
+    _check_spacing(value)
     rest = text
     op = "="
     for word, sym in _OPS:
@@ -460,6 +489,7 @@ def _parse_date(value: object, allow_year: bool) -> ParsedDate | None:
             continue
         if precision == "year" and not allow_year:
             break
+        _check_spacing(value)
         parts = [int(g) for g in m.groups()]
         year, month, day = parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
         try:
@@ -476,6 +506,7 @@ def parse_month(value: object, year: int | None = None) -> dt.date | None:
     """A settlement month, as the first day of that month. ``1月`` needs ``year``."""
     if is_blank(value):
         return None
+    _check_spacing(value)
     text = compact(value)
     m = re.match(r"^(\d{1,2})月(?:份)?$", text)
     if m and year is not None:
@@ -500,6 +531,7 @@ def parse_bandwidth(value: object) -> Decimal | None:
         return None
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return _number_of(value)
+    _check_spacing(value)
     text = compact(value).upper()
     m = _BANDWIDTH_RE.match(text)
     if not m:

@@ -35,6 +35,9 @@ class Column:
             bandwidth, target, quantity, decimal.
         fill_down: a value written once (or in a merged cell) applies to the rows below.
         hint: what to write, in Chinese, for the template's 填写说明 sheet.
+        periods: for a money column, the billing periods a cell may state after its unit
+            (``/年`` in 预算数); a cell stating another (``7.6万元/月``) is refused. None: any
+            (the loader decides, as for 合同金额 against 计费方式).
     """
 
     key: str
@@ -44,6 +47,7 @@ class Column:
     kind: str = "text"
     fill_down: bool = False
     hint: str = ""
+    periods: tuple[str, ...] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -73,6 +77,9 @@ class SheetSchema:
         return tuple(c for c in self.columns if c.required)
 
 
+#: The periods an annual money column accepts: none, or ``/年``.
+ANNUAL = ("年",)
+
 _NOTE = Column("note", "备注", ("说明",), hint="任意说明文字")
 #: How a contract or a line names its budget item's code (else it is linked by 项目名称).
 _ITEM_CODE = Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号")
@@ -86,9 +93,12 @@ BUDGET = SheetSchema(
         Column("code", "编号", ("序号", "项目编号"), kind="code", hint="项目编号，如 1.1；按文本保存"),
         Column("category", "类别", ("项目类别", "大类"), True, fill_down=True, hint="5大类之一；可合并单元格或只写在首行"),
         Column("item", "项目名称", ("项目", "支出项目", "明细项目"), True, hint="明细项目名称；同一年度不得重复"),
-        Column("budget", "预算数", ("预算金额", "年初预算", "预算"), True, kind="money", hint="年初预算金额；未知留空"),
-        Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", hint="调整后的预算；未调整留空"),
-        Column("executed", "执行数", ("实际支出", "支出数", "执行金额", "实际执行"), True, kind="money", hint="截至年末的实际支出；未知留空"),
+        Column("budget", "预算数", ("预算金额", "年初预算", "预算"), True, kind="money", hint="年初预算金额；未知留空",
+               periods=ANNUAL),
+        Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", hint="调整后的预算；未调整留空",
+               periods=ANNUAL),
+        Column("executed", "执行数", ("实际支出", "支出数", "执行金额", "实际执行"), True, kind="money",
+               hint="截至年末的实际支出；未知留空", periods=ANNUAL),
         _NOTE,
         _SOURCE,
     ),
@@ -113,7 +123,8 @@ CONTRACTS = SheetSchema(
         Column("quantity", "数量", ("线路数", "计费数量"), kind="count", hint="单价对应的数量（如线路条数）；空白按1计"),
         Column("procurement", "采购方式", (), hint="公开招标、竞争性磋商、单一来源、续签等"),
         Column("renews", "续签自", ("原合同编号",), kind="code", hint="本合同续签的原合同编号"),
-        Column("paid_in_year", "本年支付", ("本年支付金额", "当年支付"), kind="money", hint="本年度实际支付；与合同金额不同时填写"),
+        Column("paid_in_year", "本年支付", ("本年支付金额", "当年支付"), kind="money", hint="本年度实际支付；与合同金额不同时填写",
+               periods=ANNUAL),
         Column("scope", "服务内容", ("服务范围",), hint="服务内容描述，用于发现重复的服务范围"),
         _NOTE,
         _SOURCE,
@@ -150,7 +161,7 @@ SMS = SheetSchema(
         Column("department", "部门", (), hint="发送部门；不分部门可留空"),
         Column("count", "条数", ("发送量",), True, kind="count", hint="发送条数；未知留空"),
         Column("unit_price", "单价", (), kind="price", hint="如 0.065元/条"),
-        Column("amount", "金额", (), kind="money", hint="结算金额"),
+        Column("amount", "金额", (), kind="money", hint="结算金额", periods=("月",)),
         Column("log_file", "明细文件", ("短信明细", "明细路径"),
                hint="短信平台导出的发送明细（CSV 或 parquet），写相对于本工作簿所在文件夹的路径，"
                     "如 明细/2020年短信.csv；填写后本行按明细汇总为每月每部门的条数，金额=条数×单价"),

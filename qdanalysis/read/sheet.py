@@ -25,9 +25,9 @@ import pyarrow as pa
 
 from qdanalysis.errors import MissingTableError, ProblemCollector, ValidationError, display_path
 from qdanalysis.read import parsing as P
-from qdanalysis.read.archive import UNCACHED_FORMULA, column_letter
+from qdanalysis.read.archive import NOT_A_NUMBER, UNCACHED_FORMULA, column_letter
 from qdanalysis.read.schema import MONEY, NOTE_PREFIXES, PRICE, Column, SheetSchema
-from qdanalysis.read.xlsx import SheetData, read_workbook
+from qdanalysis.read.xlsx import WORKSHEET, SheetData, read_workbook
 
 HEADER_SCAN_ROWS = 30
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -148,12 +148,26 @@ def _sheet_name_matches(sheet: SheetData, table: SheetSchema) -> bool:
     return any(word in name for word in table.sheet_names)
 
 
-def _fill_merged(sheet: SheetData, col: int, rows: list[list[Any]], first_row: int) -> None:
-    """Give every cell of a vertical merge in column ``col`` the merge's top value."""
+def _fill_merged(sheet: SheetData, col: int, rows: list[list[Any]], first_row: int, collector: ProblemCollector,
+                 where: str) -> None:
+    """Give every cell of a vertical merge in column ``col`` the merge's top value.
+
+    A merge that starts at or above the header and reaches into the data (a title merged
+    down over the table) is reported instead: its text is not a value of the column.
+    """
     for r0, c0, r1, c1 in sheet.merged:
         if c0 <= col <= c1 and r1 > r0:
             top = sheet.rows[r0][c0] if c0 == col else None
             if top is None:
+                continue
+            if r0 < first_row <= r1:
+                span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+                collector.add(
+                    sheet.name, r0 + 1, where,
+                    f"合并单元格{span}从表头上方（第{r0 + 1}行「{P.shown(top)}」）一直延伸到数据区域"
+                    f"（第{first_row + 1}行起），无法判断这些行的取值",
+                    f"请取消该合并单元格，在表头下方的每一行（或该类首行）填写{where}",
+                )
                 continue
             for r in range(max(r0, first_row), r1 + 1):
                 idx = r - first_row
@@ -210,8 +224,9 @@ def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemColl
     fills = [located.col_index[c.key] for c in table.columns if c.fill_down and c.key in located.col_index]
     if fills and sheet.merged:
         body = [list(r) for r in body]  # the sheet's own rows stay as read
+        by_index = {located.col_index[c.key]: c.key for c in table.columns if c.key in located.col_index}
         for col in fills:
-            _fill_merged(sheet, col, body, hi + 1)
+            _fill_merged(sheet, col, body, hi + 1, collector, located.where(by_index[col]))
     first_row = hi + 2
     append = located.rows.append
     for offset, values in enumerate(body):
@@ -265,19 +280,32 @@ def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], 
         collector = ProblemCollector(display_path(file))
         collectors.append(collector)
         named = [s for s in sheets if _sheet_name_matches(s, table)]
+        others = [s for s in named if s.kind != WORKSHEET]  # a chart sheet named 预算执行 holds no table
+        named = [s for s in named if s.kind == WORKSHEET]
+        found_here = len(found)
         for s in named:
             loc = locate_in_sheet(s, table, collector, by_name=True)
             if loc:
                 found.append(loc)
         if not named and not table.by_name_only:
             for s in sheets:
-                loc = locate_in_sheet(s, table, collector, by_name=False)
+                loc = locate_in_sheet(s, table, collector, by_name=False) if s.kind == WORKSHEET else None
                 if loc:
                     found.append(loc)
+        if len(found) == found_here:
+            for s in others:
+                collector.add(s.name, None, "", f"工作表「{s.name}」是{_KIND_WORDS.get(s.kind, '非数据工作表')}，"
+                              f"不是数据表，其中没有「{table.title}」的数据",
+                              f"请把「{table.title}」的数据放在普通工作表中，表头应包含："
+                              + "、".join(c.header for c in table.required) + "；或给该工作表改一个不含"
+                              f"「{table.title}」的名称")
         collector.raise_if_any()
     if not found and required:
         raise MissingTableError(_no_table(path, table), table.key, table.title)
     return found, collectors
+
+
+_KIND_WORDS = {"chartsheet": "图表工作表", "dialogsheet": "对话框工作表", "macrosheet": "宏工作表"}
 
 
 def _no_workbook(path: str | Path, table: SheetSchema):
@@ -571,18 +599,25 @@ def read_columns(loc: Located, table: SheetSchema, *, year: int | None = None) -
         else:
             parsed = _parsed_column(values, cell_parser(loc, col, year=year), out, order, key)
         for i, text in errors.get(loc.col_index[key], ()):
-            if text == UNCACHED_FORMULA:
-                out.staged.append((i, order, loc.where(key), "单元格是公式，但文件里没有保存计算结果",
-                                   "请用Excel打开该文件并保存（会写入计算结果）后再导入，或改填数值"))
-            else:
-                out.staged.append((i, order, loc.where(key), f"单元格是Excel错误值「{text}」",
-                                   "请修正该单元格的公式，或改填数值（未知请留空）"))
+            out.staged.append((i, order, loc.where(key), *error_cell_problem(text)))
             if isinstance(parsed, MoneyColumn):
                 parsed.set(i, None)
             else:
                 parsed[i] = None
         out.values[key] = parsed
     return out
+
+
+def error_cell_problem(text: str) -> tuple[str, str]:
+    """Message and hint for a cell the reader lists among a sheet's errors."""
+    if text == UNCACHED_FORMULA:
+        return ("单元格是公式，但文件里没有保存计算结果",
+                "请用Excel打开该文件并保存（会写入计算结果）后再导入，或改填数值")
+    if text.startswith(NOT_A_NUMBER):
+        value = {"nan": "NaN", "inf": "无穷大", "-inf": "负无穷大"}.get(text[len(NOT_A_NUMBER):], text[len(NOT_A_NUMBER):])
+        return (f"单元格保存的数值是「{value}」，不是有效数字（Excel不会保存这样的值，文件可能由其他程序生成）",
+                "请在Excel中重新填写该单元格的数值（未知请留空）后另存")
+    return (f"单元格是Excel错误值「{P.shown(text)}」", "请修正该单元格的公式，或改填数值（未知请留空）")
 
 
 def _filled_down(values: list[Any]) -> list[Any]:
@@ -697,8 +732,22 @@ def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, or
         if type(hit) is _Failed:
             out.staged.append((i, order, where, hit.error.message, hit.error.hint))
             hit = None
+        elif hit is not None and hit.per and col.periods is not None and hit.per not in col.periods:
+            out.staged.append((i, order, where, *_period_problem(col, v, hit.per)))
+            hit = None
         column.set(i, hit)
     return column
+
+
+def _period_problem(col: Column, value: Any, per: str) -> tuple[str, str]:
+    """Message and hint for a money cell whose billing period (``7.6万元/月``) its column does not take."""
+    if "年" in col.periods:
+        return (f"{col.header}应为全年金额，「{P.shown(value)}」是每{per}的金额，不能当作全年金额",
+                "请填写全年金额（可写作 66.7 或 66.7万元）；按月或按条计费的合同，请在合同台账中填写"
+                "「单价」（如 7.6万元/月）和「计费方式」")
+    allowed = "、".join(f"每{p}" for p in col.periods)
+    return (f"{col.header}应为{allowed}的金额，「{P.shown(value)}」是每{per}的金额",
+            "单价请填在「单价」列（如 0.065元/条），本列填写结算金额")
 
 
 def read_records(loc: Located, table: SheetSchema, collector: ProblemCollector, *,

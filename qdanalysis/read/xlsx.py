@@ -18,8 +18,11 @@ What the reader returns:
   surrounding spaces are kept).
 * Dates read as ``datetime.date`` (date-only formats) or ``datetime.datetime``, times as
   ``datetime.time`` and durations (format ``[h]:mm``) as ``datetime.timedelta``.
-* Only worksheets are returned; chart sheets and dialog sheets are skipped. Hidden
-  worksheets are returned.
+* Every sheet is returned, hidden ones too; a sheet that is not a worksheet (a chart
+  sheet, a dialog or macro sheet) has no rows and says what it is in :attr:`SheetData.kind`,
+  so that a loader can tell the user why a sheet named for a table holds none.
+* A NaN or an infinity stored in a number cell reads as ``None`` and is listed in
+  :attr:`SheetData.errors` (the text starts with :data:`archive.NOT_A_NUMBER`), never as a blank.
 """
 from __future__ import annotations
 
@@ -35,10 +38,19 @@ from pathlib import Path
 
 import python_calamine
 
-from qdanalysis.read.archive import Archive, Inspector, column_letter, inspect_archive
+from qdanalysis.read.archive import (
+    MAX_SHEET_CELLS,
+    NOT_A_NUMBER,
+    Archive,
+    Inspector,
+    column_letter,
+    inspect_archive,
+)
 
-__all__ = ["SheetData", "column_letter", "inspect_archive", "read_workbook"]
+__all__ = ["WORKSHEET", "SheetData", "column_letter", "inspect_archive", "read_workbook"]
 
+WORKSHEET = "worksheet"
+_SHEET_KINDS = {"ChartSheet": "chartsheet", "DialogSheet": "dialogsheet", "MacroSheet": "macrosheet", "Vba": "vba"}
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
@@ -59,6 +71,8 @@ class SheetData:
             cells and is dropped).
         errors: cells holding an Excel error value, ``(row0, col0, text)`` such as
             ``(4, 2, "#DIV/0!")``; those cells read as ``None`` in ``rows``.
+        kind: ``worksheet``, or what else the sheet is (``chartsheet``, ``dialogsheet``,
+            ``macrosheet``); only a worksheet has rows.
     """
 
     file: str
@@ -66,6 +80,7 @@ class SheetData:
     rows: list[list[object]]
     merged: list[tuple[int, int, int, int]]
     errors: list[tuple[int, int, str]] = field(default_factory=list)
+    kind: str = WORKSHEET
 
 
 
@@ -120,16 +135,14 @@ def read_workbook(path: str | Path) -> list[SheetData]:
     inspector = Inspector(path)
     archive = inspector.run()
     try:
-        with collector_paused():
-            sheets = _read_calamine(inspector.path, inspector.display, archive)
-    except _ReadFailure as first:
-        try:
-            sheets = _read_openpyxl(inspector.path, inspector.display, first.sheet_names)
-        except _ReadFailure as second:
-            raise inspector.fail(
-                f"无法读取工作簿：{first.text}（备用读取器openpyxl：{second.text}）",
-                f"请用Excel打开“{inspector.name}”检查内容，另存为新的 .xlsx 文件后重试",
-            ) from None
+        sheets = _read_either(inspector, archive)
+    except MemoryError:
+        # The archive checks bound what either reader builds; should memory still run out
+        # (a machine with little free memory), the user learns which file and what to do.
+        raise inspector.fail(
+            "读取工作簿时内存不足",
+            f"请关闭其他程序后重试；若仍如此，请把“{inspector.name}”拆分为多个较小的工作簿",
+        ) from None
     if not sheets:
         raise inspector.fail("工作簿为空（没有工作表）", f"请确认“{inspector.name}”是否选错了文件")
     if all(not s.rows for s in sheets):
@@ -138,6 +151,22 @@ def read_workbook(path: str | Path) -> list[SheetData]:
             f"请确认“{inspector.name}”是否选错了文件，或数据是否已保存",
         )
     return sheets
+
+
+def _read_either(inspector: Inspector, archive: Archive) -> list[SheetData]:
+    """calamine, else openpyxl; both failing is one refusal that quotes both."""
+    try:
+        with collector_paused():
+            return _read_calamine(inspector.path, inspector.display, archive)
+    except _ReadFailure as first:
+        inspector.audit_cells()  # cells calamine refused and openpyxl would read its own way
+        try:
+            return _read_openpyxl(inspector.path, inspector.display, first.sheet_names, archive)
+        except _ReadFailure as second:
+            raise inspector.fail(
+                f"无法读取工作簿：{first.text}（备用读取器openpyxl：{second.text}）",
+                f"请用Excel打开“{inspector.name}”检查内容，另存为新的 .xlsx 文件后重试",
+            ) from None
 
 
 def _read_calamine(path: Path, display: str, archive: Archive) -> list[SheetData]:
@@ -153,16 +182,22 @@ def _read_calamine(path: Path, display: str, archive: Archive) -> list[SheetData
             out = []
             for meta in book.sheets_metadata:
                 if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                    kind = _SHEET_KINDS.get(str(meta.typ).rsplit(".", 1)[-1], "other")
+                    out.append(SheetData(display, meta.name, [], [], [], kind))
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
                 grid = _anchor_at_a1(sheet.to_python(skip_empty_area=False), sheet.start, sheet.end)
                 shared: dict[str, str] = {}
                 grid.reverse()  # consumed row by row: the grid is never held twice
-                rows = _trim([_normalise(grid.pop(), shared) for _ in range(len(grid))])
+                odd: list[float] = []
+                rows = _trim([_normalise(grid.pop(), shared, odd) for _ in range(len(grid))])
                 del grid, shared
                 merged = _clip([(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])], rows)
                 part = archive.sheet_parts.get(meta.name)
-                errors = list(archive.sheets[part].errors) if part in archive.sheets else []
+                errors = sorted(archive.sheets[part].errors) if part in archive.sheets else []
+                if odd:
+                    errors = sorted(errors + _take_non_finite(rows))
+                    rows = _trim(rows)
                 out.append(SheetData(display, meta.name, rows, merged, errors))
             return out
         finally:
@@ -190,16 +225,36 @@ def _anchor_at_a1(grid: list[list], start, end) -> list[list]:
 _INT_LIMIT = float(2**53)
 
 
-def _normalise(row: list, shared: dict[str, str] | None = None) -> list:
+def _normalise(row: list, shared: dict[str, str] | None = None, odd: list[float] | None = None) -> list:
     """Python values of one row: empty text is None, whole floats are int. Equal texts become
     one object (``shared`` maps text to it): a million-row ledger repeats a handful of
-    categories a million times, and the copies calamine made are freed row by row."""
+    categories a million times, and the copies calamine made are freed row by row.
+    A NaN or an infinity (``<v>NaN</v>``, ``<v>1e400</v>``) is appended to ``odd``: the caller
+    turns it into an error cell, never into a blank."""
     keep = (shared if shared is not None else {}).setdefault
+    seen = odd.append if odd is not None else _ignore
     return [
         (keep(v, v) if v else None) if type(v) is str
-        else (int(v) if type(v) is float and v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT else v)
+        else (int(v) if v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT
+              else v if v - v == 0.0 else seen(v) or v) if type(v) is float
+        else v
         for v in row
     ]
+
+
+def _ignore(_value: object) -> None:
+    return None
+
+
+def _take_non_finite(rows: list[list]) -> list[tuple[int, int, str]]:
+    """Error entries for the NaN and infinite numbers of a grid; those cells become None."""
+    found = []
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if type(v) is float and v - v != 0.0:
+                found.append((i, j, NOT_A_NUMBER + repr(v)))
+                row[j] = None
+    return found
 
 
 def _trim(rows: list[list]) -> list[list]:
@@ -246,8 +301,16 @@ def _openpyxl_errors() -> tuple[type[BaseException], ...]:
     )
 
 
-def _read_openpyxl(path: Path, display: str, calamine_names: list[str] | None) -> list[SheetData]:
-    """Fallback reader. Uses defusedxml (installed) for every XML part."""
+def _read_openpyxl(path: Path, display: str, calamine_names: list[str] | None,
+                   archive: Archive | None = None) -> list[SheetData]:
+    """Fallback reader. Uses defusedxml (installed) for every XML part.
+
+    The workbook is opened read-only and each sheet's cells are streamed from openpyxl's
+    sheet parser, so nothing is expanded cell by cell: a merged or hyperlink range such as
+    ``A1:P1048576`` stays one range, and empty styled cells are never kept. The grid is
+    bounded as the archive checks bound calamine's, and the error cells the archive checks
+    found (formulas without a computed value among them) are kept, as with calamine.
+    """
     import openpyxl
 
     try:
@@ -255,38 +318,75 @@ def _read_openpyxl(path: Path, display: str, calamine_names: list[str] | None) -
         # extensions, missing default style...) mean nothing to the user.
         with open(path, "rb") as fh, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(fh, read_only=False, data_only=True, keep_vba=False, keep_links=False)
-        if calamine_names is not None:
-            missing = set(calamine_names) - set(book.sheetnames)
-            if missing:
-                raise KeyError(f"openpyxl did not load sheets {sorted(missing)}")
-        return [_openpyxl_sheet(ws, display) for ws in book.worksheets]
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_vba=False, keep_links=False)
+            try:
+                if calamine_names is not None:
+                    missing = set(calamine_names) - set(book.sheetnames)
+                    if missing:
+                        raise KeyError(f"openpyxl did not load sheets {sorted(missing)}")
+                worksheets = {ws.title: ws for ws in book.worksheets}
+                sheets = [_openpyxl_sheet(book, worksheets[name], display) if name in worksheets
+                          else SheetData(display, name, [], [], [], "chartsheet") for name in book.sheetnames]
+            finally:
+                book.close()
     except _openpyxl_errors() as exc:
         raise _ReadFailure(f"{type(exc).__name__}: {exc}") from exc
+    for sheet in sheets:
+        part = archive.sheet_parts.get(sheet.name) if archive is not None else None
+        if archive is not None and part in archive.sheets:
+            sheet.errors = sorted(set(sheet.errors) | set(archive.sheets[part].errors))
+    return sheets
 
 
-def _openpyxl_sheet(ws, display: str) -> SheetData:
-    # ``_cells`` is openpyxl's sparse cell store; iterating the dense range instead
-    # could walk millions of empty styled cells.
+def _openpyxl_sheet(book, ws, display: str) -> SheetData:
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only sheets use
+
     values: dict[tuple[int, int], object] = {}
     errors = []
-    for (r, c), cell in ws._cells.items():  # noqa: SLF001
-        v = cell.value
-        if cell.data_type == "e":
-            errors.append((r - 1, c - 1, str(v)))
-            continue
-        if isinstance(v, _dt.datetime) and not _format_has_time(cell.number_format):
-            v = v.date()
-        if v is not None and v != "":
-            values[(r, c)] = v
-    n_rows = max((r for r, _ in values), default=0)
-    n_cols = max((c for _, c in values), default=0)
+    n_rows = n_cols = 0
+    with ws._get_source() as src:  # noqa: SLF001
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=book.epoch,  # noqa: SLF001
+                                 date_formats=book._date_formats,  # noqa: SLF001
+                                 timedelta_formats=book._timedelta_formats)  # noqa: SLF001
+        for _, cells in parser.parse():
+            for cell in cells:
+                v, r, c = cell["value"], cell["row"], cell["column"]
+                if cell["data_type"] == "e":
+                    errors.append((r - 1, c - 1, str(v)))
+                    continue
+                if v is None or v == "":
+                    continue
+                if isinstance(v, _dt.datetime):
+                    fmt = ReadOnlyCell(ws, r, c, v, "d", cell["style_id"]).number_format
+                    if not _format_has_time(fmt):
+                        v = v.date()
+                values[(r, c)] = v
+                n_rows, n_cols = max(n_rows, r), max(n_cols, c)
+            if n_rows * n_cols > MAX_SHEET_CELLS or len(values) + len(errors) > MAX_SHEET_CELLS:
+                raise ValueError(f"sheet {ws.title!r} holds more than {MAX_SHEET_CELLS} cells")
+        merges = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
     grid = [[None] * n_cols for _ in range(n_rows)]
     for (r, c), v in values.items():
         grid[r - 1][c - 1] = v
-    rows = _trim([_normalise(row) for row in grid])
-    merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+    del values
+    odd: list[float] = []
+    rows = _trim([_normalise(row, None, odd) for row in grid])
+    if odd:
+        errors += _take_non_finite(rows)
+        rows = _trim(rows)
+    merged = []
+    for m in merges:
+        r0, c0, r1, c1 = _merge_box(m.ref)
+        merged.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
     return SheetData(display, ws.title, rows, _clip(merged, rows), sorted(errors))
+
+
+def _merge_box(ref: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    c0, r0, c1, r1 = range_boundaries(ref)
+    return r0, c0, r1, c1
 
 
 def _format_has_time(number_format: str) -> bool:

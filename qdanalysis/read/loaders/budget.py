@@ -53,12 +53,43 @@ class BudgetSheet:
 
 
 def _marker(rec: Record) -> str | None:
-    text = "".join(P.compact(rec.raw.get(k)) for k in ("code", "category", "item"))
+    text = _marker_text(rec)
     if any(w in text for w in SUBTOTAL_WORDS):
         return "subtotal"
     if any(w in text for w in TOTAL_WORDS):
         return "total"
     return None
+
+
+def _marker_text(rec: Record) -> str:
+    return "".join(P.compact(rec.raw.get(k)) for k in ("code", "category", "item"))
+
+
+def _check_stands(collector: ProblemCollector, rec: Record, members: list[Record], kind: str) -> None:
+    """A row is a subtotal or total only where it stands as one: it states an amount that its
+    items can be checked against. A row whose name merely contains 小计, 合计 or 总额 (an item
+    renamed 「设备运维总额服务」) would otherwise leave the items silently."""
+    words = SUBTOTAL_WORDS if kind == "subtotal" else TOTAL_WORDS
+    text = _marker_text(rec)
+    word = next(w for w in words if w in text)
+    label = "小计" if kind == "subtotal" else "合计"
+    stated = [k for k in MONEY_KEYS if money_value(rec.values.get(k)) is not None]
+    if not members:
+        why = "它上方没有属于它的明细项目" if kind == "subtotal" else "表中没有明细项目"
+    elif not stated:
+        why = "它没有填写任何金额"
+    elif P.compact(rec.raw.get("code")) and not any(
+            money_value(m.values.get(k)) is not None for m in members for k in stated):
+        # An item keeps its 编号 when renamed; a subtotal over items that all leave the
+        # figure undisclosed stands without one (the stated figure is then the 未披露 part).
+        why = "它有编号，像是明细项目，而它所汇总的明细项目都没有填写对应的金额"
+    else:
+        return
+    name = P.shown(rec.raw.get("item")) or P.shown(rec.raw.get("category")) or P.shown(rec.raw.get("code"))
+    collector.add(rec.loc.sheet, rec.row, rec.loc.where("item"),
+                  f"「{name}」含有「{word}」，会被当作{label}行而不计入明细，但无法核对：{why}",
+                  f"如果这是一个明细项目，请从名称中去掉「{word}」；如果是{label}行，请填写金额，"
+                  f"并放在{'所属明细项目的下方' if kind == 'subtotal' else '全部明细项目的下方'}")
 
 
 def _check_sum(collector: ProblemCollector, rec: Record, where, members: list[Record], label: str,
@@ -157,8 +188,10 @@ def read_budget(path: str | Path) -> BudgetSheet:
             by_category.setdefault(rec.values.get("category"), []).append(rec)
     undisclosed: dict[str, Decimal | None] = {k: None for k in MONEY_KEYS}
     for rec, members in subtotal_rows:
+        _check_stands(collector_of[rec.loc.file], rec, members, "subtotal")
         _check_sum(collector_of[rec.loc.file], rec, rec.loc.where, members, "小计")
     if total is not None:
+        _check_stands(collector_of[total.loc.file], total, items, "total")
         _check_sum(collector_of[total.loc.file], total, total.loc.where, items, "合计", undisclosed)
         if subtotal_rows:
             subs = [s for s, _ in subtotal_rows]

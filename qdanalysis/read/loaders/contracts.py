@@ -126,8 +126,9 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
             cols.add(i, o_conflict, "billing",
                      f"计费方式「{P.shown(billing_text[i])}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
                      "请核对计费方式或单价的单位")
-    for i in [i for i, p in amount.per.items() if p == "月"]:
-        if billing[i] == "月" and not price.valid[i] and amount.valid[i]:  # 942元/月 written as the amount
+    for i, p in [(i, p) for i, p in amount.per.items() if p in ("月", "条")]:
+        # 942元/月 or 0.065元/条 written as the amount: a unit price, never the contract's amount
+        if billing[i] == p and not price.valid[i] and amount.valid[i]:
             price.units[i] = amount.units[i] * 100
             price.valid[i] = True
             amount.valid[i] = False

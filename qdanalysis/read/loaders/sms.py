@@ -46,6 +46,10 @@ def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
             elif month is None:
                 collector.add(loc.sheet, rec.row, loc.where("month"), "缺少月份", "请填写结算月份，例如 2020年1月")
             else:
+                if year is not None and month.year != year:
+                    collector.add(loc.sheet, rec.row, loc.where("month"),
+                                  f"月份「{P.shown(rec.raw.get('month'))}」不在评价年度{year}年内",
+                                  f"短信结算表只应包含{year}年各月的结算；其他年度的结算请放到该年度的文件夹中")
                 key = (month, v.get("department"))
                 if key in seen:
                     collector.add(loc.sheet, rec.row, loc.where("month"),

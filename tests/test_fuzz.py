@@ -1,0 +1,96 @@
+"""Mutation fuzzing of the reader (issue 17): mutants of the shipped 2020 workbook and of small
+test workbooks, one family of misread at a time (see ``tests/mutants.py``).
+
+Each mutant must be refused, naming where the problem is, or read figure by figure as the
+unmutated workbook; never read differently, never a disagreement between validate and ingest,
+never an internal error. A bounded number runs here (a few seconds); ``benchmarks/run.py
+--only fuzz`` runs a larger campaign and prints the counts per family and outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import mutants as M
+import pytest
+
+#: What each family must give: refused with the sheet named, or read identically.
+EXPECTED = {
+    "range bomb": {"refused (located)", "identical"},
+    "fallback trigger": {"refused (located)", "identical"},
+    # a cell outside every table (the 说明 sheet) is not read: identical
+    "uncached formula": {"refused (located)", "identical"},
+    "NaN/inf": {"refused (located)", "identical"},
+    "error without r": {"refused (located)", "identical"},
+    "inlineStr with v": {"refused (located)"},
+    "shared index": {"refused (located)"},
+    "per-month unit": {"refused (located)"},
+    "spaces in number": {"refused (located)"},
+    "number forms": {"identical"},
+    "long inline string": {"refused (file)"},
+    "merged title": {"refused (located)"},
+    "invisible char": {"identical"},
+    "invisible duplicate": {"refused (located)"},
+    "subtotal word": {"refused (located)"},
+    "chart sheet": {"refused (located)"},
+    "SMS month": {"refused (located)"},
+    "bytes": {"refused (file)", "identical"},
+    "zip entries": {"refused (file)", "refused (located)", "identical"},
+}
+MUTANTS_PER_BASE = 2
+
+
+@pytest.fixture(scope="module")
+def bases(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bases")
+    shipped_hash = hashlib.sha256(M.SHIPPED.read_bytes()).hexdigest()
+    files = {
+        "shipped": M.shipped_base(root / "shipped" / str(M.SHIPPED_YEAR)),
+        "small": M.small_base(root / "small" / str(M.SHIPPED_YEAR)),
+        "shared strings": M.shared_strings_base(root / "sst" / str(M.SHIPPED_YEAR)),
+    }
+    yield {name: (path, M.base_tables(path.parent)) for name, path in files.items()}
+    assert hashlib.sha256(M.SHIPPED.read_bytes()).hexdigest() == shipped_hash  # data/raw is only read
+
+
+def test_every_family_has_an_expectation():
+    assert EXPECTED.keys() == M.FAMILIES.keys()
+
+
+@pytest.mark.parametrize("family", list(M.FAMILIES))
+def test_mutants_are_refused_or_read_identically(family, bases, tmp_path):
+    rng = random.Random(f"issue-17/{family}")
+    verdicts = []
+    for base_name, (path, tables) in bases.items():
+        for k in range(MUTANTS_PER_BASE):
+            made = M.make_mutant(path, family, rng, tmp_path / f"{base_name}-{k}")
+            if made is not None:
+                verdicts.append((path.name, M.judge(made[0], M.SHIPPED_YEAR, tables, family, base_name, made[1])))
+    assert verdicts, f"{family}: no mutant applies to any base"
+    for name, v in verdicts:
+        assert v.outcome not in M.DEFECTS, v
+        assert v.outcome in EXPECTED[family], v
+        if v.outcome.startswith("refused"):
+            file, sheet = v.detail.split(":")[:2]
+            assert file.endswith(name), v.detail  # the problem names the workbook ...
+            assert bool(sheet) == (v.outcome == "refused (located)"), v.detail  # ... and the sheet where it is one
+
+
+def test_the_judge_sees_a_silent_misread(bases, tmp_path):
+    """The judge itself: a value changed to another valid value is reported as read differently."""
+    path, tables = bases["small"]
+    book = M.Book(path)
+    part = book.sheet_parts()["预算执行"]
+    book.set_text(part, book.text(part).replace("<v>66.7</v>", "<v>66.8</v>", 1))
+    folder = tmp_path / str(M.SHIPPED_YEAR)
+    folder.mkdir()
+    book.write(folder / path.name)
+    verdict = M.judge(folder, M.SHIPPED_YEAR, tables, "check", "small", "66.7 -> 66.8")
+    assert verdict.outcome == "refused (located)"  # the subtotal 139.5 no longer adds up
+    assert "小样本.xlsx:预算执行:6:预算数(C列): 小计1395000.00元与明细（第4-5行）之和1396000.00元不符" in verdict.detail
+    book.set_text(part, book.text(part).replace("<v>60</v>", "<v>61</v>", 1).replace("<v>66.8</v>", "<v>66.7</v>"))
+    book.set_text(part, book.text(part).replace("<v>130.5</v>", "<v>131.5</v>").replace("<v>231.18</v>", "<v>232.18</v>"))
+    book.write(folder / path.name)
+    verdict = M.judge(folder, M.SHIPPED_YEAR, tables, "check", "small", "60 -> 61 with sums")
+    assert verdict.outcome == "different" and "budget" in verdict.detail
