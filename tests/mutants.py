@@ -90,14 +90,15 @@ def small_base(folder: Path, year: int = SHIPPED_YEAR) -> Path:
 def shared_strings_base(folder: Path, year: int = SHIPPED_YEAR) -> Path:
     """:func:`small_base` with its texts in a shared-strings table, as Excel saves them (the
     openpyxl in use writes inline strings)."""
-    from html import escape
+    from html import escape, unescape
 
     path = small_base(folder, year)
     book = Book(path)
     strings: dict[str, int] = {}
     for name, part in book.sheet_parts().items():
         def shared(m: re.Match) -> str:
-            text = "".join(re.findall(r"<t[^>]*>([^<]*)</t>", m.group(3)))
+            # openpyxl writes characters as references (&#24180;) when lxml is installed: decode them first
+            text = unescape("".join(re.findall(r"<t[^>]*>([^<]*)</t>", m.group(3))))
             return f'<c r="{m.group(1)}"{m.group(2)} t="s"><v>{strings.setdefault(text, len(strings))}</v></c>'
 
         book.set_text(part, re.sub(r'<c r="([A-Z]+[0-9]+)"([^>]*?) t="inlineStr"><is>(.*?)</is></c>', shared,
