@@ -330,3 +330,24 @@ def test_a_reader_that_stops_early_is_no_internal_error(monkeypatch, capsys):
         except OSError:
             pass
     assert "内部错误" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, called", [(["--year", "2020"], "run_year"), (["--all"], "run_all"),
+                                          (["--trends"], "run_trends")])
+def test_run_pdf_asks_each_kind_of_run_for_a_pdf(argv, called, monkeypatch, capsys):
+    from qdanalysis.present.pdf import NO_CHROMIUM
+    from qdanalysis.run import runner
+
+    asked = {}
+
+    def fake(*args, pdf=False, **kwargs):
+        asked[called] = pdf
+        result = runner.RunResult("2020", runner.STATUS_OK, 1.0, notice=NO_CHROMIUM)
+        return [result] if called == "run_all" else result
+
+    monkeypatch.setattr(runner, called, fake)
+    assert main(["run", *argv, "--pdf"]) == 0  # no Chromium: the HTML stands, the run succeeds
+    assert asked == {called: True}
+    if called != "run_all":  # run_all prints its own lines as each year finishes
+        assert "未找到 Chromium 浏览器" in capsys.readouterr().out
+    assert main(["run", *argv]) == 0 and asked == {called: False}
