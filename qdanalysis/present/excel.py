@@ -129,13 +129,14 @@ def _wrap(ws, widths: list[float], first_row: int) -> None:
     """Wrap the text that is wider than its column and give its row the height of its lines.
 
     Neither LibreOffice nor Excel fits a row to wrapped text on opening a file that does not
-    say how tall the row is, so the height is set from the text (a Chinese character counts two).
+    say how tall the row is, so the height is set from the text (a Chinese character counts two;
+    a column holds two units less than its width, as lines break between words, not mid-word).
     """
     for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
         lines = 1
         for cell, width in zip(row, widths):
             if isinstance(cell.value, str):
-                lines = max(lines, sum(-(-max(display_width(part), 1) // int(width - 1))
+                lines = max(lines, sum(-(-max(display_width(part), 1) // int(width - 2))
                                        for part in cell.value.split("\n")))
         if lines > 1 and row[0].row > first_row:
             ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
@@ -250,6 +251,7 @@ def write_workbook(analysis: YearAnalysis, out: str | Path) -> Path:
     guide["A1"].font = CAPTION_FONT
     guide.column_dimensions["A"].width = 90
     print_setup(guide, 90, title_rows="")
+    guide.print_options.horizontalCentered = False  # LibreOffice centres the text's overflow and cuts its start
     write_self_evaluation(wb, a)
     ws = wb["绩效自评表"]
     ws.oddFooter.center.text = FOOTER  # the form keeps its own page setup; the footer names it
