@@ -22,6 +22,10 @@ Sections (``--only`` takes a comma-separated subset, in any order):
            outcome (refused naming the sheet or the file / read identically / read differently =
            defect / validate and ingest disagree / internal error / timeout / memory).
 
+
+  pdf      ``run --year 2020 --pdf`` against ``run --year 2020`` (alternating), the PDF's pages,
+           and the HTML's size with the embedded font subset against without it.
+
 Timings are medians of ``--runs`` runs, measured side by side in one invocation (the
 machines are shared: compare ratios, not absolute seconds). ``--quick`` runs each once on
 smaller inputs (20,000 ledger rows, 600,000 messages) to check that everything works.
@@ -47,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import measure as M
 from measure import median, spread, verdict
 
-SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz")
+SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz", "pdf")
 REPORT_YEAR = 2020
 REPORT_TARGET = 1.5  # at most this many times the floor
 ALL_TARGET = 1.7  # at least this many times faster than one after another
@@ -430,6 +434,50 @@ def bench_fuzz(args, tmp: Path) -> dict:
         print(f"  DEFECT {d['family']} / {d['base']} / {d['what']}: {d['outcome']} {d.get('detail', '')}")
     return {"per_base": per_base, "judged": judged, "defects": defects, "seconds": result["seconds"],
             "counts": {f"{f} / {o}": n for (f, o), n in sorted(counts.items())}}
+
+
+# --------------------------------------------------------------------------- pdf
+
+
+def bench_pdf(args, tmp: Path) -> dict:
+    import re
+    import subprocess
+
+    from qdanalysis.present.pdf import find_chromium
+    from qdanalysis.present.webfont import font_face_css
+
+    heading(f"9. PDF and font: run --year {REPORT_YEAR} --pdf vs run --year {REPORT_YEAR}; HTML size with the font")
+    if find_chromium() is None:
+        print("  no Chromium on PATH: run --pdf writes the HTML only; nothing to compare")
+        return {}
+    html_cmd = M.qdanalysis_command("run", "--year", str(REPORT_YEAR), "--out", str(tmp / "html"))
+    pdf_cmd = M.qdanalysis_command("run", "--year", str(REPORT_YEAR), "--out", str(tmp / "pdf"), "--pdf")
+    if not args.quick:
+        M.run(html_cmd), M.run(pdf_cmd)
+    plain, with_pdf = [], []
+    for i in range(args.runs):
+        pair = [(plain, html_cmd), (with_pdf, pdf_cmd)]
+        for times, cmd in (pair if i % 2 == 0 else pair[::-1]):
+            times.append(M.run(cmd).seconds)
+    row(f"qdanalysis run --year {REPORT_YEAR}", f"{median(plain):6.2f} s{spread(plain)}")
+    row(f"qdanalysis run --year {REPORT_YEAR} --pdf", f"{median(with_pdf):6.2f} s{spread(with_pdf)}")
+    row("the PDF costs", f"{median(with_pdf) - median(plain):6.2f} s ({median(with_pdf) / median(plain):.2f} x)")
+    html = tmp / "pdf" / str(REPORT_YEAR) / "1.0-annual-report.html"
+    page = html.read_text(encoding="utf-8")
+    face = re.search(r"<style>\n@font-face \{.*?\}\n</style>\n", page, re.S)
+    size, font_bytes = html.stat().st_size, len(face.group(0).encode("utf-8")) if face else 0
+    row("HTML without the font / with the font subset (bytes)", f"{size - font_bytes:,} / {size:,} (+{font_bytes / 1024:.0f} KB)")
+    start = time.perf_counter()
+    font_face_css(page.replace(face.group(0), "") if face else page)
+    subset_s = time.perf_counter() - start
+    row("subsetting the font to the page (fontTools, WOFF2)", f"{subset_s:6.2f} s")
+    info = subprocess.run(["pdfinfo", str(html.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+    pages = re.search(r"Pages:\s+(\d+)", info)
+    paper = re.search(r"Page size:\s+(.+)", info)
+    row("PDF pages, page size", f"{pages.group(1) if pages else '?'}, {paper.group(1) if paper else '?'}")
+    return {"run_s": median(plain), "run_pdf_s": median(with_pdf), "html_bytes": size,
+            "html_bytes_without_font": size - font_bytes, "subset_s": subset_s,
+            "pdf_pages": int(pages.group(1)) if pages else None}
 
 
 # --------------------------------------------------------------------------- main

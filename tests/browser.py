@@ -15,26 +15,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from qdanalysis.present.pdf import OFFLINE_FLAGS
+
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_SECONDS = 90
 
-_OFFLINE_FLAGS = [
-    "--headless",
-    "--no-sandbox",  # CI containers run as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
+# The flags `run --pdf` prints with: no network, no first-run work, no component downloads.
+_OFFLINE_FLAGS = list(OFFLINE_FLAGS)
 
 
 def chromium_available() -> bool:

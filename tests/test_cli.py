@@ -372,3 +372,24 @@ def test_every_option_has_help_and_every_command_an_example(command, capsys):
 def test_export_refuses_a_file_that_is_not_xlsx(tmp_path, capsys):
     assert main(["export", "--year", "2020", str(tmp_path / "x.csv")]) == 1
     assert "导出文件应以 .xlsx 结尾" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("argv, called", [(["--year", "2020"], "run_year"), (["--all"], "run_all"),
+                                          (["--trends"], "run_trends")])
+def test_run_pdf_asks_each_kind_of_run_for_a_pdf(argv, called, monkeypatch, capsys):
+    from qdanalysis.present.pdf import NO_CHROMIUM
+    from qdanalysis.run import runner
+
+    asked = {}
+
+    def fake(*args, pdf=False, **kwargs):
+        asked[called] = pdf
+        result = runner.RunResult("2020", runner.STATUS_OK, 1.0, notice=NO_CHROMIUM)
+        return [result] if called == "run_all" else result
+
+    monkeypatch.setattr(runner, called, fake)
+    assert main(["run", *argv, "--pdf"]) == 0  # no Chromium: the HTML stands, the run succeeds
+    assert asked == {called: True}
+    if called != "run_all":  # run_all prints its own lines as each year finishes
+        assert "未找到 Chromium 浏览器" in capsys.readouterr().out
+    assert main(["run", *argv]) == 0 and asked == {called: False}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
 import zipfile
 
 import pytest
 from conftest import make_workbook
 from openpyxl import load_workbook
 
-from qdanalysis.present.excel import display_width
+from qdanalysis.present.excel import FOOTER, MAX_WIDTH, PORTRAIT_WIDTH, display_width
 from qdanalysis.present.layouts import CATEGORIES
 from qdanalysis.read.xlsx import read_workbook
 from qdanalysis.run.cli import main
@@ -23,9 +27,10 @@ def exported(tmp_path_factory):
 
 def test_sheets_and_headers(exported):
     wb = load_workbook(exported)
-    assert wb.sheetnames == ["说明", "绩效自评表", "分类支出", "预算明细", "逐项支出", "线路费用", "同带宽价格", "月度线路费用", "短信月度",
-                             "各部门短信", "合同续签", "绩效指标", "产出与成效", "评分", "主要问题", "数据局限",
-                             "数据核对"]
+    # the report's order: each section's numbered table (表1, 表2, ...), then its detail sheets
+    assert wb.sheetnames == ["说明", "绩效自评表", "项目构成", "逐项支出", "预算明细", "分类支出", "线路费用", "同带宽价格",
+                             "月度线路费用", "各部门短信", "短信月度", "合同续签", "绩效指标", "产出与成效", "评分", "主要问题",
+                             "数据局限", "数据核对"]
     ws = wb["分类支出"]
     assert [c.value for c in ws[2]] == ["类别", "项目数", "已列明预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
     assert ws.freeze_panes == "A3"
@@ -42,11 +47,15 @@ def test_sheets_and_headers(exported):
     assert notes == [CATEGORIES.note] and "预算合计减各类已列明数推算" in notes[0] and "已分别计入" in notes[0]
 
 
-def test_columns_fit_their_text(exported):
+def test_columns_fit_their_text_and_longer_text_wraps(exported):
     ws = load_workbook(exported)["预算明细"]
     name_width = ws.column_dimensions["C"].width
     longest = max(display_width(str(c.value)) for c in ws["C"][2:] if c.value)
-    assert name_width >= min(60, longest)
+    assert name_width == min(MAX_WIDTH, longest + 2) == MAX_WIDTH
+    long_cells = [c for c in ws["C"][2:] if c.value and display_width(str(c.value)) > MAX_WIDTH - 1]
+    assert long_cells and all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in long_cells)
+    # the row is as tall as its lines: neither Excel nor LibreOffice fits it on opening the file
+    assert all(ws.row_dimensions[c.row].height >= 30 for c in long_cells)
 
 
 def test_findings_and_score_sheet(exported):
@@ -123,3 +132,86 @@ def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
     assert grade[6] == ("暂不定级（待补充佐证的指标分值合计66分，超过满分的10%；总分可能在29.91—95.91分之间，"
                         "等级“差”至“优”）")
     assert (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToHeight) == (9, "portrait", 1)
+
+
+def _numbers_and_text(ws, column: int) -> tuple[list, list]:
+    cells = [row[column] for row in ws.iter_rows(min_row=3) if len(row) > column]
+    return ([c for c in cells if isinstance(c.value, (int, float))], [c for c in cells if isinstance(c.value, str)])
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_its_name_and_page_in_the_footer(exported):
+    from openpyxl.utils import get_column_letter
+
+    wb = load_workbook(exported)
+    for ws in wb:
+        setup = ws.page_setup
+        assert setup.paperSize == 9, ws.title  # A4
+        assert ws.oddFooter.center.text == FOOTER == "&A　第 &P 页，共 &N 页"
+        if ws.title == "绩效自评表":  # the MoF form keeps its own one-page portrait layout
+            assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("portrait", 1, 1)
+            continue
+        width = sum(ws.column_dimensions[get_column_letter(j)].width or 8 for j in range(1, ws.max_column + 1))
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert setup.orientation == ("landscape" if width > PORTRAIT_WIDTH else "portrait"), ws.title
+        if ws.title != "说明":
+            assert ws.print_title_rows == "$1:$2", ws.title  # caption and header on every page
+    assert wb["预算明细"].page_setup.orientation == "landscape" and wb["项目构成"].page_setup.orientation == "portrait"
+
+
+def test_every_numeric_column_has_a_number_format_and_undisclosed_is_right_aligned(exported):
+    wb = load_workbook(exported)
+    for ws in wb:
+        if ws.title == "绩效自评表":
+            continue
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    assert cell.number_format != "General", f"{ws.title}!{cell.coordinate}"
+    prices = wb["同带宽价格"]
+    ratios, _ = _numbers_and_text(prices, 4)
+    assert [(round(c.value, 2), c.number_format) for c in ratios] == [(9.62, '0.0"倍"'), (1.0, '0.0"倍"')]
+    lines = wb["线路费用"]
+    per_mbps, _ = _numbers_and_text(lines, 7)
+    assert per_mbps and {c.number_format for c in per_mbps} == {"0.00"}
+    budget = wb["预算明细"]
+    amounts, undisclosed = _numbers_and_text(budget, 3)
+    assert {c.number_format for c in amounts} == {"#,##0.00"}
+    assert undisclosed and all(c.value == "未披露" and c.alignment.horizontal == "right" for c in undisclosed)
+    names, _ = _numbers_and_text(budget, 2)
+    assert not names  # text columns stay left-aligned text
+
+
+def test_numbered_sheets_carry_the_report_table_numbers_in_order(exported):
+    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.present.layouts import shown
+
+    wb = load_workbook(exported)
+    numbers = [int(m.group(1)) for ws in wb if (m := re.match(r"表(\d+) ", str(ws["A1"].value)))]
+    assert numbers == list(range(1, len(shown(analyse_year(2020))) + 1)) == list(range(1, 10))
+
+
+def test_detail_sheets_end_in_a_total_row(exported):
+    wb = load_workbook(exported)
+    budget = [r for r in wb["预算明细"].iter_rows(values_only=True)][-1]
+    assert budget[0] == "合计" and (budget[3], budget[5]) == (941.0, 924.68)  # the stated totals, as in the report
+    assert budget[4] == "未披露"  # 调整后预算数: not given, never 0
+    lines = [r for r in wb["月度线路费用"].iter_rows(values_only=True)][-1]
+    assert lines[0] == "合计" and lines[4] == 218.72  # the 2020 total the report states for these contracts
+    sms = [r for r in wb["短信月度"].iter_rows(values_only=True)][-1]
+    assert sms[0] == "合计" and sms[2] == "未披露"  # twelve months 未披露: no partial sum passes for the total
+    assert wb["预算明细"][wb["预算明细"].max_row][0].font.b
+
+
+@pytest.mark.skipif(not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice not installed")
+def test_the_printout_is_a4_and_short(exported, tmp_path):
+    profile = tmp_path / "profile"  # a LibreOffice profile of its own: another soffice may be running
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(exported)], check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / exported.with_suffix(".pdf").name
+    info = subprocess.run(["pdfinfo", "-l", "-1", pdf], check=True, capture_output=True, text=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+    # 18 sheets on 24 pages in November 2026; 44 portrait pages, tables cut at the right edge, before
+    assert len(wb_sheets := load_workbook(exported).sheetnames) <= len(sizes) <= 26, len(wb_sheets)
+    assert {tuple(sorted(round(float(v)) for v in size)) for size in sizes} == {(595, 842)}  # A4, either way round
+    text = subprocess.run(["pdftotext", pdf, "-"], check=True, capture_output=True, text=True).stdout
+    assert [int(n) for n in re.findall(r"第 (\d+) 页，共 \d+ 页", text)] == list(range(1, len(sizes) + 1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,12 +22,14 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from qdanalysis.errors import QdanalysisError, ValidationError
 from qdanalysis.paths import PROJECT_ROOT
+from qdanalysis.present.pdf import NO_CHROMIUM, find_chromium
 from qdanalysis.run import cli
 from qdanalysis.run.runner import (
     STATUS_FAILED,
     STATUS_OK,
     RunResult,
     check_notebook,
+    format_progress,
     format_summary,
     run_all,
     run_notebook,
@@ -286,6 +289,56 @@ def test_run_trends_writes_to_trends_folder(tmp_path):
     assert result.ok and result.label == "trends"
     assert result.html == tmp_path / "reports" / "trends" / "trends.html"
     assert f"年度=[] 目录={tmp_path / 'raw'}" in outputs_text(result.ipynb)
+
+
+@pytest.mark.skipif(find_chromium() is None and not os.environ.get("CI"), reason="chromium not installed")
+def test_run_with_pdf_prints_an_a4_pdf_beside_the_html(simple, tmp_path):
+    out = tmp_path / "out" / "2021"
+    result = run_notebook(simple, out, {"year": 2021}, title="测试报告", pdf=True)
+
+    assert result.ok and result.notice == "" and result.pdf == out / "report.pdf"
+    info = subprocess.run(["pdfinfo", result.pdf], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M) and re.search(r"^Page size:\s+594.96 x 841.92 pts \(A4\)$", info, re.M)
+    text = subprocess.run(["pdftotext", result.pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert "年份=2021" in text and "第 1 页，共 1 页" in text
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".report")]  # no temp file left
+
+
+def test_without_chromium_the_html_is_written_and_the_run_says_why_there_is_no_pdf(simple, tmp_path, monkeypatch):
+    out = tmp_path / "out" / "2021"
+    out.mkdir(parents=True)
+    (out / "report.pdf").write_bytes(b"%PDF- an older run's")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no chromium, chrome or chromium-browser to find
+
+    result = run_notebook(simple, out, {"year": 2021}, title="测试报告", label="2021", pdf=True)
+
+    assert result.ok and result.html.exists() and result.pdf is None
+    assert result.notice == NO_CHROMIUM and "未找到 Chromium 浏览器" in NO_CHROMIUM and "HTML 报告已生成" in NO_CHROMIUM
+    assert not (out / "report.pdf").exists()  # an older PDF cannot pass for this run's
+    assert format_progress(result, 1, 1).endswith(f"report.html（{NO_CHROMIUM}）")
+    assert format_summary([result]).splitlines()[-1] == f"2021：{NO_CHROMIUM}"
+
+
+def test_run_all_and_run_trends_pass_pdf_on(tmp_path, monkeypatch):
+    notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
+    trends = make_notebook(tmp_path / "trends.ipynb", "print(years)", parameters='data_root = "data/raw"\nyears = [2020]')
+    for name in ("2018", "2019"):
+        (tmp_path / "raw" / name).mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # seen by the worker processes too
+    stream = io.StringIO()
+
+    results = run_all(tmp_path / "reports", tmp_path / "raw", notebook=notebook, stream=stream, pdf=True)
+    results.append(run_trends(tmp_path / "reports", tmp_path / "raw", notebook=trends, pdf=True))
+
+    assert [(r.label, r.ok, r.notice) for r in results] == [(label, True, NO_CHROMIUM)
+                                                           for label in ("2018", "2019", "trends")]
+    assert f"2018：{NO_CHROMIUM}" in stream.getvalue()
+
+
+def test_summary_lists_the_pdf_beside_the_html():
+    results = [RunResult("2020", STATUS_OK, 3.25, html=Path("reports/2020/a.html"), pdf=Path("reports/2020/a.pdf"))]
+
+    assert format_summary(results).splitlines()[1] == "2020  成功  3.2       reports/2020/a.html、reports/2020/a.pdf"
 
 
 def test_summary_table_aligns_chinese_columns():

@@ -138,10 +138,27 @@ REPORT_CSS = """<style>
 .qd-figure { margin: 0.8em 0; }
 .qd-figure img { max-width: 100%; height: auto; }
 .qd-table-wrap { overflow-x: auto; }
+@media print {
+  /* On paper nothing scrolls: a wide table wraps inside the page, its header row on every page */
+  .qd-table-wrap { overflow: visible; }
+  table.qd-table { max-width: 100%; font-size: 9pt; }
+  table.qd-table thead { display: table-header-group; }
+  table.qd-table tr { break-inside: avoid; }
+  .qd-caption { break-after: avoid; }
+  .qd-figure { break-inside: avoid; }
+}
 table.qd-table { border-collapse: collapse; font-size: 13px; }
 table.qd-table th { background: #eef3f8; }
 .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
 table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; }
 table.qd-table th, table.qd-table td.qd-short { white-space: nowrap; }
 table.qd-table td.qd-long { white-space: normal; min-width: 18em; }
+@media print {
+  .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
+  table.qd-table th, table.qd-table td { padding: 2px 4px; }
+  /* a short cell breaks only between words and at punctuation, never inside 未披露 */
+  table.qd-table th, table.qd-table td.qd-short { white-space: normal; }
+  table.qd-table td.qd-short { word-break: keep-all; }
+  table.qd-table td.qd-long { min-width: 10em; overflow-wrap: anywhere; }
+}
 </style>"""

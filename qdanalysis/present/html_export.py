@@ -19,6 +19,7 @@ from nbconvert import HTMLExporter
 
 from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
+from qdanalysis.present.webfont import font_face_css
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "qdanalysis_offline"
@@ -105,7 +106,8 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     """The offline HTML of an (executed) notebook; the notebook is not modified.
 
     Error outputs (a failed cell) are kept so a failed run is visible in the report, and
-    papermill's English failure banners are replaced by Chinese ones.
+    papermill's English failure banners are replaced by Chinese ones. The Chinese font is
+    embedded, subset to the page's characters (:func:`~qdanalysis.present.webfont.font_face_css`).
 
     Args:
         notebook: the notebook.
@@ -120,7 +122,8 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     _translate_papermill_banners(nb)
     resources = {"metadata": {"name": title, "path": str(base_dir)}}
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    # The font goes in last: it is subset to the characters of the finished page.
+    return body.replace("</head>", f"<style>\n{font_face_css(body)}\n</style>\n</head>", 1)
 
 
 def _write_atomically(path: Path, text: str) -> None:

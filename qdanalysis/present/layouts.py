@@ -32,6 +32,10 @@ class TableLayout:
     widths: dict[str, int] = field(default_factory=dict)
     #: A sentence under the table (HTML) or below its rows (Excel), where :func:`for_year` keeps it.
     note: str = ""
+    #: Excel number formats of the other numeric columns (a ratio as 倍, a price per Mbps).
+    number_formats: dict[str, str] = field(default_factory=dict)
+    #: A detail sheet: the Excel export ends it with a 合计 row.
+    detail: bool = False
 
 
 #: The score sheet: its columns come from the scoring table; the layout gives its sheet name and caption.
@@ -58,7 +62,8 @@ LINE_COSTS = TableLayout(
     {"carrier": "运营商", "line_type": "线路类型", "lines": "条数", "units": "按单位计数（个）",
      "bandwidth_mbps": "带宽（Mbps）", "monthly_cost": "月费用（万元）", "annual_cost": "年费用（推算，万元）",
      "cost_per_mbps_month": "每Mbps月费用（元）"},
-    money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"))
+    money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"),
+    number_formats={"cost_per_mbps_month": "0.00"})
 
 SMS_DEPARTMENTS = TableLayout(
     "各部门短信", "各部门短信",
@@ -92,23 +97,23 @@ BUDGET_ITEMS = TableLayout(
     "预算明细", "预算明细",
     {"code": "编号", "category": "类别", "item": "项目名称", "budget": "预算数（万元）", "adjusted_budget": "调整后预算数（万元）",
      "executed": "执行数（万元）", "note": "备注", "source": "来源"},
-    money=("budget", "adjusted_budget", "executed"))
+    money=("budget", "adjusted_budget", "executed"), detail=True)
 
 MONTHLY_LINES = TableLayout(
     "月度线路费用", "按月计费线路合同的月度费用",
     {"month": "月份", "item_code": "项目编号", "item": "项目", "vendor": "供应商", "cost": "费用（万元）"},
-    money=("cost",), dates=("month",))
+    money=("cost",), dates=("month",), detail=True)
 
 SMS_MONTHLY = TableLayout(
     "短信月度", "金宏短信月度发送量与费用",
     {"month": "月份", "count": "条数", "amount": "金额（万元）", "amount_basis": "金额依据"},
-    money=("amount",), integer=("count",), dates=("month",))
+    money=("amount",), integer=("count",), dates=("month",), detail=True)
 
 PRICES = TableLayout(
     "同带宽价格", "同带宽线路价格对比",
     {"line_type": "线路类型", "bandwidth_mbps": "带宽（Mbps）", "carrier": "运营商", "monthly_fee": "月费（万元）",
      "ratio_to_cheapest": "为最低价的倍数"},
-    money=("monthly_fee",), integer=("bandwidth_mbps",))
+    money=("monthly_fee",), integer=("bandwidth_mbps",), number_formats={"ratio_to_cheapest": '0.0"倍"'})
 
 
 def shown(analysis: YearAnalysis) -> list[TableLayout]:

@@ -6,11 +6,9 @@ and the treatment of undisclosed amounts are the same everywhere.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -26,6 +24,7 @@ from matplotlib.text import Text
 from qdanalysis.fmt import DEMO_LABEL as _DEMO
 from qdanalysis.fmt import UNDISCLOSED_LABEL as _UNDISCLOSED
 from qdanalysis.fmt import format_number, format_wan, is_missing, round_half_up, to_decimal  # noqa: F401 (re-exported)
+from qdanalysis.present.webfont import cjk_font_path  # the charts and the HTML report share the font
 
 # --- labels and colours -------------------------------------------------------------
 
@@ -65,7 +64,6 @@ DPI = 120
 NOTE_FONTSIZE = 8.5
 DEMO_FONTSIZE = 9.5
 
-_FONT_FILE = "NotoSansSC-Regular.ttf"
 _family: str | None = None
 _theme_applied = False
 
@@ -74,24 +72,6 @@ _reserved: weakref.WeakKeyDictionary[Figure, dict[str, float]] = weakref.WeakKey
 
 
 # --- fonts ----------------------------------------------------------------------------
-
-
-def cjk_font_path() -> Path:
-    """Path of the NotoSansSC-Regular.ttf shipped by zhplot (OFL).
-
-    The package is located without importing it: importing zhplot rewrites rcParams.
-
-    Raises:
-        FileNotFoundError: zhplot is not installed or ships no such font.
-    """
-    spec = importlib.util.find_spec("zhplot")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("未安装 zhplot，找不到中文字体 NotoSansSC-Regular.ttf；请先运行 make env")
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "fonts" / _FONT_FILE
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"zhplot 中没有字体文件 fonts/{_FONT_FILE}；请重新安装 zhplot")
 
 
 def use_cjk_font() -> str:

@@ -125,9 +125,10 @@ def cmd_run(args) -> int:
         print("--jobs 必须是正整数", file=sys.stderr)
         return EXIT_USAGE
     if args.all:
-        results = run_all(args.out, args.root, args.jobs)
+        results = run_all(args.out, args.root, args.jobs, pdf=args.pdf)
     else:
-        result = run_trends(args.out, args.root) if args.trends else run_year(args.year, args.out, args.root)
+        result = (run_trends(args.out, args.root, pdf=args.pdf) if args.trends
+                  else run_year(args.year, args.out, args.root, pdf=args.pdf))
         results = [result]
         print(format_progress(result, 1, 1))
         print(format_summary(results))
@@ -250,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml")
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/）")
+    p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/），加 --pdf 同时生成 PDF")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--year", type=int, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
     which.add_argument("--all", action="store_true", help="运行 params/ 中每一年（给出 --root 时为其中每个年份文件夹）")
@@ -258,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 reports/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认取参数文件中的 data_root）")
     p.add_argument("--jobs", type=int, default=None, help="与 --all 一起使用：最多同时运行几个年份（默认为 CPU 数加一）")
+    p.add_argument("--pdf", action="store_true",
+                   help="同时用本机的 Chromium（无界面、不联网）把每份 HTML 报告打印为 A4 PDF，与 HTML 放在一起")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")

@@ -69,6 +69,9 @@ class RunResult:
         html: the report, or None when nothing was written.
         error: why the run failed, in Chinese ("" when it succeeded).
         score: the score line the notebook displayed for the runner ("" when it shows none).
+        pdf: the A4 PDF of the report (``--pdf``), or None when none was asked for or printed.
+        notice: why a PDF that was asked for is missing, in Chinese ("" otherwise); the HTML
+            is written all the same and the run keeps its status.
     """
 
     label: str
@@ -78,6 +81,8 @@ class RunResult:
     html: Path | None = None
     error: str = ""
     score: str = ""
+    pdf: Path | None = None
+    notice: str = ""
 
     @property
     def ok(self) -> bool:
@@ -278,6 +283,7 @@ def run_notebook(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     title: str,
     label: str | None = None,
+    pdf: bool = False,
 ) -> RunResult:
     """Execute one notebook with papermill and export it to one offline HTML file.
 
@@ -288,6 +294,8 @@ def run_notebook(
         cell_timeout: seconds one cell may run before the run is stopped.
         title: the HTML page title.
         label: what the result is called in progress lines (default: the folder name).
+        pdf: also print the HTML to ``<notebook name>.pdf`` (A4) with the system Chromium;
+            without Chromium the result's ``notice`` says so and the HTML is still written.
 
     Returns:
         The result; a notebook that raised or timed out gives status "failed", with the
@@ -322,9 +330,10 @@ def run_notebook(
     ipynb_path = out_dir / notebook.name
     html_path = ipynb_path.with_suffix(".html")
     log_path = ipynb_path.with_suffix(".kernel.log")
+    pdf_path = ipynb_path.with_suffix(".pdf")
     start = time.monotonic()
     with locked(out_dir / LOCK_NAME):
-        _remove_stale_temps(ipynb_path, html_path, log_path)
+        _remove_stale_temps(ipynb_path, html_path, log_path, pdf_path)
         try:
             with atomic_path(ipynb_path) as tmp_nb, atomic_path(html_path) as tmp_html, \
                     atomic_path(log_path) as tmp_log:
@@ -335,8 +344,29 @@ def run_notebook(
         except ExternalResourceError as err:
             # Nothing is published: the previous report stays, this one would not open offline.
             return RunResult(label, STATUS_FAILED, time.monotonic() - start, None, None, str(err))
+        printed, notice = _print_pdf(html_path, pdf_path) if pdf else (None, "")
     status = STATUS_FAILED if error else STATUS_OK
-    return RunResult(label, status, time.monotonic() - start, ipynb_path, html_path, error, _score_of(ipynb_path))
+    return RunResult(label, status, time.monotonic() - start, ipynb_path, html_path, error, _score_of(ipynb_path),
+                     printed, notice)
+
+
+def _print_pdf(html_path: Path, pdf_path: Path) -> tuple[Path | None, str]:
+    """The PDF of a published HTML report, or None and why not (Chinese).
+
+    A PDF is an extra: without Chromium, or when it fails, the HTML stands and the run keeps
+    its status; an older PDF beside it is removed so it cannot pass for this run's.
+    """
+    from qdanalysis.present.pdf import NO_CHROMIUM, PdfError, find_chromium, print_pdf
+
+    chromium = find_chromium()
+    try:
+        if chromium is None:
+            pdf_path.unlink(missing_ok=True)
+            return None, NO_CHROMIUM
+        return print_pdf(html_path, pdf_path, chromium), ""
+    except PdfError as err:
+        pdf_path.unlink(missing_ok=True)
+        return None, str(err)
 
 
 def _score_of(ipynb: Path) -> str:
@@ -390,6 +420,7 @@ def run_year(
     *,
     notebook: str | Path = ANNUAL_NOTEBOOK,
     params_dir: str | Path | None = None,
+    pdf: bool = False,
 ) -> RunResult:
     """Run the annual report of ``year`` into ``<out>/<year>/``.
 
@@ -402,6 +433,7 @@ def run_year(
             without ``root`` the run is refused).
         notebook: the notebook to run.
         params_dir: where the params files live (default ``params/``).
+        pdf: also print the report to an A4 PDF beside it (see :func:`run_notebook`).
 
     Raises:
         ValidationError: the params file or the notebook is refused (nothing was run).
@@ -416,15 +448,15 @@ def run_year(
     if "title" in declared:
         values["title"] = params["title"]
     return run_notebook(notebook, _out_root(out) / str(params["year"]), values,
-                        cell_timeout=params["cell_timeout"], title=params["title"], label=str(year))
+                        cell_timeout=params["cell_timeout"], title=params["title"], label=str(year), pdf=pdf)
 
 
 def _run_year_job(year: int, out: Path | None, root: Path | None, params_file: Path | None,
-                  notebook: Path, params_dir: Path | None) -> RunResult:
+                  notebook: Path, params_dir: Path | None, pdf: bool = False) -> RunResult:
     """Worker-process entry point: refusals become a failed result of this year only."""
     start = time.monotonic()
     try:
-        return run_year(year, out, root, params_file, notebook=notebook, params_dir=params_dir)
+        return run_year(year, out, root, params_file, notebook=notebook, params_dir=params_dir, pdf=pdf)
     except ValidationError as err:
         return RunResult(str(year), STATUS_FAILED, time.monotonic() - start, error=_problems_text(err))
 
@@ -478,6 +510,7 @@ def run_all(
     notebook: str | Path = ANNUAL_NOTEBOOK,
     params_dir: str | Path | None = None,
     stream: TextIO | None = None,
+    pdf: bool = False,
 ) -> list[RunResult]:
     """Run the annual report of every year, in parallel processes.
 
@@ -492,6 +525,7 @@ def run_all(
         notebook: the notebook to run.
         params_dir: where the params files live (default ``params/``).
         stream: where to print (default stdout).
+        pdf: also print each report to an A4 PDF beside it (see :func:`run_notebook`).
 
     Returns:
         One result per year, sorted by year.
@@ -523,7 +557,7 @@ def run_all(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {
                 pool.submit(_run_year_job, year, out_path, root_path, path, notebook,
-                            Path(params_dir) if params_dir else None): year
+                            Path(params_dir) if params_dir else None, pdf): year
                 for year, path in planned
             }
             try:
@@ -549,6 +583,7 @@ def run_trends(
     *,
     notebook: str | Path = TRENDS_NOTEBOOK,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    pdf: bool = False,
 ) -> RunResult:
     """Run the multi-year notebook over every year folder into ``<out>/trends/``.
 
@@ -557,11 +592,12 @@ def run_trends(
         root: raw-data root (default ``data/raw``; relative to the working directory).
         notebook: the notebook to run.
         cell_timeout: seconds one cell may run.
+        pdf: also print the report to an A4 PDF beside it (see :func:`run_notebook`).
     """
     data_root = Path(root).resolve() if root is not None else PROJECT_ROOT / DEFAULT_DATA_ROOT
     values = {"data_root": _notebook_path(data_root), "years": []}  # [] = every year folder found
     return run_notebook(notebook, _out_root(out) / TRENDS_LABEL, values,
-                        cell_timeout=cell_timeout, title=TRENDS_TITLE, label=TRENDS_LABEL)
+                        cell_timeout=cell_timeout, title=TRENDS_TITLE, label=TRENDS_LABEL, pdf=pdf)
 
 
 # --------------------------------------------------------------------------- printing
@@ -584,16 +620,25 @@ def format_progress(result: RunResult, done: int, total: int) -> str:
     head = f"[{done}/{total}] {_label_text(result.label)} {_STATUS_TEXT[result.status]} {result.seconds:.1f} 秒"
     if result.html is not None:
         head += f" {display_path(result.html)}"
+    if result.pdf is not None:
+        head += f" {display_path(result.pdf)}"
     if result.error:
         head += f"：{result.error}"
+    if result.notice:
+        head += f"（{result.notice}）"
     return head
 
 
+def _outputs(result: RunResult) -> str:
+    shown = [display_path(p) for p in (result.html, result.pdf) if p is not None]
+    return "、".join(shown) if shown else "（无）"
+
+
 def format_summary(results: list[RunResult]) -> str:
-    """The table printed after a batch: 年份, 状态, 用时(秒), 输出."""
+    """The table printed after a batch: 年份, 状态, 用时(秒), 输出 (the HTML, and the PDF when one was printed)."""
     header = ["年份", "状态", "用时(秒)", "输出"]
     rows = [[_label_text(r.label), _STATUS_TEXT[r.status], f"{r.seconds:.1f}",
-             display_path(r.html) if r.html is not None else "（无）"] for r in results]
+             _outputs(r)] for r in results]
     widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:
@@ -601,4 +646,5 @@ def format_summary(results: list[RunResult]) -> str:
     failed = sum(not r.ok for r in results)
     lines.append(f"共 {len(results)} 项：成功 {len(results) - failed}，失败 {failed}")
     lines += [f"{_label_text(r.label)}：{r.score}" for r in results if r.score]
+    lines += [f"{_label_text(r.label)}：{r.notice}" for r in results if r.notice]
     return "\n".join(lines)
