@@ -35,9 +35,10 @@ class Problem:
     hint: str = ""
 
     def location(self) -> str:
-        """``file:sheet:row:column`` with empty parts kept, for terminals and logs."""
-        row = "" if self.row is None else str(self.row)
-        return f"{self.file}:{self.sheet}:{row}:{self.column}"
+        """``file:sheet:row:column`` for terminals and logs, leaving out the parts a problem does not
+        have (``报表.xlsx:预算执行:9:D列``, ``params/2021.yaml:3:year``, or the file alone)."""
+        parts = [self.file, self.sheet, "" if self.row is None else str(self.row), self.column]
+        return ":".join(p for i, p in enumerate(parts) if p or i == 0)
 
     def __str__(self) -> str:
         text = f"{self.location()}: {self.message}"

@@ -54,7 +54,7 @@ def test_not_a_spreadsheet_gives_no_traceback(tmp_path):
     fake.write_text("类别,项目名称,预算数\n甲,A,1\n", encoding="utf-8")
     r = run_cli("validate", fake)
     assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
-    assert f"{fake}::" in r.stdout and "不是Excel工作簿" in r.stdout
+    assert f"{fake}: " in r.stdout and "不是Excel工作簿" in r.stdout and f"{fake}::" not in r.stdout
 
 
 def test_ingest_writes_then_skips(tmp_path, capsys):
@@ -393,3 +393,13 @@ def test_run_pdf_asks_each_kind_of_run_for_a_pdf(argv, called, monkeypatch, caps
     if called != "run_all":  # run_all prints its own lines as each year finishes
         assert "未找到 Chromium 浏览器" in capsys.readouterr().out
     assert main(["run", *argv]) == 0 and asked == {called: False}
+
+
+def test_a_location_prints_no_empty_fields():
+    from qdanalysis.errors import Problem
+
+    assert Problem("a.xlsx", "", None, "", "文件为空").location() == "a.xlsx"
+    assert Problem("params/2021.yaml", "", 3, "year", "m").location() == "params/2021.yaml:3:year"
+    assert Problem("a.xlsx", "预算执行", None, "", "m").location() == "a.xlsx:预算执行"
+    assert str(Problem("a.xlsx", "预算执行", 9, "预算数(D列)", "不是数字", "请填写数字")) == \
+        "a.xlsx:预算执行:9:预算数(D列): 不是数字（请填写数字）"

@@ -114,7 +114,7 @@ def test_a_chart_sheet_named_for_a_table_is_refused_by_validate_and_ingest_alike
     message = "工作表「预算执行」是图表工作表，不是数据表，其中没有「预算执行」的数据"
     assert main(["validate", str(tmp_path / "2020")]) == 1
     out = capsys.readouterr().out
-    assert f"2020/图表.xlsx:预算执行::: {message}" in out and "通过校验" not in out
+    assert f"2020/图表.xlsx:预算执行: {message}" in out and "通过校验" not in out
     with pytest.raises(ValidationError) as info:
         ingest(2020, tmp_path, tmp_path / "processed")
     [p] = info.value.problems

@@ -389,7 +389,7 @@ def test_error_names_file_and_line(tmp_path):
     (p,) = err.problems
     assert (p.row, p.column) == (9, "indicators[2].rule")
     assert "manul" in p.message and "ratio" in p.hint and "manual" in p.hint
-    assert str(p).startswith(f"{p.file}::9:indicators[2].rule:")
+    assert str(p).startswith(f"{p.file}:9:indicators[2].rule:")
 
 
 def test_total_allows_other_sums(tmp_path):
