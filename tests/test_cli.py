@@ -403,3 +403,12 @@ def test_a_location_prints_no_empty_fields():
     assert Problem("a.xlsx", "预算执行", None, "", "m").location() == "a.xlsx:预算执行"
     assert str(Problem("a.xlsx", "预算执行", 9, "预算数(D列)", "不是数字", "请填写数字")) == \
         "a.xlsx:预算执行:9:预算数(D列): 不是数字（请填写数字）"
+
+
+def test_debug_is_accepted_after_the_command_too():
+    from qdanalysis.run.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["summary", "--year", "2020", "--debug"]).debug is True
+    assert parser.parse_args(["--debug", "summary", "--year", "2020"]).debug is True
+    assert parser.parse_args(["summary", "--year", "2020"]).debug is False

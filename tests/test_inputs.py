@@ -133,3 +133,40 @@ def test_a_chart_sheet_beside_the_table_it_is_named_after_is_fine(tmp_path):
     wb.create_chartsheet("预算执行图").add_chart(BarChart())
     wb.save(tmp_path / "图.xlsx")
     assert list(read_budget(tmp_path / "图.xlsx").items["item"]) == ["A"]
+
+
+def test_a_copied_workbook_is_one_message_naming_both(tmp_path, capsys):
+    import shutil
+
+    from qdanalysis.paths import DATA_RAW
+    from qdanalysis.run.cli import main
+
+    folder = tmp_path / "2021"
+    folder.mkdir()
+    shipped = next((DATA_RAW / "2020").glob("*.xlsx"))
+    shutil.copyfile(shipped, folder / "专项业务费.xlsx")
+    shutil.copyfile(shipped, folder / "专项业务费 - 副本.xlsx")
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{folder / '专项业务费 - 副本.xlsx'}: 与「专项业务费.xlsx」内容完全相同，是同一工作簿的副本；同一年度的数据会被读两次"
+                   "（请删除或移出「专项业务费 - 副本.xlsx」，文件夹中只保留「专项业务费.xlsx」）"]
+    # an edited copy is still named as one, and load_year refuses it the same way
+    make_workbook(folder / "专项业务费 - 副本.xlsx", {"预算执行": BUDGET_ROWS})
+    with pytest.raises(ValidationError) as err:
+        qdanalysis.load_year(2021, tmp_path, processed=False)
+    [p] = err.value.problems
+    assert p.file.endswith("专项业务费 - 副本.xlsx") and "看起来是「专项业务费.xlsx」的副本" in p.message
+
+
+def test_validate_on_a_folder_requires_the_budget_and_notes_the_optional_tables(tmp_path, capsys):
+    from qdanalysis.run.cli import main
+
+    folder = tmp_path / "2021"
+    make_workbook(folder / "合同.xlsx", {"合同台账": [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "合同金额"],
+                                                   ["A-1", "机房维护", "某公司", "2021-01-01", 10]]})
+    assert main(["validate", str(folder)]) == 1
+    assert "找不到「预算执行」表" in capsys.readouterr().out
+    make_workbook(folder / "预算.xlsx", {"预算执行": BUDGET_ROWS})
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "通过校验（预算执行" in out and "  注：未提供（选填）：线路清单、短信结算、绩效指标、产出与成效、项目信息、评价记录" in out

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.errors import MissingTableError, Problem, ValidationError
+from qdanalysis.errors import MissingTableError, Problem, ValidationError, display_path
 from qdanalysis.read import schema
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
@@ -30,7 +32,7 @@ from qdanalysis.read.loaders.texts import (
     load_results,
 )
 from qdanalysis.read.schema import SheetSchema
-from qdanalysis.read.sheet import frame, shared_reads
+from qdanalysis.read.sheet import frame, shared_reads, workbook_paths
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,10 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
             is not held while the next one is read).
     """
     out = InputsRead({}, {}, [], [])
+    copies = copied_workbooks(path)
+    if copies:  # one message a copy, not a duplicate-item error for every row of the original
+        out.problems.extend(copies)
+        return out
     with shared_reads():
         for table in INPUTS:
             try:
@@ -147,3 +153,46 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
                 out.loaded[table.name] = loaded
             del loaded
     return out
+
+
+#: How a copied file is named by Windows, WPS and macOS (2020年专项业务费 - 副本.xlsx, …(1).xlsx, … copy.xlsx).
+_COPY_NAME = re.compile(r"^(?P<stem>.+?)(?:\s*[-－—]\s*副本(?:\s*[（(]\d+[）)])?|\s*[（(]\d+[）)]|\s+(?:copy|副本)(?:\s*\d+)?)$",
+                        re.IGNORECASE)
+
+
+def copied_workbooks(path: str | Path) -> list[Problem]:
+    """In a folder, each workbook that is a copy of another: the same bytes, or a name such as
+    ``… - 副本.xlsx`` beside its original. One problem a copy, naming both files."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return []
+    files = workbook_paths(folder)
+    by_name = {f.stem: f for f in files}
+    copy_of: dict[Path, Path] = {}
+    for f in files:  # by name: … - 副本.xlsx beside its original
+        match = _COPY_NAME.match(f.stem)
+        original = by_name.get(match.group("stem")) if match else None
+        if original is not None and original != f:
+            copy_of[f] = original
+    groups: dict[str, list[Path]] = {}
+    for f in files:  # by content: the same bytes under any name
+        groups.setdefault(hashlib.sha256(f.read_bytes()).hexdigest(), []).append(f)
+    identical: set[Path] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        keep = next((f for f in group if f not in copy_of), group[0])
+        for f in group:
+            if f != keep:
+                copy_of[f] = keep
+                identical.add(f)
+    problems = []
+    for copy, original in sorted(copy_of.items()):
+        if copy in identical:
+            message = f"与「{original.name}」内容完全相同，是同一工作簿的副本；同一年度的数据会被读两次"
+            hint = f"请删除或移出「{copy.name}」，文件夹中只保留「{original.name}」"
+        else:
+            message = f"看起来是「{original.name}」的副本（文件名带“副本”或编号）；两份工作簿的数据会被合在一起读取"
+            hint = f"请确认哪一份是最新的，删除或移出另一份（「{copy.name}」或「{original.name}」）"
+        problems.append(Problem(display_path(copy), "", None, "", message, hint))
+    return problems

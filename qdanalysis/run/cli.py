@@ -52,7 +52,8 @@ def cmd_validate(args) -> int:
             return EXIT_USAGE
     for path in args.paths:
         year = args.year if args.year is not None else _year_of(Path(path).resolve())
-        found = read_inputs(path, year, require=False, keep=False)
+        folder = Path(path).is_dir()  # a year's folder must hold the required tables; one workbook may hold a few
+        found = read_inputs(path, year, require=folder, keep=False)
         problems = list(found.problems)
         if not found.rows and not problems:
             problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
@@ -65,6 +66,9 @@ def cmd_validate(args) -> int:
 
             tables = "，".join(f"{BY_NAME[name].title}{rows}行" for name, rows in found.rows.items())
             print(f"{display_path(path)}: 通过校验（{tables}）")
+            optional = [t.title for t in found.missing if not t.required]
+            if optional:
+                print(f"  注：未提供（选填）：{'、'.join(optional)}")
     return status
 
 
@@ -266,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 data/demo/，不能是 data/raw/）")
     p.set_defaults(func=cmd_demo)
+
+    # --debug is accepted after the command too (qdanalysis ingest --year 2020 --debug)
+    for command in sub.choices.values():
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="出错时显示完整的 Python 调用栈")
     return parser
 
 
