@@ -134,6 +134,11 @@ def test_error_output_of_a_failed_cell_is_shown(tmp_path):
 
     assert ERROR_NAME in html and "division by zero" in html
     assert "本报告不完整" in html and "第 3 个代码单元" in html
+    # the reason in words; the traceback folded away for maintainers, without terminal colour codes
+    assert "<b>出错原因：</b>division by zero" in html
+    folded = html.split('<details class="qd-traceback">')[1].split("</details>")[0]
+    assert f"技术细节（供维护人员）：{ERROR_NAME}" in folded and f"{ERROR_NAME}: division by zero" in folded
+    assert "\x1b[" not in html and "[0;31m" not in html
     assert 'id="papermill-error-cell"' in html and 'href="#papermill-error-cell"' in html
     assert "An Exception was encountered" not in html and "Execution using papermill" not in html
 

@@ -114,8 +114,9 @@ def test_failed_run_keeps_partial_notebook_and_html_shows_error(tmp_path):
     assert [e.ename for e in errors] == ["ValueError"]
     assert "第一步完成" in outputs_text(result.ipynb) and "不应运行" not in outputs_text(result.ipynb)
     html = result.html.read_text(encoding="utf-8")
-    assert "本报告不完整" in html and "预算表缺少合计行" in html
+    assert "本报告不完整" in html and "<b>出错原因：</b>预算表缺少合计行" in html
     assert "An Exception was encountered" not in html
+    assert "Traceback" not in html.split('<details class="qd-traceback">')[0]  # folded away for maintainers
 
 
 def test_timeout_stops_the_run_and_html_says_so(tmp_path):

@@ -12,6 +12,7 @@ import copy
 import os
 import re
 import tempfile
+from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
@@ -90,6 +91,32 @@ def _translate_papermill_banners(nb: nbformat.NotebookNode) -> None:
             )
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _fold_tracebacks(nb: nbformat.NotebookNode) -> None:
+    """Each error output becomes the reason in words, with the Python traceback folded away (in place).
+
+    The finance bureau reads why the report is incomplete (for a refused workbook, the problems with
+    file, sheet, row and column); the traceback stays in a collapsed section for maintainers.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.get("outputs"):
+            continue
+        outputs = []
+        for out in cell.outputs:
+            if out.get("output_type") != "error":
+                outputs.append(out)
+                continue
+            reason = html_escape(str(out.get("evalue") or out.get("ename") or "未知错误")).replace("\n", "<br>")
+            trace = html_escape(_ANSI.sub("", "\n".join(out.get("traceback") or [])))
+            markup = (f'<div class="qd-run-error-detail"><p><b>出错原因：</b>{reason}</p>'
+                      f'<details class="qd-traceback"><summary>技术细节（供维护人员）：{html_escape(str(out.get("ename", "")))}'
+                      f"</summary><pre>{trace}</pre></details></div>")
+            outputs.append(nbformat.v4.new_output("display_data", data={"text/html": markup}))
+        cell.outputs = outputs
+
+
 def make_exporter() -> HTMLExporter:
     """An HTMLExporter for offline reports: no code, no prompts, no CDN scripts."""
     return HTMLExporter(
@@ -120,6 +147,7 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
         if cell.get("outputs"):
             cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
     _translate_papermill_banners(nb)
+    _fold_tracebacks(nb)
     resources = {"metadata": {"name": title, "path": str(base_dir)}}
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)
     # The font goes in last: it is subset to the characters of the finished page.
