@@ -167,7 +167,23 @@ def test_subtotal_that_does_not_add_up_names_both_rows(workbook):
     rows = [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1], ["2", "甲", "B", 2, 2], [None, "甲", "小计", 3.5, 3]]
     [p] = refused(workbook({"预算执行": rows})).problems
     assert p.row == 5 and p.column == "预算数(D列)"
-    assert "第3-4行" in p.message and "5000.00" in p.message
+    # in the sheet's own unit, 相差 = the stated figure minus the items
+    assert p.message == "小计3.50万元与明细（第3-4行）之和3.00万元不符，相差0.50万元（表列数减明细之和）"
+
+
+def test_a_total_that_differs_only_through_a_subtotal_typo_is_not_a_second_error(workbook):
+    rows = [["单位：万元"], HEADER, ["1", "甲", "A", 100.3, 1], ["2", "甲", "B", 85.1, 2],
+            [None, "甲", "小计", 184.5, 3], ["3", "乙", "C", 10, 1], [None, "乙", "小计", 10, 1],
+            [None, "合计", None, 195.4, 4]]
+    [p] = refused(workbook({"预算执行": rows})).problems
+    assert (p.row, p.column) == (5, "预算数(D列)")
+    assert p.message == ("小计184.50万元与明细（第3-4行）之和185.40万元不符，相差-0.90万元（表列数减明细之和）；"
+                         "第8行合计与各小计之和因此相差0.90万元（合计与明细一致）")
+    # a total that is wrong on its own is still its own error
+    rows[-1] = [None, "合计", None, 196, 4]
+    problems = refused(workbook({"预算执行": rows})).problems
+    assert [q.row for q in problems] == [5, 8, 8]
+    assert problems[1].message.startswith("合计196.00万元与明细（第3、4、6行）之和195.40万元不符，相差0.60万元")
 
 
 def test_total_off_by_one_fen_is_refused_but_exact_passes(workbook):
@@ -336,7 +352,7 @@ def test_invisible_characters_are_removed_from_item_names(workbook):
 
 
 @pytest.mark.parametrize(("rows", "row", "words"), [
-    ([["1", "甲", "A", 1, 1], ["2", "甲", "机房维护合计", 5, 5]], 4, "合计50000.00元与明细（第3行）之和10000.00元不符"),
+    ([["1", "甲", "A", 1, 1], ["2", "甲", "机房维护合计", 5, 5]], 4, "合计5.00万元与明细（第3行）之和1.00万元不符"),
     ([["1", "甲", "设备小计维护", 1, 1], ["2", "甲", "B", 2, 2]], 3, "它上方没有属于它的明细项目"),
     ([["1", "甲", "A", 1, 1], ["2", "甲", "运维总额", None, None]], 4, "它没有填写任何金额"),
 ])

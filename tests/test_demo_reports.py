@@ -44,7 +44,7 @@ def test_broken_year_fails_alone_with_a_clear_message(runs):
     bad = results["2020"]
     assert not bad.ok
     assert bad.error.startswith("数据未通过校验：")
-    assert ":预算执行:5:预算数(C列): 合计40000.00元与明细（第3-4行）之和30000.00元不符" in bad.error
+    assert ":预算执行:5:预算数(C列): 合计4.00万元与明细（第3-4行）之和3.00万元不符，相差1.00万元" in bad.error
     assert bad.html is not None and "合计" in bad.html.read_text(encoding="utf-8")
     assert "2020" in summary and "失败" in summary and "成功 2" in summary
 

@@ -88,7 +88,7 @@ def test_the_judge_sees_a_silent_misread(bases, tmp_path):
     book.write(folder / path.name)
     verdict = M.judge(folder, M.SHIPPED_YEAR, tables, "check", "small", "66.7 -> 66.8")
     assert verdict.outcome == "refused (located)"  # the subtotal 139.5 no longer adds up
-    assert "小样本.xlsx:预算执行:6:预算数(C列): 小计1395000.00元与明细（第4-5行）之和1396000.00元不符" in verdict.detail
+    assert "小样本.xlsx:预算执行:6:预算数(C列): 小计139.50万元与明细（第4-5行）之和139.60万元不符，相差-0.10万元" in verdict.detail
     book.set_text(part, book.text(part).replace("<v>60</v>", "<v>61</v>", 1).replace("<v>66.8</v>", "<v>66.7</v>"))
     book.set_text(part, book.text(part).replace("<v>130.5</v>", "<v>131.5</v>").replace("<v>231.18</v>", "<v>232.18</v>"))
     book.write(folder / path.name)

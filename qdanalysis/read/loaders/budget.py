@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,32 +92,71 @@ def _check_stands(collector: ProblemCollector, rec: Record, members: list[Record
                   f"并放在{'所属明细项目的下方' if kind == 'subtotal' else '全部明细项目的下方'}")
 
 
+def in_unit(amount: Decimal, unit: str | None) -> str:
+    """An amount in the sheet's own unit: ``185.40万元`` in a 万元 sheet, ``4.00元`` in a 元 sheet."""
+    if unit == "万元":
+        value = amount / 10000
+        shown = value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value.normalize()
+        return f"{shown}万元"
+    return f"{amount.quantize(Decimal('0.01'))}元"
+
+
 def _check_sum(collector: ProblemCollector, rec: Record, where, members: list[Record], label: str,
-               undisclosed: dict[str, Decimal | None] | None = None) -> None:
-    """Compare a subtotal/total row with its members, column by column."""
+               undisclosed: dict[str, Decimal | None] | None = None,
+               mismatches: dict[str, list[tuple[int, Decimal]]] | None = None) -> dict[str, Decimal]:
+    """Compare a subtotal/total row with its members, column by column; amounts in the sheet's unit,
+    相差 always the stated figure minus the members' sum. Returns that difference where it is not zero."""
+    out: dict[str, Decimal] = {}
     for key in MONEY_KEYS:
         stated = money_value(rec.values.get(key))
         if stated is None:
             continue
+        unit = rec.loc.col_unit.get(key) or rec.loc.sheet_unit
         known = [money_value(m.values.get(key)) for m in members]
         present = [v for v in known if v is not None]
         total = sum(present, Decimal(0))
         rows = _rows_text([m.row for m in members])
         if len(present) == len(known) and members:
             if abs(total - stated) > TOLERANCE:
+                out[key] = stated - total
                 collector.add(
                     rec.loc.sheet, rec.row, where(key),
-                    f"{label}{P.normalize_text(stated)}元与明细（第{rows}行）之和{total}元不符，相差{stated - total}元",
+                    f"{label}{in_unit(stated, unit)}与明细（第{rows}行）之和{in_unit(total, unit)}不符，"
+                    f"相差{in_unit(stated - total, unit)}（表列数减明细之和）",
                     "请核对明细金额或合计金额",
                 )
+                if mismatches is not None:
+                    mismatches.setdefault(key, []).append((len(collector.problems) - 1, stated - total))
         elif total - stated > TOLERANCE:
             collector.add(
                 rec.loc.sheet, rec.row, where(key),
-                f"已填写的明细（第{rows}行）之和{total}元已超过{label}{stated}元",
+                f"已填写的明细（第{rows}行）之和{in_unit(total, unit)}已超过{label}{in_unit(stated, unit)}",
                 "请核对明细金额或合计金额",
             )
         if undisclosed is not None:
             undisclosed[key] = stated - total
+    return out
+
+
+def _total_against_subtotals(collector: ProblemCollector, total: Record, subs: list[Record],
+                             against_items: dict[str, Decimal], mismatches: dict[str, list[tuple[int, Decimal]]]) -> None:
+    """The 合计 against the sum of the 小计 rows. Where it agrees with the items and differs from the
+    小计 only by their own errors, it is not a second error: the 小计's message says what follows from it."""
+    probe = ProblemCollector(collector.file)
+    differences = _check_sum(probe, total, total.loc.where, subs, "合计（与各小计之和）")
+    for problem in probe.problems:
+        key = next(k for k, col in ((k, total.loc.where(k)) for k in MONEY_KEYS) if col == problem.column)
+        explained = mismatches.get(key, [])
+        if key not in against_items and explained and \
+                sum(d for _, d in explained) == -differences.get(key, Decimal(0)):
+            unit = total.loc.col_unit.get(key) or total.loc.sheet_unit
+            for index, _ in explained:
+                first = collector.problems[index]
+                collector.problems[index] = replace(
+                    first, message=f"{first.message}；第{total.row}行合计与各小计之和因此相差"
+                                   f"{in_unit(differences[key], unit)}（合计与明细一致）")
+            continue
+        collector.problems.append(problem)
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -187,15 +226,17 @@ def read_budget(path: str | Path) -> BudgetSheet:
             items.append(rec)
             by_category.setdefault(rec.values.get("category"), []).append(rec)
     undisclosed: dict[str, Decimal | None] = {k: None for k in MONEY_KEYS}
+    mismatches: dict[str, list[tuple[int, Decimal]]] = {}
     for rec, members in subtotal_rows:
         _check_stands(collector_of[rec.loc.file], rec, members, "subtotal")
-        _check_sum(collector_of[rec.loc.file], rec, rec.loc.where, members, "小计")
+        _check_sum(collector_of[rec.loc.file], rec, rec.loc.where, members, "小计", mismatches=mismatches)
     if total is not None:
-        _check_stands(collector_of[total.loc.file], total, items, "total")
-        _check_sum(collector_of[total.loc.file], total, total.loc.where, items, "合计", undisclosed)
+        collector = collector_of[total.loc.file]
+        _check_stands(collector, total, items, "total")
+        against_items = _check_sum(collector, total, total.loc.where, items, "合计", undisclosed)
         if subtotal_rows:
             subs = [s for s, _ in subtotal_rows]
-            _check_sum(collector_of[total.loc.file], total, total.loc.where, subs, "合计（与各小计之和）")
+            _total_against_subtotals(collector, total, subs, against_items, mismatches)
     raise_problems(collectors)
     return BudgetSheet(
         items=frame((_item_row(r) for r in items), BUDGET_DTYPES),
