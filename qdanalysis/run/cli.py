@@ -116,13 +116,21 @@ def cmd_template(args) -> int:
 def cmd_run(args) -> int:
     from qdanalysis.run.runner import format_progress, format_summary, run_all, run_trends, run_year
 
-    if args.jobs is not None and not args.all:
-        print("--jobs 只能与 --all 一起使用", file=sys.stderr)
+    if args.jobs is not None and not (args.all or args.portfolio):
+        print("--jobs 只能与 --all 或 --portfolio 一起使用", file=sys.stderr)
         return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
         print("--jobs 必须是正整数", file=sys.stderr)
         return EXIT_USAGE
-    if args.all:
+    if (args.force or args.only or args.no_overview) and not args.portfolio:
+        print("--force、--only 和 --no-overview 只能与 --portfolio 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    if args.portfolio:
+        from qdanalysis.run.portfolio import run_portfolio
+
+        results = run_portfolio(args.portfolio, args.out, args.jobs, force=args.force, only=args.only,
+                                overview=not (args.no_overview or args.only))
+    elif args.all:
         results = run_all(args.out, args.root, args.jobs)
     else:
         result = run_trends(args.out, args.root) if args.trends else run_year(args.year, args.out, args.root)
@@ -130,6 +138,14 @@ def cmd_run(args) -> int:
         print(format_progress(result, 1, 1))
         print(format_summary(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS
+
+
+def cmd_overview(args) -> int:
+    from qdanalysis.run.portfolio import write_portfolio_overview
+
+    html, xlsx = write_portfolio_overview(args.portfolio, args.out)
+    print(f"财政局总览：{display_path(html)}（表格另存为 {display_path(xlsx)}）")
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:
@@ -234,10 +250,23 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--year", type=int, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
     which.add_argument("--all", action="store_true", help="运行 params/ 中每一年（给出 --root 时为其中每个年份文件夹）")
     which.add_argument("--trends", action="store_true", help="运行多年趋势笔记本")
+    which.add_argument("--portfolio", type=Path, metavar="FILE",
+                       help="运行项目组合文件（如 params/portfolio.yaml）中每个项目的每个年度，"
+                            "报告写入 <输出根目录>/<项目编号>/<年份>/，总览写入 <输出根目录>/portfolio/")
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 reports/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认取参数文件中的 data_root）")
-    p.add_argument("--jobs", type=int, default=None, help="与 --all 一起使用：最多同时运行几个年份（默认为 CPU 数加一）")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="与 --all 或 --portfolio 一起使用：最多同时运行几个（默认为 CPU 数加一）")
+    p.add_argument("--force", action="store_true", help="与 --portfolio 一起使用：输入和代码未变化的项目年度也重新运行")
+    p.add_argument("--only", action="append", metavar="项目[/年份]",
+                   help="与 --portfolio 一起使用：只运行这个项目或项目年度（可写多次），不更新总览")
+    p.add_argument("--no-overview", action="store_true", help="与 --portfolio 一起使用：运行后不更新总览")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("overview", help="按各项目年度的运行摘要生成财政局总览（portfolio/index.html 和 portfolio.xlsx）")
+    p.add_argument("--portfolio", type=Path, required=True, metavar="FILE", help="项目组合文件，如 params/portfolio.yaml")
+    p.add_argument("--out", type=Path, default=None, help="报告根目录（默认 reports/），总览写入其下 portfolio/")
+    p.set_defaults(func=cmd_overview)
 
     p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 data/demo/，不能是 data/raw/）")
