@@ -152,16 +152,36 @@ def cmd_demo(args) -> int:
     from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
     from qdanalysis.run.demo import generate_demo
 
-    out = args.out if args.out is not None else PROJECT_ROOT / "data" / "demo"
+    if args.years is not None and args.projects is None:
+        print("--years 只能与 --projects 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    default = "demo-portfolio" if args.projects is not None else "demo"
+    out = args.out if args.out is not None else PROJECT_ROOT / "data" / default
     raw, target = DATA_RAW.resolve(), Path(out).resolve()
     if target == raw or raw in target.parents:
         raise QdanalysisError(f"示例数据不能写入 {display_path(out)}：data/raw/ 只存放真实的原始数据"
-                              "（请换一个文件夹，默认是 data/demo/）")
+                              f"（请换一个文件夹，默认是 data/{default}/）")
+    if args.projects is not None:
+        return _demo_portfolio(args, Path(out))
     paths = generate_demo(Path(out))
     for path in paths:
         print(f"已生成示例数据：{display_path(path)}")
     print(f"共 {len(paths)} 个工作簿，全部为虚构的示例数据。"
           f"生成报告：qdanalysis run --all --root {display_path(out)}")
+    return EXIT_OK
+
+
+def _demo_portfolio(args, out: Path) -> int:
+    from qdanalysis.run.demo import PORTFOLIO_YEARS, generate_portfolio
+
+    years = args.years if args.years is not None else PORTFOLIO_YEARS
+    if not 1 <= args.projects <= 99 or not 1 <= years <= 5:
+        print("--projects 应在 1 到 99 之间，--years 应在 1 到 5 之间", file=sys.stderr)
+        return EXIT_USAGE
+    portfolio, paths = generate_portfolio(out, args.projects, years)
+    print(f"已生成示例项目组合：{display_path(portfolio)}（{args.projects} 个项目，每个 {years} 个年度，"
+          f"共 {len(paths)} 个工作簿，全部为虚构的示例数据）")
+    print(f"生成报告和总览：qdanalysis run --portfolio {display_path(portfolio)} --out reports/demo-portfolio")
     return EXIT_OK
 
 
@@ -268,8 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="报告根目录（默认 reports/），总览写入其下 portfolio/")
     p.set_defaults(func=cmd_overview)
 
-    p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")
-    p.add_argument("--out", type=Path, default=None, help="输出目录（默认 data/demo/，不能是 data/raw/）")
+    p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）；加 --projects 生成多个项目的示例项目组合")
+    p.add_argument("--out", type=Path, default=None,
+                   help="输出目录（默认 data/demo/，有 --projects 时默认 data/demo-portfolio/；不能是 data/raw/）")
+    p.add_argument("--projects", type=int, default=None, metavar="N",
+                   help="生成 N 个规模、类别和供应商各不相同的示例项目，并写出 <输出目录>/portfolio.yaml")
+    p.add_argument("--years", type=int, default=None, metavar="K", help="与 --projects 一起使用：每个项目的年度数（1–5，默认 3）")
     p.set_defaults(func=cmd_demo)
     return parser
 
