@@ -149,6 +149,8 @@ table.qd-sortable th { background: #DDEBF7; cursor: pointer; white-space: nowrap
 table.qd-sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.qd-sortable th[aria-sort=descending]::after { content: " ▼"; }
 table.qd-sortable td.num { text-align: right; white-space: nowrap; }
+table.qd-sortable td.link { white-space: nowrap; }
+table.qd-sortable td:nth-child(1) { min-width: 11em; } table.qd-sortable td:nth-child(2) { min-width: 8em; }
 .qd-failed { color: #9F1D1D; }
 figure { margin: 16px 0; } figure img { max-width: 100%; }
 """
@@ -166,7 +168,8 @@ def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, 
         cells = []
         for key in COLUMNS:
             shown, sort = _cell(key, row)
-            cls = ' class="num"' if key in MONEY or key in PERCENT or key in INTEGER or key == "total" else ""
+            cls = ' class="num"' if key in MONEY or key in PERCENT or key in INTEGER or key == "total" else (
+                ' class="link"' if key == "report" else "")
             cells.append(f'<td{cls} data-sort="{escape(sort)}">{shown}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     notes = [
@@ -209,8 +212,8 @@ def overview_charts(frame: pd.DataFrame) -> list[tuple[bytes, str]]:
     demo = bool(frame["demo"].any())
     charts = []
     if len(done):
-        latest = done.sort_values("year").groupby("project", sort=False).tail(1)
-        latest = latest.set_index("project").loc[[p for p in frame["project"].unique() if p in set(latest.index)]]
+        latest = done.sort_values("year").groupby("project", sort=False).tail(1).set_index("project")
+        latest = latest.loc[[p for p in frame["project"].unique() if p in latest.index]]
         labels = [f"{style.wrap_label(n, 14)}（{y}年）" for n, y in zip(latest["name"], latest["year"])]
         height = max(3.0, 0.5 * len(latest) + 1.6)
         fig, ax = style.new_figure(10, height)
@@ -221,12 +224,12 @@ def overview_charts(frame: pd.DataFrame) -> list[tuple[bytes, str]]:
             values = [math.nan if _missing(v) else float(v) * 100 for v in latest[key]]
             bars = axis.barh(range(len(values)), [0 if math.isnan(v) else v for v in values], color=colour)
             axis.set_yticks(range(len(values)), labels)
-            axis.invert_yaxis()
             axis.set_title(f"{text}（%）")
             axis.set_xlim(0, 110)
             for bar, v in zip(bars, values):
                 axis.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2,
                           UNDISCLOSED_LABEL if math.isnan(v) else f"{v:.2f}%", va="center", fontsize=9)
+        axes[0].invert_yaxis()  # the axes share y: once puts the portfolio's first project on top
         style.finish(fig, source="各项目最近一个年度的运行摘要（年度分析结果）", demo=demo)
         charts.append((_png(fig, plt), "各项目预算执行率与刚性支出占比（各项目最近一个年度）"))
 
@@ -235,9 +238,11 @@ def overview_charts(frame: pd.DataFrame) -> list[tuple[bytes, str]]:
         axes = fig.subplots(1, 2, sharex=True)
         years = sorted(done["year"].unique())
         for axis, key, text in ((axes[0], "execution_rate", "预算执行率"), (axes[1], "recurring_share", "刚性支出占比")):
-            for name, group in done.sort_values("year").groupby("name", sort=False):
-                points = group.dropna(subset=[key])
-                axis.plot(points["year"], [float(v) * 100 for v in points[key]], marker="o", label=name)
+            for project in frame["project"].unique():
+                points = done[done["project"] == project].sort_values("year").dropna(subset=[key])
+                if len(points):
+                    axis.plot(points["year"], [float(v) * 100 for v in points[key]], marker="o",
+                              label=points["name"].iloc[0])
             axis.set_title(f"历年{text}（%）")
             axis.set_xticks(years, [f"{y}年" for y in years])
         handles, names = axes[0].get_legend_handles_labels()
