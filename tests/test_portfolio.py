@@ -178,7 +178,7 @@ def test_a_refused_portfolio_runs_nothing(tmp_path):
 
 def test_cli_portfolio_usage(capsys, portfolio, tmp_path):
     assert cli.main(["run", "--all", "--force"]) == cli.EXIT_USAGE
-    assert "--force、--only 和 --no-overview 只能与 --portfolio 一起使用" in capsys.readouterr().err
+    assert "--force、--only、--no-overview 和 --list 只能与 --portfolio 一起使用" in capsys.readouterr().err
     assert cli.main(["run", "--year", "2020", "--jobs", "2"]) == cli.EXIT_USAGE
     assert "--jobs 只能与 --all 或 --portfolio 一起使用" in capsys.readouterr().err
     assert cli.main(["run", "--portfolio", str(tmp_path / "none.yaml")]) == cli.EXIT_PROBLEMS
@@ -197,3 +197,10 @@ def test_cli_overview_writes_the_page_from_the_summaries(portfolio, tmp_path, ca
     html = (out / "portfolio" / "index.html").read_text(encoding="utf-8")
     assert "<title>测试总览</title>" in html and html.count("查看报告") == 2 and html.count("尚未运行") == 2
     assert json.loads((out / "good" / "2019" / SUMMARY_FILE).read_text(encoding="utf-8"))["year"] == 2019
+
+
+def test_cli_list_prints_the_project_years_as_json(portfolio, capsys):
+    assert cli.main(["run", "--portfolio", str(portfolio), "--list"]) == cli.EXIT_OK
+    assert json.loads(capsys.readouterr().out) == ["good/2019", "good/2020", "broken/2019", "broken/2020"]
+    assert cli.main(["run", "--portfolio", str(portfolio), "--list", "--only", "broken/2020"]) == cli.EXIT_OK
+    assert capsys.readouterr().out == '["broken/2020"]\n'

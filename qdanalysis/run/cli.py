@@ -122,9 +122,18 @@ def cmd_run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs 必须是正整数", file=sys.stderr)
         return EXIT_USAGE
-    if (args.force or args.only or args.no_overview) and not args.portfolio:
-        print("--force、--only 和 --no-overview 只能与 --portfolio 一起使用", file=sys.stderr)
+    if (args.force or args.only or args.no_overview or args.list) and not args.portfolio:
+        print("--force、--only、--no-overview 和 --list 只能与 --portfolio 一起使用", file=sys.stderr)
         return EXIT_USAGE
+    if args.list:
+        import json
+
+        from qdanalysis.run.portfolio import label_of, select
+        from qdanalysis.run.portfolio_file import load_portfolio
+
+        pairs = select(load_portfolio(args.portfolio), args.only)
+        print(json.dumps([label_of(p, y) for p, y in pairs], ensure_ascii=False))
+        return EXIT_OK
     if args.portfolio:
         from qdanalysis.run.portfolio import run_portfolio
 
@@ -281,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", metavar="项目[/年份]",
                    help="与 --portfolio 一起使用：只运行这个项目或项目年度（可写多次），不更新总览")
     p.add_argument("--no-overview", action="store_true", help="与 --portfolio 一起使用：运行后不更新总览")
+    p.add_argument("--list", action="store_true",
+                   help="与 --portfolio 一起使用：校验项目组合文件，只列出各项目年度（一行 JSON 列表，如 [\"qdbdb/2020\"]），不运行")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("overview", help="按各项目年度的运行摘要生成财政局总览（portfolio/index.html 和 portfolio.xlsx）")
