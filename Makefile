@@ -44,7 +44,7 @@ airflow-test: $(STAMP) $(AIRFLOW_STAMP) ## run the portfolio DAG (dags/) with da
 	@home=$$(mktemp -d); trap 'rm -rf "$$home"' EXIT; \
 	export AIRFLOW_HOME="$$home" AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__DAGS_FOLDER="$(CURDIR)/dags"; \
 	$(AIRFLOW_VENV)/bin/airflow db migrate > "$$home/db-migrate.log" 2>&1 || { cat "$$home/db-migrate.log"; exit 1; }; \
-	$(AIRFLOW_VENV)/bin/python -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning dags/
+	$(AIRFLOW_VENV)/bin/python -m pytest -v --no-header -p no:cacheprovider -W ignore::DeprecationWarning dags/
 
 lint: $(STAMP) ## check the code with ruff (the version pinned in constraints.txt; rules in pyproject.toml)
 	$(BIN)/ruff check .
