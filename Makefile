@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Airflow lives in an environment of its own: its dependencies and the project's never mix.
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed-stamp
 YEAR ?= 2020
 
 .DEFAULT_GOAL := help
@@ -33,6 +36,18 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 test: $(STAMP) ## build the environment and run the whole test suite
 	$(BIN)/python -m pytest -q
 
+$(AIRFLOW_STAMP): dags/constraints-airflow.txt
+	$(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet -c dags/constraints-airflow.txt apache-airflow pytest
+	touch $(AIRFLOW_STAMP)
+
+airflow-test: $(STAMP) $(AIRFLOW_STAMP) ## run the portfolio DAG (dags/) with dag.test() over SQLite in Airflow 3's own .venv-airflow/
+	@home=$$(mktemp -d); trap 'rm -rf "$$home"' EXIT; \
+	export AIRFLOW_HOME="$$home" AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__DAGS_FOLDER="$(CURDIR)/dags"; \
+	$(AIRFLOW_VENV)/bin/airflow db migrate > "$$home/db-migrate.log" 2>&1 || { cat "$$home/db-migrate.log"; exit 1; }; \
+	$(AIRFLOW_VENV)/bin/python -m pytest -v --no-header -p no:cacheprovider -W ignore::DeprecationWarning dags/
+
 lint: $(STAMP) ## check the code with ruff (the version pinned in constraints.txt; rules in pyproject.toml)
 	$(BIN)/ruff check .
 
@@ -42,4 +57,4 @@ bench: $(STAMP) ## print the benchmark figures (benchmarks/); e.g. make bench BE
 clean: ## remove rebuildable outputs (data/processed/, data/demo/, reports/)
 	rm -rf data/processed/[0-9]* data/demo reports
 
-.PHONY: help env report demo test lint bench clean
+.PHONY: help env report demo test lint bench clean airflow-test

@@ -25,6 +25,11 @@ Sections (``--only`` takes a comma-separated subset, in any order):
 
   pdf      ``run --year 2020 --pdf`` against ``run --year 2020`` (alternating), the PDF's pages,
            and the HTML's size with the embedded font subset against without it.
+  portfolio  ``run --portfolio`` over 20 demo project-years against the 20 ``run --year`` one
+           after another (ratio, peak memory); the time per project-year at 5, 20 and 50
+           project-years (it should stay flat); a rerun with nothing changed; and the Airflow
+           DAG under ``dag.test()`` against ``run --portfolio`` on the same 6 project-years
+           (needs ``.venv-airflow/``, built by ``make airflow-test``).
 
 Timings are medians of ``--runs`` runs, measured side by side in one invocation (the
 machines are shared: compare ratios, not absolute seconds). ``--quick`` runs each once on
@@ -51,12 +56,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import measure as M
 from measure import median, spread, verdict
 
-SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz", "pdf")
+SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz", "pdf", "portfolio")
 REPORT_YEAR = 2020
 REPORT_TARGET = 1.5  # at most this many times the floor
 ALL_TARGET = 1.7  # at least this many times faster than one after another
 READ_SPEEDUP_TARGET, READ_SECONDS_TARGET = 5.0, 2.0
 SCALE_SECONDS_TARGET, SCALE_MB_TARGET = 5.0, 2048
+PORTFOLIO_TARGET = 1.7  # run --portfolio at least this many times faster than one by one
+PORTFOLIO_FLAT = 1.25  # seconds per project-year at 50 at most this many times those at 5
 
 
 def heading(title: str) -> None:
@@ -393,6 +400,105 @@ def bench_draft(args, tmp: Path) -> dict:
     row("draft size", f"{path.stat().st_size / 1024:6.0f} KiB")
     row("draft ÷ run", f"{figures['draft_s'] / figures['run_s']:6.2f} ×")
     return figures
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def _demo_portfolio(tmp: Path, name: str, projects: int, years: int) -> Path:
+    from qdanalysis.run.demo import generate_portfolio
+
+    portfolio, _ = generate_portfolio(tmp / name, projects, years)
+    return portfolio
+
+
+def _portfolio_run(portfolio: Path, out: Path) -> M.Run:
+    return M.run(M.qdanalysis_command("run", "--portfolio", str(portfolio), "--out", str(out)))
+
+
+def bench_portfolio(args, tmp: Path) -> dict:
+    from qdanalysis.run.portfolio_file import load_portfolio
+
+    heading("9. Portfolio: run --portfolio against one by one, growth with size, Airflow dag.test()")
+    projects, years = (2, 2) if args.quick else (5, 4)
+    portfolio = _demo_portfolio(tmp, "p20", projects, years)
+    pairs = load_portfolio(portfolio).project_years()
+    n = len(pairs)
+    par_t, par_mb, seq_t, seq_mb = [], [], [], []
+    for i in range(args.runs):
+        def together() -> None:
+            r = _portfolio_run(portfolio, tmp / f"together-{i}")
+            par_t.append(r.seconds)
+            par_mb.append(r.peak_mb)
+
+        def one_by_one() -> None:
+            runs = [M.run(M.qdanalysis_command("run", "--year", str(y), "--root", str(p.data_root),
+                                               "--out", str(tmp / f"single-{i}" / p.id))) for p, y in pairs]
+            seq_t.append(sum(r.seconds for r in runs))
+            seq_mb.append(max(r.peak_mb for r in runs))
+
+        for step in ((together, one_by_one) if i % 2 == 0 else (one_by_one, together)):
+            step()
+    ratio = median(seq_t) / median(par_t)
+    row(f"{n} x run --year, one after another", f"{median(seq_t):6.1f} s{spread(seq_t)}, peak {median(seq_mb):5.0f} MB")
+    row(f"run --portfolio, {n} project-years ({os.cpu_count()} cores)",
+        f"{median(par_t):6.1f} s{spread(par_t)}, peak {median(par_mb):5.0f} MB")
+    row(f"speed-up (target >= {PORTFOLIO_TARGET})", f"{ratio:6.2f} x   {verdict(ratio >= PORTFOLIO_TARGET)}")
+    again = _portfolio_run(portfolio, tmp / "together-0")
+    row("rerun with nothing changed (every project-year skipped)", f"{again.seconds:6.1f} s, "
+        f"{again.stdout.count('未变化，跳过') // 2} of {n} skipped")
+
+    sizes = (2, 4, 6) if args.quick else (5, 20, 50)
+    per_year = {}
+    for size in sizes:
+        years_each = 5 if size >= 5 and size % 5 == 0 else size // 2
+        p = _demo_portfolio(tmp, f"grow-{size}", size // years_each, years_each)
+        r = _portfolio_run(p, tmp / f"grow-{size}-out")
+        per_year[size] = r.seconds / size
+        row(f"run --portfolio, {size} project-years", f"{r.seconds:6.1f} s, {per_year[size]:5.2f} s per project-year, "
+            f"peak {r.peak_mb:5.0f} MB")
+    growth = per_year[sizes[-1]] / per_year[sizes[0]]
+    row(f"time per project-year, {sizes[-1]} against {sizes[0]} (target <= {PORTFOLIO_FLAT})",
+        f"{growth:6.2f} x   {verdict(growth <= PORTFOLIO_FLAT)}")
+    figures = {"project_years": n, "one_by_one_s": median(seq_t), "portfolio_s": median(par_t), "ratio": ratio,
+               "portfolio_peak_mb": median(par_mb), "one_by_one_peak_mb": median(seq_mb),
+               "rerun_s": again.seconds, "per_project_year_s": per_year, "growth": growth}
+    figures["airflow"] = _bench_airflow(args, tmp)
+    return figures
+
+
+def _bench_airflow(args, tmp: Path) -> dict:
+    airflow_python = M.PROJECT_ROOT / ".venv-airflow" / "bin" / "python"
+    if not airflow_python.exists():
+        print("  Airflow: .venv-airflow/ not found, skipped (make airflow-test builds it)")
+        return {}
+    portfolio = _demo_portfolio(tmp, "p6", 3, 2)
+    bench = M.PROJECT_ROOT / "benchmarks" / "airflow_dag.py"
+    qd = M.qdanalysis_command()[0]
+    dag_t, ours_t, extra = [], [], {}
+    for i in range(args.runs):
+        def dag() -> None:
+            r = M.run([str(airflow_python), str(bench), str(portfolio), str(tmp / f"dag-{i}"), qd])
+            result = json.loads(r.stdout.strip().splitlines()[-1])
+            if set(result["states"]) != {"success"}:
+                raise RuntimeError(f"the DAG run did not succeed: {result['states']}")
+            dag_t.append(result["dag_test_s"])
+            extra.update(result)
+
+        def ours() -> None:
+            ours_t.append(_portfolio_run(portfolio, tmp / f"ours-{i}").seconds)
+
+        for step in ((dag, ours) if i % 2 == 0 else (ours, dag)):
+            step()
+    ratio = median(dag_t) / median(ours_t)
+    row("run --portfolio, 6 project-years", f"{median(ours_t):6.1f} s{spread(ours_t)}")
+    row("Airflow dag.test(), same 6 project-years (mapped tasks run one at a time)", f"{median(dag_t):6.1f} s{spread(dag_t)}")
+    row("ratio Airflow / run --portfolio", f"{ratio:6.2f} x")
+    print(f"  (airflow db migrate {extra['migrate_s']:.1f} s and importing the DAG file "
+          f"{extra['import_s']:.1f} s are not counted; dag.test() runs the tasks one after another"
+          " in one process, a Celery or Kubernetes deployment runs them side by side)")
+    return {"run_portfolio_s": median(ours_t), "dag_test_s": median(dag_t), "ratio": ratio,
+            "migrate_s": extra["migrate_s"]}
 
 
 def _import_times(stderr: str) -> dict[str, float]:

@@ -791,3 +791,21 @@ def test_a_year_without_a_scoring_file_is_scored_from_its_own_sheet(tmp_path):
 def test_a_missing_evaluator_entry_speaks_of_the_record_not_of_python(result_2020):
     basis = row(result_2020, "使用部门满意度")["basis"]
     assert basis.startswith("评价记录表未填写该指标的打分；") and "键" not in basis
+
+
+def test_a_project_with_its_own_params_folder_is_scored_from_it_not_from_params(tmp_path):
+    import shutil
+
+    from qdanalysis.analyse.year import scoring_table
+    from qdanalysis.paths import PARAMS
+
+    data = qdanalysis.load_year(2020)
+    # params/scoring-2020.yaml exists, but the project's own folder has none: its indicators sheet decides
+    assert scoring_table(2020, "", data, params_dir=tmp_path).name == "2020年绩效评分（按2020年绩效指标表生成）"
+    shutil.copy(PARAMS / "scoring-2020.yaml", tmp_path / "scoring-2020.yaml")
+    table = scoring_table(2020, "", data, params_dir=tmp_path)
+    assert table.name == "青岛市大数据局专项业务费2020年绩效评分（自评表结构）" and table.file == str(tmp_path / "scoring-2020.yaml")
+    from pathlib import Path
+
+    default = scoring_table(2020, "", data).file  # without one: params/, as before
+    assert Path(default).resolve() == (PARAMS / "scoring-2020.yaml").resolve()

@@ -150,19 +150,21 @@ def _linked(data: YearData) -> YearData:
     return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})
 
 
-def scoring_table(year: int, scoring: str | Path = "", data: YearData | None = None) -> ScoringTable:
+def scoring_table(year: int, scoring: str | Path = "", data: YearData | None = None,
+                  params_dir: str | Path | None = None) -> ScoringTable:
     """The scoring table a year is scored against.
 
     In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name,
-    ``self-evaluation`` or ``third-party``); else ``params/scoring-<year>.yaml`` when it exists;
-    else a table built from the year's own 绩效指标 sheet (:func:`table_from_indicators`) when
-    ``data`` has one; else the self-evaluation preset.
+    ``self-evaluation`` or ``third-party``); else ``<params_dir>/scoring-<year>.yaml`` when it exists
+    (``params_dir`` defaults to ``params/``; a portfolio project names its own folder); else a table
+    built from the year's own 绩效指标 sheet (:func:`table_from_indicators`) when ``data`` has one;
+    else the self-evaluation preset.
     """
     if scoring:
         if str(scoring) in PRESETS:
             return load_preset(str(scoring))
         return load_scoring(project_path(scoring))
-    default = PARAMS / f"scoring-{int(year)}.yaml"
+    default = (project_path(params_dir) if params_dir else PARAMS) / f"scoring-{int(year)}.yaml"
     if default.exists():
         return load_scoring(default)
     if data is not None and len(data.indicators):
@@ -173,7 +175,7 @@ def scoring_table(year: int, scoring: str | Path = "", data: YearData | None = N
 
 
 def analyse_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
-                 evaluator: dict | None = None) -> YearAnalysis:
+                 evaluator: dict | None = None, params_dir: str | Path | None = None) -> YearAnalysis:
     """Load ``<root>/<year>/`` (root defaults to ``data/raw``; relative to the project) and analyse it.
 
     Args:
@@ -181,9 +183,10 @@ def analyse_year(year: int, root: str | Path | None = None, scoring: str | Path 
         root: the folder holding ``<year>/``.
         scoring: the scoring table (see :func:`scoring_table`).
         evaluator: the evaluator's entries for the scoring table.
+        params_dir: the folder of ``scoring-<year>.yaml`` (default ``params/``).
 
     Raises:
         ValidationError: the year's workbooks, the scoring table or the evaluator's entries have problems.
     """
     data = load_year(int(year), project_path(root) if root is not None else None)
-    return analyse(data, scoring_table(year, scoring, data), evaluator)
+    return analyse(data, scoring_table(year, scoring, data, params_dir), evaluator)

@@ -37,7 +37,7 @@ from qdanalysis.paths import project_path
 from qdanalysis.present import charts
 from qdanalysis.present import layouts as T
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock, para, show, table, text_cell
-from qdanalysis.present.summary import score_line, scoring_source
+from qdanalysis.present.summary import run_payload, scoring_source
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import SETTLED
 from qdanalysis.read.year import YearData, load_year
@@ -134,7 +134,7 @@ class AnnualReport:
         """Display the score line for the runner (``qdanalysis run`` prints it); not shown in the report."""
         from IPython.display import display
 
-        display({SUMMARY_MIME: {"year": self.data.year, "score": score_line(self.analysis)}}, raw=True)
+        display({SUMMARY_MIME: run_payload(self.analysis)}, raw=True)
 
     def header(self) -> list[Block]:
         d = self.data

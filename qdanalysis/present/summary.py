@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from qdanalysis.analyse.findings import SEVERITIES
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import pct, wan
+from qdanalysis.fmt import is_missing, pct, round_half_up, wan
 from qdanalysis.read.inputs import INPUTS
 
 
@@ -59,3 +60,39 @@ def year_summary(analysis: YearAnalysis) -> str:
         lines.append("  数据核对提示：")
         lines += [f"    - {w}" for w in analysis.warnings]
     return "\n".join(lines)
+
+
+def run_payload(analysis: YearAnalysis) -> dict:
+    """What an annual run hands to the runner and the portfolio overview, as JSON values.
+
+    Money stays exact: amounts in 元 are written as decimal text (``"9246800.00"``), ratios as
+    floats, and a figure the data does not give as None (未披露), never 0.
+    """
+    data = analysis.data
+    t = data.totals
+    r = analysis.score
+    severities = {level: 0 for level in SEVERITIES}
+    for finding in analysis.findings:
+        severities[finding.severity] += 1
+    return {
+        "year": data.year,
+        "demo": bool(data.demo),
+        "score": score_line(analysis),
+        "budget": _money(t.get("budget")),
+        "executed": _money(t.get("executed")),
+        "execution_rate": _ratio(t.get("execution_rate")),
+        "graded": None if r is None else bool(r.graded),
+        "grade": "未评分" if r is None else r.grade,
+        "total": None if r is None else float(r.total),
+        "max_total": None if r is None else float(r.max_total),
+        "recurring_share": _ratio(analysis.recurring.get("share")),
+        "findings": severities,
+    }
+
+
+def _money(value) -> str | None:
+    return None if is_missing(value) else f"{round_half_up(value, 2):f}"
+
+
+def _ratio(value) -> float | None:
+    return None if is_missing(value) else float(value)

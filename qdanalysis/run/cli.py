@@ -122,13 +122,33 @@ def cmd_template(args) -> int:
 def cmd_run(args) -> int:
     from qdanalysis.run.runner import format_progress, format_summary, run_all, run_trends, run_year
 
-    if args.jobs is not None and not args.all:
-        print("--jobs 只能与 --all 一起使用", file=sys.stderr)
+    if args.jobs is not None and not (args.all or args.portfolio):
+        print("--jobs 只能与 --all 或 --portfolio 一起使用", file=sys.stderr)
         return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
         print("--jobs 必须是正整数", file=sys.stderr)
         return EXIT_USAGE
-    if args.all:
+    if (args.force or args.only or args.no_overview or args.list) and not args.portfolio:
+        print("--force、--only、--no-overview 和 --list 只能与 --portfolio 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    if args.list:
+        import json
+
+        from qdanalysis.run.portfolio import label_of, select
+        from qdanalysis.run.portfolio_file import load_portfolio
+
+        pairs = select(load_portfolio(args.portfolio), args.only)
+        print(json.dumps([label_of(p, y) for p, y in pairs], ensure_ascii=False))
+        return EXIT_OK
+    if args.portfolio and args.pdf:
+        print("--pdf 暂不能与 --portfolio 一起使用：请在项目组合运行后对单个年度使用 run --year … --pdf", file=sys.stderr)
+        return EXIT_USAGE
+    if args.portfolio:
+        from qdanalysis.run.portfolio import run_portfolio
+
+        results = run_portfolio(args.portfolio, args.out, args.jobs, force=args.force, only=args.only,
+                                overview=not (args.no_overview or args.only))
+    elif args.all:
         results = run_all(args.out, args.root, args.jobs, pdf=args.pdf)
     else:
         result = (run_trends(args.out, args.root, pdf=args.pdf) if args.trends
@@ -139,20 +159,48 @@ def cmd_run(args) -> int:
     return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS
 
 
+def cmd_overview(args) -> int:
+    from qdanalysis.run.portfolio import write_portfolio_overview
+
+    html, xlsx = write_portfolio_overview(args.portfolio, args.out)
+    print(f"财政局总览：{display_path(html)}（表格另存为 {display_path(xlsx)}）")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
     from qdanalysis.run.demo import generate_demo
 
-    out = args.out if args.out is not None else PROJECT_ROOT / "data" / "demo"
+    if args.years is not None and args.projects is None:
+        print("--years 只能与 --projects 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    default = "demo-portfolio" if args.projects is not None else "demo"
+    out = args.out if args.out is not None else PROJECT_ROOT / "data" / default
     raw, target = DATA_RAW.resolve(), Path(out).resolve()
     if target == raw or raw in target.parents:
         raise QdanalysisError(f"示例数据不能写入 {display_path(out)}：data/raw/ 只存放真实的原始数据"
-                              "（请换一个文件夹，默认是 data/demo/）")
+                              f"（请换一个文件夹，默认是 data/{default}/）")
+    if args.projects is not None:
+        return _demo_portfolio(args, Path(out))
     paths = generate_demo(Path(out))
     for path in paths:
         print(f"已生成示例数据：{display_path(path)}")
     print(f"共 {len(paths)} 个工作簿，全部为虚构的示例数据。"
           f"生成报告：qdanalysis run --all --root {display_path(out)}")
+    return EXIT_OK
+
+
+def _demo_portfolio(args, out: Path) -> int:
+    from qdanalysis.run.demo import PORTFOLIO_YEARS, generate_portfolio
+
+    years = args.years if args.years is not None else PORTFOLIO_YEARS
+    if not 1 <= args.projects <= 99 or not 1 <= years <= 5:
+        print("--projects 应在 1 到 99 之间，--years 应在 1 到 5 之间", file=sys.stderr)
+        return EXIT_USAGE
+    portfolio, paths = generate_portfolio(out, args.projects, years)
+    print(f"已生成示例项目组合：{display_path(portfolio)}（{args.projects} 个项目，每个 {years} 个年度，"
+          f"共 {len(paths)} 个工作簿，全部为虚构的示例数据）")
+    print(f"生成报告和总览：qdanalysis run --portfolio {display_path(portfolio)} --out reports/demo-portfolio")
     return EXIT_OK
 
 
@@ -260,15 +308,34 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--year", type=int, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
     which.add_argument("--all", action="store_true", help="运行 params/ 中每一年（给出 --root 时为其中每个年份文件夹）")
     which.add_argument("--trends", action="store_true", help="运行多年趋势笔记本")
+    which.add_argument("--portfolio", type=Path, metavar="FILE",
+                       help="运行项目组合文件（如 params/portfolio.yaml）中每个项目的每个年度，"
+                            "报告写入 <输出根目录>/<项目编号>/<年份>/，总览写入 <输出根目录>/portfolio/")
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 reports/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认取参数文件中的 data_root）")
-    p.add_argument("--jobs", type=int, default=None, help="与 --all 一起使用：最多同时运行几个年份（默认为 CPU 数加一）")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="与 --all 或 --portfolio 一起使用：最多同时运行几个（默认为 CPU 数加一）")
+    p.add_argument("--force", action="store_true", help="与 --portfolio 一起使用：输入和代码未变化的项目年度也重新运行")
+    p.add_argument("--only", action="append", metavar="项目[/年份]",
+                   help="与 --portfolio 一起使用：只运行这个项目或项目年度（可写多次），不更新总览")
+    p.add_argument("--no-overview", action="store_true", help="与 --portfolio 一起使用：运行后不更新总览")
+    p.add_argument("--list", action="store_true",
+                   help="与 --portfolio 一起使用：校验项目组合文件，只列出各项目年度（一行 JSON 列表，如 [\"qdbdb/2020\"]），不运行")
     p.add_argument("--pdf", action="store_true",
                    help="同时用本机的 Chromium（无界面、不联网）把每份 HTML 报告打印为 A4 PDF，与 HTML 放在一起")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）")
-    p.add_argument("--out", type=Path, default=None, help="输出目录（默认 data/demo/，不能是 data/raw/）")
+    p = sub.add_parser("overview", help="按各项目年度的运行摘要生成财政局总览（portfolio/index.html 和 portfolio.xlsx）")
+    p.add_argument("--portfolio", type=Path, required=True, metavar="FILE", help="项目组合文件，如 params/portfolio.yaml")
+    p.add_argument("--out", type=Path, default=None, help="报告根目录（默认 reports/），总览写入其下 portfolio/")
+    p.set_defaults(func=cmd_overview)
+
+    p = sub.add_parser("demo", help="生成 2018–2022 年的示例数据（虚构，仅供演示）；加 --projects 生成多个项目的示例项目组合")
+    p.add_argument("--out", type=Path, default=None,
+                   help="输出目录（默认 data/demo/，有 --projects 时默认 data/demo-portfolio/；不能是 data/raw/）")
+    p.add_argument("--projects", type=int, default=None, metavar="N",
+                   help="生成 N 个规模、类别和供应商各不相同的示例项目，并写出 <输出目录>/portfolio.yaml")
+    p.add_argument("--years", type=int, default=None, metavar="K", help="与 --projects 一起使用：每个项目的年度数（1–5，默认 3）")
     p.set_defaults(func=cmd_demo)
 
     # --debug is accepted after the command too (qdanalysis ingest --year 2020 --debug)

@@ -178,6 +178,77 @@ INDICATOR_ROWS = (
 RULES_FROM_YEAR = 2021
 
 
+# --- projects of a demo portfolio ---------------------------------------------------
+
+#: The word every invented vendor's name carries (青岛示例网络技术有限公司).
+VENDOR_MARK = "示例"
+#: The programme named in the default demo's sheet titles.
+DEFAULT_PROGRAMME = "青岛市大数据局专项业务费"
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """What makes one demo project differ from another (the default is the 2018-2022 demo).
+
+    Attributes:
+        programme: the programme named in the sheet titles.
+        size: the year's total budget is :data:`BUDGET_TOTAL_RANGE` times this (the contracted
+            items stay as they are; the items without a contract take the rest).
+        categories: the budget categories the project has, by the first digit of their codes.
+        execution: the range of the year's execution rate, and of an uncontracted item's.
+        vendor_tag: written after 示例 in every invented vendor's name, so that each project
+            has its own vendors (the carriers stay 中国联通, 中国电信, 中国移动).
+    """
+
+    programme: str = DEFAULT_PROGRAMME
+    size: Decimal = Decimal(1)
+    categories: tuple[str, ...] = ("1", "2", "3", "4", "5")
+    execution: tuple[tuple[Decimal, Decimal], tuple[float, float]] = (EXECUTION_RATE_RANGE, FREE_ITEM_EXECUTION)
+    vendor_tag: str = ""
+
+    def has(self, code: str) -> bool:
+        return code.split(".")[0] in self.categories
+
+    @property
+    def items(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(item for item in ITEMS if self.has(item[0]))
+
+    def vendor(self, name: str) -> str:
+        return name.replace(VENDOR_MARK, VENDOR_MARK + self.vendor_tag, 1) if self.vendor_tag else name
+
+
+DEFAULT_PROFILE = DemoProfile()
+
+#: The projects of a demo portfolio (``qdanalysis demo --projects N``), used in turn: name,
+#: 主管部门, size, categories, execution rate range, uncontracted items' execution range.
+PORTFOLIO_PROJECTS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, str], tuple[float, float]], ...] = (
+    ("示例市大数据局专项业务费", "示例市大数据发展管理局", "1.0", ("1", "2", "3", "4", "5"), ("0.93", "0.995"), (0.78, 1.0)),
+    ("示例市政务云运维经费", "示例市行政审批服务局", "2.4", ("1", "2", "3", "5"), ("0.85", "0.93"), (0.55, 1.0)),
+    ("示例市公安视频专网运维经费", "示例市公安局", "1.5", ("1", "2", "3"), ("0.95", "0.995"), (0.85, 1.0)),
+    ("示例市教育城域网运维经费", "示例市教育局", "3.6", ("1", "2", "3", "4", "5"), ("0.76", "0.86"), (0.5, 0.95)),
+    ("示例市卫健信息化运维经费", "示例市卫生健康委员会", "1.2", ("1", "2", "5"), ("0.90", "0.97"), (0.7, 1.0)),
+    ("示例市人社信息系统运维经费", "示例市人力资源和社会保障局", "2.0", ("1", "2", "3", "4"), ("0.88", "0.95"), (0.6, 1.0)),
+    ("示例市应急指挥通信保障经费", "示例市应急管理局", "4.5", ("1", "2"), ("0.80", "0.90"), (0.55, 0.95)),
+    ("示例市城管物联感知运维经费", "示例市城市管理局", "1.8", ("1", "2", "3", "5"), ("0.96", "1.00"), (0.9, 1.0)),
+)
+#: Written after :data:`VENDOR_MARK` in the vendors' names of the 2nd, 3rd, … project.
+VENDOR_TAGS = "甲乙丙丁戊己庚辛壬癸"
+#: How many years each project of a demo portfolio has by default (ending with the last demo year).
+PORTFOLIO_YEARS = 3
+
+
+def portfolio_profile(index: int) -> tuple[str, str, DemoProfile]:
+    """(project id, 主管部门, profile) of the ``index``-th (0-based) project of a demo portfolio."""
+    name, department, size, categories, rate, free = PORTFOLIO_PROJECTS[index % len(PORTFOLIO_PROJECTS)]
+    round_ = index // len(PORTFOLIO_PROJECTS)
+    if round_:
+        name, department = f"{name}（第{round_ + 1}批）", department
+    tag = "" if index == 0 else VENDOR_TAGS[(index - 1) % len(VENDOR_TAGS)] + (str(round_ + 1) if round_ else "")
+    profile = DemoProfile(programme=name, size=Decimal(size), categories=categories,
+                          execution=((Decimal(rate[0]), Decimal(rate[1])), free), vendor_tag=tag)
+    return f"demo-{index + 1:02d}", department, profile
+
+
 # --- the generated data --------------------------------------------------------------
 
 
@@ -224,6 +295,7 @@ class DemoYear:
 
     year: int
     seed: int
+    programme: str = DEFAULT_PROGRAMME
     budget: list[dict[str, Any]] = field(default_factory=list)
     contracts: list[dict[str, Any]] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
@@ -365,28 +437,29 @@ class _AccessChain:
         return self.last
 
 
-def build_demo(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED) -> dict[int, DemoYear]:
-    """Generate the demo tables for ``years`` (pure: no I/O). Same seed, same data."""
+def build_demo(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
+               profile: DemoProfile = DEFAULT_PROFILE) -> dict[int, DemoYear]:
+    """Generate the demo tables for ``years`` (pure: no I/O). Same seed and profile, same data."""
     years = sorted({int(y) for y in years})
     if not years:
         raise ValueError("years must name at least one year")
     rng = random.Random(seed)
     standing = _standing_contracts(rng, years[-1])
-    chains = [_AnnualChain(spec, years[0]) for spec in ANNUAL_CHAINS]
+    chains = [_AnnualChain(spec, years[0]) for spec in ANNUAL_CHAINS if profile.has(spec[0])]
     access = _AccessChain(years[0])
     video = Decimal(str(round(rng.uniform(1.6, 2.2), 1)))
     out: dict[int, DemoYear] = {}
     written_ids: set[str] = set()
     for year in years:
-        data = DemoYear(year, seed)
+        data = DemoYear(year, seed, profile.programme)
         contracts = [c.next(rng, year) for c in chains] + [access.next(rng, year)]
         contracts += [c for c in standing if c.active(year)]
         contracts.sort(key=lambda c: (_code_key(c.item_code), c.start, c.contract_id))
         sms_rows = _sms(rng, year)
         sms_total = sum((r["amount"] for r in sms_rows), Decimal(0))
-        budget, executed, paid = _budget(rng, year, contracts, sms_total)
-        data.budget = _budget_rows(budget, executed, contracts)
-        data.contracts = [_contract_row(c, paid.get(c.contract_id), written_ids) for c in contracts]
+        budget, executed, paid = _budget(rng, year, contracts, sms_total, profile)
+        data.budget = _budget_rows(budget, executed, contracts, profile.items)
+        data.contracts = [_contract_row(c, paid.get(c.contract_id), written_ids, profile) for c in contracts]
         written_ids |= {c.contract_id for c in contracts}
         data.lines = _line_rows(year, contracts)
         data.sms = sms_rows
@@ -420,8 +493,8 @@ def _sms(rng: random.Random, year: int) -> list[dict[str, Any]]:
             return rows
 
 
-def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_total: Decimal
-            ) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_total: Decimal,
+            profile: DemoProfile = DEFAULT_PROFILE) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
     """Budget and executed per item code, and what each contract was paid in the year.
 
     A contracted item's budget is the annual cost of the contracts in force at year end; it
@@ -454,9 +527,9 @@ def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_to
     for c in contracts:
         if c.billing == "条":
             paid[c.contract_id] = sms_total
-    total_lo, total_hi = (int(x / 100) for x in BUDGET_TOTAL_RANGE)
+    total_lo, total_hi = (int(x * profile.size / 100) for x in BUDGET_TOTAL_RANGE)
     total = Decimal(rng.randint(total_lo, total_hi) * 100)
-    free = [code for code, _, _ in ITEMS if code not in budget]
+    free = [code for code, _, _ in profile.items if code not in budget]
     weights = {code: FREE_ITEM_WEIGHTS.get(code, FALLBACK_WEIGHT) * rng.uniform(0.8, 1.25) for code in free}
     left = total - sum(budget.values(), Decimal(0))
     if left < 20_000 * len(free):
@@ -465,21 +538,23 @@ def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_to
     for code in free[:-1]:
         budget[code] = _hundreds(left * Decimal(weights[code] / wsum))
     budget[free[-1]] = left - sum((budget[c] for c in free[:-1]), Decimal(0))
-    lo, hi = EXECUTION_RATE_RANGE
+    (lo, hi), free_execution = profile.execution
     fixed = sum(executed.values(), Decimal(0))
-    while True:
-        spent = {code: _fen(budget[code] * _uniform(rng, FREE_ITEM_EXECUTION)) for code in free}
+    for _ in range(100_000):
+        spent = {code: _fen(budget[code] * _uniform(rng, free_execution)) for code in free}
         rate = (fixed + sum(spent.values(), Decimal(0))) / total
         if lo <= rate <= hi:
             break
+    else:
+        raise ValueError(f"{year}: no execution rate in [{lo}, {hi}] is reachable; widen the profile's ranges")
     executed.update(spent)
     return budget, executed, paid
 
 
 def _budget_rows(budget: dict[str, Decimal], executed: dict[str, Decimal],
-                 contracts: list[DemoContract]) -> list[dict[str, Any]]:
+                 contracts: list[DemoContract], items: tuple[tuple[str, str, str], ...] = ITEMS) -> list[dict[str, Any]]:
     rows = []
-    for code, category, name in ITEMS:
+    for code, category, name in items:
         ids = [c.contract_id for c in contracts if c.item_code == code]
         note = f"见合同台账{'、'.join(ids)}" if ids else ""
         if code == "2.7":
@@ -489,13 +564,15 @@ def _budget_rows(budget: dict[str, Decimal], executed: dict[str, Decimal],
     return rows
 
 
-def _contract_row(c: DemoContract, paid: Decimal | None, earlier_ids: set[str]) -> dict[str, Any]:
+def _contract_row(c: DemoContract, paid: Decimal | None, earlier_ids: set[str],
+                  profile: DemoProfile = DEFAULT_PROFILE) -> dict[str, Any]:
     renews, note = c.renews, c.note
     if renews and renews not in earlier_ids:
         # The contract renewed lies before the generated years: say so rather than link nowhere.
         note, renews = f"{note}（原合同{renews}早于示例数据年份）", None
     return {
-        "contract_id": c.contract_id, "item_code": c.item_code, "item": ITEM_NAME[c.item_code], "vendor": c.vendor,
+        "contract_id": c.contract_id, "item_code": c.item_code, "item": ITEM_NAME[c.item_code],
+        "vendor": profile.vendor(c.vendor),
         "signed": c.signed, "start": c.start, "end": c.end, "amount": c.amount, "billing": c.billing,
         "unit_price": c.unit_price, "quantity": c.quantity, "procurement": c.procurement, "renews": renews,
         "paid_in_year": paid, "scope": c.scope, "note": note, "source": DEMO_SOURCE,
@@ -635,7 +712,7 @@ def _readme_sheet(wb: Workbook, data: DemoYear) -> None:
         f"本工作簿是{DEMO_MARK}，由 qdanalysis.run.demo 用 random.Random({data.seed}) 生成，不是真实数据，"
         "不得作为评价结论的依据。",
         "用途：演示多年度趋势、续签合同增长、线路与短信费用核对等分析流程；格式与真实输入完全相同。",
-        "依据：结构（5大类29个项目）、线路单价（联通出口7.6万元/月、电信出口0.79万元/月、省专网1.17万元/月、"
+        f"依据：结构（{len({r['category'] for r in data.budget})}大类{len(data.budget)}个项目）、线路单价（联通出口7.6万元/月、电信出口0.79万元/月、省专网1.17万元/月、"
         "单位接入942元/月）、短信单价0.065元/条、绩效指标表1-1取自2020年绩效评价报告；其余金额均为随机生成。",
         f"本年合计：预算{_wan(data.total_budget)}万元，执行{_wan(data.total_executed)}万元，执行率{rate}%；"
         f"短信{data.sms_count}条。",
@@ -660,11 +737,11 @@ def workbook_bytes(data: DemoYear) -> bytes:
     total = {"category": TOTAL_WORDS[0], "budget": data.total_budget, "executed": data.total_executed,
              "note": f"执行率{_rate_percent(data)}%",
              "source": DEMO_SOURCE}
-    _sheet(wb, BUDGET, f"{y}年青岛市大数据局专项业务费预算执行明细表", _BUDGET_KEYS, data.budget,
+    _sheet(wb, BUDGET, f"{y}年{data.programme}预算执行明细表", _BUDGET_KEYS, data.budget,
            unit_line=True, seed=data.seed, merge_key="category", total=total)
-    _sheet(wb, CONTRACTS, f"{y}年青岛市大数据局专项业务费合同台账（{y}年度在履行合同）", _CONTRACT_KEYS,
+    _sheet(wb, CONTRACTS, f"{y}年{data.programme}合同台账（{y}年度在履行合同）", _CONTRACT_KEYS,
            data.contracts, unit_line=True, seed=data.seed)
-    _sheet(wb, LINES, f"{y}年青岛市大数据局专项业务费线路租用清单（{y}年12月31日在用）", _LINE_KEYS, data.lines,
+    _sheet(wb, LINES, f"{y}年{data.programme}线路租用清单（{y}年12月31日在用）", _LINE_KEYS, data.lines,
            unit_line=True, seed=data.seed)
     _sheet(wb, SMS, f"{y}年金宏短信平台通信费结算明细", _SMS_KEYS, data.sms, unit_line=True, seed=data.seed)
     _sheet(wb, INDICATORS, f"{y}年专项业务费项目绩效目标及完成情况（表1-1）", _INDICATOR_KEYS, data.indicators,
@@ -701,6 +778,19 @@ def _refuse_raw(path: Path) -> None:
         raise PermissionError(f"示例数据不能写入 data/raw/：{path}")
 
 
+def _write_years(out: Path, data: dict[int, DemoYear], seed: int) -> list[Path]:
+    """Each year's workbook into ``out/<year>/`` with the DEMO markers; the workbooks written."""
+    marker = (f"{DEMO_MARK}：本文件夹中的工作簿由 qdanalysis.run.demo 按固定随机种子（{seed}）生成，"
+              "仅用于演示，不是真实数据。\n")
+    paths = []
+    for year, year_data in data.items():
+        folder = out / str(year)
+        paths.append(write_bytes(folder / f"{DEMO_MARK}_{year}.xlsx", workbook_bytes(year_data)))
+        write_text(folder / MARKER_FILE, marker)
+    write_text(out / MARKER_FILE, marker)
+    return paths
+
+
 def generate_demo(out_dir: str | Path, years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED) -> list[Path]:
     """Write the demo data set: ``out_dir/<year>/示例数据_<year>.xlsx`` plus ``DEMO`` markers.
 
@@ -717,16 +807,57 @@ def generate_demo(out_dir: str | Path, years: Iterable[int] = DEFAULT_YEARS, see
     """
     out = Path(out_dir)
     _refuse_raw(out)
-    data = build_demo(years, seed)
-    marker = (f"{DEMO_MARK}：本文件夹中的工作簿由 qdanalysis.run.demo 按固定随机种子（{seed}）生成，"
-              "仅用于演示，不是真实数据。\n")
-    paths = []
-    for year, year_data in data.items():
-        folder = out / str(year)
-        paths.append(write_bytes(folder / f"{DEMO_MARK}_{year}.xlsx", workbook_bytes(year_data)))
-        write_text(folder / MARKER_FILE, marker)
-    write_text(out / MARKER_FILE, marker)
-    return paths
+    return _write_years(out, build_demo(years, seed), seed)
 
 
-__all__ = ["generate_demo", "build_demo", "is_demo_folder", "DEFAULT_YEARS", "DEFAULT_SEED"]
+def generate_portfolio(out_dir: str | Path, projects: int, years: int = PORTFOLIO_YEARS,
+                       seed: int = DEFAULT_SEED) -> tuple[Path, list[Path]]:
+    """Write a demo portfolio: ``projects`` projects of different sizes, categories and vendors.
+
+    Each project gets ``out_dir/<id>/raw/<year>/`` (its workbooks, as :func:`generate_demo`
+    writes them, from its own seed and :class:`DemoProfile`), ``out_dir/<id>/params/<year>.yaml``
+    (a title saying 示例数据), and ``out_dir/portfolio.yaml`` lists them all.
+
+    Args:
+        out_dir: where to write; never under ``data/raw/``.
+        projects: how many projects (1-99).
+        years: how many years each project has, ending with the last demo year (1-5).
+        seed: the first project's seed; project ``i`` uses ``seed + i``.
+
+    Returns:
+        The portfolio file and the workbooks written.
+
+    Raises:
+        PermissionError: ``out_dir`` lies under ``data/raw/``.
+        ValueError: ``projects`` or ``years`` out of range.
+    """
+    if not 1 <= projects <= 99:
+        raise ValueError(f"projects must be 1-99, not {projects}")
+    if not 1 <= years <= len(DEFAULT_YEARS):
+        raise ValueError(f"years must be 1-{len(DEFAULT_YEARS)}, not {years}")
+    out = Path(out_dir)
+    _refuse_raw(out)
+    run_years = list(DEFAULT_YEARS)[-years:]
+    entries, paths = [], []
+    for index in range(projects):
+        project_id, department, profile = portfolio_profile(index)
+        paths += _write_years(out / project_id / "raw", build_demo(run_years, seed + index, profile), seed + index)
+        for year in run_years:
+            write_text(out / project_id / "params" / f"{year}.yaml",
+                       f"# {DEMO_MARK}：{profile.programme}{year}年的运行参数（由 qdanalysis demo 生成）。\n"
+                       f"year: {year}\ntitle: 【{DEMO_MARK}】{profile.programme}{year}年绩效评价数据分析\n")
+        entries.append(
+            f"  - id: {project_id}\n    name: {profile.programme}\n    department: {department}\n"
+            f"    data_root: {project_id}/raw\n    params: {project_id}/params\n"
+            f"    years: [{', '.join(str(y) for y in run_years)}]\n")
+    portfolio = write_text(out / "portfolio.yaml", (
+        f"# {DEMO_MARK}：由 qdanalysis demo --projects {projects} 按固定随机种子（{seed}）生成的项目组合，"
+        "所有项目、单位和数字均为虚构，仅用于演示。\n"
+        "# 运行：qdanalysis run --portfolio <本文件的路径> --out <报告目录>\n"
+        f"title: 【{DEMO_MARK}】专项资金绩效评价总览\nprojects:\n" + "".join(entries)))
+    write_text(out / MARKER_FILE, f"{DEMO_MARK}：本文件夹中的项目组合由 qdanalysis.run.demo 生成，仅用于演示，不是真实数据。\n")
+    return portfolio, paths
+
+
+__all__ = ["generate_demo", "generate_portfolio", "build_demo", "is_demo_folder", "DemoProfile", "DEFAULT_YEARS",
+           "DEFAULT_SEED"]

@@ -54,7 +54,9 @@ if "jsonschema" not in sys.modules:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 STATUS_OK, STATUS_FAILED = "ok", "failed"
-_STATUS_TEXT = {STATUS_OK: "成功", STATUS_FAILED: "失败"}
+#: A portfolio's project-year whose inputs and code are unchanged since its last successful run.
+STATUS_SKIPPED = "skipped"
+_STATUS_TEXT = {STATUS_OK: "成功", STATUS_FAILED: "失败", STATUS_SKIPPED: "未变化，跳过"}
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ class RunResult:
     """The outcome of one notebook run.
 
     Attributes:
-        label: the year (``"2020"``) or ``"trends"``.
-        status: ``"ok"`` or ``"failed"``.
+        label: the year (``"2020"``), ``"trends"``, or a portfolio's ``"<project>/<year>"``.
+        status: ``"ok"``, ``"failed"`` or ``"skipped"`` (unchanged since its last successful run).
         seconds: wall-clock time of the run.
         ipynb: the executed notebook, or None when nothing was written.
         html: the report, or None when nothing was written.
@@ -86,7 +88,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == STATUS_OK
+        return self.status in (STATUS_OK, STATUS_SKIPPED)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -371,18 +373,28 @@ def _print_pdf(html_path: Path, pdf_path: Path) -> tuple[Path | None, str]:
 
 def _score_of(ipynb: Path) -> str:
     """The score line an executed notebook displayed for the runner (:data:`~qdanalysis.fmt.SUMMARY_MIME`)."""
+    score = notebook_summary(ipynb).get("score")
+    return score if isinstance(score, str) else ""
+
+
+def notebook_summary(ipynb: str | Path) -> dict[str, Any]:
+    """The run summary an executed notebook displayed (:data:`~qdanalysis.fmt.SUMMARY_MIME`), or {}.
+
+    The annual notebook displays :func:`qdanalysis.present.summary.run_payload` of its analysis:
+    the runner and the portfolio overview read the year's figures from here, never from the HTML.
+    """
     import json
 
     try:
-        cells = json.loads(ipynb.read_text(encoding="utf-8")).get("cells", [])
+        cells = json.loads(Path(ipynb).read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
-        return ""
+        return {}
     for cell in cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {}).get(SUMMARY_MIME)
-            if isinstance(data, dict) and isinstance(data.get("score"), str):
-                return data["score"]
-    return ""
+            if isinstance(data, dict):
+                return data
+    return {}
 
 
 # --------------------------------------------------------------------------- years
@@ -634,9 +646,10 @@ def _outputs(result: RunResult) -> str:
     return "、".join(shown) if shown else "（无）"
 
 
-def format_summary(results: list[RunResult]) -> str:
-    """The table printed after a batch: 年份, 状态, 用时(秒), 输出 (the HTML, and the PDF when one was printed)."""
-    header = ["年份", "状态", "用时(秒)", "输出"]
+def format_summary(results: list[RunResult], label_header: str = "年份") -> str:
+    """The table printed after a batch: 年份 (a portfolio's 项目/年份), 状态, 用时(秒), 输出 (the HTML, and the
+    PDF when one was printed)."""
+    header = [label_header, "状态", "用时(秒)", "输出"]
     rows = [[_label_text(r.label), _STATUS_TEXT[r.status], f"{r.seconds:.1f}",
              _outputs(r)] for r in results]
     widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
@@ -644,7 +657,9 @@ def format_summary(results: list[RunResult]) -> str:
     for row in [header, *rows]:
         lines.append("  ".join([*(_pad(c, w) for c, w in zip(row, widths)), row[-1]]).rstrip())
     failed = sum(not r.ok for r in results)
-    lines.append(f"共 {len(results)} 项：成功 {len(results) - failed}，失败 {failed}")
+    skipped = sum(r.status == STATUS_SKIPPED for r in results)
+    counts = f"成功 {len(results) - failed - skipped}，失败 {failed}" + (f"，未变化跳过 {skipped}" if skipped else "")
+    lines.append(f"共 {len(results)} 项：{counts}")
     lines += [f"{_label_text(r.label)}：{r.score}" for r in results if r.score]
     lines += [f"{_label_text(r.label)}：{r.notice}" for r in results if r.notice]
     return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""``make airflow-test``: the portfolio DAG under ``dag.test()`` over SQLite, in Airflow's own environment.
+
+Run by ``.venv-airflow/bin/python -m pytest dags/`` with AIRFLOW_HOME in a temporary folder whose
+database ``airflow db migrate`` has created (see the Makefile). The project's own environment
+(``.venv/``) generates a 3-project x 2-year demo portfolio and runs every task.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+QDANALYSIS = CHECKOUT / ".venv" / "bin" / "qdanalysis"
+LABELS = [f"demo-0{i}/{y}" for i in (1, 2, 3) for y in (2021, 2022)]
+REPORT = "1.0-annual-report.html"
+
+# Read by the DAG file when it is imported: one quick retry, so that a failing project-year is
+# seen to be retried without waiting minutes.
+os.environ["QDANALYSIS_RETRIES"] = "1"
+os.environ["QDANALYSIS_RETRY_DELAY"] = "0"
+
+
+def load_dag():
+    spec = importlib.util.spec_from_file_location("qdanalysis_portfolio", CHECKOUT / "dags" / "qdanalysis_portfolio.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.dag
+
+
+def demo_portfolio(folder: Path) -> Path:
+    subprocess.run([str(QDANALYSIS), "demo", "--projects", "3", "--years", "2", "--out", str(folder)],
+                   check=True, capture_output=True)
+    return folder / "portfolio.yaml"
+
+
+def run_dag(portfolio: Path, reports: Path) -> dict[tuple[str, str], tuple[str, int]]:
+    """``dag.test()`` with this run's parameters; (task, project-year or "") -> (state, tries)."""
+    dag = load_dag()
+    run = dag.test(run_conf={"qdanalysis": str(QDANALYSIS), "portfolio": str(portfolio), "reports": str(reports)})
+    states = {}
+    for ti in run.get_task_instances():
+        label = LABELS[ti.map_index] if ti.task_id == "project_year" else ""
+        states[(ti.task_id, label)] = (str(ti.state), ti.try_number)
+    return states
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    if not os.environ.get("AIRFLOW_HOME"):
+        pytest.exit("AIRFLOW_HOME is not set: run these tests with make airflow-test", returncode=2)
+    folder = tmp_path_factory.mktemp("af")
+    portfolio = demo_portfolio(folder / "demo")
+    reports = folder / "reports"
+    return portfolio, reports, run_dag(portfolio, reports)
+
+
+def test_the_dag_maps_one_task_per_project_year_and_all_succeed(first_run):
+    portfolio, reports, states = first_run
+
+    assert sorted(states) == sorted([("plan", ""), ("project_years", ""), ("overview", "")]
+                                    + [("project_year", label) for label in LABELS])
+    assert {key: state for key, (state, _) in states.items() if state != "success"} == {}
+    for label in LABELS:
+        summary = json.loads((reports / label / "summary.json").read_text(encoding="utf-8"))
+        assert summary["status"] == "ok" and (reports / label / REPORT).stat().st_size > 100_000
+        assert summary["summary"]["demo"] is True and summary["summary"]["budget"]
+    page = (reports / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert page.count("查看报告") == 6 and "全部运行成功" in page and "示例数据" in page
+    assert (reports / "portfolio" / "portfolio.xlsx").is_file()
+
+
+def test_a_rerun_with_unchanged_inputs_parses_nothing(first_run):
+    portfolio, reports, _ = first_run
+    before = {label: (reports / label / REPORT).stat().st_mtime_ns for label in LABELS}
+
+    states = run_dag(portfolio, reports)
+
+    assert {state for state, _ in states.values()} == {"success"}
+    assert {label: (reports / label / REPORT).stat().st_mtime_ns for label in LABELS} == before
+
+
+def test_a_failed_project_year_is_retried_and_does_not_stop_the_others(tmp_path):
+    portfolio = demo_portfolio(tmp_path / "demo")
+    (tmp_path / "demo" / "demo-02" / "raw" / "2022" / "示例数据_2022.xlsx").write_bytes(b"not a workbook")
+    reports = tmp_path / "reports"
+
+    states = run_dag(portfolio, reports)
+
+    assert states[("project_year", "demo-02/2022")] == ("failed", 2)  # tried, retried once, failed
+    others = {key: state for key, (state, _) in states.items() if key != ("project_year", "demo-02/2022")}
+    assert set(others.values()) == {"success"} and len(others) == 8  # plan, project_years, 5 project-years, overview
+    for label in LABELS:
+        assert (reports / label / REPORT).is_file()  # the failed one says in its report where it stopped
+    page = (reports / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert "其中 1 个运行失败" in page and "不是Excel工作簿" in page
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))

@@ -1,0 +1,379 @@
+"""Run every project-year of a portfolio, skip what has not changed, and build the overview.
+
+``qdanalysis run --portfolio FILE`` runs the annual notebook for each project-year of the
+portfolio file (:mod:`qdanalysis.run.portfolio_file`) into ``<out>/<project>/<year>/``, with the
+failure isolation, progress lines and summary table of ``run --all``; then it writes the finance
+bureau's overview ``<out>/portfolio/index.html`` and ``portfolio.xlsx``
+(:mod:`qdanalysis.present.overview`).
+
+Beside each report the run writes ``summary.json``: the project, the year, the outcome (with
+the error of a failed run), the figures the notebook displayed for the runner
+(:func:`qdanalysis.present.summary.run_payload`, read from the executed notebook) and the
+fingerprint of everything the report depends on. A project-year whose fingerprint equals the
+one of its last successful run is skipped: nothing is parsed, the report stays as it is.
+
+The fingerprint is the SHA-256 of: every file of ``<data_root>/<year>/`` (the workbooks and
+what they point to), the project's ``<year>.yaml`` and scoring table, the project's entries
+in the portfolio file, the notebook, and every file of the ``qdanalysis`` package with its
+version. It does not cover the installed libraries: ``--force`` reruns after an upgrade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from qdanalysis.atomic import write_text
+from qdanalysis.errors import QdanalysisError, ValidationError, display_path
+from qdanalysis.paths import REPORTS
+from qdanalysis.read.store import sha256, source_hashes
+from qdanalysis.run.params import load_params, param_file_for
+from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
+from qdanalysis.run.runner import (
+    ANNUAL_NOTEBOOK,
+    STATUS_FAILED,
+    STATUS_OK,
+    STATUS_SKIPPED,
+    RunResult,
+    _notebook_path,
+    check_notebook,
+    default_jobs,
+    format_progress,
+    format_summary,
+    notebook_summary,
+    run_notebook,
+)
+
+SUMMARY_FILE = "summary.json"
+LABEL_HEADER = "项目/年份"
+#: Bumped when the fingerprint's recipe changes, so that old fingerprints never match.
+FINGERPRINT_VERSION = 1
+
+
+def label_of(project: Project | str, year: int) -> str:
+    """``"<project>/<year>"``: how a project-year is named in progress lines, ``--only`` and Airflow."""
+    return f"{project.id if isinstance(project, Project) else project}/{year}"
+
+
+def out_dir_of(out: str | Path | None, project: Project, year: int) -> Path:
+    return (Path(out) if out is not None else REPORTS) / project.id / str(year)
+
+
+def default_report_title(project: Project, year: int) -> str:
+    """The title of a project-year whose ``<year>.yaml`` names none."""
+    return f"{project.name}{year}年绩效评价数据分析"
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _plan(project: Project, year: int, notebook: Path) -> dict[str, Any]:
+    """What one project-year's run is made of: notebook values, title, timeout, the files it reads.
+
+    Raises:
+        ValidationError: the project's ``<year>.yaml`` is refused.
+    """
+    year_file = param_file_for(year, project.params)
+    params = load_params(year_file) if year_file.exists() else None
+    title = params["title"] if params and _explicit_title(year_file) else default_report_title(project, year)
+    scoring_file = None
+    if project.scoring and Path(project.scoring).is_file():
+        scoring_file = Path(project.scoring)
+    elif not project.scoring and (project.params / f"scoring-{year}.yaml").is_file():
+        scoring_file = project.params / f"scoring-{year}.yaml"
+    values: dict[str, Any] = {
+        "year": year,
+        "data_root": _notebook_path(project.data_root),
+        "title": title,
+        "scoring": project.scoring,
+        "params_dir": str(project.params),
+    }
+    return {
+        "values": values,
+        "title": title,
+        "cell_timeout": params["cell_timeout"] if params else None,
+        "files": [f for f in (year_file if params else None, scoring_file) if f is not None],
+        "notebook": notebook,
+    }
+
+
+def _explicit_title(year_file: Path) -> bool:
+    import yaml
+
+    data = yaml.safe_load(year_file.read_text(encoding="utf-8"))
+    return isinstance(data, dict) and "title" in data
+
+
+@functools.lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """SHA-256 of every file of the installed ``qdanalysis`` package, with its version."""
+    import qdanalysis
+
+    package = Path(qdanalysis.__file__).resolve().parent
+    h = hashlib.sha256(f"qdanalysis {qdanalysis.__version__}\n".encode())
+    for f in sorted(package.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(f.relative_to(package).as_posix().encode() + b"\0")
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(project: Project, year: int, plan: dict[str, Any]) -> str:
+    """SHA-256 of everything one project-year's report depends on (see the module docstring)."""
+    folder = project.data_root / str(year)
+    recipe = {
+        "version": FINGERPRINT_VERSION,
+        "package": package_fingerprint(),
+        "notebook": sha256(plan["notebook"]),
+        "project": [project.id, project.name, project.department, str(project.data_root), str(project.params),
+                    project.scoring],
+        "values": plan["values"],
+        "cell_timeout": plan["cell_timeout"],
+        "data": source_hashes(folder) if folder.is_dir() else None,
+        "files": [[str(f), sha256(f)] for f in plan["files"]],
+    }
+    return hashlib.sha256(json.dumps(recipe, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def read_summary(out_dir: Path) -> dict[str, Any] | None:
+    """The ``summary.json`` of a project-year's folder, or None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _unchanged(out_dir: Path, stamp: str) -> dict[str, Any] | None:
+    """The last summary when the last run succeeded with this fingerprint and its report is still there."""
+    last = read_summary(out_dir)
+    if not last or last.get("status") != STATUS_OK or last.get("fingerprint") != stamp:
+        return None
+    html = out_dir / str(last.get("html", ""))
+    return last if last.get("html") and html.is_file() else None
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _write_summary(out_dir: Path, project: Project, year: int, result: RunResult, stamp: str) -> None:
+    summary = notebook_summary(result.ipynb) if result.ipynb is not None else {}
+    record = {
+        "project": project.id, "name": project.name, "department": project.department, "year": year,
+        "status": result.status, "error": result.error, "seconds": round(result.seconds, 3),
+        "html": result.html.name if result.html is not None else None,
+        "fingerprint": stamp if result.ok else "",
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "summary": summary,
+    }
+    write_text(out_dir / SUMMARY_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+
+
+def run_project_year(project: Project, year: int, out: str | Path | None = None, *,
+                     notebook: str | Path = ANNUAL_NOTEBOOK, force: bool = False) -> RunResult:
+    """Run one project-year into ``<out>/<project>/<year>/`` unless it is unchanged; write its summary.
+
+    A refused ``<year>.yaml`` or scoring table fails this project-year only; its summary says why.
+
+    Returns:
+        The result: ``"skipped"`` when the inputs and code are those of the last successful run.
+    """
+    notebook = Path(notebook)
+    label = label_of(project, year)
+    out_dir = out_dir_of(out, project, year)
+    start = time.monotonic()
+    try:
+        plan = _plan(project, year, notebook)
+    except ValidationError as err:
+        result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error=_problems_text(err))
+        _write_summary(out_dir, project, year, result, "")
+        return result
+    stamp = fingerprint(project, year, plan)
+    last = None if force else _unchanged(out_dir, stamp)
+    if last is not None:
+        return _skipped(label, out_dir, last, time.monotonic() - start)
+    timeout = {"cell_timeout": plan["cell_timeout"]} if plan["cell_timeout"] else {}
+    try:
+        result = run_notebook(notebook, out_dir, plan["values"], title=plan["title"], label=label, **timeout)
+    except ValidationError as err:
+        result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error=_problems_text(err))
+    _write_summary(out_dir, project, year, result, stamp)
+    return result
+
+
+def _skipped(label: str, out_dir: Path, last: dict[str, Any], seconds: float) -> RunResult:
+    html = out_dir / last["html"]
+    return RunResult(label, STATUS_SKIPPED, seconds, html.with_suffix(".ipynb"), html,
+                     score=str(last.get("summary", {}).get("score", "")))
+
+
+def _problems_text(err: ValidationError) -> str:
+    return "；".join(str(p) for p in err.problems)
+
+
+def _last_if_unchanged(project: Project, year: int, out: Path | None, notebook: Path) -> dict[str, Any] | None:
+    try:
+        plan = _plan(project, year, notebook)
+    except ValidationError:
+        return None  # the worker reports the refusal
+    return _unchanged(out_dir_of(out, project, year), fingerprint(project, year, plan))
+
+
+def _job(portfolio_file: Path, project_id: str, year: int, out: Path | None, notebook: Path,
+         force: bool) -> RunResult:
+    """Worker-process entry point: the worker reads the portfolio itself (a Project is not sent)."""
+    portfolio = load_portfolio(portfolio_file)
+    return run_project_year(portfolio.project(project_id), year, out, notebook=notebook, force=force)
+
+
+def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, int]]:
+    """The project-years to run: all, or those ``only`` names (``<project>/<year>`` or ``<project>``).
+
+    Raises:
+        QdanalysisError: ``only`` names a project or year the portfolio does not list.
+    """
+    pairs = portfolio.project_years()
+    if not only:
+        return pairs
+    chosen = []
+    for name in only:
+        hits = [(p, y) for p, y in pairs if name in (p.id, label_of(p, y))]
+        if not hits:
+            listed = "、".join(label_of(p, y) for p, y in pairs)
+            raise QdanalysisError(f"项目组合文件中没有「{name}」（可选：{listed}）")
+        chosen += [h for h in hits if h not in chosen]
+    return chosen
+
+
+def run_portfolio(
+    portfolio_file: str | Path,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    *,
+    force: bool = False,
+    only: list[str] | None = None,
+    overview: bool = True,
+    notebook: str | Path = ANNUAL_NOTEBOOK,
+    stream: TextIO | None = None,
+) -> list[RunResult]:
+    """Run every project-year of a portfolio in parallel processes, then write the overview.
+
+    Args:
+        portfolio_file: the portfolio file (validated first; a refused file runs nothing).
+        out: output root (default ``reports/``).
+        jobs: at most this many runs at once (default: one per CPU, plus one).
+        force: rerun project-years that are unchanged since their last successful run.
+        only: run just these project-years (``<project>/<year>``) or projects (``<project>``).
+        overview: write ``<out>/portfolio/`` afterwards (an Airflow task per project-year
+            leaves it to the DAG's last task).
+        notebook: the annual notebook.
+        stream: where to print progress lines and the summary table (default stdout).
+
+    Returns:
+        One result per project-year, in the portfolio's order.
+
+    Raises:
+        ValidationError: the portfolio file or the notebook is refused (nothing was run).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    stream = stream or sys.stdout
+    portfolio_file = Path(portfolio_file).resolve()
+    notebook = Path(notebook).resolve()
+    portfolio = load_portfolio(portfolio_file)
+    check_notebook(notebook)
+    planned = select(portfolio, only)
+    out_path = Path(out).resolve() if out is not None else None
+    total = len(planned)
+    results: dict[str, RunResult] = {}
+
+    def report(result: RunResult) -> None:
+        results[result.label] = result
+        print(format_progress(result, len(results), total), file=stream, flush=True)
+
+    # Unchanged project-years are recognised here, without starting a worker or parsing anything.
+    to_run = []
+    for project, year in planned:
+        start = time.monotonic()
+        last = None if force else _last_if_unchanged(project, year, out_path, notebook)
+        if last is not None:
+            report(_skipped(label_of(project, year), out_dir_of(out_path, project, year), last,
+                            time.monotonic() - start))
+        else:
+            to_run.append((project, year))
+
+    if to_run:
+        workers = min(len(to_run), jobs or default_jobs())
+        # spawn, not fork: the parent may hold ZeroMQ threads from an earlier in-process run.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_job, portfolio_file, p.id, y, out_path, notebook, force): (p, y)
+                       for p, y in to_run}
+            try:
+                for future in as_completed(futures):
+                    project, year = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as err:  # noqa: BLE001 - a crashed worker fails its project-year only
+                        result = RunResult(label_of(project, year), STATUS_FAILED, 0.0,
+                                           error=f"内部错误：{type(err).__name__}: {err}")
+                        _write_summary(out_dir_of(out_path, project, year), project, year, result, "")
+                    report(result)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    ordered = [results[label_of(p, y)] for p, y in planned]
+    print(format_summary(ordered, LABEL_HEADER), file=stream, flush=True)
+    if overview:
+        paths = write_portfolio_overview(portfolio, out_path)
+        print(f"财政局总览：{display_path(paths[0])}（表格另存为 {display_path(paths[1])}）", file=stream, flush=True)
+    return ordered
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def overview_entries(portfolio: Portfolio, out: str | Path | None = None) -> list[dict[str, Any]]:
+    """One entry per project-year of the portfolio, from its ``summary.json``.
+
+    A project-year that has never run is an entry with its error (未运行), not a missing row.
+    """
+    root = Path(out) if out is not None else REPORTS
+    entries = []
+    for project, year in portfolio.project_years():
+        out_dir = out_dir_of(root, project, year)
+        record = read_summary(out_dir)
+        if record is None:
+            record = {"status": STATUS_FAILED, "html": None, "summary": {},
+                      "error": f"尚未运行（{display_path(out_dir / SUMMARY_FILE)} 不存在），"
+                               f"请运行 qdanalysis run --portfolio {display_path(portfolio.file)}"}
+        html = record.get("html")
+        entries.append({
+            "project": project.id, "name": project.name, "department": project.department, "year": year,
+            "status": record.get("status", STATUS_FAILED), "error": record.get("error", ""),
+            "link": f"../{project.id}/{year}/{html}" if html else None,
+            "summary": record.get("summary") or {},
+        })
+    return entries
+
+
+def write_portfolio_overview(portfolio: Portfolio | str | Path, out: str | Path | None = None) -> tuple[Path, Path]:
+    """Write ``<out>/portfolio/index.html`` and ``portfolio.xlsx`` from the project-years' summaries."""
+    from qdanalysis.present.overview import write_overview
+
+    if not isinstance(portfolio, Portfolio):
+        portfolio = load_portfolio(portfolio)
+    root = Path(out) if out is not None else REPORTS
+    entries = overview_entries(portfolio, root)
+    return write_overview(entries, root / OVERVIEW_FOLDER, title=portfolio.title)
+
+
+__all__ = ["run_portfolio", "run_project_year", "write_portfolio_overview", "overview_entries", "fingerprint",
+           "read_summary", "select", "label_of", "SUMMARY_FILE", "STATUS_OK", "STATUS_FAILED", "STATUS_SKIPPED"]

@@ -1,0 +1,110 @@
+"""Tests for qdanalysis.present.overview: the overview table, page, charts and workbook from run summaries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from browser import _OFFLINE_FLAGS, CHROMIUM, chromium_available
+from openpyxl import load_workbook
+
+from qdanalysis.present.overview import COLUMNS, overview_charts, overview_frame, overview_html, write_overview
+
+
+def summary(year: int, budget: str, rate: float | None, share: float | None, grade: str = "良",
+            total: float | None = 85.5, demo: bool = False) -> dict:
+    return {"year": year, "demo": demo, "score": "", "budget": budget, "executed": budget, "execution_rate": rate,
+            "graded": total is not None, "grade": grade, "total": total, "max_total": 100.0,
+            "recurring_share": share, "findings": {"高": 2, "中": 3, "低": 0}}
+
+
+def entry(project: str, name: str, year: int, s: dict | None, status: str = "ok", error: str = "") -> dict:
+    return {"project": project, "name": name, "department": f"{name}主管局", "year": year, "status": status,
+            "error": error, "link": f"../{project}/{year}/1.0-annual-report.html" if s else None, "summary": s or {}}
+
+
+ENTRIES = [
+    entry("a", "甲项目", 2020, summary(2020, "9410000.00", 0.98266, 0.5396)),
+    entry("a", "甲项目", 2021, None, "failed", "数据未通过校验：预算执行表第12行合计与明细不符"),
+    entry("b", "乙项目", 2021, summary(2021, "12345678.91", 0.85, None, grade="暂不定级", total=None)),
+]
+
+
+def test_one_row_per_project_year_with_the_figures_of_its_summary():
+    frame = overview_frame(ENTRIES)
+
+    assert list(frame["project"]) == ["a", "a", "b"] and list(frame["year"]) == [2020, 2021, 2021]
+    first = frame.iloc[0]
+    assert first["budget"] == Decimal("9410000.00") and first["execution_rate"] == 0.98266
+    assert (first["grade"], first["total"], first["high"], first["medium"], first["low"]) == ("良", 85.5, 2, 3, 0)
+    failed = frame.iloc[1]
+    assert failed["status"] == "failed" and "合计与明细不符" in failed["error"] and failed["budget"] is None
+    assert frame.iloc[2]["grade"] == "暂不定级" and pd.isna(frame.iloc[2]["total"])  # not graded: no total shown
+    assert ENTRIES[0]["summary"]["budget"] == "9410000.00"  # the entries are not changed
+
+
+def test_the_page_shows_figures_errors_and_links_and_sorts_by_every_column():
+    html = overview_html(overview_frame(ENTRIES), title="总览<测试>", charts=[(b"\x89PNG", "图一")])
+
+    assert "<title>总览&lt;测试&gt;</title>" in html and "<script" in html and "http" not in html.replace(
+        "http-equiv", "")
+    assert html.count('<th scope="col"') == len(COLUMNS)
+    assert '<td class="num" data-sort="9410000.00">941.00</td>' in html
+    assert '<td class="num" data-sort="0.98266">98.27%</td>' in html
+    assert '<td class="num" data-sort="">未披露</td>' in html  # 乙's recurring share is not given: never 0
+    assert "失败：数据未通过校验：预算执行表第12行合计与明细不符" in html
+    assert '<a href="../a/2020/1.0-annual-report.html">查看报告</a>' in html
+    assert "共 3 个项目年度（2 个项目），其中 1 个运行失败" in html
+    assert 'src="data:image/png;base64,iVBORw==" alt="图一"' in html
+    assert "示例数据" not in html
+
+
+def test_a_demo_portfolio_says_so():
+    entries = [entry("a", "甲项目", 2020, summary(2020, "100.00", 0.5, 0.1, demo=True))]
+    assert "【示例数据】本页使用程序生成的示例数据" in overview_html(overview_frame(entries), title="t", charts=[])
+
+
+def test_charts_are_png_for_projects_and_years():
+    charts = overview_charts(overview_frame(ENTRIES))
+
+    assert [alt for _, alt in charts] == ["各项目预算执行率与刚性支出占比（各项目最近一个年度）", "各项目历年预算执行率与刚性支出占比"]
+    assert all(png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000 for png, _ in charts)
+
+
+def test_no_chart_when_every_project_year_failed():
+    assert overview_charts(overview_frame([ENTRIES[1]])) == []
+
+
+def test_the_workbook_holds_the_same_table(tmp_path):
+    html, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+
+    assert html == tmp_path / "portfolio" / "index.html" and html.is_file()
+    ws = load_workbook(xlsx)["总览"]
+    assert ws["A1"].value == "测试总览（金额单位：万元）"
+    assert [c.value for c in ws[2]] == list(COLUMNS.values())
+    assert [c.value for c in ws[3]] == ["甲项目", "甲项目主管局", 2020, 941.0, 941.0, 0.98266, "良", 85.5, 0.5396, 2, 3,
+                                        0, "成功", "../a/2020/1.0-annual-report.html"]
+    failed = [c.value for c in ws[4]]
+    assert failed[3:12] == ["—"] * 9 and failed[12] == "失败：数据未通过校验：预算执行表第12行合计与明细不符"
+    assert ws.cell(row=5, column=9).value == "未披露"
+
+
+@pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"), reason="chromium not installed")
+def test_clicking_a_header_orders_the_rows_in_the_browser(tmp_path):
+    html, _ = write_overview(ENTRIES, tmp_path, title="测试总览")
+    page = tmp_path / "click.html"
+    click = ("<script>var th = document.querySelectorAll('th')[5]; th.click(); th.click();"
+             "document.title = Array.from(document.querySelectorAll('tbody tr'))"
+             ".map(function (r) { return r.cells[5].textContent; }).join(',');</script></body>")
+    page.write_text(html.read_text(encoding="utf-8").replace("</body>", click), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as home:
+        dom = subprocess.run([str(CHROMIUM), *_OFFLINE_FLAGS, f"--user-data-dir={Path(home) / 'p'}", "--dump-dom",
+                              page.as_uri()], capture_output=True, text=True, timeout=90,
+                             env={**os.environ, "HOME": home}).stdout
+
+    assert "<title>98.27%,85.00%,—</title>" in dom  # descending; the failed row stays last

@@ -1,0 +1,206 @@
+"""Tests for qdanalysis.run.portfolio: every project-year runs, fails alone, is skipped when unchanged.
+
+The notebook is a tiny fixture that displays a run summary as the annual notebook does and
+appends a line to a log each time it runs, so that a skipped project-year is seen not to run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from openpyxl import load_workbook
+
+from qdanalysis.errors import QdanalysisError, ValidationError
+from qdanalysis.run import cli
+from qdanalysis.run.portfolio import SUMMARY_FILE, read_summary, run_portfolio, select
+from qdanalysis.run.portfolio_file import load_portfolio
+
+PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "标题"\nscoring = ""\nparams_dir = ""'
+DISPLAY = """\
+import json, pathlib
+from IPython.display import display
+with open(pathlib.Path(data_root).parent / "runs.log", "a", encoding="utf-8") as log:
+    log.write(f"{year}\\n")
+if "broken" in data_root and year == 2020:
+    raise ValueError(f"{year}年预算表合计行与明细不符")
+budget = 1_000_000 * (year - 2017)
+display({"application/vnd.qdanalysis.summary+json": {
+    "year": year, "demo": True, "score": f"{title}：总分 {80 + year % 10} 分",
+    "budget": f"{budget}.00", "executed": f"{budget * 9 // 10}.00", "execution_rate": 0.9,
+    "graded": True, "grade": "良", "total": 80.0 + year % 10, "max_total": 100.0,
+    "recurring_share": 0.25 + (year - 2019) / 10, "findings": {"高": 1, "中": year - 2018, "低": 0}}}, raw=True)
+print(title, scoring, params_dir)
+"""
+
+
+def make_portfolio(tmp_path: Path) -> Path:
+    nb = new_notebook(cells=[new_code_cell(PARAMS), new_code_cell(DISPLAY)])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, tmp_path / "annual.ipynb")
+    for project in ("good", "broken"):
+        for year in (2019, 2020):
+            (tmp_path / project / "raw" / str(year)).mkdir(parents=True)
+            (tmp_path / project / "raw" / str(year) / "预算.xlsx").write_bytes(f"{project}{year}".encode())
+        (tmp_path / project / "params").mkdir()
+    (tmp_path / "good" / "params" / "2020.yaml").write_text("year: 2020\ntitle: 甲项目二〇二〇年度分析\n",
+                                                              encoding="utf-8")
+    path = tmp_path / "portfolio.yaml"
+    path.write_text("""\
+title: 测试总览
+projects:
+  - {id: good, name: 甲项目, department: 甲局, data_root: good/raw, params: good/params, years: [2019, 2020]}
+  - {id: broken, name: 乙项目, department: 乙局, data_root: broken/raw, params: broken/params, years: [2019, 2020]}
+""", encoding="utf-8")
+    return path
+
+
+def runs(tmp_path: Path, project: str) -> list[str]:
+    log = tmp_path / project / "runs.log"
+    return log.read_text(encoding="utf-8").split() if log.exists() else []
+
+
+@pytest.fixture
+def portfolio(tmp_path) -> Path:
+    return make_portfolio(tmp_path)
+
+
+def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp_path):
+    stream = io.StringIO()
+    out = tmp_path / "reports"
+
+    results = run_portfolio(portfolio, out, jobs=2, notebook=tmp_path / "annual.ipynb", stream=stream)
+
+    assert [(r.label, r.status) for r in results] == [
+        ("good/2019", "ok"), ("good/2020", "ok"), ("broken/2019", "ok"), ("broken/2020", "failed")]
+    assert "2020年预算表合计行与明细不符" in results[3].error
+    for r in results:
+        project, year = r.label.split("/")
+        assert r.html == out / project / year / "annual.html" and r.html.is_file()
+    good = read_summary(out / "good" / "2020")
+    assert good["status"] == "ok" and good["name"] == "甲项目" and good["department"] == "甲局"
+    assert good["summary"]["budget"] == "3000000.00" and good["summary"]["findings"] == {"高": 1, "中": 2, "低": 0}
+    assert len(good["fingerprint"]) == 64
+    broken = read_summary(out / "broken" / "2020")
+    assert broken["status"] == "failed" and "合计行与明细不符" in broken["error"] and broken["fingerprint"] == ""
+    # the project's own 2020.yaml gives the title; without one the title is the project's name and year
+    assert "甲项目二〇二〇年度分析" in (out / "good" / "2020" / "annual.html").read_text(encoding="utf-8")
+    assert "甲项目2019年绩效评价数据分析" in (out / "good" / "2019" / "annual.html").read_text(encoding="utf-8")
+    assert str((tmp_path / "good" / "params").resolve()) in (out / "good" / "2019" / "annual.html").read_text(
+        encoding="utf-8")
+    printed = stream.getvalue()
+    assert "[4/4]" in printed and "项目/年份" in printed and "成功 3，失败 1" in printed
+    assert "broken/2020 失败" in printed and "财政局总览：" in printed
+    html = (out / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert html.count("<tr>") == 5 and "失败：" in html and "2020年预算表合计行与明细不符" in html
+    assert 'href="../good/2020/annual.html"' in html
+    ws = load_workbook(out / "portfolio" / "portfolio.xlsx")["总览"]
+    assert [ws.cell(row=r, column=3).value for r in range(3, 7)] == [2019, 2020, 2019, 2020]
+
+
+def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp_path):
+    out = tmp_path / "reports"
+    notebook = tmp_path / "annual.ipynb"
+    run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=io.StringIO())
+    assert sorted(runs(tmp_path, "good")) == ["2019", "2020"]
+    before = (out / "good" / "2019" / "annual.html").stat().st_mtime_ns
+
+    stream = io.StringIO()
+    results = run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=stream)
+
+    assert [r.status for r in results] == ["skipped", "skipped", "skipped", "failed"]
+    assert sorted(runs(tmp_path, "good")) == ["2019", "2020"]  # nothing of project good ran again
+    assert runs(tmp_path, "broken").count("2020") == 2  # a failed project-year is always retried
+    assert (out / "good" / "2019" / "annual.html").stat().st_mtime_ns == before
+    assert "good/2019 未变化，跳过" in stream.getvalue() and "未变化跳过 3" in stream.getvalue()
+    assert "总分 80 分" in stream.getvalue()  # the score line of the last successful run
+
+    (tmp_path / "good" / "raw" / "2020" / "预算.xlsx").write_bytes(b"changed")
+    (tmp_path / "good" / "params" / "scoring-2019.yaml").write_text("name: x\n", encoding="utf-8")
+    results = run_portfolio(portfolio, out, notebook=notebook, only=["good"], overview=False, stream=io.StringIO())
+    assert [(r.label, r.status) for r in results] == [("good/2019", "ok"), ("good/2020", "ok")]
+
+    results = run_portfolio(portfolio, out, notebook=notebook, only=["good/2019"], force=True, overview=False,
+                            stream=io.StringIO())
+    assert [(r.label, r.status) for r in results] == [("good/2019", "ok")]
+    assert sorted(runs(tmp_path, "good")) == ["2019", "2019", "2019", "2020", "2020"]
+
+
+def test_a_changed_notebook_means_a_rerun(portfolio, tmp_path):
+    out = tmp_path / "reports"
+    notebook = tmp_path / "annual.ipynb"
+    run_portfolio(portfolio, out, notebook=notebook, only=["good/2019"], overview=False, stream=io.StringIO())
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(new_code_cell("print('新增一节')"))
+    nbformat.write(nb, notebook)
+
+    results = run_portfolio(portfolio, out, notebook=notebook, only=["good/2019"], overview=False,
+                            stream=io.StringIO())
+
+    assert results[0].status == "ok" and runs(tmp_path, "good") == ["2019", "2019"]
+
+
+def test_a_refused_year_file_fails_only_its_project_year(portfolio, tmp_path):
+    (tmp_path / "broken" / "params" / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
+    out = tmp_path / "reports"
+
+    results = run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", only=["broken/2019", "good/2019"],
+                            stream=io.StringIO())
+
+    assert [(r.label, r.status) for r in results] == [("broken/2019", "failed"), ("good/2019", "ok")]
+    assert "不认识的参数「colour」" in results[0].error
+    assert "colour" in read_summary(out / "broken" / "2019")["error"]
+    html = (out / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert "不认识的参数「colour」" in html and "尚未运行" in html  # the two project-years never run keep rows too
+
+
+def test_only_names_what_the_portfolio_lists(portfolio):
+    p = load_portfolio(portfolio)
+
+    assert [(x.id, y) for x, y in select(p, ["broken", "good/2020"])] == [("broken", 2019), ("broken", 2020),
+                                                                          ("good", 2020)]
+    with pytest.raises(QdanalysisError, match="没有「good/2018」（可选：good/2019、good/2020、broken/2019、broken/2020）"):
+        select(p, ["good/2018"])
+
+
+def test_a_refused_portfolio_runs_nothing(tmp_path):
+    path = tmp_path / "portfolio.yaml"
+    path.write_text("projects:\n  - id: a\n", encoding="utf-8")
+
+    with pytest.raises(ValidationError, match="缺少「name」"):
+        run_portfolio(path, tmp_path / "reports", stream=io.StringIO())
+    assert not (tmp_path / "reports").exists()
+
+
+def test_cli_portfolio_usage(capsys, portfolio, tmp_path):
+    assert cli.main(["run", "--all", "--force"]) == cli.EXIT_USAGE
+    assert "--force、--only、--no-overview 和 --list 只能与 --portfolio 一起使用" in capsys.readouterr().err
+    assert cli.main(["run", "--year", "2020", "--jobs", "2"]) == cli.EXIT_USAGE
+    assert "--jobs 只能与 --all 或 --portfolio 一起使用" in capsys.readouterr().err
+    assert cli.main(["run", "--portfolio", str(tmp_path / "none.yaml")]) == cli.EXIT_PROBLEMS
+    assert "找不到项目组合文件" in capsys.readouterr().out
+
+
+def test_cli_overview_writes_the_page_from_the_summaries(portfolio, tmp_path, capsys):
+    out = tmp_path / "reports"
+    run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", only=["good"], overview=False,
+                  stream=io.StringIO())
+    assert not (out / "portfolio").exists()
+
+    assert cli.main(["overview", "--portfolio", str(portfolio), "--out", str(out)]) == cli.EXIT_OK
+
+    assert "财政局总览：" in capsys.readouterr().out
+    html = (out / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert "<title>测试总览</title>" in html and html.count("查看报告") == 2 and html.count("尚未运行") == 2
+    assert json.loads((out / "good" / "2019" / SUMMARY_FILE).read_text(encoding="utf-8"))["year"] == 2019
+
+
+def test_cli_list_prints_the_project_years_as_json(portfolio, capsys):
+    assert cli.main(["run", "--portfolio", str(portfolio), "--list"]) == cli.EXIT_OK
+    assert json.loads(capsys.readouterr().out) == ["good/2019", "good/2020", "broken/2019", "broken/2020"]
+    assert cli.main(["run", "--portfolio", str(portfolio), "--list", "--only", "broken/2020"]) == cli.EXIT_OK
+    assert capsys.readouterr().out == '["broken/2020"]\n'

@@ -1,0 +1,29 @@
+"""Tests for qdanalysis.present.summary: the run summary a notebook hands to the runner and the overview."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import qdanalysis
+from qdanalysis.present.summary import run_payload
+
+
+@pytest.fixture(scope="module")
+def payload_2020() -> dict:
+    return run_payload(qdanalysis.analyse_year(2020))
+
+
+def test_the_2020_run_summary_carries_the_figures_of_the_analysis(payload_2020):
+    p = payload_2020
+
+    assert (p["year"], p["demo"], p["budget"], p["executed"]) == (2020, False, "9410000.00", "9246800.00")
+    assert round(p["execution_rate"], 6) == 0.982657 and round(p["recurring_share"], 4) == 0.5396
+    assert (p["graded"], p["grade"], p["total"], p["max_total"]) == (False, "暂不定级", 29.91, 100.0)
+    assert p["findings"] == {"高": 5, "中": 6, "低": 1}
+    assert "暂不定级，有佐证的指标得 29.91/34 分" in p["score"]
+
+
+def test_the_run_summary_is_plain_json(payload_2020):
+    assert json.loads(json.dumps(payload_2020, ensure_ascii=False)) == payload_2020
