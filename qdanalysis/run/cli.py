@@ -233,6 +233,11 @@ def cmd_draft(args) -> int:
     return EXIT_OK
 
 
+#: The --scoring option of every command that scores a year.
+SCORING_HELP = ("评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
+                "没有时按该年的绩效指标表生成")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseParser(prog="qdanalysis", description="专项业务费绩效评价工作簿")
     with chinese():
@@ -263,9 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="示例：\n  qdanalysis summary --year 2020\n  qdanalysis summary --year 2020 --scoring self-evaluation")
     p.add_argument("--year", type=int, required=True, help="年度，如 2020")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
-    p.add_argument("--scoring", type=Path, default=None,
-                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
-                        "没有时按该年的绩效指标表生成")
+    p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿",
@@ -274,9 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, help="年度，如 2020")
     p.add_argument("out", type=Path, help="输出文件，如 2020年分析.xlsx")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
-    p.add_argument("--scoring", type=Path, default=None,
-                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
-                        "没有时按该年的绩效指标表生成")
+    p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("draft", help="生成绩效评价报告初稿（Word，按财预〔2020〕10号报告提纲）",
@@ -287,9 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/），文件写入 <目录>/<年>/")
     p.add_argument("--template", type=Path, default=None, help="参考样式文档（.docx），沿用其中的样式、页眉页脚")
-    p.add_argument("--scoring", type=Path, default=None,
-                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
-                        "没有时按该年的绩效指标表生成")
+    p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("template", help="生成空白的数据填报模板",
