@@ -58,3 +58,16 @@ def test_the_notebooks_open_on_the_projects_kernel():
         assert (spec["name"], spec["display_name"]) == ("qdanalysis", "qdanalysis (.venv)"), path.name
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     assert "ipykernel install --user --name qdanalysis" in makefile  # found by a Jupyter outside the venv
+
+
+def test_papermill_shows_each_notebook_parameter_with_its_type_and_help():
+    import papermill
+
+    for name in ("1.0-annual-report.ipynb", "2.0-multi-year-trends.ipynb"):
+        params = papermill.inspect_notebook(str(PROJECT_ROOT / "notebooks" / name))
+        assert params, name
+        for key, p in params.items():
+            assert p["inferred_type_name"] not in ("None", None), (name, key)
+            assert p["help"], (name, key)  # what the parameter means, in Chinese
+    annual = papermill.inspect_notebook(str(PROJECT_ROOT / "notebooks" / "1.0-annual-report.ipynb"))
+    assert {k: v["inferred_type_name"] for k, v in annual.items()}["year"] == "int"

@@ -77,7 +77,8 @@ def test_run_writes_executed_notebook_and_html(simple, tmp_path):
     assert "年份=2021" in html
     assert "<title>测试报告</title>" in html
     assert not [p.name for p in out.iterdir() if p.name.startswith(".report")]  # no temp file left
-    assert (out / "report.kernel.log").exists()
+    assert (out.parent / ".runs" / out.name / "report.kernel.log").exists()  # kept apart from the report
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]
 
 
 def test_parameter_values_never_become_code(tmp_path):
@@ -188,8 +189,7 @@ def test_concurrent_runs_of_the_same_year_leave_a_complete_report(simple, tmp_pa
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"年份={year}" in html and f"年份={2063 - year}" not in html  # both files from one run
     assert html.rstrip().endswith("</html>")
-    assert sorted(p.name for p in out.iterdir()) == [".run.lock", "report.html", "report.ipynb",
-                                                     "report.kernel.log"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]
 
 
 def test_killed_run_leaves_previous_report(tmp_path):
@@ -209,8 +209,7 @@ def test_killed_run_leaves_previous_report(tmp_path):
 
     assert {p.name: p.read_bytes() for p in (first.ipynb, first.html)} == before
     assert run_notebook(good, out, {"year": 2022}, title="下一次").ok
-    assert sorted(p.name for p in out.iterdir()) == [".run.lock", "report.html", "report.ipynb",
-                                                     "report.kernel.log"]  # the leftovers are gone
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]  # the leftovers are gone
 
 
 def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):

@@ -102,7 +102,7 @@ def assert_report_complete(folder: Path) -> None:
     html = (folder / f"{REPORT}.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>")
     assert "一、项目概况" in html and "数据核对" in html  # the first section and the last
-    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".run.lock"]
+    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".")]
     assert not leftovers, leftovers
 
 
@@ -259,8 +259,8 @@ def test_two_runs_of_one_year_at_once(tmp_path):
         finish(proc)
 
     assert_report_complete(out / "2020")
-    assert sorted(p.name for p in (out / "2020").iterdir()) == [
-        ".run.lock", f"{REPORT}.html", f"{REPORT}.ipynb", f"{REPORT}.kernel.log"]
+    assert sorted(p.name for p in (out / "2020").iterdir()) == [f"{REPORT}.html", f"{REPORT}.ipynb"]
+    assert sorted(p.name for p in (out / ".runs" / "2020").iterdir()) == [f"{REPORT}.kernel.log", "run.lock"]
 
 
 def test_parallel_runs_beside_ingests(tmp_path):

@@ -1,6 +1,6 @@
 """Run the parameterised notebooks with papermill and export each run to offline HTML.
 
-One run writes ``<out>/<label>/<notebook>.ipynb``, ``.html`` and ``.kernel.log`` (the
+One run writes ``<out>/<label>/<notebook>.ipynb`` and ``.html``, and ``<out>/.runs/<label>/<notebook>.kernel.log`` (the
 kernel's own log, kept off the terminal). All three are built under temporary names in the
 output folder and renamed into place at the end, under a lock per folder: a killed run
 leaves the previous report untouched, and two runs of the same year never interleave. A
@@ -42,7 +42,16 @@ TRENDS_TITLE = "青岛市大数据局专项业务费多年趋势分析"
 # is replaced by sys.executable), i.e. the project's .venv: the notebooks import qdanalysis.
 KERNEL_NAME = "python3"
 PARAMETERS_TAG = "parameters"
-LOCK_NAME = ".run.lock"
+LOCK_NAME = "run.lock"
+#: The hidden folder beside the reports that holds each run's kernel log and lock.
+RUNS_FOLDER = ".runs"
+
+
+def run_folder(out_dir: Path) -> Path:
+    """``<out>/.runs/<label>/`` for the report folder ``<out>/<label>/`` (created)."""
+    folder = Path(out_dir).parent / RUNS_FOLDER / Path(out_dir).name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 _YEAR_DIR = re.compile(r"^\d{4}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -291,7 +300,8 @@ def run_notebook(
 
     Args:
         notebook: the notebook to run (it is not modified).
-        out_dir: folder of the outputs ``<notebook name>.ipynb``, ``.html`` and ``.kernel.log``.
+        out_dir: folder of the outputs ``<notebook name>.ipynb`` and ``.html`` (the kernel log and the lock go to
+            ``<out_dir>/../.runs/<out_dir name>/``).
         parameters: values for the parameters cell; each must be declared there.
         cell_timeout: seconds one cell may run before the run is stopped.
         title: the HTML page title.
@@ -331,10 +341,14 @@ def run_notebook(
 
     ipynb_path = out_dir / notebook.name
     html_path = ipynb_path.with_suffix(".html")
-    log_path = ipynb_path.with_suffix(".kernel.log")
     pdf_path = ipynb_path.with_suffix(".pdf")
+    # What is for maintainers (the kernel's log, the lock two runs of one year share) stays out of the
+    # folder the finance bureau opens: <out>/.runs/<label>/.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    runs = run_folder(out_dir)
+    log_path = runs / notebook.with_suffix(".kernel.log").name
     start = time.monotonic()
-    with locked(out_dir / LOCK_NAME):
+    with locked(runs / LOCK_NAME):
         _remove_stale_temps(ipynb_path, html_path, log_path, pdf_path)
         try:
             with atomic_path(ipynb_path) as tmp_nb, atomic_path(html_path) as tmp_html, \
