@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.read import parsing as P
-from qdanalysis.yamlfile import read_yaml
+from qdanalysis.yamlfile import key_path, line_of, node_lines, read_yaml
 
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: Preset name -> file in ``qdanalysis/presets/``.
@@ -339,8 +338,8 @@ def load_scoring(path: str | Path) -> ScoringTable:
             every problem names the file, the line, the key, and a fix (in Chinese).
     """
     data, (lines, duplicates), source = read_yaml(
-        path, "评分表文件", "请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始", _node_lines)
-    dup_problems = [Problem(source, "", line, _key_path(p), f"「{p[-1]}」在同一处写了两次", "请只保留一处")
+        path, "评分表文件", "请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始", node_lines)
+    dup_problems = [Problem(source, "", line, key_path(p), f"「{p[-1]}」在同一处写了两次", "请只保留一处")
                     for p, line in duplicates]
     try:
         table = validate_scoring(data, source, lines=lines)
@@ -449,7 +448,7 @@ def validate_scoring(data: Any, source: str, *, lines: dict[tuple, int] | None =
     collector = ProblemCollector(source)
 
     def add(path: tuple, message: str, hint: str) -> None:
-        collector.add("", _line(lines, path), _key_path(path), message, hint)
+        collector.add("", line_of(lines, path), key_path(path), message, hint)
 
     if data is None:
         raise ValidationError(Problem(source, "", None, "", "评分表是空的", "至少要写 name、source、note 和 indicators"))
@@ -497,7 +496,7 @@ def validate_scoring(data: Any, source: str, *, lines: dict[tuple, int] | None =
         for n, item in enumerate(raw):
             ind = _indicator(item, n, add)
             if ind is not None:
-                indicators.append(replace(ind, line=_line(lines, ("indicators", n))))
+                indicators.append(replace(ind, line=line_of(lines, ("indicators", n))))
     seen_names: dict[str, int] = {}
     seen_keys: dict[str, int] = {}
     for ind in indicators:
@@ -775,54 +774,6 @@ def to_number(value: Any) -> Decimal | None:
             return None
         return None if q is None or q.value is None or q.unit not in ("", "%") else q.value
     return None
-
-
-def _node_lines(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, int]]]:
-    """Line (1-based) of every key path, and the keys written twice in one mapping.
-
-    ``yaml.compose`` only builds nodes (no Python object is constructed), so it is as safe
-    as ``safe_load``; ``safe_load`` alone keeps the last of two equal keys silently.
-    """
-    lines: dict[tuple, int] = {}
-    duplicates: list[tuple[tuple, int]] = []
-
-    def walk(node: yaml.Node, path: tuple) -> None:
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                child = path + (key,)
-                if key in seen:
-                    duplicates.append((child, key_node.start_mark.line + 1))
-                    continue
-                seen.add(key)
-                lines[child] = key_node.start_mark.line + 1
-                walk(value_node, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for j, value_node in enumerate(node.value):
-                walk(value_node, path + (j,))
-
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if root is not None:
-        walk(root, ())
-    return lines, duplicates
-
-
-def _line(lines: dict[tuple, int], path: tuple) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return None
-
-
-def _key_path(path: tuple) -> str:
-    """``("indicators", 2, "rule")`` -> ``indicators[3].rule`` (list positions 1-based)."""
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def number_text(value: Decimal) -> str:

@@ -17,7 +17,7 @@ import yaml
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
-from qdanalysis.yamlfile import read_yaml
+from qdanalysis.yamlfile import is_int, read_yaml, type_name
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600
@@ -112,28 +112,6 @@ def load_params(path: str | Path) -> dict[str, Any]:
     return params
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "是/否"
-    if isinstance(value, int):
-        return "整数"
-    if isinstance(value, float):
-        return "小数"
-    if isinstance(value, str):
-        return "文字"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, dict):
-        return "键值表"
-    return type(value).__name__
-
-
 def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = None) -> dict[str, Any]:
     """Check parsed YAML and fill in the defaults.
 
@@ -170,21 +148,21 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
         add("year", "缺少必填参数 year（年份）", "请加一行，例如 year: 2020")
     elif isinstance(year, str):
         add("year", f"年份「{year}」写成了文字", "请去掉引号，写成整数，例如 year: 2020")
-    elif not _is_int(year):
-        add("year", f"年份应为整数，实际是{_type_name(year)}「{year}」", "例如 year: 2020")
+    elif not is_int(year):
+        add("year", f"年份应为整数，实际是{type_name(year)}「{year}」", "例如 year: 2020")
     elif not YEAR_MIN <= year <= YEAR_MAX:
         add("year", f"年份 {year} 超出范围", f"应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")
 
     allow_external = data.get("allow_external_root", False)
     if not isinstance(allow_external, bool):
-        add("allow_external_root", f"allow_external_root 应为 true 或 false，实际是{_type_name(allow_external)}",
+        add("allow_external_root", f"allow_external_root 应为 true 或 false，实际是{type_name(allow_external)}",
             "写 true 或 false，不加引号")
         allow_external = False
 
     data_root = data.get("data_root", DEFAULT_DATA_ROOT)
     resolved: Path | None = None
     if not isinstance(data_root, str) or not data_root.strip():
-        add("data_root", f"data_root 应为一个路径，实际是{_type_name(data_root)}",
+        add("data_root", f"data_root 应为一个路径，实际是{type_name(data_root)}",
             "例如 data_root: data/raw（相对于项目根目录）")
     else:
         candidate = Path(data_root)
@@ -198,21 +176,21 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
     title = data.get("title")
     if "title" in data:
         if not isinstance(title, str):
-            add("title", f"标题应为文字，实际是{_type_name(title)}", "请给标题加上引号")
+            add("title", f"标题应为文字，实际是{type_name(title)}", "请给标题加上引号")
         elif not title.strip():
             add("title", "标题是空的", "请填写标题，或删除这一行以使用默认标题")
         elif len(title) > TITLE_MAX:
             add("title", f"标题有 {len(title)} 个字，超过 {TITLE_MAX} 个字", "请缩短标题")
         elif any(unicodedata.category(ch) == "Cc" for ch in title):
             add("title", "标题中含有换行等控制字符", "标题只能写一行")
-        elif _is_int(year) and any(named != year for named in years_named(title)):
+        elif is_int(year) and any(named != year for named in years_named(title)):
             other = next(named for named in years_named(title) if named != year)
             add("title", f"标题中的{other}年与参数 year（{year}）不一致",
                 f"请把标题中的年份改为{year}年，或删除 title 这一行以使用默认标题")
 
     timeout = data.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
-    if not _is_int(timeout):
-        add("cell_timeout", f"cell_timeout 应为整数秒，实际是{_type_name(timeout)}", "例如 cell_timeout: 600")
+    if not is_int(timeout):
+        add("cell_timeout", f"cell_timeout 应为整数秒，实际是{type_name(timeout)}", "例如 cell_timeout: 600")
     elif not TIMEOUT_MIN <= timeout <= TIMEOUT_MAX:
         add("cell_timeout", f"cell_timeout {timeout} 秒超出范围", f"应在 {TIMEOUT_MIN} 到 {TIMEOUT_MAX} 秒之间")
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qdanalysis.analyse.scoring_table import PRESETS, _key_path, _line, _node_lines
+from qdanalysis.analyse.scoring_table import PRESETS
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
-from qdanalysis.run.params import YEAR_MAX, YEAR_MIN, _is_int, _type_name
-from qdanalysis.yamlfile import read_yaml
+from qdanalysis.run.params import YEAR_MAX, YEAR_MIN
+from qdanalysis.yamlfile import is_int, key_path, line_of, node_lines, read_yaml, type_name
 
 #: Top-level keys -> Chinese description.
 KEYS: dict[str, str] = {"title": "总览标题", "projects": "项目列表"}
@@ -91,10 +91,10 @@ def load_portfolio(path: str | Path) -> Portfolio:
             at once, each with its line.
     """
     path = Path(path)
-    data, (lines, duplicates), source = read_yaml(path, "项目组合文件", _MISSING_HINT, _node_lines)
+    data, (lines, duplicates), source = read_yaml(path, "项目组合文件", _MISSING_HINT, node_lines)
     problems = ProblemCollector(source)
-    for key_path, line in duplicates:
-        problems.add("", line, _key_path(key_path), f"「{_key_path(key_path)}」写了两次", "请只保留一处")
+    for where, line in duplicates:
+        problems.add("", line, key_path(where), f"「{key_path(where)}」写了两次", "请只保留一处")
     try:
         portfolio = validate_portfolio(data, source, path.resolve().parent, lines=lines, file=path)
     except ValidationError as err:
@@ -114,7 +114,7 @@ def validate_portfolio(data: Any, source: str, base: Path, *, lines: dict[tuple,
     problems = ProblemCollector(source)
 
     def add(path: tuple, message: str, hint: str) -> None:
-        problems.add("", _line(lines, path), _key_path(path), message, hint)
+        problems.add("", line_of(lines, path), key_path(path), message, hint)
 
     if data is None:
         raise ValidationError(Problem(source, "", None, "", "项目组合文件是空的", "至少要写 projects: 和一个项目"))
@@ -149,7 +149,7 @@ def validate_portfolio(data: Any, source: str, base: Path, *, lines: dict[tuple,
 def _project(item: Any, at: tuple, base: Path, add, problems: ProblemCollector) -> Project | None:
     n = at[1] + 1
     if not isinstance(item, dict):
-        add(at, f"第 {n} 个项目应当是「键: 值」的形式，实际是{_type_name(item)}",
+        add(at, f"第 {n} 个项目应当是「键: 值」的形式，实际是{type_name(item)}",
             "每个项目以“- id: …”开头，下面缩进写 name、department、data_root、params、years")
         return None
     before = len(problems.problems)
@@ -179,7 +179,7 @@ def _project(item: Any, at: tuple, base: Path, add, problems: ProblemCollector) 
 
 def _text(value: Any, at: tuple, what: str, add) -> str | None:
     if not isinstance(value, str) or not value.strip():
-        add(at, f"{what}应为一行文字，实际是{_type_name(value)}", f"请填写{what}（含有冒号等符号时加引号）")
+        add(at, f"{what}应为一行文字，实际是{type_name(value)}", f"请填写{what}（含有冒号等符号时加引号）")
         return None
     if len(value) > TEXT_MAX:
         add(at, f"{what}有 {len(value)} 个字，超过 {TEXT_MAX} 个字", f"请缩短{what}")
@@ -192,7 +192,7 @@ def _text(value: Any, at: tuple, what: str, add) -> str | None:
 
 def _folder(value: Any, at: tuple, base: Path, what: str, add) -> Path | None:
     if not isinstance(value, str) or not value.strip():
-        add(at, f"{what}应为一个路径，实际是{_type_name(value)}", "例如 data/raw（相对于本文件所在的文件夹）")
+        add(at, f"{what}应为一个路径，实际是{type_name(value)}", "例如 data/raw（相对于本文件所在的文件夹）")
         return None
     path = Path(value)
     resolved = (path if path.is_absolute() else base / path).resolve()
@@ -204,15 +204,15 @@ def _folder(value: Any, at: tuple, base: Path, what: str, add) -> Path | None:
 
 def _years(value: Any, at: tuple, add) -> tuple[int, ...] | None:
     if not isinstance(value, list) or not value:
-        add(at, f"年份列表应为整数列表，实际是{_type_name(value)}", "例如 years: [2019, 2020]")
+        add(at, f"年份列表应为整数列表，实际是{type_name(value)}", "例如 years: [2019, 2020]")
         return None
     years: list[int] = []
     for j, year in enumerate(value):
         where = at + (j,)
         if isinstance(year, str):
             add(where, f"年份「{year}」写成了文字", "请去掉引号，写成整数，例如 2020")
-        elif not _is_int(year):
-            add(where, f"年份应为整数，实际是{_type_name(year)}「{year}」", "例如 2020")
+        elif not is_int(year):
+            add(where, f"年份应为整数，实际是{type_name(year)}「{year}」", "例如 2020")
         elif not YEAR_MIN <= year <= YEAR_MAX:
             add(where, f"年份 {year} 超出范围", f"应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")
         elif year in years:
@@ -226,7 +226,7 @@ def _scoring(value: Any, at: tuple, base: Path, add) -> str:
     if value in ("", None):
         return ""
     if not isinstance(value, str):
-        add(at, f"评分表应为文件路径或预置表名，实际是{_type_name(value)}", f"预置表名：{'、'.join(PRESETS)}")
+        add(at, f"评分表应为文件路径或预置表名，实际是{type_name(value)}", f"预置表名：{'、'.join(PRESETS)}")
         return ""
     if value in PRESETS:
         return value
