@@ -620,6 +620,21 @@ def units_differ(r) -> bool:
             and isinstance(tu, str) and isinstance(au, str) and bool(tu) and bool(au) and tu != au)
 
 
+#: A cost ceiling within this share of the whole budget repeats 预算执行率 (finding F11).
+COST_TARGET_TOLERANCE = Decimal("0.005")
+_CEILING_UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
+
+
+def budget_ceiling(r, budget) -> Decimal | None:
+    """An indicator's money ceiling in 元 when it is the whole budget (采购成本 ≤941万元), else None."""
+    unit = r.get("target_unit") if isinstance(r.get("target_unit"), str) else ""
+    if budget is None or r.get("target_op") not in ("<=", "<") or pd.isna(r.get("target_value")) \
+            or unit not in _CEILING_UNITS:
+        return None
+    ceiling = Decimal(format(float(r["target_value"]), ".15g")) * _CEILING_UNITS[unit]
+    return ceiling if abs(ceiling - Decimal(budget)) <= Decimal(budget) * COST_TARGET_TOLERANCE else None
+
+
 def _comparison(op, target_text, actual, status: str, achievement) -> str:
     """The comparison of actual and target in words: a ratio for a quantity, over or under for a ceiling."""
     if status == STATUS_UNKNOWN:

@@ -757,11 +757,8 @@ def _float(value) -> float | None:
     return None if _missing(value) else float(value)
 
 
-#: A cost ceiling within this share of the whole budget repeats 预算执行率 (F11).
-COST_TARGET_TOLERANCE = Decimal("0.005")
 #: An actual at or above this multiple of its target suggests the target was set low (F13).
 TARGET_LOW_RATIO = 1.5
-_MONEY_UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
 
 
 def cost_target_is_the_budget(indicators: pd.DataFrame, totals: dict) -> list[Finding]:
@@ -773,11 +770,8 @@ def cost_target_is_the_budget(indicators: pd.DataFrame, totals: dict) -> list[Fi
         return found
     for pos in range(len(indicators)):
         r = indicators.iloc[pos]
-        unit = r["target_unit"] if isinstance(r["target_unit"], str) else ""
-        if r["target_op"] not in ("<=", "<") or pd.isna(r["target_value"]) or unit not in _MONEY_UNITS:
-            continue
-        ceiling = Decimal(format(float(r["target_value"]), ".15g")) * _MONEY_UNITS[unit]
-        if abs(ceiling - Decimal(budget)) > Decimal(budget) * COST_TARGET_TOLERANCE:
+        ceiling = analysis.budget_ceiling(r, budget)
+        if ceiling is None:
             continue
         found.append(Finding(
             code="F11", title="成本指标设置不科学", severity=MEDIUM, category="决策",

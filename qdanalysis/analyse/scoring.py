@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import units_differ
+from qdanalysis.analyse.analyses import budget_ceiling, units_differ
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring_table import (
     COUNT_MEASURES,
@@ -592,12 +592,8 @@ def _indicator_checks(r: Any, totals: dict) -> str:
     if units_differ(r):
         out += (f"；口径不一致：指标值以“{r['target_unit']}”计，实际完成值以“{r['actual_unit']}”计，按数值计分，"
                 "须评价人核实")
-    unit = r.get("target_unit") if isinstance(r.get("target_unit"), str) else ""
-    budget = totals.get("budget")
-    if r.get("target_op") in ("<=", "<") and unit in ("万元", "元") and budget and not pd.isna(r.get("target_value")):
-        ceiling = _dec(r["target_value"]) * (Decimal(10000) if unit == "万元" else 1)
-        if abs(ceiling - Decimal(budget)) <= Decimal(budget) * Decimal("0.005"):
-            out += "；指标值即项目预算总额，与预算执行率重复（指标设置不科学）"
+    if budget_ceiling(r, totals.get("budget")) is not None:
+        out += "；指标值即项目预算总额，与预算执行率重复（指标设置不科学）"
     return out
 
 
