@@ -69,7 +69,7 @@ from qdanalysis.analyse.scoring_table import (
     validate_scoring,
 )
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
-from qdanalysis.fmt import wan
+from qdanalysis.fmt import placeholder, wan
 from qdanalysis.read import parsing as P
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import LEVEL_WORDS, RECORD
@@ -438,7 +438,7 @@ class _RecordEntry:
 
 
 #: Placeholder for a record row that gives a score or an actual but no 佐证材料.
-EVIDENCE_PLACEHOLDER = "【待评价组填写：佐证材料】"
+EVIDENCE_PLACEHOLDER = placeholder("佐证材料")
 #: Phrases in the data that say a qualitative target is not (fully) met, with the band they suggest.
 _PROPOSAL_PHRASES: tuple[tuple[str, str], ...] = (
     ("有待进一步完善", "部分达成"), ("有待完善", "部分达成"), ("不够完善", "部分达成"), ("不完善", "部分达成"),

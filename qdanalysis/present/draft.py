@@ -38,7 +38,7 @@ from qdanalysis.analyse.scoring import RULES
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, wan
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, wan
 from qdanalysis.paths import REPORTS, project_path
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock
 from qdanalysis.present.report import AnnualReport
@@ -76,10 +76,6 @@ EVALUATOR_FIELDS = {
 
 #: The level 1 groups of a scoring table, read as the four dimensions of section 四.
 DIMENSION_OF = {"决策": "决策", "过程": "过程", "预算执行率": "过程", "产出": "产出", "效益": "效益", "满意度": "效益"}
-
-
-def placeholder(what: str) -> str:
-    return f"【待评价组填写：{what}】"
 
 
 def draft_path(out: str | Path | None, year: int) -> Path:

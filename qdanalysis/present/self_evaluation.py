@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qdanalysis.analyse.scoring_table import NO_GRADE, STATUS_MISSING
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, round_half_up
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 SHEET_NAME = "绩效自评表"
@@ -32,11 +32,6 @@ MISSING_FONT = Font(color="808080")
 MONEY_FORMAT = "#,##0.00"
 #: The rows of 项目资金 after 年度资金总额: the sources of the money, which the data does not split.
 FUND_SOURCES = ("其中：当年财政拨款", "上年结转资金", "其他资金")
-
-
-def placeholder(what: str) -> str:
-    """A visible request to the evaluation team, the form Word's search finds in the draft too."""
-    return f"【待评价组填写：{what}】"
 
 
 def write_self_evaluation(wb, analysis: YearAnalysis) -> Worksheet | None:
