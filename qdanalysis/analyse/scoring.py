@@ -167,7 +167,7 @@ class ScoreResult:
 
     def headline(self) -> str:
         """The result in one sentence: total and grade, or 暂不定级 with the evidenced score and the range."""
-        n = _num
+        n = number_text
         if self.graded:
             return f"总分 {n(self.total)} 分（满分 {n(self.max_total)} 分），等级「{self.grade}」。"
         low, high = self.score_range
@@ -184,7 +184,7 @@ class ScoreResult:
         if self.missing:
             text += f"待补充佐证（{len(self.missing)} 项）：{'、'.join(self.missing)}"
             text += ("；补充佐证后重新评分。" if not self.graded else
-                     f"，分值合计 {_num(self.missing_weight)} 分，未超过定级阈值（满分的 {_num(self.threshold)}%），"
+                     f"，分值合计 {number_text(self.missing_weight)} 分，未超过定级阈值（满分的 {number_text(self.threshold)}%），"
                      "未计入得分；补充佐证后重新评分。")
         else:
             text += "全部指标均有佐证。"
@@ -194,10 +194,6 @@ class ScoreResult:
         if self.note:
             text += f"评分表说明：{self.note}"
         return text
-
-
-def _num(value: float | Decimal) -> str:
-    return number_text(_dec(value))
 
 
 def grade(total: float | Decimal, max_total: float | Decimal = 100) -> str:

@@ -776,8 +776,8 @@ def to_number(value: Any) -> Decimal | None:
     return None
 
 
-def number_text(value: Decimal) -> str:
-    """A number without trailing zeros: 8, 4.08, 0.5."""
-    q = Decimal(value).quantize(_Q, rounding=ROUND_HALF_UP)
+def number_text(value: Decimal | float | int) -> str:
+    """A number to two decimals at most, without trailing zeros: 8, 4.08, 0.5 (a float read as written)."""
+    q = Decimal(str(value) if isinstance(value, float) else value).quantize(_Q, rounding=ROUND_HALF_UP)
     text = format(q, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text

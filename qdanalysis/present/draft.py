@@ -35,7 +35,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from qdanalysis.analyse.findings import CATEGORIES, in_report_order
 from qdanalysis.analyse.scoring import RULES
-from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES
+from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
 from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, wan
@@ -206,10 +206,10 @@ class _Draft:
         if result is None or table is None:
             self.paragraph("本次未评分（未指定评分表）。")
             return
-        groups = "、".join(f"{g}{_points(w)}分" for g, w in table.group_weights().items())
-        self.paragraph(f"评价指标体系采用评分表“{table.name}”（依据：{table.source}），满分{_points(table.total)}分，"
+        groups = "、".join(f"{g}{number_text(w)}分" for g, w in table.group_weights().items())
+        self.paragraph(f"评价指标体系采用评分表“{table.name}”（依据：{table.source}），满分{number_text(table.total)}分，"
                        f"一级指标分值为：{groups}。各三级指标及其分值、评分方法见下表。")
-        rows = pd.DataFrame([{"一级指标": i.level1, "二级指标": i.level2, "三级指标": i.name, "分值": _points(i.weight),
+        rows = pd.DataFrame([{"一级指标": i.level1, "二级指标": i.level2, "三级指标": i.name, "分值": number_text(i.weight),
                               "评分方法": RULES.get(i.rule, i.rule), "实际值来源": _source(i)} for i in table.indicators])
         self.table(TableBlock(rows, "评价指标体系", self.report.demo))
         used = list(dict.fromkeys(i.rule for i in table.indicators))
@@ -218,14 +218,14 @@ class _Draft:
             "bands": "分档法：实际值落在哪一档即得该档分数",
             "deduction": "扣分法：每发现一处问题扣规定分数，扣完为止",
             "manual": "评价人打分：由评价组依据佐证材料在分值内打分",
-            "levels": "定性分档：" + "、".join(f"{w}得分值的{_points(s * 100)}%" for w, s in DEFAULT_LEVELS)
+            "levels": "定性分档：" + "、".join(f"{w}得分值的{number_text(s * 100)}%" for w, s in DEFAULT_LEVELS)
                       + "（评分表可另行规定比例）",
         }
         self.paragraph("评价方法：" + "；".join(methods[r] for r in used if r in methods) + "。缺少佐证的指标列为待补充佐证，"
                        "不计分，也不按满分计。")
-        bands = "、".join(f"{name}（{_points(t)}分及以上）" for t, name in GRADES)
-        self.paragraph(f"评价标准：按总分占满分的比例定级，{bands}，低于{_points(GRADES[-1][0])}分为{GRADE_LOWEST}；"
-                       f"待补充佐证的指标分值超过满分的{_points(table.grade_threshold)}%时暂不定级，列出有佐证指标的得分和"
+        bands = "、".join(f"{name}（{number_text(t)}分及以上）" for t, name in GRADES)
+        self.paragraph(f"评价标准：按总分占满分的比例定级，{bands}，低于{number_text(GRADES[-1][0])}分为{GRADE_LOWEST}；"
+                       f"待补充佐证的指标分值超过满分的{number_text(table.grade_threshold)}%时暂不定级，列出有佐证指标的得分和"
                        "总分可能的区间。")
 
     def conclusion(self) -> None:
@@ -235,9 +235,9 @@ class _Draft:
         else:
             self.paragraph(result.headline() + ("" if result.missing else "全部指标均有佐证。"))
             groups = result.groups.copy()
-            frame = pd.DataFrame({"一级指标": groups["level1"], "分值": [_points(v) for v in groups["weight"]],
-                                  "得分": [_points(v) for v in groups["score"]],
-                                  "待补充佐证分值": [_points(v) if v else "—" for v in groups["missing_weight"]]})
+            frame = pd.DataFrame({"一级指标": groups["level1"], "分值": [number_text(v) for v in groups["weight"]],
+                                  "得分": [number_text(v) for v in groups["score"]],
+                                  "待补充佐证分值": [number_text(v) if v else "—" for v in groups["missing_weight"]]})
             self.table(TableBlock(frame, "各一级指标得分", self.report.demo))
             if result.missing:
                 self.paragraph(f"待补充佐证（{len(result.missing)}项）：{'、'.join(result.missing)}。")
@@ -271,8 +271,8 @@ class _Draft:
     def indicator_rows(self, rows: pd.DataFrame) -> None:
         frame = pd.DataFrame({
             "三级指标": rows["name"], "指标值": rows["target_text"].replace("", "—"),
-            "实际完成值": [a or "—" for a in rows["actual_text"]], "分值": [_points(w) for w in rows["weight"]],
-            "得分": ["—" if pd.isna(s) else _points(s) for s in rows["score"]], "状态": rows["status"],
+            "实际完成值": [a or "—" for a in rows["actual_text"]], "分值": [number_text(w) for w in rows["weight"]],
+            "得分": ["—" if pd.isna(s) else number_text(s) for s in rows["score"]], "状态": rows["status"],
         })
         self.table(TableBlock(frame, f"{rows['level1'].iloc[0]}等指标得分" if rows["level1"].nunique() == 1
                               else "指标得分", self.report.demo))
@@ -730,12 +730,6 @@ def _segments(markup: str) -> list[tuple[bool, str]]:
 
 def _plain(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
-
-def _points(value: Any) -> str:
-    from decimal import Decimal
-
-    return format(Decimal(str(value)).quantize(Decimal("0.01")).normalize(), "f")
 
 
 def _source(ind) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse.findings import CATEGORIES, STALE_YEARS, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
+from qdanalysis.analyse.scoring_table import number_text
 from qdanalysis.analyse.trends import trend_table, year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
@@ -56,11 +57,6 @@ DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 
 #: The findings that check the indicators themselves, shown beside the score.
 INDICATOR_CHECKS = ("F11", "F12", "F13")
-
-
-def _points(value: float) -> str:
-    """Points as the score sheet writes them (8.5, 66)."""
-    return format(Decimal(str(value)).normalize(), "f")
 
 
 @dataclass
@@ -402,7 +398,7 @@ class AnnualReport:
             missing = "、".join(result.missing)
             blocks.append(para("待补充佐证（{n}项，分值合计{w}分）：{names}。这些指标不计分，也不按满分计；"
                                "请在“评价记录”表中逐项填写核实的实际完成值或得分及佐证材料后重新评分。",
-                               n=len(result.missing), w=_points(result.missing_weight), names=missing))
+                               n=len(result.missing), w=number_text(result.missing_weight), names=missing))
         for proposal in result.proposals:
             blocks.append(para("系统建议（待评价人确认，未计入得分）：「{name}」建议评为“{level}”，依据数据原文：“{quote}”。",
                                "note", **proposal))

@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qdanalysis.analyse.scoring_table import NO_GRADE, STATUS_MISSING
+from qdanalysis.analyse.scoring_table import NO_GRADE, STATUS_MISSING, number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, round_half_up
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
@@ -157,7 +157,7 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
     _label(ws, row, "A", "总分", last="F")
     _cell(ws, row, "G", result.max_total, number_format="General")
     _cell(ws, row, "H", result.total)
-    _merged(ws, row, "I", "J", "" if result.graded else f"有佐证的指标（{_n(result.evidenced_max)}分）的得分")
+    _merged(ws, row, "I", "J", "" if result.graded else f"有佐证的指标（{number_text(result.evidenced_max)}分）的得分")
     row += 1
     _label(ws, row, "A", "等级", last="F")
     text = result.grade if result.graded else f"{NO_GRADE}（{_grade_note(result)}）"
@@ -169,18 +169,14 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
 def _grade_note(result) -> str:
     low, high = result.score_range
     glow, ghigh = result.grade_range
-    return (f"待补充佐证的指标分值合计{_n(result.missing_weight)}分，超过满分的{_n(result.threshold)}%；"
-            f"总分可能在{_n(low)}—{_n(high)}分之间，等级“{glow}”至“{ghigh}”")
+    return (f"待补充佐证的指标分值合计{number_text(result.missing_weight)}分，超过满分的{number_text(result.threshold)}%；"
+            f"总分可能在{number_text(low)}—{number_text(high)}分之间，等级“{glow}”至“{ghigh}”")
 
 
 def _execution_row(analysis: YearAnalysis) -> dict | None:
     sheet = analysis.score.sheet
     match = sheet[sheet["name"] == "预算执行率"]
     return None if match.empty else match.iloc[0].to_dict()
-
-
-def _n(value: float) -> str:
-    return format(Decimal(str(value)).quantize(Decimal("0.01")).normalize(), "f")
 
 
 # --- cells ---------------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from qdanalysis.analyse.findings import SEVERITIES
+from qdanalysis.analyse.scoring_table import number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import is_missing, pct, round_half_up, wan
@@ -27,18 +27,14 @@ def score_line(analysis: YearAnalysis) -> str:
     if r is None:
         return "评分：未评分（未指定评分表）"
     if r.graded:
-        result = f"总分 {_n(r.total)} 分（满分 {_n(r.max_total)} 分），等级「{r.grade}」"
+        result = f"总分 {number_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
     else:
         low, high = r.score_range
         rate = "" if r.evidenced_rate is None else f"（{r.evidenced_rate:.1%}）"
-        result = (f"暂不定级，有佐证的指标得 {_n(r.total)}/{_n(r.evidenced_max)} 分{rate}，"
-                  f"总分可能在 {_n(low)}—{_n(high)} 分之间")
-    pending = (f"待补充佐证 {len(r.missing)} 项（{_n(r.missing_weight)} 分）" if r.missing else "全部指标均有佐证")
+        result = (f"暂不定级，有佐证的指标得 {number_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
+                  f"总分可能在 {number_text(low)}—{number_text(high)} 分之间")
+    pending = (f"待补充佐证 {len(r.missing)} 项（{number_text(r.missing_weight)} 分）" if r.missing else "全部指标均有佐证")
     return f"评分表：{scoring_source(r)}（{r.name}）；{result}；{pending}"
-
-
-def _n(value: float) -> str:
-    return format(Decimal(str(value)).quantize(Decimal("0.01")).normalize(), "f")
 
 
 def year_summary(analysis: YearAnalysis) -> str:
