@@ -87,8 +87,12 @@ ITEMS: tuple[tuple[str, str, str], ...] = (
     ("5.4", "宣传、培训、咨询、评估费等", "大数据产业推动经济发展培训"),
     ("5.5", "宣传、培训、咨询、评估费等", "大数据产业规划专题讲座"),
     ("5.6", "宣传、培训、咨询、评估费等", "大数据工作宣传和培训印刷费"),
+    ("6.1", "数据安全保障", "政务数据安全风险评估"),
+    ("6.2", "数据安全保障", "政务数据安全监测预警服务"),
 )
 ITEM_NAME = {code: name for code, _, name in ITEMS}
+#: Items set up in a later year (a category that appears: 数据安全保障 from 2021).
+ITEM_FROM = {"6.1": 2021, "6.2": 2021}
 
 # --- generation parameters -----------------------------------------------------------
 
@@ -102,12 +106,16 @@ FREE_ITEM_EXECUTION = (0.78, 1.0)
 DEDUCTION_SHARE, DEDUCTION_RANGE = 0.25, (0.95, 0.995)
 #: A renewal after an open tender: new price relative to the last one.
 TENDER_PRICE_RANGE = (0.90, 1.0)
+#: Chains whose re-tender brings a clearly lower price (the maintenance chain that grew 5-8% a year).
+TENDER_PRICE_OVERRIDES = {"1.1": (0.80, 0.88)}
+#: Years between tenders of a chain that is never re-tendered (renewed year after year).
+NEVER = 99
 
 #: Annual service contracts renewed every year (续签), re-tendered (公开招标) every few years:
 #: code, vendors, first-year amount (元), growth per renewal, years between tenders, offset
 #: of the first tender from the first generated year.
 ANNUAL_CHAINS: tuple[tuple[str, tuple[str, ...], int, tuple[float, float], int, int, str], ...] = (
-    ("1.1", ("青岛示例机房工程有限公司", "山东示例电力科技有限公司"), 610_000, (0.03, 0.08), 3, 0,
+    ("1.1", ("青岛示例机房工程有限公司", "山东示例电力科技有限公司"), 610_000, (0.05, 0.08), 3, 0,
      "对1-4号电子政务机房UPS及配电系统、空调系统、机房监控系统进行巡检维护；网络、网闸维保服务；UPS更换"),
     ("1.2", ("青岛示例网络技术有限公司", "山东示例信息安全有限公司"), 685_000, (0.02, 0.06), 3, 1,
      "交换机等网络设备维护服务；网闸、网关等安全设备维护服务；网络、网闸维保服务；UPS更换"),
@@ -115,7 +123,7 @@ ANNUAL_CHAINS: tuple[tuple[str, tuple[str, ...], int, tuple[float, float], int, 
      "网络设备、Radware负载均衡、网闸等设备的维保、技术支持、定期巡检及配件"),
     ("1.5", ("示例存储系统服务有限公司",), 450_000, (0.0, 0.0), 3, 2,
      "EMC存储系统（2012年政务云建设项目购置）年度维保服务"),
-    ("1.6", ("青岛示例运维服务有限公司",), 275_000, (0.02, 0.05), 3, 2,
+    ("1.6", ("青岛示例运维服务有限公司",), 275_000, (0.02, 0.05), NEVER, 0,
      "3名工程师常驻市级机关1-4号楼及人大政协办公楼，维护网络和终端计算机"),
     ("1.9", ("青岛示例视频科技有限公司",), 320_000, (0.03, 0.07), 3, 0,
      "市级视频监控资源共享平台运行服务，汇聚并向省级平台推送视频资源"),
@@ -142,19 +150,25 @@ ACCESS_PRICE_OLD, ACCESS_PRICE = Decimal(965), Decimal(942)
 ACCESS_TENDER_YEAR = 2019
 ACCESS_UNITS = (85, 95)
 ACCESS_UNICOM_SHARE = 0.6
+#: After the 2019 tender China Telecom lowers its access price at each yearly renewal (as the
+#: market's per-Mbps prices fall); China Unicom keeps the tender price.
+TELECOM_ACCESS_CUT = (0.06, 0.10)
 
 #: SMS: departments with their share of the messages, seasonality by month, annual total.
 SMS_DEPARTMENTS = (("办公厅", 0.22), ("发改委", 0.12), ("财政局", 0.15), ("公安局", 0.25),
                    ("卫健委", 0.16), ("教育局", 0.10))
 SMS_SEASON = (0.080, 0.060, 0.085, 0.085, 0.085, 0.080, 0.080, 0.080, 0.085, 0.075, 0.090, 0.115)
-SMS_ANNUAL_RANGE = (5_300_000, 6_700_000)
-SMS_ANNUAL_LIMITS = (5_000_000, 7_000_000)
+#: The message-count target rises 50万条 a year (600万条 in 2020, as in the 2020 report); the
+#: messages sent fall between these fractions of it, so that some years miss the target.
+SMS_TARGET_2020, SMS_TARGET_STEP = 6_000_000, 500_000
+SMS_ANNUAL_RANGE = (0.94, 1.10)
+SMS_ANNUAL_LIMITS = (0.92, 1.12)
 
 #: Items with no contract in the ledger: relative weight of their share of the budget left
 #: after the contracted items (the 2020 report gives no figure for them).
 FREE_ITEM_WEIGHTS = {
     "1.4": 30, "1.7": 23, "1.8": 20, "1.10": 6, "4.1": 25, "4.2": 30, "4.3": 20, "4.4": 35,
-    "5.1": 30, "5.2": 5, "5.4": 12, "5.5": 8, "5.6": 10,
+    "5.1": 30, "5.2": 5, "5.4": 12, "5.5": 8, "5.6": 10, "6.1": 45, "6.2": 40,
 }
 #: Fallback weights for contracted items in a year that no contract covers.
 FALLBACK_WEIGHT = 25
@@ -163,7 +177,7 @@ FALLBACK_WEIGHT = 25
 #: indicator measures as the 2020 data maps them.
 INDICATOR_ROWS = (
     ("产出指标", "数量指标", "保障网络线路数量", "≥80条", "2.1、2.2、2.3"),
-    ("产出指标", "数量指标", "保障金宏短信数量", "≥600万条", "2.7"),
+    ("产出指标", "数量指标", "保障金宏短信数量", None, "2.7"),
     ("产出指标", "数量指标", "整合视频监控数量", "≥10万", "1.9"),
     ("产出指标", "质量指标", "系统正常运行率", "≥95%", None),
     ("产出指标", "质量指标", "验收合格率", "100%", None),
@@ -194,7 +208,8 @@ class DemoProfile:
         programme: the programme named in the sheet titles.
         size: the year's total budget is :data:`BUDGET_TOTAL_RANGE` times this (the contracted
             items stay as they are; the items without a contract take the rest).
-        categories: the budget categories the project has, by the first digit of their codes.
+        categories: the budget categories the project has, by the first digit of their codes
+            (an item of :data:`ITEM_FROM` only from its year).
         execution: the range of the year's execution rate, and of an uncontracted item's.
         vendor_tag: written after 示例 in every invented vendor's name, so that each project
             has its own vendors (the carriers stay 中国联通, 中国电信, 中国移动).
@@ -202,7 +217,7 @@ class DemoProfile:
 
     programme: str = DEFAULT_PROGRAMME
     size: Decimal = Decimal(1)
-    categories: tuple[str, ...] = ("1", "2", "3", "4", "5")
+    categories: tuple[str, ...] = ("1", "2", "3", "4", "5", "6")
     execution: tuple[tuple[Decimal, Decimal], tuple[float, float]] = (EXECUTION_RATE_RANGE, FREE_ITEM_EXECUTION)
     vendor_tag: str = ""
 
@@ -212,6 +227,10 @@ class DemoProfile:
     @property
     def items(self) -> tuple[tuple[str, str, str], ...]:
         return tuple(item for item in ITEMS if self.has(item[0]))
+
+    def items_in(self, year: int) -> tuple[tuple[str, str, str], ...]:
+        """The items the project has in ``year`` (an item set up later is absent before)."""
+        return tuple(item for item in self.items if ITEM_FROM.get(item[0], year) <= year)
 
     def vendor(self, name: str) -> str:
         return name.replace(VENDOR_MARK, VENDOR_MARK + self.vendor_tag, 1) if self.vendor_tag else name
@@ -394,7 +413,8 @@ class _AnnualChain:
         if self.last is None:
             procurement, renews, note = ("公开招标" if tender else "竞争性磋商"), None, ""
         elif tender:
-            self.amount = _hundreds(self.amount * _uniform(rng, TENDER_PRICE_RANGE))
+            self.amount = _hundreds(self.amount * _uniform(rng, TENDER_PRICE_OVERRIDES.get(self.code,
+                                                                                       TENDER_PRICE_RANGE)))
             self.vendor = rng.choice(self.vendors)
             procurement, renews, note = "公开招标", None, f"重新公开招标（上一合同{self.last.contract_id}）"
         else:
@@ -412,29 +432,55 @@ class _AnnualChain:
 
 
 class _AccessChain:
-    """Unit access lines (2.2): one contract a year at a per-line monthly price, tendered in 2019."""
+    """Unit access lines (2.2): one contract a year per carrier at a per-line monthly price.
+
+    Both carriers were tendered in 2019 at one price; from then on China Telecom lowers its
+    price at each yearly renewal while China Unicom keeps it (the per-Mbps trend the report
+    compares). The units are split between them by :data:`ACCESS_UNICOM_SHARE`.
+    """
+
+    CARRIERS = (("中国联通", "-LT"), ("中国电信", "-DX"))
 
     def __init__(self, first_year: int):
         self.units = None
-        self.last: DemoContract | None = None
+        self.last: dict[str, DemoContract] = {}
+        self.price: dict[str, Decimal] = {}
         self.first_year = first_year
 
-    def next(self, rng: random.Random, year: int) -> DemoContract:
+    def next(self, rng: random.Random, year: int) -> list[DemoContract]:
         lo, hi = ACCESS_UNITS
         self.units = rng.randint(lo, hi) if self.units is None else min(hi, max(lo, self.units + rng.randint(-2, 3)))
-        tender = (year - ACCESS_TENDER_YEAR) % 3 == 0 and year >= ACCESS_TENDER_YEAR
-        price = ACCESS_PRICE_OLD if year < ACCESS_TENDER_YEAR else ACCESS_PRICE
-        if self.last is None or tender:
-            procurement, renews = ("公开招标" if tender else "竞争性磋商"), None
-            note = "主、副线路均价（每条每月）" + ("；2019年公开招标中标价" if year == ACCESS_TENDER_YEAR else "")
-        else:
-            procurement, renews, note = "续签", self.last.contract_id, f"续签{self.last.contract_id}，单价不变"
+        unicom = round(self.units * ACCESS_UNICOM_SHARE)
+        tender = year == ACCESS_TENDER_YEAR
         start = dt.date(year, 1, 1)
-        self.last = DemoContract(_contract_id(year, "2.2"), "2.2", "中国联通、中国电信", _signed(rng, start), start,
-                                 dt.date(year, 12, 31), "月", unit_price=price, quantity=self.units,
-                                 procurement=procurement, renews=renews,
-                                 scope="市直外联网单位网络接入主、副线路租用", note=note)
-        return self.last
+        out = []
+        for carrier, suffix in self.CARRIERS:
+            last = self.last.get(carrier)
+            old = self.price.get(carrier)
+            if year < ACCESS_TENDER_YEAR:
+                price = ACCESS_PRICE_OLD
+            elif tender or old is None:
+                price = ACCESS_PRICE
+            elif carrier == "中国电信":
+                price = _fen(old * (1 - _uniform(rng, TELECOM_ACCESS_CUT)))
+            else:
+                price = old
+            if last is None or tender:
+                procurement, renews = ("公开招标" if tender else "竞争性磋商"), None
+                note = "主、副线路均价（每条每月）" + ("；2019年公开招标中标价" if tender else "")
+            else:
+                procurement, renews = "续签", last.contract_id
+                note = (f"续签{last.contract_id}，单价不变" if price == old
+                        else f"续签{last.contract_id}，单价由{old}元降至{price}元（每条每月）")
+            self.price[carrier] = price
+            quantity = unicom if carrier == "中国联通" else self.units - unicom
+            contract = DemoContract(_contract_id(year, "2.2", suffix), "2.2", carrier, _signed(rng, start), start,
+                                    dt.date(year, 12, 31), "月", unit_price=price, quantity=quantity,
+                                    procurement=procurement, renews=renews,
+                                    scope="市直外联网单位网络接入主、副线路租用", note=note)
+            self.last[carrier] = contract
+            out.append(contract)
+        return out
 
 
 def build_demo(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
@@ -452,13 +498,13 @@ def build_demo(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
     written_ids: set[str] = set()
     for year in years:
         data = DemoYear(year, seed, profile.programme)
-        contracts = [c.next(rng, year) for c in chains] + [access.next(rng, year)]
+        contracts = [c.next(rng, year) for c in chains] + access.next(rng, year)
         contracts += [c for c in standing if c.active(year)]
         contracts.sort(key=lambda c: (_code_key(c.item_code), c.start, c.contract_id))
-        sms_rows = _sms(rng, year)
+        sms_rows = _sms(rng, year, sms_target(year))
         sms_total = sum((r["amount"] for r in sms_rows), Decimal(0))
         budget, executed, paid = _budget(rng, year, contracts, sms_total, profile)
-        data.budget = _budget_rows(budget, executed, contracts, profile.items)
+        data.budget = _budget_rows(budget, executed, contracts, profile.items_in(year))
         data.contracts = [_contract_row(c, paid.get(c.contract_id), written_ids, profile) for c in contracts]
         written_ids |= {c.contract_id for c in contracts}
         data.lines = _line_rows(year, contracts)
@@ -476,10 +522,16 @@ def _code_key(code: str) -> tuple[int, ...]:
     return tuple(int(p) for p in code.split("."))
 
 
-def _sms(rng: random.Random, year: int) -> list[dict[str, Any]]:
-    """12 months × the departments, counts summing to 5-7 million, amount = count × 0.065."""
+def sms_target(year: int) -> int:
+    """The year's message-count target: 600万条 in 2020, 50万条 more each year."""
+    return SMS_TARGET_2020 + SMS_TARGET_STEP * (year - 2020)
+
+
+def _sms(rng: random.Random, year: int, target: int) -> list[dict[str, Any]]:
+    """12 months × the departments, counts summing to about the target, amount = count × 0.065."""
+    limits = (target * SMS_ANNUAL_LIMITS[0], target * SMS_ANNUAL_LIMITS[1])
     while True:
-        annual = rng.randint(*SMS_ANNUAL_RANGE)
+        annual = round(target * rng.uniform(*SMS_ANNUAL_RANGE))
         shares = [(d, w * rng.uniform(0.85, 1.15)) for d, w in SMS_DEPARTMENTS]
         norm = sum(w for _, w in shares) * sum(SMS_SEASON)
         rows = []
@@ -489,7 +541,7 @@ def _sms(rng: random.Random, year: int) -> list[dict[str, Any]]:
                 rows.append({"month": f"{year}年{month}月", "department": dept, "count": count,
                              "unit_price": SMS_PRICE, "amount": _fen(count * SMS_PRICE), "source": DEMO_SOURCE})
         total = sum(r["count"] for r in rows)
-        if SMS_ANNUAL_LIMITS[0] <= total <= SMS_ANNUAL_LIMITS[1]:
+        if limits[0] <= total <= limits[1]:
             return rows
 
 
@@ -529,7 +581,7 @@ def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_to
             paid[c.contract_id] = sms_total
     total_lo, total_hi = (int(x * profile.size / 100) for x in BUDGET_TOTAL_RANGE)
     total = Decimal(rng.randint(total_lo, total_hi) * 100)
-    free = [code for code, _, _ in profile.items if code not in budget]
+    free = [code for code, _, _ in profile.items_in(year) if code not in budget]
     weights = {code: FREE_ITEM_WEIGHTS.get(code, FALLBACK_WEIGHT) * rng.uniform(0.8, 1.25) for code in free}
     left = total - sum(budget.values(), Decimal(0))
     if left < 20_000 * len(free):
@@ -595,11 +647,8 @@ def _line_rows(year: int, contracts: list[DemoContract]) -> list[dict[str, Any]]
             fee = c.unit_price if c.billing == "月" else _fen(c.amount / 12)
             rows.append({**base, "line_type": "省电子政务专网", "bandwidth_mbps": "100M", "monthly_fee": fee})
         elif c.item_code == "2.2":
-            unicom = round(c.quantity * ACCESS_UNICOM_SHARE)
-            for carrier, n in (("中国联通", unicom), ("中国电信", c.quantity - unicom)):
-                rows.append({**base, "unit": "市直单位（外联网单位）", "carrier": carrier,
-                             "line_type": "单位接入（主、副线路）", "bandwidth_mbps": "20M", "count": n,
-                             "monthly_fee": c.unit_price, "start": None})
+            rows.append({**base, "unit": "市直单位（外联网单位）", "line_type": "单位接入（主、副线路）",
+                         "bandwidth_mbps": "20M", "count": c.quantity, "monthly_fee": c.unit_price, "start": None})
     return rows
 
 
@@ -621,6 +670,8 @@ def _indicator_rows(rng: random.Random, year: int, data: DemoYear, video: Decima
     }
     rows = []
     for level1, level2, name, target, codes in INDICATOR_ROWS:
+        if name == "保障金宏短信数量":
+            target = f"≥{sms_target(year) // 10000}万条"
         target = target or f"≤{_wan(data.total_budget)}万元"
         rows.append({"level1": level1, "level2": level2, "name": name, "target": target,
                      "actual": actual[name], "item_codes": codes, "source": DEMO_SOURCE})
