@@ -9,7 +9,11 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import findings as F
+from qdanalysis.analyse.checks import STATUS_DIFF, STATUS_OK
+from qdanalysis.analyse.findings import RENEWAL_WORDS
 from qdanalysis.analyse.year import YearAnalysis
+from qdanalysis.fmt import format_number, pct, wan
 from qdanalysis.read.schema import MONEY
 
 MONEY_MEASURES = ("budget", "executed", "line_annual_cost", "sms_amount")
@@ -59,3 +63,671 @@ def trend_table(analyses: list[YearAnalysis]) -> pd.DataFrame:
         df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
     df["sms_count"] = pd.array(list(df["sms_count"]), dtype="Int64")
     return df
+
+
+# --- changes between years -----------------------------------------------------------------------
+
+#: Measures compared as amounts (change in %) and as shares (change in percentage points).
+CHANGE_AMOUNTS = (("budget", "预算数"), ("executed", "执行数"), ("line_annual_cost", "线路年费用"),
+                  ("sms_count", "短信条数"), ("sms_amount", "短信费用"))
+CHANGE_SHARES = (("execution_rate", "预算执行率"), ("itemised_share", "列明预算占比"),
+                 ("recurring_share", "刚性支出占比"))
+
+
+def relative_change(before, after) -> float | None:
+    """``after / before - 1``; None when either is unknown or ``before`` is not positive."""
+    if before is None or after is None or pd.isna(before) or pd.isna(after):
+        return None
+    before, after = Decimal(str(before)), Decimal(str(after))
+    return None if before <= 0 else float(after / before - 1)
+
+
+def point_change(before, after) -> float | None:
+    """The change of a share in percentage points (0.5 → 0.53 is +3.0); None when unknown."""
+    if before is None or after is None or pd.isna(before) or pd.isna(after):
+        return None
+    return (float(after) - float(before)) * 100
+
+
+def yearly_growth(first, last, years: int) -> float | None:
+    """Compound yearly growth from ``first`` to ``last`` over ``years`` years."""
+    ratio = relative_change(first, last)
+    if ratio is None or years <= 0 or ratio <= -1:
+        return None
+    return (1 + ratio) ** (1 / years) - 1
+
+
+def year_on_year(measures: pd.DataFrame) -> pd.DataFrame:
+    """Each year against the year before it: amounts in %, shares in percentage points.
+
+    Returns:
+        One row per year after the first, columns ``year``, ``previous``, then for each amount
+        of :data:`CHANGE_AMOUNTS` its relative change and for each share of
+        :data:`CHANGE_SHARES` its change in points (NA where either year does not state it).
+    """
+    m = measures.sort_values("year").reset_index(drop=True)
+    rows = []
+    for i in range(1, len(m)):
+        before, after = m.iloc[i - 1], m.iloc[i]
+        row = {"year": int(after["year"]), "previous": int(before["year"])}
+        for col, _ in CHANGE_AMOUNTS:
+            row[col] = relative_change(before[col], after[col])
+        for col, _ in CHANGE_SHARES:
+            row[col] = point_change(before[col], after[col])
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["year", "previous", *(c for c, _ in CHANGE_AMOUNTS), *(c for c, _ in CHANGE_SHARES)])
+    for col in out.columns[2:]:
+        out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
+    return out
+
+
+# --- spending by category ---------------------------------------------------------------------
+
+
+def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
+    """Budget and executed amount per category and year, as each year's budget sheet states them.
+
+    The 未逐项列明 remainder of a year (推算: total minus the itemised sum) is kept as its own
+    row with ``disclosed`` False; the 合计 row is left out (it is the measures' total).
+
+    Returns:
+        Columns: year, category, items, budget, executed, share (of the year's total executed),
+        disclosed.
+    """
+    frames = []
+    for a in sorted(analyses, key=lambda a: a.year):
+        cat = a.categories[a.categories["category"] != A.TOTAL].copy()
+        total = a.data.totals.get("executed")
+        cat.insert(0, "year", a.year)
+        cat["share"] = [A.safe_ratio(e, total) for e in cat["executed"]]
+        frames.append(cat[["year", "category", "items", "budget", "executed", "share", "disclosed"]])
+    if not frames:
+        return pd.DataFrame(columns=["year", "category", "items", "budget", "executed", "share", "disclosed"])
+    out = pd.concat(frames, ignore_index=True)
+    out["share"] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out["share"]], dtype="Float64")
+    return out
+
+
+def category_changes(categories: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Each category's executed amount from its first year to the last compared year, against the total.
+
+    ``growth`` is the compound yearly growth of the category; ``total_growth`` that of the total
+    executed over the same years; ``faster`` marks a category growing faster than the total by
+    more than :data:`FASTER_MARGIN` a year. A category absent from the first compared year is
+    ``new`` (set up in ``first_year``); one absent from the last is ``ended``. ``share_change`` is in
+    percentage points.
+
+    Returns:
+        Columns: category, first_year, last_year, first, last, change, growth, total_growth,
+        first_share, last_share, share_change, faster, new, ended.
+    """
+    cols = ["category", "first_year", "last_year", "first", "last", "change", "growth", "total_growth",
+            "first_share", "last_share", "share_change", "faster", "new", "ended"]
+    if categories.empty:
+        return pd.DataFrame(columns=cols)
+    years = sorted(int(y) for y in measures["year"])
+    total = dict(zip(measures["year"].astype(int), measures["executed"]))
+    rows = []
+    named = categories[categories["disclosed"].astype(bool)]
+    for category, g in named.groupby("category", sort=False):
+        g = g.dropna(subset=["executed"]).sort_values("year")
+        if g.empty:
+            continue
+        first, last = g.iloc[0], g.iloc[-1]
+        y0, y1 = int(first["year"]), int(last["year"])
+        growth = yearly_growth(first["executed"], last["executed"], y1 - y0)
+        total_growth = yearly_growth(total.get(y0), total.get(y1), y1 - y0)
+        rows.append({
+            "category": category, "first_year": y0, "last_year": y1,
+            "first": Decimal(first["executed"]), "last": Decimal(last["executed"]),
+            "change": relative_change(first["executed"], last["executed"]), "growth": growth,
+            "total_growth": total_growth, "first_share": first["share"], "last_share": last["share"],
+            "share_change": point_change(first["share"], last["share"]) if y1 > y0 else None,
+            "faster": growth is not None and total_growth is not None and growth - total_growth > FASTER_MARGIN,
+            "new": y0 > years[0], "ended": y1 < years[-1],
+        })
+    out = pd.DataFrame(rows, columns=cols)
+    for col in ("first", "last"):
+        out[col] = pd.array(list(out[col]), dtype=MONEY)
+    for col in ("change", "growth", "total_growth", "first_share", "last_share", "share_change"):
+        out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
+    return out
+
+
+#: A category grows faster than the total when its yearly growth exceeds the total's by more than this.
+FASTER_MARGIN = 0.02
+
+
+# --- network lines ---------------------------------------------------------------------------
+
+
+def line_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
+    """Each year's line inventory by carrier and line type (:func:`~qdanalysis.analyse.analyses.line_costs`).
+
+    Returns:
+        The columns of ``line_costs`` with ``year`` in front.
+    """
+    frames = []
+    for a in sorted(analyses, key=lambda a: a.year):
+        if len(a.line_costs):
+            f = a.line_costs.copy()
+            f.insert(0, "year", a.year)
+            frames.append(f)
+    if not frames:
+        return pd.DataFrame(columns=["year", "carrier", "line_type", "lines", "units", "bandwidth_mbps",
+                                     "monthly_cost", "annual_cost", "full_year", "cost_per_mbps_month"])
+    out = pd.concat(frames, ignore_index=True)
+    out["cost_per_mbps_month"] = pd.array([None if pd.isna(v) else float(v) for v in out["cost_per_mbps_month"]],
+                                          dtype="Float64")
+    return out
+
+
+def unit_price_trend(lines: pd.DataFrame) -> pd.DataFrame:
+    """The price per Mbps per month of each carrier and line type across years (推算: 月费 ÷ 带宽).
+
+    Returns:
+        One row per carrier and line type with at least one known price: carrier, line_type,
+        first_year, last_year, first, last, change, growth (compound, per year), falls (the
+        price of each year is lower than the year before: ``fell_years`` of ``steps``).
+    """
+    cols = ["carrier", "line_type", "first_year", "last_year", "first", "last", "change", "growth",
+            "fell_years", "steps"]
+    known = lines.dropna(subset=["cost_per_mbps_month"])
+    rows = []
+    for (carrier, line_type), g in known.groupby(["carrier", "line_type"], sort=False):
+        g = g.sort_values("year")
+        prices = [float(p) for p in g["cost_per_mbps_month"]]
+        years = [int(y) for y in g["year"]]
+        steps = [(a, b) for (ya, a), (yb, b) in zip(zip(years, prices), zip(years[1:], prices[1:])) if yb == ya + 1]
+        rows.append({"carrier": carrier, "line_type": line_type, "first_year": years[0], "last_year": years[-1],
+                     "first": prices[0], "last": prices[-1], "change": relative_change(prices[0], prices[-1]),
+                     "growth": yearly_growth(prices[0], prices[-1], years[-1] - years[0]),
+                     "fell_years": sum(b < a for a, b in steps), "steps": len(steps)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def carrier_switches(lines: pd.DataFrame) -> list[dict[str, Any]]:
+    """Line types whose carriers changed from one year to the next (省电子政务专网: 中国电信 → 中国联通).
+
+    Returns:
+        One dict per change: line_type, year, before (carriers), after (carriers).
+    """
+    out = []
+    for line_type, g in lines.groupby("line_type", sort=False):
+        by_year = {int(y): sorted(set(gy["carrier"].dropna())) for y, gy in g.groupby("year")}
+        years = sorted(by_year)
+        for y0, y1 in zip(years, years[1:]):
+            if y1 == y0 + 1 and by_year[y0] and by_year[y1] and by_year[y0] != by_year[y1]:
+                out.append({"line_type": line_type, "year": y1, "before": by_year[y0], "after": by_year[y1]})
+    return out
+
+
+# --- SMS --------------------------------------------------------------------------------------
+
+
+def sms_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
+    """Messages, cost, price per message (推算: 费用 ÷ 条数) and the quantity target, per year.
+
+    Returns:
+        Columns: year, count, amount, unit_price (NA when either figure is unknown), target
+        (the message-count target of the year's indicators, NA without one), met (count ≥ target).
+    """
+    rows = []
+    for a in sorted(analyses, key=lambda a: a.year):
+        monthly = a.sms_monthly
+        count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
+        amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
+        target = a.sms_target.get("target_count")
+        rows.append({"year": a.year, "count": count, "amount": amount,
+                     "unit_price": None if not count or amount is None else float(amount / count),
+                     "target": target, "met": None if count is None or target is None else count >= target})
+    out = pd.DataFrame(rows, columns=["year", "count", "amount", "unit_price", "target", "met"])
+    out["amount"] = pd.array(list(out["amount"]), dtype=MONEY)
+    for col in ("count", "target"):
+        out[col] = pd.array(list(out[col]), dtype="Int64")
+    out["unit_price"] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out["unit_price"]],
+                                 dtype="Float64")
+    out["met"] = pd.array(list(out["met"]), dtype="boolean")
+    return out
+
+
+# --- recurring contracts across years ------------------------------------------------------------
+
+
+def contract_history(analyses: list[YearAnalysis]) -> pd.DataFrame:
+    """Every contract in any year's ledger, once, from the first year whose ledger lists it.
+
+    Returns:
+        The ledger's columns with ``year`` (the ledger it is taken from) and ``years`` (every
+        year whose ledger lists it, as text: 2019、2020).
+    """
+    frames = []
+    for a in sorted(analyses, key=lambda a: a.year):
+        c = a.data.contracts
+        if len(c):
+            c = c.copy()
+            c.insert(0, "year", a.year)
+            frames.append(c)
+    if not frames:
+        return pd.DataFrame(columns=["year", "years", "contract_id", "item_code", "item", "vendor", "signed", "start",
+                                     "end", "billing", "annual_cost", "procurement", "renews"])
+    every = pd.concat(frames, ignore_index=True)
+    listed = every.groupby("contract_id", sort=False)["year"].apply(lambda ys: "、".join(str(y) for y in sorted(set(ys))))
+    first = every.drop_duplicates("contract_id", keep="first").reset_index(drop=True)
+    first.insert(1, "years", first["contract_id"].map(listed))
+    return first
+
+
+def chain_history(history: pd.DataFrame) -> pd.DataFrame:
+    """The contracts of every year linked into renewal chains, one row per contract.
+
+    A chain follows the ledger's 续签自 links only (across years, a contract procured anew is a
+    new chain even with the same vendor); its contracts are billed by year or by month (a
+    one-off purchase is no chain). ``renewed`` marks a contract that continues the last one
+    without competition (续签); ``retender`` the first contract of a chain that follows an
+    earlier, ended chain of the same item (重新招标或重新采购). ``estimated`` marks an annual cost
+    derived from a monthly fee (推算：月费×12). ``growth`` is the change of the annual cost against
+    the chain's previous contract with a known cost.
+
+    Returns:
+        Columns: item_code, item, chain, step, contract_id, year (the contract's start year, else
+        the year it was signed), vendor, annual_cost, estimated, procurement, competitive,
+        renewed, retender, growth.
+    """
+    cols = ["item_code", "item", "chain", "step", "contract_id", "year", "vendor", "annual_cost", "estimated",
+            "procurement", "competitive", "renewed", "retender", "growth"]
+    c = history[history["billing"].isin(("年", "月"))].copy() if len(history) else history
+    if c.empty:
+        return pd.DataFrame(columns=cols)
+    parent = dict(zip(c["contract_id"], c["renews"]))
+
+    def root(cid: str) -> str:
+        seen = set()
+        while isinstance(parent.get(cid), str) and parent[cid] in parent and cid not in seen:
+            seen.add(cid)
+            cid = parent[cid]
+        return cid
+
+    c["chain"] = [root(cid) for cid in c["contract_id"]]
+    when = c["start"].where(c["start"].notna(), c["signed"])
+    c["year"] = pd.array([None if pd.isna(t) else int(t.year) for t in when], dtype="Int64")
+    c = c.sort_values(["chain", "year"], na_position="last", kind="stable")
+    c["step"] = c.groupby("chain").cumcount()
+    c["estimated"] = c["billing"] == "月"
+    c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in A.COMPETITIVE)
+    c["renewed"] = [isinstance(p, str) and any(w in p for w in RENEWAL_WORDS) for p in c["procurement"]]
+    growth = []
+    for _, g in c.groupby("chain", sort=False):
+        prev = None
+        for cost in g["annual_cost"]:
+            if pd.isna(cost):
+                growth.append(None)
+                continue
+            growth.append(None if prev is None else float(Decimal(cost) / prev - 1))
+            prev = Decimal(cost)
+    c["growth"] = pd.array(growth, dtype="Float64")
+    span = c.groupby("chain")["year"].agg(["min", "max"])
+    c["first_year"] = c["chain"].map(span["min"])
+    c = c.sort_values(["item_code", "first_year", "chain", "step"], key=_natural, kind="stable")
+    retender = []
+    for _, r in c.iterrows():
+        earlier = span[(span.index != r["chain"]) & span.index.isin(c.loc[c["item_code"] == r["item_code"], "chain"])]
+        retender.append(bool(r["step"] == 0 and not pd.isna(r["year"])
+                             and (earlier["max"].dropna() < r["year"]).any()))
+    c["retender"] = retender
+    return c[cols].reset_index(drop=True)
+
+
+def _natural(col: pd.Series) -> pd.Series:
+    """Sort key that puts item code 1.10 after 1.9."""
+    if col.name != "item_code":
+        return col
+    return col.map(lambda c: tuple(int(p) if p.isdigit() else p for p in str(c).split(".")))
+
+
+def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
+    """One row per renewal chain: its years, renewals, growth at each renewal and per year.
+
+    Returns:
+        Columns: item_code, item, chain, vendor, first_year, last_year, links, renewals,
+        renewals_in_a_row (the longest run of 续签 without competition), growths (list of the
+        growth at each renewal), growth (compound per year, first to last known cost),
+        estimated, retender_after (the change of price at the re-tender that followed, NA if none).
+    """
+    cols = ["item_code", "item", "chain", "vendor", "first_year", "last_year", "links", "renewals",
+            "renewals_in_a_row", "growths", "growth", "estimated", "retender_after"]
+    rows = []
+    for (item_code, chain), g in chains.groupby(["item_code", "chain"], sort=False):
+        g = g.sort_values("step")
+        run = best = 0
+        for renewed in g["renewed"]:
+            run = run + 1 if renewed else 0
+            best = max(best, run)
+        costed = g.dropna(subset=["annual_cost", "year"])
+        growth = None
+        if len(costed) >= 2:
+            growth = yearly_growth(costed["annual_cost"].iloc[0], costed["annual_cost"].iloc[-1],
+                                   int(costed["year"].iloc[-1]) - int(costed["year"].iloc[0]))
+        vendors = g["vendor"].dropna()
+        retender_after = None
+        after = chains[(chains["item_code"] == item_code) & chains["retender"] & (chains["year"] > g["year"].max())]
+        after = after[after["year"] == after["year"].min()] if len(after) else after
+        if len(after) > 1:  # parallel chains (one per carrier): the one that follows is the same vendor's
+            after = after[after["vendor"].isin(vendors.iloc[-1:])]
+        if len(after) == 1 and len(costed) and not costed["year"].isna().all():
+            retender_after = relative_change(costed["annual_cost"].iloc[-1], after["annual_cost"].iloc[0])
+        rows.append({
+            "item_code": item_code, "item": g["item"].iloc[0], "chain": chain,
+            "vendor": vendors.iloc[-1] if len(vendors) else None,
+            "first_year": g["year"].min(), "last_year": g["year"].max(), "links": len(g),
+            "renewals": int(g["renewed"].sum()), "renewals_in_a_row": best,
+            "growths": [None if pd.isna(x) else float(x) for x in g["growth"].iloc[1:]],
+            "growth": growth, "estimated": bool(g["estimated"].any()), "retender_after": retender_after,
+        })
+    out = pd.DataFrame(rows, columns=cols)
+    for col in ("growth", "retender_after"):
+        out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
+    return out
+
+
+# --- findings across years ----------------------------------------------------------------------
+
+#: Renewals in a row without competition from which a chain is reported, and from which it is 高.
+RENEWALS_IN_A_ROW, RENEWALS_IN_A_ROW_HIGH = 3, 5
+#: Year-on-year steps in a row over which one carrier's price stands while another's falls.
+PRICE_STANDS_STEPS = 2
+#: Years with the same target, met in each, from which a target is reported as unchanged.
+SAME_TARGET_YEARS = 3
+
+
+def _signed(ratio) -> str:
+    """``0.0676`` → ``+6.76%``; ``-0.0584`` → ``-5.84%``."""
+    text = pct(ratio)
+    return text if text.startswith("-") or text == pct(None) else "+" + text
+
+
+def _points(points) -> str:
+    """A change in percentage points: ``+2.69个百分点``."""
+    value = format_number(points, 2)
+    return f"{'' if value.startswith('-') else '+'}{value}个百分点"
+
+
+def _contract_rows(history: pd.DataFrame, ids) -> pd.DataFrame:
+    return history[history["contract_id"].isin(list(ids))]
+
+
+def long_renewal_chains(table: pd.DataFrame, chains: pd.DataFrame, history: pd.DataFrame) -> list[F.Finding]:
+    """T01: a chain renewed :data:`RENEWALS_IN_A_ROW` times or more in a row without competition."""
+    found = []
+    for r in table[table["renewals_in_a_row"] >= RENEWALS_IN_A_ROW].itertuples():
+        links = chains[chains["chain"] == r.chain].sort_values("step")
+        costed = links.dropna(subset=["annual_cost"])
+        basis = "（按月费×12推算）" if r.estimated else ""
+        money = ""
+        if len(costed) >= 2:
+            money = (f"；年度金额{basis}由{int(costed['year'].iloc[0])}年的{wan(costed['annual_cost'].iloc[0])}变为"
+                     f"{int(costed['year'].iloc[-1])}年的{wan(costed['annual_cost'].iloc[-1])}，年均{_signed(r.growth)}")
+        how = links["procurement"].iloc[0]
+        how = how if isinstance(how, str) and how else "采购方式未披露"
+        label = A.item_label(r.item_code, r.item)
+        found.append(F.Finding(
+            code="T01", title="服务合同连续续签，长期未重新竞争", category="过程",
+            severity=F.HIGH if r.renewals_in_a_row >= RENEWALS_IN_A_ROW_HIGH else F.MEDIUM,
+            figures={"chain": r.chain, "renewals_in_a_row": int(r.renewals_in_a_row), "growth": r.growth,
+                     "first_year": int(r.first_year), "last_year": int(r.last_year)},
+            rows=F._evidence(("contracts", _contract_rows(history, links["contract_id"]))),  # noqa: SLF001
+            summary=(f"{label}：{int(r.first_year)}年合同（{r.chain}，{how}）之后连续续签{int(r.renewals_in_a_row)}次"
+                     f"（至{int(r.last_year)}年，供应商{r.vendor if isinstance(r.vendor, str) else '未披露'}），"
+                     f"期间未重新组织竞争性采购{money}。"),
+            recommendation="对连续续签三次及以上的服务合同重新组织竞争性采购；续签前进行市场询价，并在合同台账中记载询价结果。"))
+    return F._numbered(found)  # noqa: SLF001
+
+
+def price_stands_while_others_fall(lines: pd.DataFrame) -> list[F.Finding]:
+    """T02: one carrier's price per Mbps stands (or rises) while another's falls, year after year.
+
+    Over the latest :data:`PRICE_STANDS_STEPS` or more consecutive year-on-year steps of one
+    line type, carrier A's price per Mbps per month did not fall in any step while carrier B's
+    fell in every step. The money at stake is 推算: A's Mbps in the last year × (A's price −
+    B's price) × 12.
+    """
+    known = lines.dropna(subset=["cost_per_mbps_month"])
+    found = []
+    for line_type, g in known.groupby("line_type", sort=False):
+        prices = {c: dict(zip(gc["year"].astype(int), gc["cost_per_mbps_month"].astype(float)))
+                  for c, gc in g.groupby("carrier", sort=False)}
+        if len(prices) < 2:
+            continue
+        for stays, p_stay in prices.items():
+            for falls, p_fall in prices.items():
+                if stays == falls:
+                    continue
+                years = sorted(set(p_stay) & set(p_fall))
+                steps = 0
+                for y1 in reversed(years):
+                    y0 = y1 - 1
+                    if y0 not in p_stay or y0 not in p_fall:
+                        break
+                    if p_stay[y1] >= p_stay[y0] and p_fall[y1] < p_fall[y0]:
+                        steps += 1
+                    else:
+                        break
+                if steps < PRICE_STANDS_STEPS:
+                    continue
+                last = years[-1]
+                first = last - steps
+                if p_stay[last] <= p_fall[last]:
+                    continue  # the standing carrier is still the cheaper one
+                row = g[(g["carrier"] == stays) & (g["year"] == last)].iloc[0]
+                extra = None if pd.isna(row["bandwidth_mbps"]) else \
+                    (Decimal(str(p_stay[last])) - Decimal(str(p_fall[last]))) * Decimal(str(row["bandwidth_mbps"])) * 12
+                money = "" if extra is None else (
+                    f"按{falls}{last}年单价计算，{stays}同类线路{last}年多支出约{wan(extra)}（推算：带宽×单价差×12个月）")
+                found.append(F.Finding(
+                    code="T02", title="线路单价未随市场下降", category="过程", severity=F.MEDIUM,
+                    figures={"line_type": line_type, "carrier": stays, "other": falls, "first_year": first,
+                             "last_year": last, "price": p_stay[last], "other_price": p_fall[last], "extra": extra},
+                    rows=F._evidence(("lines", g[g["year"].between(first, last)])),  # noqa: SLF001
+                    summary=(f"{line_type}：{first}—{last}年，{falls}每Mbps月费由{format_number(p_fall[first])}元降至"
+                             f"{format_number(p_fall[last])}元（逐年下降），{stays}"
+                             + (f"保持{format_number(p_stay[last])}元不变" if p_stay[first] == p_stay[last] else
+                                f"由{format_number(p_stay[first])}元变为{format_number(p_stay[last])}元")
+                             + "，未随之下降（每Mbps月费为推算：月费÷带宽）"
+                             + (f"；{money}" if money else "") + "。"),
+                    recommendation=f"在续签{stays}线路合同前比照其他运营商的现行价格议价，或将线路纳入竞争性采购。"))
+    return F._numbered(found)  # noqa: SLF001
+
+
+def categories_outgrowing_total(changes: pd.DataFrame, categories: pd.DataFrame) -> list[F.Finding]:
+    """T03: a category whose executed amount grows faster than the total (not a new one)."""
+    found = []
+    for r in changes[changes["faster"] & ~changes["new"]].itertuples():
+        found.append(F.Finding(
+            code="T03", title="部分支出类别增速高于总体", category="决策", severity=F.LOW,
+            figures={"category": r.category, "growth": r.growth, "total_growth": r.total_growth,
+                     "share_change": r.share_change},
+            rows=pd.DataFrame(columns=[F.TABLE_COLUMN]),
+            summary=(f"「{r.category}」执行数由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
+                     f"年均{_signed(r.growth)}，高于执行总额的年均{_signed(r.total_growth)}；占执行总额的比重由"
+                     f"{pct(r.first_share)}变为{pct(r.last_share)}（{_points(r.share_change)}）。"),
+            recommendation=f"核实「{r.category}」支出增长的原因和依据，在预算申报时说明新增内容及其绩效目标。"))
+    return F._numbered(found)  # noqa: SLF001
+
+
+def unchanged_targets(analyses: list[YearAnalysis]) -> list[F.Finding]:
+    """T04: a quantitative target that stays the same every year and is met every year (目标值长期不变)."""
+    rows = []
+    for a in sorted(analyses, key=lambda a: a.year):
+        ind = a.data.indicators.reset_index(drop=True)
+        status = a.indicator_status.reset_index(drop=True)
+        for i, r in ind.iterrows():
+            if pd.isna(r.get("target_value")):
+                continue
+            rows.append({"year": a.year, "name": r["name"], "target": r["target_text"], "actual": r["actual_text"],
+                         "status": status.loc[i, "status"] if i < len(status) else None,
+                         "src_file": r.get("src_file"), "src_sheet": r.get("src_sheet"), "src_row": r.get("src_row")})
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    years = sorted({a.year for a in analyses})
+    same = []
+    for name, g in frame.groupby("name", sort=False):
+        if (len(g) >= SAME_TARGET_YEARS and len(g) == len(years) and g["target"].nunique() == 1
+                and (g["status"] == A.STATUS_MET).all()):
+            same.append((name, g))
+    if not same:
+        return []
+    parts = [f"「{name}」目标值每年均为{g['target'].iloc[0]}，各年实际完成值为{'、'.join(str(v) for v in g['actual'])}"
+             for name, g in same]
+    return [F.Finding(
+        code="T04", title="绩效目标值长期不变", category="决策", severity=F.MEDIUM,
+        figures={"indicators": [n for n, _ in same], "years": len(years)},
+        rows=F._evidence(("indicators", pd.concat([g for _, g in same]))),  # noqa: SLF001
+        summary=(f"{years[0]}—{years[-1]}年共{len(years)}个年度，{len(same)}项定量指标的目标值未作调整且每年均已完成："
+                 + "；".join(parts) + "。目标值未随实际完成情况调整，难以反映绩效的变化。"),
+        recommendation="根据历年实际完成情况调整绩效目标值，使目标值具有一定挑战性，并说明调整依据。")]
+
+
+def trend_findings(analyses: list[YearAnalysis]) -> list[F.Finding]:
+    """Every finding across years (T01–T04), most severe first."""
+    if len(analyses) < 2:
+        return []
+    measures = trend_table(analyses)
+    history = contract_history(analyses)
+    chains = chain_history(history)
+    categories = category_trend(analyses)
+    found = (long_renewal_chains(chain_table(chains), chains, history)
+             + price_stands_while_others_fall(line_trend(analyses))
+             + categories_outgrowing_total(category_changes(categories, measures), categories)
+             + unchanged_targets(analyses))
+    order = {sev: i for i, sev in enumerate(F.SEVERITIES)}
+    return sorted(found, key=lambda f: order[f.severity])
+
+
+# --- consistency across years -----------------------------------------------------------------------
+
+CONSISTENCY_COLUMNS = ["check", "status", "detail"]
+
+
+def _where(r) -> str:
+    """``《a.xlsx》「预算执行」表第5行``, or nothing where the row's origin is not kept."""
+    file, sheet, row = r.get("src_file"), r.get("src_sheet"), r.get("src_row")
+    if not isinstance(file, str) or pd.isna(row):
+        return ""
+    return f"（《{Path(file).name}》「{sheet}」表第{int(row)}行）"
+
+
+def consistency_checks(analyses: list[YearAnalysis]) -> pd.DataFrame:
+    """What one year's data says about another's: checks across years (跨年度数据核对).
+
+    - 项目类别: an item (same code and name) filed under different categories in different years;
+    - 续签关系: a contract renewing one that the previous year's ledger does not list;
+    - 合同记载: one contract (same number) written with different terms in two years' ledgers.
+
+    Returns:
+        One row per disagreement (status 不一致) and one per check that agrees (status 一致),
+        columns ``check``, ``status``, ``detail`` (Chinese, naming years, files, sheets and rows).
+    """
+    ordered = sorted(analyses, key=lambda a: a.year)
+    rows: list[dict[str, str]] = []
+    if len(ordered) < 2:
+        return pd.DataFrame(columns=CONSISTENCY_COLUMNS)
+    rows += _category_changes(ordered)
+    rows += _dangling_renewals(ordered)
+    rows += _restated_contracts(ordered)
+    return pd.DataFrame(rows, columns=CONSISTENCY_COLUMNS)
+
+
+def _category_changes(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
+    check = "项目类别前后一致"
+    seen: dict[tuple, list] = {}
+    for a in ordered:
+        for _, r in a.data.budget.iterrows():
+            if isinstance(r["code"], str) and isinstance(r["category"], str):
+                seen.setdefault((r["code"], r["item"]), []).append((a.year, r))
+    out, common = [], 0
+    for (code, item), entries in seen.items():
+        if len(entries) < 2:
+            continue
+        common += 1
+        for (y0, r0), (y1, r1) in zip(entries, entries[1:]):
+            if r0["category"] != r1["category"]:
+                out.append({"check": check, "status": STATUS_DIFF, "detail": (
+                    f"项目{A.item_label(code, item)}在{y0}年归入「{r0['category']}」{_where(r0)}，{y1}年归入"
+                    f"「{r1['category']}」{_where(r1)}；分类支出的跨年度比较按各年度自身的归类计算，请核实归类是否调整。")})
+    if not out:
+        out.append({"check": check, "status": STATUS_OK,
+                    "detail": f"两个及以上年度共有的{common}个项目，各年度的类别归属一致。" if common
+                    else "各年度没有相同编号和名称的项目，无从比较。"})
+    return out
+
+
+def _dangling_renewals(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
+    check = "续签关系可追溯"
+    ledgers = {a.year: set(a.data.contracts["contract_id"].dropna()) for a in ordered}
+    every = set().union(*ledgers.values())
+    out, checked = [], 0
+    for a in ordered:
+        c = a.data.contracts
+        for _, r in c[c["renews"].notna()].iterrows():
+            start = r["start"] if not pd.isna(r["start"]) else r["signed"]
+            year = a.year if pd.isna(start) else int(start.year)
+            previous = year - 1
+            if previous not in ledgers or r["renews"] in ledgers[a.year]:
+                continue  # no ledger of the year before to look in, or the renewed contract is listed this year
+            checked += 1
+            if r["renews"] not in ledgers[previous]:
+                also = "；其他年度的合同台账中也没有该合同" if r["renews"] not in every else \
+                    "，该合同只见于其他年度的合同台账"
+                out.append({"check": check, "status": STATUS_DIFF, "detail": (
+                    f"{a.year}年合同台账中合同「{r['contract_id']}」{_where(r)}续签自「{r['renews']}」，"
+                    f"但{previous}年合同台账中没有该合同{also}；请核对合同编号或补充{previous}年的合同记录。")})
+    if not out:
+        out.append({"check": check, "status": STATUS_OK,
+                    "detail": f"{checked}份续签合同所续的合同均见于上一年度的合同台账。" if checked
+                    else "没有可在上一年度合同台账中核对的续签合同。"})
+    return out
+
+
+#: Terms of a contract that two years' ledgers must write alike.
+RESTATED_TERMS = (("vendor", "供应商"), ("amount", "合同金额"), ("unit_price", "单价"), ("quantity", "数量"),
+                  ("start", "起始日期"), ("end", "终止日期"), ("billing", "计费方式"))
+
+
+def _term_text(key: str, value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "未填写"
+    if key == "amount":
+        return wan(value)
+    if key in ("start", "end"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if key == "unit_price":
+        return f"{Decimal(value).normalize():f}元"
+    return str(value)
+
+
+def _restated_contracts(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
+    check = "同一合同各年度记载一致"
+    first: dict[str, tuple[int, pd.Series]] = {}
+    out, repeated = [], 0
+    for a in ordered:
+        for _, r in a.data.contracts.iterrows():
+            cid = r["contract_id"]
+            if not isinstance(cid, str):
+                continue
+            if cid not in first:
+                first[cid] = (a.year, r)
+                continue
+            repeated += 1
+            y0, r0 = first[cid]
+            diffs = [f"{label}由{_term_text(key, r0[key])}变为{_term_text(key, r[key])}" for key, label in RESTATED_TERMS
+                     if key in r and _term_text(key, r0[key]) != _term_text(key, r[key])]
+            if diffs:
+                out.append({"check": check, "status": STATUS_DIFF, "detail": (
+                    f"合同「{cid}」在{y0}年合同台账{_where(r0)}与{a.year}年合同台账{_where(r)}中记载不一致："
+                    + "，".join(diffs) + "；请核实以哪一年的记载为准。")})
+    if not out:
+        out.append({"check": check, "status": STATUS_OK,
+                    "detail": f"跨年度重复列示的合同共{repeated}次，各项记载一致。" if repeated
+                    else "没有跨年度重复列示的合同。"})
+    return out

@@ -170,6 +170,9 @@ FREE_ITEM_WEIGHTS = {
     "1.4": 30, "1.7": 23, "1.8": 20, "1.10": 6, "4.1": 25, "4.2": 30, "4.3": 20, "4.4": 35,
     "5.1": 30, "5.2": 5, "5.4": 12, "5.5": 8, "5.6": 10, "6.1": 45, "6.2": 40,
 }
+#: Categories whose uncontracted items take a growing part of the budget: yearly growth of their
+#: weight from the first generated year (大数据产业规划评估 grows faster than the total).
+FREE_CATEGORY_GROWTH = {"4": 0.15}
 #: Fallback weights for contracted items in a year that no contract covers.
 FALLBACK_WEIGHT = 25
 
@@ -503,7 +506,7 @@ def build_demo(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
         contracts.sort(key=lambda c: (_code_key(c.item_code), c.start, c.contract_id))
         sms_rows = _sms(rng, year, sms_target(year))
         sms_total = sum((r["amount"] for r in sms_rows), Decimal(0))
-        budget, executed, paid = _budget(rng, year, contracts, sms_total, profile)
+        budget, executed, paid = _budget(rng, year, contracts, sms_total, profile, years[0])
         data.budget = _budget_rows(budget, executed, contracts, profile.items_in(year))
         data.contracts = [_contract_row(c, paid.get(c.contract_id), written_ids, profile) for c in contracts]
         written_ids |= {c.contract_id for c in contracts}
@@ -546,13 +549,14 @@ def _sms(rng: random.Random, year: int, target: int) -> list[dict[str, Any]]:
 
 
 def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_total: Decimal,
-            profile: DemoProfile = DEFAULT_PROFILE) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+            profile: DemoProfile = DEFAULT_PROFILE, first_year: int | None = None) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
     """Budget and executed per item code, and what each contract was paid in the year.
 
     A contracted item's budget is the annual cost of the contracts in force at year end; it
     is paid in full, for the months of service, or with a deduction. The SMS item pays the
     settlements. The rest of the year's total goes to the other items by weight.
     """
+    first_year = year if first_year is None else first_year
     budget: dict[str, Decimal] = {}
     executed: dict[str, Decimal] = {}
     paid: dict[str, Decimal] = {}
@@ -582,7 +586,8 @@ def _budget(rng: random.Random, year: int, contracts: list[DemoContract], sms_to
     total_lo, total_hi = (int(x * profile.size / 100) for x in BUDGET_TOTAL_RANGE)
     total = Decimal(rng.randint(total_lo, total_hi) * 100)
     free = [code for code, _, _ in profile.items_in(year) if code not in budget]
-    weights = {code: FREE_ITEM_WEIGHTS.get(code, FALLBACK_WEIGHT) * rng.uniform(0.8, 1.25) for code in free}
+    weights = {code: FREE_ITEM_WEIGHTS.get(code, FALLBACK_WEIGHT) * rng.uniform(0.8, 1.25)
+               * (1 + FREE_CATEGORY_GROWTH.get(code.split(".")[0], 0)) ** (year - first_year) for code in free}
     left = total - sum(budget.values(), Decimal(0))
     if left < 20_000 * len(free):
         raise ValueError(f"{year}: contracted items exceed the drawn total budget; widen BUDGET_TOTAL_RANGE")
