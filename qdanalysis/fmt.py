@@ -84,6 +84,20 @@ def pct(ratio: Any, places: int = 2) -> str:
     return f"{format_number(to_decimal(ratio) * 100, places)}%"
 
 
+def signed_pct(ratio: Any, places: int = 2) -> str:
+    """A change as a signed percentage: ``0.0676`` → ``+6.76%``, ``-0.05`` → ``-5.00%``; 未披露 when unknown."""
+    text = pct(ratio, places)
+    return text if text == UNDISCLOSED_LABEL or text.startswith("-") else "+" + text
+
+
+def signed_points(points: Any, places: int = 2) -> str:
+    """A change of a share in percentage points: ``2.6149`` → ``+2.61个百分点``; 未披露 when unknown."""
+    if is_missing(points):
+        return UNDISCLOSED_LABEL
+    text = format_number(points, places)
+    return f"{'' if text.startswith('-') else '+'}{text}个百分点"
+
+
 def times(ratio: Any) -> str:
     """``9.62`` → ``9.6倍``."""
     return f"{format_number(ratio, 1)}倍"

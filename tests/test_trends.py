@@ -158,3 +158,108 @@ def test_consistency_checks_name_year_file_and_row(tmp_path):
         "但2020年合同台账中没有该合同；其他年度的合同台账中也没有该合同")
     assert "单价由76000元变为75000元" in bad["同一合同各年度记载一致"]
     assert "「SL-2019-2.1-LT」在2019年合同台账" in bad["同一合同各年度记载一致"]
+
+
+def test_trend_charts_draw_without_warnings(analyses, recwarn):
+    import matplotlib.pyplot as plt
+
+    from qdanalysis.present import charts
+
+    lines = T.line_trend(analyses)
+    chains = T.chain_history(T.contract_history(analyses))
+    figs = [charts.category_trend(T.category_trend(analyses), source="s", demo=True),
+            charts.line_cost_trend(lines, source="s", demo=True),
+            charts.unit_price_trend(lines, source="s", demo=True),
+            charts.sms_trend(T.sms_trend(analyses), source="s", demo=True),
+            charts.chain_trend(chains, T.chain_table(chains), source="s", demo=True)]
+    assert [str(w.message) for w in recwarn] == []  # a warning would print into the finished report
+    # 推算 is drawn distinctly: per-Mbps prices and monthly-based chains as dashed lines
+    up = figs[2]
+    assert {line.get_linestyle() for ax in up.axes for line in ax.get_lines() if line.get_gid() == "estimated"} == {"--"}
+    chain_lines = [line for ax in figs[4].axes for line in ax.get_lines() if line.get_gid() in ("estimated", "stated")]
+    assert {line.get_linestyle() for line in chain_lines if line.get_gid() == "estimated"} == {"--"}
+    assert {line.get_linestyle() for line in chain_lines if line.get_gid() == "stated"} == {"-"}
+    # the SMS target is drawn, and 2021 (below its target) in the warning colour
+    sms_ax = figs[3].axes[1]
+    target = next(line for line in sms_ax.get_lines() if line.get_gid() == "target")
+    assert list(target.get_ydata()) == [500.0, 550.0, 600.0, 650.0, 700.0]
+    assert charts.WARNING_COLOR.lower() in {matplotlib_hex(b.get_facecolor()) for b in sms_ax.patches}
+    plt.close("all")
+
+
+def matplotlib_hex(rgba) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(rgba).lower()
+
+
+def test_share_trend_speaks_in_points():
+    import matplotlib.pyplot as plt
+
+    from qdanalysis.present import charts
+
+    m = pd.DataFrame({"year": [2018, 2022], "recurring_share": [0.7437, 0.7226]})
+    fig = charts.trend(m, "recurring_share", "刚性支出占预算比例（%）", source="s", money=False, percent=True)
+    texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+    assert "2018—2022年由74.37%变为72.26%（-2.11个百分点）" in texts
+    assert not any("年均增长" in t for t in texts)
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def report(demo_root):
+    from qdanalysis.present.report import TrendsReport
+
+    yield TrendsReport.build(demo_root)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def _text(blocks) -> str:
+    from qdanalysis.present.report import Para, TableBlock
+
+    parts = []
+    for b in blocks:
+        if isinstance(b, Para):
+            parts.append(b.html)
+        elif isinstance(b, TableBlock):
+            parts.append(b.caption + "\n" + b.frame.to_csv(index=False) + b.note)
+    return "\n".join(parts)
+
+
+def test_report_changes_table_in_percent_and_points(report):
+    text = _text(report.changes())
+    yoy = T.year_on_year(report.measures).set_index("year")
+    assert "预算数（%）" in text and "刚性支出占比（百分点）" in text
+    points = yoy.loc[2022, "recurring_share"]
+    assert f"{'+' if points >= 0 else ''}{points:.2f}个百分点" in text
+    assert "年均增长" not in text
+
+
+def test_report_sections_say_what_the_data_shows(report):
+    cats = _text(report.categories())
+    assert "「数据安全保障」2021年起设立" in cats
+    assert "「大数据产业规划评估等费用」年均+6.97%，快于执行总额的年均+0.99%，占比+2.61个百分点。" in cats
+    lines = _text(report.lines())
+    assert "省电子政务专网：2019年起由中国电信改为中国联通提供。" in lines
+    assert "中国联通单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年47.10元" in lines
+    sms = _text(report.sms())
+    assert "2021年未达到目标（2021年发送636.24万条，目标650万条）" in sms
+    contracts = _text(report.contracts())
+    assert "表4 续签合同链" in contracts and "+6.51%、+7.02%" in contracts
+    assert "-14.58%" in contracts and "其后未重新采购" in contracts
+    found = _text(report.trend_findings())
+    assert "跨年度比较发现6个问题" in found and "规则T02" in found and "规则T04" in found
+    checks = _text(report.consistency())
+    assert "跨年度核对3项，各项均一致。" in checks
+
+
+def test_report_across_one_year_says_it_cannot_compare(tmp_path):
+    from qdanalysis.present.report import TrendsReport
+
+    demo.generate_demo(tmp_path, years=[2020])
+    one = TrendsReport.build(tmp_path)
+    for section in (one.changes(), one.trend_findings(), one.consistency()):
+        assert "需要两个以上年度的数据，目前只有1个年度。" in _text(section)
+    assert "可比较的年度不足两个" in _text(one.sms())

@@ -13,7 +13,7 @@ from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import STATUS_DIFF, STATUS_OK
 from qdanalysis.analyse.findings import RENEWAL_WORDS
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.fmt import format_number, pct, wan
+from qdanalysis.fmt import format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.read.schema import MONEY
 
 MONEY_MEASURES = ("budget", "executed", "line_annual_cost", "sms_amount")
@@ -392,10 +392,11 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
         Columns: item_code, item, chain, vendor, first_year, last_year, links, renewals,
         renewals_in_a_row (the longest run of 续签 without competition), growths (list of the
         growth at each renewal), growth (compound per year, first to last known cost),
-        estimated, retender_after (the change of price at the re-tender that followed, NA if none).
+        estimated, retendered (a re-procurement of the item followed the chain), retender_after (the
+        change of the annual amount at that re-procurement; NA if none followed or an amount is unknown).
     """
     cols = ["item_code", "item", "chain", "vendor", "first_year", "last_year", "links", "renewals",
-            "renewals_in_a_row", "growths", "growth", "estimated", "retender_after"]
+            "renewals_in_a_row", "growths", "growth", "estimated", "retendered", "retender_after"]
     rows = []
     for (item_code, chain), g in chains.groupby(["item_code", "chain"], sort=False):
         g = g.sort_values("step")
@@ -412,6 +413,7 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
         retender_after = None
         after = chains[(chains["item_code"] == item_code) & chains["retender"] & (chains["year"] > g["year"].max())]
         after = after[after["year"] == after["year"].min()] if len(after) else after
+        retendered = bool(len(after))
         if len(after) > 1:  # parallel chains (one per carrier): the one that follows is the same vendor's
             after = after[after["vendor"].isin(vendors.iloc[-1:])]
         if len(after) == 1 and len(costed) and not costed["year"].isna().all():
@@ -422,7 +424,8 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
             "first_year": g["year"].min(), "last_year": g["year"].max(), "links": len(g),
             "renewals": int(g["renewed"].sum()), "renewals_in_a_row": best,
             "growths": [None if pd.isna(x) else float(x) for x in g["growth"].iloc[1:]],
-            "growth": growth, "estimated": bool(g["estimated"].any()), "retender_after": retender_after,
+            "growth": growth, "estimated": bool(g["estimated"].any()), "retendered": retendered,
+            "retender_after": retender_after,
         })
     out = pd.DataFrame(rows, columns=cols)
     for col in ("growth", "retender_after"):
@@ -440,18 +443,6 @@ PRICE_STANDS_STEPS = 2
 SAME_TARGET_YEARS = 3
 
 
-def _signed(ratio) -> str:
-    """``0.0676`` → ``+6.76%``; ``-0.0584`` → ``-5.84%``."""
-    text = pct(ratio)
-    return text if text.startswith("-") or text == pct(None) else "+" + text
-
-
-def _points(points) -> str:
-    """A change in percentage points: ``+2.69个百分点``."""
-    value = format_number(points, 2)
-    return f"{'' if value.startswith('-') else '+'}{value}个百分点"
-
-
 def _contract_rows(history: pd.DataFrame, ids) -> pd.DataFrame:
     return history[history["contract_id"].isin(list(ids))]
 
@@ -466,7 +457,7 @@ def long_renewal_chains(table: pd.DataFrame, chains: pd.DataFrame, history: pd.D
         money = ""
         if len(costed) >= 2:
             money = (f"；年度金额{basis}由{int(costed['year'].iloc[0])}年的{wan(costed['annual_cost'].iloc[0])}变为"
-                     f"{int(costed['year'].iloc[-1])}年的{wan(costed['annual_cost'].iloc[-1])}，年均{_signed(r.growth)}")
+                     f"{int(costed['year'].iloc[-1])}年的{wan(costed['annual_cost'].iloc[-1])}，年均{signed_pct(r.growth)}")
         how = links["procurement"].iloc[0]
         how = how if isinstance(how, str) and how else "采购方式未披露"
         label = A.item_label(r.item_code, r.item)
@@ -548,8 +539,8 @@ def categories_outgrowing_total(changes: pd.DataFrame, categories: pd.DataFrame)
                      "share_change": r.share_change},
             rows=pd.DataFrame(columns=[F.TABLE_COLUMN]),
             summary=(f"「{r.category}」执行数由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
-                     f"年均{_signed(r.growth)}，高于执行总额的年均{_signed(r.total_growth)}；占执行总额的比重由"
-                     f"{pct(r.first_share)}变为{pct(r.last_share)}（{_points(r.share_change)}）。"),
+                     f"年均{signed_pct(r.growth)}，高于执行总额的年均{signed_pct(r.total_growth)}；占执行总额的比重由"
+                     f"{pct(r.first_share)}变为{pct(r.last_share)}（{signed_points(r.share_change)}）。"),
             recommendation=f"核实「{r.category}」支出增长的原因和依据，在预算申报时说明新增内容及其绩效目标。"))
     return F._numbered(found)  # noqa: SLF001
 

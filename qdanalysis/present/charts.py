@@ -23,13 +23,15 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
+from qdanalysis.fmt import signed_points
 from qdanalysis.present import style
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 __all__ = [
     "bandwidth_prices", "budget_execution", "category_spending", "disclosed_spend", "indicators",
     "line_costs", "line_count", "monthly_line_cost", "renewals", "sms_departments", "sms_monthly",
-    "trend", "yearly_line_cost",
+    "trend", "yearly_line_cost", "category_trend", "line_cost_trend", "unit_price_trend", "sms_trend",
+    "chain_trend",
 ]
 
 U = style.UNDISCLOSED_LABEL
@@ -102,6 +104,12 @@ def _pct(ratio: float, places: int = 0) -> str:
 
 def _signed_pct(ratio: float) -> str:
     return ("+" if ratio >= 0 else "") + _pct(ratio, 1)
+
+
+def _two_lines(label: str, width: int) -> str:
+    """At most two wrapped lines of ``label``; what does not fit ends in …"""
+    lines = _wrap(label, width).split("\n")
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
 def _plain(value: Any) -> str:
@@ -475,9 +483,11 @@ ESTIMATE_ALPHA, ESTIMATE_HATCH, ESTIMATE_LABEL = 0.45, "...", "推算（按现�
 
 def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_col: str,
              x_labels: Callable[[Any], str], series_labels: dict[Any, str],
-             estimated: Callable[[Any], bool] | None = None) -> list[tuple[Patch, str]]:
+             estimated: Callable[[Any], bool] | None = None,
+             estimated_series: Callable[[Any], bool] | None = None) -> list[tuple[Patch, str]]:
     """Stacked bars of ``value_col`` (元) per ``x_col``, one colour per series; NA -> hatched stub;
-    the bars of an ``x`` for which ``estimated(x)`` holds are drawn as 推算 (paler, dotted).
+    the bars of an ``x`` for which ``estimated(x)`` holds, and every bar of a series for which
+    ``estimated_series(series)`` holds, are drawn as 推算 (paler, dotted).
 
     Returns the legend entries: each series in its own colour, whatever its first bar looks like
     (absent in that period, or 推算)."""
@@ -507,13 +517,17 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
                 heights.append(style.wan_value(v))
                 na.append(False)
         bars = ax.bar(range(len(xs)), heights, bottom=bottoms, color=color, width=0.68, zorder=2, linewidth=0)
-        legend.append((Patch(facecolor=color, linewidth=0), series_labels.get(s, str(s))))
+        if estimated_series is not None and estimated_series(s):
+            legend.append((Patch(facecolor=color, alpha=ESTIMATE_ALPHA, hatch=ESTIMATE_HATCH, edgecolor=color,
+                                 linewidth=0), series_labels.get(s, str(s))))
+        else:
+            legend.append((Patch(facecolor=color, linewidth=0), series_labels.get(s, str(s))))
         for x, bar, is_na, h in zip(xs, bars, na, heights, strict=True):
             if is_na:
                 _hatch(bar)
             elif h == 0:
                 bar.set_visible(False)  # series absent in this period: no bar, not a zero bar
-            elif estimated is not None and estimated(x):
+            elif (estimated is not None and estimated(x)) or (estimated_series is not None and estimated_series(s)):
                 bar.set_alpha(ESTIMATE_ALPHA)
                 bar.set_hatch(ESTIMATE_HATCH)
                 bar.set_edgecolor(color)
@@ -913,11 +927,264 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     known = [(y, v) for y, v in zip(frame["year"], values, strict=True) if not math.isnan(v)]
     subtitle = None
-    if len(known) >= 2 and known[0][1] > 0 and known[-1][0] > known[0][0]:
+    if percent and len(known) >= 2 and known[-1][0] > known[0][0]:
+        # a share changes by percentage points, not by a growth rate
+        (y0, v0), (y1, v1) = known[0], known[-1]
+        subtitle = f"{y0}—{y1}年由{style.format_number(v0, 2)}%变为{style.format_number(v1, 2)}%（{signed_points(v1 - v0)}）"
+    elif len(known) >= 2 and known[0][1] > 0 and known[-1][0] > known[0][0]:
         (y0, v0), (y1, v1) = known[0], known[-1]
         subtitle = f"{y0}—{y1}年年均增长 {_signed_pct((v1 / v0) ** (1 / (y1 - y0)) - 1)}"
     n_missing = len(values) - len(known)
     if n_missing:
         subtitle = (subtitle + "；" if subtitle else "") + f"{n_missing}个年度未披露（斜线柱，柱高无数值含义）"
     _title(ax, title, subtitle)
+    return _done(fig, source, demo)
+
+
+# --- across years ---------------------------------------------------------------------------------
+
+
+def _years(values: Iterable[Any]) -> list[int]:
+    return sorted({int(v) for v in values if not _missing(v)})
+
+
+def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Executed amount per category and year, stacked; the 未逐项列明 remainder drawn as 推算.
+
+    Args:
+        categories: ``trends.category_trend`` (one row per year and category).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年分类执行数（万元）"
+    fig, ax = _figure(8.4, 5.4)
+    if categories.empty or _all_missing(categories["executed"]):
+        return _empty(fig, ax, title, "所列各年均未按类别披露执行数", source, demo)
+    frame = categories.sort_values("year", kind="stable")
+    remainder = {c for c, d in zip(frame["category"], frame["disclosed"]) if not bool(d)}
+    labels = {c: (f"{c}（推算）" if c in remainder else str(c)) for c in frame["category"]}
+    series = _stacked(ax, frame, "year", "category", "executed", lambda y: f"{y}年", labels,
+                      estimated_series=lambda c: c in remainder)
+    _legend_below(ax, series, 3, undisclosed=frame["executed"].isna().any())
+    years = _years(frame["year"])
+    notes = []
+    for category, g in frame.groupby("category", sort=False):
+        first = int(g["year"].min())
+        if first > years[0]:
+            notes.append(f"「{category}」{first}年起设立")
+    _title(ax, title, "；".join(notes) if notes else "柱顶数字为当年各类执行数之和")
+    return _done(fig, source, demo)
+
+
+def line_cost_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Annual line cost per year, stacked by carrier and line type.
+
+    Args:
+        lines: ``trends.line_trend``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年线路年费用（按运营商和线路类型，万元）"
+    fig, ax = _figure(8.4, 5.4)
+    if lines.empty or _all_missing(lines["annual_cost"]):
+        return _empty(fig, ax, title, "所列各年均未披露线路月费", source, demo)
+    frame = lines.assign(series=lines["carrier"].fillna(f"运营商{U}") + "·" + lines["line_type"].fillna(f"类型{U}"))
+    frame = frame.sort_values(["year", "carrier", "line_type"], kind="stable")
+    series = _stacked(ax, frame, "year", "series", "annual_cost", lambda y: f"{y}年", {})
+    _legend_below(ax, series, 2, undisclosed=frame["annual_cost"].isna().any())
+    _title(ax, title, "月费 × 线路数 × 当年在用月数（据各年度线路清单）")
+    return _done(fig, source, demo)
+
+
+def unit_price_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Price per Mbps per month of each carrier across years, one panel per line type (推算: 月费 ÷ 带宽).
+
+    Args:
+        lines: ``trends.line_trend``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年每Mbps月费（元/Mbps/月，推算：月费÷带宽）"
+    known = lines.dropna(subset=["cost_per_mbps_month"]) if len(lines) else lines
+    types = [t for t, g in known.groupby("line_type", sort=False) if g["year"].nunique() >= 2] if len(known) else []
+    if not types:
+        fig, ax = _figure()
+        return _empty(fig, ax, title, "没有两个以上年度均披露月费和带宽的线路类型", source, demo)
+    ncols = min(3, len(types))
+    nrows = math.ceil(len(types) / ncols)
+    fig, header = _figure(8.4, 1.2 + 3.1 * nrows)
+    header.remove()
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.3] + [3.0] * nrows)
+    header = fig.add_subplot(grid[0, :])
+    header.set_axis_off()
+    years = _years(known["year"])
+    carriers = list(dict.fromkeys(known["carrier"].dropna()))
+    for i, line_type in enumerate(types):
+        ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        g = known[known["line_type"] == line_type]
+        for ci, (carrier, gc) in enumerate(g.groupby("carrier", sort=False)):
+            gc = gc.sort_values("year")
+            color = CARRIER_COLORS.get(carrier, SERIES_COLORS[(ci + 2) % len(SERIES_COLORS)])
+            xs, ys = [int(y) for y in gc["year"]], [float(v) for v in gc["cost_per_mbps_month"]]
+            ax.plot(xs, ys, color=color, ls="--", lw=1.6, marker="o", ms=4.5, zorder=3, gid="estimated")
+            for x, y, where in ((xs[0], ys[0], "first"), (xs[-1], ys[-1], "last")):
+                if where == "first" and len(xs) == 1:
+                    continue
+                ax.annotate(style.format_number(y, 2), (x, y), xytext=(0, 5), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=8, color=color)
+        ax.set_xticks(years, labels=[f"{y}" for y in years], fontsize=8.5)
+        ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.18)
+        ax.tick_params(axis="y", labelsize=8.5)
+        ax.set_ylabel("元/Mbps/月" if i % ncols == 0 else "")
+        ax.set_title(_wrap(str(line_type), 14), loc="left", fontsize=9.5, pad=4)
+    handles = [Line2D([], [], color=CARRIER_COLORS.get(c, SERIES_COLORS[(i + 2) % len(SERIES_COLORS)]), ls="--",
+                      marker="o", ms=4.5, label=c) for i, c in enumerate(carriers)]
+    handles.append(Line2D([], [], color=style.TEXT_COLOR, ls="--", label="虚线：推算值（月费÷带宽）"))
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0, handlelength=2.2)
+    _title(header, title)
+    return _done(fig, source, demo)
+
+
+def sms_trend(sms: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Messages per year against the quantity target, and the cost with its price per message.
+
+    Args:
+        sms: ``trends.sms_trend``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年金宏短信发送量与费用"
+    if sms.empty or (_all_missing(sms["count"]) and _all_missing(sms["amount"])):
+        fig, ax = _figure()
+        return _empty(fig, ax, title, "所列各年均未披露短信条数和费用", source, demo)
+    frame = sms.sort_values("year", kind="stable")
+    labels = [f"{y}年" for y in frame["year"]]
+    fig, header = _figure(8.4, 5.0)
+    header.remove()
+    grid = fig.add_gridspec(2, 2, height_ratios=[0.25, 3.0])
+    header = fig.add_subplot(grid[0, :])
+    header.set_axis_off()
+    left, right = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
+    counts = [math.nan if _missing(c) else int(c) / 10000 for c in frame["count"]]
+    colors = [WARNING_COLOR if m is False else MET_COLOR if m is True else SERIES_COLORS[0]
+              for m in [None if _missing(v) else bool(v) for v in frame["met"]]]
+    style.bar_with_undisclosed(left, labels, counts, colors, width=0.6, fmt=lambda _v: "")  # labelled below
+    left.set_xticks(range(len(labels)), labels=labels)
+    targets = [math.nan if _missing(t) else int(t) / 10000 for t in frame["target"]]
+    if not all(math.isnan(t) for t in targets):
+        left.plot(range(len(labels)), targets, ls="none", marker="_", ms=26, mew=2.2, color=style.TEXT_COLOR,
+                  zorder=4, gid="target")
+    for x, (count, target) in enumerate(zip(counts, targets, strict=True)):
+        if not math.isnan(count):  # above the bar, and above the target mark where it is the higher
+            top = count if math.isnan(target) else max(count, target)
+            left.annotate(style.format_number(count, 1), (x, top), xytext=(0, 4), textcoords="offset points",
+                          ha="center", va="bottom", fontsize=8.5, color=style.TEXT_COLOR, gid="value-label")
+    left.set_ylim(0, max([v for v in counts + targets if not math.isnan(v)] + [1]) * 1.2)
+    left.set_ylabel("万条")
+    left.set_title("发送量（万条）与数量目标", loc="left", fontsize=9.5)
+    amounts = _wan_values(frame["amount"])
+    prices = [f"\n{U}" if _missing(p) else f"\n{style.format_number(p, 4)}" for p in frame["unit_price"]]
+    style.bar_with_undisclosed(right, labels, amounts, [SERIES_COLORS[0]] * len(labels), width=0.6)
+    right.set_xticks(range(len(labels)), labels=[f"{lab}{p}" for lab, p in zip(labels, prices, strict=True)])
+    right.set_ylim(0, right.get_ylim()[1] * 1.15)
+    right.set_ylabel(style.UNIT_WAN)
+    right.set_title("费用（万元）；横轴下为单价（元/条，推算：费用÷条数）", loc="left", fontsize=9.5)
+    for ax in (left, right):
+        ax.tick_params(axis="both", labelsize=8.5)
+    handles = [Patch(facecolor=MET_COLOR, label="达到数量目标"), Patch(facecolor=WARNING_COLOR, label="未达到数量目标"),
+               Line2D([], [], ls="none", marker="_", ms=14, mew=2.2, color=style.TEXT_COLOR, label="数量目标值")]
+    if frame["amount"].isna().any() or frame["count"].isna().any():
+        handles += _legend_patches([], True)
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0)
+    _title(header, title)
+    return _done(fig, source, demo)
+
+
+def _retender_change(item: pd.DataFrame, r: Any) -> float | None:
+    """The change of a re-procured contract's annual amount against the last one before it
+    (the same vendor's where chains run side by side)."""
+    before = item[(item["year"] < r.year) & item["annual_cost"].notna() & (item["chain"] != r.chain)]
+    if before.empty or _missing(r.annual_cost):
+        return None
+    before = before[before["year"] == before["year"].max()]
+    if len(before) > 1:
+        before = before[before["vendor"] == r.vendor]
+    if len(before) != 1:
+        return None
+    return float(Decimal(r.annual_cost) / Decimal(before["annual_cost"].iloc[0]) - 1)
+
+
+#: How a contract of a chain is marked: renewed without competition, procured competitively, re-procured.
+RENEWED_MARKER, COMPETITIVE_MARKER, RETENDER_MARKER = "o", "D", "^"
+
+
+def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """One panel per item: each renewal chain's annual amount across years, renewals and re-tenders marked.
+
+    Args:
+        chains: ``trends.chain_history`` (one row per contract).
+        table: ``trends.chain_table`` (growth per chain).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年续签合同年度金额（万元）"
+    if chains.empty or table.empty or (table["renewals"] == 0).all():
+        fig, ax = _figure()
+        return _empty(fig, ax, title, "各年度合同台账中没有按年或按月计费、记录了续签关系的合同", source, demo)
+    items = list(dict.fromkeys(table.loc[table["renewals"] > 0, "item_code"]))
+    ncols = min(3, len(items))
+    nrows = math.ceil(len(items) / ncols)
+    fig, header = _figure(8.4, 1.3 + 3.0 * nrows)
+    header.remove()
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.3] + [3.0] * nrows)
+    header = fig.add_subplot(grid[0, :])
+    header.set_axis_off()
+    by_chain = table.set_index("chain")
+    for i, code in enumerate(items):
+        ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        g = chains[chains["item_code"] == code]
+        notes = []
+        for ci, (chain, gc) in enumerate(g.groupby("chain", sort=False)):
+            gc = gc.dropna(subset=["year"]).sort_values("step")
+            color = SERIES_COLORS[ci % len(SERIES_COLORS)]
+            xs = [int(y) for y in gc["year"]]
+            ys = [math.nan if _missing(v) else style.wan_value(v) for v in gc["annual_cost"]]
+            estimated = bool(gc["estimated"].any())
+            ax.plot(xs, ys, color=color, lw=1.5, ls="--" if estimated else "-", zorder=2,
+                    gid="estimated" if estimated else "stated")
+            for x, y, r in zip(xs, ys, gc.itertuples(), strict=True):
+                if math.isnan(y):
+                    continue
+                marker = RETENDER_MARKER if r.retender else RENEWED_MARKER if r.renewed else COMPETITIVE_MARKER
+                face = WARNING_COLOR if r.retender else color if not r.renewed else "white"
+                ax.plot([x], [y], marker=marker, ms=5.5, color=color, mfc=face, mec=color, zorder=3)
+                change = r.growth if r.renewed else _retender_change(g, r) if r.retender else None
+                if not _missing(change):
+                    ax.annotate(_signed_pct(change), (x, y), xytext=(0, 5), textcoords="offset points",
+                                ha="center", va="bottom", fontsize=7.5, color=WARNING_COLOR if r.retender else color)
+            s = by_chain.loc[chain]
+            if s["renewals"] > 0 and not _missing(s["growth"]):
+                notes.append(f"{int(s['first_year']) % 100:02d}—{int(s['last_year']) % 100:02d}年均"
+                             f"{_signed_pct(s['growth'])}")
+        years = _years(g["year"])
+        ax.set_xticks(years, labels=[f"{y % 100:02d}" for y in years], fontsize=8)
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
+        ax.tick_params(axis="y", labelsize=8)
+        name = g["item"].dropna().iloc[0] if g["item"].notna().any() else ""
+        ax.set_title(f"{_two_lines(A.item_label(code, name), 12)}\n{'，'.join(notes[:2]) or '年均增长无法计算'}",
+                     loc="left", fontsize=8, pad=4, linespacing=1.25)
+    handles = [
+        Line2D([], [], ls="none", marker=COMPETITIVE_MARKER, ms=6, color=style.TEXT_COLOR, label="竞争性采购"),
+        Line2D([], [], ls="none", marker=RENEWED_MARKER, ms=6, color=style.TEXT_COLOR, mfc="white", label="续签（标注增幅）"),
+        Line2D([], [], ls="none", marker=RETENDER_MARKER, ms=6, color=style.TEXT_COLOR, mfc=WARNING_COLOR,
+               label="重新采购（标注较前一合同增幅）"),
+        Line2D([], [], color=style.TEXT_COLOR, ls="--", label="虚线：按月费×12推算"),
+    ]
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0)
+    _title(header, title, "横轴为年份（后两位）；每条线为一条续签链，新的一条线表示重新采购后的合同")
     return _done(fig, source, demo)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import trends as TR
 from qdanalysis.analyse.findings import CATEGORIES, STALE_YEARS, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.scoring_table import number_text
@@ -30,6 +31,8 @@ from qdanalysis.fmt import (
     format_number,
     month_text,
     pct,
+    signed_pct,
+    signed_points,
     times,
     wan,
     years_named,
@@ -468,6 +471,13 @@ class AnnualReport:
 # --- the multi-year report ------------------------------------------------------------------
 
 
+def _retender_text(chain) -> str:
+    """What followed a renewal chain: the price change at the re-procurement, or that none followed."""
+    if not chain.retendered:
+        return "其后未重新采购"
+    return signed_pct(chain.retender_after)
+
+
 @dataclass
 class TrendsReport:
     """The same measures across every year present."""
@@ -534,26 +544,152 @@ class TrendsReport:
         first, last = m.iloc[0], m.iloc[-1]
         fmt = wan if money else count_text
         years = int(last["year"] - first["year"])
-        growth = A.safe_ratio(last[column], first[column])
-        cagr = None if growth is None or years <= 0 or growth <= 0 else growth ** (1 / years) - 1
         return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=int(first["year"]),
-                     v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]), cagr=pct(cagr))]
+                     v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]),
+                     cagr=signed_pct(TR.yearly_growth(first[column], last[column], years)))]
+
+    def _enough(self, what: str) -> list[Block]:
+        """A note where fewer than two years can be compared, else nothing."""
+        if len(self.analyses) >= 2:
+            return []
+        return [para("{what}需要两个以上年度的数据，目前只有{n}个年度。", "note", what=what, n=len(self.analyses))]
 
     def budget(self) -> list[Block]:
+        """Budget totals and the execution rate across years."""
         blocks = self._change("budget", "预算总额") + self._trend("budget", "历年预算数（万元）")
         blocks += self._trend("execution_rate", "历年预算执行率（%）", money=False, percent=True)
         return blocks
 
+    def changes(self) -> list[Block]:
+        """Each year against the year before: amounts in %, shares in percentage points."""
+        yoy = TR.year_on_year(self.measures)
+        if yoy.empty:
+            return self._enough("逐年变化")
+        columns = {"year": "年度"}
+        columns.update({c: f"{label}（%）" for c, label in TR.CHANGE_AMOUNTS})
+        columns.update({c: f"{label}（百分点）" for c, label in TR.CHANGE_SHARES})
+        formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in TR.CHANGE_AMOUNTS},
+                   **{c: signed_points for c, _ in TR.CHANGE_SHARES}}
+        return [table(yoy, columns, "表2 逐年变化（较上年）", formats=formats, demo=self.demo,
+                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
+
+    def categories(self) -> list[Block]:
+        """Spending by category across years (stacked), with each category's change against the total."""
+        cats = TR.category_trend(self.analyses)
+        if cats.empty:
+            return [para("所列年度均未提供预算执行表。", "note")]
+        blocks = [FigureBlock(charts.category_trend(cats, source=self.source(), demo=self.demo), "历年分类执行数")]
+        changes = TR.category_changes(cats, self.measures)
+        if len(self.analyses) < 2 or changes.empty:
+            return blocks + self._enough("分类支出的比较")
+        for r in changes.itertuples():
+            if r.new:
+                blocks.append(para("「{c}」{y}年起设立，{y1}年执行{v}，占执行总额的{share}。", c=r.category, y=r.first_year,
+                                   y1=r.last_year, v=wan(r.last), share=pct(r.last_share)))
+            elif r.faster:
+                blocks.append(para("「{c}」年均{g}，快于执行总额的年均{t}，占比{pp}。", c=r.category, g=signed_pct(r.growth),
+                                   t=signed_pct(r.total_growth), pp=signed_points(r.share_change)))
+        blocks.append(table(changes, {
+            "category": "类别", "first_year": "起始年度", "first": "起始年度执行数（万元）", "last_year": "末年度",
+            "last": "末年度执行数（万元）", "growth": "年均增长", "first_share": "起始占比", "last_share": "末年度占比",
+            "share_change": "占比变化（百分点）"}, "表3 分类执行数的变化", money=["first", "last"],
+            percent=["first_share", "last_share"],
+            formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
+                     "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
+            note="注：年均增长为起始年度至末年度执行数的复合增长率；占比为该类执行数占当年执行总额的比重。"
+                 "“未逐项列明”部分（推算：执行总额减各类已列明数）不列入本表。"))
+        return blocks
+
     def lines(self) -> list[Block]:
-        return self._change("line_annual_cost", "线路年费用") + self._trend("line_annual_cost", "历年线路年费用（万元）")
+        """Line cost by carrier and line type, the price per Mbps by carrier, and carrier switches."""
+        lines = TR.line_trend(self.analyses)
+        blocks = self._change("line_annual_cost", "线路年费用")
+        if lines.empty:
+            return blocks + [para("所列年度均未提供线路清单。", "note")]
+        blocks.append(FigureBlock(charts.line_cost_trend(lines, source=self.source(), demo=self.demo), "历年线路年费用"))
+        blocks.append(FigureBlock(charts.unit_price_trend(lines, source=self.source(), demo=self.demo),
+                                  "历年每Mbps月费"))
+        prices = TR.unit_price_trend(lines)
+        for r in prices[prices["steps"] > 0].itertuples():
+            same = r.first == r.last
+            blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。",
+                               carrier=r.carrier, line_type=r.line_type, y0=r.first_year, y1=r.last_year,
+                               p0=format_number(r.first), p1=format_number(r.last),
+                               how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次"))
+        for sw in TR.carrier_switches(lines):
+            blocks.append(para("{line_type}：{year}年起由{before}改为{after}提供。", line_type=sw["line_type"],
+                               year=sw["year"], before="、".join(sw["before"]), after="、".join(sw["after"])))
+        return blocks
 
     def sms(self) -> list[Block]:
-        return (self._change("sms_count", "短信发送量", money=False)
-                + self._trend("sms_count", "历年短信发送量（条）", money=False)
-                + self._trend("sms_amount", "历年短信费用（万元）"))
+        """SMS volume, cost and price per message per year, against the quantity target."""
+        sms = TR.sms_trend(self.analyses)
+        blocks = self._change("sms_count", "短信发送量", money=False)
+        if sms.empty or (sms["count"].isna().all() and sms["amount"].isna().all()):
+            return blocks + [para("所列年度均未提供短信结算数据。", "note")]
+        blocks.append(FigureBlock(charts.sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
+        judged = sms.dropna(subset=["met"])
+        missed = [int(y) for y, m in zip(judged["year"], judged["met"]) if not m]
+        if len(judged):
+            blocks.append(para("{n}个年度设有短信数量目标，{text}。", n=len(judged),
+                               text="各年均达到目标" if not missed else
+                               "、".join(f"{y}年" for y in missed) + "未达到目标（"
+                               + "；".join(f"{y}年发送{count_text(c)}条，目标{count_text(t)}条"
+                                          for y, c, t in zip(judged["year"], judged["count"], judged["target"])
+                                          if int(y) in missed) + "）"))
+        return blocks
 
     def contracts(self) -> list[Block]:
-        return self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
+        """Renewal chains across years, and the recurring share of the budget in percentage points."""
+        history = TR.contract_history(self.analyses)
+        chains = TR.chain_history(history)
+        chain_table = TR.chain_table(chains)
+        blocks: list[Block] = []
+        if chains.empty:
+            blocks.append(para("所列年度的合同台账中没有按年或按月计费的合同。", "note"))
+        else:
+            blocks.append(FigureBlock(charts.chain_trend(chains, chain_table, source=self.source(), demo=self.demo),
+                                      "历年续签合同年度金额"))
+            shown = chain_table[chain_table["links"] > 1]
+            blocks.append(table(shown.assign(
+                label=[A.item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],
+                span=[f"{int(a)}—{int(b)}年" for a, b in zip(shown["first_year"], shown["last_year"])],
+                steps=["、".join(signed_pct(g) for g in gs) or "—" for gs in shown["growths"]],
+                after=[_retender_text(r) for r in shown.itertuples()]), {
+                "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "年度", "renewals": "续签次数",
+                "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
+                "表4 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v))}, demo=self.demo,
+                note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
+                     "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))
+        blocks += self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
+        return blocks
+
+    def trend_findings(self) -> list[Block]:
+        """Findings across years (T01–T04), each with its figures."""
+        if len(self.analyses) < 2:
+            return self._enough("跨年度问题的识别")
+        found = TR.trend_findings(self.analyses)
+        if not found:
+            return [para("所列年度的数据未显示跨年度问题（规则T01—T04）。")]
+        blocks = [para("跨年度比较发现{n}个问题，均附数据依据：", n=len(found))]
+        for i, f in enumerate(found, start=1):
+            blocks.append(para("<b>{i}. {title}</b>（{severity}，规则{code}）：{summary}",
+                               "warning" if f.severity == "高" else "p", i=i, title=f.title, severity=f.severity,
+                               code=f.code, summary=f.summary))
+            blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
+        return blocks
+
+    def consistency(self) -> list[Block]:
+        """What one year's data says about another's (跨年度数据核对)."""
+        checks = TR.consistency_checks(self.analyses)
+        if checks.empty:
+            return self._enough("跨年度数据核对")
+        bad = checks[checks["status"] == TR.STATUS_DIFF]
+        blocks = [para("跨年度核对{n}项，{text}。", n=checks["check"].nunique(),
+                       text="各项均一致" if bad.empty else f"发现{len(bad)}处不一致，须核实")]
+        blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "表5 跨年度数据核对",
+                            demo=self.demo))
+        return blocks
 
     def table(self) -> list[Block]:
         return [table(self.measures, {
