@@ -30,6 +30,8 @@ Sections (``--only`` takes a comma-separated subset, in any order):
            project-years (it should stay flat); a rerun with nothing changed; and the Airflow
            DAG under ``dag.test()`` against ``run --portfolio`` on the same 6 project-years
            (needs ``.venv-airflow/``, built by ``make airflow-test``).
+  trends   ``run --trends`` over the five demo years as a whole command, and inside it: loading
+           and analysing the years, then each section of the trends report (its analyses and charts).
 
 Timings are medians of ``--runs`` runs, measured side by side in one invocation (the
 machines are shared: compare ratios, not absolute seconds). ``--quick`` runs each once on
@@ -56,7 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import measure as M
 from measure import median, spread, verdict
 
-SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz", "pdf", "portfolio")
+SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz", "pdf", "portfolio",
+            "trends")
 REPORT_YEAR = 2020
 REPORT_TARGET = 1.5  # at most this many times the floor
 ALL_TARGET = 1.7  # at least this many times faster than one after another
@@ -587,6 +590,44 @@ def bench_pdf(args, tmp: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- main
+
+
+TRENDS_PHASES = """
+import json, sys, time
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+t0 = time.perf_counter()
+from qdanalysis.present.report import TrendsReport
+times = {"imports": time.perf_counter() - t0}
+t = time.perf_counter()
+report = TrendsReport.build(sys.argv[1])
+times["build (load and analyse every year)"] = time.perf_counter() - t
+for name in ("table", "changes", "budget", "categories", "lines", "sms", "contracts", "trend_findings", "consistency"):
+    t = time.perf_counter()
+    getattr(report, name)()
+    plt.close("all")
+    times[name] = time.perf_counter() - t
+print(json.dumps(times))
+"""
+
+
+def bench_trends(args, tmp: Path) -> dict:
+    heading("12. Trends: run --trends over the five demo years, whole command and its sections")
+    runs = max(args.runs, 3) if not args.quick else 1
+    root = tmp / "demo"
+    M.run(M.qdanalysis_command("demo", "--out", str(root)))
+    cmd = M.qdanalysis_command("run", "--trends", "--root", str(root), "--out", str(tmp / "reports"))
+    times = [M.run(cmd).seconds for _ in range(runs)]
+    row(f"qdanalysis run --trends, 5 demo years (median of {runs})", f"{median(times):6.2f} s{spread(times)}")
+    phases: dict[str, list[float]] = {}
+    for _ in range(runs):
+        result = M.run([sys.executable, "-c", TRENDS_PHASES, str(root)])
+        for name, seconds in json.loads(result.stdout.strip().splitlines()[-1]).items():
+            phases.setdefault(name, []).append(seconds)
+    for name, values in phases.items():
+        row(f"  {name}", f"{median(values):6.2f} s")
+    return {"run_trends_s": median(times), **{f"{k}_s": median(v) for k, v in phases.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
