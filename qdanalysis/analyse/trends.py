@@ -515,7 +515,7 @@ def price_stands_while_others_fall(lines: pd.DataFrame) -> list[F.Finding]:
                 money = "" if extra is None else (
                     f"按{falls}{last}年单价计算，{stays}同类线路{last}年多支出约{wan(extra)}（推算：带宽×单价差×12个月）")
                 found.append(F.Finding(
-                    code="T02", title="线路单价未随市场下降", category="过程", severity=F.MEDIUM,
+                    code="T02", title="线路单价未随其他运营商同类线路下降", category="过程", severity=F.MEDIUM,
                     figures={"line_type": line_type, "carrier": stays, "other": falls, "first_year": first,
                              "last_year": last, "price": p_stay[last], "other_price": p_fall[last], "extra": extra},
                     rows=F._evidence(("lines", g[g["year"].between(first, last)])),  # noqa: SLF001
@@ -534,7 +534,7 @@ def categories_outgrowing_total(changes: pd.DataFrame, categories: pd.DataFrame)
     found = []
     for r in changes[changes["faster"] & ~changes["new"]].itertuples():
         found.append(F.Finding(
-            code="T03", title="部分支出类别增速高于总体", category="决策", severity=F.LOW,
+            code="T03", title="支出类别增速高于执行总额", category="决策", severity=F.LOW,
             figures={"category": r.category, "growth": r.growth, "total_growth": r.total_growth,
                      "share_change": r.share_change},
             rows=pd.DataFrame(columns=[F.TABLE_COLUMN]),
@@ -575,7 +575,7 @@ def unchanged_targets(analyses: list[YearAnalysis]) -> list[F.Finding]:
         figures={"indicators": [n for n, _ in same], "years": len(years)},
         rows=F._evidence(("indicators", pd.concat([g for _, g in same]))),  # noqa: SLF001
         summary=(f"{years[0]}—{years[-1]}年共{len(years)}个年度，{len(same)}项定量指标的目标值未作调整且每年均已完成："
-                 + "；".join(parts) + "。目标值未随实际完成情况调整，难以反映绩效的变化。"),
+                 + "；".join(parts) + "。"),
         recommendation="根据历年实际完成情况调整绩效目标值，使目标值具有一定挑战性，并说明调整依据。")]
 
 
