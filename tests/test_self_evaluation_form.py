@@ -1,0 +1,117 @@
+"""The MoF 《项目支出绩效自评表》 read as the year's indicators, its 资金 block as a cross-check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from qdanalysis.errors import ValidationError
+from qdanalysis.read.loaders.indicators import load_indicators, read_indicators
+from qdanalysis.run.cli import main
+
+BUDGET = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["运维", "机房运维", 60, 58], ["网络", "线路租用", 40, 37.5],
+          ["合计", None, 100, 95.5]]
+
+
+def form(*, funds_unit: str = "项目资金（万元）", executed=95.5, rate="95.50%", rows=None) -> list[list]:
+    """A unit's 自评表 as bureaus send it: title rows, the project block, 资金, 总体目标, indicators, 总分, signatures."""
+    indicators = rows if rows is not None else [
+        [None, "产出指标", "数量指标", "保障网络线路数量", "≥80条", "85条", 20, 20, None],
+        [None, None, None, "保障金宏短信数量", "≥600万条", "420万条", 20, 14, "部分部门改用政务微信通知，发送量下降"],
+        [],  # a spacer row inside the merged 产出指标 cell
+        [None, None, "质量指标", "系统正常运行率", "≥95%", "99%", 20, 20, None],
+        [None, "效益指标", "社会效益指标", "视频资源共享数量", "≥3万条", "4.8万路", 20, 20, None],
+        [None, "满意度指标", "服务对象满意度指标", "使用部门满意度", "≥85%", "92%", 10, 10, None],
+    ]
+    return [
+        ["项目支出绩效自评表"],
+        ["（2021年度）"],
+        ["项目名称", "青岛市大数据局专项业务费"],
+        ["主管部门", "青岛市大数据发展管理局", None, None, None, "实施单位", "青岛市大数据发展管理局"],
+        [funds_unit, None, None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [None, "年度资金总额", None, 100, 100, executed, 10, rate, 9.55],
+        [None, "其中：当年财政拨款", None, 100, 100, executed, "—", "—", "—"],
+        [None, "上年结转资金", None, None, None, None, "—", "—", "—"],
+        [None, "其他资金", None, None, None, None, "—", "—", "—"],
+        ["年度总体目标", "预期目标", None, None, None, "实际完成情况"],
+        [None, "保障电子政务基础平台正常运行", None, None, None, "已完成"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *indicators,
+        ["总分", None, None, None, None, None, 100, 93.55],
+        ["填表人：张三", None, None, None, "联系电话：0532-00000000"],
+    ]
+
+
+#: 产出指标 merged down over its three indicators and the spacer, 数量指标 over two, the block labels down column A.
+MERGES = ["A1:I1", "A2:I2", "A5:A9", "B6:C6", "B7:C7", "B8:C8", "B9:C9", "A10:A11", "A12:A18", "B13:B16", "C13:C14"]
+
+
+@pytest.fixture(scope="module")
+def exported_form(tmp_path_factory):
+    """The 绩效自评表 sheet the Excel export writes for 2020, alone in a workbook."""
+    folder = tmp_path_factory.mktemp("form")
+    full = folder / "2020年分析.xlsx"
+    assert main(["export", "--year", "2020", str(full)]) == 0
+    wb = load_workbook(full)
+    for name in wb.sheetnames:
+        if name != "绩效自评表":
+            del wb[name]
+    out = folder / "2020年绩效自评表.xlsx"
+    wb.save(out)
+    return out
+
+
+def test_exported_form_reads_as_indicators(exported_form):
+    ind = load_indicators(exported_form).set_index("name")
+    assert len(ind) == 11 and "预算执行率" not in ind.index
+    video = ind.loc["整合视频监控数量"]
+    assert (video["level1"], video["level2"], video["target_op"], video["target_value"]) == ("产出指标", "数量指标", ">=", 100000)
+    assert (video["actual_text"], video["actual_value"], video["weight"]) == ("5.1万路", 51000, 8)
+    assert video["self_score"] == 4.08 and video["src_sheet"] == "绩效自评表" and video["src_row"] == 16
+    assert video["deviation"] == "【待评价组填写：偏差原因分析及改进措施】"
+    lines = ind.loc["保障网络线路数量"]  # the export's 待补充佐证 is no figure: not stated, never 0
+    assert pd.isna(lines["actual_text"]) and pd.isna(lines["self_score"]) and lines["target_text"] == "≥80条"
+    assert ind.loc["运行维护制度健全性", "target_op"] == "is"
+
+
+def test_form_with_merged_levels_spacer_rows_and_signatures(workbook):
+    path = workbook({"2021年项目支出绩效自评表": form()}, merges={"2021年项目支出绩效自评表": MERGES})
+    read = read_indicators(path)
+    ind = read.indicators
+    assert list(ind["name"]) == ["保障网络线路数量", "保障金宏短信数量", "系统正常运行率", "视频资源共享数量", "使用部门满意度"]
+    assert list(ind["level1"]) == ["产出指标"] * 3 + ["效益指标", "满意度指标"]
+    assert list(ind["level2"]) == ["数量指标", "数量指标", "质量指标", "社会效益指标", "服务对象满意度指标"]
+    assert list(ind["src_row"]) == [13, 14, 16, 17, 18]
+    assert [float(s) for s in ind["self_score"]] == [20, 14, 20, 20, 10]
+    assert ind.loc[1, "deviation"] == "部分部门改用政务微信通知，发送量下降" and not bool(ind.loc[1, "met"])
+    funds = read.funds.set_index("line")
+    total = funds.loc["年度资金总额"]
+    assert (total["budget"], total["executed"], total["unit"]) == (Decimal("1000000.00"), Decimal("955000.00"), "万元")
+    assert (total["rate"], total["self_score"], total["weight"]) == (0.955, 9.55, 10)
+    assert total["src_row"] == 6 and total["budget_where"] == "全年预算数(E列)" and total["rate_where"] == "执行率(H列)"
+    assert pd.isna(funds.loc["上年结转资金", "budget"])  # blank: not disclosed, never 0
+
+
+def test_form_in_yuan_and_unit_from_a_unit_line(workbook):
+    rows = form(funds_unit="项目资金", executed=955000.12, rate=0.9550001)
+    rows.insert(2, ["单位：元"])
+    funds = read_indicators(workbook({"绩效自评表": rows})).funds.set_index("line")
+    assert funds.loc["年度资金总额", "executed"] == Decimal("955000.12") and funds.loc["年度资金总额", "unit"] == "元"
+
+
+def test_funds_block_without_a_unit_is_refused(workbook):
+    path = workbook({"绩效自评表": form(funds_unit="项目资金")}, name="自评.xlsx")
+    err = pytest.raises(ValidationError, load_indicators, path).value
+    budget = [p for p in err.problems if p.column.startswith("全年预算数")]
+    assert [(p.sheet, p.row, p.column) for p in budget] == [("绩效自评表", 6, "全年预算数(E列)"), ("绩效自评表", 7, "全年预算数(E列)")]
+    p = budget[0]
+    assert "无法判断金额单位" in p.message and "万元" in p.hint
+
+
+def test_form_rate_that_is_not_a_number_is_refused(workbook):
+    err = pytest.raises(ValidationError, load_indicators, workbook({"绩效自评表": form(rate="较高")})).value
+    [p] = err.problems
+    assert (p.row, p.column) == (6, "执行率(H列)") and "较高" in p.message and "95.50%" in p.hint
