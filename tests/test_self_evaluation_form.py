@@ -115,3 +115,48 @@ def test_form_rate_that_is_not_a_number_is_refused(workbook):
     err = pytest.raises(ValidationError, load_indicators, workbook({"绩效自评表": form(rate="较高")})).value
     [p] = err.problems
     assert (p.row, p.column) == (6, "执行率(H列)") and "较高" in p.message and "95.50%" in p.hint
+
+
+def year_folder(tmp_path, form_rows, merges=None, *, plain=None):
+    """``<tmp>/2021/`` with the budget workbook and the unit's 自评表 (and a 绩效指标 sheet when ``plain``)."""
+    from conftest import make_workbook
+
+    sheets = {"预算执行": BUDGET}
+    if plain is not None:
+        sheets["绩效指标"] = plain
+    make_workbook(tmp_path / "2021" / "2021年专项业务费.xlsx", sheets)
+    make_workbook(tmp_path / "2021" / "2021年绩效自评表.xlsx", {"项目支出绩效自评表": form_rows},
+                  {"项目支出绩效自评表": merges or []})
+    return tmp_path
+
+
+def test_validate_reads_the_form_as_indicators(tmp_path, capsys):
+    root = year_folder(tmp_path, form(), MERGES)
+    assert main(["validate", str(root / "2021")]) == 0
+    out = capsys.readouterr().out
+    assert "通过校验（预算执行2行，绩效指标5行）" in out
+    assert "绩效指标取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」（财政部项目支出绩效自评表格式）" in out
+    assert "绩效指标" not in out.split("未提供（选填）：")[-1].splitlines()[0]
+
+
+def test_funds_block_agrees_with_the_budget_sheet(tmp_path):
+    from qdanalysis.analyse.year import analyse_year
+
+    a = analyse_year(2021, year_folder(tmp_path, form(), MERGES))
+    rows = a.checks[a.checks["check"].str.startswith("绩效自评表")].set_index("check")
+    assert list(rows["status"]) == ["一致", "一致", "一致", "一致"]
+    assert rows.loc["绩效自评表资金栏：全年执行数 vs 预算执行表执行数", "stated"] == Decimal("955000.00")
+    assert "与预算执行表合计行一致" in rows.loc["绩效自评表资金栏：全年执行数 vs 预算执行表执行数", "detail"]
+    assert not a.warnings
+
+
+def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
+    from qdanalysis.analyse.year import analyse_year
+
+    a = analyse_year(2021, year_folder(tmp_path, form(executed=95.3, rate="95.30%"), MERGES))
+    executed = ("绩效自评表资金栏：全年执行数 vs 预算执行表执行数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
+                "全年执行数(F列)填报95.30万元，预算执行表合计行执行数为95.50万元，相差-0.20万元（自评表减预算执行表）")
+    rate = ("绩效自评表资金栏：执行率 vs 预算执行表执行数÷预算数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
+            "执行率(H列)填报95.30%，按预算执行表合计行计算为95.50%（95.50万元÷100.00万元），相差-0.20个百分点")
+    assert a.warnings == [executed, rate]
+

@@ -234,7 +234,8 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
     if warnings is None:
         warnings = getattr(data, "warnings", None)
     if warnings is None:
-        checks = cross_checks(data.budget, data.contracts, data.lines, data.totals, data.year)
+        checks = cross_checks(data.budget, data.contracts, data.lines, data.totals, data.year,
+                              getattr(data, "self_funds", None))
         warnings = warnings_from(checks)
     data = _Scored(data.year, data.totals, data.indicators, list(warnings))
     rows: list[dict] = []

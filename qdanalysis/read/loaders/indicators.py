@@ -148,6 +148,8 @@ def read_indicators(path: str | Path) -> IndicatorSheet:
         notes = (f"绩效指标取自{_places(rows, 'src')}；{_places(form_rows, 'src')}与之列有相同的指标，"
                  "单位自评得分和偏差原因分析取自该表",)
     else:
+        if form_rows:
+            notes = (f"绩效指标取自{_places(form_rows, 'src')}（财政部项目支出绩效自评表格式），单位自评得分原样保留",)
         rows = rows or form_rows
     return IndicatorSheet(frame(rows, INDICATOR_DTYPES), frame(funds_rows, FUNDS_DTYPES), notes)
 
