@@ -160,3 +160,46 @@ def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
             "执行率(H列)填报95.30%，按预算执行表合计行计算为95.50%（95.50万元÷100.00万元），相差-0.20个百分点")
     assert a.warnings == [executed, rate]
 
+
+
+def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
+    from qdanalysis.analyse.scoring import display_sheet
+    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.present.report import AnnualReport
+
+    rows = form()
+    rows[12][7] = None  # the unit left one 得分 blank: 未披露, never 0
+    a = analyse_year(2021, year_folder(tmp_path, rows, MERGES))
+    assert a.score.self_scores == {"预算执行率": 9.55, "保障网络线路数量": None, "保障金宏短信数量": 14.0,
+                                   "系统正常运行率": 20.0, "视频资源共享数量": 20.0, "使用部门满意度": 10.0}
+    sheet = display_sheet(a.score).set_index("三级指标")
+    assert list(sheet.columns[sheet.columns.get_loc("得分"):][:2]) == ["得分", "单位自评得分（单位填报）"]
+    assert sheet.loc["保障金宏短信数量", "单位自评得分（单位填报）"] == 14.0
+    assert sheet.loc["保障网络线路数量", "单位自评得分（单位填报）"] == "未披露"
+    assert sheet.loc["预算执行率", "单位自评得分（单位填报）"] == 9.55
+    total = display_sheet(a.score).iloc[-1]
+    assert total["一级指标"] == "合计" and total["单位自评得分（单位填报）"] == "未披露"
+    text = " ".join(b.html for b in AnnualReport.build(2021, data_root=str(tmp_path)).scoring() if hasattr(b, "html"))
+    assert ("单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实，不计入本评价得分；"
+            "6项中5项填有自评得分，合计73.55分（1项未填写，合计不含该项）") in text
+
+
+def test_export_and_draft_show_the_units_self_scores(tmp_path):
+    from docx import Document
+
+    root = year_folder(tmp_path / "data", form(), MERGES)
+    out = tmp_path / "2021年分析.xlsx"
+    assert main(["export", "--year", "2021", "--root", str(root), str(out)]) == 0
+    ws = load_workbook(out)["评分"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(r for r in rows if "三级指标" in r)
+    column = header.index("单位自评得分（单位填报）")
+    assert header[column - 1] == "得分"
+    sms = next(r for r in rows if r[header.index("三级指标")] == "保障金宏短信数量")
+    assert sms[column] == 14
+    assert main(["draft", "--year", "2021", "--root", str(root), "--out", str(tmp_path / "reports")]) == 0
+    [docx] = (tmp_path / "reports" / "2021").glob("*.docx")
+    document = Document(docx)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实" in text
+    assert any("单位自评得分（单位填报）" in [c.text for c in t.rows[0].cells] for t in document.tables)
