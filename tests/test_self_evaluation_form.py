@@ -203,3 +203,41 @@ def test_export_and_draft_show_the_units_self_scores(tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实" in text
     assert any("单位自评得分（单位填报）" in [c.text for c in t.rows[0].cells] for t in document.tables)
+
+
+PLAIN = [["2021年绩效指标"], ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
+         ["产出指标", "数量指标", "保障网络线路数量", ">=80条", "85条"],
+         [None, None, "保障金宏短信数量", "≥600万条", None],
+         [None, "质量指标", "系统正常运行率", "≥95%", "99%"],
+         ["效益指标", "社会效益指标", "视频资源共享数量", "≥3万条", "4.8万路"],
+         ["满意度指标", "服务对象满意度指标", "使用部门满意度", "≥85%", "92%"]]
+
+
+def test_both_layouts_agreeing_use_the_indicator_sheet_and_say_so(tmp_path, capsys):
+    from qdanalysis.read.year import load_year
+
+    root = year_folder(tmp_path, form(), MERGES, plain=PLAIN)
+    assert main(["validate", str(root / "2021")]) == 0
+    assert ("注：绩效指标取自《2021年专项业务费.xlsx》「绩效指标」；《2021年绩效自评表.xlsx》「项目支出绩效自评表」与之列有"
+            "相同的指标，单位自评得分和偏差原因分析取自该表") in capsys.readouterr().out
+    ind = load_year(2021, root).indicators.set_index("name")
+    assert set(ind["src_sheet"]) == {"绩效指标"} and set(ind["self_src_sheet"]) == {"项目支出绩效自评表"}
+    sms = ind.loc["保障金宏短信数量"]  # the actual and the weights only the form states are taken from it
+    assert (sms["actual_text"], sms["weight"], sms["self_score"], sms["self_src_row"]) == ("420万条", 20, 14, 14)
+
+
+def test_both_layouts_disagreeing_are_refused_naming_both_places(tmp_path, capsys):
+    plain = [list(r) for r in PLAIN]
+    plain[4][3] = "≥90%"
+    plain.append(["满意度指标", "服务对象满意度指标", "投诉处理及时率", "100%", None])
+    root = year_folder(tmp_path, form(), MERGES, plain=plain)
+    assert main(["validate", str(root / "2021")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    form_file, book = root / "2021" / "2021年绩效自评表.xlsx", root / "2021" / "2021年专项业务费.xlsx"
+    assert out == [
+        f"{form_file}:项目支出绩效自评表:16:年度指标值: 指标「系统正常运行率」在《2021年绩效自评表.xlsx》「项目支出绩效自评表」"
+        "为「≥95%」，在《2021年专项业务费.xlsx》「绩效指标」第5行为「≥90%」，两表不一致"
+        "（同一年度只能有一套绩效指标：请核对后把两表改为一致，或移出其中一张表）",
+        f"{book}:绩效指标:8:三级指标: 《2021年专项业务费.xlsx》「绩效指标」第8行列有指标「投诉处理及时率」，"
+        "《2021年绩效自评表.xlsx》「项目支出绩效自评表」没有该指标（同一年度只能有一套绩效指标：请在两表中列出相同的指标，或移出其中一张表）",
+    ]

@@ -287,15 +287,15 @@ def _merged(rows: list[dict], form_rows: list[dict]) -> list[dict]:
     for r in rows:
         f = by_name.get(P.compact(r.get("name")))
         if f is None:
-            problems.append(_both_problem(r, "三级指标", f"「{_at(r)}」列有指标「{r['name']}」，{_at(form_rows[0], row=False)}没有该指标",
+            problems.append(_both_problem(r, "三级指标", f"{_at(r)}列有指标「{r['name']}」，{_at(form_rows[0], row=False)}没有该指标",
                                           "同一年度只能有一套绩效指标：请在两表中列出相同的指标，或移出其中一张表"))
             continue
-        for label, key, same in (("指标值", "target", _same_target), ("实际完成值", "actual", _same_actual),
+        for label, key, same in (("年度指标值", "target", _same_target), ("实际完成值", "actual", _same_actual),
                                  ("分值", "weight", _same_weight)):
             ok, mine, theirs = same(r, f)
             if not ok:
                 problems.append(_both_problem(
-                    f, label, f"指标「{r['name']}」在{_at(f, row=False)}为「{theirs}」，在「{_at(r)}」为「{mine}」，两表不一致",
+                    f, label, f"指标「{r['name']}」在{_at(f, row=False)}为「{theirs}」，在{_at(r)}为「{mine}」，两表不一致",
                     "同一年度只能有一套绩效指标：请核对后把两表改为一致，或移出其中一张表"))
         merged = dict(r)
         for key in ("actual_value", "actual_unit", "actual_text", "met", "weight"):
