@@ -382,6 +382,10 @@ class AnnualReport:
         else:
             blocks.append(para("数据读自 {folder}（{n}个工作簿），本次解析并校验。", "note",
                                folder=display_path(d.folder), n=n))
+        for note in d.notes:
+            blocks.append(para("{note}。", "note", note=note))
+        if d.unused:
+            blocks.append(para("以下工作表未使用：{sheets}。", "note", sheets="；".join(d.unused)))
         if a.score is not None and a.score.file:
             blocks.append(para("评分表：{file}（{name}）。", "note", file=scoring_source(a.score), name=a.score.name))
         return blocks

@@ -32,7 +32,8 @@ from qdanalysis.read.loaders.texts import (
     load_results,
 )
 from qdanalysis.read.schema import SheetSchema
-from qdanalysis.read.sheet import frame, shared_reads, workbook_paths
+from qdanalysis.read.sheet import frame, shared_reads, sheets_used, workbook_paths
+from qdanalysis.read.unused import unused_sheets
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class InputsRead:
         problems: every problem of every table, in the order of :data:`INPUTS`.
         notes: where a table was read from when that is not its own sheet (the indicators from a
             unit's 自评表), in Chinese.
+        unused: each sheet that no table used, with why (:func:`~qdanalysis.read.unused.unused_sheets`).
     """
 
     loaded: dict[str, Any]
@@ -127,6 +129,7 @@ class InputsRead:
     missing: list[InputTable]
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
 
 
 def read_inputs(path: str | Path, year: int | None = None, *, require: bool = True, keep: bool = True) -> InputsRead:
@@ -144,7 +147,7 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
     if copies:  # one message a copy, not a duplicate-item error for every row of the original
         out.problems.extend(copies)
         return out
-    with shared_reads():
+    with shared_reads(), sheets_used() as used:
         for table in INPUTS:
             try:
                 loaded = table.load(path, year)
@@ -161,6 +164,7 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
             if keep:
                 out.loaded[table.name] = loaded
             del loaded
+        out.unused = unused_sheets(path, used, tuple(t.schema for t in INPUTS))
     return out
 
 

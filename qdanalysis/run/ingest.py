@@ -82,6 +82,8 @@ def ingest(year: int, root: str | Path | None = None, out: str | Path | None = N
                 "undisclosed": data.undisclosed,
                 "warnings": warnings_from(checks),
                 "missing": data.missing,
+                "notes": data.notes,
+                "unused": data.unused,
             }
             write_text(new_dir / store.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
                                                             default=store.json_default))
