@@ -27,7 +27,7 @@ def test_the_declaration():
     assert [t.name for t in INPUTS if t.required] == ["budget"]
     assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record"]
     assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "results", "project",
-                           "record")
+                           "record", "self_funds")
 
 
 def test_a_missing_table_is_its_own_error(workbook):

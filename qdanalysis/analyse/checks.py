@@ -6,11 +6,13 @@ becomes a data warning; nothing is corrected or hidden.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pandas as pd
 
 from qdanalysis.analyse.analyses import counted_in_units, is_approximate, item_label, months_in_service
+from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import UNITS_COUNTED
 
 CHECK_COLUMNS = ["check", "formula", "computed", "stated", "difference", "relative", "status", "detail"]
@@ -155,9 +157,101 @@ def totals_check(totals: dict) -> list[dict]:
              "status": "—", "detail": f"执行率{float(rate):.2%}" if rate is not None else ""}]
 
 
+#: The figures of a 自评表's 资金 block and the budget sheet's totals they are checked against.
+_FUND_FIGURES = (
+    ("initial_budget", "年初预算数", "budget", "预算数"),
+    ("budget", "全年预算数", "effective_budget", "调整后预算数（未调整时为预算数）"),
+    ("executed", "全年执行数", "executed", "执行数"),
+)
+#: The line of the 资金 block that states the year's totals.
+FUNDS_TOTAL_LINE = "年度资金总额"
+
+
+def _in_unit(yuan: Decimal, unit: str) -> str:
+    """An amount in the 资金 block's own unit, two decimals (95.50万元, 955000.12元)."""
+    return f"{(Decimal(yuan) / (10000 if unit == '万元' else 1)).quantize(Decimal('0.01'))}{unit}"
+
+
+def _cell_place(r: dict, where: str) -> str:
+    return f"《{Path(str(r['src_file'])).name}》「{r['src_sheet']}」第{int(r['src_row'])}行{where}"
+
+
+def funds_checks(funds: pd.DataFrame | None, totals: dict) -> list[dict]:
+    """A unit's 自评表 资金 block (its 年度资金总额 row) against the budget sheet's 合计 row.
+
+    Each amount is compared at the block's own precision: to the fen in 元, to 0.01万元 (100元) in 万元,
+    the budget sheet's figure rounded half-up to it; the execution rate to 0.01 percentage point.
+    A figure either side leaves blank is 未披露, not compared.
+    """
+    if funds is None or funds.empty:
+        return []
+    out = []
+    effective = totals.get("adjusted_budget")
+    if effective is None and totals.get("adjustment") == NOT_ADJUSTED:
+        effective = totals.get("budget")
+    ours = {"budget": totals.get("budget"), "effective_budget": effective, "executed": totals.get("executed")}
+    for r in funds[funds["line"] == FUNDS_TOTAL_LINE].to_dict("records"):
+        unit = r["unit"]
+        quantum = Decimal("100") if unit == "万元" else Decimal("0.01")
+        for key, header, total, label in _FUND_FIGURES:
+            where = r.get(f"{key}_where")
+            if not isinstance(where, str):
+                continue  # the block has no such column
+            check = f"绩效自评表资金栏：{header} vs 预算执行表{label}"
+            stated = None if pd.isna(r[key]) else Decimal(r[key])
+            computed = ours[total]
+            place = _cell_place(r, where)
+            if stated is None or computed is None:
+                side = "自评表未填写" if stated is None else "预算执行表合计行未列明"
+                out.append({**_row(check, f"自评表{where} vs 预算执行表合计行", computed, stated),
+                            "detail": f"{place}：{side}，无法核对"})
+                continue
+            rounded = (Decimal(computed) / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
+            diff = stated - rounded
+            row = {"check": check, "formula": f"自评表{where} vs 预算执行表合计行", "computed": Decimal(computed), "stated": stated,
+                   "difference": diff, "relative": float(diff / rounded) if rounded else None,
+                   "status": STATUS_OK if diff == 0 else STATUS_DIFF}
+            if diff == 0:
+                row["detail"] = (f"{place}填报{_in_unit(stated, unit)}，与预算执行表合计行一致"
+                                 f"（按{'0.01万元' if unit == '万元' else '分'}核对）")
+            else:
+                row["detail"] = (f"{place}填报{_in_unit(stated, unit)}，预算执行表合计行{label}为{_in_unit(computed, unit)}，"
+                                 f"相差{_in_unit(diff, unit) if diff < 0 else '+' + _in_unit(diff, unit)}（自评表减预算执行表）")
+            out.append(row)
+        out += _rate_check(r, totals, effective)
+    return out
+
+
+def _rate_check(r: dict, totals: dict, effective: Decimal | None) -> list[dict]:
+    where = r.get("rate_where")
+    if not isinstance(where, str):
+        return []
+    check = "绩效自评表资金栏：执行率 vs 预算执行表执行数÷预算数"
+    place = _cell_place(r, where)
+    rate, executed = totals.get("execution_rate"), totals.get("executed")
+    stated = None if pd.isna(r["rate"]) else Decimal(str(r["rate"]))
+    if stated is None or rate is None or effective is None:
+        side = "自评表未填写" if stated is None else "预算执行表合计行未列明执行数或预算数"
+        return [{"check": check, "formula": place, "computed": None, "stated": None, "difference": None,
+                 "relative": None, "status": STATUS_UNKNOWN, "detail": f"{place}：{side}，无法核对"}]
+    points = (stated - Decimal(rate)) * 100  # percentage points
+    agree = abs(points) <= Decimal("0.005")
+    unit = r["unit"]
+    basis = f"{_in_unit(executed, unit)}÷{_in_unit(effective, unit)}"
+    if agree:
+        detail = f"{place}填报{stated:.2%}，与按预算执行表合计行计算的{Decimal(rate):.2%}（{basis}）一致"
+    else:
+        shown = (stated * 100).quantize(Decimal("0.01")) - (Decimal(rate) * 100).quantize(Decimal("0.01"))
+        detail = (f"{place}填报{stated:.2%}，按预算执行表合计行计算为{Decimal(rate):.2%}（{basis}），"
+                  f"相差{'+' if shown > 0 else ''}{shown}个百分点")
+    return [{"check": check, "formula": f"{basis}", "computed": None, "stated": None, "difference": None,
+             "relative": float(stated), "status": STATUS_OK if agree else STATUS_DIFF, "detail": detail}]
+
+
 def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFrame, totals: dict,
-                 year: int | None = None) -> pd.DataFrame:
-    """Every cross-check the data allows, one row each (money in 元 as Decimal)."""
+                 year: int | None = None, funds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every cross-check the data allows, one row each (money in 元 as Decimal); ``funds`` is the 资金
+    block of a unit's 自评表 (:func:`funds_checks`)."""
     by_contract = budget_vs_contracts(budget, contracts, year)
     # The same item, the same figure from the line inventory adds nothing: keep one row.
     seen = {(r["check"].split(" ")[0], r["computed"]) for r in by_contract}
@@ -170,7 +264,7 @@ def cross_checks(budget: pd.DataFrame, contracts: pd.DataFrame, lines: pd.DataFr
         ended = set(contracts.loc[within, "item_code"].dropna())
     by_lines = [r for r in budget_vs_lines(budget, lines, year)
                 if (r["check"].split(" ")[0], r["computed"]) not in seen and r["check"].split(" ")[0] not in ended]
-    rows = totals_check(totals) + by_contract + by_lines + payments_vs_contracts(contracts)
+    rows = totals_check(totals) + funds_checks(funds, totals) + by_contract + by_lines + payments_vs_contracts(contracts)
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 

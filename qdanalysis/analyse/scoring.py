@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -50,6 +51,7 @@ from qdanalysis.analyse.scoring_table import (
     PRESETS_DIR,
     RATE_MEASURES,
     RULES,
+    SELF_SCORE_LABEL,
     SHEET_COLUMNS,
     SHEET_LABELS,
     STATUS_EVALUATOR,
@@ -69,7 +71,7 @@ from qdanalysis.analyse.scoring_table import (
     validate_scoring,
 )
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
-from qdanalysis.fmt import placeholder, wan
+from qdanalysis.fmt import UNDISCLOSED_LABEL, placeholder, wan
 from qdanalysis.read import parsing as P
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import LEVEL_WORDS, RECORD
@@ -92,6 +94,7 @@ class _Scored:
     indicators: pd.DataFrame
     warnings: list[str]
     budget_source: str = "预算执行表"
+    self_funds: pd.DataFrame | None = None
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -120,6 +123,10 @@ class ScoreResult:
         evaluators: who entered the record, with dates (``张三（2021-05-20）``).
         opinions: the record's 评价意见 by indicator name.
         file: the scoring table's file, or the preset's name.
+        self_scores: the unit's own score of each indicator (its 自评表's 得分; None where it left it
+            blank), by indicator name; empty when the data has no 自评表. Stated by the unit: never
+            part of ``total``.
+        self_source: the 自评表 the self-scores come from, in words.
     """
 
     sheet: pd.DataFrame
@@ -138,6 +145,27 @@ class ScoreResult:
     evaluators: list[str] = field(default_factory=list)
     file: str = ""
     opinions: dict[str, str] = field(default_factory=dict)
+    self_scores: dict[str, float | None] = field(default_factory=dict)
+    self_source: str = ""
+
+    @property
+    def self_total(self) -> float | None:
+        """The unit's self-scores added up (None when it gave none)."""
+        given = [Decimal(str(v)) for v in self.self_scores.values() if v is not None]
+        return float(sum(given, Decimal(0))) if given else None
+
+    def self_summary(self) -> str:
+        """Where the unit's self-scores come from and what they add up to, in one sentence (empty without)."""
+        if not self.self_scores:
+            return ""
+        n = len(self.self_scores)
+        given = [v for v in self.self_scores.values() if v is not None]
+        if not given:
+            return f"单位自评得分取自{self.self_source}，但{n}项指标均未填写自评得分。"
+        blank = n - len(given)
+        total = f"合计{number_text(self.self_total)}分" + (f"（{blank}项未填写，合计不含该项）" if blank else "")
+        return (f"单位自评得分取自{self.self_source}，为单位填报，未经本评价核实，不计入本评价得分；"
+                f"{n}项中{len(given)}项填有自评得分，{total}。")
 
     @property
     def graded(self) -> bool:
@@ -234,9 +262,11 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
     if warnings is None:
         warnings = getattr(data, "warnings", None)
     if warnings is None:
-        checks = cross_checks(data.budget, data.contracts, data.lines, data.totals, data.year)
+        checks = cross_checks(data.budget, data.contracts, data.lines, data.totals, data.year,
+                              getattr(data, "self_funds", None))
         warnings = warnings_from(checks)
-    data = _Scored(data.year, data.totals, data.indicators, list(warnings))
+    data = _Scored(data.year, data.totals, data.indicators, list(warnings),
+                   self_funds=getattr(data, "self_funds", None))
     rows: list[dict] = []
     flags: list[str] = list(table.flags)
     proposals: list[dict] = []
@@ -262,7 +292,29 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
         missing_weight=float(missing_weight), flags=flags, name=table.name, source=table.source, note=table.note,
         threshold=float(table.grade_threshold), proposals=proposals, evaluators=people, file=table.file,
         opinions={name: e.opinion for name, e in record.items() if e.opinion},
+        **_self_scores(table, data),
     )
+
+
+def _self_scores(table: ScoringTable, data: _Scored) -> dict:
+    """The unit's own 得分 of each scored indicator, from its 自评表 (预算执行率 from the 资金 block)."""
+    sheet = data.indicators
+    if "self_src_sheet" not in sheet or not sheet["self_src_sheet"].notna().any():
+        return {}
+    by_name = {P.compact(r["name"]): r for r in sheet.to_dict("records")}
+    funds = data.self_funds if data.self_funds is not None else pd.DataFrame(columns=["line", "self_score"])
+    total_line = funds[funds["line"] == "年度资金总额"]
+    scores: dict[str, float | None] = {}
+    for ind in table.indicators:
+        if ind.measure == "execution_rate":
+            value = total_line["self_score"].iloc[0] if len(total_line) else None
+        else:
+            r = by_name.get(P.compact(ind.indicator or ind.name))
+            value = None if r is None else r.get("self_score")
+        scores[ind.name] = None if value is None or pd.isna(value) else float(value)
+    first = sheet[sheet["self_src_sheet"].notna()].iloc[0]
+    source = f"《{Path(str(first['self_src_file'])).name}》「{first['self_src_sheet']}」"
+    return {"self_scores": scores, "self_source": source}
 
 
 def display_sheet(result: ScoreResult) -> pd.DataFrame:
@@ -281,7 +333,31 @@ def display_sheet(result: ScoreResult) -> pd.DataFrame:
                  "basis": result.headline(), "evidence": ""})
     out = pd.DataFrame(rows, columns=SHEET_COLUMNS)
     out["rule"] = [RULES.get(r, r) for r in out["rule"]]
-    return out.rename(columns=SHEET_LABELS)
+    out = out.rename(columns=SHEET_LABELS)
+    if result.self_scores:
+        out.insert(out.columns.get_loc(SHEET_LABELS["score"]) + 1, SELF_SCORE_LABEL, _self_column(result, rows))
+    return out
+
+
+def _self_column(result: ScoreResult, rows: list[dict]) -> list:
+    """The unit's self-score of each row of :func:`display_sheet`: an indicator's as the unit gave it,
+    a 小计 or 合计 the sum where every indicator has one; 未披露 where the unit left it blank."""
+    def total(names) -> float | str:
+        values = [result.self_scores.get(n) for n in names]
+        if not values or any(v is None for v in values):
+            return UNDISCLOSED_LABEL
+        return float(sum((Decimal(str(v)) for v in values), Decimal(0)))
+
+    out = []
+    for r in rows:
+        if r["name"] == SUBTOTAL:
+            out.append(total(result.sheet.loc[result.sheet["level1"] == r["level1"], "name"]))
+        elif r["level1"] == TOTAL and not r["name"]:
+            out.append(total(result.sheet["name"]))
+        else:
+            value = result.self_scores.get(r["name"])
+            out.append(UNDISCLOSED_LABEL if value is None else value)
+    return out
 
 
 def _groups(sheet: pd.DataFrame) -> pd.DataFrame:

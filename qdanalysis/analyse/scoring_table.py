@@ -79,6 +79,8 @@ SHEET_LABELS: dict[str, str] = {
     "evidence": "佐证材料",
 }
 SHEET_COLUMNS = list(SHEET_LABELS)
+#: The column of the unit's own score (its 自评表's 得分), beside ours: stated by the unit, never ours.
+SELF_SCORE_LABEL = "单位自评得分（单位填报）"
 GROUP_COLUMNS = ["level1", "weight", "score", "missing_weight", "indicators", "missing"]
 EVALUATOR_SOURCE = "评价人打分"
 SUBTOTAL = "小计"

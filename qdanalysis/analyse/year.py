@@ -127,7 +127,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         "recurring": A.recurring_share(d.budget, d.contracts, d.totals),
         "indicator_status": A.indicator_status(d.indicators),
     }
-    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year)
+    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)
     scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
     found = F.find_all(

@@ -18,7 +18,7 @@ from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import trends as TR
 from qdanalysis.analyse.findings import CATEGORIES, STALE_YEARS, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
-from qdanalysis.analyse.scoring_table import number_text
+from qdanalysis.analyse.scoring_table import SELF_SCORE_LABEL, number_text
 from qdanalysis.analyse.trends import trend_table, year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
@@ -385,6 +385,10 @@ class AnnualReport:
         else:
             blocks.append(para("数据读自 {folder}（{n}个工作簿），本次解析并校验。", "note",
                                folder=display_path(d.folder), n=n))
+        for note in d.notes:
+            blocks.append(para("{note}。", "note", note=note))
+        if d.unused:
+            blocks.append(para("以下工作表未使用：{sheets}。", "note", sheets="；".join(d.unused)))
         if a.score is not None and a.score.file:
             blocks.append(para("评分表：{file}（{name}）。", "note", file=scoring_source(a.score), name=a.score.name))
         return blocks
@@ -418,9 +422,12 @@ class AnnualReport:
                                text="".join(f"{f.title}：{f.summary}" for f in checks)))
         if result.note:
             blocks.append(para("评分表说明：{note}", "note", note=result.note))
+        if result.self_scores:
+            blocks.append(para("{text}下表“{column}”一列为单位自评的得分，与本评价的“得分”分列，供对照。", "note",
+                               text=result.self_summary(), column=SELF_SCORE_LABEL))
         sheet = display_sheet(result)
         fmt = {c: (lambda v: format_number(v, 2) if isinstance(v, (int, float, Decimal)) and not pd.isna(v) else text_cell(v))
-               for c in ("分值", "得分")}
+               for c in ("分值", "得分", SELF_SCORE_LABEL)}
         blocks.append(self._table(sheet, {c: c for c in sheet.columns}, T.caption(T.SCORE, self.analysis), formats=fmt))
         return blocks
 

@@ -51,6 +51,10 @@ def year_summary(analysis: YearAnalysis) -> str:
     ]
     if data.missing:
         lines.append("  未提供：" + "、".join(data.missing))
+    lines += [f"  注：{note}" for note in data.notes]
+    if data.unused:
+        lines.append("  未使用的工作表：")
+        lines += [f"    - {sheet}" for sheet in data.unused]
     lines.append("  " + score_line(analysis))
     if analysis.warnings:
         lines.append("  数据核对提示：")

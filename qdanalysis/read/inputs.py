@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from qdanalysis.errors import MissingTableError, Problem, ValidationError, displ
 from qdanalysis.read import schema
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
-from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES, load_indicators
+from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
 from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
 from qdanalysis.read.loaders.texts import (
@@ -32,7 +32,8 @@ from qdanalysis.read.loaders.texts import (
     load_results,
 )
 from qdanalysis.read.schema import SheetSchema
-from qdanalysis.read.sheet import frame, shared_reads, workbook_paths
+from qdanalysis.read.sheet import frame, shared_reads, sheets_used, workbook_paths
+from qdanalysis.read.unused import unused_sheets
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class InputTable:
         """The frames a loaded table contributes to a year, by name (the budget adds its 小计 rows)."""
         if isinstance(loaded, BudgetSheet):
             return {self.name: loaded.items, SUBTOTALS: loaded.subtotals}
+        if isinstance(loaded, IndicatorSheet):
+            return {self.name: loaded.indicators, SELF_FUNDS: loaded.funds}
         return {self.name: loaded}
 
     def empty(self) -> pd.DataFrame:
@@ -83,13 +86,15 @@ class InputTable:
 
 #: The 小计 rows of the budget sheet, kept beside its items.
 SUBTOTALS = "subtotals"
+#: The 资金 block of a unit's 自评表, kept beside the indicators it came with.
+SELF_FUNDS = "self_funds"
 
 INPUTS: tuple[InputTable, ...] = (
     InputTable("budget", schema.BUDGET, read_budget, BUDGET_DTYPES, required=True),
     InputTable("contracts", schema.CONTRACTS, load_contracts, CONTRACT_DTYPES),
     InputTable("lines", schema.LINES, load_lines, LINE_DTYPES),
     InputTable("sms", schema.SMS, load_sms, SMS_DTYPES, needs_year=True),
-    InputTable("indicators", schema.INDICATORS, load_indicators, INDICATOR_DTYPES),
+    InputTable("indicators", schema.INDICATORS, read_indicators, INDICATOR_DTYPES),
     InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
     InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
     InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),
@@ -98,10 +103,11 @@ INPUTS: tuple[InputTable, ...] = (
 BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}
 
 #: Every frame a year holds: each input table, and the budget's subtotals after it.
-FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, *(t.name for t in INPUTS if t.name != "budget"))
+FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, *(t.name for t in INPUTS if t.name != "budget"), SELF_FUNDS)
 
 #: The frame dtypes by frame name, for empty frames.
-FRAME_DTYPES: dict[str, Mapping[str, Any]] = {**{t.name: t.dtypes for t in INPUTS}, SUBTOTALS: SUBTOTAL_DTYPES}
+FRAME_DTYPES: dict[str, Mapping[str, Any]] = {**{t.name: t.dtypes for t in INPUTS}, SUBTOTALS: SUBTOTAL_DTYPES,
+                                               SELF_FUNDS: FUNDS_DTYPES}
 
 
 @dataclass
@@ -113,12 +119,17 @@ class InputsRead:
         rows: the number of rows of each table found, by name.
         missing: the tables that no workbook holds.
         problems: every problem of every table, in the order of :data:`INPUTS`.
+        notes: where a table was read from when that is not its own sheet (the indicators from a
+            unit's 自评表), in Chinese.
+        unused: each sheet that no table used, with why (:func:`~qdanalysis.read.unused.unused_sheets`).
     """
 
     loaded: dict[str, Any]
     rows: dict[str, int]
     missing: list[InputTable]
     problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
 
 
 def read_inputs(path: str | Path, year: int | None = None, *, require: bool = True, keep: bool = True) -> InputsRead:
@@ -136,7 +147,7 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
     if copies:  # one message a copy, not a duplicate-item error for every row of the original
         out.problems.extend(copies)
         return out
-    with shared_reads():
+    with shared_reads(), sheets_used() as used:
         for table in INPUTS:
             try:
                 loaded = table.load(path, year)
@@ -149,9 +160,11 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
                 out.problems.extend(p for p in err.problems if p not in out.problems)
                 continue
             out.rows[table.name] = table.rows(loaded)
+            out.notes.extend(getattr(loaded, "notes", ()))
             if keep:
                 out.loaded[table.name] = loaded
             del loaded
+        out.unused = unused_sheets(path, used, tuple(t.schema for t in INPUTS))
     return out
 
 

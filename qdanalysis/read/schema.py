@@ -190,6 +190,48 @@ INDICATORS = SheetSchema(
     "绩效目标申报表的指标，一个三级指标一行。",
 )
 
+#: The indicator block of the MoF 《项目支出绩效自评表》 (财预〔2020〕10号 附件), as units report their
+#: indicators: the same indicators as 绩效指标, with the unit's own 得分 and its explanation of deviations.
+#: Found by a sheet name with 自评表, or by the header 年度指标值 (绩效指标 writes 指标值).
+SELF_EVALUATION = SheetSchema(
+    "self_evaluation",
+    "绩效自评表",
+    ("自评表",),
+    (
+        Column("level1", "一级指标", (), True, fill_down=True),
+        Column("level2", "二级指标", (), True, fill_down=True),
+        Column("name", "三级指标", ("指标名称",), True),
+        Column("target", "年度指标值", ("年度目标值",), True, kind="target", hint="如 ≥80条、≤2小时、100%、健全"),
+        Column("actual", "实际完成值", ("完成值", "全年实际值"), kind="quantity"),
+        Column("weight", "分值", (), kind="decimal"),
+        Column("self_score", "得分", ("自评得分",), kind="decimal", hint="单位自评的得分"),
+        Column("deviation", "偏差原因分析及改进措施", ("偏差原因分析", "偏差原因", "改进措施")),
+    ),
+    "单位按财政部《项目支出绩效自评表》填报的绩效自评表：资金栏与预算执行表核对，指标栏作为本年度绩效指标，"
+    "单位自评得分原样保留、与本评价的得分并列。",
+)
+
+#: The 资金 block above it (项目资金（万元）): one row per source of the money, figures as the block states them.
+SELF_FUNDS = SheetSchema(
+    "self_funds",
+    "绩效自评表资金栏",
+    ("自评表",),
+    (
+        Column("initial_budget", "年初预算数", (), kind="money", periods=ANNUAL),
+        Column("budget", "全年预算数", (), True, kind="money", periods=ANNUAL),
+        Column("executed", "全年执行数", (), True, kind="money", periods=ANNUAL),
+        Column("weight", "分值", (), kind="decimal"),
+        Column("rate", "执行率", ("预算执行率",)),  # a ratio: read by the loader (98.27% or 0.9827)
+        Column("self_score", "得分", ("自评得分",), kind="decimal"),
+    ),
+)
+#: The rows of the 资金 block, as the form labels them.
+FUND_LINES = ("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金")
+#: Rows of the form's indicator block that end it: its total and grade.
+SELF_EVALUATION_END = ("总分", "合计", "总计", "等级", "评价等级", "自评等级")
+#: What the Excel export writes in a form's cell for a figure not yet evidenced: not a value.
+NOT_YET_EVIDENCED = "待补充佐证"
+
 RESULTS = SheetSchema(
     "results",
     "产出与成效",

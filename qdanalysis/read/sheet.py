@@ -69,6 +69,26 @@ def shared_reads() -> Iterator[None]:
         _SHARED.reset(token)
 
 
+_USED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qdanalysis_used_sheets", default=None)
+
+
+@contextlib.contextmanager
+def sheets_used() -> Iterator[dict[tuple[str, str], str]]:
+    """Within this block, each sheet a table is found in is recorded: ``(file, sheet) -> table title``
+    (``file`` as :func:`display_path` writes it), so that the sheets no table used can be listed."""
+    used: dict[tuple[str, str], str] = {}
+    token = _USED.set(used)
+    try:
+        yield used
+    finally:
+        _USED.reset(token)
+
+
+def read_sheets(file: Path) -> list[SheetData]:
+    """The sheets of one workbook (read once within :func:`shared_reads`)."""
+    return _read(file)
+
+
 def _read(file: Path) -> list[SheetData]:
     cache = _SHARED.get()
     if cache is None:
@@ -261,10 +281,11 @@ def _first_value(values: list[Any]) -> Any:
 
 
 def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], ProblemCollector] | None = None,
-           *, required: bool = True) -> tuple[list[Located], list[ProblemCollector]]:
+           *, required: bool = True, skip: frozenset[tuple[str, str]] = frozenset()) -> tuple[list[Located], list[ProblemCollector]]:
     """Find ``table`` in a workbook or in the workbooks of a folder.
 
-    Returns the located tables and the problem collectors used (one per file).
+    Returns the located tables and the problem collectors used (one per file). ``skip`` names
+    sheets (``(file, sheet)``) that hold another layout of the table, already read.
 
     Raises:
         ValidationError: a file cannot be read, or the table is named but malformed, or
@@ -276,7 +297,7 @@ def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], 
     found: list[Located] = []
     collectors: list[ProblemCollector] = []
     for file in paths:
-        sheets = _read(file)
+        sheets = [s for s in _read(file) if (s.file, s.name) not in skip]
         collector = ProblemCollector(display_path(file))
         collectors.append(collector)
         named = [s for s in sheets if _sheet_name_matches(s, table)]
@@ -300,6 +321,10 @@ def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], 
                               + "、".join(c.header for c in table.required) + "；或给该工作表改一个不含"
                               f"「{table.title}」的名称")
         collector.raise_if_any()
+    used = _USED.get()
+    if used is not None:
+        for loc in found:
+            used.setdefault((loc.file, loc.sheet), table.title)
     if not found and required:
         raise MissingTableError(_no_table(path, table), table.key, table.title)
     return found, collectors

@@ -14,7 +14,7 @@ import io
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -150,6 +150,8 @@ class Stored:
     totals: dict[str, Decimal | None]
     undisclosed: dict[str, Decimal | None]
     missing: list[str]
+    notes: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
 
 
 def read_stored(year: int, root: str | Path | None = None, out: str | Path | None = None) -> Stored | None:
@@ -171,7 +173,8 @@ def read_stored(year: int, root: str | Path | None = None, out: str | Path | Non
         return None
     totals = {k: v if k in TEXT_TOTALS else _decimal(v) for k, v in manifest["totals"].items()}
     return Stored(out_dir, frames, totals,
-                  {k: _decimal(v) for k, v in manifest["undisclosed"].items()}, list(manifest["missing"]))
+                  {k: _decimal(v) for k, v in manifest["undisclosed"].items()}, list(manifest["missing"]),
+                  list(manifest.get("notes", [])), list(manifest.get("unused", [])))
 
 
 def _decimal(value):

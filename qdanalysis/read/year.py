@@ -44,6 +44,9 @@ class YearData:
         processed: the ``data/processed`` folder the tables were read back from, when
             ``ingest`` had stored them from these very workbooks (None: parsed now).
         demo: the folder holds illustrative data (示例数据), not real data.
+        notes: where a table was read from when that is not its own sheet (the indicators from a
+            unit's 自评表), in Chinese.
+        unused: each sheet of the workbooks that no table used, with why, in Chinese.
     """
 
     year: int
@@ -55,6 +58,8 @@ class YearData:
     missing: list[str] = field(default_factory=list)
     processed: Path | None = None
     demo: bool = False
+    notes: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         frames = self.__dict__.get("frames")
@@ -113,7 +118,8 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
     for table in INPUTS:
         frames.update(table.frames(found.loaded[table.name]) if table.name in found.loaded else {})
     missing = [t.title for t in found.missing if not t.evaluator]
-    return assemble(int(year), folder, frames, budget.totals, budget.undisclosed, missing)
+    return assemble(int(year), folder, frames, budget.totals, budget.undisclosed, missing, notes=found.notes,
+                    unused=found.unused)
 
 
 def load_processed(year: int, root: str | Path | None = None, out: str | Path | None = None) -> YearData | None:
@@ -127,14 +133,15 @@ def load_processed(year: int, root: str | Path | None = None, out: str | Path | 
     if stored is None:
         return None
     return assemble(int(year), year_folder(year, root), stored.frames, stored.totals, stored.undisclosed,
-                    stored.missing, processed=stored.out_dir)
+                    stored.missing, processed=stored.out_dir, notes=stored.notes, unused=stored.unused)
 
 
 def assemble(year: int, folder: Path, frames: dict[str, pd.DataFrame], totals: dict, undisclosed: dict,
-             missing: list[str], *, processed: Path | None = None) -> YearData:
+             missing: list[str], *, processed: Path | None = None, notes: list[str] | None = None,
+             unused: list[str] | None = None) -> YearData:
     """A YearData from loaded frames; a table that no workbook holds becomes an empty frame."""
     complete = {name: frames[name] if frames.get(name) is not None else frame([], dict(FRAME_DTYPES[name]))
                 for name in FRAME_NAMES}
     return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=totals,
                     undisclosed=undisclosed, missing=list(missing), processed=processed,
-                    demo=is_demo_folder(folder))
+                    demo=is_demo_folder(folder), notes=list(notes or ()), unused=list(unused or ()))

@@ -66,6 +66,10 @@ def cmd_validate(args) -> int:
 
             tables = "，".join(f"{BY_NAME[name].title}{rows}行" for name, rows in found.rows.items())
             print(f"{display_path(path)}: 通过校验（{tables}）")
+            for note in found.notes:
+                print(f"  注：{note}")
+            for sheet in found.unused:
+                print(f"  未使用的工作表：{sheet}")
             optional = [t.title for t in found.missing if not t.required]
             if optional:
                 print(f"  注：未提供（选填）：{'、'.join(optional)}")

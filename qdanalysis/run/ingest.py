@@ -60,7 +60,8 @@ def ingest(year: int, root: str | Path | None = None, out: str | Path | None = N
             if manifest is not None:
                 return IngestResult(int(year), out_dir, True, manifest)
         data = load_year(year, root, processed=False)
-        checks = cross_checks(data.budget, data.contracts, data.lines, data.totals, data.year)
+        checks = cross_checks(data.budget, data.contracts, data.lines, data.totals, data.year,
+                              getattr(data, "self_funds", None))
         new_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
         try:
             tables = {}
@@ -81,6 +82,8 @@ def ingest(year: int, root: str | Path | None = None, out: str | Path | None = N
                 "undisclosed": data.undisclosed,
                 "warnings": warnings_from(checks),
                 "missing": data.missing,
+                "notes": data.notes,
+                "unused": data.unused,
             }
             write_text(new_dir / store.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
                                                             default=store.json_default))
