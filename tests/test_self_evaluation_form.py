@@ -179,6 +179,9 @@ def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     assert sheet.loc["预算执行率", "单位自评得分（单位填报）"] == 9.55
     total = display_sheet(a.score).iloc[-1]
     assert total["一级指标"] == "合计" and total["单位自评得分（单位填报）"] == "未披露"
+    # the evidence names the sheet the actual was read from, not a 绩效指标 sheet the year does not have
+    evidence = dict(zip(a.score.sheet["name"], a.score.sheet["evidence"]))
+    assert evidence["系统正常运行率"].startswith("「项目支出绩效自评表」表「实际完成值」")
     text = " ".join(b.html for b in AnnualReport.build(2021, data_root=str(tmp_path)).scoring() if hasattr(b, "html"))
     assert ("单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实，不计入本评价得分；"
             "6项中5项填有自评得分，合计73.55分（1项未填写，合计不含该项）") in text

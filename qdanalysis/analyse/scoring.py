@@ -779,8 +779,10 @@ def _from_sheet(ind: Indicator, sheet: pd.DataFrame) -> _Actual:
                      f"评分表为 {number_text(ind.weight)}；本次按评分表计分")
     text = r["actual_text"] if isinstance(r["actual_text"], str) else ""
     source = r.get("source") if isinstance(r.get("source"), str) else ""
+    # the sheet it was read from: a 绩效指标 sheet, or a unit's 自评表 read as the indicators
+    sheet_name = r.get("src_sheet") if isinstance(r.get("src_sheet"), str) else "绩效指标"
     out = _Actual(target, text=text, flags=flags, sheet_row=r,
-                  evidence="绩效指标表「实际完成值」" + (f"（来源：{source}）" if source else "") if text else "")
+                  evidence=f"「{sheet_name}」表「实际完成值」" + (f"（来源：{source}）" if source else "") if text else "")
     if not text:
         out.missing_reason = "绩效指标表未填实际完成值"
         return out
