@@ -208,3 +208,49 @@ def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeyp
     monkeypatch.setattr(ny.new_folder.__globals__["os"], "rename", real_rename)
     assert sorted(p.name for p in raw.iterdir()) == ["2020"]
     assert sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+
+
+def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(project, tmp_path, capsys):
+    from qdanalysis.run.runner import run_year
+
+    raw, params = project
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    path = raw / "2021" / "2021年专项业务费.xlsx"
+    wb = load_workbook(path)
+    ws = wb["预算执行"]
+    head = next(r for r in range(1, 6) if ws.cell(r, 1).value == "编号")
+    items = [r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 3).value]
+    for r in items:  # 预算数 (D) and 执行数 (F), in 万元 as the sheet's unit line says
+        ws.cell(r, 4).value, ws.cell(r, 6).value = 10, 9.5
+    ws.cell(items[-1] + 1, 2).value = "合计"
+    ws.cell(items[-1] + 1, 4).value, ws.cell(items[-1] + 1, 6).value = 10 * len(items), 9.5 * len(items)
+    wb.save(path)
+    capsys.readouterr()
+    assert main(["validate", str(raw / "2021")]) == 0
+    assert "预算数" not in capsys.readouterr().out  # the amounts are no longer blank
+
+    result = run_year(2021, tmp_path / "reports", params_file=params / "2021.yaml")
+
+    assert result.ok, result.error
+    html = result.html.read_text(encoding="utf-8")
+    assert "<title>青岛市大数据局专项业务费2021年绩效评价数据分析</title>" in html
+    assert TITLE_2020 not in html
+    assert "290.00" in html  # 29 items × 10万元, the budget the report states
+
+
+def test_a_year_folder_put_there_by_hand_gets_its_params_file_only(project, capsys):
+    raw, params = project
+    shutil.copytree(raw / "2020", raw / "2021")
+    before = snapshot(raw)
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 1
+    assert "数据文件夹已有而缺参数文件时，加 --params-only 只生成参数文件" in capsys.readouterr().out
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params), "--params-only"]) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    assert snapshot(raw) == before
+    assert load_params(params / "2021.yaml")["title"] == "青岛市大数据局专项业务费2021年绩效评价数据分析"
+    assert out[0] == (f"已生成参数文件：{params / '2021.yaml'}（由 {params / '2020.yaml'} 复制，year 和标题中的年份改为2021；"
+                      f"报告标题“青岛市大数据局专项业务费2021年绩效评价数据分析”）；数据文件夹 {raw / '2021'}/ 未改动")
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params), "--params-only"]) == 1

@@ -270,7 +270,7 @@ def test_run_all_names_every_year_it_skips_and_why(tmp_path):
     assert results[1].html is None and not (tmp_path / "reports" / "2021").exists()
     printed = stream.getvalue().splitlines()
     skip_2021 = (f"跳过 2021：没有 {params_dir / '2021.yaml'}（数据文件夹 {raw / '2021'}/ 已有；"
-                 f"可用 qdanalysis new-year 2021 生成参数文件，或用 --root {raw} 按默认参数运行）")
+                 f"可用 qdanalysis new-year 2021 --params-only 生成参数文件，或用 --root {raw} 按默认参数运行）")
     skip_2022 = (f"跳过 2022：{params_dir / '2022.yaml'} 所指的数据文件夹 {raw / '2022'}/ 不存在"
                  "（请把2022年的工作簿放入该文件夹，或检查 data_root）")
     assert printed[-3:] == ["共 3 项：成功 1，失败 0，跳过 2", skip_2021, skip_2022]

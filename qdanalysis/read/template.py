@@ -83,7 +83,10 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
             cell.font = Font(bold=True)
             cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, 4 * len(col.header) + 4))
+            # A pre-filled column is as wide as its longest value (up to 40), so that names read whole.
+            longest = max((len(str(r[j - 1])) for r in filled if j <= len(r) and r[j - 1] is not None), default=0)
+            ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, 4 * len(col.header) + 4),
+                                                                   min(40, 2 * longest + 2))
             if col.kind in ("text", "code") or col.key in ("source", "note"):
                 for r in range(head + 1, head + 201 + len(filled)):
                     ws.cell(row=r, column=j).number_format = "@"

@@ -1,4 +1,4 @@
-"""Command line: ``qdanalysis validate | ingest | summary | template | export | draft | run | demo``.
+"""Command line: ``qdanalysis validate | ingest | summary | template | new-year | export | draft | run | demo``.
 
 A user's bad file never produces a traceback: problems are printed as
 ``file:sheet:row:column: message`` and the exit status is 1; 2 is a usage error.
@@ -126,11 +126,17 @@ def cmd_template(args) -> int:
 def cmd_new_year(args) -> int:
     from qdanalysis.run.new_year import new_year
 
-    made = new_year(args.year, args.source, args.root, args.params_dir, empty=args.empty)
-    source = f"（由{made.source}年数据预填）" if made.source is not None else "（空白模板）"
-    print(f"已建立{made.year}年度{source}{'，' + DEMO_NOTICE if made.demo else ''}：")
+    made = new_year(args.year, args.source, args.root, args.params_dir, empty=args.empty, params_only=args.params_only)
     how = (f"由 {display_path(made.params_from)} 复制，year 和标题中的年份改为{made.year}"
            if made.params_from is not None else "上一年度没有参数文件，按默认值生成")
+    if made.workbook is None:
+        print(f"已生成参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）；"
+              f"数据文件夹 {display_path(made.folder)}/ 未改动")
+        print(f"校验：qdanalysis validate {display_path(made.folder)}/")
+        print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
+        return EXIT_OK
+    source = f"（由{made.source}年数据预填）" if made.source is not None else "（空白模板）"
+    print(f"已建立{made.year}年度{source}{'，' + DEMO_NOTICE if made.demo else ''}：")
     print(f"  参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）")
     print(f"  数据文件夹：{display_path(made.folder)}/")
     print(f"  工作簿：{display_path(made.workbook)}")
@@ -345,6 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="原始数据根目录（默认取上一年度参数文件中的 data_root，没有时为 data/raw）")
     p.add_argument("--params-dir", type=Path, default=None, help="参数文件夹（默认 params/）")
     p.add_argument("--empty", action="store_true", help="没有可沿用的年度时，生成空白模板")
+    p.add_argument("--params-only", action="store_true",
+                   help="数据文件夹已经存在时，只生成参数文件（不改动该文件夹）")
     p.set_defaults(func=cmd_new_year)
 
     p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/），加 --pdf 同时生成 PDF")

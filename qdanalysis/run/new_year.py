@@ -67,7 +67,7 @@ class NewYear:
         year: the new year.
         source: the year its rows were pre-filled from (None: ``--empty``).
         folder: the new year's data folder.
-        workbook: the workbook in it.
+        workbook: the workbook in it (None with ``params_only``: the folder was there and is left as it is).
         params: the new params file.
         params_from: the params file it was copied from (None: written from the defaults).
         title: the report title the params file gives.
@@ -83,7 +83,7 @@ class NewYear:
     year: int
     source: int | None
     folder: Path
-    workbook: Path
+    workbook: Path | None
     params: Path
     params_from: Path | None
     title: str
@@ -285,7 +285,7 @@ def _resolve_root(root: str | Path | None, params_from: Path | None) -> Path:
 
 
 def new_year(year: int, source: int | None = None, root: str | Path | None = None,
-             params_dir: str | Path | None = None, *, empty: bool = False) -> NewYear:
+             params_dir: str | Path | None = None, *, empty: bool = False, params_only: bool = False) -> NewYear:
     """Create ``<root>/<year>/`` and ``<params_dir>/<year>.yaml`` for a new year.
 
     Args:
@@ -294,6 +294,8 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
         root: the data root (default: the ``data_root`` of the source year's params file, else ``data/raw``).
         params_dir: where the params files live (default ``params/``).
         empty: write the blank template when there is no year to pre-fill from.
+        params_only: write the params file only, for a year folder that exists already (one put
+            there by hand); the folder is not touched.
 
     Raises:
         ValidationError: the folder or the params file exists, there is no year to copy from
@@ -308,11 +310,15 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     folder, params_path = year_folder(year, root_path), param_file_for(year, params_dir)
     if not root_path.is_dir():
         raise _refuse(root_path, "找不到数据根目录", "请检查 --root（其下应有各年度的 <年份>/ 文件夹）")
+    if params_only:
+        return _params_only(year, source, folder, params_path, params_from, root_path)
     exists = [p for p in (folder, params_path) if p.exists()]
     if exists:
         raise ValidationError([_refuse(p, f"{'文件夹' if p.is_dir() else '文件'}已存在；new-year 只新建，不改动已有的文件",
-                                       f"{year}年度已经建立，请直接填写；确需重新生成，请先自行移走"
-                                       f"{display_path(folder)}/ 和 {display_path(params_path)}").problems[0]
+                                       f"{year}年度已经建立，请直接填写；确需重新生成，请先自行移走 "
+                                       f"{display_path(folder)}/ 和 {display_path(params_path)}"
+                                       + ("；数据文件夹已有而缺参数文件时，加 --params-only 只生成参数文件"
+                                          if p == folder and not params_path.exists() else "")).problems[0]
                                for p in exists])
     previous = year_folder(source, root_path)
     data = None
@@ -349,8 +355,9 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
                        "在末行加合计行；本年新增、取消的项目请增删行"),
             "contracts": (f"列出服务期延续到{year}年的合同（服务结束日期晚于{source}年12月31日）及其续签关系",
                           "合同金额或单价、本年支付",
-                          f"{len(rows['contracts'])} 份服务期延续到{year}年的合同；请填写合同金额或单价、本年支付；"
-                          "本年新签、续签的合同请逐行增加（续签的在「续签自」填原合同编号）"),
+                          (f"{len(rows['contracts'])} 份服务期延续到{year}年的合同，请填写合同金额或单价、本年支付；"
+                           if len(rows["contracts"]) else f"上年台账中没有服务期确定延续到{year}年的合同；")
+                          + "本年新签、续签的合同请逐行增加（续签的在「续签自」填原合同编号）"),
             "lines": ("沿用上年的线路（运营商、线路类型、带宽、数量）", "月租",
                       f"{len(rows['lines'])} 行线路，已预填运营商、线路类型、带宽、数量；请填写月租，增减线路请增删行"),
             "sms": (f"按{year}年各月列出", "条数、单价、金额", f"{len(rows['sms'])} 行（{year}年各月）；请填写条数、单价、金额"),
@@ -402,6 +409,23 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     return NewYear(year, None if data is None else source, folder, folder / name, params_path, params_from,
                    params["title"], demo, sheets, open_ended, display_path(table.file) if table.file else table.name,
                    root_option)
+
+
+def _params_only(year: int, source: int, folder: Path, params_path: Path, params_from: Path | None,
+                 root: Path) -> NewYear:
+    """The params file alone, for a year folder that exists (``--params-only``)."""
+    if params_path.exists():
+        raise _refuse(params_path, "文件已存在；new-year 只新建，不改动已有的文件", f"{year}年度的参数文件已经建立，请直接修改")
+    if not folder.is_dir():
+        raise _refuse(folder, f"找不到{year}年的数据文件夹", "请去掉 --params-only，由 new-year 同时新建数据文件夹")
+    demo = is_demo_folder(folder)
+    if params_from is not None:
+        text, root_option = params_for_year(params_from.read_text(encoding="utf-8"), source, year, demo=demo), ""
+    else:
+        text, root_option = fresh_params(year, root, demo=demo)
+    params = validate_params(yaml.safe_load(text), display_path(params_path))
+    create_file(params_path, text.encode("utf-8"))
+    return NewYear(year, None, folder, None, params_path, params_from, params["title"], demo, root_option=root_option)
 
 
 _SCHEMAS = {"budget": BUDGET, "contracts": CONTRACTS, "lines": LINES, "sms": SMS, "indicators": INDICATORS,

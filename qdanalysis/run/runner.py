@@ -539,7 +539,7 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
                 year = int(folder.name)
                 seen.add(year)
                 refused.append(_not_run(year, f"没有 {display_path(param_file_for(year, params_dir))}"
-                                        f"（数据文件夹 {display_path(folder)}/ 已有；可用 qdanalysis new-year {year} 生成参数文件"
+                                        f"（数据文件夹 {display_path(folder)}/ 已有；可用 qdanalysis new-year {year} --params-only 生成参数文件"
                                         f"，或用 --root {display_path(data_root)} 按默认参数运行）"))
     return planned, sorted(refused, key=lambda r: r.label)
 
