@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -34,9 +35,7 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
     os.close(fd)
     # mkstemp creates 0600; outputs are shared reports, so give them the usual umask-based mode.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    os.chmod(tmp, 0o666 & ~_umask())
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -44,6 +43,62 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def create_file(path: str | Path, data: bytes) -> Path:
+    """Write a file that must not exist yet, whole or not at all.
+
+    The bytes go to a temporary file beside ``path``, which is then hard-linked to ``path``:
+    the link fails if ``path`` exists by then, so an existing file is never replaced.
+
+    Raises:
+        FileExistsError: ``path`` exists.
+    """
+    path = Path(path)
+    _refuse_raw(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return path
+
+
+@contextlib.contextmanager
+def new_folder(path: str | Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``path``; on success it is renamed to ``path``.
+
+    The one way code creates something under ``data/raw/`` (``qdanalysis new-year``): a folder
+    that did not exist appears whole or not at all, and nothing already there is changed. The
+    rename fails on a folder that is not empty; an empty one made in the instant between the
+    check and the rename holds nothing that could be lost.
+
+    Raises:
+        FileExistsError: ``path`` exists (before or after the caller's writes).
+    """
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(str(path))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    try:
+        yield tmp
+        if path.exists():
+            raise FileExistsError(str(path))
+        os.rename(tmp, path)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:

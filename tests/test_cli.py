@@ -357,7 +357,7 @@ def test_argparse_is_english_again_outside_the_command_line():
     assert argparse._("usage: ") == "usage: "  # the translation lasts only while qdanalysis parses
 
 
-@pytest.mark.parametrize("command", ["validate", "ingest", "summary", "export", "draft", "template"])
+@pytest.mark.parametrize("command", ["validate", "ingest", "summary", "export", "draft", "template", "new-year"])
 def test_every_option_has_help_and_every_command_an_example(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "-h"])

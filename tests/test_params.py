@@ -147,6 +147,7 @@ def test_missing_file(tmp_path):
     err = refusal(tmp_path / "2020.yaml")
 
     assert "找不到参数文件" in err.problems[0].message
+    assert err.problems[0].hint == "新增年度请用 qdanalysis new-year <年份> 生成参数文件"
 
 
 def test_symlink_escaping_the_project_is_refused(tmp_path, monkeypatch):

@@ -102,6 +102,28 @@ def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp
     assert [ws.cell(row=r, column=3).value for r in range(3, 7)] == [2019, 2020, 2019, 2020]
 
 
+def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, tmp_path):
+    (tmp_path / "good" / "raw" / "2021").mkdir()  # added with new-year, years: not yet updated
+    stream = io.StringIO()
+
+    results = run_portfolio(portfolio, tmp_path / "reports", jobs=2, notebook=tmp_path / "annual.ipynb",
+                            stream=stream, overview=False)
+
+    assert [(r.label, r.status) for r in results][-1] == ("good/2021", "not-run")
+    assert len(results) == 5 and sorted(runs(tmp_path, "good")) == ["2019", "2020"]
+    skip = (f"跳过 good/2021：项目组合文件 {portfolio} 中项目 good 的 years 未列出 2021"
+            f"（数据文件夹 {tmp_path / 'good' / 'raw' / '2021'}/ 已有；要纳入评价，请把 2021 加入 years）")
+    printed = stream.getvalue().splitlines()
+    assert printed[0] == f"[1/5] {skip}"
+    counts = printed.index("共 5 项：成功 3，失败 1，跳过 1")
+    assert printed[counts + 1] == skip
+    assert not (tmp_path / "reports" / "good" / "2021").exists()
+    # --only runs what it names, and names nothing else
+    chosen = run_portfolio(portfolio, tmp_path / "reports", notebook=tmp_path / "annual.ipynb", stream=io.StringIO(),
+                           only=["good/2019"], overview=False)
+    assert [r.label for r in chosen] == ["good/2019"]
+
+
 def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp_path):
     out = tmp_path / "reports"
     notebook = tmp_path / "annual.ipynb"

@@ -240,6 +240,7 @@ def test_run_all_broken_params_file_fails_only_its_year(tmp_path):
     params_dir.mkdir()
     (params_dir / "2018.yaml").write_text(
         f"year: 2018\ndata_root: {tmp_path}\nallow_external_root: true\ntitle: 二〇一八\n", encoding="utf-8")
+    (tmp_path / "2018").mkdir()
     (params_dir / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
 
     results = run_all(tmp_path / "reports", notebook=notebook, params_dir=params_dir, jobs=1,
@@ -249,6 +250,32 @@ def test_run_all_broken_params_file_fails_only_its_year(tmp_path):
     assert "colour" in results[1].error and results[1].html is None
     html = results[0].html.read_text(encoding="utf-8")
     assert "<title>二〇一八</title>" in html and f"目录={tmp_path}" in html
+
+
+def test_run_all_names_every_year_it_skips_and_why(tmp_path):
+    notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
+    params_dir, raw = tmp_path / "params", tmp_path / "raw"
+    params_dir.mkdir()
+    for year in (2020, 2022):  # 2022: a params file whose data folder is missing
+        (params_dir / f"{year}.yaml").write_text(f"year: {year}\ndata_root: {raw}\nallow_external_root: true\n",
+                                                 encoding="utf-8")
+    for year in (2020, 2021):  # 2021: a data folder without its params file
+        (raw / str(year)).mkdir(parents=True)
+    stream = io.StringIO()
+
+    results = run_all(tmp_path / "reports", notebook=notebook, params_dir=params_dir, jobs=1, stream=stream)
+
+    assert [(r.label, r.status, r.ok) for r in results] == [
+        ("2020", "ok", True), ("2021", "not-run", True), ("2022", "not-run", True)]
+    assert results[1].html is None and not (tmp_path / "reports" / "2021").exists()
+    printed = stream.getvalue().splitlines()
+    skip_2021 = (f"跳过 2021：没有 {params_dir / '2021.yaml'}（数据文件夹 {raw / '2021'}/ 已有；"
+                 f"可用 qdanalysis new-year 2021 --params-only 生成参数文件，或用 --root {raw} 按默认参数运行）")
+    skip_2022 = (f"跳过 2022：{params_dir / '2022.yaml'} 所指的数据文件夹 {raw / '2022'}/ 不存在"
+                 "（请把2022年的工作簿放入该文件夹，或检查 data_root）")
+    assert printed[-3:] == ["共 3 项：成功 1，失败 0，跳过 2", skip_2021, skip_2022]
+    assert f"[1/3] {skip_2021}" in printed and f"[2/3] {skip_2022}" in printed
+    assert "2021  跳过  0.0       （无）" in printed
 
 
 def test_run_all_refuses_a_notebook_without_parameters_before_running(tmp_path):
@@ -276,8 +303,9 @@ def test_run_year_uses_params_file_and_root_overrides_data_root(tmp_path):
 def test_run_year_without_params_file_or_root_is_refused(tmp_path):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
 
-    with pytest.raises(ValidationError, match="找不到 2031 年的参数文件"):
+    with pytest.raises(ValidationError, match="找不到 2031 年的参数文件") as err:
         run_year(2031, tmp_path / "reports", notebook=notebook, params_dir=tmp_path)
+    assert err.value.problems[0].hint.startswith("请用 qdanalysis new-year 2031 生成")
 
 
 def test_run_trends_writes_to_trends_folder(tmp_path):

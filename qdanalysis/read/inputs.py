@@ -102,6 +102,27 @@ INPUTS: tuple[InputTable, ...] = (
 
 BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}
 
+#: The figures of each table that a user fills in year by year, as (what ``validate`` calls them, the frame's
+#: columns): a row counts as blank there when every one of those columns is empty. Blank is 未披露, not an
+#: error; ``validate`` counts the blank rows, so that a year started by ``new-year`` shows what is left to fill.
+FIGURES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "budget": (("预算数", ("budget",)), ("执行数", ("executed",))),
+    "contracts": (("合同金额或单价", ("amount", "unit_price")),),
+    "lines": (("月租", ("monthly_fee",)),),
+    "sms": (("条数", ("count",)), ("金额", ("amount",))),
+    "indicators": (("实际完成值", ("actual_text",)),),
+}
+
+
+def blank_figures(name: str, table: pd.DataFrame) -> dict[str, int]:
+    """How many rows of ``table`` (the frame of input table ``name``) leave each of its :data:`FIGURES` blank."""
+    counts = {}
+    for label, columns in FIGURES.get(name, ()):
+        blank = table[list(columns)].isna().all(axis=1).sum()
+        if blank:
+            counts[label] = int(blank)
+    return counts
+
 #: Every frame a year holds: each input table, and the budget's subtotals after it.
 FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, *(t.name for t in INPUTS if t.name != "budget"), SELF_FUNDS)
 
@@ -117,6 +138,7 @@ class InputsRead:
     Attributes:
         loaded: each table found, by name, as its loader returned it (empty unless ``keep``).
         rows: the number of rows of each table found, by name.
+        blank: for each table found, how many rows leave each of its :data:`FIGURES` blank (未披露).
         missing: the tables that no workbook holds.
         problems: every problem of every table, in the order of :data:`INPUTS`.
         notes: where a table was read from when that is not its own sheet (the indicators from a
@@ -130,6 +152,7 @@ class InputsRead:
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
+    blank: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def read_inputs(path: str | Path, year: int | None = None, *, require: bool = True, keep: bool = True) -> InputsRead:
@@ -161,6 +184,7 @@ def read_inputs(path: str | Path, year: int | None = None, *, require: bool = Tr
                 continue
             out.rows[table.name] = table.rows(loaded)
             out.notes.extend(getattr(loaded, "notes", ()))
+            out.blank[table.name] = blank_figures(table.name, table.frames(loaded)[table.name])
             if keep:
                 out.loaded[table.name] = loaded
             del loaded

@@ -23,11 +23,36 @@ def write_template(path: str | Path, year: int | None = None, record_rows: list[
         year: the year named in the sheets' titles.
         record_rows: the rows of 评价记录 (一级指标, 三级指标, 分值, 评分方式), one per scored indicator.
     """
+    wb = template_workbook(year, record_rows)
+    with atomic_path(path, suffix=".xlsx") as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def template_workbook(year: int | None = None, record_rows: list[tuple] | None = None, *,
+                      rows: dict[str, list[list]] | None = None, notes: dict[str, str] | None = None,
+                      title_prefix: str = "", guide_notes: tuple[str, ...] = ()) -> Workbook:
+    """The input template as a workbook, optionally pre-filled (``qdanalysis new-year``).
+
+    Args:
+        year: the year named in the sheets' titles.
+        record_rows: the rows of 评价记录 (一级指标, 三级指标, 分值, 评分方式), one per scored indicator.
+        rows: rows to pre-fill, by table name, each a list of cells in the order of the table's columns.
+        notes: a line under a sheet's title saying where its rows come from, by table name.
+        title_prefix: written before every title (``【示例数据】``).
+        guide_notes: lines of the 填写说明 sheet under its title.
+    """
+    rows = dict(rows or {})
+    if record_rows:
+        rows["record"] = [list(r) for r in record_rows]
+    notes = notes or {}
     wb = Workbook()
     guide = wb.active
     guide.title = "填写说明"
-    guide.append([f"{year or ''}年专项业务费绩效评价数据模板".lstrip("年"), ])
+    guide.append([title_prefix + f"{year or ''}年专项业务费绩效评价数据模板".lstrip("年"), ])
     guide["A1"].font = Font(bold=True, size=14)
+    for line in guide_notes:
+        guide.append([line])
     guide.append(["使用方法：每张工作表填写一类数据；表头可换成列出的同义写法，列的顺序不限，可增加其他列（会原样保留）。"])
     guide.append(["金额单位：在表头写明（如「预算数（万元）」）或在表头上方写一行「单位：万元」；单元格内写明单位（如 942元/月）时以单元格为准。"])
     guide.append(["报告或凭证未披露的数字请留空，不要填 0；小计、合计行会自动与明细核对。"])
@@ -45,27 +70,32 @@ def write_template(path: str | Path, year: int | None = None, record_rows: list[
         guide.column_dimensions[letter].width = width
     for table in (t.schema for t in INPUTS):
         ws = wb.create_sheet(table.title)
-        ws.append([f"{year or ''}年{table.title}".lstrip("年")])
+        ws.append([title_prefix + f"{year or ''}年{table.title}".lstrip("年")])
         ws["A1"].font = Font(bold=True, size=13)
+        if table.key in notes:
+            ws.append([notes[table.key]])
         ws.append(["单位：万元"])
         ws.append([col.header for col in table.columns])
+        head = ws.max_row
+        filled = rows.get(table.key, ())
         for j, col in enumerate(table.columns, start=1):
-            cell = ws.cell(row=3, column=j)
+            cell = ws.cell(row=head, column=j)
             cell.font = Font(bold=True)
             cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, 4 * len(col.header) + 4))
+            # A pre-filled column is as wide as its longest value (up to 40), so that names read whole.
+            longest = max((len(str(r[j - 1])) for r in filled if j <= len(r) and r[j - 1] is not None), default=0)
+            ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, 4 * len(col.header) + 4),
+                                                                   min(40, 2 * longest + 2))
             if col.kind in ("text", "code") or col.key in ("source", "note"):
-                for r in range(4, 204):
+                for r in range(head + 1, head + 201 + len(filled)):
                     ws.cell(row=r, column=j).number_format = "@"
+        for r, values in enumerate(filled, start=head + 1):
+            for c, value in enumerate(values, start=1):
+                ws.cell(row=r, column=c).value = value
         if table.key == "record":
-            for r, values in enumerate(record_rows or (), start=4):
-                for c, value in enumerate(values, start=1):
-                    ws.cell(row=r, column=c).value = value
             ws.column_dimensions["D"].width = 44
             for letter in "GH":
                 ws.column_dimensions[letter].width = 40
-        ws.freeze_panes = "A4"
-    with atomic_path(path, suffix=".xlsx") as tmp:
-        wb.save(tmp)
-    return Path(path)
+        ws.freeze_panes = f"A{head + 1}"
+    return wb

@@ -1,4 +1,4 @@
-"""Command line: ``qdanalysis validate | ingest | summary | template | export | draft | run | demo``.
+"""Command line: ``qdanalysis validate | ingest | summary | template | new-year | export | draft | run | demo``.
 
 A user's bad file never produces a traceback: problems are printed as
 ``file:sheet:row:column: message`` and the exit status is 1; 2 is a usage error.
@@ -73,6 +73,10 @@ def cmd_validate(args) -> int:
             optional = [t.title for t in found.missing if not t.required]
             if optional:
                 print(f"  注：未提供（选填）：{'、'.join(optional)}")
+            blank = [f"{BY_NAME[name].title} " + "、".join(f"{label}{n}行" for label, n in counts.items())
+                     for name, counts in found.blank.items() if counts]
+            if blank:
+                print(f"  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：{'；'.join(blank)}")
     return status
 
 
@@ -121,6 +125,38 @@ def cmd_template(args) -> int:
     if table is not None:
         print(f"评价记录表已按评分表“{table.name}”列出 {len(table.indicators)} 个指标（{display_path(table.file) if table.file else ''}）")
     return EXIT_OK
+
+
+def cmd_new_year(args) -> int:
+    from qdanalysis.run.new_year import new_year
+
+    made = new_year(args.year, args.source, args.root, args.params_dir, empty=args.empty, params_only=args.params_only)
+    how = (f"由 {display_path(made.params_from)} 复制，year 和标题中的年份改为{made.year}"
+           if made.params_from is not None else "上一年度没有参数文件，按默认值生成")
+    if made.workbook is None:
+        print(f"已生成参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）；"
+              f"数据文件夹 {display_path(made.folder)}/ 未改动")
+        print(f"校验：qdanalysis validate {display_path(made.folder)}/")
+        print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
+        return EXIT_OK
+    source = f"（由{made.source}年数据预填）" if made.source is not None else "（空白模板）"
+    print(f"已建立{made.year}年度{source}{'，' + DEMO_NOTICE if made.demo else ''}：")
+    print(f"  参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）")
+    print(f"  数据文件夹：{display_path(made.folder)}/")
+    print(f"  工作簿：{display_path(made.workbook)}")
+    print("待填写（留空的单元格按未披露处理，不要填 0）：")
+    for sheet in made.sheets:
+        print(f"  {sheet.title}：{sheet.text}")
+    if made.open_ended:
+        print(f"  注：合同台账中以下合同未写服务结束日期，无法判断是否延续到{made.year}年，未预填："
+              f"{'、'.join(made.open_ended)}（仍在履行的请补录）")
+    print(f"填写完成后校验：qdanalysis validate {display_path(made.folder)}/")
+    print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
+    return EXIT_OK
+
+
+#: How new-year says that the year it made is illustrative data.
+DEMO_NOTICE = "沿用示例数据，仍为示例数据（不是真实数据）"
 
 
 def cmd_run(args) -> int:
@@ -305,6 +341,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scoring", type=Path, default=None,
                    help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("new-year", help="新建一个年度：参数文件和按上一年度预填的数据工作簿",
+                       description="新建一个年度：写入 params/<年>.yaml（由上一年度的参数文件复制，年份和标题随之修改），"
+                                   "并新建 <根目录>/<年>/，其中的工作簿按上一年度的数据预填项目、绩效指标、线路和延续的合同，"
+                                   "金额和实际完成值留空待填写。只新建，文件夹或参数文件已存在时拒绝。",
+                       epilog="示例：\n  qdanalysis new-year 2021\n  qdanalysis new-year 2021 --from 2019\n"
+                              "  qdanalysis new-year 2019 --empty")
+    p.add_argument("year", type=int, help="新年度，如 2021")
+    p.add_argument("--from", dest="source", type=int, default=None, metavar="年",
+                   help="沿用哪一年的数据和参数文件（默认上一年）")
+    p.add_argument("--root", type=Path, default=None,
+                   help="原始数据根目录（默认取上一年度参数文件中的 data_root，没有时为 data/raw）")
+    p.add_argument("--params-dir", type=Path, default=None, help="参数文件夹（默认 params/）")
+    p.add_argument("--empty", action="store_true", help="没有可沿用的年度时，生成空白模板")
+    p.add_argument("--params-only", action="store_true",
+                   help="数据文件夹已经存在时，只生成参数文件（不改动该文件夹）")
+    p.set_defaults(func=cmd_new_year)
 
     p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/），加 --pdf 同时生成 PDF")
     which = p.add_mutually_exclusive_group(required=True)

@@ -92,7 +92,7 @@ def load_params(path: str | Path) -> dict[str, Any]:
             every problem names the file, the line when known, and the key.
     """
     path = Path(path)
-    data, (lines, duplicates), source = read_yaml(path, "参数文件", "请复制 params/2020.yaml 并改成对应年份", _key_lines)
+    data, (lines, duplicates), source = read_yaml(path, "参数文件", "新增年度请用 qdanalysis new-year <年份> 生成参数文件", _key_lines)
 
     problems = ProblemCollector(source)
     for key, line in duplicates:

@@ -38,6 +38,7 @@ from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, l
 from qdanalysis.run.runner import (
     ANNUAL_NOTEBOOK,
     STATUS_FAILED,
+    STATUS_NOT_RUN,
     STATUS_OK,
     STATUS_SKIPPED,
     RunResult,
@@ -251,6 +252,23 @@ def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, 
     return chosen
 
 
+def unlisted_years(portfolio: Portfolio) -> list[RunResult]:
+    """A not-run result for each year folder of a project's data root that its ``years`` do not list.
+
+    The portfolio runs the years it lists; a year added as a folder (``qdanalysis new-year``) is
+    named, with what to do, rather than left out in silence.
+    """
+    out = []
+    for project in portfolio.projects:
+        for folder in sorted(project.data_root.iterdir()):
+            if folder.is_dir() and folder.name.isdigit() and len(folder.name) == 4 and int(folder.name) not in project.years:
+                year = int(folder.name)
+                out.append(RunResult(label_of(project, year), STATUS_NOT_RUN, 0.0, error=(
+                    f"项目组合文件 {display_path(portfolio.file)} 中项目 {project.id} 的 years 未列出 {year}"
+                    f"（数据文件夹 {display_path(folder)}/ 已有；要纳入评价，请把 {year} 加入 years）")))
+    return out
+
+
 def run_portfolio(
     portfolio_file: str | Path,
     out: str | Path | None = None,
@@ -276,7 +294,8 @@ def run_portfolio(
         stream: where to print progress lines and the summary table (default stdout).
 
     Returns:
-        One result per project-year, in the portfolio's order.
+        One result per project-year, in the portfolio's order; then, unless ``only`` chooses, one
+        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`).
 
     Raises:
         ValidationError: the portfolio file or the notebook is refused (nothing was run).
@@ -290,13 +309,17 @@ def run_portfolio(
     portfolio = load_portfolio(portfolio_file)
     check_notebook(notebook)
     planned = select(portfolio, only)
+    unlisted = [] if only else unlisted_years(portfolio)
     out_path = Path(out).resolve() if out is not None else None
-    total = len(planned)
+    total = len(planned) + len(unlisted)
     results: dict[str, RunResult] = {}
 
     def report(result: RunResult) -> None:
         results[result.label] = result
         print(format_progress(result, len(results), total), file=stream, flush=True)
+
+    for result in unlisted:
+        report(result)
 
     # Unchanged project-years are recognised here, without starting a worker or parsing anything.
     to_run = []
@@ -329,7 +352,7 @@ def run_portfolio(
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-    ordered = [results[label_of(p, y)] for p, y in planned]
+    ordered = [results[label_of(p, y)] for p, y in planned] + unlisted
     print(format_summary(ordered, LABEL_HEADER), file=stream, flush=True)
     if overview:
         paths = write_portfolio_overview(portfolio, out_path)

@@ -65,7 +65,10 @@ if "jsonschema" not in sys.modules:
 STATUS_OK, STATUS_FAILED = "ok", "failed"
 #: A portfolio's project-year whose inputs and code are unchanged since its last successful run.
 STATUS_SKIPPED = "skipped"
-_STATUS_TEXT = {STATUS_OK: "成功", STATUS_FAILED: "失败", STATUS_SKIPPED: "未变化，跳过"}
+#: A year that a batch finds but cannot run (a data folder without its params file, or the reverse); its
+#: ``error`` says why and what to do. Not a failure: nothing was asked of it that went wrong.
+STATUS_NOT_RUN = "not-run"
+_STATUS_TEXT = {STATUS_OK: "成功", STATUS_FAILED: "失败", STATUS_SKIPPED: "未变化，跳过", STATUS_NOT_RUN: "跳过"}
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,12 @@ class RunResult:
 
     Attributes:
         label: the year (``"2020"``), ``"trends"``, or a portfolio's ``"<project>/<year>"``.
-        status: ``"ok"``, ``"failed"`` or ``"skipped"`` (unchanged since its last successful run).
+        status: ``"ok"``, ``"failed"``, ``"skipped"`` (unchanged since its last successful run) or
+            ``"not-run"`` (found but not runnable: a data folder without its params file, or the reverse).
         seconds: wall-clock time of the run.
         ipynb: the executed notebook, or None when nothing was written.
         html: the report, or None when nothing was written.
-        error: why the run failed, in Chinese ("" when it succeeded).
+        error: why the run failed or was not run, in Chinese ("" when it succeeded).
         score: the score line the notebook displayed for the runner ("" when it shows none).
         pdf: the A4 PDF of the report (``--pdf``), or None when none was asked for or printed.
         notice: why a PDF that was asked for is missing, in Chinese ("" otherwise); the HTML
@@ -97,7 +101,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in (STATUS_OK, STATUS_SKIPPED)
+        return self.status in (STATUS_OK, STATUS_SKIPPED, STATUS_NOT_RUN)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -433,8 +437,8 @@ def _year_params(year: int, root: Path | None, params_file: str | Path | None,
         return load_params(path)
     if root is None:
         raise ValidationError(Problem(display_path(path), "", None, "", f"找不到 {year} 年的参数文件",
-                                      f"请复制 params/2020.yaml 为 {year}.yaml 并把 year 改为 {year}，"
-                                      "或用 --root 指定数据目录"))
+                                      f"请用 qdanalysis new-year {year} 生成（同时按上一年度预填数据文件夹），"
+                                      "或用 --root 指定数据目录按默认参数运行"))
     return validate_params({"year": year}, f"--year {year}")
 
 
@@ -492,7 +496,9 @@ def _problems_text(err: ValidationError) -> str:
 
 
 def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[list[tuple[int, Path | None]], list[RunResult]]:
-    """The (year, params file) pairs to run, and the failed results of refused params files."""
+    """The (year, params file) pairs to run, and the results of the years not run: refused params
+    files (failed), and, without ``root``, the years that have a params file or a data folder but
+    not both (not run, each saying why)."""
     planned: list[tuple[int, Path | None]] = []
     refused: list[RunResult] = []
     if root is None:
@@ -505,17 +511,41 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
         for year in years:
             path = param_file_for(year, params_dir)
             candidates.append((year, path if path.exists() else None))
+    # Without --root the years come from the params files: a data folder beside them is looked for too,
+    # so that a year added as a folder alone is named rather than silently left out.
+    roots = {(PROJECT_ROOT / DEFAULT_DATA_ROOT).resolve()} if root is None and params_dir is None else set()
+    seen: set[int] = set()
     for year, path in candidates:
         if path is None:
             planned.append((year, None))
             continue
+        seen.add(int(path.stem))
         try:
             params = load_params(path)
         except ValidationError as err:
             refused.append(RunResult(path.stem, STATUS_FAILED, 0.0, error=_problems_text(err)))
             continue
+        if root is None:
+            roots.add(params["data_root"])
+            folder = params["data_root"] / str(params["year"])
+            if not folder.is_dir():
+                refused.append(_not_run(params["year"], f"{display_path(path)} 所指的数据文件夹 {display_path(folder)}/ 不存在"
+                                        f"（请把{params['year']}年的工作簿放入该文件夹，或检查 data_root）"))
+                continue
         planned.append((params["year"], path))
-    return planned, refused
+    for data_root in sorted(roots):
+        for folder in sorted(data_root.iterdir()) if data_root.is_dir() else ():
+            if folder.is_dir() and _YEAR_DIR.match(folder.name) and int(folder.name) not in seen:
+                year = int(folder.name)
+                seen.add(year)
+                refused.append(_not_run(year, f"没有 {display_path(param_file_for(year, params_dir))}"
+                                        f"（数据文件夹 {display_path(folder)}/ 已有；可用 qdanalysis new-year {year} --params-only 生成参数文件"
+                                        f"，或用 --root {display_path(data_root)} 按默认参数运行）"))
+    return planned, sorted(refused, key=lambda r: r.label)
+
+
+def _not_run(year: int, why: str) -> RunResult:
+    return RunResult(str(year), STATUS_NOT_RUN, 0.0, error=why)
 
 
 def default_jobs() -> int:
@@ -643,6 +673,8 @@ def _label_text(label: str) -> str:
 
 def format_progress(result: RunResult, done: int, total: int) -> str:
     """One line per finished run: ``[2/5] 2020 成功 12.3 秒 reports/2020/1.0-annual-report.html``."""
+    if result.status == STATUS_NOT_RUN:
+        return f"[{done}/{total}] 跳过 {_label_text(result.label)}：{result.error}"
     head = f"[{done}/{total}] {_label_text(result.label)} {_STATUS_TEXT[result.status]} {result.seconds:.1f} 秒"
     if result.html is not None:
         head += f" {display_path(result.html)}"
@@ -672,8 +704,11 @@ def format_summary(results: list[RunResult], label_header: str = "年份") -> st
         lines.append("  ".join([*(_pad(c, w) for c, w in zip(row, widths)), row[-1]]).rstrip())
     failed = sum(not r.ok for r in results)
     skipped = sum(r.status == STATUS_SKIPPED for r in results)
-    counts = f"成功 {len(results) - failed - skipped}，失败 {failed}" + (f"，未变化跳过 {skipped}" if skipped else "")
+    not_run = sum(r.status == STATUS_NOT_RUN for r in results)
+    counts = (f"成功 {len(results) - failed - skipped - not_run}，失败 {failed}" + (f"，未变化跳过 {skipped}" if skipped else "")
+              + (f"，跳过 {not_run}" if not_run else ""))
     lines.append(f"共 {len(results)} 项：{counts}")
+    lines += [f"跳过 {_label_text(r.label)}：{r.error}" for r in results if r.status == STATUS_NOT_RUN]
     lines += [f"{_label_text(r.label)}：{r.score}" for r in results if r.score]
     lines += [f"{_label_text(r.label)}：{r.notice}" for r in results if r.notice]
     return "\n".join(lines)

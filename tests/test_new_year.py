@@ -1,0 +1,256 @@
+"""``qdanalysis new-year``: the params file, the pre-filled workbook, the refusals, and what validate says of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+import qdanalysis
+from qdanalysis.paths import DATA_RAW, PARAMS
+from qdanalysis.read.year import is_demo_folder
+from qdanalysis.run import new_year as ny
+from qdanalysis.run.cli import main
+from qdanalysis.run.params import load_params
+
+TITLE_2020 = "青岛市大数据局专项业务费2020年绩效评价数据分析"
+
+
+@pytest.fixture
+def project(tmp_path) -> tuple[Path, Path]:
+    """A data root holding the shipped 2020 folder, and a params folder whose 2020.yaml points at it."""
+    raw, params = tmp_path / "raw", tmp_path / "params"
+    shutil.copytree(DATA_RAW / "2020", raw / "2020")
+    params.mkdir()
+    text = (PARAMS / "2020.yaml").read_text(encoding="utf-8")
+    text = text.replace("data_root: data/raw", f"data_root: {raw}\nallow_external_root: true")
+    (params / "2020.yaml").write_text(text, encoding="utf-8")
+    return raw, params
+
+
+def snapshot(*folders: Path) -> dict[Path, bytes]:
+    return {f: f.read_bytes() for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
+    text = (PARAMS / "2020.yaml").read_text(encoding="utf-8")
+    out = ny.params_for_year(text, 2020, 2021)
+    assert yaml.safe_load(out)["year"] == 2021
+    assert yaml.safe_load(out)["title"] == "青岛市大数据局专项业务费2021年绩效评价数据分析"
+    assert "2020" not in out
+    kept = [line for line in text.splitlines() if line.startswith("#")]
+    assert len([line for line in out.splitlines() if line.startswith("#")]) == len(kept)
+    assert out.count("\n") == text.count("\n")
+    # keys it does not know (a nested section for the runner) and quoted titles carry over as they are
+    nested = 'year: 2020\ntitle: "2020年报告"\nrunner:\n  cell_timeout: 600  # 秒\n'
+    assert ny.params_for_year(nested, 2020, 2021) == 'year: 2021\ntitle: "2021年报告"\nrunner:\n  cell_timeout: 600  # 秒\n'
+    assert ny.params_for_year(nested, 2020, 2021, demo=True).splitlines()[1] == 'title: "【示例数据】2021年报告"'
+
+
+def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys):
+    raw, params = project
+    before = snapshot(raw / "2020", params)
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+
+    out = capsys.readouterr().out
+    assert snapshot(raw / "2020") == {k: v for k, v in before.items() if k.parent == raw / "2020"}
+    assert (params / "2020.yaml").read_bytes() == before[params / "2020.yaml"]
+    written = load_params(params / "2021.yaml")
+    assert written["year"] == 2021 and written["title"] == "青岛市大数据局专项业务费2021年绩效评价数据分析"
+    assert sorted(p.name for p in (raw / "2021").iterdir()) == ["2021年专项业务费.xlsx"]
+    assert sorted(p.name for p in raw.iterdir()) == ["2020", "2021"]  # no temporary folder left behind
+
+    old, new = qdanalysis.load_year(2020, raw, processed=False), qdanalysis.load_year(2021, raw, processed=False)
+    assert list(new.budget["code"]) == list(old.budget["code"])
+    assert list(new.budget["category"]) == list(old.budget["category"])
+    assert list(new.budget["item"]) == list(old.budget["item"])
+    assert new.budget[["budget", "adjusted_budget", "executed"]].isna().all().all()
+    assert list(new.indicators["target_text"]) == list(old.indicators["target_text"])
+    assert new.indicators["actual_text"].isna().all() and new.indicators["actual_value"].isna().all()
+    assert list(new.lines["carrier"]) == list(old.lines["carrier"])
+    assert list(new.lines["bandwidth_mbps"].astype(object)) == list(old.lines["bandwidth_mbps"].astype(object))
+    assert list(new.lines["count_unit"]) == ["条", "条", "条", "单位"]  # 92个单位 stays organisations
+    assert new.lines["monthly_fee"].isna().all()
+    assert [m.month for m in new.sms["month"]] == list(range(1, 13)) and {m.year for m in new.sms["month"]} == {2021}
+    assert new.sms[["count", "unit_price", "amount"]].isna().all().all()
+    assert len(new.contracts) == 0  # no 2020 contract states an end after 2020
+    assert list(new.record["name"])[:2] == ["预算执行率", "保障网络线路数量"] and len(new.record) == 12
+    assert not new.demo
+
+    wb = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")
+    assert wb["预算执行"]["A1"].value == "2021年预算执行"
+    assert wb["预算执行"]["A2"].value.startswith("说明：本表由2020年度数据预填，沿用上年的项目编号、类别和项目名称；"
+                                               "预算数、调整后预算数、执行数和合计行待填写")
+    assert "实际完成值待填写" in wb["绩效指标"]["A2"].value
+    assert wb["填写说明"]["A2"].value.startswith("本工作簿由 qdanalysis new-year 依据2020年度数据预填")
+
+    lines = out.splitlines()
+    assert lines[0] == "已建立2021年度（由2020年数据预填）："
+    assert "报告标题“青岛市大数据局专项业务费2021年绩效评价数据分析”" in lines[1]
+    assert "  预算执行：29 个项目，已预填编号、类别和名称；请填写预算数、执行数" in out
+    assert "  绩效指标：11 个指标，已预填指标值和分值；请填写实际完成值" in out
+    assert "未写服务结束日期，无法判断是否延续到2021年，未预填：HT-2020-1.1、HT-2020-1.2、HT-1.5" in out
+    assert lines[-2] == f"填写完成后校验：qdanalysis validate {raw / '2021'}/"
+    assert lines[-1] == "生成报告：qdanalysis run --year 2021"
+
+
+def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
+    raw, params = project
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    capsys.readouterr()
+
+    assert main(["validate", str(raw / "2021")]) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{raw / '2021'}: 通过校验（预算执行29行，合同台账0行，线路清单4行，短信结算12行，绩效指标11行")
+    assert out[1] == ("  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：预算执行 预算数29行、执行数29行；"
+                      "线路清单 月租4行；短信结算 条数12行、金额12行；绩效指标 实际完成值11行")
+
+
+def test_contracts_that_run_on_are_carried_with_their_renewal_link(tmp_path, capsys):
+    from qdanalysis.run.demo import generate_demo
+
+    root = tmp_path / "demo"
+    generate_demo(root)
+    assert main(["new-year", "2023", "--root", str(root), "--params-dir", str(tmp_path / "params")]) == 0
+    out = capsys.readouterr().out
+
+    old = qdanalysis.load_year(2022, root, processed=False)
+    new = qdanalysis.load_year(2023, root, processed=False)
+    runs_on = old.contracts[old.contracts["end"] > "2022-12-31"]
+    assert list(new.contracts["contract_id"]) == list(runs_on["contract_id"]) == ["SL-2022-2.1-LT", "SL-2019-2.3"]
+    assert list(new.contracts["renews"]) == ["SL-2019-2.1-LT", None]
+    assert list(new.contracts["end"]) == list(runs_on["end"])
+    assert new.contracts[["amount", "unit_price", "paid_in_year"]].isna().all().all()
+    # a copy of illustrative data stays illustrative: marker, file name, titles and the report title
+    assert new.demo and is_demo_folder(root / "2023")
+    assert (root / "2023" / "示例数据_2023.xlsx").is_file() and (root / "2023" / "DEMO").is_file()
+    assert load_workbook(root / "2023" / "示例数据_2023.xlsx")["预算执行"]["A1"].value == "【示例数据】2023年预算执行"
+    assert load_params(tmp_path / "params" / "2023.yaml")["title"] == "【示例数据】2023年专项业务费绩效评价数据分析"
+    assert out.splitlines()[0] == "已建立2023年度（由2022年数据预填），沿用示例数据，仍为示例数据（不是真实数据）："
+    assert "合同台账：2 份服务期延续到2023年的合同" in out
+    assert out.splitlines()[-1] == f"生成报告：qdanalysis run --year 2023 --root {root}"
+
+
+@pytest.mark.parametrize("existing", ["folder", "params"])
+def test_an_existing_folder_or_params_file_is_refused_and_nothing_changes(project, existing, capsys):
+    raw, params = project
+    if existing == "folder":
+        (raw / "2021").mkdir()
+        (raw / "2021" / "草稿.txt").write_text("用户自己的文件", encoding="utf-8")
+    else:
+        (params / "2021.yaml").write_text("year: 2021\n", encoding="utf-8")
+    before = snapshot(raw, params)
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 1
+
+    out = capsys.readouterr().out
+    assert snapshot(raw, params) == before
+    assert sorted(p.name for p in raw.iterdir()) == (["2020", "2021"] if existing == "folder" else ["2020"])
+    where = raw / "2021" if existing == "folder" else params / "2021.yaml"
+    kind = "文件夹" if existing == "folder" else "文件"
+    assert f"{where}: {kind}已存在；new-year 只新建，不改动已有的文件（2021年度已经建立，请直接填写" in out
+
+
+def test_a_year_without_a_previous_year_needs_empty(project, capsys):
+    raw, params = project
+
+    assert main(["new-year", "2019", "--from", "2018", "--root", str(raw), "--params-dir", str(params)]) == 1
+    out = capsys.readouterr().out
+    assert out.strip() == (f"{raw / '2018'}: 找不到2018年的数据文件夹，无法预填2019年的工作簿"
+                           "（请用 --from 指定要沿用的年度，或加 --empty 生成空白模板）")
+    assert sorted(p.name for p in raw.iterdir()) == ["2020"] and sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+
+    assert main(["new-year", "2019", "--from", "2018", "--root", str(raw), "--params-dir", str(params), "--empty"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "已建立2019年度（空白模板）："
+    blank = qdanalysis.load_year(2019, raw, processed=False)
+    assert len(blank.budget) == 0 and len(blank.indicators) == 0
+    written = (params / "2019.yaml").read_text(encoding="utf-8")
+    assert "由 qdanalysis new-year 2019 生成；上一年度没有参数文件" in written
+    assert load_params(params / "2019.yaml")["title"] == "2019年专项业务费绩效评价数据分析"
+
+
+def test_a_root_other_than_the_params_files_is_refused(project, tmp_path, capsys):
+    raw, params = project
+    other = tmp_path / "other"
+    shutil.copytree(raw, other)
+
+    assert main(["new-year", "2021", "--root", str(other), "--params-dir", str(params)]) == 1
+
+    assert "run --year 将不会读取新建的文件夹（请去掉 --root，或用 --params-dir 指定另一个参数文件夹）" in capsys.readouterr().out
+    assert not (other / "2021").exists() and not (params / "2021.yaml").exists()
+
+
+def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeypatch, capsys):
+    raw, params = project
+
+    def broken(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(ny, "read_inputs", broken)  # after the workbook is written into the temporary folder
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 3
+    assert sorted(p.name for p in raw.iterdir()) == ["2020"]
+    assert sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+
+    monkeypatch.undo()
+    real_rename = ny.new_folder.__globals__["os"].rename
+
+    def rename_fails(src, dst):
+        raise OSError("设备忙")
+
+    monkeypatch.setattr(ny.new_folder.__globals__["os"], "rename", rename_fails)  # the params file is made by then
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 3
+    monkeypatch.setattr(ny.new_folder.__globals__["os"], "rename", real_rename)
+    assert sorted(p.name for p in raw.iterdir()) == ["2020"]
+    assert sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+
+
+def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(project, tmp_path, capsys):
+    from qdanalysis.run.runner import run_year
+
+    raw, params = project
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    path = raw / "2021" / "2021年专项业务费.xlsx"
+    wb = load_workbook(path)
+    ws = wb["预算执行"]
+    head = next(r for r in range(1, 6) if ws.cell(r, 1).value == "编号")
+    items = [r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 3).value]
+    for r in items:  # 预算数 (D) and 执行数 (F), in 万元 as the sheet's unit line says
+        ws.cell(r, 4).value, ws.cell(r, 6).value = 10, 9.5
+    ws.cell(items[-1] + 1, 2).value = "合计"
+    ws.cell(items[-1] + 1, 4).value, ws.cell(items[-1] + 1, 6).value = 10 * len(items), 9.5 * len(items)
+    wb.save(path)
+    capsys.readouterr()
+    assert main(["validate", str(raw / "2021")]) == 0
+    assert "预算数" not in capsys.readouterr().out  # the amounts are no longer blank
+
+    result = run_year(2021, tmp_path / "reports", params_file=params / "2021.yaml")
+
+    assert result.ok, result.error
+    html = result.html.read_text(encoding="utf-8")
+    assert "<title>青岛市大数据局专项业务费2021年绩效评价数据分析</title>" in html
+    assert TITLE_2020 not in html
+    assert "290.00" in html  # 29 items × 10万元, the budget the report states
+
+
+def test_a_year_folder_put_there_by_hand_gets_its_params_file_only(project, capsys):
+    raw, params = project
+    shutil.copytree(raw / "2020", raw / "2021")
+    before = snapshot(raw)
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 1
+    assert "数据文件夹已有而缺参数文件时，加 --params-only 只生成参数文件" in capsys.readouterr().out
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params), "--params-only"]) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    assert snapshot(raw) == before
+    assert load_params(params / "2021.yaml")["title"] == "青岛市大数据局专项业务费2021年绩效评价数据分析"
+    assert out[0] == (f"已生成参数文件：{params / '2021.yaml'}（由 {params / '2020.yaml'} 复制，year 和标题中的年份改为2021；"
+                      f"报告标题“青岛市大数据局专项业务费2021年绩效评价数据分析”）；数据文件夹 {raw / '2021'}/ 未改动")
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params), "--params-only"]) == 1
