@@ -20,7 +20,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
