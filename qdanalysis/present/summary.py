@@ -51,6 +51,9 @@ def year_summary(analysis: YearAnalysis) -> str:
     ]
     if data.missing:
         lines.append("  未提供：" + "、".join(data.missing))
+    if data.skipped:
+        lines.append("  未读取的文件：")
+        lines += [f"    - {s.text()}" for s in data.skipped]
     lines.append("  " + score_line(analysis))
     if analysis.warnings:
         lines.append("  数据核对提示：")

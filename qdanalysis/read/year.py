@@ -16,7 +16,7 @@ from qdanalysis.read import (
     store,
 )
 from qdanalysis.read.inputs import FRAME_DTYPES, FRAME_NAMES, INPUTS, read_inputs
-from qdanalysis.read.sheet import frame, workbook_paths
+from qdanalysis.read.sheet import Skipped, frame, skipped_files, workbook_paths
 
 __all__ = ["YearData", "load_year", "year_folder", "is_demo_folder", "load_processed"]
 
@@ -44,6 +44,8 @@ class YearData:
         processed: the ``data/processed`` folder the tables were read back from, when
             ``ingest`` had stored them from these very workbooks (None: parsed now).
         demo: the folder holds illustrative data (示例数据), not real data.
+        skipped: the files of the folder that are not read (a CSV, a lock file ``~$…``, an .xlsb…),
+            each with the reason and the conversion hint.
     """
 
     year: int
@@ -55,6 +57,7 @@ class YearData:
     missing: list[str] = field(default_factory=list)
     processed: Path | None = None
     demo: bool = False
+    skipped: list[Skipped] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         frames = self.__dict__.get("frames")
@@ -137,4 +140,4 @@ def assemble(year: int, folder: Path, frames: dict[str, pd.DataFrame], totals: d
                 for name in FRAME_NAMES}
     return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=totals,
                     undisclosed=undisclosed, missing=list(missing), processed=processed,
-                    demo=is_demo_folder(folder))
+                    demo=is_demo_folder(folder), skipped=skipped_files(folder))
