@@ -133,12 +133,12 @@ def skipped_files(folder: str | Path) -> list[Skipped]:
         elif suffix in SPREADSHEET_SUFFIXES:
             continue
         elif suffix in (".csv", ".txt", ".tsv"):
-            out.append(Skipped(f, "CSV或文本文件，不作为工作簿读取（无法可靠判断其编码、单位和表头）",
+            out.append(Skipped(f, "CSV或文本文件，不作为工作簿读取：无法可靠判断其编码、单位和表头",
                                f"若是数据表，请{_RESAVE_HOW}；若是短信结算表“明细文件”列所指的发送明细，无需处理"))
         elif suffix in _OTHER_SHEETS:
             out.append(Skipped(f, f"{_OTHER_SHEETS[suffix]}，不支持此格式", _RESAVE))
         else:
-            out.append(Skipped(f, "不是工作簿，不读取", "本文件夹只读取 .xlsx、.xlsm、.xls、.et 工作簿；"
+            out.append(Skipped(f, "不是工作簿，不读取", "数据文件夹只读取 .xlsx、.xlsm、.xls、.et 工作簿；"
                                "若其中有数据，请" + _RESAVE_HOW))
     return out
 
