@@ -40,7 +40,6 @@ _BOF, _EOF, _FILEPASS, _BOUNDSHEET, _SST, _CONTINUE = 0x0809, 0x000A, 0x002F, 0x
 _DIMENSIONS, _MERGEDCELLS, _MULRK = 0x0200, 0x00E5, 0x00BD
 _FORMULA, _BOOLERR, _LABELSST = 0x0006, 0x0205, 0x00FD
 _CELLS = frozenset((0x0203, 0x027E, _LABELSST, 0x0204, 0x00D6, _BOOLERR, _FORMULA))  # one cell, (row, col) first
-_WORKSHEET_BOF = 0x0010
 _ERROR_TEXT = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
@@ -172,8 +171,9 @@ class _Records:
     def corrupt(self, detail: str):
         return self.inspector.corrupt(f"Excel 97-2003 工作簿记录有误：{detail}")
 
-    def records(self):
-        stream, pos, n = self.stream, 0, len(self.stream)
+    def records(self, pos: int = 0):
+        """``(offset, type, body)`` of each record from ``pos`` to the end of the stream."""
+        stream, n = self.stream, len(self.stream)
         while pos + 4 <= n:
             kind, length = struct.unpack_from("<HH", stream, pos)
             if pos + 4 + length > n:
@@ -182,42 +182,43 @@ class _Records:
             pos += 4 + length
 
     def scan(self) -> Archive:
+        """The globals (password, sheets, shared strings), then each sheet from where its BOUNDSHEET
+        record points, as calamine reads it: a sheet whose position is forged is checked where it points."""
         sheets: dict[str, SheetScan] = {}
-        current: SheetScan | None = None
-        depth = 0
+        positions: list[tuple[int, str]] = []
         sst_parts: list[bytes] | None = None
-        in_sst = False
-        for pos, kind, body in self.records():
-            if in_sst and kind == _CONTINUE:
+        for _, kind, body in self.records():
+            if sst_parts is not None and kind == _CONTINUE:
                 sst_parts.append(body)
                 continue
-            if in_sst:
+            if sst_parts is not None:
                 self._strings(sst_parts)
-                in_sst = False
-            if kind == _BOF:
-                depth += 1
-                sub = struct.unpack_from("<H", body, 2)[0] if len(body) >= 4 else 0
-                if depth == 1 and sub == _WORKSHEET_BOF and pos in self.names:
-                    current = sheets.setdefault(self.names[pos], SheetScan(self.names[pos]))
-                continue
+                sst_parts = None
             if kind == _EOF:
-                depth = max(depth - 1, 0)
-                if depth == 0:
-                    current = None
-                continue
+                break
             if kind == _FILEPASS:
                 raise self.inspector.fail(
                     "工作簿设有打开密码，无法读取",
                     f"请在Excel或WPS中打开“{self.inspector.name}”，取消密码后另存为 .xlsx",
                 )
             if kind == _BOUNDSHEET and len(body) >= 8:
-                self.names[struct.unpack_from("<I", body)[0]] = self._short_string(body, 6)
+                positions.append((struct.unpack_from("<I", body)[0], self._short_string(body, 6)))
             elif kind == _SST:
-                sst_parts, in_sst = [body], True
-            elif current is not None and depth == 1:
-                self._cell_record(current, kind, body)
-        if in_sst:
+                sst_parts = [body]
+        if sst_parts is not None:
             self._strings(sst_parts)
+        for pos, name in positions:
+            scan = sheets.setdefault(name, SheetScan(name))
+            depth = 0
+            for _, kind, body in self.records(pos) if pos < len(self.stream) else ():
+                if kind == _BOF:
+                    depth += 1
+                elif kind == _EOF:
+                    depth -= 1
+                    if depth <= 0:
+                        break
+                else:
+                    self._cell_record(scan, kind, body)
         total = 0
         for name, scan in sheets.items():
             cells = scan.max_row * scan.max_col
@@ -241,6 +242,8 @@ class _Records:
                 raise self.corrupt("单元格记录过短")
             row, col = struct.unpack_from("<HH", body)
             last = struct.unpack_from("<H", body, len(body) - 2)[0] if kind == _MULRK else col
+            if kind == _MULRK and (last < col or (len(body) - 6) != 6 * (last - col + 1)):
+                raise self.corrupt(f"工作表“{scan.part}”第{row + 1}行的多值记录与其列范围不符")
             if max(col, last) >= XLS_COLS:
                 raise self.inspector.malicious(
                     f"工作表“{scan.part}”第{row + 1}行有单元格位于第{max(col, last) + 1}列，超出Excel 97-2003的{XLS_COLS}列，"
@@ -257,12 +260,17 @@ class _Records:
             error = self._error(kind, body)
             if error is not None:
                 scan.errors.append((row, col, error))
-        elif kind == _DIMENSIONS and len(body) >= 12:
-            _, rows, _, cols = struct.unpack_from("<IIHH", body)
-            if rows > XLS_ROWS or cols > XLS_COLS or rows * cols > MAX_SHEET_CELLS:
+        elif kind == _DIMENSIONS and len(body) in (10, 14):
+            # calamine sizes the sheet from this record: its first and last row and column must make a real range.
+            first_row, last_row, first_col, last_col = (struct.unpack_from("<IIHH", body) if len(body) == 14
+                                                         else struct.unpack_from("<HHHH", body))
+            rows, cols = last_row - first_row, last_col - first_col
+            empty = last_row == 0 or last_col == 0
+            if not empty and (rows <= 0 or cols <= 0 or last_row > XLS_ROWS or last_col > XLS_COLS
+                              or rows * cols > MAX_SHEET_CELLS):
                 raise self.inspector.malicious(
-                    f"工作表“{scan.part}”声明的区域异常（{rows}行×{cols}列，上限{XLS_ROWS}行、{XLS_COLS}列、"
-                    f"{MAX_SHEET_CELLS}个单元格），可能是恶意文件")
+                    f"工作表“{scan.part}”声明的区域异常（第{first_row + 1}至{last_row}行、第{first_col + 1}至{last_col}列；"
+                    f"上限{XLS_ROWS}行、{XLS_COLS}列），可能是恶意文件")
         elif kind == _MERGEDCELLS and len(body) >= 2:
             scan.ranges += struct.unpack_from("<H", body)[0]
 
