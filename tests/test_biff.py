@@ -6,6 +6,7 @@ made from them here, by patching one record of the ``Workbook`` stream.
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import struct
@@ -160,3 +161,54 @@ def test_a_zip_named_xls_is_refused_as_what_it_is(tmp_path):
 
     err = refusal(path)
     assert "看起来是" in err.problems[0].message and "另存为" in err.problems[0].hint
+
+
+FUZZ = '''
+import random, struct, sys
+from pathlib import Path
+from qdanalysis.errors import ValidationError
+from qdanalysis.read.xlsx import read_workbook
+
+base = Path(sys.argv[1]).read_bytes()
+out = Path(sys.argv[2])
+pos = base.index(struct.pack("<HHHH", 0x0809, 16, 0x0600, 0x0005))
+records = []
+while pos + 4 <= len(base) and base[pos:pos + 4] != bytes(4):
+    length = struct.unpack_from("<H", base, pos + 2)[0]
+    records.append((pos, length))
+    pos += 4 + length
+outcomes = {"read": 0, "refused": 0}
+for seed in range(int(sys.argv[3]), int(sys.argv[3]) + int(sys.argv[4])):
+    rng, data = random.Random(seed), bytearray(base)
+    for _ in range(rng.choice([1, 1, 2, 3])):  # a field of a record: header or body, 2 or 4 bytes
+        at, length = rng.choice(records)
+        at += rng.randrange(0, 4 + max(length - 1, 0))
+        value = rng.choice([0, 1, 0xFF, 0x100, 0x7FFF, 0xFFFF, 0x10000, 0xFFFFFFFF, rng.randrange(1 << 32)])
+        if rng.random() < 0.5 and at + 4 <= len(data):
+            struct.pack_into("<I", data, at, value)
+        elif at + 2 <= len(data):
+            struct.pack_into("<H", data, at, value & 0xFFFF)
+    out.write_bytes(bytes(data))
+    try:
+        read_workbook(out)
+        outcomes["read"] += 1
+    except ValidationError:
+        outcomes["refused"] += 1
+print(outcomes)
+'''
+
+
+def test_mutated_records_are_read_or_refused_never_a_crash(tmp_path):
+    """Each mutant overwrites fields of the fixture's BIFF records with edge values (seeded). Run in a
+    child process: a reader that aborts (a failed allocation, a Rust abort) must fail this test, not
+    end the test run. Seeds 600-999 hold one (673) that aborted the process, allocating 2.9 TB, before
+    the DIMENSIONS check refused a first row past the last."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FUZZ, str(XLS_2020), str(tmp_path / "变异.xls"), "600", "400"],
+                          capture_output=True, text=True, timeout=600, env={"RUST_BACKTRACE": "0", "PATH": ""})
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcomes = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert outcomes["read"] + outcomes["refused"] == 400 and outcomes["refused"] > 0 and outcomes["read"] > 0
