@@ -7,7 +7,8 @@ Sections (``--only`` takes a comma-separated subset, in any order):
   all      ``run --all`` over the five demo years against the five ``run --year`` one after
            another; wall time and peak memory of each (all processes summed).
   read     a 100,000-row contract ledger: ``qdanalysis.load_contracts`` against
-           ``pandas.read_excel(engine="openpyxl")``.
+           ``pandas.read_excel(engine="openpyxl")``; then a 60,000-row one as .xls (LibreOffice
+           converts it) against the same rows as .xlsx, and the .xls record checks alone.
   cache    ``ingest`` and ``run`` twice on unchanged sources: the second should re-parse nothing.
   scale    a year's 6,000,000-message SMS log, CSV and parquet, aggregated to month ×
            department by qdanalysis.read.smslog and by the other engines considered; then the SMS
@@ -183,7 +184,46 @@ def bench_read(args, tmp: Path) -> dict:
     row("speed-up against openpyxl (target >= 5)", f"{speedup:6.2f} x   {verdict(speedup >= READ_SPEEDUP_TARGET)}")
     row("load_contracts under 2 s", f"{ours:6.2f} s   {verdict(ours < READ_SECONDS_TARGET)}"
         + ("  (quick mode: smaller file)" if args.quick else ""))
-    return {"rows": n, "load_contracts_s": ours, "openpyxl_s": openpyxl, "speedup": speedup}
+    result = {"rows": n, "load_contracts_s": ours, "openpyxl_s": openpyxl, "speedup": speedup}
+    result.update(_bench_read_xls(args, tmp))
+    return result
+
+
+def _bench_read_xls(args, tmp: Path) -> dict:
+    """The same kind of ledger as Excel 97-2003 (.xls, at most 65,536 rows): the record checks of
+    qdanalysis.read.biff alone, and load_contracts, against the .xlsx of the same rows."""
+    from workbooks import convert_to_xls, write_contract_ledger
+
+    import qdanalysis
+    from qdanalysis.read.archive import Inspector
+    from qdanalysis.read.biff import inspect_xls
+
+    n = 20_000 if args.quick else 60_000
+    print(f"\n  The same ledger as .xls ({n:,} rows; Excel 97-2003 holds at most 65,536)")
+    xlsx = tmp / "ledger-xls.xlsx"
+    write_contract_ledger(xlsx, n)
+    xls = convert_to_xls(xlsx, tmp)
+    if xls is None:
+        row("skipped", "LibreOffice (soffice) is not installed: no way to write an .xls")
+        return {}
+    print(f"  file: {xls.stat().st_size / 1e6:.1f} MB (.xlsx {xlsx.stat().st_size / 1e6:.1f} MB)")
+    assert len(qdanalysis.load_contracts(xls)) == n
+    readers = {
+        "biff.inspect_xls (record checks only)": lambda: inspect_xls(Inspector(xls)),
+        "load_contracts(.xls)": lambda: qdanalysis.load_contracts(xls),
+        "load_contracts(.xlsx), same rows": lambda: qdanalysis.load_contracts(xlsx),
+    }
+    times: dict[str, list[float]] = {k: [] for k in readers}
+    for i in range(args.runs):
+        for name in (list(readers) if i % 2 == 0 else list(readers)[::-1]):
+            start = time.perf_counter()
+            readers[name]()
+            times[name].append(time.perf_counter() - start)
+    for name, values in times.items():
+        row(name, f"{median(values):6.2f} s{spread(values)}")
+    return {"xls_rows": n, "xls_checks_s": median(times["biff.inspect_xls (record checks only)"]),
+            "xls_load_contracts_s": median(times["load_contracts(.xls)"]),
+            "xlsx_same_rows_s": median(times["load_contracts(.xlsx), same rows"])}
 
 
 # --------------------------------------------------------------------------- cache

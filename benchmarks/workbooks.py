@@ -152,3 +152,21 @@ def write_sms_log(csv_path: Path | None, parquet_path: Path | None, n_rows: int,
     sums = np.bincount(inverse, weights=segments).astype(np.int64)
     groups = {(int(k) // 100, SMS_DEPARTMENTS[int(k) % 100]): int(v) for k, v in zip(uniq, sums)}
     return {"count": int(segments.sum()), "groups": groups}
+
+
+def convert_to_xls(xlsx: Path, out_dir: Path) -> Path | None:
+    """The same workbook saved as Excel 97-2003 (.xls) by LibreOffice, or None without ``soffice``.
+
+    Only a benchmark uses it: no pure-Python .xls writer exists, and the tests read committed
+    fixtures (``tests/fixtures/``).
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    profile = out_dir / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xls",
+                    "--outdir", str(out_dir), str(xlsx)], check=True, capture_output=True, timeout=600)
+    return out_dir / (xlsx.stem + ".xls")

@@ -19,7 +19,7 @@ import qdanalysis
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import checks, findings, scoring
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
-from qdanalysis.paths import NOTEBOOKS
+from qdanalysis.paths import DATA_RAW, NOTEBOOKS
 from qdanalysis.present.excel import write_workbook
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.summary import year_summary
@@ -85,6 +85,20 @@ def test_the_outputs_read_the_analysis_they_are_given():
     text = "".join(b.html for b in AnnualReport(altered).data_checks() if hasattr(b, "html"))
     assert "（测试）这条提示只存在于传入的分析中" in text
     assert "（测试）这条提示只存在于传入的分析中" in year_summary(altered)
+
+
+def test_the_data_checks_name_each_file_of_the_folder_that_was_not_read(tmp_path):
+    folder = tmp_path / "2020"
+    folder.mkdir()
+    (folder / "2020年专项业务费.xlsx").write_bytes((DATA_RAW / "2020" / "2020年专项业务费.xlsx").read_bytes())
+    (folder / "线路.csv").write_text("单位,运营商\n", encoding="utf-8")
+    (folder / "~$2020年专项业务费.xlsx").write_bytes(b"\x00")
+
+    text = "".join(b.html for b in AnnualReport(analyse_year(2020, tmp_path)).data_checks() if hasattr(b, "html"))
+
+    assert "数据文件夹中以下文件未读取：" in text
+    assert "线路.csv（CSV或文本文件，不作为工作簿读取" in text and "另存为“Excel工作簿（*.xlsx）”" in text
+    assert "~$2020年专项业务费.xlsx（Excel或WPS打开工作簿时生成的临时文件" in text
 
 
 def test_analyse_is_pure():

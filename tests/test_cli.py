@@ -57,6 +57,66 @@ def test_not_a_spreadsheet_gives_no_traceback(tmp_path):
     assert f"{fake}: " in r.stdout and "不是Excel工作簿" in r.stdout and f"{fake}::" not in r.stdout
 
 
+SKIPPED = {  # file -> what its note must say: why it is not read, and how to convert it
+    "预算.csv": ["CSV或文本文件，不作为工作簿读取", "请用Excel或WPS打开后另存为“Excel工作簿（*.xlsx）”"],
+    "~$2020年专项业务费.xlsx": ["临时文件（~$开头），不是数据", "关闭该工作簿后通常自动删除"],
+    ".预算.xlsx": ["隐藏文件", "去掉文件名开头的“.”"],
+    "合同.xlsb": ["Excel二进制工作簿（.xlsb），不支持此格式", "另存为“Excel工作簿（*.xlsx）”"],
+    "说明.pdf": ["不是工作簿，不读取", "数据文件夹只读取 .xlsx、.xlsm、.xls、.et 工作簿"],
+}
+
+
+@pytest.fixture
+def folder_with_strays(tmp_path):
+    """A year's folder as a bureau sends it: the workbook, and files that are not read."""
+    folder = tmp_path / "raw" / "2020"
+    folder.mkdir(parents=True)
+    (folder / "2020年专项业务费.xlsx").write_bytes((DATA_RAW / "2020" / "2020年专项业务费.xlsx").read_bytes())
+    for name in SKIPPED:
+        (folder / name).write_bytes(b"\x00" if name != "预算.csv" else "类别,项目名称\n".encode())
+    (folder / "明细").mkdir()  # a sub-folder (an SMS log's) is not a file that is skipped
+    return folder
+
+
+def assert_skipped_named(text: str, folder) -> None:
+    for name, words in SKIPPED.items():
+        line = next((ln for ln in text.splitlines() if f"{folder / name}：" in ln), None)
+        assert line is not None, (name, text)
+        assert all(w in line for w in words), line
+    assert f"{folder / '明细'}：" not in text
+
+
+def test_every_file_a_folder_does_not_read_is_named_with_why_and_how_to_convert(folder_with_strays, tmp_path):
+    r = run_cli("validate", folder_with_strays)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "通过校验" in r.stdout and r.stdout.count("注：未读取 ") == len(SKIPPED)
+    assert_skipped_named(r.stdout, folder_with_strays)
+
+    r = run_cli("summary", "--year", "2020", "--root", folder_with_strays.parent)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "未读取的文件：" in r.stdout
+    assert_skipped_named(r.stdout, folder_with_strays)
+
+    r = run_cli("ingest", "--year", "2020", "--root", folder_with_strays.parent, "--out", tmp_path / "processed")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert_skipped_named(r.stdout, folder_with_strays)
+
+
+def test_a_csv_given_by_name_is_still_refused_with_how_to_save_it_as_xlsx(folder_with_strays):
+    r = run_cli("validate", folder_with_strays / "预算.csv")
+    assert r.returncode == 1
+    assert "不是Excel工作簿（.xlsx），看起来是CSV或文本文件" in r.stdout and "另存为“Excel工作簿（*.xlsx）”" in r.stdout
+
+
+def test_a_folder_of_csv_only_says_which_files_it_found_and_how_to_convert_them(tmp_path):
+    (tmp_path / "2021").mkdir()
+    (tmp_path / "2021" / "预算.csv").write_text("类别,项目名称,预算数\n", encoding="utf-8")
+    r = run_cli("validate", tmp_path / "2021")
+    assert r.returncode == 1
+    assert "文件夹中没有工作簿（.xlsx、.xlsm、.xls、.et），未读取的文件：「预算.csv」：CSV或文本文件" in r.stdout
+    assert "另存为“Excel工作簿（*.xlsx）”" in r.stdout
+
+
 def test_ingest_writes_then_skips(tmp_path, capsys):
     out = tmp_path / "processed"
     assert main(["ingest", "--year", "2020", "--out", str(out)]) == 0

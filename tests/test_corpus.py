@@ -386,7 +386,8 @@ def _(p):
     return p
 
 
-@case("xls named .xlsx", False, ["{f}: ", "旧版Excel 97-2003 工作簿（.xls）", "另存为 .xlsx"])
+# Read by its content, whatever its name: this one is a workbook without a sheet.
+@case("xls named .xlsx", False, ["{f}: ", "工作簿为空（没有工作表）"])
 def _(p):
     bof = struct.pack("<HHHHHHII", 0x0809, 16, 0x0600, 0x0005, 0x2775, 0x07CD, 0, 0x0206)
     return write_cfb(p, {"Workbook": bof + struct.pack("<HH", 0x000A, 0)})

@@ -26,8 +26,9 @@ def project(tmp_path) -> tuple[Path, Path]:
     shutil.copytree(DATA_RAW / "2020", raw / "2020")
     params.mkdir()
     text = (PARAMS / "2020.yaml").read_text(encoding="utf-8")
-    text = text.replace("data_root: data/raw", f"data_root: {raw}\nallow_external_root: true")
+    text = text.replace("data_root: data/raw", f"data_root: {raw}")
     (params / "2020.yaml").write_text(text, encoding="utf-8")
+    (params / "runner.yaml").write_text("allow_external_root: true\n", encoding="utf-8")  # the data is outside
     return raw, params
 
 

@@ -10,7 +10,15 @@ import pytest
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
 from qdanalysis.run import params as params_module
-from qdanalysis.run.params import DEFAULT_CELL_TIMEOUT, default_title, list_param_files, load_params, validate_params
+from qdanalysis.run.params import (
+    DEFAULT_CELL_TIMEOUT,
+    RUNNER_FILE,
+    default_title,
+    list_param_files,
+    load_params,
+    load_runner,
+    validate_params,
+)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -60,11 +68,96 @@ def test_minimal_file_gets_defaults(tmp_path):
 
 
 def test_full_file_ok(tmp_path):
-    text = "year: 2020\ndata_root: data/raw\ntitle: 二〇二〇年报告\ncell_timeout: 120\n"
+    text = "year: 2020\ndata_root: data/raw\ntitle: 二〇二〇年报告\n"
+    write(tmp_path, "cell_timeout: 120\n", RUNNER_FILE)
     params = load_params(write(tmp_path, text))
 
     assert params["title"] == "二〇二〇年报告"
-    assert params["cell_timeout"] == 120
+    assert params["cell_timeout"] == 120  # from runner.yaml beside it
+
+
+def test_the_shipped_year_file_holds_only_what_the_notebook_declares():
+    import yaml
+
+    from qdanalysis.run.runner import ANNUAL_NOTEBOOK, check_notebook
+
+    keys = set(yaml.safe_load((PARAMS / "2020.yaml").read_text(encoding="utf-8")))
+    assert keys == {"year", "data_root", "title"}
+    assert keys <= check_notebook(ANNUAL_NOTEBOOK)
+    assert load_runner(PARAMS) == {"cell_timeout": 600, "allow_external_root": False}
+
+
+def test_papermill_own_command_line_runs_the_shipped_year_file_without_unknown_parameters(tmp_path):
+    """The scheduler's path: papermill NOTEBOOK OUT -f params/2020.yaml -k qdanalysis (prepared, not run:
+    papermill checks the parameters against the notebook's before it starts a kernel)."""
+    import ast
+    import subprocess
+    import sys
+
+    import nbformat
+
+    out = tmp_path / "out.ipynb"
+    papermill = Path(sys.executable).with_name("papermill")
+    done = subprocess.run([str(papermill), "notebooks/1.0-annual-report.ipynb", str(out), "-f", "params/2020.yaml",
+                           "-k", "qdanalysis", "--prepare-only"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert "unknown parameter" not in (done.stdout + done.stderr).lower()
+    injected = [c.source for c in nbformat.read(out, as_version=4).cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(injected[0]).body}
+    assert assigned == {"year": 2020, "data_root": "data/raw", "title": "青岛市大数据局专项业务费2020年绩效评价数据分析"}
+
+    # A file of the earlier layout is what made papermill warn: the same command says so.
+    old = write(tmp_path, "year: 2020\ndata_root: data/raw\ncell_timeout: 600\n")
+    done = subprocess.run([str(papermill), "notebooks/1.0-annual-report.ipynb", str(out), "-f", str(old),
+                           "-k", "qdanalysis", "--prepare-only"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert "Passed unknown parameter: cell_timeout" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("key", ["cell_timeout", "allow_external_root"])
+def test_a_runner_setting_in_a_year_file_is_refused_with_where_to_move_it(tmp_path, key):
+    err = refusal(write(tmp_path, f"year: 2020\ntitle: 报告\n{key}: 600\n"))
+
+    assert [(p.column, p.row) for p in err.problems] == [(key, 3)]
+    assert f"Passed unknown parameter: {key}" in err.problems[0].message
+    assert "runner.yaml" in err.problems[0].hint
+
+
+def test_runner_file_allows_an_external_data_root(tmp_path):
+    write(tmp_path, "allow_external_root: true\n", RUNNER_FILE)
+    params = load_params(write(tmp_path, f"year: 2020\ndata_root: {tmp_path}\n"))
+
+    assert params["data_root"] == tmp_path.resolve()
+    assert params["allow_external_root"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "fragment"),
+    [
+        ("cell_timeout: 5\n", "cell_timeout", 1, "超出范围"),
+        ("# 注释\ncell_timeout: '600'\n", "cell_timeout", 2, "整数"),
+        ("cell_timeout: 600\nallow_external_root: 'yes'\n", "allow_external_root", 2, "true 或 false"),
+        ("cell_timeout: 600\ntitle: 报告\n", "title", 2, "笔记本参数"),
+        ("colour: red\n", "colour", 1, "不认识的运行设置"),
+        ("cell_timeout: 60\ncell_timeout: 90\n", "cell_timeout", 2, "两次"),
+    ],
+)
+def test_runner_file_refusals_name_key_and_line(tmp_path, text, key, line, fragment):
+    write(tmp_path, text, RUNNER_FILE)
+    with pytest.raises(ValidationError) as info:
+        load_params(write(tmp_path, "year: 2020\n"))
+    err = info.value
+
+    assert all(CHINESE.search(p.message) and CHINESE.search(p.hint) for p in err.problems)
+    matching = [p for p in err.problems if p.column == key]
+    assert matching, err.problems
+    assert matching[0].file.endswith(RUNNER_FILE)
+    assert matching[0].row == line
+    assert fragment in matching[0].message
 
 
 @pytest.mark.parametrize(
@@ -81,15 +174,12 @@ def test_full_file_ok(tmp_path):
         ("year: 2020\ndata_root: ../../etc\n", "data_root", 2, "项目之外"),
         ("year: 2020\ndata_root: /etc\n", "data_root", 2, "项目之外"),
         ("year: 2020\ndata_root: 42\n", "data_root", 2, "路径"),
-        ("year: 2020\nallow_external_root: 'yes'\n", "allow_external_root", 2, "true 或 false"),
         ("year: 2020\ntitle: 12345\n", "title", 2, "文字"),
         ("year: 2020\ntitle: ''\n", "title", 2, "空"),
         (f"year: 2020\ntitle: {'长' * 201}\n", "title", 2, "超过 200"),
         ('year: 2020\ntitle: "第一行\\n第二行"\n', "title", 2, "控制字符"),
-        ("year: 2020\ncell_timeout: 5\n", "cell_timeout", 2, "超出范围"),
         # a 2021 file copied from 2020.yaml must not publish a 2021 report under a 2020 title
         ("year: 2021\ntitle: 青岛市大数据局专项业务费2020年绩效评价数据分析\n", "title", 2, "2020年与参数 year（2021）不一致"),
-        ("year: 2020\ncell_timeout: '600'\n", "cell_timeout", 2, "整数"),
         ("year: 2020\nyear: 2020\n", "year", 2, "两次"),
     ],
 )
@@ -103,9 +193,9 @@ def test_refused_values_name_key_and_line(tmp_path, text, key, line, fragment):
 
 
 def test_all_problems_reported_at_once(tmp_path):
-    err = refusal(write(tmp_path, "year: '2020'\ncolour: red\ncell_timeout: 1\n"))
+    err = refusal(write(tmp_path, "year: '2020'\ncolour: red\ntitle: ''\n"))
 
-    assert [p.column for p in err.problems] == ["colour", "year", "cell_timeout"]
+    assert [p.column for p in err.problems] == ["colour", "year", "title"]
 
 
 def test_unknown_key_hint_lists_the_allowed_keys(tmp_path):
@@ -167,7 +257,8 @@ def test_symlink_escaping_the_project_is_refused(tmp_path, monkeypatch):
 
 
 def test_external_root_allowed_when_declared(tmp_path):
-    params = validate_params({"year": 2020, "data_root": str(tmp_path), "allow_external_root": True}, "x")
+    params = validate_params({"year": 2020, "data_root": str(tmp_path)}, "x",
+                             runner={"cell_timeout": 600, "allow_external_root": True})
 
     assert params["data_root"] == tmp_path.resolve()
 

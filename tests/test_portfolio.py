@@ -166,6 +166,30 @@ def test_a_changed_notebook_means_a_rerun(portfolio, tmp_path):
     assert results[0].status == "ok" and runs(tmp_path, "good") == ["2019", "2019"]
 
 
+def test_the_runner_settings_of_a_project_count_in_its_fingerprint(portfolio, tmp_path):
+    from qdanalysis.run.portfolio import _plan, fingerprint
+
+    project = next(p for p in load_portfolio(portfolio).projects if p.id == "good")
+    notebook = tmp_path / "annual.ipynb"
+    before = _plan(project, 2020, notebook)
+    (project.params / "runner.yaml").write_text("cell_timeout: 45\n", encoding="utf-8")
+    after = _plan(project, 2020, notebook)
+
+    assert (before["cell_timeout"], after["cell_timeout"]) == (600, 45)
+    assert project.params / "runner.yaml" in after["files"]
+    assert fingerprint(project, 2020, before) != fingerprint(project, 2020, after)
+
+
+def test_a_runner_setting_left_in_a_year_file_fails_its_project_year_with_where_to_move_it(portfolio, tmp_path):
+    (tmp_path / "good" / "params" / "2019.yaml").write_text("year: 2019\ncell_timeout: 600\n", encoding="utf-8")
+
+    results = run_portfolio(portfolio, tmp_path / "reports", notebook=tmp_path / "annual.ipynb", only=["good/2019"],
+                            overview=False, stream=io.StringIO())
+
+    assert results[0].status == "failed" and runs(tmp_path, "good") == []
+    assert "2019.yaml:2:cell_timeout" in results[0].error and "runner.yaml" in results[0].error
+
+
 def test_a_refused_year_file_fails_only_its_project_year(portfolio, tmp_path):
     (tmp_path / "broken" / "params" / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
     out = tmp_path / "reports"

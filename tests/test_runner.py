@@ -238,8 +238,8 @@ def test_run_all_broken_params_file_fails_only_its_year(tmp_path):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
     params_dir = tmp_path / "params"
     params_dir.mkdir()
-    (params_dir / "2018.yaml").write_text(
-        f"year: 2018\ndata_root: {tmp_path}\nallow_external_root: true\ntitle: 二〇一八\n", encoding="utf-8")
+    (params_dir / "runner.yaml").write_text("allow_external_root: true\n", encoding="utf-8")
+    (params_dir / "2018.yaml").write_text(f"year: 2018\ndata_root: {tmp_path}\ntitle: 二〇一八\n", encoding="utf-8")
     (tmp_path / "2018").mkdir()
     (params_dir / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
 
@@ -291,7 +291,8 @@ def test_run_year_uses_params_file_and_root_overrides_data_root(tmp_path):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS, "print(title)")
     params_dir = tmp_path / "params"
     params_dir.mkdir()
-    (params_dir / "2021.yaml").write_text("year: 2021\ntitle: 二〇二一年报告\ncell_timeout: 30\n", encoding="utf-8")
+    (params_dir / "2021.yaml").write_text("year: 2021\ntitle: 二〇二一年报告\n", encoding="utf-8")
+    (params_dir / "runner.yaml").write_text("cell_timeout: 30\n", encoding="utf-8")
 
     result = run_year(2021, tmp_path / "reports", tmp_path / "raw", notebook=notebook, params_dir=params_dir)
 

@@ -155,7 +155,7 @@ def make_encrypted(p: Path) -> Path:
 
 
 def make_xls(p: Path) -> Path:
-    # Stand-in for a BIFF8 .xls: OLE2 magic and a "Workbook" stream name, no encryption.
+    # Not a BIFF8 .xls: OLE2 magic and a "Workbook" stream name, no sectors (tests/test_biff.py reads real ones).
     p.write_bytes(OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(3000))
     return p
 
@@ -344,7 +344,7 @@ REFUSALS = [
     ("missing", make_missing, ["找不到文件"]),
     ("directory", make_directory, ["文件夹"]),
     ("password", make_encrypted, ["工作簿设有打开密码，无法读取"]),
-    ("xls", make_xls, ["旧版Excel", ".xls"]),
+    ("broken xls", make_xls, ["文件已损坏或不完整", "Excel 97-2003"]),
     ("csv", make_csv, ["不是Excel工作簿（.xlsx）", "CSV"]),
     ("html", make_html, ["不是Excel工作簿（.xlsx）", "HTML"]),
     ("pdf", make_pdf, ["不是Excel工作簿（.xlsx）", "PDF"]),
@@ -385,7 +385,7 @@ def test_refusals(tmp_path, maker, words):
 def test_hints(tmp_path):
     enc = refusal(make_encrypted(tmp_path / "a.xlsx")).problems[0].hint
     assert "取消密码" in enc and "另存为 .xlsx" in enc
-    assert "另存为 .xlsx 格式" in refusal(make_xls(tmp_path / "b.xls")).problems[0].hint
+    assert "重新导出" in refusal(make_xls(tmp_path / "b.xls")).problems[0].hint
     assert "重新导出" in refusal(make_truncated(tmp_path / "c.xlsx")).problems[0].hint
 
 

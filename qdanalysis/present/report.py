@@ -378,6 +378,9 @@ class AnnualReport:
         n = len(d.files)
         blocks.append(para("数据文件：{paths}。", "note", paths="、".join(display_path(f) for f in d.files) or
                            display_path(d.folder)))
+        if d.skipped:
+            blocks.append(para("数据文件夹中以下文件未读取：{files}。", "note",
+                               files="；".join(f"{display_path(s.path)}（{s.reason}；{s.hint}）" for s in d.skipped)))
         if d.processed is not None:
             blocks.append(para("数据读自 {stored}：由 ingest 从 {folder} 生成，{folder} 中的文件经 SHA-256 逐一核对"
                                "均未变化，本次未重新解析（{n}个工作簿）。", "note", stored=display_path(d.processed),

@@ -55,6 +55,9 @@ def year_summary(analysis: YearAnalysis) -> str:
     if data.unused:
         lines.append("  未使用的工作表：")
         lines += [f"    - {sheet}" for sheet in data.unused]
+    if data.skipped:
+        lines.append("  未读取的文件：")
+        lines += [f"    - {s.text()}" for s in data.skipped]
     lines.append("  " + score_line(analysis))
     if analysis.warnings:
         lines.append("  数据核对提示：")

@@ -162,6 +162,7 @@ class Archive:
 
     sheets: dict[str, SheetScan]  # by part name
     sheet_parts: dict[str, str]  # sheet name -> part name (best effort)
+    legacy: bool = False  # an OLE2 file: an Excel 97-2003 workbook for biff.inspect_xls to check
 
 
 class Inspector:
@@ -206,7 +207,10 @@ class Inspector:
         with fh:
             head = fh.read(8192)
             if head.startswith(_OLE_MAGIC):
-                raise self._ole_refusal(fh)
+                refusal = self._ole_refusal(fh)
+                if refusal is not None:
+                    raise refusal
+                return Archive({}, {}, legacy=True)
             if not head.startswith(_ZIP_MAGICS):
                 raise self.fail(f"不是Excel工作簿（.xlsx），看起来是{_describe_non_zip(head)}", self.resave_hint())
             fh.seek(0)
@@ -238,8 +242,9 @@ class Inspector:
             )
         return st.st_size
 
-    def _ole_refusal(self, fh) -> ValidationError:
-        """An OLE2 compound file: a password-protected workbook or a legacy format."""
+    def _ole_refusal(self, fh) -> ValidationError | None:
+        """Why an OLE2 compound file is refused (a password-protected xlsx, a Word or PowerPoint file), or
+        None for what may be an Excel 97-2003 workbook (.xls, WPS .et): :mod:`qdanalysis.read.biff` checks it."""
         found = _scan_ole_names(fh)
         if found & {"EncryptedPackage", "EncryptionInfo"}:
             return self.fail(
@@ -250,10 +255,7 @@ class Inspector:
             return self.fail("不是Excel工作簿（.xlsx），看起来是旧版Word文档（.doc）", self.resave_hint())
         if "PowerPoint Document" in found:
             return self.fail("不是Excel工作簿（.xlsx），看起来是旧版PowerPoint演示文稿（.ppt）", self.resave_hint())
-        return self.fail(
-            "这是旧版Excel 97-2003 工作簿（.xls），不支持此格式",
-            f"请在Excel中打开“{self.name}”，另存为 .xlsx 格式（文件→另存为→Excel工作簿）",
-        )
+        return None
 
     def _check_directory(self, zf: zipfile.ZipFile, file_size: int) -> list[zipfile.ZipInfo]:
         """Central-directory checks: nothing is decompressed here."""

@@ -1,10 +1,11 @@
-"""Safe reading of Excel workbooks (.xlsx / .xlsm).
+"""Safe reading of Excel workbooks (.xlsx / .xlsm, and Excel 97-2003 .xls / WPS .et).
 
 This is the only module of the package that opens spreadsheet files.
-:func:`read_workbook` first runs the archive checks of :mod:`qdanalysis.read.archive`, which
-refuse anything that is not a workbook or that could exhaust memory or abort the process
-inside the reader. Only then is the file read with python-calamine; openpyxl is the
-fallback when calamine raises.
+:func:`read_workbook` first runs the archive checks of :mod:`qdanalysis.read.archive` (an
+Excel 97-2003 file: those of :mod:`qdanalysis.read.biff`), which refuse anything that is not a
+workbook or that could exhaust memory or abort the process inside the reader. Only then is the
+file read with python-calamine; openpyxl is the fallback when calamine raises on an xlsx (it
+does not read .xls: there a calamine failure is the refusal).
 
 What the reader returns:
 
@@ -44,8 +45,8 @@ from qdanalysis.read.archive import (
     Archive,
     Inspector,
     column_letter,
-    inspect_archive,
 )
+from qdanalysis.read.biff import inspect_xls
 
 __all__ = ["WORKSHEET", "SheetData", "column_letter", "inspect_archive", "read_workbook"]
 
@@ -120,8 +121,24 @@ def collector_paused():
         gc.enable()
 
 
+def _checked(inspector: Inspector) -> Archive:
+    """The archive checks of an xlsx, or the record checks of an Excel 97-2003 workbook."""
+    archive = inspector.run()
+    return inspect_xls(inspector) if archive.legacy else archive
+
+
+def inspect_archive(path: str | Path) -> None:
+    """Refuse dangerous or unreadable files before any reader opens them.
+
+    Raises:
+        ValidationError: with one file-level :class:`~qdanalysis.errors.Problem` explaining in Chinese
+            why the file is refused and how to fix it.
+    """
+    _checked(Inspector(path))
+
+
 def read_workbook(path: str | Path) -> list[SheetData]:
-    """Check that the file is a safe, readable xlsx/xlsm and return every worksheet's grid.
+    """Check that the file is a safe, readable xlsx/xlsm/xls and return every worksheet's grid.
 
     Args:
         path: the workbook file (the extension does not matter, the content does).
@@ -133,7 +150,7 @@ def read_workbook(path: str | Path) -> list[SheetData]:
         ValidationError: the file is refused, unreadable or holds no data.
     """
     inspector = Inspector(path)
-    archive = inspector.run()
+    archive = _checked(inspector)
     try:
         sheets = _read_either(inspector, archive)
     except MemoryError:
@@ -159,6 +176,11 @@ def _read_either(inspector: Inspector, archive: Archive) -> list[SheetData]:
         with collector_paused():
             return _read_calamine(inspector.path, inspector.display, archive)
     except _ReadFailure as first:
+        if archive.legacy:
+            raise inspector.fail(
+                f"无法读取 Excel 97-2003 工作簿：{first.text}",
+                f"请用Excel或WPS打开“{inspector.name}”检查内容，另存为 .xlsx 文件后重试",
+            ) from None
         inspector.audit_cells()  # cells calamine refused and openpyxl would read its own way
         try:
             return _read_openpyxl(inspector.path, inspector.display, first.sheet_names, archive)
@@ -172,7 +194,7 @@ def _read_either(inspector: Inspector, archive: Archive) -> list[SheetData]:
 def _read_calamine(path: Path, display: str, archive: Archive) -> list[SheetData]:
     names: list[str] | None = None
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if path.suffix.lower() in (".xlsx", ".xlsm") and not archive.legacy:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
         else:  # from_path picks the format from the extension; sniff the content instead
             with open(path, "rb") as fh:

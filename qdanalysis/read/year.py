@@ -16,7 +16,7 @@ from qdanalysis.read import (
     store,
 )
 from qdanalysis.read.inputs import FRAME_DTYPES, FRAME_NAMES, INPUTS, read_inputs
-from qdanalysis.read.sheet import frame, workbook_paths
+from qdanalysis.read.sheet import Skipped, frame, skipped_files, workbook_paths
 
 __all__ = ["YearData", "load_year", "year_folder", "is_demo_folder", "load_processed"]
 
@@ -47,6 +47,8 @@ class YearData:
         notes: where a table was read from when that is not its own sheet (the indicators from a
             unit's 自评表), in Chinese.
         unused: each sheet of the workbooks that no table used, with why, in Chinese.
+        skipped: the files of the folder that are not read (a CSV, a lock file ``~$…``, an .xlsb…),
+            each with the reason and the conversion hint.
     """
 
     year: int
@@ -60,6 +62,7 @@ class YearData:
     demo: bool = False
     notes: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         frames = self.__dict__.get("frames")
@@ -144,4 +147,5 @@ def assemble(year: int, folder: Path, frames: dict[str, pd.DataFrame], totals: d
                 for name in FRAME_NAMES}
     return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=totals,
                     undisclosed=undisclosed, missing=list(missing), processed=processed,
-                    demo=is_demo_folder(folder), notes=list(notes or ()), unused=list(unused or ()))
+                    demo=is_demo_folder(folder), notes=list(notes or ()), unused=list(unused or ()),
+                    skipped=skipped_files(folder))

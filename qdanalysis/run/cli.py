@@ -77,7 +77,16 @@ def cmd_validate(args) -> int:
                      for name, counts in found.blank.items() if counts]
             if blank:
                 print(f"  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：{'；'.join(blank)}")
+        _print_skipped(path)
     return status
+
+
+def _print_skipped(folder: str | Path) -> None:
+    """A note for each file of a folder that is not read: why, and how to convert it."""
+    from qdanalysis.read.sheet import skipped_files
+
+    for skipped in skipped_files(folder):
+        print(_visible(f"  注：未读取 {skipped.text()}"))
 
 
 def cmd_ingest(args) -> int:
@@ -87,6 +96,9 @@ def cmd_ingest(args) -> int:
     verb = "未变化，跳过" if result.skipped else "已写入"
     tables = "，".join(f"{k} {v['rows']}行" for k, v in result.manifest["tables"].items())
     print(f"{result.year}年：{verb} {display_path(result.out_dir)}（{tables}）")
+    from qdanalysis.paths import year_folder
+
+    _print_skipped(year_folder(result.year, args.root))
     return EXIT_OK
 
 

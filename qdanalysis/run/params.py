@@ -1,8 +1,16 @@
-"""Run parameters of one year: ``params/<year>.yaml``, read with ``yaml.safe_load`` only.
+"""Run parameters: ``params/<year>.yaml`` (the notebook's) and ``params/runner.yaml`` (the runner's).
 
 Every value that changes from year to year and drives a scheduled run lives in these files
 (STYLE rule 7). Parameters are data: the runner hands them to papermill, whose Python
 translator writes them into the notebook as literals, never as code.
+
+A ``<year>.yaml`` holds notebook parameters only, so that papermill's own command line reads it
+as it is (``papermill notebooks/1.0-annual-report.ipynb out.ipynb -f params/2020.yaml``) without
+"Passed unknown parameter": papermill passes every top-level key of a ``-f`` file to the notebook,
+and a nested section would be one more unknown parameter, injected as a dict. What only
+``qdanalysis run`` uses (the cell timeout, leave to read data outside the project) lives in the
+optional ``runner.yaml`` of the same folder, for every year of that folder. All files are read
+with ``yaml.safe_load`` only.
 """
 
 from __future__ import annotations
@@ -12,12 +20,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
-from qdanalysis.yamlfile import is_int, read_yaml, type_name
+from qdanalysis.yamlfile import is_int, node_lines, read_yaml, type_name
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600
@@ -25,15 +31,22 @@ DEFAULT_DATA_ROOT = "data/raw"
 DEFAULT_CELL_TIMEOUT = 600
 TITLE_MAX = 200
 
-# key -> Chinese description, in the order a user should read them.
+#: The runner's settings file, beside the ``<year>.yaml`` files it applies to.
+RUNNER_FILE = "runner.yaml"
+
+# key -> Chinese description, in the order a user should read them: the notebook's parameters
+# (``<year>.yaml``) and the runner's settings (``runner.yaml``).
 KEYS: dict[str, str] = {
     "year": "年份",
     "data_root": "原始数据根目录",
-    "allow_external_root": "是否允许数据目录在项目之外",
     "title": "报告标题",
+}
+RUNNER_KEYS: dict[str, str] = {
     "cell_timeout": "单个代码单元的最长运行时间（秒）",
+    "allow_external_root": "是否允许数据目录在项目之外",
 }
 _ALLOWED = "、".join(KEYS)
+_RUNNER_ALLOWED = "、".join(RUNNER_KEYS)
 _YEAR_NAME = re.compile(r"^\d{4}$")
 
 
@@ -57,29 +70,67 @@ def list_param_files(params_dir: str | Path | None = None) -> list[Path]:
     return sorted(p for p in Path(params_dir or PARAMS).glob("*.yaml") if _YEAR_NAME.match(p.stem))
 
 
-def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
-    """Line (1-based) of each top-level key, and the keys written twice.
+def _top_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Line (1-based) of each top-level key, and the top-level keys written twice."""
+    lines, duplicates = node_lines(text)
+    return ({path[0]: line for path, line in lines.items() if len(path) == 1},
+            [(path[0], line) for path, line in duplicates if len(path) == 1])
 
-    ``yaml.compose`` only builds the node tree (no Python object is constructed), so this is
-    as safe as ``safe_load``; it exists because ``safe_load`` keeps the last of two equal keys
-    silently and forgets line numbers.
+
+def runner_file_for(params_dir: str | Path | None = None) -> Path:
+    """Where the runner's settings of a params folder live (the file may not exist)."""
+    return Path(params_dir or PARAMS) / RUNNER_FILE
+
+
+def load_runner(params_dir: str | Path | None = None) -> dict[str, Any]:
+    """Read and validate ``<params_dir>/runner.yaml``; its defaults when the file does not exist.
+
+    Returns:
+        ``{"cell_timeout": int, "allow_external_root": bool}``.
+
+    Raises:
+        ValidationError: the file is not valid YAML or a value is refused; every problem names
+            the file, the line and the key.
     """
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    lines: dict[str, int] = {}
-    duplicates: list[tuple[str, int]] = []
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in lines:
-                duplicates.append((key, line))
-            else:
-                lines[key] = line
-    return lines, duplicates
+    path = runner_file_for(params_dir)
+    if not path.exists():
+        return {"cell_timeout": DEFAULT_CELL_TIMEOUT, "allow_external_root": False}
+    data, (lines, duplicates), source = read_yaml(path, "运行设置文件", "请参照 params/runner.yaml 编写", _top_lines)
+    problems = ProblemCollector(source)
+
+    def add(key: str, message: str, hint: str) -> None:
+        problems.add("", lines.get(key), key, message, hint)
+
+    for key, line in duplicates:
+        problems.add("", line, key, f"设置「{key}」写了两次", "请只保留一处")
+    if data is None:
+        data = {}  # a file of comments only: the defaults
+    if not isinstance(data, dict):
+        raise ValidationError(Problem(source, "", 1, "", "运行设置文件应当是「键: 值」的形式",
+                                      "例如写一行 cell_timeout: 600"))
+    for key in data:
+        if str(key) in KEYS:
+            add(str(key), f"「{key}」是笔记本参数，不是运行设置",
+                f"请写在各年份的参数文件（如 {Path(path.parent.name) / '2020.yaml'}）中")
+        elif str(key) not in RUNNER_KEYS:
+            add(str(key), f"不认识的运行设置「{key}」", f"可用的设置只有：{_RUNNER_ALLOWED}")
+
+    allow_external = data.get("allow_external_root", False)
+    if not isinstance(allow_external, bool):
+        add("allow_external_root", f"allow_external_root 应为 true 或 false，实际是{type_name(allow_external)}",
+            "写 true 或 false，不加引号")
+        allow_external = False
+    timeout = data.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    if not is_int(timeout):
+        add("cell_timeout", f"cell_timeout 应为整数秒，实际是{type_name(timeout)}", "例如 cell_timeout: 600")
+    elif not TIMEOUT_MIN <= timeout <= TIMEOUT_MAX:
+        add("cell_timeout", f"cell_timeout {timeout} 秒超出范围", f"应在 {TIMEOUT_MIN} 到 {TIMEOUT_MAX} 秒之间")
+    problems.raise_if_any()
+    return {"cell_timeout": timeout, "allow_external_root": allow_external}
 
 
 def load_params(path: str | Path) -> dict[str, Any]:
-    """Read and validate one params file.
+    """Read and validate one params file, with the runner's settings of its folder (``runner.yaml``).
 
     Args:
         path: a ``params/<year>.yaml`` file; its name must be the year it describes.
@@ -92,13 +143,18 @@ def load_params(path: str | Path) -> dict[str, Any]:
             every problem names the file, the line when known, and the key.
     """
     path = Path(path)
-    data, (lines, duplicates), source = read_yaml(path, "参数文件", "新增年度请用 qdanalysis new-year <年份> 生成参数文件", _key_lines)
+    data, (lines, duplicates), source = read_yaml(path, "参数文件", "新增年度请用 qdanalysis new-year <年份> 生成参数文件", _top_lines)
 
     problems = ProblemCollector(source)
     for key, line in duplicates:
         problems.add("", line, key, f"参数「{key}」写了两次", "请只保留一处")
     try:
-        params = validate_params(data, source, lines=lines)
+        runner = load_runner(path.parent)
+    except ValidationError as err:
+        problems.problems.extend(err.problems)
+        runner = None
+    try:
+        params = validate_params(data, source, lines=lines, runner=runner)
     except ValidationError as err:
         raise ValidationError(problems.problems + err.problems) from None
     if not _YEAR_NAME.match(path.stem):
@@ -112,13 +168,15 @@ def load_params(path: str | Path) -> dict[str, Any]:
     return params
 
 
-def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = None) -> dict[str, Any]:
+def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = None,
+                    runner: dict[str, Any] | None = None) -> dict[str, Any]:
     """Check parsed YAML and fill in the defaults.
 
     Args:
         data: what ``yaml.safe_load`` returned.
         source: the file name shown in each problem.
         lines: line of each key in the file, when known.
+        runner: the runner's settings (:func:`load_runner`; default: its defaults).
 
     Returns:
         ``{"year": int, "data_root": Path (absolute, resolved), "allow_external_root": bool,
@@ -140,8 +198,14 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
                                       "例如第一行写 year: 2020"))
 
     for key in data:
-        if str(key) not in KEYS:
-            add(str(key), f"不认识的参数「{key}」", f"可用的参数只有：{_ALLOWED}")
+        if str(key) in RUNNER_KEYS:
+            # A params file of an earlier version: papermill -f would pass the key to the notebook.
+            add(str(key), f"「{key}」是 qdanalysis run 的运行设置，不是笔记本参数；papermill 用 -f 读取本文件时"
+                f"会报“Passed unknown parameter: {key}”",
+                f"请把这一行移到同一文件夹的 {RUNNER_FILE} 中：该文件是运行设置文件，对该文件夹中的所有年份生效，"
+                "没有时新建一个，写法见 params/runner.yaml")
+        elif str(key) not in KEYS:
+            add(str(key), f"不认识的参数「{key}」", f"可用的参数只有：{_ALLOWED}（运行设置写在 {RUNNER_FILE} 中）")
 
     year = data.get("year")
     if "year" not in data:
@@ -153,11 +217,8 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
     elif not YEAR_MIN <= year <= YEAR_MAX:
         add("year", f"年份 {year} 超出范围", f"应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")
 
-    allow_external = data.get("allow_external_root", False)
-    if not isinstance(allow_external, bool):
-        add("allow_external_root", f"allow_external_root 应为 true 或 false，实际是{type_name(allow_external)}",
-            "写 true 或 false，不加引号")
-        allow_external = False
+    runner = runner or {"cell_timeout": DEFAULT_CELL_TIMEOUT, "allow_external_root": False}
+    allow_external = runner["allow_external_root"]
 
     data_root = data.get("data_root", DEFAULT_DATA_ROOT)
     resolved: Path | None = None
@@ -171,7 +232,7 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
         inside = resolved == project or project in resolved.parents
         if not inside and not allow_external:
             add("data_root", f"数据目录「{data_root}」解析后位于项目之外（{resolved}）",
-                "请把数据放在项目内（如 data/raw），或确需使用外部目录时另加一行 allow_external_root: true")
+                f"请把数据放在项目内（如 data/raw），或确需使用外部目录时在 {RUNNER_FILE} 中写一行 allow_external_root: true")
 
     title = data.get("title")
     if "title" in data:
@@ -188,17 +249,11 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
             add("title", f"标题中的{other}年与参数 year（{year}）不一致",
                 f"请把标题中的年份改为{year}年，或删除 title 这一行以使用默认标题")
 
-    timeout = data.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
-    if not is_int(timeout):
-        add("cell_timeout", f"cell_timeout 应为整数秒，实际是{type_name(timeout)}", "例如 cell_timeout: 600")
-    elif not TIMEOUT_MIN <= timeout <= TIMEOUT_MAX:
-        add("cell_timeout", f"cell_timeout {timeout} 秒超出范围", f"应在 {TIMEOUT_MIN} 到 {TIMEOUT_MAX} 秒之间")
-
     problems.raise_if_any()
     return {
         "year": year,
         "data_root": resolved,
         "allow_external_root": allow_external,
         "title": title if title is not None else default_title(year),
-        "cell_timeout": timeout,
+        "cell_timeout": runner["cell_timeout"],
     }

@@ -13,7 +13,7 @@ fingerprint of everything the report depends on. A project-year whose fingerprin
 one of its last successful run is skipped: nothing is parsed, the report stays as it is.
 
 The fingerprint is the SHA-256 of: every file of ``<data_root>/<year>/`` (the workbooks and
-what they point to), the project's ``<year>.yaml`` and scoring table, the project's entries
+what they point to), the project's ``<year>.yaml``, ``runner.yaml`` and scoring table, the project's entries
 in the portfolio file, the notebook, and every file of the ``qdanalysis`` package with its
 version. It does not cover the installed libraries: ``--force`` reruns after an upgrade.
 """
@@ -33,7 +33,7 @@ from qdanalysis.atomic import write_text
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import REPORTS
 from qdanalysis.read.store import sha256, source_hashes
-from qdanalysis.run.params import load_params, param_file_for
+from qdanalysis.run.params import load_params, load_runner, param_file_for, runner_file_for
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
 from qdanalysis.run.runner import (
     ANNUAL_NOTEBOOK,
@@ -82,6 +82,8 @@ def _plan(project: Project, year: int, notebook: Path) -> dict[str, Any]:
     """
     year_file = param_file_for(year, project.params)
     params = load_params(year_file) if year_file.exists() else None
+    runner = load_runner(project.params)
+    runner_file = runner_file_for(project.params)
     title = params["title"] if params and _explicit_title(year_file) else default_report_title(project, year)
     scoring_file = None
     if project.scoring and Path(project.scoring).is_file():
@@ -98,8 +100,9 @@ def _plan(project: Project, year: int, notebook: Path) -> dict[str, Any]:
     return {
         "values": values,
         "title": title,
-        "cell_timeout": params["cell_timeout"] if params else None,
-        "files": [f for f in (year_file if params else None, scoring_file) if f is not None],
+        "cell_timeout": runner["cell_timeout"],
+        "files": [f for f in (year_file if params else None, runner_file if runner_file.exists() else None,
+                              scoring_file) if f is not None],
         "notebook": notebook,
     }
 
@@ -199,9 +202,9 @@ def run_project_year(project: Project, year: int, out: str | Path | None = None,
     last = None if force else _unchanged(out_dir, stamp)
     if last is not None:
         return _skipped(label, out_dir, last, time.monotonic() - start)
-    timeout = {"cell_timeout": plan["cell_timeout"]} if plan["cell_timeout"] else {}
     try:
-        result = run_notebook(notebook, out_dir, plan["values"], title=plan["title"], label=label, **timeout)
+        result = run_notebook(notebook, out_dir, plan["values"], title=plan["title"], label=label,
+                              cell_timeout=plan["cell_timeout"])
     except ValidationError as err:
         result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error=_problems_text(err))
     _write_summary(out_dir, project, year, result, stamp)

@@ -27,7 +27,7 @@ PROJECT_KEYS: dict[str, str] = {
     "name": "项目名称",
     "department": "主管部门",
     "data_root": "原始数据根目录（其下为 <年份>/ 文件夹）",
-    "params": "参数文件夹（可放 <年份>.yaml 和 scoring-<年份>.yaml）",
+    "params": "参数文件夹（可放 <年份>.yaml、runner.yaml 和 scoring-<年份>.yaml）",
     "years": "年份列表",
     "scoring": "评分表（YAML 文件或预置表名，可省略）",
 }
@@ -48,8 +48,8 @@ class Project:
         id: the project's folder name under the reports (lower-case letters, digits, - and _).
         name: 项目名称. department: 主管部门.
         data_root: the folder holding ``<year>/`` (absolute).
-        params: the parameters folder (absolute): ``<year>.yaml`` gives a year's title and
-            cell timeout, ``scoring-<year>.yaml`` its scoring table.
+        params: the parameters folder (absolute): ``<year>.yaml`` gives a year's title,
+            ``runner.yaml`` the cell timeout of its years, ``scoring-<year>.yaml`` a year's scoring table.
         years: the years to run, ascending.
         scoring: a preset's name, an absolute scoring file, or "" (the params folder's
             ``scoring-<year>.yaml``, else the year's 绩效指标 sheet).

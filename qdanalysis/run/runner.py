@@ -30,6 +30,7 @@ from qdanalysis.run.params import (
     DEFAULT_DATA_ROOT,
     list_param_files,
     load_params,
+    load_runner,
     param_file_for,
     validate_params,
 )
@@ -266,7 +267,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
     except CellTimeoutError:
         message = f"有一个代码单元运行超过 {cell_timeout} 秒，已被中止"
         _mark_stopped(output, message, "超时")
-        return f"{message}（如确需更长时间，请调大参数文件中的 cell_timeout）"
+        return f"{message}（如确需更长时间，请调大运行设置文件 runner.yaml 中的 cell_timeout）"
     except DeadKernelError:
         message = "Python 计算内核意外退出（可能是内存不足或被强制结束）"
         _mark_stopped(output, message, "内核退出")
@@ -439,7 +440,7 @@ def _year_params(year: int, root: Path | None, params_file: str | Path | None,
         raise ValidationError(Problem(display_path(path), "", None, "", f"找不到 {year} 年的参数文件",
                                       f"请用 qdanalysis new-year {year} 生成（同时按上一年度预填数据文件夹），"
                                       "或用 --root 指定数据目录按默认参数运行"))
-    return validate_params({"year": year}, f"--year {year}")
+    return validate_params({"year": year}, f"--year {year}", runner=load_runner(params_dir))
 
 
 def run_year(
