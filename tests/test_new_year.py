@@ -108,7 +108,9 @@ def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
 
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{raw / '2021'}: 通过校验（预算执行29行，合同台账0行，线路清单4行，短信结算12行，绩效指标11行")
-    assert out[1] == ("  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：预算执行 预算数29行、执行数29行；"
+    assert out[1] == ("  未使用的工作表：《2021年专项业务费.xlsx》「填写说明」是 qdanalysis template 生成的填写说明，"
+                      "不是数据表，未使用")
+    assert out[2] == ("  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：预算执行 预算数29行、执行数29行；"
                       "线路清单 月租4行；短信结算 条数12行、金额12行；绩效指标 实际完成值11行")
 
 
@@ -164,7 +166,7 @@ def test_a_year_without_a_previous_year_needs_empty(project, capsys):
     out = capsys.readouterr().out
     assert out.strip() == (f"{raw / '2018'}: 找不到2018年的数据文件夹，无法预填2019年的工作簿"
                            "（请用 --from 指定要沿用的年度，或加 --empty 生成空白模板）")
-    assert sorted(p.name for p in raw.iterdir()) == ["2020"] and sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+    assert sorted(p.name for p in raw.iterdir()) == ["2020"] and sorted(p.name for p in params.iterdir()) == ["2020.yaml", "runner.yaml"]
 
     assert main(["new-year", "2019", "--from", "2018", "--root", str(raw), "--params-dir", str(params), "--empty"]) == 0
     out = capsys.readouterr().out
@@ -196,7 +198,7 @@ def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeyp
     monkeypatch.setattr(ny, "read_inputs", broken)  # after the workbook is written into the temporary folder
     assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 3
     assert sorted(p.name for p in raw.iterdir()) == ["2020"]
-    assert sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+    assert sorted(p.name for p in params.iterdir()) == ["2020.yaml", "runner.yaml"]
 
     monkeypatch.undo()
     real_rename = ny.new_folder.__globals__["os"].rename
@@ -208,7 +210,7 @@ def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeyp
     assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 3
     monkeypatch.setattr(ny.new_folder.__globals__["os"], "rename", real_rename)
     assert sorted(p.name for p in raw.iterdir()) == ["2020"]
-    assert sorted(p.name for p in params.iterdir()) == ["2020.yaml"]
+    assert sorted(p.name for p in params.iterdir()) == ["2020.yaml", "runner.yaml"]
 
 
 def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(project, tmp_path, capsys):

@@ -257,8 +257,8 @@ def test_run_all_names_every_year_it_skips_and_why(tmp_path):
     params_dir, raw = tmp_path / "params", tmp_path / "raw"
     params_dir.mkdir()
     for year in (2020, 2022):  # 2022: a params file whose data folder is missing
-        (params_dir / f"{year}.yaml").write_text(f"year: {year}\ndata_root: {raw}\nallow_external_root: true\n",
-                                                 encoding="utf-8")
+        (params_dir / f"{year}.yaml").write_text(f"year: {year}\ndata_root: {raw}\n", encoding="utf-8")
+    (params_dir / "runner.yaml").write_text("allow_external_root: true\n", encoding="utf-8")
     for year in (2020, 2021):  # 2021: a data folder without its params file
         (raw / str(year)).mkdir(parents=True)
     stream = io.StringIO()

@@ -17,6 +17,9 @@ MONEY = pd.ArrowDtype(pa.decimal128(18, 2))
 PRICE = pd.ArrowDtype(pa.decimal128(18, 4))
 #: Where an SMS amount comes from: the settlement sheet, or a message log's count × unit price.
 SETTLED, COUNTED = "结算金额", "条数×单价"
+#: The instructions sheet ``qdanalysis template`` writes first, and its header row: not a data table.
+GUIDE_SHEET = "填写说明"
+GUIDE_HEADER = ("工作表", "列名", "是否必填", "也可写作", "填写要求")
 #: What a line inventory row's 数量 counts: lines, or organisations whose own lines are not counted (``92个单位``).
 LINES_COUNTED, UNITS_COUNTED = "条", "单位"
 

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from qdanalysis.atomic import atomic_path
 from qdanalysis.read.inputs import INPUTS
+from qdanalysis.read.schema import GUIDE_HEADER, GUIDE_SHEET
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -48,7 +49,7 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
     notes = notes or {}
     wb = Workbook()
     guide = wb.active
-    guide.title = "填写说明"
+    guide.title = GUIDE_SHEET
     guide.append([title_prefix + f"{year or ''}年专项业务费绩效评价数据模板".lstrip("年"), ])
     guide["A1"].font = Font(bold=True, size=14)
     for line in guide_notes:
@@ -57,7 +58,7 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
     guide.append(["金额单位：在表头写明（如「预算数（万元）」）或在表头上方写一行「单位：万元」；单元格内写明单位（如 942元/月）时以单元格为准。"])
     guide.append(["报告或凭证未披露的数字请留空，不要填 0；小计、合计行会自动与明细核对。"])
     guide.append([])
-    header = ["工作表", "列名", "是否必填", "也可写作", "填写要求"]
+    header = list(GUIDE_HEADER)
     guide.append(header)
     head_row = guide.max_row
     for cell in guide[head_row]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qdanalysis.errors import ValidationError
 from qdanalysis.read import parsing as P
-from qdanalysis.read.schema import SELF_EVALUATION, SheetSchema
+from qdanalysis.read.schema import GUIDE_HEADER, SELF_EVALUATION, SheetSchema
 from qdanalysis.read.sheet import HEADER_SCAN_ROWS, read_sheets, workbook_paths
 from qdanalysis.read.xlsx import WORKSHEET, SheetData
 
@@ -50,6 +50,8 @@ def _why(sheet: SheetData, tables: tuple[SheetSchema, ...]) -> str:
     header = _header(sheet)
     if header is None:
         return "不是数据表，未使用"
+    if tuple(header) == GUIDE_HEADER:
+        return "是 qdanalysis template 生成的填写说明，不是数据表，未使用"
     shown = "、".join(header[:8]) + ("……" if len(header) > 8 else "")
     return (f"像数据表但与任何输入表都不匹配：表头为「{shown}」，未使用——请检查表头是否为{_closest(header, tables)}")
 

@@ -34,7 +34,7 @@ from qdanalysis.paths import DATA_RAW, PROJECT_ROOT, year_folder
 from qdanalysis.read.inputs import read_inputs
 from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PROJECT, SMS, UNITS_COUNTED
 from qdanalysis.read.year import DEMO_MARKER_FILE, YearData, is_demo_folder, load_year
-from qdanalysis.run.params import default_title, load_params, param_file_for, validate_params
+from qdanalysis.run.params import default_title, load_params, load_runner, param_file_for, validate_params
 
 #: Written before every title of a copy of illustrative data (as ``qdanalysis demo`` does).
 DEMO_PREFIX = f"【{DEMO_LABEL}】"
@@ -333,7 +333,8 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
         text, root_option = params_for_year(params_from.read_text(encoding="utf-8"), source, year, demo=demo), ""
     else:
         text, root_option = fresh_params(year, root_path, demo=demo)
-    params = validate_params(yaml.safe_load(text), display_path(params_path))
+    # checked with the runner settings of its folder (runner.yaml may allow a data root outside the project)
+    params = validate_params(yaml.safe_load(text), display_path(params_path), runner=load_runner(params_path.parent))
 
     from qdanalysis.analyse.scoring_table import record_rows
     from qdanalysis.analyse.year import scoring_table
@@ -423,7 +424,8 @@ def _params_only(year: int, source: int, folder: Path, params_path: Path, params
         text, root_option = params_for_year(params_from.read_text(encoding="utf-8"), source, year, demo=demo), ""
     else:
         text, root_option = fresh_params(year, root, demo=demo)
-    params = validate_params(yaml.safe_load(text), display_path(params_path))
+    # checked with the runner settings of its folder (runner.yaml may allow a data root outside the project)
+    params = validate_params(yaml.safe_load(text), display_path(params_path), runner=load_runner(params_path.parent))
     create_file(params_path, text.encode("utf-8"))
     return NewYear(year, None, folder, None, params_path, params_from, params["title"], demo, root_option=root_option)
 
