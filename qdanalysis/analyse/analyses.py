@@ -8,6 +8,7 @@ decimals; ratios are floats. Where the data does not say, the result says so (NA
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -461,6 +462,37 @@ def sms_target_money(sms: pd.DataFrame, indicators: pd.DataFrame) -> dict:
 COMPETITIVE = ("公开招标", "招标", "竞争性磋商", "竞争性谈判", "询价", "邀请招标", "政府采购")
 
 
+def link_roots(ids: Iterable, renews: Iterable) -> list:
+    """The first contract of each contract's chain, following its 续签自 links among ``ids`` (a link
+    to a contract not among them, or a loop, ends the chain)."""
+    ids = list(ids)
+    parent = dict(zip(ids, renews))
+
+    def root(cid):
+        seen = set()
+        while isinstance(parent.get(cid), str) and parent[cid] in parent and cid not in seen:
+            seen.add(cid)
+            cid = parent[cid]
+        return cid
+
+    return [root(cid) for cid in ids]
+
+
+def growth_in_chains(c: pd.DataFrame) -> pd.arrays.FloatingArray:
+    """For rows ordered chain by chain (column ``chain``), the change of ``annual_cost`` against the
+    chain's previous row with a known cost; NA for the first known cost and for an unknown one."""
+    growth = []
+    for _, g in c.groupby("chain", sort=False):
+        prev = None
+        for cost in g["annual_cost"]:
+            if pd.isna(cost):
+                growth.append(None)
+                continue
+            growth.append(None if prev is None else float(Decimal(cost) / prev - 1))
+            prev = Decimal(cost)
+    return pd.array(growth, dtype="Float64")
+
+
 def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
     """Contracts grouped into renewal chains, oldest first, with growth at each renewal.
 
@@ -476,16 +508,7 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
     for col in ("end", "billing"):  # a ledger without a term or a billing column says neither
         if col not in c:
             c[col] = None
-    parent = dict(zip(c["contract_id"], c["renews"]))
-
-    def root(cid: str) -> str:
-        seen = set()
-        while isinstance(parent.get(cid), str) and parent[cid] in parent and cid not in seen:
-            seen.add(cid)
-            cid = parent[cid]
-        return cid
-
-    c["chain"] = [root(cid) for cid in c["contract_id"]]
+    c["chain"] = link_roots(c["contract_id"], c["renews"])
     linked = set(c.loc[c["renews"].notna(), "chain"])
     key = c["item"].fillna("") + "|" + c["vendor"].fillna("")
     for k, g in c[~c["chain"].isin(linked)].groupby(key):
@@ -495,16 +518,7 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
     c = c.sort_values(["chain", "signed"], na_position="last", kind="stable")
     c["step"] = c.groupby("chain").cumcount()
     c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in COMPETITIVE)
-    growth = []
-    for _, g in c.groupby("chain", sort=False):
-        prev = None
-        for cost in g["annual_cost"]:
-            if pd.isna(cost):
-                growth.append(None)
-                continue
-            growth.append(None if prev is None else float(Decimal(cost) / prev - 1))
-            prev = Decimal(cost)
-    c["growth"] = pd.array(growth, dtype="Float64")
+    c["growth"] = growth_in_chains(c)
     return c[["chain", "step", "contract_id", "item", "vendor", "signed", "end", "billing", "annual_cost",
               "procurement", "competitive", "growth"]].reset_index(drop=True)
 

@@ -339,16 +339,7 @@ def chain_history(history: pd.DataFrame) -> pd.DataFrame:
     c = history[history["billing"].isin(("年", "月"))].copy() if len(history) else history
     if c.empty:
         return pd.DataFrame(columns=cols)
-    parent = dict(zip(c["contract_id"], c["renews"]))
-
-    def root(cid: str) -> str:
-        seen = set()
-        while isinstance(parent.get(cid), str) and parent[cid] in parent and cid not in seen:
-            seen.add(cid)
-            cid = parent[cid]
-        return cid
-
-    c["chain"] = [root(cid) for cid in c["contract_id"]]
+    c["chain"] = A.link_roots(c["contract_id"], c["renews"])
     when = c["start"].where(c["start"].notna(), c["signed"])
     c["year"] = pd.array([None if pd.isna(t) else int(t.year) for t in when], dtype="Int64")
     c = c.sort_values(["chain", "year"], na_position="last", kind="stable")
@@ -356,16 +347,7 @@ def chain_history(history: pd.DataFrame) -> pd.DataFrame:
     c["estimated"] = c["billing"] == "月"
     c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in A.COMPETITIVE)
     c["renewed"] = [isinstance(p, str) and any(w in p for w in RENEWAL_WORDS) for p in c["procurement"]]
-    growth = []
-    for _, g in c.groupby("chain", sort=False):
-        prev = None
-        for cost in g["annual_cost"]:
-            if pd.isna(cost):
-                growth.append(None)
-                continue
-            growth.append(None if prev is None else float(Decimal(cost) / prev - 1))
-            prev = Decimal(cost)
-    c["growth"] = pd.array(growth, dtype="Float64")
+    c["growth"] = A.growth_in_chains(c)
     span = c.groupby("chain")["year"].agg(["min", "max"])
     c["first_year"] = c["chain"].map(span["min"])
     c = c.sort_values(["item_code", "first_year", "chain", "step"], key=_natural, kind="stable")
