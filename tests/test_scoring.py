@@ -809,3 +809,23 @@ def test_a_project_with_its_own_params_folder_is_scored_from_it_not_from_params(
 
     default = scoring_table(2020, "", data).file  # without one: params/, as before
     assert Path(default).resolve() == (PARAMS / "scoring-2020.yaml").resolve()
+
+
+def test_a_year_with_no_evidence_at_all_says_so_not_0_of_0(tmp_path):
+    from conftest import make_workbook
+
+    from qdanalysis.present.summary import score_line
+
+    make_workbook(tmp_path / "2021" / "a.xlsx", {
+        "预算执行": [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1.1", "甲", "A", None, None]],
+        "绩效指标": [["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
+                     ["产出指标", "数量指标", "保障网络线路数量", "≥80条", None]]})
+    from qdanalysis.analyse.year import scoring_table
+
+    data = qdanalysis.load_year(2021, root=tmp_path)
+    r = score(scoring_table(2021, "", data, params_dir=tmp_path), data)  # from the year's own indicator sheet
+    assert r.evidenced_max == 0 and not r.graded
+    assert r.headline() == ("暂不定级：全部指标（分值合计 100 分）均待补充佐证，尚无可计分的指标；"
+                            "补充佐证后总分在 0—100 分之间（等级「差」至「优」）。")
+    line = score_line(SimpleNamespace(score=r))
+    assert "0/0" not in line and "暂不定级，全部指标均待补充佐证，尚无得分" in line

@@ -202,6 +202,9 @@ class ScoreResult:
         glow, ghigh = self.grade_range
         rate = "" if self.evidenced_rate is None else f"，得分率 {self.evidenced_rate:.1%}"
         grades = f"等级「{glow}」" if glow == ghigh else f"等级「{glow}」至「{ghigh}」"
+        if not self.evidenced_max:  # nothing to score yet: no "得 0 分" of 0
+            return (f"{NO_GRADE}：全部指标（分值合计 {n(self.max_total)} 分）均待补充佐证，尚无可计分的指标；"
+                    f"补充佐证后总分在 {n(low)}—{n(high)} 分之间（{grades}）。")
         return (f"{NO_GRADE}：待补充佐证的指标分值合计 {n(self.missing_weight)} 分，超过满分的 {n(self.threshold)}%"
                 f"（定级阈值）。有佐证的指标分值合计 {n(self.evidenced_max)} 分，得 {n(self.total)} 分{rate}；"
                 f"待补充佐证的指标若全部不得分或全部得满分，总分在 {n(low)}—{n(high)} 分之间（{grades}）。")

@@ -28,6 +28,8 @@ def score_line(analysis: YearAnalysis) -> str:
         return "评分：未评分（未指定评分表）"
     if r.graded:
         result = f"总分 {number_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
+    elif not r.evidenced_max:
+        result = "暂不定级，全部指标均待补充佐证，尚无得分"
     else:
         low, high = r.score_range
         rate = "" if r.evidenced_rate is None else f"（{r.evidenced_rate:.1%}）"
