@@ -263,3 +263,27 @@ def test_report_across_one_year_says_it_cannot_compare(tmp_path):
     for section in (one.changes(), one.trend_findings(), one.consistency()):
         assert "需要两个以上年度的数据，目前只有1个年度。" in _text(section)
     assert "可比较的年度不足两个" in _text(one.sms())
+
+
+def test_categories_compare_budgets_where_no_year_states_executed_by_category(tmp_path):
+    from conftest import make_workbook
+
+    from qdanalysis.present.report import TrendsReport
+
+    for year, (a, b) in ((2020, (60, 40)), (2021, (60, 60))):
+        make_workbook(tmp_path / str(year) / "a.xlsx", {"预算执行": [
+            ["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"],
+            ["1.1", "甲", "A", a, None], ["2.1", "乙", "B", b, None], [None, "合计", None, a + b, a + b - 5]]})
+    report = TrendsReport.build(tmp_path)
+    cats = T.category_trend(report.analyses)
+    assert T.category_basis(cats) == "budget"
+    changes = T.category_changes(cats, report.measures, "budget").set_index("category")
+    assert changes.loc["乙", "growth"] == pytest.approx(0.5) and changes.loc["乙", "total_growth"] == pytest.approx(0.2)
+    assert changes.loc["乙", "share_change"] == pytest.approx((60 / 120 - 40 / 100) * 100)
+    text = _text(report.categories())
+    assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in text
+    assert "「乙」年均+50.00%，快于预算总额的年均+20.00%，占比+10.00个百分点。" in text
+    assert "表3 分类预算数的变化" in text
+    t03 = [f for f in T.trend_findings(report.analyses) if f.code.startswith("T03")]
+    assert [f.title for f in t03] == ["支出类别增速高于预算总额"]
+    assert t03[0].summary.startswith("「乙」预算数（已列明部分）由2020年的40.00万元增至2021年的60.00万元")

@@ -131,25 +131,36 @@ def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
     row with ``disclosed`` False; the 合计 row is left out (it is the measures' total).
 
     Returns:
-        Columns: year, category, items, budget, executed, share (of the year's total executed),
-        disclosed.
+        Columns: year, category, items, budget, executed, budget_share and executed_share (of the
+        year's total budget and total executed), disclosed.
     """
+    cols = ["year", "category", "items", "budget", "executed", "budget_share", "executed_share", "disclosed"]
     frames = []
     for a in sorted(analyses, key=lambda a: a.year):
         cat = a.categories[a.categories["category"] != A.TOTAL].copy()
-        total = a.data.totals.get("executed")
         cat.insert(0, "year", a.year)
-        cat["share"] = [A.safe_ratio(e, total) for e in cat["executed"]]
-        frames.append(cat[["year", "category", "items", "budget", "executed", "share", "disclosed"]])
+        for col in ("budget", "executed"):
+            total = a.data.totals.get(col)
+            cat[f"{col}_share"] = [A.safe_ratio(v, total) for v in cat[col]]
+        frames.append(cat[cols])
     if not frames:
-        return pd.DataFrame(columns=["year", "category", "items", "budget", "executed", "share", "disclosed"])
+        return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
-    out["share"] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out["share"]], dtype="Float64")
+    for col in ("budget_share", "executed_share"):
+        out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
     return out
 
 
-def category_changes(categories: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """Each category's executed amount from its first year to the last compared year, against the total.
+def category_basis(categories: pd.DataFrame) -> str:
+    """What the category comparison can rest on: ``executed`` where some year states a category's
+    executed amount, else ``budget`` (the itemised budget, as a year with only 预算数 by item states)."""
+    named = categories[categories["disclosed"].astype(bool)] if len(categories) else categories
+    return "executed" if len(named) and named["executed"].notna().any() else "budget"
+
+
+def category_changes(categories: pd.DataFrame, measures: pd.DataFrame, column: str = "executed") -> pd.DataFrame:
+    """Each category's amount (``column``: executed or budget) from its first year to the last
+    compared year, against the total of that column.
 
     ``growth`` is the compound yearly growth of the category; ``total_growth`` that of the total
     executed over the same years; ``faster`` marks a category growing faster than the total by
@@ -166,23 +177,24 @@ def category_changes(categories: pd.DataFrame, measures: pd.DataFrame) -> pd.Dat
     if categories.empty:
         return pd.DataFrame(columns=cols)
     years = sorted(int(y) for y in measures["year"])
-    total = dict(zip(measures["year"].astype(int), measures["executed"]))
+    share = f"{column}_share"
+    total = dict(zip(measures["year"].astype(int), measures[column]))
     rows = []
     named = categories[categories["disclosed"].astype(bool)]
     for category, g in named.groupby("category", sort=False):
-        g = g.dropna(subset=["executed"]).sort_values("year")
+        g = g.dropna(subset=[column]).sort_values("year")
         if g.empty:
             continue
         first, last = g.iloc[0], g.iloc[-1]
         y0, y1 = int(first["year"]), int(last["year"])
-        growth = yearly_growth(first["executed"], last["executed"], y1 - y0)
+        growth = yearly_growth(first[column], last[column], y1 - y0)
         total_growth = yearly_growth(total.get(y0), total.get(y1), y1 - y0)
         rows.append({
             "category": category, "first_year": y0, "last_year": y1,
-            "first": Decimal(first["executed"]), "last": Decimal(last["executed"]),
-            "change": relative_change(first["executed"], last["executed"]), "growth": growth,
-            "total_growth": total_growth, "first_share": first["share"], "last_share": last["share"],
-            "share_change": point_change(first["share"], last["share"]) if y1 > y0 else None,
+            "first": Decimal(first[column]), "last": Decimal(last[column]),
+            "change": relative_change(first[column], last[column]), "growth": growth,
+            "total_growth": total_growth, "first_share": first[share], "last_share": last[share],
+            "share_change": point_change(first[share], last[share]) if y1 > y0 else None,
             "faster": growth is not None and total_growth is not None and growth - total_growth > FASTER_MARGIN,
             "new": y0 > years[0], "ended": y1 < years[-1],
         })
@@ -511,17 +523,20 @@ def price_stands_while_others_fall(lines: pd.DataFrame) -> list[F.Finding]:
     return F._numbered(found)  # noqa: SLF001
 
 
-def categories_outgrowing_total(changes: pd.DataFrame, categories: pd.DataFrame) -> list[F.Finding]:
-    """T03: a category whose executed amount grows faster than the total (not a new one)."""
+def categories_outgrowing_total(changes: pd.DataFrame, column: str = "executed") -> list[F.Finding]:
+    """T03: a category whose executed amount (or budget, where no year states executed amounts by
+    category) grows faster than the total (not a new one)."""
+    word = "执行数" if column == "executed" else "预算数（已列明部分）"
+    total_word = "执行总额" if column == "executed" else "预算总额"
     found = []
     for r in changes[changes["faster"] & ~changes["new"]].itertuples():
         found.append(F.Finding(
-            code="T03", title="支出类别增速高于执行总额", category="决策", severity=F.LOW,
+            code="T03", title=f"支出类别增速高于{total_word}", category="决策", severity=F.LOW,
             figures={"category": r.category, "growth": r.growth, "total_growth": r.total_growth,
                      "share_change": r.share_change},
             rows=pd.DataFrame(columns=[F.TABLE_COLUMN]),
-            summary=(f"「{r.category}」执行数由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
-                     f"年均{signed_pct(r.growth)}，高于执行总额的年均{signed_pct(r.total_growth)}；占执行总额的比重由"
+            summary=(f"「{r.category}」{word}由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
+                     f"年均{signed_pct(r.growth)}，高于{total_word}的年均{signed_pct(r.total_growth)}；占{total_word}的比重由"
                      f"{pct(r.first_share)}变为{pct(r.last_share)}（{signed_points(r.share_change)}）。"),
             recommendation=f"核实「{r.category}」支出增长的原因和依据，在预算申报时说明新增内容及其绩效目标。"))
     return F._numbered(found)  # noqa: SLF001
@@ -569,9 +584,10 @@ def trend_findings(analyses: list[YearAnalysis]) -> list[F.Finding]:
     history = contract_history(analyses)
     chains = chain_history(history)
     categories = category_trend(analyses)
+    basis = category_basis(categories)
     found = (long_renewal_chains(chain_table(chains), chains, history)
              + price_stands_while_others_fall(line_trend(analyses))
-             + categories_outgrowing_total(category_changes(categories, measures), categories)
+             + categories_outgrowing_total(category_changes(categories, measures, basis), basis)
              + unchanged_targets(analyses))
     order = {sev: i for i, sev in enumerate(F.SEVERITIES)}
     return sorted(found, key=lambda f: order[f.severity])

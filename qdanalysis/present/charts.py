@@ -948,31 +948,33 @@ def _years(values: Iterable[Any]) -> list[int]:
     return sorted({int(v) for v in values if not _missing(v)})
 
 
-def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
-    """Executed amount per category and year, stacked; the 未逐项列明 remainder drawn as 推算.
+def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False, column: str = "executed") -> Figure:
+    """Executed amount (or budget) per category and year, stacked; the 未逐项列明 remainder drawn as 推算.
 
     Args:
         categories: ``trends.category_trend`` (one row per year and category).
         source: 数据来源 text.
         demo: mark as 示例数据.
+        column: ``executed``, or ``budget`` where no year states executed amounts by category.
     """
-    title = "历年分类执行数（万元）"
+    word = "执行数" if column == "executed" else "预算数"
+    title = f"历年分类{word}（万元）"
     fig, ax = _figure(8.4, 5.4)
-    if categories.empty or _all_missing(categories["executed"]):
-        return _empty(fig, ax, title, "所列各年均未按类别披露执行数", source, demo)
+    if categories.empty or _all_missing(categories[column]):
+        return _empty(fig, ax, title, f"所列各年均未按类别披露{word}", source, demo)
     frame = categories.sort_values("year", kind="stable")
     remainder = {c for c, d in zip(frame["category"], frame["disclosed"]) if not bool(d)}
     labels = {c: (f"{c}（推算）" if c in remainder else str(c)) for c in frame["category"]}
-    series = _stacked(ax, frame, "year", "category", "executed", lambda y: f"{y}年", labels,
+    series = _stacked(ax, frame, "year", "category", column, lambda y: f"{y}年", labels,
                       estimated_series=lambda c: c in remainder)
-    _legend_below(ax, series, 3, undisclosed=frame["executed"].isna().any())
+    _legend_below(ax, series, 3, undisclosed=frame[column].isna().any())
     years = _years(frame["year"])
     notes = []
     for category, g in frame.groupby("category", sort=False):
         first = int(g["year"].min())
         if first > years[0]:
             notes.append(f"「{category}」{first}年起设立")
-    _title(ax, title, "；".join(notes) if notes else "柱顶数字为当年各类执行数之和")
+    _title(ax, title, "；".join(notes) if notes else f"柱顶数字为当年各类{word}之和")
     return _done(fig, source, demo)
 
 

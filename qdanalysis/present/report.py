@@ -588,26 +588,32 @@ class TrendsReport:
         cats = TR.category_trend(self.analyses)
         if cats.empty:
             return [para("所列年度均未提供预算执行表。", "note")]
-        blocks = [FigureBlock(charts.category_trend(cats, source=self.source(), demo=self.demo), "历年分类执行数")]
-        changes = TR.category_changes(cats, self.measures)
+        basis = TR.category_basis(cats)
+        word, total_word = ("执行数", "执行总额") if basis == "executed" else ("预算数", "预算总额")
+        blocks: list[Block] = []
+        if basis == "budget":
+            blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
+        blocks.append(FigureBlock(charts.category_trend(cats, source=self.source(), demo=self.demo, column=basis),
+                                  f"历年分类{word}"))
+        changes = TR.category_changes(cats, self.measures, basis)
         if len(self.analyses) < 2 or changes.empty:
             return blocks + self._enough("分类支出的比较")
         for r in changes.itertuples():
             if r.new:
-                blocks.append(para("「{c}」{y}年起设立，{y1}年执行{v}，占执行总额的{share}。", c=r.category, y=r.first_year,
-                                   y1=r.last_year, v=wan(r.last), share=pct(r.last_share)))
+                blocks.append(para("「{c}」{y}年起设立，{y1}年{word}{v}，占{total}的{share}。", c=r.category, y=r.first_year,
+                                   y1=r.last_year, word=word, v=wan(r.last), total=total_word, share=pct(r.last_share)))
             elif r.faster:
-                blocks.append(para("「{c}」年均{g}，快于执行总额的年均{t}，占比{pp}。", c=r.category, g=signed_pct(r.growth),
-                                   t=signed_pct(r.total_growth), pp=signed_points(r.share_change)))
+                blocks.append(para("「{c}」年均{g}，快于{total}的年均{t}，占比{pp}。", c=r.category, g=signed_pct(r.growth),
+                                   total=total_word, t=signed_pct(r.total_growth), pp=signed_points(r.share_change)))
         blocks.append(table(changes, {
-            "category": "类别", "first_year": "起始年度", "first": "起始年度执行数（万元）", "last_year": "末年度",
-            "last": "末年度执行数（万元）", "growth": "年均增长", "first_share": "起始占比", "last_share": "末年度占比",
-            "share_change": "占比变化（百分点）"}, "表3 分类执行数的变化", money=["first", "last"],
+            "category": "类别", "first_year": "起始年度", "first": f"起始年度{word}（万元）", "last_year": "末年度",
+            "last": f"末年度{word}（万元）", "growth": "年均增长", "first_share": "起始占比", "last_share": "末年度占比",
+            "share_change": "占比变化（百分点）"}, f"表3 分类{word}的变化", money=["first", "last"],
             percent=["first_share", "last_share"],
             formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
                      "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
-            note="注：年均增长为起始年度至末年度执行数的复合增长率；占比为该类执行数占当年执行总额的比重。"
-                 "“未逐项列明”部分（推算：执行总额减各类已列明数）不列入本表。"))
+            note=f"注：年均增长为起始年度至末年度{word}的复合增长率；占比为该类{word}占当年{total_word}的比重。"
+                 f"“未逐项列明”部分（推算：{total_word}减各类已列明数）不列入本表。"))
         return blocks
 
     def lines(self) -> list[Block]:
@@ -636,7 +642,7 @@ class TrendsReport:
         sms = TR.sms_trend(self.analyses)
         blocks = self._change("sms_count", "短信发送量", money=False)
         if sms.empty or (sms["count"].isna().all() and sms["amount"].isna().all()):
-            return blocks + [para("所列年度均未提供短信结算数据。", "note")]
+            return blocks + [para("所列年度均未提供短信结算表，或其中未披露条数和金额。", "note")]
         blocks.append(FigureBlock(charts.sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
         judged = sms.dropna(subset=["met"])
         missed = [int(y) for y, m in zip(judged["year"], judged["met"]) if not m]
