@@ -287,3 +287,41 @@ def test_categories_compare_budgets_where_no_year_states_executed_by_category(tm
     t03 = [f for f in T.trend_findings(report.analyses) if f.code.startswith("T03")]
     assert [f.title for f in t03] == ["支出类别增速高于预算总额"]
     assert t03[0].summary.startswith("「乙」预算数（已列明部分）由2020年的40.00万元增至2021年的60.00万元")
+
+
+def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
+    """The shipped 2020 data and a 2021 just made by new-year: every 2021 figure is 未披露."""
+    import shutil
+
+    import matplotlib.pyplot as plt
+
+    from qdanalysis.paths import DATA_RAW, PARAMS
+    from qdanalysis.present.report import FigureBlock, TrendsReport
+    from qdanalysis.run.cli import main
+
+    raw, params = tmp_path / "raw", tmp_path / "params"
+    shutil.copytree(DATA_RAW / "2020", raw / "2020")
+    params.mkdir()
+    (params / "2020.yaml").write_text((PARAMS / "2020.yaml").read_text(encoding="utf-8").replace(
+        "data_root: data/raw", f"data_root: {raw}"), encoding="utf-8")
+    (params / "runner.yaml").write_text("allow_external_root: true\n", encoding="utf-8")
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+
+    report = TrendsReport.build(raw)
+    assert [a.year for a in report.analyses] == [2020, 2021]
+    cats = _text(report.categories())
+    assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in cats
+    assert "各类别的预算数均只有一个年度披露，无法比较变化。" in cats and "表3" not in cats
+    line_fig = next(b.fig for b in report.lines() if isinstance(b, FigureBlock) and "线路年费用" in b.alt)
+    totals = [t.get_text() for ax in line_fig.axes for t in ax.texts if t.get_gid() == "total-label"]
+    assert totals == ["218.72", "未披露"]
+    # 1.1 and 1.2 were renewed in 2020 at an undisclosed amount: the 2020 contract is marked 未披露, not drawn at 0
+    chain_fig = next(b.fig for b in report.contracts() if isinstance(b, FigureBlock))
+    panels = [ax for ax in chain_fig.axes if ax.get_title(loc="left")[:1].isdigit()]
+    assert [ax.get_title(loc="left").split(" ")[0] for ax in panels] == ["1.1", "1.2"]
+    for ax in panels:
+        marks = [line for line in ax.get_lines() if line.get_gid() == "undisclosed"]
+        assert [(list(m.get_xdata()), list(m.get_ydata())) for m in marks] == [([2020], [0])]
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "undisclosed-label"] == ["未披露"]
+    assert "跨年度核对3项，各项均一致。" in _text(report.consistency())
+    plt.close("all")

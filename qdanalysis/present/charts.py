@@ -533,8 +533,10 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
                 bar.set_edgecolor(color)
                 bar.set_gid("estimated")
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    any_known = [any((x, s) in table and not _missing(table[(x, s)]) for s in series) for x in xs]
     for xi, (total, top, na) in enumerate(zip(totals_known, bottoms, has_na, strict=True)):
-        text = style.format_number(total) + (f"+{U}" if na else "")
+        # nothing known in this period: 未披露, not 0.00+未披露
+        text = U if not any_known[xi] else style.format_number(total) + (f"+{U}" if na else "")
         ax.annotate(text, (xi, top), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                     fontsize=8.5, color=style.TEXT_COLOR, gid="total-label")
     ax.set_xticks(range(len(xs)), labels=[x_labels(x) for x in xs])
@@ -1133,10 +1135,11 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
         demo: mark as 示例数据.
     """
     title = "历年续签合同年度金额（万元）"
-    if chains.empty or table.empty or (table["renewals"] == 0).all():
+    linked = table[(table["renewals"] > 0) & (table["links"] > 1)] if len(table) else table
+    if chains.empty or linked.empty:
         fig, ax = _figure()
-        return _empty(fig, ax, title, "各年度合同台账中没有按年或按月计费、记录了续签关系的合同", source, demo)
-    items = list(dict.fromkeys(table.loc[table["renewals"] > 0, "item_code"]))
+        return _empty(fig, ax, title, "各年度合同台账中没有由两份以上合同组成的续签链（按年或按月计费）", source, demo)
+    items = list(dict.fromkeys(linked["item_code"]))
     ncols = min(3, len(items))
     nrows = math.ceil(len(items) / ncols)
     fig, header = _figure(8.4, 1.3 + 3.0 * nrows)
@@ -1158,7 +1161,11 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
             ax.plot(xs, ys, color=color, lw=1.5, ls="--" if estimated else "-", zorder=2,
                     gid="estimated" if estimated else "stated")
             for x, y, r in zip(xs, ys, gc.itertuples(), strict=True):
-                if math.isnan(y):
+                if math.isnan(y):  # a contract whose amount is not disclosed: marked on the axis, never as 0
+                    ax.plot([x], [0], marker="x", ms=6, mew=1.6, color=style.UNDISCLOSED_EDGECOLOR, clip_on=False,
+                            zorder=4, gid="undisclosed")
+                    ax.annotate(U, (x, 0), xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
+                                fontsize=7.5, color=style.NOTE_COLOR, gid="undisclosed-label")
                     continue
                 marker = RETENDER_MARKER if r.retender else RENEWED_MARKER if r.renewed else COMPETITIVE_MARKER
                 face = WARNING_COLOR if r.retender else color if not r.renewed else "white"
@@ -1186,6 +1193,9 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
                label="重新采购（标注较前一合同增幅）"),
         Line2D([], [], color=style.TEXT_COLOR, ls="--", label="虚线：按月费×12推算"),
     ]
+    if chains.loc[chains["item_code"].isin(items), "annual_cost"].isna().any():
+        handles.append(Line2D([], [], ls="none", marker="x", ms=6, mew=1.6, color=style.UNDISCLOSED_EDGECOLOR,
+                              label=f"金额{U}"))
     header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
                   borderaxespad=0)
     _title(header, title, "横轴为年份（后两位）；每条线为一条续签链，新的一条线表示重新采购后的合同")

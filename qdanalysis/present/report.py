@@ -598,6 +598,9 @@ class TrendsReport:
         changes = TR.category_changes(cats, self.measures, basis)
         if len(self.analyses) < 2 or changes.empty:
             return blocks + self._enough("分类支出的比较")
+        changes = changes[changes["last_year"] > changes["first_year"]]
+        if changes.empty:
+            return blocks + [para("各类别的{word}均只有一个年度披露，无法比较变化。", "note", word=word)]
         for r in changes.itertuples():
             if r.new:
                 blocks.append(para("「{c}」{y}年起设立，{y1}年{word}{v}，占{total}的{share}。", c=r.category, y=r.first_year,
