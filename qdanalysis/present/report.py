@@ -677,7 +677,9 @@ class TrendsReport:
                 after=[_retender_text(r) for r in shown.itertuples()]), {
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "年度", "renewals": "续签次数",
                 "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
-                "表4 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v))}, demo=self.demo,
+                "表4 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
+                                         "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},
+                demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
                      "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))
         blocks += self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
@@ -704,8 +706,16 @@ class TrendsReport:
         if checks.empty:
             return self._enough("跨年度数据核对")
         bad = checks[checks["status"] == TR.STATUS_DIFF]
-        blocks = [para("跨年度核对{n}项，{text}。", n=checks["check"].nunique(),
-                       text="各项均一致" if bad.empty else f"发现{len(bad)}处不一致，须核实")]
+        nothing = checks[checks["status"] == TR.STATUS_NOTHING]
+        parts = []
+        if not bad.empty:
+            parts.append(f"发现{len(bad)}处不一致，须核实")
+        agreed = checks["check"].nunique() - bad["check"].nunique() - len(nothing)
+        if agreed:
+            parts.append("其余各项一致" if parts else "各项均一致" if nothing.empty else f"{agreed}项一致")
+        if not nothing.empty:
+            parts.append(f"{len(nothing)}项没有可跨年度比较的记录")
+        blocks = [para("跨年度核对{n}项，{text}。", n=checks["check"].nunique(), text="，".join(parts))]
         blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "表5 跨年度数据核对",
                             demo=self.demo))
         return blocks
