@@ -181,6 +181,9 @@ def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     assert total["一级指标"] == "合计" and total["单位自评得分（单位填报）"] == "未披露"
     # the evidence names the sheet the actual was read from, not a 绩效指标 sheet the year does not have
     evidence = dict(zip(a.score.sheet["name"], a.score.sheet["evidence"]))
+    from qdanalysis.present.summary import score_line
+
+    assert score_line(a).endswith("；单位自评合计 73.55 分（单位填报，不计入本评价；1 项未填写）")
     assert evidence["系统正常运行率"].startswith("「项目支出绩效自评表」表「实际完成值」")
     text = " ".join(b.html for b in AnnualReport.build(2021, data_root=str(tmp_path)).scoring() if hasattr(b, "html"))
     assert ("单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实，不计入本评价得分；"

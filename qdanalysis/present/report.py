@@ -675,7 +675,7 @@ class TrendsReport:
                 span=[f"{int(a)}—{int(b)}年" for a, b in zip(shown["first_year"], shown["last_year"])],
                 steps=["、".join(signed_pct(g) for g in gs) or "—" for gs in shown["growths"]],
                 after=[_retender_text(r) for r in shown.itertuples()]), {
-                "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "年度", "renewals": "续签次数",
+                "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
                 "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
                 "表4 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
                                          "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},

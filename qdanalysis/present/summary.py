@@ -36,7 +36,12 @@ def score_line(analysis: YearAnalysis) -> str:
         result = (f"暂不定级，有佐证的指标得 {number_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
                   f"总分可能在 {number_text(low)}—{number_text(high)} 分之间")
     pending = (f"待补充佐证 {len(r.missing)} 项（{number_text(r.missing_weight)} 分）" if r.missing else "全部指标均有佐证")
-    return f"评分表：{scoring_source(r)}（{r.name}）；{result}；{pending}"
+    line = f"评分表：{scoring_source(r)}（{r.name}）；{result}；{pending}"
+    if r.self_scores and r.self_total is not None:  # the unit's own, beside ours, never in it
+        blank = sum(v is None for v in r.self_scores.values())
+        line += (f"；单位自评合计 {number_text(r.self_total)} 分（单位填报，不计入本评价"
+                 + (f"；{blank} 项未填写" if blank else "") + "）")
+    return line
 
 
 def year_summary(analysis: YearAnalysis) -> str:
