@@ -209,6 +209,12 @@ def test_export_and_draft_show_the_units_self_scores(tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实" in text
     assert any("单位自评得分（单位填报）" in [c.text for c in t.rows[0].cells] for t in document.tables)
+    # 三、综合评价: the unit's own beside ours for each level-1 group
+    groups = next(t for t in document.tables if [c.text for c in t.rows[0].cells][:4] == [
+        "一级指标", "分值", "得分", "单位自评得分（单位填报）"])
+    by_group = {r.cells[0].text: r.cells[3].text for r in groups.rows[1:]}
+    assert by_group == {"预算执行率": "9.55", "产出指标": "54", "效益指标": "20", "满意度指标": "10"}
+    assert "表中“单位自评得分”为单位自评表填报，未经本评价核实，不计入本评价得分" in text
 
 
 PLAIN = [["2021年绩效指标"], ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
@@ -247,3 +253,16 @@ def test_both_layouts_disagreeing_are_refused_naming_both_places(tmp_path, capsy
         f"{book}:绩效指标:8:三级指标: 《2021年专项业务费.xlsx》「绩效指标」第8行列有指标「投诉处理及时率」，"
         "《2021年绩效自评表.xlsx》「项目支出绩效自评表」没有该指标（同一年度只能有一套绩效指标：请在两表中列出相同的指标，或移出其中一张表）",
     ]
+
+
+def test_a_group_with_an_unscored_indicator_shows_its_self_score_as_undisclosed():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from qdanalysis.present.draft import _group_self_score
+
+    result = SimpleNamespace(sheet=pd.DataFrame({"level1": ["产出指标", "产出指标", "效益指标"], "name": ["甲", "乙", "丙"]}),
+                             self_scores={"甲": 8.5, "乙": None, "丙": 9.25})
+    assert _group_self_score(result, "产出指标") == "未披露"  # 乙 left blank: never counted as 0
+    assert _group_self_score(result, "效益指标") == "9.25"

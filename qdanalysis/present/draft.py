@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -111,6 +112,16 @@ def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Pat
         doc.doc.save(tmp)
     return path
 
+
+
+
+def _group_self_score(result, level1: str) -> str:
+    """The unit's self-scores of one level-1 group added up; 未披露 unless every indicator of it has one."""
+    names = result.sheet.loc[result.sheet["level1"] == level1, "name"]
+    values = [result.self_scores.get(n) for n in names]
+    if not values or any(v is None for v in values):
+        return UNDISCLOSED_LABEL
+    return number_text(float(sum(Decimal(str(v)) for v in values)))
 
 class _Draft:
     """The document being written, with the report sections it is made from."""
@@ -238,7 +249,12 @@ class _Draft:
             frame = pd.DataFrame({"一级指标": groups["level1"], "分值": [number_text(v) for v in groups["weight"]],
                                   "得分": [number_text(v) for v in groups["score"]],
                                   "待补充佐证分值": [number_text(v) if v else "—" for v in groups["missing_weight"]]})
+            if result.self_scores:  # the unit's own, beside ours: 未披露 where any indicator of the group has none
+                frame.insert(3, "单位自评得分（单位填报）", [_group_self_score(result, g) for g in groups["level1"]])
             self.table(TableBlock(frame, "各一级指标得分", self.report.demo))
+            if result.self_scores:
+                self.paragraph("表中“单位自评得分”为单位自评表填报，未经本评价核实，不计入本评价得分；"
+                               "一级指标中有指标未填写自评得分的，列为未披露。")
             if result.missing:
                 self.paragraph(f"待补充佐证（{len(result.missing)}项）：{'、'.join(result.missing)}。")
         self.own_words("conclusion", "评价结论（综合评价意见）")
