@@ -150,6 +150,17 @@ def bench_all(args, tmp: Path) -> dict:
 # --------------------------------------------------------------------------- reading
 
 
+def alternate(calls: dict, runs: int) -> dict[str, list[float]]:
+    """Seconds of each call, ``runs`` times, the order reversed every other run (shared machines drift)."""
+    times: dict[str, list[float]] = {k: [] for k in calls}
+    for i in range(runs):
+        for name in (list(calls) if i % 2 == 0 else list(calls)[::-1]):
+            start = time.perf_counter()
+            calls[name]()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def bench_read(args, tmp: Path) -> dict:
     import pandas as pd
     from workbooks import write_contract_ledger
@@ -170,12 +181,7 @@ def bench_read(args, tmp: Path) -> dict:
         'pandas.read_excel(engine="calamine") (read only, reference)':
             lambda: pd.read_excel(path, engine="calamine", header=2),
     }
-    times: dict[str, list[float]] = {k: [] for k in readers}
-    for i in range(args.runs):
-        for name in (list(readers) if i % 2 == 0 else list(readers)[::-1]):
-            start = time.perf_counter()
-            readers[name]()
-            times[name].append(time.perf_counter() - start)
+    times = alternate(readers, args.runs)
     ours = median(times["qdanalysis.load_contracts (checks + parse + validate)"])
     openpyxl = median(times['pandas.read_excel(engine="openpyxl") (read only)'])
     for name, values in times.items():
@@ -213,12 +219,7 @@ def _bench_read_xls(args, tmp: Path) -> dict:
         "load_contracts(.xls)": lambda: qdanalysis.load_contracts(xls),
         "load_contracts(.xlsx), same rows": lambda: qdanalysis.load_contracts(xlsx),
     }
-    times: dict[str, list[float]] = {k: [] for k in readers}
-    for i in range(args.runs):
-        for name in (list(readers) if i % 2 == 0 else list(readers)[::-1]):
-            start = time.perf_counter()
-            readers[name]()
-            times[name].append(time.perf_counter() - start)
+    times = alternate(readers, args.runs)
     for name, values in times.items():
         row(name, f"{median(values):6.2f} s{spread(values)}")
     return {"xls_rows": n, "xls_checks_s": median(times["biff.inspect_xls (record checks only)"]),

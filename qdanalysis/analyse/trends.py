@@ -630,6 +630,11 @@ def consistency_checks(analyses: list[YearAnalysis]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONSISTENCY_COLUMNS)
 
 
+def _agreed(check: str, compared: int, agreed: str, nothing: str) -> dict[str, str]:
+    """The row of a check that found no disagreement: 一致 over ``compared`` records, or 无可核对."""
+    return {"check": check, "status": STATUS_OK if compared else STATUS_NOTHING, "detail": agreed if compared else nothing}
+
+
 def _category_changes(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
     check = "项目类别前后一致"
     seen: dict[tuple, list] = {}
@@ -647,11 +652,8 @@ def _category_changes(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
                 out.append({"check": check, "status": STATUS_DIFF, "detail": (
                     f"项目{A.item_label(code, item)}在{y0}年归入「{r0['category']}」{_where(r0)}，{y1}年归入"
                     f"「{r1['category']}」{_where(r1)}；分类支出的跨年度比较按各年度自身的归类计算，请核实归类是否调整。")})
-    if not out:
-        out.append({"check": check, "status": STATUS_OK if common else STATUS_NOTHING,
-                    "detail": f"两个及以上年度共有的{common}个项目，各年度的类别归属一致。" if common
-                    else "各年度没有相同编号和名称的项目，无从比较。"})
-    return out
+    return out or [_agreed(check, common, f"两个及以上年度共有的{common}个项目，各年度的类别归属一致。",
+                           "各年度没有相同编号和名称的项目，无从比较。")]
 
 
 def _dangling_renewals(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
@@ -674,11 +676,8 @@ def _dangling_renewals(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
                 out.append({"check": check, "status": STATUS_DIFF, "detail": (
                     f"{a.year}年合同台账中合同「{r['contract_id']}」{_where(r)}续签自「{r['renews']}」，"
                     f"但{previous}年合同台账中没有该合同{also}；请核对合同编号或补充{previous}年的合同记录。")})
-    if not out:
-        out.append({"check": check, "status": STATUS_OK if checked else STATUS_NOTHING,
-                    "detail": f"{checked}份续签合同所续的合同均见于上一年度的合同台账。" if checked
-                    else "没有可在上一年度合同台账中核对的续签合同。"})
-    return out
+    return out or [_agreed(check, checked, f"{checked}份续签合同所续的合同均见于上一年度的合同台账。",
+                           "没有可在上一年度合同台账中核对的续签合同。")]
 
 
 #: Terms of a contract that two years' ledgers must write alike.
@@ -718,8 +717,5 @@ def _restated_contracts(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
                 out.append({"check": check, "status": STATUS_DIFF, "detail": (
                     f"合同「{cid}」在{y0}年合同台账{_where(r0)}与{a.year}年合同台账{_where(r)}中记载不一致："
                     + "，".join(diffs) + "；请核实以哪一年的记载为准。")})
-    if not out:
-        out.append({"check": check, "status": STATUS_OK if repeated else STATUS_NOTHING,
-                    "detail": f"跨年度重复列示的合同共{repeated}次，各项记载一致。" if repeated
-                    else "没有跨年度重复列示的合同。"})
-    return out
+    return out or [_agreed(check, repeated, f"跨年度重复列示的合同共{repeated}次，各项记载一致。",
+                           "没有跨年度重复列示的合同。")]
