@@ -235,6 +235,10 @@ def test_report_changes_table_in_percent_and_points(report):
     points = yoy.loc[2022, "recurring_share"]
     assert f"{'+' if points >= 0 else ''}{points:.2f}个百分点" in text
     assert "年均增长" not in text
+    # the measures in two tables that each fit an A4 page: amounts and ratios, then counts
+    first, second = report.table()
+    assert first.caption == "表1 各年度金额与比率" and len(first.frame.columns) == 9
+    assert second.caption == "表2 各年度合同、绩效指标与数据核对" and list(second.frame.columns)[:3] == ["年度", "合同数", "续签合同数"]
 
 
 def test_report_sections_say_what_the_data_shows(report):
@@ -247,7 +251,7 @@ def test_report_sections_say_what_the_data_shows(report):
     sms = _text(report.sms())
     assert "2021年未达到目标（2021年发送636.24万条，目标650万条）" in sms
     contracts = _text(report.contracts())
-    assert "表4 续签合同链" in contracts and "+6.51%、+7.02%" in contracts
+    assert "表5 续签合同链" in contracts and "+6.51%、+7.02%" in contracts
     assert "-14.58%" in contracts and "其后未重新采购" in contracts
     found = _text(report.trend_findings())
     assert "跨年度比较发现6个问题" in found and "规则T02" in found and "规则T04" in found
@@ -283,7 +287,7 @@ def test_categories_compare_budgets_where_no_year_states_executed_by_category(tm
     text = _text(report.categories())
     assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in text
     assert "「乙」年均+50.00%，快于预算总额的年均+20.00%，占比+10.00个百分点。" in text
-    assert "表3 分类预算数的变化" in text
+    assert "表4 分类预算数的变化" in text
     t03 = [f for f in T.trend_findings(report.analyses) if f.code.startswith("T03")]
     assert [f.title for f in t03] == ["支出类别增速高于预算总额"]
     assert t03[0].summary.startswith("「乙」预算数（已列明部分）由2020年的40.00万元增至2021年的60.00万元")
@@ -311,7 +315,7 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
     assert [a.year for a in report.analyses] == [2020, 2021]
     cats = _text(report.categories())
     assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in cats
-    assert "各类别的预算数均只有一个年度披露，无法比较变化。" in cats and "表3" not in cats
+    assert "各类别的预算数均只有一个年度披露，无法比较变化。" in cats and "表4" not in cats
     line_fig = next(b.fig for b in report.lines() if isinstance(b, FigureBlock) and "线路年费用" in b.alt)
     totals = [t.get_text() for ax in line_fig.axes for t in ax.texts if t.get_gid() == "total-label"]
     assert totals == ["218.72", "未披露"]

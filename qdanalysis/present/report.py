@@ -580,7 +580,7 @@ class TrendsReport:
         columns.update({c: f"{label}（百分点）" for c, label in TR.CHANGE_SHARES})
         formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in TR.CHANGE_AMOUNTS},
                    **{c: signed_points for c, _ in TR.CHANGE_SHARES}}
-        return [table(yoy, columns, "表2 逐年变化（较上年）", formats=formats, demo=self.demo,
+        return [table(yoy, columns, "表3 逐年变化（较上年）", formats=formats, demo=self.demo,
                       note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
 
     def categories(self) -> list[Block]:
@@ -611,7 +611,7 @@ class TrendsReport:
         blocks.append(table(changes, {
             "category": "类别", "first_year": "起始年度", "first": f"起始年度{word}（万元）", "last_year": "末年度",
             "last": f"末年度{word}（万元）", "growth": "年均增长", "first_share": "起始占比", "last_share": "末年度占比",
-            "share_change": "占比变化（百分点）"}, f"表3 分类{word}的变化", money=["first", "last"],
+            "share_change": "占比变化（百分点）"}, f"表4 分类{word}的变化", money=["first", "last"],
             percent=["first_share", "last_share"],
             formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
                      "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
@@ -677,7 +677,7 @@ class TrendsReport:
                 after=[_retender_text(r) for r in shown.itertuples()]), {
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
                 "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
-                "表4 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
+                "表5 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
                                          "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},
                 demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
@@ -716,17 +716,23 @@ class TrendsReport:
         if not nothing.empty:
             parts.append(f"{len(nothing)}项没有可跨年度比较的记录")
         blocks = [para("跨年度核对{n}项，{text}。", n=checks["check"].nunique(), text="，".join(parts))]
-        blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "表5 跨年度数据核对",
+        blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "表6 跨年度数据核对",
                             demo=self.demo))
         return blocks
 
     def table(self) -> list[Block]:
-        return [table(self.measures, {
-            "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
-            "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
-            "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比", "contracts": "合同数", "renewals": "续签合同数",
-            "indicators_met": "指标已完成", "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露",
-            "warnings": "数据核对提示"},
-            "表1 各年度指标", money=["budget", "executed", "line_annual_cost", "sms_amount"],
-            percent=["execution_rate", "itemised_share", "recurring_share"],
-            formats={"sms_count": count_text, "year": lambda v: f"{int(v)}年"}, demo=self.demo)]
+        """Each year's measures: amounts and ratios, then counts (two tables, so that each prints on A4)."""
+        year = {"year": lambda v: f"{int(v)}年"}
+        return [
+            table(self.measures, {
+                "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
+                "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
+                "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"},
+                "表1 各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
+                percent=["execution_rate", "itemised_share", "recurring_share"],
+                formats={"sms_count": count_text, **year}, demo=self.demo),
+            table(self.measures, {
+                "year": "年度", "contracts": "合同数", "renewals": "续签合同数", "indicators_met": "指标已完成",
+                "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露", "warnings": "数据核对提示"},
+                "表2 各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
+        ]
