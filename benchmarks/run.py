@@ -620,7 +620,7 @@ def bench_pdf(args, tmp: Path) -> dict:
     start = time.perf_counter()
     font_face_css(page.replace(face.group(0), "") if face else page)
     subset_s = time.perf_counter() - start
-    row("subsetting the font to the page (fontTools, WOFF2)", f"{subset_s:6.2f} s")
+    row("subsetting the font to the page (fontTools, WOFF)", f"{subset_s:6.2f} s")
     info = subprocess.run(["pdfinfo", str(html.with_suffix(".pdf"))], capture_output=True, text=True).stdout
     pages = re.search(r"Pages:\s+(\d+)", info)
     paper = re.search(r"Page size:\s+(.+)", info)

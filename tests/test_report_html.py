@@ -106,17 +106,20 @@ def test_the_chinese_font_is_embedded_as_a_subset_of_the_page(report):
     from fontTools.ttLib import TTFont
 
     page = report.read_text(encoding="utf-8")
-    faces = re.findall(r'@font-face \{ font-family: "Noto Sans SC";[^}]*url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)', page)
+    # WOFF (zlib), not WOFF2: the browsers of older intranet PCs (IE 9-11) read WOFF only, and it is subset
+    # in a third of the time
+    faces = re.findall(r'@font-face \{ font-family: "Noto Sans SC";[^}]*url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)'
+                       r' format\("woff"\)', page)
     assert len(faces) == 1
-    woff2 = base64.b64decode(faces[0])
-    font = TTFont(io.BytesIO(woff2))
-    assert font.flavor == "woff2" and font["name"].getDebugName(1) == "Noto Sans SC"
+    woff = base64.b64decode(faces[0])
+    font = TTFont(io.BytesIO(woff))
+    assert font.flavor == "woff" and font["name"].getDebugName(1) == "Noto Sans SC"
     covered = set(map(chr, font.getBestCmap()))
     text = re.sub(r"<[^>]+>", "", re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S))
     shown = {ch for ch in htmllib.unescape(text) if ord(ch) > 0x7E and ch.isprintable()}
     assert len(shown) > 500 and shown - covered == set()  # every character the report shows has its glyph
     assert {"第", "页", "共"} <= covered  # the page numbers printed by the @page rule
-    assert len(covered) < 1000 and len(woff2) < 200 * 1024  # a subset: the whole font has 30,000 glyphs, 10.6 MB
+    assert len(covered) < 1000 and len(woff) < 200 * 1024  # a subset: the whole font has 30,000 glyphs, 10.6 MB
 
 
 @needs_pdf
