@@ -403,3 +403,41 @@ def test_cli_run_bad_jobs_exit_2(argv, capsys):
 def test_cli_demo_refuses_raw(capsys):
     assert cli.main(["demo", "--out", str(PROJECT_ROOT / "data" / "raw" / "demo")]) == 1
     assert "data/raw" in capsys.readouterr().err
+
+
+def test_a_kernel_that_does_not_start_is_started_once_more(tmp_path, monkeypatch):
+    """Two runs starting kernels at the same moment can race for a port; the kernel then never answers.
+    No cell has run, so the run starts it once more rather than failing the year."""
+    import papermill
+
+    from qdanalysis.run import runner
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["kernel_name"])
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(runner, "KERNEL_RETRY_WAIT", 0)
+    assert runner._execute(tmp_path / "a.ipynb", tmp_path / "out.ipynb", {}, 60, tmp_path / "kernel.log") == ""
+    assert calls == [runner.KERNEL_NAME, runner.KERNEL_NAME]
+
+    def dead(*args, **kwargs):
+        calls.append(kwargs["kernel_name"])
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    error = runner._execute(tmp_path / "a.ipynb", tmp_path / "out.ipynb", {}, 60, tmp_path / "kernel.log")
+    assert len(calls) == 2
+    assert error == ("Python 计算内核未能启动（已重试一次）：Kernel died before replying to kernel_info"
+                     "（请查看运行目录 .runs 中的内核日志；机器负载过高时请减少同时运行的数量，如 --jobs 1）")
+
+    def other(*args, **kwargs):
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(papermill, "execute_notebook", other)
+    with pytest.raises(RuntimeError, match="something else"):  # not a kernel start: not retried, not hidden
+        runner._execute(tmp_path / "a.ipynb", tmp_path / "out.ipynb", {}, 60, tmp_path / "kernel.log")

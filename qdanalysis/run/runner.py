@@ -237,19 +237,27 @@ def _kernel_manager_class(stderr_path: Path) -> type:
     return QuietKernelManager
 
 
+#: What nbclient raises when a kernel never comes up (no cell has run yet): a kernel that does not
+#: answer in time, or one that dies at once, as when two runs starting together race for a port.
+KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying to kernel_info")
+#: Seconds to wait before starting a kernel once more.
+KERNEL_RETRY_WAIT = 2.0
+
+
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_timeout: int,
              kernel_log: Path) -> str:
     """Execute ``notebook`` into ``output``; return "" or why it failed (Chinese).
 
     Failures of the notebook itself are results, not exceptions: the partial notebook that
-    papermill saved after every cell stays in ``output``.
+    papermill saved after every cell stays in ``output``. A kernel that does not start
+    (:data:`KERNEL_START_FAILURES`) is started once more: no cell has run, so nothing is done twice.
     """
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    try:
+    def execute() -> None:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, language="python",  # the Python translator writes literals
@@ -259,6 +267,21 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
             # waiting ~0.3 s for it to tear its imports down (nbclient's "graceful" default).
             shutdown_kernel="immediate",
         )
+
+    try:
+        try:
+            execute()
+        except RuntimeError as err:
+            if not str(err).startswith(KERNEL_START_FAILURES):
+                raise
+            time.sleep(KERNEL_RETRY_WAIT)
+            try:
+                execute()
+            except RuntimeError as again:
+                if not str(again).startswith(KERNEL_START_FAILURES):
+                    raise
+                return (f"Python 计算内核未能启动（已重试一次）：{again}"
+                        "（请查看运行目录 .runs 中的内核日志；机器负载过高时请减少同时运行的数量，如 --jobs 1）")
     except PapermillExecutionError as err:
         if err.ename == "ValidationError":  # the user's data, not the code: say so plainly
             return f"数据未通过校验：{err.evalue}"
