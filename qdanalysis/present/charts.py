@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
-from qdanalysis.fmt import signed_points
+from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.present import style
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
@@ -100,10 +100,6 @@ def _empty(fig: Figure, ax: Axes, title: str, message: str, source: str, demo: b
 
 def _pct(ratio: float, places: int = 0) -> str:
     return f"{style.round_half_up(ratio * 100, places):f}%"
-
-
-def _signed_pct(ratio: float) -> str:
-    return ("+" if ratio >= 0 else "") + _pct(ratio, 1)
 
 
 def _two_lines(label: str, width: int) -> str:
@@ -790,7 +786,7 @@ def renewals(chains: pd.DataFrame, summary: pd.DataFrame, *, source: str, demo: 
         texts = []
         for _, r in g.iterrows():
             if not _missing(r["annual_cost"]):
-                growth = "" if _missing(r["growth"]) else f"\n{_signed_pct(r['growth'])}"
+                growth = "" if _missing(r["growth"]) else f"\n{signed_pct(r['growth'], 1)}"
                 texts.append(style.format_wan(r["annual_cost"]) + growth)
         colors = [SERIES_COLORS[0] if bool(c) else SERIES_COLORS[1] for c in g["competitive"]]
         style.bar_with_undisclosed(ax, [str(i) for i in range(len(g))], _wan_values(g["annual_cost"]), colors,
@@ -805,7 +801,7 @@ def renewals(chains: pd.DataFrame, summary: pd.DataFrame, *, source: str, demo: 
         if not _missing(s["cagr"]):
             costed = g.dropna(subset=["annual_cost", "signed"])  # the links the growth is measured on
             first, last = costed["signed"].iloc[[0, -1]]
-            growth = f"{first.year}—{last.year}年年均增长 {_signed_pct(s['cagr'])}"
+            growth = f"{first.year}—{last.year}年年均增长 {signed_pct(s['cagr'], 1)}"
         elif g["annual_cost"].isna().any():
             growth = f"年均增长无法计算：续签金额{U}"
         else:
@@ -935,7 +931,7 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
         subtitle = f"{y0}—{y1}年由{style.format_number(v0, 2)}%变为{style.format_number(v1, 2)}%（{signed_points(v1 - v0)}）"
     elif len(known) >= 2 and known[0][1] > 0 and known[-1][0] > known[0][0]:
         (y0, v0), (y1, v1) = known[0], known[-1]
-        subtitle = f"{y0}—{y1}年年均增长 {_signed_pct((v1 / v0) ** (1 / (y1 - y0)) - 1)}"
+        subtitle = f"{y0}—{y1}年年均增长 {signed_pct((v1 / v0) ** (1 / (y1 - y0)) - 1, 1)}"
     n_missing = len(values) - len(known)
     if n_missing:
         subtitle = (subtitle + "；" if subtitle else "") + f"{n_missing}个年度未披露（斜线柱，柱高无数值含义）"
@@ -1172,12 +1168,12 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
                 ax.plot([x], [y], marker=marker, ms=5.5, color=color, mfc=face, mec=color, zorder=3)
                 change = r.growth if r.renewed else _retender_change(g, r) if r.retender else None
                 if not _missing(change):
-                    ax.annotate(_signed_pct(change), (x, y), xytext=(0, 5), textcoords="offset points",
+                    ax.annotate(signed_pct(change, 1), (x, y), xytext=(0, 5), textcoords="offset points",
                                 ha="center", va="bottom", fontsize=7.5, color=WARNING_COLOR if r.retender else color)
             s = by_chain.loc[chain]
             if s["renewals"] > 0 and not _missing(s["growth"]):
                 notes.append(f"{int(s['first_year']) % 100:02d}—{int(s['last_year']) % 100:02d}年均"
-                             f"{_signed_pct(s['growth'])}")
+                             f"{signed_pct(s['growth'], 1)}")
         years = _years(g["year"])
         ax.set_xticks(years, labels=[f"{y % 100:02d}" for y in years], fontsize=8)
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
