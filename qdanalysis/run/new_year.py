@@ -329,12 +329,7 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
         data = load_year(source, root_path)
     demo = data is not None and is_demo_folder(previous)
 
-    if params_from is not None:
-        text, root_option = params_for_year(params_from.read_text(encoding="utf-8"), source, year, demo=demo), ""
-    else:
-        text, root_option = fresh_params(year, root_path, demo=demo)
-    # checked with the runner settings of its folder (runner.yaml may allow a data root outside the project)
-    params = validate_params(yaml.safe_load(text), display_path(params_path), runner=load_runner(params_path.parent))
+    text, root_option, params = _new_params(year, source, params_path, params_from, root_path, demo)
 
     from qdanalysis.analyse.scoring_table import record_rows
     from qdanalysis.analyse.year import scoring_table
@@ -412,6 +407,19 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
                    root_option)
 
 
+def _new_params(year: int, source: int, params_path: Path, params_from: Path | None, root: Path,
+                demo: bool) -> tuple[str, str, dict]:
+    """The new year's params text (from the previous year's file, else fresh), the ``--root`` option the
+    run command then needs, and the text's parameters, checked with the runner settings of its folder
+    (its runner.yaml may allow a data root outside the project)."""
+    if params_from is not None:
+        text, root_option = params_for_year(params_from.read_text(encoding="utf-8"), source, year, demo=demo), ""
+    else:
+        text, root_option = fresh_params(year, root, demo=demo)
+    params = validate_params(yaml.safe_load(text), display_path(params_path), runner=load_runner(params_path.parent))
+    return text, root_option, params
+
+
 def _params_only(year: int, source: int, folder: Path, params_path: Path, params_from: Path | None,
                  root: Path) -> NewYear:
     """The params file alone, for a year folder that exists (``--params-only``)."""
@@ -420,12 +428,7 @@ def _params_only(year: int, source: int, folder: Path, params_path: Path, params
     if not folder.is_dir():
         raise _refuse(folder, f"找不到{year}年的数据文件夹", "请去掉 --params-only，由 new-year 同时新建数据文件夹")
     demo = is_demo_folder(folder)
-    if params_from is not None:
-        text, root_option = params_for_year(params_from.read_text(encoding="utf-8"), source, year, demo=demo), ""
-    else:
-        text, root_option = fresh_params(year, root, demo=demo)
-    # checked with the runner settings of its folder (runner.yaml may allow a data root outside the project)
-    params = validate_params(yaml.safe_load(text), display_path(params_path), runner=load_runner(params_path.parent))
+    text, root_option, params = _new_params(year, source, params_path, params_from, root, demo)
     create_file(params_path, text.encode("utf-8"))
     return NewYear(year, None, folder, None, params_path, params_from, params["title"], demo, root_option=root_option)
 

@@ -77,6 +77,10 @@ def _top_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
             [(path[0], line) for path, line in duplicates if len(path) == 1])
 
 
+#: The runner's settings when a params folder has no runner.yaml.
+RUNNER_DEFAULTS = {"cell_timeout": DEFAULT_CELL_TIMEOUT, "allow_external_root": False}
+
+
 def runner_file_for(params_dir: str | Path | None = None) -> Path:
     """Where the runner's settings of a params folder live (the file may not exist)."""
     return Path(params_dir or PARAMS) / RUNNER_FILE
@@ -94,7 +98,7 @@ def load_runner(params_dir: str | Path | None = None) -> dict[str, Any]:
     """
     path = runner_file_for(params_dir)
     if not path.exists():
-        return {"cell_timeout": DEFAULT_CELL_TIMEOUT, "allow_external_root": False}
+        return dict(RUNNER_DEFAULTS)
     data, (lines, duplicates), source = read_yaml(path, "运行设置文件", "请参照 params/runner.yaml 编写", _top_lines)
     problems = ProblemCollector(source)
 
@@ -217,7 +221,7 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
     elif not YEAR_MIN <= year <= YEAR_MAX:
         add("year", f"年份 {year} 超出范围", f"应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")
 
-    runner = runner or {"cell_timeout": DEFAULT_CELL_TIMEOUT, "allow_external_root": False}
+    runner = runner or RUNNER_DEFAULTS
     allow_external = runner["allow_external_root"]
 
     data_root = data.get("data_root", DEFAULT_DATA_ROOT)
