@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,18 @@ def year_folders(root: Path) -> list[int]:
     return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
 
 
+def sms_totals(monthly: pd.DataFrame) -> tuple[int | None, Decimal | None]:
+    """The year's messages and their cost from its monthly SMS figures; None where no month states one."""
+    count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
+    amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
+    return count, amount
+
+
 def year_measures(analysis: YearAnalysis) -> dict[str, Any]:
     """The measures the trends report compares across years, read from one year's analysis."""
-    data, monthly, status = analysis.data, analysis.sms_monthly, analysis.indicator_status
+    data, status = analysis.data, analysis.indicator_status
     known_budget = A.sum_known(data.budget["budget"])
-    sms_count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
-    sms_amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
+    sms_count, sms_amount = sms_totals(analysis.sms_monthly)
     return {
         "year": data.year,
         "budget": data.totals.get("budget"),
@@ -286,9 +293,7 @@ def sms_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
     """
     rows = []
     for a in sorted(analyses, key=lambda a: a.year):
-        monthly = a.sms_monthly
-        count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
-        amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
+        count, amount = sms_totals(a.sms_monthly)
         target = a.sms_target.get("target_count")
         rows.append({"year": a.year, "count": count, "amount": amount,
                      "unit_price": None if not count or amount is None else float(amount / count),
@@ -576,21 +581,62 @@ def unchanged_targets(analyses: list[YearAnalysis]) -> list[F.Finding]:
         recommendation="根据历年实际完成情况调整绩效目标值，使目标值具有一定挑战性，并说明调整依据。")]
 
 
+@dataclass(frozen=True)
+class Trends:
+    """Every comparison across years, computed once from the years' analyses; the trends report reads it.
+
+    Attributes:
+        measures: :func:`trend_table`; changes: :func:`year_on_year` of it.
+        categories: :func:`category_trend`; basis: :func:`category_basis` (executed or budget);
+            category_changes: :func:`category_changes` on that basis.
+        lines: :func:`line_trend`; prices: :func:`unit_price_trend`; switches: :func:`carrier_switches`.
+        sms: :func:`sms_trend`.
+        history: :func:`contract_history`; chains: :func:`chain_history`; chain_table: :func:`chain_table`.
+        findings: T01–T04, most severe first (none with fewer than two years).
+        checks: :func:`consistency_checks`.
+    """
+
+    measures: pd.DataFrame
+    changes: pd.DataFrame
+    categories: pd.DataFrame
+    basis: str
+    category_changes: pd.DataFrame
+    lines: pd.DataFrame
+    prices: pd.DataFrame
+    switches: list[dict[str, Any]]
+    sms: pd.DataFrame
+    history: pd.DataFrame
+    chains: pd.DataFrame
+    chain_table: pd.DataFrame
+    findings: list[F.Finding]
+    checks: pd.DataFrame
+
+
+def analyse_trends(analyses: list[YearAnalysis]) -> Trends:
+    """Compare the years: each table, finding and check of :class:`Trends`, each computed once."""
+    ordered = sorted(analyses, key=lambda a: a.year)
+    measures = trend_table(ordered)
+    categories = category_trend(ordered)
+    basis = category_basis(categories)
+    changes = category_changes(categories, measures, basis)
+    lines = line_trend(ordered)
+    history = contract_history(ordered)
+    chains = chain_history(history)
+    table = chain_table(chains)
+    found: list[F.Finding] = []
+    if len(ordered) >= 2:
+        found = (long_renewal_chains(table, chains, history) + price_stands_while_others_fall(lines)
+                 + categories_outgrowing_total(changes, basis) + unchanged_targets(ordered))
+        order = {sev: i for i, sev in enumerate(F.SEVERITIES)}
+        found = sorted(found, key=lambda f: order[f.severity])
+    return Trends(measures, year_on_year(measures), categories, basis, changes, lines, unit_price_trend(lines),
+                  carrier_switches(lines), sms_trend(ordered), history, chains, table, found,
+                  consistency_checks(ordered))
+
+
 def trend_findings(analyses: list[YearAnalysis]) -> list[F.Finding]:
     """Every finding across years (T01–T04), most severe first."""
-    if len(analyses) < 2:
-        return []
-    measures = trend_table(analyses)
-    history = contract_history(analyses)
-    chains = chain_history(history)
-    categories = category_trend(analyses)
-    basis = category_basis(categories)
-    found = (long_renewal_chains(chain_table(chains), chains, history)
-             + price_stands_while_others_fall(line_trend(analyses))
-             + categories_outgrowing_total(category_changes(categories, measures, basis), basis)
-             + unchanged_targets(analyses))
-    order = {sev: i for i, sev in enumerate(F.SEVERITIES)}
-    return sorted(found, key=lambda f: order[f.severity])
+    return analyse_trends(analyses).findings
 
 
 # --- consistency across years -----------------------------------------------------------------------

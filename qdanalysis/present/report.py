@@ -19,7 +19,7 @@ from qdanalysis.analyse import trends as TR
 from qdanalysis.analyse.findings import CATEGORIES, STALE_YEARS, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.scoring_table import SELF_SCORE_LABEL, number_text
-from qdanalysis.analyse.trends import trend_table, year_folders
+from qdanalysis.analyse.trends import year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.fmt import (
@@ -497,7 +497,7 @@ class TrendsReport:
     analyses: list[YearAnalysis]
     failed: dict[int, list[str]]
     demo: bool
-    measures: pd.DataFrame
+    trends: TR.Trends
 
     @classmethod
     def build(cls, data_root: str | Path = "data/raw", years: list[int] | None = None) -> "TrendsReport":
@@ -511,7 +511,12 @@ class TrendsReport:
             except ValidationError as err:
                 failed[year] = [str(p) for p in err.problems]
         demo = any(a.demo for a in analysed)
-        return cls(root, wanted, analysed, failed, demo, trend_table(analysed))
+        return cls(root, wanted, analysed, failed, demo, TR.analyse_trends(analysed))
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """Each year's measures (:func:`~qdanalysis.analyse.trends.trend_table`)."""
+        return self.trends.measures
 
     @property
     def loaded(self) -> list[YearData]:
@@ -572,7 +577,7 @@ class TrendsReport:
 
     def changes(self) -> list[Block]:
         """Each year against the year before: amounts in %, shares in percentage points."""
-        yoy = TR.year_on_year(self.measures)
+        yoy = self.trends.changes
         if yoy.empty:
             return self._enough("逐年变化")
         columns = {"year": "年度"}
@@ -585,17 +590,17 @@ class TrendsReport:
 
     def categories(self) -> list[Block]:
         """Spending by category across years (stacked), with each category's change against the total."""
-        cats = TR.category_trend(self.analyses)
+        cats = self.trends.categories
         if cats.empty:
             return [para("所列年度均未提供预算执行表。", "note")]
-        basis = TR.category_basis(cats)
+        basis = self.trends.basis
         word, total_word = ("执行数", "执行总额") if basis == "executed" else ("预算数", "预算总额")
         blocks: list[Block] = []
         if basis == "budget":
             blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
         blocks.append(FigureBlock(charts.category_trend(cats, source=self.source(), demo=self.demo, column=basis),
                                   f"历年分类{word}"))
-        changes = TR.category_changes(cats, self.measures, basis)
+        changes = self.trends.category_changes
         if len(self.analyses) < 2 or changes.empty:
             return blocks + self._enough("分类支出的比较")
         changes = changes[changes["last_year"] > changes["first_year"]]
@@ -621,28 +626,28 @@ class TrendsReport:
 
     def lines(self) -> list[Block]:
         """Line cost by carrier and line type, the price per Mbps by carrier, and carrier switches."""
-        lines = TR.line_trend(self.analyses)
+        lines = self.trends.lines
         blocks = self._change("line_annual_cost", "线路年费用")
         if lines.empty:
             return blocks + [para("所列年度均未提供线路清单。", "note")]
         blocks.append(FigureBlock(charts.line_cost_trend(lines, source=self.source(), demo=self.demo), "历年线路年费用"))
         blocks.append(FigureBlock(charts.unit_price_trend(lines, source=self.source(), demo=self.demo),
                                   "历年每Mbps月费"))
-        prices = TR.unit_price_trend(lines)
+        prices = self.trends.prices
         for r in prices[prices["steps"] > 0].itertuples():
             same = r.first == r.last
             blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。",
                                carrier=r.carrier, line_type=r.line_type, y0=r.first_year, y1=r.last_year,
                                p0=format_number(r.first), p1=format_number(r.last),
                                how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次"))
-        for sw in TR.carrier_switches(lines):
+        for sw in self.trends.switches:
             blocks.append(para("{line_type}：{year}年起由{before}改为{after}提供。", line_type=sw["line_type"],
                                year=sw["year"], before="、".join(sw["before"]), after="、".join(sw["after"])))
         return blocks
 
     def sms(self) -> list[Block]:
         """SMS volume, cost and price per message per year, against the quantity target."""
-        sms = TR.sms_trend(self.analyses)
+        sms = self.trends.sms
         blocks = self._change("sms_count", "短信发送量", money=False)
         if sms.empty or (sms["count"].isna().all() and sms["amount"].isna().all()):
             return blocks + [para("所列年度均未提供短信结算表，或其中未披露条数和金额。", "note")]
@@ -660,9 +665,7 @@ class TrendsReport:
 
     def contracts(self) -> list[Block]:
         """Renewal chains across years, and the recurring share of the budget in percentage points."""
-        history = TR.contract_history(self.analyses)
-        chains = TR.chain_history(history)
-        chain_table = TR.chain_table(chains)
+        chains, chain_table = self.trends.chains, self.trends.chain_table
         blocks: list[Block] = []
         if chains.empty:
             blocks.append(para("所列年度的合同台账中没有按年或按月计费的合同。", "note"))
@@ -689,7 +692,7 @@ class TrendsReport:
         """Findings across years (T01–T04), each with its figures."""
         if len(self.analyses) < 2:
             return self._enough("跨年度问题的识别")
-        found = TR.trend_findings(self.analyses)
+        found = self.trends.findings
         if not found:
             return [para("所列年度的数据未显示跨年度问题（规则T01—T04）。")]
         blocks = [para("跨年度比较发现{n}个问题，均附数据依据：", n=len(found))]
@@ -702,7 +705,7 @@ class TrendsReport:
 
     def consistency(self) -> list[Block]:
         """What one year's data says about another's (跨年度数据核对)."""
-        checks = TR.consistency_checks(self.analyses)
+        checks = self.trends.checks
         if checks.empty:
             return self._enough("跨年度数据核对")
         bad = checks[checks["status"] == TR.STATUS_DIFF]
