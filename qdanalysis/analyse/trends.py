@@ -391,11 +391,13 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
         Columns: item_code, item, chain, vendor, first_year, last_year, links, renewals,
         renewals_in_a_row (the longest run of 续签 without competition), growths (list of the
         growth at each renewal), growth (compound per year, first to last known cost),
-        estimated, retendered (a re-procurement of the item followed the chain), retender_after (the
-        change of the annual amount at that re-procurement; NA if none followed or an amount is unknown).
+        estimated, retendered (a re-procurement of the item followed the chain), followed_by (the
+        contract of that re-procurement, where one can be told: the same vendor's among parallel
+        chains), retender_after (the change of the annual amount at it; NA if none followed or an
+        amount is unknown).
     """
     cols = ["item_code", "item", "chain", "vendor", "first_year", "last_year", "links", "renewals",
-            "renewals_in_a_row", "growths", "growth", "estimated", "retendered", "retender_after"]
+            "renewals_in_a_row", "growths", "growth", "estimated", "retendered", "followed_by", "retender_after"]
     rows = []
     for (item_code, chain), g in chains.groupby(["item_code", "chain"], sort=False):
         g = g.sort_values("step")
@@ -415,7 +417,8 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
         retendered = bool(len(after))
         if len(after) > 1:  # parallel chains (one per carrier): the one that follows is the same vendor's
             after = after[after["vendor"].isin(vendors.iloc[-1:])]
-        if len(after) == 1 and len(costed) and not costed["year"].isna().all():
+        followed_by = after["contract_id"].iloc[0] if len(after) == 1 else None
+        if followed_by is not None and len(costed) and not costed["year"].isna().all():
             retender_after = relative_change(costed["annual_cost"].iloc[-1], after["annual_cost"].iloc[0])
         rows.append({
             "item_code": item_code, "item": g["item"].iloc[0], "chain": chain,
@@ -424,7 +427,7 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
             "renewals": int(g["renewed"].sum()), "renewals_in_a_row": best,
             "growths": [None if pd.isna(x) else float(x) for x in g["growth"].iloc[1:]],
             "growth": growth, "estimated": bool(g["estimated"].any()), "retendered": retendered,
-            "retender_after": retender_after,
+            "followed_by": followed_by, "retender_after": retender_after,
         })
     out = pd.DataFrame(rows, columns=cols)
     for col in ("growth", "retender_after"):

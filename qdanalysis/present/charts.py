@@ -1103,20 +1103,6 @@ def sms_trend(sms: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
     return _done(fig, source, demo)
 
 
-def _retender_change(item: pd.DataFrame, r: Any) -> float | None:
-    """The change of a re-procured contract's annual amount against the last one before it
-    (the same vendor's where chains run side by side)."""
-    before = item[(item["year"] < r.year) & item["annual_cost"].notna() & (item["chain"] != r.chain)]
-    if before.empty or _missing(r.annual_cost):
-        return None
-    before = before[before["year"] == before["year"].max()]
-    if len(before) > 1:
-        before = before[before["vendor"] == r.vendor]
-    if len(before) != 1:
-        return None
-    return float(Decimal(r.annual_cost) / Decimal(before["annual_cost"].iloc[0]) - 1)
-
-
 #: How a contract of a chain is marked: renewed without competition, procured competitively, re-procured.
 RENEWED_MARKER, COMPETITIVE_MARKER, RETENDER_MARKER = "o", "D", "^"
 
@@ -1144,6 +1130,8 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
     header = fig.add_subplot(grid[0, :])
     header.set_axis_off()
     by_chain = table.set_index("chain")
+    # the change of a re-procured contract against the chain it follows, as the chain table measures it
+    at_retender = {f: c for f, c in zip(table["followed_by"], table["retender_after"]) if isinstance(f, str)}
     for i, code in enumerate(items):
         ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
         g = chains[chains["item_code"] == code]
@@ -1166,7 +1154,7 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
                 marker = RETENDER_MARKER if r.retender else RENEWED_MARKER if r.renewed else COMPETITIVE_MARKER
                 face = WARNING_COLOR if r.retender else color if not r.renewed else "white"
                 ax.plot([x], [y], marker=marker, ms=5.5, color=color, mfc=face, mec=color, zorder=3)
-                change = r.growth if r.renewed else _retender_change(g, r) if r.retender else None
+                change = r.growth if r.renewed else at_retender.get(r.contract_id) if r.retender else None
                 if not _missing(change):
                     ax.annotate(signed_pct(change, 1), (x, y), xytext=(0, 5), textcoords="offset points",
                                 ha="center", va="bottom", fontsize=7.5, color=WARNING_COLOR if r.retender else color)
