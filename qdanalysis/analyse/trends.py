@@ -158,6 +158,10 @@ def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
     return out
 
 
+#: How each basis of the category comparison is named: the amount, and the year's total of it.
+BASIS_WORDS = {"executed": ("执行数", "执行总额"), "budget": ("预算数", "预算总额")}
+
+
 def category_basis(categories: pd.DataFrame) -> str:
     """What the category comparison can rest on: ``executed`` where some year states a category's
     executed amount, else ``budget`` (the itemised budget, as a year with only 预算数 by item states)."""
@@ -534,8 +538,8 @@ def price_stands_while_others_fall(lines: pd.DataFrame) -> list[F.Finding]:
 def categories_outgrowing_total(changes: pd.DataFrame, column: str = "executed") -> list[F.Finding]:
     """T03: a category whose executed amount (or budget, where no year states executed amounts by
     category) grows faster than the total (not a new one)."""
-    word = "执行数" if column == "executed" else "预算数（已列明部分）"
-    total_word = "执行总额" if column == "executed" else "预算总额"
+    word, total_word = BASIS_WORDS[column]
+    word += "" if column == "executed" else "（已列明部分）"
     found = []
     for r in changes[changes["faster"] & ~changes["new"]].itertuples():
         found.append(F.Finding(

@@ -23,6 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse.trends import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.present import style
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
@@ -955,7 +956,7 @@ def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False,
         demo: mark as 示例数据.
         column: ``executed``, or ``budget`` where no year states executed amounts by category.
     """
-    word = "执行数" if column == "executed" else "预算数"
+    word = BASIS_WORDS[column][0]
     title = f"历年分类{word}（万元）"
     fig, ax = _figure(8.4, 5.4)
     if categories.empty or _all_missing(categories[column]):

@@ -594,7 +594,7 @@ class TrendsReport:
         if cats.empty:
             return [para("所列年度均未提供预算执行表。", "note")]
         basis = self.trends.basis
-        word, total_word = ("执行数", "执行总额") if basis == "executed" else ("预算数", "预算总额")
+        word, total_word = TR.BASIS_WORDS[basis]
         blocks: list[Block] = []
         if basis == "budget":
             blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
