@@ -392,12 +392,13 @@ EXPORT_PHASES = """
 import json, sys, time
 t0 = time.perf_counter()
 from qdanalysis.read.year import load_year
-from qdanalysis.analyse.year import analyse, scoring_table
+from qdanalysis.analyse.year import analyse
+from qdanalysis.run.pipeline import scoring_for
 from qdanalysis.present.excel import write_workbook
 t1 = time.perf_counter()
 data = load_year({year}, processed=False)
 t2 = time.perf_counter()
-analysis = analyse(data, scoring_table({year}))
+analysis = analyse(data, scoring_for({year}))
 t3 = time.perf_counter()
 write_workbook(analysis, sys.argv[1])
 t4 = time.perf_counter()
@@ -639,10 +640,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 t0 = time.perf_counter()
-from qdanalysis.present.report import TrendsReport
+from qdanalysis.run.pipeline import trends_report
 times = {"imports": time.perf_counter() - t0}
 t = time.perf_counter()
-report = TrendsReport.build(sys.argv[1])
+report = trends_report(sys.argv[1])
 times["build (load and analyse every year)"] = time.perf_counter() - t
 for name in ("table", "changes", "budget", "categories", "lines", "sms", "contracts", "trend_findings", "consistency"):
     t = time.perf_counter()

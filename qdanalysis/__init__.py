@@ -30,7 +30,7 @@ _LAZY = {
     "load_budget": "qdanalysis.read.loaders", "load_contracts": "qdanalysis.read.loaders",
     "load_indicators": "qdanalysis.read.loaders", "load_lines": "qdanalysis.read.loaders",
     "load_sms": "qdanalysis.read.loaders", "load_year": "qdanalysis.read.year", "YearData": "qdanalysis.read.year",
-    "analyse_year": "qdanalysis.analyse.year",
+    "analyse_year": ("qdanalysis.run.pipeline", "analysed_year"),
     "YearAnalysis": "qdanalysis.analyse.year",
 }
 
@@ -40,14 +40,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from qdanalysis.analyse.year import YearAnalysis, analyse_year
+    from qdanalysis.analyse.year import YearAnalysis
     from qdanalysis.read.loaders import load_budget, load_contracts, load_indicators, load_lines, load_sms
     from qdanalysis.read.year import YearData, load_year
+    from qdanalysis.run.pipeline import analysed_year as analyse_year
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        where = _LAZY[name]
+        module, attr = where if isinstance(where, tuple) else (where, name)
+        value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'qdanalysis' has no attribute {name!r}")

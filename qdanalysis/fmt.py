@@ -8,6 +8,7 @@ line and the export use it without the cost of matplotlib.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -134,3 +135,18 @@ _NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 def years_named(text: str) -> list[int]:
     """The years a text names (``2020年``, ``2019—2020``), in order."""
     return [int(y) for y in _NAMED_YEAR.findall(text)]
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs in a spreadsheet or a table: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (for 1 to 99), as a report numbers its parts."""
+    tens, ones = divmod(int(n), 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _NUMERALS[tens - 1] + "十"
+    return head + (_NUMERALS[ones - 1] if ones else "")

@@ -4,7 +4,7 @@
 entries. The notebook's report sections, ``qdanalysis export``, ``summary`` and every later
 output read the :class:`YearAnalysis` it returns; none of them recomputes an analysis.
 
-In JupyterLab::
+In JupyterLab (:func:`qdanalysis.run.pipeline.analysed_year` loads and analyses)::
 
     import qdanalysis
     a = qdanalysis.analyse_year(2020)
@@ -14,7 +14,6 @@ In JupyterLab::
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,12 +22,8 @@ from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring import ScoreResult, score
-from qdanalysis.analyse.scoring_table import PRESETS, ScoringTable, load_preset, load_scoring, table_from_indicators
-from qdanalysis.paths import PARAMS, project_path
-from qdanalysis.read.year import YearData, load_year
-
-#: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists.
-DEFAULT_PRESET = "self-evaluation"
+from qdanalysis.analyse.scoring_table import ScoringTable
+from qdanalysis.read.year import YearData
 
 
 @dataclass(frozen=True)
@@ -148,45 +143,3 @@ def _linked(data: YearData) -> YearData:
     if budget is data.budget and contracts is data.contracts and lines is data.lines:
         return data
     return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})
-
-
-def scoring_table(year: int, scoring: str | Path = "", data: YearData | None = None,
-                  params_dir: str | Path | None = None) -> ScoringTable:
-    """The scoring table a year is scored against.
-
-    In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name,
-    ``self-evaluation`` or ``third-party``); else ``<params_dir>/scoring-<year>.yaml`` when it exists
-    (``params_dir`` defaults to ``params/``; a portfolio project names its own folder); else a table
-    built from the year's own 绩效指标 sheet (:func:`table_from_indicators`) when ``data`` has one;
-    else the self-evaluation preset.
-    """
-    if scoring:
-        if str(scoring) in PRESETS:
-            return load_preset(str(scoring))
-        return load_scoring(project_path(scoring))
-    default = (project_path(params_dir) if params_dir else PARAMS) / f"scoring-{int(year)}.yaml"
-    if default.exists():
-        return load_scoring(default)
-    if data is not None and len(data.indicators):
-        first = data.indicators.iloc[0]
-        where = f"《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表" if first.get("src_file") else ""
-        return table_from_indicators(data.indicators, int(year), where)
-    return load_preset(DEFAULT_PRESET)
-
-
-def analyse_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
-                 evaluator: dict | None = None, params_dir: str | Path | None = None) -> YearAnalysis:
-    """Load ``<root>/<year>/`` (root defaults to ``data/raw``; relative to the project) and analyse it.
-
-    Args:
-        year: the budget year.
-        root: the folder holding ``<year>/``.
-        scoring: the scoring table (see :func:`scoring_table`).
-        evaluator: the evaluator's entries for the scoring table.
-        params_dir: the folder of ``scoring-<year>.yaml`` (default ``params/``).
-
-    Raises:
-        ValidationError: the year's workbooks, the scoring table or the evaluator's entries have problems.
-    """
-    data = load_year(int(year), project_path(root) if root is not None else None)
-    return analyse(data, scoring_table(year, scoring, data, params_dir), evaluator)

@@ -1,164 +1,248 @@
-"""Report blocks: paragraphs, tables and charts ready to show in a notebook or export as HTML.
+"""Report blocks that no output format owns: paragraphs made of parts, tables as data plus layout, charts.
 
-Every section of :mod:`qdanalysis.present.report` returns a list of blocks. Text from the
-data is HTML-escaped before it reaches a block.
+A section (:mod:`qdanalysis.present.sections`) arranges a year's analysis into these blocks; each
+renderer (:mod:`qdanalysis.present.render`) formats them for its medium. A block holds plain text
+and values, never markup, so no renderer parses another's output:
+
+- :class:`Paragraph`: a sequence of parts: :class:`Text` (bold or not), :class:`Figure` (a value
+  with its kind: stated by the data, 推算 with its basis, or 未披露) and :class:`Placeholder`
+  (what the evaluation team still has to write);
+- :class:`Table`: the analysis frame itself (raw values: Decimal 元, ratios, dates) with the
+  :class:`TableLayout` that names its columns and their kinds; text renderers format it with
+  :meth:`Table.text_frame`, the Excel renderer writes numbers with number formats;
+- :class:`Chart`: a function that draws the figure, called only by the renderer that shows it.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, format_wan, pct
+from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, format_number, format_wan, is_missing, month_text, pct
+
+#: The kinds of figure: stated by the data, derived by us (推算, with its basis), not disclosed.
+STATED, DERIVED, UNDISCLOSED = "stated", "推算", "未披露"
+
+#: Paragraph styles: body text, a smaller note, a highlighted warning, the report's title.
+BODY, NOTE, WARNING, TITLE = "p", "note", "warning", "title"
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text of a paragraph (from the data or the report's own wording)."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as shown (``941.00万元``) and what it is: stated, 推算 (with its basis) or 未披露."""
+
+    text: str
+    kind: str = STATED
+    basis: str = ""
+
+    @property
+    def bold(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """What only the evaluation team can write: shown as 【待评价组填写：…】."""
+
+    what: str
+
+    @property
+    def text(self) -> str:
+        return f"【待评价组填写：{self.what}】"
+
+    @property
+    def bold(self) -> bool:
+        return False
+
+
+Part = Text | Figure | Placeholder
 
 
 @dataclass
-class Para:
-    """A paragraph of report text (already-escaped HTML)."""
+class Paragraph:
+    """A paragraph: its parts, its style (:data:`BODY`, :data:`NOTE`, :data:`WARNING`, :data:`TITLE`) and a
+    key by which an outline (the Word draft's) picks it."""
 
-    html: str
-    kind: str = "p"  # p, note, warning
+    parts: tuple[Part, ...]
+    style: str = BODY
+    key: str = ""
+
+    @property
+    def text(self) -> str:
+        """The paragraph as plain text."""
+        return "".join(p.text for p in self.parts)
 
 
-#: Cells longer than this many characters wrap; shorter ones stay on one line.
-LONG_CELL = 16
+@dataclass(frozen=True)
+class TableLayout:
+    """A table: sheet name, caption, columns (key -> Chinese header) and what each column holds.
 
+    Money columns hold 元 (shown in 万元 with two decimals), percent columns ratios; ``text`` gives a
+    text renderer's formatter for other columns. ``note`` is a sentence under the table, ``detail``
+    marks an Excel detail sheet (which ends with a 合计 row).
+    """
 
-@dataclass
-class TableBlock:
-    """A table ready to show: Chinese headers, formatted cells (all text)."""
-
-    frame: pd.DataFrame
+    name: str
     caption: str
-    demo: bool = False
-    note: str = ""  # a sentence shown under the table
-
-    def to_html(self) -> str:
-        """An HTML table; every cell escaped, short cells kept on one line, long text wrapped."""
-        caption = esc(self.caption) + (f"（{DEMO_LABEL}）" if self.demo else "")
-        head = "".join(f"<th>{esc(c)}</th>" for c in self.frame.columns)
-        rows = []
-        for values in self.frame.itertuples(index=False):
-            cells = []
-            for v in values:
-                text = UNDISCLOSED_LABEL if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-                cls = "qd-long" if len(text) > LONG_CELL else "qd-short"
-                cells.append(f'<td class="{cls}">{esc(text)}</td>')
-            rows.append("<tr>" + "".join(cells) + "</tr>")
-        body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        note = f'<p class="qd-note">{esc(self.note)}</p>' if self.note else ""
-        return f'<div class="qd-table-wrap"><p class="qd-caption"><b>{caption}</b></p>{body}{note}</div>'
+    columns: dict[str, str]
+    money: tuple[str, ...] = ()
+    percent: tuple[str, ...] = ()
+    integer: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    widths: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+    #: Excel number formats of the other numeric columns (a ratio as 倍, a price per Mbps).
+    number_formats: dict[str, str] = field(default_factory=dict)
+    detail: bool = False
+    #: Text formatters of columns (key -> function of the raw value), for the HTML and Word renderers.
+    text: dict[str, Callable[[Any], str]] = field(default_factory=dict)
 
 
 @dataclass
-class FigureBlock:
-    """A matplotlib figure and its alt text."""
+class Table:
+    """A table: the frame of raw values and its layout; ``number`` is its place among the report's tables
+    (表N), given when the report is assembled; ``total`` is the 合计 row a detail sheet ends with."""
 
-    fig: Any
+    layout: TableLayout
+    frame: pd.DataFrame
+    demo: bool = False
+    number: int | None = None
+    total: dict[str, Any] | None = None
+    #: Shown in the report (HTML, Word); False: a detail sheet of the Excel export only.
+    shown: bool = True
+    #: What the Excel sheet's caption adds after the caption (the score sheet names its table).
+    sheet_suffix: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.layout.name
+
+    @property
+    def caption(self) -> str:
+        """``表N 标题`` for a numbered table, else the title alone."""
+        return f"表{self.number} {self.layout.caption}" if self.number else self.layout.caption
+
+    def text_frame(self) -> pd.DataFrame:
+        """The table as text, headers in Chinese: money in 万元, ratios as percents, counts as integers,
+        未披露 for a missing figure and a dash for a missing label."""
+        lay = self.layout
+        formats: dict[str, Callable[[Any], str]] = {c: _integer_text for c in lay.integer}
+        formats.update({c: (_year_text if c == "reference" else month_text) for c in lay.dates})
+        formats.update({c: format_wan for c in lay.money})
+        formats.update({c: pct for c in lay.percent})
+        formats.update(lay.text)
+        df = self.frame
+        out = pd.DataFrame(index=range(len(df)))
+        for col, label in lay.columns.items():
+            values = list(df[col]) if col in df else [None] * len(df)
+            fmt = formats.get(col, text_cell)
+            out[label] = [fmt(v) for v in values]
+        return out
+
+
+@dataclass
+class Chart:
+    """A chart: ``draw()`` returns the matplotlib figure; ``alt`` is its caption and alt text."""
+
+    key: str
+    draw: Callable[[], Any]
     alt: str
 
 
-Block = Para | TableBlock | FigureBlock
+Block = Paragraph | Table | Chart
 
 
-def esc(value: Any) -> str:
-    """Text from the data, safe to put in HTML."""
-    return html.escape("" if value is None else str(value))
+def _integer_text(value: Any) -> str:
+    return UNDISCLOSED_LABEL if is_missing(value) else format_number(value, 0)
 
 
-def para(template: str, kind: str = "p", **values: Any) -> Para:
-    """A paragraph whose ``{name}`` fields are filled with escaped values."""
-    return Para(template.format(**{k: esc(v) for k, v in values.items()}), kind)
-
-
-def table(df: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Iterable[str] = (),
-          percent: Iterable[str] = (), formats: dict[str, Callable[[Any], str]] | None = None,
-          demo: bool = False, note: str = "") -> TableBlock:
-    """Select, format and rename columns: money in 万元 (two decimals), ratios as percents."""
-    formats = dict(formats or {})
-    for col in money:
-        formats[col] = format_wan
-    for col in percent:
-        formats[col] = pct
-    out = pd.DataFrame(index=range(len(df)))
-    for col, label in columns.items():
-        values = list(df[col]) if col in df else [None] * len(df)
-        fmt = formats.get(col, text_cell)
-        out[label] = [fmt(v) for v in values]
-    return TableBlock(out, caption, demo, note)
+def _year_text(value: Any) -> str:
+    return date_text(value, "year")
 
 
 def text_cell(value: Any) -> str:
     """A text cell; a missing label is a dash (missing amounts say 未披露 through their formatter)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    return str(value)
+    return "—" if is_missing(value) else str(value)
 
 
-def figure_html(block: FigureBlock) -> str:
-    """A chart as an embedded PNG with its alt text (closes the figure)."""
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    block.fig.savefig(buf, format="png", dpi=block.fig.dpi)
-    plt.close(block.fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<figure class="qd-figure"><img src="data:image/png;base64,{data}" alt="{esc(block.alt)}">'
-            f"</figure>")
+def bold(value: Any) -> Text:
+    """A bold part of a paragraph."""
+    return Text(str(value), bold=True)
 
 
-def show(blocks: Iterable[Block]) -> None:
-    """Display blocks in a notebook: paragraphs and tables as HTML, figures as embedded PNG."""
-    from IPython.display import HTML, display
-
-    for block in blocks:
-        if isinstance(block, Para) and block.kind == "title":
-            display(HTML(REPORT_CSS + f'<h1 class="qd-title">{block.html}</h1>'))
-        elif isinstance(block, Para):
-            cls = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}[block.kind]
-            display(HTML(f'<p class="{cls}">{block.html}</p>'))
-        elif isinstance(block, TableBlock):
-            display(HTML(block.to_html()))
-        elif isinstance(block, FigureBlock):
-            display(HTML(figure_html(block)))
+def derived(text: str, basis: str = "") -> Figure:
+    """A figure derived by us (推算), with what it was derived from."""
+    return Figure(text, DERIVED, basis)
 
 
-REPORT_CSS = """<style>
-.qd-title { font-size: 1.8em; margin: 0.4em 0 0.6em; }
-.qd-p { font-size: 15px; line-height: 1.8; margin: 0.5em 0; }
-.qd-note { font-size: 13px; color: #555; line-height: 1.7; }
-.qd-warning { font-size: 15px; line-height: 1.8; background: #fff4e5; border-left: 4px solid #d55e00;
-  padding: 0.4em 0.8em; }
-.qd-caption { margin: 1em 0 0.3em; font-size: 14px; }
-.qd-figure { margin: 0.8em 0; }
-.qd-figure img { max-width: 100%; height: auto; }
-.qd-table-wrap { overflow-x: auto; }
-@media print {
-  /* On paper nothing scrolls: a wide table wraps inside the page, its header row on every page */
-  .qd-table-wrap { overflow: visible; }
-  table.qd-table { max-width: 100%; font-size: 9pt; }
-  table.qd-table thead { display: table-header-group; }
-  table.qd-table tr { break-inside: avoid; }
-  .qd-caption { break-after: avoid; }
-  .qd-figure { break-inside: avoid; }
-}
-table.qd-table { border-collapse: collapse; font-size: 13px; }
-table.qd-table th { background: #eef3f8; }
-.jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
-table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; }
-table.qd-table th, table.qd-table td.qd-short { white-space: nowrap; }
-table.qd-table td.qd-long { white-space: normal; min-width: 18em; }
-@media print {
-  .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
-  table.qd-table th, table.qd-table td { padding: 2px 4px; }
-  /* a short cell breaks only between words and at punctuation, never inside 未披露 */
-  table.qd-table th, table.qd-table td.qd-short { white-space: normal; }
-  table.qd-table td.qd-short { word-break: keep-all; }
-  table.qd-table td.qd-long { min-width: 10em; overflow-wrap: anywhere; }
-}
-</style>"""
+def figure(text: str) -> Figure:
+    """A figure as the data states it, or 未披露 where its text says so."""
+    return Figure(text, UNDISCLOSED if text == UNDISCLOSED_LABEL else STATED)
+
+
+def para(template: str, style: str = BODY, *, key: str = "", **values: Any) -> Paragraph:
+    """A paragraph from a template whose ``{name}`` fields are filled with ``values``.
+
+    A value that is a part (:func:`bold`, :func:`derived`, :class:`Placeholder`) is kept as it is; any
+    other value becomes plain text. The template's own words are plain text.
+    """
+    parts: list[Part] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append(Text(literal))
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, (Text, Figure, Placeholder)):
+            parts.append(value)
+        else:
+            parts.append(Text(format(value, spec) if spec else str(value)))
+    return Paragraph(tuple(_merged(parts)), style, key)
+
+
+def _merged(parts: list[Part]) -> Iterable[Part]:
+    """Adjacent plain parts of the same weight joined, so that a paragraph's runs stay few."""
+    out: list[Part] = []
+    for p in parts:
+        if out and type(p) is Text and type(out[-1]) is Text and out[-1].bold == p.bold:
+            out[-1] = Text(out[-1].text + p.text, p.bold)
+        else:
+            out.append(p)
+    return out
+
+
+def joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    """One paragraph of two: the parts of ``first`` followed by those of ``second``."""
+    return replace(first, parts=tuple(_merged([*first.parts, *second.parts])))
+
+
+def plain_text(blocks: Iterable[Block]) -> str:
+    """Blocks as plain text: paragraphs, and each table's caption, text cells and note (for tests and search)."""
+    out = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(b.text)
+        elif isinstance(b, Table):
+            out.append(b.caption + b.text_frame().to_csv(index=False) + b.layout.note)
+    return "\n".join(out)
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], caption: str, *, money: Iterable[str] = (),
+          percent: Iterable[str] = (), formats: dict[str, Callable[[Any], str]] | None = None, demo: bool = False,
+          note: str = "") -> Table:
+    """A table declared where it is made (a trend table, one of the draft's own), not numbered among the
+    report's: money in 万元 (two decimals), ratios as percents, ``formats`` for other columns."""
+    layout = TableLayout(caption, caption, dict(columns), money=tuple(money), percent=tuple(percent), note=note,
+                         text=dict(formats or {}))
+    return Table(layout, frame, demo)

@@ -267,7 +267,7 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     """The overview table as an Excel workbook (same columns; a failed row carries its error)."""
     from openpyxl import Workbook
 
-    from qdanalysis.present.excel import write_table
+    from qdanalysis.present.render.xlsx import write_table
 
     wb = Workbook()
     wb.remove(wb.active)

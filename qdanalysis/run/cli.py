@@ -112,17 +112,17 @@ def _scoring_arg(args) -> str | Path:
 
 
 def cmd_summary(args) -> int:
-    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.run.pipeline import analysed_year
     from qdanalysis.present.summary import year_summary
 
     root = args.root.resolve() if args.root else None
-    print(year_summary(analyse_year(args.year, root, _scoring_arg(args))))
+    print(year_summary(analysed_year(args.year, root, _scoring_arg(args))))
     return EXIT_OK
 
 
 def cmd_template(args) -> int:
     from qdanalysis.analyse.scoring_table import record_rows
-    from qdanalysis.analyse.year import scoring_table
+    from qdanalysis.run.pipeline import scoring_for
     from qdanalysis.paths import year_folder
     from qdanalysis.read.template import write_template
     from qdanalysis.read.year import load_year
@@ -131,7 +131,7 @@ def cmd_template(args) -> int:
     if args.year is not None:
         folder = year_folder(args.year, args.root)
         data = load_year(args.year, args.root) if folder.is_dir() else None
-        table = scoring_table(args.year, _scoring_arg(args), data)
+        table = scoring_for(args.year, _scoring_arg(args), data)
     path = write_template(args.out, args.year, record_rows(table) if table else None)
     print(f"已生成模板：{display_path(path)}")
     if table is not None:
@@ -260,12 +260,12 @@ def cmd_export(args) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print(f"错误：导出文件应以 .xlsx 结尾：{args.out}（例如 {args.out.with_suffix('.xlsx').name}）", file=sys.stderr)
         return EXIT_PROBLEMS
-    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.run.pipeline import analysed_year
     from qdanalysis.present.excel import write_workbook
     from qdanalysis.present.summary import score_line
 
     root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
-    analysis = analyse_year(args.year, root, _scoring_arg(args))
+    analysis = analysed_year(args.year, root, _scoring_arg(args))
     path = write_workbook(analysis, args.out)
     print(f"已导出：{display_path(path)}")
     print(score_line(analysis))
@@ -273,7 +273,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from qdanalysis.present.draft import draft_year
+    from qdanalysis.run.pipeline import draft_year
     from qdanalysis.present.summary import score_line
 
     root = args.root.resolve() if args.root else None

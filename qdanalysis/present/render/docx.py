@@ -1,0 +1,489 @@
+"""Blocks as a Word document in the typography of Chinese official documents (GB/T 9704).
+
+A4; margins 37/35/28/26 mm; the title in 方正小标宋简体 二号, the body in 仿宋_GB2312 三号, headings in
+黑体 and 楷体_GB2312; the East Asian font is set on every run and theme fonts are removed, so Chinese
+never falls back to a Japanese face; each font names its common substitute (宋体, 仿宋, 楷体) in the
+font table for machines without it. Page numbers are a PAGE field; the table of contents is a TOC
+field Word updates on opening. An evaluator's reference .docx may supply the styles instead.
+
+:class:`DocxWriter` writes paragraphs, tables and charts (:mod:`qdanalysis.present.blocks`) and the
+document's own parts (title, headings, contents); the outline of the draft is
+:mod:`qdanalysis.present.draft`'s.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, RGBColor
+
+from qdanalysis.atomic import atomic_path
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, display_width
+from qdanalysis.paths import project_path
+from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Table
+
+#: Fonts: (East Asian face, its substitute where the face is not installed).
+TITLE_FONT = ("方正小标宋简体", "宋体")
+BODY_FONT = ("仿宋_GB2312", "仿宋")
+HEADING_FONTS = {1: ("黑体", "黑体"), 2: ("楷体_GB2312", "楷体"), 3: ("仿宋_GB2312", "仿宋")}
+LATIN_FONT = "Times New Roman"
+#: Sizes: 二号 22 pt, 三号 16 pt, 小四 12 pt, 五号 10.5 pt.
+TITLE_SIZE, BODY_SIZE, TABLE_SIZE, NOTE_SIZE = Pt(22), Pt(16), Pt(10.5), Pt(12)
+LINE_SPACING = Pt(28)
+#: A table of this many columns or more is set in 小五 (9 pt) to stay readable on a portrait page.
+WIDE_TABLE, WIDE_TABLE_SIZE = 8, Pt(9)
+#: A table of this many columns or more is printed on a landscape page of its own section.
+LANDSCAPE_COLUMNS = 10
+#: No column is capped below this width (mm) to make room for others.
+MIN_COLUMN_MM = 12
+#: A column whose text needs at most this width (mm) keeps it when the page is tight.
+SHORT_COLUMN_MM = 26
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+#: Charts are printed at this resolution.
+CHART_DPI = 200
+#: The printable width between the margins (210 − 28 − 26 mm).
+TEXT_WIDTH = Mm(156)
+PLACEHOLDER = re.compile(r"【待评价组填写：[^】]*】")
+NUMERIC_CELL = re.compile(r"^[-−+]?[\d,]+(\.\d+)?(%|倍)?$")
+GREY = RGBColor(0x80, 0x80, 0x80)
+
+
+class DocxWriter:
+    """A Word document being written: the official styles (or a reference document's), then blocks.
+
+    Args:
+        template: a reference .docx whose styles, headers and page setup are kept (its text is dropped);
+            None writes the official styles.
+    """
+
+    def __init__(self, template: str | Path | None = None) -> None:
+        self.styled = template is None
+        self.doc = Document(str(project_path(template))) if template else Document()
+        if template:
+            _clear_body(self.doc)
+        self.tables = 0
+        self.figures = 0
+        self._setup()
+
+    def save(self, path: str | Path) -> Path:
+        """Write the document to ``path`` atomically (its folder made when missing)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path, suffix=".docx") as tmp:
+            self.doc.save(tmp)
+        return path
+
+
+    def blocks(self, blocks: Iterable[Block]) -> None:
+        """Report blocks in the draft: paragraphs (not the report's title), tables and charts."""
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                if block.style != TITLE:
+                    self.parts(block, size=NOTE_SIZE if block.style == NOTE else None)
+            elif isinstance(block, Table):
+                if block.shown:
+                    self.table(block)
+            elif isinstance(block, Chart):
+                self.figure(block)
+
+    def parts(self, paragraph: Paragraph, *, size=None) -> None:
+        """A report paragraph, part by part: bold parts bold, placeholders highlighted."""
+        p = self._paragraph()
+        for part in paragraph.parts:
+            self._runs(p, part.text, bold=part.bold, size=size)
+
+    def paragraph(self, text: str, *, size=None, indent: bool = True, bold: bool = False,
+                  align: Any = None) -> None:
+        p = self._paragraph(indent=indent)
+        if align is not None:
+            p.alignment = align
+        self._runs(p, text, bold=bold, size=size)
+
+    def table(self, block: Table) -> None:
+        """A table: its caption above, numbered in the draft's own order; the header row repeated on every page."""
+        frame = block.text_frame()
+        landscape = len(frame.columns) >= LANDSCAPE_COLUMNS
+        if landscape:
+            self._section(landscape=True)
+        self.tables += 1
+        caption = f"表{self.tables} {block.layout.caption}"
+        caption = caption + (f"（{DEMO_LABEL}）" if block.demo and DEMO_LABEL not in caption else "")
+        cap = self._paragraph(indent=False, keep_with_next=True)
+        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._runs(cap, caption, bold=True, size=NOTE_SIZE, font=HEADING_FONTS[1])
+        table = self.doc.add_table(rows=1, cols=len(frame.columns))
+        table.style = "Table Grid" if "Table Grid" in [s.name for s in self.doc.styles] else None
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        header = table.rows[0]
+        _repeat_header(header)
+        for cell, name in zip(header.cells, frame.columns):
+            self._cell(cell, str(name), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        size = TABLE_SIZE if len(frame.columns) < WIDE_TABLE else WIDE_TABLE_SIZE
+        for cell in header.cells:
+            for run in cell.paragraphs[0].runs:
+                run.font.size = size
+        for values in frame.itertuples(index=False):
+            row = table.add_row()
+            _keep_row_whole(row)
+            cells = row.cells
+            for cell, value in zip(cells, values):
+                text = UNDISCLOSED_LABEL if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+                numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
+                self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
+                           grey=text == UNDISCLOSED_LABEL, size=size)
+        _column_widths(table, frame, size, self._text_width())
+        if block.layout.note:
+            self.paragraph(block.layout.note, size=Pt(10.5), indent=False)
+        if landscape:
+            self._section(landscape=False)
+
+    def figure(self, block: Chart) -> None:
+        import matplotlib.pyplot as plt
+
+        fig = block.draw()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=CHART_DPI)
+        plt.close(fig)
+        buf.seek(0)
+        self.figures += 1
+        p = self._paragraph(indent=False, keep_with_next=True)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.add_run().add_picture(buf, width=TEXT_WIDTH)
+        cap = self._paragraph(indent=False)
+        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._runs(cap, f"图{self.figures} {block.alt}", size=NOTE_SIZE)
+
+    # --- document parts -----------------------------------------------------------------------
+
+    def title(self, text: str) -> None:
+        p = self.doc.add_paragraph(style="Title")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._runs(p, text, font=TITLE_FONT, size=TITLE_SIZE if self.styled else None)
+
+    def heading(self, text: str, level: int) -> None:
+        p = self.doc.add_paragraph(style=f"Heading {level}")
+        self._runs(p, text, font=HEADING_FONTS[level])
+
+    def contents(self) -> None:
+        """目录: a TOC field over the headings, which Word fills in when the file opens."""
+        p = self._paragraph(indent=False)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._runs(p, "目  录", font=HEADING_FONTS[1])
+        p = self._paragraph(indent=False)
+        _field(p, 'TOC \\o "1-2" \\h \\z \\u', "（打开文件时由 Word 更新目录；如未更新，请右键单击此处选择“更新域”）")
+        settings = self.doc.settings.element
+        update = settings.find(qn("w:updateFields"))
+        if update is None:
+            update = OxmlElement("w:updateFields")
+            settings.append(update)
+        update.set(qn("w:val"), "true")
+        self.doc.add_page_break()
+
+    def _section(self, *, landscape: bool) -> None:
+        """A new section on a new page, landscape for a wide table or portrait again after it; the footer
+        (and so the page numbers) continues from the section before."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, landscape=landscape)
+
+    def _text_width(self):
+        section = self.doc.sections[-1]
+        return Emu(section.page_width - section.left_margin - section.right_margin)
+
+    def _setup(self) -> None:
+        section = self.doc.sections[0]
+        _page(section, landscape=False)
+        footer = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        element = footer._p  # noqa: SLF001 - python-docx has no public handle on a paragraph's XML
+        for child in list(element):
+            if child.tag != qn("w:pPr"):
+                element.remove(child)
+        self._runs(footer, "— ", size=Pt(14), font=BODY_FONT)
+        _field(footer, "PAGE", "1", size=Pt(14))
+        self._runs(footer, " —", size=Pt(14), font=BODY_FONT)
+        _font_table(self.doc)
+        if self.styled:
+            _official_styles(self.doc)
+
+    def _paragraph(self, *, indent: bool = True, keep_with_next: bool = False):
+        p = self.doc.add_paragraph(style="Normal")
+        if not indent:
+            p.paragraph_format.first_line_indent = Pt(0)
+        if keep_with_next:
+            p.paragraph_format.keep_with_next = True
+        return p
+
+    def _runs(self, p, text: str, *, bold: bool = False, size=None, font: tuple[str, str] | None = None) -> None:
+        """Runs of ``text``, the East Asian font on each; placeholders highlighted for the evaluator."""
+        face = (font or BODY_FONT)[0] if self.styled or font else _style_east_asian(p) or BODY_FONT[0]
+        pos = 0
+        for m in PLACEHOLDER.finditer(text):
+            if m.start() > pos:
+                _run(p, text[pos:m.start()], face, bold=bold, size=size)
+            run = _run(p, m.group(), face, bold=bold, size=size)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            pos = m.end()
+        if pos < len(text) or not text:
+            _run(p, text[pos:], face, bold=bold, size=size)
+
+    def _cell(self, cell, text: str, *, bold: bool = False, align=None, grey: bool = False, size=TABLE_SIZE) -> None:
+        p = cell.paragraphs[0]
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if align is not None:
+            p.alignment = align
+        run = _run(p, text, BODY_FONT[0], bold=bold, size=size)
+        if grey:
+            run.font.color.rgb = GREY
+
+
+def _run(p, text: str, east_asian: str, *, bold: bool = False, size=None):
+    run = p.add_run(text)
+    run.bold = bold or None
+    if size is not None:
+        run.font.size = size
+    _set_fonts(run.element.get_or_add_rPr(), east_asian)
+    return run
+
+
+def _set_fonts(rpr, east_asian: str) -> None:
+    """w:rFonts with explicit faces and no theme attribute: Chinese never falls back to a theme font."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:cs"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _style_east_asian(p) -> str | None:
+    style = p.style
+    while style is not None:
+        rpr = style.element.rPr
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return fonts.get(qn("w:eastAsia"))
+        style = style.base_style
+    return None
+
+
+def _official_styles(doc) -> None:
+    """Normal, Title and Heading 1-3 in the faces and sizes of an official document; no theme fonts."""
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for fonts in defaults.iter(qn("w:rFonts")):
+            for attr in list(fonts.attrib):
+                if attr.endswith("Theme") or attr.endswith("theme"):
+                    del fonts.attrib[attr]
+            fonts.set(qn("w:eastAsia"), BODY_FONT[0])
+            fonts.set(qn("w:ascii"), LATIN_FONT)
+            fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    specs = {
+        "Normal": (BODY_FONT[0], BODY_SIZE, False),
+        "Title": (TITLE_FONT[0], TITLE_SIZE, False),
+        "Heading 1": (HEADING_FONTS[1][0], BODY_SIZE, False),
+        "Heading 2": (HEADING_FONTS[2][0], BODY_SIZE, False),
+        "Heading 3": (HEADING_FONTS[3][0], BODY_SIZE, True),
+    }
+    for name, (face, size, bold) in specs.items():
+        style = styles[name]
+        style.font.size = size
+        style.font.bold = bold
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(style.element.get_or_add_rPr(), face)
+        fmt = style.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = LINE_SPACING if name != "Title" else Pt(36)
+        fmt.space_before = Pt(0) if name in ("Normal",) else Pt(6)
+        fmt.space_after = Pt(0) if name in ("Normal",) else Pt(6)
+        if name == "Normal":
+            fmt.first_line_indent = Pt(32)  # two characters of 三号
+            fmt.widow_control = True
+        else:
+            fmt.first_line_indent = Pt(0) if name == "Title" else Pt(32)
+            fmt.keep_with_next = True
+        rpr = style.element.rPr
+        for tag in ("w:color",):
+            node = rpr.find(qn(tag)) if rpr is not None else None
+            if node is not None:
+                for attr in list(node.attrib):
+                    if "theme" in attr.lower():
+                        del node.attrib[attr]
+        _drop_theme_fonts(style.element)
+        ppr = style.element.pPr
+        border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+        if border is not None:  # the default Title's blue rule is not part of an official document
+            ppr.remove(border)
+
+
+def _drop_theme_fonts(element) -> None:
+    for fonts in element.iter(qn("w:rFonts")):
+        for attr in list(fonts.attrib):
+            if attr.lower().endswith("theme"):
+                del fonts.attrib[attr]
+
+
+def _font_table(doc) -> None:
+    """Declare each Chinese face with the substitute Word uses where it is not installed (w:altName)."""
+    part = doc.part
+    font_part = next((rel.target_part for rel in part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if font_part is None:
+        return
+    from docx.oxml import parse_xml
+
+    root = parse_xml(font_part.blob)
+    have = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for face, alt in (TITLE_FONT, BODY_FONT, HEADING_FONTS[1], HEADING_FONTS[2]):
+        if face in have:
+            continue
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), face)
+        if alt != face:
+            node = OxmlElement("w:altName")
+            node.set(qn("w:val"), alt)
+            font.append(node)
+        charset = OxmlElement("w:charset")
+        charset.set(qn("w:val"), "86")  # GB2312
+        font.append(charset)
+        family = OxmlElement("w:family")
+        family.set(qn("w:val"), "modern" if "仿宋" in face else "roman")
+        font.append(family)
+        root.append(font)
+    font_part._blob = _xml_bytes(root)  # noqa: SLF001 - a generic part keeps its XML as bytes
+
+
+def _xml_bytes(element) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _field(p, instruction: str, shown: str, *, size=None) -> None:
+    """A complex field (begin, instruction, separate, the text shown until it is updated, end)."""
+    def run_with(child) -> None:
+        r = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        _set_fonts(rpr, BODY_FONT[0])
+        if size is not None:
+            sz = OxmlElement("w:sz")
+            sz.set(qn("w:val"), str(int(size.pt * 2)))
+            rpr.append(sz)
+        r.append(rpr)
+        r.append(child)
+        p._p.append(r)  # noqa: SLF001 - python-docx has no public API for a complex field
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    text = OxmlElement("w:t")
+    text.text = shown
+    run_with(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH) -> None:
+    """Columns as wide as their text where the width between the margins allows; otherwise the widest
+    give way first (so that figures and short labels never wrap while a long note does)."""
+
+    unit = size.mm / 2 * 0.98  # one display column: half a Chinese character of this size
+    needs = []
+    for j, name in enumerate(frame.columns):
+        values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
+        header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
+        needs.append(max([display_width(v) for v in values] + [header, 4]))
+    padding = 4.4  # mm: the cell margins (1.9 mm a side) and a little air
+    natural = [n * unit + padding for n in needs]
+    available = width.mm
+    if sum(natural) <= available:
+        widths = [w * available / sum(natural) for w in natural]  # room to spare: spread it
+    else:
+        # Short columns (figures, labels) keep their natural width; the long text columns share what is
+        # left, the longer the more (by the square root of their length), so a note wraps and a figure does not.
+        short = [w <= SHORT_COLUMN_MM for w in natural]
+        rest = available - sum(w for w, s in zip(natural, short) if s)
+        longs = [w for w, s in zip(natural, short) if not s]
+        if longs and rest >= MIN_COLUMN_MM * 2 * len(longs):
+            weight = sum(w ** 0.5 for w in longs)
+            widths = [w if s else rest * w ** 0.5 / weight for w, s in zip(natural, short)]
+        else:  # too many columns even so: the widest give way first, down to a common cap
+            low, high = 0.0, max(natural)
+            for _ in range(40):
+                cap = (low + high) / 2
+                if sum(min(w, cap) for w in natural) > available:
+                    high = cap
+                else:
+                    low = cap
+            widths = [min(w, low) for w in natural]
+            if low < MIN_COLUMN_MM:
+                widths = [w * available / sum(natural) for w in natural]
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)  # noqa: SLF001 - no public API for the table layout
+    for j, width in enumerate(widths):
+        table.columns[j].width = Mm(width)
+        for cell in table.columns[j].cells:
+            cell.width = Mm(width)
+
+
+def _page(section, *, landscape: bool) -> None:
+    """A4 with the official margins; on a landscape page the same margins turn with the paper."""
+    top, bottom, left, right = (Mm(MARGINS_MM[k]) for k in ("top", "bottom", "left", "right"))
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = left, right, bottom, top
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
+
+
+def _keep_row_whole(row) -> None:
+    trpr = row._tr.get_or_add_trPr()  # noqa: SLF001 - no public API for a row's properties
+    node = OxmlElement("w:cantSplit")
+    node.set(qn("w:val"), "true")
+    trpr.append(node)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()  # noqa: SLF001 - nor for a row's properties
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+
+
+def _clear_body(doc) -> None:
+    """Keep a reference document's styles, headers and page setup; drop its text."""
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)

@@ -1,0 +1,40 @@
+"""The annual report's sections, one module each; :data:`SECTIONS` gives their order.
+
+The HTML report (notebook 1.0), the Excel export and the Word draft all read this tuple. Adding a
+section is one module declaring a :class:`~qdanalysis.present.sections.base.Section` and one line here.
+"""
+
+from __future__ import annotations
+
+from qdanalysis.present.sections import (
+    budget,
+    categories,
+    checks,
+    findings,
+    header,
+    indicators,
+    limitations,
+    lines,
+    overview,
+    renewals,
+    results,
+    scoring,
+    sms,
+)
+from qdanalysis.present.sections.base import Section
+
+SECTIONS: tuple[Section, ...] = (
+    header.SECTION,
+    overview.SECTION,
+    budget.SECTION,
+    categories.SECTION,
+    lines.SECTION,
+    sms.SECTION,
+    renewals.SECTION,
+    indicators.SECTION,
+    results.SECTION,
+    scoring.SECTION,
+    findings.SECTION,
+    limitations.SECTION,
+    checks.SECTION,
+)

@@ -1,0 +1,59 @@
+"""一、项目概况: the project's background and goal, the budget total and how much of it the items list."""
+
+from __future__ import annotations
+
+from qdanalysis.analyse.analyses import TOTAL, UNITEMISED, safe_ratio, sum_known
+from qdanalysis.fmt import pct, wan
+from qdanalysis.present.blocks import WARNING, Block, Placeholder, Table, TableLayout, joined, para
+from qdanalysis.present.sections.base import Context, Section
+
+#: What the 项目信息 sheet gives the section, in order, with the key each paragraph carries.
+PROJECT_FIELDS = {"background": "项目背景", "goal": "总体目标"}
+
+COMPOSITION = TableLayout(
+    "项目构成", "项目构成",
+    {"category": "类别", "items": "项目数", "items_disclosed": "列明预算数的项目", "budget": "已列明预算（万元）"},
+    money=("budget",), integer=("items", "items_disclosed"))
+
+
+def composition(ctx: Context) -> Table:
+    cats = ctx.analysis.categories
+    return ctx.table(COMPOSITION, cats[~cats["category"].isin([UNITEMISED, TOTAL])])
+
+
+def project(ctx: Context) -> list[Block]:
+    """项目背景 and 总体目标 from the 项目信息 sheet; a visible placeholder where the sheet gives none."""
+    info = {f: t for f, t in zip(ctx.data.project["field"], ctx.data.project["text"]) if isinstance(t, str)}
+    out = []
+    for key, field in PROJECT_FIELDS.items():
+        if field in info:
+            out.append(para("{field}：{text}", key=key, field=field, text=info[field]))
+        else:
+            out.append(para("{field}：{what}", WARNING, key=key, field=field,
+                            what=Placeholder(f"{field}（可在“项目信息”表中填写）")))
+    return out
+
+
+def blocks(ctx: Context) -> list[Block]:
+    d = ctx.data
+    b = d.budget
+    table = composition(ctx)
+    listed = int(b["budget"].notna().sum())
+    known = sum_known(b["budget"])
+    if listed == len(b):
+        detail = para("全部{n}个项目均列明了预算数。", n=listed)
+    else:
+        detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未列明预算数，"
+                      "合计{undisclosed}。", listed=listed, known=wan(known),
+                      share=pct(safe_ratio(known, d.totals["budget"])), rest=len(b) - listed,
+                      undisclosed=wan(d.undisclosed.get("budget")))
+    lead = para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。", key="budget", year=d.year,
+                budget=wan(d.totals["budget"]), ncat=len(table.frame), nitems=len(b))
+    return [*project(ctx), joined(lead, detail), table]
+
+
+def sheets(ctx: Context) -> list[Table]:
+    return [composition(ctx)]
+
+
+SECTION = Section("overview", "项目概况", "项目的预算总额、类别构成，以及有多少项目列明了金额。", blocks, sheets)

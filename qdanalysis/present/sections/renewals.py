@@ -1,0 +1,57 @@
+"""六、合同续签与成本增长: recurring contracts, their renewal chains, growth and years without competition."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qdanalysis.analyse.findings import STALE_YEARS
+from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, pct, wan
+from qdanalysis.present import charts
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
+from qdanalysis.present.sections.base import Context, Section
+
+RENEWALS = TableLayout(
+    "合同续签", "合同续签与成本",
+    {"item": "项目", "vendor": "供应商", "links": "合同数", "renewals": "续签次数", "first_cost": "首份年度金额（万元）",
+     "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
+     "cost_basis": "年度金额依据", "years": "年度数", "spent_since": "期间推算支出（万元）"},
+    money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years"),
+    dates=("reference",), text={"vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL})
+
+
+def blocks(ctx: Context) -> list[Block]:
+    d, an = ctx.data, ctx.analysis
+    summary, rec = an.renewals, an.recurring
+    unknown = rec.get("items_unknown") or []
+    out: list[Block] = [para(
+        "按年、按月或按条持续付费的项目（刚性支出）列明预算{amount}，占预算总额{share}"
+        "（{n}个项目；其中{u}个项目预算未披露，未计入）。{unknown}",
+        amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]),
+        unknown=(f"另有{len(unknown)}个项目（{'、'.join(unknown)}）的合同未写明计费方式，无法判断是否持续付费，未计入。"
+                 if unknown else ""))]
+    for _, r in summary[summary["renewals"] > 0].iterrows():
+        growth = "续签金额未披露，无法计算增长" if pd.isna(r["cagr"]) else f"年均增长{pct(r['cagr'])}"
+        out.append(para("“{item}”自{first}起续签{n}次，{growth}。", item=r["item"],
+                        first=date_text(r["first_signed"], "year"), n=int(r["renewals"]), growth=growth))
+    for _, r in summary[summary["years"].fillna(0) >= STALE_YEARS].iterrows():
+        vendor = r["vendor"] if isinstance(r["vendor"], str) else "供应商未披露"
+        first, years = r["reference"].year, int(r["years"])
+        span = f"（{first}—{d.year}年，共{years}个年度）"
+        lead = (f"最近一次竞争性采购在{first}年{span}" if r["competition_on_record"]
+                else f"自{first}年的合同起未见竞争性采购{span}")
+        spent = ("" if pd.isna(r["spent_since"]) else
+                 f"，按现年度金额推算期间支出约{wan(r['spent_since'])}（推算：{wan(r['last_cost'])}×{years}个年度）")
+        out.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
+    out.append(Chart("renewals", lambda: charts.renewals(an.chains, summary, source=ctx.source("合同台账"), demo=ctx.demo,
+                                                         year=d.year), "合同续签"))
+    out.append(ctx.table(RENEWALS, summary))
+    return out
+
+
+def sheets(ctx: Context) -> list[Table]:
+    return [ctx.table(RENEWALS, ctx.analysis.renewals)]
+
+
+SECTION = Section("renewals", "合同续签与成本增长",
+                  "按续签关系（无续签关系时按同一项目、同一供应商）串联的合同，每次续签的金额变化，以及距最近一次竞争性采购的年数。",
+                  blocks, sheets, dimension="过程")

@@ -1,0 +1,276 @@
+"""The multi-year report (notebook 2.0): the same measures across every year present, and what changed.
+
+Every figure is a field of :class:`~qdanalysis.analyse.trends.Trends` or of a year's analysis; the
+report arranges them into blocks (:mod:`qdanalysis.present.blocks`) and computes nothing of its own
+but the wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from qdanalysis.analyse import trends as trends_analysis
+from qdanalysis.analyse.analyses import item_label
+from qdanalysis.analyse.trends import Trends
+from qdanalysis.errors import display_path
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, count_text, format_number, pct, signed_pct, signed_points, wan
+from qdanalysis.present import charts
+from qdanalysis.present.blocks import Block, Chart, bold, para, table
+from qdanalysis.present.render.html import show
+
+if TYPE_CHECKING:
+    from qdanalysis.analyse.year import YearAnalysis
+    from qdanalysis.read.year import YearData
+
+__all__ = ["TrendsReport", "show"]
+
+
+def _retender_text(chain) -> str:
+    """What followed a renewal chain: the price change at the re-procurement, or that none followed."""
+    if not chain.retendered:
+        return "其后未重新采购"
+    return signed_pct(chain.retender_after)
+
+
+@dataclass
+class TrendsReport:
+    """The same measures across every year present (built by :func:`qdanalysis.run.pipeline.trends_report`)."""
+
+    root: Path
+    years: list[int]
+    analyses: list[YearAnalysis]
+    failed: dict[int, list[str]]
+    demo: bool
+    trends: Trends
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """Each year's measures (:func:`~qdanalysis.analyse.trends.trend_table`)."""
+        return self.trends.measures
+
+    @property
+    def loaded(self) -> list[YearData]:
+        """The years' data that passed validation."""
+        return [a.data for a in self.analyses]
+
+    def source(self) -> str:
+        return f"{display_path(self.root)}下各年度工作簿" + ("（示例数据，非真实数据）" if self.demo else "")
+
+    def header(self) -> list[Block]:
+        blocks = [para("多年度趋势分析", "title")]
+        if self.demo:
+            blocks.append(para("【{label}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", "warning",
+                               label=DEMO_LABEL))
+        years = [d.year for d in self.loaded]
+        if not years:
+            blocks.append(para("在 {root} 下没有可用的年度数据。", "warning", root=display_path(self.root)))
+        elif len(years) == 1:
+            blocks.append(para("只有{year}年一个年度的数据，无法比较趋势；下表列出该年度的各项指标，"
+                               "补充其他年度的数据（data/raw/<年份>/）后即可比较。", "warning", year=years[0]))
+        else:
+            blocks.append(para("比较{first}年至{last}年共{n}个年度：{years}。", first=years[0], last=years[-1], n=len(years),
+                               years="、".join(f"{y}年" for y in years)))
+        for year, problems in self.failed.items():
+            blocks.append(para("{year}年的数据未通过校验，未纳入比较（共{n}处问题，首处：{first}）。", "warning", year=year,
+                               n=len(problems), first=problems[0]))
+        return blocks
+
+    def _trend(self, column: str, title: str, money: bool = True, percent: bool = False) -> list[Block]:
+        if len(self.measures) < 1:
+            return []
+        measures, source = self.measures, self.source()
+        return [Chart(f"trend_{column}", lambda: charts.trend(measures, column, title, source=source, demo=self.demo,
+                                                             money=money, percent=percent), title)]
+
+    def _change(self, column: str, label: str, money: bool = True) -> list[Block]:
+        m = self.measures.dropna(subset=[column])
+        if len(m) < 2:
+            return [para("{label}：可比较的年度不足两个。", "note", label=label)]
+        first, last = m.iloc[0], m.iloc[-1]
+        fmt = wan if money else count_text
+        years = int(last["year"] - first["year"])
+        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=int(first["year"]),
+                     v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]),
+                     cagr=signed_pct(trends_analysis.yearly_growth(first[column], last[column], years)))]
+
+    def _enough(self, what: str) -> list[Block]:
+        """A note where fewer than two years can be compared, else nothing."""
+        if len(self.analyses) >= 2:
+            return []
+        return [para("{what}需要两个以上年度的数据，目前只有{n}个年度。", "note", what=what, n=len(self.analyses))]
+
+    def budget(self) -> list[Block]:
+        """Budget totals and the execution rate across years."""
+        blocks = self._change("budget", "预算总额") + self._trend("budget", "历年预算数（万元）")
+        blocks += self._trend("execution_rate", "历年预算执行率（%）", money=False, percent=True)
+        return blocks
+
+    def changes(self) -> list[Block]:
+        """Each year against the year before: amounts in %, shares in percentage points."""
+        yoy = self.trends.changes
+        if yoy.empty:
+            return self._enough("逐年变化")
+        columns = {"year": "年度"}
+        columns.update({c: f"{label}（%）" for c, label in trends_analysis.CHANGE_AMOUNTS})
+        columns.update({c: f"{label}（百分点）" for c, label in trends_analysis.CHANGE_SHARES})
+        formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends_analysis.CHANGE_AMOUNTS},
+                   **{c: signed_points for c, _ in trends_analysis.CHANGE_SHARES}}
+        return [table(yoy, columns, "表3 逐年变化（较上年）", formats=formats, demo=self.demo,
+                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
+
+    def categories(self) -> list[Block]:
+        """Spending by category across years (stacked), with each category's change against the total."""
+        cats = self.trends.categories
+        if cats.empty:
+            return [para("所列年度均未提供预算执行表。", "note")]
+        basis = self.trends.basis
+        word, total_word = trends_analysis.BASIS_WORDS[basis]
+        blocks: list[Block] = []
+        if basis == "budget":
+            blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
+        blocks.append(Chart("category_trend", lambda: charts.category_trend(cats, source=self.source(), demo=self.demo,
+                                                                      column=basis), f"历年分类{word}"))
+        changes = self.trends.category_changes
+        if len(self.analyses) < 2 or changes.empty:
+            return blocks + self._enough("分类支出的比较")
+        changes = changes[changes["last_year"] > changes["first_year"]]
+        if changes.empty:
+            return blocks + [para("各类别的{word}均只有一个年度披露，无法比较变化。", "note", word=word)]
+        for r in changes.itertuples():
+            if r.new:
+                blocks.append(para("「{c}」{y}年起设立，{y1}年{word}{v}，占{total}的{share}。", c=r.category, y=r.first_year,
+                                   y1=r.last_year, word=word, v=wan(r.last), total=total_word, share=pct(r.last_share)))
+            elif r.faster:
+                blocks.append(para("「{c}」年均{g}，快于{total}的年均{t}，占比{pp}。", c=r.category, g=signed_pct(r.growth),
+                                   total=total_word, t=signed_pct(r.total_growth), pp=signed_points(r.share_change)))
+        blocks.append(table(changes, {
+            "category": "类别", "first_year": "起始年度", "first": f"起始年度{word}（万元）", "last_year": "末年度",
+            "last": f"末年度{word}（万元）", "growth": "年均增长", "first_share": "起始占比", "last_share": "末年度占比",
+            "share_change": "占比变化（百分点）"}, f"表4 分类{word}的变化", money=["first", "last"],
+            percent=["first_share", "last_share"],
+            formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
+                     "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
+            note=f"注：年均增长为起始年度至末年度{word}的复合增长率；占比为该类{word}占当年{total_word}的比重。"
+                 f"“未逐项列明”部分（推算：{total_word}减各类已列明数）不列入本表。"))
+        return blocks
+
+    def lines(self) -> list[Block]:
+        """Line cost by carrier and line type, the price per Mbps by carrier, and carrier switches."""
+        lines = self.trends.lines
+        blocks = self._change("line_annual_cost", "线路年费用")
+        if lines.empty:
+            return blocks + [para("所列年度均未提供线路清单。", "note")]
+        blocks.append(Chart("line_cost_trend", lambda: charts.line_cost_trend(lines, source=self.source(), demo=self.demo),
+                            "历年线路年费用"))
+        blocks.append(Chart("unit_price_trend", lambda: charts.unit_price_trend(lines, source=self.source(), demo=self.demo),
+                            "历年每Mbps月费"))
+        prices = self.trends.prices
+        for r in prices[prices["steps"] > 0].itertuples():
+            same = r.first == r.last
+            blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。",
+                               carrier=r.carrier, line_type=r.line_type, y0=r.first_year, y1=r.last_year,
+                               p0=format_number(r.first), p1=format_number(r.last),
+                               how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次"))
+        for sw in self.trends.switches:
+            blocks.append(para("{line_type}：{year}年起由{before}改为{after}提供。", line_type=sw["line_type"],
+                               year=sw["year"], before="、".join(sw["before"]), after="、".join(sw["after"])))
+        return blocks
+
+    def sms(self) -> list[Block]:
+        """SMS volume, cost and price per message per year, against the quantity target."""
+        sms = self.trends.sms
+        blocks = self._change("sms_count", "短信发送量", money=False)
+        if sms.empty or (sms["count"].isna().all() and sms["amount"].isna().all()):
+            return blocks + [para("所列年度均未提供短信结算表，或其中未披露条数和金额。", "note")]
+        blocks.append(Chart("sms_trend", lambda: charts.sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
+        judged = sms.dropna(subset=["met"])
+        missed = [int(y) for y, m in zip(judged["year"], judged["met"]) if not m]
+        if len(judged):
+            blocks.append(para("{n}个年度设有短信数量目标，{text}。", n=len(judged),
+                               text="各年均达到目标" if not missed else
+                               "、".join(f"{y}年" for y in missed) + "未达到目标（"
+                               + "；".join(f"{y}年发送{count_text(c)}条，目标{count_text(t)}条"
+                                          for y, c, t in zip(judged["year"], judged["count"], judged["target"])
+                                          if int(y) in missed) + "）"))
+        return blocks
+
+    def contracts(self) -> list[Block]:
+        """Renewal chains across years, and the recurring share of the budget in percentage points."""
+        chains, chain_table = self.trends.chains, self.trends.chain_table
+        blocks: list[Block] = []
+        if chains.empty:
+            blocks.append(para("所列年度的合同台账中没有按年或按月计费的合同。", "note"))
+        else:
+            blocks.append(Chart("chain_trend", lambda: charts.chain_trend(chains, chain_table, source=self.source(),
+                                                                     demo=self.demo), "历年续签合同年度金额"))
+            shown = chain_table[chain_table["links"] > 1]
+            blocks.append(table(shown.assign(
+                label=[item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],
+                span=[f"{int(a)}—{int(b)}年" for a, b in zip(shown["first_year"], shown["last_year"])],
+                steps=["、".join(signed_pct(g) for g in gs) or "—" for gs in shown["growths"]],
+                after=[_retender_text(r) for r in shown.itertuples()]), {
+                "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
+                "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
+                "表5 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
+                                         "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},
+                demo=self.demo,
+                note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
+                     "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))
+        blocks += self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
+        return blocks
+
+    def trend_findings(self) -> list[Block]:
+        """Findings across years (T01–T04), each with its figures."""
+        if len(self.analyses) < 2:
+            return self._enough("跨年度问题的识别")
+        found = self.trends.findings
+        if not found:
+            return [para("所列年度的数据未显示跨年度问题（规则T01—T04）。")]
+        blocks = [para("跨年度比较发现{n}个问题，均附数据依据：", n=len(found))]
+        for i, f in enumerate(found, start=1):
+            blocks.append(para("{head}（{severity}，规则{code}）：{summary}",
+                               "warning" if f.severity == "高" else "p", head=bold(f"{i}. {f.title}"), severity=f.severity,
+                               code=f.code, summary=f.summary))
+            blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
+        return blocks
+
+    def consistency(self) -> list[Block]:
+        """What one year's data says about another's (跨年度数据核对)."""
+        checks = self.trends.checks
+        if checks.empty:
+            return self._enough("跨年度数据核对")
+        bad = checks[checks["status"] == trends_analysis.STATUS_DIFF]
+        nothing = checks[checks["status"] == trends_analysis.STATUS_NOTHING]
+        parts = []
+        if not bad.empty:
+            parts.append(f"发现{len(bad)}处不一致，须核实")
+        agreed = checks["check"].nunique() - bad["check"].nunique() - len(nothing)
+        if agreed:
+            parts.append("其余各项一致" if parts else "各项均一致" if nothing.empty else f"{agreed}项一致")
+        if not nothing.empty:
+            parts.append(f"{len(nothing)}项没有可跨年度比较的记录")
+        blocks = [para("跨年度核对{n}项，{text}。", n=checks["check"].nunique(), text="，".join(parts))]
+        blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "表6 跨年度数据核对",
+                            demo=self.demo))
+        return blocks
+
+    def table(self) -> list[Block]:
+        """Each year's measures: amounts and ratios, then counts (two tables, so that each prints on A4)."""
+        year = {"year": lambda v: f"{int(v)}年"}
+        return [
+            table(self.measures, {
+                "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
+                "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
+                "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"},
+                "表1 各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
+                percent=["execution_rate", "itemised_share", "recurring_share"],
+                formats={"sms_count": count_text, **year}, demo=self.demo),
+            table(self.measures, {
+                "year": "年度", "contracts": "合同数", "renewals": "续签合同数", "indicators_met": "指标已完成",
+                "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露", "warnings": "数据核对提示"},
+                "表2 各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
+        ]

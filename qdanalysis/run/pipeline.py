@@ -1,0 +1,108 @@
+"""The one place that loads and analyses for the outputs: a year, the years of a folder, their trends.
+
+The report, the Excel export, the Word draft, ``summary`` and the notebooks receive what these
+functions return (a :class:`~qdanalysis.analyse.year.YearAnalysis`, or the
+:class:`~qdanalysis.present.trends_report.TrendsReport` of several years); no presentation code
+loads data. In JupyterLab::
+
+    import qdanalysis
+    a = qdanalysis.analyse_year(2020)     # = qdanalysis.run.pipeline.analysed_year
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qdanalysis.analyse.scoring_table import PRESETS, ScoringTable, load_preset, load_scoring, table_from_indicators
+from qdanalysis.analyse.trends import analyse_trends
+from qdanalysis.analyse.year import YearAnalysis, analyse
+from qdanalysis.errors import ValidationError
+from qdanalysis.paths import PARAMS, project_path
+from qdanalysis.present.draft import draft_path, write_draft
+from qdanalysis.present.trends_report import TrendsReport
+from qdanalysis.read.year import YearData, load_year
+
+#: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists.
+DEFAULT_PRESET = "self-evaluation"
+
+
+def year_folders(root: Path) -> list[int]:
+    """The years that have a data folder (four digits) under ``root``."""
+    if not root.is_dir():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+
+
+def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = None,
+                params_dir: str | Path | None = None) -> ScoringTable:
+    """The scoring table a year is scored against.
+
+    In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name,
+    ``self-evaluation`` or ``third-party``); else ``<params_dir>/scoring-<year>.yaml`` when it exists
+    (``params_dir`` defaults to ``params/``; a portfolio project names its own folder); else a table
+    built from the year's own 绩效指标 sheet (:func:`table_from_indicators`) when ``data`` has one;
+    else the self-evaluation preset.
+    """
+    if scoring:
+        if str(scoring) in PRESETS:
+            return load_preset(str(scoring))
+        return load_scoring(project_path(scoring))
+    default = (project_path(params_dir) if params_dir else PARAMS) / f"scoring-{int(year)}.yaml"
+    if default.exists():
+        return load_scoring(default)
+    if data is not None and len(data.indicators):
+        first = data.indicators.iloc[0]
+        where = f"《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表" if first.get("src_file") else ""
+        return table_from_indicators(data.indicators, int(year), where)
+    return load_preset(DEFAULT_PRESET)
+
+
+def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
+                  evaluator: dict | None = None, params_dir: str | Path | None = None) -> YearAnalysis:
+    """Load ``<root>/<year>/`` (root defaults to ``data/raw``; relative to the project) and analyse it.
+
+    Args:
+        year: the budget year.
+        root: the folder holding ``<year>/``.
+        scoring: the scoring table (see :func:`scoring_for`).
+        evaluator: the evaluator's entries for the scoring table.
+        params_dir: the folder of ``scoring-<year>.yaml`` (default ``params/``).
+
+    Raises:
+        ValidationError: the year's workbooks, the scoring table or the evaluator's entries have problems.
+    """
+    data = load_year(int(year), project_path(root) if root is not None else None)
+    return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator)
+
+
+def analysed_years(root: Path, years: list[int] | None = None) -> tuple[list[YearAnalysis], dict[int, list[str]]]:
+    """Every year under ``root`` (or ``years``) analysed unscored; a year whose data is refused is listed
+    with its problems instead."""
+    analysed, failed = [], {}
+    for year in (list(years) if years else year_folders(root)):
+        try:
+            analysed.append(analyse(load_year(year, root)))
+        except ValidationError as err:
+            failed[year] = [str(p) for p in err.problems]
+    return analysed, failed
+
+
+def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = None) -> TrendsReport:
+    """The multi-year report of the years under ``data_root`` (or ``years``)."""
+    root = project_path(data_root)
+    wanted = list(years) if years else year_folders(root)
+    analysed, failed = analysed_years(root, wanted)
+    return TrendsReport(root, wanted, analysed, failed, any(a.demo for a in analysed), analyse_trends(analysed))
+
+
+def draft_year(year: int, root: str | Path | None = None, out: str | Path | None = None, *,
+               scoring: str | Path = "", template: str | Path | None = None,
+               title: str | None = None) -> tuple[Path, YearAnalysis]:
+    """Analyse ``year`` and write its Word draft; returns the path and the analysis.
+
+    Raises:
+        ValidationError: the year's data, the scoring table or the record has problems.
+    """
+    analysis = analysed_year(int(year), root, scoring)
+    path = write_draft(analysis, draft_path(out, int(year)), template=template, title=title)
+    return path, analysis
