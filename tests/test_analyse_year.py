@@ -18,10 +18,12 @@ import pytest
 import qdanalysis
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import checks, findings, scoring
-from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
+from qdanalysis.analyse.year import YearAnalysis, analyse
 from qdanalysis.paths import DATA_RAW, NOTEBOOKS
 from qdanalysis.present.excel import write_workbook
+from qdanalysis.present.blocks import Chart, plain_text
 from qdanalysis.present.report import AnnualReport
+from qdanalysis.run.pipeline import analysed_year as analyse_year
 from qdanalysis.present.summary import year_summary
 
 #: Every analysis a report shows, and the functions that each must run exactly once per year.
@@ -30,8 +32,8 @@ ANALYSES = ["spending_by_category", "disclosed_spend", "line_costs", "same_bandw
             "renewal_chains", "renewal_summary", "recurring_share", "indicator_status"]
 ONCE = [(A, name) for name in ANALYSES] + [(checks, "cross_checks"), (scoring, "score"), (findings, "find_all")]
 
-SECTIONS = ["header", "overview", "budget_execution", "categories", "network_lines", "sms", "renewals", "indicators",
-            "scoring", "findings", "limitations", "data_checks"]
+SECTIONS = ["header", "overview", "budget", "categories", "lines", "sms", "renewals", "indicators", "checks",
+            "results", "scoring", "findings", "limitations"]
 
 
 @pytest.fixture
@@ -72,7 +74,9 @@ def test_export_and_summary_run_each_analysis_once(calls, tmp_path):
     text = year_summary(analysis)
     report = AnnualReport(analysis)
     for section in SECTIONS:
-        getattr(report, section)()
+        for block in report.blocks(section):
+            if isinstance(block, Chart):
+                plt.close(block.draw())
     plt.close("all")
     assert {name: calls[name] for _, name in ONCE} == {name: 1 for _, name in ONCE}
     assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in text
@@ -82,7 +86,7 @@ def test_the_outputs_read_the_analysis_they_are_given():
     """A report built on an analysis shows that analysis' figures, not figures of its own."""
     analysis = analyse_year(2020)
     altered = YearAnalysis(**{**analysis.__dict__, "warnings": ["（测试）这条提示只存在于传入的分析中"]})
-    text = "".join(b.html for b in AnnualReport(altered).data_checks() if hasattr(b, "html"))
+    text = plain_text(AnnualReport(altered).blocks("checks"))
     assert "（测试）这条提示只存在于传入的分析中" in text
     assert "（测试）这条提示只存在于传入的分析中" in year_summary(altered)
 
@@ -94,7 +98,7 @@ def test_the_data_checks_name_each_file_of_the_folder_that_was_not_read(tmp_path
     (folder / "线路.csv").write_text("单位,运营商\n", encoding="utf-8")
     (folder / "~$2020年专项业务费.xlsx").write_bytes(b"\x00")
 
-    text = "".join(b.html for b in AnnualReport(analyse_year(2020, tmp_path)).data_checks() if hasattr(b, "html"))
+    text = plain_text(AnnualReport(analyse_year(2020, tmp_path)).blocks("checks"))
 
     assert "数据文件夹中以下文件未读取：" in text
     assert "线路.csv（CSV或文本文件，不作为工作簿读取" in text and "另存为“Excel工作簿（*.xlsx）”" in text
@@ -128,8 +132,8 @@ def test_the_2020_analysis_holds_what_the_report_says():
 def test_an_unscored_analysis_says_so():
     a = analyse(qdanalysis.load_year(2020))
     assert a.score is None and a.scoring is None
-    [block] = AnnualReport(a).scoring()
-    assert block.html == "本次未评分（未指定评分表）。"
+    [block] = AnnualReport(a).blocks("scoring")
+    assert block.text == "本次未评分（未指定评分表）。"
     assert "score=未评分" in repr(a)
 
 
@@ -183,7 +187,7 @@ def test_an_item_whose_billing_is_not_written_is_said_to_be_undecided():
     a = analyse(replace(data, frames={**data.frames, "contracts": contracts}))
     assert a.recurring["items_unknown"] == ["1.6"] and "1.6" not in a.recurring["items"]
     assert a.recurring["recurring"] == Decimal("4787200.00")
-    text = "".join(b.html for b in AnnualReport(a).renewals() if hasattr(b, "html"))
+    text = plain_text(AnnualReport(a).blocks("renewals"))
     assert "另有1个项目（1.6）的合同未写明计费方式，无法判断是否持续付费，未计入" in text
     [f03] = [f for f in a.findings if f.code == "F03"]
     assert "1.6的合同未写明计费方式" in f03.summary

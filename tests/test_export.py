@@ -12,8 +12,9 @@ import pytest
 from conftest import make_workbook
 from openpyxl import load_workbook
 
-from qdanalysis.present.excel import FOOTER, MAX_WIDTH, PORTRAIT_WIDTH, display_width
-from qdanalysis.present.layouts import CATEGORIES
+from qdanalysis.fmt import display_width
+from qdanalysis.present.render.xlsx import FOOTER, MAX_WIDTH, PORTRAIT_WIDTH
+from qdanalysis.present.sections.categories import CATEGORIES
 from qdanalysis.read.xlsx import read_workbook
 from qdanalysis.run.cli import main
 
@@ -182,12 +183,12 @@ def test_every_numeric_column_has_a_number_format_and_undisclosed_is_right_align
 
 
 def test_numbered_sheets_carry_the_report_table_numbers_in_order(exported):
-    from qdanalysis.analyse.year import analyse_year
-    from qdanalysis.present.layouts import shown
+    from qdanalysis.present.report import AnnualReport
+    from qdanalysis.run.pipeline import analysed_year
 
     wb = load_workbook(exported)
     numbers = [int(m.group(1)) for ws in wb if (m := re.match(r"表(\d+) ", str(ws["A1"].value)))]
-    assert numbers == list(range(1, len(shown(analyse_year(2020))) + 1)) == list(range(1, 10))
+    assert numbers == list(range(1, len(AnnualReport(analysed_year(2020)).numbers()) + 1)) == list(range(1, 10))
 
 
 def test_detail_sheets_end_in_a_total_row(exported):

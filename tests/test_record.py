@@ -83,12 +83,13 @@ def test_with_the_record_the_2020_score_is_graded(recorded_2020):
 
 
 def test_the_report_and_the_export_cite_each_scores_evidence(recorded_2020, tmp_path):
-    blocks = AnnualReport(recorded_2020).scoring()
-    text = "".join(getattr(b, "html", "") for b in blocks)
+    blocks = AnnualReport(recorded_2020).blocks("scoring")
+    text = "".join(getattr(b, "text", "") for b in blocks)
     assert "总分 89.41 分（满分 100 分），等级「良」。全部指标均有佐证。" in text
     assert "评价人：张三（2021-05-20）、李四（2021-05-21）、王五（2021-05-22）" in text
     [table] = [b for b in blocks if hasattr(b, "frame")]
-    evidence = dict(zip(table.frame["三级指标"], table.frame["佐证材料"]))
+    frame = table.text_frame()
+    evidence = dict(zip(frame["三级指标"], frame["佐证材料"]))
     assert evidence["使用部门满意度"] == "满意度问卷汇总（回收62份）"
     assert evidence["预算执行率"] == "预算执行表：执行数、预算数"
     out = write_workbook(recorded_2020, tmp_path / "x.xlsx")

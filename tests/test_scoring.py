@@ -778,7 +778,7 @@ def test_three_sevenths_are_rounded_so_that_the_group_still_adds_up():
 
 
 def test_a_year_without_a_scoring_file_is_scored_from_its_own_sheet(tmp_path):
-    from qdanalysis.analyse.year import scoring_table
+    from qdanalysis.run.pipeline import scoring_for as scoring_table
 
     data = qdanalysis.load_year(2020)
     t = scoring_table(2031, "", data)  # no params/scoring-2031.yaml
@@ -796,7 +796,7 @@ def test_a_missing_evaluator_entry_speaks_of_the_record_not_of_python(result_202
 def test_a_project_with_its_own_params_folder_is_scored_from_it_not_from_params(tmp_path):
     import shutil
 
-    from qdanalysis.analyse.year import scoring_table
+    from qdanalysis.run.pipeline import scoring_for as scoring_table
     from qdanalysis.paths import PARAMS
 
     data = qdanalysis.load_year(2020)
@@ -820,7 +820,7 @@ def test_a_year_with_no_evidence_at_all_says_so_not_0_of_0(tmp_path):
         "预算执行": [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1.1", "甲", "A", None, None]],
         "绩效指标": [["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
                      ["产出指标", "数量指标", "保障网络线路数量", "≥80条", None]]})
-    from qdanalysis.analyse.year import scoring_table
+    from qdanalysis.run.pipeline import scoring_for as scoring_table
 
     data = qdanalysis.load_year(2021, root=tmp_path)
     r = score(scoring_table(2021, "", data, params_dir=tmp_path), data)  # from the year's own indicator sheet

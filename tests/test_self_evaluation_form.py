@@ -140,7 +140,7 @@ def test_validate_reads_the_form_as_indicators(tmp_path, capsys):
 
 
 def test_funds_block_agrees_with_the_budget_sheet(tmp_path):
-    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.run.pipeline import analysed_year as analyse_year
 
     a = analyse_year(2021, year_folder(tmp_path, form(), MERGES))
     rows = a.checks[a.checks["check"].str.startswith("绩效自评表")].set_index("check")
@@ -151,7 +151,7 @@ def test_funds_block_agrees_with_the_budget_sheet(tmp_path):
 
 
 def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
-    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.run.pipeline import analysed_year as analyse_year
 
     a = analyse_year(2021, year_folder(tmp_path, form(executed=95.3, rate="95.30%"), MERGES))
     executed = ("绩效自评表资金栏：全年执行数 vs 预算执行表执行数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
@@ -164,7 +164,7 @@ def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
 
 def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     from qdanalysis.analyse.scoring import display_sheet
-    from qdanalysis.analyse.year import analyse_year
+    from qdanalysis.run.pipeline import analysed_year as analyse_year
     from qdanalysis.present.report import AnnualReport
 
     rows = form()
@@ -185,7 +185,7 @@ def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
 
     assert score_line(a).endswith("；单位自评合计 73.55 分（单位填报，不计入本评价；1 项未填写）")
     assert evidence["系统正常运行率"].startswith("「项目支出绩效自评表」表「实际完成值」")
-    text = " ".join(b.html for b in AnnualReport.build(2021, data_root=str(tmp_path)).scoring() if hasattr(b, "html"))
+    text = " ".join(b.text for b in AnnualReport(analyse_year(2021, str(tmp_path))).blocks("scoring") if hasattr(b, "parts"))
     assert ("单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实，不计入本评价得分；"
             "6项中5项填有自评得分，合计73.55分（1项未填写，合计不含该项）") in text
 

@@ -208,23 +208,23 @@ def test_share_trend_speaks_in_points():
 
 @pytest.fixture(scope="module")
 def report(demo_root):
-    from qdanalysis.present.report import TrendsReport
+    from qdanalysis.run.pipeline import trends_report
 
-    yield TrendsReport.build(demo_root)
+    yield trends_report(demo_root)
     import matplotlib.pyplot as plt
 
     plt.close("all")
 
 
 def _text(blocks) -> str:
-    from qdanalysis.present.report import Para, TableBlock
+    from qdanalysis.present.blocks import Paragraph, Table
 
     parts = []
     for b in blocks:
-        if isinstance(b, Para):
-            parts.append(b.html)
-        elif isinstance(b, TableBlock):
-            parts.append(b.caption + "\n" + b.frame.to_csv(index=False) + b.note)
+        if isinstance(b, Paragraph):
+            parts.append(b.text)
+        elif isinstance(b, Table):
+            parts.append(b.caption + "\n" + b.text_frame().to_csv(index=False) + b.layout.note)
     return "\n".join(parts)
 
 
@@ -237,8 +237,8 @@ def test_report_changes_table_in_percent_and_points(report):
     assert "年均增长" not in text
     # the measures in two tables that each fit an A4 page: amounts and ratios, then counts
     first, second = report.table()
-    assert first.caption == "表1 各年度金额与比率" and len(first.frame.columns) == 9
-    assert second.caption == "表2 各年度合同、绩效指标与数据核对" and list(second.frame.columns)[:3] == ["年度", "合同数", "续签合同数"]
+    assert first.caption == "表1 各年度金额与比率" and len(first.text_frame().columns) == 9
+    assert second.caption == "表2 各年度合同、绩效指标与数据核对" and list(second.text_frame().columns)[:3] == ["年度", "合同数", "续签合同数"]
 
 
 def test_report_sections_say_what_the_data_shows(report):
@@ -260,10 +260,10 @@ def test_report_sections_say_what_the_data_shows(report):
 
 
 def test_report_across_one_year_says_it_cannot_compare(tmp_path):
-    from qdanalysis.present.report import TrendsReport
+    from qdanalysis.run.pipeline import trends_report
 
     demo.generate_demo(tmp_path, years=[2020])
-    one = TrendsReport.build(tmp_path)
+    one = trends_report(tmp_path)
     for section in (one.changes(), one.trend_findings(), one.consistency()):
         assert "需要两个以上年度的数据，目前只有1个年度。" in _text(section)
     assert "可比较的年度不足两个" in _text(one.sms())
@@ -272,13 +272,13 @@ def test_report_across_one_year_says_it_cannot_compare(tmp_path):
 def test_categories_compare_budgets_where_no_year_states_executed_by_category(tmp_path):
     from conftest import make_workbook
 
-    from qdanalysis.present.report import TrendsReport
+    from qdanalysis.run.pipeline import trends_report
 
     for year, (a, b) in ((2020, (60, 40)), (2021, (60, 60))):
         make_workbook(tmp_path / str(year) / "a.xlsx", {"预算执行": [
             ["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"],
             ["1.1", "甲", "A", a, None], ["2.1", "乙", "B", b, None], [None, "合计", None, a + b, a + b - 5]]})
-    report = TrendsReport.build(tmp_path)
+    report = trends_report(tmp_path)
     cats = T.category_trend(report.analyses)
     assert T.category_basis(cats) == "budget"
     changes = T.category_changes(cats, report.measures, "budget").set_index("category")
@@ -300,7 +300,8 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
     import matplotlib.pyplot as plt
 
     from qdanalysis.paths import DATA_RAW, PARAMS
-    from qdanalysis.present.report import FigureBlock, TrendsReport
+    from qdanalysis.present.blocks import Chart
+    from qdanalysis.run.pipeline import trends_report
     from qdanalysis.run.cli import main
 
     raw, params = tmp_path / "raw", tmp_path / "params"
@@ -311,16 +312,16 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
     (params / "runner.yaml").write_text("allow_external_root: true\n", encoding="utf-8")
     assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
 
-    report = TrendsReport.build(raw)
+    report = trends_report(raw)
     assert [a.year for a in report.analyses] == [2020, 2021]
     cats = _text(report.categories())
     assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in cats
     assert "各类别的预算数均只有一个年度披露，无法比较变化。" in cats and "表4" not in cats
-    line_fig = next(b.fig for b in report.lines() if isinstance(b, FigureBlock) and "线路年费用" in b.alt)
+    line_fig = next(b.draw() for b in report.lines() if isinstance(b, Chart) and "线路年费用" in b.alt)
     totals = [t.get_text() for ax in line_fig.axes for t in ax.texts if t.get_gid() == "total-label"]
     assert totals == ["218.72", "未披露"]
     # 1.1 and 1.2 were renewed in 2020 at an undisclosed amount: the 2020 contract is marked 未披露, not drawn at 0
-    chain_fig = next(b.fig for b in report.contracts() if isinstance(b, FigureBlock))
+    chain_fig = next(b.draw() for b in report.contracts() if isinstance(b, Chart))
     panels = [ax for ax in chain_fig.axes if ax.get_title(loc="left")[:1].isdigit()]
     assert [ax.get_title(loc="left").split(" ")[0] for ax in panels] == ["1.1", "1.2"]
     for ax in panels:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qdanalysis.analyse.analyses import ITEMISED, TOTAL, UNITEMISED, safe_ratio
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present import charts
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
 from qdanalysis.present.sections.base import Context, Section
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
@@ -18,6 +17,13 @@ BUDGET_ITEMS = TableLayout(
     {"code": "编号", "category": "类别", "item": "项目名称", "budget": "预算数（万元）", "adjusted_budget": "调整后预算数（万元）",
      "executed": "执行数（万元）", "note": "备注", "source": "来源"},
     money=("budget", "adjusted_budget", "executed"), detail=True)
+
+
+def _charts():
+    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
+    from qdanalysis.present import charts
+
+    return charts
 
 
 def blocks(ctx: Context) -> list[Block]:
@@ -34,12 +40,12 @@ def blocks(ctx: Context) -> list[Block]:
              base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
              item_exec_text=("数据未给出任何单个项目的执行数，只有项目合计数。" if item_exec == 0
                              else f"{item_exec}个项目给出了执行数。")),
-        Chart("budget_execution", lambda: charts.budget_execution(t, source=ctx.source("预算执行"), demo=ctx.demo,
+        Chart("budget_execution", lambda: _charts().budget_execution(t, source=ctx.source("预算执行"), demo=ctx.demo,
                                                                   year=d.year), "预算数与执行数"),
         para("各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
              "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
              year=d.year, disclosed=wan(disclosed), share=pct(safe_ratio(disclosed, t["executed"])), rest=wan(rest)),
-        Chart("disclosed_spend", lambda: charts.disclosed_spend(spend, source=ctx.source("预算执行", "合同台账"),
+        Chart("disclosed_spend", lambda: _charts().disclosed_spend(spend, source=ctx.source("预算执行", "合同台账"),
                                                                 demo=ctx.demo, year=d.year), "逐项列明的支出"),
         ctx.table(SPEND, spend),
     ]

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from qdanalysis.analyse.analyses import sum_known
 from qdanalysis.fmt import UNDISCLOSED_LABEL, format_number, is_missing, times, wan
-from qdanalysis.present import charts
 from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
 
@@ -32,6 +31,13 @@ MONTHLY_LINES = TableLayout(
     money=("cost",), dates=("month",), detail=True)
 
 
+def _charts():
+    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
+    from qdanalysis.present import charts
+
+    return charts
+
+
 def blocks(ctx: Context) -> list[Block]:
     d, an = ctx.data, ctx.analysis
     costs, prices, count = an.line_costs, an.prices, an.line_count
@@ -48,7 +54,7 @@ def blocks(ctx: Context) -> list[Block]:
     else:
         out = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×{months}）。", n=count["lines"],
                     annual=total_annual, months=months)]
-    out.append(Chart("line_costs", lambda: charts.line_costs(costs, source=source, demo=ctx.demo, year=d.year),
+    out.append(Chart("line_costs", lambda: _charts().line_costs(costs, source=source, demo=ctx.demo, year=d.year),
                      "线路费用"))
     out.append(ctx.table(LINE_COSTS, costs))
     for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
@@ -60,7 +66,7 @@ def blocks(ctx: Context) -> list[Block]:
             lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
             diff=derived(wan((Decimal(hi["monthly_fee"]) - Decimal(lo["monthly_fee"])) * 12), "月租之差×12")))
     if len(prices):
-        out.append(Chart("bandwidth_prices", lambda: charts.bandwidth_prices(prices, source=source, demo=ctx.demo,
+        out.append(Chart("bandwidth_prices", lambda: _charts().bandwidth_prices(prices, source=source, demo=ctx.demo,
                                                                              year=d.year), "同带宽价格对比"))
     out += _monthly(ctx) + _yearly(ctx) + _count(ctx)
     return out
@@ -75,7 +81,7 @@ def _monthly(ctx: Context) -> list[Block]:
               else f"月费用在{wan(by_month.min())}至{wan(by_month.max())}之间")
     return [para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
                  year=d.year, spread=spread, total=wan(sum_known(by_month))),
-            Chart("monthly_line_cost", lambda: charts.monthly_line_cost(monthly, source=ctx.source("合同台账"),
+            Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(monthly, source=ctx.source("合同台账"),
                                                                         demo=ctx.demo, year=d.year), "月度线路费用")]
 
 
@@ -88,7 +94,7 @@ def _yearly(ctx: Context) -> list[Block]:
     return [para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
                  "{first}年至{year}年累计约{total}（推算）。", first=first, year=d.year,
                  total=derived(wan(sum_known(yearly["cost"])), "按当前合同月费逐年推算")),
-            Chart("yearly_line_cost", lambda: charts.yearly_line_cost(yearly, source=source, demo=ctx.demo,
+            Chart("yearly_line_cost", lambda: _charts().yearly_line_cost(yearly, source=source, demo=ctx.demo,
                                                                       year=d.year), "历年线路费用")]
 
 
@@ -102,7 +108,7 @@ def _count(ctx: Context) -> list[Block]:
     return [para("绩效目标“保障网络线路数量{target}”：线路清单列有{listed}；{reported}。",
                  target=count["target_text"], listed=listed,
                  reported="完成值未披露" if reported is None else f"报告完成值为{format_number(reported, 0)}条"),
-            Chart("line_count", lambda: charts.line_count(count, source=ctx.source("线路清单", "绩效指标"),
+            Chart("line_count", lambda: _charts().line_count(count, source=ctx.source("线路清单", "绩效指标"),
                                                           demo=ctx.demo, year=d.year), "线路数量与目标")]
 
 

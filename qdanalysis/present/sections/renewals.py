@@ -6,7 +6,6 @@ import pandas as pd
 
 from qdanalysis.analyse.findings import STALE_YEARS
 from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, pct, wan
-from qdanalysis.present import charts
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
 from qdanalysis.present.sections.base import Context, Section
 
@@ -17,6 +16,13 @@ RENEWALS = TableLayout(
      "cost_basis": "年度金额依据", "years": "年度数", "spent_since": "期间推算支出（万元）"},
     money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years"),
     dates=("reference",), text={"vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL})
+
+
+def _charts():
+    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
+    from qdanalysis.present import charts
+
+    return charts
 
 
 def blocks(ctx: Context) -> list[Block]:
@@ -42,7 +48,7 @@ def blocks(ctx: Context) -> list[Block]:
         spent = ("" if pd.isna(r["spent_since"]) else
                  f"，按现年度金额推算期间支出约{wan(r['spent_since'])}（推算：{wan(r['last_cost'])}×{years}个年度）")
         out.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
-    out.append(Chart("renewals", lambda: charts.renewals(an.chains, summary, source=ctx.source("合同台账"), demo=ctx.demo,
+    out.append(Chart("renewals", lambda: _charts().renewals(an.chains, summary, source=ctx.source("合同台账"), demo=ctx.demo,
                                                          year=d.year), "合同续签"))
     out.append(ctx.table(RENEWALS, summary))
     return out
