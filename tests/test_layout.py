@@ -123,6 +123,30 @@ def test_stages_import_only_earlier_stages_and_the_core():
     assert order_violations(import_graph(PACKAGE)) == []
 
 
+def skipped_stages(graph: dict[str, list[tuple[str, int]]], stage: str, skipped: str) -> list[str]:
+    """Imports from ``stage`` into ``skipped``: a stage that must receive what ``skipped`` makes, not make it."""
+    return sorted(f"{module}:{line} imports {target}" for module, targets in graph.items() if stage_of(module) == stage
+                  for target, line in targets if stage_of(target) == skipped)
+
+
+def test_presentation_never_loads_data():
+    """present/ receives a YearAnalysis (or Trends) from run/pipeline.py: it imports nothing of read/."""
+    assert skipped_stages(import_graph(PACKAGE), "present", "read") == []
+
+
+def test_a_presentation_module_that_loads_is_caught(tmp_path):
+    package = tmp_path / "qdanalysis"
+    for folder in ("read", "present"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").touch()
+    (package / "__init__.py").touch()
+    (package / "read" / "year.py").write_text("def load_year():\n    pass\n", encoding="utf-8")
+    (package / "present" / "chart.py").write_text("def draw():\n    from qdanalysis.read.year import load_year\n",
+                                                  encoding="utf-8")
+    assert skipped_stages(import_graph(package), "present", "read") == [
+        "qdanalysis.present.chart:2 imports qdanalysis.read.year"]
+
+
 def test_no_import_cycles():
     assert cycles(import_graph(PACKAGE)) == []
 

@@ -21,6 +21,7 @@ import pandas as pd
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import cross_checks, warnings_from
+from qdanalysis.analyse.headline import Headline, headline
 from qdanalysis.analyse.scoring import ScoreResult, score
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.read.year import YearData
@@ -53,6 +54,7 @@ class YearAnalysis:
         findings: the problems the data supports, most severe first.
         limitations: what the data lacks (no payment record, no reported result): the
             report's 其他需要说明的问题, not problems of the bureau.
+        headline: the sums and shares the report's sentences quote.
     """
 
     data: YearData
@@ -76,6 +78,7 @@ class YearAnalysis:
     score: ScoreResult | None
     findings: list[F.Finding]
     limitations: list[F.Finding]
+    headline: Headline
 
     @property
     def year(self) -> int:
@@ -129,8 +132,11 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )
+    quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
+                      frames["yearly_lines"], frames["sms_monthly"])
     return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
-                        findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation])
+                        findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation],
+                        headline=quoted)
 
 
 def _linked(data: YearData) -> YearData:

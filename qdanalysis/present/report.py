@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 from qdanalysis.errors import QdanalysisError
 from qdanalysis.fmt import SUMMARY_MIME, chinese_numeral, years_named
 from qdanalysis.present.blocks import Block, Table
-from qdanalysis.present.render.html import show, show_heading
+from qdanalysis.present.render.html import block_html, section_html, show, show_heading
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import DEFAULT_TITLE, Context, Section
 from qdanalysis.present.summary import run_payload
@@ -90,13 +90,22 @@ class AnnualReport:
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
 
+    def parts(self) -> list[tuple[str, str, list[Block]]]:
+        """(heading, introduction, blocks) of each section in order; the head has no heading."""
+        headings = self.headings()
+        return [(headings.get(s.key, ""), s.intro, self.blocks(s.key)) for s in self.sections]
+
     def show(self) -> None:
         """Display every section in the notebook: its heading and introduction, then its blocks."""
-        headings = self.headings()
-        for section in self.sections:
-            if section.key in headings:
-                show_heading(headings[section.key], section.intro)
-            show(self.blocks(section.key))
+        for heading, intro, blocks in self.parts():
+            if heading:
+                show_heading(heading, intro)
+            show(blocks)
+
+    def html(self) -> str:
+        """The whole report as one HTML fragment (what :meth:`show` displays, in one string)."""
+        return "".join((section_html(heading, intro) if heading else "") + "".join(
+            block_html(b) for b in blocks if not isinstance(b, Table) or b.shown) for heading, intro, blocks in self.parts())
 
     def run_summary(self) -> None:
         """Display the score line for the runner (``qdanalysis run`` prints it); not shown in the report."""

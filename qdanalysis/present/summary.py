@@ -9,7 +9,6 @@ from qdanalysis.analyse.scoring_table import number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import is_missing, pct, round_half_up, wan
-from qdanalysis.read.inputs import INPUTS
 
 
 def scoring_source(result) -> str:
@@ -48,7 +47,7 @@ def year_summary(analysis: YearAnalysis) -> str:
     data = analysis.data
     t = data.totals
     b = data.budget
-    counts = "，".join(f"{table.title} {len(data.frames[table.name])}行" for table in INPUTS if table.name != "budget")
+    counts = "，".join(f"{title} {n}行" for name, title, n in data.row_counts() if name != "budget")
     lines = [
         f"{data.year}年数据摘要（{display_path(data.folder)}）",
         f"  预算数 {wan(t['budget'])}，执行数 {wan(t['executed'])}，执行率 {pct(t['execution_rate'])}",

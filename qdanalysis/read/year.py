@@ -77,6 +77,10 @@ class YearData:
         """The input tables by name, in the order they are declared."""
         return {t.name: self.frames[t.name] for t in INPUTS}
 
+    def row_counts(self) -> list[tuple[str, str, int]]:
+        """(name, Chinese title, rows) of each input table, in the order they are declared."""
+        return [(t.name, t.title, len(self.frames[t.name])) for t in INPUTS]
+
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables().items())
         return f"YearData({self.year}, {sizes}, missing={len(self.missing)})"

@@ -112,8 +112,8 @@ def _scoring_arg(args) -> str | Path:
 
 
 def cmd_summary(args) -> int:
-    from qdanalysis.run.pipeline import analysed_year
     from qdanalysis.present.summary import year_summary
+    from qdanalysis.run.pipeline import analysed_year
 
     root = args.root.resolve() if args.root else None
     print(year_summary(analysed_year(args.year, root, _scoring_arg(args))))
@@ -122,10 +122,10 @@ def cmd_summary(args) -> int:
 
 def cmd_template(args) -> int:
     from qdanalysis.analyse.scoring_table import record_rows
-    from qdanalysis.run.pipeline import scoring_for
     from qdanalysis.paths import year_folder
     from qdanalysis.read.template import write_template
     from qdanalysis.read.year import load_year
+    from qdanalysis.run.pipeline import scoring_for
 
     table = None
     if args.year is not None:
@@ -260,9 +260,9 @@ def cmd_export(args) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print(f"错误：导出文件应以 .xlsx 结尾：{args.out}（例如 {args.out.with_suffix('.xlsx').name}）", file=sys.stderr)
         return EXIT_PROBLEMS
-    from qdanalysis.run.pipeline import analysed_year
     from qdanalysis.present.excel import write_workbook
     from qdanalysis.present.summary import score_line
+    from qdanalysis.run.pipeline import analysed_year
 
     root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
     analysis = analysed_year(args.year, root, _scoring_arg(args))
@@ -273,8 +273,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from qdanalysis.run.pipeline import draft_year
     from qdanalysis.present.summary import score_line
+    from qdanalysis.run.pipeline import draft_year
 
     root = args.root.resolve() if args.root else None
     out = args.out.resolve() if args.out else None

@@ -332,8 +332,8 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     text, root_option, params = _new_params(year, source, params_path, params_from, root_path, demo)
 
     from qdanalysis.analyse.scoring_table import record_rows
-    from qdanalysis.run.pipeline import scoring_for
     from qdanalysis.read.template import template_workbook
+    from qdanalysis.run.pipeline import scoring_for
 
     table = scoring_for(year, "", data, params_dir)
     records = record_rows(table)

@@ -80,6 +80,11 @@ def heading_markdown(title: str, intro: str) -> str:
     return f"## {title}\n\n{intro}" if intro else f"## {title}"
 
 
+def section_html(title: str, intro: str) -> str:
+    """A section's heading and introduction as HTML (the notebook shows them as Markdown)."""
+    return f"<h2>{esc(title)}</h2>" + (f'<p class="qd-p">{esc(intro)}</p>' if intro else "")
+
+
 def show(blocks: Iterable[Block]) -> None:
     """Display blocks in a notebook, one output each (Excel-only detail tables are not shown)."""
     from IPython.display import HTML, display

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qdanalysis.analyse.analyses import ITEMISED, TOTAL, UNITEMISED, safe_ratio
+from qdanalysis.analyse.analyses import TOTAL
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
@@ -28,12 +28,10 @@ def _charts():
 
 def blocks(ctx: Context) -> list[Block]:
     d, t = ctx.data, ctx.data.totals
-    spend = ctx.analysis.spend
-    disclosed = spend[spend["item"] == ITEMISED]["amount"].iloc[0]
-    rest = spend[spend["item"] == UNITEMISED]["amount"].iloc[0]
+    spend, h = ctx.analysis.spend, ctx.analysis.headline
     adjusted = (f"调整后预算{wan(t['adjusted_budget'])}" if t.get("adjusted_budget") is not None
                 else "预算未调整" if t.get("adjustment") == NOT_ADJUSTED else "调整后预算数未披露")
-    item_exec = int(d.budget["executed"].notna().sum())
+    item_exec = h.items_executed
     return [
         para("截至{year}年末，项目实际执行{executed}，预算执行率{rate}（执行数 ÷ {base}）；{adjusted}。{item_exec_text}",
              year=d.year, executed=wan(t["executed"]), rate=pct(t["execution_rate"]),
@@ -44,7 +42,8 @@ def blocks(ctx: Context) -> list[Block]:
                                                                   year=d.year), "预算数与执行数"),
         para("各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
              "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
-             year=d.year, disclosed=wan(disclosed), share=pct(safe_ratio(disclosed, t["executed"])), rest=wan(rest)),
+             year=d.year, disclosed=wan(h.itemised), share=pct(h.itemised_share),
+             rest=derived(wan(h.unitemised), "执行数减已列明的金额")),
         Chart("disclosed_spend", lambda: _charts().disclosed_spend(spend, source=ctx.source("预算执行", "合同台账"),
                                                                 demo=ctx.demo, year=d.year), "逐项列明的支出"),
         ctx.table(SPEND, spend),

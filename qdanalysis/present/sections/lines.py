@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qdanalysis.analyse.analyses import sum_known
 from qdanalysis.fmt import UNDISCLOSED_LABEL, format_number, is_missing, times, wan
 from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
@@ -44,7 +43,7 @@ def blocks(ctx: Context) -> list[Block]:
     if d.lines.empty:
         return [para("本年度未提供线路清单。", NOTE)]
     source = ctx.source("线路清单")
-    total_annual = derived(wan(sum_known(costs["annual_cost"])), "月租×数量×在用月数")
+    total_annual = derived(wan(an.headline.line_annual_cost), "月租×数量×在用月数")
     months = "12" if costs["full_year"].all() else f"{d.year}年在用月数（自起租日期起算）"
     if count["units"]:
         out: list[Block] = [para(
@@ -73,14 +72,13 @@ def blocks(ctx: Context) -> list[Block]:
 
 
 def _monthly(ctx: Context) -> list[Block]:
-    d, monthly = ctx.data, ctx.analysis.monthly_lines
+    d, monthly, h = ctx.data, ctx.analysis.monthly_lines, ctx.analysis.headline
     if not len(monthly):
         return []
-    by_month = monthly.groupby("month")["cost"].sum()
-    spread = (f"每月{wan(by_month.min())}" if by_month.min() == by_month.max()
-              else f"月费用在{wan(by_month.min())}至{wan(by_month.max())}之间")
+    low, high = h.monthly_line_low, h.monthly_line_high
+    spread = f"每月{wan(low)}" if low == high else f"月费用在{wan(low)}至{wan(high)}之间"
     return [para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
-                 year=d.year, spread=spread, total=wan(sum_known(by_month))),
+                 year=d.year, spread=spread, total=wan(h.monthly_line_total)),
             Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(monthly, source=ctx.source("合同台账"),
                                                                         demo=ctx.demo, year=d.year), "月度线路费用")]
 
@@ -93,7 +91,7 @@ def _yearly(ctx: Context) -> list[Block]:
     source = ctx.source("合同台账") + "；按合同月费推算"
     return [para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
                  "{first}年至{year}年累计约{total}（推算）。", first=first, year=d.year,
-                 total=derived(wan(sum_known(yearly["cost"])), "按当前合同月费逐年推算")),
+                 total=derived(wan(ctx.analysis.headline.yearly_line_total), "按当前合同月费逐年推算")),
             Chart("yearly_line_cost", lambda: _charts().yearly_line_cost(yearly, source=source, demo=ctx.demo,
                                                                       year=d.year), "历年线路费用")]
 

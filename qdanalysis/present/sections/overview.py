@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdanalysis.analyse.analyses import TOTAL, UNITEMISED, safe_ratio, sum_known
+from qdanalysis.analyse.analyses import TOTAL, UNITEMISED
 from qdanalysis.fmt import pct, wan
 from qdanalysis.present.blocks import WARNING, Block, Placeholder, Table, TableLayout, joined, para
 from qdanalysis.present.sections.base import Context, Section
@@ -36,16 +36,15 @@ def project(ctx: Context) -> list[Block]:
 
 def blocks(ctx: Context) -> list[Block]:
     d = ctx.data
-    b = d.budget
+    b, h = d.budget, ctx.analysis.headline
     table = composition(ctx)
-    listed = int(b["budget"].notna().sum())
-    known = sum_known(b["budget"])
+    listed = h.items_budgeted
     if listed == len(b):
         detail = para("全部{n}个项目均列明了预算数。", n=listed)
     else:
         detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未列明预算数，"
-                      "合计{undisclosed}。", listed=listed, known=wan(known),
-                      share=pct(safe_ratio(known, d.totals["budget"])), rest=len(b) - listed,
+                      "合计{undisclosed}。", listed=listed, known=wan(h.budget_listed),
+                      share=pct(h.budget_listed_share), rest=len(b) - listed,
                       undisclosed=wan(d.undisclosed.get("budget")))
     lead = para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。", key="budget", year=d.year,
                 budget=wan(d.totals["budget"]), ncat=len(table.frame), nitems=len(b))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from qdanalysis.analyse.analyses import sum_known
 from qdanalysis.fmt import UNDISCLOSED_LABEL, count_text, format_number, wan
 from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
@@ -39,8 +38,8 @@ def blocks(ctx: Context) -> list[Block]:
                         else UNDISCLOSED_LABEL, n=len(monthly)))
     else:
         settled = set(monthly["amount_basis"].dropna()) <= {SETTLED}
-        amount = wan(sum_known(monthly["amount"]))
-        out.append(para("全年发送{count}条，{label}{amount}（{n}个月有数据）。", count=count_text(int(monthly["count"].sum())),
+        amount = wan(an.headline.sms_amount)
+        out.append(para("全年发送{count}条，{label}{amount}（{n}个月有数据）。", count=count_text(an.headline.sms_count),
                         label=SETTLED if settled else "按条数×单价测算的金额",
                         amount=amount if settled else derived(amount, "条数×单价"), n=int(known)))
     if target.get("implied") is not None:
