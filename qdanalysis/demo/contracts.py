@@ -141,8 +141,8 @@ class AnnualChain:
         if self.last is None:
             procurement, renews, note = ("公开招标" if tender else "竞争性磋商"), None, ""
         elif tender:
-            self.amount = hundreds(self.amount * uniform(rng, TENDER_PRICE_OVERRIDES.get(self.code,
-                                                                                       TENDER_PRICE_RANGE)))
+            price_range = TENDER_PRICE_OVERRIDES.get(self.code, TENDER_PRICE_RANGE)
+            self.amount = hundreds(self.amount * uniform(rng, price_range))
             self.vendor = rng.choice(self.vendors)
             procurement, renews, note = "公开招标", None, f"重新公开招标（上一合同{self.last.contract_id}）"
         else:
