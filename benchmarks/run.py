@@ -110,7 +110,8 @@ def bench_report(args, tmp: Path) -> dict:
 
 
 def bench_all(args, tmp: Path) -> dict:
-    from qdanalysis.run.demo import DEFAULT_YEARS, generate_demo
+    from qdanalysis.demo.generate import generate_demo
+    from qdanalysis.demo.programme import DEFAULT_YEARS
 
     heading("2. All years: run --all over the five demo years vs one after another")
     demo = tmp / "demo"
@@ -451,7 +452,7 @@ def bench_draft(args, tmp: Path) -> dict:
 
 
 def _demo_portfolio(tmp: Path, name: str, projects: int, years: int) -> Path:
-    from qdanalysis.run.demo import generate_portfolio
+    from qdanalysis.demo.portfolio import generate_portfolio
 
     portfolio, _ = generate_portfolio(tmp / name, projects, years)
     return portfolio

@@ -2,7 +2,8 @@
 
 Data flows one way, and the folders say so: ``read/`` (archive checks, loaders, the parquet
 store) → ``analyse/`` (analyses, cross-checks, scoring, findings) → ``present/`` (charts,
-report blocks, HTML and Excel) → ``run/`` (command line, papermill runner, ingest, demo).
+report blocks, HTML and Excel) → ``run/`` (command line, papermill runner, ingest). ``demo/``
+writes illustrative input workbooks (示例数据) and imports only ``read/``.
 
 Load a year with :func:`load_year`, or load and analyse it at once with
 :func:`analyse_year`::

@@ -11,8 +11,11 @@ import pytest
 
 import qdanalysis
 from qdanalysis.analyse.year import analyse
+from qdanalysis.demo.generate import generate_demo
+from qdanalysis.demo.programme import DEMO_MARK
+from qdanalysis.demo.year import sms_target
 from qdanalysis.paths import DATA_RAW
-from qdanalysis.run import demo
+from qdanalysis.read.year import is_demo_folder
 
 YEARS = range(2018, 2023)
 FEN = Decimal("0.01")
@@ -35,7 +38,7 @@ def raw_hash_before() -> str:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory, raw_hash_before):
     root = tmp_path_factory.mktemp("demo")
-    paths = demo.generate_demo(root)
+    paths = generate_demo(root)
     return root, paths
 
 
@@ -118,7 +121,7 @@ def test_sms_amount_is_count_times_price(loaded):
         assert set(sms["unit_price"]) == {Decimal("0.0650")}
         for count, amount in zip(sms["count"], sms["amount"]):
             assert amount == (count * Decimal("0.065")).quantize(FEN, rounding=ROUND_HALF_UP)
-        target = demo.sms_target(year)
+        target = sms_target(year)
         assert target == 6_000_000 + 500_000 * (year - 2020)  # 600万条 in 2020, as in the 2020 report
         assert target * 0.92 <= sms["count"].sum() <= target * 1.12, year
         row = yd.indicators.set_index("name").loc["保障金宏短信数量"]
@@ -176,7 +179,7 @@ def test_every_source_and_title_says_demo(loaded, generated):
             if name == "record":  # the evaluator's own record cites 佐证材料, not a source
                 assert "source" not in df and df.empty
                 continue
-            assert df["source"].str.contains(demo.DEMO_MARK).all(), name
+            assert df["source"].str.contains(DEMO_MARK).all(), name
     import openpyxl
 
     for path in generated[1]:
@@ -189,27 +192,27 @@ def test_every_source_and_title_says_demo(loaded, generated):
 
 def test_is_demo_folder(generated):
     root, paths = generated
-    assert demo.is_demo_folder(root)
-    assert all(demo.is_demo_folder(p.parent) for p in paths)
-    assert not demo.is_demo_folder(DATA_RAW / "2020")
-    assert not demo.is_demo_folder(root / "nonexistent")
+    assert is_demo_folder(root)
+    assert all(is_demo_folder(p.parent) for p in paths)
+    assert not is_demo_folder(DATA_RAW / "2020")
+    assert not is_demo_folder(root / "nonexistent")
 
 
 def test_same_seed_same_data_other_seed_differs(generated, loaded, tmp_path):
     _, paths = generated
-    again = demo.generate_demo(tmp_path / "again")
+    again = generate_demo(tmp_path / "again")
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
     for year in YEARS:
         first, second = comparable(loaded[year]), comparable(qdanalysis.load_year(year, root=tmp_path / "again"))
         for key in first:
             pd.testing.assert_frame_equal(first[key], second[key])
-    demo.generate_demo(tmp_path / "other", seed=7)
+    generate_demo(tmp_path / "other", seed=7)
     other = qdanalysis.load_year(2020, root=tmp_path / "other")
     assert not other.budget["budget"].equals(loaded[2020].budget["budget"])
 
 
 def test_fewer_years_drop_links_that_would_dangle(tmp_path):
-    demo.generate_demo(tmp_path, years=[2021, 2022])
+    generate_demo(tmp_path, years=[2021, 2022])
     first = qdanalysis.load_year(2021, root=tmp_path)
     assert first.contracts["renews"].isna().all()
     assert qdanalysis.load_year(2022, root=tmp_path).contracts["renews"].notna().any()
@@ -218,6 +221,6 @@ def test_fewer_years_drop_links_that_would_dangle(tmp_path):
 def test_never_writes_under_data_raw(generated, raw_hash_before):
     target = DATA_RAW / "demo-should-not-exist"
     with pytest.raises(PermissionError):
-        demo.generate_demo(target)
+        generate_demo(target)
     assert not target.exists()
     assert tree_hash(DATA_RAW) == raw_hash_before

@@ -7,15 +7,18 @@ from decimal import Decimal
 import pytest
 
 import qdanalysis
+from qdanalysis.demo.generate import generate_demo
+from qdanalysis.demo.portfolio import generate_portfolio
+from qdanalysis.demo.year import build_demo
 from qdanalysis.paths import DATA_RAW
-from qdanalysis.run import cli, demo
+from qdanalysis.run import cli
 from qdanalysis.run.portfolio_file import load_portfolio
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("portfolio")
-    portfolio, paths = demo.generate_portfolio(out, 3, 2)
+    portfolio, paths = generate_portfolio(out, 3, 2)
     return out, portfolio, paths
 
 
@@ -63,14 +66,14 @@ def test_every_title_says_demo_and_names_the_project(generated):
 
 
 def test_the_default_demo_is_unchanged_by_the_profiles(tmp_path):
-    first = demo.generate_demo(tmp_path / "a", years=[2020])
-    assert demo.build_demo([2020])[2020].programme == "青岛市大数据局专项业务费"
-    assert first[0].read_bytes() == demo.generate_demo(tmp_path / "b", years=[2020])[0].read_bytes()
+    first = generate_demo(tmp_path / "a", years=[2020])
+    assert build_demo([2020])[2020].programme == "青岛市大数据局专项业务费"
+    assert first[0].read_bytes() == generate_demo(tmp_path / "b", years=[2020])[0].read_bytes()
 
 
 def test_same_seed_same_portfolio(generated, tmp_path):
     _, portfolio, paths = generated
-    again, again_paths = demo.generate_portfolio(tmp_path, 3, 2)
+    again, again_paths = generate_portfolio(tmp_path, 3, 2)
     assert [p.read_bytes() for p in again_paths] == [p.read_bytes() for p in paths]
     assert again.read_text(encoding="utf-8") == portfolio.read_text(encoding="utf-8")
 

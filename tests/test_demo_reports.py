@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from qdanalysis.run.demo import generate_demo
+from qdanalysis.demo.generate import generate_demo
 from qdanalysis.run.runner import run_all, run_trends
 
 

@@ -1,5 +1,9 @@
 """The package's layout: data flows read → analyse → present → run, and no module imports in a cycle.
 
+The demo generator (``demo/``) sits beside the flow, just after ``read/``: it writes input
+workbooks with read/'s headers and may import only ``read/`` and the core, never the code that
+analyses, presents or runs (so the illustrative data cannot depend on what it illustrates).
+
 Every import of every module is read from its source (function-level imports included, the
 ``if TYPE_CHECKING:`` blocks excluded), so a late import cannot hide a dependency.
 """
@@ -20,6 +24,10 @@ PACKAGE = PROJECT_ROOT / "qdanalysis"
 
 #: The stages in the order data flows; a module may import its own stage, earlier ones and the core.
 STAGES = ("read", "analyse", "present", "run")
+#: Folders beside the flow, each ranked just after the stage it builds on: it may import that stage,
+#: earlier ones and the core, and nothing later. The demo builds on read/ (the sheets' headers).
+BESIDE = {"demo": "read"}
+FOLDERS = (*STAGES, *BESIDE)
 CORE = "core"
 
 
@@ -31,13 +39,18 @@ def module_name(path: Path, package: Path) -> str:
 
 
 def stage_of(module: str) -> str:
-    """``read``, ``analyse``, ``present``, ``run``, or ``core`` for the modules beside them."""
+    """``read``, ``analyse``, ``present``, ``run``, ``demo``, or ``core`` for the modules beside them."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[1] in STAGES else CORE
+    return parts[1] if len(parts) > 1 and parts[1] in FOLDERS else CORE
 
 
-def rank(stage: str) -> int:
-    return 0 if stage == CORE else 1 + STAGES.index(stage)
+def rank(stage: str) -> float:
+    """0 for the core, 1-4 for the stages in order; a folder beside the flow ranks half a step after its stage."""
+    if stage == CORE:
+        return 0
+    if stage in BESIDE:
+        return rank(BESIDE[stage]) + 0.5
+    return 1 + STAGES.index(stage)
 
 
 def _type_checking_block(node: ast.AST) -> bool:
@@ -155,7 +168,14 @@ def test_every_module_lives_in_a_stage_or_the_core():
     core = sorted(module_name(p, PACKAGE) for p in PACKAGE.glob("*.py"))
     assert core == ["qdanalysis", "qdanalysis.atomic", "qdanalysis.errors", "qdanalysis.fmt", "qdanalysis.paths",
                     "qdanalysis.yamlfile"]
-    assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(STAGES)
+    assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(FOLDERS)
+
+
+def test_the_demo_imports_only_read_and_the_core():
+    graph = import_graph(PACKAGE)
+    demo = {module: targets for module, targets in graph.items() if stage_of(module) == "demo"}
+    assert "qdanalysis.demo.generate" in demo  # the folder is there and is ranked as demo, not as the core
+    assert {stage_of(target) for targets in demo.values() for target, _ in targets} <= {"demo", "read", CORE}
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -189,6 +209,23 @@ def test_a_late_import_against_the_flow_is_caught(tmp_path):
         "pkg.read.year:5 imports pkg.analyse.checks (read → analyse)",
     ]
     assert cycles(graph) == [["pkg.analyse.checks", "pkg.read.year"], ["pkg.present.charts", "pkg.run.cli"]]
+
+
+@pytest.mark.parametrize("later", ["analyse", "present", "run"])
+def test_the_demo_importing_analyse_present_or_run_is_caught(tmp_path, later):
+    package = _tree(tmp_path, {
+        "errors.py": "",
+        "read/schema.py": "",
+        f"{later}/thing.py": "",
+        "demo/year.py": f"from pkg.read import schema\nfrom pkg.errors import Problem\nfrom pkg.{later} import thing\n",
+        "run/cli.py": "from pkg.demo import year\n",
+    })
+    assert order_violations(import_graph(package)) == [f"pkg.demo.year:3 imports pkg.{later}.thing (demo → {later})"]
+
+
+def test_read_importing_the_demo_is_caught(tmp_path):
+    package = _tree(tmp_path, {"read/year.py": "from pkg.demo import programme\n", "demo/programme.py": ""})
+    assert order_violations(import_graph(package)) == ["pkg.read.year:1 imports pkg.demo.programme (read → demo)"]
 
 
 def test_type_checking_imports_are_not_dependencies(tmp_path):

@@ -115,7 +115,7 @@ def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
 
 
 def test_contracts_that_run_on_are_carried_with_their_renewal_link(tmp_path, capsys):
-    from qdanalysis.run.demo import generate_demo
+    from qdanalysis.demo.generate import generate_demo
 
     root = tmp_path / "demo"
     generate_demo(root)

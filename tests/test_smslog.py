@@ -291,7 +291,7 @@ def test_loader_refuses_a_month_twice(tmp_path):
 
 
 def test_load_year_reads_the_log(tmp_path):
-    from qdanalysis.run.demo import generate_demo
+    from qdanalysis.demo.generate import generate_demo
 
     generate_demo(tmp_path, years=[2020])
     folder = tmp_path / "2020"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import math
+import subprocess
+import sys
+import textwrap
 import warnings
 from decimal import Decimal
 from pathlib import Path
@@ -98,6 +101,38 @@ def test_sample_png_is_written_at_report_size():
     fig.savefig(buffer, format="png")
 
     assert 40_000 < len(buffer.getvalue()) < 140_000
+
+
+def test_one_call_to_apply_theme_gives_a_plain_pyplot_chart_the_chinese_font():
+    """What a notebook user does (notebooks/0.1-explore-year): apply_theme() once, then plain pyplot.
+
+    In a fresh interpreter with matplotlib's own defaults, where no helper of this module has set the
+    font yet; the same chart drawn before the call shows that the count sees missing glyphs.
+    """
+    code = textwrap.dedent("""
+        import io, warnings
+        import matplotlib
+        matplotlib.use("Agg")
+        matplotlib.rcdefaults()
+        import matplotlib.pyplot as plt
+        from qdanalysis.present import style
+
+        def missing_glyphs():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig, ax = plt.subplots()
+                ax.barh(["关键设备维护服务费", "网络线路及安全保障"], [213.5, 253.42])
+                ax.set_title("各类别预算数（万元）")
+                fig.savefig(io.BytesIO(), format="png")
+            return len([w for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)])
+
+        before = missing_glyphs()
+        style.apply_theme()
+        print(before, missing_glyphs())
+        """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = map(int, done.stdout.split())
+    assert before > 0 and after == 0
 
 
 def test_undisclosed_value_is_a_hatched_bar_labelled_weipilu_never_zero():

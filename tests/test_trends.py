@@ -11,7 +11,7 @@ import pytest
 import qdanalysis
 from qdanalysis.analyse import trends as T
 from qdanalysis.analyse.year import analyse
-from qdanalysis.run import demo
+from qdanalysis.demo.generate import generate_demo
 
 YEARS = range(2018, 2023)
 
@@ -19,7 +19,7 @@ YEARS = range(2018, 2023)
 @pytest.fixture(scope="module")
 def demo_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("trends-demo")
-    demo.generate_demo(root)
+    generate_demo(root)
     return root
 
 
@@ -127,7 +127,7 @@ def _row_of(ws, column: int, value: str) -> int:
 
 
 def test_consistency_checks_name_year_file_and_row(tmp_path):
-    demo.generate_demo(tmp_path, years=[2019, 2020, 2021])
+    generate_demo(tmp_path, years=[2019, 2020, 2021])
     clean = [analyse(qdanalysis.load_year(y, root=tmp_path)) for y in (2019, 2020, 2021)]
     assert set(T.consistency_checks(clean)["status"]) == {"一致"}
 
@@ -262,7 +262,7 @@ def test_report_sections_say_what_the_data_shows(report):
 def test_report_across_one_year_says_it_cannot_compare(tmp_path):
     from qdanalysis.run.pipeline import trends_report
 
-    demo.generate_demo(tmp_path, years=[2020])
+    generate_demo(tmp_path, years=[2020])
     one = trends_report(tmp_path)
     for section in (one.changes(), one.trend_findings(), one.consistency()):
         assert "需要两个以上年度的数据，目前只有1个年度。" in _text(section)

@@ -220,8 +220,8 @@ def cmd_overview(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from qdanalysis.demo.generate import generate_demo
     from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
-    from qdanalysis.run.demo import generate_demo
 
     if args.years is not None and args.projects is None:
         print("--years 只能与 --projects 一起使用", file=sys.stderr)
@@ -243,7 +243,7 @@ def cmd_demo(args) -> int:
 
 
 def _demo_portfolio(args, out: Path) -> int:
-    from qdanalysis.run.demo import PORTFOLIO_YEARS, generate_portfolio
+    from qdanalysis.demo.portfolio import PORTFOLIO_YEARS, generate_portfolio
 
     years = args.years if args.years is not None else PORTFOLIO_YEARS
     if not 1 <= args.projects <= 99 or not 1 <= years <= 5:
