@@ -236,7 +236,7 @@ def test_report_changes_table_in_percent_and_points(report):
     assert f"{'+' if points >= 0 else ''}{points:.2f}个百分点" in text
     assert "年均增长" not in text
     # the measures in two tables that each fit an A4 page: amounts and ratios, then counts
-    first, second = report.table()
+    first, second = [b for b in report.blocks("measures") if hasattr(b, "frame")][:2]
     assert first.caption == "表1 各年度金额与比率" and len(first.text_frame().columns) == 9
     assert second.caption == "表2 各年度合同、绩效指标与数据核对" and list(second.text_frame().columns)[:3] == ["年度", "合同数", "续签合同数"]
 
@@ -250,7 +250,7 @@ def test_report_sections_say_what_the_data_shows(report):
     assert "中国联通单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年47.10元" in lines
     sms = _text(report.sms())
     assert "2021年未达到目标（2021年发送636.24万条，目标650万条）" in sms
-    contracts = _text(report.contracts())
+    contracts = _text(report.blocks("contracts"))  # numbered among the report's tables
     assert "表5 续签合同链" in contracts and "+6.51%、+7.02%" in contracts
     assert "-14.58%" in contracts and "其后未重新采购" in contracts
     found = _text(report.trend_findings())
@@ -284,7 +284,7 @@ def test_categories_compare_budgets_where_no_year_states_executed_by_category(tm
     changes = T.category_changes(cats, report.measures, "budget").set_index("category")
     assert changes.loc["乙", "growth"] == pytest.approx(0.5) and changes.loc["乙", "total_growth"] == pytest.approx(0.2)
     assert changes.loc["乙", "share_change"] == pytest.approx((60 / 120 - 40 / 100) * 100)
-    text = _text(report.categories())
+    text = _text(report.blocks("categories"))
     assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in text
     assert "「乙」年均+50.00%，快于预算总额的年均+20.00%，占比+10.00个百分点。" in text
     assert "表4 分类预算数的变化" in text

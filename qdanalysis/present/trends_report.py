@@ -7,7 +7,6 @@ but the wording.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,9 @@ from qdanalysis.errors import display_path
 from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, count_text, format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.present import charts
 from qdanalysis.present.blocks import Block, Chart, bold, para, table
+from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
+from qdanalysis.present.sections.base import Section
 
 if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis
@@ -36,16 +37,25 @@ def _retender_text(chain) -> str:
     return signed_pct(chain.retender_after)
 
 
-@dataclass
-class TrendsReport:
-    """The same measures across every year present (built by :func:`qdanalysis.run.pipeline.trends_report`)."""
+class TrendsReport(Outline):
+    """The same measures across every year present (built by :func:`qdanalysis.run.pipeline.trends_report`).
 
-    root: Path
-    years: list[int]
-    analyses: list[YearAnalysis]
-    failed: dict[int, list[str]]
-    demo: bool
-    trends: Trends
+    Each method below is one section's blocks; :data:`TREND_SECTIONS` gives their order and titles.
+
+    Args:
+        root: the folder of the years' data.
+        years: the years asked for.
+        analyses: the analyses of the years whose data passed validation.
+        failed: each refused year's problems.
+        demo: the data is illustrative (示例数据).
+        trends: the comparisons across the analysed years.
+    """
+
+    def __init__(self, root: Path, years: list[int], analyses: list[YearAnalysis], failed: dict[int, list[str]],
+                 demo: bool, trends: Trends) -> None:
+        super().__init__(self, TREND_SECTIONS)
+        self.root, self.years, self.analyses, self.failed, self.demo, self.trends = (
+            root, years, analyses, failed, demo, trends)
 
     @property
     def measures(self) -> pd.DataFrame:
@@ -119,7 +129,7 @@ class TrendsReport:
         columns.update({c: f"{label}（百分点）" for c, label in trends_analysis.CHANGE_SHARES})
         formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends_analysis.CHANGE_AMOUNTS},
                    **{c: signed_points for c, _ in trends_analysis.CHANGE_SHARES}}
-        return [table(yoy, columns, "表3 逐年变化（较上年）", formats=formats, demo=self.demo,
+        return [table(yoy, columns, "逐年变化（较上年）", formats=formats, demo=self.demo,
                       note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
 
     def categories(self) -> list[Block]:
@@ -150,7 +160,7 @@ class TrendsReport:
         blocks.append(table(changes, {
             "category": "类别", "first_year": "起始年度", "first": f"起始年度{word}（万元）", "last_year": "末年度",
             "last": f"末年度{word}（万元）", "growth": "年均增长", "first_share": "起始占比", "last_share": "末年度占比",
-            "share_change": "占比变化（百分点）"}, f"表4 分类{word}的变化", money=["first", "last"],
+            "share_change": "占比变化（百分点）"}, f"分类{word}的变化", money=["first", "last"],
             percent=["first_share", "last_share"],
             formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
                      "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
@@ -215,7 +225,7 @@ class TrendsReport:
                 after=[_retender_text(r) for r in shown.itertuples()]), {
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
                 "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
-                "表5 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
+                "续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
                                          "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},
                 demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
@@ -254,7 +264,7 @@ class TrendsReport:
         if not nothing.empty:
             parts.append(f"{len(nothing)}项没有可跨年度比较的记录")
         blocks = [para("跨年度核对{n}项，{text}。", n=checks["check"].nunique(), text="，".join(parts))]
-        blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "表6 跨年度数据核对",
+        blocks.append(table(checks, {"check": "核对内容", "status": "结果", "detail": "说明"}, "跨年度数据核对",
                             demo=self.demo))
         return blocks
 
@@ -266,11 +276,25 @@ class TrendsReport:
                 "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
                 "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
                 "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"},
-                "表1 各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
+                "各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
                 percent=["execution_rate", "itemised_share", "recurring_share"],
                 formats={"sms_count": count_text, **year}, demo=self.demo),
             table(self.measures, {
                 "year": "年度", "contracts": "合同数", "renewals": "续签合同数", "indicators_met": "指标已完成",
                 "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露", "warnings": "数据核对提示"},
-                "表2 各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
+                "各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
         ]
+
+
+#: The multi-year report's sections in order (the notebook 2.0 shows them with :meth:`Outline.show`).
+TREND_SECTIONS: tuple[Section, ...] = (
+    Section("header", "", "", TrendsReport.header),
+    Section("measures", "各年度指标一览", "", lambda r: r.table() + r.changes()),
+    Section("budget", "预算与执行", "", TrendsReport.budget),
+    Section("categories", "分类支出", "", TrendsReport.categories),
+    Section("lines", "网络线路费用与单价", "", TrendsReport.lines),
+    Section("sms", "金宏短信", "", TrendsReport.sms),
+    Section("contracts", "刚性支出与续签合同", "", TrendsReport.contracts),
+    Section("findings", "跨年度发现的问题", "", TrendsReport.trend_findings),
+    Section("consistency", "跨年度数据核对", "", TrendsReport.consistency),
+)
