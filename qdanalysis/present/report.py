@@ -38,9 +38,15 @@ from qdanalysis.fmt import (
     years_named,
 )
 from qdanalysis.paths import project_path
-from qdanalysis.present import charts
 from qdanalysis.present import layouts as T
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock, para, show, table, text_cell
+from qdanalysis.present.charts import budget as budget_charts
+from qdanalysis.present.charts import categories as category_charts
+from qdanalysis.present.charts import indicators as indicator_charts
+from qdanalysis.present.charts import lines as line_charts
+from qdanalysis.present.charts import renewals as renewal_charts
+from qdanalysis.present.charts import sms as sms_charts
+from qdanalysis.present.charts import trends as trend_charts
 from qdanalysis.present.summary import run_payload, scoring_source
 from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import SETTLED
@@ -193,13 +199,13 @@ class AnnualReport:
             base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
             item_exec_text=("数据未给出任何单个项目的执行数，只有项目合计数。" if item_exec == 0
                             else f"{item_exec}个项目给出了执行数。"))]
-        blocks.append(self._figure(charts.budget_execution(t, source=self.source("预算执行"), demo=self.demo, year=d.year),
+        blocks.append(self._figure(budget_charts.budget_execution(t, source=self.source("预算执行"), demo=self.demo, year=d.year),
                                    "预算数与执行数"))
         blocks.append(para(
             "各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
             "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
             year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
-        blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
+        blocks.append(self._figure(budget_charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
                                                           year=d.year), "逐项列明的支出"))
         blocks.append(self._layout_table(T.SPEND, spend))
         return blocks
@@ -219,7 +225,7 @@ class AnnualReport:
         elif top is not None:
             blocks.append(para("按类别看，金额最多的是“{cat}”（{amount}，占预算总额{share}）；各项目均列明了预算数。",
                                cat=top["category"], amount=wan(top["budget"]), share=pct(top["share"])))
-        blocks.append(self._figure(charts.category_spending(cats, source=self.source("预算执行"), demo=self.demo,
+        blocks.append(self._figure(category_charts.category_spending(cats, source=self.source("预算执行"), demo=self.demo,
                                                             year=self.data.year), "分类支出"))
         blocks.append(self._layout_table(T.CATEGORIES, cats))
         return blocks
@@ -238,7 +244,7 @@ class AnnualReport:
         else:
             blocks = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×{months}）。", n=count["lines"],
                            annual=wan(total_annual), months=months)]
-        blocks.append(self._figure(charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
+        blocks.append(self._figure(line_charts.line_costs(costs, source=self.source("线路清单"), demo=self.demo, year=d.year),
                                    "线路费用"))
         blocks.append(self._layout_table(
             T.LINE_COSTS, costs,
@@ -252,7 +258,7 @@ class AnnualReport:
                 lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
                 diff=wan((Decimal(hi["monthly_fee"]) - Decimal(lo["monthly_fee"])) * 12)))
         if len(prices):
-            blocks.append(self._figure(charts.bandwidth_prices(prices, source=self.source("线路清单"), demo=self.demo,
+            blocks.append(self._figure(line_charts.bandwidth_prices(prices, source=self.source("线路清单"), demo=self.demo,
                                                                year=d.year), "同带宽价格对比"))
         monthly = an.monthly_lines
         if len(monthly):
@@ -261,7 +267,7 @@ class AnnualReport:
                       else f"月费用在{wan(by_month.min())}至{wan(by_month.max())}之间")
             blocks.append(para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
                                year=d.year, spread=spread, total=wan(A.sum_known(by_month))))
-            blocks.append(self._figure(charts.monthly_line_cost(monthly, source=self.source("合同台账"), demo=self.demo,
+            blocks.append(self._figure(line_charts.monthly_line_cost(monthly, source=self.source("合同台账"), demo=self.demo,
                                                                 year=d.year), "月度线路费用"))
         yearly = an.yearly_lines
         if len(yearly) and yearly["year"].nunique() > 1:
@@ -269,7 +275,7 @@ class AnnualReport:
             blocks.append(para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
                                "{first}年至{year}年累计约{total}（推算）。", first=first, year=d.year,
                                total=wan(A.sum_known(yearly["cost"]))))
-            blocks.append(self._figure(charts.yearly_line_cost(yearly, source=self.source("合同台账") + "；按合同月费推算",
+            blocks.append(self._figure(line_charts.yearly_line_cost(yearly, source=self.source("合同台账") + "；按合同月费推算",
                                                                demo=self.demo, year=d.year), "历年线路费用"))
         if count["target_text"]:
             reported = count["reported"]
@@ -279,7 +285,7 @@ class AnnualReport:
                 "绩效目标“保障网络线路数量{target}”：线路清单列有{listed}；{reported}。",
                 target=count["target_text"], listed=listed,
                 reported="完成值未披露" if reported is None else f"报告完成值为{format_number(reported, 0)}条"))
-            blocks.append(self._figure(charts.line_count(count, source=self.source("线路清单", "绩效指标"), demo=self.demo,
+            blocks.append(self._figure(line_charts.line_count(count, source=self.source("线路清单", "绩效指标"), demo=self.demo,
                                                          year=d.year), "线路数量与目标"))
         return blocks
 
@@ -307,10 +313,10 @@ class AnnualReport:
                 count=count_text(target["target_count"]), price=format_number(target["unit_price"], 3),
                 money=wan(target["implied"])))
         if known:  # a chart of twelve 未披露 bars would say no more than the sentence above
-            blocks.append(self._figure(charts.sms_monthly(monthly, target, source=self.source("短信结算", "绩效指标"),
+            blocks.append(self._figure(sms_charts.sms_monthly(monthly, target, source=self.source("短信结算", "绩效指标"),
                                                           demo=self.demo, year=d.year), "月度短信"))
         if len(depts):
-            blocks.append(self._figure(charts.sms_departments(depts, source=self.source("短信结算"), demo=self.demo,
+            blocks.append(self._figure(sms_charts.sms_departments(depts, source=self.source("短信结算"), demo=self.demo,
                                                               year=d.year), "各部门短信"))
             blocks.append(self._layout_table(T.SMS_DEPARTMENTS, depts, count=count_text))
         return blocks
@@ -342,7 +348,7 @@ class AnnualReport:
             spent = ("" if pd.isna(r["spent_since"]) else
                      f"，按现年度金额推算期间支出约{wan(r['spent_since'])}（推算：{wan(r['last_cost'])}×{years}个年度）")
             blocks.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
-        blocks.append(self._figure(charts.renewals(an.chains, summary, source=self.source("合同台账"), demo=self.demo,
+        blocks.append(self._figure(renewal_charts.renewals(an.chains, summary, source=self.source("合同台账"), demo=self.demo,
                                                    year=d.year), "合同续签"))
         blocks.append(self._layout_table(
             T.RENEWALS, summary, vendor=lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL))
@@ -361,7 +367,7 @@ class AnnualReport:
         for _, r in status[status["status"] == A.STATUS_NOT_MET].iterrows():
             blocks.append(para("未完成：“{name}”目标{target}，实际{actual}，完成{ach}。", "warning", name=r["name"],
                                target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
-        blocks.append(self._figure(charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
+        blocks.append(self._figure(indicator_charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
                                                      year=self.data.year), "绩效指标完成情况"))
         blocks.append(self._layout_table(T.INDICATORS, status))
         return blocks
@@ -548,7 +554,7 @@ class TrendsReport:
     def _trend(self, column: str, title: str, money: bool = True, percent: bool = False) -> list[Block]:
         if len(self.measures) < 1:
             return []
-        fig = charts.trend(self.measures, column, title, source=self.source(), demo=self.demo, money=money,
+        fig = trend_charts.trend(self.measures, column, title, source=self.source(), demo=self.demo, money=money,
                            percent=percent)
         return [FigureBlock(fig, title)]
 
@@ -598,7 +604,7 @@ class TrendsReport:
         blocks: list[Block] = []
         if basis == "budget":
             blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
-        blocks.append(FigureBlock(charts.category_trend(cats, source=self.source(), demo=self.demo, column=basis),
+        blocks.append(FigureBlock(trend_charts.category_trend(cats, source=self.source(), demo=self.demo, column=basis),
                                   f"历年分类{word}"))
         changes = self.trends.category_changes
         if len(self.analyses) < 2 or changes.empty:
@@ -630,8 +636,8 @@ class TrendsReport:
         blocks = self._change("line_annual_cost", "线路年费用")
         if lines.empty:
             return blocks + [para("所列年度均未提供线路清单。", "note")]
-        blocks.append(FigureBlock(charts.line_cost_trend(lines, source=self.source(), demo=self.demo), "历年线路年费用"))
-        blocks.append(FigureBlock(charts.unit_price_trend(lines, source=self.source(), demo=self.demo),
+        blocks.append(FigureBlock(trend_charts.line_cost_trend(lines, source=self.source(), demo=self.demo), "历年线路年费用"))
+        blocks.append(FigureBlock(trend_charts.unit_price_trend(lines, source=self.source(), demo=self.demo),
                                   "历年每Mbps月费"))
         prices = self.trends.prices
         for r in prices[prices["steps"] > 0].itertuples():
@@ -651,7 +657,7 @@ class TrendsReport:
         blocks = self._change("sms_count", "短信发送量", money=False)
         if sms.empty or (sms["count"].isna().all() and sms["amount"].isna().all()):
             return blocks + [para("所列年度均未提供短信结算表，或其中未披露条数和金额。", "note")]
-        blocks.append(FigureBlock(charts.sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
+        blocks.append(FigureBlock(trend_charts.sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
         judged = sms.dropna(subset=["met"])
         missed = [int(y) for y, m in zip(judged["year"], judged["met"]) if not m]
         if len(judged):
@@ -670,7 +676,7 @@ class TrendsReport:
         if chains.empty:
             blocks.append(para("所列年度的合同台账中没有按年或按月计费的合同。", "note"))
         else:
-            blocks.append(FigureBlock(charts.chain_trend(chains, chain_table, source=self.source(), demo=self.demo),
+            blocks.append(FigureBlock(trend_charts.chain_trend(chains, chain_table, source=self.source(), demo=self.demo),
                                       "历年续签合同年度金额"))
             shown = chain_table[chain_table["links"] > 1]
             blocks.append(table(shown.assign(
