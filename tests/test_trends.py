@@ -163,15 +163,16 @@ def test_consistency_checks_name_year_file_and_row(tmp_path):
 def test_trend_charts_draw_without_warnings(analyses, recwarn):
     import matplotlib.pyplot as plt
 
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import base
+    from qdanalysis.present.charts import trends as trend_charts
 
     lines = T.line_trend(analyses)
     chains = T.chain_history(T.contract_history(analyses))
-    figs = [charts.category_trend(T.category_trend(analyses), source="s", demo=True),
-            charts.line_cost_trend(lines, source="s", demo=True),
-            charts.unit_price_trend(lines, source="s", demo=True),
-            charts.sms_trend(T.sms_trend(analyses), source="s", demo=True),
-            charts.chain_trend(chains, T.chain_table(chains), source="s", demo=True)]
+    figs = [trend_charts.category_trend(T.category_trend(analyses), source="s", demo=True),
+            trend_charts.line_cost_trend(lines, source="s", demo=True),
+            trend_charts.unit_price_trend(lines, source="s", demo=True),
+            trend_charts.sms_trend(T.sms_trend(analyses), source="s", demo=True),
+            trend_charts.chain_trend(chains, T.chain_table(chains), source="s", demo=True)]
     assert [str(w.message) for w in recwarn] == []  # a warning would print into the finished report
     # 推算 is drawn distinctly: per-Mbps prices and monthly-based chains as dashed lines
     up = figs[2]
@@ -183,7 +184,7 @@ def test_trend_charts_draw_without_warnings(analyses, recwarn):
     sms_ax = figs[3].axes[1]
     target = next(line for line in sms_ax.get_lines() if line.get_gid() == "target")
     assert list(target.get_ydata()) == [500.0, 550.0, 600.0, 650.0, 700.0]
-    assert charts.WARNING_COLOR.lower() in {matplotlib_hex(b.get_facecolor()) for b in sms_ax.patches}
+    assert base.WARNING_COLOR.lower() in {matplotlib_hex(b.get_facecolor()) for b in sms_ax.patches}
     plt.close("all")
 
 
@@ -196,10 +197,10 @@ def matplotlib_hex(rgba) -> str:
 def test_share_trend_speaks_in_points():
     import matplotlib.pyplot as plt
 
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import trends as trend_charts
 
     m = pd.DataFrame({"year": [2018, 2022], "recurring_share": [0.7437, 0.7226]})
-    fig = charts.trend(m, "recurring_share", "刚性支出占预算比例（%）", source="s", money=False, percent=True)
+    fig = trend_charts.trend(m, "recurring_share", "刚性支出占预算比例（%）", source="s", money=False, percent=True)
     texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
     assert "2018—2022年由74.37%变为72.26%（-2.11个百分点）" in texts
     assert not any("年均增长" in t for t in texts)

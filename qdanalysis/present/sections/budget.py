@@ -21,9 +21,9 @@ BUDGET_ITEMS = TableLayout(
 
 def _charts():
     """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import budget
 
-    return charts
+    return budget
 
 
 def blocks(ctx: Context) -> list[Block]:

@@ -19,9 +19,9 @@ CATEGORIES = TableLayout(
 
 def _charts():
     """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import categories
 
-    return charts
+    return categories
 
 
 def table(ctx: Context) -> Table:

@@ -15,9 +15,9 @@ INDICATORS = TableLayout(
 
 def _charts():
     """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import indicators
 
-    return charts
+    return indicators
 
 
 def blocks(ctx: Context) -> list[Block]:

@@ -32,9 +32,9 @@ MONTHLY_LINES = TableLayout(
 
 def _charts():
     """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import lines
 
-    return charts
+    return lines
 
 
 def blocks(ctx: Context) -> list[Block]:

@@ -20,9 +20,9 @@ RENEWALS = TableLayout(
 
 def _charts():
     """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import renewals
 
-    return charts
+    return renewals
 
 
 def blocks(ctx: Context) -> list[Block]:

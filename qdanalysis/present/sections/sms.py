@@ -20,9 +20,9 @@ SMS_MONTHLY = TableLayout(
 
 def _charts():
     """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present import charts
+    from qdanalysis.present.charts import sms
 
-    return charts
+    return sms
 
 
 def blocks(ctx: Context) -> list[Block]:

@@ -1,0 +1,311 @@
+"""The multi-year report's charts: one measure over the years, categories, lines, SMS and renewal chains."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from qdanalysis.analyse import analyses
+from qdanalysis.analyse.trends import BASIS_WORDS
+from qdanalysis.fmt import signed_pct, signed_points
+from qdanalysis.present import style
+from qdanalysis.present.charts import base
+
+
+def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: bool = False,
+          money: bool = True, percent: bool = False) -> Figure:
+    """One measure over the years as bars; a year without a figure is a hatched 未披露 bar.
+
+    Args:
+        trends: one row per year, with a ``year`` column and ``column``.
+        column: the measure to draw.
+        title: chart title (Chinese, with the unit when ``money`` is False).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        money: ``column`` is in 元 and is drawn in 万元; else drawn as is.
+        percent: ``column`` is a ratio, drawn and labelled as a percentage (money must be False).
+    """
+    fig, ax = base.figure(8, 4.5)
+    if trends.empty or column not in trends or base.all_missing(trends[column]):
+        return base.empty(fig, ax, title, "所列各年均无该项数据", source, demo)
+    frame = trends.sort_values("year", kind="stable")
+    scale = 100 if percent else 1
+    values = base.wan_values(frame[column]) if money else [math.nan if base.missing(v) else float(v) * scale
+                                                           for v in frame[column]]
+    if money:
+        fmt = style.format_number
+    elif percent:
+        fmt = lambda v: f"{style.format_number(v, 2)}%"  # noqa: E731
+    else:
+        fmt = lambda v: base.plain(style.round_half_up(v, 2))  # noqa: E731
+    style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values, [base.SERIES_COLORS[0]] * len(values),
+                               fmt=fmt, width=0.6)
+    if not money:
+        ax.set_ylabel("%" if percent else "")
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    known = [(y, v) for y, v in zip(frame["year"], values, strict=True) if not math.isnan(v)]
+    subtitle = None
+    if percent and len(known) >= 2 and known[-1][0] > known[0][0]:
+        # a share changes by percentage points, not by a growth rate
+        (y0, v0), (y1, v1) = known[0], known[-1]
+        subtitle = f"{y0}—{y1}年由{style.format_number(v0, 2)}%变为{style.format_number(v1, 2)}%（{signed_points(v1 - v0)}）"
+    elif len(known) >= 2 and known[0][1] > 0 and known[-1][0] > known[0][0]:
+        (y0, v0), (y1, v1) = known[0], known[-1]
+        subtitle = f"{y0}—{y1}年年均增长 {signed_pct((v1 / v0) ** (1 / (y1 - y0)) - 1, 1)}"
+    n_missing = len(values) - len(known)
+    if n_missing:
+        subtitle = (subtitle + "；" if subtitle else "") + f"{n_missing}个年度未披露（斜线柱，柱高无数值含义）"
+    base.title(ax, title, subtitle)
+    return base.done(fig, source, demo)
+
+
+def _years(values: Iterable[Any]) -> list[int]:
+    return sorted({int(v) for v in values if not base.missing(v)})
+
+
+def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False, column: str = "executed") -> Figure:
+    """Executed amount (or budget) per category and year, stacked; the 未逐项列明 remainder drawn as 推算.
+
+    Args:
+        categories: ``trends.category_trend`` (one row per year and category).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+        column: ``executed``, or ``budget`` where no year states executed amounts by category.
+    """
+    word = BASIS_WORDS[column][0]
+    title = f"历年分类{word}（万元）"
+    fig, ax = base.figure(8.4, 5.4)
+    if categories.empty or base.all_missing(categories[column]):
+        return base.empty(fig, ax, title, f"所列各年均未按类别披露{word}", source, demo)
+    frame = categories.sort_values("year", kind="stable")
+    remainder = {c for c, d in zip(frame["category"], frame["disclosed"]) if not bool(d)}
+    labels = {c: (f"{c}（推算）" if c in remainder else str(c)) for c in frame["category"]}
+    series = base.stacked(ax, frame, "year", "category", column, lambda y: f"{y}年", labels,
+                          estimated_series=lambda c: c in remainder)
+    base.legend_below(ax, series, 3, undisclosed=frame[column].isna().any())
+    years = _years(frame["year"])
+    notes = []
+    for category, g in frame.groupby("category", sort=False):
+        first = int(g["year"].min())
+        if first > years[0]:
+            notes.append(f"「{category}」{first}年起设立")
+    base.title(ax, title, "；".join(notes) if notes else f"柱顶数字为当年各类{word}之和")
+    return base.done(fig, source, demo)
+
+
+def line_cost_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Annual line cost per year, stacked by carrier and line type.
+
+    Args:
+        lines: ``trends.line_trend``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年线路年费用（按运营商和线路类型，万元）"
+    fig, ax = base.figure(8.4, 5.4)
+    if lines.empty or base.all_missing(lines["annual_cost"]):
+        return base.empty(fig, ax, title, "所列各年均未披露线路月费", source, demo)
+    frame = lines.assign(series=lines["carrier"].fillna(f"运营商{base.U}") + "·" + lines["line_type"].fillna(f"类型{base.U}"))
+    frame = frame.sort_values(["year", "carrier", "line_type"], kind="stable")
+    series = base.stacked(ax, frame, "year", "series", "annual_cost", lambda y: f"{y}年", {})
+    base.legend_below(ax, series, 2, undisclosed=frame["annual_cost"].isna().any())
+    base.title(ax, title, "月费 × 线路数 × 当年在用月数（据各年度线路清单）")
+    return base.done(fig, source, demo)
+
+
+def unit_price_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Price per Mbps per month of each carrier across years, one panel per line type (推算: 月费 ÷ 带宽).
+
+    Args:
+        lines: ``trends.line_trend``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年每Mbps月费（元/Mbps/月，推算：月费÷带宽）"
+    known = lines.dropna(subset=["cost_per_mbps_month"]) if len(lines) else lines
+    types = [t for t, g in known.groupby("line_type", sort=False) if g["year"].nunique() >= 2] if len(known) else []
+    if not types:
+        fig, ax = base.figure()
+        return base.empty(fig, ax, title, "没有两个以上年度均披露月费和带宽的线路类型", source, demo)
+    ncols = min(3, len(types))
+    nrows = math.ceil(len(types) / ncols)
+    fig, header = base.figure(8.4, 1.2 + 3.1 * nrows)
+    header.remove()
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.3] + [3.0] * nrows)
+    header = fig.add_subplot(grid[0, :])
+    header.set_axis_off()
+    years = _years(known["year"])
+    carriers = list(dict.fromkeys(known["carrier"].dropna()))
+    for i, line_type in enumerate(types):
+        ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        g = known[known["line_type"] == line_type]
+        for ci, (carrier, gc) in enumerate(g.groupby("carrier", sort=False)):
+            gc = gc.sort_values("year")
+            color = base.CARRIER_COLORS.get(carrier, base.SERIES_COLORS[(ci + 2) % len(base.SERIES_COLORS)])
+            xs, ys = [int(y) for y in gc["year"]], [float(v) for v in gc["cost_per_mbps_month"]]
+            ax.plot(xs, ys, color=color, ls="--", lw=1.6, marker="o", ms=4.5, zorder=3, gid="estimated")
+            for x, y, where in ((xs[0], ys[0], "first"), (xs[-1], ys[-1], "last")):
+                if where == "first" and len(xs) == 1:
+                    continue
+                ax.annotate(style.format_number(y, 2), (x, y), xytext=(0, 5), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=8, color=color)
+        ax.set_xticks(years, labels=[f"{y}" for y in years], fontsize=8.5)
+        ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.18)
+        ax.tick_params(axis="y", labelsize=8.5)
+        ax.set_ylabel("元/Mbps/月" if i % ncols == 0 else "")
+        ax.set_title(base.wrap(str(line_type), 14), loc="left", fontsize=9.5, pad=4)
+    handles = [Line2D([], [], color=base.CARRIER_COLORS.get(c, base.SERIES_COLORS[(i + 2) % len(base.SERIES_COLORS)]), ls="--",
+                      marker="o", ms=4.5, label=c) for i, c in enumerate(carriers)]
+    handles.append(Line2D([], [], color=style.TEXT_COLOR, ls="--", label="虚线：推算值（月费÷带宽）"))
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0, handlelength=2.2)
+    base.title(header, title)
+    return base.done(fig, source, demo)
+
+
+def sms_trend(sms: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """Messages per year against the quantity target, and the cost with its price per message.
+
+    Args:
+        sms: ``trends.sms_trend``.
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年金宏短信发送量与费用"
+    if sms.empty or (base.all_missing(sms["count"]) and base.all_missing(sms["amount"])):
+        fig, ax = base.figure()
+        return base.empty(fig, ax, title, "所列各年均未披露短信条数和费用", source, demo)
+    frame = sms.sort_values("year", kind="stable")
+    labels = [f"{y}年" for y in frame["year"]]
+    fig, header = base.figure(8.4, 5.0)
+    header.remove()
+    grid = fig.add_gridspec(2, 2, height_ratios=[0.25, 3.0])
+    header = fig.add_subplot(grid[0, :])
+    header.set_axis_off()
+    left, right = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
+    counts = [math.nan if base.missing(c) else int(c) / 10000 for c in frame["count"]]
+    colors = [base.WARNING_COLOR if m is False else base.MET_COLOR if m is True else base.SERIES_COLORS[0]
+              for m in [None if base.missing(v) else bool(v) for v in frame["met"]]]
+    style.bar_with_undisclosed(left, labels, counts, colors, width=0.6, fmt=lambda _v: "")  # labelled below
+    left.set_xticks(range(len(labels)), labels=labels)
+    targets = [math.nan if base.missing(t) else int(t) / 10000 for t in frame["target"]]
+    if not all(math.isnan(t) for t in targets):
+        left.plot(range(len(labels)), targets, ls="none", marker="_", ms=26, mew=2.2, color=style.TEXT_COLOR,
+                  zorder=4, gid="target")
+    for x, (count, target) in enumerate(zip(counts, targets, strict=True)):
+        if not math.isnan(count):  # above the bar, and above the target mark where it is the higher
+            top = count if math.isnan(target) else max(count, target)
+            left.annotate(style.format_number(count, 1), (x, top), xytext=(0, 4), textcoords="offset points",
+                          ha="center", va="bottom", fontsize=8.5, color=style.TEXT_COLOR, gid="value-label")
+    left.set_ylim(0, max([v for v in counts + targets if not math.isnan(v)] + [1]) * 1.2)
+    left.set_ylabel("万条")
+    left.set_title("发送量（万条）与数量目标", loc="left", fontsize=9.5)
+    amounts = base.wan_values(frame["amount"])
+    prices = [f"\n{base.U}" if base.missing(p) else f"\n{style.format_number(p, 4)}" for p in frame["unit_price"]]
+    style.bar_with_undisclosed(right, labels, amounts, [base.SERIES_COLORS[0]] * len(labels), width=0.6)
+    right.set_xticks(range(len(labels)), labels=[f"{lab}{p}" for lab, p in zip(labels, prices, strict=True)])
+    right.set_ylim(0, right.get_ylim()[1] * 1.15)
+    right.set_ylabel(style.UNIT_WAN)
+    right.set_title("费用（万元）；横轴下为单价（元/条，推算：费用÷条数）", loc="left", fontsize=9.5)
+    for ax in (left, right):
+        ax.tick_params(axis="both", labelsize=8.5)
+    handles = [Patch(facecolor=base.MET_COLOR, label="达到数量目标"), Patch(facecolor=base.WARNING_COLOR, label="未达到数量目标"),
+               Line2D([], [], ls="none", marker="_", ms=14, mew=2.2, color=style.TEXT_COLOR, label="数量目标值")]
+    if frame["amount"].isna().any() or frame["count"].isna().any():
+        handles += base.legend_patches([], True)
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0)
+    base.title(header, title)
+    return base.done(fig, source, demo)
+
+
+#: How a contract of a chain is marked: renewed without competition, procured competitively, re-procured.
+RENEWED_MARKER, COMPETITIVE_MARKER, RETENDER_MARKER = "o", "D", "^"
+
+
+def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+    """One panel per item: each renewal chain's annual amount across years, renewals and re-tenders marked.
+
+    Args:
+        chains: ``trends.chain_history`` (one row per contract).
+        table: ``trends.chain_table`` (growth per chain).
+        source: 数据来源 text.
+        demo: mark as 示例数据.
+    """
+    title = "历年续签合同年度金额（万元）"
+    linked = table[(table["renewals"] > 0) & (table["links"] > 1)] if len(table) else table
+    if chains.empty or linked.empty:
+        fig, ax = base.figure()
+        return base.empty(fig, ax, title, "各年度合同台账中没有由两份以上合同组成的续签链（按年或按月计费）", source, demo)
+    items = list(dict.fromkeys(linked["item_code"]))
+    ncols = min(3, len(items))
+    nrows = math.ceil(len(items) / ncols)
+    fig, header = base.figure(8.4, 1.3 + 3.0 * nrows)
+    header.remove()
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.3] + [3.0] * nrows)
+    header = fig.add_subplot(grid[0, :])
+    header.set_axis_off()
+    by_chain = table.set_index("chain")
+    # the change of a re-procured contract against the chain it follows, as the chain table measures it
+    at_retender = {f: c for f, c in zip(table["followed_by"], table["retender_after"]) if isinstance(f, str)}
+    for i, code in enumerate(items):
+        ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        g = chains[chains["item_code"] == code]
+        notes = []
+        for ci, (chain, gc) in enumerate(g.groupby("chain", sort=False)):
+            gc = gc.dropna(subset=["year"]).sort_values("step")
+            color = base.SERIES_COLORS[ci % len(base.SERIES_COLORS)]
+            xs = [int(y) for y in gc["year"]]
+            ys = [math.nan if base.missing(v) else style.wan_value(v) for v in gc["annual_cost"]]
+            estimated = bool(gc["estimated"].any())
+            ax.plot(xs, ys, color=color, lw=1.5, ls="--" if estimated else "-", zorder=2,
+                    gid="estimated" if estimated else "stated")
+            for x, y, r in zip(xs, ys, gc.itertuples(), strict=True):
+                if math.isnan(y):  # a contract whose amount is not disclosed: marked on the axis, never as 0
+                    ax.plot([x], [0], marker="x", ms=6, mew=1.6, color=style.UNDISCLOSED_EDGECOLOR, clip_on=False,
+                            zorder=4, gid="undisclosed")
+                    ax.annotate(base.U, (x, 0), xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
+                                fontsize=7.5, color=style.NOTE_COLOR, gid="undisclosed-label")
+                    continue
+                marker = RETENDER_MARKER if r.retender else RENEWED_MARKER if r.renewed else COMPETITIVE_MARKER
+                face = base.WARNING_COLOR if r.retender else color if not r.renewed else "white"
+                ax.plot([x], [y], marker=marker, ms=5.5, color=color, mfc=face, mec=color, zorder=3)
+                change = r.growth if r.renewed else at_retender.get(r.contract_id) if r.retender else None
+                if not base.missing(change):
+                    ax.annotate(signed_pct(change, 1), (x, y), xytext=(0, 5), textcoords="offset points",
+                                ha="center", va="bottom", fontsize=7.5, color=base.WARNING_COLOR if r.retender else color)
+            s = by_chain.loc[chain]
+            if s["renewals"] > 0 and not base.missing(s["growth"]):
+                notes.append(f"{int(s['first_year']) % 100:02d}—{int(s['last_year']) % 100:02d}年均"
+                             f"{signed_pct(s['growth'], 1)}")
+        years = _years(g["year"])
+        ax.set_xticks(years, labels=[f"{y % 100:02d}" for y in years], fontsize=8)
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
+        ax.tick_params(axis="y", labelsize=8)
+        name = g["item"].dropna().iloc[0] if g["item"].notna().any() else ""
+        ax.set_title(f"{base.two_lines(analyses.item_label(code, name), 12)}\n{'，'.join(notes[:2]) or '年均增长无法计算'}",
+                     loc="left", fontsize=8, pad=4, linespacing=1.25)
+    handles = [
+        Line2D([], [], ls="none", marker=COMPETITIVE_MARKER, ms=6, color=style.TEXT_COLOR, label="竞争性采购"),
+        Line2D([], [], ls="none", marker=RENEWED_MARKER, ms=6, color=style.TEXT_COLOR, mfc="white", label="续签（标注增幅）"),
+        Line2D([], [], ls="none", marker=RETENDER_MARKER, ms=6, color=style.TEXT_COLOR, mfc=base.WARNING_COLOR,
+               label="重新采购（标注较前一合同增幅）"),
+        Line2D([], [], color=style.TEXT_COLOR, ls="--", label="虚线：按月费×12推算"),
+    ]
+    if chains.loc[chains["item_code"].isin(items), "annual_cost"].isna().any():
+        handles.append(Line2D([], [], ls="none", marker="x", ms=6, mew=1.6, color=style.UNDISCLOSED_EDGECOLOR,
+                              label=f"金额{base.U}"))
+    header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=8.5, frameon=False,
+                  borderaxespad=0)
+    base.title(header, title, "横轴为年份（后两位）；每条线为一条续签链，新的一条线表示重新采购后的合同")
+    return base.done(fig, source, demo)

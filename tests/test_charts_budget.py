@@ -1,0 +1,64 @@
+"""Tests for qdanalysis.present.charts.budget: the budget against its execution, the itemised spending."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+from chart_checks import (
+    SOURCE,
+    assert_hatched,
+    assert_undisclosed_panel,
+    joined,
+    texts,
+    titles,
+    undisclosed,
+)
+
+import qdanalysis as q
+from qdanalysis.analyse import analyses as A
+from qdanalysis.present.charts import budget as budget_charts
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def y2020():
+    return q.load_year(2020)
+
+
+def test_budget_execution_2020(y2020):
+    fig = budget_charts.budget_execution(y2020.totals, source=SOURCE, year=2020)
+
+    assert titles(fig) == "2020年专项业务费预算执行情况：执行率 98.27%"
+    body = texts(fig)
+    assert "941.00" in body and "924.68" in body
+    assert_hatched(fig, 1)  # the adjusted budget is not disclosed
+    assert "结余 16.32 万元" in joined(fig)
+
+
+def test_budget_execution_without_figures_is_an_undisclosed_panel():
+    fig = budget_charts.budget_execution({"budget": None, "adjusted_budget": None, "executed": None}, source=SOURCE)
+
+    assert "执行率 未披露" in titles(fig)
+    assert_undisclosed_panel(fig)
+
+
+def test_disclosed_spend_2020(y2020):
+    fig = budget_charts.disclosed_spend(A.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals), source=SOURCE,
+                                        year=2020)
+
+    assert "2020年支出逐项列明情况" in titles(fig)
+    body = joined(fig)
+    assert "未逐项列明 401.37" in body and "已列明 523.31" in body
+    assert "14.45（本年支付）" in body and "66.70（预算数）" in body and "90.00（预算数，约数）" in body
+    assert "（56.6%）" in body
+    assert_hatched(fig, 1)
+    assert undisclosed(fig)[0].get_width() == pytest.approx(401.37015)
