@@ -20,11 +20,11 @@ from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import checks, findings, scoring
 from qdanalysis.analyse.year import YearAnalysis, analyse
 from qdanalysis.paths import DATA_RAW, NOTEBOOKS
-from qdanalysis.present.excel import write_workbook
 from qdanalysis.present.blocks import Chart, plain_text
+from qdanalysis.present.excel import write_workbook
 from qdanalysis.present.report import AnnualReport
-from qdanalysis.run.pipeline import analysed_year as analyse_year
 from qdanalysis.present.summary import year_summary
+from qdanalysis.run.pipeline import analysed_year as analyse_year
 
 #: Every analysis a report shows, and the functions that each must run exactly once per year.
 ANALYSES = ["spending_by_category", "disclosed_spend", "line_costs", "same_bandwidth_prices", "monthly_line_cost",

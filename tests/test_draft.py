@@ -24,8 +24,8 @@ from qdanalysis.present.blocks import Chart
 from qdanalysis.present.draft import CHART_DPI, TEXT_WIDTH
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.run import pipeline
-from qdanalysis.run.pipeline import draft_year
 from qdanalysis.run.cli import main
+from qdanalysis.run.pipeline import draft_year
 
 SOFFICE = shutil.which("soffice")
 

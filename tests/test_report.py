@@ -218,7 +218,6 @@ def test_findings_are_grouped_by_the_four_first_level_indicators(report2020):
 
     r, _ = report2020
     blocks = r.blocks("findings")
-    text = text_of(blocks)
     heads = [b.text for b in blocks if b.text.startswith("（")]
     present = [c for c in ("决策", "过程", "产出", "效益") if c in {f.category for f in r.analysis.findings}]
     assert heads == [f"（{n}）{c}类" for n, c in zip("一二三四", present)] and len(heads) >= 3

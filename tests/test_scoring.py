@@ -796,8 +796,8 @@ def test_a_missing_evaluator_entry_speaks_of_the_record_not_of_python(result_202
 def test_a_project_with_its_own_params_folder_is_scored_from_it_not_from_params(tmp_path):
     import shutil
 
-    from qdanalysis.run.pipeline import scoring_for as scoring_table
     from qdanalysis.paths import PARAMS
+    from qdanalysis.run.pipeline import scoring_for as scoring_table
 
     data = qdanalysis.load_year(2020)
     # params/scoring-2020.yaml exists, but the project's own folder has none: its indicators sheet decides

@@ -164,8 +164,8 @@ def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
 
 def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     from qdanalysis.analyse.scoring import display_sheet
-    from qdanalysis.run.pipeline import analysed_year as analyse_year
     from qdanalysis.present.report import AnnualReport
+    from qdanalysis.run.pipeline import analysed_year as analyse_year
 
     rows = form()
     rows[12][7] = None  # the unit left one 得分 blank: 未披露, never 0

@@ -302,8 +302,8 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
 
     from qdanalysis.paths import DATA_RAW, PARAMS
     from qdanalysis.present.blocks import Chart
-    from qdanalysis.run.pipeline import trends_report
     from qdanalysis.run.cli import main
+    from qdanalysis.run.pipeline import trends_report
 
     raw, params = tmp_path / "raw", tmp_path / "params"
     shutil.copytree(DATA_RAW / "2020", raw / "2020")

@@ -17,8 +17,8 @@ from qdanalysis.analyse.analyses import item_label
 from qdanalysis.analyse.trends import Trends
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, count_text, format_number, pct, signed_pct, signed_points, wan
-from qdanalysis.present.charts import trends as charts
 from qdanalysis.present.blocks import Block, Chart, bold, para, table
+from qdanalysis.present.charts import trends as charts
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
 from qdanalysis.present.sections.base import Section
