@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from qdanalysis.errors import MissingTableError, ProblemCollector, ValidationError, display_path
 from qdanalysis.read import parsing as P
-from qdanalysis.read.archive import NOT_A_NUMBER, UNCACHED_FORMULA, column_letter
+from qdanalysis.read.safety import NOT_A_NUMBER, UNCACHED_FORMULA, column_letter
 from qdanalysis.read.schema import MONEY, NOTE_PREFIXES, PRICE, Column, SheetSchema
 from qdanalysis.read.xlsx import WORKSHEET, SheetData, read_workbook
 
