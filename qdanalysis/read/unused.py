@@ -11,8 +11,9 @@ from pathlib import Path
 
 from qdanalysis.errors import ValidationError
 from qdanalysis.read import parsing as P
+from qdanalysis.read.folder import read_sheets, workbook_paths
+from qdanalysis.read.locate import HEADER_SCAN_ROWS
 from qdanalysis.read.schema import GUIDE_HEADER, SELF_EVALUATION, SheetSchema
-from qdanalysis.read.sheet import HEADER_SCAN_ROWS, read_sheets, workbook_paths
 from qdanalysis.read.xlsx import WORKSHEET, SheetData
 
 #: A header row has at least this many short text cells, and a row of values below it.
@@ -27,7 +28,7 @@ def unused_sheets(path: str | Path, used: dict[tuple[str, str], str], tables: tu
 
     Args:
         path: a workbook or a folder of workbooks.
-        used: the sheets a table was found in (:func:`~qdanalysis.read.sheet.sheets_used`).
+        used: the sheets a table was found in (:func:`~qdanalysis.read.locate.sheets_used`).
         tables: the input tables, for the closest match of a sheet that looks like one.
     """
     out = []

@@ -10,8 +10,9 @@ import pandas as pd
 
 from qdanalysis.errors import ProblemCollector
 from qdanalysis.read import parsing as P
+from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
-from qdanalysis.read.sheet import Record, frame, locate, money_value, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 MONEY_KEYS = ("budget", "adjusted_budget", "executed")

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qdanalysis.read import parsing as P
-from qdanalysis.read.schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
-from qdanalysis.read.sheet import (
+from qdanalysis.read.columns import (
     LOADER_ORDER,
     NAT,
     Columns,
@@ -19,11 +18,12 @@ from qdanalysis.read.sheet import (
     datetimes,
     decimal_array,
     frame,
-    locate,
     provenance_columns,
     raise_problems,
     read_columns,
 )
+from qdanalysis.read.locate import locate
+from qdanalysis.read.schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
 from qdanalysis.read.xlsx import collector_paused
 
 #: Billing bases and the words that mean them.

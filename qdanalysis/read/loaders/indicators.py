@@ -19,6 +19,9 @@ import pandas as pd
 
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError, display_path
 from qdanalysis.read import parsing as P
+from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
+from qdanalysis.read.folder import read_sheets, workbook_paths
+from qdanalysis.read.locate import Located, locate, locate_in_sheet
 from qdanalysis.read.schema import (
     FUND_LINES,
     INDICATORS,
@@ -28,18 +31,6 @@ from qdanalysis.read.schema import (
     SELF_EVALUATION_END,
     SELF_FUNDS,
     SheetSchema,
-)
-from qdanalysis.read.sheet import (
-    Located,
-    frame,
-    locate,
-    locate_in_sheet,
-    money_value,
-    provenance,
-    raise_problems,
-    read_records,
-    read_sheets,
-    workbook_paths,
 )
 from qdanalysis.read.xlsx import collector_paused
 

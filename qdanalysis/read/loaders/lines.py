@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.read import parsing as P
+from qdanalysis.read.columns import as_date, frame, money_value, provenance, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import LINES, LINES_COUNTED, MONEY, UNITS_COUNTED
-from qdanalysis.read.sheet import as_date, frame, locate, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 LINE_DTYPES = {

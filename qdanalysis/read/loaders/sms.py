@@ -9,8 +9,9 @@ import pandas as pd
 from qdanalysis.errors import ValidationError
 from qdanalysis.read import parsing as P
 from qdanalysis.read import smslog
+from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import MONEY, PRICE, SETTLED, SMS
-from qdanalysis.read.sheet import frame, locate, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 SMS_DTYPES = {

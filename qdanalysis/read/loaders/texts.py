@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.read import parsing as P
+from qdanalysis.read.columns import as_date, frame, provenance, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import PROJECT, RECORD, RESULTS, SheetSchema
-from qdanalysis.read.sheet import as_date, frame, locate, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 RESULT_DTYPES = {"name": object, "value": object, "unit": object, "note": object, "source": object,
