@@ -50,13 +50,13 @@ def main(year: int) -> None:
     from matplotlib.figure import Figure
 
     import qdanalysis.analyse.year as year_mod
-    import qdanalysis.read.sheet as table_mod
+    import qdanalysis.read.folder as folder_mod
 
     IPython.display.display = lambda *a, **k: None
     savefig = Figure.savefig
     Figure.savefig = lambda self, *a, **k: timed("render figures (savefig PNG)", savefig, self, *a, **k)
-    read_workbook = table_mod.read_workbook
-    table_mod.read_workbook = lambda *a, **k: timed("read workbooks (xlsx checks + calamine)", read_workbook, *a, **k)
+    read_workbook = folder_mod.read_workbook
+    folder_mod.read_workbook = lambda *a, **k: timed("read workbooks (xlsx checks + calamine)", read_workbook, *a, **k)
     load_year = year_mod.load_year
     year_mod.load_year = lambda *a, **k: timed("load_year (parse + validate)", load_year, *a, **k)
     analyse = year_mod.analyse

@@ -198,12 +198,11 @@ def bench_read(args, tmp: Path) -> dict:
 
 def _bench_read_xls(args, tmp: Path) -> dict:
     """The same kind of ledger as Excel 97-2003 (.xls, at most 65,536 rows): the record checks of
-    qdanalysis.read.biff alone, and load_contracts, against the .xlsx of the same rows."""
+    qdanalysis.read.safety.biff alone, and load_contracts, against the .xlsx of the same rows."""
     from workbooks import convert_to_xls, write_contract_ledger
 
     import qdanalysis
-    from qdanalysis.read.archive import Inspector
-    from qdanalysis.read.biff import inspect_xls
+    from qdanalysis.read.safety import Inspector, inspect_xls
 
     n = 20_000 if args.quick else 60_000
     print(f"\n  The same ledger as .xls ({n:,} rows; Excel 97-2003 holds at most 65,536)")

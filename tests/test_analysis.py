@@ -9,11 +9,11 @@ import pytest
 
 import qdanalysis
 from qdanalysis.analyse import analyses as A
+from qdanalysis.read.columns import frame
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
 from qdanalysis.read.loaders.lines import LINE_DTYPES
 from qdanalysis.read.loaders.sms import SMS_DTYPES
-from qdanalysis.read.sheet import frame
 
 D = Decimal
 

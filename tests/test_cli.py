@@ -304,7 +304,7 @@ def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
 
 
 def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeypatch):
-    import qdanalysis.read.sheet as table_module
+    import qdanalysis.read.folder as folder_module
     import qdanalysis.read.store as store_module
     import qdanalysis.run.ingest as ingest_module
     from qdanalysis.read.year import load_year
@@ -315,7 +315,7 @@ def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeyp
     def no_parsing(path):
         raise AssertionError(f"parsed {path}")
 
-    monkeypatch.setattr(table_module, "read_workbook", no_parsing)
+    monkeypatch.setattr(folder_module, "read_workbook", no_parsing)
     data = load_year(2020)
     assert data.processed == tmp_path / "processed" / "2020"
     assert data.totals["executed"] == __import__("decimal").Decimal("9246800.00") and len(data.contracts) == 15

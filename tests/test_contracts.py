@@ -97,10 +97,10 @@ def test_amount_or_price_column_required(workbook):
 def test_garbage_collection_is_paused_while_loading_and_restored_after(workbook, monkeypatch):
     import gc
 
-    from qdanalysis.read import sheet as _table
+    from qdanalysis.read import columns as _columns
 
     seen = []
-    real = _table.read_columns
+    real = _columns.read_columns
     monkeypatch.setattr("qdanalysis.read.loaders.contracts.read_columns",
                         lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
     bad = [["合同编号", "项目名称", "供应商", "签订日期", "合同金额"], ["A", "x", "y", "2019-02-30", "1元"]]

@@ -12,11 +12,11 @@ from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import CHECK_COLUMNS
 from qdanalysis.analyse.year import analyse
+from qdanalysis.read.columns import frame
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
 from qdanalysis.read.loaders.indicators import INDICATOR_DTYPES
 from qdanalysis.read.loaders.lines import LINE_DTYPES
-from qdanalysis.read.sheet import frame
 
 D = Decimal
 

@@ -166,8 +166,9 @@ money_cells = st.one_of(
 def test_a_money_column_reads_as_its_cells_do_one_by_one(values, unit, kind):
     # The column reader checks numeric cells as arrays; each cell must come out exactly as
     # parse_money gives it, and each refusal with parse_money's message.
+    from qdanalysis.read.columns import read_columns
+    from qdanalysis.read.locate import Located
     from qdanalysis.read.schema import Column, SheetSchema
-    from qdanalysis.read.sheet import Located, read_columns
 
     table = SheetSchema("t", "合同", ("合同",), (Column("amount", "金额", (), True, kind=kind),))
     loc = Located("f.xlsx", "合同", 1, {"amount": 0}, {"amount": "金额"}, {"amount": unit}, None, {},
@@ -306,8 +307,8 @@ def test_hostile_examples_through_every_parser(value):
 def test_decimal_columns_built_from_integers_are_exact(cells, scale):
     import numpy as np
 
+    from qdanalysis.read.columns import decimal_array
     from qdanalysis.read.schema import MONEY, PRICE
-    from qdanalysis.read.sheet import decimal_array
 
     units = np.array([0 if c is None else c for c in cells], dtype=np.int64)
     valid = np.array([c is not None for c in cells], dtype=bool)

@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qdanalysis.errors import ValidationError, display_path
-from qdanalysis.read import archive, xlsx
+from qdanalysis.read import safety, xlsx
+from qdanalysis.read.safety import limits, refs, worksheet
 from qdanalysis.read.xlsx import SheetData, column_letter, inspect_archive, read_workbook
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ def make_encrypted(p: Path) -> Path:
 
 
 def make_xls(p: Path) -> Path:
-    # Not a BIFF8 .xls: OLE2 magic and a "Workbook" stream name, no sectors (tests/test_biff.py reads real ones).
+    # Not a BIFF8 .xls: OLE2 magic and a "Workbook" stream name, no sectors (tests/test_safety_biff.py reads real ones).
     p.write_bytes(OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(3000))
     return p
 
@@ -225,7 +226,7 @@ def make_size_lie(p: Path) -> Path:
 def make_too_many_entries(p: Path) -> Path:
     build(p)
     with zipfile.ZipFile(p, "a") as zf:
-        for i in range(archive.MAX_ENTRIES + 1):
+        for i in range(limits.MAX_ENTRIES + 1):
             zf.writestr(f"docProps/x{i}.bin", b"")
     return p
 
@@ -481,15 +482,15 @@ def _long_sheet(n_rows: int, replace: dict[int, str] | None = None) -> str:
 
 def test_quick_extent_of_an_ordered_segment():
     seg = _long_sheet(20_000).encode()
-    assert len(seg) > 4 * archive._QUICK_EDGE  # head and tail do not see the middle rows
-    assert archive._quick_extent(seg) == (40_000, 20_000, 2)
+    assert len(seg) > 4 * worksheet._QUICK_EDGE  # head and tail do not see the middle rows
+    assert worksheet._quick_extent(seg) == (40_000, 20_000, 2)
 
 
 @pytest.mark.parametrize("far", ["C10001", "AA10001", "B20001", "B100000", "B0020001", "$B$5"])
 def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
     # the odd cell sits in the middle, where neither the head nor the tail looks
     seg = _long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
-    assert archive._quick_extent(seg) is None
+    assert worksheet._quick_extent(seg) is None
 
 
 @pytest.mark.parametrize("far", ["XFD10001", "A4294967295"])
@@ -561,7 +562,7 @@ def test_valid_workbook(workbook_path):
     assert rows[4][4] == 7 and type(rows[4][4]) is int
     assert rows[4][5] is None  # formula without cached value: openpyxl writes <v></v>, listed as an error
     assert rows[4][6] == "  两端空格  "
-    assert rows[4][7] is None and main.errors == [(4, 5, archive.UNCACHED_FORMULA), (4, 7, "#DIV/0!")]
+    assert rows[4][7] is None and main.errors == [(4, 5, safety.UNCACHED_FORMULA), (4, 7, "#DIV/0!")]
     assert rows[5][2] == dt.datetime(2024, 1, 2, 3, 4, 5)
     assert rows[5][3] == dt.date(2024, 3, 4) and type(rows[5][3]) is dt.date
     assert rows[5][4] == dt.time(12, 30)
@@ -673,7 +674,7 @@ def test_calamine_failure_falls_back_to_openpyxl(workbook_path, monkeypatch):
     assert main.rows[4][4] == 7 and type(main.rows[4][4]) is int
     assert main.rows[5][3] == dt.date(2024, 3, 4) and type(main.rows[5][3]) is dt.date
     assert main.rows[5][2] == dt.datetime(2024, 1, 2, 3, 4, 5)
-    assert main.errors == [(4, 5, archive.UNCACHED_FORMULA), (4, 7, "#DIV/0!")] and main.rows[4][7] is None
+    assert main.errors == [(4, 5, safety.UNCACHED_FORMULA), (4, 7, "#DIV/0!")] and main.rows[4][7] is None
     assert main.merged == [(7, 2, 8, 4)]
     assert sheets[2].rows == []
 
@@ -716,7 +717,7 @@ def test_column_letter_negative():
 def test_column_letter_roundtrip(index):
     letters = column_letter(index)
     assert letters.isalpha() and letters.isupper()
-    assert archive._column_index(letters.encode()) == index
+    assert refs.column_index(letters.encode()) == index
 
 
 # ---------------------------------------------------------------------------
@@ -767,10 +768,10 @@ def test_whole_sheet_formatting_and_validation_are_accepted(tmp_path):
 
 
 def test_too_many_ranges_are_refused(tmp_path):
-    sqref = " ".join(f"A{i}" for i in range(1, archive.MAX_RANGES + 2))
+    sqref = " ".join(f"A{i}" for i in range(1, limits.MAX_RANGES + 2))
     extra = f'<dataValidations count="1"><dataValidation type="whole" sqref="{sqref}"></dataValidation></dataValidations>'
     path = build(tmp_path / "多.xlsx", {SHEET_PART: sheet_xml(extra=extra)})
-    assert_file_problem(refusal(path), path, f"区域过多（{archive.MAX_RANGES + 1}个，上限{archive.MAX_RANGES}个）")
+    assert_file_problem(refusal(path), path, f"区域过多（{limits.MAX_RANGES + 1}个，上限{limits.MAX_RANGES}个）")
 
 
 MEMORY_SCRIPT = textwrap.dedent(
@@ -821,7 +822,7 @@ def test_fallback_reads_shared_strings_and_keeps_error_cells(tmp_path):
     path = build(tmp_path / "回退2.xlsx", {SHEET_PART: sheet_with_dimension(cells), "[Content_Types].xml": types})
     (sheet,) = read_workbook(path)
     assert sheet.rows == [["hello", 5, None, None], [None, None, None, 3]]
-    assert sheet.errors == [(1, 0, archive.UNCACHED_FORMULA), (1, 1, "#N/A"), (1, 2, archive.NOT_A_NUMBER + "inf")]
+    assert sheet.errors == [(1, 0, safety.UNCACHED_FORMULA), (1, 1, "#N/A"), (1, 2, safety.NOT_A_NUMBER + "inf")]
 
 
 @pytest.mark.parametrize("v", ["<v />", "<v></v>", "<v/>", ""])
@@ -829,7 +830,7 @@ def test_formula_with_an_empty_cached_value_is_listed_as_uncached(tmp_path, v):
     cells = f'<row r="2"><c r="B2"><f>1+1</f>{v}</c><c r="C2" t="str"><f>""</f><v></v></c><c r="D2"><v>1</v></c></row>'
     (sheet,) = read_workbook(build(tmp_path / "f.xlsx", {SHEET_PART: sheet_xml(cells)}))
     assert sheet.rows == [[None, None, None, None], [None, None, None, 1]]
-    assert sheet.errors == [(1, 1, archive.UNCACHED_FORMULA)]  # an empty text result (C2) is a value
+    assert sheet.errors == [(1, 1, safety.UNCACHED_FORMULA)]  # an empty text result (C2) is a value
 
 
 @pytest.mark.parametrize(("v", "text"), [("NaN", "nan"), ("-inf", "-inf"), ("Infinity", "inf"), ("1e400", "inf")])
@@ -837,14 +838,14 @@ def test_nan_and_infinity_are_error_cells(tmp_path, v, text):
     cells = f'<row r="3"><c r="A3"><v>2</v></c><c r="B3"><v>{v}</v></c></row>'
     (sheet,) = read_workbook(build(tmp_path / "n.xlsx", {SHEET_PART: sheet_xml(cells)}))
     assert sheet.rows == [[None], [None], [2]]  # B3 is no value: the empty column is trimmed
-    assert sheet.errors == [(2, 1, archive.NOT_A_NUMBER + text)]
+    assert sheet.errors == [(2, 1, safety.NOT_A_NUMBER + text)]
 
 
 def test_error_cells_without_r_are_placed_as_calamine_places_them(tmp_path):
     cells = ('<row r="4"><c r="B4"><v>1</v></c><c t="e"><v>#REF!</v></c><c><f>1</f></c></row>'
              '<row><c t="e"><v>#N/A</v></c></row>')
     (sheet,) = read_workbook(build(tmp_path / "e.xlsx", {SHEET_PART: sheet_xml(cells)}))
-    assert sheet.errors == [(3, 2, "#REF!"), (3, 3, archive.UNCACHED_FORMULA), (4, 0, "#N/A")]
+    assert sheet.errors == [(3, 2, "#REF!"), (3, 3, safety.UNCACHED_FORMULA), (4, 0, "#N/A")]
 
 
 @pytest.mark.parametrize(("cell", "words"), [
@@ -917,7 +918,7 @@ def test_a_stylesheet_of_millions_of_formats_is_refused(tmp_path):
 
     rng = random.Random(17)  # varied attributes: the part must pass the compression-ratio check
     xfs = "".join(f'<xf numFmtId="{rng.randrange(10**6)}" fontId="{rng.randrange(10**4)}"/>'
-                  for _ in range(archive.MAX_STYLE_ELEMENTS + 10))
+                  for _ in range(limits.MAX_STYLE_ELEMENTS + 10))
     styles = DECL + f'<styleSheet xmlns="{MAIN_NS}"><cellXfs>{xfs}</cellXfs></styleSheet>'
     path = build(tmp_path / "样式.xlsx", {"xl/styles.xml": styles})
     assert_file_problem(refusal(path), path, "样式表“xl/styles.xml”过大（超过1000000个元素")

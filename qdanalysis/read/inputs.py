@@ -18,6 +18,8 @@ import pandas as pd
 
 from qdanalysis.errors import MissingTableError, Problem, ValidationError, display_path
 from qdanalysis.read import schema
+from qdanalysis.read.columns import frame
+from qdanalysis.read.folder import shared_reads, workbook_paths
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
@@ -31,8 +33,8 @@ from qdanalysis.read.loaders.texts import (
     load_record,
     load_results,
 )
+from qdanalysis.read.locate import sheets_used
 from qdanalysis.read.schema import SheetSchema
-from qdanalysis.read.sheet import frame, shared_reads, sheets_used, workbook_paths
 from qdanalysis.read.unused import unused_sheets
 
 

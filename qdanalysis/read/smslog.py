@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qdanalysis.errors import Problem, ValidationError, display_path
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
 from qdanalysis.read.schema import COUNTED, SETTLED, Column, SheetSchema
 
 FEN = Decimal("0.01")
@@ -95,23 +95,23 @@ def resolve_log_path(value: str, folder: str | Path) -> Path:
         parsing.CellError: absolute path, a path leaving ``folder`` (also through a
             symbolic link), a missing file, or a type other than .csv / .parquet.
     """
-    text = P.clean_text(value)
+    text = parsing.clean_text(value)
     if not text:
-        raise P.CellError("明细文件路径为空", "请填写相对于本工作簿所在文件夹的路径，例如 明细/2020年短信.csv")
+        raise parsing.CellError("明细文件路径为空", "请填写相对于本工作簿所在文件夹的路径，例如 明细/2020年短信.csv")
     if PureWindowsPath(text).is_absolute() or PureWindowsPath(text).drive or PurePosixPath(text).is_absolute():
-        raise P.CellError(f"明细文件「{P.shown(text)}」是绝对路径",
+        raise parsing.CellError(f"明细文件「{parsing.shown(text)}」是绝对路径",
                           "请把明细文件放到本工作簿所在的文件夹（或其子文件夹）中，并填写相对路径，例如 明细/2020年短信.csv")
     base = Path(folder).resolve()
     target = (base / PureWindowsPath(text).as_posix()).resolve()
     if target != base and base not in target.parents:
-        raise P.CellError(f"明细文件「{P.shown(text)}」不在数据文件夹 {display_path(base)} 之内",
+        raise parsing.CellError(f"明细文件「{parsing.shown(text)}」不在数据文件夹 {display_path(base)} 之内",
                           "出于安全考虑，明细文件必须放在本工作簿所在的文件夹（或其子文件夹）中")
     if not target.is_file():
         what = "是一个文件夹" if target.is_dir() else "不存在"
-        raise P.CellError(f"明细文件「{P.shown(text)}」{what}（应在 {display_path(target)}）",
+        raise parsing.CellError(f"明细文件「{parsing.shown(text)}」{what}（应在 {display_path(target)}）",
                           "请检查文件名和路径；路径相对于本工作簿所在的文件夹")
     if target.suffix.lower() not in LOG_FORMATS:
-        raise P.CellError(f"明细文件「{P.shown(text)}」的类型「{target.suffix or '无扩展名'}」不受支持",
+        raise parsing.CellError(f"明细文件「{parsing.shown(text)}」的类型「{target.suffix or '无扩展名'}」不受支持",
                           "请导出为 CSV（.csv）或 parquet（.parquet）文件")
     return target
 
@@ -123,17 +123,17 @@ def _match_headers(headers: Sequence[str], *, first_row: int | None) -> _Columns
     """Map the file's headers to SMS_LOG's column keys; unknown headers are ignored."""
     found: dict[str, str] = {}
     for header in headers:
-        name = P.compact(header)
+        name = parsing.compact(header)
         for col in SMS_LOG.columns:
             if name in col.names:
                 if col.key in found:
-                    raise _BadLog(f"「{P.shown(found[col.key])}」和「{P.shown(header)}」两列都表示{col.header}",
-                                  "请删除其中一列", first_row, P.shown(header))
+                    raise _BadLog(f"「{parsing.shown(found[col.key])}」和「{parsing.shown(header)}」两列都表示{col.header}",
+                                  "请删除其中一列", first_row, parsing.shown(header))
                 found[col.key] = header
     for col in SMS_LOG.required:
         if col.key not in found:
             alt = "、".join(col.synonyms)
-            raise _BadLog(f"缺少「{col.header}」列（表头为：{P.shown('、'.join(map(str, headers)))}）",
+            raise _BadLog(f"缺少「{col.header}」列（表头为：{parsing.shown('、'.join(map(str, headers)))}）",
                           f"请在第一行写明「{col.header}」列（也可写作：{alt}）", first_row, col.header)
     return _Columns(found)
 
@@ -232,7 +232,7 @@ class _Report:
         if not total:
             return
         for row in _rows(mask, self.first_row)[:MAX_LISTED]:
-            shown = "" if values is None else P.shown(values[row - self.first_row].as_py())
+            shown = "" if values is None else parsing.shown(values[row - self.first_row].as_py())
             text = message(shown) if callable(message) else message
             self.problems.append(Problem(self.file, "", row, column, text, hint))
         if total > MAX_LISTED:
@@ -394,12 +394,12 @@ def _aggregate(table: pa.Table, cols: _Columns, report: _Report, *, year: int | 
     grouped = pa.table(columns).group_by(keys).aggregate(aggregation).to_pylist()
     total_name = "c_sum" if counts is not None else "y_count"
 
-    wanted = P.clean_text(department) or None
+    wanted = parsing.clean_text(department) or None
     out: dict[tuple[dt.date, str | None], int] = {}
     blank_names, other_names = set(), set()
     for g in grouped:
         raw = g.get("d")
-        name = (P.clean_text(raw) or None) if dept_name else wanted
+        name = (parsing.clean_text(raw) or None) if dept_name else wanted
         if dept_name and name is None:
             blank_names.add(raw)
             continue
@@ -445,7 +445,7 @@ def group_amounts(counts: Sequence[int], unit_price: Decimal | None) -> list[Dec
 # --------------------------------------------------------------------------- the SMS sheet
 
 
-class PointerError(P.CellError):
+class PointerError(parsing.CellError):
     """A problem of the SMS sheet's row that names a log; ``key`` is the column at fault."""
 
     def __init__(self, key: str, message: str, hint: str = ""):
@@ -476,7 +476,7 @@ def rows_from_log(row: dict, *, folder: str | Path, year: int | None, seen: dict
     """
     try:
         path = resolve_log_path(row["log_file"], folder)
-    except P.CellError as err:
+    except parsing.CellError as err:
         raise PointerError("log_file", err.message, err.hint) from None
     month = row.get("month")
     agg = read_log(path, year=year, month=month, department=row.get("department"))

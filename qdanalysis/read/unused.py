@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from qdanalysis.errors import ValidationError
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
+from qdanalysis.read.folder import read_sheets, workbook_paths
+from qdanalysis.read.locate import HEADER_SCAN_ROWS
 from qdanalysis.read.schema import GUIDE_HEADER, SELF_EVALUATION, SheetSchema
-from qdanalysis.read.sheet import HEADER_SCAN_ROWS, read_sheets, workbook_paths
 from qdanalysis.read.xlsx import WORKSHEET, SheetData
 
 #: A header row has at least this many short text cells, and a row of values below it.
@@ -27,7 +28,7 @@ def unused_sheets(path: str | Path, used: dict[tuple[str, str], str], tables: tu
 
     Args:
         path: a workbook or a folder of workbooks.
-        used: the sheets a table was found in (:func:`~qdanalysis.read.sheet.sheets_used`).
+        used: the sheets a table was found in (:func:`~qdanalysis.read.locate.sheets_used`).
         tables: the input tables, for the closest match of a sheet that looks like one.
     """
     out = []
@@ -45,7 +46,7 @@ def unused_sheets(path: str | Path, used: dict[tuple[str, str], str], tables: tu
 def _why(sheet: SheetData, tables: tuple[SheetSchema, ...]) -> str:
     if sheet.kind != WORKSHEET:
         return f"是{_KIND_WORDS.get(sheet.kind, '非数据工作表')}，不是数据表，未使用"
-    if not any(not P.is_blank(v) for row in sheet.rows for v in row):
+    if not any(not parsing.is_blank(v) for row in sheet.rows for v in row):
         return "为空表，未使用"
     header = _header(sheet)
     if header is None:
@@ -60,18 +61,18 @@ def _header(sheet: SheetData) -> list[str] | None:
     """The first row that reads as a header (three or more short texts) with a row of values below it."""
     rows = sheet.rows[:HEADER_SCAN_ROWS]
     for i, row in enumerate(rows):
-        cells = [P.clean_text(v) for v in row if isinstance(v, str) and v.strip()]
+        cells = [parsing.clean_text(v) for v in row if isinstance(v, str) and v.strip()]
         if len(cells) < MIN_HEADER_CELLS or any(len(c) > MAX_HEADER_CHARS for c in cells):
             continue
         below = sheet.rows[i + 1:i + 4]
-        if any(sum(not P.is_blank(v) for v in r) >= 2 for r in below):
+        if any(sum(not parsing.is_blank(v) for v in r) >= 2 for r in below):
             return cells
     return None
 
 
 def _closest(header: list[str], tables: tuple[SheetSchema, ...]) -> str:
     """The input table whose headers the sheet's come closest to, with the required ones it lacks."""
-    names = [P.split_header(h)[0] for h in header]
+    names = [parsing.split_header(h)[0] for h in header]
 
     def score(table: SheetSchema) -> tuple[int, int]:
         exact = sum(any(n in c.names for c in table.columns) for n in names)

@@ -1,8 +1,8 @@
 """Safe reading of Excel workbooks (.xlsx / .xlsm, and Excel 97-2003 .xls / WPS .et).
 
 This is the only module of the package that opens spreadsheet files.
-:func:`read_workbook` first runs the archive checks of :mod:`qdanalysis.read.archive` (an
-Excel 97-2003 file: those of :mod:`qdanalysis.read.biff`), which refuse anything that is not a
+:func:`read_workbook` first runs the archive checks of :mod:`qdanalysis.read.safety` (an
+Excel 97-2003 file: those of :mod:`qdanalysis.read.safety.biff`), which refuse anything that is not a
 workbook or that could exhaust memory or abort the process inside the reader. Only then is the
 file read with python-calamine; openpyxl is the fallback when calamine raises on an xlsx (it
 does not read .xls: there a calamine failure is the refusal).
@@ -23,7 +23,7 @@ What the reader returns:
   sheet, a dialog or macro sheet) has no rows and says what it is in :attr:`SheetData.kind`,
   so that a loader can tell the user why a sheet named for a table holds none.
 * A NaN or an infinity stored in a number cell reads as ``None`` and is listed in
-  :attr:`SheetData.errors` (the text starts with :data:`archive.NOT_A_NUMBER`), never as a blank.
+  :attr:`SheetData.errors` (the text starts with :data:`safety.NOT_A_NUMBER`), never as a blank.
 """
 from __future__ import annotations
 
@@ -39,14 +39,16 @@ from pathlib import Path
 
 import python_calamine
 
-from qdanalysis.read.archive import (
-    MAX_SHEET_CELLS,
+from qdanalysis.read.safety import (
     NOT_A_NUMBER,
     Archive,
     Inspector,
+    audit_cells,
     column_letter,
+    inspect_container,
+    inspect_xls,
 )
-from qdanalysis.read.biff import inspect_xls
+from qdanalysis.read.safety.limits import MAX_SHEET_CELLS
 
 __all__ = ["WORKSHEET", "SheetData", "column_letter", "inspect_archive", "read_workbook"]
 
@@ -123,7 +125,7 @@ def collector_paused():
 
 def _checked(inspector: Inspector) -> Archive:
     """The archive checks of an xlsx, or the record checks of an Excel 97-2003 workbook."""
-    archive = inspector.run()
+    archive = inspect_container(inspector)
     return inspect_xls(inspector) if archive.legacy else archive
 
 
@@ -181,7 +183,7 @@ def _read_either(inspector: Inspector, archive: Archive) -> list[SheetData]:
                 f"无法读取 Excel 97-2003 工作簿：{first.text}",
                 f"请用Excel或WPS打开“{inspector.name}”检查内容，另存为 .xlsx 文件后重试",
             ) from None
-        inspector.audit_cells()  # cells calamine refused and openpyxl would read its own way
+        audit_cells(inspector)  # cells calamine refused and openpyxl would read its own way
         try:
             return _read_openpyxl(inspector.path, inspector.display, first.sheet_names, archive)
         except _ReadFailure as second:

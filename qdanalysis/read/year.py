@@ -15,8 +15,9 @@ from qdanalysis.read import (
     money,  # noqa: F401 - registers the .qd accessor for notebook users
     store,
 )
+from qdanalysis.read.columns import frame
+from qdanalysis.read.folder import Skipped, skipped_files, workbook_paths
 from qdanalysis.read.inputs import FRAME_DTYPES, FRAME_NAMES, INPUTS, read_inputs
-from qdanalysis.read.sheet import Skipped, frame, skipped_files, workbook_paths
 
 __all__ = ["YearData", "load_year", "year_folder", "is_demo_folder", "load_processed"]
 

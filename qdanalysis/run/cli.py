@@ -83,7 +83,7 @@ def cmd_validate(args) -> int:
 
 def _print_skipped(folder: str | Path) -> None:
     """A note for each file of a folder that is not read: why, and how to convert it."""
-    from qdanalysis.read.sheet import skipped_files
+    from qdanalysis.read.folder import skipped_files
 
     for skipped in skipped_files(folder):
         print(_visible(f"  注：未读取 {skipped.text()}"))

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.errors import ProblemCollector
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
+from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
-from qdanalysis.read.sheet import Record, frame, locate, money_value, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 MONEY_KEYS = ("budget", "adjusted_budget", "executed")
@@ -62,7 +63,7 @@ def _marker(rec: Record) -> str | None:
 
 
 def _marker_text(rec: Record) -> str:
-    return "".join(P.compact(rec.raw.get(k)) for k in ("code", "category", "item"))
+    return "".join(parsing.compact(rec.raw.get(k)) for k in ("code", "category", "item"))
 
 
 def _check_stands(collector: ProblemCollector, rec: Record, members: list[Record], kind: str) -> None:
@@ -78,14 +79,14 @@ def _check_stands(collector: ProblemCollector, rec: Record, members: list[Record
         why = "它上方没有属于它的明细项目" if kind == "subtotal" else "表中没有明细项目"
     elif not stated:
         why = "它没有填写任何金额"
-    elif P.compact(rec.raw.get("code")) and not any(
+    elif parsing.compact(rec.raw.get("code")) and not any(
             money_value(m.values.get(k)) is not None for m in members for k in stated):
         # An item keeps its 编号 when renamed; a subtotal over items that all leave the
         # figure undisclosed stands without one (the stated figure is then the 未披露 part).
         why = "它有编号，像是明细项目，而它所汇总的明细项目都没有填写对应的金额"
     else:
         return
-    name = P.shown(rec.raw.get("item")) or P.shown(rec.raw.get("category")) or P.shown(rec.raw.get("code"))
+    name = parsing.shown(rec.raw.get("item")) or parsing.shown(rec.raw.get("category")) or parsing.shown(rec.raw.get("code"))
     collector.add(rec.loc.sheet, rec.row, rec.loc.where("item"),
                   f"「{name}」含有「{word}」，会被当作{label}行而不计入明细，但无法核对：{why}",
                   f"如果这是一个明细项目，请从名称中去掉「{word}」；如果是{label}行，请填写金额，"
@@ -212,7 +213,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
             if name in seen:
                 first = seen[name]
                 collector.add(loc.sheet, rec.row, loc.where("item"),
-                              f"项目「{P.shown(name)}」重复出现（第一次在{first.loc.sheet}第{first.row}行）",
+                              f"项目「{parsing.shown(name)}」重复出现（第一次在{first.loc.sheet}第{first.row}行）",
                               "同一年度每个项目只能出现一次，请合并或改名")
             else:
                 seen[name] = rec
@@ -221,7 +222,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
                 if code in seen_codes and seen_codes[code].values.get("item") != name:
                     first = seen_codes[code]
                     collector.add(loc.sheet, rec.row, loc.where("code"),
-                                  f"编号「{P.shown(code)}」重复（第一次在第{first.row}行）", "每个项目的编号应唯一")
+                                  f"编号「{parsing.shown(code)}」重复（第一次在第{first.row}行）", "每个项目的编号应唯一")
                 seen_codes.setdefault(code, rec)
             items.append(rec)
             by_category.setdefault(rec.values.get("category"), []).append(rec)
@@ -253,7 +254,7 @@ def _item_row(rec: Record) -> dict[str, object]:
     row.update(src_file=rec.loc.file, src_sheet=rec.loc.sheet, src_row=rec.row, adjustment=_adjustment(rec))
     approximate = [k for k in MONEY_KEYS if getattr(rec.values.get(k), "approximate", False)]
     row["approximate"] = "、".join(approximate) or None  # the money columns written as 约…
-    row.update({h: P.clean_text(v) or None for h, v in rec.extras.items()})
+    row.update({h: parsing.clean_text(v) or None for h, v in rec.extras.items()})
     return row
 
 
@@ -271,7 +272,7 @@ def _adjustment(rec: Record) -> str | None:
     """未调整 for a blank 调整后预算数 (or none in the sheet), 未披露 where the cell says so, None for a figure."""
     if money_value(rec.values.get("adjusted_budget")) is not None:
         return None
-    return P.UNDISCLOSED_WORD if P.compact(rec.raw.get("adjusted_budget")) == P.UNDISCLOSED_WORD else NOT_ADJUSTED
+    return parsing.UNDISCLOSED_WORD if parsing.compact(rec.raw.get("adjusted_budget")) == parsing.UNDISCLOSED_WORD else NOT_ADJUSTED
 
 
 def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
@@ -287,7 +288,7 @@ def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
     states = {_adjustment(r) for r in [*items, *([total] if total is not None else [])]}
     out["adjustment"] = (None if out["adjusted_budget"] is not None
                          else NOT_ADJUSTED if states == {NOT_ADJUSTED}
-                         else P.UNDISCLOSED_WORD if P.UNDISCLOSED_WORD in states else None)
+                         else parsing.UNDISCLOSED_WORD if parsing.UNDISCLOSED_WORD in states else None)
     return out
 
 

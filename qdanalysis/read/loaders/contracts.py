@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qdanalysis.read import parsing as P
-from qdanalysis.read.schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
-from qdanalysis.read.sheet import (
+from qdanalysis.read import parsing
+from qdanalysis.read.columns import (
     LOADER_ORDER,
     NAT,
     Columns,
@@ -19,11 +18,12 @@ from qdanalysis.read.sheet import (
     datetimes,
     decimal_array,
     frame,
-    locate,
     provenance_columns,
     raise_problems,
     read_columns,
 )
+from qdanalysis.read.locate import locate
+from qdanalysis.read.schema import CONTRACTS, LINES_COUNTED, MONEY, PRICE, UNITS_COUNTED
 from qdanalysis.read.xlsx import collector_paused
 
 #: Billing bases and the words that mean them.
@@ -47,7 +47,7 @@ CONTRACT_DTYPES = {
 
 def billing_of(text: str | None) -> str | None:
     """Canonical billing basis (年, 月, 条, 一次性) of a cell's text, or None if unknown."""
-    t = P.compact(text)
+    t = parsing.compact(text)
     if not t:
         return None
     for key, words in BILLING.items():
@@ -100,7 +100,7 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
         if not c:
             cols.add(i, o_id, "contract_id", "缺少合同编号", "每份合同需填写唯一的合同编号")
         elif c in seen:
-            cols.add(i, o_id, "contract_id", f"合同编号「{P.shown(c)}」重复（第一次在第{seen[c]}行）", "每份合同的编号应唯一")
+            cols.add(i, o_id, "contract_id", f"合同编号「{parsing.shown(c)}」重复（第一次在第{seen[c]}行）", "每份合同的编号应唯一")
         else:
             seen[c] = rows[i]
     for i, item in enumerate(cols.get("item")):
@@ -112,7 +112,7 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
     billing = [known[t] for t in billing_text]
     for i, t in enumerate(billing_text):
         if t and billing[i] is None:
-            cols.add(i, o_billing, "billing", f"计费方式「{P.shown(t)}」无法识别", "请填写 年、月、条 或 一次性")
+            cols.add(i, o_billing, "billing", f"计费方式「{parsing.shown(t)}」无法识别", "请填写 年、月、条 或 一次性")
 
     price, amount = cols.money("unit_price"), cols.money("amount")
     per_billing = {"月": "月", "年": "年", "条": "条"}
@@ -124,7 +124,7 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
             billing[i] = implied.pop()
         elif billing[i] and implied and implied != {billing[i]}:
             cols.add(i, o_conflict, "billing",
-                     f"计费方式「{P.shown(billing_text[i])}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
+                     f"计费方式「{parsing.shown(billing_text[i])}」与金额单位「/{'、/'.join(sorted(pers))}」矛盾",
                      "请核对计费方式或单价的单位")
     for i, p in [(i, p) for i, p in amount.per.items() if p in ("月", "条")]:
         # 942元/月 or 0.065元/条 written as the amount: a unit price, never the contract's amount
@@ -158,7 +158,7 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
 def _quantity_units(cols: Columns, quantity: list[int | None]) -> list[str | None]:
     """What each 数量 counts: 条 (lines, things), or 单位 where the cell says organisations (``92个单位``)."""
     raw = cols.raw.get("quantity") or [None] * len(quantity)
-    kind = {v: UNITS_COUNTED if P.counts_organisations(v) else LINES_COUNTED for v in dict.fromkeys(raw)}
+    kind = {v: UNITS_COUNTED if parsing.counts_organisations(v) else LINES_COUNTED for v in dict.fromkeys(raw)}
     return [None if q is None else kind[v] for q, v in zip(quantity, raw)]
 
 

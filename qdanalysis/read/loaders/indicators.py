@@ -18,7 +18,10 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError, display_path
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
+from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
+from qdanalysis.read.folder import read_sheets, workbook_paths
+from qdanalysis.read.locate import Located, locate, locate_in_sheet
 from qdanalysis.read.schema import (
     FUND_LINES,
     INDICATORS,
@@ -28,18 +31,6 @@ from qdanalysis.read.schema import (
     SELF_EVALUATION_END,
     SELF_FUNDS,
     SheetSchema,
-)
-from qdanalysis.read.sheet import (
-    Located,
-    frame,
-    locate,
-    locate_in_sheet,
-    money_value,
-    provenance,
-    raise_problems,
-    read_records,
-    read_sheets,
-    workbook_paths,
 )
 from qdanalysis.read.xlsx import collector_paused
 
@@ -73,7 +64,7 @@ def units_compatible(target_unit: str, actual_unit: str) -> bool:
     return target_unit in COUNT_UNITS and actual_unit in COUNT_UNITS
 
 
-def is_met(target: P.Target, actual: P.Quantity | None) -> bool | None:
+def is_met(target: parsing.Target, actual: parsing.Quantity | None) -> bool | None:
     """Whether ``actual`` meets ``target``; None when unknown (no actual, or units differ)."""
     if actual is None:
         return None
@@ -82,7 +73,7 @@ def is_met(target: P.Target, actual: P.Quantity | None) -> bool | None:
             return None
         if any(actual.text.startswith(w) for w in NEGATIVE_WORDS):
             return False
-        return actual.text == target.text or actual.text in P.QUALITATIVE
+        return actual.text == target.text or actual.text in parsing.QUALITATIVE
     if actual.value is None or target.value is None or not units_compatible(target.unit, actual.unit):
         return None
     a, t = actual.value, target.value
@@ -164,7 +155,7 @@ def _rows(loc: Located, table: SheetSchema, collector: ProblemCollector) -> list
             collector.add(loc.sheet, rec.row, loc.where("name"), "缺少三级指标名称", "请填写指标名称")
         target = v.get("target")
         if target is None:
-            if P.is_blank(rec.raw.get("target")):
+            if parsing.is_blank(rec.raw.get("target")):
                 collector.add(loc.sheet, rec.row, loc.where("target"), f"{loc.col_header.get('target', '指标值')}为空",
                               "请填写指标值，例如 ≥80条、≤2小时、100%、健全")
             continue
@@ -201,13 +192,13 @@ def _form_body(loc: Located) -> None:
     figures = {loc.col_index[k] for k in ("actual", "self_score") if k in loc.col_index}
     body = []
     for row_no, values in loc.rows:
-        head = next((v for v in values if not P.is_blank(v)), None)
-        if isinstance(head, str) and P.compact(head).startswith(SELF_EVALUATION_END):
+        head = next((v for v in values if not parsing.is_blank(v)), None)
+        if isinstance(head, str) and parsing.compact(head).startswith(SELF_EVALUATION_END):
             break  # 总分, 等级: the form's own total, not an indicator
-        if all(P.is_blank(v) for j, v in enumerate(values) if j not in level_cols):
+        if all(parsing.is_blank(v) for j, v in enumerate(values) if j not in level_cols):
             continue
-        if any(isinstance(values[j], str) and P.compact(values[j]) == NOT_YET_EVIDENCED for j in figures if j < len(values)):
-            values = [None if j in figures and isinstance(v, str) and P.compact(v) == NOT_YET_EVIDENCED else v
+        if any(isinstance(values[j], str) and parsing.compact(values[j]) == NOT_YET_EVIDENCED for j in figures if j < len(values)):
+            values = [None if j in figures and isinstance(v, str) and parsing.compact(v) == NOT_YET_EVIDENCED else v
                       for j, v in enumerate(values)]
         body.append((row_no, values))
     loc.rows = body
@@ -227,14 +218,14 @@ def _funds(path: str | Path, loc: Located, collector: ProblemCollector) -> list[
         return []
     if funds.sheet_unit is None:  # 项目资金（万元）: the block's label states its unit
         for header in funds.extras:
-            unit = P.money_unit_of(P.split_header(header)[1])
+            unit = parsing.money_unit_of(parsing.split_header(header)[1])
             if unit:
                 funds.sheet_unit = unit
     first = min(funds.col_index.values())
     lines: dict[int, str] = {}
     kept = []
     for row_no, values in funds.rows:
-        labels = [P.compact(v) for v in values[:first] if isinstance(v, str) and v.strip()]
+        labels = [parsing.compact(v) for v in values[:first] if isinstance(v, str) and v.strip()]
         line = next((name for name in FUND_LINES if labels and name in labels[-1]), None)
         if line is None:
             if kept:
@@ -262,15 +253,15 @@ def _rate(rec: Any, loc: Located, collector: ProblemCollector) -> Decimal | None
     """执行率 as a ratio: ``95.50%``, or a number (Excel keeps 95.50% as 0.955; a bare number above 1.5
     is percentage points, 95.5 → 95.5%)."""
     value = rec.raw.get("rate")
-    if P.is_blank(value):
+    if parsing.is_blank(value):
         return None
     try:
-        if isinstance(value, str) and P.compact(value).endswith("%"):
-            number = P.parse_decimal(value)
+        if isinstance(value, str) and parsing.compact(value).endswith("%"):
+            number = parsing.parse_decimal(value)
             return None if number is None else number / 100
-        number = P.parse_decimal(value)
-    except P.CellError:
-        collector.add(loc.sheet, rec.row, loc.where("rate"), f"执行率「{P.shown(value)}」无法识别为百分数",
+        number = parsing.parse_decimal(value)
+    except parsing.CellError:
+        collector.add(loc.sheet, rec.row, loc.where("rate"), f"执行率「{parsing.shown(value)}」无法识别为百分数",
                       "请填写百分数，如 95.50%（未知请留空）")
         return None
     if number is None:
@@ -281,11 +272,11 @@ def _rate(rec: Any, loc: Located, collector: ProblemCollector) -> Decimal | None
 def _merged(rows: list[dict], form_rows: list[dict]) -> list[dict]:
     """The 绩效指标 sheet's rows with the 自评表's self-scores; any disagreement between the two is refused."""
     problems: list[Problem] = []
-    by_name = {P.compact(r["name"]): r for r in form_rows if r.get("name")}
-    names = {P.compact(r["name"]) for r in rows if r.get("name")}
+    by_name = {parsing.compact(r["name"]): r for r in form_rows if r.get("name")}
+    names = {parsing.compact(r["name"]) for r in rows if r.get("name")}
     out = []
     for r in rows:
-        f = by_name.get(P.compact(r.get("name")))
+        f = by_name.get(parsing.compact(r.get("name")))
         if f is None:
             problems.append(_both_problem(r, "三级指标", f"{_at(r)}列有指标「{r['name']}」，{_at(form_rows[0], row=False)}没有该指标",
                                           "同一年度只能有一套绩效指标：请在两表中列出相同的指标，或移出其中一张表"))
@@ -304,7 +295,7 @@ def _merged(rows: list[dict], form_rows: list[dict]) -> list[dict]:
         merged.update({k: f.get(k) for k in ("self_score", "deviation", "self_src_file", "self_src_sheet", "self_src_row")})
         out.append(merged)
     for f in form_rows:
-        if f.get("name") and P.compact(f["name"]) not in names:
+        if f.get("name") and parsing.compact(f["name"]) not in names:
             problems.append(_both_problem(f, "三级指标", f"{_at(f, row=False)}列有指标「{f['name']}」，"
                                           f"{_places(rows, 'src')}没有该指标",
                                           "同一年度只能有一套绩效指标：请在两表中列出相同的指标，或移出其中一张表"))
@@ -316,7 +307,7 @@ def _merged(rows: list[dict], form_rows: list[dict]) -> list[dict]:
 def _same_target(a: dict, b: dict) -> tuple[bool, str, str]:
     same = (a["target_op"], a["target_value"], a["target_unit"]) == (b["target_op"], b["target_value"], b["target_unit"])
     if a["target_op"] == "is":
-        same = P.compact(a["target_text"]) == P.compact(b["target_text"])
+        same = parsing.compact(a["target_text"]) == parsing.compact(b["target_text"])
     return same, a["target_text"], b["target_text"]
 
 
@@ -327,7 +318,7 @@ def _same_actual(a: dict, b: dict) -> tuple[bool, str, str]:
         same = (a["actual_value"], a["actual_unit"] or "") == (b["actual_value"], b["actual_unit"] or "") \
                or (a["actual_value"] == b["actual_value"] and units_compatible(a["actual_unit"] or "", b["actual_unit"] or ""))
     else:
-        same = P.compact(a["actual_text"]) == P.compact(b["actual_text"])
+        same = parsing.compact(a["actual_text"]) == parsing.compact(b["actual_text"])
     return same, a["actual_text"], b["actual_text"]
 
 

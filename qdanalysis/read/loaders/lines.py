@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
+from qdanalysis.read.columns import as_date, frame, money_value, provenance, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import LINES, LINES_COUNTED, MONEY, UNITS_COUNTED
-from qdanalysis.read.sheet import as_date, frame, locate, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 LINE_DTYPES = {
@@ -44,14 +45,14 @@ def load_lines(path: str | Path) -> pd.DataFrame:
                 collector.add(loc.sheet, rec.row, loc.where("monthly_fee"),
                               f"月租的单位是「元/{fee.per}」，不是按月", "月租请填写每月费用，例如 942元/月")
             count = v.get("count")
-            count = 1 if count is None and P.is_blank(rec.raw.get("count")) else count
+            count = 1 if count is None and parsing.is_blank(rec.raw.get("count")) else count
             fee_yuan = money_value(fee)
-            annual = None if fee_yuan is None or count is None else (fee_yuan * count * 12).quantize(P.FEN)
+            annual = None if fee_yuan is None or count is None else (fee_yuan * count * 12).quantize(parsing.FEN)
             bw = v.get("bandwidth_mbps")
             row = {
                 "unit": v.get("unit"), "carrier": v.get("carrier"), "line_type": v.get("line_type"),
                 "bandwidth_mbps": None if bw is None else float(bw), "count": count,
-                "count_unit": UNITS_COUNTED if P.counts_organisations(rec.raw.get("count")) else LINES_COUNTED,
+                "count_unit": UNITS_COUNTED if parsing.counts_organisations(rec.raw.get("count")) else LINES_COUNTED,
                 "monthly_fee": fee_yuan, "annual_cost": annual, "start": as_date(v.get("start")),
                 "item_code": v.get("item_code"), "item": v.get("item"), "note": v.get("note"),
                 "source": v.get("source"),

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.errors import ValidationError
-from qdanalysis.read import parsing as P
-from qdanalysis.read import smslog
+from qdanalysis.read import parsing, smslog
+from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import MONEY, PRICE, SETTLED, SMS
-from qdanalysis.read.sheet import frame, locate, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 SMS_DTYPES = {
@@ -41,14 +41,14 @@ def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
             month = v.get("month")
             if v.get("log_file"):
                 pass  # the months come from the log (smslog.rows_from_log checks them)
-            elif month is None and not P.is_blank(rec.raw.get("month")):
+            elif month is None and not parsing.is_blank(rec.raw.get("month")):
                 pass  # already reported by the parser
             elif month is None:
                 collector.add(loc.sheet, rec.row, loc.where("month"), "缺少月份", "请填写结算月份，例如 2020年1月")
             else:
                 if year is not None and month.year != year:
                     collector.add(loc.sheet, rec.row, loc.where("month"),
-                                  f"月份「{P.shown(rec.raw.get('month'))}」不在评价年度{year}年内",
+                                  f"月份「{parsing.shown(rec.raw.get('month'))}」不在评价年度{year}年内",
                                   f"短信结算表只应包含{year}年各月的结算；其他年度的结算请放到该年度的文件夹中")
                 key = (month, v.get("department"))
                 if key in seen:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
+from qdanalysis.read.columns import as_date, frame, provenance, raise_problems, read_records
+from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import PROJECT, RECORD, RESULTS, SheetSchema
-from qdanalysis.read.sheet import as_date, frame, locate, provenance, raise_problems, read_records
 from qdanalysis.read.xlsx import collector_paused
 
 RESULT_DTYPES = {"name": object, "value": object, "unit": object, "note": object, "source": object,
@@ -82,7 +83,7 @@ def load_record(path: str | Path) -> pd.DataFrame:
             if not name:
                 collector.add(loc.sheet, rec.row, loc.where("name"), "缺少三级指标名称", "请填写评分表中的三级指标名称，或删除这一行")
                 continue
-            key = P.compact(name)
+            key = parsing.compact(name)
             if key in seen:
                 sheet, row = seen[key]
                 collector.add(loc.sheet, rec.row, loc.where("name"),
@@ -98,7 +99,7 @@ def load_record(path: str | Path) -> pd.DataFrame:
             actual = rec.raw.get("actual")
             rows.append({"level1": v.get("level1"), "name": name,
                          "weight": None if v.get("weight") is None else float(v["weight"]),
-                         "method": v.get("method"), "actual": None if P.is_blank(actual) else P.clean_text(actual),
+                         "method": v.get("method"), "actual": None if parsing.is_blank(actual) else parsing.clean_text(actual),
                          "score": score, "evidence": v.get("evidence"), "opinion": v.get("opinion"),
                          "evaluator": v.get("evaluator"), "date": as_date(v.get("date")), **provenance(rec)})
     raise_problems(collectors)

@@ -1,418 +1,24 @@
-"""Finding a table in a workbook and reading its rows: the part every loader shares.
-
-A table is found by its sheet name or, failing that, by its header row. Title lines,
-``单位：万元`` lines, blank rows, notes and signatures below the table, merged or
-written-once category cells are all handled here, so each loader only says what its
-rows mean.
-"""
+"""Reading a located table: its cells parsed and typed by their column's kind, a column at a time,
+and the DataFrame built with the declared dtypes."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
-import unicodedata
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from qdanalysis.errors import MissingTableError, ProblemCollector, ValidationError, display_path
-from qdanalysis.read import parsing as P
-from qdanalysis.read.archive import NOT_A_NUMBER, UNCACHED_FORMULA, column_letter
-from qdanalysis.read.schema import MONEY, NOTE_PREFIXES, PRICE, Column, SheetSchema
-from qdanalysis.read.xlsx import WORKSHEET, SheetData, read_workbook
-
-HEADER_SCAN_ROWS = 30
-#: What a year's folder reads: Excel workbooks, Excel 97-2003 workbooks and WPS 表格's .et (the same format).
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
-#: Files a folder holds that are not data and need no word: the marker of illustrative data.
-QUIET_FILES = frozenset({"DEMO"})
-_RESAVE_HOW = "用Excel或WPS打开后另存为“Excel工作簿（*.xlsx）”，再放回该文件夹"
-_RESAVE = "请" + _RESAVE_HOW
-_OTHER_SHEETS = {".xlsb": "Excel二进制工作簿（.xlsb）", ".ods": "OpenDocument表格（.ods）",
-                 ".numbers": "Numbers表格（.numbers）", ".xltx": "Excel模板（.xltx）", ".xlt": "Excel模板（.xlt）",
-                 ".ett": "WPS表格模板（.ett）", ".xml": "XML文件（可能是Excel 2003 XML表格）",
-                 ".htm": "网页文件（有些系统导出的“Excel”其实是网页）", ".html": "网页文件（有些系统导出的“Excel”其实是网页）"}
-
-
-@dataclass
-class Located:
-    """A table located in one sheet."""
-
-    file: str
-    sheet: str
-    header_row: int  # Excel row number of the header
-    col_index: dict[str, int]  # column key -> 0-based column index
-    col_header: dict[str, str]  # column key -> header as written
-    col_unit: dict[str, str | None]  # column key -> money unit from the header
-    sheet_unit: str | None
-    extras: dict[str, int]  # headers the contract does not know, kept as they are
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row, values)
-    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, col0) -> #REF! etc.
-
-    def where(self, key: str) -> str:
-        """Column as a user finds it: header and letter, e.g. ``预算数(D列)``."""
-        if key in self.col_index:
-            return f"{self.col_header[key]}({column_letter(self.col_index[key])}列)"
-        return key
-
-
-_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qdanalysis_shared_reads", default=None)
-
-
-@contextlib.contextmanager
-def shared_reads() -> Iterator[None]:
-    """Within this block each workbook is read once, however many loaders look into it
-    (a year's five tables often share one file)."""
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
-_USED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qdanalysis_used_sheets", default=None)
-
-
-@contextlib.contextmanager
-def sheets_used() -> Iterator[dict[tuple[str, str], str]]:
-    """Within this block, each sheet a table is found in is recorded: ``(file, sheet) -> table title``
-    (``file`` as :func:`display_path` writes it), so that the sheets no table used can be listed."""
-    used: dict[tuple[str, str], str] = {}
-    token = _USED.set(used)
-    try:
-        yield used
-    finally:
-        _USED.reset(token)
-
-
-def read_sheets(file: Path) -> list[SheetData]:
-    """The sheets of one workbook (read once within :func:`shared_reads`)."""
-    return _read(file)
-
-
-def _read(file: Path) -> list[SheetData]:
-    cache = _SHARED.get()
-    if cache is None:
-        return read_workbook(file)
-    try:
-        stat = file.stat()
-        key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        return read_workbook(file)
-    if key not in cache:
-        try:
-            cache[key] = read_workbook(file)
-        except ValidationError as err:
-            cache[key] = err
-    result = cache[key]
-    if isinstance(result, ValidationError):
-        raise result
-    return result
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file of a year's folder that is not read, why, and what to do if it holds data."""
-
-    path: Path
-    reason: str
-    hint: str
-
-    def text(self) -> str:
-        """``data/raw/2021/预算.csv：CSV或文本文件，不作为工作簿读取（若是数据表，请…）``"""
-        return f"{display_path(self.path)}：{self.reason}（{self.hint}）"
-
-
-def skipped_files(folder: str | Path) -> list[Skipped]:
-    """Every file of ``folder`` that :func:`workbook_paths` leaves out, with the reason and the conversion hint.
-
-    Sub-folders are not listed (an SMS log sits in one, named by the SMS sheet); nor is the
-    marker of illustrative data.
-    """
-    p = Path(folder)
-    if not p.is_dir():
-        return []
-    out = []
-    for f in sorted(p.iterdir()):
-        if not f.is_file() or f.name in QUIET_FILES:
-            continue
-        suffix = f.suffix.lower()
-        if f.name.startswith("~$"):
-            out.append(Skipped(f, "Excel或WPS打开工作簿时生成的临时文件（~$开头），不是数据",
-                               "关闭该工作簿后通常自动删除；若仍在，可直接删除"))
-        elif f.name.startswith("."):
-            out.append(Skipped(f, "隐藏文件（文件名以“.”开头），不读取", "若其中有数据，请去掉文件名开头的“.”"))
-        elif suffix in SPREADSHEET_SUFFIXES:
-            continue
-        elif suffix in (".csv", ".txt", ".tsv"):
-            out.append(Skipped(f, "CSV或文本文件，不作为工作簿读取：无法可靠判断其编码、单位和表头",
-                               f"若是数据表，请{_RESAVE_HOW}；若是短信结算表“明细文件”列所指的发送明细，无需处理"))
-        elif suffix in _OTHER_SHEETS:
-            out.append(Skipped(f, f"{_OTHER_SHEETS[suffix]}，不支持此格式", _RESAVE))
-        else:
-            out.append(Skipped(f, "不是工作簿，不读取", "数据文件夹只读取 .xlsx、.xlsm、.xls、.et 工作簿；"
-                               "若其中有数据，请" + _RESAVE_HOW))
-    return out
-
-
-def workbook_paths(path: str | Path) -> list[Path]:
-    """The spreadsheets a path stands for: the file itself, or the workbooks in a folder."""
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(
-            f for f in p.iterdir()
-            if f.is_file() and f.suffix.lower() in SPREADSHEET_SUFFIXES and not f.name.startswith(("~$", "."))
-        )
-        return files
-    return [p]
-
-
-def _header_matches(row: list[Any], table: SheetSchema) -> dict[str, tuple[int, str, str | None]]:
-    """Map column keys to (index, header as written, unit) for the cells of a candidate header row."""
-    found: dict[str, tuple[int, str, str | None]] = {}
-    for j, cell in enumerate(row):
-        if not isinstance(cell, str):
-            continue
-        name, unit = P.split_header(cell)
-        for col in table.columns:
-            if col.key not in found and name in col.names:
-                found[col.key] = (j, P.normalize_text(cell), unit)
-                break
-    return found
-
-
-def _best_header(sheet: SheetData, table: SheetSchema) -> tuple[int, dict[str, tuple[int, str, str | None]], list[Any]] | None:
-    """The header: ``(index of its last row, matches, header cells)``.
-
-    A header may take two rows, a group heading (金额, merged across) above the column
-    names (预算数, 执行数): the two rows are read as one, the lower name winning.
-    """
-    best: tuple[int, dict, list[Any]] | None = None
-    required = {c.key for c in table.required}
-
-    def better(m: dict) -> bool:
-        return best is None or (required <= m.keys(), len(m)) > (required <= best[1].keys(), len(best[1]))
-
-    rows = sheet.rows[:HEADER_SCAN_ROWS]
-    for i, row in enumerate(rows):
-        m = _header_matches(row, table)
-        if m and better(m):
-            best = (i, m, row)
-        if i + 1 < len(rows) and not required <= m.keys():
-            lower = rows[i + 1]
-            width = max(len(row), len(lower))
-            both = [lower[j] if j < len(lower) and isinstance(lower[j], str) and lower[j].strip()
-                    else (row[j] if j < len(row) else None) for j in range(width)]
-            m2 = _header_matches(both, table)
-            if required <= m2.keys() and better(m2):
-                best = (i + 1, m2, both)
-    return best
-
-
-def _sheet_name_matches(sheet: SheetData, table: SheetSchema) -> bool:
-    name = P.compact(sheet.name)
-    return any(word in name for word in table.sheet_names)
-
-
-def _fill_merged(sheet: SheetData, col: int, rows: list[list[Any]], first_row: int, collector: ProblemCollector,
-                 where: str) -> None:
-    """Give every cell of a vertical merge in column ``col`` the merge's top value.
-
-    A merge that starts at or above the header and reaches into the data (a title merged
-    down over the table) is reported instead: its text is not a value of the column.
-    """
-    for r0, c0, r1, c1 in sheet.merged:
-        if c0 <= col <= c1 and r1 > r0:
-            top = sheet.rows[r0][c0] if c0 == col else None
-            if top is None:
-                continue
-            if r0 < first_row <= r1:
-                span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
-                collector.add(
-                    sheet.name, r0 + 1, where,
-                    f"合并单元格{span}从表头上方（第{r0 + 1}行「{P.shown(top)}」）一直延伸到数据区域"
-                    f"（第{first_row + 1}行起），无法判断这些行的取值",
-                    f"请取消该合并单元格，在表头下方的每一行（或该类首行）填写{where}",
-                )
-                continue
-            for r in range(max(r0, first_row), r1 + 1):
-                idx = r - first_row
-                if 0 <= idx < len(rows) and P.is_blank(rows[idx][col]):
-                    rows[idx][col] = top
-
-
-def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemCollector, *, by_name: bool) -> Located | None:
-    """Locate ``table`` in ``sheet``. Reports missing columns when the sheet is named for the table."""
-    best = _best_header(sheet, table)
-    required = [c for c in table.required]
-    if best is None or not {c.key for c in required} <= best[1].keys():
-        if by_name:
-            row = None if best is None else best[0] + 1
-            have = {} if best is None else best[1]
-            if best is None:
-                collector.add(
-                    sheet.name, None, "",
-                    f"工作表「{sheet.name}」中找不到「{table.title}」的表头",
-                    "表头应包含：" + "、".join(c.header for c in required),
-                )
-            for col in required:
-                if col.key not in have and best is not None:
-                    alt = f"（也可写作：{'、'.join(col.synonyms)}）" if col.synonyms else ""
-                    collector.add(
-                        sheet.name, row, col.header,
-                        f"缺少必填列「{col.header}」",
-                        f"请在表头行加入「{col.header}」列{alt}",
-                    )
-        return None
-    hi, match, header_cells = best
-    sheet_unit = None
-    for row in sheet.rows[: hi + 1]:
-        for cell in row:
-            unit = P.parse_unit_line(cell) if isinstance(cell, str) and "单位" in cell else None
-            if unit and not (isinstance(cell, str) and P.split_header(cell)[0] in ("单位", "使用单位")):
-                sheet_unit = unit
-    located = Located(
-        file=sheet.file,
-        sheet=sheet.name,
-        header_row=hi + 1,
-        col_index={k: v[0] for k, v in match.items()},
-        col_header={k: v[1] for k, v in match.items()},
-        col_unit={k: P.money_unit_of(v[2]) for k, v in match.items()},
-        sheet_unit=sheet_unit,
-        extras={},
-    )
-    located.error_cells = {(r + 1, c): text for r, c, text in getattr(sheet, "errors", []) if r > hi}
-    known = set(located.col_index.values())
-    for j, cell in enumerate(header_cells):
-        if j not in known and not P.is_blank(cell):
-            located.extras[P.clean_text(cell)] = j
-    body = sheet.rows[hi + 1:]
-    fills = [located.col_index[c.key] for c in table.columns if c.fill_down and c.key in located.col_index]
-    if fills and sheet.merged:
-        body = [list(r) for r in body]  # the sheet's own rows stay as read
-        by_index = {located.col_index[c.key]: c.key for c in table.columns if c.key in located.col_index}
-        for col in fills:
-            _fill_merged(sheet, col, body, hi + 1, collector, located.where(by_index[col]))
-    first_row = hi + 2
-    append = located.rows.append
-    for offset, values in enumerate(body):
-        first = _first_value(values)
-        if first is None:
-            continue  # a blank row
-        if isinstance(first, str) and _is_note(first):
-            break  # notes and signatures end the table
-        append((first_row + offset, values))
-    return located
-
-
-_NOTE_STARTS = frozenset(p[0] for p in NOTE_PREFIXES)
-
-
-def _is_note(text: str) -> bool:
-    """A note or signature line (``注：``, ``填表人：``): its first character decides most rows."""
-    head = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
-    return head in _NOTE_STARTS and P.compact(text).startswith(NOTE_PREFIXES)
-
-
-def _first_value(values: list[Any]) -> Any:
-    """The first cell of a row that is not blank, or None."""
-    for v in values:
-        if v is None:
-            continue
-        if type(v) is str and len(v) > 4 and not v[0].isspace() and not v[-1].isspace():
-            return v  # the common first cell: too long to be a blank marker such as "—"
-        if not P.is_blank(v):
-            return v
-    return None
-
-
-def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], ProblemCollector] | None = None,
-           *, required: bool = True, skip: frozenset[tuple[str, str]] = frozenset()) -> tuple[list[Located], list[ProblemCollector]]:
-    """Find ``table`` in a workbook or in the workbooks of a folder.
-
-    Returns the located tables and the problem collectors used (one per file). ``skip`` names
-    sheets (``(file, sheet)``) that hold another layout of the table, already read.
-
-    Raises:
-        ValidationError: a file cannot be read, or the table is named but malformed, or
-            (when ``required``) the table is found nowhere.
-    """
-    paths = workbook_paths(path)
-    if not paths:
-        raise ValidationError(_no_workbook(path, table))
-    found: list[Located] = []
-    collectors: list[ProblemCollector] = []
-    for file in paths:
-        sheets = [s for s in _read(file) if (s.file, s.name) not in skip]
-        collector = ProblemCollector(display_path(file))
-        collectors.append(collector)
-        named = [s for s in sheets if _sheet_name_matches(s, table)]
-        others = [s for s in named if s.kind != WORKSHEET]  # a chart sheet named 预算执行 holds no table
-        named = [s for s in named if s.kind == WORKSHEET]
-        found_here = len(found)
-        for s in named:
-            loc = locate_in_sheet(s, table, collector, by_name=True)
-            if loc:
-                found.append(loc)
-        if not named and not table.by_name_only:
-            for s in sheets:
-                loc = locate_in_sheet(s, table, collector, by_name=False) if s.kind == WORKSHEET else None
-                if loc:
-                    found.append(loc)
-        if len(found) == found_here:
-            for s in others:
-                collector.add(s.name, None, "", f"工作表「{s.name}」是{_KIND_WORDS.get(s.kind, '非数据工作表')}，"
-                              f"不是数据表，其中没有「{table.title}」的数据",
-                              f"请把「{table.title}」的数据放在普通工作表中，表头应包含："
-                              + "、".join(c.header for c in table.required) + "；或给该工作表改一个不含"
-                              f"「{table.title}」的名称")
-        collector.raise_if_any()
-    used = _USED.get()
-    if used is not None:
-        for loc in found:
-            used.setdefault((loc.file, loc.sheet), table.title)
-    if not found and required:
-        raise MissingTableError(_no_table(path, table), table.key, table.title)
-    return found, collectors
-
-
-_KIND_WORDS = {"chartsheet": "图表工作表", "dialogsheet": "对话框工作表", "macrosheet": "宏工作表"}
-
-
-def _no_workbook(path: str | Path, table: SheetSchema):
-    from qdanalysis.errors import Problem
-
-    if not Path(path).is_dir():
-        return Problem(display_path(path), "", None, "", "找不到文件", "请检查路径和文件名是否正确")
-    skipped = skipped_files(path)
-    names = "；".join(f"「{s.path.name}」：{s.reason}" for s in skipped)
-    return Problem(
-        display_path(path), "", None, "",
-        "文件夹中没有工作簿（.xlsx、.xlsm、.xls、.et）" + (f"，未读取的文件：{names}" if names else ""),
-        _RESAVE if skipped else "请把工作簿（.xlsx）放到该文件夹中",
-    )
-
-
-def _no_table(path: str | Path, table: SheetSchema):
-    from qdanalysis.errors import Problem
-
-    return Problem(
-        display_path(path), "", None, "",
-        f"找不到「{table.title}」表",
-        f"请把工作表命名为「{table.title}」，或使表头包含：" + "、".join(c.header for c in table.required),
-    )
-
-
-# --- reading typed values ------------------------------------------------------------
-
+from qdanalysis.errors import ProblemCollector, ValidationError
+from qdanalysis.read import parsing
+from qdanalysis.read.locate import Located
+from qdanalysis.read.safety import NOT_A_NUMBER, UNCACHED_FORMULA
+from qdanalysis.read.schema import MONEY, PRICE, Column, SheetSchema
 
 _MISS = object()
 _NO_EXTRAS: dict[str, Any] = {}  # shared by the records of a sheet without extra columns; never mutated
@@ -471,7 +77,7 @@ class Record:
     extras: dict[str, Any]
 
     def text(self, key: str) -> str:
-        return P.clean_text(self.raw.get(key))
+        return parsing.clean_text(self.raw.get(key))
 
 
 def code_text(value: Any) -> str:
@@ -480,7 +86,7 @@ def code_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, float):
         return repr(value)
-    return P.normalize_text(value)
+    return parsing.normalize_text(value)
 
 
 def _money_unit(loc: Located, key: str) -> str | None:
@@ -491,31 +97,31 @@ def cell_parser(loc: Located, col: Column, *, year: int | None = None) -> Callab
     """The parser of one column's cells, by its kind (each raises :class:`parsing.CellError`)."""
     kind = col.kind
     if kind == "text":
-        return lambda v: P.clean_text(v) or None
+        return lambda v: parsing.clean_text(v) or None
     if kind == "code":
         return lambda v: code_text(v) or None
     if kind == "codes":
-        return P.parse_codes
+        return parsing.parse_codes
     if kind == "money":
         unit = _money_unit(loc, col.key)
-        return lambda v: P.parse_money(v, unit)
+        return lambda v: parsing.parse_money(v, unit)
     if kind == "price":
         unit = _money_unit(loc, col.key)
-        return lambda v: P.parse_money(v, unit, quantum=P.PRICE_QUANTUM)
+        return lambda v: parsing.parse_money(v, unit, quantum=parsing.PRICE_QUANTUM)
     if kind == "date":
-        return P.parse_date
+        return parsing.parse_date
     if kind == "month":
-        return lambda v: P.parse_month(v, year)
+        return lambda v: parsing.parse_month(v, year)
     if kind == "count":
-        return lambda v: P.parse_count(v, what=col.header)
+        return lambda v: parsing.parse_count(v, what=col.header)
     if kind == "bandwidth":
-        return P.parse_bandwidth
+        return parsing.parse_bandwidth
     if kind == "target":
-        return lambda v: None if P.is_blank(v) else P.parse_target(v)
+        return lambda v: None if parsing.is_blank(v) else parsing.parse_target(v)
     if kind == "quantity":
-        return P.parse_quantity
+        return parsing.parse_quantity
     if kind == "decimal":
-        return lambda v: P.parse_decimal(v, what=col.header)
+        return lambda v: parsing.parse_decimal(v, what=col.header)
     raise AssertionError(f"unknown column kind {kind}")
 
 
@@ -540,16 +146,16 @@ class MoneyColumn:
     def __len__(self) -> int:
         return len(self.units)
 
-    def __getitem__(self, i: int) -> P.Money | None:
+    def __getitem__(self, i: int) -> parsing.Money | None:
         if not self.valid[i]:
             return None
-        return P.Money(Decimal(int(self.units[i])).scaleb(self.exponent), self.per.get(i), i in self.stated,
+        return parsing.Money(Decimal(int(self.units[i])).scaleb(self.exponent), self.per.get(i), i in self.stated,
                        i in self.approximate)
 
     def __iter__(self):
         return (self[i] for i in range(len(self.units)))
 
-    def set(self, i: int, money: P.Money | None) -> None:
+    def set(self, i: int, money: parsing.Money | None) -> None:
         if money is None:
             self.valid[i] = False
             self.per.pop(i, None)
@@ -595,7 +201,7 @@ class _Failed:
 
     __slots__ = ("error",)
 
-    def __init__(self, error: P.CellError):
+    def __init__(self, error: parsing.CellError):
         self.error = error
 
 
@@ -700,14 +306,14 @@ def error_cell_problem(text: str) -> tuple[str, str]:
         value = {"nan": "NaN", "inf": "无穷大", "-inf": "负无穷大"}.get(text[len(NOT_A_NUMBER):], text[len(NOT_A_NUMBER):])
         return (f"单元格保存的数值是「{value}」，不是有效数字（Excel不会保存这样的值，文件可能由其他程序生成）",
                 "请在Excel中重新填写该单元格的数值（未知请留空）后另存")
-    return (f"单元格是Excel错误值「{P.shown(text)}」", "请修正该单元格的公式，或改填数值（未知请留空）")
+    return (f"单元格是Excel错误值「{parsing.shown(text)}」", "请修正该单元格的公式，或改填数值（未知请留空）")
 
 
 def _filled_down(values: list[Any]) -> list[Any]:
     out = []
     last = None
     for v in values:
-        if P.is_blank(v):
+        if parsing.is_blank(v):
             v = last
         else:
             last = v
@@ -729,7 +335,7 @@ def _error_positions(loc: Located, row_nos: list[int]) -> dict[int, list[tuple[i
 
 def _exponent(kind: str) -> int:
     """Decimal places of a money kind: 2 (fen) for amounts, 4 for unit prices."""
-    return (P.PRICE_QUANTUM if kind == "price" else P.FEN).as_tuple().exponent
+    return (parsing.PRICE_QUANTUM if kind == "price" else parsing.FEN).as_tuple().exponent
 
 
 def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str) -> list[Any]:
@@ -748,7 +354,7 @@ def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns,
             for v in distinct:
                 try:
                     memo_of[v] = parse(v)
-                except P.CellError as err:
+                except parsing.CellError as err:
                     memo_of[v] = _Failed(err)
                     failed = True
     if memo_of is not None:
@@ -760,7 +366,7 @@ def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns,
         for v in values:
             try:
                 parsed.append(parse(v))
-            except P.CellError as err:
+            except parsing.CellError as err:
                 parsed.append(_Failed(err))
     where = out.loc.where(key)
     for i, p in enumerate(parsed):
@@ -806,11 +412,11 @@ def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, or
                 if hit is _MISS:
                     try:
                         hit = memo[v] = parse(v)
-                    except P.CellError as err:
+                    except parsing.CellError as err:
                         hit = memo[v] = _Failed(err)
             else:
                 hit = parse(v)
-        except P.CellError as err:
+        except parsing.CellError as err:
             hit = _Failed(err)
         if type(hit) is _Failed:
             out.staged.append((i, order, where, hit.error.message, hit.error.hint))
@@ -825,11 +431,11 @@ def _money_column(loc: Located, col: Column, values: list[Any], out: Columns, or
 def _period_problem(col: Column, value: Any, per: str) -> tuple[str, str]:
     """Message and hint for a money cell whose billing period (``7.6万元/月``) its column does not take."""
     if "年" in col.periods:
-        return (f"{col.header}应为全年金额，「{P.shown(value)}」是每{per}的金额，不能当作全年金额",
+        return (f"{col.header}应为全年金额，「{parsing.shown(value)}」是每{per}的金额，不能当作全年金额",
                 "请填写全年金额（可写作 66.7 或 66.7万元）；按月或按条计费的合同，请在合同台账中填写"
                 "「单价」（如 7.6万元/月）和「计费方式」")
     allowed = "、".join(f"每{p}" for p in col.periods)
-    return (f"{col.header}应为{allowed}的金额，「{P.shown(value)}」是每{per}的金额",
+    return (f"{col.header}应为{allowed}的金额，「{parsing.shown(value)}」是每{per}的金额",
             "单价请填在「单价」列（如 0.065元/条），本列填写结算金额")
 
 
@@ -861,7 +467,7 @@ def read_records(loc: Located, table: SheetSchema, collector: ProblemCollector, 
 def provenance(rec: Record) -> dict[str, Any]:
     """Where a row comes from (file, sheet, Excel row), plus the sheet's extra columns as they are."""
     out: dict[str, Any] = {"src_file": rec.loc.file, "src_sheet": rec.loc.sheet, "src_row": rec.row}
-    out.update({h: P.clean_text(x) or None for h, x in rec.extras.items()})
+    out.update({h: parsing.clean_text(x) or None for h, x in rec.extras.items()})
     return out
 
 
@@ -871,7 +477,7 @@ def provenance_columns(cols: Columns) -> dict[str, Any]:
     out: dict[str, Any] = {"src_file": [cols.loc.file] * n, "src_sheet": [cols.loc.sheet] * n,
                            "src_row": pd.array(cols.rows, dtype="Int64")}
     for h, values in cols.extras.items():
-        out[h] = _parsed_column(values, lambda x: P.clean_text(x) or None, cols, 0, h)
+        out[h] = _parsed_column(values, lambda x: parsing.clean_text(x) or None, cols, 0, h)
     return out
 
 
@@ -881,7 +487,7 @@ _EPOCH = dt.date(1970, 1, 1)
 _DAY_NS = 86_400 * 10**9
 
 
-def date_ns(parsed: list[P.ParsedDate | None]) -> np.ndarray:
+def date_ns(parsed: list[parsing.ParsedDate | None]) -> np.ndarray:
     """Nanoseconds since 1970 of parsed dates (:data:`NAT` where empty), each distinct date converted once."""
     # keyed by identity: the parsed column shares one object per distinct date
     distinct = {id(d): d for d in parsed}
@@ -901,7 +507,7 @@ def raise_problems(collectors: list[ProblemCollector]) -> None:
         raise ValidationError(problems)
 
 
-def money_value(m: P.Money | None) -> Decimal | None:
+def money_value(m: parsing.Money | None) -> Decimal | None:
     return None if m is None else m.yuan
 
 
@@ -950,5 +556,5 @@ def _missing(v: Any) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
-def as_date(d: P.ParsedDate | None) -> dt.date | None:
+def as_date(d: parsing.ParsedDate | None) -> dt.date | None:
     return None if d is None else d.date

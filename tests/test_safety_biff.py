@@ -1,4 +1,4 @@
-"""Tests for qdanalysis.read.biff: Excel 97-2003 (.xls) and WPS .et workbooks are read with the xlsx limits.
+"""Tests for qdanalysis.read.safety.biff: Excel 97-2003 (.xls) and WPS .et workbooks are read with the xlsx limits.
 
 The workbooks are the committed fixtures of ``tests/fixtures/`` (see its README); every damaged one is
 made from them here, by patching one record of the ``Workbook`` stream.
@@ -19,7 +19,7 @@ import pytest
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import DATA_RAW
 from qdanalysis.read import xlsx
-from qdanalysis.read.biff import MAX_XLS_BYTES
+from qdanalysis.read.safety.biff import MAX_XLS_BYTES
 from qdanalysis.read.xlsx import read_workbook
 from qdanalysis.read.year import load_year
 

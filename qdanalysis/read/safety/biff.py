@@ -5,7 +5,7 @@ is a sequence of BIFF records. WPS 表格 saves its own .et in the same format. 
 layers: a sector chain that loops, a sheet whose declared dimensions reach row 4 billion, a cell in
 column 60,000 or a shared-string index beyond the table would make it allocate without bound or
 abort. :func:`inspect_xls` walks the container and every record once, without building the sheet,
-and refuses such a file with the same limits as an xlsx (:mod:`qdanalysis.read.archive`). It also
+and refuses such a file with the same limits as an xlsx (:mod:`qdanalysis.read.safety.limits`). It also
 lists the cells that hold an error value (``#DIV/0!``): calamine reads them as blanks.
 """
 
@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import struct
 
-from qdanalysis.read.archive import (
+from qdanalysis.read.safety.inspector import Archive, Inspector, SheetScan
+from qdanalysis.read.safety.limits import (
     MAX_RANGES,
     MAX_SHARED_TEXT_CHARS,
     MAX_SHEET_CELLS,
     MAX_UNIQUE_STRINGS,
     MAX_WORKBOOK_CELLS,
-    Archive,
-    Inspector,
-    SheetScan,
-    column_letter,
 )
+from qdanalysis.read.safety.refs import column_letter
 
 __all__ = ["MAX_XLS_BYTES", "XLS_COLS", "XLS_ROWS", "inspect_xls"]
 

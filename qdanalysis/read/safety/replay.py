@@ -1,0 +1,172 @@
+"""The exact replay of calamine's cell positioning over a worksheet part.
+
+The streaming scan (:mod:`~qdanalysis.read.safety.worksheet`) proves most sheets plain at C
+speed; a sheet it cannot prove is replayed here tag by tag, and so is every sheet before the
+fallback reader opens a file calamine gave up on (:func:`audit_cells`). The cells a reader
+would misread or guess at are refused, one problem each.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html import unescape
+
+from qdanalysis.errors import Problem, ValidationError
+from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, Inspector
+from qdanalysis.read.safety.limits import MAX_CARRY
+from qdanalysis.read.safety.markup import ATTR_R, ATTR_T, ATTRS, NAME, shown_bytes
+from qdanalysis.read.safety.refs import REF, column_index, column_letter
+from qdanalysis.read.safety.zipread import chunks, sheet_name
+
+_ANY_TAG = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(/?)(" + NAME + rb"(?::" + NAME + rb")?)" + ATTRS + rb">", re.S
+)
+_CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
+_SHARED_INDEX = re.compile(rb"[0-9]{1,15}")
+_MAX_LISTED = 20  # malformed cells listed in one refusal
+
+
+@dataclass
+class Replay:
+    """What :func:`replay` learns about one worksheet part (0-based positions)."""
+
+    max_row: int = 0
+    max_col: int = 0
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    malformed: list[tuple[int, int, str, str]] = field(default_factory=list)  # (row0, col0, kind, text)
+
+    def close_cell(self, cell: tuple[int, int], cell_t: bytes, has_f: bool, v_text: bytes | None) -> None:
+        row0, col0 = cell
+        if cell_t == b"e":
+            if v_text is not None:
+                self.errors.append((row0, col0, unescape(v_text.decode("utf-8", "replace")).strip()))
+        elif has_f and (v_text is None or (not v_text.strip() and cell_t != b"str")):
+            self.errors.append((row0, col0, UNCACHED_FORMULA))
+        if cell_t not in _CELL_TYPES:
+            self.malformed.append((row0, col0, "type", cell_t))
+        elif v_text is None:
+            return
+        elif cell_t == b"s" and not _SHARED_INDEX.fullmatch(v_text):
+            self.malformed.append((row0, col0, "shared", v_text))
+        elif cell_t == b"b" and v_text.strip() not in (b"0", b"1"):
+            self.malformed.append((row0, col0, "bool", v_text))
+        elif cell_t == b"inlineStr":
+            self.malformed.append((row0, col0, "inline", v_text))
+
+
+def replay(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Replay:
+    """Replay calamine's cell positioning over every tag of a worksheet part.
+
+    Returns the 1-based extent of cells that may hold a value, the error cells and
+    formula cells without a computed value (each where calamine puts it, with or
+    without an ``r`` attribute), and the cells that calamine would misread.
+    """
+    out = Replay()
+    row = col = 0
+    cell: tuple[int, int] | None = None  # position of the open <c>, until it closes
+    cell_t = b""
+    has_f = in_v = False
+    v_text: bytes | None = None
+    v_start = 0
+    carry = b""
+    for chunk in chunks(zf, info):
+        buf = carry + chunk
+        pos = 0
+        for m in _ANY_TAG.finditer(buf):
+            pos = m.end()
+            closing, tag, attrs = m.groups()
+            if tag is None:  # comment, CDATA, processing instruction
+                continue
+            local = tag.rsplit(b":", 1)[-1]
+            empty = attrs.endswith(b"/")
+            if local == b"row":
+                if closing:
+                    row += 1
+                    col = 0
+                elif not empty:
+                    r = ATTR_R.search(attrs)
+                    if r and r.group(2).strip().isdigit():
+                        row = max(int(r.group(2)) - 1, 0)
+            elif local == b"c":
+                if closing:
+                    if cell is not None:
+                        out.close_cell(cell, cell_t, has_f, v_text)
+                    cell = None
+                    in_v = False
+                elif not empty:  # <c .../> never holds a value
+                    r = ATTR_R.search(attrs)
+                    if r:
+                        ref = REF.fullmatch(r.group(2).strip())
+                        if not ref:
+                            # calamine refuses the file, openpyxl would guess a place
+                            out.malformed.append((row, col, "ref", r.group(2)))
+                            continue
+                        pos_row = max(int(ref.group(2)) - 1, 0)
+                        col = column_index(ref.group(1))
+                    else:
+                        pos_row = row
+                    cell = (pos_row, col)
+                    col += 1
+                    t = ATTR_T.search(attrs)
+                    cell_t = t.group(2).strip() if t else b""
+                    has_f = False
+                    v_text = None
+            elif cell is None or closing and local != b"v":
+                continue
+            elif local == b"f":
+                has_f = True
+            elif local in (b"v", b"is") and not closing and not empty:
+                # Only a cell with a value child widens the range (calamine drops empty cells).
+                out.max_row = max(out.max_row, cell[0] + 1)
+                out.max_col = max(out.max_col, cell[1] + 1)
+                if local == b"v":
+                    in_v, v_start = True, m.end()
+            elif local == b"v" and closing and in_v:
+                v_text = buf[v_start : m.start()]
+                in_v = False
+        carry = buf[pos:]
+        v_start = max(v_start - pos, 0)
+        if len(carry) > MAX_CARRY:
+            raise inspector.malicious(f"文件内部XML部件“{info.filename}”格式异常（有超长的元素或文本）")
+    out.errors.sort()
+    return out
+
+
+def audit_cells(inspector: Inspector) -> None:
+    """Replay every worksheet part and refuse the cells a reader would misread or guess at
+    (a type Excel does not write, a boolean other than 0 or 1...). Run before the fallback
+    reader, once calamine has given up on the file: openpyxl would read such cells its own way."""
+    with zipfile.ZipFile(inspector.path) as zf:
+        for info in zf.infolist():
+            name = info.filename.lower()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                replayed = replay(inspector, zf, info)
+                if replayed.malformed:
+                    raise malformed(inspector, zf, info.filename, replayed.malformed)
+
+
+def malformed(inspector: Inspector, zf: zipfile.ZipFile, part: str,
+              cells: list[tuple[int, int, str, str]]) -> ValidationError:
+    """Cells that a reader would silently read as something else: one problem each."""
+    sheet = sheet_name(zf, part)
+    problems = []
+    for row0, col0, kind, text in cells[:_MAX_LISTED]:
+        ref = f"{column_letter(col0)}{row0 + 1}"
+        if kind == "shared":
+            message = (f"单元格{ref}的共享字符串编号「{shown_bytes(text)}」不是有效的编号，"
+                       "读取时会被当作另一段文字" if text.strip() else f"单元格{ref}是共享字符串，却没有保存编号")
+        elif kind == "inline":
+            message = f"单元格{ref}标为内嵌文本，却保存了数值「{shown_bytes(text)}」，读取时会被当作空白"
+        elif kind == "type":
+            message = f"单元格{ref}的类型「{shown_bytes(text)}」不是Excel使用的类型，无法确定其取值"
+        elif kind == "bool":
+            message = f"单元格{ref}标为逻辑值（TRUE/FALSE），却保存了「{shown_bytes(text)}」"
+        else:
+            ref = f"{column_letter(col0)}{row0 + 1}附近"
+            message = f"{ref}有一个单元格的位置「{shown_bytes(text)}」无法识别，无法确定它属于哪一行哪一列"
+        problems.append(Problem(inspector.display, sheet, row0 + 1, f"{column_letter(col0)}列", message,
+                                f"文件结构有误（通常由其他程序生成）：请用Excel打开“{inspector.name}”，"
+                                "核对该单元格的内容后另存为新的 .xlsx 文件"))
+    return ValidationError(problems)

@@ -1,0 +1,292 @@
+"""The streaming scan of a worksheet part, before any reader opens it.
+
+:class:`SheetScanner` learns the quick cell extent, the shared-string references, the error
+cells and the formulas saved without their value, the length of inline strings and the size
+of merged and other ranges, and whether a cell may be malformed (then
+:func:`~qdanalysis.read.safety.replay.replay` decides).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from html import unescape
+from typing import TYPE_CHECKING
+
+from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, SheetScan
+from qdanalysis.read.safety.limits import EXCEL_COLS, EXCEL_ROWS, MAX_CARRY, MAX_CELL_CHARS, MAX_RANGE_CELLS
+from qdanalysis.read.safety.markup import ATTR_R, ATTR_T, ATTRS, NAME, text_length
+from qdanalysis.read.safety.refs import REF, column_index, range_box
+
+if TYPE_CHECKING:
+    from qdanalysis.read.safety.inspector import Inspector
+
+_CELL_COL = re.compile(rb'<c r="([A-Z]+)')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)')
+_NOT_CELL = re.compile(rb"<c[\w.\-:]")  # <col>, <cfRule>... start with "<c" too
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_CELL_START = re.compile(rb"<(?:" + NAME + rb":)?c(?=[\s/>])" + ATTRS + rb">")
+_V_TEXT = re.compile(rb"<(?:" + NAME + rb":)?v(?:\s[^>]*)?>([^<]*)<")
+# Candidates for the exact replay: a shared-string cell whose <v> is not a plain index
+# (calamine reads string 0 instead), and an inline-string cell that also carries a <v>
+# (calamine reads a blank). The quick scan checks the form Excel writes (t="s"><v>) at C
+# speed; a shared-string cell in any other form, or a t attribute in other quotes or with
+# spaces, sends the sheet to _ODD_CELL, which checks every spelling. A cell type Excel does
+# not write, or a boolean other than 0 or 1, makes calamine fail:
+# :func:`~qdanalysis.read.safety.replay.audit_cells` then replays every sheet before the fallback reader.
+_BAD_SHARED_INDEX = re.compile(rb't="s"><v>(?![0-9]{1,15}</v>)')
+# The rest of an inline-string cell up to a <v>; it never runs past the cell's end or into
+# another cell (with or without a namespace prefix), so a search stays linear.
+_REST_OF_CELL_TO_V = (rb"[^<]*(?:<(?!/?(?:" + NAME + rb":)?c[\s/>]|(?:" + NAME + rb":)?v[\s/>])[^<]*)*"
+                      rb"<(?:" + NAME + rb":)?v[\s/>]")
+_INLINE_WITH_V = re.compile(rb'inlineStr["\'][^>]*>' + _REST_OF_CELL_TO_V)
+_ODD_CELL = re.compile(
+    rb't(?:(?<=\st)="(?:s"(?:\s[^>]*)?>(?!<v>[0-9]{1,15}</v>)'
+    rb'|inlineStr"[^>]*>' + _REST_OF_CELL_TO_V + rb")"
+    rb"|(?<=\st)(?:='|\s+=|=\s))"
+)
+#: Every byte of a run of plain cells as Excel and most programs write them (<row r="4"
+#: spans="1:15">, <c r="B4" s="1" t="s"><v>12</v></c>, numbers with - . E +). A segment made
+#: of these bytes alone holds no formula, error cell, inline string, range, other cell type
+#: or other spelling of an attribute: only its shared-string indexes need a look.
+_PLAIN_CELL_BYTES = b'<>/=" crtsvowanp:.-+0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+_IS_TAG = re.compile(rb"<(/?)(?:" + NAME + rb":)?is(?=[\s/>])" + ATTRS + rb">")
+_RANGE_TAG = re.compile(
+    rb"<(?:" + NAME + rb":)?(mergeCell|hyperlink|dataValidation|conditionalFormatting)(?=[\s/>])" + ATTRS + rb">"
+)
+_ATTR_REF = re.compile(rb"(?:^|\s)(?:sq)?ref\s*=\s*([\"'])(.*?)\1", re.S)
+#: Ranges that the fallback reader (openpyxl) turns into one object per cell.
+_EXPANDED_RANGES = (b"mergeCell", b"hyperlink")
+_FORMULA = re.compile(rb"<(?:" + NAME + rb":)?f(?=[\s/>])")
+
+
+class SheetScanner:
+    """Streams a worksheet part: quick cell extent, shared-string references, error cells,
+    the length of inline strings and the size of merged and other ranges."""
+
+    def __init__(self, inspector: Inspector, part: str):
+        self.inspector = inspector
+        self.result = SheetScan(part)
+        self.cell_tags = 0  # every <c> element
+        self.cell_refs = 0  # those whose first attribute is a plain r="A1"
+        self.carry = b""
+        self.suspect = False  # a cell may be malformed or lack its r: the exact replay decides
+        self.range_problem: tuple[bytes, bytes, int] | None = None  # (element, ref, area; -1 beyond the grid)
+        self.inline_open: bytes | None = None  # text of an inline string that a segment left open
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.carry + chunk
+        cut = cut_at_row(buf)
+        self.carry = buf[cut:]
+        self._segment(buf[:cut])
+
+    def finish(self) -> None:
+        self._segment(self.carry)
+        self.carry = b""
+        if self.inline_open is not None:
+            self._inline_done(self.inline_open)
+
+    def _segment(self, seg: bytes) -> None:
+        if not seg:
+            return
+        res = self.result
+        prefixed = len(_PREFIXED_CELL.findall(seg))
+        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + prefixed
+        quick = _quick_extent(seg)
+        if quick is not None:
+            refs, rows, cols = quick
+            self.cell_refs += refs
+            res.max_row = max(res.max_row, rows)
+            res.max_col = max(res.max_col, cols)
+        else:
+            cols = _CELL_COL.findall(seg)
+            self.cell_refs += len(cols)
+            if cols:
+                res.max_col = max(res.max_col, max(map(column_index, set(cols))) + 1)
+                res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
+        # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
+        quoted = seg.count(b'"s"')
+        if not seg.translate(None, _PLAIN_CELL_BYTES) and self.inline_open is None:
+            # plain cells only (a 100,000-row ledger, segment after segment)
+            res.shared_refs += quoted
+            if quoted and not self.suspect:
+                canonical = seg.count(b't="s"><v>')
+                self.suspect = canonical != quoted or _BAD_SHARED_INDEX.search(seg) is not None
+            return
+        # Every = directly followed by ": no attribute in single quotes or with spaces around
+        # its = (t = "e" would hide an error cell from the quick scan, t='s' a shared index).
+        plain = seg.count(b"=") == seg.count(b'="')
+        res.shared_refs += quoted + (0 if plain else seg.count(b"'s'"))
+        if not self.suspect:
+            canonical = seg.count(b't="s"><v>') if quoted else 0
+            if prefixed or not plain or canonical != quoted:
+                self.suspect = _ODD_CELL.search(seg) is not None or prefixed > 0 or quoted != canonical
+            else:
+                self.suspect = bool(canonical and _BAD_SHARED_INDEX.search(seg)) or (
+                    b"inlineStr" in seg and _INLINE_WITH_V.search(seg) is not None)
+        if b't="e"' in seg or b"t='e'" in seg:
+            found, unplaced = _error_cells(seg)
+            res.errors.extend(found)
+            self.suspect |= unplaced
+        if b"<f" in seg or prefixed:
+            found, unplaced = _uncached_formula_cells(seg)
+            res.errors.extend(found)
+            self.suspect |= unplaced
+        if self.inline_open is not None or b"is" in seg:
+            self._inline_strings(seg)
+        if b"ref" in seg:
+            self._ranges(seg)
+
+    def _inline_strings(self, seg: bytes) -> None:
+        """Refuse an inline string longer than Excel allows, as a shared string would be."""
+        opened = 0 if self.inline_open is not None else None
+        for m in _IS_TAG.finditer(seg):
+            if not m.group(1):
+                if not m.group(2).endswith(b"/"):
+                    self.inline_open, opened = b"", m.end()
+            elif opened is not None:
+                self._inline_done(self.inline_open + seg[opened : m.start()])
+                self.inline_open = opened = None
+        if opened is not None:
+            self.inline_open += seg[opened:]
+            if len(self.inline_open) > MAX_CARRY:
+                raise self.inspector.too_long_text(len(self.inline_open))
+
+    def _inline_done(self, text: bytes) -> None:
+        if len(text) > MAX_CELL_CHARS:
+            chars = text_length(text)
+            if chars > MAX_CELL_CHARS:
+                raise self.inspector.too_long_text(chars)
+
+    def _ranges(self, seg: bytes) -> None:
+        """Count merged, hyperlink, validation and formatting ranges; keep the first that is too large."""
+        res = self.result
+        for m in _RANGE_TAG.finditer(seg):
+            kind = m.group(1)
+            attr = _ATTR_REF.search(m.group(2))
+            if not attr:
+                continue
+            for ref in attr.group(2).split():
+                res.ranges += 1
+                box = range_box(ref)
+                if box is None or self.range_problem is not None:
+                    continue
+                r0, c0, r1, c1 = box
+                if r1 > EXCEL_ROWS or c1 > EXCEL_COLS or r0 < 1:
+                    self.range_problem = (kind, ref, -1)
+                elif kind in _EXPANDED_RANGES and (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_RANGE_CELLS:
+                    self.range_problem = (kind, ref, (r1 - r0 + 1) * (c1 - c0 + 1))
+
+
+_QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment
+
+
+def _quick_extent(seg: bytes) -> tuple[int, int, int] | None:
+    """``(cells with r="A1", max row, max column)`` of a segment without listing every cell.
+
+    The lowest row and the widest column near the start and the end are candidates; one
+    regex search then proves that no cell lies beyond them. None when the proof fails or
+    the segment is unusual: the caller then lists every cell.
+    """
+    refs = seg.count(b'<c r="')
+    if not refs:
+        return None
+    tail = max(0, len(seg) - _QUICK_EDGE)
+    rows = _CELL_ROW.findall(seg, tail)  # rows are written in order: the last cells are the lowest
+    cols = _CELL_COL.findall(seg, 0, _QUICK_EDGE) + _CELL_COL.findall(seg, tail)
+    if not rows or not cols:
+        return None
+    max_row = max(map(int, rows))
+    widest = max(cols, key=lambda c: (len(c), c))
+    if _beyond(max_row, widest).search(seg):
+        return None
+    return refs, max_row, column_index(widest) + 1
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(max_row: int, widest: bytes) -> re.Pattern:
+    """A cell reference that is not plain ``r="A1"``, or lies right of ``widest`` or below
+    ``max_row`` (numbers and letters compared digit by digit, longer ones always beyond)."""
+
+    def greater(text: bytes, high: int, cls: bytes) -> bytes:
+        alts = [cls + b"{%d,}" % (len(text) + 1)]
+        for k, ch in enumerate(text):
+            if ch < high:
+                alts.append(re.escape(text[:k]) + b"[" + bytes([ch + 1]) + b"-" + bytes([high]) + b"]"
+                            + (cls + b"{%d}" % (len(text) - k - 1) if k < len(text) - 1 else b""))
+        return b"|".join(alts)
+
+    digits = greater(str(max_row).encode(), ord("9"), b"[0-9]")
+    letters = greater(widest, ord("Z"), b"[A-Z]")
+    return re.compile(rb'<c r="(?:[^A-Z]|(?:' + letters + rb")[0-9]|[A-Z]+(?:" + digits + rb')")')
+
+
+def _error_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:
+    """``(row0, col0, text)`` of cells of type "e" that carry an r attribute, and whether
+    some error cell has none (only the replay can place it then)."""
+    found = set()
+    unplaced = False
+    for marker in (b't="e"', b"t='e'"):
+        pos = seg.find(marker)
+        while pos >= 0:
+            tag = _CELL_START.match(seg, seg.rfind(b"<", 0, pos))
+            if tag and tag.end() > pos and not tag.group(1).endswith(b"/"):
+                r = ATTR_R.search(tag.group(1))
+                ref = REF.fullmatch(r.group(2).strip()) if r else None
+                close = seg.find(b"c>", tag.end())
+                v = _V_TEXT.search(seg, tag.end(), close if close >= 0 else len(seg))
+                if ref and v:
+                    text = unescape(v.group(1).decode("utf-8", "replace")).strip()
+                    found.add((int(ref.group(2)) - 1, column_index(ref.group(1)), text))
+                elif not ref:
+                    unplaced = True
+            pos = seg.find(marker, pos + 1)
+    return sorted(found), unplaced
+
+
+def _uncached_formula_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:
+    """``(row0, col0, UNCACHED_FORMULA)`` of formula cells with no computed value: no ``<v>``,
+    or an empty one (``<v />``, ``<v></v>``, what openpyxl writes for ``=1+1``) where the
+    result is not text. Files written by programs and never opened in Excel hold them; every
+    reader sees them as empty, which would pass an unknown total off as 未披露. Also whether
+    such a cell has no r attribute (only the replay can place it then)."""
+    found = set()
+    unplaced = False
+    for m in _FORMULA.finditer(seg):
+        start = seg.rfind(b"<", 0, m.start())
+        while start > 0 and not _CELL_START.match(seg, start):
+            start = seg.rfind(b"<", 0, start)
+        tag = _CELL_START.match(seg, start) if start >= 0 else None
+        if not tag or tag.group(0).endswith(b"/>"):
+            continue
+        close = seg.find(b"c>", tag.end())
+        if close < 0:
+            continue
+        v = _V_TEXT.search(seg, tag.end(), close)
+        if v and (v.group(1).strip() or _cell_type(tag.group(1)) == b"str"):
+            continue
+        r = ATTR_R.search(tag.group(1))
+        ref = REF.fullmatch(r.group(2).strip()) if r else None
+        if ref:
+            found.add((int(ref.group(2)) - 1, column_index(ref.group(1)), UNCACHED_FORMULA))
+        else:
+            unplaced = True
+    return sorted(found), unplaced
+
+
+def _cell_type(attrs: bytes) -> bytes:
+    t = ATTR_T.search(attrs)
+    return t.group(2).strip() if t else b""
+
+
+def cut_at_row(buf: bytes) -> int:
+    """Cut after the last ``</row>`` so that cells stay whole, else before the last tag."""
+    i = buf.rfind(b"row>")
+    while i > 0 and buf[i - 1 : i] not in (b"/", b":"):
+        i = buf.rfind(b"row>", 0, i)
+    if i > 0:
+        return i + 4
+    lt = buf.rfind(b"<")
+    if lt > 0:
+        return lt
+    return len(buf) if len(buf) > MAX_CARRY else 0
