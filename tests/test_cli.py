@@ -438,13 +438,13 @@ def test_export_refuses_a_file_that_is_not_xlsx(tmp_path, capsys):
                                           (["--trends"], "run_trends")])
 def test_run_pdf_asks_each_kind_of_run_for_a_pdf(argv, called, monkeypatch, capsys):
     from qdanalysis.present.pdf import NO_CHROMIUM
-    from qdanalysis.run import runner
+    from qdanalysis.run import results, runner
 
     asked = {}
 
     def fake(*args, pdf=False, **kwargs):
         asked[called] = pdf
-        result = runner.RunResult("2020", runner.STATUS_OK, 1.0, notice=NO_CHROMIUM)
+        result = results.RunResult("2020", results.STATUS_OK, 1.0, notice=NO_CHROMIUM)
         return [result] if called == "run_all" else result
 
     monkeypatch.setattr(runner, called, fake)

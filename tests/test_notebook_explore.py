@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from qdanalysis.paths import NOTEBOOKS
-from qdanalysis.run.runner import KERNEL_NAME
+from qdanalysis.run.notebook import KERNEL_NAME
 
 NOTEBOOK = NOTEBOOKS / "0.1-explore-year.ipynb"
 

@@ -79,7 +79,7 @@ def test_full_file_ok(tmp_path):
 def test_the_shipped_year_file_holds_only_what_the_notebook_declares():
     import yaml
 
-    from qdanalysis.run.runner import ANNUAL_NOTEBOOK, check_notebook
+    from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook
 
     keys = set(yaml.safe_load((PARAMS / "2020.yaml").read_text(encoding="utf-8")))
     assert keys == {"year", "data_root", "title"}

@@ -24,18 +24,9 @@ from qdanalysis.errors import QdanalysisError, ValidationError
 from qdanalysis.paths import PROJECT_ROOT
 from qdanalysis.present.pdf import NO_CHROMIUM, find_chromium
 from qdanalysis.run import cli
-from qdanalysis.run.runner import (
-    STATUS_FAILED,
-    STATUS_OK,
-    RunResult,
-    check_notebook,
-    format_progress,
-    format_summary,
-    run_all,
-    run_notebook,
-    run_trends,
-    run_year,
-)
+from qdanalysis.run.notebook import check_notebook, run_notebook
+from qdanalysis.run.results import STATUS_FAILED, STATUS_OK, RunResult, format_progress, format_summary
+from qdanalysis.run.runner import run_all, run_trends, run_year
 
 YEAR_PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "默认标题"'
 PRINT_PARAMS = "print(f'年份={year}'); print(f'目录={data_root}')"
@@ -167,7 +158,7 @@ def test_reports_are_never_written_under_raw(simple):
 
 
 def _run_in_subprocess(notebook: Path, out: Path, year: int, timeout: int = 600) -> subprocess.Popen:
-    code = ("import sys; from qdanalysis.run.runner import run_notebook; "
+    code = ("import sys; from qdanalysis.run.notebook import run_notebook; "
             f"r = run_notebook({str(notebook)!r}, {str(out)!r}, {{'year': {year}}}, "
             f"cell_timeout={timeout}, title='并发'); sys.exit(0 if r.ok else 1)")
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
@@ -410,7 +401,7 @@ def test_a_kernel_that_does_not_start_is_started_once_more(tmp_path, monkeypatch
     No cell has run, so the run starts it once more rather than failing the year."""
     import papermill
 
-    from qdanalysis.run import runner
+    from qdanalysis.run import notebook as runner
 
     calls = []
 

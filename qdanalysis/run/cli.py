@@ -172,7 +172,8 @@ DEMO_NOTICE = "沿用示例数据，仍为示例数据（不是真实数据）"
 
 
 def cmd_run(args) -> int:
-    from qdanalysis.run.runner import format_progress, format_summary, run_all, run_trends, run_year
+    from qdanalysis.run.results import format_progress, format_summary
+    from qdanalysis.run.runner import run_all, run_trends, run_year
 
     if args.jobs is not None and not (args.all or args.portfolio):
         print("--jobs 只能与 --all 或 --portfolio 一起使用", file=sys.stderr)

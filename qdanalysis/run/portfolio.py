@@ -33,23 +33,19 @@ from qdanalysis.atomic import write_text
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import REPORTS
 from qdanalysis.read.store import sha256, source_hashes
+from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook, notebook_path, notebook_summary, run_notebook
 from qdanalysis.run.params import load_params, load_runner, param_file_for, runner_file_for
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
-from qdanalysis.run.runner import (
-    ANNUAL_NOTEBOOK,
+from qdanalysis.run.results import (
     STATUS_FAILED,
     STATUS_NOT_RUN,
     STATUS_OK,
     STATUS_SKIPPED,
     RunResult,
-    _notebook_path,
-    check_notebook,
-    default_jobs,
     format_progress,
     format_summary,
-    notebook_summary,
-    run_notebook,
 )
+from qdanalysis.run.runner import default_jobs
 
 SUMMARY_FILE = "summary.json"
 LABEL_HEADER = "项目/年份"
@@ -92,7 +88,7 @@ def _plan(project: Project, year: int, notebook: Path) -> dict[str, Any]:
         scoring_file = project.params / f"scoring-{year}.yaml"
     values: dict[str, Any] = {
         "year": year,
-        "data_root": _notebook_path(project.data_root),
+        "data_root": notebook_path(project.data_root),
         "title": title,
         "scoring": project.scoring,
         "params_dir": str(project.params),
