@@ -49,7 +49,7 @@ def main(year: int) -> None:
     import IPython.display
     from matplotlib.figure import Figure
 
-    import qdanalysis.analyse.year as year_mod
+    import qdanalysis.run.pipeline as pipeline_mod
     import qdanalysis.read.folder as folder_mod
 
     IPython.display.display = lambda *a, **k: None
@@ -57,10 +57,10 @@ def main(year: int) -> None:
     Figure.savefig = lambda self, *a, **k: timed("render figures (savefig PNG)", savefig, self, *a, **k)
     read_workbook = folder_mod.read_workbook
     folder_mod.read_workbook = lambda *a, **k: timed("read workbooks (xlsx checks + calamine)", read_workbook, *a, **k)
-    load_year = year_mod.load_year
-    year_mod.load_year = lambda *a, **k: timed("load_year (parse + validate)", load_year, *a, **k)
-    analyse = year_mod.analyse
-    year_mod.analyse = lambda *a, **k: timed("analyse (analyses, cross-checks, scoring, findings)", analyse, *a, **k)
+    load_year = pipeline_mod.load_year
+    pipeline_mod.load_year = lambda *a, **k: timed("load_year (parse + validate)", load_year, *a, **k)
+    analyse = pipeline_mod.analyse
+    pipeline_mod.analyse = lambda *a, **k: timed("analyse (analyses, cross-checks, scoring, findings)", analyse, *a, **k)
 
     import nbformat
 
