@@ -49,8 +49,8 @@ def main(year: int) -> None:
     import IPython.display
     from matplotlib.figure import Figure
 
-    import qdanalysis.run.pipeline as pipeline_mod
     import qdanalysis.read.folder as folder_mod
+    import qdanalysis.run.pipeline as pipeline_mod
 
     IPython.display.display = lambda *a, **k: None
     savefig = Figure.savefig

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, format_number, format_wan, is_missing, month_text, pct
+from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, format_number, format_wan, is_missing, month_text, pct, placeholder
 
 #: The kinds of figure: stated by the data, derived by us (推算, with its basis), not disclosed.
 STATED, DERIVED, UNDISCLOSED = "stated", "推算", "未披露"
@@ -59,7 +59,7 @@ class Placeholder:
 
     @property
     def text(self) -> str:
-        return f"【待评价组填写：{self.what}】"
+        return placeholder(self.what)
 
     @property
     def bold(self) -> bool:

@@ -24,15 +24,16 @@ from qdanalysis.analyse.findings import CATEGORIES, in_report_order
 from qdanalysis.analyse.scoring import RULES
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, wan
+from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, wan
 from qdanalysis.paths import REPORTS
 from qdanalysis.present import blocks
+from qdanalysis.present.blocks import Paragraph, Placeholder
 from qdanalysis.present.render.docx import CHART_DPI, NOTE_SIZE, TEXT_WIDTH, DocxWriter
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
 
-__all__ = ["draft_path", "write_draft", "placeholder", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
+__all__ = ["draft_path", "write_draft", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
 
 #: Rows of the 项目信息 sheet the draft takes the evaluator's own words from.
 EVALUATOR_FIELDS = {
@@ -189,7 +190,10 @@ class _Draft(DocxWriter):
         """The evaluator's words from the 项目信息 row of this name, else a highlighted placeholder."""
         field = EVALUATOR_FIELDS[key]
         text = self.info.get(field)
-        self.paragraph(text if text else placeholder(f"{what}（可在“项目信息”表中以「{field}」一行填写）"))
+        if text:
+            self.paragraph(text)
+        else:
+            self.parts(Paragraph((Placeholder(f"{what}（可在“项目信息”表中以「{field}」一行填写）"),)))
 
     def scoring_system(self) -> None:
         result, table = self.analysis.score, self.analysis.scoring
@@ -256,7 +260,7 @@ class _Draft(DocxWriter):
             for key in extra:
                 self.blocks(self.report.blocks(key))
             if not len(rows) and not extra and not checks:
-                self.paragraph(placeholder(f"项目{dim}情况分析"))
+                self.parts(Paragraph((Placeholder(f"项目{dim}情况分析"),)))
 
     def indicator_rows(self, rows: pd.DataFrame) -> None:
         frame = pd.DataFrame({
@@ -282,8 +286,11 @@ class _Draft(DocxWriter):
                 number += 1
                 self.paragraph(f"{number}.{f.title}。{f.summary}")
             cause = self.info.get(f"{category}类问题原因")
-            self.paragraph(f"原因分析：{cause}" if cause else
-                           placeholder(f"{category}类问题的原因分析（可在“项目信息”表中以「{category}类问题原因」一行填写）"))
+            if cause:
+                self.paragraph(f"原因分析：{cause}")
+            else:
+                self.parts(Paragraph((Placeholder(
+                    f"{category}类问题的原因分析（可在“项目信息”表中以「{category}类问题原因」一行填写）"),)))
 
     def advice(self) -> None:
         found = in_report_order(self.analysis.findings)

@@ -30,7 +30,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from qdanalysis.atomic import atomic_path
 from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, display_width
 from qdanalysis.paths import project_path
-from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Table
+from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Table
 
 #: Fonts: (East Asian face, its substitute where the face is not installed).
 TITLE_FONT = ("方正小标宋简体", "宋体")
@@ -53,7 +53,6 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 CHART_DPI = 200
 #: The printable width between the margins (210 − 28 − 26 mm).
 TEXT_WIDTH = Mm(156)
-PLACEHOLDER = re.compile(r"【待评价组填写：[^】]*】")
 NUMERIC_CELL = re.compile(r"^[-−+]?[\d,]+(\.\d+)?(%|倍)?$")
 GREY = RGBColor(0x80, 0x80, 0x80)
 
@@ -96,11 +95,11 @@ class DocxWriter:
             elif isinstance(block, Chart):
                 self.figure(block)
 
-    def parts(self, paragraph: Paragraph, *, size=None) -> None:
-        """A report paragraph, part by part: bold parts bold, placeholders highlighted."""
-        p = self._paragraph()
+    def parts(self, paragraph: Paragraph, *, size=None, indent: bool = True) -> None:
+        """A paragraph, part by part: bold parts bold, placeholders (:class:`Placeholder`) highlighted."""
+        p = self._paragraph(indent=indent)
         for part in paragraph.parts:
-            self._runs(p, part.text, bold=part.bold, size=size)
+            self._runs(p, part.text, bold=part.bold, size=size, highlight=isinstance(part, Placeholder))
 
     def paragraph(self, text: str, *, size=None, indent: bool = True, bold: bool = False,
                   align: Any = None) -> None:
@@ -224,18 +223,14 @@ class DocxWriter:
             p.paragraph_format.keep_with_next = True
         return p
 
-    def _runs(self, p, text: str, *, bold: bool = False, size=None, font: tuple[str, str] | None = None) -> None:
-        """Runs of ``text``, the East Asian font on each; placeholders highlighted for the evaluator."""
+    def _runs(self, p, text: str, *, bold: bool = False, size=None, font: tuple[str, str] | None = None,
+              highlight: bool = False):
+        """A run of ``text`` with the East Asian font; a placeholder for the evaluator is highlighted."""
         face = (font or BODY_FONT)[0] if self.styled or font else _style_east_asian(p) or BODY_FONT[0]
-        pos = 0
-        for m in PLACEHOLDER.finditer(text):
-            if m.start() > pos:
-                _run(p, text[pos:m.start()], face, bold=bold, size=size)
-            run = _run(p, m.group(), face, bold=bold, size=size)
+        run = _run(p, text, face, bold=bold, size=size)
+        if highlight:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-            pos = m.end()
-        if pos < len(text) or not text:
-            _run(p, text[pos:], face, bold=bold, size=size)
+        return run
 
     def _cell(self, cell, text: str, *, bold: bool = False, align=None, grey: bool = False, size=TABLE_SIZE) -> None:
         p = cell.paragraphs[0]
