@@ -21,7 +21,16 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, format_number, format_wan, is_missing, month_text, pct, placeholder
+from qdanalysis.fmt import (
+    UNDISCLOSED_LABEL,
+    date_text,
+    format_number,
+    format_wan,
+    is_missing,
+    month_text,
+    pct,
+    placeholder,
+)
 
 #: The kinds of figure: stated by the data, derived by us (推算, with its basis), not disclosed.
 STATED, DERIVED, UNDISCLOSED = "stated", "推算", "未披露"
