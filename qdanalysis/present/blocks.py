@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, format_wan, pct
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.fmt import format_wan, pct
 
 
 @dataclass
@@ -46,7 +47,7 @@ class TableBlock:
         for values in self.frame.itertuples(index=False):
             cells = []
             for v in values:
-                text = UNDISCLOSED_LABEL if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                text = UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
                 cls = "qd-long" if len(text) > LONG_CELL else "qd-short"
                 cells.append(f'<td class="{cls}">{esc(text)}</td>')
             rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -24,9 +24,10 @@ from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse.trends import BASIS_WORDS
+from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.fmt import signed_pct, signed_points
+from qdanalysis.money import is_missing, round_half_up, to_decimal
 from qdanalysis.present import style
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 __all__ = [
     "bandwidth_prices", "budget_execution", "category_spending", "disclosed_spend", "indicators",
@@ -50,10 +51,6 @@ OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    return style._is_missing(value)  # noqa: SLF001  (one definition of "missing" for all charts)
 
 
 def _prefix(year: int | None) -> str:
@@ -100,7 +97,7 @@ def _empty(fig: Figure, ax: Axes, title: str, message: str, source: str, demo: b
 
 
 def _pct(ratio: float, places: int = 0) -> str:
-    return f"{style.round_half_up(ratio * 100, places):f}%"
+    return f"{round_half_up(ratio * 100, places):f}%"
 
 
 def _two_lines(label: str, width: int) -> str:
@@ -111,13 +108,13 @@ def _two_lines(label: str, width: int) -> str:
 
 def _plain(value: Any) -> str:
     """A number without trailing zeros: Decimal('0.0650') -> '0.065', 600.00 -> '600'."""
-    d = style._to_decimal(value).normalize()  # noqa: SLF001
+    d = to_decimal(value).normalize()
     return f"{d.quantize(Decimal(1)) if d == d.to_integral() else d:f}"
 
 
 def _wan_count(count: Any) -> str:
     """A count in 万 with at most two decimals: 6000000 -> '600', 523400 -> '52.34'."""
-    return _plain(style.round_half_up(style._to_decimal(count) / 10000, 2))  # noqa: SLF001
+    return _plain(round_half_up(to_decimal(count) / 10000, 2))
 
 
 def _sequence_fmt(texts: Iterable[str]) -> Callable[[float], str]:
@@ -170,7 +167,7 @@ def _wrap(label: str, width: int) -> str:
 
 
 def _all_missing(values: Iterable[Any]) -> bool:
-    return all(_missing(v) for v in values)
+    return all(is_missing(v) for v in values)
 
 
 def _bar_height(n: int, per_bar: float = 0.42, extra: float = 1.9) -> float:
@@ -209,13 +206,13 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
     rows = cat[cat["category"] != A.TOTAL]
     total = cat[cat["category"] == A.TOTAL]
     fig, ax = _figure(8, _bar_height(len(rows), 0.62, 1.8))
-    if rows.empty or (_all_missing(rows["budget"]) and (total.empty or _missing(total["budget"].iloc[0]))):
+    if rows.empty or (_all_missing(rows["budget"]) and (total.empty or is_missing(total["budget"].iloc[0]))):
         return _empty(fig, ax, title, "各类别及合计均无预算数", source, demo)
 
     labels, values, heights, colors, texts = [], [], {}, [], []
     for _, r in rows.iterrows():
         disclosed = bool(r["disclosed"])
-        share = "" if _missing(r["share"]) else f"（占{_pct(r['share'], 1)}）"
+        share = "" if is_missing(r["share"]) else f"（占{_pct(r['share'], 1)}）"
         if disclosed:
             label = f"{_wrap(str(r['category']), 9)}\n（{r['items_disclosed']}/{r['items']}项列明预算数）"
             value = style.wan_value(r["budget"])
@@ -224,7 +221,7 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         else:
             label = f"未逐项列明（推算）\n（{r['items']}项未列明预算数）"
             value = math.nan
-            if not _missing(r["budget"]):
+            if not is_missing(r["budget"]):
                 heights[label] = style.wan_value(r["budget"])
         labels.append(label)
         values.append(value)
@@ -237,7 +234,7 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
             rest = rows.loc[~rows["disclosed"].astype(bool)]
             share = rest["share"].iloc[0] if len(rest) else None
             amount = style.format_wan(rest["budget"].iloc[0]) if len(rest) else t.get_text()
-            t.set_text(f"{amount}（推算" + ("" if _missing(share) else f"，占{_pct(share, 1)}") + "）")
+            t.set_text(f"{amount}（推算" + ("" if is_missing(share) else f"，占{_pct(share, 1)}") + "）")
     _widen_for_labels(ax, 1.45)
 
     subtitle = None
@@ -273,24 +270,24 @@ def budget_execution(totals: dict, *, source: str, demo: bool = False, year: int
     """
     budget, adjusted, executed = (totals.get(k) for k in ("budget", "adjusted_budget", "executed"))
     rate = totals.get("execution_rate")
-    base = adjusted if not _missing(adjusted) else budget
-    if _missing(rate) and not _missing(executed) and not _missing(base) and Decimal(base):
+    base = adjusted if not is_missing(adjusted) else budget
+    if is_missing(rate) and not is_missing(executed) and not is_missing(base) and Decimal(base):
         rate = Decimal(executed) / Decimal(base)
-    rate_text = U if _missing(rate) else _pct(rate, 2)
+    rate_text = U if is_missing(rate) else _pct(rate, 2)
     title = f"{_prefix(year)}专项业务费预算执行情况：执行率 {rate_text}"
     fig, ax = _figure(7.2, 4.5)
-    if _missing(budget) and _missing(executed):
+    if is_missing(budget) and is_missing(executed):
         return _empty(fig, ax, title, "预算数与执行数均未披露", source, demo)
 
-    not_adjusted = _missing(adjusted) and totals.get("adjustment") == NOT_ADJUSTED
+    not_adjusted = is_missing(adjusted) and totals.get("adjustment") == NOT_ADJUSTED
     bars = [("年初预算数", budget, "#0072B2"), ("调整后预算数", adjusted, "#56B4E9"), ("实际执行数", executed, "#E69F00")]
     if not_adjusted:  # no bar of 未披露 for a budget that was not adjusted
         bars = [bars[0], bars[2]]
     labels, values, colors = [b[0] for b in bars], _wan_values([b[1] for b in bars]), [b[2] for b in bars]
     style.bar_with_undisclosed(ax, labels, values, colors, width=0.55)
-    subtitle = "执行率 = 实际执行数 ÷ " + ("调整后预算数" if not _missing(adjusted) else
+    subtitle = "执行率 = 实际执行数 ÷ " + ("调整后预算数" if not is_missing(adjusted) else
                                       "年初预算数（预算未调整）" if not_adjusted else "年初预算数（调整后预算数未披露）")
-    if not _missing(executed) and not _missing(base):
+    if not is_missing(executed) and not is_missing(base):
         subtitle += f"；结余 {style.format_wan(Decimal(base) - Decimal(executed))} 万元"
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
@@ -315,7 +312,7 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     if items.empty or _all_missing(items["amount"]):
         fig, ax = _figure()
         _title(ax, title)
-        extra = "" if _missing(rest) else f"\n执行数中 {style.format_wan(rest)} 万元未逐项列明"
+        extra = "" if is_missing(rest) else f"\n执行数中 {style.format_wan(rest)} 万元未逐项列明"
         _undisclosed_panel(ax, "没有任何项目列明本年支付额或预算数" + extra)
         return _done(fig, source, demo)
 
@@ -331,22 +328,22 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
         ax_strip.barh(0, value, left=left, color=style.CATEGORY_PALETTE.get(category, MIXED_COLOR), height=0.6,
                       linewidth=0.6, edgecolor="white", zorder=2)
         left += value
-    if not _missing(rest) and style.wan_value(rest) > 0:
+    if not is_missing(rest) and style.wan_value(rest) > 0:
         bar = ax_strip.barh(0, style.wan_value(rest), left=left, height=0.6, zorder=2)[0]
         _hatch(bar)
         ax_strip.text(left + style.wan_value(rest) / 2, 0, f"未逐项列明 {style.format_wan(rest)}", ha="center",
                       va="center", fontsize=9.5, color=style.TEXT_COLOR, gid="undisclosed-label", bbox=_LABEL_BOX)
-    if not _missing(disclosed):
+    if not is_missing(disclosed):
         ax_strip.text(left / 2, 0, f"已列明 {style.format_wan(disclosed)}", ha="center", va="center",
                       fontsize=9.5, color=style.TEXT_COLOR, bbox=_LABEL_BOX)
-    end = left + (0 if _missing(rest) else max(style.wan_value(rest), 0))
+    end = left + (0 if is_missing(rest) else max(style.wan_value(rest), 0))
     ax_strip.set_xlim(0, end * 1.001 or 1)
     ax_strip.set_ylim(-0.5, 0.5)
     ax_strip.set_axis_off()
 
     labels = [_wrap(f"{r['code']} {r['item']}", 14) for _, r in items.iterrows()]
     colors = [style.CATEGORY_PALETTE.get(c, MIXED_COLOR) for c in items["category"]]
-    texts = [f"{style.format_wan(a)}（{_flat(b)}）" for a, b in zip(items["amount"], items["basis"]) if not _missing(a)]
+    texts = [f"{style.format_wan(a)}（{_flat(b)}）" for a, b in zip(items["amount"], items["basis"]) if not is_missing(a)]
     style.bar_with_undisclosed(ax_items, labels, _wan_values(items["amount"]), colors, horizontal=True,
                                fmt=_sequence_fmt(texts))
     _widen_for_labels(ax_items, 1.35)
@@ -356,7 +353,7 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
                     loc="lower right", fontsize=8.5, frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
 
     parts = []
-    if not _missing(disclosed) and not _missing(rest):
+    if not is_missing(disclosed) and not is_missing(rest):
         total = Decimal(disclosed) + Decimal(rest)
         parts.append(f"执行数 {style.format_wan(total)} 万元：已列明 {style.format_wan(disclosed)}"
                      f"（{_pct(Decimal(disclosed) / total, 1) if total else U}），未逐项列明 {style.format_wan(rest)}（推算：执行数减已列明）")
@@ -388,19 +385,19 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
 
     labels, texts = [], []
     for _, r in costs.iterrows():
-        units = int(r["units"]) if "units" in r and not _missing(r["units"]) else 0
-        lines = 0 if _missing(r["lines"]) else int(r["lines"])
-        bw = "" if _missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(lines + units, 1))}M"
+        units = int(r["units"]) if "units" in r and not is_missing(r["units"]) else 0
+        lines = 0 if is_missing(r["lines"]) else int(r["lines"])
+        bw = "" if is_missing(r["bandwidth_mbps"]) else f" × {_plain(r['bandwidth_mbps'] / max(lines + units, 1))}M"
         counted = "＋".join([f"{lines}条"] * bool(lines or not units) + [f"{units}个单位"] * bool(units))
         labels.append(f"{_wrap(str(r['carrier']), 10)}\n{_wrap(str(r['line_type']), 10)}\n{counted}{bw}")
-        if not _missing(r["annual_cost"]):
-            per = "" if _missing(r["cost_per_mbps_month"]) else f"；{_plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
+        if not is_missing(r["annual_cost"]):
+            per = "" if is_missing(r["cost_per_mbps_month"]) else f"；{_plain(round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
             texts.append(f"{style.format_wan(r['annual_cost'])}（月费{style.format_wan(r['monthly_cost'])}{per}）")
     colors = [_carrier_color(c) for c in costs["carrier"]]
     style.bar_with_undisclosed(ax, labels, _wan_values(costs["annual_cost"]), colors, horizontal=True,
                                fmt=_sequence_fmt(texts), width=0.55)
     _widen_for_labels(ax, 1.55)
-    total = [v for v in costs["annual_cost"] if not _missing(v)]
+    total = [v for v in costs["annual_cost"] if not is_missing(v)]
     subtitle = f"已列明年费用合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元；带宽未披露的线路不计单位带宽价格"
     if "units" in costs and costs["units"].fillna(0).astype(int).sum():
         subtitle += "\n按单位列出的接入线路：每单位按1条计费用（每单位线路条数未披露）"
@@ -442,9 +439,9 @@ def bandwidth_prices(prices: pd.DataFrame, *, source: str, demo: bool = False, y
         hi = max(idx, key=lambda i: values[i])
         lo = min(idx, key=lambda i: values[i])
         ratio = g["ratio_to_cheapest"].max()
-        if _missing(ratio) or values[hi] == values[lo]:
+        if is_missing(ratio) or values[hi] == values[lo]:
             continue
-        ratio_text = f"{style.round_half_up(ratio, 1):f}倍"
+        ratio_text = f"{round_half_up(ratio, 1):f}倍"
         dear, cheap = g.loc[g["monthly_fee"].idxmax(), "carrier"], g.loc[g["monthly_fee"].idxmin(), "carrier"]
         half = bars[lo].get_width() / 2
         x_hi = bars[hi].get_x() + bars[hi].get_width() / 2
@@ -492,8 +489,8 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
     xs = list(dict.fromkeys(frame[x_col]))
     series = list(dict.fromkeys(frame[series_col]))
     table = {(r[x_col], r[series_col]): r[value_col] for _, r in frame.iterrows()}
-    known = [style.wan_value(v) for v in frame[value_col] if not _missing(v)]
-    totals_known = [sum(style.wan_value(table[(x, s)]) for s in series if (x, s) in table and not _missing(table[(x, s)]))
+    known = [style.wan_value(v) for v in frame[value_col] if not is_missing(v)]
+    totals_known = [sum(style.wan_value(table[(x, s)]) for s in series if (x, s) in table and not is_missing(table[(x, s)]))
                     for x in xs]
     stub = (max(totals_known) if known else 1.0) * 0.05
     bottoms = [0.0] * len(xs)
@@ -506,7 +503,7 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
             if (x, s) not in table:
                 heights.append(0.0)
                 na.append(False)
-            elif _missing(v):
+            elif is_missing(v):
                 heights.append(stub)
                 na.append(True)
                 has_na[xi] = True
@@ -530,7 +527,7 @@ def _stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_c
                 bar.set_edgecolor(color)
                 bar.set_gid("estimated")
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    any_known = [any((x, s) in table and not _missing(table[(x, s)]) for s in series) for x in xs]
+    any_known = [any((x, s) in table and not is_missing(table[(x, s)]) for s in series) for x in xs]
     for xi, (total, top, na) in enumerate(zip(totals_known, bottoms, has_na, strict=True)):
         # nothing known in this period: 未披露, not 0.00+未披露
         text = U if not any_known[xi] else style.format_number(total) + (f"+{U}" if na else "")
@@ -574,7 +571,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
              for _, r in frame.iterrows()}
     series = _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
     _legend_below(ax, series, 2, undisclosed=frame["cost"].isna().any())
-    total = sum(Decimal(v) for v in frame["cost"] if not _missing(v))
+    total = sum(Decimal(v) for v in frame["cost"] if not is_missing(v))
     _title(ax, title, f"合同应计月费 × 服务月数；全年合计 {style.format_wan(total)} 万元")
     return _done(fig, source, demo)
 
@@ -620,26 +617,26 @@ def line_count(count: dict, *, source: str, demo: bool = False, year: int | None
     target, lines, reported = count.get("target_value"), count.get("lines"), count.get("reported")
     units = count.get("units") or 0
     target_text = count.get("target_text") or (
-        U if _missing(target) else f"{OPERATORS.get(count.get('target_op'), '')}{_plain(target)}条")
-    listed = f"{lines if not _missing(lines) else U}条" + (f"及{units}个单位的接入线路" if units else "")
+        U if is_missing(target) else f"{OPERATORS.get(count.get('target_op'), '')}{_plain(target)}条")
+    listed = f"{lines if not is_missing(lines) else U}条" + (f"及{units}个单位的接入线路" if units else "")
     title = f"{_prefix(year)}保障网络线路数量：清单{listed}，目标{target_text}"
     fig, ax = _figure(7.2, 4.5)
-    if _missing(target) and _missing(reported) and not lines and not units:
+    if is_missing(target) and is_missing(reported) and not lines and not units:
         return _empty(fig, ax, title, "线路清单、目标值与实际完成值均未披露", source, demo)
     # With rows counted in organisations the inventory's number of lines is not known: no bar.
     inventory = math.nan if units or not lines else float(lines)
     inventory_label = f"线路清单合计\n{lines}条＋{units}个单位" if units else "线路清单合计"
     labels = [f"绩效目标\n{target_text}", inventory_label, "报告的实际完成值"]
-    values = [math.nan if _missing(v) else float(v) for v in (target, inventory, reported)]
+    values = [math.nan if is_missing(v) else float(v) for v in (target, inventory, reported)]
     colors = ["#999999", "#0072B2", "#009E73"]
     style.bar_with_undisclosed(ax, labels, values, colors, width=0.55, fmt=lambda v: f"{_plain(round(v))}条")
     ax.set_ylabel("条")
-    if not _missing(target):
+    if not is_missing(target):
         ax.axhline(float(target), color=REFERENCE_COLOR, lw=1, ls="--", zorder=3)
     notes = []
     if units:
         notes.append(f"{units}个单位的接入线路条数未披露，清单线路总数不详，不能与目标比较")
-    if _missing(reported):
+    if is_missing(reported):
         notes.append("实际完成值未披露" + ("：清单条数不等于报告的完成值" if not units else ""))
     _title(ax, title, "；".join(notes) or None)
     return _done(fig, source, demo)
@@ -649,11 +646,11 @@ def line_count(count: dict, *, source: str, demo: bool = False, year: int | None
 
 
 def _target_lines(target: dict) -> list[str]:
-    if not target or _missing(target.get("target_count")):
+    if not target or is_missing(target.get("target_count")):
         return []
     op = OPERATORS.get(target.get("target_op"), "≥")
     lines = [f"绩效目标：保障短信{op}{_wan_count(target['target_count'])}万条"]
-    if not _missing(target.get("unit_price")) and not _missing(target.get("implied")):
+    if not is_missing(target.get("unit_price")) and not is_missing(target.get("implied")):
         lines.append(f"按单价 {_plain(target['unit_price'])} 元/条折算：{_wan_count(target['target_count'])}万条 × "
                      f"{_plain(target['unit_price'])}元 = {style.format_wan(target['implied'])} 万元")
     return lines
@@ -677,8 +674,8 @@ def sms_monthly(monthly: pd.DataFrame, target: dict, *, source: str, demo: bool 
         return _empty(fig, ax, title, "\n".join(["各月发送条数与结算金额均未披露", *target_lines]), source, demo)
 
     frame = monthly.sort_values("month", kind="stable")
-    counts = [math.nan if _missing(c) else int(c) / 10000 for c in frame["count"]]
-    texts = [_wan_count(c) for c in frame["count"] if not _missing(c)]
+    counts = [math.nan if is_missing(c) else int(c) / 10000 for c in frame["count"]]
+    texts = [_wan_count(c) for c in frame["count"] if not is_missing(c)]
     style.bar_with_undisclosed(ax, [_month_label(m) for m in frame["month"]], counts, ["#0072B2"] * len(counts),
                                fmt=_sequence_fmt(texts))
     ax.set_ylabel("万条")
@@ -696,12 +693,12 @@ def sms_monthly(monthly: pd.DataFrame, target: dict, *, source: str, demo: bool 
         _title(ax, title, "斜线柱表示该月条数未披露（柱高无数值含义）")
         return _done(fig, source, demo)
 
-    known_counts = [int(c) for c in frame["count"] if not _missing(c)]
-    known_amounts = [Decimal(a) for a in frame["amount"] if not _missing(a)]
+    known_counts = [int(c) for c in frame["count"] if not is_missing(c)]
+    known_amounts = [Decimal(a) for a in frame["amount"] if not is_missing(a)]
     parts = [f"已披露 {len(known_counts)}/{len(frame)} 个月，合计 {_wan_count(sum(known_counts))} 万条"]
     if known_amounts:
         parts[0] += f"、{style.format_wan(sum(known_amounts))} 万元"
-    if target and not _missing(target.get("target_count")):
+    if target and not is_missing(target.get("target_count")):
         tc = target["target_count"]
         parts[0] += f"，为目标的 {_pct(sum(known_counts) / tc)}"
         ax.axhline(tc / 12 / 10000, color=WARNING_COLOR, lw=1.1, ls="--", zorder=3)
@@ -734,19 +731,19 @@ def sms_departments(depts: pd.DataFrame, *, source: str, demo: bool = False, yea
     rest = frame.iloc[top:]
     rows = [(r["department"], r["count"], r["amount"]) for _, r in shown.iterrows()]
     if len(rest):
-        counts = [int(c) for c in rest["count"] if not _missing(c)]
-        amounts = [Decimal(a) for a in rest["amount"] if not _missing(a)]
+        counts = [int(c) for c in rest["count"] if not is_missing(c)]
+        amounts = [Decimal(a) for a in rest["amount"] if not is_missing(a)]
         rows.append((f"其他{len(rest)}个部门", sum(counts) if counts else None, sum(amounts) if amounts else None))
     fig, ax = _figure(8, _bar_height(len(rows), 0.4, 1.9))
     labels = [_wrap(str(d), 12) for d, _, _ in rows]
-    values = [math.nan if _missing(c) else int(c) / 10000 for _, c, _ in rows]
-    texts = [_wan_count(c) + ("" if _missing(a) else f"（{style.format_wan(a)}万元）") for _, c, a in rows
-             if not _missing(c)]
+    values = [math.nan if is_missing(c) else int(c) / 10000 for _, c, _ in rows]
+    texts = [_wan_count(c) + ("" if is_missing(a) else f"（{style.format_wan(a)}万元）") for _, c, a in rows
+             if not is_missing(c)]
     style.bar_with_undisclosed(ax, labels, values, ["#0072B2"] * len(rows), horizontal=True,
                                fmt=_sequence_fmt(texts))
     ax.set_xlabel("万条")
     _widen_for_labels(ax, 1.25)
-    total = sum(int(c) for c in depts["count"] if not _missing(c))
+    total = sum(int(c) for c in depts["count"] if not is_missing(c))
     _title(ax, title, f"{len(depts)}个部门，已披露合计 {_wan_count(total)} 万条")
     return _done(fig, source, demo)
 
@@ -786,8 +783,8 @@ def renewals(chains: pd.DataFrame, summary: pd.DataFrame, *, source: str, demo: 
         g = data[data["chain"] == chain].sort_values("step")
         texts = []
         for _, r in g.iterrows():
-            if not _missing(r["annual_cost"]):
-                growth = "" if _missing(r["growth"]) else f"\n{signed_pct(r['growth'], 1)}"
+            if not is_missing(r["annual_cost"]):
+                growth = "" if is_missing(r["growth"]) else f"\n{signed_pct(r['growth'], 1)}"
                 texts.append(style.format_wan(r["annual_cost"]) + growth)
         colors = [SERIES_COLORS[0] if bool(c) else SERIES_COLORS[1] for c in g["competitive"]]
         style.bar_with_undisclosed(ax, [str(i) for i in range(len(g))], _wan_values(g["annual_cost"]), colors,
@@ -799,7 +796,7 @@ def renewals(chains: pd.DataFrame, summary: pd.DataFrame, *, source: str, demo: 
         if not ax.get_subplotspec().is_first_col():
             ax.tick_params(axis="y", labelleft=False)
         s = summary.loc[chain]
-        if not _missing(s["cagr"]):
+        if not is_missing(s["cagr"]):
             costed = g.dropna(subset=["annual_cost", "signed"])  # the links the growth is measured on
             first, last = costed["signed"].iloc[[0, -1]]
             growth = f"{first.year}—{last.year}年年均增长 {signed_pct(s['cagr'], 1)}"
@@ -824,7 +821,7 @@ def renewals(chains: pd.DataFrame, summary: pd.DataFrame, *, source: str, demo: 
 
 
 def _link_label(r: pd.Series) -> str:
-    when = f"{r['signed'].year}年" if not _missing(r["signed"]) else f"签订{U}"
+    when = f"{r['signed'].year}年" if not is_missing(r["signed"]) else f"签订{U}"
     how = r["procurement"] if isinstance(r["procurement"], str) and r["procurement"] else f"方式{U}"
     return f"{when}\n{how}"
 
@@ -850,9 +847,9 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
     for _, r in status.iterrows():
         labels.append(f"{_wrap(str(r['name']), 12)}（{r['target_text']}）")
         ach = r["achievement"]
-        values.append(math.nan if _missing(ach) else float(ach) * 100)
+        values.append(math.nan if is_missing(ach) else float(ach) * 100)
         colors.append(WARNING_COLOR if r["status"] in (A.STATUS_NOT_MET, A.STATUS_MISMATCH) else MET_COLOR)
-        if not _missing(ach):
+        if not is_missing(ach):
             actual = f"（{r['actual_text']}）" if isinstance(r["actual_text"], str) else ""
             texts.append(f"{_pct(ach)}{actual}" + ("，未完成" if r["status"] == A.STATUS_NOT_MET else ""))
     style.bar_with_undisclosed(ax, labels, values, colors, horizontal=True, fmt=_sequence_fmt(texts), width=0.58)
@@ -910,14 +907,14 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
         return _empty(fig, ax, title, "所列各年均无该项数据", source, demo)
     frame = trends.sort_values("year", kind="stable")
     scale = 100 if percent else 1
-    values = _wan_values(frame[column]) if money else [math.nan if _missing(v) else float(v) * scale
+    values = _wan_values(frame[column]) if money else [math.nan if is_missing(v) else float(v) * scale
                                                        for v in frame[column]]
     if money:
         fmt = style.format_number
     elif percent:
         fmt = lambda v: f"{style.format_number(v, 2)}%"  # noqa: E731
     else:
-        fmt = lambda v: _plain(style.round_half_up(v, 2))  # noqa: E731
+        fmt = lambda v: _plain(round_half_up(v, 2))  # noqa: E731
     style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values, [SERIES_COLORS[0]] * len(values),
                                fmt=fmt, width=0.6)
     if not money:
@@ -944,7 +941,7 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
 
 
 def _years(values: Iterable[Any]) -> list[int]:
-    return sorted({int(v) for v in values if not _missing(v)})
+    return sorted({int(v) for v in values if not is_missing(v)})
 
 
 def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False, column: str = "executed") -> Figure:
@@ -1068,12 +1065,12 @@ def sms_trend(sms: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
     header = fig.add_subplot(grid[0, :])
     header.set_axis_off()
     left, right = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
-    counts = [math.nan if _missing(c) else int(c) / 10000 for c in frame["count"]]
+    counts = [math.nan if is_missing(c) else int(c) / 10000 for c in frame["count"]]
     colors = [WARNING_COLOR if m is False else MET_COLOR if m is True else SERIES_COLORS[0]
-              for m in [None if _missing(v) else bool(v) for v in frame["met"]]]
+              for m in [None if is_missing(v) else bool(v) for v in frame["met"]]]
     style.bar_with_undisclosed(left, labels, counts, colors, width=0.6, fmt=lambda _v: "")  # labelled below
     left.set_xticks(range(len(labels)), labels=labels)
-    targets = [math.nan if _missing(t) else int(t) / 10000 for t in frame["target"]]
+    targets = [math.nan if is_missing(t) else int(t) / 10000 for t in frame["target"]]
     if not all(math.isnan(t) for t in targets):
         left.plot(range(len(labels)), targets, ls="none", marker="_", ms=26, mew=2.2, color=style.TEXT_COLOR,
                   zorder=4, gid="target")
@@ -1086,7 +1083,7 @@ def sms_trend(sms: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
     left.set_ylabel("万条")
     left.set_title("发送量（万条）与数量目标", loc="left", fontsize=9.5)
     amounts = _wan_values(frame["amount"])
-    prices = [f"\n{U}" if _missing(p) else f"\n{style.format_number(p, 4)}" for p in frame["unit_price"]]
+    prices = [f"\n{U}" if is_missing(p) else f"\n{style.format_number(p, 4)}" for p in frame["unit_price"]]
     style.bar_with_undisclosed(right, labels, amounts, [SERIES_COLORS[0]] * len(labels), width=0.6)
     right.set_xticks(range(len(labels)), labels=[f"{lab}{p}" for lab, p in zip(labels, prices, strict=True)])
     right.set_ylim(0, right.get_ylim()[1] * 1.15)
@@ -1141,7 +1138,7 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
             gc = gc.dropna(subset=["year"]).sort_values("step")
             color = SERIES_COLORS[ci % len(SERIES_COLORS)]
             xs = [int(y) for y in gc["year"]]
-            ys = [math.nan if _missing(v) else style.wan_value(v) for v in gc["annual_cost"]]
+            ys = [math.nan if is_missing(v) else style.wan_value(v) for v in gc["annual_cost"]]
             estimated = bool(gc["estimated"].any())
             ax.plot(xs, ys, color=color, lw=1.5, ls="--" if estimated else "-", zorder=2,
                     gid="estimated" if estimated else "stated")
@@ -1156,13 +1153,15 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
                 face = WARNING_COLOR if r.retender else color if not r.renewed else "white"
                 ax.plot([x], [y], marker=marker, ms=5.5, color=color, mfc=face, mec=color, zorder=3)
                 change = r.growth if r.renewed else at_retender.get(r.contract_id) if r.retender else None
-                if not _missing(change):
+                if not is_missing(change):
                     ax.annotate(signed_pct(change, 1), (x, y), xytext=(0, 5), textcoords="offset points",
                                 ha="center", va="bottom", fontsize=7.5, color=WARNING_COLOR if r.retender else color)
             s = by_chain.loc[chain]
-            if s["renewals"] > 0 and not _missing(s["growth"]):
+            if s["renewals"] > 0 and not is_missing(s["growth"]):
+                # Kept byte-identical (issue 22): the float growth 0.03249999999999997 is 3.25% exactly,
+                # which money.to_decimal and 四舍五入 make +3.3%; its shortest repr keeps the +3.2% shown so far.
                 notes.append(f"{int(s['first_year']) % 100:02d}—{int(s['last_year']) % 100:02d}年均"
-                             f"{signed_pct(s['growth'], 1)}")
+                             f"{signed_pct(Decimal(repr(float(s['growth']))), 1)}")
         years = _years(g["year"])
         ax.set_xticks(years, labels=[f"{y % 100:02d}" for y in years], fontsize=8)
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)

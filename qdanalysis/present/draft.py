@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import io
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -39,7 +38,9 @@ from qdanalysis.analyse.scoring import RULES
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, wan
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.fmt import placeholder, wan
+from qdanalysis.money import sum_all
 from qdanalysis.paths import REPORTS, project_path
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock
 from qdanalysis.present.report import AnnualReport
@@ -120,8 +121,8 @@ def _group_self_score(result, level1: str) -> str:
     names = result.sheet.loc[result.sheet["level1"] == level1, "name"]
     values = [result.self_scores.get(n) for n in names]
     if not values or any(v is None for v in values):
-        return UNDISCLOSED_LABEL
-    return number_text(float(sum(Decimal(str(v)) for v in values)))
+        return UNDISCLOSED
+    return number_text(float(sum_all(values)))
 
 class _Draft:
     """The document being written, with the report sections it is made from."""
@@ -378,10 +379,10 @@ class _Draft:
             _keep_row_whole(row)
             cells = row.cells
             for cell, value in zip(cells, values):
-                text = UNDISCLOSED_LABEL if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+                text = UNDISCLOSED if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
                 numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
                 self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
-                           grey=text == UNDISCLOSED_LABEL, size=size)
+                           grey=text == UNDISCLOSED, size=size)
         _column_widths(table, frame, size, self._text_width())
         if block.note:
             self.paragraph(block.note, size=Pt(10.5), indent=False)

@@ -36,8 +36,9 @@ from qdanalysis.analyse.findings import findings_table, in_report_order
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, round_half_up
+from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present import layouts as T
 from qdanalysis.present.self_evaluation import write_self_evaluation
 
@@ -75,10 +76,6 @@ def safe_text(cell, text: str) -> None:
     if text.startswith(FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns: dict[str, str], *,
@@ -167,8 +164,8 @@ def _write_value(cell, value, key, money, percent, integer, dates, number_format
     if isinstance(value, str) and (key in money or key in percent or key in integer or key in dates):
         safe_text(cell, value)  # a label in a number column: 合计
         return value
-    if _missing(value):
-        cell.value = UNDISCLOSED_LABEL if key in money or key in percent else "—"
+    if is_missing(value):
+        cell.value = UNDISCLOSED if key in money or key in percent else "—"
         cell.font = MISSING_FONT
         return str(cell.value)
     if key in money:
@@ -224,7 +221,7 @@ def column_totals(df: pd.DataFrame, layout: T.TableLayout) -> dict[str, Any]:
     for key in (*layout.money, *layout.integer):
         if key in df and key not in layout.dates:
             values = list(df[key])
-            total[key] = None if not values or any(_missing(v) for v in values) else sum(Decimal(str(v)) for v in values)
+            total[key] = sum_all(values)
     return total
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from qdanalysis.analyse.analyses import UNITEMISED
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
+from qdanalysis.domain import NOT_ADJUSTED
 
 if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis

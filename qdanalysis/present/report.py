@@ -21,11 +21,10 @@ from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.scoring_table import SELF_SCORE_LABEL, number_text
 from qdanalysis.analyse.trends import year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
+from qdanalysis.domain import DEMO_LABEL, NOT_ADJUSTED, UNDISCLOSED
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.fmt import (
-    DEMO_LABEL,
     SUMMARY_MIME,
-    UNDISCLOSED_LABEL,
     count_text,
     date_text,
     format_number,
@@ -37,12 +36,12 @@ from qdanalysis.fmt import (
     wan,
     years_named,
 )
+from qdanalysis.money import safe_ratio, sum_known
 from qdanalysis.paths import project_path
 from qdanalysis.present import charts
 from qdanalysis.present import layouts as T
 from qdanalysis.present.blocks import Block, FigureBlock, Para, TableBlock, para, show, table, text_cell
 from qdanalysis.present.summary import run_payload, scoring_source
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import SETTLED
 from qdanalysis.read.year import YearData, load_year
 
@@ -119,7 +118,7 @@ class AnnualReport:
     def _layout_table(self, layout, df: pd.DataFrame, **formats) -> TableBlock:
         """A table declared in :mod:`qdanalysis.present.layouts`, formatted as text for the report."""
         layout = T.for_year(layout, self.analysis)
-        fmt = {c: (lambda v: UNDISCLOSED_LABEL if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
+        fmt = {c: (lambda v: UNDISCLOSED if v is None or pd.isna(v) else format_number(v, 0)) for c in layout.integer}
         fmt.update({c: (lambda v, c=c: date_text(v, "year") if c == "reference" else month_text(v)) for c in layout.dates})
         fmt.update(formats)
         return table(df, layout.columns, T.caption(layout, self.analysis), money=layout.money, percent=layout.percent,
@@ -164,13 +163,13 @@ class AnnualReport:
         b = d.budget
         real = cats[~cats["category"].isin([A.UNITEMISED, A.TOTAL])]
         listed = int(b["budget"].notna().sum())
-        known = A.sum_known(b["budget"])
+        known = sum_known(b["budget"])
         if listed == len(b):
             detail = para("全部{n}个项目均列明了预算数。", n=listed)
         else:
             detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未列明预算数，"
                           "合计{undisclosed}。", listed=listed, known=wan(known),
-                          share=pct(A.safe_ratio(known, d.totals["budget"])), rest=len(b) - listed,
+                          share=pct(safe_ratio(known, d.totals["budget"])), rest=len(b) - listed,
                           undisclosed=wan(d.undisclosed.get("budget")))
         blocks = [para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。{detail}", year=d.year,
                        budget=wan(d.totals["budget"]), ncat=len(real), nitems=len(b), detail="")]
@@ -198,7 +197,7 @@ class AnnualReport:
         blocks.append(para(
             "各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
             "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
-            year=d.year, disclosed=wan(disclosed), share=pct(A.safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
+            year=d.year, disclosed=wan(disclosed), share=pct(safe_ratio(disclosed, t["executed"])), rest=wan(rest)))
         blocks.append(self._figure(charts.disclosed_spend(spend, source=self.source("预算执行", "合同台账"), demo=self.demo,
                                                           year=d.year), "逐项列明的支出"))
         blocks.append(self._layout_table(T.SPEND, spend))
@@ -229,7 +228,7 @@ class AnnualReport:
         costs, prices, count = an.line_costs, an.prices, an.line_count
         if d.lines.empty:
             return [para("本年度未提供线路清单。", "note")]
-        total_annual = A.sum_known(costs["annual_cost"])
+        total_annual = sum_known(costs["annual_cost"])
         months = "12" if costs["full_year"].all() else f"{d.year}年在用月数（自起租日期起算）"
         if count["units"]:
             blocks = [para("线路清单列有{n}条线路，另有{units}个单位的接入线路（每单位线路条数未披露，费用按每单位1条测算），"
@@ -242,7 +241,7 @@ class AnnualReport:
                                    "线路费用"))
         blocks.append(self._layout_table(
             T.LINE_COSTS, costs,
-            cost_per_mbps_month=lambda v: UNDISCLOSED_LABEL if pd.isna(v) else format_number(v, 2)))
+            cost_per_mbps_month=lambda v: UNDISCLOSED if pd.isna(v) else format_number(v, 2)))
         for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
             hi, lo = g.iloc[0], g.iloc[-1]
             blocks.append(para(
@@ -260,7 +259,7 @@ class AnnualReport:
             spread = (f"每月{wan(by_month.min())}" if by_month.min() == by_month.max()
                       else f"月费用在{wan(by_month.min())}至{wan(by_month.max())}之间")
             blocks.append(para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
-                               year=d.year, spread=spread, total=wan(A.sum_known(by_month))))
+                               year=d.year, spread=spread, total=wan(sum_known(by_month))))
             blocks.append(self._figure(charts.monthly_line_cost(monthly, source=self.source("合同台账"), demo=self.demo,
                                                                 year=d.year), "月度线路费用"))
         yearly = an.yearly_lines
@@ -268,7 +267,7 @@ class AnnualReport:
             first = int(yearly["year"].min())
             blocks.append(para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
                                "{first}年至{year}年累计约{total}（推算）。", first=first, year=d.year,
-                               total=wan(A.sum_known(yearly["cost"]))))
+                               total=wan(sum_known(yearly["cost"]))))
             blocks.append(self._figure(charts.yearly_line_cost(yearly, source=self.source("合同台账") + "；按合同月费推算",
                                                                demo=self.demo, year=d.year), "历年线路费用"))
         if count["target_text"]:
@@ -292,14 +291,14 @@ class AnnualReport:
         blocks = []
         if known == 0:
             blocks.append(para("短信结算表给出单价{price}元/条，未给出各月发送条数和结算金额（{n}个月均未披露）。",
-                               price=format_number(target["unit_price"], 3) if target["unit_price"] is not None else UNDISCLOSED_LABEL,
+                               price=format_number(target["unit_price"], 3) if target["unit_price"] is not None else UNDISCLOSED,
                                n=len(monthly)))
         else:
             total = int(monthly["count"].sum())
             settled = set(monthly["amount_basis"].dropna()) <= {SETTLED}
             blocks.append(para("全年发送{count}条，{label}{amount}（{n}个月有数据）。", count=count_text(total),
                                label=SETTLED if settled else "按条数×单价测算的金额",
-                               amount=wan(A.sum_known(monthly["amount"])), n=int(known)))
+                               amount=wan(sum_known(monthly["amount"])), n=int(known)))
         if target.get("implied") is not None:
             blocks.append(para(
                 "数量目标“{op}{count}条”按单价{price}元/条折算，意味着至少支出{money}：按条计费的服务设数量目标，"
@@ -345,7 +344,7 @@ class AnnualReport:
         blocks.append(self._figure(charts.renewals(an.chains, summary, source=self.source("合同台账"), demo=self.demo,
                                                    year=d.year), "合同续签"))
         blocks.append(self._layout_table(
-            T.RENEWALS, summary, vendor=lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL))
+            T.RENEWALS, summary, vendor=lambda v: v if isinstance(v, str) else UNDISCLOSED))
         return blocks
 
     def indicators(self) -> list[Block]:
@@ -681,7 +680,7 @@ class TrendsReport:
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
                 "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
                 "表5 续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
-                                         "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},
+                                         "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED},
                 demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
                      "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))

@@ -232,8 +232,6 @@ SELF_FUNDS = SheetSchema(
 FUND_LINES = ("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金")
 #: Rows of the form's indicator block that end it: its total and grade.
 SELF_EVALUATION_END = ("总分", "合计", "总计", "等级", "评价等级", "自评等级")
-#: What the Excel export writes in a form's cell for a figure not yet evidenced: not a value.
-NOT_YET_EVIDENCED = "待补充佐证"
 
 RESULTS = SheetSchema(
     "results",

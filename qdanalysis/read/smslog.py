@@ -30,10 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.money import FEN
 from qdanalysis.read import parsing as P
 from qdanalysis.read.schema import COUNTED, SETTLED, Column, SheetSchema
-
-FEN = Decimal("0.01")
 
 SMS_LOG = SheetSchema(
     "sms_log",

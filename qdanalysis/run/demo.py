@@ -32,7 +32,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from qdanalysis.atomic import write_bytes, write_text
-from qdanalysis.fmt import DEMO_LABEL
+from qdanalysis.domain import DEMO_LABEL
+from qdanalysis.money import FEN, WAN
 from qdanalysis.paths import DATA_RAW
 from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, SheetSchema
 from qdanalysis.read.year import DEMO_MARKER_FILE, is_demo_folder
@@ -50,8 +51,6 @@ DEFAULT_SEED = 20201231
 #: Workbook created/modified time and zip entry time: fixed, so files are byte-identical.
 FIXED_TIMESTAMP = dt.datetime(2021, 1, 1, 0, 0, 0)
 
-FEN = Decimal("0.01")
-WAN = Decimal(10000)
 SMS_PRICE = Decimal("0.065")
 UNIT_LINE = "单位：元"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qdanalysis.atomic import atomic_path, locked
+from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
 from qdanalysis.paths import DATA_RAW, NOTEBOOKS, PROJECT_ROOT, REPORTS
@@ -53,7 +54,6 @@ def run_folder(out_dir: Path) -> Path:
     folder = Path(out_dir).parent / RUNS_FOLDER / Path(out_dir).name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-_YEAR_DIR = re.compile(r"^\d{4}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 if "jsonschema" not in sys.modules:
@@ -530,7 +530,7 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
     else:
         if not root.is_dir():
             raise ValidationError(Problem(display_path(root), "", None, "", "找不到数据目录", "请检查 --root"))
-        years = sorted(int(d.name) for d in root.iterdir() if d.is_dir() and _YEAR_DIR.match(d.name))
+        years = sorted(int(d.name) for d in root.iterdir() if d.is_dir() and is_year_name(d.name))
         candidates = []
         for year in years:
             path = param_file_for(year, params_dir)
@@ -559,7 +559,7 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
         planned.append((params["year"], path))
     for data_root in sorted(roots):
         for folder in sorted(data_root.iterdir()) if data_root.is_dir() else ():
-            if folder.is_dir() and _YEAR_DIR.match(folder.name) and int(folder.name) not in seen:
+            if folder.is_dir() and is_year_name(folder.name) and int(folder.name) not in seen:
                 year = int(folder.name)
                 seen.add(year)
                 refused.append(_not_run(year, f"没有 {display_path(param_file_for(year, params_dir))}"
