@@ -1,6 +1,7 @@
 """How figures are written for people: 万元 with two decimals, percentages, counts, dates.
 
-Rounding is half up (四舍五入), as in the seed report and Chinese finance tables. A missing
+Text only: the numbers come from :mod:`qdanalysis.money` (rounding half up, 四舍五入, as in the
+seed report and Chinese finance tables) and the words from :mod:`qdanalysis.domain`. A missing
 value is written 未披露, never 0. This module imports no plotting library, so the command
 line and the export use it without the cost of matplotlib.
 """
@@ -9,15 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from qdanalysis.domain import UNDISCLOSED
+from qdanalysis.money import WAN, is_missing, round_half_up, to_decimal
 
 #: The MIME type of the run summary a notebook displays for the runner (kept out of the report).
 SUMMARY_MIME = "application/vnd.qdanalysis.summary+json"
-
-UNDISCLOSED_LABEL = "未披露"
-#: What every chart, table and report made from illustrative data says.
-DEMO_LABEL = "示例数据"
 
 
 def placeholder(what: str) -> str:
@@ -25,76 +24,43 @@ def placeholder(what: str) -> str:
     return f"【待评价组填写：{what}】"
 
 
-def is_missing(value: Any) -> bool:
-    """None, NaN, pd.NA, NaT and Decimal NaN are missing."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return False
-    try:
-        if value != value:  # NaN and NaT are not equal to themselves
-            return True
-    except TypeError:  # pd.NA refuses comparison
-        return True
-    if isinstance(value, Decimal):
-        return value.is_nan()
-    return False
-
-
-def to_decimal(value: Any) -> Decimal:
-    """Decimal of a number as written: ``repr`` of a float is its shortest round-trip form."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(float(value)))  # float() also unwraps numpy.float64
-    try:
-        return Decimal(str(int(value)) if hasattr(value, "__index__") else str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise TypeError(f"不是数值：{value!r}") from exc
-
-
-def round_half_up(value: Any, places: int = 2) -> Decimal:
-    """Round half away from zero (四舍五入), as in Chinese finance tables."""
-    return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 def format_number(value: Any, places: int = 2) -> str:
     """A number with ``places`` decimals, rounded half-up; missing -> 未披露."""
     if is_missing(value):
-        return UNDISCLOSED_LABEL
+        return UNDISCLOSED
     return f"{round_half_up(value, places):f}"
 
 
 def format_wan(yuan: Any) -> str:
     """An amount in 元 shown in 万元 with two decimals: ``9246800`` -> ``"924.68"``."""
     if is_missing(yuan):
-        return UNDISCLOSED_LABEL
-    return format_number(to_decimal(yuan) / 10000)
+        return UNDISCLOSED
+    return format_number(to_decimal(yuan) / WAN)
 
 
 def wan(yuan: Any) -> str:
     """元 → ``941.00万元``; 未披露 when unknown."""
     text = format_wan(yuan)
-    return text if text == UNDISCLOSED_LABEL else f"{text}万元"
+    return text if text == UNDISCLOSED else f"{text}万元"
 
 
 def pct(ratio: Any, places: int = 2) -> str:
     """A ratio as a percentage: ``0.98266`` → ``98.27%``; 未披露 when unknown."""
     if is_missing(ratio):
-        return UNDISCLOSED_LABEL
+        return UNDISCLOSED
     return f"{format_number(to_decimal(ratio) * 100, places)}%"
 
 
 def signed_pct(ratio: Any, places: int = 2) -> str:
     """A change as a signed percentage: ``0.0676`` → ``+6.76%``, ``-0.05`` → ``-5.00%``; 未披露 when unknown."""
     text = pct(ratio, places)
-    return text if text == UNDISCLOSED_LABEL or text.startswith("-") else "+" + text
+    return text if text == UNDISCLOSED or text.startswith("-") else "+" + text
 
 
 def signed_points(points: Any, places: int = 2) -> str:
     """A change of a share in percentage points: ``2.6149`` → ``+2.61个百分点``; 未披露 when unknown."""
     if is_missing(points):
-        return UNDISCLOSED_LABEL
+        return UNDISCLOSED
     text = format_number(points, places)
     return f"{'' if text.startswith('-') else '+'}{text}个百分点"
 
@@ -107,17 +73,17 @@ def times(ratio: Any) -> str:
 def count_text(n: Any) -> str:
     """A count as the seed report writes it: ``600万``, ``5.1万``, ``92``."""
     if is_missing(n):
-        return UNDISCLOSED_LABEL
+        return UNDISCLOSED
     value = to_decimal(n)
-    if value >= 10000:
-        return f"{round_half_up(value / 10000, 2).normalize():f}万"
+    if value >= WAN:
+        return f"{round_half_up(value / WAN, 2).normalize():f}万"
     return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value.normalize():f}"
 
 
 def date_text(ts: Any, precision: str | None = "day") -> str:
     """A date to the precision the data gives: ``2019年``, ``2019年9月``, ``2019年8月10日``."""
     if is_missing(ts):
-        return UNDISCLOSED_LABEL
+        return UNDISCLOSED
     if precision == "year":
         return f"{ts.year}年"
     if precision == "month":

@@ -166,8 +166,8 @@ def test_no_import_cycles():
 
 def test_every_module_lives_in_a_stage_or_the_core():
     core = sorted(module_name(p, PACKAGE) for p in PACKAGE.glob("*.py"))
-    assert core == ["qdanalysis", "qdanalysis.atomic", "qdanalysis.errors", "qdanalysis.fmt", "qdanalysis.paths",
-                    "qdanalysis.yamlfile"]
+    assert core == ["qdanalysis", "qdanalysis.atomic", "qdanalysis.domain", "qdanalysis.errors", "qdanalysis.fmt",
+                    "qdanalysis.money", "qdanalysis.paths", "qdanalysis.yamlfile"]
     assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(FOLDERS)
 
 
@@ -245,6 +245,8 @@ def test_type_checking_imports_are_not_dependencies(tmp_path):
     ("qdanalysis.present.excel", "matplotlib"),
     ("qdanalysis.analyse.year", "matplotlib"),
     ("qdanalysis.run.cli", "pandas"),
+    ("qdanalysis.money", "pandas"),
+    ("qdanalysis.fmt", "numpy"),
 ])
 def test_importing_a_module_does_not_load_what_it_does_not_use(module, heavy):
     code = f"import sys, {module}; print({heavy!r} in sys.modules)"

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from qdanalysis.money import FEN
 from qdanalysis.read import parsing as P
 
 settings.register_profile("qdanalysis-fuzz", deadline=None, max_examples=300,
@@ -82,7 +83,7 @@ def with_examples(**fixed):
     return decorate
 
 
-MONEY_LIMIT = {P.FEN: Decimal(10) ** 16, P.PRICE_QUANTUM: Decimal(10) ** 14}
+MONEY_LIMIT = {FEN: Decimal(10) ** 16, P.PRICE_QUANTUM: Decimal(10) ** 14}
 
 
 def assert_cell_error(err: P.CellError, value: object) -> None:
@@ -106,9 +107,9 @@ def outcome(parse, value):
 
 
 @FUZZ
-@given(value=cell_values, unit=st.sampled_from([None, "元", "万元"]), quantum=st.sampled_from([P.FEN, P.PRICE_QUANTUM]),
+@given(value=cell_values, unit=st.sampled_from([None, "元", "万元"]), quantum=st.sampled_from([FEN, P.PRICE_QUANTUM]),
        negative=st.booleans())
-@with_examples(unit="元", quantum=P.FEN, negative=False)
+@with_examples(unit="元", quantum=FEN, negative=False)
 def test_money_never_raises_anything_but_cell_error(value, unit, quantum, negative):
     money = outcome(lambda v: P.parse_money(v, unit, quantum=quantum, allow_negative=negative), value)
     if money is None:
@@ -129,7 +130,7 @@ def test_money_round_trips_through_its_text_forms(cents, unit):
     amount = Decimal(cents).scaleb(-2)
     factor = P.MONEY_UNITS[unit]
     expected = amount * factor
-    if expected >= 10**16 or expected != expected.quantize(P.FEN):
+    if expected >= 10**16 or expected != expected.quantize(FEN):
         return
     forms = [f"{amount}", f"{amount:,}", f" {amount} ", f"{amount}{unit}", f"¥{amount:,}",
              f"{amount}".translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))]
@@ -175,7 +176,7 @@ def test_a_money_column_reads_as_its_cells_do_one_by_one(values, unit, kind):
                   rows=[(i + 2, [v]) for i, v in enumerate(values)])
     cols = read_columns(loc, table)
     problems = {i: message for i, _, _, message, _ in cols.staged}
-    quantum = P.PRICE_QUANTUM if kind == "price" else P.FEN
+    quantum = P.PRICE_QUANTUM if kind == "price" else FEN
     for i, value in enumerate(values):
         got = cols.values["amount"][i]
         try:

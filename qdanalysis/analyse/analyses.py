@@ -11,14 +11,13 @@ import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
 import pandas as pd
 
-from qdanalysis.fmt import is_missing, pct
-from qdanalysis.read.parsing import FEN
-from qdanalysis.read.schema import COUNTED, MONEY, SETTLED, UNITS_COUNTED
+from qdanalysis.domain import COUNTED, DERIVED, ONE_OFF, SETTLED, UNDISCLOSED
+from qdanalysis.fmt import pct
+from qdanalysis.money import FEN, is_missing, safe_ratio, sum_known, to_decimal
+from qdanalysis.read.schema import MONEY, UNITS_COUNTED
 
-UNDISCLOSED = "未披露"
 #: The row of what no item itemises: the stated total minus the items that state a figure (derived).
 UNITEMISED = "未逐项列明"
 #: The sum of the figures items state, beside :data:`UNITEMISED`.
@@ -27,29 +26,8 @@ TOTAL = "合计"
 MONEY_COLS = ("budget", "adjusted_budget", "executed")
 
 
-def sum_known(values) -> Decimal | None:
-    """Exact sum of the known values, None when none is known."""
-    known = [Decimal(v) for v in values if not pd.isna(v)]
-    return sum(known, Decimal(0)) if known else None
-
-
 def _money(values) -> pd.arrays.ArrowExtensionArray:
     return pd.array([None if v is None or v is pd.NA else Decimal(v) for v in values], dtype=MONEY)
-
-
-def _dec(value) -> Decimal:
-    """Decimal of a Decimal, int (numpy too) or float, exactly as written."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return Decimal(int(value))
-    return Decimal(str(float(value)))
-
-
-def safe_ratio(num, den) -> float | None:
-    if num is None or den is None or pd.isna(num) or pd.isna(den) or _dec(den) == 0:
-        return None
-    return float(_dec(num) / _dec(den))
 
 
 # --- linking the ledger and the lines to budget items ------------------------------------
@@ -197,7 +175,7 @@ def disclosed_spend(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
     disclosed = sum_known(r["amount"] for r in rows) or Decimal(0)
     executed = totals.get("executed")
     rows.append({"code": None, "category": None, "item": ITEMISED, "amount": disclosed, "basis": "合计"})
-    rows.append({"code": None, "category": None, "item": UNITEMISED, "basis": "推算：执行数减已列明合计",
+    rows.append({"code": None, "category": None, "item": UNITEMISED, "basis": f"{DERIVED}：执行数减已列明合计",
                  "amount": None if executed is None else executed - disclosed})
     out = pd.DataFrame(rows, columns=["code", "category", "item", "amount", "basis"])
     out["amount"] = _money(out["amount"])
@@ -451,7 +429,7 @@ def sms_target_money(sms: pd.DataFrame, indicators: pd.DataFrame) -> dict:
     prices = sms["unit_price"].dropna().unique()
     if not len(target) or len(prices) != 1:
         return {"target_count": None, "unit_price": None if len(prices) != 1 else Decimal(prices[0]), "implied": None}
-    count = Decimal(str(target.iloc[0]["target_value"]))
+    count = to_decimal(target.iloc[0]["target_value"])
     price = Decimal(prices[0])
     return {"target_count": int(count), "target_op": target.iloc[0]["target_op"], "unit_price": price,
             "implied": (count * price).quantize(FEN)}
@@ -521,10 +499,6 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
     c["growth"] = growth_in_chains(c)
     return c[["chain", "step", "contract_id", "item", "vendor", "signed", "end", "billing", "annual_cost",
               "procurement", "competitive", "growth"]].reset_index(drop=True)
-
-
-#: How a contract billed once is written in the ledger: a single payment, never a yearly cost.
-ONE_OFF = "一次性"
 
 
 def _cost_basis(contract: pd.Series, annual: Decimal | None, renewed: bool) -> str:
@@ -645,7 +619,7 @@ def budget_ceiling(r, budget) -> Decimal | None:
     if budget is None or r.get("target_op") not in ("<=", "<") or pd.isna(r.get("target_value")) \
             or unit not in _CEILING_UNITS:
         return None
-    ceiling = Decimal(format(float(r["target_value"]), ".15g")) * _CEILING_UNITS[unit]
+    ceiling = to_decimal(float(r["target_value"])) * _CEILING_UNITS[unit]
     return ceiling if abs(ceiling - Decimal(budget)) <= Decimal(budget) * COST_TARGET_TOLERANCE else None
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from qdanalysis.analyse.analyses import counted_in_units, is_approximate, item_label, months_in_service
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
+from qdanalysis.domain import NOT_ADJUSTED
+from qdanalysis.money import FEN, WAN, to_decimal
 from qdanalysis.read.schema import UNITS_COUNTED
 
 CHECK_COLUMNS = ["check", "formula", "computed", "stated", "difference", "relative", "status", "detail"]
@@ -20,7 +21,7 @@ STATUS_OK, STATUS_DIFF, STATUS_UNKNOWN = "一致", "不一致", "未披露"
 
 
 def _wan(yuan: Decimal | None) -> str:
-    return "—" if yuan is None else f"{(Decimal(yuan) / 10000).quantize(Decimal('0.01'))}万元"
+    return "—" if yuan is None else f"{(Decimal(yuan) / WAN).quantize(FEN)}万元"
 
 
 def _row(check: str, formula: str, computed: Decimal | None, stated: Decimal | None, detail: str = "") -> dict:
@@ -74,7 +75,7 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None 
         rows = [(r, 12 if year is None else months_in_service(r, year)) for _, r in group.iterrows()]
         known = [(r, m) for r, m in rows if not pd.isna(r["monthly_fee"]) and not pd.isna(r["count"])]
         parts = [f"{int(r['count'])}{_count_word(r.get('count_unit'))}×{Decimal(r['monthly_fee'])}元×{m}" for r, m in known]
-        computed = (sum((Decimal(r["monthly_fee"]) * int(r["count"]) * m for r, m in known), Decimal(0)).quantize(Decimal("0.01"))
+        computed = (sum((Decimal(r["monthly_fee"]) * int(r["count"]) * m for r, m in known), Decimal(0)).quantize(FEN)
                     if len(known) == len(group) else None)
         row = _row(f"{item_label(code, item['item'])}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
@@ -105,7 +106,7 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
         months = [12 if year is None else months_in_service(c, year) for _, c in group.iterrows()]
         quantities = [1 if pd.isna(q) else int(q) for q in group["quantity"]]
         computed = sum((Decimal(p) * q * m for p, q, m in zip(group["unit_price"], quantities, months)),
-                       Decimal(0)).quantize(Decimal("0.01"))
+                       Decimal(0)).quantize(FEN)
         counted = [_count_word(u) for u in group.get("quantity_unit", [None] * len(group))]
         formula = " + ".join(f"{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
                              for p, q, c, m in zip(group["unit_price"], quantities, counted, months) if m)
@@ -229,7 +230,7 @@ def _rate_check(r: dict, totals: dict, effective: Decimal | None) -> list[dict]:
     check = "绩效自评表资金栏：执行率 vs 预算执行表执行数÷预算数"
     place = _cell_place(r, where)
     rate, executed = totals.get("execution_rate"), totals.get("executed")
-    stated = None if pd.isna(r["rate"]) else Decimal(str(r["rate"]))
+    stated = None if pd.isna(r["rate"]) else to_decimal(r["rate"])
     if stated is None or rate is None or effective is None:
         side = "自评表未填写" if stated is None else "预算执行表合计行未列明执行数或预算数"
         return [{"check": check, "formula": place, "computed": None, "stated": None, "difference": None,
@@ -241,7 +242,7 @@ def _rate_check(r: dict, totals: dict, effective: Decimal | None) -> list[dict]:
     if agree:
         detail = f"{place}填报{stated:.2%}，与按预算执行表合计行计算的{Decimal(rate):.2%}（{basis}）一致"
     else:
-        shown = (stated * 100).quantize(Decimal("0.01")) - (Decimal(rate) * 100).quantize(Decimal("0.01"))
+        shown = (stated * 100).quantize(FEN) - (Decimal(rate) * 100).quantize(FEN)
         detail = (f"{place}填报{stated:.2%}，按预算执行表合计行计算为{Decimal(rate):.2%}（{basis}），"
                   f"相差{'+' if shown > 0 else ''}{shown}个百分点")
     return [{"check": check, "formula": f"{basis}", "computed": None, "stated": None, "difference": None,

@@ -25,8 +25,9 @@ import pandas as pd
 from qdanalysis.analyse import analyses as analysis
 from qdanalysis.analyse.checks import STATUS_DIFF
 from qdanalysis.fmt import count_text, date_text, format_number, pct, times, wan
+from qdanalysis.money import FEN, is_missing, safe_ratio, sum_known, to_decimal
 from qdanalysis.read.inputs import BY_NAME
-from qdanalysis.read.parsing import FEN, parse_codes
+from qdanalysis.read.parsing import parse_codes
 from qdanalysis.read.year import YearData
 
 # --- vocabulary ----------------------------------------------------------------------------
@@ -115,27 +116,9 @@ class Finding:
 # --- text and number helpers ---------------------------------------------------------------
 
 
-def _missing(value) -> bool:
-    return value is None or (not isinstance(value, (str, tuple, list)) and pd.isna(value))
-
-
-
-
-
-
-
-
-
-
 def _unit_price(price, unit: str) -> str:
     p = Decimal(price)
     return f"{wan(p)}/{unit}" if p >= 1000 else f"{p.normalize():f}元/{unit}"
-
-
-
-
-
-
 
 
 def _join(parts, sep: str = "、") -> str:
@@ -190,10 +173,10 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
     uncovered = budget[~budget["code"].isin(covered)]
     if uncovered.empty:
         return None
-    amount = analysis.sum_known(uncovered["budget"]) or Decimal(0)
+    amount = sum_known(uncovered["budget"]) or Decimal(0)
     base = totals.get("budget")
-    base = Decimal(base) if not _missing(base) else analysis.sum_known(budget["budget"])
-    share = analysis.safe_ratio(amount, base)
+    base = Decimal(base) if not is_missing(base) else sum_known(budget["budget"])
+    share = safe_ratio(amount, base)
     disclosed = uncovered[uncovered["budget"].notna()]
     undisclosed = uncovered[uncovered["budget"].isna()]
     largest = disclosed.assign(_b=[Decimal(v) for v in disclosed["budget"]]).sort_values(
@@ -201,7 +184,7 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
     in_budget = budget[budget["code"].isin(covered)]
     figures = {
         "uncovered_amount": amount, "budget": base, "share": share,
-        "covered_amount": analysis.sum_known(in_budget["budget"]),
+        "covered_amount": sum_known(in_budget["budget"]),
         "items": len(budget), "covered_items": len(in_budget), "uncovered_items": len(uncovered),
         "uncovered_items_disclosed": len(disclosed), "uncovered_items_undisclosed": len(undisclosed),
     }
@@ -238,7 +221,7 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         return found
     for idx, ind in indicators.iterrows():
         codes = parse_codes(ind["item_codes"])
-        if (not codes or ind["target_op"] not in (">=", ">") or _missing(ind["target_value"])
+        if (not codes or ind["target_op"] not in (">=", ">") or is_missing(ind["target_value"])
                 or QUANTITY_LEVEL not in str(ind["level2"] or "")):
             continue
         # only a target counted in the unit the service is billed by (条, 万条) costs money; a rate does not
@@ -250,7 +233,7 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         price = min(prices) if prices else None
         if price is None and sms is not None and not sms.empty:
             price = analysis.sms_target_money(sms, indicators.loc[[idx]])["unit_price"]
-        target = Decimal(repr(float(ind["target_value"])))
+        target = to_decimal(float(ind["target_value"]))
         implied = None if price is None else (target * price).quantize(FEN)
         unit = per_unit["billing"].iloc[0]
         items = _join(f"「{analysis.item_label(c, i)}」" for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
@@ -324,7 +307,7 @@ def _normalise(text: str) -> str:
 
 def service_phrases(scope) -> tuple[list[str], list[str]]:
     """A scope split into clauses (at ；;。) and service phrases (also at ，,、 and 及/和), normalised."""
-    if _missing(scope):
+    if is_missing(scope):
         return [], []
     clauses = [_normalise(c) for c in _CLAUSE_SEP.split(str(scope))]
     clauses = [c for c in clauses if c]
@@ -341,7 +324,7 @@ def scope_similarity(a, b) -> float:
         t = _NOISE.sub("", unicodedata.normalize("NFKC", str(text)).upper())
         return {t[i:i + 2] for i in range(len(t) - 1)}
 
-    if _missing(a) or _missing(b):
+    if is_missing(a) or is_missing(b):
         return 0.0
     ga, gb = grams(a), grams(b)
     return len(ga & gb) / len(ga | gb) if ga | gb else 0.0
@@ -367,7 +350,7 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Fi
     if contracts.empty:
         return found
     c = contracts[contracts["scope"].notna()]
-    key = [code if not _missing(code) else item for code, item in zip(c["item_code"], c["item"])]
+    key = [code if not is_missing(code) else item for code, item in zip(c["item_code"], c["item"])]
     pairs: dict[tuple[str, str], dict] = {}
     for (i, ka), (j, kb) in itertools.combinations(zip(c.index, key), 2):
         if ka == kb:
@@ -416,7 +399,7 @@ def _code_key(code: str) -> tuple:
 
 def _item_budget(budget: pd.DataFrame, key: str) -> Decimal | None:
     match = budget[budget["code"].eq(key) | budget["item"].eq(key)]
-    return None if match.empty or _missing(match["budget"].iloc[0]) else Decimal(match["budget"].iloc[0])
+    return None if match.empty or is_missing(match["budget"].iloc[0]) else Decimal(match["budget"].iloc[0])
 
 
 # --- 5. renewals without competition -----------------------------------------------------------
@@ -456,7 +439,7 @@ def renewals_without_competition(chains: pd.DataFrame, summary: pd.DataFrame, co
 
 
 def _is_renewal(procurement) -> bool:
-    return not _missing(procurement) and any(w in str(procurement) for w in RENEWAL_WORDS)
+    return not is_missing(procurement) and any(w in str(procurement) for w in RENEWAL_WORDS)
 
 
 def _chain_rows(links: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
@@ -469,7 +452,7 @@ def _chain_rows(links: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
 def _signed_text(contract_id: str, contracts: pd.DataFrame) -> str:
     c = contracts.loc[contract_id]
     precision = c["signed_precision"] if "signed_precision" in contracts else None
-    return date_text(c["signed"], None if _missing(precision) else precision)
+    return date_text(c["signed"], None if is_missing(precision) else precision)
 
 
 def _reference_text(s, links: pd.DataFrame, contracts: pd.DataFrame, since: bool = True) -> str:
@@ -479,7 +462,7 @@ def _reference_text(s, links: pd.DataFrame, contracts: pd.DataFrame, since: bool
         ref = at[at["competitive"]].iloc[-1]
         return f"上次竞争性采购为{_signed_text(ref['contract_id'], contracts)}（{ref['procurement']}）"
     first = at.iloc[0] if len(at) else links.iloc[0]
-    how = f"采购方式为{first['procurement']}" if not _missing(first["procurement"]) else "采购方式未披露"
+    how = f"采购方式为{first['procurement']}" if not is_missing(first["procurement"]) else "采购方式未披露"
     text = f"数据中无竞争性采购记录（首份合同{_signed_text(first['contract_id'], contracts)}，{how}）"
     return text + ("，自首份合同起算" if since else "")
 
@@ -507,7 +490,7 @@ def _stale_title(s, links: pd.DataFrame) -> str:
 def _stale_finding(s, links: pd.DataFrame, contracts: pd.DataFrame, year: int) -> Finding:
     last = links.iloc[-1]
     code = contracts.loc[last["contract_id"], "item_code"]
-    who = analysis.item_label(code, s.item) + (f"（{s.vendor}）" if not _missing(s.vendor) else "")
+    who = analysis.item_label(code, s.item) + (f"（{s.vendor}）" if not is_missing(s.vendor) else "")
     spent = None if pd.isna(s.spent_since) else Decimal(s.spent_since)
     annual = None if pd.isna(s.last_cost) else Decimal(s.last_cost)
     years = int(s.years)
@@ -554,7 +537,7 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
     return Finding(
         code="F05", title="合同续签未重新采购" + ("，续签金额未披露" if undisclosed else ""), severity=LOW,
         category="决策",
-        figures={"chains": len(recent), "renewals_undisclosed": undisclosed, "annual_cost_known": analysis.sum_known(known)},
+        figures={"chains": len(recent), "renewals_undisclosed": undisclosed, "annual_cost_known": sum_known(known)},
         rows=_evidence(*(("contracts", r) for r in rows)), summary=text + "。",
         recommendation=("项目单位在续签合同前对上一年度实施情况进行绩效评估，参考评估结果合理确定续签金额，并在合同台账中记录续签金额、"
                         "日期和采购方式；对续签存在风险的项目提前规划，重新进行采购。"),
@@ -609,7 +592,7 @@ def unit_price_disparity(prices: pd.DataFrame, lines: pd.DataFrame) -> list[Find
 
 
 def _bandwidth_text(mbps) -> str:
-    return f"{format_number(mbps, 0)}M" if not _missing(mbps) else ""
+    return f"{format_number(mbps, 0)}M" if not is_missing(mbps) else ""
 
 
 # --- 7. planned against paid ---------------------------------------------------------------------
@@ -625,7 +608,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
     if not contracts.empty:
         unplanned = contracts[~(contracts["item_code"].isin(codes) | contracts["item"].isin(names))]
         if len(unplanned):
-            amount = analysis.sum_known(c for c in unplanned["annual_cost"])
+            amount = sum_known(c for c in unplanned["annual_cost"])
             found.append(Finding(
                 code="F07", title="支出项目不在预算计划内", severity=MEDIUM, category="产出",
                 figures={"contracts": len(unplanned), "annual_cost": amount},
@@ -641,7 +624,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
     zero = no_contract[no_contract["executed"].notna() & no_contract["budget"].notna()]
     zero = zero[[Decimal(e) == 0 and Decimal(b) > 0 for e, b in zip(zero["executed"], zero["budget"])]]
     if len(zero):
-        amount = analysis.sum_known(zero["budget"])
+        amount = sum_known(zero["budget"])
         found.append(Finding(
             code="F07", title="安排预算但未支出", severity=MEDIUM, category="产出",
             figures={"items": len(zero), "budget": amount}, rows=_evidence(("budget", zero)),
@@ -650,7 +633,7 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
             recommendation="项目单位查明未支出原因；确不需要的项目及时调减预算，按程序调整绩效目标。",
         ))
     if len(unknown):
-        amount = analysis.sum_known(unknown["budget"])
+        amount = sum_known(unknown["budget"])
         summary = (f"{len(budget)}个预算项目中{len(unknown)}个无支付或合同记录，执行数未披露，无法判断是否按计划实施："
                    f"{_join(analysis.item_label(c, i) for c, i in zip(unknown['code'], unknown['item']))}")
         summary += f"；其预算数{'合计' + wan(amount) if amount is not None else '也均未披露'}。"
@@ -679,7 +662,7 @@ def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.Dat
         return found
     for _, chk in checks[checks["status"] == STATUS_DIFF].iterrows():
         code = str(chk["check"]).split(" ")[0]
-        rel = None if _missing(chk["relative"]) else float(chk["relative"])
+        rel = None if is_missing(chk["relative"]) else float(chk["relative"])
         found.append(Finding(
             code="F08", title="预算测算依据不充分",
             severity=MEDIUM if rel is None or abs(rel) >= CONTRADICTION_MEDIUM else LOW, category="决策",
@@ -754,7 +737,7 @@ def indicators_without_evidence(status: pd.DataFrame, indicators: pd.DataFrame) 
 
 
 def _float(value) -> float | None:
-    return None if _missing(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 #: An actual at or above this multiple of its target suggests the target was set low (F13).

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import ITEMISED, UNITEMISED, safe_ratio, sum_known
+from qdanalysis.analyse.analyses import ITEMISED, UNITEMISED
+from qdanalysis.money import safe_ratio, sum_known
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ entries in, a :class:`ScoreResult` out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +70,11 @@ from qdanalysis.analyse.scoring_table import (
     to_number,
     validate_scoring,
 )
+from qdanalysis.domain import NOT_ADJUSTED, UNDISCLOSED
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
-from qdanalysis.fmt import UNDISCLOSED_LABEL, placeholder, wan
+from qdanalysis.fmt import placeholder, wan
+from qdanalysis.money import sum_all, sum_known, to_decimal
 from qdanalysis.read import parsing as P
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 from qdanalysis.read.schema import LEVEL_WORDS, RECORD
 
 __all__ = [
@@ -151,8 +152,8 @@ class ScoreResult:
     @property
     def self_total(self) -> float | None:
         """The unit's self-scores added up (None when it gave none)."""
-        given = [Decimal(str(v)) for v in self.self_scores.values() if v is not None]
-        return float(sum(given, Decimal(0))) if given else None
+        given = sum_known(self.self_scores.values())
+        return None if given is None else float(given)
 
     def self_summary(self) -> str:
         """Where the unit's self-scores come from and what they add up to, in one sentence (empty without)."""
@@ -175,17 +176,17 @@ class ScoreResult:
     @property
     def evidenced_max(self) -> float:
         """The weight of the indicators that have evidence."""
-        return float(_dec(self.max_total) - _dec(self.missing_weight))
+        return float(to_decimal(self.max_total) - to_decimal(self.missing_weight))
 
     @property
     def evidenced_rate(self) -> float | None:
         """The score on the evidenced indicators as a share of their weight."""
-        return None if not self.evidenced_max else float(_dec(self.total) / _dec(self.evidenced_max))
+        return None if not self.evidenced_max else float(to_decimal(self.total) / to_decimal(self.evidenced_max))
 
     @property
     def score_range(self) -> tuple[float, float]:
         """The total if the indicators without evidence earned nothing, and if they earned full marks."""
-        return self.total, float(_dec(self.total) + _dec(self.missing_weight))
+        return self.total, float(to_decimal(self.total) + to_decimal(self.missing_weight))
 
     @property
     def grade_range(self) -> tuple[str, str]:
@@ -229,8 +230,8 @@ class ScoreResult:
 
 def grade(total: float | Decimal, max_total: float | Decimal = 100) -> str:
     """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (of 100; other maxima are scaled to 100)."""
-    points = Decimal(str(total))
-    top = Decimal(str(max_total))
+    points = to_decimal(total)
+    top = to_decimal(max_total)
     percent = points if top == 100 else points * 100 / top
     for threshold, name in GRADES:
         if percent >= threshold:
@@ -284,7 +285,7 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
         if proposal:
             proposals.append(proposal)
     sheet = pd.DataFrame(rows, columns=SHEET_COLUMNS)
-    total = _dsum(sheet["score"])
+    total = sum_known(sheet["score"]) or Decimal(0)
     missing = [r["name"] for r in rows if r["status"] == STATUS_MISSING]
     missing_weight = sum((i.weight for i in table.indicators if i.name in set(missing)), Decimal(0))
     share = missing_weight * 100 / table.total if table.total else Decimal(0)
@@ -328,7 +329,7 @@ def display_sheet(result: ScoreResult) -> pd.DataFrame:
         sub = result.groups[result.groups["level1"] == level1].iloc[0]
         rows.append({"level1": level1, "level2": "", "name": SUBTOTAL, "weight": sub["weight"], "rule": "",
                      "target_text": "", "actual_text": "", "score": sub["score"],
-                     "status": f"{STATUS_MISSING} {number_text(Decimal(str(sub['missing_weight'])))} 分" if sub["missing"] else "",
+                     "status": f"{STATUS_MISSING} {number_text(to_decimal(sub['missing_weight']))} 分" if sub["missing"] else "",
                      "basis": "", "evidence": ""})
     rows.append({"level1": TOTAL, "level2": "", "name": "", "weight": result.max_total, "rule": "",
                  "target_text": "", "actual_text": "", "score": result.total,
@@ -346,10 +347,8 @@ def _self_column(result: ScoreResult, rows: list[dict]) -> list:
     """The unit's self-score of each row of :func:`display_sheet`: an indicator's as the unit gave it,
     a 小计 or 合计 the sum where every indicator has one; 未披露 where the unit left it blank."""
     def total(names) -> float | str:
-        values = [result.self_scores.get(n) for n in names]
-        if not values or any(v is None for v in values):
-            return UNDISCLOSED_LABEL
-        return float(sum((Decimal(str(v)) for v in values), Decimal(0)))
+        given = sum_all(result.self_scores.get(n) for n in names)
+        return UNDISCLOSED if given is None else float(given)
 
     out = []
     for r in rows:
@@ -359,7 +358,7 @@ def _self_column(result: ScoreResult, rows: list[dict]) -> list:
             out.append(total(result.sheet["name"]))
         else:
             value = result.self_scores.get(r["name"])
-            out.append(UNDISCLOSED_LABEL if value is None else value)
+            out.append(UNDISCLOSED if value is None else value)
     return out
 
 
@@ -367,17 +366,14 @@ def _groups(sheet: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for level1, g in sheet.groupby("level1", sort=False):
         missing = g[g["status"] == STATUS_MISSING]
-        rows.append({"level1": level1, "weight": _f(_dsum(g["weight"])), "score": _f(_dsum(g["score"])),
-                     "missing_weight": _f(_dsum(missing["weight"])), "indicators": len(g), "missing": len(missing)})
+        rows.append({"level1": level1, "weight": _total(g["weight"]), "score": _total(g["score"]),
+                     "missing_weight": _total(missing["weight"]), "indicators": len(g), "missing": len(missing)})
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
 
-def _dsum(values) -> Decimal:
-    return sum((Decimal(str(v)) for v in values if not pd.isna(v)), Decimal(0))
-
-
-def _f(value: Decimal) -> float:
-    return float(value)
+def _total(values) -> float:
+    """The points given, added up exactly; 0 when none is."""
+    return float(sum_known(values) or 0)
 
 
 @dataclass(frozen=True)
@@ -553,7 +549,7 @@ def _record_entries(table: ScoringTable, record: pd.DataFrame | None) -> dict[st
             add("三级指标", f"指标「{ind.name}」在评价记录中写了两次（另一处：{out[ind.name].where}）", "每个指标只写一行")
             continue
         w = number_text(ind.weight)
-        score = None if r.get("score") is None or pd.isna(r.get("score")) else _dec(r["score"])
+        score = None if r.get("score") is None or pd.isna(r.get("score")) else to_decimal(r["score"])
         actual = r.get("actual") if isinstance(r.get("actual"), str) and r.get("actual").strip() else None
         if ind.measure and (score is not None or actual is not None):
             add("得分" if score is not None else "实际完成值", f"「{ind.name}」由数据计算（{MEASURES[ind.measure]}），评价记录不填得分和实际完成值",
@@ -774,11 +770,11 @@ def _from_sheet(ind: Indicator, sheet: pd.DataFrame) -> _Actual:
         return _Actual(None, missing_reason="本年数据没有绩效指标表")
     match = sheet[[P.compact(n) == P.compact(ind.indicator) for n in sheet["name"]]]
     r = match.iloc[0]
-    target = P.Target(r["target_op"], None if pd.isna(r["target_value"]) else _dec(r["target_value"]),
+    target = P.Target(r["target_op"], None if pd.isna(r["target_value"]) else to_decimal(r["target_value"]),
                       r["target_unit"] or "", r["target_text"])
     flags = []
-    if "weight" in r.index and not pd.isna(r["weight"]) and _dec(r["weight"]) != ind.weight:
-        flags.append(f"绩效指标表中「{ind.indicator}」的分值为 {number_text(_dec(r['weight']))}，"
+    if "weight" in r.index and not pd.isna(r["weight"]) and to_decimal(r["weight"]) != ind.weight:
+        flags.append(f"绩效指标表中「{ind.indicator}」的分值为 {number_text(to_decimal(r['weight']))}，"
                      f"评分表为 {number_text(ind.weight)}；本次按评分表计分")
     text = r["actual_text"] if isinstance(r["actual_text"], str) else ""
     source = r.get("source") if isinstance(r.get("source"), str) else ""
@@ -789,7 +785,7 @@ def _from_sheet(ind: Indicator, sheet: pd.DataFrame) -> _Actual:
     if not text:
         out.missing_reason = "绩效指标表未填实际完成值"
         return out
-    out.value = None if pd.isna(r["actual_value"]) else _dec(r["actual_value"])
+    out.value = None if pd.isna(r["actual_value"]) else to_decimal(r["actual_value"])
     out.met = None if pd.isna(r["met"]) else bool(r["met"])
     if ind.rule != "manual" and target.value is not None and out.value is None:
         out.missing_reason = f"实际完成值「{text}」不是数值，无法与指标值「{target.text}」比较"
@@ -896,15 +892,6 @@ _RULE_FUNCS = {"ratio": _ratio_rule, "bands": _bands_rule, "deduction": _deducti
 
 
 # --- formatting ------------------------------------------------------------------------------
-
-
-def _dec(value: Any) -> Decimal:
-    if isinstance(value, float):
-        return Decimal(format(value, ".15g"))
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:  # pragma: no cover - loaders only give numbers here
-        raise ValueError(value) from None
 
 
 def _pct(percent: Decimal) -> str:

@@ -17,7 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from qdanalysis.domain import NOT_YET_EVIDENCED
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.money import to_decimal
 from qdanalysis.read import parsing as P
 from qdanalysis.yamlfile import key_path, line_of, node_lines, read_yaml
 
@@ -53,7 +55,7 @@ NO_GRADE = "暂不定级"
 DEFAULT_GRADE_THRESHOLD = Decimal(10)
 
 STATUS_SCORED = "得分"
-STATUS_MISSING = "待补充佐证"
+STATUS_MISSING = NOT_YET_EVIDENCED
 STATUS_EXPLAIN = "需说明原因"
 STATUS_EVALUATOR = "评价人打分"
 
@@ -224,7 +226,7 @@ def table_from_indicators(sheet: pd.DataFrame, year: int, where: str = "") -> Sc
             that the preset does not have; each naming file, sheet, row and column.
     """
     rows = [r for r in sheet.to_dict("records") if P.compact(r["name"]) != "预算执行率"]
-    weights = [None if r.get("weight") is None or pd.isna(r.get("weight")) else Decimal(format(r["weight"], ".15g"))
+    weights = [None if r.get("weight") is None or pd.isna(r.get("weight")) else to_decimal(r["weight"])
                for r in rows]
     problems: list[Problem] = []
 
@@ -766,7 +768,7 @@ def to_number(value: Any) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else Decimal(format(value, ".15g"))
+        return None if math.isnan(value) or math.isinf(value) else to_decimal(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
     if isinstance(value, str):
@@ -780,6 +782,6 @@ def to_number(value: Any) -> Decimal | None:
 
 def number_text(value: Decimal | float | int) -> str:
     """A number to two decimals at most, without trailing zeros: 8, 4.08, 0.5 (a float read as written)."""
-    q = Decimal(str(value) if isinstance(value, float) else value).quantize(_Q, rounding=ROUND_HALF_UP)
+    q = to_decimal(value).quantize(_Q, rounding=ROUND_HALF_UP)
     text = format(q, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -14,7 +14,9 @@ from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import STATUS_DIFF, STATUS_OK
 from qdanalysis.analyse.findings import RENEWAL_WORDS
 from qdanalysis.analyse.year import YearAnalysis
+from qdanalysis.domain import UNDISCLOSED, is_year_name
 from qdanalysis.fmt import format_number, pct, signed_pct, signed_points, wan
+from qdanalysis.money import sum_known, to_decimal
 from qdanalysis.read.schema import MONEY
 
 MONEY_MEASURES = ("budget", "executed", "line_annual_cost", "sms_amount")
@@ -22,23 +24,23 @@ SHARE_MEASURES = ("execution_rate", "itemised_share", "recurring_share")
 
 
 def year_folders(root: Path) -> list[int]:
-    """The years that have a data folder (four digits) under ``root``."""
+    """The years that have a data folder (:func:`~qdanalysis.domain.is_year_name`) under ``root``."""
     if not root.is_dir():
         return []
-    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and is_year_name(p.name))
 
 
 def sms_totals(monthly: pd.DataFrame) -> tuple[int | None, Decimal | None]:
     """The year's messages and their cost from its monthly SMS figures; None where no month states one."""
     count = None if monthly.empty or monthly["count"].isna().all() else int(monthly["count"].sum())
-    amount = None if monthly.empty or monthly["amount"].isna().all() else A.sum_known(monthly["amount"])
+    amount = None if monthly.empty or monthly["amount"].isna().all() else sum_known(monthly["amount"])
     return count, amount
 
 
 def year_measures(analysis: YearAnalysis) -> dict[str, Any]:
     """The measures the trends report compares across years, read from one year's analysis."""
     data, status = analysis.data, analysis.indicator_status
-    known_budget = A.sum_known(data.budget["budget"])
+    known_budget = sum_known(data.budget["budget"])
     sms_count, sms_amount = sms_totals(analysis.sms_monthly)
     return {
         "year": data.year,
@@ -46,7 +48,7 @@ def year_measures(analysis: YearAnalysis) -> dict[str, Any]:
         "executed": data.totals.get("executed"),
         "execution_rate": data.totals.get("execution_rate"),
         "itemised_share": A.safe_ratio(known_budget, data.totals.get("budget")),
-        "line_annual_cost": A.sum_known(analysis.line_costs["annual_cost"]) if len(analysis.line_costs) else None,
+        "line_annual_cost": sum_known(analysis.line_costs["annual_cost"]) if len(analysis.line_costs) else None,
         "sms_count": sms_count,
         "sms_amount": sms_amount,
         "recurring_share": analysis.recurring["share"],
@@ -85,7 +87,7 @@ def relative_change(before, after) -> float | None:
     """``after / before - 1``; None when either is unknown or ``before`` is not positive."""
     if before is None or after is None or pd.isna(before) or pd.isna(after):
         return None
-    before, after = Decimal(str(before)), Decimal(str(after))
+    before, after = to_decimal(before), to_decimal(after)
     return None if before <= 0 else float(after / before - 1)
 
 
@@ -474,7 +476,7 @@ def long_renewal_chains(table: pd.DataFrame, chains: pd.DataFrame, history: pd.D
                      "first_year": int(r.first_year), "last_year": int(r.last_year)},
             rows=F._evidence(("contracts", _contract_rows(history, links["contract_id"]))),  # noqa: SLF001
             summary=(f"{label}：{int(r.first_year)}年合同（{r.chain}，{how}）之后连续续签{int(r.renewals_in_a_row)}次"
-                     f"（至{int(r.last_year)}年，供应商{r.vendor if isinstance(r.vendor, str) else '未披露'}），"
+                     f"（至{int(r.last_year)}年，供应商{r.vendor if isinstance(r.vendor, str) else UNDISCLOSED}），"
                      f"期间未重新组织竞争性采购{money}。"),
             recommendation="对连续续签三次及以上的服务合同重新组织竞争性采购；续签前进行市场询价，并在合同台账中记载询价结果。"))
     return F._numbered(found)  # noqa: SLF001
@@ -517,7 +519,7 @@ def price_stands_while_others_fall(lines: pd.DataFrame) -> list[F.Finding]:
                     continue  # the standing carrier is still the cheaper one
                 row = g[(g["carrier"] == stays) & (g["year"] == last)].iloc[0]
                 extra = None if pd.isna(row["bandwidth_mbps"]) else \
-                    (Decimal(str(p_stay[last])) - Decimal(str(p_fall[last]))) * Decimal(str(row["bandwidth_mbps"])) * 12
+                    (to_decimal(p_stay[last]) - to_decimal(p_fall[last])) * to_decimal(row["bandwidth_mbps"]) * 12
                 money = "" if extra is None else (
                     f"按{falls}{last}年单价计算，{stays}同类线路{last}年多支出约{wan(extra)}（推算：带宽×单价差×12个月）")
                 found.append(F.Finding(

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from qdanalysis.fmt import DEMO_LABEL
+from qdanalysis.domain import DEMO_LABEL
 from qdanalysis.read.year import DEMO_MARKER_FILE
 
 #: The word that marks demo data in file names, titles, sources and chart badges.

@@ -21,19 +21,12 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.fmt import (
-    UNDISCLOSED_LABEL,
-    date_text,
-    format_number,
-    format_wan,
-    is_missing,
-    month_text,
-    pct,
-    placeholder,
-)
+from qdanalysis.domain import DERIVED, UNDISCLOSED
+from qdanalysis.fmt import date_text, format_number, format_wan, month_text, pct, placeholder
+from qdanalysis.money import is_missing
 
-#: The kinds of figure: stated by the data, derived by us (推算, with its basis), not disclosed.
-STATED, DERIVED, UNDISCLOSED = "stated", "推算", "未披露"
+#: The kinds of figure: stated by the data, derived by us (推算, with its basis), not disclosed (未披露).
+STATED = "stated"
 
 #: Paragraph styles: body text, a smaller note, a highlighted warning, the report's title.
 BODY, NOTE, WARNING, TITLE = "p", "note", "warning", "title"
@@ -173,7 +166,7 @@ Block = Paragraph | Table | Chart
 
 
 def _integer_text(value: Any) -> str:
-    return UNDISCLOSED_LABEL if is_missing(value) else format_number(value, 0)
+    return UNDISCLOSED if is_missing(value) else format_number(value, 0)
 
 
 def _year_text(value: Any) -> str:
@@ -197,7 +190,7 @@ def derived(text: str, basis: str = "") -> Figure:
 
 def figure(text: str) -> Figure:
     """A figure as the data states it, or 未披露 where its text says so."""
-    return Figure(text, UNDISCLOSED if text == UNDISCLOSED_LABEL else STATED)
+    return Figure(text, UNDISCLOSED if text == UNDISCLOSED else STATED)
 
 
 def para(template: str, style: str = BODY, *, key: str = "", **values: Any) -> Paragraph:

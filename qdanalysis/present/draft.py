@@ -24,7 +24,8 @@ from qdanalysis.analyse.findings import CATEGORIES, in_report_order
 from qdanalysis.analyse.scoring import RULES
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, wan
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.fmt import wan
 from qdanalysis.paths import REPORTS
 from qdanalysis.present import blocks
 from qdanalysis.present.blocks import Paragraph, Placeholder
@@ -93,7 +94,7 @@ def _group_self_score(result, level1: str) -> str:
     names = result.sheet.loc[result.sheet["level1"] == level1, "name"]
     values = [result.self_scores.get(n) for n in names]
     if not values or any(v is None for v in values):
-        return UNDISCLOSED_LABEL
+        return UNDISCLOSED
     return number_text(float(sum(Decimal(str(v)) for v in values)))
 
 

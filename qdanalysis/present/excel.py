@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment
 
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.atomic import atomic_path
+from qdanalysis.domain import DEMO_LABEL
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import DEMO_LABEL
 from qdanalysis.present.render.xlsx import CAPTION_FONT, FOOTER, print_setup, safe_text, write_block
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS

@@ -22,7 +22,9 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.atomic import atomic_path, write_text
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, format_wan, pct, round_half_up
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.fmt import format_wan, pct
+from qdanalysis.money import is_missing, round_half_up, to_decimal
 
 SEVERITY_COLUMNS = {"高": "high", "中": "medium", "低": "low"}
 #: Key -> Chinese header, in the order of the table (HTML and Excel alike).
@@ -76,11 +78,7 @@ def overview_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _decimal(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return None if value in (None, "") else to_decimal(value)
 
 
 # --------------------------------------------------------------------------- HTML
@@ -97,10 +95,10 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
         if row["status"] == "failed":
             return f'<span class="qd-failed">失败：{escape(row["error"])}</span>', "0"
         return "成功", "1"
-    if _missing(value):
+    if is_missing(value):
         if row["status"] == "failed" and key not in ("name", "department", "year"):
             return NOT_AVAILABLE, ""
-        return UNDISCLOSED_LABEL, ""
+        return UNDISCLOSED, ""
     if key in MONEY:
         return format_wan(value), str(value)
     if key in PERCENT:
@@ -221,14 +219,14 @@ def overview_charts(frame: pd.DataFrame) -> list[tuple[bytes, str]]:
         axes = fig.subplots(1, 2, sharey=True)
         for axis, key, text, colour in ((axes[0], "execution_rate", "预算执行率", "#0072B2"),
                                         (axes[1], "recurring_share", "刚性支出占比", "#E69F00")):
-            values = [math.nan if _missing(v) else float(v) * 100 for v in latest[key]]
+            values = [math.nan if is_missing(v) else float(v) * 100 for v in latest[key]]
             bars = axis.barh(range(len(values)), [0 if math.isnan(v) else v for v in values], color=colour)
             axis.set_yticks(range(len(values)), labels)
             axis.set_title(f"{text}（%）")
             axis.set_xlim(0, 110)
             for bar, v in zip(bars, values):
                 axis.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2,
-                          UNDISCLOSED_LABEL if math.isnan(v) else f"{v:.2f}%", va="center", fontsize=9)
+                          UNDISCLOSED if math.isnan(v) else f"{v:.2f}%", va="center", fontsize=9)
         axes[0].invert_yaxis()  # the axes share y: once puts the portfolio's first project on top
         style.finish(fig, source="各项目最近一个年度的运行摘要（年度分析结果）", demo=demo)
         charts.append((_png(fig, plt), "各项目预算执行率与刚性支出占比（各项目最近一个年度）"))
@@ -283,7 +281,7 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
                                                                           "report")]
     for i, failed in enumerate(frame["status"] == "failed", start=3):
         for j in figures:
-            if failed and ws.cell(row=i, column=j).value in (None, UNDISCLOSED_LABEL, "—"):
+            if failed and ws.cell(row=i, column=j).value in (None, UNDISCLOSED, "—"):
                 ws.cell(row=i, column=j).value = NOT_AVAILABLE
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)

@@ -17,8 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qdanalysis.analyse.scoring_table import NO_GRADE, STATUS_MISSING, number_text
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, placeholder, round_half_up
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
+from qdanalysis.domain import DEMO_LABEL, NOT_ADJUSTED, UNDISCLOSED
+from qdanalysis.fmt import placeholder
+from qdanalysis.money import round_half_up
 
 SHEET_NAME = "绩效自评表"
 #: Columns A..J: the label column, then the nine columns of the indicator rows.
@@ -94,7 +95,7 @@ def _funds(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
     _money(ws, row, "F", t.get("executed"))
     _cell(ws, row, "G", execution["weight"] if execution is not None else "—", number_format="General")
     rate = t.get("execution_rate")
-    _cell(ws, row, "H", UNDISCLOSED_LABEL if rate is None else float(rate), number_format="0.00%",
+    _cell(ws, row, "H", UNDISCLOSED if rate is None else float(rate), number_format="0.00%",
           font=MISSING_FONT if rate is None else None)
     score = execution["score"] if execution is not None else None
     _merged(ws, row, "I", "J", "—" if score is None or pd.isna(score) else score)
@@ -102,7 +103,7 @@ def _funds(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
         row += 1
         _merged(ws, row, "B", "C", source)
         for letter in "DEF":
-            _cell(ws, row, letter, UNDISCLOSED_LABEL, font=MISSING_FONT)
+            _cell(ws, row, letter, UNDISCLOSED, font=MISSING_FONT)
         for letter in "GH":
             _cell(ws, row, letter, "—")
         _merged(ws, row, "I", "J", "—")
@@ -198,7 +199,7 @@ def _cell(ws: Worksheet, row: int, letter: str, value: Any, *, number_format: st
 
 def _money(ws: Worksheet, row: int, letter: str, value: Any) -> None:
     if value is None:
-        _cell(ws, row, letter, UNDISCLOSED_LABEL, font=MISSING_FONT)
+        _cell(ws, row, letter, UNDISCLOSED, font=MISSING_FONT)
         return
     _cell(ws, row, letter, float(round_half_up(Decimal(value) / 10000, 2)), number_format=MONEY_FORMAT)
 

@@ -21,9 +21,10 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from qdanalysis.fmt import DEMO_LABEL as _DEMO
-from qdanalysis.fmt import UNDISCLOSED_LABEL as _UNDISCLOSED
-from qdanalysis.fmt import format_number, format_wan, is_missing, round_half_up, to_decimal  # noqa: F401 (re-exported)
+from qdanalysis.domain import DEMO_LABEL as _DEMO
+from qdanalysis.domain import UNDISCLOSED as _UNDISCLOSED
+from qdanalysis.fmt import format_number, format_wan  # noqa: F401 (re-exported)
+from qdanalysis.money import WAN, is_missing, to_decimal
 from qdanalysis.present.webfont import cjk_font_path  # the charts and the HTML report share the font
 
 # --- labels and colours -------------------------------------------------------------
@@ -138,15 +139,11 @@ def apply_theme() -> str:
 # --- numbers --------------------------------------------------------------------------
 
 
-_is_missing = is_missing
-_to_decimal = to_decimal
-
-
 def wan_value(yuan: Any) -> float:
     """Convert 元 to 万元 for drawing; None, NaN and pd.NA become NaN."""
-    if _is_missing(yuan):
+    if is_missing(yuan):
         return math.nan
-    return float(_to_decimal(yuan) / 10000)
+    return float(to_decimal(yuan) / WAN)
 
 
 # --- figures --------------------------------------------------------------------------
@@ -364,7 +361,7 @@ def _undisclosed_height(
         height = undisclosed_heights.get(label)
     else:
         height = undisclosed_heights[index] if index < len(undisclosed_heights) else None
-    return None if _is_missing(height) or float(height) <= 0 else float(height)
+    return None if is_missing(height) or float(height) <= 0 else float(height)
 
 
 def bar_with_undisclosed(
@@ -401,7 +398,7 @@ def bar_with_undisclosed(
     use_cjk_font()
     if len(labels) != len(values_wan):
         raise ValueError(f"labels 与 values_wan 长度不同：{len(labels)} != {len(values_wan)}")
-    missing = [_is_missing(v) for v in values_wan]
+    missing = [is_missing(v) for v in values_wan]
     known = [float(v) for v, m in zip(values_wan, missing, strict=True) if not m]
     stated = [_undisclosed_height(undisclosed_heights, i, lab) for i, lab in enumerate(labels)]
     scale = max([abs(v) for v in known] + [h for h in stated if h is not None] + [0.0]) or 1.0

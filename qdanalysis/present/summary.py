@@ -8,7 +8,8 @@ from qdanalysis.analyse.findings import SEVERITIES
 from qdanalysis.analyse.scoring_table import number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import is_missing, pct, round_half_up, wan
+from qdanalysis.fmt import pct, wan
+from qdanalysis.money import is_missing, round_half_up
 
 
 def scoring_source(result) -> str:

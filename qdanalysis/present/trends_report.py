@@ -15,8 +15,9 @@ import pandas as pd
 from qdanalysis.analyse import trends as trends_analysis
 from qdanalysis.analyse.analyses import item_label
 from qdanalysis.analyse.trends import Trends
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, count_text, format_number, pct, signed_pct, signed_points, wan
+from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.present.blocks import Block, Chart, bold, para, table
 from qdanalysis.present.charts import trends as charts
 from qdanalysis.present.outline import Outline
@@ -226,7 +227,7 @@ class TrendsReport(Outline):
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
                 "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
                 "续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
-                                         "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED_LABEL},
+                                         "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED},
                 demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
                      "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from qdanalysis.errors import ProblemCollector, ValidationError
+from qdanalysis.money import FEN, is_missing
 from qdanalysis.read import parsing
 from qdanalysis.read.locate import Located
 from qdanalysis.read.safety import NOT_A_NUMBER, UNCACHED_FORMULA
@@ -335,7 +336,7 @@ def _error_positions(loc: Located, row_nos: list[int]) -> dict[int, list[tuple[i
 
 def _exponent(kind: str) -> int:
     """Decimal places of a money kind: 2 (fen) for amounts, 4 for unit prices."""
-    return (parsing.PRICE_QUANTUM if kind == "price" else parsing.FEN).as_tuple().exponent
+    return (parsing.PRICE_QUANTUM if kind == "price" else FEN).as_tuple().exponent
 
 
 def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str) -> list[Any]:
@@ -537,23 +538,21 @@ def frame(rows: Iterable[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFram
         if col not in dtypes:  # a column the contract does not know: dtype as pandas infers it
             data[col] = pd.Series(values)
         elif dtype in (MONEY, PRICE):
-            data[col] = pd.array([None if _missing(v) else Decimal(v) for v in values], dtype=dtype)
+            data[col] = pd.array([None if is_missing(v) else Decimal(v) for v in values], dtype=dtype)
         elif dtype == "date":
             data[col] = pd.to_datetime(pd.Series(values, dtype=object), errors="raise").astype("datetime64[ns]")
         elif dtype == "Int64":
-            data[col] = pd.array([None if _missing(v) else int(v) for v in values], dtype="Int64")
+            data[col] = pd.array([None if is_missing(v) else int(v) for v in values], dtype="Int64")
         elif dtype == "float":
-            data[col] = pd.array([None if _missing(v) else float(v) for v in values], dtype="Float64")
+            data[col] = pd.array([None if is_missing(v) else float(v) for v in values], dtype="Float64")
         elif dtype == "bool":
             data[col] = pd.array(values, dtype="boolean")
         else:
-            data[col] = pd.Series([None if _missing(v) else str(v) for v in values], dtype=object)
+            data[col] = pd.Series([None if is_missing(v) else str(v) for v in values], dtype=object)
         columns[col] = []  # free the list as soon as its column is built
     return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
-def _missing(v: Any) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
 def as_date(d: parsing.ParsedDate | None) -> dt.date | None:

@@ -1,4 +1,4 @@
-"""Money in notebooks: sums that keep 未披露, and a float view in 万元 for quick exploration.
+"""The ``.qd`` accessor: money in notebooks, sums that keep 未披露, and a float view in 万元 for exploring.
 
 Money columns are exact ``decimal128`` in 元, which is right for the report, but pandas' own
 ``groupby().sum()`` writes 0.00 for a group where nothing is disclosed, and ``describe()`` skips
@@ -10,6 +10,10 @@ means::
     b.qd.total("budget")           # Decimal, or None when no row states one
     b.qd.wan()                     # the money columns as float 万元 (NaN for 未披露): for plots and describe()
     b.qd.describe()                # describe() of that view
+
+It is built on :mod:`qdanalysis.money` (the exact sums, the 万元) and lives here, beside the
+loaders, because it needs pandas and pyarrow and registers itself when a year is loaded; the
+core module stays free of both, so the command line starts fast.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 
-WAN = 10000
+from qdanalysis.money import WAN, sum_known
 
 
 def money_columns(df: pd.DataFrame) -> list[str]:
@@ -47,10 +51,7 @@ class MoneyAccessor:
 
     def total(self, column: str) -> Decimal | None:
         """The exact sum of one column; None when no row states a figure."""
-        values = self._df[column].dropna()
-        if values.empty:
-            return None
-        return sum((Decimal(str(v)) for v in values), Decimal(0))
+        return sum_known(self._df[column])
 
     def wan(self) -> pd.DataFrame:
         """A copy with the money columns as float 万元 (NaN for 未披露): for exploring, never for the report."""

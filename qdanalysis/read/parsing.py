@@ -15,7 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-FEN = Decimal("0.01")
+from qdanalysis.domain import UNDISCLOSED
+from qdanalysis.money import FEN, to_decimal
+
 PRICE_QUANTUM = Decimal("0.0001")
 
 #: Money units a sheet, a header or a cell may state, with their factor to 元.
@@ -29,9 +31,7 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _SPACES = re.compile(r"\s+")
 _ASCII_SPACES = re.compile(r"[ \t\r\n]+")
 #: Cells that hold no value: empty, dashes, and the word 未披露 (the data says outright it is not disclosed).
-_BLANKS = frozenset(("", "-", "—", "/", "--", "——", "未披露"))
-#: The word a cell uses to say its figure is not disclosed, as opposed to a blank cell.
-UNDISCLOSED_WORD = "未披露"
+_BLANKS = frozenset(("", "-", "—", "/", "--", "——", UNDISCLOSED))
 
 
 class CellError(ValueError):
@@ -154,7 +154,7 @@ def _number_of(value: object) -> Decimal:
             raise CellError("单元格不是有效数字", "请填写数字")
         # Excel stores doubles; 15 significant digits is what Excel itself shows and keeps,
         # so 0.30000000000000004 is 0.3 and 66.7 stays 66.7.
-        return Decimal(format(value, ".15g"))
+        return to_decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise CellError("单元格不是有效数字", "请填写数字")

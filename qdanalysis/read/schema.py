@@ -15,8 +15,6 @@ import pyarrow as pa
 MONEY = pd.ArrowDtype(pa.decimal128(18, 2))
 #: Unit prices (``0.065元/条``) need finer precision than the fen.
 PRICE = pd.ArrowDtype(pa.decimal128(18, 4))
-#: Where an SMS amount comes from: the settlement sheet, or a message log's count × unit price.
-SETTLED, COUNTED = "结算金额", "条数×单价"
 #: The instructions sheet ``qdanalysis template`` writes first, and its header row: not a data table.
 GUIDE_SHEET = "填写说明"
 GUIDE_HEADER = ("工作表", "列名", "是否必填", "也可写作", "填写要求")
@@ -232,8 +230,6 @@ SELF_FUNDS = SheetSchema(
 FUND_LINES = ("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金")
 #: Rows of the form's indicator block that end it: its total and grade.
 SELF_EVALUATION_END = ("总分", "合计", "总计", "等级", "评价等级", "自评等级")
-#: What the Excel export writes in a form's cell for a figure not yet evidenced: not a value.
-NOT_YET_EVIDENCED = "待补充佐证"
 
 RESULTS = SheetSchema(
     "results",

@@ -29,11 +29,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qdanalysis.domain import COUNTED, SETTLED
 from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.money import FEN
 from qdanalysis.read import parsing
-from qdanalysis.read.schema import COUNTED, SETTLED, Column, SheetSchema
-
-FEN = Decimal("0.01")
+from qdanalysis.read.schema import Column, SheetSchema
 
 SMS_LOG = SheetSchema(
     "sms_log",

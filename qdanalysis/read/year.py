@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from qdanalysis.domain import DEMO_LABEL
 from qdanalysis.errors import Problem, ValidationError, display_path
-from qdanalysis.fmt import DEMO_LABEL
 from qdanalysis.paths import year_folder
 from qdanalysis.read import (
     money,  # noqa: F401 - registers the .qd accessor for notebook users

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from qdanalysis import __version__
+from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
 from qdanalysis.run.argparse_zh import ChineseParser, chinese
 
@@ -37,7 +38,7 @@ def _print_problems(problems: list[Problem], stream=None) -> None:
 def _year_of(path: Path) -> int | None:
     """The year a path belongs to, from its folder (``data/raw/2021/`` or a workbook in it)."""
     for part in (path.name, path.parent.name):
-        if part.isdigit() and len(part) == 4:
+        if is_year_name(part):
             return int(part)
     return None
 

@@ -28,8 +28,8 @@ import pandas as pd
 import yaml
 
 from qdanalysis.atomic import create_file, new_folder
+from qdanalysis.domain import DEMO_LABEL, ONE_OFF
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
-from qdanalysis.fmt import DEMO_LABEL
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT, year_folder
 from qdanalysis.read.inputs import read_inputs
 from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PROJECT, SMS, UNITS_COUNTED
@@ -40,8 +40,6 @@ from qdanalysis.run.params import default_title, load_params, load_runner, param
 DEMO_PREFIX = f"【{DEMO_LABEL}】"
 #: The 项目信息 rows that describe the project itself and so hold from year to year.
 PROJECT_FIELDS = ("项目名称", "主管部门", "实施单位")
-
-_ONE_OFF = "一次性"
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ def open_contracts(contracts: pd.DataFrame, year: int) -> tuple[pd.DataFrame, li
     renewed = set(contracts["renews"].dropna().astype(str))
     ends = contracts["end"]
     running = contracts[ends.notna() & (ends > year_end)]
-    unknown = contracts[ends.isna() & (contracts["billing"] != _ONE_OFF)
+    unknown = contracts[ends.isna() & (contracts["billing"] != ONE_OFF)
                         & ~contracts["contract_id"].astype(str).isin(renewed)]
     return running, [str(c) for c in unknown["contract_id"]]
 

@@ -15,11 +15,11 @@ with ``yaml.safe_load`` only.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
@@ -47,7 +47,6 @@ RUNNER_KEYS: dict[str, str] = {
 }
 _ALLOWED = "、".join(KEYS)
 _RUNNER_ALLOWED = "、".join(RUNNER_KEYS)
-_YEAR_NAME = re.compile(r"^\d{4}$")
 
 
 def default_title(year: int) -> str:
@@ -67,7 +66,7 @@ def list_param_files(params_dir: str | Path | None = None) -> list[Path]:
     Other YAML files in ``params/`` (such as ``scoring-2020.yaml``, a scoring table) are
     not run parameters and are left out.
     """
-    return sorted(p for p in Path(params_dir or PARAMS).glob("*.yaml") if _YEAR_NAME.match(p.stem))
+    return sorted(p for p in Path(params_dir or PARAMS).glob("*.yaml") if is_year_name(p.stem))
 
 
 def _top_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
@@ -161,7 +160,7 @@ def load_params(path: str | Path) -> dict[str, Any]:
         params = validate_params(data, source, lines=lines, runner=runner)
     except ValidationError as err:
         raise ValidationError(problems.problems + err.problems) from None
-    if not _YEAR_NAME.match(path.stem):
+    if not is_year_name(path.stem):
         problems.add("", None, "", f"参数文件名「{path.name}」不是年份",
                      f"请命名为 {params['year']}.yaml")
     elif int(path.stem) != params["year"]:

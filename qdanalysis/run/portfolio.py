@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qdanalysis.atomic import write_text
+from qdanalysis.domain import is_year_name
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import REPORTS
 from qdanalysis.read.store import sha256, source_hashes
@@ -260,7 +261,7 @@ def unlisted_years(portfolio: Portfolio) -> list[RunResult]:
     out = []
     for project in portfolio.projects:
         for folder in sorted(project.data_root.iterdir()):
-            if folder.is_dir() and folder.name.isdigit() and len(folder.name) == 4 and int(folder.name) not in project.years:
+            if folder.is_dir() and is_year_name(folder.name) and int(folder.name) not in project.years:
                 year = int(folder.name)
                 out.append(RunResult(label_of(project, year), STATUS_NOT_RUN, 0.0, error=(
                     f"项目组合文件 {display_path(portfolio.file)} 中项目 {project.id} 的 years 未列出 {year}"

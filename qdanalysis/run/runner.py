@@ -7,12 +7,12 @@ reported and the other years are unaffected. Results are printed by :mod:`qdanal
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import PROJECT_ROOT, REPORTS
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
@@ -35,7 +35,6 @@ from qdanalysis.run.results import (
 )
 
 TRENDS_TITLE = "青岛市大数据局专项业务费多年趋势分析"
-_YEAR_DIR = re.compile(r"^\d{4}$")
 
 
 def _out_root(out: str | Path | None) -> Path:
@@ -126,7 +125,7 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
     else:
         if not root.is_dir():
             raise ValidationError(Problem(display_path(root), "", None, "", "找不到数据目录", "请检查 --root"))
-        years = sorted(int(d.name) for d in root.iterdir() if d.is_dir() and _YEAR_DIR.match(d.name))
+        years = sorted(int(d.name) for d in root.iterdir() if d.is_dir() and is_year_name(d.name))
         candidates = []
         for year in years:
             path = param_file_for(year, params_dir)
@@ -155,7 +154,7 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
         planned.append((params["year"], path))
     for data_root in sorted(roots):
         for folder in sorted(data_root.iterdir()) if data_root.is_dir() else ():
-            if folder.is_dir() and _YEAR_DIR.match(folder.name) and int(folder.name) not in seen:
+            if folder.is_dir() and is_year_name(folder.name) and int(folder.name) not in seen:
                 year = int(folder.name)
                 seen.add(year)
                 refused.append(_not_run(year, f"没有 {display_path(param_file_for(year, params_dir))}"

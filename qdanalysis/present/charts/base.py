@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from qdanalysis.money import WAN, is_missing, round_half_up, to_decimal
 from qdanalysis.present import style
 
 U = style.UNDISCLOSED_LABEL
@@ -36,7 +37,7 @@ OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}
 
 def missing(value: Any) -> bool:
     """Whether ``value`` is missing (None, NaN, pd.NA, NaT), that is not disclosed."""
-    return style._is_missing(value)  # noqa: SLF001  (one definition of "missing" for all charts)
+    return is_missing(value)
 
 
 def prefix(year: int | None) -> str:
@@ -87,7 +88,7 @@ def empty(fig: Figure, ax: Axes, heading: str, message: str, source: str, demo: 
 
 def pct(ratio: float, places: int = 0) -> str:
     """A ratio as a percentage, rounded half up: 0.9827 -> '98.27%' with two places."""
-    return f"{style.round_half_up(ratio * 100, places):f}%"
+    return f"{round_half_up(ratio * 100, places):f}%"
 
 
 def two_lines(label: str, width: int) -> str:
@@ -98,13 +99,13 @@ def two_lines(label: str, width: int) -> str:
 
 def plain(value: Any) -> str:
     """A number without trailing zeros: Decimal('0.0650') -> '0.065', 600.00 -> '600'."""
-    d = style._to_decimal(value).normalize()  # noqa: SLF001
+    d = to_decimal(value).normalize()
     return f"{d.quantize(Decimal(1)) if d == d.to_integral() else d:f}"
 
 
 def wan_count(count: Any) -> str:
     """A count in 万 with at most two decimals: 6000000 -> '600', 523400 -> '52.34'."""
-    return plain(style.round_half_up(style._to_decimal(count) / 10000, 2))  # noqa: SLF001
+    return plain(round_half_up(to_decimal(count) / WAN, 2))
 
 
 def sequence_fmt(texts: Iterable[str]) -> Callable[[float], str]:

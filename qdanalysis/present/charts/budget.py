@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from qdanalysis.analyse import analyses
+from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 
 def budget_execution(totals: dict, *, source: str, demo: bool = False, year: int | None = None) -> Figure:

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from qdanalysis.analyse import analyses
+from qdanalysis.money import round_half_up
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
 
@@ -40,7 +41,7 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
         counted = "＋".join([f"{lines}条"] * bool(lines or not units) + [f"{units}个单位"] * bool(units))
         labels.append(f"{base.wrap(str(r['carrier']), 10)}\n{base.wrap(str(r['line_type']), 10)}\n{counted}{bw}")
         if not base.missing(r["annual_cost"]):
-            per = "" if base.missing(r["cost_per_mbps_month"]) else f"；{base.plain(style.round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
+            per = "" if base.missing(r["cost_per_mbps_month"]) else f"；{base.plain(round_half_up(r['cost_per_mbps_month'], 2))}元/Mbps·月"
             texts.append(f"{style.format_wan(r['annual_cost'])}（月费{style.format_wan(r['monthly_cost'])}{per}）")
     colors = [_carrier_color(c) for c in costs["carrier"]]
     style.bar_with_undisclosed(ax, labels, base.wan_values(costs["annual_cost"]), colors, horizontal=True,
@@ -90,7 +91,7 @@ def bandwidth_prices(prices: pd.DataFrame, *, source: str, demo: bool = False, y
         ratio = g["ratio_to_cheapest"].max()
         if base.missing(ratio) or values[hi] == values[lo]:
             continue
-        ratio_text = f"{style.round_half_up(ratio, 1):f}倍"
+        ratio_text = f"{round_half_up(ratio, 1):f}倍"
         dear, cheap = g.loc[g["monthly_fee"].idxmax(), "carrier"], g.loc[g["monthly_fee"].idxmin(), "carrier"]
         half = bars[lo].get_width() / 2
         x_hi = bars[hi].get_x() + bars[hi].get_width() / 2

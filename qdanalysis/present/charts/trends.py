@@ -15,6 +15,7 @@ from matplotlib.ticker import FuncFormatter
 from qdanalysis.analyse import analyses
 from qdanalysis.analyse.trends import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
+from qdanalysis.money import round_half_up
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
 
@@ -44,7 +45,7 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
     elif percent:
         fmt = lambda v: f"{style.format_number(v, 2)}%"  # noqa: E731
     else:
-        fmt = lambda v: base.plain(style.round_half_up(v, 2))  # noqa: E731
+        fmt = lambda v: base.plain(round_half_up(v, 2))  # noqa: E731
     style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values, [base.SERIES_COLORS[0]] * len(values),
                                fmt=fmt, width=0.6)
     if not money:

@@ -28,7 +28,8 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
 from qdanalysis.atomic import atomic_path
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, display_width
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.fmt import display_width
 from qdanalysis.paths import project_path
 from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Table
 
@@ -136,10 +137,10 @@ class DocxWriter:
             _keep_row_whole(row)
             cells = row.cells
             for cell, value in zip(cells, values):
-                text = UNDISCLOSED_LABEL if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+                text = UNDISCLOSED if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
                 numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
                 self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
-                           grey=text == UNDISCLOSED_LABEL, size=size)
+                           grey=text == UNDISCLOSED, size=size)
         _column_widths(table, frame, size, self._text_width())
         if block.layout.note:
             self.paragraph(block.layout.note, size=Pt(10.5), indent=False)

@@ -10,7 +10,8 @@ import html
 import io
 from typing import Any, Iterable
 
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, is_missing
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.money import is_missing
 from qdanalysis.present.blocks import TITLE, Block, Chart, Paragraph, Table
 
 #: Cells longer than this many characters wrap; shorter ones stay on one line.
@@ -45,7 +46,7 @@ def table_html(table: Table) -> str:
     for values in frame.itertuples(index=False):
         cells = []
         for v in values:
-            text = UNDISCLOSED_LABEL if is_missing(v) else str(v)
+            text = UNDISCLOSED if is_missing(v) else str(v)
             cls = "qd-long" if len(text) > LONG_CELL else "qd-short"
             cells.append(f'<td class="{cls}">{esc(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -23,7 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from qdanalysis.analyse.analyses import TOTAL
-from qdanalysis.fmt import DEMO_LABEL, UNDISCLOSED_LABEL, display_width, is_missing, round_half_up
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.fmt import display_width
+from qdanalysis.money import is_missing, round_half_up
 from qdanalysis.present.blocks import Table, TableLayout
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -144,7 +146,7 @@ def _write_value(cell, value, key, money, percent, integer, dates, number_format
         safe_text(cell, value)  # a label in a number column: 合计
         return value
     if is_missing(value):
-        cell.value = UNDISCLOSED_LABEL if key in money or key in percent else "—"
+        cell.value = UNDISCLOSED if key in money or key in percent else "—"
         cell.font = MISSING_FONT
         return str(cell.value)
     if key in money:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
+from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.present.blocks import Block, Table, TableLayout
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis

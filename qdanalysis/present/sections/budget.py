@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from qdanalysis.analyse.analyses import TOTAL
+from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.fmt import pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
-from qdanalysis.read.loaders.budget import NOT_ADJUSTED
 
 SPEND = TableLayout(
     "逐项支出", "各项目已列明的金额",

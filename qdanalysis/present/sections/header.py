@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdanalysis.fmt import DEMO_LABEL
+from qdanalysis.domain import DEMO_LABEL
 from qdanalysis.present.blocks import NOTE, TITLE, WARNING, Block, para
 from qdanalysis.present.sections.base import Context, Section
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qdanalysis.fmt import UNDISCLOSED_LABEL, format_number, is_missing, times, wan
+from qdanalysis.domain import UNDISCLOSED
+from qdanalysis.fmt import format_number, times, wan
+from qdanalysis.money import is_missing
 from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
 
@@ -16,7 +18,7 @@ LINE_COSTS = TableLayout(
      "cost_per_mbps_month": "每Mbps月费用（元）"},
     money=("monthly_cost", "annual_cost"), integer=("lines", "units", "bandwidth_mbps"),
     number_formats={"cost_per_mbps_month": "0.00"},
-    text={"cost_per_mbps_month": lambda v: UNDISCLOSED_LABEL if is_missing(v) else format_number(v, 2)})
+    text={"cost_per_mbps_month": lambda v: UNDISCLOSED if is_missing(v) else format_number(v, 2)})
 
 PRICES = TableLayout(
     "同带宽价格", "同带宽线路价格对比",

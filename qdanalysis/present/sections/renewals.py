@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from qdanalysis.analyse.findings import STALE_YEARS
-from qdanalysis.fmt import UNDISCLOSED_LABEL, date_text, pct, wan
+from qdanalysis.domain import UNDISCLOSED
+from qdanalysis.fmt import date_text, pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
 from qdanalysis.present.sections.base import Context, Section
 
@@ -15,7 +16,7 @@ RENEWALS = TableLayout(
      "last_cost": "最近年度金额（万元）", "cagr": "年均增长", "reference": "最近竞争性采购/最早合同",
      "cost_basis": "年度金额依据", "years": "年度数", "spent_since": "期间推算支出（万元）"},
     money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years"),
-    dates=("reference",), text={"vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED_LABEL})
+    dates=("reference",), text={"vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED})
 
 
 def _charts():

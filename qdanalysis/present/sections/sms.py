@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from qdanalysis.fmt import UNDISCLOSED_LABEL, count_text, format_number, wan
+from qdanalysis.domain import SETTLED, UNDISCLOSED
+from qdanalysis.fmt import count_text, format_number, wan
 from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section
-from qdanalysis.read.schema import SETTLED
 
 SMS_DEPARTMENTS = TableLayout(
     "各部门短信", "各部门短信",
@@ -35,7 +35,7 @@ def blocks(ctx: Context) -> list[Block]:
     if known == 0:
         out.append(para("短信结算表给出单价{price}元/条，未给出各月发送条数和结算金额（{n}个月均未披露）。",
                         price=format_number(target["unit_price"], 3) if target["unit_price"] is not None
-                        else UNDISCLOSED_LABEL, n=len(monthly)))
+                        else UNDISCLOSED, n=len(monthly)))
     else:
         settled = set(monthly["amount_basis"].dropna()) <= {SETTLED}
         amount = wan(an.headline.sms_amount)

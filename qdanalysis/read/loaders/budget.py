@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from qdanalysis.domain import NOT_ADJUSTED, UNDISCLOSED
 from qdanalysis.errors import ProblemCollector
+from qdanalysis.money import sum_all
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
 from qdanalysis.read.locate import locate
@@ -24,8 +26,6 @@ BUDGET_DTYPES = {
     "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
     "adjustment": object, "approximate": object,
 }
-#: 调整后预算数 left blank: the budget was not adjusted (the effective budget is the initial one).
-NOT_ADJUSTED = "未调整"
 SUBTOTAL_DTYPES = {"category": object, "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY, "src_row": "Int64"}
 
 
@@ -272,7 +272,7 @@ def _adjustment(rec: Record) -> str | None:
     """未调整 for a blank 调整后预算数 (or none in the sheet), 未披露 where the cell says so, None for a figure."""
     if money_value(rec.values.get("adjusted_budget")) is not None:
         return None
-    return parsing.UNDISCLOSED_WORD if parsing.compact(rec.raw.get("adjusted_budget")) == parsing.UNDISCLOSED_WORD else NOT_ADJUSTED
+    return UNDISCLOSED if parsing.compact(rec.raw.get("adjusted_budget")) == UNDISCLOSED else NOT_ADJUSTED
 
 
 def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
@@ -282,13 +282,13 @@ def _totals(total: Record | None, items: list[Record]) -> dict[str, object]:
             out[key] = money_value(total.values.get(key))
         else:
             values = [money_value(i.values.get(key)) for i in items]
-            out[key] = sum(values, Decimal(0)) if values and all(v is not None for v in values) else None
+            out[key] = sum_all(values)
     base = out["adjusted_budget"] or out["budget"]
     out["execution_rate"] = (out["executed"] / base) if out["executed"] is not None and base else None
     states = {_adjustment(r) for r in [*items, *([total] if total is not None else [])]}
     out["adjustment"] = (None if out["adjusted_budget"] is not None
                          else NOT_ADJUSTED if states == {NOT_ADJUSTED}
-                         else parsing.UNDISCLOSED_WORD if parsing.UNDISCLOSED_WORD in states else None)
+                         else UNDISCLOSED if UNDISCLOSED in states else None)
     return out
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qdanalysis.domain import ONE_OFF
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import (
     LOADER_ORDER,
@@ -31,7 +32,7 @@ BILLING = {
     "年": ("年", "按年", "每年", "年度", "包年"),
     "月": ("月", "按月", "每月", "月租"),
     "条": ("条", "按条", "每条", "按量", "据实结算"),
-    "一次性": ("一次性", "一次", "总价", "固定总价"),
+    ONE_OFF: (ONE_OFF, "一次", "总价", "固定总价"),
 }
 
 CONTRACT_DTYPES = {

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from qdanalysis.domain import NOT_YET_EVIDENCED
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError, display_path
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
@@ -26,7 +27,6 @@ from qdanalysis.read.schema import (
     FUND_LINES,
     INDICATORS,
     MONEY,
-    NOT_YET_EVIDENCED,
     SELF_EVALUATION,
     SELF_EVALUATION_END,
     SELF_FUNDS,

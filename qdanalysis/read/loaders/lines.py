@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qdanalysis.money import FEN
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import as_date, frame, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.locate import locate
@@ -47,7 +48,7 @@ def load_lines(path: str | Path) -> pd.DataFrame:
             count = v.get("count")
             count = 1 if count is None and parsing.is_blank(rec.raw.get("count")) else count
             fee_yuan = money_value(fee)
-            annual = None if fee_yuan is None or count is None else (fee_yuan * count * 12).quantize(parsing.FEN)
+            annual = None if fee_yuan is None or count is None else (fee_yuan * count * 12).quantize(FEN)
             bw = v.get("bandwidth_mbps")
             row = {
                 "unit": v.get("unit"), "carrier": v.get("carrier"), "line_type": v.get("line_type"),

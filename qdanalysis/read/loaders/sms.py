@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from qdanalysis.domain import SETTLED
 from qdanalysis.errors import ValidationError
 from qdanalysis.read import parsing, smslog
 from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.locate import locate
-from qdanalysis.read.schema import MONEY, PRICE, SETTLED, SMS
+from qdanalysis.read.schema import MONEY, PRICE, SMS
 from qdanalysis.read.xlsx import collector_paused
 
 SMS_DTYPES = {

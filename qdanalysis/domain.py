@@ -1,0 +1,32 @@
+"""The domain's vocabulary: the words the workbooks, the analyses and the outputs share, declared once.
+
+A figure is stated by the data, :data:`DERIVED` (推算, computed by the workbook with its basis) or
+:data:`UNDISCLOSED` (未披露, never 0). The words here are read from the spreadsheets and written in
+the outputs, so every stage uses these constants rather than its own copy of the word.
+"""
+
+from __future__ import annotations
+
+#: A figure the data does not give (in a cell, a table or a report): shown as such, never as 0.
+UNDISCLOSED = "未披露"
+#: A figure the workbook computes from others, always shown with its basis.
+DERIVED = "推算"
+#: The budget's state when no item was adjusted (its 调整后预算数 is then the 预算数).
+NOT_ADJUSTED = "未调整"
+#: The billing of a contract paid once, not per month or per unit.
+ONE_OFF = "一次性"
+#: An indicator's result that waits for its evidence: the score sheet's status, and what the Excel
+#: export writes in a form's cell (read back as no value, not as a figure).
+NOT_YET_EVIDENCED = "待补充佐证"
+#: How an SMS amount is known: the settlement's own figure, or counted messages × the unit price (推算).
+SETTLED, COUNTED = "结算金额", "条数×单价"
+#: What every chart, table, report and workbook made from illustrative data says.
+DEMO_LABEL = "示例数据"
+
+
+def is_year_name(name: str) -> bool:
+    """Whether a folder (or file stem) names a year: four ASCII digits, ``2020``.
+
+    ``02020``, ``20a0`` and ``１２３４`` (full-width digits) are not years.
+    """
+    return len(name) == 4 and name.isascii() and name.isdigit()
