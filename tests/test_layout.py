@@ -245,6 +245,8 @@ def test_type_checking_imports_are_not_dependencies(tmp_path):
     ("qdanalysis.present.excel", "matplotlib"),
     ("qdanalysis.analyse.year", "matplotlib"),
     ("qdanalysis.run.cli", "pandas"),
+    ("qdanalysis.run.pipeline", "matplotlib"),  # the export and summary load and analyse through it
+    ("qdanalysis.run.pipeline", "docx"),
     ("qdanalysis.money", "pandas"),
     ("qdanalysis.fmt", "numpy"),
 ])

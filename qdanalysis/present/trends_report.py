@@ -19,7 +19,6 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.present.blocks import Block, Chart, bold, para, table
-from qdanalysis.present.charts import trends as charts
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
 from qdanalysis.present.sections.base import Section
@@ -29,6 +28,13 @@ if TYPE_CHECKING:
     from qdanalysis.read.year import YearData
 
 __all__ = ["TrendsReport", "show"]
+
+
+def _charts():
+    """The trend charts, imported when a chart is drawn (building the report's blocks draws none)."""
+    from qdanalysis.present.charts import trends
+
+    return trends
 
 
 def _retender_text(chain) -> str:
@@ -94,7 +100,7 @@ class TrendsReport(Outline):
         if len(self.measures) < 1:
             return []
         measures, source = self.measures, self.source()
-        return [Chart(f"trend_{column}", lambda: charts.trend(measures, column, title, source=source, demo=self.demo,
+        return [Chart(f"trend_{column}", lambda: _charts().trend(measures, column, title, source=source, demo=self.demo,
                                                              money=money, percent=percent), title)]
 
     def _change(self, column: str, label: str, money: bool = True) -> list[Block]:
@@ -143,7 +149,7 @@ class TrendsReport(Outline):
         blocks: list[Block] = []
         if basis == "budget":
             blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
-        blocks.append(Chart("category_trend", lambda: charts.category_trend(cats, source=self.source(), demo=self.demo,
+        blocks.append(Chart("category_trend", lambda: _charts().category_trend(cats, source=self.source(), demo=self.demo,
                                                                       column=basis), f"历年分类{word}"))
         changes = self.trends.category_changes
         if len(self.analyses) < 2 or changes.empty:
@@ -175,9 +181,9 @@ class TrendsReport(Outline):
         blocks = self._change("line_annual_cost", "线路年费用")
         if lines.empty:
             return blocks + [para("所列年度均未提供线路清单。", "note")]
-        blocks.append(Chart("line_cost_trend", lambda: charts.line_cost_trend(lines, source=self.source(), demo=self.demo),
+        blocks.append(Chart("line_cost_trend", lambda: _charts().line_cost_trend(lines, source=self.source(), demo=self.demo),
                             "历年线路年费用"))
-        blocks.append(Chart("unit_price_trend", lambda: charts.unit_price_trend(lines, source=self.source(), demo=self.demo),
+        blocks.append(Chart("unit_price_trend", lambda: _charts().unit_price_trend(lines, source=self.source(), demo=self.demo),
                             "历年每Mbps月费"))
         prices = self.trends.prices
         for r in prices[prices["steps"] > 0].itertuples():
@@ -197,7 +203,7 @@ class TrendsReport(Outline):
         blocks = self._change("sms_count", "短信发送量", money=False)
         if sms.empty or (sms["count"].isna().all() and sms["amount"].isna().all()):
             return blocks + [para("所列年度均未提供短信结算表，或其中未披露条数和金额。", "note")]
-        blocks.append(Chart("sms_trend", lambda: charts.sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
+        blocks.append(Chart("sms_trend", lambda: _charts().sms_trend(sms, source=self.source(), demo=self.demo), "历年金宏短信"))
         judged = sms.dropna(subset=["met"])
         missed = [int(y) for y, m in zip(judged["year"], judged["met"]) if not m]
         if len(judged):
@@ -216,7 +222,7 @@ class TrendsReport(Outline):
         if chains.empty:
             blocks.append(para("所列年度的合同台账中没有按年或按月计费的合同。", "note"))
         else:
-            blocks.append(Chart("chain_trend", lambda: charts.chain_trend(chains, chain_table, source=self.source(),
+            blocks.append(Chart("chain_trend", lambda: _charts().chain_trend(chains, chain_table, source=self.source(),
                                                                      demo=self.demo), "历年续签合同年度金额"))
             shown = chain_table[chain_table["links"] > 1]
             blocks.append(table(shown.assign(

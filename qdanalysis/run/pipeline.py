@@ -12,15 +12,17 @@ loads data. In JupyterLab::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qdanalysis.analyse.scoring_table import PRESETS, ScoringTable, load_preset, load_scoring, table_from_indicators
 from qdanalysis.analyse.trends import analyse_trends
 from qdanalysis.analyse.year import YearAnalysis, analyse
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
-from qdanalysis.present.draft import draft_path, write_draft
-from qdanalysis.present.trends_report import TrendsReport
 from qdanalysis.read.year import YearData, load_year
+
+if TYPE_CHECKING:
+    from qdanalysis.present.trends_report import TrendsReport
 
 #: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists.
 DEFAULT_PRESET = "self-evaluation"
@@ -89,6 +91,7 @@ def analysed_years(root: Path, years: list[int] | None = None) -> tuple[list[Yea
 
 def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = None) -> TrendsReport:
     """The multi-year report of the years under ``data_root`` (or ``years``)."""
+    from qdanalysis.present.trends_report import TrendsReport  # the charts' matplotlib, only when asked for
     root = project_path(data_root)
     wanted = list(years) if years else year_folders(root)
     analysed, failed = analysed_years(root, wanted)
@@ -103,6 +106,8 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
     Raises:
         ValidationError: the year's data, the scoring table or the record has problems.
     """
+    from qdanalysis.present.draft import draft_path, write_draft  # python-docx, only for the draft
+
     analysis = analysed_year(int(year), root, scoring)
     path = write_draft(analysis, draft_path(out, int(year)), template=template, title=title)
     return path, analysis
