@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from qdanalysis.analyse.analyses import ITEMISED, UNITEMISED
-from qdanalysis.money import safe_ratio, sum_known
+from qdanalysis.money import safe_ratio, sum_all, sum_known
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,22 @@ def _spend(spend: pd.DataFrame, row: str):
     return amounts.iloc[0] if len(amounts) else None
 
 
+def _monthly_totals(monthly_lines: pd.DataFrame) -> dict:
+    """Each month's cost of the contracts billed monthly, added up exactly; None (未披露) for a month in
+    which a contract's cost is not given (monthly_line_cost lists only contracts with a monthly fee)."""
+    costs: dict = {}
+    for month, cost in zip(monthly_lines.get("month", []), monthly_lines.get("cost", [])):
+        costs.setdefault(month, []).append(cost)
+    return {month: sum_all(values) for month, values in costs.items()}
+
+
 def headline(budget: pd.DataFrame, totals: dict, spend: pd.DataFrame, line_costs: pd.DataFrame,
              monthly_lines: pd.DataFrame, yearly_lines: pd.DataFrame, sms_monthly: pd.DataFrame) -> Headline:
     """The report's quoted sums and shares, from the budget, the totals and the analysis frames."""
     listed = sum_known(budget["budget"])
     itemised = _spend(spend, ITEMISED)
-    by_month = monthly_lines.groupby("month")["cost"].sum() if len(monthly_lines) else pd.Series(dtype=object)
+    by_month = _monthly_totals(monthly_lines)
+    known_months = [v for v in by_month.values() if v is not None]
     counts = sms_monthly["count"] if "count" in sms_monthly else pd.Series(dtype=object)
     return Headline(
         items_budgeted=int(budget["budget"].notna().sum()),
@@ -70,9 +80,9 @@ def headline(budget: pd.DataFrame, totals: dict, spend: pd.DataFrame, line_costs
         unitemised=_spend(spend, UNITEMISED),
         itemised_share=safe_ratio(itemised, totals.get("executed")),
         line_annual_cost=sum_known(line_costs["annual_cost"]) if "annual_cost" in line_costs else None,
-        monthly_line_low=by_month.min() if len(by_month) else None,
-        monthly_line_high=by_month.max() if len(by_month) else None,
-        monthly_line_total=sum_known(by_month),
+        monthly_line_low=min(known_months) if known_months else None,
+        monthly_line_high=max(known_months) if known_months else None,
+        monthly_line_total=sum_all(by_month.values()),
         yearly_line_total=sum_known(yearly_lines["cost"]) if "cost" in yearly_lines else None,
         sms_count=int(counts.sum()) if counts.notna().any() else None,
         sms_amount=sum_known(sms_monthly["amount"]) if "amount" in sms_monthly else None,

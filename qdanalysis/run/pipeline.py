@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qdanalysis.analyse.scoring_table import PRESETS, ScoringTable, load_preset, load_scoring, table_from_indicators
-from qdanalysis.analyse.trends import analyse_trends
 from qdanalysis.analyse.year import YearAnalysis, analyse
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
@@ -91,7 +90,8 @@ def analysed_years(root: Path, years: list[int] | None = None) -> tuple[list[Yea
 
 def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = None) -> TrendsReport:
     """The multi-year report of the years under ``data_root`` (or ``years``)."""
-    from qdanalysis.present.trends_report import TrendsReport  # the charts' matplotlib, only when asked for
+    from qdanalysis.analyse.trends import analyse_trends  # the comparisons across years, only for this report
+    from qdanalysis.present.trends_report import TrendsReport
     root = project_path(data_root)
     wanted = list(years) if years else year_folders(root)
     analysed, failed = analysed_years(root, wanted)
