@@ -23,8 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses as A
-from qdanalysis.analyse.trends import BASIS_WORDS
-from qdanalysis.domain import NOT_ADJUSTED
+from qdanalysis.domain import BASIS_WORDS, NOT_ADJUSTED
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import is_missing, round_half_up, to_decimal
 from qdanalysis.present import style

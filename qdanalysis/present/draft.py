@@ -33,12 +33,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from qdanalysis.analyse.findings import CATEGORIES, in_report_order
+from qdanalysis.analyse.findings import in_report_order
 from qdanalysis.analyse.scoring import RULES
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
-from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
 from qdanalysis.fmt import placeholder, wan
 from qdanalysis.money import sum_all
 from qdanalysis.paths import REPORTS, project_path
@@ -272,7 +272,7 @@ class _Draft:
             "产出": [self.report.network_lines, self.report.sms, self.report.results],
             "效益": [],
         }
-        for numeral, dim in zip("一二三四", CATEGORIES):
+        for numeral, dim in zip("一二三四", DIMENSIONS):
             self.heading(f"（{numeral}）项目{dim}情况", 2)
             rows = sheet[[of[lv] == dim for lv in sheet["level1"]]] if len(sheet) else sheet
             if len(rows):
@@ -302,7 +302,7 @@ class _Draft:
             self.paragraph("数据未显示需要列出的问题。")
             return
         number = 0
-        groups = [(c, [f for f in found if f.category == c]) for c in CATEGORIES]
+        groups = [(c, [f for f in found if f.category == c]) for c in DIMENSIONS]
         for numeral, (category, group) in zip("一二三四五六", [g for g in groups if g[1]]):
             self.heading(f"{numeral}是{category}方面", 3)
             for f in group:

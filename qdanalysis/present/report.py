@@ -16,12 +16,14 @@ import pandas as pd
 
 from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse import trends as TR
-from qdanalysis.analyse.findings import CATEGORIES, STALE_YEARS, in_report_order
+from qdanalysis.analyse.findings import in_report_order
+from qdanalysis.analyse.rules.procurement import STALE_YEARS
+from qdanalysis.analyse.rules.registry import RULES
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.scoring_table import SELF_SCORE_LABEL, number_text
 from qdanalysis.analyse.trends import year_folders
 from qdanalysis.analyse.year import YearAnalysis, analyse, analyse_year
-from qdanalysis.domain import DEMO_LABEL, NOT_ADJUSTED, UNDISCLOSED
+from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, DIMENSIONS, NOT_ADJUSTED, UNDISCLOSED
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.fmt import (
     SUMMARY_MIME,
@@ -58,7 +60,7 @@ DEFAULT_TITLE = "专项业务费绩效评价数据分析"
 
 
 #: The findings that check the indicators themselves, shown beside the score.
-INDICATOR_CHECKS = ("F11", "F12", "F13")
+INDICATOR_CHECKS = tuple(rule.code for rule in RULES if rule.indicator_setting)
 
 
 @dataclass
@@ -418,7 +420,7 @@ class AnnualReport:
         else:
             blocks.append(para("【待评价组填写：评价记录（评价人、日期、各指标的佐证材料和评价意见，可在“评价记录”表中填写）】",
                                "warning"))
-        checks = [f for f in in_report_order(self.analysis.findings) if f.code[:3] in INDICATOR_CHECKS]
+        checks = [f for f in in_report_order(self.analysis.findings) if f.rule_code in INDICATOR_CHECKS]
         if checks:
             blocks.append(para("指标设置核查（详见“主要问题与建议”决策类）：{text}", "note",
                                text="".join(f"{f.title}：{f.summary}" for f in checks)))
@@ -451,7 +453,7 @@ class AnnualReport:
         blocks = [para("根据数据识别出{n}个问题（高{h}个、中{m}个、低{l}个），按决策、过程、产出、效益分列如下。每条均列出依据的"
                        "数字和来源行；数据未披露之处不作推断。", n=len(found), h=counts["高"], m=counts["中"], l=counts["低"])]
         number = 0
-        groups = [(c, [f for f in found if f.category == c]) for c in CATEGORIES]
+        groups = [(c, [f for f in found if f.category == c]) for c in DIMENSIONS]
         for numeral, (category, group) in zip("一二三四", [g for g in groups if g[1]]):
             blocks.append(para("（{numeral}）{category}类", numeral=numeral, category=category))
             advice: dict[str, list[int]] = {}
@@ -593,7 +595,7 @@ class TrendsReport:
         if cats.empty:
             return [para("所列年度均未提供预算执行表。", "note")]
         basis = self.trends.basis
-        word, total_word = TR.BASIS_WORDS[basis]
+        word, total_word = BASIS_WORDS[basis]
         blocks: list[Block] = []
         if basis == "budget":
             blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))
