@@ -23,6 +23,13 @@ SETTLED, COUNTED = "结算金额", "条数×单价"
 #: What every chart, table, report and workbook made from illustrative data says.
 DEMO_LABEL = "示例数据"
 
+#: The four first-level indicators of 财预〔2020〕10号: the dimensions of the findings and of the draft.
+DECISION, PROCESS, OUTPUT, OUTCOME = "决策", "过程", "产出", "效益"
+DIMENSIONS = (DECISION, PROCESS, OUTPUT, OUTCOME)
+
+#: How each basis of the category comparison across years is named: the amount, and the year's total of it.
+BASIS_WORDS = {"executed": ("执行数", "执行总额"), "budget": ("预算数", "预算总额")}
+
 
 def is_year_name(name: str) -> bool:
     """Whether a folder (or file stem) names a year: four ASCII digits, ``2020``.

@@ -9,9 +9,13 @@ import pytest
 
 import qdanalysis
 from qdanalysis.analyse import analyses as A
-from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import CHECK_COLUMNS
+from qdanalysis.analyse.findings import SEVERITIES, Finding, findings_table, in_report_order, sort_findings
+from qdanalysis.analyse.rules import budget as budget_rules
+from qdanalysis.analyse.rules import indicators as indicator_rules
+from qdanalysis.analyse.rules import procurement as procurement_rules
 from qdanalysis.analyse.year import analyse
+from qdanalysis.domain import DIMENSIONS
 from qdanalysis.read.columns import frame
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES
@@ -76,29 +80,29 @@ def a2020(y2020):
 
 @pytest.fixture(scope="module")
 def found2020(a2020):
-    return F.sort_findings(a2020.findings + a2020.limitations)
+    return sort_findings(a2020.findings + a2020.limitations)
 
 
 def renewals(c, year=2020):
     """The renewal rule on a contracts table, with its analyses computed as the year's analysis does."""
     chains = A.renewal_chains(c)
-    return F.renewals_without_competition(chains, A.renewal_summary(chains, year), c, year)
+    return procurement_rules.renewals_without_competition(chains, A.renewal_summary(chains, year), c, year)
 
 
 def disparity(ln):
-    return F.unit_price_disparity(A.same_bandwidth_prices(ln), ln)
+    return procurement_rules.unit_price_disparity(A.same_bandwidth_prices(ln), ln)
 
 
 def not_met(ind):
-    return F.indicator_not_met(A.indicator_status(ind), ind)
+    return indicator_rules.indicator_not_met(A.indicator_status(ind), ind)
 
 
 def without_evidence(ind):
-    return F.indicators_without_evidence(A.indicator_status(ind), ind)
+    return indicator_rules.indicators_without_evidence(A.indicator_status(ind), ind)
 
 
 def recurring(b, c, totals):
-    return F.high_recurring_share(A.recurring_share(b, c, totals), b, c)
+    return budget_rules.high_recurring_share(A.recurring_share(b, c, totals), b, c)
 
 
 def by_title(findings, title):
@@ -110,16 +114,16 @@ def by_title(findings, title):
 
 def test_finding_refuses_unknown_severity_and_category():
     with pytest.raises(ValueError, match="severity"):
-        F.Finding("F00", "t", "严重", "决策", {}, pd.DataFrame(), "", "")
+        Finding("F00", "t", "严重", "决策", {}, pd.DataFrame(), "", "")
     with pytest.raises(ValueError, match="category"):
-        F.Finding("F00", "t", "高", "其他", {}, pd.DataFrame(), "", "")
+        Finding("F00", "t", "高", "其他", {}, pd.DataFrame(), "", "")
 
 
 def test_report_order_groups_by_first_level_indicator():
     def mk(code, sev, category):
-        return F.Finding(code, "问题" + code, sev, category, {}, pd.DataFrame(), "摘要。", "建议")
+        return Finding(code, "问题" + code, sev, category, {}, pd.DataFrame(), "摘要。", "建议")
 
-    out = F.in_report_order([mk("F03", "高", "效益"), mk("F07", "中", "产出"), mk("F06", "高", "过程"),
+    out = in_report_order([mk("F03", "高", "效益"), mk("F07", "中", "产出"), mk("F06", "高", "过程"),
                              mk("F02", "中", "决策"), mk("F01", "高", "决策")])
     assert [(f.category, f.code) for f in out] == [("决策", "F01"), ("决策", "F02"), ("过程", "F06"), ("产出", "F07"),
                                                    ("效益", "F03")]
@@ -127,15 +131,15 @@ def test_report_order_groups_by_first_level_indicator():
 
 def test_sort_and_table():
     def mk(code, sev):
-        return F.Finding(code, "问题" + code, sev, "决策", {}, budget(("1", "a", D(1), None)), "摘要。", "建议")
+        return Finding(code, "问题" + code, sev, "决策", {}, budget(("1", "a", D(1), None)), "摘要。", "建议")
 
-    out = F.sort_findings([mk("F03", "低"), mk("F10", "高"), mk("F05-2", "中"), mk("F02", "高"), mk("F05-1", "中")])
+    out = sort_findings([mk("F03", "低"), mk("F10", "高"), mk("F05-2", "中"), mk("F02", "高"), mk("F05-1", "中")])
     assert [f.code for f in out] == ["F02", "F10", "F05-1", "F05-2", "F03"]
-    table = F.findings_table(out)
+    table = findings_table(out)
     assert list(table.columns) == ["序号", "编号", "问题", "严重程度", "类别", "依据", "建议"]
     assert table["序号"].tolist() == [1, 2, 3, 4, 5]
     assert table.loc[0, "依据"] == "摘要。（来源：预算执行第2行）"
-    assert F.findings_table([]).empty
+    assert findings_table([]).empty
 
 
 # --- 1. uncovered budget ---------------------------------------------------------------------
@@ -147,7 +151,7 @@ def test_uncovered_budget_share_and_largest_items():
     ind = indicators({"name": "线路数量", "target_op": ">=", "target_value": 80.0, "item_codes": "2.1"},
                      {"level1": "效益指标", "level2": "社会效益指标", "name": "x", "item_codes": "1.2"})
     before = unchanged(b, ind)
-    f = F.uncovered_budget(b, ind, {"budget": D(1200)})
+    f = budget_rules.uncovered_budget(b, ind, {"budget": D(1200)})
     assert_same(before, [b, ind])
     assert f.code == "F01" and f.severity == "高" and f.category == "决策"
     assert f.figures["uncovered_amount"] == D(400) and f.figures["budget"] == D(1200)
@@ -165,12 +169,12 @@ def test_uncovered_budget_share_and_largest_items():
 def test_uncovered_budget_none_when_all_covered_or_mapping_unknown():
     b = budget(("1.1", "a", D(100), None), ("2.1", "b", D(200), None))
     ind = indicators({"name": "n", "item_codes": "1.1、2.1"})
-    assert F.uncovered_budget(b, ind, {"budget": D(300)}) is None
-    assert F.uncovered_budget(b, indicators({"name": "n"}), {"budget": D(300)}) is None
+    assert budget_rules.uncovered_budget(b, ind, {"budget": D(300)}) is None
+    assert budget_rules.uncovered_budget(b, indicators({"name": "n"}), {"budget": D(300)}) is None
 
 
 def test_uncovered_budget_2020(y2020, found2020):
-    f = F.uncovered_budget(y2020.budget, y2020.indicators, y2020.totals)
+    f = budget_rules.uncovered_budget(y2020.budget, y2020.indicators, y2020.totals)
     assert f.figures["uncovered_amount"] == D("3030000.00")  # 1.1+1.2+1.5+1.6+2.5+3.1
     assert f"{f.figures['share']:.2%}" == "32.20%" and f.figures["covered_amount"] == D("2047200.00")
     assert f.figures["uncovered_items"] == 24 and f.figures["uncovered_items_undisclosed"] == 18
@@ -191,7 +195,7 @@ SMS_CONTRACT = {"contract_id": "S", "item_code": "2.7", "item": "短信", "billi
 def test_quantity_target_on_unit_priced_service_implies_money():
     ind = indicators({"name": "短信数量", "target_op": ">=", "target_value": 2_000_000.0, "target_text": "≥200万条",
                       "target_unit": "条", "item_codes": "2.7"})
-    f, = F.quantity_target_on_unit_priced_service(ind, contracts(SMS_CONTRACT))
+    f, = indicator_rules.quantity_target_on_unit_priced_service(ind, contracts(SMS_CONTRACT))
     assert f.code == "F02" and f.severity == "中"
     assert f.figures["implied"] == D("130000.00") and f.figures["unit_price"] == D("0.065")
     assert "至少支出13.00万元（200万条×0.065元/条）" in f.summary
@@ -209,11 +213,11 @@ def test_quantity_target_on_unit_priced_service_implies_money():
 ])
 def test_quantity_target_not_reported(indicator, contract):
     ind = indicators({"name": "n", "target_value": 100.0, **indicator})
-    assert F.quantity_target_on_unit_priced_service(ind, contracts(contract)) == []
+    assert indicator_rules.quantity_target_on_unit_priced_service(ind, contracts(contract)) == []
 
 
 def test_sms_target_2020(y2020, found2020):
-    f, = F.quantity_target_on_unit_priced_service(y2020.indicators, y2020.contracts, y2020.sms)
+    f, = indicator_rules.quantity_target_on_unit_priced_service(y2020.indicators, y2020.contracts, y2020.sms)
     assert f.figures["implied"] == D("390000.00") and "39.00万元" in f.summary and "600万条×0.065元/条" in f.summary
     assert f.rows["src_row"].notna().all()
     assert any(g.code == "F02" for g in found2020)
@@ -243,7 +247,7 @@ def test_recurring_share_2020(y2020):
 
 
 def test_service_phrases_split_and_normalise():
-    clauses, phrases = F.service_phrases("对机房UPS及配电系统进行巡检；网络、网闸维保服务；ＵＰＳ更换等")
+    clauses, phrases = procurement_rules.service_phrases("对机房UPS及配电系统进行巡检；网络、网闸维保服务；ＵＰＳ更换等")
     assert clauses == ["机房UPS及配电系统进行巡检", "网络、网闸维保服务", "UPS更换"]
     assert phrases == ["机房UPS", "配电系统进行巡检", "网络", "网闸维保服务", "UPS更换"]
 
@@ -255,7 +259,7 @@ def test_service_phrases_split_and_normalise():
     ("涉及网闸等", ["涉及网闸"]),
 ])
 def test_service_phrases_split_at_and_only_between_phrases(scope, phrases):
-    assert F.service_phrases(scope)[1] == phrases
+    assert procurement_rules.service_phrases(scope)[1] == phrases
 
 
 def test_overlapping_scopes_reports_an_item_pair_once():
@@ -268,7 +272,7 @@ def test_overlapping_scopes_reports_an_item_pair_once():
         {"contract_id": "C", "item_code": "3.1", "item": "证书", "scope": "数字证书购置和更新服务"},
     )
     before = unchanged(b, c)
-    f, = F.overlapping_scopes(c, b)
+    f, = procurement_rules.overlapping_scopes(c, b)
     assert_same(before, [b, c])
     assert f.code == "F04" and f.figures["shared_services"] == 2
     assert f.figures["combined_budget"] == D(1395000)
@@ -285,11 +289,11 @@ def test_overlapping_scopes_none_for_own_renewal_or_distinct_services():
         {"contract_id": "A2", "item_code": "1.1", "item": "a", "renews": "A", "scope": "网络、网闸维保服务；UPS更换"},
         {"contract_id": "C", "item_code": "3.1", "item": "c", "scope": "数字证书购置和更新服务"},
     )
-    assert F.overlapping_scopes(c, budget(("1.1", "a", D(1), None))) == []
+    assert procurement_rules.overlapping_scopes(c, budget(("1.1", "a", D(1), None))) == []
 
 
 def test_overlapping_scopes_2020(y2020):
-    found = F.overlapping_scopes(y2020.contracts, y2020.budget)
+    found = procurement_rules.overlapping_scopes(y2020.contracts, y2020.budget)
     assert len(found) == 1
     f = found[0]
     assert f.summary.startswith("「1.1 电子政务机房UPS等关键设备维护服务费」与「1.2 电子政务核心网络设备安全设备维护费」")
@@ -388,7 +392,7 @@ def test_plan_vs_payment_both_directions():
     b = budget(("1.1", "维护", D(100), None), ("1.2", "评估", None, None))
     c = contracts({"contract_id": "A", "item_code": "1.1", "item": "维护"},
                   {"contract_id": "X", "item_code": "9.9", "item": "云计算", "annual_cost": D(50000)})
-    unplanned, no_record = F.plan_vs_payment(b, c)
+    unplanned, no_record = budget_rules.plan_vs_payment(b, c)
     assert unplanned.severity == "中" and unplanned.figures["annual_cost"] == D(50000)
     assert "9.9 云计算" in unplanned.summary and list(unplanned.rows["contract_id"]) == ["X"]
     assert no_record.severity == "低" and no_record.figures["items_without_record"] == 1
@@ -399,11 +403,11 @@ def test_plan_vs_payment_both_directions():
 def test_plan_vs_payment_none_when_every_item_has_a_record():
     b = budget(("1.1", "维护", D(100), None), ("1.2", "评估", D(5), D(5)))
     c = contracts({"contract_id": "A", "item_code": "1.1", "item": "维护"})
-    assert F.plan_vs_payment(b, c) == []
+    assert budget_rules.plan_vs_payment(b, c) == []
 
 
 def test_plan_vs_payment_2020(y2020):
-    f, = F.plan_vs_payment(y2020.budget, y2020.contracts)
+    f, = budget_rules.plan_vs_payment(y2020.budget, y2020.contracts)
     assert f.severity == "低" and f.figures["items_without_record"] == 17 and f.figures["items"] == 29
     assert "1.4 网络、网闸、行为审计等设备及配件的维保服务" in f.summary and "无支付或合同记录" in f.summary
     assert f.rows["src_row"].notna().all()
@@ -424,18 +428,18 @@ def test_contradictions_one_per_disagreement():
     )
     b = budget(("2.2", "接入费", D(900000), None), ("2.3", "专网", D(140400), None))
     c = contracts({"contract_id": "L", "item_code": "2.2", "item": "接入费"})
-    f, = F.contradictions(chk, b, c, lines())
+    f, = budget_rules.contradictions(chk, b, c, lines())
     assert f.code == "F08" and f.severity == "中" and f.figures["difference"] == D(-139968)
     # a budget below its contracts' arithmetic is a weak budget basis, not data contradicting itself
     assert f.title == "预算测算依据不充分" and "矛盾" not in f.title
     assert f.summary == "2.2 接入费：合同月费×12 vs 预算数：按合同月费测算年费用104.00万元，预算表为90.00万元（-13.5%）。"
     assert list(f.rows["table"]) == ["数据核对", "预算执行", "合同台账"]
     assert list(f.rows["src_row"].dropna()) == [2, 2]
-    assert F.contradictions(chk[chk["status"] == "一致"], b, c, lines()) == []
+    assert budget_rules.contradictions(chk[chk["status"] == "一致"], b, c, lines()) == []
 
 
 def test_contradictions_2020(y2020, a2020):
-    f, = F.contradictions(a2020.checks, y2020.budget, y2020.contracts, y2020.lines)
+    f, = budget_rules.contradictions(a2020.checks, y2020.budget, y2020.contracts, y2020.lines)
     assert f.figures["computed"] == D("1039968.00") and f.figures["stated"] == D("900000.00")
     assert round(f.figures["relative"], 3) == -0.135
     assert "104.00万元" in f.summary and "90.00万元" in f.summary and "-13.5%" in f.summary and "80条" in f.summary
@@ -485,12 +489,12 @@ def test_find_all_2020(y2020, found2020):
     codes = [f.code for f in found2020]
     assert len(set(codes)) == len(codes)
     assert {c[:3] for c in codes} == {"F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10", "F11", "F12"}
-    ranks = [F.SEVERITIES.index(f.severity) for f in found2020]
+    ranks = [SEVERITIES.index(f.severity) for f in found2020]
     assert ranks == sorted(ranks)
     for f in found2020:
-        assert f.category in F.CATEGORIES and f.summary and f.recommendation
+        assert f.category in DIMENSIONS and f.summary and f.recommendation
         assert "src_row" in f.rows and f.rows["src_row"].notna().any(), f.code
-    table = F.findings_table(found2020)
+    table = findings_table(found2020)
     assert len(table) == len(found2020) and table["依据"].str.contains("来源：").all()
     before = unchanged(*y2020.tables().values())
     analyse(y2020)
@@ -507,29 +511,29 @@ def _ind(name, op, target, unit, actual=None, actual_unit=None, text=None, actua
 
 
 def test_a_cost_ceiling_equal_to_the_budget_repeats_the_execution_rate(y2020):
-    [f] = F.cost_target_is_the_budget(y2020.indicators, y2020.totals)
+    [f] = indicator_rules.cost_target_is_the_budget(y2020.indicators, y2020.totals)
     assert (f.code, f.title, f.category) == ("F11", "成本指标设置不科学", "决策")
     assert f.summary.startswith("「采购成本」的指标值为≤941万元，即项目预算总额941.00万元：只要支出不超过预算即为完成")
     # a real cost target (per unit, or well below the budget) is not flagged
     ind = indicators(_ind("单条线路年均费用", "<=", 1.2, "万元"), _ind("采购成本", "<=", 900, "万元"))
-    assert F.cost_target_is_the_budget(ind, {"budget": D("9410000")}) == []
-    assert len(F.cost_target_is_the_budget(indicators(_ind("采购成本", "<=", 941, "万元")), {"budget": D("9410000")})) == 1
+    assert indicator_rules.cost_target_is_the_budget(ind, {"budget": D("9410000")}) == []
+    assert len(indicator_rules.cost_target_is_the_budget(indicators(_ind("采购成本", "<=", 941, "万元")), {"budget": D("9410000")})) == 1
 
 
 def test_a_target_and_a_result_in_different_units_are_not_compared(y2020):
-    [f] = F.units_inconsistent(y2020.indicators)
+    [f] = indicator_rules.units_inconsistent(y2020.indicators)
     assert (f.code, f.title) == ("F12", "指标值与实际完成值口径不一致")
     assert "「视频资源共享数量」的指标值≥3万条以“条”计，实际完成值4.8万路以“路”计" in f.summary
     status = A.indicator_status(y2020.indicators).set_index("name")
     assert status.loc["视频资源共享数量", "status"] == "口径不一致"
     assert pd.isna(status.loc["视频资源共享数量", "achievement"])  # no 160% claimed
-    assert F.target_set_low(y2020.indicators) == []  # 160% in other units says nothing of the target
+    assert indicator_rules.target_set_low(y2020.indicators) == []  # 160% in other units says nothing of the target
 
 
 def test_a_result_far_above_its_target_suggests_a_low_target():
     ind = indicators(_ind("接入单位", ">=", 50, "个", 80, "个", actual_text="80个"),
                      _ind("巡检次数", ">=", 10, "次", 14, "次", actual_text="14次"))
-    [f] = F.target_set_low(ind)
+    [f] = indicator_rules.target_set_low(ind)
     assert (f.code, f.title, f.severity) == ("F13", "绩效目标值设置偏低", "低")
     assert f.summary == "「接入单位」实际完成80个，为指标值≥50个的160%，目标值明显低于实际能力。"
 

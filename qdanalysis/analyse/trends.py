@@ -10,13 +10,14 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
-from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import STATUS_DIFF, STATUS_OK
-from qdanalysis.analyse.findings import RENEWAL_WORDS
+from qdanalysis.analyse.findings import Finding
+from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS
+from qdanalysis.analyse.rules.registry import YearsEvidence, find_across_years
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.domain import UNDISCLOSED, is_year_name
-from qdanalysis.fmt import format_number, pct, signed_pct, signed_points, wan
-from qdanalysis.money import sum_known, to_decimal
+from qdanalysis.domain import is_year_name
+from qdanalysis.fmt import wan
+from qdanalysis.money import safe_ratio, sum_known, to_decimal
 from qdanalysis.read.schema import MONEY
 
 MONEY_MEASURES = ("budget", "executed", "line_annual_cost", "sms_amount")
@@ -47,7 +48,7 @@ def year_measures(analysis: YearAnalysis) -> dict[str, Any]:
         "budget": data.totals.get("budget"),
         "executed": data.totals.get("executed"),
         "execution_rate": data.totals.get("execution_rate"),
-        "itemised_share": A.safe_ratio(known_budget, data.totals.get("budget")),
+        "itemised_share": safe_ratio(known_budget, data.totals.get("budget")),
         "line_annual_cost": sum_known(analysis.line_costs["annual_cost"]) if len(analysis.line_costs) else None,
         "sms_count": sms_count,
         "sms_amount": sms_amount,
@@ -150,7 +151,7 @@ def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
         cat.insert(0, "year", a.year)
         for col in ("budget", "executed"):
             total = a.data.totals.get(col)
-            cat[f"{col}_share"] = [A.safe_ratio(v, total) for v in cat[col]]
+            cat[f"{col}_share"] = [safe_ratio(v, total) for v in cat[col]]
         frames.append(cat[cols])
     if not frames:
         return pd.DataFrame(columns=cols)
@@ -158,10 +159,6 @@ def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
     for col in ("budget_share", "executed_share"):
         out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
     return out
-
-
-#: How each basis of the category comparison is named: the amount, and the year's total of it.
-BASIS_WORDS = {"executed": ("执行数", "执行总额"), "budget": ("预算数", "预算总额")}
 
 
 def category_basis(categories: pd.DataFrame) -> str:
@@ -441,155 +438,6 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# --- findings across years ----------------------------------------------------------------------
-
-#: Renewals in a row without competition from which a chain is reported, and from which it is 高.
-RENEWALS_IN_A_ROW, RENEWALS_IN_A_ROW_HIGH = 3, 5
-#: Year-on-year steps in a row over which one carrier's price stands while another's falls.
-PRICE_STANDS_STEPS = 2
-#: Years with the same target, met in each, from which a target is reported as unchanged.
-SAME_TARGET_YEARS = 3
-
-
-def _contract_rows(history: pd.DataFrame, ids) -> pd.DataFrame:
-    return history[history["contract_id"].isin(list(ids))]
-
-
-def long_renewal_chains(table: pd.DataFrame, chains: pd.DataFrame, history: pd.DataFrame) -> list[F.Finding]:
-    """T01: a chain renewed :data:`RENEWALS_IN_A_ROW` times or more in a row without competition."""
-    found = []
-    for r in table[table["renewals_in_a_row"] >= RENEWALS_IN_A_ROW].itertuples():
-        links = chains[chains["chain"] == r.chain].sort_values("step")
-        costed = links.dropna(subset=["annual_cost"])
-        basis = "（按月费×12推算）" if r.estimated else ""
-        money = ""
-        if len(costed) >= 2:
-            money = (f"；年度金额{basis}由{int(costed['year'].iloc[0])}年的{wan(costed['annual_cost'].iloc[0])}变为"
-                     f"{int(costed['year'].iloc[-1])}年的{wan(costed['annual_cost'].iloc[-1])}，年均{signed_pct(r.growth)}")
-        how = links["procurement"].iloc[0]
-        how = how if isinstance(how, str) and how else "采购方式未披露"
-        label = A.item_label(r.item_code, r.item)
-        found.append(F.Finding(
-            code="T01", title="服务合同连续续签，长期未重新竞争", category="过程",
-            severity=F.HIGH if r.renewals_in_a_row >= RENEWALS_IN_A_ROW_HIGH else F.MEDIUM,
-            figures={"chain": r.chain, "renewals_in_a_row": int(r.renewals_in_a_row), "growth": r.growth,
-                     "first_year": int(r.first_year), "last_year": int(r.last_year)},
-            rows=F._evidence(("contracts", _contract_rows(history, links["contract_id"]))),  # noqa: SLF001
-            summary=(f"{label}：{int(r.first_year)}年合同（{r.chain}，{how}）之后连续续签{int(r.renewals_in_a_row)}次"
-                     f"（至{int(r.last_year)}年，供应商{r.vendor if isinstance(r.vendor, str) else UNDISCLOSED}），"
-                     f"期间未重新组织竞争性采购{money}。"),
-            recommendation="对连续续签三次及以上的服务合同重新组织竞争性采购；续签前进行市场询价，并在合同台账中记载询价结果。"))
-    return F._numbered(found)  # noqa: SLF001
-
-
-def price_stands_while_others_fall(lines: pd.DataFrame) -> list[F.Finding]:
-    """T02: one carrier's price per Mbps stands (or rises) while another's falls, year after year.
-
-    Over the latest :data:`PRICE_STANDS_STEPS` or more consecutive year-on-year steps of one
-    line type, carrier A's price per Mbps per month did not fall in any step while carrier B's
-    fell in every step. The money at stake is 推算: A's Mbps in the last year × (A's price −
-    B's price) × 12.
-    """
-    known = lines.dropna(subset=["cost_per_mbps_month"])
-    found = []
-    for line_type, g in known.groupby("line_type", sort=False):
-        prices = {c: dict(zip(gc["year"].astype(int), gc["cost_per_mbps_month"].astype(float)))
-                  for c, gc in g.groupby("carrier", sort=False)}
-        if len(prices) < 2:
-            continue
-        for stays, p_stay in prices.items():
-            for falls, p_fall in prices.items():
-                if stays == falls:
-                    continue
-                years = sorted(set(p_stay) & set(p_fall))
-                steps = 0
-                for y1 in reversed(years):
-                    y0 = y1 - 1
-                    if y0 not in p_stay or y0 not in p_fall:
-                        break
-                    if p_stay[y1] >= p_stay[y0] and p_fall[y1] < p_fall[y0]:
-                        steps += 1
-                    else:
-                        break
-                if steps < PRICE_STANDS_STEPS:
-                    continue
-                last = years[-1]
-                first = last - steps
-                if p_stay[last] <= p_fall[last]:
-                    continue  # the standing carrier is still the cheaper one
-                row = g[(g["carrier"] == stays) & (g["year"] == last)].iloc[0]
-                extra = None if pd.isna(row["bandwidth_mbps"]) else \
-                    (to_decimal(p_stay[last]) - to_decimal(p_fall[last])) * to_decimal(row["bandwidth_mbps"]) * 12
-                money = "" if extra is None else (
-                    f"按{falls}{last}年单价计算，{stays}同类线路{last}年多支出约{wan(extra)}（推算：带宽×单价差×12个月）")
-                found.append(F.Finding(
-                    code="T02", title="线路单价未随其他运营商同类线路下降", category="过程", severity=F.MEDIUM,
-                    figures={"line_type": line_type, "carrier": stays, "other": falls, "first_year": first,
-                             "last_year": last, "price": p_stay[last], "other_price": p_fall[last], "extra": extra},
-                    rows=F._evidence(("lines", g[g["year"].between(first, last)])),  # noqa: SLF001
-                    summary=(f"{line_type}：{first}—{last}年，{falls}每Mbps月费由{format_number(p_fall[first])}元降至"
-                             f"{format_number(p_fall[last])}元（逐年下降），{stays}"
-                             + (f"保持{format_number(p_stay[last])}元不变" if p_stay[first] == p_stay[last] else
-                                f"由{format_number(p_stay[first])}元变为{format_number(p_stay[last])}元")
-                             + "，未随之下降（每Mbps月费为推算：月费÷带宽）"
-                             + (f"；{money}" if money else "") + "。"),
-                    recommendation=f"在续签{stays}线路合同前比照其他运营商的现行价格议价，或将线路纳入竞争性采购。"))
-    return F._numbered(found)  # noqa: SLF001
-
-
-def categories_outgrowing_total(changes: pd.DataFrame, column: str = "executed") -> list[F.Finding]:
-    """T03: a category whose executed amount (or budget, where no year states executed amounts by
-    category) grows faster than the total (not a new one)."""
-    word, total_word = BASIS_WORDS[column]
-    word += "" if column == "executed" else "（已列明部分）"
-    found = []
-    for r in changes[changes["faster"] & ~changes["new"]].itertuples():
-        found.append(F.Finding(
-            code="T03", title=f"支出类别增速高于{total_word}", category="决策", severity=F.LOW,
-            figures={"category": r.category, "growth": r.growth, "total_growth": r.total_growth,
-                     "share_change": r.share_change},
-            rows=pd.DataFrame(columns=[F.TABLE_COLUMN]),
-            summary=(f"「{r.category}」{word}由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
-                     f"年均{signed_pct(r.growth)}，高于{total_word}的年均{signed_pct(r.total_growth)}；占{total_word}的比重由"
-                     f"{pct(r.first_share)}变为{pct(r.last_share)}（{signed_points(r.share_change)}）。"),
-            recommendation=f"核实「{r.category}」支出增长的原因和依据，在预算申报时说明新增内容及其绩效目标。"))
-    return F._numbered(found)  # noqa: SLF001
-
-
-def unchanged_targets(analyses: list[YearAnalysis]) -> list[F.Finding]:
-    """T04: a quantitative target that stays the same every year and is met every year (目标值长期不变)."""
-    rows = []
-    for a in sorted(analyses, key=lambda a: a.year):
-        ind = a.data.indicators.reset_index(drop=True)
-        status = a.indicator_status.reset_index(drop=True)
-        for i, r in ind.iterrows():
-            if pd.isna(r.get("target_value")):
-                continue
-            rows.append({"year": a.year, "name": r["name"], "target": r["target_text"], "actual": r["actual_text"],
-                         "status": status.loc[i, "status"] if i < len(status) else None,
-                         "src_file": r.get("src_file"), "src_sheet": r.get("src_sheet"), "src_row": r.get("src_row")})
-    if not rows:
-        return []
-    frame = pd.DataFrame(rows)
-    years = sorted({a.year for a in analyses})
-    same = []
-    for name, g in frame.groupby("name", sort=False):
-        if (len(g) >= SAME_TARGET_YEARS and len(g) == len(years) and g["target"].nunique() == 1
-                and (g["status"] == A.STATUS_MET).all()):
-            same.append((name, g))
-    if not same:
-        return []
-    parts = [f"「{name}」目标值每年均为{g['target'].iloc[0]}，各年实际完成值为{'、'.join(str(v) for v in g['actual'])}"
-             for name, g in same]
-    return [F.Finding(
-        code="T04", title="绩效目标值长期不变", category="决策", severity=F.MEDIUM,
-        figures={"indicators": [n for n, _ in same], "years": len(years)},
-        rows=F._evidence(("indicators", pd.concat([g for _, g in same]))),  # noqa: SLF001
-        summary=(f"{years[0]}—{years[-1]}年共{len(years)}个年度，{len(same)}项定量指标的目标值未作调整且每年均已完成："
-                 + "；".join(parts) + "。"),
-        recommendation="根据历年实际完成情况调整绩效目标值，使目标值具有一定挑战性，并说明调整依据。")]
-
-
 @dataclass(frozen=True)
 class Trends:
     """Every comparison across years, computed once from the years' analyses; the trends report reads it.
@@ -617,7 +465,7 @@ class Trends:
     history: pd.DataFrame
     chains: pd.DataFrame
     chain_table: pd.DataFrame
-    findings: list[F.Finding]
+    findings: list[Finding]
     checks: pd.DataFrame
 
 
@@ -632,18 +480,15 @@ def analyse_trends(analyses: list[YearAnalysis]) -> Trends:
     history = contract_history(ordered)
     chains = chain_history(history)
     table = chain_table(chains)
-    found: list[F.Finding] = []
+    found: list[Finding] = []
     if len(ordered) >= 2:
-        found = (long_renewal_chains(table, chains, history) + price_stands_while_others_fall(lines)
-                 + categories_outgrowing_total(changes, basis) + unchanged_targets(ordered))
-        order = {sev: i for i, sev in enumerate(F.SEVERITIES)}
-        found = sorted(found, key=lambda f: order[f.severity])
+        found = find_across_years(YearsEvidence(ordered, table, chains, history, lines, changes, basis))
     return Trends(measures, year_on_year(measures), categories, basis, changes, lines, unit_price_trend(lines),
                   carrier_switches(lines), sms_trend(ordered), history, chains, table, found,
                   consistency_checks(ordered))
 
 
-def trend_findings(analyses: list[YearAnalysis]) -> list[F.Finding]:
+def trend_findings(analyses: list[YearAnalysis]) -> list[Finding]:
     """Every finding across years (T01–T04), most severe first."""
     return analyse_trends(analyses).findings
 

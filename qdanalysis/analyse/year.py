@@ -19,9 +19,10 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.analyse import analyses as A
-from qdanalysis.analyse import findings as F
 from qdanalysis.analyse.checks import cross_checks, warnings_from
+from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.headline import Headline, headline
+from qdanalysis.analyse.rules.registry import find_all
 from qdanalysis.analyse.scoring import ScoreResult, score
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.read.year import YearData
@@ -76,8 +77,8 @@ class YearAnalysis:
     warnings: list[str]
     scoring: ScoringTable | None
     score: ScoreResult | None
-    findings: list[F.Finding]
-    limitations: list[F.Finding]
+    findings: list[Finding]
+    limitations: list[Finding]
     headline: Headline
 
     @property
@@ -128,7 +129,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)
     scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
-    found = F.find_all(
+    found = find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )

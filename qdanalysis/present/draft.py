@@ -14,18 +14,18 @@ finds. Nothing is invented. The typography is :mod:`qdanalysis.present.render.do
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.analyse.findings import CATEGORIES, in_report_order
+from qdanalysis.analyse.findings import in_report_order
 from qdanalysis.analyse.scoring import RULES
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
 from qdanalysis.fmt import wan
+from qdanalysis.money import sum_all
 from qdanalysis.paths import REPORTS
 from qdanalysis.present import blocks
 from qdanalysis.present.blocks import Paragraph, Placeholder
@@ -95,7 +95,7 @@ def _group_self_score(result, level1: str) -> str:
     values = [result.self_scores.get(n) for n in names]
     if not values or any(v is None for v in values):
         return UNDISCLOSED
-    return number_text(float(sum(Decimal(str(v)) for v in values)))
+    return number_text(float(sum_all(values)))
 
 
 class _Draft(DocxWriter):
@@ -249,7 +249,7 @@ class _Draft(DocxWriter):
         sheet = result.sheet if result is not None else pd.DataFrame(columns=["level1"])
         of = {lv: next((dim for key, dim in DIMENSION_OF.items() if key in str(lv)), "效益")
               for lv in sheet["level1"].unique()}
-        for numeral, dim in zip("一二三四", CATEGORIES):
+        for numeral, dim in zip("一二三四", DIMENSIONS):
             self.heading(f"（{numeral}）项目{dim}情况", 2)
             rows = sheet[[of[lv] == dim for lv in sheet["level1"]]] if len(sheet) else sheet
             if len(rows):
@@ -280,7 +280,7 @@ class _Draft(DocxWriter):
             self.paragraph("数据未显示需要列出的问题。")
             return
         number = 0
-        groups = [(c, [f for f in found if f.category == c]) for c in CATEGORIES]
+        groups = [(c, [f for f in found if f.category == c]) for c in DIMENSIONS]
         for numeral, (category, group) in zip("一二三四五六", [g for g in groups if g[1]]):
             self.heading(f"{numeral}是{category}方面", 3)
             for f in group:

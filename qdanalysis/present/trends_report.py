@@ -15,7 +15,7 @@ import pandas as pd
 from qdanalysis.analyse import trends as trends_analysis
 from qdanalysis.analyse.analyses import item_label
 from qdanalysis.analyse.trends import Trends
-from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.present.blocks import Block, Chart, bold, para, table
@@ -145,7 +145,7 @@ class TrendsReport(Outline):
         if cats.empty:
             return [para("所列年度均未提供预算执行表。", "note")]
         basis = self.trends.basis
-        word, total_word = trends_analysis.BASIS_WORDS[basis]
+        word, total_word = BASIS_WORDS[basis]
         blocks: list[Block] = []
         if basis == "budget":
             blocks.append(para("所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。", "note"))

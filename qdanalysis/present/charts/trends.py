@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse import analyses
-from qdanalysis.analyse.trends import BASIS_WORDS
+from qdanalysis.domain import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import round_half_up
 from qdanalysis.present import style

@@ -25,7 +25,7 @@ from openpyxl.worksheet.page import PageMargins
 from qdanalysis.analyse.analyses import TOTAL
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
-from qdanalysis.money import is_missing, round_half_up
+from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -192,7 +192,7 @@ def column_totals(df: pd.DataFrame, layout: TableLayout) -> dict[str, Any]:
     for key in (*layout.money, *layout.integer):
         if key in df and key not in layout.dates:
             values = list(df[key])
-            total[key] = None if not values or any(is_missing(v) for v in values) else sum(Decimal(str(v)) for v in values)
+            total[key] = sum_all(values)
     return total
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qdanalysis.analyse.findings import CATEGORIES, findings_table, in_report_order
+from qdanalysis.analyse.findings import findings_table, in_report_order
+from qdanalysis.domain import DIMENSIONS
 from qdanalysis.present.blocks import NOTE, WARNING, Block, Table, TableLayout, bold, para
 from qdanalysis.present.sections.base import Context, Section
 
@@ -18,7 +19,7 @@ def blocks(ctx: Context) -> list[Block]:
         "根据数据识别出{n}个问题（高{h}个、中{m}个、低{l}个），按决策、过程、产出、效益分列如下。每条均列出依据的"
         "数字和来源行；数据未披露之处不作推断。", n=len(found), h=counts["高"], m=counts["中"], l=counts["低"])]
     number = 0
-    groups = [(c, [f for f in found if f.category == c]) for c in CATEGORIES]
+    groups = [(c, [f for f in found if f.category == c]) for c in DIMENSIONS]
     for numeral, (category, group) in zip("一二三四", [g for g in groups if g[1]]):
         out.append(para("（{numeral}）{category}类", numeral=numeral, category=category))
         advice: dict[str, list[int]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qdanalysis.analyse.findings import STALE_YEARS
+from qdanalysis.analyse.rules.procurement import STALE_YEARS
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import date_text, pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para

@@ -8,14 +8,15 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.analyse.findings import in_report_order
+from qdanalysis.analyse.rules.registry import RULES
 from qdanalysis.analyse.scoring import display_sheet
 from qdanalysis.analyse.scoring_table import SELF_SCORE_LABEL, number_text
 from qdanalysis.fmt import format_number
 from qdanalysis.present.blocks import NOTE, WARNING, Block, Placeholder, Table, TableLayout, para, text_cell
 from qdanalysis.present.sections.base import Context, Section
 
-#: The findings that check the indicators themselves, shown beside the score.
-INDICATOR_CHECKS = ("F11", "F12", "F13")
+#: The rules that judge how an indicator is set: their findings are shown beside the score.
+INDICATOR_CHECKS = tuple(rule.code for rule in RULES if rule.indicator_setting)
 
 
 def _score_text(value: Any) -> str:
@@ -55,7 +56,7 @@ def blocks(ctx: Context) -> list[Block]:
     else:
         out.append(para("{what}", WARNING, what=Placeholder(
             "评价记录（评价人、日期、各指标的佐证材料和评价意见，可在“评价记录”表中填写）")))
-    checks = [f for f in in_report_order(ctx.analysis.findings) if f.code[:3] in INDICATOR_CHECKS]
+    checks = [f for f in in_report_order(ctx.analysis.findings) if f.rule_code in INDICATOR_CHECKS]
     if checks:
         out.append(para("指标设置核查（详见“主要问题与建议”决策类）：{text}", NOTE,
                         text="".join(f"{f.title}：{f.summary}" for f in checks)))
