@@ -1,4 +1,4 @@
-"""Shared fixtures: small workbooks that the tests build themselves."""
+"""Fixtures shared by every test folder: a test session's own processed store, workbooks built by the test."""
 
 from __future__ import annotations
 
@@ -6,28 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+# The helper modules beside this file (workbooks, chart_checks, spreadsheetml, browser, mutants) are
+# imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
-
-def make_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
-    """Write ``sheets`` (name -> rows, row 1 first) to ``path``; ``merges`` lists ranges like ``B4:B6``."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    cell = ws.cell(row=r, column=c, value=value)
-                    if isinstance(value, str) and value.startswith("="):
-                        cell.data_type = "s"
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+from workbooks import make_workbook
 
 
 @pytest.fixture(autouse=True, scope="session")

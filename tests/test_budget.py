@@ -219,7 +219,7 @@ def test_excel_error_value_is_refused_not_taken_as_empty(tmp_path):
     """A #REF! left by a broken formula must not pass as 未披露."""
     import zipfile
 
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     path = make_workbook(tmp_path / "err.xlsx", {"预算执行": [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1]]})
     with zipfile.ZipFile(path) as z:
@@ -323,7 +323,7 @@ def test_an_unevaluated_formula_is_refused_not_taken_as_undisclosed(tmp_path):
 def test_nan_in_a_money_cell_is_refused(tmp_path):
     import zipfile
 
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     path = make_workbook(tmp_path / "nan.xlsx", {"预算执行": [["单位：万元"], HEADER, ["1", "甲", "A", 1, 1]]})
     with zipfile.ZipFile(path) as z:

@@ -140,7 +140,7 @@ def test_ingest_writes_then_skips(tmp_path, capsys):
 def test_ingest_reparses_when_source_changes(tmp_path, workbook, capsys):
     root = tmp_path / "raw"
     rows = [["单位：元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     make_workbook(root / "2021" / "a.xlsx", {"预算执行": rows})
     out = tmp_path / "processed"
@@ -155,7 +155,7 @@ def test_ingest_reparses_when_source_changes(tmp_path, workbook, capsys):
 
 def test_ingest_bad_year_writes_nothing(tmp_path, workbook, capsys):
     root = tmp_path / "raw"
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     make_workbook(root / "2022" / "a.xlsx", {"预算执行": [["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]})
     out = tmp_path / "processed"
@@ -242,7 +242,7 @@ def test_template_refuses_data_raw(capsys):
 
 
 def test_ingest_rereads_when_a_file_beside_the_workbook_changes(tmp_path, capsys):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     root = tmp_path / "raw"
     make_workbook(root / "2021" / "a.xlsx", {"预算执行": [["单位：元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]})
@@ -288,7 +288,7 @@ def test_stored_year_reads_back_as_parsed(tmp_path):
 
 
 def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     from qdanalysis.read.year import load_processed, load_year
     from qdanalysis.run.ingest import ingest

@@ -15,7 +15,7 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     generate_demo(root, years=range(2019, 2022))
     # 2020's workbook is replaced by a broken one: its 合计 does not match its items.
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     broken = root / "2020"
     for f in broken.glob("*.xlsx"):

@@ -10,13 +10,13 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import make_workbook
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from PIL import Image
+from workbooks import make_workbook
 
 import qdanalysis
 from qdanalysis.paths import DATA_RAW

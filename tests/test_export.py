@@ -9,8 +9,8 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import make_workbook
 from openpyxl import load_workbook
+from workbooks import make_workbook
 
 from qdanalysis.fmt import display_width
 from qdanalysis.present.render.xlsx import FOOTER, MAX_WIDTH, PORTRAIT_WIDTH

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_workbook
 from openpyxl import load_workbook
+from workbooks import make_workbook
 
 import qdanalysis
 from qdanalysis.errors import MissingTableError, ValidationError

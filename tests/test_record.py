@@ -7,8 +7,8 @@ import shutil
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import make_workbook
 from openpyxl import load_workbook
+from workbooks import make_workbook
 
 import qdanalysis
 from qdanalysis import ValidationError

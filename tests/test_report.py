@@ -135,7 +135,7 @@ def test_notebooks_committed_without_outputs_and_with_parameters():
 def test_text_from_the_data_is_escaped(workbook, tmp_path):
     rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"],
             ["1", "甲<b>类</b>", "<script>alert(1)</script>", 10, 9], [None, "合计", None, 10, 9]]
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})
     r = build(2021, tmp_path / "raw")
@@ -166,7 +166,7 @@ def test_wan_rounds_half_up():
 
 
 def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     folder = tmp_path / "raw" / "2021"
     folder.mkdir(parents=True)
@@ -198,7 +198,7 @@ def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
 
 
 def test_a_budget_that_was_not_adjusted_says_so(tmp_path):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数"],
             ["1.1", "甲", "A", 10, None, 9], ["1.2", "乙", "B", 20, None, 18], [None, "合计", None, 30, None, 27]]
@@ -245,7 +245,7 @@ def test_results_and_project_information_come_from_their_sheets(report2020):
 
 
 def test_without_the_evaluator_sheets_the_report_shows_placeholders(tmp_path):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     rows = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 10, 9], ["合计", None, 10, 9]]
     make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": rows})

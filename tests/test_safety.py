@@ -30,8 +30,8 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
-from conftest import make_workbook
-from test_corpus import write_xlsx
+from spreadsheetml import write_xlsx
+from workbooks import make_workbook
 
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 from qdanalysis.read.store import MANIFEST, read_processed

@@ -812,7 +812,7 @@ def test_a_project_with_its_own_params_folder_is_scored_from_it_not_from_params(
 
 
 def test_a_year_with_no_evidence_at_all_says_so_not_0_of_0(tmp_path):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     from qdanalysis.present.summary import score_line
 

@@ -119,7 +119,7 @@ def test_form_rate_that_is_not_a_number_is_refused(workbook):
 
 def year_folder(tmp_path, form_rows, merges=None, *, plain=None):
     """``<tmp>/2021/`` with the budget workbook and the unit's 自评表 (and a 绩效指标 sheet when ``plain``)."""
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     sheets = {"预算执行": BUDGET}
     if plain is not None:

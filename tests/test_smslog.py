@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import make_workbook
+from workbooks import make_workbook
 
 import qdanalysis
 from qdanalysis import ValidationError

@@ -271,7 +271,7 @@ def test_report_across_one_year_says_it_cannot_compare(tmp_path):
 
 
 def test_categories_compare_budgets_where_no_year_states_executed_by_category(tmp_path):
-    from conftest import make_workbook
+    from workbooks import make_workbook
 
     from qdanalysis.run.pipeline import trends_report
 

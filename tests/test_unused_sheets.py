@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_workbook
+from workbooks import make_workbook
 
 from qdanalysis.read.inputs import read_inputs
 from qdanalysis.run.cli import main
