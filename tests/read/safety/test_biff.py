@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 
 from qdanalysis.errors import ValidationError
-from qdanalysis.paths import DATA_RAW
+from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 from qdanalysis.read import xlsx
 from qdanalysis.read.safety.biff import MAX_XLS_BYTES
 from qdanalysis.read.xlsx import read_workbook
 from qdanalysis.read.year import load_year
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 XLS_2020 = FIXTURES / "2020年专项业务费.xls"
 XLSX_2020 = DATA_RAW / "2020" / "2020年专项业务费.xlsx"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

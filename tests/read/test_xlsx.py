@@ -18,11 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qdanalysis.errors import ValidationError, display_path
+from qdanalysis.paths import PROJECT_ROOT
 from qdanalysis.read import safety, xlsx
 from qdanalysis.read.safety import limits, refs, worksheet
 from qdanalysis.read.xlsx import SheetData, column_letter, inspect_archive, read_workbook
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # ---------------------------------------------------------------------------
 # Building workbooks by hand (zipfile), so that every byte is under control
@@ -156,7 +155,7 @@ def make_encrypted(p: Path) -> Path:
 
 
 def make_xls(p: Path) -> Path:
-    # Not a BIFF8 .xls: OLE2 magic and a "Workbook" stream name, no sectors (tests/test_safety_biff.py reads real ones).
+    # Not a BIFF8 .xls: OLE2 magic and a "Workbook" stream name, no sectors (tests/read/safety/test_biff.py reads real ones).
     p.write_bytes(OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(3000))
     return p
 
