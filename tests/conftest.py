@@ -35,3 +35,37 @@ def workbook(tmp_path):
         return make_workbook(tmp_path / (name or f"wb{next(counter)}.xlsx"), sheets, merges)
 
     return factory
+
+
+# --- analyses shared across test folders (built once per session; tests read them, never change them) ---
+
+
+@pytest.fixture(scope="session")
+def analysis2020():
+    """The shipped 2020 data analysed as the outputs analyse it (scored with params/scoring-2020.yaml)."""
+    from qdanalysis.run.pipeline import analysed_year
+
+    return analysed_year(2020)
+
+
+#: The years of the illustrative data set the trends tests compare.
+DEMO_YEARS = range(2018, 2023)
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory):
+    """A folder holding the demo's years (示例数据, 2018-2022), generated once."""
+    from qdanalysis.demo.generate import generate_demo
+
+    root = tmp_path_factory.mktemp("trends-demo")
+    generate_demo(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def analyses(demo_root):
+    """The demo's years, each loaded and analysed unscored, in order."""
+    import qdanalysis
+    from qdanalysis.analyse.year import analyse
+
+    return [analyse(qdanalysis.load_year(y, root=demo_root)) for y in DEMO_YEARS]

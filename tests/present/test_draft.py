@@ -18,12 +18,10 @@ from docx.shared import Mm
 from PIL import Image
 from workbooks import make_workbook
 
-import qdanalysis
 from qdanalysis.paths import DATA_RAW
 from qdanalysis.present.blocks import Chart
 from qdanalysis.present.draft import CHART_DPI, TEXT_WIDTH
 from qdanalysis.present.report import AnnualReport
-from qdanalysis.run import pipeline
 from qdanalysis.run.cli import main
 from qdanalysis.run.pipeline import draft_year
 
@@ -216,16 +214,3 @@ def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
     assert re.search(r"—\s*3\s*—", text)  # the PAGE field, printed
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 2
-
-
-def test_draft_uses_the_analysis_once(monkeypatch, tmp_path):
-    calls = []
-    real = qdanalysis.analyse.year.analyse
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "analyse", counted)  # the one place that analyses for the outputs
-    draft_year(2020, out=tmp_path)
-    assert len(calls) == 1

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from qdanalysis.fmt import count_text, wan
-from qdanalysis.paths import NOTEBOOKS
 from qdanalysis.present.blocks import Chart, Paragraph, Table, plain_text
 from qdanalysis.present.render.html import block_html
 from qdanalysis.present.report import AnnualReport
@@ -113,25 +109,6 @@ def test_every_section_has_its_chart(report2020):
     assert "未给出各月发送条数和结算金额（12个月均未披露）" in text_of(blocks["sms"])
 
 
-def test_no_number_typed_into_the_notebooks():
-    import re
-
-    for path in NOTEBOOKS.glob("*.ipynb"):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "markdown":
-                src = "".join(cell["source"])
-                assert not re.search(r"\d", src.replace("##", "")), (path.name, src)
-
-
-def test_notebooks_committed_without_outputs_and_with_parameters():
-    for path in NOTEBOOKS.glob("*.ipynb"):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-        assert all(not c["outputs"] and c["execution_count"] is None for c in code), path.name
-        assert "parameters" in code[0]["metadata"].get("tags", []), path.name
-
-
 def test_text_from_the_data_is_escaped(workbook, tmp_path):
     rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"],
             ["1", "甲<b>类</b>", "<script>alert(1)</script>", 10, 9], [None, "合计", None, 10, 9]]
@@ -154,15 +131,6 @@ def test_trends_single_year_says_so(report2020):
     table = t.table()[0].text_frame()
     assert table.iloc[0]["预算数（万元）"] == "941.00" and table.iloc[0]["执行率"] == "98.27%"
     plt.close("all")
-
-
-@pytest.mark.parametrize("n, text", [(6_000_000, "600万"), (51_000, "5.1万"), (92, "92"), (None, "未披露")])
-def test_count_text(n, text):
-    assert count_text(n) == text
-
-
-def test_wan_rounds_half_up():
-    assert wan(11398.5) == "1.14万元" and wan(None) == "未披露"
 
 
 def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):

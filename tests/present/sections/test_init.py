@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
-import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -18,7 +17,6 @@ from qdanalysis.present.excel import write_workbook
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Context, Section
-from qdanalysis.run.pipeline import analysed_year
 
 EXTRA_TABLE = TableLayout("测试专表", "测试专节的数字", {"name": "名称", "amount": "金额（万元）"}, money=("amount",))
 
@@ -40,11 +38,6 @@ def _extra_blocks(ctx: Context) -> list:
 #: A section registered for the test: one module's worth of declaration, one line in the tuple.
 EXTRA = Section("extra_test", "测试专节", "本节为测试而登记。", _extra_blocks, lambda ctx: [_extra_table(ctx)],
                 dimension="效益")
-
-
-@pytest.fixture(scope="module")
-def analysis2020():
-    return analysed_year(2020)
 
 
 def test_a_registered_section_reaches_all_three_outputs(analysis2020, tmp_path):

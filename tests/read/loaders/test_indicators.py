@@ -1,4 +1,5 @@
-"""The MoF 《项目支出绩效自评表》 read as the year's indicators, its 资金 block as a cross-check."""
+"""The indicators loader: the 绩效指标 sheet, and the MoF 《项目支出绩效自评表》 read as the year's indicators
+(its 资金 block a cross-check)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+import qdanalysis
 from qdanalysis.errors import ValidationError
 from qdanalysis.read.loaders.indicators import load_indicators, read_indicators
 from qdanalysis.run.cli import main
@@ -161,7 +163,6 @@ def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
     assert a.warnings == [executed, rate]
 
 
-
 def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     from qdanalysis.analyse.scoring import display_sheet
     from qdanalysis.present.report import AnnualReport
@@ -266,3 +267,49 @@ def test_a_group_with_an_unscored_indicator_shows_its_self_score_as_undisclosed(
                              self_scores={"甲": 8.5, "乙": None, "丙": 9.25})
     assert _group_self_score(result, "产出指标") == "未披露"  # 乙 left blank: never counted as 0
     assert _group_self_score(result, "效益指标") == "9.25"
+
+
+def test_indicators(workbook):
+    rows = [
+        ["表1-1"],
+        ["一级指标", "二级指标", "三级指标", "目标值", "完成值", "权重"],
+        ["产出指标", "数量指标", "线路数量", "≥80条", "92条", 10],
+        [None, None, "视频", "≥10万", "5.1万路", 10],
+        [None, "时效指标", "响应时间", "≤2小时", "1.5小时", 5],
+        ["效益指标", "可持续", "制度", "健全", "不健全", 5],
+        [None, None, "应急", "健全", None, 5],
+        [None, None, "满意度", "不低于95%", "96%", 5],
+    ]
+    ind = qdanalysis.load_indicators(workbook({"绩效指标": rows})).set_index("name")
+    assert list(ind["level1"]) == ["产出指标"] * 3 + ["效益指标"] * 3
+    assert ind.loc["响应时间", "level2"] == "时效指标" and ind.loc["制度", "level2"] == "可持续"
+    assert ind.loc["线路数量", "met"] == True  # noqa: E712
+    assert ind.loc["视频", "met"] == False and ind.loc["视频", "target_value"] == 100000  # noqa: E712
+    assert ind.loc["响应时间", "met"] == True  # noqa: E712
+    assert ind.loc["制度", "met"] == False  # noqa: E712
+    assert pd.isna(ind.loc["应急", "met"])
+    assert ind.loc["满意度", "met"] == True and ind.loc["满意度", "weight"] == 5  # noqa: E712
+
+
+def test_unparseable_target_refused(workbook):
+    rows = [["一级指标", "二级指标", "三级指标", "指标值"], ["产出", "数量", "A", "较多"], ["产出", "数量", "B", None]]
+    err = pytest.raises(ValidationError, qdanalysis.load_indicators, workbook({"绩效指标": rows})).value
+    assert [(p.row, p.column) for p in err.problems] == [(2, "指标值(D列)"), (3, "指标值(D列)")]
+    assert "较多" in err.problems[0].message and "≥80条" in err.problems[0].hint
+
+
+def test_indicators_title_merged_down_into_level_one_is_refused(workbook):
+    import zipfile
+
+    rows = [["2020年绩效指标表"], [None], ["一级指标", "二级指标", "三级指标", "指标值"], [None, "数量", "A", "≥1条"]]
+    path = workbook({"绩效指标": rows})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:A4"/></mergeCells>')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    [p] = pytest.raises(ValidationError, qdanalysis.load_indicators, path).value.problems
+    assert (p.sheet, p.row, p.column) == ("绩效指标", 1, "一级指标(A列)")
+    assert "合并单元格A1:A4从表头上方（第1行「2020年绩效指标表」）一直延伸到数据区域（第4行起）" in p.message
