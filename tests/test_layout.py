@@ -258,8 +258,6 @@ TESTS = PROJECT_ROOT / "tests"
 
 #: Package modules with logic that have no mirrored test module, each with why.
 NOT_MIRRORED: dict[str, str] = {
-    "qdanalysis/analyse/checks.py": "no test module yet",
-    "qdanalysis/analyse/scoring_table.py": "no test module yet",
     "qdanalysis/demo/contracts.py": "no test module yet",
     "qdanalysis/demo/programme.py": "no test module yet",
     "qdanalysis/demo/workbook.py": "no test module yet",
