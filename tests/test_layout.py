@@ -262,9 +262,6 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/demo/programme.py": "no test module yet",
     "qdanalysis/demo/workbook.py": "no test module yet",
     "qdanalysis/demo/year.py": "no test module yet",
-    "qdanalysis/read/columns.py": "no test module yet",
-    "qdanalysis/read/folder.py": "no test module yet",
-    "qdanalysis/read/locate.py": "no test module yet",
     "qdanalysis/read/safety/container.py": "no test module yet",
     "qdanalysis/read/safety/filetype.py": "no test module yet",
     "qdanalysis/read/safety/inspector.py": "no test module yet",
@@ -275,8 +272,6 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/read/safety/structure.py": "no test module yet",
     "qdanalysis/read/safety/worksheet.py": "no test module yet",
     "qdanalysis/read/safety/zipread.py": "no test module yet",
-    "qdanalysis/read/schema.py": "no test module yet",
-    "qdanalysis/read/year.py": "no test module yet",
 }
 
 #: Test modules that test the project rather than one module: the layout of the package and of the tests
