@@ -262,16 +262,6 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/demo/programme.py": "no test module yet",
     "qdanalysis/demo/workbook.py": "no test module yet",
     "qdanalysis/demo/year.py": "no test module yet",
-    "qdanalysis/read/safety/container.py": "no test module yet",
-    "qdanalysis/read/safety/filetype.py": "no test module yet",
-    "qdanalysis/read/safety/inspector.py": "no test module yet",
-    "qdanalysis/read/safety/markup.py": "no test module yet",
-    "qdanalysis/read/safety/refs.py": "no test module yet",
-    "qdanalysis/read/safety/replay.py": "no test module yet",
-    "qdanalysis/read/safety/strings.py": "no test module yet",
-    "qdanalysis/read/safety/structure.py": "no test module yet",
-    "qdanalysis/read/safety/worksheet.py": "no test module yet",
-    "qdanalysis/read/safety/zipread.py": "no test module yet",
 }
 
 #: Test modules that test the project rather than one module: the layout of the package and of the tests
