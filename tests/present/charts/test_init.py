@@ -1,6 +1,6 @@
 """Every chart of qdanalysis.present.charts: a figure with its source, the demo badge, no zero bar, glyphs,
-a 未披露 panel for an empty frame, inputs untouched. Each chart module's own checks are in
-test_charts_<module>.py.
+a 未披露 panel for an empty frame, inputs untouched: what the package's docstring promises of every chart.
+Each chart module's own checks are in test_<module>.py beside this file.
 """
 
 from __future__ import annotations
