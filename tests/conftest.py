@@ -1,4 +1,4 @@
-"""Shared fixtures: small workbooks that the tests build themselves."""
+"""Fixtures shared by every test folder: a test session's own processed store, workbooks built by the test."""
 
 from __future__ import annotations
 
@@ -6,28 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+# The helper modules beside this file (workbooks, chart_checks, spreadsheetml, browser, mutants) are
+# imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
-
-def make_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
-    """Write ``sheets`` (name -> rows, row 1 first) to ``path``; ``merges`` lists ranges like ``B4:B6``."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    cell = ws.cell(row=r, column=c, value=value)
-                    if isinstance(value, str) and value.startswith("="):
-                        cell.data_type = "s"
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+from workbooks import make_workbook
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -51,3 +35,37 @@ def workbook(tmp_path):
         return make_workbook(tmp_path / (name or f"wb{next(counter)}.xlsx"), sheets, merges)
 
     return factory
+
+
+# --- analyses shared across test folders (built once per session; tests read them, never change them) ---
+
+
+@pytest.fixture(scope="session")
+def analysis2020():
+    """The shipped 2020 data analysed as the outputs analyse it (scored with params/scoring-2020.yaml)."""
+    from qdanalysis.run.pipeline import analysed_year
+
+    return analysed_year(2020)
+
+
+#: The years of the illustrative data set the trends tests compare.
+DEMO_YEARS = range(2018, 2023)
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory):
+    """A folder holding the demo's years (示例数据, 2018-2022), generated once."""
+    from qdanalysis.demo.generate import generate_demo
+
+    root = tmp_path_factory.mktemp("trends-demo")
+    generate_demo(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def analyses(demo_root):
+    """The demo's years, each loaded and analysed unscored, in order."""
+    import qdanalysis
+    from qdanalysis.analyse.year import analyse
+
+    return [analyse(qdanalysis.load_year(y, root=demo_root)) for y in DEMO_YEARS]

@@ -1,6 +1,6 @@
 """Mutants of real and test workbooks, and the judge that says how the reader took each one.
 
-Used by ``tests/test_fuzz.py`` (a bounded number in ``make test``) and by the ``fuzz`` section
+Used by ``tests/integration/test_fuzz.py`` (a bounded number in ``make test``) and by the ``fuzz`` section
 of ``benchmarks/run.py`` (a larger campaign that prints counts per family and outcome).
 
 A *base* is a year folder holding one workbook: the shipped ``data/raw/2020`` workbook (read,

@@ -254,3 +254,99 @@ def test_importing_a_module_does_not_load_what_it_does_not_use(module, heavy):
     code = f"import sys, {module}; print({heavy!r} in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- the tests mirror the package -----------------------------------------------------------------
+
+TESTS = PROJECT_ROOT / "tests"
+
+#: Package modules with logic that may have no mirrored test module, each with why: a module added without
+#: its tests fails here until it has them or is named with a reason.
+NOT_MIRRORED: dict[str, str] = {
+    "qdanalysis/analyse/rules/across_years.py": "its rules are tested in tests/analyse/test_trends.py (being split)",
+    "qdanalysis/analyse/rules/budget.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
+    "qdanalysis/analyse/rules/indicators.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
+    "qdanalysis/analyse/rules/procurement.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
+    "qdanalysis/analyse/rules/registry.py": "tested in tests/test_rules.py (being moved)",
+    "qdanalysis/money.py": "tested in tests/read/test_money.py beside the .qd accessor (being split)",
+    "qdanalysis/run/notebook.py": "tested in tests/run/test_runner.py (being split)",
+    "qdanalysis/run/results.py": "tested in tests/run/test_runner.py (being split)",
+}
+
+#: Test modules that test the project rather than one module: the layout of the package and of the tests
+#: (this file), the environment files, the committed notebooks. tests/integration/ holds the end-to-end runs.
+PROJECT_TESTS = {"test_layout.py", "test_environment.py", "test_notebooks.py", "test_rules.py"}
+INTEGRATION = "integration"
+
+
+def has_logic(path: Path) -> bool:
+    """A module with a function or a class, or over 40 lines (a face that only re-exports, or a few constants, has none)."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    defines = any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for n in ast.walk(tree))
+    return defines or len(text.splitlines()) > 40
+
+
+def mirror_of(path: Path, package: Path) -> Path:
+    """``qdanalysis/read/safety/zipread.py`` -> ``read/safety/test_zipread.py`` (relative to tests/); a package's
+    ``__init__.py`` -> ``test_init.py`` in its folder; a core module -> ``test_<module>.py`` at the top."""
+    rel = path.relative_to(package)
+    return rel.parent / ("test_init.py" if rel.name == "__init__.py" else f"test_{rel.name}")
+
+
+def package_modules(package: Path) -> list[Path]:
+    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def unmirrored(package: Path, tests: Path, allowed: dict[str, str]) -> list[str]:
+    """Modules with logic whose mirrored test module is missing (and not allowed)."""
+    return [f"{p.relative_to(package.parent)} (expected tests/{mirror_of(p, package)})" for p in package_modules(package)
+            if has_logic(p) and not (tests / mirror_of(p, package)).is_file()
+            and str(p.relative_to(package.parent)) not in allowed]
+
+
+def orphans(package: Path, tests: Path) -> list[str]:
+    """Test modules outside integration/ that mirror no module of the package (a module renamed or moved
+    without its tests), other than the project's own tests at the top."""
+    mirrors = {mirror_of(p, package) for p in package_modules(package)}
+    found = []
+    for path in sorted(tests.rglob("test_*.py")):
+        rel = path.relative_to(tests)
+        if rel.parts[0] in (INTEGRATION, "fixtures") or (len(rel.parts) == 1 and rel.name in PROJECT_TESTS):
+            continue
+        if rel not in mirrors:
+            found.append(f"tests/{rel}")
+    return found
+
+
+def test_every_module_with_logic_has_its_mirrored_test_module():
+    assert unmirrored(PACKAGE, TESTS, NOT_MIRRORED) == []
+
+
+def test_every_test_module_mirrors_a_module_of_the_package():
+    assert orphans(PACKAGE, TESTS) == []
+
+
+def test_the_allowed_exceptions_are_modules_with_logic_and_still_without_tests():
+    for name in NOT_MIRRORED:
+        path = PROJECT_ROOT / name
+        assert path.is_file() and has_logic(path), name
+        assert not (TESTS / mirror_of(path, PACKAGE)).is_file(), f"{name} has tests now: drop it from NOT_MIRRORED"
+
+
+def test_a_module_without_its_mirror_and_a_test_without_its_module_are_caught(tmp_path):
+    package = _tree(tmp_path, {
+        "errors.py": "class Problem:\n    pass\n",
+        "paths.py": "ROOT = '.'\n",  # constants only: no logic to test
+        "read/year.py": "def load():\n    pass\n",
+        "read/safety/zipread.py": "def parts():\n    pass\n",
+        "present/sections/__init__.py": "def order():\n    pass\n",
+    })
+    tests = tmp_path / "tests"
+    for name in ("test_errors.py", "read/test_year.py", "present/sections/test_init.py", "read/test_gone.py",
+                 "integration/test_end_to_end.py", "test_layout.py"):
+        (tests / name).parent.mkdir(parents=True, exist_ok=True)
+        (tests / name).touch()
+    assert unmirrored(package, tests, {}) == ["pkg/read/safety/zipread.py (expected tests/read/safety/test_zipread.py)"]
+    assert unmirrored(package, tests, {"pkg/read/safety/zipread.py": "why"}) == []
+    assert orphans(package, tests) == ["tests/read/test_gone.py"]

@@ -1,0 +1,110 @@
+"""Tests for qdanalysis.present.charts.trends: one measure over the years, and the multi-year charts drawn
+from the demo's years (the ``analyses`` fixture of tests/conftest.py)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from chart_checks import (
+    SOURCE,
+    assert_hatched,
+    assert_undisclosed_panel,
+    joined,
+    texts,
+    titles,
+    trends_frame,
+)
+
+from qdanalysis.analyse import trends as T
+from qdanalysis.present import style
+from qdanalysis.present.charts import trends as trend_charts
+from qdanalysis.read.schema import MONEY
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_trend_money_draws_the_undisclosed_year_hatched():
+    fig = trend_charts.trend(trends_frame(), "executed", "专项业务费执行数（万元）", source=SOURCE, demo=True)
+
+    assert titles(fig) == "专项业务费执行数（万元）"
+    assert_hatched(fig, 1)
+    body = texts(fig)
+    assert "800.00" in body and "924.68" in body
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2016年", "2017年", "2018年", "2019年", "2020年"]
+    assert "示例数据" in body
+    assert "2016—2020年年均增长 +3.7%" in joined(fig)
+
+
+def test_trend_count_is_not_in_wan():
+    fig = trend_charts.trend(trends_frame(), "lines", "保障网络线路数量（条）", source=SOURCE, money=False)
+
+    body = texts(fig)
+    assert "95" in body and "70" in body
+    assert fig.axes[0].get_ylabel() != style.UNIT_WAN
+    assert_hatched(fig, 1)
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"year": pd.Series([], dtype="int64"), "executed": pd.array([], dtype=MONEY)}),
+    pd.DataFrame({"year": [2019, 2020], "executed": pd.array([None, None], dtype=MONEY)}),
+])
+def test_trend_empty_or_all_na_is_an_undisclosed_panel(frame):
+    fig = trend_charts.trend(frame, "executed", "专项业务费执行数（万元）", source=SOURCE)
+
+    assert_undisclosed_panel(fig)
+
+
+def test_trend_charts_draw_without_warnings(analyses, recwarn):
+    import matplotlib.pyplot as plt
+
+    from qdanalysis.present.charts import base
+    from qdanalysis.present.charts import trends as trend_charts
+
+    lines = T.line_trend(analyses)
+    chains = T.chain_history(T.contract_history(analyses))
+    figs = [trend_charts.category_trend(T.category_trend(analyses), source="s", demo=True),
+            trend_charts.line_cost_trend(lines, source="s", demo=True),
+            trend_charts.unit_price_trend(lines, source="s", demo=True),
+            trend_charts.sms_trend(T.sms_trend(analyses), source="s", demo=True),
+            trend_charts.chain_trend(chains, T.chain_table(chains), source="s", demo=True)]
+    assert [str(w.message) for w in recwarn] == []  # a warning would print into the finished report
+    # 推算 is drawn distinctly: per-Mbps prices and monthly-based chains as dashed lines
+    up = figs[2]
+    assert {line.get_linestyle() for ax in up.axes for line in ax.get_lines() if line.get_gid() == "estimated"} == {"--"}
+    chain_lines = [line for ax in figs[4].axes for line in ax.get_lines() if line.get_gid() in ("estimated", "stated")]
+    assert {line.get_linestyle() for line in chain_lines if line.get_gid() == "estimated"} == {"--"}
+    assert {line.get_linestyle() for line in chain_lines if line.get_gid() == "stated"} == {"-"}
+    # the SMS target is drawn, and 2021 (below its target) in the warning colour
+    sms_ax = figs[3].axes[1]
+    target = next(line for line in sms_ax.get_lines() if line.get_gid() == "target")
+    assert list(target.get_ydata()) == [500.0, 550.0, 600.0, 650.0, 700.0]
+    assert base.WARNING_COLOR.lower() in {matplotlib_hex(b.get_facecolor()) for b in sms_ax.patches}
+    plt.close("all")
+
+
+def matplotlib_hex(rgba) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(rgba).lower()
+
+
+def test_share_trend_speaks_in_points():
+    import matplotlib.pyplot as plt
+
+    from qdanalysis.present.charts import trends as trend_charts
+
+    m = pd.DataFrame({"year": [2018, 2022], "recurring_share": [0.7437, 0.7226]})
+    fig = trend_charts.trend(m, "recurring_share", "刚性支出占预算比例（%）", source="s", money=False, percent=True)
+    texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+    assert "2018—2022年由74.37%变为72.26%（-2.11个百分点）" in texts
+    assert not any("年均增长" in t for t in texts)
+    plt.close("all")

@@ -1,0 +1,150 @@
+"""Blocks as a Word document in the typography of official documents: fonts, page, fields, tables, figures."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from qdanalysis.present.blocks import NOTE, Chart, Placeholder, Table, TableLayout, bold, para
+from qdanalysis.present.render.docx import BODY_FONT, TEXT_WIDTH, DocxWriter
+
+
+def east_asian(run) -> str:
+    return run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+def test_an_official_page_and_styles():
+    w = DocxWriter()
+    section = w.doc.sections[0]
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [37, 35, 28, 26]
+    normal = w.doc.styles["Normal"]
+    assert normal.font.size == Pt(16) and normal.paragraph_format.first_line_indent == Pt(32)
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312" and fonts.get(qn("w:asciiTheme")) is None
+    assert w.doc.styles["Title"].font.size == Pt(22)
+
+
+def test_the_footer_numbers_the_pages_with_a_field():
+    footer = DocxWriter().doc.sections[0].footer.paragraphs[0]
+    assert footer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert [t.text.strip() for t in footer._p.iter(qn("w:instrText"))] == ["PAGE"]
+    assert footer.text.replace(" ", "") == "—1—"
+
+
+def test_the_font_table_names_a_substitute_for_each_chinese_face(tmp_path):
+    path = DocxWriter().save(tmp_path / "sub" / "a.docx")
+    assert path.is_file() and not list(path.parent.glob("*.tmp*"))
+    part = next(r.target_part for r in Document(path).part.rels.values() if r.reltype.endswith("/fontTable"))
+    fonts = {f.get(qn("w:name")): f.find(qn("w:altName")) for f in parse_xml(part.blob).findall(qn("w:font"))}
+    assert fonts["方正小标宋简体"].get(qn("w:val")) == "宋体" and fonts["仿宋_GB2312"].get(qn("w:val")) == "仿宋"
+
+
+def test_a_paragraph_keeps_its_bold_parts_and_highlights_what_the_team_must_write():
+    w = DocxWriter()
+    w.blocks([para("{title}：{what}", title=bold("结论"), what=Placeholder("评价结论")), para("小字", NOTE)])
+    p, note = w.doc.paragraphs[-2:]
+    assert [(r.text, bool(r.bold)) for r in p.runs] == [("结论", True), ("：", False), ("【待评价组填写：评价结论】", False)]
+    assert p.runs[2].font.highlight_color == WD_COLOR_INDEX.YELLOW and p.runs[0].font.highlight_color is None
+    assert all(east_asian(r) == BODY_FONT[0] for r in p.runs)
+    assert note.runs[0].font.size == Pt(12)
+
+
+def test_the_reports_title_and_hidden_tables_are_left_to_the_draft():
+    w = DocxWriter()
+    before = len(w.doc.paragraphs)
+    layout = TableLayout("t", "明细", {"a": "甲"})
+    w.blocks([para("标题", "title"), Table(layout, pd.DataFrame({"a": [1]}), shown=False)])
+    assert len(w.doc.paragraphs) == before and not w.doc.tables and w.tables == 0
+
+
+LAYOUT = TableLayout("t", "费用", {"item": "项目", "cost": "费用（万元）"}, money=("cost",), note="注：说明。")
+
+
+def test_a_table_is_numbered_in_the_drafts_order_with_its_header_repeated():
+    w = DocxWriter()
+    frame = pd.DataFrame({"item": ["线路", "短信"], "cost": [1230000, None]})
+    w.table(Table(LAYOUT, frame, number=7))
+    w.table(Table(LAYOUT, frame, demo=True))
+    captions = [p.text for p in w.doc.paragraphs if p.text.startswith("表")]
+    assert captions == ["表1 费用", "表2 费用（示例数据）"]
+    table = w.doc.tables[0]
+    assert [[c.text for c in r.cells] for r in table.rows] == [["项目", "费用（万元）"], ["线路", "123.00"], ["短信", "未披露"]]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[1]._tr.trPr.find(qn("w:cantSplit")) is not None
+    amount, undisclosed = table.rows[1].cells[1].paragraphs[0], table.rows[2].cells[1]
+    assert amount.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert undisclosed.paragraphs[0].runs[0].font.color.rgb == (0x80, 0x80, 0x80)
+    assert "注：说明。" in [p.text for p in w.doc.paragraphs]
+    widths = [c.width for c in table.columns]
+    assert abs(sum(widths) - TEXT_WIDTH) < Mm(1)  # the columns share the width between the margins
+
+
+def test_a_table_of_ten_columns_gets_a_landscape_page_of_its_own():
+    w = DocxWriter()
+    columns = {f"c{i}": f"列{i}" for i in range(10)}
+    w.table(Table(TableLayout("wide", "宽表", columns), pd.DataFrame({c: ["1"] for c in columns})))
+    orientations = [s.orientation for s in w.doc.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert round(w.doc.sections[1].page_width.mm) == 297
+    assert w.doc.tables[0].rows[0].cells[0].paragraphs[0].runs[0].font.size == Pt(9)
+
+
+def test_a_chart_is_a_picture_the_width_of_the_text_with_a_numbered_caption():
+    def draw():
+        fig = plt.figure(figsize=(2, 1))
+        fig.add_subplot().plot([1, 2])
+        return fig
+
+    w = DocxWriter()
+    w.blocks([Chart("c", draw, "线路费用"), Chart("d", draw, "短信")])
+    assert [p.text for p in w.doc.paragraphs if p.text.startswith("图")] == ["图1 线路费用", "图2 短信"]
+    assert [s.width for s in w.doc.inline_shapes] == [TEXT_WIDTH, TEXT_WIDTH]
+    assert not plt.get_fignums()
+
+
+def test_title_headings_and_a_contents_field_word_updates_on_opening():
+    w = DocxWriter()
+    w.title("2020年绩效评价报告")
+    w.heading("一、基本情况", 1)
+    w.heading("（一）项目概况", 2)
+    w.contents()
+    styles = [(p.style.name, p.text) for p in w.doc.paragraphs if p.text]
+    assert styles[:3] == [("Title", "2020年绩效评价报告"), ("Heading 1", "一、基本情况"), ("Heading 2", "（一）项目概况")]
+    assert east_asian(w.doc.paragraphs[1].runs[0]) == "黑体" and east_asian(w.doc.paragraphs[2].runs[0]) == "楷体_GB2312"
+    instructions = [t.text for t in w.doc.element.body.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("TOC") for i in instructions)
+    assert w.doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
+def test_a_reference_document_supplies_styles_and_loses_its_text(tmp_path):
+    ref = Document()
+    ref.add_paragraph("参考文档的正文")
+    ref.styles["Normal"].font.size = Pt(12)
+    ref.sections[0].header.paragraphs[0].text = "某评价机构"
+    ref.save(tmp_path / "ref.docx")
+    w = DocxWriter(tmp_path / "ref.docx")
+    assert "参考文档的正文" not in [p.text for p in w.doc.paragraphs]
+    assert w.doc.styles["Normal"].font.size == Pt(12) and w.doc.sections[0].header.paragraphs[0].text == "某评价机构"
+    w.paragraph("正文")
+    assert east_asian(w.doc.paragraphs[-1].runs[0]) == "仿宋_GB2312"  # the style's face, or the body face
+
+
+@pytest.mark.parametrize("text", ["", "无占位"])
+def test_a_text_without_placeholder_is_one_run(text):
+    w = DocxWriter()
+    w.paragraph(text, indent=False)
+    p = w.doc.paragraphs[-1]
+    assert [r.text for r in p.runs] == [text] and p.paragraph_format.first_line_indent == Pt(0)

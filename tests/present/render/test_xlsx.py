@@ -1,0 +1,109 @@
+"""Blocks as Excel sheets: numbers with number formats, 未披露 right-aligned, formulas as text, printable pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl import Workbook
+
+from qdanalysis.present.blocks import Table, TableLayout
+from qdanalysis.present.render import xlsx as render
+
+COLUMNS = {"item": "项目", "budget": "预算数（万元）", "rate": "执行率", "n": "条数", "month": "月份", "ratio": "倍数",
+           "signed": "签订日期", "score": "得分"}
+
+
+def sheet(frame: pd.DataFrame, **kwargs):
+    wb = Workbook()
+    render.write_table(wb, kwargs.pop("name", "明细"), kwargs.pop("caption", "预算明细"), frame, COLUMNS,
+                       money=("budget",), percent=("rate",), integer=("n",), dates=("month",),
+                       number_formats={"ratio": '0.0"倍"'}, **kwargs)
+    return wb[wb.sheetnames[-1]]
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({"item": ["=SUM(A1)", "乙"], "budget": [Decimal("667000.50"), None], "rate": [0.9827, None],
+                         "n": [3, None], "month": [pd.Timestamp("2020-03-01"), None], "ratio": [9.62, None],
+                         "signed": [dt.date(2019, 8, 10), None], "score": [Decimal("9.5"), 7]})
+
+
+def test_values_are_numbers_with_number_formats_and_missing_ones_say_so():
+    ws = sheet(frame())
+    assert ws["A1"].value == "预算明细（金额单位：万元）" and ws["A1"].font.bold
+    assert [c.value for c in ws[2]] == list(COLUMNS.values())
+    row = ws[3]
+    assert [c.value for c in row][1:] == [66.7, 0.9827, 3, dt.date(2020, 3, 1), 9.62, dt.date(2019, 8, 10), 9.5]
+    assert [c.number_format for c in row][1:] == ["#,##0.00", "0.00%", "0", 'yyyy"年"m"月"', '0.0"倍"', "yyyy-mm-dd",
+                                                  "0.00"]
+    missing = ws[4]
+    assert [c.value for c in missing] == ["乙", "未披露", "未披露", "—", "—", "—", "—", 7]
+    assert missing[1].alignment.horizontal == "right" and missing[1].font.color.rgb.endswith("808080")
+    assert ws.freeze_panes == "A3"
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text():
+    ws = sheet(frame())
+    assert ws["A3"].value == "=SUM(A1)" and ws["A3"].data_type == "s" and ws["A3"].quotePrefix
+    cell = Workbook().active["A1"]
+    render.safe_text(cell, "a\x07b\x00")
+    assert cell.value == "a␇b␀"
+
+
+def test_a_total_row_is_bold_over_a_rule_and_the_note_sits_below():
+    ws = sheet(frame().iloc[:1], total={"item": "合计", "budget": Decimal("667000.50")}, note="注：说明。", demo=True)
+    assert ws["A1"].value == "预算明细（示例数据，非真实数据）（金额单位：万元）"
+    total = ws[4]
+    assert [total[0].value, total[1].value] == ["合计", 66.7]
+    assert total[0].font.bold and total[0].border.top.style == "thin"
+    assert ws["A6"].value == "注：说明。"
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_its_footer():
+    ws = sheet(frame())
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) == 9 and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$2" and ws.oddFooter.center.text == render.FOOTER
+    narrow = Workbook().active
+    render.print_setup(narrow, render.PORTRAIT_WIDTH)
+    assert narrow.page_setup.orientation == "portrait"
+    wide = Workbook().active
+    render.print_setup(wide, render.PORTRAIT_WIDTH + 1, title_rows="")
+    assert wide.page_setup.orientation == "landscape" and not wide.print_title_rows
+
+
+def test_columns_fit_their_text_up_to_a_width_beyond_which_text_wraps():
+    long = "很长的说明文字" * 10
+    ws = sheet(frame().assign(item=[long, "乙"]))
+    assert ws.column_dimensions["A"].width == render.MAX_WIDTH
+    assert ws.column_dimensions["D"].width == 8  # a narrow column keeps the minimum
+    assert ws["A3"].alignment.wrap_text and ws.row_dimensions[3].height > render.LINE_HEIGHT
+
+
+def test_a_sheet_name_is_cut_to_what_excel_allows():
+    ws = sheet(frame(), name="一" * 40)
+    assert ws.title == "一" * 31
+
+
+LAYOUT = TableLayout("月度", "月度费用", {"month": "月份", "cost": "费用（万元）", "n": "条数"}, money=("cost",),
+                     integer=("n",), dates=("month",), detail=True)
+
+
+def test_a_detail_total_adds_each_column_exactly_or_leaves_it_undisclosed():
+    months = pd.DataFrame({"month": pd.to_datetime(["2020-01-01", "2020-02-01"]), "cost": [Decimal("0.1"), Decimal("0.2")],
+                           "n": [1, None]})
+    assert render.column_totals(months, LAYOUT) == {"month": "合计", "cost": Decimal("0.3"), "n": None}
+    assert render.column_totals(months.iloc[0:0], LAYOUT) == {"month": "合计", "cost": None, "n": None}
+
+
+def test_a_block_is_written_with_its_number_suffix_and_total():
+    months = pd.DataFrame({"month": pd.to_datetime(["2020-01-01"]), "cost": [Decimal("10000")], "n": [2]})
+    wb = Workbook()
+    render.write_block(wb, Table(LAYOUT, months, number=4, sheet_suffix="：附"))
+    ws = wb["月度"]
+    assert ws["A1"].value == "表4 月度费用：附（金额单位：万元）"
+    assert [c.value for c in ws[4]] == ["合计", 1.0, 2]
+    given = Workbook()
+    render.write_block(given, Table(LAYOUT, months, total={"month": "总计", "cost": Decimal("20000")}))
+    assert [c.value for c in given["月度"][4]] == ["总计", 2.0, "—"]

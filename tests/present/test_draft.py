@@ -1,0 +1,216 @@
+"""The 绩效评价报告 draft (``qdanalysis draft``): structure, figures, typography, fields, and a LibreOffice printout."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from PIL import Image
+from workbooks import make_workbook
+
+from qdanalysis.paths import DATA_RAW
+from qdanalysis.present.blocks import Chart
+from qdanalysis.present.draft import CHART_DPI, TEXT_WIDTH
+from qdanalysis.present.report import AnnualReport
+from qdanalysis.run.cli import main
+from qdanalysis.run.pipeline import draft_year
+
+SOFFICE = shutil.which("soffice")
+
+HEADINGS_1 = ["一、基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论", "四、绩效评价指标分析",
+              "五、主要经验及做法、存在的问题及原因分析", "六、有关建议", "七、其他需要说明的问题", "附件"]
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("drafts")
+    path, analysis = draft_year(2020, out=out)
+    return path, analysis, Document(str(path))
+
+
+def headings(doc, level: int) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def body_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.append("|".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def test_the_file_and_the_outline(drafted):
+    path, _, doc = drafted
+    assert path.name == "2020年绩效评价报告（初稿）.docx" and path.parent.name == "2020"
+    assert doc.paragraphs[0].style.name == "Title"
+    assert doc.paragraphs[0].text == "青岛市大数据发展管理局专项业务费2020年度绩效评价报告（初稿）"
+    assert headings(doc, 1) == HEADINGS_1
+    level2 = headings(doc, 2)
+    for expected in ["（一）项目概况", "（二）项目资金", "（三）绩效目标", "（一）评价目的、对象和范围",
+                     "（二）评价指标体系、评价方法、评价标准", "（三）评价工作过程", "（一）项目决策情况", "（二）项目过程情况",
+                     "（三）项目产出情况", "（四）项目效益情况", "（一）主要经验及做法", "（二）存在的问题及原因分析",
+                     "附件1 评分表", "附件2 数据核对", "附件3 数据局限"]:
+        assert expected in level2, expected
+
+
+def test_every_figure_comes_from_the_analysis(drafted):
+    _, analysis, doc = drafted
+    text = body_text(doc)
+    assert "截至2020年末，项目实际执行924.68万元，预算执行率98.27%" in text
+    assert analysis.score.headline() in text  # 暂不定级, the evidenced score and the range
+    assert "暂不定级：待补充佐证的指标分值合计 66 分" in text and "等级「差」。" not in text
+    for f in analysis.findings:
+        assert f.summary in text, f.code
+        assert f.recommendation in text, f.code
+    for f in analysis.limitations:
+        assert f.summary in text, f.code
+    # the findings are grouped by the four dimensions, in report order
+    groups = [h for h in headings(doc, 3) if h.endswith("方面")]
+    present = [c for c in ("决策", "过程", "产出", "效益") if any(f.category == c for f in analysis.findings)]
+    assert groups == [f"{n}是{c}方面" for n, c in zip("一二三四", present)] and len(groups) == 4
+    # the indicator system comes from the scoring table
+    system = [t for t in doc.tables if t.rows[0].cells[0].text == "一级指标" and "评分方法" in
+              [c.text for c in t.rows[0].cells]][0]
+    assert len(system.rows) == 1 + len(analysis.scoring.indicators)
+    assert "评价标准：按总分占满分的比例定级，优（90分及以上）、良（80分及以上）、中（60分及以上），低于60分为差" in text
+
+
+def test_what_needs_the_evaluator_is_a_highlighted_placeholder(drafted):
+    _, _, doc = drafted
+    marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【待评价组填写：")]
+    texts = [r.text for r in marked]
+    for what in ["评价目的", "评价工作过程", "评价结论", "主要经验及做法", "决策类问题的原因分析"]:
+        assert any(what in t for t in texts), what
+    assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in marked)
+    assert all(r.text.endswith("】") for r in marked)  # the placeholder is a run of its own
+
+
+def test_official_typography(drafted):
+    path, _, doc = drafted
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)]
+    assert margins == [37, 35, 28, 26]
+    # the wide tables (合同续签 and the 评分表 annex, 11 columns) sit on landscape pages of their own
+    wide = [s for s in doc.sections if s.orientation == WD_ORIENT.LANDSCAPE]
+    assert len(wide) == 2 and all((round(s.page_width.mm), round(s.page_height.mm)) == (297, 210) for s in wide)
+    assert all(s.footer.is_linked_to_previous for s in doc.sections[1:])  # the page numbers run on
+    styles = doc.styles
+    assert styles["Normal"].font.size.pt == 16 and styles["Title"].font.size.pt == 22
+    east = {name: styles[name].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+            for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3")}
+    assert east == {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Heading 1": "黑体", "Heading 2": "楷体_GB2312",
+                    "Heading 3": "仿宋_GB2312"}
+    # every run names its East Asian font, and no theme font is left for Chinese to fall back to
+    runs = [r for p in doc.paragraphs for r in p.runs if r.text.strip()]
+    assert runs and all(r.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in runs)
+    with zipfile.ZipFile(path) as z:
+        styles_xml = z.read("word/styles.xml").decode("utf-8")
+        fonts_xml = z.read("word/fontTable.xml").decode("utf-8")
+    defaults = styles_xml.split("<w:docDefaults>")[1].split("</w:docDefaults>")[0]
+    assert "Theme" not in defaults
+    for name in ("Normal", "Title", "heading 1", "heading 2", "heading 3"):
+        style = styles_xml.split(f'w:name w:val="{name}"')[1].split("</w:style>")[0]
+        assert "eastAsiaTheme" not in style and "asciiTheme" not in style, name
+    # a machine without the official faces uses their usual substitutes
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts_xml
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in fonts_xml
+
+
+def test_fields_page_numbers_and_contents(drafted):
+    path, _, doc = drafted
+    footer = doc.sections[0].footer.paragraphs[0]._p.xml
+    assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in footer and footer.count("<w:fldChar ") == 3
+    with zipfile.ZipFile(path) as z:
+        document = z.read("word/document.xml").decode("utf-8")
+        settings = z.read("word/settings.xml").decode("utf-8")
+    assert ' TOC \\o "1-2" \\h \\z \\u ' in document
+    assert '<w:updateFields w:val="true"/>' in settings
+
+
+def test_charts_at_print_resolution_and_tables_that_repeat_their_header(drafted):
+    _, analysis, doc = drafted
+    report = AnnualReport(analysis)
+    used = ["budget", "categories", "indicators", "renewals", "lines", "sms", "results"]
+    expected = sum(isinstance(b, Chart) for section in used for b in report.blocks(section))
+    shapes = doc.inline_shapes
+    assert len(shapes) == expected
+    for shape in shapes:
+        assert abs(shape.width - TEXT_WIDTH) < Mm(1)
+        blob = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = doc.part.related_parts[blob].blob
+        width_px = Image.open(io.BytesIO(image)).size[0]
+        assert width_px / (TEXT_WIDTH.mm / 25.4) >= CHART_DPI * 0.95  # ≥ 200 dpi as printed
+    for table in doc.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    composition = [t for t in doc.tables if t.rows[0].cells[0].text == "类别" and len(t.columns) == 4][0]
+    cells = {r.cells[0].text: r.cells[3] for r in composition.rows[1:]}
+    assert cells["关键设备维护服务费"].text == "213.50"
+    assert cells["关键设备维护服务费"].paragraphs[0].alignment == 2  # numbers right-aligned
+    assert cells["大数据产业规划评估等费用"].text == "未披露"
+
+
+def test_the_evaluators_own_words_replace_the_placeholders(tmp_path):
+    root = tmp_path / "raw"
+    shutil.copytree(DATA_RAW / "2020", root / "2020")
+    make_workbook(root / "2020" / "评价组.xlsx", {
+        "项目信息": [["评价组填写"], ["事项", "内容"], ["评价目的", "了解专项业务费的使用效益，为2022年预算安排提供依据。"],
+                    ["评价结论", "项目总体完成年度目标，但刚性支出占比较高。"]],
+    })
+    path, _ = draft_year(2020, root, tmp_path / "out")
+    text = body_text(Document(str(path)))
+    assert "了解专项业务费的使用效益，为2022年预算安排提供依据。" in text
+    assert "项目总体完成年度目标，但刚性支出占比较高。" in text
+    assert "【待评价组填写：评价目的" not in text and "【待评价组填写：评价结论" not in text
+    assert "【待评价组填写：评价工作过程" in text  # still missing: still marked
+
+
+def test_an_evaluators_reference_document_supplies_the_styles(tmp_path):
+    ref = Document()
+    ref.styles["Normal"].font.size = Mm(4)  # about 11 pt: the evaluator's house style
+    ref.sections[0].header.paragraphs[0].text = "某评价机构"
+    ref.add_paragraph("参考文档的正文，不应出现在初稿中")
+    ref_path = tmp_path / "参考.docx"
+    ref.save(str(ref_path))
+    path, _ = draft_year(2020, out=tmp_path / "out", template=ref_path)
+    doc = Document(str(path))
+    assert round(doc.styles["Normal"].font.size.mm) == 4
+    assert doc.sections[0].header.paragraphs[0].text == "某评价机构"
+    assert "参考文档的正文" not in body_text(doc) and headings(doc, 1) == HEADINGS_1
+
+
+def test_the_command(tmp_path, capsys):
+    assert main(["draft", "--year", "2020", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("已生成报告初稿：") and out[0].endswith("2020年绩效评价报告（初稿）.docx")
+    assert out[1].startswith("评分表：params/scoring-2020.yaml") and "暂不定级" in out[1]
+    assert (tmp_path / "2020" / "2020年绩效评价报告（初稿）.docx").is_file()
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is installed by .ci/run")
+def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
+    path, _, _ = drafted
+    env = {**os.environ, "HOME": str(tmp_path)}  # a profile of its own
+    subprocess.run([SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, timeout=300, env=env, capture_output=True)
+    pdf = tmp_path / path.with_suffix(".pdf").name
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 20 <= pages <= 60, pages
+    assert "595.3" in info and "841.89" in info  # A4
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "一、基本情况" in text and "七、其他需要说明的问题" in text
+    assert re.search(r"—\s*3\s*—", text)  # the PAGE field, printed
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == 2

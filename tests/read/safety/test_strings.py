@@ -1,0 +1,75 @@
+"""The shared-strings table: compression, a forged count, over-long strings, the text references expand to."""
+
+from __future__ import annotations
+
+import zipfile
+from array import array
+
+import pytest
+
+from qdanalysis.errors import ValidationError
+from qdanalysis.read.safety import strings
+from qdanalysis.read.safety.container import inspect_container
+from qdanalysis.read.safety.inspector import Inspector, SheetScan
+from qdanalysis.read.safety.strings import SstScan
+
+
+def info(size: int, compressed: int, name: str = "xl/sharedStrings.xml") -> zipfile.ZipInfo:
+    i = zipfile.ZipInfo(name)
+    i.file_size, i.compress_size = size, compressed
+    return i
+
+
+def test_a_strings_table_compressed_too_well_is_a_bomb():
+    strings.check_sst_ratio(Inspector("a.xlsx"), info(300 << 10, 10 << 10))  # 30 times: fine
+    with pytest.raises(ValidationError, match=r"共享字符串表“xl/sharedStrings.xml”压缩比异常（300倍，上限100倍）"):
+        strings.check_sst_ratio(Inspector("a.xlsx"), info(300 << 10, 1 << 10))
+
+
+def test_a_forged_unique_count_is_refused():
+    strings.check_unique_count(Inspector("a.xlsx"), info(1000, 100), b' count="5" uniqueCount="100"')
+    strings.check_unique_count(Inspector("a.xlsx"), info(1000, 100), b' uniqueCount="many"')  # not a number
+    with pytest.raises(ValidationError, match=r"uniqueCount=101，该文件最多可能有100个"):
+        strings.check_unique_count(Inspector("a.xlsx"), info(1000, 100), b' uniqueCount="101"')
+
+
+def sst(*texts: str) -> bytes:
+    return ('<?xml version="1.0"?><sst uniqueCount="%d">' % len(texts)
+            + "".join(f"<si><t>{t}</t></si>" for t in texts) + "</sst>").encode()
+
+
+@pytest.mark.parametrize("chunk", [5, 1 << 20])
+def test_the_scan_records_each_strings_length_by_index(chunk):
+    lengths = array("L")
+    scan = SstScan(Inspector("a.xlsx"), info(10_000, 1000), b"</si>", lengths)
+    data = sst("预算", "abc", "")
+    for i in range(0, len(data), chunk):
+        scan.feed(data[i:i + chunk])
+    scan.finish()
+    assert list(lengths) == [2, 3, 0] and scan.longest >= len("<si><t>abc</t>")
+
+
+def test_a_string_longer_than_excel_allows_is_refused(monkeypatch):
+    monkeypatch.setattr(strings, "MAX_CELL_CHARS", 5)
+    scan = SstScan(Inspector("a.xlsx"), info(10_000, 1000), b"</si>")
+    with pytest.raises(ValidationError, match="（约6个），可能是恶意文件"):
+        scan.feed(sst("一二三四五六"))
+
+
+def test_long_text_referenced_over_and_over_is_refused(xlsx, monkeypatch):
+    monkeypatch.setattr(strings, "MAX_SHARED_TEXT_CHARS", 50)
+    monkeypatch.setattr("qdanalysis.read.safety.structure.MAX_SHARED_TEXT_CHARS", 50)
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 7))
+    path = xlsx(cells, parts={"xl/sharedStrings.xml": sst("一二三四五六七八九十")})
+    with pytest.raises(ValidationError) as err:
+        inspect_container(Inspector(path))
+    assert err.value.problems[0].message.startswith("工作簿中的长文本被大量重复引用，读取需要展开约60个字符（上限50个）")
+
+
+def test_the_characters_a_sheet_materialises(xlsx):
+    cells = '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>0</v></c><c r="C1" t="s"><v>9</v></c></row>'
+    path = xlsx(cells)
+    with zipfile.ZipFile(path) as zf:
+        total = strings._shared_chars(zf, zf.getinfo("xl/worksheets/sheet1.xml"), array("L", [4, 10]))
+    assert total == 14  # an index beyond the table counts nothing
+    assert SheetScan("x").shared_refs == 0

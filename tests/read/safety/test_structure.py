@@ -1,0 +1,88 @@
+"""The XML structure checks: entities, encodings, root elements, and the workbook's totals."""
+
+from __future__ import annotations
+
+import pytest
+
+from qdanalysis.errors import ValidationError
+from qdanalysis.read.safety import structure
+from qdanalysis.read.safety.container import inspect_container
+from qdanalysis.read.safety.inspector import Inspector
+
+
+def refusal(path):
+    with pytest.raises(ValidationError) as err:
+        inspect_container(Inspector(path))
+    return err.value.problems
+
+
+def test_an_entity_declaration_anywhere_is_refused(xlsx):
+    doctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet/>'
+    [problem] = refusal(xlsx(parts={"xl/worksheets/sheet1.xml": doctype}))
+    assert problem.message == "文件含有XML实体声明（可能是恶意文件），位于内部部件“xl/worksheets/sheet1.xml”"
+    [utf16] = refusal(xlsx(parts={"docProps/custom.xml": "<!doctype x>".encode("utf-16-le")}))
+    assert utf16.message.startswith("文件含有XML实体声明")
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (b'<?xml version="1.0" encoding="GBK"?><worksheet/>', "gbk"),
+    ("\ufeff<worksheet/>".encode("utf-16-le"), "UTF-16/UTF-32"),
+])
+def test_a_part_under_xl_must_be_utf8(xlsx, data, encoding):
+    [problem] = refusal(xlsx(parts={"xl/worksheets/sheet1.xml": data}))
+    assert problem.message == (f"文件内部XML部件“xl/worksheets/sheet1.xml”使用了不受支持的编码（{encoding}），"
+                               "Excel保存的文件不会这样")
+
+
+def test_parts_outside_xl_may_be_utf16(xlsx):
+    archive = inspect_container(Inspector(xlsx(parts={"customXml/item1.xml": "<a/>".encode("utf-16-le")})))
+    assert list(archive.sheets) == ["xl/worksheets/sheet1.xml"]
+
+
+def test_a_part_without_a_root_element_is_refused(xlsx):
+    [problem] = refusal(xlsx(parts={"xl/styles.xml": "just text, no element"}))
+    assert problem.message == "文件内部XML部件“xl/styles.xml”格式异常（开头64 KB内找不到根元素）"
+
+
+def test_a_merged_range_far_beyond_the_table_names_its_sheet_and_cell(xlsx):
+    [problem] = refusal(xlsx(extra='<mergeCells count="1"><mergeCell ref="B2:XFD1048576"/></mergeCells>'))
+    assert (problem.sheet, problem.row, problem.column) == ("预算执行", 2, "B列")
+    assert problem.message.startswith("合并单元格区域「B2:XFD1048576」过大（")
+    assert problem.hint.endswith("取消该合并单元格后另存为新的 .xlsx 文件")
+
+
+def test_a_range_beyond_the_grid(xlsx):
+    [problem] = refusal(xlsx(extra='<hyperlinks><hyperlink ref="A1:A1048577"/></hyperlinks>'))
+    assert problem.message == ("超链接区域「A1:A1048577」超出了Excel工作表的范围（最大为XFD1048576），"
+                               "可能是恶意文件或文件已损坏")
+
+
+def test_the_workbooks_totals(xlsx, monkeypatch):
+    monkeypatch.setattr(structure, "MAX_WORKBOOK_CELLS", 10)
+    [grid] = refusal(xlsx('<row r="5"><c r="C5"><v>1</v></c></row>'))
+    assert grid.message == "工作簿的数据区域合计过大（约15个单元格，上限10个）"
+    monkeypatch.undo()
+    monkeypatch.setattr(structure, "MAX_RANGES", 1)
+    [ranges] = refusal(xlsx(extra='<mergeCells><mergeCell ref="A1:B1"/><mergeCell ref="A2:B2"/></mergeCells>'))
+    assert ranges.message.startswith("工作簿中的合并单元格、超链接、数据验证和条件格式区域过多（2个，上限1个）")
+    monkeypatch.undo()
+    monkeypatch.setattr(structure, "MAX_SHEET_CELLS", 10)
+    [sheet] = refusal(xlsx('<row r="5"><c r="C5"><v>1</v></c></row>'))
+    assert sheet.message.startswith("工作表“预算执行”的数据区域过大（5行×3列，超过10个单元格）")
+
+
+def test_a_stylesheet_of_too_many_elements(xlsx, monkeypatch):
+    monkeypatch.setattr(structure, "MAX_STYLE_ELEMENTS", 5)
+    styles = "<styleSheet>" + "<xf/>" * 10 + "</styleSheet>"
+    [problem] = refusal(xlsx(parts={"xl/styles.xml": styles}))
+    assert problem.message.startswith("文件内部的样式表“xl/styles.xml”过大（超过5个元素")
+
+
+@pytest.mark.parametrize("head, root", [
+    (b'<?xml version="1.0"?>\n<!-- c --><x:worksheet a="1">', (b"x:worksheet", b' a="1"')),
+    (b"  <sst>", (b"sst", b"")),
+    (b"<?xml version='1.0'", None),
+    (b"text", None),
+])
+def test_the_root_element_after_declarations_and_comments(head, root):
+    assert structure._find_root(head) == root

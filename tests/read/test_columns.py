@@ -1,0 +1,80 @@
+"""Parsed columns: codes as text, frames of declared dtypes, rows as records with their place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from workbooks import make_workbook
+
+from qdanalysis.errors import ProblemCollector
+from qdanalysis.read import columns
+from qdanalysis.read.locate import locate
+from qdanalysis.read.safety import NOT_A_NUMBER, UNCACHED_FORMULA
+from qdanalysis.read.schema import BUDGET, MONEY
+
+
+@pytest.mark.parametrize("value, text", [(1.1, "1.1"), (3.0, "3"), ("2.10", "2.10"), (" 1.2 ", "1.2")])
+def test_a_code_is_text_as_written(value, text):
+    assert columns.code_text(value) == text
+
+
+def test_a_frame_has_the_declared_dtypes_and_keeps_unknown_columns():
+    rows = iter([{"code": "1", "amount": Decimal("1.50"), "day": dt.date(2020, 3, 1), "n": 2.0, "extra": "x"},
+                 {"code": None, "amount": None, "day": None, "n": None, "share": 0.5}])
+    f = columns.frame(rows, {"code": object, "amount": MONEY, "day": "date", "n": "Int64", "ok": "bool"})
+    assert list(f.columns) == ["code", "amount", "day", "n", "ok", "extra", "share"]
+    assert f["amount"].dtype == MONEY and f["amount"].iloc[0] == Decimal("1.50") and pd.isna(f["amount"].iloc[1])
+    assert str(f["day"].dtype) == "datetime64[ns]" and pd.isna(f["day"].iloc[1])
+    assert str(f["n"].dtype) == "Int64" and f["n"].iloc[0] == 2
+    assert f["extra"].iloc[0] == "x" and pd.isna(f["extra"].iloc[1])  # a row without the column: missing there
+    assert f["share"].iloc[1] == 0.5 and pd.isna(f["share"].iloc[0])
+    assert list(f["code"]) == ["1", None]
+
+
+def test_an_empty_frame_still_has_its_columns():
+    f = columns.frame([], {"code": object, "amount": MONEY})
+    assert list(f.columns) == ["code", "amount"] and f.empty
+
+
+def test_a_row_is_a_fixed_mapping_over_a_list():
+    row = columns.RowValues({"a": 0, "b": 1}, [1, 2])
+    assert dict(row.items()) == {"a": 1, "b": 2} and row.get("c", 9) == 9 and "a" in row and len(row) == 2
+    row["b"] = 3
+    assert row["b"] == 3 and list(row) == ["a", "b"] and repr(row) == "RowValues({'a': 1, 'b': 3})"
+    with pytest.raises(TypeError, match="fixed"):
+        del row["a"]
+
+
+def test_the_records_of_a_table_with_their_place_and_a_problem_for_each_bad_cell(tmp_path):
+    rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数", "经办人"], [1.1, "运维", "机房", 60, 58, "张三"],
+            ["1.2", "运维", "网络", "很多", 1, None]]
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": rows})
+    [loc], _ = locate(path, BUDGET)
+    collector = ProblemCollector(loc.file)
+    records = list(columns.read_records(loc, BUDGET, collector))
+    assert [r.row for r in records] == [3, 4]
+    first = records[0]
+    assert first.values["code"] == "1.1" and columns.money_value(first.values["budget"]) == Decimal("600000.00")
+    assert first.text("item") == "机房" and first.extras == {"经办人": "张三"}
+    assert columns.provenance(first) == {"src_file": loc.file, "src_sheet": "预算执行", "src_row": 3, "经办人": "张三"}
+    [problem] = collector.problems
+    assert (problem.row, problem.column) == (4, "预算数(D列)") and "很多" in problem.message
+    assert records[1].values["budget"] is None
+
+
+def test_cells_the_reader_lists_as_errors_are_named():
+    assert columns.error_cell_problem(UNCACHED_FORMULA)[0] == "单元格是公式，但文件里没有保存计算结果"
+    assert columns.error_cell_problem(NOT_A_NUMBER + "inf")[0].startswith("单元格保存的数值是「无穷大」，不是有效数字")
+    assert columns.error_cell_problem("#DIV/0!") == ("单元格是Excel错误值「#DIV/0!」", "请修正该单元格的公式，或改填数值（未知请留空）")
+
+
+def test_exact_decimals_and_dates_as_arrays():
+    arr = columns.decimal_array(np.array([150, 0, 7]), np.array([True, False, True]), 2, MONEY)
+    assert list(arr)[0] == Decimal("1.50") and pd.isna(arr[1]) and arr[2] == Decimal("0.07")
+    assert columns.money_value(None) is None and columns.as_date(None) is None
+    ns = columns.date_ns([None])
+    assert ns[0] == columns.NAT and pd.isna(columns.datetimes(ns).iloc[0])

@@ -1,0 +1,74 @@
+"""Locating a table in a workbook: its header row, units, extra columns, where its rows end, what is missing."""
+
+from __future__ import annotations
+
+import pytest
+from workbooks import make_workbook
+
+from qdanalysis.errors import MissingTableError, ValidationError
+from qdanalysis.read.locate import locate, sheets_used
+from qdanalysis.read.schema import BUDGET, SMS
+
+ROWS = [["2021年专项业务费预算执行表"], ["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数", "经办人"],
+        ["1.1", "运维", "机房维护", 60, 58, "张三"], [None, None, None, None, None, None],
+        ["1.2", "运维", "网络维护", 40, 37, "李四"], ["注：执行数截至年末。"], ["9.9", "运维", "注释之后", 1, 1, None]]
+
+
+def test_the_header_units_extras_and_rows_of_a_table(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": ROWS})
+    [loc], _ = locate(path, BUDGET)
+    assert (loc.sheet, loc.header_row, loc.sheet_unit) == ("预算执行", 3, "万元")
+    assert loc.col_index["budget"] == 3 and loc.col_header["item"] == "项目名称"
+    assert loc.where("budget") == "预算数(D列)" and loc.where("adjusted_budget") == "adjusted_budget"
+    assert loc.extras == {"经办人": 5}
+    assert [row for row, _ in loc.rows] == [4, 6]  # the blank row is skipped and the note ends the table
+
+
+def test_a_table_is_found_by_its_header_in_a_sheet_named_otherwise(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"Sheet1": ROWS})
+    [loc], _ = locate(path, BUDGET)
+    assert loc.sheet == "Sheet1" and len(loc.rows) == 2
+
+
+def test_a_sheet_named_for_the_table_without_a_required_column_says_which(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": [["类别", "项目名称", "执行数"], ["运维", "机房", 1]]})
+    with pytest.raises(ValidationError) as err:
+        locate(path, BUDGET)
+    [problem] = err.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("预算执行", 1, "预算数")
+    assert problem.message == "缺少必填列「预算数」" and problem.hint.startswith("请在表头行加入「预算数」列（也可写作：")
+
+
+def test_a_sheet_named_for_the_table_without_a_header_says_what_it_should_hold(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": [["随便写的"], [1, 2]]})
+    with pytest.raises(ValidationError, match="工作表「预算执行」中找不到「预算执行」的表头"):
+        locate(path, BUDGET)
+
+
+def test_a_table_found_nowhere_is_a_missing_table_unless_optional(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": ROWS})
+    with pytest.raises(MissingTableError) as err:
+        locate(path, SMS)
+    assert (err.value.table, err.value.title) == ("sms", "短信结算")
+    assert err.value.problems[0].message == "找不到「短信结算」表"
+    found, collectors = locate(path, SMS, required=False)
+    assert found == [] and [c.problems for c in collectors] == [[]]
+
+
+def test_a_folder_without_workbooks_is_refused(tmp_path):
+    with pytest.raises(ValidationError, match="文件夹中没有工作簿"):
+        locate(tmp_path, BUDGET)
+
+
+def test_merged_category_cells_fill_the_rows_below(tmp_path):
+    rows = [["单位：元"], ["类别", "项目名称", "预算数", "执行数"], ["运维", "机房", 1, 1], [None, "网络", 2, 2]]
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": rows}, {"预算执行": ["A3:A4"]})
+    [loc], _ = locate(path, BUDGET)
+    assert [values[loc.col_index["category"]] for _, values in loc.rows] == ["运维", "运维"]
+
+
+def test_the_sheets_tables_were_found_in_are_recorded(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"说明": [["本工作簿说明"]], "预算执行": ROWS})
+    with sheets_used() as used:
+        locate(path, BUDGET)
+    assert list(used.values()) == ["预算执行"] and [sheet for _, sheet in used] == ["预算执行"]

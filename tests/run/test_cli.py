@@ -1,0 +1,207 @@
+"""Command line: validate, ingest, summary, template. Run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
+from qdanalysis.run.cli import main
+
+
+def run_cli(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    return subprocess.run([sys.executable, "-m", "qdanalysis.run.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or PROJECT_ROOT, env=env, timeout=120)
+
+
+def bad_budget(workbook):
+    rows = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", "abc", 1], ["甲", "B", -2, 1]]
+    return workbook({"预算执行": rows}, name="坏表.xlsx")
+
+
+def test_validate_prints_every_problem_and_exits_1(workbook):
+    path = bad_budget(workbook)
+    r = run_cli("validate", path)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{path}:预算执行:3:预算数(C列): 金额「abc」无法识别为数字")
+    assert lines[1].startswith(f"{path}:预算执行:4:预算数(C列): 金额「-2」为负数")
+
+
+def test_validate_clean_exits_0():
+    r = run_cli("validate", DATA_RAW / "2020")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "通过校验" in r.stdout and "预算执行29行" in r.stdout and "合同台账15行" in r.stdout
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "/no/such/file.xlsx"], ["frobnicate"], []])
+def test_usage_errors_exit_2(args):
+    r = run_cli(*args)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+
+
+def test_not_a_spreadsheet_gives_no_traceback(tmp_path):
+    fake = tmp_path / "预算.xlsx"
+    fake.write_text("类别,项目名称,预算数\n甲,A,1\n", encoding="utf-8")
+    r = run_cli("validate", fake)
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+    assert f"{fake}: " in r.stdout and "不是Excel工作簿" in r.stdout and f"{fake}::" not in r.stdout
+
+
+SKIPPED = {  # file -> what its note must say: why it is not read, and how to convert it
+    "预算.csv": ["CSV或文本文件，不作为工作簿读取", "请用Excel或WPS打开后另存为“Excel工作簿（*.xlsx）”"],
+    "~$2020年专项业务费.xlsx": ["临时文件（~$开头），不是数据", "关闭该工作簿后通常自动删除"],
+    ".预算.xlsx": ["隐藏文件", "去掉文件名开头的“.”"],
+    "合同.xlsb": ["Excel二进制工作簿（.xlsb），不支持此格式", "另存为“Excel工作簿（*.xlsx）”"],
+    "说明.pdf": ["不是工作簿，不读取", "数据文件夹只读取 .xlsx、.xlsm、.xls、.et 工作簿"],
+}
+
+
+@pytest.fixture
+def folder_with_strays(tmp_path):
+    """A year's folder as a bureau sends it: the workbook, and files that are not read."""
+    folder = tmp_path / "raw" / "2020"
+    folder.mkdir(parents=True)
+    (folder / "2020年专项业务费.xlsx").write_bytes((DATA_RAW / "2020" / "2020年专项业务费.xlsx").read_bytes())
+    for name in SKIPPED:
+        (folder / name).write_bytes(b"\x00" if name != "预算.csv" else "类别,项目名称\n".encode())
+    (folder / "明细").mkdir()  # a sub-folder (an SMS log's) is not a file that is skipped
+    return folder
+
+
+def assert_skipped_named(text: str, folder) -> None:
+    for name, words in SKIPPED.items():
+        line = next((ln for ln in text.splitlines() if f"{folder / name}：" in ln), None)
+        assert line is not None, (name, text)
+        assert all(w in line for w in words), line
+    assert f"{folder / '明细'}：" not in text
+
+
+def test_every_file_a_folder_does_not_read_is_named_with_why_and_how_to_convert(folder_with_strays, tmp_path):
+    r = run_cli("validate", folder_with_strays)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "通过校验" in r.stdout and r.stdout.count("注：未读取 ") == len(SKIPPED)
+    assert_skipped_named(r.stdout, folder_with_strays)
+
+    r = run_cli("summary", "--year", "2020", "--root", folder_with_strays.parent)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "未读取的文件：" in r.stdout
+    assert_skipped_named(r.stdout, folder_with_strays)
+
+    r = run_cli("ingest", "--year", "2020", "--root", folder_with_strays.parent, "--out", tmp_path / "processed")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert_skipped_named(r.stdout, folder_with_strays)
+
+
+def test_a_csv_given_by_name_is_still_refused_with_how_to_save_it_as_xlsx(folder_with_strays):
+    r = run_cli("validate", folder_with_strays / "预算.csv")
+    assert r.returncode == 1
+    assert "不是Excel工作簿（.xlsx），看起来是CSV或文本文件" in r.stdout and "另存为“Excel工作簿（*.xlsx）”" in r.stdout
+
+
+def test_a_folder_of_csv_only_says_which_files_it_found_and_how_to_convert_them(tmp_path):
+    (tmp_path / "2021").mkdir()
+    (tmp_path / "2021" / "预算.csv").write_text("类别,项目名称,预算数\n", encoding="utf-8")
+    r = run_cli("validate", tmp_path / "2021")
+    assert r.returncode == 1
+    assert "文件夹中没有工作簿（.xlsx、.xlsm、.xls、.et），未读取的文件：「预算.csv」：CSV或文本文件" in r.stdout
+    assert "另存为“Excel工作簿（*.xlsx）”" in r.stdout
+
+
+def test_summary_mentions_the_figures(capsys):
+    assert main(["summary", "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in out
+    assert "未逐项列明的预算 433.28万元（推算）" in out
+    assert "合同台账 15行，线路清单 4行，短信结算 12行，绩效指标 11行" in out  # every declared table
+    assert "2.2 市直单位网络接入费" in out and "-13.5%" in out
+    assert f"  {SCORE_2020}" in out.splitlines()
+
+
+#: The score line ``summary``, ``export`` and ``run`` print for 2020.
+SCORE_2020 = ("评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评分（自评表结构））；暂不定级，"
+              "有佐证的指标得 29.91/34 分（88.0%），总分可能在 29.91—95.91 分之间；待补充佐证 8 项（66 分）")
+
+
+def test_export_and_summary_say_which_table_scored(tmp_path, capsys):
+    assert main(["export", "--year", "2020", str(tmp_path / "a.xlsx")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == SCORE_2020
+    assert main(["summary", "--year", "2020", "--scoring", "self-evaluation"]) == 0
+    out = capsys.readouterr().out
+    assert "评分表：预置评分表 self-evaluation（项目支出绩效自评（预置：自评表一级指标分值））；暂不定级" in out
+    assert "待补充佐证 9 项（90 分）" in out
+
+
+def test_template_refuses_data_raw(capsys):
+    assert main(["template", str(DATA_RAW / "x.xlsx")]) != 0
+    assert not (DATA_RAW / "x.xlsx").exists()
+
+
+def test_a_reader_that_stops_early_is_no_internal_error(monkeypatch, capsys):
+    """``qdanalysis summary --year 2020 | head -1``: the reader has closed the pipe before the output."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # writing now fails with EPIPE, as after head exits
+    stdout = os.fdopen(write_end, "w", buffering=1, encoding="utf-8")  # line-buffered, as a terminal pipe
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        assert main(["summary", "--year", "2020"]) == 0
+    finally:
+        monkeypatch.undo()
+        try:
+            stdout.close()
+        except OSError:
+            pass
+    assert "内部错误" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["validate", "ingest", "summary", "export", "draft", "template", "new-year"])
+def test_every_option_has_help_and_every_command_an_example(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "-h"])
+    out = capsys.readouterr().out
+    assert "示例：" in out and f"qdanalysis {command}" in out.split("示例：")[1]
+    options = [line.strip() for line in out.split("选项：")[1].split("示例：")[0].splitlines() if line.strip()]
+    for i, line in enumerate(options):  # an option line with no text after it, and none on the next line
+        if line.startswith("-") and len(line.split("  ")) == 1:
+            assert i + 1 < len(options) and not options[i + 1].startswith("-"), f"{command}: {line} has no help"
+
+
+def test_export_refuses_a_file_that_is_not_xlsx(tmp_path, capsys):
+    assert main(["export", "--year", "2020", str(tmp_path / "x.csv")]) == 1
+    assert "导出文件应以 .xlsx 结尾" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("argv, called", [(["--year", "2020"], "run_year"), (["--all"], "run_all"),
+                                          (["--trends"], "run_trends")])
+def test_run_pdf_asks_each_kind_of_run_for_a_pdf(argv, called, monkeypatch, capsys):
+    from qdanalysis.present.pdf import NO_CHROMIUM
+    from qdanalysis.run import results, runner
+
+    asked = {}
+
+    def fake(*args, pdf=False, **kwargs):
+        asked[called] = pdf
+        result = results.RunResult("2020", results.STATUS_OK, 1.0, notice=NO_CHROMIUM)
+        return [result] if called == "run_all" else result
+
+    monkeypatch.setattr(runner, called, fake)
+    assert main(["run", *argv, "--pdf"]) == 0  # no Chromium: the HTML stands, the run succeeds
+    assert asked == {called: True}
+    if called != "run_all":  # run_all prints its own lines as each year finishes
+        assert "未找到 Chromium 浏览器" in capsys.readouterr().out
+    assert main(["run", *argv]) == 0 and asked == {called: False}
+
+
+def test_debug_is_accepted_after_the_command_too():
+    from qdanalysis.run.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["summary", "--year", "2020", "--debug"]).debug is True
+    assert parser.parse_args(["--debug", "summary", "--year", "2020"]).debug is True
+    assert parser.parse_args(["summary", "--year", "2020"]).debug is False

@@ -1,0 +1,74 @@
+"""run.pipeline: the one place that loads and analyses for the outputs."""
+
+from __future__ import annotations
+
+from workbooks import make_workbook
+
+import qdanalysis
+from qdanalysis.analyse.scoring_table import load_preset
+from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
+from qdanalysis.run import pipeline
+from qdanalysis.run.pipeline import (
+    DEFAULT_PRESET,
+    analysed_years,
+    draft_year,
+    scoring_for,
+    trends_report,
+    year_folders,
+)
+
+
+def test_draft_uses_the_analysis_once(monkeypatch, tmp_path):
+    calls = []
+    real = qdanalysis.analyse.year.analyse
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyse", counted)  # the one place that analyses for the outputs
+    draft_year(2020, out=tmp_path)
+    assert len(calls) == 1
+
+
+def test_year_folders_are_the_four_digit_folders_in_order(tmp_path):
+    for name in ("2021", "2019", "示例", "20201", "202"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "2022").write_text("a file, not a folder", encoding="utf-8")
+    assert year_folders(tmp_path) == [2019, 2021]
+    assert year_folders(tmp_path / "absent") == []
+
+
+def test_the_scoring_table_a_year_is_scored_against(tmp_path, analysis2020):
+    assert scoring_for(2020).file == "params/scoring-2020.yaml"  # params/scoring-<year>.yaml when it exists
+    assert scoring_for(2020, "third-party").name == load_preset("third-party").name  # a preset by its name
+    own = scoring_for(2020, "params/scoring-2020.yaml")  # a file, relative to the project
+    assert own.name == "青岛市大数据局专项业务费2020年绩效评分（自评表结构）"
+    # without a file for the year: the year's own 绩效指标 sheet, else the self-evaluation preset
+    from_sheet = scoring_for(2031, data=analysis2020.data, params_dir=tmp_path)
+    assert [i.name for i in from_sheet.indicators][1:3] == ["保障网络线路数量", "保障金宏短信数量"]
+    assert scoring_for(2031, params_dir=tmp_path).name == load_preset(DEFAULT_PRESET).name
+    text = (PROJECT_ROOT / "params" / "scoring-2020.yaml").read_text(encoding="utf-8")
+    (tmp_path / "scoring-2031.yaml").write_text(text.replace("2020", "2031"), encoding="utf-8")
+    assert scoring_for(2031, params_dir=tmp_path).file.endswith("scoring-2031.yaml")
+
+
+def test_an_analysed_year_is_loaded_and_scored(analysis2020):
+    assert analysis2020.year == 2020 and analysis2020.score.file == "params/scoring-2020.yaml"
+    assert len(analysis2020.data.budget) == 29 and analysis2020.data.folder == DATA_RAW / "2020"
+
+
+def test_the_years_of_a_folder_analysed_unscored_and_a_refused_one_listed_with_its_problems(tmp_path):
+    make_workbook(tmp_path / "2021" / "a.xlsx", {"预算执行": [["单位：元"], ["类别", "项目名称", "预算数", "执行数"],
+                                                              ["甲", "A", 100, 90], ["合计", None, 100, 90]]})
+    make_workbook(tmp_path / "2022" / "a.xlsx", {"预算执行": [["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]})
+    analysed, failed = analysed_years(tmp_path)
+    assert [a.year for a in analysed] == [2021] and analysed[0].score is None
+    assert list(failed) == [2022] and any("无法判断金额单位" in p for p in failed[2022])
+    assert analysed_years(tmp_path, [2021])[1] == {}
+
+
+def test_the_trends_report_of_the_demo_years(demo_root):
+    report = trends_report(demo_root)
+    assert report.years == [2018, 2019, 2020, 2021, 2022] and report.failed == {}
+    assert [a.year for a in report.analyses] == report.years and report.demo

@@ -1,0 +1,32 @@
+"""Project paths: derived from the package's place, a year's folder, paths relative to the project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from qdanalysis.paths import DATA_PROCESSED, DATA_RAW, PARAMS, PROJECT_ROOT, project_path, year_folder
+
+
+def test_the_folders_hang_off_the_project_root():
+    assert (PROJECT_ROOT / "qdanalysis" / "paths.py").is_file()
+    assert DATA_RAW == PROJECT_ROOT / "data" / "raw" and PARAMS == PROJECT_ROOT / "params"
+
+
+def test_a_years_folder_under_data_raw_or_another_root():
+    assert year_folder(2020) == DATA_RAW / "2020"
+    assert year_folder("2021", "/tmp/raw") == Path("/tmp/raw/2021")
+
+
+def test_relative_paths_are_relative_to_the_project():
+    assert project_path("params/2020.yaml") == PROJECT_ROOT / "params" / "2020.yaml"
+    assert project_path("/abs/x.yaml") == Path("/abs/x.yaml")
+
+
+def test_the_store_can_be_moved_by_the_environment(tmp_path):
+    code = "from qdanalysis.paths import DATA_PROCESSED; print(DATA_PROCESSED)"
+    env = {"PYTHONPATH": str(PROJECT_ROOT), "QDANALYSIS_PROCESSED": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == str(tmp_path)
+    assert isinstance(DATA_PROCESSED, Path)
