@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import analyses
 from qdanalysis.domain import BASIS_WORDS, NOT_ADJUSTED
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import is_missing, round_half_up, to_decimal
@@ -202,8 +202,8 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         year: budget year for the title.
     """
     title = f"{_prefix(year)}专项业务费预算按类别分布（万元）"
-    rows = cat[cat["category"] != A.TOTAL]
-    total = cat[cat["category"] == A.TOTAL]
+    rows = cat[cat["category"] != analyses.TOTAL]
+    total = cat[cat["category"] == analyses.TOTAL]
     fig, ax = _figure(8, _bar_height(len(rows), 0.62, 1.8))
     if rows.empty or (_all_missing(rows["budget"]) and (total.empty or is_missing(total["budget"].iloc[0]))):
         return _empty(fig, ax, title, "各类别及合计均无预算数", source, demo)
@@ -303,8 +303,8 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     """
     title = f"{_prefix(year)}支出逐项列明情况（万元）"
     items = spend[spend["code"].notna()] if "code" in spend else spend.iloc[0:0]
-    disclosed_row = spend[spend["item"] == A.ITEMISED]
-    rest_row = spend[spend["item"] == A.UNITEMISED]
+    disclosed_row = spend[spend["item"] == analyses.ITEMISED]
+    rest_row = spend[spend["item"] == analyses.UNITEMISED]
     disclosed = None if disclosed_row.empty else disclosed_row["amount"].iloc[0]
     rest = None if rest_row.empty else rest_row["amount"].iloc[0]
 
@@ -566,7 +566,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     if monthly.empty or _all_missing(monthly["cost"]):
         return _empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = monthly.sort_values("month", kind="stable")
-    names = {r["contract_id"]: f"{A.item_label(r.get('item_code'), r.get('item'))}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
+    names = {r["contract_id"]: f"{analyses.item_label(r.get('item_code'), r.get('item'))}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + U}）"
              for _, r in frame.iterrows()}
     series = _stacked(ax, frame, "month", "contract_id", "cost", _month_label, names)
     _legend_below(ax, series, 2, undisclosed=frame["cost"].isna().any())
@@ -847,10 +847,10 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
         labels.append(f"{_wrap(str(r['name']), 12)}（{r['target_text']}）")
         ach = r["achievement"]
         values.append(math.nan if is_missing(ach) else float(ach) * 100)
-        colors.append(WARNING_COLOR if r["status"] in (A.STATUS_NOT_MET, A.STATUS_MISMATCH) else MET_COLOR)
+        colors.append(WARNING_COLOR if r["status"] in (analyses.STATUS_NOT_MET, analyses.STATUS_MISMATCH) else MET_COLOR)
         if not is_missing(ach):
             actual = f"（{r['actual_text']}）" if isinstance(r["actual_text"], str) else ""
-            texts.append(f"{_pct(ach)}{actual}" + ("，未完成" if r["status"] == A.STATUS_NOT_MET else ""))
+            texts.append(f"{_pct(ach)}{actual}" + ("，未完成" if r["status"] == analyses.STATUS_NOT_MET else ""))
     style.bar_with_undisclosed(ax, labels, values, colors, horizontal=True, fmt=_sequence_fmt(texts), width=0.58)
     ax.set_xlabel("完成率（%）")
     lo, hi = ax.get_xlim()
@@ -866,21 +866,21 @@ def indicators(status: pd.DataFrame, *, source: str, demo: bool = False, year: i
     unlabelled = [t for t in ax.texts if t.get_gid() == "undisclosed-label"]
     hatched = [p for p in ax.patches if p.get_gid() == "undisclosed"]
     for i, (t, (_, r)) in enumerate(zip(unlabelled, status[status["achievement"].isna()].iterrows(), strict=False)):
-        if r["status"] != A.STATUS_UNKNOWN:
+        if r["status"] != analyses.STATUS_UNKNOWN:
             if i < len(hatched):  # known, only not as a ratio: not drawn as 未披露
                 hatched[i].set_visible(False)
                 hatched[i].set_gid("known-without-ratio")
             said = r.get("comparison") if isinstance(r.get("comparison"), str) else None
             t.set_text(f"{r['status']}：{said}" if said and r["actual_text"] else f"{r['status']}（无量化实际值）")
-            t.set_color(WARNING_COLOR if r["status"] in (A.STATUS_NOT_MET, A.STATUS_MISMATCH) else MET_COLOR)
+            t.set_color(WARNING_COLOR if r["status"] in (analyses.STATUS_NOT_MET, analyses.STATUS_MISMATCH) else MET_COLOR)
     handles = _legend_patches([("已完成", MET_COLOR), ("未完成", WARNING_COLOR)], status["achievement"].isna().any())
     handles.append(Line2D([], [], color=REFERENCE_COLOR, ls="--", lw=1.1, label="目标值"))
     ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
     counts = status["status"].value_counts()
-    mismatch = counts.get(A.STATUS_MISMATCH, 0)
-    subtitle = (f"共{len(status)}项：已完成{counts.get(A.STATUS_MET, 0)}项，未完成{counts.get(A.STATUS_NOT_MET, 0)}项，"
+    mismatch = counts.get(analyses.STATUS_MISMATCH, 0)
+    subtitle = (f"共{len(status)}项：已完成{counts.get(analyses.STATUS_MET, 0)}项，未完成{counts.get(analyses.STATUS_NOT_MET, 0)}项，"
                 + (f"口径不一致{mismatch}项，" if mismatch else "")
-                + f"实际值未披露{counts.get(A.STATUS_UNKNOWN, 0)}项；“≤”类指标只判断是否超过上限")
+                + f"实际值未披露{counts.get(analyses.STATUS_UNKNOWN, 0)}项；“≤”类指标只判断是否超过上限")
     _title(ax, title, subtitle)
     return _done(fig, source, demo)
 
@@ -1167,7 +1167,7 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
         ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
         ax.tick_params(axis="y", labelsize=8)
         name = g["item"].dropna().iloc[0] if g["item"].notna().any() else ""
-        ax.set_title(f"{_two_lines(A.item_label(code, name), 12)}\n{'，'.join(notes[:2]) or '年均增长无法计算'}",
+        ax.set_title(f"{_two_lines(analyses.item_label(code, name), 12)}\n{'，'.join(notes[:2]) or '年均增长无法计算'}",
                      loc="left", fontsize=8, pad=4, linespacing=1.25)
     handles = [
         Line2D([], [], ls="none", marker=COMPETITIVE_MARKER, ms=6, color=style.TEXT_COLOR, label="竞争性采购"),

@@ -34,8 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
 from qdanalysis.analyse.findings import in_report_order
-from qdanalysis.analyse.scoring import RULES
-from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
+from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, RULES, number_text
 from qdanalysis.analyse.year import YearAnalysis, analyse_year
 from qdanalysis.atomic import atomic_path
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.analyse import analyses as A
-from qdanalysis.analyse import trends as TR
+from qdanalysis.analyse import analyses, trends
+from qdanalysis.analyse.checks import STATUS_DIFF
 from qdanalysis.analyse.findings import in_report_order
 from qdanalysis.analyse.rules.procurement import STALE_YEARS
 from qdanalysis.analyse.rules.registry import RULES
@@ -163,7 +163,7 @@ class AnnualReport:
     def overview(self) -> list[Block]:
         d, cats = self.data, self.analysis.categories
         b = d.budget
-        real = cats[~cats["category"].isin([A.UNITEMISED, A.TOTAL])]
+        real = cats[~cats["category"].isin([analyses.UNITEMISED, analyses.TOTAL])]
         listed = int(b["budget"].notna().sum())
         known = sum_known(b["budget"])
         if listed == len(b):
@@ -182,8 +182,8 @@ class AnnualReport:
     def budget_execution(self) -> list[Block]:
         d, t = self.data, self.data.totals
         spend = self.analysis.spend
-        disclosed = spend[spend["item"] == A.ITEMISED]["amount"].iloc[0]
-        rest = spend[spend["item"] == A.UNITEMISED]["amount"].iloc[0]
+        disclosed = spend[spend["item"] == analyses.ITEMISED]["amount"].iloc[0]
+        rest = spend[spend["item"] == analyses.UNITEMISED]["amount"].iloc[0]
         adjusted = (f"调整后预算{wan(t['adjusted_budget'])}" if t.get("adjusted_budget") is not None
                     else "预算未调整" if t.get("adjustment") == NOT_ADJUSTED else "调整后预算数未披露")
         item_exec = int(d.budget["executed"].notna().sum())
@@ -207,10 +207,10 @@ class AnnualReport:
 
     def categories(self) -> list[Block]:
         cats = self.analysis.categories
-        real = cats[~cats["category"].isin([A.UNITEMISED, A.TOTAL])].dropna(subset=["budget"])
+        real = cats[~cats["category"].isin([analyses.UNITEMISED, analyses.TOTAL])].dropna(subset=["budget"])
         top = real.sort_values("budget", ascending=False).iloc[0] if len(real) else None
         blocks = []
-        undisclosed = cats[cats["category"] == A.UNITEMISED]
+        undisclosed = cats[cats["category"] == analyses.UNITEMISED]
         if top is not None and len(undisclosed):
             blocks.append(para(
                 "按类别看，已列明金额最多的是“{cat}”（{amount}，占预算总额{share}）；“未逐项列明”部分为{und}（{ushare}，"
@@ -354,12 +354,12 @@ class AnnualReport:
         if status.empty:
             return [para("本年度未提供绩效指标表。", "note")]
         counts = status["status"].value_counts()
-        mismatch = int(counts.get(A.STATUS_MISMATCH, 0))
+        mismatch = int(counts.get(analyses.STATUS_MISMATCH, 0))
         blocks = [para("共{n}个绩效指标：{met}个已完成，{not_met}个未完成，{mismatch}{unknown}个完成值未披露。", n=len(status),
-                       met=int(counts.get(A.STATUS_MET, 0)), not_met=int(counts.get(A.STATUS_NOT_MET, 0)),
+                       met=int(counts.get(analyses.STATUS_MET, 0)), not_met=int(counts.get(analyses.STATUS_NOT_MET, 0)),
                        mismatch=f"{mismatch}个指标值与完成值口径不一致，" if mismatch else "",
-                       unknown=int(counts.get(A.STATUS_UNKNOWN, 0)))]
-        for _, r in status[status["status"] == A.STATUS_NOT_MET].iterrows():
+                       unknown=int(counts.get(analyses.STATUS_UNKNOWN, 0)))]
+        for _, r in status[status["status"] == analyses.STATUS_NOT_MET].iterrows():
             blocks.append(para("未完成：“{name}”目标{target}，实际{actual}，完成{ach}。", "warning", name=r["name"],
                                target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
         blocks.append(self._figure(charts.indicators(status, source=self.source("绩效指标"), demo=self.demo,
@@ -498,7 +498,7 @@ class TrendsReport:
     analyses: list[YearAnalysis]
     failed: dict[int, list[str]]
     demo: bool
-    trends: TR.Trends
+    trends: trends.Trends
 
     @classmethod
     def build(cls, data_root: str | Path = "data/raw", years: list[int] | None = None) -> "TrendsReport":
@@ -512,7 +512,7 @@ class TrendsReport:
             except ValidationError as err:
                 failed[year] = [str(p) for p in err.problems]
         demo = any(a.demo for a in analysed)
-        return cls(root, wanted, analysed, failed, demo, TR.analyse_trends(analysed))
+        return cls(root, wanted, analysed, failed, demo, trends.analyse_trends(analysed))
 
     @property
     def measures(self) -> pd.DataFrame:
@@ -562,7 +562,7 @@ class TrendsReport:
         years = int(last["year"] - first["year"])
         return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=int(first["year"]),
                      v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]),
-                     cagr=signed_pct(TR.yearly_growth(first[column], last[column], years)))]
+                     cagr=signed_pct(trends.yearly_growth(first[column], last[column], years)))]
 
     def _enough(self, what: str) -> list[Block]:
         """A note where fewer than two years can be compared, else nothing."""
@@ -582,10 +582,10 @@ class TrendsReport:
         if yoy.empty:
             return self._enough("逐年变化")
         columns = {"year": "年度"}
-        columns.update({c: f"{label}（%）" for c, label in TR.CHANGE_AMOUNTS})
-        columns.update({c: f"{label}（百分点）" for c, label in TR.CHANGE_SHARES})
-        formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in TR.CHANGE_AMOUNTS},
-                   **{c: signed_points for c, _ in TR.CHANGE_SHARES}}
+        columns.update({c: f"{label}（%）" for c, label in trends.CHANGE_AMOUNTS})
+        columns.update({c: f"{label}（百分点）" for c, label in trends.CHANGE_SHARES})
+        formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends.CHANGE_AMOUNTS},
+                   **{c: signed_points for c, _ in trends.CHANGE_SHARES}}
         return [table(yoy, columns, "表3 逐年变化（较上年）", formats=formats, demo=self.demo,
                       note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
 
@@ -675,7 +675,7 @@ class TrendsReport:
                                       "历年续签合同年度金额"))
             shown = chain_table[chain_table["links"] > 1]
             blocks.append(table(shown.assign(
-                label=[A.item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],
+                label=[analyses.item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],
                 span=[f"{int(a)}—{int(b)}年" for a, b in zip(shown["first_year"], shown["last_year"])],
                 steps=["、".join(signed_pct(g) for g in gs) or "—" for gs in shown["growths"]],
                 after=[_retender_text(r) for r in shown.itertuples()]), {
@@ -709,8 +709,8 @@ class TrendsReport:
         checks = self.trends.checks
         if checks.empty:
             return self._enough("跨年度数据核对")
-        bad = checks[checks["status"] == TR.STATUS_DIFF]
-        nothing = checks[checks["status"] == TR.STATUS_NOTHING]
+        bad = checks[checks["status"] == STATUS_DIFF]
+        nothing = checks[checks["status"] == trends.STATUS_NOTHING]
         parts = []
         if not bad.empty:
             parts.append(f"发现{len(bad)}处不一致，须核实")
