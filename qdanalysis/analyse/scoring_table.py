@@ -20,7 +20,7 @@ import pandas as pd
 from qdanalysis.domain import NOT_YET_EVIDENCED
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.money import to_decimal
-from qdanalysis.read import parsing as P
+from qdanalysis.read import parsing
 from qdanalysis.yamlfile import key_path, line_of, node_lines, read_yaml
 
 PRESETS_DIR = Path(__file__).with_name("presets")
@@ -88,7 +88,8 @@ EVALUATOR_SOURCE = "评价人打分"
 SUBTOTAL = "小计"
 TOTAL = "合计"
 
-_Q = Decimal("0.01")
+#: Points (weights, scores) are kept to a hundredth.
+POINT = Decimal("0.01")
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -133,7 +134,7 @@ class Indicator:
     measure: str | None = None
     indicator: str | None = None
     evaluator: str | None = None
-    target: P.Target | None = None
+    target: parsing.Target | None = None
     denominator: str = DEFAULT_DENOMINATOR
     bands: tuple[Band, ...] = ()
     band_kind: str = "max"
@@ -225,7 +226,7 @@ def table_from_indicators(sheet: pd.DataFrame, year: int, where: str = "") -> Sc
         ValidationError: some indicators have a 分值 and others not, or (without weights) a 一级指标
             that the preset does not have; each naming file, sheet, row and column.
     """
-    rows = [r for r in sheet.to_dict("records") if P.compact(r["name"]) != "预算执行率"]
+    rows = [r for r in sheet.to_dict("records") if parsing.compact(r["name"]) != "预算执行率"]
     weights = [None if r.get("weight") is None or pd.isna(r.get("weight")) else to_decimal(r["weight"])
                for r in rows]
     problems: list[Problem] = []
@@ -277,7 +278,7 @@ def table_from_indicators(sheet: pd.DataFrame, year: int, where: str = "") -> Sc
                 indicators.extend(replace(i, position=len(indicators) + 1 + k) for k, i in enumerate(own))
                 kept.append(group)
                 continue
-            share = (weight / len(members)).quantize(_Q, rounding=ROUND_HALF_UP)
+            share = (weight / len(members)).quantize(POINT, rounding=ROUND_HALF_UP)
             parts = [share] * len(members)
             parts[0] += weight - share * len(members)
             for r, w in zip(members, parts):
@@ -296,7 +297,7 @@ def table_from_indicators(sheet: pd.DataFrame, year: int, where: str = "") -> Sc
 
 
 def _preset_group(level1: Any, groups: dict[str, Decimal]) -> str | None:
-    text = P.compact(level1 or "")
+    text = parsing.compact(level1 or "")
     for group in groups:
         if text in (group, group.removesuffix("指标")):
             return group
@@ -427,9 +428,9 @@ def reweight(table: ScoringTable, weights: dict[str, float]) -> ScoringTable:
 
 
 def _scale(ind: Indicator, factor: Decimal, extra: Decimal = Decimal(0)) -> Indicator:
-    weight = (ind.weight * factor).quantize(_Q, rounding=ROUND_HALF_UP) + extra
+    weight = (ind.weight * factor).quantize(POINT, rounding=ROUND_HALF_UP) + extra
     ratio = weight / ind.weight if ind.weight else Decimal(0)
-    bands = tuple(Band(b.bound, min(weight, (b.score * ratio).quantize(_Q, rounding=ROUND_HALF_UP)))
+    bands = tuple(Band(b.bound, min(weight, (b.score * ratio).quantize(POINT, rounding=ROUND_HALF_UP)))
                   for b in ind.bands)
     if bands:
         best = max(range(len(bands)), key=lambda j: bands[j].score)
@@ -579,8 +580,8 @@ def _indicator(item: Any, n: int, add) -> Indicator | None:
     target = None
     if "target" in item:
         try:
-            target = P.parse_target(item["target"])
-        except P.CellError as err:
+            target = parsing.parse_target(item["target"])
+        except parsing.CellError as err:
             add(base + ("target",), f"{label}的{err.message}", err.hint)
     denominator = strings["denominator"] or DEFAULT_DENOMINATOR
     if strings["denominator"] is not None:
@@ -773,8 +774,8 @@ def to_number(value: Any) -> Decimal | None:
         return value if value.is_finite() else None
     if isinstance(value, str):
         try:
-            q = P.parse_quantity(value)
-        except P.CellError:
+            q = parsing.parse_quantity(value)
+        except parsing.CellError:
             return None
         return None if q is None or q.value is None or q.unit not in ("", "%") else q.value
     return None
@@ -782,6 +783,6 @@ def to_number(value: Any) -> Decimal | None:
 
 def number_text(value: Decimal | float | int) -> str:
     """A number to two decimals at most, without trailing zeros: 8, 4.08, 0.5 (a float read as written)."""
-    q = to_decimal(value).quantize(_Q, rounding=ROUND_HALF_UP)
+    q = to_decimal(value).quantize(POINT, rounding=ROUND_HALF_UP)
     text = format(q, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text

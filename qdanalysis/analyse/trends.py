@@ -9,7 +9,16 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse.analyses import (
+    COMPETITIVE,
+    STATUS_MET,
+    STATUS_NOT_MET,
+    STATUS_UNKNOWN,
+    TOTAL,
+    growth_in_chains,
+    item_label,
+    link_roots,
+)
 from qdanalysis.analyse.checks import STATUS_DIFF, STATUS_OK
 from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS
@@ -55,9 +64,9 @@ def year_measures(analysis: YearAnalysis) -> dict[str, Any]:
         "recurring_share": analysis.recurring["share"],
         "contracts": len(data.contracts),
         "renewals": int((data.contracts["renews"].notna() | (data.contracts["procurement"] == "续签")).sum()),
-        "indicators_met": int((status["status"] == A.STATUS_MET).sum()),
-        "indicators_not_met": int((status["status"] == A.STATUS_NOT_MET).sum()),
-        "indicators_unknown": int((status["status"] == A.STATUS_UNKNOWN).sum()),
+        "indicators_met": int((status["status"] == STATUS_MET).sum()),
+        "indicators_not_met": int((status["status"] == STATUS_NOT_MET).sum()),
+        "indicators_unknown": int((status["status"] == STATUS_UNKNOWN).sum()),
         "warnings": len(analysis.warnings),
     }
 
@@ -147,7 +156,7 @@ def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
     cols = ["year", "category", "items", "budget", "executed", "budget_share", "executed_share", "disclosed"]
     frames = []
     for a in sorted(analyses, key=lambda a: a.year):
-        cat = a.categories[a.categories["category"] != A.TOTAL].copy()
+        cat = a.categories[a.categories["category"] != TOTAL].copy()
         cat.insert(0, "year", a.year)
         for col in ("budget", "executed"):
             total = a.data.totals.get(col)
@@ -359,15 +368,15 @@ def chain_history(history: pd.DataFrame) -> pd.DataFrame:
     c = history[history["billing"].isin(("年", "月"))].copy() if len(history) else history
     if c.empty:
         return pd.DataFrame(columns=cols)
-    c["chain"] = A.link_roots(c["contract_id"], c["renews"])
+    c["chain"] = link_roots(c["contract_id"], c["renews"])
     when = c["start"].where(c["start"].notna(), c["signed"])
     c["year"] = pd.array([None if pd.isna(t) else int(t.year) for t in when], dtype="Int64")
     c = c.sort_values(["chain", "year"], na_position="last", kind="stable")
     c["step"] = c.groupby("chain").cumcount()
     c["estimated"] = c["billing"] == "月"
-    c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in A.COMPETITIVE)
+    c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in COMPETITIVE)
     c["renewed"] = [isinstance(p, str) and any(w in p for w in RENEWAL_WORDS) for p in c["procurement"]]
-    c["growth"] = A.growth_in_chains(c)
+    c["growth"] = growth_in_chains(c)
     span = c.groupby("chain")["year"].agg(["min", "max"])
     c["first_year"] = c["chain"].map(span["min"])
     c = c.sort_values(["item_code", "first_year", "chain", "step"], key=_natural, kind="stable")
@@ -550,7 +559,7 @@ def _category_changes(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
         for (y0, r0), (y1, r1) in zip(entries, entries[1:]):
             if r0["category"] != r1["category"]:
                 out.append({"check": check, "status": STATUS_DIFF, "detail": (
-                    f"项目{A.item_label(code, item)}在{y0}年归入「{r0['category']}」{_where(r0)}，{y1}年归入"
+                    f"项目{item_label(code, item)}在{y0}年归入「{r0['category']}」{_where(r0)}，{y1}年归入"
                     f"「{r1['category']}」{_where(r1)}；分类支出的跨年度比较按各年度自身的归类计算，请核实归类是否调整。")})
     return out or [_agreed(check, common, f"两个及以上年度共有的{common}个项目，各年度的类别归属一致。",
                            "各年度没有相同编号和名称的项目，无从比较。")]

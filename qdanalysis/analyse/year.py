@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import analyses
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.headline import Headline, headline
@@ -109,22 +109,22 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         ValidationError: the evaluator's entries or the scoring table do not fit the data.
     """
     d = _linked(data)
-    chains = A.renewal_chains(d.contracts)
+    chains = analyses.renewal_chains(d.contracts)
     frames = {
-        "categories": A.spending_by_category(d.budget, d.totals),
-        "spend": A.disclosed_spend(d.budget, d.contracts, d.totals),
-        "line_costs": A.line_costs(d.lines, d.year),
-        "prices": A.same_bandwidth_prices(d.lines),
-        "monthly_lines": A.monthly_line_cost(d.contracts, d.year),
-        "yearly_lines": A.yearly_line_cost(d.contracts, d.year),
-        "line_count": A.line_count_vs_target(d.lines, d.indicators),
-        "sms_monthly": A.sms_monthly(d.sms),
-        "sms_departments": A.sms_by_department(d.sms),
-        "sms_target": A.sms_target_money(d.sms, d.indicators),
+        "categories": analyses.spending_by_category(d.budget, d.totals),
+        "spend": analyses.disclosed_spend(d.budget, d.contracts, d.totals),
+        "line_costs": analyses.line_costs(d.lines, d.year),
+        "prices": analyses.same_bandwidth_prices(d.lines),
+        "monthly_lines": analyses.monthly_line_cost(d.contracts, d.year),
+        "yearly_lines": analyses.yearly_line_cost(d.contracts, d.year),
+        "line_count": analyses.line_count_vs_target(d.lines, d.indicators),
+        "sms_monthly": analyses.sms_monthly(d.sms),
+        "sms_departments": analyses.sms_by_department(d.sms),
+        "sms_target": analyses.sms_target_money(d.sms, d.indicators),
         "chains": chains,
-        "renewals": A.renewal_summary(chains, d.year),
-        "recurring": A.recurring_share(d.budget, d.contracts, d.totals),
-        "indicator_status": A.indicator_status(d.indicators),
+        "renewals": analyses.renewal_summary(chains, d.year),
+        "recurring": analyses.recurring_share(d.budget, d.contracts, d.totals),
+        "indicator_status": analyses.indicator_status(d.indicators),
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)
@@ -144,9 +144,9 @@ def _linked(data: YearData) -> YearData:
     """The year's data with every contract and line linked to its budget item (by code, else by
     项目名称) and the carriers written one way (青岛电信 → 中国电信), so that each analysis joins and
     groups the tables the same way; the data itself is unchanged."""
-    budget = A.item_keys(data.budget)
-    contracts = A.carriers_written_one_way(A.link_items(data.budget, data.contracts), "vendor")
-    lines = A.carriers_written_one_way(A.link_items(data.budget, data.lines), "carrier")
+    budget = analyses.item_keys(data.budget)
+    contracts = analyses.carriers_written_one_way(analyses.link_items(data.budget, data.contracts), "vendor")
+    lines = analyses.carriers_written_one_way(analyses.link_items(data.budget, data.lines), "carrier")
     if budget is data.budget and contracts is data.contracts and lines is data.lines:
         return data
     return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})

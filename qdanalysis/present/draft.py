@@ -20,8 +20,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from qdanalysis.analyse.findings import in_report_order
-from qdanalysis.analyse.scoring import RULES
-from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, number_text
+from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, RULES, number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
 from qdanalysis.fmt import wan

@@ -11,18 +11,17 @@ import pytest
 
 import qdanalysis
 from qdanalysis import ValidationError
-from qdanalysis.analyse.scoring import (
+from qdanalysis.analyse.scoring import display_sheet, grade, score
+from qdanalysis.analyse.scoring_table import (
     PRESETS,
     STATUS_EVALUATOR,
     STATUS_EXPLAIN,
     STATUS_MISSING,
     STATUS_SCORED,
-    display_sheet,
-    grade,
+    ScoringTable,
     load_preset,
     load_scoring,
     reweight,
-    score,
     validate_scoring,
 )
 from qdanalysis.paths import PARAMS
@@ -68,7 +67,7 @@ def year(sheet: pd.DataFrame | None = None, *, budget="100", adjusted=None, exec
     )
 
 
-def table(*items: dict, total: int | None = None, **top) -> qdanalysis.analyse.scoring.ScoringTable:
+def table(*items: dict, total: int | None = None, **top) -> ScoringTable:
     """A scoring table from indicator dicts; a 填充 indicator tops the weights up to 100."""
     items = [dict({"level1": "产出指标", "rule": "ratio"}, **i) for i in items]
     used = sum(Decimal(str(i["weight"])) for i in items)
