@@ -271,6 +271,8 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/money.py": "tested in tests/read/test_money.py beside the .qd accessor (being split)",
     "qdanalysis/run/notebook.py": "tested in tests/run/test_runner.py (being split)",
     "qdanalysis/run/results.py": "tested in tests/run/test_runner.py (being split)",
+    "qdanalysis/analyse/scoring_evidence.py": "tested in tests/analyse/test_scoring.py (being split)",
+    "qdanalysis/analyse/scoring_rules.py": "tested in tests/analyse/test_scoring.py (being split)",
 }
 
 #: Test modules that test the project rather than one module: the layout of the package and of the tests
