@@ -268,7 +268,6 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/analyse/rules/indicators.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
     "qdanalysis/analyse/rules/procurement.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
     "qdanalysis/analyse/rules/registry.py": "tested in tests/test_rules.py (being moved)",
-    "qdanalysis/money.py": "tested in tests/read/test_money.py beside the .qd accessor (being split)",
     "qdanalysis/run/notebook.py": "tested in tests/run/test_runner.py (being split)",
     "qdanalysis/run/results.py": "tested in tests/run/test_runner.py (being split)",
 }
