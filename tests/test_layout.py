@@ -268,8 +268,6 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/analyse/rules/indicators.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
     "qdanalysis/analyse/rules/procurement.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
     "qdanalysis/analyse/rules/registry.py": "tested in tests/test_rules.py (being moved)",
-    "qdanalysis/run/notebook.py": "tested in tests/run/test_runner.py (being split)",
-    "qdanalysis/run/results.py": "tested in tests/run/test_runner.py (being split)",
 }
 
 #: Test modules that test the project rather than one module: the layout of the package and of the tests
