@@ -267,12 +267,11 @@ NOT_MIRRORED: dict[str, str] = {
     "qdanalysis/analyse/rules/budget.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
     "qdanalysis/analyse/rules/indicators.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
     "qdanalysis/analyse/rules/procurement.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
-    "qdanalysis/analyse/rules/registry.py": "tested in tests/test_rules.py (being moved)",
 }
 
 #: Test modules that test the project rather than one module: the layout of the package and of the tests
 #: (this file), the environment files, the committed notebooks. tests/integration/ holds the end-to-end runs.
-PROJECT_TESTS = {"test_layout.py", "test_environment.py", "test_notebooks.py", "test_rules.py"}
+PROJECT_TESTS = {"test_layout.py", "test_environment.py", "test_notebooks.py"}
 INTEGRATION = "integration"
 
 
