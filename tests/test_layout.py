@@ -260,24 +260,13 @@ def test_importing_a_module_does_not_load_what_it_does_not_use(module, heavy):
 
 TESTS = PROJECT_ROOT / "tests"
 
-#: Package modules with logic that may have no mirrored test module, each with why: a module added without
-#: its tests fails here until it has them or is named with a reason.
-NOT_MIRRORED: dict[str, str] = {
-    "qdanalysis/analyse/rules/across_years.py": "its rules are tested in tests/analyse/test_trends.py (being split)",
-    "qdanalysis/analyse/rules/budget.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
-    "qdanalysis/analyse/rules/indicators.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
-    "qdanalysis/analyse/rules/procurement.py": "its rules are tested in tests/analyse/test_findings.py (being split)",
-    "qdanalysis/analyse/rules/registry.py": "tested in tests/test_rules.py (being moved)",
-    "qdanalysis/money.py": "tested in tests/read/test_money.py beside the .qd accessor (being split)",
-    "qdanalysis/run/notebook.py": "tested in tests/run/test_runner.py (being split)",
-    "qdanalysis/run/results.py": "tested in tests/run/test_runner.py (being split)",
-    "qdanalysis/analyse/scoring_evidence.py": "tested in tests/analyse/test_scoring.py (being split)",
-    "qdanalysis/analyse/scoring_rules.py": "tested in tests/analyse/test_scoring.py (being split)",
-}
+#: Package modules with logic that may have no mirrored test module, each with why (none today: a module
+#: added without its tests fails here until it has them or is named with a reason).
+NOT_MIRRORED: dict[str, str] = {}
 
 #: Test modules that test the project rather than one module: the layout of the package and of the tests
 #: (this file), the environment files, the committed notebooks. tests/integration/ holds the end-to-end runs.
-PROJECT_TESTS = {"test_layout.py", "test_environment.py", "test_notebooks.py", "test_rules.py"}
+PROJECT_TESTS = {"test_layout.py", "test_environment.py", "test_notebooks.py"}
 INTEGRATION = "integration"
 
 

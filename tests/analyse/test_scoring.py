@@ -1,13 +1,20 @@
-"""Scoring tables: loading and validation, every rule type, grades, presets and the 2020 sheet."""
+"""The scoring engine: grades, totals and groups, the presets and the 2020 score sheet (the rules and the evidence have their own test modules)."""
 
 from __future__ import annotations
 
-import textwrap
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from scoring_inputs import (
+    NOTE,
+    indicators,
+    row,
+    table,
+    write,
+    year,
+)
 
 import qdanalysis
 from qdanalysis import ValidationError
@@ -15,271 +22,24 @@ from qdanalysis.analyse.scoring import display_sheet, grade, score
 from qdanalysis.analyse.scoring_table import (
     PRESETS,
     STATUS_EVALUATOR,
-    STATUS_EXPLAIN,
     STATUS_MISSING,
     STATUS_SCORED,
-    ScoringTable,
     load_preset,
     load_scoring,
     reweight,
-    validate_scoring,
 )
 from qdanalysis.paths import PARAMS
-from qdanalysis.read import parsing as P
-from qdanalysis.read.loaders.indicators import is_met
-
-NOTE = "权重须以本地财政部门现行规定为准"
-
 
 # --- tiny inputs ---------------------------------------------------------------------------
-
-
-def indicators(*rows: tuple[str, str, str | None]) -> pd.DataFrame:
-    """An indicators sheet as the loader returns it, from (name, target, actual) texts."""
-    out = []
-    for name, target_text, actual_text in rows:
-        t = P.parse_target(target_text)
-        a = P.parse_quantity(actual_text)
-        out.append({
-            "level1": "产出指标", "level2": "数量指标", "name": name, "target_op": t.op,
-            "target_value": None if t.value is None else float(t.value), "target_unit": t.unit,
-            "target_text": t.text, "actual_value": None if a is None or a.value is None else float(a.value),
-            "actual_unit": a.unit if a else None, "actual_text": a.text if a else None,
-            "met": is_met(t, a), "weight": None,
-        })
-    df = pd.DataFrame(out)
-    df["target_value"] = df["target_value"].astype("Float64")
-    df["actual_value"] = df["actual_value"].astype("Float64")
-    df["met"] = df["met"].astype("boolean")
-    df["weight"] = df["weight"].astype("Float64")
-    return df
-
-
-def year(sheet: pd.DataFrame | None = None, *, budget="100", adjusted=None, executed="90",
-         warnings=(), year_=2020, adjustment=None) -> SimpleNamespace:
-    """A YearData-like object: totals in 元, an indicators sheet and data warnings."""
-    money = lambda v: None if v is None else Decimal(v)  # noqa: E731
-    return SimpleNamespace(
-        year=year_, indicators=sheet if sheet is not None else indicators(("占位", "≥1", None)).iloc[0:0],
-        totals={"budget": money(budget), "adjusted_budget": money(adjusted), "executed": money(executed),
-                "adjustment": adjustment},
-        warnings=list(warnings),
-    )
-
-
-def table(*items: dict, total: int | None = None, **top) -> ScoringTable:
-    """A scoring table from indicator dicts; a 填充 indicator tops the weights up to 100."""
-    items = [dict({"level1": "产出指标", "rule": "ratio"}, **i) for i in items]
-    used = sum(Decimal(str(i["weight"])) for i in items)
-    limit = Decimal(total or 100)
-    if used < limit:
-        items.append({"level1": "其他", "name": "填充", "weight": float(limit - used), "rule": "manual",
-                      "evaluator": "填充"})
-    data = {"name": "测试", "source": "测试用", "note": NOTE, "indicators": items, **top}
-    if total is not None:
-        data["total"] = total
-    return validate_scoring(data, "测试.yaml")
-
-
-def row(result, name: str) -> pd.Series:
-    return result.sheet.set_index("name").loc[name]
-
-
-def write(tmp_path, text: str, name: str = "scoring.yaml"):
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 # --- ratio ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target, actual, weight, expected", [
-    ("≥10万", "5.1万路", 8, 4.08),           # 51% of the weight
-    ("≥3万条", "4.8万路", 10, 10.0),          # 160%: capped at the weight
-    ("≥80条", "80条", 8, 8.0),                # exactly met
-    ("≥80条", "0条", 8, 0.0),                 # an actual of 0 is known: 0 points, not 缺少佐证
-    ("100%", "95%", 7, 6.65),
-    ("≤941万元", "924.68万元", 6, 6.0),        # ≤ target met: full
-    ("≤2小时", "4小时", 7, 3.5),              # ≤ target: target / actual
-    ("≤2小时", "0小时", 7, 7.0),
-])
-def test_ratio(target, actual, weight, expected):
-    t = table({"name": "指标", "weight": weight, "indicator": "指标"})
-    result = score(t, year(indicators(("指标", target, actual))))
-
-    r = row(result, "指标")
-    assert r["score"] == expected
-    assert r["status"] == STATUS_SCORED
-    assert r["target_text"] == P.compact(target) and r["actual_text"] == P.compact(actual)
-
-
-def test_ratio_basis_states_the_figures():
-    t = table({"name": "整合视频监控数量", "weight": 8, "indicator": "整合视频监控数量"})
-    basis = row(score(t, year(indicators(("整合视频监控数量", "≥10万", "5.1万路")))), "整合视频监控数量")["basis"]
-
-    assert "5.1万路" in basis and "10万" in basis and "51.00%" in basis and "4.08" in basis
-
-
-@pytest.mark.parametrize("actual, expected", [("健全", 10.0), ("不健全", 0.0)])
-def test_ratio_on_a_qualitative_target_scores_met_or_not(actual, expected):
-    t = table({"name": "制度健全性", "weight": 10, "indicator": "制度健全性"})
-    assert row(score(t, year(indicators(("制度健全性", "健全", actual)))), "制度健全性")["score"] == expected
-
-
-@pytest.mark.parametrize("actual", [None, "已完成"])
-def test_missing_or_unusable_actual_waits_for_evidence_never_full(actual):
-    t = table({"name": "保障网络线路数量", "weight": 8, "indicator": "保障网络线路数量"})
-    result = score(t, year(indicators(("保障网络线路数量", "≥80条", actual))))
-
-    r = row(result, "保障网络线路数量")
-    assert pd.isna(r["score"]) and result.total == 0.0  # no score, and nothing towards the total
-    assert r["status"] == STATUS_MISSING == "待补充佐证"
-    assert r["basis"].endswith("待补充佐证后计分") and "不是满分" not in r["basis"]
-    assert "保障网络线路数量" in result.missing
-    assert result.missing_weight >= 8
-
-
-def test_no_indicators_sheet_means_missing_evidence():
-    t = table({"name": "保障网络线路数量", "weight": 8, "indicator": "保障网络线路数量"})
-    r = row(score(t, year()), "保障网络线路数量")
-    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
-    assert "没有绩效指标表" in r["basis"]
-
-
-def test_ratio_with_evaluator_actual():
-    t = table({"name": "资金到位率", "weight": 4, "evaluator": "资金到位率", "target": "100%"})
-    r = row(score(t, year(), {"资金到位率": 75}), "资金到位率")
-    assert (r["score"], r["status"]) == (3.0, STATUS_EVALUATOR)
-
-
 # --- budget execution and adjustment ----------------------------------------------------------
 
 
-def execution(weight=10, **extra):
-    return table({"level1": "预算执行率", "name": "预算执行率", "weight": weight, "measure": "execution_rate", **extra})
-
-
-def test_execution_rate_denominator_switch():
-    data = year(budget="100", adjusted="80", executed="72")
-    by_adjusted = row(score(execution(), data), "预算执行率")
-    by_budget = row(score(execution(denominator="budget"), data), "预算执行率")
-
-    assert (by_adjusted["score"], by_adjusted["status"], by_adjusted["actual_text"]) == (9.0, STATUS_SCORED, "90.00%")
-    assert "调整后预算数" in by_adjusted["basis"]
-    assert (by_budget["score"], by_budget["status"], by_budget["actual_text"]) == (7.2, STATUS_EXPLAIN, "72.00%")
-    assert "需说明原因" in by_budget["basis"]
-
-
-@pytest.mark.parametrize("executed, flagged", [("89.99", True), ("90", False), ("100", False)])
-def test_execution_rate_below_90_is_flagged(executed, flagged):
-    result = score(execution(), year(budget="100", executed=executed))
-    assert (row(result, "预算执行率")["status"] == STATUS_EXPLAIN) is flagged
-    assert bool(result.flags) is flagged
-    if flagged:
-        assert "89.99%" in result.flags[0] and "需说明原因" in result.flags[0]
-
-
-def test_execution_rate_without_adjusted_budget_uses_the_budget_and_says_so():
-    r = row(score(execution(), year(budget="941", adjusted=None, executed="924.68")), "预算执行率")
-    assert r["score"] == 9.83
-    assert "按预算数计算" in r["basis"]
-
-
-def test_execution_rate_over_100_is_capped_and_missing_executed_is_missing():
-    assert row(score(execution(), year(budget="100", executed="120")), "预算执行率")["score"] == 10.0
-    r = row(score(execution(), year(executed=None)), "预算执行率")
-    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
-
-
-ADJUSTMENT_BANDS = [{"max": 0, "score": 3}, {"max": 10, "score": 2}, {"max": 20, "score": 1}]
-
-
-@pytest.mark.parametrize("adjusted, expected", [
-    ("100", 3.0),       # 0%: first band
-    ("110", 2.0),       # 10%: the bound belongs to its band
-    ("90", 2.0),        # |−10%|
-    ("110.01", 1.0),    # 10.01%: next band
-    ("120", 1.0),
-    ("120.01", 0.0),    # beyond every band
-])
-def test_bands_upper_bounds_with_adjustment_rate(adjusted, expected):
-    t = table({"level1": "决策", "name": "预算调整率", "weight": 3, "rule": "bands", "measure": "adjustment_rate",
-               "bands": ADJUSTMENT_BANDS})
-    r = row(score(t, year(budget="100", adjusted=adjusted)), "预算调整率")
-    assert (r["score"], r["status"]) == (expected, STATUS_SCORED)
-
-
-def test_adjustment_rate_without_adjusted_budget_is_missing():
-    t = table({"name": "预算调整率", "weight": 3, "rule": "bands", "measure": "adjustment_rate", "bands": ADJUSTMENT_BANDS})
-    r = row(score(t, year(adjusted=None, adjustment="未披露")), "预算调整率")
-    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
-    assert "调整后预算数未披露" in r["basis"]
-
-
-def test_a_budget_that_was_not_adjusted_has_an_adjustment_rate_of_zero():
-    """A blank 调整后预算数 means not adjusted (the data contract): 0%, the first band, not 缺少佐证."""
-    t = table({"name": "预算调整率", "weight": 3, "rule": "bands", "measure": "adjustment_rate", "bands": ADJUSTMENT_BANDS})
-    r = row(score(t, year(adjusted=None, adjustment="未调整")), "预算调整率")
-    assert (r["score"], r["status"]) == (3.0, STATUS_SCORED) and "0.00%" in r["actual_text"]
-
-
-@pytest.mark.parametrize("value, expected", [(95, 10.0), (90, 10.0), (89.99, 8.0), (85, 8.0), (80, 5.0), (79, 0.0)])
-def test_bands_lower_bounds(value, expected):
-    t = table({"name": "满意度", "weight": 10, "rule": "bands", "evaluator": "满意度",
-               "bands": [{"min": 90, "score": 10}, {"min": 85, "score": 8}, {"min": 80, "score": 5}]})
-    assert row(score(t, year(), {"满意度": value}), "满意度")["score"] == expected
-
-
 # --- deduction and manual --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("instances, expected", [(0, 5.0), (1, 3.0), (2, 1.0), (3, 0.0), (10, 0.0)])
-def test_deduction_until_the_weight_is_used_up(instances, expected):
-    t = table({"name": "资金使用合规性", "weight": 5, "rule": "deduction", "per_instance": 2, "evaluator": "合规"})
-    r = row(score(t, year(), {"合规": instances}), "资金使用合规性")
-    assert (r["score"], r["status"]) == (expected, STATUS_EVALUATOR)
-    assert f"{instances} 处" in r["basis"]
-
-
-def test_deduction_without_a_count_is_missing_not_full():
-    t = table({"name": "资金使用合规性", "weight": 5, "rule": "deduction", "per_instance": 2, "evaluator": "合规"})
-    r = row(score(t, year()), "资金使用合规性")
-    assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
-
-
-def test_deduction_from_a_data_count():
-    t = table({"name": "数据一致性", "weight": 3, "rule": "deduction", "per_instance": 1, "measure": "data_warnings"})
-    r = row(score(t, year(warnings=["甲", "乙"])), "数据一致性")
-    assert (r["score"], r["status"]) == (1.0, STATUS_SCORED)
-
-
-def test_manual_given_and_not_given():
-    t = table({"name": "运行维护制度健全性", "weight": 10, "rule": "manual", "evaluator": "运维",
-               "indicator": "运行维护制度健全性"},
-              {"name": "使用部门满意度", "weight": 10, "rule": "manual", "evaluator": "满意度"})
-    sheet = indicators(("运行维护制度健全性", "健全", None))
-    given = score(t, year(sheet), {"运维": {"value": 4, "note": "未制定专项业务费资金管理办法"}, "满意度": None})
-
-    r = row(given, "运行维护制度健全性")
-    assert (r["score"], r["status"], r["target_text"]) == (4.0, STATUS_EVALUATOR, "健全")
-    assert "未制定专项业务费资金管理办法" in r["basis"]
-    assert row(given, "使用部门满意度")["status"] == STATUS_MISSING
-    assert row(score(t, year(sheet)), "运行维护制度健全性")["status"] == STATUS_MISSING
-
-
-@pytest.mark.parametrize("entries, match", [
-    ({"运维": 11}, "不在 0 到分值 10 之间"),
-    ({"运维": "很好"}, "不是数字"),
-    ({"运维": {"value": 5, "score": 5}}, "不认识的键「score」"),
-    ({"运维x": 5}, "没有评价人打分键「运维x」"),
-    ({"合规": 1.5}, "不是不小于0的整数"),
-])
-def test_evaluator_entries_refused(entries, match):
-    t = table({"name": "运维", "weight": 10, "rule": "manual", "evaluator": "运维"},
-              {"name": "合规", "weight": 5, "rule": "deduction", "per_instance": 1, "evaluator": "合规"})
-    with pytest.raises(ValidationError, match=match):
-        score(t, year(), entries)
 
 
 # --- totals, groups, grades --------------------------------------------------------------------
@@ -591,25 +351,6 @@ def test_grade_threshold_refused(value):
 # --- qualitative indicators (levels) ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("actual, expected, status", [
-    ("健全", 10.0, STATUS_SCORED), ("不健全", 0.0, STATUS_SCORED), (None, None, STATUS_MISSING)])
-def test_levels_from_the_indicator_sheet(actual, expected, status):
-    t = table({"name": "制度健全性", "weight": 10, "rule": "levels", "indicator": "制度健全性"})
-    r = row(score(t, year(indicators(("制度健全性", "健全", actual)))), "制度健全性")
-    assert (None if pd.isna(r["score"]) else r["score"], r["status"]) == (expected, status)
-
-
-def test_levels_from_the_evaluator_and_their_shares():
-    t = table({"name": "制度健全性", "weight": 10, "rule": "levels", "evaluator": "制度"},
-              {"name": "应急", "weight": 10, "rule": "levels", "evaluator": "应急",
-               "levels": {"达成": "100%", "部分达成": "60%", "未达成": 0}})
-    result = score(t, year(), {"制度": "部分达成", "应急": "部分达成"})
-    assert row(result, "制度健全性")["score"] == 5.0 and row(result, "应急")["score"] == 6.0
-    assert row(result, "应急")["basis"] == "评价为“部分达成”，分值 10 × 60% = 6 分"
-    with pytest.raises(ValidationError, match="定性分档应当恰好写明达成、部分达成、未达成三档"):
-        table({"name": "应急", "weight": 10, "rule": "levels", "evaluator": "应急", "levels": {"达成": 1}})
-
-
 def test_the_data_quoting_a_shortcoming_gives_a_proposal_not_a_score(result_2020):
     r = row(result_2020, "运行维护制度健全性")
     assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
@@ -621,94 +362,6 @@ def test_the_data_quoting_a_shortcoming_gives_a_proposal_not_a_score(result_2020
 
 
 # --- the evaluator's record (评价记录) -----------------------------------------------------------------
-
-
-def record(*rows: dict) -> pd.DataFrame:
-    """A 评价记录 frame as the loader returns it, rows from row 4 of 评价记录.xlsx."""
-    out = []
-    for n, r in enumerate(rows, start=4):
-        out.append({"level1": None, "name": r["name"], "weight": None, "method": None, "actual": r.get("actual"),
-                    "score": r.get("score"),
-                    "evidence": r.get("evidence"), "opinion": r.get("opinion"), "evaluator": r.get("evaluator"),
-                    "date": pd.Timestamp(r["date"]) if r.get("date") else pd.NaT,
-                    "src_file": "评价记录.xlsx", "src_sheet": "评价记录", "src_row": n})
-    return pd.DataFrame(out)
-
-
-def recorded(sheet=None, rows=()) -> SimpleNamespace:
-    data = year(sheet)
-    data.record = record(*rows)
-    return data
-
-
-RECORD_TABLE = [
-    {"name": "系统正常运行率", "weight": 8, "indicator": "系统正常运行率"},
-    {"name": "运行维护制度健全性", "weight": 10, "rule": "levels", "indicator": "运行维护制度健全性"},
-    {"level1": "满意度指标", "name": "使用部门满意度", "weight": 10, "rule": "manual", "evaluator": "满意度"},
-]
-
-
-def test_the_record_gives_actuals_scores_and_evidence():
-    t = table(*RECORD_TABLE)
-    sheet = indicators(("系统正常运行率", "≥95%", "99%"), ("运行维护制度健全性", "健全", None))
-    result = score(t, recorded(sheet, [
-        {"name": "系统正常运行率", "actual": "90%", "evidence": "2020年运维工单统计表", "evaluator": "张三",
-         "date": "2021-05-20"},
-        {"name": "运行维护制度健全性", "actual": "部分达成", "evidence": "《机房运维管理制度》（2019年修订）",
-         "opinion": "未制定专项业务费资金管理办法", "evaluator": "李四", "date": "2021-05-21"},
-        {"name": "使用部门满意度", "score": 8.5, "evidence": "满意度问卷汇总（回收62份）"},
-    ]))
-    uptime = row(result, "系统正常运行率")
-    assert uptime["score"] == pytest.approx(7.58) and uptime["status"] == STATUS_EVALUATOR
-    assert uptime["actual_text"] == "90%" and "评价组核实为 90%（绩效指标表填报 99%）" in uptime["basis"]
-    assert uptime["evidence"] == "2020年运维工单统计表"
-    rules = row(result, "运行维护制度健全性")
-    assert (rules["score"], rules["evidence"]) == (5.0, "《机房运维管理制度》（2019年修订）")
-    assert "（评价意见：未制定专项业务费资金管理办法）" in rules["basis"]
-    assert row(result, "使用部门满意度")["score"] == 8.5
-    assert result.evaluators == ["张三（2021-05-20）", "李四（2021-05-21）"]
-    assert result.proposals == []
-
-
-def test_a_record_row_without_evidence_shows_a_placeholder():
-    t = table(*RECORD_TABLE)
-    result = score(t, recorded(None, [{"name": "使用部门满意度", "score": 9}]))
-    assert row(result, "使用部门满意度")["evidence"] == "【待评价组填写：佐证材料】"
-
-
-@pytest.mark.parametrize("entry, column, message", [
-    ({"name": "网站访问量", "score": 5}, "三级指标", "评分表“测试”中没有指标「网站访问量」"),
-    ({"name": "使用部门满意度", "score": 10.5}, "得分", "「使用部门满意度」的得分 10.5 超过分值 10"),
-    ({"name": "运行维护制度健全性", "actual": "8"}, "实际完成值",
-     "「运行维护制度健全性」按定性分档计分，实际完成值应填 达成、部分达成、未达成 之一，而不是数字「8」"),
-    ({"name": "运行维护制度健全性", "actual": "基本健全"}, "实际完成值", "而不是「基本健全」"),
-    ({"name": "使用部门满意度", "actual": "92%"}, "得分", "按评价人打分计分，只填了实际完成值「92%」，没有填得分"),
-    ({"name": "系统正常运行率", "actual": "良好"}, "实际完成值", "实际完成值「良好」不是数值"),
-    ({"name": "填充", "actual": "x"}, "得分", "按评价人打分计分"),
-])
-def test_record_rows_refused_with_file_sheet_row_and_column(entry, column, message):
-    t = table(*RECORD_TABLE)
-    with pytest.raises(ValidationError) as err:
-        first = {"name": "填充", "score": 1} if entry["name"] != "填充" else {"name": "使用部门满意度", "score": 9}
-        score(t, recorded(None, [first, entry]))
-    [problem] = err.value.problems
-    assert (problem.file, problem.sheet, problem.row, problem.column) == ("评价记录.xlsx", "评价记录", 5, column)
-    assert message in problem.message and problem.hint
-
-
-def test_an_indicator_recorded_twice_under_its_two_names_is_refused():
-    t = table({"name": "运行维护制度", "weight": 10, "rule": "levels", "indicator": "运行维护制度健全性"})
-    with pytest.raises(ValidationError, match="指标「运行维护制度」在评价记录中写了两次（另一处：评价记录表第4行）"):
-        score(t, recorded(indicators(("运行维护制度健全性", "健全", None)),
-                          [{"name": "运行维护制度", "actual": "达成"}, {"name": "运行维护制度健全性", "actual": "未达成"}]))
-
-
-def test_a_measured_indicator_takes_no_score_from_the_record():
-    t = table({"level1": "预算执行率", "name": "预算执行率", "weight": 10, "rule": "ratio", "measure": "execution_rate"})
-    with pytest.raises(ValidationError, match="「预算执行率」由数据计算（预算执行率），评价记录不填得分和实际完成值"):
-        score(t, recorded(None, [{"name": "预算执行率", "score": 10}]))
-    ok = score(t, recorded(None, [{"name": "预算执行率", "evidence": "2020年决算报表"}]))
-    assert row(ok, "预算执行率")["score"] == 9.0  # 90 of 100: the record's evidence does not change the figure
 
 
 # --- a year without a scoring file: its own indicators sheet -----------------------------------------

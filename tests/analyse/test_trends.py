@@ -1,4 +1,5 @@
-"""Trends across years: the figures, the findings and the checks the trends report rests on."""
+"""Trends across years: the figures and the checks the trends report rests on (the findings of the rules across
+years are tested in tests/analyse/rules/test_across_years.py)."""
 
 from __future__ import annotations
 
@@ -70,25 +71,6 @@ def test_chains_mark_renewals_growth_and_the_cheaper_retender(analyses):
     # the two carriers' access chains are parallel: each is followed by its own carrier's re-tender
     assert table.loc["SL-2018-2.2-LT", "retender_after"] == pytest.approx(942 / 965 - 1, abs=0.02)
     assert bool(chains.loc[chains["contract_id"] == "SL-2019-2.2-LT", "estimated"].iloc[0])
-
-
-def test_findings_across_years(analyses):
-    found = {f.code.split("-")[0]: [] for f in T.trend_findings(analyses)}
-    for f in T.trend_findings(analyses):
-        found[f.code.split("-")[0]].append(f)
-    assert sorted(found) == ["T01", "T02", "T03", "T04"]
-    chains = [f.figures["chain"] for f in found["T01"]]
-    assert "SL-2018-1.6" in chains and "SL-2018-1.1" not in chains  # 1.1 was re-tendered after two renewals
-    t01 = next(f for f in found["T01"] if f.figures["chain"] == "SL-2018-1.6")
-    assert "连续续签4次" in t01.summary and "27.50万元" in t01.summary
-    t02 = found["T02"][0]
-    assert t02.figures["carrier"] == "中国联通" and t02.figures["other"] == "中国电信"
-    assert "中国联通保持47.10元不变" in t02.summary and "推算" in t02.summary
-    assert t02.figures["extra"] > 0
-    assert "大数据产业规划评估等费用" in found["T03"][0].summary and "个百分点" in found["T03"][0].summary
-    t04 = found["T04"][0]
-    assert "「系统正常运行率」目标值每年均为≥95%" in t04.summary
-    assert "保障金宏短信数量" not in t04.figures["indicators"]  # its target rises every year
 
 
 def test_no_finding_across_a_single_year(analyses):

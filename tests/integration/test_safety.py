@@ -4,7 +4,7 @@
   commands (and around this whole module).
 * A run or an ingest killed half-way (SIGKILL) leaves the previous outputs complete and readable.
 * Two runs of one year at once, and parallel runs beside ingests, finish without corrupting
-  each other (tests/run/test_runner.py does the same with tiny fixture notebooks; here it is the
+  each other (tests/run/test_notebook.py does the same with tiny fixture notebooks; here it is the
   real CLI and the real annual notebook).
 * Text from the data is escaped in the HTML report and written as text, never as a formula,
   in the exported workbook.

@@ -1,0 +1,166 @@
+"""The procurement rules (F04 overlapping scopes, F05 renewals without competition, F06 unit price disparity):
+each on a tiny inline case (one that triggers, one that does not), then on 2020."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rule_inputs import assert_same, budget, contracts, lines, unchanged
+
+from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse.rules import procurement as procurement_rules
+
+D = Decimal
+
+
+def renewals(c, year=2020):
+    """The renewal rule on a contracts table, with its analyses computed as the year's analysis does."""
+    chains = A.renewal_chains(c)
+    return procurement_rules.renewals_without_competition(chains, A.renewal_summary(chains, year), c, year)
+
+
+def disparity(ln):
+    return procurement_rules.unit_price_disparity(A.same_bandwidth_prices(ln), ln)
+
+
+# --- 4. overlapping scopes ------------------------------------------------------------------------
+
+
+def test_service_phrases_split_and_normalise():
+    clauses, phrases = procurement_rules.service_phrases("对机房UPS及配电系统进行巡检；网络、网闸维保服务；ＵＰＳ更换等")
+    assert clauses == ["机房UPS及配电系统进行巡检", "网络、网闸维保服务", "UPS更换"]
+    assert phrases == ["机房UPS", "配电系统进行巡检", "网络", "网闸维保服务", "UPS更换"]
+
+
+@pytest.mark.parametrize("scope, phrases", [
+    ("UPS及配电系统", ["UPS", "配电系统"]),
+    ("巡检以及驻场服务", ["巡检", "驻场服务"]),
+    ("故障及时响应", ["故障及时响应"]),  # 及时 is a word, not "and"
+    ("涉及网闸等", ["涉及网闸"]),
+])
+def test_service_phrases_split_at_and_only_between_phrases(scope, phrases):
+    assert procurement_rules.service_phrases(scope)[1] == phrases
+
+
+def test_overlapping_scopes_reports_an_item_pair_once():
+    b = budget(("1.1", "机房维护", D(667000), None), ("1.2", "网络维护", D(728000), None), ("3.1", "证书", D(1), None))
+    c = contracts(
+        {"contract_id": "A", "item_code": "1.1", "item": "机房维护", "scope": "机房巡检；网络、网闸维保服务；UPS更换"},
+        {"contract_id": "B", "item_code": "1.2", "item": "网络维护", "scope": "交换机维护；网络、网闸维保服务；UPS更换"},
+        {"contract_id": "B2", "item_code": "1.2", "item": "网络维护", "renews": "B",
+         "scope": "交换机维护；网络、网闸维保服务；UPS更换"},
+        {"contract_id": "C", "item_code": "3.1", "item": "证书", "scope": "数字证书购置和更新服务"},
+    )
+    before = unchanged(b, c)
+    f, = procurement_rules.overlapping_scopes(c, b)
+    assert_same(before, [b, c])
+    assert f.code == "F04" and f.figures["shared_services"] == 2
+    assert f.figures["combined_budget"] == D(1395000)
+    # in words: which services both contracts list, and where; no similarity score, no names run together
+    assert f.summary.startswith("「1.1 机房维护」与「1.2 网络维护」的合同“服务内容”都列有：网络、网闸维保服务；UPS更换")
+    assert "（见合同台账第2、3、4行）" in f.summary and "相似度" not in f.summary
+    assert "66.70万元、72.80万元，合计139.50万元" in f.summary
+    assert list(f.rows.loc[f.rows["table"] == "合同台账", "contract_id"]) == ["A", "B", "B2"]
+
+
+def test_overlapping_scopes_none_for_own_renewal_or_distinct_services():
+    c = contracts(
+        {"contract_id": "A", "item_code": "1.1", "item": "a", "scope": "网络、网闸维保服务；UPS更换"},
+        {"contract_id": "A2", "item_code": "1.1", "item": "a", "renews": "A", "scope": "网络、网闸维保服务；UPS更换"},
+        {"contract_id": "C", "item_code": "3.1", "item": "c", "scope": "数字证书购置和更新服务"},
+    )
+    assert procurement_rules.overlapping_scopes(c, budget(("1.1", "a", D(1), None))) == []
+
+
+def test_overlapping_scopes_2020(y2020):
+    found = procurement_rules.overlapping_scopes(y2020.contracts, y2020.budget)
+    assert len(found) == 1
+    f = found[0]
+    assert f.summary.startswith("「1.1 电子政务机房UPS等关键设备维护服务费」与「1.2 电子政务核心网络设备安全设备维护费」")
+    assert "网络、网闸维保服务" in f.summary and "UPS更换" in f.summary
+    assert f.figures["budget_a"] == D("667000.00") and f.figures["budget_b"] == D("728000.00")
+    assert "合计139.50万元" in f.summary
+    assert f.rows["src_row"].notna().all()
+
+
+# --- 5. renewals ----------------------------------------------------------------------------------
+
+
+def test_renewals_stale_chain_and_recent_renewal():
+    c = contracts(
+        {"contract_id": "A1", "item_code": "2.1", "item": "专线", "vendor": "联通", "signed": "2014-01-01",
+         "signed_precision": "year", "procurement": "公开招标", "annual_cost": D(100000)},
+        {"contract_id": "A2", "item_code": "2.1", "item": "专线", "vendor": "联通", "signed": "2016-01-01",
+         "signed_precision": "year", "procurement": "续签", "renews": "A1", "annual_cost": D(110000)},
+        {"contract_id": "B1", "item_code": "1.2", "item": "网络维护", "signed": "2019-09-01",
+         "signed_precision": "month", "procurement": "公开招标", "annual_cost": D(50000)},
+        {"contract_id": "B2", "item_code": "1.2", "item": "网络维护", "signed": "2020-01-01",
+         "signed_precision": "year", "procurement": "续签", "renews": "B1"},
+    )
+    before = unchanged(c)
+    stale, recent = renewals(c)
+    assert_same(before, [c])
+    assert stale.code == "F05-1" and stale.severity == "高"  # 2014 → 2020: 6 years
+    assert stale.figures["years"] == 7 and stale.figures["spent_since"] == D(770000)  # 11万 × 7 years
+    assert "2014—2020年，共7个年度" in stale.summary and "已6年" not in stale.summary
+    assert "上次竞争性采购为2014年（公开招标）" in stale.summary and "2016年续签增幅10.00%" in stale.summary
+    assert "累计约77.00万元（按现价估算" in stale.summary
+    assert list(stale.rows["contract_id"]) == ["A1", "A2"] and list(stale.rows["src_row"]) == [2, 3]
+    assert recent.code == "F05-2" and recent.severity == "低" and recent.figures["renewals_undisclosed"] == 1
+    assert stale.title == "合同长期续签，未重新竞争性采购" and recent.title == "合同续签未重新采购，续签金额未披露"
+    assert "1.2 网络维护于2020年续签，续签金额未披露" in recent.summary
+    assert recent.figures["annual_cost_known"] is None  # renewed at an undisclosed amount: the old price is not assumed
+    assert "上次竞争性采购为2019年9月（公开招标）" in recent.summary
+
+
+def test_renewals_none_for_a_recent_tender():
+    c = contracts({"contract_id": "A", "item_code": "1.1", "item": "a", "signed": "2019-05-01",
+                   "procurement": "公开招标", "annual_cost": D(1)})
+    assert renewals(c) == []
+
+
+def test_renewals_2020(y2020):
+    found = renewals(y2020.contracts)
+    unicom = next(f for f in found if "中国联通" in f.summary)
+    assert unicom.severity == "高" and unicom.figures["years"] == 7
+    assert unicom.figures["spent_since"] == D("6384000.00") and "约638.40万元" in unicom.summary
+    assert "数据中无竞争性采购记录" in unicom.summary and "按现价估算" in unicom.summary
+    assert list(unicom.rows["src_row"]) == [12]
+    # titles say no more than the text: 1.2 was tendered in 2019 and renewed in 2020 without a new procurement
+    recent = next(f for f in found if f.title == "合同续签未重新采购，续签金额未披露")
+    assert "上次竞争性采购为2019年9月（公开招标）" in recent.summary
+    sms = next(f for f in found if "2.7 金宏短信平台通信费" in f.summary)
+    assert sms.title == "长期未见竞争性采购记录" and "续签" not in sms.title  # one contract, no renewal on record
+    assert unicom.title == "合同长期续签，未重新竞争性采购" and "采购方式为续签" in unicom.summary
+    assert "1.1 电子政务机房UPS等关键设备维护服务费于2020年续签，续签金额未披露" in recent.summary
+    assert "1.2 电子政务核心网络设备安全设备维护费于2020年续签" in recent.summary
+    assert recent.figures["renewals_undisclosed"] == 2 and recent.rows["src_row"].notna().all()
+
+
+# --- 6. unit price disparity ------------------------------------------------------------------------
+
+
+def test_unit_price_disparity_ratio_and_excess():
+    ln = lines(("联通", "互联网出口", 1000.0, 2, D(76000)), ("电信", "互联网出口", 1000.0, 1, D(7900)))
+    f, = disparity(ln)
+    assert f.code == "F06" and f.severity == "高" and round(f.figures["ratio"], 1) == 9.6
+    assert f.figures["annual_excess"] == D(1634400)  # (76000 − 7900) × 12 × 2 lines
+    assert "联通7.60万元/月，电信0.79万元/月，前者是后者的9.6倍" in f.summary and "163.44万元" in f.summary
+    assert list(f.rows["src_row"]) == [2, 3]
+    # the data does not say the two lines are comparable: the gap is an estimate, not money overspent
+    assert f.title == "同带宽线路价格差异较大，需核实服务内容及定价依据"
+    assert "每年多支出" not in f.summary and "年差额163.44万元（推算" in f.summary and "是否可比" in f.summary
+
+
+def test_unit_price_disparity_none_below_ratio():
+    ln = lines(("联通", "互联网出口", 1000.0, 1, D(10000)), ("电信", "互联网出口", 1000.0, 1, D(7900)),
+               ("联通", "专网", 100.0, 1, D(90000)))  # a different service is not compared
+    assert disparity(ln) == []
+
+
+def test_unit_price_disparity_2020(y2020):
+    f, = disparity(y2020.lines)
+    assert f.figures["annual_excess"] == D("817200.00")  # (7.6 − 0.79) × 12 万元
+    assert "9.6倍" in f.summary and "81.72万元" in f.summary and "1000M互联网出口" in f.summary
+    assert list(f.rows["src_row"]) == [4, 5]
