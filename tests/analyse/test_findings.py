@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse.checks import CHECK_COLUMNS
 from qdanalysis.analyse.findings import SEVERITIES, Finding, findings_table, in_report_order, sort_findings
+from qdanalysis.analyse.indicator_status import indicator_status
+from qdanalysis.analyse.network_lines import same_bandwidth_prices
+from qdanalysis.analyse.renewals import recurring_share, renewal_chains, renewal_summary
 from qdanalysis.analyse.rules import budget as budget_rules
 from qdanalysis.analyse.rules import indicators as indicator_rules
 from qdanalysis.analyse.rules import procurement as procurement_rules
@@ -85,24 +87,24 @@ def found2020(a2020):
 
 def renewals(c, year=2020):
     """The renewal rule on a contracts table, with its analyses computed as the year's analysis does."""
-    chains = A.renewal_chains(c)
-    return procurement_rules.renewals_without_competition(chains, A.renewal_summary(chains, year), c, year)
+    chains = renewal_chains(c)
+    return procurement_rules.renewals_without_competition(chains, renewal_summary(chains, year), c, year)
 
 
 def disparity(ln):
-    return procurement_rules.unit_price_disparity(A.same_bandwidth_prices(ln), ln)
+    return procurement_rules.unit_price_disparity(same_bandwidth_prices(ln), ln)
 
 
 def not_met(ind):
-    return indicator_rules.indicator_not_met(A.indicator_status(ind), ind)
+    return indicator_rules.indicator_not_met(indicator_status(ind), ind)
 
 
 def without_evidence(ind):
-    return indicator_rules.indicators_without_evidence(A.indicator_status(ind), ind)
+    return indicator_rules.indicators_without_evidence(indicator_status(ind), ind)
 
 
 def recurring(b, c, totals):
-    return budget_rules.high_recurring_share(A.recurring_share(b, c, totals), b, c)
+    return budget_rules.high_recurring_share(recurring_share(b, c, totals), b, c)
 
 
 def by_title(findings, title):
@@ -524,7 +526,7 @@ def test_a_target_and_a_result_in_different_units_are_not_compared(y2020):
     [f] = indicator_rules.units_inconsistent(y2020.indicators)
     assert (f.code, f.title) == ("F12", "指标值与实际完成值口径不一致")
     assert "「视频资源共享数量」的指标值≥3万条以“条”计，实际完成值4.8万路以“路”计" in f.summary
-    status = A.indicator_status(y2020.indicators).set_index("name")
+    status = indicator_status(y2020.indicators).set_index("name")
     assert status.loc["视频资源共享数量", "status"] == "口径不一致"
     assert pd.isna(status.loc["视频资源共享数量", "achievement"])  # no 160% claimed
     assert indicator_rules.target_set_low(y2020.indicators) == []  # 160% in other units says nothing of the target
