@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import renewals as A
 from qdanalysis.present import style
 from qdanalysis.present.charts import renewals as renewal_charts
 from qdanalysis.read.schema import MONEY, PRICE

@@ -8,10 +8,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from qdanalysis.analyse.scoring_table import (
-    ScoringTable,
-    validate_scoring,
-)
+from qdanalysis.analyse.scoring_file import validate_scoring
+from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.read import parsing as P
 from qdanalysis.read.loaders.indicators import is_met
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import counted_in_units, is_approximate, item_label, months_in_service
+from qdanalysis.analyse.linking import is_approximate, item_label
+from qdanalysis.analyse.network_lines import counted_in_units, months_in_service
 from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.money import FEN, WAN, to_decimal
 from qdanalysis.read.schema import UNITS_COUNTED

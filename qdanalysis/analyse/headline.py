@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import ITEMISED, UNITEMISED
+from qdanalysis.analyse.spending import ITEMISED, UNITEMISED
 from qdanalysis.money import safe_ratio, sum_all, sum_known
 
 

@@ -1,8 +1,9 @@
 """Scoring of the performance indicators (绩效评分): a year scored against a table, and the score sheet.
 
 The indicator system is data, not code. A scoring table (:mod:`qdanalysis.analyse.scoring_table`:
-YAML in ``params/`` or a shipped preset, read and validated by :func:`load_scoring` and
-:func:`load_preset`) lists every indicator with its level 1 and level 2, weight (分值), where its
+YAML in ``params/`` or a shipped preset, read and validated by
+:func:`~qdanalysis.analyse.scoring_file.load_scoring` and
+:func:`~qdanalysis.analyse.scoring_presets.load_preset`) lists every indicator with its level 1 and level 2, weight (分值), where its
 actual comes from (:mod:`qdanalysis.analyse.scoring_evidence`) and its scoring rule
 (:mod:`qdanalysis.analyse.scoring_rules`: ratio, bands, deduction, manual, levels). An indicator
 without evidence is 待补充佐证: it earns nothing, and it is never full marks. When such indicators
@@ -22,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import budget_ceiling, units_differ
 from qdanalysis.analyse.checks import cross_checks, warnings_from
+from qdanalysis.analyse.indicator_status import budget_ceiling, units_differ
 from qdanalysis.analyse.scoring_evidence import (
     Entry,
     RecordEntry,

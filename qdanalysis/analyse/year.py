@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse import analyses
+from qdanalysis.analyse import linking, network_lines, renewals, sms_costs, spending
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.headline import Headline, headline
+from qdanalysis.analyse.indicator_status import indicator_status
 from qdanalysis.analyse.rules.registry import find_all
 from qdanalysis.analyse.scoring import ScoreResult, score
 from qdanalysis.analyse.scoring_table import ScoringTable
@@ -35,7 +36,7 @@ class YearAnalysis:
     Attributes:
         data: the year's tables as loaded (see :class:`~qdanalysis.read.year.YearData`).
         categories: budget, adjusted budget and executed per category, 未披露 and 合计 rows
-            (:func:`~qdanalysis.analyse.analyses.spending_by_category`).
+            (:func:`~qdanalysis.analyse.spending.spending_by_category`).
         spend: what the data itemises as the year's spending, and what it does not.
         line_costs: annual line cost by carrier and line type.
         prices: the same bandwidth bought from different carriers.
@@ -109,22 +110,22 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         ValidationError: the evaluator's entries or the scoring table do not fit the data.
     """
     d = _linked(data)
-    chains = analyses.renewal_chains(d.contracts)
+    chains = renewals.renewal_chains(d.contracts)
     frames = {
-        "categories": analyses.spending_by_category(d.budget, d.totals),
-        "spend": analyses.disclosed_spend(d.budget, d.contracts, d.totals),
-        "line_costs": analyses.line_costs(d.lines, d.year),
-        "prices": analyses.same_bandwidth_prices(d.lines),
-        "monthly_lines": analyses.monthly_line_cost(d.contracts, d.year),
-        "yearly_lines": analyses.yearly_line_cost(d.contracts, d.year),
-        "line_count": analyses.line_count_vs_target(d.lines, d.indicators),
-        "sms_monthly": analyses.sms_monthly(d.sms),
-        "sms_departments": analyses.sms_by_department(d.sms),
-        "sms_target": analyses.sms_target_money(d.sms, d.indicators),
+        "categories": spending.spending_by_category(d.budget, d.totals),
+        "spend": spending.disclosed_spend(d.budget, d.contracts, d.totals),
+        "line_costs": network_lines.line_costs(d.lines, d.year),
+        "prices": network_lines.same_bandwidth_prices(d.lines),
+        "monthly_lines": network_lines.monthly_line_cost(d.contracts, d.year),
+        "yearly_lines": network_lines.yearly_line_cost(d.contracts, d.year),
+        "line_count": network_lines.line_count_vs_target(d.lines, d.indicators),
+        "sms_monthly": sms_costs.sms_monthly(d.sms),
+        "sms_departments": sms_costs.sms_by_department(d.sms),
+        "sms_target": sms_costs.sms_target_money(d.sms, d.indicators),
         "chains": chains,
-        "renewals": analyses.renewal_summary(chains, d.year),
-        "recurring": analyses.recurring_share(d.budget, d.contracts, d.totals),
-        "indicator_status": analyses.indicator_status(d.indicators),
+        "renewals": renewals.renewal_summary(chains, d.year),
+        "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals),
+        "indicator_status": indicator_status(d.indicators),
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)
@@ -144,9 +145,9 @@ def _linked(data: YearData) -> YearData:
     """The year's data with every contract and line linked to its budget item (by code, else by
     项目名称) and the carriers written one way (青岛电信 → 中国电信), so that each analysis joins and
     groups the tables the same way; the data itself is unchanged."""
-    budget = analyses.item_keys(data.budget)
-    contracts = analyses.carriers_written_one_way(analyses.link_items(data.budget, data.contracts), "vendor")
-    lines = analyses.carriers_written_one_way(analyses.link_items(data.budget, data.lines), "carrier")
+    budget = linking.item_keys(data.budget)
+    contracts = linking.carriers_written_one_way(linking.link_items(data.budget, data.contracts), "vendor")
+    lines = linking.carriers_written_one_way(linking.link_items(data.budget, data.lines), "carrier")
     if budget is data.budget and contracts is data.contracts and lines is data.lines:
         return data
     return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})

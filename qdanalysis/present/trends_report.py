@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from qdanalysis.analyse import trends as trends_analysis
-from qdanalysis.analyse.analyses import item_label
+from qdanalysis.analyse.checks import STATUS_DIFF
+from qdanalysis.analyse.linking import item_label
+from qdanalysis.analyse.trend_checks import STATUS_NOTHING
 from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
@@ -260,8 +262,8 @@ class TrendsReport(Outline):
         checks = self.trends.checks
         if checks.empty:
             return self._enough("跨年度数据核对")
-        bad = checks[checks["status"] == trends_analysis.STATUS_DIFF]
-        nothing = checks[checks["status"] == trends_analysis.STATUS_NOTHING]
+        bad = checks[checks["status"] == STATUS_DIFF]
+        nothing = checks[checks["status"] == STATUS_NOTHING]
         parts = []
         if not bad.empty:
             parts.append(f"发现{len(bad)}处不一致，须核实")

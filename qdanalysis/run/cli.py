@@ -105,7 +105,7 @@ def cmd_ingest(args) -> int:
 
 def _scoring_arg(args) -> str | Path:
     """``--scoring``: a preset's name as it is; a file relative to where the user is."""
-    from qdanalysis.analyse.scoring_table import PRESETS
+    from qdanalysis.analyse.scoring_presets import PRESETS
 
     if not args.scoring:
         return ""

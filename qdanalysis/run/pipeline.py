@@ -14,7 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdanalysis.analyse.scoring_table import PRESETS, ScoringTable, load_preset, load_scoring, table_from_indicators
+from qdanalysis.analyse.scoring_file import load_scoring
+from qdanalysis.analyse.scoring_from_indicators import table_from_indicators
+from qdanalysis.analyse.scoring_presets import PRESETS, load_preset
+from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.analyse.year import YearAnalysis, analyse
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path

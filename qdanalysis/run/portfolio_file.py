@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qdanalysis.analyse.scoring_table import PRESETS
+from qdanalysis.analyse.scoring_presets import PRESETS
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.run.params import YEAR_MAX, YEAR_MIN
 from qdanalysis.yamlfile import is_int, key_path, line_of, node_lines, read_yaml, type_name

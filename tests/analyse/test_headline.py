@@ -6,8 +6,8 @@ from decimal import Decimal as D
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import ITEMISED, UNITEMISED
 from qdanalysis.analyse.headline import headline
+from qdanalysis.analyse.spending import ITEMISED, UNITEMISED
 
 
 def frames(**over):

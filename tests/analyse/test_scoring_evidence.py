@@ -17,12 +17,7 @@ from scoring_inputs import (
 
 from qdanalysis import ValidationError
 from qdanalysis.analyse.scoring import score
-from qdanalysis.analyse.scoring_table import (
-    STATUS_EVALUATOR,
-    STATUS_EXPLAIN,
-    STATUS_MISSING,
-    STATUS_SCORED,
-)
+from qdanalysis.analyse.scoring_table import STATUS_EVALUATOR, STATUS_EXPLAIN, STATUS_MISSING, STATUS_SCORED
 
 
 @pytest.mark.parametrize("actual", [None, "已完成"])

@@ -14,11 +14,7 @@ from scoring_inputs import (
 
 from qdanalysis import ValidationError
 from qdanalysis.analyse.scoring import score
-from qdanalysis.analyse.scoring_table import (
-    STATUS_EVALUATOR,
-    STATUS_MISSING,
-    STATUS_SCORED,
-)
+from qdanalysis.analyse.scoring_table import STATUS_EVALUATOR, STATUS_MISSING, STATUS_SCORED
 from qdanalysis.read import parsing as P
 
 

@@ -110,7 +110,7 @@ def test_same_bandwidth_two_carriers(y2020):
     # the report gives 92 organisations (外联网单位), not 92 lines: costed one line each, counted apart
     assert lines.loc["中国联通、中国电信", "count_unit"] == "单位"
     assert set(lines.drop("中国联通、中国电信")["count_unit"]) == {"条"}
-    from qdanalysis.analyse import analyses as A
+    from qdanalysis.analyse import network_lines as A
     costs = A.line_costs(y2020.lines).set_index("carrier")
     assert pd.isna(costs.loc["中国联通、中国电信", "lines"]) and costs.loc["中国联通、中国电信", "units"] == 92
     assert costs.loc["中国联通、中国电信", "annual_cost"] == Decimal("1039968.00")  # one line per organisation

@@ -239,7 +239,7 @@ def test_loader_replaces_the_row_by_the_aggregate(tmp_path):
     assert list(sms["src_row"]) == [3, 4, 4]
     # the sheet settled March; January and February are the log's count × price
     assert list(sms["amount_basis"]) == ["结算金额", "条数×单价", "条数×单价"]
-    from qdanalysis.analyse import analyses as A
+    from qdanalysis.analyse import sms_costs as A
     assert list(A.sms_monthly(sms)["amount_basis"]) == ["条数×单价", "条数×单价", "结算金额"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from workbooks import make_workbook
 
 import qdanalysis
-from qdanalysis.analyse.scoring_table import load_preset
+from qdanalysis.analyse.scoring_presets import load_preset
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 from qdanalysis.run import pipeline
 from qdanalysis.run.pipeline import (

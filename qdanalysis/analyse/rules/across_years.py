@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import STATUS_MET, item_label
 from qdanalysis.analyse.findings import (
     EVERY_INDICATOR,
     HIGH,
@@ -20,6 +19,8 @@ from qdanalysis.analyse.findings import (
     evidence_rows,
     numbered,
 )
+from qdanalysis.analyse.indicator_status import STATUS_MET
+from qdanalysis.analyse.linking import item_label
 from qdanalysis.domain import BASIS_WORDS, DECISION, PROCESS, UNDISCLOSED
 from qdanalysis.fmt import format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.money import to_decimal

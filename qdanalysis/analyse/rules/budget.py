@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import item_label
 from qdanalysis.analyse.checks import STATUS_DIFF
 from qdanalysis.analyse.findings import HIGH, LOW, MEDIUM, Finding, Rule, budget_rows, evidence_rows, join, numbered
+from qdanalysis.analyse.linking import item_label
 from qdanalysis.domain import DECISION, OUTCOME, OUTPUT
 from qdanalysis.fmt import pct, wan
 from qdanalysis.money import is_missing, safe_ratio, sum_known
@@ -98,7 +98,7 @@ def high_recurring_share(recurring: dict, budget: pd.DataFrame, contracts: pd.Da
     """Recurring (刚性) contracts' share of the budget when it reaches :data:`RECURRING_THRESHOLD` (F03).
 
     Args:
-        recurring: :func:`~qdanalysis.analyse.analyses.recurring_share` of the year.
+        recurring: :func:`~qdanalysis.analyse.renewals.recurring_share` of the year.
         budget, contracts: the tables it was computed from (for the evidence rows).
     """
     if budget.empty or contracts.empty:

@@ -9,14 +9,6 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import (
-    STATUS_NOT_MET,
-    STATUS_UNKNOWN,
-    budget_ceiling,
-    item_label,
-    sms_target_money,
-    units_differ,
-)
 from qdanalysis.analyse.findings import (
     EVERY_INDICATOR,
     HIGH,
@@ -29,6 +21,9 @@ from qdanalysis.analyse.findings import (
     numbered,
     unit_price_text,
 )
+from qdanalysis.analyse.indicator_status import STATUS_NOT_MET, STATUS_UNKNOWN, budget_ceiling, units_differ
+from qdanalysis.analyse.linking import item_label
+from qdanalysis.analyse.sms_costs import sms_target_money
 from qdanalysis.domain import DECISION, OUTPUT, PROCESS
 from qdanalysis.fmt import count_text, pct, wan
 from qdanalysis.money import FEN, is_missing, to_decimal
@@ -109,7 +104,7 @@ def indicator_not_met(status: pd.DataFrame, indicators: pd.DataFrame) -> list[Fi
     """Targets the reported actual does not reach (F09); 高 below :data:`NOT_MET_HIGH` of target.
 
     Args:
-        status: :func:`~qdanalysis.analyse.analyses.indicator_status` of ``indicators`` (row for row).
+        status: :func:`~qdanalysis.analyse.indicator_status.indicator_status` of ``indicators`` (row for row).
     """
     found = []
     if indicators.empty:
@@ -140,7 +135,7 @@ def indicators_without_evidence(status: pd.DataFrame, indicators: pd.DataFrame) 
     """Indicators with no reported actual: the result cannot be verified (缺少佐证) (F10).
 
     Args:
-        status: :func:`~qdanalysis.analyse.analyses.indicator_status` of ``indicators`` (row for row).
+        status: :func:`~qdanalysis.analyse.indicator_status.indicator_status` of ``indicators`` (row for row).
     """
     if indicators.empty:
         return None

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pandas as pd
 
-from qdanalysis.analyse.analyses import item_label
 from qdanalysis.analyse.findings import (
     HIGH,
     LOW,
@@ -24,6 +23,7 @@ from qdanalysis.analyse.findings import (
     sources_text,
     unit_price_text,
 )
+from qdanalysis.analyse.linking import item_label
 from qdanalysis.domain import DECISION, PROCESS
 from qdanalysis.fmt import date_text, format_number, pct, times, wan
 from qdanalysis.money import is_missing, sum_known
@@ -173,8 +173,8 @@ def renewals_without_competition(chains: pd.DataFrame, summary: pd.DataFrame, co
     estimate (推算), made only where the renewal summary makes one.
 
     Args:
-        chains, summary: :func:`~qdanalysis.analyse.analyses.renewal_chains` of ``contracts`` and
-            its :func:`~qdanalysis.analyse.analyses.renewal_summary` for ``year``.
+        chains, summary: :func:`~qdanalysis.analyse.renewals.renewal_chains` of ``contracts`` and
+            its :func:`~qdanalysis.analyse.renewals.renewal_summary` for ``year``.
     """
     if contracts.empty:
         return []
@@ -311,7 +311,7 @@ def unit_price_disparity(prices: pd.DataFrame, lines: pd.DataFrame) -> list[Find
     The annual excess is (fee − cheapest fee) × 12 × the number of such lines.
 
     Args:
-        prices: :func:`~qdanalysis.analyse.analyses.same_bandwidth_prices` of ``lines``.
+        prices: :func:`~qdanalysis.analyse.network_lines.same_bandwidth_prices` of ``lines``.
     """
     found = []
     if lines.empty:

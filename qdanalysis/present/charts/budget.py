@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qdanalysis.analyse import analyses
+from qdanalysis.analyse.spending import ITEMISED, UNITEMISED
 from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
@@ -58,8 +58,8 @@ def disclosed_spend(spend: pd.DataFrame, *, source: str, demo: bool = False, yea
     """
     title = f"{base.prefix(year)}支出逐项列明情况（万元）"
     items = spend[spend["code"].notna()] if "code" in spend else spend.iloc[0:0]
-    disclosed_row = spend[spend["item"] == analyses.ITEMISED]
-    rest_row = spend[spend["item"] == analyses.UNITEMISED]
+    disclosed_row = spend[spend["item"] == ITEMISED]
+    rest_row = spend[spend["item"] == UNITEMISED]
     disclosed = None if disclosed_row.empty else disclosed_row["amount"].iloc[0]
     rest = None if rest_row.empty else rest_row["amount"].iloc[0]
 

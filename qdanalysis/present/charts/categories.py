@@ -7,7 +7,7 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qdanalysis.analyse import analyses
+from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
 
@@ -22,8 +22,8 @@ def category_spending(cat: pd.DataFrame, *, source: str, demo: bool = False, yea
         year: budget year for the title.
     """
     title = f"{base.prefix(year)}专项业务费预算按类别分布（万元）"
-    rows = cat[cat["category"] != analyses.TOTAL]
-    total = cat[cat["category"] == analyses.TOTAL]
+    rows = cat[cat["category"] != TOTAL]
+    total = cat[cat["category"] == TOTAL]
     fig, ax = base.figure(8, base.bar_height(len(rows), 0.62, 1.8))
     if rows.empty or (base.all_missing(rows["budget"]) and (total.empty or base.missing(total["budget"].iloc[0]))):
         return base.empty(fig, ax, title, "各类别及合计均无预算数", source, demo)

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qdanalysis.analyse import analyses
+from qdanalysis.analyse.linking import item_label
 from qdanalysis.money import round_half_up
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
@@ -131,7 +131,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     if monthly.empty or base.all_missing(monthly["cost"]):
         return base.empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
     frame = monthly.sort_values("month", kind="stable")
-    names = {r["contract_id"]: f"{analyses.item_label(r.get('item_code'), r.get('item'))}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + base.U}）"
+    names = {r["contract_id"]: f"{item_label(r.get('item_code'), r.get('item'))}（{r['vendor'] if isinstance(r['vendor'], str) else '供应商' + base.U}）"
              for _, r in frame.iterrows()}
     series = base.stacked(ax, frame, "month", "contract_id", "cost", base.month_label, names)
     base.legend_below(ax, series, 2, undisclosed=frame["cost"].isna().any())

@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from qdanalysis.analyse import analyses
+from qdanalysis.analyse.linking import item_label
 from qdanalysis.domain import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import round_half_up
@@ -294,7 +294,7 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
         ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
         ax.tick_params(axis="y", labelsize=8)
         name = g["item"].dropna().iloc[0] if g["item"].notna().any() else ""
-        ax.set_title(f"{base.two_lines(analyses.item_label(code, name), 12)}\n{'，'.join(notes[:2]) or '年均增长无法计算'}",
+        ax.set_title(f"{base.two_lines(item_label(code, name), 12)}\n{'，'.join(notes[:2]) or '年均增长无法计算'}",
                      loc="left", fontsize=8, pad=4, linespacing=1.25)
     handles = [
         Line2D([], [], ls="none", marker=COMPETITIVE_MARKER, ms=6, color=style.TEXT_COLOR, label="竞争性采购"),

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from qdanalysis.analyse.analyses import TOTAL
+from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all

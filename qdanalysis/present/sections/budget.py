@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdanalysis.analyse.analyses import TOTAL
+from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.fmt import pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, para

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qdanalysis.analyse.analyses import TOTAL, UNITEMISED
+from qdanalysis.analyse.spending import TOTAL, UNITEMISED
 from qdanalysis.fmt import pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, para
 from qdanalysis.present.sections.base import Context, Section

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdanalysis.analyse.analyses import STATUS_MET, STATUS_MISMATCH, STATUS_NOT_MET, STATUS_UNKNOWN
+from qdanalysis.analyse.indicator_status import STATUS_MET, STATUS_MISMATCH, STATUS_NOT_MET, STATUS_UNKNOWN
 from qdanalysis.fmt import pct
 from qdanalysis.present.blocks import NOTE, WARNING, Block, Chart, Table, TableLayout, para
 from qdanalysis.present.sections.base import Context, Section

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdanalysis.analyse.analyses import TOTAL, UNITEMISED
+from qdanalysis.analyse.spending import TOTAL, UNITEMISED
 from qdanalysis.fmt import pct, wan
 from qdanalysis.present.blocks import WARNING, Block, Placeholder, Table, TableLayout, joined, para
 from qdanalysis.present.sections.base import Context, Section

@@ -8,15 +8,15 @@ from decimal import Decimal
 import pandas as pd
 from rule_inputs import assert_same, budget, contracts, indicators, lines, unchanged
 
-from qdanalysis.analyse import analyses as A
 from qdanalysis.analyse.checks import CHECK_COLUMNS
+from qdanalysis.analyse.renewals import recurring_share
 from qdanalysis.analyse.rules import budget as budget_rules
 
 D = Decimal
 
 
 def recurring(b, c, totals):
-    return budget_rules.high_recurring_share(A.recurring_share(b, c, totals), b, c)
+    return budget_rules.high_recurring_share(recurring_share(b, c, totals), b, c)
 
 
 def by_title(findings, title):

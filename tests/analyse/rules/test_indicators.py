@@ -10,18 +10,18 @@ import pytest
 from rule_inputs import contracts, indicators
 
 import qdanalysis
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse.indicator_status import indicator_status
 from qdanalysis.analyse.rules import indicators as indicator_rules
 
 D = Decimal
 
 
 def not_met(ind):
-    return indicator_rules.indicator_not_met(A.indicator_status(ind), ind)
+    return indicator_rules.indicator_not_met(indicator_status(ind), ind)
 
 
 def without_evidence(ind):
-    return indicator_rules.indicators_without_evidence(A.indicator_status(ind), ind)
+    return indicator_rules.indicators_without_evidence(indicator_status(ind), ind)
 
 
 # --- 2. quantity targets on per-unit services --------------------------------------------------
@@ -119,7 +119,7 @@ def test_a_target_and_a_result_in_different_units_are_not_compared(y2020):
     [f] = indicator_rules.units_inconsistent(y2020.indicators)
     assert (f.code, f.title) == ("F12", "指标值与实际完成值口径不一致")
     assert "「视频资源共享数量」的指标值≥3万条以“条”计，实际完成值4.8万路以“路”计" in f.summary
-    status = A.indicator_status(y2020.indicators).set_index("name")
+    status = indicator_status(y2020.indicators).set_index("name")
     assert status.loc["视频资源共享数量", "status"] == "口径不一致"
     assert pd.isna(status.loc["视频资源共享数量", "achievement"])  # no 160% claimed
     assert indicator_rules.target_set_low(y2020.indicators) == []  # 160% in other units says nothing of the target

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from rule_inputs import assert_same, budget, contracts, lines, unchanged
 
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse.network_lines import same_bandwidth_prices
+from qdanalysis.analyse.renewals import renewal_chains, renewal_summary
 from qdanalysis.analyse.rules import procurement as procurement_rules
 
 D = Decimal
@@ -16,12 +17,12 @@ D = Decimal
 
 def renewals(c, year=2020):
     """The renewal rule on a contracts table, with its analyses computed as the year's analysis does."""
-    chains = A.renewal_chains(c)
-    return procurement_rules.renewals_without_competition(chains, A.renewal_summary(chains, year), c, year)
+    chains = renewal_chains(c)
+    return procurement_rules.renewals_without_competition(chains, renewal_summary(chains, year), c, year)
 
 
 def disparity(ln):
-    return procurement_rules.unit_price_disparity(A.same_bandwidth_prices(ln), ln)
+    return procurement_rules.unit_price_disparity(same_bandwidth_prices(ln), ln)
 
 
 # --- 4. overlapping scopes ------------------------------------------------------------------------

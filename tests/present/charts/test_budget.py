@@ -19,7 +19,7 @@ from chart_checks import (
 )
 
 import qdanalysis as q
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import spending as A
 from qdanalysis.present.charts import budget as budget_charts
 
 

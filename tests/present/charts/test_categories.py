@@ -17,7 +17,7 @@ from chart_checks import (
 )
 
 import qdanalysis as q
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import spending as A
 from qdanalysis.present.charts import categories as category_charts
 
 

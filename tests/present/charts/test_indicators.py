@@ -19,7 +19,7 @@ from chart_checks import (
 )
 
 import qdanalysis as q
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import indicator_status as A
 from qdanalysis.present.charts import base
 from qdanalysis.present.charts import indicators as indicator_charts
 

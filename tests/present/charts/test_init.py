@@ -28,7 +28,7 @@ from chart_checks import (
 from matplotlib.figure import Figure
 
 import qdanalysis as q
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import indicator_status, network_lines, renewals, sms_costs, spending
 from qdanalysis.present import style
 from qdanalysis.present.charts import budget as budget_charts
 from qdanalysis.present.charts import categories as category_charts
@@ -55,25 +55,25 @@ def y2020():
 
 def _charts_2020(y):
     return {
-        "category_spending": lambda **k: category_charts.category_spending(A.spending_by_category(y.budget, y.totals), **k),
+        "category_spending": lambda **k: category_charts.category_spending(spending.spending_by_category(y.budget, y.totals), **k),
         "budget_execution": lambda **k: budget_charts.budget_execution(y.totals, **k),
-        "disclosed_spend": lambda **k: budget_charts.disclosed_spend(A.disclosed_spend(y.budget, y.contracts, y.totals), **k),
-        "line_costs": lambda **k: line_charts.line_costs(A.line_costs(y.lines), **k),
-        "bandwidth_prices": lambda **k: line_charts.bandwidth_prices(A.same_bandwidth_prices(y.lines), **k),
-        "monthly_line_cost": lambda **k: line_charts.monthly_line_cost(A.monthly_line_cost(y.contracts, 2020), **k),
-        "yearly_line_cost": lambda **k: line_charts.yearly_line_cost(A.yearly_line_cost(y.contracts, 2020), **k),
-        "line_count": lambda **k: line_charts.line_count(A.line_count_vs_target(y.lines, y.indicators), **k),
-        "sms_monthly": lambda **k: sms_charts.sms_monthly(A.sms_monthly(y.sms), A.sms_target_money(y.sms, y.indicators), **k),
-        "sms_departments": lambda **k: sms_charts.sms_departments(A.sms_by_department(y.sms), **k),
+        "disclosed_spend": lambda **k: budget_charts.disclosed_spend(spending.disclosed_spend(y.budget, y.contracts, y.totals), **k),
+        "line_costs": lambda **k: line_charts.line_costs(network_lines.line_costs(y.lines), **k),
+        "bandwidth_prices": lambda **k: line_charts.bandwidth_prices(network_lines.same_bandwidth_prices(y.lines), **k),
+        "monthly_line_cost": lambda **k: line_charts.monthly_line_cost(network_lines.monthly_line_cost(y.contracts, 2020), **k),
+        "yearly_line_cost": lambda **k: line_charts.yearly_line_cost(network_lines.yearly_line_cost(y.contracts, 2020), **k),
+        "line_count": lambda **k: line_charts.line_count(network_lines.line_count_vs_target(y.lines, y.indicators), **k),
+        "sms_monthly": lambda **k: sms_charts.sms_monthly(sms_costs.sms_monthly(y.sms), sms_costs.sms_target_money(y.sms, y.indicators), **k),
+        "sms_departments": lambda **k: sms_charts.sms_departments(sms_costs.sms_by_department(y.sms), **k),
         "renewals": lambda **k: renewals_chart(y.contracts, **k),
-        "indicators": lambda **k: indicator_charts.indicators(A.indicator_status(y.indicators), **k),
+        "indicators": lambda **k: indicator_charts.indicators(indicator_status.indicator_status(y.indicators), **k),
     }
 
 
 def _charts_synthetic():
     return {
-        "sms_monthly_synthetic": lambda **k: sms_charts.sms_monthly(A.sms_monthly(sms_raw()), SMS_TARGET, **k),
-        "sms_departments_synthetic": lambda **k: sms_charts.sms_departments(A.sms_by_department(sms_raw()), **k),
+        "sms_monthly_synthetic": lambda **k: sms_charts.sms_monthly(sms_costs.sms_monthly(sms_raw()), SMS_TARGET, **k),
+        "sms_departments_synthetic": lambda **k: sms_charts.sms_departments(sms_costs.sms_by_department(sms_raw()), **k),
         "renewals_synthetic": lambda **k: renewals_chart(contracts_raw(), **k),
         "trend_money": lambda **k: trend_charts.trend(trends_frame(), "executed", "专项业务费执行数（万元）",
                                                       **{kk: v for kk, v in k.items() if kk != "year"}),
@@ -126,17 +126,17 @@ def _empty(frame: pd.DataFrame) -> pd.DataFrame:
                                   "indicators"])
 def test_empty_frames_give_an_undisclosed_panel(name, y2020):
     frames = {
-        "category_spending": A.spending_by_category(y2020.budget, y2020.totals),
-        "disclosed_spend": A.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals),
-        "line_costs": A.line_costs(y2020.lines),
-        "bandwidth_prices": A.same_bandwidth_prices(y2020.lines),
-        "monthly_line_cost": A.monthly_line_cost(y2020.contracts, 2020),
-        "yearly_line_cost": A.yearly_line_cost(y2020.contracts, 2020),
-        "sms_departments": A.sms_by_department(y2020.sms),
-        "renewals": A.renewal_chains(y2020.contracts),
-        "indicators": A.indicator_status(y2020.indicators),
+        "category_spending": spending.spending_by_category(y2020.budget, y2020.totals),
+        "disclosed_spend": spending.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals),
+        "line_costs": network_lines.line_costs(y2020.lines),
+        "bandwidth_prices": network_lines.same_bandwidth_prices(y2020.lines),
+        "monthly_line_cost": network_lines.monthly_line_cost(y2020.contracts, 2020),
+        "yearly_line_cost": network_lines.yearly_line_cost(y2020.contracts, 2020),
+        "sms_departments": sms_costs.sms_by_department(y2020.sms),
+        "renewals": renewals.renewal_chains(y2020.contracts),
+        "indicators": indicator_status.indicator_status(y2020.indicators),
     }
-    extra = (A.renewal_summary(_empty(frames[name]), 2020),) if name == "renewals" else ()
+    extra = (renewals.renewal_summary(_empty(frames[name]), 2020),) if name == "renewals" else ()
     module = {"category_spending": category_charts, "disclosed_spend": budget_charts, "line_costs": line_charts,
               "bandwidth_prices": line_charts, "monthly_line_cost": line_charts, "yearly_line_cost": line_charts,
               "sms_departments": sms_charts, "renewals": renewal_charts, "indicators": indicator_charts}[name]
@@ -148,11 +148,11 @@ def test_empty_frames_give_an_undisclosed_panel(name, y2020):
 
 
 def test_charts_do_not_modify_their_inputs(y2020):
-    cat = A.spending_by_category(y2020.budget, y2020.totals)
-    chains = A.renewal_chains(contracts_raw())
+    cat = spending.spending_by_category(y2020.budget, y2020.totals)
+    chains = renewals.renewal_chains(contracts_raw())
     before = (cat.copy(), chains.copy())
     category_charts.category_spending(cat, source=SOURCE)
-    renewal_charts.renewals(chains, A.renewal_summary(chains, 2020), source=SOURCE)
+    renewal_charts.renewals(chains, renewals.renewal_summary(chains, 2020), source=SOURCE)
 
     pd.testing.assert_frame_equal(cat, before[0])
     pd.testing.assert_frame_equal(chains, before[1])

@@ -20,7 +20,7 @@ from chart_checks import (
 )
 
 import qdanalysis as q
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import network_lines as A
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
 from qdanalysis.present.charts import lines as line_charts

@@ -24,7 +24,7 @@ from chart_checks import (
 )
 
 import qdanalysis as q
-from qdanalysis.analyse import analyses as A
+from qdanalysis.analyse import sms_costs as A
 from qdanalysis.present import style
 from qdanalysis.present.charts import sms as sms_charts
 

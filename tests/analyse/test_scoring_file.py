@@ -1,0 +1,137 @@
+"""Reading and validating a scoring table: every refused key named with its file, line and fix, all at once."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from qdanalysis import ValidationError
+from qdanalysis.analyse.scoring_file import load_scoring
+
+NOTE = "权重须以本地财政部门现行规定为准"
+
+
+def write(tmp_path, text: str, name: str = "scoring.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+GOOD = """\
+name: 测试
+source: 测试用
+note: 权重须以本地财政部门现行规定为准
+indicators:
+  - {level1: 产出, name: 甲, weight: 60, rule: ratio, indicator: 甲}
+  - level1: 效益
+    name: 乙
+    weight: 40
+    rule: manual
+    evaluator: 乙
+"""
+
+
+def test_load_scoring(tmp_path):
+    t = load_scoring(write(tmp_path, GOOD))
+    assert [i.name for i in t.indicators] == ["甲", "乙"]
+    assert t.total == 100 and t.note == NOTE
+    assert t.frame()["weight"].tolist() == [60.0, 40.0]
+
+
+@pytest.mark.parametrize("old, new, match, column", [
+    ("rule: ratio,", "rule: ratioo,", "评分规则「ratioo」不认识", "indicators[1].rule"),
+    ("weight: 40", "weight: 35", "各指标分值之和为 95，不等于满分 100（产出 60，效益 35）", "indicators"),
+    ("weight: 40", "weight: -5", "分值「-5」不是不小于0的数字", "indicators[2].weight"),
+    ("evaluator: 乙", "evaluator: 乙\n    colour: red", "不认识的键「colour」", "indicators[2].colour"),
+    ("name: 测试", "name: 测试\nauthor: 某人", "不认识的键「author」", "author"),
+    ("rule: manual", "rule: manual\n    measure: execution_rate", "不应写 measure", "indicators[2].measure"),
+    ("evaluator: 乙", "indicator: 乙", "缺少评价人打分键", "indicators[2]"),
+    ("indicator: 甲}", "indicator: 甲, evaluator: 甲}", "恰好一个", "indicators[1]"),
+    ("indicator: 甲}", "indicator: 甲, target: ≥5条}", "不应另写 target", "indicators[1].target"),
+    ("indicator: 甲}", "measure: speed}", "计算指标「speed」不认识", "indicators[1].measure"),
+    ("rule: ratio, indicator: 甲}", "rule: ratio, indicator: 甲, denominator: budget}",
+     "只适用于 measure: execution_rate", "indicators[1].denominator"),
+    ("note: 权重须以本地财政部门现行规定为准\n", "", "缺少提示（显示在报告中）「note」", "note"),
+])
+def test_validation_errors_name_the_key(tmp_path, old, new, match, column):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(ValidationError, match=match) as err:
+        load_scoring(path)
+    problem = next(p for p in err.value.problems if p.column == column)
+    assert problem.file.endswith("scoring.yaml") and problem.hint
+    assert problem.row is not None or column == "note"  # a missing top-level key has no line
+
+
+def test_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("rule: manual", "rule: manul"))
+    err = pytest.raises(ValidationError, load_scoring, path).value
+    (p,) = err.problems
+    assert (p.row, p.column) == (9, "indicators[2].rule")
+    assert "manul" in p.message and "ratio" in p.hint and "manual" in p.hint
+    assert str(p).startswith(f"{p.file}:9:indicators[2].rule:")
+
+
+def test_total_allows_other_sums(tmp_path):
+    text = GOOD.replace("weight: 40", "weight: 20").replace("note:", "total: 80\nnote:")
+    assert load_scoring(write(tmp_path, text)).total == 80
+    with pytest.raises(ValidationError, match="不等于满分 90"):
+        load_scoring(write(tmp_path, text.replace("total: 80", "total: 90")))
+
+
+BANDS = """\
+name: 测试
+source: 测试用
+note: 权重须以本地财政部门现行规定为准
+indicators:
+  - level1: 决策
+    name: 预算调整率
+    weight: 100
+    rule: bands
+    measure: adjustment_rate
+    bands: {bands}
+"""
+
+
+@pytest.mark.parametrize("bands, match", [
+    ("[{max: 10, score: 80}, {max: 0, score: 100}]", "没有按顺序排列：第1档 10，第2档 0"),
+    ("[{max: 0, score: 100}, {max: 0, score: 50}]", "没有按顺序排列"),
+    ("[{min: 80, score: 50}, {min: 90, score: 100}]", "没有按顺序排列"),
+    ("[{max: 0, score: 100}, {min: 10, score: 50}]", "混用了上限（max）和下限（min）"),
+    ("[{max: 0, min: 1, score: 100}]", "恰好有 max 或 min 之一"),
+    ("[{max: 0, score: 120}]", "得分 120 超过分值 100"),
+    ("[{max: 0, score: 90}]", "最高档得分 90 不等于分值 100"),
+    ("[{max: 0, points: 100}]", "不认识的键「points」"),
+    ("[{max: abc, score: 100}]", "界限「abc」不是数字"),
+    ("[]", "缺少分档列表"),
+])
+def test_bad_bands_are_refused(tmp_path, bands, match):
+    with pytest.raises(ValidationError, match=match):
+        load_scoring(write(tmp_path, BANDS.format(bands=bands)))
+
+
+def test_bands_accept_percent_text(tmp_path):
+    t = load_scoring(write(tmp_path, BANDS.format(bands='[{max: "0%", score: 100}, {max: "10%", score: 50}]')))
+    assert [b.bound for b in t.indicators[0].bands] == [0, 10]
+
+
+@pytest.mark.parametrize("text, match", [
+    ("", "评分表是空的"),
+    ("- a\n- b\n", "应当是「键: 值」的形式"),
+    ("name: [unclosed\n", "不是合法的 YAML 格式"),
+    (GOOD + "name: 又一个\n", "「name」在同一处写了两次"),
+])
+def test_file_level_refusals(tmp_path, text, match):
+    with pytest.raises(ValidationError, match=match):
+        load_scoring(write(tmp_path, text))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ValidationError, match="找不到评分表文件"):
+        load_scoring(tmp_path / "nope.yaml")
+
+
+def test_yaml_is_read_safely(tmp_path):
+    with pytest.raises(ValidationError, match="不是合法的 YAML 格式"):
+        load_scoring(write(tmp_path, "name: !!python/object/apply:os.system ['echo hi']\n"))
