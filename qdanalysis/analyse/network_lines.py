@@ -59,8 +59,8 @@ def same_bandwidth_prices(lines: pd.DataFrame) -> pd.DataFrame:
     """The monthly fee of the same bandwidth and line type from each carrier, side by side.
 
     Returns:
-        Columns: line_type, bandwidth_mbps, carrier, monthly_fee, ratio_to_cheapest;
-        only groups offered by two or more carriers.
+        Columns: line_type, bandwidth_mbps, carrier, monthly_fee, ratio_to_cheapest, annual_gap (推算: the
+        monthly fee's difference from the cheapest × 12); only groups offered by two or more carriers.
     """
     known = lines.dropna(subset=["bandwidth_mbps", "monthly_fee"])
     rows = []
@@ -71,9 +71,12 @@ def same_bandwidth_prices(lines: pd.DataFrame) -> pd.DataFrame:
         for _, r in g.sort_values("monthly_fee", ascending=False).iterrows():
             rows.append({"line_type": line_type, "bandwidth_mbps": bw, "carrier": r["carrier"],
                          "monthly_fee": Decimal(r["monthly_fee"]),
-                         "ratio_to_cheapest": float(Decimal(r["monthly_fee"]) / cheapest)})
-    out = pd.DataFrame(rows, columns=["line_type", "bandwidth_mbps", "carrier", "monthly_fee", "ratio_to_cheapest"])
+                         "ratio_to_cheapest": float(Decimal(r["monthly_fee"]) / cheapest),
+                         "annual_gap": (Decimal(r["monthly_fee"]) - cheapest) * 12})
+    out = pd.DataFrame(rows, columns=["line_type", "bandwidth_mbps", "carrier", "monthly_fee", "ratio_to_cheapest",
+                                      "annual_gap"])
     out["monthly_fee"] = money_array(out["monthly_fee"])
+    out["annual_gap"] = money_array(out["annual_gap"])
     return out
 
 

@@ -100,6 +100,24 @@ def point_change(before, after) -> float | None:
     return (float(after) - float(before)) * 100
 
 
+#: The measures whose change from the first year that states them to the last the trends report states.
+OVERALL_MEASURES = ("budget", "line_annual_cost", "sms_count")
+
+
+def overall_change(measures: pd.DataFrame, column: str) -> dict[str, Any] | None:
+    """From the first year that states ``column`` to the last: both years, both figures and the compound yearly
+    growth between them; None when fewer than two years state it (a year that does not is passed over, not 0)."""
+    if column not in measures:
+        return None
+    known = measures.dropna(subset=[column])
+    if len(known) < 2:
+        return None
+    first, last = known.iloc[0], known.iloc[-1]
+    span = int(last["year"] - first["year"])
+    return {"first_year": int(first["year"]), "first": first[column], "last_year": int(last["year"]),
+            "last": last[column], "growth": yearly_growth(first[column], last[column], span)}
+
+
 def yearly_growth(first, last, years: int) -> float | None:
     """Compound yearly growth from ``first`` to ``last`` over ``years`` years."""
     ratio = relative_change(first, last)
@@ -452,6 +470,7 @@ class Trends:
         history: :func:`contract_history`; chains: :func:`chain_history`; chain_table: :func:`chain_table`.
         findings: T01–T04, most severe first (none with fewer than two years).
         checks: :func:`~qdanalysis.analyse.trend_checks.consistency_checks`.
+        overall: :func:`overall_change` of each of :data:`OVERALL_MEASURES`.
     """
 
     measures: pd.DataFrame
@@ -468,6 +487,7 @@ class Trends:
     chain_table: pd.DataFrame
     findings: list[Finding]
     checks: pd.DataFrame
+    overall: dict[str, dict[str, Any] | None]
 
 
 def analyse_trends(analyses: list[YearAnalysis]) -> Trends:
@@ -486,7 +506,7 @@ def analyse_trends(analyses: list[YearAnalysis]) -> Trends:
         found = find_across_years(YearsEvidence(ordered, table, chains, history, lines, changes, basis))
     return Trends(measures, year_on_year(measures), categories, basis, changes, lines, unit_price_trend(lines),
                   carrier_switches(lines), sms_trend(ordered), history, chains, table, found,
-                  consistency_checks(ordered))
+                  consistency_checks(ordered), {c: overall_change(measures, c) for c in OVERALL_MEASURES})
 
 
 def trend_findings(analyses: list[YearAnalysis]) -> list[Finding]:

@@ -20,7 +20,7 @@ from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
-from qdanalysis.present.blocks import Block, Chart, bold, para, table
+from qdanalysis.present.blocks import Block, Chart, bold, derived, para, table
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
 from qdanalysis.present.sections.base import Section
@@ -106,15 +106,13 @@ class TrendsReport(Outline):
                                                              money=money, percent=percent), title)]
 
     def _change(self, column: str, label: str, money: bool = True) -> list[Block]:
-        m = self.measures.dropna(subset=[column])
-        if len(m) < 2:
+        change = self.trends.overall[column]
+        if change is None:
             return [para("{label}：可比较的年度不足两个。", "note", label=label)]
-        first, last = m.iloc[0], m.iloc[-1]
         fmt = wan if money else count_text
-        years = int(last["year"] - first["year"])
-        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=int(first["year"]),
-                     v0=fmt(first[column]), y1=int(last["year"]), v1=fmt(last[column]),
-                     cagr=signed_pct(trends_analysis.yearly_growth(first[column], last[column], years)))]
+        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=change["first_year"],
+                     v0=fmt(change["first"]), y1=change["last_year"], v1=fmt(change["last"]),
+                     cagr=derived(signed_pct(change["growth"]), "复合增长率"))]
 
     def _enough(self, what: str) -> list[Block]:
         """A note where fewer than two years can be compared, else nothing."""

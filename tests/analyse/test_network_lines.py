@@ -28,6 +28,8 @@ def test_line_prices_2020(y2020):
     prices = A.same_bandwidth_prices(y2020.lines)
     assert list(prices["carrier"]) == ["中国联通", "中国电信"]
     assert round(prices["ratio_to_cheapest"].iloc[0], 1) == 9.6
+    # 推算: (76,000 − 7,900 元/月) × 12 = 817,200 元 a year more than the cheapest; the cheapest's own gap is 0
+    assert list(prices["annual_gap"]) == [D("817200.00"), D("0.00")]
 
 
 def test_monthly_contract_accrues_within_its_service_period():

@@ -72,3 +72,12 @@ def test_chains_mark_renewals_growth_and_the_cheaper_retender(analyses):
 def test_no_finding_across_a_single_year(analyses):
     assert T.trend_findings(analyses[:1]) == []
     assert T.consistency_checks(analyses[:1]).empty
+
+
+def test_the_overall_change_passes_over_a_year_that_does_not_state_the_measure():
+    measures = pd.DataFrame({"year": [2018, 2019, 2020, 2021], "budget": [Decimal("100"), None, Decimal("121"), None]})
+    change = T.overall_change(measures, "budget")
+    assert (change["first_year"], change["first"], change["last_year"], change["last"]) == (2018, Decimal("100"), 2020, Decimal("121"))
+    assert change["growth"] == pytest.approx(0.10)  # 100 -> 121 over two years: +10% a year
+    assert T.overall_change(measures.iloc[:2], "budget") is None  # one year states it: nothing to compare
+    assert T.overall_change(measures, "sms_count") is None  # a measure the table does not have

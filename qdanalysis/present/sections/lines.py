@@ -3,8 +3,6 @@ and the lines listed against the line-count target."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import format_number, times, wan
 from qdanalysis.money import is_missing
@@ -65,7 +63,7 @@ def blocks(ctx: Context) -> list[Block]:
             "按月租之差推算年差额{diff}。",
             bw=format_number(bw, 0), lt=line_type, hc=hi["carrier"], hf=wan(hi["monthly_fee"]), lc=lo["carrier"],
             lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
-            diff=derived(wan((Decimal(hi["monthly_fee"]) - Decimal(lo["monthly_fee"])) * 12), "月租之差×12")))
+            diff=derived(wan(hi["annual_gap"]), "月租之差×12")))
     if len(prices):
         out.append(Chart("bandwidth_prices", lambda: _charts().bandwidth_prices(prices, source=source, demo=ctx.demo,
                                                                              year=d.year), "同带宽价格对比"))

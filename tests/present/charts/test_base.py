@@ -7,18 +7,11 @@ from decimal import Decimal
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from chart_checks import texts
 
 from qdanalysis.present.charts import base
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.mark.parametrize("value, is_missing", [(None, True), (float("nan"), True), (pd.NA, True), (pd.NaT, True),

@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pytest
 from chart_checks import (
     SOURCE,
@@ -16,20 +15,8 @@ from chart_checks import (
     undisclosed,
 )
 
-import qdanalysis as q
 from qdanalysis.analyse import spending as A
 from qdanalysis.present.charts import categories as category_charts
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def y2020():
-    return q.load_year(2020)
 
 
 def test_category_spending_2020(y2020):

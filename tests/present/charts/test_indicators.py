@@ -6,9 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import pytest
 from chart_checks import (
     SOURCE,
     assert_hatched,
@@ -18,21 +16,9 @@ from chart_checks import (
     titles,
 )
 
-import qdanalysis as q
 from qdanalysis.analyse import indicator_status as A
 from qdanalysis.present.charts import base
 from qdanalysis.present.charts import indicators as indicator_charts
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def y2020():
-    return q.load_year(2020)
 
 
 def test_indicators_2020(y2020):

@@ -9,7 +9,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from chart_checks import (
@@ -27,7 +26,6 @@ from chart_checks import (
 )
 from matplotlib.figure import Figure
 
-import qdanalysis as q
 from qdanalysis.analyse import indicator_status, network_lines, renewals, sms_costs, spending
 from qdanalysis.present import style
 from qdanalysis.present.charts import budget as budget_charts
@@ -37,18 +35,6 @@ from qdanalysis.present.charts import lines as line_charts
 from qdanalysis.present.charts import renewals as renewal_charts
 from qdanalysis.present.charts import sms as sms_charts
 from qdanalysis.present.charts import trends as trend_charts
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def y2020():
-    return q.load_year(2020)
-
 
 # --- one builder per chart, for the parametrised checks -----------------------------------------
 

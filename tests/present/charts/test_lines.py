@@ -8,9 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import pytest
 from chart_checks import (
     SOURCE,
     assert_hatched,
@@ -19,23 +17,11 @@ from chart_checks import (
     titles,
 )
 
-import qdanalysis as q
 from qdanalysis.analyse import network_lines as A
 from qdanalysis.present import style
 from qdanalysis.present.charts import base
 from qdanalysis.present.charts import lines as line_charts
 from qdanalysis.read.schema import MONEY
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def y2020():
-    return q.load_year(2020)
 
 
 def test_line_costs_2020(y2020):

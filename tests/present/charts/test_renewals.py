@@ -8,9 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import pytest
 from chart_checks import (
     SOURCE,
     assert_hatched,
@@ -22,19 +20,7 @@ from chart_checks import (
     titles,
 )
 
-import qdanalysis as q
 from qdanalysis.read.schema import MONEY
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def y2020():
-    return q.load_year(2020)
 
 
 def test_renewals_2020_marks_the_undisclosed_renewal_amounts(y2020):

@@ -9,8 +9,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
-import pytest
 from chart_checks import (
     SMS_TARGET,
     SOURCE,
@@ -23,21 +21,9 @@ from chart_checks import (
     titles,
 )
 
-import qdanalysis as q
 from qdanalysis.analyse import sms_costs as A
 from qdanalysis.present import style
 from qdanalysis.present.charts import sms as sms_charts
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def y2020():
-    return q.load_year(2020)
 
 
 def test_sms_monthly_2020_shows_twelve_undisclosed_months_and_the_implied_money(y2020):

@@ -26,12 +26,6 @@ from qdanalysis.present.charts import trends as trend_charts
 from qdanalysis.read.schema import MONEY
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def test_trend_money_draws_the_undisclosed_year_hatched():
     fig = trend_charts.trend(trends_frame(), "executed", "专项业务费执行数（万元）", source=SOURCE, demo=True)
 
@@ -64,7 +58,6 @@ def test_trend_empty_or_all_na_is_an_undisclosed_panel(frame):
 
 
 def test_trend_charts_draw_without_warnings(analyses, recwarn):
-    import matplotlib.pyplot as plt
 
     from qdanalysis.present.charts import base
     from qdanalysis.present.charts import trends as trend_charts
@@ -98,7 +91,6 @@ def matplotlib_hex(rgba) -> str:
 
 
 def test_share_trend_speaks_in_points():
-    import matplotlib.pyplot as plt
 
     from qdanalysis.present.charts import trends as trend_charts
 
