@@ -87,22 +87,6 @@ def test_bands_on_a_qualitative_target_are_refused():
         score(t, year(indicators(("健全性", "健全", "健全"))))
 
 
-# --- loading and validation ------------------------------------------------------------------
-
-GOOD = """\
-name: 测试
-source: 测试用
-note: 权重须以本地财政部门现行规定为准
-indicators:
-  - {level1: 产出, name: 甲, weight: 60, rule: ratio, indicator: 甲}
-  - level1: 效益
-    name: 乙
-    weight: 40
-    rule: manual
-    evaluator: 乙
-"""
-
-
 BANDS = """\
 name: 测试
 source: 测试用

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from scoring_inputs import write
 
 from qdanalysis import ValidationError
 from qdanalysis.analyse.scoring_file import load_scoring
 
 NOTE = "权重须以本地财政部门现行规定为准"
-
-
-def write(tmp_path, text: str, name: str = "scoring.yaml"):
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 GOOD = """\
