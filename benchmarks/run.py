@@ -392,7 +392,7 @@ EXPORT_PHASES = """
 import json, sys, time
 t0 = time.perf_counter()
 from qdanalysis.read.year import load_year
-from qdanalysis.analyse.year import analyse
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.run.pipeline import scoring_for
 from qdanalysis.present.excel import write_workbook
 t1 = time.perf_counter()

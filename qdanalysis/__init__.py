@@ -12,7 +12,7 @@ Load a year with :func:`load_year`, or load and analyse it at once with
     y = qdanalysis.load_year(2020)        # the tables, money in 元 as exact decimals
     a = qdanalysis.analyse_year(2020)     # every analysis, the checks, the score and the findings
 
-``qdanalysis.analyse`` is the stage folder; its :func:`qdanalysis.analyse.year.analyse` analyses
+``qdanalysis.analyse`` is the stage folder; its :func:`qdanalysis.analyse.engine.analyse` analyses
 a :class:`YearData` already loaded (or changed) in a notebook.
 
 Everything is imported on first use, so that commands which do not need pandas start fast.

@@ -66,6 +66,6 @@ def demo_root(tmp_path_factory):
 def analyses(demo_root):
     """The demo's years, each loaded and analysed unscored, in order."""
     import qdanalysis
-    from qdanalysis.analyse.year import analyse
+    from qdanalysis.analyse.engine import analyse
 
     return [analyse(qdanalysis.load_year(y, root=demo_root)) for y in DEMO_YEARS]

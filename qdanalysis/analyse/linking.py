@@ -1,7 +1,7 @@
 """Linking the ledger and the lines to budget items, and writing carriers one way.
 
 Pure functions: tables in, new tables out (or the table itself when nothing is to change); no
-function here changes its arguments. :func:`qdanalysis.analyse.year.analyse` links a year's tables
+function here changes its arguments. :func:`qdanalysis.analyse.engine.analyse` links a year's tables
 once, so that every analysis joins and groups them the same way.
 """
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse.scoring_rules import percent_text
 from qdanalysis.analyse.scoring_table import (
     DENOMINATORS,
     EVALUATOR_KEYS,
@@ -26,6 +25,7 @@ from qdanalysis.analyse.scoring_table import (
     Indicator,
     ScoringTable,
     number_text,
+    percent_text,
     to_number,
 )
 from qdanalysis.domain import NOT_ADJUSTED

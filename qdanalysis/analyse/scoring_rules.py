@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from qdanalysis.analyse.scoring_table import POINT, Indicator, number_text
+from qdanalysis.analyse.scoring_table import POINT, Indicator, number_text, percent_text
 
 if TYPE_CHECKING:
     from qdanalysis.analyse.scoring_evidence import Actual
@@ -88,8 +88,3 @@ _RULES = {"ratio": _ratio_rule, "bands": _bands_rule, "deduction": _deduction_ru
 def points_by_rule(ind: Indicator, actual: Actual) -> tuple[Decimal, str]:
     """The points ``actual`` earns by ``ind``'s rule (unrounded), and how, in Chinese."""
     return _RULES[ind.rule](ind, actual)
-
-
-def percent_text(percent: Decimal) -> str:
-    """``98.27%`` for 98.266 (a percentage, two decimals, rounded half up)."""
-    return f"{Decimal(percent).quantize(POINT, rounding=ROUND_HALF_UP)}%"

@@ -230,3 +230,8 @@ def number_text(value: Decimal | float | int) -> str:
     q = to_decimal(value).quantize(POINT, rounding=ROUND_HALF_UP)
     text = format(q, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def percent_text(percent: Decimal) -> str:
+    """``98.27%`` for 98.266 (a percentage, two decimals, rounded half up)."""
+    return f"{Decimal(percent).quantize(POINT, rounding=ROUND_HALF_UP)}%"

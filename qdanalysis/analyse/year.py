@@ -1,8 +1,8 @@
-"""One year's analysis, computed once: every analysis frame, the cross-checks, the score and the findings.
+"""What one year's analysis holds (:class:`YearAnalysis`), computed once by :func:`qdanalysis.analyse.engine.analyse`.
 
-:func:`analyse` is a pure function of the year's data, the scoring table and the evaluator's
-entries. The notebook's report sections, ``qdanalysis export``, ``summary`` and every later
-output read the :class:`YearAnalysis` it returns; none of them recomputes an analysis.
+The report's sections, ``qdanalysis export``, ``summary`` and every later output read it; none of them
+recomputes an analysis. The finding rules read it too, which is why it stands apart from the engine
+that runs them.
 
 In JupyterLab (:func:`qdanalysis.run.pipeline.analysed_year` loads and analyses)::
 
@@ -13,25 +13,21 @@ In JupyterLab (:func:`qdanalysis.run.pipeline.analysed_year` loads and analyses)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from qdanalysis.analyse import linking, network_lines, renewals, sms_costs, spending
-from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.findings import Finding
-from qdanalysis.analyse.headline import Headline, headline
-from qdanalysis.analyse.indicator_status import indicator_status
-from qdanalysis.analyse.rules.registry import find_all
-from qdanalysis.analyse.scoring import ScoreResult, score
+from qdanalysis.analyse.headline import Headline
+from qdanalysis.analyse.scoring import ScoreResult
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.read.year import YearData
 
 
 @dataclass(frozen=True)
 class YearAnalysis:
-    """Everything the outputs of one year show, computed once by :func:`analyse`.
+    """Everything the outputs of one year show, computed once by :func:`~qdanalysis.analyse.engine.analyse`.
 
     Attributes:
         data: the year's tables as loaded (see :class:`~qdanalysis.read.year.YearData`).
@@ -95,59 +91,3 @@ class YearAnalysis:
         scored = "未评分" if self.score is None else f"{self.score.total:g}/{self.score.max_total:g}"
         return (f"YearAnalysis({self.year}, findings={len(self.findings)}, warnings={len(self.warnings)}, "
                 f"score={scored})")
-
-
-def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None) -> YearAnalysis:
-    """Analyse one year's data: each analysis runs once, and the findings and score reuse them.
-
-    Args:
-        data: the year's tables.
-        scoring: the scoring table; None leaves the year unscored (``score`` is None).
-        evaluator: the evaluator's entries for the scoring table (see
-            :func:`~qdanalysis.analyse.scoring.score`).
-
-    Raises:
-        ValidationError: the evaluator's entries or the scoring table do not fit the data.
-    """
-    d = _linked(data)
-    chains = renewals.renewal_chains(d.contracts)
-    frames = {
-        "categories": spending.spending_by_category(d.budget, d.totals),
-        "spend": spending.disclosed_spend(d.budget, d.contracts, d.totals),
-        "line_costs": network_lines.line_costs(d.lines, d.year),
-        "prices": network_lines.same_bandwidth_prices(d.lines),
-        "monthly_lines": network_lines.monthly_line_cost(d.contracts, d.year),
-        "yearly_lines": network_lines.yearly_line_cost(d.contracts, d.year),
-        "line_count": network_lines.line_count_vs_target(d.lines, d.indicators),
-        "sms_monthly": sms_costs.sms_monthly(d.sms),
-        "sms_departments": sms_costs.sms_by_department(d.sms),
-        "sms_target": sms_costs.sms_target_money(d.sms, d.indicators),
-        "chains": chains,
-        "renewals": renewals.renewal_summary(chains, d.year),
-        "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals),
-        "indicator_status": indicator_status(d.indicators),
-    }
-    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
-    warnings = warnings_from(checks)
-    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
-    found = find_all(
-        d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
-        prices=frames["prices"], indicator_status=frames["indicator_status"],
-    )
-    quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
-                      frames["yearly_lines"], frames["sms_monthly"])
-    return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
-                        findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation],
-                        headline=quoted)
-
-
-def _linked(data: YearData) -> YearData:
-    """The year's data with every contract and line linked to its budget item (by code, else by
-    项目名称) and the carriers written one way (青岛电信 → 中国电信), so that each analysis joins and
-    groups the tables the same way; the data itself is unchanged."""
-    budget = linking.item_keys(data.budget)
-    contracts = linking.carriers_written_one_way(linking.link_items(data.budget, data.contracts), "vendor")
-    lines = linking.carriers_written_one_way(linking.link_items(data.budget, data.lines), "carrier")
-    if budget is data.budget and contracts is data.contracts and lines is data.lines:
-        return data
-    return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})

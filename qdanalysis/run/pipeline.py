@@ -14,11 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.analyse.scoring_file import load_scoring
 from qdanalysis.analyse.scoring_from_indicators import table_from_indicators
 from qdanalysis.analyse.scoring_presets import PRESETS, load_preset
 from qdanalysis.analyse.scoring_table import ScoringTable
-from qdanalysis.analyse.year import YearAnalysis, analyse
+from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
 from qdanalysis.read.year import YearData, load_year

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import qdanalysis
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.analyse.findings import sort_findings
-from qdanalysis.analyse.year import analyse
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from rule_inputs import assert_same, budget, unchanged
 
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.analyse.findings import SEVERITIES, Finding, findings_table, in_report_order, sort_findings
-from qdanalysis.analyse.year import analyse
 from qdanalysis.domain import DIMENSIONS
 
 D = Decimal

@@ -68,7 +68,7 @@ def test_recurring_share_2020(y2020):
 
 def test_renewal_costs_say_whether_they_are_stated_or_derived(y2020):
     """A monthly contract's yearly cost is derived (月费×12, 推算); a yearly contract states its amount."""
-    from qdanalysis.analyse.year import analyse
+    from qdanalysis.analyse.engine import analyse
 
     s = analyse(y2020).renewals.set_index("item")
     assert s.loc["市直单位网络接入费", "cost_basis"] == "推算：月费×12"

@@ -6,7 +6,7 @@ import openpyxl
 
 import qdanalysis
 from qdanalysis.analyse import trend_checks as T
-from qdanalysis.analyse.year import analyse
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.demo.generate import generate_demo
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis.analyse.year import analyse
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.demo.generate import generate_demo
 from qdanalysis.demo.programme import DEMO_MARK
 from qdanalysis.demo.year import sms_target

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import qdanalysis
-from qdanalysis.analyse.year import analyse
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.paths import DATA_RAW
 
 W = Decimal(10000)  # 1 万元 in 元

@@ -14,7 +14,7 @@ from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 def _same_year(parsed, stored) -> None:
     import pandas as pd
 
-    from qdanalysis.analyse.year import analyse
+    from qdanalysis.analyse.engine import analyse
 
     for name in ("budget", "subtotals", "contracts", "lines", "sms", "indicators"):
         pd.testing.assert_frame_equal(getattr(parsed, name), getattr(stored, name), obj=name)

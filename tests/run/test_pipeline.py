@@ -20,7 +20,7 @@ from qdanalysis.run.pipeline import (
 
 def test_draft_uses_the_analysis_once(monkeypatch, tmp_path):
     calls = []
-    real = qdanalysis.analyse.year.analyse
+    real = qdanalysis.analyse.engine.analyse
 
     def counted(*args, **kwargs):
         calls.append(1)

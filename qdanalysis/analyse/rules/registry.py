@@ -5,7 +5,7 @@ only when the data supports it: a rule that finds no evidence returns ``None`` o
 data becomes a finding only where the gap is the problem itself (indicators with no reported
 result, planned items with no payment record). The rules follow the problems of the seed report's
 section 三 and the advice of 四. Rules that rest on an analysis (renewal chains, recurring share,
-prices, indicator status) read its result: :func:`qdanalysis.analyse.year.analyse` and
+prices, indicator status) read its result: :func:`qdanalysis.analyse.engine.analyse` and
 :func:`qdanalysis.analyse.trends.analyse_trends` compute each analysis once.
 """
 
@@ -90,7 +90,7 @@ def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, rene
              recurring: dict, prices: pd.DataFrame, indicator_status: pd.DataFrame) -> list[Finding]:
     """Every rule of a year on its data and analyses; the findings the data supports, most severe first.
 
-    The keyword arguments are the year's analyses, as :func:`qdanalysis.analyse.year.analyse`
+    The keyword arguments are the year's analyses, as :func:`qdanalysis.analyse.engine.analyse`
     computes them once (``renewals`` is the renewal summary of ``chains``).
     """
     evidence = YearEvidence(data, checks, chains, renewals, recurring, prices, indicator_status)

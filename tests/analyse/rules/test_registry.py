@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 import qdanalysis
+from qdanalysis.analyse.engine import analyse
 from qdanalysis.analyse.findings import EVERY_INDICATOR, MEDIUM, Finding, Rule
 from qdanalysis.analyse.rules import registry
 from qdanalysis.analyse.rules.budget import OUTPUT_LEVEL
 from qdanalysis.analyse.rules.indicators import QUANTITY_LEVEL
-from qdanalysis.analyse.year import analyse
 from qdanalysis.domain import DIMENSIONS
 from qdanalysis.present.sections.scoring import INDICATOR_CHECKS
 

@@ -96,7 +96,7 @@ def test_line_count_counted_in_lines_is_compared(y2020):
 
 
 def test_line_charts_name_contracts_by_item_not_by_ledger_number(y2020):
-    from qdanalysis.analyse.year import analyse
+    from qdanalysis.analyse.engine import analyse
 
     a = analyse(y2020)
     legends = []
@@ -109,7 +109,7 @@ def test_line_charts_name_contracts_by_item_not_by_ledger_number(y2020):
 
 
 def test_earlier_years_of_line_cost_are_drawn_as_estimates(y2020):
-    from qdanalysis.analyse.year import analyse
+    from qdanalysis.analyse.engine import analyse
 
     fig = line_charts.yearly_line_cost(analyse(y2020).yearly_lines, source=SOURCE, year=2020)
     ax = fig.axes[0]

@@ -1,0 +1,76 @@
+"""One year's analysis, computed once: every analysis frame, the cross-checks, the score and the findings.
+
+:func:`analyse` is a pure function of the year's data, the scoring table and the evaluator's
+entries; it returns the :class:`~qdanalysis.analyse.year.YearAnalysis` that the report's sections,
+``qdanalysis export``, ``summary`` and every later output read. None of them recomputes an analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qdanalysis.analyse import linking, network_lines, renewals, sms_costs, spending
+from qdanalysis.analyse.checks import cross_checks, warnings_from
+from qdanalysis.analyse.headline import headline
+from qdanalysis.analyse.indicator_status import indicator_status
+from qdanalysis.analyse.rules.registry import find_all
+from qdanalysis.analyse.scoring import score
+from qdanalysis.analyse.scoring_table import ScoringTable
+from qdanalysis.analyse.year import YearAnalysis
+from qdanalysis.read.year import YearData
+
+
+def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None) -> YearAnalysis:
+    """Analyse one year's data: each analysis runs once, and the findings and score reuse them.
+
+    Args:
+        data: the year's tables.
+        scoring: the scoring table; None leaves the year unscored (``score`` is None).
+        evaluator: the evaluator's entries for the scoring table (see
+            :func:`~qdanalysis.analyse.scoring.score`).
+
+    Raises:
+        ValidationError: the evaluator's entries or the scoring table do not fit the data.
+    """
+    d = _linked(data)
+    chains = renewals.renewal_chains(d.contracts)
+    frames = {
+        "categories": spending.spending_by_category(d.budget, d.totals),
+        "spend": spending.disclosed_spend(d.budget, d.contracts, d.totals),
+        "line_costs": network_lines.line_costs(d.lines, d.year),
+        "prices": network_lines.same_bandwidth_prices(d.lines),
+        "monthly_lines": network_lines.monthly_line_cost(d.contracts, d.year),
+        "yearly_lines": network_lines.yearly_line_cost(d.contracts, d.year),
+        "line_count": network_lines.line_count_vs_target(d.lines, d.indicators),
+        "sms_monthly": sms_costs.sms_monthly(d.sms),
+        "sms_departments": sms_costs.sms_by_department(d.sms),
+        "sms_target": sms_costs.sms_target_money(d.sms, d.indicators),
+        "chains": chains,
+        "renewals": renewals.renewal_summary(chains, d.year),
+        "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals),
+        "indicator_status": indicator_status(d.indicators),
+    }
+    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
+    warnings = warnings_from(checks)
+    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
+    found = find_all(
+        d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
+        prices=frames["prices"], indicator_status=frames["indicator_status"],
+    )
+    quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
+                      frames["yearly_lines"], frames["sms_monthly"])
+    return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
+                        findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation],
+                        headline=quoted)
+
+
+def _linked(data: YearData) -> YearData:
+    """The year's data with every contract and line linked to its budget item (by code, else by
+    项目名称) and the carriers written one way (青岛电信 → 中国电信), so that each analysis joins and
+    groups the tables the same way; the data itself is unchanged."""
+    budget = linking.item_keys(data.budget)
+    contracts = linking.carriers_written_one_way(linking.link_items(data.budget, data.contracts), "vendor")
+    lines = linking.carriers_written_one_way(linking.link_items(data.budget, data.lines), "carrier")
+    if budget is data.budget and contracts is data.contracts and lines is data.lines:
+        return data
+    return replace(data, frames={**data.frames, "budget": budget, "contracts": contracts, "lines": lines})
