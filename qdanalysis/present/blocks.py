@@ -68,7 +68,25 @@ class Placeholder:
         return False
 
 
-Part = Text | Figure | Placeholder
+@dataclass(frozen=True)
+class Ref:
+    """A reference to one of the output's tables by its key (``分类支出``): shown as ``表N`` with the number the table
+    has in that output (the report and the Word draft number their tables each in their own order), or as the
+    table's key while no number is known (a table the output does not show)."""
+
+    key: str
+    number: int | None = None
+
+    @property
+    def text(self) -> str:
+        return f"表{self.number}" if self.number else f"“{self.key}”表"
+
+    @property
+    def bold(self) -> bool:
+        return False
+
+
+Part = Text | Figure | Placeholder | Ref
 
 
 @dataclass
@@ -196,7 +214,7 @@ def figure(text: str) -> Figure:
 def para(template: str, style: str = BODY, *, key: str = "", **values: Any) -> Paragraph:
     """A paragraph from a template whose ``{name}`` fields are filled with ``values``.
 
-    A value that is a part (:func:`bold`, :func:`derived`, :class:`Placeholder`) is kept as it is; any
+    A value that is a part (:func:`bold`, :func:`derived`, :class:`Placeholder`, :class:`Ref`) is kept as it is; any
     other value becomes plain text. The template's own words are plain text.
     """
     parts: list[Part] = []
@@ -206,7 +224,7 @@ def para(template: str, style: str = BODY, *, key: str = "", **values: Any) -> P
         if name is None:
             continue
         value = values[name]
-        if isinstance(value, (Text, Figure, Placeholder)):
+        if isinstance(value, (Text, Figure, Placeholder, Ref)):
             parts.append(value)
         else:
             parts.append(Text(format(value, spec) if spec else str(value)))
@@ -227,6 +245,14 @@ def _merged(parts: list[Part]) -> Iterable[Part]:
 def joined(first: Paragraph, second: Paragraph) -> Paragraph:
     """One paragraph of two: the parts of ``first`` followed by those of ``second``."""
     return replace(first, parts=tuple(_merged([*first.parts, *second.parts])))
+
+
+def numbered(paragraph: Paragraph, numbers: dict[str, int]) -> Paragraph:
+    """The paragraph with each :class:`Ref` given the number its table has in ``numbers`` (by key)."""
+    if not any(isinstance(p, Ref) for p in paragraph.parts):
+        return paragraph
+    parts = tuple(replace(p, number=numbers.get(p.key)) if isinstance(p, Ref) else p for p in paragraph.parts)
+    return replace(paragraph, parts=parts)
 
 
 def plain_text(blocks: Iterable[Block]) -> str:

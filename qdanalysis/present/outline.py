@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from qdanalysis.fmt import chinese_numeral
-from qdanalysis.present.blocks import Block, Table
+from qdanalysis.present.blocks import Block, Paragraph, Table, numbered
 from qdanalysis.present.render.html import block_html, section_html, show, show_heading
 from qdanalysis.present.sections.base import Section
 
@@ -33,7 +33,8 @@ class Outline:
         self._blocks: dict[str, list[Block]] | None = None
 
     def _assembled(self) -> dict[str, list[Block]]:
-        """Every section's blocks, the tables the report shows numbered in order of appearance."""
+        """Every section's blocks, the tables the report shows numbered in order of appearance, and every
+        :class:`~qdanalysis.present.blocks.Ref` to a table given that number."""
         if self._blocks is None:
             number = 0
             assembled = {}
@@ -45,7 +46,9 @@ class Outline:
                         block = replace(block, number=number)
                     blocks.append(block)
                 assembled[section.key] = blocks
-            self._blocks = assembled
+            numbers = {b.key: b.number for bs in assembled.values() for b in bs if isinstance(b, Table) and b.number}
+            self._blocks = {key: [numbered(b, numbers) if isinstance(b, Paragraph) else b for b in bs]
+                            for key, bs in assembled.items()}
         return self._blocks
 
     def blocks(self, key: str) -> list[Block]:

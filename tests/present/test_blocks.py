@@ -100,3 +100,13 @@ def test_a_missing_label_is_a_dash_and_any_other_value_its_text():
 
 def test_a_paragraph_is_its_parts_in_order():
     assert Paragraph((Text("a"), Figure("1"), Text("b", bold=True))).text == "a1b"
+
+
+def test_a_reference_to_a_table_says_its_number_once_the_output_gives_one():
+    from qdanalysis.present.blocks import Ref, numbered
+
+    p = para("分类见{ref}，{missing}未列出。", ref=Ref("分类支出"), missing=Ref("同带宽价格"))
+    assert p.text == "分类见“分类支出”表，“同带宽价格”表未列出。"  # no number yet: the table's name, never a guess
+    done = numbered(p, {"分类支出": 3})
+    assert done.text == "分类见表3，“同带宽价格”表未列出。" and p.text.startswith("分类见“分类支出”表")  # a copy
+    assert numbered(para("没有引用。"), {"分类支出": 3}).text == "没有引用。"

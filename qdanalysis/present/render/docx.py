@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -31,7 +32,7 @@ from qdanalysis.atomic import atomic_path
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.paths import project_path
-from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Table
+from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Ref, Table
 
 #: Fonts: (East Asian face, its substitute where the face is not installed).
 TITLE_FONT = ("方正小标宋简体", "宋体")
@@ -73,10 +74,16 @@ class DocxWriter:
             _clear_body(self.doc)
         self.tables = 0
         self.figures = 0
+        #: The draft's own number of each table written, by key; the runs of references waiting for it.
+        self.numbers: dict[str, int] = {}
+        self._refs: list[tuple[Any, Ref]] = []
         self._setup()
 
     def save(self, path: str | Path) -> Path:
-        """Write the document to ``path`` atomically (its folder made when missing)."""
+        """Write the document to ``path`` atomically (its folder made when missing); each reference to a table
+        says the number the table has in this document, wherever it stands (before or after the table)."""
+        for run, ref in self._refs:
+            run.text = replace(ref, number=self.numbers.get(ref.key)).text
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path, suffix=".docx") as tmp:
@@ -100,7 +107,9 @@ class DocxWriter:
         """A paragraph, part by part: bold parts bold, placeholders (:class:`Placeholder`) highlighted."""
         p = self._paragraph(indent=indent)
         for part in paragraph.parts:
-            self._runs(p, part.text, bold=part.bold, size=size, highlight=isinstance(part, Placeholder))
+            run = self._runs(p, part.text, bold=part.bold, size=size, highlight=isinstance(part, Placeholder))
+            if isinstance(part, Ref):
+                self._refs.append((run, part))
 
     def paragraph(self, text: str, *, size=None, indent: bool = True, bold: bool = False,
                   align: Any = None) -> None:
@@ -116,6 +125,7 @@ class DocxWriter:
         if landscape:
             self._section(landscape=True)
         self.tables += 1
+        self.numbers.setdefault(block.key, self.tables)
         caption = f"表{self.tables} {block.layout.caption}"
         caption = caption + (f"（{DEMO_LABEL}）" if block.demo and DEMO_LABEL not in caption else "")
         cap = self._paragraph(indent=False, keep_with_next=True)

@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from qdanalysis.fmt import wan
-from qdanalysis.present.blocks import DERIVED, Chart, Figure, Paragraph, Table, TableLayout, para
+from qdanalysis.present.blocks import DERIVED, Chart, Figure, Paragraph, Ref, Table, TableLayout, para
 from qdanalysis.present.draft import OWN_WORDS, PLACES, write_draft
 from qdanalysis.present.excel import write_workbook
 from qdanalysis.present.report import AnnualReport
@@ -31,7 +31,8 @@ def _extra_blocks(ctx: Context) -> list:
         ax.bar(["预算"], [1])
         return fig
 
-    return [para("测试专节：预算总额{budget}。", budget=wan(ctx.data.totals["budget"])), _extra_table(ctx),
+    return [para("测试专节：预算总额{budget}，见{ref}。", budget=wan(ctx.data.totals["budget"]), ref=Ref("测试专表")),
+            _extra_table(ctx),
             Chart("extra_chart", draw, "测试专节图")]
 
 
@@ -44,7 +45,7 @@ def test_a_registered_section_reaches_all_three_outputs(analysis2020, tmp_path):
     sections = (*SECTIONS, EXTRA)
     report = AnnualReport(analysis2020, sections=sections)
     html = report.html()
-    assert "<h2>十三、测试专节</h2>" in html and "测试专节：预算总额941.00万元。" in html
+    assert "<h2>十三、测试专节</h2>" in html and "测试专节：预算总额941.00万元，见表10。" in html
     assert "表10 测试专节的数字" in html and 'alt="测试专节图"' in html  # after the nine tables of SECTIONS
 
     ws = load_workbook(write_workbook(analysis2020, tmp_path / "x.xlsx", sections))["测试专表"]
@@ -54,8 +55,10 @@ def test_a_registered_section_reaches_all_three_outputs(analysis2020, tmp_path):
     doc = Document(write_draft(analysis2020, tmp_path / "d.docx", sections=sections))
     texts = [p.text for p in doc.paragraphs]
     benefit = texts.index("（四）项目效益情况")
-    assert texts.index("测试专节：预算总额941.00万元。") > benefit > texts.index("（三）项目产出情况")
-    assert any(t.endswith(" 测试专节的数字") for t in texts) and any(t.endswith(" 测试专节图") for t in texts)
+    [caption] = [t for t in texts if t.endswith(" 测试专节的数字")]
+    number = caption.split(" ")[0]  # the draft numbers its tables in its own order
+    assert number != "表10" and texts.index(f"测试专节：预算总额941.00万元，见{number}。") > benefit > texts.index("（三）项目产出情况")
+    assert any(t.endswith(" 测试专节图") for t in texts)
     plt.close("all")
 
 
