@@ -87,20 +87,6 @@ def test_bands_on_a_qualitative_target_are_refused():
         score(t, year(indicators(("健全性", "健全", "健全"))))
 
 
-BANDS = """\
-name: 测试
-source: 测试用
-note: 权重须以本地财政部门现行规定为准
-indicators:
-  - level1: 决策
-    name: 预算调整率
-    weight: 100
-    rule: bands
-    measure: adjustment_rate
-    bands: {bands}
-"""
-
-
 # --- presets -------------------------------------------------------------------------------------
 
 
