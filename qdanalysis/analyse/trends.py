@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,19 +16,11 @@ from qdanalysis.analyse.rules.registry import YearsEvidence, find_across_years
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.analyse.trend_checks import consistency_checks
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.domain import is_year_name
 from qdanalysis.money import safe_ratio, sum_known, to_decimal
 from qdanalysis.read.schema import MONEY
 
 MONEY_MEASURES = ("budget", "executed", "line_annual_cost", "sms_amount")
 SHARE_MEASURES = ("execution_rate", "itemised_share", "recurring_share")
-
-
-def year_folders(root: Path) -> list[int]:
-    """The years that have a data folder (:func:`~qdanalysis.domain.is_year_name`) under ``root``."""
-    if not root.is_dir():
-        return []
-    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and is_year_name(p.name))
 
 
 def sms_totals(monthly: pd.DataFrame) -> tuple[int | None, Decimal | None]:

@@ -20,6 +20,7 @@ from qdanalysis.analyse.scoring_from_indicators import table_from_indicators
 from qdanalysis.analyse.scoring_presets import PRESETS, load_preset
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.analyse.year import YearAnalysis
+from qdanalysis.domain import is_year_name
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
 from qdanalysis.read.year import YearData, load_year
@@ -32,10 +33,10 @@ DEFAULT_PRESET = "self-evaluation"
 
 
 def year_folders(root: Path) -> list[int]:
-    """The years that have a data folder (four digits) under ``root``."""
+    """The years that have a data folder (:func:`~qdanalysis.domain.is_year_name`) under ``root``."""
     if not root.is_dir():
         return []
-    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and is_year_name(p.name))
 
 
 def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = None,
