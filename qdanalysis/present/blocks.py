@@ -40,21 +40,23 @@ class Text:
     bold: bool = False
 
 
+class _Plain:
+    """A part never set in bold (only :class:`Text` can be)."""
+
+    bold = False
+
+
 @dataclass(frozen=True)
-class Figure:
+class Figure(_Plain):
     """A figure as shown (``941.00万元``) and what it is: stated, 推算 (with its basis) or 未披露."""
 
     text: str
     kind: str = STATED
     basis: str = ""
 
-    @property
-    def bold(self) -> bool:
-        return False
-
 
 @dataclass(frozen=True)
-class Placeholder:
+class Placeholder(_Plain):
     """What only the evaluation team can write: shown as 【待评价组填写：…】."""
 
     what: str
@@ -63,13 +65,9 @@ class Placeholder:
     def text(self) -> str:
         return placeholder(self.what)
 
-    @property
-    def bold(self) -> bool:
-        return False
-
 
 @dataclass(frozen=True)
-class Ref:
+class Ref(_Plain):
     """A reference to one of the output's tables by its key (``分类支出``): shown as ``表N`` with the number the table
     has in that output (the report and the Word draft number their tables each in their own order), or as the
     table's key while no number is known (a table the output does not show)."""
@@ -80,10 +78,6 @@ class Ref:
     @property
     def text(self) -> str:
         return f"表{self.number}" if self.number else f"“{self.key}”表"
-
-    @property
-    def bold(self) -> bool:
-        return False
 
 
 Part = Text | Figure | Placeholder | Ref

@@ -46,9 +46,9 @@ class Outline:
                         block = replace(block, number=number)
                     blocks.append(block)
                 assembled[section.key] = blocks
-            numbers = {b.key: b.number for bs in assembled.values() for b in bs if isinstance(b, Table) and b.number}
-            self._blocks = {key: [numbered(b, numbers) if isinstance(b, Paragraph) else b for b in bs]
-                            for key, bs in assembled.items()}
+            numbers = _numbers(assembled)
+            self._blocks = {key: [numbered(b, numbers) if isinstance(b, Paragraph) else b for b in blocks]
+                            for key, blocks in assembled.items()}
         return self._blocks
 
     def blocks(self, key: str) -> list[Block]:
@@ -60,8 +60,7 @@ class Outline:
 
     def numbers(self) -> dict[str, int]:
         """Each shown table's number, by the table's key."""
-        return {b.key: b.number for blocks in self._assembled().values() for b in blocks
-                if isinstance(b, Table) and b.number}
+        return _numbers(self._assembled())
 
     def headings(self) -> dict[str, str]:
         """Each titled section's numbered heading (一、项目概况), by key."""
@@ -84,3 +83,8 @@ class Outline:
         """The whole report as one HTML fragment (what :meth:`show` displays, in one string)."""
         return "".join((section_html(heading, intro) if heading else "") + "".join(
             block_html(b) for b in blocks if not isinstance(b, Table) or b.shown) for heading, intro, blocks in self.parts())
+
+
+def _numbers(assembled: dict[str, list[Block]]) -> dict[str, int]:
+    """The number of each numbered table among the assembled blocks, by the table's key."""
+    return {b.key: b.number for blocks in assembled.values() for b in blocks if isinstance(b, Table) and b.number}
