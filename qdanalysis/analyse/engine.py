@@ -16,6 +16,7 @@ from qdanalysis.analyse.indicator_status import indicator_status
 from qdanalysis.analyse.rules.registry import find_all
 from qdanalysis.analyse.scoring import score
 from qdanalysis.analyse.scoring_table import ScoringTable
+from qdanalysis.analyse.team import with_team
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.read.year import YearData
 
@@ -30,7 +31,8 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
             :func:`~qdanalysis.analyse.scoring.score`).
 
     Raises:
-        ValidationError: the evaluator's entries or the scoring table do not fit the data.
+        ValidationError: the evaluator's entries or the scoring table do not fit the data, or the team's
+            发现处理 sheet names a finding the year does not have.
     """
     d = _linked(data)
     chains = renewals.renewal_chains(d.contracts)
@@ -57,11 +59,13 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )
+    problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
+                                   d.team_findings, d.decisions)
     quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
                       frames["yearly_lines"], frames["sms_monthly"])
     return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
-                        findings=[f for f in found if not f.limitation], limitations=[f for f in found if f.limitation],
-                        headline=quoted)
+                        findings=problems, limitations=[f for f in found if f.limitation],
+                        headline=quoted, rejected=rejected)
 
 
 def _linked(data: YearData) -> YearData:

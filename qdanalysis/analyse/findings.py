@@ -24,6 +24,9 @@ from qdanalysis.read.inputs import BY_NAME
 HIGH, MEDIUM, LOW = "高", "中", "低"
 #: Severities, most serious first (the order of :func:`sort_findings`).
 SEVERITIES = (HIGH, MEDIUM, LOW)
+#: Who found a problem: a rule on the data, or the evaluation team in its fieldwork (评价发现 sheet).
+DATA_ORIGIN, TEAM_ORIGIN = "数据分析", "评价组核查"
+ORIGINS = (DATA_ORIGIN, TEAM_ORIGIN)
 #: What a rule bears on when it examines every indicator of the 绩效指标 sheet.
 EVERY_INDICATOR = "绩效指标"
 
@@ -49,6 +52,14 @@ class Finding:
         recommendation: what to do, in Chinese.
         limitation: what the data lacks rather than what the bureau did: it belongs to the
             report's 其他需要说明的问题 (data limitations), not to its problems.
+        bears_on: the evaluation indicators (评分表的三级指标) it bears on, by name.
+        origin: who found it: :data:`DATA_ORIGIN` (a rule on the data) or :data:`TEAM_ORIGIN` (the
+            evaluation team's fieldwork, 评价发现 sheet); a team finding may have no severity ("").
+        decision: the team's decision on a finding of the data (采纳 or 修改; a rejected one leaves the
+            findings); "" while it waits for one. A team finding is the team's own and needs none.
+        note: whose words and when (the team's name and date), or the team's reason.
+        cause: the team's analysis of the cause (原因), written in the draft's 原因分析.
+        basis: the team's evidence in words (座谈记录, 资料名称…), where a rule has ``rows``.
     """
 
     code: str
@@ -60,9 +71,17 @@ class Finding:
     summary: str
     recommendation: str
     limitation: bool = False
+    bears_on: tuple[str, ...] = ()
+    origin: str = DATA_ORIGIN
+    decision: str = ""
+    note: str = ""
+    cause: str = ""
+    basis: str = ""
 
     def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
+        if self.origin not in ORIGINS:
+            raise ValueError(f"origin must be one of {ORIGINS}, not {self.origin!r}")
+        if self.severity not in SEVERITIES and not (self.origin == TEAM_ORIGIN and self.severity == ""):
             raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
         if self.category not in DIMENSIONS:
             raise ValueError(f"category must be one of {DIMENSIONS}, not {self.category!r}")
@@ -157,16 +176,22 @@ def code_key(code: str) -> tuple:
 # --- order and table ---------------------------------------------------------------------------
 
 
+def _rank(f: Finding) -> int:
+    """Most severe first; a team finding without a severity after every graded one."""
+    return SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES)
+
+
 def in_report_order(findings: list[Finding]) -> list[Finding]:
-    """Grouped by the four first-level indicators (决策、过程、产出、效益), most severe first within each:
-    the order and the numbers of the report's 主要问题 and of the Excel sheet."""
-    return sorted(findings, key=lambda f: (DIMENSIONS.index(f.category), SEVERITIES.index(f.severity),
+    """Grouped by the four first-level indicators (决策、过程、产出、效益), most severe first within each (the
+    data's and the team's together; the team's without a severity last, in the order of its sheet):
+    the order and the numbers of the report's 主要问题, of the Excel sheet and of the draft."""
+    return sorted(findings, key=lambda f: (DIMENSIONS.index(f.category), _rank(f), f.origin != DATA_ORIGIN,
                                            code_key(f.code[1:])))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Most severe first; within a severity, by rule code."""
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), code_key(f.code[1:])))
+    return sorted(findings, key=lambda f: (_rank(f), f.origin != DATA_ORIGIN, code_key(f.code[1:])))
 
 
 def sources_text(rows: pd.DataFrame) -> str:
@@ -187,6 +212,8 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     rows = []
     for number, f in enumerate(findings, start=1):
         src = sources_text(f.rows)
-        rows.append({"序号": number, "编号": f.code, "问题": f.title, "严重程度": f.severity, "类别": f.category,
-                     "依据": f.summary + (f"（来源：{src}）" if src else ""), "建议": f.recommendation})
+        basis = f"（依据：{f.basis}）" if f.basis else ""
+        rows.append({"序号": number, "编号": f.code, "问题": f.title, "严重程度": f.severity or "未定级",
+                     "类别": f.category, "依据": f.summary + (f"（来源：{src}）" if src else "") + basis,
+                     "建议": f.recommendation})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -13,7 +13,7 @@ In JupyterLab (:func:`qdanalysis.run.pipeline.analysed_year` loads and analyses)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -22,6 +22,7 @@ from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.headline import Headline
 from qdanalysis.analyse.scoring import ScoreResult
 from qdanalysis.analyse.scoring_table import ScoringTable
+from qdanalysis.analyse.team import Rejected
 from qdanalysis.read.year import YearData
 
 
@@ -49,10 +50,12 @@ class YearAnalysis:
         checks: the cross-checks between tables; ``warnings`` the ones that disagree, in Chinese.
         scoring: the scoring table used (None: not scored).
         score: the score sheet, total and grade (None: not scored).
-        findings: the problems the data supports, most severe first.
+        findings: the problems: the data's (as the team decided them: adopted, amended, or still a
+            proposal) and the team's own (评价发现), see :mod:`qdanalysis.analyse.team`.
         limitations: what the data lacks (no payment record, no reported result): the
             report's 其他需要说明的问题, not problems of the bureau.
         headline: the sums and shares the report's sentences quote.
+        rejected: the data's findings the team did not adopt (不采纳), with its reasons.
     """
 
     data: YearData
@@ -77,6 +80,7 @@ class YearAnalysis:
     findings: list[Finding]
     limitations: list[Finding]
     headline: Headline
+    rejected: list[Rejected] = field(default_factory=list)
 
     @property
     def year(self) -> int:

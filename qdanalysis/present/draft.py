@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from qdanalysis.analyse.findings import in_report_order
+from qdanalysis.analyse.findings import TEAM_ORIGIN, in_report_order
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, RULES, number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
@@ -27,11 +27,12 @@ from qdanalysis.fmt import wan
 from qdanalysis.money import sum_all
 from qdanalysis.paths import REPORTS
 from qdanalysis.present import blocks
-from qdanalysis.present.blocks import Paragraph, Placeholder
+from qdanalysis.present.blocks import Paragraph, Placeholder, Text
 from qdanalysis.present.render.docx import CHART_DPI, NOTE_SIZE, TEXT_WIDTH, DocxWriter
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
+from qdanalysis.read.schema import AMEND
 
 __all__ = ["draft_path", "write_draft", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
 
@@ -182,7 +183,7 @@ class _Draft(DocxWriter):
                 self.paragraph(f"{f.title}：{f.summary}")
         else:
             self.paragraph("数据未显示需要说明的局限。")
-        for number, key in enumerate(self.unplaced(""), start=4):
+        for number, key in enumerate(self.unplaced(""), start=self.rejected(4)):
             self.heading(f"附件{number} {self.report.section(key).title}", 2)
             self.blocks(self.report.blocks(key))
 
@@ -274,36 +275,100 @@ class _Draft(DocxWriter):
             self.paragraph(f"{r['name']}：{r['basis']}" + (f"（佐证材料：{r['evidence']}）" if r.get("evidence") else ""))
 
     def problems(self) -> None:
+        """五（二）: the data's and the team's problems, numbered together by dimension, each with its origin;
+        a finding of the data the team has not decided on is highlighted."""
         found = in_report_order(self.analysis.findings)
         if not found:
             self.paragraph("数据未显示需要列出的问题。")
             return
+        self.paragraph(problems_note(found, len(self.analysis.rejected)))
         number = 0
         groups = [(c, [f for f in found if f.category == c]) for c in DIMENSIONS]
         for numeral, (category, group) in zip("一二三四五六", [g for g in groups if g[1]]):
             self.heading(f"{numeral}是{category}方面", 3)
             for f in group:
                 number += 1
-                self.paragraph(f"{number}.{f.title}。{f.summary}")
+                self.parts(Paragraph(tuple(problem_parts(number, f))))
             cause = self.info.get(f"{category}类问题原因")
             if cause:
                 self.paragraph(f"原因分析：{cause}")
-            else:
-                self.parts(Paragraph((Placeholder(
-                    f"{category}类问题的原因分析（可在“项目信息”表中以「{category}类问题原因」一行填写）"),)))
+            elif not any(f.cause for f in group):
+                self.parts(Paragraph((Placeholder(f"{category}类问题的原因分析"),)))
 
     def advice(self) -> None:
+        """六: one recommendation per theme, naming the problems of 五（二） it answers."""
         found = in_report_order(self.analysis.findings)
         if not found:
             self.paragraph("数据未显示需要提出的建议。")
             return
         advice: dict[str, list[int]] = {}
+        missing: list[int] = []
         for number, f in enumerate(found, start=1):
-            advice.setdefault(f.recommendation, []).append(number)
-        numerals = "一二三四五六七八九十"
-        for k, (rec, numbers) in enumerate(advice.items()):
-            prefix = f"（{numerals[k]}）" if k < len(numerals) else f"（{k + 1}）"
-            self.paragraph(f"{prefix}{rec}（针对第五部分问题第{'、'.join(map(str, numbers))}条）")
+            if f.recommendation:
+                advice.setdefault(f.recommendation, []).append(number)
+            else:
+                missing.append(number)
+        k = 0
+        for k, (rec, numbers) in enumerate(advice.items(), start=1):
+            self.paragraph(f"{_numeral(k)}{rec}（针对第五部分问题第{'、'.join(map(str, numbers))}条）")
+        if missing:
+            self.parts(Paragraph((Text(_numeral(k + 1)), Placeholder(
+                f"针对第五部分问题第{'、'.join(map(str, missing))}条的建议"))))
+
+    def rejected(self, number: int) -> int:
+        """附件: the findings of the data the team did not adopt, with its reasons (when there are any)."""
+        rejected = self.analysis.rejected
+        if not rejected:
+            return number
+        self.heading(f"附件{number} 评价组未采纳的系统发现", 2)
+        self.paragraph(f"以下{len(rejected)}个问题由数据分析发现，经评价组核实不予采纳，未列入第五、六部分。")
+        for r in rejected:
+            by = f"（{r.by}）" if r.by else ""
+            self.paragraph(f"{r.finding.code} {r.finding.title}：{r.finding.summary}不采纳理由：{r.reason}{by}")
+        return number + 1
+
+
+def _numeral(k: int) -> str:
+    """``（一）``…``（十）``, then ``（十一）``… (never an Arabic number after a Chinese one)."""
+    return f"（{chinese_number(k)}）"
+
+
+def chinese_number(k: int) -> str:
+    """1 -> 一, 10 -> 十, 11 -> 十一, 20 -> 二十, 21 -> 二十一 (up to 99)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(k, 10)
+    if not tens:
+        return digits[ones]
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def problems_note(found: list, rejected: int) -> str:
+    """The sentence before 五（二）'s problems: how many each origin gives, and what the marks mean."""
+    team = sum(f.origin == TEAM_ORIGIN for f in found)
+    pending = sum(f.origin != TEAM_ORIGIN and not f.decision for f in found)
+    text = (f"经数据分析和评价组核查，发现{len(found)}个问题（数据分析{len(found) - team}个、评价组核查{team}个），"
+            if team else f"经数据分析，发现{len(found)}个问题，") + "按决策、过程、产出、效益分述如下。"
+    if pending:
+        text += f"其中{pending}个为系统发现，尚待评价组确认，已标出。"
+    if rejected:
+        text += f"评价组不予采纳的{rejected}个系统发现及理由见附件。"
+    return text
+
+
+def problem_parts(number: int, f) -> list:
+    """One problem of 五（二）: ``1.标题。内容（来源）``; the team's cause after it; a pending one highlighted."""
+    parts: list = [Text(f"{number}.{f.title}。"), Text(f.summary) if f.summary else Placeholder(f"“{f.title}”的具体情况")]
+    if f.origin == TEAM_ORIGIN:
+        parts.append(Text(f"（评价组核查{'，依据：' + f.basis if f.basis else ''}）"))
+    elif f.decision == AMEND:
+        parts.append(Text("（数据分析发现，评价组修改后的表述）"))
+    elif f.decision:
+        parts.append(Text("（数据分析发现，经评价组确认）"))
+    else:
+        parts.append(Placeholder(f"系统发现，待评价组确认（编号{f.code}：采纳、修改或不采纳）"))
+    if f.cause:
+        parts.append(Text(f"原因：{f.cause}"))
+    return parts
 
 
 def _source(ind) -> str:

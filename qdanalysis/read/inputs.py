@@ -33,6 +33,7 @@ from qdanalysis.read.loaders.texts import (
     load_record,
     load_results,
 )
+from qdanalysis.read.loaders.team import DECISION_DTYPES, TEAM_DTYPES, load_decisions, load_team_findings
 from qdanalysis.read.locate import sheets_used
 from qdanalysis.read.schema import SheetSchema
 from qdanalysis.read.unused import unused_sheets
@@ -100,6 +101,8 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
     InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
     InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),
+    InputTable("team_findings", schema.TEAM_FINDINGS, load_team_findings, TEAM_DTYPES, evaluator=True),
+    InputTable("decisions", schema.FINDING_DECISIONS, load_decisions, DECISION_DTYPES, evaluator=True),
 )
 
 BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}

@@ -66,6 +66,9 @@ class SheetSchema:
     description: str = ""
     #: Found only in a sheet named for it, never by its headers alone (its headers resemble another table's).
     by_name_only: bool = False
+    #: A worked example row the template writes (cells in column order), marked :data:`EXAMPLE_MARK` so
+    #: that it is never read as data.
+    example: tuple = ()
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -278,6 +281,62 @@ RECORD = SheetSchema(
     ),
     "评价组对每个评分指标的核实结果、得分和佐证，一个指标一行；选填（可放在年度工作簿中，也可单独成一个工作簿放在年度文件夹内）。",
     by_name_only=True,
+)
+
+#: A row with a cell that starts with this is the template's worked example: never read as data.
+EXAMPLE_MARK = "【示例】"
+#: The team's decisions on a finding the data shows: confirmed, reworded, rejected.
+ADOPT, AMEND, REJECT = "采纳", "修改", "不采纳"
+DECISIONS = (ADOPT, AMEND, REJECT)
+#: How serious a problem is, most serious first (the findings' 严重程度).
+SEVERITY_WORDS = ("高", "中", "低")
+
+TEAM_FINDINGS = SheetSchema(
+    "team_findings",
+    "评价发现",
+    ("评价发现",),
+    (
+        Column("category", "类别", ("一级指标", "维度"), True, fill_down=True, hint="决策、过程、产出 或 效益"),
+        Column("level2", "二级", ("二级指标",), fill_down=True, hint="如 项目立项、资金管理、组织实施"),
+        Column("title", "问题", ("问题名称", "存在的问题"), True, hint="问题的标题，一句话，如 立项程序欠规范"),
+        Column("detail", "具体情况", ("情况说明", "问题描述"), hint="问题的具体表现，按核查所见写明"),
+        Column("basis", "依据", ("佐证材料", "证据"), hint="所依据的座谈记录、资料名称等"),
+        Column("cause", "原因", ("原因分析",), hint="问题的原因；写入报告第五部分的原因分析"),
+        Column("advice", "建议", ("整改建议",), hint="针对本问题的建议；写入报告第六部分"),
+        Column("indicators", "关联指标", ("相关指标",), hint="该问题涉及的评价指标名称（评分表的三级指标），多个用顿号分隔；选填"),
+        Column("severity", "严重程度", (), hint="高、中 或 低；选填，不填则不定级"),
+        Column("evaluator", "评价人", (), hint="填写本条的评价组成员"),
+        Column("date", "日期", ("核查日期",), kind="date", hint="如 2021-05-20"),
+    ),
+    "评价组在座谈、资料核查等现场工作中发现的问题，一个问题一行；与数据分析发现的问题一起编号，写入报告的问题和建议；"
+    "选填（可放在任一工作簿中）。以“【示例】”开头的行是填写示例，不读取，可删除。",
+    by_name_only=True,
+    example=("过程", "资金管理", "【示例】未制定专项业务费资金管理办法",
+             "单位未制定专项业务费资金管理办法，资金使用和审批缺少制度依据。", "座谈记录（2021年5月20日）、财务制度汇编",
+             "对专项业务费的管理重视不够", "制定专项业务费资金管理办法，明确开支范围和审批程序。", "资金使用合规性", "",
+             "张三", "2021-05-20"),
+)
+
+FINDING_DECISIONS = SheetSchema(
+    "decisions",
+    "发现处理",
+    ("发现处理",),
+    (
+        Column("code", "编号", ("问题编号", "发现编号"), True, kind="code", hint="数据分析发现的编号，见报告导出表“主要问题”的编号列，如 F04、F05-2"),
+        Column("original", "系统发现", ("原问题",), hint="该编号的问题标题，供对照；填写后程序核对编号与标题是否一致"),
+        Column("decision", "处理意见", ("处理结果", "评价组意见"), True, hint="采纳、修改 或 不采纳"),
+        Column("title", "修改后问题", (), hint="处理意见为“修改”时填写评价组的问题标题"),
+        Column("detail", "修改后具体情况", (), hint="处理意见为“修改”时填写评价组的表述"),
+        Column("advice", "修改后建议", (), hint="处理意见为“修改”时填写评价组的建议"),
+        Column("reason", "理由", ("不采纳理由", "说明"), hint="不采纳时必填：不采纳的理由；修改时可写修改的理由"),
+        Column("evaluator", "评价人", (), hint="作出处理的评价组成员"),
+        Column("date", "日期", ("处理日期",), kind="date", hint="如 2021-05-20"),
+    ),
+    "评价组对数据分析发现的每个问题的处理：采纳、修改（写明评价组的表述）或不采纳（写明理由），一个编号一行；"
+    "未处理的问题在报告中标为“系统发现，待评价组确认”；选填（可放在任一工作簿中）。以“【示例】”开头的行是填写示例，不读取，可删除。",
+    by_name_only=True,
+    example=("【示例】F04", "不同项目的服务内容重叠", "修改", "两项目维护范围的划分有待明确", "",
+             "", "经座谈核实，两项目维护的设备仅部分重叠。", "张三", "2021-05-20"),
 )
 
 #: Words that mark subtotal and total rows (not items).

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from qdanalysis.atomic import atomic_path
 from qdanalysis.read.inputs import INPUTS
-from qdanalysis.read.schema import GUIDE_HEADER, GUIDE_SHEET
+from qdanalysis.read.schema import EXAMPLE_MARK, GUIDE_HEADER, GUIDE_SHEET
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -57,6 +57,7 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
     guide.append(["使用方法：每张工作表填写一类数据；表头可换成列出的同义写法，列的顺序不限，可增加其他列（会原样保留）。"])
     guide.append(["金额单位：在表头写明（如「预算数（万元）」）或在表头上方写一行「单位：万元」；单元格内写明单位（如 942元/月）时以单元格为准。"])
     guide.append(["报告或凭证未披露的数字请留空，不要填 0；小计、合计行会自动与明细核对。"])
+    guide.append([f"某格以“{EXAMPLE_MARK}”开头的行是填写示例，程序不读取；可照着填写后删除。"])
     guide.append([])
     header = list(GUIDE_HEADER)
     guide.append(header)
@@ -75,6 +76,8 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
         ws["A1"].font = Font(bold=True, size=13)
         if table.key in notes:
             ws.append([notes[table.key]])
+        if table.example:  # the evaluator's own sheets say what they are for
+            ws.append([table.description])
         ws.append(["单位：万元"])
         ws.append([col.header for col in table.columns])
         head = ws.max_row
@@ -94,6 +97,10 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
         for r, values in enumerate(filled, start=head + 1):
             for c, value in enumerate(values, start=1):
                 ws.cell(row=r, column=c).value = value
+        if table.example and not filled:  # one worked example row, marked 【示例】 so that it is never read
+            for c, value in enumerate(table.example, start=1):
+                cell = ws.cell(row=head + 1, column=c, value=value or None)
+                cell.font = Font(italic=True, color="808080")
         if table.key == "record":
             ws.column_dimensions["D"].width = 44
             for letter in "GH":
