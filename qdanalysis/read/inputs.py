@@ -25,6 +25,7 @@ from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
 from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
+from qdanalysis.read.loaders.team import DECISION_DTYPES, TEAM_DTYPES, load_decisions, load_team_findings
 from qdanalysis.read.loaders.texts import (
     PROJECT_DTYPES,
     RECORD_DTYPES,
@@ -33,7 +34,6 @@ from qdanalysis.read.loaders.texts import (
     load_record,
     load_results,
 )
-from qdanalysis.read.loaders.team import DECISION_DTYPES, TEAM_DTYPES, load_decisions, load_team_findings
 from qdanalysis.read.locate import sheets_used
 from qdanalysis.read.schema import SheetSchema
 from qdanalysis.read.unused import unused_sheets
