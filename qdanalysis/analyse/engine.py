@@ -65,7 +65,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
                       frames["yearly_lines"], frames["sms_monthly"])
     return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
                         findings=problems, limitations=[f for f in found if f.limitation],
-                        headline=quoted, rejected=rejected)
+                        rejected=rejected, headline=quoted)
 
 
 def _linked(data: YearData) -> YearData:

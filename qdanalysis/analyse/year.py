@@ -13,7 +13,7 @@ In JupyterLab (:func:`qdanalysis.run.pipeline.analysed_year` loads and analyses)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -54,8 +54,8 @@ class YearAnalysis:
             proposal) and the team's own (评价发现), see :mod:`qdanalysis.analyse.team`.
         limitations: what the data lacks (no payment record, no reported result): the
             report's 其他需要说明的问题, not problems of the bureau.
-        headline: the sums and shares the report's sentences quote.
         rejected: the data's findings the team did not adopt (不采纳), with its reasons.
+        headline: the sums and shares the report's sentences quote.
     """
 
     data: YearData
@@ -79,8 +79,8 @@ class YearAnalysis:
     score: ScoreResult | None
     findings: list[Finding]
     limitations: list[Finding]
+    rejected: list[Rejected]
     headline: Headline
-    rejected: list[Rejected] = field(default_factory=list)
 
     @property
     def year(self) -> int:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from qdanalysis.analyse.findings import TEAM_ORIGIN, in_report_order
 from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, RULES, number_text
+from qdanalysis.analyse.team import AMEND
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
 from qdanalysis.fmt import wan
@@ -32,7 +33,6 @@ from qdanalysis.present.render.docx import CHART_DPI, NOTE_SIZE, TEXT_WIDTH, Doc
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
-from qdanalysis.read.schema import AMEND
 
 __all__ = ["draft_path", "write_draft", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
 

@@ -56,6 +56,8 @@ def cmd_validate(args) -> int:
         folder = Path(path).is_dir()  # a year's folder must hold the required tables; one workbook may hold a few
         found = read_inputs(path, year, require=folder, keep=False)
         problems = list(found.problems)
+        if folder and not problems and found.rows.get("decisions") and year is not None:
+            problems = _decision_problems(Path(path), year)
         if not found.rows and not problems:
             problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
                                     "请参照 `qdanalysis template` 生成的模板填写表头"))
@@ -80,6 +82,20 @@ def cmd_validate(args) -> int:
                 print(f"  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：{'；'.join(blank)}")
         _print_skipped(path)
     return status
+
+
+def _decision_problems(folder: Path, year: int) -> list[Problem]:
+    """The 发现处理 sheet against the year's findings (a 编号 no finding has): the year is analysed for it."""
+    from qdanalysis.analyse.engine import analyse
+    from qdanalysis.read.year import load_year
+
+    if folder.resolve().name != str(year):
+        return []
+    try:
+        analyse(load_year(year, folder.resolve().parent, processed=False))
+    except ValidationError as err:
+        return list(err.problems)
+    return []
 
 
 def _print_skipped(folder: str | Path) -> None:

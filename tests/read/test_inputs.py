@@ -21,7 +21,8 @@ SMS_ROWS = [["单位：元"], ["月份", "部门", "条数", "单价", "金额"]
 
 
 def test_the_declaration():
-    assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "results", "project", "record"]
+    assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "results", "project", "record",
+                                        "team_findings", "decisions"]
     assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "产出与成效", "项目信息",
                                          "评价记录"]
     assert [t.name for t in INPUTS if t.required] == ["budget"]
@@ -51,7 +52,8 @@ def test_a_malformed_table_is_not_a_missing_one(workbook):
 def test_read_inputs_lists_what_is_missing_and_keeps_every_problem(workbook):
     path = workbook({"预算执行": BUDGET_ROWS, "短信结算": SMS_ROWS[:2] + [["13月", "办公厅", 1, None, None]]})
     found = read_inputs(path, 2021)
-    assert [t.name for t in found.missing] == ["contracts", "lines", "indicators", "results", "project", "record"]
+    assert [t.name for t in found.missing] == ["contracts", "lines", "indicators", "results", "project", "record",
+                                                  "team_findings", "decisions"]
     assert found.rows == {"budget": 1}
     [problem] = found.problems
     assert (problem.sheet, problem.row) == ("短信结算", 3) and problem.column.startswith("月份")

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from qdanalysis.analyse.findings import DATA_ORIGIN, TEAM_ORIGIN, Finding, findings_table, in_report_order
-from qdanalysis.analyse.team import decision_text, rejected_table
+from qdanalysis.analyse.team import AMEND, decision_text, rejected_table
 from qdanalysis.domain import DIMENSIONS
 from qdanalysis.present.blocks import NOTE, WARNING, Block, Placeholder, Table, TableLayout, bold, para
 from qdanalysis.present.sections.base import Context, Section
-from qdanalysis.read.schema import AMEND
 
 #: How the report marks a finding of the data that the team has not decided on yet.
 PENDING = "系统发现，待评价组确认"
