@@ -16,6 +16,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from PIL import Image
+from team_record import AMENDED_ADVICE, AMENDED_TEXT, AMENDED_TITLE, REJECT_REASON, recorded_root
 from workbooks import make_workbook
 
 from qdanalysis.paths import DATA_RAW
@@ -174,6 +175,55 @@ def test_the_evaluators_own_words_replace_the_placeholders(tmp_path):
     assert "项目总体完成年度目标，但刚性支出占比较高。" in text
     assert "【待评价组填写：评价目的" not in text and "【待评价组填写：评价结论" not in text
     assert "【待评价组填写：评价工作过程" in text  # still missing: still marked
+
+
+def section_text(doc, start: str, end: str) -> list[str]:
+    """The paragraphs from the one that starts with ``start`` up to (not including) the one that starts with ``end``
+    (or to the end of the document)."""
+    texts = [p.text for p in doc.paragraphs]
+    first = next(i for i, t in enumerate(texts) if t.startswith(start))
+    last = next((i for i, t in enumerate(texts) if i > first and t.startswith(end)), len(texts))
+    return [t for t in texts[first:last] if t.strip()]
+
+
+def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_team_decided(tmp_path):
+    path, analysis = draft_year(2020, recorded_root(tmp_path / "raw"), tmp_path / "out")
+    doc = Document(str(path))
+    five = section_text(doc, "（二）存在的问题及原因分析", "六、有关建议")
+    assert five[1] == ("经数据分析和评价组核查，发现13个问题（数据分析11个、评价组核查2个），按决策、过程、产出、效益分述如下。"
+                       "其中9个为系统发现，尚待评价组确认，已标出。评价组不予采纳的1个系统发现及理由见附件。")
+    problems = [t for t in five if re.match(r"\d+\.", t)]
+    assert [int(t.split(".")[0]) for t in problems] == list(range(1, 14))
+    assert f"4.{AMENDED_TITLE}。{AMENDED_TEXT}（数据分析发现，评价组修改后的表述）" in problems
+    assert ("9.立项程序欠规范。专项业务费项目大部分为延续性项目，项目事前未经过必要的可行性研究、专家论证、风险评估、绩效评估、"
+            "集体决策。（评价组核查，依据：座谈记录（2021年5月20日）、项目立项资料）") in problems
+    assert problems[10].startswith("11.未制定专项业务费资金管理办法。") and problems[10].endswith(
+        "（评价组核查，依据：座谈记录（2021年5月20日）、财务制度汇编）原因：对专项业务费的制度建设重视不够。")
+    assert problems[9].endswith("（数据分析发现，经评价组确认）")  # F06, 采纳
+    assert not any("合同续签未重新采购" in t for t in five)  # F05-3, 不采纳
+    # a finding the team has not decided on is highlighted, naming its code
+    pending = [r for p in doc.paragraphs if p.text.startswith("1.") for r in p.runs if r.text.startswith("【")]
+    assert [r.text for r in pending] == ["【待评价组填写：系统发现，待评价组确认（编号F01：采纳、修改或不采纳）】"]
+    assert pending[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
+    # 过程 has the team's own cause: no placeholder for it; 决策 has none: still one
+    assert "【待评价组填写：决策类问题的原因分析】" in five and "【待评价组填写：过程类问题的原因分析】" not in five
+
+    six = section_text(doc, "六、有关建议", "七、其他需要说明的问题")
+    assert f"（四）{AMENDED_ADVICE}（针对第五部分问题第4条）" in six
+    assert six[-1].startswith("（十二）") and "（11）" not in "".join(six)  # 十一, 十二 after 十
+    assert any(t.startswith("（八）加强项目前期的决策管理及评估论证") and t.endswith("（针对第五部分问题第9条）") for t in six)
+
+    annex = section_text(doc, "附件4 评价组未采纳的系统发现", "附件5")  # after 附件3 数据局限
+    assert annex[1] == "以下1个问题由数据分析发现，经评价组核实不予采纳，未列入第五、六部分。"
+    assert annex[2].startswith("F05-3 合同续签未重新采购，续签金额未披露：") and annex[2].endswith(
+        f"不采纳理由：{REJECT_REASON}（张三，2021-05-22）")
+
+
+@pytest.mark.parametrize("k, text", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
+def test_chinese_numbers_after_ten(k, text):
+    from qdanalysis.present.draft import chinese_number
+
+    assert chinese_number(k) == text
 
 
 def test_an_evaluators_reference_document_supplies_the_styles(tmp_path):
