@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from qdanalysis.analyse.findings import TABLE_COLUMN, TEAM_ORIGIN, Finding
+from qdanalysis.analyse.findings import TABLE_COLUMN, TEAM_ORIGIN, Finding, code_key
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.read import parsing
 from qdanalysis.read.loaders.team import indicator_names
@@ -81,7 +81,7 @@ def apply_decisions(findings: list[Finding], limitations: list[Finding],
     """
     by_code = {parsing.compact(f.code).upper(): f for f in findings}
     limits = {parsing.compact(f.code).upper(): f for f in limitations}
-    codes = "、".join(f.code for f in findings) or "无"
+    codes = "、".join(f.code for f in sorted(findings, key=lambda f: code_key(f.code[1:]))) or "无"
     decided: dict[str, Finding] = {}
     rejected: list[Rejected] = []
     problems: list[Problem] = []
@@ -96,7 +96,7 @@ def apply_decisions(findings: list[Finding], limitations: list[Finding],
                                         "数据局限无需处理，请删除这一行"))
             else:
                 problems.append(Problem(*_where(row, header["code"]), f"本年度数据分析没有编号为{code}的问题",
-                                        f"请按本年度报告导出表“主要问题”的编号列改正（现有编号：{codes}），或删除这一行"))
+                                        f"请按本年度报告导出表“主要问题”的编号列改正，或删除这一行；现有编号：{codes}"))
             continue
         original = _text(row["original"])
         if original and parsing.compact(original) != parsing.compact(f.title):

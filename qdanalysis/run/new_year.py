@@ -367,6 +367,8 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
                             f"按评分表“{table.name}”列出 {len(records)} 个指标；由评价组填写核实值、得分和佐证材料"))
     if data is not None:
         sheets.append(SheetFill("产出与成效", 0, "空表；请按本年评价报告“工作成效”填写（选填）"))
+        sheets.append(SheetFill("评价发现", 0, "空表（不沿用上年的问题）；由评价组填写本年现场核查发现的问题（选填）"))
+        sheets.append(SheetFill("发现处理", 0, "空表（上年的处理意见不适用于本年）；由评价组对本年数据分析发现的问题逐条填写采纳、修改或不采纳（选填）"))
 
     prefix = DEMO_PREFIX if demo else ""
     guide = ()

@@ -51,3 +51,32 @@ def test_template_for_a_year_lists_its_scored_indicators(tmp_path, capsys):
 
     record = load_record(path)
     assert list(record["name"])[-1] == "使用部门满意度" and str(record["score"].iloc[-1]) == "8.5"
+
+
+def test_the_teams_sheets_have_a_worked_example_that_is_not_read_and_their_instructions(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from qdanalysis.read.inputs import read_inputs
+
+    path = tmp_path / "模板.xlsx"
+    assert main(["template", str(path)]) == 0
+    wb = load_workbook(path)
+    team, decisions = wb["评价发现"], wb["发现处理"]
+    assert team["A2"].value.startswith("评价组在座谈、资料核查等现场工作中发现的问题，一个问题一行")
+    assert "以“【示例】”开头的行是填写示例，不读取，可删除" in decisions["A2"].value
+    assert [c.value for c in team[4]][:4] == ["类别", "二级", "问题", "具体情况"]
+    assert [c.value for c in team[5]][:3] == ["过程", "资金管理", "【示例】未制定专项业务费资金管理办法"]
+    assert [c.value for c in decisions[4]][:3] == ["编号", "系统发现", "处理意见"]
+    assert [c.value for c in decisions[5]][:3] == ["【示例】F04", "不同项目的服务内容重叠", "修改"]
+    guide = [r[0] for r in wb["填写说明"].iter_rows(values_only=True)]
+    assert "某格以“【示例】”开头的行是填写示例，程序不读取；可照着填写后删除。" in guide
+    rows = {(r[0], r[1]): r for r in wb["填写说明"].iter_rows(values_only=True)}
+    assert rows[("发现处理", "处理意见")][2:] == ("必填", "处理结果、评价组意见", "采纳、修改 或 不采纳")
+    assert rows[("评价发现", "类别")][2] == "必填"
+    # as written, the template's example rows are not read; a row the team adds under them is
+    found = read_inputs(path, 2021, require=False)
+    assert (found.rows["team_findings"], found.rows["decisions"], found.problems) == (0, 0, [])
+    team.append(["决策", "项目立项", "立项程序欠规范"])
+    wb.save(path)
+    found = read_inputs(path, 2021, require=False)
+    assert found.loaded["team_findings"]["title"].tolist() == ["立项程序欠规范"]

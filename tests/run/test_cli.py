@@ -33,6 +33,27 @@ def test_validate_prints_every_problem_and_exits_1(workbook):
     assert lines[1].startswith(f"{path}:预算执行:4:预算数(C列): 金额「-2」为负数")
 
 
+def test_validate_checks_the_teams_decisions_against_the_years_findings(tmp_path):
+    from team_record import DECISION_HEADER, DECISION_ROWS, TEAM_HEADER, TEAM_ROWS, recorded_root
+    from workbooks import make_workbook
+
+    folder = recorded_root(tmp_path) / "2020"
+    r = run_cli("validate", folder)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "评价发现2行，发现处理3行" in r.stdout
+    record = folder / "评价组记录.xlsx"
+    make_workbook(record, {"评价发现": [TEAM_HEADER, TEAM_ROWS[0], ["其他", None, "档案管理不规范"]],
+                           "发现处理": [DECISION_HEADER, *DECISION_ROWS, ["F99", None, "采纳"]]})
+    r = run_cli("validate", folder)  # a bad row of its own first; the codes once every row reads
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+    assert f"{record}:评价发现:3:类别(A列): 类别「其他」无法识别" in r.stdout and "决策、过程、产出、效益" in r.stdout
+    make_workbook(record, {"发现处理": [DECISION_HEADER, *DECISION_ROWS, ["F99", None, "采纳"]]})
+    r = run_cli("validate", folder)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"{record}:发现处理:5:编号: 本年度数据分析没有编号为F99的问题" in r.stdout
+    assert "或删除这一行；现有编号：F01、F02、F03、F04、F05-1、F05-2、F05-3、F06、F08、F09、F11、F12" in r.stdout
+
+
 def test_validate_clean_exits_0():
     r = run_cli("validate", DATA_RAW / "2020")
     assert r.returncode == 0, r.stdout + r.stderr

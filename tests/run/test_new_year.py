@@ -257,3 +257,26 @@ def test_a_year_folder_put_there_by_hand_gets_its_params_file_only(project, caps
     assert out[0] == (f"已生成参数文件：{params / '2021.yaml'}（由 {params / '2020.yaml'} 复制，year 和标题中的年份改为2021；"
                       f"报告标题“青岛市大数据局专项业务费2021年绩效评价数据分析”）；数据文件夹 {raw / '2021'}/ 未改动")
     assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params), "--params-only"]) == 1
+
+
+def test_the_teams_sheets_carry_their_headers_to_the_new_year_but_not_last_years_rows(project, capsys):
+    from team_record import DECISION_HEADER, TEAM_HEADER, record_workbook
+
+    raw, params = project
+    record_workbook(raw / "2020" / "评价组记录.xlsx")
+    assert len(qdanalysis.load_year(2020, raw, processed=False).team_findings) == 2
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+
+    out = capsys.readouterr().out
+    assert "  评价发现：空表（不沿用上年的问题）；由评价组填写本年现场核查发现的问题（选填）" in out
+    assert "  发现处理：空表（上年的处理意见不适用于本年）" in out
+    wb = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")
+    for sheet, header in (("评价发现", TEAM_HEADER), ("发现处理", DECISION_HEADER)):
+        rows = [r for r in wb[sheet].iter_rows(values_only=True) if any(v is not None for v in r)]
+        head = next(i for i, r in enumerate(rows) if r[0] in ("类别", "编号"))
+        assert [v for v in rows[head] if v is not None] == header
+        [example] = rows[head + 1:]  # the worked example only: no row of 2020
+        assert any(str(v).startswith("【示例】") for v in example if v)
+    new = qdanalysis.load_year(2021, raw, processed=False)
+    assert new.team_findings.empty and new.decisions.empty
