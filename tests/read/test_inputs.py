@@ -24,9 +24,9 @@ def test_the_declaration():
     assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "results", "project", "record",
                                         "team_findings", "decisions"]
     assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "产出与成效", "项目信息",
-                                         "评价记录"]
+                                         "评价记录", "评价发现", "发现处理"]
     assert [t.name for t in INPUTS if t.required] == ["budget"]
-    assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record"]
+    assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record", "team_findings", "decisions"]
     assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "results", "project",
                            "record", "self_funds")
 

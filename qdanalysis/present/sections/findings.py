@@ -77,7 +77,7 @@ def table(frame: pd.DataFrame, name: str, caption: str, ctx: Context) -> Table:
 def problems_frame(found: list[Finding]) -> pd.DataFrame:
     """The Excel 主要问题 sheet: :func:`findings_table` with 来源 (数据分析 or 评价组核查) and 评价组处理."""
     frame = findings_table(found)
-    frame.insert(3, "来源", [f.origin for f in found])
+    frame["来源"] = [f.origin for f in found]
     frame["评价组处理"] = [decision_text(f) for f in found]
     return frame
 

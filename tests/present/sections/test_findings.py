@@ -100,7 +100,7 @@ def test_a_team_finding_without_its_text_shows_what_is_missing(team2020):
 def test_the_excel_sheets_say_the_origin_and_the_decision_and_list_the_rejected(team2020):
     main_sheet, rejected = findings.sheets(team2020)
     frame = main_sheet.frame
-    assert list(frame.columns) == ["序号", "编号", "问题", "来源", "严重程度", "类别", "依据", "建议", "评价组处理"]
+    assert list(frame.columns) == ["序号", "编号", "问题", "严重程度", "类别", "依据", "建议", "来源", "评价组处理"]
     rows = frame.set_index("编号")
     assert rows.loc["H01", ["序号", "来源", "严重程度", "评价组处理"]].tolist() == [9, "评价组核查", "未定级",
                                                                              "评价组核查（张三，2021-05-20）"]
