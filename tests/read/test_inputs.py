@@ -28,7 +28,7 @@ def test_the_declaration():
     assert [t.name for t in INPUTS if t.required] == ["budget"]
     assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record", "team_findings", "decisions"]
     assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "results", "project",
-                           "record", "self_funds")
+                           "record", "team_findings", "decisions", "self_funds")
 
 
 def test_a_missing_table_is_its_own_error(workbook):
