@@ -16,12 +16,12 @@ PENDING = "系统发现，待评价组确认"
 
 
 def status(f: Finding) -> str:
-    """Where a problem comes from and what the team decided: ``数据分析，高；系统发现，待评价组确认（编号F04）``."""
+    """Where a problem comes from and what the team decided: ``数据分析，高；系统发现，待评价组确认，编号F04``."""
     head = "，".join(p for p in (f.origin, f.severity) if p)
     if f.origin == TEAM_ORIGIN:
         return head
     if not f.decision:
-        return f"{head}；{PENDING}（编号{f.code}）"
+        return f"{head}；{PENDING}，编号{f.code}"
     return f"{head}；" + ("评价组修改，以下为评价组的表述" if f.decision == AMEND else "评价组已确认")
 
 
@@ -63,7 +63,7 @@ def blocks(ctx: Context) -> list[Block]:
         for rec, numbers in advice.items():  # one recommendation per theme, naming the problems it answers
             out.append(para("建议（针对第{numbers}条）：{rec}", NOTE, numbers="、".join(map(str, numbers)), rec=rec))
     if rejected:
-        out.append(para("评价组不采纳的系统发现（不列入问题）", key="rejected"))
+        out.append(para("{head}", key="rejected", head=bold("评价组不采纳的系统发现（不列入问题）")))
         for r in rejected:
             out.append(para("{title}（编号{code}）：不采纳。理由：{reason}", NOTE, key="rejected",
                             title=r.finding.title, code=r.finding.code, reason=r.reason))

@@ -27,7 +27,7 @@ def test_groups_in_the_order_of_the_four_dimensions_with_the_problems_numbered_a
     assert [t for t in texts if t.startswith("（")] == ["（一）决策类", "（二）过程类", "（三）产出类", "（四）效益类"]
     numbers = [int(m.group(1)) for t in texts if (m := re.match(r"(\d+)\. ", t))]
     assert numbers == list(range(1, 13))
-    assert texts[2].startswith("1. 产出指标未覆盖主要支出项目（数据分析，高；系统发现，待评价组确认（编号F01））：")
+    assert texts[2].startswith("1. 产出指标未覆盖主要支出项目（数据分析，高；系统发现，待评价组确认，编号F01）：")
 
 
 def test_a_high_severity_problem_is_a_warning_and_its_number_and_title_are_bold(ctx2020):
