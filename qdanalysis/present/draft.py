@@ -256,7 +256,7 @@ class _Draft(DocxWriter):
                 self.indicator_rows(rows)
             checks = [f for f in in_report_order(self.analysis.findings) if f.category == dim]
             if dim == "决策" and checks:
-                self.paragraph("决策方面的问题（数据分析和评价组核查）见第五部分第（二）项，计" + f"{len(checks)}条。")
+                self.paragraph("决策方面的问题见第五部分第（二）项，计" + f"{len(checks)}条。")
             extra = self.unplaced(dim)
             for key in extra:
                 self.blocks(self.report.blocks(key))
