@@ -16,15 +16,17 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
-def write_template(path: str | Path, year: int | None = None, record_rows: list[tuple] | None = None) -> Path:
+def write_template(path: str | Path, year: int | None = None, record_rows: list[tuple] | None = None, *,
+                   rows: dict[str, list[list]] | None = None) -> Path:
     """Write the input template to ``path`` (atomically) and return it.
 
     Args:
         path: the workbook to write.
         year: the year named in the sheets' titles.
         record_rows: the rows of 评价记录 (一级指标, 三级指标, 分值, 评分方式), one per scored indicator.
+        rows: rows to pre-fill, by table name (the year's findings in 发现处理: 编号, 系统发现).
     """
-    wb = template_workbook(year, record_rows)
+    wb = template_workbook(year, record_rows, rows=rows)
     with atomic_path(path, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return Path(path)

@@ -145,15 +145,32 @@ def cmd_template(args) -> int:
     from qdanalysis.run.pipeline import scoring_for
 
     table = None
+    listed: list[list] = []
     if args.year is not None:
         folder = year_folder(args.year, args.root)
         data = load_year(args.year, args.root) if folder.is_dir() else None
         table = scoring_for(args.year, _scoring_arg(args), data)
-    path = write_template(args.out, args.year, record_rows(table) if table else None)
+        listed = _findings_to_decide(data) if data is not None else []
+    path = write_template(args.out, args.year, record_rows(table) if table else None,
+                          rows={"decisions": listed} if listed else None)
     print(f"已生成模板：{display_path(path)}")
     if table is not None:
         print(f"评价记录表已按评分表“{table.name}”列出 {len(table.indicators)} 个指标（{display_path(table.file) if table.file else ''}）")
+    if listed:
+        print(f"发现处理表已列出本年度数据分析发现的 {len(listed)} 个问题（编号、系统发现），由评价组逐条填写处理意见")
     return EXIT_OK
+
+
+def _findings_to_decide(data) -> list[list]:
+    """发现处理 rows for the template: the 编号 and title of each finding of the year's data, in report order
+    (decisions already in the folder are left out of the analysis, so that an outdated one does not stop it)."""
+    from dataclasses import replace
+
+    from qdanalysis.analyse.engine import analyse
+    from qdanalysis.analyse.findings import DATA_ORIGIN, in_report_order
+
+    undecided = replace(data, frames={**data.frames, "decisions": data.decisions.iloc[0:0]})
+    return [[f.code, f.title] for f in in_report_order(analyse(undecided).findings) if f.origin == DATA_ORIGIN]
 
 
 def cmd_new_year(args) -> int:

@@ -80,3 +80,23 @@ def test_the_teams_sheets_have_a_worked_example_that_is_not_read_and_their_instr
     wb.save(path)
     found = read_inputs(path, 2021, require=False)
     assert found.loaded["team_findings"]["title"].tolist() == ["立项程序欠规范"]
+
+
+def test_template_for_a_year_lists_the_findings_of_its_data_for_the_team_to_decide(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from qdanalysis.read.loaders.team import load_decisions
+
+    path = tmp_path / "2020模板.xlsx"
+    assert main(["template", "--year", "2020", str(path)]) == 0
+    assert "发现处理表已列出本年度数据分析发现的 12 个问题（编号、系统发现），由评价组逐条填写处理意见" in capsys.readouterr().out
+    wb = load_workbook(path)
+    ws = wb["发现处理"]
+    rows = [r[:3] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
+    assert rows[0] == ("F01", "产出指标未覆盖主要支出项目", None) and len(rows) == 12
+    assert not any(str(r[0]).startswith("【示例】") for r in rows)  # listed rows replace the example
+    assert load_decisions(path).empty  # listed, not decided: every finding is still a proposal
+    ws.cell(row=5, column=3).value = "采纳"
+    wb.save(path)
+    assert load_decisions(path)[["code", "original", "decision"]].values.tolist() == [
+        ["F01", "产出指标未覆盖主要支出项目", "采纳"]]

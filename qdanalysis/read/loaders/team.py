@@ -129,8 +129,12 @@ def load_team_findings(path: str | Path) -> pd.DataFrame:
 def load_decisions(path: str | Path) -> pd.DataFrame:
     """发现处理: the team's decision on one finding of the data a row, by the finding's 编号.
 
+    A row with a 编号 and nothing else is a finding not decided yet (``qdanalysis template --year`` lists
+    every finding of the year): it is skipped, and the finding stays a proposal.
+
     Raises:
-        ValidationError: a row without 编号, a 处理意见 that is not 采纳/修改/不采纳, 修改 without the team's
+        ValidationError: a row without 编号, a 处理意见 that is not 采纳/修改/不采纳, words without a
+            处理意见, 修改 without the team's
             wording, 不采纳 without the reason, the same 编号 written twice; each naming file, sheet, row and
             column.
     """
@@ -145,20 +149,21 @@ def load_decisions(path: str | Path) -> pd.DataFrame:
             continue
         code = parsing.compact(code).upper()
         decision = _text(rec, "decision")
+        wording = {k: _text(rec, k) for k in ("title", "detail", "advice")}
+        reason = _text(rec, "reason")
         if decision is None:
-            collector.add(loc.sheet, rec.row, loc.where("decision"), f"编号{code}缺少处理意见",
-                          f"处理意见请填写：{'、'.join(DECISIONS)}")
-            continue
+            if any(wording.values()) or reason:  # words without a decision: which one was meant is not known
+                collector.add(loc.sheet, rec.row, loc.where("decision"), f"编号{code}填写了修改后的表述或理由，但没有处理意见",
+                              f"处理意见请填写：{'、'.join(DECISIONS)}")
+            continue  # a row listed but not decided yet (the template lists every finding): still a proposal
         bad = len(collector.problems)
         decision = _word(collector, loc, rec, "decision", "处理意见", DECISIONS)
         if len(collector.problems) > bad:
             continue
-        wording = {k: _text(rec, k) for k in ("title", "detail", "advice")}
         if decision == AMEND and not any(wording.values()):
             collector.add(loc.sheet, rec.row, loc.where("decision"), f"编号{code}的处理意见为“修改”，但没有填写修改后的表述",
                           "请在“修改后问题”“修改后具体情况”“修改后建议”中至少填写一项；照原文采纳的请填写“采纳”")
             continue
-        reason = _text(rec, "reason")
         if decision == REJECT and reason is None:
             collector.add(loc.sheet, rec.row, loc.where("reason") if "reason" in loc.col_index else "理由",
                           f"编号{code}的处理意见为“不采纳”，但没有填写理由",

@@ -44,6 +44,11 @@ def test_the_decisions_load_with_their_codes_written_one_way(workbook):
     assert decisions["reason"].iloc[1] == "续签一次，不属于长期续签"
 
 
+def test_a_finding_listed_but_not_decided_yet_is_skipped(workbook):
+    path = workbook({"发现处理": [DECISION_HEADER, ["F01", "产出指标未覆盖主要支出项目", *[None] * 7], DECISION_ROWS[2]]})
+    assert list(load_decisions(path)["code"]) == ["F06"]
+
+
 def test_the_example_row_of_the_template_is_not_read(workbook):
     example = ["过程", "资金管理", "【示例】未制定专项业务费资金管理办法", *[None] * 8]
     path = workbook({"评价发现": [TEAM_HEADER, example, TEAM_ROWS[0]],
@@ -104,7 +109,8 @@ def test_a_category_is_written_once_for_the_rows_below_and_the_first_row_must_ha
 
 @pytest.mark.parametrize("row, column, message, hint", [
     (["F06", None, "同意", *[None] * 6], "处理意见(C列)", "处理意见「同意」无法识别", "采纳、修改、不采纳"),
-    (["F06", None, None, *[None] * 6], "处理意见(C列)", "编号F06缺少处理意见", "采纳、修改、不采纳"),
+    (["F06", None, None, None, None, None, "理由", None, None], "处理意见(C列)",
+     "编号F06填写了修改后的表述或理由，但没有处理意见", "采纳、修改、不采纳"),
     ([None, None, "采纳", *[None] * 6], "编号(A列)", "缺少编号", "主要问题"),
     (["F06", None, "修改", None, None, None, "表述不准确", None, None], "处理意见(C列)",
      "编号F06的处理意见为“修改”，但没有填写修改后的表述", "至少填写一项"),
