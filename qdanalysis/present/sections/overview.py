@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qdanalysis.analyse.spending import TOTAL, UNITEMISED
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present.blocks import WARNING, Block, Placeholder, Table, TableLayout, joined, para
+from qdanalysis.present.blocks import WARNING, Block, Placeholder, Table, TableLayout, derived, joined, para
 from qdanalysis.present.sections.base import Context, Section
 
 #: What the 项目信息 sheet gives the section, in order, with the key each paragraph carries.
@@ -30,7 +30,7 @@ def project(ctx: Context) -> list[Block]:
             out.append(para("{field}：{text}", key=key, field=field, text=info[field]))
         else:
             out.append(para("{field}：{what}", WARNING, key=key, field=field,
-                            what=Placeholder(f"{field}（可在“项目信息”表中填写）")))
+                            what=Placeholder(field)))
     return out
 
 
@@ -43,9 +43,9 @@ def blocks(ctx: Context) -> list[Block]:
         detail = para("全部{n}个项目均列明了预算数。", n=listed)
     else:
         detail = para("其中{listed}个项目列明了预算数，合计{known}（占预算总额{share}）；其余{rest}个项目未列明预算数，"
-                      "合计{undisclosed}。", listed=listed, known=wan(h.budget_listed),
+                      "合计{undisclosed}（推算：预算总额减已列明数）。", listed=listed, known=wan(h.budget_listed),
                       share=pct(h.budget_listed_share), rest=len(b) - listed,
-                      undisclosed=wan(d.undisclosed.get("budget")))
+                      undisclosed=derived(wan(d.undisclosed.get("budget")), "预算总额减已列明数"))
     lead = para("{year}年项目预算{budget}，共{ncat}大类、{nitems}个明细项目。", key="budget", year=d.year,
                 budget=wan(d.totals["budget"]), ncat=len(table.frame), nitems=len(b))
     return [*project(ctx), joined(lead, detail), table]

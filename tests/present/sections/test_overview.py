@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from section_checks import context, paragraphs, placeholders, shape
+from section_checks import context, figures, paragraphs, placeholders, shape
 
 from qdanalysis.present.sections import overview
 
@@ -16,7 +16,8 @@ def test_2020_states_background_goal_and_the_budget_in_one_paragraph(ctx2020):
     assert background.startswith("项目背景：青岛市大数据发展管理局专项业务费是为了完成该局特定的行政工作任务")
     assert goal.startswith("总体目标：通过保障电子政务基础平台政务机房UPS等关键设备的正常运行")
     assert budget == ("2020年项目预算941.00万元，共5大类、29个明细项目。其中9个项目列明了预算数，合计507.72万元"
-                      "（占预算总额53.96%）；其余20个项目未列明预算数，合计433.28万元。")
+                      "（占预算总额53.96%）；其余20个项目未列明预算数，合计433.28万元（推算：预算总额减已列明数）。")
+    assert figures(blocks) == [("433.28万元", "推算", "预算总额减已列明数")]  # a remainder, not a stated sum
 
 
 def test_the_composition_lists_the_categories_without_the_remainder_and_total_rows(ctx2020):
@@ -31,8 +32,8 @@ def test_without_the_project_sheet_each_field_is_a_placeholder(analysis2020):
     empty = analysis2020.data.project.iloc[0:0]
     blocks = overview.project(context(analysis2020, frames={"project": empty}))
     assert [(b.key, b.style) for b in blocks] == [("background", "warning"), ("goal", "warning")]
-    assert placeholders(blocks) == ["项目背景（可在“项目信息”表中填写）", "总体目标（可在“项目信息”表中填写）"]
-    assert paragraphs(blocks)[0] == "项目背景：【待评价组填写：项目背景（可在“项目信息”表中填写）】"
+    assert placeholders(blocks) == ["项目背景", "总体目标"]  # what is missing, not how to use the tool
+    assert paragraphs(blocks)[0] == "项目背景：【待评价组填写：项目背景】"
 
 
 def test_a_field_without_text_is_a_placeholder_too(analysis2020):
