@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from qdanalysis.analyse.spending import TOTAL, UNITEMISED
 from qdanalysis.fmt import pct, wan
 from qdanalysis.present.blocks import WARNING, Block, Placeholder, Table, TableLayout, derived, joined, para
@@ -9,6 +11,20 @@ from qdanalysis.present.sections.base import Context, Section
 
 #: What the 项目信息 sheet gives the section, in order, with the key each paragraph carries.
 PROJECT_FIELDS = {"background": "项目背景", "goal": "总体目标"}
+
+#: What a 项目信息 row 资金来源 says when all the money is the year's fiscal appropriation (当年财政拨款).
+ALL_FISCAL = ("均为财政拨款", "全部为财政拨款", "财政拨款", "当年财政拨款")
+
+
+def project_info(project: pd.DataFrame) -> dict[str, str]:
+    """The 项目信息 sheet as field -> text (rows without text left out)."""
+    return {f: t.strip() for f, t in zip(project["field"], project["text"]) if isinstance(t, str) and t.strip()}
+
+
+def all_fiscal(project: pd.DataFrame) -> bool:
+    """Whether the 项目信息 sheet says the money is all 当年财政拨款 (资金来源：均为财政拨款)."""
+    return project_info(project).get("资金来源", "").rstrip("。") in ALL_FISCAL
+
 
 COMPOSITION = TableLayout(
     "项目构成", "项目构成",

@@ -47,3 +47,11 @@ def test_when_every_item_states_its_budget_the_paragraph_says_so(analysis2020):
     n = len(analysis2020.data.budget)
     blocks = overview.blocks(context(analysis2020, headline={"items_budgeted": n}))
     assert paragraphs(blocks)[2] == "2020年项目预算941.00万元，共5大类、29个明细项目。全部29个项目均列明了预算数。"
+
+
+def test_the_source_of_the_money_is_read_from_the_project_sheet(analysis2020):
+    project = analysis2020.data.project
+    assert overview.project_info(project)["资金来源"] == "均为财政拨款"  # 一（一）3
+    assert overview.all_fiscal(project)
+    assert not overview.all_fiscal(project[project["field"] != "资金来源"])
+    assert not overview.all_fiscal(pd.DataFrame({"field": ["资金来源"], "text": ["财政拨款600万元，其他资金341万元"]}))
