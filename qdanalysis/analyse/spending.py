@@ -15,7 +15,7 @@ import pandas as pd
 from qdanalysis.analyse.linking import is_approximate
 from qdanalysis.analyse.money_array import money_array
 from qdanalysis.domain import DERIVED
-from qdanalysis.fmt import date_text, format_wan
+from qdanalysis.fmt import date_text
 from qdanalysis.money import FEN, safe_ratio, sum_known
 
 #: The row of what no item itemises: the stated total minus the items that state a figure (derived).
