@@ -32,6 +32,9 @@ COMPOSITION = TableLayout(
     money=("budget",), integer=("items", "items_disclosed"))
 
 
+PROJECT_INFO = TableLayout("项目信息", "项目信息", {"field": "事项", "text": "内容", "source": "来源"})
+
+
 def composition(ctx: Context) -> Table:
     cats = ctx.analysis.categories
     return ctx.table(COMPOSITION, cats[~cats["category"].isin([UNITEMISED, TOTAL])])
@@ -68,7 +71,9 @@ def blocks(ctx: Context) -> list[Block]:
 
 
 def sheets(ctx: Context) -> list[Table]:
-    return [composition(ctx)]
+    """表 项目构成, and the 项目信息 sheet as read (the report and the draft name it as the source of their texts)."""
+    project = ctx.data.project
+    return [composition(ctx)] + ([ctx.table(PROJECT_INFO, project, shown=False)] if len(project) else [])
 
 
 SECTION = Section("overview", "项目概况", "项目的预算总额、类别构成，以及有多少项目列明了金额。", blocks, sheets)

@@ -25,7 +25,7 @@ def test_the_composition_lists_the_categories_without_the_remainder_and_total_ro
     assert list(table.frame["category"]) == ["关键设备维护服务费", "网络线路及安全保障", "电子认证数字证书及服务费",
                                              "大数据产业规划评估等费用", "宣传、培训、咨询、评估费等"]
     assert list(table.text_frame().columns) == ["类别", "项目数", "列明预算数的项目", "已列明预算（万元）"]
-    assert [t.key for t in overview.sheets(ctx2020)] == ["项目构成"]
+    assert [(t.key, t.shown) for t in overview.sheets(ctx2020)] == [("项目构成", True), ("项目信息", False)]
 
 
 def test_without_the_project_sheet_each_field_is_a_placeholder(analysis2020):
