@@ -27,7 +27,6 @@ from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
 from qdanalysis.present.self_evaluation import write_self_evaluation
 
-
 #: The 评价记录 sheet: the evaluation team's record as read, or the rows the scoring table asks the team for.
 RECORD = TableLayout(
     "评价记录", "评价记录（评价组核实的实际完成值、得分、佐证材料和评价意见）",
