@@ -110,12 +110,19 @@ class _Draft(DocxWriter):
         super().__init__(template)
         info = self.data.project
         self.info = {f: t for f, t in zip(info["field"], info["text"]) if isinstance(t, str) and t.strip()}
+        self.written: set[str] = set()  # the paragraphs written in the draft's own words
+
+    def paragraph(self, text: str, **kwargs) -> None:
+        self.written.add(text)
+        super().paragraph(text, **kwargs)
 
     def place(self, slot: str) -> None:
-        """The report's blocks that the outline places in ``slot`` (see :data:`PLACES`)."""
+        """The report's blocks that the outline places in ``slot`` (see :data:`PLACES`); a paragraph the draft has
+        already written word for word (the 暂不定级 sentence of 三 in the score annex) is not written again."""
         for key, pick in PLACES[slot]:
             if any(s.key == key for s in self.report.sections):
-                self.blocks([b for b in self.report.blocks(key) if pick(getattr(b, "key", ""))])
+                self.blocks([b for b in self.report.blocks(key) if pick(getattr(b, "key", ""))
+                             and not (isinstance(b, Paragraph) and b.text in self.written)])
 
     def unplaced(self, dimension: str) -> list[str]:
         """The sections no slot names, of ``dimension`` ("" for those without one), in report order."""

@@ -243,3 +243,9 @@ def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
     assert re.search(r"—\s*3\s*—", text)  # the PAGE field, printed
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 2
+
+
+def test_the_grade_sentence_is_written_once(drafted):
+    _, analysis, doc = drafted
+    said = [p.text for p in doc.paragraphs if p.text == analysis.score.headline()]
+    assert len(said) == 1  # in 三, not again in the score annex

@@ -55,7 +55,7 @@ def test_the_execution_chart_is_drawn_from_the_totals_with_its_source(ctx2020):
     chart = budget.blocks(ctx2020)[1]
     fig = chart.draw()
     try:
-        assert any("《2020年专项业务费》工作簿「预算执行」表" in t for t in texts(fig))
+        assert any("《2020年专项业务费》工作簿的预算执行表" in t for t in texts(fig))
     finally:
         plt.close(fig)
 
