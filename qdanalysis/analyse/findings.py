@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -204,6 +205,20 @@ def sources_text(rows: pd.DataFrame) -> str:
     return "；".join(parts)
 
 
+def input_rows_text(rows: pd.DataFrame) -> str:
+    """``《2020年专项业务费》「合同台账」第4、5行、「预算执行」第4行`` for the rows that carry a source: the input
+    rows a reader can open, by workbook (no workbook name where the rows keep no file)."""
+    if rows.empty or "src_row" not in rows or "src_sheet" not in rows:
+        return ""
+    known = rows.dropna(subset=["src_row", "src_sheet"])
+    files = known["src_file"] if "src_file" in known else pd.Series([None] * len(known), index=known.index)
+    book = files.map(lambda f: f"《{Path(str(f)).stem}》" if isinstance(f, (str, Path)) and str(f) else "")
+    out: dict[str, list[str]] = {}
+    for (b, sheet), g in known.assign(book=book).groupby(["book", "src_sheet"], sort=False):
+        out.setdefault(b, []).append(f"「{sheet}」第{join(sorted({int(r) for r in g['src_row']}))}行")
+    return "；".join(b + "、".join(sheets) for b, sheets in out.items())
+
+
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
     """One row per finding, in the order given: 序号, 编号 (the rule's code), 问题, 严重程度, 类别, 依据, 建议.
 
@@ -211,7 +226,7 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     """
     rows = []
     for number, f in enumerate(findings, start=1):
-        src = sources_text(f.rows)
+        src = input_rows_text(f.rows)
         basis = f"（依据：{f.basis}）" if f.basis else ""
         rows.append({"序号": number, "编号": f.code, "问题": f.title, "严重程度": f.severity or "未定级",
                      "类别": f.category, "依据": f.summary + (f"（来源：{src}）" if src else "") + basis,

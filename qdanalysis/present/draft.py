@@ -6,10 +6,11 @@ outline places each section's blocks in a slot of the 10号文 by the section's 
 (:data:`PLACES`), and a section no slot names goes under 四、绩效评价指标分析 in its dimension
 (决策/过程/产出/效益), or to an annex when it has none. The indicator system and the scoring
 standard come from the scoring table; the problems and advice from the findings, grouped by
-决策、过程、产出、效益. What only the evaluation team can write (the purpose, the work process,
-causes, good practice, the conclusion's wording) is taken from the 项目信息 sheet where it has a
-row of that name, otherwise it is a highlighted placeholder 【待评价组填写：…】 that Word's search
-finds. Nothing is invented. The typography is :mod:`qdanalysis.present.render.docx`'s.
+决策、过程、产出、效益. Parts 一 and 二 in the draft's own words (the items' contents, 实施单位, 资金来源, the
+standard texts of 10号文) are :mod:`qdanalysis.present.draft_intro`'s. What only the evaluation team can write
+(the work process, causes, good practice, the conclusion's wording) is taken from the 项目信息 sheet where it
+has a row of that name, otherwise it is a highlighted placeholder 【待评价组填写：…】 that Word's search finds.
+Nothing is invented. The typography is :mod:`qdanalysis.present.render.docx`'s.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADE
 from qdanalysis.analyse.team import AMEND
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
-from qdanalysis.fmt import wan
+from qdanalysis.fmt import chinese_numeral, wan
 from qdanalysis.money import sum_all
 from qdanalysis.paths import REPORTS
 from qdanalysis.present import blocks
+from qdanalysis.present import draft_intro as intro
 from qdanalysis.present.blocks import Paragraph, Placeholder, Text
 from qdanalysis.present.render.docx import CHART_DPI, NOTE_SIZE, TEXT_WIDTH, DocxWriter
 from qdanalysis.present.report import AnnualReport
@@ -109,12 +111,19 @@ class _Draft(DocxWriter):
         super().__init__(template)
         info = self.data.project
         self.info = {f: t for f, t in zip(info["field"], info["text"]) if isinstance(t, str) and t.strip()}
+        self.written: set[str] = set()  # the paragraphs written in the draft's own words
+
+    def paragraph(self, text: str, **kwargs) -> None:
+        self.written.add(text)
+        super().paragraph(text, **kwargs)
 
     def place(self, slot: str) -> None:
-        """The report's blocks that the outline places in ``slot`` (see :data:`PLACES`)."""
+        """The report's blocks that the outline places in ``slot`` (see :data:`PLACES`); a paragraph the draft has
+        already written word for word (the 暂不定级 sentence of 三 in the score annex) is not written again."""
         for key, pick in PLACES[slot]:
             if any(s.key == key for s in self.report.sections):
-                self.blocks([b for b in self.report.blocks(key) if pick(getattr(b, "key", ""))])
+                self.blocks([b for b in self.report.blocks(key) if pick(getattr(b, "key", ""))
+                             and not (isinstance(b, Paragraph) and b.text in self.written)])
 
     def unplaced(self, dimension: str) -> list[str]:
         """The sections no slot names, of ``dimension`` ("" for those without one), in report order."""
@@ -136,18 +145,22 @@ class _Draft(DocxWriter):
         self.heading("一、基本情况", 1)
         self.heading("（一）项目概况", 2)
         self.place("project")
+        self.blocks(intro.unit(self.analysis) + intro.contents(self.analysis))
         self.heading("（二）项目资金", 2)
+        self.blocks(intro.funds(self.analysis))
         self.place("funds")
         self.heading("（三）绩效目标", 2)
         self.place("goals")
 
         self.heading("二、绩效评价工作开展情况", 1)
         self.heading("（一）评价目的、对象和范围", 2)
-        self.own_words("purpose", "评价目的")
+        purpose = intro.purpose(self.analysis, name)
+        self.blocks(purpose[:-1])
         t = d.totals
         self.paragraph(f"评价对象为{name}{d.year}年度资金，年初预算{wan(t.get('budget'))}，执行{wan(t.get('executed'))}，"
                        f"共{d.budget['category'].nunique()}大类、{len(d.budget)}个明细项目；评价范围为{d.year}年度预算的安排、"
                        "使用、管理及其产出和效益。")
+        self.blocks(purpose[-1:])  # the note that marks the standard texts
         self.heading("（二）评价指标体系、评价方法、评价标准", 2)
         self.scoring_system()
         self.heading("（三）评价工作过程", 2)
@@ -194,7 +207,7 @@ class _Draft(DocxWriter):
         if text:
             self.paragraph(text)
         else:
-            self.parts(Paragraph((Placeholder(f"{what}（可在“项目信息”表中以「{field}」一行填写）"),)))
+            self.parts(Paragraph((Placeholder(what),)))
 
     def scoring_system(self) -> None:
         result, table = self.analysis.score, self.analysis.scoring
@@ -216,7 +229,8 @@ class _Draft(DocxWriter):
             "levels": "定性分档：" + "、".join(f"{w}得分值的{number_text(s * 100)}%" for w, s in DEFAULT_LEVELS)
                       + "（评分表可另行规定比例）",
         }
-        self.paragraph("评价方法：" + "；".join(methods[r] for r in used if r in methods) + "。缺少佐证的指标列为待补充佐证，"
+        self.blocks(intro.methods(self.analysis))
+        self.paragraph("计分方法：" + "；".join(methods[r] for r in used if r in methods) + "。缺少佐证的指标列为待补充佐证，"
                        "不计分，也不按满分计。")
         bands = "、".join(f"{name}（{number_text(t)}分及以上）" for t, name in GRADES)
         self.paragraph(f"评价标准：按总分占满分的比例定级，{bands}，低于{number_text(GRADES[-1][0])}分为{GRADE_LOWEST}；"
@@ -330,16 +344,8 @@ class _Draft(DocxWriter):
 
 def _numeral(k: int) -> str:
     """``（一）``…``（十）``, then ``（十一）``… (never an Arabic number after a Chinese one)."""
-    return f"（{chinese_number(k)}）"
+    return f"（{chinese_numeral(k)}）"
 
-
-def chinese_number(k: int) -> str:
-    """1 -> 一, 10 -> 十, 11 -> 十一, 20 -> 二十, 21 -> 二十一 (up to 99)."""
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(k, 10)
-    if not tens:
-        return digits[ones]
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def problems_note(found: list, rejected: int) -> str:

@@ -11,18 +11,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from qdanalysis.analyse.scoring_table import record_rows
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.atomic import atomic_path
 from qdanalysis.domain import DEMO_LABEL
 from qdanalysis.errors import display_path
+from qdanalysis.present.blocks import Table, TableLayout
 from qdanalysis.present.render.xlsx import CAPTION_FONT, FOOTER, print_setup, safe_text, write_block
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
 from qdanalysis.present.self_evaluation import write_self_evaluation
+
+#: The 评价记录 sheet: the evaluation team's record as read, or the rows the scoring table asks the team for.
+RECORD = TableLayout(
+    "评价记录", "评价记录（评价组核实的实际完成值、得分、佐证材料和评价意见）",
+    {"level1": "一级指标", "name": "三级指标", "weight": "分值", "method": "评分方式", "actual": "实际完成值", "score": "得分",
+     "evidence": "佐证材料", "opinion": "评价意见", "evaluator": "评价人", "date": "日期"})
+
+
+def record_table(analysis: YearAnalysis) -> Table:
+    """The 评价记录 as the year's folder gives it; where it gives none, the scoring table's indicators with the
+    team's columns left empty (the rows ``qdanalysis template`` writes)."""
+    record = analysis.data.record
+    if record is None or record.empty:
+        rows = record_rows(analysis.scoring) if analysis.scoring is not None else []
+        blank = dict.fromkeys(("actual", "score", "evidence", "opinion", "evaluator", "date"), "")  # empty, not —
+        record = pd.DataFrame([{"level1": a, "name": b, "weight": c, "method": d, **blank} for a, b, c, d in rows],
+                              columns=list(RECORD.columns))
+    return Table(RECORD, record, analysis.demo, shown=False)
 
 
 def write_workbook(analysis: YearAnalysis, out: str | Path, sections: Iterable[Section] = SECTIONS) -> Path:
@@ -56,6 +77,8 @@ def write_workbook(analysis: YearAnalysis, out: str | Path, sections: Iterable[S
     ws.oddFooter.center.size = 9
     for table in AnnualReport(analysis, sections=sections).sheets():
         write_block(wb, table)
+        if table.key == "评分":  # the evaluator's record beside the score it feeds
+            write_block(wb, record_table(analysis))
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return Path(out)

@@ -20,6 +20,7 @@ from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, NOT_ADJUSTED, UNDISCLOSED
 from qdanalysis.fmt import placeholder
 from qdanalysis.money import round_half_up
+from qdanalysis.present.sections.overview import all_fiscal
 
 SHEET_NAME = "绩效自评表"
 #: Columns A..J: the label column, then the nine columns of the indicator rows.
@@ -53,12 +54,12 @@ def write_self_evaluation(wb, analysis: YearAnalysis) -> Worksheet | None:
 
     row = 3
     _label(ws, row, "A", "项目名称")
-    _value(ws, row, "B", "J", info.get("项目名称") or placeholder("项目名称（可在“项目信息”表中填写）"))
+    _value(ws, row, "B", "J", info.get("项目名称") or placeholder("项目名称"))
     row += 1
     _label(ws, row, "A", "主管部门")
     _value(ws, row, "B", "E", info.get("主管部门") or placeholder("主管部门"))
     _label(ws, row, "F", "实施单位")
-    _value(ws, row, "G", "J", info.get("实施单位") or placeholder("实施单位（可在“项目信息”表中填写）"))
+    _value(ws, row, "G", "J", info.get("实施单位") or placeholder("实施单位"))
 
     row += 1
     row = _funds(ws, row, analysis)
@@ -99,11 +100,17 @@ def _funds(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
           font=MISSING_FONT if rate is None else None)
     score = execution["score"] if execution is not None else None
     _merged(ws, row, "I", "J", "—" if score is None or pd.isna(score) else score)
+    fiscal = all_fiscal(analysis.data.project)  # 项目信息「资金来源」：均为财政拨款
     for source in FUND_SOURCES:
         row += 1
         _merged(ws, row, "B", "C", source)
-        for letter in "DEF":
-            _cell(ws, row, letter, UNDISCLOSED, font=MISSING_FONT)
+        for letter, value in zip("DEF", (t.get("budget"), adjusted, t.get("executed"))):
+            if not fiscal:
+                _cell(ws, row, letter, UNDISCLOSED, font=MISSING_FONT)
+            elif source == FUND_SOURCES[0]:
+                _money(ws, row, letter, value)
+            else:
+                _cell(ws, row, letter, "—")
         for letter in "GH":
             _cell(ws, row, letter, "—")
         _merged(ws, row, "I", "J", "—")
@@ -111,8 +118,10 @@ def _funds(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
     _label(ws, first, "A", "项目资金（万元）")
     row += 1
     ws.row_dimensions[row].height = 30
-    _merged(ws, row, "A", "J", "注：预算执行表未按资金来源分列，当年财政拨款、上年结转资金和其他资金均未披露；"
-                               "全年预算数为调整后预算数，未调整时与年初预算数相同。", font=MISSING_FONT, border=False)
+    sources = ("资金均为当年财政拨款（项目信息“资金来源”）" if fiscal
+               else "预算执行表未按资金来源分列，当年财政拨款、上年结转资金和其他资金均未披露")
+    _merged(ws, row, "A", "J", f"注：{sources}；全年预算数为调整后预算数，未调整时与年初预算数相同。", font=MISSING_FONT,
+            border=False)
     return row + 1
 
 

@@ -160,6 +160,10 @@ def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemColl
                     )
         return None
     hi, match, header_cells = best
+    for r, c, text in getattr(sheet, "errors", []):
+        if r == hi:  # a header cell that is an error value: its column would silently go missing
+            collector.add(sheet.name, hi + 1, column_letter(c), f"表头单元格是错误值「{parsing.shown(text)}」，不是列名",
+                          "请在该单元格填写列名（如「单位」），或删除该列")
     sheet_unit = None
     for row in sheet.rows[: hi + 1]:
         for cell in row:

@@ -253,11 +253,11 @@ PROJECT = SheetSchema(
     "项目信息",
     ("项目信息",),
     (
-        Column("field", "事项", ("项目",), True, hint="项目名称、主管部门、实施单位、项目背景、总体目标"),
+        Column("field", "事项", ("项目",), True, hint="项目名称、主管部门、实施单位、资金来源、项目背景、总体目标"),
         Column("text", "内容", ("说明",), True, hint="按立项文件或预算说明原文填写"),
         _SOURCE,
     ),
-    "项目名称、主管部门、实施单位、项目背景、总体目标，一项一行；选填。",
+    "项目名称、主管部门、实施单位、资金来源（如 均为财政拨款）、项目背景、总体目标，一项一行；选填。",
 )
 
 #: The band words of a qualitative indicator (rule ``levels``), best first.

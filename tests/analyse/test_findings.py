@@ -45,7 +45,7 @@ def test_sort_and_table():
     table = findings_table(out)
     assert list(table.columns) == ["序号", "编号", "问题", "严重程度", "类别", "依据", "建议"]
     assert table["序号"].tolist() == [1, 2, 3, 4, 5]
-    assert table.loc[0, "依据"] == "摘要。（来源：预算执行第2行）"
+    assert table.loc[0, "依据"] == "摘要。（来源：《t》「预算执行」第2行）"  # workbook, sheet, row
     assert findings_table([]).empty
 
 
@@ -63,6 +63,8 @@ def test_find_all_2020(y2020, found2020):
         assert "src_row" in f.rows and f.rows["src_row"].notna().any(), f.code
     table = findings_table(found2020)
     assert len(table) == len(found2020) and table["依据"].str.contains("来源：").all()
+    # input rows a reader can open: workbook, sheet and row
+    assert table["依据"].str.contains("（来源：《2020年专项业务费》「").all()
     before = unchanged(*y2020.tables().values())
     analyse(y2020)
     assert_same(before, list(y2020.tables().values()))

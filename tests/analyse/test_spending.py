@@ -55,7 +55,10 @@ def test_disclosed_spend_2020(y2020):
     out = A.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals).set_index("item")
     assert out.loc["已列明合计", "amount"] == D("5233098.50")  # about 523.3万元 (FACTS)
     assert out.loc["未逐项列明", "amount"] == D("4013701.50")  # about 401.4万元
-    assert out.set_index("code").loc["1.3", "basis"] == "本年支付"
+    basis = out.set_index("code")["basis"]
+    assert basis["1.3"] == "本年支付（金额载明，支付年度未载明）"  # the ledger's note: 记为本年支付
+    assert basis["1.7"] == "推算：22.797×5%"  # the ledger writes it as 22.797×5%=1.13985万元
+    assert basis["1.2"] == "合同金额（2019年9月公开招标）" and basis["2.1"] == "预算数"
 
 
 def test_disclosed_spend_prefers_the_executed_figure():

@@ -66,7 +66,7 @@ def test_data_and_team_findings_are_numbered_together_by_dimension():
     table = findings_table(ordered)
     assert list(table["序号"]) == [1, 2, 3, 4, 5, 6]
     assert table.loc[3, "严重程度"] == "未定级"
-    assert table.loc[3, "依据"] == "未经可行性研究、专家论证。（来源：评价发现第3行）（依据：座谈记录）"
+    assert table.loc[3, "依据"] == "未经可行性研究、专家论证。（来源：《记录》「评价发现」第3行）（依据：座谈记录）"
     assert rejected == []
 
 

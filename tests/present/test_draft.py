@@ -91,10 +91,39 @@ def test_what_needs_the_evaluator_is_a_highlighted_placeholder(drafted):
     _, _, doc = drafted
     marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【待评价组填写：")]
     texts = [r.text for r in marked]
-    for what in ["评价目的", "评价工作过程", "评价结论", "主要经验及做法", "决策类问题的原因分析"]:
+    for what in ["评价工作过程", "评价结论", "主要经验及做法", "决策类问题的原因分析", "选用的评价方法及其运用"]:
         assert any(what in t for t in texts), what
+    assert not any("评价目的" in t or "可在“项目信息”表中以「评价" in t for t in texts)  # a standard text, marked
     assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in marked)
     assert all(r.text.endswith("】") for r in marked)  # the placeholder is a run of its own
+
+
+def test_what_the_data_gives_fills_its_slot_in_parts_one_and_two(drafted):
+    _, analysis, doc = drafted
+    text = body_text(doc)
+    assert "主管部门：青岛市大数据发展管理局；实施单位：青岛市大数据发展管理局。" in text
+    assert "资金来源：2020年预算941.00万元，均为当年财政拨款。" in text  # 一（一）3: 均为财政拨款
+    # 一（一）主要内容及实施情况: the 29 items, each with what the budget sheet's 来源 quotes
+    assert "根据预算执行表，项目包括5大类、29个明细项目" in text
+    for code in analysis.data.budget["code"]:
+        assert re.search(rf"^{re.escape(code)} ", text, re.M), code
+    assert "1.1 电子政务机房UPS等关键设备维护服务费：根据2019年8月10日的采购结果，年度项目维护服务费66.7万元，2020年续签合同。" in text
+    assert "5.6 大数据工作宣传和培训印刷费：编撰、设计、印刷《2020年青岛市大数据投资指南》等材料。" in text
+    # 二: the standard texts, said to be standard; the methods offered for the team's choice
+    assert "评价目的：通过对青岛市大数据发展管理局专项业务费2020年度资金的决策、过程、产出和效益进行评价" in text
+    assert "评价原则：遵循科学公正、统筹兼顾、激励约束、公开透明的原则" in text
+    assert "注：以上评价目的和评价原则为依据财预〔2020〕10号的通用表述。" in text
+    assert "评价方法：数据分析采用比较法，逐项比较预算执行数与预算数；绩效指标实际完成值与指标值" in text
+    assert "成本效益分析法、比较法、因素分析法、最低成本法、公众评判法、标杆管理法" in text
+
+
+def test_the_advice_is_numbered_in_chinese_past_ten(drafted):
+    _, analysis, doc = drafted
+    texts = [p.text for p in doc.paragraphs]
+    advice = texts[texts.index("六、有关建议") + 1:texts.index("七、其他需要说明的问题")]
+    assert len({f.recommendation for f in analysis.findings}) >= 11  # the 2020 draft goes past ten
+    assert advice[10].startswith("（十一）")
+    assert not any(re.match(r"（\d+）", t) for t in advice)  # never （11） after （十）
 
 
 def test_official_typography(drafted):
@@ -219,13 +248,6 @@ def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_te
         f"不采纳理由：{REJECT_REASON}（张三，2021-05-22）")
 
 
-@pytest.mark.parametrize("k, text", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
-def test_chinese_numbers_after_ten(k, text):
-    from qdanalysis.present.draft import chinese_number
-
-    assert chinese_number(k) == text
-
-
 def test_an_evaluators_reference_document_supplies_the_styles(tmp_path):
     ref = Document()
     ref.styles["Normal"].font.size = Mm(4)  # about 11 pt: the evaluator's house style
@@ -264,3 +286,9 @@ def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
     assert re.search(r"—\s*3\s*—", text)  # the PAGE field, printed
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 2
+
+
+def test_the_grade_sentence_is_written_once(drafted):
+    _, analysis, doc = drafted
+    said = [p.text for p in doc.paragraphs if p.text == analysis.score.headline()]
+    assert len(said) == 1  # in 三, not again in the score annex

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from workbooks import make_workbook
 
 from qdanalysis.fmt import display_width
+from qdanalysis.paths import DATA_RAW
 from qdanalysis.present.render.xlsx import FOOTER, MAX_WIDTH, PORTRAIT_WIDTH
 from qdanalysis.present.sections.categories import CATEGORIES
 from qdanalysis.read.xlsx import read_workbook
@@ -29,9 +30,11 @@ def exported(tmp_path_factory):
 def test_sheets_and_headers(exported):
     wb = load_workbook(exported)
     # the report's order: each section's numbered table (表1, 表2, ...), then its detail sheets
-    assert wb.sheetnames == ["说明", "绩效自评表", "项目构成", "逐项支出", "预算明细", "分类支出", "线路费用", "同带宽价格",
-                             "月度线路费用", "各部门短信", "短信月度", "合同续签", "绩效指标", "产出与成效", "评分", "主要问题",
-                             "数据局限", "数据核对"]
+    # no sheet of nothing: 2020 has no departments' SMS, twelve 未披露 months and twelve equal months of line fees
+    # 项目信息 and 评价记录, which the report names as the sources of its texts and scores, are in the export
+    assert wb.sheetnames == ["说明", "绩效自评表", "项目构成", "项目信息", "逐项支出", "预算明细", "分类支出", "线路费用",
+                             "同带宽价格", "合同续签", "绩效指标", "产出与成效", "评分", "评价记录", "主要问题", "数据局限",
+                             "数据核对"]
     ws = wb["分类支出"]
     assert [c.value for c in ws[2]] == ["类别", "项目数", "已列明预算数（万元）", "调整后预算（万元）", "执行数（万元）", "执行率", "占预算比例"]
     assert ws.freeze_panes == "A3"
@@ -68,6 +71,8 @@ def test_findings_and_score_sheet(exported):
     assert categories == sorted(categories, key=["决策", "过程", "产出", "效益"].index)
     f06 = [r for r in rows if r[1] == "F06"][0]
     assert "9.6倍" in f06[5] and "81.72万元" in f06[5]
+    # the 依据 names the input rows a reader can open: workbook, sheet, row
+    assert f06[5].endswith("（来源：《2020年专项业务费》「线路清单」第4、5行）")
     # the same table numbers as the HTML report
     # 2020 has no department SMS table: 表5 is the renewals, the results 表7, the score 表8, as in the HTML
     assert wb["评分"]["A1"].value.startswith("表8 绩效评分") and wb["数据核对"]["A1"].value.startswith("表9 数据核对")
@@ -76,6 +81,25 @@ def test_findings_and_score_sheet(exported):
     assert wb["分类支出"]["A1"].value.startswith("表3 分类支出") and wb["逐项支出"]["A1"].value.startswith("表2 ")
     score_rows = list(wb["评分"].iter_rows(min_row=3, values_only=True))
     assert score_rows[-1][0] == "合计" and score_rows[-1][7] == pytest.approx(29.91)
+
+
+def test_the_project_sheet_and_the_evaluators_record(exported, tmp_path):
+    wb = load_workbook(exported)
+    info = {r[0]: r[1] for r in wb["项目信息"].iter_rows(min_row=3, values_only=True)}
+    assert info["实施单位"] == "青岛市大数据发展管理局" and info["资金来源"] == "均为财政拨款"
+    rows = list(wb["评价记录"].iter_rows(min_row=2, values_only=True))
+    assert rows[0] == ("一级指标", "三级指标", "分值", "评分方式", "实际完成值", "得分", "佐证材料", "评价意见", "评价人", "日期")
+    assert [r[1] for r in rows[1:]][:3] == ["预算执行率", "保障网络线路数量", "保障金宏短信数量"]  # no record yet: the rows
+    assert all(r[4] is None and r[5] is None for r in rows[1:])  # asked for, left empty for the team
+    # a year with a record exports it as written
+    root = tmp_path / "raw"
+    shutil.copytree(DATA_RAW / "2020", root / "2020")
+    make_workbook(root / "2020" / "评价组.xlsx", {"评价记录": [["评价记录"], ["三级指标", "实际完成值", "佐证材料", "评价人"],
+                                                              ["系统正常运行率", "99.2%", "2020年运维月报", "张三"]]})
+    out = tmp_path / "x.xlsx"
+    assert main(["export", "--year", "2020", "--root", str(root), str(out)]) == 0
+    rows = list(load_workbook(out)["评价记录"].iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[4], r[6], r[8]) for r in rows] == [("系统正常运行率", "99.2%", "2020年运维月报", "张三")]
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点我\")", "+86-532-1234", "-1+2", "@SUM(A1)"])
@@ -112,11 +136,12 @@ def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
     assert rows[0][0] == "项目支出绩效自评表" and rows[1][0] == "（2020年度）"
     assert rows[2][:2] == ("项目名称", "青岛市大数据发展管理局专项业务费")
     assert rows[3][:2] == ("主管部门", "青岛市大数据发展管理局") and rows[3][5] == "实施单位"
-    assert rows[3][6] == "【待评价组填写：实施单位（可在“项目信息”表中填写）】"  # the data does not name it
+    assert rows[3][6] == "青岛市大数据发展管理局"  # 项目信息「实施单位」
     assert rows[4][3:9] == ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
     assert rows[5][1] == "年度资金总额" and rows[5][3:9] == (941.0, "未披露", 924.68, 10, pytest.approx(0.98265675), 9.83)
     assert [r[1] for r in rows[6:9]] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
-    assert all(r[3:6] == ("未披露",) * 3 for r in rows[6:9])  # not split by source in the data: never 0
+    assert rows[6][3:6] == (941.0, "未披露", 924.68)  # 均为财政拨款 (一（一）3)
+    assert all(r[3:6] == ("—",) * 3 for r in rows[7:9])
     goals = [r for r in rows if r[0] == "年度总体目标"][0]
     body = rows[rows.index(goals) + 1]
     assert body[1].startswith("通过保障电子政务基础平台") and body[5] == "【待评价组填写：年度总体目标实际完成情况】"
@@ -196,10 +221,6 @@ def test_detail_sheets_end_in_a_total_row(exported):
     budget = [r for r in wb["预算明细"].iter_rows(values_only=True)][-1]
     assert budget[0] == "合计" and (budget[3], budget[5]) == (941.0, 924.68)  # the stated totals, as in the report
     assert budget[4] == "未披露"  # 调整后预算数: not given, never 0
-    lines = [r for r in wb["月度线路费用"].iter_rows(values_only=True)][-1]
-    assert lines[0] == "合计" and lines[4] == 218.72  # the 2020 total the report states for these contracts
-    sms = [r for r in wb["短信月度"].iter_rows(values_only=True)][-1]
-    assert sms[0] == "合计" and sms[2] == "未披露"  # twelve months 未披露: no partial sum passes for the total
     assert wb["预算明细"][wb["预算明细"].max_row][0].font.b
 
 

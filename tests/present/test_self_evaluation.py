@@ -28,11 +28,20 @@ def test_the_2020_form_head_and_funds(analysis2020):
     ws = write_self_evaluation(Workbook(), analysis2020)
     assert ws.title == SHEET_NAME and ws["A1"].value == "项目支出绩效自评表" and ws["A2"].value == "（2020年度）"
     assert ws["B3"].value == "青岛市大数据发展管理局专项业务费" and ws["B4"].value == "青岛市大数据发展管理局"
-    assert ws["G4"].value == "【待评价组填写：实施单位（可在“项目信息”表中填写）】"  # the sheet has no 实施单位 row
+    assert ws["G4"].value == "青岛市大数据发展管理局"  # 项目信息「实施单位」
     funds = row_of(ws, "年度资金总额")
     assert funds[3:9] == [941.0, "未披露", 924.68, 10.0, funds[7], 9.83]
     assert round(funds[7], 4) == 0.9827 and ws["H6"].number_format == "0.00%"
-    assert row_of(ws, "上年结转资金")[3:6] == ["未披露", "未披露", "未披露"]  # the budget sheet does not split the sources
+    # 项目信息「资金来源」：均为财政拨款 (一（一）3): the year's appropriation is the whole of the money
+    assert row_of(ws, "其中：当年财政拨款")[3:6] == [941.0, "未披露", 924.68]
+    assert row_of(ws, "上年结转资金")[3:6] == ["—", "—", "—"] and row_of(ws, "其他资金")[3:6] == ["—", "—", "—"]
+
+
+def test_without_a_stated_source_of_the_money_the_sources_are_undisclosed(analysis2020):
+    project = analysis2020.data.project
+    ws = write_self_evaluation(Workbook(), variant(analysis2020, frames={"project": project[project["field"] != "资金来源"]}))
+    assert row_of(ws, "其中：当年财政拨款")[3:6] == ["未披露", "未披露", "未披露"]  # never 0, never a guess
+    assert row_of(ws, "上年结转资金")[3:6] == ["未披露", "未披露", "未披露"]
 
 
 def test_each_indicator_but_the_execution_rate_with_what_lacks_evidence_said_so(analysis2020):

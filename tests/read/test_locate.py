@@ -72,3 +72,15 @@ def test_the_sheets_tables_were_found_in_are_recorded(tmp_path):
     with sheets_used() as used:
         locate(path, BUDGET)
     assert list(used.values()) == ["预算执行"] and [sheet for _, sheet in used] == ["预算执行"]
+
+
+def test_an_error_value_in_the_header_row_is_refused_not_read_as_a_missing_column(tmp_path):
+    from qdanalysis.read.loaders.texts import load_results
+
+    path = make_workbook(tmp_path / "a.xlsx", {"产出与成效": [["产出与成效"], ["名称", "数值", "#DIV/0!", "来源"],
+                                                             ["单位数", "79", "个", "二（一）"]]})
+    with pytest.raises(ValidationError) as e:
+        load_results(path)
+    [problem] = e.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("产出与成效", 2, "C")
+    assert "表头单元格是错误值「#DIV/0!」" in problem.message

@@ -48,7 +48,8 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
                                fmt=base.sequence_fmt(texts), width=0.55)
     base.widen_for_labels(ax, 1.55)
     total = [v for v in costs["annual_cost"] if not base.missing(v)]
-    subtitle = f"已列明年费用合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元；带宽未披露的线路不计单位带宽价格"
+    subtitle = (f"年费用按月租×数量×在用月数推算，合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元（推算）；"
+                "带宽未披露的线路不计单位带宽价格")
     if "units" in costs and costs["units"].fillna(0).astype(int).sum():
         subtitle += "\n按单位列出的接入线路：每单位按1条计费用（每单位线路条数未披露）"
     base.title(ax, title, subtitle)
@@ -126,7 +127,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
         demo: mark as 示例数据.
         year: budget year for the title.
     """
-    title = f"{base.prefix(year)}按月计费线路合同的月度费用（万元）"
+    title = f"{base.prefix(year)}按月计费线路合同的月度费用（推算，万元）"
     fig, ax = base.figure(8.4, 5.2)
     if monthly.empty or base.all_missing(monthly["cost"]):
         return base.empty(fig, ax, title, "没有按月计费且月费已披露的线路合同", source, demo)
@@ -136,7 +137,7 @@ def monthly_line_cost(monthly: pd.DataFrame, *, source: str, demo: bool = False,
     series = base.stacked(ax, frame, "month", "contract_id", "cost", base.month_label, names)
     base.legend_below(ax, series, 2, undisclosed=frame["cost"].isna().any())
     total = sum(Decimal(v) for v in frame["cost"] if not base.missing(v))
-    base.title(ax, title, f"合同应计月费 × 服务月数；全年合计 {style.format_wan(total)} 万元")
+    base.title(ax, title, f"推算：合同应计月费 × 服务月数，不是支付记录；全年合计 {style.format_wan(total)} 万元（推算）")
     return base.done(fig, source, demo)
 
 

@@ -46,9 +46,9 @@ class Context:
         return "、".join(f"《{f.stem}》" for f in self.data.files) + "工作簿"
 
     def source(self, *sheets: str) -> str:
-        """A chart's source line: the workbooks and sheets it was drawn from."""
-        names = "".join(f"「{s}」" for s in sheets)
-        return f"{self.workbooks()}{names}表" + ("（示例数据，非真实数据）" if self.demo else "")
+        """A chart's source line: the workbooks and sheets it was drawn from (《2020年专项业务费》工作簿的预算执行表)."""
+        names = "、".join(f"{s}表" for s in sheets)
+        return f"{self.workbooks()}{'的' if names else ''}{names}" + ("（示例数据，非真实数据）" if self.demo else "")
 
     def table(self, layout: TableLayout, frame, **kwargs) -> Table:
         """A table of this year (marked 示例数据 when the data is); a budget that was not adjusted (未调整)

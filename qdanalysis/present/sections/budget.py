@@ -10,7 +10,9 @@ from qdanalysis.present.sections.base import Context, Section
 
 SPEND = TableLayout(
     "逐项支出", "各项目已列明的金额",
-    {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"}, money=("amount",))
+    {"code": "编号", "item": "项目", "amount": "金额（万元）", "basis": "依据"}, money=("amount",),
+    note="注：“合同金额”为预算执行表所列、与合同台账中该项目此前合同金额相同的数，不是本年实际支付；"
+         "“推算”为由合同金额和比例计算的数。")
 
 BUDGET_ITEMS = TableLayout(
     "预算明细", "预算明细",
@@ -36,12 +38,13 @@ def blocks(ctx: Context) -> list[Block]:
         para("截至{year}年末，项目实际执行{executed}，预算执行率{rate}（执行数 ÷ {base}）；{adjusted}。{item_exec_text}",
              year=d.year, executed=wan(t["executed"]), rate=pct(t["execution_rate"]),
              base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
-             item_exec_text=("数据未给出任何单个项目的执行数，只有项目合计数。" if item_exec == 0
+             item_exec_text=("项目单位未提供分项目执行数据，本报告按项目总额分析预算执行情况。" if item_exec == 0
                              else f"{item_exec}个项目给出了执行数。")),
         Chart("budget_execution", lambda: _charts().budget_execution(t, source=ctx.source("预算执行"), demo=ctx.demo,
                                                                   year=d.year), "预算数与执行数"),
         para("各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
-             "其余{rest}未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，只说明执行数中有多少能落到具体项目。",
+             "其余{rest}（推算：执行数减已列明的金额）未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，"
+             "只说明执行数中有多少能落到具体项目。",
              year=d.year, disclosed=wan(h.itemised), share=pct(h.itemised_share),
              rest=derived(wan(h.unitemised), "执行数减已列明的金额")),
         Chart("disclosed_spend", lambda: _charts().disclosed_spend(spend, source=ctx.source("预算执行", "合同台账"),

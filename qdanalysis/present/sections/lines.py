@@ -25,8 +25,8 @@ PRICES = TableLayout(
     money=("monthly_fee",), integer=("bandwidth_mbps",), number_formats={"ratio_to_cheapest": '0.0"倍"'})
 
 MONTHLY_LINES = TableLayout(
-    "月度线路费用", "按月计费线路合同的月度费用",
-    {"month": "月份", "item_code": "项目编号", "item": "项目", "vendor": "供应商", "cost": "费用（万元）"},
+    "月度线路费用", "按月计费线路合同的月度费用（推算：合同月费×数量，服务期内逐月计）",
+    {"month": "月份", "item_code": "项目编号", "item": "项目", "vendor": "供应商", "cost": "费用（推算，万元）"},
     money=("cost",), dates=("month",), detail=True)
 
 
@@ -48,10 +48,10 @@ def blocks(ctx: Context) -> list[Block]:
     if count["units"]:
         out: list[Block] = [para(
             "线路清单列有{n}条线路，另有{units}个单位的接入线路（每单位线路条数未披露，费用按每单位1条测算），"
-            "按月租测算年费用{annual}（月租×数量×{months}）。", n=count["lines"], units=count["units"],
+            "按月租测算年费用{annual}（推算：月租×数量×{months}）。", n=count["lines"], units=count["units"],
             annual=total_annual, months=months)]
     else:
-        out = [para("线路清单共{n}条线路，按月租测算年费用{annual}（月租×条数×{months}）。", n=count["lines"],
+        out = [para("线路清单共{n}条线路，按月租测算年费用{annual}（推算：月租×条数×{months}）。", n=count["lines"],
                     annual=total_annual, months=months)]
     out.append(Chart("line_costs", lambda: _charts().line_costs(costs, source=source, demo=ctx.demo, year=d.year),
                      "线路费用"))
@@ -59,8 +59,8 @@ def blocks(ctx: Context) -> list[Block]:
     for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
         hi, lo = g.iloc[0], g.iloc[-1]
         out.append(para(
-            "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}；两者服务内容是否相同，数据未载明，"
-            "按月租之差推算年差额{diff}。",
+            "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}；两条线路服务等级是否相同有待核实，"
+            "如服务可比，年价差约{diff}（推算：月租之差×12）。",
             bw=format_number(bw, 0), lt=line_type, hc=hi["carrier"], hf=wan(hi["monthly_fee"]), lc=lo["carrier"],
             lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
             diff=derived(wan(hi["annual_gap"]), "月租之差×12")))
@@ -76,11 +76,23 @@ def _monthly(ctx: Context) -> list[Block]:
     if not len(monthly):
         return []
     low, high = h.monthly_line_low, h.monthly_line_high
-    spread = f"每月{wan(low)}" if low == high else f"月费用在{wan(low)}至{wan(high)}之间"
-    return [para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}。",
-                 year=d.year, spread=spread, total=wan(h.monthly_line_total)),
-            Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(monthly, source=ctx.source("合同台账"),
-                                                                        demo=ctx.demo, year=d.year), "月度线路费用")]
+    basis = "合同月费×数量，服务期内逐月计"
+    spread = (derived(f"每月{wan(low)}", basis) if low == high
+              else derived(f"月费用在{wan(low)}至{wan(high)}之间", basis))
+    text = para("按合同台账中按月计费的合同推算，{year}年线路{spread}，全年合计{total}（推算：{basis}，"
+                "为合同应计费用，不是支付记录）。", year=d.year, spread=spread,
+                total=derived(wan(h.monthly_line_total), basis), basis=basis)
+    if not varies(monthly):  # twelve equal bars would repeat the sentence: no chart
+        return [text]
+    return [text, Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(
+        monthly, source=ctx.source("合同台账"), demo=ctx.demo, year=d.year), "月度线路费用（推算）")]
+
+
+def varies(monthly) -> bool:
+    """Whether the months' line costs differ (a contract starting or ending within the year): only then do the
+    months say more than one monthly figure, in a chart or a sheet."""
+    totals = monthly.groupby("month")["cost"].sum()
+    return len(totals) > 1 and totals.nunique() > 1
 
 
 def _yearly(ctx: Context) -> list[Block]:
@@ -112,8 +124,10 @@ def _count(ctx: Context) -> list[Block]:
 
 def sheets(ctx: Context) -> list[Table]:
     an = ctx.analysis
-    return [ctx.table(LINE_COSTS, an.line_costs), ctx.table(PRICES, an.prices, shown=False),
-            ctx.table(MONTHLY_LINES, an.monthly_lines, shown=False)]
+    out = [ctx.table(LINE_COSTS, an.line_costs), ctx.table(PRICES, an.prices, shown=False)]
+    if len(an.monthly_lines) and varies(an.monthly_lines):
+        out.append(ctx.table(MONTHLY_LINES, an.monthly_lines, shown=False))
+    return out
 
 
 SECTION = Section("lines", "网络线路",

@@ -37,7 +37,9 @@ def blocks(ctx: Context) -> list[Block]:
         unknown=(f"另有{len(unknown)}个项目（{'、'.join(unknown)}）的合同未写明计费方式，无法判断是否持续付费，未计入。"
                  if unknown else ""))]
     for _, r in summary[summary["renewals"] > 0].iterrows():
-        growth = "续签金额未披露，无法计算增长" if pd.isna(r["cagr"]) else f"年均增长{pct(r['cagr'])}"
+        earlier = ("" if pd.isna(r["first_cost"]) else
+                   f"（{date_text(r['first_signed'], 'year')}合同金额{wan(r['first_cost'])}）")
+        growth = f"续签金额未披露{earlier}，无法计算增长" if pd.isna(r["cagr"]) else f"年均增长{pct(r['cagr'])}"
         out.append(para("“{item}”自{first}起续签{n}次，{growth}。", item=r["item"],
                         first=date_text(r["first_signed"], "year"), n=int(r["renewals"]), growth=growth))
     for _, r in summary[summary["years"].fillna(0) >= STALE_YEARS].iterrows():

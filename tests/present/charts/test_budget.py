@@ -45,7 +45,8 @@ def test_disclosed_spend_2020(y2020):
     assert "2020年支出逐项列明情况" in titles(fig)
     body = joined(fig)
     assert "未逐项列明 401.37" in body and "已列明 523.31" in body
-    assert "14.45（本年支付）" in body and "66.70（预算数）" in body and "90.00（预算数，约数）" in body
+    assert "14.45（本年支付，金额载明，支付年度未载明）" in body and "90.00（预算数，约数）" in body
+    assert "66.70（合同金额，2019年8月10日采购）" in body and "1.14（推算：22.797×5%）" in body  # as the source states them
     assert "（56.6%）" in body
     assert_hatched(fig, 1)
     assert undisclosed(fig)[0].get_width() == pytest.approx(401.37015)

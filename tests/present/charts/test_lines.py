@@ -50,7 +50,7 @@ def test_monthly_line_cost_2020(y2020):
     assert titles(fig).startswith("2020年按月计费线路合同的月度费用")
     body = texts(fig)
     assert body.count("18.23") == 12  # 7.6 + 0.79 + 8.6664 + 1.17 each month
-    assert "全年合计 218.72 万元" in joined(fig)
+    assert "全年合计 218.72 万元（推算）" in joined(fig) and "推算：合同应计月费" in joined(fig)  # derived, and says so
     assert len(fig.axes[0].get_legend().get_texts()) == 4
 
 

@@ -23,8 +23,8 @@ def test_the_context_reads_the_analysis_its_data_and_the_default_title(analysis2
 
 def test_workbooks_and_sources_are_named_in_words(ctx2020):
     assert ctx2020.workbooks() == "《2020年专项业务费》工作簿"
-    assert ctx2020.source("预算执行") == "《2020年专项业务费》工作簿「预算执行」表"
-    assert ctx2020.source("线路清单", "绩效指标") == "《2020年专项业务费》工作簿「线路清单」「绩效指标」表"
+    assert ctx2020.source("预算执行") == "《2020年专项业务费》工作簿的预算执行表"
+    assert ctx2020.source("线路清单", "绩效指标") == "《2020年专项业务费》工作簿的线路清单表、绩效指标表"
 
 
 def test_several_workbooks_none_and_demo_data(analysis2020):
@@ -32,7 +32,7 @@ def test_several_workbooks_none_and_demo_data(analysis2020):
     assert two.workbooks() == "《2021年预算》、《2021年合同》工作簿"
     assert context(analysis2020, data={"files": []}).workbooks() == "2020年数据文件夹"
     demo = context(analysis2020, data={"demo": True})
-    assert demo.demo and demo.source("短信结算") == "《2020年专项业务费》工作簿「短信结算」表（示例数据，非真实数据）"
+    assert demo.demo and demo.source("短信结算") == "《2020年专项业务费》工作簿的短信结算表（示例数据，非真实数据）"
 
 
 def test_a_table_of_the_year_is_marked_demo_and_keeps_its_options(analysis2020):
