@@ -168,16 +168,19 @@ def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
     """Number of lines in the inventory against the 保障网络线路数量 target.
 
     ``lines`` counts only rows given in lines; ``units`` the organisations whose lines are
-    not counted: with any, the inventory's number of lines is unknown.
+    not counted: with any, the inventory's number of lines is unknown. ``units_note`` says what
+    that count is where the data says (数量说明: 2018年外联网单位数), else None.
     """
     target = indicators[indicators["name"].str.contains("线路数量", na=False)]
     t = target.iloc[0] if len(target) else None
     by_unit = counted_in_units(lines)
     count = int(lines["count"][~by_unit].sum()) if len(lines) else 0
     units = int(lines["count"][by_unit].sum()) if len(lines) else 0
+    notes = [n for n in lines.loc[by_unit, "count_note"] if isinstance(n, str) and n] if "count_note" in lines else []
     return {
         "lines": count,
         "units": units,
+        "units_note": "、".join(dict.fromkeys(notes)) or None,
         "target_op": None if t is None else t["target_op"],
         "target_value": None if t is None else t["target_value"],
         "target_text": None if t is None else t["target_text"],

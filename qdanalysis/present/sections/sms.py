@@ -44,8 +44,8 @@ def blocks(ctx: Context) -> list[Block]:
                         amount=amount if settled else derived(amount, "条数×单价"), n=int(known)))
     if target.get("implied") is not None:
         out.append(para(
-            "数量目标“{op}{count}条”按单价{price}元/条折算，意味着至少支出{money}：按条计费的服务设数量目标，"
-            "发送越多越“达标”、花费也越多，宜改设质量或成本类指标。", op="≥" if target["target_op"] == ">=" else "",
+            "该服务按{price}元/条据实结算，完成数量目标“{op}{count}条”对应支出不低于{money}；以发送量下限为目标，"
+            "易导致无效发送、增加财政支出。", op="≥" if target["target_op"] == ">=" else "",
             count=count_text(target["target_count"]), price=format_number(target["unit_price"], 3),
             money=derived(wan(target["implied"]), "目标条数×单价")))
     if known:  # a chart of twelve 未披露 bars would say no more than the sentence above
