@@ -1,5 +1,6 @@
 """Rules on contracts and prices: overlapping contract scopes (F04), renewals without competition
-(F05) and the same service bought at very different prices (F06)."""
+(F05), the same service bought at very different prices (F06), and close items around a contract
+that ended in the year (F14, a question for the team)."""
 
 from __future__ import annotations
 
@@ -103,8 +104,7 @@ def shared_services(a, b) -> list[str]:
 #: Character bigrams two item names share from which their services are close enough to ask about.
 NAME_BIGRAMS_SHARED = 3
 
-OVERLAPPING_SCOPES = Rule("F04", DECISION,
-                          read=lambda e: overlapping_scopes(e.data.contracts, e.data.budget, e.data.year))
+OVERLAPPING_SCOPES = Rule("F04", DECISION, read=lambda e: overlapping_scopes(e.data.contracts, e.data.budget))
 
 
 def _scope_source(rows: pd.DataFrame) -> str:
@@ -114,9 +114,8 @@ def _scope_source(rows: pd.DataFrame) -> str:
     return "；".join(dict.fromkeys(v for v in rows["scope_source"] if not is_missing(v)))
 
 
-def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame, year: int | None = None) -> list[Finding]:
-    """Pairs of budget items whose contracts describe the same services (F04), and, given ``year``,
-    the items close to a contract that ended during the year, as a question for the team.
+def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame) -> list[Finding]:
+    """Pairs of budget items whose contracts describe the same services (F04).
 
     Contracts of the same item (a contract and its renewal) are not compared. A pair of
     items is reported once, with every service phrase their contracts share, and with where the
@@ -166,17 +165,21 @@ def overlapping_scopes(contracts: pd.DataFrame, budget: pd.DataFrame, year: int 
             recommendation=("项目单位对同类运维项目合并实施，或按设备清单划分各项目的服务范围，使每项服务只由一个项目承担，"
                             "并在合同中列明各自的设备清单。"),
         ))
-    if year is not None:
-        found += _succession_questions(contracts, budget, int(year))
     return numbered(found)
 
 
-def _succession_questions(contracts: pd.DataFrame, budget: pd.DataFrame, year: int) -> list[Finding]:
+SUCCESSION_QUESTIONS = Rule("F14", DECISION,
+                            read=lambda e: succession_questions(e.data.contracts, e.data.budget, e.data.year))
+
+
+def succession_questions(contracts: pd.DataFrame, budget: pd.DataFrame, year: int) -> list[Finding]:
     """A contract whose term ended during ``year`` with nothing renewing it, and budget items of its
-    category whose names are close to its own (:data:`NAME_BIGRAMS_SHARED` bigrams): whether a new item
-    without a contract continues it, or overlaps the others, the data cannot tell: a question for the team."""
-    if budget.empty or "category" not in budget:
+    category whose names are close to its own (:data:`NAME_BIGRAMS_SHARED` bigrams) (F14): whether a new
+    item without a contract continues it, or overlaps the others, the data cannot tell: a question for
+    the team, not a finding of fact."""
+    if budget.empty or contracts.empty or "category" not in budget:
         return []
+    year = int(year)
     first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
     renewed = set(contracts["renews"].dropna())
     ended = contracts[contracts["end"].notna() & (contracts["end"] >= first) & (contracts["end"] < last)
@@ -202,14 +205,14 @@ def _succession_questions(contracts: pd.DataFrame, budget: pd.DataFrame, year: i
         text += (f"。{join(new['code'])}是否接续{item['code']}、{len(new) + len(others) + 1}个项目的服务范围是否重叠，"
                  "数据不足以判断，需评价组核实。")
         codes = [item["code"], *new["code"], *others["code"]]
-        found.append(OVERLAPPING_SCOPES.finding(
+        found.append(SUCCESSION_QUESTIONS.finding(
             title="相近运维项目的接续与分工待核实", severity=LOW,
             figures={"ended": str(item["code"]), "items": len(codes)},
             rows=evidence_rows(("contracts", contracts.loc[[c.name]]), ("budget", budget_rows(budget, codes))),
             summary=text,
             recommendation="评价组调阅相关项目的合同、验收和支付资料，确认各项目的服务范围和起止时间；确有重复的，按同类运维项目合并实施。",
         ))
-    return found
+    return numbered(found)
 
 
 def _item_budget(budget: pd.DataFrame, key: str) -> Decimal | None:

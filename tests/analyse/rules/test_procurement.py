@@ -95,16 +95,16 @@ def test_a_contract_ended_in_the_year_and_a_close_item_without_one_are_a_questio
          "start": "2019-04-03", "end": "2020-04-03"},
         {"contract_id": "E", "item_code": "1.5", "item": "EMC系统维保", "scope": "EMC维保"},
     )
-    q, = procurement_rules.overlapping_scopes(c, b, 2020)
-    assert q.code == "F04" and q.severity == "低" and q.title == "相近运维项目的接续与分工待核实"
+    q, = procurement_rules.succession_questions(c, b, 2020)
+    assert q.code == "F14" and q.severity == "低" and q.title == "相近运维项目的接续与分工待核实"
     assert q.summary == ("1.3 网络设备网闸维保及配件的合同服务期至2020年4月3日，此后未见续签；1.4 网络网闸审计设备配件维保服务"
                          "名称相近，数据中无合同记录；1.2 核心网络设备维护费名称亦相近，已有合同。1.4是否接续1.3、3个项目的服务范围"
                          "是否重叠，数据不足以判断，需评价组核实。")
-    assert procurement_rules.overlapping_scopes(c, b) == []  # without the year, no question
+    assert procurement_rules.overlapping_scopes(c, b) == [] and procurement_rules.succession_questions(c, b, 2021) == []
     renewed = contracts(*c.to_dict("records")[:0], {"contract_id": "T", "item_code": "1.3", "item": "网络设备网闸维保及配件",
                                                      "start": "2019-04-03", "end": "2020-04-03"},
                         {"contract_id": "T2", "item_code": "1.3", "item": "网络设备网闸维保及配件", "renews": "T"})
-    assert procurement_rules.overlapping_scopes(renewed, b, 2020) == []
+    assert procurement_rules.succession_questions(renewed, b, 2020) == []
 
 
 def test_overlapping_scopes_2020(y2020):
@@ -115,7 +115,7 @@ def test_overlapping_scopes_2020(y2020):
     assert f.summary.startswith("据《市大数据局2020年基本支出专项经费预算情况》的项目内容解释（评价报告一（一）2、四（一）转述），"
                                 "1.1 电子政务机房UPS等关键设备维护服务费与1.2 电子政务核心网络设备安全设备维护费的服务内容都列有：")
     assert "合同服务内容" not in f.summary and "「" not in f.summary
-    question, = procurement_rules.overlapping_scopes(y2020.contracts, y2020.budget, 2020)[1:]
+    question, = procurement_rules.succession_questions(y2020.contracts, y2020.budget, 2020)
     assert question.summary == (
         "1.3 网络设备、Radware负载均衡、网闸等设备的维保及配件的合同服务期至2020年4月3日，此后未见续签；"
         "1.4 网络、网闸、行为审计等设备及配件的维保服务名称相近，数据中无合同记录；1.2 电子政务核心网络设备安全设备维护费"
