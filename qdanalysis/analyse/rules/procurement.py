@@ -176,7 +176,7 @@ def succession_questions(contracts: pd.DataFrame, budget: pd.DataFrame, year: in
     """A contract whose term ended during ``year`` with nothing renewing it, and budget items of its
     category whose names are close to its own (:data:`NAME_BIGRAMS_SHARED` bigrams) (F14): whether a new
     item without a contract continues it, or overlaps the others, the data cannot tell: a question for
-    the team, not a finding of fact."""
+    the team, not a finding of fact, so it is listed with what the data lacks (其他需要说明的问题)."""
     if budget.empty or contracts.empty or "category" not in budget:
         return []
     year = int(year)
@@ -206,7 +206,7 @@ def succession_questions(contracts: pd.DataFrame, budget: pd.DataFrame, year: in
                  "数据不足以判断，需评价组核实。")
         codes = [item["code"], *new["code"], *others["code"]]
         found.append(SUCCESSION_QUESTIONS.finding(
-            title="相近运维项目的接续与分工待核实", severity=LOW,
+            title="相近运维项目的接续与分工待核实", severity=LOW, limitation=True,
             figures={"ended": str(item["code"]), "items": len(codes)},
             rows=evidence_rows(("contracts", contracts.loc[[c.name]]), ("budget", budget_rows(budget, codes))),
             summary=text,

@@ -94,8 +94,8 @@ def _monthly(ctx: Context) -> list[Block]:
     low, high = h.monthly_line_low, h.monthly_line_high
     spread = f"每月{wan(low)}" if low == high else f"月费用在{wan(low)}至{wan(high)}之间"
     count = ctx.analysis.line_count
-    units = (f"（其中单位接入按{count.get('units_note') or ''}{count['units']}个单位、每单位1条假设测算）"
-             if count["units"] else "")
+    counted = f"{count['units_note']}{count['units']}个" if count.get("units_note") else f"{count['units']}个单位"
+    units = f"（其中单位接入按{counted}、每单位1条假设测算）" if count["units"] else ""
     return [para("按合同台账中按月计费的合同（服务期内逐月计费），{year}年线路{spread}，全年合计{total}{units}。",
                  year=d.year, spread=spread, total=wan(h.monthly_line_total), units=units),
             Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(monthly, source=ctx.source("合同台账"),

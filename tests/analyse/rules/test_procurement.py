@@ -96,7 +96,7 @@ def test_a_contract_ended_in_the_year_and_a_close_item_without_one_are_a_questio
         {"contract_id": "E", "item_code": "1.5", "item": "EMC系统维保", "scope": "EMC维保"},
     )
     q, = procurement_rules.succession_questions(c, b, 2020)
-    assert q.code == "F14" and q.severity == "低" and q.title == "相近运维项目的接续与分工待核实"
+    assert q.code == "F14" and q.severity == "低" and q.title == "相近运维项目的接续与分工待核实" and q.limitation
     assert q.summary == ("1.3 网络设备网闸维保及配件的合同服务期至2020年4月3日，此后未见续签；1.4 网络网闸审计设备配件维保服务"
                          "名称相近，数据中无合同记录；1.2 核心网络设备维护费名称亦相近，已有合同。1.4是否接续1.3、3个项目的服务范围"
                          "是否重叠，数据不足以判断，需评价组核实。")

@@ -99,7 +99,7 @@ def test_derived_figures_carry_their_kind_and_basis(analysis2020):
                if isinstance(p, Figure)]
     assert [(f.text, f.kind, f.basis) for f in figures] == [
         ("433.28万元", DERIVED, "预算合计减已列明数"), ("46.04%", DERIVED, "预算合计减已列明数")]
-    [lines] = [b for b in report.blocks("lines") if isinstance(b, Paragraph) and "年差额" in b.text]
+    [lines] = [b for b in report.blocks("lines") if isinstance(b, Paragraph) and "年价差" in b.text]
     assert [p.text for p in lines.parts if isinstance(p, Figure) and p.kind == DERIVED] == ["81.72万元"]
 
 

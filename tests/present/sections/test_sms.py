@@ -15,8 +15,8 @@ def test_2020_states_the_price_and_what_the_target_implies_without_a_chart(ctx20
     assert shape(blocks) == ["p", "p"]  # twelve 未披露 months: a sentence, not a chart
     assert paragraphs(blocks) == [
         "短信结算表给出单价0.065元/条，未给出各月发送条数和结算金额（12个月均未披露）。",
-        "数量目标“≥600万条”按单价0.065元/条折算，意味着至少支出39.00万元：按条计费的服务设数量目标，发送越多越“达标”、"
-        "花费也越多，宜改设质量或成本类指标。"]
+        "该服务按0.065元/条据实结算，完成数量目标“≥600万条”对应支出不低于39.00万元；以发送量下限为目标，"
+        "易导致无效发送、增加财政支出。"]
     assert figures(blocks) == [("39.00万元", "推算", "目标条数×单价")]
 
 
