@@ -377,8 +377,8 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
             amount = f"续签年度金额{wan(last['annual_cost'])}"
             if not pd.isna(last["growth"]):
                 amount += f"，增幅{pct(last['growth'])}"
-        parts.append(f"{item_label(code, s.item)}：{_first_procurement_text(s, links, contracts)}，"
-                     f"{when}续签{s.renewals}次，{amount}")
+        renewed = f"{when}续签1次" if s.renewals == 1 else f"续签{s.renewals}次（最近一次{when}）"
+        parts.append(f"{item_label(code, s.item)}：{_first_procurement_text(s, links, contracts)}，{renewed}，{amount}")
         rows.append(_chain_rows(links, contracts))
         if not pd.isna(s.last_cost):
             known.append(Decimal(s.last_cost))
