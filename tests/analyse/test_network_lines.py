@@ -91,3 +91,9 @@ def test_the_line_count_says_what_the_organisations_counted_are(y2020):
     count = A.line_count_vs_target(y2020.lines, y2020.indicators)
     assert (count["lines"], count["units"], count["units_note"]) == (3, 92, "2018年外联网单位数")
     assert A.line_count_vs_target(y2020.lines.drop(columns="count_note"), y2020.indicators)["units_note"] is None
+
+
+def test_line_costs_say_what_the_organisations_counted_are(y2020):
+    costs = A.line_costs(y2020.lines).set_index("carrier")
+    assert costs.loc["中国联通、中国电信", "units_note"] == "2018年外联网单位数"
+    assert costs.drop("中国联通、中国电信")["units_note"].isna().all()

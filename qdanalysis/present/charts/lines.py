@@ -50,7 +50,8 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     total = [v for v in costs["annual_cost"] if not base.missing(v)]
     subtitle = f"已列明年费用合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元；带宽未披露的线路不计单位带宽价格"
     if "units" in costs and costs["units"].fillna(0).astype(int).sum():
-        subtitle += "\n按单位列出的接入线路：每单位按1条计费用（每单位线路条数未披露）"
+        notes = "、".join(n for n in costs.get("units_note", pd.Series(dtype=object)).dropna().unique())
+        subtitle += f"\n按单位列出的接入线路{f'（{notes}）' if notes else ''}：每单位按1条假设计费用（每单位线路条数未披露）"
     base.title(ax, title, subtitle)
     return base.done(fig, source, demo)
 
