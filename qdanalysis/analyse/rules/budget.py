@@ -197,8 +197,7 @@ def _without_record(budget: pd.DataFrame, unknown: pd.DataFrame) -> Finding:
     amount = sum_known(unknown["budget"])
     summary = f"{len(budget)}个预算项目中{len(unknown)}个无支付或合同记录，执行数未披露"
     if len(done):
-        summary += (f"。其中{_labels(done)}共{len(done)}个项目，资料述及其实施情况（见预算执行表“实施情况”列），"
-                    "但未列金额")
+        summary += f"。其中{_labels(done)}共{len(done)}个项目，资料述及其实施情况，但未列金额"
     if len(open_):
         summary += (f"{'；其余' if len(done) else '，其中'}{len(open_)}个项目的实施情况也未述及，"
                     f"无法判断是否按计划实施：{_labels(open_)}")
@@ -208,8 +207,8 @@ def _without_record(budget: pd.DataFrame, unknown: pd.DataFrame) -> Finding:
         figures={"items": len(budget), "items_without_record": len(unknown), "items_implementation_stated": len(done),
                  "budget": amount},
         rows=evidence_rows(("budget", unknown)), summary=summary,
-        recommendation=("项目单位提供各项目的合同和支付记录（合同台账“本年支付”列、预算执行表“执行数”列），"
-                        "使计划与支出可逐项核对；实际内容与计划不一致的，补办调整报批手续。"),
+        recommendation=("项目单位提供各项目的合同、支付记录和执行数，使计划与支出可逐项核对；"
+                        "实际内容与计划不一致的，补办调整报批手续。"),
     )
 
 
