@@ -48,15 +48,22 @@ def _count_word(unit: object) -> str:
     return "个单位" if unit == UNITS_COUNTED else "条"
 
 
+def _count_note(group: pd.DataFrame) -> str:
+    """What the group's 数量 counts when the data says (数量说明: 2018年外联网单位数), else empty."""
+    notes = [n for n in group["count_note"] if isinstance(n, str) and n] if "count_note" in group else []
+    return "、".join(dict.fromkeys(notes))
+
+
 def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, lines, by_unit: bool = False,
-                 approximate: bool = False) -> str:
-    """Chinese explanation of a disagreement, with how many lines the budget would buy."""
+                 approximate: bool = False, count_note: str = "") -> str:
+    """Chinese explanation of a disagreement, with how many lines the budget would buy; organisations
+    counted as one line each are said to be an assumption, and what the count is where the data says."""
     text = (f"{basis}年费用{_wan(computed)}，预算表为{'约' if approximate else ''}{_wan(stated)}，"
             f"预算比测算{'少' if row['difference'] < 0 else '多'}{_wan(abs(row['difference']))}"
             f"（{row['relative']:+.1%}）")
     lines = int(lines)
     if lines > 1 and computed:
-        counted = f"{lines}个单位、每单位1条" if by_unit else f"{lines}条"
+        counted = f"{count_note}{lines}{'个' if count_note else '个单位'}、每单位1条为假设" if by_unit else f"{lines}条"
         text += f"；按同一单价，预算数约够{round(stated / (computed / lines))}条线路（测算为{counted}）"
     return text
 
@@ -82,7 +89,7 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None 
         if row["status"] == STATUS_DIFF:
             by_unit = bool(counted_in_units(group).any())
             row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit,
-                                         is_approximate(item, "budget"))
+                                         is_approximate(item, "budget"), _count_note(group))
         out.append(row)
     return out
 
@@ -119,7 +126,7 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
                 for v, p, q, c, m in zip(group["vendor"], group["unit_price"], quantities, counted, months) if m)
         if row["status"] == STATUS_DIFF:
             detail = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted,
-                                  is_approximate(item, "budget"))
+                                  is_approximate(item, "budget"), _count_note(group))
             row["detail"] = f"{detail}（{row['detail']}）" if row["detail"] else detail
         out.append(row)
     return out

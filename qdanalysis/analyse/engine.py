@@ -49,7 +49,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         "sms_target": sms_costs.sms_target_money(d.sms, d.indicators),
         "chains": chains,
         "renewals": renewals.renewal_summary(chains, d.year),
-        "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals),
+        "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals, d.year),
         "indicator_status": indicator_status(d.indicators),
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)

@@ -26,7 +26,8 @@ def line_costs(lines: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
         Columns: carrier, line_type, lines (rows counted in lines; NA when every row of the
         group counts organisations), units (rows counted in organisations, each costed as one
         line), bandwidth_mbps, monthly_cost, annual_cost, full_year (every row in service all
-        twelve months), cost_per_mbps_month (NA where the bandwidth is not disclosed).
+        twelve months), cost_per_mbps_month (NA where the bandwidth is not disclosed), units_note
+        (what the organisations counted are, where the data says: 数量说明).
     """
     rows = []
     for (carrier, line_type), g in lines.groupby(["carrier", "line_type"], sort=False, dropna=False):
@@ -38,6 +39,7 @@ def line_costs(lines: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
         bw_known = g["bandwidth_mbps"].notna().all()
         bandwidth = float((g["bandwidth_mbps"] * g["count"].astype("float")).sum()) if bw_known else None
         by_unit = counted_in_units(g)
+        notes = [n for n in g.loc[by_unit, "count_note"] if isinstance(n, str) and n] if "count_note" in g else []
         rows.append({
             # rows counted only in organisations: their number of lines is not known
             "carrier": carrier, "line_type": line_type,
@@ -46,9 +48,10 @@ def line_costs(lines: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
             "bandwidth_mbps": bandwidth, "monthly_cost": monthly,
             "annual_cost": annual, "full_year": all(m == 12 for m in months),
             "cost_per_mbps_month": None if not bandwidth or monthly is None else float(monthly) / bandwidth,
+            "units_note": "、".join(dict.fromkeys(notes)) or None,
         })
     out = pd.DataFrame(rows, columns=["carrier", "line_type", "lines", "units", "bandwidth_mbps", "monthly_cost",
-                                      "annual_cost", "full_year", "cost_per_mbps_month"])
+                                      "annual_cost", "full_year", "cost_per_mbps_month", "units_note"])
     for col in ("monthly_cost", "annual_cost"):
         out[col] = money_array(out[col])
     out["lines"] = pd.array(list(out["lines"]), dtype="Int64")
@@ -168,16 +171,19 @@ def line_count_vs_target(lines: pd.DataFrame, indicators: pd.DataFrame) -> dict:
     """Number of lines in the inventory against the 保障网络线路数量 target.
 
     ``lines`` counts only rows given in lines; ``units`` the organisations whose lines are
-    not counted: with any, the inventory's number of lines is unknown.
+    not counted: with any, the inventory's number of lines is unknown. ``units_note`` says what
+    that count is where the data says (数量说明: 2018年外联网单位数), else None.
     """
     target = indicators[indicators["name"].str.contains("线路数量", na=False)]
     t = target.iloc[0] if len(target) else None
     by_unit = counted_in_units(lines)
     count = int(lines["count"][~by_unit].sum()) if len(lines) else 0
     units = int(lines["count"][by_unit].sum()) if len(lines) else 0
+    notes = [n for n in lines.loc[by_unit, "count_note"] if isinstance(n, str) and n] if "count_note" in lines else []
     return {
         "lines": count,
         "units": units,
+        "units_note": "、".join(dict.fromkeys(notes)) or None,
         "target_op": None if t is None else t["target_op"],
         "target_value": None if t is None else t["target_value"],
         "target_text": None if t is None else t["target_text"],

@@ -59,10 +59,10 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         Columns: chain, step, contract_id, item, vendor, signed, end, billing, annual_cost,
-        procurement, competitive, growth.
+        procurement, competitive, growth, start.
     """
     c = contracts.copy()
-    for col in ("end", "billing"):  # a ledger without a term or a billing column says neither
+    for col in ("start", "end", "billing"):  # a ledger without a term or a billing column says neither
         if col not in c:
             c[col] = None
     c["chain"] = link_roots(c["contract_id"], c["renews"])
@@ -77,7 +77,7 @@ def renewal_chains(contracts: pd.DataFrame) -> pd.DataFrame:
     c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in COMPETITIVE)
     c["growth"] = growth_in_chains(c)
     return c[["chain", "step", "contract_id", "item", "vendor", "signed", "end", "billing", "annual_cost",
-              "procurement", "competitive", "growth"]].reset_index(drop=True)
+              "procurement", "competitive", "growth", "start"]].reset_index(drop=True)
 
 
 def _cost_basis(contract: pd.Series, annual: Decimal | None, renewed: bool) -> str:
@@ -87,17 +87,43 @@ def _cost_basis(contract: pd.Series, annual: Decimal | None, renewed: bool) -> s
     return "推算：月费×12" if contract.get("billing") == "月" else "合同年度金额"
 
 
+def _ended(contract: pd.Series, year_end: pd.Timestamp) -> bool:
+    """Whether a contract's stated term ends before ``year_end``."""
+    end = contract.get("end")
+    return end is not None and not pd.isna(end) and end < year_end
+
+
+def _months_to(start: pd.Timestamp, year: int) -> int:
+    """Months from ``start``'s month to December of ``year``, both counted (2019-06 to 2020: 19)."""
+    return (int(year) - start.year) * 12 + 13 - start.month
+
+
+def _spent_since(current: pd.Series, annual: Decimal | None, years: int | None, year: int) -> Decimal | None:
+    """The current cost over the years since the reference: a monthly contract with a known start
+    counts its months in service from that start (2019年6月 to 2020: 19 months, as the yearly line
+    cost does), any other the annual cost × ``years``."""
+    if annual is None or years is None:
+        return None
+    start = current.get("start")
+    start = current["signed"] if start is None or pd.isna(start) else start
+    if current.get("billing") == "月" and not pd.isna(start) and start.year <= int(year):
+        return (annual / 12 * _months_to(start, year)).quantize(Decimal("0.01"))
+    return annual * years
+
+
 def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per chain: renewals, compound growth, and how long it has run without competition.
 
     ``reference`` is the last competitive procurement on record, else the chain's first
     contract (then ``competition_on_record`` is False: no tender is known since). ``years`` is
     the number of budget years from the reference year to ``year``, both counted (2014—2020: 7).
-    ``spent_since`` is the current contract's annual cost × ``years``: an estimate (推算) at
-    today's price, made only for a contract still running at its stated annual cost; it is NA
-    when the latest renewal's amount is not disclosed (the old price is not assumed) and for a
-    contract whose stated term ended before the year's end (its amount is for that term).
-    Chains of contracts billed once (一次性) are purchases, not renewals, and are left out.
+    ``spent_since`` is the current contract's annual cost × ``years`` (a monthly contract with a
+    known start: its monthly cost × its months in service, as :func:`~qdanalysis.analyse.network_lines.yearly_line_cost`
+    counts them): an estimate (推算) at today's price, NA when the latest renewal's amount is not
+    disclosed (the old price is not assumed). It is a table's figure, not a finding's: it says
+    nothing about the year. Chains of contracts billed once (一次性) are purchases, not renewals,
+    and chains whose last contract's term ended before the year's end with nothing renewing it
+    (a final payment of a finished service, like 1.3's 尾款 in 2020) are not running: both are left out.
 
     Returns:
         Columns: chain, item, vendor, links, renewals, first_signed, first_cost, last_cost,
@@ -107,7 +133,7 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = []
     year_end = pd.Timestamp(int(year), 12, 31)
     for chain, g in chains.groupby("chain", sort=False):
-        if (g["billing"] == ONE_OFF).all():
+        if (g["billing"] == ONE_OFF).all() or _ended(g.iloc[-1], year_end):
             continue
         costs = g.dropna(subset=["annual_cost"])
         first = costs.iloc[0] if len(costs) else None
@@ -125,8 +151,7 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
         reference = comp["signed"].max() if on_record else g["signed"].min()
         years = None if pd.isna(reference) or reference.year > year else year - reference.year + 1
         annual = None if pd.isna(current["annual_cost"]) else Decimal(current["annual_cost"])
-        ended = not pd.isna(current["end"]) and current["end"] < year_end
-        spent = annual * years if annual is not None and years is not None and not ended else None
+        spent = _spent_since(current, annual, years, year)
         vendors = g["vendor"].dropna()
         rows.append({
             "chain": chain, "item": g["item"].iloc[0], "vendor": vendors.iloc[-1] if len(vendors) else None,
@@ -145,21 +170,30 @@ def renewal_summary(chains: pd.DataFrame, year: int) -> pd.DataFrame:
     return out
 
 
-def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict) -> dict:
+def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict, year: int | None = None) -> dict:
     """The part of the year's budget committed to recurring (刚性) contracts: annual or
     monthly contracts that are renewed or run for more than one year.
 
     One rule for every item, from the ledger: a contract billed per year, month or message, or a
-    renewal, is recurring; one billed once (一次性) is not; one whose ledger row gives no 计费方式 and
-    renews nothing cannot be decided and is listed in ``items_unknown``, never counted either way.
+    renewal, is recurring; one billed once (一次性) is not, nor (given ``year``) one whose stated
+    term ended before the year's end and that no contract renews (what it is paid in the year is
+    the final payment of a finished service, listed in ``items_ended``); one whose ledger row gives
+    no 计费方式 and renews nothing cannot be decided and is listed in ``items_unknown``, never
+    counted either way.
 
     Returns:
         dict with recurring (元), budget (元), share, items (codes), items_undisclosed (recurring
-        items whose budget is undisclosed, not counted), items_unknown (undecided items).
+        items whose budget is undisclosed, not counted), items_unknown (undecided items),
+        items_ended (items whose only contracts ended during or before the year).
     """
-    recurring_codes, unknown = set(), set()
+    recurring_codes, unknown, ended = set(), set(), set()
+    year_end = None if year is None else pd.Timestamp(int(year), 12, 31)
+    renewed = set(contracts["renews"].dropna()) if "renews" in contracts else set()
     for _, c in contracts.iterrows():
         if pd.isna(c["item_code"]):
+            continue
+        if year_end is not None and _ended(c, year_end) and c["contract_id"] not in renewed:
+            ended.add(c["item_code"])
             continue
         if c["billing"] in ("年", "月", "条") or not pd.isna(c["renews"]):
             recurring_codes.add(c["item_code"])
@@ -170,4 +204,4 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict)
     base = totals.get("budget")
     return {"recurring": amount, "budget": base, "share": safe_ratio(amount, base),
             "items": sorted(recurring_codes), "items_undisclosed": sorted(rec.loc[rec["budget"].isna(), "code"]),
-            "items_unknown": sorted(unknown - recurring_codes)}
+            "items_unknown": sorted(unknown - recurring_codes), "items_ended": sorted(ended - recurring_codes)}

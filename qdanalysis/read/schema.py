@@ -88,6 +88,8 @@ _NOTE = Column("note", "备注", ("说明",), hint="任意说明文字")
 #: How a contract or a line names its budget item's code (else it is linked by 项目名称).
 _ITEM_CODE = Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号")
 _SOURCE = Column("source", "来源", ("数据来源", "依据"), hint="数据出处，例如报告章节或凭证号")
+#: What a 数量 counts when it is not this year's number of lines (92个单位: the 2018 count of organisations).
+_COUNT_NOTE = Column("count_note", "数量说明", ("数量口径",), hint="数量的口径或年份，如 2018年外联网单位数；按本年线路条数填写的留空")
 
 BUDGET = SheetSchema(
     "budget",
@@ -105,6 +107,8 @@ BUDGET = SheetSchema(
                hint="截至年末的实际支出；未知留空", periods=ANNUAL),
         _NOTE,
         _SOURCE,
+        Column("implementation", "实施情况", ("实施内容",),
+               hint="资料对本项目实施情况的表述（原文摘录，如 完成视频监控资源共享平台建设）；不填金额，未述及留空"),
     ),
     "每个明细项目一行；可含小计、合计行（会自动核对）。",
 )
@@ -132,6 +136,9 @@ CONTRACTS = SheetSchema(
         Column("scope", "服务内容", ("服务范围",), hint="服务内容描述，用于发现重复的服务范围"),
         _NOTE,
         _SOURCE,
+        Column("scope_source", "服务内容出处", ("服务内容来源",),
+               hint="服务内容的出处，如 合同第三条、《预算情况说明》；取自合同文本的可留空"),
+        _COUNT_NOTE,
     ),
     "每份合同一行；续签合同填写「续签自」。",
 )
@@ -152,6 +159,7 @@ LINES = SheetSchema(
         Column("item", "项目名称", ("项目",), hint="对应预算表的项目名称；未填项目编号时据此对应预算项目"),
         _NOTE,
         _SOURCE,
+        _COUNT_NOTE,
     ),
     "每条或每组同价线路一行。",
 )

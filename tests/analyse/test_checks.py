@@ -101,3 +101,20 @@ def test_the_2020_checks_and_their_one_warning(analysis2020):
     assert list(analysis2020.checks["status"]) == ["—", "一致", "不一致", "一致", "—", "—"]
     [warning] = checks.warnings_from(analysis2020.checks)
     assert warning.startswith("2.2 市直单位网络接入费：合同月费×服务月数 vs 预算数：按合同月费测算年费用104.00万元，预算表为约90.00万元")
+
+
+def test_organisations_counted_as_one_line_each_are_an_assumption_and_their_count_says_what_it_is():
+    """2.2: the 92 units are the 2018 count of organisations (数量说明), each costed as one line by assumption."""
+    b = budget(("2.2", "网络", "接入", D(900000), None))
+    c = contracts(("C1", "2.2", "接入", "电信", "月", D(942), 92, None, None, None, None)).assign(
+        quantity_unit="单位", count_note="2018年外联网单位数")
+    [row] = checks.budget_vs_contracts(b, c, 2020)
+    assert row["detail"].endswith("按同一单价，预算数约够80条线路（测算为2018年外联网单位数92个、每单位1条为假设）")
+    [row] = checks.budget_vs_contracts(b, c.assign(count_note=None), 2020)
+    assert row["detail"].endswith("（测算为92个单位、每单位1条为假设）")
+
+
+def test_the_2020_unit_access_check_says_the_count_is_of_2018(analysis2020):
+    row = analysis2020.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数 vs 预算数"]
+    assert row["detail"] == ("按合同月费测算年费用104.00万元，预算表为约90.00万元，预算比测算少14.00万元（-13.5%）；"
+                             "按同一单价，预算数约够80条线路（测算为2018年外联网单位数92个、每单位1条为假设）")

@@ -84,3 +84,16 @@ def test_a_line_and_its_contract_count_the_same_months():
     assert by_lines["computed"] == D(117000) and by_lines["formula"] == "1条×11700.00元×10"
     chk = checks.cross_checks(b, c, ln, {"budget": D(117000), "executed": None, "adjusted_budget": None}, 2020)
     assert "不一致" not in set(chk["status"])
+
+
+def test_the_line_count_says_what_the_organisations_counted_are(y2020):
+    """2.2's 92 are the 2018 count of organisations (数量说明): every text using the count can say so."""
+    count = A.line_count_vs_target(y2020.lines, y2020.indicators)
+    assert (count["lines"], count["units"], count["units_note"]) == (3, 92, "2018年外联网单位数")
+    assert A.line_count_vs_target(y2020.lines.drop(columns="count_note"), y2020.indicators)["units_note"] is None
+
+
+def test_line_costs_say_what_the_organisations_counted_are(y2020):
+    costs = A.line_costs(y2020.lines).set_index("carrier")
+    assert costs.loc["中国联通、中国电信", "units_note"] == "2018年外联网单位数"
+    assert costs.drop("中国联通、中国电信")["units_note"].isna().all()

@@ -56,14 +56,41 @@ def test_renewal_estimates_only_for_open_recurring_contracts():
     s = A.renewal_summary(A.renewal_chains(c), 2020).set_index("chain")
     assert "U1" not in s.index
     assert pd.isna(s.loc["R1", "spent_since"]) and s.loc["R1", "years"] == 2
-    assert pd.isna(s.loc["T1", "spent_since"])
+    # a term that ended in April 2020, renewed by nothing: its 2020 payment is a tail payment, like U1's retention
+    assert "T1" not in s.index
     assert s.loc["L1", "years"] == 7 and s.loc["L1", "spent_since"] == D(912000) * 7  # 2014—2020
 
 
+def test_a_monthly_contract_counts_its_months_from_its_start():
+    """2.3: contract from 2019年6月 at 1.17万元/月: 7 months of 2019 (8.19, as 图9 has it) + 12 of 2020 = 22.23."""
+    c = contracts(
+        ("P1", "2.3", "专网", "联通", "2019-06-01", None, "月", None, None, None, None, D(140400), None, None, None),
+        ("Y1", "3.1", "证书", None, "2018-01-01", D(408000), "年", None, None, "公开招标", None, D(408000), None, None,
+         None),
+    )
+    s = A.renewal_summary(A.renewal_chains(c), 2020).set_index("chain")
+    assert s.loc["P1", "years"] == 2 and s.loc["P1", "spent_since"] == D("222300.00")  # 11700 × 19
+    assert s.loc["Y1", "spent_since"] == D(408000) * 3
+
+
+def test_the_2020_period_estimate_agrees_with_the_yearly_line_cost(y2020):
+    from qdanalysis.analyse.engine import analyse
+
+    a = analyse(y2020)
+    s = a.renewals.set_index("item")
+    yearly = a.yearly_lines[a.yearly_lines["item_code"] == "2.3"]
+    assert list(yearly["cost"]) == [D("81900.00"), D("140400.00")]  # 2019: 8.19, 2020: 14.04
+    assert s.loc["部门接入省电子政务专网线路租用费", "spent_since"] == sum(yearly["cost"]) == D("222300.00")
+    assert "网络设备、Radware负载均衡、网闸等设备的维保及配件" not in s.index  # ended 2020-04-03: not running
+
+
 def test_recurring_share_2020(y2020):
-    r = A.recurring_share(y2020.budget, y2020.contracts, y2020.totals)
+    r = A.recurring_share(y2020.budget, y2020.contracts, y2020.totals, 2020)
     assert r["recurring"] == D("5077200.00") and f"{r['share']:.2%}" == "53.96%"
     assert "1.7" not in r["items"]  # a one-off payment is not recurring
+    # 1.3's only contract ended on 2020-04-03 and nothing renews it: the 14.45 is a tail payment, not recurring
+    assert "1.3" not in r["items"] and r["items_ended"] == ["1.3"] and r["items_undisclosed"] == ["2.7"]
+    assert "1.3" in A.recurring_share(y2020.budget, y2020.contracts, y2020.totals)["items"]  # without the year: as before
 
 
 def test_renewal_costs_say_whether_they_are_stated_or_derived(y2020):

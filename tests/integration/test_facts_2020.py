@@ -124,7 +124,7 @@ def test_unit_access_line_discrepancy_is_a_warning(y2020):
     assert row["computed"] == computed and row["stated"] == Decimal("900000.00")
     assert row["status"] == "不一致"
     assert f"{row['relative']:.1%}" == "-13.5%"
-    assert row["formula"] == "942元/月×92个单位×12" and "测算为92个单位、每单位1条" in row["detail"]
+    assert row["formula"] == "942元/月×92个单位×12" and "测算为2018年外联网单位数92个、每单位1条为假设" in row["detail"]
     [warning] = [w for w in analyse(y2020).warnings if w.startswith("2.2")]
     assert "104.00万元" in warning and "90.00万元" in warning and "约够80条" in warning and "-13.5%" in warning
 
@@ -204,3 +204,24 @@ def test_the_overlap_of_1_1_and_1_2_rests_on_the_source_reports_words(y2020):
     rows = y2020.contracts[y2020.contracts["item_code"].isin(["1.1", "1.2"])]
     assert len(rows) == 4 and all("据四（一）" in note for note in rows["note"])
     assert "第4、5、6、7行" in f04.summary
+    # where the source places it: the explanations of the budget document, not a contract
+    assert set(rows["scope_source"]) == {"《市大数据局2020年基本支出专项经费预算情况》的项目内容解释（评价报告一（一）2、四（一）转述）"}
+    assert f04.summary.startswith("据《市大数据局2020年基本支出专项经费预算情况》的项目内容解释")
+
+
+def test_the_items_the_source_says_were_carried_out_record_it_as_stated_text(y2020):
+    """一（一）3 names where the funds went, 二（一） says the video platform was completed: quoted, no amount."""
+    b = y2020.budget.set_index("code")
+    stated = b["implementation"].dropna()
+    assert list(stated.index) == ["1.1", "1.2", "1.9", "2.7", "3.1", "4.1", "4.2"]
+    assert stated["1.9"] == ("一（一）3：项目资金主要用于市视频监控资源共享平台服务项目……；"
+                             "二（一）：完成市视频监控资源共享平台建设，汇聚视频资源5.1万路")
+    assert "数字青岛规划执行情况评估项目" in stated["4.1"] and "新型智慧城市建设" in stated["4.2"]
+    assert b.loc[["1.9", "4.1", "4.2"], "budget"].isna().all()  # no invented amount
+
+
+def test_the_unicom_contract_is_a_renewal_and_the_92_units_are_the_2018_count(y2020):
+    c = y2020.contracts.set_index("contract_id")
+    assert c.loc["HT-2014-2.1-LT", "procurement"] == "续租"  # 《Internet接入线路续租》
+    assert c.loc["HT-2019-2.2", "count_note"] == "2018年外联网单位数"
+    assert y2020.lines.set_index("item_code").loc["2.2", "count_note"] == "2018年外联网单位数"

@@ -229,7 +229,7 @@ def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_te
     assert problems[10].startswith("11.未制定专项业务费资金管理办法。") and problems[10].endswith(
         "（评价组核查，依据：座谈记录（2021年5月20日）、财务制度汇编）原因：对专项业务费的制度建设重视不够。")
     assert problems[9].endswith("（数据分析发现，经评价组确认）")  # F06, 采纳
-    assert not any("合同续签未重新采购" in t for t in five)  # F05-3, 不采纳
+    assert not any("合同续签金额未披露" in t for t in five)  # F05-3, 不采纳
     # a finding the team has not decided on is highlighted, naming its code
     pending = [r for p in doc.paragraphs if p.text.startswith("1.") for r in p.runs if r.text.startswith("【")]
     assert [r.text for r in pending] == ["【待评价组填写：系统发现，待评价组确认（编号F01：采纳、修改或不采纳）】"]
@@ -244,7 +244,7 @@ def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_te
 
     annex = section_text(doc, "附件4 评价组未采纳的系统发现", "附件5")  # after 附件3 数据局限
     assert annex[1] == "以下1个问题由数据分析发现，经评价组核实不予采纳，未列入第五、六部分。"
-    assert annex[2].startswith("F05-3 合同续签未重新采购，续签金额未披露：") and annex[2].endswith(
+    assert annex[2].startswith("F05-3 合同续签金额未披露：") and annex[2].endswith(
         f"不采纳理由：{REJECT_REASON}（张三，2021-05-22）")
 
 

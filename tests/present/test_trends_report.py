@@ -92,7 +92,7 @@ def test_categories_compare_budgets_where_no_year_states_executed_by_category(tm
     assert "表4 分类预算数的变化" in text
     t03 = [f for f in T.trend_findings(report.analyses) if f.code.startswith("T03")]
     assert [f.title for f in t03] == ["支出类别增速高于预算总额"]
-    assert t03[0].summary.startswith("「乙」预算数（已列明部分）由2020年的40.00万元增至2021年的60.00万元")
+    assert t03[0].summary.startswith("“乙”预算数（已列明部分）由2020年的40.00万元增至2021年的60.00万元")
 
 
 def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):

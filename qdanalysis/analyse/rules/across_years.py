@@ -145,10 +145,10 @@ def categories_outgrowing_total(changes: pd.DataFrame, column: str = "executed")
             figures={"category": r.category, "growth": r.growth, "total_growth": r.total_growth,
                      "share_change": r.share_change},
             rows=pd.DataFrame(columns=[TABLE_COLUMN]),
-            summary=(f"「{r.category}」{word}由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
+            summary=(f"“{r.category}”{word}由{r.first_year}年的{wan(r.first)}增至{r.last_year}年的{wan(r.last)}，"
                      f"年均{signed_pct(r.growth)}，高于{total_word}的年均{signed_pct(r.total_growth)}；占{total_word}的比重由"
                      f"{pct(r.first_share)}变为{pct(r.last_share)}（{signed_points(r.share_change)}）。"),
-            recommendation=f"核实「{r.category}」支出增长的原因和依据，在预算申报时说明新增内容及其绩效目标。"))
+            recommendation=f"核实“{r.category}”支出增长的原因和依据，在预算申报时说明新增内容及其绩效目标。"))
     return numbered(found)
 
 
@@ -179,7 +179,7 @@ def unchanged_targets(analyses: list[YearAnalysis]) -> list[Finding]:
             same.append((name, g))
     if not same:
         return []
-    parts = [f"「{name}」目标值每年均为{g['target'].iloc[0]}，各年实际完成值为{'、'.join(str(v) for v in g['actual'])}"
+    parts = [f"“{name}”目标值每年均为{g['target'].iloc[0]}，各年实际完成值为{'、'.join(str(v) for v in g['actual'])}"
              for name, g in same]
     return [UNCHANGED_TARGETS.finding(
         title="绩效目标值长期不变", severity=MEDIUM,

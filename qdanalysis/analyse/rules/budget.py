@@ -8,12 +8,24 @@ from decimal import Decimal
 import pandas as pd
 
 from qdanalysis.analyse.checks import STATUS_DIFF
-from qdanalysis.analyse.findings import HIGH, LOW, MEDIUM, Finding, Rule, budget_rows, evidence_rows, join, numbered
-from qdanalysis.analyse.linking import item_label
+from qdanalysis.analyse.findings import (
+    HIGH,
+    LOW,
+    MEDIUM,
+    Finding,
+    Rule,
+    budget_rows,
+    evidence_rows,
+    join,
+    numbered,
+    unit_price_text,
+)
+from qdanalysis.analyse.linking import is_approximate, item_label
 from qdanalysis.domain import DECISION, OUTCOME, OUTPUT
 from qdanalysis.fmt import pct, wan
 from qdanalysis.money import is_missing, safe_ratio, sum_known
 from qdanalysis.read.parsing import parse_codes
+from qdanalysis.read.schema import UNITS_COUNTED
 
 #: The indicator level whose item codes count as covering a budget item.
 OUTPUT_LEVEL = "产出指标"
@@ -78,13 +90,13 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
     if len(undisclosed):
         text += f"；另有{len(undisclosed)}个未覆盖项目未披露预算数（{join(undisclosed['code'])}）"
     shown = largest if len(largest) else uncovered.head(LARGEST_SHOWN)
-    names = join(f"「{item}」" for item in shown["item"])
+    names = join(item_label(c, i) for c, i in zip(shown["code"], shown["item"]))
     severity = HIGH if share is not None and share >= UNCOVERED_HIGH else (MEDIUM if amount else LOW)
     return UNCOVERED_BUDGET.finding(
         title="产出指标未覆盖主要支出项目", severity=severity, figures=figures,
         rows=evidence_rows(("budget", uncovered)), summary=text + "。",
-        recommendation=(f"项目单位为{names}等未被覆盖的项目设置产出指标（如设备完好率、巡检次数、故障修复时限、安全事件处置率），"
-                        "使每个预算项目至少有一个可衡量的产出指标，并在「绩效指标」表的「对应项目」列写明指标衡量的项目编号。"),
+        recommendation=(f"项目单位为{names}等项目设置产出指标（如设备完好率、巡检次数、故障修复时限、安全事件处置率），"
+                        "使每个预算项目至少有一个可衡量的产出指标，并在绩效目标申报表中写明各指标衡量的项目。"),
     )
 
 
@@ -113,6 +125,8 @@ def high_recurring_share(recurring: dict, budget: pd.DataFrame, contracts: pd.Da
         text += f"；其中{join(r['items_undisclosed'])}的预算数未披露、未计入，实际占比更高"
     if r.get("items_unknown"):
         text += f"；{join(r['items_unknown'])}的合同未写明计费方式，是否持续付费无法判断，未计入"
+    if r.get("items_ended"):
+        text += f"；{join(r['items_ended'])}的合同服务期已在本年内结束、未续签，本年支付为尾款，不计为刚性支出"
     return RECURRING_SHARE.finding(
         title="刚性支出占比大，挤压新增项目", severity=HIGH if r["share"] >= RECURRING_HIGH else MEDIUM,
         figures={"recurring": r["recurring"], "budget": r["budget"], "share": r["share"], "items": len(items),
@@ -164,33 +178,56 @@ def plan_vs_payment(budget: pd.DataFrame, contracts: pd.DataFrame) -> list[Findi
             recommendation="项目单位查明未支出原因；确不需要的项目及时调减预算，按程序调整绩效目标。",
         ))
     if len(unknown):
-        amount = sum_known(unknown["budget"])
-        summary = (f"{len(budget)}个预算项目中{len(unknown)}个无支付或合同记录，执行数未披露，无法判断是否按计划实施："
-                   f"{join(item_label(c, i) for c, i in zip(unknown['code'], unknown['item']))}")
-        summary += f"；其预算数{'合计' + wan(amount) if amount is not None else '也均未披露'}。"
-        found.append(PLAN_VS_PAYMENT.finding(
-            title="计划项目无支付或合同记录", severity=LOW, limitation=True,
-            figures={"items": len(budget), "items_without_record": len(unknown), "budget": amount},
-            rows=evidence_rows(("budget", unknown)), summary=summary,
-            recommendation=("项目单位逐项登记合同和支付记录（合同台账的「本年支付」、预算表的「执行数」），"
-                            "对实际内容与计划不一致的项目履行调整报批程序，保证计划与支出可逐项核对。"),
-        ))
+        found.append(_without_record(budget, unknown))
     return numbered(found)
+
+
+def _labels(items: pd.DataFrame) -> str:
+    return join(item_label(c, i) for c, i in zip(items["code"], items["item"]))
+
+
+def _without_record(budget: pd.DataFrame, unknown: pd.DataFrame) -> Finding:
+    """Planned items with no contract, payment or executed figure (F07, a limitation of the data).
+
+    An item whose 实施情况 the data states (the sources say it was carried out) is named apart: the
+    data says it was implemented, only not what it cost; the others cannot be judged.
+    """
+    stated = unknown["implementation"].notna() if "implementation" in unknown else pd.Series(False, index=unknown.index)
+    done, open_ = unknown[stated.to_numpy()], unknown[~stated.to_numpy()]
+    amount = sum_known(unknown["budget"])
+    summary = f"{len(budget)}个预算项目中{len(unknown)}个无支付或合同记录，执行数未披露"
+    if len(done):
+        summary += f"。其中{_labels(done)}共{len(done)}个项目，资料述及其实施情况，但未列金额"
+    if len(open_):
+        summary += (f"{'；其余' if len(done) else '，其中'}{len(open_)}个项目的实施情况也未述及，"
+                    f"无法判断是否按计划实施：{_labels(open_)}")
+    summary += f"；上述项目的预算数{'合计' + wan(amount) if amount is not None else '均未披露'}。"
+    return PLAN_VS_PAYMENT.finding(
+        title="计划项目无支付或合同记录", severity=LOW, limitation=True,
+        figures={"items": len(budget), "items_without_record": len(unknown), "items_implementation_stated": len(done),
+                 "budget": amount},
+        rows=evidence_rows(("budget", unknown)), summary=summary,
+        recommendation=("项目单位提供各项目的合同、支付记录和执行数，使计划与支出可逐项核对；"
+                        "实际内容与计划不一致的，补办调整报批手续。"),
+    )
 
 
 # --- 8. the data's own contradictions ------------------------------------------------------------
 
 
-CONTRADICTIONS = Rule("F08", DECISION,
-                      read=lambda e: contradictions(e.checks, e.data.budget, e.data.contracts, e.data.lines))
+CONTRADICTIONS = Rule("F08", DECISION, read=lambda e: contradictions(e.checks, e.data.budget, e.data.contracts,
+                                                                   e.data.lines, e.data.indicators))
 
 
 def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.DataFrame,
-                   lines: pd.DataFrame) -> list[Finding]:
+                   lines: pd.DataFrame, indicators: pd.DataFrame | None = None) -> list[Finding]:
     """Cross-checks whose figures disagree (status 不一致), with the rows they compare (F08).
 
-    A budget that its contracts' arithmetic does not reach (2.2: 约90万元 against 942元 × 92 × 12)
-    shows a budget whose basis is not documented, not data that contradict themselves.
+    A budget that its contracts' arithmetic does not reach shows a budget whose basis is not
+    documented, not data that contradict themselves. Where the contract prices a line per month
+    and counts organisations, not lines (2.2: 942元/月, 92个单位), the finding says how many lines
+    the budget pays for a year (约90万元 ÷ (942元 × 12) ≈ 80) beside the count, its basis and the
+    line-count target (:func:`_lines_the_budget_buys`).
     """
     found = []
     if checks.empty:
@@ -198,18 +235,53 @@ def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.Dat
     for _, chk in checks[checks["status"] == STATUS_DIFF].iterrows():
         code = str(chk["check"]).split(" ")[0]
         rel = None if is_missing(chk["relative"]) else float(chk["relative"])
+        item = budget[budget["code"] == code]
+        label = item_label(code, item["item"].iloc[0]) if len(item) else str(chk["check"]).split("：")[0]
+        text = _lines_the_budget_buys(label, chk, item, _item_rows(contracts, code), indicators)
         found.append(CONTRADICTIONS.finding(
-            title="预算测算依据不充分",
+            title="预算测算依据不明确",
             severity=MEDIUM if rel is None or abs(rel) >= CONTRADICTION_MEDIUM else LOW,
             figures={"computed": chk["computed"], "stated": chk["stated"], "difference": chk["difference"],
                      "relative": rel},
             rows=evidence_rows(("数据核对", pd.DataFrame([chk.to_dict()])), ("budget", budget_rows(budget, [code])),
                            ("contracts", _item_rows(contracts, code)), ("lines", _item_rows(lines, code))),
-            summary=f"{chk['check']}：{chk['detail'] or chk['formula']}。",
-            recommendation=("项目单位按合同单价×数量重新测算预算数，不用约数；核实线路条数与单价，"
-                            "预算不足以覆盖合同义务的，说明差额来源（如线路减少、单价下调）或调整预算。"),
+            summary=text or f"{label}：{chk['detail'] or chk['formula']}。",
+            recommendation="项目单位按核实的数量和合同单价测算预算，并在预算申报材料中列明测算数量、单价和依据。",
         ))
     return numbered(found)
+
+
+def _lines_the_budget_buys(label: str, chk: pd.Series, item: pd.DataFrame, contracts: pd.DataFrame,
+                           indicators: pd.DataFrame | None) -> str:
+    """For one monthly line contract counted in organisations: the lines the budget pays for a year,
+    the count and what it is, and the line-count target when the two numbers are the same; else empty."""
+    monthly = contracts[(contracts["billing"] == "月") & contracts["unit_price"].notna()] if len(contracts) else contracts
+    if len(monthly) != 1 or monthly["quantity_unit"].iloc[0] != UNITS_COUNTED or item.empty \
+            or is_missing(chk["stated"]) or is_missing(monthly["quantity"].iloc[0]):
+        return ""
+    c = monthly.iloc[0]
+    price, stated = Decimal(c["unit_price"]), Decimal(chk["stated"])
+    bought = (stated / (price * 12)).quantize(Decimal(1))
+    about = "约" if is_approximate(item.iloc[0], "budget") else ""
+    note = c.get("count_note")
+    counted = f"{int(c['quantity'])}个单位" + (f"（{note}）" if isinstance(note, str) and note else "")
+    text = (f"{label}：预算{about}{wan(stated)}，按合同单价{unit_price_text(price, '月')}计，"
+            f"折合约{bought}条线路的全年费用（{wan(stated)}÷（{unit_price_text(price, '月')}×12个月））")
+    target = _line_target(indicators)
+    if target is not None and Decimal(str(target["target_value"])) == bought:
+        text += f"，与绩效目标“{target['name']}{target['target_text']}”的条数相同"
+    text += (f"；合同所列数量为{counted}，每单位线路条数未披露，按每单位1条测算的年费用{wan(chk['computed'])}"
+             "为假设值。预算按何种数量测算，数据未载明，测算依据不明确。")
+    return text
+
+
+def _line_target(indicators: pd.DataFrame | None) -> pd.Series | None:
+    """The line-count target (保障网络线路数量 ≥80条), counted in lines, if the indicators have one."""
+    if indicators is None or indicators.empty:
+        return None
+    t = indicators[indicators["name"].str.contains("线路数量", na=False) & indicators["target_value"].notna()
+                   & indicators["target_op"].isin([">=", ">", "="])]
+    return t.iloc[0] if len(t) else None
 
 
 def _item_rows(table: pd.DataFrame, code: str) -> pd.DataFrame:

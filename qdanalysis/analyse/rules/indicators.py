@@ -74,21 +74,18 @@ def quantity_target_on_unit_priced_service(indicators: pd.DataFrame, contracts: 
         target = to_decimal(float(ind["target_value"]))
         implied = None if price is None else (target * price).quantize(FEN)
         unit = per_unit["billing"].iloc[0]
-        items = join(f"「{item_label(c, i)}」" for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
-        text = (f"「{ind['name']}」目标为{ind['target_text']}，而{items}按{unit}计费"
+        items = join(item_label(c, i) for c, i in dict.fromkeys(zip(per_unit["item_code"], per_unit["item"])))
+        text = (f"“{ind['name']}”指标值为{ind['target_text']}，对应项目{items}按{unit}计费"
                 f"（{unit_price_text(price, unit) if price is not None else '单价未披露'}）")
         if implied is not None:
-            text += (f"：完成目标即至少支出{wan(implied)}（{count_text(target)}{unit}×{unit_price_text(price, unit)}），"
-                     "用量越多越“达标”，花费也越多。")
-        else:
-            text += "：用量越多越“达标”，花费也越多。"
+            text += f"，完成目标对应支出不低于{wan(implied)}（{count_text(target)}{unit}×{unit_price_text(price, unit)}）"
+        text += "；以发送量下限为目标，易导致无效发送、增加财政支出。"
         found.append(UNIT_PRICED_QUANTITY_TARGET.finding(
             title="数量指标设在按量计费的服务上", severity=MEDIUM,
             figures={"target": float(target), "unit_price": price, "implied": implied},
             rows=evidence_rows(("indicators", indicators.loc[[idx]]), ("contracts", per_unit)), summary=text,
-            recommendation=(f"项目单位将「{ind['name']}」改为质量或成本指标（如有效送达率、单条成本、各部门发送额度执行率），"
-                            f"不以数量多为目标：该服务按{unit}计费，数量越多越“达标”，支出也越多；"
-                            "同时通过部门权限控制发送量，并说明指标值的测算依据。"),
+            recommendation=(f"项目单位将“{ind['name']}”改为质量或成本类指标（如有效送达率、单条成本、各部门发送额度执行率），"
+                            "通过部门权限控制用量，并说明指标值的测算依据。"),
         ))
     return numbered(found)
 
@@ -114,15 +111,15 @@ def indicator_not_met(status: pd.DataFrame, indicators: pd.DataFrame) -> list[Fi
         if s["status"] != STATUS_NOT_MET:
             continue
         ach = None if pd.isna(s["achievement"]) else float(s["achievement"])
-        text = f"「{s['name']}」目标{s['target_text']}，实际{s['actual_text']}"
-        text += f"，完成{pct(ach)}，未达到目标。" if ach is not None else "，未达到目标。"
+        text = f"“{s['name']}”指标值为{s['target_text']}，实际完成{s['actual_text']}"
+        text += f"，为目标值的{pct(ach)}，未达到目标。" if ach is not None else "，未达到目标。"
         found.append(INDICATOR_NOT_MET.finding(
             title="绩效目标未完成", severity=HIGH if ach is not None and ach < NOT_MET_HIGH else MEDIUM,
             figures={"achievement": ach, "target": _float(indicators.iloc[pos]["target_value"]),
                                       "actual": _float(indicators.iloc[pos]["actual_value"])},
             rows=evidence_rows(("indicators", indicators.iloc[[pos]])), summary=text,
-            recommendation=(f"项目单位查明「{s['name']}」未完成的原因，制定整改措施和完成时限；"
-                            "目标值脱离实际的，依据往年完成情况和项目计划重新测算指标值。"),
+            recommendation=(f"项目单位分析“{s['name']}”实际值与目标值差距的成因，制定整改措施和完成时限；"
+                            "目标值脱离实际的，依据往年完成情况和项目计划重新测算。"),
         ))
     return numbered(found)
 
@@ -184,9 +181,9 @@ def cost_target_is_the_budget(indicators: pd.DataFrame, totals: dict) -> list[Fi
             title="成本指标设置不科学", severity=MEDIUM,
             figures={"ceiling": ceiling, "budget": Decimal(budget)},
             rows=evidence_rows(("indicators", indicators.iloc[[pos]])),
-            summary=(f"「{r['name']}」的指标值为{r['target_text']}，即项目预算总额{wan(budget)}：只要支出不超过预算即为完成，"
-                     "与预算执行率重复，不能反映单位产出的成本。"),
-            recommendation=(f"项目单位将「{r['name']}」改为单位成本或成本节约类指标（如每条线路年均费用、每条短信单价、"
+            summary=(f"“{r['name']}”指标值为{r['target_text']}，等于项目预算总额{wan(budget)}，支出不超过预算即为完成，"
+                     "与预算执行率重复，不反映单位产出的成本。"),
+            recommendation=(f"项目单位将“{r['name']}”改为单位成本或成本节约类指标（如每条线路年均费用、每条短信单价、"
                             "运维费用占设备原值比例），并说明指标值的测算依据。"),
         ))
     return numbered(found)
@@ -207,9 +204,9 @@ def units_inconsistent(indicators: pd.DataFrame) -> list[Finding]:
             title="指标值与实际完成值口径不一致", severity=MEDIUM,
             figures={"target_unit": r["target_unit"], "actual_unit": r["actual_unit"]},
             rows=evidence_rows(("indicators", indicators.iloc[[pos]])),
-            summary=(f"「{r['name']}」的指标值{r['target_text']}以“{r['target_unit']}”计，实际完成值{r['actual_text']}以"
-                     f"“{r['actual_unit']}”计，二者口径不一致，无法据此判断目标是否完成。"),
-            recommendation=(f"项目单位统一「{r['name']}」指标值与完成值的计量口径，在绩效目标申报表中写明计量单位和统计方法，"
+            summary=(f"“{r['name']}”指标值{r['target_text']}以{r['target_unit']}计，实际完成值{r['actual_text']}以"
+                     f"{r['actual_unit']}计，计量口径不一致，无法据此判断目标是否完成。"),
+            recommendation=(f"项目单位在绩效目标申报表中写明“{r['name']}”的计量单位和统计方法，"
                             "按同一口径报告完成值。"),
         ))
     return numbered(found)
@@ -233,8 +230,8 @@ def target_set_low(indicators: pd.DataFrame) -> list[Finding]:
         found.append(TARGET_SET_LOW.finding(
             title="绩效目标值设置偏低", severity=LOW, figures={"ratio": ratio},
             rows=evidence_rows(("indicators", indicators.iloc[[pos]])),
-            summary=(f"「{r['name']}」实际完成{r['actual_text']}，为指标值{r['target_text']}的{pct(ratio, 0)}，"
-                     "目标值明显低于实际能力。"),
-            recommendation=(f"项目单位依据往年完成情况和本年度工作计划重新测算「{r['name']}」的指标值，使目标具有挑战性。"),
+            summary=(f"“{r['name']}”实际完成{r['actual_text']}，为指标值{r['target_text']}的{pct(ratio, 0)}，"
+                     "指标值可能低于实际能力。"),
+            recommendation=(f"项目单位依据往年完成情况和本年度工作计划重新测算“{r['name']}”的指标值，使目标具有挑战性。"),
         ))
     return numbered(found)

@@ -32,7 +32,12 @@ from qdanalysis.analyse.rules.indicators import (
     UNIT_PRICED_QUANTITY_TARGET,
     UNITS_INCONSISTENT,
 )
-from qdanalysis.analyse.rules.procurement import OVERLAPPING_SCOPES, PRICE_DISPARITY, RENEWALS_WITHOUT_COMPETITION
+from qdanalysis.analyse.rules.procurement import (
+    OVERLAPPING_SCOPES,
+    PRICE_DISPARITY,
+    RENEWALS_WITHOUT_COMPETITION,
+    SUCCESSION_QUESTIONS,
+)
 from qdanalysis.read.year import YearData
 
 if TYPE_CHECKING:
@@ -53,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     COST_TARGET_IS_BUDGET,
     UNITS_INCONSISTENT,
     TARGET_SET_LOW,
+    SUCCESSION_QUESTIONS,
     LONG_RENEWAL_CHAINS,
     PRICE_STANDS,
     CATEGORIES_OUTGROWING,

@@ -51,7 +51,8 @@ def line_costs(costs: pd.DataFrame, *, source: str, demo: bool = False, year: in
     subtitle = (f"年费用按月租×数量×在用月数推算，合计 {style.format_wan(sum(Decimal(v) for v in total))} 万元（推算）；"
                 "带宽未披露的线路不计单位带宽价格")
     if "units" in costs and costs["units"].fillna(0).astype(int).sum():
-        subtitle += "\n按单位列出的接入线路：每单位按1条计费用（每单位线路条数未披露）"
+        notes = "、".join(n for n in costs.get("units_note", pd.Series(dtype=object)).dropna().unique())
+        subtitle += f"\n按单位列出的接入线路{f'（{notes}）' if notes else ''}：每单位按1条假设计费用（每单位线路条数未披露）"
     base.title(ax, title, subtitle)
     return base.done(fig, source, demo)
 

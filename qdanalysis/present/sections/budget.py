@@ -38,7 +38,7 @@ def blocks(ctx: Context) -> list[Block]:
         para("截至{year}年末，项目实际执行{executed}，预算执行率{rate}（执行数 ÷ {base}）；{adjusted}。{item_exec_text}",
              year=d.year, executed=wan(t["executed"]), rate=pct(t["execution_rate"]),
              base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
-             item_exec_text=("项目单位未提供分项目执行数据，本报告按项目总额分析预算执行情况。" if item_exec == 0
+             item_exec_text=("分项目执行数未提供，本报告按项目总额分析预算执行情况。" if item_exec == 0
                              else f"{item_exec}个项目给出了执行数。")),
         Chart("budget_execution", lambda: _charts().budget_execution(t, source=ctx.source("预算执行"), demo=ctx.demo,
                                                                   year=d.year), "预算数与执行数"),

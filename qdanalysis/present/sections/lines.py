@@ -47,19 +47,20 @@ def blocks(ctx: Context) -> list[Block]:
     months = "12" if costs["full_year"].all() else f"{d.year}年在用月数（自起租日期起算）"
     if count["units"]:
         out: list[Block] = [para(
-            "线路清单列有{n}条线路，另有{units}个单位的接入线路（每单位线路条数未披露，费用按每单位1条测算），"
+            "线路清单列有{n}条线路，另有{units}个单位的接入线路（{basis}每单位线路条数未披露，按每单位1条假设测算），"
             "按月租测算年费用{annual}（推算：月租×数量×{months}）。", n=count["lines"], units=count["units"],
-            annual=total_annual, months=months)]
+            basis=_units_basis(count), annual=total_annual, months=months)]
     else:
         out = [para("线路清单共{n}条线路，按月租测算年费用{annual}（推算：月租×条数×{months}）。", n=count["lines"],
                     annual=total_annual, months=months)]
     out.append(Chart("line_costs", lambda: _charts().line_costs(costs, source=source, demo=ctx.demo, year=d.year),
                      "线路费用"))
     out.append(ctx.table(LINE_COSTS, costs))
+    out += _units_note(costs, count)
     for (line_type, bw), g in prices.groupby(["line_type", "bandwidth_mbps"], sort=False):
         hi, lo = g.iloc[0], g.iloc[-1]
         out.append(para(
-            "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}；两条线路服务等级是否相同有待核实，"
+            "同为{bw}M{lt}，{hc}月租{hf}，是{lc}（{lf}）的{ratio}；两条线路服务等级是否相同有待核实；"
             "如服务可比，年价差约{diff}（推算：月租之差×12）。",
             bw=format_number(bw, 0), lt=line_type, hc=hi["carrier"], hf=wan(hi["monthly_fee"]), lc=lo["carrier"],
             lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
@@ -71,6 +72,21 @@ def blocks(ctx: Context) -> list[Block]:
     return out
 
 
+def _units_basis(count: dict) -> str:
+    """``2018年外联网单位数；`` where the data says what the organisations counted are, else empty."""
+    return f"{count['units_note']}；" if count.get("units_note") else ""
+
+
+def _units_note(costs, count: dict) -> list[Block]:
+    """Under the table: the rows counted in organisations are costed on an assumption (one line each)."""
+    by_unit = costs[costs["lines"].isna() & costs["units"].fillna(0).astype(int).gt(0)]
+    if by_unit.empty:
+        return []
+    rows = "；".join(f"{r.line_type}一行的{int(r.units)}个单位（{_units_basis(count)}每单位线路条数未披露）"
+                    f"按每单位1条假设测算，月费用{wan(r.monthly_cost)}、年费用{wan(r.annual_cost)}" for r in by_unit.itertuples())
+    return [para("注：{rows}。", NOTE, rows=rows)]
+
+
 def _monthly(ctx: Context) -> list[Block]:
     d, monthly, h = ctx.data, ctx.analysis.monthly_lines, ctx.analysis.headline
     if not len(monthly):
@@ -79,9 +95,12 @@ def _monthly(ctx: Context) -> list[Block]:
     basis = "合同月费×数量，服务期内逐月计"
     spread = (derived(f"每月{wan(low)}", basis) if low == high
               else derived(f"月费用在{wan(low)}至{wan(high)}之间", basis))
+    count = ctx.analysis.line_count
+    counted = f"{count['units_note']}{count['units']}个" if count.get("units_note") else f"{count['units']}个单位"
+    units = f"（其中单位接入按{counted}、每单位1条假设测算）" if count["units"] else ""
     text = para("按合同台账中按月计费的合同推算，{year}年线路{spread}，全年合计{total}（推算：{basis}，"
-                "为合同应计费用，不是支付记录）。", year=d.year, spread=spread,
-                total=derived(wan(h.monthly_line_total), basis), basis=basis)
+                "为合同应计费用，不是支付记录）{units}。", year=d.year, spread=spread,
+                total=derived(wan(h.monthly_line_total), basis), basis=basis, units=units)
     if not varies(monthly):  # twelve equal bars would repeat the sentence: no chart
         return [text]
     return [text, Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(
@@ -101,9 +120,8 @@ def _yearly(ctx: Context) -> list[Block]:
         return []
     first = int(yearly["year"].min())
     source = ctx.source("合同台账") + "；按合同月费推算"
-    return [para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）；"
-                 "{first}年至{year}年累计约{total}（推算）。", first=first, year=d.year,
-                 total=derived(wan(ctx.analysis.headline.yearly_line_total), "按当前合同月费逐年推算")),
+    return [para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）。",
+                 first=first),
             Chart("yearly_line_cost", lambda: _charts().yearly_line_cost(yearly, source=source, demo=ctx.demo,
                                                                       year=d.year), "历年线路费用")]
 
@@ -113,7 +131,7 @@ def _count(ctx: Context) -> list[Block]:
     if not count["target_text"]:
         return []
     reported = count["reported"]
-    listed = (f"{count['lines']}条线路和{count['units']}个单位的接入线路（每单位条数未披露，线路总数不详，"
+    listed = (f"{count['lines']}条线路和{count['units']}个单位的接入线路（{_units_basis(count)}每单位条数未披露，线路总数不详，"
               "无法据此判断是否达到目标）" if count["units"] else f"{count['lines']}条")
     return [para("绩效目标“保障网络线路数量{target}”：线路清单列有{listed}；{reported}。",
                  target=count["target_text"], listed=listed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qdanalysis.analyse.rules.procurement import STALE_YEARS
+from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS, STALE_YEARS
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import date_text, pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
@@ -32,10 +32,12 @@ def blocks(ctx: Context) -> list[Block]:
     unknown = rec.get("items_unknown") or []
     out: list[Block] = [para(
         "按年、按月或按条持续付费的项目（刚性支出）列明预算{amount}，占预算总额{share}"
-        "（{n}个项目；其中{u}个项目预算未披露，未计入）。{unknown}",
+        "（{n}个项目；其中{u}个项目预算未披露，未计入）。{unknown}{ended}",
         amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]),
         unknown=(f"另有{len(unknown)}个项目（{'、'.join(unknown)}）的合同未写明计费方式，无法判断是否持续付费，未计入。"
-                 if unknown else ""))]
+                 if unknown else ""),
+        ended=(f"{'、'.join(rec['items_ended'])}的合同服务期已在本年内结束、未续签，本年支付为尾款，不计为刚性支出。"
+               if rec.get("items_ended") else ""))]
     for _, r in summary[summary["renewals"] > 0].iterrows():
         earlier = ("" if pd.isna(r["first_cost"]) else
                    f"（{date_text(r['first_signed'], 'year')}合同金额{wan(r['first_cost'])}）")
@@ -45,16 +47,23 @@ def blocks(ctx: Context) -> list[Block]:
     for _, r in summary[summary["years"].fillna(0) >= STALE_YEARS].iterrows():
         vendor = r["vendor"] if isinstance(r["vendor"], str) else "供应商未披露"
         first, years = r["reference"].year, int(r["years"])
-        span = f"（{first}—{d.year}年，共{years}个年度）"
+        word = _renewal_word(an.chains, r["chain"]) if not r["competition_on_record"] else None
+        span = f"（{first}—{d.year}年，{'至少' + str(years) + '年' if word else f'共{years}个年度'}）"
         lead = (f"最近一次竞争性采购在{first}年{span}" if r["competition_on_record"]
+                else f"自{first}年{word}合同起未见竞争性采购{span}" if word
                 else f"自{first}年的合同起未见竞争性采购{span}")
-        spent = ("" if pd.isna(r["spent_since"]) else
-                 f"，按现年度金额推算期间支出约{wan(r['spent_since'])}（推算：{wan(r['last_cost'])}×{years}个年度）")
-        out.append(para("“{item}”（{vendor}）{lead}{spent}。", item=r["item"], vendor=vendor, lead=lead, spent=spent))
+        out.append(para("“{item}”（{vendor}）{lead}。", item=r["item"], vendor=vendor, lead=lead))
     out.append(Chart("renewals", lambda: _charts().renewals(an.chains, summary, source=ctx.source("合同台账"), demo=ctx.demo,
                                                          year=d.year), "合同续签"))
     out.append(ctx.table(RENEWALS, summary))
     return out
+
+
+def _renewal_word(chains: pd.DataFrame, chain: str) -> str | None:
+    """The renewal word (续租, 续签…) of a chain's first contract: the arrangement is older than the record."""
+    first = chains[chains["chain"] == chain].sort_values("step")["procurement"]
+    word = first.iloc[0] if len(first) else None
+    return next((w for w in RENEWAL_WORDS if isinstance(word, str) and w in word), None)
 
 
 def sheets(ctx: Context) -> list[Table]:

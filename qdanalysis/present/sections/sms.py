@@ -44,7 +44,7 @@ def blocks(ctx: Context) -> list[Block]:
                         amount=amount if settled else derived(amount, "条数×单价"), n=int(known)))
     if target.get("implied") is not None:
         out.append(para(
-            "该服务按{price}元/条据实结算，数量目标“{op}{count}条”对应支出不低于{money}（推算：目标条数×单价）；"
+            "该服务按{price}元/条据实结算，完成数量目标“{op}{count}条”对应支出不低于{money}（推算：目标条数×单价）；"
             "以发送量下限为目标，易导致无效发送、增加财政支出。", op="≥" if target["target_op"] == ">=" else "",
             count=count_text(target["target_count"]), price=format_number(target["unit_price"], 3),
             money=derived(wan(target["implied"]), "目标条数×单价")))

@@ -24,7 +24,7 @@ BUDGET_DTYPES = {
     "code": object, "category": object, "item": object,
     "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY,
     "note": object, "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
-    "adjustment": object, "approximate": object,
+    "adjustment": object, "approximate": object, "implementation": object,
 }
 SUBTOTAL_DTYPES = {"category": object, "budget": MONEY, "adjusted_budget": MONEY, "executed": MONEY, "src_row": "Int64"}
 
@@ -249,7 +249,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
 
 
 def _item_row(rec: Record) -> dict[str, object]:
-    row = {k: rec.values.get(k) for k in ("code", "category", "item", "note", "source")}
+    row = {k: rec.values.get(k) for k in ("code", "category", "item", "note", "source", "implementation")}
     row.update({k: money_value(rec.values.get(k)) for k in MONEY_KEYS})
     row.update(src_file=rec.loc.file, src_sheet=rec.loc.sheet, src_row=rec.row, adjustment=_adjustment(rec))
     approximate = [k for k in MONEY_KEYS if getattr(rec.values.get(k), "approximate", False)]

@@ -41,7 +41,7 @@ CONTRACT_DTYPES = {
     "amount": MONEY, "billing": object, "unit_price": PRICE, "unit_price_per": object, "quantity": "Int64",
     "quantity_unit": object,
     "procurement": object, "renews": object, "paid_in_year": MONEY, "scope": object,
-    "annual_cost": MONEY, "note": object, "source": object,
+    "annual_cost": MONEY, "note": object, "source": object, "scope_source": object, "count_note": object,
     "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
@@ -150,6 +150,7 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
         "procurement": cols.get("procurement"), "renews": cols.get("renews"),
         "paid_in_year": cols.money("paid_in_year").array(MONEY), "scope": cols.get("scope"),
         "annual_cost": annual, "note": cols.get("note"), "source": cols.get("source"),
+        "scope_source": cols.get("scope_source"), "count_note": cols.get("count_note"),
         **provenance_columns(cols),
     }
     return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, list) else v for k, v in data.items()},

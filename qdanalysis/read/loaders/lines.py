@@ -16,7 +16,7 @@ from qdanalysis.read.xlsx import collector_paused
 LINE_DTYPES = {
     "unit": object, "carrier": object, "line_type": object, "bandwidth_mbps": "float", "count": "Int64",
     "count_unit": object, "monthly_fee": MONEY, "annual_cost": MONEY, "start": "date", "item_code": object, "item": object,
-    "note": object,
+    "note": object, "count_note": object,
     "source": object, "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
 
@@ -56,7 +56,7 @@ def load_lines(path: str | Path) -> pd.DataFrame:
                 "count_unit": UNITS_COUNTED if parsing.counts_organisations(rec.raw.get("count")) else LINES_COUNTED,
                 "monthly_fee": fee_yuan, "annual_cost": annual, "start": as_date(v.get("start")),
                 "item_code": v.get("item_code"), "item": v.get("item"), "note": v.get("note"),
-                "source": v.get("source"),
+                "source": v.get("source"), "count_note": v.get("count_note"),
             **provenance(rec),
             }
             rows.append(row)

@@ -21,5 +21,5 @@ def test_findings_across_years(analyses):
     assert t02.figures["extra"] > 0
     assert "大数据产业规划评估等费用" in found["T03"][0].summary and "个百分点" in found["T03"][0].summary
     t04 = found["T04"][0]
-    assert "「系统正常运行率」目标值每年均为≥95%" in t04.summary
+    assert "“系统正常运行率”目标值每年均为≥95%" in t04.summary
     assert "保障金宏短信数量" not in t04.figures["indicators"]  # its target rises every year

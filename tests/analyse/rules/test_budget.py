@@ -80,11 +80,17 @@ def test_recurring_share_reported_from_threshold():
     assert recurring(b, c, {"budget": D(1400)}) is None  # 400 / 1400 < 30%
 
 
-def test_recurring_share_2020(y2020):
+def test_recurring_share_2020(y2020, a2020):
     f = recurring(y2020.budget, y2020.contracts, y2020.totals)
     assert f.figures["recurring"] == D("5077200.00") and f"{f.figures['share']:.2%}" == "53.96%"
     assert "507.72万元" in f.summary and "53.96%" in f.summary and f.severity == "高"
     assert f.rows["src_row"].notna().all()
+    # 1.3's contract ended on 2020-04-03 and nothing renews it: its 14.45 is a tail payment, like 1.7's retention
+    f03, = [x for x in a2020.findings if x.code == "F03"]
+    assert f03.summary == ("延续性（刚性）合同涉及1.1、1.2、1.5、1.6、2.1、2.2、2.3、2.5、2.7、3.1共10个项目，已列明预算的合计507.72万元，"
+                           "占预算总额941.00万元的53.96%；其中2.7的预算数未披露、未计入，实际占比更高；"
+                           "1.3的合同服务期已在本年内结束、未续签，本年支付为尾款，不计为刚性支出。")
+    assert "1.3" not in list(f03.rows["code"]) and f03.figures["items"] == 10
 
 
 # --- 7. plan against payment -------------------------------------------------------------------------
@@ -113,6 +119,23 @@ def test_plan_vs_payment_2020(y2020):
     assert f.severity == "低" and f.figures["items_without_record"] == 17 and f.figures["items"] == 29
     assert "1.4 网络、网闸、行为审计等设备及配件的维保服务" in f.summary and "无支付或合同记录" in f.summary
     assert f.rows["src_row"].notna().all()
+    # the source says 1.9, 4.1 and 4.2 were carried out (一（一）3, 二（一）): the sentence never says the opposite
+    assert f.figures["items_implementation_stated"] == 3
+    assert ("其中1.9 青岛市级视频监控资源共享平台服务项目、4.1 规划执行情况评估、4.2 青岛市智慧城市建设情况评估共3个项目，"
+            "资料述及其实施情况，但未列金额；其余14个项目的实施情况也未述及，无法判断是否按计划实施："
+            "1.4 网络、网闸、行为审计等设备及配件的维保服务、") in f.summary
+    judged = f.summary.split("无法判断是否按计划实施：")[1]
+    assert not any(code in judged for code in ("1.9 ", "4.1 ", "4.2 "))
+
+
+def test_plan_vs_payment_names_apart_the_items_whose_implementation_is_stated():
+    b = budget(("1.1", "平台", None, None), ("1.2", "评估", None, None)).assign(
+        implementation=["二（一）：完成平台建设", None])
+    f, = budget_rules.plan_vs_payment(b, contracts({"contract_id": "A", "item_code": "9", "item": "其他"})[0:0])
+    assert f.summary == ("2个预算项目中2个无支付或合同记录，执行数未披露。其中1.1 平台共1个项目，资料述及其实施情况，"
+                         "但未列金额；其余1个项目的实施情况也未述及，无法判断是否按计划实施："
+                         "1.2 评估；上述项目的预算数均未披露。")
+    assert "「" not in f.recommendation
 
 
 # --- 8. contradictions ---------------------------------------------------------------------------------
@@ -132,18 +155,23 @@ def test_contradictions_one_per_disagreement():
     c = contracts({"contract_id": "L", "item_code": "2.2", "item": "接入费"})
     f, = budget_rules.contradictions(chk, b, c, lines())
     assert f.code == "F08" and f.severity == "中" and f.figures["difference"] == D(-139968)
-    # a budget below its contracts' arithmetic is a weak budget basis, not data contradicting itself
-    assert f.title == "预算测算依据不充分" and "矛盾" not in f.title
-    assert f.summary == "2.2 接入费：合同月费×12 vs 预算数：按合同月费测算年费用104.00万元，预算表为90.00万元（-13.5%）。"
+    # a budget below its contracts' arithmetic is a budget whose basis is unclear, not data contradicting itself
+    assert f.title == "预算测算依据不明确" and "矛盾" not in f.title
+    assert f.summary == "2.2 接入费：按合同月费测算年费用104.00万元，预算表为90.00万元（-13.5%）。" and " vs " not in f.summary
     assert list(f.rows["table"]) == ["数据核对", "预算执行", "合同台账"]
     assert list(f.rows["src_row"].dropna()) == [2, 2]
     assert budget_rules.contradictions(chk[chk["status"] == "一致"], b, c, lines()) == []
 
 
 def test_contradictions_2020(y2020, a2020):
-    f, = budget_rules.contradictions(a2020.checks, y2020.budget, y2020.contracts, y2020.lines)
+    f, = budget_rules.contradictions(a2020.checks, y2020.budget, y2020.contracts, y2020.lines, y2020.indicators)
     assert f.figures["computed"] == D("1039968.00") and f.figures["stated"] == D("900000.00")
     assert round(f.figures["relative"], 3) == -0.135
-    assert "104.00万元" in f.summary and "90.00万元" in f.summary and "-13.5%" in f.summary and "80条" in f.summary
+    # 90万元 ÷ (942元 × 12) ≈ 80 lines, the ≥80条 target; the 92 units are the 2018 count, one line each an assumption
+    assert f.summary == ("2.2 市直单位网络接入费：预算约90.00万元，按合同单价942元/月计，折合约80条线路的全年费用"
+                         "（90.00万元÷（942元/月×12个月）），与绩效目标“保障网络线路数量≥80条”的条数相同；"
+                         "合同所列数量为92个单位（2018年外联网单位数），每单位线路条数未披露，按每单位1条测算的年费用104.00万元"
+                         "为假设值。预算按何种数量测算，数据未载明，测算依据不明确。")
+    assert "预算比测算少" not in f.summary and "-13.5%" not in f.summary
     assert set(f.rows["table"]) >= {"预算执行", "合同台账", "线路清单"}
     assert f.rows["src_row"].notna().sum() == 3

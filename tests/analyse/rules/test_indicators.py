@@ -36,9 +36,13 @@ def test_quantity_target_on_unit_priced_service_implies_money():
     f, = indicator_rules.quantity_target_on_unit_priced_service(ind, contracts(SMS_CONTRACT))
     assert f.code == "F02" and f.severity == "中"
     assert f.figures["implied"] == D("130000.00") and f.figures["unit_price"] == D("0.065")
-    assert "至少支出13.00万元（200万条×0.065元/条）" in f.summary
-    assert "，而「2.7 短信」按条计费" in f.summary  # an item name never runs into the words around it
-    assert "质量或成本指标" in f.recommendation
+    # the money the target implies, and what a lower bound on a quantity does (the rewrite)
+    assert f.summary == ("“短信数量”指标值为≥200万条，对应项目2.7 短信按条计费（0.065元/条），完成目标对应支出不低于13.00万元"
+                         "（200万条×0.065元/条）；以发送量下限为目标，易导致无效发送、增加财政支出。")
+    assert "「" not in f.summary and "越“达标”" not in f.summary
+    # the recommendation does not repeat the problem
+    assert f.recommendation == ("项目单位将“短信数量”改为质量或成本类指标（如有效送达率、单条成本、各部门发送额度执行率），"
+                                "通过部门权限控制用量，并说明指标值的测算依据。")
     assert list(f.rows["table"]) == ["绩效指标", "合同台账"]
 
 
@@ -71,7 +75,7 @@ VIDEO = {"name": "整合视频监控数量", "target_op": ">=", "target_value": 
 def test_indicator_not_met_and_met():
     f, = not_met(indicators(VIDEO))
     assert f.code == "F09" and f.severity == "高" and f.figures["achievement"] == 0.51
-    assert f.summary == "「整合视频监控数量」目标≥10万，实际5.1万路，完成51.00%，未达到目标。"
+    assert f.summary == "“整合视频监控数量”指标值为≥10万，实际完成5.1万路，为目标值的51.00%，未达到目标。"
     assert list(f.rows["src_row"]) == [2]
     near, = not_met(indicators({**VIDEO, "actual_value": 90000.0, "actual_text": "9万路"}))
     assert near.severity == "中"
@@ -108,7 +112,8 @@ def _ind(name, op, target, unit, actual=None, actual_unit=None, text=None, actua
 def test_a_cost_ceiling_equal_to_the_budget_repeats_the_execution_rate(y2020):
     [f] = indicator_rules.cost_target_is_the_budget(y2020.indicators, y2020.totals)
     assert (f.code, f.title, f.category) == ("F11", "成本指标设置不科学", "决策")
-    assert f.summary.startswith("「采购成本」的指标值为≤941万元，即项目预算总额941.00万元：只要支出不超过预算即为完成")
+    assert f.summary == ("“采购成本”指标值为≤941万元，等于项目预算总额941.00万元，支出不超过预算即为完成，与预算执行率重复，"
+                         "不反映单位产出的成本。")
     # a real cost target (per unit, or well below the budget) is not flagged
     ind = indicators(_ind("单条线路年均费用", "<=", 1.2, "万元"), _ind("采购成本", "<=", 900, "万元"))
     assert indicator_rules.cost_target_is_the_budget(ind, {"budget": D("9410000")}) == []
@@ -118,7 +123,8 @@ def test_a_cost_ceiling_equal_to_the_budget_repeats_the_execution_rate(y2020):
 def test_a_target_and_a_result_in_different_units_are_not_compared(y2020):
     [f] = indicator_rules.units_inconsistent(y2020.indicators)
     assert (f.code, f.title) == ("F12", "指标值与实际完成值口径不一致")
-    assert "「视频资源共享数量」的指标值≥3万条以“条”计，实际完成值4.8万路以“路”计" in f.summary
+    assert f.summary == ("“视频资源共享数量”指标值≥3万条以条计，实际完成值4.8万路以路计，计量口径不一致，"
+                         "无法据此判断目标是否完成。")
     status = indicator_status(y2020.indicators).set_index("name")
     assert status.loc["视频资源共享数量", "status"] == "口径不一致"
     assert pd.isna(status.loc["视频资源共享数量", "achievement"])  # no 160% claimed
@@ -130,7 +136,7 @@ def test_a_result_far_above_its_target_suggests_a_low_target():
                      _ind("巡检次数", ">=", 10, "次", 14, "次", actual_text="14次"))
     [f] = indicator_rules.target_set_low(ind)
     assert (f.code, f.title, f.severity) == ("F13", "绩效目标值设置偏低", "低")
-    assert f.summary == "「接入单位」实际完成80个，为指标值≥50个的160%，目标值明显低于实际能力。"
+    assert f.summary == "“接入单位”实际完成80个，为指标值≥50个的160%，指标值可能低于实际能力。"
 
 
 def test_the_indicator_checks_stand_beside_the_score():

@@ -32,6 +32,8 @@ def test_line_costs_2020(y2020):
     assert "91.20（月费7.60；76元/Mbps·月）" in body
     assert "9.48（月费0.79；7.9元/Mbps·月）" in body
     assert "104.00" in body
+    # the 92 organisations are the 2018 count, and one line each an assumption
+    assert "按单位列出的接入线路（2018年外联网单位数）：每单位按1条假设计费用（每单位线路条数未披露）" in body
     assert_hatched(fig, 0)
 
 

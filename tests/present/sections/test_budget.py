@@ -15,7 +15,7 @@ def test_2020_execution_and_what_the_items_list(ctx2020):
     assert shape(blocks) == ["p", "chart:budget_execution", "p", "chart:disclosed_spend", "table:逐项支出"]
     first, second = paragraphs(blocks)
     assert first == ("截至2020年末，项目实际执行924.68万元，预算执行率98.27%（执行数 ÷ 预算数）；调整后预算数未披露。"
-                     "项目单位未提供分项目执行数据，本报告按项目总额分析预算执行情况。")
+                     "分项目执行数未提供，本报告按项目总额分析预算执行情况。")
     assert second.startswith("各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计523.31万元，"
                              "相当于执行数的56.59%；其余401.37万元（推算：执行数减已列明的金额）未逐项列明。")
     assert figures(blocks) == [("401.37万元", "推算", "执行数减已列明的金额")]

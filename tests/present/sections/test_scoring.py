@@ -26,8 +26,8 @@ def test_2020_blocks(ctx2020):
 
 def test_the_indicator_checks_beside_the_score_are_f11_to_f13_only(ctx2020):
     note = paragraphs(scoring.blocks(ctx2020))[5]
-    assert note.startswith("指标设置核查（详见“主要问题与建议”决策类）：成本指标设置不科学：「采购成本」")
-    assert "指标值与实际完成值口径不一致：「视频资源共享数量」" in note
+    assert note.startswith("指标设置核查（详见“主要问题与建议”决策类）：成本指标设置不科学：“采购成本”指标值为≤941万元")
+    assert "指标值与实际完成值口径不一致：“视频资源共享数量”" in note
     assert "产出指标未覆盖" not in note  # F01 is a finding, not a check of the indicators
 
 

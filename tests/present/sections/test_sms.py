@@ -15,7 +15,7 @@ def test_2020_states_the_price_and_what_the_target_implies_without_a_chart(ctx20
     assert shape(blocks) == ["p", "p"]  # twelve 未披露 months: a sentence, not a chart
     assert paragraphs(blocks) == [
         "短信结算表给出单价0.065元/条，未给出各月发送条数和结算金额（12个月均未披露）。",
-        "该服务按0.065元/条据实结算，数量目标“≥600万条”对应支出不低于39.00万元（推算：目标条数×单价）；"
+        "该服务按0.065元/条据实结算，完成数量目标“≥600万条”对应支出不低于39.00万元（推算：目标条数×单价）；"
         "以发送量下限为目标，易导致无效发送、增加财政支出。"]
     assert figures(blocks) == [("39.00万元", "推算", "目标条数×单价")]
 
