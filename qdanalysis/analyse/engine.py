@@ -52,11 +52,13 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)
-    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
     found = find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )
+    # the findings' bears_on feed the score's proposals (系统建议), never its total
+    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings,
+                                                findings=[f for f in found if not f.limitation])
     quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
                       frames["yearly_lines"], frames["sms_monthly"])
     return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
