@@ -84,8 +84,9 @@ def from_findings(ind: Indicator, findings: Iterable[Any]) -> Proposal | None:
 
 
 def from_doubt(ind: Indicator, points: Decimal, rule_text: str, reasons: list[str]) -> Proposal:
-    """The score the stated actual would earn by the rule, if the evaluator confirms the evidence."""
-    basis = f"即按填报的实际完成值计分（{rule_text}），评价组核实后方可计分；存疑原因：{'；'.join(reasons)}"
+    """The score the stated actual would earn by the rule, if the evaluator confirms the evidence
+    (the reasons for the doubt stand in the score sheet's basis, beside it)."""
+    basis = f"即按填报的实际完成值计分（{rule_text}），评价组核实{'、'.join(_doubt_kinds(reasons))}后方可计分"
     return Proposal(ind.name, ind.weight, points.quantize(POINT, rounding=ROUND_HALF_UP), "doubt", basis)
 
 
@@ -94,6 +95,17 @@ def from_quote(ind: Indicator, level: str, quote: str) -> Proposal:
     share = dict(ind.levels).get(level)
     score = None if share is None else (ind.weight * share).quantize(POINT, rounding=ROUND_HALF_UP)
     return Proposal(ind.name, ind.weight, score, "quote", f"数据原文：“{quote}”", level=level, quote=quote)
+
+
+def _doubt_kinds(reasons: list[str]) -> list[str]:
+    """What the evaluator must check, in a word per reason: 口径, 指标值, 是否本项目产出."""
+    kinds = []
+    for reason in reasons:
+        kind = ("口径" if "口径" in reason else "是否本项目产出" if "工作成效" in reason
+                else "指标设置" if "不科学" in reason else "佐证")
+        if kind not in kinds:
+            kinds.append(kind)
+    return kinds
 
 
 def _share(severity: str) -> str:

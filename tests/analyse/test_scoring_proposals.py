@@ -44,10 +44,11 @@ def test_the_proposal_text_names_the_findings_and_waits_for_the_evaluator():
 
 
 def test_a_doubt_proposes_the_rules_score():
-    p = from_doubt(IND, Decimal("2.554"), "实际 5.1万路 ÷ 目标 ≥10万 = 51.00%", ["口径不一致"])
+    p = from_doubt(IND, Decimal("2.554"), "实际 5.1万路 ÷ 目标 ≥10万 = 51.00%",
+                   ["口径不一致：…", "实际完成值“5.1万路”是…单位整体工作成效…"])
     assert p.score == Decimal("2.55") and p.text() == (
-        "建议得2.55分（分值3），即按填报的实际完成值计分（实际 5.1万路 ÷ 目标 ≥10万 = 51.00%），评价组核实后方可计分；"
-        "存疑原因：口径不一致（待评价人确认）")
+        "建议得2.55分（分值3），即按填报的实际完成值计分（实际 5.1万路 ÷ 目标 ≥10万 = 51.00%），"
+        "评价组核实口径、是否本项目产出后方可计分（待评价人确认）")
 
 
 def test_a_quote_proposes_a_band():
