@@ -34,7 +34,7 @@ def result(tmp_path_factory):
     result = run_year(2020, out=out, pdf=chromium_available())
     assert result.ok, result.error
     # the runner prints which table scored, from what the notebook displayed for it (not in the report)
-    assert result.score.startswith("评分表：params/scoring-2020.yaml（") and "待补充佐证 8 项（66 分）" in result.score
+    assert result.score.startswith("评分表：params/scoring-2020.yaml（") and "待补充佐证 19 项（78 分）" in result.score
     return result
 
 
@@ -69,7 +69,7 @@ def test_report_is_one_offline_file(report):
 def test_no_code_every_section_and_the_facts(report):
     html = report.read_text(encoding="utf-8")
     assert "AnnualReport.build" not in html and "show(report" not in html
-    assert "vnd.qdanalysis" not in html and "待补充佐证 8 项（66 分）" not in html  # the runner's line stays out
+    assert "vnd.qdanalysis" not in html and "待补充佐证 19 项（78 分）" not in html  # the runner's line stays out
     for section in SECTIONS:
         assert section in html, section
     for figure in ("941.00万元", "924.68万元", "98.27%", "9.6倍", "39.00万元", "51%", "104.00万元", "-13.5%"):

@@ -75,7 +75,12 @@ def test_findings_and_score_sheet(exported):
     assert wb["合同续签"]["A1"].value.startswith("表5 合同续签与成本") and wb["预算明细"]["A1"].value == "预算明细（金额单位：万元）"
     assert wb["分类支出"]["A1"].value.startswith("表3 分类支出") and wb["逐项支出"]["A1"].value.startswith("表2 ")
     score_rows = list(wb["评分"].iter_rows(min_row=3, values_only=True))
-    assert score_rows[-1][0] == "合计" and score_rows[-1][7] == pytest.approx(29.91)
+    # an unconfirmed total is never shown alone, and a group with nothing scored is "—", not 0
+    assert score_rows[-1][0] == "合计" and score_rows[-1][7] == "暂不定级（已确认5分中得4.91分）"
+    subtotals = [r[7] for r in score_rows if r[2] == "小计"]
+    assert subtotals == ["—", 4.91, "—", "—"]
+    heads = list(wb["评分"].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert heads[-2:] == ("系统建议（待评价人确认，不计分）", "评分要点")
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点我\")", "+86-532-1234", "-1+2", "@SUM(A1)"])
@@ -114,7 +119,7 @@ def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
     assert rows[3][:2] == ("主管部门", "青岛市大数据发展管理局") and rows[3][5] == "实施单位"
     assert rows[3][6] == "【待评价组填写：实施单位（可在“项目信息”表中填写）】"  # the data does not name it
     assert rows[4][3:9] == ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-    assert rows[5][1] == "年度资金总额" and rows[5][3:9] == (941.0, "未披露", 924.68, 10, pytest.approx(0.98265675), 9.83)
+    assert rows[5][1] == "年度资金总额" and rows[5][3:9] == (941.0, "未披露", 924.68, 5, pytest.approx(0.98265675), 4.91)
     assert [r[1] for r in rows[6:9]] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
     assert all(r[3:6] == ("未披露",) * 3 for r in rows[6:9])  # not split by source in the data: never 0
     goals = [r for r in rows if r[0] == "年度总体目标"][0]
@@ -123,15 +128,14 @@ def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
     head = [r for r in rows if r[0] == "绩效指标"][0]
     assert head[1:9] == ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
     indicators = {r[3]: r for r in rows[rows.index(head) + 1:] if r[3]}
-    assert len(indicators) == 11 and "预算执行率" not in indicators  # scored in 项目资金 above
-    assert indicators["整合视频监控数量"][4:8] == ("≥10万", "5.1万路", 8, 4.08)
-    assert indicators["系统正常运行率"][5:8] == ("待补充佐证", 8, "待补充佐证")
-    assert indicators["采购成本"][8] is None  # full marks: no deviation to explain
+    assert len(indicators) == 22 and "预算执行率" not in indicators  # scored in 项目资金 above
+    assert indicators["整合视频监控数量"][4:8] == ("≥10万", "5.1万路（待核实）", 5, "—")
+    assert indicators["系统正常运行率"][5:8] == ("待补充佐证", 4, "—")
     total = [r for r in rows if r[0] == "总分"][0]
-    assert (total[6], total[7]) == (100, 29.91)
+    assert (total[6], total[7], total[8]) == (100, "暂不定级", "已确认的指标（5分）得4.91分")
     grade = [r for r in rows if r[0] == "等级"][0]
-    assert grade[6] == ("暂不定级（待补充佐证的指标分值合计66分，超过满分的10%；总分可能在29.91—95.91分之间，"
-                        "等级“差”至“优”）")
+    assert grade[6] == ("暂不定级（未确认的指标分值合计95分，超过满分的10%（本工具的定级阈值）；"
+                        "总分可能在4.91—99.91分之间，按系统建议计约22.16分（待评价人确认））")
     assert (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToHeight) == (9, "portrait", 1)
 
 
