@@ -229,8 +229,9 @@ class _Draft(DocxWriter):
                        "不计分，也不按满分计。")
         bands = "、".join(f"{name}（{number_text(t)}分及以上）" for t, name in GRADES)
         self.paragraph(f"评价标准：按总分占满分的比例定级，{bands}，低于{number_text(GRADES[-1][0])}分为{GRADE_LOWEST}；"
-                       f"待补充佐证的指标分值超过满分的{number_text(table.grade_threshold)}%时暂不定级，列出有佐证指标的得分和"
-                       "总分可能的区间。")
+                       f"未确认的指标（待补充佐证、待核实）分值超过满分的{number_text(table.grade_threshold)}%时暂不定级"
+                       "（该阈值为本工具的约定，不是财预〔2020〕10号的规定），列出已确认指标的得分、总分可能的区间和"
+                       "按系统建议的估计分。")
 
     def conclusion(self) -> None:
         result = self.analysis.score
