@@ -377,3 +377,24 @@ def test_a_year_with_no_evidence_at_all_says_so_not_0_of_0(tmp_path):
     assert "按系统建议" not in r.headline()  # nothing is proposed: no estimate
     line = score_line(SimpleNamespace(score=r))
     assert "0/0" not in line and "暂不定级，全部指标均未确认，尚无得分" in line
+
+
+# --- a doubt until the record confirms it ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry, expected, how", [
+    ({"actual": "3.2万条", "evidence": "平台共享台账"}, 10.0, "评价组核实为 3.2万条（绩效指标表填报 4.8万路）"),
+    ({"score": 6, "opinion": "以路计，按比例给分"}, 6.0, "评价人评分 6 分（分值 10）"),
+])
+def test_the_record_confirms_a_doubted_indicator(entry, expected, how):
+    from scoring_inputs import recorded
+
+    t = table({"name": "视频资源共享数量", "weight": 10, "indicator": "视频资源共享数量"})
+    sheet = indicators(("视频资源共享数量", "≥3万条", "4.8万路"))
+    assert row(score(t, year(sheet)), "视频资源共享数量")["status"] == STATUS_DOUBT
+    only_evidence = score(t, recorded(sheet, [{"name": "视频资源共享数量", "evidence": "平台截图"}]))
+    assert row(only_evidence, "视频资源共享数量")["status"] == STATUS_DOUBT  # evidence alone confirms nothing
+    result = score(t, recorded(sheet, [{"name": "视频资源共享数量", **entry}]))
+    r = row(result, "视频资源共享数量")
+    assert (r["score"], r["status"]) == (expected, STATUS_EVALUATOR) and r["basis"].startswith(how)
+    assert result.doubted == [] and result.proposal_of("视频资源共享数量") is None
