@@ -23,18 +23,18 @@ def _score_text(value: Any) -> str:
     return format_number(value, 2) if isinstance(value, (int, float, Decimal)) and not pd.isna(value) else text_cell(value)
 
 
-def table(ctx: Context, *, points: bool = True) -> Table | None:
+def table(ctx: Context, *, full: bool = True) -> Table | None:
     """The score sheet (None when the year is not scored); the Excel sheet's caption names the scoring table.
 
-    ``points=False`` leaves out the 评分要点 column (the report lists the indicator system apart; the
-    Excel sheet keeps it).
+    ``full=False`` leaves out the 系统建议 and 评分要点 columns: the report states each proposal in a
+    paragraph above the table, which keeps to the width of the page; the Excel sheet keeps both.
     """
     result = ctx.analysis.score
     if result is None:
         return None
     sheet = display_sheet(result)
-    if not points:
-        sheet = sheet.drop(columns=[SHEET_LABELS["points"]])
+    if not full:
+        sheet = sheet.drop(columns=[SHEET_LABELS["proposal"], SHEET_LABELS["points"]])
     layout = TableLayout("评分", "绩效评分", {c: c for c in sheet.columns},
                          text={c: _score_text for c in ("分值", "得分", SELF_SCORE_LABEL)})
     return ctx.table(layout, sheet, sheet_suffix=f"：{result.name}")
@@ -77,7 +77,7 @@ def blocks(ctx: Context) -> list[Block]:
     if result.self_scores:
         out.append(para("{text}下表“{column}”一列为单位自评的得分，与本评价的“得分”分列，供对照。", NOTE,
                         text=result.self_summary(), column=SELF_SCORE_LABEL))
-    out.append(table(ctx, points=False))
+    out.append(table(ctx, full=False))
     return out
 
 
