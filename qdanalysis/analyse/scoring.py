@@ -6,9 +6,12 @@ YAML in ``params/`` or a shipped preset, read and validated by
 :func:`~qdanalysis.analyse.scoring_presets.load_preset`) lists every indicator with its level 1 and level 2, weight (分值), where its
 actual comes from (:mod:`qdanalysis.analyse.scoring_evidence`) and its scoring rule
 (:mod:`qdanalysis.analyse.scoring_rules`: ratio, bands, deduction, manual, levels). An indicator
-without evidence is 待补充佐证: it earns nothing, and it is never full marks. When such indicators
-weigh more than the table's ``grade_threshold`` (% of the maximum), no grade is given (暂不定级):
-the result is the score on the evidenced indicators and the range the rest could move it to.
+without evidence is 待补充佐证, and one whose evidence the tool itself doubts is 待核实
+(:mod:`qdanalysis.analyse.scoring_doubts`): neither earns anything, and neither is full marks, until the
+evaluator's record confirms it. When they weigh more than the table's ``grade_threshold`` (% of the
+maximum, this tool's convention), no grade is given (暂不定级): the result is the score on the confirmed
+indicators, the range the rest could move it to, and the estimate with the system's proposals
+(:mod:`qdanalysis.analyse.scoring_proposals`), which never count.
 
 :func:`score` is pure: a table, a :class:`~qdanalysis.read.year.YearData` and the evaluator's
 entries in, a :class:`ScoreResult` out.
@@ -90,7 +93,9 @@ class ScoreResult:
         sheet: one row per indicator: level1, level2, name, weight, rule, target_text,
             actual_text, score (NaN while 待补充佐证), status (得分/待补充佐证/需说明原因/评价人打分),
             basis, evidence (what the score rests on).
-        groups: one row per level 1: level1, weight, score, missing_weight, indicators, missing.
+        groups: one row per level 1: level1, weight, score (NaN when none of its indicators is scored),
+            missing_weight and missing (the weight and number of its unconfirmed indicators:
+            待补充佐证 and 待核实), indicators.
         total: the score of the evidenced indicators (the indicators without evidence earn nothing).
         max_total: the maximum score.
         grade: 优, 良, 中 or 差 (on total / max_total × 100), or 暂不定级 when the indicators
@@ -357,6 +362,8 @@ def _self_scores(table: ScoringTable, data: _Scored) -> dict:
     total_line = funds[funds["line"] == "年度资金总额"]
     scores: dict[str, float | None] = {}
     for ind in table.indicators:
+        if ind.measure != "execution_rate" and not ind.indicator:
+            continue  # an evaluation's own indicator (决策, 过程): not on the unit's form
         if ind.measure == "execution_rate":
             value = total_line["self_score"].iloc[0] if len(total_line) else None
         else:
@@ -395,8 +402,12 @@ def display_sheet(result: ScoreResult) -> pd.DataFrame:
 
 def _self_column(result: ScoreResult, rows: list[dict]) -> list:
     """The unit's self-score of each row of :func:`display_sheet`: an indicator's as the unit gave it,
-    a 小计 or 合计 the sum where every indicator has one; 未披露 where the unit left it blank."""
+    a 小计 or 合计 the sum where every indicator of its form has one; 未披露 where the unit left it blank;
+    "—" for an indicator its form does not have (the evaluation's 决策 and 过程)."""
     def total(names) -> float | str:
+        names = [n for n in names if n in result.self_scores]
+        if not names:
+            return "—"
         given = sum_all(result.self_scores.get(n) for n in names)
         return UNDISCLOSED if given is None else float(given)
 
@@ -406,6 +417,8 @@ def _self_column(result: ScoreResult, rows: list[dict]) -> list:
             out.append(total(result.sheet.loc[result.sheet["level1"] == r["level1"], "name"]))
         elif r["level1"] == TOTAL and not r["name"]:
             out.append(total(result.sheet["name"]))
+        elif r["name"] not in result.self_scores:
+            out.append("—")
         else:
             value = result.self_scores.get(r["name"])
             out.append(UNDISCLOSED if value is None else value)

@@ -99,8 +99,11 @@ def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Pat
 
 
 def _group_self_score(result, level1: str) -> str:
-    """The unit's self-scores of one level-1 group added up; 未披露 unless every indicator of it has one."""
-    names = result.sheet.loc[result.sheet["level1"] == level1, "name"]
+    """The unit's self-scores of one level-1 group added up; 未披露 unless every indicator of it has one;
+    "—" for a group the unit's form does not have (决策)."""
+    names = [n for n in result.sheet.loc[result.sheet["level1"] == level1, "name"] if n in result.self_scores]
+    if not names:
+        return "—"
     values = [result.self_scores.get(n) for n in names]
     if not values or any(v is None for v in values):
         return UNDISCLOSED

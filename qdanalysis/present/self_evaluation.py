@@ -136,7 +136,11 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
     for letter, head in zip("BCDEFGH", heads):
         _label(ws, row, letter, head)
     _label(ws, row, "I", "偏差原因分析及改进措施", last="J")
-    sheet = result.sheet[result.sheet["name"] != "预算执行率"]
+    # the form's indicators: those of the year's 绩效指标 sheet; the evaluation's own (决策, 过程) stay on
+    # the 评分 sheet, and the 总分 row says they are in it
+    own = [] if analysis.scoring is None else [i for i in analysis.scoring.indicators
+                                               if not i.indicator and i.measure != "execution_rate"]
+    sheet = result.sheet[(result.sheet["name"] != "预算执行率") & ~result.sheet["name"].isin({i.name for i in own})]
     for r in sheet.to_dict("records"):
         row += 1
         pending = r["status"] in UNCONFIRMED
@@ -144,8 +148,6 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
             _cell(ws, row, letter, r[key])
         _cell(ws, row, "E", r["target_text"] or "—")
         actual = r["actual_text"] or (r["status"] if pending else "—")
-        if r["status"] == STATUS_DOUBT:
-            actual = f"{actual}（{STATUS_DOUBT}）"
         _cell(ws, row, "F", actual, font=MISSING_FONT if pending else None)
         _cell(ws, row, "G", r["weight"], number_format="General")
         ws.row_dimensions[row].height = 24
@@ -154,6 +156,8 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
         opinion = result.opinions.get(r["name"])
         full = not pending and r["score"] >= r["weight"]
         reason = opinion or ("" if full else placeholder("偏差原因分析及改进措施"))
+        if r["status"] == STATUS_DOUBT and not opinion:  # the actual as stated, not scored: say why
+            reason = f"{STATUS_DOUBT}，未计分：" + r["basis"].removeprefix(f"{STATUS_DOUBT}：").split("。")[0]
         _merged(ws, row, "I", "J", reason, font=PLACEHOLDER_FONT if reason.startswith("【") else None)
     ws.merge_cells(f"A{first}:A{row}")
     _label(ws, first, "A", "绩效指标")
@@ -162,8 +166,11 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
     _cell(ws, row, "G", result.max_total, number_format="General")
     # an unconfirmed total is never shown alone: 暂不定级, and the confirmed part beside it
     _cell(ws, row, "H", result.total if result.graded else NO_GRADE)
-    _merged(ws, row, "I", "J", "" if result.graded else
-            f"已确认的指标（{number_text(result.evidenced_max)}分）得{number_text(result.total)}分")
+    note = "" if result.graded else f"已确认的指标（{number_text(result.evidenced_max)}分）得{number_text(result.total)}分"
+    if own:
+        note += ("；" if note else "") + (f"总分含{'、'.join(dict.fromkeys(i.level1 for i in own))}等评价指标"
+                                          f"{number_text(sum(i.weight for i in own))}分，逐项见“评分”表")
+    _merged(ws, row, "I", "J", note)
     row += 1
     _label(ws, row, "A", "等级", last="F")
     text = result.grade if result.graded else f"{NO_GRADE}（{_grade_note(result)}）"
