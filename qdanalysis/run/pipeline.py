@@ -25,6 +25,7 @@ from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
+from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.read.year import YearData, load_year
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = Non
     where = f"《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表" if first.get("src_file") else ""
     if preset == "self-evaluation":
         return replace(table_from_indicators(data.indicators, int(year), where), chosen=f"{why}，按绩效指标表生成单位自评表")
-    table = evaluation_from_indicators(data.indicators, int(year), where, has_contracts=bool(len(data.contracts)))
+    # a year with a contract ledger (even one still to be filled, as new-year leaves it) keeps 政府采购及合同管理
+    contracts = BY_NAME["contracts"].title not in getattr(data, "missing", []) or bool(len(data.contracts))
+    table = evaluation_from_indicators(data.indicators, int(year), where, has_contracts=contracts)
     return replace(table, chosen=f"{why}，产出、效益取自绩效指标表")
 
 
