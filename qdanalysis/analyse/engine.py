@@ -54,13 +54,15 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)
-    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
     found = find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"],
     )
     problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
                                    d.team_findings, d.decisions)
+    # the findings' bears_on (the data's and the team's, a rejected one not) feed the score's proposals
+    # (系统建议), never its total
+    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings, findings=problems)
     quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
                       frames["yearly_lines"], frames["sms_monthly"])
     return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,

@@ -53,7 +53,9 @@ class Finding:
         recommendation: what to do, in Chinese.
         limitation: what the data lacks rather than what the bureau did: it belongs to the
             report's 其他需要说明的问题 (data limitations), not to its problems.
-        bears_on: the evaluation indicators (评分表的三级指标) it bears on, by name.
+        bears_on: the evaluation indicators (评价指标, by name: 绩效目标合理性…) it bears on; the
+            engine fills it from its rule's ``bears_on``, a finding the team enters from its 关联指标.
+            Scoring proposes a score for each of them (系统建议) until the evaluator confirms one.
         origin: who found it: :data:`DATA_ORIGIN` (a rule on the data) or :data:`TEAM_ORIGIN` (the
             evaluation team's fieldwork, 评价发现 sheet); a team finding may have no severity ("").
         decision: the team's decision on a finding of the data (采纳 or 修改; a rejected one leaves the
@@ -106,6 +108,8 @@ class Rule:
             selects them by, or :data:`EVERY_INDICATOR`; empty when it examines none.
         indicator_setting: it judges how an indicator is set (its ceiling, unit or target level),
             not what was spent or achieved: the report shows these beside the score.
+        bears_on: the evaluation indicators (评价指标体系's 三级指标: 绩效指标明确性, 预算编制科学性…)
+            and so the 评分要点 its findings bear on; every finding of the rule carries them.
         across_years: it compares years (the trends report) rather than reading one year.
     """
 
@@ -116,6 +120,7 @@ class Rule:
     indicators: tuple[str, ...] = ()
     indicator_setting: bool = False
     across_years: bool = False
+    bears_on: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSIONS:
@@ -128,7 +133,8 @@ class Rule:
     def apply(self, evidence: Any) -> list[Finding]:
         """The rule's findings on ``evidence`` (none when the data does not support one)."""
         found = self.read(evidence)
-        return [] if found is None else [found] if isinstance(found, Finding) else list(found)
+        found = [] if found is None else [found] if isinstance(found, Finding) else list(found)
+        return [f if f.bears_on else replace(f, bears_on=self.bears_on) for f in found]
 
 
 # --- what every rule writes with ---------------------------------------------------------------

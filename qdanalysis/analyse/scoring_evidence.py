@@ -9,6 +9,7 @@ the scoring table; a refused one names file, sheet, row and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -286,19 +287,33 @@ def apply_record(ind: Indicator, actual: Actual, entry: RecordEntry) -> None:
 
 
 def proposal_of(ind: Indicator, actual: Actual) -> dict | None:
-    """A band the data's own words suggest for a qualitative indicator (a quotation in the sheet's 备注 or 来源)."""
+    """A band the data's own words suggest for a qualitative indicator (a quotation in the sheet's 备注 or 来源).
+
+    Only a sentence that names what the indicator is about counts (运行维护 for 运行维护制度健全性): a
+    sentence about another matter (未制定资金管理办法 is about 资金管理) is no evidence for it.
+    """
     r = actual.sheet_row
     if r is None:
         return None
+    subjects = _subjects(ind.indicator or ind.name)
     for column in ("note", "source"):
         text = r.get(column) if hasattr(r, "get") else None
         if not isinstance(text, str):
             continue
         for sentence in _clauses(text):
+            if not any(subject in sentence for subject in subjects):
+                continue
             for phrase, level in _PROPOSAL_PHRASES:
                 if phrase in sentence:
                     return {"name": ind.name, "level": _mildest(sentence, level), "quote": sentence}
     return None
+
+
+def _subjects(name: str) -> tuple[str, ...]:
+    """What an indicator is about: its name without the quality it judges (运行维护制度健全性 → 运行维护制度, 运行维护)."""
+    stem = re.sub(r"(健全性|规范性|合理性|有效性|科学性|明确性|充分性|合规性|性|率)$", "", parsing.compact(name))
+    core = re.sub(r"(管理)?制度$", "", stem)
+    return tuple(dict.fromkeys(s for s in (stem, core) if len(s) >= 2))
 
 
 def _clauses(text: str) -> list[str]:

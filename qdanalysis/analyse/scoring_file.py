@@ -44,6 +44,7 @@ INDICATOR_KEYS: dict[str, str] = {
     "evaluator": "评价人打分表中的键", "target": "指标值（目标）", "denominator": "执行率分母",
     "bands": "分档", "per_instance": "每处扣分", "explain_below": "低于此值需说明原因", "note": "说明",
     "levels": "定性分档的得分比例（如 {达成: 100%, 部分达成: 50%, 未达成: 0}）",
+    "points": "评分要点（评价人核查的要点，一条一行）", "standard": "评分标准（如何扣分）",
 }
 BAND_KEYS = ("max", "min", "score")
 
@@ -250,6 +251,11 @@ def _indicator(item: Any, n: int, add) -> Indicator | None:
             add(base + ("levels",), f"{label}的评分规则不是 levels，不应写定性分档", "请删除 levels，或改为 rule: levels")
         else:
             levels = _levels(item["levels"], label, base, add)
+    points = _points(item.get("points"), label, base, add)
+    standard = item.get("standard")
+    if standard is not None and (not isinstance(standard, str) or not standard.strip()):
+        add(base + ("standard",), f"{label}的评分标准「standard」应为文字", "例如 standard: 每发现一处问题扣1分，扣完为止")
+        standard = None
     if before.count or weight is None or rule is None:
         return None
     return Indicator(
@@ -257,7 +263,19 @@ def _indicator(item: Any, n: int, add) -> Indicator | None:
         weight=weight, rule=rule, measure=measure, indicator=indicator, evaluator=evaluator, target=target,
         denominator=denominator, bands=bands, band_kind=kind, per_instance=per_instance,
         explain_below=explain_below, note=strings["note"] or "", levels=levels, position=n + 1,
+        points=points, standard=(standard or "").strip(),
     )
+
+
+def _points(raw: Any, label: str, base: tuple, add) -> tuple[str, ...]:
+    """``points``: one 评分要点 as text, or a list of them."""
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else None
+    if items is None or not items or not all(isinstance(p, str) and p.strip() for p in items):
+        add(base + ("points",), f"{label}的评分要点「points」应为文字或文字列表", "例如 points: [项目是否符合部门职能, 是否与其他项目重复]")
+        return ()
+    return tuple(p.strip() for p in items)
 
 
 def _levels(raw: Any, label: str, base: tuple, add) -> tuple[tuple[str, Decimal], ...]:

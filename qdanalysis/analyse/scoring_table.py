@@ -53,6 +53,11 @@ STATUS_SCORED = "得分"
 STATUS_MISSING = NOT_YET_EVIDENCED
 STATUS_EXPLAIN = "需说明原因"
 STATUS_EVALUATOR = "评价人打分"
+#: The tool itself doubts the evidence (口径, a target without a unit, an indicator F11 calls 不科学, an
+#: actual that is the unit's overall 工作成效): not scored until the evaluator's record confirms it.
+STATUS_DOUBT = "待核实"
+#: The statuses of an indicator that earns nothing yet: the points the evaluator must still supply.
+UNCONFIRMED = (STATUS_MISSING, STATUS_DOUBT)
 
 EVALUATOR_KEYS = ("value", "note")
 
@@ -60,7 +65,7 @@ EVALUATOR_KEYS = ("value", "note")
 SHEET_LABELS: dict[str, str] = {
     "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "weight": "分值", "rule": "评分规则",
     "target_text": "指标值", "actual_text": "实际完成值", "score": "得分", "status": "状态", "basis": "计分依据",
-    "evidence": "佐证材料",
+    "evidence": "佐证材料", "proposal": "系统建议（待评价人确认，不计分）", "points": "评分要点",
 }
 SHEET_COLUMNS = list(SHEET_LABELS)
 #: The column of the unit's own score (its 自评表's 得分), beside ours: stated by the unit, never ours.
@@ -104,6 +109,8 @@ class Indicator:
         explain_below: an actual below this value is flagged 需说明原因.
         note: free text shown with the indicator.
         levels: band word -> share of the weight (``levels`` rule), best first.
+        points: the 评分要点: what the evaluator checks, as an evaluation scheme words it.
+        standard: the 评分标准: how points are lost.
         line: line of the indicator in its file, for messages.
         position: 1-based position in the table's list, for messages.
     """
@@ -124,6 +131,8 @@ class Indicator:
     explain_below: Decimal | None = None
     note: str = ""
     levels: tuple[tuple[str, Decimal], ...] = DEFAULT_LEVELS
+    points: tuple[str, ...] = ()
+    standard: str = ""
     line: int | None = None
     position: int = 0
 
@@ -153,6 +162,14 @@ class ScoringTable:
     grade_threshold: Decimal = DEFAULT_GRADE_THRESHOLD
     #: What building the table found that the report must show (a weight column that does not add up).
     flags: tuple[str, ...] = ()
+    #: Why this table scored the year, in Chinese (set by whoever chose it: the pipeline).
+    chosen: str = ""
+
+    @property
+    def kind(self) -> str:
+        """评价指标体系 when the table has the 决策 and 过程 groups of an evaluation, else 自评结构."""
+        groups = set(self.group_weights())
+        return "评价指标体系（决策、过程、产出、效益）" if {"决策", "过程"} <= groups else "单位自评结构"
 
     def frame(self) -> pd.DataFrame:
         """The indicator tree as a DataFrame: level1, level2, name, weight, rule, source_of_actual."""

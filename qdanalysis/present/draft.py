@@ -21,7 +21,17 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from qdanalysis.analyse.findings import TEAM_ORIGIN, in_report_order
-from qdanalysis.analyse.scoring_table import DEFAULT_LEVELS, GRADE_LOWEST, GRADES, RULES, number_text
+from qdanalysis.analyse.scoring_table import (
+    DEFAULT_LEVELS,
+    GRADE_LOWEST,
+    GRADES,
+    RULES,
+    STATUS_EVALUATOR,
+    STATUS_EXPLAIN,
+    STATUS_MISSING,
+    STATUS_SCORED,
+    number_text,
+)
 from qdanalysis.analyse.team import AMEND
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
@@ -92,8 +102,11 @@ def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Pat
 
 
 def _group_self_score(result, level1: str) -> str:
-    """The unit's self-scores of one level-1 group added up; 未披露 unless every indicator of it has one."""
-    names = result.sheet.loc[result.sheet["level1"] == level1, "name"]
+    """The unit's self-scores of one level-1 group added up; 未披露 unless every indicator of it has one;
+    "—" for a group the unit's form does not have (决策)."""
+    names = [n for n in result.sheet.loc[result.sheet["level1"] == level1, "name"] if n in result.self_scores]
+    if not names:
+        return "—"
     values = [result.self_scores.get(n) for n in names]
     if not values or any(v is None for v in values):
         return UNDISCLOSED
@@ -234,8 +247,9 @@ class _Draft(DocxWriter):
                        "不计分，也不按满分计。")
         bands = "、".join(f"{name}（{number_text(t)}分及以上）" for t, name in GRADES)
         self.paragraph(f"评价标准：按总分占满分的比例定级，{bands}，低于{number_text(GRADES[-1][0])}分为{GRADE_LOWEST}；"
-                       f"待补充佐证的指标分值超过满分的{number_text(table.grade_threshold)}%时暂不定级，列出有佐证指标的得分和"
-                       "总分可能的区间。")
+                       f"未确认的指标（待补充佐证、待核实）分值超过满分的{number_text(table.grade_threshold)}%时暂不定级"
+                       "（该阈值为本工具的约定，不是财预〔2020〕10号的规定），列出已确认指标的得分、总分可能的区间和"
+                       "按系统建议的估计分。")
 
     def conclusion(self) -> None:
         result = self.analysis.score
@@ -245,39 +259,69 @@ class _Draft(DocxWriter):
             self.paragraph(result.headline() + ("" if result.missing else "全部指标均有佐证。"))
             groups = result.groups.copy()
             frame = pd.DataFrame({"一级指标": groups["level1"], "分值": [number_text(v) for v in groups["weight"]],
-                                  "得分": [number_text(v) for v in groups["score"]],
-                                  "待补充佐证分值": [number_text(v) if v else "—" for v in groups["missing_weight"]]})
+                                  "已确认得分": ["—" if pd.isna(v) else number_text(v) for v in groups["score"]],
+                                  "未确认分值": [number_text(v) if v else "—" for v in groups["missing_weight"]]})
             if result.self_scores:  # the unit's own, beside ours: 未披露 where any indicator of the group has none
                 frame.insert(3, "单位自评得分（单位填报）", [_group_self_score(result, g) for g in groups["level1"]])
             self.table(blocks.table(frame, {c: c for c in frame.columns}, "各一级指标得分", demo=self.report.demo))
             if result.self_scores:
                 self.paragraph("表中“单位自评得分”为单位自评表填报，未经本评价核实，不计入本评价得分；"
                                "一级指标中有指标未填写自评得分的，列为未披露。")
-            if result.missing:
-                self.paragraph(f"待补充佐证（{len(result.missing)}项）：{'、'.join(result.missing)}。")
+            if result.graded and result.pending:  # else the headline names them
+                self.paragraph(f"未确认（{len(result.pending)}项）：{'、'.join(result.pending)}。")
         self.own_words("conclusion", "评价结论（综合评价意见）")
 
     def dimensions(self) -> None:
-        """Section 四: the scored indicators of each dimension, with the analyses that bear on it."""
-        result = self.analysis.score
+        """Section 四, for each dimension: each indicator with its 评分要点 and 评分标准, the data's evidence
+        (the findings that bear on it, the score's basis), the system's proposal and the evaluator's
+        judgement (the record's, else a placeholder); then the sections' tables and charts of the dimension."""
+        result, table = self.analysis.score, self.analysis.scoring
         sheet = result.sheet if result is not None else pd.DataFrame(columns=["level1"])
         of = {lv: next((dim for key, dim in DIMENSION_OF.items() if key in str(lv)), "效益")
               for lv in sheet["level1"].unique()}
+        by_name = {i.name: i for i in table.indicators} if table is not None else {}
         for numeral, dim in zip("一二三四", DIMENSIONS):
             self.heading(f"（{numeral}）项目{dim}情况", 2)
             rows = sheet[[of[lv] == dim for lv in sheet["level1"]]] if len(sheet) else sheet
             if len(rows):
                 self.indicator_rows(rows)
-            checks = [f for f in in_report_order(self.analysis.findings) if f.category == dim]
-            if dim == "决策" and checks:
-                self.paragraph("决策方面的问题见第五部分第（二）项，计" + f"{len(checks)}条。")
+                for k, r in enumerate(rows.to_dict("records"), start=1):
+                    self.indicator(k, r, by_name.get(r["name"]))
             extra = self.unplaced(dim)
+            if extra:
+                self.paragraph(f"{dim}方面的数据分析见以下图表。")
             for key in extra:
                 self.blocks(self.report.blocks(key))
-            if not len(rows) and not extra and not checks:
+            if not len(rows) and not extra:
                 self.parts(Paragraph((Placeholder(f"项目{dim}情况分析"),)))
 
+    def indicator(self, number: int, r: dict, ind) -> None:
+        """One indicator of section 四: 评分要点, the data's evidence, the proposal, the evaluator's judgement."""
+        result = self.analysis.score
+        self.paragraph(f"{number}.{r['name']}（{number_text(r['weight'])}分）", bold=True)
+        if ind is not None and ind.points:
+            self.paragraph("评分要点：" + "；".join(ind.points) + "。" + (f"评分标准：{ind.standard}。" if ind.standard else ""))
+        found = [f for f in in_report_order(self.analysis.findings) if r["name"] in f.bears_on]
+        evidence = [f"{f.title}：{f.summary}" for f in found]
+        if r["status"] != STATUS_MISSING or r["actual_text"]:
+            evidence.insert(0, f"{r['basis']}" + (f"（佐证材料：{r['evidence']}）" if r.get("evidence") else ""))
+        if evidence:
+            self.paragraph("数据显示：" + "".join(e if e.endswith("。") else e + "。" for e in evidence))
+        else:
+            self.paragraph("数据显示：数据未提供该指标的佐证，须评价组核查后评分。")
+        proposal = result.proposal_of(r["name"])
+        if proposal is not None:
+            self.paragraph(f"系统建议：{proposal.text()}，未计入得分。")
+        if r["status"] == STATUS_EVALUATOR:
+            opinion = result.opinions.get(r["name"])
+            self.paragraph(f"评价组评分：{number_text(r['score'])}分" + (f"，评价意见：{opinion}" if opinion else "") + "。")
+        elif r["status"] in (STATUS_SCORED, STATUS_EXPLAIN):
+            self.paragraph(f"按评分规则计{number_text(r['score'])}分。")
+        else:
+            self.parts(Paragraph((Placeholder(f"{r['name']}的评价意见和得分"),)))
+
     def indicator_rows(self, rows: pd.DataFrame) -> None:
+        """The indicators of one dimension in a table (the paragraphs per indicator follow)."""
         frame = pd.DataFrame({
             "三级指标": rows["name"], "指标值": rows["target_text"].replace("", "—"),
             "实际完成值": [a or "—" for a in rows["actual_text"]], "分值": [number_text(w) for w in rows["weight"]],
@@ -285,8 +329,6 @@ class _Draft(DocxWriter):
         })
         caption = f"{rows['level1'].iloc[0]}等指标得分" if rows["level1"].nunique() == 1 else "指标得分"
         self.table(blocks.table(frame, {c: c for c in frame.columns}, caption, demo=self.report.demo))
-        for r in rows.to_dict("records"):
-            self.paragraph(f"{r['name']}：{r['basis']}" + (f"（佐证材料：{r['evidence']}）" if r.get("evidence") else ""))
 
     def problems(self) -> None:
         """五（二）: the data's and the team's problems, numbered together by dimension, each with its origin;

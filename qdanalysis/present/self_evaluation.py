@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qdanalysis.analyse.scoring_table import NO_GRADE, STATUS_MISSING, number_text
+from qdanalysis.analyse.scoring_table import NO_GRADE, STATUS_DOUBT, UNCONFIRMED, number_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, NOT_ADJUSTED, UNDISCLOSED
 from qdanalysis.fmt import placeholder
@@ -145,29 +145,41 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
     for letter, head in zip("BCDEFGH", heads):
         _label(ws, row, letter, head)
     _label(ws, row, "I", "偏差原因分析及改进措施", last="J")
-    sheet = result.sheet[result.sheet["name"] != "预算执行率"]
+    # the form's indicators: those of the year's 绩效指标 sheet; the evaluation's own (决策, 过程) stay on
+    # the 评分 sheet, and the 总分 row says they are in it
+    own = [] if analysis.scoring is None else [i for i in analysis.scoring.indicators
+                                               if not i.indicator and i.measure != "execution_rate"]
+    sheet = result.sheet[(result.sheet["name"] != "预算执行率") & ~result.sheet["name"].isin({i.name for i in own})]
     for r in sheet.to_dict("records"):
         row += 1
-        pending = r["status"] == STATUS_MISSING
+        pending = r["status"] in UNCONFIRMED
         for letter, key in zip("BCD", ("level1", "level2", "name")):
             _cell(ws, row, letter, r[key])
         _cell(ws, row, "E", r["target_text"] or "—")
-        actual = r["actual_text"] or (STATUS_MISSING if pending else "—")
+        actual = r["actual_text"] or (r["status"] if pending else "—")
         _cell(ws, row, "F", actual, font=MISSING_FONT if pending else None)
         _cell(ws, row, "G", r["weight"], number_format="General")
         ws.row_dimensions[row].height = 24
-        _cell(ws, row, "H", STATUS_MISSING if pending else r["score"], font=MISSING_FONT if pending else None)
+        # an indicator not scored shows "—", never 0
+        _cell(ws, row, "H", "—" if pending else r["score"], font=MISSING_FONT if pending else None)
         opinion = result.opinions.get(r["name"])
         full = not pending and r["score"] >= r["weight"]
         reason = opinion or ("" if full else placeholder("偏差原因分析及改进措施"))
+        if r["status"] == STATUS_DOUBT and not opinion:  # the actual as stated, not scored: say why
+            reason = f"{STATUS_DOUBT}，未计分：" + r["basis"].removeprefix(f"{STATUS_DOUBT}：").split("。")[0]
         _merged(ws, row, "I", "J", reason, font=PLACEHOLDER_FONT if reason.startswith("【") else None)
     ws.merge_cells(f"A{first}:A{row}")
     _label(ws, first, "A", "绩效指标")
     row += 1
     _label(ws, row, "A", "总分", last="F")
     _cell(ws, row, "G", result.max_total, number_format="General")
-    _cell(ws, row, "H", result.total)
-    _merged(ws, row, "I", "J", "" if result.graded else f"有佐证的指标（{number_text(result.evidenced_max)}分）的得分")
+    # an unconfirmed total is never shown alone: 暂不定级, and the confirmed part beside it
+    _cell(ws, row, "H", result.total if result.graded else NO_GRADE)
+    note = "" if result.graded else f"已确认的指标（{number_text(result.evidenced_max)}分）得{number_text(result.total)}分"
+    if own:
+        note += ("；" if note else "") + (f"总分含{'、'.join(dict.fromkeys(i.level1 for i in own))}等评价指标"
+                                          f"{number_text(sum(i.weight for i in own))}分，逐项见“评分”表")
+    _merged(ws, row, "I", "J", note)
     row += 1
     _label(ws, row, "A", "等级", last="F")
     text = result.grade if result.graded else f"{NO_GRADE}（{_grade_note(result)}）"
@@ -178,9 +190,10 @@ def _indicators(ws: Worksheet, row: int, analysis: YearAnalysis) -> int:
 
 def _grade_note(result) -> str:
     low, high = result.score_range
-    glow, ghigh = result.grade_range
-    return (f"待补充佐证的指标分值合计{number_text(result.missing_weight)}分，超过满分的{number_text(result.threshold)}%；"
-            f"总分可能在{number_text(low)}—{number_text(high)}分之间，等级“{glow}”至“{ghigh}”")
+    estimate, _ = result.estimate
+    middle = f"，按系统建议计约{number_text(estimate)}分（待评价人确认）" if result.proposals else ""
+    return (f"未确认的指标分值合计{number_text(result.pending_weight)}分，超过满分的{number_text(result.threshold)}%"
+            f"（本工具的定级阈值）；总分可能在{number_text(low)}—{number_text(high)}分之间{middle}")
 
 
 def _execution_row(analysis: YearAnalysis) -> dict | None:

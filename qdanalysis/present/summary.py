@@ -22,21 +22,25 @@ def scoring_source(result) -> str:
 
 
 def score_line(analysis: YearAnalysis) -> str:
-    """The score in one line: which table, the result, and how many indicators wait for evidence."""
+    """The score in one line: which table and why, the result, and what is not yet confirmed."""
     r = analysis.score
     if r is None:
         return "评分：未评分（未指定评分表）"
     if r.graded:
         result = f"总分 {number_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
     elif not r.evidenced_max:
-        result = "暂不定级，全部指标均待补充佐证，尚无得分"
+        result = "暂不定级，全部指标均未确认，尚无得分"
     else:
         low, high = r.score_range
         rate = "" if r.evidenced_rate is None else f"（{r.evidenced_rate:.1%}）"
-        result = (f"暂不定级，有佐证的指标得 {number_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
-                  f"总分可能在 {number_text(low)}—{number_text(high)} 分之间")
-    pending = (f"待补充佐证 {len(r.missing)} 项（{number_text(r.missing_weight)} 分）" if r.missing else "全部指标均有佐证")
-    line = f"评分表：{scoring_source(r)}（{r.name}）；{result}；{pending}"
+        estimate, _ = r.estimate
+        result = (f"暂不定级，已确认的指标得 {number_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
+                  f"总分可能在 {number_text(low)}—{number_text(high)} 分之间，按系统建议计约 {number_text(estimate)} 分")
+    parts = [f"{what} {len(names)} 项（{number_text(w)} 分）" for what, names, w in (
+        ("待核实", r.doubted, r.doubted_weight), ("待补充佐证", r.missing, r.missing_weight)) if names]
+    pending = "；".join(parts) if parts else "全部指标均已确认"
+    why = f"，{r.kind}" + (f"：{r.chosen}" if r.chosen else "") if r.kind else ""
+    line = f"评分表：{scoring_source(r)}（{r.name}{why}）；{result}；{pending}"
     if r.self_scores and r.self_total is not None:  # the unit's own, beside ours, never in it
         blank = sum(v is None for v in r.self_scores.values())
         line += (f"；单位自评合计 {number_text(r.self_total)} 分（单位填报，不计入本评价"

@@ -321,8 +321,8 @@ def cmd_draft(args) -> int:
 
 
 #: The --scoring option of every command that scores a year.
-SCORING_HELP = ("评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml，"
-                "没有时按该年的绩效指标表生成")
+SCORING_HELP = ("评分表（YAML 文件，或预置表名 third-party：评价指标体系，self-evaluation：单位自评结构，均按该年的"
+                "绩效指标表生成）；默认 params/scoring-<年>.yaml，没有时为 third-party")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -386,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="年度：标题写明年度，评价记录表按该年的评分表列出各指标")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），用于读取该年的绩效指标表")
     p.add_argument("--scoring", type=Path, default=None,
-                   help="评分表（YAML 文件，或预置表名 self-evaluation、third-party）；默认 params/scoring-<年>.yaml")
+                   help=SCORING_HELP)
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("new-year", help="新建一个年度：参数文件和按上一年度预填的数据工作簿",

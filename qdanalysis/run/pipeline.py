@@ -11,10 +11,12 @@ loads data. In JupyterLab::
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qdanalysis.analyse.engine import analyse
+from qdanalysis.analyse.scoring_evaluation import evaluation_from_indicators
 from qdanalysis.analyse.scoring_file import load_scoring
 from qdanalysis.analyse.scoring_from_indicators import table_from_indicators
 from qdanalysis.analyse.scoring_presets import PRESETS, load_preset
@@ -23,13 +25,15 @@ from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
+from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.read.year import YearData, load_year
 
 if TYPE_CHECKING:
     from qdanalysis.present.trends_report import TrendsReport
 
-#: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists.
-DEFAULT_PRESET = "self-evaluation"
+#: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists:
+#: the evaluation's own indicator system (决策、过程、产出、效益), built on the year's 绩效指标 sheet.
+DEFAULT_PRESET = "third-party"
 
 
 def year_folders(root: Path) -> list[int]:
@@ -43,24 +47,32 @@ def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = Non
                 params_dir: str | Path | None = None) -> ScoringTable:
     """The scoring table a year is scored against.
 
-    In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name,
-    ``self-evaluation`` or ``third-party``); else ``<params_dir>/scoring-<year>.yaml`` when it exists
-    (``params_dir`` defaults to ``params/``; a portfolio project names its own folder); else a table
-    built from the year's own 绩效指标 sheet (:func:`table_from_indicators`) when ``data`` has one;
-    else the self-evaluation preset.
+    In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name);
+    else ``<params_dir>/scoring-<year>.yaml`` when it exists (``params_dir`` defaults to ``params/``; a
+    portfolio project names its own folder); else the ``third-party`` evaluation table. A preset is
+    built on the year's own 绩效指标 sheet when ``data`` has one: ``third-party`` takes its indicators as
+    产出 and 效益 beside the preset's 决策 and 过程 (:func:`evaluation_from_indicators`);
+    ``self-evaluation`` is the unit's 自评 split (the sheet's 分值, else the preset's group weights:
+    :func:`table_from_indicators`). Without a sheet, the preset itself.
     """
-    if scoring:
-        if str(scoring) in PRESETS:
-            return load_preset(str(scoring))
-        return load_scoring(project_path(scoring))
-    default = (project_path(params_dir) if params_dir else PARAMS) / f"scoring-{int(year)}.yaml"
-    if default.exists():
-        return load_scoring(default)
-    if data is not None and len(data.indicators):
-        first = data.indicators.iloc[0]
-        where = f"《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表" if first.get("src_file") else ""
-        return table_from_indicators(data.indicators, int(year), where)
-    return load_preset(DEFAULT_PRESET)
+    if scoring and str(scoring) not in PRESETS:
+        return replace(load_scoring(project_path(scoring)), chosen="按 --scoring 指定的评分表文件")
+    if not scoring:
+        default = (project_path(params_dir) if params_dir else PARAMS) / f"scoring-{int(year)}.yaml"
+        if default.exists():
+            return replace(load_scoring(default), chosen=f"本年度的评分表文件 scoring-{int(year)}.yaml")
+    preset = str(scoring or DEFAULT_PRESET)
+    why = f"按 --scoring {preset} 指定" if scoring else f"本年度没有评分表文件 scoring-{int(year)}.yaml，默认按评价指标体系（{preset}）"
+    if data is None or not len(data.indicators):
+        return replace(load_preset(preset), chosen=f"{why}，本年没有绩效指标表，用预置表")
+    first = data.indicators.iloc[0]
+    where = f"《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表" if first.get("src_file") else ""
+    if preset == "self-evaluation":
+        return replace(table_from_indicators(data.indicators, int(year), where), chosen=f"{why}，按绩效指标表生成单位自评表")
+    # a year with a contract ledger (even one still to be filled, as new-year leaves it) keeps 政府采购及合同管理
+    contracts = BY_NAME["contracts"].title not in getattr(data, "missing", []) or bool(len(data.contracts))
+    table = evaluation_from_indicators(data.indicators, int(year), where, has_contracts=contracts)
+    return replace(table, chosen=f"{why}，产出、效益取自绩效指标表")
 
 
 def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path = "",

@@ -80,3 +80,22 @@ def test_2020_findings_in_the_register_of_a_report(found2020):
         assert "长期" not in f.title, f.code
         clauses = [c for c in re.split(r"[，；。：]", f.summary) if len(c) >= 8]
         assert not any(c in f.recommendation for c in clauses), f.code
+
+
+def test_a_rules_findings_carry_what_it_bears_on_and_a_rule_without_it_bears_on_nothing():
+    from qdanalysis.analyse.findings import Rule
+
+    def found(_):
+        return [Finding("F98", "t", "高", "过程", {}, pd.DataFrame(), "", ""),
+                Finding("F98", "t", "高", "过程", {}, pd.DataFrame(), "", "", bears_on=("资金使用合规性",))]
+
+    with_it = Rule("F98", "过程", read=found, bears_on=("预算执行率",)).apply(None)
+    assert [f.bears_on for f in with_it] == [("预算执行率",), ("资金使用合规性",)]  # a finding's own stays
+    assert Rule("F99", "过程", read=found).apply(None)[0].bears_on == ()
+
+
+def test_the_2020_findings_bear_on_the_evaluation_indicators(found2020):
+    bears = {f.code: f.bears_on for f in found2020}
+    assert bears["F01"] == ("绩效指标明确性", "绩效目标合理性")
+    assert bears["F04"] == ("预算编制科学性", "资金分配合理性")
+    assert bears["F11"] == ("绩效目标合理性",)

@@ -20,7 +20,7 @@ from qdanalysis import ValidationError
 from qdanalysis.analyse.scoring import display_sheet, grade, score
 from qdanalysis.analyse.scoring_file import load_scoring
 from qdanalysis.analyse.scoring_presets import load_preset
-from qdanalysis.analyse.scoring_table import STATUS_EVALUATOR, STATUS_MISSING, STATUS_SCORED
+from qdanalysis.analyse.scoring_table import STATUS_DOUBT, STATUS_EVALUATOR, STATUS_MISSING, STATUS_SCORED
 from qdanalysis.paths import PARAMS
 
 # --- tiny inputs ---------------------------------------------------------------------------
@@ -102,21 +102,34 @@ def test_self_evaluation_preset_scores_without_evaluator_as_missing():
 
 @pytest.fixture(scope="module")
 def result_2020():
-    return score(load_scoring(PARAMS / "scoring-2020.yaml"), qdanalysis.load_year(2020))
+    from qdanalysis.analyse.engine import analyse
+
+    return analyse(qdanalysis.load_year(2020), load_scoring(PARAMS / "scoring-2020.yaml")).score
 
 
 EXPECTED_2020 = [
-    ("预算执行率", 10, 9.83, STATUS_SCORED),
-    ("保障网络线路数量", 8, None, STATUS_MISSING),
-    ("保障金宏短信数量", 6, None, STATUS_MISSING),
-    ("整合视频监控数量", 8, 4.08, STATUS_SCORED),      # 5.1万 / 10万 = 51% of 8
-    ("系统正常运行率", 8, None, STATUS_MISSING),
-    ("验收合格率", 7, None, STATUS_MISSING),
-    ("故障响应时间", 7, None, STATUS_MISSING),
-    ("采购成本", 6, 6.0, STATUS_SCORED),               # 924.68 ≤ 941: full
-    ("视频资源共享数量", 10, 10.0, STATUS_SCORED),      # 4.8万 / 3万: capped
-    ("运行维护制度健全性", 10, None, STATUS_MISSING),
-    ("应急保障制度健全性", 10, None, STATUS_MISSING),
+    ("立项依据充分性", 4, None, STATUS_MISSING),
+    ("立项程序规范性", 4, None, STATUS_MISSING),
+    ("绩效目标合理性", 3, None, STATUS_MISSING),
+    ("绩效指标明确性", 3, None, STATUS_MISSING),
+    ("预算编制科学性", 3, None, STATUS_MISSING),
+    ("资金分配合理性", 3, None, STATUS_MISSING),
+    ("资金到位率", 3, None, STATUS_MISSING),
+    ("预算执行率", 5, 4.91, STATUS_SCORED),            # 924.68 ÷ 941 = 98.27% of 5 = 4.913
+    ("资金使用合规性", 4, None, STATUS_MISSING),
+    ("管理制度健全性", 3, None, STATUS_MISSING),
+    ("制度执行有效性", 3, None, STATUS_MISSING),
+    ("政府采购及合同管理规范性", 2, None, STATUS_MISSING),
+    ("保障网络线路数量", 5, None, STATUS_MISSING),
+    ("保障金宏短信数量", 4, None, STATUS_MISSING),
+    ("整合视频监控数量", 5, None, STATUS_DOUBT),       # ≥10万 without a unit; 5.1万路 is the bureau's 工作成效
+    ("系统正常运行率", 4, None, STATUS_MISSING),
+    ("验收合格率", 4, None, STATUS_MISSING),
+    ("故障响应时间", 4, None, STATUS_MISSING),
+    ("采购成本", 4, None, STATUS_DOUBT),               # ≤941万元 is the budget (F11: 不科学)
+    ("视频资源共享数量", 8, None, STATUS_DOUBT),        # 条 against 路 (F12)
+    ("运行维护制度健全性", 6, None, STATUS_MISSING),
+    ("应急保障制度健全性", 6, None, STATUS_MISSING),
     ("使用部门满意度", 10, None, STATUS_MISSING),
 ]
 
@@ -129,28 +142,58 @@ def test_2020_score_sheet(result_2020):
 
 def test_2020_total_grade_and_missing_weight(result_2020):
     r = result_2020
-    assert (r.total, r.max_total, r.grade, r.graded) == (29.91, 100.0, "暂不定级", False)
-    assert r.missing_weight == 66.0 and len(r.missing) == 8
-    assert (r.evidenced_max, f"{r.evidenced_rate:.1%}") == (34.0, "88.0%")
-    assert r.score_range == (29.91, 95.91) and r.grade_range == ("差", "优")
+    assert (r.total, r.max_total, r.grade, r.graded) == (4.91, 100.0, "暂不定级", False)
+    assert (r.missing_weight, len(r.missing), r.doubted_weight, len(r.doubted)) == (78.0, 19, 17.0, 3)
+    assert (r.evidenced_max, f"{r.evidenced_rate:.1%}") == (5.0, "98.2%")  # 4.91 of the 5 confirmed points
+    assert r.score_range == (4.91, 99.91)
+    # the confirmed 4.91 and the proposals: 0 + 0.6 + 1.2 + 0.6 (决策) + 0.3 + 0 (过程) + 2.55 + 4 + 8 (待核实);
+    # 61 points have no proposal
+    assert r.estimate == (pytest.approx(22.16), 61.0)
     assert r.flags == []  # 98.27% is above 90%
-    assert r.headline() == (
-        "暂不定级：待补充佐证的指标分值合计 66 分，超过满分的 10%（定级阈值）。有佐证的指标分值合计 34 分，得 29.91 分，"
-        "得分率 88.0%；待补充佐证的指标若全部不得分或全部得满分，总分在 29.91—95.91 分之间（等级「差」至「优」）。")
-    assert "待补充佐证（8 项）：保障网络线路数量、" in r.summary() and "等级「差」。" not in r.summary()
-    assert r.groups.set_index("level1")["weight"].to_dict() == {
-        "预算执行率": 10.0, "产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
+    assert r.headline().startswith(
+        "暂不定级：未确认的指标分值合计 95 分（待补充佐证19项78分、待核实3项17分），超过满分的 10%（定级阈值。"
+        "该阈值是本工具的约定，不是财预〔2020〕10号的规定，可在评分表中以 grade_threshold 设定）。"
+        "已确认的指标分值合计 5 分，得 4.91 分，得分率 98.2%。总分在 4.91—99.91 分之间；"
+        "按系统建议（待评价人确认）计约 22.16 分，其中尚无系统建议的 61 分按不得分计。"
+        "定级前，评价组须在评价记录中补充：待核实的3项（17分）须核实实际完成值或直接给分：产出2项9分（整合视频监控数量、采购成本）；"
+        "效益1项8分（视频资源共享数量）。待补充佐证的19项（78分）须填写得分、评价结论或实际完成值及佐证材料：决策6项20分（")
+    assert "等级「差」至「优」" not in r.headline()
+    assert r.groups.set_index("level1")["weight"].to_dict() == {"决策": 20.0, "过程": 20.0, "产出": 30.0, "效益": 30.0}
+    scores = r.groups.set_index("level1")["score"]
+    assert scores["过程"] == 4.91 and pd.isna(scores["决策"]) and pd.isna(scores["产出"])  # nothing scored: not 0
     assert "98.27%" in row(r, "预算执行率")["basis"] and "941.00万元" in row(r, "预算执行率")["basis"]
     assert row(r, "运行维护制度健全性")["target_text"] == "健全"
 
 
+def test_2020_doubts_give_the_reason_and_a_proposal_not_a_score(result_2020):
+    r = row(result_2020, "视频资源共享数量")
+    assert r["basis"].startswith("待核实：口径不一致：指标值“≥3万条”以“条”计，实际完成值“4.8万路”以“路”计；"
+                                 "实际完成值“4.8万路”是“产出与成效”表所列的单位整体工作成效（二（一）")
+    assert "指标值“≥10万”没有计量单位" in row(result_2020, "整合视频监控数量")["basis"]
+    assert "指标值“≤941万元”即项目预算总额，与预算执行率重复，指标设置不科学" in row(result_2020, "采购成本")["basis"]
+    proposal = result_2020.proposal_of("整合视频监控数量")
+    assert (proposal.kind, proposal.score) == ("doubt", Decimal("2.55"))  # 5.1 ÷ 10 × 5, if confirmed
+    assert proposal.text().startswith("建议得2.55分（分值5），即按填报的实际完成值计分（实际 5.1万路 ÷ 目标 ≥10万 = 51.00%")
+    assert proposal.text().endswith("（待评价人确认）")
+
+
+def test_2020_proposals_from_the_findings_that_bear_on_an_indicator(result_2020):
+    p = result_2020.proposal_of("预算编制科学性")
+    assert (p.kind, p.score) == ("findings", Decimal("1.2"))  # two 中 findings: 3 − 2 × 30% × 3
+    assert [code.split("-")[0] for code, _, _ in p.findings] == ["F04", "F08"]
+    assert p.text() == ("建议得1.2分（分值3）：数据分析发现2项相关问题：不同项目的服务内容重叠（中）；预算测算依据不明确（中）；"
+                        "按严重程度建议扣1.8分（高扣分值的50%，中30%，低10%，扣完为止）（待评价人确认）")
+    assert row(result_2020, "预算编制科学性")["proposal"] == p.text()
+    assert result_2020.proposal_of("立项依据充分性") is None  # no finding bears on it
+
+
 def test_2020_with_evaluator_scores():
     t = load_scoring(PARAMS / "scoring-2020.yaml")
-    r = score(t, qdanalysis.load_year(2020), {"运行维护制度健全性": {"value": 0, "note": "未制定专项业务费资金管理办法"},
-                                              "应急保障制度健全性": 10, "使用部门满意度": 9})
-    assert r.total == pytest.approx(48.91)
+    r = score(t, qdanalysis.load_year(2020), {"运行维护制度健全性": {"value": 0, "note": "未制定运行维护制度"},
+                                              "应急保障制度健全性": 6, "使用部门满意度": 9})
+    assert r.total == pytest.approx(19.91)  # 4.91 + 0 + 6 + 9
     assert row(r, "运行维护制度健全性")["status"] == STATUS_EVALUATOR
-    assert r.missing_weight == 36.0
+    assert r.missing_weight == 56.0
 
 
 # --- grade only where the evidence carries one ------------------------------------------------------
@@ -172,7 +215,9 @@ def test_grade_threshold(threshold, missing_weight, expected):
     assert result.grade == expected
     if expected == "暂不定级":
         shown = display_sheet(result)
-        assert shown["状态"].iloc[-1] == "暂不定级" and shown["得分"].iloc[-1] == rest
+        # the unconfirmed total is never shown alone: 暂不定级 and the confirmed part
+        assert shown["状态"].iloc[-1] == "暂不定级"
+        assert shown["得分"].iloc[-1] == f"暂不定级（已确认{rest}分中得{rest}分）"
         assert pd.isna(shown.set_index("三级指标").loc["乙", "得分"])
 
 
@@ -185,14 +230,23 @@ def test_grade_threshold_refused(value):
 # --- qualitative indicators (levels) ---------------------------------------------------------------
 
 
-def test_the_data_quoting_a_shortcoming_gives_a_proposal_not_a_score(result_2020):
+def test_a_quote_about_another_matter_is_no_proposal(result_2020):
+    # 运行维护制度健全性's note quotes 未制定专项业务费资金管理办法: that is 资金管理, not maintenance rules
     r = row(result_2020, "运行维护制度健全性")
     assert pd.isna(r["score"]) and r["status"] == STATUS_MISSING
-    assert result_2020.proposals == [{"name": "运行维护制度健全性", "level": "部分达成",
-                                      "quote": "大数据局未制定专项业务费资金管理办法，管理制度有待进一步完善"}]
-    assert "系统建议：“部分达成”" in r["basis"] and "待评价人在评价记录表中确认或改定，确认前不计分" in r["basis"]
-    assert "系统建议（待评价人确认，未计入得分）：「运行维护制度健全性」建议为“部分达成”" in result_2020.summary()
-    assert row(result_2020, "应急保障制度健全性")["basis"].count("系统建议") == 0  # the data says nothing of it
+    assert result_2020.proposal_of("运行维护制度健全性") is None
+
+
+def test_the_data_quoting_a_shortcoming_of_the_indicator_gives_a_proposal_not_a_score():
+    sheet = indicators(("运行维护制度健全性", "健全", None))
+    sheet["note"] = "三（二）2：运行维护制度有待进一步完善"
+    t = table({"level1": "效益指标", "name": "运行维护制度健全性", "weight": 10, "rule": "levels",
+               "indicator": "运行维护制度健全性", "evaluator": "运行维护制度健全性"})
+    result = score(t, year(sheet))
+    p = result.proposal_of("运行维护制度健全性")
+    assert (p.kind, p.level, p.score, p.quote) == ("quote", "部分达成", Decimal("5"), "运行维护制度有待进一步完善")
+    assert row(result, "运行维护制度健全性")["status"] == STATUS_MISSING and result.total == 0
+    assert "系统建议（待评价人确认，未计入得分）：「运行维护制度健全性」建议评为“部分达成”（5分）" in result.summary()
 
 
 # --- the evaluator's record (评价记录) -----------------------------------------------------------------
@@ -267,11 +321,15 @@ def test_a_year_without_a_scoring_file_is_scored_from_its_own_sheet(tmp_path):
     from qdanalysis.run.pipeline import scoring_for as scoring_table
 
     data = qdanalysis.load_year(2020)
-    t = scoring_table(2031, "", data)  # no params/scoring-2031.yaml
-    assert t.name == "2031年绩效评分（按2031年绩效指标表生成）"
+    t = scoring_table(2031, "", data)  # no params/scoring-2031.yaml: the evaluation table on the year's sheet
+    assert t.name == "2031年绩效评价指标体系（决策、过程按预置表，产出、效益按2031年绩效指标表）"
     assert "《2020年专项业务费》工作簿「绩效指标」表" in t.source
-    assert [i.name for i in t.indicators][1:] == list(data.indicators["name"])
-    assert scoring_table(2031, "third-party").name.startswith("项目支出绩效评价（预置")
+    assert [i.name for i in t.indicators][12:] == list(data.indicators["name"])
+    assert [i.level1 for i in t.indicators][12:] == ["产出"] * 7 + ["效益"] * 4
+    own = scoring_table(2031, "self-evaluation", data)  # the unit's 自评 split, from the same sheet
+    assert own.name == "2031年绩效评分（按2031年绩效指标表生成）" and own.kind == "单位自评结构"
+    assert [i.name for i in own.indicators][1:] == list(data.indicators["name"])
+    assert scoring_table(2031, "third-party").name.startswith("项目支出绩效评价指标体系（预置")  # no data: the preset
 
 
 def test_a_missing_evaluator_entry_speaks_of_the_record_not_of_python(result_2020):
@@ -287,10 +345,13 @@ def test_a_project_with_its_own_params_folder_is_scored_from_it_not_from_params(
 
     data = qdanalysis.load_year(2020)
     # params/scoring-2020.yaml exists, but the project's own folder has none: its indicators sheet decides
-    assert scoring_table(2020, "", data, params_dir=tmp_path).name == "2020年绩效评分（按2020年绩效指标表生成）"
+    own = scoring_table(2020, "", data, params_dir=tmp_path)
+    assert own.name == "2020年绩效评价指标体系（决策、过程按预置表，产出、效益按2020年绩效指标表）"
+    assert own.chosen == "本年度没有评分表文件 scoring-2020.yaml，默认按评价指标体系（third-party），产出、效益取自绩效指标表"
     shutil.copy(PARAMS / "scoring-2020.yaml", tmp_path / "scoring-2020.yaml")
     table = scoring_table(2020, "", data, params_dir=tmp_path)
-    assert table.name == "青岛市大数据局专项业务费2020年绩效评分（自评表结构）" and table.file == str(tmp_path / "scoring-2020.yaml")
+    assert table.name == "青岛市大数据局专项业务费2020年绩效评价指标体系" and table.file == str(tmp_path / "scoring-2020.yaml")
+    assert table.chosen == "本年度的评分表文件 scoring-2020.yaml"
     from pathlib import Path
 
     default = scoring_table(2020, "", data).file  # without one: params/, as before
@@ -311,7 +372,29 @@ def test_a_year_with_no_evidence_at_all_says_so_not_0_of_0(tmp_path):
     data = qdanalysis.load_year(2021, root=tmp_path)
     r = score(scoring_table(2021, "", data, params_dir=tmp_path), data)  # from the year's own indicator sheet
     assert r.evidenced_max == 0 and not r.graded
-    assert r.headline() == ("暂不定级：全部指标（分值合计 100 分）均待补充佐证，尚无可计分的指标；"
-                            "补充佐证后总分在 0—100 分之间（等级「差」至「优」）。")
+    assert r.headline().startswith("暂不定级：全部指标（分值合计 100 分）均未确认（待补充佐证14项100分），尚无可计分的指标。"
+                                   "总分在 0—100 分之间。定级前，评价组须在评价记录中补充：待补充佐证的14项（100分）须填写")
+    assert "按系统建议" not in r.headline()  # nothing is proposed: no estimate
     line = score_line(SimpleNamespace(score=r))
-    assert "0/0" not in line and "暂不定级，全部指标均待补充佐证，尚无得分" in line
+    assert "0/0" not in line and "暂不定级，全部指标均未确认，尚无得分" in line
+
+
+# --- a doubt until the record confirms it ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry, expected, how", [
+    ({"actual": "3.2万条", "evidence": "平台共享台账"}, 10.0, "评价组核实为 3.2万条（绩效指标表填报 4.8万路）"),
+    ({"score": 6, "opinion": "以路计，按比例给分"}, 6.0, "评价人评分 6 分（分值 10）"),
+])
+def test_the_record_confirms_a_doubted_indicator(entry, expected, how):
+    from scoring_inputs import recorded
+
+    t = table({"name": "视频资源共享数量", "weight": 10, "indicator": "视频资源共享数量"})
+    sheet = indicators(("视频资源共享数量", "≥3万条", "4.8万路"))
+    assert row(score(t, year(sheet)), "视频资源共享数量")["status"] == STATUS_DOUBT
+    only_evidence = score(t, recorded(sheet, [{"name": "视频资源共享数量", "evidence": "平台截图"}]))
+    assert row(only_evidence, "视频资源共享数量")["status"] == STATUS_DOUBT  # evidence alone confirms nothing
+    result = score(t, recorded(sheet, [{"name": "视频资源共享数量", **entry}]))
+    r = row(result, "视频资源共享数量")
+    assert (r["score"], r["status"]) == (expected, STATUS_EVALUATOR) and r["basis"].startswith(how)
+    assert result.doubted == [] and result.proposal_of("视频资源共享数量") is None

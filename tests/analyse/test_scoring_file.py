@@ -128,3 +128,29 @@ def test_missing_file(tmp_path):
 def test_yaml_is_read_safely(tmp_path):
     with pytest.raises(ValidationError, match="不是合法的 YAML 格式"):
         load_scoring(write(tmp_path, "name: !!python/object/apply:os.system ['echo hi']\n"))
+
+
+def test_points_and_standard(tmp_path):
+    text = GOOD.replace("    evaluator: 乙\n", "    evaluator: 乙\n    points: [是否制定制度, 制度是否执行]\n    standard: 每缺一项扣1分\n")
+    text = text.replace("indicator: 甲}", "indicator: 甲, points: 实际与目标之比}")
+    t = load_scoring(write(tmp_path, text))
+    assert [(i.points, i.standard) for i in t.indicators] == [(("实际与目标之比",), ""),
+                                                             (("是否制定制度", "制度是否执行"), "每缺一项扣1分")]
+
+
+@pytest.mark.parametrize("line, match", [
+    ("    points: [是否制定制度, 3]\n", "乙」的评分要点「points」应为文字或文字列表"),
+    ("    standard: [扣1分]\n", "乙」的评分标准「standard」应为文字"),
+])
+def test_points_and_standard_refused(tmp_path, line, match):
+    with pytest.raises(ValidationError, match=match):
+        load_scoring(write(tmp_path, GOOD.replace("    evaluator: 乙\n", "    evaluator: 乙\n" + line)))
+
+
+def test_the_2020_table_is_the_evaluation_system_with_its_points():
+    from qdanalysis.paths import PARAMS
+
+    t = load_scoring(PARAMS / "scoring-2020.yaml")
+    assert t.group_weights() == {"决策": 20, "过程": 20, "产出": 30, "效益": 30}  # 产出 + 效益 = 60%
+    assert all(i.points and i.standard for i in t.indicators)
+    assert "待评价组/财政部门确认" in t.note and t.grade_threshold == 10

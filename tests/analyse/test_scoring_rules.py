@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 from scoring_inputs import (
@@ -14,13 +16,11 @@ from scoring_inputs import (
 
 from qdanalysis import ValidationError
 from qdanalysis.analyse.scoring import score
-from qdanalysis.analyse.scoring_table import STATUS_EVALUATOR, STATUS_MISSING, STATUS_SCORED
+from qdanalysis.analyse.scoring_table import STATUS_DOUBT, STATUS_EVALUATOR, STATUS_MISSING, STATUS_SCORED
 from qdanalysis.read import parsing as P
 
 
 @pytest.mark.parametrize("target, actual, weight, expected", [
-    ("≥10万", "5.1万路", 8, 4.08),           # 51% of the weight
-    ("≥3万条", "4.8万路", 10, 10.0),          # 160%: capped at the weight
     ("≥80条", "80条", 8, 8.0),                # exactly met
     ("≥80条", "0条", 8, 0.0),                 # an actual of 0 is known: 0 points, not 缺少佐证
     ("100%", "95%", 7, 6.65),
@@ -38,11 +38,27 @@ def test_ratio(target, actual, weight, expected):
     assert r["target_text"] == P.compact(target) and r["actual_text"] == P.compact(actual)
 
 
-def test_ratio_basis_states_the_figures():
-    t = table({"name": "整合视频监控数量", "weight": 8, "indicator": "整合视频监控数量"})
-    basis = row(score(t, year(indicators(("整合视频监控数量", "≥10万", "5.1万路")))), "整合视频监控数量")["basis"]
+@pytest.mark.parametrize("target, actual, weight, expected", [
+    ("≥10万", "5.1万路", 8, "4.08"),           # a target without a unit: 51% of the weight, if confirmed
+    ("≥3万条", "4.8万路", 10, "10"),            # 条 against 路: 160%, capped at the weight, if confirmed
+])
+def test_a_doubted_ratio_is_a_proposal_not_a_score(target, actual, weight, expected):
+    t = table({"name": "指标", "weight": weight, "indicator": "指标"})
+    result = score(t, year(indicators(("指标", target, actual))))
 
-    assert "5.1万路" in basis and "10万" in basis and "51.00%" in basis and "4.08" in basis
+    r = row(result, "指标")
+    assert pd.isna(r["score"]) and r["status"] == STATUS_DOUBT
+    assert result.proposal_of("指标").score == Decimal(expected)
+
+
+def test_ratio_basis_states_the_figures():
+    t = table({"name": "线路数量", "weight": 8, "indicator": "线路数量"})
+    basis = row(score(t, year(indicators(("线路数量", "≥80条", "40条")))), "线路数量")["basis"]
+    assert basis == "实际 40条 ÷ 目标 ≥80条 = 50.00%，× 分值 8 = 4"
+    t = table({"name": "整合视频监控数量", "weight": 8, "indicator": "整合视频监控数量"})
+    result = score(t, year(indicators(("整合视频监控数量", "≥10万", "5.1万路"))))
+    text = result.proposal_of("整合视频监控数量").text()
+    assert "5.1万路" in text and "10万" in text and "51.00%" in text and "4.08" in text
 
 
 @pytest.mark.parametrize("actual, expected", [("健全", 10.0), ("不健全", 0.0)])

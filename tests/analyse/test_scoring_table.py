@@ -28,7 +28,8 @@ def test_a_yaml_value_is_a_number_or_none(value, number):
 
 def test_the_record_rows_say_how_each_indicator_is_scored():
     rows = st.record_rows(load_scoring(PARAMS / "scoring-2020.yaml"))
-    assert rows[0] == ("预算执行率", "预算执行率", 10.0, "由预算表计算，无需填写得分")
+    assert rows[0] == ("决策", "立项依据充分性", 4.0, "填写得分（0—4）")
+    assert ("过程", "预算执行率", 5.0, "由预算表计算，无需填写得分") in rows
     how = {name: text for _, name, _, text in rows}
     assert how["运行维护制度健全性"] == "填写 达成、部分达成 或 未达成（或直接填写得分）"
     assert how["使用部门满意度"] == "填写得分（0—10）"

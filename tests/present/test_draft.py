@@ -70,7 +70,7 @@ def test_every_figure_comes_from_the_analysis(drafted):
     text = body_text(doc)
     assert "截至2020年末，项目实际执行924.68万元，预算执行率98.27%" in text
     assert analysis.score.headline() in text  # 暂不定级, the evidenced score and the range
-    assert "暂不定级：待补充佐证的指标分值合计 66 分" in text and "等级「差」。" not in text
+    assert "暂不定级：未确认的指标分值合计 95 分" in text and "等级「差」。" not in text
     for f in analysis.findings:
         assert f.summary in text, f.code
         assert f.recommendation in text, f.code
@@ -85,6 +85,28 @@ def test_every_figure_comes_from_the_analysis(drafted):
               [c.text for c in t.rows[0].cells]][0]
     assert len(system.rows) == 1 + len(analysis.scoring.indicators)
     assert "评价标准：按总分占满分的比例定级，优（90分及以上）、良（80分及以上）、中（60分及以上），低于60分为差" in text
+
+
+def section_four(doc) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    return texts[texts.index("四、绩效评价指标分析"):texts.index("五、主要经验及做法、存在的问题及原因分析")]
+
+
+def test_section_four_takes_each_indicator_with_its_points_evidence_proposal_and_judgement(drafted):
+    _, analysis, doc = drafted
+    four = section_four(doc)
+    assert not any("见第五部分" in t for t in four)  # no one-line cross references
+    start = four.index("5.预算编制科学性（3分）")
+    assert four[start + 1].startswith("评分要点：预算编制是否经过科学论证；") and "评分标准：每有一项不符合扣1分" in four[start + 1]
+    assert four[start + 2].startswith("数据显示：不同项目的服务内容重叠：") and "预算测算依据不明确：" in four[start + 2]
+    assert four[start + 3] == ("系统建议：" + analysis.score.proposal_of("预算编制科学性").text() + "，未计入得分。")
+    assert four[start + 4] == "【待评价组填写：预算编制科学性的评价意见和得分】"
+    video = four.index("3.整合视频监控数量（5分）")
+    assert four[video + 2].startswith("数据显示：待核实：指标值“≥10万”没有计量单位")
+    assert four[video + 3].startswith("系统建议：建议得2.55分（分值5）")
+    execution = four.index("2.预算执行率（5分）")
+    assert four[execution + 3] == "按评分规则计4.91分。"
+    assert "【待评价组填写：立项依据充分性的评价意见和得分】" in four
 
 
 def test_what_needs_the_evaluator_is_a_highlighted_placeholder(drafted):

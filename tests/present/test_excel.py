@@ -80,7 +80,12 @@ def test_findings_and_score_sheet(exported):
     assert wb["合同续签"]["A1"].value.startswith("表5 合同续签与成本") and wb["预算明细"]["A1"].value == "预算明细（金额单位：万元）"
     assert wb["分类支出"]["A1"].value.startswith("表3 分类支出") and wb["逐项支出"]["A1"].value.startswith("表2 ")
     score_rows = list(wb["评分"].iter_rows(min_row=3, values_only=True))
-    assert score_rows[-1][0] == "合计" and score_rows[-1][7] == pytest.approx(29.91)
+    # an unconfirmed total is never shown alone, and a group with nothing scored is "—", not 0
+    assert score_rows[-1][0] == "合计" and score_rows[-1][7] == "暂不定级（已确认5分中得4.91分）"
+    subtotals = [r[7] for r in score_rows if r[2] == "小计"]
+    assert subtotals == ["—", 4.91, "—", "—"]
+    heads = list(wb["评分"].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert heads[-2:] == ("系统建议（待评价人确认，不计分）", "评分要点")
 
 
 def test_the_project_sheet_and_the_evaluators_record(exported, tmp_path):
@@ -89,7 +94,7 @@ def test_the_project_sheet_and_the_evaluators_record(exported, tmp_path):
     assert info["实施单位"] == "青岛市大数据发展管理局" and info["资金来源"] == "均为财政拨款"
     rows = list(wb["评价记录"].iter_rows(min_row=2, values_only=True))
     assert rows[0] == ("一级指标", "三级指标", "分值", "评分方式", "实际完成值", "得分", "佐证材料", "评价意见", "评价人", "日期")
-    assert [r[1] for r in rows[1:]][:3] == ["预算执行率", "保障网络线路数量", "保障金宏短信数量"]  # no record yet: the rows
+    assert [r[1] for r in rows[1:]][:3] == ["立项依据充分性", "立项程序规范性", "绩效目标合理性"]  # no record yet: the rows
     assert all(r[4] is None and r[5] is None for r in rows[1:])  # asked for, left empty for the team
     # a year with a record exports it as written
     root = tmp_path / "raw"
@@ -138,7 +143,7 @@ def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
     assert rows[3][:2] == ("主管部门", "青岛市大数据发展管理局") and rows[3][5] == "实施单位"
     assert rows[3][6] == "青岛市大数据发展管理局"  # 项目信息「实施单位」
     assert rows[4][3:9] == ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-    assert rows[5][1] == "年度资金总额" and rows[5][3:9] == (941.0, "未披露", 924.68, 10, pytest.approx(0.98265675), 9.83)
+    assert rows[5][1] == "年度资金总额" and rows[5][3:9] == (941.0, "未披露", 924.68, 5, pytest.approx(0.98265675), 4.91)
     assert [r[1] for r in rows[6:9]] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
     assert rows[6][3:6] == (941.0, "未披露", 924.68)  # 均为财政拨款 (一（一）3)
     assert all(r[3:6] == ("—",) * 3 for r in rows[7:9])
@@ -149,14 +154,13 @@ def test_the_self_evaluation_sheet_is_laid_out_as_the_mof_form(exported):
     assert head[1:9] == ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
     indicators = {r[3]: r for r in rows[rows.index(head) + 1:] if r[3]}
     assert len(indicators) == 11 and "预算执行率" not in indicators  # scored in 项目资金 above
-    assert indicators["整合视频监控数量"][4:8] == ("≥10万", "5.1万路", 8, 4.08)
-    assert indicators["系统正常运行率"][5:8] == ("待补充佐证", 8, "待补充佐证")
-    assert indicators["采购成本"][8] is None  # full marks: no deviation to explain
+    assert indicators["整合视频监控数量"][4:8] == ("≥10万", "5.1万路", 5, "—")  # 待核实: not scored
+    assert indicators["系统正常运行率"][5:8] == ("待补充佐证", 4, "—")
     total = [r for r in rows if r[0] == "总分"][0]
-    assert (total[6], total[7]) == (100, 29.91)
+    assert (total[6], total[7]) == (100, "暂不定级") and total[8].startswith("已确认的指标（5分）得4.91分；")
     grade = [r for r in rows if r[0] == "等级"][0]
-    assert grade[6] == ("暂不定级（待补充佐证的指标分值合计66分，超过满分的10%；总分可能在29.91—95.91分之间，"
-                        "等级“差”至“优”）")
+    assert grade[6] == ("暂不定级（未确认的指标分值合计95分，超过满分的10%（本工具的定级阈值）；"
+                        "总分可能在4.91—99.91分之间，按系统建议计约22.16分（待评价人确认））")
     assert (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToHeight) == (9, "portrait", 1)
 
 

@@ -248,14 +248,17 @@ def test_the_2020_scoring_section_gives_no_grade_the_evidence_cannot_carry():
     blocks = r.blocks("scoring")
     text = text_of(blocks)
     assert "等级「差」。" not in text and "不是满分）" not in text and "按 0 分计" not in text
-    assert ("暂不定级：待补充佐证的指标分值合计 66 分，超过满分的 10%（定级阈值）。有佐证的指标分值合计 34 分，得 29.91 分，"
-            "得分率 88.0%；待补充佐证的指标若全部不得分或全部得满分，总分在 29.91—95.91 分之间（等级「差」至「优」）。") in text
-    assert "待补充佐证（8项，分值合计66分）：保障网络线路数量、" in text
-    assert "系统建议（待评价人确认，未计入得分）：「运行维护制度健全性」建议评为“部分达成”，依据数据原文：“大数据局未制定专项业务费资金管理办法，管理制度有待进一步完善”。" in text
+    assert ("暂不定级：未确认的指标分值合计 95 分（待补充佐证19项78分、待核实3项17分），超过满分的 10%（定级阈值。"
+            "该阈值是本工具的约定，不是财预〔2020〕10号的规定，可在评分表中以 grade_threshold 设定）。"
+            "已确认的指标分值合计 5 分，得 4.91 分，得分率 98.2%。总分在 4.91—99.91 分之间；"
+            "按系统建议（待评价人确认）计约 22.16 分，其中尚无系统建议的 61 分按不得分计。") in text
+    assert "待核实（3项，分值合计17分）：整合视频监控数量（" in text
+    assert "系统建议（未计入得分）：「预算编制科学性」建议得1.2分（分值3）" in text
+    assert "「运行维护制度健全性」建议" not in text  # 未制定资金管理办法 is about 资金管理, not maintenance
     assert "【待评价组填写：评价记录（评价人、日期、各指标的佐证材料和评价意见" in text
     [table] = [b for b in blocks if isinstance(b, Table)]
     rows = table.text_frame().set_index("三级指标")
     assert rows.loc["系统正常运行率", "得分"] == "—" and rows.loc["系统正常运行率", "状态"] == "待补充佐证"
     assert table.text_frame()["状态"].iloc[-1] == "暂不定级"
-    assert "评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评分（自评表结构））。" in text_of(r.blocks("checks"))
+    assert "评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评价指标体系）。" in text_of(r.blocks("checks"))
     plt.close("all")

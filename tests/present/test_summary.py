@@ -20,9 +20,9 @@ def test_the_2020_run_summary_carries_the_figures_of_the_analysis(payload_2020):
 
     assert (p["year"], p["demo"], p["budget"], p["executed"]) == (2020, False, "9410000.00", "9246800.00")
     assert round(p["execution_rate"], 6) == 0.982657 and round(p["recurring_share"], 4) == 0.5396
-    assert (p["graded"], p["grade"], p["total"], p["max_total"]) == (False, "暂不定级", 29.91, 100.0)
+    assert (p["graded"], p["grade"], p["total"], p["max_total"]) == (False, "暂不定级", 4.91, 100.0)
     assert p["findings"] == {"高": 5, "中": 6, "低": 1}
-    assert "暂不定级，有佐证的指标得 29.91/34 分" in p["score"]
+    assert "暂不定级，已确认的指标得 4.91/5 分（98.2%）" in p["score"] and "按系统建议计约 22.16 分" in p["score"]
 
 
 def test_the_run_summary_is_plain_json(payload_2020):

@@ -32,20 +32,24 @@ def test_template_for_a_year_lists_its_scored_indicators(tmp_path, capsys):
     path = tmp_path / "2020模板.xlsx"
     assert main(["template", "--year", "2020", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "评价记录表已按评分表“青岛市大数据局专项业务费2020年绩效评分（自评表结构）”列出 12 个指标" in out
+    assert "评价记录表已按评分表“青岛市大数据局专项业务费2020年绩效评价指标体系”列出 23 个指标" in out
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
     ws = wb["评价记录"]
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if any(v is not None for v in r)]
     assert rows[0][:4] == ("一级指标", "三级指标", "分值", "评分方式")
-    assert rows[1][:4] == ("预算执行率", "预算执行率", 10, "由预算表计算，无需填写得分")
-    assert ("效益指标", "运行维护制度健全性", 10, "填写 达成、部分达成 或 未达成（或直接填写得分）") == rows[10][:4]
-    assert ("满意度指标", "使用部门满意度", 10, "填写得分（0—10）") == rows[12][:4]
-    assert len(rows) == 13
+    # the evaluation's own indicators: 决策 and 过程 as well as the year's 产出 and 效益
+    assert rows[1][:4] == ("决策", "立项依据充分性", 4, "填写得分（0—4）")
+    assert ("过程", "预算执行率", 5, "由预算表计算，无需填写得分") == rows[8][:4]
+    assert ("过程", "政府采购及合同管理规范性", 2, "填写得分（0—2）") == rows[12][:4]
+    assert ("效益", "运行维护制度健全性", 6, "填写 达成、部分达成 或 未达成（或直接填写得分）") == rows[21][:4]
+    assert ("效益", "使用部门满意度", 10, "填写得分（0—10）") == rows[23][:4]
+    assert len(rows) == 24
     # filled in as an evaluator would, the sheet loads and scores
-    ws.cell(row=15, column=7).value = "满意度问卷汇总（回收62份）"
-    ws.cell(row=15, column=6).value = 8.5
+    last = max(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "使用部门满意度")
+    ws.cell(row=last, column=7).value = "满意度问卷汇总（回收62份）"
+    ws.cell(row=last, column=6).value = 8.5
     wb.save(path)
     from qdanalysis.read.loaders.texts import load_record
 

@@ -146,8 +146,10 @@ def test_summary_mentions_the_figures(capsys):
 
 
 #: The score line ``summary``, ``export`` and ``run`` print for 2020.
-SCORE_2020 = ("评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评分（自评表结构））；暂不定级，"
-              "有佐证的指标得 29.91/34 分（88.0%），总分可能在 29.91—95.91 分之间；待补充佐证 8 项（66 分）")
+SCORE_2020 = ("评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评价指标体系，"
+              "评价指标体系（决策、过程、产出、效益）：本年度的评分表文件 scoring-2020.yaml）；暂不定级，"
+              "已确认的指标得 4.91/5 分（98.2%），总分可能在 4.91—99.91 分之间，按系统建议计约 22.16 分；"
+              "待核实 3 项（17 分）；待补充佐证 19 项（78 分）")
 
 
 def test_export_and_summary_say_which_table_scored(tmp_path, capsys):
@@ -155,8 +157,10 @@ def test_export_and_summary_say_which_table_scored(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == SCORE_2020
     assert main(["summary", "--year", "2020", "--scoring", "self-evaluation"]) == 0
     out = capsys.readouterr().out
-    assert "评分表：预置评分表 self-evaluation（项目支出绩效自评（预置：自评表一级指标分值））；暂不定级" in out
-    assert "待补充佐证 9 项（90 分）" in out
+    # the unit's 自评 split, built from the year's own 绩效指标 sheet (no 分值 there: the preset's group weights)
+    assert ("评分表：《2020年专项业务费》工作簿「绩效指标」表（2020年绩效评分（按2020年绩效指标表生成），单位自评结构："
+            "按 --scoring self-evaluation 指定，按绩效指标表生成单位自评表）；暂不定级，已确认的指标得 9.83/10 分（98.3%），"
+            "总分可能在 9.83—99.83 分之间，按系统建议计约 30.61 分；待核实 3 项（24.28 分）；待补充佐证 8 项（65.72 分）") in out
 
 
 def test_template_refuses_data_raw(capsys):

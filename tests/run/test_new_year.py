@@ -79,7 +79,8 @@ def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys)
     assert [m.month for m in new.sms["month"]] == list(range(1, 13)) and {m.year for m in new.sms["month"]} == {2021}
     assert new.sms[["count", "unit_price", "amount"]].isna().all().all()
     assert len(new.contracts) == 0  # no 2020 contract states an end after 2020
-    assert list(new.record["name"])[:2] == ["预算执行率", "保障网络线路数量"] and len(new.record) == 12
+    # the evaluation table of the new year: 决策 and 过程 (with 政府采购及合同管理: the year has a ledger), then its sheet
+    assert list(new.record["name"])[:2] == ["立项依据充分性", "立项程序规范性"] and len(new.record) == 23
     assert not new.demo
 
     wb = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")

@@ -43,10 +43,14 @@ def test_the_scoring_table_a_year_is_scored_against(tmp_path, analysis2020):
     assert scoring_for(2020).file == "params/scoring-2020.yaml"  # params/scoring-<year>.yaml when it exists
     assert scoring_for(2020, "third-party").name == load_preset("third-party").name  # a preset by its name
     own = scoring_for(2020, "params/scoring-2020.yaml")  # a file, relative to the project
-    assert own.name == "青岛市大数据局专项业务费2020年绩效评分（自评表结构）"
-    # without a file for the year: the year's own 绩效指标 sheet, else the self-evaluation preset
+    assert own.name == "青岛市大数据局专项业务费2020年绩效评价指标体系" and own.chosen == "按 --scoring 指定的评分表文件"
+    # without a file for the year: the evaluation table on the year's own 绩效指标 sheet, else the preset
     from_sheet = scoring_for(2031, data=analysis2020.data, params_dir=tmp_path)
-    assert [i.name for i in from_sheet.indicators][1:3] == ["保障网络线路数量", "保障金宏短信数量"]
+    assert [i.name for i in from_sheet.indicators][12:14] == ["保障网络线路数量", "保障金宏短信数量"]
+    assert from_sheet.kind == "评价指标体系（决策、过程、产出、效益）"
+    selfev = scoring_for(2031, "self-evaluation", data=analysis2020.data, params_dir=tmp_path)
+    assert [i.name for i in selfev.indicators][:3] == ["预算执行率", "保障网络线路数量", "保障金宏短信数量"]
+    assert DEFAULT_PRESET == "third-party"
     assert scoring_for(2031, params_dir=tmp_path).name == load_preset(DEFAULT_PRESET).name
     text = (PROJECT_ROOT / "params" / "scoring-2020.yaml").read_text(encoding="utf-8")
     (tmp_path / "scoring-2031.yaml").write_text(text.replace("2020", "2031"), encoding="utf-8")

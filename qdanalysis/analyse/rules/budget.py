@@ -52,6 +52,7 @@ def covered_items(indicators: pd.DataFrame) -> set[str]:
 
 
 UNCOVERED_BUDGET = Rule("F01", DECISION, indicators=(OUTPUT_LEVEL,),
+                        bears_on=("绩效指标明确性", "绩效目标合理性"),
                         read=lambda e: uncovered_budget(e.data.budget, e.data.indicators, e.data.totals))
 
 
@@ -103,7 +104,8 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
 # --- 3. recurring share ------------------------------------------------------------------------
 
 
-RECURRING_SHARE = Rule("F03", OUTCOME, read=lambda e: high_recurring_share(e.recurring, e.data.budget, e.data.contracts))
+RECURRING_SHARE = Rule("F03", OUTCOME, bears_on=("资金分配合理性",),
+                       read=lambda e: high_recurring_share(e.recurring, e.data.budget, e.data.contracts))
 
 
 def high_recurring_share(recurring: dict, budget: pd.DataFrame, contracts: pd.DataFrame) -> Finding | None:
@@ -215,8 +217,9 @@ def _without_record(budget: pd.DataFrame, unknown: pd.DataFrame) -> Finding:
 # --- 8. the data's own contradictions ------------------------------------------------------------
 
 
-CONTRADICTIONS = Rule("F08", DECISION, read=lambda e: contradictions(e.checks, e.data.budget, e.data.contracts,
-                                                                   e.data.lines, e.data.indicators))
+CONTRADICTIONS = Rule("F08", DECISION, bears_on=("预算编制科学性",),
+                      read=lambda e: contradictions(e.checks, e.data.budget, e.data.contracts, e.data.lines,
+                                                    e.data.indicators))
 
 
 def contradictions(checks: pd.DataFrame, budget: pd.DataFrame, contracts: pd.DataFrame,

@@ -43,7 +43,7 @@ EVIDENCE_MEDIUM = 0.50
 
 
 UNIT_PRICED_QUANTITY_TARGET = Rule(
-    "F02", DECISION, indicators=(QUANTITY_LEVEL,),
+    "F02", DECISION, indicators=(QUANTITY_LEVEL,), bears_on=("绩效目标合理性",),
     read=lambda e: quantity_target_on_unit_priced_service(e.data.indicators, e.data.contracts, e.data.sms))
 
 
@@ -162,6 +162,7 @@ TARGET_LOW_RATIO = 1.5
 
 
 COST_TARGET_IS_BUDGET = Rule("F11", DECISION, indicators=(EVERY_INDICATOR,), indicator_setting=True,
+                             bears_on=("绩效目标合理性",),
                              read=lambda e: cost_target_is_the_budget(e.data.indicators, e.data.totals))
 
 
@@ -190,6 +191,7 @@ def cost_target_is_the_budget(indicators: pd.DataFrame, totals: dict) -> list[Fi
 
 
 UNITS_INCONSISTENT = Rule("F12", DECISION, indicators=(EVERY_INDICATOR,), indicator_setting=True,
+                          bears_on=("绩效指标明确性",),
                           read=lambda e: units_inconsistent(e.data.indicators))
 
 
@@ -213,6 +215,7 @@ def units_inconsistent(indicators: pd.DataFrame) -> list[Finding]:
 
 
 TARGET_SET_LOW = Rule("F13", DECISION, indicators=(EVERY_INDICATOR,), indicator_setting=True,
+                      bears_on=("绩效指标明确性", "绩效目标合理性"),
                       read=lambda e: target_set_low(e.data.indicators))
 
 

@@ -104,7 +104,8 @@ def shared_services(a, b) -> list[str]:
 #: Character bigrams two item names share from which their services are close enough to ask about.
 NAME_BIGRAMS_SHARED = 3
 
-OVERLAPPING_SCOPES = Rule("F04", DECISION, read=lambda e: overlapping_scopes(e.data.contracts, e.data.budget))
+OVERLAPPING_SCOPES = Rule("F04", DECISION, bears_on=("预算编制科学性", "资金分配合理性"),
+                          read=lambda e: overlapping_scopes(e.data.contracts, e.data.budget))
 
 
 def _scope_source(rows: pd.DataFrame) -> str:
@@ -224,7 +225,8 @@ def _item_budget(budget: pd.DataFrame, key: str) -> Decimal | None:
 
 
 RENEWALS_WITHOUT_COMPETITION = Rule(
-    "F05", DECISION, read=lambda e: renewals_without_competition(e.chains, e.renewals, e.data.contracts, e.data.year))
+    "F05", DECISION, bears_on=("政府采购及合同管理规范性", "制度执行有效性"),
+    read=lambda e: renewals_without_competition(e.chains, e.renewals, e.data.contracts, e.data.year))
 
 
 def renewals_without_competition(chains: pd.DataFrame, summary: pd.DataFrame, contracts: pd.DataFrame,
@@ -395,7 +397,8 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
 # --- 6. the same service at very different prices ----------------------------------------------
 
 
-PRICE_DISPARITY = Rule("F06", PROCESS, read=lambda e: unit_price_disparity(e.prices, e.data.lines))
+PRICE_DISPARITY = Rule("F06", PROCESS, bears_on=("政府采购及合同管理规范性",),
+                       read=lambda e: unit_price_disparity(e.prices, e.data.lines))
 
 
 def unit_price_disparity(prices: pd.DataFrame, lines: pd.DataFrame) -> list[Finding]:

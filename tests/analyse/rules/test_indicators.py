@@ -142,5 +142,7 @@ def test_a_result_far_above_its_target_suggests_a_low_target():
 def test_the_indicator_checks_stand_beside_the_score():
     a = qdanalysis.analyse_year(2020)
     sheet = a.score.sheet.set_index("name")
-    assert "口径不一致：指标值以“条”计，实际完成值以“路”计，按数值计分，须评价人核实" in sheet.loc["视频资源共享数量", "basis"]
-    assert "指标值即项目预算总额，与预算执行率重复（指标设置不科学）" in sheet.loc["采购成本", "basis"]
+    # the tool's own doubts make the indicator 待核实 (not scored), with the reason
+    assert "口径不一致：指标值“≥3万条”以“条”计，实际完成值“4.8万路”以“路”计" in sheet.loc["视频资源共享数量", "basis"]
+    assert "指标值“≤941万元”即项目预算总额，与预算执行率重复，指标设置不科学" in sheet.loc["采购成本", "basis"]
+    assert sheet.loc["采购成本", "status"] == "待核实"

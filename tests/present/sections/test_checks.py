@@ -19,7 +19,7 @@ def test_2020_lists_the_disagreement_the_files_and_the_scoring_table(ctx2020):
         "数据文件：data/raw/2020/2020年专项业务费.xlsx。",
         "数据读自 data/raw/2020（1个工作簿），本次解析并校验。",
         "以下工作表未使用：《2020年专项业务费.xlsx》「说明」不是数据表，未使用。",
-        "评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评分（自评表结构））。"]
+        "评分表：params/scoring-2020.yaml（青岛市大数据局专项业务费2020年绩效评价指标体系）。"]
 
 
 def test_without_disagreement_or_scoring_table_it_says_the_checks_agree(analysis2020):

@@ -70,10 +70,11 @@ def test_exported_form_reads_as_indicators(exported_form):
     ind = load_indicators(exported_form).set_index("name")
     assert len(ind) == 11 and "预算执行率" not in ind.index
     video = ind.loc["整合视频监控数量"]
-    assert (video["level1"], video["level2"], video["target_op"], video["target_value"]) == ("产出指标", "数量指标", ">=", 100000)
-    assert (video["actual_text"], video["actual_value"], video["weight"]) == ("5.1万路", 51000, 8)
-    assert video["self_score"] == 4.08 and video["src_sheet"] == "绩效自评表" and video["src_row"] == 16
-    assert video["deviation"] == "【待评价组填写：偏差原因分析及改进措施】"
+    assert (video["level1"], video["level2"], video["target_op"], video["target_value"]) == ("产出", "产出数量", ">=", 100000)
+    assert (video["actual_text"], video["actual_value"], video["weight"]) == ("5.1万路", 51000, 5)
+    # 待核实 in the export: not scored ("—"), so no score is read back, never 0
+    assert pd.isna(video["self_score"]) and video["src_sheet"] == "绩效自评表" and video["src_row"] == 16
+    assert video["deviation"].startswith("待核实，未计分：")
     lines = ind.loc["保障网络线路数量"]  # the export's 待补充佐证 is no figure: not stated, never 0
     assert pd.isna(lines["actual_text"]) and pd.isna(lines["self_score"]) and lines["target_text"] == "≥80条"
     assert ind.loc["运行维护制度健全性", "target_op"] == "is"
@@ -212,9 +213,10 @@ def test_export_and_draft_show_the_units_self_scores(tmp_path):
     assert any("单位自评得分（单位填报）" in [c.text for c in t.rows[0].cells] for t in document.tables)
     # 三、综合评价: the unit's own beside ours for each level-1 group
     groups = next(t for t in document.tables if [c.text for c in t.rows[0].cells][:4] == [
-        "一级指标", "分值", "得分", "单位自评得分（单位填报）"])
+        "一级指标", "分值", "已确认得分", "单位自评得分（单位填报）"])
     by_group = {r.cells[0].text: r.cells[3].text for r in groups.rows[1:]}
-    assert by_group == {"预算执行率": "9.55", "产出指标": "54", "效益指标": "20", "满意度指标": "10"}
+    # the evaluation's groups; the unit's form has no 决策 indicator, and its 满意度 is under 效益
+    assert by_group == {"决策": "—", "过程": "9.55", "产出": "54", "效益": "30"}
     assert "表中“单位自评得分”为单位自评表填报，未经本评价核实，不计入本评价得分" in text
 
 

@@ -19,7 +19,8 @@ from qdanalysis.read.loaders.texts import load_record
 
 HEADER = ["三级指标", "实际完成值", "得分", "佐证材料", "评价意见", "评价人", "日期"]
 
-#: What an evaluation team would enter for the 8 indicators the 2020 data has no result for.
+#: What an evaluation team would enter for the 2020 indicators the data gives no result for, or one the
+#: tool doubts (整合视频监控数量, 采购成本, 视频资源共享数量), and for 决策 and 过程.
 RECORD_2020 = [
     ["保障网络线路数量", "95条", None, "线路清单及运营商账单（2020年12月）", None, "张三", "2021-05-20"],
     ["保障金宏短信数量", "650万条", None, "金宏短信平台月度统计", "按条计费，建议改设质量指标", "张三", "2021-05-20"],
@@ -28,6 +29,20 @@ RECORD_2020 = [
     ["故障响应时间", "1.5小时", None, "运维工单统计表", None, "李四", "2021-05-21"],
     ["运行维护制度健全性", "部分达成", None, "《机房运维管理制度》", "未制定专项业务费资金管理办法", "王五", "2021-05-22"],
     ["应急保障制度健全性", "达成", None, "《网络安全应急预案》（2019年）", None, "王五", "2021-05-22"],
+    ["立项依据充分性", None, 4, "部门职责文件", None, "张三", "2021-05-20"],
+    ["立项程序规范性", None, 2, "座谈记录", "未经可行性研究、专家论证", "张三", "2021-05-20"],
+    ["绩效目标合理性", None, 2, "绩效目标申报表", None, "张三", "2021-05-20"],
+    ["绩效指标明确性", None, 2, "绩效目标申报表", None, "张三", "2021-05-20"],
+    ["预算编制科学性", None, 2, "预算情况说明", None, "张三", "2021-05-20"],
+    ["资金分配合理性", None, 2.5, "预算情况说明", None, "张三", "2021-05-20"],
+    ["资金到位率", "100%", None, "指标文件", None, "李四", "2021-05-21"],
+    ["资金使用合规性", None, 3, "会计凭证抽查", None, "李四", "2021-05-21"],
+    ["管理制度健全性", None, 1.5, "座谈记录", "未制定专项业务费资金管理办法", "李四", "2021-05-21"],
+    ["制度执行有效性", None, 2, "调整手续", None, "李四", "2021-05-21"],
+    ["政府采购及合同管理规范性", None, 1, "合同台账", None, "李四", "2021-05-21"],
+    ["整合视频监控数量", None, 3, "平台接入清单", "以路计，按本项目接入数核定", "李四", "2021-05-21"],
+    ["采购成本", None, 2, "预算执行表", "指标设置不科学", "李四", "2021-05-21"],
+    ["视频资源共享数量", None, 6, "省平台推送记录", "以路计，口径不一致", "王五", "2021-05-22"],
     ["使用部门满意度", None, 8.5, "满意度问卷汇总（回收62份）", "部分单位反映报修响应慢", "王五", "2021-05-22"],
 ]
 
@@ -72,9 +87,10 @@ def recorded_2020(tmp_path_factory):
 
 def test_with_the_record_the_2020_score_is_graded(recorded_2020):
     r = recorded_2020.score
-    assert r.missing == [] and r.graded
-    # 9.83 + 8 + 6 + 4.08 + 8 + 7 + 7 + 6 + 10 + 5 + 10 + 8.5 = 89.41
-    assert (r.total, r.grade) == (89.41, "良")
+    assert r.missing == [] and r.doubted == [] and r.graded
+    # 决策 4 + 2 + 2 + 2 + 2 + 2.5 = 14.5; 过程 3 + 4.91 + 3 + 1.5 + 2 + 1 = 15.41;
+    # 产出 5 + 4 + 3 + 4 + 4 + 4 + 2 = 26; 效益 6 + 3 (部分达成 of 6) + 6 + 8.5 = 23.5
+    assert (r.total, r.grade) == (79.41, "中")
     assert r.evaluators == ["张三（2021-05-20）", "李四（2021-05-21）", "王五（2021-05-22）"]
     assert r.proposals == []  # the evaluator's 部分达成 replaces the system's proposal
     sheet = r.sheet.set_index("name")
@@ -85,7 +101,7 @@ def test_with_the_record_the_2020_score_is_graded(recorded_2020):
 def test_the_report_and_the_export_cite_each_scores_evidence(recorded_2020, tmp_path):
     blocks = AnnualReport(recorded_2020).blocks("scoring")
     text = "".join(getattr(b, "text", "") for b in blocks)
-    assert "总分 89.41 分（满分 100 分），等级「良」。全部指标均有佐证。" in text
+    assert "总分 79.41 分（满分 100 分），等级「中」。全部指标均已确认。" in text
     assert "评价人：张三（2021-05-20）、李四（2021-05-21）、王五（2021-05-22）" in text
     [table] = [b for b in blocks if hasattr(b, "frame")]
     frame = table.text_frame()
@@ -99,5 +115,5 @@ def test_the_report_and_the_export_cite_each_scores_evidence(recorded_2020, tmp_
     assert rows["故障响应时间"][header.index("佐证材料")] == "运维工单统计表"
     form = {r[3]: r for r in load_workbook(out)["绩效自评表"].iter_rows(values_only=True) if r[3]}
     assert form["使用部门满意度"][7:9] == (8.5, "部分单位反映报修响应慢")  # the record's 评价意见
-    assert [r for r in load_workbook(out)["绩效自评表"].iter_rows(values_only=True) if r[0] == "等级"][0][6] == "良"
+    assert [r for r in load_workbook(out)["绩效自评表"].iter_rows(values_only=True) if r[0] == "等级"][0][6] == "中"
     plt.close("all")
