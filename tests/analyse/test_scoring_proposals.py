@@ -56,3 +56,16 @@ def test_a_quote_proposes_a_band():
                  "evaluator": "运维制度健全性"}).indicators[0]
     p = from_quote(ind, "部分达成", "运维制度有待完善")
     assert (p.score, p.text()) == (Decimal("3"), "建议评为“部分达成”（3分），依据数据原文：“运维制度有待完善”（待评价人确认）")
+
+
+def test_the_teams_findings_feed_a_proposal_and_say_whose_they_are():
+    team = SimpleNamespace(code="H01", title="立项程序欠规范", severity="", bears_on=("绩效目标合理性",),
+                           origin="评价组核查")
+    only_team = from_findings(IND, [team])
+    assert only_team.score == Decimal(3)  # no severity: nothing is deducted automatically
+    assert only_team.basis.startswith("评价组核查发现1项相关问题：立项程序欠规范（评价组核查，未定级，不计扣分）；")
+    graded = SimpleNamespace(code="H02", title="目标偏低", severity="中", bears_on=("绩效目标合理性",),
+                             origin="评价组核查")
+    both = from_findings(IND, [finding("F02", "中", "绩效目标合理性"), graded])
+    assert both.score == Decimal("1.2")  # 3 − 2 × 30% × 3
+    assert both.basis.startswith("数据分析和评价组核查发现2项相关问题：问题F02（中）；目标偏低（评价组核查，中）；")
