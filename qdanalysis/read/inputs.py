@@ -21,6 +21,7 @@ from qdanalysis.read import schema
 from qdanalysis.read.columns import frame
 from qdanalysis.read.folder import shared_reads, workbook_paths
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
+from qdanalysis.read.loaders.budget_system import ECONOMIC_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
@@ -74,7 +75,8 @@ class InputTable:
     def frames(self, loaded: Any) -> dict[str, pd.DataFrame]:
         """The frames a loaded table contributes to a year, by name (the budget adds its 小计 rows)."""
         if isinstance(loaded, BudgetSheet):
-            return {self.name: loaded.items, SUBTOTALS: loaded.subtotals}
+            economic = loaded.economic if loaded.economic is not None else frame([], ECONOMIC_DTYPES)
+            return {self.name: loaded.items, SUBTOTALS: loaded.subtotals, ECONOMIC: economic}
         if isinstance(loaded, IndicatorSheet):
             return {self.name: loaded.indicators, SELF_FUNDS: loaded.funds}
         return {self.name: loaded}
@@ -88,6 +90,8 @@ class InputTable:
 
 #: The 小计 rows of the budget sheet, kept beside its items.
 SUBTOTALS = "subtotals"
+#: The budget's rows by 支出经济分类 (the 预算管理一体化 export), kept beside its items.
+ECONOMIC = "economic"
 #: The 资金 block of a unit's 自评表, kept beside the indicators it came with.
 SELF_FUNDS = "self_funds"
 
@@ -126,11 +130,11 @@ def blank_figures(name: str, table: pd.DataFrame) -> dict[str, int]:
     return counts
 
 #: Every frame a year holds: each input table, and the budget's subtotals after it.
-FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, *(t.name for t in INPUTS if t.name != "budget"), SELF_FUNDS)
+FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, ECONOMIC, *(t.name for t in INPUTS if t.name != "budget"), SELF_FUNDS)
 
 #: The frame dtypes by frame name, for empty frames.
 FRAME_DTYPES: dict[str, Mapping[str, Any]] = {**{t.name: t.dtypes for t in INPUTS}, SUBTOTALS: SUBTOTAL_DTYPES,
-                                               SELF_FUNDS: FUNDS_DTYPES}
+                                               ECONOMIC: ECONOMIC_DTYPES, SELF_FUNDS: FUNDS_DTYPES}
 
 
 @dataclass

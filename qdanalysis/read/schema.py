@@ -85,6 +85,8 @@ _NOTE = Column("note", "备注", ("说明",), hint="任意说明文字")
 #: How a contract or a line names its budget item's code (else it is linked by 项目名称).
 _ITEM_CODE = Column("item_code", "项目编号", ("预算项目编号",), kind="code", hint="对应预算表的编号")
 _SOURCE = Column("source", "来源", ("数据来源", "依据"), hint="数据出处，例如报告章节或凭证号")
+#: 支出金额 is how the 预算管理一体化系统 heads the 执行数 column (under 执行数, beside 执行率).
+_EXECUTED_SYNONYMS = ("实际支出", "支出数", "执行金额", "实际执行", "支出金额")
 
 BUDGET = SheetSchema(
     "budget",
@@ -98,12 +100,35 @@ BUDGET = SheetSchema(
                periods=ANNUAL),
         Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", hint="调整后的预算；未调整留空",
                periods=ANNUAL),
-        Column("executed", "执行数", ("实际支出", "支出数", "执行金额", "实际执行"), True, kind="money",
+        Column("executed", "执行数", _EXECUTED_SYNONYMS, True, kind="money",
                hint="截至年末的实际支出；未知留空", periods=ANNUAL),
         _NOTE,
         _SOURCE,
     ),
     "每个明细项目一行；可含小计、合计行（会自动核对）。",
+)
+
+#: The budget-execution table as the 预算管理一体化系统 exports it: no 类别 column (categories are heading
+#: rows 一、… and （一）…, which carry their subtotals), a 项目代码 as the item's key, one row per 支出经济分类.
+#: Found by its header in a sheet of any name; a sheet whose header has a 类别 column is the hand-typed layout.
+BUDGET_SYSTEM = SheetSchema(
+    "budget",
+    "预算执行",
+    (),
+    (
+        Column("code", "序号", ("编号", "项目编号"), kind="code"),
+        Column("item_code", "项目代码", ("项目编码",), kind="code", hint="预算管理一体化系统的项目代码；作为项目的唯一标识"),
+        Column("item", "项目名称", ("项目", "支出项目", "明细项目"), True),
+        Column("economic", "支出经济分类", ("经济分类", "部门经济分类", "政府经济分类", "经济分类科目"),
+               hint="如 30213 维修（护）费；同一项目可按经济分类分多行"),
+        Column("budget", "预算数", ("预算金额", "年初预算", "预算"), True, kind="money", periods=ANNUAL),
+        Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", periods=ANNUAL),
+        Column("executed", "执行数", _EXECUTED_SYNONYMS, True, kind="money", periods=ANNUAL),
+        _NOTE,
+        _SOURCE,
+    ),
+    "预算管理一体化系统导出的预算执行表：分类标题行（一、…／（一）…）给出类别并作为小计核对，"
+    "同一项目按支出经济分类分多行时合并为一个项目。",
 )
 
 CONTRACTS = SheetSchema(

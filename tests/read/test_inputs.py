@@ -26,7 +26,7 @@ def test_the_declaration():
                                          "评价记录"]
     assert [t.name for t in INPUTS if t.required] == ["budget"]
     assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record"]
-    assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "results", "project",
+    assert FRAME_NAMES == ("budget", "subtotals", "economic", "contracts", "lines", "sms", "indicators", "results", "project",
                            "record", "self_funds")
 
 

@@ -14,7 +14,7 @@ from qdanalysis.money import sum_all
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
 from qdanalysis.read.locate import locate
-from qdanalysis.read.schema import BUDGET, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
+from qdanalysis.read.schema import BUDGET, BUDGET_SYSTEM, MONEY, SUBTOTAL_WORDS, TOTAL_WORDS
 from qdanalysis.read.xlsx import collector_paused
 
 MONEY_KEYS = ("budget", "adjusted_budget", "executed")
@@ -44,6 +44,8 @@ class BudgetSheet:
         undisclosed: per money column, the stated total minus the items that state a figure
             (the 未披露 part: not itemised), or None where there is no stated total.
         total_row: Excel row of the 合计 row, if any.
+        economic: the rows of each item by 支出经济分类, where the sheet is the 预算管理一体化 export
+            (:mod:`qdanalysis.read.loaders.budget_system`); None for the hand-typed layout.
     """
 
     items: pd.DataFrame
@@ -51,6 +53,7 @@ class BudgetSheet:
     totals: dict[str, object]
     undisclosed: dict[str, Decimal | None] = field(default_factory=dict)
     total_row: int | None = None
+    economic: pd.DataFrame | None = None  # the 一体化 layout's rows by 支出经济分类 (None: the sheet has none)
 
 
 def _marker(rec: Record) -> str | None:
@@ -175,6 +178,12 @@ def read_budget(path: str | Path) -> BudgetSheet:
     Raises:
         ValidationError: every problem of the file, each naming sheet, row and column.
     """
+    from qdanalysis.read.loaders import budget_system  # the 一体化 layout reuses this module's checks
+
+    system, system_collectors = locate(path, BUDGET_SYSTEM, required=False)
+    system = [loc for loc in system if budget_system.is_system_layout(loc)]
+    if system:
+        return budget_system.read_system_budget(path, system, system_collectors)
     located, collectors = locate(path, BUDGET)
     items: list[Record] = []
     subtotal_rows: list[tuple[Record, list[Record]]] = []
