@@ -53,6 +53,8 @@ class YearAnalysis:
         limitations: what the data lacks (no payment record, no reported result): the
             report's 其他需要说明的问题, not problems of the bureau.
         headline: the sums and shares the report's sentences quote.
+        economic: spending by 支出经济分类 where the budget gives it (the 预算管理一体化 export), else empty
+            (:func:`~qdanalysis.analyse.economic.spending_by_economic`).
     """
 
     data: YearData
@@ -77,6 +79,7 @@ class YearAnalysis:
     findings: list[Finding]
     limitations: list[Finding]
     headline: Headline
+    economic: pd.DataFrame | None = None
 
     @property
     def year(self) -> int:

@@ -256,7 +256,7 @@ class _Draft(DocxWriter):
             checks = [f for f in in_report_order(self.analysis.findings) if f.category == dim]
             if dim == "决策" and checks:
                 self.paragraph("数据显示的决策方面问题见第五部分第（二）项，计" + f"{len(checks)}条。")
-            extra = self.unplaced(dim)
+            extra = [key for key in self.unplaced(dim) if self.report.blocks(key)]  # an optional section may show nothing
             for key in extra:
                 self.blocks(self.report.blocks(key))
             if not len(rows) and not extra and not checks:
