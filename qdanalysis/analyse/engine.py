@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qdanalysis.analyse import economic, linking, network_lines, renewals, sms_costs, spending
+from qdanalysis.analyse import economic, linking, network_lines, payments, renewals, sms_costs, spending
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.headline import headline
 from qdanalysis.analyse.indicator_status import indicator_status
@@ -50,6 +50,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals),
         "indicator_status": indicator_status(d.indicators),
         "economic": economic.spending_by_economic(d.frames.get("economic")),
+        "payments": payments.analyse_payments(d.frames.get("payments"), d.budget, d.contracts, d.totals, d.year),
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
     warnings = warnings_from(checks)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.headline import Headline
+from qdanalysis.analyse.payments import PaymentAnalysis
 from qdanalysis.analyse.scoring import ScoreResult
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.read.year import YearData
@@ -55,6 +56,7 @@ class YearAnalysis:
         headline: the sums and shares the report's sentences quote.
         economic: spending by 支出经济分类 where the budget gives it (the 预算管理一体化 export), else empty
             (:func:`~qdanalysis.analyse.economic.spending_by_economic`).
+        payments: what the payment ledger (支付明细) shows about 过程; None for a year without a ledger.
     """
 
     data: YearData
@@ -80,6 +82,7 @@ class YearAnalysis:
     limitations: list[Finding]
     headline: Headline
     economic: pd.DataFrame | None = None
+    payments: PaymentAnalysis | None = None
 
     @property
     def year(self) -> int:

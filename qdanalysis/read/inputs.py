@@ -25,6 +25,7 @@ from qdanalysis.read.loaders.budget_system import ECONOMIC_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
+from qdanalysis.read.loaders.payments import PAYMENT_DTYPES, load_payments
 from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
 from qdanalysis.read.loaders.texts import (
     PROJECT_DTYPES,
@@ -101,6 +102,7 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("lines", schema.LINES, load_lines, LINE_DTYPES),
     InputTable("sms", schema.SMS, load_sms, SMS_DTYPES, needs_year=True),
     InputTable("indicators", schema.INDICATORS, read_indicators, INDICATOR_DTYPES),
+    InputTable("payments", schema.PAYMENTS, load_payments, PAYMENT_DTYPES, needs_year=True),
     InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
     InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
     InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),
@@ -117,6 +119,7 @@ FIGURES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "lines": (("月租", ("monthly_fee",)),),
     "sms": (("条数", ("count",)), ("金额", ("amount",))),
     "indicators": (("实际完成值", ("actual_text",)),),
+    "payments": (("金额", ("amount",)),),
 }
 
 

@@ -282,6 +282,29 @@ PROJECT = SheetSchema(
     "项目名称、主管部门、实施单位、项目背景、总体目标，一项一行；选填。",
 )
 
+#: The bureau's 国库集中支付 export: one row per payment; optional. It shows when money went out (against
+#: 序时进度), to whom (against the contract's 供应商) and how much per contract.
+PAYMENTS = SheetSchema(
+    "payments",
+    "支付明细",
+    ("支付明细", "国库集中支付", "支付台账", "付款明细"),
+    (
+        Column("date", "支付日期", ("付款日期", "日期", "支付时间"), True, kind="date", hint="如 2020-12-25；须为本年度内的日期"),
+        Column("item_code", "项目代码", ("项目编号", "预算项目编号", "项目编码"), kind="code",
+               hint="对应预算表的项目代码（或编号）；与项目名称至少填一项"),
+        Column("item", "项目名称", ("项目",), hint="对应预算表的项目名称；与项目代码至少填一项"),
+        Column("amount", "金额", ("支付金额", "付款金额"), True, kind="money", hint="本笔支付金额", periods=()),
+        Column("payee", "收款人", ("收款单位", "收款方", "收款人全称"), hint="与合同台账的供应商核对"),
+        Column("contract_id", "合同编号", ("合同号",), kind="code", hint="本笔支付对应的合同；无合同留空"),
+        Column("economic", "支出经济分类", ("经济分类", "部门经济分类")),
+        Column("memo", "摘要", ("用途", "支付用途")),
+        Column("voucher", "凭证号", ("支付凭证号", "凭证编号"), kind="code"),
+        _NOTE,
+    ),
+    "国库集中支付明细，一笔支付一行；选填。提供后分析支付进度（序时进度、年底集中支付）、收款人与合同供应商是否一致、"
+    "按合同支付是否超过合同金额。",
+)
+
 #: The band words of a qualitative indicator (rule ``levels``), best first.
 LEVEL_WORDS = ("达成", "部分达成", "未达成")
 

@@ -22,7 +22,7 @@ from qdanalysis.errors import ProblemCollector
 from qdanalysis.money import sum_all
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
-from qdanalysis.read.loaders.budget import (
+from qdanalysis.read.loaders.budget_checks import (
     BUDGET_DTYPES,
     SUBTOTAL_DTYPES,
     BudgetSheet,

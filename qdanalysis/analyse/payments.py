@@ -1,0 +1,210 @@
+"""What the payment ledger (支付明细) shows about 过程: when money went out, to whom, and how much per contract.
+
+Pure functions of the loaded frames. Every figure is the ledger's own sums (stated by the data), except the
+part of a contract that falls in the year when its service runs beyond it (推算, by days of service) and the
+execution rate where the budget total is 未披露 (then None, never a guess).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from qdanalysis.analyse.linking import item_keys, link_items
+from qdanalysis.money import is_missing, safe_ratio, sum_known, to_decimal
+
+#: 序时进度: the share of the year's budget that should be spent by each quarter's end.
+SCHEDULE = {3: 0.25, 6: 0.50, 9: 0.75, 12: 1.00}
+#: The last days of the year counted as its "last ten days" (21–31 December).
+LAST_DAYS_FROM = 21
+#: Item status in the cross-check of the ledger's sum per item against the budget's 执行数.
+AGREES, DIFFERS, EXECUTED_UNDISCLOSED, NOT_IN_BUDGET = "一致", "不一致", "执行数未披露", "预算表中无此项目"
+
+
+@dataclass(frozen=True)
+class PaymentAnalysis:
+    """The payment ledger's analyses for one year.
+
+    Attributes:
+        total: the sum of every payment (元).
+        base: the budget the execution rate is measured against (调整后预算, else 预算数; None: 未披露).
+        monthly: month, paid, cumulative, rate (cumulative over ``base``), schedule (序时进度 at quarter ends).
+        quarters: quarter, paid, share (of the year's payments), rate and schedule at its end, gap (rate − schedule).
+        december_share, last_days_share, q4_share: shares of the year's payments paid in December, in its last
+            ten days (21–31 December), and in the fourth quarter.
+        items: per budget item: paid, executed, difference (executed − paid), status.
+        contracts: per contract: paid, the contract amount for the year (``in_year``; ``derived`` when pro-rated
+            by days of service), excess (paid − in_year), vendor, the payees the ledger names, payee_differs.
+        no_contract: per item and payee, payments with no contract (no 合同编号 that the 合同台账 knows): paid, count.
+    """
+
+    total: Decimal
+    base: Decimal | None
+    monthly: pd.DataFrame
+    quarters: pd.DataFrame
+    december_share: float | None
+    last_days_share: float | None
+    q4_share: float | None
+    items: pd.DataFrame
+    contracts: pd.DataFrame
+    no_contract: pd.DataFrame
+    count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def analyse_payments(payments: pd.DataFrame, budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict,
+                     year: int) -> PaymentAnalysis | None:
+    """Every analysis of the ledger; None for a year without one (nothing is invented for it)."""
+    if payments is None or payments.empty:
+        return None
+    linked = link_items(budget, payments)
+    cents = _cents(linked["amount"])
+    total = Decimal(int(cents.sum())).scaleb(-2)
+    base = _base(totals)
+    monthly = payment_months(linked, cents, base)
+    quarters = payment_quarters(monthly, total)
+    dates = linked["date"]
+    december = cents[(dates.dt.month == 12).to_numpy()].sum()
+    last = cents[((dates.dt.month == 12) & (dates.dt.day >= LAST_DAYS_FROM)).to_numpy()].sum()
+    q4 = cents[(dates.dt.month >= 10).to_numpy()].sum()
+    whole = int(cents.sum())
+    return PaymentAnalysis(
+        total=total, base=base, monthly=monthly, quarters=quarters,
+        december_share=safe_ratio(int(december), whole), last_days_share=safe_ratio(int(last), whole),
+        q4_share=safe_ratio(int(q4), whole),
+        items=paid_per_item(linked, budget), contracts=paid_per_contract(linked, contracts, year),
+        no_contract=without_contract(linked, contracts), count=len(linked))
+
+
+def _cents(amounts: pd.Series) -> np.ndarray:
+    """Amounts as integer fen (exact): the ledger's sums are integer sums."""
+    if isinstance(amounts.dtype, pd.ArrowDtype) and pa.types.is_decimal(amounts.dtype.pyarrow_dtype):
+        arr = pa.array(amounts.array)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        scaled = pc.cast(pc.multiply(arr, pa.scalar(Decimal(100), arr.type)), pa.decimal128(38, 0), safe=False)
+        cents = pc.fill_null(pc.cast(scaled, pa.int64()), 0)
+        return cents.to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.array([int(to_decimal(v).scaleb(2)) if not is_missing(v) else 0 for v in amounts], dtype=np.int64)
+
+
+def _base(totals: dict) -> Decimal | None:
+    for key in ("adjusted_budget", "budget"):
+        value = totals.get(key)
+        if not is_missing(value):
+            return to_decimal(value)
+    return None
+
+
+def payment_months(payments: pd.DataFrame, cents: np.ndarray, base: Decimal | None) -> pd.DataFrame:
+    """Paid per month and cumulatively, the cumulative rate against ``base`` and the 序时进度 at quarter ends."""
+    months = payments["date"].dt.month.to_numpy()
+    paid = [int(cents[months == m].sum()) for m in range(1, 13)]
+    cumulative = np.cumsum(paid).tolist()
+    return pd.DataFrame({
+        "month": range(1, 13),
+        "paid": [Decimal(p).scaleb(-2) for p in paid],
+        "cumulative": [Decimal(c).scaleb(-2) for c in cumulative],
+        "rate": [safe_ratio(Decimal(c).scaleb(-2), base) if base else None for c in cumulative],
+        "schedule": [SCHEDULE.get(m) for m in range(1, 13)],
+    })
+
+
+def payment_quarters(monthly: pd.DataFrame, total: Decimal) -> pd.DataFrame:
+    """Per quarter: paid, share of the year's payments, the execution rate and 序时进度 at its end, and the gap."""
+    rows = []
+    for q in range(1, 5):
+        part = monthly[(monthly["month"] > 3 * (q - 1)) & (monthly["month"] <= 3 * q)]
+        paid = sum(part["paid"], Decimal(0))
+        end = monthly[monthly["month"] == 3 * q].iloc[0]
+        rate = end["rate"]
+        rows.append({"quarter": f"第{'一二三四'[q - 1]}季度", "paid": paid, "share": safe_ratio(paid, total),
+                     "rate": rate, "schedule": SCHEDULE[3 * q],
+                     "gap": None if rate is None else rate - SCHEDULE[3 * q]})
+    return pd.DataFrame(rows)
+
+
+def paid_per_item(payments: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
+    """Per budget item, the ledger's sum against the budget's 执行数: agreeing, differing (both figures), or why not."""
+    keyed = item_keys(budget) if not budget.empty else budget
+    executed = dict(zip(keyed["code"], keyed["executed"])) if not budget.empty else {}
+    names = dict(zip(keyed["code"], keyed["item"])) if not budget.empty else {}
+    rows = []
+    for code, group in payments.groupby(payments["item_code"].fillna(payments["item"]), sort=False, dropna=False):
+        paid = sum_known(group["amount"]) or Decimal(0)
+        known = code in executed
+        stated = executed.get(code)
+        if not known:
+            status, diff = NOT_IN_BUDGET, None
+        elif is_missing(stated):
+            status, diff = EXECUTED_UNDISCLOSED, None
+        else:
+            diff = to_decimal(stated) - paid
+            status = AGREES if abs(diff) <= Decimal("0.01") else DIFFERS
+        rows.append({"code": code if known else None, "item": names.get(code, group["item"].dropna().iloc[0]
+                                                                         if group["item"].notna().any() else code),
+                     "paid": paid, "executed": None if is_missing(stated) else to_decimal(stated),
+                     "difference": diff, "status": status, "payments": len(group)})
+    return pd.DataFrame(rows, columns=["code", "item", "paid", "executed", "difference", "status", "payments"])
+
+
+def _in_year(contract: pd.Series, year: int) -> tuple[Decimal | None, bool]:
+    """The contract amount for the part of its service in ``year``: the whole amount when the service lies in the
+    year (or its dates are not given), else pro-rated by days of service (推算)."""
+    amount = contract.get("amount")
+    if is_missing(amount):
+        return None, False
+    amount = to_decimal(amount)
+    start, end = contract.get("start"), contract.get("end")
+    if is_missing(start) or is_missing(end) or str(contract.get("billing") or "") == "一次性":
+        return amount, False
+    start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+    if start >= dt.date(year, 1, 1) and end <= dt.date(year, 12, 31):
+        return amount, False
+    days = (end - start).days + 1
+    inside = max((last - first).days + 1, 0)
+    return (amount * inside / days).quantize(Decimal("0.01")), True
+
+
+def paid_per_contract(payments: pd.DataFrame, contracts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per contract the ledger names: paid against its amount for the year, and its payees against its 供应商."""
+    columns = ["contract_id", "item", "vendor", "payees", "paid", "in_year", "derived", "excess", "payee_differs"]
+    if contracts is None or contracts.empty or "contract_id" not in payments:
+        return pd.DataFrame(columns=columns)
+    known = {c["contract_id"]: c for _, c in contracts.iterrows()}
+    rows = []
+    named = payments[payments["contract_id"].isin(known.keys())]
+    for cid, group in named.groupby("contract_id", sort=False):
+        contract = known[cid]
+        paid = sum_known(group["amount"]) or Decimal(0)
+        in_year, derived = _in_year(contract, year)
+        payees = list(dict.fromkeys(p for p in group["payee"] if isinstance(p, str) and p))
+        vendor = contract.get("vendor")
+        differs = bool(payees) and isinstance(vendor, str) and bool(vendor) and any(p != vendor for p in payees)
+        rows.append({"contract_id": cid, "item": contract.get("item"), "vendor": vendor, "payees": "、".join(payees) or None,
+                     "paid": paid, "in_year": in_year, "derived": derived,
+                     "excess": None if in_year is None else paid - in_year, "payee_differs": differs})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def without_contract(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
+    """Payments that name no contract the 合同台账 knows, summed per item and payee, largest first."""
+    columns = ["item_code", "item", "payee", "paid", "payments"]
+    ids = set(contracts["contract_id"]) if contracts is not None and not contracts.empty else set()
+    free = payments[~payments["contract_id"].isin(ids)] if ids else payments
+    if free.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    keys = [free["item_code"].fillna(free["item"]), free["payee"].fillna("（未填收款人）")]
+    for (code, payee), group in free.groupby(keys, sort=False):
+        item = group["item"].dropna().iloc[0] if group["item"].notna().any() else code
+        rows.append({"item_code": code, "item": item, "payee": payee, "paid": sum_known(group["amount"]) or Decimal(0),
+                     "payments": len(group)})
+    out = pd.DataFrame(rows, columns=columns)
+    return out.iloc[np.argsort([-v for v in out["paid"]], kind="stable")].reset_index(drop=True)
