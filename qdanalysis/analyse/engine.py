@@ -57,7 +57,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
     found = find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
-        prices=frames["prices"], indicator_status=frames["indicator_status"],
+        prices=frames["prices"], indicator_status=frames["indicator_status"], payments=frames["payments"],
     )
     quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
                       frames["yearly_lines"], frames["sms_monthly"])
