@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
+
 from qdanalysis.analyse import economic, linking, network_lines, payments, renewals, sms_costs, spending
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.headline import headline
@@ -53,6 +55,8 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         "payments": payments.analyse_payments(d.frames.get("payments"), d.budget, d.contracts, d.totals, d.year),
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
+    if frames["payments"] is not None:  # the ledger's sum per item against 执行数
+        checks = pd.concat([checks, payments.payment_checks(frames["payments"])], ignore_index=True)
     warnings = warnings_from(checks)
     scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings)
     found = find_all(

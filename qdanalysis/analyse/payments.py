@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qdanalysis.analyse.linking import item_keys, link_items
+from qdanalysis.analyse.checks import CHECK_COLUMNS, STATUS_DIFF, STATUS_OK, STATUS_UNKNOWN
+from qdanalysis.analyse.linking import item_keys, item_label, link_items
 from qdanalysis.money import is_missing, safe_ratio, sum_known, to_decimal
 
 #: 序时进度: the share of the year's budget that should be spent by each quarter's end.
@@ -208,3 +209,31 @@ def without_contract(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.Data
                      "payments": len(group)})
     out = pd.DataFrame(rows, columns=columns)
     return out.iloc[np.argsort([-v for v in out["paid"]], kind="stable")].reset_index(drop=True)
+
+
+def payment_checks(analysis: PaymentAnalysis | None) -> pd.DataFrame:
+    """The ledger's sum per item against the budget's 执行数, as rows of 数据核对 (:data:`CHECK_COLUMNS`): agreeing,
+    or with both figures; empty for a year without a ledger."""
+    if analysis is None:
+        return pd.DataFrame(columns=CHECK_COLUMNS)
+    rows = []
+    for r in analysis.items.itertuples():
+        label = item_label(r.code, r.item) if r.code is not None else r.item
+        paid, executed = r.paid, r.executed
+        if r.status == NOT_IN_BUDGET:
+            status, detail = STATUS_DIFF, f"支付明细中的项目「{r.item}」在预算执行表中找不到（{r.payments}笔，合计{_wan(paid)}）"
+        elif executed is None:
+            status, detail = STATUS_UNKNOWN, f"预算执行表未披露执行数；支付明细合计{_wan(paid)}"
+        else:
+            status = STATUS_OK if r.status == AGREES else STATUS_DIFF
+            detail = "" if status == STATUS_OK else f"支付明细合计{_wan(paid)}，执行数{_wan(executed)}"
+        diff = None if executed is None else executed - paid
+        rows.append({"check": f"{label}：支付明细合计 vs 执行数", "formula": f"支付明细{r.payments}笔之和",
+                     "computed": paid, "stated": executed, "difference": diff,
+                     "relative": None if diff is None or not paid else float(diff / paid), "status": status,
+                     "detail": detail})
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def _wan(yuan: Decimal) -> str:
+    return f"{(yuan / 10000).quantize(Decimal('0.01'))}万元"
