@@ -2,12 +2,12 @@
 
 Pure functions of the loaded frames. Every figure is the ledger's own sums (stated by the data), except the
 part of a contract that falls in the year when its service runs beyond it (推算, by days of service) and the
-execution rate where the budget total is 未披露 (then None, never a guess).
+execution rate where the budget total is 未披露 (then None, never a guess). A contract's cost for the year follows
+the rule lines and contracts share (:func:`~qdanalysis.analyse.network_lines.months_in_service`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from qdanalysis.analyse.checks import CHECK_COLUMNS, STATUS_DIFF, STATUS_OK, STATUS_UNKNOWN
 from qdanalysis.analyse.linking import item_keys, item_label, link_items
+from qdanalysis.analyse.network_lines import months_in_service
 from qdanalysis.money import is_missing, safe_ratio, sum_known, to_decimal
 
 #: 序时进度: the share of the year's budget that should be spent by each quarter's end.
@@ -40,8 +41,9 @@ class PaymentAnalysis:
         december_share, last_days_share, q4_share: shares of the year's payments paid in December, in its last
             ten days (21–31 December), and in the fourth quarter.
         items: per budget item: paid, executed, difference (executed − paid), status.
-        contracts: per contract: paid, the contract amount for the year (``in_year``; ``derived`` when pro-rated
-            by days of service), excess (paid − in_year), vendor, the payees the ledger names, payee_differs.
+        contracts: per contract: paid, the contract's cost for the year (``in_year``: its annual cost for the months
+            in service; ``derived`` when that is not all twelve), excess (paid − in_year), vendor, the payees the
+            ledger names, payee_differs.
         no_contract: per item and payee, payments with no contract (no 合同编号 that the 合同台账 knows): paid, count.
     """
 
@@ -155,22 +157,22 @@ def paid_per_item(payments: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
 
 
 def _in_year(contract: pd.Series, year: int) -> tuple[Decimal | None, bool]:
-    """The contract amount for the part of its service in ``year``: the whole amount when the service lies in the
-    year (or its dates are not given), else pro-rated by days of service (推算)."""
+    """The contract's cost for ``year``, by the rule lines and contracts share: a one-off (一次性) amount whole; an
+    annual or monthly contract its annual cost for the months of the year it is in service (推算 when that is
+    not all twelve); a contract paid per message has no amount to hold a payment against (None)."""
+    billing = str(contract.get("billing") or "")
     amount = contract.get("amount")
-    if is_missing(amount):
-        return None, False
-    amount = to_decimal(amount)
-    start, end = contract.get("start"), contract.get("end")
-    if is_missing(start) or is_missing(end) or str(contract.get("billing") or "") == "一次性":
-        return amount, False
-    start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
-    first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
-    if start >= dt.date(year, 1, 1) and end <= dt.date(year, 12, 31):
-        return amount, False
-    days = (end - start).days + 1
-    inside = max((last - first).days + 1, 0)
-    return (amount * inside / days).quantize(Decimal("0.01")), True
+    if billing == "一次性":
+        return (None, False) if is_missing(amount) else (to_decimal(amount), False)
+    annual = contract.get("annual_cost")
+    if is_missing(annual):
+        if billing not in ("", "年") or is_missing(amount):  # per message, or nothing stated
+            return None, False
+        annual = amount  # billed by the year (or no billing word): 合同金额 is the annual amount
+    months = months_in_service(contract, year)
+    if months == 12:
+        return to_decimal(annual), False
+    return (to_decimal(annual) * months / 12).quantize(Decimal("0.01")), True
 
 
 def paid_per_contract(payments: pd.DataFrame, contracts: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from qdanalysis.demo.programme import DEMO_MARK, DEMO_SOURCE, DEMO_TITLE_PREFIX, FEN, wan
 from qdanalysis.demo.year import DemoYear
-from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, SheetSchema
+from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PAYMENTS, SMS, TOTAL_WORDS, SheetSchema
 
 #: Workbook created/modified time and zip entry time: fixed, so files are byte-identical.
 FIXED_TIMESTAMP = dt.datetime(2021, 1, 1, 0, 0, 0)
@@ -31,6 +31,7 @@ _CONTRACT_KEYS = ("contract_id", "item_code", "item", "vendor", "signed", "start
 _LINE_KEYS = ("unit", "carrier", "line_type", "bandwidth_mbps", "count", "monthly_fee", "start", "item_code",
               "note", "source")
 _SMS_KEYS = ("month", "department", "count", "unit_price", "amount", "note", "source")
+_PAYMENT_KEYS = ("date", "voucher", "item_code", "item", "payee", "contract_id", "amount", "memo", "note")
 _INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "item_codes", "note", "source")
 _MONEY_FORMAT, _PRICE_FORMAT, _DATE_FORMAT, _COUNT_FORMAT = "#,##0.00", "#,##0.0000", "yyyy-mm-dd", "#,##0"
 _WIDTH = {"text": 16, "code": 9, "money": 15, "price": 12, "date": 12, "count": 10, "month": 12}
@@ -142,6 +143,9 @@ def workbook_bytes(data: DemoYear) -> bytes:
     _sheet(wb, SMS, f"{y}年金宏短信平台通信费结算明细", _SMS_KEYS, data.sms, unit_line=True, seed=data.seed)
     _sheet(wb, INDICATORS, f"{y}年专项业务费项目绩效目标及完成情况（表1-1）", _INDICATOR_KEYS, data.indicators,
            unit_line=False, seed=data.seed)
+    if data.payments:
+        _sheet(wb, PAYMENTS, f"{y}年{data.programme}国库集中支付明细", _PAYMENT_KEYS, data.payments, unit_line=True,
+               seed=data.seed)
     _readme_sheet(wb, data)
     for prop in ("created", "modified"):
         setattr(wb.properties, prop, FIXED_TIMESTAMP)

@@ -66,8 +66,8 @@ def test_per_contract_paid_against_the_year_and_payees():
     c = result().contracts.set_index("contract_id")
     assert c.loc["HT-1", "excess"] == Decimal("85000.01") and not c.loc["HT-1", "derived"]
     assert c.loc["HT-1", "payee_differs"] and c.loc["HT-1", "payees"] == "甲公司、丙公司"
-    # HT-2 runs 2020-07-01..2021-06-30: 184 of its 365 days fall in 2020 (推算)
-    assert c.loc["HT-2", "in_year"] == (Decimal("1900000") * 184 / 365).quantize(Decimal("0.01"))
+    # HT-2, billed by the year, runs 2020-07-01..2021-06-30: 6 of its months fall in 2020 (推算)
+    assert c.loc["HT-2", "in_year"] == Decimal("950000.00") and c.loc["HT-2", "excess"] == Decimal(0)
     assert c.loc["HT-2", "derived"] and not c.loc["HT-2", "payee_differs"]
 
 

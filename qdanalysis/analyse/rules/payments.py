@@ -73,7 +73,7 @@ def paid_beyond_contract(evidence) -> Finding | None:
         return None
     parts = []
     for r in over.itertuples():
-        basis = "（推算：合同金额按本年服务天数折算）" if r.derived else ""
+        basis = "（推算：按本年服务月数折算）" if r.derived else ""
         parts.append(f"合同{r.contract_id}（{r.item}）本年支付{wan(r.paid)}，合同本年金额{wan(r.in_year)}{basis}，"
                      f"超出{wan(r.excess)}")
     stated = over[~over["derived"].astype(bool)]

@@ -48,7 +48,7 @@ def _charts():
 
 
 def _contracts(p) -> pd.DataFrame:
-    return p.contracts.assign(basis=["推算（按本年服务天数折算）" if d else "合同金额" for d in p.contracts["derived"]])
+    return p.contracts.assign(basis=["推算（按本年服务月数折算）" if d else "合同金额" for d in p.contracts["derived"]])
 
 
 def blocks(ctx: Context) -> list[Block]:
@@ -76,7 +76,7 @@ def blocks(ctx: Context) -> list[Block]:
     if len(p.contracts):
         contracts = _contracts(p)
         if contracts["derived"].any():
-            out.append(para("服务期跨年度的合同（{n}份），合同本年金额为推算数：合同金额×本年服务天数÷服务总天数"
+            out.append(para("本年只有部分月份在服务期内的合同（{n}份），合同本年金额为推算数：年度金额×本年服务月数÷12"
                             "（表中“本年金额口径”列注明）。", n=int(contracts["derived"].sum())))
         out.append(ctx.table(CONTRACTS, contracts))
     if len(p.no_contract):

@@ -61,7 +61,7 @@ def test_paid_beyond_contract():
 def test_beyond_a_pro_rated_amount_is_derived_and_medium():
     e = evidence(("2020-12-01", "A2", "网络维护", "丙公司", "HT-3", Decimal("1300000")))
     [f] = R.PAID_BEYOND_CONTRACT.apply(e)
-    assert f.severity == "中" and "（推算：合同金额按本年服务天数折算）" in f.summary and f.figures["derived"] == 1
+    assert f.severity == "中" and "（推算：按本年服务月数折算）" in f.summary and f.figures["derived"] == 1
 
 
 def test_payee_not_vendor_names_the_other_payee():

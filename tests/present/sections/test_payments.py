@@ -40,9 +40,9 @@ def test_a_year_with_a_ledger(analysis2020):
     assert text[1] == ("按预算200.00万元计，各季度末累计执行率依次为10.00%、58.50%、58.50%、92.75%，"
                        "序时进度为25.00%、50.00%、75.00%、100.00%。")
     assert text[2] == "按项目汇总支付明细，与预算执行表的执行数核对：一致1个项目，不一致1个项目（不一致的两个数均列于下表）。"
-    assert text[3].startswith("服务期跨年度的合同（1份），合同本年金额为推算数")
+    assert text[3].startswith("本年只有部分月份在服务期内的合同（1份），合同本年金额为推算数：年度金额×本年服务月数÷12")
     contracts_table = next(b for b in blocks if getattr(b, "key", "") == "按合同支付")
-    assert list(contracts_table.frame["basis"]) == ["推算（按本年服务天数折算）"]
+    assert list(contracts_table.frame["basis"]) == ["推算（按本年服务月数折算）"]
     assert [t.key for t in section.sheets(ctx)] == ["支付进度", "月度支付", "支付与执行数核对", "按合同支付", "无合同支付"]
 
 
