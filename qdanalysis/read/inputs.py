@@ -55,6 +55,8 @@ class InputTable:
         needs_year: the loader reads year-less dates (``1月``) in the year being loaded.
         evaluator: a sheet the evaluator adds (项目信息, 产出与成效): its absence is not reported
             as data the year lacks.
+        ledger: an optional ledger that only adds evidence (支付明细): a year without it shows nothing of it and
+            is not listed as lacking data in its report; ``validate`` names it among the optional tables not given.
     """
 
     name: str
@@ -64,6 +66,7 @@ class InputTable:
     required: bool = False
     needs_year: bool = False
     evaluator: bool = False
+    ledger: bool = False
 
     @property
     def title(self) -> str:
@@ -102,7 +105,7 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("lines", schema.LINES, load_lines, LINE_DTYPES),
     InputTable("sms", schema.SMS, load_sms, SMS_DTYPES, needs_year=True),
     InputTable("indicators", schema.INDICATORS, read_indicators, INDICATOR_DTYPES),
-    InputTable("payments", schema.PAYMENTS, load_payments, PAYMENT_DTYPES, needs_year=True),
+    InputTable("payments", schema.PAYMENTS, load_payments, PAYMENT_DTYPES, needs_year=True, ledger=True),
     InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
     InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
     InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),

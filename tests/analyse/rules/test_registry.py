@@ -17,6 +17,7 @@ from qdanalysis.present.sections.scoring import INDICATOR_CHECKS
 #: The dimension of every rule's findings, as the report and the draft have grouped them.
 DIMENSION_OF = {"F01": "决策", "F02": "决策", "F03": "效益", "F04": "决策", "F05": "决策", "F06": "过程", "F07": "产出",
                 "F08": "决策", "F09": "产出", "F10": "过程", "F11": "决策", "F12": "决策", "F13": "决策",
+                "F21": "过程", "F22": "过程", "F23": "过程", "F24": "过程",
                 "T01": "过程", "T02": "过程", "T03": "决策", "T04": "决策"}
 
 
