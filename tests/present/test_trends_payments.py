@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from types import SimpleNamespace
 
+import pandas as pd
+
 from qdanalysis.present.trends_payments import NOT_PROVIDED, blocks, payment_shares
 
 
@@ -20,7 +22,7 @@ def test_shares_by_year_and_the_rush_year_named(analyses):
 def test_a_year_without_a_ledger_is_not_provided_never_zero(analyses):
     without = [replace(analyses[0], payments=None), *analyses[1:]]
     shares = payment_shares(SimpleNamespace(analyses=without, demo=True))
-    assert shares["ledger"].iloc[0] == NOT_PROVIDED and shares["december_share"].iloc[0] is None
+    assert shares["ledger"].iloc[0] == NOT_PROVIDED and pd.isna(shares["december_share"].iloc[0])
 
 
 def test_no_ledger_in_any_year_no_section(analyses):
