@@ -145,13 +145,14 @@ def read_system_sheets(located: list[Located], collector_of: dict[str, ProblemCo
         open_groups: list[_Group] = []  # the headings the next item falls under, outermost first
         last: _Item | None = None
         records = list(read_records(loc, BUDGET_SYSTEM, collector))
-        if not any(_heading(r) for r in records):
+        headings = [_heading(r) for r in records]  # each row's texts read once
+        if not any(headings):
             category = BUDGET.column("category")
             collector.add(loc.sheet, loc.header_row, category.header, f"缺少必填列「{category.header}」",
                           f"请在表头行加入「{category.header}」列（也可写作：{'、'.join(category.synonyms)}）；"
                           "预算管理一体化系统导出的表，请保留「一、…」「（一）…」分类标题行，程序据此确定类别")
             continue
-        for rec in records:
+        for rec, heading in zip(records, headings):
             if _is_total(rec):
                 if out.total is not None:
                     collector.add(loc.sheet, rec.row, loc.where("item"),
@@ -165,7 +166,6 @@ def read_system_sheets(located: list[Located], collector_of: dict[str, ProblemCo
                 out.subtotals.append((rec, list(members)))
                 last = None
                 continue
-            heading = _heading(rec)
             if heading is not None:
                 level, name = heading
                 _check_heading_row(collector, rec, name)
