@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from qdanalysis.demo.programme import DEMO_MARK, DEMO_SOURCE, DEMO_TITLE_PREFIX, FEN, wan
+from qdanalysis.demo.system_budget import SYSTEM_LAYOUT_YEAR, system_budget_sheet
 from qdanalysis.demo.year import DemoYear
 from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PAYMENTS, SMS, TOTAL_WORDS, SheetSchema
 
@@ -134,8 +135,12 @@ def workbook_bytes(data: DemoYear) -> bytes:
     total = {"category": TOTAL_WORDS[0], "budget": data.total_budget, "executed": data.total_executed,
              "note": f"执行率{_rate_percent(data)}%",
              "source": DEMO_SOURCE}
-    _sheet(wb, BUDGET, f"{y}年{data.programme}预算执行明细表", _BUDGET_KEYS, data.budget,
-           unit_line=True, seed=data.seed, merge_key="category", total=total)
+    if y == SYSTEM_LAYOUT_YEAR:  # one year as the 预算管理一体化系统 exports it
+        system_budget_sheet(wb, f"{y}年{data.programme}预算执行情况表", data.budget, data.total_budget,
+                            data.total_executed, data.seed)
+    else:
+        _sheet(wb, BUDGET, f"{y}年{data.programme}预算执行明细表", _BUDGET_KEYS, data.budget,
+               unit_line=True, seed=data.seed, merge_key="category", total=total)
     _sheet(wb, CONTRACTS, f"{y}年{data.programme}合同台账（{y}年度在履行合同）", _CONTRACT_KEYS,
            data.contracts, unit_line=True, seed=data.seed)
     _sheet(wb, LINES, f"{y}年{data.programme}线路租用清单（{y}年12月31日在用）", _LINE_KEYS, data.lines,
