@@ -77,5 +77,5 @@ def _instalments(rng: random.Random, year: int, item: dict[str, Any], contract: 
             rows.append({"date": dt.date(year, 12 if late else 3 * q, day), "item_code": item["code"],
                          "item": item["item"], "payee": payee,
                          "contract_id": contract["contract_id"] if contract else None, "amount": amount,
-                         "memo": f"{item['item']}第{q}期", "note": DEMO_SOURCE})
+                         "memo": f"{item['item']}第{q}期", "source": DEMO_SOURCE})
     return rows

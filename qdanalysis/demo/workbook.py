@@ -32,7 +32,7 @@ _CONTRACT_KEYS = ("contract_id", "item_code", "item", "vendor", "signed", "start
 _LINE_KEYS = ("unit", "carrier", "line_type", "bandwidth_mbps", "count", "monthly_fee", "start", "item_code",
               "note", "source")
 _SMS_KEYS = ("month", "department", "count", "unit_price", "amount", "note", "source")
-_PAYMENT_KEYS = ("date", "voucher", "item_code", "item", "payee", "contract_id", "amount", "memo", "note")
+_PAYMENT_KEYS = ("date", "voucher", "item_code", "item", "payee", "contract_id", "amount", "memo", "source")
 _INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "item_codes", "note", "source")
 _MONEY_FORMAT, _PRICE_FORMAT, _DATE_FORMAT, _COUNT_FORMAT = "#,##0.00", "#,##0.0000", "yyyy-mm-dd", "#,##0"
 _WIDTH = {"text": 16, "code": 9, "money": 15, "price": 12, "date": 12, "count": 10, "month": 12}

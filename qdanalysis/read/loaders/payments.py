@@ -25,10 +25,10 @@ from qdanalysis.read.xlsx import collector_paused
 
 PAYMENT_DTYPES = {
     "date": "date", "item_code": object, "item": object, "amount": MONEY, "payee": object, "contract_id": object,
-    "economic": object, "memo": object, "voucher": object, "note": object,
+    "economic": object, "memo": object, "voucher": object, "note": object, "source": object,
     "src_file": object, "src_sheet": object, "src_row": "Int64",
 }
-_TEXT_KEYS = ("item_code", "item", "payee", "contract_id", "economic", "memo", "voucher", "note")
+_TEXT_KEYS = ("item_code", "item", "payee", "contract_id", "economic", "memo", "voucher", "note", "source")
 
 
 @collector_paused()
