@@ -81,8 +81,8 @@ def analyse_payments(payments: pd.DataFrame, budget: pd.DataFrame, contracts: pd
         total=total, base=base, monthly=monthly, quarters=quarters,
         december_share=safe_ratio(int(december), whole), last_days_share=safe_ratio(int(last), whole),
         q4_share=safe_ratio(int(q4), whole),
-        items=paid_per_item(linked, budget), contracts=paid_per_contract(linked, contracts, year),
-        no_contract=without_contract(linked, contracts), count=len(linked))
+        items=paid_per_item(linked, budget, cents), contracts=paid_per_contract(linked, contracts, year),
+        no_contract=without_contract(linked, contracts, cents), count=len(linked))
 
 
 def _cents(amounts: pd.Series) -> np.ndarray:
@@ -132,26 +132,36 @@ def payment_quarters(monthly: pd.DataFrame, total: Decimal) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _grouped(payments: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
-    """Payments summed by ``keys`` in exact fen (vectorised: a 200,000-row ledger in milliseconds): per group the
-    keys, ``paid`` (Decimal 元), ``payments`` (count) and the first 项目名称 given; in order of first appearance."""
-    frame = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)})
-    frame["cents"] = _cents(payments["amount"])
-    frame["item"] = payments["item"].to_numpy()
-    names = [f"k{i}" for i in range(len(keys))]
-    out = frame.groupby(names, sort=False, dropna=False).agg(cents=("cents", "sum"), payments=("cents", "size"),
-                                                             item=("item", "first")).reset_index()
-    out["paid"] = [Decimal(int(c)).scaleb(-2) for c in out["cents"]]
-    return out
+def _grouped(payments: pd.DataFrame, keys: list[pd.Series], cents: np.ndarray | None = None) -> pd.DataFrame:
+    """Payments summed by ``keys`` in exact fen, vectorised (a 200,000-row ledger in milliseconds): per group the
+    keys (``k0``, ``k1``…), ``cents``, ``paid`` (Decimal 元), ``payments`` (count) and the first 项目名称 given; in
+    order of first appearance. A blank key is a group of its own."""
+    if cents is None:
+        cents = _cents(payments["amount"])
+    combined = np.zeros(len(payments), dtype=np.int64)
+    factored = []
+    for key in keys:
+        codes, uniques = pd.factorize(key, use_na_sentinel=False)
+        combined = combined * max(len(uniques), 1) + codes
+        factored.append((codes, uniques))
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    sums = np.zeros(len(first), dtype=np.int64)
+    np.add.at(sums, inverse, cents)
+    order = np.argsort(first, kind="stable")
+    first = first[order]
+    out = {f"k{i}": np.asarray(uniques)[codes[first]] for i, (codes, uniques) in enumerate(factored)}
+    out.update(cents=sums[order], payments=np.bincount(inverse)[order],
+               item=payments["item"].to_numpy()[first], paid=[Decimal(int(c)).scaleb(-2) for c in sums[order]])
+    return pd.DataFrame(out)
 
 
-def paid_per_item(payments: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
+def paid_per_item(payments: pd.DataFrame, budget: pd.DataFrame, cents: np.ndarray | None = None) -> pd.DataFrame:
     """Per budget item, the ledger's sum against the budget's 执行数: agreeing, differing (both figures), or why not."""
     keyed = item_keys(budget) if not budget.empty else budget
     executed = dict(zip(keyed["code"], keyed["executed"])) if not budget.empty else {}
     names = dict(zip(keyed["code"], keyed["item"])) if not budget.empty else {}
     rows = []
-    grouped = _grouped(payments, [payments["item_code"].fillna(payments["item"])])
+    grouped = _grouped(payments, [payments["item_code"].fillna(payments["item"])], cents)
     for code, paid, count, first in zip(grouped["k0"], grouped["paid"], grouped["payments"], grouped["item"]):
         known = code in executed
         stated = executed.get(code)
@@ -208,14 +218,16 @@ def paid_per_contract(payments: pd.DataFrame, contracts: pd.DataFrame, year: int
     return pd.DataFrame(rows, columns=columns)
 
 
-def without_contract(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
+def without_contract(payments: pd.DataFrame, contracts: pd.DataFrame, cents: np.ndarray | None = None) -> pd.DataFrame:
     """Payments that name no contract the 合同台账 knows, summed per item and payee, largest first."""
     columns = ["item_code", "item", "payee", "paid", "payments"]
     ids = set(contracts["contract_id"]) if contracts is not None and not contracts.empty else set()
-    free = payments[~payments["contract_id"].isin(ids)] if ids else payments
+    mask = ~payments["contract_id"].isin(ids).to_numpy() if ids else np.ones(len(payments), dtype=bool)
+    free = payments[mask]
     if free.empty:
         return pd.DataFrame(columns=columns)
-    grouped = _grouped(free, [free["item_code"].fillna(free["item"]), free["payee"].fillna("（未填收款人）")])
+    grouped = _grouped(free, [free["item_code"].fillna(free["item"]), free["payee"].fillna("（未填收款人）")],
+                       None if cents is None else cents[mask])
     grouped = grouped.sort_values("cents", ascending=False, kind="stable")
     out = pd.DataFrame({"item_code": grouped["k0"], "item": [i if isinstance(i, str) else k
                                                              for i, k in zip(grouped["item"], grouped["k0"])],
