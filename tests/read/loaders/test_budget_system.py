@@ -185,3 +185,27 @@ def test_heading_level(text, level):
                                             ("1.1机房", (None, "1.1机房")), ("机房", (None, "机房"))])
 def test_item_number(text, expected):
     assert item_number(text) == expected
+
+
+def test_amounts_as_text_full_width_and_with_separators_read_exactly(workbook):
+    rows = body()
+    rows[2][4:7] = ["８０．００", "80", " 79 "]
+    rows[3][4:7] = ["20", "10", "9.50万元"]
+    budget = read(workbook, rows)
+    assert budget.items["executed"].iloc[0] == Decimal("885000.00")
+
+
+def test_heading_written_in_the_number_column(workbook):
+    rows = body()
+    rows[1][0], rows[1][2] = "一", "关键设备维护服务费"
+    rows[5][0], rows[5][2] = "二、", "数据服务费"
+    budget = read(workbook, rows)
+    assert list(budget.subtotals["category"]) == ["关键设备维护服务费", "数据服务费"]
+    assert len(budget.items) == 3
+
+
+def test_heading_with_amounts_and_no_items_is_refused(workbook):
+    rows = [*body(), [None, None, "三、空分类", None, 5, 5, 5, None]]
+    problems = refused(workbook, rows)
+    [p] = [p for p in problems if "空分类" in p.message]
+    assert p.row == 12 and "下没有明细项目" in p.message and p.hint
