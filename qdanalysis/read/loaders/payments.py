@@ -73,7 +73,7 @@ def _check(cols: Columns, year: int | None) -> None:
             cols.add(i, LOADER_ORDER, "date", "缺少支付日期", "请填写支付日期，如 2020-12-25")
         elif d is not None and d.precision != "day":
             cols.add(i, LOADER_ORDER, "date", f"支付日期「{parsing.shown(raw_dates[i])}」没有具体到日",
-                     "请填写到日的支付日期，如 2020-12-25（按日判断是否在年底集中支付）")
+                     "请填写到日的支付日期，如 2020-12-25；是否年底集中支付按日判断")
         elif d is not None and year is not None and d.date.year != year:
             cols.add(i, LOADER_ORDER, "date", f"支付日期{d.date.isoformat()}不在{year}年",
                      f"{year}年的支付明细只列{year}年内的支付；其他年度的支付请放到该年度的文件夹")
