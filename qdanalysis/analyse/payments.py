@@ -41,7 +41,7 @@ class PaymentAnalysis:
         december_share, last_days_share, q4_share: shares of the year's payments paid in December, in its last
             ten days (21–31 December), and in the fourth quarter.
         items: per budget item: paid, executed, difference (executed − paid), status.
-        contracts: per contract: paid, the contract's cost for the year (``in_year``: its annual cost for the months
+        contracts: per contract (by 合同编号, else by its item and payee): paid, the contract's cost for the year (``in_year``: its annual cost for the months
             in service; ``derived`` when that is not all twelve), excess (paid − in_year), vendor, the payees the
             ledger names, payee_differs.
         no_contract: per item and payee, payments with no contract (no 合同编号 that the 合同台账 knows): paid, count.
@@ -67,6 +67,9 @@ def analyse_payments(payments: pd.DataFrame, budget: pd.DataFrame, contracts: pd
     if payments is None or payments.empty:
         return None
     linked = link_items(budget, payments)
+    by_payee = _by_item_and_payee(linked, contracts)
+    if by_payee.any():
+        linked = linked.assign(contract_id=linked["contract_id"].where(~by_payee, _matched(linked, contracts)))
     cents = _cents(linked["amount"])
     total = Decimal(int(cents.sum())).scaleb(-2)
     base = _base(totals)
@@ -81,7 +84,8 @@ def analyse_payments(payments: pd.DataFrame, budget: pd.DataFrame, contracts: pd
         total=total, base=base, monthly=monthly, quarters=quarters,
         december_share=safe_ratio(int(december), whole), last_days_share=safe_ratio(int(last), whole),
         q4_share=safe_ratio(int(q4), whole),
-        items=paid_per_item(linked, budget, cents), contracts=paid_per_contract(linked, contracts, year),
+        items=paid_per_item(linked, budget, cents),
+        contracts=paid_per_contract(linked.assign(by_payee=by_payee), contracts, year),
         no_contract=without_contract(linked, contracts, cents), count=len(linked))
 
 
@@ -197,9 +201,39 @@ def _in_year(contract: pd.Series, year: int) -> tuple[Decimal | None, bool]:
     return (to_decimal(annual) * months / 12).quantize(Decimal("0.01")), True
 
 
+def _vendor_contracts(contracts: pd.DataFrame) -> dict[tuple, str]:
+    """(item key, vendor) -> 合同编号, for the pairs that name exactly one contract."""
+    if contracts is None or contracts.empty or "item_code" not in contracts:
+        return {}
+    pairs = list(zip(contracts["item_code"].fillna(contracts["item"]), contracts["vendor"]))
+    counts = pd.Series(pairs, dtype=object).value_counts() if pairs else pd.Series(dtype=int)
+    return {pair: cid for pair, cid in zip(pairs, contracts["contract_id"]) if counts[pair] == 1}
+
+
+def _by_item_and_payee(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.Series:
+    """The payments that give no 合同编号 the 合同台账 knows, but whose item and payee name exactly one contract
+    (its item and its 供应商): they are that contract's payments."""
+    unique = _vendor_contracts(contracts)
+    ids = set(contracts["contract_id"]) if contracts is not None and not contracts.empty else set()
+    if not unique:
+        return pd.Series(False, index=payments.index)
+    keys = zip(payments["item_code"].fillna(payments["item"]), payments["payee"])
+    return pd.Series([cid not in ids and key in unique for cid, key in zip(payments["contract_id"], keys)],
+                     index=payments.index)
+
+
+def _matched(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.Series:
+    unique = _vendor_contracts(contracts)
+    keys = zip(payments["item_code"].fillna(payments["item"]), payments["payee"])
+    return pd.Series([unique.get(key) for key in keys], index=payments.index, dtype=object)
+
+
 def paid_per_contract(payments: pd.DataFrame, contracts: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per contract the ledger names: paid against its amount for the year, and its payees against its 供应商."""
-    columns = ["contract_id", "item", "vendor", "payees", "paid", "in_year", "derived", "excess", "payee_differs"]
+    """Per contract the ledger pays: paid against its amount for the year, and its payees against its 供应商.
+    ``linked_by`` says how its payments were found: by 合同编号, or by item and payee (where ``payments`` has a
+    boolean column ``by_payee`` marking them), or both."""
+    columns = ["contract_id", "item", "vendor", "payees", "paid", "in_year", "derived", "excess", "payee_differs",
+               "linked_by"]
     if contracts is None or contracts.empty or "contract_id" not in payments:
         return pd.DataFrame(columns=columns)
     known = {c["contract_id"]: c for _, c in contracts.iterrows()}
@@ -214,8 +248,14 @@ def paid_per_contract(payments: pd.DataFrame, contracts: pd.DataFrame, year: int
         differs = bool(payees) and isinstance(vendor, str) and bool(vendor) and any(p != vendor for p in payees)
         rows.append({"contract_id": cid, "item": contract.get("item"), "vendor": vendor, "payees": "、".join(payees) or None,
                      "paid": paid, "in_year": in_year, "derived": derived,
-                     "excess": None if in_year is None else paid - in_year, "payee_differs": differs})
+                     "excess": None if in_year is None else paid - in_year, "payee_differs": differs,
+                     "linked_by": _linked_by(group)})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _linked_by(group: pd.DataFrame) -> str:
+    flags = group["by_payee"] if "by_payee" in group else pd.Series(False, index=group.index)
+    return "项目和收款人" if flags.all() else "合同编号、项目和收款人" if flags.any() else "合同编号"
 
 
 def without_contract(payments: pd.DataFrame, contracts: pd.DataFrame, cents: np.ndarray | None = None) -> pd.DataFrame:

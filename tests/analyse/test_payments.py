@@ -92,3 +92,12 @@ def test_checks_show_agreement_or_both_figures():
     assert checks.loc["B1 数据采集：支付明细合计 vs 执行数", "status"] == "未披露"
     assert "在预算执行表中找不到" in checks.loc["不在预算中：支付明细合计 vs 执行数", "detail"]
     assert payment_checks(None).empty
+
+
+def test_a_payment_without_contract_number_goes_to_the_one_contract_of_its_item_and_payee():
+    ledger = payments(("2020-05-05", "B1", "数据采集", "乙公司", None, Decimal("100")),
+                      ("2020-05-06", "A1", "机房维护", "甲公司", "HT-1", Decimal("1")))
+    r = analyse_payments(ledger, BUDGET, CONTRACTS, TOTALS, 2020)
+    c = r.contracts.set_index("contract_id")
+    assert c.loc["HT-2", "paid"] == Decimal("100") and c.loc["HT-2", "linked_by"] == "项目和收款人"
+    assert c.loc["HT-1", "linked_by"] == "合同编号" and r.no_contract.empty

@@ -32,7 +32,8 @@ ITEMS = TableLayout(
 CONTRACTS = TableLayout(
     "按合同支付", "按合同的支付与合同金额",
     {"contract_id": "合同编号", "item": "项目名称", "vendor": "合同供应商", "payees": "支付明细中的收款人",
-     "paid": "本年支付（万元）", "in_year": "合同本年金额（万元）", "basis": "本年金额口径", "excess": "支付减合同本年金额（万元）"},
+     "paid": "本年支付（万元）", "in_year": "合同本年金额（万元）", "basis": "本年金额口径", "excess": "支付减合同本年金额（万元）",
+     "linked_by": "支付对应合同的依据"},
     money=("paid", "in_year", "excess"))
 NO_CONTRACT = TableLayout(
     "无合同支付", "未对应合同的支付（按项目和收款人）",
