@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qdanalysis.errors import MissingTableError, ValidationError
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
 from qdanalysis.read.folder import shared_reads
@@ -37,12 +38,19 @@ def read_budget(path: str | Path) -> BudgetSheet:
     Raises:
         ValidationError: every problem of the file, each naming sheet, row and column.
     """
-    with shared_reads():  # the layouts are told apart by their headers: each workbook is read once
-        system, system_collectors = locate(path, BUDGET_SYSTEM, required=False)
-        system = [loc for loc in system if budget_system.is_system_layout(loc)]
-        if system:
-            return budget_system.read_system_budget(path, system, system_collectors)
-        located, collectors = locate(path, BUDGET)
+    with shared_reads():  # the layouts are told apart by their headers and heading rows: each workbook read once
+        found, system_collectors = locate(path, BUDGET_SYSTEM, required=False)
+        found = [loc for loc in found if budget_system.is_system_layout(loc)]
+        exports = [loc for loc in found if budget_system.has_headings(loc)]
+        if exports:  # a sheet without 类别 and without headings beside them is not the budget: left alone
+            return budget_system.read_system_budget(path, exports, system_collectors,
+                                                     skip=frozenset((loc.file, loc.sheet) for loc in found))
+        try:
+            located, collectors = locate(path, BUDGET)
+        except MissingTableError:
+            if found:  # the budget's columns without 类别 and without heading rows: say what would make it readable
+                raise ValidationError(budget_system.no_category(found[0])) from None
+            raise
     items: list[Record] = []
     subtotal_rows: list[tuple[Record, list[Record]]] = []
     total: Record | None = None

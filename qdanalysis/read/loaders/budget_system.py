@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.errors import ProblemCollector
+from qdanalysis.errors import Problem, ProblemCollector
 from qdanalysis.money import sum_all
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
@@ -62,6 +62,28 @@ def is_system_layout(loc: Located) -> bool:
     (a sheet that has one is the hand-typed layout, read by the budget loader)."""
     category = BUDGET.column("category").names
     return not any(parsing.split_header(h)[0] in category for h in loc.extras)
+
+
+def has_headings(loc: Located) -> bool:
+    """Whether a located sheet has a heading row (``一、…``, ``（一）…``, or ``一`` in its 序号 column): what tells
+    the 一体化 export from a sheet that merely lacks the 类别 column."""
+    item, code = loc.col_index.get("item"), loc.col_index.get("code")
+    for _, values in loc.rows:
+        for j in (item, code):
+            cell = values[j] if j is not None and j < len(values) else None
+            if isinstance(cell, str) and cell.strip():
+                text = cell.strip()
+                if heading_level(text) or (j == code and heading_level(text + "、")):
+                    return True
+    return False
+
+
+def no_category(loc: Located) -> Problem:
+    """The problem of a sheet with the budget's columns but neither a 类别 column nor heading rows."""
+    category = BUDGET.column("category")
+    return Problem(loc.file, loc.sheet, loc.header_row, category.header, f"缺少必填列「{category.header}」",
+                   f"请在表头行加入「{category.header}」列（也可写作：{'、'.join(category.synonyms)}）；"
+                   "预算管理一体化系统导出的表，请保留「一、…」「（一）…」分类标题行，程序据此确定类别")
 
 
 def heading_level(text: str) -> tuple[int, str] | None:
@@ -146,12 +168,6 @@ def read_system_sheets(located: list[Located], collector_of: dict[str, ProblemCo
         last: _Item | None = None
         records = list(read_records(loc, BUDGET_SYSTEM, collector))
         headings = [_heading(r) for r in records]  # each row's texts read once
-        if not any(headings):
-            category = BUDGET.column("category")
-            collector.add(loc.sheet, loc.header_row, category.header, f"缺少必填列「{category.header}」",
-                          f"请在表头行加入「{category.header}」列（也可写作：{'、'.join(category.synonyms)}）；"
-                          "预算管理一体化系统导出的表，请保留「一、…」「（一）…」分类标题行，程序据此确定类别")
-            continue
         for rec, heading in zip(records, headings):
             if _is_total(rec):
                 if out.total is not None:
@@ -311,15 +327,17 @@ def stated(rec: Record) -> dict[str, Decimal | None]:
     return {k: money_value(rec.values.get(k)) for k in MONEY_KEYS}
 
 
-def read_system_budget(path: str | Path, located: list[Located], collectors: list[ProblemCollector]) -> BudgetSheet:
+def read_system_budget(path: str | Path, located: list[Located], collectors: list[ProblemCollector], *,
+                       skip: frozenset[tuple[str, str]] = frozenset()) -> BudgetSheet:
     """The budget of the 一体化 sheets ``located`` (found in ``path``), checked as the hand-typed layout is:
-    each heading row and 小计 against its items, the 合计 against every item and against the headings.
+    each heading row and 小计 against its items, the 合计 against every item and against the headings. ``skip``
+    names other sheets of that header that are not the budget (no heading rows): no hand-typed table either.
 
     Raises:
         ValidationError: every problem, each naming sheet, row and column.
     """
     collector_of = {c.file: c for c in collectors}
-    skip = frozenset((loc.file, loc.sheet) for loc in located)
+    skip = skip | frozenset((loc.file, loc.sheet) for loc in located)
     typed, typed_collectors = locate(path, BUDGET, required=False, skip=skip)
     for loc in typed:
         collector_of[loc.file].add(

@@ -209,3 +209,18 @@ def test_heading_with_amounts_and_no_items_is_refused(workbook):
     problems = refused(workbook, rows)
     [p] = [p for p in problems if "空分类" in p.message]
     assert p.row == 12 and "下没有明细项目" in p.message and p.hint
+
+
+def test_a_sheet_without_category_or_headings_beside_the_typed_budget_is_left_alone(workbook):
+    typed = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1", "甲", "A", 1, 1]]
+    aside = [["单位：万元"], ["项目名称", "预算数", "执行数"], ["A", 1, 1], ["B", 2, 2]]
+    budget = read_budget(workbook({"预算执行": typed, "预算调整情况": aside}))
+    assert list(budget.items["item"]) == ["A"] and budget.economic is None
+
+
+def test_a_named_sheet_without_category_keeps_todays_message(workbook):
+    rows = [["单位：万元"], ["项目名称", "预算数", "执行数"], ["A", 1, 1]]
+    with pytest.raises(ValidationError) as info:
+        read_budget(workbook({"预算执行": rows}))
+    [p] = info.value.problems
+    assert (p.row, p.column, p.message) == (2, "类别", "缺少必填列「类别」")
