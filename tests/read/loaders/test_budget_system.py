@@ -214,7 +214,7 @@ def test_heading_with_amounts_and_no_items_is_refused(workbook):
 def test_a_sheet_without_category_or_headings_beside_the_typed_budget_is_left_alone(workbook):
     typed = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1", "甲", "A", 1, 1]]
     aside = [["单位：万元"], ["项目名称", "预算数", "执行数"], ["A", 1, 1], ["B", 2, 2]]
-    budget = read_budget(workbook({"预算执行": typed, "预算调整情况": aside}))
+    budget = read_budget(workbook({"预算执行": typed, "调整情况": aside}))
     assert list(budget.items["item"]) == ["A"] and budget.economic is None
 
 
