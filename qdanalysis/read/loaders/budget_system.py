@@ -136,8 +136,13 @@ class SystemBudget:
     total: Record | None = None
 
 
+def _v(rec: Record, key: str) -> str:
+    """A cell's parsed text (the columns of this layout are text or codes, parsed once per distinct value)."""
+    return rec.values.get(key) or ""
+
+
 def _texts(rec: Record) -> tuple[str, str]:
-    return rec.text("code"), rec.text("item")
+    return _v(rec, "code"), _v(rec, "item")
 
 
 def _is_total(rec: Record) -> bool:
@@ -177,7 +182,7 @@ def read_system_sheets(located: list[Located], collector_of: dict[str, ProblemCo
                     out.total = rec
                 last = None
                 continue
-            if any(w in parsing.compact(rec.text("item")) for w in SUBTOTAL_WORDS):
+            if any(w in parsing.compact(_v(rec, "item")) for w in SUBTOTAL_WORDS):
                 members = open_groups[-1].members if open_groups else []
                 out.subtotals.append((rec, list(members)))
                 last = None
@@ -199,9 +204,9 @@ def _check_heading_row(collector: ProblemCollector, rec: Record, name: str) -> N
     if not name:
         collector.add(rec.loc.sheet, rec.row, rec.loc.where("item"), "分类标题行没有分类名称",
                       "请在编号后写明分类名称，如「一、关键设备维护服务费」")
-    if rec.text("item_code") or rec.text("economic"):
+    if _v(rec, "item_code") or _v(rec, "economic"):
         collector.add(rec.loc.sheet, rec.row, rec.loc.where("item"),
-                      f"「{parsing.shown(rec.text('item'))}」按编号是分类标题行（一、…／（一）…），却填写了项目代码或支出经济分类",
+                      f"「{parsing.shown(_v(rec, 'item'))}」按编号是分类标题行（一、…／（一）…），却填写了项目代码或支出经济分类",
                       "分类标题行只写分类名称和小计金额；如果这是一个明细项目，请改用阿拉伯数字编号（如「1.」）")
 
 
@@ -209,11 +214,11 @@ def _item_row(collector: ProblemCollector, rec: Record, last: _Item | None, open
               seen: dict[str, _Item], out: SystemBudget) -> _Item | None:
     """Add an item row: a new item, or the next 支出经济分类 row of the item just above."""
     loc = rec.loc
-    name_text = rec.text("item")
+    name_text = _v(rec, "item")
     number, name = item_number(name_text)
-    code_number = rec.text("code") or None
+    code_number = _v(rec, "code") or None
     item_code = rec.values.get("item_code")
-    economic = rec.text("economic")
+    economic = _v(rec, "economic")
     if not name and not item_code:
         if last is not None and economic:
             _add_row(collector, last, rec)
@@ -251,7 +256,7 @@ def _item_row(collector: ProblemCollector, rec: Record, last: _Item | None, open
 def _add_row(collector: ProblemCollector, item: _Item, rec: Record) -> None:
     """A further row of ``item``: each row of a multi-row item names its own 支出经济分类."""
     rows = [*item.rows, rec]
-    classes = [r.text("economic") for r in rows]
+    classes = [_v(r, "economic") for r in rows]
     loc = rec.loc
     if not all(classes):
         blank = next(r for r, c in zip(rows, classes) if not c)
@@ -282,13 +287,13 @@ def item_frame_rows(budget: SystemBudget) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"code": item.key if first.values.get("item_code") else item.number,
                                "category": item.category, "item": item.name}
         row.update({k: sum_all(money_value(r.values.get(k)) for r in item.rows) for k in MONEY_KEYS})
-        row.update(note=_joined(r.text("note") for r in item.rows), source=_joined(r.text("source") for r in item.rows),
+        row.update(note=_joined(_v(r, "note") for r in item.rows), source=_joined(_v(r, "source") for r in item.rows),
                    src_file=first.loc.file, src_sheet=first.loc.sheet, src_row=first.row)
         row["approximate"] = "、".join(k for k in MONEY_KEYS
                                       if any(getattr(r.values.get(k), "approximate", False) for r in item.rows)) or None
         if item.subcategory:
             row[SUBCATEGORY] = item.subcategory
-        classes = [r.text("economic") for r in item.rows if r.text("economic")]
+        classes = [_v(r, "economic") for r in item.rows if _v(r, "economic")]
         if classes:
             row[ECONOMIC_LIST] = "、".join(classes)
         for h in first.extras:
@@ -309,7 +314,7 @@ def economic_frame(budget: SystemBudget) -> pd.DataFrame:
     for item in budget.items:
         code = item.key if item.rows[0].values.get("item_code") else item.number
         for r in item.rows:
-            economic = r.text("economic")
+            economic = _v(r, "economic")
             if not economic:
                 continue
             rows.append({"code": code, "category": item.category, "item": item.name, "economic": economic,
