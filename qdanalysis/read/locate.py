@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,9 @@ def _is_note(text: str) -> bool:
     return head in _NOTE_STARTS and parsing.compact(text).startswith(NOTE_PREFIXES)
 
 
+_NEVER_BLANK = frozenset((dt.datetime, dt.date))
+
+
 def _first_value(values: list[Any]) -> Any:
     """The first cell of a row that is not blank, or None."""
     for v in values:
@@ -245,6 +249,8 @@ def _first_value(values: list[Any]) -> Any:
             continue
         if type(v) is str and len(v) > 4 and not v[0].isspace() and not v[-1].isspace():
             return v  # the common first cell: too long to be a blank marker such as "—"
+        if type(v) in _NEVER_BLANK:
+            return v  # a date (a ledger's first column) is never blank
         if not parsing.is_blank(v):
             return v
     return None
