@@ -25,3 +25,11 @@ def contracts(*rows):
         row["unit_price_per"] = row["billing"] if row.get("unit_price") is not None else None
         out.append(row)
     return frame(out, CONTRACT_DTYPES)
+
+
+def payments(*rows):
+    """Payments as ``(date, item_code, item, payee, contract_id, amount)``."""
+    from qdanalysis.read.loaders.payments import PAYMENT_DTYPES
+
+    keys = ("date", "item_code", "item", "payee", "contract_id", "amount")
+    return frame([{**dict(zip(keys, r)), "date": pd.Timestamp(r[0])} for r in rows], PAYMENT_DTYPES)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qdanalysis.analyse import linking, network_lines, renewals, sms_costs, spending
+import pandas as pd
+
+from qdanalysis.analyse import economic, linking, network_lines, payments, renewals, sms_costs, spending
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.headline import headline
 from qdanalysis.analyse.indicator_status import indicator_status
@@ -51,12 +53,16 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         "renewals": renewals.renewal_summary(chains, d.year),
         "recurring": renewals.recurring_share(d.budget, d.contracts, d.totals, d.year),
         "indicator_status": indicator_status(d.indicators),
+        "economic": economic.spending_by_economic(d.frames.get("economic")),
+        "payments": payments.analyse_payments(d.frames.get("payments"), d.budget, d.contracts, d.totals, d.year),
     }
     checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
+    if frames["payments"] is not None:  # the ledger's sum per item against 执行数
+        checks = pd.concat([checks, payments.payment_checks(frames["payments"])], ignore_index=True)
     warnings = warnings_from(checks)
     found = find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
-        prices=frames["prices"], indicator_status=frames["indicator_status"],
+        prices=frames["prices"], indicator_status=frames["indicator_status"], payments=frames["payments"],
     )
     problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
                                    d.team_findings, d.decisions)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from qdanalysis.analyse.findings import Finding
 from qdanalysis.analyse.headline import Headline
+from qdanalysis.analyse.payments import PaymentAnalysis
 from qdanalysis.analyse.scoring import ScoreResult
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.analyse.team import Rejected
@@ -56,6 +57,9 @@ class YearAnalysis:
             report's 其他需要说明的问题, not problems of the bureau.
         rejected: the data's findings the team did not adopt (不采纳), with its reasons.
         headline: the sums and shares the report's sentences quote.
+        economic: spending by 支出经济分类 where the budget gives it (the 预算管理一体化 export), else empty
+            (:func:`~qdanalysis.analyse.economic.spending_by_economic`).
+        payments: what the payment ledger (支付明细) shows about 过程; None for a year without a ledger.
     """
 
     data: YearData
@@ -81,6 +85,8 @@ class YearAnalysis:
     limitations: list[Finding]
     rejected: list[Rejected]
     headline: Headline
+    economic: pd.DataFrame | None = None
+    payments: PaymentAnalysis | None = None
 
     @property
     def year(self) -> int:

@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from qdanalysis.demo.programme import DEMO_MARK, DEMO_SOURCE, DEMO_TITLE_PREFIX, FEN, wan
+from qdanalysis.demo.system_budget import SYSTEM_LAYOUT_YEAR, system_budget_sheet
 from qdanalysis.demo.year import DemoYear
-from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, SMS, TOTAL_WORDS, SheetSchema
+from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PAYMENTS, SMS, TOTAL_WORDS, SheetSchema
 
 #: Workbook created/modified time and zip entry time: fixed, so files are byte-identical.
 FIXED_TIMESTAMP = dt.datetime(2021, 1, 1, 0, 0, 0)
@@ -31,6 +32,7 @@ _CONTRACT_KEYS = ("contract_id", "item_code", "item", "vendor", "signed", "start
 _LINE_KEYS = ("unit", "carrier", "line_type", "bandwidth_mbps", "count", "monthly_fee", "start", "item_code",
               "note", "source")
 _SMS_KEYS = ("month", "department", "count", "unit_price", "amount", "note", "source")
+_PAYMENT_KEYS = ("date", "voucher", "item_code", "item", "payee", "contract_id", "amount", "memo", "source")
 _INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "item_codes", "note", "source")
 _MONEY_FORMAT, _PRICE_FORMAT, _DATE_FORMAT, _COUNT_FORMAT = "#,##0.00", "#,##0.0000", "yyyy-mm-dd", "#,##0"
 _WIDTH = {"text": 16, "code": 9, "money": 15, "price": 12, "date": 12, "count": 10, "month": 12}
@@ -133,8 +135,12 @@ def workbook_bytes(data: DemoYear) -> bytes:
     total = {"category": TOTAL_WORDS[0], "budget": data.total_budget, "executed": data.total_executed,
              "note": f"执行率{_rate_percent(data)}%",
              "source": DEMO_SOURCE}
-    _sheet(wb, BUDGET, f"{y}年{data.programme}预算执行明细表", _BUDGET_KEYS, data.budget,
-           unit_line=True, seed=data.seed, merge_key="category", total=total)
+    if y == SYSTEM_LAYOUT_YEAR:  # one year as the 预算管理一体化系统 exports it
+        system_budget_sheet(wb, f"{y}年{data.programme}预算执行情况表", data.budget, data.total_budget,
+                            data.total_executed, data.seed)
+    else:
+        _sheet(wb, BUDGET, f"{y}年{data.programme}预算执行明细表", _BUDGET_KEYS, data.budget,
+               unit_line=True, seed=data.seed, merge_key="category", total=total)
     _sheet(wb, CONTRACTS, f"{y}年{data.programme}合同台账（{y}年度在履行合同）", _CONTRACT_KEYS,
            data.contracts, unit_line=True, seed=data.seed)
     _sheet(wb, LINES, f"{y}年{data.programme}线路租用清单（{y}年12月31日在用）", _LINE_KEYS, data.lines,
@@ -142,6 +148,9 @@ def workbook_bytes(data: DemoYear) -> bytes:
     _sheet(wb, SMS, f"{y}年金宏短信平台通信费结算明细", _SMS_KEYS, data.sms, unit_line=True, seed=data.seed)
     _sheet(wb, INDICATORS, f"{y}年专项业务费项目绩效目标及完成情况（表1-1）", _INDICATOR_KEYS, data.indicators,
            unit_line=False, seed=data.seed)
+    if data.payments:
+        _sheet(wb, PAYMENTS, f"{y}年{data.programme}国库集中支付明细", _PAYMENT_KEYS, data.payments, unit_line=True,
+               seed=data.seed)
     _readme_sheet(wb, data)
     for prop in ("created", "modified"):
         setattr(wb.properties, prop, FIXED_TIMESTAMP)

@@ -15,6 +15,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qdanalysis.demo.contracts import AccessChain, AnnualChain, DemoContract, standing_contracts
+from qdanalysis.demo.payments import ledger_rows
 from qdanalysis.demo.programme import (
     ANNUAL_CHAINS,
     BUDGET_TOTAL_RANGE,
@@ -60,6 +61,7 @@ class DemoYear:
     lines: list[dict[str, Any]] = field(default_factory=list)
     sms: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    payments: list[dict[str, Any]] = field(default_factory=list)
     total_budget: Decimal = Decimal(0)
     total_executed: Decimal = Decimal(0)
     sms_count: int = 0
@@ -90,6 +92,7 @@ def build_demo(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
         data.contracts = [_contract_row(c, paid.get(c.contract_id), written_ids, profile) for c in contracts]
         written_ids |= {c.contract_id for c in contracts}
         data.lines = _line_rows(year, contracts)
+        data.payments = ledger_rows(year, seed, data.budget, data.contracts)  # its own random stream
         data.sms = sms_rows
         data.total_budget = sum(budget.values(), Decimal(0))
         data.total_executed = sum(executed.values(), Decimal(0))

@@ -287,7 +287,7 @@ class _Draft(DocxWriter):
                 self.indicator_rows(rows)
                 for k, r in enumerate(rows.to_dict("records"), start=1):
                     self.indicator(k, r, by_name.get(r["name"]))
-            extra = self.unplaced(dim)
+            extra = [key for key in self.unplaced(dim) if self.report.blocks(key)]  # an optional section may show nothing
             if extra:
                 self.paragraph(f"{dim}方面的数据分析见以下图表。")
             for key in extra:

@@ -64,13 +64,17 @@ class Outline:
 
     def headings(self) -> dict[str, str]:
         """Each titled section's numbered heading (一、项目概况), by key."""
-        titled = [s for s in self.sections if s.title]
+        titled = [s for s in self.sections if s.title and self.shown(s)]
         return {s.key: f"{chinese_numeral(i)}、{s.title}" for i, s in enumerate(titled, start=1)}
 
     def parts(self) -> list[tuple[str, str, list[Block]]]:
         """(heading, introduction, blocks) of each section in order; a section without a title has no heading."""
         headings = self.headings()
-        return [(headings.get(s.key, ""), s.intro, self.blocks(s.key)) for s in self.sections]
+        return [(headings.get(s.key, ""), s.intro, self.blocks(s.key)) for s in self.sections if self.shown(s)]
+
+    def shown(self, section: Section) -> bool:
+        """Whether a section is shown: an optional one only when it has blocks for this year."""
+        return not getattr(section, "optional", False) or bool(self.blocks(section.key))
 
     def show(self) -> None:
         """Display every section in the notebook: its heading and introduction, then its blocks."""

@@ -99,7 +99,10 @@ _SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qdanalysi
 @contextlib.contextmanager
 def shared_reads() -> Iterator[None]:
     """Within this block each workbook is read once, however many loaders look into it
-    (a year's five tables often share one file)."""
+    (a year's five tables often share one file). Nested in another such block, it shares that block's reads."""
+    if _SHARED.get() is not None:
+        yield
+        return
     token = _SHARED.set({})
     try:
         yield

@@ -21,9 +21,11 @@ from qdanalysis.read import schema
 from qdanalysis.read.columns import frame
 from qdanalysis.read.folder import shared_reads, workbook_paths
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
+from qdanalysis.read.loaders.budget_system import ECONOMIC_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
 from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
+from qdanalysis.read.loaders.payments import PAYMENT_DTYPES, load_payments
 from qdanalysis.read.loaders.sms import SMS_DTYPES, load_sms
 from qdanalysis.read.loaders.team import DECISION_DTYPES, TEAM_DTYPES, load_decisions, load_team_findings
 from qdanalysis.read.loaders.texts import (
@@ -54,6 +56,8 @@ class InputTable:
         needs_year: the loader reads year-less dates (``1月``) in the year being loaded.
         evaluator: a sheet the evaluator adds (项目信息, 产出与成效): its absence is not reported
             as data the year lacks.
+        ledger: an optional ledger that only adds evidence (支付明细): a year without it shows nothing of it and
+            is not listed as lacking data in its report; ``validate`` names it among the optional tables not given.
     """
 
     name: str
@@ -63,6 +67,7 @@ class InputTable:
     required: bool = False
     needs_year: bool = False
     evaluator: bool = False
+    ledger: bool = False
 
     @property
     def title(self) -> str:
@@ -75,7 +80,8 @@ class InputTable:
     def frames(self, loaded: Any) -> dict[str, pd.DataFrame]:
         """The frames a loaded table contributes to a year, by name (the budget adds its 小计 rows)."""
         if isinstance(loaded, BudgetSheet):
-            return {self.name: loaded.items, SUBTOTALS: loaded.subtotals}
+            economic = loaded.economic if loaded.economic is not None else frame([], ECONOMIC_DTYPES)
+            return {self.name: loaded.items, SUBTOTALS: loaded.subtotals, ECONOMIC: economic}
         if isinstance(loaded, IndicatorSheet):
             return {self.name: loaded.indicators, SELF_FUNDS: loaded.funds}
         return {self.name: loaded}
@@ -89,6 +95,8 @@ class InputTable:
 
 #: The 小计 rows of the budget sheet, kept beside its items.
 SUBTOTALS = "subtotals"
+#: The budget's rows by 支出经济分类 (the 预算管理一体化 export), kept beside its items.
+ECONOMIC = "economic"
 #: The 资金 block of a unit's 自评表, kept beside the indicators it came with.
 SELF_FUNDS = "self_funds"
 
@@ -98,6 +106,7 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("lines", schema.LINES, load_lines, LINE_DTYPES),
     InputTable("sms", schema.SMS, load_sms, SMS_DTYPES, needs_year=True),
     InputTable("indicators", schema.INDICATORS, read_indicators, INDICATOR_DTYPES),
+    InputTable("payments", schema.PAYMENTS, load_payments, PAYMENT_DTYPES, needs_year=True, ledger=True),
     InputTable("results", schema.RESULTS, load_results, RESULT_DTYPES, evaluator=True),
     InputTable("project", schema.PROJECT, load_project, PROJECT_DTYPES, evaluator=True),
     InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),
@@ -116,6 +125,7 @@ FIGURES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "lines": (("月租", ("monthly_fee",)),),
     "sms": (("条数", ("count",)), ("金额", ("amount",))),
     "indicators": (("实际完成值", ("actual_text",)),),
+    "payments": (("金额", ("amount",)),),
 }
 
 
@@ -129,11 +139,11 @@ def blank_figures(name: str, table: pd.DataFrame) -> dict[str, int]:
     return counts
 
 #: Every frame a year holds: each input table, and the budget's subtotals after it.
-FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, *(t.name for t in INPUTS if t.name != "budget"), SELF_FUNDS)
+FRAME_NAMES: tuple[str, ...] = ("budget", SUBTOTALS, ECONOMIC, *(t.name for t in INPUTS if t.name != "budget"), SELF_FUNDS)
 
 #: The frame dtypes by frame name, for empty frames.
 FRAME_DTYPES: dict[str, Mapping[str, Any]] = {**{t.name: t.dtypes for t in INPUTS}, SUBTOTALS: SUBTOTAL_DTYPES,
-                                               SELF_FUNDS: FUNDS_DTYPES}
+                                               ECONOMIC: ECONOMIC_DTYPES, SELF_FUNDS: FUNDS_DTYPES}
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,15 +94,44 @@ def _best_header(sheet: SheetData, table: SheetSchema) -> tuple[int, dict[str, t
         m = _header_matches(row, table)
         if m and better(m):
             best = (i, m, row)
-        if i + 1 < len(rows) and not required <= m.keys():
+        if i + 1 < len(rows) and m and (not required <= m.keys() or _subheader(rows[i + 1])):
             lower = rows[i + 1]
-            width = max(len(row), len(lower))
-            both = [lower[j] if j < len(lower) and isinstance(lower[j], str) and lower[j].strip()
-                    else (row[j] if j < len(row) else None) for j in range(width)]
+            upper = _spread(sheet, i, row)
+            width = max(len(upper), len(lower))
+            both = [_lower_named(lower[j], upper[j] if j < len(upper) else None)
+                    if j < len(lower) and isinstance(lower[j], str) and lower[j].strip()
+                    else (upper[j] if j < len(upper) else None) for j in range(width)]
             m2 = _header_matches(both, table)
             if required <= m2.keys() and better(m2):
                 best = (i + 1, m2, both)
     return best
+
+
+def _subheader(row: list[Any]) -> bool:
+    """A row that may be the lower half of a header (``年初预算 | 调整后预算`` under ``预算数``): text only."""
+    texts = [v for v in row if not parsing.is_blank(v)]
+    return bool(texts) and all(isinstance(v, str) for v in texts)
+
+
+def _spread(sheet: SheetData, i: int, row: list[Any]) -> list[Any]:
+    """Header row ``i`` with each horizontal merge's text given to every column it spans."""
+    out = list(row)
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= i <= r1 and c1 > c0 and c0 < len(row) and isinstance(row[c0], str):
+            out.extend([None] * (c1 + 1 - len(out)))
+            for j in range(c0 + 1, c1 + 1):
+                if parsing.is_blank(out[j]):
+                    out[j] = row[c0]
+    return out
+
+
+def _lower_named(lower: str, upper: Any) -> str:
+    """A lower header cell, taking the unit of the group heading above it (``预算数（万元）``) when it has none."""
+    if parsing.split_header(lower)[1] is None and isinstance(upper, str):
+        unit = parsing.split_header(upper)[1]
+        if parsing.money_unit_of(unit):
+            return f"{lower}（{unit}）"
+    return lower
 
 
 def _sheet_name_matches(sheet: SheetData, table: SheetSchema) -> bool:
@@ -213,6 +243,9 @@ def _is_note(text: str) -> bool:
     return head in _NOTE_STARTS and parsing.compact(text).startswith(NOTE_PREFIXES)
 
 
+_NEVER_BLANK = frozenset((dt.datetime, dt.date))
+
+
 def _first_value(values: list[Any]) -> Any:
     """The first cell of a row that is not blank, or None."""
     for v in values:
@@ -220,6 +253,8 @@ def _first_value(values: list[Any]) -> Any:
             continue
         if type(v) is str and len(v) > 4 and not v[0].isspace() and not v[-1].isspace():
             return v  # the common first cell: too long to be a blank marker such as "—"
+        if type(v) in _NEVER_BLANK:
+            return v  # a date (a ledger's first column) is never blank
         if not parsing.is_blank(v):
             return v
     return None

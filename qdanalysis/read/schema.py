@@ -90,6 +90,8 @@ _ITEM_CODE = Column("item_code", "项目编号", ("预算项目编号",), kind="
 _SOURCE = Column("source", "来源", ("数据来源", "依据"), hint="数据出处，例如报告章节或凭证号")
 #: What a 数量 counts when it is not this year's number of lines (92个单位: the 2018 count of organisations).
 _COUNT_NOTE = Column("count_note", "数量说明", ("数量口径",), hint="数量的口径或年份，如 2018年外联网单位数；按本年线路条数填写的留空")
+#: 支出金额 is how the 预算管理一体化系统 heads the 执行数 column (under 执行数, beside 执行率).
+_EXECUTED_SYNONYMS = ("实际支出", "支出数", "执行金额", "实际执行", "支出金额")
 
 BUDGET = SheetSchema(
     "budget",
@@ -103,7 +105,7 @@ BUDGET = SheetSchema(
                periods=ANNUAL),
         Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", hint="调整后的预算；未调整留空",
                periods=ANNUAL),
-        Column("executed", "执行数", ("实际支出", "支出数", "执行金额", "实际执行"), True, kind="money",
+        Column("executed", "执行数", _EXECUTED_SYNONYMS, True, kind="money",
                hint="截至年末的实际支出；未知留空", periods=ANNUAL),
         _NOTE,
         _SOURCE,
@@ -111,6 +113,29 @@ BUDGET = SheetSchema(
                hint="资料对本项目实施情况的表述（原文摘录，如 完成视频监控资源共享平台建设）；不填金额，未述及留空"),
     ),
     "每个明细项目一行；可含小计、合计行（会自动核对）。",
+)
+
+#: The budget-execution table as the 预算管理一体化系统 exports it: no 类别 column (categories are heading
+#: rows 一、… and （一）…, which carry their subtotals), a 项目代码 as the item's key, one row per 支出经济分类.
+#: Found by its header in a sheet of any name; a sheet whose header has a 类别 column is the hand-typed layout.
+BUDGET_SYSTEM = SheetSchema(
+    "budget",
+    "预算执行",
+    (),
+    (
+        Column("code", "序号", ("编号", "项目编号"), kind="code"),
+        Column("item_code", "项目代码", ("项目编码",), kind="code", hint="预算管理一体化系统的项目代码；作为项目的唯一标识"),
+        Column("item", "项目名称", ("项目", "支出项目", "明细项目"), True),
+        Column("economic", "支出经济分类", ("经济分类", "部门经济分类", "政府经济分类", "经济分类科目"),
+               hint="如 30213 维修（护）费；同一项目可按经济分类分多行"),
+        Column("budget", "预算数", ("预算金额", "年初预算", "预算"), True, kind="money", periods=ANNUAL),
+        Column("adjusted_budget", "调整后预算数", ("调整预算", "调整后预算"), kind="money", periods=ANNUAL),
+        Column("executed", "执行数", _EXECUTED_SYNONYMS, True, kind="money", periods=ANNUAL),
+        _NOTE,
+        _SOURCE,
+    ),
+    "预算管理一体化系统导出的预算执行表：分类标题行（一、…／（一）…）给出类别并作为小计核对，"
+    "同一项目按支出经济分类分多行时合并为一个项目。",
 )
 
 CONTRACTS = SheetSchema(
@@ -266,6 +291,30 @@ PROJECT = SheetSchema(
         _SOURCE,
     ),
     "项目名称、主管部门、实施单位、资金来源（如 均为财政拨款）、项目背景、总体目标，一项一行；选填。",
+)
+
+#: The bureau's 国库集中支付 export: one row per payment; optional. It shows when money went out (against
+#: 序时进度), to whom (against the contract's 供应商) and how much per contract.
+PAYMENTS = SheetSchema(
+    "payments",
+    "支付明细",
+    ("支付明细", "国库集中支付", "支付台账", "付款明细"),
+    (
+        Column("date", "支付日期", ("付款日期", "日期", "支付时间"), True, kind="date", hint="如 2020-12-25；须为本年度内的日期"),
+        Column("item_code", "项目代码", ("项目编号", "预算项目编号", "项目编码"), kind="code",
+               hint="对应预算表的项目代码（或编号）；与项目名称至少填一项"),
+        Column("item", "项目名称", ("项目",), hint="对应预算表的项目名称；与项目代码至少填一项"),
+        Column("amount", "金额", ("支付金额", "付款金额"), True, kind="money", hint="本笔支付金额", periods=()),
+        Column("payee", "收款人", ("收款单位", "收款方", "收款人全称"), hint="与合同台账的供应商核对"),
+        Column("contract_id", "合同编号", ("合同号",), kind="code", hint="本笔支付对应的合同；无合同留空"),
+        Column("economic", "支出经济分类", ("经济分类", "部门经济分类")),
+        Column("memo", "摘要", ("用途", "支付用途")),
+        Column("voucher", "凭证号", ("支付凭证号", "凭证编号"), kind="code"),
+        _NOTE,
+        _SOURCE,
+    ),
+    "国库集中支付明细，一笔支付一行；选填。提供后分析支付进度（序时进度、年底集中支付）、收款人与合同供应商是否一致、"
+    "按合同支付是否超过合同金额。",
 )
 
 #: The band words of a qualitative indicator (rule ``levels``), best first.

@@ -125,7 +125,7 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
     frames: dict[str, pd.DataFrame] = {}
     for table in INPUTS:
         frames.update(table.frames(found.loaded[table.name]) if table.name in found.loaded else {})
-    missing = [t.title for t in found.missing if not t.evaluator]
+    missing = [t.title for t in found.missing if not t.evaluator and not t.ledger]
     return assemble(int(year), folder, frames, budget.totals, budget.undisclosed, missing, notes=found.notes,
                     unused=found.unused)
 

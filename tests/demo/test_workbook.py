@@ -24,7 +24,7 @@ def book(year2020):
 
 def test_one_sheet_per_table_and_a_readme(book):
     wb = load_workbook(io.BytesIO(book))
-    assert wb.sheetnames == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "说明"]
+    assert wb.sheetnames == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "支付明细", "说明"]
     budget = wb["预算执行"]
     assert budget["A1"].value == "【示例数据】2020年青岛市大数据局专项业务费预算执行明细表"
     assert "单位：元" in [c.value for c in budget[2]] and budget["A3"].value == "编号"

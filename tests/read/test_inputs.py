@@ -21,14 +21,15 @@ SMS_ROWS = [["单位：元"], ["月份", "部门", "条数", "单价", "金额"]
 
 
 def test_the_declaration():
-    assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "results", "project", "record",
-                                        "team_findings", "decisions"]
-    assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "产出与成效", "项目信息",
-                                         "评价记录", "评价发现", "发现处理"]
+    assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "payments", "results",
+                                        "project", "record", "team_findings", "decisions"]
+    assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "支付明细", "产出与成效",
+                                         "项目信息", "评价记录", "评价发现", "发现处理"]
+    assert [t.name for t in INPUTS if t.ledger] == ["payments"]
     assert [t.name for t in INPUTS if t.required] == ["budget"]
     assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record", "team_findings", "decisions"]
-    assert FRAME_NAMES == ("budget", "subtotals", "contracts", "lines", "sms", "indicators", "results", "project",
-                           "record", "team_findings", "decisions", "self_funds")
+    assert FRAME_NAMES == ("budget", "subtotals", "economic", "contracts", "lines", "sms", "indicators", "payments",
+                           "results", "project", "record", "team_findings", "decisions", "self_funds")
 
 
 def test_a_missing_table_is_its_own_error(workbook):
@@ -52,8 +53,8 @@ def test_a_malformed_table_is_not_a_missing_one(workbook):
 def test_read_inputs_lists_what_is_missing_and_keeps_every_problem(workbook):
     path = workbook({"预算执行": BUDGET_ROWS, "短信结算": SMS_ROWS[:2] + [["13月", "办公厅", 1, None, None]]})
     found = read_inputs(path, 2021)
-    assert [t.name for t in found.missing] == ["contracts", "lines", "indicators", "results", "project", "record",
-                                                  "team_findings", "decisions"]
+    assert [t.name for t in found.missing] == ["contracts", "lines", "indicators", "payments", "results", "project",
+                                               "record", "team_findings", "decisions"]
     assert found.rows == {"budget": 1}
     [problem] = found.problems
     assert (problem.sheet, problem.row) == ("短信结算", 3) and problem.column.startswith("月份")
@@ -72,8 +73,9 @@ def test_load_year_holds_every_declared_table(tmp_path):
     assert y.missing == ["合同台账", "线路清单", "绩效指标"]  # the evaluator's optional sheets are not "missing data"
     assert list(y.sms["count"]) == [1000, 2000]  # 「1月」 read in the year being loaded
     assert y.contracts.empty and list(y.contracts.columns) == list(BY_NAME["contracts"].dtypes)
-    with pytest.raises(AttributeError, match="payments"):
-        _ = y.payments
+    assert y.payments.empty and list(y.payments.columns) == list(BY_NAME["payments"].dtypes)  # the optional ledger
+    with pytest.raises(AttributeError, match="receipts"):
+        _ = y.receipts
 
 
 def test_the_store_holds_every_declared_frame(tmp_path):
@@ -171,4 +173,4 @@ def test_validate_on_a_folder_requires_the_budget_and_notes_the_optional_tables(
     make_workbook(folder / "预算.xlsx", {"预算执行": BUDGET_ROWS})
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "通过校验（预算执行" in out and "  注：未提供（选填）：线路清单、短信结算、绩效指标、产出与成效、项目信息、评价记录" in out
+    assert "通过校验（预算执行" in out and "  注：未提供（选填）：线路清单、短信结算、绩效指标、支付明细、产出与成效、项目信息、评价记录" in out

@@ -11,12 +11,12 @@ def test_template_round_trip(tmp_path, capsys):
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
-    assert wb.sheetnames == ["填写说明", "预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "产出与成效", "项目信息",
-                             "评价记录", "评价发现", "发现处理"]
+    assert wb.sheetnames == ["填写说明", "预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "支付明细", "产出与成效",
+                             "项目信息", "评价记录", "评价发现", "发现处理"]
     assert wb["评价记录"]["B4"].value is None  # no year: the record's rows are not known
     assert [c.value for c in wb["预算执行"][3]][:6] == ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数"]
     guide = [r for r in wb["填写说明"].iter_rows(values_only=True)]
-    assert ("预算执行", "执行数", "必填", "实际支出、支出数、执行金额、实际执行", "截至年末的实际支出；未知留空") in guide
+    assert ("预算执行", "执行数", "必填", "实际支出、支出数、执行金额、实际执行、支出金额", "截至年末的实际支出；未知留空") in guide
     # a user fills the template in: it loads as it is
     ws = wb["预算执行"]
     ws.append(["1.1", "关键设备维护服务费", "机房维护", 66.7, None, 60])

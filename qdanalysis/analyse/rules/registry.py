@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from qdanalysis.analyse.findings import SEVERITIES, Finding, Rule, sort_findings
+from qdanalysis.analyse.payments import PaymentAnalysis
 from qdanalysis.analyse.rules.across_years import (
     CATEGORIES_OUTGROWING,
     LONG_RENEWAL_CHAINS,
@@ -31,6 +32,12 @@ from qdanalysis.analyse.rules.indicators import (
     TARGET_SET_LOW,
     UNIT_PRICED_QUANTITY_TARGET,
     UNITS_INCONSISTENT,
+)
+from qdanalysis.analyse.rules.payments import (
+    LARGE_WITHOUT_CONTRACT,
+    PAID_BEYOND_CONTRACT,
+    PAYEE_NOT_VENDOR,
+    YEAR_END_RUSH,
 )
 from qdanalysis.analyse.rules.procurement import (
     OVERLAPPING_SCOPES,
@@ -59,6 +66,10 @@ RULES: tuple[Rule, ...] = (
     UNITS_INCONSISTENT,
     TARGET_SET_LOW,
     SUCCESSION_QUESTIONS,
+    YEAR_END_RUSH,
+    PAID_BEYOND_CONTRACT,
+    PAYEE_NOT_VENDOR,
+    LARGE_WITHOUT_CONTRACT,
     LONG_RENEWAL_CHAINS,
     PRICE_STANDS,
     CATEGORIES_OUTGROWING,
@@ -77,6 +88,7 @@ class YearEvidence:
     recurring: dict
     prices: pd.DataFrame
     indicator_status: pd.DataFrame
+    payments: PaymentAnalysis | None = None
 
 
 @dataclass(frozen=True)
@@ -93,13 +105,15 @@ class YearsEvidence:
 
 
 def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, renewals: pd.DataFrame,
-             recurring: dict, prices: pd.DataFrame, indicator_status: pd.DataFrame) -> list[Finding]:
+             recurring: dict, prices: pd.DataFrame, indicator_status: pd.DataFrame,
+             payments: PaymentAnalysis | None = None) -> list[Finding]:
     """Every rule of a year on its data and analyses; the findings the data supports, most severe first.
 
     The keyword arguments are the year's analyses, as :func:`qdanalysis.analyse.engine.analyse`
-    computes them once (``renewals`` is the renewal summary of ``chains``).
+    computes them once (``renewals`` is the renewal summary of ``chains``; ``payments`` the ledger's analyses,
+    None for a year without one).
     """
-    evidence = YearEvidence(data, checks, chains, renewals, recurring, prices, indicator_status)
+    evidence = YearEvidence(data, checks, chains, renewals, recurring, prices, indicator_status, payments)
     return sort_findings([f for rule in RULES if not rule.across_years for f in rule.apply(evidence)])
 
 

@@ -75,6 +75,8 @@ class Section:
         sheets: the tables the Excel export writes for it (the report's own and detail sheets).
         dimension: 决策, 过程, 产出 or 效益: the Word draft shows the section under 四、绩效评价指标分析 in that
             dimension, unless its outline places it elsewhere.
+        optional: shown (heading and all) only for a year whose data it has something to show of (an
+            optional input such as the payment ledger); a year without that data keeps its numbering.
     """
 
     key: str
@@ -83,3 +85,4 @@ class Section:
     blocks: Callable[[Context], list[Block]]
     sheets: Callable[[Context], list[Table]] = no_sheets
     dimension: str = ""
+    optional: bool = False

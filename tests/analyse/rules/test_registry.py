@@ -17,6 +17,7 @@ from qdanalysis.present.sections.scoring import INDICATOR_CHECKS
 #: The dimension of every rule's findings, as the report and the draft have grouped them.
 DIMENSION_OF = {"F01": "决策", "F02": "决策", "F03": "效益", "F04": "决策", "F05": "决策", "F06": "过程", "F07": "产出",
                 "F08": "决策", "F09": "产出", "F10": "过程", "F11": "决策", "F12": "决策", "F13": "决策", "F14": "决策",
+                "F21": "过程", "F22": "过程", "F23": "过程", "F24": "过程",
                 "T01": "过程", "T02": "过程", "T03": "决策", "T04": "决策"}
 
 
@@ -83,3 +84,23 @@ def test_adding_a_rule_is_its_function_and_one_line(monkeypatch, a2020):
     [new] = [f for f in found if f.rule_code == "F99"]
     assert (new.code, new.category, new.summary) == ("F99", "过程", "合同台账仅15份。")
     assert [f.code for f in found if f is not new] == before
+
+
+def test_every_evaluation_indicator_a_rule_bears_on_is_in_the_evaluation_tables():
+    """A name no table has would make the rule's proposals vanish without a word."""
+    from qdanalysis.analyse.scoring_file import load_scoring
+    from qdanalysis.analyse.scoring_presets import load_preset
+    from qdanalysis.paths import PARAMS
+
+    preset = {ind.name for ind in load_preset("third-party").indicators}
+    year2020 = {ind.name for ind in load_scoring(PARAMS / "scoring-2020.yaml").indicators}
+    named = {name for r in registry.RULES for name in r.bears_on}
+    assert named and named <= preset & year2020, named - (preset & year2020)
+
+
+def test_the_payment_ledgers_rules_bear_on_how_funds_are_used():
+    bears = {r.code: r.bears_on for r in registry.RULES}
+    assert bears["F21"] == ("资金使用合规性", "预算执行率")
+    assert bears["F22"] == ("资金使用合规性", "制度执行有效性")
+    assert bears["F23"] == ("资金使用合规性",)
+    assert bears["F24"] == ("资金使用合规性", "政府采购及合同管理规范性")
