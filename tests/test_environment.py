@@ -71,3 +71,37 @@ def test_papermill_shows_each_notebook_parameter_with_its_type_and_help():
             assert p["help"], (name, key)  # what the parameter means, in Chinese
     annual = papermill.inspect_notebook(str(PROJECT_ROOT / "notebooks" / "1.0-annual-report.ipynb"))
     assert {k: v["inferred_type_name"] for k, v in annual.items()}["year"] == "int"
+
+
+def _make(*args, cwd):
+    import subprocess
+
+    return subprocess.run(["make", "-s", "-f", str(PROJECT_ROOT / "Makefile"), *args], cwd=cwd,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_make_clean_removes_only_what_the_tool_rebuilds_and_says_what_it_kept(tmp_path):
+    rebuilt = ["reports/2020/1.0-annual-report.html", "reports/2020/1.0-annual-report.ipynb",
+               "reports/2020/1.0-annual-report.pdf", "reports/2020/1.0-annual-report（运行失败）.html",
+               "reports/.runs/2020/run.lock", "reports/.runs/2020/1.0-annual-report.kernel.log",
+               "reports/trends/2.0-multi-year-trends.html", "data/processed/2020/budget.parquet",
+               "data/demo/2018/x.xlsx"]
+    kept = ["reports/2020/2020年绩效评价报告（初稿）.docx", "reports/2020/2020年绩效评价报告（初稿）（备份 2021-03-05 1420）.docx",
+            "reports/.runs/2020/2020年绩效评价报告（初稿）.docx.sha256", "data/raw/2020/2020年专项业务费.xlsx",
+            "params/2020.yaml", "data/processed/.gitkeep"]
+    for name in rebuilt + kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+
+    out = _make("clean", cwd=tmp_path)
+
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == sorted(kept)
+    assert not (tmp_path / "reports" / "trends").exists()
+    assert "已保留：data/raw/（原始数据）和 params/" in out
+    assert "  reports/2020/2020年绩效评价报告（初稿）.docx\n" in out
+    assert ".sha256" not in out  # bookkeeping, not shown
+
+
+def test_make_help_prints_the_year(tmp_path):
+    out = _make("help", "YEAR=2021", cwd=tmp_path)
+    assert "reports/2021/1.0-annual-report.html" in out and "$(YEAR)" not in out

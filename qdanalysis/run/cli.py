@@ -281,7 +281,9 @@ def cmd_draft(args) -> int:
     root = args.root.resolve() if args.root else None
     out = args.out.resolve() if args.out else None
     template = args.template.resolve() if args.template else None
-    path, analysis = draft_year(args.year, root, out, scoring=_scoring_arg(args), template=template)
+    path, analysis = draft_year(args.year, root, out, scoring=_scoring_arg(args), template=template,
+                                force=args.force,
+                                on_backup=lambda b: print(f"原初稿已被修改，已先另存为：{display_path(b)}"))
     print(f"已生成报告初稿：{display_path(path)}")
     print(score_line(analysis))
     return EXIT_OK
@@ -342,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/），文件写入 <目录>/<年>/")
     p.add_argument("--template", type=Path, default=None, help="参考样式文档（.docx），沿用其中的样式、页眉页脚")
+    p.add_argument("--force", action="store_true",
+                   help="初稿在上次生成后已被修改时仍重新生成（原文件先另存为带日期的备份）；不加时拒绝覆盖")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_draft)
 
