@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.domain import DEMO_LABEL
+from qdanalysis.domain import DEMO_LABEL, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import year_folder
 from qdanalysis.read import (
@@ -112,8 +112,11 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
     """
     folder = year_folder(year, root)
     if not folder.is_dir():
+        others = sorted(p.name for p in folder.parent.iterdir() if p.is_dir() and is_year_name(p.name)) \
+            if folder.parent.is_dir() else []
+        have = f"；已有的年度：{'、'.join(others)}" if others else ""
         raise ValidationError(Problem(display_path(folder), "", None, "", f"找不到{year}年的数据文件夹",
-                                      f"请把{year}年的工作簿放到 {display_path(folder)}/ 中"))
+                                      f"请把{year}年的工作簿放到 {display_path(folder)}/ 中{have}"))
     if processed:
         stored = load_processed(year, root)
         if stored is not None:

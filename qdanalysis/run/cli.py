@@ -15,6 +15,7 @@ from pathlib import Path
 from qdanalysis import __version__
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
+from qdanalysis.paths import DATA_RAW
 from qdanalysis.run.argparse_zh import ChineseParser, chinese
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -43,15 +44,63 @@ def _year_of(path: Path) -> int | None:
     return None
 
 
+def _year_checks(folder: Path, year: int, scoring, has_record: bool) -> tuple[list[Problem], list[str]]:
+    """What ``run``, ``summary`` and ``draft`` check beyond each sheet, for a year's folder whose sheets
+    passed: the year's params file, the scoring table, and the 评价记录 against it. Returns the
+    problems and the notes (which scoring table, which params file)."""
+    from qdanalysis.run.params import load_params, param_file_for
+    from qdanalysis.run.pipeline import analysed_year
+
+    problems: list[Problem] = []
+    notes: list[str] = []
+    try:
+        analysis = analysed_year(year, folder.parent, scoring)
+    except ValidationError as err:
+        problems.extend(err.problems)
+    else:
+        table = analysis.scoring
+        if table is not None:
+            source = display_path(table.file) if getattr(table, "file", None) else "预置表"
+            notes.append(f"评分表：{source}（{table.name}）" + ("；评价记录与之相符" if has_record else ""))
+    params = param_file_for(year)
+    if folder.resolve().parent == DATA_RAW.resolve():  # the years `run --year` finds by their params file
+        if params.exists():
+            try:
+                load_params(params)
+            except ValidationError as err:
+                problems.extend(err.problems)
+        else:
+            notes.append(f"还没有 {display_path(params)}：生成报告前请用 qdanalysis new-year {year} --params-only 生成")
+    return problems, notes
+
+
+def _years_hint(root: Path | None) -> str:
+    """``（已有年度：2020、2021）`` from the year folders under ``root`` (default data/raw), or ""."""
+    from qdanalysis.run.pipeline import year_folders
+
+    years = year_folders(Path(root) if root is not None else DATA_RAW)
+    return f"（已有年度：{'、'.join(map(str, years))}）" if years else ""
+
+
 def cmd_validate(args) -> int:
+    from qdanalysis.paths import year_folder
     from qdanalysis.read.inputs import read_inputs
 
     status = EXIT_OK
-    for path in args.paths:
+    paths = list(args.paths)
+    if not paths:
+        if args.year is None:
+            print("请给出要校验的工作簿或文件夹，或用 --year 校验某一年度的数据文件夹", file=sys.stderr)
+            return EXIT_USAGE
+        paths = [year_folder(args.year, args.root)]
+        if not paths[0].is_dir():
+            print(f"{display_path(paths[0])}: 找不到{args.year}年的数据文件夹{_years_hint(args.root)}", file=sys.stderr)
+            return EXIT_USAGE
+    for path in paths:
         if not Path(path).exists():
             print(f"{path}: 找不到该文件或文件夹", file=sys.stderr)
             return EXIT_USAGE
-    for path in args.paths:
+    for path in paths:
         year = args.year if args.year is not None else _year_of(Path(path).resolve())
         folder = Path(path).is_dir()  # a year's folder must hold the required tables; one workbook may hold a few
         found = read_inputs(path, year, require=folder, keep=False)
@@ -59,6 +108,9 @@ def cmd_validate(args) -> int:
         if not found.rows and not problems:
             problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
                                     "请参照 `qdanalysis template` 生成的模板填写表头"))
+        year_notes: list[str] = []
+        if not problems and folder and year is not None and Path(path).resolve().name == str(year):
+            problems, year_notes = _year_checks(Path(path).resolve(), year, _scoring_arg(args), "record" in found.rows)
         if problems:
             _print_problems(problems)
             status = EXIT_PROBLEMS
@@ -78,6 +130,8 @@ def cmd_validate(args) -> int:
                      for name, counts in found.blank.items() if counts]
             if blank:
                 print(f"  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：{'；'.join(blank)}")
+            for note in year_notes:
+                print(f"  {note}")
         _print_skipped(path)
     return status
 
@@ -303,11 +357,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="用 qdanalysis <命令> -h 查看各命令的用法")
 
     p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）",
-                       description="校验工作簿或年度文件夹，逐条列出问题（文件:工作表:行:列: 说明），不写入任何文件。",
-                       epilog="示例：\n  qdanalysis validate data/raw/2021/\n  qdanalysis validate 2021年专项业务费.xlsx --year 2021")
-    p.add_argument("paths", nargs="+", help="工作簿（.xlsx）或存放工作簿的文件夹")
+                       description="校验工作簿或年度文件夹，逐条列出问题（文件:工作表:行:列: 说明），不写入任何文件。"
+                                   "校验年度文件夹时，也按 run、summary、draft 的要求核对该年的参数文件、评分表和评价记录。",
+                       epilog="示例：\n  qdanalysis validate --year 2021\n  qdanalysis validate data/raw/2021/\n"
+                              "  qdanalysis validate 2021年专项业务费.xlsx --year 2021")
+    p.add_argument("paths", nargs="*", help="工作簿（.xlsx）或存放工作簿的文件夹；不写时校验 --year 所指年度的数据文件夹")
     p.add_argument("--year", type=int, default=None,
-                   help="“1月”这类不写年份的月份所属的年度（默认取文件夹名，如 data/raw/2021/）")
+                   help="年度：不写路径时校验 <根目录>/<年>/；也是“1月”这类不写年份的月份所属的年度（默认取文件夹名）")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），与 --year 一起使用")
+    p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/",
