@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Where the code is: the checkout (or, installed, the folder holding the package).
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+#: The project folder, holding data/, params/ and reports/: the checkout, unless ``QDANALYSIS_PROJECT`` names
+#: another one (the tests' own copy of the shipped data, so that they never read the user's; a worker's folder).
+PROJECT_ROOT = Path(os.environ.get("QDANALYSIS_PROJECT") or SOURCE_ROOT)
 DATA_RAW = PROJECT_ROOT / "data" / "raw"
 #: Where ``ingest`` stores tables and ``load_year`` looks for them; ``QDANALYSIS_PROCESSED``
 #: moves it (a scheduled job's own store, a benchmark's scratch folder).

@@ -60,7 +60,10 @@ def _year_checks(folder: Path, year: int, scoring, has_record: bool) -> tuple[li
     else:
         table = analysis.scoring
         if table is not None:
-            source = display_path(table.file) if getattr(table, "file", None) else "预置表"
+            file = Path(table.file).resolve() if table.file else None
+            package = Path(__file__).resolve().parent.parent
+            source = ("预置评分表" if file is None else f"预置评分表 {file.stem}" if package in file.parents
+                      else display_path(file))
             notes.append(f"评分表：{source}（{table.name}）" + ("；评价记录与之相符" if has_record else ""))
     params = param_file_for(year)
     if folder.resolve().parent == DATA_RAW.resolve():  # the years `run --year` finds by their params file

@@ -240,7 +240,7 @@ def test_validate_of_a_year_names_its_scoring_table(tmp_path):
     shutil.copytree(DATA_RAW / "2020", tmp_path / "2020")
     r = run_cli("validate", "--year", "2020", "--root", tmp_path, "--scoring", "third-party")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "通过校验" in r.stdout and "  评分表：qdanalysis/analyse/presets/third-party.yaml（" in r.stdout
+    assert "通过校验" in r.stdout and "  评分表：预置评分表 third-party（" in r.stdout
 
 
 def test_a_missing_year_lists_the_years_there_are(tmp_path):
