@@ -206,12 +206,14 @@ def cmd_new_year(args) -> int:
     if made.workbook is None:
         print(f"已生成参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）；"
               f"数据文件夹 {display_path(made.folder)}/ 未改动")
+        print(_scoring_said(made))
         print(f"校验：qdanalysis validate {display_path(made.folder)}/")
         print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
         return EXIT_OK
     source = f"（由{made.source}年数据预填）" if made.source is not None else "（空白模板）"
     print(f"已建立{made.year}年度{source}{'，' + DEMO_NOTICE if made.demo else ''}：")
     print(f"  参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）")
+    print(_scoring_said(made))
     print(f"  数据文件夹：{display_path(made.folder)}/")
     print(f"  工作簿：{display_path(made.workbook)}")
     print("待填写（留空的单元格按未披露处理，不要填 0）：")
@@ -223,6 +225,19 @@ def cmd_new_year(args) -> int:
     print(f"填写完成后校验：qdanalysis validate {display_path(made.folder)}/")
     print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
     return EXIT_OK
+
+
+def _scoring_said(made) -> str:
+    """Which scoring table the new year is scored against, and whether its weights are last year's."""
+    if made.scoring_file is not None:
+        return (f"  评分表：{display_path(made.scoring_file)}（由 {display_path(made.scoring_from)} 复制，"
+                f"指标和分值沿用{made.source if made.source is not None else made.year - 1}年，只改了年份；"
+                "本年指标或分值有调整的请修改该文件）")
+    if made.scoring.endswith(f"scoring-{made.year}.yaml"):
+        return f"  评分表：沿用已有的 {made.scoring}"
+    return (f"  评分表：上一年度没有评分表文件（scoring-<年>.yaml），{made.year}年的评分表按绩效指标表生成"
+            f"（评价记录现按{made.scoring}列出），各指标的分值由该表生成，与上一年度评分所用的分值可能不同；"
+            f"要沿用固定的分值，请把评分表存为 {display_path(made.params.parent / f'scoring-{made.year}.yaml')}")
 
 
 #: How new-year says that the year it made is illustrative data.
