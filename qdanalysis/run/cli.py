@@ -7,6 +7,7 @@ A user's bad file never produces a traceback: problems are printed as
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import sys
@@ -22,6 +23,14 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def year_arg(text: str) -> int:
+    """A year as typed on the command line: four digits (``20`` is refused rather than taken for the year 20)."""
+    value = text.strip()
+    if not (len(value) == 4 and value.isascii() and value.isdigit()) or not 1900 <= int(value) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份「{text}」应写四位数字，如 2020")
+    return int(value)
 
 
 def _visible(text: str) -> str:
@@ -380,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="示例：\n  qdanalysis validate --year 2021\n  qdanalysis validate data/raw/2021/\n"
                               "  qdanalysis validate 2021年专项业务费.xlsx --year 2021")
     p.add_argument("paths", nargs="*", help="工作簿（.xlsx）或存放工作簿的文件夹；不写时校验 --year 所指年度的数据文件夹")
-    p.add_argument("--year", type=int, default=None,
+    p.add_argument("--year", type=year_arg, default=None,
                    help="年度：不写路径时校验 <根目录>/<年>/；也是“1月”这类不写年份的月份所属的年度（默认取文件夹名）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），与 --year 一起使用")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
@@ -389,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/",
                        description="校验某年的全部工作簿，通过后把各表写入 data/processed/<年>/；数据未变化时跳过。",
                        epilog="示例：\n  qdanalysis ingest --year 2020\n  qdanalysis ingest --year 2021 --root D:/评价/数据")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2020（读取 <根目录>/<年>/）")
+    p.add_argument("--year", type=year_arg, required=True, help="年度，如 2020（读取 <根目录>/<年>/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 data/processed）")
     p.add_argument("--force", action="store_true", help="即使数据未变化也重新处理")
@@ -398,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="打印某年数据摘要和评分结果",
                        description="在终端打印某年的预算、执行、各表行数、评分结果和数据核对提示。",
                        epilog="示例：\n  qdanalysis summary --year 2020\n  qdanalysis summary --year 2020 --scoring self-evaluation")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2020")
+    p.add_argument("--year", type=year_arg, required=True, help="年度，如 2020")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_summary)
@@ -406,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿",
                        description="把某年的分析表、绩效自评表、评分表、主要问题和数据核对导出为一个 Excel 工作簿（.xlsx）。",
                        epilog="示例：\n  qdanalysis export --year 2020 2020年分析.xlsx")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2020")
+    p.add_argument("--year", type=year_arg, required=True, help="年度，如 2020")
     p.add_argument("out", type=Path, help="输出文件，如 2020年分析.xlsx")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
@@ -416,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="按财预〔2020〕10号的报告提纲生成绩效评价报告初稿（.docx）；需要评价组填写之处以"
                                    "【待评价组填写：…】标出。",
                        epilog="示例：\n  qdanalysis draft --year 2020\n  qdanalysis draft --year 2020 --template 本单位报告样式.docx")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--year", type=year_arg, required=True, help="年度")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/），文件写入 <目录>/<年>/")
     p.add_argument("--template", type=Path, default=None, help="参考样式文档（.docx），沿用其中的样式、页眉页脚")
@@ -429,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="生成数据填报模板：每类数据一张工作表，附填写说明；给出年度时评价记录表按该年的评分表列出各指标。",
                        epilog="示例：\n  qdanalysis template 模板.xlsx\n  qdanalysis template --year 2021 2021年模板.xlsx")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
-    p.add_argument("--year", type=int, default=None,
+    p.add_argument("--year", type=year_arg, default=None,
                    help="年度：标题写明年度，评价记录表按该年的评分表列出各指标")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），用于读取该年的绩效指标表")
     p.add_argument("--scoring", type=Path, default=None,
@@ -442,8 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "金额和实际完成值留空待填写。只新建，文件夹或参数文件已存在时拒绝。",
                        epilog="示例：\n  qdanalysis new-year 2021\n  qdanalysis new-year 2021 --from 2019\n"
                               "  qdanalysis new-year 2019 --empty")
-    p.add_argument("year", type=int, help="新年度，如 2021")
-    p.add_argument("--from", dest="source", type=int, default=None, metavar="年",
+    p.add_argument("year", type=year_arg, help="新年度，如 2021")
+    p.add_argument("--from", dest="source", type=year_arg, default=None, metavar="年",
                    help="沿用哪一年的数据和参数文件（默认上一年）")
     p.add_argument("--root", type=Path, default=None,
                    help="原始数据根目录（默认取上一年度参数文件中的 data_root，没有时为 data/raw）")
@@ -455,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/），加 --pdf 同时生成 PDF")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--year", type=int, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
+    which.add_argument("--year", type=year_arg, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
     which.add_argument("--all", action="store_true", help="运行 params/ 中每一年（给出 --root 时为其中每个年份文件夹）")
     which.add_argument("--trends", action="store_true", help="运行多年趋势笔记本")
     which.add_argument("--portfolio", type=Path, metavar="FILE",
@@ -516,6 +525,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:
         if args.debug:
             raise
+        if isinstance(err, OSError) and err.errno == errno.ENOSPC:  # not a fault of the tool: say what to free
+            where = display_path(err.filename) if err.filename else "输出文件"
+            print(f"错误：磁盘空间已满，未能写入 {where}（之前已有的文件未改动）。请在该磁盘上腾出空间，例如删除 reports/ 中"
+                  "不再需要的旧报告或 data/processed/ 中的旧表（make clean），或用 --out 写到另一块磁盘，然后重新运行",
+                  file=sys.stderr)
+            return EXIT_PROBLEMS
         print(f"内部错误：{type(err).__name__}: {err}（请加 --debug 重新运行并报告此问题）", file=sys.stderr)
         return 3
 

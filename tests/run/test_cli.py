@@ -250,3 +250,18 @@ def test_a_missing_year_lists_the_years_there_are(tmp_path):
     assert r.returncode == 2 and "找不到2019年的数据文件夹（已有年度：2020、2021）" in r.stderr
     r = run_cli("summary", "--year", "2019", "--root", tmp_path)
     assert r.returncode == 1 and "找不到2019年的数据文件夹" in r.stdout and "已有的年度：2020、2021" in r.stdout
+
+
+def test_a_full_disk_names_the_file_and_what_to_free(monkeypatch, tmp_path, capsys):
+    import errno
+
+    import qdanalysis.atomic
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qdanalysis.atomic.os, "replace", full)
+    assert main(["template", str(tmp_path / "模板.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"错误：磁盘空间已满，未能写入 {tmp_path / '模板.xlsx'}（之前已有的文件未改动）。请在该磁盘上腾出空间")
+    assert "内部错误" not in err and "No space" not in err and not (tmp_path / "模板.xlsx").exists()
