@@ -237,8 +237,17 @@ def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], 
         raise ValidationError(no_workbook(path))
     found: list[Located] = []
     collectors: list[ProblemCollector] = []
+    read: dict[Path, list] = {}
+    unreadable: list[Problem] = []
+    for file in paths:  # every file that cannot be read is named at once, not only the first
+        try:
+            read[file] = read_sheets(file)
+        except ValidationError as err:
+            unreadable.extend(err.problems)
+    if unreadable:
+        raise ValidationError(unreadable)
     for file in paths:
-        sheets = [s for s in read_sheets(file) if (s.file, s.name) not in skip]
+        sheets = [s for s in read[file] if (s.file, s.name) not in skip]
         collector = ProblemCollector(display_path(file))
         collectors.append(collector)
         named = [s for s in sheets if _sheet_name_matches(s, table)]

@@ -72,3 +72,15 @@ def test_the_sheets_tables_were_found_in_are_recorded(tmp_path):
     with sheets_used() as used:
         locate(path, BUDGET)
     assert list(used.values()) == ["预算执行"] and [sheet for _, sheet in used] == ["预算执行"]
+
+
+def test_every_file_of_a_folder_that_cannot_be_read_is_named_at_once(tmp_path):
+    (tmp_path / "合同.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    (tmp_path / "预算.xlsx").write_text("类别,项目名称\n", encoding="utf-8")
+
+    with pytest.raises(ValidationError) as err:
+        locate(tmp_path, BUDGET)
+
+    assert [(p.file.rsplit("/", 1)[-1], p.message.split("（")[0]) for p in err.value.problems] == [
+        ("合同.xlsx", "文件已损坏或不完整"), ("空.xlsx", "文件为空"), ("预算.xlsx", "不是Excel工作簿")]
