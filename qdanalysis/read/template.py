@@ -75,7 +75,8 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
         ws["A1"].font = Font(bold=True, size=13)
         if table.key in notes:
             ws.append([notes[table.key]])
-        ws.append(["单位：万元"])
+        if any(col.kind in ("money", "price") for col in table.columns):  # a sheet without money has no unit line
+            ws.append(["单位：万元"])
         ws.append([col.header for col in table.columns])
         head = ws.max_row
         filled = rows.get(table.key, ())

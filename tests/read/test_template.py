@@ -37,17 +37,30 @@ def test_template_for_a_year_lists_its_scored_indicators(tmp_path, capsys):
 
     wb = load_workbook(path)
     ws = wb["评价记录"]
-    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if any(v is not None for v in r)]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
     assert rows[0][:4] == ("一级指标", "三级指标", "分值", "评分方式")
     assert rows[1][:4] == ("预算执行率", "预算执行率", 10, "由预算表计算，无需填写得分")
     assert ("效益指标", "运行维护制度健全性", 10, "填写 达成、部分达成 或 未达成（或直接填写得分）") == rows[10][:4]
     assert ("满意度指标", "使用部门满意度", 10, "填写得分（0—10）") == rows[12][:4]
     assert len(rows) == 13
     # filled in as an evaluator would, the sheet loads and scores
-    ws.cell(row=15, column=7).value = "满意度问卷汇总（回收62份）"
-    ws.cell(row=15, column=6).value = 8.5
+    ws.cell(row=14, column=7).value = "满意度问卷汇总（回收62份）"
+    ws.cell(row=14, column=6).value = 8.5
     wb.save(path)
     from qdanalysis.read.loaders.texts import load_record
 
     record = load_record(path)
     assert list(record["name"])[-1] == "使用部门满意度" and str(record["score"].iloc[-1]) == "8.5"
+
+
+def test_only_the_sheets_that_hold_money_carry_a_unit_line(tmp_path):
+    from openpyxl import load_workbook
+
+    from qdanalysis.read.template import write_template
+
+    wb = load_workbook(write_template(tmp_path / "模板.xlsx", 2021))
+    for title in ("预算执行", "合同台账", "线路清单", "短信结算"):
+        assert any(c.value == "单位：万元" for c in wb[title]["A"][:3]), title
+    for title in ("项目信息", "评价记录"):
+        assert all(c.value != "单位：万元" for c in wb[title]["A"]), title
+        assert wb[title]["A2"].value in ("事项", "一级指标", "三级指标"), title  # the header comes next

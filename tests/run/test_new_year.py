@@ -119,7 +119,7 @@ def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys)
             "只改了年份；本年指标或分值有调整的请修改该文件）") in out.splitlines()
     assert "按评分表“青岛市大数据局专项业务费2021年绩效评分（自评表结构）”列出 12 个指标" in out
     record = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")["评价记录"]
-    weights = [r[2] for r in record.iter_rows(min_row=4, values_only=True) if r[1]]
+    weights = [r[2] for r in record.iter_rows(min_row=3, values_only=True) if r[1]]
     assert weights == [i["weight"] for i in old["indicators"]]
 
 
