@@ -56,6 +56,7 @@ from qdanalysis.analyse.scoring_table import (
     Indicator,
     ScoringTable,
     number_text,
+    score_text,
 )
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.money import sum_all, sum_known, to_decimal
@@ -140,7 +141,7 @@ class ScoreResult:
         if not given:
             return f"单位自评得分取自{self.self_source}，但{n}项指标均未填写自评得分。"
         blank = n - len(given)
-        total = f"合计{number_text(self.self_total)}分" + (f"（{blank}项未填写，合计不含该项）" if blank else "")
+        total = f"合计{score_text(self.self_total)}分" + (f"（{blank}项未填写，合计不含该项）" if blank else "")
         return (f"单位自评得分取自{self.self_source}，为单位填报，未经本评价核实，不计入本评价得分；"
                 f"{n}项中{len(given)}项填有自评得分，{total}。")
 
@@ -172,9 +173,9 @@ class ScoreResult:
 
     def headline(self) -> str:
         """The result in one sentence: total and grade, or 暂不定级 with the evidenced score and the range."""
-        n = number_text
+        n, sc = number_text, score_text
         if self.graded:
-            return f"总分 {n(self.total)} 分（满分 {n(self.max_total)} 分），等级「{self.grade}」。"
+            return f"总分 {sc(self.total)} 分（满分 {n(self.max_total)} 分），等级「{self.grade}」。"
         low, high = self.score_range
         glow, ghigh = self.grade_range
         rate = "" if self.evidenced_rate is None else f"，得分率 {self.evidenced_rate:.1%}"
@@ -183,8 +184,8 @@ class ScoreResult:
             return (f"{NO_GRADE}：全部指标（分值合计 {n(self.max_total)} 分）均待补充佐证，尚无可计分的指标；"
                     f"补充佐证后总分在 {n(low)}—{n(high)} 分之间（{grades}）。")
         return (f"{NO_GRADE}：待补充佐证的指标分值合计 {n(self.missing_weight)} 分，超过满分的 {n(self.threshold)}%"
-                f"（定级阈值）。有佐证的指标分值合计 {n(self.evidenced_max)} 分，得 {n(self.total)} 分{rate}；"
-                f"待补充佐证的指标若全部不得分或全部得满分，总分在 {n(low)}—{n(high)} 分之间（{grades}）。")
+                f"（定级阈值）。有佐证的指标分值合计 {n(self.evidenced_max)} 分，得 {sc(self.total)} 分{rate}；"
+                f"待补充佐证的指标若全部不得分或全部得满分，总分在 {sc(low)}—{sc(high)} 分之间（{grades}）。")
 
     def summary(self) -> str:
         """One Chinese paragraph: the headline, the indicators waiting for evidence, and the table's note."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qdanalysis.analyse.findings import SEVERITIES
-from qdanalysis.analyse.scoring_table import number_text
+from qdanalysis.analyse.scoring_table import number_text, score_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import pct, wan
@@ -27,19 +27,19 @@ def score_line(analysis: YearAnalysis) -> str:
     if r is None:
         return "评分：未评分（未指定评分表）"
     if r.graded:
-        result = f"总分 {number_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
+        result = f"总分 {score_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
     elif not r.evidenced_max:
         result = "暂不定级，全部指标均待补充佐证，尚无得分"
     else:
         low, high = r.score_range
         rate = "" if r.evidenced_rate is None else f"（{r.evidenced_rate:.1%}）"
-        result = (f"暂不定级，有佐证的指标得 {number_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
-                  f"总分可能在 {number_text(low)}—{number_text(high)} 分之间")
+        result = (f"暂不定级，有佐证的指标得 {score_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
+                  f"总分可能在 {score_text(low)}—{score_text(high)} 分之间")
     pending = (f"待补充佐证 {len(r.missing)} 项（{number_text(r.missing_weight)} 分）" if r.missing else "全部指标均有佐证")
     line = f"评分表：{scoring_source(r)}（{r.name}）；{result}；{pending}"
     if r.self_scores and r.self_total is not None:  # the unit's own, beside ours, never in it
         blank = sum(v is None for v in r.self_scores.values())
-        line += (f"；单位自评合计 {number_text(r.self_total)} 分（单位填报，不计入本评价"
+        line += (f"；单位自评合计 {score_text(r.self_total)} 分（单位填报，不计入本评价"
                  + (f"；{blank} 项未填写" if blank else "") + "）")
     return line
 
