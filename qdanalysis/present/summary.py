@@ -72,6 +72,20 @@ def year_summary(analysis: YearAnalysis) -> str:
     return "\n".join(lines)
 
 
+def conclusion_lines(analysis: YearAnalysis) -> list[str]:
+    """The report's conclusion in a few lines, for the top of the HTML report: the money, the score, the findings."""
+    t = analysis.data.totals
+    r = analysis.score
+    lines = [f"{analysis.data.year}年预算数 {wan(t.get('budget'))}，执行数 {wan(t.get('executed'))}，"
+             f"执行率 {pct(t.get('execution_rate'))}。",
+             "评分（按评分表计算的建议分，以评价组的评价记录为准）：" + (r.headline() if r is not None else "本次未评分。")]
+    counts = {level: sum(f.severity == level for f in analysis.findings) for level in SEVERITIES}
+    found = "、".join(f"{level} {n} 项" for level, n in counts.items() if n)
+    lines.append(f"发现的问题（工具提出，待评价组确认）：共 {len(analysis.findings)} 项" + (f"，其中严重程度{found}" if found else "")
+                 + "，详见“主要问题与建议”。" if analysis.findings else "发现的问题：工具未发现需提请评价组注意的问题。")
+    return lines
+
+
 def run_payload(analysis: YearAnalysis) -> dict:
     """What an annual run hands to the runner and the portfolio overview, as JSON values.
 
@@ -97,6 +111,7 @@ def run_payload(analysis: YearAnalysis) -> dict:
         "max_total": None if r is None else float(r.max_total),
         "recurring_share": _ratio(analysis.recurring.get("share")),
         "findings": severities,
+        "conclusion": conclusion_lines(analysis),
     }
 
 
