@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.domain import DEMO_LABEL, is_year_name
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import year_folder
 from qdanalysis.read import (
@@ -147,13 +147,31 @@ def load_processed(year: int, root: str | Path | None = None, out: str | Path | 
                     stored.missing, processed=stored.out_dir, notes=stored.notes, unused=stored.unused)
 
 
+class Totals(dict):
+    """The budget sheet's stated totals (``budget``, ``adjusted_budget``, ``executed``, ``execution_rate``).
+
+    The values stay exact (Decimal; None when the sheet does not state one). Shown in a notebook, a ratio is rounded
+    to four decimals and an unknown figure reads 未披露, instead of a 28-digit Decimal beside ``None``.
+    """
+
+    def __repr__(self) -> str:
+        def shown(key: str, value: object) -> str:
+            if value is None:
+                return UNDISCLOSED
+            if key.endswith("rate") and isinstance(value, Decimal):
+                return str(value.quantize(Decimal("0.0001")))
+            return repr(value) if not isinstance(value, Decimal) else str(value)
+
+        return "{" + ", ".join(f"{k!r}: {shown(k, v)}" for k, v in self.items()) + "}"
+
+
 def assemble(year: int, folder: Path, frames: dict[str, pd.DataFrame], totals: dict, undisclosed: dict,
              missing: list[str], *, processed: Path | None = None, notes: list[str] | None = None,
              unused: list[str] | None = None) -> YearData:
     """A YearData from loaded frames; a table that no workbook holds becomes an empty frame."""
     complete = {name: frames[name] if frames.get(name) is not None else frame([], dict(FRAME_DTYPES[name]))
                 for name in FRAME_NAMES}
-    return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=totals,
+    return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=Totals(totals),
                     undisclosed=undisclosed, missing=list(missing), processed=processed,
                     demo=is_demo_folder(folder), notes=list(notes or ()), unused=list(unused or ()),
                     skipped=skipped_files(folder))
