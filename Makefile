@@ -11,7 +11,7 @@ YEAR ?= 2020
 .DEFAULT_GOAL := help
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/\$$(YEAR)/$(YEAR)/g' | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,23 @@ lint: $(STAMP) ## check the code with ruff (the version pinned in constraints.tx
 bench: $(STAMP) ## print the benchmark figures (benchmarks/); e.g. make bench BENCH="--only scale --quick"
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
-clean: ## remove rebuildable outputs (data/processed/, data/demo/, reports/)
-	rm -rf data/processed/[0-9]* data/demo reports
+# What the tool rebuilds under reports/: the HTML, PDF and executed notebooks, the overview's tables and
+# summaries, the runs' logs and locks. Anything else there (the Word drafts an evaluator edits, their backups,
+# a workbook saved there by hand) is kept, and listed.
+REBUILT := -name '*.html' -o -name '*.pdf' -o -name '*.ipynb' -o -name '*.kernel.log' -o -name 'run.lock' \
+	-o -name 'summary.json' -o -path 'reports/*portfolio/portfolio.xlsx' -o -name '.*.tmp*'
+
+clean: ## remove what the tool can rebuild (data/processed/, data/demo*/, the reports' HTML, PDF, notebooks); keeps the Word drafts and lists what it kept
+	rm -rf data/processed/[0-9]* data/demo data/demo-portfolio
+	@if [ -d reports ]; then \
+	  find reports -type f \( $(REBUILT) \) -delete; \
+	  find reports -mindepth 1 -depth -type d -empty -delete; \
+	fi
+	@echo "已保留：data/raw/（原始数据）和 params/（参数文件、评分表），从未删除"
+	@kept=$$(find reports -type f ! -name '*.sha256' 2>/dev/null | sort); \
+	if [ -n "$$kept" ]; then \
+	  echo "已保留 reports/ 中不能重建的文件（报告初稿可能已在 Word 中修改；不再需要的请自行删除）："; \
+	  echo "$$kept" | sed 's/^/  /'; \
+	fi
 
 .PHONY: help env report demo test lint bench clean airflow-test

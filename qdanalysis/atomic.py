@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
@@ -40,9 +41,18 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, path)
+    except OSError as err:
+        raise _named(err, path) from err
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _named(err: OSError, path: Path) -> OSError:
+    """A full disk's error names the file being written (the write itself went to a temporary name, or none)."""
+    if err.errno == errno.ENOSPC and (not err.filename or Path(str(err.filename)).name.startswith(f".{path.name}.")):
+        return OSError(err.errno, err.strerror, str(path))
+    return err
 
 
 def _umask() -> int:
@@ -69,6 +79,8 @@ def create_file(path: str | Path, data: bytes) -> Path:
             handle.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.link(tmp, path)
+    except OSError as err:
+        raise _named(err, path) from err
     finally:
         os.unlink(tmp)
     return path

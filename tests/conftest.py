@@ -1,17 +1,76 @@
-"""Fixtures shared by every test folder: a test session's own processed store, workbooks built by the test."""
+"""Fixtures shared by every test folder: the tests' own copy of the project, a test session's own processed
+store, workbooks built by the test.
+
+The tests never read the user's data. Before qdanalysis is imported, this file builds a project folder of the
+session (``QDANALYSIS_PROJECT``, see :mod:`qdanalysis.paths`): its ``data/raw/`` and ``params/`` are copies of
+the files the repository ships (those git tracks: an evaluator's 评价记录.xlsx, a year made by ``new-year``,
+their params and scoring files are not copied), and every other entry (the code, the notebooks, the tests) is a
+link to the checkout. The session runs in that folder and removes it at the end, so that what a user added to
+``data/raw/``, ``params/`` or ``reports/`` neither changes a result nor is changed.
+"""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+#: What the user may add to or change in a checkout: copied (the shipped part only), never linked.
+USER_FOLDERS = ("data", "params", "reports")
+
+
+def _shipped(folder: str) -> list[Path]:
+    """The files of ``folder`` that the repository ships: those git tracks (every file when git cannot say)."""
+    try:
+        out = subprocess.run(["git", "-C", str(CHECKOUT), "ls-files", "-z", "--", folder], capture_output=True,
+                             check=True, timeout=60).stdout
+        return [CHECKOUT / name for name in out.decode("utf-8").split("\0") if name]
+    except (OSError, subprocess.SubprocessError):
+        return [p for p in (CHECKOUT / folder).rglob("*") if p.is_file()]
+
+
+def _own_project() -> Path:
+    """A project folder for this session: the shipped data and params copied, everything else linked."""
+    project = Path(tempfile.mkdtemp(prefix="qdanalysis-tests-"))
+    atexit.register(shutil.rmtree, project, True)
+    for entry in CHECKOUT.iterdir():
+        if entry.name not in USER_FOLDERS:
+            (project / entry.name).symlink_to(entry)
+    for folder in ("data", "params"):
+        for path in _shipped(folder):
+            if path.is_file():
+                target = project / path.relative_to(CHECKOUT)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+    (project / "data" / "raw").mkdir(parents=True, exist_ok=True)
+    (project / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    return project
+
+
+if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's choosing (a test's own subprocess)
+    os.environ["QDANALYSIS_PROJECT"] = str(_own_project())
 
 # The helper modules beside this file (workbooks, chart_checks, spreadsheetml, browser, mutants) are
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from workbooks import make_workbook
+from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _in_own_project():
+    """The session works in its own project folder: paths shown relative to it read as in a checkout."""
+    before = Path.cwd()
+    os.chdir(os.environ["QDANALYSIS_PROJECT"])
+    yield
+    os.chdir(before)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,11 +1,12 @@
 """The environment files agree: pyproject.toml, environment.yml and the pinned constraints."""
 
+import os
 import re
 import tomllib
 
 import yaml
 
-from qdanalysis.paths import PROJECT_ROOT
+from qdanalysis.paths import PROJECT_ROOT, SOURCE_ROOT
 
 
 def norm(name: str) -> str:
@@ -71,3 +72,79 @@ def test_papermill_shows_each_notebook_parameter_with_its_type_and_help():
             assert p["help"], (name, key)  # what the parameter means, in Chinese
     annual = papermill.inspect_notebook(str(PROJECT_ROOT / "notebooks" / "1.0-annual-report.ipynb"))
     assert {k: v["inferred_type_name"] for k, v in annual.items()}["year"] == "int"
+
+
+def _make(*args, cwd):
+    import subprocess
+
+    return subprocess.run(["make", "-s", "-f", str(PROJECT_ROOT / "Makefile"), *args], cwd=cwd,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_make_clean_removes_only_what_the_tool_rebuilds_and_says_what_it_kept(tmp_path):
+    rebuilt = ["reports/2020/1.0-annual-report.html", "reports/2020/1.0-annual-report.ipynb",
+               "reports/2020/1.0-annual-report.pdf", "reports/2020/1.0-annual-report（运行失败）.html",
+               "reports/.runs/2020/run.lock", "reports/.runs/2020/1.0-annual-report.kernel.log",
+               "reports/trends/2.0-multi-year-trends.html", "data/processed/2020/budget.parquet",
+               "data/demo/2018/x.xlsx"]
+    kept = ["reports/2020/2020年绩效评价报告（初稿）.docx", "reports/2020/2020年绩效评价报告（初稿）（备份 2021-03-05 1420）.docx",
+            "reports/.runs/2020/2020年绩效评价报告（初稿）.docx.sha256", "data/raw/2020/2020年专项业务费.xlsx",
+            "params/2020.yaml", "data/processed/.gitkeep"]
+    for name in rebuilt + kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+
+    out = _make("clean", cwd=tmp_path)
+
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == sorted(kept)
+    assert not (tmp_path / "reports" / "trends").exists()
+    assert "已保留：data/raw/（原始数据）和 params/" in out
+    assert "  reports/2020/2020年绩效评价报告（初稿）.docx\n" in out
+    assert ".sha256" not in out  # bookkeeping, not shown
+
+
+def test_make_help_prints_the_year(tmp_path):
+    out = _make("help", "YEAR=2021", cwd=tmp_path)
+    assert "reports/2021/1.0-annual-report.html" in out and "$(YEAR)" not in out
+
+
+def test_the_wheel_carries_the_notebooks_and_runs_a_year_from_outside_the_checkout(tmp_path):
+    """As a scheduler's worker image would: build the wheel, install it (into a folder of its own), and run a
+    year in a folder that is not the checkout, with nothing of the checkout on the path."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"  # built from a copy: the build writes build/ and *.egg-info beside the sources
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "qdanalysis", "notebooks"):
+        if (SOURCE_ROOT / name).is_dir():
+            shutil.copytree(SOURCE_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(SOURCE_ROOT / name, source / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(source)], check=True,
+                   capture_output=True, timeout=600)
+    [wheel] = (tmp_path / "dist").glob("qdanalysis-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for notebook in ("1.0-annual-report.ipynb", "2.0-multi-year-trends.ipynb"):
+        assert any(n.endswith(f".data/data/share/qdanalysis/notebooks/{notebook}") for n in names), notebook
+    assert "qdanalysis/__main__.py" in names and "qdanalysis/analyse/presets/self-evaluation.yaml" in names
+
+    site = tmp_path / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--no-index", "-q", "--target", str(site), str(wheel)], check=True,
+                   capture_output=True, timeout=600)
+    work = tmp_path / "work"
+    shutil.copytree(PROJECT_ROOT / "data" / "raw" / "2020", work / "data" / "raw" / "2020")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QDANALYSIS_PROJECT")}
+    env["PYTHONPATH"] = str(site)
+    r = subprocess.run([sys.executable, "-m", "qdanalysis", "run", "--year", "2020", "--root", "data/raw", "--out",
+                        "reports"], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "[1/1] 2020 成功" in r.stdout
+    html = (work / "reports" / "2020" / "1.0-annual-report.html").read_text(encoding="utf-8")
+    assert "941.00" in html
+    probe = subprocess.run([sys.executable, "-c", "import qdanalysis.paths as p; print(p.NOTEBOOKS); print(p.PROJECT_ROOT)"],
+                           cwd=work, env=env, capture_output=True, text=True, check=True).stdout.split("\n")
+    assert probe[0] == str(site / "share" / "qdanalysis" / "notebooks") and probe[1] == str(work)

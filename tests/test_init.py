@@ -32,3 +32,15 @@ def test_importing_the_package_loads_nothing_heavy():
     code = "import sys, qdanalysis; print(sorted(m for m in ('pandas', 'matplotlib', 'openpyxl') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_exploring_in_a_notebook_has_the_chart_style_and_the_findings_as_a_frame():
+    import matplotlib
+
+    import qdanalysis
+
+    family = qdanalysis.chart_style()
+    fonts = [*matplotlib.rcParams["font.family"], *matplotlib.rcParams["font.sans-serif"]]
+    assert family and fonts.index(family) < fonts.index("DejaVu Sans")  # Chinese labels draw as text, not boxes
+    frame = qdanalysis.findings_frame(qdanalysis.analyse_year(2020).findings)
+    assert list(frame.columns) == ["序号", "编号", "问题", "严重程度", "类别", "依据", "建议"] and len(frame) == 12

@@ -41,6 +41,8 @@ def module_name(path: Path, package: Path) -> str:
 def stage_of(module: str) -> str:
     """``read``, ``analyse``, ``present``, ``run``, ``demo``, or ``core`` for the modules beside them."""
     parts = module.split(".")
+    if parts[1:] == ["__main__"]:  # ``python -m qdanalysis``: the command line's other door, a part of run/
+        return "run"
     return parts[1] if len(parts) > 1 and parts[1] in FOLDERS else CORE
 
 
@@ -166,7 +168,7 @@ def test_no_import_cycles():
 
 def test_every_module_lives_in_a_stage_or_the_core():
     core = sorted(module_name(p, PACKAGE) for p in PACKAGE.glob("*.py"))
-    assert core == ["qdanalysis", "qdanalysis.atomic", "qdanalysis.domain", "qdanalysis.errors", "qdanalysis.fmt",
+    assert core == ["qdanalysis", "qdanalysis.__main__", "qdanalysis.atomic", "qdanalysis.domain", "qdanalysis.errors", "qdanalysis.fmt",
                     "qdanalysis.money", "qdanalysis.paths", "qdanalysis.yamlfile"]
     assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(FOLDERS)
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qdanalysis.paths import DATA_PROCESSED, DATA_RAW, PARAMS, PROJECT_ROOT, project_path, year_folder
+from qdanalysis.paths import DATA_PROCESSED, DATA_RAW, PARAMS, PROJECT_ROOT, SOURCE_ROOT, project_path, year_folder
 
 
 def test_the_folders_hang_off_the_project_root():
@@ -30,3 +30,21 @@ def test_the_store_can_be_moved_by_the_environment(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == str(tmp_path)
     assert isinstance(DATA_PROCESSED, Path)
+
+
+def test_the_project_folder_can_be_moved_by_the_environment(tmp_path):
+    code = "from qdanalysis.paths import PROJECT_ROOT, DATA_RAW, SOURCE_ROOT; print(PROJECT_ROOT, DATA_RAW, SOURCE_ROOT)"
+    env = {"PYTHONPATH": str(SOURCE_ROOT), "QDANALYSIS_PROJECT": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == [str(tmp_path), str(tmp_path / "data" / "raw"), str(SOURCE_ROOT)]
+
+
+def test_the_tests_work_on_their_own_copy_of_the_shipped_data():
+    """An evaluator's 评价记录 or a year made by new-year in the checkout is never seen by the tests."""
+    assert PROJECT_ROOT.resolve() != SOURCE_ROOT and Path.cwd().resolve() == PROJECT_ROOT.resolve()
+    shipped = subprocess.run(["git", "-C", str(SOURCE_ROOT), "ls-files", "-z", "data/raw", "params"],
+                             capture_output=True, text=True, check=True).stdout.split("\0")
+    copied = sorted(str(p.relative_to(PROJECT_ROOT)) for folder in (DATA_RAW, PARAMS) for p in folder.rglob("*")
+                    if p.is_file())
+    assert copied == sorted(name for name in shipped if name) and copied
+    assert not DATA_RAW.is_symlink() and not PARAMS.is_symlink() and (PROJECT_ROOT / "qdanalysis").is_symlink()

@@ -63,6 +63,7 @@ from qdanalysis.analyse.scoring_table import (
     Indicator,
     ScoringTable,
     number_text,
+    score_text,
 )
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.money import sum_all, sum_known, to_decimal
@@ -159,7 +160,7 @@ class ScoreResult:
         if not given:
             return f"单位自评得分取自{self.self_source}，但{n}项指标均未填写自评得分。"
         blank = n - len(given)
-        total = f"合计{number_text(self.self_total)}分" + (f"（{blank}项未填写，合计不含该项）" if blank else "")
+        total = f"合计{score_text(self.self_total)}分" + (f"（{blank}项未填写，合计不含该项）" if blank else "")
         return (f"单位自评得分取自{self.self_source}，为单位填报，未经本评价核实，不计入本评价得分；"
                 f"{n}项中{len(given)}项填有自评得分，{total}。")
 
@@ -230,9 +231,9 @@ class ScoreResult:
     def headline(self) -> str:
         """The result in one sentence: total and grade, or 暂不定级 with the confirmed score, the range,
         the estimate with the system's proposals and what the evaluator must supply."""
-        n = number_text
+        n, sc = number_text, score_text
         if self.graded:
-            return f"总分 {n(self.total)} 分（满分 {n(self.max_total)} 分），等级「{self.grade}」。"
+            return f"总分 {sc(self.total)} 分（满分 {n(self.max_total)} 分），等级「{self.grade}」。"
         low, high = self.score_range
         parts = "、".join(f"{status}{count}项{n(w)}分" for status, count, w in (
             (STATUS_MISSING, len(self.missing), self.missing_weight), (STATUS_DOUBT, len(self.doubted), self.doubted_weight))
@@ -242,17 +243,17 @@ class ScoreResult:
         estimate, unproposed = self.estimate
         middle = ""
         if unproposed < self.pending_weight:  # some unconfirmed indicator has a proposal
-            middle = f"；按系统建议（待评价人确认）计约 {n(estimate)} 分"
+            middle = f"；按系统建议（待评价人确认）计约 {sc(estimate)} 分"
             if unproposed:
                 middle += f"，其中尚无系统建议的 {n(unproposed)} 分按不得分计"
         if not self.evidenced_max:  # nothing confirmed yet: no "得 0 分" of 0
             head = (f"{NO_GRADE}：全部指标（分值合计 {n(self.max_total)} 分）均未确认（{parts}），尚无可计分的指标。"
-                    f"总分在 {n(low)}—{n(high)} 分之间{middle}。")
+                    f"总分在 {sc(low)}—{sc(high)} 分之间{middle}。")
         else:
             rate = "" if self.evidenced_rate is None else f"，得分率 {self.evidenced_rate:.1%}"
             head = (f"{NO_GRADE}：未确认的指标分值合计 {n(self.pending_weight)} 分（{parts}），{threshold}。"
-                    f"已确认的指标分值合计 {n(self.evidenced_max)} 分，得 {n(self.total)} 分{rate}。"
-                    f"总分在 {n(low)}—{n(high)} 分之间{middle}。")
+                    f"已确认的指标分值合计 {n(self.evidenced_max)} 分，得 {sc(self.total)} 分{rate}。"
+                    f"总分在 {sc(low)}—{sc(high)} 分之间{middle}。")
         return head + f"定级前，评价组须在评价记录中补充：{self.to_supply()}。"
 
     def summary(self) -> str:

@@ -249,6 +249,12 @@ def number_text(value: Decimal | float | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def score_text(value: Decimal | float | int) -> str:
+    """A score obtained, always to two decimals (96.10 beside 84.98, as the score sheet shows them); weights and
+    thresholds, which are whole as a rule, are :func:`number_text`."""
+    return format(to_decimal(value).quantize(POINT, rounding=ROUND_HALF_UP), "f")
+
+
 def percent_text(percent: Decimal) -> str:
     """``98.27%`` for 98.266 (a percentage, two decimals, rounded half up)."""
     return f"{Decimal(percent).quantize(POINT, rounding=ROUND_HALF_UP)}%"

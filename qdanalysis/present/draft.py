@@ -148,7 +148,7 @@ class _Draft(DocxWriter):
     def build(self) -> None:
         d = self.data
         name = self.info.get("项目名称") or f"{d.year}年专项业务费"
-        self.title(f"{name}{'' if str(d.year) in name else f'{d.year}年度'}绩效评价报告（初稿）")
+        self.cover(f"{name}{'' if str(d.year) in name else f'{d.year}年度'}绩效评价报告（初稿）")
         if self.report.demo:
             self.paragraph(f"【{DEMO_LABEL}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", indent=False)
         self.paragraph(f"数据来源：{self.report.context.workbooks()}。金额单位：万元（保留两位小数，四舍五入）；“未披露”表示数据未给出，"

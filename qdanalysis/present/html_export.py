@@ -143,6 +143,7 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     """
     nb = copy.deepcopy(notebook)
     nb.metadata["title"] = title
+    add_page_top(nb)
     for cell in nb.cells:  # the runner's summary is for the terminal, not for the report
         if cell.get("outputs"):
             cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
@@ -152,6 +153,53 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)
     # The font goes in last: it is subset to the characters of the finished page.
     return body.replace("</head>", f"<style>\n{font_face_css(body)}\n</style>\n</head>", 1)
+
+
+def add_page_top(nb: nbformat.NotebookNode) -> None:
+    """Put the report's conclusion and contents under its title (in this copy of the notebook).
+
+    The conclusion is the one the run summary carries (:func:`qdanalysis.present.summary.conclusion_lines`); the
+    contents link each section heading (the ``## …`` each section displays) to the anchor nbconvert gives it. They
+    go in as an output of their own right after the output that holds the title (at the top without one).
+    """
+    from html import escape
+    from urllib.parse import quote
+
+    conclusion: list[str] = []
+    contents: list[tuple[str, str]] = []
+    title_at = None
+    for cell in nb.cells:
+        for i, output in enumerate(cell.get("outputs", [])):
+            data = output.get("data", {})
+            if title_at is None and 'class="qd-title"' in "".join(data.get("text/html", "")):
+                title_at = (cell, i)
+            summary = data.get(SUMMARY_MIME)
+            if isinstance(summary, dict) and isinstance(summary.get("conclusion"), list):
+                conclusion = [str(line) for line in summary["conclusion"]]
+            text = data.get("text/markdown", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            if text.startswith("## "):
+                heading = text[3:].split("\n", 1)[0].strip()
+                # as nbconvert.filters.strings._convert_header_id makes a heading's id
+                contents.append((heading, quote(heading.replace(" ", "-"), safe="?/:@!$&'()*+,;=")))
+    if not (conclusion or contents) or not nb.cells:
+        return
+    parts = ['<nav class="qd-top" aria-label="结论和目录">']
+    if conclusion:
+        parts.append('<section class="qd-conclusion"><h2 class="qd-top-title">结论摘要</h2>'
+                     + "".join(f"<p>{escape(line)}</p>" for line in conclusion) + "</section>")
+    if contents:
+        parts.append('<section class="qd-contents"><h2 class="qd-top-title">目录</h2><ol>'
+                     + "".join(f'<li><a href="#{escape(anchor)}">{escape(heading)}</a></li>' for heading, anchor in contents)
+                     + "</ol></section>")
+    parts.append("</nav>")
+    output = nbformat.v4.new_output("display_data", data={"text/html": "".join(parts)})
+    if title_at is not None:
+        cell, i = title_at
+        cell.outputs.insert(i + 1, output)
+    else:
+        cell = nbformat.v4.new_code_cell("", outputs=[output])
+        nb.cells.insert(0, cell)
 
 
 def _write_atomically(path: Path, text: str) -> None:

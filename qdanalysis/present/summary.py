@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qdanalysis.analyse.findings import SEVERITIES
-from qdanalysis.analyse.scoring_table import number_text
+from qdanalysis.analyse.scoring_table import number_text, score_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import pct, wan
@@ -27,15 +27,15 @@ def score_line(analysis: YearAnalysis) -> str:
     if r is None:
         return "评分：未评分（未指定评分表）"
     if r.graded:
-        result = f"总分 {number_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
+        result = f"总分 {score_text(r.total)} 分（满分 {number_text(r.max_total)} 分），等级「{r.grade}」"
     elif not r.evidenced_max:
         result = "暂不定级，全部指标均未确认，尚无得分"
     else:
         low, high = r.score_range
         rate = "" if r.evidenced_rate is None else f"（{r.evidenced_rate:.1%}）"
         estimate, _ = r.estimate
-        result = (f"暂不定级，已确认的指标得 {number_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
-                  f"总分可能在 {number_text(low)}—{number_text(high)} 分之间，按系统建议计约 {number_text(estimate)} 分")
+        result = (f"暂不定级，已确认的指标得 {score_text(r.total)}/{number_text(r.evidenced_max)} 分{rate}，"
+                  f"总分可能在 {score_text(low)}—{score_text(high)} 分之间，按系统建议计约 {score_text(estimate)} 分")
     parts = [f"{what} {len(names)} 项（{number_text(w)} 分）" for what, names, w in (
         ("待核实", r.doubted, r.doubted_weight), ("待补充佐证", r.missing, r.missing_weight)) if names]
     pending = "；".join(parts) if parts else "全部指标均已确认"
@@ -43,7 +43,7 @@ def score_line(analysis: YearAnalysis) -> str:
     line = f"评分表：{scoring_source(r)}（{r.name}{why}）；{result}；{pending}"
     if r.self_scores and r.self_total is not None:  # the unit's own, beside ours, never in it
         blank = sum(v is None for v in r.self_scores.values())
-        line += (f"；单位自评合计 {number_text(r.self_total)} 分（单位填报，不计入本评价"
+        line += (f"；单位自评合计 {score_text(r.self_total)} 分（单位填报，不计入本评价"
                  + (f"；{blank} 项未填写" if blank else "") + "）")
     return line
 
@@ -76,6 +76,20 @@ def year_summary(analysis: YearAnalysis) -> str:
     return "\n".join(lines)
 
 
+def conclusion_lines(analysis: YearAnalysis) -> list[str]:
+    """The report's conclusion in a few lines, for the top of the HTML report: the money, the score, the findings."""
+    t = analysis.data.totals
+    r = analysis.score
+    lines = [f"{analysis.data.year}年预算数 {wan(t.get('budget'))}，执行数 {wan(t.get('executed'))}，"
+             f"执行率 {pct(t.get('execution_rate'))}。",
+             "评分（按评分表计算的建议分，以评价组的评价记录为准）：" + (r.headline() if r is not None else "本次未评分。")]
+    counts = {level: sum(f.severity == level for f in analysis.findings) for level in SEVERITIES}
+    found = "、".join(f"{level} {n} 项" for level, n in counts.items() if n)
+    lines.append(f"发现的问题（工具提出，待评价组确认）：共 {len(analysis.findings)} 项" + (f"，其中严重程度{found}" if found else "")
+                 + "，详见“主要问题与建议”。" if analysis.findings else "发现的问题：工具未发现需提请评价组注意的问题。")
+    return lines
+
+
 def run_payload(analysis: YearAnalysis) -> dict:
     """What an annual run hands to the runner and the portfolio overview, as JSON values.
 
@@ -102,6 +116,7 @@ def run_payload(analysis: YearAnalysis) -> dict:
         "max_total": None if r is None else float(r.max_total),
         "recurring_share": _ratio(analysis.recurring.get("share")),
         "findings": severities,
+        "conclusion": conclusion_lines(analysis),
     }
 
 

@@ -77,6 +77,25 @@ def _header_matches(row: list[Any], table: SheetSchema) -> dict[str, tuple[int, 
     return found
 
 
+def _misspelt(col, cells: list[Any], taken: set[int]) -> tuple[str, str] | None:
+    """A header cell not taken by another column that looks like a slip for ``col`` (预算书 for 预算数): its column
+    letter and text, or None. Close means at most one character differs from the header or one of its synonyms."""
+    import difflib
+
+    from openpyxl.utils import get_column_letter
+
+    names = [col.header, *col.synonyms]
+    for j, cell in enumerate(cells):
+        if j in taken or not isinstance(cell, str) or not cell.strip():
+            continue
+        text = parsing.split_header(cell)[0].strip()
+        for name in names:
+            if len(text) == len(name) >= 2 and sum(a != b for a, b in zip(text, name)) == 1 or \
+                    len(name) >= 3 and difflib.SequenceMatcher(None, text, name).ratio() >= 0.8:
+                return get_column_letter(j + 1), text
+    return None
+
+
 def _best_header(sheet: SheetData, table: SheetSchema) -> tuple[int, dict[str, tuple[int, str, str | None]], list[Any]] | None:
     """The header: ``(index of its last row, matches, header cells)``.
 
@@ -183,10 +202,13 @@ def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemColl
             for col in required:
                 if col.key not in have and best is not None:
                     alt = f"（也可写作：{'、'.join(col.synonyms)}）" if col.synonyms else ""
+                    near = _misspelt(col, best[2], {v[0] for v in have.values()})
                     collector.add(
                         sheet.name, row, col.header,
-                        f"缺少必填列「{col.header}」",
-                        f"请在表头行加入「{col.header}」列{alt}",
+                        f"缺少必填列「{col.header}」" + (f"；表头中有「{near[1]}」（{near[0]}列），是否应为「{col.header}」？"
+                                                       if near else ""),
+                        (f"如是，请把「{near[1]}」改为「{col.header}」；否则" if near else "")
+                        + f"请在表头行加入「{col.header}」列{alt}",
                     )
         return None
     hi, match, header_cells = best
@@ -276,8 +298,17 @@ def locate(path: str | Path, table: SheetSchema, collector_for: Callable[[str], 
         raise ValidationError(no_workbook(path))
     found: list[Located] = []
     collectors: list[ProblemCollector] = []
+    read: dict[Path, list] = {}
+    unreadable: list[Problem] = []
+    for file in paths:  # every file that cannot be read is named at once, not only the first
+        try:
+            read[file] = read_sheets(file)
+        except ValidationError as err:
+            unreadable.extend(err.problems)
+    if unreadable:
+        raise ValidationError(unreadable)
     for file in paths:
-        sheets = [s for s in read_sheets(file) if (s.file, s.name) not in skip]
+        sheets = [s for s in read[file] if (s.file, s.name) not in skip]
         collector = ProblemCollector(display_path(file))
         collectors.append(collector)
         named = [s for s in sheets if _sheet_name_matches(s, table)]

@@ -8,8 +8,13 @@ means::
     b = qdanalysis.load_year(2020).budget
     b.qd.sum(by="category")        # exact sums per category; 未披露 (NA) where no item states a figure
     b.qd.total("budget")           # Decimal, or None when no row states one
-    b.qd.wan()                     # the money columns as float 万元 (NaN for 未披露): for plots and describe()
+    b.qd.wan()                     # the money columns as float 万元 (NaN for 未披露), without the bookkeeping
+                                   # columns (src_file, src_sheet, src_row): for plots and describe()
     b.qd.describe()                # describe() of that view
+    b.qd.headers()                 # each column's header in the sheet: budget → 预算数, executed → 执行数
+    b.qd.wan().qd.zh()             # the same with the sheet's headers as column names
+
+Charts of one's own show Chinese text once the report's style is set: ``qdanalysis.chart_style()``.
 
 It is built on :mod:`qdanalysis.money` (the exact sums, the 万元) and lives here, beside the
 loaders, because it needs pandas and pyarrow and registers itself when a year is loaded; the
@@ -24,6 +29,9 @@ import pandas as pd
 import pyarrow as pa
 
 from qdanalysis.money import WAN, sum_known
+
+#: The columns that say where a row came from (file, sheet, row): bookkeeping, not figures to explore.
+BOOKKEEPING = ("src_file", "src_sheet", "src_row")
 
 
 def money_columns(df: pd.DataFrame) -> list[str]:
@@ -54,11 +62,26 @@ class MoneyAccessor:
         return sum_known(self._df[column])
 
     def wan(self) -> pd.DataFrame:
-        """A copy with the money columns as float 万元 (NaN for 未披露): for exploring, never for the report."""
-        out = self._df.copy()
+        """A copy with the money columns as float 万元 (NaN for 未披露) and without the bookkeeping columns
+        (:data:`BOOKKEEPING`): for exploring, never for the report."""
+        out = self._df.drop(columns=[c for c in BOOKKEEPING if c in self._df.columns])
         for c in money_columns(out):
             out[c] = pd.to_numeric(out[c].astype("float64[pyarrow]").astype("float64")) / WAN
         return out
+
+    def headers(self) -> pd.Series:
+        """The header each column has in the sheet (``budget`` → ``预算数``), from the input table whose columns
+        these are (:mod:`qdanalysis.read.schema`); a column no sheet has (computed, bookkeeping) maps to itself."""
+        from qdanalysis.read.inputs import INPUTS
+
+        columns = [str(c) for c in self._df.columns]
+        maps = [{c.key: c.header for c in t.schema.columns} for t in INPUTS]
+        best = max(maps, key=lambda m: sum(c in m for c in columns))
+        return pd.Series({c: best.get(c, c) for c in columns}, name="表头")
+
+    def zh(self) -> pd.DataFrame:
+        """A copy with the sheet's headers as column names (see :meth:`headers`)."""
+        return self._df.rename(columns=self.headers().to_dict())
 
     def describe(self) -> pd.DataFrame:
         """``describe()`` of the money columns in 万元 (count is the number of disclosed figures)."""

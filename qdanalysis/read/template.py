@@ -80,7 +80,8 @@ def template_workbook(year: int | None = None, record_rows: list[tuple] | None =
             ws.append([notes[table.key]])
         if table.example:  # the evaluator's own sheets say what they are for
             ws.append([table.description])
-        ws.append(["单位：万元"])
+        if any(col.kind in ("money", "price") for col in table.columns):  # a sheet without money has no unit line
+            ws.append(["单位：万元"])
         ws.append([col.header for col in table.columns])
         head = ws.max_row
         filled = rows.get(table.key, ())

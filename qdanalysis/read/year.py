@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qdanalysis.domain import DEMO_LABEL
+from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import year_folder
 from qdanalysis.read import (
@@ -112,8 +112,11 @@ def load_year(year: int, root: str | Path | None = None, *, processed: bool = Tr
     """
     folder = year_folder(year, root)
     if not folder.is_dir():
+        others = sorted(p.name for p in folder.parent.iterdir() if p.is_dir() and is_year_name(p.name)) \
+            if folder.parent.is_dir() else []
+        have = f"；已有的年度：{'、'.join(others)}" if others else ""
         raise ValidationError(Problem(display_path(folder), "", None, "", f"找不到{year}年的数据文件夹",
-                                      f"请把{year}年的工作簿放到 {display_path(folder)}/ 中"))
+                                      f"请把{year}年的工作簿放到 {display_path(folder)}/ 中{have}"))
     if processed:
         stored = load_processed(year, root)
         if stored is not None:
@@ -144,13 +147,31 @@ def load_processed(year: int, root: str | Path | None = None, out: str | Path | 
                     stored.missing, processed=stored.out_dir, notes=stored.notes, unused=stored.unused)
 
 
+class Totals(dict):
+    """The budget sheet's stated totals (``budget``, ``adjusted_budget``, ``executed``, ``execution_rate``).
+
+    The values stay exact (Decimal; None when the sheet does not state one). Shown in a notebook, a ratio is rounded
+    to four decimals and an unknown figure reads 未披露, instead of a 28-digit Decimal beside ``None``.
+    """
+
+    def __repr__(self) -> str:
+        def shown(key: str, value: object) -> str:
+            if value is None:
+                return UNDISCLOSED
+            if key.endswith("rate") and isinstance(value, Decimal):
+                return str(value.quantize(Decimal("0.0001")))
+            return repr(value) if not isinstance(value, Decimal) else str(value)
+
+        return "{" + ", ".join(f"{k!r}: {shown(k, v)}" for k, v in self.items()) + "}"
+
+
 def assemble(year: int, folder: Path, frames: dict[str, pd.DataFrame], totals: dict, undisclosed: dict,
              missing: list[str], *, processed: Path | None = None, notes: list[str] | None = None,
              unused: list[str] | None = None) -> YearData:
     """A YearData from loaded frames; a table that no workbook holds becomes an empty frame."""
     complete = {name: frames[name] if frames.get(name) is not None else frame([], dict(FRAME_DTYPES[name]))
                 for name in FRAME_NAMES}
-    return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=totals,
+    return YearData(year=int(year), folder=folder, files=workbook_paths(folder), frames=complete, totals=Totals(totals),
                     undisclosed=undisclosed, missing=list(missing), processed=processed,
                     demo=is_demo_folder(folder), notes=list(notes or ()), unused=list(unused or ()),
                     skipped=skipped_files(folder))

@@ -7,6 +7,7 @@ A user's bad file never produces a traceback: problems are printed as
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import sys
@@ -15,12 +16,21 @@ from pathlib import Path
 from qdanalysis import __version__
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
+from qdanalysis.paths import DATA_RAW
 from qdanalysis.run.argparse_zh import ChineseParser, chinese
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def year_arg(text: str) -> int:
+    """A year as typed on the command line: four digits (``20`` is refused rather than taken for the year 20)."""
+    value = text.strip()
+    if not (len(value) == 4 and value.isascii() and value.isdigit()) or not 1900 <= int(value) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份「{text}」应写四位数字，如 2020")
+    return int(value)
 
 
 def _visible(text: str) -> str:
@@ -43,15 +53,66 @@ def _year_of(path: Path) -> int | None:
     return None
 
 
+def _year_checks(folder: Path, year: int, scoring, has_record: bool) -> tuple[list[Problem], list[str]]:
+    """What ``run``, ``summary`` and ``draft`` check beyond each sheet, for a year's folder whose sheets
+    passed: the year's params file, the scoring table, and the 评价记录 against it. Returns the
+    problems and the notes (which scoring table, which params file)."""
+    from qdanalysis.run.params import load_params, param_file_for
+    from qdanalysis.run.pipeline import analysed_year
+
+    problems: list[Problem] = []
+    notes: list[str] = []
+    try:
+        analysis = analysed_year(year, folder.parent, scoring)
+    except ValidationError as err:
+        problems.extend(err.problems)
+    else:
+        table = analysis.scoring
+        if table is not None:
+            file = Path(table.file).resolve() if table.file else None
+            package = Path(__file__).resolve().parent.parent
+            source = ("预置评分表" if file is None else f"预置评分表 {file.stem}" if package in file.parents
+                      else display_path(file))
+            notes.append(f"评分表：{source}（{table.name}）" + ("；评价记录与之相符" if has_record else ""))
+    params = param_file_for(year)
+    if folder.resolve().parent == DATA_RAW.resolve():  # the years `run --year` finds by their params file
+        if params.exists():
+            try:
+                load_params(params)
+            except ValidationError as err:
+                problems.extend(err.problems)
+        else:
+            notes.append(f"还没有 {display_path(params)}：生成报告前请用 qdanalysis new-year {year} --params-only 生成")
+    return problems, notes
+
+
+def _years_hint(root: Path | None) -> str:
+    """``（已有年度：2020、2021）`` from the year folders under ``root`` (default data/raw), or ""."""
+    from qdanalysis.run.pipeline import year_folders
+
+    years = year_folders(Path(root) if root is not None else DATA_RAW)
+    return f"（已有年度：{'、'.join(map(str, years))}）" if years else ""
+
+
 def cmd_validate(args) -> int:
+    from qdanalysis.paths import year_folder
     from qdanalysis.read.inputs import read_inputs
 
     status = EXIT_OK
-    for path in args.paths:
+    paths = list(args.paths)
+    if not paths:
+        if args.year is None:
+            print("请给出要校验的工作簿或文件夹，或用 --year 校验某一年度的数据文件夹", file=sys.stderr)
+            return EXIT_USAGE
+        paths = [year_folder(args.year, args.root)]
+        if not paths[0].is_dir():
+            print(f"{display_path(paths[0])}: 找不到{args.year}年的数据文件夹{_years_hint(args.root)}", file=sys.stderr)
+            return EXIT_USAGE
+    for path in paths:
         if not Path(path).exists():
             print(f"{path}: 找不到该文件或文件夹", file=sys.stderr)
             return EXIT_USAGE
-    for path in args.paths:
+    for path in paths:
         year = args.year if args.year is not None else _year_of(Path(path).resolve())
         folder = Path(path).is_dir()  # a year's folder must hold the required tables; one workbook may hold a few
         found = read_inputs(path, year, require=folder, keep=False)
@@ -61,6 +122,9 @@ def cmd_validate(args) -> int:
         if not found.rows and not problems:
             problems.append(Problem(display_path(path), "", None, "", "没有找到任何可识别的表",
                                     "请参照 `qdanalysis template` 生成的模板填写表头"))
+        year_notes: list[str] = []
+        if not problems and folder and year is not None and Path(path).resolve().name == str(year):
+            problems, year_notes = _year_checks(Path(path).resolve(), year, _scoring_arg(args), "record" in found.rows)
         if problems:
             _print_problems(problems)
             status = EXIT_PROBLEMS
@@ -80,6 +144,8 @@ def cmd_validate(args) -> int:
                      for name, counts in found.blank.items() if counts]
             if blank:
                 print(f"  空白（按未披露处理，不是错误；已掌握的请补填，不要填 0）：{'；'.join(blank)}")
+            for note in year_notes:
+                print(f"  {note}")
         _print_skipped(path)
     return status
 
@@ -182,12 +248,14 @@ def cmd_new_year(args) -> int:
     if made.workbook is None:
         print(f"已生成参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）；"
               f"数据文件夹 {display_path(made.folder)}/ 未改动")
+        print(_scoring_said(made))
         print(f"校验：qdanalysis validate {display_path(made.folder)}/")
         print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
         return EXIT_OK
     source = f"（由{made.source}年数据预填）" if made.source is not None else "（空白模板）"
     print(f"已建立{made.year}年度{source}{'，' + DEMO_NOTICE if made.demo else ''}：")
     print(f"  参数文件：{display_path(made.params)}（{how}；报告标题“{made.title}”）")
+    print(_scoring_said(made))
     print(f"  数据文件夹：{display_path(made.folder)}/")
     print(f"  工作簿：{display_path(made.workbook)}")
     print("待填写（留空的单元格按未披露处理，不要填 0）：")
@@ -199,6 +267,19 @@ def cmd_new_year(args) -> int:
     print(f"填写完成后校验：qdanalysis validate {display_path(made.folder)}/")
     print(f"生成报告：qdanalysis run --year {made.year}{made.root_option}")
     return EXIT_OK
+
+
+def _scoring_said(made) -> str:
+    """Which scoring table the new year is scored against, and whether its weights are last year's."""
+    if made.scoring_file is not None:
+        return (f"  评分表：{display_path(made.scoring_file)}（由 {display_path(made.scoring_from)} 复制，"
+                f"指标和分值沿用{made.source if made.source is not None else made.year - 1}年，只改了年份；"
+                "本年指标或分值有调整的请修改该文件）")
+    if made.scoring.endswith(f"scoring-{made.year}.yaml"):
+        return f"  评分表：沿用已有的 {made.scoring}"
+    return (f"  评分表：上一年度没有评分表文件（scoring-<年>.yaml），{made.year}年的评分表按绩效指标表生成"
+            f"（评价记录现按{made.scoring}列出），各指标的分值由该表生成，与上一年度评分所用的分值可能不同；"
+            f"要沿用固定的分值，请把评分表存为 {display_path(made.params.parent / f'scoring-{made.year}.yaml')}")
 
 
 #: How new-year says that the year it made is illustrative data.
@@ -314,7 +395,9 @@ def cmd_draft(args) -> int:
     root = args.root.resolve() if args.root else None
     out = args.out.resolve() if args.out else None
     template = args.template.resolve() if args.template else None
-    path, analysis = draft_year(args.year, root, out, scoring=_scoring_arg(args), template=template)
+    path, analysis = draft_year(args.year, root, out, scoring=_scoring_arg(args), template=template,
+                                force=args.force,
+                                on_backup=lambda b: print(f"原初稿已被修改，已先另存为：{display_path(b)}"))
     print(f"已生成报告初稿：{display_path(path)}")
     print(score_line(analysis))
     return EXIT_OK
@@ -334,17 +417,21 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="用 qdanalysis <命令> -h 查看各命令的用法")
 
     p = sub.add_parser("validate", help="校验工作簿，逐条列出问题（文件:工作表:行:列: 说明）",
-                       description="校验工作簿或年度文件夹，逐条列出问题（文件:工作表:行:列: 说明），不写入任何文件。",
-                       epilog="示例：\n  qdanalysis validate data/raw/2021/\n  qdanalysis validate 2021年专项业务费.xlsx --year 2021")
-    p.add_argument("paths", nargs="+", help="工作簿（.xlsx）或存放工作簿的文件夹")
-    p.add_argument("--year", type=int, default=None,
-                   help="“1月”这类不写年份的月份所属的年度（默认取文件夹名，如 data/raw/2021/）")
+                       description="校验工作簿或年度文件夹，逐条列出问题（文件:工作表:行:列: 说明），不写入任何文件。"
+                                   "校验年度文件夹时，也按 run、summary、draft 的要求核对该年的参数文件、评分表和评价记录。",
+                       epilog="示例：\n  qdanalysis validate --year 2021\n  qdanalysis validate data/raw/2021/\n"
+                              "  qdanalysis validate 2021年专项业务费.xlsx --year 2021")
+    p.add_argument("paths", nargs="*", help="工作簿（.xlsx）或存放工作簿的文件夹；不写时校验 --year 所指年度的数据文件夹")
+    p.add_argument("--year", type=year_arg, default=None,
+                   help="年度：不写路径时校验 <根目录>/<年>/；也是“1月”这类不写年份的月份所属的年度（默认取文件夹名）")
+    p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），与 --year 一起使用")
+    p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="校验某年数据并写入 data/processed/<年>/",
                        description="校验某年的全部工作簿，通过后把各表写入 data/processed/<年>/；数据未变化时跳过。",
                        epilog="示例：\n  qdanalysis ingest --year 2020\n  qdanalysis ingest --year 2021 --root D:/评价/数据")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2020（读取 <根目录>/<年>/）")
+    p.add_argument("--year", type=year_arg, required=True, help="年度，如 2020（读取 <根目录>/<年>/）")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出根目录（默认 data/processed）")
     p.add_argument("--force", action="store_true", help="即使数据未变化也重新处理")
@@ -353,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="打印某年数据摘要和评分结果",
                        description="在终端打印某年的预算、执行、各表行数、评分结果和数据核对提示。",
                        epilog="示例：\n  qdanalysis summary --year 2020\n  qdanalysis summary --year 2020 --scoring self-evaluation")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2020")
+    p.add_argument("--year", type=year_arg, required=True, help="年度，如 2020")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_summary)
@@ -361,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="把某年的分析表、评分表和主要问题导出为 Excel 工作簿",
                        description="把某年的分析表、绩效自评表、评分表、主要问题和数据核对导出为一个 Excel 工作簿（.xlsx）。",
                        epilog="示例：\n  qdanalysis export --year 2020 2020年分析.xlsx")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2020")
+    p.add_argument("--year", type=year_arg, required=True, help="年度，如 2020")
     p.add_argument("out", type=Path, help="输出文件，如 2020年分析.xlsx")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
@@ -371,10 +458,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="按财预〔2020〕10号的报告提纲生成绩效评价报告初稿（.docx）；需要评价组填写之处以"
                                    "【待评价组填写：…】标出。",
                        epilog="示例：\n  qdanalysis draft --year 2020\n  qdanalysis draft --year 2020 --template 本单位报告样式.docx")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--year", type=year_arg, required=True, help="年度")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw）")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/），文件写入 <目录>/<年>/")
     p.add_argument("--template", type=Path, default=None, help="参考样式文档（.docx），沿用其中的样式、页眉页脚")
+    p.add_argument("--force", action="store_true",
+                   help="初稿在上次生成后已被修改时仍重新生成（原文件先另存为带日期的备份）；不加时拒绝覆盖")
     p.add_argument("--scoring", type=Path, default=None, help=SCORING_HELP)
     p.set_defaults(func=cmd_draft)
 
@@ -382,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="生成数据填报模板：每类数据一张工作表，附填写说明；给出年度时评价记录表按该年的评分表列出各指标。",
                        epilog="示例：\n  qdanalysis template 模板.xlsx\n  qdanalysis template --year 2021 2021年模板.xlsx")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
-    p.add_argument("--year", type=int, default=None,
+    p.add_argument("--year", type=year_arg, default=None,
                    help="年度：标题写明年度，评价记录表按该年的评分表列出各指标")
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），用于读取该年的绩效指标表")
     p.add_argument("--scoring", type=Path, default=None,
@@ -395,8 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "金额和实际完成值留空待填写。只新建，文件夹或参数文件已存在时拒绝。",
                        epilog="示例：\n  qdanalysis new-year 2021\n  qdanalysis new-year 2021 --from 2019\n"
                               "  qdanalysis new-year 2019 --empty")
-    p.add_argument("year", type=int, help="新年度，如 2021")
-    p.add_argument("--from", dest="source", type=int, default=None, metavar="年",
+    p.add_argument("year", type=year_arg, help="新年度，如 2021")
+    p.add_argument("--from", dest="source", type=year_arg, default=None, metavar="年",
                    help="沿用哪一年的数据和参数文件（默认上一年）")
     p.add_argument("--root", type=Path, default=None,
                    help="原始数据根目录（默认取上一年度参数文件中的 data_root，没有时为 data/raw）")
@@ -408,7 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="用 papermill 运行报告笔记本并导出离线 HTML（写入 reports/），加 --pdf 同时生成 PDF")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--year", type=int, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
+    which.add_argument("--year", type=year_arg, help="只运行这一年的年度报告（参数取自 params/<年>.yaml）")
     which.add_argument("--all", action="store_true", help="运行 params/ 中每一年（给出 --root 时为其中每个年份文件夹）")
     which.add_argument("--trends", action="store_true", help="运行多年趋势笔记本")
     which.add_argument("--portfolio", type=Path, metavar="FILE",
@@ -469,6 +558,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:
         if args.debug:
             raise
+        if isinstance(err, OSError) and err.errno == errno.ENOSPC:  # not a fault of the tool: say what to free
+            where = display_path(err.filename) if err.filename else "输出文件"
+            print(f"错误：磁盘空间已满，未能写入 {where}（之前已有的文件未改动）。请在该磁盘上腾出空间，例如删除 reports/ 中"
+                  "不再需要的旧报告或 data/processed/ 中的旧表（make clean），或用 --out 写到另一块磁盘，然后重新运行",
+                  file=sys.stderr)
+            return EXIT_PROBLEMS
         print(f"内部错误：{type(err).__name__}: {err}（请加 --debug 重新运行并报告此问题）", file=sys.stderr)
         return 3
 

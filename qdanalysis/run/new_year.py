@@ -1,7 +1,8 @@
 """``qdanalysis new-year``: start a year from the one before it, without the traps of copying by hand.
 
 It writes ``params/<year>.yaml`` (the previous year's file with its ``year:`` line and the year in
-its title changed, comments kept) and creates ``<root>/<year>/`` holding the input template
+its title changed, comments kept), copies ``params/scoring-<previous>.yaml`` to ``scoring-<year>.yaml`` (the
+weights carry over; only its year changes) and creates ``<root>/<year>/`` holding the input template
 pre-filled from the previous year: items with their codes and categories, indicators with their
 targets and weights, network lines, the contracts whose service runs on into the new year, and
 the 评价记录 rows of the table that will score it. Every amount and actual value is left blank for
@@ -30,7 +31,7 @@ import yaml
 from qdanalysis.atomic import create_file, new_folder
 from qdanalysis.domain import DEMO_LABEL, ONE_OFF
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
-from qdanalysis.paths import DATA_RAW, PROJECT_ROOT, year_folder
+from qdanalysis.paths import DATA_RAW, PARAMS, PROJECT_ROOT, year_folder
 from qdanalysis.read.inputs import read_inputs
 from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PROJECT, SMS, UNITS_COUNTED
 from qdanalysis.read.year import DEMO_MARKER_FILE, YearData, is_demo_folder, load_year
@@ -76,6 +77,9 @@ class NewYear:
         scoring: the scoring table the 评价记录 rows follow, as the user reads its name.
         root_option: ``--root`` for the commands to print when the params file cannot name
             the data root itself (a folder outside the project), else "".
+        scoring_file: the new year's scoring table ``scoring-<year>.yaml`` (None: none was written).
+        scoring_from: the previous year's table it was copied from (None: none was copied; the year is
+            then scored by a table made from its own 绩效指标 sheet unless ``scoring-<year>.yaml`` existed).
     """
 
     year: int
@@ -90,6 +94,8 @@ class NewYear:
     open_ended: list[str] = field(default_factory=list)
     scoring: str = ""
     root_option: str = ""
+    scoring_file: Path | None = None
+    scoring_from: Path | None = None
 
 
 # --------------------------------------------------------------------------- the params file
@@ -254,6 +260,43 @@ def project_rows(data: YearData) -> list[list]:
             for r in data.project.itertuples() if r.field in PROJECT_FIELDS and not _blank(r.text)]
 
 
+def scoring_for_year(text: str, old: int, new: int, source_name: str) -> str:
+    """The text of a scoring table for ``new`` copied from that of ``old``: the value of ``year:`` and the year in
+    ``name:`` change, a first comment says where it comes from; the indicators and their weights stay as they were."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    edits: list[tuple[int, int, str]] = []
+    year_pattern = re.compile(rf"(?<!\d){old}(?!\d)")
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            span = (value.start_mark.index, value.end_mark.index)
+            if key.value == "year":
+                edits.append((*span, str(new)))
+            elif key.value == "name" and isinstance(value, yaml.ScalarNode):
+                edits.append((*span, year_pattern.sub(str(new), text[span[0]:span[1]])))
+    for start, end, written in sorted(edits, reverse=True):
+        text = text[:start] + written + text[end:]
+    head = (f"# 由 qdanalysis new-year {new} 从 {source_name} 复制：指标和分值沿用{old}年，只改了 year 和名称中的年份；\n"
+            f"# {new}年的指标或分值有调整的，请修改本文件（各组分值合计须不变，总分须为 100）。\n")
+    return head + text
+
+
+def _carried_scoring(year: int, source: int, params_dir: str | Path | None) -> tuple[str | None, Path, Path]:
+    """The text of ``scoring-<year>.yaml`` copied from ``scoring-<source>.yaml`` (None when there is nothing to
+    copy, or the new year's table exists already), the file it is copied from and the file to write."""
+    folder = Path(params_dir) if params_dir is not None else PARAMS
+    old, new = folder / f"scoring-{source}.yaml", folder / f"scoring-{year}.yaml"
+    if not old.is_file() or new.exists():
+        return None, old, new
+    return scoring_for_year(old.read_text(encoding="utf-8"), source, year, display_path(old)), old, new
+
+
+def _scoring_of(text: str, path: Path):
+    """The copied table, checked as ``run`` will check it (a refused copy stops new-year before it writes)."""
+    from qdanalysis.analyse.scoring_file import validate_scoring
+
+    return validate_scoring(yaml.safe_load(text), display_path(path))
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -309,7 +352,7 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     if not root_path.is_dir():
         raise _refuse(root_path, "找不到数据根目录", "请检查 --root（其下应有各年度的 <年份>/ 文件夹）")
     if params_only:
-        return _params_only(year, source, folder, params_path, params_from, root_path)
+        return _params_only(year, source, folder, params_path, params_from, root_path, params_dir)
     exists = [p for p in (folder, params_path) if p.exists()]
     if exists:
         raise ValidationError([_refuse(p, f"{'文件夹' if p.is_dir() else '文件'}已存在；new-year 只新建，不改动已有的文件",
@@ -328,12 +371,14 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     demo = data is not None and is_demo_folder(previous)
 
     text, root_option, params = _new_params(year, source, params_path, params_from, root_path, demo)
+    scoring_text, scoring_from, scoring_path = _carried_scoring(year, source, params_dir)
 
     from qdanalysis.analyse.scoring_table import record_rows
     from qdanalysis.read.template import template_workbook
     from qdanalysis.run.pipeline import scoring_for
 
-    table = scoring_for(year, "", data, params_dir)
+    table = (_scoring_of(scoring_text, scoring_path) if scoring_text is not None
+             else scoring_for(year, "", data, params_dir))
     records = record_rows(table)
     rows: dict[str, list[list]] = {}
     notes: dict[str, str] = {}
@@ -356,7 +401,7 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
                       f"{len(rows['lines'])} 行线路，已预填运营商、线路类型、带宽、数量；请填写月租，增减线路请增删行"),
             "sms": (f"按{year}年各月列出", "条数、单价、金额", f"{len(rows['sms'])} 行（{year}年各月）；请填写条数、单价、金额"),
             "indicators": ("沿用上年的指标名称、指标值和分值", "实际完成值",
-                           f"{len(rows['indicators'])} 个指标，已预填指标值和分值；请填写实际完成值，本年指标值有调整的请修改"),
+                           f"{len(rows['indicators'])} 个指标，{_weights_said(data)}；请填写实际完成值，本年指标值有调整的请修改"),
             "project": ("沿用上年的项目名称、主管部门和实施单位", "项目背景、总体目标等",
                         f"{len(rows['project'])} 项（{'、'.join(r[0] for r in rows['project'])}）；其余事项请按本年立项文件填写"),
         }
@@ -382,7 +427,8 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     buffer = io.BytesIO()
     wb.save(buffer)
 
-    created = False  # the params file is created last inside the folder's block, removed if the folder fails
+    created = scoring_made = False  # the params and scoring files are created last inside the folder's block,
+    # removed if the folder fails
     try:
         with new_folder(folder) as tmp:
             (tmp / name).write_bytes(buffer.getvalue())
@@ -395,16 +441,31 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
                 raise ValidationError(found.problems)
             create_file(params_path, text.encode("utf-8"))
             created = True
+            if scoring_text is not None:
+                create_file(scoring_path, scoring_text.encode("utf-8"))
+                scoring_made = True
     except BaseException as err:
         if created:
             params_path.unlink(missing_ok=True)
+        if scoring_made:
+            scoring_path.unlink(missing_ok=True)
         if isinstance(err, FileExistsError):  # made by someone else while this ran
             raise _refuse(folder, f"{display_path(folder)}/ 或 {display_path(params_path)} 在生成过程中已被建立；未写入任何文件",
                           "请确认是否有人同时在建立该年度") from None
         raise
     return NewYear(year, None if data is None else source, folder, folder / name, params_path, params_from,
                    params["title"], demo, sheets, open_ended, display_path(table.file) if table.file else table.name,
-                   root_option)
+                   root_option, scoring_path if scoring_text is not None else None,
+                   scoring_from if scoring_text is not None else None)
+
+
+def _weights_said(data: YearData) -> str:
+    """What the 绩效指标 rows carry over, said as it is: 分值 only when the previous year gave them."""
+    weights = data.indicators["weight"] if "weight" in data.indicators else pd.Series(dtype=object)
+    blank = int(weights.isna().sum())
+    if blank == len(weights):
+        return "已预填指标值（上年的绩效指标表没有分值，分值栏留空）"
+    return "已预填指标值和分值" + (f"（{blank} 个指标上年没有分值，留空）" if blank else "")
 
 
 def _new_params(year: int, source: int, params_path: Path, params_from: Path | None, root: Path,
@@ -421,7 +482,7 @@ def _new_params(year: int, source: int, params_path: Path, params_from: Path | N
 
 
 def _params_only(year: int, source: int, folder: Path, params_path: Path, params_from: Path | None,
-                 root: Path) -> NewYear:
+                 root: Path, params_dir: str | Path | None) -> NewYear:
     """The params file alone, for a year folder that exists (``--params-only``)."""
     if params_path.exists():
         raise _refuse(params_path, "文件已存在；new-year 只新建，不改动已有的文件", f"{year}年度的参数文件已经建立，请直接修改")
@@ -429,8 +490,15 @@ def _params_only(year: int, source: int, folder: Path, params_path: Path, params
         raise _refuse(folder, f"找不到{year}年的数据文件夹", "请去掉 --params-only，由 new-year 同时新建数据文件夹")
     demo = is_demo_folder(folder)
     text, root_option, params = _new_params(year, source, params_path, params_from, root, demo)
+    scoring_text, scoring_from, scoring_path = _carried_scoring(year, source, params_dir)
+    if scoring_text is not None:
+        _scoring_of(scoring_text, scoring_path)
     create_file(params_path, text.encode("utf-8"))
-    return NewYear(year, None, folder, None, params_path, params_from, params["title"], demo, root_option=root_option)
+    if scoring_text is not None:
+        create_file(scoring_path, scoring_text.encode("utf-8"))
+    return NewYear(year, None, folder, None, params_path, params_from, params["title"], demo, root_option=root_option,
+                   scoring_file=scoring_path if scoring_text is not None else None,
+                   scoring_from=scoring_from if scoring_text is not None else None)
 
 
 _SCHEMAS = {"budget": BUDGET, "contracts": CONTRACTS, "lines": LINES, "sms": SMS, "indicators": INDICATORS,

@@ -5,18 +5,22 @@ kernel's own log, kept off the terminal). All three are built under temporary na
 output folder and renamed into place at the end, under a lock per folder: a killed run
 leaves the previous report untouched, and two runs of the same year never interleave. A
 notebook that raises (or a cell that runs too long) still produces the notebook and an HTML
-stating in Chinese where the run stopped.
+stating in Chinese where the run stopped, named ``<notebook>（运行失败）.html`` and written beside
+the last good report, which it never replaces.
 
 papermill, nbformat and nbconvert are imported inside the functions so that the CLI starts fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from qdanalysis.atomic import atomic_path, locked
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
@@ -320,23 +324,57 @@ def run_notebook(
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = run_folder(out_dir)
     log_path = runs / notebook.with_suffix(".kernel.log").name
+    failed_nb, failed_html = failed_name(ipynb_path), failed_name(html_path)
     start = time.monotonic()
     with locked(runs / LOCK_NAME):
-        _remove_stale_temps(ipynb_path, html_path, log_path, pdf_path)
+        _remove_stale_temps(ipynb_path, html_path, log_path, pdf_path, failed_nb, failed_html)
         try:
-            with atomic_path(ipynb_path) as tmp_nb, atomic_path(html_path) as tmp_html, \
-                    atomic_path(log_path) as tmp_log:
+            with _staged(ipynb_path) as tmp_nb, _staged(html_path) as tmp_html, atomic_path(log_path) as tmp_log:
                 error = _execute(notebook, tmp_nb, values, cell_timeout, tmp_log)
                 tmp_log.chmod(0o644)
                 tmp_nb.chmod(0o644)  # mkstemp makes 0600; the report folder is shared
                 export_html(tmp_nb, tmp_html, title=title)
+                tmp_html.chmod(0o644)
+                # A failed run never replaces the last good report: its pages are published beside it,
+                # named as such; a good run removes the error pages of an earlier failure.
+                nb_out, html_out = (failed_nb, failed_html) if error else (ipynb_path, html_path)
+                os.replace(tmp_nb, nb_out)
+                os.replace(tmp_html, html_out)
         except ExternalResourceError as err:
             # Nothing is published: the previous report stays, this one would not open offline.
             return RunResult(label, STATUS_FAILED, time.monotonic() - start, None, None, str(err))
-        printed, notice = _print_pdf(html_path, pdf_path) if pdf else (None, "")
+        if error:
+            if html_path.exists():
+                error += f"（上次成功生成的报告未改动：{display_path(html_path)}）"
+            printed, notice = None, ""
+        else:
+            failed_nb.unlink(missing_ok=True)
+            failed_html.unlink(missing_ok=True)
+            printed, notice = _print_pdf(html_path, pdf_path) if pdf else (None, "")
     status = STATUS_FAILED if error else STATUS_OK
-    return RunResult(label, status, time.monotonic() - start, ipynb_path, html_path, error, _score_of(ipynb_path),
+    return RunResult(label, status, time.monotonic() - start, nb_out, html_out, error, _score_of(nb_out),
                      printed, notice)
+
+
+#: What the name of a failed run's pages adds: ``1.0-annual-report（运行失败）.html``.
+FAILED_MARK = "（运行失败）"
+
+
+def failed_name(path: Path) -> Path:
+    """Where a failed run's page goes, beside the last good report: ``<stem>（运行失败）<suffix>``."""
+    return path.with_name(f"{path.stem}{FAILED_MARK}{path.suffix}")
+
+
+@contextlib.contextmanager
+def _staged(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` (hidden, removed on the way out unless moved away by the caller)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+    finally:
+        tmp_path.unlink(missing_ok=True)
 
 
 def _print_pdf(html_path: Path, pdf_path: Path) -> tuple[Path | None, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from qdanalysis.analyse.engine import analyse
 from qdanalysis.analyse.scoring_evaluation import evaluation_from_indicators
@@ -117,14 +117,27 @@ def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = 
 
 def draft_year(year: int, root: str | Path | None = None, out: str | Path | None = None, *,
                scoring: str | Path = "", template: str | Path | None = None,
-               title: str | None = None) -> tuple[Path, YearAnalysis]:
+               title: str | None = None, force: bool = False,
+               on_backup: Callable[[Path], None] | None = None) -> tuple[Path, YearAnalysis]:
     """Analyse ``year`` and write its Word draft; returns the path and the analysis.
 
+    A draft changed since the tool wrote it (the evaluator's edits) is never replaced silently
+    (:mod:`qdanalysis.run.keep`): it is refused before any work, or with ``force`` first copied to a
+    dated backup, whose path is given to ``on_backup``.
+
     Raises:
+        ChangedFileError: the draft has changed since the tool wrote it and ``force`` is false.
         ValidationError: the year's data, the scoring table or the record has problems.
     """
     from qdanalysis.present.draft import draft_path, write_draft  # python-docx, only for the draft
+    from qdanalysis.run import keep
 
+    target = draft_path(out, int(year))
+    keep.check(target, force)
     analysis = analysed_year(int(year), root, scoring)
-    path = write_draft(analysis, draft_path(out, int(year)), template=template, title=title)
+    backup = keep.back_up(target)
+    if backup is not None and on_backup is not None:
+        on_backup(backup)
+    path = write_draft(analysis, target, template=template, title=title)
+    keep.remember(path)
     return path, analysis

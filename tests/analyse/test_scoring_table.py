@@ -18,6 +18,11 @@ def test_numbers_are_written_with_two_decimals_at_most_and_no_trailing_zeros(val
     assert st.number_text(value) == text
 
 
+@pytest.mark.parametrize("value, text", [(96.1, "96.10"), (Decimal("84.975"), "84.98"), (8, "8.00"), (0, "0.00")])
+def test_scores_obtained_are_written_with_two_decimals_always(value, text):
+    assert st.score_text(value) == text
+
+
 @pytest.mark.parametrize("value, number", [(10, Decimal(10)), (2.5, Decimal("2.5")), ("10%", Decimal(10)),
                                            ("3", Decimal(3)), (Decimal("1.5"), Decimal("1.5")), (True, None),
                                            (None, None), (float("nan"), None), (float("inf"), None),

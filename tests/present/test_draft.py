@@ -54,8 +54,11 @@ def body_text(doc) -> str:
 def test_the_file_and_the_outline(drafted):
     path, _, doc = drafted
     assert path.name == "2020年绩效评价报告（初稿）.docx" and path.parent.name == "2020"
-    assert doc.paragraphs[0].style.name == "Title"
-    assert doc.paragraphs[0].text == "青岛市大数据发展管理局专项业务费2020年度绩效评价报告（初稿）"
+    [title] = [p for p in doc.paragraphs if p.style.name == "Title"]  # on the cover, with what the team writes
+    assert title.text == "青岛市大数据发展管理局专项业务费2020年度绩效评价报告（初稿）"
+    cover = [p.text for p in doc.paragraphs[:20] if p.text.startswith(("评价机构", "委托方", "报告日期"))]
+    assert cover == ["评价机构：【待评价组填写：评价机构名称】", "委托方：【待评价组填写：委托评价的单位】",
+                     "报告日期：【待评价组填写：×年×月×日】"]
     assert headings(doc, 1) == HEADINGS_1
     level2 = headings(doc, 2)
     for expected in ["（一）项目概况", "（二）项目资金", "（三）绩效目标", "（一）评价目的、对象和范围",

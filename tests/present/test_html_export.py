@@ -207,3 +207,27 @@ def test_report_renders_offline_in_chromium(report, tmp_path):
         non_white = sum(n for n, c in colours if c != (255, 255, 255))
         assert non_white > 0.01 * rgb.size[0] * rgb.size[1]
     assert elapsed < 60
+
+
+def test_the_conclusion_and_the_contents_stand_under_the_title(tmp_path):
+    from qdanalysis.fmt import SUMMARY_MIME
+
+    title = new_output("display_data", data={"text/html": '<h1 class="qd-title">2020年报告</h1>'})
+    sections = [new_output("display_data", data={"text/markdown": f"## {name}\n\n说明"})
+                for name in ("一、项目概况", "九、评分")]
+    summary = new_output("display_data", data={SUMMARY_MIME: {"conclusion": ["执行率 98.27%。", "评分：<暂不定级>。"]}})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[title, *sections]), new_code_cell("y", outputs=[summary])])
+    path = tmp_path / "r.ipynb"
+    nbformat.write(nb, path)
+
+    html = export_html(path, tmp_path / "r.html", title="t").read_text(encoding="utf-8")
+
+    nav = html[html.index("<nav"):html.index("</nav>")]
+    assert 'class="qd-top"' in nav.split(">", 1)[0]
+    assert html.index('class="qd-title"') < html.index("<nav") < html.index(">一、项目概况<")
+    assert "<h2 class=\"qd-top-title\">结论摘要</h2><p>执行率 98.27%。</p><p>评分：&lt;暂不定级&gt;。</p>" in nav
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav)
+    assert [text for _, text in links] == ["一、项目概况", "九、评分"]
+    for anchor, _ in links:
+        assert f'id="{anchor}"' in html  # each link goes to its heading
+    assert nbformat.read(path, as_version=4) == nb  # the notebook itself is not changed

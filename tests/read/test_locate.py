@@ -39,6 +39,28 @@ def test_a_sheet_named_for_the_table_without_a_required_column_says_which(tmp_pa
     assert problem.message == "缺少必填列「预算数」" and problem.hint.startswith("请在表头行加入「预算数」列（也可写作：")
 
 
+@pytest.mark.parametrize("written, column", [("预算书", "C"), ("预 算数", None), ("预算金 额", None), ("年初预箅", "C")])
+def test_a_misspelt_header_is_suggested_as_the_column_it_looks_like(tmp_path, written, column):
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": [["类别", "项目名称", written, "执行数"], ["运维", "机房", 1, 1]]})
+    try:
+        locate(path, BUDGET)
+    except ValidationError as err:
+        [problem] = err.problems
+    else:
+        assert column is None  # read as the column (spaces inside a header are forgiven)
+        return
+    assert column is not None, problem.message
+    assert problem.message == f"缺少必填列「预算数」；表头中有「{written}」（{column}列），是否应为「预算数」？"
+    assert problem.hint.startswith(f"如是，请把「{written}」改为「预算数」；否则请在表头行加入「预算数」列")
+
+
+def test_an_unlike_header_is_not_suggested(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {"预算执行": [["类别", "项目名称", "备注", "执行数"], ["运维", "机房", 1, 1]]})
+    with pytest.raises(ValidationError) as err:
+        locate(path, BUDGET)
+    assert err.value.problems[0].message == "缺少必填列「预算数」"
+
+
 def test_a_sheet_named_for_the_table_without_a_header_says_what_it_should_hold(tmp_path):
     path = make_workbook(tmp_path / "a.xlsx", {"预算执行": [["随便写的"], [1, 2]]})
     with pytest.raises(ValidationError, match="工作表「预算执行」中找不到「预算执行」的表头"):
@@ -84,3 +106,15 @@ def test_an_error_value_in_the_header_row_is_refused_not_read_as_a_missing_colum
     [problem] = e.value.problems
     assert (problem.sheet, problem.row, problem.column) == ("产出与成效", 2, "C")
     assert "表头单元格是错误值「#DIV/0!」" in problem.message
+
+
+def test_every_file_of_a_folder_that_cannot_be_read_is_named_at_once(tmp_path):
+    (tmp_path / "合同.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    (tmp_path / "预算.xlsx").write_text("类别,项目名称\n", encoding="utf-8")
+
+    with pytest.raises(ValidationError) as err:
+        locate(tmp_path, BUDGET)
+
+    assert [(p.file.rsplit("/", 1)[-1], p.message.split("（")[0]) for p in err.value.problems] == [
+        ("合同.xlsx", "文件已损坏或不完整"), ("空.xlsx", "文件为空"), ("预算.xlsx", "不是Excel工作簿")]

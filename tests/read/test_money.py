@@ -33,3 +33,16 @@ def test_a_float_view_in_wan_for_exploring():
     assert b["budget"].dtype != view["budget"].dtype and view["budget"].dtype == "float64"
     described = b.qd.describe()
     assert described.loc["count", "budget"] == 9 and round(described.loc["max", "budget"], 2) == 100.68
+
+
+def test_the_view_for_exploring_has_no_bookkeeping_and_the_sheets_headers_are_at_hand():
+    b = qdanalysis.load_year(2020).budget
+    view = b.qd.wan()
+    assert "src_row" in b.columns and not {"src_file", "src_sheet", "src_row"} & set(view.columns)
+    assert "src_row" not in b.qd.describe().columns
+    headers = b.qd.headers()
+    assert (headers["budget"], headers["executed"], headers["category"]) == ("预算数", "执行数", "类别")
+    assert headers["src_row"] == "src_row"  # no sheet has it
+    assert list(view.qd.zh().columns)[:4] == [headers[c] for c in list(view.columns)[:4]]
+    lines = qdanalysis.load_year(2020).lines
+    assert lines.qd.headers()["carrier"] == "运营商"

@@ -37,7 +37,7 @@ def test_template_for_a_year_lists_its_scored_indicators(tmp_path, capsys):
 
     wb = load_workbook(path)
     ws = wb["评价记录"]
-    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if any(v is not None for v in r)]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
     assert rows[0][:4] == ("一级指标", "三级指标", "分值", "评分方式")
     # the evaluation's own indicators: 决策 and 过程 as well as the year's 产出 and 效益
     assert rows[1][:4] == ("决策", "立项依据充分性", 4, "填写得分（0—4）")
@@ -104,3 +104,16 @@ def test_template_for_a_year_lists_the_findings_of_its_data_for_the_team_to_deci
     wb.save(path)
     assert load_decisions(path)[["code", "original", "decision"]].values.tolist() == [
         ["F01", "产出指标未覆盖主要支出项目", "采纳"]]
+
+
+def test_only_the_sheets_that_hold_money_carry_a_unit_line(tmp_path):
+    from openpyxl import load_workbook
+
+    from qdanalysis.read.template import write_template
+
+    wb = load_workbook(write_template(tmp_path / "模板.xlsx", 2021))
+    for title in ("预算执行", "合同台账", "线路清单", "短信结算"):
+        assert any(c.value == "单位：万元" for c in wb[title]["A"][:3]), title
+    for title in ("项目信息", "评价记录"):
+        assert all(c.value != "单位：万元" for c in wb[title]["A"]), title
+        assert wb[title]["A2"].value in ("事项", "一级指标", "三级指标"), title  # the header comes next

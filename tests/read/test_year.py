@@ -64,3 +64,13 @@ def test_assemble_fills_the_tables_no_workbook_holds_with_empty_frames_of_their_
     data = assemble(2021, tmp_path, {"budget": budget, "sms": None}, {"budget": None}, {}, ["短信结算"])
     assert data.budget is budget and data.sms.empty and "month" in data.sms.columns
     assert data.files == [] and data.skipped == [] and data.missing == ["短信结算"]
+
+
+def test_the_totals_show_a_ratio_rounded_and_an_unknown_as_undisclosed_but_stay_exact():
+    import qdanalysis
+
+    totals = qdanalysis.load_year(2020).totals
+    shown = repr(totals)
+    assert "'execution_rate': 0.9827" in shown and "'adjusted_budget': 未披露" in shown
+    assert "'budget': 9410000.00" in shown
+    assert totals["adjusted_budget"] is None and len(str(totals["execution_rate"])) > 10  # the values are exact

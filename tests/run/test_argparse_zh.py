@@ -19,8 +19,11 @@ def test_the_command_line_speaks_chinese(capsys):
     assert err.value.code == 2
     assert "qdanalysis ingest：错误：缺少必需的参数：--year" in capsys.readouterr().err
     with pytest.raises(SystemExit):
+        main(["run", "--all", "--jobs", "abc"])
+    assert "参数 --jobs：无效的整数值：'abc'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
         main(["summary", "--year", "abc"])
-    assert "参数 --year：无效的整数值：'abc'" in capsys.readouterr().err
+    assert "参数 --year：年份「abc」应写四位数字，如 2020" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"qdanalysis {qdanalysis.__version__}"

@@ -230,3 +230,63 @@ def test_debug_is_accepted_after_the_command_too():
     assert parser.parse_args(["summary", "--year", "2020", "--debug"]).debug is True
     assert parser.parse_args(["--debug", "summary", "--year", "2020"]).debug is True
     assert parser.parse_args(["summary", "--year", "2020"]).debug is False
+
+
+def _record_workbook(path, *rows):
+    from workbooks import make_workbook
+
+    header = ["一级指标", "三级指标", "分值", "评分方式", "实际完成值", "得分", "佐证材料", "评价意见", "评价人", "日期"]
+    return make_workbook(path, {"评价记录": [["2020年评价记录"], header, *rows]})
+
+
+def test_validate_checks_the_record_against_the_scoring_table_as_run_does(tmp_path):
+    import shutil
+
+    shutil.copytree(DATA_RAW / "2020", tmp_path / "2020")
+    _record_workbook(tmp_path / "2020" / "评价记录.xlsx",
+                     ["产出指标", "不存在的指标", 8, None, None, 5, None, None, None, None],
+                     ["效益指标", "运行维护制度健全性", 10, None, "很好", None, None, None, None, None],
+                     ["满意度指标", "使用部门满意度", 10, None, None, 15, None, None, None, None])
+
+    r = run_cli("validate", "--year", "2020", "--root", tmp_path, "--scoring", PROJECT_ROOT / "params" / "scoring-2020.yaml")
+
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stdout.strip().splitlines()
+    record = tmp_path / "2020" / "评价记录.xlsx"
+    assert lines[0].startswith(f"{record}:评价记录:3:三级指标: 评分表“") and "没有指标「不存在的指标」" in lines[0]
+    assert lines[1].startswith(f"{record}:评价记录:4:实际完成值: ") and "而不是「很好」" in lines[1]
+    assert lines[2].startswith(f"{record}:评价记录:5:得分: 「使用部门满意度」的得分 15 超过分值 10")
+    assert "通过校验" not in r.stdout
+
+
+def test_validate_of_a_year_names_its_scoring_table(tmp_path):
+    import shutil
+
+    shutil.copytree(DATA_RAW / "2020", tmp_path / "2020")
+    r = run_cli("validate", "--year", "2020", "--root", tmp_path, "--scoring", "third-party")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "通过校验" in r.stdout and "  评分表：预置评分表 third-party（" in r.stdout
+
+
+def test_a_missing_year_lists_the_years_there_are(tmp_path):
+    (tmp_path / "2020").mkdir()
+    (tmp_path / "2021").mkdir()
+    r = run_cli("validate", "--year", "2019", "--root", tmp_path)
+    assert r.returncode == 2 and "找不到2019年的数据文件夹（已有年度：2020、2021）" in r.stderr
+    r = run_cli("summary", "--year", "2019", "--root", tmp_path)
+    assert r.returncode == 1 and "找不到2019年的数据文件夹" in r.stdout and "已有的年度：2020、2021" in r.stdout
+
+
+def test_a_full_disk_names_the_file_and_what_to_free(monkeypatch, tmp_path, capsys):
+    import errno
+
+    import qdanalysis.atomic
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qdanalysis.atomic.os, "replace", full)
+    assert main(["template", str(tmp_path / "模板.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"错误：磁盘空间已满，未能写入 {tmp_path / '模板.xlsx'}（之前已有的文件未改动）。请在该磁盘上腾出空间")
+    assert "内部错误" not in err and "No space" not in err and not (tmp_path / "模板.xlsx").exists()

@@ -94,10 +94,46 @@ def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys)
     assert lines[0] == "已建立2021年度（由2020年数据预填）："
     assert "报告标题“青岛市大数据局专项业务费2021年绩效评价数据分析”" in lines[1]
     assert "  预算执行：29 个项目，已预填编号、类别和名称；请填写预算数、执行数" in out
-    assert "  绩效指标：11 个指标，已预填指标值和分值；请填写实际完成值" in out
+    assert "  绩效指标：11 个指标，已预填指标值（上年的绩效指标表没有分值，分值栏留空）；请填写实际完成值" in out
+    assert not (params / "scoring-2021.yaml").exists()  # there was no 2020 table to carry over: said plainly
+    assert ("  评分表：上一年度没有评分表文件（scoring-<年>.yaml），2021年的评分表按绩效指标表生成"
+            "（评价记录现按《2020年专项业务费》工作簿「绩效指标」表列出），各指标的分值由该表生成，与上一年度评分所用的分值"
+            f"可能不同；要沿用固定的分值，请把评分表存为 {params / 'scoring-2021.yaml'}") in out.splitlines()
     assert "未写服务结束日期，无法判断是否延续到2021年，未预填：HT-2020-1.1、HT-2020-1.2、HT-1.5" in out
     assert lines[-2] == f"填写完成后校验：qdanalysis validate {raw / '2021'}/"
     assert lines[-1] == "生成报告：qdanalysis run --year 2021"
+
+
+def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys):
+    raw, params = project
+    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+
+    out = capsys.readouterr().out
+    old, new = (yaml.safe_load((params / f"scoring-{y}.yaml").read_text(encoding="utf-8")) for y in (2020, 2021))
+    assert new["year"] == 2021 and new["name"] == "青岛市大数据局专项业务费2021年绩效评分（自评表结构）"
+    assert new["indicators"] == old["indicators"] and new["source"] == old["source"]  # the weights carry over
+    assert (params / "scoring-2021.yaml").read_text(encoding="utf-8").startswith(
+        f"# 由 qdanalysis new-year 2021 从 {params / 'scoring-2020.yaml'} 复制：指标和分值沿用2020年")
+    assert (f"  评分表：{params / 'scoring-2021.yaml'}（由 {params / 'scoring-2020.yaml'} 复制，指标和分值沿用2020年，"
+            "只改了年份；本年指标或分值有调整的请修改该文件）") in out.splitlines()
+    assert "按评分表“青岛市大数据局专项业务费2021年绩效评分（自评表结构）”列出 12 个指标" in out
+    record = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")["评价记录"]
+    weights = [r[2] for r in record.iter_rows(min_row=3, values_only=True) if r[1]]
+    assert weights == [i["weight"] for i in old["indicators"]]
+
+
+def test_an_existing_scoring_table_of_the_new_year_is_left_as_it_is(project, capsys):
+    raw, params = project
+    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
+    mine = (PARAMS / "scoring-2020.yaml").read_text(encoding="utf-8").replace("year: 2020", "year: 2021")
+    (params / "scoring-2021.yaml").write_text(mine, encoding="utf-8")
+
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+
+    assert (params / "scoring-2021.yaml").read_text(encoding="utf-8") == mine
+    assert f"  评分表：沿用已有的 {params / 'scoring-2021.yaml'}" in capsys.readouterr().out.splitlines()
 
 
 def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):

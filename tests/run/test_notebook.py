@@ -87,6 +87,29 @@ def test_failed_run_keeps_partial_notebook_and_html_shows_error(tmp_path):
     assert "Traceback" not in html.split('<details class="qd-traceback">')[0]  # folded away for maintainers
 
 
+def test_a_failed_run_keeps_the_last_good_report_and_writes_its_error_page_beside_it(tmp_path):
+    out = tmp_path / "out"
+    good = make_notebook(tmp_path / "report.ipynb", PRINT_PARAMS)
+    first = run_notebook(good, out, {"year": 2020, "data_root": "x"}, title="报告")
+    good_html = first.html.read_bytes()
+    make_notebook(tmp_path / "report.ipynb", "raise ValueError('预算表缺少合计行')")
+
+    failed = run_notebook(good, out, {"year": 2020, "data_root": "x"}, title="报告", pdf=True)
+
+    assert failed.status == STATUS_FAILED
+    assert failed.html == out / "report（运行失败）.html" and failed.ipynb == out / "report（运行失败）.ipynb"
+    assert (out / "report.html").read_bytes() == good_html  # untouched
+    assert "本报告不完整" in failed.html.read_text(encoding="utf-8")
+    assert failed.error.endswith(f"（上次成功生成的报告未改动：{out / 'report.html'}）")
+    assert failed.pdf is None  # an error page is not printed
+
+    make_notebook(tmp_path / "report.ipynb", PRINT_PARAMS)
+    again = run_notebook(good, out, {"year": 2020, "data_root": "x"}, title="报告")
+
+    assert again.ok and again.html == out / "report.html"
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]  # the error pages are gone
+
+
 def test_timeout_stops_the_run_and_html_says_so(tmp_path):
     notebook = make_notebook(tmp_path / "slow.ipynb", "print('开始')",
                              "import time\ntime.sleep(60)", "print('不应运行')")

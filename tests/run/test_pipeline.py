@@ -76,3 +76,31 @@ def test_the_trends_report_of_the_demo_years(demo_root):
     report = trends_report(demo_root)
     assert report.years == [2018, 2019, 2020, 2021, 2022] and report.failed == {}
     assert [a.year for a in report.analyses] == report.years and report.demo
+
+
+def test_draft_never_replaces_an_edited_draft_and_force_keeps_a_dated_backup(monkeypatch, tmp_path):
+    import pytest
+
+    import qdanalysis.present.draft
+    from qdanalysis.run.keep import ChangedFileError
+
+    analysed = []
+    monkeypatch.setattr(pipeline, "analysed_year", lambda *a, **k: analysed.append(1) or "analysis")
+    monkeypatch.setattr(qdanalysis.present.draft, "write_draft",
+                        lambda analysis, path, **k: path.parent.mkdir(parents=True, exist_ok=True)
+                        or path.write_bytes(b"tool's draft") and path)
+    path, _ = draft_year(2020, out=tmp_path)
+    draft_year(2020, out=tmp_path)  # unchanged since written: replaced without a word
+    path.write_bytes(b"tool's draft + the evaluator's edits in Word")
+
+    with pytest.raises(ChangedFileError, match="已被修改"):
+        draft_year(2020, out=tmp_path)
+    assert len(analysed) == 2  # refused before any work
+    assert path.read_bytes() == b"tool's draft + the evaluator's edits in Word"
+
+    backups = []
+    draft_year(2020, out=tmp_path, force=True, on_backup=backups.append)
+    assert [b.read_bytes() for b in backups] == [b"tool's draft + the evaluator's edits in Word"]
+    assert backups[0].parent == path.parent and "（备份 " in backups[0].name
+    assert path.read_bytes() == b"tool's draft"
+    draft_year(2020, out=tmp_path)  # the new draft is the tool's again

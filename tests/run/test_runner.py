@@ -30,8 +30,9 @@ def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):
 
     assert [(r.label, r.status) for r in results] == [("2018", "ok"), ("2019", "failed"), ("2020", "ok")]
     assert "2019年数据有误" in results[1].error
-    for r in results:
-        assert r.html == tmp_path / "reports" / r.label / "annual.html" and r.html.exists()
+    for r in results:  # a failed year's page is named as such
+        name = "annual.html" if r.ok else "annual（运行失败）.html"
+        assert r.html == tmp_path / "reports" / r.label / name and r.html.exists()
     assert f"目录={root}" in (tmp_path / "reports" / "2018" / "annual.html").read_text(encoding="utf-8")
     printed = stream.getvalue()
     assert printed.count("[") >= 3 and "[3/3]" in printed

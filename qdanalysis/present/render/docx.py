@@ -30,7 +30,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from qdanalysis.atomic import atomic_path
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
-from qdanalysis.fmt import display_width
+from qdanalysis.fmt import display_width, placeholder
 from qdanalysis.paths import project_path
 from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Ref, Table
 
@@ -55,6 +55,10 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 CHART_DPI = 200
 #: The printable width between the margins (210 − 28 − 26 mm).
 TEXT_WIDTH = Mm(156)
+#: The cover's lines under the title: a label and what the evaluation team writes there.
+COVER_ENTRIES = (("评价机构", "评价机构名称"), ("委托方", "委托评价的单位"), ("报告日期", "×年×月×日"))
+#: How many display columns (half a Chinese character) one character of a figure is given: digits are wider.
+NUMBER_WIDTH = 1.25
 NUMERIC_CELL = re.compile(r"^[-−+]?[\d,]+(\.\d+)?(%|倍)?$")
 GREY = RGBColor(0x80, 0x80, 0x80)
 
@@ -151,6 +155,8 @@ class DocxWriter:
                 numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
                 self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
                            grey=text == UNDISCLOSED, size=size)
+                if numeric:
+                    _no_wrap(cell)  # 924.68, 98.27%: a number is never broken across lines
         _column_widths(table, frame, size, self._text_width())
         if block.layout.note:
             self.paragraph(block.layout.note, size=Pt(10.5), indent=False)
@@ -180,6 +186,22 @@ class DocxWriter:
         p = self.doc.add_paragraph(style="Title")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self._runs(p, text, font=TITLE_FONT, size=TITLE_SIZE if self.styled else None)
+
+    def cover(self, title: str, entries: Iterable[tuple[str, str]] = COVER_ENTRIES) -> None:
+        """封面: the title, then what only the evaluation team knows (评价机构, 委托方, 日期) as highlighted
+        placeholders, and a page break."""
+        for _ in range(4):
+            self._paragraph(indent=False)
+        self.title(title)
+        for _ in range(6):
+            self._paragraph(indent=False)
+        for label, what in entries:
+            p = self._paragraph(indent=False)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self._runs(p, f"{label}：", font=HEADING_FONTS[2])
+            self._runs(p, placeholder(what), highlight=True)
+        self.doc.sections[0].different_first_page_header_footer = True  # no page number on the cover
+        self.doc.add_page_break()
 
     def heading(self, text: str, level: int) -> None:
         p = self.doc.add_paragraph(style=f"Heading {level}")
@@ -421,10 +443,15 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
 
     unit = size.mm / 2 * 0.98  # one display column: half a Chinese character of this size
     needs = []
+    numeric = []
     for j, name in enumerate(frame.columns):
         values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
         header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
-        needs.append(max([display_width(v) for v in values] + [header, 4]))
+        numbers = [v for v in values if NUMERIC_CELL.match(v.replace(" ", ""))]
+        numeric.append(bool(numbers))
+        # a figure's digits and point are wider than half a Chinese character in most fonts: room for them
+        widest_number = max((len(v) * NUMBER_WIDTH for v in numbers), default=0)
+        needs.append(max([display_width(v) for v in values] + [header, 4, widest_number]))
     padding = 4.4  # mm: the cell margins (1.9 mm a side) and a little air
     natural = [n * unit + padding for n in needs]
     available = width.mm
@@ -433,21 +460,25 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
     else:
         # Short columns (figures, labels) keep their natural width; the long text columns share what is
         # left, the longer the more (by the square root of their length), so a note wraps and a figure does not.
-        short = [w <= SHORT_COLUMN_MM for w in natural]
+        short = [w <= SHORT_COLUMN_MM or is_number for w, is_number in zip(natural, numeric)]
         rest = available - sum(w for w, s in zip(natural, short) if s)
         longs = [w for w, s in zip(natural, short) if not s]
         if longs and rest >= MIN_COLUMN_MM * 2 * len(longs):
             weight = sum(w ** 0.5 for w in longs)
             widths = [w if s else rest * w ** 0.5 / weight for w, s in zip(natural, short)]
-        else:  # too many columns even so: the widest give way first, down to a common cap
+        else:  # too many columns even so: the widest text gives way first, down to a common cap; figures keep
+            # their width while the text columns can still have the least
+            fixed = sum(w for w, is_number in zip(natural, numeric) if is_number)
+            if available - fixed < MIN_COLUMN_MM * (len(natural) - sum(numeric)):
+                fixed, numeric = 0, [False] * len(natural)
             low, high = 0.0, max(natural)
             for _ in range(40):
                 cap = (low + high) / 2
-                if sum(min(w, cap) for w in natural) > available:
+                if fixed + sum(min(w, cap) for w, n in zip(natural, numeric) if not n) > available:
                     high = cap
                 else:
                     low = cap
-            widths = [min(w, low) for w in natural]
+            widths = [w if n else min(w, low) for w, n in zip(natural, numeric)]
             if low < MIN_COLUMN_MM:
                 widths = [w * available / sum(natural) for w in natural]
     table.autofit = False
@@ -471,6 +502,12 @@ def _page(section, *, landscape: bool) -> None:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
+
+
+def _no_wrap(cell) -> None:
+    """The cell's text stays on one line (Word widens the column rather than break a figure)."""
+    tcpr = cell._tc.get_or_add_tcPr()  # noqa: SLF001 - no public API for a cell's properties
+    tcpr.append(OxmlElement("w:noWrap"))
 
 
 def _keep_row_whole(row) -> None:

@@ -126,8 +126,12 @@ table.qd-table { border-collapse: collapse; font-size: 13px; }
 table.qd-table th { background: #eef3f8; }
 .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
 table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; }
-table.qd-table th, table.qd-table td.qd-short { white-space: nowrap; }
-table.qd-table td.qd-long { white-space: normal; min-width: 18em; }
+/* A wide table (the score sheet) fits a 1280 px screen: a header wraps, a short cell breaks only between words and
+   at punctuation (never inside 未披露 or a figure), long text wraps; scrolling is the last resort */
+table.qd-table { max-width: 100%; }
+table.qd-table th { white-space: normal; }
+table.qd-table td.qd-short { white-space: normal; word-break: keep-all; }
+table.qd-table td.qd-long { white-space: normal; min-width: 8em; }
 @media print {
   .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
   table.qd-table th, table.qd-table td { padding: 2px 4px; }

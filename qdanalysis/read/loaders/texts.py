@@ -85,12 +85,14 @@ def load_record(path: str | Path) -> pd.DataFrame:
                 continue
             key = parsing.compact(name)
             if key in seen:
-                sheet, row = seen[key]
+                file, sheet, row = seen[key]
+                other = "" if file == loc.file else f"《{Path(file).name}》的"  # another workbook: name both
                 collector.add(loc.sheet, rec.row, loc.where("name"),
-                              f"指标「{name}」重复：{sheet}表第{row}行已有这一指标的记录",
-                              "每个指标只写一行；请合并两行后删除其中一行")
+                              f"指标「{name}」重复：{other}{sheet}表第{row}行已有这一指标的记录",
+                              "每个指标只写一行；请合并两行后删除其中一行" if not other else
+                              "一个年度只能有一份评价记录；请把两个工作簿的评价记录合并到一处，删除另一份")
                 continue
-            seen[key] = (loc.sheet, rec.row)
+            seen[key] = (loc.file, loc.sheet, rec.row)
             score = v.get("score")
             if score is not None and score < 0:
                 collector.add(loc.sheet, rec.row, loc.where("score"), f"得分 {score} 小于 0",

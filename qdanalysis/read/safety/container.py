@@ -62,10 +62,27 @@ def inspect_container(inspector: Inspector) -> Archive:
         try:
             zf = zipfile.ZipFile(fh)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise inspector.corrupt(f"无法识别压缩包结构：{exc}")
+            raise inspector.corrupt(_zip_failure(exc)) from None
         with zf:
             infos = _check_directory(inspector, zf, size)
             return check_parts(inspector, zf, infos)
+
+
+def _not_a_workbook_hint(inspector: Inspector, kind: str) -> str:
+    """How to fix a file that is another Office document under an Excel name: a Word file is not resaved by Excel."""
+    if "Word" in kind:
+        return (f"“{inspector.name}”是Word文档，只是扩展名改成了 .xlsx；请找到原来的Excel工作簿放入文件夹，"
+                "或把Word中的表格复制到Excel后另存为“Excel工作簿（*.xlsx）”")
+    return inspector.resave_hint()
+
+
+def _zip_failure(exc: Exception) -> str:
+    """Why the zip library could not open a file, in words (its own message is English)."""
+    if isinstance(exc, NotImplementedError):
+        return "使用了不支持的压缩方式"
+    if isinstance(exc, (zipfile.BadZipFile, EOFError)):
+        return "找不到压缩包的目录，文件可能只下载或复制了一部分"
+    return "无法识别压缩包结构"
 
 
 def _check_path(inspector: Inspector) -> int:
@@ -99,7 +116,8 @@ def _ole_refusal(inspector: Inspector, fh) -> ValidationError | None:
             f"请在Excel中打开“{inspector.name}”，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存为 .xlsx",
         )
     if "WordDocument" in found:
-        return inspector.fail("不是Excel工作簿（.xlsx），看起来是旧版Word文档（.doc）", inspector.resave_hint())
+        return inspector.fail("不是Excel工作簿（.xlsx），看起来是旧版Word文档（.doc）",
+                              _not_a_workbook_hint(inspector, "Word文档"))
     if "PowerPoint Document" in found:
         return inspector.fail("不是Excel工作簿（.xlsx），看起来是旧版PowerPoint演示文稿（.ppt）", inspector.resave_hint())
     return None
@@ -133,7 +151,8 @@ def _check_directory(inspector: Inspector, zf: zipfile.ZipFile, file_size: int) 
         if is_shared_strings_name(info.filename):
             check_sst_ratio(inspector, info)
     if "[Content_Types].xml" not in seen or "xl/workbook.xml" not in seen:
-        raise inspector.fail(f"不是Excel工作簿（.xlsx），看起来是{describe_zip(zf, seen)}", inspector.resave_hint())
+        kind = describe_zip(zf, seen)
+        raise inspector.fail(f"不是Excel工作簿（.xlsx），看起来是{kind}", _not_a_workbook_hint(inspector, kind))
     for info in infos:
         if info.flag_bits & 0x1:
             raise inspector.fail(

@@ -148,3 +148,29 @@ def test_a_text_without_placeholder_is_one_run(text):
     w.paragraph(text, indent=False)
     p = w.doc.paragraphs[-1]
     assert [r.text for r in p.runs] == [text] and p.paragraph_format.first_line_indent == Pt(0)
+
+
+def test_the_cover_has_the_title_and_what_the_team_writes_and_no_page_number():
+    w = DocxWriter()
+    w.cover("2020年绩效评价报告（初稿）")
+    texts = [p.text for p in w.doc.paragraphs if p.text]
+    assert texts == ["2020年绩效评价报告（初稿）", "评价机构：【待评价组填写：评价机构名称】",
+                     "委托方：【待评价组填写：委托评价的单位】", "报告日期：【待评价组填写：×年×月×日】"]
+    entries = [p for p in w.doc.paragraphs if p.text.startswith("评价机构")]
+    assert entries[0].runs[1].font.highlight_color == WD_COLOR_INDEX.YELLOW
+    assert w.doc.sections[0].different_first_page_header_footer
+    assert any(br.get(qn("w:type")) == "page" for br in w.doc.element.body.iter(qn("w:br")))
+
+
+def test_a_figure_is_never_broken_inside_its_cell():
+    w = DocxWriter()
+    layout = TableLayout("t", "执行", {"a": "类别", "b": "执行数", "c": "执行率", "d": "说明"})
+    frame = pd.DataFrame({"a": ["合计"] * 2, "b": ["924.68", "1,234,567.89"], "c": ["98.27%", "未披露"],
+                          "d": ["很长的说明文字" * 12] * 2})
+    w.table(Table(layout, frame))
+    table = w.doc.tables[0]
+    figure, undisclosed = table.rows[1].cells[1], table.rows[2].cells[2]
+    assert figure._tc.tcPr.find(qn("w:noWrap")) is not None  # the cell keeps its figure on one line
+    assert undisclosed._tc.tcPr.find(qn("w:noWrap")) is None
+    # and the column is wide enough for it: 12 characters of digits, wider than half a Chinese character each
+    assert table.columns[1].width.mm >= 12 * 1.25 * Pt(10.5).mm / 2 * 0.98

@@ -70,6 +70,21 @@ def test_the_record_refuses_a_bad_row_by_file_sheet_row_and_column(workbook, row
     assert column in p.column and message in p.message and p.hint
 
 
+def test_a_record_in_two_workbooks_names_both_files(tmp_path):
+    folder = tmp_path / "2020"
+    make_workbook(folder / "评价记录.xlsx", {"评价记录": [["2020年评价记录"], HEADER, *RECORD_2020[:2]]})
+    make_workbook(folder / "评价记录（张三）.xlsx", {"评价记录": [["2020年评价记录"], HEADER, RECORD_2020[0]]})
+
+    with pytest.raises(ValidationError) as info:
+        load_record(folder)
+
+    [problem] = info.value.problems
+    first, second = sorted(["评价记录.xlsx", "评价记录（张三）.xlsx"])  # the folder is read in name order
+    assert problem.file.endswith(second) and problem.row == 3
+    assert problem.message == f"指标「保障网络线路数量」重复：《{first}》的评价记录表第3行已有这一指标的记录"
+    assert "一个年度只能有一份评价记录" in problem.hint
+
+
 def test_a_sheet_that_is_not_named_for_the_record_is_not_taken_for_it(workbook):
     """The 绩效指标 sheet has a 三级指标 column too: the record is found by its name only."""
     data = qdanalysis.load_year(2020)

@@ -62,7 +62,18 @@ def test_a_zip_that_is_not_a_workbook_says_what_it_is(tmp_path):
 def test_a_damaged_zip_is_corrupt(tmp_path):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 50)
-    assert refused(path).startswith("文件已损坏或不完整（无法识别压缩包结构：")
+    assert refused(path) == "文件已损坏或不完整（找不到压缩包的目录，文件可能只下载或复制了一部分）"  # no English
+
+
+def test_a_word_document_under_an_excel_name_is_called_one_and_not_sent_to_excel(tmp_path):
+    path = tmp_path / "预算.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    with pytest.raises(ValidationError) as err:
+        inspect_container(Inspector(path))
+    [problem] = err.value.problems
+    assert problem.hint.startswith("“预算.xlsx”是Word文档，只是扩展名改成了 .xlsx；请找到原来的Excel工作簿")
 
 
 def test_the_central_directory_is_checked_before_anything_is_decompressed(xlsx, monkeypatch):
