@@ -373,7 +373,7 @@ def test_a_year_with_no_evidence_at_all_says_so_not_0_of_0(tmp_path):
     r = score(scoring_table(2021, "", data, params_dir=tmp_path), data)  # from the year's own indicator sheet
     assert r.evidenced_max == 0 and not r.graded
     assert r.headline().startswith("暂不定级：全部指标（分值合计 100 分）均未确认（待补充佐证14项100分），尚无可计分的指标。"
-                                   "总分在 0—100 分之间。定级前，评价组须在评价记录中补充：待补充佐证的14项（100分）须填写")
+                                   "总分在 0.00—100.00 分之间。定级前，评价组须在评价记录中补充：待补充佐证的14项（100分）须填写")
     assert "按系统建议" not in r.headline()  # nothing is proposed: no estimate
     line = score_line(SimpleNamespace(score=r))
     assert "0/0" not in line and "暂不定级，全部指标均未确认，尚无得分" in line

@@ -68,10 +68,10 @@ def test_the_teams_sheets_have_a_worked_example_that_is_not_read_and_their_instr
     team, decisions = wb["评价发现"], wb["发现处理"]
     assert team["A2"].value.startswith("评价组在座谈、资料核查等现场工作中发现的问题，一个问题一行")
     assert "以“【示例】”开头的行是填写示例，不读取，可删除" in decisions["A2"].value
-    assert [c.value for c in team[4]][:4] == ["类别", "二级", "问题", "具体情况"]
-    assert [c.value for c in team[5]][:3] == ["过程", "资金管理", "【示例】未制定专项业务费资金管理办法"]
-    assert [c.value for c in decisions[4]][:3] == ["编号", "系统发现", "处理意见"]
-    assert [c.value for c in decisions[5]][:3] == ["【示例】F04", "不同项目的服务内容重叠", "修改"]
+    assert [c.value for c in team[3]][:4] == ["类别", "二级", "问题", "具体情况"]
+    assert [c.value for c in team[4]][:3] == ["过程", "资金管理", "【示例】未制定专项业务费资金管理办法"]
+    assert [c.value for c in decisions[3]][:3] == ["编号", "系统发现", "处理意见"]
+    assert [c.value for c in decisions[4]][:3] == ["【示例】F04", "不同项目的服务内容重叠", "修改"]
     guide = [r[0] for r in wb["填写说明"].iter_rows(values_only=True)]
     assert "某格以“【示例】”开头的行是填写示例，程序不读取；可照着填写后删除。" in guide
     rows = {(r[0], r[1]): r for r in wb["填写说明"].iter_rows(values_only=True)}
@@ -96,11 +96,11 @@ def test_template_for_a_year_lists_the_findings_of_its_data_for_the_team_to_deci
     assert "发现处理表已列出本年度数据分析发现的 12 个问题（编号、系统发现），由评价组逐条填写处理意见" in capsys.readouterr().out
     wb = load_workbook(path)
     ws = wb["发现处理"]
-    rows = [r[:3] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
+    rows = [r[:3] for r in ws.iter_rows(min_row=4, values_only=True) if r[0]]
     assert rows[0] == ("F01", "产出指标未覆盖主要支出项目", None) and len(rows) == 12
     assert not any(str(r[0]).startswith("【示例】") for r in rows)  # listed rows replace the example
     assert load_decisions(path).empty  # listed, not decided: every finding is still a proposal
-    ws.cell(row=5, column=3).value = "采纳"
+    ws.cell(row=4, column=3).value = "采纳"
     wb.save(path)
     assert load_decisions(path)[["code", "original", "decision"]].values.tolist() == [
         ["F01", "产出指标未覆盖主要支出项目", "采纳"]]

@@ -265,7 +265,8 @@ def test_validate_of_a_year_names_its_scoring_table(tmp_path):
     shutil.copytree(DATA_RAW / "2020", tmp_path / "2020")
     r = run_cli("validate", "--year", "2020", "--root", tmp_path, "--scoring", "third-party")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "通过校验" in r.stdout and "  评分表：预置评分表 third-party（" in r.stdout
+    assert "通过校验" in r.stdout and ("  评分表：《2020年专项业务费》工作簿「绩效指标」表（2020年绩效评价指标体系"
+                                     "（决策、过程按预置表，产出、效益按2020年绩效指标表））") in r.stdout.splitlines()
 
 
 def test_a_missing_year_lists_the_years_there_are(tmp_path):

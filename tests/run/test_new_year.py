@@ -112,13 +112,13 @@ def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys)
 
     out = capsys.readouterr().out
     old, new = (yaml.safe_load((params / f"scoring-{y}.yaml").read_text(encoding="utf-8")) for y in (2020, 2021))
-    assert new["year"] == 2021 and new["name"] == "青岛市大数据局专项业务费2021年绩效评分（自评表结构）"
+    assert new["year"] == 2021 and new["name"] == "青岛市大数据局专项业务费2021年绩效评价指标体系"
     assert new["indicators"] == old["indicators"] and new["source"] == old["source"]  # the weights carry over
     assert (params / "scoring-2021.yaml").read_text(encoding="utf-8").startswith(
         f"# 由 qdanalysis new-year 2021 从 {params / 'scoring-2020.yaml'} 复制：指标和分值沿用2020年")
     assert (f"  评分表：{params / 'scoring-2021.yaml'}（由 {params / 'scoring-2020.yaml'} 复制，指标和分值沿用2020年，"
             "只改了年份；本年指标或分值有调整的请修改该文件）") in out.splitlines()
-    assert "按评分表“青岛市大数据局专项业务费2021年绩效评分（自评表结构）”列出 12 个指标" in out
+    assert "按评分表“青岛市大数据局专项业务费2021年绩效评价指标体系”列出 23 个指标" in out
     record = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")["评价记录"]
     weights = [r[2] for r in record.iter_rows(min_row=3, values_only=True) if r[1]]
     assert weights == [i["weight"] for i in old["indicators"]]
