@@ -85,7 +85,7 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None 
         parts = [f"{int(r['count'])}{_count_word(r.get('count_unit'))}×{Decimal(r['monthly_fee'])}元×{m}" for r, m in known]
         computed = (sum((Decimal(r["monthly_fee"]) * int(r["count"]) * m for r, m in known), Decimal(0)).quantize(FEN)
                     if len(known) == len(group) else None)
-        row = _row(f"{item_label(code, item['item'])}：线路清单测算 vs 预算数", " + ".join(parts) or "—", computed, stated)
+        row = _row(f"{item_label(code, item['item'])}：线路清单测算与预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
             by_unit = bool(counted_in_units(group).any())
             row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit,
@@ -118,7 +118,7 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
         counted = [_count_word(u) for u in group.get("quantity_unit", [None] * len(group))]
         formula = " + ".join(f"{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
                              for p, q, c, m in zip(group["unit_price"], quantities, counted, months) if m)
-        row = _row(f"{item_label(code, item['item'])}：合同月费×服务月数 vs 预算数", formula, computed, stated)
+        row = _row(f"{item_label(code, item['item'])}：合同月费×服务月数与预算数", formula, computed, stated)
         if len(group) > 1:  # each contract's own product, as an evaluator checks them one by one
             row["detail"] = "；".join(
                 f"{v if isinstance(v, str) else '供应商未披露'}{_price_text(p)}/月{'' if q == 1 else f'×{q}{c}'}×{m}"
@@ -149,7 +149,7 @@ def payments_vs_contracts(contracts: pd.DataFrame) -> list[dict]:
         if not amount:
             continue
         share = payment / amount
-        out.append({"check": f"{item_label(c['item_code'], c['item'])}：本年支付 vs 合同金额", "formula": f"{_exact_wan(payment)} ÷ {_exact_wan(amount)}",
+        out.append({"check": f"{item_label(c['item_code'], c['item'])}：本年支付与合同金额", "formula": f"{_exact_wan(payment)} ÷ {_exact_wan(amount)}",
                     "computed": payment, "stated": amount, "difference": None, "relative": float(share),
                     "status": "—", "detail": f"本年支付为合同金额的{float(share):.2%}"})
     return out
@@ -206,18 +206,18 @@ def funds_checks(funds: pd.DataFrame | None, totals: dict) -> list[dict]:
             where = r.get(f"{key}_where")
             if not isinstance(where, str):
                 continue  # the block has no such column
-            check = f"绩效自评表资金栏：{header} vs 预算执行表{label}"
+            check = f"绩效自评表资金栏：{header}与预算执行表{label}"
             stated = None if pd.isna(r[key]) else Decimal(r[key])
             computed = ours[total]
             place = _cell_place(r, where)
             if stated is None or computed is None:
                 side = "自评表未填写" if stated is None else "预算执行表合计行未列明"
-                out.append({**_row(check, f"自评表{where} vs 预算执行表合计行", computed, stated),
+                out.append({**_row(check, f"自评表{where}与预算执行表合计行", computed, stated),
                             "detail": f"{place}：{side}，无法核对"})
                 continue
             rounded = (Decimal(computed) / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
             diff = stated - rounded
-            row = {"check": check, "formula": f"自评表{where} vs 预算执行表合计行", "computed": Decimal(computed), "stated": stated,
+            row = {"check": check, "formula": f"自评表{where}与预算执行表合计行", "computed": Decimal(computed), "stated": stated,
                    "difference": diff, "relative": float(diff / rounded) if rounded else None,
                    "status": STATUS_OK if diff == 0 else STATUS_DIFF}
             if diff == 0:
@@ -235,7 +235,7 @@ def _rate_check(r: dict, totals: dict, effective: Decimal | None) -> list[dict]:
     where = r.get("rate_where")
     if not isinstance(where, str):
         return []
-    check = "绩效自评表资金栏：执行率 vs 预算执行表执行数÷预算数"
+    check = "绩效自评表资金栏：执行率与预算执行表执行数÷预算数"
     place = _cell_place(r, where)
     rate, executed = totals.get("execution_rate"), totals.get("executed")
     stated = None if pd.isna(r["rate"]) else to_decimal(r["rate"])

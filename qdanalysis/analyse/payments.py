@@ -292,7 +292,7 @@ def payment_checks(analysis: PaymentAnalysis | None) -> pd.DataFrame:
             status = STATUS_OK if r.status == AGREES else STATUS_DIFF
             detail = "" if status == STATUS_OK else f"支付明细合计{_wan(paid)}，执行数{_wan(executed)}"
         diff = None if executed is None else executed - paid
-        rows.append({"check": f"{label}：支付明细合计 vs 执行数", "formula": f"支付明细{r.payments}笔之和",
+        rows.append({"check": f"{label}：支付明细合计与执行数", "formula": f"支付明细{r.payments}笔之和",
                      "computed": paid, "stated": executed, "difference": diff,
                      "relative": None if diff is None or not paid else float(diff / paid), "status": status,
                      "detail": detail})

@@ -266,7 +266,7 @@ class ScoreResult:
             text += "全部指标均已确认。"
         if self.proposals:
             text += "系统建议（待评价人确认，未计入得分）：" + "；".join(
-                f"「{p.name}」{p.text()}" for p in self.proposals) + "。"
+                f"“{p.name}”{p.text()}" for p in self.proposals) + "。"
         if self.note:
             text += f"评分表说明：{self.note}"
         return text

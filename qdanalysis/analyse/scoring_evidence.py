@@ -396,7 +396,7 @@ def _from_sheet(ind: Indicator, sheet: pd.DataFrame) -> Actual:
     # the sheet it was read from: a 绩效指标 sheet, or a unit's 自评表 read as the indicators
     sheet_name = r.get("src_sheet") if isinstance(r.get("src_sheet"), str) else "绩效指标"
     out = Actual(target, text=text, flags=flags, sheet_row=r,
-                  evidence=f"「{sheet_name}」表「实际完成值」" + (f"（来源：{source}）" if source else "") if text else "")
+                  evidence=f"{sheet_name}表“实际完成值”" + (f"（来源：{source}）" if source else "") if text else "")
     if not text:
         out.missing_reason = "绩效指标表未填实际完成值"
         return out

@@ -39,7 +39,7 @@ def test_monthly_contracts_against_the_budget_agree_to_two_fen():
     b = budget(("2.1", "网络", "专线", D("120000.02"), None))
     c = contracts(("C1", "2.1", "专线", "联通", "月", D(10000), None, None, None, None, None))
     [row] = checks.budget_vs_contracts(b, c, 2020)
-    assert (row["check"], row["formula"]) == ("2.1 专线：合同月费×服务月数 vs 预算数", "1万元/月×12")
+    assert (row["check"], row["formula"]) == ("2.1 专线：合同月费×服务月数与预算数", "1万元/月×12")
     assert (row["computed"], row["stated"], row["status"]) == (D("120000.00"), D("120000.02"), "一致")
 
 
@@ -94,13 +94,13 @@ def test_cross_checks_keep_one_row_for_an_item_the_contracts_and_the_lines_cost_
     ln = lines(("甲", "联通", 1, D(10000), "2.1", "条"))
     out = checks.cross_checks(b, c, ln, {"budget": None, "executed": None}, 2020)
     assert list(out.columns) == checks.CHECK_COLUMNS
-    assert list(out["check"]) == ["2.1 专线：合同月费×服务月数 vs 预算数"]
+    assert list(out["check"]) == ["2.1 专线：合同月费×服务月数与预算数"]
 
 
 def test_the_2020_checks_and_their_one_warning(analysis2020):
     assert list(analysis2020.checks["status"]) == ["—", "一致", "不一致", "一致", "—", "—"]
     [warning] = checks.warnings_from(analysis2020.checks)
-    assert warning.startswith("2.2 市直单位网络接入费：合同月费×服务月数 vs 预算数：按合同月费测算年费用104.00万元，预算表为约90.00万元")
+    assert warning.startswith("2.2 市直单位网络接入费：合同月费×服务月数与预算数：按合同月费测算年费用104.00万元，预算表为约90.00万元")
 
 
 def test_organisations_counted_as_one_line_each_are_an_assumption_and_their_count_says_what_it_is():
@@ -115,6 +115,6 @@ def test_organisations_counted_as_one_line_each_are_an_assumption_and_their_coun
 
 
 def test_the_2020_unit_access_check_says_the_count_is_of_2018(analysis2020):
-    row = analysis2020.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数 vs 预算数"]
+    row = analysis2020.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数与预算数"]
     assert row["detail"] == ("按合同月费测算年费用104.00万元，预算表为约90.00万元，预算比测算少14.00万元（-13.5%）；"
                              "按同一单价，预算数约够80条线路（测算为2018年外联网单位数92个、每单位1条为假设）")

@@ -169,7 +169,7 @@ def test_a_budget_without_codes_links_by_name():
     assert "全市机关Internet专线费" in bare.recurring["items"]
     assert list(bare.checks["status"]) == list(coded.checks["status"])
     # an item without a code is named once, not "name name"
-    assert "全市机关Internet专线费：合同月费×服务月数 vs 预算数" in set(bare.checks["check"])
+    assert "全市机关Internet专线费：合同月费×服务月数与预算数" in set(bare.checks["check"])
 
 
 def test_carriers_are_written_one_way_and_contracts_are_named_by_item():

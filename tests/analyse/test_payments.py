@@ -86,11 +86,11 @@ def test_checks_show_agreement_or_both_figures():
     from qdanalysis.analyse.payments import payment_checks
 
     checks = payment_checks(result()).set_index("check")
-    assert checks.loc["A1 机房维护：支付明细合计 vs 执行数", "status"] == "不一致"
-    assert checks.loc["A1 机房维护：支付明细合计 vs 执行数", "detail"] == "支付明细合计88.50万元，执行数88.40万元"
-    assert checks.loc["A2 网络维护：支付明细合计 vs 执行数", "status"] == "一致"
-    assert checks.loc["B1 数据采集：支付明细合计 vs 执行数", "status"] == "未披露"
-    assert "在预算执行表中找不到" in checks.loc["不在预算中：支付明细合计 vs 执行数", "detail"]
+    assert checks.loc["A1 机房维护：支付明细合计与执行数", "status"] == "不一致"
+    assert checks.loc["A1 机房维护：支付明细合计与执行数", "detail"] == "支付明细合计88.50万元，执行数88.40万元"
+    assert checks.loc["A2 网络维护：支付明细合计与执行数", "status"] == "一致"
+    assert checks.loc["B1 数据采集：支付明细合计与执行数", "status"] == "未披露"
+    assert "在预算执行表中找不到" in checks.loc["不在预算中：支付明细合计与执行数", "detail"]
     assert payment_checks(None).empty
 
 

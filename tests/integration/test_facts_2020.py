@@ -131,9 +131,9 @@ def test_unit_access_line_discrepancy_is_a_warning(y2020):
 
 def test_contract_checks_agree(y2020):
     checks = analyse(y2020).checks.set_index("check")
-    row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数 vs 预算数"]
+    row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数与预算数"]
     assert row["computed"] == Decimal("1006800.00") and row["status"] == "一致"
-    assert checks.loc["2.3 部门接入省电子政务专网线路租用费：合同月费×服务月数 vs 预算数", "status"] == "一致"
+    assert checks.loc["2.3 部门接入省电子政务专网线路租用费：合同月费×服务月数与预算数", "status"] == "一致"
 
 
 def test_indicator_results(y2020):
@@ -164,10 +164,10 @@ def test_raw_folder_holds_only_the_shipped_workbook():
 def test_payments_in_the_year_against_their_contracts():
     """The seed's checks: 28.9 × 50% = 14.45 (1.3's final payment), 22.797 × 5% = 1.13985 (1.7's retention)."""
     checks = analyse(qdanalysis.load_year(2020)).checks.set_index("check")
-    radware = checks.loc["1.3 网络设备、Radware负载均衡、网闸等设备的维保及配件：本年支付 vs 合同金额"]
+    radware = checks.loc["1.3 网络设备、Radware负载均衡、网闸等设备的维保及配件：本年支付与合同金额"]
     assert radware["computed"] == Decimal("144500.00") and radware["stated"] == Decimal("289000.00")
     assert radware["detail"] == "本年支付为合同金额的50.00%" and radware["status"] == "—"
-    battery = checks.loc["1.7 市级机关三号楼C组UPS蓄电池更新尾款：本年支付 vs 合同金额"]
+    battery = checks.loc["1.7 市级机关三号楼C组UPS蓄电池更新尾款：本年支付与合同金额"]
     assert battery["detail"] == "本年支付为合同金额的5.00%" and battery["computed"] == Decimal("11398.50")
     assert battery["formula"] == "1.13985万元 ÷ 22.797万元" and radware["formula"] == "14.45万元 ÷ 28.9万元"
 
@@ -175,7 +175,7 @@ def test_payments_in_the_year_against_their_contracts():
 def test_the_two_internet_exits_are_checked_one_by_one():
     """The seed's 7.6 × 12 = 91.2 (中国联通) and 0.79 × 12 = 9.48 (中国电信), each shown in 数据核对."""
     checks = analyse(qdanalysis.load_year(2020)).checks.set_index("check")
-    row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数 vs 预算数"]
+    row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数与预算数"]
     assert row["status"] == "一致"
     assert row["detail"] == "中国联通7.6万元/月×12=91.20万元；中国电信0.79万元/月×12=9.48万元"
 
@@ -183,7 +183,7 @@ def test_the_two_internet_exits_are_checked_one_by_one():
 def test_the_stated_about_90_stays_about_90():
     """The seed says 年费用约90万元: the 约 stays beside the derived 104.00, in 数据核对 and in 表2."""
     a = analyse(qdanalysis.load_year(2020))
-    row = a.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数 vs 预算数"]
+    row = a.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数与预算数"]
     assert "按合同月费测算年费用104.00万元，预算表为约90.00万元" in row["detail"]
     spend = a.spend.set_index("code")
     assert spend.loc["2.2", "basis"] == "预算数（约数）" and spend.loc["2.1", "basis"] == "预算数"

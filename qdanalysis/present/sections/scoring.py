@@ -60,14 +60,14 @@ def blocks(ctx: Context) -> list[Block]:
                         "请在“评价记录”表中逐项填写核实的实际完成值或得分及佐证材料后重新评分。",
                         n=len(result.missing), w=number_text(result.missing_weight), names="、".join(result.missing)))
     for proposal in result.proposals:
-        out.append(para("系统建议（未计入得分）：「{name}」{text}", NOTE, name=proposal.name, text=proposal.text()))
+        out.append(para("系统建议（未计入得分）：“{name}”{text}", NOTE, name=proposal.name, text=proposal.text()))
     for flag in result.flags:
         out.append(para("{flag}", WARNING, flag=flag))
     if result.evaluators:
         out.append(para("评价人：{people}。各项得分的佐证材料见下表“佐证材料”列。", people="、".join(result.evaluators)))
     else:
         out.append(para("{what}", WARNING, what=Placeholder(
-            "评价记录（评价人、日期、各指标的佐证材料和评价意见，可在“评价记录”表中填写）")))
+            "评价记录（评价人、日期、各指标的佐证材料和评价意见）")))
     checks = [f for f in in_report_order(ctx.analysis.findings) if f.rule_code in INDICATOR_CHECKS]
     if checks:
         out.append(para("指标设置核查（详见“主要问题与建议”决策类）：{text}", NOTE,

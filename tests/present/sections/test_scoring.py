@@ -20,11 +20,11 @@ def test_2020_blocks(ctx2020):
     assert texts[1].startswith("暂不定级：未确认的指标分值合计 95 分（待补充佐证19项78分、待核实3项17分），超过满分的 10%")
     assert "按系统建议（待评价人确认）计约 22.16 分" in texts[1]
     assert texts[2].startswith("待核实（3项，分值合计17分）：整合视频监控数量（指标值“≥10万”没有计量单位，")
-    assert texts[3] == ("系统建议（未计入得分）：「绩效目标合理性」建议得0分（分值3）：数据分析发现3项相关问题："
+    assert texts[3] == ("系统建议（未计入得分）：“绩效目标合理性”建议得0分（分值3）：数据分析发现3项相关问题："
                         "产出指标未覆盖主要支出项目（高）；数量指标设在按量计费的服务上（中）；成本指标设置不科学（中）；"
                         "按严重程度建议扣3分（高扣分值的50%，中30%，低10%，扣完为止）（待评价人确认）")
-    assert not any("运行维护制度健全性」建议" in t for t in texts)  # 未制定资金管理办法 is about 资金管理
-    assert placeholders(blocks) == ["评价记录（评价人、日期、各指标的佐证材料和评价意见，可在“评价记录”表中填写）"]
+    assert not any("运行维护制度健全性”建议" in t for t in texts)  # 未制定资金管理办法 is about 资金管理
+    assert placeholders(blocks) == ["评价记录（评价人、日期、各指标的佐证材料和评价意见）"]
 
 
 def test_the_indicator_checks_beside_the_score_are_f11_to_f13_only(ctx2020):

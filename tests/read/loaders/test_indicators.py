@@ -148,8 +148,8 @@ def test_funds_block_agrees_with_the_budget_sheet(tmp_path):
     a = analyse_year(2021, year_folder(tmp_path, form(), MERGES))
     rows = a.checks[a.checks["check"].str.startswith("绩效自评表")].set_index("check")
     assert list(rows["status"]) == ["一致", "一致", "一致", "一致"]
-    assert rows.loc["绩效自评表资金栏：全年执行数 vs 预算执行表执行数", "stated"] == Decimal("955000.00")
-    assert "与预算执行表合计行一致" in rows.loc["绩效自评表资金栏：全年执行数 vs 预算执行表执行数", "detail"]
+    assert rows.loc["绩效自评表资金栏：全年执行数与预算执行表执行数", "stated"] == Decimal("955000.00")
+    assert "与预算执行表合计行一致" in rows.loc["绩效自评表资金栏：全年执行数与预算执行表执行数", "detail"]
     assert not a.warnings
 
 
@@ -157,9 +157,9 @@ def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
     from qdanalysis.run.pipeline import analysed_year as analyse_year
 
     a = analyse_year(2021, year_folder(tmp_path, form(executed=95.3, rate="95.30%"), MERGES))
-    executed = ("绩效自评表资金栏：全年执行数 vs 预算执行表执行数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
+    executed = ("绩效自评表资金栏：全年执行数与预算执行表执行数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
                 "全年执行数(F列)填报95.30万元，预算执行表合计行执行数为95.50万元，相差-0.20万元（自评表减预算执行表）")
-    rate = ("绩效自评表资金栏：执行率 vs 预算执行表执行数÷预算数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
+    rate = ("绩效自评表资金栏：执行率与预算执行表执行数÷预算数：《2021年绩效自评表.xlsx》「项目支出绩效自评表」第6行"
             "执行率(H列)填报95.30%，按预算执行表合计行计算为95.50%（95.50万元÷100.00万元），相差-0.20个百分点")
     assert a.warnings == [executed, rate]
 
@@ -186,7 +186,7 @@ def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     from qdanalysis.present.summary import score_line
 
     assert score_line(a).endswith("；单位自评合计 73.55 分（单位填报，不计入本评价；1 项未填写）")
-    assert evidence["系统正常运行率"].startswith("「项目支出绩效自评表」表「实际完成值」")
+    assert evidence["系统正常运行率"].startswith("项目支出绩效自评表表“实际完成值”")
     text = " ".join(b.text for b in AnnualReport(analyse_year(2021, str(tmp_path))).blocks("scoring") if hasattr(b, "parts"))
     assert ("单位自评得分取自《2021年绩效自评表.xlsx》「项目支出绩效自评表」，为单位填报，未经本评价核实，不计入本评价得分；"
             "6项中5项填有自评得分，合计73.55分（1项未填写，合计不含该项）") in text
