@@ -246,7 +246,7 @@ def test_the_data_quoting_a_shortcoming_of_the_indicator_gives_a_proposal_not_a_
     p = result.proposal_of("运行维护制度健全性")
     assert (p.kind, p.level, p.score, p.quote) == ("quote", "部分达成", Decimal("5"), "运行维护制度有待进一步完善")
     assert row(result, "运行维护制度健全性")["status"] == STATUS_MISSING and result.total == 0
-    assert "系统建议（待评价人确认，未计入得分）：「运行维护制度健全性」建议评为“部分达成”（5分）" in result.summary()
+    assert "系统建议（待评价人确认，未计入得分）：“运行维护制度健全性”建议评为“部分达成”（5分）" in result.summary()
 
 
 # --- the evaluator's record (评价记录) -----------------------------------------------------------------

@@ -253,8 +253,8 @@ def test_the_2020_scoring_section_gives_no_grade_the_evidence_cannot_carry():
             "已确认的指标分值合计 5 分，得 4.91 分，得分率 98.2%。总分在 4.91—99.91 分之间；"
             "按系统建议（待评价人确认）计约 22.16 分，其中尚无系统建议的 61 分按不得分计。") in text
     assert "待核实（3项，分值合计17分）：整合视频监控数量（" in text
-    assert "系统建议（未计入得分）：「预算编制科学性」建议得1.2分（分值3）" in text
-    assert "「运行维护制度健全性」建议" not in text  # 未制定资金管理办法 is about 资金管理, not maintenance
+    assert "系统建议（未计入得分）：“预算编制科学性”建议得1.2分（分值3）" in text
+    assert "“运行维护制度健全性”建议" not in text  # 未制定资金管理办法 is about 资金管理, not maintenance
     assert "【待评价组填写：评价记录（评价人、日期、各指标的佐证材料和评价意见" in text
     [table] = [b for b in blocks if isinstance(b, Table)]
     rows = table.text_frame().set_index("三级指标")
