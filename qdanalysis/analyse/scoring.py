@@ -392,13 +392,21 @@ def display_sheet(result: ScoreResult) -> pd.DataFrame:
     rows.append({"level1": TOTAL, "level2": "", "name": "", "weight": result.max_total, "rule": "",
                  "target_text": "", "actual_text": "", "score": total,
                  "status": f"等级：{result.grade}" if result.graded else NO_GRADE,
-                 "basis": result.headline(), "evidence": "", "proposal": "", "points": ""})
+                 "basis": result.headline() if result.graded else _ungraded_basis(result), "evidence": "",
+                 "proposal": "", "points": ""})
     out = pd.DataFrame(rows, columns=SHEET_COLUMNS)
     out["rule"] = [RULES.get(r, r) for r in out["rule"]]
     out = out.rename(columns=SHEET_LABELS)
     if result.self_scores:
         out.insert(out.columns.get_loc(SHEET_LABELS["score"]) + 1, SELF_SCORE_LABEL, _self_column(result, rows))
     return out
+
+
+def _ungraded_basis(result: ScoreResult) -> str:
+    """The 合计 row's basis while no grade is given: the reason in one line (the headline above the table says the rest)."""
+    estimate, _ = result.estimate
+    return (f"未确认的指标分值合计{number_text(result.pending_weight)}分，超过满分的{number_text(result.threshold)}%，"
+            f"暂不定级；按系统建议计约{score_text(estimate)}分（待评价人确认，未计入得分）")
 
 
 def _self_column(result: ScoreResult, rows: list[dict]) -> list:

@@ -398,3 +398,12 @@ def test_the_record_confirms_a_doubted_indicator(entry, expected, how):
     r = row(result, "视频资源共享数量")
     assert (r["score"], r["status"]) == (expected, STATUS_EVALUATOR) and r["basis"].startswith(how)
     assert result.doubted == [] and result.proposal_of("视频资源共享数量") is None
+
+
+def test_the_total_row_of_an_ungraded_sheet_says_why_in_one_line_not_the_whole_headline(result_2020):
+    from qdanalysis.analyse.scoring_table import SHEET_LABELS
+
+    total = display_sheet(result_2020).iloc[-1]
+    assert total[SHEET_LABELS["basis"]] == ("未确认的指标分值合计95分，超过满分的10%，暂不定级；"
+                                            "按系统建议计约22.16分（待评价人确认，未计入得分）")
+    assert result_2020.headline() not in list(display_sheet(result_2020)[SHEET_LABELS["basis"]])
