@@ -58,6 +58,8 @@ class Proposal:
         if self.kind == "quote":
             what = f"建议评为“{self.level}”" + (f"（{number_text(self.score)}分）" if self.score is not None else "")
             return f"{what}，依据数据原文：“{self.quote}”（{TO_CONFIRM}）"
+        if self.score is None:  # a problem the team found without grading it: the team scores it
+            return f"不提出分数，由评价组据相关问题评分：{self.basis}（{TO_CONFIRM}）"
         score = f"建议得{number_text(self.score)}分（分值{number_text(self.weight)}）"
         if self.kind == "findings":
             return f"{score}：{self.basis}（{TO_CONFIRM}）"
@@ -70,7 +72,8 @@ def bearing_on(name: str, findings: Iterable[Any]) -> list[Any]:
 
 
 def from_findings(ind: Indicator, findings: Iterable[Any]) -> Proposal | None:
-    """The weight less a deduction per finding bearing on ``ind`` (by severity, 扣完为止); None without any."""
+    """The weight less a deduction per finding bearing on ``ind`` (by severity, 扣完为止); no score (the team's to
+    give) when one of them has no severity; None without any finding."""
     found = bearing_on(ind.name, findings)
     if not found:
         return None
@@ -78,6 +81,9 @@ def from_findings(ind: Indicator, findings: Iterable[Any]) -> Proposal | None:
     off = min(off, ind.weight).quantize(POINT, rounding=ROUND_HALF_UP)
     score = ind.weight - off
     listed = "；".join(f"{f.title}（{_label(f)}）" for f in found)
+    if any(not f.severity for f in found):  # an ungraded problem: a deduction would be a guess, full marks wrong
+        basis = f"{_origins(found)}{len(found)}项相关问题：{listed}"
+        return Proposal(ind.name, ind.weight, None, "findings", basis, tuple((f.code, f.title, f.severity) for f in found))
     basis = (f"{_origins(found)}{len(found)}项相关问题：{listed}；按严重程度建议扣{number_text(off)}分"
              f"（高扣分值的{_share('高')}，中{_share('中')}，低{_share('低')}，扣完为止）")
     return Proposal(ind.name, ind.weight, score, "findings", basis,
@@ -110,8 +116,8 @@ def _doubt_kinds(reasons: list[str]) -> list[str]:
 
 
 def _label(finding: Any) -> str:
-    """``高``, or for a finding the team entered, ``评价组核查，高`` (``评价组核查，未定级，不计扣分`` without a severity)."""
-    severity = finding.severity or "未定级，不计扣分"
+    """``高``, or for a finding the team entered, ``评价组核查，高`` (``评价组核查，未定级`` without a severity)."""
+    severity = finding.severity or "未定级"
     return f"{TEAM_ORIGIN}，{severity}" if getattr(finding, "origin", "") == TEAM_ORIGIN else severity
 
 

@@ -302,13 +302,16 @@ class _Draft(DocxWriter):
         if ind is not None and ind.points:
             self.paragraph("评分要点：" + "；".join(ind.points) + "。" + (f"评分标准：{ind.standard}。" if ind.standard else ""))
         found = [f for f in in_report_order(self.analysis.findings) if r["name"] in f.bears_on]
-        evidence = [f"{f.title}：{f.summary}" for f in found]
+        team = [f"{f.title}：{f.summary}" for f in found if f.origin == TEAM_ORIGIN]
+        evidence = [f"{f.title}：{f.summary}" for f in found if f.origin != TEAM_ORIGIN]
         if r["status"] != STATUS_MISSING or r["actual_text"]:
             evidence.insert(0, f"{r['basis']}" + (f"（佐证材料：{r['evidence']}）" if r.get("evidence") else ""))
         if evidence:
-            self.paragraph("数据显示：" + "".join(e if e.endswith("。") else e + "。" for e in evidence))
-        else:
+            self.paragraph("数据显示：" + _sentences(evidence))
+        elif not team:
             self.paragraph("数据显示：数据未提供该指标的佐证，须评价组核查后评分。")
+        if team:  # the team's own findings are theirs, not the data's
+            self.paragraph("评价组核查：" + _sentences(team))
         proposal = result.proposal_of(r["name"])
         if proposal is not None:
             self.paragraph(f"系统建议：{proposal.text()}，未计入得分。")
@@ -417,6 +420,11 @@ def problem_parts(number: int, f) -> list:
     if f.cause:
         parts.append(Text(f"原因：{f.cause}"))
     return parts
+
+
+def _sentences(texts: list[str]) -> str:
+    """Texts run together, each ending with 。."""
+    return "".join(t if t.endswith("。") else t + "。" for t in texts)
 
 
 def _source(ind) -> str:

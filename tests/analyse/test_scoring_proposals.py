@@ -58,12 +58,14 @@ def test_a_quote_proposes_a_band():
     assert (p.score, p.text()) == (Decimal("3"), "建议评为“部分达成”（3分），依据数据原文：“运维制度有待完善”（待评价人确认）")
 
 
-def test_the_teams_findings_feed_a_proposal_and_say_whose_they_are():
+def test_the_teams_findings_feed_a_proposal_say_whose_they_are_and_an_ungraded_one_proposes_no_score():
     team = SimpleNamespace(code="H01", title="立项程序欠规范", severity="", bears_on=("绩效目标合理性",),
                            origin="评价组核查")
     only_team = from_findings(IND, [team])
-    assert only_team.score == Decimal(3)  # no severity: nothing is deducted automatically
-    assert only_team.basis.startswith("评价组核查发现1项相关问题：立项程序欠规范（评价组核查，未定级，不计扣分）；")
+    assert only_team.score is None  # no severity: a deduction would be a guess and full marks wrong
+    assert only_team.text() == ("不提出分数，由评价组据相关问题评分：评价组核查发现1项相关问题：立项程序欠规范"
+                                "（评价组核查，未定级）（待评价人确认）")
+    assert from_findings(IND, [team, finding("F02", "中", "绩效目标合理性")]).score is None
     graded = SimpleNamespace(code="H02", title="目标偏低", severity="中", bears_on=("绩效目标合理性",),
                              origin="评价组核查")
     both = from_findings(IND, [finding("F02", "中", "绩效目标合理性"), graded])

@@ -267,6 +267,15 @@ def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_te
     assert six[-1].startswith("（十二）") and "（11）" not in "".join(six)  # 十一, 十二 after 十
     assert any(t.startswith("（八）加强项目前期的决策管理及评估论证") and t.endswith("（针对第五部分问题第9条）") for t in six)
 
+    # section 四: the team's finding is the team's evidence, and an ungraded one gets no proposed score
+    four = section_text(doc, "四、绩效评价指标分析", "五、主要经验及做法、存在的问题及原因分析")
+    start = four.index("2.立项程序规范性（4分）")
+    assert four[start + 2] == ("评价组核查：立项程序欠规范：专项业务费项目大部分为延续性项目，项目事前未经过必要的可行性研究、"
+                               "专家论证、风险评估、绩效评估、集体决策。")
+    assert four[start + 3] == ("系统建议：不提出分数，由评价组据相关问题评分：评价组核查发现1项相关问题：立项程序欠规范"
+                               "（评价组核查，未定级）（待评价人确认），未计入得分。")
+    assert not any(t.startswith("数据显示：数据未提供") for t in four[start:start + 4])
+
     annex = section_text(doc, "附件4 评价组未采纳的系统发现", "附件5")  # after 附件3 数据局限
     assert annex[1] == "以下1个问题由数据分析发现，经评价组核实不予采纳，未列入第五、六部分。"
     assert annex[2].startswith("F05-3 合同续签金额未披露：") and annex[2].endswith(
