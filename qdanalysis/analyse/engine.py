@@ -8,6 +8,7 @@ entries; it returns the :class:`~qdanalysis.analyse.year.YearAnalysis` that the 
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pandas as pd
 
@@ -23,7 +24,8 @@ from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.read.year import YearData
 
 
-def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None) -> YearAnalysis:
+def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None,
+            no_contract_threshold: Decimal | None = None) -> YearAnalysis:
     """Analyse one year's data: each analysis runs once, and the findings and score reuse them.
 
     Args:
@@ -31,6 +33,8 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         scoring: the scoring table; None leaves the year unscored (``score`` is None).
         evaluator: the evaluator's entries for the scoring table (see
             :func:`~qdanalysis.analyse.scoring.score`).
+        no_contract_threshold: the threshold (元) of 无合同大额支付 (F24) from the params file; None: the rule's
+            default (:data:`~qdanalysis.analyse.rules.payments.NO_CONTRACT_THRESHOLD`).
 
     Raises:
         ValidationError: the evaluator's entries or the scoring table do not fit the data, or the team's
@@ -63,6 +67,7 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     found = find_all(
         d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
         prices=frames["prices"], indicator_status=frames["indicator_status"], payments=frames["payments"],
+        no_contract_threshold=no_contract_threshold,
     )
     problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
                                    d.team_findings, d.decisions)

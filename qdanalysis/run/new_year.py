@@ -33,7 +33,7 @@ from qdanalysis.domain import DEMO_LABEL, ONE_OFF
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import DATA_RAW, PARAMS, PROJECT_ROOT, year_folder
 from qdanalysis.read.inputs import read_inputs
-from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PROJECT, SMS, UNITS_COUNTED
+from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PAYMENTS, PROJECT, SMS, UNITS_COUNTED
 from qdanalysis.read.year import DEMO_MARKER_FILE, YearData, is_demo_folder, load_year
 from qdanalysis.run.params import default_title, load_params, load_runner, param_file_for, validate_params
 
@@ -414,6 +414,9 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
         sheets.append(SheetFill("产出与成效", 0, "空表；请按本年评价报告“工作成效”填写（选填）"))
         sheets.append(SheetFill("评价发现", 0, "空表（不沿用上年的问题）；由评价组填写本年现场核查发现的问题（选填）"))
         sheets.append(SheetFill("发现处理", 0, "空表（上年的处理意见不适用于本年）；由评价组对本年数据分析发现的问题逐条填写采纳、修改或不采纳（选填）"))
+        paid = data.frames.get("payments")
+        last = f"{source}年的{len(paid)}笔支付不沿用" if paid is not None and len(paid) else f"{source}年没有支付明细"
+        sheets.append(SheetFill(_SCHEMAS["payments"].title, 0, f"空表（{last}）；请按本年国库集中支付明细填写（选填）"))
 
     prefix = DEMO_PREFIX if demo else ""
     guide = ()
@@ -502,4 +505,4 @@ def _params_only(year: int, source: int, folder: Path, params_path: Path, params
 
 
 _SCHEMAS = {"budget": BUDGET, "contracts": CONTRACTS, "lines": LINES, "sms": SMS, "indicators": INDICATORS,
-            "project": PROJECT}
+            "project": PROJECT, "payments": PAYMENTS}

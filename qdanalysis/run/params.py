@@ -16,8 +16,9 @@ with ``yaml.safe_load`` only.
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, ProblemCollector, ValidationError
@@ -30,6 +31,8 @@ TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600
 DEFAULT_DATA_ROOT = "data/raw"
 DEFAULT_CELL_TIMEOUT = 600
 TITLE_MAX = 200
+#: The largest threshold of 无合同大额支付 accepted (元): above it the key is surely mistyped (万元 for 元, say).
+THRESHOLD_MAX = Decimal("10000000000")
 
 #: The runner's settings file, beside the ``<year>.yaml`` files it applies to.
 RUNNER_FILE = "runner.yaml"
@@ -40,6 +43,7 @@ KEYS: dict[str, str] = {
     "year": "年份",
     "data_root": "原始数据根目录",
     "title": "报告标题",
+    "no_contract_threshold": "无合同大额支付的阈值（元）",
 }
 RUNNER_KEYS: dict[str, str] = {
     "cell_timeout": "单个代码单元的最长运行时间（秒）",
@@ -183,7 +187,7 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
 
     Returns:
         ``{"year": int, "data_root": Path (absolute, resolved), "allow_external_root": bool,
-        "title": str, "cell_timeout": int}``.
+        "title": str, "cell_timeout": int, "no_contract_threshold": Decimal | None}`` (None: the rule's default).
 
     Raises:
         ValidationError: listing every refused key at once.
@@ -252,6 +256,8 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
             add("title", f"标题中的{other}年与参数 year（{year}）不一致",
                 f"请把标题中的年份改为{year}年，或删除 title 这一行以使用默认标题")
 
+    threshold = no_contract_threshold(data, add)
+
     problems.raise_if_any()
     return {
         "year": year,
@@ -259,4 +265,51 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
         "allow_external_root": allow_external,
         "title": title if title is not None else default_title(year),
         "cell_timeout": runner["cell_timeout"],
+        "no_contract_threshold": threshold,
     }
+
+
+def no_contract_threshold(data: dict, add: Callable[[str, str, str], None]) -> Decimal | None:
+    """The ``no_contract_threshold`` of a params file (元, exact), None when the file sets none (the rule's default,
+    the 分散采购限额标准 of 国办发〔2019〕55号, to be checked against the local one); a refused value is
+    reported through ``add(key, message, hint)`` and gives None."""
+    key = "no_contract_threshold"
+    if key not in data:
+        return None
+    value = data[key]
+    hint = "写以元为单位的数字，不加引号和单位，例如 no_contract_threshold: 1000000（即100万元）"
+    if isinstance(value, str):
+        add(key, f"{key}「{value}」写成了文字", hint)
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        add(key, f"{key} 应为金额（元），实际是{type_name(value)}", hint)
+    else:
+        amount = Decimal(str(value))
+        if not amount.is_finite() or amount <= 0:
+            add(key, f"{key} 应为大于 0 的金额（元），实际是 {value}", hint)
+        elif amount > THRESHOLD_MAX:
+            add(key, f"{key} {value} 元超出范围（不超过 {THRESHOLD_MAX} 元）", "请确认单位是元而不是万元；" + hint)
+        elif amount != amount.quantize(Decimal("0.01")):
+            add(key, f"{key} {value} 元超过两位小数", "金额精确到分；" + hint)
+        else:
+            return amount
+    return None
+
+
+def load_no_contract_threshold(path: str | Path) -> Decimal | None:
+    """The ``no_contract_threshold`` of one params file (see :func:`no_contract_threshold`); None when the file
+    does not exist or sets none. For the outputs made without ``qdanalysis run`` (draft, export, summary).
+
+    Raises:
+        ValidationError: the file is not valid YAML or the value is refused (naming the file, line and key).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    data, (lines, _), source = read_yaml(path, "参数文件", "", _top_lines)
+    if not isinstance(data, dict):
+        return None  # load_params refuses such a file, with its message
+    problems = ProblemCollector(source)
+    threshold = no_contract_threshold(
+        data, lambda key, message, hint: problems.add("", lines.get(key), key, message, hint))
+    problems.raise_if_any()
+    return threshold

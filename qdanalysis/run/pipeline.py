@@ -12,6 +12,7 @@ loads data. In JupyterLab::
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -27,6 +28,7 @@ from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PARAMS, project_path
 from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.read.year import YearData, load_year
+from qdanalysis.run.params import load_no_contract_threshold, param_file_for
 
 if TYPE_CHECKING:
     from qdanalysis.present.trends_report import TrendsReport
@@ -76,7 +78,8 @@ def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = Non
 
 
 def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
-                  evaluator: dict | None = None, params_dir: str | Path | None = None) -> YearAnalysis:
+                  evaluator: dict | None = None, params_dir: str | Path | None = None,
+                  no_contract_threshold: Decimal | str | None = None) -> YearAnalysis:
     """Load ``<root>/<year>/`` (root defaults to ``data/raw``; relative to the project) and analyse it.
 
     Args:
@@ -84,13 +87,19 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
         root: the folder holding ``<year>/``.
         scoring: the scoring table (see :func:`scoring_for`).
         evaluator: the evaluator's entries for the scoring table.
-        params_dir: the folder of ``scoring-<year>.yaml`` (default ``params/``).
+        params_dir: the folder of ``scoring-<year>.yaml`` and ``<year>.yaml`` (default ``params/``).
+        no_contract_threshold: the threshold (元) of 无合同大额支付 (F24), as ``qdanalysis run`` passes it from
+            the params file; None or "": the ``no_contract_threshold`` of ``<params_dir>/<year>.yaml`` when it
+            sets one, else the rule's default.
 
     Raises:
-        ValidationError: the year's workbooks, the scoring table or the evaluator's entries have problems.
+        ValidationError: the year's workbooks, the scoring table, the evaluator's entries or the params file's
+            threshold have problems.
     """
+    threshold = (Decimal(str(no_contract_threshold)) if no_contract_threshold not in (None, "")
+                 else load_no_contract_threshold(param_file_for(int(year), params_dir)))
     data = load_year(int(year), project_path(root) if root is not None else None)
-    return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator)
+    return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator, no_contract_threshold=threshold)
 
 
 def analysed_years(root: Path, years: list[int] | None = None) -> tuple[list[YearAnalysis], dict[int, list[str]]]:

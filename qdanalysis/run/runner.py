@@ -96,6 +96,8 @@ def run_year(
     }
     if "title" in declared:
         values["title"] = params["title"]
+    if "no_contract_threshold" in declared and params.get("no_contract_threshold") is not None:
+        values["no_contract_threshold"] = str(params["no_contract_threshold"])  # a string: exact to the fen
     return run_notebook(notebook, _out_root(out) / str(params["year"]), values,
                         cell_timeout=params["cell_timeout"], title=params["title"], label=str(year), pdf=pdf)
 

@@ -317,3 +317,26 @@ def test_the_teams_sheets_carry_their_headers_to_the_new_year_but_not_last_years
         assert any(str(v).startswith("【示例】") for v in example if v)
     new = qdanalysis.load_year(2021, raw, processed=False)
     assert new.team_findings.empty and new.decisions.empty
+
+
+def test_the_payment_ledger_carries_its_header_to_the_new_year_but_not_last_years_payments(demo_root, tmp_path, capsys):
+    from qdanalysis.read.schema import PAYMENTS
+
+    raw, params = tmp_path / "raw", tmp_path / "params"
+    shutil.copytree(demo_root / "2022", raw / "2022")
+    params.mkdir()
+    (params / "runner.yaml").write_text("allow_external_root: true\n", encoding="utf-8")
+    paid = qdanalysis.load_year(2022, raw, processed=False).frames["payments"]
+    assert len(paid) > 0
+
+    assert main(["new-year", "2023", "--root", str(raw), "--params-dir", str(params)]) == 0
+
+    out = capsys.readouterr().out
+    assert f"  支付明细：空表（2022年的{len(paid)}笔支付不沿用）；请按本年国库集中支付明细填写（选填）" in out
+    [book] = (raw / "2023").glob("*.xlsx")
+    rows = [r for r in load_workbook(book)["支付明细"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    head = next(i for i, r in enumerate(rows) if r[0] == "支付日期")
+    assert [v for v in rows[head] if v is not None] == [c.header for c in PAYMENTS.columns]
+    assert rows[head + 1:] == []  # no payment of 2022
+    new = qdanalysis.load_year(2023, raw, processed=False)
+    assert new.frames.get("payments") is None or new.frames["payments"].empty

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from qdanalysis.run.params import (
     RUNNER_FILE,
     default_title,
     list_param_files,
+    load_no_contract_threshold,
     load_params,
     load_runner,
     validate_params,
@@ -64,7 +66,25 @@ def test_minimal_file_gets_defaults(tmp_path):
         "allow_external_root": False,
         "title": default_title(2021),
         "cell_timeout": DEFAULT_CELL_TIMEOUT,
+        "no_contract_threshold": None,  # the rule's default (100万元), to be checked against the local limit
     }
+
+
+def test_the_no_contract_threshold_is_read_exactly_in_yuan(tmp_path):
+    params = load_params(write(tmp_path, "year: 2020\nno_contract_threshold: 500000.5\n"))
+    assert params["no_contract_threshold"] == Decimal("500000.50")
+    assert load_no_contract_threshold(tmp_path / "2020.yaml") == Decimal("500000.50")
+    assert load_no_contract_threshold(tmp_path / "2031.yaml") is None  # no such file: the default
+
+
+def test_a_bad_no_contract_threshold_is_refused_naming_the_file_and_key(tmp_path):
+    path = write(tmp_path, "year: 2020\nno_contract_threshold: 100万元\n")
+    with pytest.raises(ValidationError) as info:
+        load_no_contract_threshold(path)
+    [problem] = info.value.problems
+    assert problem.file.endswith("2020.yaml") and (problem.column, problem.row) == ("no_contract_threshold", 2)
+    assert problem.message == "no_contract_threshold「100万元」写成了文字"
+    assert "以元为单位的数字" in problem.hint
 
 
 def test_full_file_ok(tmp_path):
@@ -83,7 +103,7 @@ def test_the_shipped_year_file_holds_only_what_the_notebook_declares():
 
     keys = set(yaml.safe_load((PARAMS / "2020.yaml").read_text(encoding="utf-8")))
     assert keys == {"year", "data_root", "title"}
-    assert keys <= check_notebook(ANNUAL_NOTEBOOK)
+    assert keys | {"no_contract_threshold"} <= check_notebook(ANNUAL_NOTEBOOK)  # the optional key, commented in the file
     assert load_runner(PARAMS) == {"cell_timeout": 600, "allow_external_root": False}
 
 
@@ -181,6 +201,12 @@ def test_runner_file_refusals_name_key_and_line(tmp_path, text, key, line, fragm
         # a 2021 file copied from 2020.yaml must not publish a 2021 report under a 2020 title
         ("year: 2021\ntitle: 青岛市大数据局专项业务费2020年绩效评价数据分析\n", "title", 2, "2020年与参数 year（2021）不一致"),
         ("year: 2020\nyear: 2020\n", "year", 2, "两次"),
+        ("year: 2020\nno_contract_threshold: '1000000'\n", "no_contract_threshold", 2, "写成了文字"),
+        ("year: 2020\nno_contract_threshold: 0\n", "no_contract_threshold", 2, "大于 0"),
+        ("year: 2020\nno_contract_threshold: -5\n", "no_contract_threshold", 2, "大于 0"),
+        ("year: 2020\nno_contract_threshold: true\n", "no_contract_threshold", 2, "应为金额"),
+        ("year: 2020\nno_contract_threshold: 100000000000\n", "no_contract_threshold", 2, "超出范围"),
+        ("year: 2020\nno_contract_threshold: 1000.005\n", "no_contract_threshold", 2, "两位小数"),
     ],
 )
 def test_refused_values_name_key_and_line(tmp_path, text, key, line, fragment):

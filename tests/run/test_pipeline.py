@@ -104,3 +104,15 @@ def test_draft_never_replaces_an_edited_draft_and_force_keeps_a_dated_backup(mon
     assert backups[0].parent == path.parent and "（备份 " in backups[0].name
     assert path.read_bytes() == b"tool's draft"
     draft_year(2020, out=tmp_path)  # the new draft is the tool's again
+
+
+def test_the_params_file_threshold_of_no_contract_payments_reaches_the_rule(demo_root, tmp_path):
+    """The demo's 2022 pays 34.09万元 and 32.24万元 without a contract: under the default 100万元, over 30万元."""
+    assert "F24" not in [f.code for f in pipeline.analysed_year(2022, demo_root, params_dir=tmp_path).findings]
+    (tmp_path / "2022.yaml").write_text("year: 2022\nno_contract_threshold: 300000\n", encoding="utf-8")
+    [f] = [f for f in pipeline.analysed_year(2022, demo_root, params_dir=tmp_path).findings if f.code == "F24"]
+    assert f.figures["pairs"] == 2 and f.figures["threshold"] == 300000
+    assert f.summary.endswith("均未对应合同台账中的合同（阈值30.00万元，按参数文件 no_contract_threshold 设定）")
+    # qdanalysis run passes the file's value to the notebook as text; it wins over params_dir's file
+    passed = pipeline.analysed_year(2022, demo_root, params_dir=tmp_path, no_contract_threshold="400000")
+    assert "F24" not in [f.code for f in passed.findings]

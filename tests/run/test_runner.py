@@ -160,3 +160,20 @@ def test_cli_run_bad_jobs_exit_2(argv, capsys):
 def test_cli_demo_refuses_raw(capsys):
     assert cli.main(["demo", "--out", str(PROJECT_ROOT / "data" / "raw" / "demo")]) == 1
     assert "data/raw" in capsys.readouterr().err
+
+
+def test_run_year_passes_the_params_files_no_contract_threshold_to_a_notebook_that_declares_it(tmp_path):
+    from tiny_notebooks import YEAR_PARAMS
+
+    declares = YEAR_PARAMS + '\nno_contract_threshold = ""\n'
+    notebook = make_notebook(tmp_path / "annual.ipynb", "print(f'阈值={no_contract_threshold!r}')", parameters=declares)
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    (params_dir / "2021.yaml").write_text("year: 2021\nno_contract_threshold: 500000.5\n", encoding="utf-8")
+
+    result = run_year(2021, tmp_path / "reports", tmp_path / "raw", notebook=notebook, params_dir=params_dir)
+
+    assert result.ok and "阈值='500000.5'" in outputs_text(result.ipynb)  # text: exact to the fen
+    (params_dir / "2021.yaml").write_text("year: 2021\n", encoding="utf-8")
+    result = run_year(2021, tmp_path / "reports", tmp_path / "raw", notebook=notebook, params_dir=params_dir)
+    assert result.ok and "阈值=''" in outputs_text(result.ipynb)  # unset: the notebook's default

@@ -19,12 +19,15 @@ from qdanalysis.fmt import pct, wan
 #: A month is 1/12 (8.33%) of an evenly paced year.
 DECEMBER_SHARE = 0.30
 DECEMBER_HIGH = 0.50
-#: Payments to one payee for one item with no contract, from this sum (元) on. The default is the 分散采购限额标准
-#: for services of 《中央预算单位政府集中采购目录及标准（2020年版）》（国办发〔2019〕55号）, 100万元; local
-#: budget units follow their province's or city's own 限额标准, which the evaluation team must check and set.
+#: Payments to one payee for one item with no contract, from this sum (元) on, when the params file sets no
+#: ``no_contract_threshold``. The default is the 分散采购限额标准 for services of 《中央预算单位政府集中采购目录及标准
+#: （2020年版）》（国办发〔2019〕55号）, 100万元; local budget units follow their province's or city's own 限额标准,
+#: which the evaluation team must check and set in the params file.
 NO_CONTRACT_THRESHOLD = Decimal("1000000")
 #: Where the default threshold comes from, as the finding states it.
 THRESHOLD_BASIS = "参照国办发〔2019〕55号分散采购限额标准（服务类100万元），须按本地现行政府采购限额标准核对"
+#: Where a threshold set in the params file comes from, as the finding states it.
+THRESHOLD_SET = "按参数文件 no_contract_threshold 设定"
 #: Excess over the contract (元) below which nothing is reported: rounding in a ledger.
 EXCESS_TOLERANCE = Decimal("0.01")
 
@@ -119,8 +122,16 @@ PAYEE_NOT_VENDOR = Rule("F23", PROCESS, read=payee_not_vendor, bears_on=("资金
 # --- F24 无合同大额支付 -------------------------------------------------------------------------
 
 
-def large_without_contract(evidence, threshold: Decimal = NO_CONTRACT_THRESHOLD) -> Finding | None:
-    """Payments to one payee for one item, with no contract, summing to ``threshold`` or more (F24)."""
+def large_without_contract(evidence, threshold: Decimal | None = None) -> Finding | None:
+    """Payments to one payee for one item, with no contract, summing to the threshold or more (F24).
+
+    The threshold is ``threshold``, else the evidence's ``no_contract_threshold`` (the params file's), else
+    :data:`NO_CONTRACT_THRESHOLD`; the finding says which, and that the default is to be checked.
+    """
+    if threshold is None:
+        threshold = getattr(evidence, "no_contract_threshold", None)
+    basis = THRESHOLD_BASIS if threshold is None else THRESHOLD_SET
+    threshold = NO_CONTRACT_THRESHOLD if threshold is None else Decimal(threshold)
     p = evidence.payments
     if p is None or p.no_contract.empty:
         return None
@@ -128,7 +139,7 @@ def large_without_contract(evidence, threshold: Decimal = NO_CONTRACT_THRESHOLD)
     if large.empty:
         return None
     text = join((f"{r.item}向{r.payee}支付{r.payments}笔共{wan(r.paid)}" for r in large.itertuples()), "；")
-    text += f"，均未对应合同台账中的合同（阈值{wan(threshold)}，{THRESHOLD_BASIS}）"
+    text += f"，均未对应合同台账中的合同（阈值{wan(threshold)}，{basis}）"
     pairs = set(zip(large["item_code"], large["payee"]))
     rows = _ledger_rows(evidence, lambda df: [(c if isinstance(c, str) else i, y) in pairs
                                               for c, i, y in zip(df["item_code"], df["item"], df["payee"])])

@@ -12,6 +12,7 @@ prices, indicator status) read its result: :func:`qdanalysis.analyse.engine.anal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -89,6 +90,8 @@ class YearEvidence:
     prices: pd.DataFrame
     indicator_status: pd.DataFrame
     payments: PaymentAnalysis | None = None
+    #: F24's threshold (元) from the params file; None: the rule's default
+    no_contract_threshold: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -106,14 +109,16 @@ class YearsEvidence:
 
 def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, renewals: pd.DataFrame,
              recurring: dict, prices: pd.DataFrame, indicator_status: pd.DataFrame,
-             payments: PaymentAnalysis | None = None) -> list[Finding]:
+             payments: PaymentAnalysis | None = None,
+             no_contract_threshold: Decimal | None = None) -> list[Finding]:
     """Every rule of a year on its data and analyses; the findings the data supports, most severe first.
 
     The keyword arguments are the year's analyses, as :func:`qdanalysis.analyse.engine.analyse`
     computes them once (``renewals`` is the renewal summary of ``chains``; ``payments`` the ledger's analyses,
-    None for a year without one).
+    None for a year without one; ``no_contract_threshold`` the params file's threshold of F24, None for its default).
     """
-    evidence = YearEvidence(data, checks, chains, renewals, recurring, prices, indicator_status, payments)
+    evidence = YearEvidence(data, checks, chains, renewals, recurring, prices, indicator_status, payments,
+                            no_contract_threshold)
     return sort_findings([f for rule in RULES if not rule.across_years for f in rule.apply(evidence)])
 
 

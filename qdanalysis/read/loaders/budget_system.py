@@ -145,9 +145,12 @@ def _texts(rec: Record) -> tuple[str, str]:
     return _v(rec, "code"), _v(rec, "item")
 
 
-def _is_total(rec: Record) -> bool:
-    code, name = _texts(rec)
-    return any(parsing.compact(t) in _TOTAL_NAMES for t in (code, name) if t)
+def _is_total(rec: Record, name: str | None = None) -> bool:
+    """Whether ``rec`` is the 合计 row; ``name`` is its 项目名称 compacted, when the caller has it already."""
+    code, item = _texts(rec)
+    if name is None:
+        name = parsing.compact(item) if item else ""
+    return (bool(code) and parsing.compact(code) in _TOTAL_NAMES) or (bool(name) and name in _TOTAL_NAMES)
 
 
 def _heading(rec: Record) -> tuple[int, str] | None:
@@ -174,7 +177,9 @@ def read_system_sheets(located: list[Located], collector_of: dict[str, ProblemCo
         records = list(read_records(loc, BUDGET_SYSTEM, collector))
         headings = [_heading(r) for r in records]  # each row's texts read once
         for rec, heading in zip(records, headings):
-            if _is_total(rec):
+            item = _v(rec, "item")
+            name = parsing.compact(item) if item else ""  # compacted once, for the 合计 and the 小计 tests
+            if _is_total(rec, name):
                 if out.total is not None:
                     collector.add(loc.sheet, rec.row, loc.where("item"),
                                   f"出现第二个合计行（第一个在第{out.total.row}行）", "每张表只保留一个合计行")
@@ -182,7 +187,7 @@ def read_system_sheets(located: list[Located], collector_of: dict[str, ProblemCo
                     out.total = rec
                 last = None
                 continue
-            if any(w in parsing.compact(_v(rec, "item")) for w in SUBTOTAL_WORDS):
+            if any(w in name for w in SUBTOTAL_WORDS):
                 members = open_groups[-1].members if open_groups else []
                 out.subtotals.append((rec, list(members)))
                 last = None
@@ -284,16 +289,22 @@ def item_frame_rows(budget: SystemBudget) -> list[dict[str, Any]]:
     rows = []
     for item in budget.items:
         first = item.rows[0]
+        values = [r.values for r in item.rows]  # each row's cells, looked up once per key below
         row: dict[str, Any] = {"code": item.key if first.values.get("item_code") else item.number,
                                "category": item.category, "item": item.name}
-        row.update({k: sum_all(money_value(r.values.get(k)) for r in item.rows) for k in MONEY_KEYS})
-        row.update(note=_joined(_v(r, "note") for r in item.rows), source=_joined(_v(r, "source") for r in item.rows),
+        approximate = []
+        for k in MONEY_KEYS:
+            cells = [v.get(k) for v in values]
+            row[k] = sum_all([money_value(c) for c in cells])
+            if any(getattr(c, "approximate", False) for c in cells):
+                approximate.append(k)
+        row.update(note=_joined(v.get("note") or "" for v in values),
+                   source=_joined(v.get("source") or "" for v in values),
                    src_file=first.loc.file, src_sheet=first.loc.sheet, src_row=first.row)
-        row["approximate"] = "、".join(k for k in MONEY_KEYS
-                                      if any(getattr(r.values.get(k), "approximate", False) for r in item.rows)) or None
+        row["approximate"] = "、".join(approximate) or None
         if item.subcategory:
             row[SUBCATEGORY] = item.subcategory
-        classes = [_v(r, "economic") for r in item.rows if _v(r, "economic")]
+        classes = [c for c in (v.get("economic") or "" for v in values) if c]
         if classes:
             row[ECONOMIC_LIST] = "、".join(classes)
         for h in first.extras:
@@ -314,12 +325,15 @@ def economic_frame(budget: SystemBudget) -> pd.DataFrame:
     for item in budget.items:
         code = item.key if item.rows[0].values.get("item_code") else item.number
         for r in item.rows:
-            economic = _v(r, "economic")
+            values = r.values
+            economic = values.get("economic") or ""
             if not economic:
                 continue
-            rows.append({"code": code, "category": item.category, "item": item.name, "economic": economic,
-                         **{k: money_value(r.values.get(k)) for k in MONEY_KEYS},
-                         "src_file": r.loc.file, "src_sheet": r.loc.sheet, "src_row": r.row})
+            row = {"code": code, "category": item.category, "item": item.name, "economic": economic}
+            for k in MONEY_KEYS:
+                row[k] = money_value(values.get(k))
+            row.update(src_file=r.loc.file, src_sheet=r.loc.sheet, src_row=r.row)
+            rows.append(row)
     return frame(rows, ECONOMIC_DTYPES)
 
 

@@ -75,3 +75,14 @@ def test_large_payment_without_contract_cites_the_threshold():
     assert f.summary.startswith("网络维护向丁公司支付1笔共120.00万元，均未对应合同台账中的合同（阈值100.00万元，参照国办发")
     assert "须按本地现行政府采购限额标准核对" in f.summary
     assert R.large_without_contract(RUSH, threshold=Decimal("1200000.01")) is None
+
+
+def test_the_params_file_threshold_changes_what_is_found():
+    """120万元 without a contract lies between 100万元 (the default) and 150万元 (a local limit set in the file)."""
+    local = SimpleNamespace(**vars(RUSH), no_contract_threshold=Decimal("1500000"))
+    assert R.LARGE_WITHOUT_CONTRACT.apply(local) == []
+    lower = SimpleNamespace(**vars(RUSH), no_contract_threshold=Decimal("500000"))
+    [f] = R.LARGE_WITHOUT_CONTRACT.apply(lower)
+    assert f.summary == ("网络维护向丁公司支付1笔共120.00万元，均未对应合同台账中的合同"
+                         "（阈值50.00万元，按参数文件 no_contract_threshold 设定）")
+    assert f.figures["threshold"] == Decimal("500000") and "国办发" not in f.summary
