@@ -109,24 +109,36 @@ def params_for_year(text: str, old: int, new: int, *, demo: bool = False) -> str
     the 2021 report under 2020). With ``demo``, a title that does not say 示例数据 gets the prefix.
     Nothing else is touched, so keys added later (a nested section for the runner) carry over.
     """
+    year_pattern = re.compile(rf"(?<!\d){old}(?!\d)")
+
+    def title(written: str) -> str:
+        written = year_pattern.sub(str(new), written)
+        if demo and DEMO_LABEL not in written:
+            quote = written[:1] if written[:1] in "'\"" else ""
+            written = quote + DEMO_PREFIX + written[len(quote):]
+        return written
+
+    text = _with_year(text, new, "title", title)
+    lines = text.splitlines(keepends=True)
+    return "".join(year_pattern.sub(str(new), line) if line.lstrip().startswith("#") else line for line in lines)
+
+
+def _with_year(text: str, new: int, named: str, rewrite) -> str:
+    """``text`` (YAML) with the value of its top-level ``year:`` set to ``new`` and the scalar under ``named``
+    rewritten by ``rewrite`` (its text as written, quotes included); every other character, comments included,
+    stays as it is."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     edits: list[tuple[int, int, str]] = []
-    year_pattern = re.compile(rf"(?<!\d){old}(?!\d)")
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
             span = (value.start_mark.index, value.end_mark.index)
             if key.value == "year":
                 edits.append((*span, str(new)))
-            elif key.value == "title" and isinstance(value, yaml.ScalarNode):
-                written = year_pattern.sub(str(new), text[span[0]:span[1]])
-                if demo and DEMO_LABEL not in written:
-                    quote = written[:1] if written[:1] in "'\"" else ""
-                    written = quote + DEMO_PREFIX + written[len(quote):]
-                edits.append((*span, written))
+            elif key.value == named and isinstance(value, yaml.ScalarNode):
+                edits.append((*span, rewrite(text[span[0]:span[1]])))
     for start, end, written in sorted(edits, reverse=True):
         text = text[:start] + written + text[end:]
-    lines = text.splitlines(keepends=True)
-    return "".join(year_pattern.sub(str(new), line) if line.lstrip().startswith("#") else line for line in lines)
+    return text
 
 
 def fresh_params(year: int, root: Path, *, demo: bool = False) -> tuple[str, str]:
@@ -263,18 +275,8 @@ def project_rows(data: YearData) -> list[list]:
 def scoring_for_year(text: str, old: int, new: int, source_name: str) -> str:
     """The text of a scoring table for ``new`` copied from that of ``old``: the value of ``year:`` and the year in
     ``name:`` change, a first comment says where it comes from; the indicators and their weights stay as they were."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    edits: list[tuple[int, int, str]] = []
     year_pattern = re.compile(rf"(?<!\d){old}(?!\d)")
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            span = (value.start_mark.index, value.end_mark.index)
-            if key.value == "year":
-                edits.append((*span, str(new)))
-            elif key.value == "name" and isinstance(value, yaml.ScalarNode):
-                edits.append((*span, year_pattern.sub(str(new), text[span[0]:span[1]])))
-    for start, end, written in sorted(edits, reverse=True):
-        text = text[:start] + written + text[end:]
+    text = _with_year(text, new, "name", lambda written: year_pattern.sub(str(new), written))
     head = (f"# 由 qdanalysis new-year {new} 从 {source_name} 复制：指标和分值沿用{old}年，只改了 year 和名称中的年份；\n"
             f"# {new}年的指标或分值有调整的，请修改本文件（各组分值合计须不变，总分须为 100）。\n")
     return head + text
