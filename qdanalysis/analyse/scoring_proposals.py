@@ -77,17 +77,15 @@ def from_findings(ind: Indicator, findings: Iterable[Any]) -> Proposal | None:
     found = bearing_on(ind.name, findings)
     if not found:
         return None
-    off = sum((DEDUCTION_SHARE.get(f.severity, Decimal(0)) * ind.weight for f in found), Decimal(0))
-    off = min(off, ind.weight).quantize(POINT, rounding=ROUND_HALF_UP)
-    score = ind.weight - off
-    listed = "；".join(f"{f.title}（{_label(f)}）" for f in found)
+    behind = tuple((f.code, f.title, f.severity) for f in found)
+    problems = f"{_origins(found)}{len(found)}项相关问题：" + "；".join(f"{f.title}（{_label(f)}）" for f in found)
     if any(not f.severity for f in found):  # an ungraded problem: a deduction would be a guess, full marks wrong
-        basis = f"{_origins(found)}{len(found)}项相关问题：{listed}"
-        return Proposal(ind.name, ind.weight, None, "findings", basis, tuple((f.code, f.title, f.severity) for f in found))
-    basis = (f"{_origins(found)}{len(found)}项相关问题：{listed}；按严重程度建议扣{number_text(off)}分"
+        return Proposal(ind.name, ind.weight, None, "findings", problems, behind)
+    off = sum((DEDUCTION_SHARE[f.severity] * ind.weight for f in found), Decimal(0))
+    off = min(off, ind.weight).quantize(POINT, rounding=ROUND_HALF_UP)
+    basis = (f"{problems}；按严重程度建议扣{number_text(off)}分"
              f"（高扣分值的{_share('高')}，中{_share('中')}，低{_share('低')}，扣完为止）")
-    return Proposal(ind.name, ind.weight, score, "findings", basis,
-                    tuple((f.code, f.title, f.severity) for f in found))
+    return Proposal(ind.name, ind.weight, ind.weight - off, "findings", basis, behind)
 
 
 def from_doubt(ind: Indicator, points: Decimal, rule_text: str, reasons: list[str]) -> Proposal:
