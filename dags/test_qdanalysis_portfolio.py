@@ -20,6 +20,7 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 QDANALYSIS = CHECKOUT / ".venv" / "bin" / "qdanalysis"
 LABELS = [f"demo-0{i}/{y}" for i in (1, 2, 3) for y in (2021, 2022)]
 REPORT = "1.0-annual-report.html"
+FAILED_REPORT = "1.0-annual-report（运行失败）.html"  # qdanalysis.run.notebook.failed_name(REPORT)
 
 # Read by the DAG file when it is imported: one quick retry, so that a failing project-year is
 # seen to be retried without waiting minutes.
@@ -97,9 +98,17 @@ def test_a_failed_project_year_is_retried_and_does_not_stop_the_others(tmp_path)
     others = {key: state for key, (state, _) in states.items() if key != ("project_year", "demo-02/2022")}
     assert set(others.values()) == {"success"} and len(others) == 8  # plan, project_years, 5 project-years, overview
     for label in LABELS:
-        assert (reports / label / REPORT).is_file()  # the failed one says in its report where it stopped
+        if label != "demo-02/2022":
+            assert (reports / label / REPORT).is_file()
+    # The failed one says where it stopped on a page of its own, beside where a good report would be (there was
+    # none to keep), and the overview links to that page.
+    failed = reports / "demo-02" / "2022"
+    assert not (failed / REPORT).exists()
+    stopped = (failed / FAILED_REPORT).read_text(encoding="utf-8")
+    assert "不是Excel工作簿" in stopped
     page = (reports / "portfolio" / "index.html").read_text(encoding="utf-8")
     assert "其中 1 个运行失败" in page and "不是Excel工作簿" in page
+    assert f'href="../demo-02/2022/{FAILED_REPORT}"' in page
 
 
 if __name__ == "__main__":
