@@ -451,11 +451,13 @@ def test_hostile_unique_count_in_subprocess(tmp_path):
 def test_far_cell_grid_bomb_in_subprocess(tmp_path, ref):
     # to_python(skip_empty_area=False) allocates the dense grid from A1: a cell at
     # XFD1048576 asks for 17 billion cells (calamine aborts on the allocation).
-    cells = f'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="{ref}"><v>2</v></c></row>'
+    # A row past Excel's last (A4294967295) is refused as outside the sheet, naming the cell (issue 30).
+    cells = f'<row r="1"><c r="A1"><v>1</v></c></row><row><c r="{ref}"><v>2</v></c></row>'
     path = build(tmp_path / "far.xlsx", {SHEET_PART: sheet_xml(cells)})
     proc = run_reader(path)
     assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
-    assert "REFUSED" in proc.stdout and "数据区域过大" in proc.stdout
+    assert "REFUSED" in proc.stdout
+    assert ("数据区域过大" if ref == "XFD1048576" else f"单元格位置「{ref}」超出了Excel工作表的范围") in proc.stdout
 
 
 def test_far_cell_hidden_behind_cells_without_r(tmp_path):
@@ -498,7 +500,8 @@ def test_far_cell_in_the_middle_of_a_long_sheet_in_subprocess(tmp_path, far):
     path = build(tmp_path / "middle.xlsx", {SHEET_PART: sheet_xml(cells)})
     proc = run_reader(path)
     assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
-    assert "REFUSED" in proc.stdout and "数据区域过大" in proc.stdout
+    assert "REFUSED" in proc.stdout
+    assert ("数据区域过大" if far == "XFD10001" else f"单元格位置「{far}」超出了Excel工作表的范围") in proc.stdout
 
 
 def test_wide_cell_in_the_middle_of_a_long_sheet_is_read_in_place(tmp_path):
@@ -926,8 +929,9 @@ def test_a_stylesheet_of_millions_of_formats_is_refused(tmp_path):
 def test_many_inline_strings_in_a_prefixed_sheet_are_scanned_in_linear_time(tmp_path):
     # A search for a <v> after each inline string must stop at the cell's end, also when the
     # cells carry a namespace prefix; else 20,000 cells would take 20,000 scans of the sheet.
-    cells = "".join(f'<x:c r="A{i}" t="inlineStr"><x:is><x:t>项目{i}</x:t></x:is></x:c>' for i in range(1, 20_001))
-    sheet = DECL + f'<x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData><x:row r="1">{cells}</x:row></x:sheetData></x:worksheet>'
+    cells = "".join(f'<x:row r="{i}"><x:c r="A{i}" t="inlineStr"><x:is><x:t>项目{i}</x:t></x:is></x:c></x:row>'
+                    for i in range(1, 20_001))
+    sheet = DECL + f'<x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData>{cells}</x:sheetData></x:worksheet>'
     (grid,) = read_workbook(build(tmp_path / "前缀.xlsx", {SHEET_PART: sheet}))
     assert grid.rows[19_999] == ["项目20000"] and len(grid.rows) == 20_000
 

@@ -15,6 +15,7 @@ _RPH = re.compile(r"<(?:[\w.\-]+:)?rPh\b.*?</(?:[\w.\-]+:)?rPh>", re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _TAGS = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|\w+);")
+_TAG = re.compile(rb"<(/?)[A-Za-z_][^>]*?(/?)>")
 
 
 def text_length(si: bytes) -> int:
@@ -30,3 +31,16 @@ def shown_bytes(text: bytes, limit: int = 40) -> str:
     shown = unescape(text[: limit * 4].decode("utf-8", "replace"))
     shown = shown if len(shown) <= limit else shown[:limit] + "…"
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in shown)
+
+
+def nesting_depth(xml: bytes) -> int:
+    """The deepest nesting of elements in a piece of XML (self-closing ones not counted): ``<r><t>x</t></r>``
+    is 2. Unbalanced closing tags count from zero again, so a piece cut anywhere is bounded from below."""
+    depth = deepest = 0
+    for m in _TAG.finditer(xml):
+        if m.group(1):
+            depth = max(depth - 1, 0)
+        elif not m.group(2):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest

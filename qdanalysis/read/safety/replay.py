@@ -15,7 +15,7 @@ from html import unescape
 
 from qdanalysis.errors import Problem, ValidationError
 from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, Inspector
-from qdanalysis.read.safety.limits import MAX_CARRY
+from qdanalysis.read.safety.limits import EXCEL_COLS, EXCEL_ROWS, MAX_CARRY, MAX_TEXT_DEPTH
 from qdanalysis.read.safety.markup import ATTR_R, ATTR_T, ATTRS, NAME, shown_bytes
 from qdanalysis.read.safety.refs import REF, column_index, column_letter
 from qdanalysis.read.safety.zipread import chunks, sheet_name
@@ -26,6 +26,10 @@ _ANY_TAG = re.compile(
 _CELL_TYPES = frozenset((b"", b"s", b"n", b"e", b"str", b"inlineStr", b"d", b"b"))
 _SHARED_INDEX = re.compile(rb"[0-9]{1,15}")
 _MAX_LISTED = 20  # malformed cells listed in one refusal
+#: Elements nested inside one cell: is > r > rPr > b is the deepest Excel writes.
+_MAX_CELL_DEPTH = MAX_TEXT_DEPTH + 1
+_ISO_DATE = re.compile(rb"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+                       rb"|[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?")
 
 
 @dataclass
@@ -54,6 +58,25 @@ class Replay:
             self.malformed.append((row0, col0, "bool", v_text))
         elif cell_t == b"inlineStr":
             self.malformed.append((row0, col0, "inline", v_text))
+        elif cell_t == b"d" and not _iso_date(v_text):
+            self.malformed.append((row0, col0, "date", v_text))
+
+
+def _iso_date(text: bytes) -> bool:
+    """Whether a date cell's text is an ISO 8601 date, date-time or time that names a real day."""
+    import datetime as dt
+
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        if b"-" not in text:
+            dt.time.fromisoformat(text.decode())
+        else:
+            dt.datetime.fromisoformat(text.decode())
+    except ValueError:
+        return False
+    return True
 
 
 def replay(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Replay:
@@ -70,6 +93,9 @@ def replay(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
     has_f = in_v = False
     v_text: bytes | None = None
     v_start = 0
+    depth = 0  # elements open inside the open <c>
+    tagged_row = -1  # the open <row>'s r (0-based), -1 when it has none
+    last_row = last_cell = None  # the previous <row> r and the previous cell's position, for the order
     carry = b""
     for chunk in chunks(zf, info):
         buf = carry + chunk
@@ -85,10 +111,18 @@ def replay(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
                 if closing:
                     row += 1
                     col = 0
+                    tagged_row = -1
                 elif not empty:
                     r = ATTR_R.search(attrs)
+                    tagged_row = -1
                     if r and r.group(2).strip().isdigit():
-                        row = max(int(r.group(2)) - 1, 0)
+                        number = int(r.group(2))
+                        if not 1 <= number <= EXCEL_ROWS:
+                            out.malformed.append((min(max(row, 0), EXCEL_ROWS - 1), 0, "row outside", r.group(2)))
+                        elif last_row is not None and number - 1 <= last_row:
+                            out.malformed.append((number - 1, 0, "row order", b"%d" % (last_row + 1)))
+                        row = max(number - 1, 0)
+                        tagged_row = last_row = row
             elif local == b"c":
                 if closing:
                     if cell is not None:
@@ -103,29 +137,53 @@ def replay(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
                             # calamine refuses the file, openpyxl would guess a place
                             out.malformed.append((row, col, "ref", r.group(2)))
                             continue
-                        pos_row = max(int(ref.group(2)) - 1, 0)
+                        number = int(ref.group(2))
                         col = column_index(ref.group(1))
+                        if number < 1 or number > EXCEL_ROWS or col >= EXCEL_COLS:
+                            # calamine refuses row 0 and places the others beyond the sheet
+                            out.malformed.append((min(max(row, 0), EXCEL_ROWS - 1), min(col, EXCEL_COLS - 1),
+                                                  "outside", r.group(2)))
+                            continue
+                        pos_row = number - 1
                     else:
                         pos_row = row
                     cell = (pos_row, col)
+                    if tagged_row >= 0 and pos_row != tagged_row:
+                        out.malformed.append((pos_row, col, "cell row", b"%d" % (tagged_row + 1)))
+                    elif last_cell is not None and cell <= last_cell:
+                        out.malformed.append((pos_row, col, "cell order", column_letter(last_cell[1]).encode()
+                                              + b"%d" % (last_cell[0] + 1)))
+                    last_cell = cell
                     col += 1
                     t = ATTR_T.search(attrs)
                     cell_t = t.group(2).strip() if t else b""
                     has_f = False
                     v_text = None
-            elif cell is None or closing and local != b"v":
+                    depth = 0
+            elif cell is None:
                 continue
+            elif closing:
+                depth = max(depth - 1, 0)
+                if local == b"v" and in_v:
+                    v_text = buf[v_start : m.start()]
+                    in_v = False
+            elif in_v or (not empty and depth >= _MAX_CELL_DEPTH):
+                # markup inside a value, or rich text nested deeper than Excel writes: readers disagree
+                out.malformed.append((*cell, "nesting", tag))
+                cell = None
+                in_v = False
             elif local == b"f":
                 has_f = True
-            elif local in (b"v", b"is") and not closing and not empty:
+                depth += not empty
+            elif local in (b"v", b"is") and not empty:
                 # Only a cell with a value child widens the range (calamine drops empty cells).
                 out.max_row = max(out.max_row, cell[0] + 1)
                 out.max_col = max(out.max_col, cell[1] + 1)
+                depth += 1
                 if local == b"v":
                     in_v, v_start = True, m.end()
-            elif local == b"v" and closing and in_v:
-                v_text = buf[v_start : m.start()]
-                in_v = False
+            elif not empty:
+                depth += 1
         carry = buf[pos:]
         v_start = max(v_start - pos, 0)
         if len(carry) > MAX_CARRY:
@@ -163,10 +221,32 @@ def malformed(inspector: Inspector, zf: zipfile.ZipFile, part: str,
             message = f"单元格{ref}的类型「{shown_bytes(text)}」不是Excel使用的类型，无法确定其取值"
         elif kind == "bool":
             message = f"单元格{ref}标为逻辑值（TRUE/FALSE），却保存了「{shown_bytes(text)}」"
+        elif kind == "outside":
+            message = (f"单元格位置「{shown_bytes(text)}」超出了Excel工作表的范围（行号1至{EXCEL_ROWS}，列A至XFD），"
+                       "读取时该单元格会被丢弃或放错位置")
+            ref = f"{column_letter(col0)}{row0 + 1}附近"
+        elif kind == "row outside":
+            message = (f"行号「{shown_bytes(text)}」超出了Excel工作表的范围（1至{EXCEL_ROWS}行），"
+                       "该行的单元格无法正确读取")
+        elif kind == "row order":
+            message = (f"第{row0 + 1}行在文件中排在第{text.decode()}行之后，行的先后顺序错乱（Excel会提示文件已损坏），"
+                       "读取时可能丢失或错放数据")
+        elif kind == "cell row":
+            message = (f"单元格{ref}写在文件中第{text.decode()}行的数据里，与所在行不符（Excel会提示文件已损坏），"
+                       "读取时可能丢失或错放数据")
+        elif kind == "cell order":
+            message = (f"单元格{ref}在文件中排在{text.decode()}之后，单元格的先后顺序错乱或重复（Excel会提示文件已损坏），"
+                       "读取时可能丢失或错放数据")
+        elif kind == "date":
+            message = (f"单元格{ref}标为日期，却保存了「{shown_bytes(text)}」，不是有效的日期（应为2020-01-05这样的格式），"
+                       "读取时会被当作空白或文字" if text.strip() else f"单元格{ref}标为日期，却没有保存日期，读取时会被当作空白")
+        elif kind == "nesting":
+            message = (f"单元格{ref}中的元素<{shown_bytes(text)}>嵌套过深或出现在数值之内（Excel不会这样保存），"
+                       "不同的读取程序会读出不同的内容")
         else:
             ref = f"{column_letter(col0)}{row0 + 1}附近"
             message = f"{ref}有一个单元格的位置「{shown_bytes(text)}」无法识别，无法确定它属于哪一行哪一列"
         problems.append(Problem(inspector.display, sheet, row0 + 1, f"{column_letter(col0)}列", message,
-                                f"文件结构有误（通常由其他程序生成）：请用Excel打开“{inspector.name}”，"
+                                f"文件结构有误（通常由其他程序生成，或文件已损坏）：请用Excel或WPS打开“{inspector.name}”，"
                                 "核对该单元格的内容后另存为新的 .xlsx 文件"))
     return ValidationError(problems)

@@ -165,7 +165,7 @@ def _finish_sheet(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipIn
         # quick bound is too large (it also counts empty styled cells): replay the reader's rules.
         replayed = replay(inspector, zf, info)
         result.max_row, result.max_col, result.errors = replayed.max_row, replayed.max_col, replayed.errors
-        if replayed.malformed:
+        if replayed.malformed and result.max_row * result.max_col <= MAX_SHEET_CELLS:
             raise malformed(inspector, zf, info.filename, replayed.malformed)
     if result.max_row * result.max_col > MAX_SHEET_CELLS:
         raise _too_big(inspector, zf, info.filename, result.max_row, result.max_col)

@@ -14,8 +14,15 @@ from html import unescape
 from typing import TYPE_CHECKING
 
 from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, SheetScan
-from qdanalysis.read.safety.limits import EXCEL_COLS, EXCEL_ROWS, MAX_CARRY, MAX_CELL_CHARS, MAX_RANGE_CELLS
-from qdanalysis.read.safety.markup import ATTR_R, ATTR_T, ATTRS, NAME, text_length
+from qdanalysis.read.safety.limits import (
+    EXCEL_COLS,
+    EXCEL_ROWS,
+    MAX_CARRY,
+    MAX_CELL_CHARS,
+    MAX_RANGE_CELLS,
+    MAX_TEXT_DEPTH,
+)
+from qdanalysis.read.safety.markup import ATTR_R, ATTR_T, ATTRS, NAME, nesting_depth, text_length
 from qdanalysis.read.safety.refs import REF, column_index, range_box
 
 if TYPE_CHECKING:
@@ -58,6 +65,11 @@ _ATTR_REF = re.compile(rb"(?:^|\s)(?:sq)?ref\s*=\s*([\"'])(.*?)\1", re.S)
 #: Ranges that the fallback reader (openpyxl) turns into one object per cell.
 _EXPANDED_RANGES = (b"mergeCell", b"hyperlink")
 _FORMULA = re.compile(rb"<(?:" + NAME + rb":)?f(?=[\s/>])")
+#: Row numbers of <row r="..."> and positions of <c r="..."> in file order (the order check).
+_ROW_R = re.compile(rb'<row r="([0-9]+)"')
+_ROW_OR_CELL = re.compile(rb'<(?:row r="([0-9]+)"|c r="([A-Z]+)([0-9]+)")')
+#: Markup inside a value (<v>1<v>2</v></v>): calamine drops the value.
+_MARKUP_IN_V = re.compile(rb"<(?:" + NAME + rb":)?v>[^<]*<(?!/(?:" + NAME + rb":)?v>)")
 
 
 class SheetScanner:
@@ -73,6 +85,8 @@ class SheetScanner:
         self.suspect = False  # a cell may be malformed or lack its r: the exact replay decides
         self.range_problem: tuple[bytes, bytes, int] | None = None  # (element, ref, area; -1 beyond the grid)
         self.inline_open: bytes | None = None  # text of an inline string that a segment left open
+        self.last_row = 0  # the last <row r> seen (1-based), for the order check
+        self.last_cell = (0, -1)  # the last cell's (row, column), 1-based row
 
     def feed(self, chunk: bytes) -> None:
         buf = self.carry + chunk
@@ -103,11 +117,17 @@ class SheetScanner:
             self.cell_refs += len(cols)
             if cols:
                 res.max_col = max(res.max_col, max(map(column_index, set(cols))) + 1)
-                res.max_row = max(res.max_row, max(map(int, set(_CELL_ROW.findall(seg))), default=0))
+                rows = set(_CELL_ROW.findall(seg))
+                res.max_row = max(res.max_row, max(map(int, rows), default=0))
+                self.suspect |= any(r[:1] == b"0" for r in rows)  # row 0 (A0), or a number Excel never writes
+        if res.max_row > EXCEL_ROWS or res.max_col > EXCEL_COLS:
+            self.suspect = True  # a cell beyond XFD1048576: the replay names it
         # Every attribute whose value is "s" (t="s", t = 's'): over-counts harmlessly, at C speed.
         quoted = seg.count(b'"s"')
         if not seg.translate(None, _PLAIN_CELL_BYTES) and self.inline_open is None:
             # plain cells only (a 100,000-row ledger, segment after segment)
+            if not self.suspect:
+                self._rows_in_order(seg)
             res.shared_refs += quoted
             if quoted and not self.suspect:
                 canonical = seg.count(b't="s"><v>')
@@ -132,6 +152,10 @@ class SheetScanner:
             found, unplaced = _uncached_formula_cells(seg)
             res.errors.extend(found)
             self.suspect |= unplaced
+        if not self.suspect:
+            self._cells_in_order(seg)
+            # a date cell's text, and markup inside a value, are checked by the replay
+            self.suspect = self.suspect or b't="d"' in seg or _MARKUP_IN_V.search(seg) is not None
         if self.inline_open is not None or b"is" in seg:
             self._inline_strings(seg)
         if b"ref" in seg:
@@ -152,7 +176,40 @@ class SheetScanner:
             if len(self.inline_open) > MAX_CARRY:
                 raise self.inspector.too_long_text(len(self.inline_open))
 
+    def _rows_in_order(self, seg: bytes) -> None:
+        """Plain cells, each placed by its own r="A1": the segment's first row must follow the last one
+        seen. Within the segment the order is not proven (listing every row would cost a twentieth of a
+        ledger's check); calamine places such cells by their references, as Excel does."""
+        first = _ROW_R.search(seg)
+        if first is None:
+            return
+        last = _ROW_R.match(seg, seg.rfind(b'<row r="'))
+        if int(first.group(1)) <= self.last_row or int(last.group(1)) < int(first.group(1)):
+            self.suspect = True
+        self.last_row = int(last.group(1))
+
+    def _cells_in_order(self, seg: bytes) -> None:
+        """Rows rise, each cell lies in its row, and cells rise within a row, as Excel writes them."""
+        tagged = 0
+        last_row, (cell_row, cell_col) = self.last_row, self.last_cell
+        for row, letters, digits in _ROW_OR_CELL.findall(seg):
+            if row:
+                tagged = int(row)
+                if tagged <= last_row:
+                    self.suspect = True
+                    return
+                last_row = tagged
+                continue
+            r, c = int(digits), column_index(letters)
+            if (tagged and r != tagged) or r < cell_row or (r == cell_row and c <= cell_col):
+                self.suspect = True
+                return
+            cell_row, cell_col = r, c
+        self.last_row, self.last_cell = last_row, (cell_row, cell_col)
+
     def _inline_done(self, text: bytes) -> None:
+        if text.count(b"<") > 2 * MAX_TEXT_DEPTH and nesting_depth(text) > MAX_TEXT_DEPTH:
+            self.suspect = True  # rich text nested deeper than Excel writes: the replay names the cell
         if len(text) > MAX_CELL_CHARS:
             chars = text_length(text)
             if chars > MAX_CELL_CHARS:
@@ -206,7 +263,7 @@ def _quick_extent(seg: bytes) -> tuple[int, int, int] | None:
 @functools.lru_cache(maxsize=64)
 def _beyond(max_row: int, widest: bytes) -> re.Pattern:
     """A cell reference that is not plain ``r="A1"``, or lies right of ``widest`` or below
-    ``max_row`` (numbers and letters compared digit by digit, longer ones always beyond)."""
+    ``max_row`` (numbers and letters compared digit by digit, longer ones always beyond), or in row 0."""
 
     def greater(text: bytes, high: int, cls: bytes) -> bytes:
         alts = [cls + b"{%d,}" % (len(text) + 1)]
@@ -218,7 +275,7 @@ def _beyond(max_row: int, widest: bytes) -> re.Pattern:
 
     digits = greater(str(max_row).encode(), ord("9"), b"[0-9]")
     letters = greater(widest, ord("Z"), b"[A-Z]")
-    return re.compile(rb'<c r="(?:[^A-Z]|(?:' + letters + rb")[0-9]|[A-Z]+(?:" + digits + rb')")')
+    return re.compile(rb'<c r="(?:[^A-Z]|(?:' + letters + rb")[0-9]|[A-Z]+(?:0|" + digits + rb')")')
 
 
 def _error_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:
