@@ -98,9 +98,9 @@ def cell_parser(loc: Located, col: Column, *, year: int | None = None) -> Callab
     """The parser of one column's cells, by its kind (each raises :class:`parsing.CellError`)."""
     kind = col.kind
     if kind == "text":
-        return lambda v: parsing.clean_text(v) or None
+        return lambda v: parsing.name_text(v) or None
     if kind == "code":
-        return lambda v: code_text(v) or None
+        return lambda v: code_text(parsing.name_text(v) if type(v) is bool else v) or None
     if kind == "codes":
         return parsing.parse_codes
     if kind == "money":

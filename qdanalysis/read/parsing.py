@@ -80,6 +80,17 @@ def clean_text(value: object) -> str:
     return _ASCII_SPACES.sub(" ", text).strip()
 
 
+def name_text(value: object) -> str:
+    """:func:`clean_text` of a cell where a name or other text is expected; a logical value (TRUE/FALSE)
+    there is more likely damage than data (Excel shows TRUE where the file says 1) and is refused."""
+    if type(value) is bool:
+        raise CellError(
+            f"单元格是逻辑值（{'TRUE' if value else 'FALSE'}），此处应为文字（名称），可能是文件损坏或由其他程序错误生成",
+            "请用Excel或WPS打开该文件，把该单元格改为正确的文字后保存",
+        )
+    return clean_text(value)
+
+
 def compact(value: object) -> str:
     """Normalized text with every space removed (for matching headers and keywords)."""
     return normalize_text(value).replace(" ", "")

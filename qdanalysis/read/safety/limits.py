@@ -22,6 +22,7 @@ EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384  # the largest sheet Excel makes (XFD
 MAX_RANGE_CELLS = MAX_SHEET_CELLS  # cells of one merged or hyperlink range (openpyxl makes each one)
 MAX_RANGES = 100_000  # merged, hyperlink, validation and formatting ranges, all sheets together
 MAX_TEXT_DEPTH = 3  # elements nested inside one string item, <si> or <is> (Excel: r > rPr > b)
+MAX_XML_DEPTH = 64  # nesting of elements in the workbook's other parts (Excel: under 10)
 MAX_STYLE_ELEMENTS = 1_000_000  # XML elements of the stylesheet (Excel keeps at most 64,000 cell formats)
 CHUNK = 1 << 20  # streaming read size
 MAX_CARRY = 8 << 20  # longest unfinished element carried between chunks

@@ -15,7 +15,8 @@ _RPH = re.compile(r"<(?:[\w.\-]+:)?rPh\b.*?</(?:[\w.\-]+:)?rPh>", re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _TAGS = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|\w+);")
-_TAG = re.compile(rb"<(/?)[A-Za-z_][^>]*?(/?)>")
+#: A start, end or empty-element tag: ``(closing slash, self-closing slash)``.
+TAG = re.compile(rb"<(/?)[A-Za-z_][^>]*?(/?)>")
 
 
 def text_length(si: bytes) -> int:
@@ -37,7 +38,7 @@ def nesting_depth(xml: bytes) -> int:
     """The deepest nesting of elements in a piece of XML (self-closing ones not counted): ``<r><t>x</t></r>``
     is 2. Unbalanced closing tags count from zero again, so a piece cut anywhere is bounded from below."""
     depth = deepest = 0
-    for m in _TAG.finditer(xml):
+    for m in TAG.finditer(xml):
         if m.group(1):
             depth = max(depth - 1, 0)
         elif not m.group(2):

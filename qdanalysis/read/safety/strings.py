@@ -14,11 +14,12 @@ from qdanalysis.read.safety.limits import (
     MAX_CELL_CHARS,
     MAX_SHARED_TEXT_CHARS,
     MAX_SST_RATIO,
+    MAX_TEXT_DEPTH,
     MAX_UNIQUE_STRINGS,
     MIN_BYTES_PER_STRING,
     SST_RATIO_MIN_SIZE,
 )
-from qdanalysis.read.safety.markup import ATTRS, NAME, text_length
+from qdanalysis.read.safety.markup import ATTRS, NAME, nesting_depth, text_length
 from qdanalysis.read.safety.worksheet import cut_at_row
 from qdanalysis.read.safety.zipread import chunks
 
@@ -100,12 +101,26 @@ class SstScan:
                     chars = text_length(_last_si(piece))
                     if chars > MAX_CELL_CHARS:
                         raise self.inspector.too_long_text(chars)
+        if seg.count(b"<") > 3 * len(pieces) + 2:  # more than <si><t>…</t> per string: rich text somewhere
+            self._check_depth(pieces)
         self.longest = max(self.longest, longest)
         if self.lengths is not None and complete:
             for piece in pieces:
                 si = _last_si(piece)
                 if si:
                     self.lengths.append(text_length(si))
+
+
+    def _check_depth(self, pieces: list[bytes]) -> None:
+        """Refuse a string nested deeper than Excel writes (<si><r><rPr><b/>): readers disagree on its text."""
+        for index, piece in enumerate(pieces):
+            if piece.count(b"<") > 2 * MAX_TEXT_DEPTH + 2:
+                si = _last_si(piece)
+                depth = nesting_depth(si) - 1  # the <si> itself
+                if depth > MAX_TEXT_DEPTH:
+                    raise self.inspector.malicious(
+                        f"共享字符串表“{self.info.filename}”中有一段文字的格式嵌套了{depth}层（Excel最多{MAX_TEXT_DEPTH}层），"
+                        "不同的读取程序会读出不同的内容，可能是恶意文件或文件已损坏")
 
 
 def _last_si(piece: bytes) -> bytes:

@@ -24,10 +24,11 @@ from qdanalysis.read.safety.limits import (
     MAX_SHEET_CELLS,
     MAX_STYLE_ELEMENTS,
     MAX_WORKBOOK_CELLS,
+    MAX_XML_DEPTH,
     SIZE_SLACK,
     XML_HEAD_BYTES,
 )
-from qdanalysis.read.safety.markup import ATTRS, NAME, shown_bytes
+from qdanalysis.read.safety.markup import ATTRS, NAME, TAG, shown_bytes
 from qdanalysis.read.safety.refs import column_letter, range_box
 from qdanalysis.read.safety.replay import malformed, replay
 from qdanalysis.read.safety.strings import SstScan, check_shared_text, check_sst_ratio
@@ -146,7 +147,7 @@ def _classify(inspector: Inspector, info: zipfile.ZipInfo, head: bytes):
         return SheetScanner(inspector, name)
     if local == b"styleSheet":
         return _StyleScan(inspector, name)
-    return None
+    return _DepthScan(inspector, name)
 
 
 def _bad_encoding(inspector: Inspector, part: str, encoding: str) -> ValidationError:
@@ -207,16 +208,46 @@ def _check_grid_total(inspector: Inspector, sheets: dict[str, SheetScan]) -> Non
         )
 
 
-class _StyleScan:
-    """Counts the elements of the stylesheet: the fallback reader (openpyxl) makes an object of
-    each, so a stylesheet of millions of formats would exhaust memory there."""
+class _DepthScan:
+    """Bounds the nesting of elements in a part the readers parse as a tree (the workbook, its
+    relationships, the stylesheet...): Excel nests a few levels, a hostile file millions."""
 
     def __init__(self, inspector: Inspector, part: str):
         self.inspector = inspector
         self.part = part
+        self.depth = 0
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.carry + chunk
+        cut = buf.rfind(b">") + 1
+        self.carry = buf[cut:][-(1 << 16):]
+        depth = self.depth
+        for m in TAG.finditer(buf, 0, cut):
+            if m.group(1):
+                depth = max(depth - 1, 0)
+            elif not m.group(2):
+                depth += 1
+                if depth > MAX_XML_DEPTH:
+                    raise self.inspector.malicious(
+                        f"文件内部XML部件“{self.part}”的元素嵌套超过{MAX_XML_DEPTH}层（Excel保存的文件远少于此），"
+                        "可能是恶意文件或文件已损坏")
+        self.depth = depth
+
+    def finish(self) -> None:
+        return None
+
+
+class _StyleScan(_DepthScan):
+    """Counts the elements of the stylesheet: the fallback reader (openpyxl) makes an object of
+    each, so a stylesheet of millions of formats would exhaust memory there."""
+
+    def __init__(self, inspector: Inspector, part: str):
+        super().__init__(inspector, part)
         self.elements = 0
 
     def feed(self, chunk: bytes) -> None:
+        super().feed(chunk)
         self.elements += chunk.count(b"<")
         if self.elements > MAX_STYLE_ELEMENTS:
             raise self.inspector.malicious(
