@@ -219,3 +219,11 @@ def test_invisible_characters_are_removed_from_texts(ch):
     assert P.clean_text(f"机房{ch}维护") == "机房维护"
     assert P.normalize_text(f"{ch}预算数") == "预算数"
     assert P.clean_text(ch) == "" and P.is_blank(ch)
+
+
+def test_a_logical_value_where_a_name_is_expected_is_refused():
+    assert P.name_text(" 机房维护 ") == "机房维护" and P.name_text(None) == ""
+    with pytest.raises(P.CellError) as err:
+        P.name_text(True)
+    assert err.value.message == "单元格是逻辑值（TRUE），此处应为文字（名称），可能是文件损坏或由其他程序错误生成"
+    assert err.value.hint == "请用Excel或WPS打开该文件，把该单元格改为正确的文字后保存"

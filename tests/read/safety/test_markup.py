@@ -23,3 +23,10 @@ def test_the_attribute_patterns_read_quoted_values_either_way():
     assert markup.ATTR_R.search(b' r="B4" t=\'s\'').group(2) == b"B4"
     assert markup.ATTR_T.search(b' r="B4" t=\'s\'').group(2) == b"s"
     assert markup.ATTR_T.search(b' tr="x"') is None
+
+
+def test_nesting_depth_counts_open_elements_not_empty_ones():
+    assert markup.nesting_depth(b"<si><t>x</t></si>") == 2
+    assert markup.nesting_depth(b"<r><rPr><b/><sz val='11'/></rPr><t>x</t></r>") == 2
+    assert markup.nesting_depth(b"<r>" * 1000 + b"</r>" * 1000) == 1000
+    assert markup.nesting_depth(b"</r></r><r>") == 1  # a piece cut anywhere counts from zero

@@ -47,3 +47,88 @@ def test_the_audit_refuses_each_misread_cell_by_its_place(xlsx):
     assert bool_cell.message == "单元格B3标为逻辑值（TRUE/FALSE），却保存了「yes」"
     assert shared.message == "单元格C3是共享字符串，却没有保存编号"
     audit_cells(Inspector(xlsx()))  # a sound sheet passes
+
+
+# --------------------------------------------------------------------------- issue 30: structures Excel refuses
+
+
+def refused_at(path) -> list[tuple]:
+    from qdanalysis.read.xlsx import read_workbook
+
+    with pytest.raises(ValidationError) as info:
+        read_workbook(path)
+    for p in info.value.problems:
+        assert p.file.endswith(path.name)
+        assert f"请用Excel或WPS打开“{path.name}”" in p.hint and "另存为新的 .xlsx 文件" in p.hint
+    return [(p.sheet, p.row, p.column, p.message) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("cells", "where", "message"), [
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A0"><v>5</v></c><c r="B2"><v>6</v></c></row>',
+     (2, "A列"), "单元格位置「A0」超出了Excel工作表的范围（行号1至1048576，列A至XFD），读取时该单元格会被丢弃或放错位置"),
+    ('<row r="19"><c r="A19"><v>1</v></c><c r="ZZZ19"><v>2</v></c></row>',
+     (19, "XFD列"), "单元格位置「ZZZ19」超出了Excel工作表的范围（行号1至1048576，列A至XFD），读取时该单元格会被丢弃或放错位置"),
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048577"><c r="A1048577"><v>2</v></c></row>',
+     (2, "A列"), "行号「1048577」超出了Excel工作表的范围（1至1048576行），该行的单元格无法正确读取"),
+])
+def test_a_cell_outside_the_sheet_is_refused_at_its_cell(xlsx, cells, where, message):
+    assert refused_at(xlsx(cells))[0] == ("预算执行", *where, message)
+
+
+def test_rows_out_of_order_are_refused_at_the_row_that_comes_late(xlsx):
+    cells = ('<row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c></row>'
+             '<row r="4"><c r="A4"><v>4</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>')
+    assert refused_at(xlsx(cells))[0] == (
+        "预算执行", 1, "A列",
+        "第1行在文件中排在第4行之后，行的先后顺序错乱（Excel会提示文件已损坏），读取时可能丢失或错放数据")
+
+
+@pytest.mark.parametrize(("cells", "where", "message"), [
+    ('<row r="1"><c r="B1"><v>2</v></c><c r="A1"><v>1</v></c></row>', (1, "A列"),
+     "单元格A1在文件中排在B1之后，单元格的先后顺序错乱或重复（Excel会提示文件已损坏），读取时可能丢失或错放数据"),
+    ('<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>', (1, "A列"),
+     "单元格A1在文件中排在A1之后，单元格的先后顺序错乱或重复（Excel会提示文件已损坏），读取时可能丢失或错放数据"),
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A5"><v>2</v></c></row>', (5, "A列"),
+     "单元格A5写在文件中第2行的数据里，与所在行不符（Excel会提示文件已损坏），读取时可能丢失或错放数据"),
+])
+def test_cells_out_of_order_duplicated_or_in_another_row_are_refused(xlsx, cells, where, message):
+    assert refused_at(xlsx(cells))[0] == ("预算执行", *where, message)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("<v></v>", "单元格D17标为日期，却没有保存日期，读取时会被当作空白"),
+    ("<v>abc</v>", "单元格D17标为日期，却保存了「abc」，不是有效的日期（应为2020-01-05这样的格式），读取时会被当作空白或文字"),
+    ("<v>2020-02-30</v>",
+     "单元格D17标为日期，却保存了「2020-02-30」，不是有效的日期（应为2020-01-05这样的格式），读取时会被当作空白或文字"),
+])
+def test_a_date_cell_without_an_iso_date_is_refused(xlsx, value, message):
+    cells = f'<row r="17"><c r="A17"><v>1</v></c><c r="D17" t="d">{value}</c></row>'
+    assert refused_at(xlsx(cells)) == [("预算执行", 17, "D列", message)]
+
+
+def test_a_date_cell_with_an_iso_date_time_or_time_is_read():
+    from qdanalysis.read.safety.replay import _iso_date
+
+    assert all(map(_iso_date, (b"2020-01-05", b"2020-01-05T10:00:00", b"10:00:00", b" 2020-12-31 ")))
+    assert not any(map(_iso_date, (b"", b"2020/01/05", b"43831", b"2020-13-01", b"25:00")))
+
+
+@pytest.mark.parametrize("depth", [5, 100_000])
+def test_rich_text_nested_deeper_than_excel_writes_is_refused_at_its_cell(xlsx, depth):
+    cells = (f'<row r="3"><c r="A3"><v>1</v></c><c r="B3" t="inlineStr"><is>{"<r>" * depth}{"</r>" * depth}</is></c>'
+             '</row>')
+    assert refused_at(xlsx(cells)) == [("预算执行", 3, "B列", "单元格B3中的元素<r>嵌套过深或出现在数值之内（Excel不会这样保存），"
+                                                           "不同的读取程序会读出不同的内容")]
+
+
+def test_markup_inside_a_value_is_refused(xlsx):
+    cells = '<row r="1"><c r="A1"><v><v><v>5</v></v></v></c></row>'
+    assert refused_at(xlsx(cells))[0][:3] == ("预算执行", 1, "A列")
+
+
+def test_rich_text_as_excel_writes_it_is_read(xlsx):
+    from qdanalysis.read.xlsx import read_workbook
+
+    cells = ('<row r="1"><c r="A1" t="inlineStr"><is><r><rPr><b/><sz val="11"/></rPr><t>机房</t></r>'
+             '<r><t>维护</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c></row>')
+    assert read_workbook(xlsx(cells))[0].rows == [["机房维护"]]

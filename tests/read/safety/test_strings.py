@@ -73,3 +73,16 @@ def test_the_characters_a_sheet_materialises(xlsx):
         total = strings._shared_chars(zf, zf.getinfo("xl/worksheets/sheet1.xml"), array("L", [4, 10]))
     assert total == 14  # an index beyond the table counts nothing
     assert SheetScan("x").shared_refs == 0
+
+
+def test_shared_rich_text_nested_deeper_than_excel_writes_is_refused(xlsx):
+    rich = '<si><r><rPr><b/></rPr><t>机房</t></r><r><t>维护</t></r></si>'
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'<si><t>a</t></si>{rich}{{}}</sst>')
+    inspect_container(Inspector(xlsx(parts={"xl/sharedStrings.xml": sst.format("")})))  # as Excel writes it
+    deep = "<si>" + "<r>" * 2000 + "</r>" * 2000 + "</si>"
+    with pytest.raises(ValidationError) as err:
+        inspect_container(Inspector(xlsx(parts={"xl/sharedStrings.xml": sst.format(deep)})))
+    assert err.value.problems[0].message == (
+        "共享字符串表“xl/sharedStrings.xml”中有一段文字的格式嵌套了2000层（Excel最多3层），"
+        "不同的读取程序会读出不同的内容，可能是恶意文件或文件已损坏")

@@ -86,3 +86,12 @@ def test_a_stylesheet_of_too_many_elements(xlsx, monkeypatch):
 ])
 def test_the_root_element_after_declarations_and_comments(head, root):
     assert structure._find_root(head) == root
+
+
+def test_a_part_nested_deeper_than_any_workbook_is_refused(xlsx):
+    deep = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + "<x>" * 100_000 + "</x>" * 100_000 + "</workbook>")
+    [problem] = refusal(xlsx(parts={"xl/workbook.xml": deep}))
+    assert problem.message == ("文件内部XML部件“xl/workbook.xml”的元素嵌套超过64层（Excel保存的文件远少于此），"
+                               "可能是恶意文件或文件已损坏")
+    assert (problem.sheet, problem.row) == ("", None)  # the whole file: no sheet holds it

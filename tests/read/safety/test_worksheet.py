@@ -62,3 +62,31 @@ def test_a_buffer_is_cut_after_its_last_row_else_before_its_last_tag():
     assert buf[:cut_at_row(buf)] == b'<row r="1"><c r="A1"/></row>'
     assert cut_at_row(b'<c r="A1"><v>1</v') == len(b'<c r="A1"><v>1')
     assert cut_at_row(b"no tags here") == 0
+
+
+@pytest.mark.parametrize("rows", [
+    b'<row r="1"><c r="A0"><v>1</v></c></row>',  # row 0
+    b'<row r="19"><c r="ZZZ19"><v>1</v></c></row>',  # past XFD
+    b'<row r="1048577"><c r="A1048577"><v>1</v></c></row>',  # past the last row
+    b'<row r="2"><c r="A2"><v>1</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>',  # rows out of order
+    b'<row r="1"><c r="B1"><v>1</v></c><c r="A1"><v>1</v></c></row>',  # cells out of order
+    b'<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>',  # the same cell twice
+    b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A5"><v>1</v></c></row>',  # a cell in another row
+    b'<row r="1"><c r="A1" t="d"><v></v></c></row>',  # a date cell: its text is the replay's to check
+    b'<row r="1"><c r="A1"><v><v>5</v></v></c></row>',  # markup inside a value
+    b'<row r="1"><c r="A1" t="inlineStr"><is>' + b"<r>" * 5 + b"</r>" * 5 + b"</is></c></row>",  # deep rich text
+])
+def test_the_structures_excel_refuses_are_left_to_the_replay(rows):
+    assert scan(b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>").suspect
+
+
+def test_plain_segments_must_follow_the_rows_before_them():
+    head = b"<worksheet><sheetData>" + b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i)
+                                               for i in range(1, 11))
+    plain = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(11, 21))
+    s = SheetScanner(Inspector("a.xlsx"), "xl/worksheets/sheet1.xml")
+    s.feed(head)
+    s.feed(plain)
+    assert not s.suspect and s.last_row == 20
+    s.feed(b'<row r="5"><c r="A5"><v>1</v></c></row>')  # a plain segment going back
+    assert s.suspect
