@@ -52,7 +52,7 @@ def campaign(tmp: Path, per_base: int, seed: int = 17, timeout: float = TIMEOUT_
                         counts[(family, "not applicable")] += 1
                         continue
                     verdict = worker.judge({"folder": str(made[0]), "base": base_name, "family": family,
-                                            "what": made[1]}, timeout)
+                                            "what": made[1], "twin": str(made[2]) if made[2] else None}, timeout)
                     counts[(family, verdict["outcome"])] += 1
                     if verdict["outcome"] in M.DEFECTS:
                         defects.append(verdict)
@@ -113,7 +113,9 @@ def _serve(base_folders: dict[str, str]) -> None:
     print("ready", flush=True)
     for line in sys.stdin:
         job = json.loads(line)
-        v = M.judge(Path(job["folder"]), M.SHIPPED_YEAR, tables[job["base"]], job["family"], job["base"], job["what"])
+        twin = Path(job["twin"]) if job.get("twin") else None
+        v = M.judge(Path(job["folder"]), M.SHIPPED_YEAR, tables[job["base"]], job["family"], job["base"], job["what"],
+                    twin)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(json.dumps({**job, "outcome": v.outcome, "detail": v.detail[:300], "peak_mb": peak}, ensure_ascii=False),
               flush=True)

@@ -11,8 +11,11 @@ parts in one way that once made the reader read something other than what the fi
 * ``refused``: a :class:`ValidationError` whose problems name the sheet, and the row and
   column where there is one (``located``), or, for a damaged file, the file (``file``);
 * ``identical``: accepted, and every table equal, figure by figure, to the base's;
+* ``changed (intended)``: accepted, and every table equal to the mutant's *twin*: a plainly written
+  workbook with the change the mutation intended (an ISO date cell where a date was); a mutant without a
+  twin intends no change;
 
-and never ``different`` (accepted with other figures: a silent misread), ``disagree``
+and never ``different`` (accepted with figures the mutation did not intend: a silent misread), ``disagree``
 (validate passes, ingest refuses), ``error`` (any other exception), ``timeout`` or ``memory``.
 """
 
@@ -34,7 +37,7 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #: Headers of the annual money columns (a per-month amount there is a misread).
 ANNUAL_HEADERS = ("预算数", "调整后预算数", "执行数", "本年支付")
 INVISIBLE = ("\u200b", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u200e")
-OUTCOMES = ("refused (located)", "refused (file)", "identical", "different", "disagree", "error", "timeout", "memory")
+OUTCOMES = ("refused (located)", "refused (file)", "identical", "changed (intended)", "different", "disagree", "error", "timeout", "memory")
 #: The outcomes that are defects.
 DEFECTS = ("different", "disagree", "error", "timeout", "memory")
 
@@ -134,6 +137,7 @@ class Book:
         with zipfile.ZipFile(path) as zf:
             self.parts: dict[str, bytes] = {n: zf.read(n) for n in zf.namelist()}
         self.raw: bytes | None = None  # set by byte-level families: written as is
+        self.twin: Book | None = None  # what Excel shows for the mutant, where the mutation intends a change
 
     def text(self, part: str) -> str:
         return self.parts[part].decode("utf-8")
@@ -623,12 +627,22 @@ def same_tables(a: dict, b: dict) -> str:
     return ""
 
 
-def judge(folder: Path, year: int, base: tuple, family: str, base_name: str, what: str) -> Verdict:
-    """How the reader took the mutant in ``folder``, against the base's ``(frames, totals)``."""
+def judge(folder: Path, year: int, base: tuple, family: str, base_name: str, what: str,
+          twin: Path | None = None) -> Verdict:
+    """How the reader took the mutant in ``folder``, against the base's ``(frames, totals)``, or against its
+    ``twin`` folder's where the mutation intends a change. Comparing is part of judging: a comparison that
+    raises is an ``error``, never a pass."""
     from qdanalysis.errors import ValidationError
 
     try:
         problems, frames, totals = tables_of(folder, year, require=False)
+        intended = base
+        if twin is not None and not problems:
+            twin_problems, twin_frames, twin_totals = tables_of(twin, year, require=False)
+            if twin_problems:
+                return Verdict(family, base_name, what, "different", f"accepted, but its twin is refused: "
+                               f"{twin_problems[0]}")
+            intended = (twin_frames, twin_totals)
         if problems:
             located = any(p.sheet for p in problems)
             return Verdict(family, base_name, what, "refused (located)" if located else "refused (file)",
@@ -636,8 +650,11 @@ def judge(folder: Path, year: int, base: tuple, family: str, base_name: str, wha
         ingest_problems = tables_of(folder, year, require=True)[0] if "budget" in base[0] else []
         if ingest_problems:
             return Verdict(family, base_name, what, "disagree", str(ingest_problems[0]))
-        diff = same_tables(base[0], frames) or ("totals" if totals != base[1] else "")
-        return Verdict(family, base_name, what, "different" if diff else "identical", diff)
+        diff = same_tables(intended[0], frames) or ("totals" if totals != intended[1] else "")
+        if diff:
+            return Verdict(family, base_name, what, "different", diff)
+        changed = intended is not base and (same_tables(base[0], frames) or totals != base[1])
+        return Verdict(family, base_name, what, "changed (intended)" if changed else "identical", "")
     except ValidationError as exc:  # a loader raising outside read_inputs' collection
         return Verdict(family, base_name, what, "refused (file)", str(exc.problems[0]))
     except MemoryError:
@@ -647,7 +664,8 @@ def judge(folder: Path, year: int, base: tuple, family: str, base_name: str, wha
 
 
 def make_mutant(base_file: Path, family: str, rng: random.Random, out_dir: Path, year: int = SHIPPED_YEAR):
-    """Write one mutant of ``base_file`` into ``out_dir/<year>/``; None when the family does not apply."""
+    """Write one mutant of ``base_file`` into ``out_dir/<year>/`` (and its twin, if it has one, into
+    ``out_dir/twin/<year>/``): ``(folder, what, twin folder or None)``; None when the family does not apply."""
     book = Book(base_file)
     what = FAMILIES[family](book, rng)
     if what is None:
@@ -655,10 +673,21 @@ def make_mutant(base_file: Path, family: str, rng: random.Random, out_dir: Path,
     folder = out_dir / str(year)
     folder.mkdir(parents=True, exist_ok=True)
     book.write(folder / base_file.name)
-    return folder, what
+    twin = None
+    if book.twin is not None:
+        twin = out_dir / "twin" / str(year)
+        twin.mkdir(parents=True, exist_ok=True)
+        book.twin.write(twin / base_file.name)
+    return folder, what, twin
 
 
 def base_tables(folder: Path, year: int = SHIPPED_YEAR) -> tuple:
     problems, frames, totals = tables_of(folder, year, require=False)
     assert not problems, problems
     return frames, totals
+
+
+# the families of issue 30 (references, order, typed cells, nesting) live in their own module
+from structure_mutants import FAMILIES as _STRUCTURE_FAMILIES  # noqa: E402
+
+FAMILIES.update(_STRUCTURE_FAMILIES)
