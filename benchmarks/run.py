@@ -569,18 +569,22 @@ def bench_fuzz(args, tmp: Path) -> dict:
     heading(f"8. Fuzz: {per_base} mutant(s) per family and base, {len(mutants.FAMILIES)} families, 3 bases")
     result = fuzz.campaign(tmp, per_base)
     counts = result["counts"]
-    columns = ["refused (located)", "refused (file)", "identical", *mutants.DEFECTS, "not applicable"]
-    short = {"refused (located)": "refused:sheet", "refused (file)": "refused:file", "not applicable": "n/a"}
+    # refused | accepted, same figures | accepted, changed as the mutation intended | figures changed without
+    # intent (different), and the other defects; the column of silent changes must read 0
+    columns = ["refused (located)", "refused (file)", "identical", "changed (intended)", *mutants.DEFECTS,
+               "not applicable"]
+    short = {"refused (located)": "refused:cell", "refused (file)": "refused:file", "identical": "same figures",
+             "changed (intended)": "intended", "different": "UNINTENDED", "not applicable": "n/a"}
     names = [short.get(c, c) for c in columns]
-    print("  " + f"{'family':<22}" + "".join(f"{n:>14}" for n in names))
+    print("  " + f"{'family':<22}" + "".join(f"{n:>13}" for n in names))
     for family in mutants.FAMILIES:
-        print("  " + f"{family:<22}" + "".join(f"{counts.get((family, c), 0):>14}" for c in columns), flush=True)
+        print("  " + f"{family:<22}" + "".join(f"{counts.get((family, c), 0):>13}" for c in columns), flush=True)
     totals = {c: sum(v for (_, o), v in counts.items() if o == c) for c in columns}
-    print("  " + f"{'all families':<22}" + "".join(f"{totals[c]:>14}" for c in columns))
+    print("  " + f"{'all families':<22}" + "".join(f"{totals[c]:>13}" for c in columns))
     judged = result["mutants"] - totals["not applicable"]
     defects = sum(totals[c] for c in mutants.DEFECTS)
     row(f"{judged} mutants judged in {result['seconds']:.0f} s (worker peak {result['peak_mb']} MB)",
-        f"defects: {defects}   {verdict(defects == 0)}")
+        f"figures changed without intent: {totals['different']}, defects: {defects}   {verdict(defects == 0)}")
     for d in result["defects"][:20]:
         print(f"  DEFECT {d['family']} / {d['base']} / {d['what']}: {d['outcome']} {d.get('detail', '')}")
     return {"per_base": per_base, "judged": judged, "defects": defects, "seconds": result["seconds"],
@@ -700,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nbenchmarks took {time.perf_counter() - started:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    if figures.get("fuzz", {}).get("defects"):
+        print("the fuzz campaign found defects (a figure changed without intent, or an error): see DEFECT lines")
+        return 1
     return 0
 
 
