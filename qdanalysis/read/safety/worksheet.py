@@ -69,7 +69,10 @@ _FORMULA = re.compile(rb"<(?:" + NAME + rb":)?f(?=[\s/>])")
 _ROW_R = re.compile(rb'<row r="([0-9]+)"')
 _ROW_OR_CELL = re.compile(rb'<(?:row r="([0-9]+)"|c r="([A-Z]+)([0-9]+)")')
 #: Markup inside a value (<v>1<v>2</v></v>): calamine drops the value.
-_MARKUP_IN_V = re.compile(rb"<(?:" + NAME + rb":)?v>[^<]*<(?!/(?:" + NAME + rb":)?v>)")
+#: A segment up to this size has each cell's place checked; beyond it, a run of plain cells has its rows'.
+_FULL_ORDER_CHECK = 256 << 10
+_MARKUP_IN_V = re.compile(rb"<v>[^<]*<(?!/v>)")
+_MARKUP_IN_PREFIXED_V = re.compile(rb"<(?:" + NAME + rb":)?v>[^<]*<(?!/(?:" + NAME + rb":)?v>)")
 
 
 class SheetScanner:
@@ -153,9 +156,14 @@ class SheetScanner:
             res.errors.extend(found)
             self.suspect |= unplaced
         if not self.suspect:
-            self._cells_in_order(seg)
+            rows_at = seg.find(b"<row") if len(seg) > _FULL_ORDER_CHECK else -1
+            if rows_at > 0 and not seg[rows_at:].translate(None, _PLAIN_CELL_BYTES):
+                self._rows_in_order(seg[rows_at:])  # the head of a long sheet, then plain cells
+            else:
+                self._cells_in_order(seg)
             # a date cell's text, and markup inside a value, are checked by the replay
-            self.suspect = self.suspect or b't="d"' in seg or _MARKUP_IN_V.search(seg) is not None
+            markup = _MARKUP_IN_PREFIXED_V if prefixed else _MARKUP_IN_V
+            self.suspect = self.suspect or b't="d"' in seg or markup.search(seg) is not None
         if self.inline_open is not None or b"is" in seg:
             self._inline_strings(seg)
         if b"ref" in seg:
@@ -183,7 +191,7 @@ class SheetScanner:
         first = _ROW_R.search(seg)
         if first is None:
             return
-        last = _ROW_R.match(seg, seg.rfind(b'<row r="'))
+        last = _ROW_R.match(seg, seg.rfind(b'<row r="')) or first
         if int(first.group(1)) <= self.last_row or int(last.group(1)) < int(first.group(1)):
             self.suspect = True
         self.last_row = int(last.group(1))
