@@ -63,6 +63,86 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
 
+# --- make test-fast: the inner loop leaves out the tests marked slow, and checks that it does ---
+
+#: Programs that make a test slow (a Jupyter kernel, papermill, LibreOffice, Chromium): a test that starts one is
+#: marked ``slow`` (``pytestmark = pytest.mark.slow`` for a module), and a run without the slow tests refuses it.
+SLOW_PROGRAMS = ("ipykernel_launcher", "papermill", "soffice", "libreoffice", "chromium")
+
+
+def slow_program(args: object) -> str | None:
+    """The slow program a command starts (a ``qdanalysis run`` starts a kernel), or None."""
+    argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)  # type: ignore[arg-type]
+    words = [os.path.basename(os.fsdecode(a)) if isinstance(a, (str, bytes, os.PathLike)) else "" for a in argv]
+    if len(words) == 1:  # a shell command line
+        words = words[0].split()
+    for word in words:
+        for program in SLOW_PROGRAMS:
+            if word == program or word.startswith((program + "-", program + ".")):
+                return program
+    if "run" in words and any(w in ("qdanalysis", "qdanalysis.run.cli") for w in words):
+        return "qdanalysis run"
+    return None
+
+
+def pytest_configure(config):
+    """A run that leaves out the slow tests (``-m "not slow"``, as ``make test-fast``) refuses any other test
+    that starts a slow program, naming it: such a test must be marked slow, or it would slow the inner loop."""
+    if "not slow" not in (config.option.markexpr or ""):
+        return
+    popen_init = subprocess.Popen.__init__
+
+    def guarded(self, args, *a, **k):
+        program = slow_program(args)
+        if program is not None:
+            pytest.fail(f"this test starts {program}: mark it @pytest.mark.slow (make test-fast leaves such tests out)",
+                        pytrace=False)
+        popen_init(self, args, *a, **k)
+
+    subprocess.Popen.__init__ = guarded
+
+
+# --- make test: the suite in as many processes as there are CPUs, each with its own share of the modules ---
+
+#: How much more a test function marked slow weighs than another test when the modules are shared out (its
+#: further parameters weigh 1: the slow one is often one of them). 40 to 80 share the suite's time evenly.
+SLOW_WEIGHT = 50
+
+
+def shard_of(modules: dict[str, float], shards: int) -> dict[str, int]:
+    """The shard (0-based) of each module: heaviest first, each to the lightest shard so far. A module stays
+    whole, so that its module-scoped fixtures are built once."""
+    load = [0.0] * shards
+    out: dict[str, int] = {}
+    for name, weight in sorted(modules.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = load.index(min(load))
+        out[name] = k
+        load[k] += weight
+    return out
+
+
+def pytest_collection_modifyitems(config, items):
+    """``QDANALYSIS_TEST_SHARD=i/n`` (set by ``make test``): keep the tests of the i-th of n shares of the modules,
+    deselect the others. Every process collects the same tests and computes the same shares."""
+    spec = os.environ.get("QDANALYSIS_TEST_SHARD", "")
+    if not spec:
+        return
+    index, shards = (int(x) for x in spec.split("/"))
+    if shards <= 1:
+        return
+    weights: dict[str, float] = {}
+    slow_functions: set[str] = set()
+    for item in items:
+        module, function = item.nodeid.split("::")[0], item.nodeid.split("[")[0]
+        heavy = item.get_closest_marker("slow") is not None and function not in slow_functions
+        if heavy:
+            slow_functions.add(function)
+        weights[module] = weights.get(module, 0.0) + (SLOW_WEIGHT if heavy else 1)
+    mine = shard_of(weights, shards)
+    keep = [item for item in items if mine[item.nodeid.split("::")[0]] == index - 1]
+    config.hook.pytest_deselected(items=[item for item in items if mine[item.nodeid.split("::")[0]] != index - 1])
+    items[:] = keep
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _in_own_project():

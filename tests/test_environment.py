@@ -4,6 +4,7 @@ import os
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from qdanalysis.paths import PROJECT_ROOT, SOURCE_ROOT
@@ -108,6 +109,7 @@ def test_make_help_prints_the_year(tmp_path):
     assert "reports/2021/1.0-annual-report.html" in out and "$(YEAR)" not in out
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_notebooks_and_runs_a_year_from_outside_the_checkout(tmp_path):
     """As a scheduler's worker image would: build the wheel, install it (into a folder of its own), and run a
     year in a folder that is not the checkout, with nothing of the checkout on the path."""
