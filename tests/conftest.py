@@ -61,28 +61,10 @@ if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's cho
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
+from suite import SLOW_WEIGHT, shard_of, slow_program  # noqa: E402 - beside this file
 from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
 
 # --- make test-fast: the inner loop leaves out the tests marked slow, and checks that it does ---
-
-#: Programs that make a test slow (a Jupyter kernel, papermill, LibreOffice, Chromium): a test that starts one is
-#: marked ``slow`` (``pytestmark = pytest.mark.slow`` for a module), and a run without the slow tests refuses it.
-SLOW_PROGRAMS = ("ipykernel_launcher", "papermill", "soffice", "libreoffice", "chromium")
-
-
-def slow_program(args: object) -> str | None:
-    """The slow program a command starts (a ``qdanalysis run`` starts a kernel), or None."""
-    argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)  # type: ignore[arg-type]
-    words = [os.path.basename(os.fsdecode(a)) if isinstance(a, (str, bytes, os.PathLike)) else "" for a in argv]
-    if len(words) == 1:  # a shell command line
-        words = words[0].split()
-    for word in words:
-        for program in SLOW_PROGRAMS:
-            if word == program or word.startswith((program + "-", program + ".")):
-                return program
-    if "run" in words and any(w in ("qdanalysis", "qdanalysis.run.cli") for w in words):
-        return "qdanalysis run"
-    return None
 
 
 def pytest_configure(config):
@@ -103,22 +85,6 @@ def pytest_configure(config):
 
 
 # --- make test: the suite in as many processes as there are CPUs, each with its own share of the modules ---
-
-#: How much more a test function marked slow weighs than another test when the modules are shared out (its
-#: further parameters weigh 1: the slow one is often one of them). 40 to 80 share the suite's time evenly.
-SLOW_WEIGHT = 50
-
-
-def shard_of(modules: dict[str, float], shards: int) -> dict[str, int]:
-    """The shard (0-based) of each module: heaviest first, each to the lightest shard so far. A module stays
-    whole, so that its module-scoped fixtures are built once."""
-    load = [0.0] * shards
-    out: dict[str, int] = {}
-    for name, weight in sorted(modules.items(), key=lambda kv: (-kv[1], kv[0])):
-        k = load.index(min(load))
-        out[name] = k
-        load[k] += weight
-    return out
 
 
 def pytest_collection_modifyitems(config, items):
