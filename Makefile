@@ -33,8 +33,24 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 	$(BIN)/qdanalysis run --all --root data/demo --out reports/demo
 	$(BIN)/qdanalysis run --trends --root data/demo --out reports/demo
 
-test: $(STAMP) ## build the environment and run the whole test suite
-	$(BIN)/python -m pytest -q
+# The suite runs in TEST_JOBS processes at once (one per CPU), each on its share of the test modules
+# (tests/conftest.py: QDANALYSIS_TEST_SHARD); the other processes' reports follow the first's.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+
+test: $(STAMP) ## build the environment and run the whole test suite (TEST_JOBS processes at once; TEST_JOBS=1: one)
+	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; pids=""; \
+	for i in $$(seq 2 $(TEST_JOBS)); do \
+	  QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS) $(BIN)/python -m pytest -q -p no:cacheprovider > "$$logs/$$i" 2>&1 & \
+	  pids="$$pids $$!"; \
+	done; \
+	QDANALYSIS_TEST_SHARD=1/$(TEST_JOBS) $(BIN)/python -m pytest -q; status=$$?; \
+	for pid in $$pids; do wait $$pid || status=1; done; \
+	for i in $$(seq 2 $(TEST_JOBS)); do echo "--- tests, share $$i of $(TEST_JOBS) ---"; cat "$$logs/$$i"; done; \
+	exit $$status
+
+# The slowest fast tests are listed, so that one drifting past a second or two gets marked slow.
+test-fast: $(STAMP) ## the inner loop (under a minute): every test but those marked slow (kernels, LibreOffice, Chromium)
+	$(BIN)/python -m pytest -q -m "not slow" --durations=5 --durations-min=1
 
 $(AIRFLOW_STAMP): dags/constraints-airflow.txt
 	$(PYTHON) -m venv $(AIRFLOW_VENV)
@@ -73,4 +89,4 @@ clean: ## remove what the tool can rebuild (data/processed/, data/demo*/, the re
 	  echo "$$kept" | sed 's/^/  /'; \
 	fi
 
-.PHONY: help env report demo test lint bench clean airflow-test
+.PHONY: help env report demo test test-fast lint bench clean airflow-test

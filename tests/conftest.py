@@ -61,7 +61,53 @@ if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's cho
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
+from suite import SLOW_WEIGHT, shard_of, slow_program  # noqa: E402 - beside this file
 from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
+
+# --- make test-fast: the inner loop leaves out the tests marked slow, and checks that it does ---
+
+
+def pytest_configure(config):
+    """A run that leaves out the slow tests (``-m "not slow"``, as ``make test-fast``) refuses any other test
+    that starts a slow program, naming it: such a test must be marked slow, or it would slow the inner loop."""
+    if "not slow" not in (config.option.markexpr or ""):
+        return
+    popen_init = subprocess.Popen.__init__
+
+    def guarded(self, args, *a, **k):
+        program = slow_program(args)
+        if program is not None:
+            pytest.fail(f"this test starts {program}: mark it @pytest.mark.slow (make test-fast leaves such tests out)",
+                        pytrace=False)
+        popen_init(self, args, *a, **k)
+
+    subprocess.Popen.__init__ = guarded
+
+
+# --- make test: the suite in as many processes as there are CPUs, each with its own share of the modules ---
+
+
+def pytest_collection_modifyitems(config, items):
+    """``QDANALYSIS_TEST_SHARD=i/n`` (set by ``make test``): keep the tests of the i-th of n shares of the modules,
+    deselect the others. Every process collects the same tests and computes the same shares."""
+    spec = os.environ.get("QDANALYSIS_TEST_SHARD", "")
+    if not spec:
+        return
+    index, shards = (int(x) for x in spec.split("/"))
+    if shards <= 1:
+        return
+    weights: dict[str, float] = {}
+    slow_functions: set[str] = set()
+    for item in items:
+        module, function = item.nodeid.split("::")[0], item.nodeid.split("[")[0]
+        heavy = item.get_closest_marker("slow") is not None and function not in slow_functions
+        if heavy:
+            slow_functions.add(function)
+        weights[module] = weights.get(module, 0.0) + (SLOW_WEIGHT if heavy else 1)
+    mine = shard_of(weights, shards)
+    keep = [item for item in items if mine[item.nodeid.split("::")[0]] == index - 1]
+    config.hook.pytest_deselected(items=[item for item in items if mine[item.nodeid.split("::")[0]] != index - 1])
+    items[:] = keep
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow  # starts Python twice and reaches `run`'s refusal of a bad year
 def test_python_m_qdanalysis_is_the_command_line_from_outside_the_checkout(tmp_path):
     r = subprocess.run([sys.executable, "-m", "qdanalysis", "--help"], capture_output=True, text=True, cwd=tmp_path,
                        timeout=120)

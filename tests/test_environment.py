@@ -4,6 +4,7 @@ import os
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from qdanalysis.paths import PROJECT_ROOT, SOURCE_ROOT
@@ -108,6 +109,7 @@ def test_make_help_prints_the_year(tmp_path):
     assert "reports/2021/1.0-annual-report.html" in out and "$(YEAR)" not in out
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_notebooks_and_runs_a_year_from_outside_the_checkout(tmp_path):
     """As a scheduler's worker image would: build the wheel, install it (into a folder of its own), and run a
     year in a folder that is not the checkout, with nothing of the checkout on the path."""
@@ -148,3 +150,39 @@ def test_the_wheel_carries_the_notebooks_and_runs_a_year_from_outside_the_checko
     probe = subprocess.run([sys.executable, "-c", "import qdanalysis.paths as p; print(p.NOTEBOOKS); print(p.PROJECT_ROOT)"],
                            cwd=work, env=env, capture_output=True, text=True, check=True).stdout.split("\n")
     assert probe[0] == str(site / "share" / "qdanalysis" / "notebooks") and probe[1] == str(work)
+
+
+@pytest.mark.parametrize(("command", "program"), [
+    (["/work/.venv/bin/python", "-m", "ipykernel_launcher", "-f", "/tmp/k.json"], "ipykernel_launcher"),
+    (["/usr/bin/soffice", "--headless", "--convert-to", "pdf", "x.docx"], "soffice"),
+    ("soffice --headless --convert-to xls a.xlsx", "soffice"),
+    (["/usr/bin/chromium", "--headless", "--screenshot=x.png"], "chromium"),
+    (["/work/.venv/bin/papermill", "in.ipynb", "out.ipynb"], "papermill"),
+    (["python", "-m", "qdanalysis", "run", "--year", "2020"], "qdanalysis run"),
+    (["/work/.venv/bin/qdanalysis", "run", "--all"], "qdanalysis run"),
+    (["python", "-m", "qdanalysis", "--help"], None),
+    (["python", "-c", "print(1)"], None),
+    (["git", "ls-files", "-z", "data/raw"], None),
+    (["pdftotext", "report.pdf", "-"], None),
+])
+def test_make_test_fast_knows_the_programs_that_make_a_test_slow(command, program):
+    from suite import slow_program
+
+    assert slow_program(command) == program
+
+
+def test_make_test_shares_whole_modules_out_heaviest_first_each_to_the_lightest_share():
+    from suite import shard_of
+
+    weights = {"a.py": 100, "b.py": 60, "c.py": 50, "d.py": 10, "e.py": 1}
+    shares = shard_of(weights, 2)
+    assert shares == {"a.py": 0, "b.py": 1, "c.py": 1, "d.py": 0, "e.py": 0}
+    assert shard_of(weights, 1) == dict.fromkeys(weights, 0)
+    loads = [sum(w for m, w in weights.items() if shares[m] == k) for k in (0, 1)]
+    assert loads == [111, 110]
+
+
+def test_make_test_runs_each_share_and_fails_when_one_fails_and_test_fast_leaves_out_the_slow_tests():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert 'QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS)' in makefile and "wait $$pid || status=1" in makefile
+    assert '-m "not slow"' in makefile

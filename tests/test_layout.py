@@ -134,6 +134,7 @@ def cycles(graph: dict[str, list[tuple[str, int]]]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_stages_import_only_earlier_stages_and_the_core():
     assert order_violations(import_graph(PACKAGE)) == []
 
@@ -162,6 +163,7 @@ def test_a_presentation_module_that_loads_is_caught(tmp_path):
         "qdanalysis.present.chart:2 imports qdanalysis.read.year"]
 
 
+@pytest.mark.slow
 def test_no_import_cycles():
     assert cycles(import_graph(PACKAGE)) == []
 
@@ -173,6 +175,7 @@ def test_every_module_lives_in_a_stage_or_the_core():
     assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(FOLDERS)
 
 
+@pytest.mark.slow
 def test_the_demo_imports_only_read_and_the_core():
     graph = import_graph(PACKAGE)
     demo = {module: targets for module, targets in graph.items() if stage_of(module) == "demo"}
@@ -252,6 +255,7 @@ def test_type_checking_imports_are_not_dependencies(tmp_path):
     ("qdanalysis.money", "pandas"),
     ("qdanalysis.fmt", "numpy"),
 ])
+@pytest.mark.slow
 def test_importing_a_module_does_not_load_what_it_does_not_use(module, heavy):
     code = f"import sys, {module}; print({heavy!r} in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)

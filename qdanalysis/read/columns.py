@@ -287,7 +287,7 @@ def read_columns(loc: Located, table: SheetSchema, *, year: int | None = None) -
         if col.kind in ("money", "price"):
             parsed = _money_column(loc, col, values, out, order)
         else:
-            parsed = _parsed_column(values, cell_parser(loc, col, year=year), out, order, key)
+            parsed = _parsed_column(values, cell_parser(loc, col, year=year), out, order, key, col.kind)
         for i, text in errors.get(loc.col_index[key], ()):
             out.staged.append((i, order, loc.where(key), *error_cell_problem(text)))
             if isinstance(parsed, MoneyColumn):
@@ -339,8 +339,26 @@ def _exponent(kind: str) -> int:
     return (parsing.PRICE_QUANTUM if kind == "price" else FEN).as_tuple().exponent
 
 
-def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str) -> list[Any]:
-    """Parse each distinct value once; a value whose parse fails is reported at every row holding it."""
+def _plain_ascii(texts: Iterable[Any]) -> bool:
+    """Whether every value is printable ASCII text, not empty, without a doubled, leading or trailing
+    space: such a text reads the same through :func:`parsing.clean_text` and :func:`code_text`."""
+    joined = "|".join(texts)  # a TypeError when one is not text
+    return (joined.isascii() and joined.isprintable() and "  " not in joined and "||" not in joined
+            and " |" not in joined and "| " not in joined and joined[:1] not in ("", " ", "|")
+            and joined[-1:] not in (" ", "|"))
+
+
+def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str,
+                   kind: str | None = None) -> list[Any]:
+    """Parse each distinct value once; a value whose parse fails is reported at every row holding it.
+
+    A text or code column of plain ASCII texts (a ledger's 100,000 contract numbers) is its own parse."""
+    if kind in ("text", "code") and len(values) > 64:
+        try:
+            if _plain_ascii(dict.fromkeys(values)):
+                return list(values)
+        except TypeError:  # a number, a date or an empty cell among them: cell by cell below
+            pass
     kinds = set(map(type, values))
     if len(kinds & _NUMBER_TYPES) > 1:  # 1, 1.0 and True are equal keys: parse cell by cell
         memo_of = None
@@ -476,10 +494,26 @@ def provenance_columns(cols: Columns) -> dict[str, Any]:
     """:func:`provenance` for a whole sheet: file, sheet and Excel row, then the extra columns."""
     n = len(cols)
     out: dict[str, Any] = {"src_file": [cols.loc.file] * n, "src_sheet": [cols.loc.sheet] * n,
-                           "src_row": pd.array(cols.rows, dtype="Int64")}
+                           "src_row": int_array(cols.rows)}
     for h, values in cols.extras.items():
         out[h] = _parsed_column(values, lambda x: parsing.clean_text(x) or None, cols, 0, h)
     return out
+
+
+def int_array(values: list[int | None]) -> pd.api.extensions.ExtensionArray:
+    """``pd.array(values, dtype="Int64")`` built from a numpy array and its mask, without inspecting each
+    value in Python (the same array; integers beyond 64 bits raise as pandas does)."""
+    objects = np.array(values, dtype=object)
+    if objects.ndim != 1:  # not a flat list of integers: let pandas say what is wrong
+        return pd.array(values, dtype="Int64")
+    mask = np.equal(objects, None)
+    try:
+        data = np.where(mask, 0, objects).astype(np.int64)
+    except (OverflowError, TypeError, ValueError):
+        return pd.array(values, dtype="Int64")
+    if not np.equal(data, objects)[~mask].all():  # 1.5 or "3": never truncated or converted here
+        return pd.array(values, dtype="Int64")
+    return pd.arrays.IntegerArray(data, mask)
 
 
 #: A missing date in :func:`date_ns` (the integer behind NaT).
@@ -491,7 +525,7 @@ _DAY_NS = 86_400 * 10**9
 def date_ns(parsed: list[parsing.ParsedDate | None]) -> np.ndarray:
     """Nanoseconds since 1970 of parsed dates (:data:`NAT` where empty), each distinct date converted once."""
     # keyed by identity: the parsed column shares one object per distinct date
-    distinct = {id(d): d for d in parsed}
+    distinct = dict(zip(map(id, parsed), parsed))
     ns = {key: NAT if d is None else (d.date - _EPOCH).days * _DAY_NS for key, d in distinct.items()}
     return np.fromiter(map(ns.__getitem__, map(id, parsed)), dtype=np.int64, count=len(parsed))
 

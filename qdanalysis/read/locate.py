@@ -261,7 +261,9 @@ _NOTE_STARTS = frozenset(p[0] for p in NOTE_PREFIXES)
 
 def _is_note(text: str) -> bool:
     """A note or signature line (``注：``, ``填表人：``): its first character decides most rows."""
-    head = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
+    head = text[:1]
+    if not (head.isascii() and head > " "):  # an ASCII letter or digit (a contract number) is its own NFKC form
+        head = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
     return head in _NOTE_STARTS and parsing.compact(text).startswith(NOTE_PREFIXES)
 
 

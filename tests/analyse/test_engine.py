@@ -61,6 +61,7 @@ def notebook_code(name: str) -> str:
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 
 
+@pytest.mark.slow
 def test_the_annual_notebook_runs_each_analysis_once(calls, capsys):
     """What ``qdanalysis run --year 2020`` executes in its kernel: the notebook's code cells."""
     namespace: dict = {}
@@ -71,6 +72,7 @@ def test_the_annual_notebook_runs_each_analysis_once(calls, capsys):
     assert {name: calls[name] for _, name in ONCE} == {name: 1 for _, name in ONCE}
 
 
+@pytest.mark.slow
 def test_export_and_summary_run_each_analysis_once(calls, tmp_path):
     analysis = analyse_year(2020)
     write_workbook(analysis, tmp_path / "分析.xlsx")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 
 import qdanalysis
 from qdanalysis.analyse import trend_checks as T
@@ -26,6 +27,7 @@ def _row_of(ws, column: int, value: str) -> int:
     return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, column).value == value)
 
 
+@pytest.mark.slow
 def test_consistency_checks_name_year_file_and_row(tmp_path):
     generate_demo(tmp_path, years=[2019, 2020, 2021])
     clean = [analyse(qdanalysis.load_year(y, root=tmp_path)) for y in (2019, 2020, 2021)]

@@ -60,6 +60,7 @@ def test_one_folder_and_workbook_per_year(generated):
     assert all(p.is_file() for p in paths)
 
 
+@pytest.mark.slow
 def test_every_year_loads_without_problems(loaded):
     for year, yd in loaded.items():
         assert yd.missing == [], year
@@ -198,6 +199,7 @@ def test_is_demo_folder(generated):
     assert not is_demo_folder(root / "nonexistent")
 
 
+@pytest.mark.slow
 def test_same_seed_same_data_other_seed_differs(generated, loaded, tmp_path):
     _, paths = generated
     again = generate_demo(tmp_path / "again")

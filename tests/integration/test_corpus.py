@@ -573,6 +573,7 @@ def test_corpus_is_large_enough():
     assert len({c.name for c in CASES}) == len(CASES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_corpus_case(case: Case, tmp_path):
     path = case.build(tmp_path)

@@ -9,6 +9,9 @@ import pytest
 from qdanalysis.demo.generate import generate_demo
 from qdanalysis.run.runner import run_all, run_trends
 
+pytestmark = pytest.mark.slow  # every demo year run through its kernel
+
+
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):

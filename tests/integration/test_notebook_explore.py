@@ -12,6 +12,9 @@ import pytest
 from qdanalysis.paths import NOTEBOOKS
 from qdanalysis.run.notebook import KERNEL_NAME
 
+pytestmark = pytest.mark.slow  # the exploring notebook run through a kernel
+
+
 NOTEBOOK = NOTEBOOKS / "0.1-explore-year.ipynb"
 
 

@@ -109,6 +109,7 @@ def outcome(parse, value):
 @FUZZ
 @given(value=cell_values, unit=st.sampled_from([None, "元", "万元"]), quantum=st.sampled_from([FEN, P.PRICE_QUANTUM]),
        negative=st.booleans())
+@pytest.mark.slow
 @with_examples(unit="元", quantum=FEN, negative=False)
 def test_money_never_raises_anything_but_cell_error(value, unit, quantum, negative):
     money = outcome(lambda v: P.parse_money(v, unit, quantum=quantum, allow_negative=negative), value)
@@ -276,6 +277,7 @@ def test_targets_read_back(op, number, unit):
     assert (target.op, target.value, target.unit) == (symbol, number, unit)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=cell_values)
 @with_examples()

@@ -36,6 +36,9 @@ from workbooks import make_workbook
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 from qdanalysis.read.store import MANIFEST, read_processed
 
+pytestmark = pytest.mark.slow  # whole runs of the CLI (kernels), killed and concurrent
+
+
 REPORT = "1.0-annual-report"
 RAW_2020 = DATA_RAW / "2020"
 

@@ -216,6 +216,7 @@ def test_charts_at_print_resolution_and_tables_that_repeat_their_header(drafted)
     assert cells["大数据产业规划评估等费用"].text == "未披露"
 
 
+@pytest.mark.slow
 def test_the_evaluators_own_words_replace_the_placeholders(tmp_path):
     root = tmp_path / "raw"
     shutil.copytree(DATA_RAW / "2020", root / "2020")
@@ -240,6 +241,7 @@ def section_text(doc, start: str, end: str) -> list[str]:
     return [t for t in texts[first:last] if t.strip()]
 
 
+@pytest.mark.slow
 def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_team_decided(tmp_path):
     path, analysis = draft_year(2020, recorded_root(tmp_path / "raw"), tmp_path / "out")
     doc = Document(str(path))
@@ -282,6 +284,7 @@ def test_five_and_six_number_the_datas_and_the_teams_problems_together_as_the_te
         f"不采纳理由：{REJECT_REASON}（张三，2021-05-22）")
 
 
+@pytest.mark.slow
 def test_an_evaluators_reference_document_supplies_the_styles(tmp_path):
     ref = Document()
     ref.styles["Normal"].font.size = Mm(4)  # about 11 pt: the evaluator's house style
@@ -296,6 +299,7 @@ def test_an_evaluators_reference_document_supplies_the_styles(tmp_path):
     assert "参考文档的正文" not in body_text(doc) and headings(doc, 1) == HEADINGS_1
 
 
+@pytest.mark.slow
 def test_the_command(tmp_path, capsys):
     assert main(["draft", "--year", "2020", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -304,6 +308,7 @@ def test_the_command(tmp_path, capsys):
     assert (tmp_path / "2020" / "2020年绩效评价报告（初稿）.docx").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is installed by .ci/run")
 def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
     path, _, _ = drafted
@@ -322,6 +327,7 @@ def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
     assert len(list(tmp_path.glob("page-*.png"))) == 2
 
 
+@pytest.mark.slow
 def test_the_grade_sentence_is_written_once(drafted):
     _, analysis, doc = drafted
     said = [p.text for p in doc.paragraphs if p.text == analysis.score.headline()]

@@ -88,6 +88,7 @@ def test_findings_and_score_sheet(exported):
     assert heads[-2:] == ("系统建议（待评价人确认，不计分）", "评分要点")
 
 
+@pytest.mark.slow
 def test_the_project_sheet_and_the_evaluators_record(exported, tmp_path):
     wb = load_workbook(exported)
     info = {r[0]: r[1] for r in wb["项目信息"].iter_rows(min_row=3, values_only=True)}
@@ -107,6 +108,7 @@ def test_the_project_sheet_and_the_evaluators_record(exported, tmp_path):
     assert [(r[1], r[4], r[6], r[8]) for r in rows] == [("系统正常运行率", "99.2%", "2020年运维月报", "张三")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点我\")", "+86-532-1234", "-1+2", "@SUM(A1)"])
 def test_formula_looking_text_is_written_as_text(tmp_path, name):
     rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1", "甲", name, 10, 9],
@@ -124,6 +126,7 @@ def test_formula_looking_text_is_written_as_text(tmp_path, name):
     assert any(name in row for row in grid.rows)
 
 
+@pytest.mark.slow
 def test_export_refuses_data_raw(capsys):
     from qdanalysis.paths import DATA_RAW
 
@@ -211,6 +214,7 @@ def test_every_numeric_column_has_a_number_format_and_undisclosed_is_right_align
     assert not names  # text columns stay left-aligned text
 
 
+@pytest.mark.slow
 def test_numbered_sheets_carry_the_report_table_numbers_in_order(exported):
     from qdanalysis.present.report import AnnualReport
     from qdanalysis.run.pipeline import analysed_year
@@ -228,6 +232,7 @@ def test_detail_sheets_end_in_a_total_row(exported):
     assert wb["预算明细"][wb["预算明细"].max_row][0].font.b
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice not installed")
 def test_the_printout_is_a4_and_short(exported, tmp_path):
     profile = tmp_path / "profile"  # a LibreOffice profile of its own: another soffice may be running

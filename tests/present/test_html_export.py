@@ -103,6 +103,7 @@ def test_report_is_chinese(report):
     assert set(re.findall(r"url\((\w+):", html)) == {"data"}
 
 
+@pytest.mark.slow
 def test_error_output_of_a_failed_cell_is_shown(tmp_path):
     failed = new_code_cell(
         "1 / 0",
@@ -143,6 +144,7 @@ def test_error_output_of_a_failed_cell_is_shown(tmp_path):
     assert "An Exception was encountered" not in html and "Execution using papermill" not in html
 
 
+@pytest.mark.slow
 def test_export_replaces_the_old_report_and_leaves_no_temp_file(tmp_path):
     nbformat.write(_notebook(), tmp_path / "report.ipynb")
     target = tmp_path / "report.html"
@@ -154,6 +156,7 @@ def test_export_replaces_the_old_report_and_leaves_no_temp_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.ipynb"]
 
 
+@pytest.mark.slow
 def test_remote_markdown_image_is_refused(tmp_path):
     remote = new_markdown_cell("![图](https://example.com/chart.png)")
     nbformat.write(_notebook(remote), tmp_path / "remote.ipynb")
@@ -191,6 +194,7 @@ def _require_chromium() -> None:
     pytest.skip("chromium is not installed (apt-get install -y chromium)")
 
 
+@pytest.mark.slow
 def test_report_renders_offline_in_chromium(report, tmp_path):
     _require_chromium()
     png = tmp_path / "report.png"
@@ -209,6 +213,7 @@ def test_report_renders_offline_in_chromium(report, tmp_path):
     assert elapsed < 60
 
 
+@pytest.mark.slow
 def test_the_conclusion_and_the_contents_stand_under_the_title(tmp_path):
     from qdanalysis.fmt import SUMMARY_MIME
 

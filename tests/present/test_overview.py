@@ -69,6 +69,7 @@ def test_a_demo_portfolio_says_so():
     assert "【示例数据】本页使用程序生成的示例数据" in overview_html(overview_frame(entries), title="t", charts=[])
 
 
+@pytest.mark.slow
 def test_charts_are_png_for_projects_and_years():
     charts = overview_charts(overview_frame(ENTRIES))
 
@@ -80,6 +81,7 @@ def test_no_chart_when_every_project_year_failed():
     assert overview_charts(overview_frame([ENTRIES[1]])) == []
 
 
+@pytest.mark.slow
 def test_the_workbook_holds_the_same_table(tmp_path):
     html, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
 
@@ -94,6 +96,7 @@ def test_the_workbook_holds_the_same_table(tmp_path):
     assert ws.cell(row=5, column=9).value == "未披露"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"), reason="chromium not installed")
 def test_clicking_a_header_orders_the_rows_in_the_browser(tmp_path):
     html, _ = write_overview(ENTRIES, tmp_path, title="测试总览")

@@ -124,6 +124,7 @@ def test_text_from_the_data_is_escaped(workbook, tmp_path):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_trends_single_year_says_so(report2020):
     t = trends_report("data/raw")
     assert [d.year for d in t.loaded] == [2020]
@@ -151,6 +152,7 @@ def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
     import qdanalysis.read.store as store_module
     import qdanalysis.run.ingest as ingest_module
@@ -243,6 +245,7 @@ def test_the_category_remainder_is_derived_and_says_so(report2020):
     assert "注：“未逐项列明”一行的项目已分别计入上列各类的项目数；其金额按预算合计减各类已列明数推算" in text
 
 
+@pytest.mark.slow
 def test_the_2020_scoring_section_gives_no_grade_the_evidence_cannot_carry():
     r = build(2020)
     blocks = r.blocks("scoring")

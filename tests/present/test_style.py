@@ -103,6 +103,7 @@ def test_sample_png_is_written_at_report_size():
     assert 40_000 < len(buffer.getvalue()) < 140_000
 
 
+@pytest.mark.slow
 def test_one_call_to_apply_theme_gives_a_plain_pyplot_chart_the_chinese_font():
     """What a notebook user does (notebooks/0.1-explore-year): apply_theme() once, then plain pyplot.
 

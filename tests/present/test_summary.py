@@ -29,6 +29,7 @@ def test_the_run_summary_is_plain_json(payload_2020):
     assert json.loads(json.dumps(payload_2020, ensure_ascii=False)) == payload_2020
 
 
+@pytest.mark.slow
 def test_the_conclusion_at_the_top_of_the_report(payload_2020):
     assert payload_2020["conclusion"] == [
         "2020年预算数 941.00万元，执行数 924.68万元，执行率 98.27%。",

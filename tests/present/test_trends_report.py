@@ -7,6 +7,9 @@ import pytest
 from qdanalysis.analyse import trends as T
 from qdanalysis.demo.generate import generate_demo
 
+pytestmark = pytest.mark.slow  # the whole trends report of the demo years, charts drawn
+
+
 
 @pytest.fixture(scope="module")
 def report(demo_root):

@@ -6,6 +6,7 @@ import base64
 import io
 import re
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from qdanalysis.present import webfont
@@ -22,6 +23,7 @@ def test_the_characters_of_a_page_are_its_text_outside_ascii_plus_printable_asci
     assert "\n" not in chars and chars == "".join(sorted(chars))
 
 
+@pytest.mark.slow
 def test_the_subset_holds_the_pages_characters_and_its_licence():
     font = TTFont(io.BytesIO(webfont.subset_woff("预算ab")))
     assert font.flavor == "woff"
@@ -30,6 +32,7 @@ def test_the_subset_holds_the_pages_characters_and_its_licence():
     assert any("Open Font License" in str(record) for record in font["name"].names)
 
 
+@pytest.mark.slow
 def test_the_font_face_rule_declares_the_family_from_a_data_uri():
     css = webfont.font_face_css("<p>数据</p>")
     assert css.startswith('@font-face { font-family: "Noto Sans SC"; font-style: normal; font-weight: 400;')

@@ -78,3 +78,31 @@ def test_exact_decimals_and_dates_as_arrays():
     assert columns.money_value(None) is None and columns.as_date(None) is None
     ns = columns.date_ns([None])
     assert ns[0] == columns.NAT and pd.isna(columns.datetimes(ns).iloc[0])
+
+
+@pytest.mark.parametrize("values", [[1, None, 3], [], [None], [True, None], [2**63], [10**20, None], [1.5], ["3"]])
+def test_an_integer_column_is_the_array_pandas_builds_or_its_refusal(values):
+    try:
+        expected = pd.array(values, dtype="Int64")
+    except (TypeError, ValueError, OverflowError) as err:
+        with pytest.raises(type(err)):
+            columns.int_array(values)
+        return
+    got = columns.int_array(values)
+    assert got.dtype == expected.dtype and got.equals(expected)
+
+
+ASCII_CODES = [f"HT-2020-{i:04d}" for i in range(80)]
+
+
+@pytest.mark.parametrize("odd", [None, "", " HT-1", "HT-1 ", "HT  1", "HT-\t1", "合同-1", "ＨＴ-1", "a|b", "|", "a||b",
+                                 "HT-1\u200b", 7, 7.0, dt.date(2020, 1, 1)])
+@pytest.mark.parametrize("kind", ["text", "code"])
+def test_a_long_text_column_parses_as_each_cell_would(kind, odd):
+    from qdanalysis.read.schema import Column
+
+    parse = columns.cell_parser(None, Column("x", "x", kind=kind))  # a text or code parser needs no sheet
+    for values in (ASCII_CODES, ASCII_CODES[:40] + [odd] + ASCII_CODES[40:]):
+        out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
+        got = columns._parsed_column(list(values), parse, out, 0, "x", kind)
+        assert got == [parse(v) for v in values] and out.staged == []

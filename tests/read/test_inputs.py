@@ -86,6 +86,7 @@ def test_the_store_holds_every_declared_frame(tmp_path):
     assert stored is not None and list(stored.frames) == list(FRAME_NAMES)
 
 
+@pytest.mark.slow
 def test_the_template_has_a_sheet_per_declared_table(tmp_path):
     wb = load_workbook(write_template(tmp_path / "模板.xlsx", 2021))
     assert wb.sheetnames == ["填写说明", *(t.title for t in INPUTS)]

@@ -25,6 +25,7 @@ def _same_year(parsed, stored) -> None:
     assert a.warnings == b.warnings and [f.summary for f in a.findings] == [f.summary for f in b.findings]
 
 
+@pytest.mark.slow
 def test_stored_year_reads_back_as_parsed(tmp_path):
     from qdanalysis.read.year import load_processed, load_year
     from qdanalysis.run.ingest import ingest
@@ -97,6 +98,7 @@ def test_stored_tables_are_not_reused_when_anything_differs(tmp_path, monkeypatc
     assert load_processed(2020, root, out) is None
 
 
+@pytest.mark.slow
 def test_the_store_can_move(tmp_path):
     # a scheduled job's own store: ingest writes there and the report reads from there
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), QDANALYSIS_PROCESSED=str(tmp_path / "store"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qdanalysis.run.cli import main
 
 
+@pytest.mark.slow
 def test_template_round_trip(tmp_path, capsys):
     path = tmp_path / "模板.xlsx"
     assert main(["template", str(path)]) == 0
@@ -28,6 +31,7 @@ def test_template_round_trip(tmp_path, capsys):
     assert sheet.totals["budget"] == __import__("decimal").Decimal("667000.00")
 
 
+@pytest.mark.slow
 def test_template_for_a_year_lists_its_scored_indicators(tmp_path, capsys):
     path = tmp_path / "2020模板.xlsx"
     assert main(["template", "--year", "2020", str(path)]) == 0
@@ -57,6 +61,7 @@ def test_template_for_a_year_lists_its_scored_indicators(tmp_path, capsys):
     assert list(record["name"])[-1] == "使用部门满意度" and str(record["score"].iloc[-1]) == "8.5"
 
 
+@pytest.mark.slow
 def test_the_teams_sheets_have_a_worked_example_that_is_not_read_and_their_instructions(tmp_path, capsys):
     from openpyxl import load_workbook
 
@@ -86,6 +91,7 @@ def test_the_teams_sheets_have_a_worked_example_that_is_not_read_and_their_instr
     assert found.loaded["team_findings"]["title"].tolist() == ["立项程序欠规范"]
 
 
+@pytest.mark.slow
 def test_template_for_a_year_lists_the_findings_of_its_data_for_the_team_to_decide(tmp_path, capsys):
     from openpyxl import load_workbook
 

@@ -376,6 +376,7 @@ REFUSALS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("maker", "words"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS])
 def test_refusals(tmp_path, maker, words):
     path = maker(tmp_path / "报表.xlsx")
@@ -915,6 +916,7 @@ def test_memory_running_out_is_a_refusal_naming_the_file(workbook_path, monkeypa
     assert_file_problem(err, workbook_path, "读取工作簿时内存不足")
 
 
+@pytest.mark.slow
 def test_a_stylesheet_of_millions_of_formats_is_refused(tmp_path):
     import random
 

@@ -33,6 +33,7 @@ def test_validate_prints_every_problem_and_exits_1(workbook):
     assert lines[1].startswith(f"{path}:预算执行:4:预算数(C列): 金额「-2」为负数")
 
 
+@pytest.mark.slow
 def test_validate_checks_the_teams_decisions_against_the_years_findings(tmp_path):
     from team_record import DECISION_HEADER, DECISION_ROWS, TEAM_HEADER, TEAM_ROWS, recorded_root
     from workbooks import make_workbook
@@ -54,6 +55,7 @@ def test_validate_checks_the_teams_decisions_against_the_years_findings(tmp_path
     assert "或删除这一行；现有编号：F01、F02、F03、F04、F05-1、F05-2、F05-3、F06、F08、F09、F11、F12" in r.stdout
 
 
+@pytest.mark.slow
 def test_validate_clean_exits_0():
     r = run_cli("validate", DATA_RAW / "2020")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -104,6 +106,7 @@ def assert_skipped_named(text: str, folder) -> None:
     assert f"{folder / '明细'}：" not in text
 
 
+@pytest.mark.slow
 def test_every_file_a_folder_does_not_read_is_named_with_why_and_how_to_convert(folder_with_strays, tmp_path):
     r = run_cli("validate", folder_with_strays)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -120,12 +123,14 @@ def test_every_file_a_folder_does_not_read_is_named_with_why_and_how_to_convert(
     assert_skipped_named(r.stdout, folder_with_strays)
 
 
+@pytest.mark.slow
 def test_a_csv_given_by_name_is_still_refused_with_how_to_save_it_as_xlsx(folder_with_strays):
     r = run_cli("validate", folder_with_strays / "预算.csv")
     assert r.returncode == 1
     assert "不是Excel工作簿（.xlsx），看起来是CSV或文本文件" in r.stdout and "另存为“Excel工作簿（*.xlsx）”" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_folder_of_csv_only_says_which_files_it_found_and_how_to_convert_them(tmp_path):
     (tmp_path / "2021").mkdir()
     (tmp_path / "2021" / "预算.csv").write_text("类别,项目名称,预算数\n", encoding="utf-8")
@@ -135,6 +140,7 @@ def test_a_folder_of_csv_only_says_which_files_it_found_and_how_to_convert_them(
     assert "另存为“Excel工作簿（*.xlsx）”" in r.stdout
 
 
+@pytest.mark.slow
 def test_summary_mentions_the_figures(capsys):
     assert main(["summary", "--year", "2020"]) == 0
     out = capsys.readouterr().out
@@ -152,6 +158,7 @@ SCORE_2020 = ("评分表：params/scoring-2020.yaml（青岛市大数据局专�
               "待核实 3 项（17 分）；待补充佐证 19 项（78 分）")
 
 
+@pytest.mark.slow
 def test_export_and_summary_say_which_table_scored(tmp_path, capsys):
     assert main(["export", "--year", "2020", str(tmp_path / "a.xlsx")]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == SCORE_2020
@@ -168,6 +175,7 @@ def test_template_refuses_data_raw(capsys):
     assert not (DATA_RAW / "x.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_a_reader_that_stops_early_is_no_internal_error(monkeypatch, capsys):
     """``qdanalysis summary --year 2020 | head -1``: the reader has closed the pipe before the output."""
     read_end, write_end = os.pipe()
@@ -239,6 +247,7 @@ def _record_workbook(path, *rows):
     return make_workbook(path, {"评价记录": [["2020年评价记录"], header, *rows]})
 
 
+@pytest.mark.slow
 def test_validate_checks_the_record_against_the_scoring_table_as_run_does(tmp_path):
     import shutil
 
@@ -259,6 +268,7 @@ def test_validate_checks_the_record_against_the_scoring_table_as_run_does(tmp_pa
     assert "通过校验" not in r.stdout
 
 
+@pytest.mark.slow
 def test_validate_of_a_year_names_its_scoring_table(tmp_path):
     import shutil
 
@@ -269,6 +279,7 @@ def test_validate_of_a_year_names_its_scoring_table(tmp_path):
                                      "（决策、过程按预置表，产出、效益按2020年绩效指标表））") in r.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_a_missing_year_lists_the_years_there_are(tmp_path):
     (tmp_path / "2020").mkdir()
     (tmp_path / "2021").mkdir()
@@ -278,6 +289,7 @@ def test_a_missing_year_lists_the_years_there_are(tmp_path):
     assert r.returncode == 1 and "找不到2019年的数据文件夹" in r.stdout and "已有的年度：2020、2021" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_full_disk_names_the_file_and_what_to_free(monkeypatch, tmp_path, capsys):
     import errno
 

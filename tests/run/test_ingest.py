@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from qdanalysis.read.store import read_processed
 from qdanalysis.run.cli import main
 
 
+@pytest.mark.slow
 def test_ingest_writes_then_skips(tmp_path, capsys):
     out = tmp_path / "processed"
     assert main(["ingest", "--year", "2020", "--out", str(out)]) == 0

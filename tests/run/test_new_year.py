@@ -51,6 +51,7 @@ def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
     assert ny.params_for_year(nested, 2020, 2021, demo=True).splitlines()[1] == 'title: "【示例数据】2021年报告"'
 
 
+@pytest.mark.slow
 def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys):
     raw, params = project
     before = snapshot(raw / "2020", params)
@@ -104,6 +105,7 @@ def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys)
     assert lines[-1] == "生成报告：qdanalysis run --year 2021"
 
 
+@pytest.mark.slow
 def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys):
     raw, params = project
     shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
@@ -124,6 +126,7 @@ def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys)
     assert weights == [i["weight"] for i in old["indicators"]]
 
 
+@pytest.mark.slow
 def test_an_existing_scoring_table_of_the_new_year_is_left_as_it_is(project, capsys):
     raw, params = project
     shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
@@ -136,6 +139,7 @@ def test_an_existing_scoring_table_of_the_new_year_is_left_as_it_is(project, cap
     assert f"  评分表：沿用已有的 {params / 'scoring-2021.yaml'}" in capsys.readouterr().out.splitlines()
 
 
+@pytest.mark.slow
 def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
     raw, params = project
     assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
@@ -151,6 +155,7 @@ def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
                       "线路清单 月租4行；短信结算 条数12行、金额12行；绩效指标 实际完成值11行")
 
 
+@pytest.mark.slow
 def test_contracts_that_run_on_are_carried_with_their_renewal_link(tmp_path, capsys):
     from qdanalysis.demo.generate import generate_demo
 
@@ -196,6 +201,7 @@ def test_an_existing_folder_or_params_file_is_refused_and_nothing_changes(projec
     assert f"{where}: {kind}已存在；new-year 只新建，不改动已有的文件（2021年度已经建立，请直接填写" in out
 
 
+@pytest.mark.slow
 def test_a_year_without_a_previous_year_needs_empty(project, capsys):
     raw, params = project
 
@@ -226,6 +232,7 @@ def test_a_root_other_than_the_params_files_is_refused(project, tmp_path, capsys
     assert not (other / "2021").exists() and not (params / "2021.yaml").exists()
 
 
+@pytest.mark.slow
 def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeypatch, capsys):
     raw, params = project
 
@@ -250,6 +257,7 @@ def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeyp
     assert sorted(p.name for p in params.iterdir()) == ["2020.yaml", "runner.yaml"]
 
 
+@pytest.mark.slow
 def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(project, tmp_path, capsys):
     from qdanalysis.run.runner import run_year
 
@@ -296,6 +304,7 @@ def test_a_year_folder_put_there_by_hand_gets_its_params_file_only(project, caps
     assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params), "--params-only"]) == 1
 
 
+@pytest.mark.slow
 def test_the_teams_sheets_carry_their_headers_to_the_new_year_but_not_last_years_rows(project, capsys):
     from team_record import DECISION_HEADER, TEAM_HEADER, record_workbook
 
@@ -319,6 +328,7 @@ def test_the_teams_sheets_carry_their_headers_to_the_new_year_but_not_last_years
     assert new.team_findings.empty and new.decisions.empty
 
 
+@pytest.mark.slow
 def test_the_payment_ledger_carries_its_header_to_the_new_year_but_not_last_years_payments(demo_root, tmp_path, capsys):
     from qdanalysis.read.schema import PAYMENTS
 

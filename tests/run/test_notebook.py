@@ -25,6 +25,8 @@ from qdanalysis.present.pdf import NO_CHROMIUM, find_chromium
 from qdanalysis.run.notebook import check_notebook, run_notebook
 from qdanalysis.run.results import STATUS_FAILED, STATUS_OK, format_progress, format_summary
 
+pytestmark = pytest.mark.slow  # each test runs a notebook through papermill and a kernel
+
 
 @pytest.fixture
 def simple(tmp_path) -> Path:

@@ -107,6 +107,7 @@ def test_the_shipped_year_file_holds_only_what_the_notebook_declares():
     assert load_runner(PARAMS) == {"cell_timeout": 600, "allow_external_root": False}
 
 
+@pytest.mark.slow
 def test_papermill_own_command_line_runs_the_shipped_year_file_without_unknown_parameters(tmp_path):
     """The scheduler's path: papermill NOTEBOOK OUT -f params/2020.yaml -k qdanalysis (prepared, not run:
     papermill checks the parameters against the notebook's before it starts a kernel)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from workbooks import make_workbook
 
 import qdanalysis
@@ -18,6 +19,7 @@ from qdanalysis.run.pipeline import (
 )
 
 
+@pytest.mark.slow
 def test_draft_uses_the_analysis_once(monkeypatch, tmp_path):
     calls = []
     real = qdanalysis.analyse.engine.analyse
@@ -72,6 +74,7 @@ def test_the_years_of_a_folder_analysed_unscored_and_a_refused_one_listed_with_i
     assert analysed_years(tmp_path, [2021])[1] == {}
 
 
+@pytest.mark.slow
 def test_the_trends_report_of_the_demo_years(demo_root):
     report = trends_report(demo_root)
     assert report.years == [2018, 2019, 2020, 2021, 2022] and report.failed == {}
@@ -106,6 +109,7 @@ def test_draft_never_replaces_an_edited_draft_and_force_keeps_a_dated_backup(mon
     draft_year(2020, out=tmp_path)  # the new draft is the tool's again
 
 
+@pytest.mark.slow
 def test_the_params_file_threshold_of_no_contract_payments_reaches_the_rule(demo_root, tmp_path):
     """The demo's 2022 pays 34.09万元 and 32.24万元 without a contract: under the default 100万元, over 30万元."""
     assert "F24" not in [f.code for f in pipeline.analysed_year(2022, demo_root, params_dir=tmp_path).findings]

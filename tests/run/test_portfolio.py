@@ -69,6 +69,7 @@ def portfolio(tmp_path) -> Path:
     return make_portfolio(tmp_path)
 
 
+@pytest.mark.slow
 def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp_path):
     stream = io.StringIO()
     out = tmp_path / "reports"
@@ -103,6 +104,7 @@ def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp
     assert [ws.cell(row=r, column=3).value for r in range(3, 7)] == [2019, 2020, 2019, 2020]
 
 
+@pytest.mark.slow
 def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, tmp_path):
     (tmp_path / "good" / "raw" / "2021").mkdir()  # added with new-year, years: not yet updated
     stream = io.StringIO()
@@ -125,6 +127,7 @@ def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, t
     assert [r.label for r in chosen] == ["good/2019"]
 
 
+@pytest.mark.slow
 def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp_path):
     out = tmp_path / "reports"
     notebook = tmp_path / "annual.ipynb"
@@ -153,6 +156,7 @@ def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp
     assert sorted(runs(tmp_path, "good")) == ["2019", "2019", "2019", "2020", "2020"]
 
 
+@pytest.mark.slow
 def test_a_changed_notebook_means_a_rerun(portfolio, tmp_path):
     out = tmp_path / "reports"
     notebook = tmp_path / "annual.ipynb"
@@ -181,6 +185,7 @@ def test_the_runner_settings_of_a_project_count_in_its_fingerprint(portfolio, tm
     assert fingerprint(project, 2020, before) != fingerprint(project, 2020, after)
 
 
+@pytest.mark.slow
 def test_a_runner_setting_left_in_a_year_file_fails_its_project_year_with_where_to_move_it(portfolio, tmp_path):
     (tmp_path / "good" / "params" / "2019.yaml").write_text("year: 2019\ncell_timeout: 600\n", encoding="utf-8")
 
@@ -191,6 +196,7 @@ def test_a_runner_setting_left_in_a_year_file_fails_its_project_year_with_where_
     assert "2019.yaml:2:cell_timeout" in results[0].error and "runner.yaml" in results[0].error
 
 
+@pytest.mark.slow
 def test_a_refused_year_file_fails_only_its_project_year(portfolio, tmp_path):
     (tmp_path / "broken" / "params" / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
     out = tmp_path / "reports"
@@ -232,6 +238,7 @@ def test_cli_portfolio_usage(capsys, portfolio, tmp_path):
     assert "找不到项目组合文件" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_cli_overview_writes_the_page_from_the_summaries(portfolio, tmp_path, capsys):
     out = tmp_path / "reports"
     run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", only=["good"], overview=False,

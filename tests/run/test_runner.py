@@ -16,6 +16,7 @@ from qdanalysis.run import cli
 from qdanalysis.run.runner import run_all, run_trends, run_year
 
 
+@pytest.mark.slow
 def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):
     notebook = make_notebook(
         tmp_path / "annual.ipynb", PRINT_PARAMS,
@@ -39,6 +40,7 @@ def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):
     assert "年份  状态  用时(秒)  输出" in printed and "成功 2，失败 1" in printed
 
 
+@pytest.mark.slow
 def test_run_all_broken_params_file_fails_only_its_year(tmp_path):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
     params_dir = tmp_path / "params"
@@ -57,6 +59,7 @@ def test_run_all_broken_params_file_fails_only_its_year(tmp_path):
     assert "<title>二〇一八</title>" in html and f"目录={tmp_path}" in html
 
 
+@pytest.mark.slow
 def test_run_all_names_every_year_it_skips_and_why(tmp_path):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
     params_dir, raw = tmp_path / "params", tmp_path / "raw"
@@ -92,6 +95,7 @@ def test_run_all_refuses_a_notebook_without_parameters_before_running(tmp_path):
     assert not (tmp_path / "reports").exists()
 
 
+@pytest.mark.slow
 def test_run_year_uses_params_file_and_root_overrides_data_root(tmp_path):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS, "print(title)")
     params_dir = tmp_path / "params"
@@ -114,6 +118,7 @@ def test_run_year_without_params_file_or_root_is_refused(tmp_path):
     assert err.value.problems[0].hint.startswith("请用 qdanalysis new-year 2031 生成")
 
 
+@pytest.mark.slow
 def test_run_trends_writes_to_trends_folder(tmp_path):
     notebook = make_notebook(tmp_path / "trends.ipynb", "print(f'年度={years} 目录={data_root}')",
                              parameters='data_root = "data/raw"\nyears = [2020]')
@@ -125,6 +130,7 @@ def test_run_trends_writes_to_trends_folder(tmp_path):
     assert f"年度=[] 目录={tmp_path / 'raw'}" in outputs_text(result.ipynb)
 
 
+@pytest.mark.slow
 def test_run_all_and_run_trends_pass_pdf_on(tmp_path, monkeypatch):
     notebook = make_notebook(tmp_path / "annual.ipynb", PRINT_PARAMS)
     trends = make_notebook(tmp_path / "trends.ipynb", "print(years)", parameters='data_root = "data/raw"\nyears = [2020]')
@@ -162,6 +168,7 @@ def test_cli_demo_refuses_raw(capsys):
     assert "data/raw" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_run_year_passes_the_params_files_no_contract_threshold_to_a_notebook_that_declares_it(tmp_path):
     from tiny_notebooks import YEAR_PARAMS
 

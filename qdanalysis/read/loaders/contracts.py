@@ -19,6 +19,7 @@ from qdanalysis.read.columns import (
     datetimes,
     decimal_array,
     frame,
+    int_array,
     provenance_columns,
     raise_problems,
     read_columns,
@@ -97,23 +98,30 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
     o_id, o_item, o_billing, o_conflict, o_dates, o_cost = (next(order) for _ in range(6))
 
     cid = cols.get("contract_id")
-    for i, c in enumerate(cid):
-        if not c:
-            cols.add(i, o_id, "contract_id", "缺少合同编号", "每份合同需填写唯一的合同编号")
-        elif c in seen:
-            cols.add(i, o_id, "contract_id", f"合同编号「{parsing.shown(c)}」重复（第一次在第{seen[c]}行）", "每份合同的编号应唯一")
-        else:
-            seen[c] = rows[i]
-    for i, item in enumerate(cols.get("item")):
-        if not item:
-            cols.add(i, o_item, "item", "缺少项目名称", "请填写该合同对应的预算项目名称")
+    first_of = dict(zip(cid, rows))
+    if len(first_of) == n and all(first_of) and first_of.keys().isdisjoint(seen):
+        seen.update(first_of)  # every number given and unique: nothing to report
+    else:
+        for i, c in enumerate(cid):
+            if not c:
+                cols.add(i, o_id, "contract_id", "缺少合同编号", "每份合同需填写唯一的合同编号")
+            elif c in seen:
+                cols.add(i, o_id, "contract_id", f"合同编号「{parsing.shown(c)}」重复（第一次在第{seen[c]}行）", "每份合同的编号应唯一")
+            else:
+                seen[c] = rows[i]
+    items = cols.get("item")
+    if not all(items):
+        for i, item in enumerate(items):
+            if not item:
+                cols.add(i, o_item, "item", "缺少项目名称", "请填写该合同对应的预算项目名称")
 
     billing_text = cols.get("billing")
     known = {t: billing_of(t) for t in dict.fromkeys(billing_text)}
-    billing = [known[t] for t in billing_text]
-    for i, t in enumerate(billing_text):
-        if t and billing[i] is None:
-            cols.add(i, o_billing, "billing", f"计费方式「{parsing.shown(t)}」无法识别", "请填写 年、月、条 或 一次性")
+    billing = list(map(known.__getitem__, billing_text))
+    if any(t and b is None for t, b in known.items()):
+        for i, t in enumerate(billing_text):
+            if t and billing[i] is None:
+                cols.add(i, o_billing, "billing", f"计费方式「{parsing.shown(t)}」无法识别", "请填写 年、月、条 或 一次性")
 
     price, amount = cols.money("unit_price"), cols.money("amount")
     per_billing = {"月": "月", "年": "年", "条": "条"}
@@ -143,10 +151,10 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
     annual = _annual_cost(billing, amount, price, quantity, cols, o_cost)
     data: dict[str, Any] = {
         "contract_id": cid, "item_code": cols.get("item_code"), "item": cols.get("item"), "vendor": cols.get("vendor"),
-        "signed": datetimes(date_ns(signed)), "signed_precision": [None if d is None else d.precision for d in signed],
+        "signed": datetimes(date_ns(signed)), "signed_precision": _precisions(signed),
         "start": datetimes(start_ns), "end": datetimes(end_ns), "amount": amount.array(MONEY), "billing": billing,
         "unit_price": price.array(PRICE), "unit_price_per": [b if ok else None for b, ok in zip(billing, price.valid.tolist())],
-        "quantity": pd.array(quantity, dtype="Int64"), "quantity_unit": _quantity_units(cols, quantity),
+        "quantity": int_array(quantity), "quantity_unit": _quantity_units(cols, quantity),
         "procurement": cols.get("procurement"), "renews": cols.get("renews"),
         "paid_in_year": cols.money("paid_in_year").array(MONEY), "scope": cols.get("scope"),
         "annual_cost": annual, "note": cols.get("note"), "source": cols.get("source"),
@@ -155,6 +163,12 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
     }
     return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, list) else v for k, v in data.items()},
                         index=pd.RangeIndex(n))
+
+
+def _precisions(dates: list[parsing.ParsedDate | None]) -> list[str | None]:
+    """How much of each date the sheet gave (day, month, year), each distinct date looked at once."""
+    precision = {key: None if d is None else d.precision for key, d in zip(map(id, dates), dates)}
+    return list(map(precision.__getitem__, map(id, dates)))
 
 
 def _quantity_units(cols: Columns, quantity: list[int | None]) -> list[str | None]:

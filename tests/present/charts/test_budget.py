@@ -38,6 +38,7 @@ def test_budget_execution_without_figures_is_an_undisclosed_panel():
     assert_undisclosed_panel(fig)
 
 
+@pytest.mark.slow
 def test_disclosed_spend_2020(y2020):
     fig = budget_charts.disclosed_spend(A.disclosed_spend(y2020.budget, y2020.contracts, y2020.totals), source=SOURCE,
                                         year=2020)

@@ -77,6 +77,7 @@ def build(name: str, y, **kwargs) -> Figure:
     return charts[name](source=SOURCE, year=2020, **kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES_2020 + NAMES_SYNTHETIC)
 def test_every_chart_is_a_figure_with_source_and_no_missing_glyphs(name, y2020):
     fig = build(name, y2020)
@@ -88,6 +89,7 @@ def test_every_chart_is_a_figure_with_source_and_no_missing_glyphs(name, y2020):
     assert not any(t in ("nan", "NaN", "<NA>", "None") or "nan" in t.split() for t in texts(fig))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES_2020 + NAMES_SYNTHETIC)
 def test_demo_adds_the_example_badge(name, y2020):
     fig = build(name, y2020, demo=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -97,6 +98,7 @@ def test_line_count_counted_in_lines_is_compared(y2020):
     assert_hatched(fig, 1)  # only the report's actual
 
 
+@pytest.mark.slow
 def test_line_charts_name_contracts_by_item_not_by_ledger_number(y2020):
     from qdanalysis.analyse.engine import analyse
 
@@ -110,6 +112,7 @@ def test_line_charts_name_contracts_by_item_not_by_ledger_number(y2020):
     assert "中国联通（2.1）" in legends[0] and "2.1 全市机关Internet专线费（中国电信）" in legends[1]
 
 
+@pytest.mark.slow
 def test_earlier_years_of_line_cost_are_drawn_as_estimates(y2020):
     from qdanalysis.analyse.engine import analyse
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -23,6 +24,7 @@ from chart_checks import (
 from qdanalysis.read.schema import MONEY
 
 
+@pytest.mark.slow
 def test_renewals_2020_marks_the_undisclosed_renewal_amounts(y2020):
     fig = renewals_chart(y2020.contracts, source=SOURCE, year=2020)
 

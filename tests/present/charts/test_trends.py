@@ -57,6 +57,7 @@ def test_trend_empty_or_all_na_is_an_undisclosed_panel(frame):
     assert_undisclosed_panel(fig)
 
 
+@pytest.mark.slow
 def test_trend_charts_draw_without_warnings(analyses, recwarn):
 
     from qdanalysis.present.charts import base

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -41,6 +42,7 @@ EXTRA = Section("extra_test", "测试专节", "本节为测试而登记。", _ex
                 dimension="效益")
 
 
+@pytest.mark.slow
 def test_a_registered_section_reaches_all_three_outputs(analysis2020, tmp_path):
     sections = (*SECTIONS, EXTRA)
     report = AnnualReport(analysis2020, sections=sections)
@@ -62,6 +64,7 @@ def test_a_registered_section_reaches_all_three_outputs(analysis2020, tmp_path):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_without_the_extra_section_nothing_of_it_appears(analysis2020, tmp_path):
     report = AnnualReport(analysis2020)
     assert "测试专节" not in report.html()
@@ -69,6 +72,7 @@ def test_without_the_extra_section_nothing_of_it_appears(analysis2020, tmp_path)
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_the_report_follows_the_order_of_sections(analysis2020):
     report = AnnualReport(analysis2020)
     html = report.html()

@@ -128,3 +128,12 @@ def test_paid_in_year_per_month_is_refused(workbook):
     [p] = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": rows})).value.problems
     assert (p.row, p.column) == (3, "本年支付(G列)")
     assert p.message == "本年支付应为全年金额，「5万元/月」是每月的金额，不能当作全年金额"
+
+
+def test_a_contract_number_repeated_in_another_sheet_names_the_first_row(workbook):
+    header = ["合同编号", "项目名称", "供应商", "签订日期", "合同金额（万元）", "计费方式"]
+    first = [header, ["A-1", "机房", "甲", "2019-01-01", 1, "年"], ["A-2", "机房", "甲", "2019-01-01", 1, "年"]]
+    second = [header, ["B-1", "线路", "乙", "2019-01-01", 1, "年"], ["A-2", "线路", "乙", "2019-01-01", 1, "年"]]
+    err = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": first, "合同台账2": second})).value
+    [p] = err.problems
+    assert (p.sheet, p.row, p.message) == ("合同台账2", 3, "合同编号「A-2」重复（第一次在第3行）")

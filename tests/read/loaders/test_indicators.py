@@ -164,6 +164,7 @@ def test_funds_block_that_disagrees_is_a_check_message(tmp_path):
     assert a.warnings == [executed, rate]
 
 
+@pytest.mark.slow
 def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
     from qdanalysis.analyse.scoring import display_sheet
     from qdanalysis.present.report import AnnualReport
@@ -192,6 +193,7 @@ def test_unit_self_scores_stand_beside_ours_labelled_as_the_units(tmp_path):
             "6项中5项填有自评得分，合计73.55分（1项未填写，合计不含该项）") in text
 
 
+@pytest.mark.slow
 def test_export_and_draft_show_the_units_self_scores(tmp_path):
     from docx import Document
 

@@ -113,6 +113,7 @@ def test_with_the_record_the_2020_score_is_graded(recorded_2020):
     assert "（评价意见：按条计费，建议改设质量指标）" in sheet.loc["保障金宏短信数量", "basis"]
 
 
+@pytest.mark.slow
 def test_the_report_and_the_export_cite_each_scores_evidence(recorded_2020, tmp_path):
     blocks = AnnualReport(recorded_2020).blocks("scoring")
     text = "".join(getattr(b, "text", "") for b in blocks)

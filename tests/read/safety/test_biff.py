@@ -145,6 +145,7 @@ def test_a_shared_string_index_beyond_the_table_names_the_cell(tmp_path):
     assert "工作表“预算执行”单元格A1" in message and "第100000个共享字符串" in message
 
 
+@pytest.mark.slow
 def test_an_oversized_xls_is_refused_by_its_size(tmp_path):
     path = tmp_path / "巨大.xls"
     with open(path, "wb") as fh:
@@ -198,6 +199,7 @@ print(outcomes)
 '''
 
 
+@pytest.mark.slow
 def test_mutated_records_are_read_or_refused_never_a_crash(tmp_path):
     """Each mutant overwrites fields of the fixture's BIFF records with edge values (seeded). Run in a
     child process: a reader that aborts (a failed allocation, a Rust abort) must fail this test, not
