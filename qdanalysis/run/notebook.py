@@ -210,7 +210,9 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, language="python",  # the Python translator writes literals
-            cwd=str(PROJECT_ROOT), execution_timeout=cell_timeout,
+            # The kernel starts in PROJECT_ROOT (nbclient's resources path), and this process stays where it is:
+            # papermill's cwd= would chdir the whole process, which runs in parallel threads cannot share.
+            resources={"metadata": {"path": str(PROJECT_ROOT)}}, execution_timeout=cell_timeout,
             progress_bar=False, log_output=False, kernel_manager_class=_kernel_manager_class(kernel_log),
             # Every output is in once the last cell has run: stop the kernel instead of
             # waiting ~0.3 s for it to tear its imports down (nbclient's "graceful" default).
