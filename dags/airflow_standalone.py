@@ -1,7 +1,7 @@
 """The portfolio DAG under Airflow's own scheduler, DAG processor and API server, in a temporary AIRFLOW_HOME.
 
 Used by ``make airflow-test`` (dags/test_airflow_standalone.py) and ``make bench``
-(benchmarks/airflow_dag.py); runs in Airflow's environment (``.venv-airflow/``) with the standard
+(benchmarks/run.py, section portfolio); runs in Airflow's environment (``.venv-airflow/``) with the standard
 library only. What a deployment starts is started here, each as its own ``airflow`` command (as
 ``airflow standalone`` does, without its triggerer, which the DAG does not use): the scheduler
 (LocalExecutor over SQLite; ``--skip-serve-logs``, since its log server would listen on every
