@@ -53,7 +53,7 @@ lint: $(STAMP) ## check the code with ruff (the version pinned in constraints.tx
 	$(BIN)/ruff check .
 
 bench: $(STAMP) ## print the benchmark figures (benchmarks/); e.g. make bench BENCH="--only scale --quick"
-	$(BIN)/python benchmarks/run.py $(BENCH)
+	AIRFLOW_VENV="$(abspath $(AIRFLOW_VENV))" $(BIN)/python benchmarks/run.py $(BENCH)
 
 # What the tool rebuilds under reports/: the HTML, PDF and executed notebooks, the overview's tables and
 # summaries, the runs' logs and locks. Anything else there (the Word drafts an evaluator edits, their backups,

@@ -526,7 +526,7 @@ def _bench_growth(tmp: Path, sizes: tuple[int, ...]) -> dict:
 
 def _bench_airflow(args, tmp: Path) -> dict:
     """The DAG triggered under Airflow's scheduler, two tasks at once, against ``run --portfolio --jobs 2``."""
-    airflow_python = M.PROJECT_ROOT / ".venv-airflow" / "bin" / "python"
+    airflow_python = Path(os.environ.get("AIRFLOW_VENV") or M.PROJECT_ROOT / ".venv-airflow") / "bin" / "python"
     if not airflow_python.exists():
         print("  Airflow: .venv-airflow/ not found, skipped (make airflow-test builds it)")
         return {}
