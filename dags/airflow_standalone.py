@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +43,10 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _raise_exit(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def marked_processes(home: str) -> list[int]:
@@ -104,6 +109,7 @@ class Standalone:
         }
         self.processes: dict[str, subprocess.Popen] = {}
         self.started_s = 0.0
+        self._sigterm = None
 
     # ------------------------------------------------------------------ lifetime
 
@@ -125,6 +131,10 @@ class Standalone:
     def start(self) -> None:
         """Create the database, start the components, and wait until the API server lists the DAG."""
         begin = time.monotonic()
+        if threading.current_thread() is threading.main_thread():
+            # A SIGTERM (a CI job cancelled) unwinds like Ctrl-C, through stop(): the components run in
+            # sessions of their own and would not receive the signal with this process.
+            self._sigterm = signal.signal(signal.SIGTERM, _raise_exit)
         migrated = self._airflow("db", "migrate")
         if migrated.returncode != 0:
             raise RuntimeError(f"airflow db migrate failed ({migrated.returncode}):\n{migrated.stdout[-3000:]}"
@@ -191,6 +201,9 @@ class Standalone:
                 process.kill()
         if not os.environ.get("QDANALYSIS_KEEP_AIRFLOW_HOME"):
             shutil.rmtree(self.home, ignore_errors=True)
+        if self._sigterm is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+            self._sigterm = None
         return killed
 
     def log_tail(self, lines: int = 40) -> str:

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -38,6 +39,9 @@ PARAMETERS_TAG = "parameters"
 LOCK_NAME = "run.lock"
 #: The hidden folder beside the reports that holds each run's kernel log and lock.
 RUNS_FOLDER = ".runs"
+#: One HTML export at a time in a process (``run --portfolio`` drives its runs from threads): an export is
+#: Python under the GIL, so two at once are no faster, and each holds the font and the page (~50 MB).
+_EXPORTING = threading.Lock()
 
 
 def run_folder(out_dir: Path) -> Path:
@@ -335,7 +339,8 @@ def run_notebook(
                 error = _execute(notebook, tmp_nb, values, cell_timeout, tmp_log)
                 tmp_log.chmod(0o644)
                 tmp_nb.chmod(0o644)  # mkstemp makes 0600; the report folder is shared
-                export_html(tmp_nb, tmp_html, title=title)
+                with _EXPORTING:
+                    export_html(tmp_nb, tmp_html, title=title)
                 tmp_html.chmod(0o644)
                 # A failed run never replaces the last good report: its pages are published beside it,
                 # named as such; a good run removes the error pages of an earlier failure.
