@@ -58,9 +58,10 @@ $(AIRFLOW_STAMP): dags/constraints-airflow.txt
 	$(AIRFLOW_VENV)/bin/python -m pip install --quiet -c dags/constraints-airflow.txt apache-airflow pytest
 	touch $(AIRFLOW_STAMP)
 
-airflow-test: $(STAMP) $(AIRFLOW_STAMP) ## run the portfolio DAG (dags/) with dag.test() over SQLite in Airflow 3's own .venv-airflow/
+airflow-test: $(STAMP) $(AIRFLOW_STAMP) ## run the portfolio DAG (dags/) with dag.test(), then under `airflow standalone` (scheduler, API on 127.0.0.1), in Airflow 3's own .venv-airflow/
 	@home=$$(mktemp -d); trap 'rm -rf "$$home"' EXIT; \
 	export AIRFLOW_HOME="$$home" AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__DAGS_FOLDER="$(CURDIR)/dags"; \
+	export QDANALYSIS_BIN="$(abspath $(BIN))/qdanalysis" PATH="$(abspath $(AIRFLOW_VENV))/bin:$$PATH"; \
 	$(AIRFLOW_VENV)/bin/airflow db migrate > "$$home/db-migrate.log" 2>&1 || { cat "$$home/db-migrate.log"; exit 1; }; \
 	$(AIRFLOW_VENV)/bin/python -m pytest -v --no-header -p no:cacheprovider -W ignore::DeprecationWarning dags/
 
@@ -68,7 +69,7 @@ lint: $(STAMP) ## check the code with ruff (the version pinned in constraints.tx
 	$(BIN)/ruff check .
 
 bench: $(STAMP) ## print the benchmark figures (benchmarks/); e.g. make bench BENCH="--only scale --quick"
-	$(BIN)/python benchmarks/run.py $(BENCH)
+	AIRFLOW_VENV="$(abspath $(AIRFLOW_VENV))" $(BIN)/python benchmarks/run.py $(BENCH)
 
 # What the tool rebuilds under reports/: the HTML, PDF and executed notebooks, the overview's tables and
 # summaries, the runs' logs and locks. Anything else there (the Word drafts an evaluator edits, their backups,

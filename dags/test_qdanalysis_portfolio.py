@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 CHECKOUT = Path(__file__).resolve().parent.parent
-QDANALYSIS = CHECKOUT / ".venv" / "bin" / "qdanalysis"
+# The project's command: QDANALYSIS_BIN (set by the Makefile from its VENV), else the checkout's .venv.
+QDANALYSIS = Path(os.environ.get("QDANALYSIS_BIN") or CHECKOUT / ".venv" / "bin" / "qdanalysis")
 LABELS = [f"demo-0{i}/{y}" for i in (1, 2, 3) for y in (2021, 2022)]
 REPORT = "1.0-annual-report.html"
 FAILED_REPORT = "1.0-annual-report（运行失败）.html"  # qdanalysis.run.notebook.failed_name(REPORT)

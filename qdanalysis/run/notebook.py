@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -38,6 +39,9 @@ PARAMETERS_TAG = "parameters"
 LOCK_NAME = "run.lock"
 #: The hidden folder beside the reports that holds each run's kernel log and lock.
 RUNS_FOLDER = ".runs"
+#: One HTML export at a time in a process (``run --portfolio`` drives its runs from threads): an export is
+#: Python under the GIL, so two at once are no faster, and each holds the font and the page (~50 MB).
+_EXPORTING = threading.Lock()
 
 
 def run_folder(out_dir: Path) -> Path:
@@ -210,7 +214,9 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, language="python",  # the Python translator writes literals
-            cwd=str(PROJECT_ROOT), execution_timeout=cell_timeout,
+            # The kernel starts in PROJECT_ROOT (nbclient's resources path), and this process stays where it is:
+            # papermill's cwd= would chdir the whole process, which runs in parallel threads cannot share.
+            resources={"metadata": {"path": str(PROJECT_ROOT)}}, execution_timeout=cell_timeout,
             progress_bar=False, log_output=False, kernel_manager_class=_kernel_manager_class(kernel_log),
             # Every output is in once the last cell has run: stop the kernel instead of
             # waiting ~0.3 s for it to tear its imports down (nbclient's "graceful" default).
@@ -333,7 +339,8 @@ def run_notebook(
                 error = _execute(notebook, tmp_nb, values, cell_timeout, tmp_log)
                 tmp_log.chmod(0o644)
                 tmp_nb.chmod(0o644)  # mkstemp makes 0600; the report folder is shared
-                export_html(tmp_nb, tmp_html, title=title)
+                with _EXPORTING:
+                    export_html(tmp_nb, tmp_html, title=title)
                 tmp_html.chmod(0o644)
                 # A failed run never replaces the last good report: its pages are published beside it,
                 # named as such; a good run removes the error pages of an earlier failure.

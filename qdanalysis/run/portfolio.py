@@ -226,13 +226,6 @@ def _last_if_unchanged(project: Project, year: int, out: Path | None, notebook: 
     return _unchanged(out_dir_of(out, project, year), fingerprint(project, year, plan))
 
 
-def _job(portfolio_file: Path, project_id: str, year: int, out: Path | None, notebook: Path,
-         force: bool) -> RunResult:
-    """Worker-process entry point: the worker reads the portfolio itself (a Project is not sent)."""
-    portfolio = load_portfolio(portfolio_file)
-    return run_project_year(portfolio.project(project_id), year, out, notebook=notebook, force=force)
-
-
 def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, int]]:
     """The project-years to run: all, or those ``only`` names (``<project>/<year>`` or ``<project>``).
 
@@ -280,7 +273,12 @@ def run_portfolio(
     notebook: str | Path = ANNUAL_NOTEBOOK,
     stream: TextIO | None = None,
 ) -> list[RunResult]:
-    """Run every project-year of a portfolio in parallel processes, then write the overview.
+    """Run every project-year of a portfolio in parallel, then write the overview.
+
+    Each project-year's notebook runs in a kernel process of its own; what drives the kernels
+    (papermill, the HTML export) runs in threads of this process, not in one worker process
+    per run: a worker would hold another copy of papermill, nbconvert and fontTools (~200 MB
+    each) only to wait for its kernel most of the time.
 
     Args:
         portfolio_file: the portfolio file (validated first; a refused file runs nothing).
@@ -300,8 +298,7 @@ def run_portfolio(
     Raises:
         ValidationError: the portfolio file or the notebook is refused (nothing was run).
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     stream = stream or sys.stdout
     portfolio_file = Path(portfolio_file).resolve()
@@ -334,17 +331,15 @@ def run_portfolio(
 
     if to_run:
         workers = min(len(to_run), jobs or default_jobs())
-        # spawn, not fork: the parent may hold ZeroMQ threads from an earlier in-process run.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_job, portfolio_file, p.id, y, out_path, notebook, force): (p, y)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
+            futures = {pool.submit(run_project_year, p, y, out_path, notebook=notebook, force=force): (p, y)
                        for p, y in to_run}
             try:
                 for future in as_completed(futures):
                     project, year = futures[future]
                     try:
                         result = future.result()
-                    except Exception as err:  # noqa: BLE001 - a crashed worker fails its project-year only
+                    except Exception as err:  # noqa: BLE001 - an internal error fails its project-year only
                         result = RunResult(label_of(project, year), STATUS_FAILED, 0.0,
                                            error=f"内部错误：{type(err).__name__}: {err}")
                         _write_summary(out_dir_of(out_path, project, year), project, year, result, "")

@@ -1,0 +1,271 @@
+"""The portfolio DAG under Airflow's own scheduler, DAG processor and API server, in a temporary AIRFLOW_HOME.
+
+Used by ``make airflow-test`` (dags/test_airflow_standalone.py) and ``make bench``
+(benchmarks/run.py, section portfolio); runs in Airflow's environment (``.venv-airflow/``) with the standard
+library only. What a deployment starts is started here, each as its own ``airflow`` command (as
+``airflow standalone`` does, without its triggerer, which the DAG does not use): the scheduler
+(LocalExecutor over SQLite; ``--skip-serve-logs``, since its log server would listen on every
+interface, and the task logs are local files), the DAG processor and the API server, which listens
+on 127.0.0.1 only, on a free port. A run is triggered with ``airflow dags trigger`` and waited for
+through the API server's REST API (no ``airflow`` command per poll).
+
+Every process started here, and every process they start (task runners, the qdanalysis commands,
+their Jupyter kernels, which start sessions of their own), carries a marker in its environment;
+:meth:`Standalone.stop` ends them all, even when a run timed out or the test failed, so nothing is
+left running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+DAGS = Path(__file__).resolve().parent
+DAG_ID = "qdanalysis_portfolio"
+#: The environment variable that marks every process of one standalone Airflow (value: its AIRFLOW_HOME).
+MARKER = "QDANALYSIS_AIRFLOW_HOME"
+FINISHED = ("success", "failed")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _raise_exit(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def marked_processes(home: str) -> list[int]:
+    """The processes (of this user) whose environment carries ``MARKER=home``."""
+    needle = f"{MARKER}={home}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone, or not ours
+            continue
+        if needle in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+#: The components started, in this order, each as ``airflow <command>``.
+COMPONENTS = {"scheduler": ["scheduler", "--skip-serve-logs"], "dag-processor": ["dag-processor"],
+              "api-server": ["api-server"]}
+
+
+class Standalone:
+    """Airflow's components in a temporary AIRFLOW_HOME; a context manager that always stops them.
+
+    Args:
+        parallelism: task instances that run at once (LocalExecutor's processes).
+        env: extra environment of every Airflow process (the DAG file reads QDANALYSIS_* settings).
+        start_timeout: seconds to wait for the API server to list the DAG.
+
+    Each component's output goes to ``<AIRFLOW_HOME>/<component>.log`` (their tails are in every error
+    raised here).
+    """
+
+    def __init__(self, parallelism: int = 2, env: dict[str, str] | None = None, start_timeout: float = 240):
+        self.home = tempfile.mkdtemp(prefix="qdanalysis-airflow-")
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.start_timeout = start_timeout
+        bin_dir = str(Path(sys.executable).parent)  # Airflow starts `airflow ...` commands by name: its bin/ on PATH
+        self.env = {
+            **os.environ,
+            **(env or {}),
+            MARKER: self.home,
+            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+            "AIRFLOW_HOME": self.home,
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": str(parallelism),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",  # a throwaway local instance: no login
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(self.port),
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__API__BASE_URL": self.base,
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base}/execution/",
+            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.started_s = 0.0
+        self._sigterm = None
+
+    # ------------------------------------------------------------------ lifetime
+
+    def __enter__(self) -> Standalone:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _airflow(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(["airflow", *args], env=self.env, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+
+    def start(self) -> None:
+        """Create the database, start the components, and wait until the API server lists the DAG."""
+        begin = time.monotonic()
+        if threading.current_thread() is threading.main_thread():
+            # A SIGTERM (a CI job cancelled) unwinds like Ctrl-C, through stop(): the components run in
+            # sessions of their own and would not receive the signal with this process.
+            self._sigterm = signal.signal(signal.SIGTERM, _raise_exit)
+        migrated = self._airflow("db", "migrate")
+        if migrated.returncode != 0:
+            raise RuntimeError(f"airflow db migrate failed ({migrated.returncode}):\n{migrated.stdout[-3000:]}"
+                               f"\n{migrated.stderr[-3000:]}")
+        for name, command in COMPONENTS.items():
+            with open(Path(self.home) / f"{name}.log", "ab") as log:
+                self.processes[name] = subprocess.Popen(["airflow", *command], env=self.env, stdout=log,
+                                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                                        start_new_session=True)
+        deadline = begin + self.start_timeout
+        while True:
+            self._check_alive()
+            dag = self._get(f"/api/v2/dags/{DAG_ID}")
+            if dag is not None and not dag.get("is_paused", False):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Airflow did not list the DAG {DAG_ID} within {self.start_timeout:.0f} s\n"
+                                   f"{self.log_tail()}")
+            time.sleep(1)
+        self.started_s = time.monotonic() - begin
+
+    def _check_alive(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"airflow {name} exited ({process.returncode})\n{self.log_tail()}")
+
+    def stop(self, grace: float = 30) -> list[int]:
+        """Stop Airflow and every process it started; return those that had to be killed.
+
+        Each component gets SIGTERM (its own shutdown: the scheduler waits for its executor), then
+        whatever still carries the marker (a kernel in a session of its own, a task runner) SIGTERM,
+        then SIGKILL.
+        """
+        for process in self.processes.values():
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        end = time.monotonic() + grace
+        for process in self.processes.values():
+            try:
+                process.wait(max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        killed = []
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            left = marked_processes(self.home)
+            if not left:
+                break
+            killed = killed or left
+            for pid in left:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            end = time.monotonic() + 10
+            while marked_processes(self.home) and time.monotonic() < end:
+                time.sleep(0.2)
+        for process in self.processes.values():
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if not os.environ.get("QDANALYSIS_KEEP_AIRFLOW_HOME"):
+            shutil.rmtree(self.home, ignore_errors=True)
+        if self._sigterm is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+            self._sigterm = None
+        return killed
+
+    def log_tail(self, lines: int = 40) -> str:
+        tails = []
+        for name in COMPONENTS:
+            try:
+                text = (Path(self.home) / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            tails.append(f"--- {name} ---\n" + "\n".join(text.splitlines()[-lines:]))
+        return "\n".join(tails)
+
+    # ------------------------------------------------------------------ runs
+
+    def _get(self, path: str) -> dict | None:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return json.loads(response.read())
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
+
+    def trigger(self, conf: dict[str, str]) -> str:
+        """``airflow dags trigger`` with this conf; the run's id."""
+        out = self._airflow("dags", "trigger", DAG_ID, "--conf", json.dumps(conf), "-o", "json")
+        if out.returncode != 0:
+            raise RuntimeError(f"airflow dags trigger failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+        runs = json.loads(out.stdout[out.stdout.index("[{"):])  # after any warning lines
+        return runs[0]["dag_run_id"]
+
+    def wait(self, run_id: str, timeout: float = 600, poll: float = 0.5) -> str:
+        """Wait for the run to finish; its state (``success`` or ``failed``)."""
+        deadline = time.monotonic() + timeout
+        quoted = urllib.request.quote(run_id, safe="")
+        while time.monotonic() < deadline:
+            run = self._get(f"/api/v2/dags/{DAG_ID}/dagRuns/{quoted}")
+            if run is not None and run.get("state") in FINISHED:
+                return run["state"]
+            self._check_alive()
+            time.sleep(poll)
+        raise TimeoutError(f"the run {run_id} did not finish within {timeout:.0f} s\n{self.log_tail()}")
+
+    def task_states(self, run_id: str) -> dict[tuple[str, str], tuple[str, int]]:
+        """(task, project-year or "") -> (state, tries) of every task instance of the run."""
+        quoted = urllib.request.quote(run_id, safe="")
+        data = self._get(f"/api/v2/dags/{DAG_ID}/dagRuns/{quoted}/taskInstances?limit=1000")
+        if data is None:
+            raise RuntimeError(f"the API server did not list the task instances of {run_id}")
+        return {(ti["task_id"], (ti.get("rendered_map_index") or "") if ti["map_index"] >= 0 else ""):
+                (ti["state"], ti["try_number"]) for ti in data["task_instances"]}
+
+
+def main(portfolio: str, reports: str, qdanalysis: str, parallelism: str = "2") -> dict:
+    """Benchmark child: start Airflow, trigger one run, wait; seconds of each step and the task states."""
+    with Standalone(parallelism=int(parallelism)) as airflow:
+        begin = time.monotonic()
+        run_id = airflow.trigger({"qdanalysis": qdanalysis, "portfolio": portfolio, "reports": reports})
+        state = airflow.wait(run_id)
+        seconds = time.monotonic() - begin
+        states = airflow.task_states(run_id)
+        return {"start_s": airflow.started_s, "run_s": seconds, "state": state,
+                "states": sorted(s for s, _ in states.values())}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(*sys.argv[1:5])))
