@@ -57,6 +57,21 @@ if "jsonschema" not in sys.modules:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _import_papermill() -> None:
+    """Import papermill without the HDFS support it imports from pyarrow (numpy and pyarrow: ~0.2 s of every run).
+
+    papermill.iorw imports ``pyarrow.fs`` for ``hdfs://`` notebooks and does without it when the import fails; a
+    report reads and writes local files only. The block is lifted at once: pandas still imports pyarrow.fs later.
+    """
+    if "papermill.iorw" in sys.modules or "pyarrow.fs" in sys.modules:
+        return
+    sys.modules["pyarrow.fs"] = None  # type: ignore[assignment]
+    try:
+        import papermill.iorw  # noqa: F401
+    finally:
+        del sys.modules["pyarrow.fs"]
+
+
 def check_notebook(path: str | Path) -> set[str]:
     """Refuse a notebook that papermill could not parameterise, before running it.
 
@@ -70,6 +85,8 @@ def check_notebook(path: str | Path) -> set[str]:
         ValidationError: the notebook is missing, unreadable, or has no parameters cell.
     """
     import nbformat
+
+    _import_papermill()
     from papermill.translators import PythonTranslator
 
     path = Path(path)
@@ -204,6 +221,9 @@ def _register_engine() -> str:
     class SaveAtEnd(NBClientEngine):
         @classmethod
         def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+            for cell in nb.cells:  # papermill gives the cell it adds a random id: the same run, the same files
+                if "injected-parameters" in cell.metadata.get("tags", []):
+                    cell.id = "injected-parameters"
             if output_path:  # the parameterised notebook, before any output: cheap, and a started run shows
                 write_ipynb(nb, output_path)
             try:
