@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -245,9 +246,16 @@ class DocxWriter:
         _font_table(self.doc)
         if self.styled:
             _official_styles(self.doc)
+        # Looked up once: python-docx looks a style up, and the default style, by searching every style each time
+        self._normal = self.doc.styles["Normal"]
+        self._normal_is_default = self._normal == self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
 
     def _paragraph(self, *, indent: bool = True, keep_with_next: bool = False):
-        p = self.doc.add_paragraph(style="Normal")
+        p = self.doc.add_paragraph()
+        if self._normal_is_default:
+            p._p.get_or_add_pPr()  # noqa: SLF001 - what setting the default style leaves: no w:pStyle, a w:pPr
+        else:
+            p.style = self._normal
         if not indent:
             p.paragraph_format.first_line_indent = Pt(0)
         if keep_with_next:
