@@ -168,7 +168,7 @@ class Table:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity, as a function is: its arguments hold frames
 class Drawing:
     """A chart function named by module and name, with its arguments: calling it draws the figure.
 
