@@ -78,7 +78,7 @@ REBUILT := -name '*.html' -o -name '*.pdf' -o -name '*.ipynb' -o -name '*.kernel
 	-o -name 'summary.json' -o -path 'reports/*portfolio/portfolio.xlsx' -o -name '.*.tmp*'
 
 clean: ## remove what the tool can rebuild (data/processed/, data/demo*/, the reports' HTML, PDF, notebooks); keeps the Word drafts and lists what it kept
-	rm -rf data/processed/[0-9]* data/demo data/demo-portfolio
+	rm -rf data/processed/[0-9]* data/processed/cache data/demo data/demo-portfolio
 	@if [ -d reports ]; then \
 	  find reports -type f \( $(REBUILT) \) -delete; \
 	  find reports -mindepth 1 -depth -type d -empty -delete; \

@@ -10,11 +10,14 @@ and values, never markup, so no renderer parses another's output:
 - :class:`Table`: the analysis frame itself (raw values: Decimal 元, ratios, dates) with the
   :class:`TableLayout` that names its columns and their kinds; text renderers format it with
   :meth:`Table.text_frame`, the Excel renderer writes numbers with number formats;
-- :class:`Chart`: a function that draws the figure, called only by the renderer that shows it.
+- :class:`Chart`: a function that draws the figure, called only by the renderer that shows it; a
+  :class:`Drawing` names that function and holds its arguments, so that the figure can be cached by
+  the hash of exactly what it is drawn from (:mod:`qdanalysis.present.cache`).
 """
 
 from __future__ import annotations
 
+import importlib
 import string
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
@@ -165,9 +168,35 @@ class Table:
         return out
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity, as a function is: its arguments hold frames
+class Drawing:
+    """A chart function named by module and name, with its arguments: calling it draws the figure.
+
+    Everything the figure depends on besides the code is in ``args`` and ``kwargs``, which is what lets
+    :mod:`qdanalysis.present.cache` key the drawn figure by their hash. The module is imported
+    only when the figure is drawn: the Excel export draws none and loads no plotting library.
+    """
+
+    module: str
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __call__(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.function)(*self.args, **self.kwargs)
+
+
+def drawing(module: str, function: str, *args: Any, **kwargs: Any) -> Drawing:
+    """``function`` of the chart module ``module`` (``qdanalysis.present.charts.<module>``) on these arguments."""
+    return Drawing(f"qdanalysis.present.charts.{module}", function, args, kwargs)
+
+
 @dataclass
 class Chart:
-    """A chart: ``draw()`` returns the matplotlib figure; ``alt`` is its caption and alt text."""
+    """A chart: ``draw()`` returns the matplotlib figure; ``alt`` is its caption and alt text.
+
+    ``draw`` is a :class:`Drawing` wherever the figure may be cached; any other callable is drawn every time.
+    """
 
     key: str
     draw: Callable[[], Any]

@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 
 from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
+from qdanalysis.present.cache import font_subset
 from qdanalysis.present.webfont import font_face_css
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -134,7 +135,8 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
 
     Error outputs (a failed cell) are kept so a failed run is visible in the report, and
     papermill's English failure banners are replaced by Chinese ones. The Chinese font is
-    embedded, subset to the page's characters (:func:`~qdanalysis.present.webfont.font_face_css`).
+    embedded, subset to the page's characters (:func:`~qdanalysis.present.webfont.font_face_css`; a page with the
+    same characters reuses the subset kept by :func:`~qdanalysis.present.cache.font_subset`).
 
     Args:
         notebook: the notebook.
@@ -152,7 +154,7 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     resources = {"metadata": {"name": title, "path": str(base_dir)}}
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)
     # The font goes in last: it is subset to the characters of the finished page.
-    return body.replace("</head>", f"<style>\n{font_face_css(body)}\n</style>\n</head>", 1)
+    return body.replace("</head>", f"<style>\n{font_face_css(body, subset=font_subset)}\n</style>\n</head>", 1)
 
 
 def add_page_top(nb: nbformat.NotebookNode) -> None:

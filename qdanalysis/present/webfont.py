@@ -22,6 +22,7 @@ import html
 import importlib.util
 import io
 from pathlib import Path
+from typing import Callable
 
 FONT_FILE = "NotoSansSC-Regular.ttf"
 #: The family name the embedded font is declared under; first in the report's font stack.
@@ -80,8 +81,9 @@ def subset_woff(characters: str, font: str | Path | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def font_face_css(page: str, extra: str = "") -> str:
-    """An ``@font-face`` rule declaring :data:`FAMILY` as the subset of the font for ``page``."""
-    data = base64.b64encode(subset_woff(characters_of(page, extra))).decode("ascii")
+def font_face_css(page: str, extra: str = "", subset: Callable[[str], bytes] = subset_woff) -> str:
+    """An ``@font-face`` rule declaring :data:`FAMILY` as the subset of the font for ``page``, made by ``subset``
+    (the report passes :func:`qdanalysis.present.cache.font_subset`, which keeps it for the next page)."""
+    data = base64.b64encode(subset(characters_of(page, extra))).decode("ascii")
     return (f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: 400; '
             f'font-display: block; src: url(data:font/woff;base64,{data}) format("woff"); }}')

@@ -61,6 +61,21 @@ if "jsonschema" not in sys.modules:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _import_papermill() -> None:
+    """Import papermill without the HDFS support it imports from pyarrow (numpy and pyarrow: ~0.2 s of every run).
+
+    papermill.iorw imports ``pyarrow.fs`` for ``hdfs://`` notebooks and does without it when the import fails; a
+    report reads and writes local files only. The block is lifted at once: pandas still imports pyarrow.fs later.
+    """
+    if "papermill.iorw" in sys.modules or "pyarrow.fs" in sys.modules:
+        return
+    sys.modules["pyarrow.fs"] = None  # type: ignore[assignment]
+    try:
+        import papermill.iorw  # noqa: F401
+    finally:
+        del sys.modules["pyarrow.fs"]
+
+
 def check_notebook(path: str | Path) -> set[str]:
     """Refuse a notebook that papermill could not parameterise, before running it.
 
@@ -74,6 +89,8 @@ def check_notebook(path: str | Path) -> set[str]:
         ValidationError: the notebook is missing, unreadable, or has no parameters cell.
     """
     import nbformat
+
+    _import_papermill()
     from papermill.translators import PythonTranslator
 
     path = Path(path)
@@ -190,6 +207,40 @@ def _kernel_manager_class(stderr_path: Path) -> type:
     return QuietKernelManager
 
 
+#: The papermill engine the runs use: :func:`_register_engine`.
+ENGINE = "qdanalysis-save-at-end"
+
+
+def _register_engine() -> str:
+    """Register papermill's nbclient engine that writes the notebook once, when the run ends.
+
+    papermill's own engine writes the whole notebook (every figure in it) before and after each cell and
+    at the start and the end, and then once more: 0.3-0.5 s of a report run. This one writes it before the
+    kernel starts (no output yet) and when the run ends; a run cut off (a cell over its time, a kernel that died) still leaves what it did, for
+    :func:`_mark_stopped`, and a cell that raised is written by papermill with its error banners.
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class SaveAtEnd(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+            for cell in nb.cells:  # papermill gives the cell it adds a random id: the same run, the same files
+                if "injected-parameters" in cell.metadata.get("tags", []):
+                    cell.id = "injected-parameters"
+            if output_path:  # the parameterised notebook, before any output: cheap, and a started run shows
+                write_ipynb(nb, output_path)
+            try:
+                return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            except BaseException:
+                if output_path:
+                    write_ipynb(nb, output_path)
+                raise
+
+    papermill_engines.register(ENGINE, SaveAtEnd)
+    return ENGINE
+
+
 #: What nbclient raises when a kernel never comes up (no cell has run yet): a kernel that does not
 #: answer in time, or one that dies at once, as when two runs starting together race for a port.
 KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying to kernel_info")
@@ -212,7 +263,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
 
     def execute() -> None:
         papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters,
+            str(notebook), str(output), parameters=parameters, engine_name=_register_engine(),
             kernel_name=KERNEL_NAME, language="python",  # the Python translator writes literals
             # The kernel starts in PROJECT_ROOT (nbclient's resources path), and this process stays where it is:
             # papermill's cwd= would chdir the whole process, which runs in parallel threads cannot share.

@@ -50,6 +50,15 @@ def test_run_writes_executed_notebook_and_html(simple, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]
 
 
+def test_a_rerun_writes_the_same_html_byte_for_byte(simple, tmp_path):
+    first = run_notebook(simple, tmp_path / "a", {"year": 2021}, title="测试报告")
+    second = run_notebook(simple, tmp_path / "b", {"year": 2021}, title="测试报告")
+    assert first.html.read_bytes() == second.html.read_bytes()
+    injected = [c for c in nbformat.read(second.ipynb, as_version=4).cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert [c.id for c in injected] == ["injected-parameters"]  # papermill's would be random
+
+
 def test_parameter_values_never_become_code(tmp_path):
     marker = tmp_path / "pwned"
     title = (

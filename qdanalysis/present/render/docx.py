@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -51,8 +52,9 @@ MIN_COLUMN_MM = 12
 #: A column whose text needs at most this width (mm) keeps it when the page is tight.
 SHORT_COLUMN_MM = 26
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-#: Charts are printed at this resolution.
-CHART_DPI = 200
+#: The least resolution a chart is printed at: a chart is the report's own PNG (7.2-8.4 in at 120 dpi, 864-1008 px),
+#: the one the HTML shows and the run keeps (:mod:`qdanalysis.present.cache`), set 15.6 cm wide: 140-164 dpi.
+CHART_DPI = 140
 #: The printable width between the margins (210 − 28 − 26 mm).
 TEXT_WIDTH = Mm(156)
 #: The cover's lines under the title: a label and what the evaluation team writes there.
@@ -164,13 +166,10 @@ class DocxWriter:
             self._section(landscape=False)
 
     def figure(self, block: Chart) -> None:
-        import matplotlib.pyplot as plt
+        from qdanalysis.present.cache import chart_png
 
-        fig = block.draw()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=CHART_DPI)
-        plt.close(fig)
-        buf.seek(0)
+        # The report's own PNG, the one the HTML shows: a draft written after a run draws nothing
+        buf = io.BytesIO(chart_png(block))
         self.figures += 1
         p = self._paragraph(indent=False, keep_with_next=True)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -247,9 +246,16 @@ class DocxWriter:
         _font_table(self.doc)
         if self.styled:
             _official_styles(self.doc)
+        # Looked up once: python-docx looks a style up, and the default style, by searching every style each time
+        self._normal = self.doc.styles["Normal"]
+        self._normal_is_default = self._normal == self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
 
     def _paragraph(self, *, indent: bool = True, keep_with_next: bool = False):
-        p = self.doc.add_paragraph(style="Normal")
+        p = self.doc.add_paragraph()
+        if self._normal_is_default:
+            p._p.get_or_add_pPr()  # noqa: SLF001 - what setting the default style leaves: no w:pStyle, a w:pPr
+        else:
+            p.style = self._normal
         if not indent:
             p.paragraph_format.first_line_indent = Pt(0)
         if keep_with_next:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from typing import Any, Iterable
 
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
@@ -56,14 +55,11 @@ def table_html(table: Table) -> str:
 
 
 def chart_html(chart: Chart) -> str:
-    """A chart drawn now, as an embedded PNG at the figure's own resolution, with its alt text."""
-    import matplotlib.pyplot as plt
+    """A chart as an embedded PNG at the figure's own resolution, with its alt text: drawn now, or the same
+    figure drawn before from the same data, code and fonts (:func:`~qdanalysis.present.cache.chart_png`)."""
+    from qdanalysis.present.cache import chart_png
 
-    fig = chart.draw()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = base64.b64encode(chart_png(chart)).decode("ascii")
     return (f'<figure class="qd-figure"><img src="data:image/png;base64,{data}" alt="{esc(chart.alt)}">'
             f"</figure>")
 

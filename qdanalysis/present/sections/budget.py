@@ -5,7 +5,7 @@ from __future__ import annotations
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.domain import NOT_ADJUSTED
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, para
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 SPEND = TableLayout(
@@ -21,13 +21,6 @@ BUDGET_ITEMS = TableLayout(
     money=("budget", "adjusted_budget", "executed"), detail=True)
 
 
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import budget
-
-    return budget
-
-
 def blocks(ctx: Context) -> list[Block]:
     d, t = ctx.data, ctx.data.totals
     spend, h = ctx.analysis.spend, ctx.analysis.headline
@@ -40,14 +33,14 @@ def blocks(ctx: Context) -> list[Block]:
              base="调整后预算数" if t.get("adjusted_budget") is not None else "预算数", adjusted=adjusted,
              item_exec_text=("分项目执行数未提供，本报告按项目总额分析预算执行情况。" if item_exec == 0
                              else f"{item_exec}个项目给出了执行数。")),
-        Chart("budget_execution", lambda: _charts().budget_execution(t, source=ctx.source("预算执行"), demo=ctx.demo,
+        Chart("budget_execution", drawing("budget", "budget_execution", t, source=ctx.source("预算执行"), demo=ctx.demo,
                                                                   year=d.year), "预算数与执行数"),
         para("各项目已列明的金额（依次取项目执行数、合同本年支付额、列明的年度预算数）合计{disclosed}，相当于执行数的{share}；"
              "其余{rest}（推算：执行数减已列明的金额）未逐项列明。其中的预算数和合同金额并非{year}年的实际支出，"
              "只说明执行数中有多少能落到具体项目。",
              year=d.year, disclosed=wan(h.itemised), share=pct(h.itemised_share),
              rest=derived(wan(h.unitemised), "执行数减已列明的金额")),
-        Chart("disclosed_spend", lambda: _charts().disclosed_spend(spend, source=ctx.source("预算执行", "合同台账"),
+        Chart("disclosed_spend", drawing("budget", "disclosed_spend", spend, source=ctx.source("预算执行", "合同台账"),
                                                                 demo=ctx.demo, year=d.year), "逐项列明的支出"),
         ctx.table(SPEND, spend),
     ]

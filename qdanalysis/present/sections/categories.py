@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from qdanalysis.analyse.spending import TOTAL, UNITEMISED
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, para
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, derived, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 CATEGORIES = TableLayout(
@@ -15,13 +15,6 @@ CATEGORIES = TableLayout(
      "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占预算比例"},
     money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",),
     note="注：“未逐项列明”一行的项目已分别计入上列各类的项目数；其金额按预算合计减各类已列明数推算，不是逐项数据。")
-
-
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import categories
-
-    return categories
 
 
 def table(ctx: Context) -> Table:
@@ -47,7 +40,7 @@ def blocks(ctx: Context) -> list[Block]:
     elif top is not None:
         out.append(para("按类别看，金额最多的是“{cat}”（{amount}，占预算总额{share}）；各项目均列明了预算数。",
                         cat=top["category"], amount=wan(top["budget"]), share=pct(top["share"])))
-    out.append(Chart("category_spending", lambda: _charts().category_spending(
+    out.append(Chart("category_spending", drawing("categories", "category_spending",
         cats, source=ctx.source("预算执行"), demo=ctx.demo, year=ctx.data.year), "分类支出"))
     out.append(table(ctx))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qdanalysis.analyse.economic import TOTAL
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 ECONOMIC = TableLayout(
@@ -13,13 +13,6 @@ ECONOMIC = TableLayout(
      "executed": "执行数（万元）", "execution_rate": "执行率", "share": "占执行数比例"},
     money=("budget", "adjusted_budget", "executed"), percent=("execution_rate", "share"), integer=("items",),
     note="注：同一项目按支出经济分类分行列示的，各行分别计入所属分类；项目数按分类计，一个项目可计入多个分类。")
-
-
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import economic
-
-    return economic
 
 
 def table(ctx: Context) -> Table:
@@ -39,7 +32,7 @@ def blocks(ctx: Context) -> list[Block]:
                         n=len(classes), name=top["economic"], amount=wan(top["executed"]), share=pct(top["share"])))
     else:
         out.append(para("预算执行表按支出经济分类列示了{n}个分类，各分类的执行数均未披露。", n=len(classes)))
-    out.append(Chart("economic_spending", lambda: _charts().economic_spending(
+    out.append(Chart("economic_spending", drawing("economic", "economic_spending",
         table_, source=ctx.source("预算执行"), demo=ctx.demo, year=ctx.data.year), "按支出经济分类的执行数"))
     out.append(table(ctx))
     return out

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from qdanalysis.analyse.indicator_status import STATUS_MET, STATUS_MISMATCH, STATUS_NOT_MET, STATUS_UNKNOWN
 from qdanalysis.fmt import pct
-from qdanalysis.present.blocks import NOTE, WARNING, Block, Chart, Table, TableLayout, para
+from qdanalysis.present.blocks import NOTE, WARNING, Block, Chart, Table, TableLayout, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 INDICATORS = TableLayout(
     "绩效指标", "绩效目标完成情况",
     {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target_text": "指标值", "actual_text": "实际完成值",
      "status": "完成情况", "comparison": "对比"})
-
-
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import indicators
-
-    return indicators
 
 
 def blocks(ctx: Context) -> list[Block]:
@@ -33,7 +26,7 @@ def blocks(ctx: Context) -> list[Block]:
     for _, r in status[status["status"] == STATUS_NOT_MET].iterrows():
         out.append(para("未完成：“{name}”目标{target}，实际{actual}，完成{ach}。", WARNING, name=r["name"],
                         target=r["target_text"], actual=r["actual_text"], ach=pct(r["achievement"], 0)))
-    out.append(Chart("indicators", lambda: _charts().indicators(status, source=ctx.source("绩效指标"), demo=ctx.demo,
+    out.append(Chart("indicators", drawing("indicators", "indicators", status, source=ctx.source("绩效指标"), demo=ctx.demo,
                                                              year=ctx.data.year), "绩效指标完成情况"))
     out.append(ctx.table(INDICATORS, status))
     return out

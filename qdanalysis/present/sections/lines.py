@@ -6,7 +6,7 @@ from __future__ import annotations
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import format_number, times, wan
 from qdanalysis.money import is_missing
-from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
+from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 LINE_COSTS = TableLayout(
@@ -30,13 +30,6 @@ MONTHLY_LINES = TableLayout(
     money=("cost",), dates=("month",), detail=True)
 
 
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import lines
-
-    return lines
-
-
 def blocks(ctx: Context) -> list[Block]:
     d, an = ctx.data, ctx.analysis
     costs, prices, count = an.line_costs, an.prices, an.line_count
@@ -53,7 +46,7 @@ def blocks(ctx: Context) -> list[Block]:
     else:
         out = [para("线路清单共{n}条线路，按月租测算年费用{annual}（推算：月租×条数×{months}）。", n=count["lines"],
                     annual=total_annual, months=months)]
-    out.append(Chart("line_costs", lambda: _charts().line_costs(costs, source=source, demo=ctx.demo, year=d.year),
+    out.append(Chart("line_costs", drawing("lines", "line_costs", costs, source=source, demo=ctx.demo, year=d.year),
                      "线路费用"))
     out.append(ctx.table(LINE_COSTS, costs))
     out += _units_note(costs, count)
@@ -66,7 +59,7 @@ def blocks(ctx: Context) -> list[Block]:
             lf=wan(lo["monthly_fee"]), ratio=times(hi["ratio_to_cheapest"]),
             diff=derived(wan(hi["annual_gap"]), "月租之差×12")))
     if len(prices):
-        out.append(Chart("bandwidth_prices", lambda: _charts().bandwidth_prices(prices, source=source, demo=ctx.demo,
+        out.append(Chart("bandwidth_prices", drawing("lines", "bandwidth_prices", prices, source=source, demo=ctx.demo,
                                                                              year=d.year), "同带宽价格对比"))
     out += _monthly(ctx) + _yearly(ctx) + _count(ctx)
     return out
@@ -103,7 +96,7 @@ def _monthly(ctx: Context) -> list[Block]:
                 total=derived(wan(h.monthly_line_total), basis), basis=basis, units=units)
     if not varies(monthly):  # twelve equal bars would repeat the sentence: no chart
         return [text]
-    return [text, Chart("monthly_line_cost", lambda: _charts().monthly_line_cost(
+    return [text, Chart("monthly_line_cost", drawing("lines", "monthly_line_cost",
         monthly, source=ctx.source("合同台账"), demo=ctx.demo, year=d.year), "月度线路费用（推算）")]
 
 
@@ -122,7 +115,7 @@ def _yearly(ctx: Context) -> list[Block]:
     source = ctx.source("合同台账") + "；按合同月费推算"
     return [para("自{first}年最早的线路合同起，按合同月费推算的逐年费用见下图（以当前月费推算，并非历年实际支付）。",
                  first=first),
-            Chart("yearly_line_cost", lambda: _charts().yearly_line_cost(yearly, source=source, demo=ctx.demo,
+            Chart("yearly_line_cost", drawing("lines", "yearly_line_cost", yearly, source=source, demo=ctx.demo,
                                                                       year=d.year), "历年线路费用")]
 
 
@@ -136,7 +129,7 @@ def _count(ctx: Context) -> list[Block]:
     return [para("绩效目标“保障网络线路数量{target}”：线路清单列有{listed}；{reported}。",
                  target=count["target_text"], listed=listed,
                  reported="完成值未披露" if reported is None else f"报告完成值为{format_number(reported, 0)}条"),
-            Chart("line_count", lambda: _charts().line_count(count, source=ctx.source("线路清单", "绩效指标"),
+            Chart("line_count", drawing("lines", "line_count", count, source=ctx.source("线路清单", "绩效指标"),
                                                           demo=ctx.demo, year=d.year), "线路数量与目标")]
 
 

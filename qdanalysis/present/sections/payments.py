@@ -6,7 +6,7 @@ import pandas as pd
 
 from qdanalysis.analyse.payments import AGREES, DIFFERS, EXECUTED_UNDISCLOSED, NOT_IN_BUDGET, SCHEDULE
 from qdanalysis.fmt import pct, wan
-from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 #: The cross-check's outcomes, in the order the report counts them.
@@ -41,13 +41,6 @@ NO_CONTRACT = TableLayout(
     money=("paid",), integer=("payments",))
 
 
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import payments
-
-    return payments
-
-
 def _contracts(p) -> pd.DataFrame:
     return p.contracts.assign(basis=["推算（按本年服务月数折算）" if d else "合同金额" for d in p.contracts["derived"]])
 
@@ -66,7 +59,7 @@ def blocks(ctx: Context) -> list[Block]:
         out.append(para("按预算{base}计，各季度末累计执行率依次为{rates}，序时进度为{schedule}。", base=wan(p.base),
                         rates="、".join(pct(r) for r in ends["rate"]),
                         schedule="、".join(pct(s) for s in SCHEDULE.values())))
-    out.append(Chart("payment_progress", lambda: _charts().payment_progress(
+    out.append(Chart("payment_progress", drawing("payments", "payment_progress",
         p.monthly, source=ctx.source("支付明细", "预算执行"), demo=ctx.demo, year=ctx.data.year), "支付进度"))
     out.append(ctx.table(QUARTERS, p.quarters))
     counts = p.items["status"].value_counts()

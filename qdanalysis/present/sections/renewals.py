@@ -7,7 +7,7 @@ import pandas as pd
 from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS, STALE_YEARS
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import date_text, pct, wan
-from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, para
+from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 RENEWALS = TableLayout(
@@ -17,13 +17,6 @@ RENEWALS = TableLayout(
      "cost_basis": "年度金额依据", "years": "年度数", "spent_since": "期间推算支出（万元）"},
     money=("first_cost", "last_cost", "spent_since"), percent=("cagr",), integer=("links", "renewals", "years"),
     dates=("reference",), text={"vendor": lambda v: v if isinstance(v, str) else UNDISCLOSED})
-
-
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import renewals
-
-    return renewals
 
 
 def blocks(ctx: Context) -> list[Block]:
@@ -53,7 +46,7 @@ def blocks(ctx: Context) -> list[Block]:
                 else f"自{first}年{word}合同起未见竞争性采购{span}" if word
                 else f"自{first}年的合同起未见竞争性采购{span}")
         out.append(para("“{item}”（{vendor}）{lead}。", item=r["item"], vendor=vendor, lead=lead))
-    out.append(Chart("renewals", lambda: _charts().renewals(an.chains, summary, source=ctx.source("合同台账"), demo=ctx.demo,
+    out.append(Chart("renewals", drawing("renewals", "renewals", an.chains, summary, source=ctx.source("合同台账"), demo=ctx.demo,
                                                          year=d.year), "合同续签"))
     out.append(ctx.table(RENEWALS, summary))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qdanalysis.domain import SETTLED, UNDISCLOSED
 from qdanalysis.fmt import count_text, format_number, wan
-from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, para
+from qdanalysis.present.blocks import NOTE, Block, Chart, Table, TableLayout, derived, drawing, para
 from qdanalysis.present.sections.base import Context, Section
 
 SMS_DEPARTMENTS = TableLayout(
@@ -16,13 +16,6 @@ SMS_MONTHLY = TableLayout(
     "短信月度", "金宏短信月度发送量与费用",
     {"month": "月份", "count": "条数", "amount": "金额（万元）", "amount_basis": "金额依据"},
     money=("amount",), integer=("count",), dates=("month",), detail=True)
-
-
-def _charts():
-    """The chart functions, imported when a chart is drawn: the Excel export draws none and loads no plotting library."""
-    from qdanalysis.present.charts import sms
-
-    return sms
 
 
 def blocks(ctx: Context) -> list[Block]:
@@ -49,10 +42,10 @@ def blocks(ctx: Context) -> list[Block]:
             count=count_text(target["target_count"]), price=format_number(target["unit_price"], 3),
             money=derived(wan(target["implied"]), "目标条数×单价")))
     if known:  # a chart of twelve 未披露 bars would say no more than the sentence above
-        out.append(Chart("sms_monthly", lambda: _charts().sms_monthly(monthly, target, source=ctx.source("短信结算", "绩效指标"),
+        out.append(Chart("sms_monthly", drawing("sms", "sms_monthly", monthly, target, source=ctx.source("短信结算", "绩效指标"),
                                                                    demo=ctx.demo, year=d.year), "月度短信"))
     if len(depts):
-        out.append(Chart("sms_departments", lambda: _charts().sms_departments(depts, source=ctx.source("短信结算"),
+        out.append(Chart("sms_departments", drawing("sms", "sms_departments", depts, source=ctx.source("短信结算"),
                                                                            demo=ctx.demo, year=d.year), "各部门短信"))
         out.append(ctx.table(SMS_DEPARTMENTS, depts))
     return out
