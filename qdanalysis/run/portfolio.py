@@ -360,6 +360,7 @@ def run_portfolio(
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
     trends = run_portfolio_trends(portfolio, out_path, jobs or default_jobs(), force=force, report=report,
+                                  package=package_fingerprint(),
                                   notebook=Path(trends_notebook).resolve()) if trends_too else []
     ordered = [results[label_of(p, y)] for p, y in planned] + unlisted + trends
     print(format_summary(ordered, LABEL_HEADER), file=stream, flush=True)

@@ -6,7 +6,7 @@ overview links each project's row to it. Like a project-year, the run writes ``s
 beside the report, with its outcome and a fingerprint, and is skipped when the fingerprint is that of
 its last successful run. The fingerprint is the SHA-256 of: every file of the project's year
 folders, every file of its parameters folder, its entry in the portfolio file, the notebook and the
-package (:func:`qdanalysis.run.portfolio.package_fingerprint`).
+package's fingerprint, which the caller gives (:func:`qdanalysis.run.portfolio.package_fingerprint`).
 """
 
 from __future__ import annotations
@@ -57,13 +57,11 @@ def trends_values(project: Project, declared: set[str]) -> dict[str, Any]:
     return values
 
 
-def trends_fingerprint(project: Project, values: dict[str, Any], notebook: Path) -> str:
+def trends_fingerprint(project: Project, values: dict[str, Any], notebook: Path, package: str) -> str:
     """SHA-256 of everything the project's trends report depends on (see the module docstring)."""
-    from qdanalysis.run.portfolio import package_fingerprint
-
     params = sorted(f for f in project.params.iterdir() if f.is_file()) if project.params.is_dir() else []
     recipe = {
-        "package": package_fingerprint(),
+        "package": package,
         "notebook": sha256(notebook),
         "project": [project.id, project.name, str(project.data_root), str(project.params), project.scoring],
         "values": values,
@@ -90,10 +88,11 @@ def trends_link(project: Project, root: Path) -> str | None:
     return f"../{project.id}/{TRENDS_LABEL}/{html}" if html else None
 
 
-def run_project_trends(project: Project, out: str | Path | None = None, *, notebook: str | Path = TRENDS_NOTEBOOK,
-                       force: bool = False) -> RunResult:
+def run_project_trends(project: Project, out: str | Path | None = None, *, package: str,
+                       notebook: str | Path = TRENDS_NOTEBOOK, force: bool = False) -> RunResult:
     """Run the trends notebook over the project's years into ``<out>/<project>/trends/``, unless it is
-    unchanged since its last successful run; write its ``summary.json``."""
+    unchanged since its last successful run (``package``: the package's fingerprint); write its
+    ``summary.json``."""
     notebook = Path(notebook)
     label, out_dir, start = trends_label(project), trends_dir(out, project), time.monotonic()
     try:
@@ -103,7 +102,7 @@ def run_project_trends(project: Project, out: str | Path | None = None, *, noteb
         result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error="；".join(map(str, err.problems)))
         _write(out_dir, result, "")
         return result
-    stamp = trends_fingerprint(project, values, notebook)
+    stamp = trends_fingerprint(project, values, notebook, package)
     skipped = None if force else _skipped(project, out_dir, stamp, start)
     if skipped is not None:
         return skipped
@@ -127,14 +126,14 @@ def _skipped(project: Project, out_dir: Path, stamp: str, start: float) -> RunRe
     return RunResult(trends_label(project), STATUS_SKIPPED, time.monotonic() - start, html.with_suffix(".ipynb"), html)
 
 
-def unchanged_trends(project: Project, out: Path | None, notebook: Path = TRENDS_NOTEBOOK) -> RunResult | None:
+def unchanged_trends(project: Project, out: Path | None, notebook: Path, package: str) -> RunResult | None:
     """The skipped result of a project whose trends are unchanged, recognised without a worker."""
     start = time.monotonic()
     try:
         values = trends_values(project, check_notebook(notebook))
     except ValidationError:
         return None  # the worker reports the refusal
-    return _skipped(project, trends_dir(out, project), trends_fingerprint(project, values, notebook), start)
+    return _skipped(project, trends_dir(out, project), trends_fingerprint(project, values, notebook, package), start)
 
 
 def _write(out_dir: Path, result: RunResult, stamp: str) -> None:
@@ -145,12 +144,14 @@ def _write(out_dir: Path, result: RunResult, stamp: str) -> None:
     write_text(out_dir / SUMMARY_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
-def _job(portfolio_file: Path, project_id: str, out: Path | None, force: bool, notebook: Path) -> RunResult:
+def _job(portfolio_file: Path, project_id: str, out: Path | None, force: bool, notebook: Path,
+         package: str) -> RunResult:
     """Worker-process entry point: the worker reads the portfolio itself."""
-    return run_project_trends(load_portfolio(portfolio_file).project(project_id), out, force=force, notebook=notebook)
+    return run_project_trends(load_portfolio(portfolio_file).project(project_id), out, package=package, force=force,
+                              notebook=notebook)
 
 
-def run_portfolio_trends(portfolio: Portfolio, out: Path | None, jobs: int, *, force: bool,
+def run_portfolio_trends(portfolio: Portfolio, out: Path | None, jobs: int, *, force: bool, package: str,
                          report: Callable[[RunResult], None], notebook: Path = TRENDS_NOTEBOOK) -> list[RunResult]:
     """Every project's trends report, ``jobs`` at a time in worker processes; each result is handed to
     ``report`` as it arrives. A crashed worker fails its project's trends only."""
@@ -160,7 +161,7 @@ def run_portfolio_trends(portfolio: Portfolio, out: Path | None, jobs: int, *, f
     results: dict[str, RunResult] = {}
     to_run = []
     for project in portfolio.projects:
-        skipped = None if force else unchanged_trends(project, out, notebook)
+        skipped = None if force else unchanged_trends(project, out, notebook, package)
         if skipped is None:
             to_run.append(project)
         else:
@@ -170,7 +171,7 @@ def run_portfolio_trends(portfolio: Portfolio, out: Path | None, jobs: int, *, f
         return [results[trends_label(p)] for p in portfolio.projects]
     context = multiprocessing.get_context("spawn")  # as the project-years: no fork of a parent with threads
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(to_run))), mp_context=context) as pool:
-        futures = {pool.submit(_job, portfolio.file, p.id, out, force, notebook): p for p in to_run}
+        futures = {pool.submit(_job, portfolio.file, p.id, out, force, notebook, package): p for p in to_run}
         for future in as_completed(futures):
             project = futures[future]
             try:

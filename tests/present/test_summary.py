@@ -24,6 +24,7 @@ def test_the_2020_run_summary_carries_the_figures_of_the_analysis(payload_2020):
     assert p["findings"] == {"高": 5, "中": 6, "低": 1} and p["findings_decided"] == 0  # all proposals
     # 结余 against the budget the rate divides by: 2020's was not adjusted, so 941.00 - 924.68
     assert (p["adjusted_budget"], p["balance"]) == (None, "163200.00")
+    assert "暂不定级，已确认的指标得 4.91/5 分（98.2%）" in p["score"] and "按系统建议计约 22.16 分" in p["score"]
 
 
 def test_the_balance_is_taken_from_the_adjusted_budget_where_stated():
@@ -35,7 +36,6 @@ def test_the_balance_is_taken_from_the_adjusted_budget_where_stated():
         Decimal("9.5")
     assert balance({"budget": Decimal(100), "adjusted_budget": None, "executed": Decimal(80)}) == Decimal(20)
     assert balance({"budget": Decimal(100), "executed": None}) is None  # 未披露, never 0
-    assert "暂不定级，已确认的指标得 4.91/5 分（98.2%）" in p["score"] and "按系统建议计约 22.16 分" in p["score"]
 
 
 def test_the_run_summary_is_plain_json(payload_2020):

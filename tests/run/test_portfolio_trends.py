@@ -61,25 +61,26 @@ def test_the_notebook_gets_the_parameters_it_declares(tmp_path):
 def test_a_project_runs_once_then_is_skipped_until_its_data_changes(tmp_path):
     p, nb, out = project(tmp_path), notebook(tmp_path), tmp_path / "reports"
 
-    first = run_project_trends(p, out, notebook=nb)
+    first = run_project_trends(p, out, package="v1", notebook=nb)
     assert (first.label, first.status) == ("good/trends", "ok") and log(tmp_path) == ["2020,2021"]
     assert first.html == out / "good" / "trends" / "trends.html"
     assert "甲项目2020—2021年趋势分析" in first.html.read_text(encoding="utf-8")
     assert trends_link(p, out) == "../good/trends/trends.html"
     assert len(read_trends_summary(out / "good" / "trends")["fingerprint"]) == 64
 
-    assert run_project_trends(p, out, notebook=nb).status == "skipped" and log(tmp_path) == ["2020,2021"]
+    assert run_project_trends(p, out, package="v1", notebook=nb).status == "skipped" and log(tmp_path) == ["2020,2021"]
     (p.params / "2021.yaml").write_text("year: 2021\n", encoding="utf-8")  # the parameters count
-    assert run_project_trends(p, out, notebook=nb).status == "ok" and len(log(tmp_path)) == 2
+    assert run_project_trends(p, out, package="v1", notebook=nb).status == "ok" and len(log(tmp_path)) == 2
     (p.data_root / "2020" / "预算.xlsx").write_bytes(b"changed")
-    assert run_project_trends(p, out, notebook=nb).status == "ok" and len(log(tmp_path)) == 3
-    assert run_project_trends(p, out, notebook=nb, force=True).status == "ok" and len(log(tmp_path)) == 4
+    assert run_project_trends(p, out, package="v1", notebook=nb).status == "ok" and len(log(tmp_path)) == 3
+    assert run_project_trends(p, out, package="v1", notebook=nb, force=True).status == "ok" and len(log(tmp_path)) == 4
+    assert run_project_trends(p, out, package="v2", notebook=nb).status == "ok" and len(log(tmp_path)) == 5  # new code
 
 
 def test_a_failed_trends_run_links_to_the_page_that_shows_why(tmp_path):
     p, nb, out = project(tmp_path, "broken"), notebook(tmp_path), tmp_path / "reports"
 
-    result = run_project_trends(p, out, notebook=nb)
+    result = run_project_trends(p, out, package="v1", notebook=nb)
 
     assert result.status == "failed" and "2021年预算表无法读取" in result.error
     assert trends_link(p, out) == "../broken/trends/trends（运行失败）.html"
