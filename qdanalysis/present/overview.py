@@ -142,6 +142,8 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
     if is_missing(value):
         if row["status"] == "failed" and key not in ("name", "department", "year"):
             return NOT_AVAILABLE, ""
+        if key == "total":
+            return NOT_AVAILABLE, ""  # 暂不定级 or 未评分: no total yet, which is not 未披露
         return UNDISCLOSED, ""
     if key in MONEY:
         return format_wan(value), str(value)
@@ -163,6 +165,8 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
 
 _NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | set(LINKS) | {"total", "grade", "status", "rate_change",
                                                                        "flag"}
+#: Columns of a word or two, never broken (a failed run's error is a span that wraps).
+_SHORT = {"grade", "status", "year"}
 #: Columns of figures: right-aligned, never broken.
 _FIGURES = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "rate_change"}
 
@@ -202,7 +206,8 @@ table.qd-sortable th { cursor: pointer; user-select: none; }
 table.qd-sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.qd-sortable th[aria-sort=descending]::after { content: " ▼"; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.link { white-space: nowrap; }
+td.link, td.short { white-space: nowrap; }
+td.short .qd-failed { white-space: normal; display: inline-block; min-width: 14em; }
 table.qd-sortable td:nth-child(1) { min-width: 9em; } table.qd-sortable td:nth-child(2) { min-width: 7em; }
 tr.qd-flagged td { background: #FFF1E0; }
 .qd-flag { color: #B23B00; font-weight: bold; }
@@ -233,7 +238,7 @@ figure { margin: 16px 0; } figure img { max-width: 100%; }
   tr.qd-flagged td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
-  figure { break-inside: avoid; } figure img { max-height: 165mm; }
+  figure { break-inside: avoid; margin: 6pt 0; } figure img { max-height: 78mm; }
 }
 """
 
@@ -248,8 +253,8 @@ def overview_notes(frame: pd.DataFrame) -> list[str]:
     return [
         f"共 {len(frame)} 个项目年度（{frame['project'].nunique()} 个项目）"
         + (f"，其中 {failed} 个运行失败，原因见“运行状态”列" if failed else "，全部运行成功") + "。",
-        "金额单位：万元（保留两位小数，四舍五入）；“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败，"
-        "或项目组合中没有上一年度的运行结果，没有数字。",
+        "金额单位：万元（保留两位小数，四舍五入）；“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败、"
+        "项目组合中没有上一年度的运行结果，或暂不定级而尚无得分，没有数字。",
         "结余 = 预算数（有调整后预算数时为调整后预算数，与预算执行率的分母一致）− 执行数。"
         "“较上年”与项目组合中同一项目的上一年度比较：执行率为两年百分比（四舍五入后）之差，预算数为增减幅度。",
         f"执行率提示：预算执行率低于 {threshold} 而评价等级为{'或'.join(GOOD_GRADES)}的项目年度，整行标出"
@@ -272,7 +277,8 @@ def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, 
         cells = []
         for key in COLUMNS:
             shown, sort = _cell(key, row)
-            cls = ' class="num"' if key in _FIGURES else (' class="link"' if key in LINKS else "")
+            cls = ' class="num"' if key in _FIGURES else (
+                ' class="link"' if key in LINKS else ' class="short"' if key in _SHORT else "")
             cells.append(f'<td{cls} data-sort="{escape(sort)}">{shown}</td>')
         flagged = ' class="qd-flagged"' if row["flag"] else ""
         body.append(f"<tr{flagged}>" + "".join(cells) + "</tr>")
