@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
+from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import format_wan, pct, signed_pct
 from qdanalysis.money import is_missing, round_half_up, safe_ratio, sum_all, sum_known, to_decimal
 
@@ -162,7 +162,8 @@ def write_totals_sheet(wb, totals: pd.DataFrame, *, title: str, demo: bool) -> N
     if len(table):
         table["budget_change"] = [NOT_AVAILABLE if is_missing(v) else v for v in table["budget_change"]]
         table["flagged"] = [int(v) for v in table["flagged"]]
+        table["projects"] = [int(v) if v.isdigit() else v for v in table["projects"]]  # a number unless one failed
     write_table(wb, "各年度合计", f"{title}：各年度合计", table, TOTAL_COLUMNS, money=TOTALLED,
                 percent=("execution_rate", "budget_change"), integer=("year", "flagged", "findings"), demo=demo,
                 note=("合计只计运行成功的项目年度；某项目的数字未披露时，合计写作“已披露部分+未披露”，执行率不计算。"
-                      "预算数较上年只在两年运行成功的项目相同时计算。" + (f"（{DEMO_LABEL}）" if demo else "")))
+                      "预算数较上年只在两年运行成功的项目相同时计算。"))

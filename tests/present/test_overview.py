@@ -113,7 +113,7 @@ def test_the_workbook_filters_and_links(tmp_path):
     assert trends.hyperlink.target == "../a/trends/2.0-multi-year-trends.html"
     assert ws.cell(row=4, column=list(COLUMNS).index("report") + 1).hyperlink is None  # failed, nothing to open
     totals = wb["各年度合计"]
-    assert [c.value for c in totals[3]][:6] == [2020, "1", 941.0, 941.0, 0.0, 1.0]
+    assert [c.value for c in totals[3]][:6] == [2020, 1, 941.0, 941.0, 0.0, 1.0]
     assert [c.value for c in totals[4]][:5] == [2021, "2（1个运行失败，未计入）", 1234.57, 1234.57, 0.0]
 
 
