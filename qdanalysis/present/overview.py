@@ -99,7 +99,7 @@ def overview_frame(entries: list[dict[str, Any]], threshold: Decimal = DEFAULT_T
             "grade": s.get("grade") if s else None,
             "total": s.get("total") if s.get("graded") else None,
             "recurring_share": s.get("recurring_share"),
-            "findings": sum(findings.values()) if findings else None,
+            "findings": s.get("findings_total", sum(findings.values())) if findings else None,
             **{key: findings.get(level) if s else None for level, key in SEVERITY_COLUMNS.items()},
             "status": "failed" if failed else "ok",
             "error": e.get("error") or "",

@@ -116,6 +116,7 @@ def run_payload(analysis: YearAnalysis) -> dict:
         "max_total": None if r is None else float(r.max_total),
         "recurring_share": _ratio(analysis.recurring.get("share")),
         "findings": severities,
+        "findings_total": len(analysis.findings),  # with the team's own findings that carry no severity
         "findings_decided": sum(f.origin == TEAM_ORIGIN or bool(f.decision) for f in analysis.findings),
         "adjusted_budget": _money(t.get("adjusted_budget")),
         "balance": _money(balance(t)),

@@ -46,6 +46,8 @@ def test_one_row_per_project_year_with_the_figures_of_its_summary():
     assert first["budget"] == Decimal("9410000.00") and first["execution_rate"] == 0.98266
     assert (first["grade"], first["total"], first["high"], first["medium"], first["low"]) == ("良", 85.5, 2, 3, 0)
     assert first["findings"] == 5 and first["balance"] == Decimal("0.00") and first["flag"] == ""
+    with_team = overview_frame([entry("a", "甲项目", 2020, {**summary(2020, "1.00", 0.9, 0.1), "findings_total": 7})])
+    assert with_team["findings"].iloc[0] == 7  # two of the team's findings carry no severity
     failed = frame.iloc[1]
     assert failed["status"] == "failed" and "合计与明细不符" in failed["error"] and failed["budget"] is None
     assert frame.iloc[2]["grade"] == "暂不定级" and pd.isna(frame.iloc[2]["total"])  # not graded: no total shown
