@@ -15,6 +15,14 @@ DERIVED = "推算"
 NOT_ADJUSTED = "未调整"
 #: The billing of a contract paid once, not per month or per unit.
 ONE_OFF = "一次性"
+#: The billings of a recurring (刚性) contract: paid per year, month or message, year after year.
+RECURRING_BILLINGS = ("年", "月", "条")
+#: The contracts that make spending recurring (刚性支出), in the words of every output.
+RECURRING_CONTRACTS = "按年、按月或按条持续付费或续签的合同"
+#: What 刚性支出占比 means, one wording for the annual report, the trends report and the overview
+#: (computed by :func:`qdanalysis.analyse.renewals.recurring_share`).
+RECURRING_DEFINITION = (f"刚性支出占比：{RECURRING_CONTRACTS}所对应项目的列明预算占预算总额的比例；一次性付费的不计，"
+                        "服务期已在本年内结束且未续签的（本年支付为尾款）不计，预算未披露的项目未计入。")
 #: An indicator's result that waits for its evidence: the score sheet's status, and what the Excel
 #: export writes in a form's cell (read back as no value, not as a figure).
 NOT_YET_EVIDENCED = "待补充佐证"

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from qdanalysis.analyse.money_array import money_array
-from qdanalysis.domain import ONE_OFF
+from qdanalysis.domain import ONE_OFF, RECURRING_BILLINGS
 from qdanalysis.money import is_missing, safe_ratio, sum_known
 
 COMPETITIVE = ("公开招标", "招标", "竞争性磋商", "竞争性谈判", "询价", "邀请招标", "政府采购")
@@ -195,7 +195,7 @@ def recurring_share(budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict,
         if year_end is not None and _ended(c, year_end) and c["contract_id"] not in renewed:
             ended.add(c["item_code"])
             continue
-        if c["billing"] in ("年", "月", "条") or not pd.isna(c["renews"]):
+        if c["billing"] in RECURRING_BILLINGS or not pd.isna(c["renews"]):
             recurring_codes.add(c["item_code"])
         elif is_missing(c["billing"]):
             unknown.add(c["item_code"])

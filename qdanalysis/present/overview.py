@@ -6,7 +6,15 @@ its :class:`~qdanalysis.analyse.year.YearAnalysis` and displayed for the runner,
 that failed keeps its row, with its error in place of the figures.
 
 The page is one offline file: the charts are embedded PNG drawn in the reports' chart style with
-the bundled Chinese font, and a few lines of inline JavaScript order the table by any column.
+the bundled Chinese font, the font itself is embedded (subset to the page's characters, as in the
+annual report), and a few lines of inline JavaScript order the table by any column. It prints on A4
+landscape with page numbers. Beside each row's figures it shows the change from the project's year
+before, and flags a project-year whose execution rate is below the portfolio's threshold while its
+grade is good (:data:`GOOD_GRADES`); the totals of each year are in :mod:`qdanalysis.present.overview_totals`.
+
+A column is declared once: its key and header in :data:`COLUMNS`, its value in :func:`overview_frame`,
+its kind in :data:`MONEY`, :data:`PERCENT`, :data:`INTEGER` or :data:`LINKS` (or its own case in
+``_cell``); the HTML table and the workbook follow :data:`COLUMNS`.
 """
 
 from __future__ import annotations
@@ -22,9 +30,19 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.atomic import atomic_path, write_text
-from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
-from qdanalysis.fmt import format_wan, pct
+from qdanalysis.domain import DEMO_LABEL, RECURRING_DEFINITION, UNDISCLOSED
+from qdanalysis.fmt import format_number, format_wan, pct, signed_pct
 from qdanalysis.money import is_missing, round_half_up, to_decimal
+from qdanalysis.present.overview_totals import (
+    DEFAULT_THRESHOLD,
+    GOOD_GRADES,
+    add_changes,
+    flag_text,
+    format_percent,
+    totals_html,
+    write_totals_sheet,
+    year_totals,
+)
 
 SEVERITY_COLUMNS = {"高": "high", "中": "medium", "低": "low"}
 #: Key -> Chinese header, in the order of the table (HTML and Excel alike).
@@ -34,28 +52,40 @@ COLUMNS: dict[str, str] = {
     "year": "年度",
     "budget": "预算数（万元）",
     "executed": "执行数（万元）",
+    "balance": "结余（万元）",
     "execution_rate": "预算执行率",
+    "rate_change": "执行率较上年（百分点）",
+    "budget_change": "预算数较上年",
     "grade": "评价等级",
     "total": "得分",
+    "flag": "执行率提示",
     "recurring_share": "刚性支出占比",
+    "findings": "本年问题",
     "high": "问题（高）",
     "medium": "问题（中）",
     "low": "问题（低）",
     "status": "运行状态",
     "report": "报告",
+    "trends": "多年趋势",
 }
-MONEY = ("budget", "executed")
-PERCENT = ("execution_rate", "recurring_share")
-INTEGER = ("year", "high", "medium", "low")
+MONEY = ("budget", "executed", "balance")
+PERCENT = ("execution_rate", "recurring_share", "budget_change")
+INTEGER = ("year", "findings", "high", "medium", "low")
+#: Link columns -> (the frame's column holding the address, the text of the link).
+LINKS = {"report": ("link", "查看报告"), "trends": ("trends_link", "多年趋势")}
+#: Changes from the year before: shown as "—" where the portfolio has no run of that year.
+CHANGES = ("rate_change", "budget_change")
 STATUS_TEXT = {"ok": "成功", "skipped": "成功", "failed": "失败"}
 NOT_AVAILABLE = "—"
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1, "暂不定级": 0, "未评分": -1}
 
 
-def overview_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+def overview_frame(entries: list[dict[str, Any]], threshold: Decimal = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """One row per project-year from the entries (``project``, ``name``, ``department``, ``year``,
-    ``status``, ``error``, ``link``, ``summary``): money in 元 as Decimal, ratios as floats, None where
-    the run gives no figure. Pure: the entries are not changed."""
+    ``status``, ``error``, ``link``, ``trends``, ``summary``): money in 元 as Decimal, ratios as floats,
+    None where the run gives no figure; the changes from the project's year before
+    (:func:`~qdanalysis.present.overview_totals.add_changes`) and the flag of an execution rate below
+    ``threshold`` (percent) beside a good grade. Pure: the entries are not changed."""
     rows = []
     for e in entries:
         s = e.get("summary") or {}
@@ -64,17 +94,26 @@ def overview_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
         rows.append({
             "project": e["project"], "name": e["name"], "department": e["department"], "year": int(e["year"]),
             "budget": _decimal(s.get("budget")), "executed": _decimal(s.get("executed")),
+            "balance": _decimal(s.get("balance")),
             "execution_rate": s.get("execution_rate"),
             "grade": s.get("grade") if s else None,
             "total": s.get("total") if s.get("graded") else None,
             "recurring_share": s.get("recurring_share"),
+            "findings": s.get("findings_total", sum(findings.values())) if findings else None,
             **{key: findings.get(level) if s else None for level, key in SEVERITY_COLUMNS.items()},
             "status": "failed" if failed else "ok",
             "error": e.get("error") or "",
             "link": e.get("link"),
+            "trends_link": e.get("trends"),
             "demo": bool(s.get("demo")),
+            "decided": s.get("findings_decided"),
         })
-    return pd.DataFrame(rows, columns=["project", *COLUMNS, "error", "link", "demo"])
+    frame = pd.DataFrame(rows, columns=["project", *COLUMNS, "error", "link", "trends_link", "demo", "decided"])
+    frame = add_changes(frame)
+    frame["flag"] = [flag_text(rate, grade, threshold) if status != "failed" else ""
+                     for rate, grade, status in zip(frame["execution_rate"], frame["grade"], frame["status"])]
+    frame.attrs["threshold"] = Decimal(threshold)
+    return frame
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -87,10 +126,15 @@ def _decimal(value: Any) -> Decimal | None:
 def _cell(key: str, row: pd.Series) -> tuple[str, str]:
     """(shown HTML, sort key) of one cell."""
     value = row[key]
-    if key == "report":
-        if isinstance(row["link"], str) and row["link"]:
-            return f'<a href="{escape(row["link"])}">查看报告</a>', "1"
+    if key in LINKS:
+        column, text = LINKS[key]
+        if isinstance(row[column], str) and row[column]:
+            return f'<a href="{escape(row[column])}">{text}</a>', "1"
         return NOT_AVAILABLE, "0"
+    if key == "flag":
+        return (f'<span class="qd-flag">{escape(value)}</span>', "1") if value else ("", "0")
+    if key in CHANGES and is_missing(value) and is_missing(row["prev_year"]):
+        return NOT_AVAILABLE, ""  # no run of the year before in the portfolio: nothing to compare
     if key == "status":
         if row["status"] == "failed":
             return f'<span class="qd-failed">失败：{escape(row["error"])}</span>', "0"
@@ -98,9 +142,16 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
     if is_missing(value):
         if row["status"] == "failed" and key not in ("name", "department", "year"):
             return NOT_AVAILABLE, ""
+        if key == "total":
+            return NOT_AVAILABLE, ""  # 暂不定级 or 未评分: no total yet, which is not 未披露
         return UNDISCLOSED, ""
     if key in MONEY:
         return format_wan(value), str(value)
+    if key == "budget_change":
+        return signed_pct(value), repr(float(value))
+    if key == "rate_change":
+        text = format_number(value)
+        return ("" if text.startswith("-") else "+") + text, str(value)
     if key in PERCENT:
         return pct(value), repr(float(value))
     if key == "total":
@@ -112,7 +163,12 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
     return escape(str(value)), escape(str(value))
 
 
-_NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "grade", "status", "report"}
+_NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | set(LINKS) | {"total", "grade", "status", "rate_change",
+                                                                       "flag"}
+#: Columns of a word or two, never broken (a failed run's error is a span that wraps).
+_SHORT = {"grade", "status", "year"}
+#: Columns of figures: right-aligned, never broken.
+_FIGURES = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "rate_change"}
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.qd-sortable').forEach(function (table) {
@@ -137,27 +193,82 @@ document.querySelectorAll('table.qd-sortable').forEach(function (table) {
 _STYLE = """
 :root { --qd-cjk-font-family: "Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
         "PingFang SC", sans-serif; }
-body { font-family: var(--qd-cjk-font-family); max-width: 1280px; margin: 24px auto; padding: 0 16px; color: #333; }
+body { font-family: var(--qd-cjk-font-family); max-width: 1400px; margin: 24px auto; padding: 0 16px; color: #333; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
-.qd-note { color: #6E6E6E; font-size: 13px; }
+.qd-note { color: #6E6E6E; font-size: 13px; margin: 4px 0; }
 .qd-warning { color: #B23B00; font-weight: bold; }
-table.qd-sortable { border-collapse: collapse; font-size: 13px; width: 100%; }
-table.qd-sortable th, table.qd-sortable td { border: 1px solid #D0D0D0; padding: 4px 6px; }
-table.qd-sortable th { background: #DDEBF7; cursor: pointer; white-space: nowrap; user-select: none; }
+table.qd-sortable, table.qd-totals { border-collapse: collapse; font-size: 13px; width: 100%; }
+table.qd-totals { width: auto; }
+table.qd-sortable th, table.qd-sortable td, table.qd-totals th, table.qd-totals td {
+  border: 1px solid #D0D0D0; padding: 4px 6px; }
+table.qd-sortable th, table.qd-totals th { background: #DDEBF7; font-weight: bold; }
+table.qd-sortable th { cursor: pointer; user-select: none; }
 table.qd-sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.qd-sortable th[aria-sort=descending]::after { content: " ▼"; }
-table.qd-sortable td.num { text-align: right; white-space: nowrap; }
-table.qd-sortable td.link { white-space: nowrap; }
-table.qd-sortable td:nth-child(1) { min-width: 11em; } table.qd-sortable td:nth-child(2) { min-width: 8em; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.link, td.short { white-space: nowrap; }
+td.short .qd-failed { white-space: normal; display: inline-block; min-width: 14em; }
+table.qd-sortable td:nth-child(1) { min-width: 9em; } table.qd-sortable td:nth-child(2) { min-width: 7em; }
+tr.qd-flagged td { background: #FFF1E0; }
+.qd-flag { color: #B23B00; font-weight: bold; }
+ul.qd-flags li { margin: 4px 0; }
 .qd-failed { color: #9F1D1D; }
 figure { margin: 16px 0; } figure img { max-width: 100%; }
+@page {
+  size: A4 landscape;
+  margin: 12mm 10mm 14mm 10mm;
+  @bottom-center {
+    content: "第 " counter(page) " 页，共 " counter(pages) " 页";
+    font-family: "Noto Sans SC", sans-serif;
+    font-size: 9pt;
+    color: #555;
+  }
+}
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h1 { font-size: 16pt; margin: 0 0 6pt; } h2 { font-size: 12pt; margin: 12pt 0 6pt; break-after: avoid; }
+  .qd-note { font-size: 8.5pt; }
+  .qd-screen { display: none; }
+  table.qd-sortable, table.qd-totals { font-size: 8pt; }
+  table.qd-sortable th, table.qd-sortable td, table.qd-totals th, table.qd-totals td { padding: 2px 3px; }
+  table.qd-sortable th[aria-sort]::after { content: ""; }
+  table.qd-sortable td:nth-child(1) { min-width: 7em; } table.qd-sortable td:nth-child(2) { min-width: 5em; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  tr.qd-flagged td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+  figure { break-inside: avoid; margin: 6pt 0; } figure img { max-height: 78mm; }
+}
 """
 
 
-def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, str]]) -> str:
-    """The overview page: title, notes, the sortable table and the charts (PNG bytes, alt text)."""
-    demo = bool(frame["demo"].any())
+def overview_notes(frame: pd.DataFrame) -> list[str]:
+    """The lines under the title: what the page covers, the units, the threshold, the definitions."""
     failed = int((frame["status"] == "failed").sum())
+    threshold = format_percent(frame.attrs.get("threshold", DEFAULT_THRESHOLD))
+    done = frame[frame["status"] != "failed"]
+    decided = sum(int(v) for v in done["decided"] if not is_missing(v))
+    findings = sum(int(v) for v in done["findings"] if not is_missing(v))
+    return [
+        f"共 {len(frame)} 个项目年度（{frame['project'].nunique()} 个项目）"
+        + (f"，其中 {failed} 个运行失败，原因见“运行状态”列" if failed else "，全部运行成功") + "。",
+        "金额单位：万元（保留两位小数，四舍五入）；“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败、"
+        "项目组合中没有上一年度的运行结果，或暂不定级而尚无得分，没有数字。",
+        "结余 = 预算数（有调整后预算数时为调整后预算数，与预算执行率的分母一致）− 执行数。"
+        "“较上年”与项目组合中同一项目的上一年度比较：执行率为两年百分比（四舍五入后）之差，预算数为增减幅度。",
+        f"执行率提示：预算执行率低于 {threshold} 而评价等级为{'或'.join(GOOD_GRADES)}的项目年度，整行标出"
+        "（阈值为项目组合文件的 flag_execution_below，未写时为 90）。",
+        "评价等级和得分为按评分表计算的建议，以评价组的评价记录为准。" + RECURRING_DEFINITION,
+        f"本年问题为各年度报告“主要问题与建议”所列问题的条数，按严重程度分列；共 {findings} 条，"
+        f"其中评价组已确认或自行提出的 {decided} 条，其余为工具提出、待评价组确认。",
+    ]
+
+
+def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, str]]) -> str:
+    """The overview page: title, notes, the year totals, the flags, the sortable table and the
+    charts (PNG bytes, alt text); the Chinese font is not yet embedded (see :func:`embed_font`)."""
+    demo = bool(frame["demo"].any())
     head = "".join(
         f'<th scope="col" data-type="{"number" if key in _NUMERIC else "text"}">{escape(label)}</th>'
         for key, label in COLUMNS.items())
@@ -166,31 +277,49 @@ def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, 
         cells = []
         for key in COLUMNS:
             shown, sort = _cell(key, row)
-            cls = ' class="num"' if key in MONEY or key in PERCENT or key in INTEGER or key == "total" else (
-                ' class="link"' if key == "report" else "")
+            cls = ' class="num"' if key in _FIGURES else (
+                ' class="link"' if key in LINKS else ' class="short"' if key in _SHORT else "")
             cells.append(f'<td{cls} data-sort="{escape(sort)}">{shown}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    notes = [
-        f"共 {len(frame)} 个项目年度（{frame['project'].nunique()} 个项目）"
-        + (f"，其中 {failed} 个运行失败，原因见“运行状态”列" if failed else "，全部运行成功") + "。",
-        "金额单位：万元（保留两位小数，四舍五入）；“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败，没有数字。",
-        "刚性支出占比：按年或按月计费、逐年续签的合同占预算的比例。问题数为各年度报告“主要问题与建议”按严重程度的条数。",
-        "点击表头可按该列排序，再次点击反向排序。",
-    ]
+        flagged = ' class="qd-flagged"' if row["flag"] else ""
+        body.append(f"<tr{flagged}>" + "".join(cells) + "</tr>")
     warning = (f'<p class="qd-warning">【{DEMO_LABEL}】本页使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。</p>'
                if demo else "")
+    flagged = frame[frame["flag"] != ""]
+    flags = ("<ul class=\"qd-flags\">" + "".join(
+        f"<li>{escape(row['name'])}{int(row['year'])}年：{escape(_flag_sentence(row))}</li>"
+        for _, row in flagged.iterrows()) + "</ul>") if len(flagged) else (
+        '<p class="qd-note">没有执行率低于阈值而评价等级为'
+        f'{"或".join(GOOD_GRADES)}的项目年度。</p>')
     figures = "".join(
         f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" alt="{escape(alt)}">'
         f"<figcaption class=\"qd-note\">{escape(alt)}</figcaption></figure>" for png, alt in charts)
+    threshold = format_percent(frame.attrs.get("threshold", DEFAULT_THRESHOLD))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{escape(title)}</h1>\n{warning}\n"
-        + "".join(f'<p class="qd-note">{escape(n)}</p>' for n in notes)
-        + f'\n<h2>一、各项目年度一览</h2>\n<table class="qd-sortable"><thead><tr>{head}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table>\n<h2>二、图表</h2>\n{figures}\n'
+        + "".join(f'<p class="qd-note">{escape(n)}</p>' for n in overview_notes(frame))
+        + f"\n<h2>一、各年度合计</h2>\n{totals_html(year_totals(frame))}\n"
+        f"<h2>二、执行率低于 {threshold} 而评价等级为{'或'.join(GOOD_GRADES)}的项目年度</h2>\n{flags}\n"
+        '<h2>三、各项目年度一览</h2>\n<p class="qd-note qd-screen">点击表头可按该列排序，再次点击反向排序。</p>\n'
+        f'<table class="qd-sortable"><thead><tr>{head}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table>\n<h2>四、图表</h2>\n{figures}\n'
         f"<script>{_SORT_SCRIPT}</script>\n</body>\n</html>\n"
     )
+
+
+def _flag_sentence(row: pd.Series) -> str:
+    """One flagged project-year in words: its grade, its rate against the threshold, what was left unspent."""
+    balance = "结余未披露" if is_missing(row["balance"]) else f"结余{format_wan(row['balance'])}万元"
+    return (f"评价等级「{row['grade']}」（建议），预算执行率{pct(row['execution_rate'])}，{balance}"
+            f"（预算数{format_wan(row['budget'])}万元，执行数{format_wan(row['executed'])}万元）。")
+
+
+def embed_font(page: str) -> str:
+    """The page with its Chinese font embedded, subset to its characters (as the annual report does)."""
+    from qdanalysis.present.webfont import font_face_css
+
+    return page.replace("</head>", f"<style>\n{font_face_css(page)}\n</style>\n</head>", 1)
 
 
 # --------------------------------------------------------------------------- charts
@@ -262,8 +391,10 @@ def _png(fig, plt) -> bytes:
 
 
 def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str) -> Path:
-    """The overview table as an Excel workbook (same columns; a failed row carries its error)."""
+    """The overview table as an Excel workbook (same columns; a failed row carries its error; the
+    links are live, the header has an autofilter), with the year totals on a second sheet."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     from qdanalysis.present.render.xlsx import write_table
 
@@ -271,30 +402,55 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     wb.remove(wb.active)
     table = frame.copy()
     table["status"] = [("失败：" + e) if s == "failed" else "成功" for s, e in zip(table["status"], table["error"])]
-    table["report"] = [link if isinstance(link, str) and link else NOT_AVAILABLE for link in table["link"]]
+    for key, (column, text) in LINKS.items():
+        table[key] = [text if isinstance(link, str) and link else NOT_AVAILABLE for link in table[column]]
+    table["rate_change"] = [None if is_missing(v) else float(v) for v in table["rate_change"]]
+    for key in CHANGES:  # no year before in the portfolio: nothing to compare, not 未披露
+        table[key] = [NOT_AVAILABLE if is_missing(v) and is_missing(p) else v
+                      for v, p in zip(table[key], table["prev_year"])]
     columns = dict(COLUMNS)
+    threshold = format_percent(frame.attrs.get("threshold", DEFAULT_THRESHOLD))
     write_table(wb, "总览", title, table, columns, money=MONEY, percent=PERCENT, integer=INTEGER,
-                demo=bool(frame["demo"].any()),
-                note="“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败，没有数字，原因见“运行状态”列。")
+                number_formats={"rate_change": "+0.00;-0.00;0.00"}, demo=bool(frame["demo"].any()),
+                note="“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败（原因见“运行状态”列）或没有上一年度可比较。"
+                     f"执行率提示：预算执行率低于{threshold}而评价等级为{'或'.join(GOOD_GRADES)}。"
+                     "评价等级和得分为按评分表计算的建议，以评价组的评价记录为准。" + RECURRING_DEFINITION)
     ws = wb["总览"]
-    figures = [j for j, key in enumerate(columns, start=1) if key not in ("name", "department", "year", "status",
-                                                                          "report")]
-    for i, failed in enumerate(frame["status"] == "failed", start=3):
+    keys = list(columns)
+    figures = [j for j, key in enumerate(keys, start=1) if key not in ("name", "department", "year", "status",
+                                                                       "flag", *LINKS)]
+    last = 2 + len(frame)
+    for i, (_, row) in enumerate(frame.iterrows(), start=3):
         for j in figures:
-            if failed and ws.cell(row=i, column=j).value in (None, UNDISCLOSED, "—"):
+            if row["status"] == "failed" and ws.cell(row=i, column=j).value in (None, UNDISCLOSED, "—"):
                 ws.cell(row=i, column=j).value = NOT_AVAILABLE
+        for key, (column, _) in LINKS.items():
+            if isinstance(row[column], str) and row[column]:
+                cell = ws.cell(row=i, column=keys.index(key) + 1)
+                cell.hyperlink = row[column]  # relative to the workbook's folder, as on the page
+                cell.style = "Hyperlink"
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
+    write_totals_sheet(wb, year_totals(frame), title=title, demo=bool(frame["demo"].any()))
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return Path(out)
 
 
-def write_overview(entries: list[dict[str, Any]], folder: str | Path, *, title: str) -> tuple[Path, Path]:
-    """Write ``<folder>/index.html`` and ``<folder>/portfolio.xlsx``.
+def write_overview(entries: list[dict[str, Any]], folder: str | Path, *, title: str,
+                   threshold: Decimal = DEFAULT_THRESHOLD) -> tuple[Path, Path]:
+    """Write ``<folder>/index.html`` (with its font embedded) and ``<folder>/portfolio.xlsx``.
+
+    Args:
+        entries: one per project-year (see :func:`overview_frame`).
+        folder: the overview's folder.
+        title: the page's title.
+        threshold: the execution rate (percent) below which a good grade is flagged.
 
     Returns:
         The two paths.
     """
     folder = Path(folder)
-    frame = overview_frame(entries)
-    html_path = write_text(folder / "index.html", overview_html(frame, title=title, charts=overview_charts(frame)))
+    frame = overview_frame(entries, threshold)
+    page = embed_font(overview_html(frame, title=title, charts=overview_charts(frame)))
+    html_path = write_text(folder / "index.html", page)
     return html_path, write_overview_workbook(frame, folder / "portfolio.xlsx", title=title)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qdanalysis.analyse.findings import SEVERITIES
+from qdanalysis.analyse.findings import SEVERITIES, TEAM_ORIGIN
 from qdanalysis.analyse.scoring_table import number_text, score_text
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import pct, wan
-from qdanalysis.money import is_missing, round_half_up
+from qdanalysis.money import is_missing, round_half_up, to_decimal
 
 
 def scoring_source(result) -> str:
@@ -116,8 +116,21 @@ def run_payload(analysis: YearAnalysis) -> dict:
         "max_total": None if r is None else float(r.max_total),
         "recurring_share": _ratio(analysis.recurring.get("share")),
         "findings": severities,
+        "findings_total": len(analysis.findings),  # with the team's own findings that carry no severity
+        "findings_decided": sum(f.origin == TEAM_ORIGIN or bool(f.decision) for f in analysis.findings),
+        "adjusted_budget": _money(t.get("adjusted_budget")),
+        "balance": _money(balance(t)),
         "conclusion": conclusion_lines(analysis),
     }
+
+
+def balance(totals: dict):
+    """结余: the budget the execution rate divides by (the adjusted one where stated) less the
+    executed amount, exact; None (未披露) when either is not stated."""
+    base = totals.get("adjusted_budget")
+    base = totals.get("budget") if is_missing(base) else base
+    executed = totals.get("executed")
+    return None if is_missing(base) or is_missing(executed) else to_decimal(base) - to_decimal(executed)
 
 
 def _money(value) -> str | None:

@@ -17,7 +17,7 @@ from qdanalysis.analyse.checks import STATUS_DIFF
 from qdanalysis.analyse.linking import item_label
 from qdanalysis.analyse.trend_checks import STATUS_NOTHING
 from qdanalysis.analyse.trends import Trends
-from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, UNDISCLOSED
+from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, RECURRING_DEFINITION, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
 from qdanalysis.present import trends_payments
@@ -239,6 +239,7 @@ class TrendsReport(Outline):
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
                      "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))
         blocks += self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
+        blocks.append(para(RECURRING_DEFINITION, "note"))
         return blocks
 
     def trend_findings(self) -> list[Block]:

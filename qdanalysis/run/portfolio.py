@@ -2,8 +2,9 @@
 
 ``qdanalysis run --portfolio FILE`` runs the annual notebook for each project-year of the
 portfolio file (:mod:`qdanalysis.run.portfolio_file`) into ``<out>/<project>/<year>/``, with the
-failure isolation, progress lines and summary table of ``run --all``; then it writes the finance
-bureau's overview ``<out>/portfolio/index.html`` and ``portfolio.xlsx``
+failure isolation, progress lines and summary table of ``run --all``; then each project's trends
+report into ``<out>/<project>/trends/`` (:mod:`qdanalysis.run.portfolio_trends`); then it writes the
+finance bureau's overview ``<out>/portfolio/index.html`` and ``portfolio.xlsx``
 (:mod:`qdanalysis.present.overview`).
 
 Beside each report the run writes ``summary.json``: the project, the year, the outcome (with
@@ -37,6 +38,7 @@ from qdanalysis.read.store import sha256, source_hashes
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook, notebook_path, notebook_summary, run_notebook
 from qdanalysis.run.params import load_params, load_runner, param_file_for, runner_file_for
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
+from qdanalysis.run.portfolio_trends import TRENDS_NOTEBOOK, run_portfolio_trends, trends_link
 from qdanalysis.run.results import (
     STATUS_FAILED,
     STATUS_NOT_RUN,
@@ -272,6 +274,7 @@ def run_portfolio(
     overview: bool = True,
     notebook: str | Path = ANNUAL_NOTEBOOK,
     stream: TextIO | None = None,
+    trends_notebook: str | Path | None = TRENDS_NOTEBOOK,
 ) -> list[RunResult]:
     """Run every project-year of a portfolio in parallel, then write the overview.
 
@@ -285,15 +288,18 @@ def run_portfolio(
         out: output root (default ``reports/``).
         jobs: at most this many runs at once (default: one per CPU, plus one).
         force: rerun project-years that are unchanged since their last successful run.
-        only: run just these project-years (``<project>/<year>``) or projects (``<project>``).
+        only: run just these project-years (``<project>/<year>``) or projects (``<project>``); the
+            projects' trends reports are then not rerun.
         overview: write ``<out>/portfolio/`` afterwards (an Airflow task per project-year
             leaves it to the DAG's last task).
         notebook: the annual notebook.
         stream: where to print progress lines and the summary table (default stdout).
+        trends_notebook: the multi-year notebook run for each project (None: no trends reports).
 
     Returns:
         One result per project-year, in the portfolio's order; then, unless ``only`` chooses, one
-        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`).
+        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`) and
+        one result per project's trends report (``<project>/trends``).
 
     Raises:
         ValidationError: the portfolio file or the notebook is refused (nothing was run).
@@ -308,7 +314,8 @@ def run_portfolio(
     planned = select(portfolio, only)
     unlisted = [] if only else unlisted_years(portfolio)
     out_path = Path(out).resolve() if out is not None else None
-    total = len(planned) + len(unlisted)
+    trends_too = not only and trends_notebook is not None
+    total = len(planned) + len(unlisted) + (len(portfolio.projects) if trends_too else 0)
     results: dict[str, RunResult] = {}
 
     def report(result: RunResult) -> None:
@@ -347,7 +354,10 @@ def run_portfolio(
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-    ordered = [results[label_of(p, y)] for p, y in planned] + unlisted
+    trends = run_portfolio_trends(portfolio, out_path, jobs or default_jobs(), force=force, report=report,
+                                  package=package_fingerprint(),
+                                  notebook=Path(trends_notebook).resolve()) if trends_too else []
+    ordered = [results[label_of(p, y)] for p, y in planned] + unlisted + trends
     print(format_summary(ordered, LABEL_HEADER), file=stream, flush=True)
     if overview:
         paths = write_portfolio_overview(portfolio, out_path)
@@ -377,6 +387,7 @@ def overview_entries(portfolio: Portfolio, out: str | Path | None = None) -> lis
             "project": project.id, "name": project.name, "department": project.department, "year": year,
             "status": record.get("status", STATUS_FAILED), "error": record.get("error", ""),
             "link": f"../{project.id}/{year}/{html}" if html else None,
+            "trends": trends_link(project, root),
             "summary": record.get("summary") or {},
         })
     return entries
@@ -390,7 +401,8 @@ def write_portfolio_overview(portfolio: Portfolio | str | Path, out: str | Path 
         portfolio = load_portfolio(portfolio)
     root = Path(out) if out is not None else REPORTS
     entries = overview_entries(portfolio, root)
-    return write_overview(entries, root / OVERVIEW_FOLDER, title=portfolio.title)
+    return write_overview(entries, root / OVERVIEW_FOLDER, title=portfolio.title,
+                          threshold=portfolio.flag_execution_below)
 
 
 __all__ = ["run_portfolio", "run_project_year", "write_portfolio_overview", "overview_entries", "fingerprint",

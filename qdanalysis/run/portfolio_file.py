@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from qdanalysis.run.params import YEAR_MAX, YEAR_MIN
 from qdanalysis.yamlfile import is_int, key_path, line_of, node_lines, read_yaml, type_name
 
 #: Top-level keys -> Chinese description.
-KEYS: dict[str, str] = {"title": "总览标题", "projects": "项目列表"}
+KEYS: dict[str, str] = {"title": "总览标题", "projects": "项目列表",
+                        "flag_execution_below": "总览的执行率提示线（百分数）"}
 #: Keys of one project -> Chinese description, in the order a user should read them.
 PROJECT_KEYS: dict[str, str] = {
     "id": "项目编号（报告文件夹名）",
@@ -33,6 +35,8 @@ PROJECT_KEYS: dict[str, str] = {
 }
 REQUIRED = ("id", "name", "department", "data_root", "params", "years")
 DEFAULT_TITLE = "专项资金绩效评价总览"
+#: The overview flags an execution rate below this (percent) beside a grade of 优 or 良, unless the file sets one.
+DEFAULT_FLAG_BELOW = Decimal(90)
 #: The folder of the overview inside the output root; no project may be called so.
 OVERVIEW_FOLDER = "portfolio"
 TEXT_MAX = 100
@@ -71,6 +75,8 @@ class Portfolio:
     file: Path
     title: str
     projects: tuple[Project, ...]
+    #: The overview's threshold (percent): an execution rate below it beside a grade of 优 or 良 is flagged.
+    flag_execution_below: Decimal = DEFAULT_FLAG_BELOW
 
     def project_years(self) -> list[tuple[Project, int]]:
         """Every (project, year) to run, project by project, years ascending."""
@@ -142,8 +148,21 @@ def validate_portfolio(data: Any, source: str, base: Path, *, lines: dict[tuple,
                 continue
             seen[project.id] = i
             projects.append(project)
+    flag_below = _percent(data.get("flag_execution_below", DEFAULT_FLAG_BELOW), ("flag_execution_below",), add)
     problems.raise_if_any()
-    return Portfolio(file=(file or base / "portfolio.yaml"), title=title or DEFAULT_TITLE, projects=tuple(projects))
+    return Portfolio(file=(file or base / "portfolio.yaml"), title=title or DEFAULT_TITLE, projects=tuple(projects),
+                     flag_execution_below=flag_below)
+
+
+def _percent(value: Any, at: tuple, add) -> Decimal:
+    """A percentage between 0 and 100 written as a number (``90`` or ``87.5``)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+        add(at, f"执行率提示线应为 0 到 100 之间的数（百分数），实际是{type_name(value)}「{value}」",
+            "例如 flag_execution_below: 90（执行率低于90%而评价等级为优或良时在总览中提示）")
+        return DEFAULT_FLAG_BELOW
+    return Decimal(str(value))
 
 
 def _project(item: Any, at: tuple, base: Path, add, problems: ProblemCollector) -> Project | None:

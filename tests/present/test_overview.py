@@ -17,15 +17,18 @@ from qdanalysis.present.overview import COLUMNS, overview_charts, overview_frame
 
 
 def summary(year: int, budget: str, rate: float | None, share: float | None, grade: str = "良",
-            total: float | None = 85.5, demo: bool = False) -> dict:
-    return {"year": year, "demo": demo, "score": "", "budget": budget, "executed": budget, "execution_rate": rate,
-            "graded": total is not None, "grade": grade, "total": total, "max_total": 100.0,
-            "recurring_share": share, "findings": {"高": 2, "中": 3, "低": 0}}
+            total: float | None = 85.5, demo: bool = False, executed: str | None = None,
+            balance: str | None = "0.00") -> dict:
+    return {"year": year, "demo": demo, "score": "", "budget": budget, "executed": executed or budget,
+            "execution_rate": rate, "graded": total is not None, "grade": grade, "total": total, "max_total": 100.0,
+            "recurring_share": share, "findings": {"高": 2, "中": 3, "低": 0}, "findings_decided": 1,
+            "balance": balance}
 
 
 def entry(project: str, name: str, year: int, s: dict | None, status: str = "ok", error: str = "") -> dict:
     return {"project": project, "name": name, "department": f"{name}主管局", "year": year, "status": status,
-            "error": error, "link": f"../{project}/{year}/1.0-annual-report.html" if s else None, "summary": s or {}}
+            "error": error, "link": f"../{project}/{year}/1.0-annual-report.html" if s else None,
+            "trends": f"../{project}/trends/2.0-multi-year-trends.html", "summary": s or {}}
 
 
 ENTRIES = [
@@ -42,6 +45,9 @@ def test_one_row_per_project_year_with_the_figures_of_its_summary():
     first = frame.iloc[0]
     assert first["budget"] == Decimal("9410000.00") and first["execution_rate"] == 0.98266
     assert (first["grade"], first["total"], first["high"], first["medium"], first["low"]) == ("良", 85.5, 2, 3, 0)
+    assert first["findings"] == 5 and first["balance"] == Decimal("0.00") and first["flag"] == ""
+    with_team = overview_frame([entry("a", "甲项目", 2020, {**summary(2020, "1.00", 0.9, 0.1), "findings_total": 7})])
+    assert with_team["findings"].iloc[0] == 7  # two of the team's findings carry no severity
     failed = frame.iloc[1]
     assert failed["status"] == "failed" and "合计与明细不符" in failed["error"] and failed["budget"] is None
     assert frame.iloc[2]["grade"] == "暂不定级" and pd.isna(frame.iloc[2]["total"])  # not graded: no total shown
@@ -53,12 +59,13 @@ def test_the_page_shows_figures_errors_and_links_and_sorts_by_every_column():
 
     assert "<title>总览&lt;测试&gt;</title>" in html and "<script" in html and "http" not in html.replace(
         "http-equiv", "")
-    assert html.count('<th scope="col"') == len(COLUMNS)
+    assert html.count("data-type=") == len(COLUMNS)  # the sortable table: one header per column
     assert '<td class="num" data-sort="9410000.00">941.00</td>' in html
     assert '<td class="num" data-sort="0.98266">98.27%</td>' in html
     assert '<td class="num" data-sort="">未披露</td>' in html  # 乙's recurring share is not given: never 0
     assert "失败：数据未通过校验：预算执行表第12行合计与明细不符" in html
     assert '<a href="../a/2020/1.0-annual-report.html">查看报告</a>' in html
+    assert '<a href="../a/trends/2.0-multi-year-trends.html">多年趋势</a>' in html
     assert "共 3 个项目年度（2 个项目），其中 1 个运行失败" in html
     assert 'src="data:image/png;base64,iVBORw==" alt="图一"' in html
     assert "示例数据" not in html
@@ -89,11 +96,69 @@ def test_the_workbook_holds_the_same_table(tmp_path):
     ws = load_workbook(xlsx)["总览"]
     assert ws["A1"].value == "测试总览（金额单位：万元）"
     assert [c.value for c in ws[2]] == list(COLUMNS.values())
-    assert [c.value for c in ws[3]] == ["甲项目", "甲项目主管局", 2020, 941.0, 941.0, 0.98266, "良", 85.5, 0.5396, 2, 3,
-                                        0, "成功", "../a/2020/1.0-annual-report.html"]
-    failed = [c.value for c in ws[4]]
-    assert failed[3:12] == ["—"] * 9 and failed[12] == "失败：数据未通过校验：预算执行表第12行合计与明细不符"
-    assert ws.cell(row=5, column=9).value == "未披露"
+    assert [c.value for c in ws[3]] == ["甲项目", "甲项目主管局", 2020, 941.0, 941.0, 0.0, 0.98266, "—", "—", "良", 85.5,
+                                        None, 0.5396, 5, 2, 3, 0, "成功", "查看报告", "多年趋势"]
+    failed = dict(zip(COLUMNS, [c.value for c in ws[4]]))
+    assert {failed[k] for k in ("budget", "executed", "balance", "execution_rate", "grade", "total",
+                                "recurring_share", "findings", "high")} == {"—"}
+    assert failed["status"] == "失败：数据未通过校验：预算执行表第12行合计与明细不符"
+    assert ws.cell(row=5, column=list(COLUMNS).index("recurring_share") + 1).value == "未披露"
+
+
+def test_the_workbook_filters_and_links(tmp_path):
+    _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+
+    wb = load_workbook(xlsx)
+    ws = wb["总览"]
+    assert ws.auto_filter.ref == "A2:T5"  # the header row and every project-year
+    report = ws.cell(row=3, column=list(COLUMNS).index("report") + 1)
+    trends = ws.cell(row=3, column=list(COLUMNS).index("trends") + 1)
+    assert report.value == "查看报告" and report.hyperlink.target == "../a/2020/1.0-annual-report.html"
+    assert trends.hyperlink.target == "../a/trends/2.0-multi-year-trends.html"
+    assert ws.cell(row=4, column=list(COLUMNS).index("report") + 1).hyperlink is None  # failed, nothing to open
+    totals = wb["各年度合计"]
+    assert [c.value for c in totals[3]][:6] == [2020, 1, 941.0, 941.0, 0.0, 1.0]
+    assert [c.value for c in totals[4]][:5] == [2021, "2（1个运行失败，未计入）", 1234.57, 1234.57, 0.0]
+
+
+def test_a_good_grade_beside_a_low_execution_rate_is_flagged_with_its_threshold():
+    # 优 at 78% execution, about 720万 unspent: the case the overview must not hide
+    low = summary(2022, "33185300.00", 0.7824, 0.2, grade="优", total=92.0, executed="25965500.00",
+                  balance="7219800.00")
+    entries = [entry("e", "教育城域网", 2022, low),
+               entry("f", "政务云", 2022, summary(2022, "100.00", 0.7, 0.2, grade="暂不定级", total=None)),
+               entry("g", "视频专网", 2022, summary(2022, "100.00", 0.89996, 0.2, grade="良"))]  # printed 90.00%
+
+    frame = overview_frame(entries)
+    assert list(frame["flag"]) == ["执行率低于90%，评为优", "", ""]
+    html = overview_html(frame, title="t", charts=[])
+    assert '<tr class="qd-flagged">' in html and html.count('class="qd-flagged"') == 1
+    assert "<h2>二、执行率低于 90% 而评价等级为优或良的项目年度</h2>" in html
+    assert "教育城域网2022年：评价等级「优」（建议），预算执行率78.24%，结余721.98万元" in html
+    assert "阈值为项目组合文件的 flag_execution_below" in html
+    assert list(overview_frame(entries, Decimal("75"))["flag"]) == ["", "", ""]
+    assert overview_frame(entries, Decimal("95"))["flag"].iloc[2] == "执行率低于95%，评为良"
+
+
+def test_changes_from_the_year_before_agree_with_the_printed_rates():
+    entries = [entry("a", "甲项目", 2020, summary(2020, "10000000.00", 0.10104, 0.5)),
+               entry("a", "甲项目", 2021, summary(2021, "11000000.00", 0.12716, 0.5))]
+
+    frame = overview_frame(entries)
+    assert frame["rate_change"].iloc[1] == Decimal("2.62")  # 12.72 - 10.10, as printed
+    assert abs(frame["budget_change"].iloc[1] - 0.1) < 1e-12 and frame["prev_year"].iloc[0] is None
+    html = overview_html(frame, title="t", charts=[])
+    assert '<td class="num" data-sort="2.62">+2.62</td>' in html and '<td class="num" data-sort="">—</td>' in html
+    assert "+10.00%" in html
+
+
+def test_the_page_prints_on_a4_landscape_with_page_numbers_and_its_font(tmp_path):
+    html, _ = write_overview(ENTRIES, tmp_path, title="测试总览")
+    page = html.read_text(encoding="utf-8")
+
+    assert "size: A4 landscape" in page and 'counter(page) " 页，共 " counter(pages)' in page
+    assert '@font-face { font-family: "Noto Sans SC"' in page and "data:font/woff;base64," in page
+    assert "刚性支出占比：按年、按月或按条持续付费或续签的合同" in page
 
 
 @pytest.mark.slow
@@ -101,9 +166,10 @@ def test_the_workbook_holds_the_same_table(tmp_path):
 def test_clicking_a_header_orders_the_rows_in_the_browser(tmp_path):
     html, _ = write_overview(ENTRIES, tmp_path, title="测试总览")
     page = tmp_path / "click.html"
-    click = ("<script>var th = document.querySelectorAll('th')[5]; th.click(); th.click();"
-             "document.title = Array.from(document.querySelectorAll('tbody tr'))"
-             ".map(function (r) { return r.cells[5].textContent; }).join(',');</script></body>")
+    col = list(COLUMNS).index("execution_rate")
+    click = (f"<script>var th = document.querySelectorAll('table.qd-sortable th')[{col}]; th.click(); th.click();"
+             "document.title = Array.from(document.querySelectorAll('table.qd-sortable tbody tr'))"
+             f".map(function (r) {{ return r.cells[{col}].textContent; }}).join(',');</script></body>")
     page.write_text(html.read_text(encoding="utf-8").replace("</body>", click), encoding="utf-8")
     with tempfile.TemporaryDirectory() as home:
         dom = subprocess.run([str(CHROMIUM), *_OFFLINE_FLAGS, f"--user-data-dir={Path(home) / 'p'}", "--dump-dom",

@@ -21,8 +21,22 @@ def test_the_2020_run_summary_carries_the_figures_of_the_analysis(payload_2020):
     assert (p["year"], p["demo"], p["budget"], p["executed"]) == (2020, False, "9410000.00", "9246800.00")
     assert round(p["execution_rate"], 6) == 0.982657 and round(p["recurring_share"], 4) == 0.5396
     assert (p["graded"], p["grade"], p["total"], p["max_total"]) == (False, "暂不定级", 4.91, 100.0)
-    assert p["findings"] == {"高": 5, "中": 6, "低": 1}
+    assert p["findings"] == {"高": 5, "中": 6, "低": 1} and p["findings_decided"] == 0  # all proposals
+    assert p["findings_total"] == 12
+    # 结余 against the budget the rate divides by: 2020's was not adjusted, so 941.00 - 924.68
+    assert (p["adjusted_budget"], p["balance"]) == (None, "163200.00")
     assert "暂不定级，已确认的指标得 4.91/5 分（98.2%）" in p["score"] and "按系统建议计约 22.16 分" in p["score"]
+
+
+def test_the_balance_is_taken_from_the_adjusted_budget_where_stated():
+    from decimal import Decimal
+
+    from qdanalysis.present.summary import balance
+
+    assert balance({"budget": Decimal(100), "adjusted_budget": Decimal(90), "executed": Decimal("80.5")}) == \
+        Decimal("9.5")
+    assert balance({"budget": Decimal(100), "adjusted_budget": None, "executed": Decimal(80)}) == Decimal(20)
+    assert balance({"budget": Decimal(100), "executed": None}) is None  # 未披露, never 0
 
 
 def test_the_run_summary_is_plain_json(payload_2020):

@@ -38,10 +38,22 @@ print(title, scoring, params_dir)
 """
 
 
+TRENDS_PARAMS = 'data_root = "data/raw"\nyears = []'
+TRENDS_RUN = """\
+import pathlib
+with open(pathlib.Path(data_root).parent / "trends.log", "a", encoding="utf-8") as log:
+    log.write(",".join(map(str, years)) + "\\n")
+print("趋势", years)
+"""
+
+
 def make_portfolio(tmp_path: Path) -> Path:
     nb = new_notebook(cells=[new_code_cell(PARAMS), new_code_cell(DISPLAY)])
     nb.cells[0].metadata["tags"] = ["parameters"]
     nbformat.write(nb, tmp_path / "annual.ipynb")
+    nb = new_notebook(cells=[new_code_cell(TRENDS_PARAMS), new_code_cell(TRENDS_RUN)])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, tmp_path / "trends.ipynb")
     for project in ("good", "broken"):
         for year in (2019, 2020):
             (tmp_path / project / "raw" / str(year)).mkdir(parents=True)
@@ -74,12 +86,17 @@ def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp
     stream = io.StringIO()
     out = tmp_path / "reports"
 
-    results = run_portfolio(portfolio, out, jobs=2, notebook=tmp_path / "annual.ipynb", stream=stream)
+    results = run_portfolio(portfolio, out, jobs=2, notebook=tmp_path / "annual.ipynb", stream=stream,
+                            trends_notebook=tmp_path / "trends.ipynb")
 
     assert [(r.label, r.status) for r in results] == [
-        ("good/2019", "ok"), ("good/2020", "ok"), ("broken/2019", "ok"), ("broken/2020", "failed")]
+        ("good/2019", "ok"), ("good/2020", "ok"), ("broken/2019", "ok"), ("broken/2020", "failed"),
+        ("good/trends", "ok"), ("broken/trends", "ok")]  # each project's trends, over the years it lists
     assert "2020年预算表合计行与明细不符" in results[3].error
-    for r in results:
+    assert (tmp_path / "good" / "trends.log").read_text(encoding="utf-8") == "2019,2020\n"
+    assert results[4].html == out / "good" / "trends" / "trends.html" and results[4].html.is_file()
+    assert "甲项目2019—2020年趋势分析" in results[4].html.read_text(encoding="utf-8")
+    for r in results[:4]:
         project, year = r.label.split("/")
         name = "annual.html" if r.ok else "annual（运行失败）.html"  # a failed year's page is named as such
         assert r.html == out / project / year / name and r.html.is_file()
@@ -95,11 +112,13 @@ def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp
     assert str((tmp_path / "good" / "params").resolve()) in (out / "good" / "2019" / "annual.html").read_text(
         encoding="utf-8")
     printed = stream.getvalue()
-    assert "[4/4]" in printed and "项目/年份" in printed and "成功 3，失败 1" in printed
+    assert "[6/6]" in printed and "项目/年份" in printed and "成功 5，失败 1" in printed
     assert "broken/2020 失败" in printed and "财政局总览：" in printed
     html = (out / "portfolio" / "index.html").read_text(encoding="utf-8")
-    assert html.count("<tr>") == 5 and "失败：" in html and "2020年预算表合计行与明细不符" in html
+    table = html[html.index('<table class="qd-sortable">'):]
+    assert table.count("<tr") == 5 and "失败：" in html and "2020年预算表合计行与明细不符" in html
     assert 'href="../good/2020/annual.html"' in html
+    assert table.count('href="../good/trends/trends.html"') == 2  # on each of the project's rows
     ws = load_workbook(out / "portfolio" / "portfolio.xlsx")["总览"]
     assert [ws.cell(row=r, column=3).value for r in range(3, 7)] == [2019, 2020, 2019, 2020]
 
@@ -110,7 +129,7 @@ def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, t
     stream = io.StringIO()
 
     results = run_portfolio(portfolio, tmp_path / "reports", jobs=2, notebook=tmp_path / "annual.ipynb",
-                            stream=stream, overview=False)
+                            stream=stream, overview=False, trends_notebook=None)
 
     assert [(r.label, r.status) for r in results][-1] == ("good/2021", "not-run")
     assert len(results) == 5 and sorted(runs(tmp_path, "good")) == ["2019", "2020"]
@@ -130,19 +149,20 @@ def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, t
 @pytest.mark.slow
 def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp_path):
     out = tmp_path / "reports"
-    notebook = tmp_path / "annual.ipynb"
-    run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=io.StringIO())
+    notebook, trends = tmp_path / "annual.ipynb", tmp_path / "trends.ipynb"
+    run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=io.StringIO(), trends_notebook=trends)
     assert sorted(runs(tmp_path, "good")) == ["2019", "2020"]
     before = (out / "good" / "2019" / "annual.html").stat().st_mtime_ns
 
     stream = io.StringIO()
-    results = run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=stream)
+    results = run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=stream, trends_notebook=trends)
 
-    assert [r.status for r in results] == ["skipped", "skipped", "skipped", "failed"]
+    assert [r.status for r in results] == ["skipped", "skipped", "skipped", "failed", "skipped", "skipped"]
+    assert (tmp_path / "good" / "trends.log").read_text(encoding="utf-8") == "2019,2020\n"  # ran once
     assert sorted(runs(tmp_path, "good")) == ["2019", "2020"]  # nothing of project good ran again
     assert runs(tmp_path, "broken").count("2020") == 2  # a failed project-year is always retried
     assert (out / "good" / "2019" / "annual.html").stat().st_mtime_ns == before
-    assert "good/2019 未变化，跳过" in stream.getvalue() and "未变化跳过 3" in stream.getvalue()
+    assert "good/2019 未变化，跳过" in stream.getvalue() and "未变化跳过 5" in stream.getvalue()
     assert "总分 80 分" in stream.getvalue()  # the score line of the last successful run
 
     (tmp_path / "good" / "raw" / "2020" / "预算.xlsx").write_bytes(b"changed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,12 @@ def test_a_good_file_resolves_paths_against_its_own_folder(folders):
     assert a.data_root == (folders / "a" / "raw").resolve() and a.params == (folders / "a" / "params").resolve()
     assert a.scoring == "" and b.scoring == "third-party"
     assert [(p.id, y) for p, y in portfolio.project_years()] == [("a", 2019), ("a", 2020), ("b-2", 2020)]
+    assert portfolio.flag_execution_below == Decimal(90)  # the overview's threshold where the file sets none
+
+
+def test_the_overview_threshold_is_a_percentage(folders):
+    path = write(folders, "flag_execution_below: 87.5\n" + GOOD)
+    assert load_portfolio(path).flag_execution_below == Decimal("87.5")
 
 
 def test_the_shipped_portfolio_lists_the_bureau_2020():
@@ -87,6 +94,10 @@ def test_the_shipped_portfolio_lists_the_bureau_2020():
     ("    scoring: third-party", "    scoring: 评分.yaml", 15, "projects[2].scoring", "评分表文件「评分.yaml」不存在"),
     ("    department: 乙局", "    departmnet: 乙局", 9, "projects[2]", "缺少「department」"),
     ("title: 二〇二一年度专项资金绩效评价总览", "titel: 总览", 1, "titel", "不认识的键"),
+    ("title: 二〇二一年度专项资金绩效评价总览", "title: 总览\nflag_execution_below: 0.9x", 2, "flag_execution_below",
+     "0 到 100 之间"),
+    ("title: 二〇二一年度专项资金绩效评价总览", "title: 总览\nflag_execution_below: 190", 2, "flag_execution_below",
+     "0 到 100 之间"),
 ])
 def test_each_mistake_names_its_line_and_key(folders, old, new, line, column, fragment):
     problems = refusal(write(folders, GOOD.replace(old, new)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS, STALE_YEARS
-from qdanalysis.domain import UNDISCLOSED
+from qdanalysis.domain import RECURRING_CONTRACTS, UNDISCLOSED
 from qdanalysis.fmt import date_text, pct, wan
 from qdanalysis.present.blocks import Block, Chart, Table, TableLayout, drawing, para
 from qdanalysis.present.sections.base import Context, Section
@@ -24,7 +24,7 @@ def blocks(ctx: Context) -> list[Block]:
     summary, rec = an.renewals, an.recurring
     unknown = rec.get("items_unknown") or []
     out: list[Block] = [para(
-        "按年、按月或按条持续付费的项目（刚性支出）列明预算{amount}，占预算总额{share}"
+        RECURRING_CONTRACTS + "所对应的项目（刚性支出）列明预算{amount}，占预算总额{share}"
         "（{n}个项目；其中{u}个项目预算未披露，未计入）。{unknown}{ended}",
         amount=wan(rec["recurring"]), share=pct(rec["share"]), n=len(rec["items"]), u=len(rec["items_undisclosed"]),
         unknown=(f"另有{len(unknown)}个项目（{'、'.join(unknown)}）的合同未写明计费方式，无法判断是否持续付费，未计入。"
