@@ -242,12 +242,12 @@ class TrendsReport(Outline):
         return blocks
 
     def trend_findings(self) -> list[Block]:
-        """Findings across years (T01–T04), each with its figures."""
+        """Findings across years (T01–T07), each with its figures."""
         if len(self.analyses) < 2:
             return self._enough("跨年度问题的识别")
         found = self.trends.findings
         if not found:
-            return [para("所列年度的数据未显示跨年度问题（规则T01—T04）。")]
+            return [para("所列年度的数据未显示跨年度问题（规则T01—T07）。")]
         blocks = [para("跨年度比较发现{n}个问题，均附数据依据：", n=len(found))]
         for i, f in enumerate(found, start=1):
             blocks.append(para("{head}（{severity}，规则{code}）：{summary}",
