@@ -17,7 +17,7 @@ import pandas as pd
 
 from qdanalysis.analyse.findings import code_key
 from qdanalysis.analyse.rules.standing import months_in_year
-from qdanalysis.analyse.spending import TOTAL, UNITEMISED
+from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.analyse.trends import relative_change, yearly_growth
 from qdanalysis.money import FEN, sum_all, to_decimal
 
@@ -138,34 +138,39 @@ def next_year_baseline(last: YearAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item_code", "item", "executed", "status", "baseline", "expiring", "basis"])
 
 
+def category_sums(analysis: YearAnalysis, column: str) -> dict[str, Decimal | None]:
+    """Each category's ``column`` (budget or executed) as the sum of its items, None (未披露) when any item does not
+    state it: a category summed over part of its items is not the category's figure."""
+    budget = analysis.data.budget
+    return {c: sum_all(g[column]) for c, g in budget.groupby("category", sort=False) if not pd.isna(c)}
+
+
 def balances(analyses: list[YearAnalysis]) -> pd.DataFrame:
     """结余 (budget − executed) by category and year, and the year's total from its stated totals.
 
     Returns:
-        One row per category (in the order first seen; :data:`~qdanalysis.analyse.spending.UNITEMISED` last, then
-        合计), one column per year: the 结余 in 元, None where either figure is not stated, :data:`NOT_LISTED` where
-        the category is not in that year's budget.
+        One row per category (in the order first seen), then 合计, one column per year: the 结余 in 元, None where
+        either figure is not stated for every item of the category, :data:`NOT_LISTED` where the category is not in
+        that year's budget. 合计 is the stated budget total minus the stated executed total.
     """
-    years = [a.year for a in sorted(analyses, key=lambda a: a.year)]
+    ordered = sorted(analyses, key=lambda a: a.year)
     cats: list[str] = []
     values: dict[tuple[str, int], Decimal | None] = {}
-    for a in sorted(analyses, key=lambda a: a.year):
-        for r in a.categories.itertuples():
-            if r.category == TOTAL:
-                continue
-            if r.category not in cats:
-                cats.append(r.category)
-            known = not pd.isna(r.executed) and not pd.isna(r.budget)
-            values[(r.category, a.year)] = to_decimal(r.budget) - to_decimal(r.executed) if known else None
-    cats.sort(key=lambda c: c == UNITEMISED)
-    rows = [{"category": c, **{str(y): values.get((c, y), NOT_LISTED) for y in years}} for c in cats]
+    for a in ordered:
+        budgets, executed = category_sums(a, "budget"), category_sums(a, "executed")
+        for c, b in budgets.items():
+            if c not in cats:
+                cats.append(c)
+            e = executed.get(c)
+            values[(c, a.year)] = None if b is None or e is None else b - e
+    rows = [{"category": c, **{str(a.year): values.get((c, a.year), NOT_LISTED) for a in ordered}} for c in cats]
     total = {"category": TOTAL}
-    for a in sorted(analyses, key=lambda a: a.year):
+    for a in ordered:
         b, e = a.data.totals.get("budget"), a.data.totals.get("executed")
         known = b is not None and e is not None and not pd.isna(b) and not pd.isna(e)
         total[str(a.year)] = to_decimal(b) - to_decimal(e) if known else None
     rows.append(total)
-    return pd.DataFrame(rows, columns=["category", *(str(y) for y in years)])
+    return pd.DataFrame(rows, columns=["category", *(str(a.year) for a in ordered)])
 
 
 def item_table(analyses: list[YearAnalysis], column: str = "executed") -> pd.DataFrame:
@@ -198,10 +203,7 @@ def like_for_like(analyses: list[YearAnalysis]) -> pd.DataFrame:
     ordered = sorted(analyses, key=lambda a: a.year)
     rows = []
     for before, after in zip(ordered, ordered[1:]):
-        def named(a):
-            c = a.categories
-            return {r.category: r.budget for r in c.itertuples() if r.category not in (TOTAL, UNITEMISED)}
-        b, a_ = named(before), named(after)
+        b, a_ = category_sums(before, "budget"), category_sums(after, "budget")
         new = [c for c in a_ if c not in b]
         ended = [c for c in b if c not in a_]
         t0, t1 = before.data.totals.get("budget"), after.data.totals.get("budget")
@@ -249,11 +251,14 @@ class Recurring:
 
 
 def recurring_across_years(analyses: list[YearAnalysis]) -> Recurring:
-    """The recurring amount and share of each year (each year's own 刚性 definition), and whether it grew."""
+    """The recurring amount and share of each year (each year's own 刚性 definition), and whether it grew; a year
+    whose recurring items' budget is stated only in part has neither (未披露)."""
     ordered = sorted(analyses, key=lambda a: a.year)
-    table = pd.DataFrame([{"year": a.year, "recurring": a.recurring.get("recurring"), "budget": a.data.totals.get("budget"),
-                           "share": a.recurring.get("share")} for a in ordered],
-                         columns=["year", "recurring", "budget", "share"])
+    # a year where some recurring item's budget is undisclosed states only part of its recurring amount: 未披露
+    whole = [not a.recurring.get("items_undisclosed") for a in ordered]
+    table = pd.DataFrame([{"year": a.year, "recurring": a.recurring.get("recurring") if w else None,
+                           "budget": a.data.totals.get("budget"), "share": a.recurring.get("share") if w else None}
+                          for a, w in zip(ordered, whole)], columns=["year", "recurring", "budget", "share"])
     known = table.dropna(subset=["recurring", "budget"])
     growth = budget_growth = None
     if len(known) >= 2:

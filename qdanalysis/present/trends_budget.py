@@ -49,7 +49,8 @@ def retender_blocks(o: bo.BudgetOutlook, demo: bool) -> list[Block]:
     falls = o.changes[(o.changes["kind"] == bo.RETENDER) & (o.changes["change"] < 0)]
     text = "；".join(parts) + "。"
     if len(falls):
-        text += f"重新采购降价的{len(falls)}次降幅为{_range(falls['change'].max(), falls['change'].min())}"
+        low, high = pct(-falls["change"].max()), pct(-falls["change"].min())
+        text += f"重新采购降价的{len(falls)}次降幅为" + (low if low == high else f"{low}至{high}")
         text += ("；上涨的为" + "、".join(f"{r.item_code}（{r.before}→{r.after}，{signed_pct(r.change)}）"
                                       for r in rises.itertuples()) if len(rises) else "") + "。"
     blocks.append(para("{text}", text=text))
@@ -191,10 +192,15 @@ def recurring_blocks(o: bo.BudgetOutlook, demo: bool) -> list[Block]:
     for row in like[like["new"] != ""].itertuples():
         before = t[t["year"] == row.year - 1].iloc[0]
         now = t[t["year"] == row.year].iloc[0]
+        if pd.isna(before["share"]) or pd.isna(now["share"]):
+            continue
         shifts.append(f"{row.year}年占比较上年{signed_points((now['share'] - before['share']) * 100)}，同年新设“{row.new}”"
                       f"（{wan(row.new_amount)}）使预算总额增加，而刚性支出金额较上年{signed_pct(_rel(before['recurring'], now['recurring']))}")
     if shifts:
         text += "；".join(shifts) + "。"
+    partial = [int(y) for y in t.loc[t["recurring"].isna(), "year"]]
+    if partial:
+        text += f"{_years(partial)}部分刚性支出项目的预算数未披露，刚性支出金额{UNDISCLOSED}，不参与比较。"
     flagged = _years(r.flagged)
     if r.flat:
         verdict = ("刚性支出金额基本持平，占比的下降来自新设类别使预算总额增加" if shifts else "刚性支出金额基本持平")
@@ -232,11 +238,11 @@ def blocks(report: Any) -> list[Block]:
     analyses = sorted(report.analyses, key=lambda a: a.year)
     out: list[Block] = [para("本节供预算审核使用。金额取自各年度工作簿；标明“推算”的为按所注依据计算的估计数；"
                              "未披露的数不按零计、不以部分之和代替全年数。")]
-    out += [_head("一、续签与重新采购的价格变化")] + retender_blocks(o, demo)
-    out += [_head("二、下一年度刚性支出基线")] + baseline_blocks(o, demo)
-    out += [_head("三、刚性支出的变化")] + recurring_blocks(o, demo)
-    out += [_head("四、可比口径的预算增长")] + like_blocks(o, demo)
-    out += [_head("五、分类结余")] + balance_blocks(o, analyses, demo)
-    out += [_head("六、历年评分")] + score_blocks(o.scores, analyses, demo)
-    out += [_head("七、各项目历年执行数")] + item_blocks(o, demo)
+    out += [_head("（一）续签与重新采购的价格变化")] + retender_blocks(o, demo)
+    out += [_head("（二）下一年度刚性支出基线")] + baseline_blocks(o, demo)
+    out += [_head("（三）刚性支出的变化")] + recurring_blocks(o, demo)
+    out += [_head("（四）可比口径的预算增长")] + like_blocks(o, demo)
+    out += [_head("（五）分类结余")] + balance_blocks(o, analyses, demo)
+    out += [_head("（六）历年评分")] + score_blocks(o.scores, analyses, demo)
+    out += [_head("（七）各项目历年执行数")] + item_blocks(o, demo)
     return out

@@ -64,9 +64,7 @@ def test_a_part_stated_year_is_never_summed_as_whole(analyses):
     last = analyses[-1]
     budget = last.data.budget.copy()
     budget.loc[budget["code"] == "1.1", "executed"] = pd.NA
-    cats = last.categories.copy()
-    cats.loc[cats["category"] == "关键设备维护服务费", "executed"] = pd.NA
-    partial = replace(last, data=_with_budget(last.data, budget), categories=cats)
+    partial = replace(last, data=_with_budget(last.data, budget))
     years = [*analyses[:-1], partial]
     items = B.item_table(years).set_index("code")
     assert pd.isna(items.loc["1.1", "2022"]) and items.loc["", "2022"] == Decimal("9201859.92")
@@ -81,3 +79,12 @@ def test_a_part_stated_year_is_never_summed_as_whole(analyses):
 def test_scores_by_year_unscored_is_na(analyses):
     scores = B.scores_by_year(analyses)  # the fixture's analyses are unscored
     assert list(scores["year"]) == [2018, 2019, 2020, 2021, 2022] and scores["total"].isna().all()
+
+
+def test_a_year_with_part_of_its_recurring_budget_undisclosed_has_no_recurring_amount(analyses):
+    last = analyses[-1]
+    partial = replace(last, recurring={**last.recurring, "items_undisclosed": ["1.1"]})
+    r = B.recurring_across_years([*analyses[:-1], partial])
+    row = r.table.set_index("year").loc[2022]
+    assert pd.isna(row["recurring"]) and pd.isna(row["share"])
+    assert r.table.set_index("year").loc[2021, "recurring"] == Decimal("6788604.80")
