@@ -251,12 +251,13 @@ class TrendsReport(Outline):
         found = self.trends.findings
         if not found:
             return [para("所列年度的数据未显示跨年度问题（规则T01—T07）。")]
-        blocks = [para("跨年度比较发现{n}个问题，均附数据依据：", n=len(found))]
+        blocks = [para("跨年度比较发现{n}个问题，均附数据依据；以下均为系统按数据提出的问题（系统建议），待评价组确认：", n=len(found))]
         for i, f in enumerate(found, start=1):
-            blocks.append(para("{head}（{severity}，规则{code}）：{summary}",
+            blocks.append(para("{head}（{severity}，{category}，规则{code}）：{summary}",
                                "warning" if f.severity == "高" else "p", head=bold(f"{i}. {f.title}"), severity=f.severity,
-                               code=f.code, summary=f.summary))
-            blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
+                               category=f.category, code=f.code, summary=f.summary))
+            bears = f"；关联评价指标：{'、'.join(f.bears_on)}" if f.bears_on else ""
+            blocks.append(para("建议：{rec}{bears}", "note", rec=f.recommendation, bears=bears))
         return blocks
 
     def consistency(self) -> list[Block]:

@@ -62,7 +62,9 @@ def test_report_sections_say_what_the_data_shows(report):
     assert "表5 续签合同链" in contracts and "+6.51%、+7.02%" in contracts
     assert "-14.58%" in contracts and "其后未重新采购" in contracts
     found = _text(report.trend_findings())
-    assert "跨年度比较发现12个问题" in found and "规则T02" in found and "规则T04" in found
+    assert "跨年度比较发现12个问题" in found and "规则T02" in found and "规则T04" in found and "待评价组确认" in found
+    assert "1. 自始未经竞争性采购（2014—2024年，共11年）（高，过程，规则T05-1）" in found
+    assert "关联评价指标：政府采购及合同管理规范性" in found
     checks = _text(report.consistency())
     assert "跨年度核对3项，各项均一致。" in checks
 
