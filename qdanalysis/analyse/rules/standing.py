@@ -40,6 +40,8 @@ STANDING_YEARS, STANDING_YEARS_HIGH = 6, 10
 PRICE_GAP_RATIO = 1.5
 #: ... reported when it holds in this many consecutive years up to the last; 高 from this ratio.
 GAP_YEARS, PRICE_GAP_HIGH = 3, 2.0
+#: Billing that makes a contract a standing service (a one-off purchase is not one).
+RECURRING_BILLING = ("年", "月", "条")
 #: Years in a row (all the years compared) an indicator is missed before it is reported.
 MISSED_YEARS = 3
 
@@ -131,6 +133,8 @@ def standing_without_competition(history: pd.DataFrame, analyses: list[YearAnaly
     found = []
     for _, links in h.groupby("chain", sort=False):
         links = links.sort_values("when", na_position="first", kind="stable")
+        if not (links["billing"].isin(RECURRING_BILLING).any() or links["renews"].notna().any()):
+            continue  # a one-off purchase is not a standing service
         current = links.iloc[-1]
         through = int(current["end"].year) if not pd.isna(current["end"]) else (last if _listed(current["years"], last) else None)
         if through is None or through < last or pd.isna(current["item_code"]):

@@ -34,6 +34,13 @@ def test_years_without_competition_on_the_demo(analyses):
     assert "SL-2018-1.6" not in found  # 2018—2022 is five years: T01's case, not this one
 
 
+def test_a_one_off_purchase_is_no_standing_service(analyses):
+    history = T.contract_history(analyses).copy()
+    history.loc[history["contract_id"] == "SL-2017-2.7", "billing"] = "一次性"
+    found = _by_chain(S.standing_without_competition(history, analyses))
+    assert "SL-2017-2.7" not in found and "SL-2014-2.1-LT" in found
+
+
 def test_months_in_year():
     assert S.months_in_year(pd.Timestamp(2019, 6, 1), pd.Timestamp(2024, 12, 31), 2019) == 7
     assert S.months_in_year(pd.Timestamp(2016, 6, 1), pd.Timestamp(2019, 5, 31), 2019) == 5
