@@ -136,12 +136,10 @@ class TrendsReport(Outline):
         columns.update({c: f"{label}（百分点）" for c, label in trends_analysis.CHANGE_SHARES})
         formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends_analysis.CHANGE_AMOUNTS},
                    **{c: signed_points for c, _ in trends_analysis.CHANGE_SHARES}}
-        kept = without_noise(yoy, columns, formats)
-        dropped = "、".join(label for c, label in columns.items() if c not in kept)
-        columns = kept
+        columns, dropped = without_noise(yoy, columns, formats)
         return [table(yoy, columns, "逐年变化（较上年）", formats=formats, demo=self.demo,
                       note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。"
-                           + (f"{dropped}各年的变化与左侧某列相同或均为零，不重复列出。" if dropped else ""))]
+                           + (f"{'；'.join(dropped)}，未单列。" if dropped else ""))]
 
     def categories(self) -> list[Block]:
         """Spending by category across years (stacked), with each category's change against the total."""
@@ -300,18 +298,24 @@ class TrendsReport(Outline):
         ]
 
 
-def without_noise(frame: pd.DataFrame, columns: dict[str, str], formats: dict) -> dict[str, str]:
-    """``columns`` less those that say nothing: a column whose printed values repeat an earlier column's in every row
-    (短信费用 beside 短信条数 at a fixed price), or that prints 0 in every row (a share at 100% every year)."""
+def without_noise(frame: pd.DataFrame, columns: dict[str, str], formats: dict) -> tuple[dict[str, str], list[str]]:
+    """``columns`` less those that say nothing, and why each was left out: a column whose printed values repeat an
+    earlier column's in every row (短信费用 beside 短信条数 at a fixed price), or that prints 0 in every row (a share
+    at 100% every year)."""
     kept: dict[str, str] = {}
-    printed: list[list[str]] = []
+    printed: dict[str, list[str]] = {}
+    why: list[str] = []
     for col, label in columns.items():
         values = [formats.get(col, str)(v) for v in frame[col]] if col in frame else []
-        if col != "year" and values and (values in printed or all(v.lstrip("+-").startswith(("0.00%", "0.00个")) for v in values)):
-            continue
-        printed.append(values)
-        kept[col] = label
-    return kept
+        same = next((kept[c] for c, v in printed.items() if v == values), None) if col != "year" and values else None
+        if same:
+            why.append(f"{label}各年与{same}相同")
+        elif col != "year" and values and all(v.lstrip("+-").startswith(("0.00%", "0.00个")) for v in values):
+            why.append(f"{label}各年均为零")
+        else:
+            printed[col] = values
+            kept[col] = label
+    return kept, why
 
 
 #: The multi-year report's sections in order (the notebook 2.0 shows them with :meth:`Outline.show`).
