@@ -19,6 +19,7 @@ from qdanalysis.analyse.findings import code_key
 from qdanalysis.analyse.rules.standing import months_in_year
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.analyse.trends import relative_change, yearly_growth
+from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.money import FEN, sum_all, to_decimal
 
 if TYPE_CHECKING:
@@ -121,7 +122,10 @@ def next_year_baseline(last: YearAnalysis) -> pd.DataFrame:
                 continue
             months = months_in_year(c["start"], c["end"], nxt)
             annual = to_decimal(c["annual_cost"])
-            if months:
+            if months is None:  # its term is not stated: whether it runs next year is unknown
+                parts.append(None)
+                states.append(f"{c['contract_id']}合同期限{UNDISCLOSED}")
+            elif months:
                 parts.append((annual * months / 12).quantize(FEN))
                 states.append(f"{c['contract_id']}在约（至{c['end'].year}年{c['end'].month}月）")
                 bases.add("现行合同年度金额" + ("（月费×12）" if c["billing"] == "月" else ""))

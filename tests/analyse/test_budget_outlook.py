@@ -88,3 +88,12 @@ def test_a_year_with_part_of_its_recurring_budget_undisclosed_has_no_recurring_a
     row = r.table.set_index("year").loc[2022]
     assert pd.isna(row["recurring"]) and pd.isna(row["share"])
     assert r.table.set_index("year").loc[2021, "recurring"] == Decimal("6788604.80")
+
+
+def test_a_contract_without_its_term_leaves_the_baseline_undisclosed(analyses):
+    last = analyses[-1]
+    contracts = last.data.contracts.copy()
+    contracts.loc[contracts["contract_id"] == "SL-2022-1.6", "end"] = pd.NaT
+    base = B.next_year_baseline(replace(last, data=replace(last.data, frames={**last.data.frames, "contracts": contracts})))
+    row = base.set_index("item_code").loc["1.6"]
+    assert row["baseline"] is None and "合同期限未披露" in row["status"]
