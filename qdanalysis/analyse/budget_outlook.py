@@ -197,10 +197,11 @@ def item_table(analyses: list[YearAnalysis], column: str = "executed") -> pd.Dat
 
 
 def like_for_like(analyses: list[YearAnalysis]) -> pd.DataFrame:
-    """The budget's change on the year before, whole and without the categories set up or ended between them.
+    """The budget's change on the year compared before it, whole and without the categories set up or ended between them.
 
     Returns:
-        One row per year after the first: year, change (of the total), new (categories set up that year, text),
+        One row per year after the first: year, previous (the year compared before it: a refused year is passed
+        over), change (of the total), new (categories set up that year, text),
         new_amount, ended (categories gone), ended_amount (their budget the year before), like_change
         ((total − new) ÷ (previous total − ended) − 1); NA where a figure is not stated.
     """
@@ -216,10 +217,10 @@ def like_for_like(analyses: list[YearAnalysis]) -> pd.DataFrame:
         like = None
         if None not in (t0, t1, new_amount, ended_amount) and not pd.isna(t0) and not pd.isna(t1):
             like = relative_change(to_decimal(t0) - ended_amount, to_decimal(t1) - new_amount)
-        rows.append({"year": after.year, "change": relative_change(t0, t1), "new": "、".join(new),
+        rows.append({"year": after.year, "previous": before.year, "change": relative_change(t0, t1), "new": "、".join(new),
                      "new_amount": new_amount if new else None, "ended": "、".join(ended),
                      "ended_amount": ended_amount if ended else None, "like_change": like})
-    out = pd.DataFrame(rows, columns=["year", "change", "new", "new_amount", "ended", "ended_amount", "like_change"])
+    out = pd.DataFrame(rows, columns=["year", "previous", "change", "new", "new_amount", "ended", "ended_amount", "like_change"])
     for col in ("change", "like_change"):
         out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
     return out

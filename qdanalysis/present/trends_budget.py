@@ -139,18 +139,21 @@ def like_blocks(o: bo.BudgetOutlook, demo: bool) -> list[Block]:
             if r.new:
                 parts.append(f"当年新设的“{r.new}”（{wan(r.new_amount)}）")
             if r.ended:
-                parts.append(f"上年设有、当年未设的“{r.ended}”（{wan(r.ended_amount)}）")
-            blocks.append(para("{y}年预算总额较上年{c}；剔除{p}后，可比口径变化为{l}。", y=r.year, c=signed_pct(r.change),
+                parts.append(f"{_than(r)}设有、当年未设的“{r.ended}”（{wan(r.ended_amount)}）")
+            blocks.append(para("{y}年预算总额较{than}{c}；剔除{p}后，可比口径变化为{l}。", y=r.year, than=_than(r),
+                               c=signed_pct(r.change),
                                p="和".join(parts), l=bold(signed_pct(r.like_change))))
-    shown = like.assign(new=[f"{n}（{wan(v)}）" if n else "" for n, v in zip(like["new"], like["new_amount"])],
-                        ended=[f"{n}（上年{wan(v)}）" if n else "" for n, v in zip(like["ended"], like["ended_amount"])])
-    columns = {"year": "年度", "change": "预算总额较上年", "new": "新设类别（当年预算）", "ended": "撤销类别",
+    shown = like.assign(year=[f"{y}年（较{p}年）" if y != p + 1 else f"{y}年" for y, p in zip(like["year"], like["previous"])],
+                        new=[f"{n}（{wan(v)}）" if n else "" for n, v in zip(like["new"], like["new_amount"])],
+                        ended=[f"{n}（{p}年{wan(v)}）" if n else "" for n, v, p in
+                               zip(like["ended"], like["ended_amount"], like["previous"])])
+    columns = {"year": "年度", "change": "预算总额较上一比较年度", "new": "新设类别（当年预算）", "ended": "撤销类别",
                "like_change": "剔除新设、撤销类别后"}
     if not (shown["ended"] != "").any():  # no category ended in any year: an empty column is noise
         del columns["ended"]
         columns["like_change"] = "剔除新设类别后"
     blocks.append(table(shown, columns, "预算总额的可比口径变化",
-                        formats={"year": _year, "change": signed_pct, "like_change": signed_pct,
+                        formats={"change": signed_pct, "like_change": signed_pct,
                                  "new": lambda v: v or "—", "ended": lambda v: v or "—"}, demo=demo))
     return blocks
 
@@ -190,12 +193,12 @@ def recurring_blocks(o: bo.BudgetOutlook, demo: bool) -> list[Block]:
     like = o.like_for_like
     shifts = []
     for row in like[like["new"] != ""].itertuples():
-        before = t[t["year"] == row.year - 1].iloc[0]
+        before = t[t["year"] == row.previous].iloc[0]
         now = t[t["year"] == row.year].iloc[0]
         if pd.isna(before["share"]) or pd.isna(now["share"]):
             continue
-        shifts.append(f"{row.year}年占比较上年{signed_points((now['share'] - before['share']) * 100)}，同年新设“{row.new}”"
-                      f"（{wan(row.new_amount)}）使预算总额增加，而刚性支出金额较上年{signed_pct(_rel(before['recurring'], now['recurring']))}")
+        shifts.append(f"{row.year}年占比较{_than(row)}{signed_points((now['share'] - before['share']) * 100)}，同年新设“{row.new}”"
+                      f"（{wan(row.new_amount)}）使预算总额增加，而刚性支出金额较{_than(row)}{signed_pct(_rel(before['recurring'], now['recurring']))}")
     if shifts:
         text += "；".join(shifts) + "。"
     partial = [int(y) for y in t.loc[t["recurring"].isna(), "year"]]
@@ -216,6 +219,11 @@ def recurring_blocks(o: bo.BudgetOutlook, demo: bool) -> list[Block]:
             table(t, {"year": "年度", "recurring": "刚性支出（万元）", "budget": "预算数（万元）", "share": "占预算比例"},
                   "历年刚性支出", money=["recurring", "budget"], percent=["share"], formats={"year": _year}, demo=demo,
                   note="注：刚性支出为按年、按月、按条计费或续签合同所对应项目的预算数，口径与年度报告相同。")]
+
+
+def _than(row) -> str:
+    """上年, or the year compared where a year between was passed over (refused)."""
+    return "上年" if row.year == row.previous + 1 else f"{row.previous}年"
 
 
 def _years(years: list[int]) -> str:

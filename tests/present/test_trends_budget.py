@@ -62,3 +62,12 @@ def test_a_partial_recurring_year_is_said_undisclosed(analyses):
     said = " ".join(b.text for b in trends_budget.blocks(report) if isinstance(b, Paragraph))
     assert "2022年部分刚性支出项目的预算数未披露，刚性支出金额未披露，不参与比较。" in said
     assert "由2018年的683.27万元变为2021年的678.86万元" in said
+
+
+def test_a_year_passed_over_is_named_not_called_last_year(analyses):
+    years = [analyses[1], analyses[3]]  # 2019 and 2021: 2020 refused
+    report = SimpleNamespace(analyses=years, demo=True, trends=T.analyse_trends(years))
+    said = "\n".join(b.text if isinstance(b, Paragraph) else b.text_frame().to_csv(index=False)
+                     for b in trends_budget.blocks(report) if isinstance(b, (Paragraph, Table)))
+    assert "2021年预算总额较2019年+6.62%" in said and "2021年（较2019年）" in said
+    assert "2021年占比较2019年" in said and "较上年" not in said
