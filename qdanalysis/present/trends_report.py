@@ -20,7 +20,7 @@ from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, RECURRING_DEFINITION, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
-from qdanalysis.present import trends_payments
+from qdanalysis.present import trends_budget, trends_payments
 from qdanalysis.present.blocks import Block, Chart, bold, derived, para, table
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
@@ -123,9 +123,8 @@ class TrendsReport(Outline):
 
     def budget(self) -> list[Block]:
         """Budget totals and the execution rate across years."""
-        blocks = self._change("budget", "预算总额") + self._trend("budget", "历年预算数（万元）")
-        blocks += self._trend("execution_rate", "历年预算执行率（%）", money=False, percent=True)
-        return blocks
+        # no 0–100 chart of the execution rate: rates near 97% draw a flat line; 表1 gives each year's rate
+        return self._change("budget", "预算总额") + self._trend("budget", "历年预算数（万元）")
 
     def changes(self) -> list[Block]:
         """Each year against the year before: amounts in %, shares in percentage points."""
@@ -137,8 +136,10 @@ class TrendsReport(Outline):
         columns.update({c: f"{label}（百分点）" for c, label in trends_analysis.CHANGE_SHARES})
         formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends_analysis.CHANGE_AMOUNTS},
                    **{c: signed_points for c, _ in trends_analysis.CHANGE_SHARES}}
+        columns, dropped = without_noise(yoy, columns, formats)
         return [table(yoy, columns, "逐年变化（较上年）", formats=formats, demo=self.demo,
-                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
+                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。"
+                           + (f"{'；'.join(dropped)}，未单列。" if dropped else ""))]
 
     def categories(self) -> list[Block]:
         """Spending by category across years (stacked), with each category's change against the total."""
@@ -243,18 +244,19 @@ class TrendsReport(Outline):
         return blocks
 
     def trend_findings(self) -> list[Block]:
-        """Findings across years (T01–T04), each with its figures."""
+        """Findings across years (T01–T07), each with its figures."""
         if len(self.analyses) < 2:
             return self._enough("跨年度问题的识别")
         found = self.trends.findings
         if not found:
-            return [para("所列年度的数据未显示跨年度问题（规则T01—T04）。")]
-        blocks = [para("跨年度比较发现{n}个问题，均附数据依据：", n=len(found))]
+            return [para("所列年度的数据未显示跨年度问题（规则T01—T07）。")]
+        blocks = [para("跨年度比较发现{n}个问题，均附数据依据；以下均为系统按数据提出的问题（系统建议），待评价组确认：", n=len(found))]
         for i, f in enumerate(found, start=1):
-            blocks.append(para("{head}（{severity}，规则{code}）：{summary}",
+            blocks.append(para("{head}（{severity}，{category}，规则{code}）：{summary}",
                                "warning" if f.severity == "高" else "p", head=bold(f"{i}. {f.title}"), severity=f.severity,
-                               code=f.code, summary=f.summary))
-            blocks.append(para("建议：{rec}", "note", rec=f.recommendation))
+                               category=f.category, code=f.code, summary=f.summary))
+            bears = f"；关联评价指标：{'、'.join(f.bears_on)}" if f.bears_on else ""
+            blocks.append(para("建议：{rec}{bears}", "note", rec=f.recommendation, bears=bears))
         return blocks
 
     def consistency(self) -> list[Block]:
@@ -280,11 +282,13 @@ class TrendsReport(Outline):
     def table(self) -> list[Block]:
         """Each year's measures: amounts and ratios, then counts (two tables, so that each prints on A4)."""
         year = {"year": lambda v: f"{int(v)}年"}
+        amounts = {"year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
+                   "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
+                   "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"}
+        if len(self.measures) and (self.measures["itemised_share"] == 1).all():  # 100% every year says nothing
+            del amounts["itemised_share"]
         return [
-            table(self.measures, {
-                "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
-                "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
-                "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"},
+            table(self.measures, amounts,
                 "各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
                 percent=["execution_rate", "itemised_share", "recurring_share"],
                 formats={"sms_count": count_text, **year}, demo=self.demo),
@@ -293,6 +297,26 @@ class TrendsReport(Outline):
                 "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露", "warnings": "数据核对提示"},
                 "各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
         ]
+
+
+def without_noise(frame: pd.DataFrame, columns: dict[str, str], formats: dict) -> tuple[dict[str, str], list[str]]:
+    """``columns`` less those that say nothing, and why each was left out: a column whose printed values repeat an
+    earlier column's in every row (短信费用 beside 短信条数 at a fixed price), or that prints 0 in every row (a share
+    at 100% every year)."""
+    kept: dict[str, str] = {}
+    printed: dict[str, list[str]] = {}
+    why: list[str] = []
+    for col, label in columns.items():
+        values = [formats.get(col, str)(v) for v in frame[col]] if col in frame else []
+        same = next((kept[c] for c, v in printed.items() if v == values), None) if col != "year" and values else None
+        if same:
+            why.append(f"{label}各年与{same}相同")
+        elif col != "year" and values and all(v.lstrip("+-").startswith(("0.00%", "0.00个")) for v in values):
+            why.append(f"{label}各年均为零")
+        else:
+            printed[col] = values
+            kept[col] = label
+    return kept, why
 
 
 #: The multi-year report's sections in order (the notebook 2.0 shows them with :meth:`Outline.show`).
@@ -304,6 +328,7 @@ TREND_SECTIONS: tuple[Section, ...] = (
     Section("lines", "网络线路费用与单价", "", TrendsReport.lines),
     Section("sms", "金宏短信", "", TrendsReport.sms),
     Section("contracts", "刚性支出与续签合同", "", TrendsReport.contracts),
+    Section("budget_official", "预算安排参考", "", trends_budget.blocks),
     Section("payments", "支付进度", "", trends_payments.blocks, optional=True),
     Section("findings", "跨年度发现的问题", "", TrendsReport.trend_findings),
     Section("consistency", "跨年度数据核对", "", TrendsReport.consistency),

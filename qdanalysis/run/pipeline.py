@@ -102,15 +102,28 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
     return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator, no_contract_threshold=threshold)
 
 
-def analysed_years(root: Path, years: list[int] | None = None) -> tuple[list[YearAnalysis], dict[int, list[str]]]:
-    """Every year under ``root`` (or ``years``) analysed unscored; a year whose data is refused is listed
-    with its problems instead."""
+def analysed_years(root: Path, years: list[int] | None = None, scored: bool = False
+                   ) -> tuple[list[YearAnalysis], dict[int, list[str]]]:
+    """Every year under ``root`` (or ``years``) analysed, unscored unless ``scored``; a year whose data is refused
+    is listed with its problems instead.
+
+    ``scored``: each year scored as its annual report is (:func:`scoring_for`), the demo's years against the
+    preset (a real year's scoring table does not fit made-up data); a year its table does not fit stays unscored.
+    """
     analysed, failed = [], {}
     for year in (list(years) if years else year_folders(root)):
         try:
-            analysed.append(analyse(load_year(year, root)))
+            data = load_year(year, root)
         except ValidationError as err:
             failed[year] = [str(p) for p in err.problems]
+            continue
+        analysis = None
+        if scored:
+            try:
+                analysis = analyse(data, scoring_for(year, DEFAULT_PRESET if data.demo else "", data))
+            except ValidationError:
+                analysis = None
+        analysed.append(analysis or analyse(data))
     return analysed, failed
 
 
@@ -120,7 +133,7 @@ def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = 
     from qdanalysis.present.trends_report import TrendsReport
     root = project_path(data_root)
     wanted = list(years) if years else year_folders(root)
-    analysed, failed = analysed_years(root, wanted)
+    analysed, failed = analysed_years(root, wanted, scored=True)
     return TrendsReport(root, wanted, analysed, failed, any(a.demo for a in analysed), analyse_trends(analysed))
 
 

@@ -72,6 +72,14 @@ def test_the_years_of_a_folder_analysed_unscored_and_a_refused_one_listed_with_i
     assert [a.year for a in analysed] == [2021] and analysed[0].score is None
     assert list(failed) == [2022] and any("无法判断金额单位" in p for p in failed[2022])
     assert analysed_years(tmp_path, [2021])[1] == {}
+    scored = analysed_years(tmp_path, [2021], scored=True)[0][0]
+    assert scored.score is not None and scored.score.max_total == 100
+
+
+def test_the_trends_scores_the_demo_against_the_preset_not_a_real_years_table(demo_root):
+    analysed, _ = analysed_years(demo_root, [2020], scored=True)
+    score = analysed[0].score
+    assert score is not None and "third-party" in score.chosen and "scoring-2020" not in str(score.file)
 
 
 @pytest.mark.slow

@@ -46,6 +46,7 @@ from qdanalysis.analyse.rules.procurement import (
     RENEWALS_WITHOUT_COMPETITION,
     SUCCESSION_QUESTIONS,
 )
+from qdanalysis.analyse.rules.standing import MISSED_EVERY_YEAR, PERSISTENT_PRICE_GAP, STANDING_WITHOUT_COMPETITION
 from qdanalysis.read.year import YearData
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ RULES: tuple[Rule, ...] = (
     PRICE_STANDS,
     CATEGORIES_OUTGROWING,
     UNCHANGED_TARGETS,
+    STANDING_WITHOUT_COMPETITION,
+    PERSISTENT_PRICE_GAP,
+    MISSED_EVERY_YEAR,
 )
 
 

@@ -10,7 +10,7 @@ def test_findings_across_years(analyses):
     found = {f.code.split("-")[0]: [] for f in T.trend_findings(analyses)}
     for f in T.trend_findings(analyses):
         found[f.code.split("-")[0]].append(f)
-    assert sorted(found) == ["T01", "T02", "T03", "T04"]
+    assert sorted(found) == ["T01", "T02", "T03", "T04", "T05", "T06", "T07"]
     chains = [f.figures["chain"] for f in found["T01"]]
     assert "SL-2018-1.6" in chains and "SL-2018-1.1" not in chains  # 1.1 was re-tendered after two renewals
     t01 = next(f for f in found["T01"] if f.figures["chain"] == "SL-2018-1.6")

@@ -18,7 +18,7 @@ from qdanalysis.present.sections.scoring import INDICATOR_CHECKS
 DIMENSION_OF = {"F01": "决策", "F02": "决策", "F03": "效益", "F04": "决策", "F05": "决策", "F06": "过程", "F07": "产出",
                 "F08": "决策", "F09": "产出", "F10": "过程", "F11": "决策", "F12": "决策", "F13": "决策", "F14": "决策",
                 "F21": "过程", "F22": "过程", "F23": "过程", "F24": "过程",
-                "T01": "过程", "T02": "过程", "T03": "决策", "T04": "决策"}
+                "T01": "过程", "T02": "过程", "T03": "决策", "T04": "决策", "T05": "过程", "T06": "过程", "T07": "产出"}
 
 
 def test_every_rule_once_with_its_dimension():
@@ -26,14 +26,14 @@ def test_every_rule_once_with_its_dimension():
     assert len(codes) == len(set(codes))
     assert {r.code: r.dimension for r in registry.RULES} == DIMENSION_OF
     assert [c for c in codes if c.startswith("F")] == sorted(c for c in codes if c.startswith("F"))
-    assert [r.code for r in registry.RULES if r.across_years] == ["T01", "T02", "T03", "T04"]
+    assert [r.code for r in registry.RULES if r.across_years] == ["T01", "T02", "T03", "T04", "T05", "T06", "T07"]
 
 
 def test_the_indicators_each_rule_bears_on():
     bears = {r.code: r.indicators for r in registry.RULES if r.indicators}
     assert bears == {"F01": (OUTPUT_LEVEL,), "F02": (QUANTITY_LEVEL,), "F09": (EVERY_INDICATOR,),
                      "F10": (EVERY_INDICATOR,), "F11": (EVERY_INDICATOR,), "F12": (EVERY_INDICATOR,),
-                     "F13": (EVERY_INDICATOR,), "T04": (EVERY_INDICATOR,)}
+                     "F13": (EVERY_INDICATOR,), "T04": (EVERY_INDICATOR,), "T07": (EVERY_INDICATOR,)}
 
 
 def test_the_report_asks_the_registry_which_rules_check_how_indicators_are_set():
