@@ -248,13 +248,22 @@ def rule_status(p: PriorProblem, now: list[Finding], data: YearData) -> tuple[st
 
 def _again_or_smaller(p: PriorProblem, now: list[Finding]) -> tuple[str, str]:
     """未整改, or 部分整改 when the rule's figure that shrinks as the problem is put right is smaller now."""
-    both = f"上年：{p.summary.rstrip('。')}。本年：{_summaries(now)}" if p.summary else f"本年：{_summaries(now)}"
     key, label = SMALLER_IS_BETTER.get(p.rule_code, ("", ""))
     before = _figure(p.figures.get(key)) if key else None
     after = [v for f in now if (v := _figure(f.figures.get(key))) is not None] if key else []
     if before is not None and after and max(after) < before:
+        both = f"上年：{p.summary.rstrip('。')}。本年：{_summaries(now)}" if p.summary else f"本年：{_summaries(now)}"
         return PARTLY_FIXED, f"{label}较上年下降。{both}"
-    return NOT_FIXED, f"本年仍发现此问题。{both}"
+    if p.summary and _same_words(p.summary, _summaries(now)):
+        return NOT_FIXED, "本年仍发现此问题，数据所示情况与上年相同。"
+    return NOT_FIXED, f"本年仍发现此问题。本年：{_summaries(now)}"
+
+
+def _same_words(before: str, after: str) -> bool:
+    """The two years' texts say the same thing but for the years they name (2014—2020年 / 2014—2021年)."""
+    def plain(text: str) -> str:
+        return re.sub(r"\d{4}", "", parsing.compact(text)).rstrip("。")
+    return plain(before) == plain(after)
 
 
 def _where(row: dict) -> tuple[str, str, int | None, str]:
@@ -311,3 +320,17 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> Foll
     if prior.source != FROM_DATA:  # the report's own order is kept; a record's rows are put in dimension order
         items.sort(key=lambda i: order.get(i.problem.category, len(order)))
     return FollowUp(prior.year, prior.source, tuple(items), prior.not_followed)
+
+
+# --------------------------------------------------------------------------- across years
+
+
+def problems_by_dimension(analyses: list[YearAnalysis]) -> pd.DataFrame:
+    """Each year's problems (the data's as the team decided them and the team's own; 不采纳 ones not counted) by
+    dimension: ``year``, one column per dimension (决策、过程、产出、效益), ``total`` and ``team`` (评价组核查)."""
+    rows = []
+    for a in sorted(analyses, key=lambda a: a.year):
+        counts = {d: sum(1 for f in a.findings if f.category == d) for d in DIMENSIONS}
+        rows.append({"year": a.year, **counts, "total": len(a.findings),
+                     "team": sum(1 for f in a.findings if f.origin != DATA_ORIGIN)})
+    return pd.DataFrame(rows, columns=["year", *DIMENSIONS, "total", "team"])

@@ -18,6 +18,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -41,6 +42,7 @@ COLUMNS: dict[str, str] = {
     "high": "问题（高）",
     "medium": "问题（中）",
     "low": "问题（低）",
+    "followup": "上年问题整改（已整改/部分整改/未整改）",
     "status": "运行状态",
     "report": "报告",
 }
@@ -69,12 +71,35 @@ def overview_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
             "total": s.get("total") if s.get("graded") else None,
             "recurring_share": s.get("recurring_share"),
             **{key: findings.get(level) if s else None for level, key in SEVERITY_COLUMNS.items()},
+            "followup": followup_text(s.get("followup")), "followup_counts": s.get("followup"),
             "status": "failed" if failed else "ok",
             "error": e.get("error") or "",
             "link": e.get("link"),
             "demo": bool(s.get("demo")),
         })
-    return pd.DataFrame(rows, columns=["project", *COLUMNS, "error", "link", "demo"])
+    return pd.DataFrame(rows, columns=["project", *COLUMNS, "error", "link", "demo", "followup_counts"])
+
+
+def followup_text(counts: dict | None) -> str | None:
+    """``已整改2、部分整改1、未整改9（待核实0）``; None when the year before is not known."""
+    if not counts:
+        return None
+    return (f"已整改{counts['fixed']}、部分整改{counts['partly']}、未整改{counts['open']}"
+            + (f"（待核实{counts['unverified']}）" if counts.get("unverified") else ""))
+
+
+def _followup_cell(row: pd.Series) -> tuple[str, str]:
+    """The counts, each linking to the report's 整改情况 section; sorted by the open (未整改) count."""
+    counts = row["followup_counts"]
+    if not isinstance(counts, dict):
+        return ("—" if row["status"] == "failed" else "无上年资料"), "-1"
+    link = row["link"] if isinstance(row["link"], str) and row["link"] else ""
+    anchor = f"{link}#{quote(counts['heading'])}" if link and counts.get("heading") else link
+    parts = [("已整改", counts["fixed"]), ("部分整改", counts["partly"]), ("未整改", counts["open"])]
+    if counts.get("unverified"):
+        parts.append(("待核实", counts["unverified"]))
+    shown = "、".join(f'{w}<a href="{escape(anchor)}">{n}</a>' if anchor else f"{w}{n}" for w, n in parts)
+    return shown, str(int(counts["open"]))
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -91,6 +116,8 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
         if isinstance(row["link"], str) and row["link"]:
             return f'<a href="{escape(row["link"])}">查看报告</a>', "1"
         return NOT_AVAILABLE, "0"
+    if key == "followup":
+        return _followup_cell(row)
     if key == "status":
         if row["status"] == "failed":
             return f'<span class="qd-failed">失败：{escape(row["error"])}</span>', "0"
@@ -112,7 +139,7 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
     return escape(str(value)), escape(str(value))
 
 
-_NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "grade", "status", "report"}
+_NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "grade", "status", "report", "followup"}
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.qd-sortable').forEach(function (table) {
@@ -175,6 +202,8 @@ def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, 
         + (f"，其中 {failed} 个运行失败，原因见“运行状态”列" if failed else "，全部运行成功") + "。",
         "金额单位：万元（保留两位小数，四舍五入）；“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败，没有数字。",
         "刚性支出占比：按年或按月计费、逐年续签的合同占预算的比例。问题数为各年度报告“主要问题与建议”按严重程度的条数。",
+        "上年问题整改：上年评价发现的问题本年已整改、部分整改、未整改的个数（评价组未核实的为系统建议），点击数字查看该报告的整改情况一节；"
+        "按此列排序即按未整改个数排序。",
         "点击表头可按该列排序，再次点击反向排序。",
     ]
     warning = (f'<p class="qd-warning">【{DEMO_LABEL}】本页使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。</p>'
