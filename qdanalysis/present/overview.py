@@ -51,6 +51,8 @@ PERCENT = ("execution_rate", "recurring_share")
 INTEGER = ("year", "high", "medium", "low")
 STATUS_TEXT = {"ok": "成功", "skipped": "成功", "failed": "失败"}
 NOT_AVAILABLE = "—"
+#: A project-year whose previous year's problems are not known (its first year, say).
+NO_PRIOR = "无上年资料"
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1, "暂不定级": 0, "未评分": -1}
 
 
@@ -71,7 +73,7 @@ def overview_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
             "total": s.get("total") if s.get("graded") else None,
             "recurring_share": s.get("recurring_share"),
             **{key: findings.get(level) if s else None for level, key in SEVERITY_COLUMNS.items()},
-            "followup": followup_text(s.get("followup")), "followup_counts": s.get("followup"),
+            "followup": followup_text(s.get("followup")) if s else None, "followup_counts": s.get("followup"),
             "status": "failed" if failed else "ok",
             "error": e.get("error") or "",
             "link": e.get("link"),
@@ -81,9 +83,9 @@ def overview_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def followup_text(counts: dict | None) -> str | None:
-    """``已整改2、部分整改1、未整改9（待核实0）``; None when the year before is not known."""
+    """``已整改2、部分整改1、未整改9（待核实1）``; 无上年资料 when the year before is not known."""
     if not counts:
-        return None
+        return NO_PRIOR
     return (f"已整改{counts['fixed']}、部分整改{counts['partly']}、未整改{counts['open']}"
             + (f"（待核实{counts['unverified']}）" if counts.get("unverified") else ""))
 
@@ -92,7 +94,7 @@ def _followup_cell(row: pd.Series) -> tuple[str, str]:
     """The counts, each linking to the report's 整改情况 section; sorted by the open (未整改) count."""
     counts = row["followup_counts"]
     if not isinstance(counts, dict):
-        return ("—" if row["status"] == "failed" else "无上年资料"), "-1"
+        return (NOT_AVAILABLE if row["status"] == "failed" else NO_PRIOR), "-1"
     link = row["link"] if isinstance(row["link"], str) and row["link"] else ""
     anchor = f"{link}#{quote(counts['heading'])}" if link and counts.get("heading") else link
     parts = [("已整改", counts["fixed"]), ("部分整改", counts["partly"]), ("未整改", counts["open"])]

@@ -326,3 +326,11 @@ def test_the_grade_sentence_is_written_once(drafted):
     _, analysis, doc = drafted
     said = [p.text for p in doc.paragraphs if p.text == analysis.score.headline()]
     assert len(said) == 1  # in 三, not again in the score annex
+
+
+def test_last_years_problems_open_part_seven(drafted):
+    _, _, doc = drafted
+    seven = section_text(doc, "七、其他需要说明的问题", "附件")
+    assert seven[1:3] == ["（一）上年评价发现问题整改情况",
+                         "未提供上年度评价的资料（上年度数据文件夹、上年主要问题表或整改情况记录），本报告不列示上年评价发现问题的整改情况。"]
+    assert "（二）其他事项" in seven
