@@ -45,6 +45,7 @@ from qdanalysis.present.render.docx import CHART_DPI, NOTE_SIZE, TEXT_WIDTH, Doc
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
+from qdanalysis.present.sections.followup import ABSENT as FOLLOWUP_ABSENT
 
 __all__ = ["draft_path", "write_draft", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
 
@@ -196,9 +197,12 @@ class _Draft(DocxWriter):
         self.advice()
 
         self.heading("七、其他需要说明的问题", 1)
-        self.heading("（一）上年评价发现问题整改情况", 2)
-        self.place("followup")
-        self.heading("（二）其他事项", 2)
+        if self.analysis.followup is None:  # no year before: one sentence, no heading (docs/report.md)
+            self.paragraph(FOLLOWUP_ABSENT)
+        else:
+            self.heading("（一）上年评价发现问题整改情况", 2)
+            self.place("followup")
+            self.heading("（二）其他事项", 2)
         self.place("limitations")
 
         self.heading("附件", 1)

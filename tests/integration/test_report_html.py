@@ -18,8 +18,8 @@ from qdanalysis.present.html_export import find_external_resources
 from qdanalysis.run.runner import run_year
 
 SECTIONS = ["一、项目概况", "二、预算执行", "三、分类支出", "四、网络线路", "五、金宏短信", "六、合同续签与成本增长",
-            "七、绩效目标完成情况", "八、产出与成效", "九、评分", "十、主要问题与建议", "十一、上年评价发现问题整改情况",
-            "十二、其他需要说明的问题", "十三、数据核对"]
+            "七、绩效目标完成情况", "八、产出与成效", "九、评分", "十、主要问题与建议", "十一、其他需要说明的问题",
+            "十二、数据核对"]
 
 
 A4_POINTS = (595, 842)

@@ -20,8 +20,8 @@ SOURCE_WORDS = {FROM_DATA: "上年数据分析及评价组的处理记录", FROM
                 FROM_RECORD: "评价组的“整改情况”记录"}
 COLUMNS = {"number": "上年序号", "code": "编号", "title": "上年问题", "category": "类别", "status": "整改状态",
            "whose": "认定", "evidence": "数据分析情况", "measures": "整改措施及佐证"}
-#: What the report says of a year whose previous year is not known (the section shows this sentence only).
-ABSENT = ("未提供上年度评价的资料（上年度数据文件夹、上年主要问题表或整改情况记录），本报告不列示上年评价发现问题的整改情况。")
+#: The one sentence a year whose previous year is not known gets (under 主要问题与建议; the draft's 七): no section.
+ABSENT = "未提供上年度评价的资料（上年度数据文件夹、上年主要问题表或整改情况记录），本报告不列示上年评价发现问题的整改情况。"
 
 
 def whose(item: FollowUpItem) -> str:
@@ -67,8 +67,8 @@ def intro(f: FollowUp) -> str:
 
 def blocks(ctx: Context) -> list[Block]:
     f = ctx.analysis.followup
-    if f is None:
-        return [para(ABSENT)]
+    if f is None:  # no section: the findings section says so in one sentence (ABSENT)
+        return []
     if not f.items:
         return [para(f"据{SOURCE_WORDS[f.source]}，{f.year}年评价未列出问题，无需跟踪整改。")]
     out: list[Block] = [para(intro(f))]
@@ -104,4 +104,4 @@ def sheets(ctx: Context) -> list[Table]:
 SECTION = Section(KEY, "上年评价发现问题整改情况",
                   "上年评价发现的问题（数据分析的和评价组核查的，上年不采纳的除外）逐条列示整改状态：已整改、部分整改、未整改或待核实。"
                   "评价组在“整改情况”表中核实的，以评价组的认定为准；未核实的，能由同一规则在本年数据中判断的列为系统建议，其余待核实。",
-                  blocks, sheets)
+                  blocks, sheets, optional=True)

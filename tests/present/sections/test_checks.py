@@ -1,4 +1,4 @@
-"""十三、数据核对: the figures that disagree, where the data was read from, what was not read or used."""
+"""十二、数据核对: the figures that disagree, where the data was read from, what was not read or used."""
 
 from __future__ import annotations
 

@@ -20,10 +20,16 @@ def _followup() -> FollowUp:
     return FollowUp(2020, "上年数据", (fixed, team, open_), ("某不采纳的发现",))
 
 
-def test_a_year_without_a_year_before_gets_one_sentence(ctx2020):
-    out = blocks(ctx2020)
-    assert plain_text(out) == ABSENT and len(out) == 1
-    assert sheets(ctx2020) == []
+def test_a_year_without_a_year_before_gets_one_sentence_and_no_section(ctx2020):
+    from qdanalysis.present.report import AnnualReport
+    from qdanalysis.present.sections import findings
+
+    assert blocks(ctx2020) == [] and sheets(ctx2020) == []
+    assert "followup" not in AnnualReport(ctx2020.analysis).headings()  # the 2020 report keeps its numbering
+    assert plain_text(findings.blocks(ctx2020)[-1:]) == ABSENT
+    assert ABSENT == "未提供上年度评价的资料（上年度数据文件夹、上年主要问题表或整改情况记录），本报告不列示上年评价发现问题的整改情况。"
+    with_year_before = Context(replace(ctx2020.analysis, followup=_followup()))
+    assert ABSENT not in plain_text(findings.blocks(with_year_before))
 
 
 def test_each_problem_shows_its_status_and_whose_it_is(ctx2020):

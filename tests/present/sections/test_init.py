@@ -45,7 +45,7 @@ def test_a_registered_section_reaches_all_three_outputs(analysis2020, tmp_path):
     sections = (*SECTIONS, EXTRA)
     report = AnnualReport(analysis2020, sections=sections)
     html = report.html()
-    assert "<h2>十四、测试专节</h2>" in html and "测试专节：预算总额941.00万元，见表10。" in html
+    assert "<h2>十三、测试专节</h2>" in html and "测试专节：预算总额941.00万元，见表10。" in html
     assert "表10 测试专节的数字" in html and 'alt="测试专节图"' in html  # after the nine tables of SECTIONS
 
     ws = load_workbook(write_workbook(analysis2020, tmp_path / "x.xlsx", sections))["测试专表"]

@@ -1,4 +1,4 @@
-"""十二、其他需要说明的问题: what the data lacks, each with what to supply; not the unit's problems."""
+"""十一、其他需要说明的问题: what the data lacks, each with what to supply; not the unit's problems."""
 
 from __future__ import annotations
 
