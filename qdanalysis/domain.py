@@ -28,6 +28,9 @@ RECURRING_DEFINITION = (f"刚性支出占比：{RECURRING_CONTRACTS}所对应项
 NOT_YET_EVIDENCED = "待补充佐证"
 #: How an SMS amount is known: the settlement's own figure, or counted messages × the unit price (推算).
 SETTLED, COUNTED = "结算金额", "条数×单价"
+#: What became of an earlier evaluation's problem (整改状态), the last for one nobody has checked yet.
+FIXED, PARTLY_FIXED, NOT_FIXED, TO_VERIFY = "已整改", "部分整改", "未整改", "待核实"
+FOLLOWUP_STATUSES = (FIXED, PARTLY_FIXED, NOT_FIXED, TO_VERIFY)
 #: What every chart, table, report and workbook made from illustrative data says.
 DEMO_LABEL = "示例数据"
 

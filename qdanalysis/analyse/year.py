@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from qdanalysis.analyse.findings import Finding
+from qdanalysis.analyse.followup import FollowUp
 from qdanalysis.analyse.headline import Headline
 from qdanalysis.analyse.payments import PaymentAnalysis
 from qdanalysis.analyse.scoring import ScoreResult
@@ -60,6 +61,8 @@ class YearAnalysis:
         economic: spending by 支出经济分类 where the budget gives it (the 预算管理一体化 export), else empty
             (:func:`~qdanalysis.analyse.economic.spending_by_economic`).
         payments: what the payment ledger (支付明细) shows about 过程; None for a year without a ledger.
+        followup: what became of the year before's problems (上年评价发现问题整改情况); None when nothing is
+            known of them (:mod:`qdanalysis.analyse.followup`).
     """
 
     data: YearData
@@ -87,6 +90,7 @@ class YearAnalysis:
     headline: Headline
     economic: pd.DataFrame | None = None
     payments: PaymentAnalysis | None = None
+    followup: FollowUp | None = None
 
     @property
     def year(self) -> int:

@@ -45,6 +45,7 @@ from qdanalysis.present.render.docx import CHART_DPI, NOTE_SIZE, TEXT_WIDTH, Doc
 from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
+from qdanalysis.present.sections.followup import ABSENT as FOLLOWUP_ABSENT
 
 __all__ = ["draft_path", "write_draft", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
 
@@ -75,7 +76,8 @@ PLACES: dict[str, tuple[tuple[str, Callable[[str], bool]], ...]] = {
     "project": (("overview", _all_but("goal")),),            # 一（一）项目概况
     "funds": (("budget", _every), ("categories", _every)),    # 一（二）项目资金
     "goals": (("overview", _only("goal")), ("indicators", _every)),  # 一（三）绩效目标
-    "limitations": (("limitations", _every),),                # 七、其他需要说明的问题
+    "followup": (("followup", _every),),                      # 七（一）上年评价发现问题整改情况 (docs/report.md)
+    "limitations": (("limitations", _every),),                # 七（二）其他事项
     "annex_score": (("scoring", _every),),                    # 附件1 评分表
     "annex_checks": (("checks", _every),),                    # 附件2 数据核对
 }
@@ -195,6 +197,12 @@ class _Draft(DocxWriter):
         self.advice()
 
         self.heading("七、其他需要说明的问题", 1)
+        if self.analysis.followup is None:  # no year before: one sentence, no heading (docs/report.md)
+            self.paragraph(FOLLOWUP_ABSENT)
+        else:
+            self.heading("（一）上年评价发现问题整改情况", 2)
+            self.place("followup")
+            self.heading("（二）其他事项", 2)
         self.place("limitations")
 
         self.heading("附件", 1)

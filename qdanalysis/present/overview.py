@@ -26,6 +26,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -64,6 +65,7 @@ COLUMNS: dict[str, str] = {
     "high": "问题（高）",
     "medium": "问题（中）",
     "low": "问题（低）",
+    "followup": "上年问题整改（已整改/部分整改/未整改）",
     "status": "运行状态",
     "report": "报告",
     "trends": "多年趋势",
@@ -77,6 +79,8 @@ LINKS = {"report": ("link", "查看报告"), "trends": ("trends_link", "多年�
 CHANGES = ("rate_change", "budget_change")
 STATUS_TEXT = {"ok": "成功", "skipped": "成功", "failed": "失败"}
 NOT_AVAILABLE = "—"
+#: A project-year whose previous year's problems are not known (its first year, say).
+NO_PRIOR = "无上年资料"
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1, "暂不定级": 0, "未评分": -1}
 
 
@@ -101,6 +105,7 @@ def overview_frame(entries: list[dict[str, Any]], threshold: Decimal = DEFAULT_T
             "recurring_share": s.get("recurring_share"),
             "findings": s.get("findings_total", sum(findings.values())) if findings else None,
             **{key: findings.get(level) if s else None for level, key in SEVERITY_COLUMNS.items()},
+            "followup": followup_text(s.get("followup")) if s else None, "followup_counts": s.get("followup"),
             "status": "failed" if failed else "ok",
             "error": e.get("error") or "",
             "link": e.get("link"),
@@ -108,12 +113,35 @@ def overview_frame(entries: list[dict[str, Any]], threshold: Decimal = DEFAULT_T
             "demo": bool(s.get("demo")),
             "decided": s.get("findings_decided"),
         })
-    frame = pd.DataFrame(rows, columns=["project", *COLUMNS, "error", "link", "trends_link", "demo", "decided"])
+    frame = pd.DataFrame(rows, columns=["project", *COLUMNS, "error", "link", "trends_link", "demo", "decided",
+                                        "followup_counts"])
     frame = add_changes(frame)
     frame["flag"] = [flag_text(rate, grade, threshold) if status != "failed" else ""
                      for rate, grade, status in zip(frame["execution_rate"], frame["grade"], frame["status"])]
     frame.attrs["threshold"] = Decimal(threshold)
     return frame
+
+
+def followup_text(counts: dict | None) -> str | None:
+    """``已整改2、部分整改1、未整改9（待核实1）``; 无上年资料 when the year before is not known."""
+    if not counts:
+        return NO_PRIOR
+    return (f"已整改{counts['fixed']}、部分整改{counts['partly']}、未整改{counts['open']}"
+            + (f"（待核实{counts['unverified']}）" if counts.get("unverified") else ""))
+
+
+def _followup_cell(row: pd.Series) -> tuple[str, str]:
+    """The counts, each linking to the report's 整改情况 section; sorted by the open (未整改) count."""
+    counts = row["followup_counts"]
+    if not isinstance(counts, dict):
+        return (NOT_AVAILABLE if row["status"] == "failed" else NO_PRIOR), "-1"
+    link = row["link"] if isinstance(row["link"], str) and row["link"] else ""
+    anchor = f"{link}#{quote(counts['heading'])}" if link and counts.get("heading") else link
+    parts = [("已整改", counts["fixed"]), ("部分整改", counts["partly"]), ("未整改", counts["open"])]
+    if counts.get("unverified"):
+        parts.append(("待核实", counts["unverified"]))
+    shown = "、".join(f'{w}<a href="{escape(anchor)}">{n}</a>' if anchor else f"{w}{n}" for w, n in parts)
+    return shown, str(int(counts["open"]))
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -131,6 +159,8 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
         if isinstance(row[column], str) and row[column]:
             return f'<a href="{escape(row[column])}">{text}</a>', "1"
         return NOT_AVAILABLE, "0"
+    if key == "followup":
+        return _followup_cell(row)
     if key == "flag":
         return (f'<span class="qd-flag">{escape(value)}</span>', "1") if value else ("", "0")
     if key in CHANGES and is_missing(value) and is_missing(row["prev_year"]):
@@ -164,7 +194,7 @@ def _cell(key: str, row: pd.Series) -> tuple[str, str]:
 
 
 _NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | set(LINKS) | {"total", "grade", "status", "rate_change",
-                                                                       "flag"}
+                                                                       "flag", "followup"}
 #: Columns of a word or two, never broken (a failed run's error is a span that wraps).
 _SHORT = {"grade", "status", "year"}
 #: Columns of figures: right-aligned, never broken.
@@ -262,6 +292,8 @@ def overview_notes(frame: pd.DataFrame) -> list[str]:
         "评价等级和得分为按评分表计算的建议，以评价组的评价记录为准。" + RECURRING_DEFINITION,
         f"本年问题为各年度报告“主要问题与建议”所列问题的条数，按严重程度分列；共 {findings} 条，"
         f"其中评价组已确认或自行提出的 {decided} 条，其余为工具提出、待评价组确认。",
+        "上年问题整改：上年评价发现的问题本年已整改、部分整改、未整改的个数（评价组未核实的为系统建议），"
+        "点击数字查看该报告的整改情况一节；按此列排序即按未整改个数排序。",
     ]
 
 

@@ -60,4 +60,7 @@ class AnnualReport(Outline):
         """Display the score line for the runner (``qdanalysis run`` prints it); not shown in the report."""
         from IPython.display import display
 
-        display({SUMMARY_MIME: run_payload(self.analysis)}, raw=True)
+        payload = run_payload(self.analysis)
+        if payload.get("followup"):  # the overview's counts link to this section, by its heading's anchor
+            payload["followup"]["heading"] = self.headings().get("followup")
+        display({SUMMARY_MIME: payload}, raw=True)

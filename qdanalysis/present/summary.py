@@ -7,6 +7,7 @@ from pathlib import Path
 from qdanalysis.analyse.findings import SEVERITIES, TEAM_ORIGIN
 from qdanalysis.analyse.scoring_table import number_text, score_text
 from qdanalysis.analyse.year import YearAnalysis
+from qdanalysis.domain import FIXED, NOT_FIXED, PARTLY_FIXED, TO_VERIFY
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import pct, wan
 from qdanalysis.money import is_missing, round_half_up, to_decimal
@@ -121,6 +122,7 @@ def run_payload(analysis: YearAnalysis) -> dict:
         "adjusted_budget": _money(t.get("adjusted_budget")),
         "balance": _money(balance(t)),
         "conclusion": conclusion_lines(analysis),
+        "followup": followup_counts(analysis),
     }
 
 
@@ -131,6 +133,16 @@ def balance(totals: dict):
     base = totals.get("budget") if is_missing(base) else base
     executed = totals.get("executed")
     return None if is_missing(base) or is_missing(executed) else to_decimal(base) - to_decimal(executed)
+
+
+def followup_counts(analysis: YearAnalysis) -> dict | None:
+    """What became of the year before's problems, counted by status (``fixed`` 已整改, ``partly`` 部分整改,
+    ``open`` 未整改, ``unverified`` 待核实) for the portfolio overview; None when the year before is not known."""
+    f = analysis.followup
+    if f is None:
+        return None
+    return {"year": f.year, "fixed": f.count(FIXED), "partly": f.count(PARTLY_FIXED), "open": f.count(NOT_FIXED),
+            "unverified": f.count(TO_VERIFY)}
 
 
 def _money(value) -> str | None:

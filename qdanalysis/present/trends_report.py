@@ -20,7 +20,7 @@ from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, RECURRING_DEFINITION, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
-from qdanalysis.present import trends_budget, trends_payments
+from qdanalysis.present import trends_budget, trends_payments, trends_problems
 from qdanalysis.present.blocks import Block, Chart, bold, derived, para, table
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
@@ -331,5 +331,6 @@ TREND_SECTIONS: tuple[Section, ...] = (
     Section("budget_official", "预算安排参考", "", trends_budget.blocks),
     Section("payments", "支付进度", "", trends_payments.blocks, optional=True),
     Section("findings", "跨年度发现的问题", "", TrendsReport.trend_findings),
+    Section("problems", "各年度问题按一级指标分列", "", trends_problems.blocks),
     Section("consistency", "跨年度数据核对", "", TrendsReport.consistency),
 )

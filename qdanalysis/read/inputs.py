@@ -23,6 +23,7 @@ from qdanalysis.read.folder import shared_reads, workbook_paths
 from qdanalysis.read.loaders.budget import BUDGET_DTYPES, SUBTOTAL_DTYPES, BudgetSheet, read_budget
 from qdanalysis.read.loaders.budget_system import ECONOMIC_DTYPES
 from qdanalysis.read.loaders.contracts import CONTRACT_DTYPES, load_contracts
+from qdanalysis.read.loaders.followup import FOLLOWUP_DTYPES, PRIOR_DTYPES, load_followup, load_prior_problems
 from qdanalysis.read.loaders.indicators import FUNDS_DTYPES, INDICATOR_DTYPES, IndicatorSheet, read_indicators
 from qdanalysis.read.loaders.lines import LINE_DTYPES, load_lines
 from qdanalysis.read.loaders.payments import PAYMENT_DTYPES, load_payments
@@ -112,6 +113,8 @@ INPUTS: tuple[InputTable, ...] = (
     InputTable("record", schema.RECORD, load_record, RECORD_DTYPES, evaluator=True),
     InputTable("team_findings", schema.TEAM_FINDINGS, load_team_findings, TEAM_DTYPES, evaluator=True),
     InputTable("decisions", schema.FINDING_DECISIONS, load_decisions, DECISION_DTYPES, evaluator=True),
+    InputTable("followup", schema.FOLLOWUP, load_followup, FOLLOWUP_DTYPES, evaluator=True),
+    InputTable("prior_problems", schema.PRIOR_PROBLEMS, load_prior_problems, PRIOR_DTYPES, evaluator=True),
 )
 
 BY_NAME: dict[str, InputTable] = {t.name: t for t in INPUTS}

@@ -396,6 +396,50 @@ FINDING_DECISIONS = SheetSchema(
              "", "经座谈核实，两项目维护的设备仅部分重叠。", "张三", "2021-05-20"),
 )
 
+FOLLOWUP = SheetSchema(
+    "followup",
+    "整改情况",
+    ("整改情况", "整改记录"),
+    (
+        Column("code", "问题编号", ("编号", "上年编号"), True, kind="code",
+               hint="上年报告导出表“主要问题”的编号列，如 F04、H01；new-year 已按上年的问题预填"),
+        Column("title", "上年问题", ("问题",), hint="上年报告中的问题标题，供对照；new-year 已预填"),
+        Column("category", "类别", ("一级指标",), hint="决策、过程、产出 或 效益；new-year 已预填"),
+        Column("status", "整改状态", ("整改结果",), hint="已整改、部分整改、未整改 或 待核实；留空则按系统建议，标为待评价组确认"),
+        Column("measures", "整改措施", ("整改内容",), hint="单位采取的整改措施，按核查所见写明"),
+        Column("evidence", "佐证", ("佐证材料", "依据"), hint="所依据的文件、记录，如 2021年绩效目标申报表"),
+        Column("evaluator", "评价人", (), hint="核实整改情况的评价组成员"),
+        Column("date", "日期", ("核实日期",), kind="date", hint="如 2021-05-20"),
+    ),
+    "评价组对上年评价发现问题整改情况的核实，一个问题一行；问题编号、上年问题由 new-year 按上年报告预填。"
+    "整改状态留空的，报告采用数据分析的系统建议并标为待评价组确认；选填。以“【示例】”开头的行是填写示例，不读取，可删除。",
+    by_name_only=True,
+    example=("【示例】F02", "数量指标设在按量计费的服务上", "决策", "已整改", "2021年绩效目标将短信数量指标改为发送成功率指标",
+             "2021年绩效目标申报表", "张三", "2021-05-20"),
+)
+
+#: The problems of the year before, as the Excel export of its report lists them (its 主要问题 sheet, copied into
+#: this year's folder under this name): what the 整改情况 section follows when that year's data is not beside this one.
+PRIOR_PROBLEMS = SheetSchema(
+    "prior_problems",
+    "上年主要问题",
+    ("上年主要问题",),
+    (
+        Column("number", "序号", (), kind="code", hint="上年报告中的序号"),
+        Column("code", "编号", ("问题编号",), True, kind="code", hint="上年报告导出表的编号，如 F04、H01"),
+        Column("title", "问题", (), True, hint="上年报告中的问题标题"),
+        Column("severity", "严重程度", (), hint="高、中、低 或 未定级"),
+        Column("category", "类别", (), hint="决策、过程、产出 或 效益"),
+        Column("basis", "依据", (), hint="上年报告中的依据"),
+        Column("advice", "建议", (), hint="上年报告中的建议"),
+        Column("origin", "来源", (), hint="数据分析 或 评价组核查"),
+        Column("decision", "评价组处理", (), hint="上年评价组的处理"),
+    ),
+    "上年报告导出表（Excel）的“主要问题”工作表，复制到本年度文件夹的任一工作簿并改名为“上年主要问题”；"
+    "上年的数据文件夹不在本年度旁边时，整改情况一节按此列出上年的问题；选填。",
+    by_name_only=True,
+)
+
 #: Words that mark subtotal and total rows (not items).
 SUBTOTAL_WORDS = ("小计",)
 TOTAL_WORDS = ("合计", "总计", "总额")

@@ -33,7 +33,17 @@ from qdanalysis.domain import DEMO_LABEL, ONE_OFF
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import DATA_RAW, PARAMS, PROJECT_ROOT, year_folder
 from qdanalysis.read.inputs import read_inputs
-from qdanalysis.read.schema import BUDGET, CONTRACTS, INDICATORS, LINES, PAYMENTS, PROJECT, SMS, UNITS_COUNTED
+from qdanalysis.read.schema import (
+    BUDGET,
+    CONTRACTS,
+    FOLLOWUP,
+    INDICATORS,
+    LINES,
+    PAYMENTS,
+    PROJECT,
+    SMS,
+    UNITS_COUNTED,
+)
 from qdanalysis.read.year import DEMO_MARKER_FILE, YearData, is_demo_folder, load_year
 from qdanalysis.run.params import default_title, load_params, load_runner, param_file_for, validate_params
 
@@ -272,6 +282,18 @@ def project_rows(data: YearData) -> list[list]:
             for r in data.project.itertuples() if r.field in PROJECT_FIELDS and not _blank(r.text)]
 
 
+def followup_rows(data: YearData, params_dir: str | Path | None = None) -> list[list]:
+    """整改情况 rows: each problem of ``data``'s year as its report numbers them (问题编号, 上年问题, 类别), the
+    data's and the team's, those the team did not adopt (不采纳) left out; the status for the team to set."""
+    from qdanalysis.analyse.engine import analyse
+    from qdanalysis.analyse.followup import prior_from_analysis
+    from qdanalysis.run.params import load_no_contract_threshold
+
+    threshold = load_no_contract_threshold(param_file_for(data.year, params_dir))
+    prior = prior_from_analysis(analyse(data, no_contract_threshold=threshold))
+    return [_row(FOLLOWUP, {"code": p.code, "title": p.title, "category": p.category}) for p in prior.problems]
+
+
 def scoring_for_year(text: str, old: int, new: int, source_name: str) -> str:
     """The text of a scoring table for ``new`` copied from that of ``old``: the value of ``year:`` and the year in
     ``name:`` change, a first comment says where it comes from; the indicators and their weights stay as they were."""
@@ -389,7 +411,8 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
     if data is not None:
         running, open_ended = open_contracts(data.contracts, source)
         rows = {"budget": budget_rows(data), "contracts": contract_rows(running), "lines": line_rows(data),
-                "sms": sms_rows(data, year), "indicators": indicator_rows(data), "project": project_rows(data)}
+                "sms": sms_rows(data, year), "indicators": indicator_rows(data), "project": project_rows(data),
+                "followup": followup_rows(data, params_dir)}
         plan = {
             "budget": ("沿用上年的项目编号、类别和项目名称", "预算数、调整后预算数、执行数和合计行",
                        f"{len(rows['budget'])} 个项目，已预填编号、类别和名称；请填写预算数、执行数（调整后预算数未调整的留空），"
@@ -407,6 +430,10 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
             "project": ("沿用上年的项目名称、主管部门和实施单位", "项目背景、总体目标等",
                         f"{len(rows['project'])} 项（{'、'.join(r[0] for r in rows['project'])}）；其余事项请按本年立项文件填写"),
         }
+        plan["followup"] = (f"列出{source}年评价发现的问题（数据分析的和评价组核查的，不采纳的除外）的编号、问题和类别",
+                            "整改状态、整改措施、佐证",
+                            f"{len(rows['followup'])} 个{source}年的问题；由评价组逐条核实，填写整改状态（已整改、部分整改、未整改"
+                            "或待核实）、整改措施和佐证；留空的按数据分析的系统建议列示，标为待评价组确认")
         for key, (carried, fill, told) in plan.items():
             notes[key] = _note(source, carried, fill)
             sheets.append(SheetFill(_SCHEMAS[key].title, len(rows[key]), told))
@@ -507,4 +534,4 @@ def _params_only(year: int, source: int, folder: Path, params_path: Path, params
 
 
 _SCHEMAS = {"budget": BUDGET, "contracts": CONTRACTS, "lines": LINES, "sms": SMS, "indicators": INDICATORS,
-            "project": PROJECT, "payments": PAYMENTS}
+            "project": PROJECT, "payments": PAYMENTS, "followup": FOLLOWUP}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from qdanalysis.analyse.engine import analyse
+from qdanalysis.analyse.followup import Prior, prior_from_analysis
 from qdanalysis.analyse.scoring_evaluation import evaluation_from_indicators
 from qdanalysis.analyse.scoring_file import load_scoring
 from qdanalysis.analyse.scoring_from_indicators import table_from_indicators
@@ -25,7 +26,7 @@ from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import ValidationError
-from qdanalysis.paths import PARAMS, project_path
+from qdanalysis.paths import PARAMS, project_path, year_folder
 from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.read.year import YearData, load_year
 from qdanalysis.run.params import load_no_contract_threshold, param_file_for
@@ -99,7 +100,23 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
     threshold = (Decimal(str(no_contract_threshold)) if no_contract_threshold not in (None, "")
                  else load_no_contract_threshold(param_file_for(int(year), params_dir)))
     data = load_year(int(year), project_path(root) if root is not None else None)
-    return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator, no_contract_threshold=threshold)
+    return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator, no_contract_threshold=threshold,
+                   previous=previous_problems(int(year), root, params_dir))
+
+
+def previous_problems(year: int, root: str | Path | None = None, params_dir: str | Path | None = None) -> Prior | None:
+    """The problems of the year before ``year`` when its data folder is beside this year's: that year analysed
+    (unscored: its problems do not depend on a score) with its own params' threshold; None when there is no such
+    folder, or its data is refused (the 上年主要问题 sheet or the 整改情况 record then names the problems)."""
+    before = int(year) - 1
+    folder_root = project_path(root) if root is not None else None
+    if not year_folder(before, folder_root).is_dir():
+        return None
+    threshold = load_no_contract_threshold(param_file_for(before, params_dir))
+    try:
+        return prior_from_analysis(analyse(load_year(before, folder_root), no_contract_threshold=threshold))
+    except ValidationError:  # that year's own run reports its problems; this year's report falls back to the record
+        return None
 
 
 def analysed_years(root: Path, years: list[int] | None = None, scored: bool = False

@@ -9,7 +9,7 @@ from qdanalysis.analyse.year import YearAnalysis
 
 def test_it_holds_every_analysis_of_the_year_once(analysis2020):
     fields = [f.name for f in dataclasses.fields(YearAnalysis)]
-    assert fields[:3] == ["data", "categories", "spend"] and fields[-3:] == ["headline", "economic", "payments"]
+    assert fields[:3] == ["data", "categories", "spend"] and fields[-4:] == ["headline", "economic", "payments", "followup"]
     assert len(fields) == len(set(fields))
     assert (analysis2020.year, analysis2020.demo) == (2020, False)  # read from its data
 

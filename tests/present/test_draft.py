@@ -338,3 +338,26 @@ def test_the_grade_sentence_is_written_once(drafted):
     _, analysis, doc = drafted
     said = [p.text for p in doc.paragraphs if p.text == analysis.score.headline()]
     assert len(said) == 1  # in 三, not again in the score annex
+
+
+def test_without_a_year_before_part_seven_says_so_in_one_sentence(drafted):
+    _, _, doc = drafted
+    seven = section_text(doc, "七、其他需要说明的问题", "附件")
+    assert seven[1] == "未提供上年度评价的资料（上年度数据文件夹、上年主要问题表或整改情况记录），本报告不列示上年评价发现问题的整改情况。"
+    assert "（一）上年评价发现问题整改情况" not in seven and "（二）其他事项" not in seven
+
+
+def test_last_years_problems_open_part_seven(tmp_path, analysis2020):
+    from dataclasses import replace
+
+    from qdanalysis.analyse.followup import FollowUp, FollowUpItem, PriorProblem
+    from qdanalysis.present.draft import write_draft
+
+    item = FollowUpItem(PriorProblem("3", "F02", "数量指标设在按量计费的服务上", "决策", "中", "数据分析"), "已整改",
+                        "本年数据分析未再发现此问题（同一规则F02本年未发现问题）", "已整改")
+    analysis = replace(analysis2020, followup=FollowUp(2019, "上年数据", (item,)))
+    doc = Document(write_draft(analysis, tmp_path / "d.docx"))
+    seven = section_text(doc, "七、其他需要说明的问题", "附件")
+    assert seven[1] == "（一）上年评价发现问题整改情况"
+    assert seven[2].startswith("据上年数据分析及评价组的处理记录，2019年评价发现问题1个，整改情况为：已整改1个。")
+    assert seven.index("（二）其他事项") > 2

@@ -97,7 +97,8 @@ def test_the_workbook_holds_the_same_table(tmp_path):
     assert ws["A1"].value == "测试总览（金额单位：万元）"
     assert [c.value for c in ws[2]] == list(COLUMNS.values())
     assert [c.value for c in ws[3]] == ["甲项目", "甲项目主管局", 2020, 941.0, 941.0, 0.0, 0.98266, "—", "—", "良", 85.5,
-                                        None, 0.5396, 5, 2, 3, 0, "成功", "查看报告", "多年趋势"]
+                                        None, 0.5396, 5, 2, 3, 0, "无上年资料", "成功", "查看报告",
+                                        "多年趋势"]
     failed = dict(zip(COLUMNS, [c.value for c in ws[4]]))
     assert {failed[k] for k in ("budget", "executed", "balance", "execution_rate", "grade", "total",
                                 "recurring_share", "findings", "high")} == {"—"}
@@ -110,7 +111,7 @@ def test_the_workbook_filters_and_links(tmp_path):
 
     wb = load_workbook(xlsx)
     ws = wb["总览"]
-    assert ws.auto_filter.ref == "A2:T5"  # the header row and every project-year
+    assert ws.auto_filter.ref == "A2:U5"  # the header row and every project-year
     report = ws.cell(row=3, column=list(COLUMNS).index("report") + 1)
     trends = ws.cell(row=3, column=list(COLUMNS).index("trends") + 1)
     assert report.value == "查看报告" and report.hyperlink.target == "../a/2020/1.0-annual-report.html"
@@ -177,3 +178,18 @@ def test_clicking_a_header_orders_the_rows_in_the_browser(tmp_path):
                              env={**os.environ, "HOME": home}).stdout
 
     assert "<title>98.27%,85.00%,—</title>" in dom  # descending; the failed row stays last
+
+
+def test_last_years_problems_link_to_the_reports_section_and_sort_by_open():
+    counts = {"year": 2020, "fixed": 2, "partly": 1, "open": 9, "unverified": 0, "heading": "十一、上年评价发现问题整改情况"}
+    entries = [entry("a", "甲项目", 2021, {**summary(2021, "100.00", 0.5, 0.1), "followup": counts}),
+               entry("b", "乙项目", 2020, summary(2020, "100.00", 0.5, 0.1))]
+    frame = overview_frame(entries)
+    assert frame.iloc[0]["followup"] == "已整改2、部分整改1、未整改9" and frame.iloc[1]["followup"] == "无上年资料"
+    html = overview_html(frame, title="t", charts=[])
+    anchor = "../a/2021/1.0-annual-report.html#%E5%8D%81%E4%B8%80%E3%80%81%E4%B8%8A%E5%B9%B4%E8%AF%84%E4%BB%B7" \
+             "%E5%8F%91%E7%8E%B0%E9%97%AE%E9%A2%98%E6%95%B4%E6%94%B9%E6%83%85%E5%86%B5"
+    assert (f'<td data-sort="9">已整改<a href="{anchor}">2</a>、部分整改<a href="{anchor}">1</a>、'
+            f'未整改<a href="{anchor}">9</a></td>') in html
+    assert '<td data-sort="-1">无上年资料</td>' in html
+    assert '<th scope="col" data-type="number">上年问题整改（已整改/部分整改/未整改）</th>' in html

@@ -49,3 +49,16 @@ def test_the_conclusion_at_the_top_of_the_report(payload_2020):
         "2020年预算数 941.00万元，执行数 924.68万元，执行率 98.27%。",
         "评分（按评分表计算的建议分，以评价组的评价记录为准）：" + qdanalysis.analyse_year(2020).score.headline(),
         "发现的问题（工具提出，待评价组确认）：共 12 项，其中严重程度高 5 项、中 6 项、低 1 项，详见“主要问题与建议”。"]
+
+
+def test_last_years_problems_counted_by_status_for_the_overview(payload_2020, analysis2020):
+    from dataclasses import replace
+
+    from qdanalysis.analyse.followup import FollowUp, FollowUpItem, PriorProblem
+    from qdanalysis.present.summary import followup_counts
+
+    assert payload_2020["followup"] is None  # no year before 2020: nothing counted, nothing invented
+    items = tuple(FollowUpItem(PriorProblem(str(n), f"F0{n}", "x"), "", "", s)
+                  for n, s in enumerate(["已整改", "未整改", "未整改", "待核实"], start=1))
+    counts = followup_counts(replace(analysis2020, followup=FollowUp(2020, "上年数据", items)))
+    assert counts == {"year": 2020, "fixed": 1, "partly": 0, "open": 2, "unverified": 1}

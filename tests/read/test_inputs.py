@@ -22,14 +22,16 @@ SMS_ROWS = [["单位：元"], ["月份", "部门", "条数", "单价", "金额"]
 
 def test_the_declaration():
     assert [t.name for t in INPUTS] == ["budget", "contracts", "lines", "sms", "indicators", "payments", "results",
-                                        "project", "record", "team_findings", "decisions"]
+                                        "project", "record", "team_findings", "decisions", "followup", "prior_problems"]
     assert [t.title for t in INPUTS] == ["预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "支付明细", "产出与成效",
-                                         "项目信息", "评价记录", "评价发现", "发现处理"]
+                                         "项目信息", "评价记录", "评价发现", "发现处理", "整改情况", "上年主要问题"]
     assert [t.name for t in INPUTS if t.ledger] == ["payments"]
     assert [t.name for t in INPUTS if t.required] == ["budget"]
-    assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record", "team_findings", "decisions"]
+    assert [t.name for t in INPUTS if t.evaluator] == ["results", "project", "record", "team_findings", "decisions",
+                                                      "followup", "prior_problems"]
     assert FRAME_NAMES == ("budget", "subtotals", "economic", "contracts", "lines", "sms", "indicators", "payments",
-                           "results", "project", "record", "team_findings", "decisions", "self_funds")
+                           "results", "project", "record", "team_findings", "decisions", "followup", "prior_problems",
+                           "self_funds")
 
 
 def test_a_missing_table_is_its_own_error(workbook):
@@ -54,7 +56,7 @@ def test_read_inputs_lists_what_is_missing_and_keeps_every_problem(workbook):
     path = workbook({"预算执行": BUDGET_ROWS, "短信结算": SMS_ROWS[:2] + [["13月", "办公厅", 1, None, None]]})
     found = read_inputs(path, 2021)
     assert [t.name for t in found.missing] == ["contracts", "lines", "indicators", "payments", "results", "project",
-                                               "record", "team_findings", "decisions"]
+                                               "record", "team_findings", "decisions", "followup", "prior_problems"]
     assert found.rows == {"budget": 1}
     [problem] = found.problems
     assert (problem.sheet, problem.row) == ("短信结算", 3) and problem.column.startswith("月份")

@@ -15,7 +15,7 @@ def test_template_round_trip(tmp_path, capsys):
 
     wb = load_workbook(path)
     assert wb.sheetnames == ["填写说明", "预算执行", "合同台账", "线路清单", "短信结算", "绩效指标", "支付明细", "产出与成效",
-                             "项目信息", "评价记录", "评价发现", "发现处理"]
+                             "项目信息", "评价记录", "评价发现", "发现处理", "整改情况", "上年主要问题"]
     assert wb["评价记录"]["B4"].value is None  # no year: the record's rows are not known
     assert [c.value for c in wb["预算执行"][3]][:6] == ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数"]
     guide = [r for r in wb["填写说明"].iter_rows(values_only=True)]

@@ -10,6 +10,7 @@ import yaml
 from openpyxl import load_workbook
 
 import qdanalysis
+from qdanalysis.analyse.findings import in_report_order
 from qdanalysis.paths import DATA_RAW, PARAMS
 from qdanalysis.read.year import is_demo_folder
 from qdanalysis.run import new_year as ny
@@ -350,3 +351,61 @@ def test_the_payment_ledger_carries_its_header_to_the_new_year_but_not_last_year
     assert rows[head + 1:] == []  # no payment of 2022
     new = qdanalysis.load_year(2023, raw, processed=False)
     assert new.frames.get("payments") is None or new.frames["payments"].empty
+
+
+def _fill_2021_from_2020(raw: Path, team: dict[str, tuple]) -> None:
+    """The 2021 folder as the bureau would fill it: 2020's sheets, the SMS quantity target replaced by a rate target,
+    items 1.1 and 1.2 merged, and the team's 整改情况 rows (the pre-filled sheet new-year wrote, kept)."""
+    src = load_workbook(raw / "2020" / "2020年专项业务费.xlsx")
+    made = load_workbook(raw / "2021" / "2021年专项业务费.xlsx")
+    for row in src["短信结算"].iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                c.value = c.value.replace("2020年", "2021年")
+    for row in src["绩效指标"].iter_rows():
+        if row[2].value == "保障金宏短信数量":
+            row[2].value, row[3].value, row[4].value = "金宏短信发送成功率", "≥99%", "99.6%"
+    budget = src["预算执行"]
+    rows = {budget.cell(r, 1).value: r for r in range(1, budget.max_row + 1)}
+    budget.cell(rows["1.1"], 3).value = "电子政务机房关键设备及核心网络安全设备维护费"
+    budget.cell(rows["1.1"], 4).value = 66.7 + 72.8
+    budget.delete_rows(rows["1.2"])
+    contracts = src["合同台账"]
+    for r in range(1, contracts.max_row + 1):
+        if contracts.cell(r, 2).value in ("1.1", "1.2"):
+            contracts.cell(r, 2).value, contracts.cell(r, 3).value = "1.1", "电子政务机房关键设备及核心网络安全设备维护费"
+    record = made["整改情况"]
+    out = src.create_sheet("整改情况")
+    for row in record.iter_rows(values_only=True):
+        row = list(row)
+        if row[0] in team:
+            row[3:8] = team[row[0]]
+        out.append(row)
+    del src["说明"]
+    src.save(raw / "2021" / "2021年专项业务费.xlsx")
+
+
+def test_2021_made_from_2020_follows_up_its_problems(project, capsys):
+    from qdanalysis.run.pipeline import analysed_year
+
+    raw, params = project
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    assert ("  整改情况：12 个2020年的问题；由评价组逐条核实，填写整改状态（已整改、部分整改、未整改或待核实）、整改措施和佐证；"
+            "留空的按数据分析的系统建议列示，标为待评价组确认") in capsys.readouterr().out
+    prefilled = qdanalysis.load_year(2021, raw, processed=False).followup
+    before = analysed_year(2020, raw, params_dir=params)
+    assert list(prefilled["code"]) == [f.code for f in in_report_order(before.findings)]
+    assert prefilled["status"].isna().all()
+
+    _fill_2021_from_2020(raw, {"F04": ("已整改", "两项目合并", "2021年预算批复", "张三", "2021-05-20"),
+                               "F09": ("部分整改", "平台扩容", "验收报告", "张三", "2021-05-20")})
+    followup = analysed_year(2021, raw, params_dir=params).followup
+
+    assert followup.year == 2020 and len(followup.items) == 12
+    by_code = {i.problem.code: i for i in followup.items}
+    sms, merged, target = by_code["F02"], by_code["F04"], by_code["F09"]
+    assert (sms.status, sms.proposed, sms.decided) == ("已整改", "已整改", False)  # the rule's proposal
+    assert (merged.status, merged.proposed, merged.decided, merged.by) == ("已整改", "已整改", True, "张三，2021-05-20")
+    assert (target.status, target.proposed, target.disagrees) == ("部分整改", "未整改", True)
+    assert by_code["F11"].evidence == "本年仍发现此问题，数据所示情况与上年相同。"
+    assert [followup.count(s) for s in ("已整改", "部分整改", "未整改", "待核实")] == [2, 1, 9, 0]

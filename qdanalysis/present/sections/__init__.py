@@ -12,6 +12,7 @@ from qdanalysis.present.sections import (
     checks,
     economic,
     findings,
+    followup,
     header,
     indicators,
     limitations,
@@ -39,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     results.SECTION,
     scoring.SECTION,
     findings.SECTION,
+    followup.SECTION,
     limitations.SECTION,
     checks.SECTION,
 )

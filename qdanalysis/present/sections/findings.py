@@ -9,6 +9,7 @@ from qdanalysis.analyse.findings import DATA_ORIGIN, TEAM_ORIGIN, Finding, findi
 from qdanalysis.analyse.team import AMEND, decision_text, rejected_table
 from qdanalysis.domain import DIMENSIONS
 from qdanalysis.present.blocks import NOTE, WARNING, Block, Placeholder, Table, TableLayout, bold, para
+from qdanalysis.present.sections import followup
 from qdanalysis.present.sections.base import Context, Section
 
 #: How the report marks a finding of the data that the team has not decided on yet.
@@ -45,7 +46,7 @@ def blocks(ctx: Context) -> list[Block]:
     found = in_report_order(ctx.analysis.findings)
     rejected = ctx.analysis.rejected
     if not found and not rejected:
-        return [para("数据未显示需要列出的问题。")]
+        return [para("数据未显示需要列出的问题。")] + _no_followup(ctx)
     out: list[Block] = [para(intro(found, len(rejected)))] if found else [para("数据未显示需要列出的问题。")]
     number = 0
     groups = [(c, [f for f in found if f.category == c]) for c in DIMENSIONS]
@@ -67,7 +68,12 @@ def blocks(ctx: Context) -> list[Block]:
         for r in rejected:
             out.append(para("{title}（编号{code}）：不采纳。理由：{reason}", NOTE, key="rejected",
                             title=r.finding.title, code=r.finding.code, reason=r.reason))
-    return out
+    return out + _no_followup(ctx)
+
+
+def _no_followup(ctx: Context) -> list[Block]:
+    """A year whose previous year is not known has no 整改情况 section: one sentence here says so."""
+    return [] if ctx.analysis.followup is not None else [para(followup.ABSENT, NOTE, key="followup")]
 
 
 def table(frame: pd.DataFrame, name: str, caption: str, ctx: Context) -> Table:

@@ -13,6 +13,7 @@ import qdanalysis
 from qdanalysis.present.blocks import Paragraph, Placeholder
 from qdanalysis.present.sections import findings
 from qdanalysis.present.sections.base import Context
+from qdanalysis.present.sections.followup import ABSENT
 
 
 def test_2020_counts_the_problems_by_severity(ctx2020):
@@ -45,7 +46,8 @@ def test_one_recommendation_answers_every_problem_of_its_theme(ctx2020):
 
 def test_no_problem_is_said_in_one_sentence(analysis2020):
     blocks = findings.blocks(context(analysis2020, findings=[]))
-    assert shape(blocks) == ["p"] and paragraphs(blocks) == ["数据未显示需要列出的问题。"]
+    assert shape(blocks) == ["p", "note"]  # and the one sentence of a year without a year before (整改情况)
+    assert paragraphs(blocks) == ["数据未显示需要列出的问题。", ABSENT]
 
 
 def test_the_excel_sheet_lists_every_problem_and_is_not_shown_in_the_report(ctx2020):
@@ -83,8 +85,8 @@ def test_an_amended_finding_shows_the_teams_words_and_says_so(team2020):
 
 def test_a_rejected_finding_leaves_the_problems_and_is_listed_with_its_reason(team2020):
     texts = paragraphs(findings.blocks(team2020))
-    assert texts[-2:] == ["评价组不采纳的系统发现（不列入问题）",
-                          f"合同续签金额未披露（编号F05-3）：不采纳。理由：{REJECT_REASON}"]
+    assert texts[-3:] == ["评价组不采纳的系统发现（不列入问题）",
+                          f"合同续签金额未披露（编号F05-3）：不采纳。理由：{REJECT_REASON}", ABSENT]
     assert not any(re.match(r"\d+\. 合同续签金额未披露", t) for t in texts)
 
 

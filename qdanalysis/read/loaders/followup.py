@@ -1,0 +1,105 @@
+"""Loaders for what is known of the year before's problems: the team's 整改情况 record (what became of each
+one) and 上年主要问题 (the previous report's exported 主要问题 sheet, when that year's data is not beside this one).
+
+Both are optional and may sit in any workbook of the year's folder, in a sheet named for them. A row with a
+cell that starts with 【示例】 is the template's worked example and is skipped. Whether a 问题编号 is one of the
+year before's problems is checked when the year is analysed (:func:`qdanalysis.analyse.followup.follow_up`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from qdanalysis.domain import FOLLOWUP_STATUSES
+from qdanalysis.read import parsing
+from qdanalysis.read.columns import as_date, frame, provenance, raise_problems
+from qdanalysis.read.loaders.team import _records, _text, _word
+from qdanalysis.read.schema import FOLLOWUP, PRIOR_PROBLEMS
+from qdanalysis.read.xlsx import collector_paused
+
+FOLLOWUP_DTYPES = {"code": object, "title": object, "category": object, "status": object, "measures": object,
+                   "evidence": object, "evaluator": object, "date": "date",
+                   "src_file": object, "src_sheet": object, "src_row": "Int64"}
+PRIOR_DTYPES = {"number": object, "code": object, "title": object, "severity": object, "category": object,
+                "basis": object, "advice": object, "origin": object, "decision": object,
+                "src_file": object, "src_sheet": object, "src_row": "Int64"}
+
+
+def _code(text: str) -> str:
+    return parsing.compact(text).upper()
+
+
+@collector_paused()
+def load_followup(path: str | Path) -> pd.DataFrame:
+    """整改情况: the team's word on one problem of the year before a row, by its 问题编号.
+
+    A row with a 问题编号 (and its title) and nothing else is a problem not checked yet (``new-year`` lists
+    every problem of the year before): it is kept without a status, so the report shows the rule's
+    proposal or 待核实.
+
+    Raises:
+        ValidationError: a row without 问题编号, a 整改状态 that is not 已整改/部分整改/未整改/待核实, the same
+            问题编号 written twice; each naming file, sheet, row and column.
+    """
+    records, collectors = _records(path, FOLLOWUP)
+    rows = []
+    seen: dict[str, tuple[str, str, int]] = {}
+    for collector, loc, rec in records:
+        code = _text(rec, "code")
+        if code is None:
+            collector.add(loc.sheet, rec.row, loc.where("code"), "缺少问题编号",
+                          "请填写上年问题的编号（见上年报告导出表“主要问题”的编号列，如 F04），或删除这一行")
+            continue
+        code = _code(code)
+        bad = len(collector.problems)
+        status = _word(collector, loc, rec, "status", "整改状态", FOLLOWUP_STATUSES)
+        if len(collector.problems) > bad:
+            continue
+        if code in seen:
+            file, sheet, row = seen[code]
+            collector.add(loc.sheet, rec.row, loc.where("code"),
+                          f"问题编号{code}重复：《{Path(file).stem}》「{sheet}」表第{row}行已有这一问题",
+                          "每个问题编号只写一行；请保留最终的整改情况，删除另一行")
+            continue
+        seen[code] = (loc.file, loc.sheet, rec.row)
+        rows.append({"code": code, "title": _text(rec, "title"), "category": _text(rec, "category"),
+                     "status": status, "measures": _text(rec, "measures"), "evidence": _text(rec, "evidence"),
+                     "evaluator": _text(rec, "evaluator"), "date": as_date(rec.values.get("date")),
+                     **provenance(rec)})
+    raise_problems(collectors)
+    return frame(rows, FOLLOWUP_DTYPES)
+
+
+@collector_paused()
+def load_prior_problems(path: str | Path) -> pd.DataFrame:
+    """上年主要问题: the previous report's problems as its Excel export lists them, one a row.
+
+    Raises:
+        ValidationError: a row without 编号 or 问题, the same 编号 written twice; each naming file, sheet, row
+            and column.
+    """
+    records, collectors = _records(path, PRIOR_PROBLEMS)
+    rows = []
+    seen: dict[str, tuple[str, str, int]] = {}
+    for collector, loc, rec in records:
+        code, title = _text(rec, "code"), _text(rec, "title")
+        if code is None or title is None:
+            missing = "code" if code is None else "title"
+            collector.add(loc.sheet, rec.row, loc.where(missing), f"缺少{PRIOR_PROBLEMS.column(missing).header}",
+                          "请按上年报告导出表“主要问题”原样复制编号和问题，或删除这一行")
+            continue
+        code = _code(code)
+        if code in seen:
+            file, sheet, row = seen[code]
+            collector.add(loc.sheet, rec.row, loc.where("code"),
+                          f"编号{code}重复：《{Path(file).stem}》「{sheet}」表第{row}行已有这一问题",
+                          "每个编号只写一行；请删除重复的一行")
+            continue
+        seen[code] = (loc.file, loc.sheet, rec.row)
+        rows.append({"number": _text(rec, "number"), "code": code, "title": title,
+                     **{k: _text(rec, k) for k in ("severity", "category", "basis", "advice", "origin", "decision")},
+                     **provenance(rec)})
+    raise_problems(collectors)
+    return frame(rows, PRIOR_DTYPES)
