@@ -49,18 +49,30 @@ def _raise_exit(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
-def marked_processes(home: str) -> list[int]:
-    """The processes (of this user) whose environment carries ``MARKER=home``."""
+def _session_of(entry: Path) -> int | None:
+    try:
+        stat = (entry / "stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, pgrp, session, ...
+    return int(fields[3])
+
+
+def marked_processes(home: str, sessions: frozenset[int] = frozenset()) -> list[int]:
+    """The live processes (of this user) whose environment carries ``MARKER=home``, or that run in one of
+    ``sessions`` (an Airflow process that renamed itself with setproctitle no longer shows its environment)."""
     needle = f"{MARKER}={home}".encode()
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue  # a zombie: already ended, waiting for its parent
             environ = (entry / "environ").read_bytes()
-        except OSError:  # gone, or not ours
+        except (OSError, IndexError):  # gone, or not ours
             continue
-        if needle in environ.split(b"\0"):
+        if needle in environ.split(b"\0") or _session_of(entry) in sessions:
             found.append(int(entry.name))
     return found
 
@@ -182,7 +194,7 @@ class Standalone:
                 pass
         killed = []
         for sig in (signal.SIGTERM, signal.SIGKILL):
-            left = marked_processes(self.home)
+            left = self.leftovers()
             if not left:
                 break
             killed = killed or left
@@ -192,7 +204,7 @@ class Standalone:
                 except ProcessLookupError:
                     pass
             end = time.monotonic() + 10
-            while marked_processes(self.home) and time.monotonic() < end:
+            while self.leftovers() and time.monotonic() < end:
                 time.sleep(0.2)
         for process in self.processes.values():
             try:
@@ -205,6 +217,10 @@ class Standalone:
             signal.signal(signal.SIGTERM, self._sigterm)
             self._sigterm = None
         return killed
+
+    def leftovers(self) -> list[int]:
+        """The processes of this Airflow still running: marked, or in a component's session."""
+        return marked_processes(self.home, frozenset(p.pid for p in self.processes.values()))
 
     def log_tail(self, lines: int = 40) -> str:
         tails = []

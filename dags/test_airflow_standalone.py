@@ -12,7 +12,7 @@ import json
 import os
 
 import pytest
-from airflow_standalone import Standalone, marked_processes
+from airflow_standalone import Standalone
 from test_qdanalysis_portfolio import FAILED_REPORT, LABELS, QDANALYSIS, REPORT, demo_portfolio
 
 BROKEN = "demo-02/2022"
@@ -37,7 +37,7 @@ def triggered(tmp_path_factory):
         raise
     finally:
         killed = airflow.stop()
-    return reports, state, states, airflow.home, killed
+    return reports, state, states, airflow, killed
 
 
 def test_the_triggered_run_maps_every_project_year_and_isolates_the_failed_one(triggered):
@@ -67,10 +67,10 @@ def test_the_triggered_run_maps_every_project_year_and_isolates_the_failed_one(t
 
 
 def test_every_process_airflow_started_is_stopped(triggered):
-    _, _, _, home, killed = triggered
+    _, _, _, airflow, killed = triggered
 
-    assert marked_processes(home) == []
-    assert not os.path.exists(home)
+    assert airflow.leftovers() == []
+    assert not os.path.exists(airflow.home)
     # The components stop what they started on SIGTERM; anything left had to be killed.
     assert killed == [], f"processes left after standalone stopped: {killed}"
 
