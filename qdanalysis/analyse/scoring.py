@@ -30,6 +30,7 @@ import pandas as pd
 from qdanalysis.analyse.checks import cross_checks, warnings_from
 from qdanalysis.analyse.scoring_doubts import doubts
 from qdanalysis.analyse.scoring_evidence import (
+    Actual,
     Entry,
     RecordEntry,
     actual_of,
@@ -452,6 +453,19 @@ def _total(values) -> float:
     return float(sum_known(values) or 0)
 
 
+def _computable(ind: Indicator, actual: Actual) -> bool:
+    """Whether the indicator's rule can score ``actual``: a score given in the record with no actual
+    (资金到位率 scored, its rate not written) has nothing to compare the given score with."""
+    if actual.level:
+        return True
+    if actual.missing_reason or ind.rule in ("manual", "levels"):
+        return False
+    t = actual.target
+    if ind.rule == "ratio" and (t is None or t.value is None):
+        return actual.met is not None
+    return actual.value is not None
+
+
 def _score_one(ind: Indicator, data: Any, entries: dict[str, Entry],
                entry: RecordEntry | None = None) -> tuple[dict, list[str], Proposal | None]:
     actual = actual_of(ind, data, entries)
@@ -463,7 +477,7 @@ def _score_one(ind: Indicator, data: Any, entries: dict[str, Entry],
     flags = list(actual.flags)
     if entry is not None and entry.score is not None:
         basis = f"评价人评分 {number_text(entry.score)} 分（分值 {number_text(ind.weight)}）"
-        if not actual.missing_reason and ind.rule not in ("manual", "levels") or actual.level:
+        if _computable(ind, actual):
             computed, _ = points_by_rule(ind, actual)
             computed = computed.quantize(POINT, rounding=ROUND_HALF_UP)
             if computed != entry.score:

@@ -400,6 +400,19 @@ def test_the_record_confirms_a_doubted_indicator(entry, expected, how):
     assert result.doubted == [] and result.proposal_of("视频资源共享数量") is None
 
 
+def test_a_score_given_without_its_actual_is_taken_with_nothing_to_compare():
+    from scoring_inputs import recorded
+
+    # 资金到位率 scored in the record, its rate not written: the rule has no actual to compute from
+    t = table({"level1": "过程", "name": "资金到位率", "weight": 3, "evaluator": "资金到位率", "target": "100%"})
+    result = score(t, recorded(None, [{"name": "资金到位率", "score": 2.5}]))
+    r = row(result, "资金到位率")
+    assert (r["score"], r["status"]) == (2.5, STATUS_EVALUATOR)
+    assert r["basis"] == "评价人评分 2.5 分（分值 3）"  # no "按评分规则计算为" without an actual
+    given = score(t, recorded(None, [{"name": "资金到位率", "actual": "90%", "score": 2.5}]))
+    assert row(given, "资金到位率")["basis"] == "评价人评分 2.5 分（分值 3）；按评分规则计算为 2.7 分"
+
+
 def test_the_total_row_of_an_ungraded_sheet_says_why_in_one_line_not_the_whole_headline(result_2020):
     from qdanalysis.analyse.scoring_table import SHEET_LABELS
 
