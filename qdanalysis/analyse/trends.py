@@ -8,19 +8,22 @@ from typing import Any
 
 import pandas as pd
 
+from qdanalysis.analyse import trend_coverage as coverage
 from qdanalysis.analyse.findings import Finding
-from qdanalysis.analyse.indicator_status import STATUS_MET, STATUS_NOT_MET, STATUS_UNKNOWN
+from qdanalysis.analyse.indicator_status import STATUS_MET, STATUS_MISMATCH, STATUS_NOT_MET, STATUS_UNKNOWN
 from qdanalysis.analyse.renewals import COMPETITIVE, growth_in_chains, link_roots
 from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS
 from qdanalysis.analyse.rules.registry import YearsEvidence, find_across_years
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.analyse.trend_checks import consistency_checks
 from qdanalysis.analyse.year import YearAnalysis
-from qdanalysis.money import safe_ratio, sum_known, to_decimal
+from qdanalysis.money import round_half_up, safe_ratio, sum_known, to_decimal
 from qdanalysis.read.schema import MONEY
 
 MONEY_MEASURES = ("budget", "executed", "line_annual_cost", "sms_amount")
 SHARE_MEASURES = ("execution_rate", "itemised_share", "recurring_share")
+COUNT_MEASURES = ("sms_count", "contracts", "renewals", "indicators_met", "indicators_not_met", "indicators_unknown",
+                  "indicators_mismatch")
 
 
 def sms_totals(monthly: pd.DataFrame) -> tuple[int | None, Decimal | None]:
@@ -31,27 +34,54 @@ def sms_totals(monthly: pd.DataFrame) -> tuple[int | None, Decimal | None]:
 
 
 def year_measures(analysis: YearAnalysis) -> dict[str, Any]:
-    """The measures the trends report compares across years, read from one year's analysis."""
+    """The measures the trends report compares across years, read from one year's analysis.
+
+    ``coverage`` maps each measure that is not a whole, plainly stated figure to its
+    (:mod:`~qdanalysis.analyse.trend_coverage` state, note): a partial sum, an input not provided, or
+    a figure taken from another table of the year.
+    """
     data, status = analysis.data, analysis.indicator_status
     known_budget = sum_known(data.budget["budget"])
-    sms_count, sms_amount = sms_totals(analysis.sms_monthly)
+    lines = coverage.line_cost(analysis)
+    sms_count, sms_amount = coverage.sms_measures(analysis)
+    recurring = coverage.recurring(analysis)
+    ledger, indicators = not data.contracts.empty, not status.empty
+    measured = {"line_annual_cost": lines, "sms_count": sms_count, "sms_amount": sms_amount,
+                "recurring_share": recurring}
+    if not ledger:
+        measured.update(contracts=coverage.Measure(None, coverage.ABSENT, "合同台账未提供"),
+                        renewals=coverage.Measure(None, coverage.ABSENT, "合同台账未提供"))
+    if not indicators:
+        for col in ("indicators_met", "indicators_not_met", "indicators_unknown", "indicators_mismatch"):
+            measured[col] = coverage.Measure(None, coverage.ABSENT, "绩效指标表未提供")
     return {
         "year": data.year,
         "budget": data.totals.get("budget"),
         "executed": data.totals.get("executed"),
         "execution_rate": data.totals.get("execution_rate"),
         "itemised_share": safe_ratio(known_budget, data.totals.get("budget")),
-        "line_annual_cost": sum_known(analysis.line_costs["annual_cost"]) if len(analysis.line_costs) else None,
-        "sms_count": sms_count,
-        "sms_amount": sms_amount,
-        "recurring_share": analysis.recurring["share"],
-        "contracts": len(data.contracts),
-        "renewals": int((data.contracts["renews"].notna() | (data.contracts["procurement"] == "续签")).sum()),
-        "indicators_met": int((status["status"] == STATUS_MET).sum()),
-        "indicators_not_met": int((status["status"] == STATUS_NOT_MET).sum()),
-        "indicators_unknown": int((status["status"] == STATUS_UNKNOWN).sum()),
+        "line_annual_cost": lines.value,
+        "sms_count": sms_count.value,
+        "sms_amount": sms_amount.value,
+        "recurring_share": recurring.value,
+        "contracts": len(data.contracts) if ledger else None,
+        "renewals": int((data.contracts["renews"].notna() | (data.contracts["procurement"] == "续签")).sum())
+        if ledger else None,
+        "indicators_met": int((status["status"] == STATUS_MET).sum()) if indicators else None,
+        "indicators_not_met": int((status["status"] == STATUS_NOT_MET).sum()) if indicators else None,
+        "indicators_unknown": int((status["status"] == STATUS_UNKNOWN).sum()) if indicators else None,
+        "indicators_mismatch": int((status["status"] == STATUS_MISMATCH).sum()) if indicators else None,
         "warnings": len(analysis.warnings),
+        "coverage": {k: (m.state, m.note) for k, m in measured.items() if m.state != coverage.WHOLE or m.note},
     }
+
+
+def measure_state(measures: pd.DataFrame | pd.Series, column: str, row: int | None = None) -> tuple[str, str]:
+    """A year's (state, note) of ``column``: :data:`~qdanalysis.analyse.trend_coverage.WHOLE` unless its
+    ``coverage`` says otherwise (``measures`` is a row, or a frame with ``row``)."""
+    r = measures if row is None else measures.iloc[row]
+    cov = r.get("coverage") if hasattr(r, "get") else None
+    return cov.get(column, (coverage.WHOLE, "")) if isinstance(cov, dict) else (coverage.WHOLE, "")
 
 
 def trend_table(analyses: list[YearAnalysis]) -> pd.DataFrame:
@@ -63,7 +93,8 @@ def trend_table(analyses: list[YearAnalysis]) -> pd.DataFrame:
         df[col] = pd.array([None if v is None or pd.isna(v) else Decimal(v) for v in df[col]], dtype=MONEY)
     for col in SHARE_MEASURES:
         df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
-    df["sms_count"] = pd.array(list(df["sms_count"]), dtype="Int64")
+    for col in COUNT_MEASURES:
+        df[col] = pd.array(list(df[col]), dtype="Int64")
     return df
 
 
@@ -85,10 +116,14 @@ def relative_change(before, after) -> float | None:
 
 
 def point_change(before, after) -> float | None:
-    """The change of a share in percentage points (0.5 → 0.53 is +3.0); None when unknown."""
+    """The change of a share in percentage points (0.5 → 0.53 is +3.0); None when unknown.
+
+    Computed from the shares as printed (percent to two decimals, 四舍五入), so that the change agrees
+    with the two figures beside it (12.72% − 10.10% = +2.62, not the +2.61 of the unrounded shares).
+    """
     if before is None or after is None or pd.isna(before) or pd.isna(after):
         return None
-    return (float(after) - float(before)) * 100
+    return float(round_half_up(to_decimal(after) * 100) - round_half_up(to_decimal(before) * 100))
 
 
 #: The measures whose change from the first year that states them to the last the trends report states.
@@ -96,17 +131,21 @@ OVERALL_MEASURES = ("budget", "line_annual_cost", "sms_count")
 
 
 def overall_change(measures: pd.DataFrame, column: str) -> dict[str, Any] | None:
-    """From the first year that states ``column`` to the last: both years, both figures and the compound yearly
-    growth between them; None when fewer than two years state it (a year that does not is passed over, not 0)."""
+    """From the first year that states ``column`` whole to the last: both years, both figures, the compound yearly
+    growth between them and ``skipped`` (the years whose figure is partial, passed over); None when fewer than
+    two years state it whole (a year that does not is passed over, not 0)."""
     if column not in measures:
         return None
     known = measures.dropna(subset=[column])
+    whole = [measure_state(r, column)[0] == coverage.WHOLE for _, r in known.iterrows()]
+    skipped = [int(y) for y, w in zip(known["year"], whole) if not w]
+    known = known[whole]
     if len(known) < 2:
         return None
     first, last = known.iloc[0], known.iloc[-1]
     span = int(last["year"] - first["year"])
     return {"first_year": int(first["year"]), "first": first[column], "last_year": int(last["year"]),
-            "last": last[column], "growth": yearly_growth(first[column], last[column], span)}
+            "last": last[column], "growth": yearly_growth(first[column], last[column], span), "skipped": skipped}
 
 
 def yearly_growth(first, last, years: int) -> float | None:
@@ -120,23 +159,36 @@ def yearly_growth(first, last, years: int) -> float | None:
 def year_on_year(measures: pd.DataFrame) -> pd.DataFrame:
     """Each year against the year before it: amounts in %, shares in percentage points.
 
+    A change between two years of which either figure is partial or not provided is withheld (NA) and
+    named in ``notes`` with both years' coverage: a partial sum against a whole year is no change.
+
     Returns:
         One row per year after the first, columns ``year``, ``previous``, then for each amount
         of :data:`CHANGE_AMOUNTS` its relative change and for each share of
-        :data:`CHANGE_SHARES` its change in points (NA where either year does not state it).
+        :data:`CHANGE_SHARES` its change in points (NA where either year does not state it whole),
+        ``notes`` (the withheld changes, Chinese) and ``withheld`` (their columns).
     """
     m = measures.sort_values("year").reset_index(drop=True)
     rows = []
     for i in range(1, len(m)):
         before, after = m.iloc[i - 1], m.iloc[i]
-        row = {"year": int(after["year"]), "previous": int(before["year"])}
-        for col, _ in CHANGE_AMOUNTS:
-            row[col] = relative_change(before[col], after[col])
-        for col, _ in CHANGE_SHARES:
-            row[col] = point_change(before[col], after[col])
+        row = {"year": int(after["year"]), "previous": int(before["year"]), "notes": [], "withheld": []}
+        for cols, change in ((CHANGE_AMOUNTS, relative_change), (CHANGE_SHARES, point_change)):
+            for col, label in cols:
+                s0, s1 = measure_state(before, col), measure_state(after, col)
+                if s0[0] == s1[0] == coverage.WHOLE:
+                    row[col] = change(before[col], after[col])
+                    continue
+                row[col] = None
+                if s0[0] == s1[0] == coverage.ABSENT:
+                    continue  # neither year provides the input: nothing to compare, nothing withheld
+                row["withheld"].append(col)
+                row["notes"].append(f"{label}：{row['year']}年为{coverage.coverage_text(*s1)}，"
+                                    f"{row['previous']}年为{coverage.coverage_text(*s0)}，口径不同，不计算变化")
         rows.append(row)
-    out = pd.DataFrame(rows, columns=["year", "previous", *(c for c, _ in CHANGE_AMOUNTS), *(c for c, _ in CHANGE_SHARES)])
-    for col in out.columns[2:]:
+    cols = ["year", "previous", *(c for c, _ in CHANGE_AMOUNTS), *(c for c, _ in CHANGE_SHARES)]
+    out = pd.DataFrame(rows, columns=[*cols, "notes", "withheld"])
+    for col in cols[2:]:
         out[col] = pd.array([None if v is None or pd.isna(v) else float(v) for v in out[col]], dtype="Float64")
     return out
 
@@ -234,20 +286,23 @@ FASTER_MARGIN = 0.02
 
 
 def line_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
-    """Each year's line inventory by carrier and line type (:func:`~qdanalysis.analyse.network_lines.line_costs`).
+    """Each year's lines by carrier and line type, each for its months in service: the year-end list
+    (:func:`~qdanalysis.analyse.network_lines.line_costs`) and the line contracts that ended in the year
+    (:func:`~qdanalysis.analyse.trend_coverage.ended_lines`).
 
     Returns:
-        The columns of ``line_costs`` with ``year`` in front.
+        The columns of ``line_costs`` with ``year`` in front and ``source`` (年末线路清单, or the contract).
     """
     frames = []
     for a in sorted(analyses, key=lambda a: a.year):
-        if len(a.line_costs):
-            f = a.line_costs.copy()
+        f = coverage.year_lines(a)
+        if len(f):
+            f = f.copy()
             f.insert(0, "year", a.year)
             frames.append(f)
     if not frames:
         return pd.DataFrame(columns=["year", "carrier", "line_type", "lines", "units", "bandwidth_mbps",
-                                     "monthly_cost", "annual_cost", "full_year", "cost_per_mbps_month"])
+                                     "monthly_cost", "annual_cost", "full_year", "cost_per_mbps_month", "source"])
     out = pd.concat(frames, ignore_index=True)
     out["cost_per_mbps_month"] = pd.array([None if pd.isna(v) else float(v) for v in out["cost_per_mbps_month"]],
                                           dtype="Float64")
@@ -285,6 +340,8 @@ def carrier_switches(lines: pd.DataFrame) -> list[dict[str, Any]]:
         One dict per change: line_type, year, before (carriers), after (carriers).
     """
     out = []
+    if "source" in lines:  # the carriers at each year's end: a line that ended in the year is no longer there
+        lines = lines[lines["source"].isna() | (lines["source"] == coverage.YEAR_END_LIST)]
     for line_type, g in lines.groupby("line_type", sort=False):
         by_year = {int(y): sorted(set(gy["carrier"].dropna())) for y, gy in g.groupby("year")}
         years = sorted(by_year)
@@ -300,18 +357,29 @@ def carrier_switches(lines: pd.DataFrame) -> list[dict[str, Any]]:
 def sms_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
     """Messages, cost, price per message (推算: 费用 ÷ 条数) and the quantity target, per year.
 
+    The count and cost are those of :func:`~qdanalysis.analyse.trend_coverage.sms_measures`: a partial
+    figure is judged against no target and prices nothing.
+
     Returns:
-        Columns: year, count, amount, unit_price (NA when either figure is unknown), target
-        (the message-count target of the year's indicators, NA without one), met (count ≥ target).
+        Columns: year, count, amount, unit_price (NA when either figure is unknown or partial), target
+        (the message-count target of the year's indicators, NA without one), met (count ≥ target; NA
+        when the count is partial), count_state, amount_state (whole, partial, absent), count_note,
+        amount_note.
     """
     rows = []
     for a in sorted(analyses, key=lambda a: a.year):
-        count, amount = sms_totals(a.sms_monthly)
+        count, amount = coverage.sms_measures(a)
         target = a.sms_target.get("target_count")
-        rows.append({"year": a.year, "count": count, "amount": amount,
-                     "unit_price": None if not count or amount is None else float(amount / count),
-                     "target": target, "met": None if count is None or target is None else count >= target})
-    out = pd.DataFrame(rows, columns=["year", "count", "amount", "unit_price", "target", "met"])
+        whole = count.state == amount.state == coverage.WHOLE
+        counted = count.value is not None and count.state == coverage.WHOLE
+        rows.append({"year": a.year, "count": count.value, "amount": amount.value,
+                     "unit_price": None if not whole or not count.value or amount.value is None
+                     else float(amount.value / count.value),
+                     "target": target, "met": None if not counted or target is None else count.value >= target,
+                     "count_state": count.state, "amount_state": amount.state, "count_note": count.note,
+                     "amount_note": amount.note})
+    out = pd.DataFrame(rows, columns=["year", "count", "amount", "unit_price", "target", "met", "count_state",
+                                      "amount_state", "count_note", "amount_note"])
     out["amount"] = pd.array(list(out["amount"]), dtype=MONEY)
     for col in ("count", "target"):
         out[col] = pd.array(list(out[col]), dtype="Int64")

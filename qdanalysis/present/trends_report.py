@@ -20,6 +20,7 @@ from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
 from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
+from qdanalysis.present import trends_cells as cells
 from qdanalysis.present import trends_payments
 from qdanalysis.present.blocks import Block, Chart, bold, derived, para, table
 from qdanalysis.present.outline import Outline
@@ -111,9 +112,11 @@ class TrendsReport(Outline):
         if change is None:
             return [para("{label}：可比较的年度不足两个。", "note", label=label)]
         fmt = wan if money else count_text
-        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=change["first_year"],
-                     v0=fmt(change["first"]), y1=change["last_year"], v1=fmt(change["last"]),
-                     cagr=derived(signed_pct(change["growth"]), "复合增长率"))]
+        outside = [y for y in change.get("skipped", []) if not change["first_year"] < y < change["last_year"]]
+        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}{skipped}。", label=label,
+                     y0=change["first_year"], v0=fmt(change["first"]), y1=change["last_year"], v1=fmt(change["last"]),
+                     cagr=derived(signed_pct(change["growth"]), "复合增长率"),
+                     skipped=f"（{'、'.join(f'{y}年' for y in outside)}为部分数，不作比较的起止年度）" if outside else "")]
 
     def _enough(self, what: str) -> list[Block]:
         """A note where fewer than two years can be compared, else nothing."""
@@ -137,8 +140,15 @@ class TrendsReport(Outline):
         columns.update({c: f"{label}（百分点）" for c, label in trends_analysis.CHANGE_SHARES})
         formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends_analysis.CHANGE_AMOUNTS},
                    **{c: signed_points for c, _ in trends_analysis.CHANGE_SHARES}}
-        return [table(yoy, columns, "逐年变化（较上年）", formats=formats, demo=self.demo,
-                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。")]
+        shown = yoy.copy()
+        for col in columns:
+            if col != "year":
+                shown[col] = [cells.WITHHELD if col in w else formats[col](v) for v, w in zip(yoy[col], yoy["withheld"])]
+        notes = cells.change_notes(yoy)
+        return [table(shown, columns, "逐年变化（较上年）", formats={"year": formats["year"]}, demo=self.demo,
+                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按表中四舍五入后的两个百分比相减，"
+                           "以百分点计。未披露的年度不计算变化；一年为部分数（部分行未披露）或未提供时，与另一年口径不同，"
+                           f"不计算变化（表中“{cells.WITHHELD}”）" + ("：" + "；".join(notes) + "。" if notes else "。"))]
 
     def categories(self) -> list[Block]:
         """Spending by category across years (stacked), with each category's change against the total."""
@@ -279,17 +289,25 @@ class TrendsReport(Outline):
     def table(self) -> list[Block]:
         """Each year's measures: amounts and ratios, then counts (two tables, so that each prints on A4)."""
         year = {"year": lambda v: f"{int(v)}年"}
+        money = ("budget", "executed", "line_annual_cost", "sms_amount")
+        percent = ("execution_rate", "itemised_share", "recurring_share")
+        counts = ("sms_count", *trends_analysis.COUNT_MEASURES[1:])
+        shown = cells.measure_cells(self.measures, money, percent, counts)
+        labels = {"line_annual_cost": "线路年费用", "sms_count": "短信条数", "sms_amount": "短信费用",
+                  "recurring_share": "刚性支出占比", "contracts": "合同数", "indicators_met": "绩效指标完成情况"}
+        notes = cells.coverage_notes(self.measures, labels)
+        note = ("注：“+未披露”为已披露部分之和，该年有未披露的行，不是全年数；“未提供”为该年未提供相应表格，不按零计。"
+                + "；".join(notes) + "。") if notes else ""
         return [
-            table(self.measures, {
+            table(shown, {
                 "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
                 "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
                 "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"},
-                "各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
-                percent=["execution_rate", "itemised_share", "recurring_share"],
-                formats={"sms_count": count_text, **year}, demo=self.demo),
-            table(self.measures, {
+                "各年度金额与比率", formats=year, demo=self.demo, note=note),
+            table(shown, {
                 "year": "年度", "contracts": "合同数", "renewals": "续签合同数", "indicators_met": "指标已完成",
-                "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露", "warnings": "数据核对提示"},
+                "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露",
+                "indicators_mismatch": "指标口径不一致", "warnings": "数据核对提示"},
                 "各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
         ]
 

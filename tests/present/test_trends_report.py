@@ -46,7 +46,7 @@ def test_report_changes_table_in_percent_and_points(report):
 def test_report_sections_say_what_the_data_shows(report):
     cats = _text(report.categories())
     assert "「数据安全保障」2021年起设立" in cats
-    assert "「大数据产业规划评估等费用」年均+6.97%，快于执行总额的年均+0.99%，占比+2.61个百分点。" in cats
+    assert "「大数据产业规划评估等费用」年均+6.97%，快于执行总额的年均+0.99%，占比+2.62个百分点。" in cats
     lines = _text(report.lines())
     assert "省电子政务专网：2019年起由中国电信改为中国联通提供。" in lines
     assert "中国联通单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年47.10元" in lines
