@@ -126,6 +126,9 @@ def point_change(before, after) -> float | None:
     return float(round_half_up(to_decimal(after) * 100) - round_half_up(to_decimal(before) * 100))
 
 
+#: What a change withheld between years of different coverage shows (a partial sum against a whole year).
+WITHHELD = "口径不同"
+
 #: The measures whose change from the first year that states them to the last the trends report states.
 OVERALL_MEASURES = ("budget", "line_annual_cost", "sms_count")
 
@@ -166,13 +169,14 @@ def year_on_year(measures: pd.DataFrame) -> pd.DataFrame:
         One row per year after the first, columns ``year``, ``previous``, then for each amount
         of :data:`CHANGE_AMOUNTS` its relative change and for each share of
         :data:`CHANGE_SHARES` its change in points (NA where either year does not state it whole),
-        ``notes`` (the withheld changes, Chinese) and ``withheld`` (their columns).
+        ``notes`` (the withheld changes, Chinese) and ``withheld`` (column -> what its cell shows:
+        :data:`WITHHELD`, or 未提供 where a year lacks the input).
     """
     m = measures.sort_values("year").reset_index(drop=True)
     rows = []
     for i in range(1, len(m)):
         before, after = m.iloc[i - 1], m.iloc[i]
-        row = {"year": int(after["year"]), "previous": int(before["year"]), "notes": [], "withheld": []}
+        row = {"year": int(after["year"]), "previous": int(before["year"]), "notes": [], "withheld": {}}
         for cols, change in ((CHANGE_AMOUNTS, relative_change), (CHANGE_SHARES, point_change)):
             for col, label in cols:
                 s0, s1 = measure_state(before, col), measure_state(after, col)
@@ -182,9 +186,11 @@ def year_on_year(measures: pd.DataFrame) -> pd.DataFrame:
                 row[col] = None
                 if s0[0] == s1[0] == coverage.ABSENT:
                     continue  # neither year provides the input: nothing to compare, nothing withheld
-                row["withheld"].append(col)
+                absent = coverage.ABSENT in (s0[0], s1[0])
+                row["withheld"][col] = coverage.NOT_PROVIDED if absent else WITHHELD
                 row["notes"].append(f"{label}：{row['year']}年为{coverage.coverage_text(*s1)}，"
-                                    f"{row['previous']}年为{coverage.coverage_text(*s0)}，口径不同，不计算变化")
+                                    f"{row['previous']}年为{coverage.coverage_text(*s0)}，"
+                                    + ("不计算变化" if absent else "口径不同，不计算变化"))
         rows.append(row)
     cols = ["year", "previous", *(c for c, _ in CHANGE_AMOUNTS), *(c for c, _ in CHANGE_SHARES)]
     out = pd.DataFrame(rows, columns=[*cols, "notes", "withheld"])
@@ -204,16 +210,22 @@ def category_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
 
     Returns:
         Columns: year, category, items, budget, executed, budget_share and executed_share (of the
-        year's total budget and total executed), disclosed.
+        year's total budget and total executed), disclosed, budget_partial and executed_partial (some
+        of the category's items leave the figure blank: the sum is of the others, a lower bound).
     """
-    cols = ["year", "category", "items", "budget", "executed", "budget_share", "executed_share", "disclosed"]
+    cols = ["year", "category", "items", "budget", "executed", "budget_share", "executed_share", "disclosed",
+            "budget_partial", "executed_partial"]
     frames = []
     for a in sorted(analyses, key=lambda a: a.year):
         cat = a.categories[a.categories["category"] != TOTAL].copy()
         cat.insert(0, "year", a.year)
+        items = a.data.budget
         for col in ("budget", "executed"):
             total = a.data.totals.get(col)
             cat[f"{col}_share"] = [safe_ratio(v, total) for v in cat[col]]
+            blank = set(items.loc[items[col].isna(), "category"]) if col in items else set()
+            cat[f"{col}_partial"] = [bool(d) and c in blank and not pd.isna(v)
+                                     for c, d, v in zip(cat["category"], cat["disclosed"], cat[col])]
         frames.append(cat[cols])
     if not frames:
         return pd.DataFrame(columns=cols)
@@ -240,12 +252,15 @@ def category_changes(categories: pd.DataFrame, measures: pd.DataFrame, column: s
     ``new`` (set up in ``first_year``); one absent from the last is ``ended``. ``share_change`` is in
     percentage points.
 
+    A year in which some of the category's items leave ``column`` blank (a partial sum) is passed
+    over and listed in ``partial_years``: a partial sum is no year's figure.
+
     Returns:
         Columns: category, first_year, last_year, first, last, change, growth, total_growth,
-        first_share, last_share, share_change, faster, new, ended.
+        first_share, last_share, share_change, faster, new, ended, partial_years.
     """
     cols = ["category", "first_year", "last_year", "first", "last", "change", "growth", "total_growth",
-            "first_share", "last_share", "share_change", "faster", "new", "ended"]
+            "first_share", "last_share", "share_change", "faster", "new", "ended", "partial_years"]
     if categories.empty:
         return pd.DataFrame(columns=cols)
     years = sorted(int(y) for y in measures["year"])
@@ -255,6 +270,13 @@ def category_changes(categories: pd.DataFrame, measures: pd.DataFrame, column: s
     named = categories[categories["disclosed"].astype(bool)]
     for category, g in named.groupby("category", sort=False):
         g = g.dropna(subset=[column]).sort_values("year")
+        if g.empty:
+            continue
+        flag = f"{column}_partial"
+        partial = g[flag].astype(bool) if flag in g else pd.Series(False, index=g.index)
+        partial_years = [int(y) for y in g.loc[partial, "year"]]
+        stated = (int(g["year"].min()), int(g["year"].max()))  # new or ended by the years it appears in
+        g = g[~partial]
         if g.empty:
             continue
         first, last = g.iloc[0], g.iloc[-1]
@@ -268,7 +290,7 @@ def category_changes(categories: pd.DataFrame, measures: pd.DataFrame, column: s
             "total_growth": total_growth, "first_share": first[share], "last_share": last[share],
             "share_change": point_change(first[share], last[share]) if y1 > y0 else None,
             "faster": growth is not None and total_growth is not None and growth - total_growth > FASTER_MARGIN,
-            "new": y0 > years[0], "ended": y1 < years[-1],
+            "new": stated[0] > years[0], "ended": stated[1] < years[-1], "partial_years": partial_years,
         })
     out = pd.DataFrame(rows, columns=cols)
     for col in ("first", "last"):

@@ -12,12 +12,11 @@ from typing import Any, Callable
 import pandas as pd
 
 from qdanalysis.analyse import trend_coverage as coverage
-from qdanalysis.analyse.trends import measure_state
+from qdanalysis.analyse.trends import WITHHELD, measure_state
 from qdanalysis.domain import UNDISCLOSED
 from qdanalysis.fmt import count_text, format_wan, pct
 
-#: What a withheld change (years of different coverage) shows in its cell.
-WITHHELD = "口径不同"
+__all__ = ["WITHHELD", "cell", "change_notes", "coverage_notes", "measure_cells"]
 
 
 def cell(value: Any, state: str, fmt: Callable[[Any], str]) -> str:

@@ -48,6 +48,15 @@ def _retender_text(chain) -> str:
     return signed_pct(chain.retender_after)
 
 
+def _partial_note(changes: pd.DataFrame, word: str) -> str:
+    """The years a category's figure is passed over in because some of its items leave it blank."""
+    parts = [f"「{r.category}」{'、'.join(f'{y}年' for y in r.partial_years)}"
+             for r in changes.itertuples() if getattr(r, "partial_years", None)]
+    if not parts:
+        return ""
+    return (f"以下年度该类部分项目{word}未披露，已列明数只是部分之和，不作比较的起止年度：" + "；".join(parts) + "。")
+
+
 class TrendsReport(Outline):
     """The same measures across every year present (built by :func:`qdanalysis.run.pipeline.trends_report`).
 
@@ -143,7 +152,7 @@ class TrendsReport(Outline):
         shown = yoy.copy()
         for col in columns:
             if col != "year":
-                shown[col] = [cells.WITHHELD if col in w else formats[col](v) for v, w in zip(yoy[col], yoy["withheld"])]
+                shown[col] = [w[col] if col in w else formats[col](v) for v, w in zip(yoy[col], yoy["withheld"])]
         notes = cells.change_notes(yoy)
         return [table(shown, columns, "逐年变化（较上年）", formats={"year": formats["year"]}, demo=self.demo,
                       note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按表中四舍五入后的两个百分比相减，"
@@ -183,7 +192,7 @@ class TrendsReport(Outline):
             formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
                      "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
             note=f"注：年均增长为起始年度至末年度{word}的复合增长率；占比为该类{word}占当年{total_word}的比重。"
-                 f"“未逐项列明”部分（推算：{total_word}减各类已列明数）不列入本表。"))
+                 f"“未逐项列明”部分（推算：{total_word}减各类已列明数）不列入本表。" + _partial_note(changes, word)))
         return blocks
 
     def lines(self) -> list[Block]:

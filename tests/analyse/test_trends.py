@@ -89,7 +89,7 @@ def test_changes_between_years_of_different_coverage_are_withheld(blanked_analys
     measures = T.trend_table(blanked_analyses)
     yoy = T.year_on_year(measures).set_index("year")
     assert pd.isna(yoy.loc[2019, "line_annual_cost"]) and pd.isna(yoy.loc[2020, "line_annual_cost"])
-    assert yoy.loc[2019, "withheld"] == ["line_annual_cost"]
+    assert yoy.loc[2019, "withheld"] == {"line_annual_cost": "口径不同"}
     assert yoy.loc[2019, "notes"] == ["线路年费用：2019年为部分数（见表注），2018年为完整数，口径不同，不计算变化"]
     assert pd.isna(yoy.loc[2021, "sms_amount"]) and yoy.loc[2021, "sms_count"] == pytest.approx(6362419 / 6299118 - 1)
     overall = T.overall_change(measures, "line_annual_cost")
@@ -104,3 +104,16 @@ def test_the_2019_lines_include_the_line_ended_in_may(analyses):
     assert measures.loc[2019, "line_annual_cost"] == Decimal("2110844.00")
     yoy = T.year_on_year(T.trend_table(analyses)).set_index("year")
     assert yoy.loc[2020, "line_annual_cost"] == pytest.approx(2077823.52 / 2110844 - 1)  # a fall, not +0.82%
+
+
+def test_an_empty_ledger_is_not_provided_and_its_change_withheld(analyses):
+    from dataclasses import replace
+
+    a = analyses[2]
+    empty = replace(a, data=replace(a.data, frames={**a.data.frames, "contracts": a.data.contracts.iloc[0:0]}))
+    measures = T.trend_table([analyses[1], empty, analyses[3]]).set_index("year")
+    assert pd.isna(measures.loc[2020, "recurring_share"]) and pd.isna(measures.loc[2020, "contracts"])
+    assert measures.loc[2020, "coverage"]["recurring_share"] == ("absent", "合同台账未提供")
+    yoy = T.year_on_year(measures.reset_index()).set_index("year")
+    assert yoy.loc[2020, "withheld"] == {"recurring_share": "未提供"} and pd.isna(yoy.loc[2021, "recurring_share"])
+    assert "刚性支出占比：2020年为合同台账未提供，2019年为完整数，不计算变化" in yoy.loc[2020, "notes"]

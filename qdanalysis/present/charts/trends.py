@@ -87,6 +87,10 @@ def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False,
     if categories.empty or base.all_missing(categories[column]):
         return base.empty(fig, ax, title, f"所列各年均未按类别披露{word}", source, demo)
     frame = categories.sort_values("year", kind="stable")
+    # a category whose figure no item states is inside the year's 未逐项列明 remainder (推算: total − itemised):
+    # drawn again as a 未披露 stub on top, the stack would exceed the stated total
+    covered = {int(y) for y, d, v in zip(frame["year"], frame["disclosed"], frame[column]) if not bool(d) and not base.missing(v)}
+    frame = frame[~(frame["year"].astype(int).isin(covered) & frame[column].isna() & frame["disclosed"].astype(bool))]
     remainder = {c for c, d in zip(frame["category"], frame["disclosed"]) if not bool(d)}
     labels = {c: (f"{c}（推算）" if c in remainder else str(c)) for c in frame["category"]}
     series = base.stacked(ax, frame, "year", "category", column, lambda y: f"{y}年", labels,

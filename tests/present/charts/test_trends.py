@@ -100,3 +100,18 @@ def test_share_trend_speaks_in_points():
     assert "2018—2022年由74.37%变为72.26%（-2.11个百分点）" in texts
     assert not any("年均增长" in t for t in texts)
     plt.close("all")
+
+
+def test_category_stack_adds_up_to_the_stated_total():
+    """A category no item of which states its budget is inside 未逐项列明（推算）: no 未披露 stub on top of it."""
+    from decimal import Decimal
+
+    cats = pd.DataFrame({"year": [2021] * 3, "category": ["甲", "乙", "未逐项列明"], "items": [1, 1, 1],
+                         "budget": pd.array([Decimal("200000"), None, Decimal("741000")], dtype=object),
+                         "executed": [None, None, None], "disclosed": [True, True, False]})
+    fig = trend_charts.category_trend(cats, source="s", column="budget")
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "total-label"]
+    assert labels == ["94.10"]  # 20 + 74.1: the stated total, not 94.10+未披露 on a taller bar
+    top = max(p.get_y() + p.get_height() for p in fig.axes[0].patches if p.get_visible())
+    assert top == pytest.approx(94.10)
+    plt.close(fig)
