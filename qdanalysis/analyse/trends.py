@@ -10,12 +10,14 @@ import pandas as pd
 
 from qdanalysis.analyse import trend_coverage as coverage
 from qdanalysis.analyse.findings import Finding
+from qdanalysis.analyse.growth import relative_change, yearly_growth
 from qdanalysis.analyse.indicator_status import STATUS_MET, STATUS_MISMATCH, STATUS_NOT_MET, STATUS_UNKNOWN
 from qdanalysis.analyse.renewals import COMPETITIVE, growth_in_chains, link_roots
 from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS
 from qdanalysis.analyse.rules.registry import YearsEvidence, find_across_years
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.analyse.trend_checks import consistency_checks
+from qdanalysis.analyse.trend_lines import carrier_switches, line_trend, unit_price_trend
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.money import round_half_up, safe_ratio, sum_known, to_decimal
 from qdanalysis.read.schema import MONEY
@@ -107,14 +109,6 @@ CHANGE_SHARES = (("execution_rate", "预算执行率"), ("itemised_share", "列�
                  ("recurring_share", "刚性支出占比"))
 
 
-def relative_change(before, after) -> float | None:
-    """``after / before - 1``; None when either is unknown or ``before`` is not positive."""
-    if before is None or after is None or pd.isna(before) or pd.isna(after):
-        return None
-    before, after = to_decimal(before), to_decimal(after)
-    return None if before <= 0 else float(after / before - 1)
-
-
 def point_change(before, after) -> float | None:
     """The change of a share in percentage points (0.5 → 0.53 is +3.0); None when unknown.
 
@@ -149,14 +143,6 @@ def overall_change(measures: pd.DataFrame, column: str) -> dict[str, Any] | None
     span = int(last["year"] - first["year"])
     return {"first_year": int(first["year"]), "first": first[column], "last_year": int(last["year"]),
             "last": last[column], "growth": yearly_growth(first[column], last[column], span), "skipped": skipped}
-
-
-def yearly_growth(first, last, years: int) -> float | None:
-    """Compound yearly growth from ``first`` to ``last`` over ``years`` years."""
-    ratio = relative_change(first, last)
-    if ratio is None or years <= 0 or ratio <= -1:
-        return None
-    return (1 + ratio) ** (1 / years) - 1
 
 
 def year_on_year(measures: pd.DataFrame) -> pd.DataFrame:
@@ -304,75 +290,6 @@ def category_changes(categories: pd.DataFrame, measures: pd.DataFrame, column: s
 FASTER_MARGIN = 0.02
 
 
-# --- network lines ---------------------------------------------------------------------------
-
-
-def line_trend(analyses: list[YearAnalysis]) -> pd.DataFrame:
-    """Each year's lines by carrier and line type, each for its months in service: the year-end list
-    (:func:`~qdanalysis.analyse.network_lines.line_costs`) and the line contracts that ended in the year
-    (:func:`~qdanalysis.analyse.trend_coverage.ended_lines`).
-
-    Returns:
-        The columns of ``line_costs`` with ``year`` in front and ``source`` (年末线路清单, or the contract).
-    """
-    frames = []
-    for a in sorted(analyses, key=lambda a: a.year):
-        f = coverage.year_lines(a)
-        if len(f):
-            f = f.copy()
-            f.insert(0, "year", a.year)
-            frames.append(f)
-    if not frames:
-        return pd.DataFrame(columns=["year", "carrier", "line_type", "lines", "units", "bandwidth_mbps",
-                                     "monthly_cost", "annual_cost", "full_year", "cost_per_mbps_month", "source"])
-    out = pd.concat(frames, ignore_index=True)
-    out["cost_per_mbps_month"] = pd.array([None if pd.isna(v) else float(v) for v in out["cost_per_mbps_month"]],
-                                          dtype="Float64")
-    return out
-
-
-def unit_price_trend(lines: pd.DataFrame) -> pd.DataFrame:
-    """The price per Mbps per month of each carrier and line type across years (推算: 月费 ÷ 带宽).
-
-    Returns:
-        One row per carrier and line type with at least one known price: carrier, line_type,
-        first_year, last_year, first, last, change, growth (compound, per year), falls (the
-        price of each year is lower than the year before: ``fell_years`` of ``steps``).
-    """
-    cols = ["carrier", "line_type", "first_year", "last_year", "first", "last", "change", "growth",
-            "fell_years", "steps"]
-    known = lines.dropna(subset=["cost_per_mbps_month"])
-    rows = []
-    for (carrier, line_type), g in known.groupby(["carrier", "line_type"], sort=False):
-        g = g.sort_values("year")
-        prices = [float(p) for p in g["cost_per_mbps_month"]]
-        years = [int(y) for y in g["year"]]
-        steps = [(a, b) for (ya, a), (yb, b) in zip(zip(years, prices), zip(years[1:], prices[1:])) if yb == ya + 1]
-        rows.append({"carrier": carrier, "line_type": line_type, "first_year": years[0], "last_year": years[-1],
-                     "first": prices[0], "last": prices[-1], "change": relative_change(prices[0], prices[-1]),
-                     "growth": yearly_growth(prices[0], prices[-1], years[-1] - years[0]),
-                     "fell_years": sum(b < a for a, b in steps), "steps": len(steps)})
-    return pd.DataFrame(rows, columns=cols)
-
-
-def carrier_switches(lines: pd.DataFrame) -> list[dict[str, Any]]:
-    """Line types whose carriers changed from one year to the next (省电子政务专网: 中国电信 → 中国联通).
-
-    Returns:
-        One dict per change: line_type, year, before (carriers), after (carriers).
-    """
-    out = []
-    if "source" in lines:  # the carriers at each year's end: a line that ended in the year is no longer there
-        lines = lines[lines["source"].isna() | (lines["source"] == coverage.YEAR_END_LIST)]
-    for line_type, g in lines.groupby("line_type", sort=False):
-        by_year = {int(y): sorted(set(gy["carrier"].dropna())) for y, gy in g.groupby("year")}
-        years = sorted(by_year)
-        for y0, y1 in zip(years, years[1:]):
-            if y1 == y0 + 1 and by_year[y0] and by_year[y1] and by_year[y0] != by_year[y1]:
-                out.append({"line_type": line_type, "year": y1, "before": by_year[y0], "after": by_year[y1]})
-    return out
-
-
 # --- SMS --------------------------------------------------------------------------------------
 
 
@@ -446,16 +363,18 @@ def chain_history(history: pd.DataFrame) -> pd.DataFrame:
     one-off purchase is no chain). ``renewed`` marks a contract that continues the last one
     without competition (续签); ``retender`` the first contract of a chain that follows an
     earlier, ended chain of the same item (重新招标或重新采购). ``estimated`` marks an annual cost
-    derived from a monthly fee (推算：月费×12). ``growth`` is the change of the annual cost against
-    the chain's previous contract with a known cost.
+    derived from a monthly fee (推算：月费×12). ``growth`` is the change of the chain's price against
+    its previous contract with a known one: the unit price (单价) where every contract of the chain bills
+    by unit (a monthly fee per line with its number of lines), else the annual amount; ``basis`` says
+    which, so that a change in the number of lines is never read as a price rise.
 
     Returns:
         Columns: item_code, item, chain, step, contract_id, year (the contract's start year, else
         the year it was signed), vendor, annual_cost, estimated, procurement, competitive,
-        renewed, retender, growth.
+        renewed, retender, growth, unit_price, quantity, basis (单价 or 年度金额).
     """
     cols = ["item_code", "item", "chain", "step", "contract_id", "year", "vendor", "annual_cost", "estimated",
-            "procurement", "competitive", "renewed", "retender", "growth"]
+            "procurement", "competitive", "renewed", "retender", "growth", "unit_price", "quantity", "basis"]
     c = history[history["billing"].isin(("年", "月"))].copy() if len(history) else history
     if c.empty:
         return pd.DataFrame(columns=cols)
@@ -467,7 +386,12 @@ def chain_history(history: pd.DataFrame) -> pd.DataFrame:
     c["estimated"] = c["billing"] == "月"
     c["competitive"] = c["procurement"].fillna("").apply(lambda p: p in COMPETITIVE)
     c["renewed"] = [isinstance(p, str) and any(w in p for w in RENEWAL_WORDS) for p in c["procurement"]]
-    c["growth"] = growth_in_chains(c)
+    by_unit = (c["billing"] == "月") & c["unit_price"].notna() & c["quantity"].notna()
+    unit_chains = {k for k, g in by_unit.groupby(c["chain"]) if bool(g[c.loc[g.index, "annual_cost"].notna()].all())
+                   and bool(g.any())}
+    c["basis"] = [UNIT_PRICE if k in unit_chains else ANNUAL_AMOUNT for k in c["chain"]]
+    price = [p if b == UNIT_PRICE else a for p, a, b in zip(c["unit_price"], c["annual_cost"], c["basis"])]
+    c["growth"] = growth_in_chains(c.assign(annual_cost=pd.array(price, dtype=object)))
     span = c.groupby("chain")["year"].agg(["min", "max"])
     c["first_year"] = c["chain"].map(span["min"])
     c = c.sort_values(["item_code", "first_year", "chain", "step"], key=_natural, kind="stable")
@@ -478,6 +402,10 @@ def chain_history(history: pd.DataFrame) -> pd.DataFrame:
                              and (earlier["max"].dropna() < r["year"]).any()))
     c["retender"] = retender
     return c[cols].reset_index(drop=True)
+
+
+#: What a chain's growth is measured on: the unit price (a contract billed per line and month) or the annual amount.
+UNIT_PRICE, ANNUAL_AMOUNT = "单价", "年度金额"
 
 
 def _natural(col: pd.Series) -> pd.Series:
@@ -497,10 +425,12 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
         estimated, retendered (a re-procurement of the item followed the chain), followed_by (the
         contract of that re-procurement, where one can be told: the same vendor's among parallel
         chains), retender_after (the change of the annual amount at it; NA if none followed or an
-        amount is unknown).
+        amount is unknown), basis (单价 or 年度金额: what ``growth`` and ``growths`` measure),
+        first_quantity and last_quantity (the number of lines of a chain billed by unit, shown apart).
     """
     cols = ["item_code", "item", "chain", "vendor", "first_year", "last_year", "links", "renewals",
-            "renewals_in_a_row", "growths", "growth", "estimated", "retendered", "followed_by", "retender_after"]
+            "renewals_in_a_row", "growths", "growth", "estimated", "retendered", "followed_by", "retender_after",
+            "basis", "first_quantity", "last_quantity"]
     rows = []
     for (item_code, chain), g in chains.groupby(["item_code", "chain"], sort=False):
         g = g.sort_values("step")
@@ -509,10 +439,13 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
             run = run + 1 if renewed else 0
             best = max(best, run)
         costed = g.dropna(subset=["annual_cost", "year"])
+        basis = g["basis"].iloc[0] if "basis" in g else ANNUAL_AMOUNT
+        price = "unit_price" if basis == UNIT_PRICE else "annual_cost"
         growth = None
         if len(costed) >= 2:
-            growth = yearly_growth(costed["annual_cost"].iloc[0], costed["annual_cost"].iloc[-1],
+            growth = yearly_growth(costed[price].iloc[0], costed[price].iloc[-1],
                                    int(costed["year"].iloc[-1]) - int(costed["year"].iloc[0]))
+        quantities = costed["quantity"].dropna() if basis == UNIT_PRICE else pd.Series(dtype=object)
         vendors = g["vendor"].dropna()
         retender_after = None
         after = chains[(chains["item_code"] == item_code) & chains["retender"] & (chains["year"] > g["year"].max())]
@@ -530,7 +463,9 @@ def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
             "renewals": int(g["renewed"].sum()), "renewals_in_a_row": best,
             "growths": [None if pd.isna(x) else float(x) for x in g["growth"].iloc[1:]],
             "growth": growth, "estimated": bool(g["estimated"].any()), "retendered": retendered,
-            "followed_by": followed_by, "retender_after": retender_after,
+            "followed_by": followed_by, "retender_after": retender_after, "basis": basis,
+            "first_quantity": int(quantities.iloc[0]) if len(quantities) else None,
+            "last_quantity": int(quantities.iloc[-1]) if len(quantities) else None,
         })
     out = pd.DataFrame(rows, columns=cols)
     for col in ("growth", "retender_after"):

@@ -117,3 +117,22 @@ def test_an_empty_ledger_is_not_provided_and_its_change_withheld(analyses):
     yoy = T.year_on_year(measures.reset_index()).set_index("year")
     assert yoy.loc[2020, "withheld"] == {"recurring_share": "未提供"} and pd.isna(yoy.loc[2021, "recurring_share"])
     assert "刚性支出占比：2020年为合同台账未提供，2019年为完整数，不计算变化" in yoy.loc[2020, "notes"]
+
+
+def test_a_chain_billed_by_unit_grows_by_its_unit_price_not_its_line_count(analyses):
+    """2.2 联通: 942元 a line and month throughout, 52 → 54 lines; 2.2 电信: 942 → 742.71元."""
+    from qdanalysis.analyse.trend_checks import consistency_checks
+
+    history = T.contract_history(analyses)
+    table = T.chain_table(T.chain_history(history)).set_index("chain")
+    unicom, telecom = table.loc["SL-2019-2.2-LT"], table.loc["SL-2019-2.2-DX"]
+    assert (unicom["basis"], unicom["growth"], unicom["growths"]) == ("单价", 0.0, [0.0, 0.0, 0.0])
+    assert (unicom["first_quantity"], unicom["last_quantity"]) == (52, 54)
+    assert telecom["growth"] == pytest.approx((742.71 / 942) ** (1 / 3) - 1)
+    assert table.loc["SL-2018-1.6", "basis"] == "年度金额"  # billed by year: the annual amount
+    found = [f for f in T.analyse_trends(analyses).findings if f.code.startswith("T01")]
+    unicom_text = next(f.summary for f in found if "SL-2019-2.2-LT" in f.summary)
+    assert "其中单价由942.00元变为942.00元，年均+0.00%，数量由52变为54（数量变化不计入单价增幅）" in unicom_text
+    checks = consistency_checks(analyses)
+    renewals = checks[checks["check"] == "续签关系可追溯"]["detail"].iloc[0]
+    assert renewals.startswith("42份续签合同（每份合同计一次）")  # 42 contracts, not 46 contract-years
