@@ -19,13 +19,14 @@ from qdanalysis.analyse.trend_checks import STATUS_NOTHING
 from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, UNDISCLOSED
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
+from qdanalysis.fmt import count_text, format_number, pct, placeholder, signed_pct, signed_points, wan
 from qdanalysis.present import trends_cells as cells
 from qdanalysis.present import trends_payments
 from qdanalysis.present.blocks import Block, Chart, bold, derived, para, table
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
 from qdanalysis.present.sections.base import Section
+from qdanalysis.present.sections.overview import project_info
 
 if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis
@@ -39,6 +40,14 @@ def _charts():
     from qdanalysis.present.charts import trends
 
     return trends
+
+
+def _quantity_text(chain) -> str:
+    """``52→54``: the number of lines of a chain billed by unit, first to last; a dash otherwise."""
+    first, last = getattr(chain, "first_quantity", None), getattr(chain, "last_quantity", None)
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return "—"
+    return f"{int(first)}→{int(last)}" if first != last else f"{int(first)}（未变）"
 
 
 def _retender_text(chain) -> str:
@@ -90,8 +99,18 @@ class TrendsReport(Outline):
     def source(self) -> str:
         return f"{display_path(self.root)}下各年度工作簿" + ("（示例数据，非真实数据）" if self.demo else "")
 
+    def heading(self) -> str:
+        """The H1: the project (the 项目信息 sheet's 项目名称, of the latest year that gives one) and the years."""
+        names = [project_info(a.data.project).get("项目名称") for a in sorted(self.analyses, key=lambda a: -a.year)]
+        name = next((n for n in names if n), None)
+        if name is None:
+            name = f"{DEMO_LABEL}（虚构单位）专项业务费" if self.demo else placeholder("项目名称（项目信息表）")
+        years = sorted(a.year for a in self.analyses)
+        span = "" if not years else f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+        return f"{name}{span}多年度趋势分析"
+
     def header(self) -> list[Block]:
-        blocks = [para("多年度趋势分析", "title")]
+        blocks = [para("{title}", "title", title=self.heading())]
         if self.demo:
             blocks.append(para("【{label}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", "warning",
                                label=DEMO_LABEL))
@@ -208,14 +227,31 @@ class TrendsReport(Outline):
         prices = self.trends.prices
         for r in prices[prices["steps"] > 0].itertuples():
             same = r.first == r.last
-            blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。",
+            blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。{chain}",
                                carrier=r.carrier, line_type=r.line_type, y0=r.first_year, y1=r.last_year,
                                p0=format_number(r.first), p1=format_number(r.last),
-                               how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次"))
+                               how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次",
+                               chain=self._chain_beside(r)))
         for sw in self.trends.switches:
             blocks.append(para("{line_type}：{year}年起由{before}改为{after}提供。", line_type=sw["line_type"],
                                year=sw["year"], before="、".join(sw["before"]), after="、".join(sw["after"])))
         return blocks
+
+    def _chain_beside(self, price) -> str:
+        """The renewal chain of the same carrier billed by unit within a price's years, with its own figure: the
+        per-Mbps change runs over the line list's years (and any re-tender), the chain's over its contracts."""
+        table = self.trends.chain_table
+        if table.empty or "basis" not in table:
+            return ""
+        same = table[(table["vendor"] == price.carrier) & (table["basis"] == trends_analysis.UNIT_PRICE)
+                     & (table["renewals"] > 0) & table["growth"].notna()
+                     & (table["first_year"] >= price.first_year) & (table["last_year"] <= price.last_year)]
+        items = {code for a in self.analyses for code, c, t in zip(a.data.lines["item_code"], a.data.lines["carrier"],
+                                                                   a.data.lines["line_type"])
+                 if c == price.carrier and t == price.line_type and isinstance(code, str)}
+        same = same[same["item_code"].isin(items)]
+        return "".join(f"其中续签合同链{r.chain}（{int(r.first_year)}—{int(r.last_year)}年）单价年均{signed_pct(r.growth)}，"
+                       f"与“续签合同链”表一致；每Mbps月费的起止年份含该链以外的合同，两数不相互替代。" for r in same.itertuples())
 
     def sms(self) -> list[Block]:
         """SMS volume, cost and price per message per year, against the quantity target."""
@@ -233,6 +269,12 @@ class TrendsReport(Outline):
                                + "；".join(f"{y}年发送{count_text(c)}条，目标{count_text(t)}条"
                                           for y, c, t in zip(judged["year"], judged["count"], judged["target"])
                                           if int(y) in missed) + "）"))
+        for r in sms.itertuples():
+            if getattr(r, "count_state", "whole") == "partial":
+                blocks.append(para("{y}年短信条数为已披露部分之和（{note}），不与数量目标比较。", "note", y=int(r.year),
+                                   note=r.count_note))
+            elif getattr(r, "count_note", ""):
+                blocks.append(para("{y}年短信条数{note}。", "note", y=int(r.year), note=r.count_note))
         return blocks
 
     def contracts(self) -> list[Block]:
@@ -249,13 +291,17 @@ class TrendsReport(Outline):
                 label=[item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],
                 span=[f"{int(a)}—{int(b)}年" for a, b in zip(shown["first_year"], shown["last_year"])],
                 steps=["、".join(signed_pct(g) for g in gs) or "—" for gs in shown["growths"]],
+                quantity=[_quantity_text(r) for r in shown.itertuples()],
                 after=[_retender_text(r) for r in shown.itertuples()]), {
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
-                "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
+                "basis": "增幅计算依据", "steps": "各次续签增幅", "growth": "年均增长", "quantity": "数量变化",
+                "after": "其后重新采购的价格变化"},
                 "续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
                                          "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED},
                 demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
+                     "按单价和数量计费的合同（如按条计费的线路），增幅按单价计算，数量的变化单列，不计入增幅；其余按年度金额计算。"
+                     "各节引用同一合同链的增幅均为本表数字。"
                      "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))
         blocks += self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
         return blocks
