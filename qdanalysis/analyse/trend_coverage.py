@@ -216,10 +216,10 @@ def recurring(analysis: Any) -> Measure:
 
 
 def coverage_text(state: str, note: str) -> str:
-    """How a sentence names a year's coverage: 完整数, 部分数（见表注: the table's note names what it leaves
-    out）, or the input 未提供."""
+    """How a sentence names a year's coverage: 完整数, 部分数 (the table's note names what it leaves
+    out), or the input 未提供."""
     if state == ABSENT:
         return note or NOT_PROVIDED
     if state == PARTIAL:
-        return "部分数（见表注）"
+        return "部分数"
     return "完整数"

@@ -176,7 +176,7 @@ class TrendsReport(Outline):
         return [table(shown, columns, "逐年变化（较上年）", formats={"year": formats["year"]}, demo=self.demo,
                       note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按表中四舍五入后的两个百分比相减，"
                            "以百分点计。未披露的年度不计算变化；一年为部分数（部分行未披露）或未提供时，与另一年口径不同，"
-                           f"不计算变化（表中“{cells.WITHHELD}”）" + ("：" + "；".join(notes) + "。" if notes else "。"))]
+                           f"不计算变化（表中“{cells.WITHHELD}”；部分数缺漏的行见表1注）" + ("：" + "；".join(notes) + "。" if notes else "。"))]
 
     def categories(self) -> list[Block]:
         """Spending by category across years (stacked), with each category's change against the total."""

@@ -60,6 +60,6 @@ def test_an_empty_ledger_is_not_provided_not_zero(analyses):
 
 
 def test_coverage_text_names_each_state():
-    assert [C.coverage_text(s, "x") for s in (C.WHOLE, C.PARTIAL)] == ["完整数", "部分数（见表注）"]
+    assert [C.coverage_text(s, "x") for s in (C.WHOLE, C.PARTIAL)] == ["完整数", "部分数"]
     assert isinstance(C.ended_lines(type("D", (), {"lines": pd.DataFrame(), "contracts": pd.DataFrame(),
                                                    "year": 2020})()), pd.DataFrame)

@@ -90,7 +90,7 @@ def test_changes_between_years_of_different_coverage_are_withheld(blanked_analys
     yoy = T.year_on_year(measures).set_index("year")
     assert pd.isna(yoy.loc[2019, "line_annual_cost"]) and pd.isna(yoy.loc[2020, "line_annual_cost"])
     assert yoy.loc[2019, "withheld"] == {"line_annual_cost": "口径不同"}
-    assert yoy.loc[2019, "notes"] == ["线路年费用：2019年为部分数（见表注），2018年为完整数，口径不同，不计算变化"]
+    assert yoy.loc[2019, "notes"] == ["线路年费用：2019年为部分数，2018年为完整数，口径不同，不计算变化"]
     assert pd.isna(yoy.loc[2021, "sms_amount"]) and yoy.loc[2021, "sms_count"] == pytest.approx(6362419 / 6299118 - 1)
     overall = T.overall_change(measures, "line_annual_cost")
     assert overall["skipped"] == [2019] and (overall["first_year"], overall["last_year"]) == (2018, 2022)

@@ -42,4 +42,4 @@ def test_table3_withholds_changes_across_coverages(blanked_report):
     assert frame.loc["2020年", "线路年费用（%）"] == cells.WITHHELD
     assert frame.loc["2021年", "短信费用（%）"] == cells.WITHHELD
     assert frame.loc["2021年", "短信条数（%）"] == "+1.00%"
-    assert "短信费用：2021年为部分数（见表注），2020年为完整数，口径不同，不计算变化" in t3.layout.note
+    assert "短信费用：2021年为部分数，2020年为完整数，口径不同，不计算变化" in t3.layout.note

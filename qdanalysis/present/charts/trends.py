@@ -134,7 +134,7 @@ def category_trend(categories: pd.DataFrame, *, source: str, demo: bool = False,
     notes = []
     for category, g in frame.groupby("category", sort=False):
         first = int(g["year"].min())
-        if first > years[0]:
+        if first > years[0] and category not in remainder:  # the 推算 remainder is no category set up
             notes.append(f"「{category}」{first}年起设立")
     base.title(ax, title, "；".join(notes) if notes else f"柱顶数字为当年各类{word}之和")
     return base.done(fig, source, demo)

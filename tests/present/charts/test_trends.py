@@ -152,3 +152,10 @@ def test_per_mbps_line_breaks_at_an_undisclosed_year(blanked_analyses):
     ys = dict(zip(unicom.get_xdata(), unicom.get_ydata()))
     assert math.isnan(ys[2019]) and ys[2018] == pytest.approx(48.25) and ys[2020] == pytest.approx(47.1)
     plt.close(fig)
+
+
+def test_the_remainder_is_never_said_to_be_set_up(blanked_analyses):
+    fig = trend_charts.category_trend(T.category_trend(blanked_analyses), source="s")
+    subtitle = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "subtitle")
+    assert subtitle == "「数据安全保障」2021年起设立"
+    plt.close(fig)
