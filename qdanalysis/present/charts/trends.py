@@ -72,7 +72,9 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
 CARRIER_SHADES: dict[str, tuple[str, ...]] = {"中国联通": ("#0072B2", "#56B4E9", "#A6D4F2", "#1B4F72"),
                                               "中国电信": ("#009E73", "#5CC9A7", "#A8E3CF", "#0B5345")}
 #: Colours of the vendors that are not carriers, in name order (neither carrier's colour among them).
-VENDOR_COLORS = ("#E69F00", "#CC79A7", "#D55E00", "#8C6D31", "#6B6ECF", "#999999", "#B5CF6B", "#843C39")
+#: (the warning colour of a re-procurement is left out too).
+VENDOR_COLORS = ("#E69F00", "#CC79A7", "#8C564B", "#6B6ECF", "#7F7F7F", "#BCBD22", "#17BECF", "#843C39", "#9467BD",
+                 "#E377C2", "#393B79", "#B5CF6B")
 #: Panel text: readable when the 8.4-inch figure is printed at A4 text width (about 8 pt on paper).
 PANEL_FONTSIZE, PANEL_TITLE_FONTSIZE, LEGEND_FONTSIZE = 10, 10.5, 10
 
