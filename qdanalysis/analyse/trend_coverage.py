@@ -83,13 +83,22 @@ def ended_lines(data: Any) -> pd.DataFrame:
             "annual_cost": None if monthly is None else (monthly * months).quantize(FEN),
             "full_year": False, "cost_per_mbps_month": None, "units_note": None,
             "source": f"合同{c['contract_id']}服务期至{end.year}年{end.month}月{end.day}日，计{year}年{months}个月"
-                      + ("（月费按合同金额÷12推算）" if c["billing"] == "年" else ""),
+                      + ("（月费按合同金额÷12推算）" if c["billing"] == "年" else "") + _paid_text(data, c["contract_id"]),
         })
     out = pd.DataFrame(rows, columns=cols)
     for col in ("monthly_cost", "annual_cost"):
         out[col] = money_array(out[col])
     out["lines"] = pd.array(list(out["lines"]), dtype="Int64")
     return out
+
+
+def _paid_text(data: Any, contract_id: Any) -> str:
+    """``；支付明细本年支付该合同5.00万元``: what the year's payment ledger paid the contract, where it has one."""
+    payments = getattr(data, "payments", None)
+    if payments is None or payments.empty or "contract_id" not in payments:
+        return ""
+    paid = sum_known(payments.loc[payments["contract_id"] == contract_id, "amount"])
+    return "" if paid is None else f"；支付明细本年支付该合同{round_half_up(paid / 10000)}万元"
 
 
 def _monthly_fee(c: pd.Series) -> Decimal | None:

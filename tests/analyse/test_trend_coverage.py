@@ -19,7 +19,8 @@ def test_a_line_that_ended_in_the_year_is_costed_for_its_months(analyses):
     ended = C.ended_lines(a2019.data)
     assert list(ended["carrier"]) == ["中国电信"] and list(ended["line_type"]) == ["省电子政务专网"]
     assert ended["annual_cost"].iloc[0] == Decimal("50000.00")  # 120,000 a year, January to May
-    assert ended["source"].iloc[0] == "合同SL-2016-2.3服务期至2019年5月31日，计2019年5个月（月费按合同金额÷12推算）"
+    assert ended["source"].iloc[0] == ("合同SL-2016-2.3服务期至2019年5月31日，计2019年5个月（月费按合同金额÷12推算）"
+                                       "；支付明细本年支付该合同5.00万元")  # the payment ledger agrees: 4 × 12,500
     cost = C.line_cost(a2019)
     assert (cost.value, cost.state) == (Decimal("2110844.00"), C.WHOLE)  # 211.08万, not the list's 206.08万
     assert "5.00万元" in cost.note
