@@ -131,7 +131,7 @@ def line_cost(analysis: Any) -> Measure:
     value = sum_known(lines["annual_cost"])
     blank = data.lines[data.lines["monthly_fee"].isna() | data.lines["count"].isna()]
     ended = lines[lines["source"] != YEAR_END_LIST]
-    source = "；".join(f"含{r.carrier}{r.line_type or ''}（{r.source}）{round_half_up(r.annual_cost / 10000)}万元"
+    source = "；".join(f"含{r.carrier}{r.line_type or ''}{round_half_up(r.annual_cost / 10000)}万元（{r.source}）"
                       for r in ended.itertuples() if not pd.isna(r.annual_cost))
     if len(blank):
         missing = "、".join(f"{r.carrier}{r.line_type}" for r in blank.itertuples())

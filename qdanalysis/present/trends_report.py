@@ -351,8 +351,10 @@ class TrendsReport(Outline):
         labels = {"line_annual_cost": "线路年费用", "sms_count": "短信条数", "sms_amount": "短信费用",
                   "recurring_share": "刚性支出占比", "contracts": "合同数", "indicators_met": "绩效指标完成情况"}
         notes = cells.coverage_notes(self.measures, labels)
-        note = ("注：“+未披露”为已披露部分之和，该年有未披露的行，不是全年数；“未提供”为该年未提供相应表格，不按零计。"
-                + "；".join(notes) + "。") if notes else ""
+        marked = any(state != "whole" for cov in self.measures.get("coverage", []) if isinstance(cov, dict)
+                     for state, _ in cov.values())
+        note = (("注：“+未披露”为已披露部分之和，该年有未披露的行，不是全年数；“未提供”为该年未提供相应表格，不按零计。"
+                 if marked else "注：") + "；".join(notes) + "。") if notes else ""
         return [
             table(shown, {
                 "year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
