@@ -13,6 +13,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse.linking import item_label
+from qdanalysis.analyse.trend_coverage import ABSENT, NOT_PROVIDED
+from qdanalysis.analyse.trends import measure_state
 from qdanalysis.domain import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import round_half_up
@@ -46,8 +48,9 @@ def trend(trends: pd.DataFrame, column: str, title: str, *, source: str, demo: b
         fmt = lambda v: f"{style.format_number(v, 2)}%"  # noqa: E731
     else:
         fmt = lambda v: base.plain(round_half_up(v, 2))  # noqa: E731
-    style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values, [base.SERIES_COLORS[0]] * len(values),
-                               fmt=fmt, width=0.6)
+    bars = style.bar_with_undisclosed(ax, [f"{y}年" for y in frame["year"]], values,
+                                      [base.SERIES_COLORS[0]] * len(values), fmt=fmt, width=0.6)
+    _not_provided(ax, bars, frame, column)
     if not money:
         ax.set_ylabel("%" if percent else "")
         ax.ticklabel_format(axis="y", style="plain", useOffset=False)
@@ -102,6 +105,19 @@ def line_colors(pairs: Iterable[tuple[Any, Any]]) -> dict[tuple[Any, Any], str]:
                 out[(carrier, line_type)] = VENDOR_COLORS[other % len(VENDOR_COLORS)]
                 other += 1
     return out
+
+
+def _not_provided(ax, bars, frame: pd.DataFrame, column: str) -> None:
+    """A year whose input is absent (an empty ledger) says 未提供 on its hatched bar, not 未披露."""
+    if "coverage" not in frame:
+        return
+    absent = {i for i, (_, r) in enumerate(frame.iterrows()) if measure_state(r, column)[0] == ABSENT}
+    for text in ax.texts:
+        if text.get_gid() == "undisclosed-label":
+            x = text.xy[0]
+            i = min(range(len(bars)), key=lambda k: abs(bars[k].get_x() + bars[k].get_width() / 2 - x))
+            if i in absent:
+                text.set_text(NOT_PROVIDED)
 
 
 def _years(values: Iterable[Any]) -> list[int]:

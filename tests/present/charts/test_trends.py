@@ -159,3 +159,16 @@ def test_the_remainder_is_never_said_to_be_set_up(blanked_analyses):
     subtitle = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "subtitle")
     assert subtitle == "「数据安全保障」2021年起设立"
     plt.close(fig)
+
+
+def test_a_year_without_a_ledger_is_not_provided_on_the_chart(analyses):
+    """An empty ledger: the 刚性 share's bar is hatched and says 未提供, never 0.00%."""
+    from dataclasses import replace
+
+    a = analyses[2]
+    empty = replace(a, data=replace(a.data, frames={**a.data.frames, "contracts": a.data.contracts.iloc[0:0]}))
+    measures = T.trend_table([analyses[1], empty, analyses[3]])
+    fig = trend_charts.trend(measures, "recurring_share", "刚性", source="s", money=False, percent=True)
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "undisclosed-label"]
+    assert labels == ["未提供"]
+    plt.close(fig)
