@@ -174,3 +174,39 @@ def analyses(demo_root):
     from qdanalysis.analyse.engine import analyse
 
     return [analyse(qdanalysis.load_year(y, root=demo_root)) for y in DEMO_YEARS]
+
+
+@pytest.fixture(scope="session")
+def blanked_root(demo_root, tmp_path_factory):
+    """The demo with three cells blanked as a new user leaves them (issue 29): 2019's 中国联通 单位接入 月租,
+    办公厅's November and December 2021 SMS (条数 and 金额), and item 1.3's 2021 执行数."""
+    import shutil
+
+    import openpyxl
+
+    root = tmp_path_factory.mktemp("trends-blanked") / "demo"
+    shutil.copytree(demo_root, root)
+
+    def blank(year: int, sheet: str, match, columns: list[int]) -> None:
+        path = next((root / str(year)).glob("*.xlsx"))
+        wb = openpyxl.load_workbook(path)
+        ws = wb[sheet]
+        for r in range(4, ws.max_row + 1):
+            if match([c.value for c in ws[r]]):
+                for col in columns:
+                    ws.cell(r, col).value = None
+        wb.save(path)
+
+    blank(2019, "线路清单", lambda v: v[1] == "中国联通" and v[2] == "单位接入（主、副线路）", [6])
+    blank(2021, "短信结算", lambda v: v[0] in ("2021年11月", "2021年12月") and v[1] == "办公厅", [3, 5])
+    blank(2021, "预算执行", lambda v: v[0] == "1.3", [6])
+    return root
+
+
+@pytest.fixture(scope="session")
+def blanked_analyses(blanked_root):
+    """The blanked demo's years (:func:`blanked_root`), each loaded and analysed unscored, in order."""
+    import qdanalysis
+    from qdanalysis.analyse.engine import analyse
+
+    return [analyse(qdanalysis.load_year(y, root=blanked_root)) for y in DEMO_YEARS]

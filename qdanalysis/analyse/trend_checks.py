@@ -82,14 +82,19 @@ def _dangling_renewals(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
     check = "续签关系可追溯"
     ledgers = {a.year: set(a.data.contracts["contract_id"].dropna()) for a in ordered}
     every = set().union(*ledgers.values())
-    out, checked = [], 0
+    out, checked, seen, unchecked = [], 0, set(), set()
     for a in ordered:
         c = a.data.contracts
         for _, r in c[c["renews"].notna()].iterrows():
+            if r["contract_id"] in seen:
+                continue  # a contract listed in several years' ledgers is one renewal, checked once
+            seen.add(r["contract_id"])
             start = r["start"] if not pd.isna(r["start"]) else r["signed"]
             year = a.year if pd.isna(start) else int(start.year)
             previous = year - 1
             if previous not in ledgers or r["renews"] in ledgers[a.year]:
+                if previous not in ledgers:
+                    unchecked.add(r["contract_id"])
                 continue  # no ledger of the year before to look in, or the renewed contract is listed this year
             checked += 1
             if r["renews"] not in ledgers[previous]:
@@ -98,7 +103,8 @@ def _dangling_renewals(ordered: list[YearAnalysis]) -> list[dict[str, str]]:
                 out.append({"check": check, "status": STATUS_DIFF, "detail": (
                     f"{a.year}年合同台账中合同「{r['contract_id']}」{_where(r)}续签自「{r['renews']}」，"
                     f"但{previous}年合同台账中没有该合同{also}；请核对合同编号或补充{previous}年的合同记录。")})
-    return out or [_agreed(check, checked, f"{checked}份续签合同所续的合同均见于上一年度的合同台账。",
+    rest = f"另有{len(unchecked)}份续签合同的上一年度没有合同台账，无从核对。" if unchecked else ""
+    return out or [_agreed(check, checked, f"{checked}份续签合同（每份合同计一次）所续的合同均见于上一年度的合同台账。{rest}",
                            "没有可在上一年度合同台账中核对的续签合同。")]
 
 

@@ -19,12 +19,14 @@ from qdanalysis.analyse.trend_checks import STATUS_NOTHING
 from qdanalysis.analyse.trends import Trends
 from qdanalysis.domain import BASIS_WORDS, DEMO_LABEL, RECURRING_DEFINITION, UNDISCLOSED
 from qdanalysis.errors import display_path
-from qdanalysis.fmt import count_text, format_number, pct, signed_pct, signed_points, wan
+from qdanalysis.fmt import count_text, format_number, pct, placeholder, signed_pct, signed_points, wan
 from qdanalysis.present import trends_budget, trends_payments, trends_problems
+from qdanalysis.present import trends_cells as cells
 from qdanalysis.present.blocks import Block, Chart, bold, derived, para, table
 from qdanalysis.present.outline import Outline
 from qdanalysis.present.render.html import show
 from qdanalysis.present.sections.base import Section
+from qdanalysis.present.sections.overview import project_info
 
 if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis
@@ -40,11 +42,28 @@ def _charts():
     return trends
 
 
+def _quantity_text(chain) -> str:
+    """``52→54``: the number of lines of a chain billed by unit, first to last; a dash otherwise."""
+    first, last = getattr(chain, "first_quantity", None), getattr(chain, "last_quantity", None)
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return "—"
+    return f"{int(first)}→{int(last)}" if first != last else f"{int(first)}（未变）"
+
+
 def _retender_text(chain) -> str:
     """What followed a renewal chain: the price change at the re-procurement, or that none followed."""
     if not chain.retendered:
         return "其后未重新采购"
     return signed_pct(chain.retender_after)
+
+
+def _partial_note(changes: pd.DataFrame, word: str) -> str:
+    """The years a category's figure is passed over in because some of its items leave it blank."""
+    parts = [f"「{r.category}」{'、'.join(f'{y}年' for y in r.partial_years)}"
+             for r in changes.itertuples() if getattr(r, "partial_years", None)]
+    if not parts:
+        return ""
+    return (f"以下年度该类部分项目{word}未披露，已列明数只是部分之和，不作比较的起止年度：" + "；".join(parts) + "。")
 
 
 class TrendsReport(Outline):
@@ -80,8 +99,18 @@ class TrendsReport(Outline):
     def source(self) -> str:
         return f"{display_path(self.root)}下各年度工作簿" + ("（示例数据，非真实数据）" if self.demo else "")
 
+    def heading(self) -> str:
+        """The H1: the project (the 项目信息 sheet's 项目名称, of the latest year that gives one) and the years."""
+        names = [project_info(a.data.project).get("项目名称") for a in sorted(self.analyses, key=lambda a: -a.year)]
+        name = next((n for n in names if n), None)
+        if name is None:
+            name = f"{DEMO_LABEL}（虚构单位）专项业务费" if self.demo else placeholder("项目名称（项目信息表）")
+        years = sorted(a.year for a in self.analyses)
+        span = "" if not years else f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+        return f"{name}{span}多年度趋势分析"
+
     def header(self) -> list[Block]:
-        blocks = [para("多年度趋势分析", "title")]
+        blocks = [para("{title}", "title", title=self.heading())]
         if self.demo:
             blocks.append(para("【{label}】本报告使用程序生成的示例数据，所有数字均非真实数据，仅用于演示。", "warning",
                                label=DEMO_LABEL))
@@ -111,9 +140,11 @@ class TrendsReport(Outline):
         if change is None:
             return [para("{label}：可比较的年度不足两个。", "note", label=label)]
         fmt = wan if money else count_text
-        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}。", label=label, y0=change["first_year"],
-                     v0=fmt(change["first"]), y1=change["last_year"], v1=fmt(change["last"]),
-                     cagr=derived(signed_pct(change["growth"]), "复合增长率"))]
+        outside = [y for y in change.get("skipped", []) if not change["first_year"] < y < change["last_year"]]
+        return [para("{label}由{y0}年的{v0}变为{y1}年的{v1}，年均变化{cagr}{skipped}。", label=label,
+                     y0=change["first_year"], v0=fmt(change["first"]), y1=change["last_year"], v1=fmt(change["last"]),
+                     cagr=derived(signed_pct(change["growth"]), "复合增长率"),
+                     skipped=f"（{'、'.join(f'{y}年' for y in outside)}为部分数，不作比较的起止年度）" if outside else "")]
 
     def _enough(self, what: str) -> list[Block]:
         """A note where fewer than two years can be compared, else nothing."""
@@ -137,8 +168,15 @@ class TrendsReport(Outline):
         formats = {"year": lambda v: f"{int(v)}年", **{c: signed_pct for c, _ in trends_analysis.CHANGE_AMOUNTS},
                    **{c: signed_points for c, _ in trends_analysis.CHANGE_SHARES}}
         columns, dropped = without_noise(yoy, columns, formats)
-        return [table(yoy, columns, "逐年变化（较上年）", formats=formats, demo=self.demo,
-                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按增减的百分点计算。未披露的年度不计算变化。"
+        shown = yoy.copy()
+        for col in columns:
+            if col != "year":
+                shown[col] = [w[col] if col in w else formats[col](v) for v, w in zip(yoy[col], yoy["withheld"])]
+        notes = cells.change_notes(yoy)
+        return [table(shown, columns, "逐年变化（较上年）", formats={"year": formats["year"]}, demo=self.demo,
+                      note="注：金额和数量按增减百分比计算；执行率和各项占比为比率，按表中四舍五入后的两个百分比相减，"
+                           "以百分点计。未披露的年度不计算变化；一年为部分数（部分行未披露）或未提供时，与另一年口径不同，"
+                           f"不计算变化（表中“{cells.WITHHELD}”；部分数缺漏的行见表1注）" + ("：" + "；".join(notes) + "。" if notes else "。")
                            + (f"{'；'.join(dropped)}，未单列。" if dropped else ""))]
 
     def categories(self) -> list[Block]:
@@ -174,7 +212,7 @@ class TrendsReport(Outline):
             formats={"growth": signed_pct, "share_change": signed_points, "first_year": lambda v: f"{int(v)}年",
                      "last_year": lambda v: f"{int(v)}年"}, demo=self.demo,
             note=f"注：年均增长为起始年度至末年度{word}的复合增长率；占比为该类{word}占当年{total_word}的比重。"
-                 f"“未逐项列明”部分（推算：{total_word}减各类已列明数）不列入本表。"))
+                 f"“未逐项列明”部分（推算：{total_word}减各类已列明数）不列入本表。" + _partial_note(changes, word)))
         return blocks
 
     def lines(self) -> list[Block]:
@@ -190,14 +228,31 @@ class TrendsReport(Outline):
         prices = self.trends.prices
         for r in prices[prices["steps"] > 0].itertuples():
             same = r.first == r.last
-            blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。",
+            blocks.append(para("{carrier}{line_type}：每Mbps月费{y0}年{p0}元，{y1}年{p1}元（{how}；推算：月费÷带宽）。{chain}",
                                carrier=r.carrier, line_type=r.line_type, y0=r.first_year, y1=r.last_year,
                                p0=format_number(r.first), p1=format_number(r.last),
-                               how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次"))
+                               how="未变化" if same else f"年均{signed_pct(r.growth)}，{r.steps}次逐年比较中下降{r.fell_years}次",
+                               chain=self._chain_beside(r)))
         for sw in self.trends.switches:
             blocks.append(para("{line_type}：{year}年起由{before}改为{after}提供。", line_type=sw["line_type"],
                                year=sw["year"], before="、".join(sw["before"]), after="、".join(sw["after"])))
         return blocks
+
+    def _chain_beside(self, price) -> str:
+        """The renewal chain of the same carrier billed by unit within a price's years, with its own figure: the
+        per-Mbps change runs over the line list's years (and any re-tender), the chain's over its contracts."""
+        table = self.trends.chain_table
+        if table.empty or "basis" not in table:
+            return ""
+        same = table[(table["vendor"] == price.carrier) & (table["basis"] == trends_analysis.UNIT_PRICE)
+                     & (table["renewals"] > 0) & table["growth"].notna()
+                     & (table["first_year"] >= price.first_year) & (table["last_year"] <= price.last_year)]
+        items = {code for a in self.analyses for code, c, t in zip(a.data.lines["item_code"], a.data.lines["carrier"],
+                                                                   a.data.lines["line_type"])
+                 if c == price.carrier and t == price.line_type and isinstance(code, str)}
+        same = same[same["item_code"].isin(items)]
+        return "".join(f"其中续签合同链{r.chain}（{int(r.first_year)}—{int(r.last_year)}年）单价年均{signed_pct(r.growth)}，"
+                       f"与“续签合同链”表一致；每Mbps月费的起止年份含该链以外的合同，两数不相互替代。" for r in same.itertuples())
 
     def sms(self) -> list[Block]:
         """SMS volume, cost and price per message per year, against the quantity target."""
@@ -215,6 +270,12 @@ class TrendsReport(Outline):
                                + "；".join(f"{y}年发送{count_text(c)}条，目标{count_text(t)}条"
                                           for y, c, t in zip(judged["year"], judged["count"], judged["target"])
                                           if int(y) in missed) + "）"))
+        for r in sms.itertuples():
+            if getattr(r, "count_state", "whole") == "partial":
+                blocks.append(para("{y}年短信条数为已披露部分之和（{note}），不与数量目标比较。", "note", y=int(r.year),
+                                   note=r.count_note))
+            elif getattr(r, "count_note", ""):
+                blocks.append(para("{y}年短信条数{note}。", "note", y=int(r.year), note=r.count_note))
         return blocks
 
     def contracts(self) -> list[Block]:
@@ -231,13 +292,17 @@ class TrendsReport(Outline):
                 label=[item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],
                 span=[f"{int(a)}—{int(b)}年" for a, b in zip(shown["first_year"], shown["last_year"])],
                 steps=["、".join(signed_pct(g) for g in gs) or "—" for gs in shown["growths"]],
+                quantity=[_quantity_text(r) for r in shown.itertuples()],
                 after=[_retender_text(r) for r in shown.itertuples()]), {
                 "label": "项目", "chain": "首个合同", "vendor": "供应商", "span": "合同起始年份", "renewals": "续签次数",
-                "steps": "各次续签增幅", "growth": "年均增长", "after": "其后重新采购的价格变化"},
+                "basis": "增幅计算依据", "steps": "各次续签增幅", "growth": "年均增长", "quantity": "数量变化",
+                "after": "其后重新采购的价格变化"},
                 "续签合同链", formats={"growth": signed_pct, "renewals": lambda v: str(int(v)),
                                          "vendor": lambda v: v if isinstance(v, str) and v else UNDISCLOSED},
                 demo=self.demo,
                 note="注：续签合同链按合同台账的“续签自”关系连接；按月计费的合同，年度金额按月费×12推算。"
+                     "按单价和数量计费的合同（如按条计费的线路），增幅按单价计算，数量的变化单列，不计入增幅；其余按年度金额计算。"
+                     "各节引用同一合同链的增幅均为本表数字。"
                      "“其后重新采购的价格变化”为该链最后一份合同与重新采购后首份合同的年度金额之比。"))
         blocks += self._trend("recurring_share", "刚性支出占预算比例（%）", money=False, percent=True)
         blocks.append(para(RECURRING_DEFINITION, "note"))
@@ -282,19 +347,28 @@ class TrendsReport(Outline):
     def table(self) -> list[Block]:
         """Each year's measures: amounts and ratios, then counts (two tables, so that each prints on A4)."""
         year = {"year": lambda v: f"{int(v)}年"}
+        money = ("budget", "executed", "line_annual_cost", "sms_amount")
+        percent = ("execution_rate", "itemised_share", "recurring_share")
+        counts = ("sms_count", *trends_analysis.COUNT_MEASURES[1:])
+        shown = cells.measure_cells(self.measures, money, percent, counts)
+        labels = {"line_annual_cost": "线路年费用", "sms_count": "短信条数", "sms_amount": "短信费用",
+                  "recurring_share": "刚性支出占比", "contracts": "合同数", "indicators_met": "绩效指标完成情况"}
+        notes = cells.coverage_notes(self.measures, labels)
+        marked = any(state != "whole" for cov in self.measures.get("coverage", []) if isinstance(cov, dict)
+                     for state, _ in cov.values())
+        note = (("注：“+未披露”为已披露部分之和，该年有未披露的行，不是全年数；“未提供”为该年未提供相应表格，不按零计。"
+                 if marked else "注：") + "；".join(notes) + "。") if notes else ""
         amounts = {"year": "年度", "budget": "预算数（万元）", "executed": "执行数（万元）", "execution_rate": "执行率",
                    "itemised_share": "列明预算占比", "line_annual_cost": "线路年费用（万元）", "sms_count": "短信条数",
                    "sms_amount": "短信费用（万元）", "recurring_share": "刚性支出占比"}
         if len(self.measures) and (self.measures["itemised_share"] == 1).all():  # 100% every year says nothing
             del amounts["itemised_share"]
         return [
-            table(self.measures, amounts,
-                "各年度金额与比率", money=["budget", "executed", "line_annual_cost", "sms_amount"],
-                percent=["execution_rate", "itemised_share", "recurring_share"],
-                formats={"sms_count": count_text, **year}, demo=self.demo),
-            table(self.measures, {
+            table(shown, amounts, "各年度金额与比率", formats=year, demo=self.demo, note=note),
+            table(shown, {
                 "year": "年度", "contracts": "合同数", "renewals": "续签合同数", "indicators_met": "指标已完成",
-                "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露", "warnings": "数据核对提示"},
+                "indicators_not_met": "指标未完成", "indicators_unknown": "指标未披露",
+                "indicators_mismatch": "指标口径不一致", "warnings": "数据核对提示"},
                 "各年度合同、绩效指标与数据核对", formats=year, demo=self.demo),
         ]
 

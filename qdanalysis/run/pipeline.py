@@ -51,8 +51,8 @@ def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = Non
     """The scoring table a year is scored against.
 
     In order: ``scoring`` (a YAML file, relative paths relative to the project; or a preset's name);
-    else ``<params_dir>/scoring-<year>.yaml`` when it exists (``params_dir`` defaults to ``params/``; a
-    portfolio project names its own folder); else the ``third-party`` evaluation table. A preset is
+    else ``<params_dir>/scoring-<year>.yaml`` when it exists (``params_dir`` defaults to ``params/``, the real
+    years' tables, which 示例数据 never takes; a portfolio project names its own folder); else the ``third-party`` evaluation table. A preset is
     built on the year's own 绩效指标 sheet when ``data`` has one: ``third-party`` takes its indicators as
     产出 and 效益 beside the preset's 决策 and 过程 (:func:`evaluation_from_indicators`);
     ``self-evaluation`` is the unit's 自评 split (the sheet's 分值, else the preset's group weights:
@@ -60,12 +60,15 @@ def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = Non
     """
     if scoring and str(scoring) not in PRESETS:
         return replace(load_scoring(project_path(scoring)), chosen="按 --scoring 指定的评分表文件")
-    if not scoring:
+    demo = bool(getattr(data, "demo", False)) and params_dir is None
+    if not scoring and not demo:  # 示例数据 is never scored with a real year's table of params/
         default = (project_path(params_dir) if params_dir else PARAMS) / f"scoring-{int(year)}.yaml"
         if default.exists():
             return replace(load_scoring(default), chosen=f"本年度的评分表文件 scoring-{int(year)}.yaml")
     preset = str(scoring or DEFAULT_PRESET)
-    why = f"按 --scoring {preset} 指定" if scoring else f"本年度没有评分表文件 scoring-{int(year)}.yaml，默认按评价指标体系（{preset}）"
+    why = (f"按 --scoring {preset} 指定" if scoring
+           else f"示例数据不使用真实年度的评分表文件，按评价指标体系（{preset}）" if demo
+           else f"本年度没有评分表文件 scoring-{int(year)}.yaml，默认按评价指标体系（{preset}）")
     if data is None or not len(data.indicators):
         return replace(load_preset(preset), chosen=f"{why}，本年没有绩效指标表，用预置表")
     first = data.indicators.iloc[0]
@@ -97,9 +100,10 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
         ValidationError: the year's workbooks, the scoring table, the evaluator's entries or the params file's
             threshold have problems.
     """
-    threshold = (Decimal(str(no_contract_threshold)) if no_contract_threshold not in (None, "")
-                 else load_no_contract_threshold(param_file_for(int(year), params_dir)))
     data = load_year(int(year), project_path(root) if root is not None else None)
+    threshold = (Decimal(str(no_contract_threshold)) if no_contract_threshold not in (None, "")
+                 else None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
+                 else load_no_contract_threshold(param_file_for(int(year), params_dir)))
     return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator, no_contract_threshold=threshold,
                    previous=previous_problems(int(year), root, params_dir))
 
@@ -112,9 +116,11 @@ def previous_problems(year: int, root: str | Path | None = None, params_dir: str
     folder_root = project_path(root) if root is not None else None
     if not year_folder(before, folder_root).is_dir():
         return None
-    threshold = load_no_contract_threshold(param_file_for(before, params_dir))
     try:
-        return prior_from_analysis(analyse(load_year(before, folder_root), no_contract_threshold=threshold))
+        data = load_year(before, folder_root)
+        threshold = (None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
+                     else load_no_contract_threshold(param_file_for(before, params_dir)))
+        return prior_from_analysis(analyse(data, no_contract_threshold=threshold))
     except ValidationError:  # that year's own run reports its problems; this year's report falls back to the record
         return None
 

@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from qdanalysis.domain import is_year_name
+from qdanalysis.domain import DEMO_LABEL, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import PROJECT_ROOT, REPORTS
+from qdanalysis.read.year import is_demo_folder
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import (
     DEFAULT_CELL_TIMEOUT,
@@ -43,7 +44,8 @@ def _out_root(out: str | Path | None) -> Path:
 
 def _year_params(year: int, root: Path | None, params_file: str | Path | None,
                  params_dir: str | Path | None) -> dict[str, Any]:
-    """The validated parameters of ``year``: its params file, or defaults when ``root`` is given."""
+    """The validated parameters of ``year``: its params file, or defaults when ``root`` is given; defaults
+    (titled 示例数据) for a demo folder, whatever file the real years' params/ has for the year."""
     if params_file is not None:
         params = load_params(params_file)
         if params["year"] != year:
@@ -52,6 +54,10 @@ def _year_params(year: int, root: Path | None, params_file: str | Path | None,
                                           f"请使用 {year}.yaml"))
         return params
     path = param_file_for(year, params_dir)
+    if root is not None and params_dir is None and is_demo_folder(root / str(year)):
+        # 示例数据 never takes a real year's parameters (its title, its thresholds): the defaults, labelled
+        return validate_params({"year": year, "title": f"{DEMO_LABEL}：{year}年度绩效评价数据分析（非真实数据）"},
+                               f"--year {year}", runner=load_runner(params_dir))
     if path.exists():
         return load_params(path)
     if root is None:
@@ -131,7 +137,9 @@ def _planned_years(root: Path | None, params_dir: str | Path | None) -> tuple[li
         candidates = []
         for year in years:
             path = param_file_for(year, params_dir)
-            candidates.append((year, path if path.exists() else None))
+            # a demo year takes no real year's params/ file
+            real = path.exists() and not (params_dir is None and is_demo_folder(root / str(year)))
+            candidates.append((year, path if real else None))
     # Without --root the years come from the params files: a data folder beside them is looked for too,
     # so that a year added as a folder alone is named rather than silently left out.
     roots = {(PROJECT_ROOT / DEFAULT_DATA_ROOT).resolve()} if root is None and params_dir is None else set()

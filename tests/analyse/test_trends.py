@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from qdanalysis.analyse import trends as T
+from qdanalysis.fmt import pct
 
 
 def test_year_on_year_amounts_in_percent_shares_in_points():
@@ -30,7 +31,8 @@ def test_category_changes_mark_the_new_and_the_faster_category(analyses):
     assert list(faster.index) == ["大数据产业规划评估等费用"]
     row = faster.iloc[0]
     assert row["growth"] - row["total_growth"] > T.FASTER_MARGIN
-    assert row["share_change"] == pytest.approx((row["last_share"] - row["first_share"]) * 100)
+    # the change of the two shares as printed (12.72% − 10.10%), not of the unrounded shares (+2.61)
+    assert (pct(row["first_share"]), pct(row["last_share"]), row["share_change"]) == ("10.10%", "12.72%", 2.62)
 
 
 def test_unit_price_per_mbps_falls_for_telecom_not_unicom(analyses):
@@ -81,3 +83,56 @@ def test_the_overall_change_passes_over_a_year_that_does_not_state_the_measure()
     assert change["growth"] == pytest.approx(0.10)  # 100 -> 121 over two years: +10% a year
     assert T.overall_change(measures.iloc[:2], "budget") is None  # one year states it: nothing to compare
     assert T.overall_change(measures, "sms_count") is None  # a measure the table does not have
+
+
+def test_changes_between_years_of_different_coverage_are_withheld(blanked_analyses):
+    measures = T.trend_table(blanked_analyses)
+    yoy = T.year_on_year(measures).set_index("year")
+    assert pd.isna(yoy.loc[2019, "line_annual_cost"]) and pd.isna(yoy.loc[2020, "line_annual_cost"])
+    assert yoy.loc[2019, "withheld"] == {"line_annual_cost": "口径不同"}
+    assert yoy.loc[2019, "notes"] == ["线路年费用：2019年为部分数，2018年为完整数，口径不同，不计算变化"]
+    assert pd.isna(yoy.loc[2021, "sms_amount"]) and yoy.loc[2021, "sms_count"] == pytest.approx(6362419 / 6299118 - 1)
+    overall = T.overall_change(measures, "line_annual_cost")
+    assert overall["skipped"] == [2019] and (overall["first_year"], overall["last_year"]) == (2018, 2022)
+    sms = T.sms_trend(blanked_analyses).set_index("year")
+    assert sms.loc[2021, "amount_state"] == "partial" and pd.isna(sms.loc[2021, "unit_price"])
+    assert not sms.loc[2021, "met"]  # 6,362,419 against 6,500,000, as the indicator sheet states it
+
+
+def test_the_2019_lines_include_the_line_ended_in_may(analyses):
+    measures = T.trend_table(analyses).set_index("year")
+    assert measures.loc[2019, "line_annual_cost"] == Decimal("2110844.00")
+    yoy = T.year_on_year(T.trend_table(analyses)).set_index("year")
+    assert yoy.loc[2020, "line_annual_cost"] == pytest.approx(2077823.52 / 2110844 - 1)  # a fall, not +0.82%
+
+
+def test_an_empty_ledger_is_not_provided_and_its_change_withheld(analyses):
+    from dataclasses import replace
+
+    a = analyses[2]
+    empty = replace(a, data=replace(a.data, frames={**a.data.frames, "contracts": a.data.contracts.iloc[0:0]}))
+    measures = T.trend_table([analyses[1], empty, analyses[3]]).set_index("year")
+    assert pd.isna(measures.loc[2020, "recurring_share"]) and pd.isna(measures.loc[2020, "contracts"])
+    assert measures.loc[2020, "coverage"]["recurring_share"] == ("absent", "合同台账未提供")
+    yoy = T.year_on_year(measures.reset_index()).set_index("year")
+    assert yoy.loc[2020, "withheld"] == {"recurring_share": "未提供"} and pd.isna(yoy.loc[2021, "recurring_share"])
+    assert "刚性支出占比：2020年为合同台账未提供，2019年为完整数，不计算变化" in yoy.loc[2020, "notes"]
+
+
+def test_a_chain_billed_by_unit_grows_by_its_unit_price_not_its_line_count(analyses):
+    """2.2 联通: 942元 a line and month throughout, 52 → 54 lines; 2.2 电信: 942 → 742.71元."""
+    from qdanalysis.analyse.trend_checks import consistency_checks
+
+    history = T.contract_history(analyses)
+    table = T.chain_table(T.chain_history(history)).set_index("chain")
+    unicom, telecom = table.loc["SL-2019-2.2-LT"], table.loc["SL-2019-2.2-DX"]
+    assert (unicom["basis"], unicom["growth"], unicom["growths"]) == ("单价", 0.0, [0.0, 0.0, 0.0])
+    assert (unicom["first_quantity"], unicom["last_quantity"]) == (52, 54)
+    assert telecom["growth"] == pytest.approx((742.71 / 942) ** (1 / 3) - 1)
+    assert table.loc["SL-2018-1.6", "basis"] == "年度金额"  # billed by year: the annual amount
+    found = [f for f in T.analyse_trends(analyses).findings if f.code.startswith("T01")]
+    unicom_text = next(f.summary for f in found if "SL-2019-2.2-LT" in f.summary)
+    assert "其中单价由942.00元变为942.00元，年均+0.00%，数量由52变为54（数量变化不计入单价增幅）" in unicom_text
+    checks = consistency_checks(analyses)
+    renewals = checks[checks["check"] == "续签关系可追溯"]["detail"].iloc[0]
+    assert renewals.startswith("42份续签合同（每份合同计一次）")  # 42 contracts, not 46 contract-years

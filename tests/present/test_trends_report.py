@@ -55,7 +55,7 @@ def test_report_changes_table_in_percent_and_points(report):
 def test_report_sections_say_what_the_data_shows(report):
     cats = _text(report.categories())
     assert "「数据安全保障」2021年起设立" in cats
-    assert "「大数据产业规划评估等费用」年均+6.97%，快于执行总额的年均+0.99%，占比+2.61个百分点。" in cats
+    assert "「大数据产业规划评估等费用」年均+6.97%，快于执行总额的年均+0.99%，占比+2.62个百分点。" in cats
     lines = _text(report.lines())
     assert "省电子政务专网：2019年起由中国电信改为中国联通提供。" in lines
     assert "中国联通单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年47.10元" in lines
@@ -147,3 +147,21 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
     assert "续签关系可追溯,无可核对,没有可在上一年度合同台账中核对的续签合同。" in checks
     assert "HT-2019-1.1,未披露," in _text(report.contracts())  # the vendor the ledger does not name
     plt.close("all")
+
+
+def test_the_heading_names_the_project_and_years_and_the_2019_lines_are_whole(report):
+    assert report.heading() == "示例数据（虚构单位）专项业务费2018—2022年多年度趋势分析"
+    t1 = report.table()[0].text_frame().set_index("年度")
+    assert t1.loc["2019年", "线路年费用（万元）"] == "211.08"  # with 电信's provincial line, January to May
+    assert report.table()[0].layout.note.startswith("注：2019年线路年费用含中国电信省电子政务专网5.00万元（合同SL-2016-2.3服务期至2019年5月31日，计2019年5个月")
+    t3 = report.changes()[0].text_frame().set_index("年度")
+    assert t3.loc["2020年", "线路年费用（%）"] == "-1.56%"  # 207.78 against 211.08: a fall, not +0.82%
+
+
+def test_one_figure_per_chain_in_every_section(report):
+    lines = _text(report.lines())
+    assert "中国电信单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年37.14元（年均-6.34%" in lines
+    assert "其中续签合同链SL-2019-2.2-DX（2019—2022年）单价年均-7.62%，与“续签合同链”表一致" in lines
+    chains = report.contracts()[1].text_frame().set_index("首个合同")
+    assert (chains.loc["SL-2019-2.2-DX", "年均增长"], chains.loc["SL-2019-2.2-DX", "增幅计算依据"]) == ("-7.62%", "单价")
+    assert (chains.loc["SL-2019-2.2-LT", "年均增长"], chains.loc["SL-2019-2.2-LT", "数量变化"]) == ("+0.00%", "52→54")

@@ -128,3 +128,12 @@ def test_the_params_file_threshold_of_no_contract_payments_reaches_the_rule(demo
     # qdanalysis run passes the file's value to the notebook as text; it wins over params_dir's file
     passed = pipeline.analysed_year(2022, demo_root, params_dir=tmp_path, no_contract_threshold="400000")
     assert "F24" not in [f.code for f in passed.findings]
+
+
+def test_the_demo_is_never_scored_or_titled_from_the_real_years(demo_root):
+    """params/scoring-2020.yaml is the real 2020's table: the demo's 2020 is scored on its own indicator sheet."""
+    assert (PROJECT_ROOT / "params" / "scoring-2020.yaml").exists()
+    scored = pipeline.analysed_year(2020, demo_root)
+    assert scored.score.chosen.startswith("示例数据不使用真实年度的评分表文件，按评价指标体系（third-party）")
+    assert "示例数据_2020" in scored.score.file
+    assert pipeline.scoring_for(2020, data=qdanalysis.load_year(2020, demo_root)).chosen.startswith("示例数据")

@@ -184,3 +184,16 @@ def test_run_year_passes_the_params_files_no_contract_threshold_to_a_notebook_th
     (params_dir / "2021.yaml").write_text("year: 2021\n", encoding="utf-8")
     result = run_year(2021, tmp_path / "reports", tmp_path / "raw", notebook=notebook, params_dir=params_dir)
     assert result.ok and "阈值=''" in outputs_text(result.ipynb)  # unset: the notebook's default
+
+
+def test_a_demo_year_takes_no_real_params_file(tmp_path):
+    """params/2020.yaml is the real 2020's: a demo folder's year runs on the defaults, titled 示例数据."""
+    from qdanalysis.demo.generate import generate_demo
+    from qdanalysis.run.runner import _planned_years, _year_params
+
+    generate_demo(tmp_path / "demo")
+    assert (PROJECT_ROOT / "params" / "2020.yaml").exists()
+    params = _year_params(2020, tmp_path / "demo", None, None)
+    assert params["title"] == "示例数据：2020年度绩效评价数据分析（非真实数据）"
+    planned, _ = _planned_years(tmp_path / "demo", None)
+    assert (2020, None) in planned

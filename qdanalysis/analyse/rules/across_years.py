@@ -40,6 +40,15 @@ def _contract_rows(history: pd.DataFrame, ids) -> pd.DataFrame:
     return history[history["contract_id"].isin(list(ids))]
 
 
+def _unit_price_text(costed: pd.DataFrame, r) -> str:
+    """A chain billed by unit: the unit price's growth, and the number of lines apart (not a price change)."""
+    p0, p1 = costed["unit_price"].iloc[0], costed["unit_price"].iloc[-1]
+    text = f"，其中单价由{format_number(p0)}元变为{format_number(p1)}元，年均{signed_pct(r.growth)}"
+    if r.first_quantity != r.last_quantity:
+        text += f"，数量由{int(r.first_quantity)}变为{int(r.last_quantity)}（数量变化不计入单价增幅）"
+    return text
+
+
 LONG_RENEWAL_CHAINS = Rule("T01", PROCESS, across_years=True,
                            read=lambda e: long_renewal_chains(e.chain_table, e.chains, e.history))
 
@@ -54,7 +63,9 @@ def long_renewal_chains(table: pd.DataFrame, chains: pd.DataFrame, history: pd.D
         money = ""
         if len(costed) >= 2:
             money = (f"；年度金额{basis}由{int(costed['year'].iloc[0])}年的{wan(costed['annual_cost'].iloc[0])}变为"
-                     f"{int(costed['year'].iloc[-1])}年的{wan(costed['annual_cost'].iloc[-1])}，年均{signed_pct(r.growth)}")
+                     f"{int(costed['year'].iloc[-1])}年的{wan(costed['annual_cost'].iloc[-1])}")
+            money += (_unit_price_text(costed, r) if getattr(r, "basis", "") == "单价"
+                      else f"，年均{signed_pct(r.growth)}")
         how = links["procurement"].iloc[0]
         how = how if isinstance(how, str) and how else "采购方式未披露"
         label = item_label(r.item_code, r.item)

@@ -204,10 +204,12 @@ ESTIMATE_ALPHA, ESTIMATE_HATCH, ESTIMATE_LABEL = 0.45, "...", "推算（按现�
 def stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_col: str,
             x_labels: Callable[[Any], str], series_labels: dict[Any, str],
             estimated: Callable[[Any], bool] | None = None,
-            estimated_series: Callable[[Any], bool] | None = None) -> list[tuple[Patch, str]]:
+            estimated_series: Callable[[Any], bool] | None = None,
+            colors: dict[Any, str] | None = None) -> list[tuple[Patch, str]]:
     """Stacked bars of ``value_col`` (元) per ``x_col``, one colour per series; NA -> hatched stub;
     the bars of an ``x`` for which ``estimated(x)`` holds, and every bar of a series for which
-    ``estimated_series(series)`` holds, are drawn as 推算 (paler, dotted).
+    ``estimated_series(series)`` holds, are drawn as 推算 (paler, dotted). ``colors`` fixes a series' colour
+    (the same carrier in the same colour in every chart), else the series take :data:`SERIES_COLORS` in order.
 
     Returns the legend entries: each series in its own colour, whatever its first bar looks like
     (absent in that period, or 推算)."""
@@ -222,7 +224,7 @@ def stacked(ax: Axes, frame: pd.DataFrame, x_col: str, series_col: str, value_co
     bottoms = [0.0] * len(xs)
     has_na = [False] * len(xs)
     for si, s in enumerate(series):
-        color = SERIES_COLORS[si % len(SERIES_COLORS)]
+        color = (colors or {}).get(s) or SERIES_COLORS[si % len(SERIES_COLORS)]
         heights, na = [], []
         for xi, x in enumerate(xs):
             v = table.get((x, s))

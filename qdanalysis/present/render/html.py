@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from typing import Any, Iterable
 
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
@@ -15,6 +16,20 @@ from qdanalysis.present.blocks import TITLE, Block, Chart, Paragraph, Table
 
 #: Cells longer than this many characters wrap; shorter ones stay on one line.
 LONG_CELL = 16
+#: A cell that is a figure (``-3.65%``, ``1,234.50``, ``636.24万``, ``+2.62个百分点``, ``152.30+未披露``, ``34→36``):
+#: right-aligned and never broken inside.
+NUMBER_CELL = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?(%|万|万元|元|条|个百分点|倍)?(\+未披露)?$|^\d+→\d+$")
+#: A code (a contract number ``SL-2019-2.2-DX``, an item code ``2.2``): never broken at its hyphens.
+CODE_CELL = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9.\-]+$")
+
+
+def cell_class(text: str) -> str:
+    """The CSS class of a table cell: ``qd-num`` (a figure), ``qd-code``, ``qd-long`` (wrapped text) or ``qd-short``."""
+    if NUMBER_CELL.match(text):
+        return "qd-num"
+    if CODE_CELL.match(text):
+        return "qd-code"
+    return "qd-long" if len(text) > LONG_CELL else "qd-short"
 
 #: The CSS class of each paragraph style.
 STYLE_CLASS = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}
@@ -46,7 +61,7 @@ def table_html(table: Table) -> str:
         cells = []
         for v in values:
             text = UNDISCLOSED if is_missing(v) else str(v)
-            cls = "qd-long" if len(text) > LONG_CELL else "qd-short"
+            cls = cell_class(text)
             cells.append(f'<td class="{cls}">{esc(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -128,6 +143,9 @@ table.qd-table { max-width: 100%; }
 table.qd-table th { white-space: normal; }
 table.qd-table td.qd-short { white-space: normal; word-break: keep-all; }
 table.qd-table td.qd-long { white-space: normal; min-width: 8em; }
+.jp-RenderedHTMLCommon table.qd-table td.qd-num, table.qd-table td.qd-num {
+  text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.qd-table td.qd-code { white-space: nowrap; }
 @media print {
   .jp-RenderedHTMLCommon table.qd-table th, .jp-RenderedHTMLCommon table.qd-table td,
   table.qd-table th, table.qd-table td { padding: 2px 4px; }

@@ -22,6 +22,7 @@ from chart_checks import (
 
 from qdanalysis.analyse import trends as T
 from qdanalysis.present import style
+from qdanalysis.present.charts import base
 from qdanalysis.present.charts import trends as trend_charts
 from qdanalysis.read.schema import MONEY
 
@@ -77,11 +78,21 @@ def test_trend_charts_draw_without_warnings(analyses, recwarn):
     chain_lines = [line for ax in figs[4].axes for line in ax.get_lines() if line.get_gid() in ("estimated", "stated")]
     assert {line.get_linestyle() for line in chain_lines if line.get_gid() == "estimated"} == {"--"}
     assert {line.get_linestyle() for line in chain_lines if line.get_gid() == "stated"} == {"-"}
-    # the SMS target is drawn, and 2021 (below its target) in the warning colour
+    # the SMS target is drawn; every year's volume in one colour: more messages than the target is no success
     sms_ax = figs[3].axes[1]
     target = next(line for line in sms_ax.get_lines() if line.get_gid() == "target")
     assert list(target.get_ydata()) == [500.0, 550.0, 600.0, 650.0, 700.0]
-    assert base.WARNING_COLOR.lower() in {matplotlib_hex(b.get_facecolor()) for b in sms_ax.patches}
+    assert {matplotlib_hex(b.get_facecolor()) for b in sms_ax.patches} == {base.SERIES_COLORS[0].lower()}
+    legend = [t.get_text() for t in figs[3].axes[0].get_legend().get_texts()]
+    assert "达到数量目标" not in legend and "数量目标值（按条计费：超出目标即多付费用）" in legend
+    # the 2.1 联通 chain began single-source (采购方式 单一来源): a hollow square, not the competitive diamond
+    chain_axes = figs[4].axes
+    first_21 = [line for ax in chain_axes for line in ax.get_lines() if line.get_gid() == "marker-s"]
+    assert len(first_21) >= 1
+    # colours fixed per carrier: 联通 the same blue in the per-Mbps panels and the chain panels
+    unicom = {matplotlib_hex(line.get_color()) for ax in up.axes for line in ax.get_lines()
+              if line.get_gid() == "estimated" and line.get_label() != "_nolegend_"}
+    assert base.CARRIER_COLORS["中国联通"].lower() in unicom
     plt.close("all")
 
 
@@ -101,3 +112,64 @@ def test_share_trend_speaks_in_points():
     assert "2018—2022年由74.37%变为72.26%（-2.11个百分点）" in texts
     assert not any("年均增长" in t for t in texts)
     plt.close("all")
+
+
+def test_category_stack_adds_up_to_the_stated_total():
+    """A category no item of which states its budget is inside 未逐项列明（推算）: no 未披露 stub on top of it."""
+    from decimal import Decimal
+
+    cats = pd.DataFrame({"year": [2021] * 3, "category": ["甲", "乙", "未逐项列明"], "items": [1, 1, 1],
+                         "budget": pd.array([Decimal("200000"), None, Decimal("741000")], dtype=object),
+                         "executed": [None, None, None], "disclosed": [True, True, False]})
+    fig = trend_charts.category_trend(cats, source="s", column="budget")
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "total-label"]
+    assert labels == ["94.10"]  # 20 + 74.1: the stated total, not 94.10+未披露 on a taller bar
+    top = max(p.get_y() + p.get_height() for p in fig.axes[0].patches if p.get_visible())
+    assert top == pytest.approx(94.10)
+    plt.close(fig)
+
+
+def test_fixed_colours_per_carrier_and_vendor():
+    from qdanalysis.present.charts import trends as trend_charts
+
+    some = trend_charts.vendor_colors(["中国电信", "乙公司", "甲公司"])
+    more = trend_charts.vendor_colors(["中国电信", "乙公司", "甲公司", "中国联通"])
+    assert some["中国电信"] == more["中国电信"] == base.CARRIER_COLORS["中国电信"]
+    assert some["甲公司"] == more["甲公司"] and some["乙公司"] != some["甲公司"]
+    shades = trend_charts.line_colors([("中国联通", "互联网出口"), ("中国联通", "单位接入"), ("中国电信", "互联网出口")])
+    assert shades[("中国联通", "互联网出口")] == base.CARRIER_COLORS["中国联通"]
+    assert shades[("中国电信", "互联网出口")] == base.CARRIER_COLORS["中国电信"]
+
+
+def test_per_mbps_line_breaks_at_an_undisclosed_year(blanked_analyses):
+    """2019's 联通 单位接入 月租 is blank: its dashed line is not drawn through 2019."""
+    import math
+
+    from qdanalysis.present.charts import trends as trend_charts
+
+    fig = trend_charts.unit_price_trend(T.line_trend(blanked_analyses), source="s")
+    panel = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith("单位接入"))
+    unicom = next(line for line in panel.get_lines() if matplotlib_hex(line.get_color()) == base.CARRIER_COLORS["中国联通"].lower())
+    ys = dict(zip(unicom.get_xdata(), unicom.get_ydata()))
+    assert math.isnan(ys[2019]) and ys[2018] == pytest.approx(48.25) and ys[2020] == pytest.approx(47.1)
+    plt.close(fig)
+
+
+def test_the_remainder_is_never_said_to_be_set_up(blanked_analyses):
+    fig = trend_charts.category_trend(T.category_trend(blanked_analyses), source="s")
+    subtitle = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "subtitle")
+    assert subtitle == "「数据安全保障」2021年起设立"
+    plt.close(fig)
+
+
+def test_a_year_without_a_ledger_is_not_provided_on_the_chart(analyses):
+    """An empty ledger: the 刚性 share's bar is hatched and says 未提供, never 0.00%."""
+    from dataclasses import replace
+
+    a = analyses[2]
+    empty = replace(a, data=replace(a.data, frames={**a.data.frames, "contracts": a.data.contracts.iloc[0:0]}))
+    measures = T.trend_table([analyses[1], empty, analyses[3]])
+    fig = trend_charts.trend(measures, "recurring_share", "刚性", source="s", money=False, percent=True)
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "undisclosed-label"]
+    assert labels == ["未提供"]
+    plt.close(fig)

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from qdanalysis.present.blocks import NOTE, TITLE, WARNING, Chart, Table, TableLayout, bold, para
 from qdanalysis.present.render import html as render
@@ -36,9 +37,19 @@ def test_a_table_has_its_caption_header_cells_and_note():
     out = render.table_html(Table(LAYOUT, frame, number=2))
     assert out.startswith('<div class="qd-table-wrap"><p class="qd-caption"><b>表2 测试表</b></p>')
     assert "<thead><tr><th>项目</th><th>金额（万元）</th></tr></thead>" in out
-    assert '<td class="qd-short">&lt;script&gt;</td><td class="qd-short">123.00</td>' in out
+    assert '<td class="qd-short">&lt;script&gt;</td><td class="qd-num">123.00</td>' in out
     assert '<td class="qd-long">一个超过十六个字符的很长很长的项目名称啊</td><td class="qd-short">未披露</td>' in out
     assert out.endswith('<p class="qd-note">注：&lt;说明&gt;</p></div>')
+
+
+@pytest.mark.parametrize(("text", "cls"), [
+    ("-3.65%", "qd-num"), ("1,234.50", "qd-num"), ("636.24万", "qd-num"), ("+2.62个百分点", "qd-num"),
+    ("152.30+未披露", "qd-num"), ("34→36", "qd-num"), ("SL-2019-2.2-DX", "qd-code"), ("未披露", "qd-short"),
+    ("口径不同", "qd-short"), ("2019年", "qd-short")])
+def test_figures_are_right_aligned_and_codes_unbroken(text, cls):
+    assert render.cell_class(text) == cls
+    css = render.REPORT_CSS
+    assert "td.qd-num {\n  text-align: right; white-space: nowrap;" in css and "td.qd-code { white-space: nowrap; }" in css
 
 
 def test_a_demo_table_says_so_in_its_caption():
