@@ -145,6 +145,7 @@ def skipped_stages(graph: dict[str, list[tuple[str, int]]], stage: str, skipped:
                   for target, line in targets if stage_of(target) == skipped)
 
 
+@pytest.mark.slow
 def test_presentation_never_loads_data():
     """present/ receives a YearAnalysis (or Trends) from run/pipeline.py: it imports nothing of read/."""
     assert skipped_stages(import_graph(PACKAGE), "present", "read") == []
@@ -316,6 +317,7 @@ def orphans(package: Path, tests: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_module_with_logic_has_its_mirrored_test_module():
     assert unmirrored(PACKAGE, TESTS, NOT_MIRRORED) == []
 

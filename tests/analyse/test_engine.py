@@ -110,6 +110,7 @@ def test_the_data_checks_name_each_file_of_the_folder_that_was_not_read(tmp_path
     assert "~$2020年专项业务费.xlsx（Excel或WPS打开工作簿时生成的临时文件" in text
 
 
+@pytest.mark.slow
 def test_analyse_is_pure():
     data = qdanalysis.load_year(2020)
     before = {name: df.copy() for name, df in data.frames.items()}
@@ -152,6 +153,7 @@ def _without(data, table_column: dict[str, str]):
     return replace(data, frames=frames)
 
 
+@pytest.mark.slow
 def test_a_ledger_with_names_and_no_codes_links_like_one_with_codes():
     """The data contract links contracts and lines to budget items by code, else by 项目名称."""
     data = qdanalysis.load_year(2020)
@@ -163,6 +165,7 @@ def test_a_ledger_with_names_and_no_codes_links_like_one_with_codes():
     assert [(f.code, f.summary) for f in named.limitations] == [(f.code, f.summary) for f in coded.limitations]
 
 
+@pytest.mark.slow
 def test_a_budget_without_codes_links_by_name():
     data = qdanalysis.load_year(2020)
     coded = analyse(data)
@@ -183,6 +186,7 @@ def test_carriers_are_written_one_way_and_contracts_are_named_by_item():
     assert a.data.contracts["vendor"].str.contains("青岛电信").any()  # the data itself is left as it was
 
 
+@pytest.mark.slow
 def test_an_item_whose_billing_is_not_written_is_said_to_be_undecided():
     """One rule from the ledger's billing and term, for every item: a contract that states neither is undecided,
     never silently non-recurring. (The 2020 ledger states 1.6's billing as 按年, inferred from 常驻 and its note.)"""

@@ -71,6 +71,7 @@ def test_the_default_demo_is_unchanged_by_the_profiles(tmp_path):
     assert first[0].read_bytes() == generate_demo(tmp_path / "b", years=[2020])[0].read_bytes()
 
 
+@pytest.mark.slow
 def test_same_seed_same_portfolio(generated, tmp_path):
     _, portfolio, paths = generated
     again, again_paths = generate_portfolio(tmp_path, 3, 2)

@@ -12,7 +12,6 @@ from qdanalysis.run.runner import run_all, run_trends
 pytestmark = pytest.mark.slow  # every demo year run through its kernel
 
 
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")

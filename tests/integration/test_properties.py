@@ -106,10 +106,10 @@ def outcome(parse, value):
 # --- money -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=cell_values, unit=st.sampled_from([None, "元", "万元"]), quantum=st.sampled_from([FEN, P.PRICE_QUANTUM]),
        negative=st.booleans())
-@pytest.mark.slow
 @with_examples(unit="元", quantum=FEN, negative=False)
 def test_money_never_raises_anything_but_cell_error(value, unit, quantum, negative):
     money = outcome(lambda v: P.parse_money(v, unit, quantum=quantum, allow_negative=negative), value)
@@ -162,6 +162,7 @@ money_cells = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(values=st.lists(money_cells, max_size=40), unit=st.sampled_from([None, "元", "万元"]),
        kind=st.sampled_from(["money", "price"]))
@@ -304,6 +305,7 @@ def test_hostile_examples_through_every_parser(value):
         outcome(parse, value)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(cells=st.lists(st.one_of(st.none(), st.integers(min_value=-(10**18) + 1, max_value=10**18 - 1)), max_size=50),
        scale=st.sampled_from([2, 4]))

@@ -51,6 +51,7 @@ def body_text(doc) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_the_file_and_the_outline(drafted):
     path, _, doc = drafted
     assert path.name == "2020年绩效评价报告（初稿）.docx" and path.parent.name == "2020"

@@ -29,6 +29,7 @@ def test_chromium_is_found_on_the_path_under_any_of_its_names(tmp_path, monkeypa
     assert pdf.find_chromium() == found  # chromium comes first
 
 
+@pytest.mark.slow
 def test_the_page_is_printed_offline_to_a_file_written_whole(tmp_path):
     args = tmp_path / "args.txt"
     chromium = fake_chromium(tmp_path, f'printf "%s\\n" "$@" > {args}\n'
@@ -45,6 +46,7 @@ def test_the_page_is_printed_offline_to_a_file_written_whole(tmp_path):
 
 @pytest.mark.parametrize("script, detail", [("echo 'it broke' >&2\nexit 3\n", "退出码 3：it broke"),
                                             ("exit 0\n", "退出码 0：")])
+@pytest.mark.slow
 def test_a_failed_print_is_an_error_naming_the_report_and_leaves_no_pdf(tmp_path, script, detail):
     html = tmp_path / "report.html"
     html.write_text("<p>报告</p>", encoding="utf-8")
@@ -55,6 +57,7 @@ def test_a_failed_print_is_an_error_naming_the_report_and_leaves_no_pdf(tmp_path
     assert not (tmp_path / "report.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_chromium_that_hangs_is_stopped_at_the_time_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 1)
     html = tmp_path / "report.html"

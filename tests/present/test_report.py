@@ -109,6 +109,7 @@ def test_every_section_has_its_chart(report2020):
     assert "未给出各月发送条数和结算金额（12个月均未披露）" in text_of(blocks["sms"])
 
 
+@pytest.mark.slow
 def test_text_from_the_data_is_escaped(workbook, tmp_path):
     rows = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"],
             ["1", "甲<b>类</b>", "<script>alert(1)</script>", 10, 9], [None, "合计", None, 10, 9]]
@@ -134,6 +135,7 @@ def test_trends_single_year_says_so(report2020):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_amounts_from_a_message_log_are_not_called_settled(tmp_path):
     from workbooks import make_workbook
 
@@ -167,6 +169,7 @@ def test_data_checks_say_where_the_data_was_read(tmp_path, monkeypatch):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_a_budget_that_was_not_adjusted_says_so(tmp_path):
     from workbooks import make_workbook
 

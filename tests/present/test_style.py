@@ -81,6 +81,7 @@ def test_font_survives_apply_theme():
     assert matplotlib.rcParams["axes.unicode_minus"] is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("horizontal", [False, True])
 def test_chinese_chart_renders_without_glyph_warnings(horizontal):
     style.apply_theme()
@@ -93,6 +94,7 @@ def test_chinese_chart_renders_without_glyph_warnings(horizontal):
     assert _glyph_warnings(caught) == []
 
 
+@pytest.mark.slow
 def test_sample_png_is_written_at_report_size():
     style.apply_theme()
     fig, _, _ = _sample_chart()

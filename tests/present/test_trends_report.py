@@ -10,7 +10,6 @@ from qdanalysis.demo.generate import generate_demo
 pytestmark = pytest.mark.slow  # the whole trends report of the demo years, charts drawn
 
 
-
 @pytest.fixture(scope="module")
 def report(demo_root):
     from qdanalysis.run.pipeline import trends_report

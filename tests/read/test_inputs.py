@@ -80,6 +80,7 @@ def test_load_year_holds_every_declared_table(tmp_path):
         _ = y.receipts
 
 
+@pytest.mark.slow
 def test_the_store_holds_every_declared_frame(tmp_path):
     make_workbook(tmp_path / "raw" / "2021" / "a.xlsx", {"预算执行": BUDGET_ROWS})
     result = ingest(2021, tmp_path / "raw", tmp_path / "processed")
@@ -94,6 +95,7 @@ def test_the_template_has_a_sheet_per_declared_table(tmp_path):
     assert wb.sheetnames == ["填写说明", *(t.title for t in INPUTS)]
 
 
+@pytest.mark.slow
 def test_validate_reads_year_less_months_in_the_folder_year(tmp_path, capsys):
     """validate reads 「1月」 as load_year does: in the year its folder names, or the one given."""
     make_workbook(tmp_path / "2021" / "a.xlsx", {"预算执行": BUDGET_ROWS, "短信结算": SMS_ROWS})
@@ -165,6 +167,7 @@ def test_a_copied_workbook_is_one_message_naming_both(tmp_path, capsys):
     assert p.file.endswith("专项业务费 - 副本.xlsx") and "看起来是「专项业务费.xlsx」的副本" in p.message
 
 
+@pytest.mark.slow
 def test_validate_on_a_folder_requires_the_budget_and_notes_the_optional_tables(tmp_path, capsys):
     from qdanalysis.run.cli import main
 

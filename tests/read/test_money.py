@@ -9,6 +9,7 @@ import math
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 
 import qdanalysis
 
@@ -35,6 +36,7 @@ def test_a_float_view_in_wan_for_exploring():
     assert described.loc["count", "budget"] == 9 and round(described.loc["max", "budget"], 2) == 100.68
 
 
+@pytest.mark.slow
 def test_the_view_for_exploring_has_no_bookkeeping_and_the_sheets_headers_are_at_hand():
     b = qdanalysis.load_year(2020).budget
     view = b.qd.wan()

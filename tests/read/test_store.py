@@ -39,6 +39,7 @@ def test_stored_year_reads_back_as_parsed(tmp_path):
     _same_year(parsed, stored)  # text stays object with None, money decimal128, dates datetime64[ns]
 
 
+@pytest.mark.slow
 def test_stored_year_with_absent_tables_reads_back_as_parsed(tmp_path):
     from workbooks import make_workbook
 
@@ -75,6 +76,7 @@ def test_load_year_reuses_the_stored_tables_and_parses_nothing(tmp_path, monkeyp
         load_year(2020, processed=False)
 
 
+@pytest.mark.slow
 def test_stored_tables_are_not_reused_when_anything_differs(tmp_path, monkeypatch):
     import shutil
 
@@ -111,6 +113,7 @@ def test_the_store_can_move(tmp_path):
     assert (tmp_path / "store" / "2020" / "manifest.json").is_file()
 
 
+@pytest.mark.slow
 def test_a_store_that_cannot_be_used_means_parsing(tmp_path, monkeypatch):
     import qdanalysis.read.store as store_module
     import qdanalysis.run.ingest as ingest_module

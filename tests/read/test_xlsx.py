@@ -495,6 +495,7 @@ def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
     assert worksheet._quick_extent(seg) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("far", ["XFD10001", "A4294967295"])
 def test_far_cell_in_the_middle_of_a_long_sheet_in_subprocess(tmp_path, far):
     cells = _long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'})

@@ -23,6 +23,7 @@ def bad_budget(workbook):
     return workbook({"预算执行": rows}, name="坏表.xlsx")
 
 
+@pytest.mark.slow
 def test_validate_prints_every_problem_and_exits_1(workbook):
     path = bad_budget(workbook)
     r = run_cli("validate", path)
@@ -62,6 +63,7 @@ def test_validate_clean_exits_0():
     assert "通过校验" in r.stdout and "预算执行29行" in r.stdout and "合同台账15行" in r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["validate"], ["validate", "/no/such/file.xlsx"], ["frobnicate"], []])
 def test_usage_errors_exit_2(args):
     r = run_cli(*args)
@@ -69,6 +71,7 @@ def test_usage_errors_exit_2(args):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_not_a_spreadsheet_gives_no_traceback(tmp_path):
     fake = tmp_path / "预算.xlsx"
     fake.write_text("类别,项目名称,预算数\n甲,A,1\n", encoding="utf-8")

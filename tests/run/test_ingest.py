@@ -31,6 +31,7 @@ def test_ingest_writes_then_skips(tmp_path, capsys):
     assert "已写入" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_ingest_reparses_when_source_changes(tmp_path, workbook, capsys):
     root = tmp_path / "raw"
     rows = [["单位：元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", 1, 1]]
@@ -58,6 +59,7 @@ def test_ingest_bad_year_writes_nothing(tmp_path, workbook, capsys):
     assert not (out / "2022").exists()
 
 
+@pytest.mark.slow
 def test_ingest_rereads_when_a_file_beside_the_workbook_changes(tmp_path, capsys):
     from workbooks import make_workbook
 

@@ -97,6 +97,7 @@ def test_demo_adds_the_example_badge(name, y2020):
     assert any(t.get_text() == style.DEMO_LABEL for t in fig.texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES_2020 + NAMES_SYNTHETIC)
 def test_no_chart_draws_a_zero_bar(name, y2020):
     assert_no_zero_bars(build(name, y2020))
@@ -112,6 +113,7 @@ def _empty(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("name", ["category_spending", "disclosed_spend", "line_costs", "bandwidth_prices",
                                   "monthly_line_cost", "yearly_line_cost", "sms_departments", "renewals",
                                   "indicators"])
+@pytest.mark.slow
 def test_empty_frames_give_an_undisclosed_panel(name, y2020):
     frames = {
         "category_spending": spending.spending_by_category(y2020.budget, y2020.totals),
@@ -135,6 +137,7 @@ def test_empty_frames_give_an_undisclosed_panel(name, y2020):
     assert glyph_warnings(fig) == []
 
 
+@pytest.mark.slow
 def test_charts_do_not_modify_their_inputs(y2020):
     cat = spending.spending_by_category(y2020.budget, y2020.totals)
     chains = renewals.renewal_chains(contracts_raw())

@@ -35,6 +35,7 @@ def test_renewals_2020_marks_the_undisclosed_renewal_amounts(y2020):
     assert sum("续签金额未披露" in t for t in body) == 2
 
 
+@pytest.mark.slow
 def test_renewals_with_growth():
     fig = renewals_chart(contracts_raw(), source=SOURCE)
 

@@ -133,6 +133,7 @@ def year_folder(tmp_path, form_rows, merges=None, *, plain=None):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_validate_reads_the_form_as_indicators(tmp_path, capsys):
     root = year_folder(tmp_path, form(), MERGES)
     assert main(["validate", str(root / "2021")]) == 0
@@ -230,6 +231,7 @@ PLAIN = [["2021年绩效指标"], ["一级指标", "二级指标", "三级指标
          ["满意度指标", "服务对象满意度指标", "使用部门满意度", "≥85%", "92%"]]
 
 
+@pytest.mark.slow
 def test_both_layouts_agreeing_use_the_indicator_sheet_and_say_so(tmp_path, capsys):
     from qdanalysis.read.year import load_year
 

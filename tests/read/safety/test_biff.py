@@ -66,6 +66,7 @@ def test_an_xls_reads_as_the_xlsx_it_was_saved_from():
         assert b.errors == a.errors == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["2020年专项业务费.xls", "2020年专项业务费.et", "2020年专项业务费.xlsx"])
 def test_a_year_folder_of_xls_or_et_loads_the_same_year(tmp_path, name):
     """WPS saves .et in the Excel 97-2003 format; a file named .xlsx that is one is read by its content."""
