@@ -63,6 +63,7 @@ def data2020():
     return load_year(2020, processed=False)
 
 
+@pytest.mark.slow  # nine figures drawn, then read back
 def test_a_second_rendering_reuses_every_figure_byte_for_byte(cache_dir, data2020):
     charts = _charts(_analysed(data2020))
     first = {k: cache.chart_png(c) for k, c in charts.items()}
@@ -80,6 +81,7 @@ def test_a_second_rendering_reuses_every_figure_byte_for_byte(cache_dir, data202
     assert Image.open(io.BytesIO(first["indicators"])).format == "PNG"
 
 
+@pytest.mark.slow  # the figures drawn twice
 @pytest.mark.parametrize(("row", "column", "value", "redrawn"), [
     # 整合视频监控数量's actual value: only the indicators chart shows it
     (2, "actual_value", 52000.0, ["indicators"]),

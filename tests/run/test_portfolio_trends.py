@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from qdanalysis.run.portfolio_file import Project
@@ -15,6 +16,8 @@ from qdanalysis.run.portfolio_trends import (
     trends_title,
     trends_values,
 )
+
+pytestmark = pytest.mark.slow  # each project's trends notebook run through a kernel
 
 RUN = """\
 import pathlib
