@@ -282,4 +282,13 @@ def run_trends(
     data_root = Path(root).resolve() if root is not None else PROJECT_ROOT / DEFAULT_DATA_ROOT
     values = {"data_root": notebook_path(data_root), "years": []}  # [] = every year folder found
     return run_notebook(notebook, _out_root(out) / TRENDS_LABEL, values,
-                        cell_timeout=cell_timeout, title=TRENDS_TITLE, label=TRENDS_LABEL, pdf=pdf)
+                        cell_timeout=cell_timeout, title=trends_title(data_root), label=TRENDS_LABEL, pdf=pdf)
+
+
+def trends_title(data_root: Path) -> str:
+    """The trends page's title: the real project's, or 示例数据 when every year folder under ``data_root`` is the
+    demo's (the demo is never titled as the bureau's own)."""
+    years = [p for p in data_root.iterdir() if p.is_dir() and is_year_name(p.name)] if data_root.is_dir() else []
+    if years and all(is_demo_folder(p) for p in years):
+        return f"{DEMO_LABEL}：多年趋势分析（非真实数据）"
+    return TRENDS_TITLE

@@ -13,7 +13,7 @@ from qdanalysis.errors import ValidationError
 from qdanalysis.paths import PROJECT_ROOT
 from qdanalysis.present.pdf import NO_CHROMIUM
 from qdanalysis.run import cli
-from qdanalysis.run.runner import run_all, run_trends, run_year
+from qdanalysis.run.runner import TRENDS_TITLE, run_all, run_trends, run_year, trends_title
 
 
 @pytest.mark.slow
@@ -128,6 +128,13 @@ def test_run_trends_writes_to_trends_folder(tmp_path):
     assert result.ok and result.label == "trends"
     assert result.html == tmp_path / "reports" / "trends" / "trends.html"
     assert f"年度=[] 目录={tmp_path / 'raw'}" in outputs_text(result.ipynb)
+
+
+def test_the_trends_page_of_the_demo_is_not_titled_as_the_bureaus_own(demo_root, tmp_path):
+    assert trends_title(demo_root) == "示例数据：多年趋势分析（非真实数据）"
+    (tmp_path / "2020").mkdir()  # a real year folder (no demo marker)
+    assert trends_title(tmp_path) == TRENDS_TITLE == "青岛市大数据局专项业务费多年趋势分析"
+    assert trends_title(tmp_path / "absent") == TRENDS_TITLE
 
 
 @pytest.mark.slow
