@@ -1,6 +1,6 @@
 """Mutation families of issue 30: the workbook structures that once changed a figure silently.
 
-Each family edits one cell or row of a base workbook (:class:`mutants.Book`) as a damaged file or a careless
+Each family edits one cell or row of a base workbook (:class:`mutant_book.Book`) as a damaged file or a careless
 exporter would: a reference outside the sheet or out of order, a typed cell holding junk, markup nested
 inside a cell. Most mutants must be refused at their cell. Where a mutation is a legitimate way to write
 the same workbook (rich text in runs, an ISO date cell), the family says what Excel shows: nothing
@@ -14,7 +14,7 @@ import random
 import re
 from html import escape, unescape
 
-import mutants as M
+import mutant_book as M
 
 _NAME_HEADERS = ("项目名称", "供应商", "合同编号", "三级指标")
 _DATE_HEADERS = ("签订日期",)

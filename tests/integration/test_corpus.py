@@ -1,13 +1,15 @@
 """A corpus of bad and awkward input files, each run through ``qdanalysis validate`` as a user would.
 
 Every file is built here, in tmp_path. Each case is run in a subprocess with a 2 GiB address
-space limit and a timeout: it must be either loaded (exit 0, then checked value by value with
-the Python API) or refused (exit 1) with a Chinese message that names the place
+space limit and a timeout (``tests/limited_runs.py``): it must be either loaded (exit 0, then checked
+value by value with the Python API) or refused (exit 1) with a Chinese message that names the place
 (``file:sheet:row:column``). Never a traceback, an internal error (exit 3), a signal or a hang.
 
 Workbooks are written as raw SpreadsheetML with :mod:`zipfile` (``tests/spreadsheetml.py``,
 :func:`write_xlsx`): every byte is under control (formulas without a cached value, error cells,
-control characters, a million rows in seconds), which openpyxl cannot do.
+control characters, a million rows in seconds), which openpyxl cannot do; password-protected and legacy
+files as OLE2 compound files (``tests/compound_file.py``). The million-row load is
+tests/integration/test_million_rows.py.
 """
 
 from __future__ import annotations
@@ -15,140 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import resource
-import signal
 import struct
-import subprocess
-import sys
-import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from compound_file import write_cfb
+from limited_runs import assert_clean_exit, problem_lines, run_cli
 from spreadsheetml import DateSerial, Error, Formula, Raw, write_xlsx
 
-from qdanalysis.paths import PROJECT_ROOT
 from qdanalysis.read.loaders import load_contracts, load_indicators, load_sms, read_budget
 
-MEMORY_LIMIT = 2 << 30  # 2 GiB of address space for every run
-TIMEOUT = 120
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-# ---------------------------------------------------------------------------
-# OLE2 compound files (password-protected workbooks and legacy .xls are stored in one)
-# ---------------------------------------------------------------------------
-
-FREESECT, ENDOFCHAIN, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
-
-
-def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
-    """A minimal, structurally valid compound file (CFB v3) holding ``streams`` at the root.
-
-    Streams are padded to at least 4096 bytes so that all of them live in regular sectors.
-    """
-    sector = 512
-    data = {name: body.ljust(4096, b"\0") for name, body in streams.items()}
-    chains: list[tuple[int, int]] = []  # (first sector, sector count) per stream
-    next_free = 2  # sector 0: FAT, sector 1: directory
-    for body in data.values():
-        count = -(-len(body) // sector)
-        chains.append((next_free, count))
-        next_free += count
-    fat = [FATSECT, ENDOFCHAIN]
-    for first, count in chains:
-        fat += [first + k + 1 for k in range(count - 1)] + [ENDOFCHAIN]
-    assert len(fat) <= sector // 4, "one FAT sector is enough for these tests"
-    fat += [FREESECT] * (sector // 4 - len(fat))
-
-    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
-        raw = name.encode("utf-16-le") + b"\0\0"
-        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
-                + struct.pack("<III", NOSTREAM, right, child) + bytes(16) + bytes(4) + bytes(16)
-                + struct.pack("<IQ", start, size))
-
-    names = list(data)
-    entries = [entry("Root Entry", 5, 1 if names else NOSTREAM, NOSTREAM, ENDOFCHAIN, 0)]
-    for k, name in enumerate(names):
-        right = k + 2 if k + 1 < len(names) else NOSTREAM
-        entries.append(entry(name, 2, NOSTREAM, right, chains[k][0], len(data[name])))
-    directory = b"".join(entries).ljust(sector, b"\0")
-    assert len(directory) == sector
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + bytes(6) + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
-              + struct.pack("<I", 0) + struct.pack("<I", FREESECT) * 108)
-    assert len(header) == sector
-    body = b"".join(b.ljust(-(-len(b) // sector) * sector, b"\0") for b in data.values())
-    path.write_bytes(header + struct.pack(f"<{sector // 4}I", *fat) + directory + body)
-    return path
-
-
-# ---------------------------------------------------------------------------
-# Running the CLI as a user would
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-    max_rss_mb: float
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-def run_cli(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
-    """``python -m qdanalysis.run.cli ARGS`` under a 2 GiB address-space limit, with its peak RSS."""
-    return run_python("-m", "qdanalysis.run.cli", *args, cwd=cwd, timeout=timeout)
-
-
-def run_python(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
-    """``python ARGS`` under a 2 GiB address-space limit, with its peak RSS."""
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
-    out_path, err_path = cwd / ".cli.out", cwd / ".cli.err"
-    start = time.monotonic()
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        proc = subprocess.Popen([sys.executable, *map(str, args)], stdout=out, stderr=err,
-                                cwd=cwd, env=env, preexec_fn=_limit_memory, start_new_session=True)  # noqa: PLW1509
-    while True:  # os.wait4 rather than proc.wait: it gives this child's own peak memory
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - start > timeout:
-            os.killpg(proc.pid, signal.SIGKILL)
-            os.wait4(proc.pid, 0)
-            proc.returncode = -signal.SIGKILL
-            pytest.fail(f"python {' '.join(map(str, args))} did not finish within {timeout} s")
-        time.sleep(0.05)
-    code = proc.returncode = os.waitstatus_to_exitcode(status)
-    run = Run(code, out_path.read_text(encoding="utf-8"), err_path.read_text(encoding="utf-8"),
-              time.monotonic() - start, usage.ru_maxrss / 1024)
-    out_path.unlink()
-    err_path.unlink()
-    return run
-
-
-def assert_clean_exit(run: Run) -> None:
-    """No signal, no internal error, no traceback, no English exception text."""
-    assert run.returncode in (0, 1), (run.returncode, run.output[-3000:])
-    assert "Traceback" not in run.output, run.output[-3000:]
-    assert "内部错误" not in run.output, run.output[-3000:]
-
-
-def problem_lines(run: Run) -> list[str]:
-    return [line for line in run.stdout.splitlines() if line.strip()]
-
 
 # ---------------------------------------------------------------------------
 # The corpus
@@ -599,44 +483,3 @@ def test_corpus_case(case: Case, tmp_path):
         position = found
     if case.check is not None:
         case.check(path)
-
-
-# ---------------------------------------------------------------------------
-# A million rows
-# ---------------------------------------------------------------------------
-
-MILLION = 1_000_000
-
-
-def million_rows() -> Iterable[list]:
-    yield ["2020年专项业务费预算执行明细表（台账导出）"]
-    yield ["单位：元"]
-    yield ["编号", "类别", "项目名称", "预算数", "执行数", "备注"]
-    categories = ["关键设备维护服务费", "网络通信费", "软件运维费", "数据资源费", "安全保障费"]
-    for i in range(MILLION):
-        yield [f"{i + 1}", categories[i % 5], f"台账明细项目第{i + 1}号", 1000 + i % 9000, (1000 + i % 9000) // 2,
-               "据实结算" if i % 3 == 0 else None]
-
-
-LOAD_BUDGET = """
-import sys
-from qdanalysis.read.loaders import read_budget
-sheet = read_budget(sys.argv[1])
-items = sheet.items
-print(len(items), sheet.totals["budget"], items["budget"].sum(), items["category"].nunique(), items["note"].count())
-"""
-
-
-@pytest.mark.slow
-def test_a_million_row_budget_loads_within_2_gib(tmp_path):
-    # Loading is what takes the memory. ``qdanalysis validate`` on this file peaks at the same
-    # figure but takes twice as long: each of the five loaders reads the workbook again.
-    path = write_xlsx(tmp_path / "百万行.xlsx", {"预算执行": million_rows()})
-
-    run = run_python("-c", LOAD_BUDGET, path.name, cwd=tmp_path, timeout=170)
-
-    assert run.returncode == 0, run.output[-3000:]
-    budget = sum(1000 + i % 9000 for i in range(MILLION))
-    assert run.stdout.split() == [str(MILLION), f"{budget}.00", f"{budget}.00", "5", str(-(-MILLION // 3))]
-    print(f"\n1,000,000-row budget: loaded in {run.seconds:.1f} s, peak RSS {run.max_rss_mb:.0f} MB, "
-          f"file {path.stat().st_size / 2**20:.1f} MiB")

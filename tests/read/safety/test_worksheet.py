@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from handmade_xlsx import long_sheet
 
 from qdanalysis.errors import ValidationError
 from qdanalysis.read.safety import worksheet
@@ -90,3 +91,16 @@ def test_plain_segments_must_follow_the_rows_before_them():
     assert not s.suspect and s.last_row == 20
     s.feed(b'<row r="5"><c r="A5"><v>1</v></c></row>')  # a plain segment going back
     assert s.suspect
+
+
+def test_quick_extent_of_an_ordered_segment():
+    seg = long_sheet(20_000).encode()
+    assert len(seg) > 4 * worksheet._QUICK_EDGE  # head and tail do not see the middle rows
+    assert worksheet._quick_extent(seg) == (40_000, 20_000, 2)
+
+
+@pytest.mark.parametrize("far", ["C10001", "AA10001", "B20001", "B100000", "B0020001", "$B$5"])
+def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
+    # the odd cell sits in the middle, where neither the head nor the tail looks
+    seg = long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
+    assert worksheet._quick_extent(seg) is None

@@ -1,0 +1,135 @@
+"""Section ``portfolio`` of ``benchmarks/run.py``: ``run --portfolio`` against one ``run --year`` after another,
+its growth with the number of project-years, and the DAG under Airflow's own scheduler.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import measure as M
+from bench_common import heading, row
+from measure import median, spread, verdict
+
+PORTFOLIO_TARGET = 1.8  # run --portfolio at least this many times faster than one by one
+PORTFOLIO_MB_TARGET = 1024  # peak memory of run --portfolio, all its processes summed
+AIRFLOW_TARGET = 1.3  # the triggered DAG, two tasks at once, at most this many times run --portfolio --jobs 2
+PORTFOLIO_FLAT = 1.25  # seconds per project-year at 50 at most this many times those at 5
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def _demo_portfolio(tmp: Path, name: str, projects: int, years: int) -> Path:
+    from qdanalysis.demo.portfolio import generate_portfolio
+
+    portfolio, _ = generate_portfolio(tmp / name, projects, years)
+    return portfolio
+
+
+def _portfolio_run(portfolio: Path, out: Path) -> M.Run:
+    return M.run(M.qdanalysis_command("run", "--portfolio", str(portfolio), "--out", str(out)))
+
+
+def bench_portfolio(args, tmp: Path) -> dict:
+    from qdanalysis.run.portfolio_file import load_portfolio
+
+    heading("9. Portfolio: run --portfolio against one by one, growth with size, Airflow under its scheduler")
+    projects, years = (2, 2) if args.quick else (5, 4)
+    portfolio = _demo_portfolio(tmp, "p20", projects, years)
+    pairs = load_portfolio(portfolio).project_years()
+    n = len(pairs)
+    par_t, par_mb, seq_t, seq_mb = [], [], [], []
+    for i in range(args.runs):
+        def together() -> None:
+            r = _portfolio_run(portfolio, tmp / f"together-{i}")
+            par_t.append(r.seconds)
+            par_mb.append(r.peak_mb)
+
+        def one_by_one() -> None:
+            runs = [M.run(M.qdanalysis_command("run", "--year", str(y), "--root", str(p.data_root),
+                                               "--out", str(tmp / f"single-{i}" / p.id))) for p, y in pairs]
+            seq_t.append(sum(r.seconds for r in runs))
+            seq_mb.append(max(r.peak_mb for r in runs))
+
+        for step in ((together, one_by_one) if i % 2 == 0 else (one_by_one, together)):
+            step()
+    ratio = median(seq_t) / median(par_t)
+    row(f"{n} x run --year, one after another", f"{median(seq_t):6.1f} s{spread(seq_t)}, peak {median(seq_mb):5.0f} MB")
+    row(f"run --portfolio, {n} project-years ({os.cpu_count()} cores)",
+        f"{median(par_t):6.1f} s{spread(par_t)}, peak {median(par_mb):5.0f} MB")
+    row(f"speed-up (target >= {PORTFOLIO_TARGET})", f"{ratio:6.2f} x   {verdict(ratio >= PORTFOLIO_TARGET)}")
+    row(f"peak memory of run --portfolio (target <= {PORTFOLIO_MB_TARGET} MB)",
+        f"{median(par_mb):6.0f} MB {verdict(median(par_mb) <= PORTFOLIO_MB_TARGET)}")
+    print("  (peak: resident memory of the command and all its processes — kernels — summed, sampled every 50 ms)")
+    print(f"  {M.load_line()}")
+    again = _portfolio_run(portfolio, tmp / "together-0")
+    row("rerun with nothing changed (every project-year skipped)", f"{again.seconds:6.1f} s, "
+        f"{again.stdout.count('未变化，跳过') // 2} of {n} skipped")
+
+    sizes = (2, 4, 6) if args.quick else tuple(int(k) for k in args.sizes.split(",") if k.strip())
+    figures = {"project_years": n, "one_by_one_s": median(seq_t), "portfolio_s": median(par_t), "ratio": ratio,
+               "portfolio_peak_mb": median(par_mb), "one_by_one_peak_mb": median(seq_mb), "rerun_s": again.seconds}
+    if len(sizes) >= 2:
+        figures.update(_bench_growth(tmp, sizes))
+    figures["airflow"] = _bench_airflow(args, tmp)
+    return figures
+
+
+def _bench_growth(tmp: Path, sizes: tuple[int, ...]) -> dict:
+    per_year = {}
+    for size in sizes:
+        years_each = 5 if size >= 5 and size % 5 == 0 else size // 2
+        p = _demo_portfolio(tmp, f"grow-{size}", size // years_each, years_each)
+        r = _portfolio_run(p, tmp / f"grow-{size}-out")
+        per_year[size] = r.seconds / size
+        row(f"run --portfolio, {size} project-years", f"{r.seconds:6.1f} s, {per_year[size]:5.2f} s per project-year, "
+            f"peak {r.peak_mb:5.0f} MB")
+    growth = per_year[sizes[-1]] / per_year[sizes[0]]
+    row(f"time per project-year, {sizes[-1]} against {sizes[0]} (target <= {PORTFOLIO_FLAT})",
+        f"{growth:6.2f} x   {verdict(growth <= PORTFOLIO_FLAT)}")
+    return {"per_project_year_s": per_year, "growth": growth}
+
+
+def _bench_airflow(args, tmp: Path) -> dict:
+    """The DAG triggered under Airflow's scheduler, two tasks at once, against ``run --portfolio --jobs 2``."""
+    airflow_python = Path(os.environ.get("AIRFLOW_VENV") or M.PROJECT_ROOT / ".venv-airflow") / "bin" / "python"
+    if not airflow_python.exists():
+        print("  Airflow: .venv-airflow/ not found, skipped (make airflow-test builds it)")
+        return {}
+    print("\n  Airflow under its own scheduler (LocalExecutor over SQLite, 2 tasks at once) vs run --portfolio --jobs 2")
+    print(f"  {M.load_line()}")
+    portfolio = _demo_portfolio(tmp, "p6", 3, 2)
+    child = M.PROJECT_ROOT / "dags" / "airflow_standalone.py"
+    qd = M.qdanalysis_command()[0]
+    dag_t, ours_t, start_t, dag_mb, ours_mb = [], [], [], [], []
+    for i in range(args.runs):
+        def dag() -> None:
+            r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, "2"])
+            result = json.loads(r.stdout.strip().splitlines()[-1])
+            if result["state"] != "success" or set(result["states"]) != {"success"}:
+                raise RuntimeError(f"the DAG run did not succeed: {result['state']} {result['states']}")
+            dag_t.append(result["run_s"])
+            start_t.append(result["start_s"])
+            dag_mb.append(r.peak_mb)
+
+        def ours() -> None:
+            r = M.run(M.qdanalysis_command("run", "--portfolio", str(portfolio), "--out", str(tmp / f"ours-{i}"),
+                                           "--jobs", "2"))
+            ours_t.append(r.seconds)
+            ours_mb.append(r.peak_mb)
+
+        for step in ((dag, ours) if i % 2 == 0 else (ours, dag)):
+            step()
+    ratio = median(dag_t) / median(ours_t)
+    row("run --portfolio --jobs 2, 6 project-years (whole command)",
+        f"{median(ours_t):6.1f} s{spread(ours_t)}, peak {median(ours_mb):5.0f} MB")
+    row("Airflow: airflow dags trigger until the run's state is success",
+        f"{median(dag_t):6.1f} s{spread(dag_t)}")
+    row(f"ratio Airflow / run --portfolio --jobs 2 (target <= {AIRFLOW_TARGET})",
+        f"{ratio:6.2f} x   {verdict(ratio <= AIRFLOW_TARGET)}")
+    print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server, until the API lists the DAG —"
+          f" {median(start_t):.0f} s, not counted; peak memory with Airflow's own processes {median(dag_mb):.0f} MB)")
+    return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
+            "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb)}
