@@ -327,10 +327,14 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> Foll
 
 def problems_by_dimension(analyses: list[YearAnalysis]) -> pd.DataFrame:
     """Each year's problems (the data's as the team decided them and the team's own; 不采纳 ones not counted) by
-    dimension: ``year``, one column per dimension (决策、过程、产出、效益), ``total`` and ``team`` (评价组核查)."""
+    dimension: ``year``, one column per dimension (决策、过程、产出、效益), ``total``, ``pending`` (the data's still
+    awaiting the team's decision: proposals), ``decided`` (the data's the team confirmed or changed) and ``team``
+    (评价组核查, the team's own); pending + decided + team = total."""
     rows = []
     for a in sorted(analyses, key=lambda a: a.year):
         counts = {d: sum(1 for f in a.findings if f.category == d) for d in DIMENSIONS}
-        rows.append({"year": a.year, **counts, "total": len(a.findings),
-                     "team": sum(1 for f in a.findings if f.origin != DATA_ORIGIN)})
-    return pd.DataFrame(rows, columns=["year", *DIMENSIONS, "total", "team"])
+        data = [f for f in a.findings if f.origin == DATA_ORIGIN]
+        pending = sum(1 for f in data if not f.decision)
+        rows.append({"year": a.year, **counts, "total": len(a.findings), "pending": pending,
+                     "decided": len(data) - pending, "team": len(a.findings) - len(data)})
+    return pd.DataFrame(rows, columns=["year", *DIMENSIONS, "total", "pending", "decided", "team"])
