@@ -67,6 +67,9 @@ def _year_checks(folder: Path, year: int, scoring, has_record: bool) -> tuple[li
     except ValidationError as err:
         problems.extend(err.problems)
     else:
+        prior = _prior_note(folder, year, analysis.followup)
+        if prior:
+            notes.append(prior)
         table = analysis.scoring
         if table is not None:
             file = Path(table.file).resolve() if table.file else None
@@ -138,6 +141,10 @@ def cmd_validate(args) -> int:
             for sheet in found.unused:
                 print(f"  未使用的工作表：{sheet}")
             optional = [t.title for t in found.missing if not t.required]
+            if any(n.endswith(PRIOR_FROM_FOLDER) for n in year_notes):  # the year before's problems: from its folder
+                from qdanalysis.read.schema import PRIOR_PROBLEMS
+
+                optional = [t for t in optional if t != PRIOR_PROBLEMS.title]
             if optional:
                 print(f"  注：未提供（选填）：{'、'.join(optional)}")
             blank = [f"{BY_NAME[name].title} " + "、".join(f"{label}{n}行" for label, n in counts.items())
@@ -148,6 +155,34 @@ def cmd_validate(args) -> int:
                 print(f"  {note}")
         _print_skipped(path)
     return status
+
+
+#: How validate ends its note that the year before's problems come from its data folder beside this one.
+PRIOR_FROM_FOLDER = "，不需要“上年主要问题”表"
+
+
+def _beside(folder: Path, year: int) -> Path | None:
+    """The year before's data folder beside ``folder`` (the year's), None when there is none."""
+    before = folder.parent / str(year - 1)
+    return before if before.is_dir() else None
+
+
+def _prior_note(folder: Path, year: int, followup) -> str | None:
+    """Where the year before's problems come from, when its data folder is beside this one: that folder (no
+    上年主要问题 sheet is needed), or, its data refused, what was refused and what the report uses instead."""
+    from qdanalysis.present.sections.followup import SOURCE_WORDS
+
+    before = _beside(folder, year)
+    if before is None:
+        return None
+    unread = getattr(followup, "unread", None)
+    if unread is None:
+        return f"注：上年（{year - 1}年）的问题取自其数据文件夹 {display_path(before)}/{PRIOR_FROM_FOLDER}"
+    more = f"共{unread.count}处问题，" if unread.count > 1 else ""
+    instead = (f"报告的上年问题整改情况改据{SOURCE_WORDS[followup.source]}列示" if followup.source
+               else "报告将说明上年问题的整改情况无法列示（本年度文件夹中也没有“上年主要问题”表或“整改情况”记录）")
+    return (f"注：上年（{year - 1}年）的数据文件夹 {display_path(before)}/ 未能读取（首个问题："
+            f"{unread.first.location()}: {unread.first.message}；{more}全部问题请运行 {unread.command} 查看），{instead}")
 
 
 def _decision_problems(folder: Path, year: int) -> list[Problem]:
