@@ -108,6 +108,19 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
                    previous=previous_problems(int(year), root, params_dir))
 
 
+def prior_of(data: YearData, params_dir: str | Path | None = None) -> Prior:
+    """A year's problems as the next year follows them up: the year analysed unscored (its problems do not depend
+    on a score) with its own params' threshold, numbered as its report numbers them. ``new-year`` and ``template``
+    pre-fill the 整改情况 sheet from it, and the next year's report follows it (:func:`previous_problems`).
+
+    Raises:
+        ValidationError: the year's data (its 发现处理 against its findings) or its params file is refused.
+    """
+    threshold = (None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
+                 else load_no_contract_threshold(param_file_for(data.year, params_dir)))
+    return prior_from_analysis(analyse(data, no_contract_threshold=threshold))
+
+
 def previous_problems(year: int, root: str | Path | None = None, params_dir: str | Path | None = None
                       ) -> Prior | Unread | None:
     """The problems of the year before ``year`` when its data folder is beside this year's: that year analysed
@@ -119,10 +132,7 @@ def previous_problems(year: int, root: str | Path | None = None, params_dir: str
     if not year_folder(before, folder_root).is_dir():
         return None
     try:
-        data = load_year(before, folder_root)
-        threshold = (None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
-                     else load_no_contract_threshold(param_file_for(before, params_dir)))
-        return prior_from_analysis(analyse(data, no_contract_threshold=threshold))
+        return prior_of(load_year(before, folder_root), params_dir)
     except ValidationError as err:  # that year's own run reports its problems; this year's report says so
         named = folder_root is not None and folder_root.resolve() != DATA_RAW.resolve()
         command = f"qdanalysis validate --year {before}" + (f" --root {display_path(folder_root)}" if named else "")
