@@ -11,7 +11,7 @@ from qdanalysis.present.blocks import Block, Table, TableLayout, para
 
 PROBLEM_COUNTS = TableLayout(
     "各年度问题", "各年度问题按一级指标分列（个）",
-    {"year": "年度", **{d: d for d in DIMENSIONS}, "total": "合计", "pending": "其中系统发现待评价组确认",
+    {"year": "年度", **{d: d for d in DIMENSIONS}, "total": "合计", "pending": "其中待评价组确认的系统发现",
      "decided": "其中评价组已确认的系统发现", "team": "其中评价组核查发现"},
     integer=("year", *DIMENSIONS, "total", "pending", "decided", "team"))
 
@@ -32,7 +32,7 @@ def blocks(report: Any) -> list[Block]:
                       + _whose(r) + "）" for r in counts.itertuples())
     text = f"各年度报告列出的问题（数据分析发现的和评价组核查发现的，不含评价组不采纳的）：{parts}。"
     if int(counts["pending"].sum()):
-        text += "待评价组确认的系统发现是数据分析的建议，评价组尚未采纳，不是已认定的问题。"
+        text += "待评价组确认的系统发现是数据分析的建议，评价组尚未确认，不是已认定的问题。"
     if len(counts) >= 2:
         first, last = counts.iloc[0], counts.iloc[-1]
         moved = [f"{d}由{int(first[d])}个变为{int(last[d])}个" for d in DIMENSIONS if int(first[d]) != int(last[d])]
