@@ -14,7 +14,7 @@ import pandas as pd
 
 from qdanalysis.analyse import economic, linking, network_lines, payments, renewals, sms_costs, spending
 from qdanalysis.analyse.checks import cross_checks, warnings_from
-from qdanalysis.analyse.followup import Prior, follow_up, prior_from_sheet
+from qdanalysis.analyse.followup import Prior, Unread, follow_up, prior_from_sheet
 from qdanalysis.analyse.headline import headline
 from qdanalysis.analyse.indicator_status import indicator_status
 from qdanalysis.analyse.rules.registry import find_all
@@ -26,7 +26,7 @@ from qdanalysis.read.year import YearData
 
 
 def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None,
-            no_contract_threshold: Decimal | None = None, previous: Prior | None = None) -> YearAnalysis:
+            no_contract_threshold: Decimal | None = None, previous: Prior | Unread | None = None) -> YearAnalysis:
     """Analyse one year's data: each analysis runs once, and the findings and score reuse them.
 
     Args:
@@ -37,7 +37,9 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         no_contract_threshold: the threshold (元) of 无合同大额支付 (F24) from the params file; None: the rule's
             default (:data:`~qdanalysis.analyse.rules.payments.NO_CONTRACT_THRESHOLD`).
         previous: the year before's problems (:func:`~qdanalysis.analyse.followup.prior_from_analysis` of its
-            analysis); None: those of the 上年主要问题 sheet or the 整改情况 record, if any (see ``followup``).
+            analysis); None: those of the 上年主要问题 sheet or the 整改情况 record, if any (see ``followup``);
+            an :class:`~qdanalysis.analyse.followup.Unread`: its data folder is there but refused (the follow-up
+            says so and then takes the sheet or the record).
 
     Raises:
         ValidationError: the evaluator's entries or the scoring table do not fit the data, or the team's
@@ -75,9 +77,11 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
     )
     problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
                                    d.team_findings, d.decisions)
+    unread = previous if isinstance(previous, Unread) else None
+    previous = None if unread is not None else previous
     if previous is None and len(d.prior_problems):
         previous = prior_from_sheet(d.prior_problems, d.year - 1)
-    followed = follow_up(previous, [f for f in found if not f.limitation], d)
+    followed = follow_up(previous, [f for f in found if not f.limitation], d, unread)
     # the findings' bears_on (the data's and the team's, a rejected one not) feed the score's proposals
     # (系统建议), never its total
     scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings, findings=problems)

@@ -89,6 +89,24 @@ class Prior:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """The year before's data folder is beside this year's, but its data was refused: its problems cannot be known
+    from it (the 上年主要问题 sheet or the 整改情况 record may still name them).
+
+    Attributes:
+        year: the year before.
+        first: the first problem its data has (file, sheet, row, column, message).
+        count: how many problems it has.
+        command: the command that lists them all (``qdanalysis validate --year 2020``).
+    """
+
+    year: int
+    first: Problem
+    count: int
+    command: str
+
+
+@dataclass(frozen=True)
 class FollowUpItem:
     """What became of one problem of the year before.
 
@@ -118,12 +136,15 @@ class FollowUpItem:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """The year's 上年评价发现问题整改情况: the year before, how its problems are known, each one's status."""
+    """The year's 上年评价发现问题整改情况: the year before, how its problems are known (``source``; "" when they are
+    not: its data folder is there but refused and nothing else names them), each one's status, and why its data
+    was not used (``unread``)."""
 
     year: int
     source: str
     items: tuple[FollowUpItem, ...]
     not_followed: tuple[str, ...] = ()
+    unread: Unread | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.items if i.status == status)
@@ -276,7 +297,8 @@ def _whose(row: dict) -> str:
     return "，".join(p for p in (_text(row.get("evaluator")), when) if p)
 
 
-def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> FollowUp | None:
+def follow_up(prior: Prior | None, found: list[Finding], data: YearData, unread: Unread | None = None
+              ) -> FollowUp | None:
     """Each problem of the year before with its status; None when nothing is known of the year before.
 
     Args:
@@ -284,6 +306,8 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> Foll
             a 整改情况 record alone then names them).
         found: this year's findings of the data (not the data's limitations), rejected ones included.
         data: this year's data, with its 整改情况 record (``followup``).
+        unread: the year before's data folder is there but refused: the follow-up says so, and with nothing else
+            naming the problems it lists none (source "", no items) rather than being left out.
 
     Raises:
         ValidationError: a 问题编号 of the record that is not a problem of the year before; naming file, sheet,
@@ -293,7 +317,7 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> Foll
     record = record if record is not None else pd.DataFrame(columns=["code"])
     if prior is None:
         if record.empty:
-            return None
+            return None if unread is None else FollowUp(unread.year, "", (), unread=unread)
         prior = prior_from_record(record, data.year - 1)
     known = {parsing.compact(p.code).upper(): p for p in prior.problems}
     problems = []
@@ -319,7 +343,7 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> Foll
     order = {c: i for i, c in enumerate(DIMENSIONS)}
     if prior.source != FROM_DATA:  # the report's own order is kept; a record's rows are put in dimension order
         items.sort(key=lambda i: order.get(i.problem.category, len(order)))
-    return FollowUp(prior.year, prior.source, tuple(items), prior.not_followed)
+    return FollowUp(prior.year, prior.source, tuple(items), prior.not_followed, unread)
 
 
 # --------------------------------------------------------------------------- across years
@@ -327,10 +351,14 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData) -> Foll
 
 def problems_by_dimension(analyses: list[YearAnalysis]) -> pd.DataFrame:
     """Each year's problems (the data's as the team decided them and the team's own; 不采纳 ones not counted) by
-    dimension: ``year``, one column per dimension (决策、过程、产出、效益), ``total`` and ``team`` (评价组核查)."""
+    dimension: ``year``, one column per dimension (决策、过程、产出、效益), ``total``, ``pending`` (the data's still
+    awaiting the team's decision: proposals), ``decided`` (the data's the team confirmed or changed) and ``team``
+    (评价组核查, the team's own); pending + decided + team = total."""
     rows = []
     for a in sorted(analyses, key=lambda a: a.year):
         counts = {d: sum(1 for f in a.findings if f.category == d) for d in DIMENSIONS}
-        rows.append({"year": a.year, **counts, "total": len(a.findings),
-                     "team": sum(1 for f in a.findings if f.origin != DATA_ORIGIN)})
-    return pd.DataFrame(rows, columns=["year", *DIMENSIONS, "total", "team"])
+        data = [f for f in a.findings if f.origin == DATA_ORIGIN]
+        pending = sum(1 for f in data if not f.decision)
+        rows.append({"year": a.year, **counts, "total": len(a.findings), "pending": pending,
+                     "decided": len(data) - pending, "team": len(a.findings) - len(data)})
+    return pd.DataFrame(rows, columns=["year", *DIMENSIONS, "total", "pending", "decided", "team"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -118,8 +119,9 @@ def check_against_data(table: ScoringTable, data: Any) -> None:
             count = names.count(parsing.compact(ind.indicator))
             if count == 0:
                 collector.add("", ind.line, f"indicators[{ind.position}].indicator",
-                              f"指标「{ind.name}」对应的「{ind.indicator}」不在{year or ''}年的绩效指标表中",
-                              f"请核对三级指标名称；绩效指标表中有：{'、'.join(str(n) for n in sheet['name'])}")
+                              f"指标「{ind.name}」对应的三级指标「{ind.indicator}」不在{year or ''}年的绩效指标表"
+                              f"{_sheet_named(sheet)}中",
+                              _replaced_hint(table, ind, sheet))
             elif count > 1:
                 collector.add("", ind.line, f"indicators[{ind.position}].indicator",
                               f"绩效指标表中有 {count} 个「{ind.indicator}」，无法确定取哪一个",
@@ -131,6 +133,30 @@ def check_against_data(table: ScoringTable, data: Any) -> None:
                                   f"指标「{ind.name}」的指标值「{row['target_text']}」是定性目标，不能按分档计分",
                                   "请改用 rule: manual（评价人打分）")
     collector.raise_if_any()
+
+
+def _sheet_named(sheet: pd.DataFrame) -> str:
+    """``（《2021年专项业务费》工作簿「绩效指标」表）`` from the sheet's first row, "" when not known."""
+    first = sheet.iloc[0]
+    if "src_file" not in sheet or pd.isna(first.get("src_file")):
+        return ""
+    return f"（《{Path(str(first['src_file'])).stem}》工作簿「{first['src_sheet']}」表）"
+
+
+def _replaced_hint(table: ScoringTable, ind: Indicator, sheet: pd.DataFrame) -> str:
+    """What to edit when the sheet no longer has an indicator the table scores: the sheet's indicators the table
+    does not take (the likely replacement), the line of the file, and the two ways out (renamed or dropped)."""
+    taken = {parsing.compact(i.indicator) for i in table.indicators if i.indicator}
+    left = [str(n) for n in sheet["name"] if parsing.compact(n) not in taken]
+    where = f" {table.file} 第{ind.line}行" if table.file and ind.line else "评分表中"
+    newer = f"（如 indicator: {left[0]}）" if len(left) == 1 else ""
+    return ((f"绩效指标表中有、评分表未对应的指标：{'、'.join(left)}；" if left
+             else "绩效指标表中的指标评分表都已对应；")
+            + f"请修改{where}这一项：指标已更换的，把 indicator: {ind.indicator} 改为绩效指标表中新的三级指标名称{newer}，"
+            "并按新指标改写 name、points 和 standard（rule 按新指标值选用 ratio、bands 等）；"
+            f"指标已取消的，删除这一项，并把它的{number_text(ind.weight)}分调给一级指标“{ind.level1}”的其他指标，"
+            "使各组分值合计不变；改后运行 qdanalysis validate --year "
+            + (f"{table.year}" if table.year else "<年>") + " 核对")
 
 
 @dataclass

@@ -81,6 +81,8 @@ STATUS_TEXT = {"ok": "成功", "skipped": "成功", "failed": "失败"}
 NOT_AVAILABLE = "—"
 #: A project-year whose previous year's problems are not known (its first year, say).
 NO_PRIOR = "无上年资料"
+#: A project-year whose previous year's data folder is there but refused, nothing else naming its problems.
+PRIOR_UNREAD = "上年数据未能读取"
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1, "暂不定级": 0, "未评分": -1}
 
 
@@ -126,6 +128,8 @@ def followup_text(counts: dict | None) -> str | None:
     """``已整改2、部分整改1、未整改9（待核实1）``; 无上年资料 when the year before is not known."""
     if not counts:
         return NO_PRIOR
+    if counts.get("unread"):
+        return PRIOR_UNREAD
     return (f"已整改{counts['fixed']}、部分整改{counts['partly']}、未整改{counts['open']}"
             + (f"（待核实{counts['unverified']}）" if counts.get("unverified") else ""))
 
@@ -135,6 +139,8 @@ def _followup_cell(row: pd.Series) -> tuple[str, str]:
     counts = row["followup_counts"]
     if not isinstance(counts, dict):
         return (NOT_AVAILABLE if row["status"] == "failed" else NO_PRIOR), "-1"
+    if counts.get("unread"):
+        return PRIOR_UNREAD, "-1"
     link = row["link"] if isinstance(row["link"], str) and row["link"] else ""
     anchor = f"{link}#{quote(counts['heading'])}" if link and counts.get("heading") else link
     parts = [("已整改", counts["fixed"]), ("部分整改", counts["partly"]), ("未整改", counts["open"])]

@@ -137,10 +137,13 @@ def balance(totals: dict):
 
 def followup_counts(analysis: YearAnalysis) -> dict | None:
     """What became of the year before's problems, counted by status (``fixed`` 已整改, ``partly`` 部分整改,
-    ``open`` 未整改, ``unverified`` 待核实) for the portfolio overview; None when the year before is not known."""
+    ``open`` 未整改, ``unverified`` 待核实) for the portfolio overview; None when the year before is not known;
+    ``unread`` (no counts) when its data folder is there but refused and nothing else names its problems."""
     f = analysis.followup
     if f is None:
         return None
+    if not f.source:  # its data folder is there but refused, nothing else names the problems: no count
+        return {"year": f.year, "unread": True}
     return {"year": f.year, "fixed": f.count(FIXED), "partly": f.count(PARTLY_FIXED), "open": f.count(NOT_FIXED),
             "unverified": f.count(TO_VERIFY)}
 

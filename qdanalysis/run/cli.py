@@ -67,6 +67,9 @@ def _year_checks(folder: Path, year: int, scoring, has_record: bool) -> tuple[li
     except ValidationError as err:
         problems.extend(err.problems)
     else:
+        prior = _prior_note(folder, year, analysis.followup)
+        if prior:
+            notes.append(prior)
         table = analysis.scoring
         if table is not None:
             file = Path(table.file).resolve() if table.file else None
@@ -138,6 +141,10 @@ def cmd_validate(args) -> int:
             for sheet in found.unused:
                 print(f"  未使用的工作表：{sheet}")
             optional = [t.title for t in found.missing if not t.required]
+            if any(n.endswith(PRIOR_FROM_FOLDER) for n in year_notes):  # the year before's problems: from its folder
+                from qdanalysis.read.schema import PRIOR_PROBLEMS
+
+                optional = [t for t in optional if t != PRIOR_PROBLEMS.title]
             if optional:
                 print(f"  注：未提供（选填）：{'、'.join(optional)}")
             blank = [f"{BY_NAME[name].title} " + "、".join(f"{label}{n}行" for label, n in counts.items())
@@ -148,6 +155,34 @@ def cmd_validate(args) -> int:
                 print(f"  {note}")
         _print_skipped(path)
     return status
+
+
+#: How validate ends its note that the year before's problems come from its data folder beside this one.
+PRIOR_FROM_FOLDER = "，不需要“上年主要问题”表"
+
+
+def _beside(folder: Path, year: int) -> Path | None:
+    """The year before's data folder beside ``folder`` (the year's), None when there is none."""
+    before = folder.parent / str(year - 1)
+    return before if before.is_dir() else None
+
+
+def _prior_note(folder: Path, year: int, followup) -> str | None:
+    """Where the year before's problems come from, when its data folder is beside this one: that folder (no
+    上年主要问题 sheet is needed), or, its data refused, what was refused and what the report uses instead."""
+    from qdanalysis.present.sections.followup import SOURCE_WORDS
+
+    before = _beside(folder, year)
+    if before is None:
+        return None
+    unread = getattr(followup, "unread", None)
+    if unread is None:
+        return f"注：上年（{year - 1}年）的问题取自其数据文件夹 {display_path(before)}/{PRIOR_FROM_FOLDER}"
+    more = f"共{unread.count}处问题，" if unread.count > 1 else ""
+    instead = (f"报告的上年问题整改情况改据{SOURCE_WORDS[followup.source]}列示" if followup.source
+               else "报告将说明上年问题的整改情况无法列示（本年度文件夹中也没有“上年主要问题”表或“整改情况”记录）")
+    return (f"注：上年（{year - 1}年）的数据文件夹 {display_path(before)}/ 未能读取（首个问题："
+            f"{unread.first.location()}: {unread.first.message}；{more}全部问题请运行 {unread.command} 查看），{instead}")
 
 
 def _decision_problems(folder: Path, year: int) -> list[Problem]:
@@ -204,39 +239,26 @@ def cmd_summary(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from qdanalysis.analyse.scoring_table import record_rows
-    from qdanalysis.paths import year_folder
-    from qdanalysis.read.template import write_template
-    from qdanalysis.read.year import load_year
-    from qdanalysis.run.pipeline import scoring_for
+    from qdanalysis.analyse.followup import Unread
+    from qdanalysis.run.template_year import write_year_template
 
-    table = None
-    listed: list[list] = []
-    if args.year is not None:
-        folder = year_folder(args.year, args.root)
-        data = load_year(args.year, args.root) if folder.is_dir() else None
-        table = scoring_for(args.year, _scoring_arg(args), data)
-        listed = _findings_to_decide(data) if data is not None else []
-    path = write_template(args.out, args.year, record_rows(table) if table else None,
-                          rows={"decisions": listed} if listed else None)
-    print(f"已生成模板：{display_path(path)}")
+    made = write_year_template(args.out, args.year, args.root.resolve() if args.root else None, _scoring_arg(args),
+                               force=args.force)
+    if made.backup is not None:
+        print(f"原文件已先另存为：{display_path(made.backup)}")
+    print(f"已生成模板：{display_path(made.path)}")
+    table, prior = made.table, made.prior
     if table is not None:
         print(f"评价记录表已按评分表“{table.name}”列出 {len(table.indicators)} 个指标（{display_path(table.file) if table.file else ''}）")
-    if listed:
-        print(f"发现处理表已列出本年度数据分析发现的 {len(listed)} 个问题（编号、系统发现），由评价组逐条填写处理意见")
+    if made.decisions:
+        print(f"发现处理表已列出本年度数据分析发现的 {made.decisions} 个问题（编号、系统发现），由评价组逐条填写处理意见")
+    if made.followed:
+        print(f"整改情况表已列出{prior.year}年评价发现的 {made.followed} 个问题（问题编号、上年问题、类别），"
+              "由评价组逐条填写整改状态、整改措施和佐证")
+    elif isinstance(prior, Unread):
+        print(f"整改情况表未预填：{prior.year}年的数据未能读取（首个问题：{prior.first.location()}: {prior.first.message}；"
+              f"全部问题请运行 {prior.command} 查看）")
     return EXIT_OK
-
-
-def _findings_to_decide(data) -> list[list]:
-    """发现处理 rows for the template: the 编号 and title of each finding of the year's data, in report order
-    (decisions already in the folder are left out of the analysis, so that an outdated one does not stop it)."""
-    from dataclasses import replace
-
-    from qdanalysis.analyse.engine import analyse
-    from qdanalysis.analyse.findings import DATA_ORIGIN, in_report_order
-
-    undecided = replace(data, frames={**data.frames, "decisions": data.decisions.iloc[0:0]})
-    return [[f.code, f.title] for f in in_report_order(analyse(undecided).findings) if f.origin == DATA_ORIGIN]
 
 
 def cmd_new_year(args) -> int:
@@ -468,7 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("template", help="生成空白的数据填报模板",
-                       description="生成数据填报模板：每类数据一张工作表，附填写说明；给出年度时评价记录表按该年的评分表列出各指标。",
+                       description="生成数据填报模板：每类数据一张工作表，附填写说明；给出年度时评价记录表按该年的评分表列出各指标，"
+                                   "整改情况表列出上一年度评价发现的问题（上一年度的数据文件夹在旁时）。已有的文件不覆盖（加 --force 时先备份）。",
                        epilog="示例：\n  qdanalysis template 模板.xlsx\n  qdanalysis template --year 2021 2021年模板.xlsx")
     p.add_argument("out", type=Path, help="输出文件，如 模板.xlsx")
     p.add_argument("--year", type=year_arg, default=None,
@@ -476,6 +499,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=None, help="原始数据根目录（默认 data/raw），用于读取该年的绩效指标表")
     p.add_argument("--scoring", type=Path, default=None,
                    help=SCORING_HELP)
+    p.add_argument("--force", action="store_true",
+                   help="输出文件已存在时仍重新生成（原文件先另存为带日期的备份）；不加时拒绝覆盖")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("new-year", help="新建一个年度：参数文件和按上一年度预填的数据工作簿",

@@ -282,15 +282,11 @@ def project_rows(data: YearData) -> list[list]:
             for r in data.project.itertuples() if r.field in PROJECT_FIELDS and not _blank(r.text)]
 
 
-def followup_rows(data: YearData, params_dir: str | Path | None = None) -> list[list]:
-    """整改情况 rows: each problem of ``data``'s year as its report numbers them (问题编号, 上年问题, 类别), the
-    data's and the team's, those the team did not adopt (不采纳) left out; the status for the team to set."""
-    from qdanalysis.analyse.engine import analyse
-    from qdanalysis.analyse.followup import prior_from_analysis
-    from qdanalysis.run.params import load_no_contract_threshold
-
-    threshold = load_no_contract_threshold(param_file_for(data.year, params_dir))
-    prior = prior_from_analysis(analyse(data, no_contract_threshold=threshold))
+def followup_rows(prior) -> list[list]:
+    """整改情况 rows: each problem of the year before (``prior``, a :class:`~qdanalysis.analyse.followup.Prior`:
+    :func:`qdanalysis.run.pipeline.prior_of`) as its report numbers them (问题编号, 上年问题, 类别), the data's and the
+    team's, those the team did not adopt (不采纳) left out; the status for the team to set. ``new-year`` and
+    ``template --year`` write them."""
     return [_row(FOLLOWUP, {"code": p.code, "title": p.title, "category": p.category}) for p in prior.problems]
 
 
@@ -399,7 +395,7 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
 
     from qdanalysis.analyse.scoring_table import record_rows
     from qdanalysis.read.template import template_workbook
-    from qdanalysis.run.pipeline import scoring_for
+    from qdanalysis.run.pipeline import prior_of, scoring_for
 
     table = (_scoring_of(scoring_text, scoring_path) if scoring_text is not None
              else scoring_for(year, "", data, params_dir))
@@ -412,7 +408,7 @@ def new_year(year: int, source: int | None = None, root: str | Path | None = Non
         running, open_ended = open_contracts(data.contracts, source)
         rows = {"budget": budget_rows(data), "contracts": contract_rows(running), "lines": line_rows(data),
                 "sms": sms_rows(data, year), "indicators": indicator_rows(data), "project": project_rows(data),
-                "followup": followup_rows(data, params_dir)}
+                "followup": followup_rows(prior_of(data, params_dir))}
         plan = {
             "budget": ("沿用上年的项目编号、类别和项目名称", "预算数、调整后预算数、执行数和合计行",
                        f"{len(rows['budget'])} 个项目，已预填编号、类别和名称；请填写预算数、执行数（调整后预算数未调整的留空），"

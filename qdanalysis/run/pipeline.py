@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from qdanalysis.analyse.engine import analyse
-from qdanalysis.analyse.followup import Prior, prior_from_analysis
+from qdanalysis.analyse.followup import Prior, Unread, prior_from_analysis
 from qdanalysis.analyse.scoring_evaluation import evaluation_from_indicators
 from qdanalysis.analyse.scoring_file import load_scoring
 from qdanalysis.analyse.scoring_from_indicators import table_from_indicators
@@ -25,8 +25,8 @@ from qdanalysis.analyse.scoring_presets import PRESETS, load_preset
 from qdanalysis.analyse.scoring_table import ScoringTable
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import is_year_name
-from qdanalysis.errors import ValidationError
-from qdanalysis.paths import PARAMS, project_path, year_folder
+from qdanalysis.errors import ValidationError, display_path
+from qdanalysis.paths import DATA_RAW, PARAMS, project_path, year_folder
 from qdanalysis.read.inputs import BY_NAME
 from qdanalysis.read.year import YearData, load_year
 from qdanalysis.run.params import load_no_contract_threshold, param_file_for
@@ -108,21 +108,35 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
                    previous=previous_problems(int(year), root, params_dir))
 
 
-def previous_problems(year: int, root: str | Path | None = None, params_dir: str | Path | None = None) -> Prior | None:
+def prior_of(data: YearData, params_dir: str | Path | None = None) -> Prior:
+    """A year's problems as the next year follows them up: the year analysed unscored (its problems do not depend
+    on a score) with its own params' threshold, numbered as its report numbers them. ``new-year`` and ``template``
+    pre-fill the 整改情况 sheet from it, and the next year's report follows it (:func:`previous_problems`).
+
+    Raises:
+        ValidationError: the year's data (its 发现处理 against its findings) or its params file is refused.
+    """
+    threshold = (None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
+                 else load_no_contract_threshold(param_file_for(data.year, params_dir)))
+    return prior_from_analysis(analyse(data, no_contract_threshold=threshold))
+
+
+def previous_problems(year: int, root: str | Path | None = None, params_dir: str | Path | None = None
+                      ) -> Prior | Unread | None:
     """The problems of the year before ``year`` when its data folder is beside this year's: that year analysed
     (unscored: its problems do not depend on a score) with its own params' threshold; None when there is no such
-    folder, or its data is refused (the 上年主要问题 sheet or the 整改情况 record then names the problems)."""
+    folder; an :class:`Unread` (its first problem, their count, the command listing them) when its data is refused,
+    so that the report says so before it falls back on the 上年主要问题 sheet or the 整改情况 record."""
     before = int(year) - 1
     folder_root = project_path(root) if root is not None else None
     if not year_folder(before, folder_root).is_dir():
         return None
     try:
-        data = load_year(before, folder_root)
-        threshold = (None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
-                     else load_no_contract_threshold(param_file_for(before, params_dir)))
-        return prior_from_analysis(analyse(data, no_contract_threshold=threshold))
-    except ValidationError:  # that year's own run reports its problems; this year's report falls back to the record
-        return None
+        return prior_of(load_year(before, folder_root), params_dir)
+    except ValidationError as err:  # that year's own run reports its problems; this year's report says so
+        named = folder_root is not None and folder_root.resolve() != DATA_RAW.resolve()
+        command = f"qdanalysis validate --year {before}" + (f" --root {display_path(folder_root)}" if named else "")
+        return Unread(before, err.problems[0], len(err.problems), command)
 
 
 def analysed_years(root: Path, years: list[int] | None = None, scored: bool = False

@@ -13,12 +13,14 @@ from qdanalysis.analyse.followup import (
     FROM_RECORD,
     FROM_SHEET,
     PriorProblem,
+    Unread,
     follow_up,
     prior_from_analysis,
     prior_from_record,
     prior_from_sheet,
     rule_status,
 )
+from qdanalysis.errors import Problem
 from qdanalysis.read.columns import frame
 from qdanalysis.read.loaders.followup import FOLLOWUP_DTYPES
 
@@ -127,3 +129,20 @@ def test_the_exported_sheet_leaves_a_rejected_problem_out(y2020, a2020):
     assert prior.not_followed == ("不同项目的服务内容重叠",)
     followed = analyse(_with(y2020, "prior_problems", sheet)).followup
     assert followed.items[0].status == "未整改" and followed.not_followed == ("不同项目的服务内容重叠",)
+
+
+UNREAD = Unread(2019, Problem("2019年专项业务费.xlsx", "预算执行", 9, "执行数", "执行数「abc」不是数字"), 3,
+                "qdanalysis validate --year 2019")
+
+
+def test_a_refused_year_before_is_said_and_the_record_then_names_the_problems(y2020):
+    data = _with(y2020, "followup", _record(["H01", "立项程序欠规范", "决策", None, None, None, None, None]))
+    followed = analyse(data, previous=UNREAD).followup
+    assert followed.unread == UNREAD and followed.source == FROM_RECORD and followed.year == 2019
+    assert [i.problem.code for i in followed.items] == ["H01"]
+
+
+def test_a_refused_year_before_with_nothing_else_lists_no_problem(y2020):
+    followed = analyse(y2020, previous=UNREAD).followup
+    assert followed is not None and followed.unread == UNREAD
+    assert (followed.source, followed.items, followed.year) == ("", (), 2019)

@@ -192,4 +192,8 @@ def test_last_years_problems_link_to_the_reports_section_and_sort_by_open():
     assert (f'<td data-sort="9">已整改<a href="{anchor}">2</a>、部分整改<a href="{anchor}">1</a>、'
             f'未整改<a href="{anchor}">9</a></td>') in html
     assert '<td data-sort="-1">无上年资料</td>' in html
+    unread = overview_frame([entry("c", "丙项目", 2021, {**summary(2021, "100.00", 0.5, 0.1),
+                                                        "followup": {"year": 2020, "unread": True}})])
+    assert unread.iloc[0]["followup"] == "上年数据未能读取"
+    assert '<td data-sort="-1">上年数据未能读取</td>' in overview_html(unread, title="t", charts=[])
     assert '<th scope="col" data-type="number">上年问题整改（已整改/部分整改/未整改）</th>' in html

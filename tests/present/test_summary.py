@@ -62,3 +62,5 @@ def test_last_years_problems_counted_by_status_for_the_overview(payload_2020, an
                   for n, s in enumerate(["已整改", "未整改", "未整改", "待核实"], start=1))
     counts = followup_counts(replace(analysis2020, followup=FollowUp(2020, "上年数据", items)))
     assert counts == {"year": 2020, "fixed": 1, "partly": 0, "open": 2, "unverified": 1}
+    # its data folder there but refused, nothing else naming the problems: no count (zeros would read as none open)
+    assert followup_counts(replace(analysis2020, followup=FollowUp(2020, "", ()))) == {"year": 2020, "unread": True}

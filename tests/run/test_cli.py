@@ -306,3 +306,22 @@ def test_a_full_disk_names_the_file_and_what_to_free(monkeypatch, tmp_path, caps
     err = capsys.readouterr().err
     assert err.startswith(f"错误：磁盘空间已满，未能写入 {tmp_path / '模板.xlsx'}（之前已有的文件未改动）。请在该磁盘上腾出空间")
     assert "内部错误" not in err and "No space" not in err and not (tmp_path / "模板.xlsx").exists()
+
+
+def test_validate_says_the_year_befores_problems_come_from_its_folder_or_why_not(demo_root, tmp_path, capsys):
+    import shutil
+
+    for year in (2018, 2019):
+        shutil.copytree(demo_root / str(year), tmp_path / str(year))
+    assert main(["validate", "--year", "2019", "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "上年主要问题" not in out.split("未提供（选填）：")[1].splitlines()[0]
+    assert f"  注：上年（2018年）的问题取自其数据文件夹 {tmp_path / '2018'}/，不需要“上年主要问题”表\n" in out
+
+    (tmp_path / "2018" / "坏.xlsx").write_bytes(b"not a workbook")
+    assert main(["validate", "--year", "2019", "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "、上年主要问题" in out.split("未提供（选填）：")[1].splitlines()[0]  # it may stand in for the refused year
+    assert (f"  注：上年（2018年）的数据文件夹 {tmp_path / '2018'}/ 未能读取（首个问题：{tmp_path / '2018' / '坏.xlsx'}: "
+            "不是Excel工作簿（.xlsx），看起来是纯文本文件；全部问题请运行 qdanalysis validate --year 2018 --root "
+            f"{tmp_path} 查看），报告将说明上年问题的整改情况无法列示（本年度文件夹中也没有“上年主要问题”表或“整改情况”记录）\n") in out

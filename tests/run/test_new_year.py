@@ -409,3 +409,32 @@ def test_2021_made_from_2020_follows_up_its_problems(project, capsys):
     assert (target.status, target.proposed, target.disagrees) == ("部分整改", "未整改", True)
     assert by_code["F11"].evidence == "本年仍发现此问题，数据所示情况与上年相同。"
     assert [followup.count(s) for s in ("已整改", "部分整改", "未整改", "待核实")] == [2, 1, 9, 0]
+
+
+def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_to_edit(project):
+    """new-year copies scoring-2020.yaml; the user then replaces the SMS quantity target by a rate target in the
+    2021 绩效指标 sheet: the copied table's line, the indicator gone, the one the table does not cover, the edit."""
+    from qdanalysis import ValidationError
+    from qdanalysis.run.pipeline import analysed_year
+
+    raw, params = project
+    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    book = raw / "2021" / "2021年专项业务费.xlsx"
+    wb = load_workbook(book)
+    for row in wb["绩效指标"].iter_rows():
+        if row[2].value == "保障金宏短信数量":
+            row[2].value, row[3].value = "金宏短信发送成功率", "≥99%"
+    wb.save(book)
+    line = next(n for n, text in enumerate((params / "scoring-2021.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if "indicator: 保障金宏短信数量" in text)
+    with pytest.raises(ValidationError) as caught:
+        analysed_year(2021, raw, params_dir=params)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("scoring-2021.yaml") and problem.row == line
+    assert problem.message == ("指标「保障金宏短信数量」对应的三级指标「保障金宏短信数量」不在2021年的绩效指标表"
+                               "（《2021年专项业务费》工作簿「绩效指标」表）中")
+    assert problem.hint.startswith("绩效指标表中有、评分表未对应的指标：金宏短信发送成功率；"
+                                   f"请修改 {problem.file} 第{line}行这一项：指标已更换的，把 indicator: 保障金宏短信数量 "
+                                   "改为绩效指标表中新的三级指标名称（如 indicator: 金宏短信发送成功率），")
+    assert "指标已取消的，删除这一项，并把它的4分调给一级指标“产出”的其他指标，使各组分值合计不变" in problem.hint

@@ -137,3 +137,17 @@ def test_the_demo_is_never_scored_or_titled_from_the_real_years(demo_root):
     assert scored.score.chosen.startswith("示例数据不使用真实年度的评分表文件，按评价指标体系（third-party）")
     assert "示例数据_2020" in scored.score.file
     assert pipeline.scoring_for(2020, data=qdanalysis.load_year(2020, demo_root)).chosen.startswith("示例数据")
+
+
+def test_a_refused_year_before_is_named_with_its_first_problem_and_the_command_listing_them(demo_root, tmp_path):
+    import shutil
+
+    for year in (2018, 2019):
+        shutil.copytree(demo_root / str(year), tmp_path / str(year))
+    (tmp_path / "2018" / "坏.xlsx").write_bytes(b"not a workbook")
+    unread = pipeline.previous_problems(2019, tmp_path)
+    assert unread.year == 2018 and unread.count == 1 and unread.first.file.endswith("坏.xlsx")
+    assert unread.command == f"qdanalysis validate --year 2018 --root {tmp_path}"
+    followup = pipeline.analysed_year(2019, tmp_path).followup
+    assert followup.unread == unread and followup.source == "" and followup.items == ()
+    assert pipeline.previous_problems(2018, tmp_path) is None  # no 2017 folder: nothing to say

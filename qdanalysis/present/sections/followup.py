@@ -3,10 +3,12 @@ with its status: the team's from its 整改情况 record, else the rule's propos
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from qdanalysis.analyse.findings import DATA_ORIGIN
-from qdanalysis.analyse.followup import FROM_DATA, FROM_RECORD, FROM_SHEET, FollowUp, FollowUpItem
+from qdanalysis.analyse.followup import FROM_DATA, FROM_RECORD, FROM_SHEET, FollowUp, FollowUpItem, Unread
 from qdanalysis.domain import FIXED, FOLLOWUP_STATUSES, NOT_FIXED, PARTLY_FIXED, TO_VERIFY
 from qdanalysis.present.blocks import NOTE, Block, Placeholder, Table, TableLayout, bold, para
 from qdanalysis.present.sections.base import Context, Section
@@ -22,6 +24,24 @@ COLUMNS = {"number": "上年序号", "code": "编号", "title": "上年问题", 
            "whose": "认定", "evidence": "数据分析情况", "measures": "整改措施及佐证"}
 #: The one sentence a year whose previous year is not known gets (under 主要问题与建议; the draft's 七): no section.
 ABSENT = "未提供上年度评价的资料（上年度数据文件夹、上年主要问题表或整改情况记录），本报告不列示上年评价发现问题的整改情况。"
+
+
+#: What the section says when the year before's data is refused and nothing else names its problems.
+NOTHING_ELSE = ("本年度文件夹中也没有“上年主要问题”表或“整改情况”记录，上年评价发现问题的整改情况无法列示，本报告不列示"
+                "任何上年问题；改正上年数据，或在本年度文件夹中提供上述表格之一，重新生成报告后即可列示。")
+
+
+def unread_text(u: Unread, source: str) -> str:
+    """The year before's data folder is there but refused: where its first problem is, how to see them all, and
+    what the section uses instead (``source``; "" when nothing)."""
+    p = u.first
+    name = Path(p.file).name if Path(p.file).suffix else p.file
+    where = (f"《{name}》" + (f"「{p.sheet}」表" if p.sheet else "") + (f"第{p.row}行" if p.row is not None else "")
+             + (f"“{p.column}”列" if p.column else ""))
+    more = f"共{u.count}处问题，" if u.count > 1 else ""
+    text = (f"{u.year}年度的数据文件夹存在，但其数据未能读取，不能据以列示上年问题（首个问题在{where}："
+            f"{p.message.rstrip('。')}；{more}全部问题请运行 {u.command} 查看）。")
+    return text + (f"本节改据{SOURCE_WORDS[source]}列示。" if source else NOTHING_ELSE)
 
 
 def whose(item: FollowUpItem) -> str:
@@ -69,9 +89,12 @@ def blocks(ctx: Context) -> list[Block]:
     f = ctx.analysis.followup
     if f is None:  # no section: the findings section says so in one sentence (ABSENT)
         return []
+    first: list[Block] = [para(unread_text(f.unread, f.source), NOTE)] if f.unread is not None else []
+    if not f.source:  # the year before's data refused, nothing else names its problems: none is invented
+        return first
     if not f.items:
-        return [para(f"据{SOURCE_WORDS[f.source]}，{f.year}年评价未列出问题，无需跟踪整改。")]
-    out: list[Block] = [para(intro(f))]
+        return first + [para(f"据{SOURCE_WORDS[f.source]}，{f.year}年评价未列出问题，无需跟踪整改。")]
+    out: list[Block] = [*first, para(intro(f))]
     layout = TableLayout("上年问题整改情况", f"{f.year}年评价发现问题整改情况", dict(COLUMNS),
                          widths={"title": 30, "evidence": 60, "measures": 40})
     out.append(ctx.table(layout, items_frame(f)))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qdanalysis.analyse.followup import FollowUp, FollowUpItem, PriorProblem
+from qdanalysis.analyse.followup import FROM_SHEET, FollowUp, FollowUpItem, PriorProblem, Unread
+from qdanalysis.errors import Problem
 from qdanalysis.present.blocks import plain_text
 from qdanalysis.present.sections.base import Context
 from qdanalysis.present.sections.followup import ABSENT, blocks, items_frame, sheets
@@ -43,3 +44,24 @@ def test_each_problem_shows_its_status_and_whose_it_is(ctx2020):
     assert list(frame["whose"]) == ["系统建议，待评价组确认", "评价组核实（张三，2021-05-20）", "数据无法判断，待评价组核实"]
     assert frame["measures"].iloc[1] == "平台扩容；佐证：验收报告"
     assert [t.key for t in sheets(ctx)] == ["上年问题整改情况"]
+
+
+def test_a_refused_year_before_is_said_with_its_first_problem_and_what_the_section_uses_instead(ctx2020):
+    from qdanalysis.present.report import AnnualReport
+    from qdanalysis.present.sections import findings
+
+    unread = Unread(2020, Problem("/x/data/raw/2020/2020年专项业务费.xlsx", "预算执行", 9, "执行数", "执行数「abc」不是数字"),
+                    3, "qdanalysis validate --year 2020")
+    head = ("2020年度的数据文件夹存在，但其数据未能读取，不能据以列示上年问题（首个问题在《2020年专项业务费.xlsx》「预算执行」表"
+            "第9行“执行数”列：执行数「abc」不是数字；共3处问题，全部问题请运行 qdanalysis validate --year 2020 查看）。")
+    sheet = replace(_followup(), source=FROM_SHEET, unread=unread)
+    text = plain_text(blocks(Context(replace(ctx2020.analysis, followup=sheet))))
+    assert text.startswith(head + "本节改据本年度文件夹中的“上年主要问题”表（上年报告导出表）列示。\n"
+                                  "据本年度文件夹中的“上年主要问题”表（上年报告导出表），2020年评价发现问题3个")
+
+    nothing = Context(replace(ctx2020.analysis, followup=FollowUp(2020, "", (), unread=unread)))
+    assert plain_text(blocks(nothing)) == head + (
+        "本年度文件夹中也没有“上年主要问题”表或“整改情况”记录，上年评价发现问题的整改情况无法列示，本报告不列示任何上年问题；"
+        "改正上年数据，或在本年度文件夹中提供上述表格之一，重新生成报告后即可列示。")
+    assert sheets(nothing) == [] and "followup" in AnnualReport(nothing.analysis).headings()
+    assert ABSENT not in plain_text(findings.blocks(nothing))  # the section says it, not the one sentence of no year
