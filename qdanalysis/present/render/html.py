@@ -7,29 +7,17 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 from typing import Any, Iterable
 
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.money import is_missing
 from qdanalysis.present.blocks import TITLE, Block, Chart, Paragraph, Table
-
-#: Cells longer than this many characters wrap; shorter ones stay on one line.
-LONG_CELL = 16
-#: A cell that is a figure (``-3.65%``, ``1,234.50``, ``636.24万``, ``+2.62个百分点``, ``152.30+未披露``, ``34→36``):
-#: right-aligned and never broken inside.
-NUMBER_CELL = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?(%|万|万元|元|条|个百分点|倍)?(\+未披露)?$|^\d+→\d+$")
-#: A code (a contract number ``SL-2019-2.2-DX``, an item code ``2.2``): never broken at its hyphens.
-CODE_CELL = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9.\-]+$")
+from qdanalysis.present.render.cells import cell_kind
 
 
 def cell_class(text: str) -> str:
     """The CSS class of a table cell: ``qd-num`` (a figure), ``qd-code``, ``qd-long`` (wrapped text) or ``qd-short``."""
-    if NUMBER_CELL.match(text):
-        return "qd-num"
-    if CODE_CELL.match(text):
-        return "qd-code"
-    return "qd-long" if len(text) > LONG_CELL else "qd-short"
+    return "qd-" + cell_kind(text)
 
 #: The CSS class of each paragraph style.
 STYLE_CLASS = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}

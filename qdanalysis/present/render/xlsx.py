@@ -27,6 +27,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
+from qdanalysis.present.render.cells import is_figure, unbroken
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -87,6 +88,8 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
             shown = _write_value(cell, value, key, money, percent, integer, dates, number_formats)
             if key in numeric and not isinstance(cell.value, (int, float)):
                 cell.alignment = Alignment(horizontal="right")  # 未披露 lines up with the numbers
+            elif isinstance(cell.value, str) and is_figure(cell.value):
+                cell.alignment = Alignment(horizontal="right")  # a figure written as text: -3.65%, 152.30+未披露
             widths[j - 1] = max(widths[j - 1], display_width(shown))
     if total is not None:
         for cell in ws[ws.max_row]:
@@ -113,13 +116,14 @@ def _wrap(ws, widths: list[float], first_row: int) -> None:
     for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
         lines = 1
         for cell, width in zip(row, widths):
-            if isinstance(cell.value, str):
+            if isinstance(cell.value, str) and not unbroken(cell.value):
                 lines = max(lines, sum(-(-max(display_width(part), 1) // int(width - 2))
                                        for part in cell.value.split("\n")))
         if lines > 1 and row[0].row > first_row:
             ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
-            for cell in row:  # every cell of the row from the top, beside the wrapped text
-                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+            for cell in row:  # every cell of the row from the top, beside the wrapped text; a figure or code unbroken
+                keep = isinstance(cell.value, str) and unbroken(cell.value)
+                cell.alignment = Alignment(wrap_text=not keep, vertical="top", horizontal=cell.alignment.horizontal)
         elif lines > 1:
             ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 

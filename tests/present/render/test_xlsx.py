@@ -107,3 +107,19 @@ def test_a_block_is_written_with_its_number_suffix_and_total():
     given = Workbook()
     render.write_block(given, Table(LAYOUT, months, total={"month": "总计", "cost": Decimal("20000")}))
     assert [c.value for c in given["月度"][4]] == ["总计", 2.0, "—"]
+
+
+def test_figures_written_as_text_are_right_aligned_and_never_wrapped():
+    # the classification is the HTML renderer's (qdanalysis.present.render.cells); the row wraps for its long text
+    wb = Workbook()
+    columns = {"id": "合同", "change": "变动", "amount": "金额", "note": "说明"}
+    rows = pd.DataFrame({"id": ["SL-2019-2.2-DX"], "change": ["-3.65%"], "amount": ["152.30+未披露"],
+                         "note": ["很长的说明文字" * 10]})
+    render.write_table(wb, "变动", "合同变动", rows, columns)
+    ws = wb["变动"]
+    assert ws.row_dimensions[3].height > render.LINE_HEIGHT and ws["D3"].alignment.wrap_text
+    for ref in ("B3", "C3"):
+        assert ws[ref].alignment.horizontal == "right" and not ws[ref].alignment.wrap_text
+        assert ws.column_dimensions[ref[0]].width >= render.display_width(ws[ref].value) + 2
+    assert ws["A3"].alignment.horizontal is None and not ws["A3"].alignment.wrap_text
+    assert ws["B3"].value == "-3.65%" and ws["B3"].data_type == "s"  # text, not a formula

@@ -1,0 +1,39 @@
+"""What a table cell's text is, for every renderer: a figure (right-aligned, never broken), a code
+(never broken at its hyphens), or text (short: one line; long: wrapped).
+
+Declared once here so that the HTML, Word and Excel outputs align and break the same cells alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A cell that is a figure (``-3.65%``, ``1,234.50``, ``636.24万``, ``+2.62个百分点``, ``152.30+未披露``, ``34→36``):
+#: right-aligned and never broken inside.
+NUMBER_CELL = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?(%|万|万元|元|条|个百分点|倍)?(\+未披露)?$|^\d+→\d+$")
+#: A code (a contract number ``SL-2019-2.2-DX``, an item code ``2.2``): never broken at its hyphens.
+CODE_CELL = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9.\-]+$")
+#: Cells longer than this many characters wrap; shorter ones stay on one line.
+LONG_CELL = 16
+
+NUMBER, CODE, LONG, SHORT = "num", "code", "long", "short"
+
+
+def cell_kind(text: str) -> str:
+    """:data:`NUMBER`, :data:`CODE`, :data:`LONG` (text that wraps) or :data:`SHORT`; spaces inside a figure
+    (``1 234.50``) do not make it text."""
+    if NUMBER_CELL.match(text.replace(" ", "")):
+        return NUMBER
+    if CODE_CELL.match(text):
+        return CODE
+    return LONG if len(text) > LONG_CELL else SHORT
+
+
+def is_figure(text: str) -> bool:
+    """The text is a figure: right-aligned, never broken."""
+    return cell_kind(text) == NUMBER
+
+
+def unbroken(text: str) -> bool:
+    """The text is a figure or a code: kept on one line."""
+    return cell_kind(text) in (NUMBER, CODE)

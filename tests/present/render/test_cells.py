@@ -1,0 +1,18 @@
+"""What a table cell's text is, shared by the HTML, Word and Excel renderers."""
+
+from __future__ import annotations
+
+import pytest
+
+from qdanalysis.present.render import cells
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("-3.65%", cells.NUMBER), ("−3.65%", cells.NUMBER), ("1,234.50", cells.NUMBER), ("1 234.50", cells.NUMBER),
+    ("636.24万", cells.NUMBER), ("+2.62个百分点", cells.NUMBER), ("152.30+未披露", cells.NUMBER),
+    ("34→36", cells.NUMBER), ("9.62倍", cells.NUMBER), ("SL-2019-2.2-DX", cells.CODE), ("未披露", cells.SHORT),
+    ("口径不同", cells.SHORT), ("2019年", cells.SHORT), ("其后未重新采购，续签前未进行市场询价", cells.LONG)])
+def test_each_cell_is_a_figure_a_code_or_text(text, kind):
+    assert cells.cell_kind(text) == kind
+    assert cells.is_figure(text) == (kind == cells.NUMBER)
+    assert cells.unbroken(text) == (kind in (cells.NUMBER, cells.CODE))
