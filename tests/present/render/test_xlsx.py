@@ -123,3 +123,37 @@ def test_figures_written_as_text_are_right_aligned_and_never_wrapped():
         assert ws.column_dimensions[ref[0]].width >= render.display_width(ws[ref].value) + 2
     assert ws["A3"].alignment.horizontal is None and not ws["A3"].alignment.wrap_text
     assert ws["B3"].value == "-3.65%" and ws["B3"].data_type == "s"  # text, not a formula
+
+
+def test_a_sheet_too_wide_for_7_pt_on_one_page_prints_across_pages_with_its_first_column():
+    one = render.LANDSCAPE_WIDTH / render.MIN_PRINT_SCALE  # the widest that prints at 7 pt on one page
+    assert render.pages_across(one) == 1 and render.pages_across(one + 1) == 2 and render.pages_across(2 * one + 1) == 3
+    wide = Workbook().active
+    render.print_setup(wide, one + 1, legible=True)
+    assert wide.page_setup.orientation == "landscape" and wide.page_setup.fitToWidth == 2
+    assert wide.print_title_cols == "$A:$A"  # which row is which on the page to the right
+    narrow = Workbook().active
+    render.print_setup(narrow, one, legible=True)
+    assert narrow.page_setup.fitToWidth == 1 and not narrow.print_title_cols
+    squeezed = Workbook().active  # not asked: one page wide whatever the scale (the annual workbook's sheets)
+    render.print_setup(squeezed, one + 1)
+    assert squeezed.page_setup.fitToWidth == 1
+
+
+def test_column_caps_narrow_text_but_never_a_figure_and_the_note_wraps_across_the_table():
+    wb = Workbook()
+    columns = {"name": "项目名称", "amount": "金额", "note": "说明"}
+    rows = pd.DataFrame({"name": ["示例市大数据局专项业务费"], "amount": ["1,234,567.89"], "note": ["短"]})
+    render.write_table(wb, "t", "表", rows, columns, note="注：" + "很长的说明文字" * 20,
+                       max_widths={"name": 10, "amount": 6})
+    ws = wb["t"]
+    assert ws.column_dimensions["A"].width == 10 and ws["A3"].alignment.wrap_text  # capped: the name wraps
+    assert ws.column_dimensions["B"].width == len("1,234,567.89") + 2  # a figure keeps its width
+    assert "A5:C5" in {str(r) for r in ws.merged_cells.ranges} and ws["A5"].alignment.wrap_text
+    assert ws.row_dimensions[5].height > render.LINE_HEIGHT * 5  # as tall as its lines
+
+
+def test_a_header_wider_than_its_column_breaks_before_its_bracket():
+    assert render.header_lines("预算数（万元）", 10) == "预算数\n（万元）"
+    assert render.header_lines("预算数（万元）", 16) == "预算数（万元）"
+    assert render.header_lines("评价等级", 6) == "评价等级"
