@@ -13,6 +13,9 @@ import re
 NUMBER_CELL = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?(%|万|万元|元|条|个百分点|倍)?(\+未披露)?$|^\d+→\d+$")
 #: A code (a contract number ``SL-2019-2.2-DX``, an item code ``2.2``): never broken at its hyphens.
 CODE_CELL = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9.\-]+$")
+#: A bare number (``1.1``, ``12``): a figure in a table of text, but in a spreadsheet, where figures are written as
+#: numbers, an item code or a sequence number kept as text.
+PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 #: Cells longer than this many characters wrap; shorter ones stay on one line.
 LONG_CELL = 16
 
@@ -32,6 +35,12 @@ def cell_kind(text: str) -> str:
 def is_figure(text: str) -> bool:
     """The text is a figure: right-aligned, never broken."""
     return cell_kind(text) == NUMBER
+
+
+def is_marked_figure(text: str) -> bool:
+    """A figure that says so by its sign, unit, percent or separators (``-3.65%``, ``91条``, ``1,234.50``): in a
+    spreadsheet's text, where a bare ``1.1`` is an item code."""
+    return is_figure(text) and not PLAIN_NUMBER.match(text)
 
 
 def unbroken(text: str) -> bool:

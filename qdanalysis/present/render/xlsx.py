@@ -28,7 +28,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
-from qdanalysis.present.render.cells import is_figure, unbroken
+from qdanalysis.present.render.cells import is_marked_figure, unbroken
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -111,7 +111,7 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
             shown = _write_value(cell, value, key, money, percent, integer, dates, number_formats)
             if key in numeric and not isinstance(cell.value, (int, float)):
                 cell.alignment = Alignment(horizontal="right")  # 未披露 lines up with the numbers
-            elif isinstance(cell.value, str) and is_figure(cell.value):
+            elif isinstance(cell.value, str) and is_marked_figure(cell.value):
                 cell.alignment = Alignment(horizontal="right")  # a figure written as text: -3.65%, 152.30+未披露
             widths[j - 1] = max(widths[j - 1], display_width(shown))
             if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and unbroken(cell.value)):

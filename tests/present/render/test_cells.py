@@ -16,3 +16,9 @@ def test_each_cell_is_a_figure_a_code_or_text(text, kind):
     assert cells.cell_kind(text) == kind
     assert cells.is_figure(text) == (kind == cells.NUMBER)
     assert cells.unbroken(text) == (kind in (cells.NUMBER, cells.CODE))
+
+
+@pytest.mark.parametrize(("text", "marked"), [("-3.65%", True), ("91条", True), ("1,234.50", True), ("+2", True),
+                                              ("1.1", False), ("12", False), ("SL-2019-2.2-DX", False)])
+def test_a_spreadsheet_tells_a_figure_from_an_item_code_by_its_marks(text, marked):
+    assert cells.is_marked_figure(text) is marked

@@ -123,6 +123,8 @@ def test_figures_written_as_text_are_right_aligned_and_never_wrapped():
         assert ws.column_dimensions[ref[0]].width >= render.display_width(ws[ref].value) + 2
     assert ws["A3"].alignment.horizontal is None and not ws["A3"].alignment.wrap_text
     assert ws["B3"].value == "-3.65%" and ws["B3"].data_type == "s"  # text, not a formula
+    render.write_table(wb, "编号", "编号", pd.DataFrame({"id": ["1.1", "2.10"]}), {"id": "项目编号"})
+    assert wb["编号"]["A3"].alignment.horizontal is None  # an item code kept as text, not a figure
 
 
 def test_a_sheet_too_wide_for_7_pt_on_one_page_prints_across_pages_with_its_first_column():
