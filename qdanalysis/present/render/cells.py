@@ -20,6 +20,8 @@ PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 LONG_CELL = 16
 
 NUMBER, CODE, LONG, SHORT = "num", "code", "long", "short"
+#: What a cell holds where a figure is not given: it sides with the figures of its column.
+BLANKS = frozenset({"未披露", "未提供", "—", "-", ""})
 
 
 def cell_kind(text: str) -> str:
@@ -46,3 +48,12 @@ def is_marked_figure(text: str) -> bool:
 def unbroken(text: str) -> bool:
     """The text is a figure or a code: kept on one line."""
     return cell_kind(text) in (NUMBER, CODE)
+
+
+def column_kinds(texts: list[str]) -> list[str]:
+    """The kinds of one column's cells (:func:`cell_kind`), figures aligned as their column is: in a column that
+    mixes figures with text (指标值: ``≥80条``, ``100%``, ``健全``) a figure is kept on one line (:data:`CODE`)
+    but not pushed right, away from the text around it."""
+    kinds = [cell_kind(t) for t in texts]
+    mixed = any(k != NUMBER and t.strip() not in BLANKS for t, k in zip(texts, kinds))
+    return [CODE if mixed and k == NUMBER else k for k in kinds]

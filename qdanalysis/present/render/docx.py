@@ -34,7 +34,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width, placeholder
 from qdanalysis.paths import project_path
 from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Ref, Table
-from qdanalysis.present.render.cells import is_figure, unbroken
+from qdanalysis.present.render.cells import CODE, NUMBER, column_kinds, unbroken
 
 #: Fonts: (East Asian face, its substitute where the face is not installed).
 TITLE_FONT = ("方正小标宋简体", "宋体")
@@ -148,15 +148,17 @@ class DocxWriter:
         for cell in header.cells:
             for run in cell.paragraphs[0].runs:
                 run.font.size = size
-        for values in frame.itertuples(index=False):
+        texts = [[UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                  for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
+        kinds = [column_kinds(column) for column in texts]
+        for i in range(len(frame)):
             row = table.add_row()
             _keep_row_whole(row)
-            cells = row.cells
-            for cell, value in zip(cells, values):
-                text = UNDISCLOSED if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-                self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if is_figure(text) else None,
+            for j, cell in enumerate(row.cells):
+                text, kind = texts[j][i], kinds[j][i]
+                self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if kind == NUMBER else None,
                            grey=text == UNDISCLOSED, size=size)
-                if unbroken(text):
+                if kind in (NUMBER, CODE):
                     _no_wrap(cell)  # 924.68, -3.65%, SL-2019-2.2-DX: never broken across lines
         _column_widths(table, frame, size, self._text_width())
         if block.layout.note:

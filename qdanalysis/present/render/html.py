@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.money import is_missing
 from qdanalysis.present.blocks import TITLE, Block, Chart, Paragraph, Table
-from qdanalysis.present.render.cells import cell_kind
+from qdanalysis.present.render.cells import cell_kind, column_kinds
 
 
 def cell_class(text: str) -> str:
@@ -44,13 +44,11 @@ def table_html(table: Table) -> str:
     frame = table.text_frame()
     caption = esc(table.caption) + (f"（{DEMO_LABEL}）" if table.demo else "")
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    texts = [[UNDISCLOSED if is_missing(v) else str(v) for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
+    kinds = [column_kinds(column) for column in texts]
     rows = []
-    for values in frame.itertuples(index=False):
-        cells = []
-        for v in values:
-            text = UNDISCLOSED if is_missing(v) else str(v)
-            cls = cell_class(text)
-            cells.append(f'<td class="{cls}">{esc(text)}</td>')
+    for i in range(len(frame)):
+        cells = [f'<td class="qd-{kinds[j][i]}">{esc(texts[j][i])}</td>' for j in range(len(texts))]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     note = f'<p class="qd-note">{esc(table.layout.note)}</p>' if table.layout.note else ""

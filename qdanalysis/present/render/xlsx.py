@@ -28,7 +28,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
-from qdanalysis.present.render.cells import is_marked_figure, unbroken
+from qdanalysis.present.render.cells import BLANKS, is_marked_figure, unbroken
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -104,6 +104,9 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
     rows = [row for _, row in df.iterrows()]
     if total is not None:
         rows.append(pd.Series(total, dtype=object))
+    # a column that mixes figures with text (指标值: ≥80条, 100%, 健全) keeps them with its text, not pushed right
+    mixed = {key for key in columns if key not in numeric and any(
+        isinstance(v, str) and v.strip() not in BLANKS and not is_marked_figure(v) for v in df.get(key, []))}
     for i, row in enumerate(rows, start=3):
         for j, key in enumerate(columns, start=1):
             value = row[key] if key in row.index else None
@@ -111,7 +114,7 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
             shown = _write_value(cell, value, key, money, percent, integer, dates, number_formats)
             if key in numeric and not isinstance(cell.value, (int, float)):
                 cell.alignment = Alignment(horizontal="right")  # 未披露 lines up with the numbers
-            elif isinstance(cell.value, str) and is_marked_figure(cell.value):
+            elif isinstance(cell.value, str) and is_marked_figure(cell.value) and key not in mixed:
                 cell.alignment = Alignment(horizontal="right")  # a figure written as text: -3.65%, 152.30+未披露
             widths[j - 1] = max(widths[j - 1], display_width(shown))
             if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and unbroken(cell.value)):

@@ -22,3 +22,10 @@ def test_each_cell_is_a_figure_a_code_or_text(text, kind):
                                               ("1.1", False), ("12", False), ("SL-2019-2.2-DX", False)])
 def test_a_spreadsheet_tells_a_figure_from_an_item_code_by_its_marks(text, marked):
     assert cells.is_marked_figure(text) is marked
+
+
+def test_a_column_mixing_figures_with_text_keeps_its_figures_with_the_text():
+    # 指标值: ≥80条 and 健全 are text; 100% among them stays on one line but is not pushed right
+    assert cells.column_kinds(["≥80条", "100%", "健全"]) == [cells.SHORT, cells.CODE, cells.SHORT]
+    assert cells.column_kinds(["-3.65%", "未披露", "—", "152.30+未披露"]) == [cells.NUMBER, cells.SHORT, cells.SHORT,
+                                                                          cells.NUMBER]

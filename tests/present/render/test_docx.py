@@ -188,3 +188,11 @@ def test_figures_written_as_text_are_right_aligned_and_figures_and_codes_never_b
         assert cell._tc.tcPr.find(qn("w:noWrap")) is not None
     assert code.paragraphs[0].alignment is None and code._tc.tcPr.find(qn("w:noWrap")) is not None
     assert note.paragraphs[0].alignment is None and note._tc.tcPr.find(qn("w:noWrap")) is None
+
+
+def test_a_figure_in_a_column_of_text_is_unbroken_but_not_pushed_right():
+    w = DocxWriter()
+    w.table(Table(TableLayout("t", "指标", {"a": "指标值"}), pd.DataFrame({"a": ["≥80条", "100%", "健全"]})))
+    figure = w.doc.tables[0].rows[2].cells[0]
+    assert figure.text == "100%" and figure.paragraphs[0].alignment is None
+    assert figure._tc.tcPr.find(qn("w:noWrap")) is not None

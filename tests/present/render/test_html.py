@@ -93,3 +93,10 @@ def test_show_displays_each_block_the_report_shows(monkeypatch):
     shown.clear()
     render.show_heading("一、项目概况", "说明。")
     assert [type(o).__name__ for o in shown] == ["Markdown"] and shown[0].data == "## 一、项目概况\n\n说明。"
+
+
+def test_a_figure_in_a_column_of_text_is_unbroken_but_not_pushed_right():
+    layout = TableLayout("t", "指标", {"a": "指标值", "b": "实际完成值"})
+    out = render.table_html(Table(layout, pd.DataFrame({"a": ["≥80条", "100%"], "b": ["91条", "99.2%"]})))
+    assert '<td class="qd-short">≥80条</td><td class="qd-num">91条</td>' in out
+    assert '<td class="qd-code">100%</td><td class="qd-num">99.2%</td>' in out

@@ -159,3 +159,12 @@ def test_a_header_wider_than_its_column_breaks_before_its_bracket():
     assert render.header_lines("预算数（万元）", 10) == "预算数\n（万元）"
     assert render.header_lines("预算数（万元）", 16) == "预算数（万元）"
     assert render.header_lines("评价等级", 6) == "评价等级"
+
+
+def test_a_figure_in_a_column_of_text_is_not_pushed_right():
+    wb = Workbook()
+    render.write_table(wb, "指标", "指标", pd.DataFrame({"a": ["≥80条", "100%", "健全"], "b": ["91条", "-3.65%", "未披露"]}),
+                       {"a": "指标值", "b": "实际完成值"})
+    ws = wb["指标"]
+    assert ws["A4"].value == "100%" and ws["A4"].alignment.horizontal is None
+    assert ws["B3"].alignment.horizontal == "right" and ws["B4"].alignment.horizontal == "right"
