@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from copy import copy
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -70,6 +71,11 @@ COLUMNS: dict[str, str] = {
     "report": "报告",
     "trends": "多年趋势",
 }
+#: The workbook's column widths at most (Excel units; text wraps, a figure keeps its width), so that the
+#: 21 columns print on one landscape A4 page with the text at 7 pt or larger (render.xlsx.pages_across).
+WIDTHS = {"name": 13, "department": 10, "year": 6, "budget": 10, "executed": 10, "balance": 9, "execution_rate": 8,
+          "rate_change": 8, "budget_change": 8, "grade": 8, "total": 6, "flag": 7, "recurring_share": 8,
+          "findings": 5, "high": 6, "medium": 6, "low": 6, "followup": 14, "status": 5, "report": 8, "trends": 8}
 MONEY = ("budget", "executed", "balance")
 PERCENT = ("execution_rate", "recurring_share", "budget_change")
 INTEGER = ("year", "findings", "high", "medium", "low")
@@ -434,7 +440,7 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from qdanalysis.present.render.xlsx import write_table
+    from qdanalysis.present.render.xlsx import HEADER_WIDTH, header_lines, write_table
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -446,13 +452,14 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     for key in CHANGES:  # no year before in the portfolio: nothing to compare, not 未披露
         table[key] = [NOT_AVAILABLE if is_missing(v) and is_missing(p) else v
                       for v, p in zip(table[key], table["prev_year"])]
-    columns = dict(COLUMNS)
+    columns = {key: header_lines(text, WIDTHS.get(key, HEADER_WIDTH + 2)) for key, text in COLUMNS.items()}
     threshold = format_percent(frame.attrs.get("threshold", DEFAULT_THRESHOLD))
     write_table(wb, "总览", title, table, columns, money=MONEY, percent=PERCENT, integer=INTEGER,
                 number_formats={"rate_change": "+0.00;-0.00;0.00"}, demo=bool(frame["demo"].any()),
                 note="“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败（原因见“运行状态”列）或没有上一年度可比较。"
                      f"执行率提示：预算执行率低于{threshold}而评价等级为{'或'.join(GOOD_GRADES)}。"
-                     "评价等级和得分为按评分表计算的建议，以评价组的评价记录为准。" + RECURRING_DEFINITION)
+                     "评价等级和得分为按评分表计算的建议，以评价组的评价记录为准。" + RECURRING_DEFINITION,
+                max_widths=WIDTHS, legible=True)
     ws = wb["总览"]
     keys = list(columns)
     figures = [j for j, key in enumerate(keys, start=1) if key not in ("name", "department", "year", "status",
@@ -466,7 +473,9 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
             if isinstance(row[column], str) and row[column]:
                 cell = ws.cell(row=i, column=keys.index(key) + 1)
                 cell.hyperlink = row[column]  # relative to the workbook's folder, as on the page
+                align = copy(cell.alignment)
                 cell.style = "Hyperlink"
+                cell.alignment = align  # the named style would reset it: the link sits with its row's text
     ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
     write_totals_sheet(wb, year_totals(frame), title=title, demo=bool(frame["demo"].any()))
     with atomic_path(out, suffix=".xlsx") as tmp:

@@ -152,7 +152,7 @@ def totals_html(totals: pd.DataFrame) -> str:
 
 def write_totals_sheet(wb, totals: pd.DataFrame, *, title: str, demo: bool) -> None:
     """The totals as a sheet of ``wb`` (合计), money as numbers where whole, else the text of the page."""
-    from qdanalysis.present.render.xlsx import write_table
+    from qdanalysis.present.render.xlsx import HEADER_WIDTH, header_lines, write_table
 
     table = totals.copy() if len(totals) else pd.DataFrame(columns=list(TOTAL_COLUMNS))
     for key in TOTALLED:
@@ -163,7 +163,9 @@ def write_totals_sheet(wb, totals: pd.DataFrame, *, title: str, demo: bool) -> N
         table["budget_change"] = [NOT_AVAILABLE if is_missing(v) else v for v in table["budget_change"]]
         table["flagged"] = [int(v) for v in table["flagged"]]
         table["projects"] = [int(v) if v.isdigit() else v for v in table["projects"]]  # a number unless one failed
-    write_table(wb, "各年度合计", f"{title}：各年度合计", table, TOTAL_COLUMNS, money=TOTALLED,
+    columns = {key: header_lines(text, HEADER_WIDTH + 2) for key, text in TOTAL_COLUMNS.items()}
+    write_table(wb, "各年度合计", f"{title}：各年度合计", table, columns, money=TOTALLED,
                 percent=("execution_rate", "budget_change"), integer=("year", "flagged", "findings"), demo=demo,
+                legible=True,
                 note=("合计只计运行成功的项目年度；某项目的数字未披露时，合计写作“已披露部分+未披露”，执行率不计算。"
                       "预算数较上年只在两年运行成功的项目相同时计算。"))

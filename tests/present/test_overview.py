@@ -95,7 +95,7 @@ def test_the_workbook_holds_the_same_table(tmp_path):
     assert html == tmp_path / "portfolio" / "index.html" and html.is_file()
     ws = load_workbook(xlsx)["总览"]
     assert ws["A1"].value == "测试总览（金额单位：万元）"
-    assert [c.value for c in ws[2]] == list(COLUMNS.values())
+    assert [c.value.replace("\n", "") for c in ws[2]] == list(COLUMNS.values())  # a narrow column's header breaks
     assert [c.value for c in ws[3]] == ["甲项目", "甲项目主管局", 2020, 941.0, 941.0, 0.0, 0.98266, "—", "—", "良", 85.5,
                                         None, 0.5396, 5, 2, 3, 0, "无上年资料", "成功", "查看报告",
                                         "多年趋势"]
@@ -197,3 +197,27 @@ def test_last_years_problems_link_to_the_reports_section_and_sort_by_open():
     assert unread.iloc[0]["followup"] == "上年数据未能读取"
     assert '<td data-sort="-1">上年数据未能读取</td>' in overview_html(unread, title="t", charts=[])
     assert '<th scope="col" data-type="number">上年问题整改（已整改/部分整改/未整改）</th>' in html
+
+
+def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
+    # 21 columns: narrow, long text wrapped, one A4 landscape page wide with the text at about 7 pt or larger
+    from openpyxl.utils import get_column_letter
+
+    from qdanalysis.present.render import xlsx as render
+
+    _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+    ws = load_workbook(xlsx)["总览"]
+    widths = [ws.column_dimensions[get_column_letter(j)].width for j in range(1, len(COLUMNS) + 1)]
+    assert sum(widths) <= render.LANDSCAPE_WIDTH / render.MIN_PRINT_SCALE  # the least scale keeps it on one page
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$2"
+    from qdanalysis.present.overview import WIDTHS
+
+    assert [key for w, key in zip(widths, COLUMNS) if w > WIDTHS[key]] == ["total"]  # a figure (85.50) keeps its width
+    high = ws.cell(row=2, column=list(COLUMNS).index("high") + 1)
+    assert high.value == "问题\n（高）"  # broken before its bracket, not inside it
+    report = ws.cell(row=3, column=list(COLUMNS).index("report") + 1)
+    assert report.style == "Hyperlink" and report.alignment.vertical == ws.cell(row=3, column=1).alignment.vertical
+    note = ws.cell(row=ws.max_row, column=1)
+    assert note.value.startswith("“未披露”表示") and note.alignment.wrap_text
+    assert f"A{ws.max_row}:U{ws.max_row}" in {str(r) for r in ws.merged_cells.ranges}  # within the page's width

@@ -41,12 +41,25 @@ def _contract_rows(history: pd.DataFrame, ids) -> pd.DataFrame:
 
 
 def _unit_price_text(costed: pd.DataFrame, r) -> str:
-    """A chain billed by unit: the unit price's growth, and the number of lines apart (not a price change)."""
-    p0, p1 = costed["unit_price"].iloc[0], costed["unit_price"].iloc[-1]
+    """A chain billed by unit: the unit price's growth, and the number of lines apart (not a price change).
+
+    A unit price that did not move is said to stand, with the amount's change put down to the
+    quantity: T01 is about renewing without competition, and its text must not read as a price rise.
+    """
+    prices = costed["unit_price"]
+    p0, p1 = prices.iloc[0], prices.iloc[-1]
+    y0, y1 = int(costed["year"].iloc[0]), int(costed["year"].iloc[-1])
+    moved = r.first_quantity != r.last_quantity
+    quantity = (f"数量由{int(r.first_quantity)}{'增至' if r.last_quantity > r.first_quantity else '减至'}"
+                f"{int(r.last_quantity)}") if moved else ""
+    if prices.nunique() == 1:
+        text = f"，单价保持{format_number(p0)}元不变"
+        return text + (f"，年度金额的变化来自{quantity}" if moved else "")
+    if p0 == p1:
+        text = f"，单价{y0}年与{y1}年均为{format_number(p0)}元（期间曾有变动）"
+        return text + (f"，年度金额的变化来自{quantity}" if moved else "")
     text = f"，其中单价由{format_number(p0)}元变为{format_number(p1)}元，年均{signed_pct(r.growth)}"
-    if r.first_quantity != r.last_quantity:
-        text += f"，数量由{int(r.first_quantity)}变为{int(r.last_quantity)}（数量变化不计入单价增幅）"
-    return text
+    return text + (f"，{quantity}（数量变化不计入单价增幅）" if moved else "")
 
 
 LONG_RENEWAL_CHAINS = Rule("T01", PROCESS, across_years=True,

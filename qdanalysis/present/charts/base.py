@@ -192,6 +192,54 @@ def widen_for_labels(ax: Axes, factor: float) -> None:
     ax.set_xlim(lo, lo + (hi - lo) * factor)
 
 
+#: How far (in label heights) a label may be moved from its point to clear another, above or below.
+LABEL_STEPS = 4
+
+
+def separate_labels(labels: Sequence[Any], pad: float = 1.0) -> None:
+    """Move point labels (annotations offset from their point) that overlap an earlier one.
+
+    Each label, in order, keeps its place when it is clear of the labels placed before it; else it
+    goes to the other side of its point (below a label set above it), else further from the point
+    in steps of its own height, the nearer side first. Call it once the figure is laid out: the
+    overlap is measured on the page. Two labels at one point (two carriers at 48.25) so stand
+    one above and one below it, each next to its own point, neither over the other.
+
+    Args:
+        labels: the annotations of one axes, in order of precedence (the first never moves).
+        pad: pixels kept clear between two labels.
+    """
+    if not labels:
+        return
+    fig = labels[0].figure
+    renderer = fig.canvas.get_renderer()
+    placed = []
+
+    def clear(text) -> bool:
+        box = text.get_window_extent(renderer).padded(pad)
+        return not any(box.overlaps(other) for other in placed)
+
+    for text in labels:
+        if not clear(text):
+            dx, dy = text.xyann
+            va = text.get_va()
+            flipped = {"bottom": "top", "top": "bottom"}.get(va, va)
+            height = text.get_window_extent(renderer).height * 72 / fig.dpi + pad
+            tries = [(-dy, flipped)]
+            for k in range(1, LABEL_STEPS + 1):
+                step = math.copysign(k * height, dy or 1)
+                tries += [(dy + step, va), (-dy - step, flipped)]
+            for new_dy, new_va in tries:
+                text.xyann = (dx, new_dy)
+                text.set_va(new_va)
+                if clear(text):
+                    break
+            else:  # nowhere clear within reach: back where it was drawn
+                text.xyann = (dx, dy)
+                text.set_va(va)
+        placed.append(text.get_window_extent(renderer))
+
+
 def month_label(month: Any) -> str:
     """A month as the axis shows it: ``3月``."""
     return f"{pd.Timestamp(month).month}月"

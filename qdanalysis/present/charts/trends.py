@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse.linking import item_label
 from qdanalysis.analyse.trend_coverage import ABSENT, NOT_PROVIDED
-from qdanalysis.analyse.trends import measure_state
+from qdanalysis.analyse.trends import UNIT_PRICE, measure_state
 from qdanalysis.domain import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import round_half_up
@@ -205,8 +205,10 @@ def unit_price_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) ->
     years = _years(lines["year"])
     carriers = list(dict.fromkeys(known["carrier"].dropna()))
     colors = vendor_colors(carriers)
+    labels: list[list[Any]] = []
     for i, line_type in enumerate(types):
         ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        labels.append([])
         g = known[known["line_type"] == line_type]
         for carrier, gc in g.groupby("carrier", sort=False):
             price = {int(y): float(v) for y, v in zip(gc["year"], gc["cost_per_mbps_month"])}
@@ -218,8 +220,9 @@ def unit_price_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) ->
             for x, where in ((xs[0], "first"), (xs[-1], "last")):
                 if where == "first" and len(xs) == 1:
                     continue
-                ax.annotate(style.format_number(price[x], 2), (x, price[x]), xytext=(0, 5), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=PANEL_FONTSIZE, color=color)
+                labels[-1].append(ax.annotate(style.format_number(price[x], 2), (x, price[x]), xytext=(0, 5),
+                                              textcoords="offset points", ha="center", va="bottom",
+                                              fontsize=PANEL_FONTSIZE, color=color, gid="price-label"))
         ax.set_xticks(years, labels=[f"{y % 100:02d}" for y in years], fontsize=PANEL_FONTSIZE)
         ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.22)
@@ -231,7 +234,10 @@ def unit_price_trend(lines: pd.DataFrame, *, source: str, demo: bool = False) ->
     header.legend(handles=handles, loc="center left", ncol=len(handles), fontsize=LEGEND_FONTSIZE, frameon=False,
                   borderaxespad=0, handlelength=2.2)
     base.title(header, title)
-    return base.done(fig, source, demo)
+    fig = base.done(fig, source, demo)
+    for panel in labels:  # once laid out: two carriers at one price (48.25) stand above and below their point
+        base.separate_labels(panel)
+    return fig
 
 
 def sms_trend(sms: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
@@ -354,8 +360,10 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
     shown_vendors: list[str] = []
     # the change of a re-procured contract against the chain it follows, as the chain table measures it
     at_retender = {f: c for f, c in zip(table["followed_by"], table["retender_after"]) if isinstance(f, str)}
+    labels: list[list[Any]] = []
     for i, code in enumerate(items):
         ax = fig.add_subplot(grid[1 + i // ncols, i % ncols])
+        labels.append([])
         g = chains[chains["item_code"] == code]
         notes = []
         for chain, gc in g.groupby("chain", sort=False):
@@ -373,8 +381,9 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
                 if math.isnan(y):  # a contract whose amount is not disclosed: marked on the axis, never as 0
                     ax.plot([x], [0], marker="x", ms=6, mew=1.6, color=style.UNDISCLOSED_EDGECOLOR, clip_on=False,
                             zorder=4, gid="undisclosed")
-                    ax.annotate(base.U, (x, 0), xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
-                                fontsize=PANEL_FONTSIZE - 1, color=style.NOTE_COLOR, gid="undisclosed-label")
+                    labels[-1].append(ax.annotate(base.U, (x, 0), xytext=(0, 6), textcoords="offset points",
+                                                  ha="center", va="bottom", fontsize=PANEL_FONTSIZE - 1,
+                                                  color=style.NOTE_COLOR, gid="undisclosed-label"))
                     continue
                 marker, _ = contract_marker(r)
                 face = base.WARNING_COLOR if r.retender else "white" if r.renewed or marker == NONCOMPETITIVE_MARKER \
@@ -382,28 +391,27 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
                 ax.plot([x], [y], marker=marker, ms=6, color=color, mfc=face, mec=color, zorder=3, gid=f"marker-{marker}")
                 change = r.growth if r.renewed else at_retender.get(r.contract_id) if r.retender else None
                 if not base.missing(change):
-                    ax.annotate(signed_pct(change, 1), (x, y), xytext=(0, 5), textcoords="offset points",
-                                ha="center", va="bottom", fontsize=PANEL_FONTSIZE - 1,
-                                color=base.WARNING_COLOR if r.retender else color)
+                    labels[-1].append(_change_label(ax, x, y, change, unit=r.renewed and r.basis == UNIT_PRICE,
+                                                    color=base.WARNING_COLOR if r.retender else color))
             s = by_chain.loc[chain]
             if s["renewals"] > 0 and not base.missing(s["growth"]):
-                what = "单价" if s.get("basis") == "单价" else ""
-                notes.append(f"{int(s['first_year']) % 100:02d}—{int(s['last_year']) % 100:02d}{what}年均"
-                             f"{signed_pct(s['growth'], 1)}")
+                what = "单价" if s.get("basis") == UNIT_PRICE else ""
+                notes.append((f"{int(s['first_year']) % 100:02d}—{int(s['last_year']) % 100:02d}", vendor,
+                              f"{what}年均{signed_pct(s['growth'], 1)}"))
         years = _years(g["year"])
         ax.set_xticks(years, labels=[f"{y % 100:02d}" for y in years], fontsize=PANEL_FONTSIZE)
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
         ax.tick_params(axis="y", labelsize=PANEL_FONTSIZE)
         name = g["item"].dropna().iloc[0] if g["item"].notna().any() else ""
-        ax.set_title(f"{base.two_lines(item_label(code, name), 11)}\n{chr(10).join(notes[:2]) or '年均增长无法计算'}",
+        ax.set_title(f"{base.two_lines(item_label(code, name), 11)}\n{_chain_notes(notes[:2]) or '年均增长无法计算'}",
                      loc="left", fontsize=PANEL_FONTSIZE, pad=4, linespacing=1.25)
     handles = [
         Line2D([], [], ls="none", marker=COMPETITIVE_MARKER, ms=6, color=style.TEXT_COLOR, label="竞争性采购"),
         Line2D([], [], ls="none", marker=NONCOMPETITIVE_MARKER, ms=6, color=style.TEXT_COLOR, mfc="white",
                label="单一来源等非竞争性采购"),
         Line2D([], [], ls="none", marker=RENEWED_MARKER, ms=6, color=style.TEXT_COLOR, mfc="white",
-               label="续签（标注较上一合同的增幅；按单价计费的按单价）"),
+               label="续签（点上方：年度金额增幅；点下方：单价增幅）"),
         Line2D([], [], ls="none", marker=RETENDER_MARKER, ms=6, color=style.TEXT_COLOR, mfc=base.WARNING_COLOR,
                label="重新采购（标注较前一合同年度金额的增幅）"),
         Line2D([], [], color=style.TEXT_COLOR, ls="--", label="虚线：按月费×12推算"),
@@ -415,4 +423,35 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
     header.legend(handles=handles, loc="center left", ncol=3, fontsize=LEGEND_FONTSIZE - 1.5, frameon=False,
                   borderaxespad=0)
     base.title(header, title, "横轴为年份（后两位）；每条线为一条续签链，颜色为供应商（各图一致），新的一条线表示重新采购后的合同")
-    return base.done(fig, source, demo)
+    fig = base.done(fig, source, demo)
+    for panel in labels:  # once laid out, so that the overlap is measured as printed
+        base.separate_labels(panel)
+    return fig
+
+
+def _change_label(ax, x: float, y: float, change: float, *, unit: bool, color: str):
+    """The change at a contract: of the annual amount, above its point; of the unit price (a chain billed by
+    unit, whose points are still annual amounts), below it and named 单价, so that neither is read as the other."""
+    if unit:
+        return ax.annotate(f"单价\n{signed_pct(change, 1)}", (x, y), xytext=(0, -6), textcoords="offset points",
+                           ha="center", va="top", fontsize=PANEL_FONTSIZE - 1.5, color=color, linespacing=1.0,
+                           gid="unit-price-change")
+    return ax.annotate(signed_pct(change, 1), (x, y), xytext=(0, 5), textcoords="offset points", ha="center",
+                       va="bottom", fontsize=PANEL_FONTSIZE - 1, color=color, gid="amount-change")
+
+
+def _chain_notes(notes: list[tuple[str, Any, str]]) -> str:
+    """A panel's chains, one line each (``19—22单价年均-7.6%``); chains over the same years are told apart by
+    their vendor (``19—22联通：单价年均+0.0%``)."""
+    spans = [span for span, _, _ in notes]
+    lines = []
+    for span, vendor, text in notes:
+        who = "" if spans.count(span) == 1 or base.missing(vendor) else f"{_short_vendor(vendor)}："
+        lines.append(f"{span}{who}{text}")
+    return "\n".join(lines)
+
+
+def _short_vendor(vendor: Any) -> str:
+    """A vendor's name short enough for a panel title: 中国联通 → 联通; others to their first six characters."""
+    name = str(vendor)
+    return name.removeprefix("中国") if name in base.CARRIER_COLORS else name[:6]

@@ -34,6 +34,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width, placeholder
 from qdanalysis.paths import project_path
 from qdanalysis.present.blocks import NOTE, TITLE, Block, Chart, Paragraph, Placeholder, Ref, Table
+from qdanalysis.present.render.cells import CODE, NUMBER, column_kinds, unbroken
 
 #: Fonts: (East Asian face, its substitute where the face is not installed).
 TITLE_FONT = ("方正小标宋简体", "宋体")
@@ -61,7 +62,6 @@ TEXT_WIDTH = Mm(156)
 COVER_ENTRIES = (("评价机构", "评价机构名称"), ("委托方", "委托评价的单位"), ("报告日期", "×年×月×日"))
 #: How many display columns (half a Chinese character) one character of a figure is given: digits are wider.
 NUMBER_WIDTH = 1.25
-NUMERIC_CELL = re.compile(r"^[-−+]?[\d,]+(\.\d+)?(%|倍)?$")
 GREY = RGBColor(0x80, 0x80, 0x80)
 
 
@@ -148,17 +148,18 @@ class DocxWriter:
         for cell in header.cells:
             for run in cell.paragraphs[0].runs:
                 run.font.size = size
-        for values in frame.itertuples(index=False):
+        texts = [[UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                  for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
+        kinds = [column_kinds(column) for column in texts]
+        for i in range(len(frame)):
             row = table.add_row()
             _keep_row_whole(row)
-            cells = row.cells
-            for cell, value in zip(cells, values):
-                text = UNDISCLOSED if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-                numeric = bool(NUMERIC_CELL.match(text.replace(" ", "")))
-                self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else None,
+            for j, cell in enumerate(row.cells):
+                text, kind = texts[j][i], kinds[j][i]
+                self._cell(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if kind == NUMBER else None,
                            grey=text == UNDISCLOSED, size=size)
-                if numeric:
-                    _no_wrap(cell)  # 924.68, 98.27%: a number is never broken across lines
+                if kind in (NUMBER, CODE):
+                    _no_wrap(cell)  # 924.68, -3.65%, SL-2019-2.2-DX: never broken across lines
         _column_widths(table, frame, size, self._text_width())
         if block.layout.note:
             self.paragraph(block.layout.note, size=Pt(10.5), indent=False)
@@ -453,7 +454,7 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
     for j, name in enumerate(frame.columns):
         values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
         header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
-        numbers = [v for v in values if NUMERIC_CELL.match(v.replace(" ", ""))]
+        numbers = [v for v in values if unbroken(v)]
         numeric.append(bool(numbers))
         # a figure's digits and point are wider than half a Chinese character in most fonts: room for them
         widest_number = max((len(v) * NUMBER_WIDTH for v in numbers), default=0)

@@ -7,29 +7,17 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 from typing import Any, Iterable
 
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.money import is_missing
 from qdanalysis.present.blocks import TITLE, Block, Chart, Paragraph, Table
-
-#: Cells longer than this many characters wrap; shorter ones stay on one line.
-LONG_CELL = 16
-#: A cell that is a figure (``-3.65%``, ``1,234.50``, ``636.24万``, ``+2.62个百分点``, ``152.30+未披露``, ``34→36``):
-#: right-aligned and never broken inside.
-NUMBER_CELL = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?(%|万|万元|元|条|个百分点|倍)?(\+未披露)?$|^\d+→\d+$")
-#: A code (a contract number ``SL-2019-2.2-DX``, an item code ``2.2``): never broken at its hyphens.
-CODE_CELL = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9.\-]+$")
+from qdanalysis.present.render.cells import cell_kind, column_kinds
 
 
 def cell_class(text: str) -> str:
     """The CSS class of a table cell: ``qd-num`` (a figure), ``qd-code``, ``qd-long`` (wrapped text) or ``qd-short``."""
-    if NUMBER_CELL.match(text):
-        return "qd-num"
-    if CODE_CELL.match(text):
-        return "qd-code"
-    return "qd-long" if len(text) > LONG_CELL else "qd-short"
+    return "qd-" + cell_kind(text)
 
 #: The CSS class of each paragraph style.
 STYLE_CLASS = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}
@@ -56,13 +44,11 @@ def table_html(table: Table) -> str:
     frame = table.text_frame()
     caption = esc(table.caption) + (f"（{DEMO_LABEL}）" if table.demo else "")
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    texts = [[UNDISCLOSED if is_missing(v) else str(v) for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
+    kinds = [column_kinds(column) for column in texts]
     rows = []
-    for values in frame.itertuples(index=False):
-        cells = []
-        for v in values:
-            text = UNDISCLOSED if is_missing(v) else str(v)
-            cls = cell_class(text)
-            cells.append(f'<td class="{cls}">{esc(text)}</td>')
+    for i in range(len(frame)):
+        cells = [f'<td class="qd-{kinds[j][i]}">{esc(texts[j][i])}</td>' for j in range(len(texts))]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     body = f'<table class="qd-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     note = f'<p class="qd-note">{esc(table.layout.note)}</p>' if table.layout.note else ""

@@ -4,13 +4,14 @@ Finance staff use the file as it is: Chinese headers, money in 万元 as numbers
 ratios as percentages, a number format on every numeric column, frozen header rows, column widths
 that fit. Text that a spreadsheet would run as a formula (starting with =, +, -, @) is written as
 text. Every sheet prints: A4, one page wide (landscape when the columns are wider than a portrait
-page), the caption and header rows repeated on each page, long text wrapped, and a footer with the
-sheet's name and 第 N 页，共 M 页.
+page; where asked, two or more pages across when one would print the text below 7 pt), the caption and header rows
+repeated on each page, long text wrapped, and a footer with the sheet's name and 第 N 页，共 M 页.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
+from qdanalysis.present.render.cells import BLANKS, is_marked_figure, unbroken
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -44,9 +46,25 @@ HEADER_WIDTH = 12
 LINE_HEIGHT = 15
 #: Columns wider than this in total are printed landscape: about what a portrait A4 page holds at 100 %.
 PORTRAIT_WIDTH = 100
+#: What a landscape A4 page holds at 100 %: 271 mm between the margins, a width unit printing about 1.9 mm in
+#: Excel (Calibri) and up to 2.5 mm in a LibreOffice without a Calibri-metric font; the wider is taken, so that
+#: a sheet is not squeezed below the least scale on either.
+LANDSCAPE_WIDTH = 109
+#: The least print scale: the 11 pt text prints at 7 pt or larger. A sheet that would print smaller on one
+#: page's width is spread over as many pages across as keep it legible, its first column repeated on each.
+MIN_PRINT_SCALE = 7 / 11
 #: The footer of every printed page: the sheet's name, then 第 N 页，共 M 页.
 FOOTER = "&A　第 &P 页，共 &N 页"
 TOTAL_BORDER = Border(top=Side(style="thin"))
+
+
+def header_lines(header: str, width: float) -> str:
+    """A header wider than its column (``width``) broken before its bracket (预算数 / （万元）), so that it does
+    not wrap inside a word or leave a lone bracket on a line."""
+    if "（" not in header or header.startswith("（") or display_width(header) <= width - 2:
+        return header
+    head, _, rest = header.partition("（")
+    return f"{head}\n（{rest}"
 
 
 def safe_text(cell, text: str) -> None:
@@ -61,9 +79,13 @@ def safe_text(cell, text: str) -> None:
 
 def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns: dict[str, str], *,
                 money=(), percent=(), integer=(), dates=(), number_formats: dict[str, str] | None = None,
-                total: dict[str, Any] | None = None, demo: bool = False, note: str = "") -> None:
+                total: dict[str, Any] | None = None, demo: bool = False, note: str = "",
+                max_widths: dict[str, float] | None = None, legible: bool = False) -> None:
     """One sheet: caption in row 1, header in row 2 (frozen), then the rows, a 合计 row when ``total``
-    gives its values (by column key), and, a row below them, the note. The sheet is set up to print."""
+    gives its values (by column key), and, a row below them, the note (wrapped across the table's width).
+    ``max_widths`` caps a column's width (by key; its text wraps, a figure or a code is never cut: its
+    column stays as wide as it). The sheet is set up to print (``legible``: across pages rather than below 7 pt,
+    see :func:`print_setup`)."""
     number_formats = dict(number_formats or {})
     numeric = set(money) | set(percent) | set(integer) | set(number_formats)
     ws = wb.create_sheet(name[:31])
@@ -71,7 +93,9 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
               + ("（金额单位：万元）" if money else ""))
     ws.cell(row=1, column=1).font = CAPTION_FONT
     widths = []
+    least = []  # the width a column's figures and codes need: no cap goes below it
     for j, (key, header) in enumerate(columns.items(), start=1):
+        least.append(0)
         cell = ws.cell(row=2, column=j, value=header)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -80,6 +104,9 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
     rows = [row for _, row in df.iterrows()]
     if total is not None:
         rows.append(pd.Series(total, dtype=object))
+    # a column that mixes figures with text (指标值: ≥80条, 100%, 健全) keeps them with its text, not pushed right
+    mixed = {key for key in columns if key not in numeric and any(
+        isinstance(v, str) and v.strip() not in BLANKS and not is_marked_figure(v) for v in df.get(key, []))}
     for i, row in enumerate(rows, start=3):
         for j, key in enumerate(columns, start=1):
             value = row[key] if key in row.index else None
@@ -87,20 +114,39 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
             shown = _write_value(cell, value, key, money, percent, integer, dates, number_formats)
             if key in numeric and not isinstance(cell.value, (int, float)):
                 cell.alignment = Alignment(horizontal="right")  # 未披露 lines up with the numbers
+            elif isinstance(cell.value, str) and is_marked_figure(cell.value) and key not in mixed:
+                cell.alignment = Alignment(horizontal="right")  # a figure written as text: -3.65%, 152.30+未披露
             widths[j - 1] = max(widths[j - 1], display_width(shown))
+            if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and unbroken(cell.value)):
+                least[j - 1] = max(least[j - 1], display_width(shown) + 2)
     if total is not None:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True, color=cell.font.color)
             cell.border = TOTAL_BORDER
     widths = [min(MAX_WIDTH, max(8, width + 2)) for width in widths]
+    caps = max_widths or {}
+    widths = [max(min(width, caps.get(key, width)), need) for width, need, key in zip(widths, least, columns)]
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     _wrap(ws, widths, first_row=2)
     if note:
-        safe_text(ws.cell(row=ws.max_row + 2, column=1), note)
-        ws.cell(row=ws.max_row, column=1).font = MISSING_FONT
+        _note(ws, note, widths)
     ws.freeze_panes = "A3"
-    print_setup(ws, sum(ws.column_dimensions[get_column_letter(j)].width for j in range(1, len(widths) + 1)))
+    print_setup(ws, sum(widths), legible=legible)
+
+
+def _note(ws, note: str, widths: list[float]) -> None:
+    """The note a row below the table, wrapped across the table's width (so it prints within the page)."""
+    row = ws.max_row + 2
+    cell = ws.cell(row=row, column=1)
+    safe_text(cell, note)
+    cell.font = MISSING_FONT
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if len(widths) > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+    room = max(int(sum(widths) - 2), 1)
+    lines = sum(-(-max(display_width(part), 1) // room) for part in note.split("\n"))
+    ws.row_dimensions[row].height = LINE_HEIGHT * max(lines, 1)
 
 
 def _wrap(ws, widths: list[float], first_row: int) -> None:
@@ -113,24 +159,35 @@ def _wrap(ws, widths: list[float], first_row: int) -> None:
     for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
         lines = 1
         for cell, width in zip(row, widths):
-            if isinstance(cell.value, str):
+            if isinstance(cell.value, str) and not unbroken(cell.value):
                 lines = max(lines, sum(-(-max(display_width(part), 1) // int(width - 2))
                                        for part in cell.value.split("\n")))
         if lines > 1 and row[0].row > first_row:
             ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
-            for cell in row:  # every cell of the row from the top, beside the wrapped text
-                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+            for cell in row:  # every cell of the row from the top, beside the wrapped text; a figure or code unbroken
+                keep = isinstance(cell.value, str) and unbroken(cell.value)
+                cell.alignment = Alignment(wrap_text=not keep, vertical="top", horizontal=cell.alignment.horizontal)
         elif lines > 1:
             ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
-def print_setup(ws, width: float, title_rows: str = "1:2") -> None:
+def pages_across(width: float) -> int:
+    """How many landscape pages wide a sheet of columns ``width`` wide prints so that its text stays at
+    :data:`MIN_PRINT_SCALE` or larger: one where that scale fits it on one page."""
+    return max(1, math.ceil(width / (LANDSCAPE_WIDTH / MIN_PRINT_SCALE)))
+
+
+def print_setup(ws, width: float, title_rows: str = "1:2", *, legible: bool = False) -> None:
     """Print ``ws`` on A4, one page wide (landscape when ``width`` is more than a portrait page
-    holds), ``title_rows`` repeated on every page, the sheet's name and page number in the footer."""
+    holds) or, with ``legible`` when one page's width would print its text smaller than 7 pt, as many
+    landscape pages across as keep it legible (:func:`pages_across`) with its first column repeated on
+    each; ``title_rows`` repeated on every page, the sheet's name and page number in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_across(width) if legible else 1
+    if ws.page_setup.fitToWidth > 1:
+        ws.print_title_cols = "A:A"  # which row is which, on the pages to the right
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.7, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True

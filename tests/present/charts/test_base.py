@@ -82,3 +82,25 @@ def test_stacked_bars_hatch_what_is_not_disclosed_and_total_what_is():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2019年", "2020年", "2021年"]
     base.legend_below(ax, legend, undisclosed=True, estimated=True)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["甲类", "乙", "未披露", base.ESTIMATE_LABEL]
+
+
+def test_labels_that_overlap_are_moved_apart_and_a_clear_one_stays():
+    import matplotlib.pyplot as plt
+
+    fig, ax = base.figure(4, 3)
+    ax.plot([2018, 2022], [48.25, 37.14])
+    ax.set_xlim(2017.5, 2022.5)
+    ax.set_ylim(0, 60)
+
+    def label(x, y):
+        return ax.annotate(f"{y:.2f}", (x, y), xytext=(0, 5), textcoords="offset points", ha="center", va="bottom")
+
+    first, same, alone = label(2018, 48.25), label(2018, 48.25), label(2022, 37.14)
+    renderer = fig.canvas.get_renderer()
+    assert first.get_window_extent(renderer).overlaps(same.get_window_extent(renderer))  # drawn one over the other
+    base.separate_labels([first, same, alone])
+    assert first.xyann == (0, 5) and alone.xyann == (0, 5)  # the first and a clear label do not move
+    assert same.xyann == (0, -5) and same.get_va() == "top"  # the other side of its point
+    boxes = [t.get_window_extent(renderer) for t in (first, same, alone)]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close(fig)

@@ -173,3 +173,42 @@ def test_a_year_without_a_ledger_is_not_provided_on_the_chart(analyses):
     labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "undisclosed-label"]
     assert labels == ["未提供"]
     plt.close(fig)
+
+
+def _overlapping(fig, gids) -> list[tuple[str, str]]:
+    """Pairs of point labels (by gid) of one panel whose boxes overlap on the page."""
+    renderer = fig.canvas.get_renderer()
+    pairs = []
+    for ax in fig.axes:
+        labels = [t for t in ax.texts if t.get_gid() in gids]
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        pairs += [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
+                  for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    return pairs
+
+
+def test_per_mbps_labels_do_not_overlap(analyses):
+    # 2018 单位接入: 联通 and 电信 both 48.25 — one label above the point, the other below, neither over the other
+    fig = trend_charts.unit_price_trend(T.line_trend(analyses), source="s", demo=True)
+    assert _overlapping(fig, {"price-label"}) == []
+    at_4825 = [t for ax in fig.axes for t in ax.texts if t.get_text() == "48.25"]
+    assert len(at_4825) == 2 and sorted(t.get_va() for t in at_4825) == ["bottom", "top"]
+    plt.close(fig)
+
+
+def test_chain_unit_price_changes_are_named_and_set_apart_from_the_amounts(analyses):
+    # 2.2 is billed per line and month: its points are annual amounts, its renewal changes unit prices
+    chains = T.chain_history(T.contract_history(analyses))
+    fig = trend_charts.chain_trend(chains, T.chain_table(chains), source="s", demo=True)
+    panel = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith("2.2"))
+    unit = [t for t in panel.texts if t.get_gid() == "unit-price-change"]
+    assert len(unit) == 6 and all(t.get_text().startswith("单价\n") for t in unit)
+    assert all(t.xyann[1] < 0 and t.get_va() == "top" for t in unit)  # below the annual-amount points
+    assert sorted(t.get_text() for t in unit).count("单价\n+0.0%") == 3  # 联通: 942 a line throughout
+    amounts = [t for ax in fig.axes for t in ax.texts if t.get_gid() == "amount-change"]
+    assert amounts and all(t.xyann[1] > 0 and not t.get_text().startswith("单价") for t in amounts)
+    # the two chains of 2.2 run over the same years: the title says which carrier each growth is
+    title = panel.get_title(loc="left")
+    assert "19—22电信：单价年均-7.6%" in title and "19—22联通：单价年均+0.0%" in title
+    assert _overlapping(fig, {"unit-price-change", "amount-change", "undisclosed-label"}) == []
+    plt.close(fig)

@@ -174,3 +174,25 @@ def test_a_figure_is_never_broken_inside_its_cell():
     assert undisclosed._tc.tcPr.find(qn("w:noWrap")) is None
     # and the column is wide enough for it: 12 characters of digits, wider than half a Chinese character each
     assert table.columns[1].width.mm >= 12 * 1.25 * Pt(10.5).mm / 2 * 0.98
+
+
+def test_figures_written_as_text_are_right_aligned_and_figures_and_codes_never_broken():
+    # the classification is the HTML renderer's (qdanalysis.present.render.cells): 表3's changes, 表1's partial sums
+    w = DocxWriter()
+    layout = TableLayout("t", "变动", {"a": "合同", "b": "变动", "c": "金额", "d": "说明"})
+    frame = pd.DataFrame({"a": ["SL-2019-2.2-DX"], "b": ["-3.65%"], "c": ["152.30+未披露"], "d": ["很长的说明文字" * 12]})
+    w.table(Table(layout, frame))
+    code, change, partial, note = w.doc.tables[0].rows[1].cells
+    for cell in (change, partial):
+        assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        assert cell._tc.tcPr.find(qn("w:noWrap")) is not None
+    assert code.paragraphs[0].alignment is None and code._tc.tcPr.find(qn("w:noWrap")) is not None
+    assert note.paragraphs[0].alignment is None and note._tc.tcPr.find(qn("w:noWrap")) is None
+
+
+def test_a_figure_in_a_column_of_text_is_unbroken_but_not_pushed_right():
+    w = DocxWriter()
+    w.table(Table(TableLayout("t", "指标", {"a": "指标值"}), pd.DataFrame({"a": ["≥80条", "100%", "健全"]})))
+    figure = w.doc.tables[0].rows[2].cells[0]
+    assert figure.text == "100%" and figure.paragraphs[0].alignment is None
+    assert figure._tc.tcPr.find(qn("w:noWrap")) is not None

@@ -107,3 +107,64 @@ def test_a_block_is_written_with_its_number_suffix_and_total():
     given = Workbook()
     render.write_block(given, Table(LAYOUT, months, total={"month": "总计", "cost": Decimal("20000")}))
     assert [c.value for c in given["月度"][4]] == ["总计", 2.0, "—"]
+
+
+def test_figures_written_as_text_are_right_aligned_and_never_wrapped():
+    # the classification is the HTML renderer's (qdanalysis.present.render.cells); the row wraps for its long text
+    wb = Workbook()
+    columns = {"id": "合同", "change": "变动", "amount": "金额", "note": "说明"}
+    rows = pd.DataFrame({"id": ["SL-2019-2.2-DX"], "change": ["-3.65%"], "amount": ["152.30+未披露"],
+                         "note": ["很长的说明文字" * 10]})
+    render.write_table(wb, "变动", "合同变动", rows, columns)
+    ws = wb["变动"]
+    assert ws.row_dimensions[3].height > render.LINE_HEIGHT and ws["D3"].alignment.wrap_text
+    for ref in ("B3", "C3"):
+        assert ws[ref].alignment.horizontal == "right" and not ws[ref].alignment.wrap_text
+        assert ws.column_dimensions[ref[0]].width >= render.display_width(ws[ref].value) + 2
+    assert ws["A3"].alignment.horizontal is None and not ws["A3"].alignment.wrap_text
+    assert ws["B3"].value == "-3.65%" and ws["B3"].data_type == "s"  # text, not a formula
+    render.write_table(wb, "编号", "编号", pd.DataFrame({"id": ["1.1", "2.10"]}), {"id": "项目编号"})
+    assert wb["编号"]["A3"].alignment.horizontal is None  # an item code kept as text, not a figure
+
+
+def test_a_sheet_too_wide_for_7_pt_on_one_page_prints_across_pages_with_its_first_column():
+    one = render.LANDSCAPE_WIDTH / render.MIN_PRINT_SCALE  # the widest that prints at 7 pt on one page
+    assert render.pages_across(one) == 1 and render.pages_across(one + 1) == 2 and render.pages_across(2 * one + 1) == 3
+    wide = Workbook().active
+    render.print_setup(wide, one + 1, legible=True)
+    assert wide.page_setup.orientation == "landscape" and wide.page_setup.fitToWidth == 2
+    assert wide.print_title_cols == "$A:$A"  # which row is which on the page to the right
+    narrow = Workbook().active
+    render.print_setup(narrow, one, legible=True)
+    assert narrow.page_setup.fitToWidth == 1 and not narrow.print_title_cols
+    squeezed = Workbook().active  # not asked: one page wide whatever the scale (the annual workbook's sheets)
+    render.print_setup(squeezed, one + 1)
+    assert squeezed.page_setup.fitToWidth == 1
+
+
+def test_column_caps_narrow_text_but_never_a_figure_and_the_note_wraps_across_the_table():
+    wb = Workbook()
+    columns = {"name": "项目名称", "amount": "金额", "note": "说明"}
+    rows = pd.DataFrame({"name": ["示例市大数据局专项业务费"], "amount": ["1,234,567.89"], "note": ["短"]})
+    render.write_table(wb, "t", "表", rows, columns, note="注：" + "很长的说明文字" * 20,
+                       max_widths={"name": 10, "amount": 6})
+    ws = wb["t"]
+    assert ws.column_dimensions["A"].width == 10 and ws["A3"].alignment.wrap_text  # capped: the name wraps
+    assert ws.column_dimensions["B"].width == len("1,234,567.89") + 2  # a figure keeps its width
+    assert "A5:C5" in {str(r) for r in ws.merged_cells.ranges} and ws["A5"].alignment.wrap_text
+    assert ws.row_dimensions[5].height > render.LINE_HEIGHT * 5  # as tall as its lines
+
+
+def test_a_header_wider_than_its_column_breaks_before_its_bracket():
+    assert render.header_lines("预算数（万元）", 10) == "预算数\n（万元）"
+    assert render.header_lines("预算数（万元）", 16) == "预算数（万元）"
+    assert render.header_lines("评价等级", 6) == "评价等级"
+
+
+def test_a_figure_in_a_column_of_text_is_not_pushed_right():
+    wb = Workbook()
+    render.write_table(wb, "指标", "指标", pd.DataFrame({"a": ["≥80条", "100%", "健全"], "b": ["91条", "-3.65%", "未披露"]}),
+                       {"a": "指标值", "b": "实际完成值"})
+    ws = wb["指标"]
+    assert ws["A4"].value == "100%" and ws["A4"].alignment.horizontal is None
+    assert ws["B3"].alignment.horizontal == "right" and ws["B4"].alignment.horizontal == "right"

@@ -1,0 +1,31 @@
+"""What a table cell's text is, shared by the HTML, Word and Excel renderers."""
+
+from __future__ import annotations
+
+import pytest
+
+from qdanalysis.present.render import cells
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("-3.65%", cells.NUMBER), ("−3.65%", cells.NUMBER), ("1,234.50", cells.NUMBER), ("1 234.50", cells.NUMBER),
+    ("636.24万", cells.NUMBER), ("+2.62个百分点", cells.NUMBER), ("152.30+未披露", cells.NUMBER),
+    ("34→36", cells.NUMBER), ("9.62倍", cells.NUMBER), ("SL-2019-2.2-DX", cells.CODE), ("未披露", cells.SHORT),
+    ("口径不同", cells.SHORT), ("2019年", cells.SHORT), ("其后未重新采购，续签前未进行市场询价", cells.LONG)])
+def test_each_cell_is_a_figure_a_code_or_text(text, kind):
+    assert cells.cell_kind(text) == kind
+    assert cells.is_figure(text) == (kind == cells.NUMBER)
+    assert cells.unbroken(text) == (kind in (cells.NUMBER, cells.CODE))
+
+
+@pytest.mark.parametrize(("text", "marked"), [("-3.65%", True), ("91条", True), ("1,234.50", True), ("+2", True),
+                                              ("1.1", False), ("12", False), ("SL-2019-2.2-DX", False)])
+def test_a_spreadsheet_tells_a_figure_from_an_item_code_by_its_marks(text, marked):
+    assert cells.is_marked_figure(text) is marked
+
+
+def test_a_column_mixing_figures_with_text_keeps_its_figures_with_the_text():
+    # 指标值: ≥80条 and 健全 are text; 100% among them stays on one line but is not pushed right
+    assert cells.column_kinds(["≥80条", "100%", "健全"]) == [cells.SHORT, cells.CODE, cells.SHORT]
+    assert cells.column_kinds(["-3.65%", "未披露", "—", "152.30+未披露"]) == [cells.NUMBER, cells.SHORT, cells.SHORT,
+                                                                          cells.NUMBER]
