@@ -415,6 +415,12 @@ def _natural(col: pd.Series) -> pd.Series:
     return col.map(lambda c: tuple(int(p) if p.isdigit() else p for p in str(c).split(".")))
 
 
+def chain_items(table: pd.DataFrame) -> list[str]:
+    """The items with a renewal chain of two contracts or more (``table``: :func:`chain_table`), in its order."""
+    linked = table[(table["renewals"] > 0) & (table["links"] > 1)] if len(table) else table
+    return list(dict.fromkeys(linked["item_code"])) if len(linked) else []
+
+
 def chain_table(chains: pd.DataFrame) -> pd.DataFrame:
     """One row per renewal chain: its years, renewals, growth at each renewal and per year.
 

@@ -42,6 +42,18 @@ def _charts():
     return trends
 
 
+#: Panels in one figure of the renewal chains (two rows of three): a figure of more rows prints shrunk to fit an
+#: A4 page, its panel text below a readable size, so further items are drawn as further figures.
+CHAIN_PANELS = 6
+
+
+def chain_parts(chain_table: pd.DataFrame) -> list[list[str] | None]:
+    """The chain items split into figures of at most :data:`CHAIN_PANELS` panels; ``[None]`` (one figure that says
+    there is no chain) when no item has one."""
+    items = trends_analysis.chain_items(chain_table)
+    return [items[i:i + CHAIN_PANELS] for i in range(0, len(items), CHAIN_PANELS)] or [None]
+
+
 def _quantity_text(chain) -> str:
     """``52→54``: the number of lines of a chain billed by unit, first to last; a dash otherwise."""
     first, last = getattr(chain, "first_quantity", None), getattr(chain, "last_quantity", None)
@@ -285,8 +297,13 @@ class TrendsReport(Outline):
         if chains.empty:
             blocks.append(para("所列年度的合同台账中没有按年或按月计费的合同。", "note"))
         else:
-            blocks.append(Chart("chain_trend", lambda: _charts().chain_trend(chains, chain_table, source=self.source(),
-                                                                     demo=self.demo), "历年续签合同年度金额"))
+            parts = chain_parts(chain_table)
+            for n, items in enumerate(parts, start=1):
+                blocks.append(Chart(
+                    "chain_trend" if n == 1 else f"chain_trend_{n}",
+                    lambda items=items, n=n: _charts().chain_trend(chains, chain_table, source=self.source(),
+                                                                   demo=self.demo, items=items, part=(n, len(parts))),
+                    "历年续签合同年度金额" + (f"（{n}/{len(parts)}）" if len(parts) > 1 else "")))
             shown = chain_table[chain_table["links"] > 1]
             blocks.append(table(shown.assign(
                 label=[item_label(c, i) for c, i in zip(shown["item_code"], shown["item"])],

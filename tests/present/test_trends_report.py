@@ -161,6 +161,24 @@ def test_one_figure_per_chain_in_every_section(report):
     lines = _text(report.lines())
     assert "中国电信单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年37.14元（年均-6.34%" in lines
     assert "其中续签合同链SL-2019-2.2-DX（2019—2022年）单价年均-7.62%，与“续签合同链”表一致" in lines
-    chains = report.contracts()[1].text_frame().set_index("首个合同")
+    chains = next(b for b in report.contracts() if getattr(b, "caption", "").startswith("续签合同链"))
+    chains = chains.text_frame().set_index("首个合同")
     assert (chains.loc["SL-2019-2.2-DX", "年均增长"], chains.loc["SL-2019-2.2-DX", "增幅计算依据"]) == ("-7.62%", "单价")
     assert (chains.loc["SL-2019-2.2-LT", "年均增长"], chains.loc["SL-2019-2.2-LT", "数量变化"]) == ("+0.00%", "52→54")
+
+
+def test_the_chains_are_drawn_six_panels_to_a_figure_so_that_each_prints_at_full_width(report):
+    from qdanalysis.present.blocks import Chart
+    from qdanalysis.present.trends_report import chain_parts
+
+    assert [len(p) for p in chain_parts(report.trends.chain_table)] == [6, 6, 2]  # the demo's 14 chained items
+    charts = [b for b in report.contracts() if isinstance(b, Chart) and b.key.startswith("chain_trend")]
+    assert [(c.key, c.alt) for c in charts] == [("chain_trend", "历年续签合同年度金额（1/3）"),
+                                                ("chain_trend_2", "历年续签合同年度金额（2/3）"),
+                                                ("chain_trend_3", "历年续签合同年度金额（3/3）")]
+    second = charts[1].draw()
+    titles = [ax.get_title(loc="left") for ax in second.axes if ax.get_title(loc="left")]
+    assert titles[0] == "历年续签合同年度金额（万元）（2/3）"
+    assert [t.split(" ")[0] for t in titles[1:]] == ["2.1", "2.2", "2.4", "2.5", "2.6", "2.8"]
+    width, height = second.get_size_inches()
+    assert height / width < 230 / 180  # fits the printed page's width (180 mm) under the 230 mm image limit

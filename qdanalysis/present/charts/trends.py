@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter
 
 from qdanalysis.analyse.linking import item_label
 from qdanalysis.analyse.trend_coverage import ABSENT, NOT_PROVIDED
-from qdanalysis.analyse.trends import UNIT_PRICE, measure_state
+from qdanalysis.analyse.trends import UNIT_PRICE, chain_items, measure_state
 from qdanalysis.domain import BASIS_WORDS
 from qdanalysis.fmt import signed_pct, signed_points
 from qdanalysis.money import round_half_up
@@ -332,7 +332,8 @@ def contract_marker(r: Any) -> tuple[str, str]:
     return NONCOMPETITIVE_MARKER, "非竞争性采购"
 
 
-def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo: bool = False) -> Figure:
+def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo: bool = False,
+                items: list[str] | None = None, part: tuple[int, int] | None = None) -> Figure:
     """One panel per item: each renewal chain's annual amount across years, renewals and re-tenders marked.
 
     Args:
@@ -340,16 +341,20 @@ def chain_trend(chains: pd.DataFrame, table: pd.DataFrame, *, source: str, demo:
         table: ``trends.chain_table`` (growth per chain).
         source: 数据来源 text.
         demo: mark as 示例数据.
+        items: the items to draw (a part of :func:`~qdanalysis.analyse.trends.chain_items`); None: every item
+            with a chain.
+        part: (n, of) when the chains are drawn as several figures: the title says which one this is.
     """
-    title = "历年续签合同年度金额（万元）"
-    linked = table[(table["renewals"] > 0) & (table["links"] > 1)] if len(table) else table
-    if chains.empty or linked.empty:
+    title = "历年续签合同年度金额（万元）" + (f"（{part[0]}/{part[1]}）" if part and part[1] > 1 else "")
+    every = chain_items(table)
+    if chains.empty or not every:
         fig, ax = base.figure()
         return base.empty(fig, ax, title, "各年度合同台账中没有由两份以上合同组成的续签链（按年或按月计费）", source, demo)
-    items = list(dict.fromkeys(linked["item_code"]))
+    items = [i for i in every if items is None or i in items]
     ncols = min(3, len(items))
     nrows = math.ceil(len(items) / ncols)
-    colors = vendor_colors(chains.loc[chains["item_code"].isin(items), "vendor"])
+    # colours from every item's vendors, so that a vendor keeps its colour in each of the figures
+    colors = vendor_colors(chains.loc[chains["item_code"].isin(every), "vendor"])
     legend_rows = math.ceil((6 + len(colors)) / 3)  # the markers, the dashed line, 未披露, each vendor
     fig, header = base.figure(8.4, 1.0 + 0.27 * legend_rows + 3.4 * nrows)
     header.remove()

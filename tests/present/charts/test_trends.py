@@ -212,3 +212,22 @@ def test_chain_unit_price_changes_are_named_and_set_apart_from_the_amounts(analy
     assert "19—22电信：单价年均-7.6%" in title and "19—22联通：单价年均+0.0%" in title
     assert _overlapping(fig, {"unit-price-change", "amount-change", "undisclosed-label"}) == []
     plt.close(fig)
+
+
+@pytest.mark.slow  # the chains drawn twice
+def test_a_part_of_the_chains_draws_its_items_in_the_colours_of_the_whole(analyses):
+    chains = T.chain_history(T.contract_history(analyses))
+    table = T.chain_table(chains)
+    whole = trend_charts.chain_trend(chains, table, source="s", demo=True)
+    part = trend_charts.chain_trend(chains, table, source="s", demo=True, items=["2.1", "2.2"], part=(2, 3))
+
+    def colours(fig):
+        return {(ax.get_title(loc="left").split(" ")[0], line.get_color()) for ax in fig.axes for line in ax.get_lines()
+                if line.get_gid() in ("estimated", "stated")}
+
+    shown = colours(part)
+    assert {code for code, _ in shown} == {"2.1", "2.2"}
+    assert shown <= colours(whole)  # a vendor keeps its colour in every figure
+    assert part.axes[0].get_title(loc="left") == "历年续签合同年度金额（万元）（2/3）"
+    plt.close(whole)
+    plt.close(part)
