@@ -15,7 +15,7 @@ import pandas as pd
 from qdanalysis.domain import FOLLOWUP_STATUSES
 from qdanalysis.read import parsing
 from qdanalysis.read.columns import as_date, frame, provenance, raise_problems
-from qdanalysis.read.loaders.team import _records, _text, _word
+from qdanalysis.read.loaders.team import _records, _text, _word, repeated
 from qdanalysis.read.schema import FOLLOWUP, PRIOR_PROBLEMS
 from qdanalysis.read.xlsx import collector_paused
 
@@ -57,13 +57,9 @@ def load_followup(path: str | Path) -> pd.DataFrame:
         status = _word(collector, loc, rec, "status", "整改状态", FOLLOWUP_STATUSES)
         if len(collector.problems) > bad:
             continue
-        if code in seen:
-            file, sheet, row = seen[code]
-            collector.add(loc.sheet, rec.row, loc.where("code"),
-                          f"问题编号{code}重复：《{Path(file).stem}》「{sheet}」表第{row}行已有这一问题",
-                          "每个问题编号只写一行；请保留最终的整改情况，删除另一行")
+        if repeated(seen, code, collector, loc, rec, "code", f"问题编号{code}", "已有这一问题",
+                    "每个问题编号只写一行；请保留最终的整改情况，删除另一行"):
             continue
-        seen[code] = (loc.file, loc.sheet, rec.row)
         rows.append({"code": code, "title": _text(rec, "title"), "category": _text(rec, "category"),
                      "status": status, "measures": _text(rec, "measures"), "evidence": _text(rec, "evidence"),
                      "evaluator": _text(rec, "evaluator"), "date": as_date(rec.values.get("date")),
@@ -91,13 +87,9 @@ def load_prior_problems(path: str | Path) -> pd.DataFrame:
                           "请按上年报告导出表“主要问题”原样复制编号和问题，或删除这一行")
             continue
         code = _code(code)
-        if code in seen:
-            file, sheet, row = seen[code]
-            collector.add(loc.sheet, rec.row, loc.where("code"),
-                          f"编号{code}重复：《{Path(file).stem}》「{sheet}」表第{row}行已有这一问题",
-                          "每个编号只写一行；请删除重复的一行")
+        if repeated(seen, code, collector, loc, rec, "code", f"编号{code}", "已有这一问题",
+                    "每个编号只写一行；请删除重复的一行"):
             continue
-        seen[code] = (loc.file, loc.sheet, rec.row)
         rows.append({"number": _text(rec, "number"), "code": code, "title": title,
                      **{k: _text(rec, k) for k in ("severity", "category", "basis", "advice", "origin", "decision")},
                      **provenance(rec)})

@@ -78,6 +78,19 @@ def _word(collector, loc: Located, rec: Record, key: str, label: str, allowed: t
     return None
 
 
+def repeated(seen: dict[str, tuple[str, str, int]], key: str, collector, loc: Located, rec: Record, column: str,
+             label: str, then: str, advice: str) -> bool:
+    """Whether ``key`` was written in an earlier row (of any workbook of the folder): then the problem is noted,
+    naming that row (``<label>重复：《file》「sheet」表第N行<then>``); otherwise this row is remembered."""
+    if key in seen:
+        file, sheet, row = seen[key]
+        collector.add(loc.sheet, rec.row, loc.where(column),
+                      f"{label}重复：《{Path(file).stem}》「{sheet}」表第{row}行{then}", advice)
+        return True
+    seen[key] = (loc.file, loc.sheet, rec.row)
+    return False
+
+
 @collector_paused()
 def load_team_findings(path: str | Path) -> pd.DataFrame:
     """评价发现: one problem the team found a row, its words as written.
@@ -109,13 +122,9 @@ def load_team_findings(path: str | Path) -> pd.DataFrame:
         if len(collector.problems) > bad:
             continue
         key = parsing.compact(title)
-        if key in seen:
-            file, sheet, row = seen[key]
-            collector.add(loc.sheet, rec.row, loc.where("title"),
-                          f"问题「{title}」重复：《{Path(file).stem}》「{sheet}」表第{row}行已有这一问题",
-                          "同一问题只写一行；请合并两行后删除其中一行")
+        if repeated(seen, key, collector, loc, rec, "title", f"问题「{title}」", "已有这一问题",
+                    "同一问题只写一行；请合并两行后删除其中一行"):
             continue
-        seen[key] = (loc.file, loc.sheet, rec.row)
         rows.append({"category": category, "level2": _text(rec, "level2"), "title": title,
                      "detail": _text(rec, "detail"), "basis": _text(rec, "basis"), "cause": _text(rec, "cause"),
                      "advice": _text(rec, "advice"), "indicators": "、".join(indicator_names(rec.raw.get("indicators")))
@@ -169,13 +178,9 @@ def load_decisions(path: str | Path) -> pd.DataFrame:
                           f"编号{code}的处理意见为“不采纳”，但没有填写理由",
                           "请在“理由”列写明不采纳的理由（写入报告附件）")
             continue
-        if code in seen:
-            file, sheet, row = seen[code]
-            collector.add(loc.sheet, rec.row, loc.where("code"),
-                          f"编号{code}重复：《{Path(file).stem}》「{sheet}」表第{row}行已处理这一问题",
-                          "每个编号只写一行；请保留最终的处理意见，删除另一行")
+        if repeated(seen, code, collector, loc, rec, "code", f"编号{code}", "已处理这一问题",
+                    "每个编号只写一行；请保留最终的处理意见，删除另一行"):
             continue
-        seen[code] = (loc.file, loc.sheet, rec.row)
         rows.append({"code": code, "original": _text(rec, "original"), "decision": decision, **wording,
                      "reason": reason, "evaluator": _text(rec, "evaluator"), "date": as_date(rec.values.get("date")),
                      **provenance(rec)})

@@ -38,8 +38,19 @@ def test_a_bad_row_is_refused_naming_its_row_and_column(workbook, row, message):
 def test_a_code_written_twice_is_refused(workbook):
     path = workbook({"整改情况": [HEADER, ["F04", None, None, "已整改", None, None, None, None],
                                   ["F04", None, None, "未整改", None, None, None, None]]})
-    with pytest.raises(ValidationError, match="问题编号F04重复"):
+    with pytest.raises(ValidationError) as err:
         load_followup(path)
+    problem = err.value.problems[0]
+    assert (problem.row, problem.message) == (3, f"问题编号F04重复：《{path.stem}》「整改情况」表第2行已有这一问题")
+
+
+def test_an_exported_problem_written_twice_is_refused_naming_the_first_row(workbook):
+    header = ["序号", "编号", "问题"]
+    path = workbook({"上年主要问题": [header, [1, "F01", "产出指标未覆盖主要支出项目"], [2, "f01", "同一问题"]]})
+    with pytest.raises(ValidationError) as err:
+        load_prior_problems(path)
+    problem = err.value.problems[0]
+    assert (problem.row, problem.message) == (3, f"编号F01重复：《{path.stem}》「上年主要问题」表第2行已有这一问题")
 
 
 def test_the_exported_problems_load_as_written(workbook):
