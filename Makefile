@@ -48,6 +48,11 @@ test: $(STAMP) ## build the environment and run the whole test suite (TEST_JOBS 
 	for i in $$(seq 2 $(TEST_JOBS)); do echo "--- tests, share $$i of $(TEST_JOBS) ---"; cat "$$logs/$$i"; done; \
 	exit $$status
 
+test-timings: $(STAMP) ## measure each test module's seconds in one process (tests/module_seconds.json: make test's shares)
+	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --junitxml="$$logs/junit.xml" && \
+	$(BIN)/python tests/suite.py "$$logs/junit.xml" > tests/module_seconds.json
+
 # The slowest fast tests are listed, so that one drifting past a second or two gets marked slow.
 test-fast: $(STAMP) ## the inner loop (under a minute): every test but those marked slow (kernels, LibreOffice, Chromium)
 	$(BIN)/python -m pytest -q -m "not slow" --durations=5 --durations-min=1
@@ -90,4 +95,4 @@ clean: ## remove what the tool can rebuild (data/processed/, data/demo*/, the re
 	  echo "$$kept" | sed 's/^/  /'; \
 	fi
 
-.PHONY: help env report demo test test-fast lint bench clean airflow-test
+.PHONY: help env report demo test test-fast test-timings lint bench clean airflow-test

@@ -61,7 +61,7 @@ if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's cho
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from suite import SLOW_WEIGHT, shard_of, slow_program  # noqa: E402 - beside this file
+from suite import SLOW_WEIGHT, module_weights, read_timings, shard_of, slow_program  # noqa: E402 - beside this file
 from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
 
 # --- make test-fast: the inner loop leaves out the tests marked slow, and checks that it does ---
@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(config, items):
         if heavy:
             slow_functions.add(function)
         weights[module] = weights.get(module, 0.0) + (SLOW_WEIGHT if heavy else 1)
-    mine = shard_of(weights, shards)
+    mine = shard_of(module_weights(weights, read_timings()), shards)
     keep = [item for item in items if mine[item.nodeid.split("::")[0]] == index - 1]
     config.hook.pytest_deselected(items=[item for item in items if mine[item.nodeid.split("::")[0]] != index - 1])
     items[:] = keep

@@ -3,7 +3,10 @@ modules out between its processes (used by tests/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 #: Programs that make a test slow (a Jupyter kernel, papermill, LibreOffice, Chromium): a test that starts one is
 #: marked ``slow`` (``pytestmark = pytest.mark.slow`` for a module), and a run without the slow tests refuses it.
@@ -43,3 +46,45 @@ def shard_of(modules: dict[str, float], shards: int) -> dict[str, int]:
         out[name] = k
         load[k] += weight
     return out
+
+
+#: Each test module's measured seconds (``make test-timings`` writes it from a whole run): the shares are weighed
+#: by these, so that each process finishes at about the same time. A module not listed (a new one) is weighed by
+#: its tests (:data:`SLOW_WEIGHT`) at the seconds a unit costs in the listed modules.
+TIMINGS = Path(__file__).with_name("module_seconds.json")
+
+
+def module_weights(units: dict[str, float], seconds: dict[str, float]) -> dict[str, float]:
+    """The weight of each module in seconds: measured where ``seconds`` has it, else its ``units`` (tests, slow ones
+    weighing :data:`SLOW_WEIGHT`) at the seconds per unit of the measured modules."""
+    measured = [m for m in units if m in seconds]
+    per_unit = (sum(seconds[m] for m in measured) / sum(units[m] for m in measured)
+                if measured and sum(units[m] for m in measured) else 1.0)
+    return {m: seconds[m] if m in seconds else u * per_unit for m, u in units.items()}
+
+
+def read_timings(path: Path = TIMINGS) -> dict[str, float]:
+    """:data:`TIMINGS` as {module: seconds}; {} when absent (every module is then weighed by its tests)."""
+    return {str(k): float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()} if path.is_file() else {}
+
+
+def junit_seconds(*reports: Path) -> dict[str, float]:
+    """Each module's seconds (setup, call and teardown of its tests) from pytest's ``--junitxml`` reports."""
+    out: dict[str, float] = {}
+    for report in reports:
+        for case in ET.parse(report).getroot().iter("testcase"):
+            classname = case.get("classname", "")
+            parts = classname.split(".")
+            # tests.read.test_xlsx (a function) or tests.read.test_xlsx.TestClass (a class's method)
+            while parts and not parts[-1].startswith("test_"):
+                parts.pop()
+            if parts:
+                module = "/".join(parts) + ".py"
+                out[module] = round(out.get(module, 0.0) + float(case.get("time", 0) or 0), 2)
+    return dict(sorted(out.items()))
+
+
+if __name__ == "__main__":  # make test-timings: python tests/suite.py <junit.xml>... > tests/module_seconds.json
+    import sys
+
+    print(json.dumps(junit_seconds(*(Path(a) for a in sys.argv[1:])), ensure_ascii=False, indent=1))

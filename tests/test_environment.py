@@ -3,6 +3,7 @@
 import os
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -180,6 +181,40 @@ def test_make_test_shares_whole_modules_out_heaviest_first_each_to_the_lightest_
     assert shard_of(weights, 1) == dict.fromkeys(weights, 0)
     loads = [sum(w for m, w in weights.items() if shares[m] == k) for k in (0, 1)]
     assert loads == [111, 110]
+
+
+def test_make_test_weighs_each_module_by_its_measured_seconds_and_a_new_one_by_its_tests():
+    from suite import module_weights
+
+    units = {"a.py": 10, "b.py": 30, "new.py": 20}  # tests, a slow one counting SLOW_WEIGHT
+    weights = module_weights(units, {"a.py": 5.0, "b.py": 35.0, "gone.py": 9.0})
+    assert weights == {"a.py": 5.0, "b.py": 35.0, "new.py": 20.0}  # 40 s for 40 units measured: 1 s a unit
+    assert module_weights(units, {}) == {"a.py": 10.0, "b.py": 30.0, "new.py": 20.0}
+
+
+def test_make_test_timings_sums_each_modules_seconds_from_the_junit_report(tmp_path):
+    from suite import junit_seconds, read_timings
+
+    report = tmp_path / "junit.xml"
+    report.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.read.test_xlsx" name="test_a" time="1.25"/>'
+        '<testcase classname="tests.read.test_xlsx" name="test_b[1]" time="0.5"/>'
+        '<testcase classname="tests.test_layout.TestImports" name="test_c" time="2"/>'
+        '</testsuite></testsuites>', encoding="utf-8")
+    assert junit_seconds(report) == {"tests/read/test_xlsx.py": 1.75, "tests/test_layout.py": 2.0}
+    assert read_timings(tmp_path / "absent.json") == {}
+
+
+def test_the_measured_seconds_are_kept_for_most_test_modules():
+    from suite import read_timings
+
+    checkout = Path(__file__).resolve().parents[1]
+    modules = {p.relative_to(checkout).as_posix() for p in (checkout / "tests").rglob("test_*.py")}
+    timings = read_timings()
+    assert all(v >= 0 for v in timings.values())
+    # a module added since the last make test-timings is weighed by its tests; most must have been measured
+    assert len(modules & set(timings)) >= 0.8 * len(modules)
 
 
 def test_make_test_runs_each_share_and_fails_when_one_fails_and_test_fast_leaves_out_the_slow_tests():
