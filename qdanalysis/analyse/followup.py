@@ -319,7 +319,7 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData, unread:
         if record.empty:
             return None if unread is None else FollowUp(unread.year, "", (), unread=unread)
         prior = prior_from_record(record, data.year - 1)
-    known = {parsing.compact(p.code).upper(): p for p in prior.problems}
+    known = {parsing.finding_code(p.code): p for p in prior.problems}
     problems = []
     for row in record.to_dict("records"):
         if row["code"] not in known:
@@ -335,7 +335,7 @@ def follow_up(prior: Prior | None, found: list[Finding], data: YearData, unread:
     items = []
     for p in prior.problems:
         proposed, evidence = rule_status(p, by_rule.get(p.rule_code, []), data)
-        row = entries.get(parsing.compact(p.code).upper(), {})
+        row = entries.get(parsing.finding_code(p.code), {})
         told = _text(row.get("status"))
         items.append(FollowUpItem(p, proposed, evidence, told or proposed or TO_VERIFY, decided=bool(told),
                                   measures=_text(row.get("measures")), proof=_text(row.get("evidence")),

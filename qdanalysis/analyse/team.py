@@ -79,8 +79,8 @@ def apply_decisions(findings: list[Finding], limitations: list[Finding],
             problem), or a 系统发现 that is not the title of the finding with that 编号; each naming file,
             sheet, row and column.
     """
-    by_code = {parsing.compact(f.code).upper(): f for f in findings}
-    limits = {parsing.compact(f.code).upper(): f for f in limitations}
+    by_code = {parsing.finding_code(f.code): f for f in findings}
+    limits = {parsing.finding_code(f.code): f for f in limitations}
     codes = "、".join(f.code for f in sorted(findings, key=lambda f: code_key(f.code[1:]))) or "无"
     decided: dict[str, Finding] = {}
     rejected: list[Rejected] = []
@@ -115,7 +115,7 @@ def apply_decisions(findings: list[Finding], limitations: list[Finding],
     if problems:
         raise ValidationError(problems)
     gone = {id(r.finding) for r in rejected}
-    kept = [decided.get(parsing.compact(f.code).upper(), f) for f in findings if id(f) not in gone]
+    kept = [decided.get(parsing.finding_code(f.code), f) for f in findings if id(f) not in gone]
     return kept, rejected
 
 

@@ -96,6 +96,11 @@ def compact(value: object) -> str:
     return normalize_text(value).replace(" ", "")
 
 
+def finding_code(value: object) -> str:
+    """A problem's code (F04, H01, T05-1) written one way, however a sheet writes it (`` f04 ``, ``Ｆ04``)."""
+    return compact(value).upper()
+
+
 SHOWN_CHARS = 40
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

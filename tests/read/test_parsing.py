@@ -227,3 +227,8 @@ def test_a_logical_value_where_a_name_is_expected_is_refused():
         P.name_text(True)
     assert err.value.message == "单元格是逻辑值（TRUE），此处应为文字（名称），可能是文件损坏或由其他程序错误生成"
     assert err.value.hint == "请用Excel或WPS打开该文件，把该单元格改为正确的文字后保存"
+
+
+@pytest.mark.parametrize("written", ["F04", " f04 ", "Ｆ04", "f 04"])
+def test_a_finding_code_is_written_one_way(written):
+    assert P.finding_code(written) == "F04"

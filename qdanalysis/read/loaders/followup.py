@@ -27,10 +27,6 @@ PRIOR_DTYPES = {"number": object, "code": object, "title": object, "severity": o
                 "src_file": object, "src_sheet": object, "src_row": "Int64"}
 
 
-def _code(text: str) -> str:
-    return parsing.compact(text).upper()
-
-
 @collector_paused()
 def load_followup(path: str | Path) -> pd.DataFrame:
     """整改情况: the team's word on one problem of the year before a row, by its 问题编号.
@@ -52,7 +48,7 @@ def load_followup(path: str | Path) -> pd.DataFrame:
             collector.add(loc.sheet, rec.row, loc.where("code"), "缺少问题编号",
                           "请填写上年问题的编号（见上年报告导出表“主要问题”的编号列，如 F04），或删除这一行")
             continue
-        code = _code(code)
+        code = parsing.finding_code(code)
         bad = len(collector.problems)
         status = _word(collector, loc, rec, "status", "整改状态", FOLLOWUP_STATUSES)
         if len(collector.problems) > bad:
@@ -86,7 +82,7 @@ def load_prior_problems(path: str | Path) -> pd.DataFrame:
             collector.add(loc.sheet, rec.row, loc.where(missing), f"缺少{PRIOR_PROBLEMS.column(missing).header}",
                           "请按上年报告导出表“主要问题”原样复制编号和问题，或删除这一行")
             continue
-        code = _code(code)
+        code = parsing.finding_code(code)
         if repeated(seen, code, collector, loc, rec, "code", f"编号{code}", "已有这一问题",
                     "每个编号只写一行；请删除重复的一行"):
             continue

@@ -156,7 +156,7 @@ def load_decisions(path: str | Path) -> pd.DataFrame:
             collector.add(loc.sheet, rec.row, loc.where("code"), "缺少编号",
                           "请填写所处理问题的编号（见报告导出表“主要问题”的编号列，如 F04），或删除这一行")
             continue
-        code = parsing.compact(code).upper()
+        code = parsing.finding_code(code)
         decision = _text(rec, "decision")
         wording = {k: _text(rec, k) for k in ("title", "detail", "advice")}
         reason = _text(rec, "reason")
