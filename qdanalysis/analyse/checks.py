@@ -6,6 +6,7 @@ becomes a data warning; nothing is corrected or hidden.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from qdanalysis.analyse.linking import is_approximate, item_label
 from qdanalysis.analyse.network_lines import counted_in_units, months_in_service
-from qdanalysis.domain import NOT_ADJUSTED
+from qdanalysis.domain import DERIVED, NOT_ADJUSTED
 from qdanalysis.money import FEN, WAN, to_decimal
 from qdanalysis.read.schema import UNITS_COUNTED
 
@@ -55,16 +56,23 @@ def _count_note(group: pd.DataFrame) -> str:
 
 
 def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, lines, by_unit: bool = False,
-                 approximate: bool = False, count_note: str = "") -> str:
-    """Chinese explanation of a disagreement, with how many lines the budget would buy; organisations
-    counted as one line each are said to be an assumption, and what the count is where the data says."""
-    text = (f"{basis}年费用{_wan(computed)}，预算表为{'约' if approximate else ''}{_wan(stated)}，"
-            f"预算比测算{'少' if row['difference'] < 0 else '多'}{_wan(abs(row['difference']))}"
-            f"（{row['relative']:+.1%}）")
+                 approximate: bool = False, count_note: str = "", year: int | None = None) -> str:
+    """Chinese explanation of a disagreement: the 推算 and what it is computed from, the budget against it, how many
+    lines the budget would buy at the same price, and, where the count is an assumption (organisations counted
+    as one line each) or of another year, that the comparison cannot show the budget short or long."""
+    short = row["difference"] < 0
+    text = (f"{DERIVED}：{basis}计，年费用{_wan(computed)}；预算表列{'约' if approximate else ''}{_wan(stated)}，"
+            f"较推算数{'少' if short else '多'}{_wan(abs(row['difference']))}（{row['relative']:+.1%}）")
     lines = int(lines)
     if lines > 1 and computed:
-        counted = f"{count_note}{lines}{'个' if count_note else '个单位'}、每单位1条为假设" if by_unit else f"{lines}条"
-        text += f"；按同一单价，预算数约够{round(stated / (computed / lines))}条线路（测算为{counted}）"
+        text += f"；按同一单价，预算表数约合{round(stated / (computed / lines))}条线路"
+        if not by_unit:
+            return f"{text}（推算所用数量为{lines}条）"
+        counted = f"{count_note}{lines}个" if count_note else f"{lines}个单位"
+        noted = re.search(r"(\d{4})年", count_note)
+        other_year = f"，并非{year}年实有线路数" if noted and year is not None and int(noted.group(1)) != int(year) else ""
+        text += (f"。推算所用数量为{counted}，每单位按1条线路计系假设（每单位线路条数未披露）{other_year}；"
+                 f"本项核对只说明预算表数与所列单价、数量不相印证，不能说明预算{'不足' if short else '偏多'}")
     return text
 
 
@@ -88,8 +96,8 @@ def budget_vs_lines(budget: pd.DataFrame, lines: pd.DataFrame, year: int | None 
         row = _row(f"{item_label(code, item['item'])}：线路清单测算与预算数", " + ".join(parts) or "—", computed, stated)
         if row["status"] == STATUS_DIFF:
             by_unit = bool(counted_in_units(group).any())
-            row["detail"] = _diff_detail("按线路清单测算", computed, stated, row, group["count"].sum(), by_unit,
-                                         is_approximate(item, "budget"), _count_note(group))
+            row["detail"] = _diff_detail("按线路清单", computed, stated, row, group["count"].sum(), by_unit,
+                                         is_approximate(item, "budget"), _count_note(group), year)
         out.append(row)
     return out
 
@@ -125,8 +133,8 @@ def budget_vs_contracts(budget: pd.DataFrame, contracts: pd.DataFrame, year: int
                 f"={_wan((Decimal(p) * q * m).quantize(Decimal('0.01')))}"
                 for v, p, q, c, m in zip(group["vendor"], group["unit_price"], quantities, counted, months) if m)
         if row["status"] == STATUS_DIFF:
-            detail = _diff_detail("按合同月费测算", computed, stated, row, sum(quantities), "个单位" in counted,
-                                  is_approximate(item, "budget"), _count_note(group))
+            detail = _diff_detail("按合同月费", computed, stated, row, sum(quantities), "个单位" in counted,
+                                  is_approximate(item, "budget"), _count_note(group), year)
             row["detail"] = f"{detail}（{row['detail']}）" if row["detail"] else detail
         out.append(row)
     return out

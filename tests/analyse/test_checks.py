@@ -49,8 +49,12 @@ def test_a_disagreement_says_by_how_much_and_how_many_lines_the_budget_buys():
     [row] = checks.budget_vs_contracts(b, c, 2020)
     assert row["status"] == "不一致" and row["difference"] == D(-300000) and round(row["relative"], 3) == -0.25
     assert row["formula"] == "0.1万元/月×100条×12"  # a price of 1000元 or more is written in 万元
-    assert row["detail"] == ("按合同月费测算年费用120.00万元，预算表为90.00万元，预算比测算少30.00万元（-25.0%）；"
-                             "按同一单价，预算数约够75条线路（测算为100条）")
+    assert row["detail"] == ("推算：按合同月费计，年费用120.00万元；预算表列90.00万元，较推算数少30.00万元（-25.0%）；"
+                             "按同一单价，预算表数约合75条线路（推算所用数量为100条）")
+    # lines counted as lines, in the year: no caveat; a budget above the 推算 is 多
+    [more] = checks.budget_vs_contracts(budget(("2.2", "网络", "接入", D(1500000), None)), c, 2020)
+    assert more["detail"] == ("推算：按合同月费计，年费用120.00万元；预算表列150.00万元，较推算数多30.00万元（+25.0%）；"
+                              "按同一单价，预算表数约合125条线路（推算所用数量为100条）")
     assert checks.warnings_from(pd.DataFrame([row])) == [f"{row['check']}：{row['detail']}"]
 
 
@@ -100,7 +104,8 @@ def test_cross_checks_keep_one_row_for_an_item_the_contracts_and_the_lines_cost_
 def test_the_2020_checks_and_their_one_warning(analysis2020):
     assert list(analysis2020.checks["status"]) == ["—", "一致", "不一致", "一致", "—", "—"]
     [warning] = checks.warnings_from(analysis2020.checks)
-    assert warning.startswith("2.2 市直单位网络接入费：合同月费×服务月数与预算数：按合同月费测算年费用104.00万元，预算表为约90.00万元")
+    assert warning.startswith("2.2 市直单位网络接入费：合同月费×服务月数与预算数：推算：按合同月费计，年费用104.00万元；"
+                              "预算表列约90.00万元")
 
 
 def test_organisations_counted_as_one_line_each_are_an_assumption_and_their_count_says_what_it_is():
@@ -109,12 +114,22 @@ def test_organisations_counted_as_one_line_each_are_an_assumption_and_their_coun
     c = contracts(("C1", "2.2", "接入", "电信", "月", D(942), 92, None, None, None, None)).assign(
         quantity_unit="单位", count_note="2018年外联网单位数")
     [row] = checks.budget_vs_contracts(b, c, 2020)
-    assert row["detail"].endswith("按同一单价，预算数约够80条线路（测算为2018年外联网单位数92个、每单位1条为假设）")
+    assert row["detail"].endswith("按同一单价，预算表数约合80条线路。推算所用数量为2018年外联网单位数92个，每单位按1条线路计系假设"
+                                  "（每单位线路条数未披露），并非2020年实有线路数；本项核对只说明预算表数与所列单价、数量不相印证，"
+                                  "不能说明预算不足")
+    # a count of the budget year is not said to be of another year
+    [row] = checks.budget_vs_contracts(b, c.assign(count_note="2020年外联网单位数"), 2020)
+    assert "并非" not in row["detail"] and "推算所用数量为2020年外联网单位数92个，每单位按1条线路计系假设" in row["detail"]
     [row] = checks.budget_vs_contracts(b, c.assign(count_note=None), 2020)
-    assert row["detail"].endswith("（测算为92个单位、每单位1条为假设）")
+    assert row["detail"].endswith("约合80条线路。推算所用数量为92个单位，每单位按1条线路计系假设（每单位线路条数未披露）；"
+                                  "本项核对只说明预算表数与所列单价、数量不相印证，不能说明预算不足")
+    [row] = checks.budget_vs_contracts(budget(("2.2", "网络", "接入", D(1200000), None)), c, 2020)
+    assert row["detail"].endswith("不能说明预算偏多") and "较推算数多" in row["detail"]
 
 
 def test_the_2020_unit_access_check_says_the_count_is_of_2018(analysis2020):
     row = analysis2020.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数与预算数"]
-    assert row["detail"] == ("按合同月费测算年费用104.00万元，预算表为约90.00万元，预算比测算少14.00万元（-13.5%）；"
-                             "按同一单价，预算数约够80条线路（测算为2018年外联网单位数92个、每单位1条为假设）")
+    assert row["detail"] == (
+        "推算：按合同月费计，年费用104.00万元；预算表列约90.00万元，较推算数少14.00万元（-13.5%）；按同一单"
+        "价，预算表数约合80条线路。推算所用数量为2018年外联网单位数92个，每单位按1条线路计系假设（每单位线路条数未披露），并非2020年实有"
+        "线路数；本项核对只说明预算表数与所列单价、数量不相印证，不能说明预算不足")

@@ -124,9 +124,9 @@ def test_unit_access_line_discrepancy_is_a_warning(y2020):
     assert row["computed"] == computed and row["stated"] == Decimal("900000.00")
     assert row["status"] == "不一致"
     assert f"{row['relative']:.1%}" == "-13.5%"
-    assert row["formula"] == "942元/月×92个单位×12" and "测算为2018年外联网单位数92个、每单位1条为假设" in row["detail"]
+    assert row["formula"] == "942元/月×92个单位×12" and "推算所用数量为2018年外联网单位数92个，每单位按1条线路计系假设" in row["detail"]
     [warning] = [w for w in analyse(y2020).warnings if w.startswith("2.2")]
-    assert "104.00万元" in warning and "90.00万元" in warning and "约够80条" in warning and "-13.5%" in warning
+    assert "104.00万元" in warning and "90.00万元" in warning and "约合80条" in warning and "-13.5%" in warning
 
 
 def test_contract_checks_agree(y2020):
@@ -184,7 +184,7 @@ def test_the_stated_about_90_stays_about_90():
     """The seed says 年费用约90万元: the 约 stays beside the derived 104.00, in 数据核对 and in 表2."""
     a = analyse(qdanalysis.load_year(2020))
     row = a.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数与预算数"]
-    assert "按合同月费测算年费用104.00万元，预算表为约90.00万元" in row["detail"]
+    assert "推算：按合同月费计，年费用104.00万元；预算表列约90.00万元" in row["detail"]
     spend = a.spend.set_index("code")
     assert spend.loc["2.2", "basis"] == "预算数（约数）" and spend.loc["2.1", "basis"] == "预算数"
 
