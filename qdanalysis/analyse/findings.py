@@ -111,6 +111,9 @@ class Rule:
         bears_on: the evaluation indicators (评价指标体系's 三级指标: 绩效指标明确性, 预算编制科学性…)
             and so the 评分要点 its findings bear on; every finding of the rule carries them.
         across_years: it compares years (the trends report) rather than reading one year.
+        shrinks: (key in the finding's ``figures``, its Chinese name) of the figure that shrinks as the problem is
+            put right: found again next year with a smaller one, the problem is 部分整改 (the follow-up of the year
+            before's problems); empty when only the subjects the rule finds can change.
     """
 
     code: str
@@ -121,6 +124,7 @@ class Rule:
     indicator_setting: bool = False
     across_years: bool = False
     bears_on: tuple[str, ...] = ()
+    shrinks: tuple[str, str] | tuple[()] = ()
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSIONS:

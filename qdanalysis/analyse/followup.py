@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from qdanalysis.analyse.findings import DATA_ORIGIN, ORIGINS, TABLE_COLUMN, Finding, in_report_order
+from qdanalysis.analyse.rules import registry
 from qdanalysis.domain import DIMENSIONS, FIXED, NOT_FIXED, PARTLY_FIXED, TO_VERIFY
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.read import parsing
@@ -39,12 +40,6 @@ _RULE_CODE = re.compile(r"^F\d+(-\d+)?$")
 SUBJECT_COLUMNS = {"budget": ("code", "item"), "contracts": ("contract_id",), "indicators": ("name",),
                    "lines": ("unit", "carrier", "line_type", "bandwidth_mbps"), "sms": ("month", "department"),
                    "payments": ("voucher", "contract_id", "payee")}
-#: The figure of a rule's finding that shrinks as the problem is put right: fired again with a smaller one is
-#: 部分整改. The other rules change only by the subjects they find.
-SMALLER_IS_BETTER = {"F01": ("share", "未覆盖支出占比"), "F03": ("share", "刚性支出占比"), "F06": ("ratio", "同带宽价格倍数"),
-                     "F10": ("share", "未填实际完成值的指标占比"), "F21": ("december_share", "12月支付占比"),
-                     "F22": ("contracts", "超合同支付的合同数"), "F23": ("contracts", "收款人不一致的合同数"),
-                     "F24": ("pairs", "无合同大额支付笔数")}
 _TITLE_TO_NAME = {t.title: name for name, t in BY_NAME.items()}
 
 
@@ -259,7 +254,7 @@ def rule_status(p: PriorProblem, now: list[Finding], data: YearData) -> tuple[st
     if not same:
         return FIXED, f"本年规则{rule}发现的问题不再涉及上年的{_subjects_text(p.subjects)}"
     still = frozenset().union(*(subjects_of(f) for f in same)) & p.subjects
-    if p.rule_code in SMALLER_IS_BETTER:  # its figure says more than a subject count (two items merged are one fewer)
+    if shrinking_figure(p.rule_code):  # its figure says more than a subject count (two items merged are one fewer)
         return _again_or_smaller(p, same)
     if len(still) < len(p.subjects):
         return PARTLY_FIXED, (f"上年涉及{len(p.subjects)}项（{_subjects_text(p.subjects)}），本年仍涉及{len(still)}项"
@@ -267,9 +262,15 @@ def rule_status(p: PriorProblem, now: list[Finding], data: YearData) -> tuple[st
     return _again_or_smaller(p, same)
 
 
+def shrinking_figure(code: str) -> tuple[str, str] | tuple[()]:
+    """The figure (key, Chinese name) that rule ``code``'s finding shrinks by as the problem is put right, as the
+    rule declares it (:attr:`~qdanalysis.analyse.findings.Rule.shrinks`); empty when the rule declares none."""
+    return next((r.shrinks for r in registry.RULES if r.code == code), ())
+
+
 def _again_or_smaller(p: PriorProblem, now: list[Finding]) -> tuple[str, str]:
     """未整改, or 部分整改 when the rule's figure that shrinks as the problem is put right is smaller now."""
-    key, label = SMALLER_IS_BETTER.get(p.rule_code, ("", ""))
+    key, label = shrinking_figure(p.rule_code) or ("", "")
     before = _figure(p.figures.get(key)) if key else None
     after = [v for f in now if (v := _figure(f.figures.get(key))) is not None] if key else []
     if before is not None and after and max(after) < before:

@@ -9,6 +9,7 @@ import pytest
 
 from qdanalysis import ValidationError
 from qdanalysis.analyse.engine import analyse
+from qdanalysis.analyse.findings import Rule
 from qdanalysis.analyse.followup import (
     FROM_RECORD,
     FROM_SHEET,
@@ -20,6 +21,8 @@ from qdanalysis.analyse.followup import (
     prior_from_sheet,
     rule_status,
 )
+from qdanalysis.analyse.rules import registry
+from qdanalysis.domain import PROCESS
 from qdanalysis.errors import Problem
 from qdanalysis.read.columns import frame
 from qdanalysis.read.loaders.followup import FOLLOWUP_DTYPES
@@ -77,6 +80,27 @@ def test_a_smaller_figure_is_partly_fixed(prior, a2020, y2020):
     smaller = replace(now, figures={**now.figures, "share": now.figures["share"] / 2})
     assert rule_status(f03, [smaller], y2020)[0] == "部分整改"
     assert rule_status(f03, [now], y2020)[0] == "未整改"
+
+
+def test_each_rule_declares_the_figure_that_shrinks_as_its_problem_is_fixed():
+    assert {r.code: r.shrinks for r in registry.RULES if r.shrinks} == {
+        "F01": ("share", "未覆盖支出占比"), "F03": ("share", "刚性支出占比"), "F06": ("ratio", "同带宽价格倍数"),
+        "F10": ("share", "未填实际完成值的指标占比"), "F21": ("december_share", "12月支付占比"),
+        "F22": ("contracts", "超合同支付的合同数"), "F23": ("contracts", "收款人不一致的合同数"),
+        "F24": ("pairs", "无合同大额支付笔数")}
+
+
+def test_a_new_rule_with_a_shrinking_figure_is_followed_by_it_alone(monkeypatch, y2020):
+    """A rule's module declares its shrinking figure: the follow-up needs no list of its own."""
+    rule = Rule("F99", PROCESS, read=lambda e: None, shrinks=("gap", "某项差额"))
+    monkeypatch.setattr(registry, "RULES", (*registry.RULES, rule))
+    before = PriorProblem("9", "F99", "某问题", "过程", origin="数据分析", summary="差额为10。",
+                          subjects=frozenset(), tables=(), figures={"gap": 10})
+    now = [rule.finding(title="某问题", severity="低", summary="差额为4。", figures={"gap": 4}, rows=pd.DataFrame(),
+                        recommendation="")]
+    assert rule_status(before, now, y2020) == ("部分整改", "某项差额较上年下降。上年：差额为10。本年：差额为4。")
+    monkeypatch.setattr(registry, "RULES", (*registry.RULES[:-1], replace(rule, shrinks=())))
+    assert rule_status(before, now, y2020)[0] == "未整改"
 
 
 def test_an_empty_table_cannot_tell(prior, a2020, y2020):

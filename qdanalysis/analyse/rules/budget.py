@@ -52,7 +52,7 @@ def covered_items(indicators: pd.DataFrame) -> set[str]:
 
 
 UNCOVERED_BUDGET = Rule("F01", DECISION, indicators=(OUTPUT_LEVEL,),
-                        bears_on=("绩效指标明确性", "绩效目标合理性"),
+                        bears_on=("绩效指标明确性", "绩效目标合理性"), shrinks=("share", "未覆盖支出占比"),
                         read=lambda e: uncovered_budget(e.data.budget, e.data.indicators, e.data.totals))
 
 
@@ -104,7 +104,7 @@ def uncovered_budget(budget: pd.DataFrame, indicators: pd.DataFrame, totals: dic
 # --- 3. recurring share ------------------------------------------------------------------------
 
 
-RECURRING_SHARE = Rule("F03", OUTCOME, bears_on=("资金分配合理性",),
+RECURRING_SHARE = Rule("F03", OUTCOME, bears_on=("资金分配合理性",), shrinks=("share", "刚性支出占比"),
                        read=lambda e: high_recurring_share(e.recurring, e.data.budget, e.data.contracts))
 
 

@@ -125,6 +125,7 @@ def indicator_not_met(status: pd.DataFrame, indicators: pd.DataFrame) -> list[Fi
 
 
 INDICATORS_WITHOUT_EVIDENCE = Rule("F10", PROCESS, indicators=(EVERY_INDICATOR,),
+                                   shrinks=("share", "未填实际完成值的指标占比"),
                                    read=lambda e: indicators_without_evidence(e.indicator_status, e.data.indicators))
 
 

@@ -60,7 +60,8 @@ def year_end_rush(evidence) -> Finding | None:
         recommendation="按序时进度安排支付，合同约定分期付款节点；对年底集中支付的款项核实服务是否已按期完成、验收后再付款。")
 
 
-YEAR_END_RUSH = Rule("F21", PROCESS, read=year_end_rush, bears_on=("资金使用合规性", "预算执行率"))
+YEAR_END_RUSH = Rule("F21", PROCESS, read=year_end_rush, bears_on=("资金使用合规性", "预算执行率"),
+                     shrinks=("december_share", "12月支付占比"))
 
 
 # --- F22 支付超合同金额 -------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def paid_beyond_contract(evidence) -> Finding | None:
 
 
 PAID_BEYOND_CONTRACT = Rule("F22", PROCESS, read=paid_beyond_contract,
-                            bears_on=("资金使用合规性", "制度执行有效性"))
+                            bears_on=("资金使用合规性", "制度执行有效性"), shrinks=("contracts", "超合同支付的合同数"))
 
 
 # --- F23 收款人与合同供应商不一致 ----------------------------------------------------------------
@@ -116,7 +117,8 @@ def payee_not_vendor(evidence) -> Finding | None:
         recommendation="核实向非合同供应商付款的依据（分包、债权转让等书面文件）；无依据的，按合同约定向供应商支付。")
 
 
-PAYEE_NOT_VENDOR = Rule("F23", PROCESS, read=payee_not_vendor, bears_on=("资金使用合规性",))
+PAYEE_NOT_VENDOR = Rule("F23", PROCESS, read=payee_not_vendor, bears_on=("资金使用合规性",),
+                        shrinks=("contracts", "收款人不一致的合同数"))
 
 
 # --- F24 无合同大额支付 -------------------------------------------------------------------------
@@ -151,4 +153,5 @@ def large_without_contract(evidence, threshold: Decimal | None = None) -> Findin
 
 
 LARGE_WITHOUT_CONTRACT = Rule("F24", PROCESS, read=large_without_contract,
-                              bears_on=("资金使用合规性", "政府采购及合同管理规范性"))
+                              bears_on=("资金使用合规性", "政府采购及合同管理规范性"),
+                              shrinks=("pairs", "无合同大额支付笔数"))

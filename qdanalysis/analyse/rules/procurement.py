@@ -397,7 +397,7 @@ def _recent_renewals_finding(recent: list, contracts: pd.DataFrame, year: int) -
 # --- 6. the same service at very different prices ----------------------------------------------
 
 
-PRICE_DISPARITY = Rule("F06", PROCESS, bears_on=("政府采购及合同管理规范性",),
+PRICE_DISPARITY = Rule("F06", PROCESS, bears_on=("政府采购及合同管理规范性",), shrinks=("ratio", "同带宽价格倍数"),
                        read=lambda e: unit_price_disparity(e.prices, e.data.lines))
 
 
