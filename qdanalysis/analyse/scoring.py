@@ -309,7 +309,7 @@ def score(table: ScoringTable, data: Any, evaluator: dict | None = None, *,
     """
     entries = evaluator_entries(table, evaluator or {})
     check_against_data(table, data)
-    record = record_entries(table, getattr(data, "record", None))
+    record = record_entries(table, getattr(data, "record", None), getattr(data, "indicators", None))
     if warnings is None:
         warnings = getattr(data, "warnings", None)
     if warnings is None:

@@ -197,6 +197,44 @@ class RecordEntry:
         return f"{self.evaluator}（{self.date}）" if self.evaluator and self.date else self.evaluator
 
 
+def _unknown_indicator(table: ScoringTable, name: str, r: dict, row: int | None, unrecorded: list[Indicator],
+                       sheet: pd.DataFrame | None) -> tuple[str, str]:
+    """The message and hint for a record row naming no indicator of the table: the indicators it could mean (those
+    no row records yet, of its 一级指标 when it gives one that has some), where the 绩效指标 sheet lists each, and
+    to rename the row to one of them or delete it."""
+    here = f"第{row}行" if row is not None else "这一行"
+    message = f"评分表“{table.name}”中没有指标「{name}」（评分表的指标取自{table.file or table.source}），可能已改名或删除"
+    level1 = parsing.compact(r.get("level1") or "")
+    same = [i for i in unrecorded if level1 and parsing.compact(i.level1).removesuffix("指标") == level1.removesuffix("指标")]
+    could = same or unrecorded
+    if not could:
+        return message, (f"评分表的每个指标在评价记录中都已有一行，{here}多余：请删除{here}"
+                         "（其中已填写、需要保留的内容，请先并入对应指标的行）")
+    listed = {parsing.compact(n): (f, s, w) for n, f, s, w in _sheet_rows(sheet)}
+
+    def shown(i: Indicator) -> str:
+        at = listed.get(parsing.compact(i.indicator or i.name))
+        where = f"，《{Path(str(at[0])).name}》「{at[1]}」表第{at[2]}行" if at else ""
+        return f"「{i.name}」（{i.level1}{where}）"
+
+    if len(could) == 1:
+        target = f"改为「{could[0].name}」"
+        choice = f"评价记录中尚未记录的指标只有{shown(could[0])}"
+    else:
+        target = "改为其中一个指标的名称"
+        choice = f"评价记录中尚未记录的{'同一一级指标的' if same else ''}指标有：{'、'.join(shown(i) for i in could)}"
+    return message, (f"{choice}。若{here}记的是{'该' if len(could) == 1 else '其中一个'}指标，请把{here}「三级指标」{target}；"
+                     f"若「{name}」已不再评分，请删除{here}")
+
+
+def _sheet_rows(sheet: pd.DataFrame | None) -> list[tuple[str, str, str, int]]:
+    """(name, file, sheet, row) of each 绩效指标 row that says where it was read."""
+    if sheet is None or sheet.empty or "src_row" not in sheet:
+        return []
+    return [(str(r["name"]), str(r["src_file"]), str(r["src_sheet"]), int(r["src_row"]))
+            for r in sheet.to_dict("records") if not pd.isna(r.get("src_row"))]
+
+
 #: Placeholder for a record row that gives a score or an actual but no 佐证材料.
 EVIDENCE_PLACEHOLDER = placeholder("佐证材料")
 #: Phrases in the data that say a qualitative target is not (fully) met, with the band they suggest.
@@ -206,8 +244,13 @@ _PROPOSAL_PHRASES: tuple[tuple[str, str], ...] = (
 )
 
 
-def record_entries(table: ScoringTable, record: pd.DataFrame | None) -> dict[str, RecordEntry]:
+def record_entries(table: ScoringTable, record: pd.DataFrame | None,
+                   indicators: pd.DataFrame | None = None) -> dict[str, RecordEntry]:
     """The evaluator's record by indicator name, each row checked against the table.
+
+    ``indicators`` is the year's 绩效指标 sheet: a row naming no indicator of the table (one pre-filled by
+    ``new-year`` for an indicator the user has since renamed or dropped) is refused with the table's indicators
+    that no row records yet, where the sheet lists them, and what to rename the row to or that it is to be deleted.
 
     Raises:
         ValidationError: every refused row, naming file, sheet, row and column.
@@ -219,6 +262,8 @@ def record_entries(table: ScoringTable, record: pd.DataFrame | None) -> dict[str
         by_key.setdefault(parsing.compact(ind.name), ind)
         if ind.indicator:
             by_key.setdefault(parsing.compact(ind.indicator), ind)
+    recorded = {by_key[k].name for k in (parsing.compact(str(n)) for n in record["name"]) if k in by_key}
+    unrecorded = [i for i in table.indicators if i.name not in recorded]
     problems: list[Problem] = []
     out: dict[str, RecordEntry] = {}
     for r in record.to_dict("records"):
@@ -231,8 +276,7 @@ def record_entries(table: ScoringTable, record: pd.DataFrame | None) -> dict[str
         name = str(r["name"])
         ind = by_key.get(parsing.compact(name))
         if ind is None:
-            add("三级指标", f"评分表“{table.name}”中没有指标「{name}」",
-                f"请按评分表的三级指标名称填写：{'、'.join(i.name for i in table.indicators)}")
+            add("三级指标", *_unknown_indicator(table, name, r, row, unrecorded, indicators))
             continue
         if ind.name in out:
             add("三级指标", f"指标「{ind.name}」在评价记录中写了两次（另一处：{out[ind.name].where}）", "每个指标只写一行")

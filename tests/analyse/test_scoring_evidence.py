@@ -154,6 +154,47 @@ def test_record_rows_refused_with_file_sheet_row_and_column(entry, column, messa
     assert message in problem.message and problem.hint
 
 
+def _replaced(*record_rows, level1=None):
+    """A table built on a 绩效指标 sheet whose 保障网络线路数量 the user replaced after new-year pre-filled 评价记录."""
+    t = table({"name": "接入网络线路数量", "weight": 8, "indicator": "接入网络线路数量"},
+              {"name": "系统正常运行率", "weight": 8, "indicator": "系统正常运行率"},
+              {"level1": "效益指标", "name": "运行维护制度健全性", "weight": 10, "rule": "levels",
+               "indicator": "运行维护制度健全性"})
+    sheet = indicators(("接入网络线路数量", "≥80条", None), ("系统正常运行率", "≥99%", None),
+                       ("运行维护制度健全性", "健全", None)).assign(
+        src_file="data/raw/2021/2021年专项业务费.xlsx", src_sheet="绩效指标", src_row=[4, 5, 6])
+    data = recorded(sheet, record_rows)
+    data.record["level1"] = level1
+    with pytest.raises(ValidationError) as err:
+        score(t, data)
+    [problem] = err.value.problems
+    assert (problem.file, problem.sheet, problem.column) == ("评价记录.xlsx", "评价记录", "三级指标")
+    return problem
+
+
+def test_a_row_for_a_replaced_indicator_says_which_row_to_rename_to_what_or_delete():
+    problem = _replaced({"name": "保障网络线路数量", "actual": "92条"}, {"name": "系统正常运行率", "actual": "99.9%"},
+                        {"name": "运行维护制度健全性", "actual": "达成"}, {"name": "填充", "score": 1})
+    assert problem.row == 4
+    assert problem.message == "评分表“测试”中没有指标「保障网络线路数量」（评分表的指标取自测试.yaml），可能已改名或删除"
+    assert problem.hint == ("评价记录中尚未记录的指标只有「接入网络线路数量」（产出指标，《2021年专项业务费.xlsx》「绩效指标」表第4行）。"
+                            "若第4行记的是该指标，请把第4行「三级指标」改为「接入网络线路数量」；若「保障网络线路数量」已不再评分，请删除第4行")
+
+
+def test_the_indicators_a_replaced_row_could_mean_are_those_of_its_level1_without_a_row():
+    problem = _replaced({"name": "保障网络线路数量"}, level1="产出")
+    assert problem.hint.startswith("评价记录中尚未记录的同一一级指标的指标有：「接入网络线路数量」（产出指标，《2021年专项业务费.xlsx》"
+                                   "「绩效指标」表第4行）、「系统正常运行率」（产出指标，《2021年专项业务费.xlsx》「绩效指标」表第5行）。")
+    assert problem.hint.endswith("请把第4行「三级指标」改为其中一个指标的名称；若「保障网络线路数量」已不再评分，请删除第4行")
+    assert "运行维护制度健全性" not in problem.hint and "填充" not in problem.hint
+
+
+def test_a_row_for_a_dropped_indicator_when_every_indicator_has_its_row_is_to_be_deleted():
+    problem = _replaced({"name": "接入网络线路数量"}, {"name": "系统正常运行率"}, {"name": "运行维护制度健全性"},
+                        {"name": "填充"}, {"name": "保障网络线路数量", "evidence": "工单"})
+    assert (problem.row, problem.hint) == (8, "评分表的每个指标在评价记录中都已有一行，第8行多余：请删除第8行（其中已填写、需要保留的内容，请先并入对应指标的行）")
+
+
 def test_an_indicator_recorded_twice_under_its_two_names_is_refused():
     t = table({"name": "运行维护制度", "weight": 10, "rule": "levels", "indicator": "运行维护制度健全性"})
     with pytest.raises(ValidationError, match="指标「运行维护制度」在评价记录中写了两次（另一处：评价记录表第4行）"):

@@ -438,3 +438,27 @@ def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_t
                                    f"请修改 {problem.file} 第{line}行这一项：指标已更换的，把 indicator: 保障金宏短信数量 "
                                    "改为绩效指标表中新的三级指标名称（如 indicator: 金宏短信发送成功率），")
     assert "指标已取消的，删除这一项，并把它的4分调给一级指标“产出”的其他指标，使各组分值合计不变" in problem.hint
+
+
+@pytest.mark.slow
+def test_a_record_row_for_an_indicator_replaced_after_new_year_says_what_to_rename_it_to_or_delete(project, capsys):
+    """Without a scoring file, 2021 is scored on its own 绩效指标 sheet: the 评价记录 new-year pre-filled keeps the
+    replaced indicator's row, and validate names that row, the sheet's indicator it could mean and the edit."""
+    raw, params = project
+    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    book = raw / "2021" / "2021年专项业务费.xlsx"
+    wb = load_workbook(book)
+    [sheet_row] = [row[2].row for row in wb["绩效指标"].iter_rows() if row[2].value == "保障网络线路数量"]
+    wb["绩效指标"].cell(sheet_row, 3).value = "接入网络线路数量"
+    [record_row] = [row[1].row for row in wb["评价记录"].iter_rows() if row[1].value == "保障网络线路数量"]
+    wb.save(book)
+    capsys.readouterr()
+
+    assert main(["validate", str(raw / "2021")]) == 1
+
+    [line] = [t for t in capsys.readouterr().out.splitlines() if "保障网络线路数量" in t]
+    assert line == (f"{book}:评价记录:{record_row}:三级指标: 评分表“2021年绩效评价指标体系（决策、过程按预置表，产出、效益按"
+                    "2021年绩效指标表）”中没有指标「保障网络线路数量」（评分表的指标取自《2021年专项业务费》工作簿「绩效指标」表），"
+                    "可能已改名或删除（评价记录中尚未记录的指标只有「接入网络线路数量」（产出，《2021年专项业务费.xlsx》「绩效指标」表"
+                    f"第{sheet_row}行）。若第{record_row}行记的是该指标，请把第{record_row}行「三级指标」改为「接入网络线路数量」；"
+                    f"若「保障网络线路数量」已不再评分，请删除第{record_row}行）")
