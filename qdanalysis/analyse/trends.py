@@ -15,6 +15,7 @@ from qdanalysis.analyse.indicator_status import STATUS_MET, STATUS_MISMATCH, STA
 from qdanalysis.analyse.renewals import COMPETITIVE, growth_in_chains, link_roots
 from qdanalysis.analyse.rules.procurement import RENEWAL_WORDS
 from qdanalysis.analyse.rules.registry import YearsEvidence, find_across_years
+from qdanalysis.analyse.rules.standing import DEFAULT_THRESHOLDS, StandingThresholds
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.analyse.trend_checks import consistency_checks
 from qdanalysis.analyse.trend_lines import carrier_switches, line_trend, unit_price_trend
@@ -512,8 +513,9 @@ class Trends:
     overall: dict[str, dict[str, Any] | None]
 
 
-def analyse_trends(analyses: list[YearAnalysis]) -> Trends:
-    """Compare the years: each table, finding and check of :class:`Trends`, each computed once."""
+def analyse_trends(analyses: list[YearAnalysis], thresholds: StandingThresholds = DEFAULT_THRESHOLDS) -> Trends:
+    """Compare the years: each table, finding and check of :class:`Trends`, each computed once; ``thresholds`` are
+    T05's and T06's (the params file's, else the tool's defaults)."""
     ordered = sorted(analyses, key=lambda a: a.year)
     measures = trend_table(ordered)
     categories = category_trend(ordered)
@@ -525,7 +527,7 @@ def analyse_trends(analyses: list[YearAnalysis]) -> Trends:
     table = chain_table(chains)
     found: list[Finding] = []
     if len(ordered) >= 2:
-        found = find_across_years(YearsEvidence(ordered, table, chains, history, lines, changes, basis))
+        found = find_across_years(YearsEvidence(ordered, table, chains, history, lines, changes, basis, thresholds))
     return Trends(measures, year_on_year(measures), categories, basis, changes, lines, unit_price_trend(lines),
                   carrier_switches(lines), sms_trend(ordered), history, chains, table, found,
                   consistency_checks(ordered), {c: overall_change(measures, c) for c in OVERALL_MEASURES})

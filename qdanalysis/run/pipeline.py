@@ -164,14 +164,25 @@ def analysed_years(root: Path, years: list[int] | None = None, scored: bool = Fa
     return analysed, failed
 
 
-def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = None) -> TrendsReport:
-    """The multi-year report of the years under ``data_root`` (or ``years``)."""
+def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = None,
+                  params_dir: str | Path | None = None) -> TrendsReport:
+    """The multi-year report of the years under ``data_root`` (or ``years``), T05's and T06's thresholds from
+    ``<params_dir>/trends.yaml`` (default ``params/``; 示例数据 takes no ``params/`` file: the defaults).
+
+    Raises:
+        ValidationError: the thresholds file is refused (naming its line and key).
+    """
+    from qdanalysis.analyse.rules.standing import StandingThresholds
     from qdanalysis.analyse.trends import analyse_trends  # the comparisons across years, only for this report
     from qdanalysis.present.trends_report import TrendsReport
+    from qdanalysis.run.trends_params import load_trends_thresholds
     root = project_path(data_root)
     wanted = list(years) if years else year_folders(root)
     analysed, failed = analysed_years(root, wanted, scored=True)
-    return TrendsReport(root, wanted, analysed, failed, any(a.demo for a in analysed), analyse_trends(analysed))
+    demo = any(a.demo for a in analysed)
+    thresholds = (StandingThresholds() if demo and not params_dir
+                  else load_trends_thresholds(project_path(params_dir) if params_dir else None))
+    return TrendsReport(root, wanted, analysed, failed, demo, analyse_trends(analysed, thresholds))
 
 
 def draft_year(year: int, root: str | Path | None = None, out: str | Path | None = None, *,

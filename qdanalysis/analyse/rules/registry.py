@@ -46,7 +46,13 @@ from qdanalysis.analyse.rules.procurement import (
     RENEWALS_WITHOUT_COMPETITION,
     SUCCESSION_QUESTIONS,
 )
-from qdanalysis.analyse.rules.standing import MISSED_EVERY_YEAR, PERSISTENT_PRICE_GAP, STANDING_WITHOUT_COMPETITION
+from qdanalysis.analyse.rules.standing import (
+    DEFAULT_THRESHOLDS,
+    MISSED_EVERY_YEAR,
+    PERSISTENT_PRICE_GAP,
+    STANDING_WITHOUT_COMPETITION,
+    StandingThresholds,
+)
 from qdanalysis.read.year import YearData
 
 if TYPE_CHECKING:
@@ -109,6 +115,8 @@ class YearsEvidence:
     lines: pd.DataFrame
     category_changes: pd.DataFrame
     basis: str
+    #: T05's and T06's thresholds: the params file's (params/trends.yaml), else the tool's defaults
+    thresholds: StandingThresholds = DEFAULT_THRESHOLDS
 
 
 def find_all(data: YearData, *, checks: pd.DataFrame, chains: pd.DataFrame, renewals: pd.DataFrame,

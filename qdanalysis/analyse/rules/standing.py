@@ -8,6 +8,7 @@ narrows escapes both. Each finding states its money at stake and what that figur
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -34,12 +35,44 @@ if TYPE_CHECKING:
     from qdanalysis.analyse.year import YearAnalysis
 
 #: Years without a competitive procurement (counted from that year through the current contract's end) from
-#: which a contract is reported, and from which it is 高 (a contract never put to competition is 高 too).
+#: which a contract is reported (default of the params key ``standing_years``), and from which it is 高 (a
+#: contract never put to competition is 高 too).
 STANDING_YEARS, STANDING_YEARS_HIGH = 6, 10
-#: One carrier's price per Mbps at least this many times another's, for the same line type, is a gap ...
-PRICE_GAP_RATIO = 1.5
-#: ... reported when it holds in this many consecutive years up to the last; 高 from this ratio.
+#: One carrier's price per Mbps at least this many times another's, for the same line type, is a gap (default of
+#: ``price_gap_ratio``) ...
+PRICE_GAP_RATIO = Decimal("1.5")
+#: ... reported when it holds in this many consecutive years up to the last (default of ``price_gap_years``); 高
+#: from this ratio.
 GAP_YEARS, PRICE_GAP_HIGH = 3, 2.0
+#: Where the trends report's thresholds are set, as the findings name it.
+TRENDS_PARAMS_FILE = "params/trends.yaml"
+
+
+@dataclass(frozen=True)
+class StandingThresholds:
+    """T05's and T06's thresholds: the tool's defaults, or the values of the params file (:data:`TRENDS_PARAMS_FILE`).
+
+    Attributes:
+        standing_years: years without competitive procurement from which T05 reports a contract.
+        price_gap_ratio: one carrier's price per Mbps at least this many times another's is a gap (T06) ...
+        price_gap_years: ... reported when it holds this many consecutive years.
+        from_params: the keys the params file set (the findings say whose threshold they used).
+    """
+
+    standing_years: int = STANDING_YEARS
+    price_gap_ratio: Decimal = PRICE_GAP_RATIO
+    price_gap_years: int = GAP_YEARS
+    from_params: frozenset[str] = frozenset()
+
+    def basis(self, *keys: str) -> str:
+        """Whose threshold it is, in Chinese: the params file's, or the tool's default and where to set it."""
+        named = "、".join(keys)
+        if any(k in self.from_params for k in keys):
+            return f"按参数文件 {TRENDS_PARAMS_FILE} 的 {named} 设定"
+        return f"本工具默认标准，可在 {TRENDS_PARAMS_FILE} 中以 {named} 设定"
+
+
+DEFAULT_THRESHOLDS = StandingThresholds()
 #: Billing that makes a contract a standing service (a one-off purchase is not one).
 RECURRING_BILLING = ("年", "月", "条")
 #: Years in a row (all the years compared) an indicator is missed before it is reported.
@@ -117,13 +150,15 @@ def _money_text(amounts: dict[int, Decimal | None], used_executed: bool) -> str:
 
 
 STANDING_WITHOUT_COMPETITION = Rule("T05", PROCESS, across_years=True, bears_on=("政府采购及合同管理规范性",),
-                                    read=lambda e: standing_without_competition(e.history, e.analyses))
+                                    read=lambda e: standing_without_competition(e.history, e.analyses, e.thresholds))
 
 
-def standing_without_competition(history: pd.DataFrame, analyses: list[YearAnalysis]) -> list[Finding]:
+def standing_without_competition(history: pd.DataFrame, analyses: list[YearAnalysis],
+                                 thresholds: StandingThresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     """T05: a contract (with its renewals) in force in the last compared year whose last competitive procurement
-    lies :data:`STANDING_YEARS` or more years back, counted through the current contract's end (2014—2024:
-    11 years); one never procured competitively counts from its first contract."""
+    lies ``thresholds.standing_years`` (default :data:`STANDING_YEARS`) or more years back, counted through the
+    current contract's end (2014—2024: 11 years); one never procured competitively counts from its first contract.
+    The finding states the threshold and whose it is."""
     if history.empty or not analyses:
         return []
     last = max(a.year for a in analyses)
@@ -146,7 +181,7 @@ def standing_without_competition(history: pd.DataFrame, analyses: list[YearAnaly
         if since is None or pd.isna(since):
             continue
         years = through - int(since) + 1
-        if years < STANDING_YEARS:
+        if years < thresholds.standing_years:
             continue
         how = anchor["procurement"] if isinstance(anchor["procurement"], str) and anchor["procurement"] else "采购方式未披露"
         renewals = links.iloc[1:] if never else links[links["when"] > since]
@@ -171,19 +206,21 @@ def standing_without_competition(history: pd.DataFrame, analyses: list[YearAnaly
             summary=(f"{item_label(current['item_code'], current['item'])}：{vendor}合同自{int(since)}年以{how}方式确定"
                      f"（{anchor['contract_id']}）{price}{renewed}；{end_text}，{int(since)}—{through}年共{years}年"
                      + ("从未经过竞争性采购" if never else "未重新组织竞争性采购")
-                     + _money_text(amounts, used_executed) + "。"),
+                     + _money_text(amounts, used_executed)
+                     + f"。列示标准：连续{thresholds.standing_years}年及以上未经竞争性采购（{thresholds.basis('standing_years')}）。"),
             recommendation=("现行合同期满前重新组织竞争性采购；确需继续单一来源采购的，按规定履行论证和公示程序，"
                             "并以同类服务的市场价格作为议价依据。")))
     return numbered(found)
 
 
 PERSISTENT_PRICE_GAP = Rule("T06", PROCESS, across_years=True, bears_on=("政府采购及合同管理规范性",),
-                            read=lambda e: persistent_price_gap(e.lines))
+                            read=lambda e: persistent_price_gap(e.lines, e.thresholds))
 
 
-def persistent_price_gap(lines: pd.DataFrame) -> list[Finding]:
-    """T06: for one line type, a carrier's price per Mbps at least :data:`PRICE_GAP_RATIO` times another's in each of
-    :data:`GAP_YEARS` or more consecutive years up to the last year both are listed.
+def persistent_price_gap(lines: pd.DataFrame, thresholds: StandingThresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
+    """T06: for one line type, a carrier's price per Mbps at least ``thresholds.price_gap_ratio`` (default
+    :data:`PRICE_GAP_RATIO`) times another's in each of ``thresholds.price_gap_years`` (default :data:`GAP_YEARS`) or
+    more consecutive years up to the last year both are listed; the finding states the thresholds and whose they are.
 
     The money at stake is 推算: in each of those years, the dear carrier's line cost × (1 − cheap price ÷ dear
     price), i.e. what its lines would have cost less at the other carrier's price that year.
@@ -202,17 +239,17 @@ def persistent_price_gap(lines: pd.DataFrame) -> list[Finding]:
                 run: list[int] = []
                 for y in reversed(common):
                     if (run and y != run[-1] - 1) or float(d.loc[y, "cost_per_mbps_month"]) < \
-                            PRICE_GAP_RATIO * float(c.loc[y, "cost_per_mbps_month"]):
+                            float(thresholds.price_gap_ratio) * float(c.loc[y, "cost_per_mbps_month"]):
                         break
                     run.append(y)
-                if len(run) < GAP_YEARS:
+                if len(run) < thresholds.price_gap_years:
                     continue
                 run.reverse()
-                found.append(_gap_finding(line_type, dear, cheap, d, c, run, g))
+                found.append(_gap_finding(line_type, dear, cheap, d, c, run, g, thresholds))
     return numbered(found)
 
 
-def _gap_finding(line_type, dear, cheap, d, c, run, g) -> Finding:
+def _gap_finding(line_type, dear, cheap, d, c, run, g, thresholds: StandingThresholds) -> Finding:
     extra = {}
     for y in run:
         p_dear, p_cheap = to_decimal(float(d.loc[y, "cost_per_mbps_month"])), to_decimal(float(c.loc[y, "cost_per_mbps_month"]))
@@ -238,7 +275,9 @@ def _gap_finding(line_type, dear, cheap, d, c, run, g) -> Finding:
                  "ratio_min": min(ratios), "ratio_max": max(ratios), "extra": extra, "total": total},
         rows=evidence_rows(("lines", g[g["year"].isin(run) & g["carrier"].isin([dear, cheap])])),
         summary=(f"{line_type}：{run[0]}—{run[-1]}年连续{len(run)}年，{dear}每Mbps月费{prices(d)}，{cheap}{prices(c)}，"
-                 f"前者为后者的{ratio}（每Mbps月费为推算：月费÷带宽），{trend}；{money}。"),
+                 f"前者为后者的{ratio}（每Mbps月费为推算：月费÷带宽），{trend}；{money}"
+                 f"。列示标准：单价为另一运营商的{Decimal(thresholds.price_gap_ratio).normalize():f}倍及以上且连续"
+                 f"{thresholds.price_gap_years}年及以上（{thresholds.basis('price_gap_ratio', 'price_gap_years')}）。"),
         recommendation=f"核实{dear}{line_type}的服务内容与定价依据；服务内容相同的，比照{cheap}的价格议价或重新组织竞争性采购。")
 
 

@@ -34,6 +34,21 @@ def test_years_without_competition_on_the_demo(analyses):
     assert "SL-2018-1.6" not in found  # 2018—2022 is five years: T01's case, not this one
 
 
+def test_the_years_without_competition_are_a_threshold_the_finding_states(analyses):
+    history = T.contract_history(analyses)
+    found = _by_chain(S.standing_without_competition(history, analyses))
+    assert found["SL-2017-2.7"].summary.endswith(
+        "（推算：各年度该项目执行数）。列示标准：连续6年及以上未经竞争性采购（本工具默认标准，可在 params/trends.yaml 中以 "
+        "standing_years 设定）。")
+    seven = S.StandingThresholds(standing_years=7, from_params=frozenset({"standing_years"}))
+    found = _by_chain(S.standing_without_competition(history, analyses, seven))
+    assert set(found) == {"SL-2014-2.1-LT"}  # the three chains of exactly six years drop out
+    assert found["SL-2014-2.1-LT"].summary.endswith(
+        "列示标准：连续7年及以上未经竞争性采购（按参数文件 params/trends.yaml 的 standing_years 设定）。")
+    five = S.StandingThresholds(standing_years=5, from_params=frozenset({"standing_years"}))
+    assert "SL-2018-1.6" in _by_chain(S.standing_without_competition(history, analyses, five))
+
+
 def test_a_one_off_purchase_is_no_standing_service(analyses):
     history = T.contract_history(analyses).copy()
     history.loc[history["contract_id"] == "SL-2017-2.7", "billing"] = "一次性"
@@ -81,6 +96,21 @@ def test_a_gap_must_hold_in_consecutive_years_up_to_the_last():
     found = S.persistent_price_gap(_lines(rows))
     assert [f.figures["first_year"] for f in found] == [2018]
     assert found[0].figures["extra"][2019] == Decimal("60000.00") and "2.0倍至10.0倍" in found[0].summary and "乙在1.00元至5.00元之间" in found[0].summary
+
+
+def test_the_gap_ratio_and_its_years_are_thresholds_the_finding_states():
+    rows = [(y, c, "出口", cost, p) for y in (2019, 2020, 2021)
+            for c, cost, p in (("甲", 120000, 10.0), ("乙", 60000, 5.0))]  # 2.0× three years running
+    [found] = S.persistent_price_gap(_lines(rows))
+    assert found.summary.endswith("。列示标准：单价为另一运营商的1.5倍及以上且连续3年及以上（本工具默认标准，可在 "
+                                  "params/trends.yaml 中以 price_gap_ratio、price_gap_years 设定）。")
+    assert S.persistent_price_gap(_lines(rows), S.StandingThresholds(price_gap_ratio=Decimal("2.5"))) == []
+    assert S.persistent_price_gap(_lines(rows), S.StandingThresholds(price_gap_years=4)) == []
+    set_ratio = S.StandingThresholds(price_gap_ratio=Decimal("1.25"), price_gap_years=2,
+                                     from_params=frozenset({"price_gap_ratio", "price_gap_years"}))
+    [found] = S.persistent_price_gap(_lines(rows[2:]), set_ratio)  # 2020—2021 only
+    assert found.summary.endswith("列示标准：单价为另一运营商的1.25倍及以上且连续2年及以上（按参数文件 params/trends.yaml 的 "
+                                  "price_gap_ratio、price_gap_years 设定）。")
 
 
 def test_a_gap_year_without_the_cost_leaves_the_money_undisclosed():
