@@ -5,6 +5,14 @@ give is missing (None, NaN, pd.NA, NaT), never 0: :func:`sum_known` adds the fig
 stated and says None (未披露) when none is, :func:`sum_all` gives a total only when every figure is
 stated. This module imports neither pandas nor numpy, so the command line uses it without their
 start-up cost; the ``.qd`` accessor on frames (:mod:`qdanalysis.read.money`) is built on it.
+
+How 未披露 is written, one convention: **in a frame it is pandas' missing value** (``<NA>`` in the exact money
+columns and the nullable ones, NaT in dates), the column keeping its type; **outside a frame it is None** (a
+single figure: a function's result such as :func:`sum_known`'s, a dict's value such as ``YearData.totals``, an
+attribute). :func:`is_missing` recognises both, and every other marker a source may hand over (NaN, Decimal NaN);
+a cell taken out of a frame as a single figure goes through :func:`known`, a single figure put into a money column
+through ``analyse.money_array.money_array`` (None becomes ``<NA>``). So ``value is None`` is the test on a single
+figure, and ``pd.isna`` / :func:`is_missing` the one on a cell.
 """
 
 from __future__ import annotations
@@ -35,6 +43,12 @@ def is_missing(value: Any) -> bool:
         return bool(value != value)  # NaT (pandas and numpy) is not equal to itself
     except TypeError:  # pd.NA refuses to be a truth value
         return True
+
+
+def known(value: Any) -> Any:
+    """A single figure as the convention writes it: the value itself, or None (未披露) for any missing marker
+    (pd.NA, NaN, NaT, Decimal NaN), so that ``is None`` is the one test outside a frame."""
+    return None if is_missing(value) else value
 
 
 def to_decimal(value: Any) -> Decimal:

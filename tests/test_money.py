@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from qdanalysis.money import FEN, WAN, is_missing, round_half_up, safe_ratio, sum_all, sum_known, to_decimal
+from qdanalysis.money import FEN, WAN, is_missing, known, round_half_up, safe_ratio, sum_all, sum_known, to_decimal
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -101,3 +101,13 @@ def test_safe_ratio(num, den, expected):
 def test_fen_and_wan():
     assert FEN == Decimal("0.01") and WAN == 10000
     assert round_half_up(Decimal("9246800") / WAN) == Decimal("924.68")
+
+
+@pytest.mark.parametrize("missing", [None, pd.NA, float("nan"), np.nan, pd.NaT, Decimal("NaN")])
+def test_a_missing_single_figure_is_none_whatever_marker_it_came_with(missing):
+    assert known(missing) is None
+
+
+@pytest.mark.parametrize("value", [Decimal("0"), 0, 0.0, "", "未披露", Decimal("9410000.00")])
+def test_a_stated_single_figure_is_itself_even_zero_or_text(value):
+    assert known(value) is value

@@ -170,9 +170,8 @@ def balances(analyses: list[YearAnalysis]) -> pd.DataFrame:
     rows = [{"category": c, **{str(a.year): values.get((c, a.year), NOT_LISTED) for a in ordered}} for c in cats]
     total = {"category": TOTAL}
     for a in ordered:
-        b, e = a.data.totals.get("budget"), a.data.totals.get("executed")
-        known = b is not None and e is not None and not pd.isna(b) and not pd.isna(e)
-        total[str(a.year)] = to_decimal(b) - to_decimal(e) if known else None
+        b, e = a.data.totals.get("budget"), a.data.totals.get("executed")  # None when 未披露 (money.py's convention)
+        total[str(a.year)] = to_decimal(b) - to_decimal(e) if b is not None and e is not None else None
     rows.append(total)
     return pd.DataFrame(rows, columns=["category", *(str(a.year) for a in ordered)])
 

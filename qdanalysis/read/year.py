@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
+from qdanalysis.money import known
 from qdanalysis.paths import year_folder
 from qdanalysis.read import (
     money,  # noqa: F401 - registers the .qd accessor for notebook users
@@ -150,9 +152,27 @@ def load_processed(year: int, root: str | Path | None = None, out: str | Path | 
 class Totals(dict):
     """The budget sheet's stated totals (``budget``, ``adjusted_budget``, ``executed``, ``execution_rate``).
 
-    The values stay exact (Decimal; None when the sheet does not state one). Shown in a notebook, a ratio is rounded
-    to four decimals and an unknown figure reads 未披露, instead of a 28-digit Decimal beside ``None``.
+    The values stay exact (Decimal; None when the sheet does not state one). They are single figures, so 未披露 is
+    None, never ``<NA>`` or NaN (the convention of :mod:`qdanalysis.money`): a missing marker given to a Totals, a
+    frame's cell say, is stored as None, so that ``totals.get(key) is None`` is the whole test. Shown in a notebook,
+    a ratio is rounded to four decimals and an unknown figure reads 未披露, instead of a 28-digit Decimal beside ``None``.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.update(*args, **kwargs)
+
+    def __setitem__(self, key: str, value: object) -> None:
+        super().__setitem__(key, known(value))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: object = None) -> object:
+        if key not in self:
+            self[key] = default
+        return self[key]
 
     def __repr__(self) -> str:
         def shown(key: str, value: object) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 from workbooks import make_workbook
 
 from qdanalysis.errors import ValidationError
-from qdanalysis.read.year import YearData, assemble, is_demo_folder, load_year
+from qdanalysis.read.year import Totals, YearData, assemble, is_demo_folder, load_year
 
 BUDGET = [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数"], ["1.1", "甲", "A", 10, 9],
           [None, "合计", None, 10, 9]]
@@ -74,3 +76,15 @@ def test_the_totals_show_a_ratio_rounded_and_an_unknown_as_undisclosed_but_stay_
     assert "'execution_rate': 0.9827" in shown and "'adjusted_budget': 未披露" in shown
     assert "'budget': 9410000.00" in shown
     assert totals["adjusted_budget"] is None and len(str(totals["execution_rate"])) > 10  # the values are exact
+
+
+def test_totals_write_an_undisclosed_figure_as_none_never_na():
+    """One convention (money.py): a cell's <NA> or NaN handed to the totals becomes None, so `is None` is the test."""
+    frame = pd.DataFrame({"budget": pd.array([None], dtype="Float64")})
+    t = Totals({"budget": Decimal("941"), "adjusted_budget": frame["budget"].iloc[0]}, executed=float("nan"))
+    t["execution_rate"] = pd.NA
+    t.update(adjustment="未披露")
+    assert dict(t) == {"budget": Decimal("941"), "adjusted_budget": None, "executed": None, "execution_rate": None,
+                       "adjustment": "未披露"}
+    assert repr(t) == "{'budget': 941, 'adjusted_budget': 未披露, 'executed': 未披露, 'execution_rate': 未披露, 'adjustment': '未披露'}"
+
