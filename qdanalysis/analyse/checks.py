@@ -66,12 +66,14 @@ def _diff_detail(basis: str, computed: Decimal, stated: Decimal, row: dict, line
     lines = int(lines)
     if lines > 1 and computed:
         text += f"；按同一单价，预算表数约合{round(stated / (computed / lines))}条线路"
-        if not by_unit:
-            return f"{text}（推算所用数量为{lines}条）"
-        counted = f"{count_note}{lines}个" if count_note else f"{lines}个单位"
         noted = re.search(r"(\d{4})年", count_note)
-        other_year = f"，并非{year}年实有线路数" if noted and year is not None and int(noted.group(1)) != int(year) else ""
-        text += (f"。推算所用数量为{counted}，每单位按1条线路计系假设（每单位线路条数未披露）{other_year}；"
+        other_year = noted is not None and year is not None and int(noted.group(1)) != int(year)
+        if not by_unit and not other_year:
+            return f"{text}（推算所用数量为{lines}条）"
+        word = "个" if by_unit else "条"
+        counted = f"{count_note}{lines}{word}" if count_note else f"{lines}{'个单位' if by_unit else '条'}"
+        assumed = "，每单位按1条线路计系假设（每单位线路条数未披露）" if by_unit else ""
+        text += (f"。推算所用数量为{counted}{assumed}{f'，并非{year}年实有线路数' if other_year else ''}；"
                  f"本项核对只说明预算表数与所列单价、数量不相印证，不能说明预算{'不足' if short else '偏多'}")
     return text
 

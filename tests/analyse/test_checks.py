@@ -125,6 +125,11 @@ def test_organisations_counted_as_one_line_each_are_an_assumption_and_their_coun
                                   "本项核对只说明预算表数与所列单价、数量不相印证，不能说明预算不足")
     [row] = checks.budget_vs_contracts(budget(("2.2", "网络", "接入", D(1200000), None)), c, 2020)
     assert row["detail"].endswith("不能说明预算偏多") and "较推算数多" in row["detail"]
+    # lines (not organisations) counted in another year: no assumption, but not the year's lines either
+    lines_2018 = c.assign(quantity_unit=None, count_note="2018年线路数")
+    [row] = checks.budget_vs_contracts(b, lines_2018, 2020)
+    assert row["detail"].endswith("约合80条线路。推算所用数量为2018年线路数92条，并非2020年实有线路数；"
+                                  "本项核对只说明预算表数与所列单价、数量不相印证，不能说明预算不足")
 
 
 def test_the_2020_unit_access_check_says_the_count_is_of_2018(analysis2020):
