@@ -150,7 +150,7 @@ class DocxWriter:
                 run.font.size = size
         texts = [[UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
                   for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
-        kinds = [column_kinds(column) for column in texts]
+        kinds = [column_kinds(column, header) for column, header in zip(texts, frame.columns)]
         for i in range(len(frame)):
             row = table.add_row()
             _keep_row_whole(row)
@@ -160,7 +160,7 @@ class DocxWriter:
                            grey=text == UNDISCLOSED, size=size)
                 if kind in (NUMBER, CODE):
                     _no_wrap(cell)  # 924.68, -3.65%, SL-2019-2.2-DX: never broken across lines
-        _column_widths(table, frame, size, self._text_width())
+        _column_widths(table, frame, size, self._text_width(), kinds)
         if block.layout.note:
             self.paragraph(block.layout.note, size=Pt(10.5), indent=False)
         if landscape:
@@ -444,17 +444,23 @@ def _field(p, instruction: str, shown: str, *, size=None) -> None:
     run_with(end)
 
 
-def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH) -> None:
+def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH,
+                   kinds: list[list[str]] | None = None) -> None:
     """Columns as wide as their text where the width between the margins allows; otherwise the widest
-    give way first (so that figures and short labels never wrap while a long note does)."""
+    give way first (so that figures, codes and short labels never wrap while a long note does). ``kinds``: each
+    column's cell kinds (:func:`~qdanalysis.present.render.cells.column_kinds`), by default from the text alone."""
 
     unit = size.mm / 2 * 0.98  # one display column: half a Chinese character of this size
     needs = []
     numeric = []
     for j, name in enumerate(frame.columns):
-        values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
+        given = [v is not None and not (not isinstance(v, str) and pd.isna(v)) for v in frame.iloc[:, j]]
+        values = [str(v) for v, g in zip(frame.iloc[:, j], given) if g]
         header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
-        numbers = [v for v in values if unbroken(v)]
+        if kinds:  # the column's own kinds: a code of a column of identifiers (F01) is kept whole too
+            numbers = [v for v, k in zip(values, [k for k, g in zip(kinds[j], given) if g]) if k in (NUMBER, CODE)]
+        else:
+            numbers = [v for v in values if unbroken(v)]
         numeric.append(bool(numbers))
         # a figure's digits and point are wider than half a Chinese character in most fonts: room for them
         widest_number = max((len(v) * NUMBER_WIDTH for v in numbers), default=0)

@@ -28,7 +28,7 @@ from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
-from qdanalysis.present.render.cells import BLANKS, is_marked_figure, unbroken
+from qdanalysis.present.render.cells import BLANKS, LONG_CELL, is_identifier, is_marked_figure, unbroken
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -107,17 +107,21 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
     # a column that mixes figures with text (指标值: ≥80条, 100%, 健全) keeps them with its text, not pushed right
     mixed = {key for key in columns if key not in numeric and any(
         isinstance(v, str) and v.strip() not in BLANKS and not is_marked_figure(v) for v in df.get(key, []))}
+    identifiers = {key for key, header in columns.items() if is_identifier(header)}
     for i, row in enumerate(rows, start=3):
         for j, key in enumerate(columns, start=1):
             value = row[key] if key in row.index else None
             cell = ws.cell(row=i, column=j)
             shown = _write_value(cell, value, key, money, percent, integer, dates, number_formats)
-            if key in numeric and not isinstance(cell.value, (int, float)):
+            if key in identifiers:
+                cell.alignment = Alignment(horizontal="left")  # 1.1, 12, 2020: an identifier, aligned as text
+            elif key in numeric and not isinstance(cell.value, (int, float)):
                 cell.alignment = Alignment(horizontal="right")  # 未披露 lines up with the numbers
             elif isinstance(cell.value, str) and is_marked_figure(cell.value) and key not in mixed:
                 cell.alignment = Alignment(horizontal="right")  # a figure written as text: -3.65%, 152.30+未披露
             widths[j - 1] = max(widths[j - 1], display_width(shown))
-            if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and unbroken(cell.value)):
+            if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and (
+                    unbroken(cell.value) or (key in identifiers and len(cell.value) <= LONG_CELL))):
                 least[j - 1] = max(least[j - 1], display_width(shown) + 2)
     if total is not None:
         for cell in ws[ws.max_row]:

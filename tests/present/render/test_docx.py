@@ -196,3 +196,20 @@ def test_a_figure_in_a_column_of_text_is_unbroken_but_not_pushed_right():
     figure = w.doc.tables[0].rows[2].cells[0]
     assert figure.text == "100%" and figure.paragraphs[0].alignment is None
     assert figure._tc.tcPr.find(qn("w:noWrap")) is not None
+
+
+def test_item_codes_and_sequence_numbers_are_left_aligned_and_unbroken_while_money_is_right_aligned():
+    w = DocxWriter()
+    layout = TableLayout("t", "逐项", {"no": "序号", "code": "编号", "item": "项目", "amount": "金额（万元）"},
+                         money=("amount",))
+    frame = pd.DataFrame({"no": ["1", "2"], "code": ["1.1", "1.10"], "item": ["机房维护", "项目监理费"],
+                          "amount": [667000, 33100]})
+    w.table(Table(layout, frame))
+    table = w.doc.tables[0]
+    for row in table.rows[1:]:
+        number, code, _, amount = row.cells
+        for cell in (number, code):
+            assert cell.paragraphs[0].alignment is None  # left, as text: an identifier, not a quantity
+            assert cell._tc.tcPr.find(qn("w:noWrap")) is not None  # 1.10 never broken as "1." and "10"
+        assert amount.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert [c.text for c in table.rows[2].cells] == ["2", "1.10", "项目监理费", "3.31"]

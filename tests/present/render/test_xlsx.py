@@ -124,7 +124,20 @@ def test_figures_written_as_text_are_right_aligned_and_never_wrapped():
     assert ws["A3"].alignment.horizontal is None and not ws["A3"].alignment.wrap_text
     assert ws["B3"].value == "-3.65%" and ws["B3"].data_type == "s"  # text, not a formula
     render.write_table(wb, "编号", "编号", pd.DataFrame({"id": ["1.1", "2.10"]}), {"id": "项目编号"})
-    assert wb["编号"]["A3"].alignment.horizontal is None  # an item code kept as text, not a figure
+    assert wb["编号"]["A3"].alignment.horizontal == "left"  # an item code kept as text, not a figure
+
+
+def test_identifiers_are_aligned_as_text_and_money_stays_right():
+    # 序号 and 年度 written as numbers (they sort and filter) but aligned as the labels they are, as in the report
+    wb = Workbook()
+    rows = pd.DataFrame({"no": [1, 12], "code": ["1.1", "F05-1"], "year": [2020, 2021],
+                         "budget": [Decimal("667000"), Decimal("12000")]})
+    render.write_table(wb, "问题", "问题", rows, {"no": "序号", "code": "问题编号", "year": "年度", "budget": "预算数（万元）"},
+                       money=("budget",), integer=("no", "year"))
+    ws = wb["问题"]
+    assert ws["A3"].value == 1 and ws["C4"].value == 2021 and ws["D3"].value == 66.7
+    assert [ws[ref].alignment.horizontal for ref in ("A3", "A4", "B3", "B4", "C3", "C4")] == ["left"] * 6
+    assert ws["D3"].alignment.horizontal is None and ws["D3"].number_format == render.MONEY_FORMAT  # right, as a number
 
 
 def test_a_sheet_too_wide_for_7_pt_on_one_page_prints_across_pages_with_its_first_column():
