@@ -330,6 +330,9 @@ def test_the_draft_prints_through_libreoffice(drafted, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "一、基本情况" in text and "七、其他需要说明的问题" in text
     assert re.search(r"—\s*3\s*—", text)  # the PAGE field, printed
+    # a list of item codes (1.1、1.2、…、1.10) breaks between its codes, never inside one ("1." then "1", "5" then ".1")
+    assert not re.search(r"(^|\s)\d+\.$", text, re.M) and not re.search(r"^\s*\.\d", text, re.M)
+    assert not re.search(r"^\s*、", text, re.M)  # nor before its comma
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 2
 

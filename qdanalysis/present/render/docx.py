@@ -63,6 +63,8 @@ COVER_ENTRIES = (("评价机构", "评价机构名称"), ("委托方", "委托�
 #: How many display columns (half a Chinese character) one character of a figure is given: digits are wider.
 NUMBER_WIDTH = 1.25
 GREY = RGBColor(0x80, 0x80, 0x80)
+#: A word that no line may break: a figure, a code or a Latin word with its signs (≤944.10, 9201859.92, HT-2019-1.1).
+WORD = re.compile(r"[0-9A-Za-z.,%+\-−≤≥<>=~/_:#@]+")
 
 
 class DocxWriter:
@@ -283,8 +285,20 @@ class DocxWriter:
             run.font.color.rgb = GREY
 
 
+#: An enumeration comma before a code or figure (``1.1、1.2、2.10``): a zero-width space after it marks where the line
+#: may break (Word's and LibreOffice's optional break), so that a long list of codes breaks between its codes and
+#: never inside one ("1." then "1"), which LibreOffice does to a list without a place to break.
+LIST_BREAK = re.compile(r"、(?=[0-9A-Za-z])")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """``text`` with an optional break after each 、 that a code or figure follows (:data:`LIST_BREAK`)."""
+    return LIST_BREAK.sub("、" + ZERO_WIDTH_SPACE, text)
+
+
 def _run(p, text: str, east_asian: str, *, bold: bool = False, size=None):
-    run = p.add_run(text)
+    run = p.add_run(breakable(text))
     run.bold = bold or None
     if size is not None:
         run.font.size = size
@@ -330,6 +344,8 @@ def _official_styles(doc) -> None:
             fonts.set(qn("w:eastAsia"), BODY_FONT[0])
             fonts.set(qn("w:ascii"), LATIN_FONT)
             fonts.set(qn("w:hAnsi"), LATIN_FONT)
+        for lang in defaults.iter(qn("w:lang")):  # Chinese text is Chinese: set and broken into lines as such
+            lang.set(qn("w:eastAsia"), "zh-CN")
     specs = {
         "Normal": (BODY_FONT[0], BODY_SIZE, False),
         "Title": (TITLE_FONT[0], TITLE_SIZE, False),
@@ -494,6 +510,10 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
             widths = [w if n else min(w, low) for w, n in zip(natural, numeric)]
             if low < MIN_COLUMN_MM:
                 widths = [w * available / sum(natural) for w in natural]
+    # a figure or code inside a wrapped text (实际9201859.92元，…) is not broken either: its column is at least as wide
+    least = [max([len(w) * NUMBER_WIDTH for v in frame.iloc[:, j] if isinstance(v, str) for w in WORD.findall(v)],
+                 default=0) * unit + padding for j in range(frame.shape[1])]
+    widths = _at_least(widths, least)
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -502,6 +522,17 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
         table.columns[j].width = Mm(width)
         for cell in table.columns[j].cells:
             cell.width = Mm(width)
+
+
+def _at_least(widths: list[float], least: list[float]) -> list[float]:
+    """``widths`` (same total) with each column raised towards its ``least``, taken from the columns wider than
+    theirs in proportion to what they have to spare; all the way where they can spare it."""
+    short = sum(max(0.0, n - w) for w, n in zip(widths, least))
+    spare = sum(max(0.0, w - n) for w, n in zip(widths, least))
+    if not short or not spare:
+        return widths
+    give, take = min(1.0, spare / short), min(1.0, short / spare)
+    return [w + (n - w) * give if w < n else w - (w - n) * take for w, n in zip(widths, least)]
 
 
 def _page(section, *, landscape: bool) -> None:

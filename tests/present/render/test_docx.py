@@ -213,3 +213,29 @@ def test_item_codes_and_sequence_numbers_are_left_aligned_and_unbroken_while_mon
             assert cell._tc.tcPr.find(qn("w:noWrap")) is not None  # 1.10 never broken as "1." and "10"
         assert amount.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert [c.text for c in table.rows[2].cells] == ["2", "1.10", "项目监理费", "3.31"]
+
+
+def test_a_list_of_codes_may_break_after_each_comma_and_chinese_text_is_marked_chinese():
+    w = DocxWriter()
+    w.paragraph("产出指标列明衡量的项目为1.9、2.1、2.10共3个；另有、其他")
+    run = w.doc.paragraphs[-1].runs[0]
+    # an optional break (zero-width space) after each 、 before a code: LibreOffice otherwise breaks inside 1.1
+    assert run.text == "产出指标列明衡量的项目为1.9、\u200b2.1、\u200b2.10共3个；另有、其他"
+    w.table(Table(TableLayout("t", "依据", {"a": "依据"}), pd.DataFrame({"a": ["项目1.1、1.2未覆盖"]})))
+    assert w.doc.tables[0].rows[1].cells[0].text == "项目1.1、\u200b1.2未覆盖"
+    lang = w.doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"  # set and broken into lines by the Chinese rules, not as English
+
+
+def test_a_figure_inside_wrapped_text_gets_a_column_wide_enough_for_it():
+    # 绩效指标's 对比 column: the long text wraps, but 9201859.92 must fit a line, not print as "9201859" then ".92"
+    w = DocxWriter()
+    columns = {"a": "一级指标", "b": "二级指标", "c": "三级指标", "d": "指标值", "e": "实际完成值", "f": "完成情况",
+               "g": "对比"}
+    frame = pd.DataFrame({"a": ["产出指标"], "b": ["成本指标"], "c": ["采购成本"], "d": ["≤944.10万元"],
+                          "e": ["9201859.92元"], "f": ["已完成"], "g": ["实际9201859.92元，未超过上限944.10万元"]})
+    w.table(Table(TableLayout("t", "指标", columns), frame))
+    widths = [c.width.mm for c in w.doc.tables[0].columns]
+    size = Pt(10.5).mm / 2 * 0.98
+    assert widths[-1] >= len("9201859.92") * 1.25 * size + 4.4 - 0.01
+    assert abs(sum(widths) - TEXT_WIDTH.mm) < 1  # taken from the other columns: the table still fits the page
