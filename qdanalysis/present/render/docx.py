@@ -493,8 +493,7 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
         rest = available - sum(w for w, s in zip(natural, short) if s)
         longs = [w for w, s in zip(natural, short) if not s]
         if longs and rest >= MIN_COLUMN_MM * 2 * len(longs):
-            weight = sum(w ** 0.5 for w in longs)
-            widths = [w if s else rest * w ** 0.5 / weight for w, s in zip(natural, short)]
+            widths = _shared(natural, short, rest)
         else:  # too many columns even so: the widest text gives way first, down to a common cap; figures keep
             # their width while the text columns can still have the least
             fixed = sum(w for w, is_number in zip(natural, numeric) if is_number)
@@ -522,6 +521,23 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
         table.columns[j].width = Mm(width)
         for cell in table.columns[j].cells:
             cell.width = Mm(width)
+
+
+def _shared(natural: list[float], short: list[bool], rest: float) -> list[float]:
+    """The long text columns share ``rest`` by the square root of their natural widths, none below
+    ``1.5 × MIN_COLUMN_MM`` (or its natural width): a short note (认定, 整改措施) is not left one character wide."""
+    floor = [min(w, 1.5 * MIN_COLUMN_MM) for w in natural]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [j for j, s in enumerate(short) if not s and j not in fixed]
+        left = rest - sum(fixed.values())
+        weight = sum(natural[j] ** 0.5 for j in free)
+        share = {j: left * natural[j] ** 0.5 / weight for j in free}
+        low = {j: floor[j] for j in free if share[j] < floor[j]}
+        if not low:
+            break
+        fixed.update(low)
+    return [w if s else fixed.get(j, share.get(j, w)) for j, (w, s) in enumerate(zip(natural, short))]
 
 
 def _at_least(widths: list[float], least: list[float]) -> list[float]:

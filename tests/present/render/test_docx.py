@@ -239,3 +239,16 @@ def test_a_figure_inside_wrapped_text_gets_a_column_wide_enough_for_it():
     size = Pt(10.5).mm / 2 * 0.98
     assert widths[-1] >= len("9201859.92") * 1.25 * size + 4.4 - 0.01
     assert abs(sum(widths) - TEXT_WIDTH.mm) < 1  # taken from the other columns: the table still fits the page
+
+
+def test_a_short_note_beside_a_very_long_one_is_not_left_one_character_wide():
+    # 整改情况: 认定 and 整改措施及佐证 beside a 数据分析情况 of hundreds of characters (one character a line before)
+    w = DocxWriter()
+    columns = {"n": "上年序号", "c": "编号", "t": "上年问题", "k": "类别", "s": "整改状态", "w": "认定",
+               "a": "数据分析情况", "m": "整改措施及佐证"}
+    frame = pd.DataFrame({"n": ["1"], "c": ["F01"], "t": ["产出指标未覆盖主要支出项目"], "k": ["决策"], "s": ["部分整改"],
+                          "w": ["系统建议，待评价组确认"], "a": ["未覆盖支出占比较上年下降。" * 30], "m": [""]})
+    w.table(Table(TableLayout("t", "整改", columns), frame))
+    widths = dict(zip(columns, (c.width.mm for c in w.doc.tables[0].columns)))
+    assert widths["w"] > 17.9 and widths["m"] > 17.9 and widths["a"] > 2 * widths["w"]
+    assert abs(sum(widths.values()) - TEXT_WIDTH.mm) < 1
