@@ -45,6 +45,7 @@ from qdanalysis.present.overview_totals import (
     write_totals_sheet,
     year_totals,
 )
+from qdanalysis.present.render.cells import is_identifier
 
 SEVERITY_COLUMNS = {"高": "high", "中": "medium", "低": "low"}
 #: Key -> Chinese header, in the order of the table (HTML and Excel alike).
@@ -71,6 +72,13 @@ COLUMNS: dict[str, str] = {
     "report": "报告",
     "trends": "多年趋势",
 }
+#: Where a header breaks into lines (``|``), between words only: a narrow column's header reads 执行率/提示, never
+#: 执行率提/示, on the screen, on paper and in the workbook (each line is kept whole). Unlisted headers: one line.
+HEADER_BREAKS = {"budget": "预算数|（万元）", "executed": "执行数|（万元）", "balance": "结余|（万元）",
+                 "execution_rate": "预算|执行率", "rate_change": "执行率|较上年|（百分点）", "budget_change": "预算数|较上年",
+                 "grade": "评价|等级", "flag": "执行率|提示", "recurring_share": "刚性支出|占比", "findings": "本年|问题",
+                 "high": "问题|（高）", "medium": "问题|（中）", "low": "问题|（低）",
+                 "followup": "上年问题整改|（已整改/|部分整改/|未整改）", "status": "运行|状态", "trends": "多年|趋势"}
 #: The workbook's column widths at most (Excel units; text wraps, a figure keeps its width), so that the
 #: 21 columns print on one landscape A4 page with the text at 7 pt or larger (render.xlsx.pages_across).
 WIDTHS = {"name": 13, "department": 10, "year": 6, "budget": 10, "executed": 10, "balance": 9, "execution_rate": 8,
@@ -90,6 +98,11 @@ NO_PRIOR = "无上年资料"
 #: A project-year whose previous year's data folder is there but refused, nothing else naming its problems.
 PRIOR_UNREAD = "上年数据未能读取"
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1, "暂不定级": 0, "未评分": -1}
+
+
+def header_lines(key: str) -> list[str]:
+    """The lines of a column's header (:data:`HEADER_BREAKS`): together they are its :data:`COLUMNS` header."""
+    return HEADER_BREAKS.get(key, COLUMNS[key]).split("|")
 
 
 def overview_frame(entries: list[dict[str, Any]], threshold: Decimal = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -209,8 +222,10 @@ _NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | set(LINKS) | {"total", "gr
                                                                        "flag", "followup"}
 #: Columns of a word or two, never broken (a failed run's error is a span that wraps).
 _SHORT = {"grade", "status", "year"}
-#: Columns of figures: right-aligned, never broken.
-_FIGURES = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "rate_change"}
+#: Columns of figures: right-aligned, never broken (not the year: a label, aligned as text as in every table).
+_FIGURES = {key for key in (*MONEY, *PERCENT, *INTEGER, "total", "rate_change") if not is_identifier(COLUMNS[key])}
+#: Columns of a few words (已整改2、部分整改1; 执行率低于90%，评为优): broken between words only.
+_WORDS = {"followup", "flag"}
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.qd-sortable').forEach(function (table) {
@@ -242,15 +257,16 @@ h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
 table.qd-sortable, table.qd-totals { border-collapse: collapse; font-size: 13px; width: 100%; }
 table.qd-totals { width: auto; }
 table.qd-sortable th, table.qd-sortable td, table.qd-totals th, table.qd-totals td {
-  border: 1px solid #D0D0D0; padding: 4px 6px; }
+  border: 1px solid #D0D0D0; padding: 4px 5px; }
 table.qd-sortable th, table.qd-totals th { background: #DDEBF7; font-weight: bold; }
-table.qd-sortable th { cursor: pointer; user-select: none; }
+table.qd-sortable th { cursor: pointer; user-select: none; white-space: nowrap; }
+table.qd-sortable td.words { word-break: keep-all; }
 table.qd-sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.qd-sortable th[aria-sort=descending]::after { content: " ▼"; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.link, td.short { white-space: nowrap; }
-td.short .qd-failed { white-space: normal; display: inline-block; min-width: 14em; }
-table.qd-sortable td:nth-child(1) { min-width: 9em; } table.qd-sortable td:nth-child(2) { min-width: 7em; }
+td.short .qd-failed { white-space: normal; display: inline-block; min-width: 9em; }
+table.qd-sortable td:nth-child(1) { min-width: 8em; } table.qd-sortable td:nth-child(2) { min-width: 6em; }
 tr.qd-flagged td { background: #FFF1E0; }
 .qd-flag { color: #B23B00; font-weight: bold; }
 ul.qd-flags li { margin: 4px 0; }
@@ -314,15 +330,16 @@ def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, 
     charts (PNG bytes, alt text); the Chinese font is not yet embedded (see :func:`embed_font`)."""
     demo = bool(frame["demo"].any())
     head = "".join(
-        f'<th scope="col" data-type="{"number" if key in _NUMERIC else "text"}">{escape(label)}</th>'
-        for key, label in COLUMNS.items())
+        f'<th scope="col" data-type="{"number" if key in _NUMERIC else "text"}">'
+        f'{"<br>".join(escape(line) for line in header_lines(key))}</th>' for key in COLUMNS)
     body = []
     for _, row in frame.iterrows():
         cells = []
         for key in COLUMNS:
             shown, sort = _cell(key, row)
             cls = ' class="num"' if key in _FIGURES else (
-                ' class="link"' if key in LINKS else ' class="short"' if key in _SHORT else "")
+                ' class="link"' if key in LINKS else ' class="short"' if key in _SHORT else
+                ' class="words"' if key in _WORDS else "")
             cells.append(f'<td{cls} data-sort="{escape(sort)}">{shown}</td>')
         flagged = ' class="qd-flagged"' if row["flag"] else ""
         body.append(f"<tr{flagged}>" + "".join(cells) + "</tr>")

@@ -13,7 +13,14 @@ import pytest
 from browser import _OFFLINE_FLAGS, CHROMIUM, chromium_available
 from openpyxl import load_workbook
 
-from qdanalysis.present.overview import COLUMNS, overview_charts, overview_frame, overview_html, write_overview
+from qdanalysis.present.overview import (
+    COLUMNS,
+    header_lines,
+    overview_charts,
+    overview_frame,
+    overview_html,
+    write_overview,
+)
 
 
 def summary(year: int, budget: str, rate: float | None, share: float | None, grade: str = "良",
@@ -189,14 +196,14 @@ def test_last_years_problems_link_to_the_reports_section_and_sort_by_open():
     html = overview_html(frame, title="t", charts=[])
     anchor = "../a/2021/1.0-annual-report.html#%E5%8D%81%E4%B8%80%E3%80%81%E4%B8%8A%E5%B9%B4%E8%AF%84%E4%BB%B7" \
              "%E5%8F%91%E7%8E%B0%E9%97%AE%E9%A2%98%E6%95%B4%E6%94%B9%E6%83%85%E5%86%B5"
-    assert (f'<td data-sort="9">已整改<a href="{anchor}">2</a>、部分整改<a href="{anchor}">1</a>、'
+    assert (f'<td class="words" data-sort="9">已整改<a href="{anchor}">2</a>、部分整改<a href="{anchor}">1</a>、'
             f'未整改<a href="{anchor}">9</a></td>') in html
-    assert '<td data-sort="-1">无上年资料</td>' in html
+    assert '<td class="words" data-sort="-1">无上年资料</td>' in html
     unread = overview_frame([entry("c", "丙项目", 2021, {**summary(2021, "100.00", 0.5, 0.1),
                                                         "followup": {"year": 2020, "unread": True}})])
     assert unread.iloc[0]["followup"] == "上年数据未能读取"
-    assert '<td data-sort="-1">上年数据未能读取</td>' in overview_html(unread, title="t", charts=[])
-    assert '<th scope="col" data-type="number">上年问题整改（已整改/部分整改/未整改）</th>' in html
+    assert '<td class="words" data-sort="-1">上年数据未能读取</td>' in overview_html(unread, title="t", charts=[])
+    assert '<th scope="col" data-type="number">上年问题整改<br>（已整改/<br>部分整改/<br>未整改）</th>' in html
 
 
 def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
@@ -221,3 +228,16 @@ def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
     note = ws.cell(row=ws.max_row, column=1)
     assert note.value.startswith("“未披露”表示") and note.alignment.wrap_text
     assert f"A{ws.max_row}:U{ws.max_row}" in {str(r) for r in ws.merged_cells.ranges}  # within the page's width
+
+
+def test_a_header_breaks_between_words_only_on_the_screen_and_on_paper():
+    # 执行率/提示 and 运行/状态, never 执行率提/示 or 运行状/态: each line is kept whole, the lines make the header
+    assert all("".join(header_lines(key)) == label for key, label in COLUMNS.items())
+    assert header_lines("flag") == ["执行率", "提示"] and header_lines("status") == ["运行", "状态"]
+    html = overview_html(overview_frame(ENTRIES), title="t", charts=[])
+    assert '<th scope="col" data-type="number">执行率<br>提示</th>' in html
+    assert '<th scope="col" data-type="number">运行<br>状态</th>' in html
+    assert "table.qd-sortable th { cursor: pointer; user-select: none; white-space: nowrap; }" in html
+    assert '<td class="words" data-sort="1"><span class="qd-flag">' not in html  # no flag among ENTRIES
+    assert "table.qd-sortable td.words { word-break: keep-all; }" in html  # 已整改2、部分整改1: between words
+    assert '<td class="short" data-sort="2020">2020</td>' in html  # the year is a label, not a right-aligned figure
