@@ -181,3 +181,19 @@ def test_a_figure_in_a_column_of_text_is_not_pushed_right():
     ws = wb["指标"]
     assert ws["A4"].value == "100%" and ws["A4"].alignment.horizontal is None
     assert ws["B3"].alignment.horizontal == "right" and ws["B4"].alignment.horizontal == "right"
+
+
+def test_a_header_broken_into_lines_keeps_each_line_whole_and_a_wide_sheet_prints_in_parts():
+    wb = Workbook()
+    columns = {"name": "项目名称", "flag": "执行率\n提示", "a": "甲", "b": "乙", "c": "丙"}
+    rows = pd.DataFrame({"name": ["示例项目"], "flag": ["低"], "a": ["x" * 60], "b": ["y" * 60], "c": ["z" * 60]})
+    render.write_table(wb, "t", "表", rows, columns, max_widths={"flag": 4}, note="注：很长的说明" * 10, note_columns=2)
+    ws = wb["t"]
+    assert ws.column_dimensions["B"].width == render.display_width("执行率") + 2  # not 4: 执行率 is never cut
+    assert "A5:B5" in {str(r) for r in ws.merged_cells.ranges}  # the note within the first two columns
+    widths = [ws.column_dimensions[c].width for c in "ABCDE"]
+    scale = render.print_in_parts(ws, widths, [3, 5], title_cols="A:B")
+    assert [b.id for b in ws.col_breaks.brk] == [2, 4] and ws.print_title_cols == "$A:$B"
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == scale
+    widest = sum(widths[:2]) + widths[2] + widths[3]  # C and D with the repeated A:B
+    assert scale == max(82, min(100, int(100 * render.LANDSCAPE_WIDTH / widest)))
