@@ -470,6 +470,8 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     for key, (column, text) in LINKS.items():
         table[key] = [text if isinstance(link, str) and link else NOT_AVAILABLE for link in table[column]]
     table["rate_change"] = [None if is_missing(v) else float(v) for v in table["rate_change"]]
+    for key, mark in (("followup", "、"), ("flag", "，")):  # a line a part, not broken inside 未整改 or 评为优
+        table[key] = [v.replace(mark, mark + "\n") if isinstance(v, str) else v for v in table[key]]
     for key in CHANGES:  # no year before in the portfolio: nothing to compare, not 未披露
         table[key] = [NOT_AVAILABLE if is_missing(v) and is_missing(p) else v
                       for v, p in zip(table[key], table["prev_year"])]

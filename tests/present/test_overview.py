@@ -233,6 +233,12 @@ def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
         assert header.split("\n") == header_lines(key) and widths[j - 1] >= max(map(render.display_width,
                                                                                    header.split("\n"))) + 2
     assert ws.cell(row=2, column=list(COLUMNS).index("flag") + 1).value == "执行率\n提示"
+    counts = {"year": 2020, "fixed": 2, "partly": 1, "open": 9, "unverified": 0, "heading": "十一、整改情况"}
+    low = {**summary(2021, "100.00", 0.5, 0.1, grade="优"), "followup": counts}
+    _, parts = write_overview([entry("a", "甲项目", 2021, low)], tmp_path / "parts", title="t")
+    row = dict(zip(COLUMNS, (c.value for c in load_workbook(parts)["总览"][3])))
+    assert row["followup"] == "已整改2、\n部分整改1、\n未整改9"  # a line a part, never 未整/改9
+    assert row["flag"] == "执行率低于90%，\n评为优"
     report = ws.cell(row=3, column=list(COLUMNS).index("report") + 1)
     assert report.style == "Hyperlink" and report.alignment.vertical == ws.cell(row=3, column=1).alignment.vertical
     note = ws.cell(row=ws.max_row, column=1)
