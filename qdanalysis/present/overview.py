@@ -45,6 +45,7 @@ from qdanalysis.present.overview_totals import (
     write_totals_sheet,
     year_totals,
 )
+from qdanalysis.present.render.cells import is_identifier
 
 SEVERITY_COLUMNS = {"高": "high", "中": "medium", "低": "low"}
 #: Key -> Chinese header, in the order of the table (HTML and Excel alike).
@@ -71,11 +72,22 @@ COLUMNS: dict[str, str] = {
     "report": "报告",
     "trends": "多年趋势",
 }
-#: The workbook's column widths at most (Excel units; text wraps, a figure keeps its width), so that the
-#: 21 columns print on one landscape A4 page with the text at 7 pt or larger (render.xlsx.pages_across).
-WIDTHS = {"name": 13, "department": 10, "year": 6, "budget": 10, "executed": 10, "balance": 9, "execution_rate": 8,
-          "rate_change": 8, "budget_change": 8, "grade": 8, "total": 6, "flag": 7, "recurring_share": 8,
-          "findings": 5, "high": 6, "medium": 6, "low": 6, "followup": 14, "status": 5, "report": 8, "trends": 8}
+#: Where a header breaks into lines (``|``), between words only: a narrow column's header reads 执行率/提示, never
+#: 执行率提/示, on the screen, on paper and in the workbook (each line is kept whole). Unlisted headers: one line.
+HEADER_BREAKS = {"budget": "预算数|（万元）", "executed": "执行数|（万元）", "balance": "结余|（万元）",
+                 "execution_rate": "预算|执行率", "rate_change": "执行率|较上年|（百分点）", "budget_change": "预算数|较上年",
+                 "grade": "评价|等级", "flag": "执行率|提示", "recurring_share": "刚性支出|占比", "findings": "本年|问题",
+                 "high": "问题|（高）", "medium": "问题|（中）", "low": "问题|（低）",
+                 "followup": "上年问题整改|（已整改/|部分整改/|未整改）", "status": "运行|状态", "trends": "多年|趋势"}
+#: The workbook's column widths at most (Excel units; text wraps, a figure and a header's line keep their width).
+WIDTHS = {"name": 16, "department": 12, "year": 6, "budget": 11, "executed": 11, "balance": 10, "execution_rate": 8,
+          "rate_change": 12, "budget_change": 8, "grade": 10, "total": 6, "flag": 10, "recurring_share": 10,
+          "findings": 6, "high": 8, "medium": 8, "low": 8, "followup": 14, "status": 16, "report": 10, "trends": 10}
+#: The workbook prints in two parts side by side, each with the project's name, department and year, at 9 pt or
+#: larger rather than 21 columns squeezed onto one page's width: the budget and its execution, then the problems.
+PRINT_PARTS = ("recurring_share",)
+#: The width of the 说明 sheet's column (Excel units): a portrait A4 page at full size, in Excel and in LibreOffice.
+NOTES_WIDTH = 70
 MONEY = ("budget", "executed", "balance")
 PERCENT = ("execution_rate", "recurring_share", "budget_change")
 INTEGER = ("year", "findings", "high", "medium", "low")
@@ -90,6 +102,11 @@ NO_PRIOR = "无上年资料"
 #: A project-year whose previous year's data folder is there but refused, nothing else naming its problems.
 PRIOR_UNREAD = "上年数据未能读取"
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1, "暂不定级": 0, "未评分": -1}
+
+
+def header_lines(key: str) -> list[str]:
+    """The lines of a column's header (:data:`HEADER_BREAKS`): together they are its :data:`COLUMNS` header."""
+    return HEADER_BREAKS.get(key, COLUMNS[key]).split("|")
 
 
 def overview_frame(entries: list[dict[str, Any]], threshold: Decimal = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -209,8 +226,10 @@ _NUMERIC = set(MONEY) | set(PERCENT) | set(INTEGER) | set(LINKS) | {"total", "gr
                                                                        "flag", "followup"}
 #: Columns of a word or two, never broken (a failed run's error is a span that wraps).
 _SHORT = {"grade", "status", "year"}
-#: Columns of figures: right-aligned, never broken.
-_FIGURES = set(MONEY) | set(PERCENT) | set(INTEGER) | {"total", "rate_change"}
+#: Columns of figures: right-aligned, never broken (not the year: a label, aligned as text as in every table).
+_FIGURES = {key for key in (*MONEY, *PERCENT, *INTEGER, "total", "rate_change") if not is_identifier(COLUMNS[key])}
+#: Columns of a few words (已整改2、部分整改1; 执行率低于90%，评为优): broken between words only.
+_WORDS = {"followup", "flag"}
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.qd-sortable').forEach(function (table) {
@@ -242,15 +261,16 @@ h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
 table.qd-sortable, table.qd-totals { border-collapse: collapse; font-size: 13px; width: 100%; }
 table.qd-totals { width: auto; }
 table.qd-sortable th, table.qd-sortable td, table.qd-totals th, table.qd-totals td {
-  border: 1px solid #D0D0D0; padding: 4px 6px; }
+  border: 1px solid #D0D0D0; padding: 4px 5px; }
 table.qd-sortable th, table.qd-totals th { background: #DDEBF7; font-weight: bold; }
-table.qd-sortable th { cursor: pointer; user-select: none; }
+table.qd-sortable th { cursor: pointer; user-select: none; white-space: nowrap; }
+table.qd-sortable td.words { word-break: keep-all; }
 table.qd-sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.qd-sortable th[aria-sort=descending]::after { content: " ▼"; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.link, td.short { white-space: nowrap; }
-td.short .qd-failed { white-space: normal; display: inline-block; min-width: 14em; }
-table.qd-sortable td:nth-child(1) { min-width: 9em; } table.qd-sortable td:nth-child(2) { min-width: 7em; }
+td.short .qd-failed { white-space: normal; display: inline-block; min-width: 9em; }
+table.qd-sortable td:nth-child(1) { min-width: 8em; } table.qd-sortable td:nth-child(2) { min-width: 6em; }
 tr.qd-flagged td { background: #FFF1E0; }
 .qd-flag { color: #B23B00; font-weight: bold; }
 ul.qd-flags li { margin: 4px 0; }
@@ -314,15 +334,16 @@ def overview_html(frame: pd.DataFrame, *, title: str, charts: list[tuple[bytes, 
     charts (PNG bytes, alt text); the Chinese font is not yet embedded (see :func:`embed_font`)."""
     demo = bool(frame["demo"].any())
     head = "".join(
-        f'<th scope="col" data-type="{"number" if key in _NUMERIC else "text"}">{escape(label)}</th>'
-        for key, label in COLUMNS.items())
+        f'<th scope="col" data-type="{"number" if key in _NUMERIC else "text"}">'
+        f'{"<br>".join(escape(line) for line in header_lines(key))}</th>' for key in COLUMNS)
     body = []
     for _, row in frame.iterrows():
         cells = []
         for key in COLUMNS:
             shown, sort = _cell(key, row)
             cls = ' class="num"' if key in _FIGURES else (
-                ' class="link"' if key in LINKS else ' class="short"' if key in _SHORT else "")
+                ' class="link"' if key in LINKS else ' class="short"' if key in _SHORT else
+                ' class="words"' if key in _WORDS else "")
             cells.append(f'<td{cls} data-sort="{escape(sort)}">{shown}</td>')
         flagged = ' class="qd-flagged"' if row["flag"] else ""
         body.append(f"<tr{flagged}>" + "".join(cells) + "</tr>")
@@ -440,7 +461,7 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from qdanalysis.present.render.xlsx import HEADER_WIDTH, header_lines, write_table
+    from qdanalysis.present.render.xlsx import print_in_parts, write_table
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -449,18 +470,22 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
     for key, (column, text) in LINKS.items():
         table[key] = [text if isinstance(link, str) and link else NOT_AVAILABLE for link in table[column]]
     table["rate_change"] = [None if is_missing(v) else float(v) for v in table["rate_change"]]
+    for key, mark in (("followup", "、"), ("flag", "，")):  # a line a part, not broken inside 未整改 or 评为优
+        table[key] = [v.replace(mark, mark + "\n") if isinstance(v, str) else v for v in table[key]]
     for key in CHANGES:  # no year before in the portfolio: nothing to compare, not 未披露
         table[key] = [NOT_AVAILABLE if is_missing(v) and is_missing(p) else v
                       for v, p in zip(table[key], table["prev_year"])]
-    columns = {key: header_lines(text, WIDTHS.get(key, HEADER_WIDTH + 2)) for key, text in COLUMNS.items()}
+    columns = {key: "\n".join(header_lines(key)) for key in COLUMNS}
+    starts = [list(COLUMNS).index(key) + 1 for key in PRINT_PARTS]
     threshold = format_percent(frame.attrs.get("threshold", DEFAULT_THRESHOLD))
     write_table(wb, "总览", title, table, columns, money=MONEY, percent=PERCENT, integer=INTEGER,
                 number_formats={"rate_change": "+0.00;-0.00;0.00"}, demo=bool(frame["demo"].any()),
-                note="“未披露”表示数据未给出，不按零计；“—”表示该项目年度运行失败（原因见“运行状态”列）或没有上一年度可比较。"
-                     f"执行率提示：预算执行率低于{threshold}而评价等级为{'或'.join(GOOD_GRADES)}。"
-                     "评价等级和得分为按评分表计算的建议，以评价组的评价记录为准。" + RECURRING_DEFINITION,
-                max_widths=WIDTHS, legible=True)
+                note=f"注：“未披露”表示数据未给出，不按零计；“—”表示没有数字；执行率提示的阈值为{threshold}；"
+                     "评价等级和得分为建议，以评价组的评价记录为准。各列的含义和口径见“说明”工作表。",
+                max_widths=WIDTHS, legible=True, note_columns=3)  # the note within the columns every page repeats
     ws = wb["总览"]
+    print_in_parts(ws, [ws.column_dimensions[get_column_letter(j)].width for j in range(1, len(COLUMNS) + 1)],
+                   starts, title_cols="A:C")
     keys = list(columns)
     figures = [j for j, key in enumerate(keys, start=1) if key not in ("name", "department", "year", "status",
                                                                        "flag", *LINKS)]
@@ -478,9 +503,31 @@ def write_overview_workbook(frame: pd.DataFrame, out: str | Path, *, title: str)
                 cell.alignment = align  # the named style would reset it: the link sits with its row's text
     ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
     write_totals_sheet(wb, year_totals(frame), title=title, demo=bool(frame["demo"].any()))
+    _notes_sheet(wb, frame, title=title)
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return Path(out)
+
+
+def _notes_sheet(wb, frame: pd.DataFrame, *, title: str) -> None:
+    """The page's notes (:func:`overview_notes`) as a sheet of their own, one a row, wrapped, printed on their own
+    pages: the table's printed parts are not crossed by a long note."""
+    from openpyxl.styles import Alignment
+
+    from qdanalysis.fmt import display_width
+    from qdanalysis.present.render.xlsx import CAPTION_FONT, LINE_HEIGHT, print_setup, safe_text
+
+    ws = wb.create_sheet("说明")
+    demo = f"（{DEMO_LABEL}，非真实数据）" if frame["demo"].any() else ""
+    safe_text(ws.cell(row=1, column=1), f"{title}：说明{demo}")
+    ws.cell(row=1, column=1).font = CAPTION_FONT
+    ws.column_dimensions["A"].width = NOTES_WIDTH
+    for i, line in enumerate(overview_notes(frame), start=2):
+        cell = ws.cell(row=i, column=1)
+        safe_text(cell, line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = LINE_HEIGHT * max(1, -(-display_width(line) // (NOTES_WIDTH - 2)))
+    print_setup(ws, NOTES_WIDTH, title_rows="1:1")
 
 
 def write_overview(entries: list[dict[str, Any]], folder: str | Path, *, title: str,

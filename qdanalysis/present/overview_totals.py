@@ -142,7 +142,7 @@ def totals_html(totals: pd.DataFrame) -> str:
         return '<p class="qd-note">没有项目年度。</p>'
     head = "".join(f'<th scope="col">{escape(label)}</th>' for label in TOTAL_COLUMNS.values())
     body = "".join(
-        "<tr>" + "".join(f"<td{'' if key == 'projects' else NUM}>{escape(_shown(row, key))}</td>"
+        "<tr>" + "".join(f"<td{'' if key in ('projects', 'year') else NUM}>{escape(_shown(row, key))}</td>"
                          for key in TOTAL_COLUMNS) + "</tr>"
         for _, row in totals.iterrows())
     return (f'<table class="qd-totals"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

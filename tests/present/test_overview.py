@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 from decimal import Decimal
@@ -13,7 +15,14 @@ import pytest
 from browser import _OFFLINE_FLAGS, CHROMIUM, chromium_available
 from openpyxl import load_workbook
 
-from qdanalysis.present.overview import COLUMNS, overview_charts, overview_frame, overview_html, write_overview
+from qdanalysis.present.overview import (
+    COLUMNS,
+    header_lines,
+    overview_charts,
+    overview_frame,
+    overview_html,
+    write_overview,
+)
 
 
 def summary(year: int, budget: str, rate: float | None, share: float | None, grade: str = "良",
@@ -189,35 +198,87 @@ def test_last_years_problems_link_to_the_reports_section_and_sort_by_open():
     html = overview_html(frame, title="t", charts=[])
     anchor = "../a/2021/1.0-annual-report.html#%E5%8D%81%E4%B8%80%E3%80%81%E4%B8%8A%E5%B9%B4%E8%AF%84%E4%BB%B7" \
              "%E5%8F%91%E7%8E%B0%E9%97%AE%E9%A2%98%E6%95%B4%E6%94%B9%E6%83%85%E5%86%B5"
-    assert (f'<td data-sort="9">已整改<a href="{anchor}">2</a>、部分整改<a href="{anchor}">1</a>、'
+    assert (f'<td class="words" data-sort="9">已整改<a href="{anchor}">2</a>、部分整改<a href="{anchor}">1</a>、'
             f'未整改<a href="{anchor}">9</a></td>') in html
-    assert '<td data-sort="-1">无上年资料</td>' in html
+    assert '<td class="words" data-sort="-1">无上年资料</td>' in html
     unread = overview_frame([entry("c", "丙项目", 2021, {**summary(2021, "100.00", 0.5, 0.1),
                                                         "followup": {"year": 2020, "unread": True}})])
     assert unread.iloc[0]["followup"] == "上年数据未能读取"
-    assert '<td data-sort="-1">上年数据未能读取</td>' in overview_html(unread, title="t", charts=[])
-    assert '<th scope="col" data-type="number">上年问题整改（已整改/部分整改/未整改）</th>' in html
+    assert '<td class="words" data-sort="-1">上年数据未能读取</td>' in overview_html(unread, title="t", charts=[])
+    assert '<th scope="col" data-type="number">上年问题整改<br>（已整改/<br>部分整改/<br>未整改）</th>' in html
 
 
 def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
-    # 21 columns: narrow, long text wrapped, one A4 landscape page wide with the text at about 7 pt or larger
+    # 21 columns in two printed parts side by side (the budget, then the problems), each with name, department and
+    # year, at 9 pt or larger: not one page wide at 7 pt (6.8 pt in LibreOffice), as before
     from openpyxl.utils import get_column_letter
 
+    from qdanalysis.present.overview import NOTES_WIDTH, PRINT_PARTS, WIDTHS, overview_notes
     from qdanalysis.present.render import xlsx as render
 
     _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
-    ws = load_workbook(xlsx)["总览"]
+    wb = load_workbook(xlsx)
+    ws = wb["总览"]
     widths = [ws.column_dimensions[get_column_letter(j)].width for j in range(1, len(COLUMNS) + 1)]
-    assert sum(widths) <= render.LANDSCAPE_WIDTH / render.MIN_PRINT_SCALE  # the least scale keeps it on one page
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$2"
-    from qdanalysis.present.overview import WIDTHS
-
+    setup = ws.page_setup
+    assert setup.orientation == "landscape" and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert 100 >= setup.scale >= 100 * 9 / 11 and ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$C"
+    start = list(COLUMNS).index(PRINT_PARTS[0])
+    assert [b.id for b in ws.col_breaks.brk] == [start] and get_column_letter(start + 1) == "M"  # 刚性支出占比 on
+    for part in (sum(widths[:start]), sum(widths[:3]) + sum(widths[start:])):
+        assert part * setup.scale / 100 <= render.LANDSCAPE_WIDTH  # each part fits its page at that scale
     assert [key for w, key in zip(widths, COLUMNS) if w > WIDTHS[key]] == ["total"]  # a figure (85.50) keeps its width
-    high = ws.cell(row=2, column=list(COLUMNS).index("high") + 1)
-    assert high.value == "问题\n（高）"  # broken before its bracket, not inside it
+    for j, key in enumerate(COLUMNS, start=1):  # each line of a header fits its column: 执行率/提示, never 执行率提/示
+        header = ws.cell(row=2, column=j).value
+        assert header.split("\n") == header_lines(key) and widths[j - 1] >= max(map(render.display_width,
+                                                                                   header.split("\n"))) + 2
+    assert ws.cell(row=2, column=list(COLUMNS).index("flag") + 1).value == "执行率\n提示"
+    counts = {"year": 2020, "fixed": 2, "partly": 1, "open": 9, "unverified": 0, "heading": "十一、整改情况"}
+    low = {**summary(2021, "100.00", 0.5, 0.1, grade="优"), "followup": counts}
+    _, parts = write_overview([entry("a", "甲项目", 2021, low)], tmp_path / "parts", title="t")
+    row = dict(zip(COLUMNS, (c.value for c in load_workbook(parts)["总览"][3])))
+    assert row["followup"] == "已整改2、\n部分整改1、\n未整改9"  # a line a part, never 未整/改9
+    assert row["flag"] == "执行率低于90%，\n评为优"
     report = ws.cell(row=3, column=list(COLUMNS).index("report") + 1)
     assert report.style == "Hyperlink" and report.alignment.vertical == ws.cell(row=3, column=1).alignment.vertical
     note = ws.cell(row=ws.max_row, column=1)
-    assert note.value.startswith("“未披露”表示") and note.alignment.wrap_text
-    assert f"A{ws.max_row}:U{ws.max_row}" in {str(r) for r in ws.merged_cells.ranges}  # within the page's width
+    assert note.value.startswith("注：“未披露”表示") and "见“说明”工作表" in note.value and note.alignment.wrap_text
+    assert f"A{ws.max_row}:C{ws.max_row}" in {str(r) for r in ws.merged_cells.ranges}  # within the repeated columns
+    notes = wb["说明"]  # the page's notes, on pages of their own, at full size
+    assert [c.value for c in notes["A"]][1:] == overview_notes(overview_frame(ENTRIES))
+    assert notes.column_dimensions["A"].width == NOTES_WIDTH and notes.page_setup.orientation == "portrait"
+    assert notes["A2"].alignment.wrap_text and notes.row_dimensions[3].height > render.LINE_HEIGHT
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice not installed")
+def test_libreoffice_prints_the_two_parts_each_with_its_rows_names(tmp_path):
+    _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+    profile = tmp_path / "profile"  # a LibreOffice profile of its own: another soffice may be running
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(xlsx)], check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / "portfolio.pdf"
+    pages = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True,
+                           text=True).stdout.split("\f")
+    overview = [p for p in pages if "测试总览（金额单位：万元）" in p]
+    assert len(overview) == 2  # the budget part, then the problems part: each on one page's width
+    assert "预算数" in overview[0] and "刚性支出" not in overview[0]
+    assert "刚性支出" in overview[1] and "预算数" not in overview[1]
+    assert all("甲项目" in p and "2020" in p for p in overview)  # name and year on both parts
+    info = subprocess.run(["pdfinfo", "-l", "-1", pdf], check=True, capture_output=True, text=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert [float(w) > float(h) for w, h in sizes[:2]] == [True, True]  # landscape A4
+
+
+
+def test_a_header_breaks_between_words_only_on_the_screen_and_on_paper():
+    # 执行率/提示 and 运行/状态, never 执行率提/示 or 运行状/态: each line is kept whole, the lines make the header
+    assert all("".join(header_lines(key)) == label for key, label in COLUMNS.items())
+    assert header_lines("flag") == ["执行率", "提示"] and header_lines("status") == ["运行", "状态"]
+    html = overview_html(overview_frame(ENTRIES), title="t", charts=[])
+    assert '<th scope="col" data-type="number">执行率<br>提示</th>' in html
+    assert '<th scope="col" data-type="number">运行<br>状态</th>' in html
+    assert "table.qd-sortable th { cursor: pointer; user-select: none; white-space: nowrap; }" in html
+    assert '<td class="words" data-sort="1"><span class="qd-flag">' not in html  # no flag among ENTRIES
+    assert "table.qd-sortable td.words { word-break: keep-all; }" in html  # 已整改2、部分整改1: between words
+    assert '<td class="short" data-sort="2020">2020</td>' in html  # the year is a label, not a right-aligned figure

@@ -63,6 +63,8 @@ COVER_ENTRIES = (("评价机构", "评价机构名称"), ("委托方", "委托�
 #: How many display columns (half a Chinese character) one character of a figure is given: digits are wider.
 NUMBER_WIDTH = 1.25
 GREY = RGBColor(0x80, 0x80, 0x80)
+#: A word that no line may break: a figure, a code or a Latin word with its signs (≤944.10, 9201859.92, HT-2019-1.1).
+WORD = re.compile(r"[0-9A-Za-z.,%+\-−≤≥<>=~/_:#@]+")
 
 
 class DocxWriter:
@@ -150,7 +152,7 @@ class DocxWriter:
                 run.font.size = size
         texts = [[UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
                   for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
-        kinds = [column_kinds(column) for column in texts]
+        kinds = [column_kinds(column, header) for column, header in zip(texts, frame.columns)]
         for i in range(len(frame)):
             row = table.add_row()
             _keep_row_whole(row)
@@ -160,7 +162,7 @@ class DocxWriter:
                            grey=text == UNDISCLOSED, size=size)
                 if kind in (NUMBER, CODE):
                     _no_wrap(cell)  # 924.68, -3.65%, SL-2019-2.2-DX: never broken across lines
-        _column_widths(table, frame, size, self._text_width())
+        _column_widths(table, frame, size, self._text_width(), kinds)
         if block.layout.note:
             self.paragraph(block.layout.note, size=Pt(10.5), indent=False)
         if landscape:
@@ -283,8 +285,20 @@ class DocxWriter:
             run.font.color.rgb = GREY
 
 
+#: An enumeration comma before a code or figure (``1.1、1.2、2.10``): a zero-width space after it marks where the line
+#: may break (Word's and LibreOffice's optional break), so that a long list of codes breaks between its codes and
+#: never inside one ("1." then "1"), which LibreOffice does to a list without a place to break.
+LIST_BREAK = re.compile(r"、(?=[0-9A-Za-z])")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """``text`` with an optional break after each 、 that a code or figure follows (:data:`LIST_BREAK`)."""
+    return LIST_BREAK.sub("、" + ZERO_WIDTH_SPACE, text)
+
+
 def _run(p, text: str, east_asian: str, *, bold: bool = False, size=None):
-    run = p.add_run(text)
+    run = p.add_run(breakable(text))
     run.bold = bold or None
     if size is not None:
         run.font.size = size
@@ -330,6 +344,8 @@ def _official_styles(doc) -> None:
             fonts.set(qn("w:eastAsia"), BODY_FONT[0])
             fonts.set(qn("w:ascii"), LATIN_FONT)
             fonts.set(qn("w:hAnsi"), LATIN_FONT)
+        for lang in defaults.iter(qn("w:lang")):  # Chinese text is Chinese: set and broken into lines as such
+            lang.set(qn("w:eastAsia"), "zh-CN")
     specs = {
         "Normal": (BODY_FONT[0], BODY_SIZE, False),
         "Title": (TITLE_FONT[0], TITLE_SIZE, False),
@@ -444,17 +460,23 @@ def _field(p, instruction: str, shown: str, *, size=None) -> None:
     run_with(end)
 
 
-def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH) -> None:
+def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH,
+                   kinds: list[list[str]] | None = None) -> None:
     """Columns as wide as their text where the width between the margins allows; otherwise the widest
-    give way first (so that figures and short labels never wrap while a long note does)."""
+    give way first (so that figures, codes and short labels never wrap while a long note does). ``kinds``: each
+    column's cell kinds (:func:`~qdanalysis.present.render.cells.column_kinds`), by default from the text alone."""
 
     unit = size.mm / 2 * 0.98  # one display column: half a Chinese character of this size
     needs = []
     numeric = []
     for j, name in enumerate(frame.columns):
-        values = [str(v) for v in frame.iloc[:, j] if v is not None and not (not isinstance(v, str) and pd.isna(v))]
+        given = [v is not None and not (not isinstance(v, str) and pd.isna(v)) for v in frame.iloc[:, j]]
+        values = [str(v) for v, g in zip(frame.iloc[:, j], given) if g]
         header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
-        numbers = [v for v in values if unbroken(v)]
+        if kinds:  # the column's own kinds: a code of a column of identifiers (F01) is kept whole too
+            numbers = [v for v, k in zip(values, [k for k, g in zip(kinds[j], given) if g]) if k in (NUMBER, CODE)]
+        else:
+            numbers = [v for v in values if unbroken(v)]
         numeric.append(bool(numbers))
         # a figure's digits and point are wider than half a Chinese character in most fonts: room for them
         widest_number = max((len(v) * NUMBER_WIDTH for v in numbers), default=0)
@@ -471,8 +493,7 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
         rest = available - sum(w for w, s in zip(natural, short) if s)
         longs = [w for w, s in zip(natural, short) if not s]
         if longs and rest >= MIN_COLUMN_MM * 2 * len(longs):
-            weight = sum(w ** 0.5 for w in longs)
-            widths = [w if s else rest * w ** 0.5 / weight for w, s in zip(natural, short)]
+            widths = _shared(natural, short, rest)
         else:  # too many columns even so: the widest text gives way first, down to a common cap; figures keep
             # their width while the text columns can still have the least
             fixed = sum(w for w, is_number in zip(natural, numeric) if is_number)
@@ -488,6 +509,10 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
             widths = [w if n else min(w, low) for w, n in zip(natural, numeric)]
             if low < MIN_COLUMN_MM:
                 widths = [w * available / sum(natural) for w in natural]
+    # a figure or code inside a wrapped text (实际9201859.92元，…) is not broken either: its column is at least as wide
+    least = [max([len(w) * NUMBER_WIDTH for v in frame.iloc[:, j] if isinstance(v, str) for w in WORD.findall(v)],
+                 default=0) * unit + padding for j in range(frame.shape[1])]
+    widths = _at_least(widths, least)
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -496,6 +521,34 @@ def _column_widths(table, frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH
         table.columns[j].width = Mm(width)
         for cell in table.columns[j].cells:
             cell.width = Mm(width)
+
+
+def _shared(natural: list[float], short: list[bool], rest: float) -> list[float]:
+    """The long text columns share ``rest`` by the square root of their natural widths, none below
+    ``1.5 × MIN_COLUMN_MM`` (or its natural width): a short note (认定, 整改措施) is not left one character wide."""
+    floor = [min(w, 1.5 * MIN_COLUMN_MM) for w in natural]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [j for j, s in enumerate(short) if not s and j not in fixed]
+        left = rest - sum(fixed.values())
+        weight = sum(natural[j] ** 0.5 for j in free)
+        share = {j: left * natural[j] ** 0.5 / weight for j in free}
+        low = {j: floor[j] for j in free if share[j] < floor[j]}
+        if not low:
+            break
+        fixed.update(low)
+    return [w if s else fixed.get(j, share.get(j, w)) for j, (w, s) in enumerate(zip(natural, short))]
+
+
+def _at_least(widths: list[float], least: list[float]) -> list[float]:
+    """``widths`` (same total) with each column raised towards its ``least``, taken from the columns wider than
+    theirs in proportion to what they have to spare; all the way where they can spare it."""
+    short = sum(max(0.0, n - w) for w, n in zip(widths, least))
+    spare = sum(max(0.0, w - n) for w, n in zip(widths, least))
+    if not short or not spare:
+        return widths
+    give, take = min(1.0, spare / short), min(1.0, short / spare)
+    return [w + (n - w) * give if w < n else w - (w - n) * take for w, n in zip(widths, least)]
 
 
 def _page(section, *, landscape: bool) -> None:

@@ -45,7 +45,7 @@ def table_html(table: Table) -> str:
     caption = esc(table.caption) + (f"（{DEMO_LABEL}）" if table.demo else "")
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     texts = [[UNDISCLOSED if is_missing(v) else str(v) for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
-    kinds = [column_kinds(column) for column in texts]
+    kinds = [column_kinds(column, header) for column, header in zip(texts, frame.columns)]
     rows = []
     for i in range(len(frame)):
         cells = [f'<td class="qd-{kinds[j][i]}">{esc(texts[j][i])}</td>' for j in range(len(texts))]

@@ -20,15 +20,16 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
 from qdanalysis.analyse.spending import TOTAL
 from qdanalysis.domain import DEMO_LABEL, UNDISCLOSED
 from qdanalysis.fmt import display_width
 from qdanalysis.money import is_missing, round_half_up, sum_all
 from qdanalysis.present.blocks import Table, TableLayout
-from qdanalysis.present.render.cells import BLANKS, is_marked_figure, unbroken
+from qdanalysis.present.render.cells import BLANKS, LONG_CELL, is_identifier, is_marked_figure, unbroken
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CAPTION_FONT = Font(bold=True, size=12)
@@ -53,6 +54,8 @@ LANDSCAPE_WIDTH = 109
 #: The least print scale: the 11 pt text prints at 7 pt or larger. A sheet that would print smaller on one
 #: page's width is spread over as many pages across as keep it legible, its first column repeated on each.
 MIN_PRINT_SCALE = 7 / 11
+#: The least scale of a sheet printed in parts (:func:`print_in_parts`): the 11 pt text prints at 9 pt or larger.
+PARTS_MIN_SCALE = 9 / 11
 #: The footer of every printed page: the sheet's name, then 第 N 页，共 M 页.
 FOOTER = "&A　第 &P 页，共 &N 页"
 TOTAL_BORDER = Border(top=Side(style="thin"))
@@ -80,11 +83,13 @@ def safe_text(cell, text: str) -> None:
 def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns: dict[str, str], *,
                 money=(), percent=(), integer=(), dates=(), number_formats: dict[str, str] | None = None,
                 total: dict[str, Any] | None = None, demo: bool = False, note: str = "",
-                max_widths: dict[str, float] | None = None, legible: bool = False) -> None:
+                max_widths: dict[str, float] | None = None, legible: bool = False,
+                note_columns: int | None = None) -> None:
     """One sheet: caption in row 1, header in row 2 (frozen), then the rows, a 合计 row when ``total``
     gives its values (by column key), and, a row below them, the note (wrapped across the table's width).
     ``max_widths`` caps a column's width (by key; its text wraps, a figure or a code is never cut: its
-    column stays as wide as it). The sheet is set up to print (``legible``: across pages rather than below 7 pt,
+    column stays as wide as it; nor a line of a header broken into lines by ``\n``). ``note_columns``: how many
+    columns the note spans (all by default; fewer where the sheet prints in parts, :func:`print_in_parts`). The sheet is set up to print (``legible``: across pages rather than below 7 pt,
     see :func:`print_setup`)."""
     number_formats = dict(number_formats or {})
     numeric = set(money) | set(percent) | set(integer) | set(number_formats)
@@ -95,7 +100,8 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
     widths = []
     least = []  # the width a column's figures and codes need: no cap goes below it
     for j, (key, header) in enumerate(columns.items(), start=1):
-        least.append(0)
+        # a header its caller broke into lines (预算数\n（万元）) keeps each line whole: its column is as wide
+        least.append(max(display_width(line) for line in header.split("\n")) + 2 if "\n" in header else 0)
         cell = ws.cell(row=2, column=j, value=header)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -107,17 +113,21 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
     # a column that mixes figures with text (指标值: ≥80条, 100%, 健全) keeps them with its text, not pushed right
     mixed = {key for key in columns if key not in numeric and any(
         isinstance(v, str) and v.strip() not in BLANKS and not is_marked_figure(v) for v in df.get(key, []))}
+    identifiers = {key for key, header in columns.items() if is_identifier(header)}
     for i, row in enumerate(rows, start=3):
         for j, key in enumerate(columns, start=1):
             value = row[key] if key in row.index else None
             cell = ws.cell(row=i, column=j)
             shown = _write_value(cell, value, key, money, percent, integer, dates, number_formats)
-            if key in numeric and not isinstance(cell.value, (int, float)):
+            if key in identifiers:
+                cell.alignment = Alignment(horizontal="left")  # 1.1, 12, 2020: an identifier, aligned as text
+            elif key in numeric and not isinstance(cell.value, (int, float)):
                 cell.alignment = Alignment(horizontal="right")  # 未披露 lines up with the numbers
             elif isinstance(cell.value, str) and is_marked_figure(cell.value) and key not in mixed:
                 cell.alignment = Alignment(horizontal="right")  # a figure written as text: -3.65%, 152.30+未披露
             widths[j - 1] = max(widths[j - 1], display_width(shown))
-            if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and unbroken(cell.value)):
+            if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and (
+                    unbroken(cell.value) or (key in identifiers and len(cell.value) <= LONG_CELL))):
                 least[j - 1] = max(least[j - 1], display_width(shown) + 2)
     if total is not None:
         for cell in ws[ws.max_row]:
@@ -130,7 +140,7 @@ def write_table(wb: Workbook, name: str, caption: str, df: pd.DataFrame, columns
         ws.column_dimensions[get_column_letter(j)].width = width
     _wrap(ws, widths, first_row=2)
     if note:
-        _note(ws, note, widths)
+        _note(ws, note, widths[:note_columns])
     ws.freeze_panes = "A3"
     print_setup(ws, sum(widths), legible=legible)
 
@@ -195,6 +205,25 @@ def print_setup(ws, width: float, title_rows: str = "1:2", *, legible: bool = Fa
         ws.print_title_rows = title_rows
     ws.oddFooter.center.text = FOOTER
     ws.oddFooter.center.size = 9
+
+
+def print_in_parts(ws, widths: list[float], starts: list[int], title_cols: str = "A:A") -> int:
+    """Print ``ws`` on landscape A4 in parts side by side, rather than shrink it onto one page's width: a page break
+    before each column of ``starts`` (1-based), ``title_cols`` (which row is which) repeated on each part's pages,
+    at the one scale at which the widest part fits a page (100 % at most, :data:`PARTS_MIN_SCALE` at least: a part
+    wider than that goes on over another page). Set up after :func:`print_setup`; returns the scale in percent."""
+    first, last = (column_index_from_string(c) for c in title_cols.split(":"))
+    titles = sum(widths[first - 1:last])
+    bounds = [1, *starts, len(widths) + 1]
+    parts = [sum(widths[a - 1:b - 1]) + (titles if a > last else 0) for a, b in zip(bounds, bounds[1:])]
+    scale = max(math.ceil(PARTS_MIN_SCALE * 100), min(100, math.floor(100 * LANDSCAPE_WIDTH / max(parts))))
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False  # a fixed scale: Excel ignores page breaks when fitting
+    ws.page_setup.scale = scale
+    ws.print_title_cols = title_cols
+    for start in starts:
+        ws.col_breaks.append(Break(id=start - 1))  # the break after the column before ``start``
+    return scale
 
 
 def _write_value(cell, value, key, money, percent, integer, dates, number_formats) -> str:

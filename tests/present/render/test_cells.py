@@ -29,3 +29,18 @@ def test_a_column_mixing_figures_with_text_keeps_its_figures_with_the_text():
     assert cells.column_kinds(["≥80条", "100%", "健全"]) == [cells.SHORT, cells.CODE, cells.SHORT]
     assert cells.column_kinds(["-3.65%", "未披露", "—", "152.30+未披露"]) == [cells.NUMBER, cells.SHORT, cells.SHORT,
                                                                           cells.NUMBER]
+
+
+@pytest.mark.parametrize("header", ["编号", "项目编号", "序号", "上年序号", "合同编号", "问题编号", "年度", "起始年度",
+                                    "项目\n编号"])
+def test_a_column_of_identifiers_holds_codes_aligned_as_text_not_figures(header):
+    # item codes 1.1, 1.10 and sequence numbers are not money: kept whole, but not pushed right
+    assert cells.is_identifier(header)
+    assert cells.column_kinds(["1.1", "1.10", "12", "F05-1", "2020", "—"], header) == [
+        cells.CODE, cells.CODE, cells.CODE, cells.CODE, cells.CODE, cells.SHORT]
+
+
+@pytest.mark.parametrize("header", ["金额（万元）", "2020年", "年度数", "项目", "执行率", ""])
+def test_other_columns_keep_their_figures_right_aligned(header):
+    assert not cells.is_identifier(header)
+    assert cells.column_kinds(["1.10", "66.70"], header) == [cells.NUMBER, cells.NUMBER]

@@ -196,3 +196,59 @@ def test_a_figure_in_a_column_of_text_is_unbroken_but_not_pushed_right():
     figure = w.doc.tables[0].rows[2].cells[0]
     assert figure.text == "100%" and figure.paragraphs[0].alignment is None
     assert figure._tc.tcPr.find(qn("w:noWrap")) is not None
+
+
+def test_item_codes_and_sequence_numbers_are_left_aligned_and_unbroken_while_money_is_right_aligned():
+    w = DocxWriter()
+    layout = TableLayout("t", "逐项", {"no": "序号", "code": "编号", "item": "项目", "amount": "金额（万元）"},
+                         money=("amount",))
+    frame = pd.DataFrame({"no": ["1", "2"], "code": ["1.1", "1.10"], "item": ["机房维护", "项目监理费"],
+                          "amount": [667000, 33100]})
+    w.table(Table(layout, frame))
+    table = w.doc.tables[0]
+    for row in table.rows[1:]:
+        number, code, _, amount = row.cells
+        for cell in (number, code):
+            assert cell.paragraphs[0].alignment is None  # left, as text: an identifier, not a quantity
+            assert cell._tc.tcPr.find(qn("w:noWrap")) is not None  # 1.10 never broken as "1." and "10"
+        assert amount.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert [c.text for c in table.rows[2].cells] == ["2", "1.10", "项目监理费", "3.31"]
+
+
+def test_a_list_of_codes_may_break_after_each_comma_and_chinese_text_is_marked_chinese():
+    w = DocxWriter()
+    w.paragraph("产出指标列明衡量的项目为1.9、2.1、2.10共3个；另有、其他")
+    run = w.doc.paragraphs[-1].runs[0]
+    # an optional break (zero-width space) after each 、 before a code: LibreOffice otherwise breaks inside 1.1
+    assert run.text == "产出指标列明衡量的项目为1.9、\u200b2.1、\u200b2.10共3个；另有、其他"
+    w.table(Table(TableLayout("t", "依据", {"a": "依据"}), pd.DataFrame({"a": ["项目1.1、1.2未覆盖"]})))
+    assert w.doc.tables[0].rows[1].cells[0].text == "项目1.1、\u200b1.2未覆盖"
+    lang = w.doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"  # set and broken into lines by the Chinese rules, not as English
+
+
+def test_a_figure_inside_wrapped_text_gets_a_column_wide_enough_for_it():
+    # 绩效指标's 对比 column: the long text wraps, but 9201859.92 must fit a line, not print as "9201859" then ".92"
+    w = DocxWriter()
+    columns = {"a": "一级指标", "b": "二级指标", "c": "三级指标", "d": "指标值", "e": "实际完成值", "f": "完成情况",
+               "g": "对比"}
+    frame = pd.DataFrame({"a": ["产出指标"], "b": ["成本指标"], "c": ["采购成本"], "d": ["≤944.10万元"],
+                          "e": ["9201859.92元"], "f": ["已完成"], "g": ["实际9201859.92元，未超过上限944.10万元"]})
+    w.table(Table(TableLayout("t", "指标", columns), frame))
+    widths = [c.width.mm for c in w.doc.tables[0].columns]
+    size = Pt(10.5).mm / 2 * 0.98
+    assert widths[-1] >= len("9201859.92") * 1.25 * size + 4.4 - 0.01
+    assert abs(sum(widths) - TEXT_WIDTH.mm) < 1  # taken from the other columns: the table still fits the page
+
+
+def test_a_short_note_beside_a_very_long_one_is_not_left_one_character_wide():
+    # 整改情况: 认定 and 整改措施及佐证 beside a 数据分析情况 of hundreds of characters (one character a line before)
+    w = DocxWriter()
+    columns = {"n": "上年序号", "c": "编号", "t": "上年问题", "k": "类别", "s": "整改状态", "w": "认定",
+               "a": "数据分析情况", "m": "整改措施及佐证"}
+    frame = pd.DataFrame({"n": ["1"], "c": ["F01"], "t": ["产出指标未覆盖主要支出项目"], "k": ["决策"], "s": ["部分整改"],
+                          "w": ["系统建议，待评价组确认"], "a": ["未覆盖支出占比较上年下降。" * 30], "m": [""]})
+    w.table(Table(TableLayout("t", "整改", columns), frame))
+    widths = dict(zip(columns, (c.width.mm for c in w.doc.tables[0].columns)))
+    assert widths["w"] > 17.9 and widths["m"] > 17.9 and widths["a"] > 2 * widths["w"]
+    assert abs(sum(widths.values()) - TEXT_WIDTH.mm) < 1

@@ -100,3 +100,12 @@ def test_a_figure_in_a_column_of_text_is_unbroken_but_not_pushed_right():
     out = render.table_html(Table(layout, pd.DataFrame({"a": ["≥80条", "100%"], "b": ["91条", "99.2%"]})))
     assert '<td class="qd-short">≥80条</td><td class="qd-num">91条</td>' in out
     assert '<td class="qd-code">100%</td><td class="qd-num">99.2%</td>' in out
+
+
+def test_item_codes_and_sequence_numbers_are_codes_aligned_as_text_and_money_stays_right():
+    layout = TableLayout("t", "逐项", {"no": "序号", "code": "编号", "amount": "金额（万元）"}, money=("amount",))
+    out = render.table_html(Table(layout, pd.DataFrame({"no": ["1", "2"], "code": ["1.1", "1.10"],
+                                                        "amount": [667000, 33100]})))
+    assert '<td class="qd-code">1</td><td class="qd-code">1.1</td><td class="qd-num">66.70</td>' in out
+    assert '<td class="qd-code">2</td><td class="qd-code">1.10</td><td class="qd-num">3.31</td>' in out
+    assert "td.qd-code { white-space: nowrap; }" in render.REPORT_CSS  # never broken, left as the header's text

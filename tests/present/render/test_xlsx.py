@@ -124,7 +124,20 @@ def test_figures_written_as_text_are_right_aligned_and_never_wrapped():
     assert ws["A3"].alignment.horizontal is None and not ws["A3"].alignment.wrap_text
     assert ws["B3"].value == "-3.65%" and ws["B3"].data_type == "s"  # text, not a formula
     render.write_table(wb, "编号", "编号", pd.DataFrame({"id": ["1.1", "2.10"]}), {"id": "项目编号"})
-    assert wb["编号"]["A3"].alignment.horizontal is None  # an item code kept as text, not a figure
+    assert wb["编号"]["A3"].alignment.horizontal == "left"  # an item code kept as text, not a figure
+
+
+def test_identifiers_are_aligned_as_text_and_money_stays_right():
+    # 序号 and 年度 written as numbers (they sort and filter) but aligned as the labels they are, as in the report
+    wb = Workbook()
+    rows = pd.DataFrame({"no": [1, 12], "code": ["1.1", "F05-1"], "year": [2020, 2021],
+                         "budget": [Decimal("667000"), Decimal("12000")]})
+    render.write_table(wb, "问题", "问题", rows, {"no": "序号", "code": "问题编号", "year": "年度", "budget": "预算数（万元）"},
+                       money=("budget",), integer=("no", "year"))
+    ws = wb["问题"]
+    assert ws["A3"].value == 1 and ws["C4"].value == 2021 and ws["D3"].value == 66.7
+    assert [ws[ref].alignment.horizontal for ref in ("A3", "A4", "B3", "B4", "C3", "C4")] == ["left"] * 6
+    assert ws["D3"].alignment.horizontal is None and ws["D3"].number_format == render.MONEY_FORMAT  # right, as a number
 
 
 def test_a_sheet_too_wide_for_7_pt_on_one_page_prints_across_pages_with_its_first_column():
@@ -168,3 +181,19 @@ def test_a_figure_in_a_column_of_text_is_not_pushed_right():
     ws = wb["指标"]
     assert ws["A4"].value == "100%" and ws["A4"].alignment.horizontal is None
     assert ws["B3"].alignment.horizontal == "right" and ws["B4"].alignment.horizontal == "right"
+
+
+def test_a_header_broken_into_lines_keeps_each_line_whole_and_a_wide_sheet_prints_in_parts():
+    wb = Workbook()
+    columns = {"name": "项目名称", "flag": "执行率\n提示", "a": "甲", "b": "乙", "c": "丙"}
+    rows = pd.DataFrame({"name": ["示例项目"], "flag": ["低"], "a": ["x" * 60], "b": ["y" * 60], "c": ["z" * 60]})
+    render.write_table(wb, "t", "表", rows, columns, max_widths={"flag": 4}, note="注：很长的说明" * 10, note_columns=2)
+    ws = wb["t"]
+    assert ws.column_dimensions["B"].width == render.display_width("执行率") + 2  # not 4: 执行率 is never cut
+    assert "A5:B5" in {str(r) for r in ws.merged_cells.ranges}  # the note within the first two columns
+    widths = [ws.column_dimensions[c].width for c in "ABCDE"]
+    scale = render.print_in_parts(ws, widths, [3, 5], title_cols="A:B")
+    assert [b.id for b in ws.col_breaks.brk] == [2, 4] and ws.print_title_cols == "$A:$B"
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == scale
+    widest = sum(widths[:2]) + widths[2] + widths[3]  # C and D with the repeated A:B
+    assert scale == max(82, min(100, int(100 * render.LANDSCAPE_WIDTH / widest)))
