@@ -409,7 +409,7 @@ def actual_of(ind: Indicator, data: Any, entries: dict[str, Entry]) -> Actual:
         return _adjustment_rate(ind, data.totals)
     if ind.measure == "data_warnings":
         count = len(data.warnings)
-        return Actual(None, Decimal(count), f"{count} 处", how=f"数据核对发现 {count} 处数字相互矛盾",
+        return Actual(None, Decimal(count), f"{count} 处", how=f"数据核对发现 {count} 处数字相互不一致",
                        evidence="数据核对（各表相互印证的数字）")
     actual = _from_sheet(ind, data.indicators) if ind.indicator else Actual(ind.target)
     if ind.rule == "levels" and not actual.missing_reason and not actual.level:

@@ -9,7 +9,7 @@ from qdanalysis.present.summary import scoring_source
 
 CHECKS = TableLayout(
     "数据核对", "数据核对",
-    {"check": "核对项", "formula": "算式", "computed": "测算（万元）", "stated": "表列（万元）", "status": "结果",
+    {"check": "核对项", "formula": "算式", "computed": "推算（万元）", "stated": "表列（万元）", "status": "结果",
      "detail": "说明"},
     money=("computed", "stated"))
 
@@ -18,7 +18,7 @@ def blocks(ctx: Context) -> list[Block]:
     d, a = ctx.data, ctx.analysis
     out: list[Block] = []
     if a.warnings:
-        out.append(para("以下数字相互矛盾，数据原样保留、未作修正，请核实：", WARNING))
+        out.append(para("以下数字相互不一致，数据原样保留、未作修正，请核实：", WARNING))
         out += [para("{w}", WARNING, w=w) for w in a.warnings]
     else:
         out.append(para("各项核对均一致。"))

@@ -13,7 +13,7 @@ def test_2020_lists_the_disagreement_the_files_and_the_scoring_table(ctx2020):
     blocks = checks.blocks(ctx2020)
     assert shape(blocks) == ["warning", "warning", "table:数据核对", "note", "note", "note", "note"]
     texts = paragraphs(blocks)
-    assert texts[0] == "以下数字相互矛盾，数据原样保留、未作修正，请核实："
+    assert texts[0] == "以下数字相互不一致，数据原样保留、未作修正，请核实："
     assert texts[1].startswith("2.2 市直单位网络接入费：合同月费×服务月数与预算数：推算：按合同月费计，年费用104.00万元")
     assert texts[2:] == [
         "数据文件：data/raw/2020/2020年专项业务费.xlsx。",
