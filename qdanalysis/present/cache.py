@@ -282,10 +282,11 @@ def write_entry(path: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------- font subsets
 
 
-def font_subset(characters: str) -> bytes:
+def font_subset(characters: str, font: Any = None) -> bytes:
     """The report font subset to ``characters`` as WOFF (:func:`~qdanalysis.present.webfont.subset_woff`): from the
     cache when an entry has this key (the characters, the font's bytes, the subsetting code of
-    :mod:`~qdanalysis.present.webfont`, fontTools' version), else made and kept there."""
+    :mod:`~qdanalysis.present.webfont`, fontTools' version), else made and kept there, from ``font`` when given
+    (the font opened beforehand by :func:`~qdanalysis.present.webfont.load_font`; the same bytes)."""
     from qdanalysis.present import webfont
 
     h = hashlib.sha256()
@@ -297,6 +298,6 @@ def font_subset(characters: str) -> bytes:
     data = read_entry(path)
     if data is not None and data.startswith(b"wOFF"):
         return data
-    data = webfont.subset_woff(characters)
+    data = webfont.subset_woff(characters, loaded=font)
     write_entry(path, data)
     return data

@@ -9,19 +9,24 @@ and mermaid from CDNs; the ``qdanalysis_offline`` template shipped in
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import re
 import tempfile
+import threading
 from html import escape as html_escape
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import nbformat
-from nbconvert import HTMLExporter
 
 from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
 from qdanalysis.present.cache import font_subset
-from qdanalysis.present.webfont import font_face_css
+from qdanalysis.present.webfont import font_face_css, load_font
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "qdanalysis_offline"
@@ -120,6 +125,10 @@ def _fold_tracebacks(nb: nbformat.NotebookNode) -> None:
 
 def make_exporter() -> HTMLExporter:
     """An HTMLExporter for offline reports: no code, no prompts, no CDN scripts."""
+    # nbconvert is imported here, not with the module: a run imports it while its kernel executes
+    # (:class:`ExportPreparation`), not before the kernel starts (0.15-0.2 s).
+    from nbconvert import HTMLExporter
+
     return HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -130,7 +139,79 @@ def make_exporter() -> HTMLExporter:
     )
 
 
-def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | Path = ".") -> str:
+class ExportPreparationError(QdanalysisError):
+    """The work prepared for an HTML export while the kernel ran did not finish in time."""
+
+
+#: Seconds the export waits for its preparation once the kernel is done (it takes about one on an idle machine).
+PREPARATION_TIMEOUT = 300.0
+
+#: A notebook with an output of each kind a report has: rendering it loads and compiles all that a report's
+#: rendering needs (templates, Markdown, the HTML post-processing's CSS selectors).
+_WARM_UP = nbformat.v4.new_notebook(cells=[
+    nbformat.v4.new_markdown_cell("## 准备"),
+    nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>准备</p>", "text/plain": "准备"}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "准备", "text/plain": "准备"}),
+        nbformat.v4.new_output("stream", name="stdout", text="准备"),
+    ]),
+])
+
+
+class ExportPreparation:
+    """The exporter and the font of an HTML export, made in a background thread while the kernel executes.
+
+    A run's own process waits, idle, while its kernel computes (3-4 s for 2020 on two cores): in that time this
+    imports nbconvert and fontTools, renders a small notebook with the exporter the report will use (its
+    templates loaded and compiled), and opens and parses the font (:func:`~qdanalysis.present.webfont.load_font`).
+    The export then does only the work that depends on the page; the page is the same as without it.
+    :meth:`start` is called once the kernel is launched, so the preparation does not slow the kernel's start;
+    :meth:`take` waits for it. A preparation serves one export.
+    """
+
+    def __init__(self, timeout: float = PREPARATION_TIMEOUT):
+        self._timeout = timeout
+        self._thread: threading.Thread | None = None
+        self._made: tuple[HTMLExporter, Any] | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        """Begin preparing in a background thread (a second call does nothing)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._prepare, name="qdanalysis-export-preparation", daemon=True)
+            self._thread.start()
+
+    def _prepare(self) -> None:
+        try:
+            exporter = make_exporter()
+            exporter.from_notebook_node(copy.deepcopy(_WARM_UP), resources={"metadata": {"name": "准备", "path": "."}})
+            self._made = (exporter, load_font())
+        except BaseException as err:  # noqa: BLE001 - handed to the thread that exports, by take()
+            self._error = err
+
+    def take(self) -> tuple[HTMLExporter, Any]:
+        """The exporter and the loaded font, once ready; both made now when :meth:`start` was never called.
+
+        Raises:
+            ExportPreparationError: the preparation is still running after the timeout.
+            Exception: what the preparation raised (as making them now would raise it).
+        """
+        if self._thread is None:
+            return make_exporter(), None
+        self._thread.join(self._timeout)
+        if self._thread.is_alive():
+            raise ExportPreparationError(f"HTML 报告导出的准备工作（加载导出模板和中文字体）{self._timeout:.0f} 秒内未完成，"
+                                         "报告未生成；请检查机器负载后重新运行")
+        if self._error is not None:
+            raise self._error
+        made, self._made = self._made, None
+        if made is None:
+            raise ExportPreparationError("HTML 报告导出的准备工作只能用于一次导出")
+        return made
+
+
+def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | Path = ".",
+                prepared: ExportPreparation | None = None) -> str:
     """The offline HTML of an (executed) notebook; the notebook is not modified.
 
     Error outputs (a failed cell) are kept so a failed run is visible in the report, and
@@ -142,7 +223,10 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
         notebook: the notebook.
         title: the page title.
         base_dir: folder that relative Markdown image paths are resolved against.
+        prepared: the exporter and the font made while the kernel ran (:class:`ExportPreparation`), waited
+            for here; None makes them now. The page is the same either way.
     """
+    exporter, font = prepared.take() if prepared is not None else (make_exporter(), None)
     nb = copy.deepcopy(notebook)
     nb.metadata["title"] = title
     add_page_top(nb)
@@ -152,9 +236,15 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
     _translate_papermill_banners(nb)
     _fold_tracebacks(nb)
     resources = {"metadata": {"name": title, "path": str(base_dir)}}
-    body, _ = make_exporter().from_notebook_node(nb, resources=resources)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     # The font goes in last: it is subset to the characters of the finished page.
-    return body.replace("</head>", f"<style>\n{font_face_css(body, subset=font_subset)}\n</style>\n</head>", 1)
+    subset = functools.partial(font_subset, font=font) if font is not None else font_subset
+    try:
+        css = font_face_css(body, subset=subset)
+    finally:
+        if font is not None:  # not used when the cache had the subset
+            font.close()
+    return body.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
 def add_page_top(nb: nbformat.NotebookNode) -> None:
@@ -220,24 +310,27 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str) -> Path:
+def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str,
+                prepared: ExportPreparation | None = None) -> Path:
     """Export an executed notebook to one self-contained, offline HTML report.
 
     Args:
         notebook_path: the executed .ipynb (for example papermill's output).
         html_path: where to write the report; its folder is created if needed.
         title: the page title shown in the browser tab.
+        prepared: what was made for this export while the kernel ran (see :func:`render_html`).
 
     Returns:
         The path of the written report.
 
     Raises:
         ExternalResourceError: the report would load something from a network.
+        ExportPreparationError: the preparation did not finish in time.
     """
     notebook_path = Path(notebook_path)
     html_path = Path(html_path)
     notebook = nbformat.read(notebook_path, as_version=4)
-    html = render_html(notebook, title=title, base_dir=notebook_path.parent)
+    html = render_html(notebook, title=title, base_dir=notebook_path.parent, prepared=prepared)
     remote = find_external_resources(html)
     if remote:
         raise ExternalResourceError(notebook_path, remote)

@@ -236,3 +236,61 @@ def test_the_conclusion_and_the_contents_stand_under_the_title(tmp_path):
     for anchor, _ in links:
         assert f'id="{anchor}"' in html  # each link goes to its heading
     assert nbformat.read(path, as_version=4) == nb  # the notebook itself is not changed
+
+
+@pytest.mark.slow
+def test_a_page_exported_with_the_preparation_is_the_one_exported_without(tmp_path, monkeypatch):
+    from qdanalysis.present import html_export
+
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))  # no subset kept: each is made
+    notebook_path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), notebook_path)
+    prepared = html_export.ExportPreparation()
+    prepared.start()
+    with_it = export_html(notebook_path, tmp_path / "with.html", title="2020年度绩效评价报告", prepared=prepared)
+    (tmp_path / "processed").rename(tmp_path / "processed-with")
+    without = export_html(notebook_path, tmp_path / "without.html", title="2020年度绩效评价报告")
+    assert with_it.read_bytes() == without.read_bytes()
+    assert len(list((tmp_path / "processed-with").rglob("*.woff"))) == 1  # the subset was made, from the loaded font
+    with pytest.raises(html_export.ExportPreparationError, match="只能用于一次导出"):
+        prepared.take()
+
+
+def test_a_failure_while_preparing_is_raised_by_the_export(tmp_path, monkeypatch):
+    from qdanalysis.present import html_export
+
+    def no_font():
+        raise FileNotFoundError("未安装 zhplot，找不到中文字体 NotoSansSC-Regular.ttf；请先运行 make env")
+
+    monkeypatch.setattr(html_export, "load_font", no_font)
+    notebook_path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), notebook_path)
+    prepared = html_export.ExportPreparation()
+    prepared.start()
+    started = time.monotonic()
+    with pytest.raises(FileNotFoundError, match="未安装 zhplot"):
+        export_html(notebook_path, tmp_path / "report.html", title="t", prepared=prepared)
+    assert time.monotonic() - started < 60 and not (tmp_path / "report.html").exists()
+
+
+def test_a_preparation_that_does_not_finish_fails_the_export_after_its_timeout(tmp_path, monkeypatch):
+    import threading
+
+    from qdanalysis.present import html_export
+
+    release = threading.Event()
+    monkeypatch.setattr(html_export, "load_font", lambda: release.wait(30))
+    prepared = html_export.ExportPreparation(timeout=1.0)
+    prepared.start()
+    try:
+        with pytest.raises(html_export.ExportPreparationError, match="1 秒内未完成"):
+            prepared.take()
+    finally:
+        release.set()
+
+
+def test_a_preparation_never_started_makes_the_exporter_at_once():
+    from qdanalysis.present import html_export
+
+    exporter, font = html_export.ExportPreparation().take()
+    assert exporter.template_name == html_export.TEMPLATE_NAME and exporter.exclude_input and font is None
