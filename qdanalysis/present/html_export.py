@@ -16,14 +16,15 @@ import tempfile
 import threading
 from html import escape as html_escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
-from qdanalysis.present.cache import font_subset
-from qdanalysis.present.webfont import font_face_css, load_font
+from qdanalysis.present.cache import cached_font_subset, font_subset
+from qdanalysis.present.font_worker import FontWorker, FontWorkerError
+from qdanalysis.present.webfont import characters_of, font_face_css, subset_woff
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -143,71 +144,110 @@ class ExportPreparationError(QdanalysisError):
     """The work prepared for an HTML export while the kernel ran did not finish in time."""
 
 
-#: Seconds the export waits for its preparation once the kernel is done (it takes about one on an idle machine).
+#: Seconds the export waits for its preparation once the kernel is done (it takes about half a second).
 PREPARATION_TIMEOUT = 300.0
 
-#: A notebook with an output of each kind a report has: rendering it loads and compiles all that a report's
-#: rendering needs (templates, Markdown, the HTML post-processing's CSS selectors).
+#: A notebook with an output of each kind a report has, in ASCII only: rendering it loads and compiles all that a
+#: report's rendering needs (templates, Markdown, the HTML post-processing's CSS selectors), and the characters
+#: outside ASCII of its page are those of the template alone.
 _WARM_UP = nbformat.v4.new_notebook(cells=[
-    nbformat.v4.new_markdown_cell("## 准备"),
+    nbformat.v4.new_markdown_cell("## ready"),
     nbformat.v4.new_code_cell("", outputs=[
-        nbformat.v4.new_output("display_data", data={"text/html": "<p>准备</p>", "text/plain": "准备"}),
-        nbformat.v4.new_output("display_data", data={"text/markdown": "准备", "text/plain": "准备"}),
-        nbformat.v4.new_output("stream", name="stdout", text="准备"),
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>ready</p>", "text/plain": "ready"}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "ready", "text/plain": "ready"}),
+        nbformat.v4.new_output("stream", name="stdout", text="ready"),
     ]),
 ])
 
 
 class ExportPreparation:
-    """The exporter and the font of an HTML export, made in a background thread while the kernel executes.
+    """The exporter and the font worker of an HTML export, made while the kernel executes.
 
-    A run's own process waits, idle, while its kernel computes (3-4 s for 2020 on two cores): in that time this
-    imports nbconvert and fontTools, renders a small notebook with the exporter the report will use (its
-    templates loaded and compiled), and opens and parses the font (:func:`~qdanalysis.present.webfont.load_font`).
-    The export then does only the work that depends on the page; the page is the same as without it.
-    :meth:`start` is called once the kernel is launched, so the preparation does not slow the kernel's start;
-    :meth:`take` waits for it. A preparation serves one export.
+    A run's own process waits, idle, while its kernel computes (3-4 s for 2020): in that time a background thread
+    imports nbconvert and renders a small notebook with the exporter the report will use (its templates loaded
+    and compiled), and a :class:`~qdanalysis.present.font_worker.FontWorker` process opens and parses the font.
+    The export then subsets the font in that process while it renders the page (:func:`render_html`); the page
+    is the same as without a preparation. :meth:`start` is called once the kernel is launched, so the
+    preparation does not slow the kernel's start; :meth:`take` waits for it. A preparation serves one export.
     """
 
     def __init__(self, timeout: float = PREPARATION_TIMEOUT):
         self._timeout = timeout
         self._thread: threading.Thread | None = None
-        self._made: tuple[HTMLExporter, Any] | None = None
+        self._worker: FontWorker | None = None
+        self._made: tuple[HTMLExporter, str] | None = None
         self._error: BaseException | None = None
 
     def start(self) -> None:
-        """Begin preparing in a background thread (a second call does nothing)."""
+        """Begin preparing: the font worker and a background thread (a second call does nothing)."""
         if self._thread is None:
+            self._worker = FontWorker()
             self._thread = threading.Thread(target=self._prepare, name="qdanalysis-export-preparation", daemon=True)
             self._thread.start()
 
     def _prepare(self) -> None:
         try:
             exporter = make_exporter()
-            exporter.from_notebook_node(copy.deepcopy(_WARM_UP), resources={"metadata": {"name": "准备", "path": "."}})
-            self._made = (exporter, load_font())
+            page, _ = exporter.from_notebook_node(copy.deepcopy(_WARM_UP), resources={"metadata": {"name": "ready"}})
+            self._made = (exporter, characters_of(page))
         except BaseException as err:  # noqa: BLE001 - handed to the thread that exports, by take()
             self._error = err
 
-    def take(self) -> tuple[HTMLExporter, Any]:
-        """The exporter and the loaded font, once ready; both made now when :meth:`start` was never called.
+    def take(self) -> tuple[HTMLExporter, str, FontWorker | None]:
+        """The exporter, the characters of its template, and the font worker, once ready.
+
+        Without :meth:`start` the exporter is made now, with no worker (and no template characters: none is
+        needed without a worker).
 
         Raises:
-            ExportPreparationError: the preparation is still running after the timeout.
-            Exception: what the preparation raised (as making them now would raise it).
+            ExportPreparationError: the preparation is still running after the timeout, or was taken already.
+            Exception: what the preparation raised (as making the exporter now would raise it).
         """
         if self._thread is None:
-            return make_exporter(), None
+            return make_exporter(), "", None
         self._thread.join(self._timeout)
-        if self._thread.is_alive():
-            raise ExportPreparationError(f"HTML 报告导出的准备工作（加载导出模板和中文字体）{self._timeout:.0f} 秒内未完成，"
-                                         "报告未生成；请检查机器负载后重新运行")
-        if self._error is not None:
-            raise self._error
-        made, self._made = self._made, None
-        if made is None:
+        worker, self._worker = self._worker, None
+        if self._thread.is_alive() or self._error is not None or self._made is None:
+            if worker is not None:
+                worker.stop()
+            if self._thread.is_alive():
+                raise ExportPreparationError(f"HTML 报告导出的准备工作（加载导出模板）{self._timeout:.0f} 秒内未完成，"
+                                             "报告未生成；请检查机器负载后重新运行")
+            if self._error is not None:
+                raise self._error
             raise ExportPreparationError("HTML 报告导出的准备工作只能用于一次导出")
-        return made
+        (exporter, template), self._made = self._made, None
+        return exporter, template, worker
+
+
+def page_characters(nb: nbformat.NotebookNode, title: str, template: str) -> str:
+    """What :func:`~qdanalysis.present.webfont.characters_of` will find in the page of ``nb`` (already prepared for
+    rendering), predicted from the notebook: the characters of the template, of the title, of each Markdown cell
+    and of what each output shows (its first kind in the exporter's display order that is text, its stream text,
+    its error). A prediction: the export uses it only when the rendered page has exactly these characters."""
+    texts = [template, title]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            shown = next((kind for kind in _DISPLAY_ORDER if kind in data), None)
+            if shown is not None and shown.startswith("text/"):
+                value = data[shown]
+                texts.append("".join(value) if isinstance(value, list) else str(value))
+            if output.get("output_type") == "stream":
+                texts.append(str(output.get("text", "")))
+            if output.get("output_type") == "error":
+                texts.extend(str(output.get(key, "")) for key in ("ename", "evalue", "traceback"))
+    found: set[str] = set()
+    for text in texts:
+        found.update(characters_of(text))
+    return "".join(sorted(found))
+
+
+#: nbconvert's HTML display order (HTMLExporter.default_config): an output shows its first kind in this list.
+_DISPLAY_ORDER = ("application/vnd.jupyter.widget-view+json", "application/javascript", "text/html", "text/markdown",
+                  "image/svg+xml", "text/vnd.mermaid", "text/latex", "image/png", "image/jpeg", "text/plain")
 
 
 def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | Path = ".",
@@ -223,28 +263,49 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
         notebook: the notebook.
         title: the page title.
         base_dir: folder that relative Markdown image paths are resolved against.
-        prepared: the exporter and the font made while the kernel ran (:class:`ExportPreparation`), waited
-            for here; None makes them now. The page is the same either way.
+        prepared: the exporter and the font worker made while the kernel ran (:class:`ExportPreparation`),
+            waited for here; the worker subsets the font to the predicted characters (:func:`page_characters`)
+            while the page renders. None makes the exporter now. The page is the same either way.
     """
-    exporter, font = prepared.take() if prepared is not None else (make_exporter(), None)
-    nb = copy.deepcopy(notebook)
-    nb.metadata["title"] = title
-    add_page_top(nb)
-    for cell in nb.cells:  # the runner's summary is for the terminal, not for the report
-        if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
-    _translate_papermill_banners(nb)
-    _fold_tracebacks(nb)
-    resources = {"metadata": {"name": title, "path": str(base_dir)}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    # The font goes in last: it is subset to the characters of the finished page.
-    subset = functools.partial(font_subset, font=font) if font is not None else font_subset
+    exporter, template, worker = prepared.take() if prepared is not None else (make_exporter(), "", None)
     try:
-        css = font_face_css(body, subset=subset)
+        nb = copy.deepcopy(notebook)
+        nb.metadata["title"] = title
+        add_page_top(nb)
+        for cell in nb.cells:  # the runner's summary is for the terminal, not for the report
+            if cell.get("outputs"):
+                cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
+        _translate_papermill_banners(nb)
+        _fold_tracebacks(nb)
+        if worker is not None:
+            predicted = page_characters(nb, title, template)
+            if cached_font_subset(predicted) is None:
+                worker.ask(predicted)
+            else:
+                worker.stop()
+        resources = {"metadata": {"name": title, "path": str(base_dir)}}
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        # The font goes in last: it is subset to the characters of the finished page.
+        css = font_face_css(body, subset=functools.partial(_subset, worker=worker))
     finally:
-        if font is not None:  # not used when the cache had the subset
-            font.close()
+        if worker is not None:
+            worker.stop()
     return body.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+
+
+def _subset(characters: str, worker: FontWorker | None) -> bytes:
+    """The font subset to ``characters``: the worker's when it was asked for exactly these (and did not fail: then
+    it is made here, the same bytes), else :func:`~qdanalysis.present.cache.font_subset`'s."""
+    if worker is None or worker.asked != characters:
+        return font_subset(characters)
+
+    def from_worker() -> bytes:
+        try:
+            return worker.result()
+        except FontWorkerError:
+            return subset_woff(characters)
+
+    return font_subset(characters, made=from_worker)
 
 
 def add_page_top(nb: nbformat.NotebookNode) -> None:
