@@ -80,8 +80,8 @@ READ_BY_EVERY_SUBSET = ("cmap", "glyf", "hmtx", "vmtx", "GDEF", "GSUB", "GPOS")
 def load_font(font: str | Path | None = None) -> Any:
     """The font opened for :func:`subset_woff`, with what every subset reads already parsed.
 
-    A run calls this while its kernel executes (:class:`qdanalysis.present.html_export.ExportPreparation`), so
-    that the subset made after the kernel is left with the work that depends on the page's characters. The
+    A run's font worker calls this while the kernel executes (:mod:`qdanalysis.present.font_worker`), so that the
+    subset made after the kernel is left with the work that depends on the page's characters. The
     font is opened as the subsetter opens it (lazily), and parsed only as far as any subset parses it: the glyph
     order, the tables of :data:`READ_BY_EVERY_SUBSET`, and the layout tables down to the format of each lookup's
     subtables, which the subsetter looks at first (parsing those tables whole takes 20 times longer). Lazy

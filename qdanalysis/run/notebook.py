@@ -347,10 +347,10 @@ def run_notebook(
         label: what the result is called in progress lines (default: the folder name).
         pdf: also print the HTML to ``<notebook name>.pdf`` (A4) with the system Chromium;
             without Chromium the result's ``notice`` says so and the HTML is still written.
-        prepare_export: while the kernel executes, prepare the HTML export in a thread of this process
-            (:class:`~qdanalysis.present.html_export.ExportPreparation`: ~0.5 s less per run, the same page). For
-            a process that runs one notebook at a time: each preparation holds the parsed font (~100 MB) until
-            its export.
+        prepare_export: while the kernel executes, prepare the HTML export: the exporter in a thread of this
+            process, the font in a worker process that then subsets it while the page renders
+            (:class:`~qdanalysis.present.html_export.ExportPreparation`: the same page, sooner). For a process that
+            runs one notebook at a time: each preparation is one more process (~70 MB) until its export.
 
     Returns:
         The result; a notebook that raised or timed out gives status "failed", with the
