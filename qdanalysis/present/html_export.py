@@ -141,7 +141,7 @@ def make_exporter() -> HTMLExporter:
 
 
 class ExportPreparationError(QdanalysisError):
-    """The work prepared for an HTML export while the kernel ran did not finish in time."""
+    """The work prepared for an HTML export while the kernel ran did not finish in time (or was used twice)."""
 
 
 #: Seconds the export waits for its preparation once the kernel is done (it takes about half a second).
