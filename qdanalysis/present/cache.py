@@ -34,7 +34,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from qdanalysis.paths import DATA_PROCESSED
 
@@ -282,10 +282,9 @@ def write_entry(path: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------- font subsets
 
 
-def font_subset(characters: str) -> bytes:
-    """The report font subset to ``characters`` as WOFF (:func:`~qdanalysis.present.webfont.subset_woff`): from the
-    cache when an entry has this key (the characters, the font's bytes, the subsetting code of
-    :mod:`~qdanalysis.present.webfont`, fontTools' version), else made and kept there."""
+def _font_entry(characters: str) -> Path:
+    """Where the subset to ``characters`` is kept: its key is the characters, the font's bytes, the subsetting code
+    of :mod:`~qdanalysis.present.webfont` and fontTools' version."""
     from qdanalysis.present import webfont
 
     h = hashlib.sha256()
@@ -293,10 +292,24 @@ def font_subset(characters: str) -> bytes:
     for part in ("font", CACHE_FORMAT, code, library_versions(), font_digest(), characters):
         h.update(part.encode() + b"\0")
     key = h.hexdigest()
-    path = cache_root() / "fonts" / key[:2] / f"{key}.woff"
-    data = read_entry(path)
-    if data is not None and data.startswith(b"wOFF"):
+    return cache_root() / "fonts" / key[:2] / f"{key}.woff"
+
+
+def cached_font_subset(characters: str) -> bytes | None:
+    """The kept subset to ``characters``, or None."""
+    data = read_entry(_font_entry(characters))
+    return data if data is not None and data.startswith(b"wOFF") else None
+
+
+def font_subset(characters: str, made: Callable[[], bytes] | None = None) -> bytes:
+    """The report font subset to ``characters`` as WOFF: from the cache when it has it (:func:`cached_font_subset`),
+    else made and kept there. ``made`` makes it (the subset a :class:`~qdanalysis.present.font_worker.FontWorker`
+    made of the same characters); by default :func:`~qdanalysis.present.webfont.subset_woff`."""
+    from qdanalysis.present import webfont
+
+    data = cached_font_subset(characters)
+    if data is not None:
         return data
-    data = webfont.subset_woff(characters)
-    write_entry(path, data)
+    data = made() if made is not None else webfont.subset_woff(characters)
+    write_entry(_font_entry(characters), data)
     return data

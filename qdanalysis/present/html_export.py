@@ -9,19 +9,25 @@ and mermaid from CDNs; the ``qdanalysis_offline`` template shipped in
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import re
 import tempfile
+import threading
 from html import escape as html_escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
-from nbconvert import HTMLExporter
 
 from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
-from qdanalysis.present.cache import font_subset
-from qdanalysis.present.webfont import font_face_css
+from qdanalysis.present.cache import cached_font_subset, font_subset
+from qdanalysis.present.font_worker import FontWorker, FontWorkerError
+from qdanalysis.present.webfont import characters_of, font_face_css, subset_woff
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "qdanalysis_offline"
@@ -120,6 +126,10 @@ def _fold_tracebacks(nb: nbformat.NotebookNode) -> None:
 
 def make_exporter() -> HTMLExporter:
     """An HTMLExporter for offline reports: no code, no prompts, no CDN scripts."""
+    # nbconvert is imported here, not with the module: a run imports it while its kernel executes
+    # (:class:`ExportPreparation`), not before the kernel starts (0.15-0.2 s).
+    from nbconvert import HTMLExporter
+
     return HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -130,7 +140,118 @@ def make_exporter() -> HTMLExporter:
     )
 
 
-def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | Path = ".") -> str:
+class ExportPreparationError(QdanalysisError):
+    """The work prepared for an HTML export while the kernel ran did not finish in time (or was used twice)."""
+
+
+#: Seconds the export waits for its preparation once the kernel is done (it takes about half a second).
+PREPARATION_TIMEOUT = 300.0
+
+#: A notebook with an output of each kind a report has, in ASCII only: rendering it loads and compiles all that a
+#: report's rendering needs (templates, Markdown, the HTML post-processing's CSS selectors), and the characters
+#: outside ASCII of its page are those of the template alone.
+_WARM_UP = nbformat.v4.new_notebook(cells=[
+    nbformat.v4.new_markdown_cell("## ready"),
+    nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>ready</p>", "text/plain": "ready"}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "ready", "text/plain": "ready"}),
+        nbformat.v4.new_output("stream", name="stdout", text="ready"),
+    ]),
+])
+
+
+class ExportPreparation:
+    """The exporter and the font worker of an HTML export, made while the kernel executes.
+
+    A run's own process waits, idle, while its kernel computes (3-4 s for 2020): in that time a background thread
+    imports nbconvert and renders a small notebook with the exporter the report will use (its templates loaded
+    and compiled), and a :class:`~qdanalysis.present.font_worker.FontWorker` process opens and parses the font.
+    The export then subsets the font in that process while it renders the page (:func:`render_html`); the page
+    is the same as without a preparation. :meth:`start` is called once the kernel is launched, so the
+    preparation does not slow the kernel's start; :meth:`take` waits for it. A preparation serves one export.
+    """
+
+    def __init__(self, timeout: float = PREPARATION_TIMEOUT):
+        self._timeout = timeout
+        self._thread: threading.Thread | None = None
+        self._worker: FontWorker | None = None
+        self._made: tuple[HTMLExporter, str] | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        """Begin preparing: the font worker and a background thread (a second call does nothing)."""
+        if self._thread is None:
+            self._worker = FontWorker()
+            self._thread = threading.Thread(target=self._prepare, name="qdanalysis-export-preparation", daemon=True)
+            self._thread.start()
+
+    def _prepare(self) -> None:
+        try:
+            exporter = make_exporter()
+            page, _ = exporter.from_notebook_node(copy.deepcopy(_WARM_UP), resources={"metadata": {"name": "ready"}})
+            self._made = (exporter, characters_of(page))
+        except BaseException as err:  # noqa: BLE001 - handed to the thread that exports, by take()
+            self._error = err
+
+    def take(self) -> tuple[HTMLExporter, str, FontWorker | None]:
+        """The exporter, the characters of its template, and the font worker, once ready.
+
+        Without :meth:`start` the exporter is made now, with no worker (and no template characters: none is
+        needed without a worker).
+
+        Raises:
+            ExportPreparationError: the preparation is still running after the timeout, or was taken already.
+            Exception: what the preparation raised (as making the exporter now would raise it).
+        """
+        if self._thread is None:
+            return make_exporter(), "", None
+        self._thread.join(self._timeout)
+        worker, self._worker = self._worker, None
+        if self._thread.is_alive() or self._error is not None or self._made is None:
+            if worker is not None:
+                worker.stop()
+            if self._thread.is_alive():
+                raise ExportPreparationError(f"HTML 报告导出的准备工作（加载导出模板）{self._timeout:.0f} 秒内未完成，"
+                                             "报告未生成；请检查机器负载后重新运行")
+            if self._error is not None:
+                raise self._error
+            raise ExportPreparationError("HTML 报告导出的准备工作只能用于一次导出")
+        (exporter, template), self._made = self._made, None
+        return exporter, template, worker
+
+
+def page_characters(nb: nbformat.NotebookNode, title: str, template: str) -> str:
+    """What :func:`~qdanalysis.present.webfont.characters_of` will find in the page of ``nb`` (already prepared for
+    rendering), predicted from the notebook: the characters of the template, of the title, of each Markdown cell
+    and of what each output shows (its first kind in the exporter's display order that is text, its stream text,
+    its error). A prediction: the export uses it only when the rendered page has exactly these characters."""
+    texts = [template, title]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            shown = next((kind for kind in _DISPLAY_ORDER if kind in data), None)
+            if shown is not None and shown.startswith("text/"):
+                value = data[shown]
+                texts.append("".join(value) if isinstance(value, list) else str(value))
+            if output.get("output_type") == "stream":
+                texts.append(str(output.get("text", "")))
+            if output.get("output_type") == "error":
+                texts.extend(str(output.get(key, "")) for key in ("ename", "evalue", "traceback"))
+    found: set[str] = set()
+    for text in texts:
+        found.update(characters_of(text))
+    return "".join(sorted(found))
+
+
+#: nbconvert's HTML display order (HTMLExporter.default_config): an output shows its first kind in this list.
+_DISPLAY_ORDER = ("application/vnd.jupyter.widget-view+json", "application/javascript", "text/html", "text/markdown",
+                  "image/svg+xml", "text/vnd.mermaid", "text/latex", "image/png", "image/jpeg", "text/plain")
+
+
+def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | Path = ".",
+                prepared: ExportPreparation | None = None) -> str:
     """The offline HTML of an (executed) notebook; the notebook is not modified.
 
     Error outputs (a failed cell) are kept so a failed run is visible in the report, and
@@ -142,19 +263,49 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
         notebook: the notebook.
         title: the page title.
         base_dir: folder that relative Markdown image paths are resolved against.
+        prepared: the exporter and the font worker made while the kernel ran (:class:`ExportPreparation`),
+            waited for here; the worker subsets the font to the predicted characters (:func:`page_characters`)
+            while the page renders. None makes the exporter now. The page is the same either way.
     """
-    nb = copy.deepcopy(notebook)
-    nb.metadata["title"] = title
-    add_page_top(nb)
-    for cell in nb.cells:  # the runner's summary is for the terminal, not for the report
-        if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
-    _translate_papermill_banners(nb)
-    _fold_tracebacks(nb)
-    resources = {"metadata": {"name": title, "path": str(base_dir)}}
-    body, _ = make_exporter().from_notebook_node(nb, resources=resources)
-    # The font goes in last: it is subset to the characters of the finished page.
-    return body.replace("</head>", f"<style>\n{font_face_css(body, subset=font_subset)}\n</style>\n</head>", 1)
+    exporter, template, worker = prepared.take() if prepared is not None else (make_exporter(), "", None)
+    try:
+        nb = copy.deepcopy(notebook)
+        nb.metadata["title"] = title
+        add_page_top(nb)
+        for cell in nb.cells:  # the runner's summary is for the terminal, not for the report
+            if cell.get("outputs"):
+                cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
+        _translate_papermill_banners(nb)
+        _fold_tracebacks(nb)
+        if worker is not None:
+            predicted = page_characters(nb, title, template)
+            if cached_font_subset(predicted) is None:
+                worker.ask(predicted)
+            else:
+                worker.stop()
+        resources = {"metadata": {"name": title, "path": str(base_dir)}}
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        # The font goes in last: it is subset to the characters of the finished page.
+        css = font_face_css(body, subset=functools.partial(_subset, worker=worker))
+    finally:
+        if worker is not None:
+            worker.stop()
+    return body.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+
+
+def _subset(characters: str, worker: FontWorker | None) -> bytes:
+    """The font subset to ``characters``: the worker's when it was asked for exactly these (and did not fail: then
+    it is made here, the same bytes), else :func:`~qdanalysis.present.cache.font_subset`'s."""
+    if worker is None or worker.asked != characters:
+        return font_subset(characters)
+
+    def from_worker() -> bytes:
+        try:
+            return worker.result()
+        except FontWorkerError:
+            return subset_woff(characters)
+
+    return font_subset(characters, made=from_worker)
 
 
 def add_page_top(nb: nbformat.NotebookNode) -> None:
@@ -220,24 +371,27 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str) -> Path:
+def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str,
+                prepared: ExportPreparation | None = None) -> Path:
     """Export an executed notebook to one self-contained, offline HTML report.
 
     Args:
         notebook_path: the executed .ipynb (for example papermill's output).
         html_path: where to write the report; its folder is created if needed.
         title: the page title shown in the browser tab.
+        prepared: what was made for this export while the kernel ran (see :func:`render_html`).
 
     Returns:
         The path of the written report.
 
     Raises:
         ExternalResourceError: the report would load something from a network.
+        ExportPreparationError: the preparation did not finish in time.
     """
     notebook_path = Path(notebook_path)
     html_path = Path(html_path)
     notebook = nbformat.read(notebook_path, as_version=4)
-    html = render_html(notebook, title=title, base_dir=notebook_path.parent)
+    html = render_html(notebook, title=title, base_dir=notebook_path.parent, prepared=prepared)
     remote = find_external_resources(html)
     if remote:
         raise ExternalResourceError(notebook_path, remote)

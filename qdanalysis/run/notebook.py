@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from qdanalysis.atomic import atomic_path, locked
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
@@ -179,8 +179,9 @@ def _mark_stopped(notebook_path: Path, message: str, ename: str) -> None:
     nbformat.write(nb, notebook_path)
 
 
-def _kernel_manager_class(stderr_path: Path) -> type:
-    """A kernel manager whose kernel writes its own log to ``stderr_path``, not the terminal.
+def _kernel_manager_class(stderr_path: Path, on_launch: Callable[[], None] | None = None) -> type:
+    """A kernel manager whose kernel writes its own log to ``stderr_path``, not the terminal, and that calls
+    ``on_launch`` once the kernel's process is started (while it starts up, this process only waits).
 
     The kernel process logs in English (for instance "KeyboardInterrupt caught in kernel"
     when a failed run shuts it down); the outcome is reported in Chinese instead, and the
@@ -203,6 +204,8 @@ def _kernel_manager_class(stderr_path: Path) -> type:
             with open(stderr_path, "ab") as log:
                 kw["stderr"] = log
                 await super()._async_launch_kernel(kernel_cmd, **kw)
+            if on_launch is not None:
+                on_launch()
 
     return QuietKernelManager
 
@@ -249,12 +252,13 @@ KERNEL_RETRY_WAIT = 2.0
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_timeout: int,
-             kernel_log: Path) -> str:
+             kernel_log: Path, on_launch: Callable[[], None] | None = None) -> str:
     """Execute ``notebook`` into ``output``; return "" or why it failed (Chinese).
 
     Failures of the notebook itself are results, not exceptions: the partial notebook that
     papermill saved after every cell stays in ``output``. A kernel that does not start
     (:data:`KERNEL_START_FAILURES`) is started once more: no cell has run, so nothing is done twice.
+    ``on_launch`` is called each time a kernel process is started.
     """
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
@@ -268,7 +272,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], cell_time
             # The kernel starts in PROJECT_ROOT (nbclient's resources path), and this process stays where it is:
             # papermill's cwd= would chdir the whole process, which runs in parallel threads cannot share.
             resources={"metadata": {"path": str(PROJECT_ROOT)}}, execution_timeout=cell_timeout,
-            progress_bar=False, log_output=False, kernel_manager_class=_kernel_manager_class(kernel_log),
+            progress_bar=False, log_output=False, kernel_manager_class=_kernel_manager_class(kernel_log, on_launch),
             # Every output is in once the last cell has run: stop the kernel instead of
             # waiting ~0.3 s for it to tear its imports down (nbclient's "graceful" default).
             shutdown_kernel="immediate",
@@ -329,6 +333,7 @@ def run_notebook(
     title: str,
     label: str | None = None,
     pdf: bool = False,
+    prepare_export: bool = False,
 ) -> RunResult:
     """Execute one notebook with papermill and export it to one offline HTML file.
 
@@ -342,6 +347,10 @@ def run_notebook(
         label: what the result is called in progress lines (default: the folder name).
         pdf: also print the HTML to ``<notebook name>.pdf`` (A4) with the system Chromium;
             without Chromium the result's ``notice`` says so and the HTML is still written.
+        prepare_export: while the kernel executes, prepare the HTML export: the exporter in a thread of this
+            process, the font in a worker process that then subsets it while the page renders
+            (:class:`~qdanalysis.present.html_export.ExportPreparation`: the same page, sooner). For a process that
+            runs one notebook at a time: each preparation is one more process (~70 MB) until its export.
 
     Returns:
         The result; a notebook that raised or timed out gives status "failed", with the
@@ -351,7 +360,7 @@ def run_notebook(
         ValidationError: the notebook has no parameters cell or does not declare a parameter.
         QdanalysisError: ``out_dir`` lies under ``data/raw/``.
     """
-    from qdanalysis.present.html_export import ExternalResourceError, export_html
+    from qdanalysis.present.html_export import ExportPreparation, ExternalResourceError, export_html
 
     _quiet_papermill_logging()
     notebook = Path(notebook)
@@ -387,11 +396,13 @@ def run_notebook(
         _remove_stale_temps(ipynb_path, html_path, log_path, pdf_path, failed_nb, failed_html)
         try:
             with _staged(ipynb_path) as tmp_nb, _staged(html_path) as tmp_html, atomic_path(log_path) as tmp_log:
-                error = _execute(notebook, tmp_nb, values, cell_timeout, tmp_log)
+                prepared = ExportPreparation() if prepare_export else None
+                error = _execute(notebook, tmp_nb, values, cell_timeout, tmp_log,
+                                 on_launch=prepared.start if prepared is not None else None)
                 tmp_log.chmod(0o644)
                 tmp_nb.chmod(0o644)  # mkstemp makes 0600; the report folder is shared
                 with _EXPORTING:
-                    export_html(tmp_nb, tmp_html, title=title)
+                    export_html(tmp_nb, tmp_html, title=title, prepared=prepared)
                 tmp_html.chmod(0o644)
                 # A failed run never replaces the last good report: its pages are published beside it,
                 # named as such; a good run removes the error pages of an earlier failure.

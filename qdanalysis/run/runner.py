@@ -15,7 +15,6 @@ from typing import Any, TextIO
 from qdanalysis.domain import DEMO_LABEL, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import PROJECT_ROOT, REPORTS
-from qdanalysis.read.year import is_demo_folder
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import (
     DEFAULT_CELL_TIMEOUT,
@@ -36,6 +35,14 @@ from qdanalysis.run.results import (
 )
 
 TRENDS_TITLE = "青岛市大数据局专项业务费多年趋势分析"
+
+
+def is_demo_folder(path: Path) -> bool:
+    """:func:`qdanalysis.read.year.is_demo_folder`, imported when a data root is asked about: qdanalysis.read.year
+    imports pandas (0.2-0.4 s), which ``run --year`` without ``--root`` never needs in this process."""
+    from qdanalysis.read.year import is_demo_folder as is_demo
+
+    return is_demo(path)
 
 
 def _out_root(out: str | Path | None) -> Path:
@@ -105,7 +112,8 @@ def run_year(
     if "no_contract_threshold" in declared and params.get("no_contract_threshold") is not None:
         values["no_contract_threshold"] = str(params["no_contract_threshold"])  # a string: exact to the fen
     return run_notebook(notebook, _out_root(out) / str(params["year"]), values,
-                        cell_timeout=params["cell_timeout"], title=params["title"], label=str(year), pdf=pdf)
+                        cell_timeout=params["cell_timeout"], title=params["title"], label=str(year), pdf=pdf,
+                        prepare_export=True)  # one run at a time in this process (run_all: one per worker)
 
 
 def _run_year_job(year: int, out: Path | None, root: Path | None, params_file: Path | None,
@@ -282,7 +290,8 @@ def run_trends(
     data_root = Path(root).resolve() if root is not None else PROJECT_ROOT / DEFAULT_DATA_ROOT
     values = {"data_root": notebook_path(data_root), "years": []}  # [] = every year folder found
     return run_notebook(notebook, _out_root(out) / TRENDS_LABEL, values,
-                        cell_timeout=cell_timeout, title=trends_title(data_root), label=TRENDS_LABEL, pdf=pdf)
+                        cell_timeout=cell_timeout, title=trends_title(data_root), label=TRENDS_LABEL, pdf=pdf,
+                        prepare_export=True)
 
 
 def trends_title(data_root: Path) -> str:

@@ -236,3 +236,110 @@ def test_the_conclusion_and_the_contents_stand_under_the_title(tmp_path):
     for anchor, _ in links:
         assert f'id="{anchor}"' in html  # each link goes to its heading
     assert nbformat.read(path, as_version=4) == nb  # the notebook itself is not changed
+
+
+
+def _broken_font_tools(folder: Path, body: str) -> str:
+    """A PYTHONPATH on which ``fontTools`` is a package doing ``body`` (a font worker started with it fails)."""
+    (folder / "fontTools").mkdir(parents=True)
+    (folder / "fontTools" / "__init__.py").write_text(body, encoding="utf-8")
+    return os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])
+
+
+@pytest.mark.slow
+def test_a_page_exported_with_the_preparation_is_the_one_exported_without(tmp_path, monkeypatch):
+    from qdanalysis.present import font_worker, html_export
+
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))  # no subset kept: each is made
+    answered = []
+    result = font_worker.FontWorker.result
+    monkeypatch.setattr(font_worker.FontWorker, "result", lambda self: answered.append(self.asked) or result(self))
+    notebook_path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), notebook_path)
+    prepared = html_export.ExportPreparation()
+    prepared.start()
+    with_it = export_html(notebook_path, tmp_path / "with.html", title="2020年度绩效评价报告", prepared=prepared)
+    (tmp_path / "processed").rename(tmp_path / "processed-with")
+    without = export_html(notebook_path, tmp_path / "without.html", title="2020年度绩效评价报告")
+    assert with_it.read_bytes() == without.read_bytes()
+    # the characters predicted from the notebook were the page's: the subset kept is the worker's
+    assert len(answered) == 1 and set(MARKDOWN_TEXT + "2020年度绩效评价报告") <= set(answered[0])
+    assert len(list((tmp_path / "processed-with").rglob("*.woff"))) == 1
+    with pytest.raises(html_export.ExportPreparationError, match="只能用于一次导出"):
+        prepared.take()
+
+
+@pytest.mark.slow
+def test_a_font_worker_that_fails_leaves_the_page_as_it_would_be(tmp_path, monkeypatch):
+    from qdanalysis.present import html_export
+
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
+    notebook_path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), notebook_path)
+    without = export_html(notebook_path, tmp_path / "without.html", title="t").read_bytes()
+    for entry in (tmp_path / "processed").rglob("*.woff"):
+        entry.unlink()
+    monkeypatch.setenv("PYTHONPATH", _broken_font_tools(tmp_path / "broken", "raise ImportError('no fontTools')"))
+    prepared = html_export.ExportPreparation()
+    prepared.start()
+    assert export_html(notebook_path, tmp_path / "with.html", title="t", prepared=prepared).read_bytes() == without
+
+
+def test_a_failure_while_preparing_is_raised_by_the_export(tmp_path, monkeypatch):
+    from qdanalysis.present import html_export
+
+    def no_template():
+        raise FileNotFoundError("找不到导出模板 qdanalysis_offline")
+
+    monkeypatch.setattr(html_export, "make_exporter", no_template)
+    notebook_path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), notebook_path)
+    prepared = html_export.ExportPreparation()
+    prepared.start()
+    worker = prepared._worker  # stopped with the failed preparation
+    started = time.monotonic()
+    with pytest.raises(FileNotFoundError, match="找不到导出模板"):
+        export_html(notebook_path, tmp_path / "report.html", title="t", prepared=prepared)
+    assert time.monotonic() - started < 60 and not (tmp_path / "report.html").exists()
+    assert worker._process.poll() is not None
+
+
+def test_a_preparation_that_does_not_finish_fails_the_export_after_its_timeout(monkeypatch):
+    import threading
+
+    from qdanalysis.present import html_export
+
+    release = threading.Event()
+    monkeypatch.setattr(html_export, "make_exporter", lambda: release.wait(30))
+    prepared = html_export.ExportPreparation(timeout=1.0)
+    prepared.start()
+    try:
+        with pytest.raises(html_export.ExportPreparationError, match="1 秒内未完成"):
+            prepared.take()
+    finally:
+        release.set()
+
+
+def test_a_preparation_never_started_makes_the_exporter_at_once():
+    from qdanalysis.present import html_export
+
+    exporter, template, worker = html_export.ExportPreparation().take()
+    assert exporter.template_name == html_export.TEMPLATE_NAME and exporter.exclude_input
+    assert template == "" and worker is None
+
+
+def test_the_page_characters_are_predicted_from_what_each_output_shows():
+    from qdanalysis.present.html_export import page_characters
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("## 预算"),
+        new_code_cell("x = '代码不显示'", outputs=[
+            new_output("display_data", data={"text/html": "<p>执行&amp;率</p>", "text/plain": "纯文本不显示"}),
+            new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<图>"}),
+            new_output("stream", name="stdout", text="合计"),
+            new_output("error", ename="错误", evalue="原因", traceback=["追溯"]),
+        ]),
+    ])
+    chars = page_characters(nb, "标题", "…")
+    assert set("预算执行率合计错误原因追溯标题…&") <= set(chars)
+    assert not set("代码不显纯图") & set(chars) and chars == "".join(sorted(chars))

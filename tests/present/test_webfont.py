@@ -38,3 +38,13 @@ def test_the_font_face_rule_declares_the_family_from_a_data_uri():
     assert css.startswith('@font-face { font-family: "Noto Sans SC"; font-style: normal; font-weight: 400;')
     data = re.search(r"base64,([A-Za-z0-9+/=]+)\) format\(\"woff\"\)", css).group(1)
     assert base64.b64decode(data)[:4] == b"wOFF"
+
+
+@pytest.mark.slow
+def test_a_font_loaded_beforehand_gives_the_same_subset_bytes_as_one_opened_by_the_subsetter():
+    # 2020's page characters are many more; these cover CJK, full-width punctuation, digits and Latin
+    characters = webfont.characters_of("<p>青岛市大数据局专项业务费（941万元）绩效评价：决策、过程、产出、效益。</p>")
+    loaded = webfont.load_font()
+    assert "GSUB" in loaded.tables and "glyf" in loaded.tables  # parsed before the subset, not by it
+    assert webfont.subset_woff(characters, loaded=loaded) == webfont.subset_woff(characters)
+    assert loaded.reader is None  # used up and closed: a loaded font serves one subset

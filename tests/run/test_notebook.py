@@ -277,3 +277,24 @@ def test_a_kernel_that_does_not_start_is_started_once_more(tmp_path, monkeypatch
     monkeypatch.setattr(papermill, "execute_notebook", other)
     with pytest.raises(RuntimeError, match="something else"):  # not a kernel start: not retried, not hidden
         runner._execute(tmp_path / "a.ipynb", tmp_path / "out.ipynb", {}, 60, tmp_path / "kernel.log")
+
+
+def test_the_export_prepared_while_the_kernel_runs_gives_the_same_page(simple, tmp_path, monkeypatch):
+    from qdanalysis.present.html_export import ExportPreparation
+
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
+    started = []
+    start = ExportPreparation.start
+
+    def recorded(self):
+        started.append(self)
+        start(self)
+
+    monkeypatch.setattr(ExportPreparation, "start", recorded)
+    prepared = run_notebook(simple, tmp_path / "a", {"year": 2021}, title="测试报告", prepare_export=True)
+    assert len(started) == 1  # once the kernel was launched
+    for entry in (tmp_path / "processed").rglob("*.woff"):
+        entry.unlink()  # the font subset made again, not taken from the prepared run
+    plain = run_notebook(simple, tmp_path / "b", {"year": 2021}, title="测试报告")
+    assert len(started) == 1  # the default prepares nothing
+    assert prepared.ok and prepared.html.read_bytes() == plain.html.read_bytes()
