@@ -1,0 +1,130 @@
+"""Figures drawn by two processes at once: the same bytes as drawn in one, each figure drawn once, a child's
+error raised here with its message, and no child left behind on any way out."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from qdanalysis.present import cache, drawer
+from qdanalysis.present.blocks import Chart, Drawing
+
+
+def small(n: int, fail: str = "", parent: int = 0):
+    """A small figure showing ``n``; raises ``fail`` when given, and dies of SIGKILL when drawn by a process other
+    than ``parent`` (a child killed while drawing)."""
+    if fail:
+        raise ValueError(fail)
+    if parent and os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    from qdanalysis.present.style import new_figure
+
+    fig, ax = new_figure(3, 2)
+    ax.bar(range(n), range(1, n + 1))
+    ax.set_title(f"图 {n}")
+    return fig
+
+
+def _chart(n: int, **kwargs) -> Chart:
+    return Chart(f"c{n}", Drawing(__name__, "small", (n,), kwargs), f"图{n}")
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
+    monkeypatch.setattr(cache, "DRAWN", [])
+    monkeypatch.setattr(cache, "REUSED", [])
+    return tmp_path / "processed" / "cache"
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_two_processes_draw_the_bytes_one_draws(cache_dir, tmp_path, monkeypatch):
+    charts = [_chart(n) for n in range(1, 7)]
+    sequential = [cache.chart_png(c) for c in charts]  # one process, as with QDANALYSIS_DRAW_JOBS=1
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "other"))
+    cache.DRAWN.clear()
+    with drawer.drawing_ahead(charts, jobs=2) as d:
+        assert d is not None and d.pid is not None
+        parallel = [cache.chart_png(c) for c in charts]
+    assert parallel == sequential
+    assert d.done and d.mine  # both drew
+    assert len(d.done) + len(d.mine) == 6 and not d.done & d.mine  # each drawn once, by one of the two
+    assert sorted(cache.DRAWN) == sorted(c.key for c in charts)  # the child's figures count as drawn here
+    assert len(list((tmp_path / "other" / "cache" / "figures").rglob("*.png"))) == 6  # and are kept in the cache
+    assert d.pid is None and not d.folder.exists()  # the child reaped, its folder removed
+
+
+@pytest.mark.slow  # the nine figures of the 2020 report drawn twice
+def test_the_reports_figures_are_the_same_bytes_drawn_by_two_processes(cache_dir, tmp_path, monkeypatch):
+    from qdanalysis.analyse.engine import analyse
+    from qdanalysis.present.report import AnnualReport
+    from qdanalysis.read.year import load_year
+    from qdanalysis.run.pipeline import scoring_for
+
+    data = load_year(2020, processed=False)
+    charts = AnnualReport(analyse(data, scoring_for(2020, "", data))).charts()
+    assert len(charts) == 9
+    sequential = [cache.chart_png(c) for c in charts]
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "other"))
+    with drawer.drawing_ahead(charts, jobs=2) as d:
+        parallel = [cache.chart_png(c) for c in charts]
+    assert parallel == sequential and d.done and d.mine
+
+
+def test_figures_already_in_the_cache_are_not_drawn_again(cache_dir):
+    charts = [_chart(n) for n in range(1, 4)]
+    cache.chart_png(charts[0])
+    assert [c.key for _, c in cache.pending(charts)] == ["c2", "c3"]
+    cache.chart_png(charts[1])
+    with drawer.drawing_ahead(charts, jobs=2) as d:  # one figure left: nothing to share, no child
+        assert d is None
+        cache.chart_png(charts[2])
+
+
+def test_one_job_draws_in_this_process(cache_dir, monkeypatch):
+    monkeypatch.setenv(drawer.JOBS_VARIABLE, "1")
+    assert drawer.draw_jobs() == 1
+    with drawer.drawing_ahead([_chart(n) for n in range(1, 4)]) as d:
+        assert d is None
+    monkeypatch.setenv(drawer.JOBS_VARIABLE, "两个")
+    with pytest.raises(drawer.QdanalysisError, match="QDANALYSIS_DRAW_JOBS='两个' 不是正整数"):
+        drawer.draw_jobs()
+
+
+def test_an_error_in_the_child_is_raised_with_its_message(cache_dir):
+    charts = [_chart(1), _chart(2), _chart(3, fail="坏数据：第3行")]  # the child starts from the last one
+    with pytest.raises(drawer.DrawingFailed, match=r"图表 c3 绘制失败：ValueError: 坏数据：第3行") as error:
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            pid = d.pid
+            for chart in charts:
+                cache.chart_png(chart)
+    assert "c3" in str(error.value)
+    assert _gone(pid) and d.pid is None and not d.folder.exists()
+
+
+def test_a_child_killed_while_drawing_is_reported_not_waited_for(cache_dir):
+    charts = [_chart(1), _chart(2), _chart(3, parent=os.getpid())]
+    with pytest.raises(drawer.DrawingFailed, match=r"绘图子进程在绘制图表前退出（信号 9），图表 c3 未生成"):
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            for chart in charts:
+                cache.chart_png(chart)
+    assert d.pid is None and not d.folder.exists()
+
+
+def test_an_error_here_stops_and_reaps_the_child(cache_dir):
+    charts = [_chart(n) for n in range(1, 6)]
+    with pytest.raises(KeyError, match="here"):
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            pid = d.pid
+            raise KeyError("here")
+    assert _gone(pid) and d.pid is None and not d.folder.exists()
+    assert drawer.ACTIVE is None
