@@ -144,10 +144,10 @@ class Drawer:
             self.mine.add(key)
             return None
         while key not in self.done:
-            self._read(key)
+            self.receive(key)
         return (self.folder / f"{key}.png").read_bytes()
 
-    def _read(self, key: str) -> None:
+    def receive(self, key: str) -> None:
         """One message of the child: a figure drawn, or its error."""
         while b"\n" not in self._buffer:
             chunk = os.read(self._pipe, 4096) if self._pipe is not None else b""
