@@ -14,8 +14,10 @@ The child exits as soon as nothing is left to claim; it dies with this process (
 the ``with`` block stops and reaps it on any way out. An error in the child is raised here, with its
 message, when this process needs the figure it could not draw (:class:`DrawingFailed`).
 
-``QDANALYSIS_DRAW_JOBS=1`` draws every figure in this process, in order, as before (for runs that already
-keep every core busy, such as several reports at once: the child would only add work and memory).
+A report that runs beside others draws every figure in this process, in order, as before: a kernel whose parent
+has started other kernels too (``run --portfolio`` runs several at once, and they keep every core busy: a child
+would only add work, and the resident memory of its pages shared with the parent). ``QDANALYSIS_DRAW_JOBS``
+decides instead when set (1: this process alone; 2: with a child).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class DrawingFailed(QdanalysisError):
 
 def draw_jobs() -> int:
     """How many processes draw figures: :data:`JOBS_VARIABLE` if set (1 or more), else 2 on a machine with 2 cores
-    or more and 1 on one core or where processes cannot be forked."""
+    or more unless this is one of several kernels of one parent (:func:`sibling_kernels`), and 1 on one core or
+    where processes cannot be forked."""
     if not hasattr(os, "fork"):
         return 1
     text = os.environ.get(JOBS_VARIABLE, "").strip()
@@ -57,7 +60,24 @@ def draw_jobs() -> int:
             return max(1, int(text))
         except ValueError:
             raise QdanalysisError(f"环境变量 {JOBS_VARIABLE}={text!r} 不是正整数（请设为 1 或 2，或删除该变量）") from None
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    return 2 if (os.cpu_count() or 1) >= 2 and not sibling_kernels() else 1
+
+
+def sibling_kernels(proc: Path = Path("/proc")) -> int:
+    """How many other Jupyter kernels (``ipykernel`` in their command line) this process's parent has started
+    and still runs: 0 for a report run alone, or where ``/proc`` cannot tell."""
+    me, parent = os.getpid(), os.getppid()
+    count = 0
+    for entry in proc.glob("[0-9]*"):
+        try:
+            if int(entry.name) == me:
+                continue
+            stat = (entry / "stat").read_bytes()
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == parent and b"ipykernel" in (entry / "cmdline").read_bytes():
+                count += 1
+        except (OSError, ValueError, IndexError):
+            continue
+    return count
 
 
 class Drawer:

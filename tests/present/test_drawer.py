@@ -128,3 +128,30 @@ def test_an_error_here_stops_and_reaps_the_child(cache_dir):
             raise KeyError("here")
     assert _gone(pid) and d.pid is None and not d.folder.exists()
     assert drawer.ACTIVE is None
+
+
+def _process(proc, pid: int, parent: int, command: bytes) -> None:
+    entry = proc / str(pid)
+    entry.mkdir()
+    (entry / "stat").write_bytes(f"{pid} (python3 (x)) S {parent} {pid} 0 0".encode())
+    (entry / "cmdline").write_bytes(command)
+
+
+def test_a_kernel_beside_other_kernels_of_its_parent_draws_alone(tmp_path, monkeypatch):
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    kernel = b"/venv/bin/python\0-m\0ipykernel_launcher\0-f\0/tmp/kernel-1.json\0"
+    _process(proc, os.getpid(), os.getppid(), kernel)  # this process: not counted
+    _process(proc, 999001, os.getppid(), b"soffice\0--headless\0")  # a sibling, not a kernel
+    _process(proc, 999002, 1, kernel)  # a kernel of another parent
+    assert drawer.sibling_kernels(proc) == 0
+    _process(proc, 999003, os.getppid(), kernel)  # run --portfolio: another kernel of the same runner
+    assert drawer.sibling_kernels(proc) == 1
+    monkeypatch.delenv(drawer.JOBS_VARIABLE, raising=False)
+    monkeypatch.setattr(drawer, "sibling_kernels", lambda: 1)
+    assert drawer.draw_jobs() == 1
+    monkeypatch.setattr(drawer, "sibling_kernels", lambda: 0)
+    assert drawer.draw_jobs() == (2 if (os.cpu_count() or 1) >= 2 else 1)
+    monkeypatch.setenv(drawer.JOBS_VARIABLE, "2")
+    monkeypatch.setattr(drawer, "sibling_kernels", lambda: 3)
+    assert drawer.draw_jobs() == 2  # the variable decides when set
