@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import sys
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 #: Environment variable: how many processes draw a report's figures (1: this one alone; default 2 with 2+ cores).
 JOBS_VARIABLE = "QDANALYSIS_DRAW_JOBS"
+#: How long this process waits for the child's next figure before it stops the child (a figure takes seconds).
+WAIT_SECONDS = 600.0
 #: The drawer of the report being shown or written, if any (read by :func:`~qdanalysis.present.cache.chart_png`).
 ACTIVE: Drawer | None = None
 
@@ -170,6 +173,9 @@ class Drawer:
     def receive(self, key: str) -> None:
         """One message of the child: a figure drawn, or its error."""
         while b"\n" not in self._buffer:
+            if self._pipe is not None and not select.select([self._pipe], [], [], WAIT_SECONDS)[0]:
+                self.close()
+                raise DrawingFailed(f"绘图子进程 {WAIT_SECONDS:g} 秒内未画完任何图表，已停止；图表 {self._name(key)} 未生成")
             chunk = os.read(self._pipe, 4096) if self._pipe is not None else b""
             if not chunk:
                 why = self._exit_text()

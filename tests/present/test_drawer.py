@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -12,12 +13,14 @@ from qdanalysis.present import cache, drawer
 from qdanalysis.present.blocks import Chart, Drawing
 
 
-def small(n: int, fail: str = "", parent: int = 0):
-    """A small figure showing ``n``; raises ``fail`` when given, and dies of SIGKILL when drawn by a process other
-    than ``parent`` (a child killed while drawing)."""
+def small(n: int, fail: str = "", parent: int = 0, stall: bool = False):
+    """A small figure showing ``n``; raises ``fail`` when given; when drawn by a process other than ``parent`` (the
+    child), dies of SIGKILL, or hangs if ``stall``."""
     if fail:
         raise ValueError(fail)
     if parent and os.getpid() != parent:
+        if stall:
+            time.sleep(60)
         os.kill(os.getpid(), signal.SIGKILL)
     from qdanalysis.present.style import new_figure
 
@@ -39,6 +42,16 @@ def cache_dir(tmp_path, monkeypatch):
     return tmp_path / "processed" / "cache"
 
 
+def _child_started(d: drawer.Drawer) -> drawer.Drawer:
+    """Wait until the child has claimed its first figure (the last one): on a busy machine it may start late, and the
+    tests below need it to have the figure they give it."""
+    deadline = time.monotonic() + 60
+    while not (d.folder / f"{d.order[-1]}.claim").exists():
+        assert time.monotonic() < deadline, "the child claimed nothing in 60 s"
+        time.sleep(0.01)
+    return d
+
+
 def _gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -54,6 +67,7 @@ def test_two_processes_draw_the_bytes_one_draws(cache_dir, tmp_path, monkeypatch
     cache.DRAWN.clear()
     with drawer.drawing_ahead(charts, jobs=2) as d:
         assert d is not None and d.pid is not None
+        _child_started(d)
         parallel = [cache.chart_png(c) for c in charts]
     assert parallel == sequential
     assert d.done and d.mine  # both drew
@@ -76,6 +90,7 @@ def test_the_reports_figures_are_the_same_bytes_drawn_by_two_processes(cache_dir
     sequential = [cache.chart_png(c) for c in charts]
     monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "other"))
     with drawer.drawing_ahead(charts, jobs=2) as d:
+        _child_started(d)
         parallel = [cache.chart_png(c) for c in charts]
     assert parallel == sequential and d.done and d.mine
 
@@ -104,7 +119,7 @@ def test_an_error_in_the_child_is_raised_with_its_message(cache_dir):
     charts = [_chart(1), _chart(2), _chart(3, fail="坏数据：第3行")]  # the child starts from the last one
     with pytest.raises(drawer.DrawingFailed, match=r"图表 c3 绘制失败：ValueError: 坏数据：第3行") as error:
         with drawer.drawing_ahead(charts, jobs=2) as d:
-            pid = d.pid
+            pid = _child_started(d).pid
             for chart in charts:
                 cache.chart_png(chart)
     assert "c3" in str(error.value)
@@ -115,9 +130,22 @@ def test_a_child_killed_while_drawing_is_reported_not_waited_for(cache_dir):
     charts = [_chart(1), _chart(2), _chart(3, parent=os.getpid())]
     with pytest.raises(drawer.DrawingFailed, match=r"绘图子进程在绘制图表前退出（信号 9），图表 c3 未生成"):
         with drawer.drawing_ahead(charts, jobs=2) as d:
+            _child_started(d)
             for chart in charts:
                 cache.chart_png(chart)
     assert d.pid is None and not d.folder.exists()
+
+
+def test_a_child_that_hangs_is_stopped_and_reported(cache_dir, monkeypatch):
+    monkeypatch.setattr(drawer, "WAIT_SECONDS", 1.0)
+    charts = [_chart(1), _chart(2), _chart(3, parent=os.getpid(), stall=True)]
+    started = time.monotonic()
+    with pytest.raises(drawer.DrawingFailed, match=r"绘图子进程 1 秒内未画完任何图表，已停止；图表 c3 未生成"):
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            pid = _child_started(d).pid
+            for chart in charts:
+                cache.chart_png(chart)
+    assert time.monotonic() - started < 30 and _gone(pid) and not d.folder.exists()
 
 
 def test_an_error_here_stops_and_reaps_the_child(cache_dir):
