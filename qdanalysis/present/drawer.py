@@ -15,7 +15,7 @@ the ``with`` block stops and reaps it on any way out. An error in the child is r
 message, when this process needs the figure it could not draw (:class:`DrawingFailed`).
 
 A report that runs beside others draws every figure in this process, in order, as before: a kernel whose parent
-has started other kernels too (``run --portfolio`` runs several at once, and they keep every core busy: a child
+or grandparent runs other kernels too (``run --portfolio`` runs several at once, and they keep every core busy: a child
 would only add work, and the resident memory of its pages shared with the parent). ``QDANALYSIS_DRAW_JOBS``
 decides instead when set (1: this process alone; 2: with a child).
 """
@@ -67,20 +67,34 @@ def draw_jobs() -> int:
 
 
 def sibling_kernels(proc: Path = Path("/proc")) -> int:
-    """How many other Jupyter kernels (``ipykernel`` in their command line) this process's parent has started
-    and still runs: 0 for a report run alone, or where ``/proc`` cannot tell."""
-    me, parent = os.getpid(), os.getppid()
-    count = 0
+    """How many other Jupyter kernels (``ipykernel`` in their command line) run under this process's parent or
+    grandparent: the kernels of one ``run --portfolio``, whether its threads or its worker processes start them.
+    0 for a report run alone, or where ``/proc`` cannot tell."""
+    parents: dict[int, int] = {}
+    kernels: set[int] = set()
     for entry in proc.glob("[0-9]*"):
         try:
-            if int(entry.name) == me:
-                continue
             stat = (entry / "stat").read_bytes()
-            if int(stat[stat.rindex(b")") + 2:].split()[1]) == parent and b"ipykernel" in (entry / "cmdline").read_bytes():
-                count += 1
+            pid = int(entry.name)
+            parents[pid] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            if stat.startswith(b"python", stat.index(b"(") + 1) and b"ipykernel" in (entry / "cmdline").read_bytes():
+                kernels.add(pid)
         except (OSError, ValueError, IndexError):
             continue
-    return count
+    me = os.getpid()
+    runners = {os.getppid()}
+    runners |= {parents[p] for p in runners if parents.get(p, 0) > 1}  # the grandparent, unless init
+
+    def under_runner(pid: int) -> bool:
+        for _ in range(64):  # a chain of parents, never a cycle
+            pid = parents.get(pid, 0)
+            if pid in runners:
+                return True
+            if pid <= 1:
+                return False
+        return False
+
+    return sum(1 for pid in kernels if pid != me and under_runner(pid))
 
 
 class Drawer:
@@ -248,9 +262,8 @@ def drawing_ahead(charts: Iterable[Chart], dpi: float | None = None, jobs: int |
     global ACTIVE
     from qdanalysis.present.cache import pending
 
-    jobs = draw_jobs() if jobs is None else jobs
-    todo = pending(charts, dpi) if jobs >= 2 and ACTIVE is None else []
-    if len(todo) < 2:
+    todo = pending(charts, dpi) if (jobs is None or jobs >= 2) and ACTIVE is None else []
+    if len(todo) < 2 or (jobs is None and draw_jobs() < 2):  # a rerun finds every figure in the cache: no look at /proc
         yield None
         return
     drawer = Drawer(todo, dpi)

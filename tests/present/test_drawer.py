@@ -158,23 +158,31 @@ def test_an_error_here_stops_and_reaps_the_child(cache_dir):
     assert drawer.ACTIVE is None
 
 
-def _process(proc, pid: int, parent: int, command: bytes) -> None:
+def _process(proc, pid: int, parent: int, command: bytes = b"python3\0") -> None:
     entry = proc / str(pid)
     entry.mkdir()
     (entry / "stat").write_bytes(f"{pid} (python3 (x)) S {parent} {pid} 0 0".encode())
     (entry / "cmdline").write_bytes(command)
 
 
-def test_a_kernel_beside_other_kernels_of_its_parent_draws_alone(tmp_path, monkeypatch):
+KERNEL = b"/venv/bin/python\0-m\0ipykernel_launcher\0-f\0/tmp/kernel-1.json\0"
+
+
+def test_a_kernel_beside_other_kernels_of_its_run_draws_alone(tmp_path, monkeypatch):
     proc = tmp_path / "proc"
     proc.mkdir()
-    kernel = b"/venv/bin/python\0-m\0ipykernel_launcher\0-f\0/tmp/kernel-1.json\0"
-    _process(proc, os.getpid(), os.getppid(), kernel)  # this process: not counted
-    _process(proc, 999001, os.getppid(), b"soffice\0--headless\0")  # a sibling, not a kernel
-    _process(proc, 999002, 1, kernel)  # a kernel of another parent
+    runner, cli = os.getppid(), 999000  # this process's parent (papermill's) and grandparent (the command)
+    _process(proc, cli, 1, b"qdanalysis\0run\0--portfolio\0")
+    _process(proc, runner, cli)
+    _process(proc, os.getpid(), runner, KERNEL)  # this process: not counted
+    _process(proc, 999001, runner, b"soffice\0--headless\0")  # a sibling, not a kernel
+    _process(proc, 999002, 1, KERNEL)  # a kernel of another command
     assert drawer.sibling_kernels(proc) == 0
-    _process(proc, 999003, os.getppid(), kernel)  # run --portfolio: another kernel of the same runner
+    _process(proc, 999003, cli)  # run --portfolio's worker process ...
+    _process(proc, 999004, 999003, KERNEL)  # ... and its kernel: a cousin
     assert drawer.sibling_kernels(proc) == 1
+    _process(proc, 999005, runner, KERNEL)  # a kernel started by the same process: a sibling
+    assert drawer.sibling_kernels(proc) == 2
     monkeypatch.delenv(drawer.JOBS_VARIABLE, raising=False)
     monkeypatch.setattr(drawer, "sibling_kernels", lambda: 1)
     assert drawer.draw_jobs() == 1
