@@ -200,7 +200,8 @@ class Drawer:
         kind, done, *message = line.decode().split(" ", 2)
         if kind == "error":
             self.close()
-            raise DrawingFailed(f"图表 {self._name(done)} 绘制失败：{' '.join(message)}")
+            what = "绘图子进程出错" if done == "-" else f"图表 {self._name(done)} 绘制失败"
+            raise DrawingFailed(f"{what}：{' '.join(message)}")
         self.done.add(done)
 
     def _name(self, key: str) -> str:
