@@ -3,8 +3,10 @@
 Runs the code cells of ``notebooks/1.0-annual-report.ipynb`` in this fresh process (as the
 kernel would, with the year's parameters) and times each phase: imports of pandas,
 matplotlib, seaborn and qdanalysis, the font set-up, reading the workbooks (Excel parsing),
-the rest of each section (analysis, drawing) and the PNG rendering of every figure
-(``savefig``). Displaying is stubbed out. Prints one JSON line.
+the rest of each section (analysis, drawing) and the PNG rendering (``savefig``) of the figures
+this process draws, and the time it waits for those a forked child draws meanwhile
+(:mod:`qdanalysis.present.drawer`; ``QDANALYSIS_DRAW_JOBS=1`` draws them all here, as before).
+Displaying is stubbed out. Prints one JSON line.
 
 Usage:
     python benchmarks/profile_kernel.py YEAR
@@ -54,7 +56,11 @@ def main(year: int) -> None:
 
     IPython.display.display = lambda *a, **k: None
     savefig = Figure.savefig
-    Figure.savefig = lambda self, *a, **k: timed("render figures (savefig PNG)", savefig, self, *a, **k)
+    Figure.savefig = lambda self, *a, **k: timed("render figures here (savefig PNG)", savefig, self, *a, **k)
+    from qdanalysis.present import drawer
+
+    read_child = drawer.Drawer.receive
+    drawer.Drawer.receive = lambda *a, **k: timed("wait for the figures the child draws", read_child, *a, **k)
     read_workbook = folder_mod.read_workbook
     folder_mod.read_workbook = lambda *a, **k: timed("read workbooks (xlsx checks + calamine)", read_workbook, *a, **k)
     load_year = pipeline_mod.load_year
@@ -76,7 +82,8 @@ def main(year: int) -> None:
     for cell in cells[1:]:
         exec(compile(cell.source, "<cell>", "exec"), namespace)
     cells_total = time.perf_counter() - start
-    inner = sum(phases.get(k, 0.0) for k in ("render figures (savefig PNG)", "load_year (parse + validate)",
+    inner = sum(phases.get(k, 0.0) for k in ("render figures here (savefig PNG)", "load_year (parse + validate)",
+                                             "wait for the figures the child draws",
                                              "analyse (analyses, cross-checks, scoring, findings)"))
     phases["sections: drawing and text (rest of the cells)"] = cells_total - inner
     print(json.dumps({"phases": phases, "had_font_cache": had_font_cache}, ensure_ascii=False))

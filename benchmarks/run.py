@@ -18,7 +18,8 @@ Sections (``--only`` takes a comma-separated subset, in any order):
   export   ``qdanalysis export --year 2020`` as a whole command, and inside it: loading the year,
            analysing it once (analyses, cross-checks, scoring, findings), writing the workbook.
   profile  where the time of ``run --year 2020`` goes: CLI imports, kernel start, imports in
-           the kernel, fonts, Excel, analysis and drawing, PNG rendering, HTML export.
+           the kernel, fonts, Excel, analysis and drawing, PNG rendering in the kernel and the
+           wait for the figures its forked child draws (present/drawer.py), HTML export.
   fuzz     the reader under mutation (issue 17): ``--mutants`` mutants of each family of
            ``tests/mutants.py`` for each of three bases (the shipped 2020 workbook and two small
            ones), judged in a worker limited to 3 GiB and 60 s a mutant; counts per family and

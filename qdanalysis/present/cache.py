@@ -29,7 +29,9 @@ import io
 import math
 import os
 import platform
+import sys
 import tempfile
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 from importlib import metadata
@@ -47,6 +49,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LIBRARIES = ("matplotlib", "seaborn", "numpy", "pandas", "pillow", "kiwisolver", "fonttools")
 #: rcParams that say where a figure is shown, not what is drawn (the kernel's inline backend turns interactive on).
 SCREEN_ONLY = ("backend", "interactive", "toolbar", "keymap.", "webagg.", "tk.", "macosx.", "figure.raise_window")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Which figures of this process were drawn and which came from the cache (by chart key), for tests and benchmarks.
 DRAWN: list[str] = []
 REUSED: list[str] = []
@@ -238,15 +241,49 @@ def chart_png(chart: Chart, dpi: float | None = None) -> bytes:
     except Uncacheable:
         DRAWN.append(chart.key)
         return _render(chart, dpi)
-    path = cache_root() / "figures" / key[:2] / f"{key}.png"
+    path = _figure_path(key)
+    drawer = _drawer()
+    ahead = drawer.take(key) if drawer is not None and key in drawer.charts else None
+    if ahead is not None:  # drawn by the drawer's child (qdanalysis.present.drawer)
+        write_entry(path, ahead)
+        DRAWN.append(chart.key)
+        return ahead
     data = read_entry(path)
-    if data is not None and data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if data is not None and data.startswith(PNG_SIGNATURE):
         REUSED.append(chart.key)
         return data
     data = _render(chart, dpi)
     write_entry(path, data)
     DRAWN.append(chart.key)
     return data
+
+
+def _figure_path(key: str) -> Path:
+    return cache_root() / "figures" / key[:2] / f"{key}.png"
+
+
+def _drawer() -> Any:
+    """The drawer sharing the figures with a child (:mod:`qdanalysis.present.drawer`), if one is active."""
+    drawer = sys.modules.get("qdanalysis.present.drawer")
+    return None if drawer is None else drawer.ACTIVE
+
+
+def pending(charts: Iterable[Chart], dpi: float | None = None) -> list[tuple[str, Chart]]:
+    """(key, chart) of each of ``charts`` that :func:`chart_png` would draw (cacheable, and not in the cache),
+    once each, in order."""
+    from qdanalysis.present.blocks import Drawing
+
+    todo: dict[str, Chart] = {}
+    for chart in charts:
+        if not isinstance(chart.draw, Drawing):
+            continue
+        try:
+            key = chart_key(chart.draw, dpi)
+        except Uncacheable:
+            continue
+        if key not in todo and not _figure_path(key).is_file():
+            todo[key] = chart
+    return list(todo.items())
 
 
 # --------------------------------------------------------------------------- entries

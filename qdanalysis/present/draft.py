@@ -98,8 +98,11 @@ def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Pat
     import matplotlib
 
     matplotlib.use("Agg")
+    from qdanalysis.present.drawer import drawing_ahead
+
     doc = _Draft(analysis, template, title, sections)
-    doc.build()
+    with drawing_ahead(doc.report.charts()):  # the figures drawn by this process and a child at once
+        doc.build()
     return doc.save(path)
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from qdanalysis.fmt import chinese_numeral
-from qdanalysis.present.blocks import Block, Paragraph, Table, numbered
+from qdanalysis.present.blocks import Block, Chart, Paragraph, Table, numbered
 from qdanalysis.present.render.html import block_html, section_html, show, show_heading
 from qdanalysis.present.sections.base import Section
 
@@ -77,11 +77,20 @@ class Outline:
         return not getattr(section, "optional", False) or bool(self.blocks(section.key))
 
     def show(self) -> None:
-        """Display every section in the notebook: its heading and introduction, then its blocks."""
-        for heading, intro, blocks in self.parts():
-            if heading:
-                show_heading(heading, intro)
-            show(blocks)
+        """Display every section in the notebook: its heading and introduction, then its blocks (the figures drawn
+        by this process and a child at once: :mod:`qdanalysis.present.drawer`)."""
+        from qdanalysis.present.drawer import drawing_ahead
+
+        parts = self.parts()
+        with drawing_ahead(self.charts()):
+            for heading, intro, blocks in parts:
+                if heading:
+                    show_heading(heading, intro)
+                show(blocks)
+
+    def charts(self) -> list[Chart]:
+        """Every chart of the shown sections, in order."""
+        return [b for _, _, blocks in self.parts() for b in blocks if isinstance(b, Chart)]
 
     def html(self) -> str:
         """The whole report as one HTML fragment (what :meth:`show` displays, in one string)."""

@@ -1,0 +1,278 @@
+"""A report's figures drawn by two processes at once: this one, and a child forked for the purpose.
+
+Drawing the figures is most of a report's time in its process (a figure takes 0.1-0.3 s to lay out and
+render as PNG), and it uses one core. :func:`drawing_ahead` forks one child, once the report's blocks are
+built, that draws the figures the cache (:mod:`qdanalysis.present.cache`) does not hold, from the last one
+backwards, while this process shows or writes the report in order and draws, from the first one forwards,
+every figure the child has not taken yet. Each figure is claimed by exactly one of the two (an exclusive
+file per figure in a private folder), so none is drawn twice. The child writes the PNG there and says so
+through a pipe; :func:`~qdanalysis.present.cache.chart_png` takes it from there and keeps it in the cache
+as if drawn here. The bytes are the same whichever process draws: the child is a copy of this process
+(same code, data, fonts and matplotlib settings) and the cache key says so.
+
+The child exits as soon as nothing is left to claim; it dies with this process (``PR_SET_PDEATHSIG``), and
+the ``with`` block stops and reaps it on any way out. An error in the child is raised here, with its
+message, when this process needs the figure it could not draw (:class:`DrawingFailed`).
+
+A report that runs beside others draws every figure in this process, in order, as before: a kernel whose parent
+or grandparent runs other kernels too (``run --portfolio`` runs several at once, and they keep every core busy: a child
+would only add work, and the resident memory of its pages shared with the parent). ``QDANALYSIS_DRAW_JOBS``
+decides instead when set (1: this process alone; 2: with a child).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qdanalysis.errors import QdanalysisError
+
+if TYPE_CHECKING:
+    from qdanalysis.present.blocks import Chart
+
+#: Environment variable: how many processes draw a report's figures (1: this one alone; default 2 with 2+ cores).
+JOBS_VARIABLE = "QDANALYSIS_DRAW_JOBS"
+#: How long this process waits for the child's next figure before it stops the child (a figure takes seconds).
+WAIT_SECONDS = 600.0
+#: The drawer of the report being shown or written, if any (read by :func:`~qdanalysis.present.cache.chart_png`).
+ACTIVE: Drawer | None = None
+
+
+class DrawingFailed(QdanalysisError):
+    """The child could not draw a figure: its error, with the chart's key."""
+
+
+def draw_jobs() -> int:
+    """How many processes draw figures: :data:`JOBS_VARIABLE` if set (1 or more), else 2 on a machine with 2 cores
+    or more unless this is one of several kernels of one parent (:func:`sibling_kernels`), and 1 on one core or
+    where processes cannot be forked."""
+    if not hasattr(os, "fork"):
+        return 1
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    if text:
+        try:
+            return max(1, int(text))
+        except ValueError:
+            raise QdanalysisError(f"环境变量 {JOBS_VARIABLE}={text!r} 不是正整数（请设为 1 或 2，或删除该变量）") from None
+    return 2 if (os.cpu_count() or 1) >= 2 and not sibling_kernels() else 1
+
+
+def sibling_kernels(proc: Path = Path("/proc")) -> int:
+    """How many other Jupyter kernels (``ipykernel`` in their command line) run under this process's parent or
+    grandparent: the kernels of one ``run --portfolio``, whether its threads or its worker processes start them.
+    0 for a report run alone, or where ``/proc`` cannot tell."""
+    parents: dict[int, int] = {}
+    kernels: set[int] = set()
+    for entry in proc.glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_bytes()
+            pid = int(entry.name)
+            parents[pid] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            if stat.startswith(b"python", stat.index(b"(") + 1) and b"ipykernel" in (entry / "cmdline").read_bytes():
+                kernels.add(pid)
+        except (OSError, ValueError, IndexError):
+            continue
+    me = os.getpid()
+    runners = {os.getppid()}
+    runners |= {parents[p] for p in runners if parents.get(p, 0) > 1}  # the grandparent, unless init
+
+    def under_runner(pid: int) -> bool:
+        for _ in range(64):  # a chain of parents, never a cycle
+            pid = parents.get(pid, 0)
+            if pid in runners:
+                return True
+            if pid <= 1:
+                return False
+        return False
+
+    return sum(1 for pid in kernels if pid != me and under_runner(pid))
+
+
+class Drawer:
+    """The figures of one report shared between this process and one child (see the module's text).
+
+    Args:
+        todo: (cache key, chart) of each figure to draw, in the order the report shows them.
+        dpi: the resolution they are drawn at (None: each figure's own).
+    """
+
+    def __init__(self, todo: list[tuple[str, Chart]], dpi: float | None) -> None:
+        self.order = [key for key, _ in todo]
+        self.charts = dict(todo)
+        self.dpi = dpi
+        self.folder = Path(tempfile.mkdtemp(prefix="qdanalysis-draw-"))
+        self.done: set[str] = set()  # drawn by the child
+        self.mine: set[str] = set()  # claimed by this process
+        self.pid: int | None = None
+        self._pipe: int | None = None
+        self._buffer = b""
+
+    # --- both processes -----------------------------------------------------------------------
+
+    def claim(self, key: str) -> bool:
+        """Take the figure ``key`` to draw: True for exactly one of the two processes."""
+        try:
+            os.close(os.open(self.folder / f"{key}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+    # --- the child ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Fork the child; it draws from the last figure backwards, then exits."""
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            self._child(write)
+        os.close(write)
+        self.pid, self._pipe = pid, read
+
+    def _child(self, pipe: int) -> None:
+        status = 0
+        try:
+            _die_with_parent()
+            devnull = open(os.devnull, "w")  # the notebook's streams belong to the parent's threads
+            sys.stdout = sys.stderr = devnull
+            from qdanalysis.present.cache import _render
+
+            for key in reversed(self.order):
+                if not self.claim(key):
+                    continue  # the parent's
+                try:
+                    data = _render(self.charts[key], self.dpi)
+                except BaseException as exc:  # noqa: BLE001 - reported to the parent, with its message
+                    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                    os.write(pipe, f"error {key} {message}".replace("\n", " ").encode() + b"\n")
+                    status = 1
+                    break
+                tmp = self.folder / f".{key}.png.tmp"
+                tmp.write_bytes(data)
+                os.replace(tmp, self.folder / f"{key}.png")
+                os.write(pipe, f"done {key}\n".encode())
+        except BaseException as exc:  # noqa: BLE001 - whatever happens, the child must not go on as a copy of the parent
+            with contextlib.suppress(BaseException):
+                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                os.write(pipe, f"error - {message}".replace("\n", " ").encode() + b"\n")
+            status = 1
+        finally:
+            os._exit(status)
+
+    # --- the parent ---------------------------------------------------------------------------
+
+    def take(self, key: str) -> bytes | None:
+        """The figure ``key`` if the child has drawn it (waiting for it if the child is drawing it); None when it
+        is this process's to draw.
+
+        Raises:
+            DrawingFailed: the child could not draw it, or stopped before it had.
+        """
+        if key in self.mine or self.claim(key):
+            self.mine.add(key)
+            return None
+        while key not in self.done:
+            self.receive(key)
+        return (self.folder / f"{key}.png").read_bytes()
+
+    def receive(self, key: str) -> None:
+        """One message of the child: a figure drawn, or its error."""
+        while b"\n" not in self._buffer:
+            if self._pipe is not None and not select.select([self._pipe], [], [], WAIT_SECONDS)[0]:
+                self.close()
+                raise DrawingFailed(f"绘图子进程 {WAIT_SECONDS:g} 秒内未画完任何图表，已停止；图表 {self._name(key)} 未生成")
+            chunk = os.read(self._pipe, 4096) if self._pipe is not None else b""
+            if not chunk:
+                why = self._exit_text()
+                self.close()
+                raise DrawingFailed(f"绘图子进程在绘制图表前退出（{why}），图表 {self._name(key)} 未生成")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        kind, done, *message = line.decode().split(" ", 2)
+        if kind == "error":
+            self.close()
+            what = "绘图子进程出错" if done == "-" else f"图表 {self._name(done)} 绘制失败"
+            raise DrawingFailed(f"{what}：{' '.join(message)}")
+        self.done.add(done)
+
+    def _name(self, key: str) -> str:
+        chart = self.charts.get(key)
+        return chart.key if chart is not None else key[:12]
+
+    def _exit_text(self) -> str:
+        if self.pid is None:
+            return "已结束"
+        with contextlib.suppress(ChildProcessError):
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            if os.WIFSIGNALED(status):
+                return f"信号 {os.WTERMSIG(status)}"
+            return f"退出码 {os.WEXITSTATUS(status)}"
+        self.pid = None
+        return "已结束"
+
+    def close(self) -> None:
+        """Stop the child if it still runs (reaped, never left behind), and remove the private folder."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = None
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def finish(self) -> None:
+        """Wait for the child's exit once every figure is drawn (it has nothing left to claim), then clean up."""
+        try:
+            for key in self.order:  # a figure not shown is claimed (the child need not draw it), or waited for
+                if key not in self.done and key not in self.mine and not self.claim(key):
+                    self.take(key)
+        finally:
+            self.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (no orphan drawing for nobody)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(1)
+
+
+@contextlib.contextmanager
+def drawing_ahead(charts: Iterable[Chart], dpi: float | None = None, jobs: int | None = None) -> Iterator[Drawer | None]:
+    """While the block runs, a child draws the ``charts`` the cache does not hold (see the module's text).
+
+    Nothing is forked when ``jobs`` (default :func:`draw_jobs`) is 1, when fewer than two figures are to be
+    drawn, or when another drawer is active: then every figure is drawn in order where it is shown.
+    """
+    global ACTIVE
+    from qdanalysis.present.cache import pending
+
+    todo = pending(charts, dpi) if (jobs is None or jobs >= 2) and ACTIVE is None else []
+    if len(todo) < 2 or (jobs is None and draw_jobs() < 2):  # a rerun finds every figure in the cache: no look at /proc
+        yield None
+        return
+    drawer = Drawer(todo, dpi)
+    try:
+        drawer.start()
+        ACTIVE = drawer
+        yield drawer
+        drawer.finish()
+    finally:
+        ACTIVE = None
+        drawer.close()

@@ -1,0 +1,193 @@
+"""Figures drawn by two processes at once: the same bytes as drawn in one, each figure drawn once, a child's
+error raised here with its message, and no child left behind on any way out."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from qdanalysis.present import cache, drawer
+from qdanalysis.present.blocks import Chart, Drawing
+
+
+def small(n: int, fail: str = "", parent: int = 0, stall: bool = False):
+    """A small figure showing ``n``; raises ``fail`` when given; when drawn by a process other than ``parent`` (the
+    child), dies of SIGKILL, or hangs if ``stall``."""
+    if fail:
+        raise ValueError(fail)
+    if parent and os.getpid() != parent:
+        if stall:
+            time.sleep(60)
+        os.kill(os.getpid(), signal.SIGKILL)
+    from qdanalysis.present.style import new_figure
+
+    fig, ax = new_figure(3, 2)
+    ax.bar(range(n), range(1, n + 1))
+    ax.set_title(f"图 {n}")
+    return fig
+
+
+def _chart(n: int, **kwargs) -> Chart:
+    return Chart(f"c{n}", Drawing(__name__, "small", (n,), kwargs), f"图{n}")
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
+    monkeypatch.setattr(cache, "DRAWN", [])
+    monkeypatch.setattr(cache, "REUSED", [])
+    return tmp_path / "processed" / "cache"
+
+
+def _child_started(d: drawer.Drawer) -> drawer.Drawer:
+    """Wait until the child has claimed its first figure (the last one): on a busy machine it may start late, and the
+    tests below need it to have the figure they give it."""
+    deadline = time.monotonic() + 60
+    while not (d.folder / f"{d.order[-1]}.claim").exists():
+        assert time.monotonic() < deadline, "the child claimed nothing in 60 s"
+        time.sleep(0.01)
+    return d
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_two_processes_draw_the_bytes_one_draws(cache_dir, tmp_path, monkeypatch):
+    charts = [_chart(n) for n in range(1, 7)]
+    sequential = [cache.chart_png(c) for c in charts]  # one process, as with QDANALYSIS_DRAW_JOBS=1
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "other"))
+    cache.DRAWN.clear()
+    with drawer.drawing_ahead(charts, jobs=2) as d:
+        assert d is not None and d.pid is not None
+        _child_started(d)
+        parallel = [cache.chart_png(c) for c in charts]
+    assert parallel == sequential
+    assert d.done and d.mine  # both drew
+    assert len(d.done) + len(d.mine) == 6 and not d.done & d.mine  # each drawn once, by one of the two
+    assert sorted(cache.DRAWN) == sorted(c.key for c in charts)  # the child's figures count as drawn here
+    assert len(list((tmp_path / "other" / "cache" / "figures").rglob("*.png"))) == 6  # and are kept in the cache
+    assert d.pid is None and not d.folder.exists()  # the child reaped, its folder removed
+
+
+@pytest.mark.slow  # the nine figures of the 2020 report drawn twice
+def test_the_reports_figures_are_the_same_bytes_drawn_by_two_processes(cache_dir, tmp_path, monkeypatch):
+    from qdanalysis.analyse.engine import analyse
+    from qdanalysis.present.report import AnnualReport
+    from qdanalysis.read.year import load_year
+    from qdanalysis.run.pipeline import scoring_for
+
+    data = load_year(2020, processed=False)
+    charts = AnnualReport(analyse(data, scoring_for(2020, "", data))).charts()
+    assert len(charts) == 9
+    sequential = [cache.chart_png(c) for c in charts]
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "other"))
+    with drawer.drawing_ahead(charts, jobs=2) as d:
+        _child_started(d)
+        parallel = [cache.chart_png(c) for c in charts]
+    assert parallel == sequential and d.done and d.mine
+
+
+def test_figures_already_in_the_cache_are_not_drawn_again(cache_dir):
+    charts = [_chart(n) for n in range(1, 4)]
+    cache.chart_png(charts[0])
+    assert [c.key for _, c in cache.pending(charts)] == ["c2", "c3"]
+    cache.chart_png(charts[1])
+    with drawer.drawing_ahead(charts, jobs=2) as d:  # one figure left: nothing to share, no child
+        assert d is None
+        cache.chart_png(charts[2])
+
+
+def test_one_job_draws_in_this_process(cache_dir, monkeypatch):
+    monkeypatch.setenv(drawer.JOBS_VARIABLE, "1")
+    assert drawer.draw_jobs() == 1
+    with drawer.drawing_ahead([_chart(n) for n in range(1, 4)]) as d:
+        assert d is None
+    monkeypatch.setenv(drawer.JOBS_VARIABLE, "两个")
+    with pytest.raises(drawer.QdanalysisError, match="QDANALYSIS_DRAW_JOBS='两个' 不是正整数"):
+        drawer.draw_jobs()
+
+
+def test_an_error_in_the_child_is_raised_with_its_message(cache_dir):
+    charts = [_chart(1), _chart(2), _chart(3, fail="坏数据：第3行")]  # the child starts from the last one
+    with pytest.raises(drawer.DrawingFailed, match=r"图表 c3 绘制失败：ValueError: 坏数据：第3行") as error:
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            pid = _child_started(d).pid
+            for chart in charts:
+                cache.chart_png(chart)
+    assert "c3" in str(error.value)
+    assert _gone(pid) and d.pid is None and not d.folder.exists()
+
+
+def test_a_child_killed_while_drawing_is_reported_not_waited_for(cache_dir):
+    charts = [_chart(1), _chart(2), _chart(3, parent=os.getpid())]
+    with pytest.raises(drawer.DrawingFailed, match=r"绘图子进程在绘制图表前退出（信号 9），图表 c3 未生成"):
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            _child_started(d)
+            for chart in charts:
+                cache.chart_png(chart)
+    assert d.pid is None and not d.folder.exists()
+
+
+def test_a_child_that_hangs_is_stopped_and_reported(cache_dir, monkeypatch):
+    monkeypatch.setattr(drawer, "WAIT_SECONDS", 1.0)
+    charts = [_chart(1), _chart(2), _chart(3, parent=os.getpid(), stall=True)]
+    started = time.monotonic()
+    with pytest.raises(drawer.DrawingFailed, match=r"绘图子进程 1 秒内未画完任何图表，已停止；图表 c3 未生成"):
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            pid = _child_started(d).pid
+            for chart in charts:
+                cache.chart_png(chart)
+    assert time.monotonic() - started < 30 and _gone(pid) and not d.folder.exists()
+
+
+def test_an_error_here_stops_and_reaps_the_child(cache_dir):
+    charts = [_chart(n) for n in range(1, 6)]
+    with pytest.raises(KeyError, match="here"):
+        with drawer.drawing_ahead(charts, jobs=2) as d:
+            pid = d.pid
+            raise KeyError("here")
+    assert _gone(pid) and d.pid is None and not d.folder.exists()
+    assert drawer.ACTIVE is None
+
+
+def _process(proc, pid: int, parent: int, command: bytes = b"python3\0") -> None:
+    entry = proc / str(pid)
+    entry.mkdir()
+    (entry / "stat").write_bytes(f"{pid} (python3 (x)) S {parent} {pid} 0 0".encode())
+    (entry / "cmdline").write_bytes(command)
+
+
+KERNEL = b"/venv/bin/python\0-m\0ipykernel_launcher\0-f\0/tmp/kernel-1.json\0"
+
+
+def test_a_kernel_beside_other_kernels_of_its_run_draws_alone(tmp_path, monkeypatch):
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    runner, cli = os.getppid(), 999000  # this process's parent (papermill's) and grandparent (the command)
+    _process(proc, cli, 1, b"qdanalysis\0run\0--portfolio\0")
+    _process(proc, runner, cli)
+    _process(proc, os.getpid(), runner, KERNEL)  # this process: not counted
+    _process(proc, 999001, runner, b"soffice\0--headless\0")  # a sibling, not a kernel
+    _process(proc, 999002, 1, KERNEL)  # a kernel of another command
+    assert drawer.sibling_kernels(proc) == 0
+    _process(proc, 999003, cli)  # run --portfolio's worker process ...
+    _process(proc, 999004, 999003, KERNEL)  # ... and its kernel: a cousin
+    assert drawer.sibling_kernels(proc) == 1
+    _process(proc, 999005, runner, KERNEL)  # a kernel started by the same process: a sibling
+    assert drawer.sibling_kernels(proc) == 2
+    monkeypatch.delenv(drawer.JOBS_VARIABLE, raising=False)
+    monkeypatch.setattr(drawer, "sibling_kernels", lambda: 1)
+    assert drawer.draw_jobs() == 1
+    monkeypatch.setattr(drawer, "sibling_kernels", lambda: 0)
+    assert drawer.draw_jobs() == (2 if (os.cpu_count() or 1) >= 2 else 1)
+    monkeypatch.setenv(drawer.JOBS_VARIABLE, "2")
+    monkeypatch.setattr(drawer, "sibling_kernels", lambda: 3)
+    assert drawer.draw_jobs() == 2  # the variable decides when set
