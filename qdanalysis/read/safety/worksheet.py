@@ -107,9 +107,11 @@ class SheetScanner:
         if not seg:
             return
         res = self.result
-        prefixed = len(_PREFIXED_CELL.findall(seg))
-        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + prefixed
-        quick = _quick_extent(seg)
+        prefixed = len(_PREFIXED_CELL.findall(seg)) if b":c" in seg else 0
+        starts, refs = seg.count(b"<c"), seg.count(b'<c r="')
+        # Every "<c" a plain r="A1" cell (the usual sheet): none can be another element's tag.
+        self.cell_tags += starts - (len(_NOT_CELL.findall(seg)) if starts != refs else 0) + prefixed
+        quick = _quick_extent(seg, refs)
         if quick is not None:
             refs, rows, cols = quick
             self.cell_refs += refs
@@ -246,14 +248,16 @@ class SheetScanner:
 _QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment
 
 
-def _quick_extent(seg: bytes) -> tuple[int, int, int] | None:
-    """``(cells with r="A1", max row, max column)`` of a segment without listing every cell.
+def _quick_extent(seg: bytes, refs: int | None = None) -> tuple[int, int, int] | None:
+    """``(cells with r="A1", max row, max column)`` of a segment without listing every cell
+    (``refs``: the count of ``<c r="`` in it, when the caller has it).
 
     The lowest row and the widest column near the start and the end are candidates; one
     regex search then proves that no cell lies beyond them. None when the proof fails or
     the segment is unusual: the caller then lists every cell.
     """
-    refs = seg.count(b'<c r="')
+    if refs is None:
+        refs = seg.count(b'<c r="')
     if not refs:
         return None
     tail = max(0, len(seg) - _QUICK_EDGE)
@@ -262,7 +266,7 @@ def _quick_extent(seg: bytes) -> tuple[int, int, int] | None:
     if not rows or not cols:
         return None
     max_row = max(map(int, rows))
-    widest = max(cols, key=lambda c: (len(c), c))
+    widest = max(set(cols), key=lambda c: (len(c), c))
     if _beyond(max_row, widest).search(seg):
         return None
     return refs, max_row, column_index(widest) + 1
@@ -283,7 +287,12 @@ def _beyond(max_row: int, widest: bytes) -> re.Pattern:
 
     digits = greater(str(max_row).encode(), ord("9"), b"[0-9]")
     letters = greater(widest, ord("Z"), b"[A-Z]")
-    return re.compile(rb'<c r="(?:[^A-Z]|(?:' + letters + rb")[0-9]|[A-Z]+(?:0|" + digits + rb')")')
+    # Most cells are plainly inside (a column no wider than ``widest``, a row of fewer digits than
+    # ``max_row``, no leading 0): a lookahead turns each of them down in a few steps.
+    inside = b"[A-%c]" % widest[0] if len(widest) == 1 else b"[A-Z]{1,%d}" % (len(widest) - 1)
+    row_digits = len(str(max_row))
+    plainly = rb'(?!' + inside + rb'[1-9][0-9]{0,%d}")' % (row_digits - 2) if row_digits > 1 else b""
+    return re.compile(rb'<c r="' + plainly + rb"(?:[^A-Z]|(?:" + letters + rb")[0-9]|[A-Z]+(?:0|" + digits + rb')")')
 
 
 def _error_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:

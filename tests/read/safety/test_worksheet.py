@@ -58,6 +58,25 @@ def test_the_quick_extent_proves_no_cell_lies_beyond_its_candidates():
     assert worksheet._quick_extent(b'<row r="1"><c r="a1"><v>1</v></c></row>') is None  # not a plain r="A1"
 
 
+
+@pytest.mark.parametrize(("ref", "beyond"), [
+    (b"A1", False), (b"O99999", False), (b"O100003", False),  # inside: most turned down by the lookahead
+    (b"P1", True), (b"AA1", True), (b"A100004", True), (b"A1000000", True), (b"A0", True), (b"a1", True),
+])
+def test_the_proof_finds_every_cell_beyond_the_candidates_and_no_other(ref, beyond):
+    assert bool(worksheet._beyond(100003, b"O").search(b'<c r="' + ref + b'"><v>1</v></c>')) is beyond
+
+
+@pytest.mark.parametrize(("ref", "beyond"), [(b"Z27", False), (b"AB9", False), (b"AC1", True), (b"ABC1", True),
+                                             (b"A28", True)])
+def test_the_proof_with_a_widest_column_of_two_letters(ref, beyond):
+    assert bool(worksheet._beyond(27, b"AB").search(b'<c r="' + ref + b'">')) is beyond
+
+
+def test_cell_tags_count_other_elements_starting_with_c_only_when_there_are_some():
+    s = scan(b'<cols><col min="1"/></cols><row r="1"><c r="A1"><v>1</v></c><c s="1"><v>2</v></c></row>')
+    assert (s.cell_tags, s.cell_refs) == (2, 1)
+
 def test_a_buffer_is_cut_after_its_last_row_else_before_its_last_tag():
     buf = b'<row r="1"><c r="A1"/></row><row r="2"><c r="A'
     assert buf[:cut_at_row(buf)] == b'<row r="1"><c r="A1"/></row>'
