@@ -13,6 +13,8 @@ import re
 from html import unescape
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, SheetScan
 from qdanalysis.read.safety.limits import (
     EXCEL_COLS,
@@ -252,14 +254,21 @@ def _quick_extent(seg: bytes, refs: int | None = None) -> tuple[int, int, int] |
     """``(cells with r="A1", max row, max column)`` of a segment without listing every cell
     (``refs``: the count of ``<c r="`` in it, when the caller has it).
 
-    The lowest row and the widest column near the start and the end are candidates; one
-    regex search then proves that no cell lies beyond them. None when the proof fails or
-    the segment is unusual: the caller then lists every cell.
+    Plain references are read all at once (:func:`_plain_extent`); otherwise the candidates
+    are proven (:func:`_proven_extent`). None when the segment is unusual: the caller then
+    lists every cell.
     """
     if refs is None:
         refs = seg.count(b'<c r="')
     if not refs:
         return None
+    exact = _plain_extent(seg, refs)
+    return exact if exact is not None else _proven_extent(seg, refs)
+
+
+def _proven_extent(seg: bytes, refs: int) -> tuple[int, int, int] | None:
+    """The lowest row and the widest column near the start and the end are candidates; one
+    regex search then proves that no cell lies beyond them. None when the proof fails."""
     tail = max(0, len(seg) - _QUICK_EDGE)
     rows = _CELL_ROW.findall(seg, tail)  # rows are written in order: the last cells are the lowest
     cols = _CELL_COL.findall(seg, 0, _QUICK_EDGE) + _CELL_COL.findall(seg, tail)
@@ -271,6 +280,48 @@ def _quick_extent(seg: bytes, refs: int | None = None) -> tuple[int, int, int] |
         return None
     return refs, max_row, column_index(widest) + 1
 
+
+_POWERS_OF_TEN = tuple(10**j for j in range(7))
+
+
+def _plain_extent(seg: bytes, refs: int) -> tuple[int, int, int] | None:
+    """``(refs, max row, max column)`` read from every cell reference at once (numpy over the
+    segment's bytes), when each of the ``refs`` references is plain: ``<c r="`` then one to three
+    capital letters, one to seven digits not starting with 0, and the closing quote. None for any
+    other segment: the regex proof of :func:`_proven_extent` then decides."""
+    a = np.frombuffer(seg, np.uint8)
+    quotes = np.flatnonzero(a == 34)  # "
+    quotes = quotes[quotes >= 5]
+    idx = np.flatnonzero(a[quotes - 2] == 114)  # r="
+    at = quotes[idx]
+    idx = idx[(a[at - 1] == 61) & (a[at - 3] == 32) & (a[at - 4] == 99) & (a[at - 5] == 60)]  # <c r="
+    if len(idx) != refs or idx[-1] + 1 >= len(quotes):
+        return None
+    start, end = quotes[idx] + 1, quotes[idx + 1]
+    length = end - start
+    if length.min() < 2 or length.max() > 10:
+        return None
+    last = len(a) - 1
+    c0, c1, c2, c3 = (a[np.minimum(start + k, last)].astype(np.int64) - 64 for k in range(4))
+    l1 = (c1 >= 1) & (c1 <= 26) & (length > 1)
+    l2 = (c2 >= 1) & (c2 <= 26) & (length > 2) & l1
+    if not ((c0 >= 1) & (c0 <= 26)).all() or (l2 & (c3 >= 1) & (c3 <= 26) & (length > 3)).any():
+        return None
+    letters = 1 + l1 + l2
+    digits = length - letters
+    if digits.min() < 1 or digits.max() > 7 or (a[start + letters] == 48).any():
+        return None
+    row = np.zeros(len(start), np.int64)
+    for j in range(1, 8):
+        have = digits >= j
+        if not have.any():
+            break
+        d = a[end - j].astype(np.int64) - 48
+        if ((d < 0) | (d > 9))[have].any():
+            return None
+        row += np.where(have, d * _POWERS_OF_TEN[j - 1], 0)
+    col = np.where(l2, (c0 * 26 + c1) * 26 + c2, np.where(l1, c0 * 26 + c1, c0))
+    return refs, int(row.max()), int(col.max())
 
 @functools.lru_cache(maxsize=64)
 def _beyond(max_row: int, widest: bytes) -> re.Pattern:
