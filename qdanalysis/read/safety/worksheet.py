@@ -291,18 +291,18 @@ def _plain_extent(seg: bytes, refs: int) -> tuple[int, int, int] | None:
     other segment: the regex proof of :func:`_proven_extent` then decides."""
     a = np.frombuffer(seg, np.uint8)
     quotes = np.flatnonzero(a == 34)  # "
-    quotes = quotes[quotes >= 5]
+    quotes = quotes[np.searchsorted(quotes, 5):]
     idx = np.flatnonzero(a[quotes - 2] == 114)  # r="
     at = quotes[idx]
     idx = idx[(a[at - 1] == 61) & (a[at - 3] == 32) & (a[at - 4] == 99) & (a[at - 5] == 60)]  # <c r="
-    if len(idx) != refs or idx[-1] + 1 >= len(quotes):
+    if not refs or len(idx) != refs or idx[-1] + 1 >= len(quotes):
         return None
     start, end = quotes[idx] + 1, quotes[idx + 1]
     length = end - start
     if length.min() < 2 or length.max() > 10:
         return None
     last = len(a) - 1
-    c0, c1, c2, c3 = (a[np.minimum(start + k, last)].astype(np.int64) - 64 for k in range(4))
+    c0, c1, c2, c3 = (a[np.minimum(start + k, last)].astype(np.int16) - 64 for k in range(4))
     l1 = (c1 >= 1) & (c1 <= 26) & (length > 1)
     l2 = (c2 >= 1) & (c2 <= 26) & (length > 2) & l1
     if not ((c0 >= 1) & (c0 <= 26)).all() or (l2 & (c3 >= 1) & (c3 <= 26) & (length > 3)).any():
@@ -311,15 +311,12 @@ def _plain_extent(seg: bytes, refs: int) -> tuple[int, int, int] | None:
     digits = length - letters
     if digits.min() < 1 or digits.max() > 7 or (a[start + letters] == 48).any():
         return None
-    row = np.zeros(len(start), np.int64)
-    for j in range(1, 8):
-        have = digits >= j
-        if not have.any():
-            break
-        d = a[end - j].astype(np.int64) - 48
-        if ((d < 0) | (d > 9))[have].any():
+    row = np.zeros(len(start), np.int32)
+    for j in range(1, int(digits.max()) + 1):
+        d = np.where(digits >= j, a[end - j].astype(np.int32) - 48, 0)
+        if ((d < 0) | (d > 9)).any():
             return None
-        row += np.where(have, d * _POWERS_OF_TEN[j - 1], 0)
+        row += d * _POWERS_OF_TEN[j - 1]
     col = np.where(l2, (c0 * 26 + c1) * 26 + c2, np.where(l1, c0 * 26 + c1, c0))
     return refs, int(row.max()), int(col.max())
 
