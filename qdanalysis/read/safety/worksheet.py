@@ -109,7 +109,7 @@ class SheetScanner:
         if not seg:
             return
         res = self.result
-        prefixed = len(_PREFIXED_CELL.findall(seg)) if b":c" in seg else 0
+        prefixed = len(_PREFIXED_CELL.findall(seg)) if b":" in seg else 0  # a byte search: ":" is rare
         starts, refs = seg.count(b"<c"), seg.count(b'<c r="')
         # Every "<c" a plain r="A1" cell (the usual sheet): none can be another element's tag.
         self.cell_tags += starts - (len(_NOT_CELL.findall(seg)) if starts != refs else 0) + prefixed
