@@ -14,6 +14,8 @@ from bench_common import heading, row
 from measure import median, spread, verdict
 
 READ_SPEEDUP_TARGET, READ_SECONDS_TARGET = 5.0, 2.0
+#: issue 28 target 6: load_contracts at most this many times pandas.read_excel(engine="calamine"), same file
+READ_CALAMINE_RATIO_TARGET = 1.05
 SCALE_SECONDS_TARGET, SCALE_MB_TARGET = 5.0, 2048
 
 
@@ -56,11 +58,16 @@ def bench_read(args, tmp: Path) -> dict:
     openpyxl = median(times['pandas.read_excel(engine="openpyxl") (read only)'])
     for name, values in times.items():
         row(name, f"{median(values):6.2f} s{spread(values)}")
+    calamine = median(times['pandas.read_excel(engine="calamine") (read only, reference)'])
     speedup = openpyxl / ours
     row("speed-up against openpyxl (target >= 5)", f"{speedup:6.2f} x   {verdict(speedup >= READ_SPEEDUP_TARGET)}")
+    ratio = ours / calamine
+    row(f"load_contracts / read_excel(calamine) (target <= {READ_CALAMINE_RATIO_TARGET})",
+        f"{ratio:6.2f} x   {verdict(ratio <= READ_CALAMINE_RATIO_TARGET)}")
     row("load_contracts under 2 s", f"{ours:6.2f} s   {verdict(ours < READ_SECONDS_TARGET)}"
         + ("  (quick mode: smaller file)" if args.quick else ""))
-    result = {"rows": n, "load_contracts_s": ours, "openpyxl_s": openpyxl, "speedup": speedup}
+    result = {"rows": n, "load_contracts_s": ours, "openpyxl_s": openpyxl, "speedup": speedup,
+              "calamine_s": calamine, "calamine_ratio": ratio}
     result.update(_bench_read_xls(args, tmp))
     return result
 

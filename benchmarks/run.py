@@ -9,7 +9,8 @@ Sections (``--only`` takes a comma-separated subset, in any order):
   all      ``run --all`` over the five demo years against the five ``run --year`` one after
            another; wall time and peak memory of each (all processes summed).
   read     a 100,000-row contract ledger: ``qdanalysis.load_contracts`` against
-           ``pandas.read_excel(engine="openpyxl")``; then a 60,000-row one as .xls (LibreOffice
+           ``pandas.read_excel`` with openpyxl and with calamine (issue 28 target 6: at most
+           1.05x calamine); then a 60,000-row one as .xls (LibreOffice
            converts it) against the same rows as .xlsx, and the .xls record checks alone.
   cache    ``ingest`` and ``run`` twice on unchanged sources: the second should re-parse nothing.
   scale    a year's 6,000,000-message SMS log, CSV and parquet, aggregated to month ×

@@ -107,7 +107,8 @@ def _scan_part(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo)
 
 
 def _check_markers(inspector: Inspector, window: bytes, part: str) -> None:
-    if b"<!" not in window and b"\x00" not in window:  # no declaration can start here
+    if (b"!" not in window or b"<!" not in window) and b"\x00" not in window:  # no declaration can start here
+        # ("!" first: a byte search, where "<!" would stop at every "<")
         return
     low = window.lower()
     if b"\x00" in low:  # UTF-16 text: look at it with the zero bytes removed

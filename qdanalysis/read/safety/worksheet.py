@@ -13,6 +13,8 @@ import re
 from html import unescape
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, SheetScan
 from qdanalysis.read.safety.limits import (
     EXCEL_COLS,
@@ -107,9 +109,11 @@ class SheetScanner:
         if not seg:
             return
         res = self.result
-        prefixed = len(_PREFIXED_CELL.findall(seg))
-        self.cell_tags += seg.count(b"<c") - len(_NOT_CELL.findall(seg)) + prefixed
-        quick = _quick_extent(seg)
+        prefixed = len(_PREFIXED_CELL.findall(seg)) if b":" in seg else 0  # a byte search: ":" is rare
+        starts, refs = seg.count(b"<c"), seg.count(b'<c r="')
+        # Every "<c" a plain r="A1" cell (the usual sheet): none can be another element's tag.
+        self.cell_tags += starts - (len(_NOT_CELL.findall(seg)) if starts != refs else 0) + prefixed
+        quick = _quick_extent(seg, refs)
         if quick is not None:
             refs, rows, cols = quick
             self.cell_refs += refs
@@ -246,27 +250,75 @@ class SheetScanner:
 _QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment
 
 
-def _quick_extent(seg: bytes) -> tuple[int, int, int] | None:
-    """``(cells with r="A1", max row, max column)`` of a segment without listing every cell.
+def _quick_extent(seg: bytes, refs: int | None = None) -> tuple[int, int, int] | None:
+    """``(cells with r="A1", max row, max column)`` of a segment without listing every cell
+    (``refs``: the count of ``<c r="`` in it, when the caller has it).
 
-    The lowest row and the widest column near the start and the end are candidates; one
-    regex search then proves that no cell lies beyond them. None when the proof fails or
-    the segment is unusual: the caller then lists every cell.
+    Plain references are read all at once (:func:`_plain_extent`); otherwise the candidates
+    are proven (:func:`_proven_extent`). None when the segment is unusual: the caller then
+    lists every cell.
     """
-    refs = seg.count(b'<c r="')
+    if refs is None:
+        refs = seg.count(b'<c r="')
     if not refs:
         return None
+    exact = _plain_extent(seg, refs)
+    return exact if exact is not None else _proven_extent(seg, refs)
+
+
+def _proven_extent(seg: bytes, refs: int) -> tuple[int, int, int] | None:
+    """The lowest row and the widest column near the start and the end are candidates; one
+    regex search then proves that no cell lies beyond them. None when the proof fails."""
     tail = max(0, len(seg) - _QUICK_EDGE)
     rows = _CELL_ROW.findall(seg, tail)  # rows are written in order: the last cells are the lowest
     cols = _CELL_COL.findall(seg, 0, _QUICK_EDGE) + _CELL_COL.findall(seg, tail)
     if not rows or not cols:
         return None
     max_row = max(map(int, rows))
-    widest = max(cols, key=lambda c: (len(c), c))
+    widest = max(set(cols), key=lambda c: (len(c), c))
     if _beyond(max_row, widest).search(seg):
         return None
     return refs, max_row, column_index(widest) + 1
 
+
+_POWERS_OF_TEN = tuple(10**j for j in range(7))
+
+
+def _plain_extent(seg: bytes, refs: int) -> tuple[int, int, int] | None:
+    """``(refs, max row, max column)`` read from every cell reference at once (numpy over the
+    segment's bytes), when each of the ``refs`` references is plain: ``<c r="`` then one to three
+    capital letters, one to seven digits not starting with 0, and the closing quote. None for any
+    other segment: the regex proof of :func:`_proven_extent` then decides."""
+    a = np.frombuffer(seg, np.uint8)
+    quotes = np.flatnonzero(a == 34)  # "
+    quotes = quotes[np.searchsorted(quotes, 5):]
+    idx = np.flatnonzero(a[quotes - 2] == 114)  # r="
+    at = quotes[idx]
+    idx = idx[(a[at - 1] == 61) & (a[at - 3] == 32) & (a[at - 4] == 99) & (a[at - 5] == 60)]  # <c r="
+    if not refs or len(idx) != refs or idx[-1] + 1 >= len(quotes):
+        return None
+    start, end = quotes[idx] + 1, quotes[idx + 1]
+    length = end - start
+    if length.min() < 2 or length.max() > 10:
+        return None
+    last = len(a) - 1
+    c0, c1, c2, c3 = (a[np.minimum(start + k, last)].astype(np.int16) - 64 for k in range(4))
+    l1 = (c1 >= 1) & (c1 <= 26) & (length > 1)
+    l2 = (c2 >= 1) & (c2 <= 26) & (length > 2) & l1
+    if not ((c0 >= 1) & (c0 <= 26)).all() or (l2 & (c3 >= 1) & (c3 <= 26) & (length > 3)).any():
+        return None
+    letters = 1 + l1 + l2
+    digits = length - letters
+    if digits.min() < 1 or digits.max() > 7 or (a[start + letters] == 48).any():
+        return None
+    row = np.zeros(len(start), np.int32)
+    for j in range(1, int(digits.max()) + 1):
+        d = np.where(digits >= j, a[end - j].astype(np.int32) - 48, 0)
+        if ((d < 0) | (d > 9)).any():
+            return None
+        row += d * _POWERS_OF_TEN[j - 1]
+    col = np.where(l2, (c0 * 26 + c1) * 26 + c2, np.where(l1, c0 * 26 + c1, c0))
+    return refs, int(row.max()), int(col.max())
 
 @functools.lru_cache(maxsize=64)
 def _beyond(max_row: int, widest: bytes) -> re.Pattern:
@@ -283,7 +335,12 @@ def _beyond(max_row: int, widest: bytes) -> re.Pattern:
 
     digits = greater(str(max_row).encode(), ord("9"), b"[0-9]")
     letters = greater(widest, ord("Z"), b"[A-Z]")
-    return re.compile(rb'<c r="(?:[^A-Z]|(?:' + letters + rb")[0-9]|[A-Z]+(?:0|" + digits + rb')")')
+    # Most cells are plainly inside (a column no wider than ``widest``, a row of fewer digits than
+    # ``max_row``, no leading 0): a lookahead turns each of them down in a few steps.
+    inside = b"[A-%c]" % widest[0] if len(widest) == 1 else b"[A-Z]{1,%d}" % (len(widest) - 1)
+    row_digits = len(str(max_row))
+    plainly = rb'(?!' + inside + rb'[1-9][0-9]{0,%d}")' % (row_digits - 2) if row_digits > 1 else b""
+    return re.compile(rb'<c r="' + plainly + rb"(?:[^A-Z]|(?:" + letters + rb")[0-9]|[A-Z]+(?:0|" + digits + rb')")')
 
 
 def _error_cells(seg: bytes) -> tuple[list[tuple[int, int, str]], bool]:

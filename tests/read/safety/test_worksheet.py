@@ -58,6 +58,43 @@ def test_the_quick_extent_proves_no_cell_lies_beyond_its_candidates():
     assert worksheet._quick_extent(b'<row r="1"><c r="a1"><v>1</v></c></row>') is None  # not a plain r="A1"
 
 
+
+
+@pytest.mark.parametrize("seg", [
+    b'<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="s"><v>1</v></c></row><row r="9"><c r="AA9"><v>1</v></c></row>',
+    b'<row r="7"><c r="XFD1048576" s="1"><v>1</v></c></row><row r="8"><c r="C12"/></row>',  # the largest cell, out of order
+    b'<row r="2"><c r="ZZ30"><v>1</v></c><c r="B2"><v>1</v></c></row>',
+])
+def test_plain_references_give_the_extent_the_regex_proof_gives(seg):
+    refs = seg.count(b'<c r="')
+    assert worksheet._plain_extent(seg, refs) is not None
+    assert worksheet._plain_extent(seg, refs) == worksheet._quick_extent(seg, refs)
+
+
+@pytest.mark.parametrize("ref", [b"a1", b"A01", b"A0", b"ABCD1", b"A12345678", b"A1x", b"A", b"1", b"A1 "])
+def test_a_reference_that_is_not_plain_is_left_to_the_regex_proof(ref):
+    seg = b'<row r="1"><c r="B1"><v>1</v></c><c r="' + ref + b'"><v>1</v></c></row>'
+    assert worksheet._plain_extent(seg, seg.count(b'<c r="')) is None
+    assert worksheet._plain_extent(b'<row r="1"><c r="A1', 1) is None  # no closing quote
+
+@pytest.mark.parametrize(("ref", "beyond"), [
+    (b"A1", False), (b"O99999", False), (b"O100003", False),  # inside: most turned down by the lookahead
+    (b"P1", True), (b"AA1", True), (b"A100004", True), (b"A1000000", True), (b"A0", True), (b"a1", True),
+])
+def test_the_proof_finds_every_cell_beyond_the_candidates_and_no_other(ref, beyond):
+    assert bool(worksheet._beyond(100003, b"O").search(b'<c r="' + ref + b'"><v>1</v></c>')) is beyond
+
+
+@pytest.mark.parametrize(("ref", "beyond"), [(b"Z27", False), (b"AB9", False), (b"AC1", True), (b"ABC1", True),
+                                             (b"A28", True)])
+def test_the_proof_with_a_widest_column_of_two_letters(ref, beyond):
+    assert bool(worksheet._beyond(27, b"AB").search(b'<c r="' + ref + b'">')) is beyond
+
+
+def test_cell_tags_count_other_elements_starting_with_c_only_when_there_are_some():
+    s = scan(b'<cols><col min="1"/></cols><row r="1"><c r="A1"><v>1</v></c><c s="1"><v>2</v></c></row>')
+    assert (s.cell_tags, s.cell_refs) == (2, 1)
+
 def test_a_buffer_is_cut_after_its_last_row_else_before_its_last_tag():
     buf = b'<row r="1"><c r="A1"/></row><row r="2"><c r="A'
     assert buf[:cut_at_row(buf)] == b'<row r="1"><c r="A1"/></row>'
@@ -103,4 +140,12 @@ def test_quick_extent_of_an_ordered_segment():
 def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
     # the odd cell sits in the middle, where neither the head nor the tail looks
     seg = long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
-    assert worksheet._quick_extent(seg) is None
+    assert worksheet._proven_extent(seg, seg.count(b'<c r="')) is None
+
+
+@pytest.mark.parametrize(("far", "extent"), [("C10001", (39_999, 20_000, 3)), ("AA10001", (39_999, 20_000, 27)),
+                                             ("B20001", (39_999, 20_001, 2)), ("B100000", (39_999, 100_000, 2)),
+                                             ("B0020001", None), ("$B$5", None)])
+def test_quick_extent_reads_a_plain_cell_beyond_the_candidates_exactly(far, extent):
+    seg = long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
+    assert worksheet._quick_extent(seg) == extent
