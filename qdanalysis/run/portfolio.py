@@ -34,7 +34,7 @@ from qdanalysis.atomic import write_text
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import REPORTS
-from qdanalysis.read.store import sha256, source_hashes
+from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook, notebook_path, notebook_summary, run_notebook
 from qdanalysis.run.params import load_params, load_runner, param_file_for, runner_file_for
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio

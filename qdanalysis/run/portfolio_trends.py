@@ -22,7 +22,7 @@ from typing import Any
 from qdanalysis.atomic import write_text
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import REPORTS
-from qdanalysis.read.store import sha256, source_hashes
+from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import load_runner
 from qdanalysis.run.portfolio_file import Portfolio, Project

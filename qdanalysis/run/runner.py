@@ -15,7 +15,6 @@ from typing import Any, TextIO
 from qdanalysis.domain import DEMO_LABEL, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import PROJECT_ROOT, REPORTS
-from qdanalysis.read.year import is_demo_folder
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import (
     DEFAULT_CELL_TIMEOUT,
@@ -36,6 +35,14 @@ from qdanalysis.run.results import (
 )
 
 TRENDS_TITLE = "青岛市大数据局专项业务费多年趋势分析"
+
+
+def is_demo_folder(path: str | Path) -> bool:
+    """:func:`qdanalysis.read.year.is_demo_folder`, imported when asked: read.year imports pandas, which the
+    runner of ``run --portfolio`` (it imports :func:`default_jobs` from here) never needs."""
+    from qdanalysis.read.year import is_demo_folder as demo
+
+    return demo(path)
 
 
 def _out_root(out: str | Path | None) -> Path:

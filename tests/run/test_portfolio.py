@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -278,3 +280,11 @@ def test_cli_list_prints_the_project_years_as_json(portfolio, capsys):
     assert json.loads(capsys.readouterr().out) == ["good/2019", "good/2020", "broken/2019", "broken/2020"]
     assert cli.main(["run", "--portfolio", str(portfolio), "--list", "--only", "broken/2020"]) == cli.EXIT_OK
     assert capsys.readouterr().out == '["broken/2020"]\n'
+
+
+def test_the_portfolio_runner_imports_no_pandas():
+    # the runner only drives kernels: pandas, numpy and pyarrow would be ~90 MB more of its memory, in no use
+    code = ("import sys, qdanalysis.run.cli, qdanalysis.run.portfolio, qdanalysis.read.hashes; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
