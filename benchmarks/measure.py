@@ -131,8 +131,8 @@ def _machine_running() -> int:
         return int(fh.read().split()[3].split("/")[0])
 
 
-def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True) -> Run:
-    """Run ``cmd`` to completion and measure it."""
+def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` to completion and measure it (``extra_env``: variables set for it beside :func:`env`)."""
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil comes with ipykernel
@@ -141,7 +141,7 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True) -> Run:
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", errors="replace")
     peak = peak_pss = peak_private = 0
     others: list[int] = []
