@@ -236,10 +236,11 @@ def _last_if_unchanged(project: Project, year: int, out: Path | None, notebook: 
 
 
 def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, int]]:
-    """The project-years to run: all, or those ``only`` names (``<project>/<year>`` or ``<project>``).
+    """The project-years to run: all, or those ``only`` names (``<project>/<year>`` or ``<project>``; a project's
+    trends report ``<project>/trends`` chooses no project-year, see :func:`select_trends`).
 
     Raises:
-        QdanalysisError: ``only`` names a project or year the portfolio does not list.
+        QdanalysisError: ``only`` names a project, year or trends report the portfolio does not list.
     """
     pairs = portfolio.project_years()
     if not only:
@@ -247,11 +248,19 @@ def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, 
     chosen = []
     for name in only:
         hits = [(p, y) for p, y in pairs if name in (p.id, label_of(p, y))]
-        if not hits:
-            listed = "、".join(label_of(p, y) for p, y in pairs)
+        if not hits and name not in (trends_label(p) for p in portfolio.projects):
+            listed = "、".join([label_of(p, y) for p, y in pairs] + [trends_label(p) for p in portfolio.projects])
             raise QdanalysisError(f"项目组合文件中没有「{name}」（可选：{listed}）")
         chosen += [h for h in hits if h not in chosen]
     return chosen
+
+
+def select_trends(portfolio: Portfolio, only: list[str] | None) -> list[Project]:
+    """The projects whose trends report runs: all, or those ``only`` names as ``<project>/trends`` (an Airflow
+    task per project runs each; ``<project>`` alone runs the project's years, not its trends)."""
+    if not only:
+        return list(portfolio.projects)
+    return [p for p in portfolio.projects if trends_label(p) in only]
 
 
 def unlisted_years(portfolio: Portfolio) -> list[RunResult]:
@@ -332,8 +341,8 @@ def run_portfolio(
         out: output root (default ``reports/``).
         jobs: at most this many runs at once (default: one per CPU, plus one).
         force: rerun project-years that are unchanged since their last successful run.
-        only: run just these project-years (``<project>/<year>``) or projects (``<project>``); the
-            projects' trends reports are then not rerun.
+        only: run just these project-years (``<project>/<year>``), projects' years (``<project>``) or projects'
+            trends reports (``<project>/trends``); no other trends report runs then.
         overview: write ``<out>/portfolio/`` afterwards (an Airflow task per project-year
             leaves it to the DAG's last task).
         notebook: the annual notebook.
@@ -342,8 +351,8 @@ def run_portfolio(
 
     Returns:
         One result per project-year, in the portfolio's order; then, unless ``only`` chooses, one
-        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`) and
-        one result per project's trends report (``<project>/trends``).
+        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`); then
+        one result per project's trends report that ran (``<project>/trends``).
 
     Raises:
         ValidationError: the portfolio file or the notebook is refused (nothing was run).
@@ -358,8 +367,8 @@ def run_portfolio(
     planned = select(portfolio, only)
     unlisted = [] if only else unlisted_years(portfolio)
     out_path = Path(out).resolve() if out is not None else None
-    trends_too = not only and trends_notebook is not None
-    total = len(planned) + len(unlisted) + (len(portfolio.projects) if trends_too else 0)
+    with_trends = select_trends(portfolio, only) if trends_notebook is not None else []
+    total = len(planned) + len(unlisted) + len(with_trends)
     results: dict[str, RunResult] = {}
 
     def report(result: RunResult) -> None:
@@ -380,8 +389,8 @@ def run_portfolio(
         else:
             to_run.append((project, year))
 
-    trends_projects = trends_to_run(portfolio, out_path, force=force, package=package_fingerprint(),
-                                    report=report, notebook=Path(trends_notebook).resolve()) if trends_too else []
+    trends_projects = trends_to_run(with_trends, out_path, force=force, package=package_fingerprint(),
+                                    report=report, notebook=Path(trends_notebook).resolve()) if with_trends else []
     jobs_list = _interleave(to_run, trends_projects)
     if jobs_list:
         workers = min(len(jobs_list), jobs or default_jobs())
@@ -398,7 +407,7 @@ def run_portfolio(
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-    trends = [results[trends_label(p)] for p in portfolio.projects] if trends_too else []
+    trends = [results[trends_label(p)] for p in with_trends]
     ordered = [results[label_of(p, y)] for p, y in planned] + unlisted + trends
     print(format_summary(ordered, LABEL_HEADER), file=stream, flush=True)
     if overview:

@@ -25,7 +25,7 @@ from qdanalysis.paths import REPORTS
 from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import load_runner
-from qdanalysis.run.portfolio_file import Portfolio, Project
+from qdanalysis.run.portfolio_file import Project
 from qdanalysis.run.results import STATUS_FAILED, STATUS_OK, STATUS_SKIPPED, TRENDS_LABEL, RunResult
 
 SUMMARY_FILE = "summary.json"
@@ -144,12 +144,12 @@ def _write(out_dir: Path, result: RunResult, stamp: str) -> None:
     write_text(out_dir / SUMMARY_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
-def trends_to_run(portfolio: Portfolio, out: Path | None, *, force: bool, package: str,
+def trends_to_run(projects: list[Project], out: Path | None, *, force: bool, package: str,
                   report: Callable[[RunResult], None], notebook: Path = TRENDS_NOTEBOOK) -> list[Project]:
-    """The projects whose trends report must run; each unchanged one is handed to ``report`` as skipped
+    """Those of ``projects`` whose trends report must run; each unchanged one is handed to ``report`` as skipped
     (recognised without starting a kernel or parsing anything)."""
     to_run = []
-    for project in portfolio.projects:
+    for project in projects:
         skipped = None if force else unchanged_trends(project, out, notebook, package)
         if skipped is None:
             to_run.append(project)

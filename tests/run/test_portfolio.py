@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from qdanalysis.errors import QdanalysisError, ValidationError
 from qdanalysis.run import cli
-from qdanalysis.run.portfolio import SUMMARY_FILE, read_summary, run_portfolio, select
+from qdanalysis.run.portfolio import SUMMARY_FILE, read_summary, run_portfolio, select, select_trends
 from qdanalysis.run.portfolio_file import load_portfolio
 
 PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "标题"\nscoring = ""\nparams_dir = ""'
@@ -175,6 +175,13 @@ def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp
     results = run_portfolio(portfolio, out, notebook=notebook, only=["good/2019"], force=True, overview=False,
                             stream=io.StringIO())
     assert [(r.label, r.status) for r in results] == [("good/2019", "ok")]
+
+    # a project's trends report alone, as the Airflow DAG's task for it runs it
+    results = run_portfolio(portfolio, out, notebook=notebook, only=["good/trends"], force=True, overview=False,
+                            stream=io.StringIO(), trends_notebook=trends)
+    assert [(r.label, r.status) for r in results] == [("good/trends", "ok")]
+    assert (tmp_path / "good" / "trends.log").read_text(encoding="utf-8") == "2019,2020\n" * 2
+    assert sorted(runs(tmp_path, "good")) == ["2019", "2019", "2019", "2020", "2020"]  # no year ran with it
     assert sorted(runs(tmp_path, "good")) == ["2019", "2019", "2019", "2020", "2020"]
 
 
@@ -238,8 +245,14 @@ def test_only_names_what_the_portfolio_lists(portfolio):
 
     assert [(x.id, y) for x, y in select(p, ["broken", "good/2020"])] == [("broken", 2019), ("broken", 2020),
                                                                           ("good", 2020)]
-    with pytest.raises(QdanalysisError, match="没有「good/2018」（可选：good/2019、good/2020、broken/2019、broken/2020）"):
+    with pytest.raises(QdanalysisError, match="没有「good/2018」（可选：good/2019、good/2020、broken/2019、broken/2020、"
+                                              "good/trends、broken/trends）"):
         select(p, ["good/2018"])
+    # a project's trends report is chosen by <project>/trends, and chooses none of its years
+    assert select(p, ["good/trends"]) == [] and [x.id for x in select_trends(p, ["good/trends"])] == ["good"]
+    assert select_trends(p, ["good", "broken/2019"]) == [] and len(select_trends(p, None)) == 2
+    with pytest.raises(QdanalysisError, match="没有「other/trends」"):
+        select(p, ["other/trends"])
 
 
 def test_a_refused_portfolio_runs_nothing(tmp_path):
