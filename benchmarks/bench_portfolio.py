@@ -101,8 +101,8 @@ def bench_portfolio(args, tmp: Path) -> dict:
           " of the machine during the runs)")
     print(f"  {M.load_line()}")
     again = _portfolio_run(portfolio, tmp / "together-0")
-    row("rerun with nothing changed (every project-year skipped)", f"{again.seconds:6.1f} s, "
-        f"{again.stdout.count('未变化，跳过') // 2} of {n} skipped")
+    row("rerun with nothing changed (every run skipped)", f"{again.seconds:6.1f} s, "
+        f"{again.stdout.count('未变化，跳过') // 2} of {n + projects} runs ({n} project-years, {projects} trends) skipped")
 
     sizes = (2, 4, 6) if args.quick else tuple(int(k) for k in args.sizes.split(",") if k.strip())
     figures = {"project_years": n, "one_by_one_s": median(seq_t), "portfolio_s": median(par_t), "ratio": ratio,
