@@ -1,8 +1,24 @@
 """Timing and memory of commands, for the benchmarks: wall time, peak memory, medians.
 
-A command is measured as a whole subprocess (interpreter start and imports included); its
-memory is the peak of the summed resident set of the process and all its descendants
-(kernels, worker processes), sampled every 50 ms with psutil.
+A command is measured as a whole subprocess (interpreter start and imports included). Its
+memory is sampled every 50 ms over the process and all its descendants (kernels, worker
+processes), two ways:
+
+- ``peak_mb``: the peak of their resident sets (RSS) summed. A page that several of them map —
+  the code of Python, numpy, pandas, zmq that every kernel loads from the same files — is
+  counted once per process: three kernels count it three times although it is in memory once.
+- ``peak_pss_mb``: the peak of their proportional set sizes (PSS, ``/proc/<pid>/smaps_rollup``)
+  summed: a page mapped by n processes counts 1/n in each, so a page shared within the tree
+  counts once. It is the honest figure for a tree of processes, with one caveat: a page also
+  mapped by a process outside the tree (another Python of the same environment running at the
+  time) counts only the tree's share. ``peak_private_mb`` bounds that: the pages no other
+  process maps (USS, counted by no one else) summed, plus the shared pages of the tree's largest
+  process counted in full — what the tree holds even if nothing outside shared a page with it.
+
+``others_running`` is the machine's load apart from the command: the mean number of threads
+running or waiting for a CPU (``/proc/loadavg``'s fourth field) minus those of the command's own
+processes and of the sampler, over the run. The load average (:func:`load_line`) counts the
+command's own processes too: a run of three kernels at once raises it by about three by itself.
 """
 
 from __future__ import annotations
@@ -32,6 +48,9 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    peak_pss_mb: float = float("nan")  # PSS of the tree summed (see the module docstring)
+    peak_private_mb: float = float("nan")  # USS summed + the largest process's shared pages
+    others_running: float = float("nan")  # mean runnable threads of the rest of the machine
 
 
 def env() -> dict[str, str]:
@@ -66,8 +85,54 @@ def _tree_rss(proc) -> int:
     return total
 
 
-def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True) -> Run:
-    """Run ``cmd`` to completion and measure it."""
+def _rollup(pid: int) -> tuple[int, int, int]:
+    """RSS, PSS and USS (private pages) of one process in bytes, from ``/proc/<pid>/smaps_rollup``."""
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+        for line in fh:
+            name, _, rest = line.partition(":")
+            if name in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+                fields[name] = int(rest.split()[0]) * 1024
+    return fields["Rss"], fields["Pss"], fields["Private_Clean"] + fields["Private_Dirty"]
+
+
+def _tree_memory(procs) -> tuple[int, int, int]:
+    """RSS summed, PSS summed, and USS summed plus the largest shared part, over ``procs`` (bytes)."""
+    rss = pss = uss = shared = 0
+    for p in procs:
+        try:
+            r, ps, us = _rollup(p.pid)
+        except (OSError, KeyError, ValueError):
+            continue  # gone, or not Linux
+        rss, pss, uss, shared = rss + r, pss + ps, uss + us, max(shared, r - us)
+    return rss, pss, uss + shared
+
+
+def _running_threads(procs) -> int:
+    """Threads of ``procs`` that are running or runnable (state R)."""
+    count = 0
+    for p in procs:
+        try:
+            tasks = os.listdir(f"/proc/{p.pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{p.pid}/task/{tid}/stat", encoding="ascii", errors="replace") as fh:
+                    state = fh.read().rpartition(")")[2].split()[0]
+            except (OSError, IndexError):
+                continue
+            count += state == "R"
+    return count
+
+
+def _machine_running() -> int:
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        return int(fh.read().split()[3].split("/")[0])
+
+
+def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` to completion and measure it (``extra_env``: variables set for it beside :func:`env`)."""
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil comes with ipykernel
@@ -76,16 +141,28 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True) -> Run:
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", errors="replace")
-    peak = 0
+    peak = peak_pss = peak_private = 0
+    others: list[int] = []
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss, peak_private
         handle = psutil.Process(proc.pid)
+        me = psutil.Process()
         while not stop.is_set():
-            peak = max(peak, _tree_rss(handle))
+            try:
+                procs = [handle, *handle.children(recursive=True)]
+            except psutil.Error:
+                procs = []
+            if procs and os.path.exists("/proc/loadavg"):
+                running = _machine_running()  # read first: this thread is running now, and counted below
+                others.append(max(0, running - _running_threads([*procs, me])))
+                rss, pss, private = _tree_memory(procs)
+                peak, peak_pss, peak_private = max(peak, rss), max(peak_pss, pss), max(peak_private, private)
+            else:
+                peak = max(peak, _tree_rss(handle))
             stop.wait(SAMPLE_SECONDS)
 
     sampler = None
@@ -103,7 +180,9 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True) -> Run:
         sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    result = Run(seconds, peak / 2**20, cpu, proc.returncode, out, err)
+    nan = float("nan")
+    result = Run(seconds, peak / 2**20, cpu, proc.returncode, out, err, peak_pss / 2**20 if peak_pss else nan,
+                 peak_private / 2**20 if peak_private else nan, statistics.mean(others) if others else nan)
     if check and proc.returncode != 0:
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-2000:]}\n{err[-2000:]}")
     return result

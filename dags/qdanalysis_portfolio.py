@@ -1,4 +1,5 @@
-"""Airflow DAG: every project-year of a qdanalysis portfolio as one mapped task, then the overview.
+"""Airflow DAG: every project-year and every project's trends report of a qdanalysis portfolio as one mapped task
+each, then the overview.
 
 The tasks run the project's own command line (``qdanalysis`` in the project's environment) with
 BashOperator, so that Airflow's dependencies and the project's never mix: this file imports only
@@ -7,10 +8,12 @@ not its packages inside Airflow's.
 
     plan            qdanalysis run --portfolio FILE --list        the project-years, validated by the project
     project_year    qdanalysis run --portfolio FILE --only P/Y    one mapped task each; retried; fails alone
-    overview        qdanalysis overview --portfolio FILE          runs whatever the project-years did
+    project_trends  qdanalysis run --portfolio FILE --only P/trends   each project's trends report (its years'
+                                                                  data, not their reports: beside them)
+    overview        qdanalysis overview --portfolio FILE          runs whatever the others did
 
-A project-year whose inputs and code are unchanged since its last successful run is skipped by
-the command itself (nothing is parsed), so a rerun of the DAG costs little.
+As ``qdanalysis run --portfolio`` does in one command. A project-year (or trends report) whose inputs and
+code are unchanged since its last successful run is skipped by the command itself (nothing is parsed), so a rerun of the DAG costs little.
 
 Configuration (environment of the scheduler and workers; each is also a DAG parameter that a
 manual run can override):
@@ -80,13 +83,29 @@ with DAG(
         return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
                  "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label} for label in labels]
 
+    @task
+    def projects_trends(labels: list[str]) -> list[dict[str, str]]:
+        """One environment per project (``<project>/trends``, from its years' labels), with this run's parameters."""
+        params = get_current_context()["params"]
+        projects = list(dict.fromkeys(label.split("/")[0] for label in labels))
+        return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
+                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": f"{project}/trends"}
+                for project in projects]
+
+    only_command = ('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
+                    ' --only "$QDANALYSIS_ONLY"')
     run_project_year = BashOperator.partial(
         task_id="project_year",
-        bash_command=('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
-                      ' --only "$QDANALYSIS_ONLY"'),
+        bash_command=only_command,
         append_env=True,
         map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
     ).expand(env=project_years(plan.output))
+    run_project_trends = BashOperator.partial(
+        task_id="project_trends",
+        bash_command=only_command,
+        append_env=True,
+        map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
+    ).expand(env=projects_trends(plan.output))
 
     overview = BashOperator(
         task_id="overview",
@@ -95,7 +114,7 @@ with DAG(
         append_env=True,
         trigger_rule=TriggerRule.ALL_DONE,  # a failed project-year shows in its row, it does not stop the page
     )
-    run_project_year >> overview
+    [run_project_year, run_project_trends] >> overview
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 # The project's command: QDANALYSIS_BIN (set by the Makefile from its VENV), else the checkout's .venv.
 QDANALYSIS = Path(os.environ.get("QDANALYSIS_BIN") or CHECKOUT / ".venv" / "bin" / "qdanalysis")
 LABELS = [f"demo-0{i}/{y}" for i in (1, 2, 3) for y in (2021, 2022)]
+TRENDS = [f"demo-0{i}/trends" for i in (1, 2, 3)]  # each project's trends report, a mapped task each
 REPORT = "1.0-annual-report.html"
+TRENDS_REPORT = "2.0-multi-year-trends.html"
 FAILED_REPORT = "1.0-annual-report（运行失败）.html"  # qdanalysis.run.notebook.failed_name(REPORT)
 
 # Read by the DAG file when it is imported: one quick retry, so that a failing project-year is
@@ -48,7 +50,8 @@ def run_dag(portfolio: Path, reports: Path) -> dict[tuple[str, str], tuple[str, 
     run = dag.test(run_conf={"qdanalysis": str(QDANALYSIS), "portfolio": str(portfolio), "reports": str(reports)})
     states = {}
     for ti in run.get_task_instances():
-        label = LABELS[ti.map_index] if ti.task_id == "project_year" else ""
+        mapped = {"project_year": LABELS, "project_trends": TRENDS}
+        label = mapped[ti.task_id][ti.map_index] if ti.task_id in mapped else ""
         states[(ti.task_id, label)] = (str(ti.state), ti.try_number)
     return states
 
@@ -66,26 +69,34 @@ def first_run(tmp_path_factory):
 def test_the_dag_maps_one_task_per_project_year_and_all_succeed(first_run):
     portfolio, reports, states = first_run
 
-    assert sorted(states) == sorted([("plan", ""), ("project_years", ""), ("overview", "")]
-                                    + [("project_year", label) for label in LABELS])
+    assert sorted(states) == sorted([("plan", ""), ("project_years", ""), ("projects_trends", ""), ("overview", "")]
+                                    + [("project_year", label) for label in LABELS]
+                                    + [("project_trends", label) for label in TRENDS])
     assert {key: state for key, (state, _) in states.items() if state != "success"} == {}
     for label in LABELS:
         summary = json.loads((reports / label / "summary.json").read_text(encoding="utf-8"))
         assert summary["status"] == "ok" and (reports / label / REPORT).stat().st_size > 100_000
         assert summary["summary"]["demo"] is True and summary["summary"]["budget"]
+    for label in TRENDS:  # as run --portfolio makes them: over the years the portfolio lists for the project
+        summary = json.loads((reports / label / "summary.json").read_text(encoding="utf-8"))
+        assert summary["status"] == "ok" and summary["html"] == TRENDS_REPORT
+        assert "2021—2022年趋势分析" in (reports / label / TRENDS_REPORT).read_text(encoding="utf-8")
     page = (reports / "portfolio" / "index.html").read_text(encoding="utf-8")
     assert page.count("查看报告") == 6 and "全部运行成功" in page and "示例数据" in page
+    assert [label for label in TRENDS if f'href="../{label}/{TRENDS_REPORT}"' in page] == TRENDS
     assert (reports / "portfolio" / "portfolio.xlsx").is_file()
 
 
 def test_a_rerun_with_unchanged_inputs_parses_nothing(first_run):
     portfolio, reports, _ = first_run
     before = {label: (reports / label / REPORT).stat().st_mtime_ns for label in LABELS}
+    before_trends = {label: (reports / label / TRENDS_REPORT).stat().st_mtime_ns for label in TRENDS}
 
     states = run_dag(portfolio, reports)
 
     assert {state for state, _ in states.values()} == {"success"}
     assert {label: (reports / label / REPORT).stat().st_mtime_ns for label in LABELS} == before
+    assert {label: (reports / label / TRENDS_REPORT).stat().st_mtime_ns for label in TRENDS} == before_trends
 
 
 def test_a_failed_project_year_is_retried_and_does_not_stop_the_others(tmp_path):
@@ -97,7 +108,9 @@ def test_a_failed_project_year_is_retried_and_does_not_stop_the_others(tmp_path)
 
     assert states[("project_year", "demo-02/2022")] == ("failed", 2)  # tried, retried once, failed
     others = {key: state for key, (state, _) in states.items() if key != ("project_year", "demo-02/2022")}
-    assert set(others.values()) == {"success"} and len(others) == 8  # plan, project_years, 5 project-years, overview
+    # plan, project_years, projects_trends, 5 project-years, 3 trends reports (the failed year named in
+    # demo-02's), overview
+    assert set(others.values()) == {"success"} and len(others) == 12
     for label in LABELS:
         if label != "demo-02/2022":
             assert (reports / label / REPORT).is_file()

@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from qdanalysis.domain import NOT_YET_EVIDENCED
 from qdanalysis.money import to_decimal
 from qdanalysis.read import parsing
+
+if TYPE_CHECKING:  # pandas only where a frame is made: the portfolio's runner reads scoring tables' names
+    import pandas as pd
 
 RULES: dict[str, str] = {"ratio": "比率", "bands": "分档", "deduction": "扣分", "manual": "评价人打分",
                          "levels": "定性分档"}
@@ -173,6 +174,8 @@ class ScoringTable:
 
     def frame(self) -> pd.DataFrame:
         """The indicator tree as a DataFrame: level1, level2, name, weight, rule, source_of_actual."""
+        import pandas as pd
+
         rows = [{"level1": i.level1, "level2": i.level2, "name": i.name, "weight": float(i.weight),
                  "rule": i.rule, "source_of_actual": _source_label(i)} for i in self.indicators]
         return pd.DataFrame(rows, columns=["level1", "level2", "name", "weight", "rule", "source_of_actual"])

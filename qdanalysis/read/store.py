@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from qdanalysis import __version__
 from qdanalysis.atomic import locked
 from qdanalysis.paths import DATA_PROCESSED, year_folder
+from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.read.inputs import FRAME_NAMES
 
 MANIFEST = "manifest.json"
@@ -40,22 +41,6 @@ def processed_root(out: str | Path | None = None) -> Path:
 def lock_path(out_dir: Path) -> Path:
     """The lock that ingest holds while it swaps a year's folder, and readers while they read it."""
     return out_dir.parent / f".{out_dir.name}.lock"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def source_hashes(folder: Path) -> list[dict]:
-    """Hashes of every file of a year's folder, the workbooks and what they point to (SMS
-    message logs live below it), so that a changed log is re-read too."""
-    files = sorted(f for f in folder.rglob("*") if f.is_file()
-                   and not any(part.startswith((".", "~$")) for part in f.relative_to(folder).parts))
-    return [{"file": f.relative_to(folder).as_posix(), "sha256": sha256(f), "bytes": f.stat().st_size} for f in files]
 
 
 @functools.lru_cache(maxsize=1)

@@ -534,7 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="与 --all 或 --portfolio 一起使用：最多同时运行几个（默认为 CPU 数加一）")
     p.add_argument("--force", action="store_true", help="与 --portfolio 一起使用：输入和代码未变化的项目年度也重新运行")
     p.add_argument("--only", action="append", metavar="项目[/年份]",
-                   help="与 --portfolio 一起使用：只运行这个项目或项目年度（可写多次），不更新总览")
+                   help="与 --portfolio 一起使用：只运行这个项目（各年度）或项目年度，写 项目/trends 则运行该项目的"
+                        "多年趋势报告（可写多次），不更新总览")
     p.add_argument("--no-overview", action="store_true", help="与 --portfolio 一起使用：运行后不更新总览")
     p.add_argument("--list", action="store_true",
                    help="与 --portfolio 一起使用：校验项目组合文件，只列出各项目年度（一行 JSON 列表，如 [\"qdbdb/2020\"]），不运行")

@@ -2,9 +2,9 @@
 
 ``qdanalysis run --portfolio FILE`` runs the annual notebook for each project-year of the
 portfolio file (:mod:`qdanalysis.run.portfolio_file`) into ``<out>/<project>/<year>/``, with the
-failure isolation, progress lines and summary table of ``run --all``; then each project's trends
-report into ``<out>/<project>/trends/`` (:mod:`qdanalysis.run.portfolio_trends`); then it writes the
-finance bureau's overview ``<out>/portfolio/index.html`` and ``portfolio.xlsx``
+failure isolation, progress lines and summary table of ``run --all``; each project's trends
+report into ``<out>/<project>/trends/`` (:mod:`qdanalysis.run.portfolio_trends`), started right after the
+project's years in the same pool of runs; then it writes the finance bureau's overview ``<out>/portfolio/index.html`` and ``portfolio.xlsx``
 (:mod:`qdanalysis.present.overview`).
 
 Beside each report the run writes ``summary.json``: the project, the year, the outcome (with
@@ -34,11 +34,18 @@ from qdanalysis.atomic import write_text
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import REPORTS
-from qdanalysis.read.store import sha256, source_hashes
+from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook, notebook_path, notebook_summary, run_notebook
 from qdanalysis.run.params import load_params, load_runner, param_file_for, runner_file_for
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
-from qdanalysis.run.portfolio_trends import TRENDS_NOTEBOOK, run_portfolio_trends, trends_link
+from qdanalysis.run.portfolio_trends import (
+    TRENDS_NOTEBOOK,
+    crashed_trends,
+    run_project_trends,
+    trends_label,
+    trends_link,
+    trends_to_run,
+)
 from qdanalysis.run.results import (
     STATUS_FAILED,
     STATUS_NOT_RUN,
@@ -229,10 +236,11 @@ def _last_if_unchanged(project: Project, year: int, out: Path | None, notebook: 
 
 
 def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, int]]:
-    """The project-years to run: all, or those ``only`` names (``<project>/<year>`` or ``<project>``).
+    """The project-years to run: all, or those ``only`` names (``<project>/<year>`` or ``<project>``; a project's
+    trends report ``<project>/trends`` chooses no project-year, see :func:`select_trends`).
 
     Raises:
-        QdanalysisError: ``only`` names a project or year the portfolio does not list.
+        QdanalysisError: ``only`` names a project, year or trends report the portfolio does not list.
     """
     pairs = portfolio.project_years()
     if not only:
@@ -240,11 +248,19 @@ def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, 
     chosen = []
     for name in only:
         hits = [(p, y) for p, y in pairs if name in (p.id, label_of(p, y))]
-        if not hits:
-            listed = "、".join(label_of(p, y) for p, y in pairs)
+        if not hits and name not in (trends_label(p) for p in portfolio.projects):
+            listed = "、".join([label_of(p, y) for p, y in pairs] + [trends_label(p) for p in portfolio.projects])
             raise QdanalysisError(f"项目组合文件中没有「{name}」（可选：{listed}）")
         chosen += [h for h in hits if h not in chosen]
     return chosen
+
+
+def select_trends(portfolio: Portfolio, only: list[str] | None) -> list[Project]:
+    """The projects whose trends report runs: all, or those ``only`` names as ``<project>/trends`` (an Airflow
+    task per project runs each; ``<project>`` alone runs the project's years, not its trends)."""
+    if not only:
+        return list(portfolio.projects)
+    return [p for p in portfolio.projects if trends_label(p) in only]
 
 
 def unlisted_years(portfolio: Portfolio) -> list[RunResult]:
@@ -264,6 +280,42 @@ def unlisted_years(portfolio: Portfolio) -> list[RunResult]:
     return out
 
 
+#: One run of a portfolio: a project-year ``(project, year)``, or a project's trends report ``(project, None)``.
+Job = tuple[Project, int | None]
+
+
+def _interleave(years: list[tuple[Project, int]], trends: list[Project]) -> list[Job]:
+    """The runs in the order they start: each project's trends report right after the project's years.
+
+    The trends notebook reads the years' data, not their reports, so it need not wait for them; started among
+    the years, the longer trends runs share the pool with them instead of forming a tail of their own.
+    """
+    jobs: list[Job] = list(years)
+    for project in trends:
+        last = max((i for i, (p, _) in enumerate(jobs) if p.id == project.id), default=len(jobs) - 1)
+        jobs.insert(last + 1, (project, None))
+    return jobs
+
+
+def _run_job(job: Job, out: Path | None, notebook: Path, trends_notebook: str | Path | None,
+             force: bool) -> RunResult:
+    project, year = job
+    if year is None:
+        return run_project_trends(project, out, package=package_fingerprint(), force=force,
+                                  notebook=Path(trends_notebook).resolve())
+    return run_project_year(project, year, out, notebook=notebook, force=force)
+
+
+def _crashed(job: Job, out: Path | None, err: BaseException) -> RunResult:
+    """The failed result of a run that raised inside the runner (an internal error): it fails that run only."""
+    project, year = job
+    if year is None:
+        return crashed_trends(project, out, err)
+    result = RunResult(label_of(project, year), STATUS_FAILED, 0.0, error=f"内部错误：{type(err).__name__}: {err}")
+    _write_summary(out_dir_of(out, project, year), project, year, result, "")
+    return result
+
+
 def run_portfolio(
     portfolio_file: str | Path,
     out: str | Path | None = None,
@@ -276,20 +328,21 @@ def run_portfolio(
     stream: TextIO | None = None,
     trends_notebook: str | Path | None = TRENDS_NOTEBOOK,
 ) -> list[RunResult]:
-    """Run every project-year of a portfolio in parallel, then write the overview.
+    """Run every project-year of a portfolio and each project's trends report in parallel, then write the overview.
 
-    Each project-year's notebook runs in a kernel process of its own; what drives the kernels
-    (papermill, the HTML export) runs in threads of this process, not in one worker process
-    per run: a worker would hold another copy of papermill, nbconvert and fontTools (~200 MB
-    each) only to wait for its kernel most of the time.
+    Each run's notebook runs in a kernel process of its own (a new one for every run: nothing of one
+    project-year can leak into another); what drives the kernels (papermill, the HTML export) runs in threads
+    of this process, not in one worker process per run: a worker would hold another copy of papermill,
+    nbconvert and fontTools (~200 MB each) only to wait for its kernel most of the time. The trends reports
+    share the same threads, each started after its project's years (:func:`_interleave`).
 
     Args:
         portfolio_file: the portfolio file (validated first; a refused file runs nothing).
         out: output root (default ``reports/``).
         jobs: at most this many runs at once (default: one per CPU, plus one).
         force: rerun project-years that are unchanged since their last successful run.
-        only: run just these project-years (``<project>/<year>``) or projects (``<project>``); the
-            projects' trends reports are then not rerun.
+        only: run just these project-years (``<project>/<year>``), projects' years (``<project>``) or projects'
+            trends reports (``<project>/trends``); no other trends report runs then.
         overview: write ``<out>/portfolio/`` afterwards (an Airflow task per project-year
             leaves it to the DAG's last task).
         notebook: the annual notebook.
@@ -298,8 +351,8 @@ def run_portfolio(
 
     Returns:
         One result per project-year, in the portfolio's order; then, unless ``only`` chooses, one
-        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`) and
-        one result per project's trends report (``<project>/trends``).
+        not-run result per year folder a project's ``years`` do not list (:func:`unlisted_years`); then
+        one result per project's trends report that ran (``<project>/trends``).
 
     Raises:
         ValidationError: the portfolio file or the notebook is refused (nothing was run).
@@ -314,8 +367,8 @@ def run_portfolio(
     planned = select(portfolio, only)
     unlisted = [] if only else unlisted_years(portfolio)
     out_path = Path(out).resolve() if out is not None else None
-    trends_too = not only and trends_notebook is not None
-    total = len(planned) + len(unlisted) + (len(portfolio.projects) if trends_too else 0)
+    with_trends = select_trends(portfolio, only) if trends_notebook is not None else []
+    total = len(planned) + len(unlisted) + len(with_trends)
     results: dict[str, RunResult] = {}
 
     def report(result: RunResult) -> None:
@@ -336,27 +389,25 @@ def run_portfolio(
         else:
             to_run.append((project, year))
 
-    if to_run:
-        workers = min(len(to_run), jobs or default_jobs())
+    trends_projects = trends_to_run(with_trends, out_path, force=force, package=package_fingerprint(),
+                                    report=report, notebook=Path(trends_notebook).resolve()) if with_trends else []
+    jobs_list = _interleave(to_run, trends_projects)
+    if jobs_list:
+        workers = min(len(jobs_list), jobs or default_jobs())
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
-            futures = {pool.submit(run_project_year, p, y, out_path, notebook=notebook, force=force): (p, y)
-                       for p, y in to_run}
+            futures = {pool.submit(_run_job, job, out_path, notebook, trends_notebook, force): job for job in jobs_list}
             try:
                 for future in as_completed(futures):
-                    project, year = futures[future]
+                    job = futures[future]
                     try:
                         result = future.result()
                     except Exception as err:  # noqa: BLE001 - an internal error fails its project-year only
-                        result = RunResult(label_of(project, year), STATUS_FAILED, 0.0,
-                                           error=f"内部错误：{type(err).__name__}: {err}")
-                        _write_summary(out_dir_of(out_path, project, year), project, year, result, "")
+                        result = _crashed(job, out_path, err)
                     report(result)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-    trends = run_portfolio_trends(portfolio, out_path, jobs or default_jobs(), force=force, report=report,
-                                  package=package_fingerprint(),
-                                  notebook=Path(trends_notebook).resolve()) if trends_too else []
+    trends = [results[trends_label(p)] for p in with_trends]
     ordered = [results[label_of(p, y)] for p, y in planned] + unlisted + trends
     print(format_summary(ordered, LABEL_HEADER), file=stream, flush=True)
     if overview:

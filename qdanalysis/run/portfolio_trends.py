@@ -1,7 +1,7 @@
 """Each project's multi-year trends report in a portfolio run: ``<out>/<project>/trends/``.
 
 ``qdanalysis run --portfolio`` runs the trends notebook once per project, over the years the
-portfolio file lists for it, after the project-years (:mod:`qdanalysis.run.portfolio`); the
+portfolio file lists for it, among the project-years (:mod:`qdanalysis.run.portfolio`); the
 overview links each project's row to it. Like a project-year, the run writes ``summary.json``
 beside the report, with its outcome and a fingerprint, and is skipped when the fingerprint is that of
 its last successful run. The fingerprint is the SHA-256 of: every file of the project's year
@@ -22,10 +22,10 @@ from typing import Any
 from qdanalysis.atomic import write_text
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import REPORTS
-from qdanalysis.read.store import sha256, source_hashes
+from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import load_runner
-from qdanalysis.run.portfolio_file import Portfolio, Project, load_portfolio
+from qdanalysis.run.portfolio_file import Project
 from qdanalysis.run.results import STATUS_FAILED, STATUS_OK, STATUS_SKIPPED, TRENDS_LABEL, RunResult
 
 SUMMARY_FILE = "summary.json"
@@ -144,42 +144,23 @@ def _write(out_dir: Path, result: RunResult, stamp: str) -> None:
     write_text(out_dir / SUMMARY_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
-def _job(portfolio_file: Path, project_id: str, out: Path | None, force: bool, notebook: Path,
-         package: str) -> RunResult:
-    """Worker-process entry point: the worker reads the portfolio itself."""
-    return run_project_trends(load_portfolio(portfolio_file).project(project_id), out, package=package, force=force,
-                              notebook=notebook)
-
-
-def run_portfolio_trends(portfolio: Portfolio, out: Path | None, jobs: int, *, force: bool, package: str,
-                         report: Callable[[RunResult], None], notebook: Path = TRENDS_NOTEBOOK) -> list[RunResult]:
-    """Every project's trends report, ``jobs`` at a time in worker processes; each result is handed to
-    ``report`` as it arrives. A crashed worker fails its project's trends only."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    results: dict[str, RunResult] = {}
+def trends_to_run(projects: list[Project], out: Path | None, *, force: bool, package: str,
+                  report: Callable[[RunResult], None], notebook: Path = TRENDS_NOTEBOOK) -> list[Project]:
+    """Those of ``projects`` whose trends report must run; each unchanged one is handed to ``report`` as skipped
+    (recognised without starting a kernel or parsing anything)."""
     to_run = []
-    for project in portfolio.projects:
+    for project in projects:
         skipped = None if force else unchanged_trends(project, out, notebook, package)
         if skipped is None:
             to_run.append(project)
         else:
-            results[skipped.label] = skipped
             report(skipped)
-    if not to_run:
-        return [results[trends_label(p)] for p in portfolio.projects]
-    context = multiprocessing.get_context("spawn")  # as the project-years: no fork of a parent with threads
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(to_run))), mp_context=context) as pool:
-        futures = {pool.submit(_job, portfolio.file, p.id, out, force, notebook, package): p for p in to_run}
-        for future in as_completed(futures):
-            project = futures[future]
-            try:
-                result = future.result()
-            except Exception as err:  # noqa: BLE001 - a crashed worker fails this project's trends only
-                result = RunResult(trends_label(project), STATUS_FAILED, 0.0,
-                                   error=f"内部错误：{type(err).__name__}: {err}")
-                _write(trends_dir(out, project), result, "")
-            results[result.label] = result
-            report(result)
-    return [results[trends_label(p)] for p in portfolio.projects]
+    return to_run
+
+
+def crashed_trends(project: Project, out: Path | None, err: BaseException) -> RunResult:
+    """The failed result (and summary) of a trends run that raised inside the runner: it fails this project's
+    trends only."""
+    result = RunResult(trends_label(project), STATUS_FAILED, 0.0, error=f"内部错误：{type(err).__name__}: {err}")
+    _write(trends_dir(out, project), result, "")
+    return result

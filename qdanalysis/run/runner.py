@@ -37,9 +37,10 @@ from qdanalysis.run.results import (
 TRENDS_TITLE = "青岛市大数据局专项业务费多年趋势分析"
 
 
-def is_demo_folder(path: Path) -> bool:
+def is_demo_folder(path: str | Path) -> bool:
     """:func:`qdanalysis.read.year.is_demo_folder`, imported when a data root is asked about: qdanalysis.read.year
-    imports pandas (0.2-0.4 s), which ``run --year`` without ``--root`` never needs in this process."""
+    imports pandas (0.2-0.4 s), which neither ``run --year`` without ``--root`` nor the runner of
+    ``run --portfolio`` (it imports :func:`default_jobs` from here) needs in its own process."""
     from qdanalysis.read.year import is_demo_folder as is_demo
 
     return is_demo(path)
@@ -118,7 +119,7 @@ def run_year(
 
 def _run_year_job(year: int, out: Path | None, root: Path | None, params_file: Path | None,
                   notebook: Path, params_dir: Path | None, pdf: bool = False) -> RunResult:
-    """Worker-process entry point: refusals become a failed result of this year only."""
+    """One year of ``run --all`` (in a thread): refusals become a failed result of this year only."""
     start = time.monotonic()
     try:
         return run_year(year, out, root, params_file, notebook=notebook, params_dir=params_dir, pdf=pdf)
@@ -205,7 +206,11 @@ def run_all(
     stream: TextIO | None = None,
     pdf: bool = False,
 ) -> list[RunResult]:
-    """Run the annual report of every year, in parallel processes.
+    """Run the annual report of every year, in parallel.
+
+    As ``run --portfolio`` (:func:`qdanalysis.run.portfolio.run_portfolio`): each year's notebook runs in a kernel
+    process of its own, and what drives the kernels (papermill, the HTML export) in threads of this process, not
+    in worker processes that would each import papermill, nbconvert and fontTools again.
 
     The years are those of ``params/*.yaml``, or with ``root`` every 4-digit folder in it.
     Every params file is validated first; a refused file fails only its own year. A line
@@ -226,8 +231,7 @@ def run_all(
     Raises:
         ValidationError: the notebook is refused or there is no year to run (nothing was run).
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     stream = stream or sys.stdout
     notebook = Path(notebook)
@@ -244,10 +248,8 @@ def run_all(
 
     if planned:
         workers = min(len(planned), jobs or default_jobs())
-        # spawn, not fork: the parent may hold ZeroMQ threads from an earlier in-process run.
-        context = multiprocessing.get_context("spawn")
         out_path = Path(out) if out is not None else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
             futures = {
                 pool.submit(_run_year_job, year, out_path, root_path, path, notebook,
                             Path(params_dir) if params_dir else None, pdf): year
@@ -257,7 +259,7 @@ def run_all(
                 for future in as_completed(futures):
                     try:
                         result = future.result()
-                    except Exception as err:  # noqa: BLE001 - a crashed worker fails its year only
+                    except Exception as err:  # noqa: BLE001 - an internal error fails its year only
                         result = RunResult(str(futures[future]), STATUS_FAILED, 0.0,
                                            error=f"内部错误：{type(err).__name__}: {err}")
                     results.append(result)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -17,7 +19,7 @@ from openpyxl import load_workbook
 
 from qdanalysis.errors import QdanalysisError, ValidationError
 from qdanalysis.run import cli
-from qdanalysis.run.portfolio import SUMMARY_FILE, read_summary, run_portfolio, select
+from qdanalysis.run.portfolio import SUMMARY_FILE, read_summary, run_portfolio, select, select_trends
 from qdanalysis.run.portfolio_file import load_portfolio
 
 PARAMS = 'year = 2020\ndata_root = "data/raw"\ntitle = "标题"\nscoring = ""\nparams_dir = ""'
@@ -173,6 +175,13 @@ def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp
     results = run_portfolio(portfolio, out, notebook=notebook, only=["good/2019"], force=True, overview=False,
                             stream=io.StringIO())
     assert [(r.label, r.status) for r in results] == [("good/2019", "ok")]
+
+    # a project's trends report alone, as the Airflow DAG's task for it runs it
+    results = run_portfolio(portfolio, out, notebook=notebook, only=["good/trends"], force=True, overview=False,
+                            stream=io.StringIO(), trends_notebook=trends)
+    assert [(r.label, r.status) for r in results] == [("good/trends", "ok")]
+    assert (tmp_path / "good" / "trends.log").read_text(encoding="utf-8") == "2019,2020\n" * 2
+    assert sorted(runs(tmp_path, "good")) == ["2019", "2019", "2019", "2020", "2020"]  # no year ran with it
     assert sorted(runs(tmp_path, "good")) == ["2019", "2019", "2019", "2020", "2020"]
 
 
@@ -236,8 +245,14 @@ def test_only_names_what_the_portfolio_lists(portfolio):
 
     assert [(x.id, y) for x, y in select(p, ["broken", "good/2020"])] == [("broken", 2019), ("broken", 2020),
                                                                           ("good", 2020)]
-    with pytest.raises(QdanalysisError, match="没有「good/2018」（可选：good/2019、good/2020、broken/2019、broken/2020）"):
+    with pytest.raises(QdanalysisError, match="没有「good/2018」（可选：good/2019、good/2020、broken/2019、broken/2020、"
+                                              "good/trends、broken/trends）"):
         select(p, ["good/2018"])
+    # a project's trends report is chosen by <project>/trends, and chooses none of its years
+    assert select(p, ["good/trends"]) == [] and [x.id for x in select_trends(p, ["good/trends"])] == ["good"]
+    assert select_trends(p, ["good", "broken/2019"]) == [] and len(select_trends(p, None)) == 2
+    with pytest.raises(QdanalysisError, match="没有「other/trends」"):
+        select(p, ["other/trends"])
 
 
 def test_a_refused_portfolio_runs_nothing(tmp_path):
@@ -278,3 +293,11 @@ def test_cli_list_prints_the_project_years_as_json(portfolio, capsys):
     assert json.loads(capsys.readouterr().out) == ["good/2019", "good/2020", "broken/2019", "broken/2020"]
     assert cli.main(["run", "--portfolio", str(portfolio), "--list", "--only", "broken/2020"]) == cli.EXIT_OK
     assert capsys.readouterr().out == '["broken/2020"]\n'
+
+
+def test_the_portfolio_runner_imports_no_pandas():
+    # the runner only drives kernels: pandas, numpy and pyarrow would be ~90 MB more of its memory, in no use
+    code = ("import sys, qdanalysis.run.cli, qdanalysis.run.portfolio, qdanalysis.read.hashes; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -143,7 +143,7 @@ def test_run_all_and_run_trends_pass_pdf_on(tmp_path, monkeypatch):
     trends = make_notebook(tmp_path / "trends.ipynb", "print(years)", parameters='data_root = "data/raw"\nyears = [2020]')
     for name in ("2018", "2019"):
         (tmp_path / "raw" / name).mkdir(parents=True)
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # seen by the worker processes too
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     stream = io.StringIO()
 
     results = run_all(tmp_path / "reports", tmp_path / "raw", notebook=notebook, stream=stream, pdf=True)
