@@ -34,11 +34,13 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 	$(BIN)/qdanalysis run --trends --root data/demo --out reports/demo
 
 # The suite runs in TEST_JOBS processes at once (one per CPU), each on its share of the test modules
-# (tests/conftest.py: QDANALYSIS_TEST_SHARD); the other processes' reports follow the first's.
+# (tests/conftest.py: QDANALYSIS_TEST_SHARD); the other processes' reports follow the first's. Python may write its
+# bytecode caches (__pycache__/, ignored by git) even where PYTHONDONTWRITEBYTECODE is set: the suite starts a few
+# hundred Python processes (commands, kernels), which would otherwise each compile the package again.
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 test: $(STAMP) ## build the environment and run the whole test suite (TEST_JOBS processes at once; TEST_JOBS=1: one)
-	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; pids=""; \
+	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; pids=""; export PYTHONDONTWRITEBYTECODE=; \
 	for i in $$(seq 2 $(TEST_JOBS)); do \
 	  QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS) $(BIN)/python -m pytest -q -p no:cacheprovider > "$$logs/$$i" 2>&1 & \
 	  pids="$$pids $$!"; \
