@@ -39,25 +39,31 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 # hundred Python processes (commands, kernels), which would otherwise each compile the package again.
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
-test: $(STAMP) ## build the environment and run the whole test suite (TEST_JOBS processes at once; TEST_JOBS=1: one)
+# $(call sharded,PYTEST OPTIONS,OPTIONS OF THE FIRST PROCESS ONLY): pytest in TEST_JOBS processes at once, each on its
+# share of the modules; fails when one fails.
+define sharded
 	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; pids=""; export PYTHONDONTWRITEBYTECODE=; \
 	for i in $$(seq 2 $(TEST_JOBS)); do \
-	  QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS) $(BIN)/python -m pytest -q -p no:cacheprovider > "$$logs/$$i" 2>&1 & \
+	  QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS) $(BIN)/python -m pytest -q -p no:cacheprovider $(1) > "$$logs/$$i" 2>&1 & \
 	  pids="$$pids $$!"; \
 	done; \
-	QDANALYSIS_TEST_SHARD=1/$(TEST_JOBS) $(BIN)/python -m pytest -q; status=$$?; \
+	QDANALYSIS_TEST_SHARD=1/$(TEST_JOBS) $(BIN)/python -m pytest -q $(1) $(2); status=$$?; \
 	for pid in $$pids; do wait $$pid || status=1; done; \
 	for i in $$(seq 2 $(TEST_JOBS)); do echo "--- tests, share $$i of $(TEST_JOBS) ---"; cat "$$logs/$$i"; done; \
 	exit $$status
+endef
+
+test: $(STAMP) ## build the environment and run the whole test suite (TEST_JOBS processes at once; TEST_JOBS=1: one)
+	$(call sharded,,)
 
 test-timings: $(STAMP) ## measure each test module's seconds in one process (tests/module_seconds.json: make test's shares)
 	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider --junitxml="$$logs/junit.xml" && \
 	$(BIN)/python tests/suite.py "$$logs/junit.xml" > tests/module_seconds.json
 
-# The slowest fast tests are listed, so that one drifting past a second or two gets marked slow.
-test-fast: $(STAMP) ## the inner loop (under a minute): every test but those marked slow (kernels, LibreOffice, Chromium)
-	$(BIN)/python -m pytest -q -m "not slow" --durations=5 --durations-min=1
+# The slowest fast tests of the first share are listed, so that one drifting past a second or two gets marked slow.
+test-fast: $(STAMP) ## the inner loop (under a minute): every test but those marked slow (kernels, LibreOffice, Chromium), TEST_JOBS processes at once
+	$(call sharded,-m "not slow",--durations=5 --durations-min=1)
 
 $(AIRFLOW_STAMP): dags/constraints-airflow.txt
 	$(PYTHON) -m venv $(AIRFLOW_VENV)
