@@ -9,7 +9,7 @@ from qdanalysis.present.summary import scoring_source
 
 CHECKS = TableLayout(
     "数据核对", "数据核对",
-    {"check": "核对项", "formula": "算式", "computed": "推算（万元）", "stated": "表列（万元）", "status": "结果",
+    {"check": "核对项", "formula": "算式", "computed": "核对数（万元）", "stated": "表列（万元）", "status": "结果",
      "detail": "说明"},
     money=("computed", "stated"))
 
