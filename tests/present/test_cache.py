@@ -18,15 +18,6 @@ from qdanalysis.read.year import load_year
 from qdanalysis.run.pipeline import scoring_for
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    """A cache of this test's own, and the record of what was drawn and reused emptied."""
-    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
-    monkeypatch.setattr(cache, "DRAWN", [])
-    monkeypatch.setattr(cache, "REUSED", [])
-    return tmp_path / "processed" / "cache"
-
-
 def test_values_are_hashed_by_content_and_type():
     frame = pd.DataFrame({"a": [Decimal("1.50"), None], "b": ["x", "y"]})
     same = pd.DataFrame({"a": [Decimal("1.50"), None], "b": ["x", "y"]})

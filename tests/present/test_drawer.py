@@ -34,14 +34,6 @@ def _chart(n: int, **kwargs) -> Chart:
     return Chart(f"c{n}", Drawing(__name__, "small", (n,), kwargs), f"图{n}")
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
-    monkeypatch.setattr(cache, "DRAWN", [])
-    monkeypatch.setattr(cache, "REUSED", [])
-    return tmp_path / "processed" / "cache"
-
-
 def _child_started(d: drawer.Drawer) -> drawer.Drawer:
     """Wait until the child has claimed its first figure (the last one): on a busy machine it may start late, and the
     tests below need it to have the figure they give it."""
