@@ -76,36 +76,34 @@ with DAG(
         retries=0,  # a refused portfolio file is not a passing failure
     )
 
-    @task
-    def project_years(labels: list[str]) -> list[dict[str, str]]:
-        """One environment per project-year, with this run's parameters."""
+    def only_envs(labels: list[str]) -> list[dict[str, str]]:
+        """One environment per ``--only`` label, with this run's parameters."""
         params = get_current_context()["params"]
         return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
                  "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label} for label in labels]
 
     @task
-    def projects_trends(labels: list[str]) -> list[dict[str, str]]:
-        """One environment per project (``<project>/trends``, from its years' labels), with this run's parameters."""
-        params = get_current_context()["params"]
-        projects = list(dict.fromkeys(label.split("/")[0] for label in labels))
-        return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
-                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": f"{project}/trends"}
-                for project in projects]
+    def project_years(labels: list[str]) -> list[dict[str, str]]:
+        """One environment per project-year."""
+        return only_envs(labels)
 
-    only_command = ('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
-                    ' --only "$QDANALYSIS_ONLY"')
-    run_project_year = BashOperator.partial(
-        task_id="project_year",
-        bash_command=only_command,
-        append_env=True,
-        map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
-    ).expand(env=project_years(plan.output))
-    run_project_trends = BashOperator.partial(
-        task_id="project_trends",
-        bash_command=only_command,
-        append_env=True,
-        map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
-    ).expand(env=projects_trends(plan.output))
+    @task
+    def projects_trends(labels: list[str]) -> list[dict[str, str]]:
+        """One environment per project (``<project>/trends``, from its years' labels)."""
+        return only_envs([f"{project}/trends" for project in dict.fromkeys(label.split("/")[0] for label in labels)])
+
+    def run_only(task_id: str, envs):
+        """One mapped task per environment: ``qdanalysis run --portfolio FILE --only LABEL``."""
+        return BashOperator.partial(
+            task_id=task_id,
+            bash_command=('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
+                          ' --only "$QDANALYSIS_ONLY"'),
+            append_env=True,
+            map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
+        ).expand(env=envs)
+
+    run_project_year = run_only("project_year", project_years(plan.output))
+    run_project_trends = run_only("project_trends", projects_trends(plan.output))
 
     overview = BashOperator(
         task_id="overview",
