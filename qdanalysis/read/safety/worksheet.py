@@ -108,6 +108,8 @@ class SheetScanner:
     def _segment(self, seg: bytes) -> None:
         if not seg:
             return
+        if len(seg) >= _GRAMMAR_MIN and self.inline_open is None and seg[:5] == b"<row " and self._grammar_rows(seg):
+            return
         res = self.result
         prefixed = len(_PREFIXED_CELL.findall(seg)) if b":" in seg else 0  # a byte search: ":" is rare
         starts, refs = seg.count(b"<c"), seg.count(b'<c r="')
@@ -172,6 +174,28 @@ class SheetScanner:
             self._inline_strings(seg)
         if b"ref" in seg:
             self._ranges(seg)
+
+    def _grammar_rows(self, seg: bytes) -> bool:
+        """A long run of rows written as Excel writes plain cells, proven in one pass: every byte of the
+        segment matches :func:`_grammar`, whose references lie within the extent read from the cells near
+        both ends. What it learns is what the plain path below learns of such a segment (each "<c" is a
+        cell with its r="A1", each "s" attribute value a t="s" cell with a plain index, every reference
+        plain); False, having learnt nothing, for any other segment."""
+        bounds = _edge_bounds(seg)
+        if bounds is None or not _matches(seg, _grammar(*bounds)):
+            return False
+        res = self.result
+        cells = seg.count(b'<c r="')
+        self.cell_tags += cells
+        self.cell_refs += cells
+        res.max_row = max(res.max_row, bounds[0])
+        res.max_col = max(res.max_col, column_index(bounds[1].encode()) + 1)
+        if res.max_row > EXCEL_ROWS or res.max_col > EXCEL_COLS:
+            self.suspect = True
+        if not self.suspect:
+            self._rows_in_order(seg)
+        res.shared_refs += seg.count(b't="s"')
+        return True
 
     def _inline_strings(self, seg: bytes) -> None:
         """Refuse an inline string longer than Excel allows, as a shared string would be."""
@@ -245,6 +269,70 @@ class SheetScanner:
                     self.range_problem = (kind, ref, -1)
                 elif kind in _EXPANDED_RANGES and (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_RANGE_CELLS:
                     self.range_problem = (kind, ref, (r1 - r0 + 1) * (c1 - c0 + 1))
+
+
+#: A segment at least this long, of rows only, is first matched against the grammar of plain cells.
+_GRAMMAR_MIN = 256 << 10
+_GRAMMAR_EDGE = 16 << 10  # the extent's candidates come from the cells this near either end
+
+
+def _edge_bounds(seg: bytes) -> tuple[int, str] | None:
+    """``(lowest row, widest column)`` of the cells near both ends of a segment, when the grammar can
+    bound references by them (1 to 7 digits not starting with 0, 1 to 3 letters); else None."""
+    tail = max(0, len(seg) - _GRAMMAR_EDGE)
+    rows = _CELL_ROW.findall(seg, tail)
+    cols = _CELL_COL.findall(seg, 0, _GRAMMAR_EDGE) + _CELL_COL.findall(seg, tail)
+    if not rows or not cols:
+        return None
+    max_row = max(map(int, rows))
+    widest = max(set(cols), key=lambda c: (len(c), c))
+    if not 1 <= max_row < 10**7 or len(widest) > 3:
+        return None
+    return max_row, widest.decode("ascii")
+
+
+def _at_most_number(n: int) -> str:
+    """A regex (RE2) for the numbers 1 to ``n`` written without a leading 0."""
+    s = str(n)
+    k = len(s)
+    alts = ["[1-9][0-9]{0,%d}" % (k - 2)] if k > 1 else []  # fewer digits
+    for i, ch in enumerate(s):  # as many digits: smaller at the first digit that differs
+        low = 1 if i == 0 else 0
+        if int(ch) > low:
+            alts.append(s[:i] + "[%d-%d]" % (low, int(ch) - 1) + ("[0-9]{%d}" % (k - i - 1) if i < k - 1 else ""))
+    alts.append(s)
+    return "|".join(alts)
+
+
+def _at_most_letters(widest: str) -> str:
+    """A regex (RE2) for the column letters from A to ``widest``."""
+    k = len(widest)
+    alts = ["[A-Z]{1,%d}" % (k - 1)] if k > 1 else []  # fewer letters
+    for i, ch in enumerate(widest):
+        if ch > "A":
+            alts.append(widest[:i] + "[A-%s]" % chr(ord(ch) - 1) + ("[A-Z]{%d}" % (k - i - 1) if i < k - 1 else ""))
+    alts.append(widest)
+    return "|".join(alts)
+
+
+@functools.lru_cache(maxsize=64)
+def _grammar(max_row: int, widest: str) -> str:
+    """Whole rows of plain cells (only bytes of :data:`_PLAIN_CELL_BYTES`), each reference at most
+    ``widest`` + ``max_row``: ``<row r="4" spans="1:15">``, then cells ``<c r="B4" s="1" t="s"><v>12</v></c>``
+    (a shared-string index of 1 to 15 digits), ``<c r="B4" s="1"><v>-1.5E-3</v></c>`` or ``<c r="B4" s="1"/>``."""
+    ref = "(?:%s)(?:%s)" % (_at_most_letters(widest), _at_most_number(max_row))
+    cell = '<c r="%s"(?: s="[0-9]+")?(?: t="s"><v>[0-9]{1,15}</v></c>|><v>[0-9.E+-]+</v></c>|/>)' % ref
+    return '^(?:<row r="[0-9]+"(?: spans="[0-9]+:[0-9]+")?>(?:%s)*</row>)+$' % cell
+
+
+def _matches(seg: bytes, pattern: str) -> bool:
+    """Whether the whole segment matches ``pattern``, by RE2 (linear time, at C speed), read in place."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(np.array([0, len(seg)], np.int32)),
+                                                  pa.py_buffer(seg)])
+    return bool(pc.match_substring_regex(data, pattern)[0].as_py())
 
 
 _QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment

@@ -149,3 +149,88 @@ def test_quick_extent_gives_up_on_a_cell_beyond_its_candidates(far):
 def test_quick_extent_reads_a_plain_cell_beyond_the_candidates_exactly(far, extent):
     seg = long_sheet(20_000, {10_001: f'<row r="10001"><c r="{far}"><v>2</v></c></row>'}).encode()
     assert worksheet._quick_extent(seg) == extent
+
+
+def _ledger_rows(n_rows: int, replace: dict[int, str] | None = None) -> bytes:
+    """Rows as Excel writes a ledger's plain cells: shared strings, styled numbers, an empty styled cell."""
+    rows = [f'<row r="{r}" spans="1:4"><c r="A{r}" t="s"><v>{r % 97}</v></c><c r="B{r}" s="1"><v>{r}.5</v></c>'
+            f'<c r="C{r}" s="2"/><c r="D{r}"><v>-1.5E-3</v></c></row>' for r in range(1, n_rows + 1)]
+    for r, xml in (replace or {}).items():
+        rows[r - 1] = xml
+    return "".join(rows).encode()
+
+
+def _both_ways(seg: bytes, monkeypatch) -> tuple[tuple, tuple, list[bool]]:
+    """The scan of ``seg`` as one segment with the grammar (and whether it took the segment), then without."""
+    def state(s: SheetScanner) -> tuple:
+        r = s.result
+        return (s.cell_tags, s.cell_refs, s.suspect, r.max_row, r.max_col, r.shared_refs, r.errors, r.ranges,
+                s.last_row, s.inline_open)
+
+    taken: list[bool] = []
+    grammar_rows = SheetScanner._grammar_rows
+
+    def spy(self, seg):
+        taken.append(grammar_rows(self, seg))
+        return taken[-1]
+
+    monkeypatch.setattr(SheetScanner, "_grammar_rows", spy)
+    with_grammar = state(scan(seg, len(seg)))
+    monkeypatch.setattr(worksheet, "_GRAMMAR_MIN", 1 << 62)
+    return with_grammar, state(scan(seg, len(seg))), taken
+
+
+def test_a_long_segment_of_plain_cells_is_proven_by_its_grammar_as_the_plain_path_proves_it(monkeypatch):
+    seg = _ledger_rows(20_000)
+    assert len(seg) > 4 * worksheet._GRAMMAR_MIN
+    fast, plain, taken = _both_ways(seg, monkeypatch)
+    assert taken == [True]
+    assert fast == plain == (80_000, 80_000, False, 20_000, 4, 20_000, [], 0, 20_000, None)
+
+
+@pytest.mark.parametrize("row", [
+    '<row r="10001"><c r="E10001"><v>2</v></c></row>',  # a column beyond those near the ends
+    '<row r="10001"><c r="A30001"><v>2</v></c></row>',  # a row beyond
+    '<row r="10001"><c r="AA10001"><v>2</v></c></row>',
+    '<row r="10001"><c r="A010001"><v>2</v></c></row>',  # a leading 0
+    '<row r="10001"><c r="A10001" t="s"><v>x</v></c></row>',  # a shared index that is no number
+    '<row r="10001"><c r="A10001" t="s"><v>1234567890123456</v></c></row>',  # 16 digits
+    '<row r="10001"><c r="A10001" t="s"><v></v></c></row>',
+    '<row r="10001"><c><v>1</v></c></row>',  # no reference
+    '<row r="10001"><c r="A10001" t="e"><v>#DIV/0!</v></c></row>',
+    '<row r="10001"><c r="A10001"><f>1+1</f></c></row>',
+    '<row r="10001"><c r="A10001" t="inlineStr"><is><t>x</t></is></c></row>',
+    '<row r="10001"><c r="A10001" t=\'s\'><v>1</v></c></row>',
+    '<row r="10001"><c r="A10001" t="s" ><v>1</v></c></row>',
+    '<row r="10001"><x:c r="A10001"><x:v>1</x:v></x:c></row>',
+    '<row r="10001"><cat/></row>',
+    '<row r="10001"><c r="A10001"><v>1<v>2</v></v></c></row>',
+    '<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+])
+def test_a_segment_off_the_grammar_is_scanned_as_before(row, monkeypatch):
+    fast, plain, taken = _both_ways(_ledger_rows(20_000, {10_001: row}), monkeypatch)
+    assert taken == [False]
+    assert fast == plain
+
+
+@pytest.mark.parametrize("row", ['<row r="5"><c r="A5"><v>1</v></c></row>',
+                                 '<row r="10001"><c r="B10001"><v>1</v></c><c r="A10001"><v>1</v></c></row>',
+                                 '<row r="10001"></row>'])
+def test_rows_the_grammar_takes_are_read_as_the_plain_path_reads_them(row, monkeypatch):
+    # neither path lists every cell of a long plain segment (calamine places cells by their references)
+    fast, plain, taken = _both_ways(_ledger_rows(20_000, {10_001: row}), monkeypatch)
+    assert taken == [True]
+    assert fast == plain and not fast[2]
+
+
+def test_the_bounds_of_the_grammar_are_exact():
+    import re
+
+    for n in (1, 9, 10, 19, 20, 100, 101, 1_048_576, 9_999_999):
+        number = re.compile(f"(?:{worksheet._at_most_number(n)})")
+        assert all((number.fullmatch(str(x)) is not None) == (x <= n) for x in {*range(1, 300), max(1, n - 1), n, n + 1, 10 * n})
+        assert not number.fullmatch("0") and not number.fullmatch("0" + str(n))
+    for widest in ("A", "O", "Z", "AA", "BA", "ZZ", "XFD"):
+        letters = re.compile(f"(?:{worksheet._at_most_letters(widest)})")
+        for x in ("A", "B", "O", "P", "Z", "AA", "AZ", "BA", "BB", "ZZ", "AAA", "XFD", "XFE", "ZZZ", "AAAA"):
+            assert (letters.fullmatch(x) is not None) == ((len(x), x) <= (len(widest), widest)), (widest, x)
