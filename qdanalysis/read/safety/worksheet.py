@@ -185,7 +185,12 @@ class SheetScanner:
         if bounds is None or not _matches(seg, _grammar(*bounds)):
             return False
         res = self.result
-        cells = seg.count(b'<c r="')
+        # Counted by single bytes (numpy, a tenth of bytes.count's time): in the grammar "<" opens two tags
+        # of a row, four of a cell with a value and one of an empty cell; "c" is twice in a cell with a
+        # value and once in an empty one; "w" twice in a row; "t" once in a shared-string cell, nowhere else.
+        a = np.frombuffer(seg, np.uint8)
+        tags, cs, ws, ts = (int(np.count_nonzero(a == byte)) for byte in b"<cwt")
+        cells = cs - (tags - ws - cs) // 2
         self.cell_tags += cells
         self.cell_refs += cells
         res.max_row = max(res.max_row, bounds[0])
@@ -194,7 +199,7 @@ class SheetScanner:
             self.suspect = True
         if not self.suspect:
             self._rows_in_order(seg)
-        res.shared_refs += seg.count(b't="s"')
+        res.shared_refs += ts
         return True
 
     def _inline_strings(self, seg: bytes) -> None:
