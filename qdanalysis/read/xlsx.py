@@ -211,7 +211,7 @@ def _read_calamine(path: Path, display: str, archive: Archive) -> list[SheetData
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
                 grid = _anchor_at_a1(sheet.to_python(skip_empty_area=False), sheet.start, sheet.end)
-                shared: dict[str, str] = {}
+                shared: dict[str, str | None] = {}
                 grid.reverse()  # consumed row by row: the grid is never held twice
                 odd: list[float] = []
                 rows = _trim([_normalise(grid.pop(), shared, odd) for _ in range(len(grid))])
@@ -249,16 +249,20 @@ def _anchor_at_a1(grid: list[list], start, end) -> list[list]:
 _INT_LIMIT = float(2**53)
 
 
-def _normalise(row: list, shared: dict[str, str] | None = None, odd: list[float] | None = None) -> list:
+def _normalise(row: list, shared: dict[str, str | None] | None = None, odd: list[float] | None = None) -> list:
     """Python values of one row: empty text is None, whole floats are int. Equal texts become
     one object (``shared`` maps text to it): a million-row ledger repeats a handful of
     categories a million times, and the copies calamine made are freed row by row.
     A NaN or an infinity (``<v>NaN</v>``, ``<v>1e400</v>``) is appended to ``odd``: the caller
     turns it into an error cell, never into a blank."""
-    keep = (shared if shared is not None else {}).setdefault
+    if shared is None:
+        shared = {}
+    if "" not in shared:
+        shared[""] = None  # an empty text is kept as None: one dict call per text cell, no test of its own
+    keep = shared.setdefault
     seen = odd.append if odd is not None else _ignore
     return [
-        (keep(v, v) if v else None) if type(v) is str
+        keep(v, v) if type(v) is str
         else (int(v) if v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT
               else v if v - v == 0.0 else seen(v) or v) if type(v) is float
         else v
