@@ -102,8 +102,7 @@ class SstScan:
                     chars = text_length(_last_si(piece))
                     if chars > MAX_CELL_CHARS:
                         raise self.inspector.too_long_text(chars)
-        if seg.count(b"<") > 3 * len(pieces) + 2:  # more than <si><t>…</t> per string: rich text somewhere
-            self._check_depth(pieces)
+        self._check_depth(pieces)
         self.longest = max(self.longest, longest)
         if self.lengths is not None and complete:
             for piece in pieces:
@@ -114,10 +113,12 @@ class SstScan:
 
     def _check_depth(self, pieces: list[bytes]) -> None:
         """Refuse a string nested deeper than Excel writes (<si><r><rPr><b/>): readers disagree on its text."""
+        # Each string on its own (an average over the segment would let many empty strings hide a deep one):
+        # nesting deeper than MAX_TEXT_DEPTH inside <si> takes more tags than ``limit`` (their end tags included).
         limit = 2 * MAX_TEXT_DEPTH + 2
         if max(map(_TAG_COUNT, pieces), default=0) <= limit:  # the usual case, without a Python step per string
             return
-        for index, piece in enumerate(pieces):
+        for piece in pieces:
             if piece.count(b"<") > limit:
                 si = _last_si(piece)
                 depth = nesting_depth(si) - 1  # the <si> itself

@@ -86,3 +86,36 @@ def test_shared_rich_text_nested_deeper_than_excel_writes_is_refused(xlsx):
     assert err.value.problems[0].message == (
         "共享字符串表“xl/sharedStrings.xml”中有一段文字的格式嵌套了2000层（Excel最多3层），"
         "不同的读取程序会读出不同的内容，可能是恶意文件或文件已损坏")
+
+
+def refusal(path) -> tuple:
+    with pytest.raises(ValidationError) as err:
+        inspect_container(Inspector(path))
+    (problem,) = err.value.problems
+    return problem
+
+
+@pytest.mark.parametrize("empties", [0, 300])
+def test_a_deep_string_is_refused_however_many_empty_strings_surround_it(xlsx, empties):
+    """Each string is checked on its own: empty <si></si> entries (two tags each, fewer than
+    <si><t>…</t></si>) once pulled a segment's average down far enough to skip the check."""
+    deep = "<si>" + "<r>" * 100 + "<t>x</t>" + "</r>" * 100 + "</si>"
+    table = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<si><t>a</t></si>{"<si></si>" * empties}{deep}{"<si></si>" * empties}</sst>')
+    path = xlsx(parts={"xl/sharedStrings.xml": table})
+    problem = refusal(path)
+    assert (problem.file, problem.sheet, problem.row, problem.column) == (str(path), "", None, "")
+    assert problem.message == (
+        "共享字符串表“xl/sharedStrings.xml”中有一段文字的格式嵌套了101层（Excel最多3层），"
+        "不同的读取程序会读出不同的内容，可能是恶意文件或文件已损坏")
+    assert problem.hint == (
+        f"请勿打开来源不明的文件；如确认“{path.name}”来源可信，请在Excel中打开后另存为新的 .xlsx 文件")
+
+
+def test_many_empty_strings_and_rich_text_as_deep_as_excel_writes_are_accepted(xlsx):
+    rich = "<si><r><rPr><b></b><sz val='11'/></rPr><t>机房</t></r><r><t>维护</t></r></si>"  # r > rPr > b: 3 levels
+    table = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'{"<si></si>" * 300}{rich}<si><t>a</t></si>{"<si></si>" * 300}</sst>')
+    cells = '<row r="1"><c r="A1" t="s"><v>300</v></c><c r="B1" t="s"><v>0</v></c></row>'
+    archive = inspect_container(Inspector(xlsx(cells, parts={"xl/sharedStrings.xml": table})))
+    assert archive.sheets["xl/worksheets/sheet1.xml"].shared_refs == 2
