@@ -145,18 +145,26 @@ class DocxWriter:
             self._section(landscape=False)
 
     def figure(self, block: Chart) -> None:
-        from qdanalysis.present.cache import chart_png
-
-        # The report's own PNG, the one the HTML shows: a draft written after a run draws nothing
-        buf = io.BytesIO(chart_png(block))
+        """A chart: the report's own PNG (the one the HTML shows: a draft written after a run draws nothing), the
+        width of the text, and its numbered caption under it."""
         self.figures += 1
         p = self._paragraph(indent=False, keep_with_next=True)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        p.add_run().add_picture(buf, width=TEXT_WIDTH)
+        self.figure_png(p, block)
         cap = self._paragraph(indent=False)
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self._runs(cap, f"图{self.figures} {block.alt}", size=NOTE_SIZE)
+
+    def figure_png(self, p, block: Chart) -> None:
+        """The chart's picture in the paragraph ``p``."""
+        from qdanalysis.present.cache import chart_png
+
+        self.picture(p, chart_png(block))
+
+    def picture(self, p, png: bytes) -> None:
+        """A PNG the width of the text, at the end of the paragraph ``p``."""
+        p.add_run().add_picture(io.BytesIO(png), width=TEXT_WIDTH)
 
     # --- document parts -----------------------------------------------------------------------
 
