@@ -10,7 +10,9 @@ standard come from the scoring table; the problems and advice from the findings,
 standard texts of 10号文) are :mod:`qdanalysis.present.draft_intro`'s. What only the evaluation team can write
 (the work process, causes, good practice, the conclusion's wording) is taken from the 项目信息 sheet where it
 has a row of that name, otherwise it is a highlighted placeholder 【待评价组填写：…】 that Word's search finds.
-Nothing is invented. The typography is :mod:`qdanalysis.present.render.docx`'s.
+Nothing is invented. The writing is :mod:`qdanalysis.present.render.docx`'s (its typography
+:mod:`~qdanalysis.present.render.docx_typography`'s); the figures are drawn by :mod:`qdanalysis.present.figure_server`'s
+child while the text is written.
 """
 
 from __future__ import annotations
