@@ -18,7 +18,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
@@ -173,6 +173,10 @@ def _relayout(fig: Figure) -> None:
     else:
         with _bboxes_measured_once(fig):
             fig.tight_layout(rect=rect)
+        if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+            # tight_layout leaves a placeholder engine behind, for which savefig lays the figure out once more
+            # (a whole draw without pixels) before drawing it: nothing is left to lay out, the pixels are the same
+            fig.set_layout_engine(None)
 
 
 @contextlib.contextmanager

@@ -249,7 +249,7 @@ def test_finish_without_demo_adds_no_badge():
     assert texts == ["数据来源：示意"]
 
 
-def test_a_layout_measures_each_axes_once_and_lands_where_measuring_twice_does():
+def test_a_layout_measures_each_axes_once_and_is_not_redone_in_savefig_the_same_pixels():
     import io
 
     def drawn(once: bool) -> tuple[bytes, tuple, int]:
@@ -262,8 +262,10 @@ def test_a_layout_measures_each_axes_once_and_lands_where_measuring_twice_does()
         style.add_source_note(fig, "预算执行表", relayout=False)
         if once:
             style._relayout(fig)
+            assert fig.get_layout_engine() is None  # savefig does not lay it out again
         else:
             fig.tight_layout(rect=(0.0, style._reserved[fig]["bottom"], 1.0, 1.0))
+            assert fig.get_layout_engine() is not None  # matplotlib's placeholder: laid out again in savefig
         del ax.get_tightbbox
         params = fig.subplotpars
         buf = io.BytesIO()
