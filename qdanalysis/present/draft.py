@@ -10,13 +10,16 @@ standard come from the scoring table; the problems and advice from the findings,
 standard texts of 10号文) are :mod:`qdanalysis.present.draft_intro`'s. What only the evaluation team can write
 (the work process, causes, good practice, the conclusion's wording) is taken from the 项目信息 sheet where it
 has a row of that name, otherwise it is a highlighted placeholder 【待评价组填写：…】 that Word's search finds.
-Nothing is invented. The typography is :mod:`qdanalysis.present.render.docx`'s.
+Nothing is invented. The writing is :mod:`qdanalysis.present.render.docx`'s (its typography
+:mod:`~qdanalysis.present.render.docx_typography`'s); the figures are drawn by :mod:`qdanalysis.present.figure_server`'s
+child while the text is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import pandas as pd
 
@@ -46,6 +49,9 @@ from qdanalysis.present.report import AnnualReport
 from qdanalysis.present.sections import SECTIONS
 from qdanalysis.present.sections.base import Section
 from qdanalysis.present.sections.followup import ABSENT as FOLLOWUP_ABSENT
+
+if TYPE_CHECKING:
+    from qdanalysis.present.figure_server import FigureServer
 
 __all__ = ["draft_path", "write_draft", "CHART_DPI", "TEXT_WIDTH", "PLACES"]
 
@@ -93,16 +99,30 @@ def draft_path(out: str | Path | None, year: int) -> Path:
 
 
 def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Path | None = None,
-                title: str | None = None, sections: Iterable[Section] = SECTIONS) -> Path:
-    """Write the 绩效评价报告 draft of one year's analysis to ``path`` (atomically)."""
-    import matplotlib
+                title: str | None = None, sections: Iterable[Section] = SECTIONS,
+                figures: FigureServer | None = None) -> Path:
+    """Write the 绩效评价报告 draft of one year's analysis to ``path`` (atomically). The figures come from
+    ``figures`` (:mod:`qdanalysis.present.figure_server`: a child forked before the year was read), else from one
+    forked now; where processes cannot be forked they are drawn here."""
+    from qdanalysis.present.figure_server import figure_server
 
-    matplotlib.use("Agg")
-    from qdanalysis.present.drawer import drawing_ahead
+    with contextlib.ExitStack() as stack:
+        server = figures if figures is not None else stack.enter_context(figure_server())
+        doc = _Draft(analysis, template, title, sections)
+        if server is None:
+            import matplotlib
 
-    doc = _Draft(analysis, template, title, sections)
-    with drawing_ahead(doc.report.charts()):  # the figures drawn by this process and a child at once
-        doc.build()
+            matplotlib.use("Agg")
+            from qdanalysis.present.drawer import drawing_ahead
+
+            with drawing_ahead(doc.report.charts()):  # the figures drawn by this process and a child at once
+                doc.build()
+        else:
+            server.submit(doc.report.charts())  # drawn by the server while the text and tables are written
+            doc.later = []
+            doc.build()
+            for p, chart in doc.later:  # in the order they are shown: the same parts, relations and ids
+                doc.picture(p, server.png(chart))
     return doc.save(path)
 
 
@@ -130,10 +150,18 @@ class _Draft(DocxWriter):
         info = self.data.project
         self.info = {f: t for f, t in zip(info["field"], info["text"]) if isinstance(t, str) and t.strip()}
         self.written: set[str] = set()  # the paragraphs written in the draft's own words
+        self.later: list | None = None  # (paragraph, chart) of each picture left until the figures are drawn
 
     def paragraph(self, text: str, **kwargs) -> None:
         self.written.add(text)
         super().paragraph(text, **kwargs)
+
+    def figure_png(self, p, block) -> None:
+        """The chart's picture now, or, while the server draws (:attr:`later` is a list), once the text is written."""
+        if self.later is None:
+            super().figure_png(p, block)
+        else:
+            self.later.append((p, block))
 
     def place(self, slot: str) -> None:
         """The report's blocks that the outline places in ``slot`` (see :data:`PLACES`); a paragraph the draft has

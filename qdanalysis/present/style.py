@@ -6,9 +6,10 @@ and the treatment of undisclosed amounts are the same everywhere.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
@@ -17,7 +18,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
@@ -170,7 +171,42 @@ def _relayout(fig: Figure) -> None:
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=rect)
     else:
-        fig.tight_layout(rect=rect)
+        with _bboxes_measured_once(fig):
+            fig.tight_layout(rect=rect)
+        if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+            # tight_layout leaves a placeholder engine behind, for which savefig lays the figure out once more
+            # (a whole draw without pixels) before drawing it: nothing is left to lay out, the pixels are the same
+            fig.set_layout_engine(None)
+
+
+@contextlib.contextmanager
+def _bboxes_measured_once(fig: Figure) -> Iterator[None]:
+    """While the figure is laid out, each axes' tight bounding box is measured once and then reused.
+
+    ``tight_layout`` with a ``rect`` measures every axes twice (once for the margins, once more within the
+    rect) while nothing on the figure moves in between, and measuring (every tick label and title laid out
+    as text) is most of its time: the second measure is the first's result, so the layout, and the figure's
+    pixels, are the same.
+    """
+    axes = [(ax, ax.__dict__.get("get_tightbbox")) for ax in fig.axes]  # an axes' own measure is put back after
+    for ax, _ in axes:
+        measure, seen = ax.get_tightbbox, {}
+
+        def once(renderer=None, *args, _measure=measure, _seen=seen, **kwargs):
+            key = (id(renderer), args, tuple(sorted(kwargs.items())))
+            if key not in _seen:
+                _seen[key] = _measure(renderer, *args, **kwargs)
+            return _seen[key]
+
+        ax.get_tightbbox = once
+    try:
+        yield
+    finally:
+        for ax, own in axes:
+            if own is None:
+                ax.__dict__.pop("get_tightbbox", None)
+            else:
+                ax.get_tightbbox = own
 
 
 def _line_height(fig: Figure, fontsize: float) -> float:

@@ -200,14 +200,16 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
         ValidationError: the year's data, the scoring table or the record has problems.
     """
     from qdanalysis.present.draft import draft_path, write_draft  # python-docx, only for the draft
+    from qdanalysis.present.figure_server import figure_server
     from qdanalysis.run import keep
 
     target = draft_path(out, int(year))
     keep.check(target, force)
-    analysis = analysed_year(int(year), root, scoring)
-    backup = keep.back_up(target)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    path = write_draft(analysis, target, template=template, title=title)
+    with figure_server() as figures:  # loads the plotting libraries while the year is read and analysed
+        analysis = analysed_year(int(year), root, scoring)
+        backup = keep.back_up(target)
+        if backup is not None and on_backup is not None:
+            on_backup(backup)
+        path = write_draft(analysis, target, template=template, title=title, figures=figures)
     keep.remember(path)
     return path, analysis

@@ -247,3 +247,33 @@ def test_finish_without_demo_adds_no_badge():
 
     texts = [t.get_text() for t in fig.texts]
     assert texts == ["数据来源：示意"]
+
+
+def test_a_layout_measures_each_axes_once_and_is_not_redone_in_savefig_the_same_pixels():
+    import io
+
+    def drawn(once: bool) -> tuple[bytes, tuple, int]:
+        fig, ax = style.new_figure(6, 3)
+        ax.bar(["关键设备维护服务费", "网络线路及安全保障"], [213.5, 700.0])
+        ax.set_title("2020年各类别预算")
+        calls = []
+        measure = ax.get_tightbbox
+        ax.get_tightbbox = lambda *a, **k: calls.append(1) or measure(*a, **k)  # counts what the layout measures
+        style.add_source_note(fig, "预算执行表", relayout=False)
+        if once:
+            style._relayout(fig)
+            assert fig.get_layout_engine() is None  # savefig does not lay it out again
+        else:
+            fig.tight_layout(rect=(0.0, style._reserved[fig]["bottom"], 1.0, 1.0))
+            assert fig.get_layout_engine() is not None  # matplotlib's placeholder: laid out again in savefig
+        del ax.get_tightbbox
+        params = fig.subplotpars
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        plt.close(fig)
+        return buf.getvalue(), (params.left, params.bottom, params.right, params.top), len(calls)
+
+    png, params, measured = drawn(once=True)
+    twice_png, twice_params, twice_measured = drawn(once=False)
+    assert (measured, twice_measured) == (1, 2)
+    assert params == twice_params and png == twice_png

@@ -1,0 +1,224 @@
+"""A Word draft's figures drawn by a process forked before the year is read, so that loading the plotting libraries
+costs the draft no time.
+
+``qdanalysis draft`` spends its first second reading and analysing the year, on one core; drawing needs matplotlib and
+seaborn loaded and the report theme applied (a few tenths of a second more), and then the figures themselves.
+:func:`figure_server` forks a child at once that loads all of that (and hashes the code, the libraries and the font
+for the cache keys) on the other core, then waits. When the report's blocks exist, :meth:`FigureServer.submit` hands
+it the charts (pickled into a private folder: a pipe could make this process wait for the child); the child gets
+each one's PNG exactly as :func:`~qdanalysis.present.cache.chart_png` would (from the cache, or drawn and kept
+there), sharing the drawing with a child of its own (:mod:`qdanalysis.present.drawer`), while this process writes
+the document's text and tables. :meth:`FigureServer.png` then gives each figure, waiting for it if need be. This
+process never loads matplotlib; the bytes are those this process would have drawn (the child is a copy of it,
+and the cache key says so).
+
+A chart that cannot be pickled (its ``draw`` is not a :class:`~qdanalysis.present.blocks.Drawing`) is drawn here, as
+before. The child dies with this process (``PR_SET_PDEATHSIG``) and the ``with`` block stops and reaps it on any way
+out; its folders are inside this process's private folder, removed at the end. An error in the child is raised
+here, with its message, when the figure is asked for (:class:`~qdanalysis.present.drawer.DrawingFailed`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qdanalysis.present.drawer import WAIT_SECONDS, DrawingFailed, _die_with_parent
+
+if TYPE_CHECKING:
+    from qdanalysis.present.blocks import Chart
+
+#: The file the charts are handed over in, inside the private folder.
+CHARTS_FILE = "charts.pickle"
+
+
+def warm() -> None:
+    """What drawing needs, loaded before any figure is asked for: matplotlib (Agg), seaborn and the report theme,
+    the chart modules, the cache key's hashes of the code, the libraries and the font, and the font itself."""
+    import importlib
+    import pkgutil
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from qdanalysis.present import cache, charts, style
+
+    if not style._theme_applied:  # noqa: SLF001 - the theme a first figure would apply
+        style.apply_theme()
+    style.use_cjk_font()
+    cache.code_version()
+    cache.library_versions()
+    cache.font_digest()
+    for module in pkgutil.iter_modules(charts.__path__):
+        importlib.import_module(f"{charts.__name__}.{module.name}")
+    # the Chinese font opened and measured once (its glyph tables read), as the first label of a figure would
+    RendererAgg(10, 10, 72).get_text_width_height_descent("图", font_manager.FontProperties(), ismath=False)
+
+
+class FigureServer:
+    """The child that draws a draft's figures (see the module's text); :func:`figure_server` starts and stops it."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="qdanalysis-draw-"))
+        self.pid: int | None = None
+        self.charts: list[Chart] = []
+        self.sent: dict[int, int] = {}  # id(chart) -> its index in the handed-over list
+        self.done: dict[int, bool] = {}  # index -> drawn (True) or taken from the cache (False)
+        self._to_child: int | None = None
+        self._from_child: int | None = None
+        self._buffer = b""
+
+    # --- this process ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Fork the child: it loads what drawing needs, then waits for the charts."""
+        go_read, go_write = os.pipe()
+        done_read, done_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(go_write)
+            os.close(done_read)
+            self._child(go_read, done_write)
+        os.close(go_read)
+        os.close(done_write)
+        self.pid, self._to_child, self._from_child = pid, go_write, done_read
+
+    def submit(self, charts: Iterable[Chart]) -> None:
+        """Hand the child the ``charts`` (those that can be pickled); it starts drawing them in this order."""
+        picklable = []
+        for chart in charts:
+            if id(chart) in self.sent:
+                continue
+            try:
+                pickle.dumps(chart, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - a chart that cannot travel is drawn here
+                continue
+            self.sent[id(chart)] = len(picklable)
+            picklable.append(chart)
+        self.charts = picklable
+        tmp = self.folder / f".{CHARTS_FILE}.tmp"
+        tmp.write_bytes(pickle.dumps(picklable, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.folder / CHARTS_FILE)
+        os.write(self._to_child, b"go\n")  # a few bytes: never waits for the child
+
+    def png(self, chart: Chart) -> bytes:
+        """The chart's PNG: the child's, waiting for it if need be; drawn here if the child was not given it.
+
+        Raises:
+            DrawingFailed: the child could not draw it, or stopped before it had.
+        """
+        from qdanalysis.present import cache
+
+        index = self.sent.get(id(chart))
+        if index is None:
+            return cache.chart_png(chart)
+        while index not in self.done:
+            self._receive(chart)
+        (cache.DRAWN if self.done[index] else cache.REUSED).append(chart.key)
+        return (self.folder / f"{index}.png").read_bytes()
+
+    def _receive(self, chart: Chart) -> None:
+        """One message of the child: a figure ready, or its error."""
+        while b"\n" not in self._buffer:
+            if self._from_child is None or not select.select([self._from_child], [], [], WAIT_SECONDS)[0]:
+                self.close()
+                raise DrawingFailed(f"绘图子进程 {WAIT_SECONDS:g} 秒内未画完任何图表，已停止；图表 {chart.key} 未生成")
+            chunk = os.read(self._from_child, 4096)
+            if not chunk:
+                self.close()
+                raise DrawingFailed(f"绘图子进程在绘制图表前退出，图表 {chart.key} 未生成")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        kind, index, *message = line.decode().split(" ", 2)
+        if kind == "error":
+            self.close()
+            what = "绘图子进程出错" if index == "-" else f"图表 {self.charts[int(index)].key} 绘制失败"
+            raise DrawingFailed(f"{what}：{' '.join(message)}")
+        self.done[int(index)] = kind == "drawn"
+
+    def close(self) -> None:
+        """Stop the child if it still runs (reaped, never left behind), and remove the private folder."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = None
+        for name in ("_to_child", "_from_child"):
+            fd = getattr(self, name)
+            if fd is not None:
+                os.close(fd)
+                setattr(self, name, None)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # --- the child ------------------------------------------------------------------------------
+
+    def _child(self, go: int, done: int) -> None:
+        status = 0
+        try:
+            _die_with_parent()
+            sys.stdout = sys.stderr = open(os.devnull, "w")  # the parent's streams are the parent's
+            tempfile.tempdir = str(self.folder)  # the drawer's folder inside ours: removed with it
+            warm()
+            with os.fdopen(go, "rb") as pipe:
+                if pipe.readline() != b"go\n":
+                    os._exit(0)  # the parent is done without figures
+            charts = pickle.loads((self.folder / CHARTS_FILE).read_bytes())
+            status = _serve(charts, self.folder, done)
+        except BaseException as exc:  # noqa: BLE001 - whatever happens, the child must not go on as a copy of the parent
+            with contextlib.suppress(BaseException):
+                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                os.write(done, f"error - {message}".replace("\n", " ").encode() + b"\n")
+            status = 1
+        finally:
+            os._exit(status)
+
+
+def _serve(charts: list[Chart], folder: Path, done: int) -> int:
+    """Get each chart's PNG in order (from the cache, or drawn here and by the drawer's child), write it to
+    ``folder`` and say so; 1 after an error (said with its message)."""
+    from qdanalysis.present import cache
+    from qdanalysis.present.drawer import drawing_ahead
+
+    with drawing_ahead(charts):
+        for index, chart in enumerate(charts):
+            drawn = len(cache.DRAWN)
+            try:
+                data = cache.chart_png(chart)
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent, with its message
+                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                os.write(done, f"error {index} {message}".replace("\n", " ").encode() + b"\n")
+                return 1
+            tmp = folder / f".{index}.png.tmp"
+            tmp.write_bytes(data)
+            os.replace(tmp, folder / f"{index}.png")
+            os.write(done, f"{'drawn' if len(cache.DRAWN) > drawn else 'reused'} {index}\n".encode())
+    return 0
+
+
+@contextlib.contextmanager
+def figure_server() -> Iterator[FigureServer | None]:
+    """A :class:`FigureServer` started now, stopped at the end of the block; None where processes cannot be forked
+    (the figures are then drawn in this process, where they are shown)."""
+    if not hasattr(os, "fork"):
+        yield None
+        return
+    server = FigureServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()

@@ -1,0 +1,123 @@
+"""A draft's figures drawn by a child forked before the year is read: the bytes this process draws, each figure's
+origin recorded, a chart that cannot travel drawn here, the child's errors raised here, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from qdanalysis.present import cache, figure_server
+from qdanalysis.present.blocks import Chart, Drawing
+from qdanalysis.present.drawer import DrawingFailed
+
+
+def small(n: int, fail: str = "", parent: int = 0):
+    """A small figure showing ``n``; raises ``fail`` when given; dies of SIGKILL when drawn by a process other than
+    ``parent``."""
+    if fail:
+        raise ValueError(fail)
+    if parent and os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    from qdanalysis.present.style import new_figure
+
+    fig, ax = new_figure(3, 2)
+    ax.bar(range(n), range(1, n + 1))
+    ax.set_title(f"图 {n}")
+    return fig
+
+
+def _chart(n: int, **kwargs) -> Chart:
+    return Chart(f"c{n}", Drawing(__name__, "small", (n,), kwargs), f"图{n}")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_childs_figures_are_the_bytes_drawn_here(cache_dir, tmp_path, monkeypatch):
+    charts = [_chart(n) for n in range(1, 6)]
+    here = [cache.chart_png(c) for c in charts]
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "other"))  # a cold cache for the child
+    cache.DRAWN.clear()
+    with figure_server.figure_server() as server:
+        pid, folder = server.pid, server.folder
+        server.submit(charts)
+        served = [server.png(c) for c in reversed(charts)][::-1]  # asked for in any order
+    assert served == here
+    assert sorted(cache.DRAWN) == sorted(c.key for c in charts) and cache.REUSED == []
+    assert len(list((tmp_path / "other" / "cache" / "figures").rglob("*.png"))) == 5  # kept in the cache
+    assert _gone(pid) and server.pid is None and not folder.exists()
+
+
+def test_figures_in_the_cache_are_taken_from_it(cache_dir):
+    charts = [_chart(n) for n in range(1, 4)]
+    cache.chart_png(charts[0])
+    cache.DRAWN.clear()
+    with figure_server.figure_server() as server:
+        server.submit(charts)
+        [server.png(c) for c in charts]
+    assert cache.REUSED == ["c1"] and sorted(cache.DRAWN) == ["c2", "c3"]
+
+
+def test_a_chart_that_cannot_be_pickled_is_drawn_here(cache_dir):
+    local = Chart("lambda", lambda: small(2), "图")
+    with figure_server.figure_server() as server:
+        server.submit([_chart(1), local])
+        assert server.sent == {id(c): 0 for c in server.charts} and len(server.charts) == 1
+        assert server.png(local) == cache.chart_png(Chart("again", lambda: small(2), "图"))
+        assert server.png(server.charts[0])[:8] == cache.PNG_SIGNATURE
+
+
+def test_an_error_in_the_child_is_raised_with_its_message(cache_dir):
+    charts = [_chart(1), _chart(2, fail="坏数据：第2行")]
+    with pytest.raises(DrawingFailed, match=r"图表 c2 绘制失败：ValueError: 坏数据：第2行"):
+        with figure_server.figure_server() as server:
+            pid = server.pid
+            server.submit(charts)
+            for chart in charts:
+                server.png(chart)
+    assert _gone(pid) and not server.folder.exists()
+
+
+def test_a_child_killed_while_drawing_is_reported_not_waited_for(cache_dir, monkeypatch):
+    monkeypatch.setenv("QDANALYSIS_DRAW_JOBS", "1")  # the server draws alone: it is the one killed
+    charts = [_chart(1), _chart(2, parent=os.getpid())]
+    with pytest.raises(DrawingFailed, match=r"绘图子进程在绘制图表前退出，图表 c2 未生成"):
+        with figure_server.figure_server() as server:
+            server.submit(charts)
+            for chart in charts:
+                server.png(chart)
+    assert server.pid is None and not server.folder.exists()
+
+
+def test_an_error_here_stops_and_reaps_the_child(cache_dir):
+    with pytest.raises(KeyError, match="here"):
+        with figure_server.figure_server() as server:
+            pid = server.pid
+            raise KeyError("here")  # the year's data refused, say: the child is waiting for charts
+    assert _gone(pid) and server.pid is None and not server.folder.exists()
+
+
+@pytest.mark.slow  # the 2020 draft written in a process of its own
+def test_the_draft_command_never_loads_the_plotting_libraries(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys
+        from qdanalysis.run.pipeline import draft_year
+        path, _ = draft_year(2020, out={str(tmp_path)!r})
+        print(path.stat().st_size, sorted(m for m in ("matplotlib", "seaborn") if m in sys.modules))
+    """)
+    env = {**os.environ, "QDANALYSIS_PROCESSED": str(tmp_path / "processed")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    size, loaded = done.stdout.split(" ", 1)
+    assert int(size) > 100_000 and loaded.strip() == "[]"
+    assert len(list((tmp_path / "processed" / "cache" / "figures").rglob("*.png"))) == 9  # drawn by the children
