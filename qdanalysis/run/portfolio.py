@@ -21,6 +21,7 @@ version. It does not cover the installed libraries: ``--force`` reruns after an 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -33,7 +34,7 @@ from typing import Any, TextIO
 from qdanalysis.atomic import write_text
 from qdanalysis.domain import is_year_name
 from qdanalysis.errors import QdanalysisError, ValidationError, display_path
-from qdanalysis.paths import REPORTS
+from qdanalysis.paths import PROJECT_ROOT, REPORTS
 from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook, notebook_path, notebook_summary, run_notebook
 from qdanalysis.run.params import load_params, load_runner, param_file_for, runner_file_for
@@ -394,7 +395,8 @@ def run_portfolio(
     jobs_list = _interleave(to_run, trends_projects)
     if jobs_list:
         workers = min(len(jobs_list), jobs or default_jobs())
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
+        with _kernel_zygote(out_path, len(jobs_list)), \
+                ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
             futures = {pool.submit(_run_job, job, out_path, notebook, trends_notebook, force): job for job in jobs_list}
             try:
                 for future in as_completed(futures):
@@ -414,6 +416,17 @@ def run_portfolio(
         paths = write_portfolio_overview(portfolio, out_path)
         print(f"财政局总览：{display_path(paths[0])}（表格另存为 {display_path(paths[1])}）", file=stream, flush=True)
     return ordered
+
+
+def _kernel_zygote(out: Path | None, runs: int) -> contextlib.AbstractContextManager[Any]:
+    """The forking kernel launcher (:mod:`qdanalysis.run.zygote`) for two runs or more: each kernel forked from
+    one process that imported the kernel's libraries once (its log: ``<out>/.runs/kernel-zygote.log``)."""
+    from qdanalysis.run import zygote
+    from qdanalysis.run.notebook import RUNS_FOLDER
+
+    if runs < 2:
+        return contextlib.nullcontext()
+    return zygote.serving((out or REPORTS) / RUNS_FOLDER / "kernel-zygote.log", PROJECT_ROOT)
 
 
 # --------------------------------------------------------------------------- overview
