@@ -5,7 +5,9 @@ What is compared: the same reports made two ways. ``run --portfolio`` over the d
 years) runs the 20 annual reports and each project's trends report (25 notebook runs) and writes the overview; the
 one-by-one side does what a user without ``--portfolio`` would: for each project ``run --year`` for each of its
 years, then ``run --trends`` over the project's data (25 commands, 25 notebook runs). Only the overview (no notebook,
-a fraction of a second) is the portfolio's alone. Both sides print their CPU seconds (the command and every process
+a fraction of a second) is the portfolio's alone. ``run --portfolio`` forks its kernels from one process that
+imported the kernel's libraries once (``qdanalysis/run/zygote.py``); each ``run --year`` starts its own. Both sides
+print their CPU seconds (the command and every process
 it waited for, kernels included) per notebook run. The two sides alternate (together first in even runs), so
 both meet the same machine. Each side starts on a cold cache: a store of its own (``QDANALYSIS_PROCESSED``,
 shared by the 20 runs of the one-by-one side), so neither draws a figure or subsets a font the other, an earlier
