@@ -17,7 +17,7 @@ is not pyarrow's memory pool here (mimalloc is), its background thread only purg
 What a forked kernel gets that a fresh one would too (:func:`become_kernel`): its own session and process group
 (interrupts reach it and its children), the requested environment, folder and ``sys.argv``, stdin a pipe already
 closed, stdout that of the runner, stderr the run's kernel log, no other descriptor, the default signal handlers,
-its process name, a newly seeded numpy random generator (Python's ``random`` reseeds itself after a fork) and
+its process name, what the imports put in ``os.environ`` (:data:`IMPORTED_ENV`), a newly seeded numpy random generator (Python's ``random`` reseeds itself after a fork) and
 ``sys.path`` as ``ipykernel_launcher`` leaves it. It shares with its siblings what the imports computed, as
 processes that imported the same modules from the same files compute the same, and the seed of ``str`` hashes.
 """
@@ -34,9 +34,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-#: What the zygote imports before forking: ipykernel, and what the annual and trends notebooks import.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "qdanalysis", "qdanalysis.present.report",
-           "qdanalysis.run.pipeline", "matplotlib.pyplot")
+#: What the zygote imports before forking: ipykernel and what it imports as a kernel starts (its debugger: ~0.5 s),
+#: and what the annual and trends notebooks import (listed from a kernel's ``sys.modules`` after a report).
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.debugger",
+           "IPython.core.completerlib", "IPython.extensions.storemagic", "sqlite3", "tornado.platform.asyncio",
+           "tornado.queues", "qdanalysis", "qdanalysis.present.report", "qdanalysis.present.trends_report",
+           "qdanalysis.run.pipeline", "qdanalysis.present.cache", "qdanalysis.present.drawer",
+           "qdanalysis.present.webfont", *(f"qdanalysis.present.charts.{m}" for m in (
+               "base", "budget", "categories", "economic", "indicators", "lines", "payments", "renewals", "sms",
+               "trends")),
+           "matplotlib.pyplot", "matplotlib.backends.backend_agg", "seaborn", "PIL.PngImagePlugin", "pyarrow.dataset")
 #: Set for the zygote's imports only (unless already set), so that no library starts a thread.
 NO_THREADS_ENV = {"OPENBLAS_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
 #: ipykernel's default matplotlib backend, set by IPKernelApp.init_gui_pylab before the notebook imports matplotlib.
@@ -100,12 +107,21 @@ def blas_threads(env: dict[str, str]) -> int:
     return len(os.sched_getaffinity(0))
 
 
+#: What the imports of :data:`PRELOAD` set in ``os.environ`` (pydevd: ``PYDEVD_USE_FRAME_EVAL``), as they do in a
+#: kernel that imports them: given again to each forked kernel (:func:`preload`, :func:`become_kernel`).
+IMPORTED_ENV: dict[str, str] = {}
+
+
 def preload(env: dict[str, str]) -> None:
-    """Import :data:`PRELOAD` as a kernel would, under ``env`` and without starting a thread."""
-    os.environ.update({k: v for k, v in NO_THREADS_ENV.items() if k not in env})
-    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    """Import :data:`PRELOAD` as a kernel would, under ``env`` and without starting a thread; keep in
+    :data:`IMPORTED_ENV` what the imports set in the environment."""
+    ours = {k: v for k, v in NO_THREADS_ENV.items() if k not in env}
+    if "MPLBACKEND" not in env:
+        ours["MPLBACKEND"] = INLINE_BACKEND
+    os.environ.update(ours)
     for name in PRELOAD:
         __import__(name)
+    IMPORTED_ENV.update({k: v for k, v in os.environ.items() if k not in ours and env.get(k) != v})
     os.environ.clear()
     os.environ.update(env)
 
@@ -131,7 +147,7 @@ def become_kernel(request: dict[str, Any], name: bytes, keep: tuple[int, int]) -
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.set_wakeup_fd(-1)
     set_process_name(name)
-    env = dict(request["env"])
+    env = {**request["env"], **IMPORTED_ENV}
     env["JPY_PARENT_PID"] = str(os.getppid())
     os.environ.clear()
     os.environ.update(env)

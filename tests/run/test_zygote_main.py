@@ -38,10 +38,10 @@ def test_the_preload_starts_no_thread_and_leaves_the_environment_as_it_was():
     """The zygote's imports, in a process of their own: one thread afterwards, and no variable of its own left."""
     code = ("import os, sys; from qdanalysis.run import zygote_main as z; before = dict(os.environ); "
             "z.preload(before); print(z.threads(), repr(z.why_not_fork()), dict(os.environ) == before, "
-            "all(m in sys.modules for m in z.PRELOAD))")
+            "all(m in sys.modules for m in z.PRELOAD), z.IMPORTED_ENV)")
     env = {k: v for k, v in os.environ.items() if k not in NO_THREADS_ENV and k != "MPLBACKEND"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300, check=True)
-    assert out.stdout.split() == ["1", "''", "True", "True"]
+    assert out.stdout.split(maxsplit=4) == ["1", "''", "True", "True", "{'PYDEVD_USE_FRAME_EVAL': 'NO'}\n"]
     assert "ipykernel.kernelapp" in PRELOAD
 
 
