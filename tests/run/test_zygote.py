@@ -169,3 +169,25 @@ def test_serving_can_be_turned_off(tmp_path, monkeypatch):
         assert z is None and zygote.ACTIVE is None
     with pytest.raises(zygote.ZygoteUnavailable, match="no zygote"):
         zygote.launch(["python"], {})
+
+
+def test_forked_kernels_count_each_other_as_siblings_and_not_the_zygote(served, tmp_path):
+    """A report's kernel draws its figures alone when other kernels of the run are busy
+    (:func:`qdanalysis.present.drawer.sibling_kernels`): forked kernels must still be recognised as kernels."""
+    served = served()
+    notebook = make_notebook(tmp_path / "count.ipynb",
+                             "from qdanalysis.present import drawer; print(f'兄弟内核={drawer.sibling_kernels()}')")
+    alone = run_notebook(notebook, tmp_path / "alone", {}, title="甲")
+    assert "兄弟内核=0" in outputs_text(alone.ipynb)  # the zygote is no kernel
+
+    async def beside() -> str:
+        km = _kernel_manager_class(tmp_path / "other.log")(kernel_name="python3")
+        await km.start_kernel(cwd=str(PROJECT_ROOT))
+        try:
+            assert isinstance(km.provisioner.process, zygote.ForkedKernel)
+            result = await asyncio.to_thread(run_notebook, notebook, tmp_path / "beside", {}, title="乙")
+            return outputs_text(result.ipynb)
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    assert "兄弟内核=1" in asyncio.run(beside())
