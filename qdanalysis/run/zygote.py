@@ -226,15 +226,26 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+def _pidfds() -> bool:
+    """Whether this system gives process descriptors (Linux 5.3 or later), which :class:`ForkedKernel` needs."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open"):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def serving(log: Path, cwd: Path) -> Iterator[Zygote | None]:
     """Start a zygote for the kernels this process launches inside the ``with`` block, and stop it afterwards.
 
-    Yields None, and nothing is forked, when ``QDANALYSIS_KERNEL_ZYGOTE=0`` or where processes cannot be forked
-    (not Linux): every kernel is launched normally then.
+    Yields None, and nothing is forked, when ``QDANALYSIS_KERNEL_ZYGOTE=0`` or where a forked kernel could not be
+    held as a process descriptor (not Linux, or before 5.3): every kernel is launched normally then.
     """
     global ACTIVE
-    if os.environ.get("QDANALYSIS_KERNEL_ZYGOTE", "1") == "0" or not sys.platform.startswith("linux"):
+    if os.environ.get("QDANALYSIS_KERNEL_ZYGOTE", "1") == "0" or not _pidfds():
         yield None
         return
     zygote = Zygote(kernel_env(), cwd, log)
