@@ -30,9 +30,10 @@ Sections (``--only`` takes a comma-separated subset, in any order):
 
   pdf      ``run --year 2020 --pdf`` against ``run --year 2020`` (alternating), the PDF's pages,
            and the HTML's size with the embedded font subset against without it.
-  portfolio  ``run --portfolio`` over 20 demo project-years against the 20 ``run --year`` one
-           after another (ratio; peak memory of the whole process tree, PSS and RSS; the
-           other jobs' load during each side); the time per
+  portfolio  ``run --portfolio`` over 20 demo project-years and their 5 projects' trends reports
+           against the same 25 reports one after another (``run --year`` for each year, then
+           ``run --trends`` for each project); ratio; CPU per notebook run; peak memory of the
+           whole process tree, PSS and RSS; the other jobs' load during each side; the time per
            project-year at ``--sizes`` project-years (it should stay flat); a rerun with nothing
            changed; and the DAG triggered under Airflow's own scheduler (LocalExecutor, two tasks
            at once; dags/airflow_standalone.py) against ``run --portfolio --jobs 2`` on the same

@@ -203,9 +203,29 @@ def _kernel_manager_class(stderr_path: Path, on_launch: Callable[[], None] | Non
             # The kernel inherits the descriptor; closing ours after the launch is fine.
             with open(stderr_path, "ab") as log:
                 kw["stderr"] = log
-                await super()._async_launch_kernel(kernel_cmd, **kw)
+                if not self._launch_forked(kernel_cmd, kw, log):
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
             if on_launch is not None:
                 on_launch()
+
+        def _launch_forked(self, kernel_cmd: list[str], kw: dict[str, Any], log: Any) -> bool:
+            """Fork the kernel from the zygote of ``run --portfolio`` (:mod:`qdanalysis.run.zygote`), if one serves
+            this process; False (the reason in the kernel log) when it cannot, and the kernel is launched normally."""
+            from qdanalysis.run import zygote
+
+            if zygote.ACTIVE is None:
+                return False
+            try:
+                process = zygote.launch(kernel_cmd, kw)
+            except zygote.ZygoteUnavailable as err:
+                log.write(f"qdanalysis: kernel launched normally, not forked by the zygote: {err}\n".encode())
+                log.flush()
+                return False
+            provisioner = self.provisioner
+            provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, process.pid
+            provisioner.cwd = kw.get("cwd") or os.getcwd()
+            self._reconcile_connection_info(provisioner.connection_info)
+            return True
 
     return QuietKernelManager
 

@@ -6,6 +6,7 @@ reported and the other years are unaffected. Results are printed by :mod:`qdanal
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -15,7 +16,14 @@ from typing import Any, TextIO
 from qdanalysis.domain import DEMO_LABEL, is_year_name
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.paths import PROJECT_ROOT, REPORTS
-from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
+from qdanalysis.run.notebook import (
+    ANNUAL_NOTEBOOK,
+    RUNS_FOLDER,
+    TRENDS_NOTEBOOK,
+    check_notebook,
+    notebook_path,
+    run_notebook,
+)
 from qdanalysis.run.params import (
     DEFAULT_CELL_TIMEOUT,
     DEFAULT_DATA_ROOT,
@@ -209,7 +217,8 @@ def run_all(
     """Run the annual report of every year, in parallel.
 
     As ``run --portfolio`` (:func:`qdanalysis.run.portfolio.run_portfolio`): each year's notebook runs in a kernel
-    process of its own, and what drives the kernels (papermill, the HTML export) in threads of this process, not
+    process of its own (forked, for two years or more, from one process that imported the kernel's libraries once:
+    :mod:`qdanalysis.run.zygote`), and what drives the kernels (papermill, the HTML export) in threads of this process, not
     in worker processes that would each import papermill, nbconvert and fontTools again.
 
     The years are those of ``params/*.yaml``, or with ``root`` every 4-digit folder in it.
@@ -247,9 +256,14 @@ def run_all(
         print(format_progress(result, done, total), file=stream, flush=True)
 
     if planned:
+        from qdanalysis.run import zygote
+
         workers = min(len(planned), jobs or default_jobs())
         out_path = Path(out) if out is not None else None
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
+        # Two years or more: each kernel forked from one process that imported the kernel's libraries once.
+        forking = zygote.serving(_out_root(out) / RUNS_FOLDER / "kernel-zygote.log", PROJECT_ROOT) \
+            if len(planned) > 1 else contextlib.nullcontext()
+        with forking, ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
             futures = {
                 pool.submit(_run_year_job, year, out_path, root_path, path, notebook,
                             Path(params_dir) if params_dir else None, pdf): year

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 from tiny_notebooks import PRINT_PARAMS, make_notebook, outputs_text
@@ -19,7 +21,7 @@ from qdanalysis.run.runner import TRENDS_TITLE, run_all, run_trends, run_year, t
 @pytest.mark.slow
 def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):
     notebook = make_notebook(
-        tmp_path / "annual.ipynb", PRINT_PARAMS,
+        tmp_path / "annual.ipynb", PRINT_PARAMS, "import os; print(f'父进程={os.getppid()}')",
         "if year == 2019:\n    raise ValueError(f'{year}年数据有误')", "print('完成')")
     root = tmp_path / "raw"
     for name in ("2018", "2019", "2020", "notes", "20201"):
@@ -38,6 +40,13 @@ def test_run_all_one_failing_year_does_not_stop_the_others(tmp_path):
     printed = stream.getvalue()
     assert printed.count("[") >= 3 and "[3/3]" in printed
     assert "年份  状态  用时(秒)  输出" in printed and "成功 2，失败 1" in printed
+    # three years: every kernel forked by the zygote (qdanalysis.run.zygote), which has left
+    parents = {outputs_text(r.ipynb).split("父进程=")[1].split()[0] for r in results}
+    assert len(parents) == 1 and str(os.getpid()) not in parents
+    assert not Path(f"/proc/{parents.pop()}").exists()
+    # the zygote's log: at most pydevd's warning on importing ipykernel's debugger, no error
+    assert "Traceback" not in (tmp_path / "reports" / ".runs" / "kernel-zygote.log").read_text()
+    assert all((tmp_path / "reports" / ".runs" / y / "annual.kernel.log").read_text() == "" for y in ("2018", "2020"))
 
 
 @pytest.mark.slow
