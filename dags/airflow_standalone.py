@@ -1,13 +1,17 @@
 """The portfolio DAG under Airflow's own scheduler, DAG processor and API server, in a temporary AIRFLOW_HOME.
 
 Used by ``make airflow-test`` (dags/test_airflow_standalone.py) and ``make bench``
-(benchmarks/run.py, section portfolio); runs in Airflow's environment (``.venv-airflow/``) with the standard
+(benchmarks/run.py, section airflow); runs in Airflow's environment (``.venv-airflow/``) with the standard
 library only. What a deployment starts is started here, each as its own ``airflow`` command (as
 ``airflow standalone`` does, without its triggerer, which the DAG does not use): the scheduler
 (LocalExecutor over SQLite; ``--skip-serve-logs``, since its log server would listen on every
 interface, and the task logs are local files), the DAG processor and the API server, which listens
-on 127.0.0.1 only, on a free port. A run is triggered with ``airflow dags trigger`` and waited for
-through the API server's REST API (no ``airflow`` command per poll).
+on 127.0.0.1 only, on a free port. Their settings are a deployment's, dags/airflow.cfg (each with why; see
+dags/README.md), copied to the temporary AIRFLOW_HOME; only this instance's own (its home, port, secret) are
+set here. Starting ends with one request to the execution API, which the API server builds on its first
+request (:meth:`Standalone._warm_execution_api`). A run is triggered with ``airflow dags trigger`` and waited
+for through the API server's REST API (no ``airflow`` command per poll). ``QDANALYSIS_KEEP_AIRFLOW_HOME=1``
+keeps the AIRFLOW_HOME (its task logs and database) for a look at where a run's time went.
 
 Every process started here, and every process they start (task runners, the qdanalysis commands,
 their Jupyter kernels, which start sessions of their own), carries a marker in its environment;
