@@ -71,7 +71,7 @@ def bench_airflow(args, tmp: Path) -> dict:
     portfolio = _demo_portfolio(tmp, "p6", 3, 2)
     child = M.PROJECT_ROOT / "dags" / "airflow_standalone.py"
     qd = M.qdanalysis_command()[0]
-    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases = ([] for _ in range(8))
+    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases, tasks = ([] for _ in range(9))
     for i in range(args.runs):
         def dag() -> None:
             r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, str(SLOTS)],
@@ -84,6 +84,7 @@ def bench_airflow(args, tmp: Path) -> dict:
             dag_mb.append(r.peak_mb)
             dag_load.append(r.others_running)
             phases.append(timeline(result))
+            tasks.append(result["tasks"])
 
         def ours() -> None:
             r = M.run(M.qdanalysis_command("run", "--portfolio", str(portfolio), "--out", str(tmp / f"ours-{i}"),
@@ -114,4 +115,4 @@ def bench_airflow(args, tmp: Path) -> dict:
     print(f"  {M.load_line()}")
     return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
             "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb), "phases": split,
-            "runs": {"dag_s": dag_t, "run_portfolio_jobs2_s": ours_t}}
+            "runs": {"dag_s": dag_t, "run_portfolio_jobs2_s": ours_t}, "task_instances": tasks}
