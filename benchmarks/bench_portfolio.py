@@ -28,7 +28,6 @@ process's shared pages).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -38,7 +37,6 @@ from measure import median, spread, verdict
 
 PORTFOLIO_TARGET = 1.8  # run --portfolio at least this many times faster than one by one
 PORTFOLIO_MB_TARGET = 1024  # peak memory of run --portfolio: PSS of all its processes summed
-AIRFLOW_TARGET = 1.3  # the triggered DAG, two tasks at once, at most this many times run --portfolio --jobs 2
 PORTFOLIO_FLAT = 1.25  # seconds per project-year at 50 at most this many times those at 5
 
 
@@ -151,43 +149,10 @@ def _bench_growth(tmp: Path, sizes: tuple[int, ...]) -> dict:
 
 
 def _bench_airflow(args, tmp: Path) -> dict:
-    """The DAG triggered under Airflow's scheduler, two tasks at once, against ``run --portfolio --jobs 2``."""
-    airflow_python = Path(os.environ.get("AIRFLOW_VENV") or M.PROJECT_ROOT / ".venv-airflow") / "bin" / "python"
-    if not airflow_python.exists():
-        print("  Airflow: .venv-airflow/ not found, skipped (make airflow-test builds it)")
+    """The DAG under Airflow's scheduler against ``run --portfolio --jobs 2``: section ``airflow``
+    (benchmarks/bench_airflow.py), run here too unless that section is chosen as well (then it runs once, there)."""
+    from bench_airflow import bench_airflow
+
+    if "airflow" in {s.strip() for s in args.only.split(",")}:
         return {}
-    print("\n  Airflow under its own scheduler (LocalExecutor over SQLite, 2 tasks at once) vs run --portfolio --jobs 2")
-    print(f"  {M.load_line()}")
-    portfolio = _demo_portfolio(tmp, "p6", 3, 2)
-    child = M.PROJECT_ROOT / "dags" / "airflow_standalone.py"
-    qd = M.qdanalysis_command()[0]
-    dag_t, ours_t, start_t, dag_mb, ours_mb = [], [], [], [], []
-    for i in range(args.runs):
-        def dag() -> None:
-            r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, "2"],
-                      extra_env=_store(tmp / f"dag-{i}-store"))
-            result = json.loads(r.stdout.strip().splitlines()[-1])
-            if result["state"] != "success" or set(result["states"]) != {"success"}:
-                raise RuntimeError(f"the DAG run did not succeed: {result['state']} {result['states']}")
-            dag_t.append(result["run_s"])
-            start_t.append(result["start_s"])
-            dag_mb.append(r.peak_mb)
-
-        def ours() -> None:
-            r = _portfolio_run(portfolio, tmp / f"ours-{i}", "--jobs", "2")
-            ours_t.append(r.seconds)
-            ours_mb.append(r.peak_mb)
-
-        for step in ((dag, ours) if i % 2 == 0 else (ours, dag)):
-            step()
-    ratio = median(dag_t) / median(ours_t)
-    row("run --portfolio --jobs 2, 6 project-years (whole command)",
-        f"{median(ours_t):6.1f} s{spread(ours_t)}, peak {median(ours_mb):5.0f} MB")
-    row("Airflow: airflow dags trigger until the run's state is success",
-        f"{median(dag_t):6.1f} s{spread(dag_t)}")
-    row(f"ratio Airflow / run --portfolio --jobs 2 (target <= {AIRFLOW_TARGET})",
-        f"{ratio:6.2f} x   {verdict(ratio <= AIRFLOW_TARGET)}")
-    print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server, until the API lists the DAG —"
-          f" {median(start_t):.0f} s, not counted; peak memory with Airflow's own processes {median(dag_mb):.0f} MB)")
-    return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
-            "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb)}
+    return bench_airflow(args, tmp)

@@ -40,6 +40,10 @@ Sections (``--only`` takes a comma-separated subset, in any order):
            6 project-years (needs ``.venv-airflow/``, built by ``make airflow-test``).
   trends   ``run --trends`` over the five demo years as a whole command, and inside it: loading
            and analysing the years, then each section of the trends report (its analyses and charts).
+  airflow  the portfolio section's DAG measurement alone (benchmarks/bench_airflow.py; issue 28
+           target 7): triggered under Airflow's own scheduler, two tasks at once, against
+           ``run --portfolio --jobs 2`` on 6 project-years, and where the DAG's time goes (the
+           trigger, the task instances' span, the executor slots' idle time between tasks).
 
 Timings are medians of ``--runs`` runs, measured side by side in one invocation (the
 machines are shared: compare ratios, not absolute seconds). ``--quick`` runs each once on
@@ -62,6 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import measure as M
+from bench_airflow import bench_airflow
 from bench_commands import bench_all, bench_cache, bench_draft, bench_pdf, bench_report
 from bench_fuzz import bench_fuzz
 from bench_phases import bench_export, bench_profile, bench_trends
@@ -69,12 +74,12 @@ from bench_portfolio import bench_portfolio
 from bench_reading import bench_read, bench_scale
 
 SECTIONS = ("report", "all", "read", "cache", "scale", "export", "draft", "profile", "fuzz", "pdf", "portfolio",
-            "trends")
+            "trends", "airflow")
 #: Each section's function (one module per kind of measurement: bench_commands, bench_reading, bench_phases,
 #: bench_portfolio, bench_fuzz).
 BENCHES = {"report": bench_report, "all": bench_all, "read": bench_read, "cache": bench_cache, "scale": bench_scale,
            "export": bench_export, "draft": bench_draft, "profile": bench_profile, "fuzz": bench_fuzz, "pdf": bench_pdf,
-           "portfolio": bench_portfolio, "trends": bench_trends}
+           "portfolio": bench_portfolio, "trends": bench_trends, "airflow": bench_airflow}
 
 
 def main(argv: list[str] | None = None) -> int:

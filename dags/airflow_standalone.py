@@ -1,13 +1,17 @@
 """The portfolio DAG under Airflow's own scheduler, DAG processor and API server, in a temporary AIRFLOW_HOME.
 
 Used by ``make airflow-test`` (dags/test_airflow_standalone.py) and ``make bench``
-(benchmarks/run.py, section portfolio); runs in Airflow's environment (``.venv-airflow/``) with the standard
+(benchmarks/run.py, section airflow); runs in Airflow's environment (``.venv-airflow/``) with the standard
 library only. What a deployment starts is started here, each as its own ``airflow`` command (as
 ``airflow standalone`` does, without its triggerer, which the DAG does not use): the scheduler
 (LocalExecutor over SQLite; ``--skip-serve-logs``, since its log server would listen on every
 interface, and the task logs are local files), the DAG processor and the API server, which listens
-on 127.0.0.1 only, on a free port. A run is triggered with ``airflow dags trigger`` and waited for
-through the API server's REST API (no ``airflow`` command per poll).
+on 127.0.0.1 only, on a free port. Their settings are a deployment's, dags/airflow.cfg (each with why; see
+dags/README.md), copied to the temporary AIRFLOW_HOME; only this instance's own (its home, port, secret) are
+set here. Starting ends with one request to the execution API, which the API server builds on its first
+request (:meth:`Standalone._warm_execution_api`). A run is triggered with ``airflow dags trigger`` and waited
+for through the API server's REST API (no ``airflow`` command per poll). ``QDANALYSIS_KEEP_AIRFLOW_HOME=1``
+keeps the AIRFLOW_HOME (its task logs and database) for a look at where a run's time went.
 
 Every process started here, and every process they start (task runners, the qdanalysis commands,
 their Jupyter kernels, which start sessions of their own), carries a marker in its environment;
@@ -34,6 +38,8 @@ from pathlib import Path
 
 DAGS = Path(__file__).resolve().parent
 DAG_ID = "qdanalysis_portfolio"
+#: The deployment's Airflow settings (each with why), copied to the temporary AIRFLOW_HOME as its airflow.cfg.
+CONFIG = DAGS / "airflow.cfg"
 #: The environment variable that marks every process of one standalone Airflow (value: its AIRFLOW_HOME).
 MARKER = "QDANALYSIS_AIRFLOW_HOME"
 FINISHED = ("success", "failed")
@@ -105,16 +111,14 @@ class Standalone:
             **(env or {}),
             MARKER: self.home,
             "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+            # The deployment's settings are in CONFIG (copied to AIRFLOW_HOME by start()); these are this instance's.
             "AIRFLOW_HOME": self.home,
+            "AIRFLOW_CONFIG": str(Path(self.home) / "airflow.cfg"),
             "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(parallelism),
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",  # a throwaway local instance: no login
-            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__HOST": "127.0.0.1",  # as CONFIG says; whatever the caller's environment says
             "AIRFLOW__API__PORT": str(self.port),
-            "AIRFLOW__API__WORKERS": "1",
             "AIRFLOW__API__BASE_URL": self.base,
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base}/execution/",
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
@@ -147,6 +151,7 @@ class Standalone:
             # A SIGTERM (a CI job cancelled) unwinds like Ctrl-C, through stop(): the components run in
             # sessions of their own and would not receive the signal with this process.
             self._sigterm = signal.signal(signal.SIGTERM, _raise_exit)
+        shutil.copyfile(CONFIG, Path(self.home) / "airflow.cfg")
         migrated = self._airflow("db", "migrate")
         if migrated.returncode != 0:
             raise RuntimeError(f"airflow db migrate failed ({migrated.returncode}):\n{migrated.stdout[-3000:]}"
@@ -166,7 +171,29 @@ class Standalone:
                 raise TimeoutError(f"Airflow did not list the DAG {DAG_ID} within {self.start_timeout:.0f} s\n"
                                    f"{self.log_tail()}")
             time.sleep(1)
+        self._warm_execution_api(deadline)
         self.started_s = time.monotonic() - begin
+
+    def _warm_execution_api(self, deadline: float) -> None:
+        """Have the API server build its execution API (the one every task's supervisor calls) now.
+
+        It builds the routes of every version of that API (cadwyn) on its first request, in its event loop:
+        5-12 s measured, during which it answers nothing. Left to the first task, that task's start (its
+        ``/run`` request, retried after a timeout) waited the whole time; a deployment's API server pays it
+        once after each start, as here, not once per DAG run.
+        """
+        while True:
+            self._check_alive()
+            try:
+                with urllib.request.urlopen(f"{self.base}/execution/health", timeout=60) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Airflow's execution API did not answer within {self.start_timeout:.0f} s\n"
+                                   f"{self.log_tail()}")
+            time.sleep(1)
 
     def _check_alive(self) -> None:
         for name, process in self.processes.items():
@@ -261,25 +288,54 @@ class Standalone:
             time.sleep(poll)
         raise TimeoutError(f"the run {run_id} did not finish within {timeout:.0f} s\n{self.log_tail()}")
 
-    def task_states(self, run_id: str) -> dict[tuple[str, str], tuple[str, int]]:
-        """(task, project-year or "") -> (state, tries) of every task instance of the run."""
+    def task_instances(self, run_id: str) -> list[dict]:
+        """The task instances of the run, as the REST API lists them (state, try, queued/start/end times...)."""
         quoted = urllib.request.quote(run_id, safe="")
         data = self._get(f"/api/v2/dags/{DAG_ID}/dagRuns/{quoted}/taskInstances?limit=1000")
         if data is None:
             raise RuntimeError(f"the API server did not list the task instances of {run_id}")
+        return data["task_instances"]
+
+    def task_states(self, run_id: str) -> dict[tuple[str, str], tuple[str, int]]:
+        """(task, project-year or "") -> (state, tries) of every task instance of the run."""
         return {(ti["task_id"], (ti.get("rendered_map_index") or "") if ti["map_index"] >= 0 else ""):
-                (ti["state"], ti["try_number"]) for ti in data["task_instances"]}
+                (ti["state"], ti["try_number"]) for ti in self.task_instances(run_id)}
+
+    def dag_run(self, run_id: str) -> dict:
+        """The run as the REST API shows it (state, queued_at, start_date, end_date...)."""
+        return self._get(f"/api/v2/dags/{DAG_ID}/dagRuns/{urllib.request.quote(run_id, safe='')}") or {}
+
+
+def _seconds(stamp: str | None) -> float | None:
+    """An API timestamp (ISO 8601) as seconds since the epoch."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() if stamp else None
 
 
 def main(portfolio: str, reports: str, qdanalysis: str, parallelism: str = "2") -> dict:
-    """Benchmark child: start Airflow, trigger one run, wait; seconds of each step and the task states."""
+    """Benchmark child: start Airflow, trigger one run, wait; seconds of each step, the task states and the
+    timeline of the task instances (queued, start, end: seconds after the trigger command began, from the API)."""
     with Standalone(parallelism=int(parallelism)) as airflow:
-        begin = time.monotonic()
+        begin, begin_epoch = time.monotonic(), time.time()
         run_id = airflow.trigger({"qdanalysis": qdanalysis, "portfolio": portfolio, "reports": reports})
+        triggered = time.monotonic() - begin
         state = airflow.wait(run_id)
         seconds = time.monotonic() - begin
         states = airflow.task_states(run_id)
-        return {"start_s": airflow.started_s, "run_s": seconds, "state": state,
+        run = airflow.dag_run(run_id)
+        listed = airflow.task_instances(run_id)
+
+        def after(stamp: str | None) -> float | None:
+            at = _seconds(stamp)
+            return None if at is None else round(at - begin_epoch, 3)
+
+        tasks = [{"task": ti["task_id"], "label": ti.get("rendered_map_index") or "", "state": ti["state"],
+                  "queued": after(ti.get("queued_when")), "start": after(ti.get("start_date")),
+                  "end": after(ti.get("end_date"))} for ti in listed]
+        return {"start_s": airflow.started_s, "run_s": seconds, "trigger_s": triggered, "state": state,
+                "queued": after(run.get("queued_at")), "run_start": after(run.get("start_date")),
+                "run_end": after(run.get("end_date")), "tasks": sorted(tasks, key=lambda t: t["start"] or 0),
                 "states": sorted(s for s, _ in states.values())}
 
 

@@ -6,11 +6,13 @@ BashOperator, so that Airflow's dependencies and the project's never mix: this f
 Airflow and the standard library, and the workers need the project's environment at a known path,
 not its packages inside Airflow's.
 
-    plan            qdanalysis run --portfolio FILE --list        the project-years, validated by the project
-    project_year    qdanalysis run --portfolio FILE --only P/Y    one mapped task each; retried; fails alone
-    project_trends  qdanalysis run --portfolio FILE --only P/trends   each project's trends report (its years'
-                                                                  data, not their reports: beside them)
-    overview        qdanalysis overview --portfolio FILE          runs whatever the others did
+    plan      qdanalysis run --portfolio FILE --list        the project-years, validated by the project; its
+                                                            output: one environment per report to make
+    report    qdanalysis run --portfolio FILE --only LABEL  one mapped task per report, retried, failing alone:
+                                                            LABEL is a project-year ``<project>/<year>`` or a
+                                                            project's trends report ``<project>/trends`` (its
+                                                            years' data, not their reports: it need not wait)
+    overview  qdanalysis overview --portfolio FILE          runs whatever the others did
 
 As ``qdanalysis run --portfolio`` does in one command. A project-year (or trends report) whose inputs and
 code are unchanged since its last successful run is skipped by the command itself (nothing is parsed), so a rerun of the DAG costs little.
@@ -20,7 +22,8 @@ manual run can override):
     QDANALYSIS_BIN        the project's command (default: ../.venv/bin/qdanalysis beside this file)
     QDANALYSIS_PORTFOLIO  the portfolio file (default: ../params/portfolio.yaml)
     QDANALYSIS_REPORTS    the reports root (default: ../reports); shared storage with several workers
-    QDANALYSIS_RETRIES, QDANALYSIS_RETRY_DELAY   retries of a project-year (default 2, 300 seconds)
+    QDANALYSIS_RETRIES, QDANALYSIS_RETRY_DELAY   retries of a report (default 2, 300 seconds)
+Airflow's own settings for running it (and why each): airflow.cfg and README.md beside this file.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import os
 from pathlib import Path
 
 from airflow.providers.standard.operators.bash import BashOperator
-from airflow.sdk import DAG, Param, TriggerRule, get_current_context, task
+from airflow.sdk import DAG, Param, TriggerRule, get_current_context
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DAG_ID = "qdanalysis_portfolio"
@@ -67,43 +70,38 @@ with DAG(
     },
     tags=["qdanalysis"],
 ) as dag:
+    def report_envs(output: str) -> list[dict[str, str]]:
+        """One environment per report to make, from ``--list``'s output (its last line: a JSON list of
+        ``"<project>/<year>"``), with this run's parameters: each project's trends report first, then the
+        project-years, in the portfolio's order.
+
+        The trends reports are the longest runs: started first, they do not form a tail of their own at the end
+        of a run with few slots. One mapped task for both kinds, straight from ``plan``, so that no task stands
+        between ``plan`` and the reports (each task costs its own start, about a second).
+        """
+        params = get_current_context()["params"]
+        years = json.loads(output)
+        trends = [f"{project}/trends" for project in dict.fromkeys(label.split("/")[0] for label in years)]
+        return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
+                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label} for label in trends + years]
+
     plan = BashOperator(
         task_id="plan",
         bash_command='"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --list',
         env=_ENV,
         append_env=True,
-        output_processor=json.loads,  # the command's last line: a JSON list of "<project>/<year>"
+        output_processor=report_envs,
         retries=0,  # a refused portfolio file is not a passing failure
     )
 
-    def only_envs(labels: list[str]) -> list[dict[str, str]]:
-        """One environment per ``--only`` label, with this run's parameters."""
-        params = get_current_context()["params"]
-        return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
-                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label} for label in labels]
-
-    @task
-    def project_years(labels: list[str]) -> list[dict[str, str]]:
-        """One environment per project-year."""
-        return only_envs(labels)
-
-    @task
-    def projects_trends(labels: list[str]) -> list[dict[str, str]]:
-        """One environment per project (``<project>/trends``, from its years' labels)."""
-        return only_envs([f"{project}/trends" for project in dict.fromkeys(label.split("/")[0] for label in labels)])
-
-    def run_only(task_id: str, envs):
-        """One mapped task per environment: ``qdanalysis run --portfolio FILE --only LABEL``."""
-        return BashOperator.partial(
-            task_id=task_id,
-            bash_command=('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
-                          ' --only "$QDANALYSIS_ONLY"'),
-            append_env=True,
-            map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
-        ).expand(env=envs)
-
-    run_project_year = run_only("project_year", project_years(plan.output))
-    run_project_trends = run_only("project_trends", projects_trends(plan.output))
+    # One mapped task per report: qdanalysis run --portfolio FILE --only LABEL.
+    report = BashOperator.partial(
+        task_id="report",
+        bash_command=('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
+                      ' --only "$QDANALYSIS_ONLY"'),
+        append_env=True,
+        map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
+    ).expand(env=plan.output)
 
     overview = BashOperator(
         task_id="overview",
@@ -112,7 +110,7 @@ with DAG(
         append_env=True,
         trigger_rule=TriggerRule.ALL_DONE,  # a failed project-year shows in its row, it does not stop the page
     )
-    [run_project_year, run_project_trends] >> overview
+    report >> overview
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 
 import pytest
 from airflow_standalone import Standalone
-from test_qdanalysis_portfolio import FAILED_REPORT, LABELS, QDANALYSIS, REPORT, TRENDS, demo_portfolio
+from test_qdanalysis_portfolio import FAILED_REPORT, LABELS, QDANALYSIS, REPORT, REPORTS, demo_portfolio
 
 BROKEN = "demo-02/2022"
 
@@ -45,11 +45,9 @@ def test_the_triggered_run_maps_every_project_year_and_isolates_the_failed_one(t
 
     # The overview (ALL_DONE) is the run's last task: the run succeeds although one project-year failed.
     assert state == "success"
-    assert sorted(states) == sorted([("plan", ""), ("project_years", ""), ("projects_trends", ""), ("overview", "")]
-                                    + [("project_year", label) for label in LABELS]
-                                    + [("project_trends", label) for label in TRENDS])
-    assert states[("project_year", BROKEN)] == ("failed", 2)  # tried, retried once, failed
-    others = {key: value for key, value in states.items() if key != ("project_year", BROKEN)}
+    assert sorted(states) == sorted([("plan", ""), ("overview", "")] + [("report", label) for label in REPORTS])
+    assert states[("report", BROKEN)] == ("failed", 2)  # tried, retried once, failed
+    others = {key: value for key, value in states.items() if key != ("report", BROKEN)}
     assert {s for s, _ in others.values()} == {"success"}
     for label in LABELS:
         if label == BROKEN:

@@ -1,0 +1,118 @@
+"""Section ``airflow`` of ``benchmarks/run.py`` (issue 28 target 7): the portfolio DAG triggered under Airflow's own
+scheduler, two tasks at once, against ``qdanalysis run --portfolio --jobs 2`` on the same 6 project-years.
+
+Each DAG run is a child process in Airflow's environment (``.venv-airflow/``, built by ``make airflow-test``):
+dags/airflow_standalone.py starts Airflow as a deployment does (scheduler with the LocalExecutor over SQLite, DAG
+processor, API server on 127.0.0.1) in a temporary AIRFLOW_HOME with the deployment's settings (dags/airflow.cfg),
+triggers the DAG with ``airflow dags trigger``, waits for the run through the REST API, and stops every process it
+started. What is timed: from the start of ``airflow dags trigger`` until the API says the run succeeded (starting
+Airflow is not counted: a deployment starts it once). The two sides alternate (the DAG first in even runs), each
+on a cold cache (a store of its own, ``QDANALYSIS_PROCESSED``).
+
+Where the DAG's time goes, from the task instances' queued/start/end times (the API's): the trigger command until
+the run is queued; the first task's start until the last one's end; in that span, the seconds the two executor
+slots held no running task instance (between a task's end and the next one's start: the task process's exit
+noticed by its supervisor, the next task's supervisor and DAG parse, the scheduler's loop, dependencies); and
+after the last task, until the waiter saw the run succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import measure as M
+from bench_common import heading, row
+from measure import median, spread, verdict
+
+AIRFLOW_TARGET = 1.3  # the triggered DAG, two tasks at once, at most this many times run --portfolio --jobs 2
+SLOTS = 2  # task instances at once (the executor's parallelism), as --jobs 2
+
+
+def _demo_portfolio(tmp: Path, name: str, projects: int, years: int) -> Path:
+    from qdanalysis.demo.portfolio import generate_portfolio
+
+    portfolio, _ = generate_portfolio(tmp / name, projects, years)
+    return portfolio
+
+
+def _store(folder: Path) -> dict[str, str]:
+    """The environment of a command with its own store and cache (``folder``): a cold cache when new."""
+    return {"QDANALYSIS_PROCESSED": str(folder)}
+
+
+def idle_slot_seconds(tasks: list[dict], slots: int = SLOTS) -> float:
+    """Seconds the executor's ``slots`` ran no task instance between the first task's start and the last one's end
+    (slot-seconds: two idle slots for one second count two)."""
+    spans = [(t["start"], t["end"]) for t in tasks if t.get("start") is not None and t.get("end") is not None]
+    if not spans:
+        return float("nan")
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    return slots * (last - first) - sum(e - s for s, e in spans)
+
+
+def timeline(result: dict) -> dict:
+    """The phases of one triggered run (seconds), from the child's result."""
+    tasks = [t for t in result["tasks"] if t.get("start") is not None and t.get("end") is not None]
+    first, last = min(t["start"] for t in tasks), max(t["end"] for t in tasks)
+    return {"trigger_s": result["trigger_s"], "to_first_task_s": first, "tasks_s": last - first,
+            "after_last_task_s": result["run_s"] - last, "idle_slot_s": idle_slot_seconds(tasks),
+            "task_instances": len(tasks)}
+
+
+def bench_airflow(args, tmp: Path) -> dict:
+    """The DAG triggered under Airflow's scheduler, two tasks at once, against ``run --portfolio --jobs 2``."""
+    heading("13. Airflow: the portfolio DAG under its own scheduler against run --portfolio --jobs 2")
+    airflow_python = Path(os.environ.get("AIRFLOW_VENV") or M.PROJECT_ROOT / ".venv-airflow") / "bin" / "python"
+    if not airflow_python.exists():
+        print("  Airflow: .venv-airflow/ not found, skipped (make airflow-test builds it)")
+        return {}
+    portfolio = _demo_portfolio(tmp, "p6", 3, 2)
+    child = M.PROJECT_ROOT / "dags" / "airflow_standalone.py"
+    qd = M.qdanalysis_command()[0]
+    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases, tasks = ([] for _ in range(9))
+    for i in range(args.runs):
+        def dag() -> None:
+            r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, str(SLOTS)],
+                      extra_env=_store(tmp / f"dag-{i}-store"))
+            result = json.loads(r.stdout.strip().splitlines()[-1])
+            if result["state"] != "success" or set(result["states"]) != {"success"}:
+                raise RuntimeError(f"the DAG run did not succeed: {result['state']} {result['states']}")
+            dag_t.append(result["run_s"])
+            start_t.append(result["start_s"])
+            dag_mb.append(r.peak_mb)
+            dag_load.append(r.others_running)
+            phases.append(timeline(result))
+            tasks.append(result["tasks"])
+
+        def ours() -> None:
+            r = M.run(M.qdanalysis_command("run", "--portfolio", str(portfolio), "--out", str(tmp / f"ours-{i}"),
+                                           "--jobs", str(SLOTS)), extra_env=_store(tmp / f"ours-{i}-store"))
+            ours_t.append(r.seconds)
+            ours_mb.append(r.peak_mb)
+            ours_load.append(r.others_running)
+
+        for step in ((dag, ours) if i % 2 == 0 else (ours, dag)):
+            step()
+    ratio = median(dag_t) / median(ours_t)
+    row(f"run --portfolio --jobs {SLOTS}, 6 project-years + 3 trends (whole command)",
+        f"{median(ours_t):6.1f} s{spread(ours_t)}, peak {median(ours_mb):5.0f} MB, "
+        f"others' load {median(ours_load):4.1f}")
+    row("Airflow: airflow dags trigger until the run's state is success",
+        f"{median(dag_t):6.1f} s{spread(dag_t)}, others' load {median(dag_load):4.1f}")
+    row(f"ratio Airflow / run --portfolio --jobs {SLOTS} (target <= {AIRFLOW_TARGET})",
+        f"{ratio:6.2f} x   {verdict(ratio <= AIRFLOW_TARGET)}")
+    split = {key: median([p[key] for p in phases]) for key in phases[0]}
+    row("  of which: airflow dags trigger (the command)", f"{split['trigger_s']:6.1f} s")
+    row("  trigger's start until the first task instance starts", f"{split['to_first_task_s']:6.1f} s")
+    row(f"  first task's start until the last one's end ({split['task_instances']:.0f} task instances)",
+        f"{split['tasks_s']:6.1f} s, of which {SLOTS} slots idle {split['idle_slot_s']:5.1f} slot-s")
+    row("  last task's end until the run was seen succeeded", f"{split['after_last_task_s']:6.1f} s")
+    print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server until the API lists the DAG and"
+          f" answers on its execution API — {median(start_t):.0f} s, not counted; peak memory with Airflow's own"
+          f" processes {median(dag_mb):.0f} MB)")
+    print(f"  {M.load_line()}")
+    return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
+            "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb), "phases": split,
+            "runs": {"dag_s": dag_t, "run_portfolio_jobs2_s": ours_t}, "task_instances": tasks}
