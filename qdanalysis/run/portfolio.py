@@ -37,6 +37,7 @@ from qdanalysis.run.params import load_params, load_runner, param_file_for, runn
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
 from qdanalysis.run.portfolio_trends import (
     TRENDS_NOTEBOOK,
+    check_trends_params,
     crashed_trends,
     run_project_trends,
     trends_label,
@@ -313,7 +314,8 @@ def run_portfolio(
         one result per project's trends report that ran (``<project>/trends``).
 
     Raises:
-        ValidationError: the portfolio file or the notebook is refused (nothing was run).
+        ValidationError: the portfolio file, the notebook or the ``trends.yaml`` of a project whose trends report
+            is to run is refused (nothing was run).
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -326,6 +328,7 @@ def run_portfolio(
     unlisted = [] if only else unlisted_years(portfolio)
     out_path = Path(out).resolve() if out is not None else None
     with_trends = select_trends(portfolio, only) if trends_notebook is not None else []
+    check_trends_params(with_trends, trends_notebook)
     total = len(planned) + len(unlisted) + len(with_trends)
     results: dict[str, RunResult] = {}
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from qdanalysis.errors import ValidationError
 from qdanalysis.paths import REPORTS
 from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
@@ -112,6 +113,27 @@ def unchanged_trends(project: Project, out: Path | None, notebook: Path, package
     """The skipped result of a project whose trends are unchanged, recognised without a worker."""
     return unchanged_result(trends_label(project), trends_dir(out, project), lambda: _plan(project, notebook),
                             lambda plan: trends_fingerprint(project, plan["values"], notebook, package))
+
+
+def check_trends_params(projects: list[Project], notebook: str | Path | None) -> None:
+    """Refuse, before any run starts, the ``trends.yaml`` of a project whose trends report is to run and would
+    refuse it (when the notebook takes the project's parameters folder).
+
+    Raises:
+        ValidationError: every problem of every such file at once, each naming the file, the line and the key.
+    """
+    if not projects or notebook is None or "params_dir" not in check_notebook(Path(notebook)):
+        return
+    from qdanalysis.run.trends_params import load_trends_thresholds
+
+    problems = []
+    for project in projects:
+        try:
+            load_trends_thresholds(project.params)
+        except ValidationError as err:
+            problems += err.problems
+    if problems:
+        raise ValidationError(problems)
 
 
 def trends_to_run(projects: list[Project], out: Path | None, *, force: bool, package: str,
