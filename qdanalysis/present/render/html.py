@@ -19,8 +19,9 @@ def cell_class(text: str) -> str:
     """The CSS class of a table cell: ``qd-num`` (a figure), ``qd-code``, ``qd-long`` (wrapped text) or ``qd-short``."""
     return "qd-" + cell_kind(text)
 
-#: A column header of at most this many characters (序号, 类别, 严重程度) stays on one line: beside long text, a column
-#: of short cells (高, 中) would otherwise shrink to one character and its header wrap a character per line.
+#: A column header of at most this many characters (序号, 类别, 严重程度) stays on one line on screen: beside long text, a
+#: column of short cells (高, 中) would otherwise shrink to one character and its header wrap a character per line. On
+#: A4 paper, where a wide table must fit the page, it may wrap, but at two characters a line at the least (严重 / 程度).
 SHORT_HEADER = 4
 
 #: The CSS class of each paragraph style.
@@ -145,5 +146,6 @@ table.qd-table td.qd-code { white-space: nowrap; }
   table.qd-table th, table.qd-table td.qd-short { white-space: normal; }
   table.qd-table td.qd-short { word-break: keep-all; }
   table.qd-table td.qd-long { min-width: 10em; overflow-wrap: anywhere; }
+  table.qd-table th.qd-keep { white-space: normal; min-width: 2em; }
 }
 </style>"""

@@ -119,4 +119,6 @@ def test_a_short_header_stays_on_one_line_beside_long_text_a_long_one_wraps():
     frame = pd.DataFrame({"severity": ["高"], "basis": ["长" * 200], "amount": [1230000]})
     out = render.table_html(Table(layout, frame))
     assert '<th class="qd-keep">严重程度</th><th class="qd-keep">依据</th><th>年度金额（万元）</th>' in out
-    assert "table.qd-table th.qd-keep { white-space: nowrap; }" in render.REPORT_CSS
+    screen, paper = render.REPORT_CSS.split("@media print {\n  .jp-RenderedHTMLCommon")
+    assert "table.qd-table th.qd-keep { white-space: nowrap; }" in screen  # one line on a 1280 px screen
+    assert "table.qd-table th.qd-keep { white-space: normal; min-width: 2em; }" in paper  # 严重 / 程度 on A4
