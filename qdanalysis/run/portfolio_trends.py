@@ -20,18 +20,11 @@ from typing import Any
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import REPORTS
 from qdanalysis.read.hashes import sha256, source_hashes
+from qdanalysis.run import unchanged as runs
 from qdanalysis.run.notebook import TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import load_runner
 from qdanalysis.run.portfolio_file import Project
 from qdanalysis.run.results import TRENDS_LABEL, RunResult
-from qdanalysis.run.unchanged import (
-    crashed_result,
-    read_summary,
-    run_unless_unchanged,
-    to_run,
-    unchanged_result,
-    write_summary,
-)
 
 
 def trends_label(project: Project | str) -> str:
@@ -78,7 +71,7 @@ def trends_fingerprint(project: Project, values: dict[str, Any], notebook: Path,
 def trends_link(project: Project, root: Path) -> str | None:
     """The overview's link to the project's trends report (``../<project>/trends/<page>``), or None
     when it has never run; a failed run links to the page that shows its error."""
-    record = read_summary(trends_dir(root, project))
+    record = runs.read_summary(trends_dir(root, project))
     html = record.get("html") if record else None
     return f"../{project.id}/{TRENDS_LABEL}/{html}" if html else None
 
@@ -90,13 +83,13 @@ def run_project_trends(project: Project, out: str | Path | None = None, *, packa
     ``summary.json``."""
     notebook = Path(notebook)
     label, out_dir = trends_label(project), trends_dir(out, project)
-    return run_unless_unchanged(
+    return runs.run_unless_unchanged(
         label, out_dir, force=force,
         prepare=lambda: _plan(project, notebook),
         fingerprint=lambda plan: trends_fingerprint(project, plan["values"], notebook, package),
         execute=lambda plan: run_notebook(notebook, out_dir, plan["values"], cell_timeout=plan["cell_timeout"],
                                           title=trends_title(project), label=label),
-        write=lambda result, stamp: write_summary(out_dir, result, stamp))
+        write=lambda result, stamp: runs.write_summary(out_dir, result, stamp))
 
 
 def _plan(project: Project, notebook: Path) -> dict[str, Any]:
@@ -111,7 +104,7 @@ def _plan(project: Project, notebook: Path) -> dict[str, Any]:
 
 def unchanged_trends(project: Project, out: Path | None, notebook: Path, package: str) -> RunResult | None:
     """The skipped result of a project whose trends are unchanged, recognised without a worker."""
-    return unchanged_result(trends_label(project), trends_dir(out, project), lambda: _plan(project, notebook),
+    return runs.unchanged_result(trends_label(project), trends_dir(out, project), lambda: _plan(project, notebook),
                             lambda plan: trends_fingerprint(project, plan["values"], notebook, package))
 
 
@@ -140,13 +133,13 @@ def trends_to_run(projects: list[Project], out: Path | None, *, force: bool, pac
                   report: Callable[[RunResult], None], notebook: Path = TRENDS_NOTEBOOK) -> list[Project]:
     """Those of ``projects`` whose trends report must run; each unchanged one is handed to ``report`` as skipped
     (recognised without starting a kernel or parsing anything)."""
-    return to_run(projects, lambda project: unchanged_trends(project, out, notebook, package), force=force,
+    return runs.to_run(projects, lambda project: unchanged_trends(project, out, notebook, package), force=force,
                   report=report)
 
 
 def crashed_trends(project: Project, out: Path | None, err: BaseException) -> RunResult:
     """The failed result (and summary) of a trends run that raised inside the runner: it fails this project's
     trends only."""
-    result = crashed_result(trends_label(project), err)
-    write_summary(trends_dir(out, project), result, "")
+    result = runs.crashed_result(trends_label(project), err)
+    runs.write_summary(trends_dir(out, project), result, "")
     return result
