@@ -11,7 +11,9 @@ as if drawn here. The bytes are the same whichever process draws: the child is a
 (same code, data, fonts and matplotlib settings) and the cache key says so.
 
 The child exits as soon as nothing is left to claim; it dies with this process (``PR_SET_PDEATHSIG``), and
-the ``with`` block stops and reaps it on any way out. An error in the child is raised here, with its
+the ``with`` block stops and reaps it on any way out. A process killed outright (SIGKILL) leaves its private folder
+behind: each drawer holds a lock on a file in its folder while it lives (the kernel drops it when the process and
+its child are gone), and a drawer that starts removes the folders whose lock is free (:func:`remove_stale_folders`). An error in the child is raised here, with its
 message, when this process needs the figure it could not draw (:class:`DrawingFailed`).
 
 A report that runs beside others draws every figure in this process, in order, as before: a kernel whose parent
@@ -23,10 +25,12 @@ decides instead when set (1: this process alone; 2: with a child).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import select
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import traceback
@@ -43,6 +47,10 @@ if TYPE_CHECKING:
 JOBS_VARIABLE = "QDANALYSIS_DRAW_JOBS"
 #: How long this process waits for the child's next figure before it stops the child (a figure takes seconds).
 WAIT_SECONDS = 600.0
+#: The private folders' names start so (in the system's temporary folder).
+FOLDER_PREFIX = "qdanalysis-draw-"
+#: The file of a private folder locked by its drawer while the drawer's process (or its child) lives.
+LOCK_FILE = "owner.lock"
 #: The drawer of the report being shown or written, if any (read by :func:`~qdanalysis.present.cache.chart_png`).
 ACTIVE: Drawer | None = None
 
@@ -109,7 +117,9 @@ class Drawer:
         self.order = [key for key, _ in todo]
         self.charts = dict(todo)
         self.dpi = dpi
-        self.folder = Path(tempfile.mkdtemp(prefix="qdanalysis-draw-"))
+        remove_stale_folders()
+        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+        self._lock: int | None = _hold_lock(self.folder / LOCK_FILE)
         self.done: set[str] = set()  # drawn by the child
         self.mine: set[str] = set()  # claimed by this process
         self.pid: int | None = None
@@ -232,6 +242,9 @@ class Drawer:
             os.close(self._pipe)
             self._pipe = None
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def finish(self) -> None:
         """Wait for the child's exit once every figure is drawn (it has nothing left to claim), then clean up."""
@@ -241,6 +254,49 @@ class Drawer:
                     self.take(key)
         finally:
             self.close()
+
+
+def _hold_lock(path: Path) -> int:
+    """Create ``path`` and hold an exclusive lock on it (for as long as the returned descriptor stays open in this
+    process or a child forked from it)."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def remove_stale_folders(tmp: str | Path | None = None) -> list[Path]:
+    """Remove the private folders that drawers whose processes are gone left in ``tmp`` (default: the system's
+    temporary folder), and say which.
+
+    A folder is removed only when it is a drawer's (named :data:`FOLDER_PREFIX`…, a folder, not a link, of this
+    user) and its :data:`LOCK_FILE` exists and can be locked: its drawer's process and child are gone (a live one
+    holds the lock, whatever its process namespace). A folder without that file is left as it is.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(tmp if tmp is not None else tempfile.gettempdir()))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(FOLDER_PREFIX):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+                continue
+            fd = os.open(os.path.join(entry.path, LOCK_FILE), os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # not a drawer's folder, or gone meanwhile
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # its drawer lives
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _die_with_parent() -> None:

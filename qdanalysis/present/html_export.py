@@ -281,8 +281,9 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
             predicted = page_characters(nb, title, template)
             if cached_font_subset(predicted) is None:
                 worker.ask(predicted)
-            else:
+            else:  # the page's subset is kept already: the worker ends now, not after the render
                 worker.stop()
+                worker = None
         resources = {"metadata": {"name": title, "path": str(base_dir)}}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         # The font goes in last: it is subset to the characters of the finished page.

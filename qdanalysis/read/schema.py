@@ -320,7 +320,24 @@ PAYMENTS = SheetSchema(
 #: The band words of a qualitative indicator (rule ``levels``), best first.
 LEVEL_WORDS = ("达成", "部分达成", "未达成")
 
-RECORD = SheetSchema(
+#: A row with a cell that starts with this is the template's worked example: never read as data.
+EXAMPLE_MARK = "【示例】"
+_EXAMPLE_NOTE = f"以“{EXAMPLE_MARK}”开头的行是填写示例，不读取，可删除。"
+
+
+def team_sheet(key: str, title: str, sheet_names: tuple[str, ...], columns: tuple[Column, ...], description: str,
+               *, evaluator: str, date_synonym: str, example: tuple = ()) -> SheetSchema:
+    """A sheet the evaluation team fills in, in one shape: its own columns, then 评价人 (``evaluator``: its hint)
+    and 日期 (also headed ``date_synonym``); found only in a sheet named for it; with a worked ``example`` row,
+    which its description says is not read."""
+    return SheetSchema(
+        key, title, sheet_names,
+        (*columns, Column("evaluator", "评价人", (), hint=evaluator),
+         Column("date", "日期", (date_synonym,), kind="date", hint="如 2021-05-20")),
+        description + (_EXAMPLE_NOTE if example else ""), by_name_only=True, example=example)
+
+
+RECORD = team_sheet(
     "record",
     "评价记录",
     ("评价记录", "评分记录"),
@@ -333,22 +350,19 @@ RECORD = SheetSchema(
         Column("score", "得分", ("评分",), kind="decimal", hint="评价人给出的得分（0 到分值）；填写后以此为准"),
         Column("evidence", "佐证材料", ("佐证", "依据材料"), hint="所依据的文件、记录，如 2020年运维工单统计表、满意度问卷汇总"),
         Column("opinion", "评价意见", ("意见", "扣分原因"), hint="评分理由、偏差原因和改进建议"),
-        Column("evaluator", "评价人", (), hint="填写评分的评价组成员"),
-        Column("date", "日期", ("评价日期",), kind="date", hint="如 2021-05-20"),
     ),
     "评价组对每个评分指标的核实结果、得分和佐证，一个指标一行；选填（可放在年度工作簿中，也可单独成一个工作簿放在年度文件夹内）。",
-    by_name_only=True,
+    evaluator="填写评分的评价组成员",
+    date_synonym="评价日期",
 )
 
-#: A row with a cell that starts with this is the template's worked example: never read as data.
-EXAMPLE_MARK = "【示例】"
 #: The team's decisions on a finding the data shows: confirmed, reworded, rejected.
 ADOPT, AMEND, REJECT = "采纳", "修改", "不采纳"
 DECISIONS = (ADOPT, AMEND, REJECT)
 #: How serious a problem is, most serious first (the findings' 严重程度).
 SEVERITY_WORDS = ("高", "中", "低")
 
-TEAM_FINDINGS = SheetSchema(
+TEAM_FINDINGS = team_sheet(
     "team_findings",
     "评价发现",
     ("评价发现",),
@@ -362,19 +376,18 @@ TEAM_FINDINGS = SheetSchema(
         Column("advice", "建议", ("整改建议",), hint="针对本问题的建议；写入报告第六部分"),
         Column("indicators", "关联指标", ("相关指标",), hint="该问题涉及的评价指标名称（评分表的三级指标），多个用顿号分隔；选填"),
         Column("severity", "严重程度", (), hint="高、中 或 低；选填，不填则不定级"),
-        Column("evaluator", "评价人", (), hint="填写本条的评价组成员"),
-        Column("date", "日期", ("核查日期",), kind="date", hint="如 2021-05-20"),
     ),
     "评价组在座谈、资料核查等现场工作中发现的问题，一个问题一行；与数据分析发现的问题一起编号，写入报告的问题和建议；"
-    "选填（可放在任一工作簿中）。以“【示例】”开头的行是填写示例，不读取，可删除。",
-    by_name_only=True,
+    "选填（可放在任一工作簿中）。",
+    evaluator="填写本条的评价组成员",
+    date_synonym="核查日期",
     example=("过程", "资金管理", "【示例】未制定专项业务费资金管理办法",
              "单位未制定专项业务费资金管理办法，资金使用和审批缺少制度依据。", "座谈记录（2021年5月20日）、财务制度汇编",
              "对专项业务费的管理重视不够", "制定专项业务费资金管理办法，明确开支范围和审批程序。", "资金使用合规性", "",
              "张三", "2021-05-20"),
 )
 
-FINDING_DECISIONS = SheetSchema(
+FINDING_DECISIONS = team_sheet(
     "decisions",
     "发现处理",
     ("发现处理",),
@@ -386,17 +399,16 @@ FINDING_DECISIONS = SheetSchema(
         Column("detail", "修改后具体情况", (), hint="处理意见为“修改”时填写评价组的表述"),
         Column("advice", "修改后建议", (), hint="处理意见为“修改”时填写评价组的建议"),
         Column("reason", "理由", ("不采纳理由", "说明"), hint="不采纳时必填：不采纳的理由；修改时可写修改的理由"),
-        Column("evaluator", "评价人", (), hint="作出处理的评价组成员"),
-        Column("date", "日期", ("处理日期",), kind="date", hint="如 2021-05-20"),
     ),
     "评价组对数据分析发现的每个问题的处理：采纳、修改（写明评价组的表述）或不采纳（写明理由），一个编号一行；"
-    "未处理的问题在报告中标为“系统发现，待评价组确认”；选填（可放在任一工作簿中）。以“【示例】”开头的行是填写示例，不读取，可删除。",
-    by_name_only=True,
+    "未处理的问题在报告中标为“系统发现，待评价组确认”；选填（可放在任一工作簿中）。",
+    evaluator="作出处理的评价组成员",
+    date_synonym="处理日期",
     example=("【示例】F04", "不同项目的服务内容重叠", "修改", "两项目维护范围的划分有待明确", "",
              "", "经座谈核实，两项目维护的设备仅部分重叠。", "张三", "2021-05-20"),
 )
 
-FOLLOWUP = SheetSchema(
+FOLLOWUP = team_sheet(
     "followup",
     "整改情况",
     ("整改情况", "整改记录"),
@@ -408,12 +420,11 @@ FOLLOWUP = SheetSchema(
         Column("status", "整改状态", ("整改结果",), hint="已整改、部分整改、未整改 或 待核实；留空则按系统建议，标为待评价组确认"),
         Column("measures", "整改措施", ("整改内容",), hint="单位采取的整改措施，按核查所见写明"),
         Column("evidence", "佐证", ("佐证材料", "依据"), hint="所依据的文件、记录，如 2021年绩效目标申报表"),
-        Column("evaluator", "评价人", (), hint="核实整改情况的评价组成员"),
-        Column("date", "日期", ("核实日期",), kind="date", hint="如 2021-05-20"),
     ),
     "评价组对上年评价发现问题整改情况的核实，一个问题一行；问题编号、上年问题由 new-year 按上年报告预填。"
-    "整改状态留空的，报告采用数据分析的系统建议并标为待评价组确认；选填。以“【示例】”开头的行是填写示例，不读取，可删除。",
-    by_name_only=True,
+    "整改状态留空的，报告采用数据分析的系统建议并标为待评价组确认；选填。",
+    evaluator="核实整改情况的评价组成员",
+    date_synonym="核实日期",
     example=("【示例】F02", "数量指标设在按量计费的服务上", "决策", "已整改", "2021年绩效目标将短信数量指标改为发送成功率指标",
              "2021年绩效目标申报表", "张三", "2021-05-20"),
 )

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from qdanalysis.domain import is_year_name
-from qdanalysis.errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.errors import ProblemCollector, ValidationError
 from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
-from qdanalysis.yamlfile import is_int, node_lines, read_yaml, type_name
+from qdanalysis.yamlfile import KeyValueFile, is_int, read_yaml, top_lines, type_name
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600
@@ -49,8 +49,20 @@ RUNNER_KEYS: dict[str, str] = {
     "cell_timeout": "单个代码单元的最长运行时间（秒）",
     "allow_external_root": "是否允许数据目录在项目之外",
 }
-_ALLOWED = "、".join(KEYS)
-_RUNNER_ALLOWED = "、".join(RUNNER_KEYS)
+#: A ``<year>.yaml``: the notebook's parameters; a runner setting written there says where it belongs.
+YEAR_FILE = KeyValueFile(
+    "参数文件", "参数", tuple(KEYS), "year: 2020", missing_hint="新增年度请用 qdanalysis new-year <年份> 生成参数文件",
+    required="至少要写 year: 年份", allowed_note=f"（运行设置写在 {RUNNER_FILE} 中）",
+    # A params file of an earlier version: papermill -f would pass the key to the notebook.
+    elsewhere={key: (f"「{key}」是 qdanalysis run 的运行设置，不是笔记本参数；papermill 用 -f 读取本文件时"
+                     f"会报“Passed unknown parameter: {key}”",
+                     f"请把这一行移到同一文件夹的 {RUNNER_FILE} 中：该文件是运行设置文件，对该文件夹中的所有年份生效，"
+                     "没有时新建一个，写法见 params/runner.yaml") for key in RUNNER_KEYS})
+#: ``runner.yaml``: the runner's settings; a notebook parameter written there says where it belongs.
+RUNNER_SETTINGS = KeyValueFile(
+    "运行设置文件", "运行设置", tuple(RUNNER_KEYS), f"cell_timeout: {DEFAULT_CELL_TIMEOUT}", missing_hint="请参照 params/runner.yaml 编写",
+    elsewhere={key: (f"「{key}」是笔记本参数，不是运行设置", "请写在同一文件夹的各年份参数文件（如 2020.yaml）中")
+               for key in KEYS})
 
 
 def default_title(year: int) -> str:
@@ -71,13 +83,6 @@ def list_param_files(params_dir: str | Path | None = None) -> list[Path]:
     not run parameters and are left out.
     """
     return sorted(p for p in Path(params_dir or PARAMS).glob("*.yaml") if is_year_name(p.stem))
-
-
-def _top_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
-    """Line (1-based) of each top-level key, and the top-level keys written twice."""
-    lines, duplicates = node_lines(text)
-    return ({path[0]: line for path, line in lines.items() if len(path) == 1},
-            [(path[0], line) for path, line in duplicates if len(path) == 1])
 
 
 #: The runner's settings when a params folder has no runner.yaml.
@@ -102,25 +107,10 @@ def load_runner(params_dir: str | Path | None = None) -> dict[str, Any]:
     path = runner_file_for(params_dir)
     if not path.exists():
         return dict(RUNNER_DEFAULTS)
-    data, (lines, duplicates), source = read_yaml(path, "运行设置文件", "请参照 params/runner.yaml 编写", _top_lines)
-    problems = ProblemCollector(source)
+    data, lines, problems = RUNNER_SETTINGS.load(path)  # a file of comments only: the defaults
 
     def add(key: str, message: str, hint: str) -> None:
         problems.add("", lines.get(key), key, message, hint)
-
-    for key, line in duplicates:
-        problems.add("", line, key, f"设置「{key}」写了两次", "请只保留一处")
-    if data is None:
-        data = {}  # a file of comments only: the defaults
-    if not isinstance(data, dict):
-        raise ValidationError(Problem(source, "", 1, "", "运行设置文件应当是「键: 值」的形式",
-                                      "例如写一行 cell_timeout: 600"))
-    for key in data:
-        if str(key) in KEYS:
-            add(str(key), f"「{key}」是笔记本参数，不是运行设置",
-                f"请写在各年份的参数文件（如 {Path(path.parent.name) / '2020.yaml'}）中")
-        elif str(key) not in RUNNER_KEYS:
-            add(str(key), f"不认识的运行设置「{key}」", f"可用的设置只有：{_RUNNER_ALLOWED}")
 
     allow_external = data.get("allow_external_root", False)
     if not isinstance(allow_external, bool):
@@ -150,11 +140,8 @@ def load_params(path: str | Path) -> dict[str, Any]:
             every problem names the file, the line when known, and the key.
     """
     path = Path(path)
-    data, (lines, duplicates), source = read_yaml(path, "参数文件", "新增年度请用 qdanalysis new-year <年份> 生成参数文件", _top_lines)
-
-    problems = ProblemCollector(source)
-    for key, line in duplicates:
-        problems.add("", line, key, f"参数「{key}」写了两次", "请只保留一处")
+    data, lines, problems = YEAR_FILE.read(path)
+    source = problems.file
     try:
         runner = load_runner(path.parent)
     except ValidationError as err:
@@ -198,21 +185,7 @@ def validate_params(data: Any, source: str, *, lines: dict[str, int] | None = No
     def add(key: str, message: str, hint: str) -> None:
         problems.add("", lines.get(key), key, message, hint)
 
-    if data is None:
-        raise ValidationError(Problem(source, "", None, "", "参数文件是空的", "至少要写 year: 年份"))
-    if not isinstance(data, dict):
-        raise ValidationError(Problem(source, "", 1, "", "参数文件应当是「键: 值」的形式",
-                                      "例如第一行写 year: 2020"))
-
-    for key in data:
-        if str(key) in RUNNER_KEYS:
-            # A params file of an earlier version: papermill -f would pass the key to the notebook.
-            add(str(key), f"「{key}」是 qdanalysis run 的运行设置，不是笔记本参数；papermill 用 -f 读取本文件时"
-                f"会报“Passed unknown parameter: {key}”",
-                f"请把这一行移到同一文件夹的 {RUNNER_FILE} 中：该文件是运行设置文件，对该文件夹中的所有年份生效，"
-                "没有时新建一个，写法见 params/runner.yaml")
-        elif str(key) not in KEYS:
-            add(str(key), f"不认识的参数「{key}」", f"可用的参数只有：{_ALLOWED}（运行设置写在 {RUNNER_FILE} 中）")
+    data = YEAR_FILE.check(data, problems, lines)
 
     year = data.get("year")
     if "year" not in data:
@@ -305,7 +278,7 @@ def load_no_contract_threshold(path: str | Path) -> Decimal | None:
     path = Path(path)
     if not path.is_file():
         return None
-    data, (lines, _), source = read_yaml(path, "参数文件", "", _top_lines)
+    data, (lines, _), source = read_yaml(path, YEAR_FILE.what, "", top_lines)
     if not isinstance(data, dict):
         return None  # load_params refuses such a file, with its message
     problems = ProblemCollector(source)

@@ -22,18 +22,15 @@ version. It does not cover the installed libraries: ``--force`` reruns after an 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import hashlib
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from qdanalysis.atomic import write_text
 from qdanalysis.domain import is_year_name
-from qdanalysis.errors import QdanalysisError, ValidationError, display_path
+from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.paths import PROJECT_ROOT, REPORTS
 from qdanalysis.read.hashes import sha256, source_hashes
 from qdanalysis.run.notebook import ANNUAL_NOTEBOOK, check_notebook, notebook_path, notebook_summary, run_notebook
@@ -41,6 +38,7 @@ from qdanalysis.run.params import load_params, load_runner, param_file_for, runn
 from qdanalysis.run.portfolio_file import OVERVIEW_FOLDER, Portfolio, Project, load_portfolio
 from qdanalysis.run.portfolio_trends import (
     TRENDS_NOTEBOOK,
+    check_trends_params,
     crashed_trends,
     run_project_trends,
     trends_label,
@@ -57,8 +55,16 @@ from qdanalysis.run.results import (
     format_summary,
 )
 from qdanalysis.run.runner import default_jobs
+from qdanalysis.run.unchanged import (
+    SUMMARY_FILE,
+    crashed_result,
+    read_summary,
+    run_unless_unchanged,
+    to_run,
+    unchanged_result,
+    write_summary,
+)
 
-SUMMARY_FILE = "summary.json"
 LABEL_HEADER = "项目/年份"
 #: Bumped when the fingerprint's recipe changes, so that old fingerprints never match.
 FINGERPRINT_VERSION = 1
@@ -152,38 +158,14 @@ def fingerprint(project: Project, year: int, plan: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(recipe, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def read_summary(out_dir: Path) -> dict[str, Any] | None:
-    """The ``summary.json`` of a project-year's folder, or None when there is none (or it is unreadable)."""
-    try:
-        data = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _unchanged(out_dir: Path, stamp: str) -> dict[str, Any] | None:
-    """The last summary when the last run succeeded with this fingerprint and its report is still there."""
-    last = read_summary(out_dir)
-    if not last or last.get("status") != STATUS_OK or last.get("fingerprint") != stamp:
-        return None
-    html = out_dir / str(last.get("html", ""))
-    return last if last.get("html") and html.is_file() else None
-
-
 # --------------------------------------------------------------------------- running
 
 
 def _write_summary(out_dir: Path, project: Project, year: int, result: RunResult, stamp: str) -> None:
     summary = notebook_summary(result.ipynb) if result.ipynb is not None else {}
-    record = {
-        "project": project.id, "name": project.name, "department": project.department, "year": year,
-        "status": result.status, "error": result.error, "seconds": round(result.seconds, 3),
-        "html": result.html.name if result.html is not None else None,
-        "fingerprint": stamp if result.ok else "",
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "summary": summary,
-    }
-    write_text(out_dir / SUMMARY_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    write_summary(out_dir, result, stamp,
+                  head={"project": project.id, "name": project.name, "department": project.department, "year": year},
+                  tail={"summary": summary})
 
 
 def run_project_year(project: Project, year: int, out: str | Path | None = None, *,
@@ -198,42 +180,19 @@ def run_project_year(project: Project, year: int, out: str | Path | None = None,
     notebook = Path(notebook)
     label = label_of(project, year)
     out_dir = out_dir_of(out, project, year)
-    start = time.monotonic()
-    try:
-        plan = _plan(project, year, notebook)
-    except ValidationError as err:
-        result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error=_problems_text(err))
-        _write_summary(out_dir, project, year, result, "")
-        return result
-    stamp = fingerprint(project, year, plan)
-    last = None if force else _unchanged(out_dir, stamp)
-    if last is not None:
-        return _skipped(label, out_dir, last, time.monotonic() - start)
-    try:
-        result = run_notebook(notebook, out_dir, plan["values"], title=plan["title"], label=label,
-                              cell_timeout=plan["cell_timeout"])
-    except ValidationError as err:
-        result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error=_problems_text(err))
-    _write_summary(out_dir, project, year, result, stamp)
-    return result
+    return run_unless_unchanged(
+        label, out_dir, force=force,
+        prepare=lambda: _plan(project, year, notebook),
+        fingerprint=lambda plan: fingerprint(project, year, plan),
+        execute=lambda plan: run_notebook(notebook, out_dir, plan["values"], title=plan["title"], label=label,
+                                          cell_timeout=plan["cell_timeout"]),
+        write=lambda result, stamp: _write_summary(out_dir, project, year, result, stamp))
 
 
-def _skipped(label: str, out_dir: Path, last: dict[str, Any], seconds: float) -> RunResult:
-    html = out_dir / last["html"]
-    return RunResult(label, STATUS_SKIPPED, seconds, html.with_suffix(".ipynb"), html,
-                     score=str(last.get("summary", {}).get("score", "")))
-
-
-def _problems_text(err: ValidationError) -> str:
-    return "；".join(str(p) for p in err.problems)
-
-
-def _last_if_unchanged(project: Project, year: int, out: Path | None, notebook: Path) -> dict[str, Any] | None:
-    try:
-        plan = _plan(project, year, notebook)
-    except ValidationError:
-        return None  # the worker reports the refusal
-    return _unchanged(out_dir_of(out, project, year), fingerprint(project, year, plan))
+def unchanged_year(project: Project, year: int, out: Path | None, notebook: Path) -> RunResult | None:
+    """The skipped result of a project-year that is unchanged, recognised without a worker."""
+    return unchanged_result(label_of(project, year), out_dir_of(out, project, year),
+                            lambda: _plan(project, year, notebook), lambda plan: fingerprint(project, year, plan))
 
 
 def select(portfolio: Portfolio, only: list[str] | None) -> list[tuple[Project, int]]:
@@ -312,7 +271,7 @@ def _crashed(job: Job, out: Path | None, err: BaseException) -> RunResult:
     project, year = job
     if year is None:
         return crashed_trends(project, out, err)
-    result = RunResult(label_of(project, year), STATUS_FAILED, 0.0, error=f"内部错误：{type(err).__name__}: {err}")
+    result = crashed_result(label_of(project, year), err)
     _write_summary(out_dir_of(out, project, year), project, year, result, "")
     return result
 
@@ -357,7 +316,8 @@ def run_portfolio(
         one result per project's trends report that ran (``<project>/trends``).
 
     Raises:
-        ValidationError: the portfolio file or the notebook is refused (nothing was run).
+        ValidationError: the portfolio file, the notebook or the ``trends.yaml`` of a project whose trends report
+            is to run is refused (nothing was run).
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -370,6 +330,7 @@ def run_portfolio(
     unlisted = [] if only else unlisted_years(portfolio)
     out_path = Path(out).resolve() if out is not None else None
     with_trends = select_trends(portfolio, only) if trends_notebook is not None else []
+    check_trends_params(with_trends, trends_notebook)
     total = len(planned) + len(unlisted) + len(with_trends)
     results: dict[str, RunResult] = {}
 
@@ -381,19 +342,11 @@ def run_portfolio(
         report(result)
 
     # Unchanged project-years are recognised here, without starting a worker or parsing anything.
-    to_run = []
-    for project, year in planned:
-        start = time.monotonic()
-        last = None if force else _last_if_unchanged(project, year, out_path, notebook)
-        if last is not None:
-            report(_skipped(label_of(project, year), out_dir_of(out_path, project, year), last,
-                            time.monotonic() - start))
-        else:
-            to_run.append((project, year))
-
+    years_to_run = to_run(planned, lambda pair: unchanged_year(*pair, out_path, notebook), force=force,
+                          report=report)
     trends_projects = trends_to_run(with_trends, out_path, force=force, package=package_fingerprint(),
                                     report=report, notebook=Path(trends_notebook).resolve()) if with_trends else []
-    jobs_list = _interleave(to_run, trends_projects)
+    jobs_list = _interleave(years_to_run, trends_projects)
     if jobs_list:
         workers = min(len(jobs_list), jobs or default_jobs())
         with _kernel_zygote(out_path, len(jobs_list)), \

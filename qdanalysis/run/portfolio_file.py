@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from qdanalysis.analyse.scoring_presets import PRESETS
-from qdanalysis.errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.errors import ProblemCollector, ValidationError
 from qdanalysis.run.params import YEAR_MAX, YEAR_MIN
-from qdanalysis.yamlfile import is_int, key_path, line_of, node_lines, read_yaml, type_name
+from qdanalysis.yamlfile import KeyValueFile, is_int, key_path, line_of, type_name
 
 #: Top-level keys -> Chinese description.
 KEYS: dict[str, str] = {"title": "总览标题", "projects": "项目列表",
@@ -41,7 +41,12 @@ DEFAULT_FLAG_BELOW = Decimal(90)
 OVERVIEW_FOLDER = "portfolio"
 TEXT_MAX = 100
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_MISSING_HINT = "请参照 params/portfolio.yaml 编写，或用 qdanalysis demo --projects 3 --out 目录 生成一个示例"
+#: The portfolio file as a "key: value" file (its keys written twice found at every depth).
+PORTFOLIO_SETTINGS = KeyValueFile(
+    "项目组合文件", "键", tuple(KEYS), "projects:",
+    missing_hint="请参照 params/portfolio.yaml 编写，或用 qdanalysis demo --projects 3 --out 目录 生成一个示例",
+    required="至少要写 projects: 和一个项目", shape_hint="第一层写 title: 和 projects:",
+    allowed_note="（每个项目的键写在 projects 下的各项中）", nested=True)
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,9 @@ def load_portfolio(path: str | Path) -> Portfolio:
             at once, each with its line.
     """
     path = Path(path)
-    data, (lines, duplicates), source = read_yaml(path, "项目组合文件", _MISSING_HINT, node_lines)
-    problems = ProblemCollector(source)
-    for where, line in duplicates:
-        problems.add("", line, key_path(where), f"「{key_path(where)}」写了两次", "请只保留一处")
+    data, lines, problems = PORTFOLIO_SETTINGS.read(path)
     try:
-        portfolio = validate_portfolio(data, source, path.resolve().parent, lines=lines, file=path)
+        portfolio = validate_portfolio(data, problems.file, path.resolve().parent, lines=lines, file=path)
     except ValidationError as err:
         raise ValidationError(problems.problems + err.problems) from None
     problems.raise_if_any()
@@ -122,14 +124,7 @@ def validate_portfolio(data: Any, source: str, base: Path, *, lines: dict[tuple,
     def add(path: tuple, message: str, hint: str) -> None:
         problems.add("", line_of(lines, path), key_path(path), message, hint)
 
-    if data is None:
-        raise ValidationError(Problem(source, "", None, "", "项目组合文件是空的", "至少要写 projects: 和一个项目"))
-    if not isinstance(data, dict):
-        raise ValidationError(Problem(source, "", 1, "", "项目组合文件应当是「键: 值」的形式",
-                                      "第一层写 title: 和 projects:"))
-    for key in data:
-        if str(key) not in KEYS:
-            add((str(key),), f"不认识的键「{key}」", f"第一层只能写：{'、'.join(KEYS)}")
+    data = PORTFOLIO_SETTINGS.check(data, problems, lines)
     title = _text(data.get("title", DEFAULT_TITLE), ("title",), "总览标题", add)
     raw_projects = data.get("projects")
     projects: list[Project] = []

@@ -11,24 +11,20 @@ package's fingerprint, which the caller gives (:func:`qdanalysis.run.portfolio.p
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qdanalysis.atomic import write_text
 from qdanalysis.errors import ValidationError
 from qdanalysis.paths import REPORTS
 from qdanalysis.read.hashes import sha256, source_hashes
+from qdanalysis.run import unchanged as runs
 from qdanalysis.run.notebook import TRENDS_NOTEBOOK, check_notebook, notebook_path, run_notebook
 from qdanalysis.run.params import load_runner
 from qdanalysis.run.portfolio_file import Project
-from qdanalysis.run.results import STATUS_FAILED, STATUS_OK, STATUS_SKIPPED, TRENDS_LABEL, RunResult
-
-SUMMARY_FILE = "summary.json"
+from qdanalysis.run.results import TRENDS_LABEL, RunResult
 
 
 def trends_label(project: Project | str) -> str:
@@ -72,18 +68,10 @@ def trends_fingerprint(project: Project, values: dict[str, Any], notebook: Path,
     return hashlib.sha256(json.dumps(recipe, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def read_trends_summary(out_dir: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def trends_link(project: Project, root: Path) -> str | None:
     """The overview's link to the project's trends report (``../<project>/trends/<page>``), or None
     when it has never run; a failed run links to the page that shows its error."""
-    record = read_trends_summary(trends_dir(root, project))
+    record = runs.read_summary(trends_dir(root, project))
     html = record.get("html") if record else None
     return f"../{project.id}/{TRENDS_LABEL}/{html}" if html else None
 
@@ -94,73 +82,64 @@ def run_project_trends(project: Project, out: str | Path | None = None, *, packa
     unchanged since its last successful run (``package``: the package's fingerprint); write its
     ``summary.json``."""
     notebook = Path(notebook)
-    label, out_dir, start = trends_label(project), trends_dir(out, project), time.monotonic()
-    try:
-        values = trends_values(project, check_notebook(notebook))
-        cell_timeout = load_runner(project.params)["cell_timeout"]
-    except ValidationError as err:
-        result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error="；".join(map(str, err.problems)))
-        _write(out_dir, result, "")
-        return result
-    stamp = trends_fingerprint(project, values, notebook, package)
-    skipped = None if force else _skipped(project, out_dir, stamp, start)
-    if skipped is not None:
-        return skipped
-    try:
-        result = run_notebook(notebook, out_dir, values, cell_timeout=cell_timeout, title=trends_title(project),
-                              label=label)
-    except ValidationError as err:
-        result = RunResult(label, STATUS_FAILED, time.monotonic() - start, error="；".join(map(str, err.problems)))
-    _write(out_dir, result, stamp)
-    return result
+    label, out_dir = trends_label(project), trends_dir(out, project)
+    return runs.run_unless_unchanged(
+        label, out_dir, force=force,
+        prepare=lambda: _plan(project, notebook),
+        fingerprint=lambda plan: trends_fingerprint(project, plan["values"], notebook, package),
+        execute=lambda plan: run_notebook(notebook, out_dir, plan["values"], cell_timeout=plan["cell_timeout"],
+                                          title=trends_title(project), label=label),
+        write=lambda result, stamp: runs.write_summary(out_dir, result, stamp))
 
 
-def _skipped(project: Project, out_dir: Path, stamp: str, start: float) -> RunResult | None:
-    """A skipped result when the last run succeeded with this fingerprint and its page is still there."""
-    last = read_trends_summary(out_dir)
-    if not last or last.get("status") != STATUS_OK or last.get("fingerprint") != stamp or not last.get("html"):
-        return None
-    html = out_dir / str(last["html"])
-    if not html.is_file():
-        return None
-    return RunResult(trends_label(project), STATUS_SKIPPED, time.monotonic() - start, html.with_suffix(".ipynb"), html)
+def _plan(project: Project, notebook: Path) -> dict[str, Any]:
+    """The notebook's values and cell timeout for the project's trends run.
+
+    Raises:
+        ValidationError: the notebook or the project's ``runner.yaml`` is refused.
+    """
+    return {"values": trends_values(project, check_notebook(notebook)),
+            "cell_timeout": load_runner(project.params)["cell_timeout"]}
 
 
 def unchanged_trends(project: Project, out: Path | None, notebook: Path, package: str) -> RunResult | None:
     """The skipped result of a project whose trends are unchanged, recognised without a worker."""
-    start = time.monotonic()
-    try:
-        values = trends_values(project, check_notebook(notebook))
-    except ValidationError:
-        return None  # the worker reports the refusal
-    return _skipped(project, trends_dir(out, project), trends_fingerprint(project, values, notebook, package), start)
+    return runs.unchanged_result(trends_label(project), trends_dir(out, project), lambda: _plan(project, notebook),
+                            lambda plan: trends_fingerprint(project, plan["values"], notebook, package))
 
 
-def _write(out_dir: Path, result: RunResult, stamp: str) -> None:
-    record = {"status": result.status, "error": result.error, "seconds": round(result.seconds, 3),
-              "html": result.html.name if result.html is not None else None,
-              "fingerprint": stamp if result.ok else "",
-              "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    write_text(out_dir / SUMMARY_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+def check_trends_params(projects: list[Project], notebook: str | Path | None) -> None:
+    """Refuse, before any run starts, the ``trends.yaml`` of a project whose trends report is to run and would
+    refuse it (when the notebook takes the project's parameters folder).
+
+    Raises:
+        ValidationError: every problem of every such file at once, each naming the file, the line and the key.
+    """
+    if not projects or notebook is None or "params_dir" not in check_notebook(Path(notebook)):
+        return
+    from qdanalysis.run.trends_params import load_trends_thresholds
+
+    problems = []
+    for project in projects:
+        try:
+            load_trends_thresholds(project.params)
+        except ValidationError as err:
+            problems += err.problems
+    if problems:
+        raise ValidationError(problems)
 
 
 def trends_to_run(projects: list[Project], out: Path | None, *, force: bool, package: str,
                   report: Callable[[RunResult], None], notebook: Path = TRENDS_NOTEBOOK) -> list[Project]:
     """Those of ``projects`` whose trends report must run; each unchanged one is handed to ``report`` as skipped
     (recognised without starting a kernel or parsing anything)."""
-    to_run = []
-    for project in projects:
-        skipped = None if force else unchanged_trends(project, out, notebook, package)
-        if skipped is None:
-            to_run.append(project)
-        else:
-            report(skipped)
-    return to_run
+    return runs.to_run(projects, lambda project: unchanged_trends(project, out, notebook, package), force=force,
+                  report=report)
 
 
 def crashed_trends(project: Project, out: Path | None, err: BaseException) -> RunResult:
     """The failed result (and summary) of a trends run that raised inside the runner: it fails this project's
     trends only."""
-    result = RunResult(trends_label(project), STATUS_FAILED, 0.0, error=f"内部错误：{type(err).__name__}: {err}")
-    _write(trends_dir(out, project), result, "")
+    result = runs.crashed_result(trends_label(project), err)
+    runs.write_summary(trends_dir(out, project), result, "")
     return result

@@ -302,18 +302,30 @@ def run_trends(
         notebook: the notebook to run.
         cell_timeout: seconds one cell may run.
         pdf: also print the report to an A4 PDF beside it (see :func:`run_notebook`).
+
+    Raises:
+        ValidationError: ``params/trends.yaml`` is refused (the notebook would refuse it; nothing was run). The
+            demo's years (示例数据) read no ``params/`` file and are not refused for it.
     """
     data_root = Path(root).resolve() if root is not None else PROJECT_ROOT / DEFAULT_DATA_ROOT
+    if not any(is_demo_folder(p) for p in _year_folders(data_root)):  # 示例数据 reads no params/ file
+        from qdanalysis.run.trends_params import load_trends_thresholds
+
+        load_trends_thresholds()  # a refused params/trends.yaml is refused before the kernel starts
     values = {"data_root": notebook_path(data_root), "years": []}  # [] = every year folder found
     return run_notebook(notebook, _out_root(out) / TRENDS_LABEL, values,
                         cell_timeout=cell_timeout, title=trends_title(data_root), label=TRENDS_LABEL, pdf=pdf,
                         prepare_export=True)
 
 
+def _year_folders(data_root: Path) -> list[Path]:
+    return [p for p in data_root.iterdir() if p.is_dir() and is_year_name(p.name)] if data_root.is_dir() else []
+
+
 def trends_title(data_root: Path) -> str:
     """The trends page's title: the real project's, or 示例数据 when every year folder under ``data_root`` is the
     demo's (the demo is never titled as the bureau's own)."""
-    years = [p for p in data_root.iterdir() if p.is_dir() and is_year_name(p.name)] if data_root.is_dir() else []
+    years = _year_folders(data_root)
     if years and all(is_demo_folder(p) for p in years):
         return f"{DEMO_LABEL}：多年趋势分析（非真实数据）"
     return TRENDS_TITLE

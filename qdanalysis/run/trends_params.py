@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from qdanalysis.analyse.rules.standing import GAP_YEARS, PRICE_GAP_RATIO, STANDING_YEARS, StandingThresholds
-from qdanalysis.errors import Problem, ProblemCollector, ValidationError
 from qdanalysis.paths import PARAMS
-from qdanalysis.yamlfile import is_int, node_lines, read_yaml, type_name
+from qdanalysis.yamlfile import KeyValueFile, is_int, type_name
 
 #: The trends report's settings file, in the params folder.
 TRENDS_FILE = "trends.yaml"
@@ -30,18 +29,14 @@ TRENDS_KEYS: dict[str, str] = {
 YEARS_MIN, YEARS_MAX = 2, 30
 #: Ratios accepted for ``price_gap_ratio``: above 1 (1 is no gap), at most this.
 RATIO_MAX = Decimal(100)
-_ALLOWED = "、".join(TRENDS_KEYS)
+#: ``trends.yaml`` as a "key: value" file: an empty one holds no thresholds (the defaults).
+TRENDS_SETTINGS = KeyValueFile("趋势分析参数文件", "参数", tuple(TRENDS_KEYS), f"standing_years: {STANDING_YEARS}",
+                               missing_hint="请参照 docs/report.md 编写")
 
 
 def trends_file_for(params_dir: str | Path | None = None) -> Path:
     """Where the trends report's thresholds of a params folder live (the file may not exist)."""
     return Path(params_dir or PARAMS) / TRENDS_FILE
-
-
-def _top_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
-    lines, duplicates = node_lines(text)
-    return ({path[0]: line for path, line in lines.items() if len(path) == 1},
-            [(path[0], line) for path, line in duplicates if len(path) == 1])
 
 
 def _years(key: str, value: Any, add) -> int | None:
@@ -84,22 +79,11 @@ def load_trends_thresholds(params_dir: str | Path | None = None) -> StandingThre
     path = trends_file_for(params_dir)
     if not path.is_file():
         return StandingThresholds()
-    data, (lines, duplicates), source = read_yaml(path, "趋势分析参数文件", "请参照 docs/report.md 编写", _top_lines)
-    if data is None:
-        return StandingThresholds()  # comments only: the defaults
-    if not isinstance(data, dict):
-        raise ValidationError(Problem(source, "", 1, "", "趋势分析参数文件应当是「键: 值」的形式",
-                                      f"例如写一行 standing_years: {STANDING_YEARS}"))
-    problems = ProblemCollector(source)
+    data, lines, problems = TRENDS_SETTINGS.load(path)  # comments only: the defaults
 
     def add(key: str, message: str, hint: str) -> None:
         problems.add("", lines.get(key), key, message, hint)
 
-    for key, line in duplicates:
-        problems.add("", line, key, f"参数「{key}」写了两次", "请只保留一处")
-    for key in data:
-        if str(key) not in TRENDS_KEYS:
-            add(str(key), f"不认识的参数「{key}」", f"可用的参数只有：{_ALLOWED}")
     values: dict[str, Any] = {}
     for key in ("standing_years", "price_gap_years"):
         if key in data and (v := _years(key, data[key], add)) is not None:

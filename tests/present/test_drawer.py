@@ -183,3 +183,50 @@ def test_a_kernel_beside_other_kernels_of_its_run_draws_alone(tmp_path, monkeypa
     monkeypatch.setenv(drawer.JOBS_VARIABLE, "2")
     monkeypatch.setattr(drawer, "sibling_kernels", lambda: 3)
     assert drawer.draw_jobs() == 2  # the variable decides when set
+
+
+#: A report process with a drawer that prints its private folder, then waits to be killed.
+HOLDER = """
+import sys, time
+from qdanalysis.present import drawer
+d = drawer.Drawer([], None)
+print(d.folder, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_folder_left_by_a_killed_report_is_removed_when_a_drawer_starts_and_no_other(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    holders = [subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True, env=env)
+               for _ in range(2)]
+    try:
+        killed, live = (tmp_path / p.stdout.readline().strip() for p in holders)
+        holders[0].kill()
+        holders[0].wait()
+        assert killed.name.startswith(drawer.FOLDER_PREFIX) and killed.is_dir() and live.is_dir()
+        (tmp_path / "qdanalysis-draw-old").mkdir()  # no lock file: whose it is cannot be told
+        (tmp_path / "qdanalysis-draw-link").symlink_to(killed)  # a link, not a folder
+        (tmp_path / "qdanalysis-draw-file").write_text("x", encoding="utf-8")
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        mine = drawer.Drawer([], None)  # a drawer that starts cleans up
+        try:
+            assert not killed.exists()
+            assert live.is_dir() and (live / drawer.LOCK_FILE).is_file()  # its process lives
+            assert mine.folder.is_dir() and drawer.remove_stale_folders(tmp_path) == []  # nor is its own removed
+            assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+                [live.name, mine.folder.name, "qdanalysis-draw-old", "qdanalysis-draw-link", "qdanalysis-draw-file"])
+        finally:
+            mine.close()
+        assert not mine.folder.exists()
+        holders[1].kill()
+        holders[1].wait()
+        assert drawer.remove_stale_folders(tmp_path) == [live] and not live.exists()
+    finally:
+        for p in holders:
+            p.kill()
+            p.wait()
+            p.stdout.close()

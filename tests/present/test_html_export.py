@@ -343,3 +343,33 @@ def test_the_page_characters_are_predicted_from_what_each_output_shows():
     chars = page_characters(nb, "标题", "…")
     assert set("预算执行率合计错误原因追溯标题…&") <= set(chars)
     assert not set("代码不显纯图") & set(chars) and chars == "".join(sorted(chars))
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_font_worker_is_stopped_once_whether_its_subset_is_needed_or_not(tmp_path, monkeypatch, kept):
+    from qdanalysis.present import html_export
+    from qdanalysis.present.font_worker import FontWorkerError
+
+    monkeypatch.setenv("QDANALYSIS_PROCESSED", str(tmp_path / "processed"))
+    calls = []
+
+    class Worker:
+        asked = None
+
+        def ask(self, characters):
+            calls.append("ask")
+            self.asked = characters
+
+        def result(self):
+            raise FontWorkerError("字体子集进程失败")  # the page subsets its characters itself
+
+        def stop(self):
+            calls.append("stop")
+
+    class Prepared:
+        def take(self):
+            return html_export.make_exporter(), "", Worker()
+
+    monkeypatch.setattr(html_export, "cached_font_subset", lambda characters: b"wOFF" if kept else None)
+    html = html_export.render_html(_notebook(), title="t", prepared=Prepared())
+    assert calls == (["stop"] if kept else ["ask", "stop"]) and "@font-face" in html

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from qdanalysis.analyse import trends as T
 from qdanalysis.present import trends_budget
 from qdanalysis.present.blocks import Paragraph, Table
 
 
 @pytest.fixture(scope="module")
-def text(analyses):
-    report = SimpleNamespace(analyses=analyses, demo=True, trends=T.analyse_trends(analyses))
-    parts = []
-    for b in trends_budget.blocks(report):
-        if isinstance(b, Paragraph):
-            parts.append(b.text)
-        elif isinstance(b, Table):
-            parts.append(b.caption + "\n" + b.text_frame().to_csv(index=False) + b.layout.note)
-    return "\n".join(parts)
+def text(analyses, years_report, blocks_text):
+    return blocks_text(trends_budget.blocks(years_report(analyses)))
 
 
 def test_re_tenders_and_renewals(text):
@@ -48,26 +38,24 @@ def test_like_for_like_balances_and_items(text):
     assert "所列年度均未评分" in text  # the fixture's years are unscored
 
 
-def test_one_year_cannot_be_compared(analyses):
-    out = trends_budget.blocks(SimpleNamespace(analyses=analyses[:1], demo=True, trends=None))
+def test_one_year_cannot_be_compared(analyses, years_report):
+    out = trends_budget.blocks(years_report(analyses[:1]))
     assert "需要两个以上年度的数据" in out[0].text
 
 
-def test_a_partial_recurring_year_is_said_undisclosed(analyses):
+def test_a_partial_recurring_year_is_said_undisclosed(analyses, years_report):
     from dataclasses import replace
 
     last = analyses[-1]
     years = [*analyses[:-1], replace(last, recurring={**last.recurring, "items_undisclosed": ["1.1"]})]
-    report = SimpleNamespace(analyses=years, demo=True, trends=T.analyse_trends(years))
-    said = " ".join(b.text for b in trends_budget.blocks(report) if isinstance(b, Paragraph))
+    said = " ".join(b.text for b in trends_budget.blocks(years_report(years)) if isinstance(b, Paragraph))
     assert "2022年部分刚性支出项目的预算数未披露，刚性支出金额未披露，不参与比较。" in said
     assert "由2018年的683.27万元变为2021年的678.86万元" in said
 
 
-def test_a_year_passed_over_is_named_not_called_last_year(analyses):
+def test_a_year_passed_over_is_named_not_called_last_year(analyses, years_report):
     years = [analyses[1], analyses[3]]  # 2019 and 2021: 2020 refused
-    report = SimpleNamespace(analyses=years, demo=True, trends=T.analyse_trends(years))
     said = "\n".join(b.text if isinstance(b, Paragraph) else b.text_frame().to_csv(index=False)
-                     for b in trends_budget.blocks(report) if isinstance(b, (Paragraph, Table)))
+                     for b in trends_budget.blocks(years_report(years)) if isinstance(b, (Paragraph, Table)))
     assert "2021年预算总额较2019年+6.62%" in said and "2021年（较2019年）" in said
     assert "2021年占比较2019年" in said and "较上年" not in said

@@ -20,20 +20,8 @@ def report(demo_root):
     plt.close("all")
 
 
-def _text(blocks) -> str:
-    from qdanalysis.present.blocks import Paragraph, Table
-
-    parts = []
-    for b in blocks:
-        if isinstance(b, Paragraph):
-            parts.append(b.text)
-        elif isinstance(b, Table):
-            parts.append(b.caption + "\n" + b.text_frame().to_csv(index=False) + b.layout.note)
-    return "\n".join(parts)
-
-
-def test_report_changes_table_in_percent_and_points(report):
-    text = _text(report.changes())
+def test_report_changes_table_in_percent_and_points(report, blocks_text):
+    text = blocks_text(report.changes())
     yoy = T.year_on_year(report.measures).set_index("year")
     assert "预算数（%）" in text and "刚性支出占比（百分点）" in text
     points = yoy.loc[2022, "recurring_share"]
@@ -51,37 +39,37 @@ def test_report_changes_table_in_percent_and_points(report):
     assert second.caption == "表2 各年度合同、绩效指标与数据核对" and list(second.text_frame().columns)[:3] == ["年度", "合同数", "续签合同数"]
 
 
-def test_report_sections_say_what_the_data_shows(report):
-    cats = _text(report.categories())
+def test_report_sections_say_what_the_data_shows(report, blocks_text):
+    cats = blocks_text(report.categories())
     assert "「数据安全保障」2021年起设立" in cats
     assert "「大数据产业规划评估等费用」年均+6.97%，快于执行总额的年均+0.99%，占比+2.62个百分点。" in cats
-    lines = _text(report.lines())
+    lines = blocks_text(report.lines())
     assert "省电子政务专网：2019年起由中国电信改为中国联通提供。" in lines
     assert "中国联通单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年47.10元" in lines
-    sms = _text(report.sms())
+    sms = blocks_text(report.sms())
     assert "2021年未达到目标（2021年发送636.24万条，目标650万条）" in sms
-    contracts = _text(report.blocks("contracts"))  # numbered among the report's tables
+    contracts = blocks_text(report.blocks("contracts"))  # numbered among the report's tables
     assert "表5 续签合同链" in contracts and "+6.51%、+7.02%" in contracts
     assert "-14.58%" in contracts and "其后未重新采购" in contracts
-    found = _text(report.trend_findings())
+    found = blocks_text(report.trend_findings())
     assert "跨年度比较发现12个问题" in found and "规则T02" in found and "规则T04" in found and "待评价组确认" in found
     assert "1. 自始未经竞争性采购（2014—2024年，共11年）（高，过程，规则T05-1）" in found
     assert "关联评价指标：政府采购及合同管理规范性" in found
-    checks = _text(report.consistency())
+    checks = blocks_text(report.consistency())
     assert "跨年度核对3项，各项均一致。" in checks
 
 
-def test_report_across_one_year_says_it_cannot_compare(tmp_path):
+def test_report_across_one_year_says_it_cannot_compare(tmp_path, blocks_text):
     from qdanalysis.run.pipeline import trends_report
 
     generate_demo(tmp_path, years=[2020])
     one = trends_report(tmp_path)
     for section in (one.changes(), one.trend_findings(), one.consistency()):
-        assert "需要两个以上年度的数据，目前只有1个年度。" in _text(section)
-    assert "可比较的年度不足两个" in _text(one.sms())
+        assert "需要两个以上年度的数据，目前只有1个年度。" in blocks_text(section)
+    assert "可比较的年度不足两个" in blocks_text(one.sms())
 
 
-def test_categories_compare_budgets_where_no_year_states_executed_by_category(tmp_path):
+def test_categories_compare_budgets_where_no_year_states_executed_by_category(tmp_path, blocks_text):
     from workbooks import make_workbook
 
     from qdanalysis.run.pipeline import trends_report
@@ -96,7 +84,7 @@ def test_categories_compare_budgets_where_no_year_states_executed_by_category(tm
     changes = T.category_changes(cats, report.measures, "budget").set_index("category")
     assert changes.loc["乙", "growth"] == pytest.approx(0.5) and changes.loc["乙", "total_growth"] == pytest.approx(0.2)
     assert changes.loc["乙", "share_change"] == pytest.approx((60 / 120 - 40 / 100) * 100)
-    text = _text(report.blocks("categories"))
+    text = blocks_text(report.blocks("categories"))
     assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in text
     assert "「乙」年均+50.00%，快于预算总额的年均+20.00%，占比+10.00个百分点。" in text
     assert "表4 分类预算数的变化" in text
@@ -105,7 +93,7 @@ def test_categories_compare_budgets_where_no_year_states_executed_by_category(tm
     assert t03[0].summary.startswith("“乙”预算数（已列明部分）由2020年的40.00万元增至2021年的60.00万元")
 
 
-def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
+def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path, blocks_text):
     """The shipped 2020 data and a 2021 just made by new-year: every 2021 figure is 未披露."""
     import shutil
 
@@ -126,7 +114,7 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
 
     report = trends_report(raw)
     assert [a.year for a in report.analyses] == [2020, 2021]
-    cats = _text(report.categories())
+    cats = blocks_text(report.categories())
     assert "所列年度均未按类别披露执行数，以下按各类已列明的预算数比较。" in cats
     assert "各类别的预算数均只有一个年度披露，无法比较变化。" in cats and "表4" not in cats
     line_fig = next(b.draw() for b in report.lines() if isinstance(b, Chart) and "线路年费用" in b.alt)
@@ -141,10 +129,10 @@ def test_trends_of_2020_and_a_new_year_not_yet_filled_claim_nothing(tmp_path):
         assert [(list(m.get_xdata()), list(m.get_ydata())) for m in marks] == [([2020], [0])]
         assert [t.get_text() for t in ax.texts if t.get_gid() == "undisclosed-label"] == ["未披露"]
     # two of the checks have nothing to compare: they are not called 一致
-    checks = _text(report.consistency())
+    checks = blocks_text(report.consistency())
     assert "跨年度核对3项，1项一致，2项没有可跨年度比较的记录。" in checks
     assert "续签关系可追溯,无可核对,没有可在上一年度合同台账中核对的续签合同。" in checks
-    assert "HT-2019-1.1,未披露," in _text(report.contracts())  # the vendor the ledger does not name
+    assert "HT-2019-1.1,未披露," in blocks_text(report.contracts())  # the vendor the ledger does not name
     plt.close("all")
 
 
@@ -157,8 +145,8 @@ def test_the_heading_names_the_project_and_years_and_the_2019_lines_are_whole(re
     assert t3.loc["2020年", "线路年费用（%）"] == "-1.56%"  # 207.78 against 211.08: a fall, not +0.82%
 
 
-def test_one_figure_per_chain_in_every_section(report):
-    lines = _text(report.lines())
+def test_one_figure_per_chain_in_every_section(report, blocks_text):
+    lines = blocks_text(report.lines())
     assert "中国电信单位接入（主、副线路）：每Mbps月费2018年48.25元，2022年37.14元（年均-6.34%" in lines
     assert "其中续签合同链SL-2019-2.2-DX（2019—2022年）单价年均-7.62%，与“续签合同链”表一致" in lines
     chains = next(b for b in report.contracts() if getattr(b, "caption", "").startswith("续签合同链"))

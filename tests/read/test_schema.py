@@ -50,3 +50,16 @@ def test_the_words_that_end_or_total_a_table():
     assert schema.LEVEL_WORDS == ("达成", "部分达成", "未达成") and NOT_YET_EVIDENCED == "待补充佐证"
     assert not hasattr(schema, "NOT_YET_EVIDENCED")  # a word of the domain, declared once in qdanalysis.domain
     assert any(p.startswith("注") for p in schema.NOTE_PREFIXES)
+
+
+def test_a_team_sheet_ends_with_who_and_when_is_named_only_and_says_its_example_is_not_read():
+    sheet = schema.team_sheet("x", "测试", ("测试表",), (schema.Column("title", "问题", (), True),), "一个问题一行；选填。",
+                              evaluator="填写本条的评价组成员", date_synonym="核查日期", example=("【示例】甲", "张三", ""))
+    assert [c.header for c in sheet.columns] == ["问题", "评价人", "日期"]
+    assert sheet.column("date").names == ("日期", "核查日期") and sheet.column("date").kind == "date"
+    assert sheet.column("evaluator").hint == "填写本条的评价组成员" and sheet.by_name_only
+    assert sheet.description == "一个问题一行；选填。以“【示例】”开头的行是填写示例，不读取，可删除。"
+    plain = schema.team_sheet("y", "测试", ("测试表",), (), "选填。", evaluator="评价组成员", date_synonym="评价日期")
+    assert plain.description == "选填。" and plain.example == ()
+    for table in (schema.RECORD, schema.TEAM_FINDINGS, schema.FINDING_DECISIONS, schema.FOLLOWUP):
+        assert [c.key for c in table.columns[-2:]] == ["evaluator", "date"] and table.by_name_only

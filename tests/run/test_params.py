@@ -21,6 +21,8 @@ from qdanalysis.run.params import (
     load_runner,
     validate_params,
 )
+from qdanalysis.run.portfolio_file import load_portfolio
+from qdanalysis.run.trends_params import load_trends_thresholds
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -297,3 +299,56 @@ def test_list_param_files_sorted(tmp_path):
     assert [p.name for p in list_param_files(tmp_path)] == ["2019.yaml", "2020.yaml", "2021.yaml"]
     assert PARAMS / "2020.yaml" in list_param_files()
     assert all(p.stem.isdigit() for p in list_param_files())  # params/scoring-2020.yaml is not a run
+
+
+def _year(path):
+    return load_params(path)
+
+
+def _runner(path):
+    return load_runner(path.parent)
+
+
+def _trends(path):
+    return load_trends_thresholds(path.parent)
+
+
+def _portfolio(path):
+    return load_portfolio(path)
+
+
+@pytest.mark.parametrize("name, load, text, row, key, message, hint", [
+    ("2020.yaml", _year, "year: 2020\nyear: 2021\n", 2, "year", "参数「year」写了两次", "请只保留一处"),
+    ("2020.yaml", _year, "year: 2020\ncolor: red\n", 2, "color", "不认识的参数「color」",
+     "可用的参数只有：year、data_root、title、no_contract_threshold（运行设置写在 runner.yaml 中）"),
+    ("2020.yaml", _year, "- 2020\n", 1, "", "参数文件应当是「键: 值」的形式", "例如写一行 year: 2020"),
+    ("2020.yaml", _year, "# 空\n", None, "", "参数文件是空的", "至少要写 year: 年份"),
+    ("runner.yaml", _runner, "cell_timeout: 60\ncell_timeout: 90\n", 2, "cell_timeout",
+     "运行设置「cell_timeout」写了两次", "请只保留一处"),
+    ("runner.yaml", _runner, "colour: red\n", 1, "colour", "不认识的运行设置「colour」",
+     "可用的运行设置只有：cell_timeout、allow_external_root"),
+    ("runner.yaml", _runner, "title: 报告\n", 1, "title", "「title」是笔记本参数，不是运行设置",
+     "请写在同一文件夹的各年份参数文件（如 2020.yaml）中"),
+    ("runner.yaml", _runner, "- 600\n", 1, "", "运行设置文件应当是「键: 值」的形式", "例如写一行 cell_timeout: 600"),
+    ("trends.yaml", _trends, "standing_years: 6\nstanding_years: 7\n", 2, "standing_years",
+     "参数「standing_years」写了两次", "请只保留一处"),
+    ("trends.yaml", _trends, "standing_year: 6\n", 1, "standing_year", "不认识的参数「standing_year」",
+     "可用的参数只有：standing_years、price_gap_ratio、price_gap_years"),
+    ("trends.yaml", _trends, "- 6\n", 1, "", "趋势分析参数文件应当是「键: 值」的形式", "例如写一行 standing_years: 6"),
+    ("portfolio.yaml", _portfolio, "title: 甲\ntitle: 乙\nprojects: []\n", 2, "title", "键「title」写了两次",
+     "请只保留一处"),
+    ("portfolio.yaml", _portfolio, "titel: 总览\n", 1, "titel", "不认识的键「titel」",
+     "可用的键只有：title、projects、flag_execution_below（每个项目的键写在 projects 下的各项中）"),
+    ("portfolio.yaml", _portfolio, "- a\n", 1, "", "项目组合文件应当是「键: 值」的形式", "第一层写 title: 和 projects:"),
+    ("portfolio.yaml", _portfolio, "", None, "", "项目组合文件是空的", "至少要写 projects: 和一个项目"),
+])
+def test_every_key_value_file_words_each_mistake_alike_naming_file_line_and_key(tmp_path, name, load, text, row,
+                                                                              key, message, hint):
+    path = write(tmp_path, text, name)
+    if name == "runner.yaml":
+        write(tmp_path, "year: 2020\n")
+    with pytest.raises(ValidationError) as err:
+        load(path)
+    problem = next(p for p in err.value.problems if p.message == message)
+    assert problem.file.endswith(name)
+    assert (problem.row, problem.column, problem.hint) == (row, key, hint)

@@ -301,3 +301,33 @@ def test_the_portfolio_runner_imports_no_pandas():
             "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_refused_trends_file_of_a_project_whose_trends_run_stops_the_portfolio_before_any_run(
+        portfolio, tmp_path, monkeypatch):
+    from qdanalysis.run import portfolio as module
+    from qdanalysis.run.results import STATUS_OK, RunResult
+
+    nb = new_notebook(cells=[new_code_cell(TRENDS_PARAMS + '\nparams_dir = ""'), new_code_cell(TRENDS_RUN)])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, tmp_path / "trends-params.ipynb")
+    (tmp_path / "broken" / "params" / "trends.yaml").write_text("standing_years: 六年\n", encoding="utf-8")
+    ran = []
+    monkeypatch.setattr(module, "_run_job", lambda job, *args: ran.append(job) or RunResult(
+        module.label_of(*job) if job[1] else module.trends_label(job[0]), STATUS_OK, 0.0))
+    out = tmp_path / "reports"
+    with pytest.raises(ValidationError) as err:
+        run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", stream=io.StringIO(),
+                      trends_notebook=tmp_path / "trends-params.ipynb")
+    [problem] = err.value.problems
+    assert problem.file.endswith("broken/params/trends.yaml") and (problem.row, problem.column) == (1, "standing_years")
+    assert problem.message == "standing_years「六年」写成了文字" and "例如 standing_years: 6" in problem.hint
+    assert ran == [] and not out.exists()
+    # runs that make no trends report of that project are not refused for its file
+    results = run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", stream=io.StringIO(),
+                            trends_notebook=tmp_path / "trends-params.ipynb", only=["broken/2019", "good/trends"])
+    assert [r.label for r in results] == ["broken/2019", "good/trends"]
+    # a trends notebook that does not take the project's parameters folder does not read the file
+    results = run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", stream=io.StringIO(),
+                            trends_notebook=tmp_path / "trends.ipynb", only=["broken/trends"])
+    assert [r.label for r in results] == ["broken/trends"]

@@ -128,7 +128,7 @@ def test_malformed_files(folders, text, fragment):
 def test_a_key_written_twice_is_refused(folders):
     problems = refusal(write(folders, GOOD.replace("    name: 甲项目\n", "    name: 甲项目\n    name: 丙项目\n")))
 
-    assert [(p.row, p.column, p.message) for p in problems] == [(5, "projects[1].name", "「projects[1].name」写了两次")]
+    assert [(p.row, p.column, p.message) for p in problems] == [(5, "projects[1].name", "键「projects[1].name」写了两次")]
 
 
 def test_missing_file(tmp_path):

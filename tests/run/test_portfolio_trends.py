@@ -10,12 +10,12 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from qdanalysis.run.portfolio_file import Project
 from qdanalysis.run.portfolio_trends import (
-    read_trends_summary,
     run_project_trends,
     trends_link,
     trends_title,
     trends_values,
 )
+from qdanalysis.run.unchanged import read_summary
 
 pytestmark = pytest.mark.slow  # each project's trends notebook run through a kernel
 
@@ -69,7 +69,7 @@ def test_a_project_runs_once_then_is_skipped_until_its_data_changes(tmp_path):
     assert first.html == out / "good" / "trends" / "trends.html"
     assert "甲项目2020—2021年趋势分析" in first.html.read_text(encoding="utf-8")
     assert trends_link(p, out) == "../good/trends/trends.html"
-    assert len(read_trends_summary(out / "good" / "trends")["fingerprint"]) == 64
+    assert len(read_summary(out / "good" / "trends")["fingerprint"]) == 64
 
     assert run_project_trends(p, out, package="v1", notebook=nb).status == "skipped" and log(tmp_path) == ["2020,2021"]
     (p.params / "2021.yaml").write_text("year: 2021\n", encoding="utf-8")  # the parameters count
@@ -87,5 +87,5 @@ def test_a_failed_trends_run_links_to_the_page_that_shows_why(tmp_path):
 
     assert result.status == "failed" and "2021年预算表无法读取" in result.error
     assert trends_link(p, out) == "../broken/trends/trends（运行失败）.html"
-    assert read_trends_summary(out / "broken" / "trends")["fingerprint"] == ""  # retried next time
+    assert read_summary(out / "broken" / "trends")["fingerprint"] == ""  # retried next time
     assert trends_link(project(tmp_path, "never"), out) is None

@@ -213,3 +213,24 @@ def test_a_demo_year_takes_no_real_params_file(tmp_path):
     assert params["title"] == "示例数据：2020年度绩效评价数据分析（非真实数据）"
     planned, _ = _planned_years(tmp_path / "demo", None)
     assert (2020, None) in planned
+
+
+def test_a_refused_trends_file_stops_run_trends_before_its_kernel_with_the_notebooks_message(tmp_path, monkeypatch,
+                                                                                            capsys, demo_root):
+    from qdanalysis.run import runner, trends_params
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "trends.yaml").write_text("standing_years: 六年\n", encoding="utf-8")
+    monkeypatch.setattr(trends_params, "PARAMS", tmp_path / "params")
+    ran = []
+    monkeypatch.setattr(runner, "run_notebook", lambda *args, **kwargs: ran.append(args[2]) or "ran")
+    (tmp_path / "raw" / "2020").mkdir(parents=True)
+
+    code = cli.main(["run", "--trends", "--root", str(tmp_path / "raw"), "--out", str(tmp_path / "reports")])
+
+    assert code == cli.EXIT_PROBLEMS and ran == []
+    said = capsys.readouterr().out.strip()
+    assert said.endswith("trends.yaml:1:standing_years: standing_years「六年」写成了文字"
+                         "（写 2 到 30 之间的整数年数，不加引号和单位，例如 standing_years: 6）")
+    # the demo's years read no params/ file: their trends run is not refused for it
+    assert run_trends(tmp_path / "reports", demo_root) == "ran" and ran[0]["data_root"].endswith(demo_root.name)

@@ -19,6 +19,11 @@ def cell_class(text: str) -> str:
     """The CSS class of a table cell: ``qd-num`` (a figure), ``qd-code``, ``qd-long`` (wrapped text) or ``qd-short``."""
     return "qd-" + cell_kind(text)
 
+#: A column header of at most this many characters (序号, 类别, 严重程度) stays on one line on screen: beside long text, a
+#: column of short cells (高, 中) would otherwise shrink to one character and its header wrap a character per line. On
+#: A4 paper, where a wide table must fit the page, it may wrap, but at two characters a line at the least (严重 / 程度).
+SHORT_HEADER = 4
+
 #: The CSS class of each paragraph style.
 STYLE_CLASS = {"p": "qd-p", "note": "qd-note", "warning": "qd-warning"}
 
@@ -43,7 +48,8 @@ def table_html(table: Table) -> str:
     """An HTML table; every cell escaped, short cells kept on one line, long text wrapped."""
     frame = table.text_frame()
     caption = esc(table.caption) + (f"（{DEMO_LABEL}）" if table.demo else "")
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    head = "".join(f'<th class="qd-keep">{esc(c)}</th>' if len(str(c)) <= SHORT_HEADER else f"<th>{esc(c)}</th>"
+                   for c in frame.columns)
     texts = [[UNDISCLOSED if is_missing(v) else str(v) for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
     kinds = [column_kinds(column, header) for column, header in zip(texts, frame.columns)]
     rows = []
@@ -127,6 +133,7 @@ table.qd-table th, table.qd-table td { border: 1px solid #ccd; padding: 4px 8px;
    at punctuation (never inside 未披露 or a figure), long text wraps; scrolling is the last resort */
 table.qd-table { max-width: 100%; }
 table.qd-table th { white-space: normal; }
+table.qd-table th.qd-keep { white-space: nowrap; }
 table.qd-table td.qd-short { white-space: normal; word-break: keep-all; }
 table.qd-table td.qd-long { white-space: normal; min-width: 8em; }
 .jp-RenderedHTMLCommon table.qd-table td.qd-num, table.qd-table td.qd-num {
@@ -139,5 +146,6 @@ table.qd-table td.qd-code { white-space: nowrap; }
   table.qd-table th, table.qd-table td.qd-short { white-space: normal; }
   table.qd-table td.qd-short { word-break: keep-all; }
   table.qd-table td.qd-long { min-width: 10em; overflow-wrap: anywhere; }
+  table.qd-table th.qd-keep { white-space: normal; min-width: 2em; }
 }
 </style>"""

@@ -9,13 +9,14 @@ year before's problems is checked when the year is analysed (:func:`qdanalysis.a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from qdanalysis.domain import FOLLOWUP_STATUSES
 from qdanalysis.read import parsing
-from qdanalysis.read.columns import as_date, frame, provenance, raise_problems
-from qdanalysis.read.loaders.team import _records, _text, _word, repeated
+from qdanalysis.read.columns import as_date
+from qdanalysis.read.loaders.team_sheet import SheetRow, read_team_sheet
 from qdanalysis.read.schema import FOLLOWUP, PRIOR_PROBLEMS
 from qdanalysis.read.xlsx import collector_paused
 
@@ -39,29 +40,20 @@ def load_followup(path: str | Path) -> pd.DataFrame:
         ValidationError: a row without 问题编号, a 整改状态 that is not 已整改/部分整改/未整改/待核实, the same
             问题编号 written twice; each naming file, sheet, row and column.
     """
-    records, collectors = _records(path, FOLLOWUP)
-    rows = []
-    seen: dict[str, tuple[str, str, int]] = {}
-    for collector, loc, rec in records:
-        code = _text(rec, "code")
-        if code is None:
-            collector.add(loc.sheet, rec.row, loc.where("code"), "缺少问题编号",
-                          "请填写上年问题的编号（见上年报告导出表“主要问题”的编号列，如 F04），或删除这一行")
-            continue
-        code = parsing.finding_code(code)
-        bad = len(collector.problems)
-        status = _word(collector, loc, rec, "status", "整改状态", FOLLOWUP_STATUSES)
-        if len(collector.problems) > bad:
-            continue
-        if repeated(seen, code, collector, loc, rec, "code", f"问题编号{code}", "已有这一问题",
-                    "每个问题编号只写一行；请保留最终的整改情况，删除另一行"):
-            continue
-        rows.append({"code": code, "title": _text(rec, "title"), "category": _text(rec, "category"),
-                     "status": status, "measures": _text(rec, "measures"), "evidence": _text(rec, "evidence"),
-                     "evaluator": _text(rec, "evaluator"), "date": as_date(rec.values.get("date")),
-                     **provenance(rec)})
-    raise_problems(collectors)
-    return frame(rows, FOLLOWUP_DTYPES)
+    return read_team_sheet(path, FOLLOWUP, FOLLOWUP_DTYPES, _followup)
+
+
+def _followup(row: SheetRow) -> dict[str, Any]:
+    code = row.text("code")
+    if code is None:
+        row.refuse("code", "缺少问题编号",
+                   "请填写上年问题的编号（见上年报告导出表“主要问题”的编号列，如 F04），或删除这一行")
+    code = parsing.finding_code(code)
+    status = row.word("status", "整改状态", FOLLOWUP_STATUSES)
+    row.once(code, "code", f"问题编号{code}", "已有这一问题", "每个问题编号只写一行；请保留最终的整改情况，删除另一行")
+    return {"code": code, **{k: row.text(k) for k in ("title", "category")}, "status": status,
+            **{k: row.text(k) for k in ("measures", "evidence", "evaluator")},
+            "date": as_date(row.rec.values.get("date"))}
 
 
 @collector_paused()
@@ -72,22 +64,16 @@ def load_prior_problems(path: str | Path) -> pd.DataFrame:
         ValidationError: a row without 编号 or 问题, the same 编号 written twice; each naming file, sheet, row
             and column.
     """
-    records, collectors = _records(path, PRIOR_PROBLEMS)
-    rows = []
-    seen: dict[str, tuple[str, str, int]] = {}
-    for collector, loc, rec in records:
-        code, title = _text(rec, "code"), _text(rec, "title")
-        if code is None or title is None:
-            missing = "code" if code is None else "title"
-            collector.add(loc.sheet, rec.row, loc.where(missing), f"缺少{PRIOR_PROBLEMS.column(missing).header}",
-                          "请按上年报告导出表“主要问题”原样复制编号和问题，或删除这一行")
-            continue
-        code = parsing.finding_code(code)
-        if repeated(seen, code, collector, loc, rec, "code", f"编号{code}", "已有这一问题",
-                    "每个编号只写一行；请删除重复的一行"):
-            continue
-        rows.append({"number": _text(rec, "number"), "code": code, "title": title,
-                     **{k: _text(rec, k) for k in ("severity", "category", "basis", "advice", "origin", "decision")},
-                     **provenance(rec)})
-    raise_problems(collectors)
-    return frame(rows, PRIOR_DTYPES)
+    return read_team_sheet(path, PRIOR_PROBLEMS, PRIOR_DTYPES, _prior_problem)
+
+
+def _prior_problem(row: SheetRow) -> dict[str, Any]:
+    code, title = row.text("code"), row.text("title")
+    if code is None or title is None:
+        missing = "code" if code is None else "title"
+        row.refuse(missing, f"缺少{PRIOR_PROBLEMS.column(missing).header}",
+                   "请按上年报告导出表“主要问题”原样复制编号和问题，或删除这一行")
+    code = parsing.finding_code(code)
+    row.once(code, "code", f"编号{code}", "已有这一问题", "每个编号只写一行；请删除重复的一行")
+    return {"number": row.text("number"), "code": code, "title": title,
+            **{k: row.text(k) for k in ("severity", "category", "basis", "advice", "origin", "decision")}}

@@ -205,48 +205,42 @@ def audit_cells(inspector: Inspector) -> None:
                     raise malformed(inspector, zf, info.filename, replayed.malformed)
 
 
+#: The message on each kind of cell a reader would misread: ``{ref}`` the cell (A1), ``{text}`` what the file holds
+#: there, ``{row}`` the row number, ``{rows}`` the rows of a sheet; a pair's second message is for a cell that holds
+#: nothing. A kind not listed is a cell whose place cannot be read (:data:`_UNPLACED`).
+_MESSAGES: dict[str, str | tuple[str, str]] = {
+    "shared": ("单元格{ref}的共享字符串编号「{text}」不是有效的编号，读取时会被当作另一段文字",
+               "单元格{ref}是共享字符串，却没有保存编号"),
+    "inline": "单元格{ref}标为内嵌文本，却保存了数值「{text}」，读取时会被当作空白",
+    "type": "单元格{ref}的类型「{text}」不是Excel使用的类型，无法确定其取值",
+    "bool": "单元格{ref}标为逻辑值（TRUE/FALSE），却保存了「{text}」",
+    "outside": "单元格位置「{text}」超出了Excel工作表的范围（行号1至{rows}，列A至XFD），读取时该单元格会被丢弃或放错位置",
+    "row outside": "行号「{text}」超出了Excel工作表的范围（1至{rows}行），该行的单元格无法正确读取",
+    "row order": "第{row}行在文件中排在第{text}行之后，行的先后顺序错乱（Excel会提示文件已损坏），读取时可能丢失或错放数据",
+    "cell row": "单元格{ref}写在文件中第{text}行的数据里，与所在行不符（Excel会提示文件已损坏），读取时可能丢失或错放数据",
+    "cell order": "单元格{ref}在文件中排在{text}之后，单元格的先后顺序错乱或重复（Excel会提示文件已损坏），读取时可能丢失或错放数据",
+    "date": ("单元格{ref}标为日期，却保存了「{text}」，不是有效的日期（应为2020-01-05这样的格式），读取时会被当作空白或文字",
+             "单元格{ref}标为日期，却没有保存日期，读取时会被当作空白"),
+    "nesting": "单元格{ref}中的元素<{text}>嵌套过深或出现在数值之内（Excel不会这样保存），不同的读取程序会读出不同的内容",
+}
+_UNPLACED = "{ref}附近有一个单元格的位置「{text}」无法识别，无法确定它属于哪一行哪一列"
+
+
+def cell_message(row0: int, col0: int, kind: str, text: bytes) -> str:
+    """The message on one misread cell (0-based ``row0``, ``col0``) of ``kind``, holding ``text``."""
+    template = _MESSAGES.get(kind, _UNPLACED)
+    if isinstance(template, tuple):
+        template = template[0] if text.strip() else template[1]
+    return template.format(ref=f"{column_letter(col0)}{row0 + 1}", text=shown_bytes(text), row=row0 + 1,
+                           rows=EXCEL_ROWS)
+
+
 def malformed(inspector: Inspector, zf: zipfile.ZipFile, part: str,
-              cells: list[tuple[int, int, str, str]]) -> ValidationError:
+              cells: list[tuple[int, int, str, bytes]]) -> ValidationError:
     """Cells that a reader would silently read as something else: one problem each."""
     sheet = sheet_name(zf, part)
-    problems = []
-    for row0, col0, kind, text in cells[:_MAX_LISTED]:
-        ref = f"{column_letter(col0)}{row0 + 1}"
-        if kind == "shared":
-            message = (f"单元格{ref}的共享字符串编号「{shown_bytes(text)}」不是有效的编号，"
-                       "读取时会被当作另一段文字" if text.strip() else f"单元格{ref}是共享字符串，却没有保存编号")
-        elif kind == "inline":
-            message = f"单元格{ref}标为内嵌文本，却保存了数值「{shown_bytes(text)}」，读取时会被当作空白"
-        elif kind == "type":
-            message = f"单元格{ref}的类型「{shown_bytes(text)}」不是Excel使用的类型，无法确定其取值"
-        elif kind == "bool":
-            message = f"单元格{ref}标为逻辑值（TRUE/FALSE），却保存了「{shown_bytes(text)}」"
-        elif kind == "outside":
-            message = (f"单元格位置「{shown_bytes(text)}」超出了Excel工作表的范围（行号1至{EXCEL_ROWS}，列A至XFD），"
-                       "读取时该单元格会被丢弃或放错位置")
-            ref = f"{column_letter(col0)}{row0 + 1}附近"
-        elif kind == "row outside":
-            message = (f"行号「{shown_bytes(text)}」超出了Excel工作表的范围（1至{EXCEL_ROWS}行），"
-                       "该行的单元格无法正确读取")
-        elif kind == "row order":
-            message = (f"第{row0 + 1}行在文件中排在第{text.decode()}行之后，行的先后顺序错乱（Excel会提示文件已损坏），"
-                       "读取时可能丢失或错放数据")
-        elif kind == "cell row":
-            message = (f"单元格{ref}写在文件中第{text.decode()}行的数据里，与所在行不符（Excel会提示文件已损坏），"
-                       "读取时可能丢失或错放数据")
-        elif kind == "cell order":
-            message = (f"单元格{ref}在文件中排在{text.decode()}之后，单元格的先后顺序错乱或重复（Excel会提示文件已损坏），"
-                       "读取时可能丢失或错放数据")
-        elif kind == "date":
-            message = (f"单元格{ref}标为日期，却保存了「{shown_bytes(text)}」，不是有效的日期（应为2020-01-05这样的格式），"
-                       "读取时会被当作空白或文字" if text.strip() else f"单元格{ref}标为日期，却没有保存日期，读取时会被当作空白")
-        elif kind == "nesting":
-            message = (f"单元格{ref}中的元素<{shown_bytes(text)}>嵌套过深或出现在数值之内（Excel不会这样保存），"
-                       "不同的读取程序会读出不同的内容")
-        else:
-            ref = f"{column_letter(col0)}{row0 + 1}附近"
-            message = f"{ref}有一个单元格的位置「{shown_bytes(text)}」无法识别，无法确定它属于哪一行哪一列"
-        problems.append(Problem(inspector.display, sheet, row0 + 1, f"{column_letter(col0)}列", message,
-                                f"文件结构有误（通常由其他程序生成，或文件已损坏）：请用Excel或WPS打开“{inspector.name}”，"
-                                "核对该单元格的内容后另存为新的 .xlsx 文件"))
-    return ValidationError(problems)
+    return ValidationError([
+        Problem(inspector.display, sheet, row0 + 1, f"{column_letter(col0)}列", cell_message(row0, col0, kind, text),
+                f"文件结构有误（通常由其他程序生成，或文件已损坏）：请用Excel或WPS打开“{inspector.name}”，"
+                "核对该单元格的内容后另存为新的 .xlsx 文件")
+        for row0, col0, kind, text in cells[:_MAX_LISTED]])

@@ -36,7 +36,7 @@ def test_a_table_has_its_caption_header_cells_and_note():
     frame = pd.DataFrame({"item": ["<script>", "一个超过十六个字符的很长很长的项目名称啊"], "amount": [1230000, None]})
     out = render.table_html(Table(LAYOUT, frame, number=2))
     assert out.startswith('<div class="qd-table-wrap"><p class="qd-caption"><b>表2 测试表</b></p>')
-    assert "<thead><tr><th>项目</th><th>金额（万元）</th></tr></thead>" in out
+    assert '<thead><tr><th class="qd-keep">项目</th><th>金额（万元）</th></tr></thead>' in out
     assert '<td class="qd-short">&lt;script&gt;</td><td class="qd-num">123.00</td>' in out
     assert '<td class="qd-long">一个超过十六个字符的很长很长的项目名称啊</td><td class="qd-short">未披露</td>' in out
     assert out.endswith('<p class="qd-note">注：&lt;说明&gt;</p></div>')
@@ -109,3 +109,16 @@ def test_item_codes_and_sequence_numbers_are_codes_aligned_as_text_and_money_sta
     assert '<td class="qd-code">1</td><td class="qd-code">1.1</td><td class="qd-num">66.70</td>' in out
     assert '<td class="qd-code">2</td><td class="qd-code">1.10</td><td class="qd-num">3.31</td>' in out
     assert "td.qd-code { white-space: nowrap; }" in render.REPORT_CSS  # never broken, left as the header's text
+
+
+def test_a_short_header_stays_on_one_line_beside_long_text_a_long_one_wraps():
+    """The 主要问题 table: 严重程度 over cells of one character (高, 中) beside long 依据 wrapped no more a character
+    per line."""
+    layout = TableLayout("主要问题", "主要问题与建议", {"severity": "严重程度", "basis": "依据", "amount": "年度金额（万元）"},
+                         money=("amount",))
+    frame = pd.DataFrame({"severity": ["高"], "basis": ["长" * 200], "amount": [1230000]})
+    out = render.table_html(Table(layout, frame))
+    assert '<th class="qd-keep">严重程度</th><th class="qd-keep">依据</th><th>年度金额（万元）</th>' in out
+    screen, paper = render.REPORT_CSS.split("@media print {\n  .jp-RenderedHTMLCommon")
+    assert "table.qd-table th.qd-keep { white-space: nowrap; }" in screen  # one line on a 1280 px screen
+    assert "table.qd-table th.qd-keep { white-space: normal; min-width: 2em; }" in paper  # 严重 / 程度 on A4

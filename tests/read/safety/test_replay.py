@@ -132,3 +132,35 @@ def test_rich_text_as_excel_writes_it_is_read(xlsx):
     cells = ('<row r="1"><c r="A1" t="inlineStr"><is><r><rPr><b/><sz val="11"/></rPr><t>机房</t></r>'
              '<r><t>维护</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c></row>')
     assert read_workbook(xlsx(cells))[0].rows == [["机房维护"]]
+
+
+@pytest.mark.parametrize("cell, message", [
+    ((0, 0, "shared", b"x9"), "单元格A1的共享字符串编号「x9」不是有效的编号，读取时会被当作另一段文字"),
+    ((0, 0, "shared", b" "), "单元格A1是共享字符串，却没有保存编号"),
+    ((1, 2, "inline", b"12"), "单元格C2标为内嵌文本，却保存了数值「12」，读取时会被当作空白"),
+    ((1, 2, "type", b"zz"), "单元格C2的类型「zz」不是Excel使用的类型，无法确定其取值"),
+    ((1, 2, "bool", b"2"), "单元格C2标为逻辑值（TRUE/FALSE），却保存了「2」"),
+    ((4, 3, "outside", b"A1048577"),
+     "单元格位置「A1048577」超出了Excel工作表的范围（行号1至1048576，列A至XFD），读取时该单元格会被丢弃或放错位置"),
+    ((1048576, 0, "row outside", b"1048577"), "行号「1048577」超出了Excel工作表的范围（1至1048576行），该行的单元格无法正确读取"),
+    ((4, 0, "row order", b"7"),
+     "第5行在文件中排在第7行之后，行的先后顺序错乱（Excel会提示文件已损坏），读取时可能丢失或错放数据"),
+    ((4, 1, "cell row", b"6"),
+     "单元格B5写在文件中第6行的数据里，与所在行不符（Excel会提示文件已损坏），读取时可能丢失或错放数据"),
+    ((4, 1, "cell order", b"C5"),
+     "单元格B5在文件中排在C5之后，单元格的先后顺序错乱或重复（Excel会提示文件已损坏），读取时可能丢失或错放数据"),
+    ((2, 1, "date", b"2020/01/05"),
+     "单元格B3标为日期，却保存了「2020/01/05」，不是有效的日期（应为2020-01-05这样的格式），读取时会被当作空白或文字"),
+    ((2, 1, "date", b""), "单元格B3标为日期，却没有保存日期，读取时会被当作空白"),
+    ((2, 1, "nesting", b"r"), "单元格B3中的元素<r>嵌套过深或出现在数值之内（Excel不会这样保存），不同的读取程序会读出不同的内容"),
+    ((2, 1, "ref", b"A1B"), "B3附近有一个单元格的位置「A1B」无法识别，无法确定它属于哪一行哪一列"),
+])
+def test_each_kind_of_misread_cell_has_its_message_at_its_row_and_column(tmp_path, monkeypatch, cell, message):
+    from qdanalysis.read.safety import replay as module
+
+    monkeypatch.setattr(module, "sheet_name", lambda zf, part: "预算执行")
+    [problem] = module.malformed(Inspector(tmp_path / "x.xlsx"), None, "xl/worksheets/sheet1.xml", [cell]).problems
+    assert (problem.sheet, problem.row, problem.column, problem.message) == (
+        "预算执行", cell[0] + 1, f"{'ABCD'[cell[1]]}列", message)
+    assert problem.hint == ("文件结构有误（通常由其他程序生成，或文件已损坏）：请用Excel或WPS打开“x.xlsx”，"
+                            "核对该单元格的内容后另存为新的 .xlsx 文件")
