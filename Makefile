@@ -40,14 +40,19 @@ demo: $(STAMP) ## generate illustrative data (data/demo/, 2018-2022) and run eve
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 # $(call sharded,PYTEST OPTIONS,OPTIONS OF THE FIRST PROCESS ONLY): pytest in TEST_JOBS processes at once, each on its
-# share of the modules; fails when one fails.
+# share of the modules; fails when one fails. TEST_JUNIT=<folder>: each process also writes its share's seconds there
+# (share1.xml...), which `python tests/suite.py <folder>/share*.xml > tests/module_seconds.json` turns into the shares'
+# weights as make test measures them (test-timings measures in one process).
+TEST_JUNIT ?=
+junit = $(if $(TEST_JUNIT),--junitxml="$(abspath $(TEST_JUNIT))/share$(1).xml")
 define sharded
 	@logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; pids=""; export PYTHONDONTWRITEBYTECODE=; \
 	for i in $$(seq 2 $(TEST_JOBS)); do \
-	  QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS) $(BIN)/python -m pytest -q -p no:cacheprovider $(1) > "$$logs/$$i" 2>&1 & \
+	  QDANALYSIS_TEST_SHARD=$$i/$(TEST_JOBS) $(BIN)/python -m pytest -q -p no:cacheprovider $(1) $(call junit,$$i) \
+	    > "$$logs/$$i" 2>&1 & \
 	  pids="$$pids $$!"; \
 	done; \
-	QDANALYSIS_TEST_SHARD=1/$(TEST_JOBS) $(BIN)/python -m pytest -q $(1) $(2); status=$$?; \
+	QDANALYSIS_TEST_SHARD=1/$(TEST_JOBS) $(BIN)/python -m pytest -q $(1) $(2) $(call junit,1); status=$$?; \
 	for pid in $$pids; do wait $$pid || status=1; done; \
 	for i in $$(seq 2 $(TEST_JOBS)); do echo "--- tests, share $$i of $(TEST_JOBS) ---"; cat "$$logs/$$i"; done; \
 	exit $$status

@@ -81,9 +81,23 @@ def cell_xml(ref: str, value: object) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+def _plain_cell(ref: str, value: object) -> str:
+    """:func:`cell_xml` of the common values (text, whole numbers) without its chain of type tests: the same bytes."""
+    kind = type(value)
+    if kind is str:
+        if "&" not in value and "<" not in value and ">" not in value and value == value.strip():
+            return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+    elif kind is int:
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return cell_xml(ref, value)
+
+
 def rows_xml(rows: Iterable[list]) -> Iterable[str]:
+    letters: list[str] = []
     for i, row in enumerate(rows, start=1):
-        cells = "".join(cell_xml(f"{column_letters(j)}{i}", v) for j, v in enumerate(row) if v is not None)
+        while len(letters) < len(row):
+            letters.append(column_letters(len(letters)))
+        cells = "".join([_plain_cell(f"{letters[j]}{i}", v) for j, v in enumerate(row) if v is not None])
         yield f'<row r="{i}">{cells}</row>'
 
 

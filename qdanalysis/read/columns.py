@@ -566,6 +566,12 @@ def frame(rows: Iterable[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFram
             for col in columns.values():
                 if len(col) < n:
                     col.append(None)
+    return columns_frame(columns, n, dtypes)
+
+
+def columns_frame(columns: dict[str, list[Any]], n: int, dtypes: dict[str, Any]) -> pd.DataFrame:
+    """:func:`frame` of rows already gathered as ``n`` values per column (in frame's column order). The lists
+    are emptied as their columns are built."""
     data: dict[str, Any] = {}
     for col, values in columns.items():
         dtype = dtypes.get(col)
@@ -585,8 +591,6 @@ def frame(rows: Iterable[dict[str, Any]], dtypes: dict[str, Any]) -> pd.DataFram
             data[col] = pd.Series([None if is_missing(v) else str(v) for v in values], dtype=object)
         columns[col] = []  # free the list as soon as its column is built
     return pd.DataFrame(data, index=pd.RangeIndex(n))
-
-
 
 
 def as_date(d: parsing.ParsedDate | None) -> dt.date | None:

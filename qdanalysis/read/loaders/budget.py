@@ -9,7 +9,7 @@ import pandas as pd
 
 from qdanalysis.errors import MissingTableError, ValidationError
 from qdanalysis.read import parsing
-from qdanalysis.read.columns import Record, frame, money_value, raise_problems, read_records
+from qdanalysis.read.columns import Record, columns_frame, frame, money_value, raise_problems, read_records
 from qdanalysis.read.folder import shared_reads
 from qdanalysis.read.loaders import budget_system
 from qdanalysis.read.loaders.budget_checks import (  # noqa: F401 - BUDGET_DTYPES, in_unit: imported from here by others
@@ -115,7 +115,7 @@ def read_budget(path: str | Path) -> BudgetSheet:
             _total_against_subtotals(collector, total, subs, against_items, mismatches)
     raise_problems(collectors)
     return BudgetSheet(
-        items=frame((_item_row(r) for r in items), BUDGET_DTYPES),
+        items=_items_frame(items),
         subtotals=_subtotal_frame(subtotal_rows),
         totals=_totals(total, items),
         undisclosed=undisclosed,
@@ -131,6 +131,49 @@ def _item_row(rec: Record) -> dict[str, object]:
     row["approximate"] = "、".join(approximate) or None  # the money columns written as 约…
     row.update({h: parsing.clean_text(v) or None for h, v in rec.extras.items()})
     return row
+
+
+_TEXT_KEYS = ("code", "category", "item", "note", "source", "implementation")
+
+
+def _items_frame(items: list[Record]) -> pd.DataFrame:
+    """``frame`` of each item's :func:`_item_row`, gathered column by column: no dict per item (a ledger may
+    have a million). The same frame: the columns in frame's order, a later key of a row overwriting an earlier."""
+    columns: dict[str, list] = {k: [] for k in BUDGET_DTYPES}  # _item_row's keys (tests/read/loaders/test_budget.py)
+    texts = [(k, columns[k].append) for k in _TEXT_KEYS]
+    money = [(k, columns[k].append) for k in MONEY_KEYS]
+    src_file, src_sheet, src_row = columns["src_file"].append, columns["src_sheet"].append, columns["src_row"].append
+    adjustment, approximate = columns["adjustment"].append, columns["approximate"].append
+    base = len(columns)
+    for n, rec in enumerate(items):
+        values = rec.values
+        for k, append in texts:
+            append(values.get(k))
+        approx = None
+        for k, append in money:
+            m = values.get(k)
+            append(money_value(m))
+            if getattr(m, "approximate", False):
+                approx = k if approx is None else f"{approx}、{k}"
+        src_file(rec.loc.file)
+        src_sheet(rec.loc.sheet)
+        src_row(rec.row)
+        adjustment(_adjustment(rec))
+        approximate(approx)
+        if rec.extras:
+            for h, v in rec.extras.items():
+                col = columns.get(h)
+                if col is None:
+                    col = columns[h] = [None] * n
+                if len(col) > n:  # a key of the row already (an extra column headed like one of the item's keys)
+                    col[n] = parsing.clean_text(v) or None
+                else:
+                    col.append(parsing.clean_text(v) or None)
+        if len(columns) > base:
+            for col in columns.values():
+                if len(col) == n:
+                    col.append(None)
+    return columns_frame(columns, len(items), BUDGET_DTYPES)
 
 
 def _subtotal_frame(subtotals: list[tuple[Record, list[Record]]]) -> pd.DataFrame:

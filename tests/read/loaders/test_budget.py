@@ -411,3 +411,34 @@ def test_an_item_with_a_code_renamed_as_a_subtotal_over_undisclosed_items_is_rep
     [p] = refused(workbook({"预算执行": rows})).problems
     assert (p.row, p.column) == (4, "项目名称(C列)")
     assert p.message.endswith("无法核对：它有编号，像是明细项目，而它所汇总的明细项目都没有填写对应的金额")
+
+
+def test_the_items_frame_is_each_items_row_gathered_by_column(workbook, tmp_path, monkeypatch):
+    # Two workbooks whose extra columns differ, one headed like an item key ("source"): the frame built column
+    # by column equals the frame of each item's row (the dict _item_row gives), dtype for dtype.
+    from qdanalysis.read.loaders import budget
+
+    workbook({"预算执行": [["单位：万元"], ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数", "负责人", "source"],
+                           ["1.1", "维护", "机房维护", "约66.7", "未披露", "约60", "张三", "自筹"],
+                           ["1.2", "维护", "网络维护", 72.8, None, 70, None, " 财政 "]]}, name="a.xlsx")
+    workbook({"预算执行": [["单位：元"], ["编号", "类别", "项目名称", "预算数", "调整后预算数", "执行数", "联系电话"],
+                           ["2.1", "线路", "专线", 1006800, 1000000, "约1,000,000元", "0532-1234"]]}, name="b.xlsx")
+    built = []
+    by_columns = budget._items_frame
+
+    def both(items):
+        built.append((by_columns(items), budget.frame((budget._item_row(r) for r in items),
+                                                                 budget.BUDGET_DTYPES)))
+        return built[-1][0]
+
+    monkeypatch.setattr(budget, "_items_frame", both)
+    items = read_budget(tmp_path).items
+    by_column, by_row = built[0]
+    pd.testing.assert_frame_equal(by_column, by_row, check_exact=True)
+    assert list(items.columns[-2:]) == ["负责人", "联系电话"]
+    assert items["source"].tolist() == ["自筹", "财政", None]  # the extra column's text, trimmed, over the key's
+    assert items["负责人"].fillna("-").tolist() == ["张三", "-", "-"]
+    assert items["联系电话"].fillna("-").tolist() == ["-", "-", "0532-1234"]
+    assert items["approximate"].tolist() == ["budget、executed", None, "executed"]
+    assert items["adjustment"].tolist() == ["未披露", "未调整", None]
+    assert items["src_row"].tolist() == [3, 4, 3] and items["executed"].tolist()[0] == Decimal("600000.00")
