@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from handmade_xlsx import long_sheet
 
 from qdanalysis.errors import ValidationError
+from qdanalysis.paths import PROJECT_ROOT
 from qdanalysis.read.safety import worksheet
 from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, Inspector
+from qdanalysis.read.safety.limits import CHUNK
 from qdanalysis.read.safety.worksheet import SheetScanner, cut_at_row
 
 
@@ -234,3 +241,39 @@ def test_the_bounds_of_the_grammar_are_exact():
         letters = re.compile(f"(?:{worksheet._at_most_letters(widest)})")
         for x in ("A", "B", "O", "P", "Z", "AA", "AZ", "BA", "BB", "ZZ", "AAA", "XFD", "XFE", "ZZZ", "AAAA"):
             assert (letters.fullmatch(x) is not None) == ((len(x), x) <= (len(widest), widest)), (widest, x)
+
+
+_SCAN_ADDRESS_SPACE = """
+import pyarrow.compute  # its libraries, mapped once (pandas imports them anyway), are no part of the scan's growth
+from qdanalysis.read.safety import worksheet
+from qdanalysis.read.safety.inspector import Inspector
+from qdanalysis.read.safety.limits import CHUNK
+
+def vm(key):
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(key + ":")) << 10
+
+rows = [b'<row r="%d" spans="1:4"><c r="A%d" t="s"><v>%d</v></c><c r="B%d" s="1"><v>%d.5</v></c><c r="C%d" s="2"/>'
+        b'<c r="D%d"><v>-1.5E-3</v></c></row>' % (r, r, r % 97, r, r, r, r) for r in range(1, 80_001)]
+xml = b"".join(rows)
+del rows
+taken = []
+grammar_rows = worksheet.SheetScanner._grammar_rows
+worksheet.SheetScanner._grammar_rows = lambda self, seg: taken.append(grammar_rows(self, seg)) or taken[-1]
+before = vm("VmSize")
+s = worksheet.SheetScanner(Inspector("a.xlsx"), "xl/worksheets/sheet1.xml")
+for i in range(0, len(xml), CHUNK):
+    s.feed(xml[i:i + CHUNK])
+s.finish()
+print(len(xml), sum(taken), s.cell_tags, vm("VmPeak") - before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the address space from /proc")
+def test_the_grammar_pass_takes_address_space_in_proportion_to_a_chunk_not_a_gigabyte():
+    # A fresh process: arrow's default pool (mimalloc) reserved 1 GiB of address space at its first allocation,
+    # which left a million-row load under its 2 GiB limit (tests/integration/) without room for its readers.
+    run = subprocess.run([sys.executable, "-c", _SCAN_ADDRESS_SPACE], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)), check=True)
+    size, taken, cells, grown = map(int, run.stdout.split())
+    assert size > 8 * CHUNK and taken >= size // CHUNK and cells == 4 * 80_000
+    assert grown < 64 * CHUNK, f"the scan of {size >> 20} MiB grew the address space by {grown >> 20} MiB"
