@@ -34,7 +34,7 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,6 +103,37 @@ def sibling_kernels(proc: Path = Path("/proc")) -> int:
         return False
 
     return sum(1 for pid in kernels if pid != me and under_runner(pid))
+
+
+def stop_child(pid: int | None) -> None:
+    """Kill the child ``pid`` if it still runs, and reap it: it is never left behind, not even as a zombie."""
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def next_message(pipe: int | None, buffer: bytes, waited: str, name: Callable[[str], str],
+                 ended: Callable[[], str]) -> tuple[str, str, bytes]:
+    """The next line a drawing child wrote to ``pipe`` ("<kind> <id>", or "error <id> <message>" where the id is
+    "-" for an error outside any figure): its kind, its figure's id and what remains of ``buffer``. Raises ``DrawingFailed`` (the caller then stops the child)
+    when the child is silent for WAIT_SECONDS or has gone (``ended()`` says how) while figure ``waited`` was awaited,
+    and when it reports an error (``name`` turns the id into the chart's name)."""
+    while b"\n" not in buffer:
+        if pipe is not None and not select.select([pipe], [], [], WAIT_SECONDS)[0]:
+            raise DrawingFailed(f"绘图子进程 {WAIT_SECONDS:g} 秒内未画完任何图表，已停止；图表 {waited} 未生成")
+        chunk = os.read(pipe, 4096) if pipe is not None else b""
+        if not chunk:
+            raise DrawingFailed(f"绘图子进程在绘制图表前退出{ended()}，图表 {waited} 未生成")
+        buffer += chunk
+    line, buffer = buffer.split(b"\n", 1)
+    kind, ident, *message = line.decode().split(" ", 2)
+    if kind == "error":
+        what = "绘图子进程出错" if ident == "-" else f"图表 {name(ident)} 绘制失败"
+        raise DrawingFailed(f"{what}：{' '.join(message)}")
+    return kind, ident, buffer
 
 
 class Drawer:
@@ -196,22 +227,12 @@ class Drawer:
 
     def receive(self, key: str) -> None:
         """One message of the child: a figure drawn, or its error."""
-        while b"\n" not in self._buffer:
-            if self._pipe is not None and not select.select([self._pipe], [], [], WAIT_SECONDS)[0]:
-                self.close()
-                raise DrawingFailed(f"绘图子进程 {WAIT_SECONDS:g} 秒内未画完任何图表，已停止；图表 {self._name(key)} 未生成")
-            chunk = os.read(self._pipe, 4096) if self._pipe is not None else b""
-            if not chunk:
-                why = self._exit_text()
-                self.close()
-                raise DrawingFailed(f"绘图子进程在绘制图表前退出（{why}），图表 {self._name(key)} 未生成")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        kind, done, *message = line.decode().split(" ", 2)
-        if kind == "error":
+        try:
+            _, done, self._buffer = next_message(self._pipe, self._buffer, self._name(key), self._name,
+                                                    lambda: f"（{self._exit_text()}）")
+        except DrawingFailed:
             self.close()
-            what = "绘图子进程出错" if done == "-" else f"图表 {self._name(done)} 绘制失败"
-            raise DrawingFailed(f"{what}：{' '.join(message)}")
+            raise
         self.done.add(done)
 
     def _name(self, key: str) -> str:
@@ -232,12 +253,8 @@ class Drawer:
 
     def close(self) -> None:
         """Stop the child if it still runs (reaped, never left behind), and remove the private folder."""
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self.pid = None
+        stop_child(self.pid)
+        self.pid = None
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None

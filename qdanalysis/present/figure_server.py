@@ -23,9 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import select
 import shutil
-import signal
 import sys
 import tempfile
 import traceback
@@ -33,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdanalysis.present.drawer import WAIT_SECONDS, DrawingFailed, _die_with_parent
+from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, next_message, stop_child
 
 if TYPE_CHECKING:
     from qdanalysis.present.blocks import Chart
@@ -132,31 +130,18 @@ class FigureServer:
 
     def _receive(self, chart: Chart) -> None:
         """One message of the child: a figure ready, or its error."""
-        while b"\n" not in self._buffer:
-            if self._from_child is None or not select.select([self._from_child], [], [], WAIT_SECONDS)[0]:
-                self.close()
-                raise DrawingFailed(f"绘图子进程 {WAIT_SECONDS:g} 秒内未画完任何图表，已停止；图表 {chart.key} 未生成")
-            chunk = os.read(self._from_child, 4096)
-            if not chunk:
-                self.close()
-                raise DrawingFailed(f"绘图子进程在绘制图表前退出，图表 {chart.key} 未生成")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        kind, index, *message = line.decode().split(" ", 2)
-        if kind == "error":
+        try:
+            kind, index, self._buffer = next_message(self._from_child, self._buffer, chart.key,
+                                                     lambda ident: self.charts[int(ident)].key, lambda: "")
+        except DrawingFailed:
             self.close()
-            what = "绘图子进程出错" if index == "-" else f"图表 {self.charts[int(index)].key} 绘制失败"
-            raise DrawingFailed(f"{what}：{' '.join(message)}")
+            raise
         self.done[int(index)] = kind == "drawn"
 
     def close(self) -> None:
         """Stop the child if it still runs (reaped, never left behind), and remove the private folder."""
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self.pid = None
+        stop_child(self.pid)
+        self.pid = None
         for name in ("_to_child", "_from_child"):
             fd = getattr(self, name)
             if fd is not None:

@@ -230,3 +230,33 @@ def test_a_folder_left_by_a_killed_report_is_removed_when_a_drawer_starts_and_no
             p.kill()
             p.wait()
             p.stdout.close()
+
+
+def test_next_message_reads_lines_across_pieces_and_names_the_failed_figure():
+    read, write = os.pipe()
+    try:
+        os.write(write, b"done a1\nerror 7 ValueError: ")
+        kind, ident, rest = drawer.next_message(read, b"", "a1", str.upper, lambda: "")
+        assert (kind, ident, rest) == ("done", "a1", b"error 7 ValueError: ")
+        os.write(write, b"bad\n")
+        with pytest.raises(drawer.DrawingFailed, match="^图表 7X 绘制失败：ValueError: bad$"):
+            drawer.next_message(read, rest, "a2", lambda ident: ident + "X", lambda: "")
+        os.close(write)
+        write = -1
+        with pytest.raises(drawer.DrawingFailed, match="^绘图子进程在绘制图表前退出（信号 9），图表 a3 未生成$"):
+            drawer.next_message(read, b"", "a3", str, lambda: "（信号 9）")
+    finally:
+        os.close(read)
+        if write != -1:
+            os.close(write)
+
+
+def test_stop_child_kills_and_reaps_a_live_child_and_accepts_none():
+    pid = os.fork()
+    if pid == 0:  # the child waits to be killed
+        time.sleep(60)
+        os._exit(0)
+    drawer.stop_child(pid)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+    drawer.stop_child(None)
