@@ -418,15 +418,25 @@ def overview_entries(portfolio: Portfolio, out: str | Path | None = None) -> lis
 
 
 def write_portfolio_overview(portfolio: Portfolio | str | Path, out: str | Path | None = None) -> tuple[Path, Path]:
-    """Write ``<out>/portfolio/index.html`` and ``portfolio.xlsx`` from the project-years' summaries."""
-    from qdanalysis.present.overview import write_overview
+    """Write ``<out>/portfolio/index.html`` and ``portfolio.xlsx`` from the project-years' summaries.
+
+    A font worker (:class:`~qdanalysis.present.font_worker.FontWorker`) is started first: it parses the font while
+    this imports pandas and matplotlib and draws the charts, and subsets it while this writes the workbook.
+    """
+    from qdanalysis.present.font_worker import FontWorker
 
     if not isinstance(portfolio, Portfolio):
         portfolio = load_portfolio(portfolio)
     root = Path(out) if out is not None else REPORTS
     entries = overview_entries(portfolio, root)
+    worker = FontWorker()
+    try:
+        from qdanalysis.present.overview import write_overview
+    except BaseException:
+        worker.stop()
+        raise
     return write_overview(entries, root / OVERVIEW_FOLDER, title=portfolio.title,
-                          threshold=portfolio.flag_execution_below)
+                          threshold=portfolio.flag_execution_below, font_worker=worker)
 
 
 __all__ = ["run_portfolio", "run_project_year", "write_portfolio_overview", "overview_entries", "fingerprint",
