@@ -26,7 +26,7 @@ from copy import copy
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -46,6 +46,9 @@ from qdanalysis.present.overview_totals import (
     year_totals,
 )
 from qdanalysis.present.render.cells import is_identifier
+
+if TYPE_CHECKING:
+    from qdanalysis.present.font_worker import FontWorker
 
 SEVERITY_COLUMNS = {"高": "high", "中": "medium", "低": "low"}
 #: Key -> Chinese header, in the order of the table (HTML and Excel alike).
@@ -380,11 +383,21 @@ def _flag_sentence(row: pd.Series) -> str:
             f"（预算数{format_wan(row['budget'])}万元，执行数{format_wan(row['executed'])}万元）。")
 
 
-def embed_font(page: str) -> str:
-    """The page with its Chinese font embedded, subset to its characters (as the annual report does)."""
-    from qdanalysis.present.webfont import font_face_css
+def embed_font(page: str, worker: FontWorker | None = None) -> str:
+    """The page with its Chinese font embedded, subset to its characters (as the annual report does): by
+    ``worker`` when it was asked for exactly these characters (and did not fail), else here (the same bytes)."""
+    from qdanalysis.present.font_worker import FontWorkerError
+    from qdanalysis.present.webfont import font_face_css, subset_woff
 
-    return page.replace("</head>", f"<style>\n{font_face_css(page)}\n</style>\n</head>", 1)
+    def subset(characters: str) -> bytes:
+        if worker is not None and worker.asked == characters:
+            try:
+                return worker.result()
+            except FontWorkerError:
+                pass
+        return subset_woff(characters)
+
+    return page.replace("</head>", f"<style>\n{font_face_css(page, subset=subset)}\n</style>\n</head>", 1)
 
 
 # --------------------------------------------------------------------------- charts
@@ -531,7 +544,7 @@ def _notes_sheet(wb, frame: pd.DataFrame, *, title: str) -> None:
 
 
 def write_overview(entries: list[dict[str, Any]], folder: str | Path, *, title: str,
-                   threshold: Decimal = DEFAULT_THRESHOLD) -> tuple[Path, Path]:
+                   threshold: Decimal = DEFAULT_THRESHOLD, font_worker: FontWorker | None = None) -> tuple[Path, Path]:
     """Write ``<folder>/index.html`` (with its font embedded) and ``<folder>/portfolio.xlsx``.
 
     Args:
@@ -539,12 +552,24 @@ def write_overview(entries: list[dict[str, Any]], folder: str | Path, *, title: 
         folder: the overview's folder.
         title: the page's title.
         threshold: the execution rate (percent) below which a good grade is flagged.
+        font_worker: a :class:`~qdanalysis.present.font_worker.FontWorker` started early (it parses the font while
+            this draws the charts), which subsets the font while this writes the workbook; it is used up (stopped
+            if not needed). None: the font is subset here, after the workbook. The page is the same either way.
 
     Returns:
         The two paths.
     """
     folder = Path(folder)
-    frame = overview_frame(entries, threshold)
-    page = embed_font(overview_html(frame, title=title, charts=overview_charts(frame)))
-    html_path = write_text(folder / "index.html", page)
-    return html_path, write_overview_workbook(frame, folder / "portfolio.xlsx", title=title)
+    try:
+        frame = overview_frame(entries, threshold)
+        page = overview_html(frame, title=title, charts=overview_charts(frame))
+        if font_worker is not None:
+            from qdanalysis.present.webfont import characters_of
+
+            font_worker.ask(characters_of(page))
+        xlsx_path = write_overview_workbook(frame, folder / "portfolio.xlsx", title=title)
+        html_path = write_text(folder / "index.html", embed_font(page, font_worker))
+    finally:
+        if font_worker is not None:
+            font_worker.stop()
+    return html_path, xlsx_path

@@ -169,10 +169,12 @@ def _write_summary(out_dir: Path, project: Project, year: int, result: RunResult
 
 
 def run_project_year(project: Project, year: int, out: str | Path | None = None, *,
-                     notebook: str | Path = ANNUAL_NOTEBOOK, force: bool = False) -> RunResult:
+                     notebook: str | Path = ANNUAL_NOTEBOOK, force: bool = False,
+                     prepare_export: bool = False) -> RunResult:
     """Run one project-year into ``<out>/<project>/<year>/`` unless it is unchanged; write its summary.
 
     A refused ``<year>.yaml`` or scoring table fails this project-year only; its summary says why.
+    ``prepare_export``: see :func:`~qdanalysis.run.notebook.run_notebook` (for a process with this one run).
 
     Returns:
         The result: ``"skipped"`` when the inputs and code are those of the last successful run.
@@ -185,7 +187,7 @@ def run_project_year(project: Project, year: int, out: str | Path | None = None,
         prepare=lambda: _plan(project, year, notebook),
         fingerprint=lambda plan: fingerprint(project, year, plan),
         execute=lambda plan: run_notebook(notebook, out_dir, plan["values"], title=plan["title"], label=label,
-                                          cell_timeout=plan["cell_timeout"]),
+                                          cell_timeout=plan["cell_timeout"], prepare_export=prepare_export),
         write=lambda result, stamp: _write_summary(out_dir, project, year, result, stamp))
 
 
@@ -258,12 +260,12 @@ def _interleave(years: list[tuple[Project, int]], trends: list[Project]) -> list
 
 
 def _run_job(job: Job, out: Path | None, notebook: Path, trends_notebook: str | Path | None,
-             force: bool) -> RunResult:
+             force: bool, prepare_export: bool = False) -> RunResult:
     project, year = job
     if year is None:
         return run_project_trends(project, out, package=package_fingerprint(), force=force,
-                                  notebook=Path(trends_notebook).resolve())
-    return run_project_year(project, year, out, notebook=notebook, force=force)
+                                  notebook=Path(trends_notebook).resolve(), prepare_export=prepare_export)
+    return run_project_year(project, year, out, notebook=notebook, force=force, prepare_export=prepare_export)
 
 
 def _crashed(job: Job, out: Path | None, err: BaseException) -> RunResult:
@@ -349,9 +351,13 @@ def run_portfolio(
     jobs_list = _interleave(years_to_run, trends_projects)
     if jobs_list:
         workers = min(len(jobs_list), jobs or default_jobs())
+        # A single report (an Airflow task's --only LABEL) prepares its export while its kernel runs, as run --year
+        # does: the same page, sooner. With several, each preparation would be one more process per run at once.
+        single = len(jobs_list) == 1
         with _kernel_zygote(out_path, len(jobs_list)), \
                 ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qdanalysis-run") as pool:
-            futures = {pool.submit(_run_job, job, out_path, notebook, trends_notebook, force): job for job in jobs_list}
+            futures = {pool.submit(_run_job, job, out_path, notebook, trends_notebook, force, single): job
+                       for job in jobs_list}
             try:
                 for future in as_completed(futures):
                     job = futures[future]
@@ -412,15 +418,25 @@ def overview_entries(portfolio: Portfolio, out: str | Path | None = None) -> lis
 
 
 def write_portfolio_overview(portfolio: Portfolio | str | Path, out: str | Path | None = None) -> tuple[Path, Path]:
-    """Write ``<out>/portfolio/index.html`` and ``portfolio.xlsx`` from the project-years' summaries."""
-    from qdanalysis.present.overview import write_overview
+    """Write ``<out>/portfolio/index.html`` and ``portfolio.xlsx`` from the project-years' summaries.
+
+    A font worker (:class:`~qdanalysis.present.font_worker.FontWorker`) is started first: it parses the font while
+    this imports pandas and matplotlib and draws the charts, and subsets it while this writes the workbook.
+    """
+    from qdanalysis.present.font_worker import FontWorker
 
     if not isinstance(portfolio, Portfolio):
         portfolio = load_portfolio(portfolio)
     root = Path(out) if out is not None else REPORTS
     entries = overview_entries(portfolio, root)
+    worker = FontWorker()
+    try:
+        from qdanalysis.present.overview import write_overview
+    except BaseException:
+        worker.stop()
+        raise
     return write_overview(entries, root / OVERVIEW_FOLDER, title=portfolio.title,
-                          threshold=portfolio.flag_execution_below)
+                          threshold=portfolio.flag_execution_below, font_worker=worker)
 
 
 __all__ = ["run_portfolio", "run_project_year", "write_portfolio_overview", "overview_entries", "fingerprint",

@@ -77,10 +77,11 @@ def trends_link(project: Project, root: Path) -> str | None:
 
 
 def run_project_trends(project: Project, out: str | Path | None = None, *, package: str,
-                       notebook: str | Path = TRENDS_NOTEBOOK, force: bool = False) -> RunResult:
+                       notebook: str | Path = TRENDS_NOTEBOOK, force: bool = False,
+                       prepare_export: bool = False) -> RunResult:
     """Run the trends notebook over the project's years into ``<out>/<project>/trends/``, unless it is
     unchanged since its last successful run (``package``: the package's fingerprint); write its
-    ``summary.json``."""
+    ``summary.json``. ``prepare_export``: see :func:`~qdanalysis.run.notebook.run_notebook`."""
     notebook = Path(notebook)
     label, out_dir = trends_label(project), trends_dir(out, project)
     return runs.run_unless_unchanged(
@@ -88,7 +89,7 @@ def run_project_trends(project: Project, out: str | Path | None = None, *, packa
         prepare=lambda: _plan(project, notebook),
         fingerprint=lambda plan: trends_fingerprint(project, plan["values"], notebook, package),
         execute=lambda plan: run_notebook(notebook, out_dir, plan["values"], cell_timeout=plan["cell_timeout"],
-                                          title=trends_title(project), label=label),
+                                          title=trends_title(project), label=label, prepare_export=prepare_export),
         write=lambda result, stamp: runs.write_summary(out_dir, result, stamp))
 
 

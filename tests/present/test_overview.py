@@ -282,3 +282,22 @@ def test_a_header_breaks_between_words_only_on_the_screen_and_on_paper():
     assert '<td class="words" data-sort="1"><span class="qd-flag">' not in html  # no flag among ENTRIES
     assert "table.qd-sortable td.words { word-break: keep-all; }" in html  # 已整改2、部分整改1: between words
     assert '<td class="short" data-sort="2020">2020</td>' in html  # the year is a label, not a right-aligned figure
+
+
+def test_a_font_worker_gives_the_same_page_and_is_used_up(tmp_path, monkeypatch):
+    from qdanalysis.present import font_worker as module
+    from qdanalysis.present.font_worker import FontWorker
+
+    plain, _ = write_overview(ENTRIES, tmp_path / "plain", title="测试总览")
+    worker = FontWorker()
+    html, _ = write_overview(ENTRIES, tmp_path / "worker", title="测试总览", font_worker=worker)
+    assert worker.asked and html.read_bytes() == plain.read_bytes()
+    with pytest.raises(module.FontWorkerError, match="已结束"):
+        worker.result()
+
+    def failed(self, timeout=0.0):
+        raise module.FontWorkerError("字体子集进程失败：测试")
+
+    monkeypatch.setattr(FontWorker, "result", failed)  # a failed worker: the subset is made here, the same page
+    html, _ = write_overview(ENTRIES, tmp_path / "failed", title="测试总览", font_worker=FontWorker())
+    assert html.read_bytes() == plain.read_bytes()

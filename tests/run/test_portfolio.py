@@ -331,3 +331,29 @@ def test_a_refused_trends_file_of_a_project_whose_trends_run_stops_the_portfolio
     results = run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", stream=io.StringIO(),
                             trends_notebook=tmp_path / "trends.ipynb", only=["broken/trends"])
     assert [r.label for r in results] == ["broken/trends"]
+
+
+def test_a_single_report_prepares_its_export_while_its_kernel_runs_and_several_do_not(portfolio, tmp_path, monkeypatch):
+    from qdanalysis.run import portfolio as module
+    from qdanalysis.run import portfolio_trends
+    from qdanalysis.run.results import STATUS_OK, RunResult
+
+    asked = []
+
+    def fake_run_notebook(notebook, out_dir, values, **kwargs):
+        asked.append((kwargs["label"], kwargs["prepare_export"]))
+        return RunResult(kwargs["label"], STATUS_OK, 0.0)
+
+    monkeypatch.setattr(module, "run_notebook", fake_run_notebook)
+    monkeypatch.setattr(portfolio_trends, "run_notebook", fake_run_notebook)
+    out = tmp_path / "reports"
+    kw = {"notebook": tmp_path / "annual.ipynb", "stream": io.StringIO(), "trends_notebook": tmp_path / "trends.ipynb",
+          "overview": False}
+    for only in (["good/2020"], ["good/trends"]):  # an Airflow task's report: its export prepared, as run --year
+        asked.clear()
+        run_portfolio(portfolio, out, only=only, force=True, **kw)
+        assert asked == [(only[0], True)]
+    asked.clear()
+    monkeypatch.setenv("QDANALYSIS_KERNEL_ZYGOTE", "0")  # no kernel runs here
+    run_portfolio(portfolio, out, only=["good/2019", "good/2020", "good/trends"], force=True, **kw)
+    assert sorted(asked) == [("good/2019", False), ("good/2020", False), ("good/trends", False)]
