@@ -105,6 +105,13 @@ def sibling_kernels(proc: Path = Path("/proc")) -> int:
     return sum(1 for pid in kernels if pid != me and under_runner(pid))
 
 
+def send_error(pipe: int, ident: str, exc: BaseException) -> None:
+    """Tell the parent through ``pipe`` that figure ``ident`` ("-": none in particular) failed with ``exc``, on one
+    line ("error <id> <message>", read by :func:`next_message`)."""
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    os.write(pipe, f"error {ident} {message}".replace("\n", " ").encode() + b"\n")
+
+
 def stop_child(pid: int | None) -> None:
     """Kill the child ``pid`` if it still runs, and reap it: it is never left behind, not even as a zombie."""
     if pid is None:
@@ -193,8 +200,7 @@ class Drawer:
                 try:
                     data = _render(self.charts[key], self.dpi)
                 except BaseException as exc:  # noqa: BLE001 - reported to the parent, with its message
-                    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                    os.write(pipe, f"error {key} {message}".replace("\n", " ").encode() + b"\n")
+                    send_error(pipe, key, exc)
                     status = 1
                     break
                 tmp = self.folder / f".{key}.png.tmp"
@@ -203,8 +209,7 @@ class Drawer:
                 os.write(pipe, f"done {key}\n".encode())
         except BaseException as exc:  # noqa: BLE001 - whatever happens, the child must not go on as a copy of the parent
             with contextlib.suppress(BaseException):
-                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                os.write(pipe, f"error - {message}".replace("\n", " ").encode() + b"\n")
+                send_error(pipe, "-", exc)
             status = 1
         finally:
             os._exit(status)

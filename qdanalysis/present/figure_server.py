@@ -26,12 +26,11 @@ import pickle
 import shutil
 import sys
 import tempfile
-import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, next_message, stop_child
+from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, next_message, send_error, stop_child
 
 if TYPE_CHECKING:
     from qdanalysis.present.blocks import Chart
@@ -165,8 +164,7 @@ class FigureServer:
             status = _serve(charts, self.folder, done)
         except BaseException as exc:  # noqa: BLE001 - whatever happens, the child must not go on as a copy of the parent
             with contextlib.suppress(BaseException):
-                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                os.write(done, f"error - {message}".replace("\n", " ").encode() + b"\n")
+                send_error(done, "-", exc)
             status = 1
         finally:
             os._exit(status)
@@ -184,8 +182,7 @@ def _serve(charts: list[Chart], folder: Path, done: int) -> int:
             try:
                 data = cache.chart_png(chart)
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, with its message
-                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                os.write(done, f"error {index} {message}".replace("\n", " ").encode() + b"\n")
+                send_error(done, str(index), exc)
                 return 1
             tmp = folder / f".{index}.png.tmp"
             tmp.write_bytes(data)

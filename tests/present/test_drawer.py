@@ -260,3 +260,14 @@ def test_stop_child_kills_and_reaps_a_live_child_and_accepts_none():
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)
     drawer.stop_child(None)
+
+
+def test_send_error_writes_one_line_that_next_message_raises_with_the_figure_named():
+    read, write = os.pipe()
+    try:
+        drawer.send_error(write, "4", ValueError("第一行\n第二行"))
+        with pytest.raises(drawer.DrawingFailed, match="^图表 图4 绘制失败：ValueError: 第一行 第二行$"):
+            drawer.next_message(read, b"", "图4", lambda ident: f"图{ident}", lambda: "")
+    finally:
+        os.close(read)
+        os.close(write)
