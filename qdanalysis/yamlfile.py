@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -187,6 +188,18 @@ def key_path(path: tuple) -> str:
 def is_int(value: Any) -> bool:
     """A YAML integer (``true`` is not one)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def number(key: str, value: Any, what: str, hint: str, add: Callable[[str, str, str], None]) -> Decimal | None:
+    """A YAML number as an exact Decimal (``0.1`` is 0.1); text (a quoted number, a unit written beside it) or a
+    value of another type is reported through ``add(key, message, hint)`` as not being ``what`` and gives None."""
+    if isinstance(value, str):
+        add(key, f"{key}「{value}」写成了文字", hint)
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        add(key, f"{key} 应为{what}，实际是{type_name(value)}", hint)
+    else:
+        return Decimal(str(value))
+    return None
 
 
 def type_name(value: Any) -> str:

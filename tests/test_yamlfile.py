@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from qdanalysis import yamlfile
 from qdanalysis.errors import ValidationError
 from qdanalysis.yamlfile import KeyValueFile, is_int, key_path, line_of, node_lines, read_yaml, top_lines, type_name
 
@@ -106,3 +109,17 @@ def test_a_nested_file_finds_keys_written_twice_at_every_depth(tmp_path):
     assert [(p.row, p.column, p.message, p.hint) for p in problems.problems] == [
         (3, "items[1].id", "键「items[1].id」写了两次", "请只保留一处"),
         (4, "item", "不认识的键「item」", "可用的键只有：items（项目的键写在 items 下）")]
+
+
+@pytest.mark.parametrize(("value", "expected", "message"), [
+    (0.1, Decimal("0.1"), None),
+    (3, Decimal(3), None),
+    ("3倍", None, "ratio「3倍」写成了文字"),
+    (True, None, "ratio 应为倍数，实际是是/否"),
+    ([3], None, "ratio 应为倍数，实际是列表"),
+])
+def test_number_is_exact_or_reports_what_the_value_is(value, expected, message):
+    said = []
+    got = yamlfile.number("ratio", value, "倍数", "写一个数", lambda *args: said.append(args))
+    assert got == expected
+    assert said == ([] if message is None else [("ratio", message, "写一个数")])

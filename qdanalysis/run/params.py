@@ -24,7 +24,7 @@ from qdanalysis.domain import is_year_name
 from qdanalysis.errors import ProblemCollector, ValidationError
 from qdanalysis.fmt import years_named
 from qdanalysis.paths import PARAMS, PROJECT_ROOT
-from qdanalysis.yamlfile import KeyValueFile, is_int, read_yaml, top_lines, type_name
+from qdanalysis.yamlfile import KeyValueFile, is_int, number, read_yaml, top_lines, type_name
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TIMEOUT_MIN, TIMEOUT_MAX = 10, 3600
@@ -251,20 +251,17 @@ def no_contract_threshold(data: dict, add: Callable[[str, str, str], None]) -> D
         return None
     value = data[key]
     hint = "写以元为单位的数字，不加引号和单位，例如 no_contract_threshold: 1000000（即100万元）"
-    if isinstance(value, str):
-        add(key, f"{key}「{value}」写成了文字", hint)
-    elif isinstance(value, bool) or not isinstance(value, (int, float)):
-        add(key, f"{key} 应为金额（元），实际是{type_name(value)}", hint)
+    amount = number(key, value, "金额（元）", hint, add)
+    if amount is None:
+        return None
+    if not amount.is_finite() or amount <= 0:
+        add(key, f"{key} 应为大于 0 的金额（元），实际是 {value}", hint)
+    elif amount > THRESHOLD_MAX:
+        add(key, f"{key} {value} 元超出范围（不超过 {THRESHOLD_MAX} 元）", "请确认单位是元而不是万元；" + hint)
+    elif amount != amount.quantize(Decimal("0.01")):
+        add(key, f"{key} {value} 元超过两位小数", "金额精确到分；" + hint)
     else:
-        amount = Decimal(str(value))
-        if not amount.is_finite() or amount <= 0:
-            add(key, f"{key} 应为大于 0 的金额（元），实际是 {value}", hint)
-        elif amount > THRESHOLD_MAX:
-            add(key, f"{key} {value} 元超出范围（不超过 {THRESHOLD_MAX} 元）", "请确认单位是元而不是万元；" + hint)
-        elif amount != amount.quantize(Decimal("0.01")):
-            add(key, f"{key} {value} 元超过两位小数", "金额精确到分；" + hint)
-        else:
-            return amount
+        return amount
     return None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from qdanalysis.analyse.rules.standing import GAP_YEARS, PRICE_GAP_RATIO, STANDING_YEARS, StandingThresholds
 from qdanalysis.paths import PARAMS
-from qdanalysis.yamlfile import KeyValueFile, is_int, type_name
+from qdanalysis.yamlfile import KeyValueFile, is_int, number, type_name
 
 #: The trends report's settings file, in the params folder.
 TRENDS_FILE = "trends.yaml"
@@ -55,17 +55,13 @@ def _years(key: str, value: Any, add) -> int | None:
 
 def _ratio(key: str, value: Any, add) -> Decimal | None:
     hint = f"写大于 1、不超过 {RATIO_MAX} 的倍数，不加引号和“倍”字，例如 {key}: {PRICE_GAP_RATIO}"
-    if isinstance(value, str):
-        add(key, f"{key}「{value}」写成了文字", hint)
-    elif isinstance(value, bool) or not isinstance(value, (int, float)):
-        add(key, f"{key} 应为倍数，实际是{type_name(value)}", hint)
-    else:
-        ratio = Decimal(str(value))
-        if not ratio.is_finite() or not 1 < ratio <= RATIO_MAX:
-            add(key, f"{key} {value} 超出范围（1倍即没有差距）", hint)
-        else:
-            return ratio
-    return None
+    ratio = number(key, value, "倍数", hint, add)
+    if ratio is None:
+        return None
+    if not ratio.is_finite() or not 1 < ratio <= RATIO_MAX:
+        add(key, f"{key} {value} 超出范围（1倍即没有差距）", hint)
+        return None
+    return ratio
 
 
 def load_trends_thresholds(params_dir: str | Path | None = None) -> StandingThresholds:
