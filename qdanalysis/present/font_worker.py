@@ -55,6 +55,18 @@ class FontWorker:
         """The characters the worker was asked for (None: not asked yet)."""
         return self._asked
 
+    def subset(self, characters: str) -> bytes:
+        """The WOFF subset to ``characters``: this worker's when it was asked for exactly these and did not fail,
+        else made here (the same bytes)."""
+        if self._asked == characters:
+            try:
+                return self.result()
+            except FontWorkerError:
+                pass
+        from qdanalysis.present.webfont import subset_woff
+
+        return subset_woff(characters)
+
     def result(self, timeout: float = RESULT_TIMEOUT) -> bytes:
         """The WOFF subset to the characters asked for.
 

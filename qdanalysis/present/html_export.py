@@ -23,8 +23,8 @@ import nbformat
 from qdanalysis.errors import QdanalysisError, display_path
 from qdanalysis.fmt import SUMMARY_MIME
 from qdanalysis.present.cache import cached_font_subset, font_subset
-from qdanalysis.present.font_worker import FontWorker, FontWorkerError
-from qdanalysis.present.webfont import characters_of, font_face_css, subset_woff
+from qdanalysis.present.font_worker import FontWorker
+from qdanalysis.present.webfont import characters_of, font_face_css
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -295,18 +295,11 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, base_dir: str | 
 
 
 def _subset(characters: str, worker: FontWorker | None) -> bytes:
-    """The font subset to ``characters``: the worker's when it was asked for exactly these (and did not fail: then
-    it is made here, the same bytes), else :func:`~qdanalysis.present.cache.font_subset`'s."""
+    """The font subset to ``characters`` from :func:`~qdanalysis.present.cache.font_subset`, made (when not in the
+    cache) by ``worker`` if it was asked for exactly these characters (:meth:`FontWorker.subset`)."""
     if worker is None or worker.asked != characters:
         return font_subset(characters)
-
-    def from_worker() -> bytes:
-        try:
-            return worker.result()
-        except FontWorkerError:
-            return subset_woff(characters)
-
-    return font_subset(characters, made=from_worker)
+    return font_subset(characters, made=functools.partial(worker.subset, characters))
 
 
 def add_page_top(nb: nbformat.NotebookNode) -> None:

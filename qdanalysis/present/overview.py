@@ -386,17 +386,9 @@ def _flag_sentence(row: pd.Series) -> str:
 def embed_font(page: str, worker: FontWorker | None = None) -> str:
     """The page with its Chinese font embedded, subset to its characters (as the annual report does): by
     ``worker`` when it was asked for exactly these characters (and did not fail), else here (the same bytes)."""
-    from qdanalysis.present.font_worker import FontWorkerError
     from qdanalysis.present.webfont import font_face_css, subset_woff
 
-    def subset(characters: str) -> bytes:
-        if worker is not None and worker.asked == characters:
-            try:
-                return worker.result()
-            except FontWorkerError:
-                pass
-        return subset_woff(characters)
-
+    subset = worker.subset if worker is not None else subset_woff
     return page.replace("</head>", f"<style>\n{font_face_css(page, subset=subset)}\n</style>\n</head>", 1)
 
 

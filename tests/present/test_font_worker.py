@@ -60,3 +60,22 @@ def test_a_worker_serves_one_subset_and_is_stopped_unasked():
     assert worker._process.poll() is not None
     with pytest.raises(FontWorkerError, match="已结束"):
         worker.result()
+
+
+def test_subset_takes_the_workers_only_for_the_characters_asked_and_makes_it_here_otherwise(tmp_path, monkeypatch):
+    _font_tools_doing(tmp_path, "raise ImportError('fontTools 安装不完整')", monkeypatch)
+    failed = FontWorker()
+    failed.ask("预算")
+    assert failed.subset("预算") == webfont.subset_woff("预算")  # the worker failed: made here, the same bytes
+
+    asked_other = FontWorker()
+    asked_other.ask("执行")
+    monkeypatch.setattr(asked_other, "result", lambda: pytest.fail("the subset of other characters was taken"))
+    assert asked_other.subset("预算") == webfont.subset_woff("预算")
+    asked_other.stop()
+
+    asked = FontWorker()
+    asked.ask("预算")
+    monkeypatch.setattr(asked, "result", lambda: b"worker's")
+    assert asked.subset("预算") == b"worker's"
+    asked.stop()
