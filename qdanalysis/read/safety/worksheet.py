@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qdanalysis.arrow_memory import system_pool
 from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, SheetScan
 from qdanalysis.read.safety.limits import (
     EXCEL_COLS,
@@ -333,15 +334,15 @@ def _grammar(max_row: int, widest: str) -> str:
 def _matches(seg: bytes, pattern: str) -> bool:
     """Whether the whole segment matches ``pattern``, by RE2 (linear time, at C speed), read in place.
 
-    Arrow's result (one bit) comes from the system allocator: its default pool (mimalloc) reserves
-    1 GiB of address space at its first allocation, which under a 2 GiB address-space limit left the
-    million-row load's readers without room (tests/integration/test_million_rows.py)."""
+    Arrow's result (one bit) comes from the system pool: the default one's reserved gigabyte left the
+    million-row load's readers without room under its 2 GiB limit (tests/integration/test_million_rows.py)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     data = pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(np.array([0, len(seg)], np.int32)),
                                                   pa.py_buffer(seg)])
-    return bool(pc.match_substring_regex(data, pattern, memory_pool=pa.system_memory_pool())[0].as_py())
+    with system_pool() as pool:
+        return bool(pc.match_substring_regex(data, pattern, memory_pool=pool)[0].as_py())
 
 
 _QUICK_EDGE = 64 << 10  # candidates come from the cells near the start and the end of a segment
