@@ -79,3 +79,44 @@ def assert_clean_exit(run: Run) -> None:
 
 def problem_lines(run: Run) -> list[str]:
     return [line for line in run.stdout.splitlines() if line.strip()]
+
+
+#: A fresh Python under the limit: ``setup``, then ``call`` (an expression), then whether the room the call found
+#: is still there to take, all but KEEP_ROOM of it; last, ``show`` (an expression of ``value``, the call's value),
+#: printed.
+_ROOM = """
+import resource
+import numpy as np
+import pyarrow as pa
+{setup}
+assert pa.default_memory_pool().max_memory() == 0, "the setup took memory from arrow's default pool already"
+
+def vm_size():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmSize:")) << 10
+
+limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+before = vm_size()
+value = {call}
+grown = vm_size() - before
+try:
+    room = np.empty(limit - before - {keep}, np.uint8)
+except MemoryError:
+    room = None
+print(grown, room is not None)
+del room
+print({show})
+"""
+#: What a call may keep of the room: the threads arrow starts at its first parallel read take about 240 MiB (stacks,
+#: malloc arenas); pyarrow's default pool reserves 1 GiB at its first allocation.
+KEEP_ROOM = 512 << 20
+
+
+def room_after(setup: str, call: str, *, cwd: Path, show: str = "repr(value)") -> tuple[str, int, bool]:
+    """``call`` run after ``setup`` in a fresh Python under the 2 GiB address-space limit: ``show`` of its value
+    (printed: one line), how much it grew the address space, and whether the room it found, all but KEEP_ROOM,
+    could still be taken after it (by numpy here; in a load, by the readers that come after)."""
+    run = run_python("-c", _ROOM.format(setup=setup, call=call, keep=KEEP_ROOM, show=show), cwd=cwd)
+    assert run.returncode == 0, run.output[-3000:]
+    room, shown = run.stdout.rstrip("\n").split("\n", 1)
+    grown, taken = room.split()
+    return shown, int(grown), taken == "True"

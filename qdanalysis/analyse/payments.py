@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from qdanalysis.analyse.checks import CHECK_COLUMNS, STATUS_DIFF, STATUS_OK, STATUS_UNKNOWN
 from qdanalysis.analyse.linking import item_keys, item_label, link_items
 from qdanalysis.analyse.network_lines import months_in_service
+from qdanalysis.arrow_memory import system_pool
 from qdanalysis.money import is_missing, safe_ratio, sum_known, to_decimal
 
 #: 序时进度: the share of the year's budget that should be spent by each quarter's end.
@@ -66,6 +67,12 @@ def analyse_payments(payments: pd.DataFrame, budget: pd.DataFrame, contracts: pd
     """Every analysis of the ledger; None for a year without one (nothing is invented for it)."""
     if payments is None or payments.empty:
         return None
+    with system_pool():  # pandas' Arrow columns and the kernels below: not a reserved gigabyte of address space
+        return _analysis(payments, budget, contracts, totals, year)
+
+
+def _analysis(payments: pd.DataFrame, budget: pd.DataFrame, contracts: pd.DataFrame, totals: dict,
+              year: int) -> PaymentAnalysis:
     linked = link_items(budget, payments)
     by_payee = _by_item_and_payee(linked, contracts)
     if by_payee.any():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 from analysis_inputs import budget, contracts, payments
+from limited_runs import room_after
 
 from qdanalysis.analyse.payments import AGREES, DIFFERS, EXECUTED_UNDISCLOSED, NOT_IN_BUDGET, analyse_payments
 
@@ -101,3 +104,28 @@ def test_a_payment_without_contract_number_goes_to_the_one_contract_of_its_item_
     c = r.contracts.set_index("contract_id")
     assert c.loc["HT-2", "paid"] == Decimal("100") and c.loc["HT-2", "linked_by"] == "项目和收款人"
     assert c.loc["HT-1", "linked_by"] == "合同编号" and r.no_contract.empty
+
+
+def figures(analysis) -> str:
+    """Every figure of an analysis, as text (to compare one made in another process)."""
+    return repr([(f.name, value.to_dict("list") if isinstance(value, pd.DataFrame) else value)
+                 for f in dataclasses.fields(analysis) for value in [getattr(analysis, f.name)]])
+
+
+_INPUTS_OFF_THE_DEFAULT_POOL = f"""
+import sys
+sys.path[:0] = [{str(Path(__file__).parents[1])!r}, {str(Path(__file__).parent)!r}]
+default = pa.default_memory_pool()
+pa.set_memory_pool(pa.system_memory_pool())  # the inputs (pandas' Arrow columns) take nothing from the default pool
+import test_payments
+pa.set_memory_pool(default)
+"""
+
+
+def test_the_analysis_leaves_the_room_it_found_under_an_address_space_limit(tmp_path):
+    # pyarrow's default pool (mimalloc) reserves 1 GiB of address space at its first allocation: under a limit
+    # (ulimit -v, some Airflow workers) what is loaded or read after the analysis would find no room.
+    shown, grown, room = room_after(_INPUTS_OFF_THE_DEFAULT_POOL, "test_payments.result()", cwd=tmp_path,
+                                    show="test_payments.figures(value)")
+    assert shown == figures(result())
+    assert room, f"the analysis grew the address space by {grown >> 20} MiB"
