@@ -9,15 +9,17 @@ per message, or per batch when it has a 条数 column::
     2020-01-01 08:00:07,办公厅,1
 
 Only :mod:`qdanalysis.read.loaders.sms` calls :func:`read_log`; everything after the read is
-vectorised pyarrow, so a year's 6 million messages aggregate in about a second.
+vectorised (pyarrow kernels and numpy), so a year's 6 million messages aggregate in about a second.
 ``benchmarks/run.py --only scale`` compares the engines this choice was made against.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qdanalysis.arrow_memory import system_pool
 from qdanalysis.domain import COUNTED, SETTLED
 from qdanalysis.errors import Problem, ValidationError, display_path
 from qdanalysis.money import FEN
@@ -57,7 +60,8 @@ _TIME_RE = (r"^\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
             r"(?:(?:\s+|T)(?P<H>\d{1,2})(?:[:时](?P<M>\d{1,2})分?)?(?:[:分](?P<S>\d{1,2})(?:\.\d+)?秒?)?)?\s*$")
 _COUNT_RE = r"^\s*\d+\s*$"
 _TIME_HINT = "请写成 2020-01-15 08:30:00、2020/1/15 8:30 或 2020-01-15"
-_CSV_ENCODINGS = (("utf-8", "utf8"), ("gb18030", "gb18030"))  # (Python codec, pyarrow encoding)
+_CSV_ENCODINGS = ("utf-8", "gb18030")
+_UNKNOWN_ENCODING = ("明细文件的编码无法识别（不是 UTF-8 或 GBK/GB18030）", "请用 Excel 或记事本另存为 UTF-8 编码的 CSV")
 
 
 class _BadLog(Exception):
@@ -139,19 +143,51 @@ def _match_headers(headers: Sequence[str], *, first_row: int | None) -> _Columns
 
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
-    """The header row of a CSV file and the encoding pyarrow should read it with."""
+    """The header row of a CSV file and its encoding (a Python codec)."""
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip():
         raise _BadLog("明细文件是空的", "请重新从短信平台导出明细")
-    for codec, arrow_name in _CSV_ENCODINGS:
+    for codec in _CSV_ENCODINGS:
         try:
             text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
         first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-        return [h.strip() for h in next(csv.reader([first]))], arrow_name
-    raise _BadLog("明细文件的编码无法识别（不是 UTF-8 或 GBK/GB18030）", "请用 Excel 或记事本另存为 UTF-8 编码的 CSV")
+        return [h.strip() for h in next(csv.reader([first]))], codec
+    raise _BadLog(*_UNKNOWN_ENCODING)
+
+
+class _AsUtf8(io.RawIOBase):
+    """A file in another encoding read as UTF-8, decoded as it is read (pyarrow's own transcoding, its
+    ``ReadOptions.encoding``, takes its buffers from the default pool whatever pool the reader is given)."""
+
+    def __init__(self, path: Path, codec: str):
+        super().__init__()
+        self._file = open(path, "rb")  # closed with this stream
+        self._decoder = codecs.getincrementaldecoder(codec)()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._pending) < size:
+            raw = self._file.read(1 << 20 if size < 0 else max(size, 1 << 16))
+            try:
+                self._pending += self._decoder.decode(raw, final=not raw).encode("utf-8")
+            except UnicodeDecodeError:
+                raise _BadLog(*_UNKNOWN_ENCODING) from None  # past the part the header's check read
+            if not raw:
+                break
+        if size < 0:
+            size = len(self._pending)
+        out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def _read_csv(path: Path, *, typed: bool) -> tuple[pa.Table, _Columns]:
@@ -168,14 +204,15 @@ def _read_csv(path: Path, *, typed: bool) -> tuple[pa.Table, _Columns]:
     if cols.get("department"):
         types[cols.names["department"]] = pa.dictionary(pa.int32(), pa.string())
     try:
-        table = pcsv.read_csv(
-            path,
-            read_options=pcsv.ReadOptions(encoding=encoding, block_size=16 << 20),
-            convert_options=pcsv.ConvertOptions(
-                include_columns=names, column_types=types, timestamp_parsers=[pcsv.ISO8601],
-                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
-            ),
-        )
+        with contextlib.nullcontext(path) if encoding == "utf-8" else _AsUtf8(path, encoding) as source:
+            table = pcsv.read_csv(
+                source,
+                read_options=pcsv.ReadOptions(block_size=16 << 20),
+                convert_options=pcsv.ConvertOptions(
+                    include_columns=names, column_types=types, timestamp_parsers=[pcsv.ISO8601],
+                    null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+                ),
+            )
     except pa.ArrowInvalid as err:
         if typed and "conversion error" in str(err):
             raise  # a value of the wrong type: the caller re-reads as text to name the rows
@@ -191,6 +228,8 @@ def _arrow_message(err: Exception) -> str:
 
 
 def _read_parquet(path: Path) -> tuple[pa.Table, _Columns]:
+    """The log's columns. pyarrow's parquet reader takes some buffers from its default pool whatever pool is in
+    use (its reader properties' pool, which Python cannot set): a parquet log, unlike a CSV, still reserves it."""
     import pyarrow.parquet as pq
 
     try:
@@ -203,6 +242,15 @@ def _read_parquet(path: Path) -> tuple[pa.Table, _Columns]:
 
 
 # --------------------------------------------------------------------------- columns
+
+
+def _numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Values without nulls as numpy, a chunk at a time (booleans read as bytes): pyarrow's own conversion of
+    booleans or of several chunks takes the default pool whatever pool is in use."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    parts = [pc.cast(c, pa.uint8()).to_numpy().view(bool) if pa.types.is_boolean(c.type) else c.to_numpy()
+             for c in chunks]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _rows(mask: pa.Array | np.ndarray, first_row: int) -> list[int]:
@@ -245,12 +293,12 @@ def _parse_time_text(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np
     parts = pc.extract_regex(values, _TIME_RE)
     if isinstance(parts, pa.ChunkedArray):
         parts = parts.combine_chunks()
-    matched = np.asarray(parts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    matched = _numpy(pc.is_valid(parts))
 
     def number(name: str, default: int) -> np.ndarray:
         field = parts.field(name)
         field = pc.if_else(pc.equal(field, ""), pa.scalar(None, pa.string()), field)
-        return pc.fill_null(pc.cast(field, pa.int32()), default).to_numpy(zero_copy_only=False)
+        return _numpy(pc.fill_null(pc.cast(field, pa.int32()), default))
 
     y, m, d = number("y", 0), number("m", 0), number("d", 0)
     hh, mm, ss = number("H", 0), number("M", 0), number("S", 0)
@@ -265,14 +313,14 @@ def _times(table: pa.Table, name: str, report: _Report) -> tuple[np.ndarray, np.
     column = table[name]
     kind = column.type
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
-        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
-        y = pc.fill_null(pc.year(column), 0).to_numpy(zero_copy_only=False)
-        m = pc.fill_null(pc.month(column), 0).to_numpy(zero_copy_only=False)
+        valid = _numpy(pc.is_valid(column))
+        y = _numpy(pc.fill_null(pc.year(column), 0))
+        m = _numpy(pc.fill_null(pc.month(column), 0))
         report.rows(~valid, name, f"{name}为空", "每条记录都应有发送时间")
         return y, m, valid
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         y, m, ok = _parse_time_text(column)
-        blank = pc.is_null(column).to_numpy(zero_copy_only=False)
+        blank = _numpy(pc.is_null(column))
         report.rows(blank, name, f"{name}为空", "每条记录都应有发送时间")
         report.rows(~ok & ~blank, name, lambda v: f"{name}「{v}」无法识别为日期时间（或该日期不存在）", _TIME_HINT,
                     column)
@@ -341,16 +389,17 @@ def read_log(
     shown = display_path(path)
     report = _Report(shown, _first_row(fmt))
     try:
-        if fmt == "csv":
-            try:
-                table, cols = _read_csv(path, typed=True)
-            except pa.ArrowInvalid:
-                table, cols = _read_csv(path, typed=False)  # name the rows that do not convert
-        else:
-            table, cols = _read_parquet(path)
-        if table.num_rows == 0:
-            raise _BadLog("明细文件中没有任何记录", "请确认导出的明细是否完整", None, "")
-        frame = _aggregate(table, cols, report, year=year, month=month, department=department)
+        with system_pool():  # not a reserved gigabyte of address space (qdanalysis/arrow_memory.py)
+            if fmt == "csv":
+                try:
+                    table, cols = _read_csv(path, typed=True)
+                except pa.ArrowInvalid:
+                    table, cols = _read_csv(path, typed=False)  # name the rows that do not convert
+            else:
+                table, cols = _read_parquet(path)
+            if table.num_rows == 0:
+                raise _BadLog("明细文件中没有任何记录", "请确认导出的明细是否完整", None, "")
+            frame = _aggregate(table, cols, report, year=year, month=month, department=department)
     except _BadLog as bad:
         raise ValidationError(Problem(shown, "", bad.row, bad.column, bad.message, bad.hint)) from None
     except OSError as err:
@@ -381,24 +430,15 @@ def _aggregate(table: pa.Table, cols: _Columns, report: _Report, *, year: int | 
                     "如明细包含全年的短信，请把「月份」留空", table[time_name])
     count_name = cols.get("count")
     counts = _counts(table, count_name, report) if count_name else None
-    columns = {"y": pa.array(y, pa.int32()), "m": pa.array(m, pa.int32())}
-    if counts is not None:
-        columns["c"] = counts
     dept_name = cols.get("department")
-    if dept_name:
-        columns["d"] = table.select([dept_name]).unify_dictionaries()[dept_name]  # Acero needs one dictionary
     if report.problems:
         return pd.DataFrame()
-    keys = ["y", "m"] + (["d"] if dept_name else [])
-    aggregation = [("c", "sum")] if counts is not None else [("y", "count")]
-    grouped = pa.table(columns).group_by(keys).aggregate(aggregation).to_pylist()
-    total_name = "c_sum" if counts is not None else "y_count"
+    grouped = _groups(y, m, table[dept_name] if dept_name else None, counts)
 
     wanted = parsing.clean_text(department) or None
     out: dict[tuple[dt.date, str | None], int] = {}
     blank_names, other_names = set(), set()
-    for g in grouped:
-        raw = g.get("d")
+    for g_year, g_month, raw, total in grouped:
         name = (parsing.clean_text(raw) or None) if dept_name else wanted
         if dept_name and name is None:
             blank_names.add(raw)
@@ -406,8 +446,8 @@ def _aggregate(table: pa.Table, cols: _Columns, report: _Report, *, year: int | 
         if dept_name and wanted is not None and name != wanted:
             other_names.add(raw)
             continue
-        key = (dt.date(g["y"], g["m"], 1), name)
-        out[key] = out.get(key, 0) + int(g[total_name])
+        key = (dt.date(g_year, g_month, 1), name)
+        out[key] = out.get(key, 0) + total
     if blank_names or other_names:
         text = pc.cast(table[dept_name], pa.string())
         if blank_names:
@@ -426,6 +466,40 @@ def _aggregate(table: pa.Table, cols: _Columns, report: _Report, *, year: int | 
         "department": pd.Series([k[1] for k, _ in rows], dtype=object),
         "count": pd.Series([v for _, v in rows], dtype="int64"),
     })
+
+
+def _groups(y: np.ndarray, m: np.ndarray, departments: pa.ChunkedArray | None,
+            counts: pa.ChunkedArray | None) -> list[tuple[int, int, str | None, int]]:
+    """``(year, month, department as the log writes it or None, messages)`` per year, month and department.
+
+    One int64 key a row, grouped by pyarrow's hash (in the pool in use) and summed by numpy: Acero's
+    ``group_by`` would take pyarrow's default pool (:mod:`qdanalysis.arrow_memory`).
+    """
+    key = y.astype(np.int64) * 12 + (m.astype(np.int64) - 1)
+    names: list[str | None] = [None]
+    if departments is not None:
+        codes, names = _department_codes(departments)
+        key = key * len(names) + codes
+    encoded = pc.dictionary_encode(pa.array(key))
+    group = encoded.indices.to_numpy()
+    if counts is None:
+        totals = np.bincount(group, minlength=len(encoded.dictionary))
+    else:
+        totals = np.zeros(len(encoded.dictionary), np.int64)
+        np.add.at(totals, group, _numpy(pc.fill_null(counts, 0)))
+    months, codes = np.divmod(encoded.dictionary.to_numpy(), len(names))
+    return [(int(mo) // 12, int(mo) % 12 + 1, names[c], int(t)) for mo, c, t in zip(months, codes, totals)]
+
+
+def _department_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
+    """A code per row and the names they stand for: 0 (None) for a row without a department, else 1 + its
+    place in one dictionary of the column's names."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    column = pa.table({"d": column}).unify_dictionaries()["d"]
+    names = [None, *column.chunk(0).dictionary.to_pylist()]
+    codes = _numpy(pc.fill_null(pa.chunked_array([chunk.indices for chunk in column.chunks]), -1))
+    return codes.astype(np.int64) + 1, names
 
 
 # --------------------------------------------------------------------------- money

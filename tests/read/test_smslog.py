@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from limited_runs import room_after
 from workbooks import make_workbook
 
 import qdanalysis
@@ -94,6 +95,23 @@ def test_csv_and_parquet_agree(tmp_path):
     assert csv_agg["count"].sum() == frame["条数"].sum()
 
 
+def test_csv_logs_are_read_leaving_the_room_they_found_under_an_address_space_limit(tmp_path):
+    # pyarrow's default pool (mimalloc) reserves 1 GiB of address space at its first allocation: under a limit
+    # (ulimit -v, some Airflow workers) the workbook's readers after the log would find no room. (A parquet log
+    # still takes it: pyarrow's parquet reader allocates from the default pool, see read_log.)
+    lines = [f"2020-{m:02d}-{d:02d} 12:00:00,{dep},{1 + (m * d) % 3}"
+             for m in range(1, 13) for d in (1, 15, 28) for dep in ("卫健委", "财政局")]
+    gb18030 = write_csv(tmp_path / "gb18030.csv", lines, encoding="gb18030")  # typed times, 条数 summed
+    text = write_csv(tmp_path / "text.csv", ["2020/1/2 8:30,公安局", "2020年3月1日,公安局", "2020-03-05 09:00,教育局"],
+                     header="发送时间,部门\n")  # times as text, a message a row
+    logs = [gb18030, text]
+    call = f"[smslog.read_log(log, year=2020) for log in {list(map(str, logs))!r}]"
+    shown, grown, room = room_after("from qdanalysis.read import smslog", call, cwd=tmp_path,
+                                    show="[agg.to_dict('list') for agg in value]")
+    assert shown == str([smslog.read_log(log, year=2020).to_dict("list") for log in logs])
+    assert room, f"reading the logs grew the address space by {grown >> 20} MiB"
+
+
 @pytest.mark.parametrize("counts, price, expected", [
     ([1], Decimal("0.065"), [Decimal("0.07")]),  # half up, not half even
     ([3], Decimal("0.065"), [Decimal("0.20")]),  # 0.195 rounded once per group, not 3 × 0.07
@@ -161,6 +179,20 @@ def test_bad_files(tmp_path, content, words):
     err = pytest.raises(ValidationError, smslog.read_log, log).value
     assert err.problems[0].file == display_path(log)
     assert words in err.problems[0].message
+
+
+@pytest.mark.parametrize("content", [
+    "发送时间,部门\n2020-01-01,办公厅\n".encode("utf-16"),  # neither UTF-8 nor GB18030 from its first bytes
+    # GB18030 in the part the header's check reads (64 KB), a byte no GB18030 text has after it
+    "发送时间,部门\n".encode("gb18030") + "2020-01-01 08:00:00,卫健委\n".encode("gb18030") * 3000 + b"2020-01-02,\x81\x20\n",
+])
+def test_an_encoding_neither_utf8_nor_gb18030_is_refused(tmp_path, content):
+    log = tmp_path / "log.csv"
+    log.write_bytes(content)
+    err = pytest.raises(ValidationError, smslog.read_log, log).value
+    assert [(p.file, p.row, p.column, p.message, p.hint) for p in err.problems] == [
+        (display_path(log), None, "", "明细文件的编码无法识别（不是 UTF-8 或 GBK/GB18030）",
+         "请用 Excel 或记事本另存为 UTF-8 编码的 CSV")]
 
 
 def test_month_and_department_of_the_sheet_row(tmp_path):
