@@ -29,9 +29,9 @@ from qdanalysis.analyse.scoring_table import (
     number_text,
     to_number,
 )
-from qdanalysis.errors import Problem, ProblemCollector, ValidationError
+from qdanalysis.errors import ProblemCollector, ValidationError
 from qdanalysis.read import parsing
-from qdanalysis.yamlfile import key_path, line_of, node_lines, read_yaml
+from qdanalysis.yamlfile import KeyValueFile, key_path, line_of
 
 TOP_KEYS: dict[str, str] = {
     "name": "评分表名称", "year": "适用年度", "source": "依据（出处）", "note": "提示（显示在报告中）",
@@ -47,6 +47,12 @@ INDICATOR_KEYS: dict[str, str] = {
     "points": "评分要点（评价人核查的要点，一条一行）", "standard": "评分标准（如何扣分）",
 }
 BAND_KEYS = ("max", "min", "score")
+#: The scoring table as a "key: value" file (its keys written twice found at every depth).
+SCORING_FILE = KeyValueFile(
+    "评分表文件", "键", tuple(TOP_KEYS), "name: 项目支出绩效自评",
+    missing_hint="请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始",
+    required="至少要写 name、source、note 和 indicators", shape_hint="第一行例如 name: 项目支出绩效自评",
+    allowed_note="（每个指标的键写在 indicators 下的各项中）", nested=True)
 
 
 def load_scoring(path: str | Path) -> ScoringTable:
@@ -56,16 +62,12 @@ def load_scoring(path: str | Path) -> ScoringTable:
         ValidationError: the file is missing or not YAML, or any key or value is refused;
             every problem names the file, the line, the key, and a fix (in Chinese).
     """
-    data, (lines, duplicates), source = read_yaml(
-        path, "评分表文件", "请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始", node_lines)
-    dup_problems = [Problem(source, "", line, key_path(p), f"「{p[-1]}」在同一处写了两次", "请只保留一处")
-                    for p, line in duplicates]
+    data, lines, problems = SCORING_FILE.read(path)
     try:
-        table = validate_scoring(data, source, lines=lines)
+        table = validate_scoring(data, problems.file, lines=lines)
     except ValidationError as err:
-        raise ValidationError(dup_problems + err.problems) from None
-    if dup_problems:
-        raise ValidationError(dup_problems)
+        raise ValidationError(problems.problems + err.problems) from None
+    problems.raise_if_any()
     return table
 
 
@@ -86,14 +88,7 @@ def validate_scoring(data: Any, source: str, *, lines: dict[tuple, int] | None =
     def add(path: tuple, message: str, hint: str) -> None:
         collector.add("", line_of(lines, path), key_path(path), message, hint)
 
-    if data is None:
-        raise ValidationError(Problem(source, "", None, "", "评分表是空的", "至少要写 name、source、note 和 indicators"))
-    if not isinstance(data, dict):
-        raise ValidationError(Problem(source, "", 1, "", "评分表应当是「键: 值」的形式",
-                                      "第一行例如 name: 项目支出绩效自评"))
-    for key in data:
-        if str(key) not in TOP_KEYS:
-            add((str(key),), f"不认识的键「{key}」", f"评分表顶层可用的键只有：{'、'.join(TOP_KEYS)}")
+    data = SCORING_FILE.check(data, collector, lines)
     texts: dict[str, str] = {}
     for key in ("name", "source", "note"):
         value = data.get(key)

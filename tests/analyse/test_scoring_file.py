@@ -7,6 +7,7 @@ from scoring_inputs import write
 
 from qdanalysis import ValidationError
 from qdanalysis.analyse.scoring_file import load_scoring
+from qdanalysis.errors import display_path
 
 NOTE = "权重须以本地财政部门现行规定为准"
 
@@ -109,20 +110,48 @@ def test_bands_accept_percent_text(tmp_path):
     assert [b.bound for b in t.indicators[0].bands] == [0, 10]
 
 
-@pytest.mark.parametrize("text, match", [
-    ("", "评分表是空的"),
-    ("- a\n- b\n", "应当是「键: 值」的形式"),
-    ("name: [unclosed\n", "不是合法的 YAML 格式"),
-    (GOOD + "name: 又一个\n", "「name」在同一处写了两次"),
+ALLOWED = ("可用的键只有：name、year、source、note、total、indicators、grade_threshold"
+           "（每个指标的键写在 indicators 下的各项中）")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", [(None, "", "评分表文件是空的", "至少要写 name、source、note 和 indicators")]),
+    ("- a\n- b\n", [(1, "", "评分表文件应当是「键: 值」的形式", "第一行例如 name: 项目支出绩效自评")]),
+    ("name: [unclosed\n", [(2, "", "评分表文件不是合法的 YAML 格式", "请检查缩进、冒号后的空格和引号是否成对")]),
+    (GOOD + "name: 又一个\n", [(11, "name", "键「name」写了两次", "请只保留一处")]),
+    (GOOD.replace("    weight: 40\n", "    weight: 40\n    weight: 40\n"),
+     [(9, "indicators[2].weight", "键「indicators[2].weight」写了两次", "请只保留一处")]),
+    ("author: 某人\n" + GOOD, [(1, "author", "不认识的键「author」", ALLOWED)]),
+    # a key written twice comes first, then what the table's own checks refuse
+    (GOOD + "author: 某人\nname: 又一个\n",
+     [(12, "name", "键「name」写了两次", "请只保留一处"), (11, "author", "不认识的键「author」", ALLOWED)]),
 ])
-def test_file_level_refusals(tmp_path, text, match):
-    with pytest.raises(ValidationError, match=match):
-        load_scoring(write(tmp_path, text))
+def test_file_level_refusals(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    err = pytest.raises(ValidationError, load_scoring, path).value
+    assert [(p.file, p.row, p.column, p.message, p.hint) for p in err.problems] == [
+        (display_path(path), *problem) for problem in expected]
 
 
-def test_missing_file(tmp_path):
-    with pytest.raises(ValidationError, match="找不到评分表文件"):
-        load_scoring(tmp_path / "nope.yaml")
+def test_a_table_that_is_not_a_mapping_is_refused_after_its_keys_written_twice(tmp_path):
+    path = write(tmp_path, "[{a: 1, a: 2}]\n")
+    err = pytest.raises(ValidationError, load_scoring, path).value
+    assert [(p.file, p.row, p.column, p.message) for p in err.problems] == [
+        (display_path(path), 1, "[1].a", "键「[1].a」写了两次"),
+        (display_path(path), 1, "", "评分表文件应当是「键: 值」的形式")]
+
+
+@pytest.mark.parametrize("content, message, hint", [
+    (None, "找不到评分表文件", "请检查路径，或用 load_preset('self-evaluation') 从预置评分表开始"),
+    ("name: 测试\n".encode("gb18030"), "评分表文件不是 UTF-8 编码", "请用文本编辑器以 UTF-8 编码另存"),
+])
+def test_a_file_that_cannot_be_read(tmp_path, content, message, hint):
+    path = tmp_path / "scoring.yaml"
+    if content is not None:
+        path.write_bytes(content)
+    err = pytest.raises(ValidationError, load_scoring, path).value
+    assert [(p.file, p.row, p.column, p.message, p.hint) for p in err.problems] == [
+        (display_path(path), None, "", message, hint)]
 
 
 def test_yaml_is_read_safely(tmp_path):
