@@ -1,7 +1,9 @@
-"""What the tests of present/ share: a figure cache of the test's own, what blocks say as text, the trends
-sections' reader of the demo years."""
+"""What the tests of present/ share: a figure cache of the test's own, what blocks say as text, what a trends
+section reads of a report's years."""
 
 from __future__ import annotations
+
+import functools
 
 import pytest
 
@@ -36,16 +38,22 @@ def blocks_text():
     return _blocks_text
 
 
+class _YearsReport:
+    """What a trends section reads of a trends report: its years' analyses, whether they are the demo's (示例数据),
+    and the comparisons across them, made when first read (none for fewer than two years)."""
+
+    def __init__(self, analyses, demo: bool = True):
+        self.analyses, self.demo = analyses, demo
+
+    @functools.cached_property
+    def trends(self):
+        from qdanalysis.analyse.trends import analyse_trends
+
+        return analyse_trends(self.analyses) if len(self.analyses) > 1 else None
+
+
 @pytest.fixture(scope="session")
 def years_report():
-    """``years_report(analyses)``: what a trends section reads of these analysed demo years (示例数据): the
-    analyses and the comparisons across them (none for fewer than two years)."""
-    from types import SimpleNamespace
-
-    from qdanalysis.analyse.trends import analyse_trends
-
-    def make(analyses):
-        return SimpleNamespace(analyses=analyses, demo=True,
-                               trends=analyse_trends(analyses) if len(analyses) > 1 else None)
-
-    return make
+    """``years_report(analyses, demo=True)``: what a trends section reads of these analysed years (see
+    :class:`_YearsReport`); the years may be stand-ins that only a section's own reading needs (year, findings)."""
+    return _YearsReport

@@ -9,10 +9,10 @@ from qdanalysis.present.blocks import Table, plain_text
 from qdanalysis.present.trends_problems import blocks
 
 
-def test_each_years_problems_by_dimension_say_how_many_are_still_proposals(analysis2020):
+def test_each_years_problems_by_dimension_say_how_many_are_still_proposals(analysis2020, years_report):
     kept = [f for f in analysis2020.findings if f.code not in ("F02", "F04")]
     later = SimpleNamespace(year=2021, findings=[replace(f, decision="采纳") if f.code == "F03" else f for f in kept])
-    report = SimpleNamespace(analyses=[analysis2020, later], demo=False)
+    report = years_report([analysis2020, later], demo=False)
     out = blocks(report)
     assert plain_text(out[:1]) == ("各年度报告列出的问题（数据分析发现的和评价组核查发现的，不含评价组不采纳的）："
                                    "2020年12个（决策9、过程1、产出1、效益1；其中待评价组确认的系统发现12个）；"
