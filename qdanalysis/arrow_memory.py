@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 
 @contextlib.contextmanager
 def system_pool() -> Iterator[pa.MemoryPool]:
-    """Within the block, pyarrow calls given no pool of their own (compute kernels, ``pa.array``, the CSV and
-    parquet readers, pandas' Arrow columns) allocate from the system pool, which is yielded for the calls that
-    take one; the pool before is the default again after the block, whatever happened in it.
+    """Within the block, pyarrow calls given no pool of their own (compute kernels, ``pa.array``, the CSV reader,
+    pandas' Arrow columns) allocate from the system pool, which is yielded for the calls that take one; the pool
+    before is the default again after the block, whatever happened in it.
 
-    Acero's plans (``Table.group_by``, a dataset's writes) and pyarrow's own transcoding of a CSV's encoding
-    take the C++ default pool whatever this says: code in the block must do without them.
+    Some of pyarrow takes the C++ default pool whatever this says: Acero's plans (``Table.group_by``), the CSV
+    reader's transcoding of another encoding (``ReadOptions.encoding``), the conversion to numpy of booleans or of
+    several chunks, the parquet reader. Code in the block does without them (see :mod:`qdanalysis.read.smslog`).
     """
     import pyarrow as pa
 
