@@ -61,7 +61,7 @@ if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's cho
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from suite import SLOW_WEIGHT, module_weights, read_timings, shard_of, slow_program  # noqa: E402 - beside this file
+from suite import SLOW_WEIGHT, read_timings, shard_of, shares, slow_program  # noqa: E402 - beside this file
 from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
 
 # --- make test-fast: the inner loop leaves out the tests marked slow, and checks that it does ---
@@ -87,24 +87,59 @@ def pytest_configure(config):
 # --- make test: the suite in as many processes as there are CPUs, each with its own share of the modules ---
 
 
-def pytest_collection_modifyitems(config, items):
-    """``QDANALYSIS_TEST_SHARD=i/n`` (set by ``make test``): keep the tests of the i-th of n shares of the modules,
-    deselect the others. Every process collects the same tests and computes the same shares."""
+def _shard() -> tuple[int, int] | None:
+    """``QDANALYSIS_TEST_SHARD=i/n`` as (i, n), set by ``make test``; None when the suite runs in one process."""
     spec = os.environ.get("QDANALYSIS_TEST_SHARD", "")
     if not spec:
-        return
+        return None
     index, shards = (int(x) for x in spec.split("/"))
-    if shards <= 1:
+    return (index, shards) if shards > 1 else None
+
+
+_MEASURED: dict[int, dict[str, int]] = {}  # shards -> the shard of each measured module
+
+
+def _measured_shard(shards: int) -> dict[str, int]:
+    if shards not in _MEASURED:
+        _MEASURED[shards] = shard_of(read_timings(), shards)
+    return _MEASURED[shards]
+
+
+def pytest_ignore_collect(collection_path, config):
+    """A test module measured in tests/module_seconds.json that is another share's is not even imported: each
+    process imports (and pytest rewrites the asserts of) its own share of the modules only."""
+    shard = _shard()
+    if shard is None or not collection_path.name.startswith("test_") or collection_path.suffix != ".py":
+        return None
+    try:
+        module = collection_path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return None
+    share = _measured_shard(shard[1]).get(module)
+    return True if share is not None and share != shard[0] - 1 else None
+
+
+def pytest_collection_modifyitems(config, items):
+    """``QDANALYSIS_TEST_SHARD=i/n`` (set by ``make test``): keep the tests of the i-th of n shares of the modules,
+    deselect the others. Every process computes the same shares: the measured modules' from their seconds alone
+    (the other shares' were not collected: :func:`pytest_ignore_collect`), then the new modules', which every
+    process collects, from their tests."""
+    shard = _shard()
+    if shard is None:
         return
-    weights: dict[str, float] = {}
+    index, shards = shard
+    measured = read_timings()
+    units: dict[str, float] = {}
     slow_functions: set[str] = set()
     for item in items:
         module, function = item.nodeid.split("::")[0], item.nodeid.split("[")[0]
+        if module in measured:
+            continue
         heavy = item.get_closest_marker("slow") is not None and function not in slow_functions
         if heavy:
             slow_functions.add(function)
-        weights[module] = weights.get(module, 0.0) + (SLOW_WEIGHT if heavy else 1)
-    mine = shard_of(module_weights(weights, read_timings()), shards)
+        units[module] = units.get(module, 0.0) + (SLOW_WEIGHT if heavy else 1)
+    mine = shares(measured, units, shards)
     keep = [item for item in items if mine[item.nodeid.split("::")[0]] == index - 1]
     config.hook.pytest_deselected(items=[item for item in items if mine[item.nodeid.split("::")[0]] != index - 1])
     items[:] = keep

@@ -1,12 +1,18 @@
 """Commands run as a user would run them, each in a subprocess under a 2 GiB address-space limit and a
 timeout, with the child's own peak memory; and what a clean exit is (exit 0 or 1, no traceback, no internal
 error). Used by the corpus of bad input files and the million-row load (tests/integration/).
+
+``run_python`` starts a new Python; ``run_cli`` forks each command from one process that imported the command's
+libraries once (:data:`_FORK_SERVER`), each child starting from that state as a fresh process would.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import resource
+import select
 import signal
 import subprocess
 import sys
@@ -40,8 +46,122 @@ def _limit_memory() -> None:
 
 
 def run_cli(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
-    """``python -m qdanalysis.run.cli ARGS`` under a 2 GiB address-space limit, with its peak RSS."""
-    return run_python("-m", "qdanalysis.run.cli", *args, cwd=cwd, timeout=timeout)
+    """``python -m qdanalysis.run.cli ARGS`` under a 2 GiB address-space limit, with its peak RSS: a child forked
+    from :data:`_FORK_SERVER`, which imported what the command imports once (a fresh Python per run spent most of
+    a short run's time there)."""
+    return _forked("qdanalysis.run.cli", *args, cwd=cwd, timeout=timeout)
+
+
+#: The process :func:`run_cli`'s commands are forked from. It imports what ``qdanalysis validate`` imports (pandas,
+#: pyarrow, calamine, the readers), as a fresh process would, with no library starting a thread (a fork copies one
+#: thread), then forks a child per request and reports its wait status and peak memory. The child runs the module
+#: as ``python -m`` runs it, as a fresh process would: its own session, the address-space limit, the folder, the
+#: environment and ``sys.path[0]`` of the run, stdin from /dev/null, stdout and stderr to files, and at its end
+#: the exit a fresh interpreter makes (threads joined, atexit functions run, streams flushed, the exit status of
+#: ``SystemExit`` or of an uncaught exception with its traceback). The server runs no command itself: each child
+#: starts from the state after those imports, never from another run's.
+_FORK_SERVER = r"""
+import json, os, resource, runpy, sys, threading, time, traceback
+os.environ.update({"OPENBLAS_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"})
+import python_calamine, qdanalysis.read.inputs
+if len(os.listdir("/proc/self/task")) != 1:
+    sys.exit("the fork server has more than one thread")
+for line in sys.stdin:
+    req = json.loads(line)
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setsid()
+            resource.setrlimit(resource.RLIMIT_AS, (req["limit"], req["limit"]))
+            os.chdir(req["cwd"])
+            os.environ.clear()
+            os.environ.update(req["env"])
+            for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, req["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                    (2, req["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+                opened = os.open(path, flags, 0o644)
+                os.dup2(opened, fd)
+                os.close(opened)
+            sys.path[0] = os.getcwd()
+            sys.argv = [req["module"], *req["args"]]
+            try:
+                runpy.run_module(req["module"], run_name="__main__", alter_sys=True)
+                code = 0
+            except SystemExit as exc:
+                if exc.code is None or isinstance(exc.code, int):
+                    code = exc.code or 0
+                else:
+                    print(exc.code, file=sys.stderr)
+            except BaseException:
+                traceback.print_exc()
+            threading._shutdown()
+            import atexit
+            atexit._run_exitfuncs()
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:
+                    code = code or 120
+            os._exit(code)
+    print(json.dumps({"pid": pid}), flush=True)
+    _, status, usage = os.wait4(pid, 0)
+    print(json.dumps({"status": status, "seconds": time.monotonic() - start, "max_rss": usage.ru_maxrss}), flush=True)
+"""
+_SERVER: list[subprocess.Popen] = []  # the fork server, started by the first run
+
+
+def _server() -> subprocess.Popen:
+    if not _SERVER or _SERVER[0].poll() is not None:
+        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
+        _SERVER[:] = [subprocess.Popen([sys.executable, "-c", _FORK_SERVER], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, env=env, cwd=PROJECT_ROOT, bufsize=0)]
+        atexit.register(_stop, _SERVER[0])
+    return _SERVER[0]
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.stdin.close()
+    server.wait(timeout=30)
+
+
+def _answer(server: subprocess.Popen, timeout: float | None) -> dict | None:
+    """The server's next line, or None when ``timeout`` seconds pass first (read unbuffered: nothing of a line
+    the server wrote can wait in a buffer that ``select`` does not see)."""
+    if timeout is not None and not select.select([server.stdout], [], [], max(0.0, timeout))[0]:
+        return None
+    line = server.stdout.readline()
+    if not line:
+        pytest.fail(f"the fork server of tests/limited_runs.py exited (status {server.wait()})")
+    return json.loads(line)
+
+
+def _forked(module: str, *args: object, cwd: Path, timeout: float) -> Run:
+    """``python -m MODULE ARGS`` in ``cwd`` under the address-space limit, as a child of :data:`_FORK_SERVER`."""
+    server = _server()
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
+    out_path, err_path = cwd / ".cli.out", cwd / ".cli.err"
+    request = {"module": module, "args": [str(a) for a in args], "cwd": str(cwd), "env": env,
+               "limit": MEMORY_LIMIT, "out": str(out_path), "err": str(err_path)}
+    start = time.monotonic()
+    data = memoryview(json.dumps(request).encode() + b"\n")
+    while data:
+        data = data[server.stdin.write(data):]
+    pid = _answer(server, None)["pid"]
+    done = _answer(server, timeout - (time.monotonic() - start))
+    if done is None:
+        os.killpg(pid, signal.SIGKILL)
+        _answer(server, None)
+        pytest.fail(f"python -m {module} {' '.join(map(str, args))} did not finish within {timeout} s")
+    run = Run(os.waitstatus_to_exitcode(done["status"]), out_path.read_text(encoding="utf-8"),
+              err_path.read_text(encoding="utf-8"), done["seconds"], done["max_rss"] / 1024)
+    out_path.unlink()
+    err_path.unlink()
+    return run
 
 
 def run_python(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:

@@ -4,6 +4,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -184,12 +185,34 @@ def test_make_test_shares_whole_modules_out_heaviest_first_each_to_the_lightest_
 
 
 def test_make_test_weighs_each_module_by_its_measured_seconds_and_a_new_one_by_its_tests():
-    from suite import module_weights
+    from suite import UNIT_SECONDS, shard_of, shares
 
-    units = {"a.py": 10, "b.py": 30, "new.py": 20}  # tests, a slow one counting SLOW_WEIGHT
-    weights = module_weights(units, {"a.py": 5.0, "b.py": 35.0, "gone.py": 9.0})
-    assert weights == {"a.py": 5.0, "b.py": 35.0, "new.py": 20.0}  # 40 s for 40 units measured: 1 s a unit
-    assert module_weights(units, {}) == {"a.py": 10.0, "b.py": 30.0, "new.py": 20.0}
+    measured = {"a.py": 5.0, "b.py": 35.0, "gone.py": 9.0}
+    # units: tests, a slow one weighing SLOW_WEIGHT
+    out = shares(measured, {"new.py": 22 / UNIT_SECONDS, "tiny.py": 1, "a.py": 99}, 2)
+    # the measured modules are shared out as each process can before it collects: by their seconds alone
+    assert {m: out[m] for m in measured} == shard_of(measured, 2) == {"b.py": 0, "gone.py": 1, "a.py": 1}
+    assert (out["new.py"], out["tiny.py"]) == (1, 0)  # 22 s onto 14 s, then onto the lighter of 35 s and 36 s
+    assert shares({}, {"x.py": 10, "y.py": 30, "z.py": 20}, 2) == {"y.py": 0, "z.py": 1, "x.py": 1}
+
+
+def test_make_test_imports_no_module_of_another_share(monkeypatch):
+    import conftest
+    from suite import read_timings, shard_of
+
+    checkout = Path(__file__).resolve().parents[1]
+    config = SimpleNamespace(rootpath=checkout)
+    measured = shard_of(read_timings(), 2)
+    module = next(m for m in measured if (checkout / m).is_file())
+    new_module = checkout / "tests" / "run" / "test_not_yet_measured.py"
+    for share in (1, 2):
+        monkeypatch.setenv("QDANALYSIS_TEST_SHARD", f"{share}/2")
+        ignored = conftest.pytest_ignore_collect(checkout / module, config)
+        assert ignored == (True if measured[module] != share - 1 else None)
+        assert conftest.pytest_ignore_collect(new_module, config) is None  # every process collects a new module
+        assert conftest.pytest_ignore_collect(checkout / "tests" / "run", config) is None
+    monkeypatch.delenv("QDANALYSIS_TEST_SHARD")
+    assert conftest.pytest_ignore_collect(checkout / module, config) is None
 
 
 def test_make_test_timings_sums_each_modules_seconds_from_the_junit_report(tmp_path):

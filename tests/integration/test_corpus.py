@@ -483,3 +483,33 @@ def test_corpus_case(case: Case, tmp_path):
         position = found
     if case.check is not None:
         case.check(path)
+
+
+PROBE = """
+import atexit, os, resource, sys, threading, time
+print("argv", sys.argv[1:], "cwd", os.getcwd(), "path0", sys.path[0], "env", os.environ.get("QD_PROBE"))
+print("limit", resource.getrlimit(resource.RLIMIT_AS)[0], "own session", os.getsid(0) == os.getpid())
+print("threads", threading.active_count(), flush=True)
+atexit.register(print, "atexit ran")
+threading.Thread(target=lambda: (time.sleep(0.2), print("thread joined", flush=True))).start()
+if sys.argv[1] == "raise":
+    raise ValueError("失败了")
+sys.exit(int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1])
+"""
+
+
+@pytest.mark.slow  # the fork server the corpus runs its cases from (tests/limited_runs.py)
+def test_a_run_forked_from_the_server_ends_as_a_fresh_python_would(tmp_path, monkeypatch):
+    import limited_runs
+
+    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    monkeypatch.setenv("QD_PROBE", "这次")
+    for arg in ("0", "3", "raise", "出错了"):
+        forked = limited_runs._forked("probe", arg, cwd=tmp_path, timeout=60)
+        fresh = limited_runs.run_python("-m", "probe", arg, cwd=tmp_path, timeout=60)
+        assert (forked.returncode, forked.stdout) == (fresh.returncode, fresh.stdout), (forked, fresh)
+        assert forked.stderr.splitlines()[-1:] == fresh.stderr.splitlines()[-1:], (forked.stderr, fresh.stderr)
+        assert ("Traceback" in forked.stderr) == ("Traceback" in fresh.stderr) == (arg == "raise")
+    assert forked.returncode == 1 and forked.stderr == "出错了\n"
+    assert f"cwd {tmp_path} path0 {tmp_path} env 这次" in forked.stdout and "own session True" in forked.stdout
+    assert forked.stdout.endswith("thread joined\natexit ran\n")

@@ -139,20 +139,28 @@ def copy_year(root: Path, year: int) -> Path:
 # --------------------------------------------------------------------------- data/raw
 
 
-def test_no_command_writes_under_data_raw(tmp_path):
+@pytest.fixture(scope="module")
+def commands_run(tmp_path_factory) -> tuple[dict[str, tuple], Path]:
+    """Every command run once, as a user would, in a folder of its own: (data/raw's state before, the folder). The
+    report it made is also the previous report of :func:`test_killed_run_leaves_the_previous_report`."""
     before = tree_state(DATA_RAW)
+    folder = tmp_path_factory.mktemp("commands")
+    run_cli("validate", RAW_2020, cwd=folder)
+    run_cli("ingest", "--year", 2020, "--out", folder / "processed", cwd=folder)
+    run_cli("summary", "--year", 2020, cwd=folder)
+    run_cli("template", folder / "模板.xlsx", cwd=folder)
+    run_cli("export", "--year", 2020, folder / "2020年分析.xlsx", cwd=folder)
+    run_cli("run", "--year", 2020, "--out", folder / "reports", cwd=folder)
+    return before, folder
 
-    run_cli("validate", RAW_2020, cwd=tmp_path)
-    run_cli("ingest", "--year", 2020, "--out", tmp_path / "processed", cwd=tmp_path)
-    run_cli("summary", "--year", 2020, cwd=tmp_path)
-    run_cli("template", tmp_path / "模板.xlsx", cwd=tmp_path)
-    run_cli("export", "--year", 2020, tmp_path / "2020年分析.xlsx", cwd=tmp_path)
-    run_cli("run", "--year", 2020, "--out", tmp_path / "reports", cwd=tmp_path)
+
+def test_no_command_writes_under_data_raw(commands_run):
+    before, folder = commands_run
 
     assert tree_state(DATA_RAW) == before
-    assert_ingest_consistent(tmp_path / "processed" / "2020")
-    assert_report_complete(tmp_path / "reports" / "2020")
-    assert (tmp_path / "模板.xlsx").exists() and (tmp_path / "2020年分析.xlsx").exists()
+    assert_ingest_consistent(folder / "processed" / "2020")
+    assert_report_complete(folder / "reports" / "2020")
+    assert (folder / "模板.xlsx").exists() and (folder / "2020年分析.xlsx").exists()
 
 
 @pytest.mark.parametrize("args", [
@@ -176,10 +184,11 @@ def test_outputs_aimed_at_data_raw_are_refused(args, tmp_path):
 # --------------------------------------------------------------------------- killed runs
 
 
-def test_killed_run_leaves_the_previous_report(tmp_path):
+def test_killed_run_leaves_the_previous_report(commands_run, tmp_path):
     out = tmp_path / "reports"
-    run_cli("run", "--year", 2020, "--out", out, cwd=tmp_path)
+    shutil.copytree(commands_run[1] / "reports", out, symlinks=True)  # a report and its run's folder, as run left them
     folder = out / "2020"
+    assert_report_complete(folder)
     before = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
 
     proc = cli("run", "--year", 2020, "--out", out, cwd=tmp_path)

@@ -6,6 +6,7 @@ appends a line to a log each time it runs, so that a skipped project-year is see
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -18,7 +19,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 from openpyxl import load_workbook
 
 from qdanalysis.errors import QdanalysisError, ValidationError
-from qdanalysis.run import cli
+from qdanalysis.paths import PROJECT_ROOT
+from qdanalysis.run import cli, zygote
 from qdanalysis.run.portfolio import SUMMARY_FILE, read_summary, run_portfolio, select, select_trends
 from qdanalysis.run.portfolio_file import load_portfolio
 
@@ -83,6 +85,35 @@ def portfolio(tmp_path) -> Path:
     return make_portfolio(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def module_zygote(tmp_path_factory):
+    """One zygote for the module's portfolios (started as a portfolio starts one; PYTEST_CURRENT_TEST, which pytest
+    sets per test and phase, left out of the environment it shares with its kernels: each kernel still gets the
+    environment it asked for)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(zygote, "PER_KERNEL_ENV", zygote.PER_KERNEL_ENV | {"PYTEST_CURRENT_TEST"})
+        with zygote.serving(tmp_path_factory.mktemp("zygote") / "kernel-zygote.log", PROJECT_ROOT) as forker:
+            zygote.ACTIVE = None
+            yield forker
+
+
+@pytest.fixture
+def shared_zygote(module_zygote, monkeypatch):
+    """A portfolio of two reports or more forks its kernels from the module's zygote rather than from one it starts
+    and stops (test_every_project_year_runs_and_one_failure_stays_in_its_row keeps that, as a user's run)."""
+
+    @contextlib.contextmanager
+    def serving(log: Path, cwd: Path):
+        assert module_zygote is None or str(cwd) == module_zygote.cwd
+        zygote.ACTIVE = module_zygote
+        try:
+            yield module_zygote
+        finally:
+            zygote.ACTIVE = None
+
+    monkeypatch.setattr(zygote, "serving", serving)
+
+
 @pytest.mark.slow
 def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp_path):
     stream = io.StringIO()
@@ -126,7 +157,7 @@ def test_every_project_year_runs_and_one_failure_stays_in_its_row(portfolio, tmp
 
 
 @pytest.mark.slow
-def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, tmp_path):
+def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, shared_zygote, tmp_path):
     (tmp_path / "good" / "raw" / "2021").mkdir()  # added with new-year, years: not yet updated
     stream = io.StringIO()
 
@@ -149,7 +180,7 @@ def test_a_year_folder_the_portfolio_does_not_list_is_named_not_run(portfolio, t
 
 
 @pytest.mark.slow
-def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, tmp_path):
+def test_an_unchanged_project_year_is_skipped_and_force_reruns_it(portfolio, shared_zygote, tmp_path):
     out = tmp_path / "reports"
     notebook, trends = tmp_path / "annual.ipynb", tmp_path / "trends.ipynb"
     run_portfolio(portfolio, out, jobs=2, notebook=notebook, stream=io.StringIO(), trends_notebook=trends)
@@ -226,7 +257,7 @@ def test_a_runner_setting_left_in_a_year_file_fails_its_project_year_with_where_
 
 
 @pytest.mark.slow
-def test_a_refused_year_file_fails_only_its_project_year(portfolio, tmp_path):
+def test_a_refused_year_file_fails_only_its_project_year(portfolio, shared_zygote, tmp_path):
     (tmp_path / "broken" / "params" / "2019.yaml").write_text("year: 2019\ncolour: red\n", encoding="utf-8")
     out = tmp_path / "reports"
 
@@ -274,7 +305,7 @@ def test_cli_portfolio_usage(capsys, portfolio, tmp_path):
 
 
 @pytest.mark.slow
-def test_cli_overview_writes_the_page_from_the_summaries(portfolio, tmp_path, capsys):
+def test_cli_overview_writes_the_page_from_the_summaries(portfolio, shared_zygote, tmp_path, capsys):
     out = tmp_path / "reports"
     run_portfolio(portfolio, out, notebook=tmp_path / "annual.ipynb", only=["good"], overview=False,
                   stream=io.StringIO())
@@ -304,7 +335,7 @@ def test_the_portfolio_runner_imports_no_pandas():
 
 
 def test_a_refused_trends_file_of_a_project_whose_trends_run_stops_the_portfolio_before_any_run(
-        portfolio, tmp_path, monkeypatch):
+        portfolio, shared_zygote, tmp_path, monkeypatch):
     from qdanalysis.run import portfolio as module
     from qdanalysis.run.results import STATUS_OK, RunResult
 

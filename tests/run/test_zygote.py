@@ -50,9 +50,10 @@ def about(ipynb: Path) -> dict:
 
 
 @pytest.fixture
-def served(tmp_path):
-    """A zygote serving this process from the test's own phase on (pytest sets PYTEST_CURRENT_TEST per phase: a
-    zygote started in the fixture's would have another environment than the test's kernels, and never fork)."""
+def own_zygote(tmp_path):
+    """A zygote of the test's own, serving this process from the test's own phase on (pytest sets
+    PYTEST_CURRENT_TEST per phase: a zygote started in the fixture's would have another environment than the test's
+    kernels, and never fork)."""
     stack = contextlib.ExitStack()
 
     def start() -> zygote.Zygote:
@@ -60,6 +61,36 @@ def served(tmp_path):
 
     with stack:
         yield start
+
+
+#: The one variable of the environment pytest sets per test and per phase (the test's name): the module's zygote
+#: forks the kernels of every test all the same. A kernel gets the environment it asked for, as before.
+PER_TEST_ENV = "PYTEST_CURRENT_TEST"
+
+
+@pytest.fixture(scope="module")
+def module_zygote(tmp_path_factory):
+    """One zygote for the tests that neither stop it nor change the environment it shares with its kernels, as
+    ``run --portfolio`` serves all its notebooks with one (not serving until a test asks: :func:`served`)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(zygote, "PER_KERNEL_ENV", zygote.PER_KERNEL_ENV | {PER_TEST_ENV})
+        with zygote.serving(tmp_path_factory.mktemp("zygote") / "zygote.log", PROJECT_ROOT) as z:
+            assert z is not None
+            zygote.ACTIVE = None
+            yield z
+
+
+@pytest.fixture
+def served(module_zygote):
+    """The module's zygote serving this process during the test (``served()`` gives it)."""
+    def start() -> zygote.Zygote:
+        zygote.ACTIVE = module_zygote
+        return module_zygote
+
+    try:
+        yield start
+    finally:
+        zygote.ACTIVE = None
 
 
 def test_each_notebook_gets_a_fresh_forked_process_and_nothing_leaks_between_notebooks(served, tmp_path):
@@ -146,8 +177,8 @@ def test_an_interrupt_reaches_the_forked_kernel_and_kill_stops_it(served, tmp_pa
     assert returncode == -9  # killed by shutdown_kernel(now=True), its status from the zygote
 
 
-def test_a_kernel_the_zygote_cannot_fork_is_launched_normally_and_the_log_says_why(served, tmp_path, monkeypatch):
-    served = served()
+def test_a_kernel_the_zygote_cannot_fork_is_launched_normally_and_the_log_says_why(own_zygote, tmp_path, monkeypatch):
+    served = own_zygote()
     notebook = make_notebook(tmp_path / "about.ipynb", ABOUT)
     monkeypatch.setenv("QD_ONLY_HERE", "1")  # set after the zygote started: its kernels would not have it
     result = run_notebook(notebook, tmp_path / "env", {}, title="甲")

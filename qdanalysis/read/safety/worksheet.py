@@ -60,6 +60,10 @@ _ODD_CELL = re.compile(
 #: of these bytes alone holds no formula, error cell, inline string, range, other cell type
 #: or other spelling of an attribute: only its shared-string indexes need a look.
 _PLAIN_CELL_BYTES = b'<>/=" crtsvowanp:.-+0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+#: An inline string as most programs write one: its text plain. :meth:`SheetScanner._inline_done` measures the text
+#: with its ``<t>`` and ``</t>`` tags: at most 30 bytes more.
+_PLAIN_INLINE = re.compile(rb'inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>')
+_PLAIN_INLINE_TAGS = 30
 _IS_TAG = re.compile(rb"<(/?)(?:" + NAME + rb":)?is(?=[\s/>])" + ATTRS + rb">")
 _RANGE_TAG = re.compile(
     rb"<(?:" + NAME + rb":)?(mergeCell|hyperlink|dataValidation|conditionalFormatting)(?=[\s/>])" + ATTRS + rb">"
@@ -146,6 +150,7 @@ class SheetScanner:
         # Every = directly followed by ": no attribute in single quotes or with spaces around
         # its = (t = "e" would hide an error cell from the quick scan, t='s' a shared index).
         plain = seg.count(b"=") == seg.count(b'="')
+        plain_inline = b"is" in seg and self._plain_inline(seg)
         res.shared_refs += quoted + (0 if plain else seg.count(b"'s'"))
         if not self.suspect:
             canonical = seg.count(b't="s"><v>') if quoted else 0
@@ -153,7 +158,7 @@ class SheetScanner:
                 self.suspect = _ODD_CELL.search(seg) is not None or prefixed > 0 or quoted != canonical
             else:
                 self.suspect = bool(canonical and _BAD_SHARED_INDEX.search(seg)) or (
-                    b"inlineStr" in seg and _INLINE_WITH_V.search(seg) is not None)
+                    b"inlineStr" in seg and not plain_inline and _INLINE_WITH_V.search(seg) is not None)
         if b't="e"' in seg or b"t='e'" in seg:
             found, unplaced = _error_cells(seg)
             res.errors.extend(found)
@@ -171,7 +176,7 @@ class SheetScanner:
             # a date cell's text, and markup inside a value, are checked by the replay
             markup = _MARKUP_IN_PREFIXED_V if prefixed else _MARKUP_IN_V
             self.suspect = self.suspect or b't="d"' in seg or markup.search(seg) is not None
-        if self.inline_open is not None or b"is" in seg:
+        if not plain_inline and (self.inline_open is not None or b"is" in seg):
             self._inline_strings(seg)
         if b"ref" in seg:
             self._ranges(seg)
@@ -202,6 +207,19 @@ class SheetScanner:
             self._rows_in_order(seg)
         res.shared_refs += ts
         return True
+
+    def _plain_inline(self, seg: bytes) -> bool:
+        """Whether every inline string of the segment is a whole plain one (:data:`_PLAIN_INLINE`) and no other
+        ``is`` element is there: then no inline-string cell carries a <v> and no inline text is too long or nested,
+        which :data:`_INLINE_WITH_V` and :meth:`_inline_strings` would otherwise prove string by string. Counted:
+        each "inlineStr" starts a plain one, whose text holds no "<", so each holds one "<is" and one "</is"."""
+        if self.inline_open is not None or b":is" in seg:
+            return False
+        n = seg.count(b"inlineStr")
+        if seg.count(b"<is") != n or seg.count(b"</is") != n:
+            return False
+        found = _PLAIN_INLINE.findall(seg)
+        return len(found) == n and (not n or max(map(len, found)) + _PLAIN_INLINE_TAGS <= MAX_CELL_CHARS)
 
     def _inline_strings(self, seg: bytes) -> None:
         """Refuse an inline string longer than Excel allows, as a shared string would be."""

@@ -277,3 +277,75 @@ def test_the_grammar_pass_takes_address_space_in_proportion_to_a_chunk_not_a_gig
     size, taken, cells, grown = map(int, run.stdout.split())
     assert size > 8 * CHUNK and taken >= size // CHUNK and cells == 4 * 80_000
     assert grown < 64 * CHUNK, f"the scan of {size >> 20} MiB grew the address space by {grown >> 20} MiB"
+
+
+def _inline_rows(n_rows: int, replace: dict[int, str] | None = None) -> bytes:
+    """Rows as most programs other than Excel write text: inline strings beside numbers."""
+    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>this{r}</t></is></c><c r="B{r}"><v>{r}</v></c>'
+            f'<c r="C{r}" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c></row>' for r in range(1, n_rows + 1)]
+    for r, xml in (replace or {}).items():
+        rows[r - 1] = xml
+    return "".join(rows).encode()
+
+
+def _inline_both_ways(xml: bytes, chunk: int, monkeypatch) -> tuple[object, object, list[bool]]:
+    """The scan of ``xml`` with the plain-inline shortcut (and what it answered), then string by string; a refusal
+    is compared by its message."""
+    def state() -> object:
+        try:
+            s = scan(xml, chunk)
+        except ValidationError as err:
+            return str(err)
+        r = s.result
+        return (s.cell_tags, s.cell_refs, s.suspect, r.max_row, r.max_col, r.shared_refs, r.errors, s.last_row,
+                s.inline_open)
+
+    answers: list[bool] = []
+    plain_inline = SheetScanner._plain_inline
+    monkeypatch.setattr(SheetScanner, "_plain_inline", lambda self, seg: answers.append(plain_inline(self, seg))
+                        or answers[-1])
+    shortcut = state()
+    monkeypatch.setattr(SheetScanner, "_plain_inline", lambda self, seg: False)
+    return shortcut, state(), answers
+
+
+def test_plain_inline_strings_are_passed_at_once_as_string_by_string(monkeypatch):
+    shortcut, each, answers = _inline_both_ways(_inline_rows(3_000), 1 << 20, monkeypatch)
+    assert answers == [True]
+    assert shortcut == each == (9_000, 9_000, False, 3_000, 3, 0, [], 3_000, None)
+    assert len(_inline_rows(3_000)) > worksheet._FULL_ORDER_CHECK  # the cells' order checked all the same
+
+
+@pytest.mark.parametrize(("row", "plain"), [
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>x</t></is><v>1</v></c></row>', False),  # a cell with a value
+    ('<row r="150"><c r="A150" t=\'inlineStr\'><is><t>x</t></is><v>1</v></c></row>', False),
+    ('<row r="150"><c r="A150" t="inlineStr"><v>1</v><is><t>x</t></is></c></row>', False),
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>inlineStr</t></is></c></row>', False),  # the word in a text
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>a</t></is></c><c r="B150" t="inlineStr"><is/></c></row>',
+     False),
+    ('<row r="150"><c r="A150" t="inlineStr"><is>' + "<r>" * 5 + "<t>x</t>" + "</r>" * 5 + "</is></c></row>",
+     False),  # nested deeper than Excel writes
+    ('<row r="150"><c r="A150" t="inlineStr"><x:is><x:t>x</x:t></x:is></c></row>', False),
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>x</t></is></c><c r="B150"><is><t>y</t></is></c></row>',
+     False),  # an is element in a cell of another type
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>' + "长" * 40_000 + "</t></is></c></row>", False),  # too long
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>' + "x" * 32_738 + "</t></is></c></row>", False),
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>' + "x" * 32_737 + "</t></is></c></row>", True),
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>a &lt;b&gt; &amp; "s" t="e" <f</t></is></c></row>', False),
+    ('<row r="150"><c r="A150" t="inlineStr"><is><t>a &lt;b&gt; &amp; "s" t="e"</t></is></c></row>', True),
+])
+@pytest.mark.parametrize("chunk", [997, 1 << 20])  # strings cut by a chunk, left open by a segment
+def test_inline_strings_off_the_plain_form_are_scanned_string_by_string(row, plain, chunk, monkeypatch):
+    shortcut, each, answers = _inline_both_ways(_inline_rows(300, {150: row}), chunk, monkeypatch)
+    assert shortcut == each
+    assert chunk < 1 << 20 or answers == [plain]
+
+
+def test_a_plain_inline_string_longer_than_the_limit_is_refused_at_once_as_string_by_string(monkeypatch):
+    monkeypatch.setattr(worksheet, "MAX_CELL_CHARS", 35)  # at most 5 bytes are passed at once, 35 characters in all
+    passed = _inline_both_ways(b'<row r="1"><c r="A1" t="inlineStr"><is><t>12345</t></is></c></row>', 1 << 20,
+                               monkeypatch)
+    assert passed == ((1, 1, False, 1, 1, 0, [], 1, None),) * 2 + ([True],)
+    shortcut, each, answers = _inline_both_ways(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + b"1" * 36 + b"</t></is></c></row>", 1 << 20, monkeypatch)
+    assert answers == [False] and shortcut == each and "（约36个），可能是恶意文件" in each
