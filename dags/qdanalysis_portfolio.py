@@ -38,6 +38,9 @@ from airflow.sdk import DAG, Param, TriggerRule, get_current_context
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DAG_ID = "qdanalysis_portfolio"
+#: "1": each report task's command is a thin client of the report server (qdanalysis.run.report_server); "0": each
+#: runs its report in its own process.
+REPORT_SERVER = os.environ.get("QDANALYSIS_REPORT_SERVER") or "1"
 
 
 def _setting(name: str, default: Path | str) -> str:
@@ -54,7 +57,11 @@ _ENV = {
     "QDANALYSIS_BIN": "{{ params.qdanalysis }}",
     "QDANALYSIS_PORTFOLIO": "{{ params.portfolio }}",
     "QDANALYSIS_REPORTS": "{{ params.reports }}",
+    "QDANALYSIS_REPORT_SERVER": REPORT_SERVER,
 }
+#: The folder of plan's and every report task's command (the portfolio file's), not a new temporary one each: the
+#: report server is keyed by it.
+_CWD = "{{ params.portfolio.rsplit('/', 1)[0] or '/' }}"
 
 with DAG(
     dag_id=DAG_ID,
@@ -83,13 +90,15 @@ with DAG(
         years = json.loads(output)
         trends = [f"{project}/trends" for project in dict.fromkeys(label.split("/")[0] for label in years)]
         return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
-                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label} for label in trends + years]
+                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label,
+                 "QDANALYSIS_REPORT_SERVER": REPORT_SERVER} for label in trends + years]
 
     plan = BashOperator(
         task_id="plan",
-        bash_command='"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --list',
+        bash_command='"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS" --list',
         env=_ENV,
         append_env=True,
+        cwd=_CWD,
         output_processor=report_envs,
         retries=0,  # a refused portfolio file is not a passing failure
     )
@@ -100,6 +109,7 @@ with DAG(
         bash_command=('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
                       ' --only "$QDANALYSIS_ONLY"'),
         append_env=True,
+        cwd=_CWD,
         map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
     ).expand(env=plan.output)
 

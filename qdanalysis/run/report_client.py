@@ -51,7 +51,15 @@ class Unavailable(Exception):
 
 def served(args: Any, argv: list[str] | None) -> int:
     """Run the parsed command ``args``: through the report server when asked and possible, else here."""
-    if IN_SERVER or os.environ.get(VARIABLE) != "1" or not eligible(args):
+    if IN_SERVER or os.environ.get(VARIABLE) != "1":
+        return args.func(args)
+    if listing(args):  # the DAG's plan: start the server while Airflow schedules the reports
+        try:
+            Client(args, []).prestart()
+        except Unavailable as err:
+            print(f"报告服务进程未预先启动：{err}", file=sys.stderr, flush=True)
+        return args.func(args)
+    if not eligible(args):
         return args.func(args)
     try:
         return Client(args, sys.argv[1:] if argv is None else list(argv)).run()
@@ -65,6 +73,12 @@ def eligible(args: Any) -> bool:
     return (getattr(args.func, "__name__", "") == "cmd_run" and bool(getattr(args, "portfolio", None))
             and bool(getattr(args, "only", None)) and not getattr(args, "list", False)
             and not getattr(args, "pdf", False))
+
+
+def listing(args: Any) -> bool:
+    """Whether the command is the DAG's plan: ``run --portfolio FILE --out REPORTS --list``."""
+    return (getattr(args.func, "__name__", "") == "cmd_run" and bool(getattr(args, "portfolio", None))
+            and getattr(args, "list", False) and getattr(args, "out", None) is not None)
 
 
 def socket_folder() -> Path:
@@ -142,6 +156,10 @@ class Client:
                 raise Unavailable(f"报告服务进程拒绝运行：{answer['error']}")
             why = f"报告服务进程已过期：{answer['stale']}" if "stale" in answer else "报告服务进程未应答"
         raise Unavailable(why)
+
+    def prestart(self) -> None:
+        """Start the slot's server unless one listens (without waiting for its imports)."""
+        (self._connect() or self._start()).close()
 
     def _connect(self, lock: bool = True) -> socket.socket | None:
         """A connection to the slot's server, or None if there is none (no socket, or a dead one that refuses);
