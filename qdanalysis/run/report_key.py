@@ -24,10 +24,11 @@ from pathlib import Path
 
 #: Bumped when the recipe changes, so that an older server's key never matches.
 KEY_VERSION = 1
-#: Variables set per task instance (Airflow's ``AIRFLOW_CTX_*``; the DAG's label of the report): they differ
-#: between the tasks of one run and are given to each report's process as they are, not keyed.
-PER_TASK_PREFIXES = ("AIRFLOW_CTX_",)
-PER_TASK_NAMES = frozenset({"QDANALYSIS_ONLY"})
+#: Variables set per task instance (Airflow's ``AIRFLOW_CTX_*`` and ``_AIRFLOW_PARSING_CONTEXT_*``, its task
+#: runner's own, the DAG's label of the report): they differ between the tasks of one run and are given to each
+#: report's process as they are, not keyed.
+PER_TASK_PREFIXES = ("AIRFLOW_CTX_", "_AIRFLOW_PARSING_CONTEXT_")
+PER_TASK_NAMES = frozenset({"QDANALYSIS_ONLY", "__AIRFLOW_SUPERVISOR_FD", "_AIRFLOW__STARTUP_MSG"})
 
 
 def per_task(name: str) -> bool:

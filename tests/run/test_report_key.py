@@ -12,6 +12,7 @@ from qdanalysis.run.report_key import common_env, differences, key, per_task
 
 def test_airflow_context_and_the_dags_label_are_per_task_and_not_keyed():
     assert per_task("AIRFLOW_CTX_TASK_ID") and per_task("AIRFLOW_CTX_TRY_NUMBER") and per_task("QDANALYSIS_ONLY")
+    assert per_task("_AIRFLOW_PARSING_CONTEXT_TASK_ID") and per_task("__AIRFLOW_SUPERVISOR_FD")
     assert not per_task("QDANALYSIS_PROCESSED") and not per_task("PATH") and not per_task("AIRFLOW_HOME")
     env = {"PATH": "/bin", "AIRFLOW_CTX_TASK_ID": "report", "QDANALYSIS_ONLY": "a/2020"}
     assert common_env(env) == {"PATH": "/bin"}
