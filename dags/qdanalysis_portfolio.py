@@ -6,8 +6,8 @@ BashOperator, so that Airflow's dependencies and the project's never mix: this f
 Airflow and the standard library, and the workers need the project's environment at a known path,
 not its packages inside Airflow's.
 
-    plan      qdanalysis run --portfolio FILE --list        the project-years, validated by the project; its
-                                                            output: one environment per report to make
+    plan      qdanalysis run --portfolio FILE --out REPORTS --list   the project-years, validated by the project;
+                                                            its output: one environment per report to make
     report    qdanalysis run --portfolio FILE --only LABEL  one mapped task per report, retried, failing alone:
                                                             LABEL is a project-year ``<project>/<year>`` or a
                                                             project's trends report ``<project>/trends`` (its
@@ -17,12 +17,25 @@ not its packages inside Airflow's.
 As ``qdanalysis run --portfolio`` does in one command. A project-year (or trends report) whose inputs and
 code are unchanged since its last successful run is skipped by the command itself (nothing is parsed), so a rerun of the DAG costs little.
 
+The report tasks share one *report server* (qdanalysis.run.report_server; QDANALYSIS_REPORT_SERVER=1, set for
+plan's and the reports' commands): ``plan`` starts it, detached, and each report's command is a thin client that
+hands it the command, environment and output; the server forks a child per report, which runs the command as a
+new ``qdanalysis`` process would (its kernel forked from a preloaded zygote, as in ``run --portfolio``), writes
+to the task's own log and sends back its exit status: each report still fails and retries alone, and Airflow sees
+its real outcome. The server listens on a Unix socket for its own user only, is keyed by the code, environment,
+folder and portfolio (one that differs is replaced, never used), and leaves by itself after
+QDANALYSIS_REPORT_SERVER_IDLE seconds idle (default 60). When no server can be used, the command runs in its own
+process as before and says why in the task's log. Every task runs in the portfolio file's folder (the server is
+keyed by it), not in a new temporary folder each.
+
 Configuration (environment of the scheduler and workers; each is also a DAG parameter that a
 manual run can override):
     QDANALYSIS_BIN        the project's command (default: ../.venv/bin/qdanalysis beside this file)
     QDANALYSIS_PORTFOLIO  the portfolio file (default: ../params/portfolio.yaml)
     QDANALYSIS_REPORTS    the reports root (default: ../reports); shared storage with several workers
     QDANALYSIS_RETRIES, QDANALYSIS_RETRY_DELAY   retries of a report (default 2, 300 seconds)
+    QDANALYSIS_REPORT_SERVER    1 (default): the reports through the report server; 0: each in its own process
+    QDANALYSIS_REPORT_SERVER_IDLE   seconds the report server waits for work before it leaves (default 60)
 Airflow's own settings for running it (and why each): airflow.cfg and README.md beside this file.
 """
 
