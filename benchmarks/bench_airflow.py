@@ -95,7 +95,7 @@ def bench_airflow(args, tmp: Path) -> dict:
     for i in range(args.runs):
         def dag() -> None:
             r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, str(SLOTS)],
-                      extra_env=_store(tmp / f"dag-{i}-store"))
+                      extra_env=_store(tmp / f"dag-{i}-store"), detached=True)
             result = json.loads(r.stdout.strip().splitlines()[-1])
             if result["state"] != "success" or set(result["states"]) != {"success"}:
                 raise RuntimeError(f"the DAG run did not succeed: {result['state']} {result['states']}")
@@ -136,7 +136,7 @@ def bench_airflow(args, tmp: Path) -> dict:
         "; ".join(f"{n - len(d)} of {n}" + (f" (differ: {', '.join(d)})" if d else "") for n, d in compared))
     print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server until the API lists the DAG and"
           f" answers on its execution API — {median(start_t):.0f} s, not counted; peak memory with Airflow's own"
-          f" processes {median(dag_mb):.0f} MB)")
+          f" processes and the report server's {median(dag_mb):.0f} MB)")
     print(f"  {M.load_line()}")
     return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
             "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb), "phases": split,
