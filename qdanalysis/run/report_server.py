@@ -118,6 +118,7 @@ class Server:
         temp = path.with_name(f".{path.name}.{os.getpid()}")
         temp.unlink(missing_ok=True)
         self.listener.bind(str(temp))
+        os.chmod(temp, 0o600)
         self.listener.listen(16)
         os.rename(temp, path)
         self.inode = path.stat().st_ino
@@ -250,8 +251,21 @@ class Server:
         return True
 
     def close(self) -> None:
+        """Stop the zygote; remove the socket if it is still this server's (a stopped server, not a stale one)."""
         if self.zygote is not None:
             self.zygote.close()
+        if not self.stale and self.listener.fileno() != -1:
+            try:
+                if self.path.stat().st_ino == self.inode:
+                    self.path.unlink()
+            except FileNotFoundError:
+                pass
+            self.listener.close()
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    log("stopped by SIGTERM")
+    raise SystemExit(128 + signum)
 
 
 def _drain(fd: int) -> None:
@@ -341,6 +355,7 @@ def main(argv: list[str]) -> int:
     idle = float(os.environ.get(IDLE_VARIABLE) or IDLE_SECONDS)
     server = Server(path, portfolio, idle)
     log(f"listening on {path} (idle timeout {idle:.0f} s)")
+    signal.signal(signal.SIGTERM, _stopped)  # stopped (Airflow stopping, a shutdown): its socket removed too
     from qdanalysis.run import zygote
 
     work = None

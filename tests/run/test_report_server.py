@@ -107,6 +107,18 @@ def test_the_server_leaves_by_itself_when_idle_and_removes_its_socket(slot_env, 
     assert through_server("run", "--portfolio", str(portfolio), "--out", str(reports), "--list") == 0  # a new one
 
 
+def test_a_server_stopped_with_sigterm_removes_its_socket(slot_env, capfd):
+    run, portfolio, reports = slot_env
+    assert through_server("run", "--portfolio", str(portfolio), "--out", str(reports), "--list") == 0
+    [server] = servers(run)
+    sock = run / "qdanalysis" / f"{slot(reports, portfolio)}.sock"
+    assert sock.is_socket() and (sock.stat().st_mode & 0o777) == 0o600
+
+    os.kill(server, signal.SIGTERM)
+    wait_until(lambda: not servers(run) and not sock.exists())
+    assert "stopped by SIGTERM" in log_lines(reports)[-1]
+
+
 def test_a_killed_server_leaves_a_socket_that_refuses_and_is_replaced(slot_env, capfd):
     run, portfolio, reports = slot_env
     assert through_server("run", "--portfolio", str(portfolio), "--out", str(reports), "--list") == 0
@@ -171,3 +183,41 @@ def test_the_server_answers_its_own_user_only():
 
 def test_exit_codes_follow_sys_exit():
     assert (_exit_code(None), _exit_code(3), _exit_code(256 + 2)) == (0, 3, 2)
+
+
+def test_a_child_whose_client_goes_away_ends_its_process_group():
+    """A task killed by Airflow: its client's end of the connection closes, and the report's child (with its own
+    children, in its process group) gets SIGTERM, as a task's command would."""
+    import threading
+
+    from qdanalysis.run.report_server import _watch
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX)
+    pid = os.fork()
+    if pid == 0:  # the report's child: its own group, watching its client
+        try:
+            os.setsid()
+            ours.close()
+            _watch(theirs, threading.Event())
+            time.sleep(30)
+        finally:
+            os._exit(0)
+    theirs.close()
+    time.sleep(0.2)
+    assert os.waitpid(pid, os.WNOHANG) == (0, 0)  # still running while the client is there
+    ours.close()
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+
+
+def test_a_child_that_answered_is_not_ended_when_its_client_leaves():
+    import threading
+
+    from qdanalysis.run.report_server import _watch
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX)
+    done = threading.Event()
+    done.set()
+    ours.close()
+    _watch(theirs, done)  # returns: the answer was sent, the client may go
+    theirs.close()
