@@ -67,7 +67,7 @@ def installed() -> list[str]:
 
 def key(env: dict[str, str], cwd: str, portfolio: str | Path) -> str:
     """The key of a server for a process with ``env`` in ``cwd`` running reports of ``portfolio``."""
-    portfolio = Path(cwd, portfolio)
+    portfolio = Path(cwd, portfolio).resolve()
     try:
         content = hashlib.sha256(portfolio.read_bytes()).hexdigest()
     except OSError as err:

@@ -59,3 +59,11 @@ def test_the_key_changes_with_any_file_of_the_package(tmp_path):
 def test_the_installed_distributions_are_listed_with_their_versions():
     names = report_key.installed()
     assert any(name.endswith(".dist-info") and "/papermill-" in name for name in names)
+
+
+def test_a_portfolio_named_through_a_link_has_the_key_of_its_real_path(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "portfolio.yaml").write_text("projects: []\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(real)
+    assert key({}, str(tmp_path), "link/portfolio.yaml") == key({}, str(tmp_path), str(real / "portfolio.yaml"))
