@@ -14,12 +14,17 @@ the run is queued; the first task's start until the last one's end; in that span
 slots held no running task instance (between a task's end and the next one's start: the task process's exit
 noticed by its supervisor, the next task's supervisor and DAG parse, the scheduler's loop, dependencies); and
 after the last task, until the waiter saw the run succeed.
+
+The DAG's report tasks run through the report server (qdanalysis.run.report_server, started by ``plan``): the
+section prints how many reports its children ran and whether it was replaced, and compares every HTML report of
+the two sides byte for byte.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import measure as M
@@ -52,6 +57,21 @@ def idle_slot_seconds(tasks: list[dict], slots: int = SLOTS) -> float:
     return slots * (last - first) - sum(e - s for s, e in spans)
 
 
+def same_pages(a: Path, b: Path) -> tuple[int, list[str]]:
+    """How many HTML reports under ``a`` (not the overview) and which of them differ from ``b``'s or are missing."""
+    pages = sorted(p.relative_to(a) for p in a.rglob("*.html") if "portfolio" not in p.parts)
+    return len(pages), [str(p) for p in pages if not (b / p).is_file() or (a / p).read_bytes() != (b / p).read_bytes()]
+
+
+def server_use(reports: Path) -> tuple[int, int]:
+    """(reports run by children of the report server, servers started) from its log."""
+    try:
+        text = (reports / ".runs" / "report-server.log").read_text(encoding="utf-8")
+    except OSError:
+        return 0, 0
+    return len(re.findall(r": child \d+: ", text)), len(re.findall(r": listening on ", text))
+
+
 def timeline(result: dict) -> dict:
     """The phases of one triggered run (seconds), from the child's result."""
     tasks = [t for t in result["tasks"] if t.get("start") is not None and t.get("end") is not None]
@@ -75,7 +95,7 @@ def bench_airflow(args, tmp: Path) -> dict:
     for i in range(args.runs):
         def dag() -> None:
             r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, str(SLOTS)],
-                      extra_env=_store(tmp / f"dag-{i}-store"))
+                      extra_env=_store(tmp / f"dag-{i}-store"), detached=True)
             result = json.loads(r.stdout.strip().splitlines()[-1])
             if result["state"] != "success" or set(result["states"]) != {"success"}:
                 raise RuntimeError(f"the DAG run did not succeed: {result['state']} {result['states']}")
@@ -109,10 +129,16 @@ def bench_airflow(args, tmp: Path) -> dict:
     row(f"  first task's start until the last one's end ({split['task_instances']:.0f} task instances)",
         f"{split['tasks_s']:6.1f} s, of which {SLOTS} slots idle {split['idle_slot_s']:5.1f} slot-s")
     row("  last task's end until the run was seen succeeded", f"{split['after_last_task_s']:6.1f} s")
+    used = [server_use(tmp / f"dag-{i}") for i in range(args.runs)]
+    row("  reports run by the report server's children, servers started", ", ".join(f"{a}, {b}" for a, b in used))
+    compared = [same_pages(tmp / f"ours-{i}", tmp / f"dag-{i}") for i in range(args.runs)]
+    row("  HTML reports byte-identical to run --portfolio's",
+        "; ".join(f"{n - len(d)} of {n}" + (f" (differ: {', '.join(d)})" if d else "") for n, d in compared))
     print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server until the API lists the DAG and"
           f" answers on its execution API — {median(start_t):.0f} s, not counted; peak memory with Airflow's own"
-          f" processes {median(dag_mb):.0f} MB)")
+          f" processes and the report server's {median(dag_mb):.0f} MB)")
     print(f"  {M.load_line()}")
     return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
             "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb), "phases": split,
+            "server_use": used, "differing_pages": [d for _, d in compared],
             "runs": {"dag_s": dag_t, "run_portfolio_jobs2_s": ours_t}, "task_instances": tasks}

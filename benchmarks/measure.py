@@ -131,8 +131,35 @@ def _machine_running() -> int:
         return int(fh.read().split()[3].split("/")[0])
 
 
-def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_env: dict[str, str] | None = None) -> Run:
-    """Run ``cmd`` to completion and measure it (``extra_env``: variables set for it beside :func:`env`)."""
+#: The variable :func:`run` marks a command's environment with when asked to follow its detached processes.
+TREE_VARIABLE = "QDANALYSIS_BENCH_TREE"
+
+
+def _marked(psutil, needle: bytes) -> list:
+    """The live processes whose environment holds ``needle`` (``NAME=value``), with their children."""
+    found = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle not in f.read().split(b"\0"):
+                    continue
+            proc = psutil.Process(int(pid))
+            for p in (proc, *proc.children(recursive=True)):
+                found[p.pid] = p
+        except (OSError, psutil.Error):
+            continue
+    return list(found.values())
+
+
+def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_env: dict[str, str] | None = None,
+        detached: bool = False) -> Run:
+    """Run ``cmd`` to completion and measure it (``extra_env``: variables set for it beside :func:`env`).
+
+    ``detached``: the processes it starts outside its own tree (a report server in a session of its own, reparented
+    to init) count as its own too (memory; not in others' load): found by a variable set in its environment
+    (:data:`TREE_VARIABLE`), which they inherit, looked for once a second."""
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil comes with ipykernel
@@ -141,7 +168,9 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_e
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    marker = f"{TREE_VARIABLE}={os.getpid()}-{time.monotonic_ns()}"
+    extra_env = {**(extra_env or {}), **(dict([marker.split("=", 1)]) if detached else {})}
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **extra_env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", errors="replace")
     peak = peak_pss = peak_private = 0
     others: list[int] = []
@@ -151,11 +180,19 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_e
         nonlocal peak, peak_pss, peak_private
         handle = psutil.Process(proc.pid)
         me = psutil.Process()
+        outside: list = []
+        samples = 0
         while not stop.is_set():
             try:
                 procs = [handle, *handle.children(recursive=True)]
             except psutil.Error:
                 procs = []
+            if detached and procs:
+                if samples % 20 == 0:
+                    outside = _marked(psutil, marker.encode())
+                inside = {p.pid for p in procs}
+                procs += [p for p in outside if p.pid not in inside and p.is_running()]
+            samples += 1
             if procs and os.path.exists("/proc/loadavg"):
                 running = _machine_running()  # read first: this thread is running now, and counted below
                 others.append(max(0, running - _running_threads([*procs, me])))

@@ -6,8 +6,8 @@ BashOperator, so that Airflow's dependencies and the project's never mix: this f
 Airflow and the standard library, and the workers need the project's environment at a known path,
 not its packages inside Airflow's.
 
-    plan      qdanalysis run --portfolio FILE --list        the project-years, validated by the project; its
-                                                            output: one environment per report to make
+    plan      qdanalysis run --portfolio FILE --out REPORTS --list   the project-years, validated by the project;
+                                                            its output: one environment per report to make
     report    qdanalysis run --portfolio FILE --only LABEL  one mapped task per report, retried, failing alone:
                                                             LABEL is a project-year ``<project>/<year>`` or a
                                                             project's trends report ``<project>/trends`` (its
@@ -17,12 +17,25 @@ not its packages inside Airflow's.
 As ``qdanalysis run --portfolio`` does in one command. A project-year (or trends report) whose inputs and
 code are unchanged since its last successful run is skipped by the command itself (nothing is parsed), so a rerun of the DAG costs little.
 
+The report tasks share one *report server* (qdanalysis.run.report_server; QDANALYSIS_REPORT_SERVER=1, set for
+plan's and the reports' commands): ``plan`` starts it, detached, and each report's command is a thin client that
+hands it the command, environment and output; the server forks a child per report, which runs the command as a
+new ``qdanalysis`` process would (its kernel forked from a preloaded zygote, as in ``run --portfolio``), writes
+to the task's own log and sends back its exit status: each report still fails and retries alone, and Airflow sees
+its real outcome. The server listens on a Unix socket for its own user only, is keyed by the code, environment,
+folder and portfolio (one that differs is replaced, never used), and leaves by itself after
+QDANALYSIS_REPORT_SERVER_IDLE seconds idle (default 60). When no server can be used, the command runs in its own
+process as before and says why in the task's log. Every task runs in the portfolio file's folder (the server is
+keyed by it), not in a new temporary folder each.
+
 Configuration (environment of the scheduler and workers; each is also a DAG parameter that a
 manual run can override):
     QDANALYSIS_BIN        the project's command (default: ../.venv/bin/qdanalysis beside this file)
     QDANALYSIS_PORTFOLIO  the portfolio file (default: ../params/portfolio.yaml)
     QDANALYSIS_REPORTS    the reports root (default: ../reports); shared storage with several workers
     QDANALYSIS_RETRIES, QDANALYSIS_RETRY_DELAY   retries of a report (default 2, 300 seconds)
+    QDANALYSIS_REPORT_SERVER    1 (default): the reports through the report server; 0: each in its own process
+    QDANALYSIS_REPORT_SERVER_IDLE   seconds the report server waits for work before it leaves (default 60)
 Airflow's own settings for running it (and why each): airflow.cfg and README.md beside this file.
 """
 
@@ -38,6 +51,9 @@ from airflow.sdk import DAG, Param, TriggerRule, get_current_context
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DAG_ID = "qdanalysis_portfolio"
+#: "1": each report task's command is a thin client of the report server (qdanalysis.run.report_server); "0": each
+#: runs its report in its own process.
+REPORT_SERVER = os.environ.get("QDANALYSIS_REPORT_SERVER") or "1"
 
 
 def _setting(name: str, default: Path | str) -> str:
@@ -54,7 +70,11 @@ _ENV = {
     "QDANALYSIS_BIN": "{{ params.qdanalysis }}",
     "QDANALYSIS_PORTFOLIO": "{{ params.portfolio }}",
     "QDANALYSIS_REPORTS": "{{ params.reports }}",
+    "QDANALYSIS_REPORT_SERVER": REPORT_SERVER,
 }
+#: The folder of plan's and every report task's command (the portfolio file's), not a new temporary one each: the
+#: report server is keyed by it.
+_CWD = "{{ params.portfolio.rsplit('/', 1)[0] or '/' }}"
 
 with DAG(
     dag_id=DAG_ID,
@@ -83,13 +103,15 @@ with DAG(
         years = json.loads(output)
         trends = [f"{project}/trends" for project in dict.fromkeys(label.split("/")[0] for label in years)]
         return [{"QDANALYSIS_BIN": params["qdanalysis"], "QDANALYSIS_PORTFOLIO": params["portfolio"],
-                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label} for label in trends + years]
+                 "QDANALYSIS_REPORTS": params["reports"], "QDANALYSIS_ONLY": label,
+                 "QDANALYSIS_REPORT_SERVER": REPORT_SERVER} for label in trends + years]
 
     plan = BashOperator(
         task_id="plan",
-        bash_command='"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --list',
+        bash_command='"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS" --list',
         env=_ENV,
         append_env=True,
+        cwd=_CWD,
         output_processor=report_envs,
         retries=0,  # a refused portfolio file is not a passing failure
     )
@@ -100,6 +122,7 @@ with DAG(
         bash_command=('"$QDANALYSIS_BIN" run --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"'
                       ' --only "$QDANALYSIS_ONLY"'),
         append_env=True,
+        cwd=_CWD,
         map_index_template="{{ task.env['QDANALYSIS_ONLY'] }}",
     ).expand(env=plan.output)
 

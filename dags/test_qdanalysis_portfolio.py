@@ -31,6 +31,8 @@ FAILED_REPORT = "1.0-annual-report（运行失败）.html"  # qdanalysis.run.not
 # seen to be retried without waiting minutes.
 os.environ["QDANALYSIS_RETRIES"] = "1"
 os.environ["QDANALYSIS_RETRY_DELAY"] = "0"
+# The report tasks run through a report server (qdanalysis.run.report_server): it leaves soon after the tests.
+os.environ["QDANALYSIS_REPORT_SERVER_IDLE"] = "3"
 
 
 def load_dag():

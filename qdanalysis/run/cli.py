@@ -18,6 +18,7 @@ from qdanalysis.domain import is_year_name
 from qdanalysis.errors import Problem, QdanalysisError, ValidationError, display_path
 from qdanalysis.paths import DATA_RAW
 from qdanalysis.run.argparse_zh import ChineseParser, chinese
+from qdanalysis.run.report_client import served
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -567,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        return served(args, argv)  # through the report server when asked (the DAG's tasks), else args.func(args)
     except ValidationError as err:
         _print_problems(err.problems)
         return EXIT_PROBLEMS

@@ -22,7 +22,6 @@ version. It does not cover the installed libraries: ``--force`` reruns after an 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import sys
@@ -45,6 +44,7 @@ from qdanalysis.run.portfolio_trends import (
     trends_link,
     trends_to_run,
 )
+from qdanalysis.run.report_key import package_fingerprint
 from qdanalysis.run.results import (
     STATUS_FAILED,
     STATUS_NOT_RUN,
@@ -125,20 +125,6 @@ def _explicit_title(year_file: Path) -> bool:
 
     data = yaml.safe_load(year_file.read_text(encoding="utf-8"))
     return isinstance(data, dict) and "title" in data
-
-
-@functools.lru_cache(maxsize=1)
-def package_fingerprint() -> str:
-    """SHA-256 of every file of the installed ``qdanalysis`` package, with its version."""
-    import qdanalysis
-
-    package = Path(qdanalysis.__file__).resolve().parent
-    h = hashlib.sha256(f"qdanalysis {qdanalysis.__version__}\n".encode())
-    for f in sorted(package.rglob("*")):
-        if f.is_file() and "__pycache__" not in f.parts:
-            h.update(f.relative_to(package).as_posix().encode() + b"\0")
-            h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 def fingerprint(project: Project, year: int, plan: dict[str, Any]) -> str:

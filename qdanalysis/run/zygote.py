@@ -35,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,11 +120,14 @@ class Zygote:
         env: the environment of the kernels it forks (the zygote imports under it).
         cwd: their working folder.
         log: the zygote's own log (its stderr).
+        varies: which environment variables may differ between a kernel's environment and ``env`` (default: those
+            set per kernel, :data:`PER_KERNEL_ENV`).
     """
 
-    def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
+    def __init__(self, env: dict[str, str], cwd: Path, log: Path, varies: Callable[[str], bool] | None = None) -> None:
         self.env = dict(env)
         self.cwd = str(cwd)
+        self._varies = varies or PER_KERNEL_ENV.__contains__
         self._lock = threading.Lock()
         self._dead: str = ""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -147,7 +150,7 @@ class Zygote:
             raise ZygoteUnavailable(f"launch arguments the zygote does not handle: {sorted(unknown)}")
         env = dict(kw.get("env") or os.environ)
         differs = sorted(k for k in set(env) | set(self.env)
-                         if k not in PER_KERNEL_ENV and env.get(k) != self.env.get(k))
+                         if k not in PER_KERNEL_ENV and not self._varies(k) and env.get(k) != self.env.get(k))
         if differs:
             raise ZygoteUnavailable(f"the kernel's environment differs from the zygote's in {differs}")
         if str(kw.get("cwd") or os.getcwd()) != self.cwd:
@@ -193,11 +196,53 @@ class Zygote:
             line += chunk
         return line, fds
 
+    @classmethod
+    def attached(cls, sock: socket.socket, env: dict[str, str], cwd: str,
+                 varies: Callable[[str], bool] | None = None) -> Zygote:
+        """The runner's side of a zygote that another zygote forked (:meth:`fork_zygote`), serving ``sock``; the
+        arguments as the constructor's. It exits when this side closes; its parent reaps it."""
+        self = cls.__new__(cls)
+        self.env, self.cwd, self._varies = dict(env), str(cwd), varies or PER_KERNEL_ENV.__contains__
+        self._lock, self._dead, self._sock, self.process = threading.Lock(), "", sock, None
+        sock.settimeout(LAUNCH_TIMEOUT)
+        return self
+
+    def fork_zygote(self) -> socket.socket:
+        """Have the zygote fork a zygote of its own for another runner (each child of the report server,
+        :mod:`qdanalysis.run.report_server`): the runner's end of its socket, for :meth:`attached`.
+
+        Raises:
+            ZygoteUnavailable: the zygote cannot (the message says why).
+        """
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with self._lock, theirs:
+            if self._dead:
+                raise ZygoteUnavailable(self._dead)
+            try:
+                socket.send_fds(self._sock, [b'{"serve": true}\n'], [theirs.fileno()])
+                line, fds = self._answer()
+            except OSError as err:
+                line, fds = b"", []
+                self._dead = f"the zygote exited or cannot be reached ({err})"
+        for fd in fds:
+            os.close(fd)
+        answer = json.loads(line) if line else {"error": self._dead or "the zygote exited"}
+        if "pid" not in answer:
+            ours.close()
+            raise ZygoteUnavailable(f"the zygote refused: {answer.get('error')}")
+        return ours
+
+    def forget(self) -> None:
+        """In a child forked from the runner: close this process's copy of the socket (the zygote serves on)."""
+        self._sock.close()
+
     def close(self) -> None:
         """Stop the zygote (its end of the socket closes, it exits) and reap it."""
         with self._lock:
             self._dead = self._dead or "the zygote was stopped"
             self._sock.close()
+        if self.process is None:  # attached: its parent reaps it
+            return
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -237,6 +282,11 @@ def _pidfds() -> bool:
     return True
 
 
+def enabled() -> bool:
+    """Whether kernels are forked: not turned off (``QDANALYSIS_KERNEL_ZYGOTE=0``) and process descriptors exist."""
+    return os.environ.get("QDANALYSIS_KERNEL_ZYGOTE", "1") != "0" and _pidfds()
+
+
 @contextlib.contextmanager
 def serving(log: Path, cwd: Path) -> Iterator[Zygote | None]:
     """Start a zygote for the kernels this process launches inside the ``with`` block, and stop it afterwards.
@@ -245,7 +295,7 @@ def serving(log: Path, cwd: Path) -> Iterator[Zygote | None]:
     held as a process descriptor (not Linux, or before 5.3): every kernel is launched normally then.
     """
     global ACTIVE
-    if os.environ.get("QDANALYSIS_KERNEL_ZYGOTE", "1") == "0" or not _pidfds():
+    if not enabled():
         yield None
         return
     zygote = Zygote(kernel_env(), cwd, log)

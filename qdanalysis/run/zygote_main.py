@@ -4,6 +4,8 @@
 :data:`PRELOAD` (ipykernel, and what the notebooks import: pandas, matplotlib, qdanalysis), then answers each
 request, one JSON line with the kernel's stderr attached as a descriptor, by forking a kernel; the answer is
 ``{"pid": …}`` with the read end of a pipe attached, on which it writes the kernel's wait status when it reaps it.
+A request ``{"serve": true}`` with a socket attached forks a zygote that serves that socket instead (a runner of
+its own: each child of the report server, :mod:`qdanalysis.run.report_server`), answered ``{"pid": …}``.
 It exits when the runner closes the socket; its kernels then see their parent gone and exit (ipykernel's
 parent poller, given this process as ``JPY_PARENT_PID``).
 
@@ -209,6 +211,11 @@ def serve(sock: socket.socket) -> dict[str, Any] | None:
                 return None
             buf += more
         request = json.loads(buf)
+        if request.get("serve"):  # fork a zygote of its own for one runner (the report server's children)
+            child = _fork_zygote(sock, fds, (wake_r, wake_w, *status.values()))
+            if child is not None:
+                return child
+            continue
         err_fd = fds[0] if fds else 2
         why = why_not_fork()
         if why:
@@ -231,6 +238,32 @@ def serve(sock: socket.socket) -> dict[str, Any] | None:
         status[pid] = status_w
         _answer(sock, {"pid": pid}, status_r)
         os.close(status_r)
+
+
+def _fork_zygote(sock: socket.socket, fds: list[int], ours: tuple[int, ...]) -> dict[str, Any] | None:
+    """Fork a zygote that serves the socket in ``fds`` (a runner of its own) as this one serves ``sock``.
+
+    Returns:
+        In the new zygote, ``{"serve": fd}`` for :func:`main` to serve (``ours``, this zygote's descriptors, and
+        ``sock`` closed); None here, after answering ``{"pid": …}`` or why not.
+    """
+    why = why_not_fork() or ("" if fds else "no socket attached")
+    if why:
+        _answer(sock, {"error": why}, None)
+        for fd in fds:
+            os.close(fd)
+        return None
+    pid = os.fork()
+    if pid == 0:
+        sock.close()
+        signal.set_wakeup_fd(-1)
+        for fd in ours + tuple(fds[1:]):
+            os.close(fd)
+        return {"serve": fds[0]}
+    for fd in fds:
+        os.close(fd)
+    _answer(sock, {"pid": pid}, None)
+    return None
 
 
 def _answer(sock: socket.socket, answer: dict[str, Any], fd: int | None) -> None:
@@ -266,6 +299,8 @@ def main(argv: list[str]) -> int:
     sock = socket.socket(fileno=int(argv[0]))
     preload(dict(os.environ))
     request = serve(sock)
+    while request is not None and "serve" in request:  # a zygote forked for a runner of its own
+        request = serve(socket.socket(fileno=request["serve"]))
     if request is None:
         return 0
     from ipykernel import kernelapp

@@ -222,3 +222,30 @@ def test_forked_kernels_count_each_other_as_siblings_and_not_the_zygote(served, 
             await km.shutdown_kernel(now=True)
 
     assert "兄弟内核=1" in asyncio.run(beside())
+
+
+def test_a_zygote_forked_for_another_runner_forks_its_kernels_and_exits_with_that_runner(served, tmp_path):
+    """The report server's children (run/report_server.py): each asks the server's zygote for a zygote of its own,
+    whose kernels are its children; variables that may vary (per task) do not stop a fork."""
+    served = served()
+    sock = served.fork_zygote()
+    own = zygote.Zygote.attached(sock, served.env, served.cwd, varies=lambda name: name == "QD_PER_TASK")
+    zygote.ACTIVE = own
+    try:
+        os.environ["QD_PER_TASK"] = "report-1"
+        result = run_notebook(make_notebook(tmp_path / "about.ipynb", ABOUT), tmp_path / "forked", {}, title="甲")
+    finally:
+        del os.environ["QD_PER_TASK"]
+        zygote.ACTIVE = served
+    kernel = about(result.ipynb)
+    assert kernel["env"]["QD_PER_TASK"] == "report-1"  # the kernel has its own task's value
+    parent = kernel["ppid"]
+    assert parent not in (served.process.pid, os.getpid())
+    stat = open(f"/proc/{parent}/stat").read()
+    assert int(stat[stat.rindex(")") + 2:].split()[1]) == served.process.pid  # forked by the zygote
+    assert "launched normally" not in (tmp_path / ".runs" / "forked" / "about.kernel.log").read_text()
+    own.close()  # the runner goes: its zygote exits, the first zygote reaps it
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{parent}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{parent}")
