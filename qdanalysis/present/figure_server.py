@@ -74,6 +74,7 @@ class FigureServer:
         self.charts: list[Chart] = []
         self.sent: dict[int, int] = {}  # id(chart) -> its index in the handed-over list
         self.done: dict[int, bool] = {}  # index -> drawn (True) or taken from the cache (False)
+        self.handed = False  # whether the charts have been handed over (:meth:`submit`)
         self._to_child: int | None = None
         self._from_child: int | None = None
         self._buffer = b""
@@ -94,7 +95,11 @@ class FigureServer:
         self.pid, self._to_child, self._from_child = pid, go_write, done_read
 
     def submit(self, charts: Iterable[Chart]) -> None:
-        """Hand the child the ``charts`` (those that can be pickled); it starts drawing them in this order."""
+        """Hand the child the ``charts`` (those that can be pickled); it starts drawing them in this order. Once: a
+        later call hands over nothing (a chart the child was not given is drawn here when asked for)."""
+        if self.handed:
+            return
+        self.handed = True
         picklable = []
         for chart in charts:
             if id(chart) in self.sent:

@@ -413,6 +413,7 @@ def cmd_export(args) -> int:
 def cmd_draft(args) -> int:
     from qdanalysis.present.summary import score_line
     from qdanalysis.run.pipeline import draft_year
+    from qdanalysis.run.quick_exit import leave
 
     root = args.root.resolve() if args.root else None
     out = args.out.resolve() if args.out else None
@@ -422,7 +423,7 @@ def cmd_draft(args) -> int:
                                 on_backup=lambda b: print(f"原初稿已被修改，已先另存为：{display_path(b)}"))
     print(f"已生成报告初稿：{display_path(path)}")
     print(score_line(analysis))
-    return EXIT_OK
+    return leave(EXIT_OK)  # the command ends here, without freeing the year's data object by object
 
 
 #: The --scoring option of every command that scores a year.

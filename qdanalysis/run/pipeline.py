@@ -199,17 +199,23 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
         ChangedFileError: the draft has changed since the tool wrote it and ``force`` is false.
         ValidationError: the year's data, the scoring table or the record has problems.
     """
-    from qdanalysis.present.draft import draft_path, write_draft  # python-docx, only for the draft
+    from qdanalysis.paths import draft_path
     from qdanalysis.present.figure_server import figure_server
+    from qdanalysis.present.report import AnnualReport
     from qdanalysis.run import keep
 
     target = draft_path(out, int(year))
     keep.check(target, force)
     with figure_server() as figures:  # loads the plotting libraries while the year is read and analysed
         analysis = analysed_year(int(year), root, scoring)
+        report = AnnualReport(analysis, title)
+        if figures is not None:
+            figures.submit(report.charts())  # drawn from now on, while python-docx is loaded and the text written
+        from qdanalysis.present.draft import write_draft  # python-docx, only for the draft
+
         backup = keep.back_up(target)
         if backup is not None and on_backup is not None:
             on_backup(backup)
-        path = write_draft(analysis, target, template=template, title=title, figures=figures)
+        path = write_draft(analysis, target, template=template, title=title, figures=figures, report=report)
     keep.remember(path)
     return path, analysis
