@@ -21,6 +21,7 @@ here, with its message, when the figure is asked for (:class:`~qdanalysis.presen
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import shutil
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 
 #: The file the charts are handed over in, inside the private folder.
 CHARTS_FILE = "charts.pickle"
+#: The modules of what the charts carry (their arguments: pandas frames, pyarrow arrays, the year's totals), which the
+#: child needs to take them and this process to read the year: loaded once before the fork, not by both after it.
+PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year")
 
 
 def warm() -> None:
@@ -82,7 +86,9 @@ class FigureServer:
     # --- this process ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Fork the child: it loads what drawing needs, then waits for the charts."""
+        """Fork the child (once :data:`PRELOADED` is loaded): it loads what drawing needs, then waits for the charts."""
+        for name in PRELOADED:
+            importlib.import_module(name)
         go_read, go_write = os.pipe()
         done_read, done_write = os.pipe()
         pid = os.fork()
