@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, next_message, send_error, stop_child
+from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, fork, next_message, send_error, stop_child
 
 if TYPE_CHECKING:
     from qdanalysis.present.blocks import Chart
@@ -91,7 +91,7 @@ class FigureServer:
             importlib.import_module(name)
         go_read, go_write = os.pipe()
         done_read, done_write = os.pipe()
-        pid = os.fork()
+        pid = fork()
         if pid == 0:  # the child: never returns
             os.close(go_write)
             os.close(done_read)
