@@ -38,9 +38,10 @@ if TYPE_CHECKING:
 
 #: The file the charts are handed over in, inside the private folder.
 CHARTS_FILE = "charts.pickle"
-#: The modules of what the charts carry (their arguments: pandas frames, pyarrow arrays, the year's totals), which the
-#: child needs to take them and this process to read the year: loaded once before the fork, not by both after it.
-PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year")
+#: What both processes need: the modules of what the charts carry (their arguments: pandas frames, pyarrow arrays, the
+#: year's totals), which the child needs to take them and this process to read the year, and the analysis's, whose
+#: names the chart modules import: loaded once before the fork, not by both after it.
+PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.analyse.year")
 
 
 def warm() -> None:

@@ -411,7 +411,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from qdanalysis.run.draft_command import draft  # the figures' process forked before the analysis is loaded
+    from qdanalysis.run.draft_command import draft  # the figures' process forked before the pipeline loads
 
     return draft(args, _scoring_arg)
 

@@ -1,10 +1,10 @@
-"""``qdanalysis draft``: the Word draft of a year, its figures' process forked before the analysis is even loaded.
+"""``qdanalysis draft``: the Word draft of a year, its figures' process forked before the pipeline is loaded.
 
 The command's time is the year's reading and analysis in this process, then the figures, drawn by the process of
 :mod:`qdanalysis.present.figure_server` (which first loads matplotlib and seaborn, on the other core). That process
-is forked here, first, once the modules whose objects the charts carry are loaded
-(:data:`~qdanalysis.present.figure_server.PRELOADED`) and before those only the analysis needs (the rules, the scoring,
-the parameter files): it loads the plotting libraries while this process loads the analysis's modules and analyses.
+is forked here, first, once the modules both processes need are loaded (:data:`~qdanalysis.present.figure_server.PRELOADED`)
+and before those only this process needs (the pipeline, the parameter files, python-docx): it loads the plotting
+libraries while this process loads the rest and analyses.
 The draft itself is :func:`~qdanalysis.run.pipeline.draft_year`'s; the command then ends at once
 (:func:`~qdanalysis.run.quick_exit.leave`).
 """
