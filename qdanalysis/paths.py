@@ -46,6 +46,12 @@ def year_folder(year: int, root: str | Path | None = None) -> Path:
     return Path(root if root is not None else DATA_RAW) / str(int(year))
 
 
+def draft_path(out: str | Path | None, year: int) -> Path:
+    """``<out>/<year>/<year>年绩效评价报告（初稿）.docx``, the Word draft of ``year`` (``out`` defaults to ``reports/``)."""
+    root = Path(out) if out is not None else REPORTS
+    return root / str(year) / f"{year}年绩效评价报告（初稿）.docx"
+
+
 def project_path(path: str | Path) -> Path:
     """A path from a parameter file or a notebook: relative paths are relative to the project."""
     p = Path(path)

@@ -6,7 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qdanalysis.paths import DATA_PROCESSED, DATA_RAW, PARAMS, PROJECT_ROOT, SOURCE_ROOT, project_path, year_folder
+from qdanalysis.paths import (
+    DATA_PROCESSED,
+    DATA_RAW,
+    PARAMS,
+    PROJECT_ROOT,
+    REPORTS,
+    SOURCE_ROOT,
+    draft_path,
+    project_path,
+    year_folder,
+)
 
 
 def test_the_folders_hang_off_the_project_root():
@@ -17,6 +27,11 @@ def test_the_folders_hang_off_the_project_root():
 def test_a_years_folder_under_data_raw_or_another_root():
     assert year_folder(2020) == DATA_RAW / "2020"
     assert year_folder("2021", "/tmp/raw") == Path("/tmp/raw/2021")
+
+
+def test_a_years_draft_under_reports_or_another_folder():
+    assert draft_path(None, 2020) == REPORTS / "2020" / "2020年绩效评价报告（初稿）.docx"
+    assert draft_path("/tmp/out", 2021) == Path("/tmp/out/2021/2021年绩效评价报告（初稿）.docx")
 
 
 def test_relative_paths_are_relative_to_the_project():

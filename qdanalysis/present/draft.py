@@ -40,7 +40,7 @@ from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.domain import DEMO_LABEL, DIMENSIONS, UNDISCLOSED
 from qdanalysis.fmt import chinese_numeral, wan
 from qdanalysis.money import sum_all
-from qdanalysis.paths import REPORTS
+from qdanalysis.paths import draft_path  # the draft's place, found before this module (python-docx) is loaded
 from qdanalysis.present import blocks
 from qdanalysis.present import draft_intro as intro
 from qdanalysis.present.blocks import Paragraph, Placeholder, Text
@@ -92,23 +92,19 @@ PLACES: dict[str, tuple[tuple[str, Callable[[str], bool]], ...]] = {
 OWN_WORDS = {"header", "findings"}
 
 
-def draft_path(out: str | Path | None, year: int) -> Path:
-    """``<out>/<year>/<year>年绩效评价报告（初稿）.docx`` (``out`` defaults to ``reports/``)."""
-    root = Path(out) if out is not None else REPORTS
-    return root / str(year) / f"{year}年绩效评价报告（初稿）.docx"
-
-
 def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Path | None = None,
                 title: str | None = None, sections: Iterable[Section] = SECTIONS,
-                figures: FigureServer | None = None) -> Path:
+                figures: FigureServer | None = None, report: AnnualReport | None = None) -> Path:
     """Write the 绩效评价报告 draft of one year's analysis to ``path`` (atomically). The figures come from
     ``figures`` (:mod:`qdanalysis.present.figure_server`: a child forked before the year was read), else from one
-    forked now; where processes cannot be forked they are drawn here."""
+    forked now; where processes cannot be forked they are drawn here. ``report``: the analysis's report already
+    assembled (with ``title`` and ``sections``), whose charts ``figures`` may have been given before this module
+    was loaded."""
     from qdanalysis.present.figure_server import figure_server
 
     with contextlib.ExitStack() as stack:
         server = figures if figures is not None else stack.enter_context(figure_server())
-        doc = _Draft(analysis, template, title, sections)
+        doc = _Draft(analysis, template, title, sections, report)
         if server is None:
             import matplotlib
 
@@ -118,7 +114,7 @@ def write_draft(analysis: YearAnalysis, path: str | Path, *, template: str | Pat
             with drawing_ahead(doc.report.charts()):  # the figures drawn by this process and a child at once
                 doc.build()
         else:
-            server.submit(doc.report.charts())  # drawn by the server while the text and tables are written
+            server.submit(doc.report.charts())  # drawn by the server while the text and tables are written (if not yet)
             doc.later = []
             doc.build()
             for p, chart in doc.later:  # in the order they are shown: the same parts, relations and ids
@@ -142,9 +138,9 @@ class _Draft(DocxWriter):
     """The draft being written: the report's sections placed in the outline, and the draft's own parts."""
 
     def __init__(self, analysis: YearAnalysis, template: str | Path | None, title: str | None,
-                 sections: Iterable[Section]) -> None:
+                 sections: Iterable[Section], report: AnnualReport | None = None) -> None:
         self.analysis = analysis
-        self.report = AnnualReport(analysis, title, sections)
+        self.report = report if report is not None else AnnualReport(analysis, title, sections)
         self.data = analysis.data
         super().__init__(template)
         info = self.data.project

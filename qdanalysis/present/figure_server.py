@@ -3,9 +3,9 @@ costs the draft no time.
 
 ``qdanalysis draft`` spends its first second reading and analysing the year, on one core; drawing needs matplotlib and
 seaborn loaded and the report theme applied (a few tenths of a second more), and then the figures themselves.
-:func:`figure_server` forks a child at once that loads all of that (and hashes the code, the libraries and the font
-for the cache keys) on the other core, then waits. When the report's blocks exist, :meth:`FigureServer.submit` hands
-it the charts (pickled into a private folder: a pipe could make this process wait for the child); the child gets
+:func:`figure_server` forks a child at once (once what both need is loaded: :data:`PRELOADED`) that loads all of that
+(and hashes the code, the libraries and the font for the cache keys) on the other core, then waits. As soon as the
+report's blocks exist (before python-docx is loaded), :meth:`FigureServer.submit` hands it the charts (pickled into a private folder: a pipe could make this process wait for the child); the child gets
 each one's PNG exactly as :func:`~qdanalysis.present.cache.chart_png` would (from the cache, or drawn and kept
 there), sharing the drawing with a child of its own (:mod:`qdanalysis.present.drawer`), while this process writes
 the document's text and tables. :meth:`FigureServer.png` then gives each figure, waiting for it if need be. This
@@ -21,6 +21,7 @@ here, with its message, when the figure is asked for (:class:`~qdanalysis.presen
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import shutil
@@ -30,13 +31,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, next_message, send_error, stop_child
+from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, fork, next_message, send_error, stop_child
 
 if TYPE_CHECKING:
     from qdanalysis.present.blocks import Chart
 
 #: The file the charts are handed over in, inside the private folder.
 CHARTS_FILE = "charts.pickle"
+#: What both processes need: the modules of what the charts carry (their arguments: pandas frames, pyarrow arrays, the
+#: year's totals), which the child needs to take them and this process to read the year, and the analysis's, whose
+#: names the chart modules import: loaded once before the fork, not by both after it.
+PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.analyse.year")
 
 
 def warm() -> None:
@@ -74,6 +79,7 @@ class FigureServer:
         self.charts: list[Chart] = []
         self.sent: dict[int, int] = {}  # id(chart) -> its index in the handed-over list
         self.done: dict[int, bool] = {}  # index -> drawn (True) or taken from the cache (False)
+        self.handed = False  # whether the charts have been handed over (:meth:`submit`)
         self._to_child: int | None = None
         self._from_child: int | None = None
         self._buffer = b""
@@ -81,10 +87,12 @@ class FigureServer:
     # --- this process ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Fork the child: it loads what drawing needs, then waits for the charts."""
+        """Fork the child (once :data:`PRELOADED` is loaded): it loads what drawing needs, then waits for the charts."""
+        for name in PRELOADED:
+            importlib.import_module(name)
         go_read, go_write = os.pipe()
         done_read, done_write = os.pipe()
-        pid = os.fork()
+        pid = fork()
         if pid == 0:  # the child: never returns
             os.close(go_write)
             os.close(done_read)
@@ -94,7 +102,11 @@ class FigureServer:
         self.pid, self._to_child, self._from_child = pid, go_write, done_read
 
     def submit(self, charts: Iterable[Chart]) -> None:
-        """Hand the child the ``charts`` (those that can be pickled); it starts drawing them in this order."""
+        """Hand the child the ``charts`` (those that can be pickled); it starts drawing them in this order. Once: a
+        later call hands over nothing (a chart the child was not given is drawn here when asked for)."""
+        if self.handed:
+            return
+        self.handed = True
         picklable = []
         for chart in charts:
             if id(chart) in self.sent:

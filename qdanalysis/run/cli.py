@@ -412,18 +412,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from qdanalysis.present.summary import score_line
-    from qdanalysis.run.pipeline import draft_year
+    from qdanalysis.run.draft_command import draft  # the figures' process forked before the pipeline loads
 
-    root = args.root.resolve() if args.root else None
-    out = args.out.resolve() if args.out else None
-    template = args.template.resolve() if args.template else None
-    path, analysis = draft_year(args.year, root, out, scoring=_scoring_arg(args), template=template,
-                                force=args.force,
-                                on_backup=lambda b: print(f"原初稿已被修改，已先另存为：{display_path(b)}"))
-    print(f"已生成报告初稿：{display_path(path)}")
-    print(score_line(analysis))
-    return EXIT_OK
+    return draft(args, _scoring_arg)
 
 
 #: The --scoring option of every command that scores a year.

@@ -11,6 +11,7 @@ loads data. In JupyterLab::
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,7 @@ from qdanalysis.read.year import YearData, load_year
 from qdanalysis.run.params import load_no_contract_threshold, param_file_for
 
 if TYPE_CHECKING:
+    from qdanalysis.present.figure_server import FigureServer
     from qdanalysis.present.trends_report import TrendsReport
 
 #: The preset a year is scored against when neither a file is given nor ``params/scoring-<year>.yaml`` exists:
@@ -188,8 +190,10 @@ def trends_report(data_root: str | Path = "data/raw", years: list[int] | None = 
 def draft_year(year: int, root: str | Path | None = None, out: str | Path | None = None, *,
                scoring: str | Path = "", template: str | Path | None = None,
                title: str | None = None, force: bool = False,
-               on_backup: Callable[[Path], None] | None = None) -> tuple[Path, YearAnalysis]:
-    """Analyse ``year`` and write its Word draft; returns the path and the analysis.
+               on_backup: Callable[[Path], None] | None = None,
+               figures: FigureServer | None = None) -> tuple[Path, YearAnalysis]:
+    """Analyse ``year`` and write its Word draft; returns the path and the analysis. The figures are drawn by
+    ``figures`` (:mod:`qdanalysis.present.figure_server`), else by one forked now, before the year is read.
 
     A draft changed since the tool wrote it (the evaluator's edits) is never replaced silently
     (:mod:`qdanalysis.run.keep`): it is refused before any work, or with ``force`` first copied to a
@@ -199,17 +203,25 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
         ChangedFileError: the draft has changed since the tool wrote it and ``force`` is false.
         ValidationError: the year's data, the scoring table or the record has problems.
     """
-    from qdanalysis.present.draft import draft_path, write_draft  # python-docx, only for the draft
+    from qdanalysis.paths import draft_path
     from qdanalysis.present.figure_server import figure_server
+    from qdanalysis.present.report import AnnualReport
     from qdanalysis.run import keep
 
     target = draft_path(out, int(year))
     keep.check(target, force)
-    with figure_server() as figures:  # loads the plotting libraries while the year is read and analysed
+    with contextlib.ExitStack() as stack:
+        if figures is None:  # loads the plotting libraries while the year is read and analysed
+            figures = stack.enter_context(figure_server())
         analysis = analysed_year(int(year), root, scoring)
+        report = AnnualReport(analysis, title)
+        if figures is not None:
+            figures.submit(report.charts())  # drawn from now on, while python-docx is loaded and the text written
+        from qdanalysis.present.draft import write_draft  # python-docx, only for the draft
+
         backup = keep.back_up(target)
         if backup is not None and on_backup is not None:
             on_backup(backup)
-        path = write_draft(analysis, target, template=template, title=title, figures=figures)
+        path = write_draft(analysis, target, template=template, title=title, figures=figures, report=report)
     keep.remember(path)
     return path, analysis

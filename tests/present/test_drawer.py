@@ -3,6 +3,7 @@ error raised here with its message, and no child left behind on any way out."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -271,3 +272,38 @@ def test_send_error_writes_one_line_that_next_message_raises_with_the_figure_nam
     finally:
         os.close(read)
         os.close(write)
+
+
+def _forked_freeze_count() -> tuple[int, int]:
+    """(frozen objects the child of drawer.fork sees, frozen objects here after the fork)."""
+    read, write = os.pipe()
+    pid = drawer.fork()
+    if pid == 0:  # the child says how many of its objects its collector passes over, and leaves
+        os.write(write, str(gc.get_freeze_count()).encode())
+        os._exit(0)
+    os.close(write)
+    try:
+        return int(os.read(read, 64)), gc.get_freeze_count()
+    finally:
+        os.close(read)
+        os.waitpid(pid, 0)
+
+
+def test_a_child_forked_by_fork_leaves_the_objects_it_inherits_to_no_collection_and_this_process_keeps_its_own():
+    assert gc.get_freeze_count() == 0
+    child, here = _forked_freeze_count()
+    assert child > 10_000 and here == 0  # the child's collector passes over what it inherits; this one's is as before
+    leak = [[]]
+    leak[0].append(leak)  # a cycle made before the fork is still collected here
+    del leak
+    assert gc.collect() >= 2
+
+
+def test_fork_leaves_objects_frozen_by_someone_else_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        child, here = _forked_freeze_count()
+        assert here == frozen and child > 10_000
+    finally:
+        gc.unfreeze()

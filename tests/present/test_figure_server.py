@@ -68,6 +68,15 @@ def test_figures_in_the_cache_are_taken_from_it(cache_dir):
     assert cache.REUSED == ["c1"] and sorted(cache.DRAWN) == ["c2", "c3"]
 
 
+def test_the_charts_are_handed_over_once(cache_dir):
+    first, later = [_chart(1), _chart(2)], _chart(3)
+    with figure_server.figure_server() as server:
+        server.submit(first)
+        server.submit([*first, later])  # the draft's own call, after the command's: nothing more is handed over
+        assert server.charts == first and server.sent == {id(c): i for i, c in enumerate(first)}
+        assert [server.png(c) for c in (*first, later)] == [cache.chart_png(c) for c in (*first, later)]
+
+
 def test_a_chart_that_cannot_be_pickled_is_drawn_here(cache_dir):
     local = Chart("lambda", lambda: small(2), "图")
     with figure_server.figure_server() as server:
@@ -111,13 +120,18 @@ def test_an_error_here_stops_and_reaps_the_child(cache_dir):
 def test_the_draft_command_never_loads_the_plotting_libraries(tmp_path):
     script = textwrap.dedent(f"""
         import sys
+        from qdanalysis.present.figure_server import FigureServer
         from qdanalysis.run.pipeline import draft_year
+
+        handed = FigureServer.submit
+        FigureServer.submit = lambda self, charts: print("docx" in sys.modules, end=" ") or handed(self, charts)
         path, _ = draft_year(2020, out={str(tmp_path)!r})
-        print(path.stat().st_size, sorted(m for m in ("matplotlib", "seaborn") if m in sys.modules))
+        print(path.stat().st_size, ",".join(m for m in ("matplotlib", "seaborn") if m in sys.modules) or "-")
     """)
     env = {**os.environ, "QDANALYSIS_PROCESSED": str(tmp_path / "processed")}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
-    size, loaded = done.stdout.split(" ", 1)
-    assert int(size) > 100_000 and loaded.strip() == "[]"
+    *docx_loaded, size, loaded = done.stdout.split()
+    assert docx_loaded == ["False", "True"]  # handed over before python-docx is loaded; the draft's own call after
+    assert int(size) > 100_000 and loaded == "-"
     assert len(list((tmp_path / "processed" / "cache" / "figures").rglob("*.png"))) == 9  # drawn by the children

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from workbooks import make_workbook
 
@@ -93,10 +95,12 @@ def test_draft_never_replaces_an_edited_draft_and_force_keeps_a_dated_backup(mon
     import pytest
 
     import qdanalysis.present.draft
+    import qdanalysis.present.report
     from qdanalysis.run.keep import ChangedFileError
 
     analysed = []
     monkeypatch.setattr(pipeline, "analysed_year", lambda *a, **k: analysed.append(1) or "analysis")
+    monkeypatch.setattr(qdanalysis.present.report, "AnnualReport", lambda analysis, title: SimpleNamespace(charts=list))
     monkeypatch.setattr(qdanalysis.present.draft, "write_draft",
                         lambda analysis, path, **k: path.parent.mkdir(parents=True, exist_ok=True)
                         or path.write_bytes(b"tool's draft") and path)

@@ -78,6 +78,7 @@ class DocxWriter:
         #: The draft's own number of each table written, by key; the runs of references waiting for it.
         self.numbers: dict[str, int] = {}
         self._refs: list[tuple[Any, Ref]] = []
+        self._style_ids: dict[str, str | None] = {}
         self._setup()
 
     def save(self, path: str | Path) -> Path:
@@ -190,8 +191,16 @@ class DocxWriter:
         self.doc.add_page_break()
 
     def heading(self, text: str, level: int) -> None:
-        p = self.doc.add_paragraph(style=f"Heading {level}")
+        p = self.doc.add_paragraph()
+        p._p.style = self._style_id(f"Heading {level}")  # noqa: SLF001 - what add_paragraph(style=…) sets
         self._runs(p, text, font=HEADING_FONTS[level])
+
+    def _style_id(self, name: str) -> str | None:
+        """The id of the paragraph style ``name``, looked up once (python-docx searches every style, and again for the
+        default one, each time a paragraph is given a style by name)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
 
     def contents(self) -> None:
         """目录: a TOC field over the headings, which Word fills in when the file opens."""

@@ -11,6 +11,7 @@ import re
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.text.run import Run
 
 from qdanalysis.present.render.docx_typography import BODY_FONT, set_fonts
 
@@ -19,6 +20,8 @@ from qdanalysis.present.render.docx_typography import BODY_FONT, set_fonts
 #: never inside one ("1." then "1"), which LibreOffice does to a list without a place to break.
 LIST_BREAK = re.compile(r"、(?=[0-9A-Za-z])")
 ZERO_WIDTH_SPACE = "\u200b"
+#: What python-docx writes in a run as other elements than text: a tab (``w:tab``), a line break (``w:br``).
+_RUN_BREAKS = re.compile(r"[\t\r\n]")
 
 
 def breakable(text: str) -> str:
@@ -27,8 +30,17 @@ def breakable(text: str) -> str:
 
 
 def add_run(p, text: str, east_asian: str, *, bold: bool = False, size=None):
-    """A run of ``text`` (made :func:`breakable`) at the end of the paragraph ``p``, in the face ``east_asian``."""
-    run = p.add_run(breakable(text))
+    """A run of ``text`` (made :func:`breakable`) at the end of the paragraph ``p``, in the face ``east_asian``.
+
+    A text without tabs or line breaks is one ``w:t``, written at once: what python-docx's ``add_run`` writes,
+    without its emptying the new run and reading the text character by character (most of a draft's runs)."""
+    text = breakable(text)
+    if text and not _RUN_BREAKS.search(text):
+        r = p._p.add_r()  # noqa: SLF001 - python-docx's add_run, past its character-by-character text
+        r.add_t(text)
+        run = Run(r, p)
+    else:
+        run = p.add_run(text)
     run.bold = bold or None
     if size is not None:
         run.font.size = size

@@ -5,8 +5,10 @@ from __future__ import annotations
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from lxml import etree
 
 from qdanalysis.present.render.docx_runs import ZERO_WIDTH_SPACE, add_field, add_run, breakable
+from qdanalysis.present.render.docx_typography import set_fonts
 
 
 def test_a_list_of_codes_may_break_after_each_comma_and_nowhere_else():
@@ -21,6 +23,17 @@ def test_a_run_names_its_faces_and_no_theme_font():
         "黑体", "Times New Roman", None)
     assert run.bold and run.font.size == Pt(12) and run.text == f"结论1.1、{ZERO_WIDTH_SPACE}1.2"
     assert add_run(p, "正文", "仿宋_GB2312").bold is None
+
+
+def test_a_run_is_the_xml_python_docx_writes_for_any_text():
+    texts = ["正文", " 前后空格 ", "a\tb", "行一\n行二\r行三", "\t", "", "&<>\"'", "结尾空格 ", "1.1、2.2"]
+    mine, theirs = Document().add_paragraph(), Document().add_paragraph()
+    for text in texts:
+        add_run(mine, text, "仿宋_GB2312", bold=True, size=Pt(12))
+        run = theirs.add_run(breakable(text))
+        run.bold, run.font.size = True, Pt(12)
+        set_fonts(run.element.get_or_add_rPr(), "仿宋_GB2312")
+    assert etree.tostring(mine._p) == etree.tostring(theirs._p)
 
 
 def test_a_field_is_begin_instruction_separate_shown_text_end():

@@ -1,0 +1,31 @@
+"""``qdanalysis draft``: the figures' process forked before the pipeline and python-docx are loaded; the draft written
+and said, with the score."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+@pytest.mark.slow  # the 2020 draft written in a process of its own
+def test_the_figures_process_is_forked_before_the_pipeline_is_loaded(tmp_path):
+    script = textwrap.dedent(f"""
+        import os, sys
+        from qdanalysis.run.cli import main
+
+        fork, modules = os.fork, ("qdanalysis.run.pipeline", "qdanalysis.read.year", "docx", "matplotlib")
+        os.fork = lambda: print(sorted(m for m in modules if m in sys.modules), flush=True) or fork()
+        sys.exit(main(["draft", "--year", "2020", "--out", {str(tmp_path)!r}]))
+    """)
+    env = {**os.environ, "QDANALYSIS_PROCESSED": str(tmp_path / "processed")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    loaded, written, score = done.stdout.splitlines()
+    assert loaded == "['qdanalysis.read.year']"  # what both processes need, loaded once for both
+    assert written.startswith("已生成报告初稿：") and written.endswith("2020年绩效评价报告（初稿）.docx")
+    assert score.startswith("评分表：params/scoring-2020.yaml") and "暂不定级" in score
+    assert (tmp_path / "2020" / "2020年绩效评价报告（初稿）.docx").stat().st_size > 100_000
