@@ -242,25 +242,24 @@ class Server:
                 return False
             if select.select([self.listener], [], [], 0)[0]:
                 return False  # a connection waits: serve it
-            try:
-                if self.path.stat().st_ino == self.inode:
-                    self.path.unlink()
-            except FileNotFoundError:
-                pass
-            self.listener.close()
+            self._unlisten()
         return True
+
+    def _unlisten(self) -> None:
+        """Remove the socket if it is still this server's (not a newer server's at the same path), stop listening."""
+        try:
+            if self.path.stat().st_ino == self.inode:
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
+        self.listener.close()
 
     def close(self) -> None:
         """Stop the zygote; remove the socket if it is still this server's (a stopped server, not a stale one)."""
         if self.zygote is not None:
             self.zygote.close()
         if not self.stale and self.listener.fileno() != -1:
-            try:
-                if self.path.stat().st_ino == self.inode:
-                    self.path.unlink()
-            except FileNotFoundError:
-                pass
-            self.listener.close()
+            self._unlisten()
 
 
 def _stopped(signum: int, frame: Any) -> None:
