@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,11 @@ TITLE_2020 = "青岛市大数据局专项业务费2020年绩效评价数据分�
 @pytest.fixture
 def project(tmp_path) -> tuple[Path, Path]:
     """A data root holding the shipped 2020 folder, and a params folder whose 2020.yaml points at it."""
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> tuple[Path, Path]:
+    """:func:`project` in ``tmp_path``: (``tmp_path/raw``, ``tmp_path/params``)."""
     raw, params = tmp_path / "raw", tmp_path / "params"
     shutil.copytree(DATA_RAW / "2020", raw / "2020")
     params.mkdir()
@@ -35,6 +43,43 @@ def project(tmp_path) -> tuple[Path, Path]:
 
 def snapshot(*folders: Path) -> dict[Path, bytes]:
     return {f: f.read_bytes() for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+@dataclass(frozen=True)
+class Made:
+    """``new-year 2021`` run on a :func:`project`: its data root, its params folder, every file of both before the
+    command (:func:`snapshot`) and what the command printed."""
+
+    raw: Path
+    params: Path
+    before: dict[Path, bytes]
+    out: str
+
+
+@pytest.fixture(scope="module")
+def made_2021(tmp_path_factory) -> Made:
+    """``new-year 2021`` run once for the module, as a user runs it on a :func:`project` (exit status 0). The tests
+    that only read what it made (the folder, the params file, validate) share it; those that edit the new year take
+    their own copy of it (:func:`copy_of_2021`)."""
+    raw, params = make_project(tmp_path_factory.mktemp("made_2021"))
+    before = snapshot(raw / "2020", params)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    return Made(raw, params, before, printed.getvalue())
+
+
+@pytest.fixture
+def copy_of_2021(made_2021, tmp_path) -> tuple[Path, Path]:
+    """The project :func:`made_2021` made, copied to ``tmp_path/raw`` and ``tmp_path/params`` (the params files'
+    data_root, the only place a path is written, naming the copy) for a test that edits the new year."""
+    raw, params = tmp_path / "raw", tmp_path / "params"
+    shutil.copytree(made_2021.raw, raw)
+    shutil.copytree(made_2021.params, params)
+    for path in params.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert f"data_root: {made_2021.raw}\n" in text or path.name == "runner.yaml", path
+        path.write_text(text.replace(f"data_root: {made_2021.raw}\n", f"data_root: {raw}\n"), encoding="utf-8")
+    return raw, params
 
 
 def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
@@ -53,13 +98,9 @@ def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
 
 
 @pytest.mark.slow
-def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys):
-    raw, params = project
-    before = snapshot(raw / "2020", params)
+def test_new_year_writes_the_params_file_and_a_prefilled_folder(made_2021):
+    raw, params, before, out = made_2021.raw, made_2021.params, made_2021.before, made_2021.out
 
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-
-    out = capsys.readouterr().out
     assert snapshot(raw / "2020") == {k: v for k, v in before.items() if k.parent == raw / "2020"}
     assert (params / "2020.yaml").read_bytes() == before[params / "2020.yaml"]
     written = load_params(params / "2021.yaml")
@@ -141,10 +182,8 @@ def test_an_existing_scoring_table_of_the_new_year_is_left_as_it_is(project, cap
 
 
 @pytest.mark.slow
-def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-    capsys.readouterr()
+def test_validate_reports_the_new_year_as_to_be_filled(made_2021, capsys):
+    raw = made_2021.raw
 
     assert main(["validate", str(raw / "2021")]) == 0
 
@@ -259,11 +298,10 @@ def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeyp
 
 
 @pytest.mark.slow
-def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(project, tmp_path, capsys):
+def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(copy_of_2021, tmp_path, capsys):
     from qdanalysis.run.runner import run_year
 
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_of_2021
     path = raw / "2021" / "2021年专项业务费.xlsx"
     wb = load_workbook(path)
     ws = wb["预算执行"]
@@ -385,13 +423,12 @@ def _fill_2021_from_2020(raw: Path, team: dict[str, tuple]) -> None:
     src.save(raw / "2021" / "2021年专项业务费.xlsx")
 
 
-def test_2021_made_from_2020_follows_up_its_problems(project, capsys):
+def test_2021_made_from_2020_follows_up_its_problems(made_2021, copy_of_2021):
     from qdanalysis.run.pipeline import analysed_year
 
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_of_2021
     assert ("  整改情况：12 个2020年的问题；由评价组逐条核实，填写整改状态（已整改、部分整改、未整改或待核实）、整改措施和佐证；"
-            "留空的按数据分析的系统建议列示，标为待评价组确认") in capsys.readouterr().out
+            "留空的按数据分析的系统建议列示，标为待评价组确认") in made_2021.out
     prefilled = qdanalysis.load_year(2021, raw, processed=False).followup
     before = analysed_year(2020, raw, params_dir=params)
     assert list(prefilled["code"]) == [f.code for f in in_report_order(before.findings)]
@@ -441,11 +478,11 @@ def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_t
 
 
 @pytest.mark.slow
-def test_a_record_row_for_an_indicator_replaced_after_new_year_says_what_to_rename_it_to_or_delete(project, capsys):
+def test_a_record_row_for_an_indicator_replaced_after_new_year_says_what_to_rename_it_to_or_delete(copy_of_2021,
+                                                                                                  capsys):
     """Without a scoring file, 2021 is scored on its own 绩效指标 sheet: the 评价记录 new-year pre-filled keeps the
     replaced indicator's row, and validate names that row, the sheet's indicator it could mean and the edit."""
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_of_2021
     book = raw / "2021" / "2021年专项业务费.xlsx"
     wb = load_workbook(book)
     [sheet_row] = [row[2].row for row in wb["绩效指标"].iter_rows() if row[2].value == "保障网络线路数量"]
