@@ -196,11 +196,9 @@ def test_validate_reports_the_new_year_as_to_be_filled(made_2021, capsys):
 
 
 @pytest.mark.slow
-def test_contracts_that_run_on_are_carried_with_their_renewal_link(tmp_path, capsys):
-    from qdanalysis.demo.generate import generate_demo
-
+def test_contracts_that_run_on_are_carried_with_their_renewal_link(demo_root, tmp_path, capsys):
     root = tmp_path / "demo"
-    generate_demo(root)
+    shutil.copytree(demo_root, root)  # the demo as generate_demo writes it
     assert main(["new-year", "2023", "--root", str(root), "--params-dir", str(tmp_path / "params")]) == 0
     out = capsys.readouterr().out
 
