@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,39 +48,62 @@ def snapshot(*folders: Path) -> dict[Path, bytes]:
 
 @dataclass(frozen=True)
 class Made:
-    """``new-year 2021`` run on a :func:`project`: its data root, its params folder, every file of both before the
-    command (:func:`snapshot`) and what the command printed."""
+    """``new-year 2021`` run on a :func:`project` made in ``folder``: its data root, its params folder, every file of
+    both before the command (:func:`snapshot`) and what the command printed."""
 
+    folder: Path
     raw: Path
     params: Path
     before: dict[Path, bytes]
     out: str
 
 
-@pytest.fixture(scope="module")
-def made_2021(tmp_path_factory) -> Made:
-    """``new-year 2021`` run once for the module, as a user runs it on a :func:`project` (exit status 0). The tests
-    that only read what it made (the folder, the params file, validate) share it; those that edit the new year take
-    their own copy of it (:func:`copy_of_2021`)."""
-    raw, params = make_project(tmp_path_factory.mktemp("made_2021"))
+def run_new_year(folder: Path, scoring: bool = False) -> Made:
+    """``new-year 2021`` as a user runs it on a :func:`project` in ``folder`` (with ``scoring``: scoring-2020.yaml
+    copied into its params folder first); it must succeed."""
+    raw, params = make_project(folder)
+    if scoring:
+        shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
     before = snapshot(raw / "2020", params)
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-    return Made(raw, params, before, printed.getvalue())
+    return Made(folder, raw, params, before, printed.getvalue())
+
+
+@pytest.fixture(scope="module")
+def made_2021(tmp_path_factory) -> Made:
+    """``new-year 2021`` run once for the module on a :func:`project`. The tests that only read what it made (the
+    folder, the params file, validate) share it; those that edit the new year take a copy (:func:`copy_made`)."""
+    return run_new_year(tmp_path_factory.mktemp("made_2021"))
+
+
+@pytest.fixture(scope="module")
+def made_2021_scored(tmp_path_factory) -> Made:
+    """:func:`made_2021` with the 2020 scoring table in the params folder: new-year carries it to 2021."""
+    return run_new_year(tmp_path_factory.mktemp("made_2021_scored"), scoring=True)
+
+
+def copy_made(made: Made, tmp_path: Path) -> tuple[Path, Path]:
+    """What ``made`` made, copied to ``tmp_path/raw`` and ``tmp_path/params`` for a test that edits it, as new-year
+    would have written it there: the paths written in the params files (data_root, the scoring table's first
+    comment) name the copy; no file names the shared folder."""
+    raw, params = tmp_path / "raw", tmp_path / "params"
+    shutil.copytree(made.raw, raw)
+    shutil.copytree(made.params, params)
+    for path in params.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(str(made.folder), str(tmp_path)), encoding="utf-8")
+    assert (params / "2021.yaml").read_text(encoding="utf-8").count(f"data_root: {raw}\n") == 1
+    for path in raw.rglob("*.xlsx"):
+        with zipfile.ZipFile(path) as book:
+            assert not [n for n in book.namelist() if str(made.folder).encode() in book.read(n)], path
+    return raw, params
 
 
 @pytest.fixture
 def copy_of_2021(made_2021, tmp_path) -> tuple[Path, Path]:
-    """The project :func:`made_2021` made, copied to ``tmp_path/raw`` and ``tmp_path/params`` (the params files'
-    data_root, the only place a path is written, naming the copy) for a test that edits the new year."""
-    raw, params = tmp_path / "raw", tmp_path / "params"
-    shutil.copytree(made_2021.raw, raw)
-    shutil.copytree(made_2021.params, params)
-    for path in params.glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        assert f"data_root: {made_2021.raw}\n" in text or path.name == "runner.yaml", path
-        path.write_text(text.replace(f"data_root: {made_2021.raw}\n", f"data_root: {raw}\n"), encoding="utf-8")
-    return raw, params
+    """:func:`made_2021` copied into ``tmp_path`` (:func:`copy_made`)."""
+    return copy_made(made_2021, tmp_path)
 
 
 def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
@@ -148,13 +172,9 @@ def test_new_year_writes_the_params_file_and_a_prefilled_folder(made_2021):
 
 
 @pytest.mark.slow
-def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys):
-    raw, params = project
-    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
+def test_new_year_carries_the_scoring_table_forward_and_says_so(made_2021_scored):
+    raw, params, out = made_2021_scored.raw, made_2021_scored.params, made_2021_scored.out
 
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-
-    out = capsys.readouterr().out
     old, new = (yaml.safe_load((params / f"scoring-{y}.yaml").read_text(encoding="utf-8")) for y in (2020, 2021))
     assert new["year"] == 2021 and new["name"] == "青岛市大数据局专项业务费2021年绩效评价指标体系"
     assert new["indicators"] == old["indicators"] and new["source"] == old["source"]  # the weights carry over
@@ -446,15 +466,13 @@ def test_2021_made_from_2020_follows_up_its_problems(made_2021, copy_of_2021):
     assert [followup.count(s) for s in ("已整改", "部分整改", "未整改", "待核实")] == [2, 1, 9, 0]
 
 
-def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_to_edit(project):
+def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_to_edit(made_2021_scored, tmp_path):
     """new-year copies scoring-2020.yaml; the user then replaces the SMS quantity target by a rate target in the
     2021 绩效指标 sheet: the copied table's line, the indicator gone, the one the table does not cover, the edit."""
     from qdanalysis import ValidationError
     from qdanalysis.run.pipeline import analysed_year
 
-    raw, params = project
-    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_made(made_2021_scored, tmp_path)
     book = raw / "2021" / "2021年专项业务费.xlsx"
     wb = load_workbook(book)
     for row in wb["绩效指标"].iter_rows():
