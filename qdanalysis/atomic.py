@@ -19,7 +19,7 @@ class RawDataWriteError(QdanalysisError, PermissionError):
     """An output was aimed at data/raw/, which code never writes."""
 
 
-def _refuse_raw(path: Path) -> None:
+def refuse_raw(path: Path) -> None:
     """Code never writes under data/raw/ (the shipped and the users' input)."""
     raw = DATA_RAW.resolve()
     target = path.resolve()
@@ -31,7 +31,7 @@ def _refuse_raw(path: Path) -> None:
 def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it is renamed onto ``path``."""
     path = Path(path)
-    _refuse_raw(path)
+    refuse_raw(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
     os.close(fd)
@@ -71,7 +71,7 @@ def create_file(path: str | Path, data: bytes) -> Path:
         FileExistsError: ``path`` exists.
     """
     path = Path(path)
-    _refuse_raw(path)
+    refuse_raw(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     try:
@@ -127,7 +127,7 @@ def write_text(path: str | Path, text: str) -> Path:
 def locked(lock_path: str | Path) -> Iterator[None]:
     """Hold an exclusive advisory lock (one writer at a time for a folder)."""
     lock_path = Path(lock_path)
-    _refuse_raw(lock_path)
+    refuse_raw(lock_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

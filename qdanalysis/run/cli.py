@@ -399,10 +399,12 @@ def cmd_export(args) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print(f"错误：导出文件应以 .xlsx 结尾：{args.out}（例如 {args.out.with_suffix('.xlsx').name}）", file=sys.stderr)
         return EXIT_PROBLEMS
+    from qdanalysis.atomic import refuse_raw
     from qdanalysis.present.excel import write_workbook
     from qdanalysis.present.summary import score_line
     from qdanalysis.run.pipeline import analysed_year
 
+    refuse_raw(args.out)  # at once, not after the analysis the write would have refused
     root = args.root.resolve() if args.root else None  # relative to where the user is, like ingest and run
     analysis = analysed_year(args.year, root, _scoring_arg(args))
     path = write_workbook(analysis, args.out)

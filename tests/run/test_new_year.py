@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,11 @@ TITLE_2020 = "青岛市大数据局专项业务费2020年绩效评价数据分�
 @pytest.fixture
 def project(tmp_path) -> tuple[Path, Path]:
     """A data root holding the shipped 2020 folder, and a params folder whose 2020.yaml points at it."""
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> tuple[Path, Path]:
+    """:func:`project` in ``tmp_path``: (``tmp_path/raw``, ``tmp_path/params``)."""
     raw, params = tmp_path / "raw", tmp_path / "params"
     shutil.copytree(DATA_RAW / "2020", raw / "2020")
     params.mkdir()
@@ -35,6 +44,66 @@ def project(tmp_path) -> tuple[Path, Path]:
 
 def snapshot(*folders: Path) -> dict[Path, bytes]:
     return {f: f.read_bytes() for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+@dataclass(frozen=True)
+class Made:
+    """``new-year 2021`` run on a :func:`project` made in ``folder``: its data root, its params folder, every file of
+    both before the command (:func:`snapshot`) and what the command printed."""
+
+    folder: Path
+    raw: Path
+    params: Path
+    before: dict[Path, bytes]
+    out: str
+
+
+def run_new_year(folder: Path, scoring: bool = False) -> Made:
+    """``new-year 2021`` as a user runs it on a :func:`project` in ``folder`` (with ``scoring``: scoring-2020.yaml
+    copied into its params folder first); it must succeed."""
+    raw, params = make_project(folder)
+    if scoring:
+        shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
+    before = snapshot(raw / "2020", params)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    return Made(folder, raw, params, before, printed.getvalue())
+
+
+@pytest.fixture(scope="module")
+def made_2021(tmp_path_factory) -> Made:
+    """``new-year 2021`` run once for the module on a :func:`project`. The tests that only read what it made (the
+    folder, the params file, validate) share it; those that edit the new year take a copy (:func:`copy_made`)."""
+    return run_new_year(tmp_path_factory.mktemp("made_2021"))
+
+
+@pytest.fixture(scope="module")
+def made_2021_scored(tmp_path_factory) -> Made:
+    """:func:`made_2021` with the 2020 scoring table in the params folder: new-year carries it to 2021."""
+    return run_new_year(tmp_path_factory.mktemp("made_2021_scored"), scoring=True)
+
+
+def copy_made(made: Made, tmp_path: Path) -> tuple[Path, Path]:
+    """What ``made`` made, copied to ``tmp_path/raw`` and ``tmp_path/params`` for a test that edits it, as new-year
+    would have written it there: the paths written in the params files (data_root, the scoring table's first
+    comment) name the copy; no file names the shared folder."""
+    raw, params = tmp_path / "raw", tmp_path / "params"
+    shutil.copytree(made.raw, raw)
+    shutil.copytree(made.params, params)
+    for path in params.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(str(made.folder), str(tmp_path)), encoding="utf-8")
+    assert (params / "2021.yaml").read_text(encoding="utf-8").count(f"data_root: {raw}\n") == 1
+    for path in raw.rglob("*.xlsx"):
+        with zipfile.ZipFile(path) as book:
+            assert not [n for n in book.namelist() if str(made.folder).encode() in book.read(n)], path
+    return raw, params
+
+
+@pytest.fixture
+def copy_of_2021(made_2021, tmp_path) -> tuple[Path, Path]:
+    """:func:`made_2021` copied into ``tmp_path`` (:func:`copy_made`)."""
+    return copy_made(made_2021, tmp_path)
 
 
 def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
@@ -53,13 +122,9 @@ def test_params_text_changes_the_year_and_the_title_and_keeps_every_comment():
 
 
 @pytest.mark.slow
-def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys):
-    raw, params = project
-    before = snapshot(raw / "2020", params)
+def test_new_year_writes_the_params_file_and_a_prefilled_folder(made_2021):
+    raw, params, before, out = made_2021.raw, made_2021.params, made_2021.before, made_2021.out
 
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-
-    out = capsys.readouterr().out
     assert snapshot(raw / "2020") == {k: v for k, v in before.items() if k.parent == raw / "2020"}
     assert (params / "2020.yaml").read_bytes() == before[params / "2020.yaml"]
     written = load_params(params / "2021.yaml")
@@ -107,13 +172,9 @@ def test_new_year_writes_the_params_file_and_a_prefilled_folder(project, capsys)
 
 
 @pytest.mark.slow
-def test_new_year_carries_the_scoring_table_forward_and_says_so(project, capsys):
-    raw, params = project
-    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
+def test_new_year_carries_the_scoring_table_forward_and_says_so(made_2021_scored):
+    raw, params, out = made_2021_scored.raw, made_2021_scored.params, made_2021_scored.out
 
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-
-    out = capsys.readouterr().out
     old, new = (yaml.safe_load((params / f"scoring-{y}.yaml").read_text(encoding="utf-8")) for y in (2020, 2021))
     assert new["year"] == 2021 and new["name"] == "青岛市大数据局专项业务费2021年绩效评价指标体系"
     assert new["indicators"] == old["indicators"] and new["source"] == old["source"]  # the weights carry over
@@ -141,10 +202,8 @@ def test_an_existing_scoring_table_of_the_new_year_is_left_as_it_is(project, cap
 
 
 @pytest.mark.slow
-def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
-    capsys.readouterr()
+def test_validate_reports_the_new_year_as_to_be_filled(made_2021, capsys):
+    raw = made_2021.raw
 
     assert main(["validate", str(raw / "2021")]) == 0
 
@@ -157,11 +216,9 @@ def test_validate_reports_the_new_year_as_to_be_filled(project, capsys):
 
 
 @pytest.mark.slow
-def test_contracts_that_run_on_are_carried_with_their_renewal_link(tmp_path, capsys):
-    from qdanalysis.demo.generate import generate_demo
-
+def test_contracts_that_run_on_are_carried_with_their_renewal_link(demo_root, tmp_path, capsys):
     root = tmp_path / "demo"
-    generate_demo(root)
+    shutil.copytree(demo_root, root)  # the demo as generate_demo writes it
     assert main(["new-year", "2023", "--root", str(root), "--params-dir", str(tmp_path / "params")]) == 0
     out = capsys.readouterr().out
 
@@ -259,11 +316,10 @@ def test_a_failure_half_way_leaves_no_folder_and_no_params_file(project, monkeyp
 
 
 @pytest.mark.slow
-def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(project, tmp_path, capsys):
+def test_a_new_year_filled_in_runs_into_a_report_titled_with_its_year(copy_of_2021, tmp_path, capsys):
     from qdanalysis.run.runner import run_year
 
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_of_2021
     path = raw / "2021" / "2021年专项业务费.xlsx"
     wb = load_workbook(path)
     ws = wb["预算执行"]
@@ -385,13 +441,12 @@ def _fill_2021_from_2020(raw: Path, team: dict[str, tuple]) -> None:
     src.save(raw / "2021" / "2021年专项业务费.xlsx")
 
 
-def test_2021_made_from_2020_follows_up_its_problems(project, capsys):
+def test_2021_made_from_2020_follows_up_its_problems(made_2021, copy_of_2021):
     from qdanalysis.run.pipeline import analysed_year
 
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_of_2021
     assert ("  整改情况：12 个2020年的问题；由评价组逐条核实，填写整改状态（已整改、部分整改、未整改或待核实）、整改措施和佐证；"
-            "留空的按数据分析的系统建议列示，标为待评价组确认") in capsys.readouterr().out
+            "留空的按数据分析的系统建议列示，标为待评价组确认") in made_2021.out
     prefilled = qdanalysis.load_year(2021, raw, processed=False).followup
     before = analysed_year(2020, raw, params_dir=params)
     assert list(prefilled["code"]) == [f.code for f in in_report_order(before.findings)]
@@ -411,15 +466,13 @@ def test_2021_made_from_2020_follows_up_its_problems(project, capsys):
     assert [followup.count(s) for s in ("已整改", "部分整改", "未整改", "待核实")] == [2, 1, 9, 0]
 
 
-def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_to_edit(project):
+def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_to_edit(made_2021_scored, tmp_path):
     """new-year copies scoring-2020.yaml; the user then replaces the SMS quantity target by a rate target in the
     2021 绩效指标 sheet: the copied table's line, the indicator gone, the one the table does not cover, the edit."""
     from qdanalysis import ValidationError
     from qdanalysis.run.pipeline import analysed_year
 
-    raw, params = project
-    shutil.copy(PARAMS / "scoring-2020.yaml", params / "scoring-2020.yaml")
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_made(made_2021_scored, tmp_path)
     book = raw / "2021" / "2021年专项业务费.xlsx"
     wb = load_workbook(book)
     for row in wb["绩效指标"].iter_rows():
@@ -441,11 +494,11 @@ def test_an_indicator_replaced_in_the_new_year_names_the_scoring_line_and_what_t
 
 
 @pytest.mark.slow
-def test_a_record_row_for_an_indicator_replaced_after_new_year_says_what_to_rename_it_to_or_delete(project, capsys):
+def test_a_record_row_for_an_indicator_replaced_after_new_year_says_what_to_rename_it_to_or_delete(copy_of_2021,
+                                                                                                  capsys):
     """Without a scoring file, 2021 is scored on its own 绩效指标 sheet: the 评价记录 new-year pre-filled keeps the
     replaced indicator's row, and validate names that row, the sheet's indicator it could mean and the edit."""
-    raw, params = project
-    assert main(["new-year", "2021", "--root", str(raw), "--params-dir", str(params)]) == 0
+    raw, params = copy_of_2021
     book = raw / "2021" / "2021年专项业务费.xlsx"
     wb = load_workbook(book)
     [sheet_row] = [row[2].row for row in wb["绩效指标"].iter_rows() if row[2].value == "保障网络线路数量"]
