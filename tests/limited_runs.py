@@ -1,9 +1,10 @@
 """Commands run as a user would run them, each in a subprocess under a 2 GiB address-space limit and a
 timeout, with the child's own peak memory; and what a clean exit is (exit 0 or 1, no traceback, no internal
-error). Used by the corpus of bad input files and the million-row load (tests/integration/).
+error). Used by the corpus of bad input files and the million-row load (tests/integration/), and, without the
+limit, by the command-line tests (tests/run/test_cli.py, :func:`run_module`).
 
-``run_python`` starts a new Python; ``run_cli`` forks each command from one process that imported the command's
-libraries once (:data:`_FORK_SERVER`), each child starting from that state as a fresh process would.
+``run_python`` starts a new Python; ``run_cli`` and ``run_module`` fork each command from one process that imported
+the command's libraries once (:data:`_FORK_SERVER`), each child starting from that state as a fresh process would.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import json
 import os
 import resource
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +55,19 @@ def run_cli(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
     return _forked("qdanalysis.run.cli", *args, cwd=cwd, timeout=timeout)
 
 
+def run_module(module: str, *args: object, cwd: Path, env: dict[str, str], timeout: float = TIMEOUT) -> Run:
+    """``python -m MODULE ARGS`` in ``cwd`` with exactly the environment ``env`` and no memory limit, as a child of
+    :data:`_FORK_SERVER` (a server started with that environment)."""
+    return _forked(module, *args, cwd=cwd, timeout=timeout, env=env, limit=None)
+
+
 #: The process :func:`run_cli`'s commands are forked from. It imports what ``qdanalysis validate`` imports (pandas,
 #: pyarrow, calamine, the readers), as a fresh process would, with no library starting a thread (a fork copies one
-#: thread), then forks a child per request and reports its wait status and peak memory. The child runs the module
-#: as ``python -m`` runs it, as a fresh process would: its own session, the address-space limit, the folder, the
+#: thread), then forks a child per request and reports its wait status and peak memory. It is started with the
+#: environment of the runs it serves, so that what Python and the libraries read from it at start-up (the streams'
+#: encoding, ``sys.path`` from PYTHONPATH, the project folder :mod:`qdanalysis.paths` reads) is what a fresh process
+#: of the run reads. The child runs the module
+#: as ``python -m`` runs it, as a fresh process would: its own session, the address-space limit if any, the folder, the
 #: environment and ``sys.path[0]`` of the run, stdin from /dev/null, stdout and stderr to files, and at its end
 #: the exit a fresh interpreter makes (threads joined, atexit functions run, streams flushed, the exit status of
 #: ``SystemExit`` or of an uncaught exception with its traceback). The server runs no command itself: each child
@@ -74,7 +86,8 @@ for line in sys.stdin:
         code = 1
         try:
             os.setsid()
-            resource.setrlimit(resource.RLIMIT_AS, (req["limit"], req["limit"]))
+            if req["limit"] is not None:
+                resource.setrlimit(resource.RLIMIT_AS, (req["limit"], req["limit"]))
             os.chdir(req["cwd"])
             os.environ.clear()
             os.environ.update(req["env"])
@@ -112,16 +125,21 @@ for line in sys.stdin:
     _, status, usage = os.wait4(pid, 0)
     print(json.dumps({"status": status, "seconds": time.monotonic() - start, "max_rss": usage.ru_maxrss}), flush=True)
 """
-_SERVER: list[subprocess.Popen] = []  # the fork server, started by the first run
+#: The fork servers, each started by the first run with its environment, by that environment (less the variable
+#: pytest changes at each test, which nothing reads at start-up; each run is still given its own).
+_SERVERS: dict[frozenset, subprocess.Popen] = {}
+#: Where the children's stdout and stderr go (not the run's folder: a command that lists its folder would see them).
+_OUTPUT: list[Path] = []
 
 
-def _server() -> subprocess.Popen:
-    if not _SERVER or _SERVER[0].poll() is not None:
-        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
-        _SERVER[:] = [subprocess.Popen([sys.executable, "-c", _FORK_SERVER], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, env=env, cwd=PROJECT_ROOT, bufsize=0)]
-        atexit.register(_stop, _SERVER[0])
-    return _SERVER[0]
+def _server(env: dict[str, str]) -> subprocess.Popen:
+    key = frozenset((k, v) for k, v in env.items() if k != "PYTEST_CURRENT_TEST")
+    server = _SERVERS.get(key)
+    if server is None or server.poll() is not None:
+        server = _SERVERS[key] = subprocess.Popen([sys.executable, "-c", _FORK_SERVER], stdin=subprocess.PIPE,
+                                                  stdout=subprocess.PIPE, env=env, cwd=PROJECT_ROOT, bufsize=0)
+        atexit.register(_stop, server)
+    return server
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -140,13 +158,19 @@ def _answer(server: subprocess.Popen, timeout: float | None) -> dict | None:
     return json.loads(line)
 
 
-def _forked(module: str, *args: object, cwd: Path, timeout: float) -> Run:
-    """``python -m MODULE ARGS`` in ``cwd`` under the address-space limit, as a child of :data:`_FORK_SERVER`."""
-    server = _server()
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
-    out_path, err_path = cwd / ".cli.out", cwd / ".cli.err"
+def _forked(module: str, *args: object, cwd: Path, timeout: float, env: dict[str, str] | None = None,
+            limit: int | None = MEMORY_LIMIT) -> Run:
+    """``python -m MODULE ARGS`` in ``cwd`` under the address-space limit ``limit`` (None: none), as a child of
+    :data:`_FORK_SERVER`; ``env`` is the run's environment (default: ours, PYTHONPATH this project, UTF-8 streams)."""
+    if env is None:
+        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
+    server = _server(env)
+    if not _OUTPUT:
+        _OUTPUT.append(Path(tempfile.mkdtemp(prefix="qdanalysis-runs-")))
+        atexit.register(shutil.rmtree, _OUTPUT[0], True)
+    out_path, err_path = _OUTPUT[0] / "run.out", _OUTPUT[0] / "run.err"
     request = {"module": module, "args": [str(a) for a in args], "cwd": str(cwd), "env": env,
-               "limit": MEMORY_LIMIT, "out": str(out_path), "err": str(err_path)}
+               "limit": limit, "out": str(out_path), "err": str(err_path)}
     start = time.monotonic()
     data = memoryview(json.dumps(request).encode() + b"\n")
     while data:

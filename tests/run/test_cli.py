@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
+from limited_runs import run_module
 
 from qdanalysis.paths import DATA_RAW, PROJECT_ROOT
 from qdanalysis.run.cli import main
 
 
 def run_cli(*args, cwd=None):
+    """``python -m qdanalysis.run.cli ARGS``: a process of its own with its arguments, folder and environment, stdin
+    empty, stdout and stderr captured, forked from one that imported pandas and pyarrow once (tests/limited_runs.py)."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.run([sys.executable, "-m", "qdanalysis.run.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or PROJECT_ROOT, env=env, timeout=120)
+    return run_module("qdanalysis.run.cli", *args, cwd=cwd or PROJECT_ROOT, env=env, timeout=120)
 
 
 def bad_budget(workbook):
