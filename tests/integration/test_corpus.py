@@ -17,7 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import resource
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -513,3 +516,11 @@ def test_a_run_forked_from_the_server_ends_as_a_fresh_python_would(tmp_path, mon
     assert forked.returncode == 1 and forked.stderr == "出错了\n"
     assert f"cwd {tmp_path} path0 {tmp_path} env 这次" in forked.stdout and "own session True" in forked.stdout
     assert forked.stdout.endswith("thread joined\natexit ran\n")
+
+    # tests/run/test_cli.py's runs: no limit, exactly the environment given (a server of its own)
+    env = dict(os.environ, QD_PROBE="那次")
+    forked = limited_runs.run_module("probe", "0", cwd=tmp_path, env=env, timeout=60)
+    fresh = subprocess.run([sys.executable, "-m", "probe", "0"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, start_new_session=True, timeout=60)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert f"env 那次\nlimit {resource.getrlimit(resource.RLIMIT_AS)[0]} own session True" in forked.stdout
