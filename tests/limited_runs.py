@@ -188,6 +188,23 @@ def _forked(module: str, *args: object, cwd: Path, timeout: float, env: dict[str
     return run
 
 
+#: A module that prints what a run of it sees (its arguments, folder, ``sys.path[0]``, QD_PROBE, memory limit,
+#: session, threads, streams' encoding), then ends as its first argument says (an exit status, an exception, a
+#: message): a forked run of it must print and end as a fresh ``python -m probe`` does (tests/integration/test_corpus.py,
+#: tests/run/test_cli.py).
+PROBE = """
+import atexit, os, resource, sys, threading, time
+print("argv", sys.argv[1:], "cwd", os.getcwd(), "path0", sys.path[0], "env", os.environ.get("QD_PROBE"))
+print("limit", resource.getrlimit(resource.RLIMIT_AS)[0], "own session", os.getsid(0) == os.getpid())
+print("threads", threading.active_count(), "encoding", sys.stdout.encoding, flush=True)
+atexit.register(print, "atexit ran")
+threading.Thread(target=lambda: (time.sleep(0.2), print("thread joined", flush=True))).start()
+if sys.argv[1] == "raise":
+    raise ValueError("失败了")
+sys.exit(int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1])
+"""
+
+
 def run_python(*args: object, cwd: Path, timeout: float = TIMEOUT) -> Run:
     """``python ARGS`` under a 2 GiB address-space limit, with its peak RSS."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")

@@ -17,10 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import resource
 import struct
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -488,24 +485,11 @@ def test_corpus_case(case: Case, tmp_path):
         case.check(path)
 
 
-PROBE = """
-import atexit, os, resource, sys, threading, time
-print("argv", sys.argv[1:], "cwd", os.getcwd(), "path0", sys.path[0], "env", os.environ.get("QD_PROBE"))
-print("limit", resource.getrlimit(resource.RLIMIT_AS)[0], "own session", os.getsid(0) == os.getpid())
-print("threads", threading.active_count(), flush=True)
-atexit.register(print, "atexit ran")
-threading.Thread(target=lambda: (time.sleep(0.2), print("thread joined", flush=True))).start()
-if sys.argv[1] == "raise":
-    raise ValueError("失败了")
-sys.exit(int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1])
-"""
-
-
 @pytest.mark.slow  # the fork server the corpus runs its cases from (tests/limited_runs.py)
 def test_a_run_forked_from_the_server_ends_as_a_fresh_python_would(tmp_path, monkeypatch):
     import limited_runs
 
-    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    (tmp_path / "probe.py").write_text(limited_runs.PROBE, encoding="utf-8")
     monkeypatch.setenv("QD_PROBE", "这次")
     for arg in ("0", "3", "raise", "出错了"):
         forked = limited_runs._forked("probe", arg, cwd=tmp_path, timeout=60)
@@ -516,11 +500,3 @@ def test_a_run_forked_from_the_server_ends_as_a_fresh_python_would(tmp_path, mon
     assert forked.returncode == 1 and forked.stderr == "出错了\n"
     assert f"cwd {tmp_path} path0 {tmp_path} env 这次" in forked.stdout and "own session True" in forked.stdout
     assert forked.stdout.endswith("thread joined\natexit ran\n")
-
-    # tests/run/test_cli.py's runs: no limit, exactly the environment given (a server of its own)
-    env = dict(os.environ, QD_PROBE="那次")
-    forked = limited_runs.run_module("probe", "0", cwd=tmp_path, env=env, timeout=60)
-    fresh = subprocess.run([sys.executable, "-m", "probe", "0"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                           stdin=subprocess.DEVNULL, start_new_session=True, timeout=60)
-    assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
-    assert f"env 那次\nlimit {resource.getrlimit(resource.RLIMIT_AS)[0]} own session True" in forked.stdout

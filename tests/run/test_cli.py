@@ -15,8 +15,32 @@ from qdanalysis.run.cli import main
 def run_cli(*args, cwd=None):
     """``python -m qdanalysis.run.cli ARGS``: a process of its own with its arguments, folder and environment, stdin
     empty, stdout and stderr captured, forked from one that imported pandas and pyarrow once (tests/limited_runs.py)."""
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return run_module("qdanalysis.run.cli", *args, cwd=cwd or PROJECT_ROOT, env=env, timeout=120)
+    return run_module("qdanalysis.run.cli", *args, cwd=cwd or PROJECT_ROOT, env=cli_env(), timeout=120)
+
+
+def cli_env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+
+
+@pytest.mark.slow
+def test_a_command_run_here_ends_as_a_fresh_python_would(tmp_path):
+    """:func:`run_cli`'s runs (forked, with no memory limit) print and end as ``python -m`` run by a user does:
+    the same arguments, folder, environment and streams, stdin empty, a session of its own, no limit."""
+    import resource
+    import subprocess
+
+    from limited_runs import PROBE
+
+    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    for arg in ("0", "3", "raise", "出错了"):
+        forked = run_module("probe", arg, cwd=tmp_path, env=cli_env(), timeout=60)
+        fresh = subprocess.run([sys.executable, "-m", "probe", arg], cwd=tmp_path, env=cli_env(), capture_output=True,
+                               text=True, stdin=subprocess.DEVNULL, start_new_session=True, timeout=60)
+        assert (forked.returncode, forked.stdout) == (fresh.returncode, fresh.stdout), (forked, fresh)
+        assert forked.stderr.splitlines()[-1:] == fresh.stderr.splitlines()[-1:], (forked.stderr, fresh.stderr)
+    assert (forked.returncode, forked.stderr) == (1, "出错了\n")
+    assert f"cwd {tmp_path} path0 {tmp_path} env None" in forked.stdout
+    assert f"limit {resource.getrlimit(resource.RLIMIT_AS)[0]} own session True" in forked.stdout
 
 
 def bad_budget(workbook):
