@@ -61,6 +61,7 @@ if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's cho
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
+import suite  # noqa: E402 - beside this file
 from suite import SLOW_WEIGHT, read_timings, shard_of, shares, slow_program  # noqa: E402 - beside this file
 from workbooks import make_workbook  # noqa: E402 - after the project folder is set, before qdanalysis is imported
 
@@ -74,12 +75,17 @@ def pytest_configure(config):
         return
     popen_init = subprocess.Popen.__init__
 
-    def guarded(self, args, *a, **k):
+    def refuse(args):
         program = slow_program(args)
         if program is not None:
             pytest.fail(f"this test starts {program}: mark it @pytest.mark.slow (make test-fast leaves such tests out)",
                         pytrace=False)
+
+    def guarded(self, args, *a, **k):
+        refuse(args)
         popen_init(self, args, *a, **k)
+
+    suite.BEFORE_START.append(refuse)
 
     subprocess.Popen.__init__ = guarded
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import suite
 
 from qdanalysis.paths import PROJECT_ROOT
 
@@ -162,6 +163,8 @@ def _forked(module: str, *args: object, cwd: Path, timeout: float, env: dict[str
             limit: int | None = MEMORY_LIMIT) -> Run:
     """``python -m MODULE ARGS`` in ``cwd`` under the address-space limit ``limit`` (None: none), as a child of
     :data:`_FORK_SERVER`; ``env`` is the run's environment (default: ours, PYTHONPATH this project, UTF-8 streams)."""
+    for check in suite.BEFORE_START:  # as a Popen of the command would
+        check([sys.executable, "-m", module, *map(str, args)])
     if env is None:
         env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
     server = _server(env)

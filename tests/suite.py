@@ -31,6 +31,11 @@ def slow_program(args: object) -> str | None:
     return None
 
 
+#: Checks a command must pass before it starts, each given its argv (tests/conftest.py's refusal of the slow programs
+#: in a run that leaves the slow tests out): a Popen makes them, and so do the commands tests/limited_runs.py forks.
+BEFORE_START: list = []
+
+
 #: How much more a test function marked slow weighs than another test when the modules are shared out (its
 #: further parameters weigh 1: the slow one is often one of them). 40 to 80 share the suite's time evenly.
 SLOW_WEIGHT = 50

@@ -41,6 +41,23 @@ def test_a_command_run_here_ends_as_a_fresh_python_would(tmp_path):
     assert f"limit {resource.getrlimit(resource.RLIMIT_AS)[0]} own session True" in forked.stdout
 
 
+def test_a_command_is_checked_before_it_starts_as_a_popen_would_be(monkeypatch, tmp_path):
+    """A run without the slow tests refuses ``qdanalysis run`` (a kernel) forked by :func:`run_cli` as from a Popen."""
+    import suite
+
+    seen = []
+
+    def refuse(args):
+        seen.append(list(args))
+        raise RuntimeError("refused")
+
+    monkeypatch.setattr(suite, "BEFORE_START", [refuse])
+    with pytest.raises(RuntimeError, match="refused"):
+        run_cli("run", "--year", 2020, cwd=tmp_path)
+    assert seen == [[sys.executable, "-m", "qdanalysis.run.cli", "run", "--year", "2020"]]
+    assert suite.slow_program(seen[0]) == "qdanalysis run"
+
+
 def bad_budget(workbook):
     rows = [["单位：万元"], ["类别", "项目名称", "预算数", "执行数"], ["甲", "A", "abc", 1], ["甲", "B", -2, 1]]
     return workbook({"预算执行": rows}, name="坏表.xlsx")
