@@ -58,8 +58,8 @@ def shard_of(modules: dict[str, float], shards: int, load: list[float] | None = 
 #: its tests (:data:`SLOW_WEIGHT`) at :data:`UNIT_SECONDS` each.
 TIMINGS = Path(__file__).with_name("module_seconds.json")
 #: The seconds a unit weighs in a module not yet measured, on the scale of :data:`TIMINGS`: in the measured modules,
-#: their seconds over their units (980.6 s for 13,387 units in the run that wrote it, at load 5-8).
-UNIT_SECONDS = 0.073
+#: their seconds over their units (417.3 s in all in the run that wrote it, a fresh clone at load 0.5-2.5).
+UNIT_SECONDS = 0.032
 
 
 def shares(measured: dict[str, float], new_units: dict[str, float], shards: int) -> dict[str, int]:
