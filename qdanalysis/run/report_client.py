@@ -110,6 +110,7 @@ def locked(path: Path, how: int) -> Iterator[None]:
 
 
 def peer_uid(conn: socket.socket) -> int:
+    """The user id of the process at the other end of a Unix socket (``SO_PEERCRED``)."""
     import struct
 
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))

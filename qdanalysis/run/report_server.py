@@ -39,7 +39,6 @@ import os
 import select
 import signal
 import socket
-import struct
 import sys
 import threading
 import time
@@ -47,6 +46,8 @@ from pathlib import Path
 from typing import Any
 
 from qdanalysis.run import report_key
+from qdanalysis.run.report_client import peer_uid
+from qdanalysis.run.zygote import recv_line
 
 #: Seconds without a request or a running report after which the server exits.
 IDLE_SECONDS = 60.0
@@ -65,24 +66,14 @@ def log(message: str) -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} report server {os.getpid()}: {message}", file=sys.stderr, flush=True)
 
 
-def peer_uid(conn: socket.socket) -> int:
-    """The user id of the process at the other end of a Unix socket (``SO_PEERCRED``)."""
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return struct.unpack("3i", creds)[1]
-
-
 def read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     """One JSON line and the descriptors attached to it (``({}, [])`` if the client closed first)."""
-    buf, fds = b"", []
-    while not buf.endswith(b"\n"):
-        chunk, got, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-        fds += got
-        if not chunk:
-            for fd in fds:
-                os.close(fd)
-            return {}, []
-        buf += chunk
-    return json.loads(buf), fds
+    line, fds = recv_line(conn, 1 << 20, 3)
+    if not line:
+        for fd in fds:
+            os.close(fd)
+        return {}, []
+    return json.loads(line), fds
 
 
 def send(conn: socket.socket, message: dict[str, Any]) -> None:

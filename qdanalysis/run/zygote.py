@@ -187,14 +187,7 @@ class Zygote:
 
     def _answer(self) -> tuple[bytes, list[int]]:
         """The zygote's answer line (b"" if it exited) and the descriptor sent with it."""
-        line, fds = b"", []
-        while not line.endswith(b"\n"):
-            chunk, got, _, _ = socket.recv_fds(self._sock, 4096, 1)
-            fds += got
-            if not chunk:
-                return b"", fds
-            line += chunk
-        return line, fds
+        return recv_line(self._sock, 4096, 1)
 
     @classmethod
     def attached(cls, sock: socket.socket, env: dict[str, str], cwd: str,
@@ -248,6 +241,20 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def recv_line(sock: socket.socket, size: int, maxfds: int) -> tuple[bytes, list[int]]:
+    """One newline-ended line from a Unix socket and the descriptors sent with it, up to ``maxfds`` a message
+    (the zygote's answers, the report server's requests); the line is b"" if the other end closed first, and the
+    descriptors received until then are returned all the same, for the caller to close."""
+    line, fds = b"", []
+    while not line.endswith(b"\n"):
+        chunk, got, _, _ = socket.recv_fds(sock, size, maxfds)
+        fds += got
+        if not chunk:
+            return b"", fds
+        line += chunk
+    return line, fds
 
 
 def launch(cmd: list[str], kw: dict[str, Any]) -> ForkedKernel:

@@ -5,6 +5,7 @@ server processes: tests/run/test_report_server.py)."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qdanalysis.run import cli, report_client
-from qdanalysis.run.report_client import Unavailable, eligible, listing, slot, socket_folder
+from qdanalysis.run.report_client import Unavailable, eligible, listing, peer_uid, slot, socket_folder
 
 
 def parse(*argv: str):
@@ -83,3 +84,9 @@ def test_the_client_imports_little(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
                          env={**os.environ, "PYTHONPATH": str(Path(cli.__file__).parents[2])})
     assert out.stdout.strip() == "[]"
+
+
+def test_peer_uid_is_the_user_at_the_other_end():  # the server answers its own user only
+    a, b = socket.socketpair(socket.AF_UNIX)
+    with a, b:
+        assert peer_uid(a) == os.geteuid()

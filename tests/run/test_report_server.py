@@ -21,7 +21,7 @@ import pytest
 
 from qdanalysis.run import cli
 from qdanalysis.run.report_client import Client, slot
-from qdanalysis.run.report_server import _exit_code, peer_uid
+from qdanalysis.run.report_server import _exit_code
 
 pytestmark = pytest.mark.slow  # each test starts report servers (papermill, nbconvert... imported)
 
@@ -173,12 +173,6 @@ def test_a_stale_server_says_why_leaves_and_a_new_one_runs_the_command(slot_env,
     assert through_server("run", "--portfolio", str(portfolio), "--out", str(reports), "--list") == 0
     wait_until(lambda: second not in servers(run))
     assert "stale for a client: the code, the folder or the portfolio file changed" in "\n".join(log_lines(reports))
-
-
-def test_the_server_answers_its_own_user_only():
-    a, b = socket.socketpair(socket.AF_UNIX)
-    with a, b:
-        assert peer_uid(a) == os.geteuid()
 
 
 def test_exit_codes_follow_sys_exit():

@@ -249,3 +249,26 @@ def test_a_zygote_forked_for_another_runner_forks_its_kernels_and_exits_with_tha
     while os.path.exists(f"/proc/{parent}") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{parent}")
+
+
+def test_recv_line_reads_a_line_in_pieces_with_its_descriptors_and_returns_them_when_the_sender_closes():
+    import socket
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX)
+    r, w = os.pipe()
+    try:
+        with ours, theirs:
+            socket.send_fds(theirs, [b'{"a": '], [r])
+            theirs.sendall(b'1}\n')
+            line, fds = zygote.recv_line(ours, 4, 1)  # four bytes a read: the line comes in pieces
+            assert (json.loads(line), len(fds)) == ({"a": 1}, 1)
+            assert os.path.samestat(os.fstat(fds[0]), os.fstat(r))
+            os.close(fds[0])
+            socket.send_fds(theirs, [b'{"cut'], [w])
+            theirs.close()
+            line, fds = zygote.recv_line(ours, 1 << 10, 1)
+            assert line == b"" and len(fds) == 1  # closed before the newline: no line, the descriptor still given
+            os.close(fds[0])
+    finally:
+        os.close(r)
+        os.close(w)
