@@ -15,9 +15,16 @@ slots held no running task instance (between a task's end and the next one's sta
 noticed by its supervisor, the next task's supervisor and DAG parse, the scheduler's loop, dependencies); and
 after the last task, until the waiter saw the run succeed.
 
-The DAG's report tasks run through the report server (qdanalysis.run.report_server, started by ``plan``): the
-section prints how many reports its children ran and whether it was replaced, and compares every HTML report of
-the two sides byte for byte.
+The DAG's report tasks and its overview run through the report server (qdanalysis.run.report_server, started by
+``plan``): the section prints how many commands its children ran and whether it was replaced, and compares every
+HTML report of the two sides byte for byte. "Two tasks at once" is the DAG's own limit (``max_active_tasks``,
+QDANALYSIS_TASKS=2; the executor has two processes more, dags/airflow.cfg): the section prints the most task
+instances that ran at once in each run, from their start and end times, and refuses a run with more.
+
+Both sides are measured by benchmarks/measure.py's sampler, which takes at most 5% of one core (it printed
+its share). Sampling every 50 ms whatever it cost, it took 32% of a core during a DAG run (about 25 processes'
+``smaps_rollup`` each time) and 21% during ``run --portfolio``'s, and slowed what it measured: in one run each of the same code, the DAG 36.7 s against
+31.6 s with the sampler capped, ``run --portfolio`` 25.0 s against 23.6 s.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from bench_common import heading, row
 from measure import median, spread, verdict
 
 AIRFLOW_TARGET = 1.3  # the triggered DAG, two tasks at once, at most this many times run --portfolio --jobs 2
-SLOTS = 2  # task instances at once (the executor's parallelism), as --jobs 2
+SLOTS = 2  # task instances of the DAG at once (its max_active_tasks, QDANALYSIS_TASKS), as --jobs 2
 
 
 def _demo_portfolio(tmp: Path, name: str, projects: int, years: int) -> Path:
@@ -91,7 +98,8 @@ def bench_airflow(args, tmp: Path) -> dict:
     portfolio = _demo_portfolio(tmp, "p6", 3, 2)
     child = M.PROJECT_ROOT / "dags" / "airflow_standalone.py"
     qd = M.qdanalysis_command()[0]
-    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases, tasks = ([] for _ in range(9))
+    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases, tasks, sampler, at_once = (
+        [] for _ in range(11))
     for i in range(args.runs):
         def dag() -> None:
             r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, str(SLOTS)],
@@ -99,11 +107,15 @@ def bench_airflow(args, tmp: Path) -> dict:
             result = json.loads(r.stdout.strip().splitlines()[-1])
             if result["state"] != "success" or set(result["states"]) != {"success"}:
                 raise RuntimeError(f"the DAG run did not succeed: {result['state']} {result['states']}")
+            if result["most_at_once"] > SLOTS:  # the comparison with --jobs 2 would not be a fair one
+                raise RuntimeError(f"{result['most_at_once']} task instances ran at once, more than {SLOTS}")
             dag_t.append(result["run_s"])
             start_t.append(result["start_s"])
             dag_mb.append(r.peak_mb)
             dag_load.append(r.others_running)
+            sampler.append(("dag", r.sampler_cpu_s / r.seconds))
             phases.append(timeline(result))
+            at_once.append(result["most_at_once"])
             tasks.append(result["tasks"])
 
         def ours() -> None:
@@ -112,6 +124,7 @@ def bench_airflow(args, tmp: Path) -> dict:
             ours_t.append(r.seconds)
             ours_mb.append(r.peak_mb)
             ours_load.append(r.others_running)
+            sampler.append(("ours", r.sampler_cpu_s / r.seconds))
 
         for step in ((dag, ours) if i % 2 == 0 else (ours, dag)):
             step()
@@ -129,16 +142,21 @@ def bench_airflow(args, tmp: Path) -> dict:
     row(f"  first task's start until the last one's end ({split['task_instances']:.0f} task instances)",
         f"{split['tasks_s']:6.1f} s, of which {SLOTS} slots idle {split['idle_slot_s']:5.1f} slot-s")
     row("  last task's end until the run was seen succeeded", f"{split['after_last_task_s']:6.1f} s")
+    row(f"  most task instances running at once (the DAG's limit {SLOTS})", ", ".join(map(str, at_once)))
     used = [server_use(tmp / f"dag-{i}") for i in range(args.runs)]
-    row("  reports run by the report server's children, servers started", ", ".join(f"{a}, {b}" for a, b in used))
+    row("  reports and overviews run by the report server's children, servers started", ", ".join(f"{a}, {b}" for a, b in used))
     compared = [same_pages(tmp / f"ours-{i}", tmp / f"dag-{i}") for i in range(args.runs)]
     row("  HTML reports byte-identical to run --portfolio's",
         "; ".join(f"{n - len(d)} of {n}" + (f" (differ: {', '.join(d)})" if d else "") for n, d in compared))
     print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server until the API lists the DAG and"
           f" answers on its execution API — {median(start_t):.0f} s, not counted; peak memory with Airflow's own"
           f" processes and the report server's {median(dag_mb):.0f} MB)")
+    shares = {side: median([share for s, share in sampler if s == side]) for side in ("dag", "ours")}
+    print(f"  (the bench's memory sampler took {100 * shares['dag']:.1f}% of one core during the DAG runs,"
+          f" {100 * shares['ours']:.1f}% during run --portfolio's)")
     print(f"  {M.load_line()}")
     return {"run_portfolio_jobs2_s": median(ours_t), "triggered_s": median(dag_t), "ratio": ratio,
+            "most_at_once": at_once, "sampler_core_share": shares,
             "airflow_start_s": median(start_t), "airflow_peak_mb": median(dag_mb), "phases": split,
             "server_use": used, "differing_pages": [d for _, d in compared],
             "runs": {"dag_s": dag_t, "run_portfolio_jobs2_s": ours_t}, "task_instances": tasks}

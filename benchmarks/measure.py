@@ -1,8 +1,11 @@
 """Timing and memory of commands, for the benchmarks: wall time, peak memory, medians.
 
 A command is measured as a whole subprocess (interpreter start and imports included). Its
-memory is sampled every 50 ms over the process and all its descendants (kernels, worker
-processes), two ways:
+memory is sampled over the process and all its descendants (kernels, worker processes): every
+50 ms, or less often where one sample costs more, so that the sampler never takes more than 5% of
+one core from what it measures (a sample reads every process's ``smaps_rollup``: under Airflow,
+about 25 processes, one sample every 50 ms took 15-20% of a core and slowed the DAG it measured
+by seconds). The sampler's own CPU time is kept (``sampler_cpu_s``). Memory is counted two ways:
 
 - ``peak_mb``: the peak of their resident sets (RSS) summed. A page that several of them map —
   the code of Python, numpy, pandas, zmq that every kernel loads from the same files — is
@@ -35,7 +38,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
-SAMPLE_SECONDS = 0.05
+SAMPLE_SECONDS = 0.05  # the shortest interval between two samples of a command's memory
+SAMPLER_SHARE = 0.05  # the most of one core the sampler takes: it waits (1 / SHARE - 1) x a sample's CPU time
+MARKED_SECONDS = 1.0  # how often a detached command's processes outside its tree are looked for
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class Run:
     peak_pss_mb: float = float("nan")  # PSS of the tree summed (see the module docstring)
     peak_private_mb: float = float("nan")  # USS summed + the largest process's shared pages
     others_running: float = float("nan")  # mean runnable threads of the rest of the machine
+    sampler_cpu_s: float = float("nan")  # CPU time the memory sampler itself took while the command ran
 
 
 def env() -> dict[str, str]:
@@ -173,26 +179,28 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_e
     proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **extra_env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", errors="replace")
     peak = peak_pss = peak_private = 0
+    sampler_cpu = 0.0
     others: list[int] = []
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_pss, peak_private
+        nonlocal peak, peak_pss, peak_private, sampler_cpu
         handle = psutil.Process(proc.pid)
         me = psutil.Process()
         outside: list = []
-        samples = 0
+        look_outside = 0.0
         while not stop.is_set():
+            began = time.thread_time()
             try:
                 procs = [handle, *handle.children(recursive=True)]
             except psutil.Error:
                 procs = []
             if detached and procs:
-                if samples % 20 == 0:
+                if time.monotonic() >= look_outside:
                     outside = _marked(psutil, marker.encode())
+                    look_outside = time.monotonic() + MARKED_SECONDS
                 inside = {p.pid for p in procs}
                 procs += [p for p in outside if p.pid not in inside and p.is_running()]
-            samples += 1
             if procs and os.path.exists("/proc/loadavg"):
                 running = _machine_running()  # read first: this thread is running now, and counted below
                 others.append(max(0, running - _running_threads([*procs, me])))
@@ -200,7 +208,9 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_e
                 peak, peak_pss, peak_private = max(peak, rss), max(peak_pss, pss), max(peak_private, private)
             else:
                 peak = max(peak, _tree_rss(handle))
-            stop.wait(SAMPLE_SECONDS)
+            spent = time.thread_time() - began
+            sampler_cpu += spent
+            stop.wait(max(SAMPLE_SECONDS, spent * (1 / SAMPLER_SHARE - 1)))
 
     sampler = None
     if psutil is not None:
@@ -219,7 +229,8 @@ def run(cmd: list[str], *, cwd: Path = PROJECT_ROOT, check: bool = True, extra_e
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     nan = float("nan")
     result = Run(seconds, peak / 2**20, cpu, proc.returncode, out, err, peak_pss / 2**20 if peak_pss else nan,
-                 peak_private / 2**20 if peak_private else nan, statistics.mean(others) if others else nan)
+                 peak_private / 2**20 if peak_private else nan, statistics.mean(others) if others else nan,
+                 sampler_cpu if sampler is not None else nan)
     if check and proc.returncode != 0:
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-2000:]}\n{err[-2000:]}")
     return result

@@ -83,6 +83,9 @@ def marked_processes(home: str, sessions: frozenset[int] = frozenset()) -> list[
     return found
 
 
+#: The LocalExecutor's processes beyond the DAG's task slots: a finished task's supervisor holds its process for up
+#: to ``[workers] min_heartbeat_interval`` after the task's end (dags/airflow.cfg).
+SPARE_PROCESSES = 2
 #: The components started, in this order, each as ``airflow <command>``.
 COMPONENTS = {"scheduler": ["scheduler", "--skip-serve-logs"], "dag-processor": ["dag-processor"],
               "api-server": ["api-server"]}
@@ -92,7 +95,9 @@ class Standalone:
     """Airflow's components in a temporary AIRFLOW_HOME; a context manager that always stops them.
 
     Args:
-        parallelism: task instances that run at once (LocalExecutor's processes).
+        tasks: task instances of the DAG that run at once (``QDANALYSIS_TASKS``, the DAG's ``max_active_tasks``);
+            the LocalExecutor gets :data:`SPARE_PROCESSES` processes more (``[core] parallelism``: see
+            dags/airflow.cfg).
         env: extra environment of every Airflow process (the DAG file reads QDANALYSIS_* settings).
         start_timeout: seconds to wait for the API server to list the DAG.
 
@@ -100,7 +105,7 @@ class Standalone:
     raised here).
     """
 
-    def __init__(self, parallelism: int = 2, env: dict[str, str] | None = None, start_timeout: float = 240):
+    def __init__(self, tasks: int = 2, env: dict[str, str] | None = None, start_timeout: float = 240):
         self.home = tempfile.mkdtemp(prefix="qdanalysis-airflow-")
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -115,7 +120,8 @@ class Standalone:
             "AIRFLOW_HOME": self.home,
             "AIRFLOW_CONFIG": str(Path(self.home) / "airflow.cfg"),
             "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-            "AIRFLOW__CORE__PARALLELISM": str(parallelism),
+            "AIRFLOW__CORE__PARALLELISM": str(tasks + SPARE_PROCESSES),
+            "QDANALYSIS_TASKS": str(tasks),
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",  # a throwaway local instance: no login
             "AIRFLOW__API__HOST": "127.0.0.1",  # as CONFIG says; whatever the caller's environment says
             "AIRFLOW__API__PORT": str(self.port),
@@ -313,10 +319,21 @@ def _seconds(stamp: str | None) -> float | None:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() if stamp else None
 
 
-def main(portfolio: str, reports: str, qdanalysis: str, parallelism: str = "2") -> dict:
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most task instances running at one moment, from their (start, end) times (one that ends as another
+    starts does not overlap it)."""
+    events = sorted([(end, -1) for _, end in spans] + [(start, 1) for start, _ in spans])
+    running = most = 0
+    for _, step in events:
+        running += step
+        most = max(most, running)
+    return most
+
+
+def main(portfolio: str, reports: str, qdanalysis: str, slots: str = "2") -> dict:
     """Benchmark child: start Airflow, trigger one run, wait; seconds of each step, the task states and the
     timeline of the task instances (queued, start, end: seconds after the trigger command began, from the API)."""
-    with Standalone(parallelism=int(parallelism)) as airflow:
+    with Standalone(tasks=int(slots)) as airflow:
         begin, begin_epoch = time.monotonic(), time.time()
         run_id = airflow.trigger({"qdanalysis": qdanalysis, "portfolio": portfolio, "reports": reports})
         triggered = time.monotonic() - begin
@@ -333,7 +350,9 @@ def main(portfolio: str, reports: str, qdanalysis: str, parallelism: str = "2") 
         tasks = [{"task": ti["task_id"], "label": ti.get("rendered_map_index") or "", "state": ti["state"],
                   "queued": after(ti.get("queued_when")), "start": after(ti.get("start_date")),
                   "end": after(ti.get("end_date"))} for ti in listed]
+        spans = [(t["start"], t["end"]) for t in tasks if t["start"] is not None and t["end"] is not None]
         return {"start_s": airflow.started_s, "run_s": seconds, "trigger_s": triggered, "state": state,
+                "most_at_once": most_at_once(spans),
                 "queued": after(run.get("queued_at")), "run_start": after(run.get("start_date")),
                 "run_end": after(run.get("end_date")), "tasks": sorted(tasks, key=lambda t: t["start"] or 0),
                 "states": sorted(s for s, _ in states.values())}

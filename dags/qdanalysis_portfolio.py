@@ -17,9 +17,9 @@ not its packages inside Airflow's.
 As ``qdanalysis run --portfolio`` does in one command. A project-year (or trends report) whose inputs and
 code are unchanged since its last successful run is skipped by the command itself (nothing is parsed), so a rerun of the DAG costs little.
 
-The report tasks share one *report server* (qdanalysis.run.report_server; QDANALYSIS_REPORT_SERVER=1, set for
-plan's and the reports' commands): ``plan`` starts it, detached, and each report's command is a thin client that
-hands it the command, environment and output; the server forks a child per report, which runs the command as a
+The report tasks and the overview share one *report server* (qdanalysis.run.report_server;
+QDANALYSIS_REPORT_SERVER=1, set for every task's command): ``plan`` starts it, detached, and each report's command
+(and the overview's) is a thin client that hands it the command, environment and output; the server forks a child per report, which runs the command as a
 new ``qdanalysis`` process would (its kernel forked from a preloaded zygote, as in ``run --portfolio``), writes
 to the task's own log and sends back its exit status: each report still fails and retries alone, and Airflow sees
 its real outcome. The server listens on a Unix socket for its own user only, is keyed by the code, environment,
@@ -34,6 +34,8 @@ manual run can override):
     QDANALYSIS_PORTFOLIO  the portfolio file (default: ../params/portfolio.yaml)
     QDANALYSIS_REPORTS    the reports root (default: ../reports); shared storage with several workers
     QDANALYSIS_RETRIES, QDANALYSIS_RETRY_DELAY   retries of a report (default 2, 300 seconds)
+    QDANALYSIS_TASKS      task instances of a run at once (default: the machine's cores); Airflow's executor
+                          needs two processes more ([core] parallelism, airflow.cfg)
     QDANALYSIS_REPORT_SERVER    1 (default): the reports through the report server; 0: each in its own process
     QDANALYSIS_REPORT_SERVER_IDLE   seconds the report server waits for work before it leaves (default 60)
 Airflow's own settings for running it (and why each): airflow.cfg and README.md beside this file.
@@ -72,8 +74,8 @@ _ENV = {
     "QDANALYSIS_REPORTS": "{{ params.reports }}",
     "QDANALYSIS_REPORT_SERVER": REPORT_SERVER,
 }
-#: The folder of plan's and every report task's command (the portfolio file's), not a new temporary one each: the
-#: report server is keyed by it.
+#: The folder of every task's command (the portfolio file's), not a new temporary one each: the report server is
+#: keyed by it.
 _CWD = "{{ params.portfolio.rsplit('/', 1)[0] or '/' }}"
 
 with DAG(
@@ -83,6 +85,11 @@ with DAG(
     start_date=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
     catchup=False,
     max_active_runs=1,  # two runs would race for the same reports/ folders
+    # How many of its task instances run at once (a report runs one kernel: about one core). The DAG's own limit,
+    # not the executor's: a finished task's supervisor holds its executor process up to a second after the task's
+    # end (dags/airflow.cfg), and with the executor as the limit each report waited for that second; the
+    # scheduler queues the next one as soon as the task's end is recorded.
+    max_active_tasks=int(_setting("QDANALYSIS_TASKS", os.cpu_count() or 1)),
     params={key: Param(value, type="string") for key, value in DEFAULTS.items()},
     default_args={
         "retries": int(_setting("QDANALYSIS_RETRIES", 2)),
@@ -131,6 +138,7 @@ with DAG(
         bash_command='"$QDANALYSIS_BIN" overview --portfolio "$QDANALYSIS_PORTFOLIO" --out "$QDANALYSIS_REPORTS"',
         env=_ENV,
         append_env=True,
+        cwd=_CWD,
         trigger_rule=TriggerRule.ALL_DONE,  # a failed project-year shows in its row, it does not stop the page
     )
     report >> overview

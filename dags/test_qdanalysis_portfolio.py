@@ -126,5 +126,16 @@ def test_a_failed_project_year_is_retried_and_does_not_stop_the_others(tmp_path)
     assert f'href="../demo-02/2022/{FAILED_REPORT}"' in page
 
 
+def test_the_dag_limits_its_running_tasks_and_runs_every_command_in_the_portfolios_folder(monkeypatch):
+    monkeypatch.setenv("QDANALYSIS_TASKS", "3")
+    assert load_dag().max_active_tasks == 3
+    monkeypatch.delenv("QDANALYSIS_TASKS")
+    dag = load_dag()
+    assert dag.max_active_tasks == os.cpu_count()
+    # The report server is keyed by the folder: every task that is its client runs in the same one.
+    assert {dag.get_task(name).cwd for name in ("plan", "report", "overview")} == {
+        "{{ params.portfolio.rsplit('/', 1)[0] or '/' }}"}
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))

@@ -1,5 +1,6 @@
 """The thin client of the report server (:mod:`qdanalysis.run.report_server`): ``qdanalysis run --portfolio FILE
---only LABEL`` with ``QDANALYSIS_REPORT_SERVER=1`` (what the portfolio DAG's tasks run).
+--only LABEL`` and ``qdanalysis overview --portfolio FILE`` with ``QDANALYSIS_REPORT_SERVER=1`` (what the portfolio
+DAG's report tasks and its overview run).
 
 The command sends its arguments, environment, folder and stdin/stdout/stderr to the server of its portfolio and
 reports folder (one socket per pair, :func:`slot`), and exits with the status the server's child sends back: the
@@ -69,10 +70,20 @@ def served(args: Any, argv: list[str] | None) -> int:
 
 
 def eligible(args: Any) -> bool:
-    """Whether the command is one report task's: ``run --portfolio FILE --only LABEL`` (no --list, no --pdf)."""
-    return (getattr(args.func, "__name__", "") == "cmd_run" and bool(getattr(args, "portfolio", None))
+    """Whether the command is one of the DAG's tasks after ``plan``: a report's, ``run --portfolio FILE --only
+    LABEL`` (no --list, no --pdf), or the overview's, ``overview --portfolio FILE``."""
+    command = getattr(args.func, "__name__", "")
+    if command == "cmd_overview":
+        return bool(getattr(args, "portfolio", None))
+    return (command == "cmd_run" and bool(getattr(args, "portfolio", None))
             and bool(getattr(args, "only", None)) and not getattr(args, "list", False)
             and not getattr(args, "pdf", False))
+
+
+def runs_kernel(args: Any) -> bool:
+    """Whether the command runs a notebook (a report's), so that its child needs a kernel zygote (the overview's
+    does not)."""
+    return getattr(args.func, "__name__", "") == "cmd_run"
 
 
 def listing(args: Any) -> bool:
@@ -143,7 +154,7 @@ class Client:
             raise Unavailable(f"套接字路径过长：{self.path}")
         self._buf = b""
         self.request = {"argv": argv, "argv0": sys.argv[0], "cwd": cwd, "env": dict(os.environ),
-                        "key": report_key.key(dict(os.environ), cwd, args.portfolio)}
+                        "key": report_key.key(dict(os.environ), cwd, args.portfolio), "kernel": runs_kernel(args)}
 
     def run(self) -> int:
         why = ""
@@ -223,7 +234,7 @@ class Client:
         conn.settimeout(None)
         answer = self._line(conn)
         if answer is None:
-            print("错误：报告服务进程意外退出，报告未完成", file=sys.stderr, flush=True)
+            print("错误：报告服务进程意外退出，命令未完成", file=sys.stderr, flush=True)
             return 1
         if "signal" in answer:
             print(f"错误：运行报告的进程被信号 {answer['signal']} 结束", file=sys.stderr, flush=True)

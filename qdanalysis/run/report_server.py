@@ -4,7 +4,8 @@ report that runs the command as a new ``qdanalysis`` process would.
 Each task of the portfolio DAG runs ``qdanalysis run --portfolio FILE --only LABEL``. As its own process, each paid
 ``qdanalysis``'s start (papermill, nbconvert, jupyter_client: ~1 s of CPU) and a kernel launched normally (ipykernel,
 pandas, matplotlib and qdanalysis imported again: ~1.4 s), which ``run --portfolio`` pays once for all its reports
-(:mod:`qdanalysis.run.zygote`). With ``QDANALYSIS_REPORT_SERVER=1`` (the DAG sets it) the command is a thin client
+(:mod:`qdanalysis.run.zygote`). The overview's task, ``qdanalysis overview --portfolio FILE``, paid the same start for
+about a second of work. With ``QDANALYSIS_REPORT_SERVER=1`` (the DAG sets it) the command is a thin client
 (:mod:`qdanalysis.run.report_client`) of a server started by the first task that needs one:
 ``python -m qdanalysis.run.report_server SOCKET PORTFOLIO``, detached, in the client's folder and environment (less
 the per-task variables, :mod:`qdanalysis.run.report_key`).
@@ -19,8 +20,9 @@ The server:
   variables that differ), and the server stops taking requests, finishes what runs and exits, so that the client
   starts a new one in its place;
 - forks a child per report (:func:`_child`): its own session, the client's descriptors as 0-2, folder,
-  environment and arguments, a kernel zygote of its own forked from the server's (the kernel forked fresh for the
-  notebook, as in ``run --portfolio``), then ``qdanalysis``'s own ``main``; it sends the exit status back. The
+  environment and arguments, for a report a kernel zygote of its own forked from the server's (the kernel forked
+  fresh for the notebook, as in ``run --portfolio``; the overview runs no notebook), then ``qdanalysis``'s own
+  ``main``; it sends the exit status back. The
   server never runs a report itself: each report is a new process from the state after the imports, and a failing
   one fails alone. A client that goes away (its task killed) takes its child with it (:func:`_watch`); a child
   that dies without an answer is answered by the server with the signal that ended it;
@@ -185,7 +187,7 @@ class Server:
             conn.close()
             return None
         zsock = None
-        if self.zygote is not None:
+        if self.zygote is not None and request.get("kernel", True):
             from qdanalysis.run.zygote import ZygoteUnavailable
 
             try:

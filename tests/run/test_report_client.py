@@ -5,9 +5,11 @@ server processes: tests/run/test_report_server.py)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,14 +22,30 @@ def parse(*argv: str):
     return cli.build_parser().parse_args(list(argv))
 
 
-def test_only_a_report_tasks_command_goes_to_the_server_and_plans_start_it():
+def test_only_a_report_tasks_or_the_overviews_command_goes_to_the_server_and_plans_start_it():
     assert eligible(parse("run", "--portfolio", "p.yaml", "--only", "a/2020"))
     assert eligible(parse("run", "--portfolio", "p.yaml", "--out", "r", "--only", "a/trends"))
+    assert eligible(parse("overview", "--portfolio", "p.yaml", "--out", "r"))
     for argv in (("run", "--portfolio", "p.yaml"), ("run", "--portfolio", "p.yaml", "--only", "a", "--list"),
-                 ("run", "--year", "2020"), ("overview", "--portfolio", "p.yaml")):
+                 ("run", "--portfolio", "p.yaml", "--only", "a/2020", "--pdf"), ("run", "--year", "2020"),
+                 ("draft", "--year", "2020")):
         assert not eligible(parse(*argv)), argv
     assert listing(parse("run", "--portfolio", "p.yaml", "--out", "r", "--list"))
     assert not listing(parse("run", "--portfolio", "p.yaml", "--list"))  # no reports folder: no slot to start
+
+
+def test_a_reports_request_asks_for_a_kernel_and_the_overviews_does_not(tmp_path, monkeypatch):
+    run = Path(tempfile.mkdtemp(prefix="qd", dir="/tmp"))  # a socket's path is at most 107 bytes
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.yaml").write_text("projects: []\n", encoding="utf-8")
+    try:
+        report = ["run", "--portfolio", "p.yaml", "--out", "r", "--only", "a/2020"]
+        overview = ["overview", "--portfolio", "p.yaml", "--out", "r"]
+        assert report_client.Client(parse(*report), report).request["kernel"] is True
+        assert report_client.Client(parse(*overview), overview).request["kernel"] is False
+    finally:
+        shutil.rmtree(run)
 
 
 def test_the_socket_folder_is_private_to_the_user_and_refused_otherwise(tmp_path, monkeypatch):

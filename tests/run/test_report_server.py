@@ -215,3 +215,60 @@ def test_a_child_that_answered_is_not_ended_when_its_client_leaves():
     ours.close()
     _watch(theirs, done)  # returns: the answer was sent, the client may go
     theirs.close()
+
+
+def test_the_overview_runs_in_a_child_of_the_server(slot_env, capfd):
+    run, portfolio, reports = slot_env
+
+    assert through_server("overview", "--portfolio", "portfolio.yaml", "--out", str(reports)) == 0
+    assert "财政局总览：" in capfd.readouterr().out
+    assert "测试总览" in (reports / "portfolio" / "index.html").read_text(encoding="utf-8")
+    [child] = [line for line in log_lines(reports) if ": child " in line]
+    assert child.endswith(f"overview --portfolio portfolio.yaml --out {reports}")
+
+
+def test_a_child_gets_a_kernel_zygote_only_for_a_command_that_runs_a_notebook(tmp_path, monkeypatch):
+    """A report's child gets a kernel zygote of its own, forked from the server's; the overview's runs no notebook
+    and gets none (forking one would cost a process for nothing)."""
+    from qdanalysis.run import report_key
+    from qdanalysis.run.report_server import Server
+
+    class Zygote:
+        forks = 0
+
+        def fork_zygote(self):
+            Zygote.forks += 1
+            ours, theirs = socket.socketpair(socket.AF_UNIX)
+            theirs.close()
+            return ours
+
+        def forget(self):
+            pass
+
+        def close(self):
+            pass
+
+    run = Path(tempfile.mkdtemp(prefix="qd", dir="/tmp"))
+    monkeypatch.chdir(tmp_path)
+    portfolio = make_portfolio(tmp_path)
+    server = Server(run / "s.sock", str(portfolio), 60)
+    server.zygote = Zygote()
+    try:
+        for kernel, forks in ((False, 0), (True, 1)):
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(str(run / "s.sock"))
+            request = {"argv": ["overview"], "key": report_key.key(dict(os.environ), os.getcwd(), str(portfolio)),
+                       "kernel": kernel}
+            null = os.open(os.devnull, os.O_RDWR)
+            socket.send_fds(client, [json.dumps(request).encode() + b"\n"], [null, null, null])
+            os.close(null)
+            if server._accept() is not None:  # the forked child: nothing to run here
+                os._exit(0)
+            assert Zygote.forks == forks
+            [pid] = list(server.children)
+            os.waitpid(pid, 0)
+            server.children.pop(pid).close()
+            client.close()
+    finally:
+        server.close()
+        shutil.rmtree(run, ignore_errors=True)
