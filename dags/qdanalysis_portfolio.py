@@ -36,7 +36,8 @@ manual run can override):
     QDANALYSIS_RETRIES, QDANALYSIS_RETRY_DELAY   retries of a report (default 2, 300 seconds)
     QDANALYSIS_TASKS      task instances of a run at once (default: the machine's cores); Airflow's executor
                           needs two processes more ([core] parallelism, airflow.cfg)
-    QDANALYSIS_REPORT_SERVER    1 (default): the reports through the report server; 0: each in its own process
+    QDANALYSIS_REPORT_SERVER    1 (default): the reports and the overview through the report server; 0: each in
+                                its own process
     QDANALYSIS_REPORT_SERVER_IDLE   seconds the report server waits for work before it leaves (default 60)
 Airflow's own settings for running it (and why each): airflow.cfg and README.md beside this file.
 """
@@ -53,8 +54,8 @@ from airflow.sdk import DAG, Param, TriggerRule, get_current_context
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DAG_ID = "qdanalysis_portfolio"
-#: "1": each report task's command is a thin client of the report server (qdanalysis.run.report_server); "0": each
-#: runs its report in its own process.
+#: "1": each report task's command, and the overview's, is a thin client of the report server
+#: (qdanalysis.run.report_server); "0": each runs in its own process.
 REPORT_SERVER = os.environ.get("QDANALYSIS_REPORT_SERVER") or "1"
 
 
