@@ -17,9 +17,10 @@ after the last task, until the waiter saw the run succeed.
 
 The DAG's report tasks and its overview run through the report server (qdanalysis.run.report_server, started by
 ``plan``): the section prints how many commands its children ran and whether it was replaced, and compares every
-HTML report of the two sides byte for byte. "Two tasks at once" is the DAG's own limit (``max_active_tasks``,
-QDANALYSIS_TASKS=2; the executor has two processes more, dags/airflow.cfg): the section prints the most task
-instances that ran at once in each run, from their start and end times, and refuses a run with more.
+HTML page of the two sides byte for byte (the 9 reports and the overview). "Two tasks at once" is the DAG's own
+limit (``max_active_tasks``, QDANALYSIS_TASKS=2; the executor has two processes more, dags/airflow.cfg): the
+section prints the most task instances that ran at once in each run, from their start and end times, and refuses
+a run with more.
 
 Both sides are measured by benchmarks/measure.py's sampler, which takes at most 5% of one core (it printed
 its share). Sampling every 50 ms whatever it cost, it took 32% of a core during a DAG run (about 25 processes'
@@ -65,8 +66,9 @@ def idle_slot_seconds(tasks: list[dict], slots: int = SLOTS) -> float:
 
 
 def same_pages(a: Path, b: Path) -> tuple[int, list[str]]:
-    """How many HTML reports under ``a`` (not the overview) and which of them differ from ``b``'s or are missing."""
-    pages = sorted(p.relative_to(a) for p in a.rglob("*.html") if "portfolio" not in p.parts)
+    """How many HTML pages under ``a`` (the reports and the overview) and which of them differ from ``b``'s or are
+    missing."""
+    pages = sorted(p.relative_to(a) for p in a.rglob("*.html"))
     return len(pages), [str(p) for p in pages if not (b / p).is_file() or (a / p).read_bytes() != (b / p).read_bytes()]
 
 
@@ -144,9 +146,10 @@ def bench_airflow(args, tmp: Path) -> dict:
     row("  last task's end until the run was seen succeeded", f"{split['after_last_task_s']:6.1f} s")
     row(f"  most task instances running at once (the DAG's limit {SLOTS})", ", ".join(map(str, at_once)))
     used = [server_use(tmp / f"dag-{i}") for i in range(args.runs)]
-    row("  reports and overviews run by the report server's children, servers started", ", ".join(f"{a}, {b}" for a, b in used))
+    row("  reports and overviews run by the report server's children, servers started",
+        ", ".join(f"{a}, {b}" for a, b in used))
     compared = [same_pages(tmp / f"ours-{i}", tmp / f"dag-{i}") for i in range(args.runs)]
-    row("  HTML reports byte-identical to run --portfolio's",
+    row("  HTML pages (reports, overview) byte-identical to run --portfolio's",
         "; ".join(f"{n - len(d)} of {n}" + (f" (differ: {', '.join(d)})" if d else "") for n, d in compared))
     print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server until the API lists the DAG and"
           f" answers on its execution API — {median(start_t):.0f} s, not counted; peak memory with Airflow's own"
