@@ -237,7 +237,7 @@ class Client:
             print("错误：报告服务进程意外退出，命令未完成", file=sys.stderr, flush=True)
             return 1
         if "signal" in answer:
-            print(f"错误：运行报告的进程被信号 {answer['signal']} 结束", file=sys.stderr, flush=True)
+            print(f"错误：运行该命令的进程被信号 {answer['signal']} 结束", file=sys.stderr, flush=True)
             return 128 + int(answer["signal"])
         return int(answer["exit"])
 

@@ -108,3 +108,20 @@ def test_peer_uid_is_the_user_at_the_other_end():  # the server answers its own 
     a, b = socket.socketpair(socket.AF_UNIX)
     with a, b:
         assert peer_uid(a) == os.geteuid()
+
+
+def test_the_exit_status_the_server_sends_back_and_what_the_command_says_when_there_is_none(capfd):
+    """The child's exit status; the signal that ended a child that never answered (as a shell reports it); a
+    server gone before any answer."""
+    client = report_client.Client.__new__(report_client.Client)
+    for lines, status, said in (([b'{"exit": 3}\n'], 3, ""),
+                                ([b'{"sig', b'nal": 9}\n'], 128 + 9, "错误：运行该命令的进程被信号 9 结束"),
+                                ([], 1, "错误：报告服务进程意外退出，命令未完成")):
+        ours, theirs = socket.socketpair(socket.AF_UNIX)
+        for line in lines:
+            theirs.sendall(line)
+        theirs.close()
+        client._buf = b""
+        assert client._follow(ours) == status
+        assert capfd.readouterr().err.strip() == said
+        ours.close()
