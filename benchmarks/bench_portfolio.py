@@ -111,8 +111,8 @@ def bench_portfolio(args, tmp: Path) -> dict:
     row(f"speed-up, same {notebooks} reports (target >= {PORTFOLIO_TARGET})", f"{ratio:6.2f} x   {verdict(ratio >= PORTFOLIO_TARGET)}")
     row(f"peak memory of run --portfolio, PSS (target <= {PORTFOLIO_MB_TARGET} MB)",
         f"{median(par_pss):6.0f} MB {verdict(median(par_pss) <= PORTFOLIO_MB_TARGET)}")
-    print("  (peak, sampled every 50 ms over the command and all its processes — kernels: PSS summed, each shared page"
-          " once; RSS summed counts the libraries every kernel maps once per kernel; private pages + the largest"
+    print("  (peak, sampled every 50 ms, less often where a sample costs more than 5% of a core, over the command"
+          " and all its processes — kernels: PSS summed, each shared page once; RSS summed counts the libraries every kernel maps once per kernel; private pages + the largest"
           f" process's shared ones: {median(par_private):.0f} MB. others' load: mean runnable threads of the rest"
           " of the machine during the runs)")
     print(f"  {M.load_line()}")

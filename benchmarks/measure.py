@@ -4,8 +4,8 @@ A command is measured as a whole subprocess (interpreter start and imports inclu
 memory is sampled over the process and all its descendants (kernels, worker processes): every
 50 ms, or less often where one sample costs more, so that the sampler never takes more than 5% of
 one core from what it measures (a sample reads every process's ``smaps_rollup``: under Airflow,
-about 25 processes, one sample every 50 ms took 15-20% of a core and slowed the DAG it measured
-by seconds). The sampler's own CPU time is kept (``sampler_cpu_s``). Memory is counted two ways:
+about 25 processes, one sample every 50 ms took 32% of a core and slowed the DAG it measured by
+about 5 s). The sampler's own CPU time is kept (``sampler_cpu_s``). Memory is counted two ways:
 
 - ``peak_mb``: the peak of their resident sets (RSS) summed. A page that several of them map —
   the code of Python, numpy, pandas, zmq that every kernel loads from the same files — is
