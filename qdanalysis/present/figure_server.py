@@ -12,8 +12,13 @@ the document's text and tables. :meth:`FigureServer.png` then gives each figure,
 process never loads matplotlib; the bytes are those this process would have drawn (the child is a copy of it,
 and the cache key says so).
 
+The child runs in a session of its own (as a report's kernel does): where Linux groups the processes of a session for
+the scheduler (``autogroup``), the drawing then gets a share of the machine of its own beside this process's, instead
+of one share split between the two while other work runs (the figures are most of the draft's time).
+
 A chart that cannot be pickled (its ``draw`` is not a :class:`~qdanalysis.present.blocks.Drawing`) is drawn here, as
-before. The child dies with this process (``PR_SET_PDEATHSIG``) and the ``with`` block stops and reaps it on any way
+before. The child dies with this process (``PR_SET_PDEATHSIG``; a session of its own takes it out of the terminal's
+signals) and the ``with`` block stops and reaps it on any way
 out; its folders are inside this process's private folder, removed at the end. An error in the child is raised
 here, with its message, when the figure is asked for (:class:`~qdanalysis.present.drawer.DrawingFailed`).
 """
@@ -166,6 +171,7 @@ class FigureServer:
         status = 0
         try:
             _die_with_parent()
+            os.setsid()  # a share of the CPU of its own (see the module's text)
             sys.stdout = sys.stderr = open(os.devnull, "w")  # the parent's streams are the parent's
             tempfile.tempdir = str(self.folder)  # the drawer's folder inside ours: removed with it
             warm()
