@@ -51,17 +51,18 @@ PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.an
 
 def warm() -> None:
     """What drawing needs, loaded before any figure is asked for: matplotlib (Agg), seaborn and the report theme,
-    the chart modules, the cache key's hashes of the code, the libraries and the font, and the font itself."""
-    import importlib
-    import pkgutil
-
+    what every chart module imports (:mod:`~qdanalysis.present.charts.base`; each chart's own module is loaded when
+    the charts arrive, :func:`_serve`), the image formats Pillow loads on a first save, the cache key's hashes of
+    the code, the libraries and the font, and the font itself."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import RendererAgg
+    from PIL import Image
 
-    from qdanalysis.present import cache, charts, style
+    from qdanalysis.present import cache, style
+    from qdanalysis.present.charts import base  # noqa: F401 - what every chart module imports
 
     if not style._theme_applied:  # noqa: SLF001 - the theme a first figure would apply
         style.apply_theme()
@@ -69,8 +70,7 @@ def warm() -> None:
     cache.code_version()
     cache.library_versions()
     cache.font_digest()
-    for module in pkgutil.iter_modules(charts.__path__):
-        importlib.import_module(f"{charts.__name__}.{module.name}")
+    Image.preinit()  # as the first PNG saved would (the drawer's child then need not)
     # the Chinese font opened and measured once (its glyph tables read), as the first label of a figure would
     RendererAgg(10, 10, 72).get_text_width_height_descent("图", font_manager.FontProperties(), ismath=False)
 
@@ -192,8 +192,12 @@ def _serve(charts: list[Chart], folder: Path, done: int) -> int:
     """Get each chart's PNG in order (from the cache, or drawn here and by the drawer's child), write it to
     ``folder`` and say so; 1 after an error (said with its message)."""
     from qdanalysis.present import cache
+    from qdanalysis.present.blocks import Drawing
     from qdanalysis.present.drawer import drawing_ahead
 
+    for module in dict.fromkeys(c.draw.module for c in charts if isinstance(c.draw, Drawing)):
+        with contextlib.suppress(Exception):  # an error is its chart's, raised when the chart is drawn
+            importlib.import_module(module)  # the charts' modules, before the drawer's child is forked: loaded once
     with drawing_ahead(charts):
         for index, chart in enumerate(charts):
             drawn = len(cache.DRAWN)
