@@ -12,8 +12,13 @@ the document's text and tables. :meth:`FigureServer.png` then gives each figure,
 process never loads matplotlib; the bytes are those this process would have drawn (the child is a copy of it,
 and the cache key says so).
 
+The child runs in a session of its own (as a report's kernel does): where Linux groups the processes of a session for
+the scheduler (``autogroup``), the drawing then gets a share of the machine of its own beside this process's, instead
+of one share split between the two while other work runs (the figures are most of the draft's time).
+
 A chart that cannot be pickled (its ``draw`` is not a :class:`~qdanalysis.present.blocks.Drawing`) is drawn here, as
-before. The child dies with this process (``PR_SET_PDEATHSIG``) and the ``with`` block stops and reaps it on any way
+before. The child dies with this process (``PR_SET_PDEATHSIG``; a session of its own takes it out of the terminal's
+signals) and the ``with`` block stops and reaps it on any way
 out; its folders are inside this process's private folder, removed at the end. An error in the child is raised
 here, with its message, when the figure is asked for (:class:`~qdanalysis.present.drawer.DrawingFailed`).
 """
@@ -46,17 +51,18 @@ PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.an
 
 def warm() -> None:
     """What drawing needs, loaded before any figure is asked for: matplotlib (Agg), seaborn and the report theme,
-    the chart modules, the cache key's hashes of the code, the libraries and the font, and the font itself."""
-    import importlib
-    import pkgutil
-
+    what every chart module imports (:mod:`~qdanalysis.present.charts.base`; each chart's own module is loaded when
+    the charts arrive, :func:`_serve`), the image formats Pillow loads on a first save, the cache key's hashes of
+    the code, the libraries and the font, and the font itself."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import RendererAgg
+    from PIL import Image
 
-    from qdanalysis.present import cache, charts, style
+    from qdanalysis.present import cache, style
+    from qdanalysis.present.charts import base  # noqa: F401 - what every chart module imports
 
     if not style._theme_applied:  # noqa: SLF001 - the theme a first figure would apply
         style.apply_theme()
@@ -64,8 +70,7 @@ def warm() -> None:
     cache.code_version()
     cache.library_versions()
     cache.font_digest()
-    for module in pkgutil.iter_modules(charts.__path__):
-        importlib.import_module(f"{charts.__name__}.{module.name}")
+    Image.preinit()  # as the first PNG saved would (the drawer's child then need not)
     # the Chinese font opened and measured once (its glyph tables read), as the first label of a figure would
     RendererAgg(10, 10, 72).get_text_width_height_descent("图", font_manager.FontProperties(), ismath=False)
 
@@ -166,6 +171,7 @@ class FigureServer:
         status = 0
         try:
             _die_with_parent()
+            os.setsid()  # a share of the CPU of its own (see the module's text)
             sys.stdout = sys.stderr = open(os.devnull, "w")  # the parent's streams are the parent's
             tempfile.tempdir = str(self.folder)  # the drawer's folder inside ours: removed with it
             warm()
@@ -186,8 +192,12 @@ def _serve(charts: list[Chart], folder: Path, done: int) -> int:
     """Get each chart's PNG in order (from the cache, or drawn here and by the drawer's child), write it to
     ``folder`` and say so; 1 after an error (said with its message)."""
     from qdanalysis.present import cache
+    from qdanalysis.present.blocks import Drawing
     from qdanalysis.present.drawer import drawing_ahead
 
+    for module in dict.fromkeys(c.draw.module for c in charts if isinstance(c.draw, Drawing)):
+        with contextlib.suppress(Exception):  # an error is its chart's, raised when the chart is drawn
+            importlib.import_module(module)  # the charts' modules, before the drawer's child is forked: loaded once
     with drawing_ahead(charts):
         for index, chart in enumerate(charts):
             drawn = len(cache.DRAWN)

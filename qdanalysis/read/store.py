@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from qdanalysis import __version__
 from qdanalysis.atomic import locked
@@ -63,6 +62,8 @@ def json_default(value):
 
 
 def parquet_bytes(df: pd.DataFrame) -> bytes:
+    import pyarrow.parquet as pq  # here, not for every command that reads a year (11 ms)
+
     buf = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(df, preserve_index=False), buf)
     return buf.getvalue()
@@ -117,6 +118,8 @@ def read_processed(year: int, table: str, out: str | Path | None = None) -> pd.D
     folder = processed_root(out) / str(int(year))
     if not folder.exists():
         recover(folder)
+    import pyarrow.parquet as pq
+
     arrow = pq.read_table(folder / f"{table}.parquet")
     df = arrow.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
     for col in df.columns:

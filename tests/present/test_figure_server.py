@@ -58,6 +58,24 @@ def test_the_childs_figures_are_the_bytes_drawn_here(cache_dir, tmp_path, monkey
     assert _gone(pid) and server.pid is None and not folder.exists()
 
 
+def in_session(path: str):
+    """A small figure, drawn after writing the drawing process's id and its session's to ``path``."""
+    with open(path, "w") as out:
+        out.write(f"{os.getpid()} {os.getsid(0)}")
+    return small(1)
+
+
+def test_the_child_draws_in_a_session_of_its_own(cache_dir, tmp_path):
+    chart = Chart("s", Drawing(__name__, "in_session", (str(tmp_path / "session"),)), "图")
+    with figure_server.figure_server() as server:
+        server.submit([chart])
+        assert server.png(chart).startswith(cache.PNG_SIGNATURE)
+        pid = server.pid
+    drawer, session = map(int, (tmp_path / "session").read_text().split())
+    assert drawer == session == pid != os.getsid(0)  # the child leads a session of its own, not in this one
+    assert _gone(pid)
+
+
 def test_figures_in_the_cache_are_taken_from_it(cache_dir):
     charts = [_chart(n) for n in range(1, 4)]
     cache.chart_png(charts[0])

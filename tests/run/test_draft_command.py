@@ -3,12 +3,15 @@ and said, with the score."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
+
+from qdanalysis.run import draft_command
 
 
 @pytest.mark.slow  # the 2020 draft written in a process of its own
@@ -29,3 +32,31 @@ def test_the_figures_process_is_forked_before_the_pipeline_is_loaded(tmp_path):
     assert written.startswith("已生成报告初稿：") and written.endswith("2020年绩效评价报告（初稿）.docx")
     assert score.startswith("评分表：params/scoring-2020.yaml") and "暂不定级" in score
     assert (tmp_path / "2020" / "2020年绩效评价报告（初稿）.docx").stat().st_size > 100_000
+
+
+def test_the_collector_looks_less_often_while_the_draft_is_made_and_as_before_after():
+    before = gc.get_threshold()
+    with draft_command.fewer_collections():
+        assert gc.get_threshold() == (draft_command.YOUNG_COLLECTION, *before[1:])
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyError), draft_command.fewer_collections():
+        raise KeyError("the year refused")
+    assert gc.get_threshold() == before
+
+
+def test_the_draft_is_made_with_fewer_collections(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from qdanalysis.run import pipeline
+
+    seen = []
+
+    def draft_year(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        raise KeyError("stop here")
+
+    monkeypatch.setattr(pipeline, "draft_year", draft_year)
+    options = SimpleNamespace(root=None, out=tmp_path, template=None, year=2020, force=False)
+    with pytest.raises(KeyError, match="stop here"):
+        draft_command.draft(options, lambda _: "")
+    assert seen == [draft_command.YOUNG_COLLECTION] and gc.get_threshold()[0] != draft_command.YOUNG_COLLECTION

@@ -8,7 +8,7 @@ import pandas as pd
 
 from qdanalysis.domain import SETTLED
 from qdanalysis.errors import ValidationError
-from qdanalysis.read import parsing, smslog
+from qdanalysis.read import parsing
 from qdanalysis.read.columns import frame, money_value, provenance, raise_problems, read_records
 from qdanalysis.read.locate import locate
 from qdanalysis.read.schema import MONEY, PRICE, SMS
@@ -69,6 +69,8 @@ def load_sms(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
             **provenance(rec),
             }
             if row["log_file"]:  # 明细文件: this row becomes the log's month × department rows
+                from qdanalysis.read import smslog  # loaded for a log only (10 ms of every year read)
+
                 try:
                     rows += smslog.rows_from_log(row, folder=Path(loc.file).parent, year=year, seen=seen)
                 except smslog.PointerError as err:

@@ -95,3 +95,13 @@ def test_a_control_character_is_refused_as_python_docx_refuses_it():
     with pytest.raises(ValueError, match="XML compatible"):
         table_element(["a"], [["x\x0by"]], [[SHORT]], [20.0], Pt(10.5), None)
     assert NOT_XML_MESSAGE.startswith("All strings must be XML compatible")
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a & b < c > d", "&amp; already", '"quoted" \'single\'', "<<&&>>", "未披露 & 推算"])
+def test_escape_writes_what_saxutils_writes(text):
+    from xml.sax.saxutils import escape as saxutils_escape
+
+    from qdanalysis.present.render.docx_table import escape
+
+    assert escape(text) == saxutils_escape(text)
+    assert escape(text, {'"': "&quot;"}) == saxutils_escape(text, {'"': "&quot;"})
