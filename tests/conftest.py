@@ -57,6 +57,12 @@ def _own_project() -> Path:
 if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's choosing (a test's own subprocess)
     os.environ["QDANALYSIS_PROJECT"] = str(_own_project())
 
+# As a report's run does (qdanalysis/run/notebook.py), jsonschema's optional "iri" format checker is left out: its
+# rfc3987_syntax compiles a grammar for ~1 s at import, in every test process that imports nbformat (nbformat,
+# papermill and nbconvert never check formats, and no test does).
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 # The helper modules beside this file (workbooks, chart_checks, spreadsheetml, browser, mutants) are
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
