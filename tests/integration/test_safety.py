@@ -270,10 +270,9 @@ KILL_BEFORE_MANIFEST = textwrap.dedent("""
 def test_ingest_killed_between_tables_and_manifest_keeps_the_previous_set(tmp_path):
     root, out, _ = ingest_once(tmp_path, 10)
     budget_year(root, 10, 200)  # the sources change: new tables
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    proc = subprocess.run([sys.executable, "-c", KILL_BEFORE_MANIFEST, "2031", str(root), str(out)], env=env,
-                          capture_output=True, timeout=240, check=False)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    (tmp_path / "kill_before_manifest.py").write_text(KILL_BEFORE_MANIFEST, encoding="utf-8")
+    run = run_module("kill_before_manifest", "2031", root, out, cwd=tmp_path, env=cli_env(), timeout=240)
+    assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
 
     assert_ingest_consistent(out / "2031")
 
