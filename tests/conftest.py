@@ -215,6 +215,15 @@ def demo_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def demo_trends_report(demo_root):
+    """``pipeline.trends_report(demo_root)``: the demo's trends report (its years analysed and scored, the
+    comparisons), made once per session; tests read it, never change it."""
+    from qdanalysis.run.pipeline import trends_report
+
+    return trends_report(demo_root)
+
+
+@pytest.fixture(scope="session")
 def analyses(demo_root):
     """The demo's years, each loaded and analysed unscored, in order."""
     import qdanalysis
