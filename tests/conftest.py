@@ -57,6 +57,12 @@ def _own_project() -> Path:
 if "QDANALYSIS_PROJECT" not in os.environ:  # set: a project of the caller's choosing (a test's own subprocess)
     os.environ["QDANALYSIS_PROJECT"] = str(_own_project())
 
+# As a report's run does (qdanalysis/run/notebook.py), jsonschema's optional "iri" format checker is left out: its
+# rfc3987_syntax compiles a grammar for ~1 s at import, in every test process that imports nbformat (nbformat,
+# papermill and nbconvert never check formats, and no test does).
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 # The helper modules beside this file (workbooks, chart_checks, spreadsheetml, browser, mutants) are
 # imported by plain name from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -206,6 +212,15 @@ def demo_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("trends-demo")
     generate_demo(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def demo_trends_report(demo_root):
+    """``pipeline.trends_report(demo_root)``: the demo's trends report (its years analysed and scored, the
+    comparisons), made once per session; tests read it, never change it."""
+    from qdanalysis.run.pipeline import trends_report
+
+    return trends_report(demo_root)
 
 
 @pytest.fixture(scope="session")

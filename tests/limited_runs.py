@@ -1,7 +1,7 @@
 """Commands run as a user would run them, each in a subprocess under a 2 GiB address-space limit and a
 timeout, with the child's own peak memory; and what a clean exit is (exit 0 or 1, no traceback, no internal
 error). Used by the corpus of bad input files and the million-row load (tests/integration/), and, without the
-limit, by the command-line tests (tests/run/test_cli.py, :func:`run_module`).
+limit, by the command-line tests (tests/run/test_cli.py, tests/integration/test_safety.py, :func:`run_module`).
 
 ``run_python`` starts a new Python; ``run_cli`` and ``run_module`` fork each command from one process that imported
 the command's libraries once (:data:`_FORK_SERVER`), each child starting from that state as a fresh process would.

@@ -87,9 +87,9 @@ def test_export_and_summary_run_each_analysis_once(calls, tmp_path):
     assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in text
 
 
-def test_the_outputs_read_the_analysis_they_are_given():
+def test_the_outputs_read_the_analysis_they_are_given(analysis2020):
     """A report built on an analysis shows that analysis' figures, not figures of its own."""
-    analysis = analyse_year(2020)
+    analysis = analysis2020  # qdanalysis.analyse_year(2020), once per session
     altered = YearAnalysis(**{**analysis.__dict__, "warnings": ["（测试）这条提示只存在于传入的分析中"]})
     text = plain_text(AnnualReport(altered).blocks("checks"))
     assert "（测试）这条提示只存在于传入的分析中" in text
@@ -123,8 +123,8 @@ def test_analyse_is_pure():
     assert [f.summary for f in first.findings] == [f.summary for f in second.findings]
 
 
-def test_the_2020_analysis_holds_what_the_report_says():
-    a = qdanalysis.analyse_year(2020)
+def test_the_2020_analysis_holds_what_the_report_says(analysis2020):
+    a = analysis2020  # qdanalysis.analyse_year(2020), once per session (tests/test_init.py: the same function)
     assert a.recurring["recurring"] == Decimal("5077200.00")
     assert f"{a.recurring['share']:.2%}" == "53.96%"
     assert a.score is not None and a.score.name and a.score.max_total == 100
@@ -177,8 +177,8 @@ def test_a_budget_without_codes_links_by_name():
     assert "全市机关Internet专线费：合同月费×服务月数与预算数" in set(bare.checks["check"])
 
 
-def test_carriers_are_written_one_way_and_contracts_are_named_by_item():
-    a = qdanalysis.analyse_year(2020)
+def test_carriers_are_written_one_way_and_contracts_are_named_by_item(analysis2020):
+    a = analysis2020  # qdanalysis.analyse_year(2020), once per session
     assert set(a.line_costs["carrier"]) == {"中国联通", "中国电信", "中国联通、中国电信"}
     vendors = set(a.renewals["vendor"].dropna())
     assert "中国电信" in vendors and "中国联通、中国电信" in vendors and not any("青岛" in v for v in vendors)

@@ -19,6 +19,12 @@ def y2020():
     return qdanalysis.load_year(2020)
 
 
+@pytest.fixture(scope="module")
+def a2020(y2020):
+    """The shipped 2020 data analysed (unscored) once for the module: analyse is pure (tests/analyse/test_engine.py)."""
+    return analyse(y2020)
+
+
 def test_programme_totals(y2020):
     assert y2020.totals["budget"] == Decimal("9410000.00")
     assert y2020.totals["executed"] == Decimal("9246800.00")
@@ -116,21 +122,21 @@ def test_same_bandwidth_two_carriers(y2020):
     assert costs.loc["中国联通、中国电信", "annual_cost"] == Decimal("1039968.00")  # one line per organisation
 
 
-def test_unit_access_line_discrepancy_is_a_warning(y2020):
+def test_unit_access_line_discrepancy_is_a_warning(a2020):
     computed = Decimal(92) * Decimal(942) * 12
     assert computed == Decimal("1039968")
-    checks = analyse(y2020).checks
+    checks = a2020.checks
     row = checks[checks["check"].str.startswith("2.2")].iloc[0]
     assert row["computed"] == computed and row["stated"] == Decimal("900000.00")
     assert row["status"] == "不一致"
     assert f"{row['relative']:.1%}" == "-13.5%"
     assert row["formula"] == "942元/月×92个单位×12" and "推算所用数量为2018年外联网单位数92个，每单位按1条线路计系假设" in row["detail"]
-    [warning] = [w for w in analyse(y2020).warnings if w.startswith("2.2")]
+    [warning] = [w for w in a2020.warnings if w.startswith("2.2")]
     assert "104.00万元" in warning and "90.00万元" in warning and "约合80条" in warning and "-13.5%" in warning
 
 
-def test_contract_checks_agree(y2020):
-    checks = analyse(y2020).checks.set_index("check")
+def test_contract_checks_agree(a2020):
+    checks = a2020.checks.set_index("check")
     row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数与预算数"]
     assert row["computed"] == Decimal("1006800.00") and row["status"] == "一致"
     assert checks.loc["2.3 部门接入省电子政务专网线路租用费：合同月费×服务月数与预算数", "status"] == "一致"
@@ -161,9 +167,9 @@ def test_raw_folder_holds_only_the_shipped_workbook():
     assert sorted(p.name for p in (DATA_RAW / "2020").iterdir()) == ["2020年专项业务费.xlsx"]
 
 
-def test_payments_in_the_year_against_their_contracts():
+def test_payments_in_the_year_against_their_contracts(a2020):
     """The seed's checks: 28.9 × 50% = 14.45 (1.3's final payment), 22.797 × 5% = 1.13985 (1.7's retention)."""
-    checks = analyse(qdanalysis.load_year(2020)).checks.set_index("check")
+    checks = a2020.checks.set_index("check")
     radware = checks.loc["1.3 网络设备、Radware负载均衡、网闸等设备的维保及配件：本年支付与合同金额"]
     assert radware["computed"] == Decimal("144500.00") and radware["stated"] == Decimal("289000.00")
     assert radware["detail"] == "本年支付为合同金额的50.00%" and radware["status"] == "—"
@@ -172,17 +178,17 @@ def test_payments_in_the_year_against_their_contracts():
     assert battery["formula"] == "1.13985万元 ÷ 22.797万元" and radware["formula"] == "14.45万元 ÷ 28.9万元"
 
 
-def test_the_two_internet_exits_are_checked_one_by_one():
+def test_the_two_internet_exits_are_checked_one_by_one(a2020):
     """The seed's 7.6 × 12 = 91.2 (中国联通) and 0.79 × 12 = 9.48 (中国电信), each shown in 数据核对."""
-    checks = analyse(qdanalysis.load_year(2020)).checks.set_index("check")
+    checks = a2020.checks.set_index("check")
     row = checks.loc["2.1 全市机关Internet专线费：合同月费×服务月数与预算数"]
     assert row["status"] == "一致"
     assert row["detail"] == "中国联通7.6万元/月×12=91.20万元；中国电信0.79万元/月×12=9.48万元"
 
 
-def test_the_stated_about_90_stays_about_90():
+def test_the_stated_about_90_stays_about_90(a2020):
     """The seed says 年费用约90万元: the 约 stays beside the derived 104.00, in 数据核对 and in 表2."""
-    a = analyse(qdanalysis.load_year(2020))
+    a = a2020
     row = a.checks.set_index("check").loc["2.2 市直单位网络接入费：合同月费×服务月数与预算数"]
     assert "推算：按合同月费计，年费用104.00万元；预算表列约90.00万元" in row["detail"]
     spend = a.spend.set_index("code")
@@ -194,9 +200,9 @@ SEED_OVERLAP = ("电子政务机房UPS等关键设备维护服务费与电子政
                 "网络、网闸维保服务，UPS更换等均在2个项目中分别体现，建议合并实施。")
 
 
-def test_the_overlap_of_1_1_and_1_2_rests_on_the_source_reports_words(y2020):
+def test_the_overlap_of_1_1_and_1_2_rests_on_the_source_reports_words(y2020, a2020):
     """F04 quotes the ledger's 服务内容; for 2020 those phrases are the source report's, and the ledger says where from."""
-    result = analyse(y2020)
+    result = a2020
     [f04] = [f for f in result.findings if f.code == "F04"]
     quoted = f04.summary.split("都列有：")[1].split("（见合同台账")[0].split("；")
     assert quoted == ["网络、网闸维保服务", "UPS更换"]

@@ -9,7 +9,9 @@
 * Text from the data is escaped in the HTML report and written as text, never as a formula,
   in the exported workbook.
 
-Every command runs in a subprocess as a user would run it; outputs go to tmp_path.
+Every command runs in a process of its own as a user would run it; outputs go to tmp_path. The commands run to
+their end are forked from one process that imported their libraries once (tests/limited_runs.py); those killed or
+run beside others are each a new Python.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
+from limited_runs import Run, run_module
 from spreadsheetml import write_xlsx
 from workbooks import make_workbook
 
@@ -43,10 +46,21 @@ REPORT = "1.0-annual-report"
 RAW_2020 = DATA_RAW / "2020"
 
 
+def cli_env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
+
+
 def cli(*args: object, cwd: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8")
-    return subprocess.Popen([sys.executable, "-m", "qdanalysis.run.cli", *map(str, args)], cwd=cwd, env=env,
+    """A command started in a new Python, to be killed or run beside others."""
+    return subprocess.Popen([sys.executable, "-m", "qdanalysis.run.cli", *map(str, args)], cwd=cwd, env=cli_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def succeeded(args: object, returncode: int, text: str) -> str:
+    """A command's end: it must succeed without a traceback. Returns what it printed."""
+    assert returncode == 0, (args, text[-3000:])
+    assert "Traceback" not in text and "内部错误" not in text, text[-3000:]
+    return text
 
 
 def finish(proc: subprocess.Popen, timeout: float = 240) -> str:
@@ -57,14 +71,18 @@ def finish(proc: subprocess.Popen, timeout: float = 240) -> str:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         pytest.fail(f"{proc.args} did not finish within {timeout} s")
-    text = out.decode() + err.decode()
-    assert proc.returncode == 0, (proc.args, text[-3000:])
-    assert "Traceback" not in text and "内部错误" not in text, text[-3000:]
-    return text
+    return succeeded(proc.args, proc.returncode, out.decode() + err.decode())
+
+
+def forked(*args: object, cwd: Path, timeout: float = 240) -> Run:
+    """``python -m qdanalysis.run.cli ARGS`` run to its end: a process of its own with its arguments, folder and
+    environment, forked from one that imported the command's libraries once (tests/limited_runs.py)."""
+    return run_module("qdanalysis.run.cli", *args, cwd=cwd, env=cli_env(), timeout=timeout)
 
 
 def run_cli(*args: object, cwd: Path, timeout: float = 240) -> str:
-    return finish(cli(*args, cwd=cwd), timeout)
+    run = forked(*args, cwd=cwd, timeout=timeout)
+    return succeeded(["qdanalysis", *map(str, args)], run.returncode, run.output)
 
 
 def kill(proc: subprocess.Popen) -> None:
@@ -172,13 +190,12 @@ def test_no_command_writes_under_data_raw(commands_run):
 ])
 def test_outputs_aimed_at_data_raw_are_refused(args, tmp_path):
     before = tree_state(DATA_RAW)
-    proc = cli(*[a.format(raw=DATA_RAW) for a in args], cwd=tmp_path)
-    out, err = proc.communicate(timeout=240)
-    text = out.decode() + err.decode()
+    run = forked(*[a.format(raw=DATA_RAW) for a in args], cwd=tmp_path)
+    text = run.output
 
     assert tree_state(DATA_RAW) == before  # whatever the message: nothing was written
     assert "Traceback" not in text, text
-    assert proc.returncode == 1 and "data/raw" in text and "内部错误" not in text, text
+    assert run.returncode == 1 and "data/raw" in text and "内部错误" not in text, text
 
 
 # --------------------------------------------------------------------------- killed runs
@@ -253,10 +270,9 @@ KILL_BEFORE_MANIFEST = textwrap.dedent("""
 def test_ingest_killed_between_tables_and_manifest_keeps_the_previous_set(tmp_path):
     root, out, _ = ingest_once(tmp_path, 10)
     budget_year(root, 10, 200)  # the sources change: new tables
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    proc = subprocess.run([sys.executable, "-c", KILL_BEFORE_MANIFEST, "2031", str(root), str(out)], env=env,
-                          capture_output=True, timeout=240, check=False)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    (tmp_path / "kill_before_manifest.py").write_text(KILL_BEFORE_MANIFEST, encoding="utf-8")
+    run = run_module("kill_before_manifest", "2031", root, out, cwd=tmp_path, env=cli_env(), timeout=240)
+    assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
 
     assert_ingest_consistent(out / "2031")
 

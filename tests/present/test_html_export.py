@@ -63,11 +63,13 @@ def _notebook(*extra_cells) -> nbformat.NotebookNode:
     )
 
 
-@pytest.fixture
-def report(tmp_path) -> Path:
-    notebook_path = tmp_path / "report.ipynb"
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    """The page of :func:`_notebook`, exported once for the module (the tests read it, never change it)."""
+    folder = tmp_path_factory.mktemp("report")
+    notebook_path = folder / "report.ipynb"
     nbformat.write(_notebook(), notebook_path)
-    return export_html(notebook_path, tmp_path / "out" / "report.html", title="2020年度绩效评价报告")
+    return export_html(notebook_path, folder / "out" / "report.html", title="2020年度绩效评价报告")
 
 
 def test_report_has_no_network_reference(report):

@@ -47,6 +47,18 @@ ENTRIES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def written_to(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("overview") / "portfolio"
+
+
+@pytest.fixture(scope="module")
+def written(written_to) -> tuple[Path, Path]:
+    """``write_overview(ENTRIES, written_to, title="测试总览")``, once for the module: (page, workbook). The tests
+    read them, never change them."""
+    return write_overview(ENTRIES, written_to, title="测试总览")
+
+
 def test_one_row_per_project_year_with_the_figures_of_its_summary():
     frame = overview_frame(ENTRIES)
 
@@ -98,10 +110,10 @@ def test_no_chart_when_every_project_year_failed():
 
 
 @pytest.mark.slow
-def test_the_workbook_holds_the_same_table(tmp_path):
-    html, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+def test_the_workbook_holds_the_same_table(written, written_to):
+    html, xlsx = written
 
-    assert html == tmp_path / "portfolio" / "index.html" and html.is_file()
+    assert html == written_to / "index.html" and html.is_file()
     ws = load_workbook(xlsx)["总览"]
     assert ws["A1"].value == "测试总览（金额单位：万元）"
     assert [c.value.replace("\n", "") for c in ws[2]] == list(COLUMNS.values())  # a narrow column's header breaks
@@ -115,8 +127,8 @@ def test_the_workbook_holds_the_same_table(tmp_path):
     assert ws.cell(row=5, column=list(COLUMNS).index("recurring_share") + 1).value == "未披露"
 
 
-def test_the_workbook_filters_and_links(tmp_path):
-    _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+def test_the_workbook_filters_and_links(written):
+    _, xlsx = written
 
     wb = load_workbook(xlsx)
     ws = wb["总览"]
@@ -162,8 +174,8 @@ def test_changes_from_the_year_before_agree_with_the_printed_rates():
     assert "+10.00%" in html
 
 
-def test_the_page_prints_on_a4_landscape_with_page_numbers_and_its_font(tmp_path):
-    html, _ = write_overview(ENTRIES, tmp_path, title="测试总览")
+def test_the_page_prints_on_a4_landscape_with_page_numbers_and_its_font(written):
+    html, _ = written
     page = html.read_text(encoding="utf-8")
 
     assert "size: A4 landscape" in page and 'counter(page) " 页，共 " counter(pages)' in page
@@ -173,8 +185,8 @@ def test_the_page_prints_on_a4_landscape_with_page_numbers_and_its_font(tmp_path
 
 @pytest.mark.slow
 @pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"), reason="chromium not installed")
-def test_clicking_a_header_orders_the_rows_in_the_browser(tmp_path):
-    html, _ = write_overview(ENTRIES, tmp_path, title="测试总览")
+def test_clicking_a_header_orders_the_rows_in_the_browser(written, tmp_path):
+    html, _ = written
     page = tmp_path / "click.html"
     col = list(COLUMNS).index("execution_rate")
     click = (f"<script>var th = document.querySelectorAll('table.qd-sortable th')[{col}]; th.click(); th.click();"
@@ -208,7 +220,7 @@ def test_last_years_problems_link_to_the_reports_section_and_sort_by_open():
     assert '<th scope="col" data-type="number">上年问题整改<br>（已整改/<br>部分整改/<br>未整改）</th>' in html
 
 
-def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
+def test_the_workbook_prints_legibly_on_landscape_a4(written, tmp_path):
     # 21 columns in two printed parts side by side (the budget, then the problems), each with name, department and
     # year, at 9 pt or larger: not one page wide at 7 pt (6.8 pt in LibreOffice), as before
     from openpyxl.utils import get_column_letter
@@ -216,7 +228,7 @@ def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
     from qdanalysis.present.overview import NOTES_WIDTH, PRINT_PARTS, WIDTHS, overview_notes
     from qdanalysis.present.render import xlsx as render
 
-    _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+    _, xlsx = written
     wb = load_workbook(xlsx)
     ws = wb["总览"]
     widths = [ws.column_dimensions[get_column_letter(j)].width for j in range(1, len(COLUMNS) + 1)]
@@ -252,8 +264,8 @@ def test_the_workbook_prints_legibly_on_landscape_a4(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice not installed")
-def test_libreoffice_prints_the_two_parts_each_with_its_rows_names(tmp_path):
-    _, xlsx = write_overview(ENTRIES, tmp_path / "portfolio", title="测试总览")
+def test_libreoffice_prints_the_two_parts_each_with_its_rows_names(written, tmp_path):
+    _, xlsx = written
     profile = tmp_path / "profile"  # a LibreOffice profile of its own: another soffice may be running
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(xlsx)], check=True, capture_output=True, timeout=300)
@@ -284,11 +296,11 @@ def test_a_header_breaks_between_words_only_on_the_screen_and_on_paper():
     assert '<td class="short" data-sort="2020">2020</td>' in html  # the year is a label, not a right-aligned figure
 
 
-def test_a_font_worker_gives_the_same_page_and_is_used_up(tmp_path, monkeypatch):
+def test_a_font_worker_gives_the_same_page_and_is_used_up(written, tmp_path, monkeypatch):
     from qdanalysis.present import font_worker as module
     from qdanalysis.present.font_worker import FontWorker
 
-    plain, _ = write_overview(ENTRIES, tmp_path / "plain", title="测试总览")
+    plain, _ = written  # without a worker, in a folder of its own
     worker = FontWorker()
     html, _ = write_overview(ENTRIES, tmp_path / "worker", title="测试总览", font_worker=worker)
     assert worker.asked and html.read_bytes() == plain.read_bytes()

@@ -6,13 +6,12 @@ import json
 
 import pytest
 
-import qdanalysis
 from qdanalysis.present.summary import run_payload
 
 
 @pytest.fixture(scope="module")
-def payload_2020() -> dict:
-    return run_payload(qdanalysis.analyse_year(2020))
+def payload_2020(analysis2020) -> dict:
+    return run_payload(analysis2020)  # qdanalysis.analyse_year(2020), once per session
 
 
 def test_the_2020_run_summary_carries_the_figures_of_the_analysis(payload_2020):
@@ -44,10 +43,10 @@ def test_the_run_summary_is_plain_json(payload_2020):
 
 
 @pytest.mark.slow
-def test_the_conclusion_at_the_top_of_the_report(payload_2020):
+def test_the_conclusion_at_the_top_of_the_report(payload_2020, analysis2020):
     assert payload_2020["conclusion"] == [
         "2020年预算数 941.00万元，执行数 924.68万元，执行率 98.27%。",
-        "评分（按评分表计算的建议分，以评价组的评价记录为准）：" + qdanalysis.analyse_year(2020).score.headline(),
+        "评分（按评分表计算的建议分，以评价组的评价记录为准）：" + analysis2020.score.headline(),
         "发现的问题（工具提出，待评价组确认）：共 12 项，其中严重程度高 5 项、中 6 项、低 1 项，详见“主要问题与建议”。"]
 
 

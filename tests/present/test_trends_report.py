@@ -11,10 +11,8 @@ pytestmark = pytest.mark.slow  # the whole trends report of the demo years, char
 
 
 @pytest.fixture(scope="module")
-def report(demo_root):
-    from qdanalysis.run.pipeline import trends_report
-
-    yield trends_report(demo_root)
+def report(demo_trends_report):
+    yield demo_trends_report  # trends_report(demo_root)
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -16,7 +16,6 @@ from qdanalysis.run.pipeline import (
     analysed_years,
     draft_year,
     scoring_for,
-    trends_report,
     year_folders,
 )
 
@@ -85,8 +84,8 @@ def test_the_trends_scores_the_demo_against_the_preset_not_a_real_years_table(de
 
 
 @pytest.mark.slow
-def test_the_trends_report_of_the_demo_years(demo_root):
-    report = trends_report(demo_root)
+def test_the_trends_report_of_the_demo_years(demo_trends_report):
+    report = demo_trends_report  # trends_report(demo_root), once per session
     assert report.years == [2018, 2019, 2020, 2021, 2022] and report.failed == {}
     assert [a.year for a in report.analyses] == report.years and report.demo
 

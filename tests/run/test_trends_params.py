@@ -60,10 +60,11 @@ def test_a_file_that_is_not_keys_and_values_is_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_trends_report_takes_the_params_folders_thresholds_and_the_demo_none_of_params(demo_root, tmp_path):
+def test_the_trends_report_takes_the_params_folders_thresholds_and_the_demo_none_of_params(demo_root, tmp_path,
+                                                                                            demo_trends_report):
     write(tmp_path, "standing_years: 7\n")
     t05 = [f for f in pipeline.trends_report(demo_root, params_dir=tmp_path).trends.findings if f.code.startswith("T05")]
     assert [f.figures["chain"] for f in t05] == ["SL-2014-2.1-LT"]
     assert "（按参数文件 params/trends.yaml 的 standing_years 设定）" in t05[0].summary
-    default = [f for f in pipeline.trends_report(demo_root).trends.findings if f.code.startswith("T05")]
+    default = [f for f in demo_trends_report.trends.findings if f.code.startswith("T05")]  # trends_report(demo_root)
     assert len(default) == 4 and "本工具默认标准" in default[0].summary

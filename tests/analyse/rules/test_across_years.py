@@ -3,12 +3,20 @@ outgrowing the total, T04 unchanged targets) on the demo's five years, through t
 
 from __future__ import annotations
 
+import pytest
+
 from qdanalysis.analyse import trends as T
 
 
-def test_findings_across_years(analyses):
-    found = {f.code.split("-")[0]: [] for f in T.trend_findings(analyses)}
-    for f in T.trend_findings(analyses):
+@pytest.fixture(scope="module")
+def demo_findings(analyses):
+    """The trends' findings on the demo's five years (the tests read them, never change them)."""
+    return T.trend_findings(analyses)
+
+
+def test_findings_across_years(demo_findings):
+    found = {f.code.split("-")[0]: [] for f in demo_findings}
+    for f in demo_findings:
         found[f.code.split("-")[0]].append(f)
     assert sorted(found) == ["T01", "T02", "T03", "T04", "T05", "T06", "T07"]
     chains = [f.figures["chain"] for f in found["T01"]]
@@ -58,7 +66,7 @@ def test_t01_on_a_flat_unit_price_does_not_read_as_a_price_rise():
     assert "单价2019年与2022年均为942.00元（期间曾有变动）" in back.summary and "数量" not in back.summary
 
 
-def test_t01_on_the_demo_flat_chain(analyses):
-    t01 = [f for f in T.trend_findings(analyses) if f.code.startswith("T01")]
+def test_t01_on_the_demo_flat_chain(demo_findings):
+    t01 = [f for f in demo_findings if f.code.startswith("T01")]
     lt = next(f for f in t01 if f.figures["chain"] == "SL-2019-2.2-LT")
     assert "单价保持942.00元不变" in lt.summary and "+0.00%" not in lt.summary
