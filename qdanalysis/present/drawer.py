@@ -281,9 +281,15 @@ class Drawer:
 
 def _hold_lock(path: Path) -> int:
     """Create ``path`` and hold an exclusive lock on it (for as long as the returned descriptor stays open in this
-    process or a child forked from it)."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    process or a child forked from it).
+
+    The file is locked under another name and then renamed to ``path``: another drawer starting at the same moment
+    (two reports of ``run --portfolio``) never finds ``path`` unlocked between its creation and its lock, which it
+    would take for a folder whose drawer is gone (:func:`remove_stale_folders`)."""
+    unlocked = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(unlocked, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.rename(unlocked, path)
     return fd
 
 

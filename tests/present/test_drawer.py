@@ -307,3 +307,29 @@ def test_fork_leaves_objects_frozen_by_someone_else_frozen():
         assert here == frozen and child > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_a_drawer_starting_beside_another_never_sees_its_folder_unlocked(tmp_path, monkeypatch):
+    """Two reports start their drawers at the same moment: the other's sweep runs while this drawer's lock file is
+    being made. Its folder must survive: the lock file appears only once it is locked."""
+    import fcntl
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    real_flock, swept = fcntl.flock, []
+
+    def flock_after_a_sweep(fd, how):
+        if not swept:  # the first lock taken is this drawer's own: the other drawer sweeps just before it
+            swept.append(None)  # the sweep's own locks are taken as they are
+            swept[0] = drawer.remove_stale_folders(tmp_path)
+        return real_flock(fd, how)
+
+    monkeypatch.setattr(fcntl, "flock", flock_after_a_sweep)
+    d = drawer.Drawer([], None)
+    try:
+        assert swept == [[]] and d.folder.is_dir() and (d.folder / drawer.LOCK_FILE).is_file()
+        assert sorted(p.name for p in d.folder.iterdir()) == [drawer.LOCK_FILE]  # no other file left beside it
+        monkeypatch.setattr(fcntl, "flock", real_flock)
+        assert drawer.remove_stale_folders(tmp_path) == []  # locked: its drawer lives
+    finally:
+        d.close()
