@@ -72,10 +72,9 @@ def served(args: Any, argv: list[str] | None) -> int:
 def eligible(args: Any) -> bool:
     """Whether the command is one of the DAG's tasks after ``plan``: a report's, ``run --portfolio FILE --only
     LABEL`` (no --list, no --pdf), or the overview's, ``overview --portfolio FILE``."""
-    command = getattr(args.func, "__name__", "")
-    if command == "cmd_overview":
+    if _command(args) == "cmd_overview":
         return bool(getattr(args, "portfolio", None))
-    return (command == "cmd_run" and bool(getattr(args, "portfolio", None))
+    return (_command(args) == "cmd_run" and bool(getattr(args, "portfolio", None))
             and bool(getattr(args, "only", None)) and not getattr(args, "list", False)
             and not getattr(args, "pdf", False))
 
@@ -83,12 +82,17 @@ def eligible(args: Any) -> bool:
 def runs_kernel(args: Any) -> bool:
     """Whether the command runs a notebook (a report's), so that its child needs a kernel zygote (the overview's
     does not)."""
-    return getattr(args.func, "__name__", "") == "cmd_run"
+    return _command(args) == "cmd_run"
+
+
+def _command(args: Any) -> str:
+    """The name of the function the parsed command line runs (``cmd_run``, ``cmd_overview``…)."""
+    return getattr(args.func, "__name__", "")
 
 
 def listing(args: Any) -> bool:
     """Whether the command is the DAG's plan: ``run --portfolio FILE --out REPORTS --list``."""
-    return (getattr(args.func, "__name__", "") == "cmd_run" and bool(getattr(args, "portfolio", None))
+    return (_command(args) == "cmd_run" and bool(getattr(args, "portfolio", None))
             and getattr(args, "list", False) and getattr(args, "out", None) is not None)
 
 
