@@ -24,8 +24,9 @@ a run with more.
 
 Both sides are measured by benchmarks/measure.py's sampler, which takes at most 5% of one core (it printed
 its share). Sampling every 50 ms whatever it cost, it took 32% of a core during a DAG run (about 25 processes'
-``smaps_rollup`` each time) and 21% during ``run --portfolio``'s, and slowed what it measured: in one run each of the same code, the DAG 36.7 s against
-31.6 s with the sampler capped, ``run --portfolio`` 25.0 s against 23.6 s.
+``smaps_rollup`` each time) and 21% during ``run --portfolio``'s, and slowed what it measured: in one run each
+of the same code, the DAG 36.7 s against 31.6 s with the sampler capped, ``run --portfolio`` 25.0 s against
+23.6 s.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def same_pages(a: Path, b: Path) -> tuple[int, list[str]]:
 
 
 def server_use(reports: Path) -> tuple[int, int]:
-    """(reports run by children of the report server, servers started) from its log."""
+    """(commands run by children of the report server: the reports and the overview, servers started) from its
+    log."""
     try:
         text = (reports / ".runs" / "report-server.log").read_text(encoding="utf-8")
     except OSError:
@@ -100,8 +102,8 @@ def bench_airflow(args, tmp: Path) -> dict:
     portfolio = _demo_portfolio(tmp, "p6", 3, 2)
     child = M.PROJECT_ROOT / "dags" / "airflow_standalone.py"
     qd = M.qdanalysis_command()[0]
-    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases, tasks, sampler, at_once = (
-        [] for _ in range(11))
+    dag_t, ours_t, start_t, dag_mb, ours_mb, dag_load, ours_load, phases, tasks, at_once = ([] for _ in range(10))
+    sampler: dict[str, list[float]] = {"dag": [], "ours": []}  # the sampler's share of a core, each side
     for i in range(args.runs):
         def dag() -> None:
             r = M.run([str(airflow_python), str(child), str(portfolio), str(tmp / f"dag-{i}"), qd, str(SLOTS)],
@@ -115,7 +117,7 @@ def bench_airflow(args, tmp: Path) -> dict:
             start_t.append(result["start_s"])
             dag_mb.append(r.peak_mb)
             dag_load.append(r.others_running)
-            sampler.append(("dag", r.sampler_cpu_s / r.seconds))
+            sampler["dag"].append(r.sampler_cpu_s / r.seconds)
             phases.append(timeline(result))
             at_once.append(result["most_at_once"])
             tasks.append(result["tasks"])
@@ -126,7 +128,7 @@ def bench_airflow(args, tmp: Path) -> dict:
             ours_t.append(r.seconds)
             ours_mb.append(r.peak_mb)
             ours_load.append(r.others_running)
-            sampler.append(("ours", r.sampler_cpu_s / r.seconds))
+            sampler["ours"].append(r.sampler_cpu_s / r.seconds)
 
         for step in ((dag, ours) if i % 2 == 0 else (ours, dag)):
             step()
@@ -154,7 +156,7 @@ def bench_airflow(args, tmp: Path) -> dict:
     print(f"  (starting Airflow — db migrate, scheduler, DAG processor, API server until the API lists the DAG and"
           f" answers on its execution API — {median(start_t):.0f} s, not counted; peak memory with Airflow's own"
           f" processes and the report server's {median(dag_mb):.0f} MB)")
-    shares = {side: median([share for s, share in sampler if s == side]) for side in ("dag", "ours")}
+    shares = {side: median(values) for side, values in sampler.items()}
     print(f"  (the bench's memory sampler took {100 * shares['dag']:.1f}% of one core during the DAG runs,"
           f" {100 * shares['ours']:.1f}% during run --portfolio's)")
     print(f"  {M.load_line()}")
