@@ -158,13 +158,18 @@ def test_quick_extent_reads_a_plain_cell_beyond_the_candidates_exactly(far, exte
     assert worksheet._quick_extent(seg) == extent
 
 
-def _ledger_rows(n_rows: int, replace: dict[int, str] | None = None) -> bytes:
-    """Rows as Excel writes a ledger's plain cells: shared strings, styled numbers, an empty styled cell."""
-    rows = [f'<row r="{r}" spans="1:4"><c r="A{r}" t="s"><v>{r % 97}</v></c><c r="B{r}" s="1"><v>{r}.5</v></c>'
-            f'<c r="C{r}" s="2"/><c r="D{r}"><v>-1.5E-3</v></c></row>' for r in range(1, n_rows + 1)]
+def _rows(row, n_rows: int, replace: dict[int, str] | None) -> bytes:
+    """``row(r)``'s XML for rows 1 to ``n_rows``, those in ``replace`` (row number: XML) replaced, as one segment."""
+    rows = [row(r) for r in range(1, n_rows + 1)]
     for r, xml in (replace or {}).items():
         rows[r - 1] = xml
     return "".join(rows).encode()
+
+
+def _ledger_rows(n_rows: int, replace: dict[int, str] | None = None) -> bytes:
+    """Rows as Excel writes a ledger's plain cells: shared strings, styled numbers, an empty styled cell."""
+    return _rows(lambda r: f'<row r="{r}" spans="1:4"><c r="A{r}" t="s"><v>{r % 97}</v></c><c r="B{r}" s="1">'
+                           f'<v>{r}.5</v></c><c r="C{r}" s="2"/><c r="D{r}"><v>-1.5E-3</v></c></row>', n_rows, replace)
 
 
 def _both_ways(seg: bytes, monkeypatch) -> tuple[tuple, tuple, list[bool]]:
@@ -281,11 +286,9 @@ def test_the_grammar_pass_takes_address_space_in_proportion_to_a_chunk_not_a_gig
 
 def _inline_rows(n_rows: int, replace: dict[int, str] | None = None) -> bytes:
     """Rows as most programs other than Excel write text: inline strings beside numbers."""
-    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>this{r}</t></is></c><c r="B{r}"><v>{r}</v></c>'
-            f'<c r="C{r}" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c></row>' for r in range(1, n_rows + 1)]
-    for r, xml in (replace or {}).items():
-        rows[r - 1] = xml
-    return "".join(rows).encode()
+    return _rows(lambda r: f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>this{r}</t></is></c><c r="B{r}"><v>{r}</v>'
+                           f'</c><c r="C{r}" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c></row>',
+                 n_rows, replace)
 
 
 def _inline_both_ways(xml: bytes, chunk: int, monkeypatch) -> tuple[object, object, list[bool]]:
