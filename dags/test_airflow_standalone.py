@@ -4,20 +4,33 @@ Airflow's scheduler (LocalExecutor over SQLite), DAG processor and API server (o
 started as its ``airflow`` command in a temporary AIRFLOW_HOME (dags/airflow_standalone.py); the DAG is
 triggered with ``airflow dags trigger`` on a 3-project x 2-year demo portfolio in which one
 workbook is broken, two tasks at a time. The report tasks and the overview run through one report server
-(qdanalysis.run.report_server), started by ``plan``, which leaves by itself once idle (5 s here).
-Afterwards no process of that Airflow is left.
+(qdanalysis.run.report_server), started by ``plan``, which leaves by itself once idle (5 s here). Then the DAG is
+triggered a second time through the REST API, as the UI's trigger button does (and the bench): every report
+whose inputs are unchanged is skipped by the command itself, the broken one fails again. Afterwards no process
+of that Airflow is left.
 """
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from airflow_standalone import Standalone, _seconds, most_at_once
-from test_qdanalysis_portfolio import FAILED_REPORT, LABELS, QDANALYSIS, REPORT, REPORTS, demo_portfolio
+from airflow_standalone import DAG_ID, Standalone, _seconds, most_at_once, seconds_until
+from test_qdanalysis_portfolio import (
+    FAILED_REPORT,
+    LABELS,
+    QDANALYSIS,
+    REPORT,
+    REPORTS,
+    TRENDS,
+    TRENDS_REPORT,
+    demo_portfolio,
+)
 
 BROKEN = "demo-02/2022"
 
@@ -39,18 +52,32 @@ def triggered(tmp_path_factory):
         states = airflow.task_states(run_id)
         spans = [(_seconds(ti["start_date"]), _seconds(ti["end_date"])) for ti in airflow.task_instances(run_id)]
         # The report server leaves by itself (with its kernel zygote) once idle; nothing has to stop it.
-        deadline = time.monotonic() + 120
-        while [pid for pid in airflow.leftovers() if _ours(pid)] and time.monotonic() < deadline:
-            time.sleep(0.5)
-        server_left = not [pid for pid in airflow.leftovers() if _ours(pid)]
+        server_left = _server_left(airflow)
         task_logs = {str(path.relative_to(airflow.home)): path.read_text(encoding="utf-8")
                      for path in Path(airflow.home, "logs").rglob("attempt=*.log")}
+        server_log = (reports / ".runs" / "report-server.log").read_text(encoding="utf-8")
+        pages = {path: path.read_bytes() for path in reports.rglob("*.html")}
+        again_id = airflow.trigger_by_api({"qdanalysis": str(QDANALYSIS), "portfolio": str(portfolio),
+                                           "reports": str(reports)})
+        again_state = airflow.wait(again_id, timeout=900)
+        again_logs = {str(path.relative_to(airflow.home)): path.read_text(encoding="utf-8")
+                      for path in Path(airflow.home, "logs").rglob("attempt=*.log") if again_id in str(path)}
+        again = (again_id, again_state, airflow.task_states(again_id), airflow.dag_run(again_id), pages, again_logs,
+                 _server_left(airflow))
     except BaseException:
         print(airflow.log_tail(200))
         raise
     finally:
         killed = airflow.stop()
-    return reports, state, states, airflow, killed, server_left, task_logs, spans
+    return reports, state, states, airflow, killed, server_left, task_logs, server_log, again, spans
+
+
+def _server_left(airflow: Standalone) -> bool:
+    """Whether the report server (and its kernel zygote) left by itself, within two minutes."""
+    deadline = time.monotonic() + 120
+    while [pid for pid in airflow.leftovers() if _ours(pid)] and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return not [pid for pid in airflow.leftovers() if _ours(pid)]
 
 
 def _ours(pid: int) -> bool:
@@ -88,8 +115,8 @@ def test_the_triggered_run_maps_every_project_year_and_isolates_the_failed_one(t
 
 
 def test_the_reports_and_the_overview_ran_in_one_report_server_that_left_by_itself(triggered):
-    reports, _, _, _, _, server_left, task_logs, _ = triggered
-    lines = (reports / ".runs" / "report-server.log").read_text(encoding="utf-8").splitlines()
+    reports, _, _, _, _, server_left, task_logs, server_log, *_ = triggered
+    lines = server_log.splitlines()  # as the first run left it
 
     started = [line for line in lines if ": listening on " in line]
     assert len(started) == 1, started  # started by plan, used by every task: never stale, never replaced
@@ -107,10 +134,74 @@ def test_the_reports_and_the_overview_ran_in_one_report_server_that_left_by_itse
     assert not [name for name, text in task_logs.items() if "报告服务进程" in text]
 
 
+def test_a_run_triggered_through_the_rest_api_skips_the_unchanged_reports(triggered):
+    reports = triggered[0]
+    run_id, state, states, run, pages, logs, server_left = triggered[-2]
+
+    assert run_id.startswith("manual__") and run["conf"]["reports"] == str(reports)
+    assert run["run_type"] == "manual" and run["state"] == state == "success"
+    assert sorted(states) == sorted([("plan", ""), ("overview", "")] + [("report", label) for label in REPORTS])
+    assert states[("report", BROKEN)] == ("failed", 2)
+    assert {s for key, (s, _) in states.items() if key != ("report", BROKEN)} == {"success"}
+    log = (reports / ".runs" / "report-server.log").read_text(encoding="utf-8")
+    assert log.count(": listening on ") == 2  # the first run's server had left; plan started another
+    assert "idle for 5 s: exits" in log.splitlines()[-1] and server_left  # and this one left by itself too
+    skipped = [name for name, text in logs.items() if "未变化，跳过" in text]
+    assert len(skipped) == len(REPORTS) - 1, sorted(logs)  # every report but the broken one, which failed again
+    assert not [name for name in skipped if f"map_index={REPORTS.index(BROKEN)}/" in name]
+    kept = [reports / label / REPORT for label in LABELS if label != BROKEN] + [reports / t / TRENDS_REPORT for t in TRENDS]
+    assert [page for page in kept if page.read_bytes() != pages[page]] == []  # none written again
+
+
 def test_two_tasks_ran_at_once_never_more(triggered):
     """The DAG's own limit (QDANALYSIS_TASKS=2), while the executor has four processes."""
     spans = triggered[-1]
     assert len(spans) == 1 + len(REPORTS) + 1 and most_at_once(spans) == 2
+
+
+class _FakeApi(http.server.BaseHTTPRequestHandler):
+    """Answers the trigger request as Airflow's REST API does (or with an error, for a DAG it does not know)."""
+    seen: list[tuple[str, str, dict]] = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        _FakeApi.seen.append((self.path, self.headers["Content-Type"], body))
+        known = self.path == f"/api/v2/dags/{DAG_ID}/dagRuns"
+        answer = json.dumps({"dag_run_id": "manual__2026-12-05T00:00:00+00:00", "state": "queued"} if known
+                            else {"detail": "DAG not found"}).encode()
+        self.send_response(200 if known else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_trigger_by_api_posts_the_conf_as_the_ui_does_and_returns_the_run_id(monkeypatch):
+    server = http.server.HTTPServer(("127.0.0.1", 0), _FakeApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    airflow = Standalone(tasks=2)
+    try:
+        airflow.base = f"http://127.0.0.1:{server.server_port}"
+        conf = {"qdanalysis": "/q", "portfolio": "/p/portfolio.yaml", "reports": "/r"}
+        assert airflow.trigger_by_api(conf) == "manual__2026-12-05T00:00:00+00:00"
+        assert _FakeApi.seen[-1] == (f"/api/v2/dags/{DAG_ID}/dagRuns", "application/json",
+                                     {"logical_date": None, "conf": conf})
+        monkeypatch.setattr("airflow_standalone.DAG_ID", "no_such_dag")
+        with pytest.raises(RuntimeError, match=r"no_such_dag through the REST API failed \(404\):\n.*DAG not found"):
+            airflow.trigger_by_api(conf)
+    finally:
+        server.shutdown()
+        server.server_close()
+        os.rmdir(airflow.home)
+
+
+def test_a_benchmarked_run_lasts_until_its_recorded_end_never_beyond_what_the_waiter_saw():
+    assert seconds_until(27.4, 29.1) == 27.4  # the poll came 1.7 s after the run's end
+    assert seconds_until(None, 29.1) == 29.1  # no end recorded: what the waiter saw
+    assert seconds_until(30.0, 29.1) == 29.1  # a clock that ran ahead never lengthens the run
 
 
 def test_most_at_once_counts_overlapping_spans_only():
