@@ -29,6 +29,7 @@ import contextlib
 import importlib
 import os
 import pickle
+import pkgutil
 import shutil
 import sys
 import tempfile
@@ -47,25 +48,29 @@ CHARTS_FILE = "charts.pickle"
 #: year's totals), which the child needs to take them and this process to read the year, and the analysis's, whose
 #: names the chart modules import: loaded once before the fork, not by both after it.
 PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.analyse.year")
+#: The chart modules of the trends report, which a draft has no charts of (:func:`chart_modules`).
+TRENDS = ("trends",)
 
 
 def warm() -> None:
-    """What drawing needs, loaded before any figure is asked for: matplotlib (Agg), seaborn and the report theme,
-    what every chart module imports (:mod:`~qdanalysis.present.charts.base`; each chart's own module is loaded when
-    the charts arrive, :func:`_serve`), the image formats Pillow loads on a first save, the cache key's hashes of
-    the code, the libraries and the font, and the font itself."""
-    import matplotlib
+    """What drawing needs, loaded before any figure is asked for: matplotlib (Agg, its artists' property lists
+    left out: :func:`artists_undocumented`), seaborn and the report theme, the annual report's chart modules
+    (:func:`chart_modules`; another chart's module is loaded when the charts arrive, :func:`_serve`), the image
+    formats Pillow loads on a first save, the cache key's hashes of the code, the libraries and the font, and the
+    font itself."""
+    with artists_undocumented():
+        import matplotlib
 
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib.backends.backend_agg import RendererAgg
-    from PIL import Image
+        matplotlib.use("Agg")
+        from matplotlib import font_manager
+        from matplotlib.backends.backend_agg import RendererAgg
+        from PIL import Image
 
-    from qdanalysis.present import cache, style
-    from qdanalysis.present.charts import base  # noqa: F401 - what every chart module imports
-
-    if not style._theme_applied:  # noqa: SLF001 - the theme a first figure would apply
-        style.apply_theme()
+        from qdanalysis.present import cache, style
+        for module in chart_modules():
+            importlib.import_module(module)
+        if not style._theme_applied:  # noqa: SLF001 - the theme a first figure would apply (and seaborn)
+            style.apply_theme()
     style.use_cjk_font()
     cache.code_version()
     cache.library_versions()
@@ -73,6 +78,38 @@ def warm() -> None:
     Image.preinit()  # as the first PNG saved would (the drawer's child then need not)
     # the Chinese font opened and measured once (its glyph tables read), as the first label of a figure would
     RendererAgg(10, 10, 72).get_text_width_height_descent("图", font_manager.FontProperties(), ismath=False)
+
+
+@contextlib.contextmanager
+def artists_undocumented() -> Iterator[None]:
+    """matplotlib loaded within the block without the property list it writes into the docstring of each artist
+    class's ``set`` method (``matplotlib.artist.kwdoc``, called for each of some hundred classes as they are
+    defined): about a third of loading matplotlib, and nothing a process that only draws reads. Only a docstring
+    differs (``help(Line2D.set)`` lists no properties in this process); the figures are the same bytes. Where
+    matplotlib's artists are loaded already, nothing changes; ``kwdoc`` itself is put back after the block."""
+    if "matplotlib.artist" in sys.modules:
+        yield
+        return
+    from matplotlib import artist
+
+    kwdoc = artist.kwdoc
+    artist.kwdoc = _no_property_list
+    try:
+        yield
+    finally:
+        artist.kwdoc = kwdoc
+
+
+def _no_property_list(artist: object) -> str:
+    return ""
+
+
+def chart_modules() -> list[str]:
+    """The modules of the annual report's charts (those of :mod:`qdanalysis.present.charts` but the trends
+    report's), which a draft's figures are drawn by."""
+    from qdanalysis.present import charts
+
+    return [f"{charts.__name__}.{m.name}" for m in pkgutil.iter_modules(charts.__path__) if m.name not in TRENDS]
 
 
 class FigureServer:

@@ -153,3 +153,48 @@ def test_the_draft_command_never_loads_the_plotting_libraries(tmp_path):
     assert docx_loaded == ["False", "True"]  # handed over before python-docx is loaded; the draft's own call after
     assert int(size) > 100_000 and loaded == "-"
     assert len(list((tmp_path / "processed" / "cache" / "figures").rglob("*.png"))) == 9  # drawn by the children
+
+
+def test_the_child_loads_matplotlib_without_the_artists_property_lists_and_draws_the_same_bytes(cache_dir, tmp_path):
+    chart = _chart(3)
+    here = cache.chart_png(chart)  # this process's matplotlib, loaded as usual
+    script = textwrap.dedent(f"""
+        import sys
+        from qdanalysis.present import cache, figure_server
+        from qdanalysis.present.blocks import Chart, Drawing
+
+        figure_server.warm()
+        import matplotlib.artist
+        from matplotlib.lines import Line2D
+
+        print(matplotlib.artist.kwdoc.__module__, matplotlib.artist.kwdoc.__name__, "dash_capstyle" in Line2D.set.__doc__)
+        open({str(tmp_path / "child.png")!r}, "wb").write(cache._render(
+            Chart("c3", Drawing({__name__!r}, "small", (3,), {{}}), "图3"), None))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["matplotlib.artist", "kwdoc", "False"]  # put back; the property list left out
+    assert (tmp_path / "child.png").read_bytes() == here
+    import matplotlib.artist
+    from matplotlib.lines import Line2D
+
+    assert "dash_capstyle" in Line2D.set.__doc__ and "dash_capstyle" in matplotlib.artist.kwdoc(Line2D)  # here: as usual
+
+
+def test_matplotlib_loaded_already_is_left_as_it_is():
+    import matplotlib.artist
+
+    kwdoc = matplotlib.artist.kwdoc
+    with figure_server.artists_undocumented():
+        assert matplotlib.artist.kwdoc is kwdoc
+    assert matplotlib.artist.kwdoc is kwdoc
+
+
+def test_the_chart_modules_loaded_ahead_are_those_of_the_annual_reports_charts(analysis2020):
+    from qdanalysis.present.report import AnnualReport
+
+    modules = figure_server.chart_modules()
+    assert {c.draw.module for c in AnnualReport(analysis2020).charts()} <= set(modules)
+    assert "qdanalysis.present.charts.budget" in modules and "qdanalysis.present.charts.sms" in modules
+    assert "qdanalysis.present.charts.trends" not in modules  # the trends report's: no chart of a draft
