@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from qdanalysis.present.drawer import DrawingFailed, _die_with_parent, fork, next_message, send_error, stop_child
 
 if TYPE_CHECKING:
+    from qdanalysis.analyse.year import YearAnalysis
     from qdanalysis.present.blocks import Chart
 
 #: The file the charts are handed over in, inside the private folder.
@@ -50,6 +51,9 @@ CHARTS_FILE = "charts.pickle"
 PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.analyse.year")
 #: The chart modules of the trends report, which a draft has no charts of (:func:`chart_modules`).
 TRENDS = ("trends",)
+#: The annual report's sections with charts: each shows only the year's analysis frames (and its data), not its
+#: checks, findings or score (:meth:`FigureServer.submit_frames`).
+FRAME_SECTIONS = ("budget", "categories", "economic", "indicators", "lines", "payments", "renewals", "sms")
 
 
 def warm() -> None:
@@ -120,6 +124,7 @@ class FigureServer:
         self.pid: int | None = None
         self.charts: list[Chart] = []
         self.sent: dict[int, int] = {}  # id(chart) -> its index in the handed-over list
+        self.pickled: dict[bytes, int] = {}  # a chart as handed over (pickled) -> its index
         self.done: dict[int, bool] = {}  # index -> drawn (True) or taken from the cache (False)
         self.handed = False  # whether the charts have been handed over (:meth:`submit`)
         self._to_child: int | None = None
@@ -154,10 +159,11 @@ class FigureServer:
             if id(chart) in self.sent:
                 continue
             try:
-                pickle.dumps(chart, protocol=pickle.HIGHEST_PROTOCOL)
+                pickled = pickle.dumps(chart, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # noqa: BLE001 - a chart that cannot travel is drawn here
                 continue
             self.sent[id(chart)] = len(picklable)
+            self.pickled.setdefault(pickled, len(picklable))
             picklable.append(chart)
         self.charts = picklable
         tmp = self.folder / f".{CHARTS_FILE}.tmp"
@@ -165,8 +171,19 @@ class FigureServer:
         os.replace(tmp, self.folder / CHARTS_FILE)
         os.write(self._to_child, b"go\n")  # a few bytes: never waits for the child
 
+    def submit_frames(self, partial: YearAnalysis, title: str | None = None) -> None:
+        """Hand the child the charts of the report (titled ``title``) that show only the analysis's frames, from
+        the year's ``partial`` analysis (:func:`~qdanalysis.analyse.engine.frames_only`, before its checks, findings
+        and score are computed): those of the sections :data:`FRAME_SECTIONS`. The report's own charts, made later
+        from the whole analysis, are the same charts (:meth:`png` knows them by their pickle)."""
+        from qdanalysis.present.report import AnnualReport
+        from qdanalysis.present.sections import SECTIONS
+
+        self.submit(AnnualReport(partial, title, [s for s in SECTIONS if s.key in FRAME_SECTIONS]).charts())
+
     def png(self, chart: Chart) -> bytes:
-        """The chart's PNG: the child's, waiting for it if need be; drawn here if the child was not given it.
+        """The chart's PNG: the child's, waiting for it if need be; drawn here if the child was not given it (nor
+        a chart pickled the same: the same function of the same arguments, :meth:`submit_frames`).
 
         Raises:
             DrawingFailed: the child could not draw it, or stopped before it had.
@@ -174,12 +191,42 @@ class FigureServer:
         from qdanalysis.present import cache
 
         index = self.sent.get(id(chart))
+        if index is None and self.pickled:
+            index = self._handed_as(chart)
         if index is None:
             return cache.chart_png(chart)
         while index not in self.done:
             self._receive(chart)
         (cache.DRAWN if self.done[index] else cache.REUSED).append(chart.key)
         return (self.folder / f"{index}.png").read_bytes()
+
+    def _handed_as(self, chart: Chart) -> int | None:
+        """The index of the chart handed over that draws the same figure as ``chart`` (made again from the same
+        data): pickled the same, else the same function of arguments of the same value as those handed over (the
+        value the figure's cache key hashes: :func:`~qdanalysis.present.cache.value_digest`; a frame may pickle
+        otherwise once its arrays have been combined, with the same values). None if there is none."""
+        from qdanalysis.present.blocks import Drawing
+        from qdanalysis.present.cache import value_digest
+
+        try:
+            pickled = pickle.dumps(chart, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a chart that cannot be pickled was not handed over
+            return None
+        if pickled in self.pickled:
+            return self.pickled[pickled]
+        draw = chart.draw
+        if not isinstance(draw, Drawing):
+            return None
+        with contextlib.suppress(Exception):  # a value hashed by identity only: not known to be the same
+            digest = value_digest((draw.args, draw.kwargs))
+            for handed, index in self.pickled.items():
+                other = self.charts[index].draw
+                if (isinstance(other, Drawing) and (other.module, other.function) == (draw.module, draw.function)
+                        and self.charts[index].key == chart.key):
+                    given = pickle.loads(handed).draw  # as handed over, whatever became of the objects since
+                    if value_digest((given.args, given.kwargs)) == digest:
+                        return index
+        return None
 
     def _receive(self, chart: Chart) -> None:
         """One message of the child: a figure ready, or its error."""
