@@ -46,9 +46,11 @@ if TYPE_CHECKING:
 #: The file the charts are handed over in, inside the private folder.
 CHARTS_FILE = "charts.pickle"
 #: What both processes need: the modules of what the charts carry (their arguments: pandas frames, pyarrow arrays, the
-#: year's totals), which the child needs to take them and this process to read the year, and the analysis's, whose
-#: names the chart modules import: loaded once before the fork, not by both after it.
-PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year", "qdanalysis.analyse.year")
+#: year's totals), which the child needs to take them and this process to read the year: loaded once before the fork,
+#: not by both after it. The analysis (``qdanalysis.analyse.year``: its rules, scoring and follow-up) is loaded after
+#: it, here alone: the child loads only the few analysis modules whose names the chart modules import (0.013 s of
+#: CPU, against 0.07 s more before the fork).
+PRELOADED = ("qdanalysis.present.blocks", "qdanalysis.read.year")
 #: The chart modules of the trends report, which a draft has no charts of (:func:`chart_modules`).
 TRENDS = ("trends",)
 #: The annual report's sections with charts: each shows only the year's analysis frames (and its data), not its
