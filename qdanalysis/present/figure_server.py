@@ -5,7 +5,10 @@ costs the draft no time.
 seaborn loaded and the report theme applied (a few tenths of a second more), and then the figures themselves.
 :func:`figure_server` forks a child at once (once what both need is loaded: :data:`PRELOADED`) that loads all of that
 (and hashes the code, the libraries and the font for the cache keys) on the other core, then waits. As soon as the
-report's blocks exist (before python-docx is loaded), :meth:`FigureServer.submit` hands it the charts (pickled into a private folder: a pipe could make this process wait for the child); the child gets
+year's analysis frames exist (before the checks, the findings and the score are computed, and python-docx is
+loaded), :meth:`FigureServer.submit_frames` hands it the charts (pickled into a private folder: a pipe could make
+this process wait for the child); the report's own charts, made later from the whole analysis, are the same ones
+(:meth:`FigureServer.png` knows them by their pickle, else by the values their cache key hashes). The child gets
 each one's PNG exactly as :func:`~qdanalysis.present.cache.chart_png` would (from the cache, or drawn and kept
 there), sharing the drawing with a child of its own (:mod:`qdanalysis.present.drawer`), while this process writes
 the document's text and tables. :meth:`FigureServer.png` then gives each figure, waiting for it if need be. This

@@ -3,8 +3,10 @@
 The command's time is the year's reading and analysis in this process, then the figures, drawn by the process of
 :mod:`qdanalysis.present.figure_server` (which first loads matplotlib and seaborn, on the other core). That process
 is forked here, first, once the modules both processes need are loaded (:data:`~qdanalysis.present.figure_server.PRELOADED`)
-and before those only this process needs (the pipeline, the parameter files, python-docx): it loads the plotting
-libraries while this process loads the rest and analyses.
+and before those only this process needs (the analysis, the pipeline, the parameter files, python-docx): it loads the
+plotting libraries while this process loads the rest and reads the year. It is given the charts as soon as the
+analysis frames they show exist, and draws them while this process computes the rest (checks, findings, score) and
+writes the text.
 The draft itself is :func:`~qdanalysis.run.pipeline.draft_year`'s; the command then ends at once
 (:func:`~qdanalysis.run.quick_exit.leave`).
 

@@ -201,7 +201,8 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
                on_backup: Callable[[Path], None] | None = None,
                figures: FigureServer | None = None) -> tuple[Path, YearAnalysis]:
     """Analyse ``year`` and write its Word draft; returns the path and the analysis. The figures are drawn by
-    ``figures`` (:mod:`qdanalysis.present.figure_server`), else by one forked now, before the year is read.
+    ``figures`` (:mod:`qdanalysis.present.figure_server`), else by one forked now, before the year is read; it is
+    given the charts as soon as the analysis frames exist (``on_frames`` of :func:`analysed_year`).
 
     A draft changed since the tool wrote it (the evaluator's edits) is never replaced silently
     (:mod:`qdanalysis.run.keep`): it is refused before any work, or with ``force`` first copied to a
