@@ -10,6 +10,7 @@ opening. An evaluator's reference .docx may supply the styles instead of :mod:`.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,6 +20,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
@@ -56,6 +58,8 @@ LANDSCAPE_COLUMNS = 10
 #: The least resolution a chart is printed at: a chart is the report's own PNG (7.2-8.4 in at 120 dpi, 864-1008 px),
 #: the one the HTML shows and the run keeps (:mod:`qdanalysis.present.cache`), set 15.6 cm wide: 140-164 dpi.
 CHART_DPI = 140
+#: The parts stored in the .docx's zip as they are, by extension: the pictures (PNG), compressed already.
+STORED = ("png",)
 #: The cover's lines under the title: a label and what the evaluation team writes there.
 COVER_ENTRIES = (("评价机构", "评价机构名称"), ("委托方", "委托评价的单位"), ("报告日期", "×年×月×日"))
 
@@ -89,7 +93,7 @@ class DocxWriter:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path, suffix=".docx") as tmp:
-            self.doc.save(tmp)
+            save_package(self.doc, tmp)
         return path
 
 
@@ -270,6 +274,37 @@ class DocxWriter:
         if highlight:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         return run
+
+
+class _PackageZip:
+    """The .docx's zip as python-docx writes it (``docx.opc.phys_pkg``), but each picture that is a PNG stored as it
+    is (:data:`STORED`): a PNG is deflated already, and deflating it again took 0.024 s for 9 charts at the end of a
+    draft, for 14% of their size."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        stored = pack_uri.ext.lower() in STORED
+        self.zip.writestr(pack_uri.membername, blob, compress_type=zipfile.ZIP_STORED if stored else None)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def save_package(doc: Any, path: str | Path) -> None:
+    """Write the python-docx document ``doc`` to ``path`` as ``doc.save(path)`` does (the same parts, in the same
+    order), its PNG pictures stored (:class:`_PackageZip`)."""
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    writer = _PackageZip(path)
+    try:  # python-docx's PackageWriter.write, with this zip
+        PackageWriter._write_content_types_stream(writer, package.parts)  # noqa: SLF001
+        PackageWriter._write_pkg_rels(writer, package.rels)  # noqa: SLF001
+        PackageWriter._write_parts(writer, package.parts)  # noqa: SLF001
+    finally:
+        writer.close()
 
 
 def _clear_body(doc) -> None:

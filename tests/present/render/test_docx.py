@@ -115,6 +115,31 @@ def test_a_chart_is_a_picture_the_width_of_the_text_with_a_numbered_caption():
     assert not plt.get_fignums()
 
 
+def test_the_file_holds_python_docxs_parts_in_its_order_with_the_pngs_stored_as_they_are(tmp_path):
+    import io
+    import zipfile
+
+    def draw(n):
+        fig = plt.figure(figsize=(2, 1))
+        fig.add_subplot().plot([1, n])
+        return fig
+
+    w = DocxWriter()
+    w.paragraph("正文")
+    w.blocks([Chart("c", lambda: draw(2), "线路费用"), Chart("d", lambda: draw(3), "短信")])
+    ours = zipfile.ZipFile(w.save(tmp_path / "初稿.docx"))
+    theirs = io.BytesIO()
+    w.doc.save(theirs)  # python-docx's own
+    theirs = zipfile.ZipFile(theirs)
+    assert ours.namelist() == theirs.namelist() and len(ours.namelist()) > 10
+    assert all(ours.read(n) == theirs.read(n) for n in ours.namelist())  # part by part
+    kinds = {i.filename: i.compress_type for i in ours.infolist()}
+    assert {n: k for n, k in kinds.items() if n.endswith(".png")} == {
+        "word/media/image1.png": zipfile.ZIP_STORED, "word/media/image2.png": zipfile.ZIP_STORED}
+    assert {k for n, k in kinds.items() if not n.endswith(".png")} == {zipfile.ZIP_DEFLATED}
+    assert Document(tmp_path / "初稿.docx").inline_shapes[1].width == TEXT_WIDTH
+
+
 def test_title_headings_and_a_contents_field_word_updates_on_opening():
     w = DocxWriter()
     w.title("2020年绩效评价报告")
