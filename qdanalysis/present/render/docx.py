@@ -48,7 +48,7 @@ from qdanalysis.present.render.docx_typography import (
     page,
     style_east_asian,
 )
-from qdanalysis.present.render.docx_widths import column_widths
+from qdanalysis.present.render.docx_widths import text_widths
 
 __all__ = ["DocxWriter", "CHART_DPI", "COVER_ENTRIES", "LANDSCAPE_COLUMNS", "BODY_FONT", "NOTE_SIZE", "TEXT_WIDTH",
            "ZERO_WIDTH_SPACE", "breakable"]
@@ -126,8 +126,10 @@ class DocxWriter:
 
     def table(self, block: Table) -> None:
         """A table: its caption above, numbered in the draft's own order; the header row repeated on every page."""
-        frame = block.text_frame()
-        landscape = len(frame.columns) >= LANDSCAPE_COLUMNS
+        names, cells = _cells(block)
+        texts = [[UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in column]
+                 for column in cells]
+        landscape = len(names) >= LANDSCAPE_COLUMNS
         if landscape:
             self._section(landscape=True)
         self.tables += 1
@@ -137,13 +139,11 @@ class DocxWriter:
         cap = self._paragraph(indent=False, keep_with_next=True)
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self._runs(cap, caption, bold=True, size=NOTE_SIZE, font=HEADING_FONTS[1])
-        size = TABLE_SIZE if len(frame.columns) < WIDE_TABLE else WIDE_TABLE_SIZE
-        texts = [[UNDISCLOSED if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-                  for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
-        kinds = [column_kinds(column, header) for column, header in zip(texts, frame.columns)]
-        widths = column_widths(frame, size, self._text_width(), kinds)
+        size = TABLE_SIZE if len(names) < WIDE_TABLE else WIDE_TABLE_SIZE
+        kinds = [column_kinds(column, header) for column, header in zip(texts, names)]
+        widths = text_widths(names, cells, size, self._text_width(), kinds)
         self.doc.element.body._insert_tbl(  # noqa: SLF001 - where python-docx's add_table puts a table
-            table_element([str(name) for name in frame.columns], texts, kinds, widths, size, self._table_style))
+            table_element([str(name) for name in names], texts, kinds, widths, size, self._table_style))
         if block.layout.note:
             self.paragraph(block.layout.note, size=Pt(10.5), indent=False)
         if landscape:
@@ -274,6 +274,17 @@ class DocxWriter:
         if highlight:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         return run
+
+
+def _cells(block: Table) -> tuple[list, list[list]]:
+    """A table's headers and each column's cells as its text frame holds them
+    (:meth:`~qdanalysis.present.blocks.Table.text_frame`: texts, None where missing): the formatters' texts
+    themselves where every cell is a text or missing; else the frame's, which may hold a figure as another type."""
+    columns = block.text_columns()
+    if all(v is None or isinstance(v, str) for values in columns.values() for v in values):
+        return list(columns), list(columns.values())
+    frame = block.text_frame()
+    return list(frame.columns), [list(frame.iloc[:, j]) for j in range(frame.shape[1])]
 
 
 class _PackageZip:

@@ -92,6 +92,20 @@ def test_a_table_is_numbered_in_the_drafts_order_with_its_header_repeated():
     assert abs(sum(widths) - TEXT_WIDTH) < Mm(1)  # the columns share the width between the margins
 
 
+def test_a_tables_cells_are_its_text_frames_whether_its_formatters_give_texts_or_not():
+    from qdanalysis.present.blocks import TableLayout
+
+    frame = pd.DataFrame({"item": ["线路", None, "短信"], "n": [3, None, 12]})
+    texts = TableLayout("t", "数量", {"item": "项目", "n": "条数"})
+    figures = TableLayout("f", "数量", {"item": "项目", "n": "条数"}, text={"n": lambda v: None if pd.isna(v) else int(v)})
+    w = DocxWriter()
+    w.table(Table(texts, frame))
+    w.table(Table(figures, frame))  # a formatter giving figures: the frame made them floats, as the draft showed them
+    cells = [[[c.text for c in r.cells] for r in t.rows] for t in w.doc.tables]
+    assert cells[0] == [["项目", "条数"], ["线路", "3.0"], ["—", "—"], ["短信", "12.0"]]
+    assert cells[1] == [["项目", "条数"], ["线路", "3.0"], ["—", "未披露"], ["短信", "12.0"]]  # not 3: as the frame holds it
+
+
 def test_a_table_of_ten_columns_gets_a_landscape_page_of_its_own():
     w = DocxWriter()
     columns = {f"c{i}": f"列{i}" for i in range(10)}
