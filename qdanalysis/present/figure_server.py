@@ -287,18 +287,32 @@ def _serve(charts: list[Chart], folder: Path, done: int) -> int:
     for module in dict.fromkeys(c.draw.module for c in charts if isinstance(c.draw, Drawing)):
         with contextlib.suppress(Exception):  # an error is its chart's, raised when the chart is drawn
             importlib.import_module(module)  # the charts' modules, before the drawer's child is forked: loaded once
-    with drawing_ahead(charts):
-        for index, chart in enumerate(charts):
-            drawn = len(cache.DRAWN)
-            try:
-                data = cache.chart_png(chart)
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent, with its message
-                send_error(done, str(index), exc)
-                return 1
-            tmp = folder / f".{index}.png.tmp"
-            tmp.write_bytes(data)
-            os.replace(tmp, folder / f"{index}.png")
-            os.write(done, f"{'drawn' if len(cache.DRAWN) > drawn else 'reused'} {index}\n".encode())
+    served: set[int] = set()
+
+    def serve(index: int) -> None:
+        drawn = len(cache.DRAWN)
+        data = cache.chart_png(charts[index])
+        tmp = folder / f".{index}.png.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, folder / f"{index}.png")
+        os.write(done, f"{'drawn' if len(cache.DRAWN) > drawn else 'reused'} {index}\n".encode())
+        served.add(index)
+
+    with drawing_ahead(charts) as drawer:
+        keys = {} if drawer is None else {id(chart): key for key, chart in drawer.charts.items()}
+        for index in range(len(charts)):
+            # the figures the drawer's child has finished (from the last one back) said first: the parent may be
+            # waiting for one of them (a draft does not show the charts in the report's order)
+            finished = drawer.finished() if drawer is not None else set()
+            ready = [i for i in range(index, len(charts)) if i not in served and keys.get(id(charts[i])) in finished]
+            for i in [*ready, index]:
+                if i in served:
+                    continue
+                try:
+                    serve(i)
+                except BaseException as exc:  # noqa: BLE001 - reported to the parent, with its message
+                    send_error(done, str(i), exc)
+                    return 1
     return 0
 
 

@@ -213,6 +213,26 @@ def test_a_chart_made_again_from_the_same_data_is_the_one_handed_over(cache_dir,
     assert served[2] == b"drawn here: c3"  # not handed over: drawn here
 
 
+def slow(n: int, seconds: float):
+    """A small figure showing ``n``, drawn after ``seconds``."""
+    import time
+
+    time.sleep(seconds)
+    return small(n)
+
+
+def test_a_figure_the_drawers_child_has_finished_is_said_before_the_childs_own_next_one(cache_dir, monkeypatch):
+    monkeypatch.setenv("QDANALYSIS_DRAW_JOBS", "2")  # the child shares the drawing with a child of its own
+    charts = [Chart(f"s{n}", Drawing(__name__, "slow", (n, seconds)), "图")
+              for n, seconds in ((1, 1.0), (2, 1.0), (3, 0.0), (4, 0.0))]
+    with figure_server.figure_server() as server:
+        server.submit(charts)
+        last = server.png(charts[3])  # drawn at once by the drawer's child (from the last back), which then takes 2
+        assert 3 in server.done and 1 not in server.done  # said as soon as the child's first figure (1) was done
+        assert [server.png(c) for c in charts] == [cache._render(_chart(n), None) for n in range(1, 5)]
+        assert last == server.png(charts[3])
+
+
 def framed(frame):
     """A small figure of a frame's first column."""
     return small(int(frame.iloc[0, 0]))
