@@ -26,7 +26,8 @@ from qdanalysis.read.year import YearData
 
 
 def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict | None = None,
-            no_contract_threshold: Decimal | None = None, previous: Prior | Unread | None = None) -> YearAnalysis:
+            no_contract_threshold: Decimal | None = None, previous: Prior | Unread | None = None,
+            partial: YearAnalysis | None = None) -> YearAnalysis:
     """Analyse one year's data: each analysis runs once, and the findings and score reuse them.
 
     Args:
@@ -40,6 +41,8 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
             analysis); None: those of the 上年主要问题 sheet or the 整改情况 record, if any (see ``followup``);
             an :class:`~qdanalysis.analyse.followup.Unread`: its data folder is there but refused (the follow-up
             says so and then takes the sheet or the record).
+        partial: the :func:`frames_only` analysis of the same ``data``, whose frames and headline are taken as
+            they are (not computed again).
 
     Raises:
         ValidationError: the evaluator's entries or the scoring table do not fit the data, or the team's
@@ -47,6 +50,44 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
             before does not have.
     """
     d = _linked(data)
+    partial = partial if partial is not None else frames_only(data, d)
+    frames = {name: getattr(partial, name) for name in FRAMES}
+    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
+    if frames["payments"] is not None:  # the ledger's sum per item against 执行数
+        checks = pd.concat([checks, payments.payment_checks(frames["payments"])], ignore_index=True)
+    warnings = warnings_from(checks)
+    found = find_all(
+        d, checks=checks, chains=frames["chains"], renewals=frames["renewals"], recurring=frames["recurring"],
+        prices=frames["prices"], indicator_status=frames["indicator_status"], payments=frames["payments"],
+        no_contract_threshold=no_contract_threshold,
+    )
+    problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
+                                   d.team_findings, d.decisions)
+    unread = previous if isinstance(previous, Unread) else None
+    previous = None if unread is not None else previous
+    if previous is None and len(d.prior_problems):
+        previous = prior_from_sheet(d.prior_problems, d.year - 1)
+    followed = follow_up(previous, [f for f in found if not f.limitation], d, unread)
+    # the findings' bears_on (the data's and the team's, a rejected one not) feed the score's proposals
+    # (系统建议), never its total
+    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings, findings=problems)
+    return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
+                        findings=problems, limitations=[f for f in found if f.limitation],
+                        rejected=rejected, headline=partial.headline, followup=followed)
+
+
+#: The analysis frames of a year (:class:`~qdanalysis.analyse.year.YearAnalysis`'s attributes) that
+#: :func:`frames_only` computes.
+FRAMES = ("categories", "spend", "line_costs", "prices", "monthly_lines", "yearly_lines", "line_count", "sms_monthly",
+          "sms_departments", "sms_target", "chains", "renewals", "recurring", "indicator_status", "economic",
+          "payments")
+
+
+def frames_only(data: YearData, linked: YearData | None = None) -> YearAnalysis:
+    """The year's analysis frames (:data:`FRAMES`) and headline alone: no cross-checks (an empty frame), no
+    warnings, findings or score (what only the frames show, a draft's charts, can be handed over before the rest is
+    computed; :func:`analyse` given it computes the rest). ``linked``: ``data`` linked already (:func:`_linked`)."""
+    d = linked if linked is not None else _linked(data)
     chains = renewals.renewal_chains(d.contracts)
     frames = {
         "categories": spending.spending_by_category(d.budget, d.totals),
@@ -66,30 +107,10 @@ def analyse(data: YearData, scoring: ScoringTable | None = None, evaluator: dict
         "economic": economic.spending_by_economic(d.frames.get("economic")),
         "payments": payments.analyse_payments(d.frames.get("payments"), d.budget, d.contracts, d.totals, d.year),
     }
-    checks = cross_checks(d.budget, d.contracts, d.lines, d.totals, d.year, d.self_funds)
-    if frames["payments"] is not None:  # the ledger's sum per item against 执行数
-        checks = pd.concat([checks, payments.payment_checks(frames["payments"])], ignore_index=True)
-    warnings = warnings_from(checks)
-    found = find_all(
-        d, checks=checks, chains=chains, renewals=frames["renewals"], recurring=frames["recurring"],
-        prices=frames["prices"], indicator_status=frames["indicator_status"], payments=frames["payments"],
-        no_contract_threshold=no_contract_threshold,
-    )
-    problems, rejected = with_team([f for f in found if not f.limitation], [f for f in found if f.limitation],
-                                   d.team_findings, d.decisions)
-    unread = previous if isinstance(previous, Unread) else None
-    previous = None if unread is not None else previous
-    if previous is None and len(d.prior_problems):
-        previous = prior_from_sheet(d.prior_problems, d.year - 1)
-    followed = follow_up(previous, [f for f in found if not f.limitation], d, unread)
-    # the findings' bears_on (the data's and the team's, a rejected one not) feed the score's proposals
-    # (系统建议), never its total
-    scored = None if scoring is None else score(scoring, d, evaluator, warnings=warnings, findings=problems)
     quoted = headline(d.budget, d.totals, frames["spend"], frames["line_costs"], frames["monthly_lines"],
                       frames["yearly_lines"], frames["sms_monthly"])
-    return YearAnalysis(data=data, **frames, checks=checks, warnings=warnings, scoring=scoring, score=scored,
-                        findings=problems, limitations=[f for f in found if f.limitation],
-                        rejected=rejected, headline=quoted, followup=followed)
+    return YearAnalysis(data=data, **frames, checks=pd.DataFrame(), warnings=[], scoring=None, score=None,
+                        findings=[], limitations=[], rejected=[], headline=quoted)
 
 
 def _linked(data: YearData) -> YearData:

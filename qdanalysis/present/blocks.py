@@ -153,6 +153,14 @@ class Table:
     def text_frame(self) -> pd.DataFrame:
         """The table as text, headers in Chinese: money in 万元, ratios as percents, counts as integers,
         未披露 for a missing figure and a dash for a missing label."""
+        out = pd.DataFrame(index=range(len(self.frame)))
+        for label, values in self.text_columns().items():
+            out[label] = values
+        return out
+
+    def text_columns(self) -> dict[str, list]:
+        """:meth:`text_frame`'s columns as lists, by Chinese header (what each cell's formatter gives, before a frame
+        holds it)."""
         lay = self.layout
         formats: dict[str, Callable[[Any], str]] = {c: _integer_text for c in lay.integer}
         formats.update({c: (_year_text if c == "reference" else month_text) for c in lay.dates})
@@ -160,7 +168,7 @@ class Table:
         formats.update({c: pct for c in lay.percent})
         formats.update(lay.text)
         df = self.frame
-        out = pd.DataFrame(index=range(len(df)))
+        out: dict[str, list] = {}
         for col, label in lay.columns.items():
             values = list(df[col]) if col in df else [None] * len(df)
             fmt = formats.get(col, text_cell)

@@ -241,6 +241,19 @@ class Drawer:
             raise
         self.done.add(done)
 
+    def finished(self) -> set[str]:
+        """The figures the child has drawn so far (its messages read without waiting for more). A message of an
+        error is left for :meth:`receive`, which raises it when its figure is asked for."""
+        while self._pipe is not None and select.select([self._pipe], [], [], 0)[0]:
+            chunk = os.read(self._pipe, 4096)
+            if not chunk:
+                break
+            self._buffer += chunk
+        while b"\n" in self._buffer and self._buffer.startswith(b"done "):
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            self.done.add(line.decode().split(" ", 1)[1])
+        return self.done
+
     def _name(self, key: str) -> str:
         chart = self.charts.get(key)
         return chart.key if chart is not None else key[:12]

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from qdanalysis.analyse.engine import analyse
+from qdanalysis.analyse.engine import analyse, frames_only
 from qdanalysis.analyse.followup import Prior, Unread, prior_from_analysis
 from qdanalysis.analyse.scoring_evaluation import evaluation_from_indicators
 from qdanalysis.analyse.scoring_file import load_scoring
@@ -85,7 +85,8 @@ def scoring_for(year: int, scoring: str | Path = "", data: YearData | None = Non
 
 def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path = "",
                   evaluator: dict | None = None, params_dir: str | Path | None = None,
-                  no_contract_threshold: Decimal | str | None = None) -> YearAnalysis:
+                  no_contract_threshold: Decimal | str | None = None,
+                  on_frames: Callable[[YearAnalysis], None] | None = None) -> YearAnalysis:
     """Load ``<root>/<year>/`` (root defaults to ``data/raw``; relative to the project) and analyse it.
 
     Args:
@@ -97,17 +98,24 @@ def analysed_year(year: int, root: str | Path | None = None, scoring: str | Path
         no_contract_threshold: the threshold (元) of 无合同大额支付 (F24), as ``qdanalysis run`` passes it from
             the params file; None or "": the ``no_contract_threshold`` of ``<params_dir>/<year>.yaml`` when it
             sets one, else the rule's default.
+        on_frames: given the year's analysis frames alone (:func:`~qdanalysis.analyse.engine.frames_only`) as
+            soon as they are computed, before the scoring table, the checks, the findings and the score (a draft
+            hands its charts to its figures' process then).
 
     Raises:
         ValidationError: the year's workbooks, the scoring table, the evaluator's entries or the params file's
             threshold have problems.
     """
     data = load_year(int(year), project_path(root) if root is not None else None)
+    partial = None
+    if on_frames is not None:
+        partial = frames_only(data)
+        on_frames(partial)
     threshold = (Decimal(str(no_contract_threshold)) if no_contract_threshold not in (None, "")
                  else None if data.demo and params_dir is None  # 示例数据 takes no params/ file: the default
                  else load_no_contract_threshold(param_file_for(int(year), params_dir)))
     return analyse(data, scoring_for(year, scoring, data, params_dir), evaluator, no_contract_threshold=threshold,
-                   previous=previous_problems(int(year), root, params_dir))
+                   previous=previous_problems(int(year), root, params_dir), partial=partial)
 
 
 def prior_of(data: YearData, params_dir: str | Path | None = None) -> Prior:
@@ -193,7 +201,8 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
                on_backup: Callable[[Path], None] | None = None,
                figures: FigureServer | None = None) -> tuple[Path, YearAnalysis]:
     """Analyse ``year`` and write its Word draft; returns the path and the analysis. The figures are drawn by
-    ``figures`` (:mod:`qdanalysis.present.figure_server`), else by one forked now, before the year is read.
+    ``figures`` (:mod:`qdanalysis.present.figure_server`), else by one forked now, before the year is read; it is
+    given the charts as soon as the analysis frames exist (``on_frames`` of :func:`analysed_year`).
 
     A draft changed since the tool wrote it (the evaluator's edits) is never replaced silently
     (:mod:`qdanalysis.run.keep`): it is refused before any work, or with ``force`` first copied to a
@@ -213,10 +222,13 @@ def draft_year(year: int, root: str | Path | None = None, out: str | Path | None
     with contextlib.ExitStack() as stack:
         if figures is None:  # loads the plotting libraries while the year is read and analysed
             figures = stack.enter_context(figure_server())
-        analysis = analysed_year(int(year), root, scoring)
+        # the charts drawn from as soon as the frames they show exist, while the rest is analysed, python-docx
+        # loaded and the text written
+        analysis = analysed_year(int(year), root, scoring, on_frames=None if figures is None
+                                 else lambda partial: figures.submit_frames(partial, title))
         report = AnnualReport(analysis, title)
         if figures is not None:
-            figures.submit(report.charts())  # drawn from now on, while python-docx is loaded and the text written
+            figures.submit(report.charts())  # once handed over, nothing more: a chart not among them is drawn here
         from qdanalysis.present.draft import write_draft  # python-docx, only for the draft
 
         backup = keep.back_up(target)

@@ -17,7 +17,7 @@ import pytest
 
 import qdanalysis
 from qdanalysis.analyse import checks, indicator_status, network_lines, renewals, scoring, sms_costs, spending
-from qdanalysis.analyse.engine import analyse
+from qdanalysis.analyse.engine import FRAMES, analyse, frames_only
 from qdanalysis.analyse.rules import registry
 from qdanalysis.analyse.year import YearAnalysis
 from qdanalysis.paths import DATA_RAW, NOTEBOOKS
@@ -85,6 +85,22 @@ def test_export_and_summary_run_each_analysis_once(calls, tmp_path):
     plt.close("all")
     assert {name: calls[name] for _, name in ONCE} == {name: 1 for _, name in ONCE}
     assert "预算数 941.00万元，执行数 924.68万元，执行率 98.27%" in text
+
+
+def test_an_analysis_given_its_frames_computes_only_the_rest_and_is_the_same(calls, analysis2020):
+    data = analysis2020.data
+    partial = frames_only(data)
+    assert (partial.findings, partial.limitations, partial.rejected, partial.warnings) == ([], [], [], [])
+    assert partial.score is None and partial.followup is None and partial.checks.empty
+    assert {name: calls[name] for _, name in ONCE} == {**{name: 1 for name in ANALYSES},
+                                                        "cross_checks": 0, "score": 0, "find_all": 0}
+    whole = analyse(data, analysis2020.scoring, partial=partial)
+    assert {name: calls[name] for _, name in ONCE} == {name: 1 for _, name in ONCE}  # the frames not again
+    assert all(getattr(whole, name) is getattr(partial, name) for name in FRAMES) and whole.headline is partial.headline
+    assert [f.code for f in whole.findings] == [f.code for f in analysis2020.findings]
+    assert whole.score.total == analysis2020.score.total and whole.warnings == analysis2020.warnings
+    pd.testing.assert_frame_equal(whole.checks, analysis2020.checks)
+    assert whole.headline == analysis2020.headline
 
 
 def test_the_outputs_read_the_analysis_they_are_given(analysis2020):

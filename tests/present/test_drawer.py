@@ -333,3 +333,21 @@ def test_a_drawer_starting_beside_another_never_sees_its_folder_unlocked(tmp_pat
         assert drawer.remove_stale_folders(tmp_path) == []  # locked: its drawer lives
     finally:
         d.close()
+
+
+def test_the_figures_finished_so_far_are_read_without_waiting_and_an_error_is_left_for_its_figure(tmp_path, monkeypatch):
+    monkeypatch.setattr(drawer.tempfile, "tempdir", str(tmp_path))
+    d = drawer.Drawer([("k1", _chart(1)), ("k2", _chart(2)), ("k3", _chart(3))], None)
+    read, write = os.pipe()
+    d._pipe = read
+    try:
+        assert d.finished() == set()  # nothing said yet: no wait
+        os.write(write, b"done k1\ndone k")
+        assert d.finished() == {"k1"}  # a line not yet whole is kept
+        os.write(write, b"3\nerror k2 ValueError: boom\ndone k4\n")
+        assert d.finished() == {"k1", "k3"}  # stops at the error, left for the figure it names
+        with pytest.raises(drawer.DrawingFailed, match="图表 c2 绘制失败：ValueError: boom"):
+            d.receive("k2")
+    finally:
+        d.close()
+        os.close(write)

@@ -4,6 +4,7 @@ origin recorded, a chart that cannot travel drawn here, the child's errors raise
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -150,6 +151,129 @@ def test_the_draft_command_never_loads_the_plotting_libraries(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     *docx_loaded, size, loaded = done.stdout.split()
-    assert docx_loaded == ["False", "True"]  # handed over before python-docx is loaded; the draft's own call after
+    # handed over with the frames, before python-docx is loaded; draft_year's and the draft's own calls after
+    assert docx_loaded == ["False", "False", "True"]
     assert int(size) > 100_000 and loaded == "-"
     assert len(list((tmp_path / "processed" / "cache" / "figures").rglob("*.png"))) == 9  # drawn by the children
+
+
+def test_the_child_loads_matplotlib_without_the_artists_property_lists_and_draws_the_same_bytes(cache_dir, tmp_path):
+    chart = _chart(3)
+    here = cache.chart_png(chart)  # this process's matplotlib, loaded as usual
+    script = textwrap.dedent(f"""
+        import sys
+        from qdanalysis.present import cache, figure_server
+        from qdanalysis.present.blocks import Chart, Drawing
+
+        figure_server.warm()
+        import matplotlib.artist
+        from matplotlib.lines import Line2D
+
+        print(matplotlib.artist.kwdoc.__module__, matplotlib.artist.kwdoc.__name__, "dash_capstyle" in Line2D.set.__doc__)
+        open({str(tmp_path / "child.png")!r}, "wb").write(cache._render(
+            Chart("c3", Drawing({__name__!r}, "small", (3,), {{}}), "图3"), None))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["matplotlib.artist", "kwdoc", "False"]  # put back; the property list left out
+    assert (tmp_path / "child.png").read_bytes() == here
+    import matplotlib.artist
+    from matplotlib.lines import Line2D
+
+    assert "dash_capstyle" in Line2D.set.__doc__ and "dash_capstyle" in matplotlib.artist.kwdoc(Line2D)  # here: as usual
+
+
+def test_matplotlib_loaded_already_is_left_as_it_is():
+    import matplotlib.artist
+
+    kwdoc = matplotlib.artist.kwdoc
+    with figure_server.artists_undocumented():
+        assert matplotlib.artist.kwdoc is kwdoc
+    assert matplotlib.artist.kwdoc is kwdoc
+
+
+def test_the_chart_modules_loaded_ahead_are_those_of_the_annual_reports_charts(analysis2020):
+    from qdanalysis.present.report import AnnualReport
+
+    modules = figure_server.chart_modules()
+    assert {c.draw.module for c in AnnualReport(analysis2020).charts()} <= set(modules)
+    assert "qdanalysis.present.charts.budget" in modules and "qdanalysis.present.charts.sms" in modules
+    assert "qdanalysis.present.charts.trends" not in modules  # the trends report's: no chart of a draft
+
+
+def test_a_chart_made_again_from_the_same_data_is_the_one_handed_over(cache_dir, monkeypatch):
+    handed = [_chart(1), _chart(2)]
+    again = [_chart(1), _chart(2), _chart(3)]  # made anew: other objects, the first two pickled the same
+    with figure_server.figure_server() as server:
+        server.submit(handed)
+        monkeypatch.setattr(cache, "chart_png", lambda chart: f"drawn here: {chart.key}".encode())
+        served = [server.png(c) for c in again]
+    assert served[:2] == [cache._render(c, None) for c in handed]  # the child's
+    assert served[2] == b"drawn here: c3"  # not handed over: drawn here
+
+
+def slow(n: int, seconds: float):
+    """A small figure showing ``n``, drawn after ``seconds``."""
+    import time
+
+    time.sleep(seconds)
+    return small(n)
+
+
+def test_a_figure_the_drawers_child_has_finished_is_said_before_the_childs_own_next_one(cache_dir, monkeypatch):
+    monkeypatch.setenv("QDANALYSIS_DRAW_JOBS", "2")  # the child shares the drawing with a child of its own
+    charts = [Chart(f"s{n}", Drawing(__name__, "slow", (n, seconds)), "图")
+              for n, seconds in ((1, 1.0), (2, 1.0), (3, 0.0), (4, 0.0))]
+    with figure_server.figure_server() as server:
+        server.submit(charts)
+        last = server.png(charts[3])  # drawn at once by the drawer's child (from the last back), which then takes 2
+        assert 3 in server.done and 1 not in server.done  # said as soon as the child's first figure (1) was done
+        assert [server.png(c) for c in charts] == [cache._render(_chart(n), None) for n in range(1, 5)]
+        assert last == server.png(charts[3])
+
+
+def framed(frame):
+    """A small figure of a frame's first column."""
+    return small(int(frame.iloc[0, 0]))
+
+
+def test_a_chart_of_the_same_values_pickled_otherwise_is_the_one_handed_over_and_one_changed_since_is_not(
+        cache_dir, monkeypatch):
+    import pandas as pd
+
+    one = pd.DataFrame({"n": [1, 2], "m": [3, 4]})
+    two = pd.DataFrame({"n": [1, 2]})
+    two["m"] = [3, 4]  # the same values, in two blocks: pickled otherwise
+    changed = pd.DataFrame({"n": [1, 2], "m": [3, 4]})
+    handed = [Chart("f", Drawing(__name__, "framed", (one,)), "图"), Chart("g", Drawing(__name__, "framed", (changed,)), "图")]
+    again = [Chart("f", Drawing(__name__, "framed", (two,)), "图"), Chart("g", Drawing(__name__, "framed", (changed,)), "图")]
+    assert pickle.dumps(handed[0]) != pickle.dumps(again[0])
+    with figure_server.figure_server() as server:
+        server.submit(handed)
+        changed.loc[0, "n"] = 3  # after it was handed over: the child draws it as it was
+        monkeypatch.setattr(cache, "chart_png", lambda chart: f"drawn here: {chart.key}".encode())
+        served = [server.png(c) for c in again]
+    assert served[0] == cache._render(handed[0], None)
+    assert served[1] == b"drawn here: g"
+
+
+def test_the_charts_of_the_frames_are_the_reports_own(analysis2020, analyses):
+    """Every chart of a report is one that its analysis's frames alone give (:meth:`submit_frames`), known as such
+    when asked for: the whole draft's figures are drawn by the child."""
+    from qdanalysis.analyse.engine import frames_only
+    from qdanalysis.present.report import AnnualReport
+
+    for analysis in [analysis2020, *analyses]:
+        report = AnnualReport(analysis)
+        with_charts = {s.key for s in report.sections if any(isinstance(b, Chart) for b in report.blocks(s.key))}
+        assert with_charts <= set(figure_server.FRAME_SECTIONS), analysis.year
+        server = figure_server.FigureServer()
+        read, server._to_child = os.pipe()
+        try:
+            server.submit_frames(frames_only(analysis.data))
+            handed = [server._handed_as(chart) for chart in report.charts()]
+        finally:
+            server.close()
+            os.close(read)
+        assert handed == list(range(len(server.charts))) and handed, analysis.year

@@ -60,3 +60,17 @@ def test_the_draft_is_made_with_fewer_collections(monkeypatch, tmp_path):
     with pytest.raises(KeyError, match="stop here"):
         draft_command.draft(options, lambda _: "")
     assert seen == [draft_command.YOUNG_COLLECTION] and gc.get_threshold()[0] != draft_command.YOUNG_COLLECTION
+
+
+def test_the_command_ends_before_the_collector_looks_as_before(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from qdanalysis.run import pipeline
+
+    seen = []
+    monkeypatch.setattr(pipeline, "draft_year", lambda *args, **kwargs: (tmp_path / "初稿.docx", SimpleNamespace(score=None)))
+    monkeypatch.setattr(draft_command, "leave", lambda status: seen.append(gc.get_threshold()[0]) or status)
+    options = SimpleNamespace(root=None, out=tmp_path, template=None, year=2020, force=False)
+    assert draft_command.draft(options, lambda _: "") == 0
+    assert seen == [draft_command.YOUNG_COLLECTION]  # the command leaves here, the threshold not yet put back
+    assert gc.get_threshold()[0] != draft_command.YOUNG_COLLECTION  # a caller of its own gets it back as it was

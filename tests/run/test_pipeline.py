@@ -34,6 +34,23 @@ def test_draft_uses_the_analysis_once(monkeypatch, tmp_path):
     assert len(calls) == 1
 
 
+def test_the_frames_are_given_before_the_rest_is_analysed_and_not_computed_again(monkeypatch, analysis2020):
+    seen = []
+    real_scoring = pipeline.scoring_for
+
+    def scoring(*args, **kwargs):
+        seen.append("scoring")
+        return real_scoring(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "scoring_for", scoring)
+    analysis = pipeline.analysed_year(2020, on_frames=lambda partial: seen.append(partial))
+    partial = seen[0]
+    assert seen[1:] == ["scoring"] and partial.findings == [] and partial.score is None  # before the scoring table
+    assert analysis.spend is partial.spend and analysis.renewals is partial.renewals  # taken as they were
+    assert [f.code for f in analysis.findings] == [f.code for f in analysis2020.findings]
+    assert analysis.score.total == analysis2020.score.total
+
+
 def test_year_folders_are_the_four_digit_folders_in_order(tmp_path):
     for name in ("2021", "2019", "示例", "20201", "202"):
         (tmp_path / name).mkdir()

@@ -30,13 +30,20 @@ def column_widths(frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH,
     text where the width allows; otherwise the widest give way first (so that figures, codes and short labels never
     wrap while a long note does). ``kinds``: each column's cell kinds
     (:func:`~qdanalysis.present.render.cells.column_kinds`), by default from the text alone."""
+    return text_widths(list(frame.columns), [list(frame.iloc[:, j]) for j in range(frame.shape[1])], size, width,
+                       kinds)
 
+
+def text_widths(names: list, columns: list[list], size=TABLE_SIZE, width=TEXT_WIDTH,
+                kinds: list[list[str]] | None = None) -> list[float]:
+    """:func:`column_widths` of the columns ``columns`` (each a list of its cells, None or NaN where missing) headed
+    ``names``."""
     unit = size.mm / 2 * 0.98  # one display column: half a Chinese character of this size
     needs = []
     numeric = []
-    for j, name in enumerate(frame.columns):
-        given = [v is not None and not (not isinstance(v, str) and pd.isna(v)) for v in frame.iloc[:, j]]
-        values = [str(v) for v, g in zip(frame.iloc[:, j], given) if g]
+    for j, name in enumerate(names):
+        given = [v is not None and not (not isinstance(v, str) and pd.isna(v)) for v in columns[j]]
+        values = [str(v) for v, g in zip(columns[j], given) if g]
         header = max(display_width(part) for part in re.split(r"[（）()]", str(name)) if part) if str(name) else 2
         if kinds:  # the column's own kinds: a code of a column of identifiers (F01) is kept whole too
             numbers = [v for v, k in zip(values, [k for k, g in zip(kinds[j], given) if g]) if k in (NUMBER, CODE)]
@@ -75,8 +82,8 @@ def column_widths(frame: pd.DataFrame, size=TABLE_SIZE, width=TEXT_WIDTH,
             if low < MIN_COLUMN_MM:
                 widths = [w * available / sum(natural) for w in natural]
     # a figure or code inside a wrapped text (实际9201859.92元，…) is not broken either: its column is at least as wide
-    least = [max([len(w) * NUMBER_WIDTH for v in frame.iloc[:, j] if isinstance(v, str) for w in WORD.findall(v)],
-                 default=0) * unit + padding for j in range(frame.shape[1])]
+    least = [max([len(w) * NUMBER_WIDTH for v in column if isinstance(v, str) for w in WORD.findall(v)],
+                 default=0) * unit + padding for column in columns]
     return _at_least(widths, least)
 
 

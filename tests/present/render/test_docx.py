@@ -92,6 +92,20 @@ def test_a_table_is_numbered_in_the_drafts_order_with_its_header_repeated():
     assert abs(sum(widths) - TEXT_WIDTH) < Mm(1)  # the columns share the width between the margins
 
 
+def test_a_tables_cells_are_its_text_frames_whether_its_formatters_give_texts_or_not():
+    from qdanalysis.present.blocks import TableLayout
+
+    frame = pd.DataFrame({"item": ["线路", None, "短信"], "n": [3, None, 12]})
+    texts = TableLayout("t", "数量", {"item": "项目", "n": "条数"})
+    figures = TableLayout("f", "数量", {"item": "项目", "n": "条数"}, text={"n": lambda v: None if pd.isna(v) else int(v)})
+    w = DocxWriter()
+    w.table(Table(texts, frame))
+    w.table(Table(figures, frame))  # a formatter giving figures: the frame made them floats, as the draft showed them
+    cells = [[[c.text for c in r.cells] for r in t.rows] for t in w.doc.tables]
+    assert cells[0] == [["项目", "条数"], ["线路", "3.0"], ["—", "—"], ["短信", "12.0"]]
+    assert cells[1] == [["项目", "条数"], ["线路", "3.0"], ["—", "未披露"], ["短信", "12.0"]]  # not 3: as the frame holds it
+
+
 def test_a_table_of_ten_columns_gets_a_landscape_page_of_its_own():
     w = DocxWriter()
     columns = {f"c{i}": f"列{i}" for i in range(10)}
@@ -113,6 +127,31 @@ def test_a_chart_is_a_picture_the_width_of_the_text_with_a_numbered_caption():
     assert [p.text for p in w.doc.paragraphs if p.text.startswith("图")] == ["图1 线路费用", "图2 短信"]
     assert [s.width for s in w.doc.inline_shapes] == [TEXT_WIDTH, TEXT_WIDTH]
     assert not plt.get_fignums()
+
+
+def test_the_file_holds_python_docxs_parts_in_its_order_with_the_pngs_stored_as_they_are(tmp_path):
+    import io
+    import zipfile
+
+    def draw(n):
+        fig = plt.figure(figsize=(2, 1))
+        fig.add_subplot().plot([1, n])
+        return fig
+
+    w = DocxWriter()
+    w.paragraph("正文")
+    w.blocks([Chart("c", lambda: draw(2), "线路费用"), Chart("d", lambda: draw(3), "短信")])
+    ours = zipfile.ZipFile(w.save(tmp_path / "初稿.docx"))
+    theirs = io.BytesIO()
+    w.doc.save(theirs)  # python-docx's own
+    theirs = zipfile.ZipFile(theirs)
+    assert ours.namelist() == theirs.namelist() and len(ours.namelist()) > 10
+    assert all(ours.read(n) == theirs.read(n) for n in ours.namelist())  # part by part
+    kinds = {i.filename: i.compress_type for i in ours.infolist()}
+    assert {n: k for n, k in kinds.items() if n.endswith(".png")} == {
+        "word/media/image1.png": zipfile.ZIP_STORED, "word/media/image2.png": zipfile.ZIP_STORED}
+    assert {k for n, k in kinds.items() if not n.endswith(".png")} == {zipfile.ZIP_DEFLATED}
+    assert Document(tmp_path / "初稿.docx").inline_shapes[1].width == TEXT_WIDTH
 
 
 def test_title_headings_and_a_contents_field_word_updates_on_opening():

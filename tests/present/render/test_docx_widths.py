@@ -38,3 +38,16 @@ def test_a_figure_inside_wrapped_text_widens_its_column():
     frame = pd.DataFrame({"a": ["很长的说明文字" * 20], "b": ["实际9201859.92元，未超过上限944.10万元"]})
     widths = column_widths(frame, width=Mm(100))
     assert widths[1] >= len("9201859.92") * NUMBER_WIDTH * UNIT + 4.4 - 1e-9
+
+
+def test_the_widths_of_a_tables_texts_are_those_of_its_text_frame(analysis2020):
+    from qdanalysis.present.blocks import Table
+    from qdanalysis.present.render.docx_widths import text_widths
+    from qdanalysis.present.report import AnnualReport
+
+    report = AnnualReport(analysis2020)
+    tables = [b for s in report.sections for b in report.blocks(s.key) if isinstance(b, Table)]
+    assert len(tables) >= 9
+    for table in tables:
+        columns = table.text_columns()
+        assert text_widths(list(columns), list(columns.values())) == column_widths(table.text_frame()), table.key
