@@ -339,43 +339,35 @@ def _exponent(kind: str) -> int:
     return (parsing.PRICE_QUANTUM if kind == "price" else FEN).as_tuple().exponent
 
 
-def _plain_ascii(texts: Iterable[Any]) -> bool:
-    """Whether every value is printable ASCII text, not empty, without a doubled, leading or trailing
-    space: such a text reads the same through :func:`parsing.clean_text` and :func:`code_text`."""
-    joined = "|".join(texts)  # a TypeError when one is not text
-    return (joined.isascii() and joined.isprintable() and "  " not in joined and "||" not in joined
-            and " |" not in joined and "| " not in joined and joined[:1] not in ("", " ", "|")
-            and joined[-1:] not in (" ", "|"))
-
-
 def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str,
                    kind: str | None = None) -> list[Any]:
     """Parse each distinct value once; a value whose parse fails is reported at every row holding it.
 
     A text or code column of plain ASCII texts (a ledger's 100,000 contract numbers) is its own parse."""
-    if kind in ("text", "code") and len(values) > 64:
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # an unhashable value (only from unusual readers)
+        distinct = None
+    if distinct is not None and kind in ("text", "code") and len(values) > 64:
         try:
-            if _plain_ascii(dict.fromkeys(values)):
+            if parsing.plain_ascii(distinct):  # such a text reads the same through code_text
                 return list(values)
         except TypeError:  # a number, a date or an empty cell among them: cell by cell below
             pass
-    kinds = set(map(type, values))
-    if len(kinds & _NUMBER_TYPES) > 1:  # 1, 1.0 and True are equal keys: parse cell by cell
+    # 1, 1.0 and True are equal keys: a column holding two of these types is parsed cell by cell. A number
+    # equals no cell value but a number: when no distinct value is one, the column holds none.
+    if distinct is None or (not _NUMBER_TYPES.isdisjoint(map(type, distinct))
+                            and len(set(map(type, values)) & _NUMBER_TYPES) > 1):
         memo_of = None
     else:
-        try:
-            distinct = dict.fromkeys(values)
-        except TypeError:  # an unhashable value (only from unusual readers)
-            memo_of = None
-        else:
-            memo_of = {}
-            failed = False
-            for v in distinct:
-                try:
-                    memo_of[v] = parse(v)
-                except parsing.CellError as err:
-                    memo_of[v] = _Failed(err)
-                    failed = True
+        memo_of = {}
+        failed = False
+        for v in distinct:
+            try:
+                memo_of[v] = parse(v)
+            except parsing.CellError as err:
+                memo_of[v] = _Failed(err)
+                failed = True
     if memo_of is not None:
         parsed = list(map(memo_of.__getitem__, values))
         if not failed:

@@ -106,3 +106,16 @@ def test_a_long_text_column_parses_as_each_cell_would(kind, odd):
         out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
         got = columns._parsed_column(list(values), parse, out, 0, "x", kind)
         assert got == [parse(v) for v in values] and out.staged == []
+
+
+@pytest.mark.parametrize("values", [["运维", 1, True, "运维"], [True, "运维", 1], [1.5, "运维", 1, True], ["运维", None] * 40 + [1, True]])
+def test_equal_numbers_of_different_types_are_parsed_cell_by_cell(values):
+    from qdanalysis.read.schema import Column
+
+    parse = columns.cell_parser(None, Column("x", "x", kind="text"))  # a logical value is refused, 1 reads "1"
+    out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
+    out.loc = type("Loc", (), {"where": staticmethod(lambda key: key)})()
+    got = columns._parsed_column(list(values), parse, out, 0, "x", "text")
+    assert got == [None if v is True else parse(v) for v in values]
+    assert [i for i, *_ in out.staged] == [i for i, v in enumerate(values) if v is True]
+    assert out.staged[0][3].startswith("单元格是逻辑值（TRUE）")
