@@ -161,13 +161,15 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
         "scope_source": cols.get("scope_source"), "count_note": cols.get("count_note"),
         **provenance_columns(cols),
     }
+    # copy=False: each column is already a new array of its own; stacking them into one block would copy them all
     return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, list) else v for k, v in data.items()},
-                        index=pd.RangeIndex(n))
+                        index=pd.RangeIndex(n), copy=False)
 
 
 def _precisions(dates: list[parsing.ParsedDate | None]) -> list[str | None]:
     """How much of each date the sheet gave (day, month, year), each distinct date looked at once."""
-    precision = {key: None if d is None else d.precision for key, d in zip(map(id, dates), dates)}
+    distinct = dict(zip(map(id, dates), dates))  # the parsed column shares one object per distinct date
+    precision = {key: None if d is None else d.precision for key, d in distinct.items()}
     return list(map(precision.__getitem__, map(id, dates)))
 
 
