@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -17,7 +16,7 @@ import pyarrow as pa
 from qdanalysis.errors import ProblemCollector, ValidationError
 from qdanalysis.money import FEN, is_missing
 from qdanalysis.read import parsing
-from qdanalysis.read.locate import Located
+from qdanalysis.read.locate import Located, take_columns
 from qdanalysis.read.safety import NOT_A_NUMBER, UNCACHED_FORMULA
 from qdanalysis.read.schema import MONEY, PRICE, Column, SheetSchema
 
@@ -264,18 +263,11 @@ def read_columns(loc: Located, table: SheetSchema, *, year: int | None = None) -
     A value that repeats down a column (a vendor, a date, a billing word) is parsed once;
     numeric money cells are checked and scaled as arrays. ``loc.rows`` is consumed.
     """
-    rows, loc.rows = loc.rows, []
-    row_nos = [r for r, _ in rows]
-    grid = [v for _, v in rows]
-    del rows
-    keys = list(loc.col_index)
-    wanted = [*loc.col_index.values(), *loc.extras.values()]
-    if grid and wanted and min(map(len, grid)) <= max(wanted):  # ragged rows: pad them
-        width = max(wanted) + 1
-        grid = [v + [None] * (width - len(v)) if len(v) < width else v for v in grid]
-    raw = {k: list(map(itemgetter(loc.col_index[k]), grid)) for k in keys}
-    extras = {h: list(map(itemgetter(j), grid)) for h, j in loc.extras.items()}
-    del grid
+    keys, extra_names = list(loc.col_index), list(loc.extras)
+    row_nos, taken = take_columns(loc, [*loc.col_index.values(), *loc.extras.values()])
+    raw = dict(zip(keys, taken))
+    extras = dict(zip(extra_names, taken[len(keys):]))
+    del taken
     out = Columns(loc, table, row_nos, raw, {}, extras)
     for col in table.columns:
         if col.fill_down and col.key in raw:

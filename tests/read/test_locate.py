@@ -8,7 +8,7 @@ import pytest
 from workbooks import make_workbook
 
 from qdanalysis.errors import MissingTableError, ValidationError
-from qdanalysis.read.locate import _data_rows, locate, sheets_used
+from qdanalysis.read.locate import Located, _data_rows, locate, sheets_used, take_columns
 from qdanalysis.read.schema import BUDGET, SMS
 
 ROWS = [["2021年专项业务费预算执行表"], ["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数", "经办人"],
@@ -148,3 +148,25 @@ def test_the_data_rows_of_a_long_table_end_at_a_note_and_skip_blank_rows(change,
     rows = _data_rows(body, 4)
     assert [r for r, _ in rows] == expected
     assert all(values is body[r - 4] for r, values in rows)  # the sheet's own rows, not copies
+
+
+def _located(rows) -> Located:
+    return Located("a.xlsx", "合同台账", 1, {}, {}, {}, None, {}, rows=rows)
+
+
+@pytest.mark.parametrize("rows", [
+    [(2, ["a", 1, None]), (3, ["b", 2, "x"]), (5, ["c", 3, None])],  # one width: one run of cells, sliced
+    [(2, ["a", 1]), (3, ["b", 2, "x", "y"]), (5, ["c"])],  # ragged
+    [(2, ["a", 1, None, None]), (3, ["b", 2, "x", None]), (5, ["c", 3, None, "z"])],  # wider than asked
+])
+def test_the_columns_of_the_located_rows_are_taken_as_asked(rows):
+    loc = _located(list(rows))
+    row_nos, columns = take_columns(loc, [2, 0, 1])
+    cell = {(r, j): v for r, values in rows for j, v in enumerate(values)}
+    assert row_nos == [2, 3, 5] and loc.rows == []
+    assert columns == [[cell.get((r, j)) for r in (2, 3, 5)] for j in (2, 0, 1)]
+
+
+def test_no_rows_or_no_columns():
+    assert take_columns(_located([]), [0, 3]) == ([], [[], []])
+    assert take_columns(_located([(4, ["a"])]), []) == ([4], [])
