@@ -192,6 +192,7 @@ def decimal_array(units: np.ndarray, valid: np.ndarray, scale: int, dtype: pd.Ar
 
 
 _NUMBER_TYPES = frozenset((int, float, bool))
+_SELF_PARSED = frozenset((str, type(None)))  # a value of these types equals only values of its type
 _BIG = 2**53  # integers beyond this do not survive a float
 _MONEY_FACTORS = {"万元": 10000, "元": 1}
 
@@ -361,6 +362,8 @@ def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns,
                 memo_of[v] = _Failed(err)
                 failed = True
     if memo_of is not None:
+        if not failed and all(p is v and type(v) in _SELF_PARSED for v, p in memo_of.items()):
+            return list(values)  # every text (or blank) is its own parse: a ledger's names, categories and notes
         parsed = list(map(memo_of.__getitem__, values))
         if not failed:
             return parsed

@@ -285,11 +285,13 @@ def take_columns(loc: Located, indexes: list[int]) -> tuple[list[int], list[list
     rows, loc.rows = loc.rows, []
     row_nos, grid = list(map(_FIRST, rows)), list(map(_SECOND, rows))
     del rows
-    if grid and indexes and min(map(len, grid)) <= max(indexes):  # ragged rows: pad them
+    widths = set(map(len, grid))
+    if grid and indexes and min(widths) <= max(indexes):  # ragged rows: pad them
         width = max(indexes) + 1
         grid = [v + [None] * (width - len(v)) if len(v) < width else v for v in grid]
+        widths = set(map(len, grid))
     width = len(grid[0]) if grid else 0
-    if width and len(set(map(len, grid))) == 1:
+    if width and len(widths) == 1:
         cells = list(chain.from_iterable(grid))
         return row_nos, [cells[j::width] for j in indexes]
     return row_nos, [list(map(itemgetter(j), grid)) for j in indexes]

@@ -119,3 +119,17 @@ def test_equal_numbers_of_different_types_are_parsed_cell_by_cell(values):
     assert got == [None if v is True else parse(v) for v in values]
     assert [i for i, *_ in out.staged] == [i for i, v in enumerate(values) if v is True]
     assert out.staged[0][3].startswith("单元格是逻辑值（TRUE）")
+
+
+@pytest.mark.parametrize("odd", [None, " 甲公司", "甲公司\u3000", "甲\u200b公司", "甲  公司", 7, dt.date(2020, 1, 1)])
+def test_a_column_of_texts_that_are_their_own_parse_reads_as_each_cell_would(odd):
+    from qdanalysis.read.schema import Column
+
+    parse = columns.cell_parser(None, Column("x", "x", kind="text"))
+    texts = ["甲公司", "乙公司", None, "".join(["甲", "公司"])]  # equal texts, distinct objects
+    values = texts * 30 + [odd]
+    out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
+    got = columns._parsed_column(list(values), parse, out, 0, "x", "text")
+    assert got == [parse(v) for v in values] and out.staged == []
+    if odd is not None:
+        assert got[-1] == parse(odd) != odd  # not its own parse: the column is mapped value by value
