@@ -3,6 +3,7 @@ and the DataFrame built with the declared dtypes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
@@ -490,6 +491,9 @@ def provenance_columns(cols: Columns) -> dict[str, Any]:
 def int_array(values: list[int | None]) -> pd.api.extensions.ExtensionArray:
     """``pd.array(values, dtype="Int64")`` built from a numpy array and its mask, without inspecting each
     value in Python (the same array; integers beyond 64 bits raise as pandas does)."""
+    if set(map(type, values)) == {int}:  # plain integers (Excel row numbers): converted at once
+        with contextlib.suppress(OverflowError):
+            return pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(len(values), dtype=bool))
     objects = np.array(values, dtype=object)
     if objects.ndim != 1:  # not a flat list of integers: let pandas say what is wrong
         return pd.array(values, dtype="Int64")

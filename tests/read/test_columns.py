@@ -80,7 +80,8 @@ def test_exact_decimals_and_dates_as_arrays():
     assert ns[0] == columns.NAT and pd.isna(columns.datetimes(ns).iloc[0])
 
 
-@pytest.mark.parametrize("values", [[1, None, 3], [], [None], [True, None], [2**63], [10**20, None], [1.5], ["3"]])
+@pytest.mark.parametrize("values", [[1, None, 3], [], [None], [True, None], [2**63], [10**20, None], [1.5], ["3"],
+                                    [4, 5, 6], [-(2**63), 2**63 - 1], [1, True]])
 def test_an_integer_column_is_the_array_pandas_builds_or_its_refusal(values):
     try:
         expected = pd.array(values, dtype="Int64")
