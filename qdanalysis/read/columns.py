@@ -3,11 +3,11 @@ and the DataFrame built with the declared dtypes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -17,7 +17,7 @@ import pyarrow as pa
 from qdanalysis.errors import ProblemCollector, ValidationError
 from qdanalysis.money import FEN, is_missing
 from qdanalysis.read import parsing
-from qdanalysis.read.locate import Located
+from qdanalysis.read.locate import Located, take_columns
 from qdanalysis.read.safety import NOT_A_NUMBER, UNCACHED_FORMULA
 from qdanalysis.read.schema import MONEY, PRICE, Column, SheetSchema
 
@@ -193,6 +193,7 @@ def decimal_array(units: np.ndarray, valid: np.ndarray, scale: int, dtype: pd.Ar
 
 
 _NUMBER_TYPES = frozenset((int, float, bool))
+_SELF_PARSED = frozenset((str, type(None)))  # a value of these types equals only values of its type
 _BIG = 2**53  # integers beyond this do not survive a float
 _MONEY_FACTORS = {"万元": 10000, "元": 1}
 
@@ -264,18 +265,11 @@ def read_columns(loc: Located, table: SheetSchema, *, year: int | None = None) -
     A value that repeats down a column (a vendor, a date, a billing word) is parsed once;
     numeric money cells are checked and scaled as arrays. ``loc.rows`` is consumed.
     """
-    rows, loc.rows = loc.rows, []
-    row_nos = [r for r, _ in rows]
-    grid = [v for _, v in rows]
-    del rows
-    keys = list(loc.col_index)
-    wanted = [*loc.col_index.values(), *loc.extras.values()]
-    if grid and wanted and min(map(len, grid)) <= max(wanted):  # ragged rows: pad them
-        width = max(wanted) + 1
-        grid = [v + [None] * (width - len(v)) if len(v) < width else v for v in grid]
-    raw = {k: list(map(itemgetter(loc.col_index[k]), grid)) for k in keys}
-    extras = {h: list(map(itemgetter(j), grid)) for h, j in loc.extras.items()}
-    del grid
+    keys, extra_names = list(loc.col_index), list(loc.extras)
+    row_nos, taken = take_columns(loc, [*loc.col_index.values(), *loc.extras.values()])
+    raw = dict(zip(keys, taken))
+    extras = dict(zip(extra_names, taken[len(keys):]))
+    del taken
     out = Columns(loc, table, row_nos, raw, {}, extras)
     for col in table.columns:
         if col.fill_down and col.key in raw:
@@ -339,44 +333,38 @@ def _exponent(kind: str) -> int:
     return (parsing.PRICE_QUANTUM if kind == "price" else FEN).as_tuple().exponent
 
 
-def _plain_ascii(texts: Iterable[Any]) -> bool:
-    """Whether every value is printable ASCII text, not empty, without a doubled, leading or trailing
-    space: such a text reads the same through :func:`parsing.clean_text` and :func:`code_text`."""
-    joined = "|".join(texts)  # a TypeError when one is not text
-    return (joined.isascii() and joined.isprintable() and "  " not in joined and "||" not in joined
-            and " |" not in joined and "| " not in joined and joined[:1] not in ("", " ", "|")
-            and joined[-1:] not in (" ", "|"))
-
-
 def _parsed_column(values: list[Any], parse: Callable[[Any], Any], out: Columns, order: int, key: str,
                    kind: str | None = None) -> list[Any]:
     """Parse each distinct value once; a value whose parse fails is reported at every row holding it.
 
     A text or code column of plain ASCII texts (a ledger's 100,000 contract numbers) is its own parse."""
-    if kind in ("text", "code") and len(values) > 64:
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # an unhashable value (only from unusual readers)
+        distinct = None
+    if distinct is not None and kind in ("text", "code") and len(values) > 64:
         try:
-            if _plain_ascii(dict.fromkeys(values)):
+            if parsing.plain_ascii(distinct):  # such a text reads the same through code_text
                 return list(values)
         except TypeError:  # a number, a date or an empty cell among them: cell by cell below
             pass
-    kinds = set(map(type, values))
-    if len(kinds & _NUMBER_TYPES) > 1:  # 1, 1.0 and True are equal keys: parse cell by cell
+    # 1, 1.0 and True are equal keys: a column holding two of these types is parsed cell by cell. A number
+    # equals no cell value but a number: when no distinct value is one, the column holds none.
+    if distinct is None or (not _NUMBER_TYPES.isdisjoint(map(type, distinct))
+                            and len(set(map(type, values)) & _NUMBER_TYPES) > 1):
         memo_of = None
     else:
-        try:
-            distinct = dict.fromkeys(values)
-        except TypeError:  # an unhashable value (only from unusual readers)
-            memo_of = None
-        else:
-            memo_of = {}
-            failed = False
-            for v in distinct:
-                try:
-                    memo_of[v] = parse(v)
-                except parsing.CellError as err:
-                    memo_of[v] = _Failed(err)
-                    failed = True
+        memo_of = {}
+        failed = False
+        for v in distinct:
+            try:
+                memo_of[v] = parse(v)
+            except parsing.CellError as err:
+                memo_of[v] = _Failed(err)
+                failed = True
     if memo_of is not None:
+        if not failed and all(p is v and type(v) in _SELF_PARSED for v, p in memo_of.items()):
+            return list(values)  # every text (or blank) is its own parse: a ledger's names, categories and notes
         parsed = list(map(memo_of.__getitem__, values))
         if not failed:
             return parsed
@@ -503,6 +491,9 @@ def provenance_columns(cols: Columns) -> dict[str, Any]:
 def int_array(values: list[int | None]) -> pd.api.extensions.ExtensionArray:
     """``pd.array(values, dtype="Int64")`` built from a numpy array and its mask, without inspecting each
     value in Python (the same array; integers beyond 64 bits raise as pandas does)."""
+    if set(map(type, values)) == {int}:  # plain integers (Excel row numbers): converted at once
+        with contextlib.suppress(OverflowError):
+            return pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(len(values), dtype=bool))
     objects = np.array(values, dtype=object)
     if objects.ndim != 1:  # not a flat list of integers: let pandas say what is wrong
         return pd.array(values, dtype="Int64")

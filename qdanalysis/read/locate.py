@@ -13,6 +13,8 @@ import contextvars
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -244,8 +246,17 @@ def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemColl
         by_index = {located.col_index[c.key]: c.key for c in table.columns if c.key in located.col_index}
         for col in fills:
             _fill_merged(sheet, col, body, hi + 1, collector, located.where(by_index[col]))
-    first_row = hi + 2
-    append = located.rows.append
+    located.rows = _data_rows(body, hi + 2)
+    return located
+
+
+def _data_rows(body: list[list[Any]], first_row: int) -> list[tuple[int, list[Any]]]:
+    """``(Excel row, values)`` of the table's rows below its header (the first at ``first_row``): blank rows
+    are skipped, and notes and signatures end the table."""
+    if len(body) > 64 and _plain_first_cells(body):
+        return list(zip(range(first_row, first_row + len(body)), body))
+    rows = []
+    append = rows.append
     for offset, values in enumerate(body):
         first = _first_value(values)
         if first is None:
@@ -253,9 +264,40 @@ def locate_in_sheet(sheet: SheetData, table: SheetSchema, collector: ProblemColl
         if isinstance(first, str) and _is_note(first):
             break  # notes and signatures end the table
         append((first_row + offset, values))
-    return located
+    return rows
 
 
+def _plain_first_cells(body: list[list[Any]]) -> bool:
+    """Whether every row's first cell is a plain ASCII text (:func:`parsing.plain_ascii`: a ledger's contract
+    numbers) longer than any blank marker, whose first character starts no note: then every row is a data row,
+    as the row-by-row reading would find. Checked on the column at once, at C speed."""
+    try:
+        firsts = list(map(_FIRST, body))
+        return parsing.plain_ascii(firsts) and min(map(len, firsts)) > 4 and _NOTE_STARTS.isdisjoint(map(_FIRST, firsts))
+    except (IndexError, TypeError):  # an empty row, or a first cell that is not text
+        return False
+
+
+def take_columns(loc: Located, indexes: list[int]) -> tuple[list[int], list[list[Any]]]:
+    """The Excel row numbers of ``loc``'s rows, and the columns at ``indexes`` (0-based; where a row is too short,
+    None). ``loc.rows`` is consumed. Rows of one width are joined into one run of cells and each column sliced
+    out of it at C speed."""
+    rows, loc.rows = loc.rows, []
+    row_nos, grid = list(map(_FIRST, rows)), list(map(_SECOND, rows))
+    del rows
+    widths = set(map(len, grid))
+    if grid and indexes and min(widths) <= max(indexes):  # ragged rows: pad them
+        width = max(indexes) + 1
+        grid = [v + [None] * (width - len(v)) if len(v) < width else v for v in grid]
+        widths = set(map(len, grid))
+    width = len(grid[0]) if grid else 0
+    if width and len(widths) == 1:
+        cells = list(chain.from_iterable(grid))
+        return row_nos, [cells[j::width] for j in indexes]
+    return row_nos, [list(map(itemgetter(j), grid)) for j in indexes]
+
+
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _NOTE_STARTS = frozenset(p[0] for p in NOTE_PREFIXES)
 
 

@@ -125,6 +125,17 @@ def is_blank(value: object) -> bool:
     return normalize_text(value) in _BLANKS
 
 
+def plain_ascii(texts) -> bool:
+    """Whether every value is printable ASCII text, not empty, without a doubled, leading or trailing
+    space: such a text reads the same through :func:`clean_text`, :func:`name_text` and :func:`normalize_text`,
+    and is never blank (:func:`is_blank`) when longer than 4 characters. Checked on the texts joined, at C
+    speed; a TypeError when one is not text."""
+    joined = "|".join(texts)
+    return (joined.isascii() and joined.isprintable() and "  " not in joined and "||" not in joined
+            and " |" not in joined and "| " not in joined and joined[:1] not in ("", " ", "|")
+            and joined[-1:] not in (" ", "|"))
+
+
 _INNER_SPACE = re.compile(r"[0-9][ ]+[0-9.,]|[0-9.,][ ]+[0-9]")
 
 

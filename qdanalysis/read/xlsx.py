@@ -35,6 +35,8 @@ import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import python_calamine
@@ -211,11 +213,9 @@ def _read_calamine(path: Path, display: str, archive: Archive) -> list[SheetData
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
                 grid = _anchor_at_a1(sheet.to_python(skip_empty_area=False), sheet.start, sheet.end)
-                shared: dict[str, str | None] = {}
-                grid.reverse()  # consumed row by row: the grid is never held twice
                 odd: list[float] = []
-                rows = _trim([_normalise(grid.pop(), shared, odd) for _ in range(len(grid))])
-                del grid, shared
+                rows = _trim(_normalise_grid(grid, odd))
+                del grid
                 merged = _clip([(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])], rows)
                 part = archive.sheet_parts.get(meta.name)
                 errors = sorted(archive.sheets[part].errors) if part in archive.sheets else []
@@ -259,15 +259,43 @@ def _normalise(row: list, shared: dict[str, str | None] | None = None, odd: list
         shared = {}
     if "" not in shared:
         shared[""] = None  # an empty text is kept as None: one dict call per text cell, no test of its own
-    keep = shared.setdefault
-    seen = odd.append if odd is not None else _ignore
+    return _normalised(row, shared.setdefault, odd.append if odd is not None else _ignore)
+
+
+def _normalised(cells, keep, seen) -> list:
+    """:func:`_normalise` of an iterable of cells, with ``shared.setdefault`` and ``odd.append``."""
     return [
         keep(v, v) if type(v) is str
         else (int(v) if v.is_integer() and -_INT_LIMIT <= v <= _INT_LIMIT
               else v if v - v == 0.0 else seen(v) or v) if type(v) is float
         else v
-        for v in row
+        for v in cells
     ]
+
+
+_BLOCK_ROWS = 4096
+
+
+def _normalise_grid(grid: list[list], odd: list[float]) -> list[list]:
+    """:func:`_normalise` of every row of a grid, whose rows are consumed (emptied) as it goes: a block of rows at a
+    time is taken off the grid and normalised as one run of cells, then cut back into rows (no Python call per
+    row). Rows of unequal width are normalised one by one. Equal texts of the whole grid share one object."""
+    shared: dict[str, str | None] = {"": None}
+    keep, seen = shared.setdefault, odd.append
+    out: list[list] = []
+    grid.reverse()  # blocks are taken off the end: the grid is never held twice
+    while grid:
+        block = grid[-_BLOCK_ROWS:]
+        del grid[-_BLOCK_ROWS:]
+        block.reverse()
+        width = len(block[0])
+        if set(map(len, block)) != {width} or not width:
+            out += [_normalised(row, keep, seen) for row in block]
+            continue
+        cells = _normalised(chain.from_iterable(block), keep, seen)
+        del block
+        out += [cells[i : i + width] for i in range(0, len(cells), width)]
+    return out
 
 
 def _ignore(_value: object) -> None:
@@ -285,12 +313,18 @@ def _take_non_finite(rows: list[list]) -> list[tuple[int, int, str]]:
     return found
 
 
+_LAST = itemgetter(-1)
+
+
 def _trim(rows: list[list]) -> list[list]:
     """Drop trailing empty rows and columns; pad rows to equal width."""
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     if not rows:
         return []
+    lengths = set(map(len, rows))
+    if len(lengths) == 1 and list(map(_LAST, rows)).count(None) < len(rows):
+        return rows  # rows of one width, a value in the last column (calamine's grid of a table): as they are
     width = 0
     for row in rows:
         for j in range(len(row) - 1, width - 1, -1):

@@ -80,7 +80,8 @@ def test_exact_decimals_and_dates_as_arrays():
     assert ns[0] == columns.NAT and pd.isna(columns.datetimes(ns).iloc[0])
 
 
-@pytest.mark.parametrize("values", [[1, None, 3], [], [None], [True, None], [2**63], [10**20, None], [1.5], ["3"]])
+@pytest.mark.parametrize("values", [[1, None, 3], [], [None], [True, None], [2**63], [10**20, None], [1.5], ["3"],
+                                    [4, 5, 6], [-(2**63), 2**63 - 1], [1, True]])
 def test_an_integer_column_is_the_array_pandas_builds_or_its_refusal(values):
     try:
         expected = pd.array(values, dtype="Int64")
@@ -106,3 +107,30 @@ def test_a_long_text_column_parses_as_each_cell_would(kind, odd):
         out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
         got = columns._parsed_column(list(values), parse, out, 0, "x", kind)
         assert got == [parse(v) for v in values] and out.staged == []
+
+
+@pytest.mark.parametrize("values", [["运维", 1, True, "运维"], [True, "运维", 1], [1.5, "运维", 1, True], ["运维", None] * 40 + [1, True]])
+def test_equal_numbers_of_different_types_are_parsed_cell_by_cell(values):
+    from qdanalysis.read.schema import Column
+
+    parse = columns.cell_parser(None, Column("x", "x", kind="text"))  # a logical value is refused, 1 reads "1"
+    out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
+    out.loc = type("Loc", (), {"where": staticmethod(lambda key: key)})()
+    got = columns._parsed_column(list(values), parse, out, 0, "x", "text")
+    assert got == [None if v is True else parse(v) for v in values]
+    assert [i for i, *_ in out.staged] == [i for i, v in enumerate(values) if v is True]
+    assert out.staged[0][3].startswith("单元格是逻辑值（TRUE）")
+
+
+@pytest.mark.parametrize("odd", [None, " 甲公司", "甲公司\u3000", "甲\u200b公司", "甲  公司", 7, dt.date(2020, 1, 1)])
+def test_a_column_of_texts_that_are_their_own_parse_reads_as_each_cell_would(odd):
+    from qdanalysis.read.schema import Column
+
+    parse = columns.cell_parser(None, Column("x", "x", kind="text"))
+    texts = ["甲公司", "乙公司", None, "".join(["甲", "公司"])]  # equal texts, distinct objects
+    values = texts * 30 + [odd]
+    out = columns.Columns(None, BUDGET, list(range(len(values))), {}, {}, {})
+    got = columns._parsed_column(list(values), parse, out, 0, "x", "text")
+    assert got == [parse(v) for v in values] and out.staged == []
+    if odd is not None:
+        assert got[-1] == parse(odd) != odd  # not its own parse: the column is mapped value by value

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from workbooks import make_workbook
 
 from qdanalysis.errors import MissingTableError, ValidationError
-from qdanalysis.read.locate import locate, sheets_used
+from qdanalysis.read.locate import Located, _data_rows, locate, sheets_used, take_columns
 from qdanalysis.read.schema import BUDGET, SMS
 
 ROWS = [["2021年专项业务费预算执行表"], ["单位：万元"], ["编号", "类别", "项目名称", "预算数", "执行数", "经办人"],
@@ -118,3 +120,53 @@ def test_every_file_of_a_folder_that_cannot_be_read_is_named_at_once(tmp_path):
 
     assert [(p.file.rsplit("/", 1)[-1], p.message.split("（")[0]) for p in err.value.problems] == [
         ("合同.xlsx", "文件已损坏或不完整"), ("空.xlsx", "文件为空"), ("预算.xlsx", "不是Excel工作簿")]
+
+
+def _numbered(n: int) -> list[list]:
+    return [[f"HT2020-{i:04d}", "运维", i] for i in range(n)]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({}, list(range(4, 104))),  # a ledger's plain contract numbers: every row at once
+    ({50: ["-", None, None]}, [r for r in range(4, 104) if r != 54]),  # a blank marker is a blank row
+    ({50: ["-", "运维", 1]}, list(range(4, 104))),  # the first value is further right
+    ({50: ["——", None, None]}, [r for r in range(4, 104) if r != 54]),
+    ({50: [None, None, None]}, [r for r in range(4, 104) if r != 54]),
+    ({50: [None, "运维", 1]}, list(range(4, 104))),  # the first value is further right
+    ({50: ["HT1", "运维", 1]}, list(range(4, 104))),  # short, yet no blank marker
+    ({50: [" HT2020-x ", "运维", 1]}, list(range(4, 104))),
+    ({50: ["注：以上为2020年合同", None, None]}, list(range(4, 54))),  # a note ends the table
+    ({50: ["填表人：张三", None, None]}, list(range(4, 54))),
+    ({50: ["　注：全角空格之后", None, None]}, list(range(4, 54))),
+    ({50: [dt.date(2020, 1, 1), "运维", 1]}, list(range(4, 104))),
+    ({50: []}, [r for r in range(4, 104) if r != 54]),  # an empty row
+])
+def test_the_data_rows_of_a_long_table_end_at_a_note_and_skip_blank_rows(change, expected):
+    body = _numbered(100)
+    for i, row in change.items():
+        body[i] = row
+    rows = _data_rows(body, 4)
+    assert [r for r, _ in rows] == expected
+    assert all(values is body[r - 4] for r, values in rows)  # the sheet's own rows, not copies
+
+
+def _located(rows) -> Located:
+    return Located("a.xlsx", "合同台账", 1, {}, {}, {}, None, {}, rows=rows)
+
+
+@pytest.mark.parametrize("rows", [
+    [(2, ["a", 1, None]), (3, ["b", 2, "x"]), (5, ["c", 3, None])],  # one width: one run of cells, sliced
+    [(2, ["a", 1]), (3, ["b", 2, "x", "y"]), (5, ["c"])],  # ragged
+    [(2, ["a", 1, None, None]), (3, ["b", 2, "x", None]), (5, ["c", 3, None, "z"])],  # wider than asked
+])
+def test_the_columns_of_the_located_rows_are_taken_as_asked(rows):
+    loc = _located(list(rows))
+    row_nos, columns = take_columns(loc, [2, 0, 1])
+    cell = {(r, j): v for r, values in rows for j, v in enumerate(values)}
+    assert row_nos == [2, 3, 5] and loc.rows == []
+    assert columns == [[cell.get((r, j)) for r in (2, 3, 5)] for j in (2, 0, 1)]
+
+
+def test_no_rows_or_no_columns():
+    assert take_columns(_located([]), [0, 3]) == ([], [[], []])
+    assert take_columns(_located([(4, ["a"])]), []) == ([4], [])

@@ -232,3 +232,19 @@ def test_a_logical_value_where_a_name_is_expected_is_refused():
 @pytest.mark.parametrize("written", ["F04", " f04 ", "Ｆ04", "f 04"])
 def test_a_finding_code_is_written_one_way(written):
     assert P.finding_code(written) == "F04"
+
+
+@pytest.mark.parametrize(("texts", "plain"), [
+    (["HT2020-0001", "HT 2", "a-b"], True), ([], False), (["HT", ""], False), (["HT", " a"], False),
+    (["HT", "a "], False), (["a  b"], False), (["a\tb"], False), (["合同"], False), (["Ａ"], False),
+    (["a|", "b"], False), (["a", "|b"], False), (["a\u200b"], False),
+])
+def test_plain_ascii_texts_read_the_same_through_every_text_function(texts, plain):
+    assert P.plain_ascii(texts) is plain
+    if plain:
+        assert all(P.clean_text(t) == P.normalize_text(t) == P.name_text(t) == t for t in texts)
+
+
+def test_plain_ascii_refuses_a_value_that_is_not_text():
+    with pytest.raises(TypeError):
+        P.plain_ascii(["HT1", 7])

@@ -495,3 +495,33 @@ def test_a_bad_shared_index_spelled_otherwise_is_still_refused(tmp_path, cell):
     cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">{cell}</row>'
     sheet, row, column, message, _ = located(refusal(build(tmp_path / "引号.xlsx", {SHEET_PART: sheet_xml(cells)})))
     assert (sheet, row, column) == ("Sheet1", 2, "B列") and "共享字符串编号" in message
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_grid_is_normalised_in_blocks_as_row_by_row(monkeypatch, ragged):
+    monkeypatch.setattr(xlsx, "_BLOCK_ROWS", 3)
+    cells = ["运维", "", 2.0, 2.5, float("nan"), float("inf"), 2.0**60, True, dt.date(2020, 1, 1), None, -0.0]
+    grid = [[cells[(i * 3 + j) % len(cells)] for j in range(4)] for i in range(10)]
+    if ragged:
+        grid[4] = grid[4][:2]
+    grid = [[("运" + "维") if v == "运维" else v for v in row] for row in grid]  # equal texts, distinct objects
+    expected_odd: list[float] = []
+    expected = [xlsx._normalise(list(row), {}, expected_odd) for row in grid]
+    odd: list[float] = []
+    got = xlsx._normalise_grid(grid, odd)
+    assert grid == [] and len(got) == 10
+    assert [[repr(v) for v in row] for row in got] == [[repr(v) for v in row] for row in expected]  # nan, -0.0, types
+    assert [repr(v) for v in odd] == [repr(v) for v in expected_odd] and {"nan", "inf"} <= set(map(repr, odd))
+    texts = {id(v) for row in got for v in row if isinstance(v, str)}
+    assert len(texts) == 1  # one object for the text, across blocks
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([[1, None, 3], [None, 2, None]], [[1, None, 3], [None, 2, None]]),  # one width, a value in the last column
+    ([[1, None, None], [None, 2, None]], [[1, None], [None, 2]]),  # the last column empty
+    ([[1, None, 0], [None, 2, None], [None, None, None]], [[1, None, 0], [None, 2, None]]),  # 0 is a value
+    ([[1], [None, 2, 3], [4, None]], [[1, None, None], [None, 2, 3], [4, None, None]]),  # rows of unequal width
+    ([[None, None], [None, None]], []),
+])
+def test_trailing_empty_rows_and_columns_are_trimmed(rows, expected):
+    assert xlsx._trim(rows) == expected

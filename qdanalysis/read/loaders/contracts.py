@@ -161,13 +161,15 @@ def _contracts_of(cols: Columns, seen: dict[str, int]) -> pd.DataFrame:
         "scope_source": cols.get("scope_source"), "count_note": cols.get("count_note"),
         **provenance_columns(cols),
     }
+    # copy=False: each column is already a new array of its own; stacking them into one block would copy them all
     return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, list) else v for k, v in data.items()},
-                        index=pd.RangeIndex(n))
+                        index=pd.RangeIndex(n), copy=False)
 
 
 def _precisions(dates: list[parsing.ParsedDate | None]) -> list[str | None]:
     """How much of each date the sheet gave (day, month, year), each distinct date looked at once."""
-    precision = {key: None if d is None else d.precision for key, d in zip(map(id, dates), dates)}
+    distinct = dict(zip(map(id, dates), dates))  # the parsed column shares one object per distinct date
+    precision = {key: None if d is None else d.precision for key, d in distinct.items()}
     return list(map(precision.__getitem__, map(id, dates)))
 
 
@@ -196,6 +198,8 @@ def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyCol
     fen[take] = amount.units[take]
     valid[take] = True
     priced = price.valid & (monthly | (yearly & ~amount.valid))
+    if _priced_at_once(np.flatnonzero(priced), price, quantity, monthly, fen, valid):
+        return decimal_array(fen, valid, 2, MONEY)
     for i in np.flatnonzero(priced).tolist():
         # Python integers: exact at any size; rounded half to even, as Decimal.quantize does
         q = quantity[i]
@@ -209,3 +213,33 @@ def _annual_cost(billing: list[str | None], amount: MoneyColumn, price: MoneyCol
         fen[i] = cents
         valid[i] = True
     return decimal_array(fen, valid, 2, MONEY)
+
+
+#: Bound of price units × quantity × 12 for :func:`_priced_at_once`: 64-bit integers hold it exactly, and its
+#: fen stay far below the 18 digits _annual_cost refuses.
+_EXACT_IN_INT64 = 2**62
+
+
+def _priced_at_once(rows: np.ndarray, price: MoneyColumn, quantity: list[int | None], monthly: np.ndarray,
+                    fen: np.ndarray, valid: np.ndarray) -> bool:
+    """:func:`_annual_cost` of the priced ``rows`` as arrays, when every product fits in 64 bits (the same fen:
+    numpy's ``//`` and ``%`` floor as Python's divmod does); False, having set nothing, otherwise."""
+    if not len(rows):
+        return True
+    given = list(map(quantity.__getitem__, rows.tolist()))
+    if not set(map(type, given)) <= {int, type(None)}:
+        return False
+    try:
+        q = np.array([1 if v is None else v for v in given], dtype=np.int64)
+    except OverflowError:
+        return False
+    units = price.units[rows]
+    months = np.where(monthly[rows], 12, 1)
+    if int(np.abs(units).max()) * int(np.abs(q).max()) * 12 >= _EXACT_IN_INT64:
+        return False
+    units = units * q * months
+    cents, rest = units // 100, units % 100
+    cents += (rest > 50) | ((rest == 50) & (cents % 2 == 1))
+    fen[rows] = cents
+    valid[rows] = True
+    return True

@@ -13,8 +13,9 @@ The modules, in the order a file meets them:
 * ``replay``: calamine's cell positioning replayed exactly, and :func:`audit_cells` before the fallback reader.
 * ``biff``: the same checks for an Excel 97-2003 (.xls) or WPS .et workbook (:func:`inspect_xls`).
 * ``inspector`` (the file under check, what the checks learn, the refusals), ``limits``, ``refs``
-  (A1 references), ``markup`` (raw XML bytes), ``zipread`` (a zip's parts), ``filetype`` (what a
-  file that is not a workbook looks like).
+  (A1 references), ``markup`` (raw XML bytes), ``zipread`` (a zip's parts; a large one is decompressed
+  by a helper thread a piece ahead of its scan, which still ends before any reader starts), ``filetype``
+  (what a file that is not a workbook looks like).
 """
 
 from qdanalysis.read.safety.biff import inspect_xls

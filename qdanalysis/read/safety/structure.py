@@ -16,7 +16,6 @@ import zlib
 from qdanalysis.errors import Problem, ValidationError
 from qdanalysis.read.safety.inspector import Archive, Inspector, SheetScan
 from qdanalysis.read.safety.limits import (
-    CHUNK,
     EXCEL_ROWS,
     MAX_RANGE_CELLS,
     MAX_RANGES,
@@ -33,7 +32,7 @@ from qdanalysis.read.safety.refs import column_letter, range_box
 from qdanalysis.read.safety.replay import malformed, replay
 from qdanalysis.read.safety.strings import SstScan, check_shared_text, check_sst_ratio
 from qdanalysis.read.safety.worksheet import SheetScanner
-from qdanalysis.read.safety.zipread import is_shared_strings_name, sheet_name, sheet_parts
+from qdanalysis.read.safety.zipread import is_shared_strings_name, pieces, sheet_name, sheet_parts
 
 _XML_SUFFIXES = (".xml", ".rels")
 _SHEET_ROOTS = {b"worksheet", b"dialogsheet", b"macrosheet"}
@@ -79,9 +78,9 @@ def _scan_part(inspector: Inspector, zf: zipfile.ZipFile, info: zipfile.ZipInfo)
     tail = b""
     first = True
     try:
-        with zf.open(info) as fp:
+        with zf.open(info) as fp, pieces(fp, info.file_size) as read:
             while True:
-                chunk = fp.read(CHUNK)
+                chunk = read()
                 if not chunk:
                     break
                 total += len(chunk)

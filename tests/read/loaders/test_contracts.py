@@ -137,3 +137,38 @@ def test_a_contract_number_repeated_in_another_sheet_names_the_first_row(workboo
     err = pytest.raises(ValidationError, qdanalysis.load_contracts, workbook({"合同台账": first, "合同台账2": second})).value
     [p] = err.problems
     assert (p.sheet, p.row, p.message) == ("合同台账2", 3, "合同编号「A-2」重复（第一次在第3行）")
+
+
+def test_an_annual_cost_beyond_64_bits_is_exact_and_one_beyond_18_digits_is_refused(workbook):
+    # 1,000,000,000,000 元 a month × 100 × 12 = 1.2×10^19 units of 0.0001 元, beyond 64-bit integers: exact all the
+    # same. × 1,000 is 1.2×10^18 fen, more than 18 digits: refused, naming the row. The small one beside them as ever.
+    rows = [["单位：元"], ["合同编号", "项目名称", "供应商", "签订日期", "计费方式", "单价", "数量"],
+            ["A", "x", "y", "2019-01-01", "月", "1000000000000", 100], ["B", "x", "y", "2019-01-01", "月", "0.0125", 3],
+            ["C", "x", "y", "2019-01-01", "月", "1000000000000", 1000]]
+    with pytest.raises(ValidationError) as err:
+        qdanalysis.load_contracts(workbook({"合同台账": rows}))
+    [problem] = err.value.problems
+    assert (problem.row, problem.message) == (5, "单价×数量得出的年度费用过大（超过18位数字）")
+    del rows[4]
+    c = qdanalysis.load_contracts(workbook({"合同台账": rows})).set_index("contract_id")["annual_cost"]
+    assert [str(v) for v in c] == ["1200000000000000.00", "0.45"]
+
+
+def test_the_annual_costs_computed_at_once_are_those_of_the_row_by_row_rule(monkeypatch):
+    import numpy as np
+
+    from qdanalysis.read.columns import MoneyColumn
+    from qdanalysis.read.loaders import contracts
+
+    rng = np.random.default_rng(28)
+    n = 5000
+    price, amount = MoneyColumn(n, -4), MoneyColumn(n, -2)
+    price.units[:] = rng.integers(-10**6, 10**6, n) * rng.choice([1, 50, 25, 10**6], n)  # halves of a fen, negatives
+    amount.units[:] = rng.integers(0, 10**9, n)
+    price.valid[:], amount.valid[:] = rng.random(n) < 0.9, rng.random(n) < 0.5
+    billing = rng.choice(np.array(["月", "年", "条", "一次性", None], dtype=object), n).tolist()
+    quantity = [None if q < 0 else int(q) for q in rng.integers(-3, 200, n)]
+    at_once = contracts._annual_cost(billing, amount, price, quantity, None, 0)
+    monkeypatch.setattr(contracts, "_priced_at_once", lambda *args: False)
+    row_by_row = contracts._annual_cost(billing, amount, price, quantity, None, 0)
+    assert at_once.equals(row_by_row) and (~at_once.isna()).sum() > 1500

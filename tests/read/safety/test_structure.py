@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from qdanalysis.errors import ValidationError
-from qdanalysis.read.safety import structure
+from qdanalysis.read.safety import structure, zipread
 from qdanalysis.read.safety.container import inspect_container
-from qdanalysis.read.safety.inspector import Inspector
+from qdanalysis.read.safety.inspector import UNCACHED_FORMULA, Inspector
 
 
 def refusal(path):
@@ -95,3 +97,33 @@ def test_a_part_nested_deeper_than_any_workbook_is_refused(xlsx):
     assert problem.message == ("文件内部XML部件“xl/workbook.xml”的元素嵌套超过64层（Excel保存的文件远少于此），"
                                "可能是恶意文件或文件已损坏")
     assert (problem.sheet, problem.row) == ("", None)  # the whole file: no sheet holds it
+
+
+def _long_sheet(rows: int) -> str:
+    return "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}"><v>{r}.5</v></c></row>'
+                   for r in range(1, rows + 1))
+
+
+def test_a_large_part_read_ahead_is_scanned_as_read_directly(xlsx, monkeypatch):
+    cells = _long_sheet(3000) + '<row r="3001"><c r="C3001" t="e"><v>#DIV/0!</v></c><c r="D3001"><f>1</f></c></row>'
+    path = xlsx(cells)
+    monkeypatch.setattr(zipread, "CHUNK", 4096)  # about 40 pieces
+    direct = inspect_container(Inspector(path))
+    monkeypatch.setattr(zipread, "READ_AHEAD_MIN", 0)
+    ahead = inspect_container(Inspector(path))
+    assert ahead == direct and ahead.sheets["xl/worksheets/sheet1.xml"].max_row == 3001
+    assert ahead.sheets["xl/worksheets/sheet1.xml"].errors == [(3000, 2, "#DIV/0!"), (3000, 3, UNCACHED_FORMULA)]
+
+
+def test_a_large_part_that_fails_its_crc_is_refused_and_its_helper_stopped(xlsx, monkeypatch):
+    path = xlsx(_long_sheet(3000))
+    raw = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    central = next(at for at in range(len(raw)) if raw[at:at + 4] == b"PK\x01\x02" and raw[at + 46:at + 46 + len(name)] == name)
+    raw[central + 16] ^= 0xFF  # the CRC the central directory declares for the sheet
+    path.write_bytes(bytes(raw))
+    monkeypatch.setattr(zipread, "CHUNK", 4096)
+    monkeypatch.setattr(zipread, "READ_AHEAD_MIN", 0)
+    [problem] = refusal(path)
+    assert problem.message.startswith("文件已损坏或不完整（读取内部部件“xl/worksheets/sheet1.xml”失败：Bad CRC-32")
+    assert not [t for t in threading.enumerate() if t.name == "qdanalysis-read-ahead"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import zipfile
 
+import pytest
 from workbooks import make_workbook
 
 from qdanalysis.read.safety import zipread
@@ -39,3 +41,61 @@ def test_a_zip_without_a_workbook_has_no_sheet_names(tmp_path):
         zf.writestr("readme.txt", "hello")
     with zipfile.ZipFile(path) as zf:
         assert zipread.sheet_parts(zf) == {}
+
+
+def _helpers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "qdanalysis-read-ahead"]
+
+
+def _big_part(path, data: bytes, method=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", method) as zf:
+        zf.writestr("big.xml", data)
+    return path
+
+
+def test_a_large_part_is_read_ahead_in_the_same_pieces_and_the_helper_stops(tmp_path, monkeypatch):
+    monkeypatch.setattr(zipread, "CHUNK", 1000)
+    monkeypatch.setattr(zipread, "READ_AHEAD_MIN", 2000)
+    data = bytes(range(256)) * 40  # 10,240 bytes: eleven pieces
+    path = _big_part(tmp_path / "a.zip", data)
+    with zipfile.ZipFile(path) as zf, zf.open("big.xml") as fp, zipread.pieces(fp, len(data)) as read:
+        assert len(_helpers()) == 1  # the helper thread decompresses ahead
+        got = list(iter(read, b""))
+        assert read() == b""  # the end stays the end
+    assert [len(p) for p in got] == [1000] * 10 + [240] and b"".join(got) == data
+    assert _helpers() == []
+
+
+def test_a_small_part_is_read_without_a_helper(tmp_path, monkeypatch):
+    monkeypatch.setattr(zipread, "CHUNK", 1000)
+    path = _big_part(tmp_path / "a.zip", b"y" * 2500)
+    with zipfile.ZipFile(path) as zf, zf.open("big.xml") as fp, zipread.pieces(fp, 2500) as read:
+        assert _helpers() == [] and [len(p) for p in iter(read, b"")] == [1000, 1000, 500]
+
+
+def test_the_helper_stops_when_the_reader_stops_early(tmp_path, monkeypatch):
+    monkeypatch.setattr(zipread, "CHUNK", 1000)
+    monkeypatch.setattr(zipread, "READ_AHEAD_MIN", 2000)
+    path = _big_part(tmp_path / "a.zip", b"z" * 50_000)
+    with pytest.raises(RuntimeError, match="refused"):  # a refusal after the first piece, the queue full behind it
+        with zipfile.ZipFile(path) as zf, zf.open("big.xml") as fp, zipread.pieces(fp, 50_000) as read:
+            assert read() == b"z" * 1000
+            raise RuntimeError("refused")
+    assert _helpers() == []
+
+
+def test_an_error_of_the_zip_reader_is_raised_by_read_at_its_place(tmp_path, monkeypatch):
+    monkeypatch.setattr(zipread, "CHUNK", 1000)
+    monkeypatch.setattr(zipread, "READ_AHEAD_MIN", 2000)
+    data = b"w" * 5000
+    path = _big_part(tmp_path / "a.zip", data, zipfile.ZIP_STORED)
+    raw = bytearray(path.read_bytes())
+    at = raw.index(data)
+    raw[at + 4000] ^= 1  # the last piece no longer matches the CRC
+    path.write_bytes(bytes(raw))
+    with zipfile.ZipFile(path) as zf, zf.open("big.xml") as fp, zipread.pieces(fp, len(data)) as read:
+        assert [len(read()) for _ in range(4)] == [1000] * 4
+        with pytest.raises(zipfile.BadZipFile, match="CRC"):
+            read()
+        assert read() == b""
+    assert _helpers() == []
