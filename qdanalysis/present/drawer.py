@@ -249,9 +249,9 @@ class Drawer:
             if not chunk:
                 break
             self._buffer += chunk
-        while b"\n" in self._buffer and self._buffer.startswith(b"done "):
-            line, self._buffer = self._buffer.split(b"\n", 1)
-            self.done.add(line.decode().split(" ", 1)[1])
+        while b"\n" in self._buffer and self._buffer.startswith(b"done "):  # a whole line: next_message reads nothing
+            _, done, self._buffer = next_message(None, self._buffer, "", self._name, lambda: "")
+            self.done.add(done)
         return self.done
 
     def _name(self, key: str) -> str:
