@@ -46,30 +46,32 @@ def triggered(tmp_path_factory):
                                              "QDANALYSIS_REPORT_SERVER_IDLE": "5"})
     try:
         airflow.start()
-        run_id = airflow.trigger({"qdanalysis": str(QDANALYSIS), "portfolio": str(portfolio),
-                                  "reports": str(reports)})
+        conf = {"qdanalysis": str(QDANALYSIS), "portfolio": str(portfolio), "reports": str(reports)}
+        run_id = airflow.trigger(conf)
         state = airflow.wait(run_id, timeout=900)
         states = airflow.task_states(run_id)
         spans = [(_seconds(ti["start_date"]), _seconds(ti["end_date"])) for ti in airflow.task_instances(run_id)]
         # The report server leaves by itself (with its kernel zygote) once idle; nothing has to stop it.
         server_left = _server_left(airflow)
-        task_logs = {str(path.relative_to(airflow.home)): path.read_text(encoding="utf-8")
-                     for path in Path(airflow.home, "logs").rglob("attempt=*.log")}
+        task_logs = _task_logs(airflow, run_id)
         server_log = (reports / ".runs" / "report-server.log").read_text(encoding="utf-8")
         pages = {path: path.read_bytes() for path in reports.rglob("*.html")}
-        again_id = airflow.trigger_by_api({"qdanalysis": str(QDANALYSIS), "portfolio": str(portfolio),
-                                           "reports": str(reports)})
+        again_id = airflow.trigger_by_api(conf)
         again_state = airflow.wait(again_id, timeout=900)
-        again_logs = {str(path.relative_to(airflow.home)): path.read_text(encoding="utf-8")
-                      for path in Path(airflow.home, "logs").rglob("attempt=*.log") if again_id in str(path)}
-        again = (again_id, again_state, airflow.task_states(again_id), airflow.dag_run(again_id), pages, again_logs,
-                 _server_left(airflow))
+        again = (again_id, again_state, airflow.task_states(again_id), airflow.dag_run(again_id), pages,
+                 _task_logs(airflow, again_id), _server_left(airflow))
     except BaseException:
         print(airflow.log_tail(200))
         raise
     finally:
         killed = airflow.stop()
     return reports, state, states, airflow, killed, server_left, task_logs, server_log, again, spans
+
+
+def _task_logs(airflow: Standalone, run_id: str) -> dict[str, str]:
+    """The task logs of the run ``run_id`` (each attempt's), by their path under AIRFLOW_HOME."""
+    return {str(path.relative_to(airflow.home)): path.read_text(encoding="utf-8")
+            for path in Path(airflow.home, "logs").rglob("attempt=*.log") if f"run_id={run_id}" in str(path)}
 
 
 def _server_left(airflow: Standalone) -> bool:
